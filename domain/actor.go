@@ -1,0 +1,100 @@
+package domain
+
+import "fmt"
+
+// Role is what an actor is to the municipality.
+type Role string
+
+// Roles.
+const (
+	RoleGuardian   Role = "guardian"   // a parent or guardian, logged in with ID-porten
+	RoleStaff      Role = "staff"      // employee of one or more units, logged in with Feide
+	RoleCaseworker Role = "caseworker" // admission and fee case handling for the municipality
+	RoleAdmin      Role = "admin"      // municipal administrator
+	RoleSystem     Role = "system"     // a scheduled job or integration, never a person
+)
+
+// Actor is who asks. Every read and write is checked against it, and every
+// access to a child's data is audit-logged with it. An actor always belongs to
+// one municipality.
+type Actor struct {
+	Role         Role         `json:"role"`
+	Municipality Municipality `json:"municipality"`
+	// Subject identifies the person or system (a guardian ID, an employee
+	// number, a job name).
+	Subject string `json:"subject"`
+	// Guardian is set for RoleGuardian.
+	Guardian GuardianID `json:"guardian,omitzero"`
+	// Units are the units a staff member works in.
+	Units []UnitID `json:"units,omitempty"`
+}
+
+// GuardianActor is a guardian of the municipality.
+func GuardianActor(m Municipality, g GuardianID) Actor {
+	return Actor{Role: RoleGuardian, Municipality: m, Subject: g.String(), Guardian: g}
+}
+
+// StaffActor is an employee working in the given units.
+func StaffActor(m Municipality, subject string, units ...UnitID) Actor {
+	return Actor{Role: RoleStaff, Municipality: m, Subject: subject, Units: units}
+}
+
+// CaseworkerActor is a municipal caseworker.
+func CaseworkerActor(m Municipality, subject string) Actor {
+	return Actor{Role: RoleCaseworker, Municipality: m, Subject: subject}
+}
+
+// AdminActor is a municipal administrator.
+func AdminActor(m Municipality, subject string) Actor {
+	return Actor{Role: RoleAdmin, Municipality: m, Subject: subject}
+}
+
+// SystemActor is a job or integration acting for the municipality.
+func SystemActor(m Municipality, name string) Actor {
+	return Actor{Role: RoleSystem, Municipality: m, Subject: name}
+}
+
+// Validate requires a known role, a municipality and a subject.
+func (a Actor) Validate() error {
+	var p Problems
+	switch a.Role {
+	case RoleGuardian:
+		if a.Guardian.IsZero() {
+			p.Add("guardian", "is required for a guardian")
+		}
+	case RoleStaff, RoleCaseworker, RoleAdmin, RoleSystem:
+	default:
+		p.Add("role", fmt.Sprintf("%q is not a role", a.Role))
+	}
+	if err := a.Municipality.Validate(); err != nil {
+		p.Merge("", err)
+	}
+	if a.Subject == "" {
+		p.Add("subject", "is required")
+	}
+	return p.Err()
+}
+
+// WorksAt reports whether a staff actor works in the unit.
+func (a Actor) WorksAt(u UnitID) bool {
+	if a.Role != RoleStaff {
+		return false
+	}
+	for _, x := range a.Units {
+		if x == u {
+			return true
+		}
+	}
+	return false
+}
+
+// Municipal reports whether the actor acts for the municipality as a whole
+// (caseworker, admin or system).
+func (a Actor) Municipal() bool {
+	return a.Role == RoleCaseworker || a.Role == RoleAdmin || a.Role == RoleSystem
+}
+
+// String is for logs: role, municipality and subject.
+func (a Actor) String() string {
+	return string(a.Role) + "@" + string(a.Municipality) + ":" + a.Subject
+}

@@ -1,0 +1,199 @@
+package domain
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/rickb777/date/v2"
+	"github.com/rickb777/date/v2/gregorian"
+)
+
+// NationalIDType is the kind of a Norwegian identity number.
+type NationalIDType string
+
+const (
+	// FNR is an ordinary fødselsnummer.
+	FNR NationalIDType = "fnr"
+	// DNR is a D-number: the first digit of the day is raised by 4.
+	DNR NationalIDType = "dnr"
+	// HNR is an H-number: the month is raised by 40.
+	HNR NationalIDType = "hnr"
+)
+
+// nationalIDField is the field name used in validation errors.
+const nationalIDField = "nationalId"
+
+// Weights of the two modulus-11 control digits.
+var (
+	control1Weights = [9]int{3, 7, 6, 1, 8, 9, 4, 5, 2}
+	control2Weights = [10]int{5, 4, 3, 2, 7, 6, 5, 4, 3, 2}
+)
+
+// NationalID is a validated 11-digit Norwegian identity number
+// (fødselsnummer, D-number or H-number, possibly a synthetic test number).
+// The zero value means no number.
+type NationalID struct {
+	value     string
+	typ       NationalIDType
+	birth     date.Date
+	synthetic bool
+}
+
+// ParseNationalID validates s as a Norwegian identity number. s must be
+// exactly 11 ASCII digits with correct control digits, a valid birth date
+// and an individual number that fits the year. On failure the error is a
+// *ValidationError for the field "nationalId".
+func ParseNationalID(s string) (NationalID, error) {
+	if len(s) != 11 {
+		return NationalID{}, invalidNationalID("must be 11 digits")
+	}
+	var d [11]int
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return NationalID{}, invalidNationalID("must be 11 digits")
+		}
+		d[i] = int(c - '0')
+	}
+
+	k1, ok := controlDigit(d[:9], control1Weights[:])
+	if !ok {
+		return NationalID{}, invalidNationalID("control digit 1 cannot be computed (remainder gives 10)")
+	}
+	if k1 != d[9] {
+		return NationalID{}, invalidNationalID("control digit 1 does not match")
+	}
+	k2, ok := controlDigit(d[:10], control2Weights[:])
+	if !ok {
+		return NationalID{}, invalidNationalID("control digit 2 cannot be computed (remainder gives 10)")
+	}
+	if k2 != d[10] {
+		return NationalID{}, invalidNationalID("control digit 2 does not match")
+	}
+
+	day := d[0]*10 + d[1]
+	month := d[2]*10 + d[3]
+	yy := d[4]*10 + d[5]
+	individual := d[6]*100 + d[7]*10 + d[8]
+
+	synthetic := false
+	if month >= 81 && month <= 92 {
+		synthetic = true
+		month -= 80
+	}
+	isD := day >= 41 && day <= 71
+	isH := month >= 41 && month <= 52
+	if isD && isH {
+		return NationalID{}, invalidNationalID("cannot be both a D-number and an H-number")
+	}
+	typ := FNR
+	switch {
+	case isD:
+		typ = DNR
+		day -= 40
+	case isH:
+		typ = HNR
+		month -= 40
+	}
+
+	century, ok := centuryOf(individual, yy)
+	if !ok {
+		return NationalID{}, invalidNationalID(fmt.Sprintf("individual number %03d does not fit year %02d", individual, yy))
+	}
+	year := century + yy
+
+	if month < 1 || month > 12 || day < 1 || day > gregorian.DaysIn(year, time.Month(month)) {
+		return NationalID{}, invalidNationalID("no such date")
+	}
+
+	return NationalID{
+		value:     s,
+		typ:       typ,
+		birth:     date.New(year, time.Month(month), day),
+		synthetic: synthetic,
+	}, nil
+}
+
+// controlDigit computes a modulus-11 control digit over digits with the
+// given weights. ok is false when the computation gives 10, which no
+// valid number can have.
+func controlDigit(digits, weights []int) (k int, ok bool) {
+	sum := 0
+	for i, w := range weights {
+		sum += digits[i] * w
+	}
+	k = 11 - sum%11
+	switch k {
+	case 11:
+		return 0, true
+	case 10:
+		return 0, false
+	}
+	return k, true
+}
+
+// centuryOf returns the first year of the century of birth given the
+// individual number (000–999) and the two-digit year.
+func centuryOf(individual, yy int) (int, bool) {
+	switch {
+	case individual <= 499:
+		return 1900, true
+	case individual <= 749 && yy >= 54:
+		return 1800, true
+	case individual >= 500 && yy <= 39:
+		return 2000, true
+	case individual >= 900 && yy >= 40:
+		return 1900, true
+	}
+	return 0, false
+}
+
+func invalidNationalID(reason string) *ValidationError {
+	return Invalid(nationalIDField, reason)
+}
+
+// String returns the 11 digits, or "" for the zero value.
+func (n NationalID) String() string { return n.value }
+
+// IsZero reports whether n holds no number.
+func (n NationalID) IsZero() bool { return n.value == "" }
+
+// Type returns the kind of number, or "" for the zero value.
+func (n NationalID) Type() NationalIDType { return n.typ }
+
+// BirthDate returns the birth date encoded in the number, or date.Zero for
+// the zero value.
+func (n NationalID) BirthDate() date.Date { return n.birth }
+
+// Synthetic reports whether n is a synthetic test number (month + 80,
+// Skatteetaten's test population).
+func (n NationalID) Synthetic() bool { return n.synthetic }
+
+// Masked returns the first 6 digits (the birth date part) followed by
+// "*****", for logs and lists; "" for the zero value.
+func (n NationalID) Masked() string {
+	if n.IsZero() {
+		return ""
+	}
+	return n.value[:6] + "*****"
+}
+
+// MarshalText returns the 11 digits; the zero value gives empty text.
+func (n NationalID) MarshalText() ([]byte, error) {
+	return []byte(n.value), nil
+}
+
+// UnmarshalText parses and validates text as ParseNationalID does; empty
+// text gives the zero value. On error n is left unchanged.
+func (n *NationalID) UnmarshalText(text []byte) error {
+	if len(text) == 0 {
+		*n = NationalID{}
+		return nil
+	}
+	parsed, err := ParseNationalID(string(text))
+	if err != nil {
+		return err
+	}
+	*n = parsed
+	return nil
+}

@@ -1,0 +1,244 @@
+package domain
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/rickb777/date/v2"
+)
+
+// Transactor runs a function inside one transaction.
+//
+// Every port call made with the ctx passed to fn joins that transaction,
+// across capabilities (directory, admission, billing, ...): when fn returns an
+// error, nothing it wrote through any port is kept. Calling Atomic again with
+// that ctx joins the running transaction instead of starting a new one.
+// The ctx must not be used after fn returns.
+type Transactor interface {
+	Atomic(ctx context.Context, fn func(ctx context.Context) error) error
+}
+
+// DirectoryReader reads the directory. Every method is scoped by
+// municipality: a record of another municipality is ErrNotFound.
+type DirectoryReader interface {
+	Child(ctx context.Context, m Municipality, id ChildID) (Child, error)
+	// ChildByNationalID finds a child by national identity number.
+	ChildByNationalID(ctx context.Context, m Municipality, n NationalID) (Child, error)
+	// Children lists the municipality's children, sorted by SortChildren.
+	Children(ctx context.Context, m Municipality) ([]Child, error)
+
+	Guardian(ctx context.Context, m Municipality, id GuardianID) (Guardian, error)
+	GuardianByNationalID(ctx context.Context, m Municipality, n NationalID) (Guardian, error)
+	// Guardianships lists the guardians of a child, sorted by guardian ID.
+	Guardianships(ctx context.Context, m Municipality, child ChildID) ([]Guardianship, error)
+	// Wards lists the guardianships of a guardian (its children), sorted by
+	// child ID.
+	Wards(ctx context.Context, m Municipality, guardian GuardianID) ([]Guardianship, error)
+
+	Unit(ctx context.Context, m Municipality, id UnitID) (Unit, error)
+	// Units lists the municipality's units, sorted by SortUnits.
+	Units(ctx context.Context, m Municipality) ([]Unit, error)
+	Group(ctx context.Context, m Municipality, id GroupID) (Group, error)
+	// Groups lists the groups of a unit, sorted by SortGroups.
+	Groups(ctx context.Context, m Municipality, unit UnitID) ([]Group, error)
+
+	Placement(ctx context.Context, m Municipality, id PlacementID) (Placement, error)
+	// Placements lists a child's placements, sorted by SortPlacements.
+	Placements(ctx context.Context, m Municipality, child ChildID) ([]Placement, error)
+	// UnitPlacements lists the placements in a unit that share at least one
+	// day with the period, sorted by SortPlacements.
+	UnitPlacements(ctx context.Context, m Municipality, unit UnitID, within Period) ([]Placement, error)
+
+	// ChildRecord reads a child with its guardians and placements in one call.
+	ChildRecord(ctx context.Context, m Municipality, id ChildID) (ChildRecord, error)
+}
+
+// Directory is the store port for the directory: children, guardians,
+// guardianships, units, groups and placements.
+//
+// Writes validate their input first (a *ValidationError naming the field,
+// nothing written), check references against stored data (CheckPlacement and
+// friends), and report clashes as a *ConflictError: a duplicate ID or national
+// ID, or overlapping placements of the same kind for one child (field
+// "period"). Updating or deleting a record that does not exist in the
+// municipality is ErrNotFound.
+type Directory interface {
+	DirectoryReader
+
+	CreateChild(ctx context.Context, c Child) error
+	UpdateChild(ctx context.Context, c Child) error
+	CreateGuardian(ctx context.Context, g Guardian) error
+	UpdateGuardian(ctx context.Context, g Guardian) error
+	// PutGuardianship creates the link or replaces its flags.
+	PutGuardianship(ctx context.Context, g Guardianship) error
+	DeleteGuardianship(ctx context.Context, m Municipality, child ChildID, guardian GuardianID) error
+	CreateUnit(ctx context.Context, u Unit) error
+	UpdateUnit(ctx context.Context, u Unit) error
+	CreateGroup(ctx context.Context, g Group) error
+	UpdateGroup(ctx context.Context, g Group) error
+	CreatePlacement(ctx context.Context, p Placement) error
+	UpdatePlacement(ctx context.Context, p Placement) error
+	DeletePlacement(ctx context.Context, m Municipality, id PlacementID) error
+}
+
+// Store is what one adapter (memory, SQLite, PostgreSQL) offers: every store
+// port and the transactions that span them.
+type Store interface {
+	Directory
+	Transactor
+}
+
+// ChildRecord is a child with its guardians and placements.
+type ChildRecord struct {
+	Child      Child          `json:"child"`
+	Guardians  []GuardianLink `json:"guardians"`
+	Placements []Placement    `json:"placements"`
+}
+
+// GuardianLink is a guardian as seen from one child.
+type GuardianLink struct {
+	Guardian     Guardian     `json:"guardian"`
+	Guardianship Guardianship `json:"guardianship"`
+}
+
+// CheckUnit checks a unit against stored data: an SFO's parent must be a
+// school of the same municipality.
+func CheckUnit(ctx context.Context, d DirectoryReader, u Unit) error {
+	if u.Parent.IsZero() {
+		return nil
+	}
+	parent, err := d.Unit(ctx, u.Municipality, u.Parent)
+	if err != nil {
+		return refError(err, "parent", "no such unit")
+	}
+	if parent.Kind != School {
+		return Invalid("parent", "the parent of an SFO must be a school")
+	}
+	return nil
+}
+
+// CheckGroup checks that the group's unit exists.
+func CheckGroup(ctx context.Context, d DirectoryReader, g Group) error {
+	if _, err := d.Unit(ctx, g.Municipality, g.UnitID); err != nil {
+		return refError(err, "unitId", "no such unit")
+	}
+	return nil
+}
+
+// CheckGuardianship checks that child and guardian exist.
+func CheckGuardianship(ctx context.Context, d DirectoryReader, g Guardianship) error {
+	if _, err := d.Child(ctx, g.Municipality, g.ChildID); err != nil {
+		return refError(err, "childId", "no such child")
+	}
+	if _, err := d.Guardian(ctx, g.Municipality, g.GuardianID); err != nil {
+		return refError(err, "guardianId", "no such guardian")
+	}
+	return nil
+}
+
+// CheckPlacement checks a placement against stored data: the child and unit
+// exist in the municipality, the placement's kind is the unit's kind, and the
+// group (if any) belongs to the unit. Overlaps are the store's to refuse.
+func CheckPlacement(ctx context.Context, d DirectoryReader, p Placement) error {
+	if _, err := d.Child(ctx, p.Municipality, p.ChildID); err != nil {
+		return refError(err, "childId", "no such child")
+	}
+	u, err := d.Unit(ctx, p.Municipality, p.UnitID)
+	if err != nil {
+		return refError(err, "unitId", "no such unit")
+	}
+	if u.Kind != p.Kind {
+		return Invalid("kind", fmt.Sprintf("the unit is a %s, the placement a %s", u.Kind, p.Kind))
+	}
+	if !p.GroupID.IsZero() {
+		g, err := d.Group(ctx, p.Municipality, p.GroupID)
+		if err != nil {
+			return refError(err, "groupId", "no such group")
+		}
+		if g.UnitID != p.UnitID {
+			return Invalid("groupId", "the group belongs to another unit")
+		}
+	}
+	return nil
+}
+
+// OverlapConflict is the error a store returns for a placement that overlaps
+// another of the same kind for the same child.
+func OverlapConflict() error {
+	return &ConflictError{Field: "period", Reason: "overlaps another placement of the same kind for this child"}
+}
+
+func refError(err error, field, reason string) error {
+	if IsNotFound(err) {
+		return Invalid(field, reason)
+	}
+	return err
+}
+
+// IsNotFound reports whether err is ErrNotFound.
+func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// CompareNB compares two names the way a Norwegian reader sorts them: case
+// folded, with æ, ø and å after z in that order. Equal folded names fall back
+// to byte order so the order is total.
+func CompareNB(a, b string) int {
+	if c := cmp.Compare(nbKey(a), nbKey(b)); c != 0 {
+		return c
+	}
+	return cmp.Compare(a, b)
+}
+
+func nbKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch unicode.ToLower(r) {
+		case 'æ', 'ä':
+			return '{'
+		case 'ø', 'ö':
+			return '|'
+		case 'å':
+			return '}'
+		}
+		return unicode.ToLower(r)
+	}, s)
+}
+
+// SortChildren orders by family name, given name (CompareNB), then ID.
+func SortChildren(cs []Child) {
+	slices.SortFunc(cs, func(a, b Child) int {
+		return cmp.Or(CompareNB(a.FamilyName, b.FamilyName), CompareNB(a.GivenName, b.GivenName), a.ID.Compare(b.ID))
+	})
+}
+
+// SortUnits orders by name (CompareNB), then ID.
+func SortUnits(us []Unit) {
+	slices.SortFunc(us, func(a, b Unit) int { return cmp.Or(CompareNB(a.Name, b.Name), a.ID.Compare(b.ID)) })
+}
+
+// SortGroups orders by name (CompareNB), then ID.
+func SortGroups(gs []Group) {
+	slices.SortFunc(gs, func(a, b Group) int { return cmp.Or(CompareNB(a.Name, b.Name), a.ID.Compare(b.ID)) })
+}
+
+// SortPlacements orders by start date, then ID.
+func SortPlacements(ps []Placement) {
+	slices.SortFunc(ps, func(a, b Placement) int {
+		return cmp.Or(cmp.Compare(a.Period.Start, b.Period.Start), a.ID.Compare(b.ID))
+	})
+}
+
+// SortGuardianships orders by child ID, then guardian ID.
+func SortGuardianships(gs []Guardianship) {
+	slices.SortFunc(gs, func(a, b Guardianship) int {
+		return cmp.Or(a.ChildID.Compare(b.ChildID), a.GuardianID.Compare(b.GuardianID))
+	})
+}
+
+// OpenEnd is the date stores may write for an open-ended period where a
+// column cannot be NULL or a range needs an upper bound; it is read back as
+// an open end.
+var OpenEnd = date.New(9999, 12, 31)
