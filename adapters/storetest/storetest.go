@@ -1,0 +1,191 @@
+// Package storetest is the conformance suite every store adapter must pass.
+//
+// A vendor who writes an adapter for another database proves it behaves like
+// the reference stores by calling Run from a test, and measures it with
+// RunBenchmarks:
+//
+//	func TestMyStore(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T) domain.Store { return newMyStore(t) })
+//	}
+//
+// newStore must return an empty store that no other test uses, and register
+// its own cleanup with t.Cleanup. The suite covers create, read and update of
+// every directory record, not-found, municipality isolation, rollback of
+// Atomic across ports, refused overlapping placements, invalid input refused
+// before anything is written, and concurrent writers.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/rickb777/date/v2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+// Municipalities used by the suite.
+var (
+	Oslo   = domain.MustMunicipality("0301")
+	Bergen = domain.MustMunicipality("4601")
+)
+
+// Run runs the whole suite against stores made by newStore.
+func Run(t *testing.T, newStore func(t *testing.T) domain.Store) {
+	t.Run("Children", func(t *testing.T) { testChildren(t, newStore(t)) })
+	t.Run("Guardians", func(t *testing.T) { testGuardians(t, newStore(t)) })
+	t.Run("Guardianships", func(t *testing.T) { testGuardianships(t, newStore(t)) })
+	t.Run("UnitsAndGroups", func(t *testing.T) { testUnitsAndGroups(t, newStore(t)) })
+	t.Run("Placements", func(t *testing.T) { testPlacements(t, newStore(t)) })
+	t.Run("ChildRecord", func(t *testing.T) { testChildRecord(t, newStore(t)) })
+	t.Run("NotFound", func(t *testing.T) { testNotFound(t, newStore(t)) })
+	t.Run("MunicipalityIsolation", func(t *testing.T) { testIsolation(t, newStore(t)) })
+	t.Run("AtomicRollback", func(t *testing.T) { testAtomicRollback(t, newStore(t)) })
+	t.Run("AtomicCommitAndNesting", func(t *testing.T) { testAtomicCommit(t, newStore(t)) })
+	t.Run("OverlappingPlacements", func(t *testing.T) { testOverlap(t, newStore(t)) })
+	t.Run("InvalidInput", func(t *testing.T) { testInvalid(t, newStore(t)) })
+	t.Run("Duplicates", func(t *testing.T) { testDuplicates(t, newStore(t)) })
+	t.Run("ConcurrentWriters", func(t *testing.T) { testConcurrent(t, newStore(t)) })
+}
+
+func ctxFor(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// fixture builds valid records with fresh IDs.
+type fixture struct {
+	m   domain.Municipality
+	seq int
+}
+
+func d(y int, m time.Month, day int) date.Date { return date.New(y, m, day) }
+
+// nid makes a valid synthetic fødselsnummer (month + 80) for the birth date
+// and a sequence number, searching individual numbers until the check
+// digits work out.
+func nid(t testing.TB, birth date.Date, seq int) domain.NationalID {
+	t.Helper()
+	y, mo, day := birth.Date()
+	for i := 0; i < 500; i++ {
+		ind := (seq*7 + i) % 500 // 000–499: 1900s
+		if y >= 2000 {
+			ind = 500 + (seq*7+i)%500 // 500–999: 2000s
+		}
+		base := fmt.Sprintf("%02d%02d%02d%03d", day, int(mo)+80, y%100, ind)
+		w1 := []int{3, 7, 6, 1, 8, 9, 4, 5, 2}
+		w2 := []int{5, 4, 3, 2, 7, 6, 5, 4, 3, 2}
+		k := func(s string, w []int) int {
+			sum := 0
+			for j, c := range s {
+				sum += int(c-'0') * w[j]
+			}
+			r := 11 - sum%11
+			if r == 11 {
+				return 0
+			}
+			return r
+		}
+		k1 := k(base, w1)
+		if k1 == 10 {
+			continue
+		}
+		k2 := k(base+fmt.Sprint(k1), w2)
+		if k2 == 10 {
+			continue
+		}
+		n, err := domain.ParseNationalID(fmt.Sprintf("%s%d%d", base, k1, k2))
+		require.NoError(t, err)
+		return n
+	}
+	t.Fatalf("no national ID for %s", birth)
+	return domain.NationalID{}
+}
+
+func (f *fixture) child(t testing.TB) domain.Child {
+	f.seq++
+	birth := d(2020, time.Month(1+f.seq%12), 1+f.seq%28)
+	return domain.Child{
+		ID: domain.NewID[domain.Child](), Municipality: f.m,
+		NationalID: nid(t, birth, f.seq),
+		GivenName:  fmt.Sprintf("Barn %d", f.seq), FamilyName: "Nordmann",
+		BirthDate: birth, AddressProtection: domain.ProtectionNone,
+	}
+}
+
+func (f *fixture) guardian(t testing.TB) domain.Guardian {
+	f.seq++
+	birth := d(1985, time.Month(1+f.seq%12), 1+f.seq%28)
+	return domain.Guardian{
+		ID: domain.NewID[domain.Guardian](), Municipality: f.m,
+		NationalID: nid(t, birth, f.seq),
+		GivenName:  fmt.Sprintf("Forelder %d", f.seq), FamilyName: "Nordmann",
+		Email: fmt.Sprintf("forelder%d@example.no", f.seq), Phone: "+47 99 99 99 99",
+		AddressProtection: domain.ProtectionNone,
+	}
+}
+
+func (f *fixture) unit(kind domain.UnitKind) domain.Unit {
+	f.seq++
+	return domain.Unit{ID: domain.NewID[domain.Unit](), Municipality: f.m,
+		Name: fmt.Sprintf("Enhet %d", f.seq), Kind: kind, Owner: domain.Municipal}
+}
+
+func (f *fixture) group(u domain.Unit) domain.Group {
+	f.seq++
+	return domain.Group{ID: domain.NewID[domain.Group](), Municipality: f.m, UnitID: u.ID, Name: fmt.Sprintf("Gruppe %d", f.seq)}
+}
+
+func (f *fixture) placement(c domain.Child, u domain.Unit, start, end date.Date) domain.Placement {
+	hours := 41
+	if u.Kind == domain.School {
+		hours = 0
+	}
+	return domain.Placement{ID: domain.NewID[domain.Placement](), Municipality: f.m,
+		ChildID: c.ID, UnitID: u.ID, Kind: u.Kind, HoursPerWeek: hours,
+		Period: domain.Period{Start: start, End: end}}
+}
+
+// counts is a snapshot of how much a municipality holds, to prove that a
+// refused change wrote nothing.
+type counts struct {
+	children, units, groups, placements, guardianships int
+}
+
+func snapshot(t testing.TB, ctx context.Context, s domain.Store, m domain.Municipality) counts {
+	t.Helper()
+	var c counts
+	children, err := s.Children(ctx, m)
+	require.NoError(t, err)
+	c.children = len(children)
+	units, err := s.Units(ctx, m)
+	require.NoError(t, err)
+	c.units = len(units)
+	for _, u := range units {
+		gs, err := s.Groups(ctx, m, u.ID)
+		require.NoError(t, err)
+		c.groups += len(gs)
+	}
+	for _, ch := range children {
+		ps, err := s.Placements(ctx, m, ch.ID)
+		require.NoError(t, err)
+		c.placements += len(ps)
+		gs, err := s.Guardianships(ctx, m, ch.ID)
+		require.NoError(t, err)
+		c.guardianships += len(gs)
+	}
+	return c
+}
+
+func requireField(t testing.TB, err error, sentinel error, field string) {
+	t.Helper()
+	require.Error(t, err)
+	require.Truef(t, errors.Is(err, sentinel), "want %v, got %v", sentinel, err)
+	assert.Equalf(t, field, domain.FieldOf(err), "field of %v", err)
+}
