@@ -1,0 +1,606 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+
+	"github.com/rickb777/date/v2"
+
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+// openEnd is how an open end compares in SQL: the last day SQLite text dates
+// can hold.
+const openEnd = "9999-12-31"
+
+// Queries by something other than the primary key name their index with
+// INDEXED BY: without statistics (before ANALYZE has seen real data) SQLite
+// would rather walk all of a municipality's rows along the covering primary
+// key than use a secondary index.
+
+// Column lists, in the order the scan functions read them.
+const (
+	childCols     = `municipality, id, national_id, given_name, family_name, birth_date, address_protection`
+	guardianCols  = `municipality, id, national_id, given_name, family_name, email, phone, address_protection`
+	wardshipCols  = `municipality, child_id, guardian_id, parental_responsibility, lives_with_child, information_requested, information_denied`
+	unitCols      = `municipality, id, name, kind, owner, parent_id`
+	groupCols     = `municipality, id, unit_id, name`
+	placementCols = `municipality, id, child_id, unit_id, group_id, kind, hours_per_week, start_date, end_date`
+)
+
+// queries are the statements Open prepares.
+var queries = []string{
+	selectChild, selectChildByNational, selectChildren, insertChild, childExists, updateChild,
+	selectGuardian, selectGuardianByNational, insertGuardian, guardianExists, updateGuardian,
+	selectGuardianships, selectWards, upsertGuardianship, deleteGuardianship, selectGuardianLinks,
+	selectUnit, selectUnits, insertUnit, updateUnit, unitExists,
+	selectGroup, selectGroups, insertGroup, updateGroup, groupExists,
+	selectPlacement, selectPlacements, selectUnitPlacements, insertPlacement, updatePlacement, deletePlacement, placementExists,
+}
+
+// Children.
+
+const (
+	selectChild           = `SELECT ` + childCols + ` FROM children WHERE municipality = ? AND id = ?`
+	selectChildByNational = `SELECT ` + childCols + ` FROM children WHERE municipality = ? AND national_id = ?`
+	selectChildren        = `SELECT ` + childCols + ` FROM children WHERE municipality = ?`
+	insertChild           = `INSERT INTO children (` + childCols + `) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	childExists           = `SELECT 1 FROM children WHERE municipality = ? AND id = ?`
+	updateChild           = `UPDATE children SET national_id = ?, given_name = ?, family_name = ?, birth_date = ?, address_protection = ?
+		WHERE municipality = ? AND id = ?`
+)
+
+func scanChild(r scanner) (domain.Child, error) {
+	var c domain.Child
+	var nid sql.NullString
+	var birth string
+	if err := r.Scan(&c.Municipality, &c.ID, &nid, &c.GivenName, &c.FamilyName, &birth, &c.AddressProtection); err != nil {
+		return c, err
+	}
+	var err error
+	if c.NationalID, err = nationalID(nid); err != nil {
+		return c, err
+	}
+	c.BirthDate, err = parseDate(birth)
+	return c, err
+}
+
+// Child reads a child.
+func (s *Store) Child(ctx context.Context, m domain.Municipality, id domain.ChildID) (domain.Child, error) {
+	return queryOne(ctx, s, "child", selectChild, scanChild, m, id)
+}
+
+// ChildByNationalID finds a child by national identity number.
+func (s *Store) ChildByNationalID(ctx context.Context, m domain.Municipality, n domain.NationalID) (domain.Child, error) {
+	if n.IsZero() {
+		return domain.Child{}, fmt.Errorf("sqlite: child: %w", domain.ErrNotFound)
+	}
+	return queryOne(ctx, s, "child", selectChildByNational, scanChild, m, n.String())
+}
+
+// Children lists the municipality's children, sorted by domain.SortChildren.
+func (s *Store) Children(ctx context.Context, m domain.Municipality) ([]domain.Child, error) {
+	cs, err := queryAll(ctx, s, selectChildren, scanChild, m)
+	if err != nil {
+		return nil, err
+	}
+	domain.SortChildren(cs)
+	return cs, nil
+}
+
+// CreateChild stores a new child.
+func (s *Store) CreateChild(ctx context.Context, c domain.Child) error {
+	if err := validChild(c); err != nil {
+		return err
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		_, err := s.exec(ctx, insertChild, c.Municipality, c.ID, nullNationalID(c.NationalID),
+			c.GivenName, c.FamilyName, c.BirthDate.String(), c.AddressProtection)
+		return s.insertErr(ctx, writeErr(err, "child"), "child", childExists, c.Municipality, c.ID)
+	})
+}
+
+// UpdateChild replaces a stored child.
+func (s *Store) UpdateChild(ctx context.Context, c domain.Child) error {
+	if err := validChild(c); err != nil {
+		return err
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		res, err := s.exec(ctx, updateChild, nullNationalID(c.NationalID), c.GivenName, c.FamilyName,
+			c.BirthDate.String(), c.AddressProtection, c.Municipality, c.ID)
+		return affected(res, err, "child")
+	})
+}
+
+func validChild(c domain.Child) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	return checkDate("birthDate", c.BirthDate)
+}
+
+// Guardians.
+
+const (
+	selectGuardian           = `SELECT ` + guardianCols + ` FROM guardians WHERE municipality = ? AND id = ?`
+	selectGuardianByNational = `SELECT ` + guardianCols + ` FROM guardians WHERE municipality = ? AND national_id = ?`
+	insertGuardian           = `INSERT INTO guardians (` + guardianCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	guardianExists           = `SELECT 1 FROM guardians WHERE municipality = ? AND id = ?`
+	updateGuardian           = `UPDATE guardians SET national_id = ?, given_name = ?, family_name = ?, email = ?, phone = ?, address_protection = ?
+		WHERE municipality = ? AND id = ?`
+)
+
+func scanGuardian(r scanner) (domain.Guardian, error) {
+	var g domain.Guardian
+	var nid, email, phone sql.NullString
+	if err := r.Scan(&g.Municipality, &g.ID, &nid, &g.GivenName, &g.FamilyName, &email, &phone, &g.AddressProtection); err != nil {
+		return g, err
+	}
+	g.Email, g.Phone = email.String, phone.String
+	var err error
+	g.NationalID, err = nationalID(nid)
+	return g, err
+}
+
+// Guardian reads a guardian.
+func (s *Store) Guardian(ctx context.Context, m domain.Municipality, id domain.GuardianID) (domain.Guardian, error) {
+	return queryOne(ctx, s, "guardian", selectGuardian, scanGuardian, m, id)
+}
+
+// GuardianByNationalID finds a guardian by national identity number.
+func (s *Store) GuardianByNationalID(ctx context.Context, m domain.Municipality, n domain.NationalID) (domain.Guardian, error) {
+	if n.IsZero() {
+		return domain.Guardian{}, fmt.Errorf("sqlite: guardian: %w", domain.ErrNotFound)
+	}
+	return queryOne(ctx, s, "guardian", selectGuardianByNational, scanGuardian, m, n.String())
+}
+
+// CreateGuardian stores a new guardian.
+func (s *Store) CreateGuardian(ctx context.Context, g domain.Guardian) error {
+	if err := g.Validate(); err != nil {
+		return err
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		_, err := s.exec(ctx, insertGuardian, g.Municipality, g.ID, nullNationalID(g.NationalID),
+			g.GivenName, g.FamilyName, nullString(g.Email), nullString(g.Phone), g.AddressProtection)
+		return s.insertErr(ctx, writeErr(err, "guardian"), "guardian", guardianExists, g.Municipality, g.ID)
+	})
+}
+
+// UpdateGuardian replaces a stored guardian.
+func (s *Store) UpdateGuardian(ctx context.Context, g domain.Guardian) error {
+	if err := g.Validate(); err != nil {
+		return err
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		res, err := s.exec(ctx, updateGuardian, nullNationalID(g.NationalID), g.GivenName, g.FamilyName,
+			nullString(g.Email), nullString(g.Phone), g.AddressProtection, g.Municipality, g.ID)
+		return affected(res, err, "guardian")
+	})
+}
+
+// Guardianships.
+
+const (
+	selectGuardianships = `SELECT ` + wardshipCols + ` FROM guardianships WHERE municipality = ? AND child_id = ?`
+	selectWards         = `SELECT ` + wardshipCols + ` FROM guardianships INDEXED BY guardianships_by_guardian
+		WHERE municipality = ? AND guardian_id = ?`
+	upsertGuardianship = `INSERT INTO guardianships (` + wardshipCols + `) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (municipality, child_id, guardian_id) DO UPDATE SET
+			parental_responsibility = excluded.parental_responsibility,
+			lives_with_child = excluded.lives_with_child,
+			information_requested = excluded.information_requested,
+			information_denied = excluded.information_denied`
+	deleteGuardianship = `DELETE FROM guardianships WHERE municipality = ? AND child_id = ? AND guardian_id = ?`
+	// selectGuardianLinks reads a child's guardianships with their guardians.
+	selectGuardianLinks = `SELECT gs.municipality, gs.child_id, gs.guardian_id, gs.parental_responsibility,
+			gs.lives_with_child, gs.information_requested, gs.information_denied,
+			g.municipality, g.id, g.national_id, g.given_name, g.family_name, g.email, g.phone, g.address_protection
+		FROM guardianships gs
+		JOIN guardians g ON g.municipality = gs.municipality AND g.id = gs.guardian_id
+		WHERE gs.municipality = ? AND gs.child_id = ?`
+)
+
+func scanGuardianship(r scanner) (domain.Guardianship, error) {
+	var g domain.Guardianship
+	err := r.Scan(&g.Municipality, &g.ChildID, &g.GuardianID, &g.ParentalResponsibility,
+		&g.LivesWithChild, &g.InformationRequested, &g.InformationDenied)
+	return g, err
+}
+
+func scanGuardianLink(r scanner) (domain.GuardianLink, error) {
+	var l domain.GuardianLink
+	gs, g := &l.Guardianship, &l.Guardian
+	var nid, email, phone sql.NullString
+	if err := r.Scan(&gs.Municipality, &gs.ChildID, &gs.GuardianID, &gs.ParentalResponsibility,
+		&gs.LivesWithChild, &gs.InformationRequested, &gs.InformationDenied,
+		&g.Municipality, &g.ID, &nid, &g.GivenName, &g.FamilyName, &email, &phone, &g.AddressProtection); err != nil {
+		return l, err
+	}
+	g.Email, g.Phone = email.String, phone.String
+	var err error
+	g.NationalID, err = nationalID(nid)
+	return l, err
+}
+
+// Guardianships lists the guardians of a child, sorted by guardian ID.
+func (s *Store) Guardianships(ctx context.Context, m domain.Municipality, child domain.ChildID) ([]domain.Guardianship, error) {
+	gs, err := queryAll(ctx, s, selectGuardianships, scanGuardianship, m, child)
+	if err != nil {
+		return nil, err
+	}
+	domain.SortGuardianships(gs)
+	return gs, nil
+}
+
+// Wards lists the guardianships of a guardian, sorted by child ID.
+func (s *Store) Wards(ctx context.Context, m domain.Municipality, guardian domain.GuardianID) ([]domain.Guardianship, error) {
+	gs, err := queryAll(ctx, s, selectWards, scanGuardianship, m, guardian)
+	if err != nil {
+		return nil, err
+	}
+	domain.SortGuardianships(gs)
+	return gs, nil
+}
+
+// PutGuardianship creates the link or replaces its flags.
+func (s *Store) PutGuardianship(ctx context.Context, g domain.Guardianship) error {
+	if err := g.Validate(); err != nil {
+		return err
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		if err := domain.CheckGuardianship(ctx, s, g); err != nil {
+			return err
+		}
+		_, err := s.exec(ctx, upsertGuardianship, g.Municipality, g.ChildID, g.GuardianID, g.ParentalResponsibility,
+			g.LivesWithChild, g.InformationRequested, g.InformationDenied)
+		return writeErr(err, "guardianship")
+	})
+}
+
+// DeleteGuardianship removes the link between a child and a guardian.
+func (s *Store) DeleteGuardianship(ctx context.Context, m domain.Municipality, child domain.ChildID, guardian domain.GuardianID) error {
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		res, err := s.exec(ctx, deleteGuardianship, m, child, guardian)
+		return affected(res, err, "guardianship")
+	})
+}
+
+// Units.
+
+const (
+	selectUnit  = `SELECT ` + unitCols + ` FROM units WHERE municipality = ? AND id = ?`
+	selectUnits = `SELECT ` + unitCols + ` FROM units WHERE municipality = ?`
+	insertUnit  = `INSERT INTO units (` + unitCols + `) VALUES (?, ?, ?, ?, ?, ?)`
+	updateUnit  = `UPDATE units SET name = ?, kind = ?, owner = ?, parent_id = ? WHERE municipality = ? AND id = ?`
+	unitExists  = `SELECT 1 FROM units WHERE municipality = ? AND id = ?`
+)
+
+func scanUnit(r scanner) (domain.Unit, error) {
+	var u domain.Unit
+	err := r.Scan(&u.Municipality, &u.ID, &u.Name, &u.Kind, &u.Owner, &u.Parent)
+	return u, err
+}
+
+// Unit reads a unit.
+func (s *Store) Unit(ctx context.Context, m domain.Municipality, id domain.UnitID) (domain.Unit, error) {
+	return queryOne(ctx, s, "unit", selectUnit, scanUnit, m, id)
+}
+
+// Units lists the municipality's units, sorted by domain.SortUnits.
+func (s *Store) Units(ctx context.Context, m domain.Municipality) ([]domain.Unit, error) {
+	us, err := queryAll(ctx, s, selectUnits, scanUnit, m)
+	if err != nil {
+		return nil, err
+	}
+	domain.SortUnits(us)
+	return us, nil
+}
+
+// CreateUnit stores a new unit.
+func (s *Store) CreateUnit(ctx context.Context, u domain.Unit) error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		if err := domain.CheckUnit(ctx, s, u); err != nil {
+			return err
+		}
+		_, err := s.exec(ctx, insertUnit, u.Municipality, u.ID, u.Name, u.Kind, u.Owner, u.Parent)
+		return writeErr(err, "unit")
+	})
+}
+
+// UpdateUnit replaces a stored unit.
+func (s *Store) UpdateUnit(ctx context.Context, u domain.Unit) error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		if err := s.mustExist(ctx, "unit", unitExists, u.Municipality, u.ID); err != nil {
+			return err
+		}
+		if err := domain.CheckUnit(ctx, s, u); err != nil {
+			return err
+		}
+		res, err := s.exec(ctx, updateUnit, u.Name, u.Kind, u.Owner, u.Parent, u.Municipality, u.ID)
+		return affected(res, err, "unit")
+	})
+}
+
+// Groups.
+
+const (
+	selectGroup  = `SELECT ` + groupCols + ` FROM unit_groups WHERE municipality = ? AND id = ?`
+	selectGroups = `SELECT ` + groupCols + ` FROM unit_groups INDEXED BY unit_groups_by_unit
+		WHERE municipality = ? AND unit_id = ?`
+	insertGroup = `INSERT INTO unit_groups (` + groupCols + `) VALUES (?, ?, ?, ?)`
+	updateGroup = `UPDATE unit_groups SET unit_id = ?, name = ? WHERE municipality = ? AND id = ?`
+	groupExists = `SELECT 1 FROM unit_groups WHERE municipality = ? AND id = ?`
+)
+
+func scanGroup(r scanner) (domain.Group, error) {
+	var g domain.Group
+	err := r.Scan(&g.Municipality, &g.ID, &g.UnitID, &g.Name)
+	return g, err
+}
+
+// Group reads a group.
+func (s *Store) Group(ctx context.Context, m domain.Municipality, id domain.GroupID) (domain.Group, error) {
+	return queryOne(ctx, s, "group", selectGroup, scanGroup, m, id)
+}
+
+// Groups lists the groups of a unit, sorted by domain.SortGroups.
+func (s *Store) Groups(ctx context.Context, m domain.Municipality, unit domain.UnitID) ([]domain.Group, error) {
+	gs, err := queryAll(ctx, s, selectGroups, scanGroup, m, unit)
+	if err != nil {
+		return nil, err
+	}
+	domain.SortGroups(gs)
+	return gs, nil
+}
+
+// CreateGroup stores a new group.
+func (s *Store) CreateGroup(ctx context.Context, g domain.Group) error {
+	if err := g.Validate(); err != nil {
+		return err
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		if err := domain.CheckGroup(ctx, s, g); err != nil {
+			return err
+		}
+		_, err := s.exec(ctx, insertGroup, g.Municipality, g.ID, g.UnitID, g.Name)
+		return writeErr(err, "group")
+	})
+}
+
+// UpdateGroup replaces a stored group.
+func (s *Store) UpdateGroup(ctx context.Context, g domain.Group) error {
+	if err := g.Validate(); err != nil {
+		return err
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		if err := s.mustExist(ctx, "group", groupExists, g.Municipality, g.ID); err != nil {
+			return err
+		}
+		if err := domain.CheckGroup(ctx, s, g); err != nil {
+			return err
+		}
+		res, err := s.exec(ctx, updateGroup, g.UnitID, g.Name, g.Municipality, g.ID)
+		return affected(res, err, "group")
+	})
+}
+
+// Placements.
+
+const (
+	selectPlacement  = `SELECT ` + placementCols + ` FROM placements WHERE municipality = ? AND id = ?`
+	selectPlacements = `SELECT ` + placementCols + ` FROM placements INDEXED BY placements_by_child
+		WHERE municipality = ? AND child_id = ?`
+	selectUnitPlacements = `SELECT ` + placementCols + ` FROM placements INDEXED BY placements_by_unit
+		WHERE municipality = ? AND unit_id = ? AND start_date <= ? AND coalesce(end_date, '` + openEnd + `') >= ?`
+	insertPlacement = `INSERT INTO placements (` + placementCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	updatePlacement = `UPDATE placements SET child_id = ?, unit_id = ?, group_id = ?, kind = ?, hours_per_week = ?,
+			start_date = ?, end_date = ?
+		WHERE municipality = ? AND id = ?`
+	deletePlacement = `DELETE FROM placements WHERE municipality = ? AND id = ?`
+	placementExists = `SELECT 1 FROM placements WHERE municipality = ? AND id = ?`
+)
+
+func scanPlacement(r scanner) (domain.Placement, error) {
+	var p domain.Placement
+	var start string
+	var end sql.NullString
+	if err := r.Scan(&p.Municipality, &p.ID, &p.ChildID, &p.UnitID, &p.GroupID, &p.Kind, &p.HoursPerWeek, &start, &end); err != nil {
+		return p, err
+	}
+	var err error
+	if p.Period.Start, err = parseDate(start); err != nil {
+		return p, err
+	}
+	if end.Valid {
+		p.Period.End, err = parseDate(end.String)
+	}
+	return p, err
+}
+
+// Placement reads a placement.
+func (s *Store) Placement(ctx context.Context, m domain.Municipality, id domain.PlacementID) (domain.Placement, error) {
+	return queryOne(ctx, s, "placement", selectPlacement, scanPlacement, m, id)
+}
+
+// Placements lists a child's placements, sorted by domain.SortPlacements.
+func (s *Store) Placements(ctx context.Context, m domain.Municipality, child domain.ChildID) ([]domain.Placement, error) {
+	ps, err := queryAll(ctx, s, selectPlacements, scanPlacement, m, child)
+	if err != nil {
+		return nil, err
+	}
+	domain.SortPlacements(ps)
+	return ps, nil
+}
+
+// UnitPlacements lists the placements in a unit that share at least one day
+// with the period, sorted by domain.SortPlacements.
+func (s *Store) UnitPlacements(ctx context.Context, m domain.Municipality, unit domain.UnitID, within domain.Period) ([]domain.Placement, error) {
+	last := openEnd
+	if !within.Open() {
+		last = within.End.String()
+	}
+	ps, err := queryAll(ctx, s, selectUnitPlacements, scanPlacement, m, unit, last, within.Start.String())
+	if err != nil {
+		return nil, err
+	}
+	domain.SortPlacements(ps)
+	return ps, nil
+}
+
+// CreatePlacement stores a new placement; one that overlaps another of the
+// same kind for the child is refused with domain.OverlapConflict.
+func (s *Store) CreatePlacement(ctx context.Context, p domain.Placement) error {
+	if err := validPlacement(p); err != nil {
+		return err
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		if err := domain.CheckPlacement(ctx, s, p); err != nil {
+			return err
+		}
+		_, err := s.exec(ctx, insertPlacement, p.Municipality, p.ID, p.ChildID, p.UnitID, p.GroupID, p.Kind,
+			p.HoursPerWeek, p.Period.Start.String(), endDate(p.Period))
+		return writeErr(err, "placement")
+	})
+}
+
+// UpdatePlacement replaces a stored placement.
+func (s *Store) UpdatePlacement(ctx context.Context, p domain.Placement) error {
+	if err := validPlacement(p); err != nil {
+		return err
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		if err := s.mustExist(ctx, "placement", placementExists, p.Municipality, p.ID); err != nil {
+			return err
+		}
+		if err := domain.CheckPlacement(ctx, s, p); err != nil {
+			return err
+		}
+		res, err := s.exec(ctx, updatePlacement, p.ChildID, p.UnitID, p.GroupID, p.Kind, p.HoursPerWeek,
+			p.Period.Start.String(), endDate(p.Period), p.Municipality, p.ID)
+		return affected(res, err, "placement")
+	})
+}
+
+// DeletePlacement removes a placement.
+func (s *Store) DeletePlacement(ctx context.Context, m domain.Municipality, id domain.PlacementID) error {
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		res, err := s.exec(ctx, deletePlacement, m, id)
+		return affected(res, err, "placement")
+	})
+}
+
+func validPlacement(p domain.Placement) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if err := checkDate("period.start", p.Period.Start); err != nil {
+		return err
+	}
+	if !p.Period.Open() {
+		return checkDate("period.end", p.Period.End)
+	}
+	return nil
+}
+
+// ChildRecord reads a child with its guardians and placements, from one
+// snapshot.
+func (s *Store) ChildRecord(ctx context.Context, m domain.Municipality, id domain.ChildID) (domain.ChildRecord, error) {
+	var rec domain.ChildRecord
+	err := s.read(ctx, func(ctx context.Context) error {
+		var err error
+		if rec.Child, err = s.Child(ctx, m, id); err != nil {
+			return err
+		}
+		if rec.Guardians, err = queryAll(ctx, s, selectGuardianLinks, scanGuardianLink, m, id); err != nil {
+			return err
+		}
+		rec.Placements, err = s.Placements(ctx, m, id)
+		return err
+	})
+	if err != nil {
+		return domain.ChildRecord{}, err
+	}
+	slices.SortFunc(rec.Guardians, func(a, b domain.GuardianLink) int {
+		return a.Guardianship.GuardianID.Compare(b.Guardianship.GuardianID)
+	})
+	return rec, nil
+}
+
+// Helpers.
+
+// mustExist reports ErrNotFound when the query finds no row.
+func (s *Store) mustExist(ctx context.Context, what, query string, args ...any) error {
+	_, err := queryOne(ctx, s, what, query, func(r scanner) (int, error) {
+		var one int
+		err := r.Scan(&one)
+		return one, err
+	}, args...)
+	return err
+}
+
+// insertErr reports a duplicate ID rather than a duplicate national ID when
+// both clash: SQLite may check the national ID index first.
+func (s *Store) insertErr(ctx context.Context, err error, what, exists string, args ...any) error {
+	if domain.FieldOf(err) != "nationalId" {
+		return err
+	}
+	if s.mustExist(ctx, what, exists, args...) == nil {
+		return idConflict(what)
+	}
+	return err
+}
+
+// checkDate refuses dates SQLite's 'YYYY-MM-DD' text cannot order: years
+// before 1 or after 9999.
+func checkDate(field string, d date.Date) error {
+	if y := d.Year(); y < 1 || y > 9999 {
+		return domain.Invalid(field, fmt.Sprintf("year %d is outside 1 to 9999", y))
+	}
+	return nil
+}
+
+func parseDate(s string) (date.Date, error) {
+	d, err := date.ParseISO(s)
+	if err != nil {
+		return date.Zero, fmt.Errorf("stored date %q: %w", s, err)
+	}
+	return d, nil
+}
+
+// endDate is the stored end of a period: NULL when open.
+func endDate(p domain.Period) any {
+	if p.Open() {
+		return nil
+	}
+	return p.End.String()
+}
+
+func nationalID(s sql.NullString) (domain.NationalID, error) {
+	if !s.Valid {
+		return domain.NationalID{}, nil
+	}
+	return domain.ParseNationalID(s.String)
+}
+
+func nullNationalID(n domain.NationalID) any {
+	if n.IsZero() {
+		return nil
+	}
+	return n.String()
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,116 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Every pooled connection, reader and writer, has the PRAGMAs of Open.
+func TestPragmasOnEveryConnection(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, Options{Path: filepath.Join(t.TempDir(), "oppvekst.db"), ReadConns: 3})
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+
+	check := func(name string, db *sql.DB, n int, queryOnly int) {
+		// Hold n connections at once so that each is a different one.
+		conns := make([]*sql.Conn, n)
+		for i := range conns {
+			conns[i], err = db.Conn(ctx)
+			require.NoError(t, err)
+		}
+		for i, c := range conns {
+			var fk, qo, sync, busy int
+			var mode string
+			require.NoError(t, c.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk))
+			require.NoError(t, c.QueryRowContext(ctx, `PRAGMA query_only`).Scan(&qo))
+			require.NoError(t, c.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&sync))
+			require.NoError(t, c.QueryRowContext(ctx, `PRAGMA busy_timeout`).Scan(&busy))
+			require.NoError(t, c.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode))
+			assert.Equal(t, 1, fk, "%s %d foreign_keys", name, i)
+			assert.Equal(t, queryOnly, qo, "%s %d query_only", name, i)
+			assert.Equal(t, 1, sync, "%s %d synchronous NORMAL", name, i)
+			assert.Equal(t, 5000, busy, "%s %d busy_timeout", name, i)
+			assert.Equal(t, "wal", mode, "%s %d journal_mode", name, i)
+		}
+		for _, c := range conns {
+			c.Close()
+		}
+	}
+	check("writer", s.writer, 1, 0)
+	check("reader", s.reader, 3, 1)
+
+	_, err = s.reader.ExecContext(ctx, `DELETE FROM children`)
+	assert.Error(t, err, "readers cannot write")
+}
+
+// No query of the store scans a whole table, and only the lists of a whole
+// municipality walk all its rows: each is a search on the primary key or an
+// index, by the municipality and more.
+func TestQueriesUseIndexes(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, Options{Path: filepath.Join(t.TempDir(), "oppvekst.db")})
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	for _, q := range queries {
+		args := make([]any, strings.Count(q, "?"))
+		for i := range args {
+			args[i] = "x"
+		}
+		rows, err := s.writer.QueryContext(ctx, `EXPLAIN QUERY PLAN `+q, args...)
+		require.NoError(t, err, q)
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			require.NoError(t, rows.Scan(&id, &parent, &unused, &detail))
+			plan = append(plan, detail)
+		}
+		require.NoError(t, rows.Err())
+		rows.Close()
+		for _, step := range plan {
+			assert.NotRegexp(t, `^SCAN `, step, "%s\n%v", q, plan)
+			if q != selectChildren && q != selectUnits {
+				// Not a walk through all of a municipality's rows.
+				assert.NotContains(t, step, "(municipality=?)", "%s\n%v", q, plan)
+			}
+		}
+		t.Logf("%.60s…\n\t%v", strings.Join(strings.Fields(q), " "), plan)
+	}
+}
+
+// The migrations can be rolled back to nothing and applied again.
+func TestMigrationsDownAndUp(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, Options{Path: filepath.Join(t.TempDir(), "oppvekst.db")})
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	p, err := migrations(s.writer)
+	require.NoError(t, err)
+
+	count := func() (n int) {
+		require.NoError(t, s.writer.QueryRowContext(ctx,
+			`SELECT count(*) FROM sqlite_schema WHERE type IN ('table', 'index', 'trigger') AND name NOT LIKE 'sqlite_%' AND name <> ?`,
+			VersionTable).Scan(&n))
+		return n
+	}
+	objects := count()
+	assert.Equal(t, 6+8+2, objects, "tables, indexes and triggers")
+
+	_, err = p.DownTo(ctx, 0)
+	require.NoError(t, err)
+	assert.Zero(t, count())
+	v, err := p.GetDBVersion(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, v)
+
+	_, err = p.Up(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, objects, count())
+}

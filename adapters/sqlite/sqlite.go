@@ -1,0 +1,418 @@
+// Package sqlite is the embedded store of Oppvekst: one SQLite file, no
+// server and no cgo (modernc.org/sqlite). It implements domain.Store and is
+// the default store of the reference app.
+//
+// The database runs in WAL mode with two handles: one writer connection whose
+// transactions begin IMMEDIATE, so concurrent writers queue instead of failing
+// with SQLITE_BUSY, and a pool of read-only connections for reads outside a
+// transaction. Every write runs in a transaction on the writer; reads made
+// with the ctx of Store.Atomic go through that transaction.
+//
+// The schema is embedded and migrated by Open (goose, version table
+// oppvekst_schema_version). It enforces what the domain promises on its own:
+// composite keys and foreign keys scoped by municipality, unique national IDs
+// per municipality, and triggers that refuse overlapping placements of the
+// same kind for a child.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+// VersionTable is the table in which goose records the applied migrations.
+const VersionTable = "oppvekst_schema_version"
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Options configure Open.
+type Options struct {
+	// Path is the database file. Its folder is created when missing.
+	Path string
+	// BusyTimeout is how long a connection waits for a lock held by another
+	// connection (or process) before giving up; 5 seconds when zero.
+	BusyTimeout time.Duration
+	// ReadConns is the size of the read-only connection pool; 4 when zero.
+	ReadConns int
+}
+
+// Store is the SQLite store. It is safe for concurrent use; Close it when
+// done.
+type Store struct {
+	path   string
+	writer *sql.DB // one connection, BEGIN IMMEDIATE
+	reader *sql.DB // query_only connections
+
+	// Statements of the queries listed in queries, prepared by Open on
+	// each handle; read-only after Open.
+	writerStmts, readerStmts map[string]*sql.Stmt
+}
+
+var _ domain.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the database file at opts.Path, migrates
+// it to the current schema and returns the store. The path must name a file:
+// ":memory:" and "file:" URIs are refused, since the writer and the readers
+// must share one database.
+func Open(ctx context.Context, opts Options) (*Store, error) {
+	if opts.Path == "" || opts.Path == ":memory:" || strings.HasPrefix(opts.Path, "file:") || strings.Contains(opts.Path, "?") {
+		return nil, fmt.Errorf("sqlite: Path %q must name a file", opts.Path)
+	}
+	if opts.BusyTimeout <= 0 {
+		opts.BusyTimeout = 5 * time.Second
+	}
+	if opts.ReadConns <= 0 {
+		opts.ReadConns = 4
+	}
+	if dir := filepath.Dir(opts.Path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("sqlite: %w", err)
+		}
+	}
+
+	// The driver runs the _pragma list on every new connection of the pool.
+	pragmas := []string{
+		"busy_timeout(" + strconv.FormatInt(opts.BusyTimeout.Milliseconds(), 10) + ")",
+		"journal_mode(WAL)",
+		"foreign_keys(ON)",
+		"synchronous(NORMAL)",
+		// Statement journals (every INSERT that fires a trigger or checks
+		// a foreign key) stay in memory instead of a temporary file.
+		"temp_store(MEMORY)",
+	}
+	// The writer gets a larger page cache (32 MiB) so that a big
+	// transaction does not spill pages to the WAL before it commits.
+	writerPragmas := append(slices.Clone(pragmas), "cache_size(-32768)")
+	writer, err := openDB(opts.Path, url.Values{"_pragma": writerPragmas, "_txlock": {"immediate"}})
+	if err != nil {
+		return nil, err
+	}
+	writer.SetMaxOpenConns(1)
+	writer.SetMaxIdleConns(1)
+	writer.SetConnMaxLifetime(0)
+	writer.SetConnMaxIdleTime(0)
+	if err := migrate(ctx, writer); err != nil {
+		writer.Close()
+		return nil, err
+	}
+
+	// query_only is applied by the driver after the _pragma list.
+	reader, err := openDB(opts.Path, url.Values{"_pragma": pragmas, "_query_only": {"1"}})
+	if err != nil {
+		writer.Close()
+		return nil, err
+	}
+	reader.SetMaxOpenConns(opts.ReadConns)
+	reader.SetMaxIdleConns(opts.ReadConns)
+	reader.SetConnMaxLifetime(0)
+	reader.SetConnMaxIdleTime(0)
+	if err := reader.PingContext(ctx); err != nil {
+		reader.Close()
+		writer.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", opts.Path, err)
+	}
+	s := &Store{path: opts.Path, writer: writer, reader: reader}
+	if s.writerStmts, err = prepare(ctx, writer); err == nil {
+		s.readerStmts, err = prepare(ctx, reader)
+	}
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", opts.Path, err)
+	}
+	return s, nil
+}
+
+// prepare prepares every query on db. The writer has a single connection,
+// so its statements are prepared on the connection every write transaction
+// uses and tx.StmtContext reuses them without preparing again.
+func prepare(ctx context.Context, db *sql.DB) (map[string]*sql.Stmt, error) {
+	stmts := make(map[string]*sql.Stmt, len(queries))
+	for _, q := range queries {
+		st, err := db.PrepareContext(ctx, q)
+		if err != nil {
+			for _, st := range stmts {
+				st.Close()
+			}
+			return nil, fmt.Errorf("prepare %q: %w", q, err)
+		}
+		stmts[q] = st
+	}
+	return stmts, nil
+}
+
+func openDB(path string, params url.Values) (*sql.DB, error) {
+	c, err := sqlite.NewConnector(path + "?" + params.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	return sql.OpenDB(c), nil
+}
+
+// migrations returns the goose provider of the embedded migrations on db.
+func migrations(db *sql.DB) (*goose.Provider, error) {
+	fsys, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: migrations: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys,
+		goose.WithTableName(VersionTable),
+		goose.WithDisableGlobalRegistry(true),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: migrations: %w", err)
+	}
+	return p, nil
+}
+
+// migrate brings the database behind db to the current schema.
+func migrate(ctx context.Context, db *sql.DB) error {
+	p, err := migrations(db)
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	return nil
+}
+
+// Path returns the database file.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the connections. A transaction still running fails.
+func (s *Store) Close() error {
+	for _, st := range s.writerStmts {
+		st.Close()
+	}
+	for _, st := range s.readerStmts {
+		st.Close()
+	}
+	return errors.Join(s.reader.Close(), s.writer.Close())
+}
+
+// txKey is the context key of the running transaction.
+type txKey struct{}
+
+// txn is a transaction carried by a ctx, with the statements it prepared.
+type txn struct {
+	store    *Store
+	tx       *sql.Tx
+	readOnly bool
+
+	prepared map[string]*sql.Stmt // the store's statements for the handle of tx
+
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt // statements bound to tx
+}
+
+// stmt returns the statement for query bound to the transaction, binding
+// (or preparing) it on first use.
+func (t *txn) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if st, ok := t.stmts[query]; ok {
+		return st, nil
+	}
+	var st *sql.Stmt
+	if base, ok := t.prepared[query]; ok {
+		st = t.tx.StmtContext(ctx, base)
+	} else {
+		var err error
+		if st, err = t.tx.PrepareContext(ctx, query); err != nil {
+			return nil, err
+		}
+	}
+	if t.stmts == nil {
+		t.stmts = make(map[string]*sql.Stmt)
+	}
+	t.stmts[query] = st
+	return st, nil
+}
+
+// txFrom returns this store's transaction carried by ctx, or nil.
+func (s *Store) txFrom(ctx context.Context) *txn {
+	t, _ := ctx.Value(txKey{}).(*txn)
+	if t == nil || t.store != s {
+		return nil
+	}
+	return t
+}
+
+// Atomic runs fn in one transaction on the writer. Every method of s called
+// with the ctx given to fn joins it; a nested Atomic joins the running
+// transaction. When fn returns an error or panics, the transaction is rolled
+// back (and the panic continues). fn must not call s with another ctx for a
+// write: the writer is busy with fn's transaction until it returns.
+func (s *Store) Atomic(ctx context.Context, fn func(ctx context.Context) error) error {
+	if t := s.txFrom(ctx); t != nil {
+		if t.readOnly {
+			return errors.New("sqlite: write inside a read-only transaction")
+		}
+		return fn(ctx)
+	}
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	// Rolling back after a commit is a no-op; the deferred call also covers
+	// panics and runtime.Goexit.
+	defer tx.Rollback()
+	if err := fn(context.WithValue(ctx, txKey{}, &txn{store: s, tx: tx, prepared: s.writerStmts})); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: commit: %w", err)
+	}
+	return nil
+}
+
+// read runs fn in a transaction, joining the running one or starting a
+// read-only one on the reader pool, so several queries see one snapshot.
+func (s *Store) read(ctx context.Context, fn func(ctx context.Context) error) error {
+	if s.txFrom(ctx) != nil {
+		return fn(ctx)
+	}
+	tx, err := s.reader.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(context.WithValue(ctx, txKey{}, &txn{store: s, tx: tx, readOnly: true, prepared: s.readerStmts})); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// query runs a read in the ctx's transaction, or on the reader pool.
+func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if t := s.txFrom(ctx); t != nil {
+		st, err := t.stmt(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		return st.QueryContext(ctx, args...)
+	}
+	if st, ok := s.readerStmts[query]; ok {
+		return st.QueryContext(ctx, args...)
+	}
+	return s.reader.QueryContext(ctx, query, args...)
+}
+
+// exec runs a write in the ctx's transaction, which must exist (the write
+// methods open one with Atomic).
+func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	t := s.txFrom(ctx)
+	if t == nil || t.readOnly {
+		return nil, errors.New("sqlite: write outside a write transaction")
+	}
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// scanner is *sql.Rows or *sql.Row.
+type scanner interface {
+	Scan(dest ...any) error
+}
+
+// queryAll runs a read and scans every row.
+func queryAll[T any](ctx context.Context, s *Store, query string, scan func(scanner) (T, error), args ...any) ([]T, error) {
+	rows, err := s.query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	defer rows.Close()
+	out := make([]T, 0)
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: %w", err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	return out, nil
+}
+
+// queryOne runs a read of at most one row; no row is ErrNotFound.
+func queryOne[T any](ctx context.Context, s *Store, what string, query string, scan func(scanner) (T, error), args ...any) (T, error) {
+	vs, err := queryAll(ctx, s, query, scan, args...)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	if len(vs) == 0 {
+		var zero T
+		return zero, fmt.Errorf("sqlite: %s: %w", what, domain.ErrNotFound)
+	}
+	return vs[0], nil
+}
+
+// writeErr translates a constraint violation into the domain's errors:
+// a duplicate key is a *ConflictError on "id" or "nationalId", the overlap
+// trigger is domain.OverlapConflict. what names the record ("child").
+func writeErr(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	msg := se.Error()
+	switch se.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		if strings.Contains(msg, ".national_id") {
+			return &domain.ConflictError{Field: "nationalId", Reason: "another " + what + " has this national ID"}
+		}
+		return idConflict(what)
+	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return fmt.Errorf("sqlite: %s refers to a record that does not exist: %w", what, domain.ErrConflict)
+	}
+	if se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT && strings.Contains(msg, "placement_overlap") {
+		return domain.OverlapConflict()
+	}
+	return fmt.Errorf("sqlite: %s: %w", what, err)
+}
+
+func idConflict(what string) error {
+	return &domain.ConflictError{Field: "id", Reason: "a " + what + " with this ID exists"}
+}
+
+// affected turns an UPDATE or DELETE that matched no row into ErrNotFound.
+func affected(res sql.Result, err error, what string) error {
+	if err != nil {
+		return writeErr(err, what)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("sqlite: %s: %w", what, domain.ErrNotFound)
+	}
+	return nil
+}
