@@ -1,0 +1,378 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/rickb777/date/v2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oppvekst/oppvekst/adapters/memory"
+	"github.com/oppvekst/oppvekst/adapters/sqlite"
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+// at is a fixed clock at noon, Oslo time.
+func at(y int, m time.Month, d int) domain.Clock {
+	return domain.FixedClock(time.Date(y, m, d, 12, 0, 0, 0, domain.Oslo()))
+}
+
+func openSQLite(t testing.TB, path string) *sqlite.Store {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), sqlite.Options{Path: path})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// stores are the stores the seed is tested on.
+func stores() map[string]func(t *testing.T) domain.Store {
+	return map[string]func(t *testing.T) domain.Store{
+		"memory": func(t *testing.T) domain.Store { return memory.New() },
+		"sqlite": func(t *testing.T) domain.Store {
+			return openSQLite(t, filepath.Join(t.TempDir(), "oppvekst.db"))
+		},
+	}
+}
+
+// demoData is everything seeded in the demo municipality, read back.
+type demoData struct {
+	units         []domain.Unit
+	groups        map[domain.UnitID][]domain.Group
+	children      []domain.Child
+	guardianships map[domain.ChildID][]domain.Guardianship
+	guardians     map[domain.GuardianID]domain.Guardian
+	placements    map[domain.ChildID][]domain.Placement
+}
+
+func (d demoData) counts() map[string]int {
+	c := map[string]int{"units": len(d.units), "children": len(d.children), "guardians": len(d.guardians)}
+	for _, u := range d.units {
+		c[string(u.Kind)]++
+		c["groups"] += len(d.groups[u.ID])
+	}
+	for _, gs := range d.guardianships {
+		c["guardianships"] += len(gs)
+	}
+	for _, ps := range d.placements {
+		c["placements"] += len(ps)
+	}
+	return c
+}
+
+func readDemo(t testing.TB, s domain.Store) demoData {
+	t.Helper()
+	ctx := context.Background()
+	m := demoMunicipality
+	d := demoData{
+		groups:        map[domain.UnitID][]domain.Group{},
+		guardianships: map[domain.ChildID][]domain.Guardianship{},
+		guardians:     map[domain.GuardianID]domain.Guardian{},
+		placements:    map[domain.ChildID][]domain.Placement{},
+	}
+	var err error
+	d.units, err = s.Units(ctx, m)
+	require.NoError(t, err)
+	for _, u := range d.units {
+		d.groups[u.ID], err = s.Groups(ctx, m, u.ID)
+		require.NoError(t, err)
+	}
+	d.children, err = s.Children(ctx, m)
+	require.NoError(t, err)
+	for _, c := range d.children {
+		gs, err := s.Guardianships(ctx, m, c.ID)
+		require.NoError(t, err)
+		d.guardianships[c.ID] = gs
+		for _, g := range gs {
+			if _, ok := d.guardians[g.GuardianID]; !ok {
+				d.guardians[g.GuardianID], err = s.Guardian(ctx, m, g.GuardianID)
+				require.NoError(t, err)
+			}
+		}
+		d.placements[c.ID], err = s.Placements(ctx, m, c.ID)
+		require.NoError(t, err)
+	}
+	return d
+}
+
+func TestSeedDemo(t *testing.T) {
+	for name, newStore := range stores() {
+		t.Run(name, func(t *testing.T) {
+			// Dates around the turn of the school year and mid-year.
+			for _, clock := range []domain.Clock{at(2025, time.November, 22), at(2026, time.July, 31), at(2026, time.August, 1)} {
+				t.Run(domain.Today(clock).String(), func(t *testing.T) {
+					s := newStore(t)
+					start := time.Now()
+					require.NoError(t, seedDemo(context.Background(), s, clock))
+					t.Logf("seeding took %s", time.Since(start))
+					checkDemo(t, readDemo(t, s), domain.Today(clock))
+				})
+			}
+		})
+	}
+}
+
+func checkDemo(t *testing.T, d demoData, today date.Date) {
+	c := d.counts()
+	assert.Equal(t, 3, c["kindergarten"], "kindergartens")
+	assert.Equal(t, 2, c["school"], "schools")
+	assert.Equal(t, 2, c["sfo"], "SFOs")
+	assert.GreaterOrEqual(t, c["children"], 140)
+	assert.LessOrEqual(t, c["children"], 160)
+	t.Logf("counts: %v", c)
+
+	units := map[domain.UnitID]domain.Unit{}
+	for _, u := range d.units {
+		units[u.ID] = u
+	}
+	groupNames := map[domain.GroupID]string{}
+	owners := map[domain.Owner]int{}
+	for _, u := range d.units {
+		switch u.Kind {
+		case domain.Kindergarten:
+			owners[u.Owner]++
+			assert.Contains(t, []int{2, 3}, len(d.groups[u.ID]), "groups of %s", u.Name)
+		case domain.School:
+			assert.Len(t, d.groups[u.ID], 7, "classes of %s", u.Name)
+		case domain.SFO:
+			assert.Equal(t, domain.School, units[u.Parent].Kind, "parent of %s", u.Name)
+			assert.NotEmpty(t, d.groups[u.ID], "groups of %s", u.Name)
+		}
+		for _, g := range d.groups[u.ID] {
+			groupNames[g.ID] = g.Name
+		}
+	}
+	assert.Equal(t, map[domain.Owner]int{domain.Municipal: 2, domain.Private: 1}, owners, "kindergarten owners")
+
+	nids := map[string]bool{}
+	checkNID := func(who string, n domain.NationalID, birth date.Date) {
+		assert.True(t, n.Synthetic(), "%s: %s is not synthetic", who, n)
+		if birth != date.Zero {
+			assert.Equal(t, birth, n.BirthDate(), "%s: birth date", who)
+		}
+		_, err := domain.ParseNationalID(n.String())
+		assert.NoError(t, err, who)
+		assert.False(t, nids[n.String()], "%s: national ID %s used twice", who, n)
+		nids[n.String()] = true
+	}
+	for _, g := range d.guardians {
+		checkNID(g.GivenName+" "+g.FamilyName, g.NationalID, 0)
+		assert.NoError(t, g.Validate())
+	}
+
+	year := domain.SchoolYearOf(today)
+	var placedToday, inSFO, lowerGrades int
+	for _, ch := range d.children {
+		who := ch.GivenName + " " + ch.FamilyName
+		checkNID(who, ch.NationalID, ch.BirthDate)
+		assert.Less(t, ch.BirthDate, today, "%s is born in the future", who)
+
+		responsible := 0
+		for _, g := range d.guardianships[ch.ID] {
+			if g.ParentalResponsibility {
+				responsible++
+			}
+		}
+		assert.GreaterOrEqual(t, responsible, 1, "%s has no guardian with parental responsibility", who)
+
+		ps := d.placements[ch.ID]
+		for i, p := range ps {
+			for _, q := range ps[i+1:] {
+				assert.False(t, p.Kind == q.Kind && p.Period.Overlaps(q.Period), "%s has overlapping placements %v and %v", who, p.Period, q.Period)
+			}
+			assert.Equal(t, units[p.UnitID].Kind, p.Kind)
+		}
+
+		// Where the child is today fits its age.
+		age := int(year) - ch.BirthDate.Year()
+		now := map[domain.UnitKind]domain.Placement{}
+		for _, p := range ps {
+			if p.Period.Contains(today) {
+				now[p.Kind] = p
+			}
+		}
+		if len(now) > 0 {
+			placedToday++
+		}
+		switch {
+		case age >= 1 && age <= 5:
+			p, ok := now[domain.Kindergarten]
+			if assert.True(t, ok, "%s (%d) is in no kindergarten today", who, age) {
+				assert.Contains(t, []int{24, 32, 41}, p.HoursPerWeek, who)
+				assert.GreaterOrEqual(t, today, ch.BirthDate.AddDate(1, 0, 0), "%s is in kindergarten before turning one", who)
+			}
+			assert.NotContains(t, now, domain.School, who)
+		case age >= 6 && age <= 12:
+			grade := age - 5
+			p, ok := now[domain.School]
+			if assert.True(t, ok, "%s (grade %d) is in no school today", who, grade) {
+				assert.Equal(t, fmt.Sprintf("%dA", grade), groupNames[p.GroupID], "class of %s", who)
+			}
+			if sfo, ok := now[domain.SFO]; ok {
+				assert.LessOrEqual(t, grade, 4, "%s is in SFO in grade %d", who, grade)
+				assert.Equal(t, p.UnitID, units[sfo.UnitID].Parent, "%s goes to another school's SFO", who)
+				inSFO++
+			}
+			if grade <= 4 {
+				lowerGrades++
+			}
+		default:
+			t.Errorf("%s is %d in school year %s", who, age, year)
+		}
+	}
+	assert.Equal(t, len(d.children), placedToday, "every child is placed today")
+	assert.Greater(t, inSFO*2, lowerGrades, "most 1st–4th graders are in SFO (%d of %d)", inSFO, lowerGrades)
+
+	// The special families.
+	var split, protected bool
+	for _, ch := range d.children {
+		var withResp, apart, requested int
+		for _, g := range d.guardianships[ch.ID] {
+			if g.ParentalResponsibility {
+				withResp++
+				if !g.LivesWithChild {
+					apart++
+				}
+			}
+			if !g.ParentalResponsibility && g.InformationRequested {
+				requested++
+			}
+		}
+		if withResp == 2 && apart == 1 && requested == 1 {
+			split = true
+			assert.Len(t, d.guardianships[ch.ID], 3)
+		}
+		if ch.AddressProtection == domain.ProtectionStrengtFortrolig {
+			for _, g := range d.guardianships[ch.ID] {
+				if d.guardians[g.GuardianID].AddressProtection == domain.ProtectionStrengtFortrolig {
+					protected = true
+				}
+			}
+		}
+	}
+	assert.True(t, split, "a child with split parental responsibility and a § 47 request")
+	assert.True(t, protected, "a strengt fortrolig child with a strengt fortrolig guardian")
+
+	// Siblings (children sharing a guardian) in the same kindergarten today.
+	kindergartenOf := map[domain.ChildID]domain.UnitID{}
+	for id, ps := range d.placements {
+		for _, p := range ps {
+			if p.Kind == domain.Kindergarten && p.Period.Contains(today) {
+				kindergartenOf[id] = p.UnitID
+			}
+		}
+	}
+	seen := map[domain.GuardianID]map[domain.UnitID]int{}
+	siblings := false
+	for id, gs := range d.guardianships {
+		u, ok := kindergartenOf[id]
+		if !ok {
+			continue
+		}
+		for _, g := range gs {
+			if seen[g.GuardianID] == nil {
+				seen[g.GuardianID] = map[domain.UnitID]int{}
+			}
+			seen[g.GuardianID][u]++
+			if seen[g.GuardianID][u] >= 2 {
+				siblings = true
+			}
+		}
+	}
+	assert.True(t, siblings, "siblings in the same kindergarten")
+}
+
+func TestSeedDemoTwiceChangesNothing(t *testing.T) {
+	for name, newStore := range stores() {
+		t.Run(name, func(t *testing.T) {
+			s := newStore(t)
+			ctx := context.Background()
+			require.NoError(t, seedDemo(ctx, s, at(2025, time.November, 22)))
+			before := readDemo(t, s)
+			require.NoError(t, seedDemo(ctx, s, at(2026, time.March, 3)))
+			after := readDemo(t, s)
+			assert.Equal(t, before.counts(), after.counts())
+			assert.Equal(t, before.children, after.children)
+		})
+	}
+}
+
+func TestSeedDemoIsDeterministic(t *testing.T) {
+	clock := at(2025, time.November, 22)
+	a, b := memory.New(), memory.New()
+	require.NoError(t, seedDemo(context.Background(), a, clock))
+	require.NoError(t, seedDemo(context.Background(), b, clock))
+	da, db := readDemo(t, a), readDemo(t, b)
+	assert.Equal(t, da.units, db.units)
+	assert.Equal(t, da.children, db.children)
+	assert.Equal(t, da.guardians, db.guardians)
+	assert.Equal(t, da.guardianships, db.guardianships)
+	assert.Equal(t, da.placements, db.placements)
+
+	// Another day gives the same names.
+	c := memory.New()
+	require.NoError(t, seedDemo(context.Background(), c, at(2025, time.December, 1)))
+	dc := readDemo(t, c)
+	require.Equal(t, len(da.children), len(dc.children))
+	for i := range da.children {
+		assert.Equal(t, da.children[i].GivenName+" "+da.children[i].FamilyName, dc.children[i].GivenName+" "+dc.children[i].FamilyName)
+	}
+}
+
+// failingStore fails the nth placement it is asked to create.
+type failingStore struct {
+	domain.Store
+	n int
+}
+
+var errBoom = errors.New("boom")
+
+func (s *failingStore) CreatePlacement(ctx context.Context, p domain.Placement) error {
+	s.n--
+	if s.n == 0 {
+		return errBoom
+	}
+	return s.Store.CreatePlacement(ctx, p)
+}
+
+func TestSeedDemoIsAllOrNothing(t *testing.T) {
+	for name, newStore := range stores() {
+		t.Run(name, func(t *testing.T) {
+			inner := newStore(t)
+			err := seedDemo(context.Background(), &failingStore{Store: inner, n: 100}, at(2025, time.November, 22))
+			require.ErrorIs(t, err, errBoom)
+			d := readDemo(t, inner)
+			assert.Empty(t, d.units)
+			assert.Empty(t, d.children)
+
+			// A later seed still works.
+			require.NoError(t, seedDemo(context.Background(), inner, at(2025, time.November, 22)))
+			assert.Len(t, readDemo(t, inner).units, 7)
+		})
+	}
+}
+
+func BenchmarkSeedDemo(b *testing.B) {
+	clock := at(2025, time.November, 22)
+	b.Run("memory", func(b *testing.B) {
+		for b.Loop() {
+			require.NoError(b, seedDemo(context.Background(), memory.New(), clock))
+		}
+	})
+	b.Run("sqlite", func(b *testing.B) {
+		dir := b.TempDir()
+		i := 0
+		for b.Loop() {
+			i++
+			b.StopTimer()
+			s := openSQLite(b, filepath.Join(dir, fmt.Sprintf("%d.db", i)))
+			b.StartTimer()
+			require.NoError(b, seedDemo(context.Background(), s, clock))
+		}
+	})
+}
