@@ -51,7 +51,8 @@ type DirectoryReader interface {
 	// Placements lists a child's placements, sorted by SortPlacements.
 	Placements(ctx context.Context, m Municipality, child ChildID) ([]Placement, error)
 	// UnitPlacements lists the placements in a unit that share at least one
-	// day with the period, sorted by SortPlacements.
+	// day with the period, sorted by SortPlacements. A period without a
+	// start, or ending before it starts, is a *ValidationError.
 	UnitPlacements(ctx context.Context, m Municipality, unit UnitID, within Period) ([]Placement, error)
 
 	// ChildRecord reads a child with its guardians and placements in one call.

@@ -444,6 +444,9 @@ func (s *Store) Placements(ctx context.Context, m domain.Municipality, child dom
 // UnitPlacements lists the placements in a unit that share at least one day
 // with the period, sorted by domain.SortPlacements.
 func (s *Store) UnitPlacements(ctx context.Context, m domain.Municipality, unit domain.UnitID, within domain.Period) ([]domain.Placement, error) {
+	if err := within.Validate(); err != nil {
+		return nil, err
+	}
 	last := openEnd
 	if !within.Open() {
 		last = within.End.String()

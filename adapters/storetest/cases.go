@@ -222,6 +222,10 @@ func testPlacements(t *testing.T, s domain.Store) {
 	inUnit, err = s.UnitPlacements(ctx, Oslo, kg.ID, domain.Period{Start: d(2020, 1, 1), End: d(2023, 7, 31)})
 	require.NoError(t, err)
 	assert.Empty(t, inUnit)
+	_, err = s.UnitPlacements(ctx, Oslo, kg.ID, domain.Period{})
+	requireField(t, err, domain.ErrInvalid, "start")
+	_, err = s.UnitPlacements(ctx, Oslo, kg.ID, domain.Period{Start: d(2024, 8, 1), End: d(2024, 7, 1)})
+	requireField(t, err, domain.ErrInvalid, "end")
 
 	p2.Period.End = d(2026, 7, 31)
 	p2.HoursPerWeek = 24
@@ -584,6 +588,29 @@ func testOverlap(t *testing.T, s domain.Store) {
 	requireField(t, err, domain.ErrConflict, "period")
 	_, err = s.Child(ctx, Oslo, c2.ID)
 	assert.ErrorIs(t, err, domain.ErrNotFound)
+
+	// A refusal handled inside a transaction leaves it usable: the writes
+	// before and after it commit.
+	c3 := f.child(t)
+	require.NoError(t, s.Atomic(ctx, func(ctx context.Context) error {
+		if err := s.CreateChild(ctx, c3); err != nil {
+			return err
+		}
+		if err := s.CreatePlacement(ctx, f.placement(c3, kg1, d(2024, 8, 1), date.Zero)); err != nil {
+			return err
+		}
+		err := s.CreatePlacement(ctx, f.placement(c3, kg2, d(2024, 12, 1), date.Zero))
+		if !errors.Is(err, domain.ErrConflict) {
+			return fmt.Errorf("want a conflict, got %v", err)
+		}
+		if err := s.CreateChild(ctx, c3); !errors.Is(err, domain.ErrConflict) {
+			return fmt.Errorf("want a duplicate, got %v", err)
+		}
+		return s.CreatePlacement(ctx, f.placement(c3, kg2, d(2023, 8, 1), d(2024, 7, 31)))
+	}))
+	ps, err := s.Placements(ctx, Oslo, c3.ID)
+	require.NoError(t, err)
+	assert.Len(t, ps, 2)
 }
 
 func testInvalid(t *testing.T, s domain.Store) {

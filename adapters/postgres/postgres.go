@@ -1,0 +1,289 @@
+// Package postgres is the production store of Oppvekst: every store port of
+// package domain on PostgreSQL, through a pgx v5 connection pool.
+//
+// The schema is created and upgraded by migrations embedded in the package
+// (goose, with its own version table oppvekst_schema_version); Open runs them.
+// The database enforces what it can by itself: every primary key, unique
+// constraint and foreign key includes the municipality, and an exclusion
+// constraint refuses overlapping placements of the same kind for one child.
+//
+// # Opening
+//
+//	store, err := postgres.Open(ctx, postgres.Options{
+//		URL: "postgres://oppvekst@db.example.no:5432/oppvekst?sslmode=verify-full",
+//	})
+//	if err != nil {
+//		return err
+//	}
+//	defer store.Close()
+//
+// Set Options.Schema to keep the tables in a schema of their own (every
+// pooled connection then gets search_path "<schema>, public"); the schema
+// must exist.
+//
+// # Requirements
+//
+// PostgreSQL 13 or later. The exclusion constraint needs the btree_gist
+// extension. The first migration runs CREATE EXTENSION IF NOT EXISTS
+// btree_gist; btree_gist is a trusted extension, so a role with CREATE on
+// the database (a database owner) may create it. Otherwise, or when several
+// schemas of one database are migrated at the same time, create it once
+// beforehand as a privileged role:
+//
+//	CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public;
+//
+// The role that opens the store needs CONNECT on the database and USAGE and
+// CREATE on the schema the tables go to (migrations create tables, indexes
+// and the version table). A role that only runs an already migrated schema
+// needs USAGE on the schema and SELECT, INSERT, UPDATE and DELETE on its
+// tables, including oppvekst_schema_version (Open reads it).
+//
+// Migrations take a session-level advisory lock (one per schema), so several
+// processes may call Open at once: one migrates, the others wait.
+//
+// # Transactions
+//
+// Atomic runs a function in one READ COMMITTED transaction; every method
+// called with the ctx it passes joins that transaction. A write called
+// outside Atomic runs in a transaction of its own. Writes check their input
+// and the stored data before they write, so a refused write leaves a running
+// transaction usable; only a write that loses a race to a concurrent
+// transaction is refused by a constraint, which aborts the running
+// transaction. The ctx given to Atomic's function must not be used from
+// several goroutines at once.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+// VersionTable is the table in which the migrations record the schema
+// version.
+const VersionTable = "oppvekst_schema_version"
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Options configure Open.
+type Options struct {
+	// URL is the connection string, as a URL
+	// (postgres://user@host:5432/db?sslmode=verify-full) or in key=value form.
+	URL string
+	// Schema, when set, is the schema the tables live in: every pooled
+	// connection gets search_path "<Schema>, public". The schema must exist.
+	// Empty keeps the search_path of the URL or the server.
+	Schema string
+	// MaxConns is the largest number of pooled connections; 0 is the pgx
+	// default.
+	MaxConns int32
+}
+
+// Store is the PostgreSQL store. It implements domain.Store and is safe for
+// concurrent use.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+var _ domain.Store = (*Store)(nil)
+
+// Open connects to the database, brings its schema up to date and returns
+// the store. Close it when done.
+func Open(ctx context.Context, opts Options) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(opts.URL)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: parse URL: %w", err)
+	}
+	if opts.MaxConns > 0 {
+		cfg.MaxConns = opts.MaxConns
+	}
+	if opts.Schema != "" {
+		cfg.ConnConfig.RuntimeParams["search_path"] = pgx.Identifier{opts.Schema}.Sanitize() + ", public"
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	if opts.Schema != "" {
+		// An unknown schema in search_path is skipped silently: the tables
+		// would land in public.
+		var current *string
+		if err := pool.QueryRow(ctx, "SELECT current_schema()").Scan(&current); err != nil {
+			pool.Close()
+			return nil, fmt.Errorf("postgres: connect: %w", err)
+		}
+		if current == nil || *current != opts.Schema {
+			pool.Close()
+			return nil, fmt.Errorf("postgres: schema %q does not exist", opts.Schema)
+		}
+	}
+	if err := migrate(ctx, pool, opts.Schema); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return &Store{pool: pool}, nil
+}
+
+// migrate applies the embedded migrations that are not yet applied.
+//
+// It holds a session-level advisory lock, one per schema, on a connection
+// of its own for the whole run, so that concurrent Opens wait for each other
+// (goose's own session locker does not cover its first look at the version
+// table, and polls). Closing that connection releases the lock whatever
+// happens.
+func migrate(ctx context.Context, pool *pgxpool.Pool, schema string) error {
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return fmt.Errorf("postgres: migrations: %w", err)
+	}
+	lockConn, err := pgx.ConnectConfig(ctx, pool.Config().ConnConfig.Copy())
+	if err != nil {
+		return fmt.Errorf("postgres: migrate: %w", err)
+	}
+	defer lockConn.Close(context.WithoutCancel(ctx))
+	h := fnv.New64a()
+	h.Write([]byte("oppvekst migrations\x00" + schema))
+	if _, err := lockConn.Exec(ctx, "SELECT pg_advisory_lock($1)", int64(h.Sum64()>>1)); err != nil {
+		return fmt.Errorf("postgres: migrate: lock: %w", err)
+	}
+
+	db := stdlib.OpenDBFromPool(pool)
+	defer db.Close() // hands its connections back to the pool
+	provider, err := goose.NewProvider(goose.DialectPostgres, db, fsys,
+		goose.WithTableName(VersionTable),
+		goose.WithDisableGlobalRegistry(true),
+	)
+	if err != nil {
+		return fmt.Errorf("postgres: migrations: %w", err)
+	}
+	if _, err := provider.Up(ctx); err != nil {
+		return fmt.Errorf("postgres: migrate: %w", err)
+	}
+	return nil
+}
+
+// Close closes every connection of the pool. Calls still running are
+// waited for.
+func (s *Store) Close() { s.pool.Close() }
+
+// querier is what the pool and a transaction have in common.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+// txKey is the context key under which Atomic keeps its transaction.
+type txKey struct{}
+
+// txState is a running transaction and the store that began it, so that
+// another Store never joins it.
+type txState struct {
+	store *Store
+	tx    pgx.Tx
+}
+
+// tx returns the transaction that ctx carries for this store, or nil.
+func (s *Store) tx(ctx context.Context) pgx.Tx {
+	if st, ok := ctx.Value(txKey{}).(*txState); ok && st.store == s {
+		return st.tx
+	}
+	return nil
+}
+
+// q returns the running transaction, or the pool outside Atomic.
+func (s *Store) q(ctx context.Context) querier {
+	if tx := s.tx(ctx); tx != nil {
+		return tx
+	}
+	return s.pool
+}
+
+// Atomic runs fn in one transaction (READ COMMITTED): it commits when fn
+// returns nil and rolls back when fn returns an error or panics. Every
+// method of the store called with the ctx passed to fn joins the
+// transaction; Atomic called with that ctx joins it too.
+func (s *Store) Atomic(ctx context.Context, fn func(ctx context.Context) error) error {
+	if s.tx(ctx) != nil {
+		return fn(ctx)
+	}
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+	if err != nil {
+		return fmt.Errorf("postgres: begin: %w", err)
+	}
+	done := false
+	defer func() {
+		if !done { // an error or a panic
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			_ = tx.Rollback(rctx)
+		}
+	}()
+	if err := fn(context.WithValue(ctx, txKey{}, &txState{store: s, tx: tx})); err != nil {
+		return err
+	}
+	done = true
+	if err := tx.Commit(ctx); err != nil {
+		return dbError("commit", err)
+	}
+	return nil
+}
+
+// write runs fn in the running transaction, or in one of its own outside
+// Atomic.
+func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx pgx.Tx) error) error {
+	if tx := s.tx(ctx); tx != nil {
+		return fn(ctx, tx)
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error { return fn(ctx, s.tx(ctx)) })
+}
+
+// constraintFields names the input field behind a constraint, for the
+// errors a constraint raises when a write loses a race.
+var constraintFields = map[string]string{
+	"children_national_id_key":    "nationalId",
+	"guardians_national_id_key":   "nationalId",
+	"guardianships_child_fkey":    "childId",
+	"guardianships_guardian_fkey": "guardianId",
+	"units_parent_fkey":           "parent",
+	"unit_groups_unit_fkey":       "unitId",
+	"placements_child_fkey":       "childId",
+	"placements_unit_fkey":        "unitId",
+	"placements_group_fkey":       "groupId",
+}
+
+// dbError maps the errors of constraints to domain errors and wraps the
+// rest with what was being done.
+func dbError(doing string, err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23P01": // exclusion_violation
+			return domain.OverlapConflict()
+		case "23505": // unique_violation
+			if f := constraintFields[pe.ConstraintName]; f != "" {
+				return &domain.ConflictError{Field: f, Reason: "is already registered"}
+			}
+			return &domain.ConflictError{Field: "id", Reason: "already exists"}
+		case "23503": // foreign_key_violation
+			if f := constraintFields[pe.ConstraintName]; f != "" {
+				return domain.Invalid(f, "no such record")
+			}
+		}
+	}
+	return fmt.Errorf("postgres: %s: %w", doing, err)
+}
