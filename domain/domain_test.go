@@ -260,3 +260,25 @@ func TestCompareNB(t *testing.T) {
 	}
 	assert.Equal(t, []string{"aas", "Berg", "berg", "Zahl", "Ærø", "Øvrebø", "Ås"}, got)
 }
+
+func TestSyntheticNationalID(t *testing.T) {
+	birth := date.New(2021, time.April, 2)
+	// 028421 500: control digit 1 is 1 (Σ = 0·3+2·7+8·6+4·1+2·8+1·9+5·4+0·5+0·2 = 111,
+	// 111 mod 11 = 1, 11 − 1 = 10 → impossible); 501 gives 02842150186.
+	_, err := domain.SyntheticNationalID(birth, 500)
+	assert.ErrorIs(t, err, domain.ErrInvalid)
+	n, err := domain.SyntheticNationalID(birth, 501)
+	require.NoError(t, err)
+	assert.Equal(t, "02842150186", n.String())
+	assert.True(t, n.Synthetic())
+	assert.Equal(t, domain.FNR, n.Type())
+	assert.Equal(t, birth, n.BirthDate())
+
+	// Individual numbers 000–499 belong to the 1900s, not 2021.
+	for i := 0; i < 500; i++ {
+		_, err := domain.SyntheticNationalID(birth, i)
+		require.Error(t, err, i)
+	}
+	_, err = domain.SyntheticNationalID(date.New(2050, 1, 1), 600)
+	assert.Error(t, err)
+}

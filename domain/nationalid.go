@@ -197,3 +197,40 @@ func (n *NationalID) UnmarshalText(text []byte) error {
 	*n = parsed
 	return nil
 }
+
+// SyntheticNationalID builds a synthetic fødselsnummer (month + 80, the form
+// of Skatteetaten's test population) for a birth date and an individual
+// number, computing both control digits. No real person has such a number,
+// so it is what demo data and tests should use. It fails when the
+// individual number does not fit the birth year's century or a control
+// digit would be 10; callers try the next individual number.
+func SyntheticNationalID(birth date.Date, individual int) (NationalID, error) {
+	year, month, day := birth.Date()
+	if individual < 0 || individual > 999 || year < 1854 || year > 2039 {
+		return NationalID{}, invalidNationalID("no synthetic number for this birth year and individual number")
+	}
+	d := []int{day / 10, day % 10, (int(month) + 80) / 10, (int(month) + 80) % 10,
+		year % 100 / 10, year % 10, individual / 100, individual / 10 % 10, individual % 10, 0, 0}
+	k1, ok := controlDigit(d[:9], control1Weights[:])
+	if !ok {
+		return NationalID{}, invalidNationalID("control digit 1 cannot be computed (remainder gives 10)")
+	}
+	d[9] = k1
+	k2, ok := controlDigit(d[:10], control2Weights[:])
+	if !ok {
+		return NationalID{}, invalidNationalID("control digit 2 cannot be computed (remainder gives 10)")
+	}
+	d[10] = k2
+	b := make([]byte, 11)
+	for i, x := range d {
+		b[i] = byte('0' + x)
+	}
+	n, err := ParseNationalID(string(b))
+	if err != nil {
+		return NationalID{}, err
+	}
+	if n.BirthDate() != birth {
+		return NationalID{}, invalidNationalID("individual number does not fit the birth year's century")
+	}
+	return n, nil
+}

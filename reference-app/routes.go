@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/oppvekst/oppvekst/conformance"
 )
 
 // routes lists every route of the app.
@@ -11,6 +13,7 @@ func (a *app) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.HandleFunc("GET /{$}", a.home)
+	mux.Handle("POST "+conformance.EvaluatePath, conformance.Handler())
 	mux.HandleFunc("GET /", a.notFound)
 	return a.logRequests(securityHeaders(mux))
 }

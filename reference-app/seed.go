@@ -494,18 +494,12 @@ func (s *seeder) placements(child domain.ChildID, c seedChild) []domain.Placemen
 
 // National IDs.
 
-var (
-	nidWeights1 = []int{3, 7, 6, 1, 8, 9, 4, 5, 2}
-	nidWeights2 = []int{5, 4, 3, 2, 7, 6, 5, 4, 3, 2}
-)
-
 // nationalID returns an unused synthetic national ID for the birth date: the
 // month is raised by 80, so it is a test number that no real person has. The
 // third digit of the individual number is odd for men, even for women.
 func (s *seeder) nationalID(birth date.Date, male bool) (domain.NationalID, error) {
-	year, month, day := birth.Date()
 	lo, hi := 0, 499 // born 1900–1999
-	if year >= 2000 {
+	if birth.Year() >= 2000 {
 		lo, hi = 500, 999 // born 2000–2039
 	}
 	n := hi - lo + 1
@@ -515,48 +509,14 @@ func (s *seeder) nationalID(birth date.Date, male bool) (domain.NationalID, erro
 		if (individual%2 == 1) != male {
 			continue
 		}
-		digits := fmt.Sprintf("%02d%02d%02d%03d", day, int(month)+80, year%100, individual)
-		k1, ok := nidControl(digits, nidWeights1)
-		if !ok {
-			continue
+		nid, err := domain.SyntheticNationalID(birth, individual)
+		if err != nil || s.used[nid.String()] {
+			continue // a control digit would be 10, or the number is taken
 		}
-		digits += string(rune('0' + k1))
-		k2, ok := nidControl(digits, nidWeights2)
-		if !ok {
-			continue
-		}
-		digits += string(rune('0' + k2))
-		if s.used[digits] {
-			continue
-		}
-		nid, err := domain.ParseNationalID(digits)
-		if err != nil {
-			return domain.NationalID{}, fmt.Errorf("synthetic national ID %s: %w", digits, err)
-		}
-		if !nid.Synthetic() || nid.BirthDate() != birth {
-			return domain.NationalID{}, fmt.Errorf("synthetic national ID %s does not encode %s", digits, birth)
-		}
-		s.used[digits] = true
+		s.used[nid.String()] = true
 		return nid, nil
 	}
 	return domain.NationalID{}, fmt.Errorf("no synthetic national ID left for %s", birth)
-}
-
-// nidControl computes a modulus-11 control digit; ok is false when the
-// remainder gives 10, which no valid number has.
-func nidControl(digits string, weights []int) (int, bool) {
-	sum := 0
-	for i, w := range weights {
-		sum += int(digits[i]-'0') * w
-	}
-	k := 11 - sum%11
-	switch k {
-	case 11:
-		return 0, true
-	case 10:
-		return 0, false
-	}
-	return k, true
 }
 
 // IDs.
