@@ -1,0 +1,215 @@
+package billing
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/rickb777/date/v2"
+	"github.com/shopspring/decimal"
+)
+
+// SiblingOrder is the municipality's order for numbering siblings.
+type SiblingOrder string
+
+const (
+	// PriceDesc numbers the child with the highest price (after the price
+	// step, before any reduction) first.
+	PriceDesc SiblingOrder = "price-desc"
+	// AgeDesc numbers the oldest child first.
+	AgeDesc SiblingOrder = "age-desc"
+	// AgeAsc numbers the youngest child first.
+	AgeAsc SiblingOrder = "age-asc"
+)
+
+// Valid reports whether o is one of the three orders.
+func (o SiblingOrder) Valid() bool { return o == PriceDesc || o == AgeDesc || o == AgeAsc }
+
+// StepCode names a step of a fee calculation. The codes of steps that can
+// change an amount (income-cap, free-core-hours, free-hours, special-needs,
+// sibling) are the rule codes of the standard.
+type StepCode string
+
+const (
+	StepPrice         StepCode = "price"           // price from the bracket
+	StepSpecialNeeds  StepCode = "special-needs"   // SFO free for special needs
+	StepIncomeCap     StepCode = "income-cap"      // at most a share of income
+	StepFreeCoreHours StepCode = "free-core-hours" // kindergarten free core hours
+	StepFreeHours     StepCode = "free-hours"      // SFO free hours
+	StepSibling       StepCode = "sibling"         // sibling discount
+	StepRounding      StepCode = "rounding"        // rounding of the final amount
+	StepFeeFreeMonth  StepCode = "fee-free-month"  // no fee and no food
+	StepFreeZone      StepCode = "free-zone"       // tiltakssonen: no fee
+)
+
+// Step is one step of a child's fee calculation, as data: the amounts
+// before and after, whether it changed the amount, and the parameters it
+// used. Only the parameters relevant to Code are set; the household-wide
+// ones are in Params, shared by all steps of one calculation.
+type Step struct {
+	Code    StepCode
+	Changed bool
+	before  amount
+	after   amount
+
+	Hours    int             // hours per week (price, free hours)
+	MinHours int             // the bracket's minimum hours (price)
+	Basis    int             // hours the free hours are taken from
+	Grade    int             // SFO grade
+	Position int             // sibling number, from 1 (sibling)
+	Share    decimal.Decimal // the bracket's share (kindergarten price)
+	Price    decimal.Decimal // the bracket's price (SFO price)
+	Food     decimal.Decimal // food per month (price)
+	Rate     decimal.Decimal // sibling discount rate
+	Params   *Params         // the calculation's household-wide parameters
+}
+
+// Params are the parameters of a calculation that are the same for every
+// child.
+type Params struct {
+	FullTimePrice  decimal.Decimal  // kindergarten full-time price
+	MaxPrice       decimal.Decimal  // national maximum price (kindergarten)
+	Income         *decimal.Decimal // household income, nil when none
+	IncomeCapShare decimal.Decimal
+	Months         int              // billed months per year
+	Threshold      *decimal.Decimal // free-core income threshold, nil when not used
+	FreeHours      int              // free core hours or SFO free hours per week
+	Order          SiblingOrder
+	Rounding       domain.Rounding
+	Zone           Zone
+}
+
+// Before returns the amount before the step, rounded to øre for display
+// (the calculation itself is exact).
+func (s Step) Before() decimal.Decimal { return s.before.round(2) }
+
+// After returns the amount after the step, rounded to øre for display.
+func (s Step) After() decimal.Decimal { return s.after.round(2) }
+
+// ChildFee is the fee of one child for the month.
+type ChildFee struct {
+	ID   string
+	Fee  decimal.Decimal // rounded
+	Food decimal.Decimal
+	// Rules lists the codes of the steps that changed the amount, in step
+	// order.
+	Rules []StepCode
+	// Steps is the explanation, in order.
+	Steps []Step
+}
+
+// Fee is a household's fee for one month.
+type Fee struct {
+	Month    Month
+	Children []ChildFee // in input order
+	Total    decimal.Decimal
+}
+
+// Household is a kindergarten household for one month.
+type Household struct {
+	// AnnualIncome is set only when the household has an approved
+	// income-based reduction for the month.
+	AnnualIncome *decimal.Decimal
+	Children     []Child
+}
+
+// Child is a child with a kindergarten place.
+type Child struct {
+	ID           string
+	BirthDate    date.Date
+	HoursPerWeek int
+}
+
+// money amounts seen in validation must not be negative.
+func nonNegative(p *domain.Problems, field string, d decimal.Decimal) {
+	if d.Sign() < 0 {
+		p.Add(field, "must not be negative")
+	}
+}
+
+func rateInUnit(p *domain.Problems, field string, d decimal.Decimal) {
+	if d.Sign() < 0 || amountOf(d).cmp(intAmount(1)) > 0 {
+		p.Add(field, "must be from 0 to 1")
+	}
+}
+
+// placesOf returns the decimals kept by a rounding rule.
+func placesOf(r domain.Rounding) int {
+	if r == domain.RoundToKrone {
+		return 0
+	}
+	return 2
+}
+
+// siblingRank orders the children for the sibling discount and returns,
+// for each child (by input index), its 1-based position.
+//
+// keyPrice is the price after the price step; born is the birth date;
+// hasBirth tells whether born is known; grade stands in for age when it is
+// not (SFO).
+type siblingKey struct {
+	id       string
+	price    amount
+	born     date.Date
+	hasBirth bool
+	grade    int
+}
+
+// olderFirst compares a and b by age, oldest first: by birth date when both
+// are known, else by grade (higher first). 0 when equal or unknown.
+func olderFirst(a, b *siblingKey) int {
+	if a.hasBirth && b.hasBirth {
+		switch {
+		case a.born < b.born:
+			return -1
+		case a.born > b.born:
+			return 1
+		}
+		return 0
+	}
+	return b.grade - a.grade
+}
+
+func siblingPositions(keys []siblingKey, order SiblingOrder, pos []int, idx []int) {
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(i, j int) int {
+		a, b := &keys[i], &keys[j]
+		var c int
+		switch order {
+		case PriceDesc:
+			c = b.price.cmp(a.price)
+		case AgeDesc:
+			c = olderFirst(a, b)
+		case AgeAsc:
+			c = olderFirst(b, a)
+		}
+		if c != 0 {
+			return c
+		}
+		if c = olderFirst(a, b); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	for p, i := range idx {
+		pos[i] = p + 1
+	}
+}
+
+func rateAt(rates []decimal.Decimal, pos int) decimal.Decimal {
+	if pos > len(rates) {
+		pos = len(rates)
+	}
+	return rates[pos-1]
+}
+
+// total sums fees and food.
+func total(cs []ChildFee) decimal.Decimal {
+	var t amount = zeroAmount
+	for i := range cs {
+		t = t.add(amountOf(cs[i].Fee)).add(amountOf(cs[i].Food))
+	}
+	return t.round(2)
+}

@@ -1,0 +1,291 @@
+package billing
+
+import (
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/rickb777/date/v2"
+	"github.com/shopspring/decimal"
+)
+
+// KindergartenBracket is one part-time bracket of a municipal price list:
+// a place of at least MinHours a week costs Share of the full-time price
+// (capped at the national maximum) and Food a month.
+type KindergartenBracket struct {
+	MinHours int
+	Share    decimal.Decimal
+	Food     decimal.Decimal
+}
+
+// KindergartenPrices is the municipality's price list for kindergartens.
+type KindergartenPrices struct {
+	FullTimePrice decimal.Decimal
+	Brackets      []KindergartenBracket
+	// SiblingOrder numbers the siblings; "" means PriceDesc.
+	SiblingOrder SiblingOrder
+	// Rounding of the final per-child fee; "" means øre.
+	Rounding domain.Rounding
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func validateRounding(p *domain.Problems, r domain.Rounding) {
+	if r != "" && r != domain.RoundToOre && r != domain.RoundToKrone {
+		p.Add("local.rounding", `must be "ore" or "krone"`)
+	}
+}
+
+func validateOrder(p *domain.Problems, o SiblingOrder) {
+	if o != "" && !o.Valid() {
+		p.Add("local.siblingOrder", `must be "price-desc", "age-desc" or "age-asc"`)
+	}
+}
+
+func validateMonths(p *domain.Problems, field string, ms []time.Month) {
+	for i, m := range ms {
+		if m < 1 || m > 12 {
+			p.Add(field+"["+itoa(i)+"]", "must be a month from 1 to 12")
+		}
+	}
+}
+
+func validateKindergarten(rules *KindergartenRules, local *KindergartenPrices, h *Household, month Month, zone Zone) error {
+	var p domain.Problems
+	if !zone.Valid() {
+		p.Add("zone", `must be "ordinary", "reduced" or "free"`)
+	}
+	nonNegative(&p, "rules.maxPrice", rules.MaxPrice)
+	if len(rules.SiblingDiscounts) == 0 {
+		p.Add("rules.siblingDiscounts", "must have at least one rate")
+	}
+	for i, r := range rules.SiblingDiscounts {
+		if r.Sign() < 0 || amountOf(r).cmp(intAmount(1)) > 0 {
+			p.Add("rules.siblingDiscounts["+itoa(i)+"]", "must be from 0 to 1")
+		}
+	}
+	rateInUnit(&p, "rules.incomeCapShare", rules.IncomeCapShare)
+	if rules.BilledMonthsPerYear < 1 || rules.BilledMonthsPerYear > 12 {
+		p.Add("rules.billedMonthsPerYear", "must be from 1 to 12")
+	}
+	validateMonths(&p, "rules.feeFreeMonths", rules.FeeFreeMonths)
+	if rules.FreeCoreHours < 0 || rules.FreeCoreHours > domain.MaxHoursPerWeek {
+		p.Add("rules.freeCoreHours", "must be from 0 to 60")
+	}
+	if rules.FreeCoreIncomeThreshold != nil {
+		nonNegative(&p, "rules.freeCoreIncomeThreshold", *rules.FreeCoreIncomeThreshold)
+	}
+	nonNegative(&p, "local.fullTimePrice", local.FullTimePrice)
+	if len(local.Brackets) == 0 {
+		p.Add("local.brackets", "must have at least one bracket")
+	}
+	for i, b := range local.Brackets {
+		f := func(name string) string { return "local.brackets[" + itoa(i) + "]." + name }
+		if b.MinHours < 0 || b.MinHours > domain.MaxHoursPerWeek {
+			p.Add(f("minHours"), "must be from 0 to 60")
+		}
+		for j := range i {
+			if local.Brackets[j].MinHours == b.MinHours {
+				p.Add(f("minHours"), "is repeated")
+			}
+		}
+		if b.Share.Sign() < 0 || amountOf(b.Share).cmp(intAmount(1)) > 0 {
+			p.Add(f("share"), "must be from 0 to 1")
+		}
+		if b.Food.Sign() < 0 {
+			p.Add(f("food"), "must not be negative")
+		}
+	}
+	validateOrder(&p, local.SiblingOrder)
+	validateRounding(&p, local.Rounding)
+	if h.AnnualIncome != nil {
+		nonNegative(&p, "household.annualIncome", *h.AnnualIncome)
+	}
+	if len(h.Children) == 0 {
+		p.Add("children", "must have at least one child")
+	}
+	last := month.Last()
+	for i, c := range h.Children {
+		f := func(name string) string { return "children[" + itoa(i) + "]." + name }
+		if c.ID == "" {
+			p.Add(f("id"), "must not be empty")
+		}
+		for j := range i {
+			if h.Children[j].ID == c.ID {
+				p.Add(f("id"), "is repeated")
+			}
+		}
+		if c.BirthDate == date.Zero {
+			p.Add(f("birthDate"), "must be given")
+		} else if c.BirthDate > last {
+			p.Add(f("birthDate"), "must not be after the month")
+		}
+		if c.HoursPerWeek < 1 || c.HoursPerWeek > domain.MaxHoursPerWeek {
+			p.Add(f("hoursPerWeek"), "must be from 1 to 60")
+		} else if kindergartenBracket(local.Brackets, c.HoursPerWeek) < 0 {
+			p.Add(f("hoursPerWeek"), "no bracket of the price list applies")
+		}
+	}
+	return p.Err()
+}
+
+// kindergartenBracket returns the index of the bracket with the highest
+// MinHours not above hours, or -1.
+func kindergartenBracket(bs []KindergartenBracket, hours int) int {
+	best := -1
+	for j := range bs {
+		if bs[j].MinHours <= hours && (best < 0 || bs[j].MinHours > bs[best].MinHours) {
+			best = j
+		}
+	}
+	return best
+}
+
+// inFreeCoreWindow reports whether the month is on or after YearStartMonth
+// of the year the child turns FreeCoreFromAge and before YearStartMonth of
+// the year it turns FreeCoreUntilAge.
+func (k KindergartenConstants) inFreeCoreWindow(birthYear int, m Month) bool {
+	i := m.index()
+	from := Month{Year: birthYear + k.FreeCoreFromAge, Month: k.YearStartMonth}.index()
+	until := Month{Year: birthYear + k.FreeCoreUntilAge, Month: k.YearStartMonth}.index()
+	return i >= from && i < until
+}
+
+// KindergartenFee computes a household's kindergarten fee for one month,
+// following the steps of the standard (conformance/SPEC.md) in order, per
+// child: the price from the bracket (the lower of the full-time price and
+// the maximum price, times the bracket's share), the income cap (§ 3b),
+// free core hours (§ 3c), the sibling discount (§ 3) and the rounding. In a
+// fee-free month the fee and the food are zero; in zone free the fee is zero
+// and food is charged.
+//
+// Invalid input gives a *domain.ValidationError naming the field by its
+// JSON path ("children[1].hoursPerWeek"); a national parameter that is not
+// known but needed (the free-core income threshold) gives an
+// *UnknownRulesError. Amounts are exact rationals; only each child's final
+// fee is rounded.
+func KindergartenFee(rules KindergartenRules, local KindergartenPrices, h Household, month Month, zone Zone) (Fee, error) {
+	if err := validateKindergarten(&rules, &local, &h, month, zone); err != nil {
+		return Fee{}, err
+	}
+	n := len(h.Children)
+	out := Fee{Month: month, Children: make([]ChildFee, n)}
+	steps := make([]Step, 0, 5*n)
+	if slices.Contains(rules.FeeFreeMonths, month.Month) {
+		for i, c := range h.Children {
+			steps = append(steps, Step{Code: StepFeeFreeMonth, Changed: true, before: zeroAmount, after: zeroAmount, Params: &Params{Zone: zone}})
+			out.Children[i] = ChildFee{ID: c.ID, Fee: decimal.Zero, Food: decimal.Zero, Steps: steps[len(steps)-1 : len(steps) : len(steps)]}
+		}
+		out.Total = decimal.Zero
+		return out, nil
+	}
+	order := local.SiblingOrder
+	if order == "" {
+		order = PriceDesc
+	}
+	base := minAmount(amountOf(local.FullTimePrice), amountOf(rules.MaxPrice))
+	prices := make([]amount, n)
+	keys := make([]siblingKey, n)
+	for i, c := range h.Children {
+		b := local.Brackets[kindergartenBracket(local.Brackets, c.HoursPerWeek)]
+		prices[i] = base.mul(amountOf(b.Share))
+		keys[i] = siblingKey{id: c.ID, price: prices[i], born: c.BirthDate, hasBirth: true}
+	}
+	var (
+		income    amount
+		cap       amount
+		freeCore  bool // income strictly below the threshold
+		threshold decimal.Decimal
+	)
+	if h.AnnualIncome != nil && zone != ZoneFree {
+		income = amountOf(*h.AnnualIncome)
+		cap = amountOf(rules.IncomeCapShare).mul(income).mulFrac(1, int64(rules.BilledMonthsPerYear))
+		for _, c := range h.Children {
+			if rules.inFreeCoreWindow(c.BirthDate.Year(), month) {
+				if rules.FreeCoreIncomeThreshold == nil {
+					return Fee{}, &UnknownRulesError{Month: month, Param: "freeCoreIncomeThreshold", Reason: "the income threshold for free core hours is not known"}
+				}
+				threshold = *rules.FreeCoreIncomeThreshold
+				freeCore = income.cmp(amountOf(threshold)) < 0
+				break
+			}
+		}
+	}
+	pos := make([]int, 2*n)
+	siblingPositions(keys, order, pos[:n], pos[n:])
+	places := placesOf(local.Rounding)
+	rounding := local.Rounding
+	if rounding == "" {
+		rounding = domain.RoundToOre
+	}
+	params := &Params{FullTimePrice: local.FullTimePrice, MaxPrice: rules.MaxPrice, Income: h.AnnualIncome,
+		IncomeCapShare: rules.IncomeCapShare, Months: rules.BilledMonthsPerYear, FreeHours: rules.FreeCoreHours,
+		Order: order, Rounding: rounding, Zone: zone}
+	if freeCore {
+		params.Threshold = &threshold
+	}
+	for i, c := range h.Children {
+		start := len(steps)
+		b := local.Brackets[kindergartenBracket(local.Brackets, c.HoursPerWeek)]
+		price := prices[i]
+		steps = append(steps, Step{Code: StepPrice, Changed: true, before: zeroAmount, after: price,
+			Hours: c.HoursPerWeek, MinHours: b.MinHours, Share: b.Share, Food: b.Food, Params: params})
+		cf := ChildFee{ID: c.ID, Food: b.Food}
+		if zone == ZoneFree {
+			steps = append(steps, Step{Code: StepFreeZone, Changed: price.sign() != 0, before: price, after: zeroAmount, Params: params})
+			cf.Fee = decimal.Zero
+			cf.Steps = steps[start:len(steps):len(steps)]
+			out.Children[i] = cf
+			continue
+		}
+		var rules3 [3]StepCode
+		nr := 0
+		if h.AnnualIncome != nil {
+			next := minAmount(price, cap)
+			s := Step{Code: StepIncomeCap, before: price, after: next, Params: params}
+			if next.cmp(price) < 0 {
+				s.Changed = true
+				rules3[nr] = StepIncomeCap
+				nr++
+			}
+			steps = append(steps, s)
+			price = next
+			if freeCore && rules.inFreeCoreWindow(c.BirthDate.Year(), month) {
+				basis := min(c.HoursPerWeek, rules.FullTimeHours)
+				next = price.mulFrac(int64(max(0, basis-rules.FreeCoreHours)), int64(basis))
+				s := Step{Code: StepFreeCoreHours, before: price, after: next, Hours: c.HoursPerWeek,
+					Basis: basis, Params: params}
+				if next.cmp(price) < 0 {
+					s.Changed = true
+					rules3[nr] = StepFreeCoreHours
+					nr++
+				}
+				steps = append(steps, s)
+				price = next
+			}
+		}
+		rate := rateAt(rules.SiblingDiscounts, pos[i])
+		if n > 1 || rate.Sign() != 0 {
+			next := price.mul(intAmount(1).sub(amountOf(rate)))
+			s := Step{Code: StepSibling, before: price, after: next, Position: pos[i], Rate: rate, Params: params}
+			if next.cmp(price) < 0 {
+				s.Changed = true
+				rules3[nr] = StepSibling
+				nr++
+			}
+			steps = append(steps, s)
+			price = next
+		}
+		cf.Fee = price.round(places)
+		r := amountOf(cf.Fee)
+		steps = append(steps, Step{Code: StepRounding, Changed: r.cmp(price) != 0, before: price, after: r, Params: params})
+		cf.Steps = steps[start:len(steps):len(steps)]
+		if nr > 0 {
+			cf.Rules = append(make([]StepCode, 0, nr), rules3[:nr]...)
+		}
+		out.Children[i] = cf
+	}
+	out.Total = total(out.Children)
+	return out, nil
+}

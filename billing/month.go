@@ -1,0 +1,57 @@
+package billing
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/rickb777/date/v2"
+)
+
+// Month is a calendar month, the period a fee is computed for.
+type Month struct {
+	Year  int
+	Month time.Month
+}
+
+// MonthOf returns the month a date falls in.
+func MonthOf(d date.Date) Month { return Month{Year: d.Year(), Month: d.Month()} }
+
+// ParseMonth parses "YYYY-MM" (four-digit year, two-digit month 01–12).
+func ParseMonth(s string) (Month, error) {
+	if len(s) != 7 || s[4] != '-' {
+		return Month{}, fmt.Errorf("month %q: want YYYY-MM", s)
+	}
+	y, m := 0, 0
+	for i, c := range []byte(s) {
+		if i == 4 {
+			continue
+		}
+		if c < '0' || c > '9' {
+			return Month{}, fmt.Errorf("month %q: want YYYY-MM", s)
+		}
+		if i < 4 {
+			y = y*10 + int(c-'0')
+		} else {
+			m = m*10 + int(c-'0')
+		}
+	}
+	if m < 1 || m > 12 || y < 1 {
+		return Month{}, fmt.Errorf("month %q: want YYYY-MM with a month from 01 to 12", s)
+	}
+	return Month{Year: y, Month: time.Month(m)}, nil
+}
+
+// String formats the month as "YYYY-MM".
+func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year, int(m.Month)) }
+
+// First returns the first day of the month.
+func (m Month) First() date.Date { return date.New(m.Year, m.Month, 1) }
+
+// Last returns the last day of the month.
+func (m Month) Last() date.Date { return date.New(m.Year, m.Month+1, 0) }
+
+// index counts months from year 0, for comparisons.
+func (m Month) index() int { return m.Year*12 + int(m.Month) - 1 }
+
+// Before reports whether m is earlier than o.
+func (m Month) Before(o Month) bool { return m.index() < o.index() }

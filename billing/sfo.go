@@ -1,0 +1,227 @@
+package billing
+
+import (
+	"slices"
+
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/rickb777/date/v2"
+	"github.com/shopspring/decimal"
+)
+
+// SFOBracket is one bracket of a municipal SFO price list: a place of at
+// least MinHours a week costs Price and Food a month.
+type SFOBracket struct {
+	MinHours int
+	Price    decimal.Decimal
+	Food     decimal.Decimal
+}
+
+// SFOPrices is the municipality's SFO price list.
+type SFOPrices struct {
+	Brackets []SFOBracket
+	// SiblingDiscounts are the municipality's own rates: [i] for the
+	// (i+1)-th pupil, the last repeating. Empty means no discount.
+	SiblingDiscounts []decimal.Decimal
+	// SiblingOrder numbers the siblings; "" means PriceDesc.
+	SiblingOrder SiblingOrder
+	// Rounding of the final per-pupil fee; "" means øre.
+	Rounding domain.Rounding
+}
+
+// Pupil is a pupil with an SFO place.
+type Pupil struct {
+	ID string
+	// BirthDate may be date.Zero (not known); the age orders then compare
+	// by grade, a higher grade counting as older.
+	BirthDate    date.Date
+	Grade        int
+	HoursPerWeek int
+	SpecialNeeds bool
+}
+
+// SFOHousehold is an SFO household for one month.
+type SFOHousehold struct {
+	// AnnualIncome is set only when the household has an approved
+	// income-based reduction for the month.
+	AnnualIncome *decimal.Decimal
+	Pupils       []Pupil
+}
+
+func sfoBracket(bs []SFOBracket, hours int) int {
+	best := -1
+	for j := range bs {
+		if bs[j].MinHours <= hours && (best < 0 || bs[j].MinHours > bs[best].MinHours) {
+			best = j
+		}
+	}
+	return best
+}
+
+func validateGrades(p *domain.Problems, field string, gs []int) {
+	for i, g := range gs {
+		if g < 1 || g > 7 {
+			p.Add(field+"["+itoa(i)+"]", "must be a grade from 1 to 7")
+		}
+	}
+}
+
+func validateSFO(rules *SFORules, local *SFOPrices, h *SFOHousehold, month Month) error {
+	var p domain.Problems
+	if rules.FreeHours < 0 || rules.FreeHours > domain.MaxHoursPerWeek {
+		p.Add("rules.freeHours", "must be from 0 to 60")
+	}
+	validateGrades(&p, "rules.freeHoursGrades", rules.FreeHoursGrades)
+	rateInUnit(&p, "rules.incomeCapShare", rules.IncomeCapShare)
+	validateGrades(&p, "rules.incomeCapGrades", rules.IncomeCapGrades)
+	validateGrades(&p, "rules.specialNeedsFreeGrades", rules.SpecialNeedsFreeGrades)
+	if rules.BilledMonthsPerYear < 1 || rules.BilledMonthsPerYear > 12 {
+		p.Add("rules.billedMonthsPerYear", "must be from 1 to 12")
+	}
+	validateMonths(&p, "rules.feeFreeMonths", rules.FeeFreeMonths)
+	if len(local.Brackets) == 0 {
+		p.Add("local.brackets", "must have at least one bracket")
+	}
+	for i, b := range local.Brackets {
+		f := "local.brackets[" + itoa(i) + "]"
+		if b.MinHours < 0 || b.MinHours > domain.MaxHoursPerWeek {
+			p.Add(f+".minHours", "must be from 0 to 60")
+		}
+		for j := range i {
+			if local.Brackets[j].MinHours == b.MinHours {
+				p.Add(f+".minHours", "is repeated")
+			}
+		}
+		nonNegative(&p, f+".price", b.Price)
+		nonNegative(&p, f+".food", b.Food)
+	}
+	for i, r := range local.SiblingDiscounts {
+		rateInUnit(&p, "local.siblingDiscounts["+itoa(i)+"]", r)
+	}
+	validateOrder(&p, local.SiblingOrder)
+	validateRounding(&p, local.Rounding)
+	if h.AnnualIncome != nil {
+		nonNegative(&p, "household.annualIncome", *h.AnnualIncome)
+	}
+	if len(h.Pupils) == 0 {
+		p.Add("children", "must have at least one child")
+	}
+	last := month.Last()
+	for i, c := range h.Pupils {
+		f := "children[" + itoa(i) + "]"
+		if c.ID == "" {
+			p.Add(f+".id", "must not be empty")
+		}
+		for j := range i {
+			if h.Pupils[j].ID == c.ID {
+				p.Add(f+".id", "is repeated")
+			}
+		}
+		if c.BirthDate != date.Zero && c.BirthDate > last {
+			p.Add(f+".birthDate", "must not be after the month")
+		}
+		if c.Grade < 1 || c.Grade > 7 {
+			p.Add(f+".grade", "must be from 1 to 7")
+		}
+		if c.HoursPerWeek < 1 || c.HoursPerWeek > domain.MaxHoursPerWeek {
+			p.Add(f+".hoursPerWeek", "must be from 1 to 60")
+		} else if sfoBracket(local.Brackets, c.HoursPerWeek) < 0 {
+			p.Add(f+".hoursPerWeek", "no bracket of the price list applies")
+		}
+	}
+	return p.Err()
+}
+
+// SFOFee computes a household's SFO fee for one month, per pupil in the
+// order of the standard: the price from the bracket, free SFO for special
+// needs (grades in SpecialNeedsFreeGrades), the income cap (grades in
+// IncomeCapGrades), free hours (grades in FreeHoursGrades: price ×
+// max(0, hours − free hours) ÷ hours), the municipality's sibling discount
+// and the rounding. In a fee-free month fee and food are zero.
+//
+// Invalid input gives a *domain.ValidationError naming the field by its
+// JSON path. Amounts are exact; only each pupil's final fee is rounded.
+func SFOFee(rules SFORules, local SFOPrices, h SFOHousehold, month Month) (Fee, error) {
+	if err := validateSFO(&rules, &local, &h, month); err != nil {
+		return Fee{}, err
+	}
+	n := len(h.Pupils)
+	out := Fee{Month: month, Children: make([]ChildFee, n)}
+	steps := make([]Step, 0, 6*n)
+	if slices.Contains(rules.FeeFreeMonths, month.Month) {
+		for i, c := range h.Pupils {
+			steps = append(steps, Step{Code: StepFeeFreeMonth, Changed: true, before: zeroAmount, after: zeroAmount, Params: &Params{}})
+			out.Children[i] = ChildFee{ID: c.ID, Fee: decimal.Zero, Food: decimal.Zero, Steps: steps[len(steps)-1 : len(steps) : len(steps)]}
+		}
+		out.Total = decimal.Zero
+		return out, nil
+	}
+	order := local.SiblingOrder
+	if order == "" {
+		order = PriceDesc
+	}
+	keys := make([]siblingKey, n)
+	for i, c := range h.Pupils {
+		b := local.Brackets[sfoBracket(local.Brackets, c.HoursPerWeek)]
+		keys[i] = siblingKey{id: c.ID, price: amountOf(b.Price), born: c.BirthDate, hasBirth: c.BirthDate != date.Zero, grade: c.Grade}
+	}
+	var cap amount
+	if h.AnnualIncome != nil {
+		cap = amountOf(rules.IncomeCapShare).mul(amountOf(*h.AnnualIncome)).mulFrac(1, int64(rules.BilledMonthsPerYear))
+	}
+	pos := make([]int, 2*n)
+	siblingPositions(keys, order, pos[:n], pos[n:])
+	places := placesOf(local.Rounding)
+	rounding := local.Rounding
+	if rounding == "" {
+		rounding = domain.RoundToOre
+	}
+	params := &Params{Income: h.AnnualIncome, IncomeCapShare: rules.IncomeCapShare,
+		Months: rules.BilledMonthsPerYear, FreeHours: rules.FreeHours, Order: order, Rounding: rounding}
+	for i, c := range h.Pupils {
+		start := len(steps)
+		b := local.Brackets[sfoBracket(local.Brackets, c.HoursPerWeek)]
+		price := keys[i].price
+		steps = append(steps, Step{Code: StepPrice, Changed: true, before: zeroAmount, after: price,
+			Hours: c.HoursPerWeek, MinHours: b.MinHours, Price: b.Price, Food: b.Food, Grade: c.Grade, Params: params})
+		cf := ChildFee{ID: c.ID, Food: b.Food}
+		var codes [4]StepCode
+		nr := 0
+		apply := func(s Step, next amount) {
+			s.before, s.after, s.Params = price, next, params
+			if next.cmp(price) < 0 {
+				s.Changed = true
+				codes[nr] = s.Code
+				nr++
+			}
+			steps = append(steps, s)
+			price = next
+		}
+		if c.SpecialNeeds && slices.Contains(rules.SpecialNeedsFreeGrades, c.Grade) {
+			apply(Step{Code: StepSpecialNeeds, Grade: c.Grade}, zeroAmount)
+		}
+		if h.AnnualIncome != nil && slices.Contains(rules.IncomeCapGrades, c.Grade) {
+			apply(Step{Code: StepIncomeCap, Grade: c.Grade}, minAmount(price, cap))
+		}
+		if slices.Contains(rules.FreeHoursGrades, c.Grade) {
+			apply(Step{Code: StepFreeHours, Hours: c.HoursPerWeek, Basis: c.HoursPerWeek, Grade: c.Grade},
+				price.mulFrac(int64(max(0, c.HoursPerWeek-rules.FreeHours)), int64(c.HoursPerWeek)))
+		}
+		if len(local.SiblingDiscounts) > 0 {
+			rate := rateAt(local.SiblingDiscounts, pos[i])
+			if n > 1 || rate.Sign() != 0 {
+				apply(Step{Code: StepSibling, Position: pos[i], Rate: rate},
+					price.mul(intAmount(1).sub(amountOf(rate))))
+			}
+		}
+		cf.Fee = price.round(places)
+		r := amountOf(cf.Fee)
+		steps = append(steps, Step{Code: StepRounding, Changed: r.cmp(price) != 0, before: price, after: r, Params: params})
+		cf.Steps = steps[start:len(steps):len(steps)]
+		if nr > 0 {
+			cf.Rules = append(make([]StepCode, 0, nr), codes[:nr]...)
+		}
+		out.Children[i] = cf
+	}
+	out.Total = total(out.Children)
+	return out, nil
+}
