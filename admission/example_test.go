@@ -1,0 +1,93 @@
+package admission_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/rickb777/date/v2"
+
+	"github.com/oppvekst/oppvekst/admission"
+)
+
+func ExampleRightToPlace() {
+	r, err := admission.RightToPlace(admission.RightApplication{
+		BirthDate:              date.New(2024, time.October, 14),
+		ApplicationYear:        2025,
+		AppliedByDeadline:      true,
+		ResidentInMunicipality: true,
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(r.HasRight, r.From)
+	fmt.Println(r.Render(admission.Bokmal))
+	fmt.Println(r.Render(admission.English))
+	// Output:
+	// true 2025-10
+	// Barnet fyller 1 år i oktober 2025 og har rett til plass innen utgangen av oktober 2025 (barnehageloven § 16).
+	// The child turns 1 in October 2025 and has a right to a place by the end of October 2025 (Kindergarten Act § 16).
+}
+
+func ExampleRightToPlace_noRight() {
+	r, _ := admission.RightToPlace(admission.RightApplication{
+		BirthDate:              date.New(2024, time.December, 1),
+		ApplicationYear:        2025,
+		AppliedByDeadline:      false,
+		ResidentInMunicipality: true,
+	})
+	fmt.Println(r.HasRight, r.Reason)
+	fmt.Println(r.Render(admission.Nynorsk))
+	// Output:
+	// false too-young
+	// Barnet fyller 1 år i desember 2025, etter utgangen av november, og har ikkje rett til plass i opptaket for 2025 (barnehagelova § 16).
+}
+
+func ExampleAllocate() {
+	born := date.New(2021, time.May, 1)
+	round := &admission.Round{
+		AdmissionYear: 2025,
+		Criteria:      []admission.Criterion{admission.Statutory, admission.Sibling, admission.Tiebreak},
+		Units: []admission.Unit{
+			{ID: "Solsikken", Capacity: admission.Capacity{Large: 1}},
+			{ID: "Løvetann", Capacity: admission.Capacity{Large: 1}},
+		},
+		Children: []admission.Applicant{
+			{ID: "Ada", BirthDate: born, Preferences: []string{"Solsikken", "Løvetann"}, Tiebreak: 1},
+			{ID: "Bo", BirthDate: born, Preferences: []string{"Solsikken"}, SiblingAt: []string{"Solsikken"}, Tiebreak: 2},
+			{ID: "Cato", BirthDate: born, Preferences: []string{"Løvetann"}, Tiebreak: 3},
+		},
+	}
+	a, err := admission.Allocate(round)
+	if err != nil {
+		panic(err)
+	}
+	for _, as := range a.Assignments {
+		fmt.Printf("%s: %q (choice %d)\n", as.Child, as.Unit, as.Rank)
+	}
+	fmt.Printf("placed %d, first choice %d, justified envy %d\n", a.Stats.Placed, a.Stats.FirstChoice, a.Stats.JustifiedEnvy)
+	fmt.Println(a.Explain(0).Render(admission.English))
+	// Output:
+	// Ada: "Løvetann" (choice 2)
+	// Bo: "Solsikken" (choice 1)
+	// Cato: "" (choice 0)
+	// placed 2, first choice 1, justified envy 0
+	// Ada was offered Løvetann (choice 2).
+	// Choice 1 Solsikken: the last child admitted among children aged three and over had statutory priority: no, sibling at the unit: yes, lottery number 2; your child has statutory priority: no, sibling at the unit: no, lottery number 1. Decided by: sibling at the unit.
+}
+
+func ExampleChildExplanation_Render() {
+	born := date.New(2024, time.January, 10) // under three in the 2025 year
+	a, _ := admission.Allocate(&admission.Round{
+		AdmissionYear: 2025,
+		Units:         []admission.Unit{{ID: "Tusenfryd", Capacity: admission.Capacity{Small: 1}}},
+		Children: []admission.Applicant{
+			{ID: "Eli", BirthDate: born, Preferences: []string{"Tusenfryd"}, StatutoryPriority: true, Tiebreak: 9},
+			{ID: "Frank", BirthDate: born, Preferences: []string{"Tusenfryd"}, Tiebreak: 4},
+		},
+		Criteria: []admission.Criterion{admission.Statutory},
+	})
+	fmt.Println(a.Explain(1).Render(admission.Bokmal))
+	// Output:
+	// Frank fikk ikke plass i noen av de ønskede barnehagene.
+	// 1. valg Tusenfryd: det siste barnet som fikk plass blant barn under tre år hadde lovfestet prioritet: ja, loddnummer 9; ditt barn har lovfestet prioritet: nei, loddnummer 4. Avgjort av: lovfestet prioritet.
+}

@@ -1,0 +1,170 @@
+package admission
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+// Priority is a child's standing at one unit: whether each criterion
+// before the tiebreak holds (in the order of ChildExplanation.Criteria),
+// then the tiebreak.
+type Priority struct {
+	Holds    []bool `json:"holds"`
+	Tiebreak int64  `json:"tiebreak"`
+}
+
+// Comparison explains why a child did not get a unit it ranked above its
+// result: the priority of the last child admitted there in its age group,
+// beside its own.
+type Comparison struct {
+	Unit string `json:"unit"`
+	// Rank is the unit's place in the child's preferences, from 1.
+	Rank int `json:"rank"`
+	// Seats is the unit's number of seats for the child's age group.
+	Seats int `json:"seats"`
+	// Last is the priority of the last child admitted there (the one with
+	// the lowest priority among those admitted), nil when the age group
+	// has no seats.
+	Last *Priority `json:"last"`
+	// Own is this child's priority at the unit.
+	Own Priority `json:"own"`
+	// DecidedBy is the first criterion on which Last is ahead of Own ("" when
+	// there is no Last).
+	DecidedBy Criterion `json:"decidedBy,omitempty"`
+}
+
+// ChildExplanation is the explanation a family can check (RULES.md,
+// Admission mechanism): its result, and for every unit ranked above it the
+// comparison with the last child admitted there.
+type ChildExplanation struct {
+	Child string          `json:"child"`
+	Group domain.AgeGroup `json:"group"`
+	// Unit is the unit the child got, "" for none; Rank its place in the
+	// preferences (0 for none).
+	Unit string `json:"unit"`
+	Rank int    `json:"rank"`
+	// Criteria is the ranking order of the round, ending with "tiebreak".
+	Criteria []Criterion `json:"criteria"`
+	// Above holds one comparison per unit ranked above the result (every
+	// preference when the child got no place), best first.
+	Above []Comparison `json:"above"`
+}
+
+// Explain explains the result of the i-th child of the round.
+func (a *Allocation) Explain(i int) ChildExplanation {
+	r := a.round
+	c := &r.Children[i]
+	e := ChildExplanation{
+		Child:    c.ID,
+		Group:    domain.Small,
+		Unit:     a.Assignments[i].Unit,
+		Rank:     a.Assignments[i].Rank,
+		Criteria: append(append([]Criterion(nil), a.bools...), Tiebreak),
+	}
+	if a.group[i] == 1 {
+		e.Group = domain.Large
+	}
+	end := a.start[i+1]
+	if e.Rank > 0 {
+		end = a.start[i] + int32(e.Rank) - 1
+	}
+	for p := a.start[i]; p < end; p++ {
+		u := a.prefs[p]
+		h := 2*u + int32(a.group[i])
+		cmp := Comparison{
+			Unit:  r.Units[u].ID,
+			Rank:  int(p-a.start[i]) + 1,
+			Seats: int(a.off[h+1] - a.off[h]),
+			Own:   a.priority(int32(i), u),
+		}
+		if a.size[h] > 0 {
+			last := a.priority(a.worst(h).child, u)
+			cmp.Last = &last
+			cmp.DecidedBy = Tiebreak
+			for k := range last.Holds {
+				if last.Holds[k] != cmp.Own.Holds[k] {
+					cmp.DecidedBy = a.bools[k]
+					break
+				}
+			}
+		}
+		e.Above = append(e.Above, cmp)
+	}
+	return e
+}
+
+// Explanations explains every child's result, in the order of
+// Round.Children.
+func (a *Allocation) Explanations() []ChildExplanation {
+	out := make([]ChildExplanation, len(a.Assignments))
+	for i := range out {
+		out[i] = a.Explain(i)
+	}
+	return out
+}
+
+// priority is child i's priority at unit u.
+func (a *Allocation) priority(i, u int32) Priority {
+	c := &a.round.Children[i]
+	p := Priority{Holds: make([]bool, len(a.bools)), Tiebreak: c.Tiebreak}
+	key := a.keyAt(i, u)
+	nb := len(a.bools)
+	for k := range a.bools {
+		p.Holds[k] = key&(1<<(32+nb-1-k)) == 0
+	}
+	return p
+}
+
+// criterionName names a criterion in l.
+func criterionName(l Lang, c Criterion) string {
+	switch c {
+	case Statutory:
+		return pick(l, "lovfestet prioritet", "lovfesta prioritet", "statutory priority")
+	case Sibling:
+		return pick(l, "søsken i barnehagen", "sysken i barnehagen", "sibling at the unit")
+	case Tiebreak:
+		return pick(l, "loddnummer", "loddnummer", "lottery number")
+	}
+	name := strings.TrimPrefix(string(c), LocalPrefix)
+	return pick(l, "lokalt kriterium ", "lokalt kriterium ", "local criterion ") + name
+}
+
+func groupName(l Lang, g domain.AgeGroup) string {
+	if g == domain.Small {
+		return pick(l, "barn under tre år", "born under tre år", "children under three")
+	}
+	return pick(l, "barn over tre år", "born over tre år", "children aged three and over")
+}
+
+func renderPriority(b *strings.Builder, l Lang, crit []Criterion, p Priority) {
+	for k, v := range p.Holds {
+		fmt.Fprintf(b, "%s: %s, ", criterionName(l, crit[k]), yesNo(l, v))
+	}
+	fmt.Fprintf(b, "%s %d", criterionName(l, Tiebreak), p.Tiebreak)
+}
+
+// Render writes the explanation in l (nb, nn or en), one line for the
+// result and one for each unit ranked above it.
+func (e ChildExplanation) Render(l Lang) string {
+	var b strings.Builder
+	if e.Rank > 0 {
+		fmt.Fprintf(&b, pick(l, "%s fikk plass i %s (%d. valg).", "%s fekk plass i %s (%d. val).", "%s was offered %s (choice %d)."), e.Child, e.Unit, e.Rank)
+	} else {
+		fmt.Fprintf(&b, pick(l, "%s fikk ikke plass i noen av de ønskede barnehagene.", "%s fekk ikkje plass i nokon av dei ønskte barnehagane.", "%s was not offered any of the kindergartens applied for."), e.Child)
+	}
+	for _, c := range e.Above {
+		b.WriteString("\n")
+		if c.Last == nil {
+			fmt.Fprintf(&b, pick(l, "%d. valg %s: ingen plasser for %s i dette opptaket.", "%d. val %s: ingen plassar for %s i dette opptaket.", "Choice %d %s: no seats for %s in this round."), c.Rank, c.Unit, groupName(l, e.Group))
+			continue
+		}
+		fmt.Fprintf(&b, pick(l, "%d. valg %s: det siste barnet som fikk plass blant %s hadde ", "%d. val %s: det siste barnet som fekk plass blant %s hadde ", "Choice %d %s: the last child admitted among %s had "), c.Rank, c.Unit, groupName(l, e.Group))
+		renderPriority(&b, l, e.Criteria, *c.Last)
+		b.WriteString(pick(l, "; ditt barn har ", "; barnet ditt har ", "; your child has "))
+		renderPriority(&b, l, e.Criteria, c.Own)
+		fmt.Fprintf(&b, pick(l, ". Avgjort av: %s.", ". Avgjort av: %s.", ". Decided by: %s."), criterionName(l, c.DecidedBy))
+	}
+	return b.String()
+}
