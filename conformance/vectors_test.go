@@ -1,0 +1,164 @@
+package conformance
+
+import (
+	"context"
+	"net/http/httptest"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// minVectors is the least number of public vectors each kind must have
+// (issue 3).
+func minVectors(kind string) int {
+	switch kind {
+	case "kindergarten-fee", "sfo-fee":
+		return 25
+	}
+	return 15
+}
+
+// allRegistered reports whether every kind of the standard is in
+// builtinKinds; until then the vector tests run the registered kinds only.
+func allRegistered() bool {
+	kinds := builtinKinds()
+	for _, k := range KindNames() {
+		if _, ok := kinds[k]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// publicVectors loads conformance/vectors and keeps those this library can
+// run: all of them once every kind is registered.
+func publicVectors(t *testing.T) []Vector {
+	t.Helper()
+	vectors, err := Load("vectors")
+	require.NoError(t, err, "every vector file must load")
+	strict := allRegistered()
+	counts := map[string]int{}
+	kinds := builtinKinds()
+	var run []Vector
+	for _, v := range vectors {
+		counts[v.Kind]++
+		if _, ok := kinds[v.Kind]; ok || strict {
+			run = append(run, v)
+		}
+	}
+	for k := range counts {
+		assert.Contains(t, KindNames(), k, "a folder that is not a kind of the standard")
+	}
+	for _, k := range KindNames() {
+		_, registered := kinds[k]
+		if !strict && !registered {
+			t.Logf("kind %s is not registered yet: its %d vectors are skipped", k, counts[k])
+			continue
+		}
+		assert.GreaterOrEqual(t, counts[k], minVectors(k), "vectors for kind %s", k)
+	}
+	return run
+}
+
+func assertReport(t *testing.T, rep Report, want int) {
+	t.Helper()
+	for _, r := range rep.Results {
+		if !r.OK {
+			t.Errorf("%s: %s: %s", r.ID, r.Field, r.Detail)
+		}
+	}
+	assert.Equal(t, 0, rep.Failed)
+	assert.Equal(t, want, rep.Passed)
+}
+
+func TestVectorsInProcess(t *testing.T) {
+	vectors := publicVectors(t)
+	assertReport(t, Run(context.Background(), Local(), vectors), len(vectors))
+}
+
+func TestVectorsOverHTTP(t *testing.T) {
+	vectors := publicVectors(t)
+	srv := httptest.NewServer(Handler())
+	defer srv.Close()
+	assertReport(t, Run(context.Background(), Remote(srv.URL, srv.Client()), vectors), len(vectors))
+}
+
+// TestStrictInputs checks, for every registered kind, that unknown fields,
+// wrong JSON types and impossible dates answer invalid-input naming the
+// field, both in process and over HTTP.
+func TestStrictInputs(t *testing.T) {
+	type refusal struct {
+		name  string
+		input string
+		field string
+	}
+	cases := map[string][]refusal{
+		"national-id": {
+			{"unknown field", `{"value":"15076500565","kind":"x"}`, "kind"},
+			{"wrong type", `{"value":15076500565}`, "value"},
+			{"missing", `{}`, "value"},
+		},
+		"recipients": {
+			{"unknown field", `{"audience":"child","child":{"addressProtection":"none","name":"x"},"guardians":[]}`, "child.name"},
+			{"wrong type", `{"audience":"child","child":{},"guardians":[{"id":"g1","informationDenied":1}]}`, "guardians[0].informationDenied"},
+			{"unknown level", `{"audience":"child","child":{},"guardians":[{"id":"g1","addressProtection":"secret"}]}`, "guardians[0].addressProtection"},
+			{"repeated id", `{"audience":"child","child":{},"guardians":[{"id":"g1"},{"id":"g1"}]}`, "guardians[1].id"},
+		},
+		"kid": {
+			{"unknown field", `{"base":"1234567","method":"mod10","extra":1}`, "extra"},
+			{"wrong type", `{"base":1234567,"method":"mod10"}`, "base"},
+		},
+		"right-to-place": {
+			{"unknown field", `{"birthDate":"2024-10-14","applicationYear":2025,"appliedByDeadline":true,"residentInMunicipality":true,"x":1}`, "x"},
+			{"wrong type", `{"birthDate":"2024-10-14","applicationYear":"2025","appliedByDeadline":true,"residentInMunicipality":true}`, "applicationYear"},
+			{"impossible date", `{"birthDate":"2023-02-29","applicationYear":2025,"appliedByDeadline":true,"residentInMunicipality":true}`, "birthDate"},
+		},
+		"kindergarten-fee": {
+			{"unknown field", `{"month":"2024-09","zone":"ordinary","rules":null,"local":{"fullTimePrice":"2000.00","brackets":[{"minHours":0,"share":"1.00","food":"0.00"}],"siblingOrder":"price-desc","rounding":"ore"},"household":{},"children":[{"id":"a","birthDate":"2020-03-02","hoursPerWeek":45,"hours":1}]}`, "children[0].hours"},
+			{"wrong type", `{"month":"2024-09","zone":"ordinary","rules":null,"local":{"fullTimePrice":"2000.00","brackets":[{"minHours":0,"share":"1.00","food":"0.00"}],"siblingOrder":"price-desc","rounding":"ore"},"household":{},"children":[{"id":"a","birthDate":"2020-03-02","hoursPerWeek":"45"}]}`, "children[0].hoursPerWeek"},
+			{"impossible date", `{"month":"2024-09","zone":"ordinary","rules":null,"local":{"fullTimePrice":"2000.00","brackets":[{"minHours":0,"share":"1.00","food":"0.00"}],"siblingOrder":"price-desc","rounding":"ore"},"household":{},"children":[{"id":"a","birthDate":"2021-02-29","hoursPerWeek":45}]}`, "children[0].birthDate"},
+			{"negative hours", `{"month":"2024-09","zone":"ordinary","rules":null,"local":{"fullTimePrice":"2000.00","brackets":[{"minHours":0,"share":"1.00","food":"0.00"}],"siblingOrder":"price-desc","rounding":"ore"},"household":{},"children":[{"id":"a","birthDate":"2020-03-02","hoursPerWeek":-1}]}`, "children[0].hoursPerWeek"},
+		},
+		"sfo-fee": {
+			{"unknown field", `{"month":"2024-09","zone":"ordinary","rules":null,"local":{"brackets":[{"minHours":0,"price":"1000.00","food":"0.00"}],"siblingDiscounts":["0"],"siblingOrder":"price-desc","rounding":"ore"},"household":{},"children":[{"id":"a","grade":1,"hoursPerWeek":10,"specialNeeds":false,"x":true}]}`, "children[0].x"},
+			{"wrong type", `{"month":"2024-09","zone":"ordinary","rules":null,"local":{"brackets":[{"minHours":0,"price":"1000.00","food":"0.00"}],"siblingDiscounts":["0"],"siblingOrder":"price-desc","rounding":"ore"},"household":{},"children":[{"id":"a","grade":"1","hoursPerWeek":10,"specialNeeds":false}]}`, "children[0].grade"},
+			{"negative hours", `{"month":"2024-09","zone":"ordinary","rules":null,"local":{"brackets":[{"minHours":0,"price":"1000.00","food":"0.00"}],"siblingDiscounts":["0"],"siblingOrder":"price-desc","rounding":"ore"},"household":{},"children":[{"id":"a","grade":1,"hoursPerWeek":-2,"specialNeeds":false}]}`, "children[0].hoursPerWeek"},
+		},
+		"allocation": {
+			{"unknown field", `{"admissionYear":2025,"units":[{"id":"U1","capacity":{"small":1,"large":1},"x":1}],"criteria":["tiebreak"],"children":[]}`, "units[0].x"},
+			{"wrong type", `{"admissionYear":2025,"units":[{"id":"U1","capacity":{"small":"1","large":1}}],"criteria":["tiebreak"],"children":[]}`, "units[0].capacity.small"},
+			{"impossible date", `{"admissionYear":2025,"units":[{"id":"U1","capacity":{"small":1,"large":1}}],"criteria":["tiebreak"],"children":[{"id":"c1","birthDate":"2023-13-01","preferences":["U1"],"tiebreak":1}]}`, "children[0].birthDate"},
+		},
+	}
+	srv := httptest.NewServer(Handler())
+	defer srv.Close()
+	evaluators := map[string]Evaluator{"local": Local(), "http": Remote(srv.URL, srv.Client())}
+	kinds := builtinKinds()
+	for _, kind := range KindNames() {
+		if _, ok := kinds[kind]; !ok {
+			t.Logf("kind %s is not registered yet", kind)
+			continue
+		}
+		require.NotEmpty(t, cases[kind], "no strictness cases for %s", kind)
+		for _, c := range cases[kind] {
+			for name, ev := range evaluators {
+				t.Run(kind+"/"+c.name+"/"+name, func(t *testing.T) {
+					out, err := ev.Evaluate(context.Background(), kind, []byte(c.input))
+					var e *Error
+					require.ErrorAs(t, err, &e, "answer: %s", out)
+					assert.Equal(t, CodeInvalidInput, e.Code)
+					assert.Equal(t, c.field, e.Field, e.Message)
+				})
+			}
+		}
+	}
+}
+
+func TestKindsRegistered(t *testing.T) {
+	kinds := Kinds()
+	assert.Equal(t, kinds, slices.DeleteFunc(KindNames(), func(k string) bool { return !slices.Contains(kinds, k) }))
+	assert.Contains(t, kinds, "national-id")
+	assert.Contains(t, kinds, "recipients")
+}
