@@ -27,7 +27,7 @@ func phrases() map[Language]map[Reason]string {
 			ReasonGroupBulletin:          "%s mottar ikke: meldinger til hele gruppen går bare til dem som har foreldreansvar.",
 			ReasonProtectedChannel:       "%s har strengt fortrolig adresse: bare digital postkasse, ikke SMS eller e-post.",
 			ReasonChildProtected:         "Barnet har adressesperre: adressen vises ikke for mottakerne.",
-			ReasonChildNotProtected:      "Barnet har ikke adressesperre.",
+			ReasonChildNotProtected:      "Barnets adresse kan vises for mottakerne.",
 		},
 		Nynorsk: {
 			ReasonParentalResponsibility: "%s får meldinga: har foreldreansvar (barnelova § 30).",
@@ -37,7 +37,7 @@ func phrases() map[Language]map[Reason]string {
 			ReasonGroupBulletin:          "%s får ikkje meldinga: meldingar til heile gruppa går berre til dei som har foreldreansvar.",
 			ReasonProtectedChannel:       "%s har strengt fortruleg adresse: berre digital postkasse, ikkje SMS eller e-post.",
 			ReasonChildProtected:         "Barnet har adressesperre: adressa blir ikkje vist for mottakarane.",
-			ReasonChildNotProtected:      "Barnet har ikkje adressesperre.",
+			ReasonChildNotProtected:      "Adressa til barnet kan visast for mottakarane.",
 		},
 		English: {
 			ReasonParentalResponsibility: "%s receives: has parental responsibility (Children Act § 30).",
@@ -47,7 +47,7 @@ func phrases() map[Language]map[Reason]string {
 			ReasonGroupBulletin:          "%s does not receive: bulletins to the whole group go only to those with parental responsibility.",
 			ReasonProtectedChannel:       "%s has a strictly confidential address: digital mailbox only, no SMS or e-mail.",
 			ReasonChildProtected:         "The child's address is protected: it is not shown to recipients.",
-			ReasonChildNotProtected:      "The child's address is not protected.",
+			ReasonChildNotProtected:      "The child's address may be shown to recipients.",
 		},
 	}
 }

@@ -135,11 +135,14 @@ type Explanation struct {
 //   - a parent without parental responsibility receives messages about the
 //     child (AudienceChild) only when information is requested and not
 //     denied, and never group bulletins;
-//   - a recipient whose own protection is strengt fortrolig or strengt
-//     fortrolig utland is reached on ChannelProtected only, everyone else on
-//     ChannelAny;
-//   - the child's address is revealed only when the child's protection is
-//     none.
+//   - a recipient whose own protection is strengt fortrolig is reached on
+//     ChannelProtected only, everyone else on ChannelAny;
+//   - the child's address is withheld when the child's protection is
+//     fortrolig or strengt fortrolig, and revealed otherwise.
+//
+// Strengt fortrolig utland is, as the standard says, neither: such a
+// person's address is abroad and not held by the municipality, so there is
+// nothing here to reveal or to send to.
 //
 // Recipients are sorted by ID. An unknown audience or protection level, an
 // empty or repeated guardian ID is a *domain.ValidationError naming the field
@@ -177,7 +180,7 @@ func Resolve(audience Audience, child domain.AddressProtection, guardians []Cand
 
 	res := Resolution{
 		Recipients:         []Recipient{},
-		RevealChildAddress: !childP.Protected(),
+		RevealChildAddress: !hidesAddress(childP),
 		Explanation: Explanation{
 			Audience:        audience,
 			ChildProtection: childP,
@@ -185,7 +188,7 @@ func Resolve(audience Audience, child domain.AddressProtection, guardians []Cand
 			Guardians:       make([]GuardianDecision, 0, len(sorted)),
 		},
 	}
-	if childP.Protected() {
+	if hidesAddress(childP) {
 		res.Explanation.Child = ReasonChildProtected
 	}
 	for _, g := range sorted {
@@ -196,6 +199,11 @@ func Resolve(audience Audience, child domain.AddressProtection, guardians []Cand
 		res.Explanation.Guardians = append(res.Explanation.Guardians, d)
 	}
 	return res, nil
+}
+
+// hidesAddress reports whether a child's protection withholds its address.
+func hidesAddress(p domain.AddressProtection) bool {
+	return p == domain.ProtectionFortrolig || p == domain.ProtectionStrengtFortrolig
 }
 
 // decide applies the rules to one guardian.
@@ -216,7 +224,7 @@ func decide(audience Audience, g Candidate) GuardianDecision {
 	}
 	if d.Included {
 		d.Channel = ChannelAny
-		if g.Protection.Strict() {
+		if g.Protection == domain.ProtectionStrengtFortrolig {
 			d.Channel = ChannelProtected
 		}
 	}

@@ -60,13 +60,15 @@ func TestResolve(t *testing.T) {
 			[]messaging.Reason{messaging.ReasonInformationDenied}},
 		{"strict guardian gets the protected channel, sorted", messaging.AudienceGroup, domain.ProtectionFortrolig,
 			[]messaging.Candidate{
+				cand("g3", true, false, false, domain.ProtectionStrengtFortroligUtland),
 				cand("g2", true, false, false, domain.ProtectionFortrolig),
-				cand("g1", true, false, false, domain.ProtectionStrengtFortroligUtland),
+				cand("g1", true, false, false, domain.ProtectionStrengtFortrolig),
 			},
-			[]messaging.Recipient{{ID: "g1", Channel: messaging.ChannelProtected}, {ID: "g2", Channel: messaging.ChannelAny}}, false,
-			[]messaging.Reason{messaging.ReasonParentalResponsibility, messaging.ReasonParentalResponsibility}},
-		{"strengt fortrolig utland hides the child's address", messaging.AudienceChild, domain.ProtectionStrengtFortroligUtland,
-			nil, []messaging.Recipient{}, false, []messaging.Reason{}},
+			[]messaging.Recipient{{ID: "g1", Channel: messaging.ChannelProtected}, {ID: "g2", Channel: messaging.ChannelAny},
+				{ID: "g3", Channel: messaging.ChannelAny}}, false,
+			[]messaging.Reason{messaging.ReasonParentalResponsibility, messaging.ReasonParentalResponsibility, messaging.ReasonParentalResponsibility}},
+		{"strengt fortrolig utland: no address here to hide (STANDARD: true otherwise)", messaging.AudienceChild, domain.ProtectionStrengtFortroligUtland,
+			nil, []messaging.Recipient{}, true, []messaging.Reason{}},
 		{"empty protection means none", messaging.AudienceChild, "",
 			[]messaging.Candidate{cand("g1", true, false, false, "")},
 			[]messaging.Recipient{{ID: "g1", Channel: messaging.ChannelAny}}, true,
@@ -181,7 +183,7 @@ func ExampleResolve() {
 	// far any
 	// mor protected
 	// reveal child's address: true
-	// Barnet har ikke adressesperre.
+	// Barnets adresse kan vises for mottakerne.
 	// bonusfar mottar ikke: har ikke foreldreansvar og har ikke bedt om informasjon (barneloven § 47).
 	// far mottar: har ikke foreldreansvar, men har bedt om informasjon om barnet (barneloven § 47).
 	// mor mottar: har foreldreansvar (barneloven § 30).
