@@ -206,6 +206,20 @@ func rateAt(rates []decimal.Decimal, pos int) decimal.Decimal {
 }
 
 // total sums fees and food.
+// finishChild rounds a child's price (the only rounding of the calculation),
+// records the rounding step, and gives the child its steps (from start) and
+// the codes of the rules that changed the amount. It returns the grown steps.
+func finishChild(cf *ChildFee, steps []Step, start int, price amount, places int, params *Params, codes []StepCode) []Step {
+	cf.Fee = price.round(places)
+	r := amountOf(cf.Fee)
+	steps = append(steps, Step{Code: StepRounding, Changed: r.cmp(price) != 0, before: price, after: r, Params: params})
+	cf.Steps = steps[start:len(steps):len(steps)]
+	if len(codes) > 0 {
+		cf.Rules = append(make([]StepCode, 0, len(codes)), codes...)
+	}
+	return steps
+}
+
 func total(cs []ChildFee) decimal.Decimal {
 	var t amount = zeroAmount
 	for i := range cs {

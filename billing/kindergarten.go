@@ -277,13 +277,7 @@ func KindergartenFee(rules KindergartenRules, local KindergartenPrices, h Househ
 			steps = append(steps, s)
 			price = next
 		}
-		cf.Fee = price.round(places)
-		r := amountOf(cf.Fee)
-		steps = append(steps, Step{Code: StepRounding, Changed: r.cmp(price) != 0, before: price, after: r, Params: params})
-		cf.Steps = steps[start:len(steps):len(steps)]
-		if nr > 0 {
-			cf.Rules = append(make([]StepCode, 0, nr), rules3[:nr]...)
-		}
+		steps = finishChild(&cf, steps, start, price, places, params, rules3[:nr])
 		out.Children[i] = cf
 	}
 	out.Total = total(out.Children)

@@ -213,13 +213,7 @@ func SFOFee(rules SFORules, local SFOPrices, h SFOHousehold, month Month) (Fee, 
 					price.mul(intAmount(1).sub(amountOf(rate))))
 			}
 		}
-		cf.Fee = price.round(places)
-		r := amountOf(cf.Fee)
-		steps = append(steps, Step{Code: StepRounding, Changed: r.cmp(price) != 0, before: price, after: r, Params: params})
-		cf.Steps = steps[start:len(steps):len(steps)]
-		if nr > 0 {
-			cf.Rules = append(make([]StepCode, 0, nr), codes[:nr]...)
-		}
+		steps = finishChild(&cf, steps, start, price, places, params, codes[:nr])
 		out.Children[i] = cf
 	}
 	out.Total = total(out.Children)
