@@ -121,6 +121,20 @@ type Child struct {
 }
 
 // money amounts seen in validation must not be negative.
+// validateHousehold checks what kindergarten and SFO input share: the
+// sibling order, the rounding, the income (when given) and that there is at
+// least one child.
+func validateHousehold(p *domain.Problems, order SiblingOrder, r domain.Rounding, income *decimal.Decimal, children int) {
+	validateOrder(p, order)
+	validateRounding(p, r)
+	if income != nil {
+		nonNegative(p, "household.annualIncome", *income)
+	}
+	if children == 0 {
+		p.Add("children", "must have at least one child")
+	}
+}
+
 func nonNegative(p *domain.Problems, field string, d decimal.Decimal) {
 	if d.Sign() < 0 {
 		p.Add(field, "must not be negative")

@@ -97,14 +97,7 @@ func validateKindergarten(rules *KindergartenRules, local *KindergartenPrices, h
 			p.Add(f("food"), "must not be negative")
 		}
 	}
-	validateOrder(&p, local.SiblingOrder)
-	validateRounding(&p, local.Rounding)
-	if h.AnnualIncome != nil {
-		nonNegative(&p, "household.annualIncome", *h.AnnualIncome)
-	}
-	if len(h.Children) == 0 {
-		p.Add("children", "must have at least one child")
-	}
+	validateHousehold(&p, local.SiblingOrder, local.Rounding, h.AnnualIncome, len(h.Children))
 	last := month.Last()
 	for i, c := range h.Children {
 		f := func(name string) string { return "children[" + itoa(i) + "]." + name }

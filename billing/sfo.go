@@ -97,14 +97,7 @@ func validateSFO(rules *SFORules, local *SFOPrices, h *SFOHousehold, month Month
 	for i, r := range local.SiblingDiscounts {
 		rateInUnit(&p, "local.siblingDiscounts["+itoa(i)+"]", r)
 	}
-	validateOrder(&p, local.SiblingOrder)
-	validateRounding(&p, local.Rounding)
-	if h.AnnualIncome != nil {
-		nonNegative(&p, "household.annualIncome", *h.AnnualIncome)
-	}
-	if len(h.Pupils) == 0 {
-		p.Add("children", "must have at least one child")
-	}
+	validateHousehold(&p, local.SiblingOrder, local.Rounding, h.AnnualIncome, len(h.Pupils))
 	last := month.Last()
 	for i, c := range h.Pupils {
 		f := "children[" + itoa(i) + "]"
