@@ -42,6 +42,12 @@ type state struct {
 	placements    map[key[domain.Placement]]domain.Placement
 	// byChild indexes placements by child for overlap checks and listing.
 	byChild map[key[domain.Child]]map[domain.PlacementID]struct{}
+
+	// One part per capability, each in its own file.
+	admission  admissionState
+	billing    billingState
+	attendance attendanceState
+	messaging  messagingState
 }
 
 // Store is the in-memory implementation of domain.Store.
@@ -65,6 +71,10 @@ func New() *Store {
 		groups:        map[key[domain.Group]]domain.Group{},
 		placements:    map[key[domain.Placement]]domain.Placement{},
 		byChild:       map[key[domain.Child]]map[domain.PlacementID]struct{}{},
+		admission:     newAdmissionState(),
+		billing:       newBillingState(),
+		attendance:    newAttendanceState(),
+		messaging:     newMessagingState(),
 	}}
 }
 

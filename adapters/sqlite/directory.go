@@ -30,8 +30,8 @@ const (
 	placementCols = `municipality, id, child_id, unit_id, group_id, kind, hours_per_week, start_date, end_date`
 )
 
-// queries are the statements Open prepares.
-var queries = []string{
+// directoryQueries are the directory's statements Open prepares.
+var directoryQueries = []string{
 	selectChild, selectChildByNational, selectChildren, insertChild, childExists, updateChild,
 	selectGuardian, selectGuardianByNational, insertGuardian, guardianExists, updateGuardian,
 	selectGuardianships, selectWards, upsertGuardianship, deleteGuardianship, selectGuardianLinks,

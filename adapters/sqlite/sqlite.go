@@ -41,6 +41,9 @@ import (
 // VersionTable is the table in which goose records the applied migrations.
 const VersionTable = "oppvekst_schema_version"
 
+// queries are the statements Open prepares, one list per store port.
+var queries = slices.Concat(directoryQueries, admissionQueries, billingQueries, attendanceQueries, messagingQueries)
+
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 

@@ -1,0 +1,6 @@
+package memory
+
+// admissionState holds the records of the admission store port.
+type admissionState struct{}
+
+func newAdmissionState() admissionState { return admissionState{} }

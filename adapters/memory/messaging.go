@@ -1,0 +1,6 @@
+package memory
+
+// messagingState holds the records of the messaging store port.
+type messagingState struct{}
+
+func newMessagingState() messagingState { return messagingState{} }

@@ -1,0 +1,4 @@
+package sqlite
+
+// admissionQueries are the statements of the admission store port that Open prepares.
+var admissionQueries = []string{}

@@ -1,0 +1,4 @@
+package sqlite
+
+// attendanceQueries are the statements of the attendance store port that Open prepares.
+var attendanceQueries = []string{}

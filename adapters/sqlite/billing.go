@@ -1,0 +1,4 @@
+package sqlite
+
+// billingQueries are the statements of the billing store port that Open prepares.
+var billingQueries = []string{}
