@@ -48,6 +48,7 @@ type state struct {
 	billing    billingState
 	attendance attendanceState
 	messaging  messagingState
+	app        appState // the reference app's records: audit log, idempotency keys
 }
 
 // Store is the in-memory implementation of domain.Store.
@@ -75,6 +76,7 @@ func New() *Store {
 		billing:       newBillingState(),
 		attendance:    newAttendanceState(),
 		messaging:     newMessagingState(),
+		app:           newAppState(),
 	}}
 }
 

@@ -1,0 +1,5 @@
+package sqlite
+
+// appQueries are the statements of the reference app's store ports (audit
+// log, idempotency keys) that Open prepares.
+var appQueries = []string{}
