@@ -118,6 +118,9 @@ type Stats struct {
 	Statutory int `json:"statutory"`
 	// UnusedSeats counts seats left empty, per age group.
 	UnusedSeats Capacity `json:"unusedSeats"`
+	// Families holds the measures of siblings applying together; nil for
+	// a round without families (Allocate).
+	Families *FamilyStats `json:"families,omitempty"`
 }
 
 // entry is a child held by a unit, with its priority key there.
@@ -148,6 +151,7 @@ type Allocation struct {
 	off      []int32  // seats of heap h are held[off[h]:off[h+1]]
 	size     []int32
 	held     []entry
+	famOf    []int32 // family index of child i, -1 for none; nil without families
 }
 
 // Allocate runs child-proposing deferred acceptance on r. Each unit has a
@@ -494,7 +498,12 @@ func (a *Allocation) measure() {
 			}
 		}
 		// Justified envy: a better unit with a free seat, or holding a
-		// child it ranks below this one, in this child's group.
+		// child it ranks below this one, in this child's group. A child
+		// applying with its siblings is measured with its family
+		// (measureFamilies).
+		if a.famOf != nil && a.famOf[i] >= 0 {
+			continue
+		}
 		for p := a.start[i]; p < above; p++ {
 			u := a.prefs[p]
 			h := 2*u + int32(a.group[i])

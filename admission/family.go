@@ -1,0 +1,393 @@
+package admission
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+// Family is siblings applying together: they ask to be placed at the same
+// unit. Every member must be a child of the round with the same preferences
+// (the family's joint list); members may be of different age groups.
+type Family struct {
+	ID      string   `json:"id"`
+	Members []string `json:"members"`
+}
+
+// FamilyStats measures the families of a round (AllocateFamilies).
+type FamilyStats struct {
+	// Families counts families of two or more children applying together.
+	Families int `json:"families"`
+	// Together counts families placed, all members at one unit. A family
+	// is placed together or not at all.
+	Together int `json:"together"`
+	// Unplaced counts families without a place.
+	Unplaced int `json:"unplaced"`
+	// Evictions counts how often a placed family lost a seat to a child of
+	// higher priority and applied again from its next choice.
+	Evictions int `json:"evictions"`
+	// GaveUp is true when the evictions reached the cap (MaxEvictions):
+	// families evicted after that stayed unplaced.
+	GaveUp bool `json:"gaveUp"`
+	// JustifiedEnvy counts (family, unit) pairs where the family ranks the
+	// unit above its result and the unit would take every member: it has
+	// free seats for them or holds children of lower priority in each of
+	// their age groups. Stats.JustifiedEnvy includes these pairs in place
+	// of the members' own.
+	JustifiedEnvy int `json:"justifiedEnvy"`
+}
+
+// MaxEvictions is the cap on family evictions in AllocateFamilies for a
+// round with n families.
+func MaxEvictions(n int) int { return 10*n + 100 }
+
+// AllocateFamilies runs the round like Allocate, with families of siblings
+// who want one unit. Allocate's result is the unique child-optimal stable
+// matching; with families a stable matching may not exist, and this is a
+// heuristic in the spirit of the sequential methods used for Japanese
+// daycare admission:
+//
+//  1. Single children propose as in deferred acceptance.
+//  2. Families, in the order of their best member's priority (the lowest
+//     key before any sibling bonus, that is the tiebreak within equal
+//     criteria), propose down their joint list. A unit takes a family only
+//     when every member would be kept in its age group (each beats the
+//     children it displaces). Displaced single children propose on.
+//  3. A family that loses a member's seat to a child of higher priority
+//     gives up all its seats and applies again from its next choice, at the
+//     end of the queue. Every seat a family frees goes at once to the single
+//     child of highest priority who ranked that unit above its result (a
+//     vacancy chain), so single children keep no justified envy.
+//  4. After MaxEvictions(families) evictions the heuristic gives up: a
+//     family evicted after that stays unplaced (FamilyStats.GaveUp).
+//
+// The result is measured from scratch: Stats.JustifiedEnvy counts single
+// children's (child, unit) pairs as in Allocate and families' (family,
+// unit) pairs (FamilyStats.JustifiedEnvy); it is 0 when the heuristic found
+// a stable result. Same round and families, same result.
+func AllocateFamilies(r *Round, families []Family) (*Allocation, error) {
+	a := &Allocation{round: r}
+	if err := a.compile(r); err != nil {
+		return nil, err
+	}
+	fams, err := a.compileFamilies(r, families)
+	if err != nil {
+		return nil, err
+	}
+	st := a.runFamilies(fams)
+	a.measure()
+	a.measureFamilies(fams, &st)
+	a.Stats.Families = &st
+	return a, nil
+}
+
+func (a *Allocation) compileFamilies(r *Round, families []Family) ([][]int32, error) {
+	idx := make(map[string]int32, len(r.Children))
+	for i := range r.Children {
+		idx[r.Children[i].ID] = int32(i)
+	}
+	a.famOf = make([]int32, len(r.Children))
+	for i := range a.famOf {
+		a.famOf[i] = -1
+	}
+	fams := make([][]int32, 0, len(families))
+	for f, fam := range families {
+		field := fmt.Sprintf("families[%d]", f)
+		if len(fam.Members) < 2 {
+			return nil, domain.Invalid(field+".members", "a family has two or more children")
+		}
+		var ms []int32
+		for j, id := range fam.Members {
+			i, ok := idx[id]
+			if !ok {
+				return nil, domain.Invalid(fmt.Sprintf("%s.members[%d]", field, j), fmt.Sprintf("unknown child %q", id))
+			}
+			if a.famOf[i] >= 0 {
+				return nil, domain.Invalid(fmt.Sprintf("%s.members[%d]", field, j), fmt.Sprintf("child %q is in two families", id))
+			}
+			if !slices.Equal(a.prefs[a.start[i]:a.start[i+1]], a.prefs[a.start[ms0(ms, i)]:a.start[ms0(ms, i)+1]]) {
+				return nil, domain.Invalid(fmt.Sprintf("%s.members[%d]", field, j), "siblings applying together must have the same preferences")
+			}
+			a.famOf[i] = int32(len(fams))
+			ms = append(ms, i)
+		}
+		fams = append(fams, ms)
+	}
+	return fams, nil
+}
+
+// ms0 is the first member so far, or i itself.
+func ms0(ms []int32, i int32) int32 {
+	if len(ms) == 0 {
+		return i
+	}
+	return ms[0]
+}
+
+// runFamilies is the heuristic of AllocateFamilies.
+func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
+	n := int32(len(a.base))
+	nh := int32(len(a.off) - 1)
+	a.result = make([]int32, n)
+	a.size = make([]int32, nh)
+	a.held = make([]entry, a.off[nh])
+	next := make([]int32, n)
+	// listing[h] holds the single children who rank unit h/2 in age group
+	// h%2, for the vacancy chains.
+	listing := make([][]int32, nh)
+	var free []int32
+	for i := n - 1; i >= 0; i-- {
+		a.result[i] = -1
+		next[i] = a.start[i]
+		if a.famOf[i] >= 0 {
+			continue
+		}
+		free = append(free, i)
+		for p := a.start[i]; p < a.start[i+1]; p++ {
+			h := 2*a.prefs[p] + int32(a.group[i])
+			listing[h] = append(listing[h], i)
+		}
+	}
+	st := FamilyStats{Families: len(fams)}
+	limit := MaxEvictions(len(fams))
+	fnext := make([]int32, len(fams)) // relative position in the joint list
+	// The queue of families, best member's priority first.
+	queue := make([]int32, len(fams))
+	best := make([]uint64, len(fams))
+	for f, ms := range fams {
+		queue[f] = int32(f)
+		best[f] = ^uint64(0)
+		for _, m := range ms {
+			best[f] = min(best[f], a.base[m])
+		}
+	}
+	slices.SortStableFunc(queue, func(x, y int32) int { return cmp.Compare(best[x], best[y]) })
+	var vacant []int32 // heaps with a seat freed by a family
+
+	remove := func(h, c int32) {
+		lo, sz := a.off[h], a.size[h]
+		heap := a.held[lo : lo+sz]
+		for j := range heap {
+			if heap[j].child == c {
+				heap[j] = heap[sz-1]
+				a.size[h] = sz - 1
+				heap = heap[:sz-1]
+				if j < len(heap) {
+					siftDown(heap, j)
+					siftUp(heap, j)
+				}
+				return
+			}
+		}
+	}
+	// evictFamily frees every seat of family f but the one of out, which
+	// the caller has already taken over.
+	evictFamily := func(f, out int32) {
+		for _, m := range fams[f] {
+			if m != out && a.result[m] >= 0 {
+				h := 2*a.result[m] + int32(a.group[m])
+				remove(h, m)
+				vacant = append(vacant, h)
+			}
+			a.result[m] = -1
+		}
+		st.Evictions++
+		fnext[f]++
+		if st.Evictions > limit {
+			st.GaveUp = true
+			return // stays unplaced
+		}
+		queue = append(queue, f)
+	}
+	// displace handles the child pushed out of a full heap.
+	displace := func(out int32) {
+		if f := a.famOf[out]; f >= 0 {
+			evictFamily(f, out)
+			return
+		}
+		a.result[out] = -1
+		next[out]++
+		free = append(free, out)
+	}
+	// fill gives a freed seat of heap h to the single child of highest
+	// priority there who ranks the unit above its result.
+	fill := func(h int32) {
+		u := h / 2
+		seats := a.off[h+1] - a.off[h]
+		if a.size[h] >= seats {
+			return
+		}
+		bestC, bestKey, bestPos := int32(-1), ^uint64(0), int32(0)
+		for _, c := range listing[h] {
+			pos := a.position(c, u)
+			if next[c] <= pos { // has not yet been refused there
+				continue
+			}
+			if k := a.keyAt(c, u); k < bestKey {
+				bestC, bestKey, bestPos = c, k, pos
+			}
+		}
+		if bestC < 0 {
+			return
+		}
+		if old := a.result[bestC]; old >= 0 {
+			oh := 2*old + int32(a.group[bestC])
+			remove(oh, bestC)
+			vacant = append(vacant, oh)
+		}
+		lo, sz := a.off[h], a.size[h]
+		a.held[lo+sz] = entry{bestKey, bestC}
+		siftUp(a.held[lo:lo+sz+1], int(sz))
+		a.size[h] = sz + 1
+		a.result[bestC], next[bestC] = u, bestPos
+	}
+	proposeSingle := func(c int32) {
+		if a.result[c] >= 0 {
+			return // placed meanwhile by a vacancy chain
+		}
+		end := a.start[c+1]
+		for p := next[c]; p < end; p++ {
+			u := a.prefs[p]
+			h := 2*u + int32(a.group[c])
+			lo, seats := a.off[h], a.off[h+1]-a.off[h]
+			if seats == 0 {
+				continue
+			}
+			key := a.keyAt(c, u)
+			heap := a.held[lo : lo+seats]
+			if sz := a.size[h]; sz < seats {
+				heap[sz] = entry{key, c}
+				siftUp(heap, int(sz))
+				a.size[h] = sz + 1
+				a.result[c], next[c] = u, p
+				return
+			}
+			if key < heap[0].key {
+				out := heap[0].child
+				heap[0] = entry{key, c}
+				siftDown(heap, 0)
+				a.result[c], next[c] = u, p
+				displace(out)
+				return
+			}
+		}
+		next[c] = end
+	}
+	proposeFamily := func(f int32) {
+		ms := fams[f]
+		first := ms[0]
+		length := a.start[first+1] - a.start[first]
+		var keys [2][]uint64
+		for ; fnext[f] < length; fnext[f]++ {
+			u := a.prefs[a.start[first]+fnext[f]]
+			keys[0], keys[1] = keys[0][:0], keys[1][:0]
+			for _, m := range ms {
+				keys[a.group[m]] = append(keys[a.group[m]], a.keyAt(m, u))
+			}
+			if !a.takes(u, keys) {
+				continue
+			}
+			for _, m := range ms {
+				h := 2*u + int32(a.group[m])
+				lo, seats := a.off[h], a.off[h+1]-a.off[h]
+				heap := a.held[lo : lo+seats]
+				key := a.keyAt(m, u)
+				if sz := a.size[h]; sz < seats {
+					heap[sz] = entry{key, m}
+					siftUp(heap, int(sz))
+					a.size[h] = sz + 1
+				} else {
+					out := heap[0].child
+					heap[0] = entry{key, m}
+					siftDown(heap, 0)
+					displace(out)
+				}
+				a.result[m] = u
+			}
+			return
+		}
+	}
+
+	for {
+		for len(free) > 0 || len(vacant) > 0 {
+			if len(vacant) > 0 {
+				h := vacant[len(vacant)-1]
+				vacant = vacant[:len(vacant)-1]
+				fill(h)
+				continue
+			}
+			c := free[len(free)-1]
+			free = free[:len(free)-1]
+			proposeSingle(c)
+		}
+		if len(queue) == 0 {
+			break
+		}
+		f := queue[0]
+		queue = queue[1:]
+		proposeFamily(f)
+	}
+	return st
+}
+
+// takes reports whether unit u would keep every member of a family, whose
+// priority keys at u are keys[group]: in each age group, the worst member
+// must rank within the seats among the children held and the members.
+func (a *Allocation) takes(u int32, keys [2][]uint64) bool {
+	for g, ks := range keys {
+		if len(ks) == 0 {
+			continue
+		}
+		h := 2*u + int32(g)
+		seats := a.off[h+1] - a.off[h]
+		worst := slices.Max(ks)
+		ahead := int32(len(ks) - 1)
+		lo := a.off[h]
+		for _, e := range a.held[lo : lo+a.size[h]] {
+			if e.key < worst {
+				ahead++
+			}
+		}
+		if ahead >= seats {
+			return false
+		}
+	}
+	return true
+}
+
+// measureFamilies counts families placed together and their justified
+// envy, and adds that envy to Stats.JustifiedEnvy.
+func (a *Allocation) measureFamilies(fams [][]int32, st *FamilyStats) {
+	var keys [2][]uint64
+	for _, ms := range fams {
+		first := ms[0]
+		u := a.result[first]
+		together := u >= 0
+		for _, m := range ms {
+			if a.result[m] != u {
+				together = false
+			}
+		}
+		above := a.start[first+1]
+		switch {
+		case together:
+			st.Together++
+			above = a.position(first, u)
+		case u < 0:
+			st.Unplaced++
+		}
+		for p := a.start[first]; p < above; p++ {
+			v := a.prefs[p]
+			keys[0], keys[1] = keys[0][:0], keys[1][:0]
+			for _, m := range ms {
+				keys[a.group[m]] = append(keys[a.group[m]], a.keyAt(m, v))
+			}
+			if a.takes(v, keys) {
+				st.JustifiedEnvy++
+			}
+		}
+	}
+	a.Stats.JustifiedEnvy += st.JustifiedEnvy
+}

@@ -1,0 +1,978 @@
+package admission
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/rickb777/date/v2"
+
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+// Notice kinds the Service raises, and the keys of their Data (all text):
+//
+//   - KindOfferSent "offer.sent": an offer was made. Data: "offer" (offer
+//     ID), "intake" (intake name), "unit" (unit name), "unitId", "start"
+//     (first day, YYYY-MM-DD), "deadline" (last day to answer,
+//     YYYY-MM-DD), "rank" (the unit's place in the preferences, "1".."n";
+//     "" for none).
+//   - KindOfferLapsing "offer.lapsing": an open offer's deadline is near
+//     (RemindOffers). Data: as for "offer.sent".
+//
+// The notice is about the offer's child (Notice.Child); its key is
+// "<kind>/<offer ID>".
+const (
+	KindOfferSent    = "offer.sent"
+	KindOfferLapsing = "offer.lapsing"
+)
+
+// Service runs the admission process on a store: applications, runs,
+// approval, offers and their answers, waiting lists, the municipality's
+// obligation and decisions. Every method checks its domain.Actor: a
+// guardian with parental responsibility for the child applies, confirms,
+// accepts and declines; a municipal actor (caseworker, admin, a system job)
+// configures intakes, runs and approves. A refused actor is
+// domain.ErrForbidden.
+type Service struct {
+	Store ServiceStore
+	Clock domain.Clock
+	// Notifier receives the notices of the package doc; nil raises none.
+	Notifier domain.Notifier
+}
+
+func (s *Service) now() time.Time {
+	if s.Clock == nil {
+		return domain.SystemClock{}.Now()
+	}
+	return s.Clock.Now().In(domain.Oslo())
+}
+
+func forbidden(why string) error { return fmt.Errorf("admission: %s: %w", why, domain.ErrForbidden) }
+
+// municipal checks that the actor acts for municipality m as a whole.
+func municipal(a domain.Actor, m domain.Municipality) error {
+	if a.Validate() != nil || a.Municipality != m || !a.Municipal() {
+		return forbidden("only the municipality's caseworkers may do this")
+	}
+	return nil
+}
+
+// responsible checks that the actor is a guardian with parental
+// responsibility for the child.
+func (s *Service) responsible(ctx context.Context, a domain.Actor, m domain.Municipality, child domain.ChildID) error {
+	if a.Validate() != nil || a.Municipality != m || a.Role != domain.RoleGuardian {
+		return forbidden("only a guardian with parental responsibility may do this")
+	}
+	gs, err := s.Store.Guardianships(ctx, m, child)
+	if err != nil {
+		return err
+	}
+	for _, g := range gs {
+		if g.GuardianID == a.Guardian && g.ParentalResponsibility {
+			return nil
+		}
+	}
+	return forbidden("only a guardian with parental responsibility may do this")
+}
+
+// responsibleOrMunicipal lets a municipal actor or a responsible guardian
+// through.
+func (s *Service) responsibleOrMunicipal(ctx context.Context, a domain.Actor, m domain.Municipality, child domain.ChildID) error {
+	if municipal(a, m) == nil {
+		return nil
+	}
+	return s.responsible(ctx, a, m, child)
+}
+
+// CreateIntake stores a new intake after checking that every unit exists
+// and is of the intake's kind.
+func (s *Service) CreateIntake(ctx context.Context, actor domain.Actor, in Intake) error {
+	if err := municipal(actor, in.Municipality); err != nil {
+		return err
+	}
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	return s.Store.Atomic(ctx, func(ctx context.Context) error {
+		for i, st := range in.Seats {
+			u, err := s.Store.Unit(ctx, in.Municipality, st.Unit)
+			if domain.IsNotFound(err) || (err == nil && u.Kind != in.Kind) {
+				return domain.Invalid(fmt.Sprintf("seats[%d].unit", i), fmt.Sprintf("no %s with this ID", in.Kind))
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return s.Store.CreateIntake(ctx, in)
+	})
+}
+
+// Prefill returns a new application for the child filled with what the
+// municipality knows: the guardians with parental responsibility, the
+// units where siblings (other children of the same guardians) have a
+// place of the intake's kind on its start day, and the intake's start.
+func (s *Service) Prefill(ctx context.Context, actor domain.Actor, intake IntakeID, child domain.ChildID) (Application, error) {
+	m := actor.Municipality
+	if err := s.responsible(ctx, actor, m, child); err != nil {
+		return Application{}, err
+	}
+	in, err := s.Store.Intake(ctx, m, intake)
+	if err != nil {
+		return Application{}, err
+	}
+	a := Application{Municipality: m, Intake: intake, Child: child, Start: in.Start}
+	gs, err := s.Store.Guardianships(ctx, m, child)
+	if err != nil {
+		return Application{}, err
+	}
+	siblings := map[domain.ChildID]bool{}
+	for _, g := range gs {
+		if g.ParentalResponsibility {
+			a.Guardians = append(a.Guardians, g.GuardianID)
+		}
+		wards, err := s.Store.Wards(ctx, m, g.GuardianID)
+		if err != nil {
+			return Application{}, err
+		}
+		for _, w := range wards {
+			if w.ChildID != child {
+				siblings[w.ChildID] = true
+			}
+		}
+	}
+	for _, sib := range slices.SortedFunc(keys(siblings), func(x, y domain.ChildID) int { return x.Compare(y) }) {
+		ps, err := s.Store.Placements(ctx, m, sib)
+		if err != nil {
+			return Application{}, err
+		}
+		for _, p := range ps {
+			if p.Kind == in.Kind && p.Period.Contains(in.Start) && !slices.Contains(a.SiblingAt, p.UnitID) {
+				a.SiblingAt = append(a.SiblingAt, p.UnitID)
+			}
+		}
+	}
+	return a, nil
+}
+
+func keys[K comparable, V any](m map[K]V) func(func(K) bool) {
+	return func(yield func(K) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// Apply submits an application (usually from Prefill) for a guardian with
+// parental responsibility. It is refused with a *domain.ValidationError
+// when it ranks more units than the intake allows, a unit not in the
+// intake, or a unit without seats in the child's age group (field
+// "preferences[i]", with the reason); a second application for the child in
+// the intake is a *domain.ConflictError. The returned application has its
+// ID, submission time and submitter.
+func (s *Service) Apply(ctx context.Context, actor domain.Actor, a Application) (Application, error) {
+	a.Municipality = actor.Municipality
+	if err := s.responsible(ctx, actor, a.Municipality, a.Child); err != nil {
+		return Application{}, err
+	}
+	if a.ID.IsZero() {
+		a.ID = domain.NewID[Application]()
+	}
+	a.Submitted = s.now()
+	a.SubmittedBy = actor.Guardian
+	a.ConfirmedBy, a.Withdrawn, a.Rejected, a.RejectReason = nil, time.Time{}, time.Time{}, ""
+	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
+		in, err := s.Store.Intake(ctx, a.Municipality, a.Intake)
+		if err != nil {
+			if domain.IsNotFound(err) {
+				return domain.Invalid("intake", "no such intake")
+			}
+			return err
+		}
+		child, err := s.Store.Child(ctx, a.Municipality, a.Child)
+		if err != nil {
+			return err
+		}
+		if a.Start == date.Zero {
+			a.Start = in.Start
+		}
+		if len(a.Guardians) == 0 {
+			gs, err := s.Store.Guardianships(ctx, a.Municipality, a.Child)
+			if err != nil {
+				return err
+			}
+			for _, g := range gs {
+				if g.ParentalResponsibility {
+					a.Guardians = append(a.Guardians, g.GuardianID)
+				}
+			}
+		}
+		if err := s.checkApplication(ctx, in, child, a); err != nil {
+			return err
+		}
+		return s.Store.CreateApplication(ctx, a)
+	})
+	if err != nil {
+		return Application{}, err
+	}
+	return a, nil
+}
+
+func (s *Service) checkApplication(ctx context.Context, in Intake, child domain.Child, a Application) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	var p domain.Problems
+	if len(a.Preferences) > in.MaxPreferences {
+		p.Add("preferences", fmt.Sprintf("at most %d units may be ranked", in.MaxPreferences))
+	}
+	g := in.Group(child.BirthDate)
+	for i, uid := range a.Preferences {
+		f := fmt.Sprintf("preferences[%d]", i)
+		u, err := s.Store.Unit(ctx, a.Municipality, uid)
+		if domain.IsNotFound(err) {
+			p.Add(f, "no such unit")
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		c, ok := in.SeatsAt(uid)
+		switch {
+		case !ok:
+			p.Add(f, fmt.Sprintf("%s does not take part in %s", u.Name, in.Name))
+		case c.Of(g) <= 0:
+			p.Add(f, fmt.Sprintf("%s has no seats for %s in %s", u.Name, groupName(English, g), in.Name))
+		}
+	}
+	if in.Kind != domain.School && (a.Hours < 1 || a.Hours > domain.MaxHoursPerWeek) {
+		p.Add("hours", fmt.Sprintf("must be from 1 to %d", domain.MaxHoursPerWeek))
+	}
+	if a.Start < in.Start {
+		p.Add("start", fmt.Sprintf("must not be before the intake's start %s", in.Start))
+	}
+	return p.Err()
+}
+
+// Confirm records that another guardian with parental responsibility has
+// seen and confirms the application.
+func (s *Service) Confirm(ctx context.Context, actor domain.Actor, id ApplicationID) (Application, error) {
+	var a Application
+	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
+		var err error
+		if a, err = s.Store.Application(ctx, actor.Municipality, id); err != nil {
+			return err
+		}
+		if err := s.responsible(ctx, actor, a.Municipality, a.Child); err != nil {
+			return err
+		}
+		if actor.Guardian == a.SubmittedBy || slices.Contains(a.ConfirmedBy, actor.Guardian) {
+			return nil
+		}
+		a.ConfirmedBy = append(a.ConfirmedBy, actor.Guardian)
+		return s.Store.UpdateApplication(ctx, a)
+	})
+	return a, err
+}
+
+// Withdraw withdraws an application (a responsible guardian or the
+// municipality). An open offer of it is declined, and its seat goes to the
+// next child on the waiting list.
+func (s *Service) Withdraw(ctx context.Context, actor domain.Actor, id ApplicationID) error {
+	return s.Store.Atomic(ctx, func(ctx context.Context) error {
+		a, err := s.Store.Application(ctx, actor.Municipality, id)
+		if err != nil {
+			return err
+		}
+		if err := s.responsibleOrMunicipal(ctx, actor, a.Municipality, a.Child); err != nil {
+			return err
+		}
+		if !a.Withdrawn.IsZero() {
+			return nil
+		}
+		now := s.now()
+		a.Withdrawn = now
+		if err := s.Store.UpdateApplication(ctx, a); err != nil {
+			return err
+		}
+		os, err := s.Store.ApplicationOffers(ctx, a.Municipality, a.ID)
+		if err != nil {
+			return err
+		}
+		for _, o := range os {
+			if o.Status == OfferOpen {
+				if err := s.answer(ctx, o, OfferDeclined, now, actor.Subject); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// lottery gives the applications of a run, in ID order, the numbers 1..n
+// in an order drawn from seed.
+func lottery(seed uint64, n int) []int64 {
+	rng := rand.New(rand.NewPCG(seed, seed^0x5851f42d4c957f2d))
+	out := make([]int64, n)
+	for i, p := range rng.Perm(n) {
+		out[i] = int64(p + 1)
+	}
+	return out
+}
+
+// active reports whether an application takes part: neither withdrawn nor
+// rejected.
+func (a Application) active() bool { return a.Withdrawn.IsZero() && a.Rejected.IsZero() }
+
+// round builds the engine's input for an intake: every active application
+// (in ID order) with its lottery number, and the families of siblings who
+// asked to be placed together and rank the same units.
+func round(in Intake, apps []Application, births map[domain.ChildID]date.Date, seed uint64) (*Round, []Family, []Application) {
+	var act []Application
+	for _, a := range apps {
+		if a.active() {
+			act = append(act, a)
+		}
+	}
+	slices.SortFunc(act, func(x, y Application) int { return x.ID.Compare(y.ID) })
+	tb := lottery(seed, len(act))
+	r := &Round{AdmissionYear: in.AdmissionYear, Criteria: in.Criteria}
+	for _, st := range in.Seats {
+		r.Units = append(r.Units, Unit{ID: st.Unit.String(), Capacity: st.Capacity(in.SmallWeight)})
+	}
+	byChild := make(map[domain.ChildID]int, len(act))
+	for i, a := range act {
+		byChild[a.Child] = i
+		c := Applicant{ID: a.ID.String(), BirthDate: births[a.Child], StatutoryPriority: a.Statutory.Holds(), Tiebreak: tb[i]}
+		for _, u := range a.Preferences {
+			c.Preferences = append(c.Preferences, u.String())
+		}
+		for _, u := range a.SiblingAt {
+			c.SiblingAt = append(c.SiblingAt, u.String())
+		}
+		for name, cl := range a.Local {
+			if cl.Holds() {
+				if c.Local == nil {
+					c.Local = map[string]bool{}
+				}
+				c.Local[name] = true
+			}
+		}
+		r.Children = append(r.Children, c)
+	}
+	// Families: linked by Together (either way), in one component, with the
+	// same preferences; otherwise they apply as single children.
+	parent := make([]int, len(act))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for i, a := range act {
+		for _, c := range a.Together {
+			if j, ok := byChild[c]; ok {
+				x, y := find(i), find(j)
+				if x != y {
+					parent[max(x, y)] = min(x, y)
+				}
+			}
+		}
+	}
+	groups := map[int][]int{}
+	for i := range act {
+		groups[find(i)] = append(groups[find(i)], i)
+	}
+	var fams []Family
+	for i := range act {
+		ms := groups[i]
+		if len(ms) < 2 {
+			continue
+		}
+		same := true
+		for _, j := range ms[1:] {
+			same = same && slices.Equal(act[j].Preferences, act[ms[0]].Preferences)
+		}
+		if !same {
+			continue
+		}
+		f := Family{ID: act[ms[0]].ID.String()}
+		for _, j := range ms {
+			f.Members = append(f.Members, act[j].ID.String())
+		}
+		fams = append(fams, f)
+	}
+	return r, fams, act
+}
+
+// Run allocates an intake's active applications (AllocateFamilies) with a
+// lottery drawn from seed, and stores the result as a draft run with its
+// measures and every child's explanation. Same seed and data, same result.
+func (s *Service) Run(ctx context.Context, actor domain.Actor, intake IntakeID, seed uint64) (Run, error) {
+	m := actor.Municipality
+	if err := municipal(actor, m); err != nil {
+		return Run{}, err
+	}
+	var run Run
+	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
+		in, err := s.Store.Intake(ctx, m, intake)
+		if err != nil {
+			return err
+		}
+		apps, err := s.Store.Applications(ctx, m, intake)
+		if err != nil {
+			return err
+		}
+		births, err := s.births(ctx, m)
+		if err != nil {
+			return err
+		}
+		run, err = Compute(in, apps, births, seed)
+		if err != nil {
+			return err
+		}
+		run.ID = domain.NewID[Run]()
+		run.Created = s.now()
+		run.CreatedBy = actor.Subject
+		return s.Store.CreateRun(ctx, run)
+	})
+	return run, err
+}
+
+// Compute is the pure part of Run: the allocation of an intake's
+// applications with the lottery of seed, given each child's birth date.
+// The returned run has no ID nor creation time.
+func Compute(in Intake, apps []Application, births map[domain.ChildID]date.Date, seed uint64) (Run, error) {
+	r, fams, act := round(in, apps, births, seed)
+	a, err := AllocateFamilies(r, fams)
+	if err != nil {
+		return Run{}, err
+	}
+	run := Run{Municipality: in.Municipality, Intake: in.ID, Seed: seed, Stats: a.Stats, Results: make([]RunResult, len(act))}
+	for i, as := range a.Assignments {
+		e := a.Explain(i)
+		res := RunResult{Application: act[i].ID, Child: act[i].Child, Group: e.Group, Rank: as.Rank,
+			Tiebreak: r.Children[i].Tiebreak, Explanation: e}
+		if as.Placed() {
+			res.Unit = in.Seats[a.units[as.Unit]].Unit
+		}
+		run.Results[i] = res
+	}
+	return run, nil
+}
+
+func (s *Service) births(ctx context.Context, m domain.Municipality) (map[domain.ChildID]date.Date, error) {
+	cs, err := s.Store.Children(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[domain.ChildID]date.Date, len(cs))
+	for _, c := range cs {
+		out[c.ID] = c.BirthDate
+	}
+	return out, nil
+}
+
+// answerDeadline is the first instant after the last day to answer: the
+// midnight (Oslo) that ends day today + days.
+func answerDeadline(now time.Time, days int) time.Time {
+	d := date.NewAt(now.In(domain.Oslo())).AddDate(0, 0, days+1)
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, domain.Oslo())
+}
+
+// Approve approves a draft run (once: a second approval, or a run of an
+// intake already approved, is a *domain.ConflictError on "approved") and
+// sends an offer to every child placed, in one transaction, with an
+// "offer.sent" notice each.
+func (s *Service) Approve(ctx context.Context, actor domain.Actor, id RunID) ([]Offer, error) {
+	m := actor.Municipality
+	if err := municipal(actor, m); err != nil {
+		return nil, err
+	}
+	var offers []Offer
+	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
+		run, err := s.Store.Run(ctx, m, id)
+		if err != nil {
+			return err
+		}
+		if run.IsApproved() {
+			return &domain.ConflictError{Field: "approved", Reason: "the run is already approved"}
+		}
+		in, err := s.Store.Intake(ctx, m, run.Intake)
+		if err != nil {
+			return err
+		}
+		apps, err := s.Store.Applications(ctx, m, run.Intake)
+		if err != nil {
+			return err
+		}
+		byID := make(map[ApplicationID]Application, len(apps))
+		for _, a := range apps {
+			byID[a.ID] = a
+		}
+		now := s.now()
+		if err := s.Store.ApproveRun(ctx, m, id, now, actor.Subject); err != nil {
+			return err
+		}
+		deadline := answerDeadline(now, in.AnswerDays)
+		for _, r := range run.Results {
+			if r.Rank == 0 {
+				continue
+			}
+			a, ok := byID[r.Application]
+			if !ok || !a.active() {
+				continue // withdrawn since the run
+			}
+			offers = append(offers, Offer{ID: domain.NewID[Offer](), Municipality: m, Intake: in.ID, Application: a.ID,
+				Child: a.Child, Unit: r.Unit, Group: r.Group, Rank: r.Rank, Run: run.ID, Start: max(a.Start, in.Start),
+				Hours: a.Hours, Created: now, Deadline: deadline, Status: OfferOpen})
+		}
+		if err := s.Store.CreateOffers(ctx, offers); err != nil {
+			return err
+		}
+		return s.notifyOffers(ctx, in, KindOfferSent, offers)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return offers, nil
+}
+
+func (s *Service) notifyOffers(ctx context.Context, in Intake, kind string, offers []Offer) error {
+	if s.Notifier == nil || len(offers) == 0 {
+		return nil
+	}
+	units, err := s.Store.Units(ctx, in.Municipality)
+	if err != nil {
+		return err
+	}
+	names := make(map[domain.UnitID]string, len(units))
+	for _, u := range units {
+		names[u.ID] = u.Name
+	}
+	for _, o := range offers {
+		last := date.NewAt(o.Deadline.In(domain.Oslo())).AddDate(0, 0, -1)
+		rank := ""
+		if o.Rank > 0 {
+			rank = strconv.Itoa(o.Rank)
+		}
+		n := domain.Notice{Municipality: o.Municipality, Kind: kind, Child: o.Child,
+			Key: kind + "/" + o.ID.String(),
+			Data: map[string]string{"offer": o.ID.String(), "intake": in.Name, "unit": names[o.Unit], "unitId": o.Unit.String(),
+				"start": o.Start.String(), "deadline": last.String(), "rank": rank}}
+		if err := s.Notifier.Notify(ctx, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Accept accepts an open offer for a guardian with parental
+// responsibility, and creates the child's domain.Placement from the offer's
+// start in the same transaction. A place the child accepted earlier in the
+// intake (a lower choice) ends the day before, or is removed when it has
+// not started, and that seat goes to the next child on its waiting list.
+// An offer not open is a *domain.ConflictError on "status"; one past its
+// deadline on "deadline".
+func (s *Service) Accept(ctx context.Context, actor domain.Actor, id OfferID) (domain.Placement, error) {
+	var pl domain.Placement
+	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
+		o, err := s.Store.Offer(ctx, actor.Municipality, id)
+		if err != nil {
+			return err
+		}
+		if err := s.responsible(ctx, actor, o.Municipality, o.Child); err != nil {
+			return err
+		}
+		now := s.now()
+		if err := openOffer(o, now); err != nil {
+			return err
+		}
+		unit, err := s.Store.Unit(ctx, o.Municipality, o.Unit)
+		if err != nil {
+			return err
+		}
+		earlier, err := s.Store.ApplicationOffers(ctx, o.Municipality, o.Application)
+		if err != nil {
+			return err
+		}
+		for _, e := range earlier {
+			if e.Status != OfferAccepted || e.Placement.IsZero() {
+				continue
+			}
+			old, err := s.Store.Placement(ctx, o.Municipality, e.Placement)
+			if domain.IsNotFound(err) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if old.Period.Start >= o.Start {
+				err = s.Store.DeletePlacement(ctx, o.Municipality, old.ID)
+			} else if old.Period.Open() || old.Period.End >= o.Start {
+				old.Period.End = o.Start.AddDate(0, 0, -1)
+				err = s.Store.UpdatePlacement(ctx, old)
+			}
+			if err != nil {
+				return err
+			}
+			if _, err := s.fillLater(ctx, e); err != nil {
+				return err
+			}
+		}
+		hours := o.Hours
+		if unit.Kind == domain.School {
+			hours = 0
+		}
+		pl = domain.Placement{ID: domain.NewID[domain.Placement](), Municipality: o.Municipality, ChildID: o.Child,
+			UnitID: o.Unit, Kind: unit.Kind, HoursPerWeek: hours, Period: domain.Period{Start: o.Start}}
+		if err := s.Store.CreatePlacement(ctx, pl); err != nil {
+			return err
+		}
+		o.Status, o.Answered, o.AnsweredBy, o.Placement = OfferAccepted, now, actor.Subject, pl.ID
+		return s.Store.UpdateOffer(ctx, o)
+	})
+	if err != nil {
+		return domain.Placement{}, err
+	}
+	return pl, nil
+}
+
+// fillLater offers the seat an earlier accepted offer held to the next
+// child waiting for it.
+func (s *Service) fillLater(ctx context.Context, e Offer) (*Offer, error) {
+	in, err := s.Store.Intake(ctx, e.Municipality, e.Intake)
+	if err != nil {
+		return nil, err
+	}
+	return s.offerNext(ctx, in, e.Unit, e.Group, map[ApplicationID]bool{e.Application: true})
+}
+
+func openOffer(o Offer, now time.Time) error {
+	if o.Status != OfferOpen {
+		return &domain.ConflictError{Field: "status", Reason: fmt.Sprintf("the offer is %s", o.Status)}
+	}
+	if !now.Before(o.Deadline) {
+		return &domain.ConflictError{Field: "deadline", Reason: "the answer deadline has passed"}
+	}
+	return nil
+}
+
+// Decline declines an open offer for a guardian with parental
+// responsibility; the seat goes to the next child on the unit's waiting
+// list (a new offer).
+func (s *Service) Decline(ctx context.Context, actor domain.Actor, id OfferID) error {
+	return s.Store.Atomic(ctx, func(ctx context.Context) error {
+		o, err := s.Store.Offer(ctx, actor.Municipality, id)
+		if err != nil {
+			return err
+		}
+		if err := s.responsible(ctx, actor, o.Municipality, o.Child); err != nil {
+			return err
+		}
+		if err := openOffer(o, s.now()); err != nil {
+			return err
+		}
+		return s.answer(ctx, o, OfferDeclined, s.now(), actor.Subject)
+	})
+}
+
+// answer closes an open offer as declined or lapsed and offers its seat to
+// the next child waiting.
+func (s *Service) answer(ctx context.Context, o Offer, st OfferStatus, now time.Time, by string) error {
+	o.Status, o.Answered, o.AnsweredBy = st, now, by
+	if err := s.Store.UpdateOffer(ctx, o); err != nil {
+		return err
+	}
+	in, err := s.Store.Intake(ctx, o.Municipality, o.Intake)
+	if err != nil {
+		return err
+	}
+	_, err = s.offerNext(ctx, in, o.Unit, o.Group, nil)
+	return err
+}
+
+// LapseOffers closes every open offer whose deadline is before now as
+// lapsed (it counts as declined) and offers each seat to the next child on
+// the waiting list. It is a job for a municipal actor (domain.SystemActor)
+// and returns how many offers lapsed.
+func (s *Service) LapseOffers(ctx context.Context, actor domain.Actor, now time.Time) (int, error) {
+	m := actor.Municipality
+	if err := municipal(actor, m); err != nil {
+		return 0, err
+	}
+	n := 0
+	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
+		due, err := s.Store.DueOffers(ctx, m, now)
+		if err != nil {
+			return err
+		}
+		for _, o := range due {
+			if err := s.answer(ctx, o, OfferLapsed, now, ""); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// RemindOffers raises "offer.lapsing" for every open offer whose deadline
+// is before now + within (a job, like LapseOffers); the notice key makes a
+// repeated run notify once. It returns how many offers it reminded of.
+func (s *Service) RemindOffers(ctx context.Context, actor domain.Actor, now time.Time, within time.Duration) (int, error) {
+	m := actor.Municipality
+	if err := municipal(actor, m); err != nil {
+		return 0, err
+	}
+	n := 0
+	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
+		due, err := s.Store.DueOffers(ctx, m, now.Add(within))
+		if err != nil {
+			return err
+		}
+		byIntake := map[IntakeID][]Offer{}
+		var order []IntakeID
+		for _, o := range due {
+			if !o.Deadline.After(now) {
+				continue // lapsing, not a reminder
+			}
+			if byIntake[o.Intake] == nil {
+				order = append(order, o.Intake)
+			}
+			byIntake[o.Intake] = append(byIntake[o.Intake], o)
+			n++
+		}
+		for _, id := range order {
+			in, err := s.Store.Intake(ctx, m, id)
+			if err != nil {
+				return err
+			}
+			if err := s.notifyOffers(ctx, in, KindOfferLapsing, byIntake[id]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+// WaitingEntry is one child on a unit's waiting list.
+type WaitingEntry struct {
+	Application ApplicationID  `json:"application"`
+	Child       domain.ChildID `json:"child"`
+	// Position is the place on the list, from 1.
+	Position int `json:"position"`
+	// Rank is the unit's place in the child's preferences.
+	Rank int `json:"rank"`
+	// Priority is the child's standing at the unit, in the order of the
+	// intake's criteria.
+	Priority Priority `json:"priority"`
+}
+
+// waitState is what the waiting lists of an intake are computed from.
+type waitState struct {
+	in       Intake
+	apps     []Application
+	offers   map[ApplicationID][]Offer
+	tiebreak map[ApplicationID]int64
+	births   map[domain.ChildID]date.Date
+	bools    []Criterion
+}
+
+func (s *Service) waitState(ctx context.Context, in Intake) (*waitState, error) {
+	m := in.Municipality
+	w := &waitState{in: in, offers: map[ApplicationID][]Offer{}, tiebreak: map[ApplicationID]int64{}}
+	var err error
+	if w.apps, err = s.Store.Applications(ctx, m, in.ID); err != nil {
+		return nil, err
+	}
+	os, err := s.Store.IntakeOffers(ctx, m, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range os {
+		w.offers[o.Application] = append(w.offers[o.Application], o)
+	}
+	if w.births, err = s.births(ctx, m); err != nil {
+		return nil, err
+	}
+	runs, err := s.Store.Runs(ctx, m, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	var last int64
+	for _, r := range runs {
+		if !r.IsApproved() {
+			continue
+		}
+		full, err := s.Store.Run(ctx, m, r.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, res := range full.Results {
+			w.tiebreak[res.Application] = res.Tiebreak
+			last = max(last, res.Tiebreak)
+		}
+	}
+	// Applications after the run draw after everyone in it, first come
+	// first served.
+	late := slices.Clone(w.apps)
+	slices.SortFunc(late, func(x, y Application) int { return cmp.Or(x.Submitted.Compare(y.Submitted), x.ID.Compare(y.ID)) })
+	for _, a := range late {
+		if _, ok := w.tiebreak[a.ID]; !ok {
+			last++
+			w.tiebreak[a.ID] = last
+		}
+	}
+	a := &Allocation{}
+	if _, err := a.criteriaOnly(in.Criteria); err != nil {
+		return nil, err
+	}
+	w.bools = a.bools
+	return w, nil
+}
+
+// list is the waiting list of unit u for age group g: active applications
+// in g ranking u, without an open offer, that have not declined or let an
+// offer lapse, and do not hold a place they rank at least as high; ordered
+// by the intake's criteria at u, then the lottery.
+func (w *waitState) list(u domain.UnitID, g domain.AgeGroup, skip map[ApplicationID]bool) []WaitingEntry {
+	var out []WaitingEntry
+	for _, a := range w.apps {
+		if !a.active() || skip[a.ID] || w.in.Group(w.births[a.Child]) != g {
+			continue
+		}
+		pos := slices.Index(a.Preferences, u)
+		if pos < 0 {
+			continue
+		}
+		ok := true
+		for _, o := range w.offers[a.ID] {
+			switch {
+			case o.Status == OfferOpen, o.Status == OfferDeclined, o.Status == OfferLapsed:
+				ok = false
+			case o.Status == OfferAccepted && o.Rank <= pos+1:
+				ok = false
+			}
+		}
+		if !ok {
+			continue
+		}
+		p := Priority{Holds: make([]bool, len(w.bools)), Tiebreak: w.tiebreak[a.ID]}
+		for k, c := range w.bools {
+			switch {
+			case c == Statutory:
+				p.Holds[k] = a.Statutory.Holds()
+			case c == Sibling:
+				p.Holds[k] = slices.Contains(a.SiblingAt, u)
+			default:
+				p.Holds[k] = a.Local[string(c[len(LocalPrefix):])].Holds()
+			}
+		}
+		out = append(out, WaitingEntry{Application: a.ID, Child: a.Child, Rank: pos + 1, Priority: p})
+	}
+	slices.SortFunc(out, func(x, y WaitingEntry) int {
+		for k := range x.Priority.Holds {
+			if x.Priority.Holds[k] != y.Priority.Holds[k] {
+				if x.Priority.Holds[k] {
+					return -1
+				}
+				return 1
+			}
+		}
+		return cmp.Compare(x.Priority.Tiebreak, y.Priority.Tiebreak)
+	})
+	for i := range out {
+		out[i].Position = i + 1
+	}
+	return out
+}
+
+// WaitingList is the waiting list of a unit for an age group in an intake,
+// for a municipal actor.
+func (s *Service) WaitingList(ctx context.Context, actor domain.Actor, intake IntakeID, unit domain.UnitID, g domain.AgeGroup) ([]WaitingEntry, error) {
+	m := actor.Municipality
+	if err := municipal(actor, m); err != nil {
+		return nil, err
+	}
+	in, err := s.Store.Intake(ctx, m, intake)
+	if err != nil {
+		return nil, err
+	}
+	w, err := s.waitState(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return w.list(unit, g, nil), nil
+}
+
+// Vacancy offers a seat that became free during the year (continuous
+// admission) to the first child on the unit's waiting list for the age
+// group. It returns nil when nobody waits.
+func (s *Service) Vacancy(ctx context.Context, actor domain.Actor, intake IntakeID, unit domain.UnitID, g domain.AgeGroup) (*Offer, error) {
+	m := actor.Municipality
+	if err := municipal(actor, m); err != nil {
+		return nil, err
+	}
+	var o *Offer
+	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
+		in, err := s.Store.Intake(ctx, m, intake)
+		if err != nil {
+			return err
+		}
+		o, err = s.offerNext(ctx, in, unit, g, nil)
+		return err
+	})
+	return o, err
+}
+
+// offerNext offers a seat of unit u in group g to the first child on its
+// waiting list, and raises "offer.sent".
+func (s *Service) offerNext(ctx context.Context, in Intake, u domain.UnitID, g domain.AgeGroup, skip map[ApplicationID]bool) (*Offer, error) {
+	w, err := s.waitState(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	list := w.list(u, g, skip)
+	if len(list) == 0 {
+		return nil, nil
+	}
+	var a Application
+	for _, x := range w.apps {
+		if x.ID == list[0].Application {
+			a = x
+		}
+	}
+	now := s.now()
+	o := Offer{ID: domain.NewID[Offer](), Municipality: in.Municipality, Intake: in.ID, Application: a.ID, Child: a.Child,
+		Unit: u, Group: g, Rank: list[0].Rank, Start: max(a.Start, in.Start, domain.Today(s.clock())), Hours: a.Hours,
+		Created: now, Deadline: answerDeadline(now, in.AnswerDays), Status: OfferOpen}
+	if err := s.Store.CreateOffers(ctx, []Offer{o}); err != nil {
+		return nil, err
+	}
+	if err := s.notifyOffers(ctx, in, KindOfferSent, []Offer{o}); err != nil {
+		return nil, err
+	}
+	return &o, nil
+}
+
+func (s *Service) clock() domain.Clock {
+	if s.Clock == nil {
+		return domain.SystemClock{}
+	}
+	return s.Clock
+}

@@ -1,0 +1,70 @@
+package admission
+
+import (
+	"context"
+	"time"
+
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+// Store is the store port of admission: intakes, applications, runs and
+// offers. Waiting lists, statuses, histories and decisions are derived from
+// these records by the Service.
+//
+// Every method is scoped by municipality; a record of another municipality
+// is domain.ErrNotFound. Writes validate the record first
+// (*domain.ValidationError, nothing written), join the transaction of ctx
+// (domain.Transactor) and report clashes as *domain.ConflictError: a taken
+// ID (field "id"), a second application for a child in an intake (field
+// "child"), a second approved run of an intake (field "approved"), a second
+// open offer for an application (field "application"). Updating a record
+// that does not exist is domain.ErrNotFound.
+type Store interface {
+	CreateIntake(ctx context.Context, in Intake) error
+	Intake(ctx context.Context, m domain.Municipality, id IntakeID) (Intake, error)
+	// Intakes lists the municipality's intakes, oldest first (by ID).
+	Intakes(ctx context.Context, m domain.Municipality) ([]Intake, error)
+
+	CreateApplication(ctx context.Context, a Application) error
+	// UpdateApplication replaces an application; its intake and child
+	// cannot change.
+	UpdateApplication(ctx context.Context, a Application) error
+	Application(ctx context.Context, m domain.Municipality, id ApplicationID) (Application, error)
+	// Applications lists an intake's applications by ID.
+	Applications(ctx context.Context, m domain.Municipality, intake IntakeID) ([]Application, error)
+	// ChildApplications lists a child's applications by ID.
+	ChildApplications(ctx context.Context, m domain.Municipality, child domain.ChildID) ([]Application, error)
+
+	CreateRun(ctx context.Context, r Run) error
+	// ApproveRun marks a draft run approved. A run already approved, or an
+	// intake that has an approved run, is a *domain.ConflictError on field
+	// "approved".
+	ApproveRun(ctx context.Context, m domain.Municipality, id RunID, at time.Time, by string) error
+	// Run reads a run with its results.
+	Run(ctx context.Context, m domain.Municipality, id RunID) (Run, error)
+	// Runs lists an intake's runs by ID, without their results.
+	Runs(ctx context.Context, m domain.Municipality, intake IntakeID) ([]Run, error)
+
+	// CreateOffers writes many offers in one go (the offers of an approved
+	// run): all or none.
+	CreateOffers(ctx context.Context, os []Offer) error
+	// UpdateOffer replaces an offer (its answer); only an open offer may
+	// change.
+	UpdateOffer(ctx context.Context, o Offer) error
+	Offer(ctx context.Context, m domain.Municipality, id OfferID) (Offer, error)
+	// IntakeOffers lists an intake's offers by ID.
+	IntakeOffers(ctx context.Context, m domain.Municipality, intake IntakeID) ([]Offer, error)
+	// ApplicationOffers lists an application's offers by ID.
+	ApplicationOffers(ctx context.Context, m domain.Municipality, app ApplicationID) ([]Offer, error)
+	// DueOffers lists the open offers whose deadline is at or before t, by
+	// ID.
+	DueOffers(ctx context.Context, m domain.Municipality, t time.Time) ([]Offer, error)
+}
+
+// ServiceStore is what the Service needs: the directory (children,
+// guardianships, units, placements), transactions, and the admission
+// records. One adapter (memory, SQLite, PostgreSQL) implements it.
+type ServiceStore interface {
+	domain.Store
+	Store
+}
