@@ -1,4 +1,318 @@
 package sqlite
 
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/oppvekst/oppvekst/admission"
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+// The admission records are kept whole as JSON beside the columns the
+// schema enforces and the queries select on (migrations/00002_admission.sql).
+
 // admissionQueries are the statements of the admission store port that Open prepares.
-var admissionQueries = []string{}
+var admissionQueries = []string{
+	selectIntake, insertIntake,
+	selectApplication, selectApplications, selectChildApplications, insertApplication, updateApplication,
+	selectRunHeader, selectRun, selectRuns, insertRun, approveRun,
+	selectOffer, selectIntakeOffers, selectApplicationOffers, selectDueOffers, insertOffer, updateOffer,
+}
+
+const (
+	selectIntake = `SELECT data FROM admission_intakes WHERE municipality = ? AND id = ?`
+	// selectIntakes lists a whole municipality (like selectUnits); it is
+	// not prepared, so TestQueriesUseIndexes does not hold it to a search
+	// by more than the municipality.
+	selectIntakes = `SELECT data FROM admission_intakes WHERE municipality = ? ORDER BY id`
+	insertIntake  = `INSERT INTO admission_intakes (municipality, id, data) VALUES (?, ?, ?)`
+
+	selectApplication       = `SELECT data FROM admission_applications WHERE municipality = ? AND id = ?`
+	selectApplications      = `SELECT data FROM admission_applications INDEXED BY admission_applications_by_intake
+		WHERE municipality = ? AND intake_id = ? ORDER BY id`
+	selectChildApplications = `SELECT data FROM admission_applications INDEXED BY admission_applications_by_child
+		WHERE municipality = ? AND child_id = ? ORDER BY id`
+	insertApplication = `INSERT INTO admission_applications (municipality, id, intake_id, child_id, data) VALUES (?, ?, ?, ?, ?)`
+	updateApplication = `UPDATE admission_applications SET data = ? WHERE municipality = ? AND id = ? AND intake_id = ? AND child_id = ?`
+
+	selectRunHeader = `SELECT data FROM admission_runs WHERE municipality = ? AND id = ?`
+	selectRun       = `SELECT data, results FROM admission_runs WHERE municipality = ? AND id = ?`
+	selectRuns      = `SELECT data FROM admission_runs INDEXED BY admission_runs_by_intake
+		WHERE municipality = ? AND intake_id = ? ORDER BY id`
+	insertRun  = `INSERT INTO admission_runs (municipality, id, intake_id, approved, data, results) VALUES (?, ?, ?, ?, ?, ?)`
+	approveRun = `UPDATE admission_runs SET approved = 1, data = ? WHERE municipality = ? AND id = ? AND approved = 0`
+
+	selectOffer        = `SELECT data FROM admission_offers WHERE municipality = ? AND id = ?`
+	selectIntakeOffers = `SELECT data FROM admission_offers INDEXED BY admission_offers_by_intake
+		WHERE municipality = ? AND intake_id = ? ORDER BY id`
+	selectApplicationOffers = `SELECT data FROM admission_offers INDEXED BY admission_offers_by_application
+		WHERE municipality = ? AND application_id = ? ORDER BY id`
+	selectDueOffers = `SELECT data FROM admission_offers INDEXED BY admission_offers_due
+		WHERE municipality = ? AND status = 'open' AND deadline <= ? ORDER BY id`
+	insertOffer = `INSERT INTO admission_offers (municipality, id, intake_id, application_id, unit_id, status, deadline, data)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	updateOffer = `UPDATE admission_offers SET status = ?, deadline = ?, data = ? WHERE municipality = ? AND id = ?`
+)
+
+var _ admission.Store = (*Store)(nil)
+
+func scanJSON[T any](r scanner) (T, error) {
+	var raw string
+	var v T
+	if err := r.Scan(&raw); err != nil {
+		return v, err
+	}
+	err := json.Unmarshal([]byte(raw), &v)
+	return v, err
+}
+
+func encode(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+// admissionErr translates the admission tables' constraint errors.
+func admissionErr(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		msg := se.Error()
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			switch {
+			case strings.Contains(msg, "admission_applications.child_id"):
+				return &domain.ConflictError{Field: "child", Reason: "the child already has an application in this intake"}
+			case strings.Contains(msg, "admission_runs.intake_id"):
+				return &domain.ConflictError{Field: "approved", Reason: "the intake already has an approved run"}
+			case strings.Contains(msg, "admission_offers.application_id"):
+				return &domain.ConflictError{Field: "application", Reason: "the application already has an open offer"}
+			}
+			return idConflict(what)
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return domain.Invalid(what, "refers to an intake, child, application or unit that does not exist")
+		}
+	}
+	return writeErr(err, what)
+}
+
+// CreateIntake stores a new intake.
+func (s *Store) CreateIntake(ctx context.Context, in admission.Intake) error {
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	data, err := encode(in)
+	if err != nil {
+		return err
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		_, err := s.exec(ctx, insertIntake, in.Municipality, in.ID, data)
+		return admissionErr(err, "intake")
+	})
+}
+
+// Intake reads an intake.
+func (s *Store) Intake(ctx context.Context, m domain.Municipality, id admission.IntakeID) (admission.Intake, error) {
+	return queryOne(ctx, s, "intake", selectIntake, scanJSON[admission.Intake], m, id)
+}
+
+// Intakes lists the municipality's intakes by ID.
+func (s *Store) Intakes(ctx context.Context, m domain.Municipality) ([]admission.Intake, error) {
+	return queryAll(ctx, s, selectIntakes, scanJSON[admission.Intake], m)
+}
+
+// CreateApplication stores a new application.
+func (s *Store) CreateApplication(ctx context.Context, a admission.Application) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	data, err := encode(a)
+	if err != nil {
+		return err
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		_, err := s.exec(ctx, insertApplication, a.Municipality, a.ID, a.Intake, a.Child, data)
+		return admissionErr(err, "application")
+	})
+}
+
+// UpdateApplication replaces an application.
+func (s *Store) UpdateApplication(ctx context.Context, a admission.Application) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	data, err := encode(a)
+	if err != nil {
+		return err
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		res, err := s.exec(ctx, updateApplication, data, a.Municipality, a.ID, a.Intake, a.Child)
+		if err := affected(res, err, "application"); !errors.Is(err, domain.ErrNotFound) {
+			return err
+		}
+		if _, err := s.Application(ctx, a.Municipality, a.ID); err != nil {
+			return err
+		}
+		return domain.Invalid("intake", "the intake and child of an application cannot change")
+	})
+}
+
+// Application reads an application.
+func (s *Store) Application(ctx context.Context, m domain.Municipality, id admission.ApplicationID) (admission.Application, error) {
+	return queryOne(ctx, s, "application", selectApplication, scanJSON[admission.Application], m, id)
+}
+
+// Applications lists an intake's applications by ID.
+func (s *Store) Applications(ctx context.Context, m domain.Municipality, intake admission.IntakeID) ([]admission.Application, error) {
+	return queryAll(ctx, s, selectApplications, scanJSON[admission.Application], m, intake)
+}
+
+// ChildApplications lists a child's applications by ID.
+func (s *Store) ChildApplications(ctx context.Context, m domain.Municipality, child domain.ChildID) ([]admission.Application, error) {
+	return queryAll(ctx, s, selectChildApplications, scanJSON[admission.Application], m, child)
+}
+
+// CreateRun stores a run with its results.
+func (s *Store) CreateRun(ctx context.Context, r admission.Run) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	results, err := encode(r.Results)
+	if err != nil {
+		return err
+	}
+	r.Results = nil
+	data, err := encode(r)
+	if err != nil {
+		return err
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		_, err := s.exec(ctx, insertRun, r.Municipality, r.ID, r.Intake, r.IsApproved(), data, results)
+		return admissionErr(err, "run")
+	})
+}
+
+// ApproveRun marks a draft run approved.
+func (s *Store) ApproveRun(ctx context.Context, m domain.Municipality, id admission.RunID, at time.Time, by string) error {
+	if at.IsZero() || by == "" {
+		return domain.Invalid("approved", "a time and an approver are required")
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		r, err := queryOne(ctx, s, "run", selectRunHeader, scanJSON[admission.Run], m, id)
+		if err != nil {
+			return err
+		}
+		if r.IsApproved() {
+			return &domain.ConflictError{Field: "approved", Reason: "the run is already approved"}
+		}
+		r.Approved, r.ApprovedBy = at, by
+		data, err := encode(r)
+		if err != nil {
+			return err
+		}
+		res, err := s.exec(ctx, approveRun, data, m, id)
+		return affected(res, admissionErr(err, "run"), "run")
+	})
+}
+
+// Run reads a run with its results.
+func (s *Store) Run(ctx context.Context, m domain.Municipality, id admission.RunID) (admission.Run, error) {
+	return queryOne(ctx, s, "run", selectRun, func(r scanner) (admission.Run, error) {
+		var data, results string
+		var run admission.Run
+		if err := r.Scan(&data, &results); err != nil {
+			return run, err
+		}
+		if err := json.Unmarshal([]byte(data), &run); err != nil {
+			return run, err
+		}
+		err := json.Unmarshal([]byte(results), &run.Results)
+		return run, err
+	}, m, id)
+}
+
+// Runs lists an intake's runs by ID, without their results.
+func (s *Store) Runs(ctx context.Context, m domain.Municipality, intake admission.IntakeID) ([]admission.Run, error) {
+	return queryAll(ctx, s, selectRuns, scanJSON[admission.Run], m, intake)
+}
+
+// CreateOffers writes offers in one transaction with one prepared
+// statement.
+func (s *Store) CreateOffers(ctx context.Context, os []admission.Offer) error {
+	data := make([]string, len(os))
+	for i, o := range os {
+		if err := o.Validate(); err != nil {
+			var p domain.Problems
+			p.Merge("offers["+strconv.Itoa(i)+"]", err)
+			return p.Err()
+		}
+		var err error
+		if data[i], err = encode(o); err != nil {
+			return err
+		}
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		for i, o := range os {
+			_, err := s.exec(ctx, insertOffer, o.Municipality, o.ID, o.Intake, o.Application, o.Unit, string(o.Status),
+				o.Deadline.UnixMicro(), data[i])
+			if err != nil {
+				return admissionErr(err, "offer")
+			}
+		}
+		return nil
+	})
+}
+
+// UpdateOffer records the answer to an open offer.
+func (s *Store) UpdateOffer(ctx context.Context, o admission.Offer) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	data, err := encode(o)
+	if err != nil {
+		return err
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		old, err := s.Offer(ctx, o.Municipality, o.ID)
+		if err != nil {
+			return err
+		}
+		if old.Status != admission.OfferOpen {
+			return &domain.ConflictError{Field: "status", Reason: fmt.Sprintf("the offer is %s", old.Status)}
+		}
+		if old.Application != o.Application || old.Unit != o.Unit || old.Child != o.Child || old.Intake != o.Intake {
+			return domain.Invalid("application", "only the answer of an offer may change")
+		}
+		res, err := s.exec(ctx, updateOffer, string(o.Status), o.Deadline.UnixMicro(), data, o.Municipality, o.ID)
+		return affected(res, admissionErr(err, "offer"), "offer")
+	})
+}
+
+// Offer reads an offer.
+func (s *Store) Offer(ctx context.Context, m domain.Municipality, id admission.OfferID) (admission.Offer, error) {
+	return queryOne(ctx, s, "offer", selectOffer, scanJSON[admission.Offer], m, id)
+}
+
+// IntakeOffers lists an intake's offers by ID.
+func (s *Store) IntakeOffers(ctx context.Context, m domain.Municipality, intake admission.IntakeID) ([]admission.Offer, error) {
+	return queryAll(ctx, s, selectIntakeOffers, scanJSON[admission.Offer], m, intake)
+}
+
+// ApplicationOffers lists an application's offers by ID.
+func (s *Store) ApplicationOffers(ctx context.Context, m domain.Municipality, app admission.ApplicationID) ([]admission.Offer, error) {
+	return queryAll(ctx, s, selectApplicationOffers, scanJSON[admission.Offer], m, app)
+}
+
+// DueOffers lists the open offers whose deadline is at or before t.
+func (s *Store) DueOffers(ctx context.Context, m domain.Municipality, t time.Time) ([]admission.Offer, error) {
+	return queryAll(ctx, s, selectDueOffers, scanJSON[admission.Offer], m, t.UnixMicro())
+}

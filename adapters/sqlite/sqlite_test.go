@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -193,8 +194,10 @@ func TestReopenKeepsDataAndMigrationsAreIdempotent(t *testing.T) {
 	var versions, applied int
 	require.NoError(t, db.QueryRowContext(ctx,
 		`SELECT count(*), count(DISTINCT version_id) FROM `+sqlite.VersionTable+` WHERE version_id > 0`).Scan(&applied, &versions))
-	assert.Equal(t, 1, versions)
-	assert.Equal(t, 1, applied, "the migration ran once")
+	migrations, err := os.ReadDir("migrations")
+	require.NoError(t, err)
+	assert.Equal(t, len(migrations), versions)
+	assert.Equal(t, len(migrations), applied, "each migration ran once")
 }
 
 func TestVersionTable(t *testing.T) {
@@ -214,7 +217,8 @@ func TestVersionTable(t *testing.T) {
 	}
 	require.NoError(t, rows.Err())
 	assert.Equal(t, "oppvekst_schema_version", sqlite.VersionTable)
-	assert.Equal(t, []string{"children", "guardians", "guardianships", "oppvekst_schema_version", "placements", "unit_groups", "units"}, tables)
+	// The directory's tables; later migrations add their own.
+	assert.Subset(t, tables, []string{"children", "guardians", "guardianships", "oppvekst_schema_version", "placements", "unit_groups", "units"})
 }
 
 func TestWAL(t *testing.T) {
