@@ -35,8 +35,8 @@ const (
 	selectIntakes = `SELECT data FROM admission_intakes WHERE municipality = ? ORDER BY id`
 	insertIntake  = `INSERT INTO admission_intakes (municipality, id, data) VALUES (?, ?, ?)`
 
-	selectApplication       = `SELECT data FROM admission_applications WHERE municipality = ? AND id = ?`
-	selectApplications      = `SELECT data FROM admission_applications INDEXED BY admission_applications_by_intake
+	selectApplication  = `SELECT data FROM admission_applications WHERE municipality = ? AND id = ?`
+	selectApplications = `SELECT data FROM admission_applications INDEXED BY admission_applications_by_intake
 		WHERE municipality = ? AND intake_id = ? ORDER BY id`
 	selectChildApplications = `SELECT data FROM admission_applications INDEXED BY admission_applications_by_child
 		WHERE municipality = ? AND child_id = ? ORDER BY id`
