@@ -393,16 +393,19 @@ func TestMigrationsIdempotent(t *testing.T) {
 	err = conn.QueryRow(ctx, `SELECT count(*), max(version_id) FROM `+postgres.VersionTable+` WHERE version_id > 0`).
 		Scan(&applied, &latest)
 	require.NoError(t, err)
-	assert.Equal(t, int64(1), applied, "each migration applied once")
-	assert.Equal(t, int64(1), latest)
+	migrations, err := os.ReadDir("migrations")
+	require.NoError(t, err)
+	assert.Equal(t, int64(len(migrations)), applied, "each migration applied once")
+	assert.Equal(t, int64(len(migrations)), latest)
 
 	var tables []string
 	rows, err := conn.Query(ctx, `SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename`, schema)
 	require.NoError(t, err)
 	tables, err = pgx.CollectRows(rows, pgx.RowTo[string])
 	require.NoError(t, err)
-	assert.Equal(t, []string{"children", "guardians", "guardianships", "oppvekst_schema_version",
-		"placements", "unit_groups", "units"}, tables)
+	// The directory's tables; later migrations add their own.
+	assert.Subset(t, tables, []string{"children", "guardians", "guardianships", "oppvekst_schema_version",
+		"placements", "unit_groups", "units"})
 }
 
 func TestSchemasAreSeparate(t *testing.T) {
