@@ -28,8 +28,12 @@ type FamilyStats struct {
 	// Evictions counts how often a placed family lost a seat to a child of
 	// higher priority and applied again from its next choice.
 	Evictions int `json:"evictions"`
-	// GaveUp is true when the evictions reached the cap (MaxEvictions):
-	// families evicted after that stayed unplaced.
+	// Moves counts how often a family was moved up to a unit ranked above
+	// its result that had come to have room for it (seats freed after it
+	// applied there).
+	Moves int `json:"moves"`
+	// GaveUp is true when evictions and moves reached the cap
+	// (MaxEvictions): families evicted after that stayed unplaced.
 	GaveUp bool `json:"gaveUp"`
 	// JustifiedEnvy counts (family, unit) pairs where the family ranks the
 	// unit above its result and the unit would take every member: it has
@@ -60,8 +64,12 @@ func MaxEvictions(n int) int { return 10*n + 100 }
 //     end of the queue. Every seat a family frees goes at once to the single
 //     child of highest priority who ranked that unit above its result (a
 //     vacancy chain), so single children keep no justified envy.
-//  4. After MaxEvictions(families) evictions the heuristic gives up: a
-//     family evicted after that stays unplaced (FamilyStats.GaveUp).
+//  4. When no one is left to propose, every family that ranks a unit
+//     above its result which would now take all its members (seats freed
+//     by evictions) gives up its seats and applies there again, and the
+//     steps repeat.
+//  5. After MaxEvictions(families) evictions and moves the heuristic gives
+//     up: a family evicted after that stays unplaced (FamilyStats.GaveUp).
 //
 // The result is measured from scratch: Stats.JustifiedEnvy counts single
 // children's (child, unit) pairs as in Allocate and families' (family,
@@ -195,7 +203,7 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 		}
 		st.Evictions++
 		fnext[f]++
-		if st.Evictions > limit {
+		if st.Evictions+st.Moves > limit {
 			st.GaveUp = true
 			return // stays unplaced
 		}
@@ -310,6 +318,48 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 		}
 	}
 
+	// retry moves every family that a unit ranked above its result would
+	// now take back to the queue, from that unit.
+	retry := func() bool {
+		moved := false
+		var keys [2][]uint64
+		for f, ms := range fams {
+			if st.Evictions+st.Moves >= limit {
+				st.GaveUp = true
+				return moved
+			}
+			first := ms[0]
+			cur := a.start[first+1] - a.start[first]
+			if u := a.result[first]; u >= 0 {
+				cur = a.position(first, u) - a.start[first]
+			}
+			for p := int32(0); p < cur; p++ {
+				u := a.prefs[a.start[first]+p]
+				keys[0], keys[1] = keys[0][:0], keys[1][:0]
+				for _, m := range ms {
+					keys[a.group[m]] = append(keys[a.group[m]], a.keyAt(m, u))
+				}
+				if !a.takes(u, keys) {
+					continue
+				}
+				for _, m := range ms {
+					if a.result[m] >= 0 {
+						h := 2*a.result[m] + int32(a.group[m])
+						remove(h, m)
+						vacant = append(vacant, h)
+					}
+					a.result[m] = -1
+				}
+				fnext[f] = p
+				queue = append(queue, int32(f))
+				st.Moves++
+				moved = true
+				break
+			}
+		}
+		return moved
+	}
+
 	for {
 		for len(free) > 0 || len(vacant) > 0 {
 			if len(vacant) > 0 {
@@ -322,8 +372,11 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 			free = free[:len(free)-1]
 			proposeSingle(c)
 		}
-		if len(queue) == 0 {
+		if len(queue) == 0 && !retry() {
 			break
+		}
+		if len(queue) == 0 {
+			continue
 		}
 		f := queue[0]
 		queue = queue[1:]
