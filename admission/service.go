@@ -316,6 +316,38 @@ func (s *Service) Withdraw(ctx context.Context, actor domain.Actor, id Applicati
 	})
 }
 
+// Reject rejects an application with a reason (a municipal actor): it
+// leaves the waiting lists; its guardians see the status "rejected".
+func (s *Service) Reject(ctx context.Context, actor domain.Actor, id ApplicationID, reason string) error {
+	m := actor.Municipality
+	if err := municipal(actor, m); err != nil {
+		return err
+	}
+	if reason == "" {
+		return domain.Invalid("reason", "is required")
+	}
+	return s.Store.Atomic(ctx, func(ctx context.Context) error {
+		a, err := s.Store.Application(ctx, m, id)
+		if err != nil {
+			return err
+		}
+		if !a.active() {
+			return &domain.ConflictError{Field: "status", Reason: "the application is withdrawn or rejected"}
+		}
+		os, err := s.Store.ApplicationOffers(ctx, m, id)
+		if err != nil {
+			return err
+		}
+		for _, o := range os {
+			if o.Status == OfferOpen || o.Status == OfferAccepted {
+				return &domain.ConflictError{Field: "status", Reason: "the application has an open or accepted offer"}
+			}
+		}
+		a.Rejected, a.RejectReason = s.now(), reason
+		return s.Store.UpdateApplication(ctx, a)
+	})
+}
+
 // lottery gives the applications of a run, in ID order, the numbers 1..n
 // in an order drawn from seed.
 func lottery(seed uint64, n int) []int64 {

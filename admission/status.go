@@ -87,7 +87,6 @@ func view(in Intake, a Application, runs []Run, w *waitState) ApplicationView {
 		v.Offers = []Offer{}
 	}
 	v.History = append(v.History, Step{Status: StatusReceived, At: a.Submitted})
-	_, inRun := w.tiebreak[a.ID]
 	for _, r := range runs {
 		if r.Created.Before(a.Submitted) {
 			continue
@@ -97,7 +96,7 @@ func view(in Intake, a Application, runs []Run, w *waitState) ApplicationView {
 	}
 	approved := time.Time{}
 	for _, r := range runs {
-		if r.IsApproved() && !r.Created.Before(a.Submitted) {
+		if r.IsApproved() {
 			approved = r.Approved
 		}
 	}
@@ -118,8 +117,14 @@ func view(in Intake, a Application, runs []Run, w *waitState) ApplicationView {
 			v.NextDeadline = o.Deadline
 		}
 	}
-	if !approved.IsZero() && inRun && !ranOffer {
-		v.History = append(v.History, Step{Status: StatusWaiting, At: approved})
+	// Without an offer from the run (or applying after it), the child
+	// waits from the approval (or its application).
+	if !approved.IsZero() && !ranOffer {
+		at := approved
+		if a.Submitted.After(at) {
+			at = a.Submitted
+		}
+		v.History = append(v.History, Step{Status: StatusWaiting, At: at})
 	}
 	if !a.Rejected.IsZero() {
 		v.History = append(v.History, Step{Status: StatusRejected, At: a.Rejected})
@@ -127,7 +132,8 @@ func view(in Intake, a Application, runs []Run, w *waitState) ApplicationView {
 	if !a.Withdrawn.IsZero() {
 		v.History = append(v.History, Step{Status: StatusWithdrawn, At: a.Withdrawn})
 	}
-	order := map[Status]int{StatusReceived: 0, StatusInProcess: 1, StatusWaiting: 2, StatusOffered: 3}
+	order := map[Status]int{StatusReceived: 0, StatusInProcess: 1, StatusWaiting: 2, StatusOffered: 3,
+		StatusAccepted: 4, StatusDeclined: 4, StatusLapsed: 4, StatusRejected: 5, StatusWithdrawn: 5}
 	slices.SortStableFunc(v.History, func(x, y Step) int {
 		return cmp.Or(x.At.Compare(y.At), cmp.Compare(order[x.Status], order[y.Status]))
 	})

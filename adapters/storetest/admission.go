@@ -39,6 +39,8 @@ func RunAdmission(t *testing.T, newStore func(t *testing.T) AdmissionStore) {
 	t.Run("Deterministic", func(t *testing.T) { testRunDeterministic(t, newStore(t)) })
 	t.Run("DecisionAndObligation", func(t *testing.T) { testDecisionAndObligation(t, newStore(t)) })
 	t.Run("ApproveRollsBack", func(t *testing.T) { testApproveRollsBack(t, newStore(t)) })
+	t.Run("ContinuousAdmission", func(t *testing.T) { testContinuous(t, newStore(t)) })
+	t.Run("RemindAndWithdraw", func(t *testing.T) { testRemindAndWithdraw(t, newStore(t)) })
 }
 
 // testClock is a clock a test moves.
@@ -703,6 +705,135 @@ func testApproveRollsBack(t *testing.T, s AdmissionStore) {
 	assert.False(t, stored.IsApproved(), "the approval rolled back too")
 	_, err = w.svc.Approve(w.ctx, w.case_, run.ID)
 	require.NoError(t, err)
+}
+
+func testContinuous(t *testing.T, s AdmissionStore) {
+	w := newWorld(t, s)
+	ctx := w.ctx
+	a := w.unit("Eventyrskogen")
+	b := w.unit("Fjellheimen")
+	in := w.intake(admission.UnitSeats{Unit: a.ID, Places: 1}, admission.UnitSeats{Unit: b.ID, Places: 1})
+	p, q, r := w.child(large), w.child(large), w.child(large)
+	pa := w.apply(in, p, a)
+	qa := w.apply(in, q, a, b)
+	ra := w.apply(in, r, b)
+	pa.Statutory = admission.Claim{Claimed: true, Documented: admission.DocVerified}
+	require.NoError(t, s.UpdateApplication(ctx, pa))
+	qa.Local = map[string]admission.Claim{"single-provider": {Claimed: true, Documented: admission.DocVerified}}
+	require.NoError(t, s.UpdateApplication(ctx, qa))
+
+	w.clock.set(oslo(2025, time.March, 10, 9))
+	run, err := w.svc.Run(ctx, w.case_, in.ID, 11)
+	require.NoError(t, err)
+	offers, err := w.svc.Approve(ctx, w.case_, run.ID)
+	require.NoError(t, err)
+	require.Len(t, offers, 2)
+	for _, o := range offers {
+		want := map[domain.ChildID]domain.UnitID{p.ID: a.ID, q.ID: b.ID}[o.Child]
+		require.Equal(t, want, o.Unit, "statutory priority wins A, the local criterion wins B")
+		_, err := w.svc.Accept(ctx, domain.GuardianActor(Oslo, w.guardian[o.Child].ID), o.ID)
+		require.NoError(t, err)
+	}
+
+	// A late application waits behind everyone in the run.
+	w.clock.set(oslo(2025, time.April, 2, 9))
+	late := w.child(large)
+	la := w.apply(in, late, b)
+	list, err := w.svc.WaitingList(ctx, w.case_, in.ID, b.ID, domain.Large)
+	require.NoError(t, err)
+	require.Len(t, list, 2)
+	assert.Equal(t, []admission.ApplicationID{ra.ID, la.ID}, []admission.ApplicationID{list[0].Application, list[1].Application})
+	listA, err := w.svc.WaitingList(ctx, w.case_, in.ID, a.ID, domain.Large)
+	require.NoError(t, err)
+	require.Len(t, listA, 1, "q holds its second choice and waits for its first")
+	assert.Equal(t, qa.ID, listA[0].Application)
+
+	// A seat at A frees during the year: q is offered it, accepts, and its
+	// place at B (not started) goes to r.
+	w.clock.set(oslo(2025, time.May, 5, 9))
+	_, err = w.svc.Vacancy(ctx, w.parent(q), in.ID, a.ID, domain.Large)
+	assert.ErrorIs(t, err, domain.ErrForbidden)
+	o, err := w.svc.Vacancy(ctx, w.case_, in.ID, a.ID, domain.Large)
+	require.NoError(t, err)
+	require.NotNil(t, o)
+	assert.Equal(t, q.ID, o.Child)
+	assert.Equal(t, 1, o.Rank)
+	_, err = w.svc.Accept(ctx, w.parent(q), o.ID)
+	require.NoError(t, err)
+	ps, err := s.Placements(ctx, Oslo, q.ID)
+	require.NoError(t, err)
+	require.Len(t, ps, 1, "the place at B is given up")
+	assert.Equal(t, a.ID, ps[0].UnitID)
+	rOffers, err := s.ApplicationOffers(ctx, Oslo, ra.ID)
+	require.NoError(t, err)
+	require.Len(t, rOffers, 1)
+	assert.Equal(t, b.ID, rOffers[0].Unit)
+	assert.Equal(t, admission.OfferOpen, rOffers[0].Status)
+	v, err := w.svc.View(ctx, w.parent(late), la.ID)
+	require.NoError(t, err)
+	assert.Equal(t, admission.StatusWaiting, v.Status, "an application after the run waits")
+	require.Len(t, v.Waiting, 1)
+	assert.Equal(t, 1, v.Waiting[0].Position, "next in line at B once r has its offer")
+
+	// Rejected (say the family moved away): off the list.
+	assert.ErrorIs(t, w.svc.Reject(ctx, w.parent(late), la.ID, "flyttet"), domain.ErrForbidden)
+	require.NoError(t, w.svc.Reject(ctx, w.case_, la.ID, "flyttet fra kommunen"))
+	requireField(t, w.svc.Reject(ctx, w.case_, la.ID, "igjen"), domain.ErrConflict, "status")
+	v, err = w.svc.View(ctx, w.parent(late), la.ID)
+	require.NoError(t, err)
+	assert.Equal(t, admission.StatusRejected, v.Status)
+	assert.Empty(t, v.Waiting)
+	list, err = w.svc.WaitingList(ctx, w.case_, in.ID, b.ID, domain.Large)
+	require.NoError(t, err)
+	assert.Empty(t, list)
+}
+
+func testRemindAndWithdraw(t *testing.T, s AdmissionStore) {
+	w := newWorld(t, s)
+	ctx := w.ctx
+	in, _, cs, as := w.round()
+	w.clock.set(oslo(2025, time.March, 12, 9))
+	run, err := w.svc.Run(ctx, w.case_, in.ID, 4)
+	require.NoError(t, err)
+	offers, err := w.svc.Approve(ctx, w.case_, run.ID)
+	require.NoError(t, err)
+	require.Len(t, offers, 3)
+
+	n, err := w.svc.RemindOffers(ctx, w.system, oslo(2025, time.March, 18, 9), 48*time.Hour)
+	require.NoError(t, err)
+	assert.Zero(t, n, "more than two days left")
+	n, err = w.svc.RemindOffers(ctx, w.system, oslo(2025, time.March, 19, 9), 48*time.Hour)
+	require.NoError(t, err)
+	assert.Equal(t, 3, n)
+	for _, o := range offers {
+		got := w.notices.of(admission.KindOfferLapsing, o.Child)
+		require.Len(t, got, 1)
+		assert.Equal(t, "offer.lapsing/"+o.ID.String(), got[0].Key)
+		assert.Equal(t, "2025-03-20", got[0].Data["deadline"])
+	}
+
+	// Withdrawing an offered application declines its offer; the seat
+	// goes to the first child waiting.
+	waiting, err := w.svc.WaitingList(ctx, w.case_, in.ID, offers[0].Unit, domain.Large)
+	require.NoError(t, err)
+	require.NotEmpty(t, waiting)
+	var owner domain.Child
+	for i, a := range as {
+		if a.ID == offers[0].Application {
+			owner = cs[i]
+		}
+	}
+	require.NoError(t, w.svc.Withdraw(ctx, w.parent(owner), offers[0].Application))
+	o, err := s.Offer(ctx, Oslo, offers[0].ID)
+	require.NoError(t, err)
+	assert.Equal(t, admission.OfferDeclined, o.Status)
+	next, err := s.ApplicationOffers(ctx, Oslo, waiting[0].Application)
+	require.NoError(t, err)
+	require.Len(t, next, 1)
+	assert.Equal(t, admission.OfferOpen, next[0].Status)
+	v, err := w.svc.View(ctx, w.parent(owner), offers[0].Application)
+	require.NoError(t, err)
+	assert.Equal(t, admission.StatusWithdrawn, v.Status)
 }
 
 // RunAdmissionBenchmarks measures approving a round at municipal scale:
