@@ -1,7 +1,9 @@
 // Package admission is for applications to kindergarten, school and SFO,
 // admission rounds, the statutory right to a kindergarten place
 // (barnehageloven § 16), priority criteria, allocation by deferred acceptance
-// with an explanation for every child, offers and waiting lists.
+// with an explanation for every child, offers, waiting lists and decisions.
+//
+// # Rules
 //
 // The rules are pure functions:
 //
@@ -12,7 +14,61 @@
 //     with strict priorities built from the round's criteria (statutory,
 //     sibling, local:NAME, tiebreak), separate seats for children under and
 //     over three, and returns the child-optimal stable matching, its
-//     measures and, for every child, an explanation a family can check.
+//     measures and, for every child, an explanation a family can check. It
+//     is the conformance kind "allocation".
+//   - AllocateFamilies is Allocate with siblings applying together (a
+//     documented heuristic: families insert after single children, are
+//     evicted and re-queued as a whole, move up when seats free, with a cap),
+//     and measures how many families were kept together and any justified
+//     envy left.
+//   - Compute turns an intake's stored applications into a run: a lottery
+//     drawn from a seed, families, allocation, explanations. Same seed and
+//     data, same result.
+//
+// # The process
+//
+// Service runs the process on a store (ServiceStore: the directory,
+// transactions and this package's Store port; adapters/memory,
+// adapters/sqlite and adapters/postgres implement it):
+//
+//   - CreateIntake (caseworker): an Intake is a round — deadline, criteria
+//     order, each unit's free places with the seats for children under
+//     three (derived before the run with the intake's SmallWeight), answer
+//     days and the most units an application may rank.
+//   - Prefill and Apply (a guardian with parental responsibility): what the
+//     municipality knows is filled in (guardians, units where siblings have
+//     a place); a second application for the child is a
+//     *domain.ConflictError, a unit without seats for the child's age group
+//     a *domain.ValidationError with the reason. Confirm lets the other
+//     guardian with parental responsibility confirm; View shows status,
+//     dated history, the next deadline and the positions on waiting lists.
+//   - Run (caseworker) stores a draft Run with its Stats (placed, first
+//     choices, rank distribution, justified envy, siblings together, unused
+//     seats, statutory priority) and every child's explanation; Approve
+//     (once: a second approval is a *domain.ConflictError) makes an Offer
+//     for every child placed.
+//   - Accept / Decline (a guardian with parental responsibility): accepting
+//     creates the domain.Placement in the same transaction; a declined seat,
+//     a lapsed one (LapseOffers, a job run with the Clock's time) or a
+//     withdrawn one goes to the next child on the unit's waiting list.
+//     Vacancy offers a seat freed during the year (continuous admission).
+//   - WaitingList, Obligations (children with a § 16 right and no offer by
+//     the month the right applies) and Decision (the vedtak as data, with
+//     Render in nb, nn and en: the result, reasons when neither the first
+//     nor the second choice was met, the appeal deadline from
+//     rules/decision.json).
+//
+// # Notices
+//
+// The Service raises a domain.Notice through its Notifier, in the
+// transaction of the change, about the offer's child (Notice.Child), with
+// the key "<kind>/<offer ID>":
+//
+//   - "offer.sent" (Approve, a declined, lapsed or withdrawn seat passed on,
+//     Vacancy) and "offer.lapsing" (RemindOffers), both with Data:
+//     "offer" (offer ID), "intake" (intake name), "unit" (unit name),
+//     "unitId", "start" (first day, YYYY-MM-DD), "deadline" (last day to
+//     answer, YYYY-MM-DD) and "rank" (the unit's place in the preferences).
 //
 // Every answer explains itself in bokmål, nynorsk and English (Render).
 //

@@ -91,3 +91,37 @@ func ExampleChildExplanation_Render() {
 	// Frank fikk ikke plass i noen av de ønskede barnehagene.
 	// 1. valg Tusenfryd: det siste barnet som fikk plass blant barn under tre år hadde lovfestet prioritet: ja, loddnummer 9; ditt barn har lovfestet prioritet: nei, loddnummer 4. Avgjort av: lovfestet prioritet.
 }
+
+func ExampleAllocateFamilies() {
+	born := date.New(2021, time.March, 1)
+	round := &admission.Round{
+		AdmissionYear: 2025,
+		Criteria:      []admission.Criterion{admission.Tiebreak},
+		Units: []admission.Unit{
+			{ID: "Solsikken", Capacity: admission.Capacity{Large: 2}},
+			{ID: "Løvetann", Capacity: admission.Capacity{Large: 2}},
+		},
+		Children: []admission.Applicant{
+			{ID: "Ola", BirthDate: born, Preferences: []string{"Solsikken", "Løvetann"}, Tiebreak: 1},
+			{ID: "Kari", BirthDate: born, Preferences: []string{"Solsikken", "Løvetann"}, Tiebreak: 4},
+			{ID: "Per", BirthDate: born, Preferences: []string{"Solsikken", "Løvetann"}, Tiebreak: 2},
+			{ID: "Siri", BirthDate: born, Preferences: []string{"Solsikken"}, Tiebreak: 3},
+		},
+	}
+	// Ola and Kari are twins who want to be placed together.
+	a, err := admission.AllocateFamilies(round, []admission.Family{{ID: "twins", Members: []string{"Ola", "Kari"}}})
+	if err != nil {
+		panic(err)
+	}
+	for _, as := range a.Assignments {
+		fmt.Printf("%s: %s\n", as.Child, as.Unit)
+	}
+	f := a.Stats.Families
+	fmt.Printf("families %d, together %d, justified envy %d\n", f.Families, f.Together, a.Stats.JustifiedEnvy)
+	// Output:
+	// Ola: Løvetann
+	// Kari: Løvetann
+	// Per: Solsikken
+	// Siri: Solsikken
+	// families 1, together 1, justified envy 0
+}
