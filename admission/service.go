@@ -307,7 +307,7 @@ func (s *Service) Withdraw(ctx context.Context, actor domain.Actor, id Applicati
 		}
 		for _, o := range os {
 			if o.Status == OfferOpen {
-				if err := s.answer(ctx, o, OfferDeclined, now, actor.Subject); err != nil {
+				if err := s.answer(ctx, o, OfferDeclined, now, actor.Subject, nil); err != nil {
 					return err
 				}
 			}
@@ -717,22 +717,36 @@ func (s *Service) Decline(ctx context.Context, actor domain.Actor, id OfferID) e
 		if err := openOffer(o, s.now()); err != nil {
 			return err
 		}
-		return s.answer(ctx, o, OfferDeclined, s.now(), actor.Subject)
+		return s.answer(ctx, o, OfferDeclined, s.now(), actor.Subject, nil)
 	})
 }
 
 // answer closes an open offer as declined or lapsed and offers its seat to
 // the next child waiting.
-func (s *Service) answer(ctx context.Context, o Offer, st OfferStatus, now time.Time, by string) error {
+//
+// states caches the waiting lists' data per intake across the answers of
+// one transaction (LapseOffers); nil reads them afresh.
+func (s *Service) answer(ctx context.Context, o Offer, st OfferStatus, now time.Time, by string, states map[IntakeID]*waitState) error {
 	o.Status, o.Answered, o.AnsweredBy = st, now, by
 	if err := s.Store.UpdateOffer(ctx, o); err != nil {
 		return err
 	}
-	in, err := s.Store.Intake(ctx, o.Municipality, o.Intake)
-	if err != nil {
-		return err
+	w := states[o.Intake]
+	if w == nil {
+		in, err := s.Store.Intake(ctx, o.Municipality, o.Intake)
+		if err != nil {
+			return err
+		}
+		if w, err = s.waitState(ctx, in); err != nil {
+			return err
+		}
+		if states != nil {
+			states[o.Intake] = w
+		}
+	} else {
+		w.record(o)
 	}
-	_, err = s.offerNext(ctx, in, o.Unit, o.Group, nil)
+	_, err := s.offerNextIn(ctx, w, o.Unit, o.Group, nil)
 	return err
 }
 
@@ -751,8 +765,9 @@ func (s *Service) LapseOffers(ctx context.Context, actor domain.Actor, now time.
 		if err != nil {
 			return err
 		}
+		states := map[IntakeID]*waitState{}
 		for _, o := range due {
-			if err := s.answer(ctx, o, OfferLapsed, now, ""); err != nil {
+			if err := s.answer(ctx, o, OfferLapsed, now, "", states); err != nil {
 				return err
 			}
 			n++
@@ -979,6 +994,13 @@ func (s *Service) offerNext(ctx context.Context, in Intake, u domain.UnitID, g d
 	if err != nil {
 		return nil, err
 	}
+	return s.offerNextIn(ctx, w, u, g, skip)
+}
+
+// offerNextIn is offerNext on the data of w, which it keeps up to date
+// with the offer it makes.
+func (s *Service) offerNextIn(ctx context.Context, w *waitState, u domain.UnitID, g domain.AgeGroup, skip map[ApplicationID]bool) (*Offer, error) {
+	in := w.in
 	list := w.list(u, g, skip)
 	if len(list) == 0 {
 		return nil, nil
@@ -999,7 +1021,20 @@ func (s *Service) offerNext(ctx context.Context, in Intake, u domain.UnitID, g d
 	if err := s.notifyOffers(ctx, in, KindOfferSent, []Offer{o}); err != nil {
 		return nil, err
 	}
+	w.record(o)
 	return &o, nil
+}
+
+// record puts a new or changed offer into w.
+func (w *waitState) record(o Offer) {
+	os := w.offers[o.Application]
+	for i := range os {
+		if os[i].ID == o.ID {
+			os[i] = o
+			return
+		}
+	}
+	w.offers[o.Application] = append(os, o)
 }
 
 func (s *Service) clock() domain.Clock {

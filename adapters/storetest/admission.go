@@ -41,6 +41,7 @@ func RunAdmission(t *testing.T, newStore func(t *testing.T) AdmissionStore) {
 	t.Run("ApproveRollsBack", func(t *testing.T) { testApproveRollsBack(t, newStore(t)) })
 	t.Run("ContinuousAdmission", func(t *testing.T) { testContinuous(t, newStore(t)) })
 	t.Run("RemindAndWithdraw", func(t *testing.T) { testRemindAndWithdraw(t, newStore(t)) })
+	t.Run("SFOAndSchoolStart", func(t *testing.T) { testSFOAndSchool(t, newStore(t)) })
 }
 
 // testClock is a clock a test moves.
@@ -834,6 +835,64 @@ func testRemindAndWithdraw(t *testing.T, s AdmissionStore) {
 	v, err := w.svc.View(ctx, w.parent(owner), offers[0].Application)
 	require.NoError(t, err)
 	assert.Equal(t, admission.StatusWithdrawn, v.Status)
+}
+
+func testSFOAndSchool(t *testing.T, s AdmissionStore) {
+	w := newWorld(t, s)
+	ctx := w.ctx
+	school := w.f.unit(domain.School)
+	school.Name = "Nordby skole"
+	require.NoError(t, s.CreateUnit(ctx, school))
+	sfo := w.f.unit(domain.SFO)
+	sfo.Name, sfo.Parent = "Nordby SFO", school.ID
+	require.NoError(t, s.CreateUnit(ctx, sfo))
+	kg := w.unit("Solsikken")
+	pupil := w.child(d(2019, time.June, 3)) // starts school in August 2025
+
+	// School start: registration at the catchment school, no weekly hours.
+	schoolIntake := admission.Intake{ID: domain.NewID[admission.Intake](), Municipality: Oslo, Name: "Skolestart 2025",
+		Kind: domain.School, AdmissionYear: 2025, Deadline: d(2025, time.January, 15), Start: d(2025, time.August, 18),
+		SmallWeight: 1, Seats: []admission.UnitSeats{{Unit: school.ID, Places: 60}}, AnswerDays: 14, MaxPreferences: 1}
+	wrongKind := schoolIntake
+	wrongKind.ID = domain.NewID[admission.Intake]()
+	wrongKind.Seats = []admission.UnitSeats{{Unit: kg.ID, Places: 60}}
+	requireField(t, w.svc.CreateIntake(ctx, w.case_, wrongKind), domain.ErrInvalid, "seats[0].unit")
+	require.NoError(t, w.svc.CreateIntake(ctx, w.case_, schoolIntake))
+	// SFO: after-school care at the pupil's school, from the first day.
+	sfoIntake := schoolIntake
+	sfoIntake.ID, sfoIntake.Name, sfoIntake.Kind = domain.NewID[admission.Intake](), "SFO 2025", domain.SFO
+	sfoIntake.Seats = []admission.UnitSeats{{Unit: sfo.ID, Places: 40}}
+	require.NoError(t, w.svc.CreateIntake(ctx, w.case_, sfoIntake))
+
+	for _, tc := range []struct {
+		in    admission.Intake
+		unit  domain.Unit
+		hours int
+	}{{schoolIntake, school, 0}, {sfoIntake, sfo, 12}} {
+		a, err := w.svc.Prefill(ctx, w.parent(pupil), tc.in.ID, pupil.ID)
+		require.NoError(t, err)
+		a.Preferences, a.Hours = []domain.UnitID{tc.unit.ID, kg.ID}, tc.hours
+		_, err = w.svc.Apply(ctx, w.parent(pupil), a)
+		requireField(t, err, domain.ErrInvalid, "preferences")
+		a.Preferences = []domain.UnitID{tc.unit.ID}
+		_, err = w.svc.Apply(ctx, w.parent(pupil), a)
+		require.NoError(t, err)
+		run, err := w.svc.Run(ctx, w.case_, tc.in.ID, 1)
+		require.NoError(t, err)
+		offers, err := w.svc.Approve(ctx, w.case_, run.ID)
+		require.NoError(t, err)
+		require.Len(t, offers, 1)
+		pl, err := w.svc.Accept(ctx, w.parent(pupil), offers[0].ID)
+		require.NoError(t, err)
+		assert.Equal(t, tc.unit.Kind, pl.Kind)
+		assert.Equal(t, tc.hours, pl.HoursPerWeek)
+		assert.Equal(t, d(2025, time.August, 18), pl.Period.Start)
+	}
+	ps, err := s.Placements(ctx, Oslo, pupil.ID)
+	require.NoError(t, err)
+	assert.Len(t, ps, 2, "a school place and an SFO place")
+	_, err = w.svc.Obligations(ctx, w.case_, sfoIntake.ID, admission.Month{Year: 2025, Month: time.August})
+	requireField(t, err, domain.ErrInvalid, "intake")
 }
 
 // RunAdmissionBenchmarks measures approving a round at municipal scale:
