@@ -181,7 +181,9 @@ type Application struct {
 	// the directory).
 	SiblingAt []domain.UnitID `json:"siblingAt,omitempty"`
 	// Together lists siblings applying in the same intake who ask to be
-	// placed at the same unit as this child.
+	// placed at the same unit as this child. They form a family when their
+	// applications name each other and rank the same units; the applying
+	// guardian must have parental responsibility for each.
 	Together []domain.ChildID `json:"together,omitempty"`
 	// Guardians are the child's guardians with parental responsibility
 	// (pre-filled); SubmittedBy is the one who applied, ConfirmedBy those

@@ -3,10 +3,12 @@ package admission
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/rickb777/date/v2"
@@ -130,14 +132,26 @@ func (s *Service) Prefill(ctx context.Context, actor domain.Actor, intake Intake
 	if err != nil {
 		return Application{}, err
 	}
-	siblings := map[domain.ChildID]bool{}
 	for _, g := range gs {
 		if g.ParentalResponsibility {
 			a.Guardians = append(a.Guardians, g.GuardianID)
 		}
+	}
+	if a.SiblingAt, err = s.siblingUnits(ctx, in, child, gs); err != nil {
+		return Application{}, err
+	}
+	return a, nil
+}
+
+// siblingUnits lists the units where a sibling (another child of one of
+// the child's guardians) has a place of the intake's kind on its start day.
+func (s *Service) siblingUnits(ctx context.Context, in Intake, child domain.ChildID, gs []domain.Guardianship) ([]domain.UnitID, error) {
+	m := in.Municipality
+	siblings := map[domain.ChildID]bool{}
+	for _, g := range gs {
 		wards, err := s.Store.Wards(ctx, m, g.GuardianID)
 		if err != nil {
-			return Application{}, err
+			return nil, err
 		}
 		for _, w := range wards {
 			if w.ChildID != child {
@@ -145,18 +159,19 @@ func (s *Service) Prefill(ctx context.Context, actor domain.Actor, intake Intake
 			}
 		}
 	}
+	var out []domain.UnitID
 	for _, sib := range slices.SortedFunc(keys(siblings), func(x, y domain.ChildID) int { return x.Compare(y) }) {
 		ps, err := s.Store.Placements(ctx, m, sib)
 		if err != nil {
-			return Application{}, err
+			return nil, err
 		}
 		for _, p := range ps {
-			if p.Kind == in.Kind && p.Period.Contains(in.Start) && !slices.Contains(a.SiblingAt, p.UnitID) {
-				a.SiblingAt = append(a.SiblingAt, p.UnitID)
+			if p.Kind == in.Kind && p.Period.Contains(in.Start) && !slices.Contains(out, p.UnitID) {
+				out = append(out, p.UnitID)
 			}
 		}
 	}
-	return a, nil
+	return out, nil
 }
 
 func keys[K comparable, V any](m map[K]V) func(func(K) bool) {
@@ -202,19 +217,40 @@ func (s *Service) Apply(ctx context.Context, actor domain.Actor, a Application) 
 		if a.Start == date.Zero {
 			a.Start = in.Start
 		}
-		if len(a.Guardians) == 0 {
-			gs, err := s.Store.Guardianships(ctx, a.Municipality, a.Child)
-			if err != nil {
-				return err
+		// What the municipality knows is taken from the directory, not
+		// from the form: the guardians and the units of siblings.
+		gs, err := s.Store.Guardianships(ctx, a.Municipality, a.Child)
+		if err != nil {
+			return err
+		}
+		a.Guardians = nil
+		for _, g := range gs {
+			if g.ParentalResponsibility {
+				a.Guardians = append(a.Guardians, g.GuardianID)
 			}
-			for _, g := range gs {
-				if g.ParentalResponsibility {
-					a.Guardians = append(a.Guardians, g.GuardianID)
-				}
-			}
+		}
+		if a.SiblingAt, err = s.siblingUnits(ctx, in, a.Child, gs); err != nil {
+			return err
+		}
+		// Claims are the family's; only a caseworker verifies them
+		// (VerifyClaim).
+		a.Statutory.Documented = unverified(a.Statutory)
+		for name, c := range a.Local {
+			c.Documented = unverified(c)
+			a.Local[name] = c
 		}
 		if err := s.checkApplication(ctx, in, child, a); err != nil {
 			return err
+		}
+		// Siblings applying together: the guardian must have parental
+		// responsibility for each of them too.
+		for i, sib := range a.Together {
+			if err := s.responsible(ctx, actor, a.Municipality, sib); err != nil {
+				if errors.Is(err, domain.ErrForbidden) {
+					return domain.Invalid(fmt.Sprintf("together[%d]", i), "not a child you have parental responsibility for")
+				}
+				return err
+			}
 		}
 		return s.Store.CreateApplication(ctx, a)
 	})
@@ -258,6 +294,57 @@ func (s *Service) checkApplication(ctx context.Context, in Intake, child domain.
 		p.Add("start", fmt.Sprintf("must not be before the intake's start %s", in.Start))
 	}
 	return p.Err()
+}
+
+// unverified is a claim's documentation state as a family may set it:
+// "received" when it says so, else "missing".
+func unverified(c Claim) string {
+	if c.Claimed && c.Documented == DocReceived {
+		return DocReceived
+	}
+	if c.Claimed {
+		return DocMissing
+	}
+	return ""
+}
+
+// VerifyClaim sets the documentation state of a claim (a municipal
+// actor): criterion is "statutory" or a local criterion's name ("local:"
+// prefix optional), documented one of DocMissing, DocReceived and
+// DocVerified. Only a verified claim counts in a run.
+func (s *Service) VerifyClaim(ctx context.Context, actor domain.Actor, id ApplicationID, criterion string, documented string) (Application, error) {
+	m := actor.Municipality
+	if err := municipal(actor, m); err != nil {
+		return Application{}, err
+	}
+	switch documented {
+	case DocMissing, DocReceived, DocVerified:
+	default:
+		return Application{}, domain.Invalid("documented", "must be missing, received or verified")
+	}
+	var a Application
+	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
+		var err error
+		if a, err = s.Store.Application(ctx, m, id); err != nil {
+			return err
+		}
+		if criterion == string(Statutory) {
+			if !a.Statutory.Claimed {
+				return domain.Invalid("criterion", "the application does not claim statutory priority")
+			}
+			a.Statutory.Documented = documented
+		} else {
+			name := strings.TrimPrefix(criterion, LocalPrefix)
+			c, ok := a.Local[name]
+			if !ok || !c.Claimed {
+				return domain.Invalid("criterion", fmt.Sprintf("the application does not claim %q", name))
+			}
+			c.Documented = documented
+			a.Local[name] = c
+		}
+		return s.Store.UpdateApplication(ctx, a)
+	})
+	return a, err
 }
 
 // Confirm records that another guardian with parental responsibility has
@@ -399,7 +486,7 @@ func round(in Intake, apps []Application, births map[domain.ChildID]date.Date, s
 		}
 		r.Children = append(r.Children, c)
 	}
-	// Families: linked by Together (either way), in one component, with the
+	// Families: linked by Together both ways, in one component, with the
 	// same preferences; otherwise they apply as single children.
 	parent := make([]int, len(act))
 	for i := range parent {
@@ -415,7 +502,7 @@ func round(in Intake, apps []Application, births map[domain.ChildID]date.Date, s
 	}
 	for i, a := range act {
 		for _, c := range a.Together {
-			if j, ok := byChild[c]; ok {
+			if j, ok := byChild[c]; ok && slices.Contains(act[j].Together, a.Child) {
 				x, y := find(i), find(j)
 				if x != y {
 					parent[max(x, y)] = min(x, y)

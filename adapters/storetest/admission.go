@@ -533,8 +533,12 @@ func testNoSeats(t *testing.T, s AdmissionStore) {
 	assert.Empty(t, apps, "nothing written")
 
 	a.Preferences = []domain.UnitID{both.ID}
-	_, err = w.svc.Apply(w.ctx, w.parent(baby), a)
+	a.Statutory = admission.Claim{Claimed: true, Documented: admission.DocVerified}
+	a.SiblingAt = []domain.UnitID{both.ID}
+	got, err := w.svc.Apply(w.ctx, w.parent(baby), a)
 	require.NoError(t, err)
+	assert.Equal(t, admission.DocMissing, got.Statutory.Documented, "only a caseworker verifies a claim")
+	assert.Empty(t, got.SiblingAt, "siblings' units come from the directory, not the form")
 }
 
 func testSiblingsTogether(t *testing.T, s AdmissionStore) {
@@ -564,6 +568,13 @@ func testSiblingsTogether(t *testing.T, s AdmissionStore) {
 	for range 3 {
 		w.apply(in, w.child(large), a, b)
 	}
+	// A guardian cannot tie another family's child to its own.
+	stranger := w.child(large)
+	ap, err := w.svc.Prefill(w.ctx, w.parent(stranger), in.ID, stranger.ID)
+	require.NoError(t, err)
+	ap.Preferences, ap.Hours, ap.Together = []domain.UnitID{a.ID, b.ID}, 41, []domain.ChildID{t1.ID}
+	_, err = w.svc.Apply(w.ctx, w.parent(stranger), ap)
+	requireField(t, err, domain.ErrInvalid, "together[0]")
 	for seed := uint64(1); seed <= 6; seed++ {
 		run, err := w.svc.Run(w.ctx, w.case_, in.ID, seed)
 		require.NoError(t, err)
@@ -718,10 +729,20 @@ func testContinuous(t *testing.T, s AdmissionStore) {
 	pa := w.apply(in, p, a)
 	qa := w.apply(in, q, a, b)
 	ra := w.apply(in, r, b)
-	pa.Statutory = admission.Claim{Claimed: true, Documented: admission.DocVerified}
+	// Claims are verified by the caseworker, not by the family.
+	pa.Statutory = admission.Claim{Claimed: true}
 	require.NoError(t, s.UpdateApplication(ctx, pa))
-	qa.Local = map[string]admission.Claim{"single-provider": {Claimed: true, Documented: admission.DocVerified}}
+	_, err := w.svc.VerifyClaim(ctx, w.parent(p), pa.ID, "statutory", admission.DocVerified)
+	assert.ErrorIs(t, err, domain.ErrForbidden)
+	_, err = w.svc.VerifyClaim(ctx, w.case_, pa.ID, "statutory", admission.DocVerified)
+	require.NoError(t, err)
+	_, err = w.svc.VerifyClaim(ctx, w.case_, qa.ID, "local:single-provider", admission.DocVerified)
+	requireField(t, err, domain.ErrInvalid, "criterion")
+	qa.Local = map[string]admission.Claim{"single-provider": {Claimed: true, Documented: admission.DocReceived}}
 	require.NoError(t, s.UpdateApplication(ctx, qa))
+	qa, err = w.svc.VerifyClaim(ctx, w.case_, qa.ID, "local:single-provider", admission.DocVerified)
+	require.NoError(t, err)
+	assert.True(t, qa.Local["single-provider"].Holds())
 
 	w.clock.set(oslo(2025, time.March, 10, 9))
 	run, err := w.svc.Run(ctx, w.case_, in.ID, 11)

@@ -117,13 +117,13 @@ func run(ctx context.Context, out io.Writer) error {
 	}
 	all := []string{"Solsikken", "Løvetann", "Blåklokka"}
 	steps := []error{
-		// Emma has a verified statutory priority (barnehageloven § 18), Jonas
-		// a verified local criterion.
+		// Emma's family claims statutory priority (barnehageloven § 18),
+		// Jonas's a local criterion, each with the documentation sent in.
 		apply("Emma", all, func(a *admission.Application) {
-			a.Statutory = admission.Claim{Claimed: true, Documented: admission.DocVerified}
+			a.Statutory = admission.Claim{Claimed: true, Documented: admission.DocReceived}
 		}),
 		apply("Jonas", []string{"Løvetann", "Solsikken", "Blåklokka"}, func(a *admission.Application) {
-			a.Local = map[string]admission.Claim{"single-provider": {Claimed: true, Documented: admission.DocVerified}}
+			a.Local = map[string]admission.Claim{"single-provider": {Claimed: true, Documented: admission.DocReceived}}
 		}),
 		apply("Sara", all, nil),
 		apply("Nora", []string{"Løvetann"}, nil),
@@ -136,8 +136,15 @@ func run(ctx context.Context, out io.Writer) error {
 		}
 	}
 
-	// The caseworker runs the allocation (a draft) and approves it.
+	// The caseworker verifies the documentation (only verified claims
+	// count), runs the allocation (a draft) and approves it.
 	clk.t = at(time.March, 10)
+	if _, err := svc.VerifyClaim(ctx, caseworker, apps["Emma"].ID, "statutory", admission.DocVerified); err != nil {
+		return err
+	}
+	if _, err := svc.VerifyClaim(ctx, caseworker, apps["Jonas"].ID, "local:single-provider", admission.DocVerified); err != nil {
+		return err
+	}
 	r, err := svc.Run(ctx, caseworker, in.ID, 2025)
 	if err != nil {
 		return err
