@@ -36,12 +36,14 @@
 //     three (derived before the run with the intake's SmallWeight), answer
 //     days and the most units an application may rank.
 //   - Prefill and Apply (a guardian with parental responsibility): what the
-//     municipality knows is filled in (guardians, units where siblings have
-//     a place); a second application for the child is a
-//     *domain.ConflictError, a unit without seats for the child's age group
-//     a *domain.ValidationError with the reason. Confirm lets the other
-//     guardian with parental responsibility confirm; View shows status,
-//     dated history, the next deadline and the positions on waiting lists.
+//     municipality knows is taken from the directory (guardians, units where
+//     siblings have a place), and claims arrive unverified until a
+//     caseworker verifies them (VerifyClaim); a second application for the
+//     child is a *domain.ConflictError, a unit without seats for the child's
+//     age group a *domain.ValidationError with the reason. Confirm lets the
+//     other guardian with parental responsibility confirm; View shows
+//     status, dated history, the next deadline and the positions on waiting
+//     lists; Withdraw and Reject end an application.
 //   - Run (caseworker) stores a draft Run with its Stats (placed, first
 //     choices, rank distribution, justified envy, siblings together, unused
 //     seats, statutory priority) and every child's explanation; Approve
