@@ -324,10 +324,6 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 		moved := false
 		var keys [2][]uint64
 		for f, ms := range fams {
-			if st.Evictions+st.Moves >= limit {
-				st.GaveUp = true
-				return moved
-			}
 			first := ms[0]
 			cur := a.start[first+1] - a.start[first]
 			if u := a.result[first]; u >= 0 {
@@ -341,6 +337,10 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 				}
 				if !a.takes(u, keys) {
 					continue
+				}
+				if st.Evictions+st.Moves >= limit {
+					st.GaveUp = true
+					return moved
 				}
 				for _, m := range ms {
 					if a.result[m] >= 0 {

@@ -84,6 +84,7 @@ func (s *Store) CreateIntake(ctx context.Context, in admission.Intake) error {
 // Intake implements admission.Store.
 func (s *Store) Intake(ctx context.Context, m domain.Municipality, id admission.IntakeID) (in admission.Intake, err error) {
 	err = s.read(ctx, func() error { in, err = get(s.s.admission.intakes, m, id, "intake"); return err })
+	in.Criteria, in.Seats = slices.Clone(in.Criteria), slices.Clone(in.Seats)
 	return in, err
 }
 
