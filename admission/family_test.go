@@ -341,6 +341,7 @@ func TestIntakeSeats(t *testing.T) {
 	require.ErrorAs(t, err, &ve)
 	assert.True(t, ve.Has("criteria[0]"), "%v", err)
 	assert.True(t, ve.Has("seats[0].small"), "%v", err)
+	assert.True(t, ve.Has("criteria"), "statutory first in a kindergarten intake: %v", err)
 }
 
 // Medium rounds (up to 34 children, 7 units, a third in families) may

@@ -36,8 +36,9 @@ type Intake struct {
 	// Start is the first day of the places offered, unless an application
 	// wishes a later day.
 	Start date.Date `json:"start"`
-	// Criteria is the ranking order: statutory first, then local criteria,
-	// sibling and the lottery ("tiebreak", implied last).
+	// Criteria is the ranking order: statutory first (required for a
+	// kindergarten intake), then local criteria, sibling and the lottery
+	// ("tiebreak", implied last).
 	Criteria []Criterion `json:"criteria"`
 	// SmallWeight is how many places a child under three takes
 	// (plassomregning, commonly 2); used only to derive each unit's fixed
@@ -115,6 +116,11 @@ func (in Intake) Validate() error {
 	}
 	if _, err := (&Allocation{}).criteriaOnly(in.Criteria); err != nil {
 		p.Merge("", err)
+	}
+	// Forskrift om saksbehandlingsregler ved opptak i barnehage § 3: the
+	// priorities of barnehageloven § 18 come before local criteria.
+	if in.Kind == domain.Kindergarten && (len(in.Criteria) == 0 || in.Criteria[0] != Statutory) {
+		p.Add("criteria", `a kindergarten intake ranks by "statutory" first`)
 	}
 	seen := map[domain.UnitID]bool{}
 	for i, s := range in.Seats {
