@@ -84,7 +84,7 @@ type Decision struct {
 // municipality. Before a run is approved it is domain.ErrNotFound.
 func (s *Service) Decision(ctx context.Context, actor domain.Actor, id ApplicationID) (Decision, error) {
 	var d Decision
-	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
+	err := reads(ctx, func(ctx context.Context) error {
 		m := actor.Municipality
 		a, err := s.Store.Application(ctx, m, id)
 		if err != nil {

@@ -54,6 +54,10 @@ func (s *Service) now() time.Time {
 	return s.Clock.Now().In(domain.Oslo())
 }
 
+// reads runs the reads of a method that writes nothing. It does not open
+// a transaction: on SQLite that would take the single writer.
+func reads(ctx context.Context, fn func(ctx context.Context) error) error { return fn(ctx) }
+
 func forbidden(why string) error { return fmt.Errorf("admission: %s: %w", why, domain.ErrForbidden) }
 
 // municipal checks that the actor acts for municipality m as a whole.

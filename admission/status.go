@@ -55,7 +55,7 @@ type ApplicationView struct {
 // for the child (either of them) or to the municipality.
 func (s *Service) View(ctx context.Context, actor domain.Actor, id ApplicationID) (ApplicationView, error) {
 	var v ApplicationView
-	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
+	err := reads(ctx, func(ctx context.Context) error {
 		a, err := s.Store.Application(ctx, actor.Municipality, id)
 		if err != nil {
 			return err
@@ -177,7 +177,7 @@ func (s *Service) Obligations(ctx context.Context, actor domain.Actor, intake In
 		return nil, err
 	}
 	out := []Obligation{}
-	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
+	err := reads(ctx, func(ctx context.Context) error {
 		in, err := s.Store.Intake(ctx, m, intake)
 		if err != nil {
 			return err
