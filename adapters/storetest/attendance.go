@@ -614,7 +614,7 @@ func testSchoolAbsence(t *testing.T, s AttendanceStore) {
 	n := (*w.notices)[0]
 	assert.Equal(t, domain.Notice{Municipality: Oslo, Kind: attendance.NoticeUndocumented, Child: pupil.ID,
 		Data: map[string]string{"date": "2025-09-09", "hours": "1", "wholeDay": "false", "unit": w.school.Name},
-		Key: "absence.undocumented/" + undoc.ID.String()}, n)
+		Key:  "absence.undocumented/" + undoc.ID.String()}, n)
 	// A notifier that fails rolls the absence back.
 	failing := *w.svc
 	failing.Notifier = domain.NotifierFunc(func(context.Context, domain.Notice) error { return errors.New("outbox full") })
