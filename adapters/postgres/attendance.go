@@ -54,11 +54,16 @@ const (
 
 	checkByKeySQL = `SELECT ` + checkColumns + ` FROM attendance_checks WHERE municipality = $1 AND idempotency_key = $2`
 	// The absences within [$3, $4] of the children placed in unit $2 then.
-	unitAbsencesSQL = `SELECT ` + absenceColumns + ` FROM attendance_absences
-		WHERE municipality = $1 AND start_date <= $4 AND end_date >= $3 AND child_id IN (
-			SELECT child_id FROM placements
+	// The lateral join looks up each placed child's absences by index;
+	// without statistics the planner would otherwise walk all of the
+	// municipality's absences and probe the unit's placements for each.
+	unitAbsencesSQL = `WITH placed AS MATERIALIZED (
+			SELECT DISTINCT child_id FROM placements
 			WHERE municipality = $1 AND unit_id = $2 AND start_date <= $4 AND COALESCE(end_date, 'infinity'::date) >= $3)
-		ORDER BY child_id, start_date, id`
+		SELECT a.* FROM placed CROSS JOIN LATERAL (
+			SELECT ` + absenceColumns + ` FROM attendance_absences
+			WHERE municipality = $1 AND child_id = placed.child_id AND start_date <= $4 AND end_date >= $3) a
+		ORDER BY a.child_id, a.start_date, a.id`
 )
 
 func oslo(t time.Time) time.Time { return t.In(domain.Oslo()) }
