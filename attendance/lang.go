@@ -31,6 +31,8 @@ func (r Reason) Text(l Lang) string {
 		return pick(l, "ferie", "ferie", "holiday")
 	case Leave:
 		return pick(l, "fri", "fri", "day off")
+	case "":
+		return ""
 	}
 	return pick(l, "annet", "anna", "other")
 }

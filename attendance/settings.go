@@ -67,7 +67,7 @@ func (s Settings) Validate() error {
 	var p domain.Problems
 	p.Merge("", s.Municipality.Validate())
 	if s.ExpectedArrival != "" {
-		if _, err := time.Parse("15:04", s.ExpectedArrival); err != nil {
+		if _, err := time.Parse("15:04", s.ExpectedArrival); err != nil || len(s.ExpectedArrival) != len("15:04") {
 			p.Add("expectedArrival", "must be a time of day HH:MM")
 		}
 	}
