@@ -64,6 +64,18 @@ func (s *Service) report(ctx context.Context, a domain.Actor, ab Absence, sameIs
 		out = ab
 		return s.Store.AddAbsence(ctx, ab)
 	})
+	if sameIsDone && domain.FieldOf(err) == "period" {
+		// Another click (another phone) reported it at the same moment:
+		// the store refused the second; answer with the first.
+		list, rerr := s.Store.Absences(ctx, ab.Municipality, ab.ChildID, ab.Period)
+		if rerr == nil {
+			for _, o := range list {
+				if o.Reason == ab.Reason && o.Period == ab.Period {
+					return o, nil
+				}
+			}
+		}
+	}
 	return out, err
 }
 

@@ -230,6 +230,11 @@ func (s *Store) AddAbsence(ctx context.Context, a attendance.Absence) error {
 		if err := s.refChild(a.Municipality, a.ChildID); err != nil {
 			return err
 		}
+		for ok, o := range s.s.attendance.absences {
+			if ok.m == a.Municipality && o.ChildID == a.ChildID && o.Period.Overlaps(a.Period) {
+				return &domain.ConflictError{Field: "period", Reason: "overlaps another absence of the child"}
+			}
+		}
 		put(t, s.s.attendance.absences, k, a)
 		return nil
 	})

@@ -287,10 +287,22 @@ func (s *Store) AddAbsence(ctx context.Context, a attendance.Absence) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	return s.insert(ctx, "absence", `INSERT INTO attendance_absences (municipality, `+absenceColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		string(a.Municipality), uid(a.ID), uid(a.ChildID), pgDay(a.Period.Start), pgDay(a.Period.End), string(a.Reason),
-		a.Note, a.ReportedBy, a.ReportedAt)
+	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO attendance_absences (municipality, `+absenceColumns+`)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+			string(a.Municipality), uid(a.ID), uid(a.ChildID), pgDay(a.Period.Start), pgDay(a.Period.End), string(a.Reason),
+			a.Note, a.ReportedBy, a.ReportedAt)
+		if err != nil {
+			return attendanceError("add absence", err)
+		}
+		if tag.RowsAffected() == 1 {
+			return nil
+		}
+		// Nothing written: the ID is taken, or the exclusion constraint
+		// found an overlapping absence.
+		return conflict(ctx, tx, "attendance_absences", a.Municipality, uid(a.ID),
+			&domain.ConflictError{Field: "period", Reason: "overlaps another absence of the child"})
+	})
 }
 
 // DeleteAbsence removes an absence.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/rickb777/date/v2"
@@ -92,6 +93,10 @@ const (
 	selectSettings = `SELECT body FROM attendance_settings WHERE municipality = ?`
 )
 
+// errAbsenceOverlap is the refusal of an absence that shares a day with
+// another of the child's.
+var errAbsenceOverlap = &domain.ConflictError{Field: "period", Reason: "overlaps another absence of the child"}
+
 func instant(us int64) time.Time { return time.UnixMicro(us).In(domain.Oslo()) }
 
 func scanCheck(r scanner) (attendance.Check, error) {
@@ -166,6 +171,9 @@ func scanSchoolAbsence(r scanner) (attendance.SchoolAbsence, error) {
 // when it does not exist, else the unit. Other errors go to writeErr.
 func (s *Store) refErr(ctx context.Context, err error, what string, m domain.Municipality, child domain.ChildID) error {
 	var se *sqlite.Error
+	if err != nil && errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT && strings.Contains(se.Error(), "absence_overlap") {
+		return errAbsenceOverlap
+	}
 	if err == nil || !errors.As(err, &se) || se.Code() != sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY {
 		return writeErr(err, what)
 	}

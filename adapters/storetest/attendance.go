@@ -448,6 +448,32 @@ func testAbsencesRoster(t *testing.T, s AttendanceStore) {
 	again, err := w.svc.ReportSick(ctx, emmaMor, emma.ID)
 	require.NoError(t, err)
 	assert.Equal(t, sick.ID, again.ID)
+	// Two parents press the button at the same moment: one report.
+	jonasMor, jonasFar := w.parent(t, jonas, true, false), w.parent(t, jonas, true, false)
+	clicks := make([]attendance.Absence, 8)
+	clickErrs := make([]error, len(clicks))
+	var wg sync.WaitGroup
+	for i := range clicks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			who := jonasMor
+			if i%2 == 1 {
+				who = jonasFar
+			}
+			clicks[i], clickErrs[i] = w.svc.ReportSick(ctx, who, jonas.ID)
+		}()
+	}
+	wg.Wait()
+	for i := range clicks {
+		require.NoError(t, clickErrs[i])
+		assert.Equal(t, clicks[0].ID, clicks[i].ID)
+	}
+	jonasAbs, err := s.Absences(ctx, Oslo, jonas.ID, domain.Period{Start: attToday, End: attToday})
+	require.NoError(t, err)
+	require.Len(t, jonasAbs, 1)
+	require.NoError(t, w.svc.WithdrawAbsence(ctx, jonasFar, jonas.ID, jonasAbs[0].ID))
+
 	// Not a parent without responsibility, not staff of another unit.
 	for _, a := range []domain.Actor{emmaFar, w.outsider, saraMor} {
 		_, err = w.svc.ReportSick(ctx, a, emma.ID)
@@ -856,6 +882,20 @@ func testAttendancePort(t *testing.T, s AttendanceStore) {
 		Period: domain.Period{Start: attToday, End: attToday + 4}, Reason: attendance.Holiday, Note: "Hytta",
 		ReportedBy: "g", ReportedAt: attNow}
 	require.NoError(t, s.AddAbsence(ctx, ab))
+	// The store refuses an absence sharing a day with another, and keeps
+	// the transaction usable.
+	err = s.Atomic(ctx, func(ctx context.Context) error {
+		err := s.AddAbsence(ctx, attendance.Absence{ID: domain.NewID[attendance.Absence](), Municipality: Oslo, ChildID: c.ID,
+			Period: domain.Period{Start: attToday + 4, End: attToday + 6}, Reason: attendance.Sick, ReportedBy: "g", ReportedAt: attNow})
+		requireField(t, err, domain.ErrConflict, "period")
+		if err := s.AddAbsence(ctx, attendance.Absence{ID: domain.NewID[attendance.Absence](), Municipality: Oslo, ChildID: c.ID,
+			Period: domain.Period{Start: attToday + 5, End: attToday + 6}, Reason: attendance.Sick, ReportedBy: "g", ReportedAt: attNow}); err != nil {
+			return err
+		}
+		return boom
+	})
+	require.ErrorIs(t, err, boom, "the refusal left the transaction usable; then it rolls back")
+	requireField(t, s.AddAbsence(ctx, ab), domain.ErrConflict, "id")
 	got, err := s.Absences(ctx, Oslo, c.ID, domain.Period{Start: attToday + 4, End: attToday + 9})
 	require.NoError(t, err)
 	assert.Equal(t, []attendance.Absence{ab}, got)

@@ -76,6 +76,7 @@ func benchMorningRush(b *testing.B, s AttendanceStore) {
 	}
 	first := date.New(2025, time.September, 1)
 	svc := &attendance.Service{Store: s, Clock: domain.FixedClock(at(first+date.Date(365), 0, 0))}
+	var total time.Duration
 	b.ReportAllocs()
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {
@@ -113,9 +114,10 @@ func benchMorningRush(b *testing.B, s AttendanceStore) {
 		for err := range errs {
 			b.Fatal(err)
 		}
-		b.ReportMetric(float64(rushChildren)/elapsed.Seconds(), "checkins/s")
+		total += elapsed
 		b.StartTimer()
 	}
+	b.ReportMetric(float64(rushChildren*b.N)/total.Seconds(), "checkins/s")
 }
 
 func benchRoster(b *testing.B, s AttendanceStore) {

@@ -71,7 +71,14 @@ CREATE TABLE attendance_absences (
         REFERENCES children (municipality, id),
     CONSTRAINT attendance_absences_period_check CHECK (end_date >= start_date),
     CONSTRAINT attendance_absences_reason_check CHECK (reason IN ('sick', 'holiday', 'leave', 'other')),
-    CONSTRAINT attendance_absences_by_check CHECK (reported_by <> '')
+    CONSTRAINT attendance_absences_by_check CHECK (reported_by <> ''),
+    -- A child's reported absences never share a day (two clicks on "sick
+    -- child" from two phones record one absence).
+    CONSTRAINT attendance_absences_no_overlap EXCLUDE USING gist (
+        child_id WITH =,
+        municipality WITH =,
+        daterange(start_date, end_date, '[]') WITH &&
+    )
 );
 
 CREATE INDEX attendance_absences_child_idx ON attendance_absences (municipality, child_id, start_date);

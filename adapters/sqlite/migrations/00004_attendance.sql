@@ -65,6 +65,24 @@ CREATE TABLE attendance_absences (
 
 CREATE INDEX attendance_absences_by_child ON attendance_absences (municipality, child_id, start_date);
 
+-- A child's reported absences never share a day.
+
+-- +goose StatementBegin
+CREATE TRIGGER attendance_absences_no_overlap
+BEFORE INSERT ON attendance_absences
+WHEN EXISTS (
+    SELECT 1 FROM attendance_absences a
+    WHERE a.municipality = NEW.municipality
+      AND a.child_id = NEW.child_id
+      AND a.id <> NEW.id -- a duplicate ID is the primary key's to refuse
+      AND a.start_date <= NEW.end_date
+      AND a.end_date >= NEW.start_date
+)
+BEGIN
+    SELECT RAISE(ABORT, 'absence_overlap');
+END;
+-- +goose StatementEnd
+
 CREATE TABLE attendance_duties (
     municipality TEXT NOT NULL CHECK (municipality GLOB '[0-9][0-9][0-9][0-9]'),
     id           TEXT NOT NULL CHECK (length(id) = 36),
