@@ -69,9 +69,10 @@ func TestSettingsValidate(t *testing.T) {
 	s := attendance.Settings{Municipality: oslo, ExpectedArrival: "9:30",
 		Holiday: attendance.HolidayRule{Weeks: 4, SummerWeeks: 3, DaysPerWeek: 0, SummerFrom: "08-15", SummerTo: "06-15"},
 		School:  attendance.SchoolRule{PermissionDays: -1, CertificateFrom: 10, CertificateTo: 8}}
+	s.UnitArrival = map[domain.UnitID]string{domain.NewID[domain.Unit](): "7"}
 	var ve *domain.ValidationError
 	require.ErrorAs(t, s.Validate(), &ve)
-	for _, f := range []string{"expectedArrival", "holiday.daysPerWeek", "holiday.summerTo", "school.permissionDays", "school.certificateTo"} {
+	for _, f := range []string{"expectedArrival", "unitArrival", "holiday.daysPerWeek", "holiday.summerTo", "school.permissionDays", "school.certificateTo"} {
 		assert.True(t, ve.Has(f), f)
 	}
 }
@@ -107,7 +108,10 @@ func TestBuildRosterInstant(t *testing.T) {
 	d.Checks = []attendance.Check{{ChildID: child.ID, UnitID: unit, Kind: attendance.CheckIn, At: in(8, 0), Day: day}}
 	assert.Equal(t, attendance.Expected, status(in(7, 59)), "a check-in after the instant does not count yet")
 	assert.Equal(t, attendance.Present, status(in(8, 0)))
-	st.ExpectedArrival = ""
 	d.Checks = nil
+	st.UnitArrival = map[domain.UnitID]string{unit: "10:30", domain.NewID[domain.Unit](): "07:00"}
+	assert.Equal(t, attendance.Expected, status(in(10, 30)), "the unit's own time overrides the municipality's")
+	assert.Equal(t, attendance.Late, status(in(10, 31)))
+	st.ExpectedArrival, st.UnitArrival = "", nil
 	assert.Equal(t, attendance.Expected, status(in(23, 0)), "no expected time: never late")
 }

@@ -95,7 +95,7 @@ func BuildRoster(unit domain.UnitID, group domain.GroupID, day date.Date, now ti
 		at = end.Add(-time.Nanosecond)
 	}
 	r := Roster{Unit: unit, Group: group, Day: day, At: at, Count: map[Status]int{}}
-	lateAfter, hasExpected := st.expectedAt(day)
+	lateAfter, hasExpected := st.expectedAt(unit, day)
 
 	children := make(map[domain.ChildID]domain.Child, len(d.Children))
 	for _, c := range d.Children {

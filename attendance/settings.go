@@ -19,6 +19,9 @@ type Settings struct {
 	// is expected and has not arrived is shown as late on the roster;
 	// "" shows nobody as late.
 	ExpectedArrival string `json:"expectedArrival,omitempty"`
+	// UnitArrival sets the expected arrival of single units, overriding
+	// ExpectedArrival.
+	UnitArrival map[domain.UnitID]string `json:"unitArrival,omitempty"`
 	// Holiday is the local holiday rule for kindergarten children.
 	Holiday HolidayRule `json:"holiday"`
 	// School is the municipality's rule for school absence.
@@ -66,9 +69,12 @@ type SchoolRule struct {
 func (s Settings) Validate() error {
 	var p domain.Problems
 	p.Merge("", s.Municipality.Validate())
-	if s.ExpectedArrival != "" {
-		if _, err := time.Parse("15:04", s.ExpectedArrival); err != nil || len(s.ExpectedArrival) != len("15:04") {
-			p.Add("expectedArrival", "must be a time of day HH:MM")
+	if s.ExpectedArrival != "" && !timeOfDay(s.ExpectedArrival) {
+		p.Add("expectedArrival", "must be a time of day HH:MM")
+	}
+	for u, t := range s.UnitArrival {
+		if u.IsZero() || !timeOfDay(t) {
+			p.Add("unitArrival", fmt.Sprintf("%q for unit %q: must be a time of day HH:MM for a unit", t, u))
 		}
 	}
 	h := s.Holiday
@@ -110,13 +116,22 @@ func (s Settings) Validate() error {
 	return p.Err()
 }
 
-// expectedAt returns the instant on day d after which an expected child is
-// late, or false when the settings have none.
-func (s Settings) expectedAt(d date.Date) (time.Time, bool) {
-	if s.ExpectedArrival == "" {
+func timeOfDay(s string) bool {
+	_, err := time.Parse("15:04", s)
+	return err == nil && len(s) == len("15:04")
+}
+
+// expectedAt returns the instant on day d after which an expected child of
+// the unit is late, or false when the settings have none.
+func (s Settings) expectedAt(unit domain.UnitID, d date.Date) (time.Time, bool) {
+	arrival := s.ExpectedArrival
+	if t, ok := s.UnitArrival[unit]; ok {
+		arrival = t
+	}
+	if arrival == "" {
 		return time.Time{}, false
 	}
-	t, err := time.Parse("15:04", s.ExpectedArrival)
+	t, err := time.Parse("15:04", arrival)
 	if err != nil {
 		return time.Time{}, false
 	}

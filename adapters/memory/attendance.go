@@ -3,6 +3,7 @@ package memory
 import (
 	"cmp"
 	"context"
+	"maps"
 	"slices"
 
 	"github.com/rickb777/date/v2"
@@ -355,6 +356,7 @@ func (s *Store) PutSettings(ctx context.Context, st attendance.Settings) error {
 	}
 	return s.write(ctx, func(ctx context.Context, t *tx) error {
 		st.School.Excludable = slices.Clone(st.School.Excludable)
+		st.UnitArrival = maps.Clone(st.UnitArrival)
 		put(t, s.s.attendance.settings, st.Municipality, st)
 		return nil
 	})
@@ -368,6 +370,7 @@ func (s *Store) Settings(ctx context.Context, m domain.Municipality) (st attenda
 			st = attendance.Settings{Municipality: m}
 		}
 		st.School.Excludable = slices.Clone(st.School.Excludable)
+		st.UnitArrival = maps.Clone(st.UnitArrival)
 		return nil
 	})
 	return st, err

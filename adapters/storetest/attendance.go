@@ -760,7 +760,7 @@ func testSettings(t *testing.T, s AttendanceStore) {
 	require.NoError(t, err)
 	assert.Equal(t, attendance.Settings{Municipality: Oslo}, st, "none stored: the zero settings")
 
-	want := attendance.Settings{Municipality: Oslo, ExpectedArrival: "09:15",
+	want := attendance.Settings{Municipality: Oslo, ExpectedArrival: "09:15", UnitArrival: map[domain.UnitID]string{w.kg.ID: "08:45"},
 		Holiday: attendance.HolidayRule{Weeks: 4, SummerWeeks: 3, DaysPerWeek: 5, SummerFrom: "06-01", SummerTo: "08-31", Source: "vedtekter § 7"},
 		School: attendance.SchoolRule{PermissionDays: 10, ExcludableDays: 10, Excludable: []attendance.SchoolKind{attendance.Documented},
 			CertificateFrom: 8, CertificateTo: 10, Source: "forskrift til opplæringslova § 3-47"}}
