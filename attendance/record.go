@@ -106,11 +106,16 @@ func (c Check) Validate() error {
 	return p.Err()
 }
 
-// Same reports whether two records describe the same event (what a retry
-// sends again); the ID and the warning are the store's.
-func (c Check) Same(o Check) bool {
-	return c.Municipality == o.Municipality && c.Key == o.Key && c.ChildID == o.ChildID &&
-		c.UnitID == o.UnitID && c.Kind == o.Kind && c.At.Equal(o.At) && c.Collector == o.Collector
+// Same reports whether the stored record c is the event sent describes (a
+// retry sends it again). The ID, the recorder and the warning are the
+// store's; of the collector, what was sent must agree with what was stored
+// (the store fills in a guardian's name and the matching pickup entry).
+func (c Check) Same(sent Check) bool {
+	col, sc := c.Collector, sent.Collector
+	return c.Municipality == sent.Municipality && c.Key == sent.Key && c.ChildID == sent.ChildID &&
+		c.UnitID == sent.UnitID && c.Kind == sent.Kind && c.At.Equal(sent.At) &&
+		(sc.Name == "" || strings.EqualFold(strings.TrimSpace(sc.Name), strings.TrimSpace(col.Name))) &&
+		(sc.Pickup.IsZero() || sc.Pickup == col.Pickup) && sc.Guardian == col.Guardian
 }
 
 func checkKey(p *domain.Problems, key string) {

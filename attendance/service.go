@@ -143,7 +143,17 @@ func (s *Service) collectorWarning(ctx context.Context, c *Check) (string, error
 			return "", err
 		}
 		for _, g := range gs {
-			if g.GuardianID == col.Guardian && g.ParentalResponsibility {
+			if g.GuardianID != col.Guardian {
+				continue
+			}
+			if col.Name == "" {
+				gd, err := s.Store.Guardian(ctx, c.Municipality, g.GuardianID)
+				if err != nil {
+					return "", err
+				}
+				col.Name = gd.GivenName + " " + gd.FamilyName
+			}
+			if g.ParentalResponsibility {
 				return "", nil
 			}
 		}

@@ -301,9 +301,12 @@ func testCheckOut(t *testing.T, s AttendanceStore) {
 		w.in(t, c, 8, 0)
 	}
 	out := func(c domain.Child, col attendance.Collector) attendance.Check {
-		chk, err := w.svc.CheckOut(ctx, w.staff, attendance.Event{Key: "out-" + c.ID.String(), Child: c.ID, Unit: w.kg.ID,
-			At: at(attToday, 9, 30), Collector: col})
+		e := attendance.Event{Key: "out-" + c.ID.String(), Child: c.ID, Unit: w.kg.ID, At: at(attToday, 9, 30), Collector: col}
+		chk, err := w.svc.CheckOut(ctx, w.staff, e)
 		require.NoError(t, err)
+		retry, err := w.svc.CheckOut(ctx, w.staff, e)
+		require.NoError(t, err, "a retried check-out returns the first record")
+		assert.Equal(t, chk, retry)
 		return chk
 	}
 	// On the list, by name (case and spaces do not matter).
@@ -311,8 +314,11 @@ func testCheckOut(t *testing.T, s AttendanceStore) {
 	assert.Empty(t, e.Warning)
 	assert.Equal(t, bestemor.ID, e.Collector.Pickup)
 	// A guardian with parental responsibility.
-	j := out(jonas, attendance.Collector{Guardian: jonasFar.Guardian, Name: "Far"})
+	j := out(jonas, attendance.Collector{Guardian: jonasFar.Guardian})
 	assert.Empty(t, j.Warning)
+	jf, err := s.Guardian(ctx, Oslo, jonasFar.Guardian)
+	require.NoError(t, err)
+	assert.Equal(t, jf.GivenName+" "+jf.FamilyName, j.Collector.Name, "the guardian's name is filled in")
 	// Someone not on the list: recorded, with a warning.
 	sa := out(sara, attendance.Collector{Name: "Ukjent Person"})
 	assert.Equal(t, attendance.WarnUnlistedCollector, sa.Warning)
