@@ -22,6 +22,7 @@ const (
 	NoticeDataHours    = "hours"    // lesson hours missed; "0" for the whole day
 	NoticeDataWholeDay = "wholeDay" // "true" or "false"
 	NoticeDataUnit     = "unit"     // the school's name
+	NoticeDataChild    = "child"    // the pupil's given name
 )
 
 // RecordSchoolAbsence records a pupil's absence on a day, for the whole
@@ -76,6 +77,10 @@ func (s *Service) RecordSchoolAbsence(ctx context.Context, a domain.Actor, ab Sc
 		if err != nil {
 			return err
 		}
+		c, err := s.Store.Child(ctx, ab.Municipality, ab.ChildID)
+		if err != nil {
+			return err
+		}
 		return s.Notifier.Notify(ctx, domain.Notice{
 			Municipality: ab.Municipality, Kind: NoticeUndocumented, Child: ab.ChildID,
 			Data: map[string]string{
@@ -83,6 +88,7 @@ func (s *Service) RecordSchoolAbsence(ctx context.Context, a domain.Actor, ab Sc
 				NoticeDataHours:    strconv.Itoa(ab.Hours),
 				NoticeDataWholeDay: strconv.FormatBool(ab.WholeDay()),
 				NoticeDataUnit:     u.Name,
+				NoticeDataChild:    c.GivenName,
 			},
 			Key: NoticeUndocumented + "/" + ab.ID.String(),
 		})

@@ -645,7 +645,7 @@ func testSchoolAbsence(t *testing.T, s AttendanceStore) {
 	require.Len(t, *w.notices, 1)
 	n := (*w.notices)[0]
 	assert.Equal(t, domain.Notice{Municipality: Oslo, Kind: attendance.NoticeUndocumented, Child: pupil.ID,
-		Data: map[string]string{"date": "2025-09-09", "hours": "1", "wholeDay": "false", "unit": w.school.Name},
+		Data: map[string]string{"date": "2025-09-09", "hours": "1", "wholeDay": "false", "unit": w.school.Name, "child": "Ida"},
 		Key:  "absence.undocumented/" + undoc.ID.String()}, n)
 	// A notifier that fails rolls the absence back.
 	failing := *w.svc

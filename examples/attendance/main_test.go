@@ -25,7 +25,7 @@ func TestRun(t *testing.T) {
 		// August 2025): 1/3 + 3/6 = 0.83, one adult.
 		"Verst: Kl. 17:00: 1 barn under tre og 3 over tre krever 1 voksne",
 		"0 på vakt, det mangler 1.",
-		"Varsel absence.undocumented til foresatte: map[date:2025-09-10 hours:2 unit:Bakken skole wholeDay:false]",
+		"Varsel absence.undocumented til foresatte: map[child:Ida date:2025-09-10 hours:2 unit:Bakken skole wholeDay:false]",
 		"2025/26, 9. trinn: 0 dager og 2 timer fravær",
 	} {
 		assert.Contains(t, out.String(), want)
