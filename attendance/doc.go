@@ -2,6 +2,26 @@
 // check-out, absence and sick reports from guardians, pickup
 // authorisations, day rosters, school absence and occupancy.
 //
-// It is a pure domain package: it reads placements from package domain and
-// declares the ports it needs. It imports no database driver and no net/http.
+// It is a pure domain package: it reads placements, groups and
+// guardianships from package domain and declares the port it needs, Store.
+// It imports no database driver and no net/http.
+//
+// A Service runs every use case against a Backend (domain.Store and Store of
+// one adapter: adapters/memory, adapters/sqlite or adapters/postgres), a
+// domain.Clock and a domain.Notifier. Each method takes the domain.Actor
+// who asks and refuses with domain.ErrForbidden what the actor may not do:
+// staff act on the children placed in their units (Actor.WorksAt),
+// guardians with parental responsibility on their children, municipal
+// actors (caseworker, admin) read rosters and change the settings.
+//
+// Check events carry an idempotency key: the same event sent twice (two
+// tablets, a retry after a lost answer, an offline tablet catching up) is
+// recorded once, and the second call returns the first record. Stores
+// enforce that with a unique key (municipality, key).
+//
+// Municipal choices (expected arrival, the local holiday rule, the school's
+// permission limit and how many days a leaving certificate may leave out)
+// are Settings kept per municipality; the national staffing norm is data
+// (rules/staffing.json) with its source. No number from a rule is written in
+// the code.
 package attendance
