@@ -54,9 +54,9 @@ func at(day date.Date, h, m int) time.Time {
 	return time.Date(y, mo, dd, h, m, 0, 0, domain.Oslo())
 }
 
-// world is a small municipality: a kindergarten with two groups, a school,
+// attWorld is a small municipality: a kindergarten with two groups, a school,
 // children placed in them and their guardians.
-type world struct {
+type attWorld struct {
 	s        AttendanceStore
 	svc      *attendance.Service
 	notices  *[]domain.Notice
@@ -70,11 +70,11 @@ type world struct {
 	outsider domain.Actor // works at other
 }
 
-func newWorld(t *testing.T, s AttendanceStore) *world {
+func newAttWorld(t *testing.T, s AttendanceStore) *attWorld {
 	t.Helper()
 	ctx := ctxFor(t)
 	var notices []domain.Notice
-	w := &world{s: s, f: &fixture{m: Oslo}, notices: &notices}
+	w := &attWorld{s: s, f: &fixture{m: Oslo}, notices: &notices}
 	w.svc = &attendance.Service{Store: s, Clock: domain.FixedClock(attNow),
 		Notifier: domain.NotifierFunc(func(ctx context.Context, n domain.Notice) error {
 			if err := n.Validate(); err != nil {
@@ -98,7 +98,7 @@ func newWorld(t *testing.T, s AttendanceStore) *world {
 
 // kid creates a child placed at u (in group g, which may be zero) from
 // 1 August 2025, open-ended.
-func (w *world) kid(t *testing.T, name string, birth date.Date, u domain.Unit, g domain.GroupID) domain.Child {
+func (w *attWorld) kid(t *testing.T, name string, birth date.Date, u domain.Unit, g domain.GroupID) domain.Child {
 	t.Helper()
 	ctx := ctxFor(t)
 	c := w.f.child(t)
@@ -112,7 +112,7 @@ func (w *world) kid(t *testing.T, name string, birth date.Date, u domain.Unit, g
 }
 
 // parent creates a guardian of the child and returns it as an actor.
-func (w *world) parent(t *testing.T, c domain.Child, responsibility, infoRequested bool) domain.Actor {
+func (w *attWorld) parent(t *testing.T, c domain.Child, responsibility, infoRequested bool) domain.Actor {
 	t.Helper()
 	ctx := ctxFor(t)
 	g := w.f.guardian(t)
@@ -123,7 +123,7 @@ func (w *world) parent(t *testing.T, c domain.Child, responsibility, infoRequest
 	return domain.GuardianActor(Oslo, g.ID)
 }
 
-func (w *world) in(t *testing.T, c domain.Child, h, m int) attendance.Check {
+func (w *attWorld) in(t *testing.T, c domain.Child, h, m int) attendance.Check {
 	t.Helper()
 	chk, err := w.svc.CheckIn(ctxFor(t), w.staff, attendance.Event{Key: fmt.Sprintf("in-%s-%d%02d", c.ID, h, m),
 		Child: c.ID, Unit: w.kg.ID, At: at(attToday, h, m)})
@@ -131,7 +131,7 @@ func (w *world) in(t *testing.T, c domain.Child, h, m int) attendance.Check {
 	return chk
 }
 
-func (w *world) checksToday(t *testing.T, u domain.Unit) []attendance.Check {
+func (w *attWorld) checksToday(t *testing.T, u domain.Unit) []attendance.Check {
 	t.Helper()
 	day, err := w.s.UnitDay(ctxFor(t), Oslo, u.ID, attToday)
 	require.NoError(t, err)
@@ -140,7 +140,7 @@ func (w *world) checksToday(t *testing.T, u domain.Unit) []attendance.Check {
 
 func testCheckIdempotent(t *testing.T, s AttendanceStore) {
 	ctx := ctxFor(t)
-	w := newWorld(t, s)
+	w := newAttWorld(t, s)
 	c := w.kid(t, "Emma", d(2021, 3, 1), w.kg, w.groupA.ID)
 	tablet2 := domain.StaffActor(Oslo, "ansatt-2", w.kg.ID)
 	e := attendance.Event{Key: "tablet-7f3a", Child: c.ID, Unit: w.kg.ID, At: at(attToday, 7, 45)}
@@ -196,7 +196,7 @@ func testCheckIdempotent(t *testing.T, s AttendanceStore) {
 	assert.Len(t, w.checksToday(t, w.kg), 1)
 
 	// The same key in another municipality is another event.
-	wb := &world{s: s, f: &fixture{m: Bergen}}
+	wb := &attWorld{s: s, f: &fixture{m: Bergen}}
 	bu := wb.f.unit(domain.Kindergarten)
 	require.NoError(t, s.CreateUnit(ctx, bu))
 	bc := wb.f.child(t)
@@ -213,7 +213,7 @@ func testCheckIdempotent(t *testing.T, s AttendanceStore) {
 
 func testCheckRefusals(t *testing.T, s AttendanceStore) {
 	ctx := ctxFor(t)
-	w := newWorld(t, s)
+	w := newAttWorld(t, s)
 	c := w.kid(t, "Emma", d(2021, 3, 1), w.kg, w.groupA.ID)
 	elsewhere := w.kid(t, "Jonas", d(2021, 5, 1), w.other, domain.GroupID{})
 	// Placed at kg from next week only.
@@ -287,7 +287,7 @@ func testCheckRefusals(t *testing.T, s AttendanceStore) {
 
 func testCheckOut(t *testing.T, s AttendanceStore) {
 	ctx := ctxFor(t)
-	w := newWorld(t, s)
+	w := newAttWorld(t, s)
 	emma := w.kid(t, "Emma", d(2021, 3, 1), w.kg, w.groupA.ID)
 	jonas := w.kid(t, "Jonas", d(2021, 5, 1), w.kg, w.groupA.ID)
 	sara := w.kid(t, "Sara", d(2022, 5, 1), w.kg, w.groupB.ID)
@@ -359,7 +359,7 @@ func testCheckOut(t *testing.T, s AttendanceStore) {
 	}
 }
 
-func out2(t *testing.T, w *world, c domain.Child, name string) attendance.Check {
+func out2(t *testing.T, w *attWorld, c domain.Child, name string) attendance.Check {
 	t.Helper()
 	chk, err := w.svc.CheckOut(ctxFor(t), w.staff, attendance.Event{Key: "out2-" + c.ID.String(), Child: c.ID, Unit: w.kg.ID,
 		At: at(attToday, 9, 55), Collector: attendance.Collector{Name: name}})
@@ -369,7 +369,7 @@ func out2(t *testing.T, w *world, c domain.Child, name string) attendance.Check 
 
 func testPickupVisibility(t *testing.T, s AttendanceStore) {
 	ctx := ctxFor(t)
-	w := newWorld(t, s)
+	w := newAttWorld(t, s)
 	open := w.kid(t, "Emma", d(2021, 3, 1), w.kg, w.groupA.ID)
 	hidden := w.kid(t, "Ola", d(2021, 4, 1), w.kg, w.groupA.ID)
 	hidden.AddressProtection = domain.ProtectionStrengtFortrolig
@@ -433,7 +433,7 @@ func testPickupVisibility(t *testing.T, s AttendanceStore) {
 
 func testAbsencesRoster(t *testing.T, s AttendanceStore) {
 	ctx := ctxFor(t)
-	w := newWorld(t, s)
+	w := newAttWorld(t, s)
 	caseworker := domain.AdminActor(Oslo, "admin-1")
 	require.NoError(t, w.svc.PutSettings(ctx, caseworker, attendance.Settings{Municipality: Oslo, ExpectedArrival: "09:30"}))
 	emma := w.kid(t, "Emma", d(2021, 3, 1), w.kg, w.groupA.ID)
@@ -555,7 +555,7 @@ func testAbsencesRoster(t *testing.T, s AttendanceStore) {
 
 func testHolidayRule(t *testing.T, s AttendanceStore) {
 	ctx := ctxFor(t)
-	w := newWorld(t, s)
+	w := newAttWorld(t, s)
 	admin := domain.AdminActor(Oslo, "admin-1")
 	// The rule is configuration: four weeks, three of them in summer.
 	rule := attendance.HolidayRule{Weeks: 4, SummerWeeks: 3, DaysPerWeek: 5, SummerFrom: "06-15", SummerTo: "08-15",
@@ -608,7 +608,7 @@ func testHolidayRule(t *testing.T, s AttendanceStore) {
 
 func testSchoolAbsence(t *testing.T, s AttendanceStore) {
 	ctx := ctxFor(t)
-	w := newWorld(t, s)
+	w := newAttWorld(t, s)
 	admin := domain.AdminActor(Oslo, "admin-1")
 	require.NoError(t, w.svc.PutSettings(ctx, admin, attendance.Settings{Municipality: Oslo, School: attendance.SchoolRule{
 		PermissionDays: 2, ExcludableDays: 2, Excludable: []attendance.SchoolKind{attendance.Documented},
@@ -692,7 +692,7 @@ func testSchoolAbsence(t *testing.T, s AttendanceStore) {
 
 func testOccupancy(t *testing.T, s AttendanceStore) {
 	ctx := ctxFor(t)
-	w := newWorld(t, s)
+	w := newAttWorld(t, s)
 	// Born 2022: turns three in 2025, so over three from 1 August 2025.
 	// Born 2023: under three all of 2025/26.
 	var small, large []domain.Child
@@ -760,7 +760,7 @@ func btoi(b bool) int {
 
 func testSettings(t *testing.T, s AttendanceStore) {
 	ctx := ctxFor(t)
-	w := newWorld(t, s)
+	w := newAttWorld(t, s)
 	admin := domain.AdminActor(Oslo, "admin-1")
 	st, err := w.svc.Settings(ctx, w.staff)
 	require.NoError(t, err)
@@ -798,7 +798,7 @@ func testSettings(t *testing.T, s AttendanceStore) {
 // writing, references, not-found, isolation and rollback.
 func testAttendancePort(t *testing.T, s AttendanceStore) {
 	ctx := ctxFor(t)
-	w := newWorld(t, s)
+	w := newAttWorld(t, s)
 	c := w.kid(t, "Emma", d(2021, 3, 1), w.kg, w.groupA.ID)
 	chk := attendance.Check{ID: domain.NewID[attendance.Check](), Municipality: Oslo, Key: "k1", ChildID: c.ID, UnitID: w.kg.ID,
 		Kind: attendance.CheckIn, At: at(attToday, 8, 0), Day: attToday, By: "ansatt-1"}

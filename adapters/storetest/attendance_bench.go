@@ -35,7 +35,7 @@ func RunAttendanceBenchmarks(b *testing.B, newStore func(b *testing.B) Attendanc
 
 // benchUnits creates units of size children each, placed open-ended from
 // 1 August 2025, in batches of one transaction per unit.
-func benchUnits(b *testing.B, s AttendanceStore, f *fixture, units, size int) ([]domain.Unit, [][]domain.Child) {
+func attBenchUnits(b *testing.B, s AttendanceStore, f *fixture, units, size int) ([]domain.Unit, [][]domain.Child) {
 	ctx := context.Background()
 	us := make([]domain.Unit, units)
 	cs := make([][]domain.Child, units)
@@ -65,7 +65,7 @@ func benchUnits(b *testing.B, s AttendanceStore, f *fixture, units, size int) ([
 func benchMorningRush(b *testing.B, s AttendanceStore) {
 	ctx := context.Background()
 	f := &fixture{m: Oslo}
-	units, children := benchUnits(b, s, f, rushChildren/rushUnitSize, rushUnitSize)
+	units, children := attBenchUnits(b, s, f, rushChildren/rushUnitSize, rushUnitSize)
 	type job struct {
 		staff domain.Actor
 		e     attendance.Event
@@ -125,7 +125,7 @@ func benchRoster(b *testing.B, s AttendanceStore) {
 	f := &fixture{m: Oslo}
 	// The unit of interest among 20 others, so that the queries must pick
 	// its rows out of a municipality's.
-	units, children := benchUnits(b, s, f, 20, rosterChildren)
+	units, children := attBenchUnits(b, s, f, 20, rosterChildren)
 	unit, kids := units[7], children[7]
 	staff := domain.StaffActor(Oslo, "ansatt", unit.ID)
 	day := date.New(2025, time.September, 10)
