@@ -124,6 +124,14 @@ func (s *Store) CheckContext(ctx context.Context, m domain.Municipality, child d
 		existing []attendance.Check
 		b        pgx.Batch
 	)
+	// Inside a write transaction, events of one child take turns: the
+	// lock is held to the commit, and the reads after it (each a statement
+	// of its own under READ COMMITTED) see what the previous event wrote.
+	// Two devices sending the same key, or a check-in racing another, are
+	// then validated one after the other, as on SQLite and in memory.
+	if s.tx(ctx) != nil {
+		b.Queue(`SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 0))`, string(m), child.String())
+	}
 	queueList(&b, &existing, m, scanCheck, checkByKeySQL, string(m), key)
 	queueList(&b, &cc.Placements, m, scanPlacement, `SELECT `+placementColumns+` FROM placements
 		WHERE municipality = $1 AND child_id = $2 AND start_date <= $3 AND COALESCE(end_date, 'infinity'::date) >= $3`,
