@@ -101,7 +101,7 @@ func TestMigrationsDownAndUp(t *testing.T) {
 		return n
 	}
 	objects := count()
-	assert.Equal(t, 6+8+2, objects, "tables, indexes and triggers")
+	assert.Equal(t, 6+8+2+9+9, objects, "tables, indexes and triggers (00001 directory: 6, 8, 2; 00003 billing: 9, 9)")
 
 	_, err = p.DownTo(ctx, 0)
 	require.NoError(t, err)

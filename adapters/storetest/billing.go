@@ -588,7 +588,7 @@ func testPriceLists(t *testing.T, s BillingStore) {
 	require.Len(t, lists, 3)
 	assert.Equal(t, old.ID, lists[0].ID)
 	assert.Equal(t, kg.ID, lists[1].ID)
-	assert.Equal(t, *kg.Kindergarten, *lists[1].Kindergarten)
+	assert.Equal(t, kgText(*kg.Kindergarten), kgText(*lists[1].Kindergarten))
 	assert.True(t, lists[2].SiblingsAcross)
 	assert.Equal(t, "0.25", lists[2].SFO.SiblingDiscounts[1].String())
 	bl, err := s.PriceLists(ctx, Bergen)
@@ -738,6 +738,14 @@ func stepsText(ss []billing.DecisionStep) []string {
 	out := make([]string, len(ss))
 	for i, s := range ss {
 		out[i] = string(s.Code) + " " + s.Before.StringFixed(2) + " " + s.After.StringFixed(2)
+	}
+	return out
+}
+
+func kgText(k billing.KindergartenPrices) string {
+	out := k.FullTimePrice.String() + " " + string(k.SiblingOrder) + " " + string(k.Rounding)
+	for _, b := range k.Brackets {
+		out += fmt.Sprintf(" [%d %s %s]", b.MinHours, b.Share.String(), b.Food.String())
 	}
 	return out
 }
