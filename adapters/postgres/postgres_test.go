@@ -393,15 +393,17 @@ func TestMigrationsIdempotent(t *testing.T) {
 	err = conn.QueryRow(ctx, `SELECT count(*), max(version_id) FROM `+postgres.VersionTable+` WHERE version_id > 0`).
 		Scan(&applied, &latest)
 	require.NoError(t, err)
-	assert.Equal(t, int64(1), applied, "each migration applied once")
-	assert.Equal(t, int64(1), latest)
+	assert.Equal(t, int64(2), applied, "each migration applied once (00001 directory, 00003 billing)")
+	assert.Equal(t, int64(3), latest)
 
 	var tables []string
 	rows, err := conn.Query(ctx, `SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename`, schema)
 	require.NoError(t, err)
 	tables, err = pgx.CollectRows(rows, pgx.RowTo[string])
 	require.NoError(t, err)
-	assert.Equal(t, []string{"children", "guardians", "guardianships", "oppvekst_schema_version",
+	assert.Equal(t, []string{"billing_families", "billing_fee_decisions", "billing_income_decisions", "billing_invoice_lines",
+		"billing_invoices", "billing_members", "billing_payments", "billing_price_lists", "billing_runs",
+		"children", "guardians", "guardianships", "oppvekst_schema_version",
 		"placements", "unit_groups", "units"}, tables)
 }
 
