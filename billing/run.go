@@ -25,9 +25,11 @@ type Settings struct {
 }
 
 // DefaultSettings are the settings the examples use: KIDs with MOD10,
-// due on the 20th, corrections twelve months back.
+// due on the 20th, corrections three months back. Every month computed
+// again for corrections costs a run about as much as its own month (some
+// 0.5 s for 50,000 children), so the window is a municipal trade-off.
 func DefaultSettings() Settings {
-	return Settings{KIDMethod: KIDMod10, DueDay: 20, CorrectionMonths: 12}
+	return Settings{KIDMethod: KIDMod10, DueDay: 20, CorrectionMonths: 3}
 }
 
 // Validate checks the settings.
@@ -125,7 +127,6 @@ type charge struct {
 	fee        ChildFee
 	gross      decimal.Decimal
 	reductions []Reduction
-	decision   FeeDecision // inputs and amounts, without ID
 }
 
 type placed struct {
@@ -226,8 +227,8 @@ func Compute(in RunInput) (Plan, error) {
 			billed[k] = billed[k].Add(b.Amount)
 		}
 		for m := in.CorrectFrom; m.Before(in.Month); m = m.Next() {
-			should := map[chargeKey]Line{}
-			var keys []chargeKey
+			should := make(map[chargeKey]Line, 2*len(r.ordered))
+			keys := make([]chargeKey, 0, 2*len(r.ordered))
 			for _, c := range r.month(m, false) {
 				for _, l := range c.lines(m) {
 					k := chargeKey{c.family.Payer, c.child, c.kind, l.Item, m}
@@ -263,7 +264,7 @@ func Compute(in RunInput) (Plan, error) {
 		}
 	}
 
-	current := map[domain.GuardianID][]Line{}
+	current := make(map[domain.GuardianID][]Line, len(in.Families))
 	for _, c := range r.month(in.Month, true) {
 		current[c.family.Payer] = append(current[c.family.Payer], c.lines(in.Month)...)
 		if famOf[c.family.Payer] == nil {
@@ -332,7 +333,8 @@ func newRunner(in *RunInput) *runner {
 		payerFam:   map[domain.GuardianID]*Family{},
 		income:     map[FamilyID][]*IncomeDecision{},
 		lists:      map[domain.UnitKind][]*PriceList{},
-		decisions:  map[decisionKey][]*FeeDecision{},
+		decisions:  make(map[decisionKey][]*FeeDecision, len(in.Decisions)),
+		newDec:     make([]FeeDecision, 0, len(in.Placements)/8),
 	}
 	for _, c := range in.Children {
 		r.birth[c.ID] = c.BirthDate
@@ -471,7 +473,7 @@ func (r *runner) month(m Month, report bool) []charge {
 		byFamily[f.ID] = append(byFamily[f.ID], childMonth{child: c, birth: r.birth[c], kg: kg, sfo: sfo})
 	}
 	slices.SortFunc(fams, func(a, b *Family) int { return a.ID.Compare(b.ID) })
-	var out []charge
+	out := make([]charge, 0, len(r.ordered)+len(r.ordered)/8)
 	for _, f := range fams {
 		out = r.family(out, f, byFamily[f.ID], m, report)
 	}
@@ -582,33 +584,30 @@ func (r *runner) family(out []charge, f *Family, cs []childMonth, m Month, repor
 func (r *runner) charge(f *Family, c childMonth, p *placed, kind domain.UnitKind, cf ChildFee, m Month,
 	list PriceListID, rulesFrom date.Date, income IncomeDecisionID, siblings int) charge {
 	ch := charge{family: f, child: c.child, kind: kind, days: p.days, dim: m.Days(), fee: cf, gross: decimal.Zero}
-	d := FeeDecision{Municipality: r.in.Municipality, Child: c.child, Kind: kind, From: m, Fee: cf.Fee, Food: cf.Food,
-		Rules: cf.Rules, Made: r.in.Made, Placement: p.main.ID, Hours: p.main.HoursPerWeek, Family: f.ID,
-		IncomeDecision: income, PriceList: list, RulesFrom: rulesFrom, Siblings: siblings}
-	d.Steps = make([]DecisionStep, len(cf.Steps))
-	for i, s := range cf.Steps {
-		d.Steps[i] = DecisionStep{Code: s.Code, Before: s.Before(), After: s.After()}
+	position := 0
+	for _, s := range cf.Steps {
 		switch s.Code {
 		case StepPrice:
 			ch.gross = s.After()
-		case StepRounding:
-		case StepSibling:
-			d.Position = s.Position
-			fallthrough
+		case StepRounding, StepFeeFreeMonth:
 		default:
-			if s.Changed && s.Code != StepFeeFreeMonth {
+			if s.Code == StepSibling {
+				position = s.Position
+			}
+			if s.Changed {
 				ch.reductions = append(ch.reductions, Reduction{Code: s.Code, Amount: s.Before().Sub(s.After())})
 			}
 		}
 	}
-	ch.decision = d
-	r.decide(d)
+	r.decide(FeeDecision{Municipality: r.in.Municipality, Child: c.child, Kind: kind, From: m, Fee: cf.Fee, Food: cf.Food,
+		Rules: cf.Rules, Made: r.in.Made, Placement: p.main.ID, Hours: p.main.HoursPerWeek, Family: f.ID,
+		IncomeDecision: income, PriceList: list, RulesFrom: rulesFrom, Siblings: siblings, Position: position}, cf.Steps)
 	return ch
 }
 
 // decide appends a new decision when the amounts differ from the decision
 // in force for the month.
-func (r *runner) decide(d FeeDecision) {
+func (r *runner) decide(d FeeDecision, steps []Step) {
 	k := decisionKey{d.Child, d.Kind}
 	list := r.decisions[k]
 	at := len(list)
@@ -624,6 +623,10 @@ func (r *runner) decide(d FeeDecision) {
 	}
 	d.ID = domain.NewID[FeeDecision]()
 	d.Reasons = reasons(prev, &d)
+	d.Steps = make([]DecisionStep, len(steps))
+	for i, s := range steps {
+		d.Steps[i] = DecisionStep{Code: s.Code, Before: s.Before(), After: s.After()}
+	}
 	r.newDec = append(r.newDec, d)
 	cp := d
 	r.decisions[k] = slices.Insert(list, at, &cp)
