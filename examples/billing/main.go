@@ -38,7 +38,9 @@ type clock struct{ now time.Time }
 
 func (c *clock) Now() time.Time { return c.now }
 
-func (c *clock) set(y int, m time.Month, d int) { c.now = time.Date(y, m, d, 9, 0, 0, 0, domain.Oslo()) }
+func (c *clock) set(y int, m time.Month, d int) {
+	c.now = time.Date(y, m, d, 9, 0, 0, 0, domain.Oslo())
+}
 
 func run(w io.Writer) error {
 	ctx := context.Background()
@@ -114,7 +116,7 @@ func run(w io.Writer) error {
 	clk.set(2024, time.October, 2)
 	if err := svc.DecideIncome(ctx, caseworker, billing.IncomeDecision{ID: domain.NewID[billing.IncomeDecision](),
 		Municipality: m, Family: fam.ID, AnnualIncome: decimal.RequireFromString("330000"), Applied: date.New(2024, time.August, 20),
-		Period: domain.Period{Start: date.New(2024, time.September, 1), End: date.New(2025, time.July, 31)},
+		Period:        domain.Period{Start: date.New(2024, time.September, 1), End: date.New(2025, time.July, 31)},
 		Documentation: "skattemelding 2023"}); err != nil {
 		return err
 	}
