@@ -15,6 +15,12 @@ type monthKey struct {
 	month billing.Month
 }
 
+type personKey struct {
+	m        domain.Municipality
+	guardian domain.GuardianID
+	child    domain.ChildID
+}
+
 type textKey struct {
 	m domain.Municipality
 	s string
@@ -24,6 +30,10 @@ type textKey struct {
 type billingState struct {
 	families   map[key[billing.Family]]billing.Family // without members
 	members    map[key[billing.Member]]billing.Member
+	// byPerson indexes memberships by child or adult, for overlap checks.
+	byPerson map[personKey]map[billing.MemberID]struct{}
+	// incomesOf indexes income decisions by family.
+	incomesOf map[key[billing.Family]]map[billing.IncomeDecisionID]struct{}
 	incomes    map[key[billing.IncomeDecision]]billing.IncomeDecision
 	priceLists map[key[billing.PriceList]]billing.PriceList
 	decisions  map[key[billing.FeeDecision]]billing.FeeDecision
@@ -39,6 +49,8 @@ func newBillingState() billingState {
 	return billingState{
 		families:   map[key[billing.Family]]billing.Family{},
 		members:    map[key[billing.Member]]billing.Member{},
+		byPerson:   map[personKey]map[billing.MemberID]struct{}{},
+		incomesOf:  map[key[billing.Family]]map[billing.IncomeDecisionID]struct{}{},
 		incomes:    map[key[billing.IncomeDecision]]billing.IncomeDecision{},
 		priceLists: map[key[billing.PriceList]]billing.PriceList{},
 		decisions:  map[key[billing.FeeDecision]]billing.FeeDecision{},
@@ -83,8 +95,8 @@ func (s *Store) checkMember(field string, mb billing.Member, pending []billing.M
 		return o.Municipality == mb.Municipality && o.ID != mb.ID && o.Guardian == mb.Guardian && o.Child == mb.Child &&
 			o.Period.Overlaps(mb.Period)
 	}
-	for _, o := range b.members {
-		if clash(o) {
+	for id := range b.byPerson[personKey{mb.Municipality, mb.Guardian, mb.Child}] {
+		if o := b.members[key[billing.Member]{mb.Municipality, id}]; clash(o) {
 			return &domain.ConflictError{Field: "members", Reason: "the person is in another family on a shared day"}
 		}
 	}
@@ -94,6 +106,12 @@ func (s *Store) checkMember(field string, mb billing.Member, pending []billing.M
 		}
 	}
 	return nil
+}
+
+func (s *Store) putMember(t *tx, mb billing.Member) {
+	b := &s.s.billing
+	put(t, b.members, key[billing.Member]{mb.Municipality, mb.ID}, mb)
+	put(t, inner(t, b.byPerson, personKey{mb.Municipality, mb.Guardian, mb.Child}), mb.ID, struct{}{})
 }
 
 // CreateFamily implements billing.Store.
@@ -124,7 +142,7 @@ func (s *Store) CreateFamily(ctx context.Context, f billing.Family) error {
 		rec.Members = nil
 		put(t, b.families, k, rec)
 		for _, mb := range f.Members {
-			put(t, b.members, key[billing.Member]{mb.Municipality, mb.ID}, mb)
+			s.putMember(t, mb)
 		}
 		return nil
 	})
@@ -143,7 +161,7 @@ func (s *Store) PutMember(ctx context.Context, mb billing.Member) error {
 		if err := s.checkMember("", mb, nil); err != nil {
 			return err
 		}
-		put(t, s.s.billing.members, k, mb)
+		s.putMember(t, mb)
 		return nil
 	})
 }
@@ -212,12 +230,14 @@ func (s *Store) CreateIncomeDecision(ctx context.Context, d billing.IncomeDecisi
 		if _, ok := b.families[key[billing.Family]{d.Municipality, d.Family}]; !ok {
 			return domain.Invalid("family", "no such family")
 		}
-		for _, o := range b.incomes {
-			if o.Municipality == d.Municipality && o.Family == d.Family && o.Period.Overlaps(d.Period) {
+		fk := key[billing.Family]{d.Municipality, d.Family}
+		for id := range b.incomesOf[fk] {
+			if o := b.incomes[key[billing.IncomeDecision]{d.Municipality, id}]; o.Period.Overlaps(d.Period) {
 				return &domain.ConflictError{Field: "period", Reason: "the family has another income decision on a shared day"}
 			}
 		}
 		put(t, b.incomes, k, d)
+		put(t, inner(t, b.incomesOf, fk), d.ID, struct{}{})
 		return nil
 	})
 }
