@@ -28,12 +28,12 @@ type textKey struct {
 
 // billingState holds the records of the billing store port.
 type billingState struct {
-	families   map[key[billing.Family]]billing.Family // without members
-	members    map[key[billing.Member]]billing.Member
+	families map[key[billing.Family]]billing.Family // without members
+	members  map[key[billing.Member]]billing.Member
 	// byPerson indexes memberships by child or adult, for overlap checks.
 	byPerson map[personKey]map[billing.MemberID]struct{}
 	// incomesOf indexes income decisions by family.
-	incomesOf map[key[billing.Family]]map[billing.IncomeDecisionID]struct{}
+	incomesOf  map[key[billing.Family]]map[billing.IncomeDecisionID]struct{}
 	incomes    map[key[billing.IncomeDecision]]billing.IncomeDecision
 	priceLists map[key[billing.PriceList]]billing.PriceList
 	decisions  map[key[billing.FeeDecision]]billing.FeeDecision
