@@ -266,7 +266,11 @@ func Compute(in RunInput) (Plan, error) {
 
 	current := make(map[domain.GuardianID][]Line, len(in.Families))
 	for _, c := range r.month(in.Month, true) {
-		current[c.family.Payer] = append(current[c.family.Payer], c.lines(in.Month)...)
+		ls := c.lines(in.Month)
+		if len(ls) == 0 {
+			continue // a fee-free month
+		}
+		current[c.family.Payer] = append(current[c.family.Payer], ls...)
 		if famOf[c.family.Payer] == nil {
 			famOf[c.family.Payer] = c.family
 		}
