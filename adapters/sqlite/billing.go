@@ -26,8 +26,7 @@ var billingQueries = []string{
 	memberChildClash, memberGuardianClash,
 	insertIncome, incomeExists, incomeClash,
 	insertPriceList, priceListExists, priceListClash,
-	insertFeeDecision, feeDecisionExists,
-	insertRun, runExists, insertInvoice, insertLine, invoiceExists, kidExists,
+	insertRun, runExists, invoiceExists, numbersTaken,
 	selectInvoicesOfMonth, selectLinesOfMonth, selectInvoiceByKID, selectLinesOfInvoice, selectBilled,
 	insertPayment, paymentExists, referenceExists,
 }
@@ -64,8 +63,6 @@ const (
 		WHERE municipality = ? AND kind = ? AND start_date <= ? AND coalesce(end_date, '` + openEnd + `') >= ? LIMIT 1`
 	selectPriceLists = `SELECT body FROM billing_price_lists WHERE municipality = ?`
 
-	insertFeeDecision  = `INSERT INTO billing_fee_decisions (municipality, id, child_id, kind, from_month, body) VALUES (?, ?, ?, ?, ?, ?)`
-	feeDecisionExists  = `SELECT 1 FROM billing_fee_decisions WHERE municipality = ? AND id = ?`
 	selectFeeDecisions = `SELECT body FROM billing_fee_decisions WHERE municipality = ?`
 
 	runCols       = `month, made, invoices, first_number, last_number, total_ore`
@@ -73,11 +70,9 @@ const (
 	runExists     = `SELECT 1 FROM billing_runs WHERE municipality = ? AND month = ?`
 	selectRuns    = `SELECT ` + runCols + ` FROM billing_runs WHERE municipality = ?`
 	invoiceCols   = `id, month, number, kid, payer_id, family_id, issued, due, total_ore`
-	insertInvoice = `INSERT INTO billing_invoices (municipality, ` + invoiceCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	invoiceExists = `SELECT 1 FROM billing_invoices WHERE municipality = ? AND id = ?`
-	kidExists     = `SELECT 1 FROM billing_invoices WHERE municipality = ? AND kid = ?`
+	numbersTaken  = `SELECT 1 FROM billing_invoices WHERE municipality = ? AND number BETWEEN ? AND ?`
 	lineCols      = `invoice_id, seq, payer_id, child_id, kind, item, month, correction, days, days_in_month, gross_ore, full_ore, amount_ore, reductions`
-	insertLine    = `INSERT INTO billing_invoice_lines (municipality, ` + lineCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 	selectInvoicesOfMonth = `SELECT ` + invoiceCols + ` FROM billing_invoices INDEXED BY billing_invoices_by_month
 		WHERE municipality = ? AND month = ?`
@@ -405,17 +400,16 @@ func (s *Store) CreateFeeDecisions(ctx context.Context, ds []billing.FeeDecision
 	if err := billing.ValidateDecisions(ds); err != nil {
 		return err
 	}
-	return s.Atomic(ctx, func(ctx context.Context) error {
-		for _, d := range ds {
-			body, err := json.Marshal(d)
-			if err != nil {
-				return fmt.Errorf("sqlite: fee decision: %w", err)
-			}
-			if _, err := s.exec(ctx, insertFeeDecision, d.Municipality, d.ID, d.Child, d.Kind, d.From.String(), string(body)); err != nil {
-				return writeErr(err, "fee decision")
-			}
+	rows := make([][]any, len(ds))
+	for i, d := range ds {
+		body, err := json.Marshal(d)
+		if err != nil {
+			return fmt.Errorf("sqlite: fee decision: %w", err)
 		}
-		return nil
+		rows[i] = []any{d.Municipality, d.ID, d.Child, d.Kind, d.From.String(), string(body)}
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		return writeErr(s.insertRows(ctx, "billing_fee_decisions", "municipality, id, child_id, kind, from_month, body", rows), "fee decision")
 	})
 }
 
@@ -453,17 +447,20 @@ func (s *Store) CreateRun(ctx context.Context, r billing.Run, invoices []billing
 			r.FirstNumber, r.LastNumber, ore(r.Total)); err != nil {
 			return writeErr(err, "invoice run")
 		}
+		if len(invoices) > 0 {
+			ok, err := s.exists(ctx, numbersTaken, r.Municipality, r.FirstNumber, r.LastNumber)
+			if err != nil {
+				return err
+			}
+			if ok {
+				return &domain.ConflictError{Field: "number", Reason: "another invoice has one of these numbers"}
+			}
+		}
+		invRows := make([][]any, 0, len(invoices))
+		var lineRows [][]any
 		for _, inv := range invoices {
-			if ok, err := s.exists(ctx, kidExists, inv.Municipality, inv.KID); err != nil || ok {
-				if err != nil {
-					return err
-				}
-				return &domain.ConflictError{Field: "kid", Reason: "another invoice has this KID"}
-			}
-			if _, err := s.exec(ctx, insertInvoice, inv.Municipality, inv.ID, inv.Month.String(), inv.Number, inv.KID,
-				inv.Payer, nullID(inv.Family), inv.Issued.String(), inv.Due.String(), ore(inv.Total)); err != nil {
-				return writeErr(err, "invoice")
-			}
+			invRows = append(invRows, []any{inv.Municipality, inv.ID, inv.Month.String(), inv.Number, inv.KID,
+				inv.Payer, nullID(inv.Family), inv.Issued.String(), inv.Due.String(), ore(inv.Total)})
 			for i, l := range inv.Lines {
 				var red any
 				if len(l.Reductions) > 0 {
@@ -473,14 +470,45 @@ func (s *Store) CreateRun(ctx context.Context, r billing.Run, invoices []billing
 					}
 					red = string(b)
 				}
-				if _, err := s.exec(ctx, insertLine, inv.Municipality, inv.ID, i, inv.Payer, l.Child, l.Kind, l.Item,
-					l.Month.String(), l.Correction, l.Days, l.DaysInMonth, ore(l.Gross), ore(l.Full), ore(l.Amount), red); err != nil {
-					return writeErr(err, "invoice line")
-				}
+				lineRows = append(lineRows, []any{inv.Municipality, inv.ID, i, inv.Payer, l.Child, l.Kind, l.Item,
+					l.Month.String(), l.Correction, l.Days, l.DaysInMonth, ore(l.Gross), ore(l.Full), ore(l.Amount), red})
 			}
+		}
+		if err := s.insertRows(ctx, "billing_invoices", "municipality, "+invoiceCols, invRows); err != nil {
+			return writeErr(err, "invoice")
+		}
+		if err := s.insertRows(ctx, "billing_invoice_lines", "municipality, "+lineCols, lineRows); err != nil {
+			return writeErr(err, "invoice line")
 		}
 		return nil
 	})
+}
+
+// insertChunk is how many rows one INSERT statement of insertRows writes.
+const insertChunk = 64
+
+// insertRows writes rows with multi-row INSERT statements (far fewer calls
+// into SQLite than one statement a row); the statement of a full chunk is
+// prepared once per transaction.
+func (s *Store) insertRows(ctx context.Context, table, cols string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	n := len(rows[0])
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
+	args := make([]any, 0, insertChunk*n)
+	for i := 0; i < len(rows); i += insertChunk {
+		part := rows[i:min(i+insertChunk, len(rows))]
+		q := "INSERT INTO " + table + " (" + cols + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", len(part)), ", ")
+		args = args[:0]
+		for _, r := range part {
+			args = append(args, r...)
+		}
+		if _, err := s.exec(ctx, q, args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Runs implements billing.Store.
