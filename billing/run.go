@@ -143,16 +143,22 @@ type childMonth struct {
 
 type runner struct {
 	in         *RunInput
-	birth      map[domain.ChildID]date.Date
-	placements map[domain.ChildID][]domain.Placement
-	ordered    []domain.ChildID // children with placements, by ID
-	members    map[domain.ChildID][]memberOf
+	ordered    []*placedChild // children with placements, by ID
 	payerFam   map[domain.GuardianID]*Family
 	income     map[FamilyID][]*IncomeDecision
 	lists      map[domain.UnitKind][]*PriceList
 	decisions  map[decisionKey][]*FeeDecision
 	newDec     []FeeDecision
 	skipped    []Skipped
+}
+
+// placedChild is a child with kindergarten or SFO placements, with its
+// birth date and family memberships.
+type placedChild struct {
+	id         domain.ChildID
+	birth      date.Date
+	placements []domain.Placement
+	members    []memberOf
 }
 
 type memberOf struct {
@@ -331,36 +337,39 @@ func compareKeys(a, b chargeKey) int {
 
 func newRunner(in *RunInput) *runner {
 	r := &runner{in: in,
-		birth:      make(map[domain.ChildID]date.Date, len(in.Children)),
-		placements: map[domain.ChildID][]domain.Placement{},
-		members:    map[domain.ChildID][]memberOf{},
-		payerFam:   map[domain.GuardianID]*Family{},
-		income:     map[FamilyID][]*IncomeDecision{},
-		lists:      map[domain.UnitKind][]*PriceList{},
-		decisions:  make(map[decisionKey][]*FeeDecision, len(in.Decisions)),
-		newDec:     make([]FeeDecision, 0, len(in.Placements)/8),
+		payerFam:  map[domain.GuardianID]*Family{},
+		income:    map[FamilyID][]*IncomeDecision{},
+		lists:     map[domain.UnitKind][]*PriceList{},
+		decisions: make(map[decisionKey][]*FeeDecision, len(in.Decisions)),
+		newDec:    make([]FeeDecision, 0, len(in.Placements)/8),
 	}
-	for _, c := range in.Children {
-		r.birth[c.ID] = c.BirthDate
-	}
+	byID := make(map[domain.ChildID]*placedChild, len(in.Placements))
 	for _, p := range in.Placements {
 		if p.Municipality != in.Municipality || (p.Kind != domain.Kindergarten && p.Kind != domain.SFO) {
 			continue
 		}
-		if _, ok := r.placements[p.ChildID]; !ok {
-			r.ordered = append(r.ordered, p.ChildID)
+		c := byID[p.ChildID]
+		if c == nil {
+			c = &placedChild{id: p.ChildID}
+			byID[p.ChildID] = c
+			r.ordered = append(r.ordered, c)
 		}
-		r.placements[p.ChildID] = append(r.placements[p.ChildID], p)
+		c.placements = append(c.placements, p)
 	}
-	slices.SortFunc(r.ordered, func(a, b domain.ChildID) int { return a.Compare(b) })
+	slices.SortFunc(r.ordered, func(a, b *placedChild) int { return a.id.Compare(b.id) })
+	for _, c := range in.Children {
+		if pc := byID[c.ID]; pc != nil {
+			pc.birth = c.BirthDate
+		}
+	}
 	for i := range in.Families {
 		f := &in.Families[i]
 		if r.payerFam[f.Payer] == nil {
 			r.payerFam[f.Payer] = f
 		}
 		for _, m := range f.Members {
-			if !m.Child.IsZero() {
-				r.members[m.Child] = append(r.members[m.Child], memberOf{family: f, period: m.Period})
+			if pc := byID[m.Child]; pc != nil && !m.Child.IsZero() {
+				pc.members = append(pc.members, memberOf{family: f, period: m.Period})
 			}
 		}
 	}
@@ -385,10 +394,10 @@ func newRunner(in *RunInput) *runner {
 
 // mainPlacement returns the placement of the kind covering the most days of
 // the month (the later on a tie) and the days covered by all of them.
-func (r *runner) mainPlacement(child domain.ChildID, kind domain.UnitKind, m Month) *placed {
+func (r *runner) mainPlacement(child *placedChild, kind domain.UnitKind, m Month) *placed {
 	var out *placed
 	total := 0
-	for _, p := range r.placements[child] {
+	for _, p := range child.placements {
 		if p.Kind != kind {
 			continue
 		}
@@ -407,11 +416,11 @@ func (r *runner) mainPlacement(child domain.ChildID, kind domain.UnitKind, m Mon
 	return out
 }
 
-func (r *runner) familyOf(child domain.ChildID, m Month) *Family {
+func (r *runner) familyOf(child *placedChild, m Month) *Family {
 	var best *memberOf
 	bestDays := 0
-	for i := range r.members[child] {
-		mo := &r.members[child][i]
+	for i := range child.members {
+		mo := &child.members[i]
 		n := overlapDays(mo.period, m)
 		if n == 0 {
 			continue
@@ -453,15 +462,20 @@ func (r *runner) skip(report bool, c domain.ChildID, kind domain.UnitKind, reaso
 // month computes every charge of month m, families by ID and children in
 // the calculation's order; it records new fee decisions.
 func (r *runner) month(m Month, report bool) []charge {
-	byFamily := map[FamilyID][]childMonth{}
-	var fams []*Family
-	for _, c := range r.ordered {
-		kg := r.mainPlacement(c, domain.Kindergarten, m)
-		sfo := r.mainPlacement(c, domain.SFO, m)
+	type famMonth struct {
+		f  *Family
+		cs []childMonth
+	}
+	byFamily := make(map[*Family]int, len(r.ordered))
+	fams := make([]famMonth, 0, len(r.ordered))
+	for _, pc := range r.ordered {
+		c := pc.id
+		kg := r.mainPlacement(pc, domain.Kindergarten, m)
+		sfo := r.mainPlacement(pc, domain.SFO, m)
 		if kg == nil && sfo == nil {
 			continue
 		}
-		f := r.familyOf(c, m)
+		f := r.familyOf(pc, m)
 		if f == nil {
 			if kg != nil {
 				r.skip(report, c, domain.Kindergarten, "the child belongs to no family for fees this month")
@@ -471,15 +485,18 @@ func (r *runner) month(m Month, report bool) []charge {
 			}
 			continue
 		}
-		if _, ok := byFamily[f.ID]; !ok {
-			fams = append(fams, f)
+		i, ok := byFamily[f]
+		if !ok {
+			i = len(fams)
+			byFamily[f] = i
+			fams = append(fams, famMonth{f: f})
 		}
-		byFamily[f.ID] = append(byFamily[f.ID], childMonth{child: c, birth: r.birth[c], kg: kg, sfo: sfo})
+		fams[i].cs = append(fams[i].cs, childMonth{child: c, birth: pc.birth, kg: kg, sfo: sfo})
 	}
-	slices.SortFunc(fams, func(a, b *Family) int { return a.ID.Compare(b.ID) })
+	slices.SortFunc(fams, func(a, b famMonth) int { return a.f.ID.Compare(b.f.ID) })
 	out := make([]charge, 0, len(r.ordered)+len(r.ordered)/8)
-	for _, f := range fams {
-		out = r.family(out, f, byFamily[f.ID], m, report)
+	for _, fm := range fams {
+		out = r.family(out, fm.f, fm.cs, m, report)
 	}
 	return out
 }
