@@ -142,14 +142,14 @@ type childMonth struct {
 }
 
 type runner struct {
-	in         *RunInput
-	ordered    []*placedChild // children with placements, by ID
-	payerFam   map[domain.GuardianID]*Family
-	income     map[FamilyID][]*IncomeDecision
-	lists      map[domain.UnitKind][]*PriceList
-	decisions  map[decisionKey][]*FeeDecision
-	newDec     []FeeDecision
-	skipped    []Skipped
+	in        *RunInput
+	ordered   []*placedChild // children with placements, by ID
+	payerFam  map[domain.GuardianID]*Family
+	income    map[FamilyID][]*IncomeDecision
+	lists     map[domain.UnitKind][]*PriceList
+	decisions map[decisionKey][]*FeeDecision
+	newDec    []FeeDecision
+	skipped   []Skipped
 }
 
 // placedChild is a child with kindergarten or SFO placements, with its
