@@ -35,6 +35,7 @@ func RunBilling(t *testing.T, newStore func(t *testing.T) BillingStore) {
 	t.Run("PriceLists", func(t *testing.T) { testPriceLists(t, newStore(t)) })
 	t.Run("FamiliesAndIncome", func(t *testing.T) { testFamiliesAndIncome(t, newStore(t)) })
 	t.Run("RoundTrip", func(t *testing.T) { testBillingRoundTrip(t, newStore(t)) })
+	t.Run("MoveBetweenFamilies", func(t *testing.T) { testMoveBetweenFamilies(t, newStore(t)) })
 }
 
 // clock is a settable domain.Clock.
@@ -748,4 +749,88 @@ func kgText(k billing.KindergartenPrices) string {
 		out += fmt.Sprintf(" [%d %s %s]", b.MinHours, b.Share.String(), b.Food.String())
 	}
 	return out
+}
+
+// testMoveBetweenFamilies: a child invoiced to one family for September is
+// registered, in October, as living with the other parent from 1
+// September. The October run credits the first payer and charges the
+// second; the invoice already sent stays as it was.
+func testMoveBetweenFamilies(t *testing.T, s BillingStore) {
+	ctx := ctxFor(t)
+	f := &fixture{m: Oslo}
+	kg := f.unit(domain.Kindergarten)
+	ga, gb := f.guardian(t), f.guardian(t)
+	c := f.child(t)
+	c.BirthDate = d(2020, 6, 1)
+	c.NationalID = domain.NationalID{}
+	p := f.placement(c, kg, d(2024, 8, 1), date.Zero)
+	p.HoursPerWeek = 45
+	a := billing.Family{ID: domain.NewID[billing.Family](), Municipality: Oslo, Payer: ga.ID}
+	ma := billing.Member{ID: domain.NewID[billing.Member](), Municipality: Oslo, Family: a.ID, Child: c.ID, Period: domain.Period{Start: d(2024, 8, 1)}}
+	a.Members = []billing.Member{ma}
+	require.NoError(t, s.Atomic(ctx, func(ctx context.Context) error {
+		for _, fn := range []func() error{
+			func() error { return s.CreateUnit(ctx, kg) },
+			func() error { return s.CreateGuardian(ctx, ga) },
+			func() error { return s.CreateGuardian(ctx, gb) },
+			func() error { return s.CreateChild(ctx, c) },
+			func() error { return s.CreatePlacement(ctx, p) },
+			func() error { return s.CreateFamily(ctx, a) },
+			func() error { return s.CreatePriceList(ctx, kindergartenList(Oslo, d(2024, 8, 1))) },
+		} {
+			if err := fn(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	clk := &clock{}
+	svc := &billing.Service{Store: s, Clock: clk, Notifier: &notices{}, Settings: billing.DefaultSettings()}
+	actor := domain.CaseworkerActor(Oslo, "saksbehandler")
+	clk.set(d(2024, 9, 5))
+	sep, err := svc.RunInvoices(ctx, actor, Oslo, month(2024, 9))
+	require.NoError(t, err)
+	require.Len(t, sep.Invoices, 1)
+	// 45 h, one child, no income decision: 2 000.00 and food 500.00.
+	assert.Equal(t, "2500.00", sep.Invoices[0].Total.StringFixed(2))
+
+	// The move, registered in October, dated 1 September.
+	ma.Period.End = d(2024, 8, 31)
+	require.NoError(t, s.PutMember(ctx, ma))
+	b := billing.Family{ID: domain.NewID[billing.Family](), Municipality: Oslo, Payer: gb.ID, Members: []billing.Member{}}
+	b.Members = append(b.Members, billing.Member{ID: domain.NewID[billing.Member](), Municipality: Oslo, Family: b.ID,
+		Child: c.ID, Period: domain.Period{Start: d(2024, 9, 1)}})
+	require.NoError(t, s.CreateFamily(ctx, b))
+
+	clk.set(d(2024, 10, 5))
+	oct, err := svc.RunInvoices(ctx, actor, Oslo, month(2024, 10))
+	require.NoError(t, err)
+	require.Len(t, oct.Invoices, 2)
+	byPayer := map[domain.GuardianID]billing.Invoice{}
+	for _, inv := range oct.Invoices {
+		byPayer[inv.Payer] = inv
+	}
+	names := map[domain.ChildID]string{c.ID: "c"}
+	// The first payer: September credited, −2 000.00 and −500.00.
+	assert.Equal(t, []line{
+		{"c", domain.Kindergarten, billing.ItemFee, month(2024, 9), true, "-2000.00"},
+		{"c", domain.Kindergarten, billing.ItemFood, month(2024, 9), true, "-500.00"},
+	}, linesOf(byPayer[ga.ID], names))
+	assert.Equal(t, "-2500.00", byPayer[ga.ID].Total.StringFixed(2))
+	assert.Equal(t, a.ID, byPayer[ga.ID].Family)
+	// The second payer: October, and September charged now.
+	assert.Equal(t, []line{
+		{"c", domain.Kindergarten, billing.ItemFee, month(2024, 10), false, "2000.00"},
+		{"c", domain.Kindergarten, billing.ItemFood, month(2024, 10), false, "500.00"},
+		{"c", domain.Kindergarten, billing.ItemFee, month(2024, 9), true, "2000.00"},
+		{"c", domain.Kindergarten, billing.ItemFood, month(2024, 9), true, "500.00"},
+	}, linesOf(byPayer[gb.ID], names))
+	assert.Equal(t, "5000.00", byPayer[gb.ID].Total.StringFixed(2))
+	// The amount did not change, so no new fee decision.
+	assert.Empty(t, oct.Decisions)
+	stored, err := s.Invoices(ctx, Oslo, month(2024, 9))
+	require.NoError(t, err)
+	require.Len(t, stored, 1)
+	assert.Equal(t, ga.ID, stored[0].Payer)
+	assert.Equal(t, "2500.00", stored[0].Total.StringFixed(2))
 }
