@@ -93,3 +93,12 @@ func TestProrateAndGrade(t *testing.T) {
 }
 
 func mustDec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+func TestDecisionRender(t *testing.T) {
+	plan, err := billing.Compute(exampleInput())
+	require.NoError(t, err)
+	d := plan.Decisions[0]
+	assert.Contains(t, d.Render(billing.Nynorsk), "Vedtak om foreldrebetaling (barnehage) frå 2024-09: 2 000,00 kr i månaden")
+	assert.Contains(t, d.Render(billing.English), "Fee decision (kindergarten) from 2024-09: NOK 2000.00 a month, food NOK 450.00")
+	assert.Contains(t, d.Render(billing.English), "Because of: a new or changed place")
+}

@@ -724,6 +724,18 @@ func testBillingRoundTrip(t *testing.T, s BillingStore) {
 	billed, err := s.BilledSince(ctx, Oslo, month(2024, 9), month(2024, 9))
 	require.NoError(t, err)
 	assert.Len(t, billed, 6)
+	// A run whose invoice total is not the sum of its lines is refused
+	// before anything is written.
+	bad := res.Run
+	bad.Month = month(2024, 10)
+	inv := res.Invoices[0]
+	inv.ID, inv.Month, inv.KID = domain.NewID[billing.Invoice](), bad.Month, "0000000999"
+	inv.Number, bad.FirstNumber, bad.LastNumber, bad.Invoices = 100, 100, 100, 1
+	inv.Total = inv.Total.Add(decimal.New(1, -2))
+	requireField(t, s.CreateRun(ctx, bad, []billing.Invoice{inv}), domain.ErrInvalid, "invoices[0].total")
+	none, err := s.Invoices(ctx, Oslo, bad.Month)
+	require.NoError(t, err)
+	assert.Empty(t, none)
 	// A second run of the month in the store is a conflict.
 	empty := res.Run
 	empty.Invoices, empty.LastNumber = 0, empty.FirstNumber-1
