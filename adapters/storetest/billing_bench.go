@@ -25,9 +25,47 @@ const (
 // kind. Each iteration runs the next month (2024-09, 2024-10, ...): reading
 // everything, computing, and writing the fee decisions, invoices and lines
 // and the notices in one transaction. Set-up (about 250,000 directory and
-// billing records) is not timed. Run it with -benchtime=1x.
+// billing records) is not timed. InvoiceRun50kWithCorrections times a run
+// after three earlier months, so it also recomputes those for corrections.
+// Run them with -benchtime=1x.
 func RunBillingBenchmarks(b *testing.B, newStore func(b *testing.B) BillingStore) {
 	b.Run("InvoiceRun50k", func(b *testing.B) { benchInvoiceRun(b, newStore(b)) })
+	b.Run("InvoiceRun50kWithCorrections", func(b *testing.B) { benchSteadyRun(b, newStore(b)) })
+}
+
+// benchSteadyRun measures a month in the steady state: September to
+// November are run first (not timed), so December's run also computes the
+// three months before it again (DefaultSettings) and compares them with
+// what was invoiced.
+func benchSteadyRun(b *testing.B, s BillingStore) {
+	ctx := context.Background()
+	p := NewBenchPopulation(Oslo, benchPupils, benchFamilies)
+	must(b, p.Load(ctx, s))
+	clk := &clock{}
+	svc := &billing.Service{Store: s, Clock: clk, Notifier: &notices{}, Settings: billing.DefaultSettings()}
+	actor := domain.SystemActor(Oslo, "fakturering")
+	mo := billing.Month{Year: 2024, Month: time.September}
+	run := func() billing.RunResult {
+		clk.set(mo.First() + 4)
+		res, err := svc.RunInvoices(ctx, actor, Oslo, mo)
+		if err != nil {
+			b.Fatal(err)
+		}
+		mo = mo.Next()
+		return res
+	}
+	for range 3 {
+		run()
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		res := run()
+		if len(res.Invoices) != benchFamilies {
+			b.Fatalf("%d invoices", len(res.Invoices))
+		}
+	}
+	b.ReportMetric(float64(benchPupils), "children")
 }
 
 // BenchPopulation builds the records of the billing benchmark for
