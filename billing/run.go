@@ -20,7 +20,8 @@ type Settings struct {
 	DueDay int
 	// CorrectionMonths is how many months before the run's month are
 	// computed again for corrections (never months before the first run).
-	// 0 means no corrections.
+	// 0 means no corrections. A month inside the window that was never run
+	// is charged in full as correction lines of the next run.
 	CorrectionMonths int
 }
 
