@@ -102,3 +102,21 @@ func TestDecisionRender(t *testing.T) {
 	assert.Contains(t, d.Render(billing.English), "Fee decision (kindergarten) from 2024-09: NOK 2000.00 a month, food NOK 450.00")
 	assert.Contains(t, d.Render(billing.English), "Because of: a new or changed place")
 }
+
+func TestComputeKIDAndDueDaySettings(t *testing.T) {
+	in := exampleInput()
+	in.Settings.KIDMethod = billing.KIDMod11
+	in.Settings.DueDay = 31
+	in.Month = billing.Month{Year: 2025, Month: time.February}
+	in.NextNumber = 6
+	plan, err := billing.Compute(in)
+	require.NoError(t, err)
+	require.Len(t, plan.Invoices, 1)
+	inv := plan.Invoices[0]
+	// MOD11 of 000000006: 6 × 2 = 12, 11 − 12 mod 11 = 10 → "-".
+	assert.Equal(t, "000000006-", inv.KID)
+	ok, err := billing.ValidKID(inv.KID, billing.KIDMod11)
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, date.New(2025, 2, 28), inv.Due, "day 31 of February is its last day")
+}
