@@ -87,7 +87,11 @@ func ocrDate(s string) (date.Date, bool) {
 	if m < 1 || m > 12 || d < 1 {
 		return date.Zero, false
 	}
-	out := date.New(2000+y, time.Month(m), d)
+	century := 2000
+	if y >= 70 { // DDMMYY: 70–99 are the 1900s
+		century = 1900
+	}
+	out := date.New(century+y, time.Month(m), d)
 	if out.Day() != d {
 		return date.Zero, false
 	}
