@@ -1,0 +1,88 @@
+package financecsv_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rickb777/date/v2"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oppvekst/oppvekst/adapters/financecsv"
+	"github.com/oppvekst/oppvekst/billing"
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+var (
+	payer = domain.MustParseID[domain.Guardian]("01900000-0000-7000-8000-000000000001")
+	child = domain.MustParseID[domain.Child]("01900000-0000-7000-8000-000000000002")
+)
+
+func batch() billing.ExportBatch {
+	m := domain.MustMunicipality("0301")
+	oct := billing.Month{Year: 2024, Month: time.October}
+	sep := billing.Month{Year: 2024, Month: time.September}
+	d := decimal.RequireFromString
+	return billing.ExportBatch{Municipality: m, Month: oct,
+		Payers: map[domain.GuardianID]domain.Guardian{payer: {ID: payer, Municipality: m, GivenName: "Kari", FamilyName: "Nord;mann"}},
+		Invoices: []billing.Invoice{{Municipality: m, Month: oct, Number: 2, KID: "0000000026", Payer: payer,
+			Issued: date.New(2024, 10, 5), Due: date.New(2024, 10, 20), Total: d("-323.72"),
+			Lines: []billing.Line{
+				{Child: child, Kind: domain.Kindergarten, Item: billing.ItemFee, Month: oct, Days: 31, DaysInMonth: 31,
+					Gross: d("2000"), Full: d("838.14"), Amount: d("838.14"), Reductions: []billing.Reduction{
+						{Code: billing.StepIncomeCap, Amount: d("363.64")}, {Code: billing.StepFreeCoreHours, Amount: d("798.22")}}},
+				{Child: child, Kind: domain.Kindergarten, Item: billing.ItemFee, Month: sep, Correction: true, Days: 30,
+					DaysInMonth: 30, Gross: d("2000"), Full: d("838.14"), Amount: d("-1161.86")},
+			}}}}
+}
+
+func TestExport(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, financecsv.Exporter{}.Export(context.Background(), &buf, batch()))
+	want := strings.Join(financecsv.Header, ";") + "\r\n" +
+		"0301;2024-10;2;0000000026;2024-10-05;2024-10-20;01900000-0000-7000-8000-000000000001;;\"Kari Nord;mann\";-323.72;1;" +
+		"01900000-0000-7000-8000-000000000002;kindergarten;fee;2024-10;0;31;31;2000.00;income-cap:363.64|free-core-hours:798.22;838.14;838.14\r\n" +
+		"0301;2024-10;2;0000000026;2024-10-05;2024-10-20;01900000-0000-7000-8000-000000000001;;\"Kari Nord;mann\";-323.72;2;" +
+		"01900000-0000-7000-8000-000000000002;kindergarten;fee;2024-09;1;30;30;2000.00;;838.14;-1161.86\r\n"
+	assert.Equal(t, want, buf.String())
+
+	// A CSV reader gets the columns back, the quoted name whole.
+	r := csv.NewReader(&buf)
+	r.Comma = ';'
+	rows, err := r.ReadAll()
+	require.NoError(t, err)
+	require.Len(t, rows, 3)
+	assert.Equal(t, "Kari Nord;mann", rows[1][8])
+	assert.Equal(t, "-1161.86", rows[2][len(rows[2])-1])
+
+	// Another separator, and a cancelled context.
+	buf.Reset()
+	require.NoError(t, financecsv.Exporter{Comma: ','}.Export(context.Background(), &buf, batch()))
+	assert.True(t, strings.HasPrefix(buf.String(), "municipality,month,"))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	assert.ErrorIs(t, financecsv.Exporter{}.Export(ctx, &bytes.Buffer{}, batch()), context.Canceled)
+}
+
+func ExampleExporter() {
+	var buf bytes.Buffer
+	if err := (financecsv.Exporter{}).Export(context.Background(), &buf, batch()); err != nil {
+		fmt.Println(err)
+		return
+	}
+	r := csv.NewReader(&buf)
+	r.Comma = ';'
+	rows, _ := r.ReadAll()
+	for _, row := range rows[1:] {
+		fmt.Println(row[2], row[3], row[14], row[15], row[21])
+	}
+	// Output:
+	// 2 0000000026 2024-10 0 838.14
+	// 2 0000000026 2024-09 1 -1161.86
+}

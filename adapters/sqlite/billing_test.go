@@ -1,0 +1,15 @@
+package sqlite_test
+
+import (
+	"testing"
+
+	"github.com/oppvekst/oppvekst/adapters/storetest"
+)
+
+func TestSQLiteBilling(t *testing.T) {
+	storetest.RunBilling(t, func(t *testing.T) storetest.BillingStore { return open(t) })
+}
+
+func BenchmarkSQLiteBilling(b *testing.B) {
+	storetest.RunBillingBenchmarks(b, func(b *testing.B) storetest.BillingStore { return open(b) })
+}

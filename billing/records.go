@@ -1,0 +1,620 @@
+package billing
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/rickb777/date/v2"
+	"github.com/shopspring/decimal"
+
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+// Typed identifiers of the billing records.
+type (
+	FamilyID         = domain.ID[Family]
+	MemberID         = domain.ID[Member]
+	IncomeDecisionID = domain.ID[IncomeDecision]
+	PriceListID      = domain.ID[PriceList]
+	FeeDecisionID    = domain.ID[FeeDecision]
+	InvoiceID        = domain.ID[Invoice]
+	PaymentID        = domain.ID[Payment]
+)
+
+// Family is a household for fees, kept apart from guardianship: the adults
+// whose income counts (spouses, registered partners, cohabitants) and the
+// children who live there, each with a dated membership. Payer is the
+// guardian the family's invoices go to. (Household, without records, is
+// the input of one month's fee calculation.)
+type Family struct {
+	ID           FamilyID            `json:"id"`
+	Municipality domain.Municipality `json:"municipality"`
+	Payer        domain.GuardianID   `json:"payer"`
+	// Members are read back sorted by start date, then ID; CreateFamily
+	// stores those given.
+	Members []Member `json:"members,omitempty"`
+}
+
+// Member is one adult (Guardian set) or one child (Child set) of a family
+// for a period. A child belongs to at most one family on any day; so does
+// an adult.
+type Member struct {
+	ID           MemberID            `json:"id"`
+	Municipality domain.Municipality `json:"municipality"`
+	Family       FamilyID            `json:"family"`
+	Guardian     domain.GuardianID   `json:"guardian,omitzero"`
+	Child        domain.ChildID      `json:"child,omitzero"`
+	Period       domain.Period       `json:"period"`
+}
+
+// Validate checks the family and its members on their own.
+func (f Family) Validate() error {
+	var p domain.Problems
+	recordProblems(&p, f.ID.IsZero(), f.Municipality)
+	if f.Payer.IsZero() {
+		p.Add("payer", "is required")
+	}
+	for i, m := range f.Members {
+		if m.Family != f.ID {
+			p.Add(fmt.Sprintf("members[%d].family", i), "must be the family's ID")
+		}
+		p.Merge(fmt.Sprintf("members[%d]", i), m.Validate())
+	}
+	return p.Err()
+}
+
+// Validate checks the membership on its own.
+func (m Member) Validate() error {
+	var p domain.Problems
+	recordProblems(&p, m.ID.IsZero(), m.Municipality)
+	if m.Family.IsZero() {
+		p.Add("family", "is required")
+	}
+	if m.Guardian.IsZero() == m.Child.IsZero() {
+		p.Add("guardian", "exactly one of guardian and child is required")
+	}
+	p.Merge("period", m.Period.Validate())
+	return p.Err()
+}
+
+func recordProblems(p *domain.Problems, zeroID bool, m domain.Municipality) {
+	if zeroID {
+		p.Add("id", "is required")
+	}
+	if err := m.Validate(); err != nil {
+		p.Merge("", err)
+	}
+}
+
+// IncomeDecision is an approved income-based reduction for a family (the
+// 6 % cap and free core hours): the annual income it rests on, from the
+// month after a complete application until the end of that kindergarten
+// year at the latest.
+type IncomeDecision struct {
+	ID           IncomeDecisionID    `json:"id"`
+	Municipality domain.Municipality `json:"municipality"`
+	Family       FamilyID            `json:"family"`
+	// AnnualIncome is the household's income (personinntekt and taxable
+	// capital income of the adults).
+	AnnualIncome decimal.Decimal `json:"annualIncome"`
+	// Applied is the day the application was complete.
+	Applied date.Date `json:"applied"`
+	// Period starts on the first day of a month after Applied and ends
+	// (inclusive) no later than 31 July of that kindergarten year. A
+	// decision approved late may start in an earlier month than the one it
+	// is approved in: the next invoice run corrects the months already
+	// invoiced.
+	Period domain.Period `json:"period"`
+	// Documentation names what the income rests on (tax assessment, pay
+	// slips, the KS Fiks lookup).
+	Documentation string `json:"documentation"`
+}
+
+// Validate checks the decision on its own.
+func (d IncomeDecision) Validate() error {
+	var p domain.Problems
+	recordProblems(&p, d.ID.IsZero(), d.Municipality)
+	if d.Family.IsZero() {
+		p.Add("family", "is required")
+	}
+	if d.AnnualIncome.Sign() < 0 {
+		p.Add("annualIncome", "must not be negative")
+	}
+	if d.Applied == date.Zero {
+		p.Add("applied", "is required")
+	}
+	p.Merge("period", d.Period.Validate())
+	if d.Period.Start != date.Zero {
+		if d.Period.Start.Day() != 1 {
+			p.Add("period.start", "must be the first day of a month")
+		} else if d.Applied != date.Zero && d.Period.Start <= d.Applied {
+			p.Add("period.start", "must be in a month after the application was complete")
+		}
+		end := domain.SchoolYearOf(d.Period.Start).End()
+		if d.Period.Open() || d.Period.End > end {
+			p.Add("period.end", "must end by "+end.String()+", the end of the kindergarten year")
+		}
+	}
+	return p.Err()
+}
+
+// PriceList is a municipality's price list for kindergartens or for SFO,
+// in force for a period. Two lists of the same kind never share a day.
+type PriceList struct {
+	ID           PriceListID         `json:"id"`
+	Municipality domain.Municipality `json:"municipality"`
+	Kind         domain.UnitKind     `json:"kind"` // kindergarten or sfo
+	Period       domain.Period       `json:"period"`
+	// Zone is the municipality's national price zone (kindergarten); ""
+	// means ordinary.
+	Zone Zone `json:"zone,omitempty"`
+	// Kindergarten is set for Kind kindergarten, SFO for Kind sfo.
+	Kindergarten *KindergartenPrices `json:"kindergarten,omitempty"`
+	SFO          *SFOPrices          `json:"sfo,omitempty"`
+	// SiblingsAcross (SFO lists): the family's children in kindergarten
+	// count as older siblings for the SFO sibling discount; the SFO pupils
+	// are numbered after them.
+	SiblingsAcross bool `json:"siblingsAcross,omitempty"`
+}
+
+func (l PriceList) zone() Zone {
+	if l.Zone == "" {
+		return ZoneOrdinary
+	}
+	return l.Zone
+}
+
+// Validate checks the list on its own and against the national tables: a
+// kindergarten full-time price above the national maximum price in force
+// on any day of the period is refused (field "kindergarten.fullTimePrice").
+func (l PriceList) Validate() error {
+	var p domain.Problems
+	recordProblems(&p, l.ID.IsZero(), l.Municipality)
+	p.Merge("period", l.Period.Validate())
+	if !l.zone().Valid() {
+		p.Add("zone", `must be "ordinary", "reduced" or "free"`)
+	}
+	switch l.Kind {
+	case domain.Kindergarten:
+		if l.Kindergarten == nil || l.SFO != nil {
+			p.Add("kindergarten", "a kindergarten list has kindergarten prices and no SFO prices")
+			break
+		}
+		validateKindergartenPrices(&p, l)
+	case domain.SFO:
+		if l.SFO == nil || l.Kindergarten != nil {
+			p.Add("sfo", "an SFO list has SFO prices and no kindergarten prices")
+			break
+		}
+		validateSFOPrices(&p, l.SFO)
+	default:
+		p.Add("kind", `must be "kindergarten" or "sfo"`)
+	}
+	return p.Err()
+}
+
+func validateKindergartenPrices(p *domain.Problems, l PriceList) {
+	k := l.Kindergarten
+	if k.FullTimePrice.Sign() < 0 {
+		p.Add("kindergarten.fullTimePrice", "must not be negative")
+	}
+	if len(k.Brackets) == 0 {
+		p.Add("kindergarten.brackets", "must have at least one bracket")
+	}
+	for i, b := range k.Brackets {
+		f := fmt.Sprintf("kindergarten.brackets[%d].", i)
+		if b.MinHours < 0 || b.MinHours > domain.MaxHoursPerWeek {
+			p.Add(f+"minHours", "must be from 0 to 60")
+		}
+		if b.Share.Sign() <= 0 || b.Share.GreaterThan(decimal.NewFromInt(1)) {
+			p.Add(f+"share", "must be above 0 and at most 1")
+		}
+		if b.Food.Sign() < 0 {
+			p.Add(f+"food", "must not be negative")
+		}
+		for j := range i {
+			if k.Brackets[j].MinHours == b.MinHours {
+				p.Add(f+"minHours", "is repeated")
+			}
+		}
+	}
+	validateOrder(p, k.SiblingOrder)
+	validateRounding(p, k.Rounding)
+	if l.Period.Start == date.Zero || !l.zone().Valid() || l.zone() == ZoneFree {
+		return
+	}
+	t, err := NationalTables()
+	if err != nil {
+		p.Add("kindergarten", err.Error())
+		return
+	}
+	// The maximum price in force on the first day and at every change of
+	// the national table inside the period.
+	days := []date.Date{l.Period.Start}
+	for _, r := range t.Kindergarten {
+		if r.ValidFrom > l.Period.Start && (l.Period.Open() || r.ValidFrom <= l.Period.End) {
+			days = append(days, r.ValidFrom)
+		}
+	}
+	for _, d := range days {
+		rules, err := t.KindergartenRules(MonthOf(d), l.zone())
+		if err != nil {
+			continue // no national rules known: nothing to compare with
+		}
+		if k.FullTimePrice.GreaterThan(rules.MaxPrice) {
+			p.Add("kindergarten.fullTimePrice", fmt.Sprintf("%s is above the national maximum price %s in force from %s",
+				k.FullTimePrice.StringFixed(2), rules.MaxPrice.StringFixed(2), rules.ValidFrom))
+			return
+		}
+	}
+}
+
+func validateSFOPrices(p *domain.Problems, s *SFOPrices) {
+	if len(s.Brackets) == 0 {
+		p.Add("sfo.brackets", "must have at least one bracket")
+	}
+	for i, b := range s.Brackets {
+		f := fmt.Sprintf("sfo.brackets[%d].", i)
+		if b.MinHours < 0 || b.MinHours > domain.MaxHoursPerWeek {
+			p.Add(f+"minHours", "must be from 0 to 60")
+		}
+		if b.Price.Sign() < 0 {
+			p.Add(f+"price", "must not be negative")
+		}
+		if b.Food.Sign() < 0 {
+			p.Add(f+"food", "must not be negative")
+		}
+		for j := range i {
+			if s.Brackets[j].MinHours == b.MinHours {
+				p.Add(f+"minHours", "is repeated")
+			}
+		}
+	}
+	for i, r := range s.SiblingDiscounts {
+		rateInUnit(p, fmt.Sprintf("sfo.siblingDiscounts[%d]", i), r)
+	}
+	validateOrder(p, s.SiblingOrder)
+	validateRounding(p, s.Rounding)
+}
+
+// Reason says why a new fee decision was made.
+type Reason string
+
+// Reasons for a new fee decision.
+const (
+	ReasonPlacement Reason = "placement"      // a new or changed placement
+	ReasonHours     Reason = "hours"          // agreed weekly hours changed
+	ReasonHousehold Reason = "household"      // the child moved to another family
+	ReasonIncome    Reason = "income"         // an income decision began or ended
+	ReasonPriceList Reason = "price-list"     // another municipal price list
+	ReasonNational  Reason = "national-rules" // national rules or age/grade brackets
+	ReasonSibling   Reason = "sibling"        // sibling count or position changed
+)
+
+// DecisionStep is one step of the calculation behind a fee decision, as
+// data (amounts rounded to øre for display).
+type DecisionStep struct {
+	Code   StepCode        `json:"code"`
+	Before decimal.Decimal `json:"before"`
+	After  decimal.Decimal `json:"after"`
+}
+
+// FeeDecision is the fee of one child for one kind of place (kindergarten
+// or SFO) from a month on, until a later decision. A new decision is made
+// only when the full-month amount changes, with the reasons for it. The
+// inputs it rests on are kept so the next change can be explained.
+type FeeDecision struct {
+	ID           FeeDecisionID       `json:"id"`
+	Municipality domain.Municipality `json:"municipality"`
+	Child        domain.ChildID      `json:"child"`
+	Kind         domain.UnitKind     `json:"kind"`
+	From         Month               `json:"from"`
+	Fee          decimal.Decimal     `json:"fee"`  // full month, after reductions
+	Food         decimal.Decimal     `json:"food"` // full month
+	Reasons      []Reason            `json:"reasons"`
+	Rules        []StepCode          `json:"rules,omitempty"` // steps that lowered the fee
+	Steps        []DecisionStep      `json:"steps"`
+	Made         date.Date           `json:"made"` // the day of the invoice run that made it
+
+	// The inputs.
+	Placement      domain.PlacementID `json:"placement"`
+	Hours          int                `json:"hours"`
+	Family         FamilyID           `json:"family"`
+	IncomeDecision IncomeDecisionID   `json:"incomeDecision,omitzero"`
+	PriceList      PriceListID        `json:"priceList"`
+	RulesFrom      date.Date          `json:"rulesFrom"`
+	Siblings       int                `json:"siblings"` // children counted together
+	Position       int                `json:"position"` // sibling number, 0 when no sibling step
+}
+
+// Item is what an invoice line charges for.
+type Item string
+
+// Items.
+const (
+	ItemFee  Item = "fee"  // parental fee
+	ItemFood Item = "food" // food (kost)
+)
+
+// Reduction is one reduction shown on a fee line, for the full month.
+type Reduction struct {
+	Code   StepCode        `json:"code"`
+	Amount decimal.Decimal `json:"amount"` // positive: what it took off
+}
+
+// Line is one line of an invoice: one item for one child and month.
+//
+// The charge for a month in which the child was placed only some days is
+// prorated by calendar days: Amount = Full × Days ÷ DaysInMonth, rounded
+// to øre (half away from zero) per line. Gross and Reductions show the
+// full month. A correction line (Correction true) carries the difference
+// between what a month earlier than the invoice's should have cost, by
+// today's data, and what was invoiced for it before; it is negative for a
+// credit.
+type Line struct {
+	Child       domain.ChildID  `json:"child"`
+	Kind        domain.UnitKind `json:"kind"`
+	Item        Item            `json:"item"`
+	Month       Month           `json:"month"`
+	Correction  bool            `json:"correction,omitempty"`
+	Days        int             `json:"days"`
+	DaysInMonth int             `json:"daysInMonth"`
+	Gross       decimal.Decimal `json:"gross"` // full month before reductions
+	Reductions  []Reduction     `json:"reductions,omitempty"`
+	Full        decimal.Decimal `json:"full"`   // full month after reductions
+	Amount      decimal.Decimal `json:"amount"` // charged
+}
+
+// Invoice is what one paying guardian owes for one month: current lines
+// and correction lines for earlier months. Invoices are never changed
+// after a run; a later change shows up as correction lines on a later
+// invoice.
+type Invoice struct {
+	ID           InvoiceID           `json:"id"`
+	Municipality domain.Municipality `json:"municipality"`
+	Month        Month               `json:"month"`
+	Number       int64               `json:"number"` // per municipality, from 1
+	KID          string              `json:"kid"`
+	Payer        domain.GuardianID   `json:"payer"`
+	Family       FamilyID            `json:"family"`
+	Issued       date.Date           `json:"issued"`
+	Due          date.Date           `json:"due"`
+	Total        decimal.Decimal     `json:"total"`
+	Lines        []Line              `json:"lines"`
+}
+
+// Run records that the invoice run of a month was made: a second run of
+// the same month creates nothing.
+type Run struct {
+	Municipality domain.Municipality `json:"municipality"`
+	Month        Month               `json:"month"`
+	Made         date.Date           `json:"made"`
+	Invoices     int                 `json:"invoices"`
+	// FirstNumber and LastNumber bound the invoice numbers it used
+	// (LastNumber = FirstNumber-1 when it made none).
+	FirstNumber int64           `json:"firstNumber"`
+	LastNumber  int64           `json:"lastNumber"`
+	Total       decimal.Decimal `json:"total"`
+}
+
+// Billed is the sum invoiced so far for one payer, child, kind, item and
+// month, over every invoice (corrections included).
+type Billed struct {
+	Payer  domain.GuardianID
+	Child  domain.ChildID
+	Kind   domain.UnitKind
+	Item   Item
+	Month  Month
+	Amount decimal.Decimal
+}
+
+// Payment is an incoming payment, matched to an invoice by KID when one has
+// it. Reference (from the payment file) makes reading the same file twice
+// record each payment once.
+type Payment struct {
+	ID           PaymentID           `json:"id"`
+	Municipality domain.Municipality `json:"municipality"`
+	Reference    string              `json:"reference"`
+	KID          string              `json:"kid"`
+	Invoice      InvoiceID           `json:"invoice,omitzero"`
+	Amount       decimal.Decimal     `json:"amount"`
+	Paid         date.Date           `json:"paid"`
+}
+
+// Store is the billing store port. Every method is scoped by municipality;
+// writes validate first (*domain.ValidationError, nothing written), run in
+// one transaction and join the ctx's (domain.Transactor); clashes are
+// *domain.ConflictError; a missing record is domain.ErrNotFound.
+type Store interface {
+	// CreateFamily stores a family with its members. The payer and every
+	// member's guardian or child must exist; a child or adult already in
+	// another family on a shared day is a *domain.ConflictError (field
+	// "members").
+	CreateFamily(ctx context.Context, f Family) error
+	// PutMember adds a membership or replaces it (same ID), e.g. to end it.
+	PutMember(ctx context.Context, m Member) error
+	Family(ctx context.Context, m domain.Municipality, id FamilyID) (Family, error)
+	// Families lists the municipality's families with their members,
+	// sorted by ID.
+	Families(ctx context.Context, m domain.Municipality) ([]Family, error)
+
+	// CreateIncomeDecision stores a decision; one that shares a day with
+	// another decision of the family is a *domain.ConflictError ("period").
+	CreateIncomeDecision(ctx context.Context, d IncomeDecision) error
+	// IncomeDecisions lists the municipality's decisions by start, then ID.
+	IncomeDecisions(ctx context.Context, m domain.Municipality) ([]IncomeDecision, error)
+
+	// CreatePriceList stores a list; one that shares a day with another
+	// list of the same kind is a *domain.ConflictError ("period"), one
+	// above the national maximum a *domain.ValidationError.
+	CreatePriceList(ctx context.Context, l PriceList) error
+	// PriceLists lists the municipality's lists by kind, then start.
+	PriceLists(ctx context.Context, m domain.Municipality) ([]PriceList, error)
+
+	// CreateFeeDecisions stores new decisions (made by an invoice run).
+	CreateFeeDecisions(ctx context.Context, ds []FeeDecision) error
+	// FeeDecisions lists the municipality's decisions by child, kind,
+	// from, then ID.
+	FeeDecisions(ctx context.Context, m domain.Municipality) ([]FeeDecision, error)
+
+	// CreateInvoiceRun stores a month's run with its invoices; a second run of
+	// the month is a *domain.ConflictError ("month").
+	CreateInvoiceRun(ctx context.Context, r Run, invoices []Invoice) error
+	// InvoiceRuns lists the municipality's runs by month.
+	InvoiceRuns(ctx context.Context, m domain.Municipality) ([]Run, error)
+	// Invoices lists the invoices of a month by number, with their lines.
+	Invoices(ctx context.Context, m domain.Municipality, month Month) ([]Invoice, error)
+	// InvoiceByKID finds an invoice by its KID.
+	InvoiceByKID(ctx context.Context, m domain.Municipality, kid string) (Invoice, error)
+	// BilledSince sums every invoiced line for months from..to (inclusive).
+	BilledSince(ctx context.Context, m domain.Municipality, from, to Month) ([]Billed, error)
+
+	// CreatePayments stores payments; a reference already stored is a
+	// *domain.ConflictError ("reference").
+	CreatePayments(ctx context.Context, ps []Payment) error
+	// Payments lists the municipality's payments by paid date, then ID.
+	Payments(ctx context.Context, m domain.Municipality) ([]Payment, error)
+}
+
+// SortMembers orders memberships by start date, then ID.
+func SortMembers(ms []Member) {
+	slices.SortFunc(ms, func(a, b Member) int {
+		if a.Period.Start != b.Period.Start {
+			if a.Period.Start < b.Period.Start {
+				return -1
+			}
+			return 1
+		}
+		return a.ID.Compare(b.ID)
+	})
+}
+
+// MarshalJSON writes a month as "YYYY-MM".
+func (m Month) MarshalJSON() ([]byte, error) { return json.Marshal(m.String()) }
+
+// UnmarshalJSON reads "YYYY-MM".
+func (m *Month) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	v, err := ParseMonth(s)
+	if err != nil {
+		return err
+	}
+	*m = v
+	return nil
+}
+
+// Next returns the following month.
+func (m Month) Next() Month { return MonthOf(m.Last() + 1) }
+
+// Prev returns the month before.
+func (m Month) Prev() Month { return MonthOf(m.First() - 1) }
+
+// Days returns the number of days in the month.
+func (m Month) Days() int { return int(m.Last()-m.First()) + 1 }
+
+// Validate checks a fee decision on its own.
+func (d FeeDecision) Validate() error {
+	var p domain.Problems
+	recordProblems(&p, d.ID.IsZero(), d.Municipality)
+	if d.Child.IsZero() {
+		p.Add("child", "is required")
+	}
+	if d.Kind != domain.Kindergarten && d.Kind != domain.SFO {
+		p.Add("kind", `must be "kindergarten" or "sfo"`)
+	}
+	if d.From.Year < 1 || d.From.Month < 1 || d.From.Month > 12 {
+		p.Add("from", "must be a month")
+	}
+	if d.Fee.Sign() < 0 || d.Food.Sign() < 0 {
+		p.Add("fee", "must not be negative")
+	}
+	return p.Err()
+}
+
+// ValidateDecisions checks decisions on their own, naming the field by
+// index ("[2].child").
+func ValidateDecisions(ds []FeeDecision) error {
+	var p domain.Problems
+	for i, d := range ds {
+		p.Merge(fmt.Sprintf("[%d]", i), d.Validate())
+	}
+	return p.Err()
+}
+
+// Validate checks a payment on its own.
+func (pm Payment) Validate() error {
+	var p domain.Problems
+	recordProblems(&p, pm.ID.IsZero(), pm.Municipality)
+	if pm.Reference == "" {
+		p.Add("reference", "is required")
+	}
+	if pm.KID == "" {
+		p.Add("kid", "is required")
+	}
+	if pm.Paid == date.Zero {
+		p.Add("paid", "is required")
+	}
+	return p.Err()
+}
+
+// ValidatePayments checks payments on their own, naming the field by index.
+func ValidatePayments(ps []Payment) error {
+	var p domain.Problems
+	for i, pm := range ps {
+		p.Merge(fmt.Sprintf("[%d]", i), pm.Validate())
+	}
+	return p.Err()
+}
+
+// ValidateRun checks a run and its invoices on their own: every invoice of
+// the run's municipality and month, numbered inside the run's range, with
+// a KID, a payer, lines, and a total that is the sum of its lines.
+func ValidateRun(r Run, invoices []Invoice) error {
+	var p domain.Problems
+	if err := r.Municipality.Validate(); err != nil {
+		p.Merge("", err)
+	}
+	if r.Month.Year < 1 || r.Month.Month < 1 || r.Month.Month > 12 {
+		p.Add("month", "must be a month")
+	}
+	if r.Made == date.Zero {
+		p.Add("made", "is required")
+	}
+	if r.Invoices != len(invoices) || r.LastNumber-r.FirstNumber+1 != int64(len(invoices)) {
+		p.Add("invoices", "the run's count and numbers must match its invoices")
+	}
+	for i, inv := range invoices {
+		f := fmt.Sprintf("invoices[%d].", i)
+		if inv.ID.IsZero() {
+			p.Add(f+"id", "is required")
+		}
+		if inv.Municipality != r.Municipality || inv.Month != r.Month {
+			p.Add(f+"month", "must be the run's municipality and month")
+		}
+		if inv.Number < r.FirstNumber || inv.Number > r.LastNumber {
+			p.Add(f+"number", "must be inside the run's numbers")
+		}
+		if len(inv.KID) < kidMinLen || len(inv.KID) > kidMaxLen {
+			p.Add(f+"kid", "must be 2 to 25 characters")
+		}
+		if inv.Payer.IsZero() {
+			p.Add(f+"payer", "is required")
+		}
+		if len(inv.Lines) == 0 {
+			p.Add(f+"lines", "must not be empty")
+		}
+		sum := decimal.Zero
+		for _, l := range inv.Lines {
+			sum = sum.Add(l.Amount)
+		}
+		if !sum.Equal(inv.Total) {
+			p.Add(f+"total", "must be the sum of the lines")
+		}
+	}
+	return p.Err()
+}

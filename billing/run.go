@@ -1,0 +1,704 @@
+package billing
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"github.com/rickb777/date/v2"
+	"github.com/shopspring/decimal"
+
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+// Settings are a municipality's choices for invoicing.
+type Settings struct {
+	// KIDMethod is the check-digit method of the KIDs; "" means mod10.
+	KIDMethod KIDMethod
+	// DueDay is the day of the invoiced month the invoice is due (the
+	// last day when the month is shorter); 0 means the last day.
+	DueDay int
+	// CorrectionMonths is how many months before the run's month are
+	// computed again for corrections (never months before the first run).
+	// 0 means no corrections. A month inside the window that was never run
+	// is charged in full as correction lines of the next run.
+	CorrectionMonths int
+}
+
+// DefaultSettings are the settings the examples use: KIDs with MOD10,
+// due on the 20th, corrections three months back. Every month computed
+// again for corrections costs a run about as much as its own month (some
+// 0.5 s for 50,000 children), so the window is a municipal trade-off.
+func DefaultSettings() Settings {
+	return Settings{KIDMethod: KIDMod10, DueDay: 20, CorrectionMonths: 3}
+}
+
+// Validate checks the settings.
+func (s Settings) Validate() error {
+	var p domain.Problems
+	if s.KIDMethod != "" {
+		if err := checkMethod(s.KIDMethod); err != nil {
+			p.Add("kidMethod", `must be "mod10" or "mod11"`)
+		}
+	}
+	if s.DueDay < 0 || s.DueDay > 31 {
+		p.Add("dueDay", "must be from 0 to 31")
+	}
+	if s.CorrectionMonths < 0 {
+		p.Add("correctionMonths", "must not be negative")
+	}
+	return p.Err()
+}
+
+// RunInput is everything an invoice run of one month reads: the
+// municipality's directory (children and their kindergarten and SFO
+// placements) and billing records, and what was invoiced before.
+type RunInput struct {
+	Municipality domain.Municipality
+	Month        Month
+	Made         date.Date // the day of the run (issue date)
+	Settings     Settings
+	Tables       *Tables
+
+	Children        []domain.Child
+	Placements      []domain.Placement
+	Families        []Family
+	IncomeDecisions []IncomeDecision
+	PriceLists      []PriceList
+	// Decisions are the fee decisions made before.
+	Decisions []FeeDecision
+	// CorrectFrom is the first month computed again for corrections; the
+	// months from it to the month before Month are corrected. A zero
+	// CorrectFrom (or one not before Month) means none.
+	CorrectFrom Month
+	// Billed is what was invoiced for the correction months.
+	Billed []Billed
+	// NextNumber is the first free invoice number.
+	NextNumber int64
+}
+
+// Plan is the result of an invoice run: what to store.
+type Plan struct {
+	Run       Run
+	Invoices  []Invoice
+	Decisions []FeeDecision
+	// Skipped lists the children placed in the month who could not be
+	// invoiced, with the reason (no family, no price list, a fee the
+	// rules refused).
+	Skipped []Skipped
+}
+
+// Skipped is a child placed in the run's month that no invoice charges.
+type Skipped struct {
+	Child  domain.ChildID  `json:"child"`
+	Kind   domain.UnitKind `json:"kind"`
+	Reason string          `json:"reason"`
+}
+
+// GradeIn returns the school grade of a pupil born on birth in the school
+// year of the month: 1st grade from 1 August of the calendar year the child
+// turns six.
+func GradeIn(birth date.Date, m Month) int {
+	return int(domain.SchoolYearOf(m.First())) - (birth.Year() + 6) + 1
+}
+
+// Prorate returns the charge for days of a month of dim days: full × days
+// ÷ dim, rounded to øre half away from zero.
+func Prorate(full decimal.Decimal, days, dim int) decimal.Decimal {
+	if days == dim {
+		return full
+	}
+	return amountOf(full).mulFrac(int64(days), int64(dim)).round(2)
+}
+
+type chargeKey struct {
+	payer domain.GuardianID
+	child domain.ChildID
+	kind  domain.UnitKind
+	item  Item
+	month Month
+}
+
+// charge is one child's fee for one kind of place in one month.
+type charge struct {
+	family     *Family
+	child      domain.ChildID
+	kind       domain.UnitKind
+	days, dim  int
+	fee        ChildFee
+	gross      decimal.Decimal
+	reductions []Reduction
+}
+
+type placed struct {
+	main domain.Placement
+	days int
+}
+
+type childMonth struct {
+	child domain.ChildID
+	birth date.Date
+	kg    *placed
+	sfo   *placed
+}
+
+type runner struct {
+	in        *RunInput
+	ordered   []*placedChild // children with placements, by ID
+	payerFam  map[domain.GuardianID]*Family
+	income    map[FamilyID][]*IncomeDecision
+	lists     map[domain.UnitKind][]*PriceList
+	decisions map[decisionKey][]*FeeDecision
+	newDec    []FeeDecision
+	skipped   []Skipped
+}
+
+// placedChild is a child with kindergarten or SFO placements, with its
+// birth date and family memberships.
+type placedChild struct {
+	id         domain.ChildID
+	birth      date.Date
+	placements []domain.Placement
+	members    []memberOf
+}
+
+type memberOf struct {
+	family *Family
+	period domain.Period
+}
+
+type decisionKey struct {
+	child domain.ChildID
+	kind  domain.UnitKind
+}
+
+// overlapDays counts the days p shares with the month.
+func overlapDays(p domain.Period, m Month) int {
+	first, last := m.First(), m.Last()
+	start := max(p.Start, first)
+	end := last
+	if !p.Open() && p.End < last {
+		end = p.End
+	}
+	if end < start {
+		return 0
+	}
+	return int(end-start) + 1
+}
+
+// Compute plans the invoice run of in.Month: for every child with a
+// kindergarten or SFO placement in the month, the fee of its family's
+// calculation (KindergartenFee, SFOFee) by the price list and national
+// rules in force on the first day of the month, charged by calendar days
+// (Prorate) on the invoice of the family's payer; correction lines for
+// the months from CorrectFrom (what they should cost now minus what was
+// invoiced); and a new fee decision wherever a full-month amount differs
+// from the decision in force. It is a pure function: the same input gives
+// the same plan (invoice IDs apart).
+//
+// Which family and placement count in a month: the membership and the
+// placement (of each kind) covering the most days of the month, the later
+// one on a tie; the days charged are all days covered by placements of
+// that kind.
+func Compute(in RunInput) (Plan, error) {
+	var p domain.Problems
+	if err := in.Municipality.Validate(); err != nil {
+		p.Merge("", err)
+	}
+	if in.Month.Month < 1 || in.Month.Month > 12 || in.Month.Year < 1 {
+		p.Add("month", "must be a month")
+	}
+	if in.Made == date.Zero {
+		p.Add("made", "is required")
+	}
+	if in.Tables == nil {
+		p.Add("tables", "are required")
+	}
+	if in.NextNumber < 1 {
+		p.Add("nextNumber", "must be at least 1")
+	}
+	p.Merge("settings", in.Settings.Validate())
+	if err := p.Err(); err != nil {
+		return Plan{}, err
+	}
+	r := newRunner(&in)
+	plan := Plan{}
+
+	// Corrections first, oldest month first, so decisions follow in order.
+	corrections := map[domain.GuardianID][]Line{}
+	famOf := map[domain.GuardianID]*Family{}
+	if in.CorrectFrom.Year > 0 && in.CorrectFrom.Before(in.Month) {
+		billed := map[chargeKey]decimal.Decimal{}
+		for _, b := range in.Billed {
+			k := chargeKey{b.Payer, b.Child, b.Kind, b.Item, b.Month}
+			billed[k] = billed[k].Add(b.Amount)
+		}
+		for m := in.CorrectFrom; m.Before(in.Month); m = m.Next() {
+			should := make(map[chargeKey]Line, 2*len(r.ordered))
+			keys := make([]chargeKey, 0, 2*len(r.ordered))
+			for _, c := range r.month(m, false) {
+				for _, l := range c.lines(m) {
+					k := chargeKey{c.family.Payer, c.child, c.kind, l.Item, m}
+					should[k] = l
+					keys = append(keys, k)
+					if famOf[c.family.Payer] == nil {
+						famOf[c.family.Payer] = c.family
+					}
+				}
+			}
+			for k := range billed {
+				if k.month == m {
+					if _, ok := should[k]; !ok {
+						keys = append(keys, k)
+					}
+				}
+			}
+			slices.SortFunc(keys, compareKeys)
+			for _, k := range keys {
+				l, ok := should[k]
+				if !ok {
+					l = Line{Child: k.child, Kind: k.kind, Item: k.item, Month: m, DaysInMonth: m.Days(),
+						Gross: decimal.Zero, Full: decimal.Zero, Amount: decimal.Zero}
+				}
+				diff := l.Amount.Sub(billed[k])
+				if diff.IsZero() {
+					continue
+				}
+				l.Correction = true
+				l.Amount = diff
+				corrections[k.payer] = append(corrections[k.payer], l)
+			}
+		}
+	}
+
+	current := make(map[domain.GuardianID][]Line, len(in.Families))
+	for _, c := range r.month(in.Month, true) {
+		ls := c.lines(in.Month)
+		if len(ls) == 0 {
+			continue // a fee-free month
+		}
+		current[c.family.Payer] = append(current[c.family.Payer], ls...)
+		if famOf[c.family.Payer] == nil {
+			famOf[c.family.Payer] = c.family
+		}
+	}
+
+	payers := make([]domain.GuardianID, 0, len(current)+len(corrections))
+	for g := range current {
+		payers = append(payers, g)
+	}
+	for g := range corrections {
+		if _, ok := current[g]; !ok {
+			payers = append(payers, g)
+		}
+	}
+	slices.SortFunc(payers, func(a, b domain.GuardianID) int { return a.Compare(b) })
+	method := in.Settings.KIDMethod
+	if method == "" {
+		method = KIDMod10
+	}
+	due := in.Month.Last()
+	if in.Settings.DueDay > 0 && in.Settings.DueDay < due.Day() {
+		due = date.New(in.Month.Year, in.Month.Month, in.Settings.DueDay)
+	}
+	number := in.NextNumber
+	total := decimal.Zero
+	plan.Invoices = make([]Invoice, 0, len(payers))
+	for _, g := range payers {
+		lines := append(current[g], corrections[g]...)
+		sum := decimal.Zero
+		for _, l := range lines {
+			sum = sum.Add(l.Amount)
+		}
+		kid, err := MakeKID(fmt.Sprintf("%09d", number), method)
+		if err != nil {
+			return Plan{}, err
+		}
+		inv := Invoice{ID: domain.NewID[Invoice](), Municipality: in.Municipality, Month: in.Month, Number: number,
+			KID: kid, Payer: g, Issued: in.Made, Due: due, Total: sum, Lines: lines}
+		if f := famOf[g]; f != nil {
+			inv.Family = f.ID
+		} else if f := r.payerFam[g]; f != nil {
+			inv.Family = f.ID
+		}
+		plan.Invoices = append(plan.Invoices, inv)
+		total = total.Add(sum)
+		number++
+	}
+	plan.Run = Run{Municipality: in.Municipality, Month: in.Month, Made: in.Made, Invoices: len(plan.Invoices),
+		FirstNumber: in.NextNumber, LastNumber: number - 1, Total: total}
+	plan.Decisions = r.newDec
+	plan.Skipped = r.skipped
+	return plan, nil
+}
+
+func compareKeys(a, b chargeKey) int {
+	return cmp.Or(a.payer.Compare(b.payer), a.child.Compare(b.child), cmp.Compare(a.kind, b.kind), cmp.Compare(a.item, b.item))
+}
+
+func newRunner(in *RunInput) *runner {
+	r := &runner{in: in,
+		payerFam:  map[domain.GuardianID]*Family{},
+		income:    map[FamilyID][]*IncomeDecision{},
+		lists:     map[domain.UnitKind][]*PriceList{},
+		decisions: make(map[decisionKey][]*FeeDecision, len(in.Decisions)),
+		newDec:    make([]FeeDecision, 0, len(in.Placements)/8),
+	}
+	byID := make(map[domain.ChildID]*placedChild, len(in.Placements))
+	for _, p := range in.Placements {
+		if p.Municipality != in.Municipality || (p.Kind != domain.Kindergarten && p.Kind != domain.SFO) {
+			continue
+		}
+		c := byID[p.ChildID]
+		if c == nil {
+			c = &placedChild{id: p.ChildID}
+			byID[p.ChildID] = c
+			r.ordered = append(r.ordered, c)
+		}
+		c.placements = append(c.placements, p)
+	}
+	slices.SortFunc(r.ordered, func(a, b *placedChild) int { return a.id.Compare(b.id) })
+	for _, c := range in.Children {
+		if pc := byID[c.ID]; pc != nil {
+			pc.birth = c.BirthDate
+		}
+	}
+	for i := range in.Families {
+		f := &in.Families[i]
+		if r.payerFam[f.Payer] == nil {
+			r.payerFam[f.Payer] = f
+		}
+		for _, m := range f.Members {
+			if pc := byID[m.Child]; pc != nil && !m.Child.IsZero() {
+				pc.members = append(pc.members, memberOf{family: f, period: m.Period})
+			}
+		}
+	}
+	for i := range in.IncomeDecisions {
+		d := &in.IncomeDecisions[i]
+		r.income[d.Family] = append(r.income[d.Family], d)
+	}
+	for i := range in.PriceLists {
+		l := &in.PriceLists[i]
+		r.lists[l.Kind] = append(r.lists[l.Kind], l)
+	}
+	ds := slices.Clone(in.Decisions)
+	slices.SortStableFunc(ds, func(a, b FeeDecision) int {
+		return cmp.Or(cmp.Compare(a.From.index(), b.From.index()), a.ID.Compare(b.ID))
+	})
+	for i := range ds {
+		k := decisionKey{ds[i].Child, ds[i].Kind}
+		r.decisions[k] = append(r.decisions[k], &ds[i])
+	}
+	return r
+}
+
+// mainPlacement returns the placement of the kind covering the most days of
+// the month (the later on a tie) and the days covered by all of them.
+func (r *runner) mainPlacement(child *placedChild, kind domain.UnitKind, m Month) *placed {
+	var out *placed
+	total := 0
+	for _, p := range child.placements {
+		if p.Kind != kind {
+			continue
+		}
+		n := overlapDays(p.Period, m)
+		if n == 0 {
+			continue
+		}
+		total += n
+		if out == nil || n > out.days || (n == out.days && p.Period.Start > out.main.Period.Start) {
+			out = &placed{main: p, days: n}
+		}
+	}
+	if out != nil {
+		out.days = total
+	}
+	return out
+}
+
+func (r *runner) familyOf(child *placedChild, m Month) *Family {
+	var best *memberOf
+	bestDays := 0
+	for i := range child.members {
+		mo := &child.members[i]
+		n := overlapDays(mo.period, m)
+		if n == 0 {
+			continue
+		}
+		if best == nil || n > bestDays || (n == bestDays && mo.period.Start > best.period.Start) {
+			best, bestDays = mo, n
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	return best.family
+}
+
+func (r *runner) incomeOf(f FamilyID, m Month) *IncomeDecision {
+	for _, d := range r.income[f] {
+		if d.Period.Contains(m.First()) {
+			return d
+		}
+	}
+	return nil
+}
+
+func (r *runner) listOf(kind domain.UnitKind, m Month) *PriceList {
+	for _, l := range r.lists[kind] {
+		if l.Period.Contains(m.First()) {
+			return l
+		}
+	}
+	return nil
+}
+
+func (r *runner) skip(report bool, c domain.ChildID, kind domain.UnitKind, reason string) {
+	if report {
+		r.skipped = append(r.skipped, Skipped{Child: c, Kind: kind, Reason: reason})
+	}
+}
+
+// month computes every charge of month m, families by ID and children in
+// the calculation's order; it records new fee decisions.
+func (r *runner) month(m Month, report bool) []charge {
+	type famMonth struct {
+		f  *Family
+		cs []childMonth
+	}
+	byFamily := make(map[*Family]int, len(r.ordered))
+	fams := make([]famMonth, 0, len(r.ordered))
+	for _, pc := range r.ordered {
+		c := pc.id
+		kg := r.mainPlacement(pc, domain.Kindergarten, m)
+		sfo := r.mainPlacement(pc, domain.SFO, m)
+		if kg == nil && sfo == nil {
+			continue
+		}
+		f := r.familyOf(pc, m)
+		if f == nil {
+			if kg != nil {
+				r.skip(report, c, domain.Kindergarten, "the child belongs to no family for fees this month")
+			}
+			if sfo != nil {
+				r.skip(report, c, domain.SFO, "the child belongs to no family for fees this month")
+			}
+			continue
+		}
+		i, ok := byFamily[f]
+		if !ok {
+			i = len(fams)
+			byFamily[f] = i
+			fams = append(fams, famMonth{f: f})
+		}
+		fams[i].cs = append(fams[i].cs, childMonth{child: c, birth: pc.birth, kg: kg, sfo: sfo})
+	}
+	slices.SortFunc(fams, func(a, b famMonth) int { return a.f.ID.Compare(b.f.ID) })
+	out := make([]charge, 0, len(r.ordered)+len(r.ordered)/8)
+	for _, fm := range fams {
+		out = r.family(out, fm.f, fm.cs, m, report)
+	}
+	return out
+}
+
+func (r *runner) family(out []charge, f *Family, cs []childMonth, m Month, report bool) []charge {
+	inc := r.incomeOf(f.ID, m)
+	var income *decimal.Decimal
+	var incomeID IncomeDecisionID
+	if inc != nil {
+		income, incomeID = &inc.AnnualIncome, inc.ID
+	}
+	// Kindergarten.
+	var kids []childMonth
+	for _, c := range cs {
+		if c.kg != nil {
+			kids = append(kids, c)
+		}
+	}
+	nKG := 0
+	if len(kids) > 0 {
+		failed := func(reason string) {
+			for _, c := range kids {
+				r.skip(report, c.child, domain.Kindergarten, reason)
+			}
+		}
+		l := r.listOf(domain.Kindergarten, m)
+		if l == nil {
+			failed("no kindergarten price list in force on " + m.First().String())
+		} else if rules, err := r.in.Tables.KindergartenRules(m, l.zone()); err != nil {
+			failed(err.Error())
+		} else {
+			h := Household{AnnualIncome: income, Children: make([]Child, len(kids))}
+			for i, c := range kids {
+				h.Children[i] = Child{ID: c.child.String(), BirthDate: c.birth, HoursPerWeek: c.kg.main.HoursPerWeek}
+			}
+			fee, err := KindergartenFee(rules, *l.Kindergarten, h, m, l.zone())
+			if err != nil {
+				failed(err.Error())
+			} else {
+				nKG = len(kids)
+				for i, c := range kids {
+					out = append(out, r.charge(f, c, c.kg, domain.Kindergarten, fee.Children[i], m, l.ID, rules.ValidFrom, incomeID, len(kids)))
+				}
+			}
+		}
+	}
+	// SFO.
+	var pupils []childMonth
+	for _, c := range cs {
+		if c.sfo != nil {
+			pupils = append(pupils, c)
+		}
+	}
+	if len(pupils) == 0 {
+		return out
+	}
+	l := r.listOf(domain.SFO, m)
+	if l == nil {
+		for _, c := range pupils {
+			r.skip(report, c.child, domain.SFO, "no SFO price list in force on "+m.First().String())
+		}
+		return out
+	}
+	rules, err := r.in.Tables.SFORules(m)
+	if err != nil {
+		for _, c := range pupils {
+			r.skip(report, c.child, domain.SFO, err.Error())
+		}
+		return out
+	}
+	local := *l.SFO
+	siblings := len(pupils)
+	if l.SiblingsAcross && nKG > 0 {
+		siblings += nKG
+		if n := len(local.SiblingDiscounts); n > 0 {
+			local.SiblingDiscounts = local.SiblingDiscounts[min(nKG, n-1):]
+		}
+	}
+	h := SFOHousehold{AnnualIncome: income, Pupils: make([]Pupil, 0, len(pupils))}
+	valid := pupils[:0:0]
+	for _, c := range pupils {
+		g := GradeIn(c.birth, m)
+		if g < 1 || g > 7 {
+			r.skip(report, c.child, domain.SFO, fmt.Sprintf("grade %d is not an SFO grade (1–7)", g))
+			continue
+		}
+		valid = append(valid, c)
+		h.Pupils = append(h.Pupils, Pupil{ID: c.child.String(), BirthDate: c.birth, Grade: g, HoursPerWeek: c.sfo.main.HoursPerWeek})
+	}
+	if len(valid) == 0 {
+		return out
+	}
+	fee, err := SFOFee(rules, local, h, m)
+	if err != nil {
+		for _, c := range valid {
+			r.skip(report, c.child, domain.SFO, err.Error())
+		}
+		return out
+	}
+	for i, c := range valid {
+		out = append(out, r.charge(f, c, c.sfo, domain.SFO, fee.Children[i], m, l.ID, rules.ValidFrom, incomeID, siblings))
+	}
+	return out
+}
+
+func (r *runner) charge(f *Family, c childMonth, p *placed, kind domain.UnitKind, cf ChildFee, m Month,
+	list PriceListID, rulesFrom date.Date, income IncomeDecisionID, siblings int) charge {
+	ch := charge{family: f, child: c.child, kind: kind, days: p.days, dim: m.Days(), fee: cf, gross: decimal.Zero}
+	position := 0
+	for _, s := range cf.Steps {
+		switch s.Code {
+		case StepPrice:
+			ch.gross = s.After()
+		case StepRounding, StepFeeFreeMonth:
+		default:
+			if s.Code == StepSibling {
+				position = s.Position
+			}
+			if s.Changed {
+				ch.reductions = append(ch.reductions, Reduction{Code: s.Code, Amount: s.Before().Sub(s.After())})
+			}
+		}
+	}
+	r.decide(FeeDecision{Municipality: r.in.Municipality, Child: c.child, Kind: kind, From: m, Fee: cf.Fee, Food: cf.Food,
+		Rules: cf.Rules, Made: r.in.Made, Placement: p.main.ID, Hours: p.main.HoursPerWeek, Family: f.ID,
+		IncomeDecision: income, PriceList: list, RulesFrom: rulesFrom, Siblings: siblings, Position: position}, cf.Steps)
+	return ch
+}
+
+// decide appends a new decision when the amounts differ from the decision
+// in force for the month.
+func (r *runner) decide(d FeeDecision, steps []Step) {
+	k := decisionKey{d.Child, d.Kind}
+	list := r.decisions[k]
+	at := len(list)
+	for at > 0 && d.From.Before(list[at-1].From) {
+		at--
+	}
+	var prev *FeeDecision
+	if at > 0 {
+		prev = list[at-1]
+	}
+	if prev != nil && prev.Fee.Equal(d.Fee) && prev.Food.Equal(d.Food) {
+		return
+	}
+	d.ID = domain.NewID[FeeDecision]()
+	d.Reasons = reasons(prev, &d)
+	d.Steps = make([]DecisionStep, len(steps))
+	for i, s := range steps {
+		d.Steps[i] = DecisionStep{Code: s.Code, Before: s.Before(), After: s.After()}
+	}
+	r.newDec = append(r.newDec, d)
+	cp := d
+	r.decisions[k] = slices.Insert(list, at, &cp)
+}
+
+func reasons(prev, d *FeeDecision) []Reason {
+	if prev == nil {
+		return []Reason{ReasonPlacement}
+	}
+	var out []Reason
+	if prev.Placement != d.Placement {
+		out = append(out, ReasonPlacement)
+	}
+	if prev.Hours != d.Hours {
+		out = append(out, ReasonHours)
+	}
+	if prev.Family != d.Family {
+		out = append(out, ReasonHousehold)
+	}
+	if prev.IncomeDecision != d.IncomeDecision {
+		out = append(out, ReasonIncome)
+	}
+	if prev.PriceList != d.PriceList {
+		out = append(out, ReasonPriceList)
+	}
+	if prev.RulesFrom != d.RulesFrom {
+		out = append(out, ReasonNational)
+	}
+	if prev.Siblings != d.Siblings || prev.Position != d.Position {
+		out = append(out, ReasonSibling)
+	}
+	if len(out) == 0 {
+		// Same inputs, other amount: the child's age or grade moved it
+		// into another bracket of the national rules (free core hours,
+		// free SFO hours, the income cap by grade).
+		out = append(out, ReasonNational)
+	}
+	return out
+}
+
+// lines returns the fee and food lines of a charge for its month; none
+// when both are zero for the full month.
+func (c *charge) lines(m Month) []Line {
+	if c.fee.Fee.IsZero() && c.fee.Food.IsZero() {
+		return nil
+	}
+	return []Line{
+		{Child: c.child, Kind: c.kind, Item: ItemFee, Month: m, Days: c.days, DaysInMonth: c.dim,
+			Gross: c.gross, Reductions: c.reductions, Full: c.fee.Fee, Amount: Prorate(c.fee.Fee, c.days, c.dim)},
+		{Child: c.child, Kind: c.kind, Item: ItemFood, Month: m, Days: c.days, DaysInMonth: c.dim,
+			Gross: c.fee.Food, Full: c.fee.Food, Amount: Prorate(c.fee.Food, c.days, c.dim)},
+	}
+}

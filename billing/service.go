@@ -1,0 +1,410 @@
+package billing
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+// ServiceStore is what the billing service needs of a store: the directory
+// (children, units, placements, guardians), transactions and the billing
+// port. memory.Store, sqlite.Store and postgres.Store all implement it.
+type ServiceStore interface {
+	domain.Store
+	Store
+}
+
+// NoticeInvoiceReady is the kind of the notice raised for every invoice an
+// invoice run makes. It goes to the paying guardian (Notice.Guardian) with
+// the Data keys "invoice" (the invoice number), "month" (YYYY-MM), "amount"
+// (the total, formatted "1 234,56 kr"), "kid" and "due" (YYYY-MM-DD). Its
+// Key is "invoice.ready/<municipality>/<month>/<number>".
+const NoticeInvoiceReady = "invoice.ready"
+
+// Service runs the billing use cases on a store: families, income
+// decisions and price lists, monthly invoice runs with corrections and fee
+// decisions, exports and payment matching. Every method checks the actor:
+// caseworkers, administrators and system jobs of the municipality may do
+// everything; a guardian may read only the invoices addressed to them.
+type Service struct {
+	Store    ServiceStore
+	Clock    domain.Clock
+	Notifier domain.Notifier
+	Settings Settings
+	// Tables are the national tables; nil means NationalTables().
+	Tables *Tables
+}
+
+func municipal(a domain.Actor, m domain.Municipality) error {
+	if err := a.Validate(); err != nil {
+		return domain.ErrForbidden
+	}
+	if !a.Municipal() || a.Municipality != m {
+		return domain.ErrForbidden
+	}
+	return nil
+}
+
+// CreateFamily stores a family for fees with its members.
+func (s *Service) CreateFamily(ctx context.Context, a domain.Actor, f Family) error {
+	if err := municipal(a, f.Municipality); err != nil {
+		return err
+	}
+	return s.Store.CreateFamily(ctx, f)
+}
+
+// PutMember adds or changes a dated membership.
+func (s *Service) PutMember(ctx context.Context, a domain.Actor, m Member) error {
+	if err := municipal(a, m.Municipality); err != nil {
+		return err
+	}
+	return s.Store.PutMember(ctx, m)
+}
+
+// DecideIncome stores an approved income decision. Months already invoiced
+// that it covers are corrected by the next invoice run.
+func (s *Service) DecideIncome(ctx context.Context, a domain.Actor, d IncomeDecision) error {
+	if err := municipal(a, d.Municipality); err != nil {
+		return err
+	}
+	return s.Store.CreateIncomeDecision(ctx, d)
+}
+
+// CreatePriceList stores a municipal price list.
+func (s *Service) CreatePriceList(ctx context.Context, a domain.Actor, l PriceList) error {
+	if err := municipal(a, l.Municipality); err != nil {
+		return err
+	}
+	return s.Store.CreatePriceList(ctx, l)
+}
+
+// RunResult is the outcome of RunInvoices.
+type RunResult struct {
+	Run Run
+	// Created is false when the month had been run before: nothing was
+	// made and Invoices are the stored ones.
+	Created   bool
+	Invoices  []Invoice
+	Decisions []FeeDecision
+	Skipped   []Skipped
+}
+
+func (s *Service) tables() (*Tables, error) {
+	if s.Tables != nil {
+		return s.Tables, nil
+	}
+	return NationalTables()
+}
+
+// RunInvoices makes the invoice run of a month for a municipality (see
+// Compute): it reads everything, computes, and stores the fee decisions,
+// the invoices and the run, and raises an "invoice.ready" notice per
+// invoice, all in ONE transaction. Running a month again creates nothing;
+// a run cancelled half-way (ctx) leaves nothing behind, so running it again
+// gives exactly the invoices of one uninterrupted run. A month before the
+// latest run month is refused (field "month").
+func (s *Service) RunInvoices(ctx context.Context, a domain.Actor, m domain.Municipality, month Month) (RunResult, error) {
+	if err := municipal(a, m); err != nil {
+		return RunResult{}, err
+	}
+	if err := s.Settings.Validate(); err != nil {
+		return RunResult{}, err
+	}
+	t, err := s.tables()
+	if err != nil {
+		return RunResult{}, err
+	}
+	var res RunResult
+	err = s.Store.Atomic(ctx, func(ctx context.Context) error {
+		res = RunResult{}
+		runs, err := s.Store.InvoiceRuns(ctx, m)
+		if err != nil {
+			return err
+		}
+		next := int64(1)
+		var first *Month
+		for _, r := range runs {
+			if r.Month == month {
+				res.Run = r
+				res.Invoices, err = s.Store.Invoices(ctx, m, month)
+				return err
+			}
+			if month.Before(r.Month) {
+				return domain.Invalid("month", "is before the last invoice run, "+r.Month.String())
+			}
+			next = max(next, r.LastNumber+1)
+			if first == nil || r.Month.Before(*first) {
+				rm := r.Month
+				first = &rm
+			}
+		}
+		in := RunInput{Municipality: m, Month: month, Made: domain.Today(s.Clock), Settings: s.Settings,
+			Tables: t, NextNumber: next}
+		from := month
+		if first != nil && s.Settings.CorrectionMonths > 0 {
+			from = month
+			for i := 0; i < s.Settings.CorrectionMonths && first.Before(from); i++ {
+				from = from.Prev()
+			}
+			in.CorrectFrom = from
+		}
+		if in.Children, err = s.Store.Children(ctx, m); err != nil {
+			return err
+		}
+		units, err := s.Store.Units(ctx, m)
+		if err != nil {
+			return err
+		}
+		within := domain.Period{Start: from.First(), End: month.Last()}
+		for _, u := range units {
+			if u.Kind != domain.Kindergarten && u.Kind != domain.SFO {
+				continue
+			}
+			ps, err := s.Store.UnitPlacements(ctx, m, u.ID, within)
+			if err != nil {
+				return err
+			}
+			in.Placements = append(in.Placements, ps...)
+		}
+		if in.Families, err = s.Store.Families(ctx, m); err != nil {
+			return err
+		}
+		if in.IncomeDecisions, err = s.Store.IncomeDecisions(ctx, m); err != nil {
+			return err
+		}
+		if in.PriceLists, err = s.Store.PriceLists(ctx, m); err != nil {
+			return err
+		}
+		if in.Decisions, err = s.Store.FeeDecisions(ctx, m); err != nil {
+			return err
+		}
+		if in.CorrectFrom.Year > 0 && in.CorrectFrom.Before(month) {
+			if in.Billed, err = s.Store.BilledSince(ctx, m, in.CorrectFrom, month.Prev()); err != nil {
+				return err
+			}
+		}
+		plan, err := Compute(in)
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if len(plan.Decisions) > 0 {
+			if err := s.Store.CreateFeeDecisions(ctx, plan.Decisions); err != nil {
+				return err
+			}
+		}
+		if err := s.Store.CreateInvoiceRun(ctx, plan.Run, plan.Invoices); err != nil {
+			return err
+		}
+		if s.Notifier != nil {
+			for _, inv := range plan.Invoices {
+				if err := s.Notifier.Notify(ctx, InvoiceNotice(inv)); err != nil {
+					return err
+				}
+			}
+		}
+		res = RunResult{Run: plan.Run, Created: true, Invoices: plan.Invoices, Decisions: plan.Decisions, Skipped: plan.Skipped}
+		return nil
+	})
+	if err != nil {
+		return RunResult{}, err
+	}
+	return res, nil
+}
+
+// InvoiceNotice is the "invoice.ready" notice of an invoice.
+func InvoiceNotice(inv Invoice) domain.Notice {
+	return domain.Notice{Municipality: inv.Municipality, Kind: NoticeInvoiceReady, Guardian: inv.Payer,
+		Key: "invoice.ready/" + string(inv.Municipality) + "/" + inv.Month.String() + "/" + strconv.FormatInt(inv.Number, 10),
+		Data: map[string]string{
+			"invoice": strconv.FormatInt(inv.Number, 10),
+			"month":   inv.Month.String(),
+			"amount":  domain.FormatNOK(inv.Total),
+			"kid":     inv.KID,
+			"due":     inv.Due.String(),
+		}}
+}
+
+// Invoices lists the invoices of a month. A guardian sees only the
+// invoices addressed to them.
+func (s *Service) Invoices(ctx context.Context, a domain.Actor, m domain.Municipality, month Month) ([]Invoice, error) {
+	if a.Validate() != nil || a.Municipality != m {
+		return nil, domain.ErrForbidden
+	}
+	if !a.Municipal() && a.Role != domain.RoleGuardian {
+		return nil, domain.ErrForbidden
+	}
+	invs, err := s.Store.Invoices(ctx, m, month)
+	if err != nil {
+		return nil, err
+	}
+	if a.Role == domain.RoleGuardian {
+		invs = slices.DeleteFunc(invs, func(i Invoice) bool { return i.Payer != a.Guardian })
+	}
+	return invs, nil
+}
+
+// FeeDecisions lists a child's fee decisions by kind and start month.
+func (s *Service) FeeDecisions(ctx context.Context, a domain.Actor, m domain.Municipality, child domain.ChildID) ([]FeeDecision, error) {
+	if err := municipal(a, m); err != nil {
+		return nil, err
+	}
+	all, err := s.Store.FeeDecisions(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(d FeeDecision) bool { return d.Child != child }), nil
+}
+
+// Exporter writes a month's invoices in a format another system reads
+// (a municipal finance system, an invoicing service). adapters/financecsv
+// is the first.
+type Exporter interface {
+	Export(ctx context.Context, w io.Writer, batch ExportBatch) error
+}
+
+// ExportBatch is what an exporter gets: a month's invoices and their
+// payers (names and national IDs; never addresses).
+type ExportBatch struct {
+	Municipality domain.Municipality
+	Month        Month
+	Invoices     []Invoice
+	Payers       map[domain.GuardianID]domain.Guardian
+}
+
+// Export writes the invoices of a month with the exporter.
+func (s *Service) Export(ctx context.Context, a domain.Actor, m domain.Municipality, month Month, e Exporter, w io.Writer) error {
+	if err := municipal(a, m); err != nil {
+		return err
+	}
+	b := ExportBatch{Municipality: m, Month: month, Payers: map[domain.GuardianID]domain.Guardian{}}
+	var err error
+	if b.Invoices, err = s.Store.Invoices(ctx, m, month); err != nil {
+		return err
+	}
+	for _, inv := range b.Invoices {
+		if _, ok := b.Payers[inv.Payer]; ok {
+			continue
+		}
+		g, err := s.Store.Guardian(ctx, m, inv.Payer)
+		if err != nil {
+			return fmt.Errorf("billing: payer of invoice %d: %w", inv.Number, err)
+		}
+		b.Payers[inv.Payer] = g
+	}
+	return e.Export(ctx, w, b)
+}
+
+// Balance is an invoice's total beside what has been paid to its KID.
+type Balance struct {
+	Invoice InvoiceID       `json:"invoice"`
+	Number  int64           `json:"number"`
+	KID     string          `json:"kid"`
+	Total   decimal.Decimal `json:"total"`
+	Paid    decimal.Decimal `json:"paid"`
+	// Difference is Paid − Total: above zero an overpayment, below zero
+	// an underpayment.
+	Difference decimal.Decimal `json:"difference"`
+}
+
+// PaymentReport is the outcome of ImportPayments.
+type PaymentReport struct {
+	// Problems are the lines of the file that could not be read, with
+	// their line numbers; the rest of the file was processed.
+	Problems []LineError
+	// Recorded are the payments stored now; Repeated the references stored
+	// before (the same file read again), which were skipped.
+	Recorded []Payment
+	Repeated []string
+	// UnknownKIDs are payments whose KID names no invoice (stored without
+	// an invoice).
+	UnknownKIDs []Payment
+	// Paid, Overpaid and Underpaid are the invoices the file paid to,
+	// after this file.
+	Paid, Overpaid, Underpaid []Balance
+}
+
+// ImportPayments reads an OCR giro file (ParseOCR), records its payments in
+// one transaction and matches them to invoices by KID.
+func (s *Service) ImportPayments(ctx context.Context, a domain.Actor, m domain.Municipality, r io.Reader) (PaymentReport, error) {
+	if err := municipal(a, m); err != nil {
+		return PaymentReport{}, err
+	}
+	file, problems, err := ParseOCR(r)
+	if err != nil {
+		return PaymentReport{}, err
+	}
+	var rep PaymentReport
+	err = s.Store.Atomic(ctx, func(ctx context.Context) error {
+		rep = PaymentReport{Problems: problems}
+		stored, err := s.Store.Payments(ctx, m)
+		if err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		paid := map[InvoiceID]decimal.Decimal{}
+		for _, p := range stored {
+			seen[p.Reference] = true
+			if !p.Invoice.IsZero() {
+				paid[p.Invoice] = paid[p.Invoice].Add(p.Amount)
+			}
+		}
+		touched := map[InvoiceID]Invoice{}
+		var order []InvoiceID
+		for _, tr := range file.Transactions {
+			if seen[tr.Reference] {
+				rep.Repeated = append(rep.Repeated, tr.Reference)
+				continue
+			}
+			seen[tr.Reference] = true
+			p := Payment{ID: domain.NewID[Payment](), Municipality: m, Reference: tr.Reference, KID: tr.KID,
+				Amount: tr.Amount, Paid: tr.Date}
+			inv, err := s.Store.InvoiceByKID(ctx, m, tr.KID)
+			switch {
+			case domain.IsNotFound(err):
+				rep.UnknownKIDs = append(rep.UnknownKIDs, p)
+			case err != nil:
+				return err
+			default:
+				p.Invoice = inv.ID
+				paid[inv.ID] = paid[inv.ID].Add(p.Amount)
+				if _, ok := touched[inv.ID]; !ok {
+					touched[inv.ID] = inv
+					order = append(order, inv.ID)
+				}
+			}
+			rep.Recorded = append(rep.Recorded, p)
+		}
+		if len(rep.Recorded) > 0 {
+			if err := s.Store.CreatePayments(ctx, rep.Recorded); err != nil {
+				return err
+			}
+		}
+		for _, id := range order {
+			inv := touched[id]
+			b := Balance{Invoice: id, Number: inv.Number, KID: inv.KID, Total: inv.Total, Paid: paid[id]}
+			b.Difference = b.Paid.Sub(b.Total)
+			switch b.Difference.Sign() {
+			case 0:
+				rep.Paid = append(rep.Paid, b)
+			case 1:
+				rep.Overpaid = append(rep.Overpaid, b)
+			default:
+				rep.Underpaid = append(rep.Underpaid, b)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return PaymentReport{}, err
+	}
+	return rep, nil
+}
