@@ -193,8 +193,8 @@ func TestReopenKeepsDataAndMigrationsAreIdempotent(t *testing.T) {
 	var versions, applied int
 	require.NoError(t, db.QueryRowContext(ctx,
 		`SELECT count(*), count(DISTINCT version_id) FROM `+sqlite.VersionTable+` WHERE version_id > 0`).Scan(&applied, &versions))
-	assert.Equal(t, 1, versions)
-	assert.Equal(t, 1, applied, "the migration ran once")
+	assert.GreaterOrEqual(t, versions, 1)
+	assert.Equal(t, versions, applied, "each migration ran once")
 }
 
 func TestVersionTable(t *testing.T) {
@@ -214,7 +214,8 @@ func TestVersionTable(t *testing.T) {
 	}
 	require.NoError(t, rows.Err())
 	assert.Equal(t, "oppvekst_schema_version", sqlite.VersionTable)
-	assert.Equal(t, []string{"children", "guardians", "guardianships", "oppvekst_schema_version", "placements", "unit_groups", "units"}, tables)
+	// Each capability's migration adds tables of its own.
+	assert.Subset(t, tables, []string{"children", "guardians", "guardianships", "oppvekst_schema_version", "placements", "unit_groups", "units"})
 }
 
 func TestWAL(t *testing.T) {
