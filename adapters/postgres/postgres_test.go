@@ -389,20 +389,21 @@ func TestMigrationsIdempotent(t *testing.T) {
 	require.NoError(t, err, "data survives reopening")
 
 	conn := rawConn(t, url, schema)
-	var applied, latest int64
-	err = conn.QueryRow(ctx, `SELECT count(*), max(version_id) FROM `+postgres.VersionTable+` WHERE version_id > 0`).
-		Scan(&applied, &latest)
+	var applied, distinct int64
+	err = conn.QueryRow(ctx, `SELECT count(*), count(DISTINCT version_id) FROM `+postgres.VersionTable+` WHERE version_id > 0`).
+		Scan(&applied, &distinct)
 	require.NoError(t, err)
-	assert.Equal(t, int64(1), applied, "each migration applied once")
-	assert.Equal(t, int64(1), latest)
+	assert.GreaterOrEqual(t, applied, int64(1))
+	assert.Equal(t, distinct, applied, "each migration applied once")
 
 	var tables []string
 	rows, err := conn.Query(ctx, `SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename`, schema)
 	require.NoError(t, err)
 	tables, err = pgx.CollectRows(rows, pgx.RowTo[string])
 	require.NoError(t, err)
-	assert.Equal(t, []string{"children", "guardians", "guardianships", "oppvekst_schema_version",
-		"placements", "unit_groups", "units"}, tables)
+	// Each capability's migration adds tables of its own.
+	assert.Subset(t, tables, []string{"children", "guardians", "guardianships", "oppvekst_schema_version",
+		"placements", "unit_groups", "units"})
 }
 
 func TestSchemasAreSeparate(t *testing.T) {
