@@ -151,16 +151,7 @@ func (s *Service) Notify(ctx context.Context, n domain.Notice) error {
 				return err
 			}
 		}
-		ds := make([]Delivery, 0, len(rs))
-		for _, r := range rs {
-			d, err := s.delivery(ctx, r, n.Kind, n.Key+"/"+r.guardian.ID.String(), n.Data)
-			if err != nil {
-				return err
-			}
-			ds = append(ds, d)
-		}
-		_, err := s.Store.Enqueue(ctx, ds)
-		return err
+		return s.enqueue(ctx, rs, n.Kind, n.Key+"/", n.Data)
 	})
 }
 
@@ -170,25 +161,47 @@ type resolved struct {
 	channel  Channel
 }
 
-// delivery builds the outbox row for one recipient.
-func (s *Service) delivery(ctx context.Context, r resolved, kind, key string, data map[string]string) (Delivery, error) {
-	g := r.guardian
-	c, err := s.Store.Contact(ctx, g.Municipality, g.ID)
-	switch {
-	case domain.IsNotFound(err):
-		c = DefaultContact(g.Municipality, g.ID)
-	case err != nil:
-		return Delivery{}, err
+// enqueue renders and writes one delivery per recipient, keyed
+// keyPrefix + the guardian's ID, reading every recipient's Contact at once.
+func (s *Service) enqueue(ctx context.Context, rs []resolved, kind, keyPrefix string, data map[string]string) error {
+	if len(rs) == 0 {
+		return nil
 	}
-	medium, to := route(g, r.channel, c.Medium)
-	text := s.templates().Render(kind, c.Language, data)
+	m := rs[0].guardian.Municipality
+	ids := make([]domain.GuardianID, len(rs))
+	for i, r := range rs {
+		ids[i] = r.guardian.ID
+	}
+	contacts, err := s.Store.Contacts(ctx, m, ids)
+	if err != nil {
+		return err
+	}
 	now := s.clock().Now()
-	return Delivery{
-		ID: domain.NewID[Delivery](), Municipality: g.Municipality, Key: key, Kind: kind,
-		Guardian: g.ID, Medium: medium, To: to, Language: c.Language,
-		Subject: text.Subject, Body: text.Body, Urgent: data["urgent"] == "true",
-		State: Pending, NextAt: now, CreatedAt: now,
-	}, nil
+	tpl := s.templates()
+	// Render once per language, not once per recipient.
+	texts := map[Language]Text{}
+	ds := make([]Delivery, len(rs))
+	for i, r := range rs {
+		g := r.guardian
+		c, ok := contacts[g.ID]
+		if !ok {
+			c = DefaultContact(m, g.ID)
+		}
+		text, ok := texts[c.Language]
+		if !ok {
+			text = tpl.Render(kind, c.Language, data)
+			texts[c.Language] = text
+		}
+		medium, to := route(g, r.channel, c.Medium)
+		ds[i] = Delivery{
+			ID: domain.NewID[Delivery](), Municipality: m, Key: keyPrefix + g.ID.String(), Kind: kind,
+			Guardian: g.ID, Medium: medium, To: to, Language: c.Language,
+			Subject: text.Subject, Body: text.Body, Urgent: data["urgent"] == "true",
+			State: Pending, NextAt: now, CreatedAt: now,
+		}
+	}
+	_, err = s.Store.Enqueue(ctx, ds)
+	return err
 }
 
 // route picks the medium and address: the digital mailbox for the protected

@@ -148,6 +148,12 @@ type Outcome struct {
 	Error  string
 }
 
+// Family is a child with its guardians, as recipient resolution needs them.
+type Family struct {
+	Child     domain.Child
+	Guardians []domain.GuardianLink
+}
+
 // Store is the store port of messaging: threads, messages, participants,
 // contact preferences and the outbox. Every method joins the transaction of
 // ctx (domain.Transactor); reads are scoped by municipality, a record of
@@ -168,6 +174,14 @@ type Store interface {
 	// MarkRead sets a participant's read time; not a participant is
 	// domain.ErrNotFound.
 	MarkRead(ctx context.Context, m domain.Municipality, id ThreadID, g domain.GuardianID, at time.Time) error
+
+	// Families reads children with their guardians in one go, for
+	// recipient resolution at the scale of a whole unit; a child not in the
+	// municipality is left out. Guardians are sorted by guardian ID.
+	Families(ctx context.Context, m domain.Municipality, children []domain.ChildID) ([]Family, error)
+	// Contacts reads the preferences of many guardians; a guardian without
+	// one is left out.
+	Contacts(ctx context.Context, m domain.Municipality, guardians []domain.GuardianID) (map[domain.GuardianID]Contact, error)
 
 	// PutContact creates or replaces a guardian's preference.
 	PutContact(ctx context.Context, c Contact) error

@@ -432,26 +432,32 @@ func (s *Service) target(ctx context.Context, m domain.Municipality, a About, da
 // and merges them: a guardian receives once, on the protected channel when
 // any resolution says so. An unknown child is a *ValidationError on field.
 func (s *Service) resolveChildren(ctx context.Context, m domain.Municipality, audience Audience, children []domain.ChildID, field string) ([]resolved, error) {
+	seen := make(map[domain.ChildID]bool, len(children))
+	unique := make([]domain.ChildID, 0, len(children))
+	for _, c := range children {
+		if !seen[c] {
+			seen[c] = true
+			unique = append(unique, c)
+		}
+	}
+	fams, err := s.Store.Families(ctx, m, unique)
+	if err != nil {
+		return nil, err
+	}
+	if len(fams) != len(unique) {
+		return nil, domain.Invalid(field, "no such child")
+	}
 	byID := map[domain.GuardianID]int{}
 	var out []resolved
-	seen := map[domain.ChildID]bool{}
-	for _, c := range children {
-		if seen[c] {
-			continue
-		}
-		seen[c] = true
-		rec, err := s.Store.ChildRecord(ctx, m, c)
-		if err != nil {
-			return nil, refErr(err, field, "no such child")
-		}
-		cands := make([]Candidate, len(rec.Guardians))
-		links := map[string]domain.Guardian{}
-		for i, l := range rec.Guardians {
+	for _, f := range fams {
+		cands := make([]Candidate, len(f.Guardians))
+		links := make(map[string]domain.Guardian, len(f.Guardians))
+		for i, l := range f.Guardians {
 			id := l.Guardian.ID.String()
 			cands[i] = Candidate{ID: id, Relation: l.Guardianship, Protection: l.Guardian.AddressProtection}
 			links[id] = l.Guardian
 		}
-		res, err := Resolve(audience, rec.Child.AddressProtection, cands)
+		res, err := Resolve(audience, f.Child.AddressProtection, cands)
 		if err != nil {
 			return nil, err
 		}
@@ -477,19 +483,10 @@ func (s *Service) notifyMessage(ctx context.Context, t Thread, msg Message, rs [
 	if t.Urgent {
 		data["urgent"] = "true"
 	}
-	ds := make([]Delivery, 0, len(rs))
-	for _, r := range rs {
-		d, err := s.delivery(ctx, r, "message.new", "message.new/"+msg.ID.String()+"/"+r.guardian.ID.String(), data)
-		if err != nil {
-			return err
-		}
-		ds = append(ds, d)
-	}
-	if len(ds) == 0 {
+	if len(rs) == 0 {
 		return nil
 	}
-	_, err := s.Store.Enqueue(ctx, ds)
-	return err
+	return s.enqueue(ctx, rs, "message.new", "message.new/"+msg.ID.String()+"/", data)
 }
 
 func fromName(a Author) string {

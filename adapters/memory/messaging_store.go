@@ -280,3 +280,38 @@ func (s *Store) Deliveries(ctx context.Context, m domain.Municipality) (out []me
 	})
 	return out, err
 }
+
+// Families reads children with their guardians.
+func (s *Store) Families(ctx context.Context, m domain.Municipality, children []domain.ChildID) (out []messaging.Family, err error) {
+	err = s.read(ctx, func() error {
+		out = make([]messaging.Family, 0, len(children))
+		for _, id := range children {
+			c, ok := s.s.children[key[domain.Child]{m, id}]
+			if !ok {
+				continue
+			}
+			f := messaging.Family{Child: c, Guardians: []domain.GuardianLink{}}
+			for gid, gs := range s.s.guardianships[key[domain.Child]{m, id}] {
+				f.Guardians = append(f.Guardians, domain.GuardianLink{Guardian: s.s.guardians[key[domain.Guardian]{m, gid}], Guardianship: gs})
+			}
+			slices.SortFunc(f.Guardians, func(a, b domain.GuardianLink) int { return a.Guardian.ID.Compare(b.Guardian.ID) })
+			out = append(out, f)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Contacts reads the preferences of many guardians.
+func (s *Store) Contacts(ctx context.Context, m domain.Municipality, guardians []domain.GuardianID) (out map[domain.GuardianID]messaging.Contact, err error) {
+	err = s.read(ctx, func() error {
+		out = map[domain.GuardianID]messaging.Contact{}
+		for _, g := range guardians {
+			if c, ok := s.s.messaging.contacts[key[domain.Guardian]{m, g}]; ok {
+				out[g] = c
+			}
+		}
+		return nil
+	})
+	return out, err
+}

@@ -420,3 +420,78 @@ func (s *Store) Deliveries(ctx context.Context, m domain.Municipality) ([]messag
 	return list(ctx, s.q(ctx), "deliveries", m, scanDelivery,
 		`SELECT `+deliveryColumns+` FROM msg_outbox WHERE municipality = $1 ORDER BY key COLLATE "C"`, string(m))
 }
+
+func uids[T any](ids []domain.ID[T]) []pgtype.UUID {
+	out := make([]pgtype.UUID, len(ids))
+	for i, id := range ids {
+		out[i] = uid(id)
+	}
+	return out
+}
+
+// Families reads children with their guardians: two queries with the IDs
+// as one array, in one round trip.
+func (s *Store) Families(ctx context.Context, m domain.Municipality, children []domain.ChildID) ([]messaging.Family, error) {
+	var (
+		b     pgx.Batch
+		cs    []domain.Child
+		links []domain.GuardianLink
+	)
+	ids := uids(children)
+	b.Queue(`SELECT `+childColumns+` FROM children WHERE municipality = $1 AND id = ANY($2::uuid[])`, string(m), ids).
+		Query(func(rows pgx.Rows) error {
+			var err error
+			cs, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.Child, error) { return scanChild(row, m) })
+			return err
+		})
+	b.Queue(`SELECT `+guardianColumns+`, `+guardianshipColumns+`
+		FROM guardianships gs JOIN guardians g ON g.municipality = gs.municipality AND g.id = gs.guardian_id
+		WHERE gs.municipality = $1 AND gs.child_id = ANY($2::uuid[])`, string(m), ids).Query(func(rows pgx.Rows) error {
+		var err error
+		links, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.GuardianLink, error) {
+			l := domain.GuardianLink{Guardian: domain.Guardian{Municipality: m}, Guardianship: domain.Guardianship{Municipality: m}}
+			g, gs := &l.Guardian, &l.Guardianship
+			err := row.Scan(scanID(&g.ID), nationalIDScan{&g.NationalID}, &g.GivenName, &g.FamilyName,
+				&g.Email, &g.Phone, stringScan[domain.AddressProtection]{&g.AddressProtection},
+				scanID(&gs.ChildID), scanID(&gs.GuardianID), &gs.ParentalResponsibility, &gs.LivesWithChild,
+				&gs.InformationRequested, &gs.InformationDenied)
+			return l, err
+		})
+		return err
+	})
+	if err := s.q(ctx).SendBatch(ctx, &b).Close(); err != nil {
+		return nil, dbError("read families", err)
+	}
+	byChild := make(map[domain.ChildID][]domain.GuardianLink, len(cs))
+	for _, l := range links {
+		byChild[l.Guardianship.ChildID] = append(byChild[l.Guardianship.ChildID], l)
+	}
+	out := make([]messaging.Family, 0, len(cs))
+	for _, c := range cs {
+		gs := byChild[c.ID]
+		if gs == nil {
+			gs = []domain.GuardianLink{}
+		}
+		slices.SortFunc(gs, func(a, b domain.GuardianLink) int { return a.Guardian.ID.Compare(b.Guardian.ID) })
+		out = append(out, messaging.Family{Child: c, Guardians: gs})
+	}
+	return out, nil
+}
+
+// Contacts reads the preferences of many guardians in one query.
+func (s *Store) Contacts(ctx context.Context, m domain.Municipality, guardians []domain.GuardianID) (map[domain.GuardianID]messaging.Contact, error) {
+	cs, err := list(ctx, s.q(ctx), "contacts", m, func(row scanner, m domain.Municipality) (messaging.Contact, error) {
+		c := messaging.Contact{Municipality: m}
+		err := row.Scan(scanID(&c.Guardian), stringScan[messaging.Language]{&c.Language}, stringScan[messaging.Medium]{&c.Medium})
+		return c, err
+	}, `SELECT guardian_id, language, medium FROM msg_contacts WHERE municipality = $1 AND guardian_id = ANY($2::uuid[])`,
+		string(m), uids(guardians))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[domain.GuardianID]messaging.Contact, len(cs))
+	for _, c := range cs {
+		out[c.Guardian] = c
+	}
+	return out, nil
+}

@@ -2,7 +2,7 @@ package sqlite
 
 // messagingQueries are the statements of the messaging store port that Open prepares.
 var messagingQueries = []string{
-	insertThread, selectThread, threadExists, insertMessage, selectMessages, insertParticipant,
+	insertThread, selectThread, threadExists, insertMessage, selectMessages,
 	selectParticipants, selectGuardianThreads, markRead, upsertContact, selectContact,
 	selectDue, leaseDelivery, settleDelivery,
 	// selectDeliveries is not prepared: it lists a whole municipality's
@@ -20,7 +20,6 @@ const (
 	threadExists          = `SELECT 1 FROM msg_threads WHERE municipality = ? AND id = ?`
 	insertMessage         = `INSERT INTO msg_messages (` + messageCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	selectMessages        = `SELECT ` + messageCols + ` FROM msg_messages INDEXED BY msg_messages_by_thread WHERE municipality = ? AND thread_id = ? ORDER BY created_at, id`
-	insertParticipant     = `INSERT INTO msg_participants (` + participantCols + `) VALUES (?, ?, ?, ?, ?)`
 	selectParticipants    = `SELECT ` + participantCols + ` FROM msg_participants WHERE municipality = ? AND thread_id = ? ORDER BY guardian_id`
 	selectGuardianThreads = `SELECT t.municipality, t.id, t.scope, t.about_child, t.about_group, t.about_unit, t.unit_id, t.subject, t.bulletin, t.urgent,
 		t.author_role, t.author_subject, t.author_guardian, t.created_at

@@ -116,10 +116,11 @@ func (s *Store) CreateThread(ctx context.Context, t messaging.Thread, first mess
 		}
 	}
 	return s.Atomic(ctx, func(ctx context.Context) error {
-		for i, p := range ps {
-			if err := s.mustExist(ctx, "guardian", guardianExists, p.Municipality, p.Guardian); err != nil {
-				return refErr(err, fmt.Sprintf("participants[%d].guardian", i), "no such guardian")
-			}
+		if err := s.mustExist(ctx, "thread", threadExists, t.Municipality, t.ID); err == nil {
+			return &domain.ConflictError{Field: "id", Reason: "a thread with this ID exists"}
+		}
+		if err := s.checkParticipants(ctx, ps); err != nil {
+			return err
 		}
 		_, err := s.exec(ctx, insertThread, t.Municipality, t.ID, t.About.Scope, nullID(t.About.Child), nullID(t.About.Group),
 			nullID(t.About.Unit), nullID(t.Unit), t.Subject, bit(t.Bulletin), bit(t.Urgent),
@@ -130,12 +131,7 @@ func (s *Store) CreateThread(ctx context.Context, t messaging.Thread, first mess
 		if err := s.insertMessage(ctx, first); err != nil {
 			return err
 		}
-		for _, p := range ps {
-			if _, err := s.exec(ctx, insertParticipant, p.Municipality, p.Thread, p.Guardian, bit(p.Protected), instant(p.ReadAt)); err != nil {
-				return writeErr(err, "participant")
-			}
-		}
-		return nil
+		return s.insertParticipants(ctx, ps)
 	})
 }
 
@@ -349,4 +345,133 @@ func (s *Store) Settle(ctx context.Context, outcomes []messaging.Outcome) error 
 // Deliveries lists a municipality's deliveries by key.
 func (s *Store) Deliveries(ctx context.Context, m domain.Municipality) ([]messaging.Delivery, error) {
 	return queryAll(ctx, s, selectDeliveries, scanDelivery, m)
+}
+
+// inChunk is how many IDs one IN list holds.
+const inChunk = 500
+
+// placeholders returns "?, ?, ..." with n marks.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// chunks calls fn with the municipality and up to inChunk IDs at a time, as
+// query arguments.
+func chunks[T any](m domain.Municipality, ids []domain.ID[T], fn func(n int, args []any) error) error {
+	for start := 0; start < len(ids); start += inChunk {
+		part := ids[start:min(start+inChunk, len(ids))]
+		args := make([]any, 0, len(part)+1)
+		args = append(args, m)
+		for _, id := range part {
+			args = append(args, id)
+		}
+		if err := fn(len(part), args); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Families reads children with their guardians, in chunks of IN lists.
+func (s *Store) Families(ctx context.Context, m domain.Municipality, children []domain.ChildID) ([]messaging.Family, error) {
+	var out []messaging.Family
+	err := s.read(ctx, func(ctx context.Context) error {
+		out = make([]messaging.Family, 0, len(children))
+		return chunks(m, children, func(n int, args []any) error {
+			cs, err := queryAll(ctx, s, `SELECT `+childCols+` FROM children WHERE municipality = ? AND id IN (`+placeholders(n)+`)`, scanChild, args...)
+			if err != nil {
+				return err
+			}
+			links, err := queryAll(ctx, s, strings.Replace(selectGuardianLinks, "gs.child_id = ?", "gs.child_id IN ("+placeholders(n)+")", 1),
+				scanGuardianLink, args...)
+			if err != nil {
+				return err
+			}
+			byChild := make(map[domain.ChildID][]domain.GuardianLink, len(cs))
+			for _, l := range links {
+				byChild[l.Guardianship.ChildID] = append(byChild[l.Guardianship.ChildID], l)
+			}
+			for _, c := range cs {
+				gs := byChild[c.ID]
+				if gs == nil {
+					gs = []domain.GuardianLink{}
+				}
+				slices.SortFunc(gs, func(a, b domain.GuardianLink) int { return a.Guardian.ID.Compare(b.Guardian.ID) })
+				out = append(out, messaging.Family{Child: c, Guardians: gs})
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
+// Contacts reads the preferences of many guardians.
+func (s *Store) Contacts(ctx context.Context, m domain.Municipality, guardians []domain.GuardianID) (map[domain.GuardianID]messaging.Contact, error) {
+	out := map[domain.GuardianID]messaging.Contact{}
+	err := s.read(ctx, func(ctx context.Context) error {
+		return chunks(m, guardians, func(n int, args []any) error {
+			cs, err := queryAll(ctx, s, `SELECT municipality, guardian_id, language, medium FROM msg_contacts
+				WHERE municipality = ? AND guardian_id IN (`+placeholders(n)+`)`, func(r scanner) (messaging.Contact, error) {
+				var c messaging.Contact
+				err := r.Scan(&c.Municipality, &c.Guardian, &c.Language, &c.Medium)
+				return c, err
+			}, args...)
+			for _, c := range cs {
+				out[c.Guardian] = c
+			}
+			return err
+		})
+	})
+	return out, err
+}
+
+// checkParticipants checks that the participants' guardians exist.
+func (s *Store) checkParticipants(ctx context.Context, ps []messaging.Participant) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	m := ps[0].Municipality
+	ids := make([]domain.GuardianID, len(ps))
+	for i, p := range ps {
+		ids[i] = p.Guardian
+	}
+	found := make(map[domain.GuardianID]bool, len(ids))
+	err := chunks(m, ids, func(n int, args []any) error {
+		got, err := queryAll(ctx, s, `SELECT id FROM guardians WHERE municipality = ? AND id IN (`+placeholders(n)+`)`,
+			func(r scanner) (domain.GuardianID, error) {
+				var id domain.GuardianID
+				err := r.Scan(&id)
+				return id, err
+			}, args...)
+		for _, id := range got {
+			found[id] = true
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for i, id := range ids {
+		if !found[id] {
+			return domain.Invalid(fmt.Sprintf("participants[%d].guardian", i), "no such guardian")
+		}
+	}
+	return nil
+}
+
+// insertParticipants writes participants with multi-row INSERTs.
+func (s *Store) insertParticipants(ctx context.Context, ps []messaging.Participant) error {
+	for start := 0; start < len(ps); start += inChunk {
+		part := ps[start:min(start+inChunk, len(ps))]
+		args := make([]any, 0, 5*len(part))
+		for _, p := range part {
+			args = append(args, p.Municipality, p.Thread, p.Guardian, bit(p.Protected), instant(p.ReadAt))
+		}
+		q := `INSERT INTO msg_participants (` + participantCols + `) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", len(part)), ", ")
+		if _, err := s.exec(ctx, q, args...); err != nil {
+			return writeErr(err, "participant")
+		}
+	}
+	return nil
 }

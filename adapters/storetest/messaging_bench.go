@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rickb777/date/v2"
+
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/messaging"
 )
@@ -18,10 +20,16 @@ const benchBulletin = 50_000
 //
 //   - EnqueueBulletin50k: the outbox rows of one bulletin to 50,000
 //     guardians written in one Atomic transaction (target: under 3 s);
+//   - PostBulletin50k: the whole use case — Service.Post of a bulletin to a
+//     unit of 25,000 placed children with two guardians each: placements,
+//     families and contact preferences read, 50,000 recipients resolved,
+//     the thread with 50,000 participants and 50,000 deliveries written, in
+//     one transaction (target: under 3 s);
 //   - ClaimSettle: one dispatcher round of 200 deliveries claimed and
 //     settled, from an outbox of 10,000.
 func RunMessagingBenchmarks(b *testing.B, newStore func(b *testing.B) MessagingStore) {
 	b.Run("EnqueueBulletin50k", func(b *testing.B) { benchEnqueue(b, newStore(b)) })
+	b.Run("PostBulletin50k", func(b *testing.B) { benchPost(b, newStore(b)) })
 	b.Run("ClaimSettle200", func(b *testing.B) { benchClaim(b, newStore(b)) })
 }
 
@@ -80,4 +88,53 @@ func benchClaim(b *testing.B, s MessagingStore) {
 		}
 		must(b, s.Settle(ctx, out))
 	}
+}
+
+func benchPost(b *testing.B, s MessagingStore) {
+	ctx := context.Background()
+	f := &fixture{m: Oslo}
+	u := f.unit(domain.Kindergarten)
+	start := date.New(2024, time.August, 1)
+	must(b, s.Atomic(ctx, func(ctx context.Context) error {
+		if err := s.CreateUnit(ctx, u); err != nil {
+			return err
+		}
+		for i := range benchBulletin / 2 {
+			c := benchChild(f, i)
+			if err := s.CreateChild(ctx, c); err != nil {
+				return err
+			}
+			for j := range 2 {
+				g := domain.Guardian{ID: domain.NewID[domain.Guardian](), Municipality: Oslo, GivenName: "Forelder",
+					FamilyName: fmt.Sprint(i, "-", j), Email: fmt.Sprintf("f%d-%d@example.no", i, j)}
+				if err := s.CreateGuardian(ctx, g); err != nil {
+					return err
+				}
+				if err := s.PutGuardianship(ctx, domain.Guardianship{Municipality: Oslo, ChildID: c.ID, GuardianID: g.ID,
+					ParentalResponsibility: true}); err != nil {
+					return err
+				}
+			}
+			if err := s.CreatePlacement(ctx, f.placement(c, u, start, date.Zero)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	svc := &messaging.Service{Store: s, Clock: NewClock(msgNow)}
+	staff := domain.StaffActor(Oslo, "styrer", u.ID)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		_, err := svc.Post(ctx, staff, messaging.Draft{Municipality: Oslo, About: messaging.About{Scope: messaging.ScopeUnit, Unit: u.ID},
+			Subject: "Planleggingsdag", Body: "Barnehagen er stengt fredag.", Bulletin: true})
+		must(b, err)
+	}
+	b.StopTimer()
+	ds, err := s.Deliveries(ctx, Oslo)
+	must(b, err)
+	if len(ds) != b.N*benchBulletin {
+		b.Fatalf("%d deliveries, want %d", len(ds), b.N*benchBulletin)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e9, "s/bulletin")
 }
