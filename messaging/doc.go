@@ -12,8 +12,9 @@
 // about (ScopeChild, ScopeGroup, ScopeUnit, ScopeMunicipality) and merges
 // the answers, so a guardian of two children in a group is notified once.
 // A guardian with a strengt fortrolig address is reached through the
-// digital mailbox only, and is never in a list of participants shown to
-// anyone (Visible); recipients of a bulletin never see each other.
+// digital mailbox only; a guardian with any protected address is never in a
+// list of participants shown to anyone (Visible); recipients of a bulletin
+// never see each other.
 //
 // # Text, not HTML
 //

@@ -135,7 +135,7 @@ func (s *Service) Post(ctx context.Context, actor domain.Actor, d Draft) (Thread
 		ps := make([]Participant, len(rs))
 		for i, r := range rs {
 			ps[i] = Participant{Municipality: d.Municipality, Thread: t.ID, Guardian: r.guardian.ID,
-				Protected: r.guardian.AddressProtection.Strict()}
+				Protected: r.guardian.AddressProtection.Protected()}
 		}
 		if err := s.Store.CreateThread(ctx, t, msg, ps); err != nil {
 			return err
@@ -177,7 +177,7 @@ func (s *Service) postAsGuardian(ctx context.Context, actor domain.Actor, t *Thr
 		return err
 	}
 	return s.Store.CreateThread(ctx, *t, msg, []Participant{{
-		Municipality: t.Municipality, Thread: t.ID, Guardian: g.ID, Protected: g.AddressProtection.Strict(),
+		Municipality: t.Municipality, Thread: t.ID, Guardian: g.ID, Protected: g.AddressProtection.Protected(),
 		ReadAt: t.CreatedAt,
 	}})
 }
@@ -236,7 +236,7 @@ type View struct {
 	Thread   Thread
 	Messages []Message
 	// Participants are the guardians the actor may see: never one with a
-	// strengt fortrolig address, and for a guardian reading a bulletin
+	// protected address, and for a guardian reading a bulletin
 	// nobody (recipients of a bulletin never see each other).
 	Participants []Participant
 }
@@ -265,7 +265,7 @@ func (s *Service) Read(ctx context.Context, actor domain.Actor, m domain.Municip
 }
 
 // Visible filters participants for an actor: never a guardian with a
-// strengt fortrolig address, and nobody for a guardian reading a bulletin.
+// protected address (any level), and nobody for a guardian reading a bulletin.
 func Visible(actor domain.Actor, t Thread, ps []Participant) []Participant {
 	out := []Participant{}
 	if t.Bulletin && actor.Role == domain.RoleGuardian {

@@ -102,8 +102,9 @@ type Participant struct {
 	Municipality domain.Municipality `json:"municipality"`
 	Thread       ThreadID            `json:"thread"`
 	Guardian     domain.GuardianID   `json:"guardian"`
-	// Protected: the guardian's address is strengt fortrolig. Such a
-	// participant is never shown in a list of participants.
+	// Protected: the guardian's address is protected (fortrolig or
+	// strengt fortrolig, in Norway or abroad). Such a participant is never
+	// shown in a list of participants, to anyone.
 	Protected bool `json:"-"`
 	// ReadAt is when the guardian last read the thread; zero when unread.
 	ReadAt time.Time `json:"readAt,omitzero"`

@@ -278,8 +278,12 @@ func testProtectedGuardian(t *testing.T, s MessagingStore) {
 	c := sc.child(0, domain.ProtectionStrengtFortrolig)
 	mor := sc.guardian(domain.ProtectionStrengtFortrolig)
 	far := sc.guardian("")
+	// The stepmother's address is fortrolig: e-mail is allowed, but she is
+	// not listed either.
+	stemor := sc.guardian(domain.ProtectionFortrolig)
 	sc.link(c, mor, withResponsibility)
 	sc.link(c, far, withResponsibility)
+	sc.link(c, stemor, withResponsibility)
 	// She prefers SMS; the protected channel overrides it.
 	require.NoError(t, svc.SetContact(ctx, domain.GuardianActor(Oslo, mor.ID),
 		messaging.Contact{Municipality: Oslo, Guardian: mor.ID, Language: messaging.English, Medium: messaging.SMS}))
@@ -295,8 +299,12 @@ func testProtectedGuardian(t *testing.T, s MessagingStore) {
 		Key: "invoice/2025-03/1", Data: map[string]string{"month": "March 2025", "amount": "1 200,00", "dueDate": "2025-03-20"}}))
 	ds, err := s.Deliveries(ctx, Oslo)
 	require.NoError(t, err)
-	require.Len(t, ds, 3)
+	require.Len(t, ds, 4)
 	for _, d := range ds {
+		if d.Guardian == stemor.ID {
+			assert.Equal(t, messaging.Email, d.Medium)
+			continue
+		}
 		if d.Guardian == mor.ID {
 			assert.Equal(t, messaging.DigitalMailbox, d.Medium, d.Kind)
 			assert.Equal(t, mor.NationalID.String(), d.To)
@@ -318,6 +326,7 @@ func testProtectedGuardian(t *testing.T, s MessagingStore) {
 		require.NoError(t, err, a.String())
 		for _, p := range v.Participants {
 			assert.NotEqual(t, mor.ID, p.Guardian, a.String())
+			assert.NotEqual(t, stemor.ID, p.Guardian, a.String())
 		}
 		assert.Len(t, v.Participants, 1, a.String())
 	}
