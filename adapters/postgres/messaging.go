@@ -131,15 +131,8 @@ func (s *Store) CreateThread(ctx context.Context, t messaging.Thread, first mess
 		return err
 	}
 	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
-		var missing int
-		err := tx.QueryRow(ctx, `SELECT coalesce(array_position(array_agg(g.id IS NULL ORDER BY x.n), true), 0)
-			FROM unnest($2::uuid[]) WITH ORDINALITY AS x(id, n)
-			LEFT JOIN guardians AS g ON g.municipality = $1 AND g.id = x.id`, string(t.Municipality), guardians).Scan(&missing)
-		if err != nil {
-			return dbError("check participants", err)
-		}
-		if missing > 0 {
-			return domain.Invalid(fmt.Sprintf("participants[%d].guardian", missing-1), "no such guardian")
+		if err := checkGuardians(ctx, tx, t.Municipality, ps); err != nil {
+			return err
 		}
 		if ok, err := msgExists(ctx, tx, threadExistsSQL, string(t.Municipality), uid(t.ID)); err != nil || ok {
 			if ok {
@@ -154,12 +147,16 @@ func (s *Store) CreateThread(ctx context.Context, t messaging.Thread, first mess
 		b.Queue(`INSERT INTO msg_messages (municipality, `+messageColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 			string(first.Municipality), uid(first.ID), uid(first.Thread), string(first.Author.Role), first.Author.Subject,
 			uid(first.Author.Guardian), first.Body, atts, ts(first.CreatedAt))
-		if len(ps) > 0 {
-			b.Queue(`INSERT INTO msg_participants (municipality, `+participantColumns+`)
-				SELECT $1, $2, g, p, r FROM unnest($3::uuid[], $4::boolean[], $5::timestamptz[]) AS x(g, p, r)`,
-				string(t.Municipality), uid(t.ID), guardians, protected, readAt)
-		}
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return dbError("create thread", err)
+		}
+		// A new thread has no participants yet: COPY them.
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"msg_participants"},
+			[]string{"municipality", "thread_id", "guardian_id", "protected", "read_at"},
+			pgx.CopyFromSlice(len(ps), func(i int) ([]any, error) {
+				return []any{string(t.Municipality), uid(t.ID), guardians[i], protected[i], readAt[i]}, nil
+			}))
+		if err != nil {
 			return dbError("create thread", err)
 		}
 		return nil
@@ -494,4 +491,38 @@ func (s *Store) Contacts(ctx context.Context, m domain.Municipality, guardians [
 		out[c.Guardian] = c
 	}
 	return out, nil
+}
+
+// checkGuardians refuses participants whose guardian is not in the
+// municipality, naming the first.
+func checkGuardians(ctx context.Context, tx pgx.Tx, m domain.Municipality, ps []messaging.Participant) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	ids := make([]pgtype.UUID, len(ps))
+	for i, p := range ps {
+		ids[i] = uid(p.Guardian)
+	}
+	rows, err := tx.Query(ctx, `SELECT id FROM guardians WHERE municipality = $1 AND id = ANY($2::uuid[])`, string(m), ids)
+	if err != nil {
+		return dbError("check participants", err)
+	}
+	found, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.GuardianID, error) {
+		var id domain.GuardianID
+		err := row.Scan(scanID(&id))
+		return id, err
+	})
+	if err != nil {
+		return dbError("check participants", err)
+	}
+	known := make(map[domain.GuardianID]bool, len(found))
+	for _, id := range found {
+		known[id] = true
+	}
+	for i, p := range ps {
+		if !known[p.Guardian] {
+			return domain.Invalid(fmt.Sprintf("participants[%d].guardian", i), "no such guardian")
+		}
+	}
+	return nil
 }
