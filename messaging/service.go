@@ -21,7 +21,8 @@ type Ports interface {
 // Service is the messaging use cases: posting threads and bulletins,
 // replies, reading, read status, contact preferences, and notifications
 // (it implements domain.Notifier). Every method checks the domain.Actor and
-// runs in one transaction (joining the one of ctx).
+// runs in one transaction (joining the one of ctx). A Service is safe for
+// concurrent use.
 type Service struct {
 	Store Ports
 	Clock domain.Clock
@@ -41,9 +42,12 @@ func (s *Service) limits() Limits {
 	return s.Limits
 }
 
+// templates returns the configured templates, or the built-in ones (parsed
+// for the call: a Service is never written to, so it is safe for
+// concurrent use).
 func (s *Service) templates() *Templates {
 	if s.Templates == nil {
-		s.Templates = DefaultTemplates()
+		return DefaultTemplates()
 	}
 	return s.Templates
 }
