@@ -41,6 +41,45 @@ func RunMessaging(t *testing.T, newStore func(t *testing.T) MessagingStore) {
 	t.Run("RetryAndDeadLetter", func(t *testing.T) { testRetry(t, newStore(t)) })
 	t.Run("DispatcherCrash", func(t *testing.T) { testDispatcherCrash(t, newStore(t)) })
 	t.Run("ConcurrentDispatchers", func(t *testing.T) { testConcurrentDispatchers(t, newStore(t)) })
+	t.Run("OutboxMunicipalities", func(t *testing.T) { testOutboxMunicipalities(t, newStore(t)) })
+}
+
+// One dispatcher serves every municipality; keys are unique per
+// municipality; each municipality lists only its own deliveries.
+func testOutboxMunicipalities(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	og := newSchool(t, ctx, s, Oslo).guardian("")
+	bg := newSchool(t, ctx, s, Bergen).guardian("")
+	oslo := enqueue(t, ctx, s, Oslo, og.ID, 3, msgNow)
+	bergen := enqueue(t, ctx, s, Bergen, bg.ID, 2, msgNow)
+	// The same key again in Oslo is skipped, in Bergen it is new.
+	again := messaging.Delivery{ID: domain.NewID[messaging.Delivery](), Municipality: Oslo, Key: oslo[0], Kind: "k",
+		Guardian: og.ID, Medium: messaging.Email, To: "a@b.no", Body: "b", State: messaging.Pending, NextAt: msgNow, CreatedAt: msgNow}
+	n, err := s.Enqueue(ctx, []messaging.Delivery{again})
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	again.ID, again.Municipality, again.Guardian = domain.NewID[messaging.Delivery](), Bergen, bg.ID
+	n, err = s.Enqueue(ctx, []messaging.Delivery{again})
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+
+	tr := &recorder{medium: messaging.Email}
+	d := &messaging.Dispatcher{Outbox: s, Transports: []messaging.Transport{tr}, Clock: NewClock(msgNow)}
+	n, err = d.RunOnce(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 6, n)
+	ods, err := s.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	bds, err := s.Deliveries(ctx, Bergen)
+	require.NoError(t, err)
+	assert.Len(t, ods, len(oslo))
+	assert.Len(t, bds, len(bergen)+1)
+	for _, d := range append(ods, bds...) {
+		assert.Equal(t, messaging.Sent, d.State)
+	}
+	for _, d := range ods {
+		assert.Equal(t, Oslo, d.Municipality)
+	}
 }
 
 // Clock is a settable domain.Clock for tests.
