@@ -27,7 +27,10 @@ type Transport interface {
 // PermanentError is a failure that retrying will not mend.
 type PermanentError struct{ Err error }
 
+// Error says the failure is permanent and why.
 func (e *PermanentError) Error() string { return "permanent: " + e.Err.Error() }
+
+// Unwrap returns the failure.
 func (e *PermanentError) Unwrap() error { return e.Err }
 
 // Permanent marks err as a failure not worth retrying; nil stays nil.
