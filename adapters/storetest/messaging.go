@@ -551,6 +551,22 @@ func testNotify(t *testing.T, s MessagingStore) {
 	assert.Equal(t, far.Phone, byG[far.ID].To)
 	assert.Equal(t, "offer.sent/1/"+far.ID.String(), byG[far.ID].Key)
 
+	// The same notice raised by several requests at once still notifies
+	// each guardian once.
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for range 4 {
+		wg.Go(func() {
+			errs <- svc.Notify(ctx, domain.Notice{Municipality: Oslo, Kind: "offer.lapsing", Child: c.ID, Key: "offer.lapsing/1"})
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	assert.Equal(t, map[domain.GuardianID]int{mor.ID: 1, far.ID: 1}, recipients(t, ctx, s, Oslo, "offer.lapsing"))
+
 	// A notice raised in a transaction that rolls back is gone with it.
 	errBoom := errors.New("boom")
 	err = s.Atomic(ctx, func(ctx context.Context) error {
@@ -562,7 +578,7 @@ func testNotify(t *testing.T, s MessagingStore) {
 	require.ErrorIs(t, err, errBoom)
 	ds, err = s.Deliveries(ctx, Oslo)
 	require.NoError(t, err)
-	assert.Len(t, ds, 2)
+	assert.Len(t, ds, 4)
 
 	// An unknown kind renders the fallback; a bad notice is refused.
 	require.NoError(t, svc.Notify(ctx, domain.Notice{Municipality: Oslo, Kind: "something.new", Guardian: mor.ID, Key: "k"}))
