@@ -1,4 +1,37 @@
 package sqlite
 
 // messagingQueries are the statements of the messaging store port that Open prepares.
-var messagingQueries = []string{}
+var messagingQueries = []string{
+	insertThread, selectThread, threadExists, insertMessage, selectMessages,
+	selectParticipants, selectGuardianThreads, markRead, upsertContact, selectContact,
+	selectDue, leaseDelivery, settleDelivery,
+	// selectDeliveries is not prepared: it lists a whole municipality's
+	// outbox (inspection and tests), not a path a request takes.
+}
+
+const (
+	threadCols      = `municipality, id, scope, about_child, about_group, about_unit, unit_id, subject, bulletin, urgent, author_role, author_subject, author_guardian, created_at`
+	messageCols     = `municipality, id, thread_id, author_role, author_subject, author_guardian, body, attachments, created_at`
+	participantCols = `municipality, thread_id, guardian_id, protected, read_at`
+	deliveryCols    = `municipality, id, key, kind, guardian_id, medium, recipient, language, subject, body, urgent, state, attempts, next_at, created_at, done_at, last_error`
+
+	insertThread          = `INSERT INTO msg_threads (` + threadCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	selectThread          = `SELECT ` + threadCols + ` FROM msg_threads WHERE municipality = ? AND id = ?`
+	threadExists          = `SELECT 1 FROM msg_threads WHERE municipality = ? AND id = ?`
+	insertMessage         = `INSERT INTO msg_messages (` + messageCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	selectMessages        = `SELECT ` + messageCols + ` FROM msg_messages INDEXED BY msg_messages_by_thread WHERE municipality = ? AND thread_id = ? ORDER BY created_at, id`
+	selectParticipants    = `SELECT ` + participantCols + ` FROM msg_participants WHERE municipality = ? AND thread_id = ? ORDER BY guardian_id`
+	selectGuardianThreads = `SELECT t.municipality, t.id, t.scope, t.about_child, t.about_group, t.about_unit, t.unit_id, t.subject, t.bulletin, t.urgent,
+		t.author_role, t.author_subject, t.author_guardian, t.created_at
+		FROM msg_participants AS p INDEXED BY msg_participants_by_guardian
+		JOIN msg_threads AS t ON t.municipality = p.municipality AND t.id = p.thread_id
+		WHERE p.municipality = ? AND p.guardian_id = ?`
+	markRead      = `UPDATE msg_participants SET read_at = ? WHERE municipality = ? AND thread_id = ? AND guardian_id = ?`
+	upsertContact = `INSERT INTO msg_contacts (municipality, guardian_id, language, medium) VALUES (?, ?, ?, ?)
+		ON CONFLICT (municipality, guardian_id) DO UPDATE SET language = excluded.language, medium = excluded.medium`
+	selectContact    = `SELECT municipality, guardian_id, language, medium FROM msg_contacts WHERE municipality = ? AND guardian_id = ?`
+	selectDue        = `SELECT ` + deliveryCols + ` FROM msg_outbox INDEXED BY msg_outbox_due WHERE state = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?`
+	leaseDelivery    = `UPDATE msg_outbox SET attempts = attempts + 1, next_at = ? WHERE municipality = ? AND id = ?`
+	settleDelivery   = `UPDATE msg_outbox SET state = ?, next_at = coalesce(?, next_at), done_at = ?, last_error = ? WHERE municipality = ? AND id = ? AND state = 'pending'`
+	selectDeliveries = `SELECT ` + deliveryCols + ` FROM msg_outbox INDEXED BY msg_outbox_key WHERE municipality = ? ORDER BY key`
+)

@@ -1,0 +1,528 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/messaging"
+)
+
+var _ messaging.Store = (*Store)(nil)
+
+// Messaging columns. The municipality is read back only where a query spans
+// municipalities (the outbox claim).
+const (
+	threadColumns = `id, scope, about_child, about_group, about_unit, unit_id, subject, bulletin, urgent,
+		author_role, author_subject, author_guardian, created_at`
+	messageColumns     = `id, thread_id, author_role, author_subject, author_guardian, body, attachments, created_at`
+	participantColumns = `thread_id, guardian_id, protected, read_at`
+	deliveryColumns    = `municipality, id, key, kind, guardian_id, medium, recipient, language, subject, body, urgent,
+		state, attempts, next_at, created_at, done_at, last_error`
+)
+
+// ts encodes an instant; the zero time is NULL.
+func ts(t time.Time) pgtype.Timestamptz {
+	return pgtype.Timestamptz{Time: t, Valid: !t.IsZero()}
+}
+
+// tsScan scans a timestamptz (possibly NULL) into a time in Europe/Oslo.
+type tsScan struct{ dst *time.Time }
+
+// ScanTimestamptz implements pgtype.TimestamptzScanner.
+func (s tsScan) ScanTimestamptz(v pgtype.Timestamptz) error {
+	if !v.Valid {
+		*s.dst = time.Time{}
+		return nil
+	}
+	*s.dst = v.Time.In(domain.Oslo())
+	return nil
+}
+
+func scanThread(row scanner, m domain.Municipality) (messaging.Thread, error) {
+	t := messaging.Thread{Municipality: m}
+	err := row.Scan(scanID(&t.ID), stringScan[messaging.Scope]{&t.About.Scope}, scanID(&t.About.Child), scanID(&t.About.Group),
+		scanID(&t.About.Unit), scanID(&t.Unit), &t.Subject, &t.Bulletin, &t.Urgent,
+		stringScan[domain.Role]{&t.Author.Role}, &t.Author.Subject, scanID(&t.Author.Guardian), tsScan{&t.CreatedAt})
+	return t, err
+}
+
+func scanMessage(row scanner, m domain.Municipality) (messaging.Message, error) {
+	msg := messaging.Message{Municipality: m}
+	var atts []byte
+	err := row.Scan(scanID(&msg.ID), scanID(&msg.Thread), stringScan[domain.Role]{&msg.Author.Role}, &msg.Author.Subject,
+		scanID(&msg.Author.Guardian), &msg.Body, &atts, tsScan{&msg.CreatedAt})
+	if err != nil {
+		return msg, err
+	}
+	if err := json.Unmarshal(atts, &msg.Attachments); err != nil {
+		return msg, fmt.Errorf("attachments: %w", err)
+	}
+	if len(msg.Attachments) == 0 {
+		msg.Attachments = nil
+	}
+	return msg, nil
+}
+
+func scanParticipant(row scanner, m domain.Municipality) (messaging.Participant, error) {
+	p := messaging.Participant{Municipality: m}
+	err := row.Scan(scanID(&p.Thread), scanID(&p.Guardian), &p.Protected, tsScan{&p.ReadAt})
+	return p, err
+}
+
+func scanDelivery(row scanner, _ domain.Municipality) (messaging.Delivery, error) {
+	var d messaging.Delivery
+	err := row.Scan(stringScan[domain.Municipality]{&d.Municipality}, scanID(&d.ID), &d.Key, &d.Kind, scanID(&d.Guardian),
+		stringScan[messaging.Medium]{&d.Medium}, &d.To, stringScan[messaging.Language]{&d.Language}, &d.Subject, &d.Body,
+		&d.Urgent, stringScan[messaging.State]{&d.State}, &d.Attempts, tsScan{&d.NextAt}, tsScan{&d.CreatedAt},
+		tsScan{&d.DoneAt}, &d.LastError)
+	return d, err
+}
+
+func attachmentsJSON(atts []messaging.Attachment) ([]byte, error) {
+	if atts == nil {
+		atts = []messaging.Attachment{}
+	}
+	return json.Marshal(atts)
+}
+
+// msgExists reports whether a query of one boolean answers true.
+func msgExists(ctx context.Context, q querier, sql string, args ...any) (bool, error) {
+	var ok bool
+	if err := q.QueryRow(ctx, sql, args...).Scan(&ok); err != nil {
+		return false, dbError("check", err)
+	}
+	return ok, nil
+}
+
+const (
+	threadExistsSQL   = `SELECT EXISTS (SELECT 1 FROM msg_threads WHERE municipality = $1 AND id = $2)`
+	guardianExistsSQL = `SELECT EXISTS (SELECT 1 FROM guardians WHERE municipality = $1 AND id = $2)`
+)
+
+// CreateThread writes a thread, its first message and its participants.
+func (s *Store) CreateThread(ctx context.Context, t messaging.Thread, first messaging.Message, ps []messaging.Participant) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	if err := first.Validate(); err != nil {
+		return err
+	}
+	if first.Thread != t.ID || first.Municipality != t.Municipality {
+		return domain.Invalid("thread", "the first message belongs to another thread")
+	}
+	guardians := make([]pgtype.UUID, len(ps))
+	protected := make([]bool, len(ps))
+	readAt := make([]pgtype.Timestamptz, len(ps))
+	for i, p := range ps {
+		if p.Thread != t.ID || p.Municipality != t.Municipality || p.Guardian.IsZero() {
+			return domain.Invalid(fmt.Sprintf("participants[%d]", i), "must name a guardian of this thread")
+		}
+		guardians[i], protected[i], readAt[i] = uid(p.Guardian), p.Protected, ts(p.ReadAt)
+	}
+	atts, err := attachmentsJSON(first.Attachments)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		if err := checkGuardians(ctx, tx, t.Municipality, ps); err != nil {
+			return err
+		}
+		if ok, err := msgExists(ctx, tx, threadExistsSQL, string(t.Municipality), uid(t.ID)); err != nil || ok {
+			if ok {
+				return &domain.ConflictError{Field: "id", Reason: "a thread with this ID exists"}
+			}
+			return err
+		}
+		b := &pgx.Batch{}
+		b.Queue(`INSERT INTO msg_threads (municipality, `+threadColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			string(t.Municipality), uid(t.ID), string(t.About.Scope), uid(t.About.Child), uid(t.About.Group), uid(t.About.Unit),
+			uid(t.Unit), t.Subject, t.Bulletin, t.Urgent, string(t.Author.Role), t.Author.Subject, uid(t.Author.Guardian), ts(t.CreatedAt))
+		b.Queue(`INSERT INTO msg_messages (municipality, `+messageColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			string(first.Municipality), uid(first.ID), uid(first.Thread), string(first.Author.Role), first.Author.Subject,
+			uid(first.Author.Guardian), first.Body, atts, ts(first.CreatedAt))
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return dbError("create thread", err)
+		}
+		// A new thread has no participants yet: COPY them.
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"msg_participants"},
+			[]string{"municipality", "thread_id", "guardian_id", "protected", "read_at"},
+			pgx.CopyFromSlice(len(ps), func(i int) ([]any, error) {
+				return []any{string(t.Municipality), uid(t.ID), guardians[i], protected[i], readAt[i]}, nil
+			}))
+		if err != nil {
+			return dbError("create thread", err)
+		}
+		return nil
+	})
+}
+
+// AddMessage writes a message to an existing thread.
+func (s *Store) AddMessage(ctx context.Context, msg messaging.Message) error {
+	if err := msg.Validate(); err != nil {
+		return err
+	}
+	atts, err := attachmentsJSON(msg.Attachments)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		ok, err := msgExists(ctx, tx, threadExistsSQL, string(msg.Municipality), uid(msg.Thread))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return domain.Invalid("thread", "no such thread")
+		}
+		tag, err := tx.Exec(ctx, `INSERT INTO msg_messages (municipality, `+messageColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			ON CONFLICT DO NOTHING`,
+			string(msg.Municipality), uid(msg.ID), uid(msg.Thread), string(msg.Author.Role), msg.Author.Subject,
+			uid(msg.Author.Guardian), msg.Body, atts, ts(msg.CreatedAt))
+		if err != nil {
+			return dbError("add message", err)
+		}
+		if tag.RowsAffected() == 0 {
+			return &domain.ConflictError{Field: "id", Reason: "a message with this ID exists"}
+		}
+		return nil
+	})
+}
+
+// Thread reads a thread.
+func (s *Store) Thread(ctx context.Context, m domain.Municipality, id messaging.ThreadID) (messaging.Thread, error) {
+	return one(ctx, s.q(ctx), "thread", m, id.String(), scanThread,
+		`SELECT `+threadColumns+` FROM msg_threads WHERE municipality = $1 AND id = $2`, string(m), uid(id))
+}
+
+func (s *Store) mustThread(ctx context.Context, m domain.Municipality, id messaging.ThreadID) error {
+	ok, err := msgExists(ctx, s.q(ctx), threadExistsSQL, string(m), uid(id))
+	if err == nil && !ok {
+		err = notFound("thread", m, id.String())
+	}
+	return err
+}
+
+// Messages lists a thread's messages by creation time, then ID.
+func (s *Store) Messages(ctx context.Context, m domain.Municipality, id messaging.ThreadID) ([]messaging.Message, error) {
+	if err := s.mustThread(ctx, m, id); err != nil {
+		return nil, err
+	}
+	return list(ctx, s.q(ctx), "messages", m, scanMessage,
+		`SELECT `+messageColumns+` FROM msg_messages WHERE municipality = $1 AND thread_id = $2 ORDER BY created_at, id`,
+		string(m), uid(id))
+}
+
+// Participants lists a thread's participants by guardian ID.
+func (s *Store) Participants(ctx context.Context, m domain.Municipality, id messaging.ThreadID) ([]messaging.Participant, error) {
+	if err := s.mustThread(ctx, m, id); err != nil {
+		return nil, err
+	}
+	ps, err := list(ctx, s.q(ctx), "participants", m, scanParticipant,
+		`SELECT `+participantColumns+` FROM msg_participants WHERE municipality = $1 AND thread_id = $2`, string(m), uid(id))
+	slices.SortFunc(ps, func(a, b messaging.Participant) int { return a.Guardian.Compare(b.Guardian) })
+	return ps, err
+}
+
+// GuardianThreads lists the threads a guardian takes part in, newest first.
+func (s *Store) GuardianThreads(ctx context.Context, m domain.Municipality, g domain.GuardianID) ([]messaging.Thread, error) {
+	tsx, err := list(ctx, s.q(ctx), "threads", m, scanThread,
+		`SELECT t.id, t.scope, t.about_child, t.about_group, t.about_unit, t.unit_id, t.subject, t.bulletin, t.urgent,
+			t.author_role, t.author_subject, t.author_guardian, t.created_at
+		FROM msg_participants AS p JOIN msg_threads AS t ON t.municipality = p.municipality AND t.id = p.thread_id
+		WHERE p.municipality = $1 AND p.guardian_id = $2`, string(m), uid(g))
+	slices.SortFunc(tsx, func(a, b messaging.Thread) int {
+		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+			return c
+		}
+		return b.ID.Compare(a.ID)
+	})
+	return tsx, err
+}
+
+// MarkRead sets a participant's read time.
+func (s *Store) MarkRead(ctx context.Context, m domain.Municipality, id messaging.ThreadID, g domain.GuardianID, at time.Time) error {
+	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE msg_participants SET read_at = $4 WHERE municipality = $1 AND thread_id = $2 AND guardian_id = $3`,
+			string(m), uid(id), uid(g), ts(at))
+		if err != nil {
+			return dbError("mark read", err)
+		}
+		if tag.RowsAffected() == 0 {
+			return notFound("participant", m, g.String())
+		}
+		return nil
+	})
+}
+
+// PutContact creates or replaces a guardian's preference.
+func (s *Store) PutContact(ctx context.Context, c messaging.Contact) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		ok, err := msgExists(ctx, tx, guardianExistsSQL, string(c.Municipality), uid(c.Guardian))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return domain.Invalid("guardian", "no such guardian")
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO msg_contacts (municipality, guardian_id, language, medium) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (municipality, guardian_id) DO UPDATE SET language = excluded.language, medium = excluded.medium`,
+			string(c.Municipality), uid(c.Guardian), string(c.Language), string(c.Medium))
+		if err != nil {
+			return dbError("put contact", err)
+		}
+		return nil
+	})
+}
+
+// Contact reads a guardian's preference.
+func (s *Store) Contact(ctx context.Context, m domain.Municipality, g domain.GuardianID) (messaging.Contact, error) {
+	return one(ctx, s.q(ctx), "contact", m, g.String(), func(row scanner, m domain.Municipality) (messaging.Contact, error) {
+		c := messaging.Contact{Municipality: m, Guardian: g}
+		err := row.Scan(stringScan[messaging.Language]{&c.Language}, stringScan[messaging.Medium]{&c.Medium})
+		return c, err
+	}, `SELECT language, medium FROM msg_contacts WHERE municipality = $1 AND guardian_id = $2`, string(m), uid(g))
+}
+
+// enqueueSQL inserts the rows of parallel arrays in one statement and skips
+// existing keys: one round trip for a whole bulletin, and idempotent, which
+// COPY (no ON CONFLICT) cannot be without a staging table.
+const enqueueSQL = `INSERT INTO msg_outbox (` + deliveryColumns + `)
+	SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[],
+		$9::text[], $10::text[], $11::boolean[], $12::text[], $13::integer[], $14::timestamptz[], $15::timestamptz[],
+		$16::timestamptz[], $17::text[])
+	ON CONFLICT (municipality, key) DO NOTHING`
+
+// enqueueRows is how many deliveries one statement writes.
+const enqueueRows = 10_000
+
+// Enqueue writes deliveries, skipping existing keys.
+func (s *Store) Enqueue(ctx context.Context, ds []messaging.Delivery) (int, error) {
+	for i, d := range ds {
+		if err := d.Validate(); err != nil {
+			var p domain.Problems
+			p.Merge(fmt.Sprintf("deliveries[%d]", i), err)
+			return 0, p.Err()
+		}
+	}
+	written := 0
+	err := s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		for start := 0; start < len(ds); start += enqueueRows {
+			chunk := ds[start:min(start+enqueueRows, len(ds))]
+			n := len(chunk)
+			var (
+				mun, key, kind, medium, to, lang, subj, body, state, lastErr = make([]string, n), make([]string, n),
+					make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n),
+					make([]string, n), make([]string, n), make([]string, n)
+				id, guardian            = make([]pgtype.UUID, n), make([]pgtype.UUID, n)
+				urgent                  = make([]bool, n)
+				attempts                = make([]int32, n)
+				nextAt, createdAt, done = make([]pgtype.Timestamptz, n), make([]pgtype.Timestamptz, n), make([]pgtype.Timestamptz, n)
+			)
+			for i, d := range chunk {
+				mun[i], id[i], key[i], kind[i], guardian[i] = string(d.Municipality), uid(d.ID), d.Key, d.Kind, uid(d.Guardian)
+				medium[i], to[i], lang[i], subj[i], body[i] = string(d.Medium), d.To, string(d.Language), d.Subject, d.Body
+				urgent[i], state[i], attempts[i] = d.Urgent, string(d.State), int32(d.Attempts)
+				nextAt[i], createdAt[i], done[i], lastErr[i] = ts(d.NextAt), ts(d.CreatedAt), ts(d.DoneAt), d.LastError
+			}
+			tag, err := tx.Exec(ctx, enqueueSQL, mun, id, key, kind, guardian, medium, to, lang, subj, body, urgent, state,
+				attempts, nextAt, createdAt, done, lastErr)
+			if err != nil {
+				return dbError("enqueue", err)
+			}
+			written += int(tag.RowsAffected())
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return written, nil
+}
+
+// Claim takes due pending deliveries, oldest first, and leases them. Rows
+// another dispatcher is claiming at the same moment are skipped (FOR UPDATE
+// SKIP LOCKED), so several dispatchers run at once without sending a
+// delivery twice.
+func (s *Store) Claim(ctx context.Context, now, leaseUntil time.Time, limit int) ([]messaging.Delivery, error) {
+	var out []messaging.Delivery
+	err := s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		var err error
+		out, err = list(ctx, tx, "deliveries", "", scanDelivery, `WITH due AS (
+				SELECT municipality, id FROM msg_outbox
+				WHERE state = 'pending' AND next_at <= $1
+				ORDER BY next_at, id LIMIT $3
+				FOR UPDATE SKIP LOCKED)
+			UPDATE msg_outbox AS o SET attempts = o.attempts + 1, next_at = $2
+			FROM due WHERE o.municipality = due.municipality AND o.id = due.id
+			RETURNING o.municipality, o.id, o.key, o.kind, o.guardian_id, o.medium, o.recipient, o.language, o.subject,
+				o.body, o.urgent, o.state, o.attempts, o.next_at, o.created_at, o.done_at, o.last_error`,
+			ts(now), ts(leaseUntil), limit)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b messaging.Delivery) int {
+		if c := a.NextAt.Compare(b.NextAt); c != 0 {
+			return c
+		}
+		return a.ID.Compare(b.ID)
+	})
+	return out, nil
+}
+
+// Settle records the outcomes of claimed deliveries in one statement; one
+// already settled (by another dispatcher after a lease ran out) is left as
+// it is.
+func (s *Store) Settle(ctx context.Context, outcomes []messaging.Outcome) error {
+	n := len(outcomes)
+	mun, id, state, lastErr := make([]string, n), make([]pgtype.UUID, n), make([]string, n), make([]string, n)
+	next, done := make([]pgtype.Timestamptz, n), make([]pgtype.Timestamptz, n)
+	for i, o := range outcomes {
+		switch o.State {
+		case messaging.Pending:
+			next[i] = ts(o.NextAt)
+		case messaging.Sent, messaging.Dead:
+			done[i] = ts(o.At)
+		default:
+			return domain.Invalid("state", fmt.Sprintf("%q is not an outcome", o.State))
+		}
+		mun[i], id[i], state[i], lastErr[i] = string(o.Municipality), uid(o.Delivery), string(o.State), o.Error
+	}
+	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE msg_outbox AS o
+			SET state = x.state, next_at = coalesce(x.next_at, o.next_at), done_at = x.done_at, last_error = x.last_error
+			FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[])
+				AS x(municipality, id, state, next_at, done_at, last_error)
+			WHERE o.municipality = x.municipality AND o.id = x.id AND o.state = 'pending'`,
+			mun, id, state, next, done, lastErr)
+		if err != nil {
+			return dbError("settle", err)
+		}
+		return nil
+	})
+}
+
+// Deliveries lists a municipality's deliveries by key.
+func (s *Store) Deliveries(ctx context.Context, m domain.Municipality) ([]messaging.Delivery, error) {
+	return list(ctx, s.q(ctx), "deliveries", m, scanDelivery,
+		`SELECT `+deliveryColumns+` FROM msg_outbox WHERE municipality = $1 ORDER BY key COLLATE "C"`, string(m))
+}
+
+func uids[T any](ids []domain.ID[T]) []pgtype.UUID {
+	out := make([]pgtype.UUID, len(ids))
+	for i, id := range ids {
+		out[i] = uid(id)
+	}
+	return out
+}
+
+// RecipientFamilies reads children with their guardians: two queries with the IDs
+// as one array, in one round trip.
+func (s *Store) RecipientFamilies(ctx context.Context, m domain.Municipality, children []domain.ChildID) ([]messaging.Family, error) {
+	var (
+		b     pgx.Batch
+		cs    []domain.Child
+		links []domain.GuardianLink
+	)
+	ids := uids(children)
+	b.Queue(`SELECT `+childColumns+` FROM children WHERE municipality = $1 AND id = ANY($2::uuid[])`, string(m), ids).
+		Query(func(rows pgx.Rows) error {
+			var err error
+			cs, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.Child, error) { return scanChild(row, m) })
+			return err
+		})
+	b.Queue(`SELECT `+guardianColumns+`, `+guardianshipColumns+`
+		FROM guardianships gs JOIN guardians g ON g.municipality = gs.municipality AND g.id = gs.guardian_id
+		WHERE gs.municipality = $1 AND gs.child_id = ANY($2::uuid[])`, string(m), ids).Query(func(rows pgx.Rows) error {
+		var err error
+		links, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.GuardianLink, error) {
+			l := domain.GuardianLink{Guardian: domain.Guardian{Municipality: m}, Guardianship: domain.Guardianship{Municipality: m}}
+			g, gs := &l.Guardian, &l.Guardianship
+			err := row.Scan(scanID(&g.ID), nationalIDScan{&g.NationalID}, &g.GivenName, &g.FamilyName,
+				&g.Email, &g.Phone, stringScan[domain.AddressProtection]{&g.AddressProtection},
+				scanID(&gs.ChildID), scanID(&gs.GuardianID), &gs.ParentalResponsibility, &gs.LivesWithChild,
+				&gs.InformationRequested, &gs.InformationDenied)
+			return l, err
+		})
+		return err
+	})
+	if err := s.q(ctx).SendBatch(ctx, &b).Close(); err != nil {
+		return nil, dbError("read families", err)
+	}
+	byChild := make(map[domain.ChildID][]domain.GuardianLink, len(cs))
+	for _, l := range links {
+		byChild[l.Guardianship.ChildID] = append(byChild[l.Guardianship.ChildID], l)
+	}
+	out := make([]messaging.Family, 0, len(cs))
+	for _, c := range cs {
+		gs := byChild[c.ID]
+		if gs == nil {
+			gs = []domain.GuardianLink{}
+		}
+		slices.SortFunc(gs, func(a, b domain.GuardianLink) int { return a.Guardian.ID.Compare(b.Guardian.ID) })
+		out = append(out, messaging.Family{Child: c, Guardians: gs})
+	}
+	return out, nil
+}
+
+// Contacts reads the preferences of many guardians in one query.
+func (s *Store) Contacts(ctx context.Context, m domain.Municipality, guardians []domain.GuardianID) (map[domain.GuardianID]messaging.Contact, error) {
+	cs, err := list(ctx, s.q(ctx), "contacts", m, func(row scanner, m domain.Municipality) (messaging.Contact, error) {
+		c := messaging.Contact{Municipality: m}
+		err := row.Scan(scanID(&c.Guardian), stringScan[messaging.Language]{&c.Language}, stringScan[messaging.Medium]{&c.Medium})
+		return c, err
+	}, `SELECT guardian_id, language, medium FROM msg_contacts WHERE municipality = $1 AND guardian_id = ANY($2::uuid[])`,
+		string(m), uids(guardians))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[domain.GuardianID]messaging.Contact, len(cs))
+	for _, c := range cs {
+		out[c.Guardian] = c
+	}
+	return out, nil
+}
+
+// checkGuardians refuses participants whose guardian is not in the
+// municipality, naming the first.
+func checkGuardians(ctx context.Context, tx pgx.Tx, m domain.Municipality, ps []messaging.Participant) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	ids := make([]pgtype.UUID, len(ps))
+	for i, p := range ps {
+		ids[i] = uid(p.Guardian)
+	}
+	rows, err := tx.Query(ctx, `SELECT id FROM guardians WHERE municipality = $1 AND id = ANY($2::uuid[])`, string(m), ids)
+	if err != nil {
+		return dbError("check participants", err)
+	}
+	found, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.GuardianID, error) {
+		var id domain.GuardianID
+		err := row.Scan(scanID(&id))
+		return id, err
+	})
+	if err != nil {
+		return dbError("check participants", err)
+	}
+	known := make(map[domain.GuardianID]bool, len(found))
+	for _, id := range found {
+		known[id] = true
+	}
+	for i, p := range ps {
+		if !known[p.Guardian] {
+			return domain.Invalid(fmt.Sprintf("participants[%d].guardian", i), "no such guardian")
+		}
+	}
+	return nil
+}

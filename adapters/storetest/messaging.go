@@ -1,0 +1,812 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rickb777/date/v2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/messaging"
+)
+
+// MessagingStore is a store with the messaging port.
+type MessagingStore interface {
+	domain.Store
+	messaging.Store
+}
+
+// RunMessaging runs the messaging suite: recipients of bulletins and
+// messages by the guardianship rules (parental responsibility, § 47,
+// protected addresses), bad input refused with nothing written, read
+// status, notifications in the guardian's language, idempotent on the key
+// and rolled back with their transaction, and the outbox: claims with
+// leases, retries with backoff, dead letters, and a dispatcher stopped
+// between sending and recording that loses nothing when restarted.
+func RunMessaging(t *testing.T, newStore func(t *testing.T) MessagingStore) {
+	t.Run("BulletinToGroup", func(t *testing.T) { testBulletinToGroup(t, newStore(t)) })
+	t.Run("Section47Request", func(t *testing.T) { testSection47(t, newStore(t)) })
+	t.Run("ProtectedGuardian", func(t *testing.T) { testProtectedGuardian(t, newStore(t)) })
+	t.Run("BadInput", func(t *testing.T) { testMessagingBadInput(t, newStore(t)) })
+	t.Run("RepliesAndReadStatus", func(t *testing.T) { testReplies(t, newStore(t)) })
+	t.Run("GuardianWritesToUnit", func(t *testing.T) { testGuardianWrites(t, newStore(t)) })
+	t.Run("Notify", func(t *testing.T) { testNotify(t, newStore(t)) })
+	t.Run("RetryAndDeadLetter", func(t *testing.T) { testRetry(t, newStore(t)) })
+	t.Run("DispatcherCrash", func(t *testing.T) { testDispatcherCrash(t, newStore(t)) })
+	t.Run("ConcurrentDispatchers", func(t *testing.T) { testConcurrentDispatchers(t, newStore(t)) })
+	t.Run("OutboxMunicipalities", func(t *testing.T) { testOutboxMunicipalities(t, newStore(t)) })
+}
+
+// One dispatcher serves every municipality; keys are unique per
+// municipality; each municipality lists only its own deliveries.
+func testOutboxMunicipalities(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	og := newSchool(t, ctx, s, Oslo).guardian("")
+	bg := newSchool(t, ctx, s, Bergen).guardian("")
+	oslo := enqueue(t, ctx, s, Oslo, og.ID, 3, msgNow)
+	bergen := enqueue(t, ctx, s, Bergen, bg.ID, 2, msgNow)
+	// The same key again in Oslo is skipped, in Bergen it is new.
+	again := messaging.Delivery{ID: domain.NewID[messaging.Delivery](), Municipality: Oslo, Key: oslo[0], Kind: "k",
+		Guardian: og.ID, Medium: messaging.Email, To: "a@b.no", Body: "b", State: messaging.Pending, NextAt: msgNow, CreatedAt: msgNow}
+	n, err := s.Enqueue(ctx, []messaging.Delivery{again})
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	again.ID, again.Municipality, again.Guardian = domain.NewID[messaging.Delivery](), Bergen, bg.ID
+	n, err = s.Enqueue(ctx, []messaging.Delivery{again})
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+
+	tr := &recorder{medium: messaging.Email}
+	d := &messaging.Dispatcher{Outbox: s, Transports: []messaging.Transport{tr}, Clock: NewClock(msgNow)}
+	n, err = d.RunOnce(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 6, n)
+	ods, err := s.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	bds, err := s.Deliveries(ctx, Bergen)
+	require.NoError(t, err)
+	assert.Len(t, ods, len(oslo))
+	assert.Len(t, bds, len(bergen)+1)
+	for _, d := range append(ods, bds...) {
+		assert.Equal(t, messaging.Sent, d.State)
+	}
+	for _, d := range ods {
+		assert.Equal(t, Oslo, d.Municipality)
+	}
+}
+
+// Clock is a settable domain.Clock for tests.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock returns a clock at t.
+func NewClock(t time.Time) *Clock { return &Clock{now: t} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now.In(domain.Oslo())
+}
+
+// Advance moves the clock on.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+var msgNow = time.Date(2025, 3, 10, 9, 0, 0, 0, domain.Oslo())
+
+// school is a unit with two groups and helpers to place children with
+// guardians in them.
+type school struct {
+	t      testing.TB
+	ctx    context.Context
+	s      MessagingStore
+	f      *fixture
+	unit   domain.Unit
+	groups [2]domain.Group
+}
+
+func newSchool(t testing.TB, ctx context.Context, s MessagingStore, m domain.Municipality) *school {
+	return newSchoolWith(t, ctx, s, &fixture{m: m})
+}
+
+// newSchoolWith shares a fixture, so that national IDs do not repeat.
+func newSchoolWith(t testing.TB, ctx context.Context, s MessagingStore, f *fixture) *school {
+	sc := &school{t: t, ctx: ctx, s: s, f: f, unit: f.unit(domain.Kindergarten)}
+	require.NoError(t, s.CreateUnit(ctx, sc.unit))
+	for i := range sc.groups {
+		sc.groups[i] = f.group(sc.unit)
+		require.NoError(t, s.CreateGroup(ctx, sc.groups[i]))
+	}
+	return sc
+}
+
+// child places a new child in group gi (from 2024-08-01, open).
+func (sc *school) child(gi int, prot domain.AddressProtection) domain.Child {
+	c := sc.f.child(sc.t)
+	c.AddressProtection = prot
+	require.NoError(sc.t, sc.s.CreateChild(sc.ctx, c))
+	p := sc.f.placement(c, sc.unit, d(2024, 8, 1), date.Zero)
+	p.GroupID = sc.groups[gi].ID
+	require.NoError(sc.t, sc.s.CreatePlacement(sc.ctx, p))
+	return c
+}
+
+// guardian creates a guardian with the given address protection.
+func (sc *school) guardian(prot domain.AddressProtection) domain.Guardian {
+	g := sc.f.guardian(sc.t)
+	g.AddressProtection = prot
+	require.NoError(sc.t, sc.s.CreateGuardian(sc.ctx, g))
+	return g
+}
+
+func (sc *school) link(c domain.Child, g domain.Guardian, rel domain.Guardianship) {
+	rel.Municipality, rel.ChildID, rel.GuardianID = c.Municipality, c.ID, g.ID
+	require.NoError(sc.t, sc.s.PutGuardianship(sc.ctx, rel))
+}
+
+var (
+	withResponsibility = domain.Guardianship{ParentalResponsibility: true}
+	withoutRequest     = domain.Guardianship{}
+	withRequest        = domain.Guardianship{InformationRequested: true}
+)
+
+func (sc *school) staff() domain.Actor {
+	return domain.StaffActor(sc.f.m, "ansatt-1", sc.unit.ID)
+}
+
+func service(s MessagingStore, c domain.Clock) *messaging.Service {
+	return &messaging.Service{Store: s, Clock: c}
+}
+
+// recipients returns, per guardian, how many deliveries of a kind there are.
+func recipients(t testing.TB, ctx context.Context, s MessagingStore, m domain.Municipality, kind string) map[domain.GuardianID]int {
+	t.Helper()
+	ds, err := s.Deliveries(ctx, m)
+	require.NoError(t, err)
+	out := map[domain.GuardianID]int{}
+	for _, d := range ds {
+		if d.Kind == kind {
+			out[d.Guardian]++
+		}
+	}
+	return out
+}
+
+func testBulletinToGroup(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	sc := newSchool(t, ctx, s, Oslo)
+	svc := service(s, NewClock(msgNow))
+
+	// Group 0: Ada with two parents with responsibility; Bo with one parent
+	// with responsibility and a parent without it who has asked for
+	// information (group bulletins still do not go to that parent); Cy
+	// whose mother is also Ada's mother (one delivery for her); Di whose
+	// only parent has been denied information.
+	ada, bo, cy, di := sc.child(0, ""), sc.child(0, ""), sc.child(0, ""), sc.child(0, "")
+	mor, far := sc.guardian(""), sc.guardian("")
+	boMor, boFar := sc.guardian(""), sc.guardian("")
+	diMor := sc.guardian("")
+	sc.link(ada, mor, withResponsibility)
+	sc.link(ada, far, withResponsibility)
+	sc.link(cy, mor, withResponsibility)
+	sc.link(bo, boMor, withResponsibility)
+	sc.link(bo, boFar, withRequest)
+	sc.link(di, diMor, domain.Guardianship{ParentalResponsibility: true, InformationDenied: true})
+	// Group 1 and another unit: never reached by a bulletin to group 0.
+	other := sc.child(1, "")
+	otherMor := sc.guardian("")
+	sc.link(other, otherMor, withResponsibility)
+	elsewhere := newSchoolWith(t, ctx, s, sc.f)
+	ec := elsewhere.child(0, "")
+	eg := elsewhere.guardian("")
+	elsewhere.link(ec, eg, withResponsibility)
+
+	th, err := svc.Post(ctx, sc.staff(), messaging.Draft{
+		Municipality: Oslo, About: messaging.About{Scope: messaging.ScopeGroup, Group: sc.groups[0].ID},
+		Subject: "Tur til skogen", Body: "Vi går på tur fredag. Husk <b>matpakke</b>.", Bulletin: true, Urgent: true,
+	})
+	require.NoError(t, err)
+	assert.Equal(t, sc.unit.ID, th.Unit)
+
+	got := recipients(t, ctx, s, Oslo, "message.new")
+	assert.Equal(t, map[domain.GuardianID]int{mor.ID: 1, far.ID: 1, boMor.ID: 1}, got,
+		"each entitled guardian once, nobody else")
+	ds, err := s.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	for _, d := range ds {
+		assert.Equal(t, "HASTER: Ny melding: Tur til skogen", d.Subject)
+		assert.True(t, d.Urgent)
+		assert.Equal(t, messaging.Pending, d.State)
+		assert.Equal(t, messaging.Email, d.Medium)
+	}
+
+	// Recipients of a bulletin never see each other; staff see them.
+	v, err := svc.Read(ctx, domain.GuardianActor(Oslo, mor.ID), Oslo, th.ID)
+	require.NoError(t, err)
+	assert.Empty(t, v.Participants)
+	require.Len(t, v.Messages, 1)
+	assert.Equal(t, "Vi går på tur fredag. Husk <b>matpakke</b>.", v.Messages[0].Body, "stored as written")
+	assert.Equal(t, "Vi går på tur fredag. Husk &lt;b&gt;matpakke&lt;/b&gt;.", v.Messages[0].HTML(), "shown as text")
+	v, err = svc.Read(ctx, sc.staff(), Oslo, th.ID)
+	require.NoError(t, err)
+	assert.Len(t, v.Participants, 3)
+
+	// Not a recipient: forbidden. A bulletin takes no replies.
+	_, err = svc.Read(ctx, domain.GuardianActor(Oslo, boFar.ID), Oslo, th.ID)
+	assert.ErrorIs(t, err, domain.ErrForbidden)
+	_, err = svc.Read(ctx, domain.StaffActor(Oslo, "ansatt-2", elsewhere.unit.ID), Oslo, th.ID)
+	assert.ErrorIs(t, err, domain.ErrForbidden)
+	_, err = svc.Reply(ctx, domain.GuardianActor(Oslo, mor.ID), Oslo, th.ID, "Takk!", nil)
+	requireField(t, err, domain.ErrInvalid, "thread")
+
+	// Staff of another unit may not post to this group.
+	_, err = svc.Post(ctx, domain.StaffActor(Oslo, "ansatt-2", elsewhere.unit.ID), messaging.Draft{
+		Municipality: Oslo, About: messaging.About{Scope: messaging.ScopeGroup, Group: sc.groups[0].ID},
+		Subject: "x", Body: "y", Bulletin: true,
+	})
+	assert.ErrorIs(t, err, domain.ErrForbidden)
+
+	// A bulletin to the whole municipality (caseworker) reaches all five
+	// entitled guardians of both units, each once.
+	_, err = svc.Post(ctx, domain.CaseworkerActor(Oslo, "saksbehandler"), messaging.Draft{
+		Municipality: Oslo, About: messaging.About{Scope: messaging.ScopeMunicipality},
+		Subject: "Planleggingsdag", Body: "Alle barnehager er stengt 2. mai.", Bulletin: true,
+	})
+	require.NoError(t, err)
+	got = recipients(t, ctx, s, Oslo, "message.new")
+	assert.Equal(t, map[domain.GuardianID]int{mor.ID: 2, far.ID: 2, boMor.ID: 2, otherMor.ID: 1, eg.ID: 1}, got)
+	inbox, err := svc.Inbox(ctx, domain.GuardianActor(Oslo, mor.ID))
+	require.NoError(t, err)
+	require.Len(t, inbox, 2)
+	assert.Equal(t, "Planleggingsdag", inbox[0].Subject, "newest first, equal times by ID descending")
+}
+
+func testSection47(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	sc := newSchool(t, ctx, s, Oslo)
+	svc := service(s, NewClock(msgNow))
+	c := sc.child(0, "")
+	mor, far := sc.guardian(""), sc.guardian("")
+	sc.link(c, mor, withResponsibility)
+	sc.link(c, far, withoutRequest)
+
+	post := func(subject string) messaging.Thread {
+		th, err := svc.Post(ctx, sc.staff(), messaging.Draft{Municipality: Oslo,
+			About: messaging.About{Scope: messaging.ScopeChild, Child: c.ID}, Subject: subject, Body: "Om barnet."})
+		require.NoError(t, err)
+		return th
+	}
+	post("Foreldresamtale")
+	assert.Equal(t, map[domain.GuardianID]int{mor.ID: 1}, recipients(t, ctx, s, Oslo, "message.new"),
+		"no parental responsibility, no request: nothing")
+	require.NoError(t, svc.Notify(ctx, domain.Notice{Municipality: Oslo, Kind: "absence.undocumented",
+		Child: c.ID, Key: "absence/1", Data: map[string]string{"child": c.GivenName, "date": "2025-03-07"}}))
+	assert.Equal(t, map[domain.GuardianID]int{mor.ID: 1}, recipients(t, ctx, s, Oslo, "absence.undocumented"))
+
+	// The § 47 request is registered: from now on the father is told.
+	sc.link(c, far, withRequest)
+	th := post("Utviklingssamtale")
+	assert.Equal(t, map[domain.GuardianID]int{mor.ID: 2, far.ID: 1}, recipients(t, ctx, s, Oslo, "message.new"))
+	v, err := svc.Read(ctx, domain.GuardianActor(Oslo, far.ID), Oslo, th.ID)
+	require.NoError(t, err)
+	assert.Len(t, v.Participants, 2, "a thread about a child: the guardians see each other")
+
+	// Denied: nothing again.
+	sc.link(c, far, domain.Guardianship{InformationRequested: true, InformationDenied: true})
+	post("Etter vedtak")
+	assert.Equal(t, map[domain.GuardianID]int{mor.ID: 3, far.ID: 1}, recipients(t, ctx, s, Oslo, "message.new"))
+}
+
+func testProtectedGuardian(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	sc := newSchool(t, ctx, s, Oslo)
+	svc := service(s, NewClock(msgNow))
+	c := sc.child(0, domain.ProtectionStrengtFortrolig)
+	mor := sc.guardian(domain.ProtectionStrengtFortrolig)
+	far := sc.guardian("")
+	// The stepmother's address is fortrolig: e-mail is allowed, but she is
+	// not listed either.
+	stemor := sc.guardian(domain.ProtectionFortrolig)
+	sc.link(c, mor, withResponsibility)
+	sc.link(c, far, withResponsibility)
+	sc.link(c, stemor, withResponsibility)
+	// She prefers SMS; the protected channel overrides it.
+	require.NoError(t, svc.SetContact(ctx, domain.GuardianActor(Oslo, mor.ID),
+		messaging.Contact{Municipality: Oslo, Guardian: mor.ID, Language: messaging.English, Medium: messaging.SMS}))
+	// Another guardian may not set her preference.
+	err := svc.SetContact(ctx, domain.GuardianActor(Oslo, far.ID),
+		messaging.Contact{Municipality: Oslo, Guardian: mor.ID, Language: messaging.Nynorsk, Medium: messaging.Email})
+	assert.ErrorIs(t, err, domain.ErrForbidden)
+
+	th, err := svc.Post(ctx, sc.staff(), messaging.Draft{Municipality: Oslo,
+		About: messaging.About{Scope: messaging.ScopeChild, Child: c.ID}, Subject: "Hei", Body: "Om barnet."})
+	require.NoError(t, err)
+	require.NoError(t, svc.Notify(ctx, domain.Notice{Municipality: Oslo, Kind: "invoice.ready", Guardian: mor.ID,
+		Key: "invoice/2025-03/1", Data: map[string]string{"month": "March 2025", "amount": "1 200,00 kr", "due": "2025-03-20"}}))
+	ds, err := s.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	require.Len(t, ds, 4)
+	for _, d := range ds {
+		if d.Guardian == stemor.ID {
+			assert.Equal(t, messaging.Email, d.Medium)
+			continue
+		}
+		if d.Guardian == mor.ID {
+			assert.Equal(t, messaging.DigitalMailbox, d.Medium, d.Kind)
+			assert.Equal(t, mor.NationalID.String(), d.To)
+			assert.Equal(t, messaging.English, d.Language)
+			assert.NotContains(t, d.To, mor.Phone)
+		} else {
+			assert.Equal(t, messaging.Email, d.Medium)
+			assert.Equal(t, far.Email, d.To)
+		}
+	}
+	inv := slices.IndexFunc(ds, func(d messaging.Delivery) bool { return d.Kind == "invoice.ready" })
+	require.GreaterOrEqual(t, inv, 0)
+	assert.Equal(t, "The invoice for March 2025 is ready: 1 200,00 kr, due 2025-03-20, KID .", ds[inv].Body)
+
+	// She never appears in a list shown to anyone, herself included.
+	for _, a := range []domain.Actor{sc.staff(), domain.GuardianActor(Oslo, far.ID), domain.GuardianActor(Oslo, mor.ID),
+		domain.CaseworkerActor(Oslo, "sb")} {
+		v, err := svc.Read(ctx, a, Oslo, th.ID)
+		require.NoError(t, err, a.String())
+		for _, p := range v.Participants {
+			assert.NotEqual(t, mor.ID, p.Guardian, a.String())
+			assert.NotEqual(t, stemor.ID, p.Guardian, a.String())
+		}
+		assert.Len(t, v.Participants, 1, a.String())
+	}
+}
+
+func testMessagingBadInput(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	sc := newSchool(t, ctx, s, Oslo)
+	svc := &messaging.Service{Store: s, Clock: NewClock(msgNow), Limits: messaging.Limits{
+		MaxBody: 100, MaxAttachmentBytes: 10, MaxAttachments: 2, AllowedTypes: []string{"application/pdf"}}}
+	c := sc.child(0, "")
+	mor := sc.guardian("")
+	sc.link(c, mor, withResponsibility)
+	onlyFar := sc.child(1, "")
+	far := sc.guardian("")
+	sc.link(onlyFar, far, withoutRequest)
+	about := messaging.About{Scope: messaging.ScopeChild, Child: c.ID}
+	pdf := messaging.Attachment{Name: "plan.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.7")}
+
+	tests := []struct {
+		name  string
+		draft messaging.Draft
+		field string
+	}{
+		{"empty body", messaging.Draft{About: about, Subject: "s", Body: "  \n"}, "body"},
+		{"too long body", messaging.Draft{About: about, Subject: "s", Body: string(make([]byte, 101))}, "body"},
+		{"empty subject", messaging.Draft{About: about, Subject: "", Body: "b"}, "subject"},
+		{"oversized attachment", messaging.Draft{About: about, Subject: "s", Body: "b",
+			Attachments: []messaging.Attachment{{Name: "big.pdf", ContentType: "application/pdf", Data: make([]byte, 11)}}}, "attachments[0].data"},
+		{"disallowed type", messaging.Draft{About: about, Subject: "s", Body: "b",
+			Attachments: []messaging.Attachment{pdf, {Name: "virus.exe", ContentType: "application/x-msdownload", Data: []byte("MZ")}}}, "attachments[1].contentType"},
+		{"path in name", messaging.Draft{About: about, Subject: "s", Body: "b",
+			Attachments: []messaging.Attachment{{Name: "../etc/passwd", ContentType: "application/pdf", Data: []byte("x")}}}, "attachments[0].name"},
+		{"unknown child", messaging.Draft{About: messaging.About{Scope: messaging.ScopeChild, Child: domain.NewID[domain.Child]()},
+			Subject: "s", Body: "b"}, "about.child"},
+		{"unknown group", messaging.Draft{About: messaging.About{Scope: messaging.ScopeGroup, Group: domain.NewID[domain.Group]()},
+			Subject: "s", Body: "b"}, "about.group"},
+		{"unknown scope", messaging.Draft{About: messaging.About{Scope: "class"}, Subject: "s", Body: "b"}, "about.scope"},
+		{"no guardian may receive", messaging.Draft{About: messaging.About{Scope: messaging.ScopeChild, Child: onlyFar.ID},
+			Subject: "s", Body: "b"}, "about"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.draft.Municipality = Oslo
+			_, err := svc.Post(ctx, domain.CaseworkerActor(Oslo, "sb"), tt.draft)
+			requireField(t, err, domain.ErrInvalid, tt.field)
+			var v *domain.ValidationError
+			require.True(t, errors.As(err, &v))
+			assert.NotEmpty(t, v.Fields[0].Reason)
+		})
+	}
+	ds, err := s.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	assert.Empty(t, ds, "nothing enqueued")
+	for _, g := range []domain.GuardianID{mor.ID, far.ID} {
+		ts, err := s.GuardianThreads(ctx, Oslo, g)
+		require.NoError(t, err)
+		assert.Empty(t, ts, "no thread written")
+	}
+
+	// A good one with a PDF goes through and keeps the attachment.
+	th, err := svc.Post(ctx, sc.staff(), messaging.Draft{Municipality: Oslo, About: about, Subject: "Plan", Body: "Vedlagt.",
+		Attachments: []messaging.Attachment{pdf}})
+	require.NoError(t, err)
+	v, err := svc.Read(ctx, sc.staff(), Oslo, th.ID)
+	require.NoError(t, err)
+	require.Len(t, v.Messages, 1)
+	assert.Equal(t, []messaging.Attachment{pdf}, v.Messages[0].Attachments)
+	// A bad reply writes nothing either.
+	_, err = svc.Reply(ctx, domain.GuardianActor(Oslo, mor.ID), Oslo, th.ID, "", nil)
+	requireField(t, err, domain.ErrInvalid, "body")
+	_, err = svc.Reply(ctx, domain.GuardianActor(Oslo, mor.ID), Oslo, domain.NewID[messaging.Thread](), "Hei", nil)
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+	v, err = svc.Read(ctx, sc.staff(), Oslo, th.ID)
+	require.NoError(t, err)
+	assert.Len(t, v.Messages, 1)
+
+	// Store level: a delivery without an address, and a notice for an
+	// unknown guardian.
+	_, err = s.Enqueue(ctx, []messaging.Delivery{{ID: domain.NewID[messaging.Delivery](), Municipality: Oslo, Key: "k",
+		Guardian: mor.ID, Medium: messaging.Email, Body: "b", State: messaging.Pending, NextAt: msgNow, CreatedAt: msgNow}})
+	requireField(t, err, domain.ErrInvalid, "deliveries[0].to")
+	err = svc.Notify(ctx, domain.Notice{Municipality: Oslo, Kind: "invoice.ready", Guardian: domain.NewID[domain.Guardian](), Key: "x"})
+	requireField(t, err, domain.ErrInvalid, "guardian")
+	err = svc.Notify(ctx, domain.Notice{Municipality: Oslo, Kind: "invoice.ready", Key: "x"})
+	requireField(t, err, domain.ErrInvalid, "child")
+	ds, err = s.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	assert.Len(t, ds, 1, "only the good post's notification")
+}
+
+func testReplies(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	clock := NewClock(msgNow)
+	sc := newSchool(t, ctx, s, Oslo)
+	svc := service(s, clock)
+	c := sc.child(0, "")
+	mor, far := sc.guardian(""), sc.guardian("")
+	sc.link(c, mor, withResponsibility)
+	sc.link(c, far, withResponsibility)
+	th, err := svc.Post(ctx, sc.staff(), messaging.Draft{Municipality: Oslo,
+		About: messaging.About{Scope: messaging.ScopeChild, Child: c.ID}, Subject: "Sovetid", Body: "Hvordan sover hun?"})
+	require.NoError(t, err)
+
+	clock.Advance(time.Hour)
+	reply, err := svc.Reply(ctx, domain.GuardianActor(Oslo, mor.ID), Oslo, th.ID, "Godt, takk.", nil)
+	require.NoError(t, err)
+	require.NoError(t, svc.MarkRead(ctx, domain.GuardianActor(Oslo, mor.ID), Oslo, th.ID))
+	assert.ErrorIs(t, svc.MarkRead(ctx, sc.staff(), Oslo, th.ID), domain.ErrForbidden)
+
+	v, err := svc.Read(ctx, sc.staff(), Oslo, th.ID)
+	require.NoError(t, err)
+	require.Len(t, v.Messages, 2)
+	assert.Equal(t, reply.ID, v.Messages[1].ID)
+	assert.Equal(t, mor.ID, v.Messages[1].Author.Guardian)
+	read := map[domain.GuardianID]time.Time{}
+	for _, p := range v.Participants {
+		read[p.Guardian] = p.ReadAt
+	}
+	assert.True(t, read[mor.ID].Equal(msgNow.Add(time.Hour)), "read at %v", read[mor.ID])
+	assert.True(t, read[far.ID].IsZero(), "unread")
+	// The mother's reply notified the father (and the staff post both).
+	assert.Equal(t, map[domain.GuardianID]int{mor.ID: 1, far.ID: 2}, recipients(t, ctx, s, Oslo, "message.new"))
+	// Another municipality sees nothing.
+	_, err = s.Thread(ctx, Bergen, th.ID)
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+	_, err = svc.Read(ctx, domain.CaseworkerActor(Bergen, "sb"), Oslo, th.ID)
+	assert.ErrorIs(t, err, domain.ErrForbidden)
+}
+
+func testGuardianWrites(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	sc := newSchool(t, ctx, s, Oslo)
+	svc := service(s, NewClock(msgNow))
+	c := sc.child(0, "")
+	mor, stranger := sc.guardian(""), sc.guardian("")
+	sc.link(c, mor, withResponsibility)
+	draft := messaging.Draft{Municipality: Oslo, About: messaging.About{Scope: messaging.ScopeUnit, Unit: sc.unit.ID},
+		Subject: "Henting", Body: "Bestemor henter i dag."}
+
+	th, err := svc.Post(ctx, domain.GuardianActor(Oslo, mor.ID), draft)
+	require.NoError(t, err)
+	assert.Equal(t, sc.unit.ID, th.Unit)
+	_, err = svc.Post(ctx, domain.GuardianActor(Oslo, stranger.ID), draft)
+	assert.ErrorIs(t, err, domain.ErrForbidden, "no child in the unit")
+	bulletin := draft
+	bulletin.Bulletin = true
+	_, err = svc.Post(ctx, domain.GuardianActor(Oslo, mor.ID), bulletin)
+	requireField(t, err, domain.ErrInvalid, "bulletin")
+
+	// The unit's staff read and answer; the answer notifies the mother.
+	_, err = svc.Reply(ctx, sc.staff(), Oslo, th.ID, "Notert!", nil)
+	require.NoError(t, err)
+	assert.Equal(t, map[domain.GuardianID]int{mor.ID: 1}, recipients(t, ctx, s, Oslo, "message.new"))
+}
+
+func testNotify(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	sc := newSchool(t, ctx, s, Oslo)
+	svc := service(s, NewClock(msgNow))
+	c := sc.child(0, "")
+	mor, far := sc.guardian(""), sc.guardian("")
+	sc.link(c, mor, withResponsibility)
+	sc.link(c, far, withResponsibility)
+	require.NoError(t, svc.SetContact(ctx, domain.GuardianActor(Oslo, far.ID),
+		messaging.Contact{Municipality: Oslo, Guardian: far.ID, Language: messaging.Nynorsk, Medium: messaging.SMS}))
+
+	n := domain.Notice{Municipality: Oslo, Kind: "offer.sent", Child: c.ID, Key: "offer.sent/1",
+		Data: map[string]string{"child": "Ada", "unit": "Solsikken barnehage", "deadline": "1. april", "unused": "x"}}
+	require.NoError(t, svc.Notify(ctx, n))
+	require.NoError(t, svc.Notify(ctx, n), "the same key again")
+	ds, err := s.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	require.Len(t, ds, 2, "idempotent on the key")
+	byG := map[domain.GuardianID]messaging.Delivery{}
+	for _, d := range ds {
+		byG[d.Guardian] = d
+	}
+	assert.Equal(t, "Ada har fått tilbud om plass i Solsikken barnehage. Svar innen 1. april.", byG[mor.ID].Body)
+	assert.Equal(t, messaging.Email, byG[mor.ID].Medium)
+	assert.Equal(t, "Tilbod om plass i Solsikken barnehage", byG[far.ID].Subject)
+	assert.Equal(t, messaging.SMS, byG[far.ID].Medium)
+	assert.Equal(t, far.Phone, byG[far.ID].To)
+	assert.Equal(t, "offer.sent/1/"+far.ID.String(), byG[far.ID].Key)
+
+	// The same notice raised by several requests at once still notifies
+	// each guardian once.
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for range 4 {
+		wg.Go(func() {
+			errs <- svc.Notify(ctx, domain.Notice{Municipality: Oslo, Kind: "offer.lapsing", Child: c.ID, Key: "offer.lapsing/1"})
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	assert.Equal(t, map[domain.GuardianID]int{mor.ID: 1, far.ID: 1}, recipients(t, ctx, s, Oslo, "offer.lapsing"))
+
+	// A notice raised in a transaction that rolls back is gone with it.
+	errBoom := errors.New("boom")
+	err = s.Atomic(ctx, func(ctx context.Context) error {
+		if err := svc.Notify(ctx, domain.Notice{Municipality: Oslo, Kind: "invoice.ready", Child: c.ID, Key: "invoice/9"}); err != nil {
+			return err
+		}
+		return errBoom
+	})
+	require.ErrorIs(t, err, errBoom)
+	ds, err = s.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	assert.Len(t, ds, 4)
+
+	// An unknown kind renders the fallback; a bad notice is refused.
+	require.NoError(t, svc.Notify(ctx, domain.Notice{Municipality: Oslo, Kind: "something.new", Guardian: mor.ID, Key: "k"}))
+	assert.Equal(t, map[domain.GuardianID]int{mor.ID: 1}, recipients(t, ctx, s, Oslo, "something.new"))
+	requireField(t, svc.Notify(ctx, domain.Notice{Municipality: Oslo, Kind: "Bad", Child: c.ID, Key: "k"}), domain.ErrInvalid, "kind")
+}
+
+// recorder is a transport that records what it sends and can fail.
+type recorder struct {
+	medium messaging.Medium
+	mu     sync.Mutex
+	sent   []string // keys, in order, repeats included
+	fail   func(d messaging.Delivery) error
+	after  func() // called after each successful send
+}
+
+func (r *recorder) Medium() messaging.Medium { return r.medium }
+
+func (r *recorder) Send(ctx context.Context, d messaging.Delivery) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if r.fail != nil {
+		if err := r.fail(d); err != nil {
+			return err
+		}
+	}
+	r.mu.Lock()
+	r.sent = append(r.sent, d.Key)
+	r.mu.Unlock()
+	if r.after != nil {
+		r.after()
+	}
+	return nil
+}
+
+func (r *recorder) keys() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.sent)
+}
+
+// enqueue writes n e-mail deliveries directly.
+func enqueue(t testing.TB, ctx context.Context, s MessagingStore, m domain.Municipality, g domain.GuardianID, n int, now time.Time) []string {
+	t.Helper()
+	ds := make([]messaging.Delivery, n)
+	keys := make([]string, n)
+	for i := range ds {
+		keys[i] = fmt.Sprintf("test/%05d/%s", i, g)
+		ds[i] = messaging.Delivery{ID: domain.NewID[messaging.Delivery](), Municipality: m, Key: keys[i], Kind: "message.new",
+			Guardian: g, Medium: messaging.Email, To: "forelder@example.no", Language: messaging.Bokmal,
+			Subject: "Ny melding", Body: fmt.Sprintf("Melding %d", i), State: messaging.Pending, NextAt: now, CreatedAt: now}
+	}
+	written, err := s.Enqueue(ctx, ds)
+	require.NoError(t, err)
+	require.Equal(t, n, written)
+	return keys
+}
+
+func testRetry(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	sc := newSchool(t, ctx, s, Oslo)
+	g := sc.guardian("")
+	clock := NewClock(msgNow)
+	keys := enqueue(t, ctx, s, Oslo, g.ID, 2, msgNow)
+	// keys[0] always fails, retryably; keys[1] permanently.
+	tr := &recorder{medium: messaging.Email, fail: func(d messaging.Delivery) error {
+		if d.Key == keys[1] {
+			return messaging.Permanent(errors.New("550 no such mailbox"))
+		}
+		return errors.New("421 try again")
+	}}
+	disp := &messaging.Dispatcher{Outbox: s, Transports: []messaging.Transport{tr}, Clock: clock,
+		Backoff: messaging.Backoff{Initial: time.Minute, Max: 5 * time.Minute, Factor: 2, Limit: 4}}
+	n, err := disp.RunOnce(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, n)
+	state := func() map[string]messaging.Delivery {
+		ds, err := s.Deliveries(ctx, Oslo)
+		require.NoError(t, err)
+		out := map[string]messaging.Delivery{}
+		for _, d := range ds {
+			out[d.Key] = d
+		}
+		return out
+	}
+	st := state()
+	assert.Equal(t, messaging.Dead, st[keys[1]].State, "permanent failure: dead at once")
+	assert.Equal(t, 1, st[keys[1]].Attempts)
+	assert.Contains(t, st[keys[1]].LastError, "550")
+	assert.Equal(t, messaging.Pending, st[keys[0]].State)
+	assert.True(t, st[keys[0]].NextAt.Equal(msgNow.Add(time.Minute)), "first retry after Initial: %v", st[keys[0]].NextAt)
+
+	// Not due yet: nothing claimed.
+	n, err = disp.RunOnce(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	// Backoff 1, 2, 4 minutes; the fourth attempt is the limit: dead.
+	for i, wait := range []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute} {
+		clock.Advance(wait)
+		n, err = disp.RunOnce(ctx)
+		require.NoError(t, err)
+		require.Equal(t, 1, n, "attempt %d", i+2)
+	}
+	st = state()
+	assert.Equal(t, messaging.Dead, st[keys[0]].State)
+	assert.Equal(t, 4, st[keys[0]].Attempts)
+	assert.Contains(t, st[keys[0]].LastError, "421")
+	assert.True(t, st[keys[0]].DoneAt.Equal(msgNow.Add(7*time.Minute)))
+	clock.Advance(time.Hour)
+	n, err = disp.RunOnce(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n, "dead letters are not claimed")
+
+	// A medium without a transport is a permanent failure.
+	ds := []messaging.Delivery{{ID: domain.NewID[messaging.Delivery](), Municipality: Oslo, Key: "sms/1", Kind: "k",
+		Guardian: g.ID, Medium: messaging.SMS, To: "+4799999999", Body: "b", State: messaging.Pending, NextAt: clock.Now(), CreatedAt: clock.Now()}}
+	_, err = s.Enqueue(ctx, ds)
+	require.NoError(t, err)
+	_, err = disp.RunOnce(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, messaging.Dead, state()["sms/1"].State)
+}
+
+func testDispatcherCrash(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	sc := newSchool(t, ctx, s, Oslo)
+	g := sc.guardian("")
+	clock := NewClock(msgNow)
+	keys := enqueue(t, ctx, s, Oslo, g.ID, 25, msgNow)
+
+	// The first dispatcher is killed after its fifth send: its ctx is
+	// cancelled between sending and recording the outcomes.
+	tr := &recorder{medium: messaging.Email}
+	runCtx, kill := context.WithCancel(ctx)
+	var sends int
+	var mu sync.Mutex
+	tr.after = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if sends++; sends == 5 {
+			kill()
+		}
+	}
+	first := &messaging.Dispatcher{Outbox: s, Transports: []messaging.Transport{tr}, Clock: clock,
+		Lease: time.Minute, Batch: 10, Concurrency: 2}
+	_, err := first.RunOnce(runCtx)
+	require.ErrorIs(t, err, context.Canceled)
+	sentBefore := tr.keys()
+	require.GreaterOrEqual(t, len(sentBefore), 5)
+
+	// Restarted (a new dispatcher, the same outbox) before the lease has
+	// run out: the killed batch is still leased; the rest goes.
+	tr.after = nil
+	second := &messaging.Dispatcher{Outbox: s, Transports: []messaging.Transport{tr}, Clock: clock,
+		Lease: time.Minute, Batch: 10, Concurrency: 2}
+	for {
+		n, err := second.RunOnce(ctx)
+		require.NoError(t, err)
+		if n == 0 {
+			break
+		}
+	}
+	// After the lease the killed batch is sent again.
+	clock.Advance(2 * time.Minute)
+	for {
+		n, err := second.RunOnce(ctx)
+		require.NoError(t, err)
+		if n == 0 {
+			break
+		}
+	}
+	got := tr.keys()
+	counts := map[string]int{}
+	for _, k := range got {
+		counts[k]++
+	}
+	for _, k := range keys {
+		assert.GreaterOrEqual(t, counts[k], 1, "%s arrived", k)
+	}
+	assert.Len(t, counts, len(keys), "only the outbox's keys")
+	repeats := 0
+	for _, k := range sentBefore {
+		if counts[k] > 1 {
+			repeats++
+		}
+		assert.LessOrEqual(t, counts[k], 2, "%s at most repeated once", k)
+	}
+	assert.Equal(t, len(sentBefore), repeats, "what the killed dispatcher sent came again, with the same key")
+	assert.Len(t, got, len(keys)+len(sentBefore))
+	ds, err := s.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	for _, d := range ds {
+		assert.Equal(t, messaging.Sent, d.State, d.Key)
+	}
+}
+
+func testConcurrentDispatchers(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	sc := newSchool(t, ctx, s, Oslo)
+	g := sc.guardian("")
+	clock := NewClock(msgNow)
+	keys := enqueue(t, ctx, s, Oslo, g.ID, 200, msgNow)
+	tr := &recorder{medium: messaging.Email}
+	var wg sync.WaitGroup
+	errs := make(chan error, 3)
+	for range 3 {
+		wg.Go(func() {
+			d := &messaging.Dispatcher{Outbox: s, Transports: []messaging.Transport{tr}, Clock: clock,
+				Lease: time.Hour, Batch: 7, Concurrency: 3}
+			for {
+				n, err := d.RunOnce(ctx)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if n == 0 {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	got := tr.keys()
+	slices.Sort(got)
+	assert.Equal(t, keys, got, "every delivery sent exactly once by one of the dispatchers")
+}

@@ -1,0 +1,179 @@
+package messaging
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+// Transport sends deliveries of one medium: the port that the SMTP, SMS,
+// webhook and digital-mailbox adapters implement.
+//
+// Send must carry d.Key to the receiver (a header, a message ID, a
+// reference) so that the receiver can drop a repeat: after a crash between
+// sending and recording the result the dispatcher sends again with the same
+// key. A failure that will not succeed on retry (a refused address, a
+// rejected request) is returned wrapped by Permanent; any other error is
+// retried with backoff. Send must return when ctx is done.
+type Transport interface {
+	Medium() Medium
+	Send(ctx context.Context, d Delivery) error
+}
+
+// PermanentError is a failure that retrying will not mend.
+type PermanentError struct{ Err error }
+
+// Error says the failure is permanent and why.
+func (e *PermanentError) Error() string { return "permanent: " + e.Err.Error() }
+
+// Unwrap returns the failure.
+func (e *PermanentError) Unwrap() error { return e.Err }
+
+// Permanent marks err as a failure not worth retrying; nil stays nil.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &PermanentError{Err: err}
+}
+
+// IsPermanent reports whether err, or an error it wraps, is permanent.
+func IsPermanent(err error) bool {
+	var p *PermanentError
+	return errors.As(err, &p)
+}
+
+// Outbox is the part of Store a Dispatcher uses.
+type Outbox interface {
+	Claim(ctx context.Context, now, leaseUntil time.Time, limit int) ([]Delivery, error)
+	Settle(ctx context.Context, outcomes []Outcome) error
+}
+
+// Dispatcher sends the deliveries of the outbox: it claims a batch (leased,
+// so that other dispatchers leave it alone), sends them through the
+// Transport of their medium with up to Concurrency sends at once, and
+// records the outcomes: sent; retried after Backoff; dead after
+// Backoff.Limit attempts or a permanent failure. A dispatcher that stops
+// between sending and recording (a crash, a cancelled ctx) loses nothing:
+// once the lease has run out the delivery is claimed and sent again, with
+// the same key.
+type Dispatcher struct {
+	Outbox     Outbox
+	Transports []Transport
+	Clock      domain.Clock
+	// Backoff is the retry policy; DefaultBackoff when zero.
+	Backoff Backoff
+	// Lease is how long a claim holds; 2 minutes when zero. It must be
+	// longer than a batch takes to send.
+	Lease time.Duration
+	// Batch is how many deliveries one claim takes; 200 when zero.
+	Batch int
+	// Concurrency is how many sends run at once; 16 when zero.
+	Concurrency int
+}
+
+func (d *Dispatcher) clock() domain.Clock {
+	if d.Clock == nil {
+		return domain.SystemClock{}
+	}
+	return d.Clock
+}
+
+// RunOnce claims one batch, sends it and records the outcomes. It returns
+// how many deliveries it claimed.
+func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
+	backoff := d.Backoff
+	if backoff.Limit == 0 {
+		backoff = DefaultBackoff()
+	}
+	if err := backoff.Validate(); err != nil {
+		return 0, err
+	}
+	lease, batch, workers := d.Lease, d.Batch, d.Concurrency
+	if lease <= 0 {
+		lease = 2 * time.Minute
+	}
+	if batch <= 0 {
+		batch = 200
+	}
+	if workers <= 0 {
+		workers = 16
+	}
+	now := d.clock().Now()
+	claimed, err := d.Outbox.Claim(ctx, now, now.Add(lease), batch)
+	if err != nil || len(claimed) == 0 {
+		return 0, err
+	}
+	transports := make(map[Medium]Transport, len(d.Transports))
+	for _, t := range d.Transports {
+		transports[t.Medium()] = t
+	}
+	outcomes := make([]Outcome, len(claimed))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, len(claimed)) {
+		wg.Go(func() {
+			for i := range jobs {
+				outcomes[i] = d.send(ctx, transports, backoff, claimed[i])
+			}
+		})
+	}
+	for i := range claimed {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		// Stopped: leave the claims to run out; they will be sent again.
+		return len(claimed), err
+	}
+	if err := d.Outbox.Settle(ctx, outcomes); err != nil {
+		return len(claimed), err
+	}
+	return len(claimed), nil
+}
+
+// send sends one delivery and decides its outcome.
+func (d *Dispatcher) send(ctx context.Context, ts map[Medium]Transport, b Backoff, del Delivery) Outcome {
+	o := Outcome{Delivery: del.ID, Municipality: del.Municipality}
+	t, ok := ts[del.Medium]
+	var err error
+	if !ok {
+		err = Permanent(fmt.Errorf("no transport for medium %q", del.Medium))
+	} else {
+		err = t.Send(ctx, del)
+	}
+	o.At = d.clock().Now()
+	switch {
+	case err == nil:
+		o.State = Sent
+	case IsPermanent(err) || del.Attempts >= b.Limit:
+		o.State, o.Error = Dead, err.Error()
+	default:
+		o.State, o.Error = Pending, err.Error()
+		o.NextAt = o.At.Add(b.Delay(del.Attempts))
+	}
+	return o
+}
+
+// Run calls RunOnce until ctx is done, waiting idle between rounds that
+// found nothing to send (and after an error).
+func (d *Dispatcher) Run(ctx context.Context, idle time.Duration) error {
+	for {
+		n, err := d.RunOnce(ctx)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err != nil || n == 0 {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(idle):
+			}
+		}
+	}
+}

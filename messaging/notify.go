@@ -1,0 +1,262 @@
+package messaging
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"regexp"
+	"strings"
+
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+//go:embed templates/notices.json
+var noticeTemplates []byte
+
+// Text is a rendered or template subject and body, in plain text.
+type Text struct {
+	Subject string `json:"subject"`
+	Body    string `json:"body"`
+}
+
+// Template is the text of one notice kind in each language, and the Data
+// keys it uses.
+type Template struct {
+	Keys  []string          `json:"keys"`
+	Langs map[Language]Text `json:"-"`
+}
+
+// Templates are the notification texts, per notice kind and language.
+// They are data (templates/notices.json, embedded): {name} in a subject or
+// body is replaced by Notice.Data[name]; a name without a value becomes
+// empty; Data keys a template does not use are ignored. A kind without a
+// template gets the fallback text. Data["urgent"] = "true" prefixes the
+// subject with the language's urgency marker.
+type Templates struct {
+	Kinds    map[string]Template
+	Fallback map[Language]Text
+	Urgent   map[Language]string
+}
+
+// ParseTemplates reads templates in the format of templates/notices.json.
+func ParseTemplates(b []byte) (*Templates, error) {
+	var raw struct {
+		Templates map[string]map[string]json.RawMessage `json:"templates"`
+		Fallback  map[Language]Text                     `json:"fallback"`
+		Urgent    map[Language]string                   `json:"urgent"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, fmt.Errorf("messaging: templates: %w", err)
+	}
+	t := &Templates{Kinds: map[string]Template{}, Fallback: raw.Fallback, Urgent: raw.Urgent}
+	for kind, entries := range raw.Templates {
+		tpl := Template{Langs: map[Language]Text{}}
+		for k, v := range entries {
+			if k == "keys" {
+				if err := json.Unmarshal(v, &tpl.Keys); err != nil {
+					return nil, fmt.Errorf("messaging: templates: %s keys: %w", kind, err)
+				}
+				continue
+			}
+			var x Text
+			if err := json.Unmarshal(v, &x); err != nil {
+				return nil, fmt.Errorf("messaging: templates: %s %s: %w", kind, k, err)
+			}
+			tpl.Langs[Language(k)] = x
+		}
+		for _, l := range []Language{Bokmal, Nynorsk, English} {
+			if tpl.Langs[l].Subject == "" || tpl.Langs[l].Body == "" {
+				return nil, fmt.Errorf("messaging: templates: %s has no %s text", kind, l)
+			}
+		}
+		t.Kinds[kind] = tpl
+	}
+	return t, nil
+}
+
+// DefaultTemplates returns the built-in templates, parsed anew on each call
+// (no global state).
+func DefaultTemplates() *Templates {
+	t, err := ParseTemplates(noticeTemplates)
+	if err != nil {
+		panic(err) // the embedded file is tested
+	}
+	return t
+}
+
+var placeholder = regexp.MustCompile(`\{([A-Za-z][A-Za-z0-9]*)\}`)
+
+// Render fills the template of kind in lang (bokmål when lang has none)
+// with data.
+func (t *Templates) Render(kind string, lang Language, data map[string]string) Text {
+	texts := t.Fallback
+	if tpl, ok := t.Kinds[kind]; ok {
+		texts = tpl.Langs
+	}
+	x, ok := texts[lang]
+	if !ok {
+		lang = Bokmal
+		x = texts[Bokmal]
+	}
+	fill := func(s string) string {
+		return placeholder.ReplaceAllStringFunc(s, func(m string) string {
+			return oneLine(data[m[1:len(m)-1]])
+		})
+	}
+	out := Text{Subject: fill(x.Subject), Body: fill(x.Body)}
+	if data["urgent"] == "true" {
+		out.Subject = t.Urgent[lang] + out.Subject
+	}
+	return out
+}
+
+// oneLine drops control characters (line breaks included) from a value, so
+// that a value cannot add a line to a subject or header.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// Notify turns a notice into deliveries in the outbox, in the transaction
+// of ctx: the recipients are n.Guardian, or the child's guardians by the
+// guardianship rules (Resolve with AudienceChild); each gets the template of
+// n.Kind in the language and medium of the guardian's Contact (bokmål by
+// e-mail by default), and a guardian with a strengt fortrolig address gets
+// it in the digital mailbox only. The same n.Key notifies once: the key of
+// each delivery is n.Key + "/" + the guardian's ID.
+func (s *Service) Notify(ctx context.Context, n domain.Notice) error {
+	if err := n.Validate(); err != nil {
+		return err
+	}
+	return s.Store.Atomic(ctx, func(ctx context.Context) error {
+		var rs []resolved
+		if !n.Guardian.IsZero() {
+			g, err := s.Store.Guardian(ctx, n.Municipality, n.Guardian)
+			if err != nil {
+				return refErr(err, "guardian", "no such guardian")
+			}
+			ch := ChannelAny
+			if g.AddressProtection == domain.ProtectionStrengtFortrolig {
+				ch = ChannelProtected
+			}
+			rs = []resolved{{guardian: g, channel: ch}}
+		} else {
+			var err error
+			if rs, err = s.resolveChildren(ctx, n.Municipality, AudienceChild, []domain.ChildID{n.Child}, "child"); err != nil {
+				return err
+			}
+		}
+		data, err := s.withChildName(ctx, n)
+		if err != nil {
+			return err
+		}
+		return s.enqueue(ctx, rs, n.Kind, n.Key+"/", data)
+	})
+}
+
+// withChildName fills Data["child"] with the child's given name when the
+// notice is about a child and its raiser left the name out (admission and
+// billing know the child by ID only). The raiser's map is not changed.
+func (s *Service) withChildName(ctx context.Context, n domain.Notice) (map[string]string, error) {
+	if n.Child.IsZero() || n.Data["child"] != "" {
+		return n.Data, nil
+	}
+	c, err := s.Store.Child(ctx, n.Municipality, n.Child)
+	if err != nil {
+		return nil, refErr(err, "child", "no such child")
+	}
+	data := make(map[string]string, len(n.Data)+1)
+	maps.Copy(data, n.Data)
+	data["child"] = c.GivenName
+	return data, nil
+}
+
+// resolved is a guardian who receives, and on which channel.
+type resolved struct {
+	guardian domain.Guardian
+	channel  Channel
+}
+
+// enqueue renders and writes one delivery per recipient, keyed
+// keyPrefix + the guardian's ID, reading every recipient's Contact at once.
+func (s *Service) enqueue(ctx context.Context, rs []resolved, kind, keyPrefix string, data map[string]string) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	m := rs[0].guardian.Municipality
+	ids := make([]domain.GuardianID, len(rs))
+	for i, r := range rs {
+		ids[i] = r.guardian.ID
+	}
+	contacts, err := s.Store.Contacts(ctx, m, ids)
+	if err != nil {
+		return err
+	}
+	now := s.clock().Now()
+	tpl := s.templates()
+	// Render once per language, not once per recipient.
+	texts := map[Language]Text{}
+	ds := make([]Delivery, len(rs))
+	for i, r := range rs {
+		g := r.guardian
+		c, ok := contacts[g.ID]
+		if !ok {
+			c = DefaultContact(m, g.ID)
+		}
+		text, ok := texts[c.Language]
+		if !ok {
+			text = tpl.Render(kind, c.Language, data)
+			texts[c.Language] = text
+		}
+		medium, to := route(g, r.channel, c.Medium)
+		ds[i] = Delivery{
+			ID: domain.NewID[Delivery](), Municipality: m, Key: keyPrefix + g.ID.String(), Kind: kind,
+			Guardian: g.ID, Medium: medium, To: to, Language: c.Language,
+			Subject: text.Subject, Body: text.Body, Urgent: data["urgent"] == "true",
+			State: Pending, NextAt: now, CreatedAt: now,
+		}
+	}
+	_, err = s.Store.Enqueue(ctx, ds)
+	return err
+}
+
+// route picks the medium and address: the digital mailbox for the protected
+// channel; otherwise the preferred medium when the guardian has an address
+// for it, then e-mail, SMS, and the digital mailbox.
+func route(g domain.Guardian, ch Channel, preferred Medium) (Medium, string) {
+	mailbox := g.NationalID.String()
+	if mailbox == "" {
+		mailbox = "guardian:" + g.ID.String()
+	}
+	if ch == ChannelProtected {
+		return DigitalMailbox, mailbox
+	}
+	switch {
+	case preferred == Email && g.Email != "":
+		return Email, g.Email
+	case preferred == SMS && g.Phone != "":
+		return SMS, g.Phone
+	case preferred == Webhook:
+		return Webhook, g.ID.String()
+	case preferred == DigitalMailbox:
+		return DigitalMailbox, mailbox
+	case g.Email != "":
+		return Email, g.Email
+	case g.Phone != "":
+		return SMS, g.Phone
+	}
+	return DigitalMailbox, mailbox
+}
+
+func refErr(err error, field, reason string) error {
+	if domain.IsNotFound(err) {
+		return domain.Invalid(field, reason)
+	}
+	return err
+}

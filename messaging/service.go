@@ -1,0 +1,501 @@
+package messaging
+
+import (
+	"context"
+	"slices"
+
+	"github.com/rickb777/date/v2"
+
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+// Ports is what a Service needs of a store: the messaging port, the
+// directory and transactions. The memory, SQLite and PostgreSQL stores
+// implement it.
+type Ports interface {
+	Store
+	domain.DirectoryReader
+	domain.Transactor
+}
+
+// Service is the messaging use cases: posting threads and bulletins,
+// replies, reading, read status, contact preferences, and notifications
+// (it implements domain.Notifier). Every method checks the domain.Actor and
+// runs in one transaction (joining the one of ctx). A Service is safe for
+// concurrent use.
+type Service struct {
+	Store Ports
+	Clock domain.Clock
+	// Limits are the municipality's limits for bodies and attachments;
+	// DefaultLimits when zero.
+	Limits Limits
+	// Templates are the notification texts; DefaultTemplates when nil.
+	Templates *Templates
+}
+
+var _ domain.Notifier = (*Service)(nil)
+
+func (s *Service) limits() Limits {
+	if s.Limits.MaxBody == 0 {
+		return DefaultLimits()
+	}
+	return s.Limits
+}
+
+// templates returns the configured templates, or the built-in ones (parsed
+// for the call: a Service is never written to, so it is safe for
+// concurrent use).
+func (s *Service) templates() *Templates {
+	if s.Templates == nil {
+		return DefaultTemplates()
+	}
+	return s.Templates
+}
+
+func (s *Service) clock() domain.Clock {
+	if s.Clock == nil {
+		return domain.SystemClock{}
+	}
+	return s.Clock
+}
+
+// Draft is a new thread: what it is about, the first message, and whether it
+// is an urgent bulletin.
+type Draft struct {
+	Municipality domain.Municipality
+	About        About
+	Subject      string
+	// Body is text; HTML in it is kept as written and shown as text.
+	Body        string
+	Bulletin    bool
+	Urgent      bool
+	Attachments []Attachment
+}
+
+// Post starts a thread (or sends a bulletin) and notifies every guardian who
+// receives it ("message.new", in the outbox, in the same transaction).
+//
+// Staff write about a child placed in their unit, to a group or a whole
+// unit they work in; caseworkers and administrators to anything in the
+// municipality, including ScopeMunicipality. A guardian writes to the unit
+// of a child the guardian may be informed about (ScopeUnit, or ScopeChild
+// about that child); such a thread goes to the unit's staff, with the
+// guardian as its one participant, and is never a bulletin.
+//
+// Recipients follow Resolve: AudienceChild for ScopeChild, AudienceGroup
+// for a group, unit or municipality; children are those placed on the
+// clock's day. A guardian of several children is a recipient once.
+//
+// Refused with a *domain.ValidationError and nothing written: an empty
+// body or subject, an attachment too large or of a type not allowed, an
+// unknown child, group or unit, and a thread no guardian may receive
+// (field "about"). A thread the actor may not write is domain.ErrForbidden.
+func (s *Service) Post(ctx context.Context, actor domain.Actor, d Draft) (Thread, error) {
+	if err := s.checkActor(actor, d.Municipality); err != nil {
+		return Thread{}, err
+	}
+	now := s.clock().Now()
+	t := Thread{
+		ID: domain.NewID[Thread](), Municipality: d.Municipality, About: d.About,
+		Subject: d.Subject, Bulletin: d.Bulletin, Urgent: d.Urgent,
+		Author: authorOf(actor), CreatedAt: now,
+	}
+	msg := Message{
+		ID: domain.NewID[Message](), Municipality: d.Municipality, Thread: t.ID,
+		Author: t.Author, Body: d.Body, Attachments: d.Attachments, CreatedAt: now,
+	}
+	var p domain.Problems
+	p.Merge("", t.Validate())
+	s.limits().check(&p, d.Body, d.Attachments)
+	if actor.Role == domain.RoleGuardian && d.Bulletin {
+		p.Add("bulletin", "a guardian cannot send a bulletin")
+	}
+	if err := p.Err(); err != nil {
+		return Thread{}, err
+	}
+	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
+		children, unit, err := s.target(ctx, d.Municipality, d.About, domain.Today(s.clock()))
+		if err != nil {
+			return err
+		}
+		t.Unit = unit
+		if actor.Role == domain.RoleGuardian {
+			return s.postAsGuardian(ctx, actor, &t, msg, children)
+		}
+		if !s.mayWrite(actor, t) {
+			return domain.ErrForbidden
+		}
+		audience := AudienceGroup
+		if d.About.Scope == ScopeChild {
+			audience = AudienceChild
+		}
+		rs, err := s.resolveChildren(ctx, d.Municipality, audience, children, "about")
+		if err != nil {
+			return err
+		}
+		if len(rs) == 0 {
+			return domain.Invalid("about", "no guardian may receive this message")
+		}
+		ps := make([]Participant, len(rs))
+		for i, r := range rs {
+			ps[i] = Participant{Municipality: d.Municipality, Thread: t.ID, Guardian: r.guardian.ID,
+				Protected: r.guardian.AddressProtection.Protected()}
+		}
+		if err := s.Store.CreateThread(ctx, t, msg, ps); err != nil {
+			return err
+		}
+		return s.notifyMessage(ctx, t, msg, rs)
+	})
+	if err != nil {
+		return Thread{}, err
+	}
+	return t, nil
+}
+
+// postAsGuardian writes a guardian's thread to the unit of a ward.
+func (s *Service) postAsGuardian(ctx context.Context, actor domain.Actor, t *Thread, msg Message, children []domain.ChildID) error {
+	if t.About.Scope != ScopeChild && t.About.Scope != ScopeUnit {
+		return domain.ErrForbidden
+	}
+	wards, err := s.Store.Wards(ctx, t.Municipality, actor.Guardian)
+	if err != nil {
+		return err
+	}
+	allowed := false
+	for _, w := range wards {
+		if !w.ReceivesInformation() {
+			continue
+		}
+		if t.About.Scope == ScopeChild && w.ChildID == t.About.Child && !t.Unit.IsZero() {
+			allowed = true
+		}
+		if t.About.Scope == ScopeUnit && slices.Contains(children, w.ChildID) {
+			allowed = true
+		}
+	}
+	if !allowed {
+		return domain.ErrForbidden
+	}
+	g, err := s.Store.Guardian(ctx, t.Municipality, actor.Guardian)
+	if err != nil {
+		return err
+	}
+	return s.Store.CreateThread(ctx, *t, msg, []Participant{{
+		Municipality: t.Municipality, Thread: t.ID, Guardian: g.ID, Protected: g.AddressProtection.Protected(),
+		ReadAt: t.CreatedAt,
+	}})
+}
+
+// Reply adds a message to a thread and notifies its other participants.
+// A bulletin takes no replies (a *domain.ValidationError on "thread").
+// Guardians reply to threads they take part in, staff to threads of their
+// unit.
+func (s *Service) Reply(ctx context.Context, actor domain.Actor, m domain.Municipality, id ThreadID, body string, atts []Attachment) (Message, error) {
+	if err := s.checkActor(actor, m); err != nil {
+		return Message{}, err
+	}
+	var p domain.Problems
+	s.limits().check(&p, body, atts)
+	if err := p.Err(); err != nil {
+		return Message{}, err
+	}
+	msg := Message{ID: domain.NewID[Message](), Municipality: m, Thread: id, Author: authorOf(actor),
+		Body: body, Attachments: atts, CreatedAt: s.clock().Now()}
+	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
+		t, ps, err := s.open(ctx, actor, m, id)
+		if err != nil {
+			return err
+		}
+		if t.Bulletin {
+			return domain.Invalid("thread", "is a bulletin: it takes no replies")
+		}
+		if err := s.Store.AddMessage(ctx, msg); err != nil {
+			return err
+		}
+		var rs []resolved
+		for _, pt := range ps {
+			if pt.Guardian == actor.Guardian {
+				continue
+			}
+			g, err := s.Store.Guardian(ctx, m, pt.Guardian)
+			if err != nil {
+				return err
+			}
+			ch := ChannelAny
+			if g.AddressProtection == domain.ProtectionStrengtFortrolig {
+				ch = ChannelProtected
+			}
+			rs = append(rs, resolved{guardian: g, channel: ch})
+		}
+		return s.notifyMessage(ctx, t, msg, rs)
+	})
+	if err != nil {
+		return Message{}, err
+	}
+	return msg, nil
+}
+
+// View is a thread as shown to an actor.
+type View struct {
+	Thread   Thread
+	Messages []Message
+	// Participants are the guardians the actor may see: never one with a
+	// protected address, and for a guardian reading a bulletin
+	// nobody (recipients of a bulletin never see each other).
+	Participants []Participant
+}
+
+// Read returns a thread with its messages and the participants the actor
+// may see. Guardians read threads they take part in, staff the threads of
+// their unit, caseworkers and administrators all.
+func (s *Service) Read(ctx context.Context, actor domain.Actor, m domain.Municipality, id ThreadID) (View, error) {
+	if err := s.checkActor(actor, m); err != nil {
+		return View{}, err
+	}
+	var v View
+	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
+		t, ps, err := s.open(ctx, actor, m, id)
+		if err != nil {
+			return err
+		}
+		msgs, err := s.Store.Messages(ctx, m, id)
+		if err != nil {
+			return err
+		}
+		v = View{Thread: t, Messages: msgs, Participants: Visible(actor, t, ps)}
+		return nil
+	})
+	return v, err
+}
+
+// Visible filters participants for an actor: never a guardian with a
+// protected address (any level), and nobody for a guardian reading a bulletin.
+func Visible(actor domain.Actor, t Thread, ps []Participant) []Participant {
+	out := []Participant{}
+	if t.Bulletin && actor.Role == domain.RoleGuardian {
+		return out
+	}
+	for _, p := range ps {
+		if !p.Protected {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// MarkRead records that a guardian has read a thread.
+func (s *Service) MarkRead(ctx context.Context, actor domain.Actor, m domain.Municipality, id ThreadID) error {
+	if err := s.checkActor(actor, m); err != nil {
+		return err
+	}
+	if actor.Role != domain.RoleGuardian {
+		return domain.ErrForbidden
+	}
+	return s.Store.Atomic(ctx, func(ctx context.Context) error {
+		if _, _, err := s.open(ctx, actor, m, id); err != nil {
+			return err
+		}
+		return s.Store.MarkRead(ctx, m, id, actor.Guardian, s.clock().Now())
+	})
+}
+
+// Inbox lists the threads a guardian takes part in, newest first.
+func (s *Service) Inbox(ctx context.Context, actor domain.Actor) ([]Thread, error) {
+	if err := actor.Validate(); err != nil {
+		return nil, err
+	}
+	if actor.Role != domain.RoleGuardian {
+		return nil, domain.ErrForbidden
+	}
+	return s.Store.GuardianThreads(ctx, actor.Municipality, actor.Guardian)
+}
+
+// SetContact stores a guardian's language and medium; the guardian or a
+// municipal actor may set it.
+func (s *Service) SetContact(ctx context.Context, actor domain.Actor, c Contact) error {
+	if err := s.checkActor(actor, c.Municipality); err != nil {
+		return err
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if !actor.Municipal() && !(actor.Role == domain.RoleGuardian && actor.Guardian == c.Guardian) {
+		return domain.ErrForbidden
+	}
+	return s.Store.Atomic(ctx, func(ctx context.Context) error {
+		if _, err := s.Store.Guardian(ctx, c.Municipality, c.Guardian); err != nil {
+			return refErr(err, "guardian", "no such guardian")
+		}
+		return s.Store.PutContact(ctx, c)
+	})
+}
+
+// checkActor requires a valid actor of the municipality.
+func (s *Service) checkActor(actor domain.Actor, m domain.Municipality) error {
+	if err := actor.Validate(); err != nil {
+		return err
+	}
+	if actor.Municipality != m {
+		return domain.ErrForbidden
+	}
+	return nil
+}
+
+// mayWrite reports whether staff or a municipal actor may write the thread.
+func (s *Service) mayWrite(actor domain.Actor, t Thread) bool {
+	if actor.Municipal() {
+		return true
+	}
+	return t.About.Scope != ScopeMunicipality && !t.Unit.IsZero() && actor.WorksAt(t.Unit)
+}
+
+// open reads a thread the actor may see, with its participants.
+func (s *Service) open(ctx context.Context, actor domain.Actor, m domain.Municipality, id ThreadID) (Thread, []Participant, error) {
+	t, err := s.Store.Thread(ctx, m, id)
+	if err != nil {
+		return Thread{}, nil, err
+	}
+	ps, err := s.Store.Participants(ctx, m, id)
+	if err != nil {
+		return Thread{}, nil, err
+	}
+	switch {
+	case actor.Municipal():
+	case actor.Role == domain.RoleStaff && !t.Unit.IsZero() && actor.WorksAt(t.Unit):
+	case actor.Role == domain.RoleGuardian && slices.ContainsFunc(ps, func(p Participant) bool { return p.Guardian == actor.Guardian }):
+	default:
+		return Thread{}, nil, domain.ErrForbidden
+	}
+	return t, ps, nil
+}
+
+// target finds the children a thread is about (placed on day) and the unit
+// that answers it. An unknown child, group or unit is a *ValidationError.
+func (s *Service) target(ctx context.Context, m domain.Municipality, a About, day date.Date) ([]domain.ChildID, domain.UnitID, error) {
+	today := domain.Period{Start: day, End: day}
+	placed := func(unit domain.UnitID, group domain.GroupID) ([]domain.ChildID, error) {
+		ps, err := s.Store.UnitPlacements(ctx, m, unit, today)
+		if err != nil {
+			return nil, err
+		}
+		var out []domain.ChildID
+		for _, p := range ps {
+			if group.IsZero() || p.GroupID == group {
+				out = append(out, p.ChildID)
+			}
+		}
+		return out, nil
+	}
+	switch a.Scope {
+	case ScopeChild:
+		if _, err := s.Store.Child(ctx, m, a.Child); err != nil {
+			return nil, domain.UnitID{}, refErr(err, "about.child", "no such child")
+		}
+		ps, err := s.Store.Placements(ctx, m, a.Child)
+		if err != nil {
+			return nil, domain.UnitID{}, err
+		}
+		var unit domain.UnitID
+		for _, p := range ps {
+			if p.Period.Contains(day) && (unit.IsZero() || p.Kind != domain.SFO) {
+				unit = p.UnitID
+			}
+		}
+		return []domain.ChildID{a.Child}, unit, nil
+	case ScopeGroup:
+		g, err := s.Store.Group(ctx, m, a.Group)
+		if err != nil {
+			return nil, domain.UnitID{}, refErr(err, "about.group", "no such group")
+		}
+		cs, err := placed(g.UnitID, g.ID)
+		return cs, g.UnitID, err
+	case ScopeUnit:
+		if _, err := s.Store.Unit(ctx, m, a.Unit); err != nil {
+			return nil, domain.UnitID{}, refErr(err, "about.unit", "no such unit")
+		}
+		cs, err := placed(a.Unit, domain.GroupID{})
+		return cs, a.Unit, err
+	default: // ScopeMunicipality
+		us, err := s.Store.Units(ctx, m)
+		if err != nil {
+			return nil, domain.UnitID{}, err
+		}
+		var all []domain.ChildID
+		for _, u := range us {
+			cs, err := placed(u.ID, domain.GroupID{})
+			if err != nil {
+				return nil, domain.UnitID{}, err
+			}
+			all = append(all, cs...)
+		}
+		return all, domain.UnitID{}, nil
+	}
+}
+
+// resolveChildren resolves the recipients of a message about each child
+// and merges them: a guardian receives once, on the protected channel when
+// any resolution says so. An unknown child is a *ValidationError on field.
+func (s *Service) resolveChildren(ctx context.Context, m domain.Municipality, audience Audience, children []domain.ChildID, field string) ([]resolved, error) {
+	seen := make(map[domain.ChildID]bool, len(children))
+	unique := make([]domain.ChildID, 0, len(children))
+	for _, c := range children {
+		if !seen[c] {
+			seen[c] = true
+			unique = append(unique, c)
+		}
+	}
+	fams, err := s.Store.RecipientFamilies(ctx, m, unique)
+	if err != nil {
+		return nil, err
+	}
+	if len(fams) != len(unique) {
+		return nil, domain.Invalid(field, "no such child")
+	}
+	byID := map[domain.GuardianID]int{}
+	var out []resolved
+	for _, f := range fams {
+		cands := make([]Candidate, len(f.Guardians))
+		links := make(map[string]domain.Guardian, len(f.Guardians))
+		for i, l := range f.Guardians {
+			id := l.Guardian.ID.String()
+			cands[i] = Candidate{ID: id, Relation: l.Guardianship, Protection: l.Guardian.AddressProtection}
+			links[id] = l.Guardian
+		}
+		res, err := Resolve(audience, f.Child.AddressProtection, cands)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range res.Recipients {
+			g := links[r.ID]
+			if i, ok := byID[g.ID]; ok {
+				if r.Channel == ChannelProtected {
+					out[i].channel = ChannelProtected
+				}
+				continue
+			}
+			byID[g.ID] = len(out)
+			out = append(out, resolved{guardian: g, channel: r.Channel})
+		}
+	}
+	slices.SortFunc(out, func(a, b resolved) int { return a.guardian.ID.Compare(b.guardian.ID) })
+	return out, nil
+}
+
+// notifyMessage enqueues "message.new" for each recipient.
+func (s *Service) notifyMessage(ctx context.Context, t Thread, msg Message, rs []resolved) error {
+	data := map[string]string{"subject": t.Subject, "from": fromName(msg.Author)}
+	if t.Urgent {
+		data["urgent"] = "true"
+	}
+	if len(rs) == 0 {
+		return nil
+	}
+	return s.enqueue(ctx, rs, "message.new", "message.new/"+msg.ID.String()+"/", data)
+}
+
+func fromName(a Author) string {
+	if a.Role == domain.RoleGuardian {
+		return "en foresatt"
+	}
+	return a.Subject
+}
