@@ -1,7 +1,99 @@
 package memory
 
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/oppvekst/oppvekst/domain"
+)
+
 // appState holds the records of the reference app's store ports (audit log,
 // idempotency keys).
-type appState struct{}
+type appState struct {
+	audit map[key[domain.AuditEntry]]domain.AuditEntry
+	idem  map[idemKey]domain.IdempotentResponse
+}
 
-func newAppState() appState { return appState{} }
+type idemKey struct {
+	m            domain.Municipality
+	subject, key string
+}
+
+func newAppState() appState {
+	return appState{
+		audit: map[key[domain.AuditEntry]]domain.AuditEntry{},
+		idem:  map[idemKey]domain.IdempotentResponse{},
+	}
+}
+
+var (
+	_ domain.AuditLog         = (*Store)(nil)
+	_ domain.IdempotencyStore = (*Store)(nil)
+)
+
+// AppendAudit implements domain.AuditLog.
+func (s *Store) AppendAudit(ctx context.Context, e domain.AuditEntry) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, t *tx) error {
+		k := key[domain.AuditEntry]{e.Municipality, e.ID}
+		if _, ok := s.s.app.audit[k]; ok {
+			return &domain.ConflictError{Field: "id", Reason: "an audit entry with this ID exists"}
+		}
+		put(t, s.s.app.audit, k, e)
+		return nil
+	})
+}
+
+// AuditEntries implements domain.AuditLog.
+func (s *Store) AuditEntries(ctx context.Context, m domain.Municipality, child domain.ChildID, before domain.AuditID, limit int) (out []domain.AuditEntry, err error) {
+	if limit <= 0 {
+		return nil, domain.Invalid("limit", "must be positive")
+	}
+	err = s.read(ctx, func() error {
+		for k, e := range s.s.app.audit {
+			if k.m != m || (!child.IsZero() && e.ChildID != child) || (!before.IsZero() && e.ID.Compare(before) >= 0) {
+				continue
+			}
+			out = append(out, e)
+		}
+		return nil
+	})
+	slices.SortFunc(out, func(a, b domain.AuditEntry) int { return b.ID.Compare(a.ID) })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, err
+}
+
+// SaveIdempotent implements domain.IdempotencyStore.
+func (s *Store) SaveIdempotent(ctx context.Context, r domain.IdempotentResponse) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	r.Body = slices.Clone(r.Body)
+	return s.write(ctx, func(ctx context.Context, t *tx) error {
+		k := idemKey{r.Municipality, r.Subject, r.Key}
+		if _, ok := s.s.app.idem[k]; ok {
+			return &domain.ConflictError{Field: "key", Reason: "a response is kept under this key"}
+		}
+		put(t, s.s.app.idem, k, r)
+		return nil
+	})
+}
+
+// Idempotent implements domain.IdempotencyStore.
+func (s *Store) Idempotent(ctx context.Context, m domain.Municipality, subject, k string) (r domain.IdempotentResponse, err error) {
+	err = s.read(ctx, func() error {
+		v, ok := s.s.app.idem[idemKey{m, subject, k}]
+		if !ok {
+			return fmt.Errorf("idempotency key %q: %w", k, domain.ErrNotFound)
+		}
+		r = v
+		r.Body = slices.Clone(v.Body)
+		return nil
+	})
+	return r, err
+}

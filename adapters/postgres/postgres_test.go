@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -393,16 +395,21 @@ func TestMigrationsIdempotent(t *testing.T) {
 	err = conn.QueryRow(ctx, `SELECT count(*), max(version_id) FROM `+postgres.VersionTable+` WHERE version_id > 0`).
 		Scan(&applied, &latest)
 	require.NoError(t, err)
-	assert.Equal(t, int64(1), applied, "each migration applied once")
-	assert.Equal(t, int64(1), latest)
+	files, err := filepath.Glob("migrations/*.sql")
+	require.NoError(t, err)
+	assert.Equal(t, int64(len(files)), applied, "each migration applied once")
+	last, err := strconv.ParseInt(filepath.Base(files[len(files)-1])[:5], 10, 64)
+	require.NoError(t, err)
+	assert.Equal(t, last, latest)
 
 	var tables []string
 	rows, err := conn.Query(ctx, `SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename`, schema)
 	require.NoError(t, err)
 	tables, err = pgx.CollectRows(rows, pgx.RowTo[string])
 	require.NoError(t, err)
-	assert.Equal(t, []string{"children", "guardians", "guardianships", "oppvekst_schema_version",
-		"placements", "unit_groups", "units"}, tables)
+	// Later migrations add tables of their own; the directory's are there.
+	assert.Subset(t, tables, []string{"children", "guardians", "guardianships", "oppvekst_schema_version",
+		"placements", "unit_groups", "units"})
 }
 
 func TestSchemasAreSeparate(t *testing.T) {

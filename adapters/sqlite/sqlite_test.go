@@ -193,8 +193,10 @@ func TestReopenKeepsDataAndMigrationsAreIdempotent(t *testing.T) {
 	var versions, applied int
 	require.NoError(t, db.QueryRowContext(ctx,
 		`SELECT count(*), count(DISTINCT version_id) FROM `+sqlite.VersionTable+` WHERE version_id > 0`).Scan(&applied, &versions))
-	assert.Equal(t, 1, versions)
-	assert.Equal(t, 1, applied, "the migration ran once")
+	files, err := filepath.Glob("migrations/*.sql")
+	require.NoError(t, err)
+	assert.Equal(t, len(files), versions)
+	assert.Equal(t, len(files), applied, "each migration ran once")
 }
 
 func TestVersionTable(t *testing.T) {
@@ -214,7 +216,8 @@ func TestVersionTable(t *testing.T) {
 	}
 	require.NoError(t, rows.Err())
 	assert.Equal(t, "oppvekst_schema_version", sqlite.VersionTable)
-	assert.Equal(t, []string{"children", "guardians", "guardianships", "oppvekst_schema_version", "placements", "unit_groups", "units"}, tables)
+	// Later migrations add tables of their own; the directory's are there.
+	assert.Subset(t, tables, []string{"children", "guardians", "guardianships", "oppvekst_schema_version", "placements", "unit_groups", "units"})
 }
 
 func TestWAL(t *testing.T) {

@@ -1,0 +1,92 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+var (
+	_ domain.AuditLog         = (*Store)(nil)
+	_ domain.IdempotencyStore = (*Store)(nil)
+)
+
+const auditColumns = `id, at, actor_role, actor_subject, action, child_id, record`
+
+// AppendAudit implements domain.AuditLog.
+func (s *Store) AppendAudit(ctx context.Context, e domain.AuditEntry) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	tag, err := s.q(ctx).Exec(ctx, `INSERT INTO audit_log (municipality, `+auditColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+		string(e.Municipality), uid(e.ID), e.At, string(e.ActorRole), e.ActorSubject, e.Action, uid(e.ChildID), e.Record)
+	if err != nil {
+		return dbError("append audit entry", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return &domain.ConflictError{Field: "id", Reason: "an audit entry with this ID exists"}
+	}
+	return nil
+}
+
+func scanAudit(row scanner, m domain.Municipality) (domain.AuditEntry, error) {
+	e := domain.AuditEntry{Municipality: m}
+	var role string
+	err := row.Scan(scanID(&e.ID), &e.At, &role, &e.ActorSubject, &e.Action, scanID(&e.ChildID), &e.Record)
+	e.ActorRole = domain.Role(role)
+	e.At = e.At.In(domain.Oslo())
+	return e, err
+}
+
+// AuditEntries implements domain.AuditLog.
+func (s *Store) AuditEntries(ctx context.Context, m domain.Municipality, child domain.ChildID, before domain.AuditID, limit int) ([]domain.AuditEntry, error) {
+	if limit <= 0 {
+		return nil, domain.Invalid("limit", "must be positive")
+	}
+	sql := `SELECT ` + auditColumns + ` FROM audit_log WHERE municipality = $1
+		AND ($2::uuid IS NULL OR child_id = $2) AND ($3::uuid IS NULL OR id < $3)
+		ORDER BY id DESC LIMIT $4`
+	return list(ctx, s.q(ctx), "audit entries", m, scanAudit, sql, string(m), uid(child), uid(before), limit)
+}
+
+// SaveIdempotent implements domain.IdempotencyStore.
+func (s *Store) SaveIdempotent(ctx context.Context, r domain.IdempotentResponse) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	body := r.Body
+	if body == nil {
+		body = []byte{}
+	}
+	tag, err := s.q(ctx).Exec(ctx, `INSERT INTO idempotent_responses
+		(municipality, subject, key, fingerprint, status, content_type, body, created)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+		string(r.Municipality), r.Subject, r.Key, r.Fingerprint, r.Status, r.ContentType, body, r.Created)
+	if err != nil {
+		return dbError("save idempotent response", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return &domain.ConflictError{Field: "key", Reason: "a response is kept under this key"}
+	}
+	return nil
+}
+
+// Idempotent implements domain.IdempotencyStore.
+func (s *Store) Idempotent(ctx context.Context, m domain.Municipality, subject, key string) (domain.IdempotentResponse, error) {
+	r := domain.IdempotentResponse{Municipality: m}
+	err := s.q(ctx).QueryRow(ctx, `SELECT subject, key, fingerprint, status, content_type, body, created
+		FROM idempotent_responses WHERE municipality = $1 AND subject = $2 AND key = $3`, string(m), subject, key).
+		Scan(&r.Subject, &r.Key, &r.Fingerprint, &r.Status, &r.ContentType, &r.Body, &r.Created)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return r, notFound("idempotent response", m, key)
+	}
+	if err != nil {
+		return r, dbError("read idempotent response", err)
+	}
+	r.Created = r.Created.In(domain.Oslo())
+	return r, nil
+}

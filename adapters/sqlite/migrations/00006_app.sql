@@ -1,0 +1,34 @@
+-- The reference app's own records: the audit log of every read and change
+-- of a child's data, and the responses kept for Idempotency-Key retries.
+-- Times are RFC 3339 text in UTC with nanoseconds.
+
+-- +goose Up
+CREATE TABLE audit_log (
+    municipality  TEXT NOT NULL CHECK (municipality GLOB '[0-9][0-9][0-9][0-9]'),
+    id            TEXT NOT NULL CHECK (length(id) = 36),
+    at            TEXT NOT NULL CHECK (at <> ''),
+    actor_role    TEXT NOT NULL CHECK (actor_role <> ''),
+    actor_subject TEXT NOT NULL CHECK (actor_subject <> ''),
+    action        TEXT NOT NULL CHECK (action <> ''),
+    child_id      TEXT NOT NULL DEFAULT '' CHECK (child_id = '' OR length(child_id) = 36),
+    record        TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (municipality, id)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX audit_log_by_child ON audit_log (municipality, child_id, id);
+
+CREATE TABLE idempotent_responses (
+    municipality TEXT NOT NULL CHECK (municipality GLOB '[0-9][0-9][0-9][0-9]'),
+    subject      TEXT NOT NULL CHECK (subject <> ''),
+    key          TEXT NOT NULL CHECK (key <> ''),
+    fingerprint  TEXT NOT NULL CHECK (fingerprint <> ''),
+    status       INTEGER NOT NULL CHECK (status BETWEEN 100 AND 599),
+    content_type TEXT NOT NULL,
+    body         BLOB NOT NULL,
+    created      TEXT NOT NULL CHECK (created <> ''),
+    PRIMARY KEY (municipality, subject, key)
+) STRICT, WITHOUT ROWID;
+
+-- +goose Down
+DROP TABLE idempotent_responses;
+DROP TABLE audit_log;

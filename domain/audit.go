@@ -1,0 +1,127 @@
+package domain
+
+import (
+	"context"
+	"time"
+	"unicode/utf8"
+)
+
+// AuditID identifies an audit entry. Being a UUIDv7, it orders entries by
+// the time they were written.
+type AuditID = ID[AuditEntry]
+
+// AuditEntry records that someone read or changed a child's data: who
+// (the actor's role and subject), what (an action such as "child.read"),
+// which child or record, and when.
+type AuditEntry struct {
+	ID           AuditID      `json:"id"`
+	Municipality Municipality `json:"municipality"`
+	At           time.Time    `json:"at"`
+	// ActorRole and ActorSubject identify who acted (Actor.Role and
+	// Actor.Subject).
+	ActorRole    Role   `json:"actorRole"`
+	ActorSubject string `json:"actorSubject"`
+	// Action says what was done, as "<record>.<verb>" ("child.read",
+	// "placement.create").
+	Action string `json:"action"`
+	// ChildID is the child whose data was read or changed, if any.
+	ChildID ChildID `json:"childId,omitzero"`
+	// Record names another record involved ("placement/<id>"), if any.
+	Record string `json:"record,omitempty"`
+}
+
+// NewAuditEntry returns an entry for the actor doing action at the time.
+func NewAuditEntry(actor Actor, at time.Time, action string, child ChildID, record string) AuditEntry {
+	return AuditEntry{
+		ID:           NewID[AuditEntry](),
+		Municipality: actor.Municipality,
+		At:           at,
+		ActorRole:    actor.Role,
+		ActorSubject: actor.Subject,
+		Action:       action,
+		ChildID:      child,
+		Record:       record,
+	}
+}
+
+// Validate checks the entry on its own.
+func (e AuditEntry) Validate() error {
+	var p Problems
+	checkRecord(&p, e.ID.IsZero(), e.Municipality)
+	if e.At.IsZero() {
+		p.Add("at", "is required")
+	}
+	if e.ActorRole == "" {
+		p.Add("actorRole", "is required")
+	}
+	checkText(&p, "actorSubject", e.ActorSubject, 200, true)
+	checkText(&p, "action", e.Action, 100, true)
+	checkText(&p, "record", e.Record, 200, false)
+	return p.Err()
+}
+
+// AuditLog is the store port of the audit log. Entries are only ever
+// appended.
+type AuditLog interface {
+	// AppendAudit writes an entry; a duplicate ID is a *ConflictError.
+	AppendAudit(ctx context.Context, e AuditEntry) error
+	// AuditEntries lists the municipality's entries newest first: at most
+	// limit of them, all older than before (by ID) unless before is zero.
+	// When child is not zero, only entries about that child are listed.
+	AuditEntries(ctx context.Context, m Municipality, child ChildID, before AuditID, limit int) ([]AuditEntry, error)
+}
+
+// IdempotentResponse is the response an HTTP API gave to a POST carrying an
+// Idempotency-Key, kept so that a retry gets the same answer instead of
+// doing the work twice. The key is scoped by municipality and by the actor
+// who sent it.
+type IdempotentResponse struct {
+	Municipality Municipality `json:"municipality"`
+	Subject      string       `json:"subject"`
+	Key          string       `json:"key"`
+	// Fingerprint identifies the request (method, path and a hash of the
+	// body), so the same key reused for another request is refused.
+	Fingerprint string    `json:"fingerprint"`
+	Status      int       `json:"status"`
+	ContentType string    `json:"contentType"`
+	Body        []byte    `json:"body"`
+	Created     time.Time `json:"created"`
+}
+
+// Validate checks the record on its own.
+func (r IdempotentResponse) Validate() error {
+	var p Problems
+	if err := r.Municipality.Validate(); err != nil {
+		p.Merge("", err)
+	}
+	checkText(&p, "subject", r.Subject, 200, true)
+	checkText(&p, "key", r.Key, 200, true)
+	checkText(&p, "fingerprint", r.Fingerprint, 200, true)
+	if r.Status < 100 || r.Status > 599 {
+		p.Add("status", "must be an HTTP status code")
+	}
+	if r.Created.IsZero() {
+		p.Add("created", "is required")
+	}
+	return p.Err()
+}
+
+// IdempotencyStore is the store port of idempotency keys.
+type IdempotencyStore interface {
+	// SaveIdempotent keeps a response; a response kept already under the
+	// same municipality, subject and key is a *ConflictError.
+	SaveIdempotent(ctx context.Context, r IdempotentResponse) error
+	// Idempotent reads the response kept under the key, or ErrNotFound.
+	Idempotent(ctx context.Context, m Municipality, subject, key string) (IdempotentResponse, error)
+}
+
+func checkText(p *Problems, field, s string, max int, required bool) {
+	switch {
+	case s == "" && required:
+		p.Add(field, "is required")
+	case !utf8.ValidString(s):
+		p.Add(field, "is not valid UTF-8")
+	case utf8.RuneCountInString(s) > max:
+		p.Add(field, "is too long")
+	}
+}
