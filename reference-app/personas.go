@@ -36,11 +36,11 @@ func seedNeighbour(ctx context.Context, store domain.Store, clock domain.Clock) 
 		unit := domain.Unit{ID: domain.NewID[domain.Unit](), Municipality: m, Name: "Fjellheimen barnehage", Kind: domain.Kindergarten, Owner: domain.Municipal}
 		group := domain.Group{ID: domain.NewID[domain.Group](), Municipality: m, UnitID: unit.ID, Name: "Fjellrev"}
 		birth := date.New(int(year)-4, time.September, 9)
-		cnid, err := domain.SyntheticNationalID(birth, 512)
+		cnid, err := firstSyntheticID(birth, 512)
 		if err != nil {
 			return err
 		}
-		gnid, err := domain.SyntheticNationalID(date.New(int(year)-35, time.March, 3), 124)
+		gnid, err := firstSyntheticID(date.New(int(year)-35, time.March, 3), 124)
 		if err != nil {
 			return err
 		}
@@ -63,6 +63,19 @@ func seedNeighbour(ctx context.Context, store domain.Store, clock domain.Clock) 
 		}
 		return nil
 	})
+}
+
+// firstSyntheticID is the first synthetic national ID for the birth date
+// from the individual number on (some numbers have no control digit).
+func firstSyntheticID(birth date.Date, individual int) (domain.NationalID, error) {
+	var err error
+	for i := individual; i < individual+50; i += 2 {
+		var nid domain.NationalID
+		if nid, err = domain.SyntheticNationalID(birth, i); err == nil {
+			return nid, nil
+		}
+	}
+	return domain.NationalID{}, err
 }
 
 // persona is a seeded person one can log in as in demo mode.
