@@ -26,7 +26,7 @@ type testApp struct {
 	srv      *httptest.Server
 	personas map[string]persona
 	// Seeded records the tests refer to.
-	sofie, aurora, kaja        domain.ChildID
+	sofie, aurora, kaja         domain.ChildID
 	nordbySFO, bjorkelia, fjell domain.UnitID
 }
 
