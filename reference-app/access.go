@@ -155,24 +155,38 @@ func childRole(role domain.Role) func(a *app, r *http.Request, c *call) error {
 	}
 }
 
-// audit writes one entry per child (or one without a child when none is
-// given) in one transaction. A request whose audit entry cannot be written
-// fails: no child data is served unlogged.
-func (a *app) audit(ctx context.Context, actor domain.Actor, action, record string, children ...domain.ChildID) error {
+// auditEntries makes one entry per child, or one without a child when
+// none is given.
+func (a *app) auditEntries(actor domain.Actor, action, record string, children []domain.ChildID) []domain.AuditEntry {
 	now := a.clock.Now()
 	if len(children) == 0 {
 		children = []domain.ChildID{{}}
 	}
-	err := a.store.Atomic(ctx, func(ctx context.Context) error {
-		for _, c := range children {
-			if err := a.store.AppendAudit(ctx, domain.NewAuditEntry(actor, now, action, c, record)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	out := make([]domain.AuditEntry, len(children))
+	for i, c := range children {
+		out[i] = domain.NewAuditEntry(actor, now, action, c, record)
+	}
+	return out
+}
+
+// audit logs a read of children's data and returns once the entries are
+// committed (group commit with other requests, see auditBatch). A request
+// whose entries cannot be written fails: no child data is served unlogged.
+// Not for use inside a transaction: a change logs with auditChange.
+func (a *app) audit(ctx context.Context, actor domain.Actor, action, record string, children ...domain.ChildID) error {
+	if err := a.auditLog.append(ctx, a.auditEntries(actor, action, record, children)); err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return nil
+}
+
+// auditChange logs a change inside the transaction that makes it, so the
+// change and its entry are kept or undone together.
+func (a *app) auditChange(ctx context.Context, actor domain.Actor, action, record string, children ...domain.ChildID) error {
+	for _, e := range a.auditEntries(actor, action, record, children) {
+		if err := a.store.AppendAudit(ctx, e); err != nil {
+			return fmt.Errorf("audit %s: %w", action, err)
+		}
 	}
 	return nil
 }

@@ -322,7 +322,7 @@ func (a *app) apiCreateChild(w http.ResponseWriter, r *http.Request, c *call) er
 		if err := a.store.CreateChild(ctx, ch); err != nil {
 			return err
 		}
-		return a.audit(ctx, c.actor, "child.create", "", ch.ID)
+		return a.auditChange(ctx, c.actor, "child.create", "", ch.ID)
 	})
 	if err != nil {
 		return err
@@ -367,7 +367,7 @@ func (a *app) apiCreatePlacement(w http.ResponseWriter, r *http.Request, c *call
 		if err := a.store.CreatePlacement(ctx, p); err != nil {
 			return err
 		}
-		return a.audit(ctx, c.actor, "placement.create", "placement/"+p.ID.String(), c.childID)
+		return a.auditChange(ctx, c.actor, "placement.create", "placement/"+p.ID.String(), c.childID)
 	})
 	if err != nil {
 		return err

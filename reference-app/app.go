@@ -41,6 +41,7 @@ type app struct {
 	pending      *pendingLogins
 	staff        map[string]staffEntry // Feide principal → employee
 	idemLocks    *idempotencyLocks
+	auditLog     *auditBatch
 
 	shuttingDown atomic.Bool
 }
@@ -61,6 +62,7 @@ func newApp(store appStore, clock domain.Clock, log *slog.Logger) (*app, error) 
 		providers:      map[string]loginProvider{},
 		pending:        &pendingLogins{m: map[string]pendingLogin{}},
 		idemLocks:      &idempotencyLocks{},
+		auditLog:       newAuditBatch(store),
 	}, nil
 }
 
