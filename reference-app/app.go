@@ -264,12 +264,17 @@ type groupRow struct {
 	Children int
 }
 
-// home sends a logged-in user to the start page of the role, and shows
-// everyone else the units of the demo municipality by kind, each with its
-// groups and how many children are placed in them today.
+// home sends a logged-in user to the start page of the role. In demo mode
+// it shows everyone else the units of the demo municipality by kind, each
+// with its groups and how many children are placed in them today; outside
+// demo mode it sends them to the login page.
 func (a *app) home(w http.ResponseWriter, r *http.Request, c *call) error {
 	if c.loggedIn {
 		http.Redirect(w, r, startPage(c.actor.Role), http.StatusSeeOther)
+		return nil
+	}
+	if !a.demo {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return nil
 	}
 	content, err := a.unitsOverview(r.Context(), demoMunicipality)

@@ -92,7 +92,21 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.addr, "addr", envOr("OPPVEKST_ADDR", "127.0.0.1:8080"), "address to listen on (env OPPVEKST_ADDR)")
 	fs.StringVar(&c.dbURL, "db", getenv("OPPVEKST_DATABASE_URL"), "PostgreSQL URL postgres://… (env OPPVEKST_DATABASE_URL); empty uses SQLite under -data")
 	fs.BoolVar(&c.seed, "seed", true, "seed the fictional demo municipalities "+string(demoMunicipality)+" and "+string(neighbourMunicipality)+" when they are empty")
-	fs.BoolVar(&c.demo, "demo", getenv("OPPVEKST_DEMO") != "false", "offer the demo login listing the seeded personas (env OPPVEKST_DEMO=false turns it off)")
+	// Demo mode is on for go run, and off by default once a real login is
+	// configured; OPPVEKST_DEMO=true or false decides either way.
+	login, err := parseLoginConfig(getenv)
+	if err != nil {
+		return config{}, err
+	}
+	c.login = login
+	demo := login.idporten == nil && login.feide == nil
+	switch getenv("OPPVEKST_DEMO") {
+	case "true":
+		demo = true
+	case "false":
+		demo = false
+	}
+	fs.BoolVar(&c.demo, "demo", demo, "offer the demo login listing the seeded personas (env OPPVEKST_DEMO; off by default when OIDC is configured)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -102,11 +116,6 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	if c.dbURL != "" && !strings.HasPrefix(c.dbURL, "postgres://") && !strings.HasPrefix(c.dbURL, "postgresql://") {
 		return config{}, fmt.Errorf("-db must be a postgres:// URL")
 	}
-	login, err := parseLoginConfig(getenv)
-	if err != nil {
-		return config{}, err
-	}
-	c.login = login
 	return c, nil
 }
 

@@ -227,6 +227,15 @@ func TestParseConfig(t *testing.T) {
 	assert.Equal(t, "https://oppvekst.kommune.example/login/idporten/callback", c.login.idporten.RedirectURL)
 	assert.Equal(t, "pid", c.login.idporten.Claim)
 	assert.Equal(t, idportenACR, c.login.idporten.AcceptACR)
+	assert.False(t, c.demo, "OPPVEKST_DEMO=false")
+	delete(env, "OPPVEKST_DEMO")
+	c, err = parseConfig(nil, getenv, io.Discard)
+	require.NoError(t, err)
+	assert.False(t, c.demo, "no demo login by default once ID-porten is configured")
+	env["OPPVEKST_DEMO"] = "true"
+	c, err = parseConfig(nil, getenv, io.Discard)
+	require.NoError(t, err)
+	assert.True(t, c.demo, "unless asked for")
 
 	env["OPPVEKST_FEIDE_ISSUER"] = "https://auth.dataporten.no"
 	env["OPPVEKST_FEIDE_CLIENT_ID"] = "oppvekst"
@@ -244,6 +253,7 @@ func (brokenStore) Units(context.Context, domain.Municipality) ([]domain.Unit, e
 func TestHealthzReportsABrokenStore(t *testing.T) {
 	a, err := newApp(brokenStore{}, domain.SystemClock{}, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
+	a.demo = true
 	srv := a.routes()
 
 	for path, want := range map[string]int{"/healthz": http.StatusServiceUnavailable, "/": http.StatusInternalServerError} {

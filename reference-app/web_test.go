@@ -179,6 +179,20 @@ func TestDemoLoginOnlyInDemoMode(t *testing.T) {
 	resp := ta.do(t, "", "POST", "/login/demo", "application/x-www-form-urlencoded", "persona=guardian")
 	assert.Equal(t, http.StatusNotFound, resp.status)
 	assert.Empty(t, resp.header.Values("Set-Cookie"))
+	resp = ta.do(t, "", "GET", "/", "", "")
+	assert.Equal(t, http.StatusSeeOther, resp.status, "no demo front page")
+	assert.Equal(t, "/login", resp.header.Get("Location"))
+}
+
+// /readyz turns 503 as soon as shutdown begins; /healthz stays up.
+func TestReadyzDuringShutdown(t *testing.T) {
+	ta := newTestApp(t)
+	assert.Equal(t, http.StatusOK, ta.do(t, "", "GET", "/readyz", "", "").status)
+	ta.a.shuttingDown.Store(true)
+	resp := ta.do(t, "", "GET", "/readyz", "", "")
+	assert.Equal(t, http.StatusServiceUnavailable, resp.status)
+	assert.JSONEq(t, `{"status":"shutting down"}`, resp.body)
+	assert.Equal(t, http.StatusOK, ta.do(t, "", "GET", "/healthz", "", "").status)
 }
 
 // The user chooses nb, nn or en; the page follows, lang attribute
