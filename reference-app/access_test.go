@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/oppvekst/oppvekst/domain"
 )
 
 // The seven actors of the authorization table, and the administrator.
@@ -182,4 +184,52 @@ func TestChildViewFollowsAccess(t *testing.T) {
 	assert.Contains(t, resp.body, "Kaja")
 	resp = ta.do(t, ta.cookieFor(t, personaCaseworker), "GET", "/api/v1/children/"+ta.kaja.String(), "", "")
 	assert.Equal(t, 404, resp.status, "another municipality's child does not exist here")
+}
+
+// Barneloven § 47: a denial ends the information; a parent with a § 47
+// request does not learn where a child with a strictly protected address
+// goes.
+func TestSection47Limits(t *testing.T) {
+	ta := newTestApp(t)
+	ctx := t.Context()
+	tor := ta.personas[personaOtherParent].Actor
+	cookie := ta.cookieFor(t, personaOtherParent)
+
+	// Tor asks about Aurora too (the test makes him her parent without
+	// responsibility): he sees her, not her kindergarten.
+	require.NoError(t, ta.store.PutGuardianship(ctx, domain.Guardianship{Municipality: demoMunicipality, ChildID: ta.aurora,
+		GuardianID: tor.Guardian, InformationRequested: true}))
+	resp := ta.do(t, cookie, "GET", "/api/v1/children/"+ta.aurora.String(), "", "")
+	require.Equal(t, 200, resp.status, resp.body)
+	assert.Contains(t, resp.body, `"placements":[]`)
+	assert.NotContains(t, resp.body, "Bjørkelia")
+	assert.Contains(t, resp.body, `"guardians":[]`, "nor the other guardian")
+	page := ta.do(t, cookie, "GET", "/children/"+ta.aurora.String(), "", "")
+	assert.NotContains(t, page.body, "Bjørkelia")
+
+	// The unit decides that information would harm Sofie: Tor sees nothing.
+	require.NoError(t, ta.store.PutGuardianship(ctx, domain.Guardianship{Municipality: demoMunicipality, ChildID: ta.sofie,
+		GuardianID: tor.Guardian, InformationRequested: true, InformationDenied: true}))
+	resp = ta.do(t, cookie, "GET", "/api/v1/children/"+ta.sofie.String(), "", "")
+	assert.Equal(t, 403, resp.status)
+	resp = ta.do(t, cookie, "GET", "/api/v1/children", "", "")
+	assert.NotContains(t, resp.body, ta.sofie.String())
+}
+
+// Staff lose access to a child when the placement ends.
+func TestStaffAccessFollowsPlacementDates(t *testing.T) {
+	ta := newTestApp(t)
+	ctx := t.Context()
+	ps, err := ta.store.Placements(ctx, demoMunicipality, ta.sofie)
+	require.NoError(t, err)
+	cookie := ta.cookieFor(t, personaStaff)
+	require.Equal(t, 200, ta.do(t, cookie, "GET", "/api/v1/children/"+ta.sofie.String(), "", "").status)
+	for _, p := range ps {
+		require.NoError(t, ta.store.DeletePlacement(ctx, demoMunicipality, p.ID))
+		p.ID = domain.NewID[domain.Placement]()
+		p.Period = domain.Period{Start: p.Period.Start, End: domain.Today(domain.FixedClock(testNow)) - 1}
+		require.NoError(t, ta.store.CreatePlacement(ctx, p))
+	}
+	assert.Equal(t, 403, ta.do(t, cookie, "GET", "/api/v1/children/"+ta.sofie.String(), "", "").status)
+	assert.Equal(t, 200, ta.do(t, ta.cookieFor(t, personaGuardian), "GET", "/api/v1/children/"+ta.sofie.String(), "", "").status)
 }

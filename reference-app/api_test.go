@@ -286,3 +286,34 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		assert.Contains(t, doc.Comps.Schemas, name)
 	}
 }
+
+// Concurrent retries with one key do the work once.
+func TestIdempotencyKeyConcurrent(t *testing.T) {
+	ta := newTestApp(t)
+	cookie := ta.cookieFor(t, personaCaseworker)
+	body := `{"givenName":"Samtidig","familyName":"Forsøk","birthDate":"2022-03-03"}`
+	results := make(chan response, 10)
+	for range 10 {
+		go func() {
+			results <- ta.do(t, cookie, "POST", "/api/v1/children", "application/json", body, "Idempotency-Key", "same")
+		}()
+	}
+	var bodies []string
+	for range 10 {
+		r := <-results
+		assert.Equal(t, 201, r.status)
+		bodies = append(bodies, r.body)
+	}
+	for _, b := range bodies {
+		assert.Equal(t, bodies[0], b)
+	}
+	children, err := ta.store.Children(t.Context(), demoMunicipality)
+	require.NoError(t, err)
+	n := 0
+	for _, c := range children {
+		if c.FamilyName == "Forsøk" {
+			n++
+		}
+	}
+	assert.Equal(t, 1, n)
+}

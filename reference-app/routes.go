@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/oppvekst/oppvekst/conformance"
@@ -55,20 +57,44 @@ type route struct {
 
 func (rt route) pattern() string { return rt.method + " " + rt.path }
 
-// routeTable is every route of the app. A capability is wired in by adding
-// its routes here (API routes are documented in /openapi.json from this
-// table; the authorization test in access_test.go must get a line per
-// route), its templates under templates/, its strings in messages/*.json,
-// and its menu entries in menus.
+// routeTable is every route of the app, in groups: the system routes, the
+// directory's API, the web UI shared by all, then one group per capability.
+//
+// Wiring a capability in, in one place each:
+//  1. routes: a func (a *app) <cap>Routes() []route below, added to the list
+//     here (API routes appear in /openapi.json by themselves: give them a
+//     summary, body and response values; POSTs get Idempotency-Key);
+//  2. a policy per route from access.go (policyChildParent for a guardian's
+//     application, policyChildCare for check-in, policyChildCase or
+//     policyCaseworker for casework);
+//  3. pages: templates/<cap>*.html, strings in messages/{nb,nn,en}.json,
+//     menu entries in menus (app.go);
+//  4. tests: a line per route in authTable (access_test.go) and the story's
+//     steps in e2e/app.test.mjs.
 func (a *app) routeTable() []route {
+	return slices.Concat(
+		a.systemRoutes(),
+		a.directoryRoutes(),
+		a.webRoutes(),
+		// a.admissionRoutes(), a.attendanceRoutes(), a.billingRoutes(), a.messagingRoutes(),
+	)
+}
+
+// systemRoutes are for machines: health, readiness, this API's
+// description and the conformance harness.
+func (a *app) systemRoutes() []route {
 	return []route{
-		// System.
 		{method: "GET", path: "/healthz", kind: kindSystem, policy: policyPublic, summary: "Liveness: the store answers", response: statusBody{}, handle: a.healthz},
 		{method: "GET", path: "/readyz", kind: kindSystem, policy: policyPublic, summary: "Readiness: the store answers and the app is not shutting down", response: statusBody{}, handle: a.readyz},
 		{method: "GET", path: "/openapi.json", kind: kindSystem, policy: policyPublic, summary: "This document", response: map[string]any{}, handle: a.openapi},
 		{method: "POST", path: conformance.EvaluatePath, kind: kindSystem, policy: policyPublic, summary: "The conformance harness of the open standard (see conformance/SPEC.md)", body: map[string]any{}, response: map[string]any{}, raw: conformance.Handler()},
+	}
+}
 
-		// API: directory.
+// directoryRoutes are the API of the directory: who is logged in,
+// children, placements, units and rosters, and the audit log.
+func (a *app) directoryRoutes() []route {
+	return []route{
 		{method: "GET", path: "/api/v1/me", kind: kindAPI, policy: policyLoggedIn, summary: "Who is logged in", response: meView{}, handle: a.apiMe},
 		{method: "GET", path: "/api/v1/children", kind: kindAPI, policy: policyLoggedIn, summary: "The children the actor may see", response: childSummary{}, list: true, handle: a.apiChildren},
 		{method: "POST", path: "/api/v1/children", kind: kindAPI, policy: policyCaseworker, summary: "Register a child (caseworker)", body: newChildRequest{}, response: childView{}, status: http.StatusCreated, handle: a.apiCreateChild},
@@ -77,8 +103,13 @@ func (a *app) routeTable() []route {
 		{method: "GET", path: "/api/v1/units", kind: kindAPI, policy: policyLoggedIn, summary: "The municipality's units", response: unitSummary{}, list: true, handle: a.apiUnits},
 		{method: "GET", path: "/api/v1/units/{unitId}/roster", kind: kindAPI, policy: policyUnit, summary: "The children placed in the unit today, by group", response: rosterView{}, handle: a.apiRoster},
 		{method: "GET", path: "/api/v1/audit", kind: kindAPI, policy: policyAdmin, summary: "The audit log, newest first (municipal administrator)", response: auditView{}, list: true, handle: a.apiAudit},
+	}
+}
 
-		// Web UI.
+// webRoutes are the pages every role shares: front page, login, language,
+// the role's start pages, a child's page and the audit log.
+func (a *app) webRoutes() []route {
+	return []route{
 		{method: "GET", path: "/{$}", kind: kindPage, policy: policyPublic, handle: a.home},
 		{method: "GET", path: "/login", kind: kindPage, policy: policyPublic, handle: a.loginPage},
 		{method: "POST", path: "/login/demo", kind: kindPage, policy: policyPublic, handle: a.demoLogin},
@@ -143,17 +174,22 @@ func (a *app) wrap(rt route) http.Handler {
 			fail(errUnauthenticated)
 			return
 		}
+		// Every path parameter named *Id must be a UUID (400 otherwise);
+		// childId and unitId are kept typed for the policies.
 		for _, p := range params {
-			var err error
-			switch p[1] {
-			case "childId":
-				c.childID, err = pathID[domain.Child](r, p[1])
-			case "unitId":
-				c.unitID, err = pathID[domain.Unit](r, p[1])
+			if !strings.HasSuffix(p[1], "Id") {
+				continue
 			}
+			id, err := pathID[struct{}](r, p[1])
 			if err != nil {
 				fail(err)
 				return
+			}
+			switch p[1] {
+			case "childId":
+				c.childID = domain.IDFromUUID[domain.Child](id.UUID())
+			case "unitId":
+				c.unitID = domain.IDFromUUID[domain.Unit](id.UUID())
 			}
 		}
 		if rt.policy.check != nil {
