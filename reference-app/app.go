@@ -37,11 +37,14 @@ type app struct {
 
 	sessions     *sessions
 	loginLimiter *limiter
-	providers    map[string]loginProvider
-	pending      *pendingLogins
-	staff        map[string]staffEntry // Feide principal → employee
-	idemLocks    *idempotencyLocks
-	auditLog     *auditBatch
+	// clientIPHeader names the header a trusted reverse proxy puts the
+	// client's address in; empty uses the connection's address.
+	clientIPHeader string
+	providers      map[string]loginProvider
+	pending        *pendingLogins
+	staff          map[string]staffEntry // Feide principal → employee
+	idemLocks      *idempotencyLocks
+	auditLog       *auditBatch
 
 	shuttingDown atomic.Bool
 }

@@ -175,7 +175,7 @@ func (a *app) loginStart(w http.ResponseWriter, r *http.Request, c *call) error 
 	if !ok {
 		return domain.ErrNotFound
 	}
-	if !a.loginLimiter.allow(clientOf(r), a.clock.Now()) {
+	if !a.loginLimiter.allow(a.clientOf(r), a.clock.Now()) {
 		return errTooManyAttempts
 	}
 	state, nonce, verifier := randomToken(), randomToken(), randomToken()
@@ -202,7 +202,7 @@ func (a *app) loginCallback(w http.ResponseWriter, r *http.Request, c *call) err
 	if !ok {
 		return domain.ErrNotFound
 	}
-	if !a.loginLimiter.allow(clientOf(r), a.clock.Now()) {
+	if !a.loginLimiter.allow(a.clientOf(r), a.clock.Now()) {
 		return errTooManyAttempts
 	}
 	q := r.URL.Query()
@@ -271,7 +271,7 @@ func (a *app) demoLogin(w http.ResponseWriter, r *http.Request, c *call) error {
 	if !a.demo {
 		return domain.ErrNotFound
 	}
-	if !a.loginLimiter.allow(clientOf(r), a.clock.Now()) {
+	if !a.loginLimiter.allow(a.clientOf(r), a.clock.Now()) {
 		return errTooManyAttempts
 	}
 	if err := parseForm(w, r); err != nil {

@@ -75,7 +75,10 @@ type config struct {
 	addr    string
 	seed    bool
 	demo    bool // the demo login is offered
-	login   loginConfig
+	// clientIPHeader is the header a trusted proxy sets to the client's
+	// address (X-Forwarded-For); login attempts are limited per client.
+	clientIPHeader string
+	login          loginConfig
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -107,6 +110,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		demo = false
 	}
 	fs.BoolVar(&c.demo, "demo", demo, "offer the demo login listing the seeded personas (env OPPVEKST_DEMO; off by default when OIDC is configured)")
+	fs.StringVar(&c.clientIPHeader, "client-ip-header", getenv("OPPVEKST_CLIENT_IP_HEADER"), "header in which a trusted reverse proxy passes the client's address, e.g. X-Forwarded-For (env OPPVEKST_CLIENT_IP_HEADER)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -155,6 +159,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	a.demo = cfg.demo
+	a.clientIPHeader = cfg.clientIPHeader
 	if err := a.configureLogin(ctx, cfg.login); err != nil {
 		return err
 	}

@@ -177,9 +177,19 @@ func (l *limiter) allow(client string, now time.Time) bool {
 	return a.n <= l.max
 }
 
-// clientOf is the client address of a request (the remote IP; a proxy in
-// front must be trusted to set it, see README).
-func clientOf(r *http.Request) string {
+// clientOf is the client address of a request: the remote IP, or behind a
+// reverse proxy the last address in the header the proxy sets
+// (-client-ip-header, e.g. X-Forwarded-For), which only the proxy can
+// append to.
+func (a *app) clientOf(r *http.Request) string {
+	if a.clientIPHeader != "" {
+		if v := r.Header.Values(a.clientIPHeader); len(v) > 0 {
+			parts := strings.Split(v[len(v)-1], ",")
+			if ip := strings.TrimSpace(parts[len(parts)-1]); ip != "" {
+				return ip
+			}
+		}
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr

@@ -164,6 +164,14 @@ func TestLoginRateLimit(t *testing.T) {
 	}
 	assert.Equal(t, []int{422, 422, 422, 422, 422, 429, 429}, statuses)
 	assert.Equal(t, http.StatusTooManyRequests, ta.do(t, "", "GET", "/login/test", "", "").status, "the same limit covers OIDC")
+
+	// Behind a proxy, each client has its own count.
+	ta.a.clientIPHeader = "X-Forwarded-For"
+	for range 5 {
+		assert.Equal(t, 422, ta.do(t, "", "POST", "/login/demo", "application/x-www-form-urlencoded", "persona=nobody", "X-Forwarded-For", "203.0.113.9, 198.51.100.7").status)
+	}
+	assert.Equal(t, 429, ta.do(t, "", "POST", "/login/demo", "application/x-www-form-urlencoded", "persona=nobody", "X-Forwarded-For", "203.0.113.9, 198.51.100.7").status)
+	assert.Equal(t, 422, ta.do(t, "", "POST", "/login/demo", "application/x-www-form-urlencoded", "persona=nobody", "X-Forwarded-For", "198.51.100.8").status, "another client")
 }
 
 // The demo login exists only in demo mode.
