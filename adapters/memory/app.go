@@ -11,8 +11,10 @@ import (
 // appState holds the records of the reference app's store ports (audit log,
 // idempotency keys).
 type appState struct {
-	audit map[key[domain.AuditEntry]]domain.AuditEntry
-	idem  map[idemKey]domain.IdempotentResponse
+	// audit holds each municipality's entries sorted by ID (time order).
+	audit    map[domain.Municipality][]domain.AuditEntry
+	auditIDs map[key[domain.AuditEntry]]struct{}
+	idem     map[idemKey]domain.IdempotentResponse
 }
 
 type idemKey struct {
@@ -22,8 +24,9 @@ type idemKey struct {
 
 func newAppState() appState {
 	return appState{
-		audit: map[key[domain.AuditEntry]]domain.AuditEntry{},
-		idem:  map[idemKey]domain.IdempotentResponse{},
+		audit:    map[domain.Municipality][]domain.AuditEntry{},
+		auditIDs: map[key[domain.AuditEntry]]struct{}{},
+		idem:     map[idemKey]domain.IdempotentResponse{},
 	}
 }
 
@@ -39,10 +42,14 @@ func (s *Store) AppendAudit(ctx context.Context, e domain.AuditEntry) error {
 	}
 	return s.write(ctx, func(ctx context.Context, t *tx) error {
 		k := key[domain.AuditEntry]{e.Municipality, e.ID}
-		if _, ok := s.s.app.audit[k]; ok {
+		if _, ok := s.s.app.auditIDs[k]; ok {
 			return &domain.ConflictError{Field: "id", Reason: "an audit entry with this ID exists"}
 		}
-		put(t, s.s.app.audit, k, e)
+		put(t, s.s.app.auditIDs, k, struct{}{})
+		m := e.Municipality
+		i, _ := slices.BinarySearchFunc(s.s.app.audit[m], e.ID, func(x domain.AuditEntry, id domain.AuditID) int { return x.ID.Compare(id) })
+		s.s.app.audit[m] = slices.Insert(s.s.app.audit[m], i, e)
+		t.undo = append(t.undo, func() { s.s.app.audit[m] = slices.Delete(s.s.app.audit[m], i, i+1) })
 		return nil
 	})
 }
@@ -53,18 +60,18 @@ func (s *Store) AuditEntries(ctx context.Context, m domain.Municipality, child d
 		return nil, domain.Invalid("limit", "must be positive")
 	}
 	err = s.read(ctx, func() error {
-		for k, e := range s.s.app.audit {
-			if k.m != m || (!child.IsZero() && e.ChildID != child) || (!before.IsZero() && e.ID.Compare(before) >= 0) {
-				continue
+		all := s.s.app.audit[m]
+		end := len(all)
+		if !before.IsZero() {
+			end, _ = slices.BinarySearchFunc(all, before, func(x domain.AuditEntry, id domain.AuditID) int { return x.ID.Compare(id) })
+		}
+		for i := end - 1; i >= 0 && len(out) < limit; i-- {
+			if child.IsZero() || all[i].ChildID == child {
+				out = append(out, all[i])
 			}
-			out = append(out, e)
 		}
 		return nil
 	})
-	slices.SortFunc(out, func(a, b domain.AuditEntry) int { return b.ID.Compare(a.ID) })
-	if len(out) > limit {
-		out = out[:limit]
-	}
 	return out, err
 }
 

@@ -47,10 +47,21 @@ func (s *Store) AuditEntries(ctx context.Context, m domain.Municipality, child d
 	if limit <= 0 {
 		return nil, domain.Invalid("limit", "must be positive")
 	}
-	sql := `SELECT ` + auditColumns + ` FROM audit_log WHERE municipality = $1
-		AND ($2::uuid IS NULL OR child_id = $2) AND ($3::uuid IS NULL OR id < $3)
-		ORDER BY id DESC LIMIT $4`
-	return list(ctx, s.q(ctx), "audit entries", m, scanAudit, sql, string(m), uid(child), uid(before), limit)
+	// One statement per filter, so each uses the primary key or the child
+	// index without a generic plan in the way.
+	q := `SELECT ` + auditColumns + ` FROM audit_log WHERE municipality = $1`
+	args := []any{string(m)}
+	if !child.IsZero() {
+		args = append(args, uid(child))
+		q += ` AND child_id = $2`
+	}
+	if !before.IsZero() {
+		args = append(args, uid(before))
+		q += ` AND id < $` + string(rune('0'+len(args)))
+	}
+	args = append(args, limit)
+	q += ` ORDER BY id DESC LIMIT $` + string(rune('0'+len(args)))
+	return list(ctx, s.q(ctx), "audit entries", m, scanAudit, q, args...)
 }
 
 // SaveIdempotent implements domain.IdempotencyStore.
