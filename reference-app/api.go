@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/rickb777/date/v2"
 
@@ -205,6 +206,22 @@ func (a *app) visibleChildren(ctx context.Context, actor domain.Actor) ([]domain
 	return nil, nil
 }
 
+// matchName keeps the children whose name contains q (case folded); an
+// empty q keeps all.
+func matchName(children []domain.Child, q string) []domain.Child {
+	q = strings.ToLower(strings.TrimSpace(q))
+	if q == "" {
+		return children
+	}
+	var out []domain.Child
+	for _, c := range children {
+		if strings.Contains(strings.ToLower(c.GivenName+" "+c.FamilyName), q) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 func summarize(c domain.Child) childSummary {
 	return childSummary{ID: c.ID, GivenName: c.GivenName, FamilyName: c.FamilyName, BirthDate: c.BirthDate}
 }
@@ -218,6 +235,7 @@ func (a *app) apiChildren(w http.ResponseWriter, r *http.Request, c *call) error
 	if err != nil {
 		return err
 	}
+	children = matchName(children, r.URL.Query().Get("q"))
 	pg, err := paginate(children, func(c domain.Child) string { return c.ID.String() }, pr)
 	if err != nil {
 		return err

@@ -317,3 +317,22 @@ func TestIdempotencyKeyConcurrent(t *testing.T) {
 	}
 	assert.Equal(t, 1, n)
 }
+
+// Caseworkers find a child by name, in the API and on the page.
+func TestSearchChildren(t *testing.T) {
+	ta := newTestApp(t)
+	cookie := ta.cookieFor(t, personaCaseworker)
+	resp := ta.do(t, cookie, "GET", "/api/v1/children?q=sofie%20b", "", "")
+	require.Equal(t, 200, resp.status)
+	var pg page[childSummary]
+	require.NoError(t, json.Unmarshal([]byte(resp.body), &pg))
+	require.Len(t, pg.Items, 1)
+	assert.Equal(t, ta.sofie, pg.Items[0].ID)
+	page := ta.do(t, cookie, "GET", "/caseworker?q=SOLHEIM", "", "")
+	require.Equal(t, 200, page.status)
+	assert.Contains(t, page.body, "Solheim, Aurora")
+	assert.NotContains(t, page.body, "Berg, Sofie")
+	// A guardian searches only among their own children.
+	resp = ta.do(t, ta.cookieFor(t, personaOtherGuardian), "GET", "/api/v1/children?q=sofie", "", "")
+	assert.Contains(t, resp.body, `"items":[]`)
+}

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -432,6 +433,7 @@ func (a *app) staffPage(w http.ResponseWriter, r *http.Request, c *call) error {
 // caseworkerContent is the caseworker's start page.
 type caseworkerContent struct {
 	Units    homeContent
+	Query    string // the name searched for
 	Children []childSummary
 	Next     string // the next page's query
 }
@@ -451,18 +453,20 @@ func (a *app) caseworkerPage(w http.ResponseWriter, r *http.Request, c *call) er
 	if err != nil {
 		return err
 	}
+	q := r.URL.Query().Get("q")
+	children = matchName(children, q)
 	pg, err := paginate(children, func(c domain.Child) string { return c.ID.String() }, pr)
 	if err != nil {
 		return err
 	}
-	content := caseworkerContent{Units: units}
+	content := caseworkerContent{Units: units, Query: q}
 	var ids []domain.ChildID
 	for _, ch := range pg.Items {
 		content.Children = append(content.Children, summarize(ch))
 		ids = append(ids, ch.ID)
 	}
 	if pg.NextCursor != "" {
-		content.Next = "?limit=" + fmt.Sprint(pr.limit) + "&cursor=" + pg.NextCursor
+		content.Next = "?" + url.Values{"limit": {fmt.Sprint(pr.limit)}, "cursor": {pg.NextCursor}, "q": {q}}.Encode()
 	}
 	if len(ids) > 0 {
 		if err := a.audit(ctx, c.actor, "children.list", "", ids...); err != nil {

@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,6 +59,9 @@ func (a *app) openAPIDocument() map[string]any {
 			params = append(params,
 				map[string]any{"name": "limit", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": maxLimit, "default": defaultLimit}},
 				map[string]any{"name": "cursor", "in": "query", "description": "nextCursor of the previous page", "schema": map[string]any{"type": "string"}})
+		}
+		for _, name := range slices.Sorted(maps.Keys(rt.query)) {
+			params = append(params, map[string]any{"name": name, "in": "query", "description": rt.query[name], "schema": map[string]any{"type": "string"}})
 		}
 		if rt.method == http.MethodPost && rt.kind == kindAPI {
 			params = append(params, map[string]any{"name": idempotencyHeader, "in": "header",

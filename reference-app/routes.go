@@ -49,8 +49,9 @@ type route struct {
 	// body and response are values of the request and response types,
 	// described in the OpenAPI document (nil: none).
 	body, response any
-	list           bool // paginated with ?limit= and ?cursor=
-	status         int  // the success status; 200 when zero
+	list           bool              // paginated with ?limit= and ?cursor=
+	query          map[string]string // other query parameters and what they do
+	status         int               // the success status; 200 when zero
 	handle         handlerFunc
 	raw            http.Handler // mounted as is instead of handle
 }
@@ -96,13 +97,13 @@ func (a *app) systemRoutes() []route {
 func (a *app) directoryRoutes() []route {
 	return []route{
 		{method: "GET", path: "/api/v1/me", kind: kindAPI, policy: policyLoggedIn, summary: "Who is logged in", response: meView{}, handle: a.apiMe},
-		{method: "GET", path: "/api/v1/children", kind: kindAPI, policy: policyLoggedIn, summary: "The children the actor may see", response: childSummary{}, list: true, handle: a.apiChildren},
+		{method: "GET", path: "/api/v1/children", kind: kindAPI, policy: policyLoggedIn, summary: "The children the actor may see", response: childSummary{}, list: true, query: map[string]string{"q": "only children whose name contains this"}, handle: a.apiChildren},
 		{method: "POST", path: "/api/v1/children", kind: kindAPI, policy: policyCaseworker, summary: "Register a child (caseworker)", body: newChildRequest{}, response: childView{}, status: http.StatusCreated, handle: a.apiCreateChild},
 		{method: "GET", path: "/api/v1/children/{childId}", kind: kindAPI, policy: policyChildRead, summary: "A child with guardians and placements, as far as the actor may see", response: childView{}, handle: a.apiChild},
 		{method: "POST", path: "/api/v1/children/{childId}/placements", kind: kindAPI, policy: policyChildCase, summary: "Place the child in a unit (caseworker)", body: newPlacementRequest{}, response: placementView{}, status: http.StatusCreated, handle: a.apiCreatePlacement},
 		{method: "GET", path: "/api/v1/units", kind: kindAPI, policy: policyLoggedIn, summary: "The municipality's units", response: unitSummary{}, list: true, handle: a.apiUnits},
 		{method: "GET", path: "/api/v1/units/{unitId}/roster", kind: kindAPI, policy: policyUnit, summary: "The children placed in the unit today, by group", response: rosterView{}, handle: a.apiRoster},
-		{method: "GET", path: "/api/v1/audit", kind: kindAPI, policy: policyAdmin, summary: "The audit log, newest first (municipal administrator)", response: auditView{}, list: true, handle: a.apiAudit},
+		{method: "GET", path: "/api/v1/audit", kind: kindAPI, policy: policyAdmin, summary: "The audit log, newest first (municipal administrator)", response: auditView{}, list: true, query: map[string]string{"childId": "only entries about this child"}, handle: a.apiAudit},
 	}
 }
 
