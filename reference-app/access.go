@@ -174,6 +174,11 @@ func (a *app) auditEntries(actor domain.Actor, action, record string, children [
 // whose entries cannot be written fails: no child data is served unlogged.
 // Not for use inside a transaction: a change logs with auditChange.
 func (a *app) audit(ctx context.Context, actor domain.Actor, action, record string, children ...domain.ChildID) error {
+	if isInTransaction(ctx) {
+		// Inside the transaction of an idempotent POST: the batch would wait
+		// for the writer this request holds.
+		return a.auditChange(ctx, actor, action, record, children...)
+	}
 	if err := a.auditLog.append(ctx, a.auditEntries(actor, action, record, children)); err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"hash/fnv"
@@ -74,19 +75,38 @@ func (a *app) idempotent(next handlerFunc) handlerFunc {
 			return err
 		}
 
+		// The handler's writes and the kept response commit together: a
+		// retry after a crash either finds the response or finds nothing
+		// done. A refused request (an error) keeps its problem response in
+		// a transaction of its own.
 		rec := &capture{header: http.Header{}, status: http.StatusOK}
-		if err := next(rec, r, c); err != nil {
-			rec = &capture{header: http.Header{}, status: http.StatusOK}
-			a.writeProblem(rec, r, err)
-		}
-		if rec.status < 500 {
-			if err := a.store.SaveIdempotent(ctx, domain.IdempotentResponse{
+		keep := func(ctx context.Context) error {
+			return a.store.SaveIdempotent(ctx, domain.IdempotentResponse{
 				Municipality: m, Subject: subject, Key: key, Fingerprint: fingerprint,
 				Status: rec.status, ContentType: rec.header.Get("Content-Type"), Body: rec.body.Bytes(),
 				Created: a.clock.Now(),
-			}); err != nil {
-				a.log.Error("keep idempotent response", "err", err)
+			})
+		}
+		var handlerErr error
+		err = a.store.Atomic(ctx, func(ctx context.Context) error {
+			if handlerErr = next(rec, r.WithContext(inTransaction(ctx)), c); handlerErr != nil {
+				return handlerErr
 			}
+			if rec.status >= 500 {
+				return nil
+			}
+			return keep(ctx)
+		})
+		if handlerErr != nil {
+			rec = &capture{header: http.Header{}, status: http.StatusOK}
+			a.writeProblem(rec, r, handlerErr)
+			if rec.status < 500 {
+				if err := keep(ctx); err != nil {
+					a.log.Error("keep idempotent response", "err", err)
+				}
+			}
+		} else if err != nil {
+			return err
 		}
 		for k, v := range rec.header {
 			w.Header()[k] = v
@@ -126,3 +146,10 @@ func (c *capture) Write(b []byte) (int, error) {
 	c.wrote = true
 	return c.body.Write(b)
 }
+
+// txKey marks a ctx that runs inside a store transaction the app opened.
+type txKey struct{}
+
+func inTransaction(ctx context.Context) context.Context { return context.WithValue(ctx, txKey{}, true) }
+
+func isInTransaction(ctx context.Context) bool { return ctx.Value(txKey{}) != nil }

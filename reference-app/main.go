@@ -226,7 +226,13 @@ type appStore interface {
 // cfg.dataDir otherwise; the returned func closes it.
 func openStore(ctx context.Context, cfg config, log *slog.Logger) (appStore, func(), error) {
 	if cfg.dbURL != "" {
-		store, err := postgres.Open(ctx, postgres.Options{URL: cfg.dbURL})
+		// pgx's default pool (4 connections on 2 cores) queues requests at
+		// a few hundred a second; pool_max_conns in the URL wins.
+		opts := postgres.Options{URL: cfg.dbURL}
+		if !strings.Contains(cfg.dbURL, "pool_max_conns") {
+			opts.MaxConns = 16
+		}
+		store, err := postgres.Open(ctx, opts)
 		if err != nil {
 			return nil, nil, fmt.Errorf("open store: %w", err)
 		}
