@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"regexp"
 	"strings"
@@ -335,4 +337,34 @@ func TestSearchChildren(t *testing.T) {
 	// A guardian searches only among their own children.
 	resp = ta.do(t, ta.cookieFor(t, personaOtherGuardian), "GET", "/api/v1/children?q=sofie", "", "")
 	assert.Contains(t, resp.body, `"items":[]`)
+}
+
+// failingIdempotency refuses to keep responses, like a store that fails
+// at the last step.
+type failingIdempotency struct{ appStore }
+
+func (failingIdempotency) SaveIdempotent(context.Context, domain.IdempotentResponse) error {
+	return errors.New("disk full")
+}
+
+// The work of an idempotent POST and its kept response commit together:
+// when the response cannot be kept, the child is not created either, so a
+// retry does the work once.
+func TestIdempotentPOSTIsOneTransaction(t *testing.T) {
+	ta := newTestApp(t)
+	ta.a.store = failingIdempotency{ta.store}
+	cookie := ta.cookieFor(t, personaCaseworker)
+	resp := ta.do(t, cookie, "POST", "/api/v1/children", "application/json",
+		`{"givenName":"Halv","familyName":"Ferdig","birthDate":"2022-02-02"}`, "Idempotency-Key", "k")
+	assert.Equal(t, 500, resp.status)
+	children, err := ta.store.Children(t.Context(), demoMunicipality)
+	require.NoError(t, err)
+	for _, c := range children {
+		assert.NotEqual(t, "Ferdig", c.FamilyName, "nothing half-written")
+	}
+	entries, err := ta.store.AuditEntries(t.Context(), demoMunicipality, domain.ChildID{}, domain.AuditID{}, 5)
+	require.NoError(t, err)
+	for _, e := range entries {
+		assert.NotEqual(t, "child.create", e.Action, "nor its audit entry")
+	}
 }
