@@ -125,3 +125,51 @@ func checkText(p *Problems, field, s string, max int, required bool) {
 		p.Add(field, "is too long")
 	}
 }
+
+// Session is a logged-in user of the reference app, kept in the store so
+// that any instance of the app can serve the user and a restart logs no one
+// out. Only a hash of the session token is kept.
+type Session struct {
+	Municipality Municipality `json:"municipality"`
+	// TokenHash is the hex SHA-256 of the token in the user's cookie.
+	TokenHash string    `json:"tokenHash"`
+	Actor     Actor     `json:"actor"`
+	Name      string    `json:"name"`
+	Persona   string    `json:"persona,omitempty"` // the demo persona, if it is one
+	Expires   time.Time `json:"expires"`
+}
+
+// Validate checks the session on its own.
+func (s Session) Validate() error {
+	var p Problems
+	if err := s.Municipality.Validate(); err != nil {
+		p.Merge("", err)
+	}
+	if len(s.TokenHash) != 64 {
+		p.Add("tokenHash", "must be a hex SHA-256")
+	}
+	if err := s.Actor.Validate(); err != nil {
+		p.Merge("actor", err)
+	} else if s.Actor.Municipality != s.Municipality {
+		p.Add("actor.municipality", "must be the session's municipality")
+	}
+	checkText(&p, "name", s.Name, 200, false)
+	checkText(&p, "persona", s.Persona, 100, false)
+	if s.Expires.IsZero() {
+		p.Add("expires", "is required")
+	}
+	return p.Err()
+}
+
+// SessionStore is the store port of sessions.
+type SessionStore interface {
+	// SaveSession creates the session or replaces it (to extend it).
+	SaveSession(ctx context.Context, s Session) error
+	// Session reads a session, expired or not, or ErrNotFound.
+	Session(ctx context.Context, m Municipality, tokenHash string) (Session, error)
+	// DeleteSession removes a session; a missing one is not an error.
+	DeleteSession(ctx context.Context, m Municipality, tokenHash string) error
+	// DeleteExpiredSessions removes the municipality's sessions that expired
+	// before the time and returns how many.
+	DeleteExpiredSessions(ctx context.Context, m Municipality, before time.Time) (int, error)
+}

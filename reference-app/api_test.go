@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -142,7 +143,9 @@ func TestIdempotencyKey(t *testing.T) {
 	// Keys are per actor: another caseworker's abc-1 is a new request.
 	p := ta.personas[personaCaseworker]
 	p.Actor.Subject = "saksbehandler-2"
-	cookie2 := sessionCookie + "=" + ta.a.sessions.create(session{actor: p.Actor, name: "Annen"}, testNow)
+	value, err := ta.a.sessions.create(t.Context(), session{actor: p.Actor, name: "Annen"}, time.Now())
+	require.NoError(t, err)
+	cookie2 := sessionCookie + "=" + value
 	third := ta.do(t, cookie2, "POST", "/api/v1/children", "application/json", strings.Replace(body, "Ida", "Ulla", 1), "Idempotency-Key", "abc-1")
 	assert.Equal(t, 201, third.status)
 	assert.Empty(t, third.header.Get("Idempotent-Replayed"))

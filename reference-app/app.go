@@ -61,7 +61,7 @@ func newApp(store appStore, clock domain.Clock, log *slog.Logger) (*app, error) 
 	return &app{
 		store: store, clock: clock, log: log, pages: pages,
 		municipalities: []domain.Municipality{demoMunicipality, neighbourMunicipality},
-		sessions:       newSessions(),
+		sessions:       newSessions(store),
 		loginLimiter:   newLimiter(loginAttempts, time.Minute),
 		providers:      map[string]loginProvider{},
 		pending:        &pendingLogins{m: map[string]pendingLogin{}},
@@ -222,7 +222,7 @@ func (a *app) pageError(w http.ResponseWriter, r *http.Request, c *call, err err
 
 func (a *app) notFound(w http.ResponseWriter, r *http.Request) {
 	c := &call{lang: localeOf(r)}
-	if sess, ok := a.currentSession(r); ok {
+	if sess, ok, err := a.currentSession(r); err == nil && ok {
 		c.loggedIn, c.sess, c.actor = true, sess, sess.actor
 	}
 	a.pageError(w, r, c, domain.ErrNotFound)

@@ -100,7 +100,9 @@ func (ta *testApp) cookieFor(t *testing.T, key string) string {
 	}
 	p, ok := ta.personas[key]
 	require.True(t, ok, key)
-	return sessionCookie + "=" + ta.a.sessions.create(session{actor: p.Actor, name: p.Name, persona: p.Key}, testNow)
+	value, err := ta.a.sessions.create(t.Context(), session{actor: p.Actor, name: p.Name, persona: p.Key}, time.Now())
+	require.NoError(t, err)
+	return sessionCookie + "=" + value
 }
 
 // response is an answer read in full.

@@ -231,7 +231,9 @@ func (a *app) loginCallback(w http.ResponseWriter, r *http.Request, c *call) err
 	if err != nil {
 		return err
 	}
-	a.startSession(w, r, sess)
+	if err := a.startSession(w, r, sess); err != nil {
+		return err
+	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil
 }
@@ -280,7 +282,9 @@ func (a *app) demoLogin(w http.ResponseWriter, r *http.Request, c *call) error {
 	key := r.PostForm.Get("persona")
 	for _, p := range a.personas {
 		if p.Key == key {
-			a.startSession(w, r, session{actor: p.Actor, name: p.Name, persona: p.Key})
+			if err := a.startSession(w, r, session{actor: p.Actor, name: p.Name, persona: p.Key}); err != nil {
+				return err
+			}
 			http.Redirect(w, r, "/", http.StatusSeeOther)
 			return nil
 		}
@@ -291,7 +295,9 @@ func (a *app) demoLogin(w http.ResponseWriter, r *http.Request, c *call) error {
 // logout ends the session.
 func (a *app) logout(w http.ResponseWriter, r *http.Request, c *call) error {
 	if ck, err := r.Cookie(sessionCookie); err == nil {
-		a.sessions.delete(ck.Value)
+		if err := a.sessions.delete(r.Context(), ck.Value); err != nil {
+			return err
+		}
 	}
 	setCookie(w, r, sessionCookie, "", -1)
 	http.Redirect(w, r, "/", http.StatusSeeOther)

@@ -220,6 +220,7 @@ type appStore interface {
 	domain.Store
 	domain.AuditLog
 	domain.IdempotencyStore
+	domain.SessionStore
 }
 
 // openStore opens PostgreSQL when cfg.dbURL is set, SQLite under

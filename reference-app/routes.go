@@ -157,15 +157,20 @@ func (a *app) wrap(rt route) http.Handler {
 	params := pathParam.FindAllStringSubmatch(rt.path, -1)
 	h := func(w http.ResponseWriter, r *http.Request) {
 		c := &call{lang: localeOf(r)}
-		if sess, ok := a.currentSession(r); ok {
-			c.loggedIn, c.sess, c.actor = true, sess, sess.actor
-		}
 		fail := func(err error) {
 			if rt.kind == kindPage {
 				a.pageError(w, r, c, err)
 			} else {
 				a.writeProblem(w, r, err)
 			}
+		}
+		sess, ok, err := a.currentSession(r)
+		if err != nil {
+			fail(err)
+			return
+		}
+		if ok {
+			c.loggedIn, c.sess, c.actor = true, sess, sess.actor
 		}
 		if rt.policy.login && !c.loggedIn {
 			if rt.kind == kindPage && r.Method == http.MethodGet {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -29,15 +30,15 @@ type session struct {
 	expires time.Time
 }
 
-// sessions keeps the sessions of this process in memory: a restart logs
-// everyone out (a deployment with several instances uses sticky sessions
-// or keeps them in the store; see README).
+// sessions keeps the sessions in the store (domain.SessionStore), so any
+// instance of the app serves any user and a restart logs no one out. The
+// cookie holds "<kommunenummer>.<token>"; the store keeps the token's
+// SHA-256 only.
 type sessions struct {
-	mu sync.Mutex
-	m  map[string]session
+	store domain.SessionStore
 }
 
-func newSessions() *sessions { return &sessions{m: map[string]session{}} }
+func newSessions(store domain.SessionStore) *sessions { return &sessions{store: store} }
 
 func tokenKey(token string) string {
 	h := sha256.Sum256([]byte(token))
@@ -51,43 +52,64 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// create starts a session and returns its token.
-func (s *sessions) create(sess session, now time.Time) string {
+// splitCookie parses "<kommunenummer>.<token>".
+func splitCookie(value string) (domain.Municipality, string, bool) {
+	m, token, ok := strings.Cut(value, ".")
+	if !ok || token == "" || domain.Municipality(m).Validate() != nil {
+		return "", "", false
+	}
+	return domain.Municipality(m), token, true
+}
+
+// create starts a session and returns the cookie value. Expired sessions
+// of the municipality are swept at the same time.
+func (s *sessions) create(ctx context.Context, sess session, now time.Time) (string, error) {
 	token := randomToken()
-	sess.expires = now.Add(sessionTTL)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for k, v := range s.m { // sweep expired sessions now and then
-		if now.After(v.expires) {
-			delete(s.m, k)
+	m := sess.actor.Municipality
+	if _, err := s.store.DeleteExpiredSessions(ctx, m, now); err != nil {
+		return "", err
+	}
+	err := s.store.SaveSession(ctx, domain.Session{Municipality: m, TokenHash: tokenKey(token), Actor: sess.actor,
+		Name: sess.name, Persona: sess.persona, Expires: now.Add(sessionTTL)})
+	if err != nil {
+		return "", err
+	}
+	return string(m) + "." + token, nil
+}
+
+// get returns the live session of the cookie value, extending it when
+// half its time has passed.
+func (s *sessions) get(ctx context.Context, value string, now time.Time) (session, bool, error) {
+	m, token, ok := splitCookie(value)
+	if !ok {
+		return session{}, false, nil
+	}
+	stored, err := s.store.Session(ctx, m, tokenKey(token))
+	if domain.IsNotFound(err) {
+		return session{}, false, nil
+	}
+	if err != nil {
+		return session{}, false, err
+	}
+	if !now.Before(stored.Expires) {
+		return session{}, false, nil
+	}
+	if stored.Expires.Sub(now) < sessionTTL/2 {
+		stored.Expires = now.Add(sessionTTL)
+		if err := s.store.SaveSession(ctx, stored); err != nil {
+			return session{}, false, err
 		}
 	}
-	s.m[tokenKey(token)] = sess
-	return token
+	return session{actor: stored.Actor, name: stored.Name, persona: stored.Persona, expires: stored.Expires}, true, nil
 }
 
-// get returns the live session of the token and extends it.
-func (s *sessions) get(token string, now time.Time) (session, bool) {
-	if token == "" {
-		return session{}, false
+// delete ends the session of the cookie value.
+func (s *sessions) delete(ctx context.Context, value string) error {
+	m, token, ok := splitCookie(value)
+	if !ok {
+		return nil
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k := tokenKey(token)
-	sess, ok := s.m[k]
-	if !ok || now.After(sess.expires) {
-		delete(s.m, k)
-		return session{}, false
-	}
-	sess.expires = now.Add(sessionTTL)
-	s.m[k] = sess
-	return sess, true
-}
-
-func (s *sessions) delete(token string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.m, tokenKey(token))
+	return s.store.DeleteSession(ctx, m, tokenKey(token))
 }
 
 // localHost reports whether the request came to localhost, where cookies
@@ -121,22 +143,29 @@ func setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAg
 
 // startSession logs the user in: any session the browser had is ended and
 // a new token issued (rotation at login).
-func (a *app) startSession(w http.ResponseWriter, r *http.Request, sess session) {
+func (a *app) startSession(w http.ResponseWriter, r *http.Request, sess session) error {
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		a.sessions.delete(c.Value)
+		if err := a.sessions.delete(r.Context(), c.Value); err != nil {
+			return err
+		}
 	}
-	token := a.sessions.create(sess, a.clock.Now())
-	setCookie(w, r, sessionCookie, token, int(sessionTTL.Seconds()))
+	value, err := a.sessions.create(r.Context(), sess, time.Now())
+	if err != nil {
+		return err
+	}
+	setCookie(w, r, sessionCookie, value, int(sessionTTL.Seconds()))
 	a.log.Info("login", "actor", sess.actor.String(), "persona", sess.persona)
+	return nil
 }
 
-// currentSession returns the request's session, if any.
-func (a *app) currentSession(r *http.Request) (session, bool) {
+// currentSession returns the request's session, if any. Sessions expire by
+// the wall clock, not the app's domain clock (which a demo may fix).
+func (a *app) currentSession(r *http.Request) (session, bool, error) {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil {
-		return session{}, false
+		return session{}, false, nil
 	}
-	return a.sessions.get(c.Value, a.clock.Now())
+	return a.sessions.get(r.Context(), c.Value, time.Now())
 }
 
 // limiter limits attempts per client: at most max in each window.

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -281,4 +282,59 @@ func TestPagesAreAccessibleByStructure(t *testing.T) {
 	resp := ta.do(t, ta.cookieFor(t, personaGuardian), "GET", "/api/v1/me", "", "")
 	require.NoError(t, json.Unmarshal([]byte(resp.body), &v))
 	assert.Equal(t, true, v["demo"])
+}
+
+// Sessions live in the store: a restarted app still knows the user, and an
+// expired session is over.
+func TestSessionsSurviveARestart(t *testing.T) {
+	dir := t.TempDir()
+	app := start(t, dir)
+	resp, err := noRedirect.PostForm(app.base+"/login/demo", map[string][]string{"persona": {personaGuardian}})
+	require.NoError(t, err)
+	resp.Body.Close()
+	var cookie string
+	for _, c := range resp.Cookies() {
+		if c.Name == sessionCookie {
+			cookie = c.Name + "=" + c.Value
+			assert.True(t, strings.HasPrefix(c.Value, string(demoMunicipality)+"."))
+		}
+	}
+	require.NotEmpty(t, cookie)
+	require.NoError(t, app.stop())
+
+	again := start(t, dir)
+	req, err := http.NewRequest("GET", again.base+"/api/v1/me", nil)
+	require.NoError(t, err)
+	req.Header.Set("Cookie", cookie)
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	require.NoError(t, again.stop())
+}
+
+func TestSessionExpiry(t *testing.T) {
+	ta := newTestApp(t)
+	ctx := t.Context()
+	p := ta.personas[personaStaff]
+	start := time.Now()
+	value, err := ta.a.sessions.create(ctx, session{actor: p.Actor, name: p.Name}, start)
+	require.NoError(t, err)
+	s, ok, err := ta.a.sessions.get(ctx, value, start.Add(sessionTTL/4))
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, p.Actor, s.actor)
+	assert.True(t, s.expires.Equal(start.Add(sessionTTL)), "not extended before half its time")
+	s, ok, err = ta.a.sessions.get(ctx, value, start.Add(sessionTTL*3/4))
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.True(t, s.expires.Equal(start.Add(sessionTTL*7/4)), "extended after")
+	_, ok, err = ta.a.sessions.get(ctx, value, start.Add(2*sessionTTL))
+	require.NoError(t, err)
+	assert.False(t, ok, "expired")
+	for _, bad := range []string{"", "x", "9999.", "abcd.token", value + "x"} {
+		_, ok, err := ta.a.sessions.get(ctx, bad, start)
+		require.NoError(t, err)
+		assert.False(t, ok, bad)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/oppvekst/oppvekst/domain"
 )
@@ -15,6 +16,7 @@ type appState struct {
 	audit    map[domain.Municipality][]domain.AuditEntry
 	auditIDs map[key[domain.AuditEntry]]struct{}
 	idem     map[idemKey]domain.IdempotentResponse
+	sessions map[sessionKey]domain.Session
 }
 
 type idemKey struct {
@@ -27,6 +29,7 @@ func newAppState() appState {
 		audit:    map[domain.Municipality][]domain.AuditEntry{},
 		auditIDs: map[key[domain.AuditEntry]]struct{}{},
 		idem:     map[idemKey]domain.IdempotentResponse{},
+		sessions: map[sessionKey]domain.Session{},
 	}
 }
 
@@ -103,4 +106,59 @@ func (s *Store) Idempotent(ctx context.Context, m domain.Municipality, subject, 
 		return nil
 	})
 	return r, err
+}
+
+type sessionKey struct {
+	m    domain.Municipality
+	hash string
+}
+
+var _ domain.SessionStore = (*Store)(nil)
+
+// SaveSession implements domain.SessionStore.
+func (s *Store) SaveSession(ctx context.Context, sess domain.Session) error {
+	if err := sess.Validate(); err != nil {
+		return err
+	}
+	sess.Actor.Units = slices.Clone(sess.Actor.Units)
+	return s.write(ctx, func(ctx context.Context, t *tx) error {
+		put(t, s.s.app.sessions, sessionKey{sess.Municipality, sess.TokenHash}, sess)
+		return nil
+	})
+}
+
+// Session implements domain.SessionStore.
+func (s *Store) Session(ctx context.Context, m domain.Municipality, hash string) (out domain.Session, err error) {
+	err = s.read(ctx, func() error {
+		v, ok := s.s.app.sessions[sessionKey{m, hash}]
+		if !ok {
+			return fmt.Errorf("session: %w", domain.ErrNotFound)
+		}
+		out = v
+		out.Actor.Units = slices.Clone(v.Actor.Units)
+		return nil
+	})
+	return out, err
+}
+
+// DeleteSession implements domain.SessionStore.
+func (s *Store) DeleteSession(ctx context.Context, m domain.Municipality, hash string) error {
+	return s.write(ctx, func(ctx context.Context, t *tx) error {
+		del(t, s.s.app.sessions, sessionKey{m, hash})
+		return nil
+	})
+}
+
+// DeleteExpiredSessions implements domain.SessionStore.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, m domain.Municipality, before time.Time) (n int, err error) {
+	err = s.write(ctx, func(ctx context.Context, t *tx) error {
+		for k, v := range s.s.app.sessions {
+			if k.m == m && v.Expires.Before(before) {
+				del(t, s.s.app.sessions, k)
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
 }

@@ -2,7 +2,10 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -12,6 +15,7 @@ import (
 var (
 	_ domain.AuditLog         = (*Store)(nil)
 	_ domain.IdempotencyStore = (*Store)(nil)
+	_ domain.SessionStore     = (*Store)(nil)
 )
 
 const auditColumns = `id, at, actor_role, actor_subject, action, child_id, record`
@@ -100,4 +104,60 @@ func (s *Store) Idempotent(ctx context.Context, m domain.Municipality, subject, 
 	}
 	r.Created = r.Created.In(domain.Oslo())
 	return r, nil
+}
+
+// SaveSession implements domain.SessionStore.
+func (s *Store) SaveSession(ctx context.Context, sess domain.Session) error {
+	if err := sess.Validate(); err != nil {
+		return err
+	}
+	actor, err := json.Marshal(sess.Actor)
+	if err != nil {
+		return err
+	}
+	_, err = s.q(ctx).Exec(ctx, `INSERT INTO sessions (municipality, token_hash, actor, name, persona, expires)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (municipality, token_hash) DO UPDATE SET
+			actor = excluded.actor, name = excluded.name, persona = excluded.persona, expires = excluded.expires`,
+		string(sess.Municipality), sess.TokenHash, string(actor), sess.Name, sess.Persona, sess.Expires)
+	if err != nil {
+		return dbError("save session", err)
+	}
+	return nil
+}
+
+// Session implements domain.SessionStore.
+func (s *Store) Session(ctx context.Context, m domain.Municipality, hash string) (domain.Session, error) {
+	v := domain.Session{Municipality: m, TokenHash: hash}
+	var actor []byte
+	err := s.q(ctx).QueryRow(ctx, `SELECT actor, name, persona, expires FROM sessions
+		WHERE municipality = $1 AND token_hash = $2`, string(m), hash).Scan(&actor, &v.Name, &v.Persona, &v.Expires)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return v, notFound("session", m, "")
+	}
+	if err != nil {
+		return v, dbError("read session", err)
+	}
+	if err := json.Unmarshal(actor, &v.Actor); err != nil {
+		return v, fmt.Errorf("postgres: session actor: %w", err)
+	}
+	v.Expires = v.Expires.In(domain.Oslo())
+	return v, nil
+}
+
+// DeleteSession implements domain.SessionStore.
+func (s *Store) DeleteSession(ctx context.Context, m domain.Municipality, hash string) error {
+	if _, err := s.q(ctx).Exec(ctx, `DELETE FROM sessions WHERE municipality = $1 AND token_hash = $2`, string(m), hash); err != nil {
+		return dbError("delete session", err)
+	}
+	return nil
+}
+
+// DeleteExpiredSessions implements domain.SessionStore.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, m domain.Municipality, before time.Time) (int, error) {
+	tag, err := s.q(ctx).Exec(ctx, `DELETE FROM sessions WHERE municipality = $1 AND expires < $2`, string(m), before)
+	if err != nil {
+		return 0, dbError("delete expired sessions", err)
+	}
+	return int(tag.RowsAffected()), nil
 }

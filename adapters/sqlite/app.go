@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/oppvekst/oppvekst/domain"
@@ -12,6 +13,7 @@ import (
 var appQueries = []string{
 	insertAudit, selectAudit, selectChildAudit,
 	insertIdempotent, selectIdempotent,
+	upsertSession, selectSession, deleteSession, deleteExpiredSessions,
 }
 
 const (
@@ -26,6 +28,16 @@ const (
 	selectIdempotent = `SELECT ` + idemCols + ` FROM idempotent_responses WHERE municipality = ? AND subject = ? AND key = ?`
 )
 
+const (
+	sessionCols   = `municipality, token_hash, actor, name, persona, expires`
+	upsertSession = `INSERT INTO sessions (` + sessionCols + `) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (municipality, token_hash) DO UPDATE SET
+			actor = excluded.actor, name = excluded.name, persona = excluded.persona, expires = excluded.expires`
+	selectSession         = `SELECT ` + sessionCols + ` FROM sessions WHERE municipality = ? AND token_hash = ?`
+	deleteSession         = `DELETE FROM sessions WHERE municipality = ? AND token_hash = ?`
+	deleteExpiredSessions = `DELETE FROM sessions INDEXED BY sessions_by_expiry WHERE municipality = ? AND expires < ?`
+)
+
 // maxID is above every UUID in text order: the upper bound of a listing
 // from the newest entry.
 const maxID = "ffffffff-ffff-ffff-ffff-ffffffffffff"
@@ -33,6 +45,7 @@ const maxID = "ffffffff-ffff-ffff-ffff-ffffffffffff"
 var (
 	_ domain.AuditLog         = (*Store)(nil)
 	_ domain.IdempotencyStore = (*Store)(nil)
+	_ domain.SessionStore     = (*Store)(nil)
 )
 
 // AppendAudit implements domain.AuditLog.
@@ -116,4 +129,61 @@ func (s *Store) Idempotent(ctx context.Context, m domain.Municipality, subject, 
 		v.Created = t.In(domain.Oslo())
 		return v, err
 	}, m, subject, key)
+}
+
+// timeText is a time as sortable text: UTC, fixed width.
+func timeText(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
+
+// SaveSession implements domain.SessionStore.
+func (s *Store) SaveSession(ctx context.Context, sess domain.Session) error {
+	if err := sess.Validate(); err != nil {
+		return err
+	}
+	actor, err := json.Marshal(sess.Actor)
+	if err != nil {
+		return err
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		_, err := s.exec(ctx, upsertSession, sess.Municipality, sess.TokenHash, string(actor), sess.Name, sess.Persona, timeText(sess.Expires))
+		return writeErr(err, "session")
+	})
+}
+
+// Session implements domain.SessionStore.
+func (s *Store) Session(ctx context.Context, m domain.Municipality, hash string) (domain.Session, error) {
+	return queryOne(ctx, s, "session", selectSession, func(r scanner) (domain.Session, error) {
+		var v domain.Session
+		var actor, expires string
+		if err := r.Scan(&v.Municipality, &v.TokenHash, &actor, &v.Name, &v.Persona, &expires); err != nil {
+			return v, err
+		}
+		if err := json.Unmarshal([]byte(actor), &v.Actor); err != nil {
+			return v, err
+		}
+		t, err := time.Parse(time.RFC3339Nano, expires)
+		v.Expires = t.In(domain.Oslo())
+		return v, err
+	}, m, hash)
+}
+
+// DeleteSession implements domain.SessionStore.
+func (s *Store) DeleteSession(ctx context.Context, m domain.Municipality, hash string) error {
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		_, err := s.exec(ctx, deleteSession, m, hash)
+		return writeErr(err, "session")
+	})
+}
+
+// DeleteExpiredSessions implements domain.SessionStore.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, m domain.Municipality, before time.Time) (int, error) {
+	var n int64
+	err := s.Atomic(ctx, func(ctx context.Context) error {
+		res, err := s.exec(ctx, deleteExpiredSessions, m, timeText(before))
+		if err != nil {
+			return writeErr(err, "session")
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
 }

@@ -13,11 +13,12 @@ import (
 )
 
 // AppStore is what the reference app needs of a store beyond domain.Store:
-// the audit log and the idempotency keys.
+// the audit log, the idempotency keys and the sessions.
 type AppStore interface {
 	domain.Store
 	domain.AuditLog
 	domain.IdempotencyStore
+	domain.SessionStore
 }
 
 // RunApp runs the suite of the reference app's store ports against stores
@@ -27,6 +28,7 @@ func RunApp(t *testing.T, newStore func(t *testing.T) AppStore) {
 	t.Run("AuditLogInvalid", func(t *testing.T) { testAuditInvalid(t, newStore(t)) })
 	t.Run("AuditLogRollback", func(t *testing.T) { testAuditRollback(t, newStore(t)) })
 	t.Run("Idempotency", func(t *testing.T) { testIdempotency(t, newStore(t)) })
+	t.Run("Sessions", func(t *testing.T) { testSessions(t, newStore(t)) })
 }
 
 // RunAppBenchmarks measures the audit log: appending one entry and reading
@@ -223,4 +225,88 @@ func testIdempotency(t *testing.T, s AppStore) {
 	require.ErrorAs(t, s.SaveIdempotent(ctx, bad), &ve)
 	assert.True(t, ve.Has("key"))
 	assert.True(t, ve.Has("status"))
+}
+
+func hashOf(b byte) string {
+	h := make([]byte, 64)
+	for i := range h {
+		h[i] = "0123456789abcdef"[(int(b)+i)%16]
+	}
+	return string(h)
+}
+
+func testSessions(t *testing.T, s AppStore) {
+	ctx := ctxFor(t)
+	staff := domain.StaffActor(Oslo, "ansatt-1", domain.NewID[domain.Unit](), domain.NewID[domain.Unit]())
+	guardian := domain.GuardianActor(Oslo, domain.NewID[domain.Guardian]())
+	expires := time.Date(2026, 3, 2, 17, 0, 0, 0, domain.Oslo())
+	a := domain.Session{Municipality: Oslo, TokenHash: hashOf(1), Actor: staff, Name: "Kari Lærer", Expires: expires}
+	b := domain.Session{Municipality: Oslo, TokenHash: hashOf(2), Actor: guardian, Name: "Hilde Berg", Persona: "guardian", Expires: expires.Add(-2 * time.Hour)}
+	require.NoError(t, s.SaveSession(ctx, a))
+	require.NoError(t, s.SaveSession(ctx, b))
+
+	got, err := s.Session(ctx, Oslo, a.TokenHash)
+	require.NoError(t, err)
+	assert.Equal(t, staff, got.Actor)
+	assert.Equal(t, "Kari Lærer", got.Name)
+	assert.Empty(t, got.Persona)
+	assert.True(t, expires.Equal(got.Expires))
+	got, err = s.Session(ctx, Oslo, b.TokenHash)
+	require.NoError(t, err)
+	assert.Equal(t, guardian, got.Actor)
+	assert.Equal(t, "guardian", got.Persona)
+
+	_, err = s.Session(ctx, Bergen, a.TokenHash)
+	assert.ErrorIs(t, err, domain.ErrNotFound, "sessions are per municipality")
+	_, err = s.Session(ctx, Oslo, hashOf(3))
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+
+	// Saving again extends.
+	a.Expires = expires.Add(time.Hour)
+	require.NoError(t, s.SaveSession(ctx, a))
+	got, err = s.Session(ctx, Oslo, a.TokenHash)
+	require.NoError(t, err)
+	assert.True(t, a.Expires.Equal(got.Expires))
+
+	// Expired sessions go, only the municipality's.
+	other := domain.Session{Municipality: Bergen, TokenHash: hashOf(4), Actor: domain.CaseworkerActor(Bergen, "sb"), Name: "Nils", Expires: expires.Add(-3 * time.Hour)}
+	require.NoError(t, s.SaveSession(ctx, other))
+	n, err := s.DeleteExpiredSessions(ctx, Oslo, expires)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	_, err = s.Session(ctx, Oslo, b.TokenHash)
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+	_, err = s.Session(ctx, Bergen, other.TokenHash)
+	assert.NoError(t, err, "another municipality's session stays")
+
+	require.NoError(t, s.DeleteSession(ctx, Oslo, a.TokenHash))
+	_, err = s.Session(ctx, Oslo, a.TokenHash)
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+	require.NoError(t, s.DeleteSession(ctx, Oslo, a.TokenHash), "deleting twice is fine")
+
+	// Refused before anything is written.
+	bad := []domain.Session{
+		{Municipality: Oslo, TokenHash: "short", Actor: staff, Expires: expires},
+		{Municipality: Oslo, TokenHash: hashOf(5), Actor: domain.CaseworkerActor(Bergen, "sb"), Expires: expires},
+		{Municipality: Oslo, TokenHash: hashOf(6), Actor: domain.Actor{Role: "king", Municipality: Oslo, Subject: "x"}, Expires: expires},
+		{Municipality: Oslo, TokenHash: hashOf(7), Actor: staff},
+	}
+	for i, sess := range bad {
+		var ve *domain.ValidationError
+		require.ErrorAs(t, s.SaveSession(ctx, sess), &ve, "case %d", i)
+		_, err := s.Session(ctx, Oslo, sess.TokenHash)
+		assert.ErrorIs(t, err, domain.ErrNotFound, "case %d", i)
+	}
+
+	// A session saved in a failed transaction is not kept.
+	boom := errors.New("boom")
+	err = s.Atomic(ctx, func(ctx context.Context) error {
+		if err := s.SaveSession(ctx, domain.Session{Municipality: Oslo, TokenHash: hashOf(8), Actor: staff, Expires: expires}); err != nil {
+			return err
+		}
+		return boom
+	})
+	require.ErrorIs(t, err, boom)
+	_, err = s.Session(ctx, Oslo, hashOf(8))
+	assert.ErrorIs(t, err, domain.ErrNotFound)
 }

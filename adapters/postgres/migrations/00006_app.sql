@@ -1,5 +1,6 @@
 -- The reference app's own records: the audit log of every read and change
--- of a child's data, and the responses kept for Idempotency-Key retries.
+-- of a child's data, the responses kept for Idempotency-Key retries, and
+-- the sessions (by the hash of their token).
 
 -- +goose Up
 CREATE TABLE audit_log (
@@ -35,6 +36,21 @@ CREATE TABLE idempotent_responses (
     CONSTRAINT idempotent_responses_status_check CHECK (status BETWEEN 100 AND 599)
 );
 
+CREATE TABLE sessions (
+    municipality text NOT NULL,
+    token_hash   text NOT NULL,
+    actor        jsonb NOT NULL,
+    name         text NOT NULL,
+    persona      text NOT NULL DEFAULT '',
+    expires      timestamptz NOT NULL,
+    CONSTRAINT sessions_pkey PRIMARY KEY (municipality, token_hash),
+    CONSTRAINT sessions_municipality_check CHECK (municipality ~ '^(0[1-9]|[1-9][0-9])[0-9]{2}$'),
+    CONSTRAINT sessions_token_hash_check CHECK (token_hash ~ '^[0-9a-f]{64}$')
+);
+
+CREATE INDEX sessions_by_expiry ON sessions (municipality, expires);
+
 -- +goose Down
+DROP TABLE sessions;
 DROP TABLE idempotent_responses;
 DROP TABLE audit_log;

@@ -1,5 +1,6 @@
 -- The reference app's own records: the audit log of every read and change
--- of a child's data, and the responses kept for Idempotency-Key retries.
+-- of a child's data, the responses kept for Idempotency-Key retries, and
+-- the sessions (by the hash of their token).
 -- Times are RFC 3339 text in UTC with nanoseconds.
 
 -- +goose Up
@@ -29,6 +30,19 @@ CREATE TABLE idempotent_responses (
     PRIMARY KEY (municipality, subject, key)
 ) STRICT, WITHOUT ROWID;
 
+CREATE TABLE sessions (
+    municipality TEXT NOT NULL CHECK (municipality GLOB '[0-9][0-9][0-9][0-9]'),
+    token_hash   TEXT NOT NULL CHECK (length(token_hash) = 64),
+    actor        TEXT NOT NULL CHECK (json_valid(actor)),
+    name         TEXT NOT NULL,
+    persona      TEXT NOT NULL,
+    expires      TEXT NOT NULL CHECK (expires <> ''),
+    PRIMARY KEY (municipality, token_hash)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX sessions_by_expiry ON sessions (municipality, expires);
+
 -- +goose Down
+DROP TABLE sessions;
 DROP TABLE idempotent_responses;
 DROP TABLE audit_log;
