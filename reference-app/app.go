@@ -42,7 +42,6 @@ type app struct {
 	// client's address in; empty uses the connection's address.
 	clientIPHeader string
 	providers      map[string]loginProvider
-	pending        *pendingLogins
 	staff          map[string]staffEntry // Feide principal → employee
 	idemLocks      *idempotencyLocks
 	auditLog       *auditBatch
@@ -64,7 +63,6 @@ func newApp(store appStore, clock domain.Clock, log *slog.Logger) (*app, error) 
 		sessions:       newSessions(store),
 		loginLimiter:   newLimiter(loginAttempts, time.Minute),
 		providers:      map[string]loginProvider{},
-		pending:        &pendingLogins{m: map[string]pendingLogin{}},
 		idemLocks:      &idempotencyLocks{},
 		auditLog:       newAuditBatch(store),
 	}, nil

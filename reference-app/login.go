@@ -2,13 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/subtle"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/oppvekst/oppvekst/domain"
@@ -115,16 +116,29 @@ type staffEntry struct {
 	Units        []domain.UnitID     `json:"units"`
 }
 
-// pendingLogin is a login started and not yet called back.
+// pendingLogin is a login started and not yet called back. It travels in
+// an HttpOnly cookie of its own, so the callback may reach any instance of
+// the app; the state in it must match the state the provider sends back.
 type pendingLogin struct {
-	provider, nonce, verifier string
-	started                   time.Time
+	Provider string `json:"p"`
+	State    string `json:"s"`
+	Nonce    string `json:"n"`
+	Verifier string `json:"v"`
+	Started  int64  `json:"t"` // Unix seconds
 }
 
-// pendingLogins are the logins in progress, by state.
-type pendingLogins struct {
-	mu sync.Mutex
-	m  map[string]pendingLogin
+func (p pendingLogin) encode() string {
+	b, _ := json.Marshal(p)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodePending(s string) (pendingLogin, bool) {
+	var p pendingLogin
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || json.Unmarshal(b, &p) != nil || p.State == "" || p.Verifier == "" || p.Nonce == "" {
+		return p, false
+	}
+	return p, true
 }
 
 const (
@@ -179,16 +193,8 @@ func (a *app) loginStart(w http.ResponseWriter, r *http.Request, c *call) error 
 		return errTooManyAttempts
 	}
 	state, nonce, verifier := randomToken(), randomToken(), randomToken()
-	a.pending.mu.Lock()
-	now := a.clock.Now()
-	for k, v := range a.pending.m {
-		if now.Sub(v.started) > loginPendingTTL {
-			delete(a.pending.m, k)
-		}
-	}
-	a.pending.m[state] = pendingLogin{provider: name, nonce: nonce, verifier: verifier, started: now}
-	a.pending.mu.Unlock()
-	setCookie(w, r, loginCookie, state, int(loginPendingTTL.Seconds()))
+	pending := pendingLogin{Provider: name, State: state, Nonce: nonce, Verifier: verifier, Started: time.Now().Unix()}
+	setCookie(w, r, loginCookie, pending.encode(), int(loginPendingTTL.Seconds()))
 	http.Redirect(w, r, p.idp.AuthCodeURL(state, nonce, verifier), http.StatusFound)
 	return nil
 }
@@ -208,21 +214,21 @@ func (a *app) loginCallback(w http.ResponseWriter, r *http.Request, c *call) err
 	q := r.URL.Query()
 	state := q.Get("state")
 	cookie, err := r.Cookie(loginCookie)
-	if state == "" || err != nil || cookie.Value != state {
+	if state == "" || err != nil {
 		return badRequest("login-state", "the login was not started in this browser")
 	}
-	a.pending.mu.Lock()
-	pending, ok := a.pending.m[state]
-	delete(a.pending.m, state)
-	a.pending.mu.Unlock()
 	setCookie(w, r, loginCookie, "", -1)
-	if !ok || pending.provider != name || a.clock.Now().Sub(pending.started) > loginPendingTTL {
+	pending, ok := decodePending(cookie.Value)
+	if !ok || subtle.ConstantTimeCompare([]byte(pending.State), []byte(state)) != 1 || pending.Provider != name {
+		return badRequest("login-state", "the login was not started in this browser")
+	}
+	if time.Since(time.Unix(pending.Started, 0)) > loginPendingTTL {
 		return badRequest("login-state", "the login has expired; start again")
 	}
 	if q.Get("error") != "" || q.Get("code") == "" {
 		return &httpError{status: http.StatusUnauthorized, kind: "login-failed", detail: "the login was cancelled or refused"}
 	}
-	id, err := p.idp.Exchange(r.Context(), q.Get("code"), pending.verifier, pending.nonce)
+	id, err := p.idp.Exchange(r.Context(), q.Get("code"), pending.Verifier, pending.Nonce)
 	if err != nil {
 		a.log.Warn("login refused", "provider", name, "err", err)
 		return &httpError{status: http.StatusUnauthorized, kind: "login-failed", detail: "the login could not be verified"}
