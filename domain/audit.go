@@ -11,16 +11,15 @@ import (
 type AuditID = ID[AuditEntry]
 
 // AuditEntry records that someone read or changed a child's data: who
-// (the actor's role and subject), what (an action such as "child.read"),
-// which child or record, and when.
+// (the actor), what (an action such as "child.read"), which child or
+// record, and when.
 type AuditEntry struct {
 	ID           AuditID      `json:"id"`
 	Municipality Municipality `json:"municipality"`
 	At           time.Time    `json:"at"`
-	// ActorRole and ActorSubject identify who acted (Actor.Role and
-	// Actor.Subject).
-	ActorRole    Role   `json:"actorRole"`
-	ActorSubject string `json:"actorSubject"`
+	// Actor is who acted, as they were when they did (a staff member's
+	// units at the time).
+	Actor Actor `json:"actor"`
 	// Action says what was done, as "<record>.<verb>" ("child.read",
 	// "placement.create").
 	Action string `json:"action"`
@@ -36,8 +35,7 @@ func NewAuditEntry(actor Actor, at time.Time, action string, child ChildID, reco
 		ID:           NewID[AuditEntry](),
 		Municipality: actor.Municipality,
 		At:           at,
-		ActorRole:    actor.Role,
-		ActorSubject: actor.Subject,
+		Actor:        actor,
 		Action:       action,
 		ChildID:      child,
 		Record:       record,
@@ -51,10 +49,11 @@ func (e AuditEntry) Validate() error {
 	if e.At.IsZero() {
 		p.Add("at", "is required")
 	}
-	if e.ActorRole == "" {
-		p.Add("actorRole", "is required")
+	if err := e.Actor.Validate(); err != nil {
+		p.Merge("actor", err)
+	} else if e.Actor.Municipality != e.Municipality {
+		p.Add("actor.municipality", "must be the entry's municipality")
 	}
-	checkText(&p, "actorSubject", e.ActorSubject, 200, true)
 	checkText(&p, "action", e.Action, 100, true)
 	checkText(&p, "record", e.Record, 200, false)
 	return p.Err()

@@ -15,7 +15,7 @@ func ExampleNewAuditEntry() {
 	at := time.Date(2025, time.November, 24, 8, 15, 0, 0, domain.Oslo())
 
 	e := domain.NewAuditEntry(staff, at, "child.read", child, "")
-	fmt.Println(e.ActorRole, e.ActorSubject, e.Action, e.ChildID, e.At.Format(time.DateTime))
+	fmt.Println(e.Actor.Role, e.Actor.Subject, e.Action, e.ChildID, e.At.Format(time.DateTime))
 	fmt.Println(e.Validate() == nil)
 	// Output:
 	// staff ansatt-42 child.read 0190b5d0-0000-7000-8000-000000000002 2025-11-24 08:15:00

@@ -211,9 +211,10 @@ func TestAuditLog(t *testing.T) {
 	var pg page[domain.AuditEntry]
 	require.NoError(t, json.Unmarshal([]byte(resp.body), &pg))
 	require.Len(t, pg.Items, 2, "the refused read is not a read")
-	assert.Equal(t, domain.RoleGuardian, pg.Items[0].ActorRole, "newest first")
+	assert.Equal(t, domain.RoleGuardian, pg.Items[0].Actor.Role, "newest first")
 	assert.Equal(t, "child.read", pg.Items[0].Action)
-	assert.Equal(t, "ansatt-nordby", pg.Items[1].ActorSubject)
+	assert.Equal(t, "ansatt-nordby", pg.Items[1].Actor.Subject)
+	assert.Equal(t, ta.personas[personaStaff].Actor.Units, pg.Items[1].Actor.Units, "the actor as it was")
 	assert.True(t, pg.Items[1].At.Equal(testNow))
 
 	page := ta.do(t, ta.cookieFor(t, personaAdmin), "GET", "/admin/audit", "", "")

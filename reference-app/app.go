@@ -508,7 +508,7 @@ func (a *app) auditPage(w http.ResponseWriter, r *http.Request, c *call) error {
 		content.Next = "?cursor=" + next
 	}
 	for _, e := range entries {
-		row := auditRow{At: e.At.In(domain.Oslo()).Format("2006-01-02 15:04:05"), Role: c.lang.T("role." + string(e.ActorRole)), Subject: e.ActorSubject, Action: e.Action, Record: e.Record}
+		row := auditRow{At: e.At.In(domain.Oslo()).Format("2006-01-02 15:04:05"), Role: c.lang.T("role." + string(e.Actor.Role)), Subject: e.Actor.Subject, Action: e.Action, Record: e.Record}
 		if !e.ChildID.IsZero() {
 			row.Child = e.ChildID.String()
 		}

@@ -18,16 +18,20 @@ var (
 	_ domain.SessionStore     = (*Store)(nil)
 )
 
-const auditColumns = `id, at, actor_role, actor_subject, action, child_id, record`
+const auditColumns = `id, at, actor_role, actor_subject, actor, action, child_id, record`
 
 // AppendAudit implements domain.AuditLog.
 func (s *Store) AppendAudit(ctx context.Context, e domain.AuditEntry) error {
 	if err := e.Validate(); err != nil {
 		return err
 	}
+	actor, err := json.Marshal(e.Actor)
+	if err != nil {
+		return err
+	}
 	tag, err := s.q(ctx).Exec(ctx, `INSERT INTO audit_log (municipality, `+auditColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-		string(e.Municipality), uid(e.ID), e.At, string(e.ActorRole), e.ActorSubject, e.Action, uid(e.ChildID), e.Record)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+		string(e.Municipality), uid(e.ID), e.At, string(e.Actor.Role), e.Actor.Subject, string(actor), e.Action, uid(e.ChildID), e.Record)
 	if err != nil {
 		return dbError("append audit entry", err)
 	}
@@ -39,11 +43,13 @@ func (s *Store) AppendAudit(ctx context.Context, e domain.AuditEntry) error {
 
 func scanAudit(row scanner, m domain.Municipality) (domain.AuditEntry, error) {
 	e := domain.AuditEntry{Municipality: m}
-	var role string
-	err := row.Scan(scanID(&e.ID), &e.At, &role, &e.ActorSubject, &e.Action, scanID(&e.ChildID), &e.Record)
-	e.ActorRole = domain.Role(role)
+	var role, subject string
+	var actor []byte
+	if err := row.Scan(scanID(&e.ID), &e.At, &role, &subject, &actor, &e.Action, scanID(&e.ChildID), &e.Record); err != nil {
+		return e, err
+	}
 	e.At = e.At.In(domain.Oslo())
-	return e, err
+	return e, json.Unmarshal(actor, &e.Actor)
 }
 
 // AuditEntries implements domain.AuditLog.

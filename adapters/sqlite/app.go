@@ -17,8 +17,8 @@ var appQueries = []string{
 }
 
 const (
-	auditCols        = `municipality, id, at, actor_role, actor_subject, action, child_id, record`
-	insertAudit      = `INSERT INTO audit_log (` + auditCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	auditCols        = `municipality, id, at, actor_role, actor_subject, actor, action, child_id, record`
+	insertAudit      = `INSERT INTO audit_log (` + auditCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	selectAudit      = `SELECT ` + auditCols + ` FROM audit_log WHERE municipality = ? AND id < ? ORDER BY id DESC LIMIT ?`
 	selectChildAudit = `SELECT ` + auditCols + ` FROM audit_log INDEXED BY audit_log_by_child
 		WHERE municipality = ? AND child_id = ? AND id < ? ORDER BY id DESC LIMIT ?`
@@ -57,17 +57,24 @@ func (s *Store) AppendAudit(ctx context.Context, e domain.AuditEntry) error {
 	if !e.ChildID.IsZero() {
 		child = e.ChildID.String()
 	}
+	actor, err := json.Marshal(e.Actor)
+	if err != nil {
+		return err
+	}
 	return s.Atomic(ctx, func(ctx context.Context) error {
 		_, err := s.exec(ctx, insertAudit, e.Municipality, e.ID, e.At.UTC().Format(time.RFC3339Nano),
-			string(e.ActorRole), e.ActorSubject, e.Action, child, e.Record)
+			string(e.Actor.Role), e.Actor.Subject, string(actor), e.Action, child, e.Record)
 		return writeErr(err, "audit entry")
 	})
 }
 
 func scanAudit(r scanner) (domain.AuditEntry, error) {
 	var e domain.AuditEntry
-	var at, child string
-	if err := r.Scan(&e.Municipality, &e.ID, &at, &e.ActorRole, &e.ActorSubject, &e.Action, &child, &e.Record); err != nil {
+	var at, child, role, subject, actor string
+	if err := r.Scan(&e.Municipality, &e.ID, &at, &role, &subject, &actor, &e.Action, &child, &e.Record); err != nil {
+		return e, err
+	}
+	if err := json.Unmarshal([]byte(actor), &e.Actor); err != nil {
 		return e, err
 	}
 	t, err := time.Parse(time.RFC3339Nano, at)

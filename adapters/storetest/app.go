@@ -102,8 +102,7 @@ func testAuditLog(t *testing.T, s AppStore) {
 		want := written[4-i] // newest first
 		assert.Equal(t, want.ID, e.ID)
 		assert.True(t, want.At.Equal(e.At), "at %v, want %v", e.At, want.At)
-		assert.Equal(t, want.ActorRole, e.ActorRole)
-		assert.Equal(t, want.ActorSubject, e.ActorSubject)
+		assert.Equal(t, want.Actor, e.Actor)
 		assert.Equal(t, want.Action, e.Action)
 		assert.Equal(t, want.ChildID, e.ChildID)
 		assert.Equal(t, want.Record, e.Record)
@@ -141,12 +140,13 @@ func testAuditInvalid(t *testing.T, s AppStore) {
 	ctx := ctxFor(t)
 	good := domain.NewAuditEntry(domain.CaseworkerActor(Oslo, "sb"), auditAt(1), "child.read", domain.ChildID{}, "")
 	cases := map[string]func(e *domain.AuditEntry){
-		"municipality": func(e *domain.AuditEntry) { e.Municipality = "12" },
-		"id":           func(e *domain.AuditEntry) { e.ID = domain.AuditID{} },
-		"at":           func(e *domain.AuditEntry) { e.At = time.Time{} },
-		"actorRole":    func(e *domain.AuditEntry) { e.ActorRole = "" },
-		"actorSubject": func(e *domain.AuditEntry) { e.ActorSubject = "" },
-		"action":       func(e *domain.AuditEntry) { e.Action = "" },
+		"municipality":       func(e *domain.AuditEntry) { e.Municipality = "12" },
+		"id":                 func(e *domain.AuditEntry) { e.ID = domain.AuditID{} },
+		"at":                 func(e *domain.AuditEntry) { e.At = time.Time{} },
+		"actor.role":         func(e *domain.AuditEntry) { e.Actor.Role = "" },
+		"actor.subject":      func(e *domain.AuditEntry) { e.Actor.Subject = "" },
+		"actor.municipality": func(e *domain.AuditEntry) { e.Actor.Municipality = Bergen },
+		"action":             func(e *domain.AuditEntry) { e.Action = "" },
 	}
 	for field, breakIt := range cases {
 		e := good

@@ -9,6 +9,7 @@ CREATE TABLE audit_log (
     at            timestamptz NOT NULL,
     actor_role    text NOT NULL,
     actor_subject text NOT NULL,
+    actor         jsonb NOT NULL,
     action        text NOT NULL,
     child_id      uuid,
     record        text NOT NULL DEFAULT '',

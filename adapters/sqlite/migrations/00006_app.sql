@@ -10,6 +10,7 @@ CREATE TABLE audit_log (
     at            TEXT NOT NULL CHECK (at <> ''),
     actor_role    TEXT NOT NULL CHECK (actor_role <> ''),
     actor_subject TEXT NOT NULL CHECK (actor_subject <> ''),
+    actor         TEXT NOT NULL CHECK (json_valid(actor)),
     action        TEXT NOT NULL CHECK (action <> ''),
     child_id      TEXT NOT NULL DEFAULT '' CHECK (child_id = '' OR length(child_id) = 36),
     record        TEXT NOT NULL DEFAULT '',
