@@ -288,7 +288,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		}
 	}
 	assert.Equal(t, documented, operations, "no operation is documented that the route table does not have")
-	for _, name := range []string{"Problem", "childView", "newChildRequest", "newPlacementRequest", "AuditEntry"} {
+	for _, name := range []string{"Problem", "ChildView", "NewChildRequest", "NewPlacementRequest", "AuditEntry", "Actor"} {
 		assert.Contains(t, doc.Comps.Schemas, name)
 	}
 }

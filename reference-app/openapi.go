@@ -190,7 +190,7 @@ func (g *schemaGen) of(t reflect.Type) any {
 	case reflect.Pointer:
 		return g.of(t.Elem())
 	case reflect.Struct:
-		name := t.Name()
+		name := strings.ToUpper(t.Name()[:1]) + t.Name()[1:] // childView → ChildView
 		if _, ok := g.schemas[name]; !ok {
 			g.schemas[name] = map[string]any{} // breaks recursion
 			props := map[string]any{}
