@@ -112,6 +112,9 @@ type IdempotencyStore interface {
 	SaveIdempotent(ctx context.Context, r IdempotentResponse) error
 	// Idempotent reads the response kept under the key, or ErrNotFound.
 	Idempotent(ctx context.Context, m Municipality, subject, key string) (IdempotentResponse, error)
+	// DeleteIdempotentBefore removes the municipality's responses kept
+	// before the time and returns how many.
+	DeleteIdempotentBefore(ctx context.Context, m Municipality, before time.Time) (int, error)
 }
 
 func checkText(p *Problems, field, s string, max int, required bool) {

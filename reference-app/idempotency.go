@@ -9,12 +9,49 @@ import (
 	"io"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/oppvekst/oppvekst/domain"
 )
 
 // idempotencyHeader carries the client's key for a POST it may retry.
 const idempotencyHeader = "Idempotency-Key"
+
+// idempotencyKeep is how long a response is kept for retries.
+const idempotencyKeep = 24 * time.Hour
+
+// sweep removes expired sessions and responses kept longer than
+// idempotencyKeep, in every municipality served.
+func (a *app) sweep(ctx context.Context) {
+	now := time.Now()
+	for _, m := range a.municipalities {
+		sessions, err := a.store.DeleteExpiredSessions(ctx, m, now)
+		if err != nil {
+			a.log.Error("sweep sessions", "municipality", m, "err", err)
+		}
+		responses, err := a.store.DeleteIdempotentBefore(ctx, m, now.Add(-idempotencyKeep))
+		if err != nil {
+			a.log.Error("sweep idempotent responses", "municipality", m, "err", err)
+		}
+		if sessions+responses > 0 {
+			a.log.Info("swept", "municipality", m, "sessions", sessions, "idempotentResponses", responses)
+		}
+	}
+}
+
+// sweepEvery runs sweep now and then every interval until ctx ends.
+func (a *app) sweepEvery(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		a.sweep(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
 
 // idempotencyLocks serialise requests with the same key, so two retries
 // arriving at once do the work once (within one process; the stored

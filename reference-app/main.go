@@ -191,6 +191,9 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	sweepCtx, stopSweeping := context.WithCancel(ctx)
+	defer stopSweeping()
+	go a.sweepEvery(sweepCtx, time.Hour)
 	if opts.ready != nil {
 		opts.ready(addr)
 	}

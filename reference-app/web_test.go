@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/oppvekst/oppvekst/domain"
 )
 
 var hrefRE = regexp.MustCompile(`href="(/[^"#]*)`)
@@ -337,4 +339,31 @@ func TestSessionExpiry(t *testing.T) {
 		require.NoError(t, err)
 		assert.False(t, ok, bad)
 	}
+}
+
+// The sweep removes expired sessions and old idempotent responses.
+func TestSweep(t *testing.T) {
+	ta := newTestApp(t)
+	ctx := t.Context()
+	p := ta.personas[personaCaseworker]
+	fresh := ta.cookieFor(t, personaCaseworker)
+	old, err := ta.a.sessions.create(ctx, session{actor: p.Actor, name: p.Name}, time.Now().Add(-2*sessionTTL))
+	require.NoError(t, err)
+	m, token, _ := splitCookie(old)
+	_, err = ta.store.Session(ctx, m, tokenKey(token))
+	require.NoError(t, err, "kept until swept")
+	require.NoError(t, ta.store.SaveIdempotent(ctx, domain.IdempotentResponse{Municipality: demoMunicipality, Subject: "s", Key: "old",
+		Fingerprint: "f", Status: 201, Created: time.Now().Add(-2 * idempotencyKeep)}))
+	require.NoError(t, ta.store.SaveIdempotent(ctx, domain.IdempotentResponse{Municipality: demoMunicipality, Subject: "s", Key: "new",
+		Fingerprint: "f", Status: 201, Created: time.Now()}))
+
+	ta.a.sweep(ctx)
+
+	_, err = ta.store.Session(ctx, m, tokenKey(token))
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+	assert.Equal(t, http.StatusOK, ta.do(t, fresh, "GET", "/api/v1/me", "", "").status)
+	_, err = ta.store.Idempotent(ctx, demoMunicipality, "s", "old")
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+	_, err = ta.store.Idempotent(ctx, demoMunicipality, "s", "new")
+	assert.NoError(t, err)
 }

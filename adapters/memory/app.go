@@ -162,3 +162,17 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, m domain.Municipality
 	})
 	return n, err
 }
+
+// DeleteIdempotentBefore implements domain.IdempotencyStore.
+func (s *Store) DeleteIdempotentBefore(ctx context.Context, m domain.Municipality, before time.Time) (n int, err error) {
+	err = s.write(ctx, func(ctx context.Context, t *tx) error {
+		for k, v := range s.s.app.idem {
+			if k.m == m && v.Created.Before(before) {
+				del(t, s.s.app.idem, k)
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
+}

@@ -167,3 +167,12 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, m domain.Municipality
 	}
 	return int(tag.RowsAffected()), nil
 }
+
+// DeleteIdempotentBefore implements domain.IdempotencyStore.
+func (s *Store) DeleteIdempotentBefore(ctx context.Context, m domain.Municipality, before time.Time) (int, error) {
+	tag, err := s.q(ctx).Exec(ctx, `DELETE FROM idempotent_responses WHERE municipality = $1 AND created < $2`, string(m), before)
+	if err != nil {
+		return 0, dbError("delete old idempotent responses", err)
+	}
+	return int(tag.RowsAffected()), nil
+}

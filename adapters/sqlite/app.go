@@ -12,7 +12,7 @@ import (
 // log, idempotency keys) that Open prepares.
 var appQueries = []string{
 	insertAudit, selectAudit, selectChildAudit,
-	insertIdempotent, selectIdempotent,
+	insertIdempotent, selectIdempotent, deleteOldIdempotent,
 	upsertSession, selectSession, deleteSession, deleteExpiredSessions,
 }
 
@@ -26,6 +26,8 @@ const (
 	idemCols         = `municipality, subject, key, fingerprint, status, content_type, body, created`
 	insertIdempotent = `INSERT INTO idempotent_responses (` + idemCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	selectIdempotent = `SELECT ` + idemCols + ` FROM idempotent_responses WHERE municipality = ? AND subject = ? AND key = ?`
+	// created is written by timeText, so text order is time order.
+	deleteOldIdempotent = `DELETE FROM idempotent_responses INDEXED BY idempotent_responses_by_age WHERE municipality = ? AND created < ?`
 )
 
 const (
@@ -116,7 +118,7 @@ func (s *Store) SaveIdempotent(ctx context.Context, r domain.IdempotentResponse)
 	}
 	return s.Atomic(ctx, func(ctx context.Context) error {
 		_, err := s.exec(ctx, insertIdempotent, r.Municipality, r.Subject, r.Key, r.Fingerprint, r.Status,
-			r.ContentType, body, r.Created.UTC().Format(time.RFC3339Nano))
+			r.ContentType, body, timeText(r.Created))
 		if domain.FieldOf(writeErr(err, "response")) == "id" {
 			return &domain.ConflictError{Field: "key", Reason: "a response is kept under this key"}
 		}
@@ -188,6 +190,20 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, m domain.Municipality
 		res, err := s.exec(ctx, deleteExpiredSessions, m, timeText(before))
 		if err != nil {
 			return writeErr(err, "session")
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
+
+// DeleteIdempotentBefore implements domain.IdempotencyStore.
+func (s *Store) DeleteIdempotentBefore(ctx context.Context, m domain.Municipality, before time.Time) (int, error) {
+	var n int64
+	err := s.Atomic(ctx, func(ctx context.Context) error {
+		res, err := s.exec(ctx, deleteOldIdempotent, m, timeText(before))
+		if err != nil {
+			return writeErr(err, "idempotent response")
 		}
 		n, err = res.RowsAffected()
 		return err

@@ -220,6 +220,23 @@ func testIdempotency(t *testing.T, s AppStore) {
 	require.NoError(t, err)
 	assert.Empty(t, got.Body)
 
+	// Old responses go, only the municipality's.
+	old := idem("key-old", 201)
+	old.Created = auditAt(0).Add(-48 * time.Hour)
+	require.NoError(t, s.SaveIdempotent(ctx, old))
+	oldBergen := old
+	oldBergen.Municipality = Bergen
+	require.NoError(t, s.SaveIdempotent(ctx, oldBergen))
+	n, err := s.DeleteIdempotentBefore(ctx, Oslo, auditAt(0).Add(-24*time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	_, err = s.Idempotent(ctx, Oslo, "sb", "key-old")
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+	_, err = s.Idempotent(ctx, Oslo, "sb", "key-1")
+	assert.NoError(t, err, "a recent response stays")
+	_, err = s.Idempotent(ctx, Bergen, "sb", "key-old")
+	assert.NoError(t, err, "another municipality's stays")
+
 	bad := idem("", 99)
 	var ve *domain.ValidationError
 	require.ErrorAs(t, s.SaveIdempotent(ctx, bad), &ve)

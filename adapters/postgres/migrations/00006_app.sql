@@ -37,6 +37,8 @@ CREATE TABLE idempotent_responses (
     CONSTRAINT idempotent_responses_status_check CHECK (status BETWEEN 100 AND 599)
 );
 
+CREATE INDEX idempotent_responses_by_age ON idempotent_responses (municipality, created);
+
 CREATE TABLE sessions (
     municipality text NOT NULL,
     token_hash   text NOT NULL,

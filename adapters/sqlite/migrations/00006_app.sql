@@ -31,6 +31,8 @@ CREATE TABLE idempotent_responses (
     PRIMARY KEY (municipality, subject, key)
 ) STRICT, WITHOUT ROWID;
 
+CREATE INDEX idempotent_responses_by_age ON idempotent_responses (municipality, created);
+
 CREATE TABLE sessions (
     municipality TEXT NOT NULL CHECK (municipality GLOB '[0-9][0-9][0-9][0-9]'),
     token_hash   TEXT NOT NULL CHECK (length(token_hash) = 64),
