@@ -2,14 +2,17 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"embed"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/rickb777/date/v2"
 
@@ -19,21 +22,50 @@ import (
 //go:embed templates/*.html
 var templateFiles embed.FS
 
+//go:embed static/app.css
+var stylesheetCSS []byte
+
 // app holds what the handlers need.
 type app struct {
-	store        domain.Store
-	clock        domain.Clock
-	log          *slog.Logger
-	municipality domain.Municipality
-	pages        map[string]*template.Template
+	store          appStore
+	clock          domain.Clock
+	log            *slog.Logger
+	pages          map[string]*template.Template
+	municipalities []domain.Municipality // served; guardians are looked up in them
+
+	demo     bool
+	personas []persona
+
+	sessions     *sessions
+	loginLimiter *limiter
+	// clientIPHeader names the header a trusted reverse proxy puts the
+	// client's address in; empty uses the connection's address.
+	clientIPHeader string
+	providers      map[string]loginProvider
+	staff          map[string]staffEntry // Feide principal → employee
+	idemLocks      *idempotencyLocks
+	auditLog       *auditBatch
+
+	shuttingDown atomic.Bool
 }
 
-func newApp(store domain.Store, clock domain.Clock, log *slog.Logger) (*app, error) {
+// loginAttempts is how many login attempts a client may make a minute.
+const loginAttempts = 20
+
+func newApp(store appStore, clock domain.Clock, log *slog.Logger) (*app, error) {
 	pages, err := parsePages(templateFiles)
 	if err != nil {
 		return nil, err
 	}
-	return &app{store: store, clock: clock, log: log, municipality: demoMunicipality, pages: pages}, nil
+	return &app{
+		store: store, clock: clock, log: log, pages: pages,
+		municipalities: []domain.Municipality{demoMunicipality, neighbourMunicipality},
+		sessions:       newSessions(store),
+		loginLimiter:   newLimiter(loginAttempts, time.Minute),
+		providers:      map[string]loginProvider{},
+		idemLocks:      &idempotencyLocks{},
+		auditLog:       newAuditBatch(store),
+	}, nil
 }
 
 // parsePages parses each page template together with the layout; a page is
@@ -45,10 +77,10 @@ func parsePages(fsys fs.FS) (map[string]*template.Template, error) {
 	}
 	pages := map[string]*template.Template{}
 	for _, name := range names {
-		if name == "templates/layout.html" {
+		if name == "templates/layout.html" || name == "templates/partials.html" {
 			continue
 		}
-		t, err := template.ParseFS(fsys, "templates/layout.html", name)
+		t, err := template.New("").Funcs(templateFuncs).ParseFS(fsys, "templates/layout.html", "templates/partials.html", name)
 		if err != nil {
 			return nil, fmt.Errorf("templates: %w", err)
 		}
@@ -57,89 +89,176 @@ func parsePages(fsys fs.FS) (map[string]*template.Template, error) {
 	return pages, nil
 }
 
+// templateFuncs are the functions templates may call besides the builtins.
+var templateFuncs = template.FuncMap{
+	// childCard passes the locale along with a child to the childCard
+	// partial.
+	"childCard": func(l locale, c childView) childCardData { return childCardData{L: l, Child: c} },
+}
+
+type childCardData struct {
+	L     locale
+	Child childView
+}
+
+// menuItem is an entry of the menu for a role. Capabilities add theirs
+// here (the guardian's applications, absence, invoices and messages; the
+// staff's check-in board; the caseworker's admission round and invoice
+// runs).
+type menuItem struct {
+	roles []domain.Role
+	path  string
+	key   string // message key of the label
+}
+
+var menus = []menuItem{
+	{roles: []domain.Role{domain.RoleGuardian}, path: "/guardian", key: "menu.children"},
+	{roles: []domain.Role{domain.RoleStaff}, path: "/staff", key: "menu.today"},
+	{roles: []domain.Role{domain.RoleCaseworker, domain.RoleAdmin}, path: "/caseworker", key: "menu.caseworker"},
+	{roles: []domain.Role{domain.RoleAdmin}, path: "/admin/audit", key: "menu.audit"},
+}
+
+// startPage is where a role lands after login.
+func startPage(role domain.Role) string {
+	for _, m := range menus {
+		for _, r := range m.roles {
+			if r == role {
+				return m.path
+			}
+		}
+	}
+	return "/"
+}
+
+// pageData is what every page template gets.
+type pageData struct {
+	L            locale
+	Title        string
+	Municipality string
+	User         string // name of the logged-in user; "" when logged out
+	Role         string // the role, in words
+	Demo         bool   // a demo session (labelled as such)
+	Menu         []menuLink
+	Path         string // the page's path, for the language form
+	Languages    []langOption
+	Content      any
+}
+
+type menuLink struct {
+	Href, Label string
+	Current     bool
+}
+
+type langOption struct {
+	Code, Label string
+	Selected    bool
+}
+
+// page renders a page for the request.
+func (a *app) page(w http.ResponseWriter, r *http.Request, c *call, status int, name, titleKey string, content any) {
+	d := pageData{L: c.lang, Title: c.lang.T(titleKey), Path: r.URL.RequestURI(), Content: content}
+	if c.loggedIn {
+		d.User, d.Role, d.Demo = c.sess.name, c.lang.T("role."+string(c.actor.Role)), c.sess.persona != ""
+		d.Municipality = municipalityNames[c.actor.Municipality]
+		for _, m := range menus {
+			for _, role := range m.roles {
+				if role == c.actor.Role {
+					d.Menu = append(d.Menu, menuLink{Href: m.path, Label: c.lang.T(m.key), Current: m.path == r.URL.Path})
+				}
+			}
+		}
+	}
+	for _, code := range languages {
+		d.Languages = append(d.Languages, langOption{Code: code, Label: catalogs[code].text("language.name"), Selected: code == c.lang.Code})
+	}
+	a.render(w, r, status, name, d)
+}
+
 // render writes a page with the status code; it renders into a buffer first
 // so a template error becomes a clean 500.
-func (a *app) render(w http.ResponseWriter, r *http.Request, status int, page string, data any) {
+func (a *app) render(w http.ResponseWriter, r *http.Request, status int, page string, data pageData) {
 	t, ok := a.pages[page]
 	if !ok {
 		a.log.Error("no such page template", "page", page)
-		http.Error(w, "Intern feil", http.StatusInternalServerError)
+		http.Error(w, "Internal error", http.StatusInternalServerError)
 		return
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
 		a.log.Error("render page", "page", page, "err", err)
-		http.Error(w, "Intern feil", http.StatusInternalServerError)
+		http.Error(w, "Internal error", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		_, _ = buf.WriteTo(w)
 	}
 }
 
-// errorPage is the data of the error page.
-type errorPage struct {
-	Title            string
-	Message          string
-	MunicipalityName string
+// errorContent is the content of the error page.
+type errorContent struct {
+	Message string
 }
 
-func (a *app) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	a.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	a.render(w, r, http.StatusInternalServerError, "error", errorPage{
-		Title:            "Noe gikk galt",
-		Message:          "Siden kunne ikke vises akkurat nå. Prøv igjen om litt.",
-		MunicipalityName: demoMunicipalityName,
-	})
+// pageError renders err as an error page with the status problemFor gives.
+func (a *app) pageError(w http.ResponseWriter, r *http.Request, c *call, err error) {
+	p := problemFor(err)
+	if p.Status >= 500 {
+		a.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	key := fmt.Sprintf("error.%d", p.Status)
+	if _, ok := c.lang.cat[key+".title"]; !ok {
+		key = "error.400"
+		if p.Status >= 500 {
+			key = "error.500"
+		}
+	}
+	a.page(w, r, c, p.Status, "error", key+".title", errorContent{Message: c.lang.T(key + ".message")})
 }
 
 func (a *app) notFound(w http.ResponseWriter, r *http.Request) {
-	a.render(w, r, http.StatusNotFound, "error", errorPage{
-		Title:            "Fant ikke siden",
-		Message:          "Adressen finnes ikke. Kontroller at den er skrevet riktig.",
-		MunicipalityName: demoMunicipalityName,
-	})
-}
-
-// healthz answers whether the app can reach its store.
-func (a *app) healthz(w http.ResponseWriter, r *http.Request) {
-	status, code := "ok", http.StatusOK
-	if _, err := a.store.Units(r.Context(), a.municipality); err != nil {
-		a.log.Error("health check: store unavailable", "err", err)
-		status, code = "unavailable", http.StatusServiceUnavailable
+	c := &call{lang: localeOf(r)}
+	if sess, ok, err := a.currentSession(r); err == nil && ok {
+		c.loggedIn, c.sess, c.actor = true, sess, sess.actor
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(map[string]string{"status": status})
+	a.pageError(w, r, c, domain.ErrNotFound)
 }
 
-// homePage is the data of the front page.
-type homePage struct {
-	Title            string
+func (a *app) stylesheet(w http.ResponseWriter, r *http.Request, c *call) error {
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	_, _ = w.Write(stylesheetCSS)
+	return nil
+}
+
+// Front page and login.
+
+// homeContent is the public front page: the demo municipality's units.
+type homeContent struct {
+	L                locale
 	MunicipalityName string
 	Municipality     domain.Municipality
-	Today            string // 22. november 2025
-	TodayISO         string // 2025-11-22
+	Today            date.Date
 	Sections         []kindSection
 }
 
 // kindSection lists the units of one kind.
 type kindSection struct {
-	ID      string // for the heading's anchor
-	Heading string
-	Empty   string
-	Units   []unitView
+	ID         string // for the heading's anchor
+	HeadingKey string
+	EmptyKey   string
+	Units      []unitRow
 }
 
-type unitView struct {
-	ID          string
-	Name        string
-	Description string
-	Groups      []groupRow
-	Total       int
+type unitRow struct {
+	ID             string
+	Name           string
+	DescriptionKey string
+	Parent         string
+	Groups         []groupRow
+	Total          int
 }
 
 type groupRow struct {
@@ -147,59 +266,64 @@ type groupRow struct {
 	Children int
 }
 
-// home lists the units of the demo municipality by kind, each with its
-// groups and how many children are placed in them today.
-func (a *app) home(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	today := domain.Today(a.clock)
-	units, err := a.store.Units(ctx, a.municipality)
+// home sends a logged-in user to the start page of the role. In demo mode
+// it shows everyone else the units of the demo municipality by kind, each
+// with its groups and how many children are placed in them today; outside
+// demo mode it sends them to the login page.
+func (a *app) home(w http.ResponseWriter, r *http.Request, c *call) error {
+	if c.loggedIn {
+		http.Redirect(w, r, startPage(c.actor.Role), http.StatusSeeOther)
+		return nil
+	}
+	if !a.demo {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return nil
+	}
+	content, err := a.unitsOverview(r.Context(), demoMunicipality)
 	if err != nil {
-		a.serverError(w, r, err)
-		return
+		return err
+	}
+	content.L = c.lang
+	a.page(w, r, c, http.StatusOK, "home", "home.title", content)
+	return nil
+}
+
+func (a *app) unitsOverview(ctx context.Context, m domain.Municipality) (homeContent, error) {
+	today := domain.Today(a.clock)
+	units, err := a.store.Units(ctx, m)
+	if err != nil {
+		return homeContent{}, err
 	}
 	names := map[domain.UnitID]string{}
 	for _, u := range units {
 		names[u.ID] = u.Name
 	}
 	sections := []kindSection{
-		{ID: "barnehager", Heading: "Barnehager", Empty: "Ingen barnehager er registrert."},
-		{ID: "skoler", Heading: "Skoler", Empty: "Ingen skoler er registrert."},
-		{ID: "sfo", Heading: "SFO (skolefritidsordning)", Empty: "Ingen SFO er registrert."},
+		{ID: "barnehager", HeadingKey: "kind.kindergarten.plural", EmptyKey: "home.none.kindergarten"},
+		{ID: "skoler", HeadingKey: "kind.school.plural", EmptyKey: "home.none.school"},
+		{ID: "sfo", HeadingKey: "kind.sfo.plural", EmptyKey: "home.none.sfo"},
 	}
-	section := map[domain.UnitKind]*kindSection{
-		domain.Kindergarten: &sections[0],
-		domain.School:       &sections[1],
-		domain.SFO:          &sections[2],
-	}
+	section := map[domain.UnitKind]*kindSection{domain.Kindergarten: &sections[0], domain.School: &sections[1], domain.SFO: &sections[2]}
 	for _, u := range units {
-		v, err := a.unitView(r, u, names, today)
+		row, err := a.unitRow(ctx, u, names, today)
 		if err != nil {
-			a.serverError(w, r, err)
-			return
+			return homeContent{}, err
 		}
 		if s := section[u.Kind]; s != nil {
-			s.Units = append(s.Units, v)
+			s.Units = append(s.Units, row)
 		}
 	}
-	a.render(w, r, http.StatusOK, "home", homePage{
-		Title:            "Enheter i " + demoMunicipalityName,
-		MunicipalityName: demoMunicipalityName,
-		Municipality:     a.municipality,
-		Today:            formatDateNB(today),
-		TodayISO:         today.String(),
-		Sections:         sections,
-	})
+	return homeContent{MunicipalityName: municipalityNames[m], Municipality: m, Today: today, Sections: sections}, nil
 }
 
-func (a *app) unitView(r *http.Request, u domain.Unit, names map[domain.UnitID]string, today date.Date) (unitView, error) {
-	ctx := r.Context()
-	groups, err := a.store.Groups(ctx, a.municipality, u.ID)
+func (a *app) unitRow(ctx context.Context, u domain.Unit, names map[domain.UnitID]string, today date.Date) (unitRow, error) {
+	groups, err := a.store.Groups(ctx, u.Municipality, u.ID)
 	if err != nil {
-		return unitView{}, err
+		return unitRow{}, err
 	}
-	placements, err := a.store.UnitPlacements(ctx, a.municipality, u.ID, domain.Period{Start: today, End: today})
+	placements, err := a.store.UnitPlacements(ctx, u.Municipality, u.ID, domain.Period{Start: today, End: today})
 	if err != nil {
-		return unitView{}, err
+		return unitRow{}, err
 	}
 	perGroup := map[domain.GroupID]map[domain.ChildID]bool{}
 	all := map[domain.ChildID]bool{}
@@ -213,39 +337,183 @@ func (a *app) unitView(r *http.Request, u domain.Unit, names map[domain.UnitID]s
 		perGroup[p.GroupID][p.ChildID] = true
 		all[p.ChildID] = true
 	}
-	v := unitView{ID: "enhet-" + u.ID.String(), Name: u.Name, Description: describeUnit(u, names), Total: len(all)}
+	row := unitRow{ID: "enhet-" + u.ID.String(), Name: u.Name, DescriptionKey: "unit." + string(u.Owner) + "." + string(u.Kind), Parent: names[u.Parent], Total: len(all)}
 	for _, g := range groups {
-		v.Groups = append(v.Groups, groupRow{Name: g.Name, Children: len(perGroup[g.ID])})
+		row.Groups = append(row.Groups, groupRow{Name: g.Name, Children: len(perGroup[g.ID])})
 	}
 	if n := len(perGroup[domain.GroupID{}]); n > 0 {
-		v.Groups = append(v.Groups, groupRow{Name: "Uten gruppe", Children: n})
+		row.Groups = append(row.Groups, groupRow{Name: "—", Children: n})
 	}
-	return v, nil
+	return row, nil
 }
 
-func describeUnit(u domain.Unit, names map[domain.UnitID]string) string {
-	owner := "Kommunal"
-	if u.Owner == domain.Private {
-		owner = "Privat"
-	}
-	switch u.Kind {
-	case domain.Kindergarten:
-		return owner + " barnehage"
-	case domain.School:
-		return owner + " grunnskole"
-	case domain.SFO:
-		if p, ok := names[u.Parent]; ok {
-			return owner + " SFO ved " + p
+// loginContent is the login page.
+type loginContent struct {
+	Providers []string // configured OIDC providers: idporten, feide
+	Demo      bool
+	Personas  []personaRow
+}
+
+type personaRow struct {
+	Key, Name, Description, Municipality string
+}
+
+func (a *app) loginPage(w http.ResponseWriter, r *http.Request, c *call) error {
+	content := loginContent{Demo: a.demo}
+	for _, name := range []string{"idporten", "feide"} {
+		if _, ok := a.providers[name]; ok {
+			content.Providers = append(content.Providers, name)
 		}
-		return owner + " SFO"
 	}
-	return owner
+	if a.demo {
+		for _, p := range a.personas {
+			content.Personas = append(content.Personas, personaRow{Key: p.Key, Name: p.Name, Description: p.Description[c.lang.Code], Municipality: municipalityNames[p.Actor.Municipality]})
+		}
+	}
+	a.page(w, r, c, http.StatusOK, "login", "login.title", content)
+	return nil
 }
 
-var monthsNB = [...]string{"januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember"}
+// Role pages.
 
-// formatDateNB writes a date the Norwegian way: "22. november 2025".
-func formatDateNB(d date.Date) string {
-	y, m, day := d.Date()
-	return fmt.Sprintf("%d. %s %d", day, monthsNB[m-1], y)
+// guardianPage is "my children at a glance": every child the guardian may
+// see, with units, placements and (for parents) the other guardians.
+func (a *app) guardianPage(w http.ResponseWriter, r *http.Request, c *call) error {
+	ctx := r.Context()
+	children, err := a.visibleChildren(ctx, c.actor)
+	if err != nil {
+		return err
+	}
+	var views []childView
+	var ids []domain.ChildID
+	for _, ch := range children {
+		access, rec, err := a.decideChild(ctx, c.actor, ch.ID)
+		if err != nil {
+			return err
+		}
+		v, err := a.viewChild(ctx, access, rec)
+		if err != nil {
+			return err
+		}
+		views = append(views, v)
+		ids = append(ids, ch.ID)
+	}
+	if len(ids) > 0 {
+		if err := a.audit(ctx, c.actor, "child.read", "", ids...); err != nil {
+			return err
+		}
+	}
+	a.page(w, r, c, http.StatusOK, "guardian", "guardian.title", views)
+	return nil
+}
+
+// staffPage is the group list for today of each unit the employee works
+// at.
+func (a *app) staffPage(w http.ResponseWriter, r *http.Request, c *call) error {
+	ctx := r.Context()
+	var rosters []rosterView
+	for _, u := range c.actor.Units {
+		v, err := a.roster(ctx, c.actor.Municipality, u)
+		if err != nil {
+			return err
+		}
+		if ids := rosterChildren(v); len(ids) > 0 {
+			if err := a.audit(ctx, c.actor, "roster.read", "unit/"+u.String(), ids...); err != nil {
+				return err
+			}
+		}
+		rosters = append(rosters, v)
+	}
+	a.page(w, r, c, http.StatusOK, "staff", "staff.title", rosters)
+	return nil
+}
+
+// caseworkerContent is the caseworker's start page.
+type caseworkerContent struct {
+	Units    homeContent
+	Query    string // the name searched for
+	Children []childSummary
+	Next     string // the next page's query
+}
+
+func (a *app) caseworkerPage(w http.ResponseWriter, r *http.Request, c *call) error {
+	ctx := r.Context()
+	pr, err := readPage(r)
+	if err != nil {
+		return err
+	}
+	units, err := a.unitsOverview(ctx, c.actor.Municipality)
+	if err != nil {
+		return err
+	}
+	units.L = c.lang
+	children, err := a.visibleChildren(ctx, c.actor)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query().Get("q")
+	children = matchName(children, q)
+	pg, err := paginate(children, func(c domain.Child) string { return c.ID.String() }, pr)
+	if err != nil {
+		return err
+	}
+	content := caseworkerContent{Units: units, Query: q}
+	var ids []domain.ChildID
+	for _, ch := range pg.Items {
+		content.Children = append(content.Children, summarize(ch))
+		ids = append(ids, ch.ID)
+	}
+	if pg.NextCursor != "" {
+		content.Next = "?" + url.Values{"limit": {fmt.Sprint(pr.limit)}, "cursor": {pg.NextCursor}, "q": {q}}.Encode()
+	}
+	if len(ids) > 0 {
+		if err := a.audit(ctx, c.actor, "children.list", "", ids...); err != nil {
+			return err
+		}
+	}
+	a.page(w, r, c, http.StatusOK, "caseworker", "caseworker.title", content)
+	return nil
+}
+
+// childPage shows one child as far as the actor may see it.
+func (a *app) childPage(w http.ResponseWriter, r *http.Request, c *call) error {
+	v, err := a.viewChild(r.Context(), c.access, c.record)
+	if err != nil {
+		return err
+	}
+	if err := a.audit(r.Context(), c.actor, "child.read", "", c.childID); err != nil {
+		return err
+	}
+	a.page(w, r, c, http.StatusOK, "child", "child.title", v)
+	return nil
+}
+
+// auditContent is a page of the audit log.
+type auditContent struct {
+	Entries []auditRow
+	Next    string
+}
+
+type auditRow struct {
+	At, Role, Subject, Action, Child, Record string
+}
+
+func (a *app) auditPage(w http.ResponseWriter, r *http.Request, c *call) error {
+	entries, next, err := a.auditPageOf(r, c)
+	if err != nil {
+		return err
+	}
+	content := auditContent{}
+	if next != "" {
+		content.Next = "?cursor=" + next
+	}
+	for _, e := range entries {
+		row := auditRow{At: e.At.In(domain.Oslo()).Format("2006-01-02 15:04:05"), Role: c.lang.T("role." + string(e.Actor.Role)), Subject: e.Actor.Subject, Action: e.Action, Record: e.Record}
+		if !e.ChildID.IsZero() {
+			row.Child = e.ChildID.String()
+		}
+		content.Entries = append(content.Entries, row)
+	}
+	a.page(w, r, c, http.StatusOK, "audit", "audit.title", content)
+	return nil
 }

@@ -4,11 +4,19 @@
 //
 // Usage:
 //
-//	go run ./reference-app [-data DIR] [-addr HOST:PORT] [-seed=false]
+//	go run ./reference-app [-data DIR] [-db postgres://...] [-addr HOST:PORT] [-seed=false] [-demo=false]
 //
 // It keeps its SQLite database in DIR/oppvekst.db (default ./oppvekst-data,
-// or $OPPVEKST_DATA) and listens on 127.0.0.1:8080 (or $OPPVEKST_ADDR).
-// Flags win over the environment. SIGINT or SIGTERM shuts it down gracefully.
+// or $OPPVEKST_DATA), or runs on PostgreSQL when -db (or
+// $OPPVEKST_DATABASE_URL) is a postgres:// URL, and listens on
+// 127.0.0.1:8080 (or $OPPVEKST_ADDR). Flags win over the environment.
+// Logs are JSON lines (log/slog) on standard output. SIGINT or SIGTERM shuts
+// it down gracefully: /readyz turns 503 at once, requests in flight finish.
+//
+// Login is OIDC with PKCE, configured by the environment (see loginConfig):
+// ID-porten for guardians, Feide for staff. In demo mode (the default, off
+// with -demo=false or OPPVEKST_DEMO=false) a demo login lists the seeded
+// personas.
 package main
 
 import (
@@ -23,9 +31,11 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
+	"github.com/oppvekst/oppvekst/adapters/postgres"
 	"github.com/oppvekst/oppvekst/adapters/sqlite"
 	"github.com/oppvekst/oppvekst/domain"
 )
@@ -61,8 +71,14 @@ type options struct {
 // config is the parsed command line and environment.
 type config struct {
 	dataDir string
+	dbURL   string // postgres://… runs on PostgreSQL instead of SQLite
 	addr    string
 	seed    bool
+	demo    bool // the demo login is offered
+	// clientIPHeader is the header a trusted proxy sets to the client's
+	// address (X-Forwarded-For); login attempts are limited per client.
+	clientIPHeader string
+	login          loginConfig
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -77,12 +93,32 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.dataDir, "data", envOr("OPPVEKST_DATA", "./oppvekst-data"), "folder for the SQLite database (env OPPVEKST_DATA)")
 	fs.StringVar(&c.addr, "addr", envOr("OPPVEKST_ADDR", "127.0.0.1:8080"), "address to listen on (env OPPVEKST_ADDR)")
-	fs.BoolVar(&c.seed, "seed", true, "seed the fictional demo municipality "+string(demoMunicipality)+" when it is empty")
+	fs.StringVar(&c.dbURL, "db", getenv("OPPVEKST_DATABASE_URL"), "PostgreSQL URL postgres://… (env OPPVEKST_DATABASE_URL); empty uses SQLite under -data")
+	fs.BoolVar(&c.seed, "seed", true, "seed the fictional demo municipalities "+string(demoMunicipality)+" and "+string(neighbourMunicipality)+" when they are empty")
+	// Demo mode is on for go run, and off by default once a real login is
+	// configured; OPPVEKST_DEMO=true or false decides either way.
+	login, err := parseLoginConfig(getenv)
+	if err != nil {
+		return config{}, err
+	}
+	c.login = login
+	demo := login.idporten == nil && login.feide == nil
+	switch getenv("OPPVEKST_DEMO") {
+	case "true":
+		demo = true
+	case "false":
+		demo = false
+	}
+	fs.BoolVar(&c.demo, "demo", demo, "offer the demo login listing the seeded personas (env OPPVEKST_DEMO; off by default when OIDC is configured)")
+	fs.StringVar(&c.clientIPHeader, "client-ip-header", getenv("OPPVEKST_CLIENT_IP_HEADER"), "header in which a trusted reverse proxy passes the client's address, e.g. X-Forwarded-For (env OPPVEKST_CLIENT_IP_HEADER)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
 	if fs.NArg() > 0 {
 		return config{}, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	if c.dbURL != "" && !strings.HasPrefix(c.dbURL, "postgres://") && !strings.HasPrefix(c.dbURL, "postgresql://") {
+		return config{}, fmt.Errorf("-db must be a postgres:// URL")
 	}
 	return c, nil
 }
@@ -99,34 +135,38 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	if clock == nil {
 		clock = domain.SystemClock{}
 	}
-	log := slog.New(slog.NewTextHandler(stdout, nil))
+	log := slog.New(slog.NewJSONHandler(stdout, nil))
 
-	if err := os.MkdirAll(cfg.dataDir, 0o750); err != nil {
-		return fmt.Errorf("create data folder: %w", err)
-	}
-	dbPath := filepath.Join(cfg.dataDir, "oppvekst.db")
-	store, err := sqlite.Open(ctx, sqlite.Options{Path: dbPath})
+	store, closeStore, err := openStore(ctx, cfg, log)
 	if err != nil {
-		return fmt.Errorf("open store: %w", err)
+		return err
 	}
-	defer func() {
-		if err := store.Close(); err != nil {
-			log.Error("close store", "err", err)
-		}
-	}()
-	log.Info("store open", "path", dbPath)
+	defer closeStore()
 
 	if cfg.seed {
 		start := time.Now()
 		if err := seedDemo(ctx, store, clock); err != nil {
 			return err
 		}
-		log.Info("demo municipality ready", "municipality", demoMunicipality, "took", time.Since(start).Round(time.Millisecond))
+		if err := seedNeighbour(ctx, store, clock); err != nil {
+			return err
+		}
+		log.Info("demo municipalities ready", "municipalities", []domain.Municipality{demoMunicipality, neighbourMunicipality}, "took", time.Since(start).Round(time.Millisecond))
 	}
 
 	a, err := newApp(store, clock, log)
 	if err != nil {
 		return err
+	}
+	a.demo = cfg.demo
+	a.clientIPHeader = cfg.clientIPHeader
+	if err := a.configureLogin(ctx, cfg.login); err != nil {
+		return err
+	}
+	if cfg.demo {
+		if a.personas, err = findPersonas(ctx, store); err != nil {
+			return err
+		}
 	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -142,9 +182,18 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	addr := ln.Addr().String()
 	log.Info("listening", "addr", addr)
 	fmt.Fprintf(stdout, "Oppvekst kjører på %s\n", browseURL(ln.Addr()))
+	if cfg.demo {
+		fmt.Fprintf(stdout, "Demomodus: logg inn på %slogin som en av disse oppdiktede personene:\n", browseURL(ln.Addr()))
+		for _, p := range a.personas {
+			fmt.Fprintf(stdout, "  %-22s %s (%s)\n", p.Key, p.Name, p.Description["nb"])
+		}
+	}
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	sweepCtx, stopSweeping := context.WithCancel(ctx)
+	defer stopSweeping()
+	go a.sweepEvery(sweepCtx, time.Hour)
 	if opts.ready != nil {
 		opts.ready(addr)
 	}
@@ -155,6 +204,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
+	a.shuttingDown.Store(true)
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
@@ -165,6 +215,48 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// appStore is what the app needs of a store: the directory and the app's
+// own records.
+type appStore interface {
+	domain.Store
+	domain.AuditLog
+	domain.IdempotencyStore
+	domain.SessionStore
+}
+
+// openStore opens PostgreSQL when cfg.dbURL is set, SQLite under
+// cfg.dataDir otherwise; the returned func closes it.
+func openStore(ctx context.Context, cfg config, log *slog.Logger) (appStore, func(), error) {
+	if cfg.dbURL != "" {
+		// pgx's default pool (4 connections on 2 cores) queues requests at
+		// a few hundred a second; pool_max_conns in the URL wins.
+		opts := postgres.Options{URL: cfg.dbURL}
+		if !strings.Contains(cfg.dbURL, "pool_max_conns") {
+			opts.MaxConns = 16
+		}
+		store, err := postgres.Open(ctx, opts)
+		if err != nil {
+			return nil, nil, fmt.Errorf("open store: %w", err)
+		}
+		log.Info("store open", "store", "postgres")
+		return store, store.Close, nil
+	}
+	if err := os.MkdirAll(cfg.dataDir, 0o750); err != nil {
+		return nil, nil, fmt.Errorf("create data folder: %w", err)
+	}
+	dbPath := filepath.Join(cfg.dataDir, "oppvekst.db")
+	store, err := sqlite.Open(ctx, sqlite.Options{Path: dbPath})
+	if err != nil {
+		return nil, nil, fmt.Errorf("open store: %w", err)
+	}
+	log.Info("store open", "store", "sqlite", "path", dbPath)
+	return store, func() {
+		if err := store.Close(); err != nil {
+			log.Error("close store", "err", err)
+		}
+	}, nil
 }
 
 // browseURL is the address to open in a browser: a wildcard host becomes

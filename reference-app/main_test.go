@@ -135,8 +135,12 @@ func TestRun(t *testing.T) {
 
 	require.NoError(t, app.stop(), "graceful shutdown")
 	out := app.stdout.String()
-	assert.Contains(t, out, "listening addr=127.0.0.1:")
+	assert.Contains(t, out, `"msg":"listening","addr":"127.0.0.1:`, "JSON logs")
 	assert.Contains(t, out, "Oppvekst kjører på "+app.base+"/")
+	for _, name := range []string{"Hilde Berg", "Tor Ødegård", "Marte Solheim", "Siri Saksbehandler", "Nils Nabo"} {
+		assert.Contains(t, out, name, "the demo personas are printed")
+	}
+	assert.Contains(t, out, `"msg":"shutting down"`)
 }
 
 func TestRunTwiceKeepsTheData(t *testing.T) {
@@ -171,22 +175,76 @@ func TestParseConfig(t *testing.T) {
 
 	c, err := parseConfig(nil, func(string) string { return "" }, io.Discard)
 	require.NoError(t, err)
-	assert.Equal(t, config{dataDir: "./oppvekst-data", addr: "127.0.0.1:8080", seed: true}, c)
+	assert.Equal(t, "./oppvekst-data", c.dataDir)
+	assert.Equal(t, "127.0.0.1:8080", c.addr)
+	assert.True(t, c.seed)
+	assert.True(t, c.demo, "demo mode is the default of go run")
+	assert.Empty(t, c.dbURL)
+	assert.Nil(t, c.login.idporten)
+	assert.Equal(t, []domain.Municipality{demoMunicipality, neighbourMunicipality}, c.login.municipalities)
 
 	c, err = parseConfig(nil, getenv, io.Discard)
 	require.NoError(t, err)
-	assert.Equal(t, config{dataDir: "/srv/oppvekst", addr: ":9000", seed: true}, c)
+	assert.Equal(t, "/srv/oppvekst", c.dataDir)
+	assert.Equal(t, ":9000", c.addr)
 
-	c, err = parseConfig([]string{"-addr", "127.0.0.1:1", "-seed=false"}, getenv, io.Discard)
+	c, err = parseConfig([]string{"-addr", "127.0.0.1:1", "-seed=false", "-demo=false"}, getenv, io.Discard)
 	require.NoError(t, err)
-	assert.Equal(t, config{dataDir: "/srv/oppvekst", addr: "127.0.0.1:1", seed: false}, c, "flags win over the environment")
+	assert.Equal(t, "127.0.0.1:1", c.addr, "flags win over the environment")
+	assert.False(t, c.seed)
+	assert.False(t, c.demo)
 
+	env["OPPVEKST_DATABASE_URL"] = "postgres://db.example/oppvekst"
+	env["OPPVEKST_DEMO"] = "false"
+	env["OPPVEKST_MUNICIPALITIES"] = "0301, 4601"
+	c, err = parseConfig(nil, getenv, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, "postgres://db.example/oppvekst", c.dbURL)
+	assert.False(t, c.demo)
+	assert.Equal(t, []domain.Municipality{"0301", "4601"}, c.login.municipalities)
+	c, err = parseConfig([]string{"-db", "postgres://other/db"}, getenv, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, "postgres://other/db", c.dbURL)
+
+	_, err = parseConfig([]string{"-db", "mysql://x"}, getenv, io.Discard)
+	assert.Error(t, err)
 	_, err = parseConfig([]string{"extra"}, getenv, io.Discard)
 	assert.Error(t, err)
+
+	env["OPPVEKST_MUNICIPALITIES"] = "12"
+	_, err = parseConfig(nil, getenv, io.Discard)
+	assert.Error(t, err, "a bad kommunenummer")
+	delete(env, "OPPVEKST_MUNICIPALITIES")
+
+	env["OPPVEKST_IDPORTEN_ISSUER"] = "https://idporten.no"
+	_, err = parseConfig(nil, getenv, io.Discard)
+	assert.Error(t, err, "an issuer without client and public URL")
+	env["OPPVEKST_IDPORTEN_CLIENT_ID"] = "oppvekst"
+	env["OPPVEKST_PUBLIC_URL"] = "https://oppvekst.kommune.example/"
+	c, err = parseConfig(nil, getenv, io.Discard)
+	require.NoError(t, err)
+	require.NotNil(t, c.login.idporten)
+	assert.Equal(t, "https://oppvekst.kommune.example/login/idporten/callback", c.login.idporten.RedirectURL)
+	assert.Equal(t, "pid", c.login.idporten.Claim)
+	assert.Equal(t, idportenACR, c.login.idporten.AcceptACR)
+	assert.False(t, c.demo, "OPPVEKST_DEMO=false")
+	delete(env, "OPPVEKST_DEMO")
+	c, err = parseConfig(nil, getenv, io.Discard)
+	require.NoError(t, err)
+	assert.False(t, c.demo, "no demo login by default once ID-porten is configured")
+	env["OPPVEKST_DEMO"] = "true"
+	c, err = parseConfig(nil, getenv, io.Discard)
+	require.NoError(t, err)
+	assert.True(t, c.demo, "unless asked for")
+
+	env["OPPVEKST_FEIDE_ISSUER"] = "https://auth.dataporten.no"
+	env["OPPVEKST_FEIDE_CLIENT_ID"] = "oppvekst"
+	_, err = parseConfig(nil, getenv, io.Discard)
+	assert.Error(t, err, "Feide needs the staff list")
 }
 
 // brokenStore fails every read, like a store whose database is gone.
-type brokenStore struct{ domain.Store }
+type brokenStore struct{ appStore }
 
 func (brokenStore) Units(context.Context, domain.Municipality) ([]domain.Unit, error) {
 	return nil, io.ErrUnexpectedEOF
@@ -195,6 +253,7 @@ func (brokenStore) Units(context.Context, domain.Municipality) ([]domain.Unit, e
 func TestHealthzReportsABrokenStore(t *testing.T) {
 	a, err := newApp(brokenStore{}, domain.SystemClock{}, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
+	a.demo = true
 	srv := a.routes()
 
 	for path, want := range map[string]int{"/healthz": http.StatusServiceUnavailable, "/": http.StatusInternalServerError} {

@@ -23,6 +23,12 @@ const (
 	demoChildren = 150
 )
 
+// protectedPhone is the phone number of the guardian with a strengt
+// fortrolig address. The demo has no postal addresses; this number and her
+// e-mail address are the contact details that must never appear in any
+// page or response (TestProtectedContactNeverLeaks searches for them).
+const protectedPhone = "+47 41 97 53 11"
+
 // demoSeed seeds the random source, so the same clock gives the same demo.
 const demoSeed = 9999
 
@@ -206,6 +212,7 @@ type seedPerson struct {
 	male          bool
 	birth         date.Date
 	protection    domain.AddressProtection
+	phone         string
 }
 
 // seedLink is a guardian's relation to the children of a family.
@@ -249,7 +256,7 @@ func (s *seeder) seedSpecialFamilies(ctx context.Context) error {
 	// Strengt fortrolig address: neither the child's nor the guardian's
 	// address may ever be shown.
 	protected := []seedLink{
-		{person: seedPerson{given: "Marte", family: "Solheim", birth: date.New(y-33, time.February, 17), protection: domain.ProtectionStrengtFortrolig}, responsibility: true, lives: true},
+		{person: seedPerson{given: "Marte", family: "Solheim", birth: date.New(y-33, time.February, 17), protection: domain.ProtectionStrengtFortrolig, phone: protectedPhone}, responsibility: true, lives: true},
 	}
 	if err := s.writeFamily(ctx, protected, []seedChild{
 		{person: seedPerson{given: "Aurora", family: "Solheim", birth: date.New(y-4, time.June, 2), protection: domain.ProtectionStrengtFortrolig}, kindergarten: 1, hours: 41},
@@ -372,6 +379,7 @@ func (s *seeder) writeFamily(ctx context.Context, links []seedLink, children []s
 			GivenName:         p.given,
 			FamilyName:        p.family,
 			Email:             demoEmail(p.given, p.family),
+			Phone:             p.phone,
 			AddressProtection: orNone(p.protection),
 		}
 		if err := s.store.CreateGuardian(ctx, g); err != nil {

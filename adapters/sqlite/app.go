@@ -1,5 +1,212 @@
 package sqlite
 
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/oppvekst/oppvekst/domain"
+)
+
 // appQueries are the statements of the reference app's store ports (audit
 // log, idempotency keys) that Open prepares.
-var appQueries = []string{}
+var appQueries = []string{
+	insertAudit, selectAudit, selectChildAudit,
+	insertIdempotent, selectIdempotent, deleteOldIdempotent,
+	upsertSession, selectSession, deleteSession, deleteExpiredSessions,
+}
+
+const (
+	auditCols        = `municipality, id, at, actor_role, actor_subject, actor, action, child_id, record`
+	insertAudit      = `INSERT INTO audit_log (` + auditCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	selectAudit      = `SELECT ` + auditCols + ` FROM audit_log WHERE municipality = ? AND id < ? ORDER BY id DESC LIMIT ?`
+	selectChildAudit = `SELECT ` + auditCols + ` FROM audit_log INDEXED BY audit_log_by_child
+		WHERE municipality = ? AND child_id = ? AND id < ? ORDER BY id DESC LIMIT ?`
+
+	idemCols         = `municipality, subject, key, fingerprint, status, content_type, body, created`
+	insertIdempotent = `INSERT INTO idempotent_responses (` + idemCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	selectIdempotent = `SELECT ` + idemCols + ` FROM idempotent_responses WHERE municipality = ? AND subject = ? AND key = ?`
+	// created is written by timeText, so text order is time order.
+	deleteOldIdempotent = `DELETE FROM idempotent_responses INDEXED BY idempotent_responses_by_age WHERE municipality = ? AND created < ?`
+)
+
+const (
+	sessionCols   = `municipality, token_hash, actor, name, persona, expires`
+	upsertSession = `INSERT INTO sessions (` + sessionCols + `) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (municipality, token_hash) DO UPDATE SET
+			actor = excluded.actor, name = excluded.name, persona = excluded.persona, expires = excluded.expires`
+	selectSession         = `SELECT ` + sessionCols + ` FROM sessions WHERE municipality = ? AND token_hash = ?`
+	deleteSession         = `DELETE FROM sessions WHERE municipality = ? AND token_hash = ?`
+	deleteExpiredSessions = `DELETE FROM sessions INDEXED BY sessions_by_expiry WHERE municipality = ? AND expires < ?`
+)
+
+// maxID is above every UUID in text order: the upper bound of a listing
+// from the newest entry.
+const maxID = "ffffffff-ffff-ffff-ffff-ffffffffffff"
+
+var (
+	_ domain.AuditLog         = (*Store)(nil)
+	_ domain.IdempotencyStore = (*Store)(nil)
+	_ domain.SessionStore     = (*Store)(nil)
+)
+
+// AppendAudit implements domain.AuditLog.
+func (s *Store) AppendAudit(ctx context.Context, e domain.AuditEntry) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	child := ""
+	if !e.ChildID.IsZero() {
+		child = e.ChildID.String()
+	}
+	actor, err := json.Marshal(e.Actor)
+	if err != nil {
+		return err
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		_, err := s.exec(ctx, insertAudit, e.Municipality, e.ID, e.At.UTC().Format(time.RFC3339Nano),
+			string(e.Actor.Role), e.Actor.Subject, string(actor), e.Action, child, e.Record)
+		return writeErr(err, "audit entry")
+	})
+}
+
+func scanAudit(r scanner) (domain.AuditEntry, error) {
+	var e domain.AuditEntry
+	var at, child, role, subject, actor string
+	if err := r.Scan(&e.Municipality, &e.ID, &at, &role, &subject, &actor, &e.Action, &child, &e.Record); err != nil {
+		return e, err
+	}
+	if err := json.Unmarshal([]byte(actor), &e.Actor); err != nil {
+		return e, err
+	}
+	t, err := time.Parse(time.RFC3339Nano, at)
+	if err != nil {
+		return e, err
+	}
+	e.At = t.In(domain.Oslo())
+	if child != "" {
+		if e.ChildID, err = domain.ParseID[domain.Child](child); err != nil {
+			return e, err
+		}
+	}
+	return e, nil
+}
+
+// AuditEntries implements domain.AuditLog.
+func (s *Store) AuditEntries(ctx context.Context, m domain.Municipality, child domain.ChildID, before domain.AuditID, limit int) ([]domain.AuditEntry, error) {
+	if limit <= 0 {
+		return nil, domain.Invalid("limit", "must be positive")
+	}
+	upper := maxID
+	if !before.IsZero() {
+		upper = before.String()
+	}
+	if child.IsZero() {
+		return queryAll(ctx, s, selectAudit, scanAudit, m, upper, limit)
+	}
+	return queryAll(ctx, s, selectChildAudit, scanAudit, m, child.String(), upper, limit)
+}
+
+// SaveIdempotent implements domain.IdempotencyStore.
+func (s *Store) SaveIdempotent(ctx context.Context, r domain.IdempotentResponse) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	body := r.Body
+	if body == nil {
+		body = []byte{}
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		_, err := s.exec(ctx, insertIdempotent, r.Municipality, r.Subject, r.Key, r.Fingerprint, r.Status,
+			r.ContentType, body, timeText(r.Created))
+		if domain.FieldOf(writeErr(err, "response")) == "id" {
+			return &domain.ConflictError{Field: "key", Reason: "a response is kept under this key"}
+		}
+		return writeErr(err, "response")
+	})
+}
+
+// Idempotent implements domain.IdempotencyStore.
+func (s *Store) Idempotent(ctx context.Context, m domain.Municipality, subject, key string) (domain.IdempotentResponse, error) {
+	return queryOne(ctx, s, "idempotent response", selectIdempotent, func(r scanner) (domain.IdempotentResponse, error) {
+		var v domain.IdempotentResponse
+		var created string
+		if err := r.Scan(&v.Municipality, &v.Subject, &v.Key, &v.Fingerprint, &v.Status, &v.ContentType, &v.Body, &created); err != nil {
+			return v, err
+		}
+		t, err := time.Parse(time.RFC3339Nano, created)
+		v.Created = t.In(domain.Oslo())
+		return v, err
+	}, m, subject, key)
+}
+
+// timeText is a time as sortable text: UTC, fixed width.
+func timeText(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
+
+// SaveSession implements domain.SessionStore.
+func (s *Store) SaveSession(ctx context.Context, sess domain.Session) error {
+	if err := sess.Validate(); err != nil {
+		return err
+	}
+	actor, err := json.Marshal(sess.Actor)
+	if err != nil {
+		return err
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		_, err := s.exec(ctx, upsertSession, sess.Municipality, sess.TokenHash, string(actor), sess.Name, sess.Persona, timeText(sess.Expires))
+		return writeErr(err, "session")
+	})
+}
+
+// Session implements domain.SessionStore.
+func (s *Store) Session(ctx context.Context, m domain.Municipality, hash string) (domain.Session, error) {
+	return queryOne(ctx, s, "session", selectSession, func(r scanner) (domain.Session, error) {
+		var v domain.Session
+		var actor, expires string
+		if err := r.Scan(&v.Municipality, &v.TokenHash, &actor, &v.Name, &v.Persona, &expires); err != nil {
+			return v, err
+		}
+		if err := json.Unmarshal([]byte(actor), &v.Actor); err != nil {
+			return v, err
+		}
+		t, err := time.Parse(time.RFC3339Nano, expires)
+		v.Expires = t.In(domain.Oslo())
+		return v, err
+	}, m, hash)
+}
+
+// DeleteSession implements domain.SessionStore.
+func (s *Store) DeleteSession(ctx context.Context, m domain.Municipality, hash string) error {
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		_, err := s.exec(ctx, deleteSession, m, hash)
+		return writeErr(err, "session")
+	})
+}
+
+// DeleteExpiredSessions implements domain.SessionStore.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, m domain.Municipality, before time.Time) (int, error) {
+	var n int64
+	err := s.Atomic(ctx, func(ctx context.Context) error {
+		res, err := s.exec(ctx, deleteExpiredSessions, m, timeText(before))
+		if err != nil {
+			return writeErr(err, "session")
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
+
+// DeleteIdempotentBefore implements domain.IdempotencyStore.
+func (s *Store) DeleteIdempotentBefore(ctx context.Context, m domain.Municipality, before time.Time) (int, error) {
+	var n int64
+	err := s.Atomic(ctx, func(ctx context.Context) error {
+		res, err := s.exec(ctx, deleteOldIdempotent, m, timeText(before))
+		if err != nil {
+			return writeErr(err, "idempotent response")
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}

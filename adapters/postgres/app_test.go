@@ -1,0 +1,15 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"github.com/oppvekst/oppvekst/adapters/storetest"
+)
+
+func TestPostgresApp(t *testing.T) {
+	storetest.RunApp(t, func(t *testing.T) storetest.AppStore { return newTestStore(t) })
+}
+
+func BenchmarkPostgresApp(b *testing.B) {
+	storetest.RunAppBenchmarks(b, func(b *testing.B) storetest.AppStore { return newTestStore(b) })
+}

@@ -1,0 +1,329 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+// AppStore is what the reference app needs of a store beyond domain.Store:
+// the audit log, the idempotency keys and the sessions.
+type AppStore interface {
+	domain.Store
+	domain.AuditLog
+	domain.IdempotencyStore
+	domain.SessionStore
+}
+
+// RunApp runs the suite of the reference app's store ports against stores
+// made by newStore.
+func RunApp(t *testing.T, newStore func(t *testing.T) AppStore) {
+	t.Run("AuditLog", func(t *testing.T) { testAuditLog(t, newStore(t)) })
+	t.Run("AuditLogInvalid", func(t *testing.T) { testAuditInvalid(t, newStore(t)) })
+	t.Run("AuditLogRollback", func(t *testing.T) { testAuditRollback(t, newStore(t)) })
+	t.Run("Idempotency", func(t *testing.T) { testIdempotency(t, newStore(t)) })
+	t.Run("Sessions", func(t *testing.T) { testSessions(t, newStore(t)) })
+}
+
+// RunAppBenchmarks measures the audit log: appending one entry and reading
+// the newest page of a municipality with many entries.
+func RunAppBenchmarks(b *testing.B, newStore func(b *testing.B) AppStore) {
+	b.Run("AppendAudit", func(b *testing.B) {
+		s := newStore(b)
+		ctx := context.Background()
+		actor := domain.CaseworkerActor(Oslo, "bench")
+		child := domain.NewID[domain.Child]()
+		at := time.Date(2026, 1, 5, 8, 0, 0, 0, domain.Oslo())
+		for b.Loop() {
+			if err := s.AppendAudit(ctx, domain.NewAuditEntry(actor, at, "child.read", child, "")); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("AuditPage", func(b *testing.B) {
+		s := newStore(b)
+		ctx := context.Background()
+		actor := domain.CaseworkerActor(Oslo, "bench")
+		at := time.Date(2026, 1, 5, 8, 0, 0, 0, domain.Oslo())
+		require.NoError(b, s.Atomic(ctx, func(ctx context.Context) error {
+			for range 10000 {
+				if err := s.AppendAudit(ctx, domain.NewAuditEntry(actor, at, "child.read", domain.NewID[domain.Child](), "")); err != nil {
+					return err
+				}
+			}
+			return nil
+		}))
+		for b.Loop() {
+			es, err := s.AuditEntries(ctx, Oslo, domain.ChildID{}, domain.AuditID{}, 50)
+			if err != nil || len(es) != 50 {
+				b.Fatal(err, len(es))
+			}
+		}
+	})
+}
+
+func auditAt(minute int) time.Time {
+	return time.Date(2026, 3, 2, 9, minute, 0, 123456000, domain.Oslo())
+}
+
+func testAuditLog(t *testing.T, s AppStore) {
+	ctx := ctxFor(t)
+	guardian := domain.GuardianActor(Oslo, domain.NewID[domain.Guardian]())
+	staff := domain.StaffActor(Oslo, "ansatt-7", domain.NewID[domain.Unit]())
+	other := domain.CaseworkerActor(Bergen, "saksbehandler")
+	child, sibling := domain.NewID[domain.Child](), domain.NewID[domain.Child]()
+
+	var written []domain.AuditEntry
+	for i := range 5 {
+		actor, c := guardian, child
+		if i%2 == 1 {
+			actor, c = staff, sibling
+		}
+		e := domain.NewAuditEntry(actor, auditAt(i), "child.read", c, "")
+		if i == 4 {
+			e.Record = "placement/" + domain.NewID[domain.Placement]().String()
+			e.Action = "placement.create"
+		}
+		require.NoError(t, s.AppendAudit(ctx, e))
+		written = append(written, e)
+	}
+	require.NoError(t, s.AppendAudit(ctx, domain.NewAuditEntry(other, auditAt(9), "child.read", child, "")))
+
+	all, err := s.AuditEntries(ctx, Oslo, domain.ChildID{}, domain.AuditID{}, 100)
+	require.NoError(t, err)
+	require.Len(t, all, 5, "only Oslo's entries")
+	for i, e := range all {
+		want := written[4-i] // newest first
+		assert.Equal(t, want.ID, e.ID)
+		assert.True(t, want.At.Equal(e.At), "at %v, want %v", e.At, want.At)
+		assert.Equal(t, want.Actor, e.Actor)
+		assert.Equal(t, want.Action, e.Action)
+		assert.Equal(t, want.ChildID, e.ChildID)
+		assert.Equal(t, want.Record, e.Record)
+		assert.Equal(t, Oslo, e.Municipality)
+	}
+
+	page, err := s.AuditEntries(ctx, Oslo, domain.ChildID{}, domain.AuditID{}, 2)
+	require.NoError(t, err)
+	require.Len(t, page, 2)
+	next, err := s.AuditEntries(ctx, Oslo, domain.ChildID{}, page[1].ID, 2)
+	require.NoError(t, err)
+	require.Len(t, next, 2)
+	assert.Equal(t, written[2].ID, next[0].ID, "the page after the cursor starts below it")
+	assert.Equal(t, written[1].ID, next[1].ID)
+
+	mine, err := s.AuditEntries(ctx, Oslo, child, domain.AuditID{}, 100)
+	require.NoError(t, err)
+	require.Len(t, mine, 3)
+	for _, e := range mine {
+		assert.Equal(t, child, e.ChildID)
+	}
+	bergen, err := s.AuditEntries(ctx, Bergen, child, domain.AuditID{}, 100)
+	require.NoError(t, err)
+	assert.Len(t, bergen, 1)
+
+	err = s.AppendAudit(ctx, written[0])
+	var ce *domain.ConflictError
+	require.ErrorAs(t, err, &ce, "the same ID twice")
+
+	_, err = s.AuditEntries(ctx, Oslo, domain.ChildID{}, domain.AuditID{}, 0)
+	require.ErrorIs(t, err, domain.ErrInvalid)
+}
+
+func testAuditInvalid(t *testing.T, s AppStore) {
+	ctx := ctxFor(t)
+	good := domain.NewAuditEntry(domain.CaseworkerActor(Oslo, "sb"), auditAt(1), "child.read", domain.ChildID{}, "")
+	cases := map[string]func(e *domain.AuditEntry){
+		"municipality":       func(e *domain.AuditEntry) { e.Municipality = "12" },
+		"id":                 func(e *domain.AuditEntry) { e.ID = domain.AuditID{} },
+		"at":                 func(e *domain.AuditEntry) { e.At = time.Time{} },
+		"actor.role":         func(e *domain.AuditEntry) { e.Actor.Role = "" },
+		"actor.subject":      func(e *domain.AuditEntry) { e.Actor.Subject = "" },
+		"actor.municipality": func(e *domain.AuditEntry) { e.Actor.Municipality = Bergen },
+		"action":             func(e *domain.AuditEntry) { e.Action = "" },
+	}
+	for field, breakIt := range cases {
+		e := good
+		breakIt(&e)
+		err := s.AppendAudit(ctx, e)
+		var ve *domain.ValidationError
+		require.ErrorAs(t, err, &ve, field)
+		assert.True(t, ve.Has(field), "%s: %v", field, err)
+	}
+	es, err := s.AuditEntries(ctx, Oslo, domain.ChildID{}, domain.AuditID{}, 10)
+	require.NoError(t, err)
+	assert.Empty(t, es, "nothing written")
+}
+
+func testAuditRollback(t *testing.T, s AppStore) {
+	ctx := ctxFor(t)
+	boom := errors.New("boom")
+	err := s.Atomic(ctx, func(ctx context.Context) error {
+		if err := s.AppendAudit(ctx, domain.NewAuditEntry(domain.CaseworkerActor(Oslo, "sb"), auditAt(1), "child.read", domain.ChildID{}, "")); err != nil {
+			return err
+		}
+		if err := s.SaveIdempotent(ctx, idem("k1", 201)); err != nil {
+			return err
+		}
+		return boom
+	})
+	require.ErrorIs(t, err, boom)
+	es, err := s.AuditEntries(ctx, Oslo, domain.ChildID{}, domain.AuditID{}, 10)
+	require.NoError(t, err)
+	assert.Empty(t, es)
+	_, err = s.Idempotent(ctx, Oslo, "sb", "k1")
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+}
+
+func idem(key string, status int) domain.IdempotentResponse {
+	return domain.IdempotentResponse{
+		Municipality: Oslo, Subject: "sb", Key: key, Fingerprint: "POST /api/v1/x abc",
+		Status: status, ContentType: "application/json", Body: []byte(`{"ok":true}`),
+		Created: auditAt(3),
+	}
+}
+
+func testIdempotency(t *testing.T, s AppStore) {
+	ctx := ctxFor(t)
+	r := idem("key-1", 201)
+	require.NoError(t, s.SaveIdempotent(ctx, r))
+	got, err := s.Idempotent(ctx, Oslo, "sb", "key-1")
+	require.NoError(t, err)
+	assert.Equal(t, r.Fingerprint, got.Fingerprint)
+	assert.Equal(t, 201, got.Status)
+	assert.Equal(t, "application/json", got.ContentType)
+	assert.Equal(t, `{"ok":true}`, string(got.Body))
+	assert.True(t, r.Created.Equal(got.Created))
+
+	again := idem("key-1", 500)
+	var ce *domain.ConflictError
+	require.ErrorAs(t, s.SaveIdempotent(ctx, again), &ce)
+	got, err = s.Idempotent(ctx, Oslo, "sb", "key-1")
+	require.NoError(t, err)
+	assert.Equal(t, 201, got.Status, "the first response stays")
+
+	_, err = s.Idempotent(ctx, Oslo, "someone-else", "key-1")
+	assert.ErrorIs(t, err, domain.ErrNotFound, "keys are per subject")
+	_, err = s.Idempotent(ctx, Bergen, "sb", "key-1")
+	assert.ErrorIs(t, err, domain.ErrNotFound, "keys are per municipality")
+
+	empty := idem("key-2", 204)
+	empty.Body = nil
+	require.NoError(t, s.SaveIdempotent(ctx, empty))
+	got, err = s.Idempotent(ctx, Oslo, "sb", "key-2")
+	require.NoError(t, err)
+	assert.Empty(t, got.Body)
+
+	// Old responses go, only the municipality's.
+	old := idem("key-old", 201)
+	old.Created = auditAt(0).Add(-48 * time.Hour)
+	require.NoError(t, s.SaveIdempotent(ctx, old))
+	oldBergen := old
+	oldBergen.Municipality = Bergen
+	require.NoError(t, s.SaveIdempotent(ctx, oldBergen))
+	n, err := s.DeleteIdempotentBefore(ctx, Oslo, auditAt(0).Add(-24*time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	_, err = s.Idempotent(ctx, Oslo, "sb", "key-old")
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+	_, err = s.Idempotent(ctx, Oslo, "sb", "key-1")
+	assert.NoError(t, err, "a recent response stays")
+	_, err = s.Idempotent(ctx, Bergen, "sb", "key-old")
+	assert.NoError(t, err, "another municipality's stays")
+
+	bad := idem("", 99)
+	var ve *domain.ValidationError
+	require.ErrorAs(t, s.SaveIdempotent(ctx, bad), &ve)
+	assert.True(t, ve.Has("key"))
+	assert.True(t, ve.Has("status"))
+}
+
+func hashOf(b byte) string {
+	h := make([]byte, 64)
+	for i := range h {
+		h[i] = "0123456789abcdef"[(int(b)+i)%16]
+	}
+	return string(h)
+}
+
+func testSessions(t *testing.T, s AppStore) {
+	ctx := ctxFor(t)
+	staff := domain.StaffActor(Oslo, "ansatt-1", domain.NewID[domain.Unit](), domain.NewID[domain.Unit]())
+	guardian := domain.GuardianActor(Oslo, domain.NewID[domain.Guardian]())
+	expires := time.Date(2026, 3, 2, 17, 0, 0, 0, domain.Oslo())
+	a := domain.Session{Municipality: Oslo, TokenHash: hashOf(1), Actor: staff, Name: "Kari Lærer", Expires: expires}
+	b := domain.Session{Municipality: Oslo, TokenHash: hashOf(2), Actor: guardian, Name: "Hilde Berg", Persona: "guardian", Expires: expires.Add(-2 * time.Hour)}
+	require.NoError(t, s.SaveSession(ctx, a))
+	require.NoError(t, s.SaveSession(ctx, b))
+
+	got, err := s.Session(ctx, Oslo, a.TokenHash)
+	require.NoError(t, err)
+	assert.Equal(t, staff, got.Actor)
+	assert.Equal(t, "Kari Lærer", got.Name)
+	assert.Empty(t, got.Persona)
+	assert.True(t, expires.Equal(got.Expires))
+	got, err = s.Session(ctx, Oslo, b.TokenHash)
+	require.NoError(t, err)
+	assert.Equal(t, guardian, got.Actor)
+	assert.Equal(t, "guardian", got.Persona)
+
+	_, err = s.Session(ctx, Bergen, a.TokenHash)
+	assert.ErrorIs(t, err, domain.ErrNotFound, "sessions are per municipality")
+	_, err = s.Session(ctx, Oslo, hashOf(3))
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+
+	// Saving again extends.
+	a.Expires = expires.Add(time.Hour)
+	require.NoError(t, s.SaveSession(ctx, a))
+	got, err = s.Session(ctx, Oslo, a.TokenHash)
+	require.NoError(t, err)
+	assert.True(t, a.Expires.Equal(got.Expires))
+
+	// Expired sessions go, only the municipality's.
+	other := domain.Session{Municipality: Bergen, TokenHash: hashOf(4), Actor: domain.CaseworkerActor(Bergen, "sb"), Name: "Nils", Expires: expires.Add(-3 * time.Hour)}
+	require.NoError(t, s.SaveSession(ctx, other))
+	n, err := s.DeleteExpiredSessions(ctx, Oslo, expires)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	_, err = s.Session(ctx, Oslo, b.TokenHash)
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+	_, err = s.Session(ctx, Bergen, other.TokenHash)
+	assert.NoError(t, err, "another municipality's session stays")
+
+	require.NoError(t, s.DeleteSession(ctx, Oslo, a.TokenHash))
+	_, err = s.Session(ctx, Oslo, a.TokenHash)
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+	require.NoError(t, s.DeleteSession(ctx, Oslo, a.TokenHash), "deleting twice is fine")
+
+	// Refused before anything is written.
+	bad := []domain.Session{
+		{Municipality: Oslo, TokenHash: "short", Actor: staff, Expires: expires},
+		{Municipality: Oslo, TokenHash: hashOf(5), Actor: domain.CaseworkerActor(Bergen, "sb"), Expires: expires},
+		{Municipality: Oslo, TokenHash: hashOf(6), Actor: domain.Actor{Role: "king", Municipality: Oslo, Subject: "x"}, Expires: expires},
+		{Municipality: Oslo, TokenHash: hashOf(7), Actor: staff},
+	}
+	for i, sess := range bad {
+		var ve *domain.ValidationError
+		require.ErrorAs(t, s.SaveSession(ctx, sess), &ve, "case %d", i)
+		_, err := s.Session(ctx, Oslo, sess.TokenHash)
+		assert.ErrorIs(t, err, domain.ErrNotFound, "case %d", i)
+	}
+
+	// A session saved in a failed transaction is not kept.
+	boom := errors.New("boom")
+	err = s.Atomic(ctx, func(ctx context.Context) error {
+		if err := s.SaveSession(ctx, domain.Session{Municipality: Oslo, TokenHash: hashOf(8), Actor: staff, Expires: expires}); err != nil {
+			return err
+		}
+		return boom
+	})
+	require.ErrorIs(t, err, boom)
+	_, err = s.Session(ctx, Oslo, hashOf(8))
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+}

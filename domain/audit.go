@@ -1,0 +1,177 @@
+package domain
+
+import (
+	"context"
+	"time"
+	"unicode/utf8"
+)
+
+// AuditID identifies an audit entry. Being a UUIDv7, it orders entries by
+// the time they were written.
+type AuditID = ID[AuditEntry]
+
+// AuditEntry records that someone read or changed a child's data: who
+// (the actor), what (an action such as "child.read"), which child or
+// record, and when.
+type AuditEntry struct {
+	ID           AuditID      `json:"id"`
+	Municipality Municipality `json:"municipality"`
+	At           time.Time    `json:"at"`
+	// Actor is who acted, as they were when they did (a staff member's
+	// units at the time).
+	Actor Actor `json:"actor"`
+	// Action says what was done, as "<record>.<verb>" ("child.read",
+	// "placement.create").
+	Action string `json:"action"`
+	// ChildID is the child whose data was read or changed, if any.
+	ChildID ChildID `json:"childId,omitzero"`
+	// Record names another record involved ("placement/<id>"), if any.
+	Record string `json:"record,omitempty"`
+}
+
+// NewAuditEntry returns an entry for the actor doing action at the time.
+func NewAuditEntry(actor Actor, at time.Time, action string, child ChildID, record string) AuditEntry {
+	return AuditEntry{
+		ID:           NewID[AuditEntry](),
+		Municipality: actor.Municipality,
+		At:           at,
+		Actor:        actor,
+		Action:       action,
+		ChildID:      child,
+		Record:       record,
+	}
+}
+
+// Validate checks the entry on its own.
+func (e AuditEntry) Validate() error {
+	var p Problems
+	checkRecord(&p, e.ID.IsZero(), e.Municipality)
+	if e.At.IsZero() {
+		p.Add("at", "is required")
+	}
+	if err := e.Actor.Validate(); err != nil {
+		p.Merge("actor", err)
+	} else if e.Actor.Municipality != e.Municipality {
+		p.Add("actor.municipality", "must be the entry's municipality")
+	}
+	checkText(&p, "action", e.Action, 100, true)
+	checkText(&p, "record", e.Record, 200, false)
+	return p.Err()
+}
+
+// AuditLog is the store port of the audit log. Entries are only ever
+// appended.
+type AuditLog interface {
+	// AppendAudit writes an entry; a duplicate ID is a *ConflictError.
+	AppendAudit(ctx context.Context, e AuditEntry) error
+	// AuditEntries lists the municipality's entries newest first: at most
+	// limit of them, all older than before (by ID) unless before is zero.
+	// When child is not zero, only entries about that child are listed.
+	AuditEntries(ctx context.Context, m Municipality, child ChildID, before AuditID, limit int) ([]AuditEntry, error)
+}
+
+// IdempotentResponse is the response an HTTP API gave to a POST carrying an
+// Idempotency-Key, kept so that a retry gets the same answer instead of
+// doing the work twice. The key is scoped by municipality and by the actor
+// who sent it.
+type IdempotentResponse struct {
+	Municipality Municipality `json:"municipality"`
+	Subject      string       `json:"subject"`
+	Key          string       `json:"key"`
+	// Fingerprint identifies the request (method, path and a hash of the
+	// body), so the same key reused for another request is refused.
+	Fingerprint string    `json:"fingerprint"`
+	Status      int       `json:"status"`
+	ContentType string    `json:"contentType"`
+	Body        []byte    `json:"body"`
+	Created     time.Time `json:"created"`
+}
+
+// Validate checks the record on its own.
+func (r IdempotentResponse) Validate() error {
+	var p Problems
+	if err := r.Municipality.Validate(); err != nil {
+		p.Merge("", err)
+	}
+	checkText(&p, "subject", r.Subject, 200, true)
+	checkText(&p, "key", r.Key, 200, true)
+	checkText(&p, "fingerprint", r.Fingerprint, 200, true)
+	if r.Status < 100 || r.Status > 599 {
+		p.Add("status", "must be an HTTP status code")
+	}
+	if r.Created.IsZero() {
+		p.Add("created", "is required")
+	}
+	return p.Err()
+}
+
+// IdempotencyStore is the store port of idempotency keys.
+type IdempotencyStore interface {
+	// SaveIdempotent keeps a response; a response kept already under the
+	// same municipality, subject and key is a *ConflictError.
+	SaveIdempotent(ctx context.Context, r IdempotentResponse) error
+	// Idempotent reads the response kept under the key, or ErrNotFound.
+	Idempotent(ctx context.Context, m Municipality, subject, key string) (IdempotentResponse, error)
+	// DeleteIdempotentBefore removes the municipality's responses kept
+	// before the time and returns how many.
+	DeleteIdempotentBefore(ctx context.Context, m Municipality, before time.Time) (int, error)
+}
+
+func checkText(p *Problems, field, s string, max int, required bool) {
+	switch {
+	case s == "" && required:
+		p.Add(field, "is required")
+	case !utf8.ValidString(s):
+		p.Add(field, "is not valid UTF-8")
+	case utf8.RuneCountInString(s) > max:
+		p.Add(field, "is too long")
+	}
+}
+
+// Session is a logged-in user of the reference app, kept in the store so
+// that any instance of the app can serve the user and a restart logs no one
+// out. Only a hash of the session token is kept.
+type Session struct {
+	Municipality Municipality `json:"municipality"`
+	// TokenHash is the hex SHA-256 of the token in the user's cookie.
+	TokenHash string    `json:"tokenHash"`
+	Actor     Actor     `json:"actor"`
+	Name      string    `json:"name"`
+	Persona   string    `json:"persona,omitempty"` // the demo persona, if it is one
+	Expires   time.Time `json:"expires"`
+}
+
+// Validate checks the session on its own.
+func (s Session) Validate() error {
+	var p Problems
+	if err := s.Municipality.Validate(); err != nil {
+		p.Merge("", err)
+	}
+	if len(s.TokenHash) != 64 {
+		p.Add("tokenHash", "must be a hex SHA-256")
+	}
+	if err := s.Actor.Validate(); err != nil {
+		p.Merge("actor", err)
+	} else if s.Actor.Municipality != s.Municipality {
+		p.Add("actor.municipality", "must be the session's municipality")
+	}
+	checkText(&p, "name", s.Name, 200, false)
+	checkText(&p, "persona", s.Persona, 100, false)
+	if s.Expires.IsZero() {
+		p.Add("expires", "is required")
+	}
+	return p.Err()
+}
+
+// SessionStore is the store port of sessions.
+type SessionStore interface {
+	// SaveSession creates the session or replaces it (to extend it).
+	SaveSession(ctx context.Context, s Session) error
+	// Session reads a session, expired or not, or ErrNotFound.
+	Session(ctx context.Context, m Municipality, tokenHash string) (Session, error)
+	// DeleteSession removes a session; a missing one is not an error.
+	DeleteSession(ctx context.Context, m Municipality, tokenHash string) error
+	// DeleteExpiredSessions removes the municipality's sessions that expired
+	// before the time and returns how many.
+	DeleteExpiredSessions(ctx context.Context, m Municipality, before time.Time) (int, error)
+}

@@ -1,0 +1,147 @@
+// Browser tests of the reference app: Debian's chromium driven by
+// playwright-core, every page checked with axe-core for WCAG 2.1 A and AA,
+// a screenshot of every step under screenshots/. The story is a list of
+// steps (see steps below); a capability adds its steps there.
+//
+// Run: npm ci && node --test   (CHROMIUM=/path overrides /usr/bin/chromium)
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, '..');
+const shots = join(here, 'screenshots');
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// Texts the steps look for, per language.
+const text = {
+  nb: { login: 'Logg inn', demo: 'Demoinnlogging', children: 'Mine barn', staff: 'Gruppen i dag', casework: 'Saksbehandling', audit: 'Innsynslogg', logout: 'Logg ut', section47: 'barneloven § 47' },
+  en: { login: 'Log in', demo: 'Demo login', children: 'My children', staff: 'My group today', casework: 'Casework', audit: 'Access log', logout: 'Log out', section47: 'Children Act § 47' },
+};
+
+// The story. Each step does something in the browser and checks the page
+// it lands on; every page is then checked with axe and photographed.
+const steps = [
+  { name: 'front-page', run: async (p, t) => { await p.goto('/'); await expectHeading(p, 'Demo kommune'); } },
+  { name: 'login-page', run: async (p, t) => { await p.goto('/login'); await expectText(p, t.demo); } },
+  { name: 'guardian-children', run: async (p, t) => { await loginAs(p, 'guardian'); await expectHeading(p, t.children); await expectText(p, 'Sofie Berg'); } },
+  { name: 'guardian-child', run: async (p, t) => { await p.getByRole('link', { name: 'Sofie Berg' }).click(); await expectHeading(p, 'Sofie Berg'); await expectText(p, 'Nordby SFO'); } },
+  { name: 'other-parent-section-47', run: async (p, t) => { await loginAs(p, 'guardian-47'); await expectHeading(p, t.children); await expectText(p, t.section47); } },
+  { name: 'protected-guardian', run: async (p, t) => { await loginAs(p, 'guardian-protected'); await expectText(p, 'Aurora Solheim'); } },
+  { name: 'staff-today', run: async (p, t) => { await loginAs(p, 'staff-nordby'); await expectHeading(p, t.staff); await expectText(p, 'Nordby SFO'); } },
+  { name: 'caseworker-home', run: async (p, t) => { await loginAs(p, 'caseworker'); await expectHeading(p, t.casework); } },
+  { name: 'caseworker-search', run: async (p, t) => { await p.fill('#q', 'Aasen'); await p.locator('form[role=search] button').click(); await p.waitForLoadState('load'); await expectText(p, 'Aasen, Jakob'); await p.getByRole('link', { name: 'Aasen, Jakob' }).click(); await expectHeading(p, 'Jakob Aasen'); } },
+  { name: 'admin-audit-log', run: async (p, t) => { await loginAs(p, 'admin'); await p.getByRole('link', { name: t.audit }).click(); await expectHeading(p, t.audit); await expectText(p, 'children.list'); await expectText(p, 'admin-1'); } },
+  { name: 'neighbour-caseworker', run: async (p, t) => { await loginAs(p, 'caseworker-neighbour'); await expectText(p, 'Nabo kommune'); await expectText(p, 'Kaja'); } },
+];
+
+async function loginAs(page, persona) {
+  await page.goto('/login');
+  await page.locator(`#persona-${persona}`).click();
+  await page.waitForLoadState('load');
+}
+
+async function expectHeading(page, name) {
+  const h1 = await page.locator('h1').first().innerText();
+  assert.ok(h1.includes(name), `heading "${h1}" should contain "${name}" on ${page.url()}`);
+}
+
+async function expectText(page, s) {
+  const body = await page.locator('body').innerText();
+  assert.ok(body.includes(s), `"${s}" should be on ${page.url()}`);
+}
+
+// chooseLanguage uses the selector in the header, as a user would.
+async function chooseLanguage(page, lang) {
+  await page.goto('/');
+  await page.selectOption('#lang', lang);
+  await page.locator('header form[action="/language"] button').click();
+  await page.waitForLoadState('load');
+  assert.equal(await page.getAttribute('html', 'lang'), lang);
+}
+
+// checkAccessibility runs axe-core for WCAG 2.1 A and AA. axe is evaluated
+// through the DevTools protocol, so the app's CSP (no script at all) stays
+// on.
+async function checkAccessibility(page, label) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => globalThis.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  const problems = result.violations.map(v => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map(n => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(problems, [], `axe on ${label} (${page.url()})`);
+  return result.passes.length;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', reject);
+  });
+}
+
+let app, browser, base, dataDir;
+
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'oppvekst-e2e-'));
+  const bin = join(dataDir, 'oppvekst');
+  // Built once and run directly (the same program as go run ./reference-app),
+  // so stopping it stops the server and not only the go command.
+  execFileSync('go', ['build', '-o', bin, './reference-app'], { cwd: repo, stdio: 'inherit' });
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  app = spawn(bin, ['-data', join(dataDir, 'data'), '-addr', `127.0.0.1:${port}`], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  app.stdout.on('data', d => { out += d; });
+  for (let i = 0; ; i++) {
+    try { if ((await fetch(base + '/readyz')).ok) break; } catch { /* not yet */ }
+    if (i > 300 || app.exitCode !== null) throw new Error('the app did not start:\n' + out);
+    await new Promise(r => setTimeout(r, 100));
+  }
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+  rmSync(shots, { recursive: true, force: true });
+  mkdirSync(shots, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  if (app && app.exitCode === null) {
+    const exited = new Promise(r => app.once('exit', r));
+    app.kill('SIGTERM');
+    await exited;
+  }
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+for (const lang of ['nb', 'en']) {
+  test(`the story in ${lang}`, async (t) => {
+    const context = await browser.newContext({ baseURL: base, locale: lang === 'en' ? 'en-GB' : 'nb-NO', viewport: { width: 1100, height: 900 } });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', e => errors.push(String(e)));
+    page.on('response', r => { if (r.status() >= 500) errors.push(`${r.status()} ${r.url()}`); });
+    try {
+      await chooseLanguage(page, lang);
+      let n = 0;
+      for (const step of steps) {
+        n++;
+        await t.test(step.name, async () => {
+          await step.run(page, text[lang]);
+          assert.equal(await page.getAttribute('html', 'lang'), lang, 'the page is in the chosen language');
+          await checkAccessibility(page, `${lang} ${step.name}`);
+          await page.screenshot({ path: join(shots, `${lang}-${String(n).padStart(2, '0')}-${step.name}.png`), fullPage: true });
+        });
+      }
+      assert.deepEqual(errors, [], 'no script errors and no server errors');
+    } finally {
+      await context.close();
+    }
+  });
+}

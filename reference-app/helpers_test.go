@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/oppvekst/oppvekst/adapters/memory"
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+// testNow is a Monday in the school year, noon in Oslo.
+var testNow = time.Date(2025, time.November, 24, 12, 0, 0, 0, domain.Oslo())
+
+// testApp is the app on a seeded memory store behind an httptest server.
+type testApp struct {
+	a        *app
+	store    *memory.Store
+	srv      *httptest.Server
+	personas map[string]persona
+	// Seeded records the tests refer to.
+	sofie, aurora, kaja         domain.ChildID
+	nordbySFO, bjorkelia, fjell domain.UnitID
+}
+
+func newTestApp(t *testing.T) *testApp {
+	t.Helper()
+	ctx := context.Background()
+	store := memory.New()
+	clock := domain.FixedClock(testNow)
+	require.NoError(t, seedDemo(ctx, store, clock))
+	require.NoError(t, seedNeighbour(ctx, store, clock))
+	a, err := newApp(store, clock, slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+	a.demo = true
+	a.loginLimiter = newLimiter(100000, time.Minute)
+	a.personas, err = findPersonas(ctx, store)
+	require.NoError(t, err)
+	a.providers["test"] = loginProvider{idp: fakeIDP{}, kind: guardianLogin}
+	ta := &testApp{a: a, store: store, personas: map[string]persona{}}
+	for _, p := range a.personas {
+		ta.personas[p.Key] = p
+	}
+	require.Len(t, ta.personas, 9, "every persona is found in the seed")
+	children, err := store.Children(ctx, demoMunicipality)
+	require.NoError(t, err)
+	for _, c := range children {
+		switch c.GivenName + " " + c.FamilyName {
+		case "Sofie Berg":
+			ta.sofie = c.ID
+		case "Aurora Solheim":
+			ta.aurora = c.ID
+		}
+	}
+	kids, err := store.Children(ctx, neighbourMunicipality)
+	require.NoError(t, err)
+	ta.kaja = kids[0].ID
+	units, err := store.Units(ctx, demoMunicipality)
+	require.NoError(t, err)
+	for _, u := range units {
+		switch u.Name {
+		case "Nordby SFO":
+			ta.nordbySFO = u.ID
+		case "Bjørkelia barnehage":
+			ta.bjorkelia = u.ID
+		}
+	}
+	units, err = store.Units(ctx, neighbourMunicipality)
+	require.NoError(t, err)
+	ta.fjell = units[0].ID
+	ta.srv = httptest.NewServer(a.routes())
+	t.Cleanup(ta.srv.Close)
+	return ta
+}
+
+// fakeIDP is an identity provider that is never called back in these tests.
+type fakeIDP struct{}
+
+func (fakeIDP) AuthCodeURL(state, nonce, verifier string) string {
+	return "https://idp.example/authorize?state=" + state
+}
+
+func (fakeIDP) Exchange(context.Context, string, string, string) (identity, error) {
+	return identity{}, domain.ErrForbidden
+}
+
+// cookieFor starts a session for the persona ("" is no session) and
+// returns its cookie header.
+func (ta *testApp) cookieFor(t *testing.T, key string) string {
+	t.Helper()
+	if key == "" {
+		return ""
+	}
+	p, ok := ta.personas[key]
+	require.True(t, ok, key)
+	value, err := ta.a.sessions.create(t.Context(), session{actor: p.Actor, name: p.Name, persona: p.Key}, time.Now())
+	require.NoError(t, err)
+	return sessionCookie + "=" + value
+}
+
+// response is an answer read in full.
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+// noRedirect is a client that returns redirects instead of following them.
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// do sends a request with the cookie (and the content type for a body).
+func (ta *testApp) do(t *testing.T, cookie, method, path, contentType, body string, header ...string) response {
+	t.Helper()
+	req, err := http.NewRequest(method, ta.srv.URL+path, strings.NewReader(body))
+	require.NoError(t, err)
+	if cookie != "" {
+		req.Header.Set("Cookie", cookie)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := noRedirect.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return response{status: resp.StatusCode, header: resp.Header, body: string(b)}
+}

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/rickb777/date/v2"
+)
+
+// Every user-facing string of the web UI is in a message catalog, one JSON
+// file per language: a key and its text, with fmt verbs for arguments.
+
+//go:embed messages/*.json
+var messageFiles embed.FS
+
+// languages are the languages the UI offers, the first the default.
+var languages = []string{"nb", "nn", "en"}
+
+// langCookie keeps the user's choice of language.
+const langCookie = "oppvekst_lang"
+
+type catalog map[string]string
+
+// text returns the message, or the key in brackets when it is missing (a
+// test keeps every catalog complete).
+func (c catalog) text(key string, args ...any) string {
+	s, ok := c[key]
+	if !ok {
+		return "[" + key + "]"
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// catalogs are the parsed message files by language.
+var catalogs = mustLoadCatalogs()
+
+func mustLoadCatalogs() map[string]catalog {
+	out := map[string]catalog{}
+	for _, lang := range languages {
+		b, err := messageFiles.ReadFile(path.Join("messages", lang+".json"))
+		if err != nil {
+			panic(err)
+		}
+		var c catalog
+		if err := json.Unmarshal(b, &c); err != nil {
+			panic(fmt.Sprintf("messages/%s.json: %v", lang, err))
+		}
+		out[lang] = c
+	}
+	return out
+}
+
+// locale is the language of one request, handed to templates as .L.
+type locale struct {
+	Code string
+	cat  catalog
+}
+
+// T returns the message for key in the request's language.
+func (l locale) T(key string, args ...any) string { return l.cat.text(key, args...) }
+
+// Date writes a date the way the language does: "22. november 2025" in
+// Norwegian, "22 November 2025" in English.
+func (l locale) Date(d date.Date) string {
+	if d == date.Zero {
+		return ""
+	}
+	y, m, day := d.Date()
+	month := l.T(fmt.Sprintf("month.%d", int(m)))
+	if l.Code == "en" {
+		return fmt.Sprintf("%d %s %d", day, month, y)
+	}
+	return fmt.Sprintf("%d. %s %d", day, month, y)
+}
+
+// localeOf is the language chosen by the cookie, or the default.
+func localeOf(r *http.Request) locale {
+	code := languages[0]
+	if c, err := r.Cookie(langCookie); err == nil && validLanguage(c.Value) {
+		code = c.Value
+	}
+	return locale{Code: code, cat: catalogs[code]}
+}
+
+func validLanguage(s string) bool {
+	for _, l := range languages {
+		if s == l {
+			return true
+		}
+	}
+	return false
+}
+
+// localPath returns s when it is a path on this site ("/x", not "//host"),
+// otherwise "/".
+func localPath(s string) string {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") || strings.ContainsAny(s, "\r\n") {
+		return "/"
+	}
+	return s
+}

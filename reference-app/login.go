@@ -1,0 +1,338 @@
+package main
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+// loginConfig is the login part of the configuration, from the
+// environment:
+//
+//	OPPVEKST_PUBLIC_URL              https://oppvekst.kommune.no (for the redirect URIs)
+//	OPPVEKST_IDPORTEN_ISSUER         https://idporten.no
+//	OPPVEKST_IDPORTEN_CLIENT_ID      the client registered in ID-porten
+//	OPPVEKST_IDPORTEN_CLIENT_SECRET
+//	OPPVEKST_FEIDE_ISSUER            https://auth.dataporten.no
+//	OPPVEKST_FEIDE_CLIENT_ID
+//	OPPVEKST_FEIDE_CLIENT_SECRET
+//	OPPVEKST_FEIDE_STAFF             JSON file: [{"principal", "municipality", "role", "units"}]
+//	OPPVEKST_MUNICIPALITIES          kommunenumre served, comma-separated (guardians are looked up in them)
+//
+// A provider without an issuer is off.
+type loginConfig struct {
+	publicURL      string
+	idporten       *oidcConfig
+	feide          *oidcConfig
+	feideStaff     string
+	municipalities []domain.Municipality
+}
+
+// The acr values ID-porten gives for "substantial" and "high", in the
+// current and the older naming.
+var idportenACR = []string{"idporten-loa-substantial", "idporten-loa-high", "substantial", "high"}
+
+func parseLoginConfig(getenv func(string) string) (loginConfig, error) {
+	c := loginConfig{publicURL: strings.TrimSuffix(getenv("OPPVEKST_PUBLIC_URL"), "/"), feideStaff: getenv("OPPVEKST_FEIDE_STAFF")}
+	if s := getenv("OPPVEKST_MUNICIPALITIES"); s != "" {
+		for _, part := range strings.Split(s, ",") {
+			m, err := domain.ParseMunicipality(strings.TrimSpace(part))
+			if err != nil {
+				return c, fmt.Errorf("OPPVEKST_MUNICIPALITIES: %w", err)
+			}
+			c.municipalities = append(c.municipalities, m)
+		}
+	} else {
+		c.municipalities = []domain.Municipality{demoMunicipality, neighbourMunicipality}
+	}
+	provider := func(prefix, name string) (*oidcConfig, error) {
+		issuer := getenv(prefix + "_ISSUER")
+		if issuer == "" {
+			return nil, nil
+		}
+		if c.publicURL == "" || getenv(prefix+"_CLIENT_ID") == "" {
+			return nil, fmt.Errorf("%s_ISSUER is set: OPPVEKST_PUBLIC_URL and %s_CLIENT_ID are needed too", prefix, prefix)
+		}
+		return &oidcConfig{
+			Issuer:       issuer,
+			ClientID:     getenv(prefix + "_CLIENT_ID"),
+			ClientSecret: getenv(prefix + "_CLIENT_SECRET"),
+			RedirectURL:  c.publicURL + "/login/" + name + "/callback",
+		}, nil
+	}
+	var err error
+	if c.idporten, err = provider("OPPVEKST_IDPORTEN", "idporten"); err != nil {
+		return c, err
+	}
+	if c.idporten != nil {
+		c.idporten.Scopes = []string{"profile"}
+		c.idporten.ACRValues = "idporten-loa-substantial"
+		c.idporten.AcceptACR = idportenACR
+		c.idporten.Claim = "pid"
+	}
+	if c.feide, err = provider("OPPVEKST_FEIDE", "feide"); err != nil {
+		return c, err
+	}
+	if c.feide != nil {
+		c.feide.Scopes = []string{"userid-feide", "email"}
+		c.feide.Claim = "eduPersonPrincipalName"
+		if c.feideStaff == "" {
+			return c, fmt.Errorf("OPPVEKST_FEIDE_ISSUER is set: OPPVEKST_FEIDE_STAFF is needed too")
+		}
+	}
+	return c, nil
+}
+
+// loginKind says whom a provider logs in.
+type loginKind int
+
+const (
+	guardianLogin loginKind = iota // ID-porten: a guardian by national ID
+	staffLogin                     // Feide: an employee from the staff list
+)
+
+// loginProvider is a configured provider.
+type loginProvider struct {
+	idp  identityProvider
+	kind loginKind
+}
+
+// staffEntry is one line of the staff list: who an employee logging in
+// with Feide is to the municipality.
+type staffEntry struct {
+	Principal    string              `json:"principal"`
+	Municipality domain.Municipality `json:"municipality"`
+	Role         domain.Role         `json:"role"`
+	Name         string              `json:"name"`
+	Units        []domain.UnitID     `json:"units"`
+}
+
+// pendingLogin is a login started and not yet called back. It travels in
+// an HttpOnly cookie of its own, so the callback may reach any instance of
+// the app; the state in it must match the state the provider sends back.
+type pendingLogin struct {
+	Provider string `json:"p"`
+	State    string `json:"s"`
+	Nonce    string `json:"n"`
+	Verifier string `json:"v"`
+	Started  int64  `json:"t"` // Unix seconds
+}
+
+func (p pendingLogin) encode() string {
+	b, _ := json.Marshal(p)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodePending(s string) (pendingLogin, bool) {
+	var p pendingLogin
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || json.Unmarshal(b, &p) != nil || p.State == "" || p.Verifier == "" || p.Nonce == "" {
+		return p, false
+	}
+	return p, true
+}
+
+const (
+	loginCookie     = "oppvekst_login"
+	loginPendingTTL = 10 * time.Minute
+)
+
+// configureLogin discovers the configured OIDC providers and reads the
+// staff list. ID tokens are checked against the wall clock, not the app's
+// domain clock (which a demo or a test may fix).
+func (a *app) configureLogin(ctx context.Context, c loginConfig) error {
+	a.municipalities = c.municipalities
+	client := &http.Client{Timeout: 10 * time.Second}
+	if c.idporten != nil {
+		p, err := discoverOIDC(ctx, *c.idporten, client, time.Now)
+		if err != nil {
+			return err
+		}
+		a.providers["idporten"] = loginProvider{idp: p, kind: guardianLogin}
+	}
+	if c.feide != nil {
+		p, err := discoverOIDC(ctx, *c.feide, client, time.Now)
+		if err != nil {
+			return err
+		}
+		b, err := os.ReadFile(c.feideStaff)
+		if err != nil {
+			return fmt.Errorf("staff list: %w", err)
+		}
+		var staff []staffEntry
+		if err := json.Unmarshal(b, &staff); err != nil {
+			return fmt.Errorf("staff list %s: %w", c.feideStaff, err)
+		}
+		a.staff = map[string]staffEntry{}
+		for _, s := range staff {
+			a.staff[s.Principal] = s
+		}
+		a.providers["feide"] = loginProvider{idp: p, kind: staffLogin}
+	}
+	return nil
+}
+
+// loginStart sends the browser to the provider with a fresh state, nonce
+// and PKCE verifier.
+func (a *app) loginStart(w http.ResponseWriter, r *http.Request, c *call) error {
+	name := r.PathValue("provider")
+	p, ok := a.providers[name]
+	if !ok {
+		return domain.ErrNotFound
+	}
+	if !a.loginLimiter.allow(a.clientOf(r), a.clock.Now()) {
+		return errTooManyAttempts
+	}
+	state, nonce, verifier := randomToken(), randomToken(), randomToken()
+	pending := pendingLogin{Provider: name, State: state, Nonce: nonce, Verifier: verifier, Started: time.Now().Unix()}
+	setCookie(w, r, loginCookie, pending.encode(), int(loginPendingTTL.Seconds()))
+	http.Redirect(w, r, p.idp.AuthCodeURL(state, nonce, verifier), http.StatusFound)
+	return nil
+}
+
+// loginCallback finishes a login: the state must match the browser's
+// cookie, the code is redeemed with the verifier, and the identity mapped
+// to an actor of a municipality this deployment serves.
+func (a *app) loginCallback(w http.ResponseWriter, r *http.Request, c *call) error {
+	name := r.PathValue("provider")
+	p, ok := a.providers[name]
+	if !ok {
+		return domain.ErrNotFound
+	}
+	if !a.loginLimiter.allow(a.clientOf(r), a.clock.Now()) {
+		return errTooManyAttempts
+	}
+	q := r.URL.Query()
+	state := q.Get("state")
+	cookie, err := r.Cookie(loginCookie)
+	if state == "" || err != nil {
+		return badRequest("login-state", "the login was not started in this browser")
+	}
+	setCookie(w, r, loginCookie, "", -1)
+	pending, ok := decodePending(cookie.Value)
+	if !ok || subtle.ConstantTimeCompare([]byte(pending.State), []byte(state)) != 1 || pending.Provider != name {
+		return badRequest("login-state", "the login was not started in this browser")
+	}
+	if time.Since(time.Unix(pending.Started, 0)) > loginPendingTTL {
+		return badRequest("login-state", "the login has expired; start again")
+	}
+	if q.Get("error") != "" || q.Get("code") == "" {
+		return &httpError{status: http.StatusUnauthorized, kind: "login-failed", detail: "the login was cancelled or refused"}
+	}
+	id, err := p.idp.Exchange(r.Context(), q.Get("code"), pending.Verifier, pending.Nonce)
+	if err != nil {
+		a.log.Warn("login refused", "provider", name, "err", err)
+		return &httpError{status: http.StatusUnauthorized, kind: "login-failed", detail: "the login could not be verified"}
+	}
+	sess, err := a.sessionFor(r.Context(), p.kind, id)
+	if err != nil {
+		return err
+	}
+	if err := a.startSession(w, r, sess); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+	return nil
+}
+
+// sessionFor maps a verified identity to the actor it is.
+func (a *app) sessionFor(ctx context.Context, kind loginKind, id identity) (session, error) {
+	unknown := &httpError{status: http.StatusForbidden, kind: "unknown-user", detail: "you are not registered with the municipality"}
+	switch kind {
+	case guardianLogin:
+		nid, err := domain.ParseNationalID(id.NationalID)
+		if err != nil {
+			return session{}, unknown
+		}
+		for _, m := range a.municipalities {
+			g, err := a.store.GuardianByNationalID(ctx, m, nid)
+			if domain.IsNotFound(err) {
+				continue
+			}
+			if err != nil {
+				return session{}, err
+			}
+			return session{actor: domain.GuardianActor(m, g.ID), name: g.GivenName + " " + g.FamilyName}, nil
+		}
+	case staffLogin:
+		if s, ok := a.staff[id.Principal]; ok {
+			actor := domain.Actor{Role: s.Role, Municipality: s.Municipality, Subject: s.Principal, Units: s.Units}
+			if actor.Validate() == nil && actor.Role != domain.RoleGuardian && actor.Role != domain.RoleSystem {
+				return session{actor: actor, name: s.Name}, nil
+			}
+		}
+	}
+	return session{}, unknown
+}
+
+// demoLogin logs in as one of the seeded personas (demo mode only).
+func (a *app) demoLogin(w http.ResponseWriter, r *http.Request, c *call) error {
+	if !a.demo {
+		return domain.ErrNotFound
+	}
+	if !a.loginLimiter.allow(a.clientOf(r), a.clock.Now()) {
+		return errTooManyAttempts
+	}
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	key := r.PostForm.Get("persona")
+	for _, p := range a.personas {
+		if p.Key == key {
+			if err := a.startSession(w, r, session{actor: p.Actor, name: p.Name, persona: p.Key}); err != nil {
+				return err
+			}
+			http.Redirect(w, r, "/", http.StatusSeeOther)
+			return nil
+		}
+	}
+	return unprocessable("unknown-persona", "no such persona", domain.FieldError{Field: "persona", Reason: "is not a demo persona"})
+}
+
+// logout ends the session.
+func (a *app) logout(w http.ResponseWriter, r *http.Request, c *call) error {
+	if ck, err := r.Cookie(sessionCookie); err == nil {
+		if err := a.sessions.delete(r.Context(), ck.Value); err != nil {
+			return err
+		}
+	}
+	setCookie(w, r, sessionCookie, "", -1)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+	return nil
+}
+
+// setLanguage keeps the chosen language in a cookie and goes back.
+func (a *app) setLanguage(w http.ResponseWriter, r *http.Request, c *call) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	lang := r.PostForm.Get("lang")
+	if !validLanguage(lang) {
+		return unprocessable("unknown-language", "no such language", domain.FieldError{Field: "lang", Reason: "must be nb, nn or en"})
+	}
+	setCookie(w, r, langCookie, lang, 365*24*3600)
+	http.Redirect(w, r, localPath(r.PostForm.Get("return")), http.StatusSeeOther)
+	return nil
+}
+
+// parseForm reads a url-encoded form of at most maxBodyBytes.
+func parseForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return &httpError{status: http.StatusRequestEntityTooLarge, kind: "too-large", detail: "the form is too large"}
+		}
+		return badRequest("malformed", "the form cannot be read")
+	}
+	return nil
+}

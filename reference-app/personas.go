@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/rickb777/date/v2"
+
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+// The second demo municipality: a neighbour whose data must never be seen
+// from the demo municipality, nor the other way round.
+const (
+	neighbourMunicipality     domain.Municipality = "9998"
+	neighbourMunicipalityName                     = "Nabo kommune"
+)
+
+// municipalityNames names the municipalities this deployment serves.
+var municipalityNames = map[domain.Municipality]string{
+	demoMunicipality:      demoMunicipalityName,
+	neighbourMunicipality: neighbourMunicipalityName,
+}
+
+// seedNeighbour writes the neighbour municipality once: one kindergarten
+// with one group, one child and its guardian.
+func seedNeighbour(ctx context.Context, store domain.Store, clock domain.Clock) error {
+	m := neighbourMunicipality
+	return store.Atomic(ctx, func(ctx context.Context) error {
+		units, err := store.Units(ctx, m)
+		if err != nil || len(units) > 0 {
+			return err
+		}
+		year := domain.SchoolYearOf(domain.Today(clock))
+		unit := domain.Unit{ID: domain.NewID[domain.Unit](), Municipality: m, Name: "Fjellheimen barnehage", Kind: domain.Kindergarten, Owner: domain.Municipal}
+		group := domain.Group{ID: domain.NewID[domain.Group](), Municipality: m, UnitID: unit.ID, Name: "Fjellrev"}
+		birth := date.New(int(year)-4, time.September, 9)
+		cnid, err := firstSyntheticID(birth, 512)
+		if err != nil {
+			return err
+		}
+		gnid, err := firstSyntheticID(date.New(int(year)-35, time.March, 3), 124)
+		if err != nil {
+			return err
+		}
+		child := domain.Child{ID: domain.NewID[domain.Child](), Municipality: m, NationalID: cnid, GivenName: "Kaja", FamilyName: "Fjellstad", BirthDate: birth, AddressProtection: domain.ProtectionNone}
+		guardian := domain.Guardian{ID: domain.NewID[domain.Guardian](), Municipality: m, NationalID: gnid, GivenName: "Randi", FamilyName: "Fjellstad", Email: "randi.fjellstad@nabo-kommune.example", AddressProtection: domain.ProtectionNone}
+		placement := domain.Placement{ID: domain.NewID[domain.Placement](), Municipality: m, ChildID: child.ID, UnitID: unit.ID, GroupID: group.ID, Kind: domain.Kindergarten, HoursPerWeek: 41, Period: domain.Period{Start: year.Period().Start}}
+		for _, step := range []func() error{
+			func() error { return store.CreateUnit(ctx, unit) },
+			func() error { return store.CreateGroup(ctx, group) },
+			func() error { return store.CreateChild(ctx, child) },
+			func() error { return store.CreateGuardian(ctx, guardian) },
+			func() error {
+				return store.PutGuardianship(ctx, domain.Guardianship{Municipality: m, ChildID: child.ID, GuardianID: guardian.ID, ParentalResponsibility: true, LivesWithChild: true})
+			},
+			func() error { return store.CreatePlacement(ctx, placement) },
+		} {
+			if err := step(); err != nil {
+				return fmt.Errorf("seed %s: %w", neighbourMunicipalityName, err)
+			}
+		}
+		return nil
+	})
+}
+
+// firstSyntheticID is the first synthetic national ID for the birth date
+// from the individual number on (some numbers have no control digit).
+func firstSyntheticID(birth date.Date, individual int) (domain.NationalID, error) {
+	var err error
+	for i := individual; i < individual+50; i += 2 {
+		var nid domain.NationalID
+		if nid, err = domain.SyntheticNationalID(birth, i); err == nil {
+			return nid, nil
+		}
+	}
+	return domain.NationalID{}, err
+}
+
+// persona is a seeded person one can log in as in demo mode.
+type persona struct {
+	Key  string // stable, used in the login form and tests
+	Name string
+	// Description is the message key describing who the persona is.
+	Description map[string]string
+	Actor       domain.Actor
+}
+
+// Persona keys. The seven actors of the authorization table, plus the
+// municipal administrator and the protected-address guardian.
+const (
+	personaGuardian          = "guardian"             // Hilde Berg, parental responsibility for Sofie
+	personaOtherParent       = "guardian-47"          // Tor Ødegård, no parental responsibility, § 47 request
+	personaProtected         = "guardian-protected"   // Marte Solheim, strengt fortrolig address
+	personaOtherGuardian     = "guardian-other"       // Ingrid Aasen, guardian of other children
+	personaStaff             = "staff-nordby"         // works at Nordby skole and Nordby SFO (Sofie's)
+	personaOtherStaff        = "staff-bjorkelia"      // works at Bjørkelia barnehage
+	personaCaseworker        = "caseworker"           // Demo kommune
+	personaAdmin             = "admin"                // Demo kommune
+	personaOtherMunicipality = "caseworker-neighbour" // Nabo kommune
+)
+
+// findPersonas looks the personas up in the seeded data. A persona whose
+// person is not in the store (the seed was turned off) is left out.
+func findPersonas(ctx context.Context, store domain.DirectoryReader) ([]persona, error) {
+	m := demoMunicipality
+	var out []persona
+	add := func(key, name string, actor domain.Actor) {
+		out = append(out, persona{Key: key, Name: name, Description: describePersona(key), Actor: actor})
+	}
+	children, err := store.Children(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	guardianOf := func(childGiven, childFamily, given, family string) (domain.GuardianID, bool, error) {
+		for _, c := range children {
+			if c.GivenName != childGiven || c.FamilyName != childFamily {
+				continue
+			}
+			links, err := store.Guardianships(ctx, m, c.ID)
+			if err != nil {
+				return domain.GuardianID{}, false, err
+			}
+			for _, l := range links {
+				g, err := store.Guardian(ctx, m, l.GuardianID)
+				if err != nil {
+					return domain.GuardianID{}, false, err
+				}
+				if g.GivenName == given && g.FamilyName == family {
+					return g.ID, true, nil
+				}
+			}
+		}
+		return domain.GuardianID{}, false, nil
+	}
+	for _, p := range []struct{ key, child, childFamily, given, family string }{
+		{personaGuardian, "Sofie", "Berg", "Hilde", "Berg"},
+		{personaOtherParent, "Sofie", "Berg", "Tor", "Ødegård"},
+		{personaProtected, "Aurora", "Solheim", "Marte", "Solheim"},
+		{personaOtherGuardian, "Jakob", "Aasen", "Ingrid", "Aasen"},
+	} {
+		id, ok, err := guardianOf(p.child, p.childFamily, p.given, p.family)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			add(p.key, p.given+" "+p.family, domain.GuardianActor(m, id))
+		}
+	}
+	units, err := store.Units(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	unitsNamed := func(names ...string) []domain.UnitID {
+		var ids []domain.UnitID
+		for _, u := range units {
+			for _, n := range names {
+				if u.Name == n {
+					ids = append(ids, u.ID)
+				}
+			}
+		}
+		return ids
+	}
+	if ids := unitsNamed("Nordby skole", "Nordby SFO"); len(ids) == 2 {
+		add(personaStaff, "Kari Lærer", domain.StaffActor(m, "ansatt-nordby", ids...))
+	}
+	if ids := unitsNamed("Bjørkelia barnehage"); len(ids) == 1 {
+		add(personaOtherStaff, "Per Pedagog", domain.StaffActor(m, "ansatt-bjorkelia", ids...))
+	}
+	add(personaCaseworker, "Siri Saksbehandler", domain.CaseworkerActor(m, "saksbehandler-1"))
+	add(personaAdmin, "Arne Administrator", domain.AdminActor(m, "admin-1"))
+	add(personaOtherMunicipality, "Nils Nabo", domain.CaseworkerActor(neighbourMunicipality, "saksbehandler-nabo"))
+	return out, nil
+}
+
+// describePersona says who the persona is, in each language.
+func describePersona(key string) map[string]string {
+	out := map[string]string{}
+	for lang, cat := range catalogs {
+		out[lang] = cat.text("persona." + key)
+	}
+	return out
+}
