@@ -15,6 +15,10 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import admissionSteps from './steps/admission.mjs';
+import attendanceSteps from './steps/attendance.mjs';
+import billingSteps from './steps/billing.mjs';
+import messagingSteps from './steps/messaging.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
@@ -29,7 +33,7 @@ const text = {
 
 // The story. Each step does something in the browser and checks the page
 // it lands on; every page is then checked with axe and photographed.
-const steps = [
+const baseSteps = [
   { name: 'front-page', run: async (p, t) => { await p.goto('/'); await expectHeading(p, 'Demo kommune'); } },
   { name: 'login-page', run: async (p, t) => { await p.goto('/login'); await expectText(p, t.demo); } },
   { name: 'guardian-children', run: async (p, t) => { await loginAs(p, 'guardian'); await expectHeading(p, t.children); await expectText(p, 'Sofie Berg'); } },
@@ -41,6 +45,21 @@ const steps = [
   { name: 'caseworker-search', run: async (p, t) => { await p.fill('#q', 'Aasen'); await p.locator('form[role=search] button').click(); await p.waitForLoadState('load'); await expectText(p, 'Aasen, Jakob'); await p.getByRole('link', { name: 'Aasen, Jakob' }).click(); await expectHeading(p, 'Jakob Aasen'); } },
   { name: 'admin-audit-log', run: async (p, t) => { await loginAs(p, 'admin'); await p.getByRole('link', { name: t.audit }).click(); await expectHeading(p, t.audit); await expectText(p, 'children.list'); await expectText(p, 'admin-1'); } },
   { name: 'neighbour-caseworker', run: async (p, t) => { await loginAs(p, 'caseworker-neighbour'); await expectText(p, 'Nabo kommune'); await expectText(p, 'Kaja'); } },
+];
+
+// The capabilities' steps, in the order of a child's year: apply and get a
+// place, go there every day, get the invoice, read the messages. Each file
+// exports steps(h), h holding the helpers below; a step's run gets the page,
+// the texts above and the language code. The story runs in nb and then in
+// en against one app, so a step must work twice (pick another child or
+// persona per language where a second run would be refused).
+const h = { loginAs, expectHeading, expectText };
+const steps = [
+  ...baseSteps,
+  ...admissionSteps(h),
+  ...attendanceSteps(h),
+  ...billingSteps(h),
+  ...messagingSteps(h),
 ];
 
 async function loginAs(page, persona) {
@@ -133,7 +152,7 @@ for (const lang of ['nb', 'en']) {
       for (const step of steps) {
         n++;
         await t.test(step.name, async () => {
-          await step.run(page, text[lang]);
+          await step.run(page, text[lang], lang);
           assert.equal(await page.getAttribute('html', 'lang'), lang, 'the page is in the chosen language');
           await checkAccessibility(page, `${lang} ${step.name}`);
           await page.screenshot({ path: join(shots, `${lang}-${String(n).padStart(2, '0')}-${step.name}.png`), fullPage: true });

@@ -55,7 +55,7 @@ func authTable(ta *testApp) map[string]authCase {
 	}
 	all := func(s int) [8]int { return [8]int{s, s, s, s, s, s, s, s} }
 	const ok, created, see, found, bad, forbidden, missing, invalid = 200, 201, 303, 302, 400, 403, 404, 422
-	return map[string]authCase{
+	table := map[string]authCase{
 		"GET /healthz":                   {path: "/healthz", want: all(ok)},
 		"GET /readyz":                    {path: "/readyz", want: all(ok)},
 		"GET /openapi.json":              {path: "/openapi.json", want: all(ok)},
@@ -83,6 +83,16 @@ func authTable(ta *testApp) map[string]authCase {
 		"GET /children/{childId}":           {path: "/children/" + sofie, want: [8]int{ok, ok, forbidden, ok, forbidden, ok, missing, ok}},
 		"GET /admin/audit":                  {path: "/admin/audit", want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, ok}},
 	}
+	// Each capability's lines live beside its tests (admission_test.go, ...).
+	for _, part := range []map[string]authCase{admissionAuth(ta), attendanceAuth(ta), billingAuth(ta), messagingAuth(ta)} {
+		for k, v := range part {
+			if _, dup := table[k]; dup {
+				panic("authTable: " + k + " twice")
+			}
+			table[k] = v
+		}
+	}
+	return table
 }
 
 func TestAuthorizationTableCoversEveryRoute(t *testing.T) {

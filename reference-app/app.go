@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -111,7 +112,11 @@ type menuItem struct {
 	key   string // message key of the label
 }
 
-var menus = []menuItem{
+// menus are the menu entries: the directory's first (a role lands on its
+// first entry), then one list per capability (admission.go, ...).
+var menus = slices.Concat(directoryMenus, admissionMenus, attendanceMenus, billingMenus, messagingMenus)
+
+var directoryMenus = []menuItem{
 	{roles: []domain.Role{domain.RoleGuardian}, path: "/guardian", key: "menu.children"},
 	{roles: []domain.Role{domain.RoleStaff}, path: "/staff", key: "menu.today"},
 	{roles: []domain.Role{domain.RoleCaseworker, domain.RoleAdmin}, path: "/caseworker", key: "menu.caseworker"},

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"path"
 	"strings"
@@ -44,13 +45,28 @@ var catalogs = mustLoadCatalogs()
 func mustLoadCatalogs() map[string]catalog {
 	out := map[string]catalog{}
 	for _, lang := range languages {
-		b, err := messageFiles.ReadFile(path.Join("messages", lang+".json"))
+		// messages/<lang>.json, then each capability's
+		// messages/<capability>.<lang>.json; a key defined twice is a bug.
+		extra, err := fs.Glob(messageFiles, "messages/*."+lang+".json")
 		if err != nil {
 			panic(err)
 		}
-		var c catalog
-		if err := json.Unmarshal(b, &c); err != nil {
-			panic(fmt.Sprintf("messages/%s.json: %v", lang, err))
+		c := catalog{}
+		for _, name := range append([]string{path.Join("messages", lang+".json")}, extra...) {
+			b, err := messageFiles.ReadFile(name)
+			if err != nil {
+				panic(err)
+			}
+			var part catalog
+			if err := json.Unmarshal(b, &part); err != nil {
+				panic(fmt.Sprintf("%s: %v", name, err))
+			}
+			for k, v := range part {
+				if _, dup := c[k]; dup {
+					panic(fmt.Sprintf("%s: key %q is defined twice", name, k))
+				}
+				c[k] = v
+			}
 		}
 		out[lang] = c
 	}

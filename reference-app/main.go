@@ -24,6 +24,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/oppvekst/oppvekst/admission"
+	"github.com/oppvekst/oppvekst/attendance"
+	"github.com/oppvekst/oppvekst/billing"
+	"github.com/oppvekst/oppvekst/messaging"
 	"io"
 	"log/slog"
 	"net"
@@ -224,6 +228,10 @@ type appStore interface {
 	domain.AuditLog
 	domain.IdempotencyStore
 	domain.SessionStore
+	admission.Store
+	attendance.Store
+	billing.Store
+	messaging.Store
 }
 
 // openStore opens PostgreSQL when cfg.dbURL is set, SQLite under

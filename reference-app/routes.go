@@ -77,7 +77,10 @@ func (a *app) routeTable() []route {
 		a.systemRoutes(),
 		a.directoryRoutes(),
 		a.webRoutes(),
-		// a.admissionRoutes(), a.attendanceRoutes(), a.billingRoutes(), a.messagingRoutes(),
+		a.admissionRoutes(),
+		a.attendanceRoutes(),
+		a.billingRoutes(),
+		a.messagingRoutes(),
 	)
 }
 

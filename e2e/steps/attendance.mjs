@@ -1,0 +1,4 @@
+// The attendance steps of the browser story (see app.test.mjs).
+export default function steps(h) {
+  return [];
+}
