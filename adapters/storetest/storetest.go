@@ -13,6 +13,18 @@
 // every directory record, not-found, municipality isolation, rollback of
 // Atomic across ports, refused overlapping placements, invalid input refused
 // before anything is written, and concurrent writers.
+//
+// Each capability's store port has a suite of its own, run against a store
+// that also implements domain.Store, and benchmarks at municipal scale:
+//
+//	RunAdmission, RunAdmissionBenchmarks     admission.Store: rounds end to end
+//	RunAttendance, RunAttendanceBenchmarks   attendance.Store: idempotent check-ins, rosters
+//	RunBilling, RunBillingBenchmarks         billing.Store: invoice runs to the øre
+//	RunMessaging, RunMessagingBenchmarks     messaging.Store: recipients, outbox, crash safety
+//	RunApp, RunAppBenchmarks                 audit log, idempotency keys, sessions
+//
+// RunAll runs them all against a Store that implements every port, as the
+// memory, SQLite and PostgreSQL stores do.
 package storetest
 
 import (

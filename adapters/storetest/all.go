@@ -1,0 +1,31 @@
+package storetest
+
+import (
+	"testing"
+
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+// Store is every store port together: the directory, admission, attendance,
+// billing, messaging and the app's records (audit log, idempotency keys,
+// sessions). The memory, SQLite and PostgreSQL stores implement it; a
+// vendor's store may implement only some ports and run the suites of those.
+type Store interface {
+	AdmissionStore
+	AttendanceStore
+	BillingStore
+	MessagingStore
+	AppStore
+}
+
+// RunAll runs every suite against stores made by newStore: Run (the
+// directory), RunAdmission, RunAttendance, RunBilling, RunMessaging and
+// RunApp, each as a subtest.
+func RunAll(t *testing.T, newStore func(t *testing.T) Store) {
+	t.Run("Directory", func(t *testing.T) { Run(t, func(t *testing.T) domain.Store { return newStore(t) }) })
+	t.Run("Admission", func(t *testing.T) { RunAdmission(t, func(t *testing.T) AdmissionStore { return newStore(t) }) })
+	t.Run("Attendance", func(t *testing.T) { RunAttendance(t, func(t *testing.T) AttendanceStore { return newStore(t) }) })
+	t.Run("Billing", func(t *testing.T) { RunBilling(t, func(t *testing.T) BillingStore { return newStore(t) }) })
+	t.Run("Messaging", func(t *testing.T) { RunMessaging(t, func(t *testing.T) MessagingStore { return newStore(t) }) })
+	t.Run("App", func(t *testing.T) { RunApp(t, func(t *testing.T) AppStore { return newStore(t) }) })
+}
