@@ -91,8 +91,8 @@ type threadView struct {
 	About          string             `json:"about,omitempty"`
 	RepliesAllowed bool               `json:"repliesAllowed"`
 	Messages       []messageView      `json:"messages"`
-	// Participants are the guardians the actor may see: none for a
-	// guardian reading a bulletin, never one with a protected address.
+	// Participants are the guardians the actor may see: staff and the
+	// municipality only, never one with a protected address.
 	Participants []participantView `json:"participants"`
 }
 
@@ -277,7 +277,7 @@ func (a *app) summarizeThread(ctx context.Context, l locale, actor domain.Actor,
 		}
 		for _, p := range ps {
 			if p.Guardian == actor.Guardian {
-				s.Unread = p.ReadAt.IsZero() || last.CreatedAt.After(p.ReadAt)
+				s.Unread = (p.ReadAt.IsZero() || last.CreatedAt.After(p.ReadAt)) && last.Author.Guardian != actor.Guardian
 			}
 		}
 	case domain.RoleStaff:
@@ -350,14 +350,32 @@ func (a *app) readThread(ctx context.Context, l locale, actor domain.Actor, id m
 	if err := a.describeAbout(ctx, &tv.UnitName, &tv.About, t); err != nil {
 		return threadView{}, err
 	}
+	// A guardian sees the other guardians' names only with parental
+	// responsibility for the child (barneloven § 47 gives a parent without
+	// it nothing about them).
+	namesOthers := actor.Role != domain.RoleGuardian
+	if !namesOthers && t.About.Scope == messaging.ScopeChild {
+		access, _, err := a.decideChild(ctx, actor, t.About.Child)
+		if err != nil && !errors.Is(err, domain.ErrForbidden) {
+			return threadView{}, err
+		}
+		namesOthers = access == accessParent
+	}
 	for _, msg := range v.Messages {
 		mine := msg.Author.Role == actor.Role && msg.Author.Subject == actor.Subject
-		tv.Messages = append(tv.Messages, messageView{ID: msg.ID, From: a.authorName(ctx, l, msg.Author, t.Unit), Mine: mine, Body: msg.Text(), CreatedAt: msg.CreatedAt})
+		from := a.authorName(ctx, l, msg.Author, t.Unit)
+		if msg.Author.Role == domain.RoleGuardian && !mine && !namesOthers {
+			from = l.T("messaging.from.guardian")
+		}
+		tv.Messages = append(tv.Messages, messageView{ID: msg.ID, From: from, Mine: mine, Body: msg.Text(), CreatedAt: msg.CreatedAt})
 	}
 	if n := len(tv.Messages); n > 0 {
 		tv.Messages[n-1].Last = true
 	}
 	for _, p := range v.Participants {
+		if actor.Role == domain.RoleGuardian {
+			break // who else receives it is for the staff to see
+		}
 		g, err := a.store.Guardian(ctx, actor.Municipality, p.Guardian)
 		if err != nil {
 			return threadView{}, err

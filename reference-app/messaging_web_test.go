@@ -304,3 +304,26 @@ func TestDispatcherInDemoMode(t *testing.T) {
 	assert.Zero(t, s.Pending)
 	assert.Positive(t, s.Sent)
 }
+
+// A parent without parental responsibility (barneloven § 47) reads the
+// conversation about the child, and learns nothing about the other
+// guardians: not who wrote, not who else receives it.
+func TestSection47ParentInAConversation(t *testing.T) {
+	ta := newTestApp(t)
+	seeded := findSeededThreads(t, ta)
+	path := "/messages/" + seeded.conversation.ID.String()
+	tor := ta.do(t, ta.cookieFor(t, personaOtherParent), "GET", path, "", "")
+	require.Equal(t, 200, tor.status)
+	assert.Contains(t, tor.body, "Tirsdag klokka 16 passer fint", "the message")
+	assert.Contains(t, tor.body, "En foresatt")
+	assert.NotContains(t, tor.body, "Hilde Berg")
+	assert.NotContains(t, tor.body, "Nygård")
+	hilde := ta.do(t, ta.cookieFor(t, personaGuardian), "GET", path, "", "")
+	assert.Contains(t, hilde.body, "Hilde Berg", "her own message")
+	assert.NotContains(t, hilde.body, "Mottakere", "guardians see no recipient list")
+	staff := ta.do(t, ta.cookieFor(t, personaStaff), "GET", path, "", "")
+	assert.Contains(t, staff.body, "Anders Nygård", "staff see who receives it")
+	// Her own answer leaves the seeded conversation read for Hilde.
+	inbox := ta.do(t, ta.cookieFor(t, personaGuardian), "GET", "/messages", "", "")
+	assert.NotContains(t, rowOf(t, inbox.body, seeded.conversation.ID.String()), "Ulest")
+}

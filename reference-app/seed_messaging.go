@@ -101,6 +101,9 @@ func seedMessaging(ctx context.Context, store domain.Store, clock domain.Clock) 
 		if _, err := at(2).Reply(ctx, domain.GuardianActor(m, hilde), m, t.ID, "Tirsdag klokka 16 passer fint. Hilsen Hilde", nil); err != nil {
 			return fmt.Errorf("messages: %w", err)
 		}
+		if err := at(2).MarkRead(ctx, domain.GuardianActor(m, hilde), m, t.ID); err != nil {
+			return fmt.Errorf("messages: %w", err)
+		}
 	}
 	return nil
 }
