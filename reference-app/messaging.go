@@ -190,12 +190,24 @@ func (a *app) threadList(ctx context.Context, l locale, actor domain.Actor) ([]t
 		return nil, err
 	}
 	out := make([]threadSummary, 0, len(threads))
+	var children []domain.ChildID
 	for _, t := range threads {
 		s, err := a.summarizeThread(ctx, l, actor, t)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, s)
+		for _, c := range threadChildren(t) {
+			if !slices.Contains(children, c) {
+				children = append(children, c)
+			}
+		}
+	}
+	// The list names the children the conversations are about.
+	if len(children) > 0 {
+		if err := a.audit(ctx, actor, "messages.list", "", children...); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

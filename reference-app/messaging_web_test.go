@@ -327,3 +327,17 @@ func TestSection47ParentInAConversation(t *testing.T) {
 	inbox := ta.do(t, ta.cookieFor(t, personaGuardian), "GET", "/messages", "", "")
 	assert.NotContains(t, rowOf(t, inbox.body, seeded.conversation.ID.String()), "Ulest")
 }
+
+// The same Idempotency-Key posts one thread.
+func TestPostThreadIsIdempotent(t *testing.T) {
+	ta := newTestApp(t)
+	staff := ta.cookieFor(t, personaStaff)
+	body := `{"scope":"child","childId":"` + ta.sofie.String() + `","subject":"Glemt gymtøy","body":"Sofie glemte gymtøyet i dag."}`
+	first := ta.do(t, staff, "POST", "/api/v1/threads", "application/json", body, "Idempotency-Key", "k-1")
+	second := ta.do(t, staff, "POST", "/api/v1/threads", "application/json", body, "Idempotency-Key", "k-1")
+	require.Equal(t, 201, first.status, first.body)
+	assert.Equal(t, first.status, second.status)
+	assert.JSONEq(t, first.body, second.body)
+	list := ta.do(t, ta.cookieFor(t, personaGuardian), "GET", "/api/v1/threads", "", "")
+	assert.Equal(t, 1, strings.Count(list.body, "Glemt gymtøy"), list.body)
+}
