@@ -1,0 +1,137 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The demo data invoices the demo guardian at once: the caseworker runs
+// November, Hilde Berg reads her invoice for Sofie's SFO place and why it
+// is what it is (free hours, income cap); a second run makes nothing; the
+// export and the payment file work on the invoices made.
+func TestBillingFlow(t *testing.T) {
+	ta := newTestApp(t)
+	cw := ta.cookieFor(t, personaCaseworker)
+	first := ta.do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`)
+	require.Equal(t, 201, first.status, first.body)
+	var res invoiceRunResultView
+	require.NoError(t, json.Unmarshal([]byte(first.body), &res))
+	assert.True(t, res.Created)
+	assert.Greater(t, len(res.Invoices), 30, "the seeded families are invoiced")
+	assert.Empty(t, res.Skipped, "every placed child has a family and a price list: %v", res.Skipped)
+	var hilde *invoiceView
+	for i, inv := range res.Invoices {
+		if inv.PayerName == "Hilde Berg" {
+			hilde = &res.Invoices[i]
+		}
+	}
+	require.NotNil(t, hilde, "the demo guardian gets an invoice")
+	require.NotEmpty(t, hilde.KID)
+	var codes []string
+	for _, l := range hilde.Lines {
+		assert.Equal(t, "Sofie Berg", l.ChildName)
+		for _, r := range l.Reductions {
+			codes = append(codes, r.Code)
+		}
+	}
+	assert.Contains(t, codes, "income-cap")
+	assert.Contains(t, codes, "free-hours")
+
+	again := ta.do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`)
+	require.Equal(t, 200, again.status, again.body)
+	var res2 invoiceRunResultView
+	require.NoError(t, json.Unmarshal([]byte(again.body), &res2))
+	assert.False(t, res2.Created)
+	assert.Len(t, res2.Invoices, len(res.Invoices), "nothing new")
+
+	// The page run of the same month says so.
+	rerun := ta.do(t, cw, "POST", "/billing/invoice-runs", "application/x-www-form-urlencoded", "month=2025-11")
+	require.Equal(t, 200, rerun.status)
+	assert.Contains(t, rerun.body, "allerede fakturert")
+	assert.Contains(t, rerun.body, "Hilde Berg")
+
+	// The guardian sees her own invoice only, and the explanation.
+	g := ta.cookieFor(t, personaGuardian)
+	mine := ta.do(t, g, "GET", "/api/v1/invoices?month=2025-11", "", "")
+	require.Equal(t, 200, mine.status)
+	var pg page[invoiceView]
+	require.NoError(t, json.Unmarshal([]byte(mine.body), &pg))
+	require.Len(t, pg.Items, 1)
+	assert.Equal(t, hilde.KID, pg.Items[0].KID)
+	inv := ta.do(t, g, "GET", "/invoices", "", "")
+	require.Equal(t, 200, inv.status)
+	assert.Contains(t, inv.body, hilde.KID)
+	assert.Contains(t, inv.body, "/children/"+ta.sofie.String()+"/fees")
+	for lang, want := range map[string][]string{
+		"nb": {"Foreldrebetaling for Sofie Berg", "Inntektsgradert betaling", "Gratis timer", "310 000,00 kr"},
+		"nn": {"Gratis timar", "Inntektsgradert betaling"},
+		"en": {"Parental fees for Sofie Berg", "Income cap", "Free hours", "NOK 310,000.00"},
+	} {
+		fees := ta.do(t, langCookie+"="+lang+"; "+g, "GET", "/children/"+ta.sofie.String()+"/fees", "", "")
+		require.Equal(t, 200, fees.status)
+		for _, w := range want {
+			assert.Contains(t, fees.body, w, lang)
+		}
+	}
+	other := ta.do(t, ta.cookieFor(t, personaOtherGuardian), "GET", "/api/v1/invoices?month=2025-11", "", "")
+	assert.NotContains(t, other.body, hilde.KID)
+
+	// Export: one CSV row per line, the header first.
+	csv := ta.do(t, cw, "GET", "/api/v1/exports/finance.csv?month=2025-11", "", "")
+	require.Equal(t, 200, csv.status)
+	assert.True(t, strings.HasPrefix(csv.header.Get("Content-Type"), "text/csv"))
+	assert.True(t, strings.HasPrefix(csv.body, "municipality;month;invoice_number"))
+	assert.Contains(t, csv.body, hilde.KID)
+
+	// Payments: a file paying Hilde's invoice in part, a KID nobody has and
+	// a broken line.
+	ocr := billingOCR(t, []ocrPayment{{kid: hilde.KID, ore: 10000}, {kid: "000000000000", ore: 5000}})
+	body, _ := json.Marshal(paymentUploadRequest{OCR: ocr})
+	paid := ta.do(t, cw, "POST", "/api/v1/payments", "application/json", string(body))
+	require.Equal(t, 200, paid.status, paid.body)
+	var rep paymentReportView
+	require.NoError(t, json.Unmarshal([]byte(paid.body), &rep))
+	assert.Len(t, rep.Matched, 1)
+	assert.Len(t, rep.UnknownKIDs, 1)
+	require.Len(t, rep.Underpaid, 1)
+	assert.Equal(t, hilde.KID, rep.Underpaid[0].KID)
+	assert.NotEmpty(t, rep.Problems, "the broken line is reported")
+	assert.Positive(t, rep.Problems[0].Line)
+}
+
+type ocrPayment struct {
+	kid string
+	ore int64
+}
+
+// billingOCR writes a Nets OCR giro file of the payments (format in
+// billing/ocr.go) with one more transaction whose amount is unreadable.
+func billingOCR(t *testing.T, ps []ocrPayment) string {
+	t.Helper()
+	pad := func(s string) string { return s + strings.Repeat("0", 80-len(s)) }
+	var b strings.Builder
+	b.WriteString(pad("NY000010"+"00008080"+"1012251"+"00012345") + "\n")
+	b.WriteString(pad("NY090020"+"001234567"+"0000001"+"12345678903") + "\n")
+	var sum int64
+	items := append(ps, ocrPayment{kid: "1234567890", ore: -1})
+	for i, p := range items {
+		tr := fmt.Sprintf("%07d", i+1)
+		amount := fmt.Sprintf("%017d", p.ore)
+		if p.ore < 0 {
+			amount = "00000000000ABC000"
+		} else {
+			sum += p.ore
+		}
+		b.WriteString("NY091030" + tr + "101225" + "01" + "10" + "0" + fmt.Sprintf("%05d", i+1) + "0" + amount + fmt.Sprintf("%25s", p.kid) + "00" + "0000" + "\n")
+		b.WriteString(pad("NY091031"+tr+"0000000000"+"001234567"+"0000000"+"101225"+"12345678903") + "\n")
+	}
+	n := len(ps)
+	b.WriteString(pad("NY090088"+fmt.Sprintf("%08d%08d%017d", n, 2*n+2, sum)+"101225"+"101225"+"101225") + "\n")
+	b.WriteString(pad("NY000089"+fmt.Sprintf("%08d%08d%017d", n, 2*n+4, sum)+"101225") + "\n")
+	return b.String()
+}
