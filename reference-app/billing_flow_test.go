@@ -68,9 +68,9 @@ func TestBillingFlow(t *testing.T) {
 	assert.Contains(t, inv.body, hilde.KID)
 	assert.Contains(t, inv.body, "/children/"+ta.sofie.String()+"/fees")
 	for lang, want := range map[string][]string{
-		"nb": {"Foreldrebetaling for Sofie Berg", "Inntektsgradert betaling", "Gratis timer", "310 000,00 kr"},
+		"nb": {"Foreldrebetaling for Sofie Berg", "Inntektsgradert betaling", "Gratis timer", "310\u00a0000,00\u00a0kr"},
 		"nn": {"Gratis timar", "Inntektsgradert betaling"},
-		"en": {"Parental fees for Sofie Berg", "Income cap", "Free hours", "NOK 310,000.00"},
+		"en": {"Parental fees for Sofie Berg", "Income cap", "Free hours", "NOK\u00a0310,000.00"},
 	} {
 		fees := ta.do(t, langCookie+"="+lang+"; "+g, "GET", "/children/"+ta.sofie.String()+"/fees", "", "")
 		require.Equal(t, 200, fees.status)

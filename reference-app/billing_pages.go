@@ -56,7 +56,7 @@ type billingInvoiceRow struct {
 
 type billingLineRow struct {
 	ChildID, Child, Kind, Item, Month string
-	Correction                        bool
+	Correction, Fee                   bool
 	Days                              string // "12 / 30" for a part of the month
 	Gross, Amount                     string
 	Reductions                        []string
@@ -76,7 +76,7 @@ func (l locale) billingRows(invs []invoiceView, content *billingInvoices) {
 		for _, ln := range inv.Lines {
 			lm, _ := billing.ParseMonth(ln.Month)
 			lr := billingLineRow{ChildID: ln.Child.String(), Child: ln.ChildName, Kind: l.T("kind." + string(ln.Kind)),
-				Item: l.T("billing.item." + ln.Item), Month: l.billingMonth(lm), Correction: ln.Correction,
+				Item: l.T("billing.item." + ln.Item), Month: l.billingMonth(lm), Correction: ln.Correction, Fee: ln.Item == string(billing.ItemFee),
 				Gross: l.billingMoney(decimal.RequireFromString(ln.Gross)), Amount: l.billingMoney(decimal.RequireFromString(ln.Amount))}
 			if ln.Days != ln.DaysInMonth {
 				lr.Days = l.T("billing.days", ln.Days, ln.DaysInMonth)

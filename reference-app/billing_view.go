@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/rickb777/date/v2"
 	"github.com/shopspring/decimal"
@@ -372,10 +373,11 @@ func billingReportView(rep billing.PaymentReport) paymentReportView {
 }
 
 // billingMoney writes an amount the way the language does: "1 234,50 kr" in
-// Norwegian, "NOK 1,234.50" in English.
+// Norwegian, "NOK 1,234.50" in English, with no-break spaces so an
+// amount never wraps.
 func (l locale) billingMoney(d decimal.Decimal) string {
 	if l.Code != "en" {
-		return domain.FormatNOK(d)
+		return strings.ReplaceAll(domain.FormatNOK(d), " ", "\u00a0")
 	}
 	s := domain.RoundOre(d).StringFixed(2)
 	sign := ""
@@ -390,7 +392,7 @@ func (l locale) billingMoney(d decimal.Decimal) string {
 		}
 		out += string(whole[i])
 	}
-	return sign + "NOK " + out + "." + frac
+	return sign + "NOK\u00a0" + out + "." + frac
 }
 
 // billingMonth writes a month: "november 2025" / "November 2025".
