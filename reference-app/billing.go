@@ -160,8 +160,12 @@ func (a *app) viewInvoices(ctx context.Context, m domain.Municipality, invs []bi
 }
 
 // feeDecisionsOf reads a child's fee decisions, newest first, with the
-// income decisions they rest on.
-func (a *app) feeDecisionsOf(ctx context.Context, m domain.Municipality, child domain.ChildID) ([]billing.FeeDecision, map[billing.IncomeDecisionID]*billing.IncomeDecision, error) {
+// income decisions they rest on. A household's income is shown to the
+// municipality and to the adults of that household only: a parent who
+// lives elsewhere sees the fee and the rules, not the other household's
+// income.
+func (a *app) feeDecisionsOf(ctx context.Context, actor domain.Actor, child domain.ChildID) ([]billing.FeeDecision, map[billing.IncomeDecisionID]*billing.IncomeDecision, error) {
+	m := actor.Municipality
 	all, err := a.store.FeeDecisions(ctx, m)
 	if err != nil {
 		return nil, nil, err
@@ -175,7 +179,22 @@ func (a *app) feeDecisionsOf(ctx context.Context, m domain.Municipality, child d
 			return nil, nil, err
 		}
 		for i := range ids {
-			incomes[ids[i].ID] = &ids[i]
+			if !slices.ContainsFunc(ds, func(d billing.FeeDecision) bool { return d.IncomeDecision == ids[i].ID }) {
+				continue
+			}
+			if actor.Municipal() {
+				incomes[ids[i].ID] = &ids[i]
+				continue
+			}
+			f, err := a.store.Family(ctx, m, ids[i].Family)
+			if err != nil {
+				return nil, nil, err
+			}
+			if slices.ContainsFunc(f.Members, func(mb billing.Member) bool {
+				return mb.Guardian == actor.Guardian && mb.Period.Overlaps(ids[i].Period)
+			}) {
+				incomes[ids[i].ID] = &ids[i]
+			}
 		}
 	}
 	return ds, incomes, nil
@@ -371,7 +390,7 @@ func (a *app) apiFeeDecisions(w http.ResponseWriter, r *http.Request, c *call) e
 	if _, err := readPage(r); err != nil {
 		return err
 	}
-	ds, incomes, err := a.feeDecisionsOf(r.Context(), c.actor.Municipality, c.childID)
+	ds, incomes, err := a.feeDecisionsOf(r.Context(), c.actor, c.childID)
 	if err != nil {
 		return err
 	}

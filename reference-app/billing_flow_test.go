@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/oppvekst/oppvekst/domain"
 )
 
 // The demo data invoices the demo guardian at once: the caseworker runs
@@ -134,4 +137,37 @@ func billingOCR(t *testing.T, ps []ocrPayment) string {
 	b.WriteString(pad("NY090088"+fmt.Sprintf("%08d%08d%017d", n, 2*n+2, sum)+"101225"+"101225"+"101225") + "\n")
 	b.WriteString(pad("NY000089"+fmt.Sprintf("%08d%08d%017d", n, 2*n+4, sum)+"101225") + "\n")
 	return b.String()
+}
+
+// The other parent with parental responsibility, who lives elsewhere, sees
+// Sofie's fee and the rules applied, but not the income of Hilde's
+// household; the caseworker and Hilde see it.
+func TestFeeExplanationKeepsTheHouseholdIncome(t *testing.T) {
+	ta := newTestApp(t)
+	ctx := t.Context()
+	res := ta.do(t, ta.cookieFor(t, personaCaseworker), "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`)
+	require.Equal(t, 201, res.status, res.body)
+	// Anders Nygård: parental responsibility, not living with Sofie.
+	var anders persona
+	links, err := ta.store.Guardianships(ctx, demoMunicipality, ta.sofie)
+	require.NoError(t, err)
+	for _, l := range links {
+		g, err := ta.store.Guardian(ctx, demoMunicipality, l.GuardianID)
+		require.NoError(t, err)
+		if g.GivenName == "Anders" {
+			anders = persona{Key: "anders", Name: "Anders Nygård", Actor: domain.GuardianActor(demoMunicipality, g.ID)}
+		}
+	}
+	require.Equal(t, "Anders Nygård", anders.Name)
+	value, err := ta.a.sessions.create(ctx, session{actor: anders.Actor, name: anders.Name}, time.Now())
+	require.NoError(t, err)
+	path := "/children/" + ta.sofie.String() + "/fees"
+	income := "310\u00a0000,00"
+	other := ta.do(t, sessionCookie+"="+value, "GET", path, "", "")
+	require.Equal(t, 200, other.status)
+	assert.Contains(t, other.body, "Inntektsgradert betaling", "the rule is shown")
+	assert.NotContains(t, other.body, income)
+	for _, p := range []string{personaGuardian, personaCaseworker} {
+		assert.Contains(t, ta.do(t, ta.cookieFor(t, p), "GET", path, "", "").body, income, p)
+	}
 }

@@ -507,7 +507,7 @@ type billingStepRow struct {
 }
 
 func (a *app) feesPage(w http.ResponseWriter, r *http.Request, c *call) error {
-	ds, incomes, err := a.feeDecisionsOf(r.Context(), c.actor.Municipality, c.childID)
+	ds, incomes, err := a.feeDecisionsOf(r.Context(), c.actor, c.childID)
 	if err != nil {
 		return err
 	}
