@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"mime/multipart"
 	"strings"
 	"testing"
 	"time"
@@ -170,4 +172,66 @@ func TestFeeExplanationKeepsTheHouseholdIncome(t *testing.T) {
 	for _, p := range []string{personaGuardian, personaCaseworker} {
 		assert.Contains(t, ta.do(t, ta.cookieFor(t, p), "GET", path, "", "").body, income, p)
 	}
+}
+
+// The payment page takes the OCR file as a multipart upload and reports
+// matches, unknown KIDs, underpayments and unreadable lines by number.
+func TestPaymentUploadPage(t *testing.T) {
+	ta := newTestApp(t)
+	cw := ta.cookieFor(t, personaCaseworker)
+	res := ta.do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`)
+	require.Equal(t, 201, res.status, res.body)
+	var run invoiceRunResultView
+	require.NoError(t, json.Unmarshal([]byte(res.body), &run))
+	kid := run.Invoices[0].KID
+
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, err := mw.CreateFormFile("file", "ocr.txt")
+	require.NoError(t, err)
+	_, err = fw.Write([]byte(billingOCR(t, []ocrPayment{{kid: kid, ore: 100}, {kid: "99999999999", ore: 2500}})))
+	require.NoError(t, err)
+	require.NoError(t, mw.Close())
+	page := ta.do(t, cw, "POST", "/billing/payments", mw.FormDataContentType(), body.String())
+	require.Equal(t, 200, page.status, page.body)
+	assert.Contains(t, page.body, "2 innbetalinger registrert: 1 knyttet til faktura, 1 med ukjent KID")
+	assert.Contains(t, page.body, "99999999999")
+	assert.Contains(t, page.body, "underbetalt")
+	assert.Regexp(t, `<tr><th scope="row">\d+</th><td>[^<]+</td></tr>`, page.body, "the unreadable line, by number")
+
+	// The same file again records nothing new.
+	again := ta.do(t, cw, "POST", "/billing/payments", mw.FormDataContentType(), body.String())
+	assert.Contains(t, again.body, "0 innbetalinger registrert")
+	// No file at all is refused with a message.
+	empty := ta.do(t, cw, "POST", "/billing/payments", "application/x-www-form-urlencoded", "ocr=")
+	assert.Equal(t, 422, empty.status)
+	assert.Contains(t, empty.body, "Velg en fil")
+}
+
+// The income decision form saves a valid decision and explains a refused
+// one beside the form, keeping what was typed.
+func TestIncomeDecisionForm(t *testing.T) {
+	ta := newTestApp(t)
+	cw := ta.cookieFor(t, personaCaseworker)
+	fams := billingFamiliesWithoutIncome(ta)
+	form := "application/x-www-form-urlencoded"
+	bad := ta.do(t, cw, "POST", "/billing/income-decisions", form, "family="+fams[0]+"&income=abc&applied=2025-08-20&start=2025-09-15&end=2026-07-31")
+	require.Equal(t, 422, bad.status)
+	assert.Contains(t, bad.body, "Årsinntekt (kr): must be an amount in kroner")
+	assert.Contains(t, bad.body, `value="abc"`)
+	ds, err := ta.store.IncomeDecisions(t.Context(), demoMunicipality)
+	require.NoError(t, err)
+	before := len(ds)
+
+	ok := ta.do(t, cw, "POST", "/billing/income-decisions", form, "family="+fams[0]+"&income=420000&applied=2025-08-20&start=2025-09-01&end=2026-07-31&documentation=Skattemelding")
+	require.Equal(t, 303, ok.status, ok.body)
+	ds, err = ta.store.IncomeDecisions(t.Context(), demoMunicipality)
+	require.NoError(t, err)
+	assert.Len(t, ds, before+1)
+	list := ta.do(t, cw, "GET", "/billing/families?saved=1", "", "")
+	assert.Contains(t, list.body, "420\u00a0000,00")
+
+	overlap := ta.do(t, cw, "POST", "/billing/income-decisions", form, "family="+fams[0]+"&income=1&applied=2025-08-20&start=2025-10-01&end=2026-07-31")
+	assert.Equal(t, 422, overlap.status)
+	assert.Contains(t, overlap.body, "allerede et inntektsvedtak")
 }
