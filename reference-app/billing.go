@@ -36,6 +36,7 @@ func (a *app) billingRoutes() []route {
 		{method: "GET", path: "/api/v1/income-decisions", kind: kindAPI, policy: policyCaseworker, summary: "Income decisions (caseworker)", response: incomeDecisionView{}, list: true, handle: a.apiIncomeDecisions},
 		{method: "POST", path: "/api/v1/income-decisions", kind: kindAPI, policy: policyCaseworker, summary: "Approve an income decision for a family (caseworker)", body: newIncomeDecisionRequest{}, response: incomeDecisionView{}, status: http.StatusCreated, handle: a.apiCreateIncomeDecision},
 		{method: "GET", path: "/api/v1/price-lists", kind: kindAPI, policy: policyCaseworker, summary: "The municipality's price lists for kindergarten and SFO (caseworker)", response: priceListView{}, list: true, handle: a.apiPriceLists},
+		{method: "POST", path: "/api/v1/price-lists", kind: kindAPI, policy: policyCaseworker, summary: "Make a price list (caseworker); a kindergarten full-time price above the national maximum in force on any day of the period is refused", body: newPriceListRequest{}, response: priceListView{}, status: http.StatusCreated, handle: a.apiCreatePriceList},
 		{method: "GET", path: "/api/v1/invoice-runs", kind: kindAPI, policy: policyCaseworker, summary: "The invoice runs made, by month (caseworker)", response: invoiceRunView{}, list: true, handle: a.apiInvoiceRuns},
 		{method: "POST", path: "/api/v1/invoice-runs", kind: kindAPI, policy: policyCaseworker, summary: "Run the invoices of a month (caseworker); 201 when made, 200 with the stored invoices when the month was run before", body: newInvoiceRunRequest{}, response: invoiceRunResultView{}, status: http.StatusCreated, handle: a.apiRunInvoices},
 		{method: "GET", path: "/api/v1/invoices", kind: kindAPI, policy: policyInvoices, summary: "Invoices of a month: a guardian's own, or all (caseworker)", response: invoiceView{}, list: true, query: month, handle: a.apiInvoices},
@@ -331,6 +332,22 @@ func (a *app) apiPriceLists(w http.ResponseWriter, r *http.Request, c *call) err
 		out = append(out, billingPriceView(l))
 	}
 	return writeList(w, r, out, func(l priceListView) string { return l.ID.String() })
+}
+
+func (a *app) apiCreatePriceList(w http.ResponseWriter, r *http.Request, c *call) error {
+	var req newPriceListRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	l, err := req.priceList(c.actor.Municipality)
+	if err != nil {
+		return err
+	}
+	if err := a.billing().CreatePriceList(r.Context(), c.actor, l); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, billingPriceView(l))
+	return nil
 }
 
 func (a *app) apiInvoiceRuns(w http.ResponseWriter, r *http.Request, c *call) error {

@@ -235,3 +235,26 @@ func TestIncomeDecisionForm(t *testing.T) {
 	assert.Equal(t, 422, overlap.status)
 	assert.Contains(t, overlap.body, "allerede et inntektsvedtak")
 }
+
+// A kindergarten price list above the national maximum is refused with the
+// field; an overlapping one is a conflict; a valid one is listed.
+func TestPriceListAPI(t *testing.T) {
+	ta := newTestApp(t)
+	cw := ta.cookieFor(t, personaCaseworker)
+	list := func(start, end, price string) string {
+		return `{"kind":"kindergarten","start":"` + start + `","end":"` + end + `","fullTimePrice":"` + price +
+			`","brackets":[{"minHours":0,"share":"1.00","food":"400.00"}]}`
+	}
+	high := ta.do(t, cw, "POST", "/api/v1/price-lists", "application/json", list("2030-08-01", "2031-07-31", "9999.00"))
+	assert.Equal(t, 422, high.status)
+	assert.Contains(t, high.body, `"field":"kindergarten.fullTimePrice"`)
+	overlap := ta.do(t, cw, "POST", "/api/v1/price-lists", "application/json", list("2026-01-01", "2026-07-31", "1000.00"))
+	assert.Equal(t, 409, overlap.status, overlap.body)
+	notANumber := ta.do(t, cw, "POST", "/api/v1/price-lists", "application/json", list("2030-08-01", "2031-07-31", "mye"))
+	assert.Equal(t, 422, notANumber.status)
+	assert.Contains(t, notANumber.body, `"field":"fullTimePrice"`)
+	ok := ta.do(t, cw, "POST", "/api/v1/price-lists", "application/json", list("2030-08-01", "2031-07-31", "1100.00"))
+	require.Equal(t, 201, ok.status, ok.body)
+	lists := ta.do(t, cw, "GET", "/api/v1/price-lists", "", "")
+	assert.Contains(t, lists.body, `"fullTimePrice":"1100.00"`)
+}

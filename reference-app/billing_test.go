@@ -50,7 +50,12 @@ func billingAuth(ta *testApp) map[string]authCase {
 		"GET /api/v1/income-decisions": {path: "/api/v1/income-decisions", want: municipal},
 		"POST /api/v1/income-decisions": {path: "/api/v1/income-decisions", contentType: jsonType, body: incomeJSON,
 			want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, created, invalid, created}},
-		"GET /api/v1/price-lists":  {path: "/api/v1/price-lists", want: municipal},
+		"GET /api/v1/price-lists": {path: "/api/v1/price-lists", want: municipal},
+		// One SFO list per actor that may make it, in years of their own.
+		"POST /api/v1/price-lists": {path: "/api/v1/price-lists", contentType: jsonType, body: func(actor string) string {
+			y := map[string]int{personaCaseworker: 2040, personaOtherMunicipality: 2041, personaAdmin: 2042}[actor]
+			return fmt.Sprintf(`{"kind":"sfo","start":"%d-08-01","end":"%d-07-31","brackets":[{"minHours":0,"price":"1500.00","food":"200.00"}],"siblingDiscounts":["0","0.25"]}`, y, y+1)
+		}, want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, created, created, created}},
 		"GET /api/v1/invoice-runs": {path: "/api/v1/invoice-runs", want: municipal},
 		// The neighbour runs its own municipality; the administrator finds
 		// the month run already.

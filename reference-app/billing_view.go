@@ -81,6 +81,72 @@ type priceBracketView struct {
 	Food     string `json:"food"`
 }
 
+// newPriceListRequest makes a price list. Amounts and rates are strings
+// ("1200.00", "0.25"); a kindergarten list has fullTimePrice and brackets
+// with a share, an SFO list brackets with a price.
+type newPriceListRequest struct {
+	Kind             domain.UnitKind     `json:"kind"`
+	Start            date.Date           `json:"start"`
+	End              date.Date           `json:"end,omitzero"`
+	Zone             string              `json:"zone,omitempty"`
+	FullTimePrice    string              `json:"fullTimePrice,omitempty"`
+	Brackets         []priceBracketInput `json:"brackets"`
+	SiblingDiscounts []string            `json:"siblingDiscounts,omitempty"`
+	SiblingOrder     string              `json:"siblingOrder,omitempty"`
+	SiblingsAcross   bool                `json:"siblingsAcross,omitempty"`
+	Rounding         string              `json:"rounding,omitempty"`
+}
+
+// priceBracketInput is a bracket of a new price list.
+type priceBracketInput struct {
+	MinHours int    `json:"minHours"`
+	Share    string `json:"share,omitempty"`
+	Price    string `json:"price,omitempty"`
+	Food     string `json:"food"`
+}
+
+// priceList turns the request into a list, naming the field of an amount
+// that is not one.
+func (req newPriceListRequest) priceList(m domain.Municipality) (billing.PriceList, error) {
+	var p domain.Problems
+	num := func(field, s string) decimal.Decimal {
+		if s == "" {
+			return decimal.Zero
+		}
+		d, err := decimal.NewFromString(s)
+		if err != nil {
+			p.Add(field, "must be a number")
+		}
+		return d
+	}
+	l := billing.PriceList{ID: domain.NewID[billing.PriceList](), Municipality: m, Kind: req.Kind,
+		Period: domain.Period{Start: req.Start, End: req.End}, Zone: billing.Zone(req.Zone), SiblingsAcross: req.SiblingsAcross}
+	switch req.Kind {
+	case domain.Kindergarten:
+		k := &billing.KindergartenPrices{FullTimePrice: num("fullTimePrice", req.FullTimePrice),
+			SiblingOrder: billing.SiblingOrder(req.SiblingOrder), Rounding: domain.Rounding(req.Rounding)}
+		for i, b := range req.Brackets {
+			f := "brackets[" + strconv.Itoa(i) + "]."
+			k.Brackets = append(k.Brackets, billing.KindergartenBracket{MinHours: b.MinHours, Share: num(f+"share", b.Share), Food: num(f+"food", b.Food)})
+		}
+		l.Kindergarten = k
+	case domain.SFO:
+		s := &billing.SFOPrices{SiblingOrder: billing.SiblingOrder(req.SiblingOrder), Rounding: domain.Rounding(req.Rounding)}
+		for i, b := range req.Brackets {
+			f := "brackets[" + strconv.Itoa(i) + "]."
+			s.Brackets = append(s.Brackets, billing.SFOBracket{MinHours: b.MinHours, Price: num(f+"price", b.Price), Food: num(f+"food", b.Food)})
+		}
+		for i, d := range req.SiblingDiscounts {
+			s.SiblingDiscounts = append(s.SiblingDiscounts, num("siblingDiscounts["+strconv.Itoa(i)+"]", d))
+		}
+		l.SFO = s
+	}
+	if err := p.Err(); err != nil {
+		return l, err
+	}
+	return l, nil
+}
+
 // invoiceRunView is a month's invoice run.
 type invoiceRunView struct {
 	Month       string    `json:"month"`
