@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/rickb777/date/v2"
@@ -52,6 +53,10 @@ type billingInvoiceRow struct {
 	Issued, Due date.Date
 	Total       string
 	Lines       []billingLineRow
+	// Children are the children the invoice is for; Corrections sums its
+	// correction lines ("" when it has none).
+	Children    []billingChildLink
+	Corrections string
 }
 
 type billingLineRow struct {
@@ -70,6 +75,7 @@ func (l locale) billingRows(invs []invoiceView, content *billingInvoices) {
 		row := billingInvoiceRow{Number: inv.Number, KID: inv.KID, Payer: inv.PayerName, Issued: inv.Issued, Due: inv.Due}
 		m, _ := billing.ParseMonth(inv.Month)
 		row.Month = l.billingMonth(m)
+		invCorr, hasCorr := decimal.Zero, false
 		t := decimal.RequireFromString(inv.Total)
 		row.Total = l.billingMoney(t)
 		total = total.Add(t)
@@ -86,9 +92,16 @@ func (l locale) billingRows(invs []invoiceView, content *billingInvoices) {
 			}
 			if ln.Correction {
 				content.Corrections++
-				corr = corr.Add(decimal.RequireFromString(ln.Amount))
+				a := decimal.RequireFromString(ln.Amount)
+				corr, invCorr, hasCorr = corr.Add(a), invCorr.Add(a), true
+			}
+			if !slices.ContainsFunc(row.Children, func(c billingChildLink) bool { return c.ID == lr.ChildID }) {
+				row.Children = append(row.Children, billingChildLink{ID: lr.ChildID, Name: lr.Child})
 			}
 			row.Lines = append(row.Lines, lr)
+		}
+		if hasCorr {
+			row.Corrections = l.billingMoney(invCorr)
 		}
 		content.Invoices = append(content.Invoices, row)
 	}

@@ -4,8 +4,8 @@
 // app: the second run of the month creates nothing, so the en pass finds
 // the invoices made by the first and says so.
 const words = {
-  nb: { menu: 'Foreldrebetaling', run: 'Kjør fakturering', invoices: 'Fakturaer for', created: 'Faktureringen er kjørt', existing: 'allerede fakturert', guardianMenu: 'Fakturaer', kid: 'KID', why: 'Hvorfor dette beløpet for Sofie Berg?', fees: 'Foreldrebetaling for Sofie Berg', incomeCap: 'Inntektsgradert betaling', freeHours: 'Gratis timer' },
-  en: { menu: 'Parental fees', run: 'Run invoicing', invoices: 'Invoices for', created: 'The invoice run is done', existing: 'already been invoiced', guardianMenu: 'Invoices', kid: 'KID', why: 'Why this amount for Sofie Berg?', fees: 'Parental fees for Sofie Berg', incomeCap: 'Income cap', freeHours: 'Free hours' },
+  nb: { families: 'Familier og inntektsvedtak', prices: 'Prislister', payments: 'Innbetalinger', menu: 'Foreldrebetaling', run: 'Kjør fakturering', invoices: 'Fakturaer for', created: 'Faktureringen er kjørt', existing: 'allerede fakturert', guardianMenu: 'Fakturaer', kid: 'KID', why: 'Hvorfor dette beløpet for Sofie Berg?', fees: 'Foreldrebetaling for Sofie Berg', incomeCap: 'Inntektsgradert betaling', freeHours: 'Gratis timer' },
+  en: { families: 'Families and income decisions', prices: 'Price lists', payments: 'Payments', menu: 'Parental fees', run: 'Run invoicing', invoices: 'Invoices for', created: 'The invoice run is done', existing: 'already been invoiced', guardianMenu: 'Invoices', kid: 'KID', why: 'Why this amount for Sofie Berg?', fees: 'Parental fees for Sofie Berg', incomeCap: 'Income cap', freeHours: 'Free hours' },
 };
 
 export default function steps(h) {
@@ -29,6 +29,19 @@ export default function steps(h) {
         await h.expectText(page, 'Hilde Berg');
       },
     },
+    // The caseworker's other billing pages, read only (so both passes see
+    // the same): families and income decisions, price lists, payments.
+    ...['families', 'prices', 'payments'].map(key => ({
+      name: `caseworker-billing-${key}`,
+      run: async (page, t, lang) => {
+        const w = words[lang];
+        await page.goto('/billing');
+        await page.getByRole('link', { name: w[key], exact: true }).click();
+        await page.waitForLoadState('load');
+        await h.expectHeading(page, w[key]);
+        if (key === 'families') await h.expectText(page, 'Hilde Berg');
+      },
+    })),
     {
       name: 'guardian-invoice',
       run: async (page, t, lang) => {
