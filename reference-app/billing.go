@@ -1,10 +1,517 @@
 package main
 
+import (
+	"context"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/oppvekst/oppvekst/adapters/financecsv"
+	"github.com/oppvekst/oppvekst/billing"
+	"github.com/oppvekst/oppvekst/domain"
+)
+
 // Billing in the reference app: its routes (API and pages), menu entries and
-// handlers. Services come from services.go.
+// handlers. Services come from services.go. Caseworkers run invoices,
+// export them and read payment files; guardians read the invoices addressed
+// to them and why each fee is what it is.
+
+// policyInvoices: a guardian (their own invoices) or the municipality.
+var policyInvoices = rolePolicy("invoices", domain.RoleGuardian, domain.RoleCaseworker, domain.RoleAdmin)
+
+// maxPaymentFile is the largest payment file read (about 12 000 lines).
+const maxPaymentFile = 1 << 20
 
 // billingRoutes are the billing routes of the route table.
-func (a *app) billingRoutes() []route { return nil }
+func (a *app) billingRoutes() []route {
+	month := map[string]string{"month": "the month, YYYY-MM (default: this month)"}
+	return []route{
+		// API.
+		{method: "GET", path: "/api/v1/families", kind: kindAPI, policy: policyCaseworker, summary: "Families for fees: payer, adults and children (caseworker)", response: familyView{}, list: true, handle: a.apiFamilies},
+		{method: "GET", path: "/api/v1/income-decisions", kind: kindAPI, policy: policyCaseworker, summary: "Income decisions (caseworker)", response: incomeDecisionView{}, list: true, handle: a.apiIncomeDecisions},
+		{method: "POST", path: "/api/v1/income-decisions", kind: kindAPI, policy: policyCaseworker, summary: "Approve an income decision for a family (caseworker)", body: newIncomeDecisionRequest{}, response: incomeDecisionView{}, status: http.StatusCreated, handle: a.apiCreateIncomeDecision},
+		{method: "GET", path: "/api/v1/price-lists", kind: kindAPI, policy: policyCaseworker, summary: "The municipality's price lists for kindergarten and SFO (caseworker)", response: priceListView{}, list: true, handle: a.apiPriceLists},
+		{method: "POST", path: "/api/v1/price-lists", kind: kindAPI, policy: policyCaseworker, summary: "Make a price list (caseworker); a kindergarten full-time price above the national maximum in force on any day of the period is refused", body: newPriceListRequest{}, response: priceListView{}, status: http.StatusCreated, handle: a.apiCreatePriceList},
+		{method: "GET", path: "/api/v1/invoice-runs", kind: kindAPI, policy: policyCaseworker, summary: "The invoice runs made, by month (caseworker)", response: invoiceRunView{}, list: true, handle: a.apiInvoiceRuns},
+		{method: "POST", path: "/api/v1/invoice-runs", kind: kindAPI, policy: policyCaseworker, summary: "Run the invoices of a month (caseworker); 201 when made, 200 with the stored invoices when the month was run before", body: newInvoiceRunRequest{}, response: invoiceRunResultView{}, status: http.StatusCreated, handle: a.apiRunInvoices},
+		{method: "GET", path: "/api/v1/invoices", kind: kindAPI, policy: policyInvoices, summary: "Invoices of a month: a guardian's own, or all (caseworker)", response: invoiceView{}, list: true, query: month, handle: a.apiInvoices},
+		{method: "GET", path: "/api/v1/children/{childId}/fee-decisions", kind: kindAPI, policy: policyChildParent, summary: "The child's fee decisions with their explanation (guardian with parental responsibility, caseworker)", response: feeDecisionView{}, list: true, handle: a.apiFeeDecisions},
+		{method: "GET", path: "/api/v1/exports/finance.csv", kind: kindAPI, policy: policyCaseworker, summary: "The invoices of a month as the finance CSV (text/csv, see adapters/financecsv)", response: "", query: month, handle: a.apiExport},
+		{method: "POST", path: "/api/v1/payments", kind: kindAPI, policy: policyCaseworker, summary: "Read a Nets OCR giro file and match its payments to invoices by KID (caseworker)", body: paymentUploadRequest{}, response: paymentReportView{}, handle: a.apiPayments},
+		// Pages.
+		{method: "GET", path: "/billing", kind: kindPage, policy: policyCaseworker, handle: a.billingPage},
+		{method: "POST", path: "/billing/invoice-runs", kind: kindPage, policy: policyCaseworker, handle: a.billingRunPage},
+		{method: "GET", path: "/billing/invoices", kind: kindPage, policy: policyCaseworker, handle: a.billingInvoicesPage},
+		{method: "GET", path: "/billing/export.csv", kind: kindPage, policy: policyCaseworker, handle: a.billingExportPage},
+		{method: "GET", path: "/billing/families", kind: kindPage, policy: policyCaseworker, handle: a.billingFamiliesPage},
+		{method: "POST", path: "/billing/income-decisions", kind: kindPage, policy: policyCaseworker, handle: a.billingIncomePage},
+		{method: "GET", path: "/billing/price-lists", kind: kindPage, policy: policyCaseworker, handle: a.billingPricesPage},
+		{method: "GET", path: "/billing/payments", kind: kindPage, policy: policyCaseworker, handle: a.billingPaymentsPage},
+		{method: "POST", path: "/billing/payments", kind: kindPage, policy: policyCaseworker, handle: a.billingPaymentsPage},
+		{method: "GET", path: "/invoices", kind: kindPage, policy: policyGuardian, handle: a.guardianInvoicesPage},
+		{method: "GET", path: "/children/{childId}/fees", kind: kindPage, policy: policyChildParent, handle: a.feesPage},
+	}
+}
 
 // billingMenus are the billing menu entries.
-var billingMenus []menuItem
+var billingMenus = []menuItem{
+	{roles: []domain.Role{domain.RoleGuardian}, path: "/invoices", key: "billing.menu.invoices"},
+	{roles: []domain.Role{domain.RoleCaseworker, domain.RoleAdmin}, path: "/billing", key: "billing.menu.billing"},
+}
+
+// monthParam reads ?month= (YYYY-MM); none is this month.
+func (a *app) monthParam(r *http.Request) (billing.Month, error) {
+	s := strings.TrimSpace(r.URL.Query().Get("month"))
+	if s == "" {
+		return billing.MonthOf(domain.Today(a.clock)), nil
+	}
+	return parseMonth("month", s)
+}
+
+func parseMonth(field, s string) (billing.Month, error) {
+	m, err := billing.ParseMonth(strings.TrimSpace(s))
+	if err != nil {
+		return m, unprocessable("invalid-month", "the month is not YYYY-MM", domain.FieldError{Field: field, Reason: "must be a month, YYYY-MM"})
+	}
+	return m, nil
+}
+
+// Reads.
+
+func (a *app) familiesOf(ctx context.Context, actor domain.Actor) ([]familyView, []domain.ChildID, error) {
+	fs, err := a.store.Families(ctx, actor.Municipality)
+	if err != nil {
+		return nil, nil, err
+	}
+	n := a.billingNames(actor.Municipality)
+	out := make([]familyView, 0, len(fs))
+	var children []domain.ChildID
+	for _, f := range fs {
+		v, err := n.family(ctx, f)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, mb := range f.Members {
+			if !mb.Child.IsZero() {
+				children = append(children, mb.Child)
+			}
+		}
+		out = append(out, v)
+	}
+	return out, children, nil
+}
+
+func (a *app) incomeDecisionsOf(ctx context.Context, m domain.Municipality) ([]incomeDecisionView, error) {
+	ds, err := a.store.IncomeDecisions(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	fs, err := a.store.Families(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	payer := map[billing.FamilyID]domain.GuardianID{}
+	for _, f := range fs {
+		payer[f.ID] = f.Payer
+	}
+	n := a.billingNames(m)
+	out := make([]incomeDecisionView, 0, len(ds))
+	for _, d := range ds {
+		name, err := n.guardian(ctx, payer[d.Family])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, billingIncomeView(d, name))
+	}
+	return out, nil
+}
+
+// invoicesOf reads the invoices of a month the actor may see, and the
+// children they are for.
+func (a *app) invoicesOf(ctx context.Context, actor domain.Actor, month billing.Month) ([]invoiceView, []domain.ChildID, error) {
+	invs, err := a.billing().Invoices(ctx, actor, actor.Municipality, month)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a.viewInvoices(ctx, actor.Municipality, invs)
+}
+
+func (a *app) viewInvoices(ctx context.Context, m domain.Municipality, invs []billing.Invoice) ([]invoiceView, []domain.ChildID, error) {
+	n := a.billingNames(m)
+	out := make([]invoiceView, 0, len(invs))
+	var children []domain.ChildID
+	for _, inv := range invs {
+		v, err := n.invoice(ctx, inv)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, l := range inv.Lines {
+			if !slices.Contains(children, l.Child) {
+				children = append(children, l.Child)
+			}
+		}
+		out = append(out, v)
+	}
+	return out, children, nil
+}
+
+// feeDecisionsOf reads a child's fee decisions, newest first, with the
+// income decisions they rest on. A household's income is shown to the
+// municipality and to the adults of that household only: a parent who
+// lives elsewhere sees the fee and the rules, not the other household's
+// income.
+func (a *app) feeDecisionsOf(ctx context.Context, actor domain.Actor, child domain.ChildID) ([]billing.FeeDecision, map[billing.IncomeDecisionID]*billing.IncomeDecision, error) {
+	m := actor.Municipality
+	all, err := a.store.FeeDecisions(ctx, m)
+	if err != nil {
+		return nil, nil, err
+	}
+	ds := slices.DeleteFunc(all, func(d billing.FeeDecision) bool { return d.Child != child })
+	slices.Reverse(ds)
+	incomes := map[billing.IncomeDecisionID]*billing.IncomeDecision{}
+	if slices.ContainsFunc(ds, func(d billing.FeeDecision) bool { return !d.IncomeDecision.IsZero() }) {
+		ids, err := a.store.IncomeDecisions(ctx, m)
+		if err != nil {
+			return nil, nil, err
+		}
+		for i := range ids {
+			if !slices.ContainsFunc(ds, func(d billing.FeeDecision) bool { return d.IncomeDecision == ids[i].ID }) {
+				continue
+			}
+			if actor.Municipal() {
+				incomes[ids[i].ID] = &ids[i]
+				continue
+			}
+			f, err := a.store.Family(ctx, m, ids[i].Family)
+			if err != nil {
+				return nil, nil, err
+			}
+			if slices.ContainsFunc(f.Members, func(mb billing.Member) bool {
+				return mb.Guardian == actor.Guardian && mb.Period.Overlaps(ids[i].Period)
+			}) {
+				incomes[ids[i].ID] = &ids[i]
+			}
+		}
+	}
+	return ds, incomes, nil
+}
+
+// runInvoices runs a month and logs the change for every child invoiced,
+// in one transaction.
+func (a *app) runInvoices(ctx context.Context, actor domain.Actor, month billing.Month) (invoiceRunResultView, error) {
+	var v invoiceRunResultView
+	err := a.store.Atomic(ctx, func(ctx context.Context) error {
+		res, err := a.billing().RunInvoices(ctx, actor, actor.Municipality, month)
+		if err != nil {
+			return err
+		}
+		invs, children, err := a.viewInvoices(ctx, actor.Municipality, res.Invoices)
+		if err != nil {
+			return err
+		}
+		v = invoiceRunResultView{Run: billingRunView(res.Run), Created: res.Created, Invoices: invs, Decisions: len(res.Decisions), Skipped: []skippedView{}}
+		n := a.billingNames(actor.Municipality)
+		for _, s := range res.Skipped {
+			name, err := n.child(ctx, s.Child)
+			if err != nil {
+				return err
+			}
+			v.Skipped = append(v.Skipped, skippedView{Child: s.Child, ChildName: name, Kind: s.Kind, Reason: s.Reason})
+		}
+		if res.Created && len(children) > 0 {
+			return a.auditChange(ctx, actor, "invoice-run.create", "invoice-run/"+month.String(), children...)
+		}
+		return nil
+	})
+	return v, err
+}
+
+// API handlers.
+
+func writeList[T any](w http.ResponseWriter, r *http.Request, items []T, key func(T) string) error {
+	pr, err := readPage(r)
+	if err != nil {
+		return err
+	}
+	pg, err := paginate(items, key, pr)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, pg)
+	return nil
+}
+
+func (a *app) apiFamilies(w http.ResponseWriter, r *http.Request, c *call) error {
+	if _, err := readPage(r); err != nil {
+		return err
+	}
+	fs, children, err := a.familiesOf(r.Context(), c.actor)
+	if err != nil {
+		return err
+	}
+	if len(children) > 0 {
+		if err := a.audit(r.Context(), c.actor, "families.list", "", children...); err != nil {
+			return err
+		}
+	}
+	return writeList(w, r, fs, func(f familyView) string { return f.ID.String() })
+}
+
+func (a *app) apiIncomeDecisions(w http.ResponseWriter, r *http.Request, c *call) error {
+	ds, err := a.incomeDecisionsOf(r.Context(), c.actor.Municipality)
+	if err != nil {
+		return err
+	}
+	return writeList(w, r, ds, func(d incomeDecisionView) string { return d.ID.String() })
+}
+
+// createIncomeDecision approves the decision and logs it for the family's
+// children, in one transaction.
+func (a *app) createIncomeDecision(ctx context.Context, actor domain.Actor, req newIncomeDecisionRequest) (incomeDecisionView, error) {
+	income, err := decimal.NewFromString(strings.TrimSpace(strings.ReplaceAll(req.AnnualIncome, " ", "")))
+	if err != nil {
+		return incomeDecisionView{}, domain.Invalid("annualIncome", "must be an amount in kroner")
+	}
+	d := billing.IncomeDecision{ID: domain.NewID[billing.IncomeDecision](), Municipality: actor.Municipality, Family: req.Family,
+		AnnualIncome: income, Applied: req.Applied, Period: domain.Period{Start: req.Start, End: req.End}, Documentation: req.Documentation}
+	if err := d.Validate(); err != nil {
+		return incomeDecisionView{}, err
+	}
+	var v incomeDecisionView
+	err = a.store.Atomic(ctx, func(ctx context.Context) error {
+		f, err := a.store.Family(ctx, actor.Municipality, req.Family)
+		if domain.IsNotFound(err) {
+			return domain.Invalid("family", "no such family")
+		} else if err != nil {
+			return err
+		}
+		if err := a.billing().DecideIncome(ctx, actor, d); err != nil {
+			return err
+		}
+		var children []domain.ChildID
+		for _, mb := range f.Members {
+			if !mb.Child.IsZero() {
+				children = append(children, mb.Child)
+			}
+		}
+		name, err := a.billingNames(actor.Municipality).guardian(ctx, f.Payer)
+		if err != nil {
+			return err
+		}
+		v = billingIncomeView(d, name)
+		return a.auditChange(ctx, actor, "income-decision.create", "income-decision/"+d.ID.String(), children...)
+	})
+	return v, err
+}
+
+func (a *app) apiCreateIncomeDecision(w http.ResponseWriter, r *http.Request, c *call) error {
+	var req newIncomeDecisionRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	v, err := a.createIncomeDecision(r.Context(), c.actor, req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, v)
+	return nil
+}
+
+func (a *app) apiPriceLists(w http.ResponseWriter, r *http.Request, c *call) error {
+	ls, err := a.store.PriceLists(r.Context(), c.actor.Municipality)
+	if err != nil {
+		return err
+	}
+	out := make([]priceListView, 0, len(ls))
+	for _, l := range ls {
+		out = append(out, billingPriceView(l))
+	}
+	return writeList(w, r, out, func(l priceListView) string { return l.ID.String() })
+}
+
+func (a *app) apiCreatePriceList(w http.ResponseWriter, r *http.Request, c *call) error {
+	var req newPriceListRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	l, err := req.priceList(c.actor.Municipality)
+	if err != nil {
+		return err
+	}
+	if err := a.billing().CreatePriceList(r.Context(), c.actor, l); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, billingPriceView(l))
+	return nil
+}
+
+func (a *app) apiInvoiceRuns(w http.ResponseWriter, r *http.Request, c *call) error {
+	runs, err := a.store.InvoiceRuns(r.Context(), c.actor.Municipality)
+	if err != nil {
+		return err
+	}
+	out := make([]invoiceRunView, 0, len(runs))
+	for _, run := range runs {
+		out = append(out, billingRunView(run))
+	}
+	return writeList(w, r, out, func(v invoiceRunView) string { return v.Month })
+}
+
+func (a *app) apiRunInvoices(w http.ResponseWriter, r *http.Request, c *call) error {
+	var req newInvoiceRunRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	month, err := parseMonth("month", req.Month)
+	if err != nil {
+		return err
+	}
+	v, err := a.runInvoices(r.Context(), c.actor, month)
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if !v.Created {
+		status = http.StatusOK
+	}
+	writeJSON(w, status, v)
+	return nil
+}
+
+func (a *app) apiInvoices(w http.ResponseWriter, r *http.Request, c *call) error {
+	if _, err := readPage(r); err != nil {
+		return err
+	}
+	month, err := a.monthParam(r)
+	if err != nil {
+		return err
+	}
+	invs, children, err := a.invoicesOf(r.Context(), c.actor, month)
+	if err != nil {
+		return err
+	}
+	if len(children) > 0 {
+		if err := a.audit(r.Context(), c.actor, "invoices.read", "invoices/"+month.String(), children...); err != nil {
+			return err
+		}
+	}
+	return writeList(w, r, invs, func(v invoiceView) string { return v.ID.String() })
+}
+
+func (a *app) apiFeeDecisions(w http.ResponseWriter, r *http.Request, c *call) error {
+	if _, err := readPage(r); err != nil {
+		return err
+	}
+	ds, incomes, err := a.feeDecisionsOf(r.Context(), c.actor, c.childID)
+	if err != nil {
+		return err
+	}
+	if err := a.audit(r.Context(), c.actor, "fee-decisions.read", "", c.childID); err != nil {
+		return err
+	}
+	out := make([]feeDecisionView, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, c.lang.billingFeeDecision(d, incomes[d.IncomeDecision]))
+	}
+	return writeList(w, r, out, func(v feeDecisionView) string { return v.ID.String() })
+}
+
+// export writes the month's finance CSV, logged for every child in it.
+func (a *app) export(w http.ResponseWriter, r *http.Request, c *call, month billing.Month) error {
+	ctx := r.Context()
+	invs, err := a.billing().Invoices(ctx, c.actor, c.actor.Municipality, month)
+	if err != nil {
+		return err
+	}
+	if c.actor.Role == domain.RoleGuardian {
+		return domain.ErrForbidden
+	}
+	var children []domain.ChildID
+	for _, inv := range invs {
+		for _, l := range inv.Lines {
+			if !slices.Contains(children, l.Child) {
+				children = append(children, l.Child)
+			}
+		}
+	}
+	var buf strings.Builder
+	if err := a.billing().Export(ctx, c.actor, c.actor.Municipality, month, financecsv.Exporter{}, &buf); err != nil {
+		return err
+	}
+	if len(children) > 0 {
+		if err := a.audit(ctx, c.actor, "invoices.export", "invoices/"+month.String(), children...); err != nil {
+			return err
+		}
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="faktura-`+string(c.actor.Municipality)+"-"+month.String()+`.csv"`)
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write([]byte(buf.String()))
+	return nil
+}
+
+func (a *app) apiExport(w http.ResponseWriter, r *http.Request, c *call) error {
+	month, err := a.monthParam(r)
+	if err != nil {
+		return err
+	}
+	return a.export(w, r, c, month)
+}
+
+// importPayments reads a payment file; its unreadable lines come back in
+// the report with their line numbers.
+func (a *app) importPayments(ctx context.Context, actor domain.Actor, field, text string) (paymentReportView, error) {
+	if strings.TrimSpace(text) == "" {
+		return paymentReportView{}, domain.Invalid(field, "is empty; give the OCR file's text")
+	}
+	rep, err := a.billing().ImportPayments(ctx, actor, actor.Municipality, strings.NewReader(text))
+	if err != nil {
+		return paymentReportView{}, err
+	}
+	if err := a.audit(ctx, actor, "payments.import", "payments"); err != nil {
+		return paymentReportView{}, err
+	}
+	return billingReportView(rep), nil
+}
+
+func (a *app) apiPayments(w http.ResponseWriter, r *http.Request, c *call) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return &httpError{status: http.StatusUnsupportedMediaType, kind: "media-type", detail: "send application/json"}
+		}
+	}
+	b, err := readLimited(w, r, maxPaymentFile)
+	if err != nil {
+		return err
+	}
+	var req paymentUploadRequest
+	if err := decodeStrict(b, &req); err != nil {
+		return err
+	}
+	v, err := a.importPayments(r.Context(), c.actor, "ocr", req.OCR)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// readLimited reads a body of at most limit bytes; a larger one is a 413
+// problem.
+func readLimited(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return nil, &httpError{status: http.StatusRequestEntityTooLarge, kind: "too-large", detail: "the body is too large"}
+	case err != nil:
+		return nil, badRequest("unreadable", "the body cannot be read")
+	}
+	return b, nil
+}

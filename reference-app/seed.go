@@ -112,7 +112,7 @@ func (s *seeder) seed(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	return s.seedBilling(ctx)
 }
 
 // Units and groups.

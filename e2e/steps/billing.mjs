@@ -1,4 +1,69 @@
-// The billing steps of the browser story (see app.test.mjs).
+// The billing steps of the browser story (see app.test.mjs): the caseworker
+// runs the invoices of this month, the guardian reads the invoice and why
+// the fee is what it is. The story runs in nb and then in en against one
+// app: the second run of the month creates nothing, so the en pass finds
+// the invoices made by the first and says so.
+const words = {
+  nb: { families: 'Familier og inntektsvedtak', prices: 'Prislister', payments: 'Innbetalinger', menu: 'Foreldrebetaling', run: 'Kjør fakturering', invoices: 'Fakturaer for', created: 'Faktureringen er kjørt', existing: 'allerede fakturert', guardianMenu: 'Fakturaer', kid: 'KID', why: 'Hvorfor dette beløpet for Sofie Berg?', fees: 'Foreldrebetaling for Sofie Berg', incomeCap: 'Inntektsgradert betaling', freeHours: 'Gratis timer' },
+  en: { families: 'Families and income decisions', prices: 'Price lists', payments: 'Payments', menu: 'Parental fees', run: 'Run invoicing', invoices: 'Invoices for', created: 'The invoice run is done', existing: 'already been invoiced', guardianMenu: 'Invoices', kid: 'KID', why: 'Why this amount for Sofie Berg?', fees: 'Parental fees for Sofie Berg', incomeCap: 'Income cap', freeHours: 'Free hours' },
+};
+
 export default function steps(h) {
-  return [];
+  return [
+    {
+      name: 'caseworker-invoice-run',
+      run: async (page, t, lang) => {
+        const w = words[lang];
+        await h.loginAs(page, 'caseworker');
+        await page.getByRole('link', { name: w.menu, exact: true }).click();
+        await page.waitForLoadState('load');
+        await h.expectHeading(page, w.menu);
+        // The month field holds this month already.
+        await page.getByRole('button', { name: w.run }).click();
+        await page.waitForLoadState('load');
+        await h.expectHeading(page, w.invoices);
+        const body = await page.locator('body').innerText();
+        if (!body.includes(w.created) && !body.includes(w.existing)) {
+          throw new Error(`the run says neither "${w.created}" nor "${w.existing}" on ${page.url()}`);
+        }
+        await h.expectText(page, 'Hilde Berg');
+      },
+    },
+    // The caseworker's other billing pages, read only (so both passes see
+    // the same): families and income decisions, price lists, payments.
+    ...['families', 'prices', 'payments'].map(key => ({
+      name: `caseworker-billing-${key}`,
+      run: async (page, t, lang) => {
+        const w = words[lang];
+        await page.goto('/billing');
+        await page.getByRole('link', { name: w[key], exact: true }).click();
+        await page.waitForLoadState('load');
+        await h.expectHeading(page, w[key]);
+        if (key === 'families') await h.expectText(page, 'Hilde Berg');
+      },
+    })),
+    {
+      name: 'guardian-invoice',
+      run: async (page, t, lang) => {
+        const w = words[lang];
+        await h.loginAs(page, 'guardian');
+        await page.getByRole('link', { name: w.guardianMenu, exact: true }).click();
+        await page.waitForLoadState('load');
+        await h.expectHeading(page, w.guardianMenu);
+        await h.expectText(page, w.kid);
+        await h.expectText(page, 'Sofie Berg');
+      },
+    },
+    {
+      name: 'guardian-fee-explanation',
+      run: async (page, t, lang) => {
+        const w = words[lang];
+        await page.getByRole('link', { name: w.why }).first().click();
+        await page.waitForLoadState('load');
+        await h.expectHeading(page, w.fees);
+        await h.expectText(page, w.incomeCap);
+        await h.expectText(page, w.freeHours);
+      },
+    },
+  ];
 }

@@ -1,0 +1,260 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"mime/multipart"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+// The demo data invoices the demo guardian at once: the caseworker runs
+// November, Hilde Berg reads her invoice for Sofie's SFO place and why it
+// is what it is (free hours, income cap); a second run makes nothing; the
+// export and the payment file work on the invoices made.
+func TestBillingFlow(t *testing.T) {
+	ta := newTestApp(t)
+	cw := ta.cookieFor(t, personaCaseworker)
+	first := ta.do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`)
+	require.Equal(t, 201, first.status, first.body)
+	var res invoiceRunResultView
+	require.NoError(t, json.Unmarshal([]byte(first.body), &res))
+	assert.True(t, res.Created)
+	assert.Greater(t, len(res.Invoices), 30, "the seeded families are invoiced")
+	assert.Empty(t, res.Skipped, "every placed child has a family and a price list: %v", res.Skipped)
+	var hilde *invoiceView
+	for i, inv := range res.Invoices {
+		if inv.PayerName == "Hilde Berg" {
+			hilde = &res.Invoices[i]
+		}
+	}
+	require.NotNil(t, hilde, "the demo guardian gets an invoice")
+	require.NotEmpty(t, hilde.KID)
+	var codes []string
+	for _, l := range hilde.Lines {
+		assert.Equal(t, "Sofie Berg", l.ChildName)
+		for _, r := range l.Reductions {
+			codes = append(codes, r.Code)
+		}
+	}
+	assert.Contains(t, codes, "income-cap")
+	assert.Contains(t, codes, "free-hours")
+
+	again := ta.do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`)
+	require.Equal(t, 200, again.status, again.body)
+	var res2 invoiceRunResultView
+	require.NoError(t, json.Unmarshal([]byte(again.body), &res2))
+	assert.False(t, res2.Created)
+	assert.Len(t, res2.Invoices, len(res.Invoices), "nothing new")
+
+	// The page run of the same month says so.
+	rerun := ta.do(t, cw, "POST", "/billing/invoice-runs", "application/x-www-form-urlencoded", "month=2025-11")
+	require.Equal(t, 200, rerun.status)
+	assert.Contains(t, rerun.body, "allerede fakturert")
+	assert.Contains(t, rerun.body, "Hilde Berg")
+
+	// The guardian sees her own invoice only, and the explanation.
+	g := ta.cookieFor(t, personaGuardian)
+	mine := ta.do(t, g, "GET", "/api/v1/invoices?month=2025-11", "", "")
+	require.Equal(t, 200, mine.status)
+	var pg page[invoiceView]
+	require.NoError(t, json.Unmarshal([]byte(mine.body), &pg))
+	require.Len(t, pg.Items, 1)
+	assert.Equal(t, hilde.KID, pg.Items[0].KID)
+	inv := ta.do(t, g, "GET", "/invoices", "", "")
+	require.Equal(t, 200, inv.status)
+	assert.Contains(t, inv.body, hilde.KID)
+	assert.Contains(t, inv.body, "/children/"+ta.sofie.String()+"/fees")
+	for lang, want := range map[string][]string{
+		"nb": {"Foreldrebetaling for Sofie Berg", "Inntektsgradert betaling", "Gratis timer", "310\u00a0000,00\u00a0kr"},
+		"nn": {"Gratis timar", "Inntektsgradert betaling"},
+		"en": {"Parental fees for Sofie Berg", "Income cap", "Free hours", "NOK\u00a0310,000.00"},
+	} {
+		fees := ta.do(t, langCookie+"="+lang+"; "+g, "GET", "/children/"+ta.sofie.String()+"/fees", "", "")
+		require.Equal(t, 200, fees.status)
+		for _, w := range want {
+			assert.Contains(t, fees.body, w, lang)
+		}
+	}
+	other := ta.do(t, ta.cookieFor(t, personaOtherGuardian), "GET", "/api/v1/invoices?month=2025-11", "", "")
+	assert.NotContains(t, other.body, hilde.KID)
+
+	// Export: one CSV row per line, the header first.
+	csv := ta.do(t, cw, "GET", "/api/v1/exports/finance.csv?month=2025-11", "", "")
+	require.Equal(t, 200, csv.status)
+	assert.True(t, strings.HasPrefix(csv.header.Get("Content-Type"), "text/csv"))
+	assert.True(t, strings.HasPrefix(csv.body, "municipality;month;invoice_number"))
+	assert.Contains(t, csv.body, hilde.KID)
+
+	// Payments: a file paying Hilde's invoice in part, a KID nobody has and
+	// a broken line.
+	ocr := billingOCR(t, []ocrPayment{{kid: hilde.KID, ore: 10000}, {kid: "000000000000", ore: 5000}})
+	body, _ := json.Marshal(paymentUploadRequest{OCR: ocr})
+	paid := ta.do(t, cw, "POST", "/api/v1/payments", "application/json", string(body))
+	require.Equal(t, 200, paid.status, paid.body)
+	var rep paymentReportView
+	require.NoError(t, json.Unmarshal([]byte(paid.body), &rep))
+	assert.Len(t, rep.Matched, 1)
+	assert.Len(t, rep.UnknownKIDs, 1)
+	require.Len(t, rep.Underpaid, 1)
+	assert.Equal(t, hilde.KID, rep.Underpaid[0].KID)
+	assert.NotEmpty(t, rep.Problems, "the broken line is reported")
+	assert.Positive(t, rep.Problems[0].Line)
+}
+
+type ocrPayment struct {
+	kid string
+	ore int64
+}
+
+// billingOCR writes a Nets OCR giro file of the payments (format in
+// billing/ocr.go) with one more transaction whose amount is unreadable.
+func billingOCR(t *testing.T, ps []ocrPayment) string {
+	t.Helper()
+	pad := func(s string) string { return s + strings.Repeat("0", 80-len(s)) }
+	var b strings.Builder
+	b.WriteString(pad("NY000010"+"00008080"+"1012251"+"00012345") + "\n")
+	b.WriteString(pad("NY090020"+"001234567"+"0000001"+"12345678903") + "\n")
+	var sum int64
+	items := append(ps, ocrPayment{kid: "1234567890", ore: -1})
+	for i, p := range items {
+		tr := fmt.Sprintf("%07d", i+1)
+		amount := fmt.Sprintf("%017d", p.ore)
+		if p.ore < 0 {
+			amount = "00000000000ABC000"
+		} else {
+			sum += p.ore
+		}
+		b.WriteString("NY091030" + tr + "101225" + "01" + "10" + "0" + fmt.Sprintf("%05d", i+1) + "0" + amount + fmt.Sprintf("%25s", p.kid) + "00" + "0000" + "\n")
+		b.WriteString(pad("NY091031"+tr+"0000000000"+"001234567"+"0000000"+"101225"+"12345678903") + "\n")
+	}
+	n := len(ps)
+	b.WriteString(pad("NY090088"+fmt.Sprintf("%08d%08d%017d", n, 2*n+2, sum)+"101225"+"101225"+"101225") + "\n")
+	b.WriteString(pad("NY000089"+fmt.Sprintf("%08d%08d%017d", n, 2*n+4, sum)+"101225") + "\n")
+	return b.String()
+}
+
+// The other parent with parental responsibility, who lives elsewhere, sees
+// Sofie's fee and the rules applied, but not the income of Hilde's
+// household; the caseworker and Hilde see it.
+func TestFeeExplanationKeepsTheHouseholdIncome(t *testing.T) {
+	ta := newTestApp(t)
+	ctx := t.Context()
+	res := ta.do(t, ta.cookieFor(t, personaCaseworker), "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`)
+	require.Equal(t, 201, res.status, res.body)
+	// Anders Nygård: parental responsibility, not living with Sofie.
+	var anders persona
+	links, err := ta.store.Guardianships(ctx, demoMunicipality, ta.sofie)
+	require.NoError(t, err)
+	for _, l := range links {
+		g, err := ta.store.Guardian(ctx, demoMunicipality, l.GuardianID)
+		require.NoError(t, err)
+		if g.GivenName == "Anders" {
+			anders = persona{Key: "anders", Name: "Anders Nygård", Actor: domain.GuardianActor(demoMunicipality, g.ID)}
+		}
+	}
+	require.Equal(t, "Anders Nygård", anders.Name)
+	value, err := ta.a.sessions.create(ctx, session{actor: anders.Actor, name: anders.Name}, time.Now())
+	require.NoError(t, err)
+	path := "/children/" + ta.sofie.String() + "/fees"
+	income := "310\u00a0000,00"
+	other := ta.do(t, sessionCookie+"="+value, "GET", path, "", "")
+	require.Equal(t, 200, other.status)
+	assert.Contains(t, other.body, "Inntektsgradert betaling", "the rule is shown")
+	assert.NotContains(t, other.body, income)
+	for _, p := range []string{personaGuardian, personaCaseworker} {
+		assert.Contains(t, ta.do(t, ta.cookieFor(t, p), "GET", path, "", "").body, income, p)
+	}
+}
+
+// The payment page takes the OCR file as a multipart upload and reports
+// matches, unknown KIDs, underpayments and unreadable lines by number.
+func TestPaymentUploadPage(t *testing.T) {
+	ta := newTestApp(t)
+	cw := ta.cookieFor(t, personaCaseworker)
+	res := ta.do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`)
+	require.Equal(t, 201, res.status, res.body)
+	var run invoiceRunResultView
+	require.NoError(t, json.Unmarshal([]byte(res.body), &run))
+	kid := run.Invoices[0].KID
+
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, err := mw.CreateFormFile("file", "ocr.txt")
+	require.NoError(t, err)
+	_, err = fw.Write([]byte(billingOCR(t, []ocrPayment{{kid: kid, ore: 100}, {kid: "99999999999", ore: 2500}})))
+	require.NoError(t, err)
+	require.NoError(t, mw.Close())
+	page := ta.do(t, cw, "POST", "/billing/payments", mw.FormDataContentType(), body.String())
+	require.Equal(t, 200, page.status, page.body)
+	assert.Contains(t, page.body, "2 innbetalinger registrert: 1 knyttet til faktura, 1 med ukjent KID")
+	assert.Contains(t, page.body, "99999999999")
+	assert.Contains(t, page.body, "underbetalt")
+	assert.Regexp(t, `<tr><th scope="row">\d+</th><td>[^<]+</td></tr>`, page.body, "the unreadable line, by number")
+
+	// The same file again records nothing new.
+	again := ta.do(t, cw, "POST", "/billing/payments", mw.FormDataContentType(), body.String())
+	assert.Contains(t, again.body, "0 innbetalinger registrert")
+	// No file at all is refused with a message.
+	empty := ta.do(t, cw, "POST", "/billing/payments", "application/x-www-form-urlencoded", "ocr=")
+	assert.Equal(t, 422, empty.status)
+	assert.Contains(t, empty.body, "Velg en fil")
+}
+
+// The income decision form saves a valid decision and explains a refused
+// one beside the form, keeping what was typed.
+func TestIncomeDecisionForm(t *testing.T) {
+	ta := newTestApp(t)
+	cw := ta.cookieFor(t, personaCaseworker)
+	fams := billingFamiliesWithoutIncome(ta)
+	form := "application/x-www-form-urlencoded"
+	bad := ta.do(t, cw, "POST", "/billing/income-decisions", form, "family="+fams[0]+"&income=abc&applied=2025-08-20&start=2025-09-15&end=2026-07-31")
+	require.Equal(t, 422, bad.status)
+	assert.Contains(t, bad.body, "Årsinntekt (kr): must be an amount in kroner")
+	assert.Contains(t, bad.body, `value="abc"`)
+	ds, err := ta.store.IncomeDecisions(t.Context(), demoMunicipality)
+	require.NoError(t, err)
+	before := len(ds)
+
+	ok := ta.do(t, cw, "POST", "/billing/income-decisions", form, "family="+fams[0]+"&income=420000&applied=2025-08-20&start=2025-09-01&end=2026-07-31&documentation=Skattemelding")
+	require.Equal(t, 303, ok.status, ok.body)
+	ds, err = ta.store.IncomeDecisions(t.Context(), demoMunicipality)
+	require.NoError(t, err)
+	assert.Len(t, ds, before+1)
+	list := ta.do(t, cw, "GET", "/billing/families?saved=1", "", "")
+	assert.Contains(t, list.body, "420\u00a0000,00")
+
+	overlap := ta.do(t, cw, "POST", "/billing/income-decisions", form, "family="+fams[0]+"&income=1&applied=2025-08-20&start=2025-10-01&end=2026-07-31")
+	assert.Equal(t, 422, overlap.status)
+	assert.Contains(t, overlap.body, "allerede et inntektsvedtak")
+}
+
+// A kindergarten price list above the national maximum is refused with the
+// field; an overlapping one is a conflict; a valid one is listed.
+func TestPriceListAPI(t *testing.T) {
+	ta := newTestApp(t)
+	cw := ta.cookieFor(t, personaCaseworker)
+	list := func(start, end, price string) string {
+		return `{"kind":"kindergarten","start":"` + start + `","end":"` + end + `","fullTimePrice":"` + price +
+			`","brackets":[{"minHours":0,"share":"1.00","food":"400.00"}]}`
+	}
+	high := ta.do(t, cw, "POST", "/api/v1/price-lists", "application/json", list("2030-08-01", "2031-07-31", "9999.00"))
+	assert.Equal(t, 422, high.status)
+	assert.Contains(t, high.body, `"field":"kindergarten.fullTimePrice"`)
+	overlap := ta.do(t, cw, "POST", "/api/v1/price-lists", "application/json", list("2026-01-01", "2026-07-31", "1000.00"))
+	assert.Equal(t, 409, overlap.status, overlap.body)
+	notANumber := ta.do(t, cw, "POST", "/api/v1/price-lists", "application/json", list("2030-08-01", "2031-07-31", "mye"))
+	assert.Equal(t, 422, notANumber.status)
+	assert.Contains(t, notANumber.body, `"field":"fullTimePrice"`)
+	ok := ta.do(t, cw, "POST", "/api/v1/price-lists", "application/json", list("2030-08-01", "2031-07-31", "1100.00"))
+	require.Equal(t, 201, ok.status, ok.body)
+	lists := ta.do(t, cw, "GET", "/api/v1/price-lists", "", "")
+	assert.Contains(t, lists.body, `"fullTimePrice":"1100.00"`)
+}
