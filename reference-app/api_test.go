@@ -45,7 +45,6 @@ func TestBadInputToEveryPOSTRoute(t *testing.T) {
 		}
 		cookie := ta.cookieFor(t, personaCaseworker) // a new session: POST /logout ends the last one
 		posts++
-		cookie := ta.cookieFor(t, personaCaseworker) // a fresh session: POST /logout ends the last one
 		path := strings.NewReplacer("{childId}", ta.sofie.String(), "{unitId}", ta.nordbySFO.String()).Replace(rt.path)
 		for name, b := range bodies {
 			resp := ta.do(t, cookie, "POST", path, "application/json", b.body)
