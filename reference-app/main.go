@@ -198,6 +198,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	sweepCtx, stopSweeping := context.WithCancel(ctx)
 	defer stopSweeping()
 	go a.sweepEvery(sweepCtx, time.Hour)
+	go a.lapseOffersEvery(sweepCtx, 15*time.Minute)
 	if opts.ready != nil {
 		opts.ready(addr)
 	}

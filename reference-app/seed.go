@@ -53,9 +53,6 @@ func seedDemo(ctx context.Context, store domain.Store, clock domain.Clock) error
 		if err := s.seed(ctx); err != nil {
 			return fmt.Errorf("seed: %w", err)
 		}
-		if err := seedAdmission(ctx, s, clock); err != nil {
-			return fmt.Errorf("seed admission: %w", err)
-		}
 		return nil
 	})
 }
@@ -105,6 +102,9 @@ func (s *seeder) seed(ctx context.Context) error {
 		return err
 	}
 	if err := s.seedSpecialFamilies(ctx); err != nil {
+		return err
+	}
+	if err := seedAdmission(ctx, s); err != nil {
 		return err
 	}
 	for s.children < demoChildren {

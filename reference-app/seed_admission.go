@@ -37,11 +37,15 @@ func demoAdmissionYear(today date.Date) int {
 // applications that a run is meaningful — some units oversubscribed,
 // twins applying together, statutory-priority claims waiting to be
 // verified. A store without the admission port is left as it is.
-func seedAdmission(ctx context.Context, s *seeder, clock domain.Clock) error {
+//
+// It runs before the random families, and its children count in the
+// demo's number of children.
+func seedAdmission(ctx context.Context, s *seeder) error {
 	store, ok := s.store.(admission.ServiceStore)
 	if !ok {
 		return nil
 	}
+	clock := s.clock()
 	svc := &admission.Service{Store: store, Clock: clock}
 	caseworker := domain.SystemActor(s.m, "demo-seed")
 	today := domain.Today(clock)
@@ -55,9 +59,9 @@ func seedAdmission(ctx context.Context, s *seeder, clock domain.Clock) error {
 		Criteria:    []admission.Criterion{admission.Statutory, admission.Sibling, admission.Tiebreak},
 		SmallWeight: 2, AnswerDays: 14, MaxPreferences: 3,
 		Seats: []admission.UnitSeats{
-			{Unit: kg(0), Places: 10, Small: 4},
-			{Unit: kg(1), Places: 11, Small: 4},
-			{Unit: kg(2), Places: 6, Small: 2},
+			{Unit: kg(0), Places: 6, Small: 2},
+			{Unit: kg(1), Places: 6, Small: 2},
+			{Unit: kg(2), Places: 7, Small: 3},
 		},
 	}
 	extra := admission.Intake{
@@ -100,12 +104,10 @@ func seedAdmission(ctx context.Context, s *seeder, clock domain.Clock) error {
 		intake    admission.Intake
 	}
 	applicants := []applicant{
-		{yearsBack: 1, prefs: []int{0, 1}}, {yearsBack: 1, prefs: []int{0}}, {yearsBack: 1, prefs: []int{0, 2, 1}},
-		{yearsBack: 1, prefs: []int{0, 1, 2}, statutory: true}, {yearsBack: 2, prefs: []int{1, 0}}, {yearsBack: 1, prefs: []int{2, 0}},
-		{yearsBack: 1, prefs: []int{0, 1}, twins: true},
-		{yearsBack: 3, prefs: []int{0, 1}}, {yearsBack: 3, prefs: []int{0}}, {yearsBack: 3, prefs: []int{1, 2}},
-		{yearsBack: 3, prefs: []int{0, 2}, statutory: true}, {yearsBack: 3, prefs: []int{2}},
-		{yearsBack: 1, prefs: []int{1, 2}, intake: extra}, {yearsBack: 1, prefs: []int{2}, intake: extra},
+		{yearsBack: 1, prefs: []int{0, 1}}, {yearsBack: 1, prefs: []int{0, 2, 1}, statutory: true}, {yearsBack: 2, prefs: []int{0, 1}},
+		{yearsBack: 1, prefs: []int{0, 1, 2}, twins: true},
+		{yearsBack: 3, prefs: []int{0, 1}}, {yearsBack: 3, prefs: []int{0}, statutory: true},
+		{yearsBack: 1, prefs: []int{1, 2}, intake: extra},
 	}
 	for _, ap := range applicants {
 		in := ap.intake
@@ -235,6 +237,7 @@ func (s *seeder) writeUnplacedChild(ctx context.Context, p seedPerson, guardians
 	if err := s.store.CreateChild(ctx, child); err != nil {
 		return domain.ChildID{}, fmt.Errorf("child %s %s: %w", p.given, p.family, err)
 	}
+	s.children++
 	for i, g := range guardians {
 		gs := domain.Guardianship{Municipality: s.m, ChildID: child.ID, GuardianID: g, ParentalResponsibility: true, LivesWithChild: true}
 		if i < len(responsibility) {
@@ -251,4 +254,10 @@ func (s *seeder) writeUnplacedChild(ctx context.Context, p seedPerson, guardians
 		}
 	}
 	return child.ID, nil
+}
+
+// clock is the seeding clock: the ID source starts at its reading (and
+// moves a millisecond per ID).
+func (s *seeder) clock() domain.Clock {
+	return domain.FixedClock(time.UnixMilli(s.ids.ms).In(domain.Oslo()))
 }
