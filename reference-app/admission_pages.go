@@ -130,6 +130,9 @@ func (a *app) admissionPage(w http.ResponseWriter, r *http.Request, c *call) err
 			row.Apply = append(row.Apply, applyLink{Href: "/children/" + ch.ID.String() + "/apply?" + url.Values{"intake": {in.ID.String()}}.Encode(),
 				Intake: in.Name, Deadline: c.lang.Date(in.Deadline)})
 		}
+		if len(row.Applications) == 0 && len(row.Apply) == 0 {
+			continue
+		}
 		content.Children = append(content.Children, row)
 		ids = append(ids, ch.ID)
 	}
