@@ -46,16 +46,15 @@ func (a *app) names(ctx context.Context, m domain.Municipality, children bool) (
 	return n, nil
 }
 
-// explain renders a child's explanation with unit names for unit IDs.
-func (n names) explain(e admission.ChildExplanation, l admission.Lang) string {
-	var pairs []string
+// explain renders the explanation of a child's result, with names for
+// unit IDs and the child's, one line per unit.
+func (n names) explain(res admission.RunResult, l admission.Lang) []string {
+	pairs := []string{res.Explanation.Child, n.children[res.Child]}
 	for id, name := range n.units {
 		pairs = append(pairs, id.String(), name)
 	}
-	for id, name := range n.children {
-		pairs = append(pairs, id.String(), name)
-	}
-	return strings.NewReplacer(pairs...).Replace(e.Render(l))
+	text := strings.NewReplacer(pairs...).Replace(res.Explanation.Render(l))
+	return strings.Split(strings.TrimSpace(text), "\n")
 }
 
 // Guardian: the overview.
@@ -523,7 +522,9 @@ func offerStatus(l locale, s admission.OfferStatus) string {
 }
 
 type decisionContent struct {
-	Child, Intake, Letter, Back string
+	Child, Intake, Back string
+	// Letter is the letter's paragraphs, each its lines.
+	Letter [][]string
 }
 
 func (a *app) decisionPage(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -539,7 +540,7 @@ func (a *app) decisionPage(w http.ResponseWriter, r *http.Request, c *call) erro
 	if err := a.audit(ctx, c.actor, "admission.decision.read", "application/"+ap.ID.String(), c.childID); err != nil {
 		return err
 	}
-	content := decisionContent{Child: d.ChildName, Intake: d.Intake, Letter: d.Render(langOf(c)),
+	content := decisionContent{Child: d.ChildName, Intake: d.Intake, Letter: paragraphs(d.Render(langOf(c))),
 		Back: "/children/" + c.childID.String() + "/applications/" + ap.ID.String()}
 	a.page(w, r, c, http.StatusOK, "admission_decision", "admission.decision.title", content)
 	return nil
@@ -756,7 +757,7 @@ type rankRow struct {
 type resultRow struct {
 	Child, Group, Unit string
 	Rank               int
-	Explanation        string
+	Explanation        []string
 }
 
 func (a *app) runPage(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -789,7 +790,7 @@ func (a *app) runPage(w http.ResponseWriter, r *http.Request, c *call) error {
 	}
 	for _, res := range run.Results {
 		content.Results = append(content.Results, resultRow{Child: n.children[res.Child], Group: c.lang.T("admission.group." + string(res.Group)),
-			Unit: n.units[res.Unit], Rank: res.Rank, Explanation: n.explain(res.Explanation, l)})
+			Unit: n.units[res.Unit], Rank: res.Rank, Explanation: n.explain(res, l)})
 	}
 	slices.SortStableFunc(content.Results, func(x, y resultRow) int { return strings.Compare(x.Child, y.Child) })
 	if ids := runChildren(run); len(ids) > 0 {
@@ -912,4 +913,16 @@ func (a *app) obligationsPage(w http.ResponseWriter, r *http.Request, c *call) e
 	}
 	a.page(w, r, c, http.StatusOK, "admission_obligations", "admission.obligations.title", content)
 	return nil
+}
+
+// paragraphs splits a rendered letter at its blank lines, and each
+// paragraph into its lines.
+func paragraphs(text string) [][]string {
+	var out [][]string
+	for _, p := range strings.Split(strings.TrimSpace(text), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, strings.Split(p, "\n"))
+		}
+	}
+	return out
 }

@@ -2,8 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/oppvekst/oppvekst/admission"
 	"github.com/oppvekst/oppvekst/domain"
@@ -148,4 +154,122 @@ func admissionAuth(ta *testApp) map[string]authCase {
 		"GET /admission/runs/{runId}":                                   {path: "/admission/runs/" + f.draft1.String(), want: casework},
 		"POST /admission/runs/{runId}/approve":                          {path: "/admission/runs/" + f.draft1.String() + "/approve", contentType: form, want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, see, missing, conflict}},
 	}
+}
+
+// The whole round through the API: the guardian applies for Emil
+// (pre-filled), the caseworker runs the main intake and approves it (a
+// second approval is 409), the caseworker sees the offer but may not
+// answer it, the guardian accepts (a placement), and the decision letter
+// is rendered in the language asked for. Every step is in the audit log.
+func TestAdmissionRoundThroughTheAPI(t *testing.T) {
+	ta := newTestApp(t)
+	f := newAdmissionFixture(ta)
+	guardian, caseworker := ta.cookieFor(t, personaGuardian), ta.cookieFor(t, personaCaseworker)
+	emil := f.emil.String()
+	base := "/api/v1/children/" + emil + "/applications"
+
+	resp := ta.do(t, guardian, "GET", base+"/prefill?intakeId="+f.main.String(), "", "")
+	require.Equal(t, 200, resp.status, resp.body)
+	var pre admission.Application
+	require.NoError(t, json.Unmarshal([]byte(resp.body), &pre))
+	assert.Len(t, pre.Guardians, 2, "both guardians with parental responsibility are pre-filled")
+
+	// Too many preferences: 422 naming the field, nothing stored.
+	resp = ta.do(t, guardian, "POST", base, "application/json", fmt.Sprintf(`{"intakeId":%q,"preferences":[%q,%q,%q,%q],"hours":41}`, f.main, ta.bjorkelia, ta.bjorkelia, ta.bjorkelia, ta.bjorkelia))
+	require.Equal(t, 422, resp.status, resp.body)
+	assert.Contains(t, resp.body, `"field":"preferences`)
+
+	units, err := ta.store.Intake(t.Context(), demoMunicipality, f.main)
+	require.NoError(t, err)
+	var prefs []string
+	for _, s := range units.Seats {
+		prefs = append(prefs, fmt.Sprintf("%q", s.Unit))
+	}
+	resp = ta.do(t, guardian, "POST", base, "application/json", fmt.Sprintf(`{"intakeId":%q,"preferences":[%s],"hours":32,"statutory":{"claimed":true,"documented":"received"}}`, f.main, strings.Join(prefs, ",")))
+	require.Equal(t, 201, resp.status, resp.body)
+	var view admission.ApplicationView
+	require.NoError(t, json.Unmarshal([]byte(resp.body), &view))
+	assert.Equal(t, admission.StatusReceived, view.Status)
+	assert.Equal(t, admission.DocReceived, view.Application.Statutory.Documented, "a claim arrives unverified")
+	again := ta.do(t, guardian, "POST", base, "application/json", fmt.Sprintf(`{"intakeId":%q,"preferences":[%s],"hours":32}`, f.main, prefs[0]))
+	assert.Equal(t, 409, again.status, "a second application in the intake")
+
+	// The § 47 parent may not read the application.
+	assert.Equal(t, 403, ta.do(t, ta.cookieFor(t, personaOtherParent), "GET", base+"/"+view.Application.ID.String(), "", "").status)
+
+	resp = ta.do(t, caseworker, "POST", "/api/v1/admission-runs", "application/json", fmt.Sprintf(`{"intakeId":%q,"seed":42}`, f.main))
+	require.Equal(t, 201, resp.status, resp.body)
+	var run admission.Run
+	require.NoError(t, json.Unmarshal([]byte(resp.body), &run))
+	assert.Equal(t, run.Stats.Children, len(run.Results))
+	assert.Zero(t, run.Stats.JustifiedEnvy)
+	approve := fmt.Sprintf(`{"runId":%q}`, run.ID)
+	resp = ta.do(t, caseworker, "POST", "/api/v1/admission-approvals", "application/json", approve)
+	require.Equal(t, 200, resp.status, resp.body)
+	assert.Equal(t, 409, ta.do(t, caseworker, "POST", "/api/v1/admission-approvals", "application/json", approve).status, "approved once")
+
+	resp = ta.do(t, guardian, "GET", base+"/"+view.Application.ID.String(), "", "")
+	require.Equal(t, 200, resp.status)
+	require.NoError(t, json.Unmarshal([]byte(resp.body), &view))
+	require.Equal(t, admission.StatusOffered, view.Status, "Emil ranks every unit and there are seats for all")
+	require.Len(t, view.Offers, 1)
+	offer := "/api/v1/children/" + emil + "/offers/" + view.Offers[0].ID.String()
+
+	assert.Equal(t, 403, ta.do(t, caseworker, "POST", offer+"/accept", "application/json", `{}`).status, "the caseworker sees the offer but may not answer it")
+	assert.Equal(t, 404, ta.do(t, guardian, "POST", "/api/v1/children/"+f.nora.String()+"/offers/"+view.Offers[0].ID.String()+"/accept", "application/json", `{}`).status, "an offer of another child")
+	resp = ta.do(t, guardian, "POST", offer+"/accept", "application/json", `{}`)
+	require.Equal(t, 200, resp.status, resp.body)
+	var pl placementView
+	require.NoError(t, json.Unmarshal([]byte(resp.body), &pl))
+	assert.Equal(t, view.Offers[0].Unit, pl.UnitID)
+	assert.Equal(t, 32, pl.HoursPerWeek)
+	assert.Equal(t, 409, ta.do(t, guardian, "POST", offer+"/decline", "application/json", `{}`).status, "answered once")
+
+	resp = ta.do(t, guardian, "GET", base+"/"+view.Application.ID.String()+"/decision?lang=en", "", "")
+	require.Equal(t, 200, resp.status, resp.body)
+	var d decisionView
+	require.NoError(t, json.Unmarshal([]byte(resp.body), &d))
+	assert.Contains(t, d.Letter, "Emil Berg is offered a place at")
+	assert.Equal(t, 422, ta.do(t, guardian, "GET", base+"/"+view.Application.ID.String()+"/decision?lang=de", "", "").status)
+
+	// The pages: the run explains every child with names, not IDs; the
+	// guardian's page shows the accepted place.
+	page := ta.do(t, caseworker, "GET", "/admission/runs/"+run.ID.String(), "", "")
+	require.Equal(t, 200, page.status)
+	assert.Contains(t, page.body, "Emil Berg")
+	assert.NotContains(t, page.body, ta.bjorkelia.String())
+	page = ta.do(t, guardian, "GET", "/children/"+emil+"/applications/"+view.Application.ID.String(), "", "")
+	assert.Contains(t, page.body, "takket ja")
+
+	entries, err := ta.store.AuditEntries(t.Context(), demoMunicipality, f.emil, domain.AuditID{}, 200)
+	require.NoError(t, err)
+	actions := map[string]bool{}
+	for _, e := range entries {
+		actions[e.Action] = true
+	}
+	for _, a := range []string{"admission.prefill", "admission.apply", "admission.run", "admission.approve", "admission.offer.accept", "admission.decision.read", "admission.run.read"} {
+		assert.True(t, actions[a], "audit log has %s", a)
+	}
+}
+
+// The application form re-renders with the refused field when the
+// domain refuses it, and a good form ends on the application's page.
+func TestApplyForm(t *testing.T) {
+	ta := newTestApp(t)
+	f := newAdmissionFixture(ta)
+	guardian := ta.cookieFor(t, personaGuardian)
+	path := "/children/" + f.nora.String() + "/applications"
+	form := url.Values{"intake": {f.extra.String()}, "choice1": {ta.bjorkelia.String()}, "choice2": {ta.bjorkelia.String()}, "hours": {"41"}}
+	resp := ta.do(t, guardian, "POST", path, "application/x-www-form-urlencoded", form.Encode())
+	assert.Equal(t, 422, resp.status)
+	assert.Contains(t, resp.body, "2. valg er allerede valgt")
+	form.Del("choice2")
+	form.Set("hours", "0")
+	resp = ta.do(t, guardian, "POST", path, "application/x-www-form-urlencoded", form.Encode())
+	assert.Equal(t, 422, resp.status)
+	assert.Contains(t, resp.body, "Timer per uke: must be from 1 to")
+	form.Set("hours", "20")
+	resp = ta.do(t, guardian, "POST", path, "application/x-www-form-urlencoded", form.Encode())
+	require.Equal(t, 303, resp.status, resp.body)
+	assert.Contains(t, resp.header.Get("Location"), path+"/")
 }
