@@ -158,6 +158,11 @@ func seatsFor(in admission.Intake, ch domain.Child) bool {
 
 // Guardian: the application form.
 
+// fullTimeHours pre-fills the hours of an application: a full-time place
+// in the demo municipality (its seeded places are 24, 32 or 41 hours a
+// week). A municipality's own full week is configuration, not a rule.
+const fullTimeHours = 41
+
 type applyContent struct {
 	Child, ChildID   string
 	Intake           admission.Intake
@@ -217,7 +222,7 @@ func (a *app) applyForm(ctx context.Context, c *call, intake admission.IntakeID,
 	ch := c.record.Child
 	content := applyContent{
 		Child: ch.GivenName + " " + ch.FamilyName, ChildID: ch.ID.String(), Intake: in, IntakeID: in.ID.String(),
-		Deadline: c.lang.Date(in.Deadline), Start: ap.Start.String(), Hours: domain.MaxHoursPerWeek,
+		Deadline: c.lang.Date(in.Deadline), Start: ap.Start.String(), Hours: fullTimeHours,
 		AskHours: in.Kind != domain.School, MaxHours: domain.MaxHoursPerWeek,
 		ApplicationsHref: "/admission",
 	}
