@@ -675,28 +675,37 @@ func (a *app) apiDecline(w http.ResponseWriter, r *http.Request, c *call) error 
 	return nil
 }
 
-// lapseOffersEvery closes offers past their deadline (LapseOffers) in every
-// municipality served, now and then every interval until ctx ends; each
-// seat goes to the next child waiting.
+// lapseOffersEvery runs lapseOffers now and then every interval until ctx
+// ends.
 func (a *app) lapseOffersEvery(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		for _, m := range a.municipalities {
-			n, err := a.admission().LapseOffers(ctx, domain.SystemActor(m, "offer-lapse-job"), a.clock.Now())
-			switch {
-			case err != nil && !errors.Is(err, context.Canceled):
-				a.log.Error("lapse offers", "municipality", m, "err", err)
-			case n > 0:
-				a.log.Info("offers lapsed", "municipality", m, "count", n)
-			}
-		}
+		a.lapseOffers(ctx)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
 	}
+}
+
+// lapseOffers closes the offers past their deadline (LapseOffers) in every
+// municipality served; each seat goes to the next child waiting. It
+// returns how many lapsed.
+func (a *app) lapseOffers(ctx context.Context) int {
+	total := 0
+	for _, m := range a.municipalities {
+		n, err := a.admission().LapseOffers(ctx, domain.SystemActor(m, "offer-lapse-job"), a.clock.Now())
+		switch {
+		case err != nil && !errors.Is(err, context.Canceled):
+			a.log.Error("lapse offers", "municipality", m, "err", err)
+		case n > 0:
+			a.log.Info("offers lapsed", "municipality", m, "count", n)
+		}
+		total += n
+	}
+	return total
 }
 
 // Small helpers for pages.

@@ -203,9 +203,14 @@ func TestAdmissionRoundThroughTheAPI(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(resp.body), &run))
 	assert.Equal(t, run.Stats.Children, len(run.Results))
 	assert.Zero(t, run.Stats.JustifiedEnvy)
+	assert.Equal(t, 2, run.Stats.Statutory, "the seeded verified claims count")
+	assert.Equal(t, 2, run.Stats.StatutoryPlaced, "statutory priority is met")
 	approve := fmt.Sprintf(`{"runId":%q}`, run.ID)
-	resp = ta.do(t, caseworker, "POST", "/api/v1/admission-approvals", "application/json", approve)
+	resp = ta.do(t, caseworker, "POST", "/api/v1/admission-approvals", "application/json", approve, "Idempotency-Key", "approve-1")
 	require.Equal(t, 200, resp.status, resp.body)
+	retry := ta.do(t, caseworker, "POST", "/api/v1/admission-approvals", "application/json", approve, "Idempotency-Key", "approve-1")
+	assert.Equal(t, 200, retry.status, "a retry gets the first answer")
+	assert.Equal(t, resp.body, retry.body)
 	assert.Equal(t, 409, ta.do(t, caseworker, "POST", "/api/v1/admission-approvals", "application/json", approve).status, "approved once")
 
 	resp = ta.do(t, guardian, "GET", base+"/"+view.Application.ID.String(), "", "")
@@ -272,4 +277,18 @@ func TestApplyForm(t *testing.T) {
 	resp = ta.do(t, guardian, "POST", path, "application/x-www-form-urlencoded", form.Encode())
 	require.Equal(t, 303, resp.status, resp.body)
 	assert.Contains(t, resp.header.Get("Location"), path+"/")
+}
+
+// The background job lapses offers past their deadline; the seat goes to
+// the next child waiting.
+func TestLapseOffers(t *testing.T) {
+	ta := newTestApp(t)
+	newAdmissionFixture(ta)
+	assert.Zero(t, ta.a.lapseOffers(t.Context()), "no offer is past its deadline yet")
+	ta.a.clock = domain.FixedClock(testNow.AddDate(0, 1, 0))
+	assert.Equal(t, 4, ta.a.lapseOffers(t.Context()), "the four open offers of the fixture lapse")
+	due, err := ta.store.DueOffers(t.Context(), demoMunicipality, testNow.AddDate(0, 1, 0))
+	require.NoError(t, err)
+	assert.Empty(t, due, "none is left open")
+	assert.Zero(t, ta.a.lapseOffers(t.Context()), "a second pass lapses nothing")
 }

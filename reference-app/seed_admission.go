@@ -168,8 +168,16 @@ func seedAdmission(ctx context.Context, s *seeder) error {
 					a.Together = append(a.Together, sib)
 				}
 			}
-			if _, err := svc.Apply(ctx, guardian, a); err != nil {
+			a, err = svc.Apply(ctx, guardian, a)
+			if err != nil {
 				return fmt.Errorf("apply for a demo child: %w", err)
+			}
+			// The caseworker has verified the documentation of the
+			// statutory claims, so they count in a run.
+			if ap.statutory {
+				if _, err := svc.VerifyClaim(ctx, caseworker, a.ID, string(admission.Statutory), admission.DocVerified); err != nil {
+					return fmt.Errorf("verify a demo claim: %w", err)
+				}
 			}
 		}
 	}
