@@ -145,16 +145,32 @@ func (a *app) admissionPage(w http.ResponseWriter, r *http.Request, c *call) err
 }
 
 // seatsFor reports whether the intake has seats for the child's age group
-// and the child is not too old for it (kindergarten before school age).
+// and the child is of an age for it: kindergarten before school age,
+// school start in the year it reaches school age, SFO in 1st–4th grade.
 func seatsFor(in admission.Intake, ch domain.Child) bool {
+	rules, err := admission.NationalRightRules(in.AdmissionYear)
+	if err != nil {
+		return false
+	}
+	age, start := in.AdmissionYear-ch.BirthDate.Year(), rules.SchoolStartAge
+	switch {
+	case in.Kind == domain.Kindergarten && age >= start,
+		in.Kind == domain.School && age != start,
+		in.Kind == domain.SFO && (age < start || age > start+sfoGrades-1):
+		return false
+	}
 	g := in.Group(ch.BirthDate)
 	for _, st := range in.Seats {
 		if st.Capacity(in.SmallWeight).Of(g) > 0 {
-			return in.Kind != domain.Kindergarten || in.AdmissionYear-ch.BirthDate.Year() < 6
+			return true
 		}
 	}
 	return false
 }
+
+// sfoGrades is how many school years the municipality offers SFO for
+// (1st–4th grade, as the demo's SFOs do): its choice, not a national rule.
+const sfoGrades = 4
 
 // Guardian: the application form.
 

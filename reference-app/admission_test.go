@@ -42,8 +42,8 @@ func newAdmissionFixture(ta *testApp) admissionFixture {
 	f := admissionFixture{guardian: ta.personas[personaGuardian].Actor, caseworker: ta.personas[personaCaseworker].Actor, bjorkeliaStr: ta.bjorkelia.String()}
 	intakes, err := ta.store.Intakes(ctx, m)
 	must(err)
-	if len(intakes) != 2 {
-		panic("admission fixture: two seeded intakes")
+	if len(intakes) != 4 {
+		panic("admission fixture: four seeded intakes")
 	}
 	f.main, f.extra = intakes[0].ID, intakes[1].ID
 	children, err := ta.store.Children(ctx, m)

@@ -75,7 +75,26 @@ func seedAdmission(ctx context.Context, s *seeder) error {
 			{Unit: kg(2), Places: 4, Small: 2},
 		},
 	}
-	for _, in := range []admission.Intake{main, extra} {
+	// SFO and school start for the next school year: by unit, every
+	// child counting as over three.
+	var sfoSeats, schoolSeats []admission.UnitSeats
+	for _, sc := range s.schools {
+		sfoSeats = append(sfoSeats, admission.UnitSeats{Unit: sc.sfo, Places: 40})
+		schoolSeats = append(schoolSeats, admission.UnitSeats{Unit: sc.unit, Places: 30})
+	}
+	sfo := admission.Intake{
+		ID: newID[admission.Intake](&s.ids), Municipality: s.m, Name: fmt.Sprintf("SFO %d/%d", y, y+1),
+		Kind: domain.SFO, AdmissionYear: y, Deadline: date.New(y, time.April, 15), Start: date.New(y, time.August, 1),
+		Criteria: []admission.Criterion{admission.Sibling, admission.Tiebreak}, SmallWeight: 2, AnswerDays: 14, MaxPreferences: 2,
+		Seats: sfoSeats,
+	}
+	school := admission.Intake{
+		ID: newID[admission.Intake](&s.ids), Municipality: s.m, Name: fmt.Sprintf("Skolestart %d", y),
+		Kind: domain.School, AdmissionYear: y, Deadline: date.New(y, time.January, 31), Start: date.New(y, time.August, 15),
+		Criteria: []admission.Criterion{admission.Sibling, admission.Tiebreak}, SmallWeight: 2, AnswerDays: 14, MaxPreferences: 2,
+		Seats: schoolSeats,
+	}
+	for _, in := range []admission.Intake{main, extra, sfo, school} {
 		if err := svc.CreateIntake(ctx, caseworker, in); err != nil {
 			return fmt.Errorf("intake %s: %w", in.Name, err)
 		}

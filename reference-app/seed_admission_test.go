@@ -46,7 +46,7 @@ func TestSeedAdmission(t *testing.T) {
 		m := demoMunicipality
 		intakes, err := s.Intakes(ctx, m)
 		require.NoError(t, err)
-		require.Len(t, intakes, 2)
+		require.Len(t, intakes, 4, "kindergarten main and supplementary, SFO, school start")
 		today := domain.Today(clock)
 		for _, in := range intakes {
 			assert.Greater(t, in.Deadline, today, "%s is open", in.Name)
