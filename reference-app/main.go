@@ -199,6 +199,8 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	defer stopSweeping()
 	go a.sweepEvery(sweepCtx, time.Hour)
 	go a.runDispatcher(sweepCtx, getenv, cfg.demo)
+
+	go a.lapseOffersEvery(sweepCtx, 15*time.Minute)
 	if opts.ready != nil {
 		opts.ready(addr)
 	}

@@ -107,6 +107,9 @@ func (s *seeder) seed(ctx context.Context) error {
 	if err := s.seedSpecialFamilies(ctx); err != nil {
 		return err
 	}
+	if err := seedAdmission(ctx, s); err != nil {
+		return err
+	}
 	for s.children < demoChildren {
 		if err := s.seedFamily(ctx); err != nil {
 			return err

@@ -1,4 +1,88 @@
-// The admission steps of the browser story (see app.test.mjs).
+// The admission steps of the browser story (see app.test.mjs): a guardian
+// applies for a place; a caseworker runs the allocation and approves it;
+// the guardian accepts the offer and reads the decision. A round is
+// approved only once, so each language has its own child and intake: in
+// bokmål Emil Berg applies in the main intake, in English Nora Berg in the
+// supplementary one (both are seeded without a kindergarten place).
+
+const story = {
+  nb: {
+    child: 'Emil Berg', intake: 'Hovedopptak', units: ['Solsikken barnehage', 'Bjørkelia barnehage', 'Trollskogen barnehage'],
+    menu: 'Søknad om plass', heading: 'Søknad om plass', applyTitle: 'Søknad om plass', send: 'Send søknad', received: 'mottatt',
+    caseMenu: 'Opptak', run: 'Kjør fordeling', runHeading: 'Fordeling', stats: 'Statistikk', approve: 'Godkjenn og send tilbud', approved: 'godkjent',
+    offered: 'tilbud sendt', accept: /Ta imot plassen/, accepted: 'Du har takket ja', acceptedStatus: 'takket ja',
+    decision: 'Les vedtaket', decisionHeading: 'Vedtak om plass', letter: 'har fått tilbud om plass',
+  },
+  en: {
+    child: 'Nora Berg', intake: 'Suppleringsopptak', units: ['Bjørkelia barnehage', 'Trollskogen barnehage'],
+    menu: 'Applications', heading: 'Applications for a place', applyTitle: 'Application for a place', send: 'Send application', received: 'received',
+    caseMenu: 'Admission', run: 'Run the allocation', runHeading: 'Allocation', stats: 'Statistics', approve: 'Approve and send offers', approved: 'approved',
+    offered: 'offered', accept: /Accept the place/, accepted: 'You have accepted', acceptedStatus: 'accepted',
+    decision: 'Read the decision', decisionHeading: 'Decision on a place', letter: 'is offered a place',
+  },
+};
+
 export default function steps(h) {
-  return [];
+  const { loginAs, expectHeading, expectText } = h;
+  const follow = async (p, name) => { await p.getByRole('link', { name, exact: typeof name === 'string' }).first().click(); await p.waitForLoadState('load'); };
+  const press = async (p, name) => { await p.getByRole('button', { name }).click(); await p.waitForLoadState('load'); };
+  return [
+    { name: 'admission-apply-form', run: async (p, t, lang) => {
+      const s = story[lang];
+      await loginAs(p, 'guardian');
+      await follow(p, s.menu);
+      await expectHeading(p, s.heading);
+      await follow(p, new RegExp(`${s.child}.*${s.intake}`));
+      await expectHeading(p, s.applyTitle);
+      await expectHeading(p, s.child);
+      await expectText(p, 'Hilde Berg'); // pre-filled: the guardians with parental responsibility
+      for (const [i, unit] of s.units.entries()) await p.selectOption(`#choice${i + 1}`, { label: unit });
+    } },
+    { name: 'admission-applied', run: async (p, t, lang) => {
+      const s = story[lang];
+      await press(p, s.send);
+      await expectHeading(p, s.child);
+      await expectText(p, s.received);
+      await expectText(p, s.units[0]);
+    } },
+    { name: 'admission-caseworker-run', run: async (p, t, lang) => {
+      const s = story[lang];
+      await loginAs(p, 'caseworker');
+      await follow(p, s.caseMenu);
+      await follow(p, new RegExp(s.intake));
+      await expectHeading(p, s.intake);
+      await expectText(p, s.child);
+      await press(p, s.run);
+      await expectHeading(p, s.runHeading);
+      await expectText(p, s.stats);
+      await expectText(p, s.child);
+    } },
+    { name: 'admission-caseworker-approve', run: async (p, t, lang) => {
+      const s = story[lang];
+      await press(p, s.approve);
+      await expectHeading(p, s.runHeading);
+      await expectText(p, s.approved);
+    } },
+    { name: 'admission-guardian-offer', run: async (p, t, lang) => {
+      const s = story[lang];
+      await loginAs(p, 'guardian');
+      await follow(p, s.menu);
+      await follow(p, new RegExp('^' + s.intake)); // the application, not a link to apply
+      await expectHeading(p, s.child);
+      await expectText(p, s.offered);
+    } },
+    { name: 'admission-guardian-accepts', run: async (p, t, lang) => {
+      const s = story[lang];
+      await press(p, s.accept);
+      await expectHeading(p, s.child);
+      await expectText(p, s.accepted);
+      await expectText(p, s.acceptedStatus);
+    } },
+    { name: 'admission-decision-letter', run: async (p, t, lang) => {
+      const s = story[lang];
+      await follow(p, s.decision);
+      await expectHeading(p, s.decisionHeading);
+      await expectText(p, s.letter);
+    } },
+  ];
 }
