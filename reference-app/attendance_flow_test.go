@@ -104,6 +104,10 @@ func TestCheckInBoard(t *testing.T) {
 	board := ta.do(t, staff, "GET", "/staff/attendance", "", "")
 	require.Equal(t, http.StatusOK, board.status, board.body)
 	assert.Contains(t, board.body, "Nordby SFO")
+	assert.NotContains(t, board.body, "Bemanning mot normen", "an SFO has no staffing norm")
+	kg := ta.do(t, ta.cookieFor(t, personaOtherStaff), "GET", "/staff/attendance", "", "")
+	assert.Contains(t, kg.body, "Bemanning mot normen", "a kindergarten's occupancy against the norm")
+	assert.Contains(t, kg.body, "på vakt")
 	form := "application/x-www-form-urlencoded"
 	path := "/staff/attendance/" + ta.sofie.String()
 	key := keyRE.FindStringSubmatch(board.body)[1]

@@ -39,6 +39,7 @@ type boardUnit struct {
 	Roster    attendanceRosterView
 	Groups    []boardGroup
 	Occupancy occupancyView
+	HasNorm   bool // a kindergarten: occupancy against the staffing norm
 	Counts    []boardCount
 }
 
@@ -105,11 +106,16 @@ func (a *app) staffAttendancePage(w http.ResponseWriter, r *http.Request, c *cal
 	if err != nil {
 		return err
 	}
-	occ, err := a.occupancy(ctx, c, unit, today)
-	if err != nil {
-		return err
+	bu := &boardUnit{Roster: ro}
+	// The staffing norm is the kindergartens' (barnehageloven); an SFO or a
+	// school has none to measure against.
+	if ro.Unit.Kind == domain.Kindergarten {
+		occ, err := a.occupancy(ctx, c, unit, today)
+		if err != nil {
+			return err
+		}
+		bu.Occupancy, bu.HasNorm = occ, true
 	}
-	bu := &boardUnit{Roster: ro, Occupancy: occ}
 	for _, st := range boardStatuses {
 		bu.Counts = append(bu.Counts, boardCount{Label: c.lang.T("attendance.status." + string(st)), N: ro.Count[st]})
 	}
