@@ -108,6 +108,12 @@ func TestCheckInBoard(t *testing.T) {
 	kg := ta.do(t, ta.cookieFor(t, personaOtherStaff), "GET", "/staff/attendance", "", "")
 	assert.Contains(t, kg.body, "Bemanning mot normen", "a kindergarten's occupancy against the norm")
 	assert.Contains(t, kg.body, "på vakt")
+	// One group of the unit: its children only.
+	m := regexp.MustCompile(`href="(/staff/attendance\?unit=[0-9a-f-]+&amp;group=[0-9a-f-]+)"`).FindStringSubmatch(board.body)
+	require.NotNil(t, m, "group links")
+	one := ta.do(t, staff, "GET", strings.ReplaceAll(m[1], "&amp;", "&"), "", "")
+	require.Equal(t, http.StatusOK, one.status)
+	assert.Less(t, strings.Count(one.body, "<tr id=\"barn-"), strings.Count(board.body, "<tr id=\"barn-"))
 	form := "application/x-www-form-urlencoded"
 	path := "/staff/attendance/" + ta.sofie.String()
 	key := keyRE.FindStringSubmatch(board.body)[1]

@@ -25,6 +25,7 @@ import (
 type boardContent struct {
 	L      locale
 	Units  []boardTab // the units the employee works at
+	Groups []boardTab // the unit's groups, all first
 	Unit   *boardUnit // the unit shown
 	Notice string     // what the last form did
 	Warn   string     // a warning about the last check-out
@@ -39,7 +40,8 @@ type boardUnit struct {
 	Roster    attendanceRosterView
 	Groups    []boardGroup
 	Occupancy occupancyView
-	HasNorm   bool // a kindergarten: occupancy against the staffing norm
+	HasNorm   bool   // a kindergarten: occupancy against the staffing norm
+	Group     string // the group shown, "" for all
 	Counts    []boardCount
 }
 
@@ -101,12 +103,32 @@ func (a *app) staffAttendancePage(w http.ResponseWriter, r *http.Request, c *cal
 		}
 		content.Units = append(content.Units, boardTab{Href: "/staff/attendance?unit=" + u.String(), Name: uu.Name, Current: u == unit})
 	}
+	var group domain.GroupID
+	if s := r.URL.Query().Get("group"); s != "" {
+		id, err := domain.ParseID[domain.Group](s)
+		if err != nil {
+			return domain.ErrNotFound
+		}
+		group = id
+	}
+	groups, err := a.store.Groups(ctx, c.actor.Municipality, unit)
+	if err != nil {
+		return err
+	}
+	unitHref := "/staff/attendance?unit=" + unit.String()
+	content.Groups = append(content.Groups, boardTab{Href: unitHref, Name: c.lang.T("attendance.board.allGroups"), Current: group.IsZero()})
+	for _, g := range groups {
+		content.Groups = append(content.Groups, boardTab{Href: unitHref + "&group=" + g.ID.String(), Name: g.Name, Current: g.ID == group})
+	}
 	today := domain.Today(a.clock)
-	ro, err := a.attendanceRoster(ctx, c.actor, unit, domain.GroupID{}, today)
+	ro, err := a.attendanceRoster(ctx, c.actor, unit, group, today)
 	if err != nil {
 		return err
 	}
 	bu := &boardUnit{Roster: ro}
+	if !group.IsZero() {
+		bu.Group = group.String()
+	}
 	// The staffing norm is the kindergartens' (barnehageloven); an SFO or a
 	// school has none to measure against.
 	if ro.Unit.Kind == domain.Kindergarten {
@@ -232,6 +254,11 @@ func (a *app) formCheck(kind attendance.CheckKind) handlerFunc {
 			return err
 		}
 		q := url.Values{"unit": {chk.UnitID.String()}, "done": {string(kind)}, "child": {c.childID.String()}}
+		if g := r.PostFormValue("group"); g != "" {
+			if _, err := domain.ParseID[domain.Group](g); err == nil {
+				q.Set("group", g)
+			}
+		}
 		if chk.Warning != "" {
 			q.Set("warn", "1")
 		}
