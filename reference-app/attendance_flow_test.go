@@ -135,6 +135,12 @@ func TestCheckInBoard(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, o.status, o.body)
 	warned := ta.do(t, staff, "GET", o.header.Get("Location"), "", "")
 	assert.Contains(t, warned.body, "ikke står på hentelista")
+
+	// Out again without coming in: refused, and the board says why.
+	again := ta.do(t, staff, "POST", path+"/check-out", form, url.Values{"key": {"k-out-2"}, "collectorName": {"Hilde Berg"}}.Encode())
+	require.Equal(t, http.StatusSeeOther, again.status)
+	said := ta.do(t, staff, "GET", again.header.Get("Location"), "", "")
+	assert.Contains(t, said.body, "barnet er allerede sjekket inn, eller er ikke sjekket inn")
 }
 
 // The guardian: sick today in one click, a planned holiday, the pickup
@@ -158,12 +164,17 @@ func TestGuardianAttendancePage(t *testing.T) {
 	hol := ta.do(t, g, "POST", base+"/absences", form, "start=2025-12-22&end=2025-12-31&reason=holiday&note=Jul")
 	require.Equal(t, http.StatusSeeOther, hol.status, hol.body)
 	bad := ta.do(t, g, "POST", base+"/absences", form, "start=2025-12-28&end=2025-12-29&reason=holiday")
-	assert.Equal(t, http.StatusConflict, bad.status, "overlaps the holiday")
+	require.Equal(t, http.StatusSeeOther, bad.status, "overlaps the holiday: back to the form")
+	said := ta.do(t, g, "GET", bad.header.Get("Location"), "", "")
+	assert.Contains(t, said.body, "Det er allerede meldt fravær noen av disse dagene.")
 
 	add := ta.do(t, g, "POST", base+"/pickups", form, "name=Kari+Berg&relation=tante&phone=%2B47+912+34+567&validUntil=2026-06-30")
 	require.Equal(t, http.StatusSeeOther, add.status, add.body)
-	bad = ta.do(t, g, "POST", base+"/pickups", form, "name=&relation=tante")
-	assert.Equal(t, http.StatusUnprocessableEntity, bad.status)
+	bad = ta.do(t, g, "POST", base+"/pickups", form, "name=&relation=tante&phone=12")
+	require.Equal(t, http.StatusSeeOther, bad.status)
+	said = ta.do(t, g, "GET", bad.header.Get("Location"), "", "")
+	assert.Contains(t, said.body, "role=\"alert\"")
+	assert.Contains(t, said.body, "Skriv navnet")
 	page = ta.do(t, g, "GET", "/guardian/attendance", "", "")
 	assert.Contains(t, page.body, "Kari Berg")
 	assert.Contains(t, page.body, "Jul")

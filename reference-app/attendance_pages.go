@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -29,6 +30,7 @@ type boardContent struct {
 	Unit   *boardUnit // the unit shown
 	Notice string     // what the last form did
 	Warn   string     // a warning about the last check-out
+	Error  string     // why the last form was refused
 }
 
 type boardTab struct {
@@ -169,7 +171,8 @@ func (a *app) staffAttendancePage(w http.ResponseWriter, r *http.Request, c *cal
 		}
 	}
 	q := r.URL.Query()
-	if id, err := domain.ParseID[domain.Child](q.Get("child")); err == nil && names[id] != "" {
+	content.Error = refusal(c.lang, q.Get("error"))
+	if id, err := domain.ParseID[domain.Child](q.Get("child")); err == nil && names[id] != "" && content.Error == "" {
 		switch q.Get("done") {
 		case "in":
 			content.Notice = c.lang.T("attendance.notice.in", names[id])
@@ -251,7 +254,11 @@ func (a *app) formCheck(kind attendance.CheckKind) handlerFunc {
 		}
 		chk, err := a.check(r.Context(), c, kind, e)
 		if err != nil {
-			return err
+			q := url.Values{"child": {c.childID.String()}}
+			if !e.Unit.IsZero() {
+				q.Set("unit", e.Unit.String())
+			}
+			return refused(w, r, err, "/staff/attendance", q)
 		}
 		q := url.Values{"unit": {chk.UnitID.String()}, "done": {string(kind)}, "child": {c.childID.String()}}
 		if g := r.PostFormValue("group"); g != "" {
@@ -273,6 +280,7 @@ type guardianAttendanceContent struct {
 	Today    date.Date
 	Children []guardianChild
 	Notice   string
+	Error    string // why the last form was refused
 }
 
 type guardianChild struct {
@@ -339,7 +347,8 @@ func (a *app) guardianAttendancePage(w http.ResponseWriter, r *http.Request, c *
 		}
 	}
 	q := r.URL.Query()
-	if id, err := domain.ParseID[domain.Child](q.Get("child")); err == nil {
+	content.Error = refusal(c.lang, q.Get("error"))
+	if id, err := domain.ParseID[domain.Child](q.Get("child")); err == nil && content.Error == "" {
 		for _, gc := range content.Children {
 			if gc.ID == id {
 				switch q.Get("done") {
@@ -384,20 +393,21 @@ func (a *app) formAbsence(w http.ResponseWriter, r *http.Request, c *call) error
 	if err := r.ParseForm(); err != nil {
 		return badRequest("form", "the form cannot be read")
 	}
+	back := url.Values{"child": {c.childID.String()}}
 	start, err := formDate(r, "start")
 	if err != nil {
-		return err
+		return refused(w, r, err, "/guardian/attendance", back)
 	}
 	end, err := formDate(r, "end")
 	if err != nil {
-		return err
+		return refused(w, r, err, "/guardian/attendance", back)
 	}
 	if end == 0 {
 		end = start
 	}
 	ab := attendance.Absence{Period: domain.Period{Start: start, End: end}, Reason: attendance.Reason(r.PostFormValue("reason")), Note: strings.TrimSpace(r.PostFormValue("note"))}
 	if _, err := a.reportAbsence(r.Context(), c, ab, false); err != nil {
-		return err
+		return refused(w, r, err, "/guardian/attendance", url.Values{"child": {c.childID.String()}})
 	}
 	backToGuardian(w, r, c, "absence")
 	return nil
@@ -421,12 +431,12 @@ func (a *app) formPickup(w http.ResponseWriter, r *http.Request, c *call) error 
 	}
 	until, err := formDate(r, "validUntil")
 	if err != nil {
-		return err
+		return refused(w, r, err, "/guardian/attendance", url.Values{"child": {c.childID.String()}})
 	}
 	p := attendance.Pickup{Name: strings.TrimSpace(r.PostFormValue("name")), Relation: strings.TrimSpace(r.PostFormValue("relation")),
 		Phone: strings.TrimSpace(r.PostFormValue("phone")), ValidUntil: until}
 	if _, err := a.putPickup(r.Context(), c, p); err != nil {
-		return err
+		return refused(w, r, err, "/guardian/attendance", url.Values{"child": {c.childID.String()}})
 	}
 	backToGuardian(w, r, c, "pickup")
 	return nil
@@ -450,4 +460,30 @@ func timeOfDay(t time.Time) string {
 		return ""
 	}
 	return t.In(domain.Oslo()).Format("15:04")
+}
+
+// refused turns a refusal the user can put right (a field, or a conflict
+// with what is stored) into a redirect back to the form's page, which then
+// says what to do; other errors stay errors.
+func refused(w http.ResponseWriter, r *http.Request, err error, page string, q url.Values) error {
+	var ve *domain.ValidationError
+	var ce *domain.ConflictError
+	if !errors.As(err, &ve) && !errors.As(err, &ce) {
+		return err
+	}
+	q.Set("error", domain.FieldOf(err))
+	http.Redirect(w, r, page+"?"+q.Encode(), http.StatusSeeOther)
+	return nil
+}
+
+// refusal is the message for ?error= on a page: the field's own, or the
+// general one.
+func refusal(l locale, field string) string {
+	if field == "" {
+		return ""
+	}
+	if _, ok := l.cat["attendance.error."+field]; ok {
+		return l.T("attendance.error." + field)
+	}
+	return l.T("attendance.error.other")
 }
