@@ -105,7 +105,7 @@ func (a *app) directoryRoutes() []route {
 		{method: "GET", path: "/api/v1/children/{childId}", kind: kindAPI, policy: policyChildRead, summary: "A child with guardians and placements, as far as the actor may see", response: childView{}, handle: a.apiChild},
 		{method: "POST", path: "/api/v1/children/{childId}/placements", kind: kindAPI, policy: policyChildCase, summary: "Place the child in a unit (caseworker)", body: newPlacementRequest{}, response: placementView{}, status: http.StatusCreated, handle: a.apiCreatePlacement},
 		{method: "GET", path: "/api/v1/units", kind: kindAPI, policy: policyLoggedIn, summary: "The municipality's units", response: unitSummary{}, list: true, handle: a.apiUnits},
-		{method: "GET", path: "/api/v1/units/{unitId}/roster", kind: kindAPI, policy: policyUnit, summary: "The children placed in the unit today, by group", response: rosterView{}, handle: a.apiRoster},
+		{method: "GET", path: "/api/v1/units/{unitId}/roster", kind: kindAPI, policy: policyUnit, summary: "The unit's attendance roster of the day (?day=, ?group=), by group: expected, late, present, absent with the reason, or left", query: map[string]string{"day": "the day (YYYY-MM-DD); today when left out", "group": "only this group"}, response: attendanceRosterView{}, handle: a.apiAttendanceRoster},
 		{method: "GET", path: "/api/v1/audit", kind: kindAPI, policy: policyAdmin, summary: "The audit log, newest first (municipal administrator)", response: auditView{}, list: true, query: map[string]string{"childId": "only entries about this child"}, handle: a.apiAudit},
 	}
 }

@@ -56,6 +56,9 @@ func seedDemo(ctx context.Context, store domain.Store, clock domain.Clock) error
 		if err := seedMessaging(ctx, store, clock); err != nil {
 			return fmt.Errorf("seed: %w", err)
 		}
+		if err := seedAttendance(ctx, store, clock); err != nil {
+			return fmt.Errorf("seed: %w", err)
+		}
 		return nil
 	})
 }

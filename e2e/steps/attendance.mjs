@@ -1,4 +1,92 @@
-// The attendance steps of the browser story (see app.test.mjs).
+// The attendance steps of the browser story (see app.test.mjs): staff check
+// Sofie Berg in at Nordby SFO and out again with her grandmother from the
+// pickup list; a guardian reports a child sick in one click and adds someone
+// to the pickup list. Checking in and out works again the second time (the
+// board offers check-in again once a child has left); the sick report is for
+// Sofie in nb and for Jakob Aasen (another guardian's child) in en, so each
+// run makes a new report.
+
+const text = {
+  nb: {
+    board: 'Inn og ut', boardTitle: 'Inn- og utsjekking i dag',
+    checkIn: 'Sjekk inn Sofie Berg', checkedIn: 'Sofie Berg er sjekket inn.',
+    checkOut: 'Sjekk ut Sofie Berg', checkedOut: 'Sofie Berg er sjekket ut.', present: 'Til stede',
+    guardianMenu: 'Fravær og henting', guardianTitle: 'Fravær og henting',
+    persona: 'guardian', child: 'Sofie Berg', sick: 'Meld Sofie Berg syk i dag', sickDone: 'Sofie Berg er meldt syk i dag.',
+    pickupName: 'Navn', pickupRelation: 'Forhold til barnet', add: 'Legg til', newPickup: 'Berit Berg', relation: 'tante', pickupDone: 'Hentelista for Sofie Berg er oppdatert.',
+  },
+  en: {
+    board: 'Check-in', boardTitle: "Today's check-in",
+    checkIn: 'Check in Sofie Berg', checkedIn: 'Sofie Berg is checked in.',
+    checkOut: 'Check out Sofie Berg', checkedOut: 'Sofie Berg is checked out.', present: 'Present',
+    guardianMenu: 'Absence and pickup', guardianTitle: 'Absence and pickup',
+    persona: 'guardian-other', child: 'Jakob Aasen', sick: 'Report Jakob Aasen sick today', sickDone: 'Jakob Aasen is reported sick today.',
+    pickupName: 'Name', pickupRelation: 'Relation to the child', add: 'Add', newPickup: 'Bjørn Aasen', relation: 'uncle', pickupDone: 'The pickup list of Jakob Aasen is updated.',
+  },
+};
+
 export default function steps(h) {
-  return [];
+  return [
+    {
+      name: 'attendance-board',
+      run: async (p, t, lang) => {
+        const x = text[lang];
+        await h.loginAs(p, 'staff-nordby');
+        await p.getByRole('link', { name: x.board, exact: true }).click();
+        await p.waitForLoadState('load');
+        await h.expectHeading(p, x.boardTitle);
+        await h.expectText(p, 'Nordby SFO');
+        await h.expectText(p, 'Sofie Berg');
+      },
+    },
+    {
+      name: 'attendance-check-in',
+      run: async (p, t, lang) => {
+        const x = text[lang];
+        await p.getByRole('button', { name: x.checkIn }).click();
+        await p.waitForLoadState('load');
+        await h.expectText(p, x.checkedIn);
+        await h.expectText(p, x.present);
+      },
+    },
+    {
+      name: 'attendance-check-out',
+      run: async (p, t, lang) => {
+        const x = text[lang];
+        const row = p.locator('tr', { has: p.getByRole('button', { name: x.checkOut }) });
+        // The pickup list is shown at check-out: her grandmother is on it.
+        await row.locator('select').selectOption({ label: 'Gunn Berg (mormor)' });
+        await row.getByRole('button', { name: x.checkOut }).click();
+        await p.waitForLoadState('load');
+        await h.expectText(p, x.checkedOut);
+        await h.expectText(p, 'Gunn Berg');
+      },
+    },
+    {
+      name: 'attendance-sick-today',
+      run: async (p, t, lang) => {
+        const x = text[lang];
+        await h.loginAs(p, x.persona);
+        await p.getByRole('link', { name: x.guardianMenu, exact: true }).click();
+        await p.waitForLoadState('load');
+        await h.expectHeading(p, x.guardianTitle);
+        await p.getByRole('button', { name: x.sick }).click();
+        await p.waitForLoadState('load');
+        await h.expectText(p, x.sickDone);
+      },
+    },
+    {
+      name: 'attendance-pickup-list',
+      run: async (p, t, lang) => {
+        const x = text[lang];
+        const card = p.locator('section.card', { has: p.getByRole('heading', { name: x.child }) });
+        await card.getByLabel(x.pickupName, { exact: true }).fill(x.newPickup);
+        await card.getByLabel(x.pickupRelation, { exact: true }).fill(x.relation);
+        await card.getByRole('button', { name: x.add, exact: true }).click();
+        await p.waitForLoadState('load');
+        await h.expectText(p, x.pickupDone);
+        await h.expectText(p, x.newPickup);
+      },
+    },
+  ];
 }

@@ -8,6 +8,16 @@
 // It logs in with the demo login as the persona, then, when the path holds
 // {child}, picks children from GET /api/v1/children in turn. With -body
 // every request sends it (with a fresh Idempotency-Key for POST).
+//
+// The body may vary per request: {seq} is the request's number, {child}
+// the child the request is for (as in the path), and {day} a past day,
+// yesterday for the first round through the children, the day before for
+// the next round, and so on, so each child gets one request a day. For
+// example 500 check-ins a second, each a new event:
+//
+//	go run ./reference-app/loadgen -persona staff-bjorkelia -method POST \
+//		-path /api/v1/children/{child}/check-in \
+//		-body '{"key":"load-{seq}","at":"{day}T07:30:00Z"}' -rate 500 -duration 30s
 package main
 
 import (
@@ -20,6 +30,7 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -53,7 +64,7 @@ func run(base, persona, method, path, body string, rate int, duration time.Durat
 		return fmt.Errorf("login as %s: %s", persona, resp.Status)
 	}
 	var children []string
-	if strings.Contains(path, "{child}") {
+	if strings.Contains(path, "{child}") || strings.Contains(body, "{child}") || strings.Contains(body, "{day}") {
 		resp, err := client.Get(base + "/api/v1/children?limit=200")
 		if err != nil {
 			return err
@@ -85,14 +96,17 @@ func run(base, persona, method, path, body string, rate int, duration time.Durat
 		if d := time.Until(start.Add(time.Duration(i) * interval)); d > 0 {
 			time.Sleep(d)
 		}
-		p := path
+		p, b := path, body
 		if children != nil {
 			p = strings.ReplaceAll(p, "{child}", children[i%len(children)])
+		}
+		if strings.Contains(b, "{") {
+			b = expandBody(b, i, children, start)
 		}
 		wg.Add(1)
 		go func(i int, p string) {
 			defer wg.Done()
-			req, _ := http.NewRequest(method, base+p, strings.NewReader(body))
+			req, _ := http.NewRequest(method, base+p, strings.NewReader(b))
 			if body != "" {
 				req.Header.Set("Content-Type", "application/json")
 			}
@@ -134,4 +148,16 @@ func run(base, persona, method, path, body string, rate int, duration time.Durat
 		return fmt.Errorf("%d requests failed", errs.Load()+statusErrs.Load())
 	}
 	return nil
+}
+
+// expandBody fills in the body's {seq}, {child} and {day} for request i:
+// {day} steps one day back, from yesterday, after every round through the
+// children.
+func expandBody(body string, i int, children []string, now time.Time) string {
+	r := []string{"{seq}", strconv.Itoa(i)}
+	if len(children) > 0 {
+		day := now.AddDate(0, 0, -1-i/len(children)).Format(time.DateOnly)
+		r = append(r, "{child}", children[i%len(children)], "{day}", day)
+	}
+	return strings.NewReplacer(r...).Replace(body)
 }
