@@ -481,20 +481,6 @@ func rosterChildren(v rosterView) []domain.ChildID {
 	return ids
 }
 
-func (a *app) apiRoster(w http.ResponseWriter, r *http.Request, c *call) error {
-	v, err := a.roster(r.Context(), c.actor.Municipality, c.unitID)
-	if err != nil {
-		return err
-	}
-	if ids := rosterChildren(v); len(ids) > 0 {
-		if err := a.audit(r.Context(), c.actor, "roster.read", "unit/"+c.unitID.String(), ids...); err != nil {
-			return err
-		}
-	}
-	writeJSON(w, http.StatusOK, v)
-	return nil
-}
-
 func (a *app) apiAudit(w http.ResponseWriter, r *http.Request, c *call) error {
 	entries, next, err := a.auditPageOf(r, c)
 	if err != nil {
