@@ -35,6 +35,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -82,7 +83,9 @@ type config struct {
 	// clientIPHeader is the header a trusted proxy sets to the client's
 	// address (X-Forwarded-For); login attempts are limited per client.
 	clientIPHeader string
-	login          loginConfig
+	// loginLimit is how many login attempts a client may make a minute.
+	loginLimit int
+	login      loginConfig
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -115,11 +118,23 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	fs.BoolVar(&c.demo, "demo", demo, "offer the demo login listing the seeded personas (env OPPVEKST_DEMO; off by default when OIDC is configured)")
 	fs.StringVar(&c.clientIPHeader, "client-ip-header", getenv("OPPVEKST_CLIENT_IP_HEADER"), "header in which a trusted reverse proxy passes the client's address, e.g. X-Forwarded-For (env OPPVEKST_CLIENT_IP_HEADER)")
+	loginLimit := loginAttempts
+	if v := getenv("OPPVEKST_LOGIN_LIMIT"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return config{}, fmt.Errorf("OPPVEKST_LOGIN_LIMIT must be a positive whole number, not %q", v)
+		}
+		loginLimit = n
+	}
+	fs.IntVar(&c.loginLimit, "login-limit", loginLimit, "login attempts a client may make a minute (env OPPVEKST_LOGIN_LIMIT)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
 	if fs.NArg() > 0 {
 		return config{}, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	if c.loginLimit < 1 {
+		return config{}, fmt.Errorf("-login-limit must be at least 1")
 	}
 	if c.dbURL != "" && !strings.HasPrefix(c.dbURL, "postgres://") && !strings.HasPrefix(c.dbURL, "postgresql://") {
 		return config{}, fmt.Errorf("-db must be a postgres:// URL")
@@ -164,6 +179,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	a.demo = cfg.demo
 	a.clientIPHeader = cfg.clientIPHeader
+	a.loginLimiter = newLimiter(cfg.loginLimit, time.Minute)
 	if err := a.configureLogin(ctx, cfg.login); err != nil {
 		return err
 	}

@@ -182,6 +182,7 @@ func TestParseConfig(t *testing.T) {
 	assert.Empty(t, c.dbURL)
 	assert.Nil(t, c.login.idporten)
 	assert.Equal(t, []domain.Municipality{demoMunicipality, neighbourMunicipality}, c.login.municipalities)
+	assert.Equal(t, loginAttempts, c.loginLimit)
 
 	c, err = parseConfig(nil, getenv, io.Discard)
 	require.NoError(t, err)
@@ -205,6 +206,21 @@ func TestParseConfig(t *testing.T) {
 	c, err = parseConfig([]string{"-db", "postgres://other/db"}, getenv, io.Discard)
 	require.NoError(t, err)
 	assert.Equal(t, "postgres://other/db", c.dbURL)
+
+	// The login limit: the environment, a flag over it, nothing below 1.
+	env["OPPVEKST_LOGIN_LIMIT"] = "5"
+	c, err = parseConfig(nil, getenv, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, 5, c.loginLimit)
+	c, err = parseConfig([]string{"-login-limit", "600"}, getenv, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, 600, c.loginLimit)
+	_, err = parseConfig([]string{"-login-limit", "0"}, getenv, io.Discard)
+	assert.Error(t, err)
+	env["OPPVEKST_LOGIN_LIMIT"] = "many"
+	_, err = parseConfig(nil, getenv, io.Discard)
+	assert.Error(t, err)
+	delete(env, "OPPVEKST_LOGIN_LIMIT")
 
 	_, err = parseConfig([]string{"-db", "mysql://x"}, getenv, io.Discard)
 	assert.Error(t, err)
