@@ -79,9 +79,11 @@ type Decision struct {
 	Rules    DecisionRules `json:"rules"`
 }
 
-// Decision returns the decision of the intake's approved run for an
-// application, to a guardian with parental responsibility or the
-// municipality. Before a run is approved it is domain.ErrNotFound.
+// Decision returns the decision for an application, to a guardian with
+// parental responsibility or the municipality: the intake's approved run's
+// result, or, when a seat was offered later from the waiting list, that
+// offer (decided the day it was made). Before either it is
+// domain.ErrNotFound.
 func (s *Service) Decision(ctx context.Context, actor domain.Actor, id ApplicationID) (Decision, error) {
 	var d Decision
 	err := reads(ctx, func(ctx context.Context) error {
@@ -115,8 +117,25 @@ func (s *Service) Decision(ctx context.Context, actor domain.Actor, id Applicati
 				res = &run.Results[i]
 			}
 		}
-		if res == nil {
+		// A seat offered later from the waiting list (a declined or lapsed
+		// seat passed on, a vacancy) is a new decision: the newest such
+		// offer decides, with the run's comparisons for the units ranked
+		// above it.
+		offers, err := s.Store.ApplicationOffers(ctx, m, id)
+		if err != nil {
+			return err
+		}
+		var later *Offer
+		for i := range offers {
+			if o := &offers[i]; o.Run.IsZero() && (later == nil || o.Created.After(later.Created)) {
+				later = o
+			}
+		}
+		if res == nil && later == nil {
 			return fmt.Errorf("admission: no decision for application %s yet: %w", id, domain.ErrNotFound)
+		}
+		if res == nil {
+			res = &RunResult{Application: id, Child: a.Child, Group: later.Group}
 		}
 		child, err := s.Store.Child(ctx, m, a.Child)
 		if err != nil {
@@ -131,20 +150,28 @@ func (s *Service) Decision(ctx context.Context, actor domain.Actor, id Applicati
 			names[u.ID.String()] = u.Name
 		}
 		decided := date.NewAt(run.Approved.In(domain.Oslo()))
+		unit, rank, start := res.Unit, res.Rank, date.Zero
+		if rank > 0 {
+			start = max(a.Start, in.Start)
+		}
+		if later != nil {
+			decided = date.NewAt(later.Created.In(domain.Oslo()))
+			unit, rank, start = later.Unit, later.Rank, later.Start
+		}
 		rules, err := NationalDecisionRules(decided)
 		if err != nil {
 			return err
 		}
 		d = Decision{Application: id, Child: a.Child, ChildName: child.GivenName + " " + child.FamilyName,
-			Intake: in.Name, Kind: in.Kind, Decided: decided, Unit: res.Unit, UnitName: names[res.Unit.String()],
-			Rank: res.Rank, Group: res.Group, Criteria: res.Explanation.Criteria,
+			Intake: in.Name, Kind: in.Kind, Decided: decided, Unit: unit, UnitName: names[unit.String()],
+			Rank: rank, Start: start, Group: res.Group, Criteria: res.Explanation.Criteria,
 			AppealBy: decided.AddDate(0, 0, rules.AppealDays), Rules: rules}
-		if res.Rank > 0 {
-			d.Start = max(a.Start, in.Start)
-		}
-		d.ReasonsDue = res.Rank == 0 || res.Rank > rules.ReasonsBeyondRank
+		d.ReasonsDue = rank == 0 || rank > rules.ReasonsBeyondRank
 		if d.ReasonsDue {
 			for _, c := range res.Explanation.Above {
+				if rank > 0 && c.Rank >= rank {
+					continue
+				}
 				c.Unit = names[c.Unit]
 				d.Reasons = append(d.Reasons, c)
 			}

@@ -350,6 +350,15 @@ func testRoundEndToEnd(t *testing.T, s AdmissionStore) {
 	assert.Equal(t, u.ID, got[0].Unit)
 	assert.True(t, got[0].Deadline.Equal(oslo(2025, time.March, 24, 0)))
 	assert.Len(t, w.notices.of(admission.KindOfferSent, waiting[0].Child), 1)
+	// Its decision is the offer from the waiting list, dated the day it was
+	// made, not the run's "waiting list" result.
+	dec, err := w.svc.Decision(ctx, w.case_, waiting[0].Application)
+	require.NoError(t, err)
+	assert.Equal(t, u.ID, dec.Unit)
+	assert.Equal(t, got[0].Rank, dec.Rank)
+	assert.Equal(t, got[0].Start, dec.Start)
+	assert.Equal(t, d(2025, time.March, 15), dec.Decided)
+	assert.Equal(t, d(2025, time.April, 5), dec.AppealBy, "three weeks from the new decision")
 
 	// One lapses at its deadline; the seat goes to the last one waiting.
 	n, err := w.svc.LapseOffers(ctx, w.system, oslo(2025, time.March, 20, 23))
