@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding"
 	"encoding/json"
 	"maps"
 	"net/http"
@@ -152,6 +153,42 @@ func tagOf(rt route) string {
 // components, fields follow their json tags.
 type schemaGen struct {
 	schemas map[string]any
+	// types remembers which Go type took a component name, so two types of
+	// one name in different packages (admission.Run, billing.Run) get two
+	// components.
+	types map[string]reflect.Type
+}
+
+// Types that marshal themselves (decimal.Decimal, billing.Month, IDs) are
+// strings in our JSON, whatever their fields.
+var (
+	jsonMarshaler = reflect.TypeFor[json.Marshaler]()
+	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
+)
+
+func marshalsItself(t reflect.Type) bool {
+	for _, x := range []reflect.Type{t, reflect.PointerTo(t)} {
+		if x.Implements(jsonMarshaler) || x.Implements(textMarshaler) {
+			return true
+		}
+	}
+	return false
+}
+
+// componentName is the schema name of a struct type: its Go name with a
+// capital (childView → ChildView), prefixed by its package's name
+// (AdmissionRun) when another type already has that name.
+func (g *schemaGen) componentName(t reflect.Type) string {
+	name := strings.ToUpper(t.Name()[:1]) + t.Name()[1:]
+	if other, ok := g.types[name]; ok && other != t {
+		pkg := t.PkgPath()[strings.LastIndex(t.PkgPath(), "/")+1:]
+		name = strings.ToUpper(pkg[:1]) + pkg[1:] + name
+	}
+	if g.types == nil {
+		g.types = map[string]reflect.Type{}
+	}
+	g.types[name] = t
+	return name
 }
 
 var (
@@ -170,6 +207,8 @@ func (g *schemaGen) of(t reflect.Type) any {
 		return map[string]any{"type": "string", "pattern": "^[0-9]{11}$"}
 	case t.Kind() == reflect.Struct && strings.HasPrefix(t.Name(), "ID["):
 		return map[string]any{"type": "string", "format": "uuid"}
+	case t.Kind() == reflect.Struct && marshalsItself(t):
+		return map[string]any{"type": "string"}
 	}
 	switch t.Kind() {
 	case reflect.String:
@@ -190,7 +229,7 @@ func (g *schemaGen) of(t reflect.Type) any {
 	case reflect.Pointer:
 		return g.of(t.Elem())
 	case reflect.Struct:
-		name := strings.ToUpper(t.Name()[:1]) + t.Name()[1:] // childView → ChildView
+		name := g.componentName(t)
 		if _, ok := g.schemas[name]; !ok {
 			g.schemas[name] = map[string]any{} // breaks recursion
 			props := map[string]any{}
