@@ -142,6 +142,16 @@ func intakeParam(r *http.Request) (admission.IntakeID, error) {
 	return pathID[admission.Intake](r, "intakeId")
 }
 
+// pathIntake reads the intake named by the path's {intakeId} in the
+// actor's municipality.
+func (a *app) pathIntake(r *http.Request, c *call) (admission.Intake, error) {
+	id, err := intakeParam(r)
+	if err != nil {
+		return admission.Intake{}, err
+	}
+	return a.store.Intake(r.Context(), c.actor.Municipality, id)
+}
+
 // childApplication reads an application of the call's child; one of another
 // child is ErrNotFound.
 func (a *app) childApplication(ctx context.Context, r *http.Request, c *call) (admission.Application, error) {
@@ -343,11 +353,7 @@ func (a *app) apiIntakes(w http.ResponseWriter, r *http.Request, c *call) error 
 }
 
 func (a *app) apiIntake(w http.ResponseWriter, r *http.Request, c *call) error {
-	id, err := intakeParam(r)
-	if err != nil {
-		return err
-	}
-	in, err := a.store.Intake(r.Context(), c.actor.Municipality, id)
+	in, err := a.pathIntake(r, c)
 	if err != nil {
 		return err
 	}
@@ -361,13 +367,11 @@ func (a *app) apiIntakeApplications(w http.ResponseWriter, r *http.Request, c *c
 	if err != nil {
 		return err
 	}
-	id, err := intakeParam(r)
+	in, err := a.pathIntake(r, c)
 	if err != nil {
 		return err
 	}
-	if _, err := a.store.Intake(ctx, c.actor.Municipality, id); err != nil {
-		return err
-	}
+	id := in.ID
 	apps, err := a.store.Applications(ctx, c.actor.Municipality, id)
 	if err != nil {
 		return err
@@ -400,13 +404,11 @@ func (a *app) apiIntakeRuns(w http.ResponseWriter, r *http.Request, c *call) err
 	if err != nil {
 		return err
 	}
-	id, err := intakeParam(r)
+	in, err := a.pathIntake(r, c)
 	if err != nil {
 		return err
 	}
-	if _, err := a.store.Intake(r.Context(), c.actor.Municipality, id); err != nil {
-		return err
-	}
+	id := in.ID
 	runs, err := a.store.Runs(r.Context(), c.actor.Municipality, id)
 	if err != nil {
 		return err
@@ -421,14 +423,11 @@ func (a *app) apiIntakeRuns(w http.ResponseWriter, r *http.Request, c *call) err
 
 func (a *app) apiWaitingLists(w http.ResponseWriter, r *http.Request, c *call) error {
 	ctx := r.Context()
-	id, err := intakeParam(r)
+	in, err := a.pathIntake(r, c)
 	if err != nil {
 		return err
 	}
-	in, err := a.store.Intake(ctx, c.actor.Municipality, id)
-	if err != nil {
-		return err
-	}
+	id := in.ID
 	ls, err := a.waitingLists(ctx, c, in)
 	if err != nil {
 		return err
@@ -444,14 +443,11 @@ func (a *app) apiWaitingLists(w http.ResponseWriter, r *http.Request, c *call) e
 
 func (a *app) apiObligations(w http.ResponseWriter, r *http.Request, c *call) error {
 	ctx := r.Context()
-	id, err := intakeParam(r)
+	in, err := a.pathIntake(r, c)
 	if err != nil {
 		return err
 	}
-	in, err := a.store.Intake(ctx, c.actor.Municipality, id)
-	if err != nil {
-		return err
-	}
+	id := in.ID
 	month, err := obligationMonth(r, in)
 	if err != nil {
 		return err

@@ -668,14 +668,11 @@ type runRow struct {
 func (a *app) intakePage(w http.ResponseWriter, r *http.Request, c *call) error {
 	ctx := r.Context()
 	m := c.actor.Municipality
-	id, err := intakeParam(r)
+	in, err := a.pathIntake(r, c)
 	if err != nil {
 		return err
 	}
-	in, err := a.store.Intake(ctx, m, id)
-	if err != nil {
-		return err
-	}
+	id := in.ID
 	n, err := a.names(ctx, m, true)
 	if err != nil {
 		return err
@@ -855,14 +852,11 @@ type waitingEntryRow struct {
 func (a *app) waitingPage(w http.ResponseWriter, r *http.Request, c *call) error {
 	ctx := r.Context()
 	m := c.actor.Municipality
-	id, err := intakeParam(r)
+	in, err := a.pathIntake(r, c)
 	if err != nil {
 		return err
 	}
-	in, err := a.store.Intake(ctx, m, id)
-	if err != nil {
-		return err
-	}
+	id := in.ID
 	ls, err := a.waitingLists(ctx, c, in)
 	if err != nil {
 		return err
@@ -901,14 +895,11 @@ type obligationRow struct {
 func (a *app) obligationsPage(w http.ResponseWriter, r *http.Request, c *call) error {
 	ctx := r.Context()
 	m := c.actor.Municipality
-	id, err := intakeParam(r)
+	in, err := a.pathIntake(r, c)
 	if err != nil {
 		return err
 	}
-	in, err := a.store.Intake(ctx, m, id)
-	if err != nil {
-		return err
-	}
+	id := in.ID
 	month, err := obligationMonth(r, in)
 	if err != nil {
 		return err
