@@ -90,7 +90,9 @@ func (in Intake) Validate() error {
 		p.Add("id", "is required")
 	}
 	p.Merge("", in.Municipality.Validate())
-	if in.Name == "" {
+	if err := domain.CheckLine("name", in.Name); err != nil {
+		p.Merge("", err)
+	} else if domain.Blank(in.Name) {
 		p.Add("name", "is required")
 	}
 	if !in.Kind.Valid() {
@@ -239,6 +241,7 @@ func (ap Application) Validate() error {
 			p.Add("together", "a child cannot apply together with itself")
 		}
 	}
+	p.Merge("", domain.CheckText("rejectReason", ap.RejectReason))
 	return p.Err()
 }
 
@@ -290,6 +293,8 @@ func (r Run) Validate() error {
 	if r.Created.IsZero() {
 		p.Add("created", "is required")
 	}
+	p.Merge("", domain.CheckLine("createdBy", r.CreatedBy))
+	p.Merge("", domain.CheckLine("approvedBy", r.ApprovedBy))
 	return p.Err()
 }
 
@@ -364,5 +369,6 @@ func (o Offer) Validate() error {
 	default:
 		p.Add("status", fmt.Sprintf("%q is not an offer status", o.Status))
 	}
+	p.Merge("", domain.CheckLine("answeredBy", o.AnsweredBy))
 	return p.Err()
 }

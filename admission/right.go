@@ -58,6 +58,11 @@ func NationalRightRules(applicationYear int) (RightRules, error) {
 	if len(t.Rows) == 0 {
 		return RightRules{}, fmt.Errorf("admission: rules/right-to-place.json has no rows")
 	}
+	for _, r := range t.Rows {
+		if _, err := domain.ParseDate("validFrom", r.ValidFrom); err != nil {
+			return RightRules{}, fmt.Errorf("admission: rules/right-to-place.json row %q: %w", r.ValidFrom, err)
+		}
+	}
 	on := fmt.Sprintf("%04d-01-01", applicationYear)
 	best := 0
 	for i, r := range t.Rows {

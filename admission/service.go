@@ -414,7 +414,10 @@ func (s *Service) Reject(ctx context.Context, actor domain.Actor, id Application
 	if err := municipal(actor, m); err != nil {
 		return err
 	}
-	if reason == "" {
+	if err := domain.CheckText("reason", reason); err != nil {
+		return err
+	}
+	if domain.Blank(reason) {
 		return domain.Invalid("reason", "is required")
 	}
 	return s.Store.Atomic(ctx, func(ctx context.Context) error {

@@ -34,19 +34,34 @@ var norms = sync.OnceValues(func() ([]Norm, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The day is read as a string and parsed by domain.ParseDate, which
+	// refuses a day that does not exist instead of rolling it over.
+	type wireNorm struct {
+		Norm
+		ValidFrom string `json:"validFrom"`
+	}
 	var f struct {
-		Rows []Norm `json:"rows"`
+		Rows []wireNorm `json:"rows"`
 	}
 	if err := json.Unmarshal(b, &f); err != nil {
 		return nil, fmt.Errorf("attendance: rules/staffing.json: %w", err)
 	}
-	for _, n := range f.Rows {
+	rows := make([]Norm, len(f.Rows))
+	for i, w := range f.Rows {
+		d, err := domain.ParseDate("validFrom", w.ValidFrom)
+		if err != nil {
+			return nil, fmt.Errorf("attendance: rules/staffing.json row %q: %w", w.ValidFrom, err)
+		}
+		rows[i] = w.Norm
+		rows[i].ValidFrom = d
+	}
+	for _, n := range rows {
 		if n.UnderThree < 1 || n.OverThree < 1 || n.ValidFrom == date.Zero || n.Source == "" {
 			return nil, fmt.Errorf("attendance: rules/staffing.json: incomplete row from %s", n.ValidFrom)
 		}
 	}
-	slices.SortFunc(f.Rows, func(a, b Norm) int { return int(a.ValidFrom - b.ValidFrom) })
-	return f.Rows, nil
+	slices.SortFunc(rows, func(a, b Norm) int { return int(a.ValidFrom - b.ValidFrom) })
+	return rows, nil
 })
 
 // StaffingNorm returns the norm in force on day d, from the embedded table

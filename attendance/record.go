@@ -96,9 +96,7 @@ func (c Check) Validate() error {
 	} else if c.Day != date.NewAt(c.At.In(domain.Oslo())) {
 		p.Add("day", "is not the day of at in Europe/Oslo")
 	}
-	if c.By == "" {
-		p.Add("by", "is required")
-	}
+	checkText(&p, "by", c.By, true)
 	if c.Kind == CheckIn && !c.Collector.IsZero() {
 		p.Add("collector", "only a check-out has a collector")
 	}
@@ -119,24 +117,36 @@ func (c Check) Same(sent Check) bool {
 }
 
 func checkKey(p *domain.Problems, key string) {
+	if err := domain.CheckLine("key", key); err != nil {
+		p.Merge("", err)
+		return
+	}
 	switch {
-	case strings.TrimSpace(key) == "":
+	case domain.Blank(key):
 		p.Add("key", "is required")
 	case len(key) > MaxKeyLength:
 		p.Add("key", fmt.Sprintf("is longer than %d bytes", MaxKeyLength))
-	case !utf8.ValidString(key):
-		p.Add("key", "is not valid UTF-8")
 	}
 }
 
-// checkText refuses invalid UTF-8 and texts over 200 characters, and an
-// empty text when required.
+// checkText refuses a text that is not one line (domain.CheckLine), one
+// over 200 characters, and a blank one when required.
 func checkText(p *domain.Problems, field, s string, required bool) {
+	checkLength(p, field, s, required, domain.CheckLine(field, s))
+}
+
+// checkNote is checkText for a free text that may span lines
+// (domain.CheckText).
+func checkNote(p *domain.Problems, field, s string) {
+	checkLength(p, field, s, false, domain.CheckText(field, s))
+}
+
+func checkLength(p *domain.Problems, field, s string, required bool, chars error) {
 	switch {
-	case required && strings.TrimSpace(s) == "":
+	case chars != nil:
+		p.Merge("", chars)
+	case required && domain.Blank(s):
 		p.Add(field, "is required")
-	case !utf8.ValidString(s):
-		p.Add(field, "is not valid UTF-8")
 	case utf8.RuneCountInString(s) > 200:
 		p.Add(field, "is longer than 200 characters")
 	}
@@ -172,7 +182,9 @@ func (pk Pickup) Validate() error {
 	}
 	checkText(&p, "name", pk.Name, true)
 	checkText(&p, "relation", pk.Relation, true)
-	if pk.Phone != "" {
+	if err := domain.CheckLine("phone", pk.Phone); err != nil {
+		p.Merge("", err)
+	} else if pk.Phone != "" {
 		digits := 0
 		for i, r := range pk.Phone {
 			switch {
@@ -243,10 +255,8 @@ func (a Absence) Validate() error {
 	if !a.Reason.Valid() {
 		p.Add("reason", fmt.Sprintf("%q is not sick, holiday, leave or other", a.Reason))
 	}
-	checkText(&p, "note", a.Note, false)
-	if a.ReportedBy == "" {
-		p.Add("reportedBy", "is required")
-	}
+	checkNote(&p, "note", a.Note)
+	checkText(&p, "reportedBy", a.ReportedBy, true)
 	if a.ReportedAt.IsZero() {
 		p.Add("reportedAt", "is required")
 	}
@@ -365,8 +375,6 @@ func (a SchoolAbsence) Validate() error {
 		p.Add("reason", "a documented absence is health or guardian-reported")
 	}
 	checkText(&p, "reason", a.Reason, false)
-	if a.RecordedBy == "" {
-		p.Add("recordedBy", "is required")
-	}
+	checkText(&p, "recordedBy", a.RecordedBy, true)
 	return p.Err()
 }

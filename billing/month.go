@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/rickb777/date/v2"
+
+	"github.com/oppvekst/oppvekst/domain"
 )
 
 // Month is a calendar month, the period a fee is computed for.
@@ -16,29 +18,15 @@ type Month struct {
 // MonthOf returns the month a date falls in.
 func MonthOf(d date.Date) Month { return Month{Year: d.Year(), Month: d.Month()} }
 
-// ParseMonth parses "YYYY-MM" (four-digit year, two-digit month 01–12).
+// ParseMonth parses "YYYY-MM" (four-digit year, two-digit month 01–12)
+// with domain.ParseMonth; anything else is a *domain.ValidationError for
+// the field "month" with the reason domain.ReasonMonth.
 func ParseMonth(s string) (Month, error) {
-	if len(s) != 7 || s[4] != '-' {
-		return Month{}, fmt.Errorf("month %q: want YYYY-MM", s)
+	d, err := domain.ParseMonth("month", s)
+	if err != nil {
+		return Month{}, err
 	}
-	y, m := 0, 0
-	for i, c := range []byte(s) {
-		if i == 4 {
-			continue
-		}
-		if c < '0' || c > '9' {
-			return Month{}, fmt.Errorf("month %q: want YYYY-MM", s)
-		}
-		if i < 4 {
-			y = y*10 + int(c-'0')
-		} else {
-			m = m*10 + int(c-'0')
-		}
-	}
-	if m < 1 || m > 12 || y < 1 {
-		return Month{}, fmt.Errorf("month %q: want YYYY-MM with a month from 01 to 12", s)
-	}
-	return Month{Year: y, Month: time.Month(m)}, nil
+	return MonthOf(d), nil
 }
 
 // String formats the month as "YYYY-MM".

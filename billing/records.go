@@ -137,6 +137,7 @@ func (d IncomeDecision) Validate() error {
 			p.Add("period.end", "must end by "+end.String()+", the end of the kindergarten year")
 		}
 	}
+	p.Merge("", domain.CheckText("documentation", d.Documentation))
 	return p.Err()
 }
 
@@ -550,10 +551,14 @@ func ValidateDecisions(ds []FeeDecision) error {
 func (pm Payment) Validate() error {
 	var p domain.Problems
 	recordProblems(&p, pm.ID.IsZero(), pm.Municipality)
-	if pm.Reference == "" {
+	if err := domain.CheckLine("reference", pm.Reference); err != nil {
+		p.Merge("", err)
+	} else if domain.Blank(pm.Reference) {
 		p.Add("reference", "is required")
 	}
-	if pm.KID == "" {
+	if err := domain.CheckLine("kid", pm.KID); err != nil {
+		p.Merge("", err)
+	} else if domain.Blank(pm.KID) {
 		p.Add("kid", "is required")
 	}
 	if pm.Paid == date.Zero {

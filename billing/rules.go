@@ -11,6 +11,8 @@ import (
 
 	"github.com/rickb777/date/v2"
 	"github.com/shopspring/decimal"
+
+	"github.com/oppvekst/oppvekst/domain"
 )
 
 //go:embed rules/*.json
@@ -219,9 +221,9 @@ func parseTables() (*Tables, error) {
 		Source:           kg.Constants.Source,
 	}
 	for _, w := range kg.Rows {
-		from, err := date.ParseISO(w.ValidFrom)
+		from, err := domain.ParseDate("validFrom", w.ValidFrom)
 		if err != nil {
-			return nil, fmt.Errorf("billing: kindergarten table: %w", err)
+			return nil, fmt.Errorf("billing: kindergarten table %q: %w", w.ValidFrom, err)
 		}
 		r := KindergartenRow{ValidFrom: from, MaxPrice: map[Zone]decimal.Decimal{}, FreeZone: w.FreeZone,
 			BilledMonthsPerYear: w.BilledMonthsPerYear, FeeFreeMonths: months(w.FeeFreeMonths),
@@ -253,9 +255,9 @@ func parseTables() (*Tables, error) {
 		return nil, err
 	}
 	for _, w := range sfo.Rows {
-		from, err := date.ParseISO(w.ValidFrom)
+		from, err := domain.ParseDate("validFrom", w.ValidFrom)
 		if err != nil {
-			return nil, fmt.Errorf("billing: SFO table: %w", err)
+			return nil, fmt.Errorf("billing: SFO table %q: %w", w.ValidFrom, err)
 		}
 		share, err := decimal.NewFromString(w.IncomeCapShare)
 		if err != nil {

@@ -488,13 +488,11 @@ func jsonTypeName(t reflect.Type) string {
 }
 
 // isISODate reports whether s is a calendar date written YYYY-MM-DD that
-// exists (date.Date's own parser would roll 2023-02-29 over to 1 March).
+// exists, by domain.ParseDate (date.Date's own parser would roll
+// 2023-02-29 over to 1 March).
 func isISODate(s string) bool {
-	if len(s) != 10 || s[4] != '-' || s[7] != '-' || !allDigits(s[:4]) || !allDigits(s[5:7]) || !allDigits(s[8:]) {
-		return false
-	}
-	d, err := date.ParseISO(s)
-	return err == nil && d.String() == s
+	_, err := domain.ParseDate("date", s)
+	return err == nil
 }
 
 func pathOrInput(path string) string {

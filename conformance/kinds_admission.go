@@ -3,11 +3,11 @@ package conformance
 import (
 	"encoding/json"
 	"strconv"
-	"time"
 
 	"github.com/rickb777/date/v2"
 
 	"github.com/oppvekst/oppvekst/admission"
+	"github.com/oppvekst/oppvekst/domain"
 )
 
 // rightToPlaceInput is the wire input of the right-to-place kind. Every
@@ -66,11 +66,11 @@ func admissionDate(field string, s *string) (date.Date, error) {
 	if s == nil {
 		return 0, invalid(field, "is required")
 	}
-	t, err := time.Parse(time.DateOnly, *s)
+	d, err := domain.ParseDate(field, *s)
 	if err != nil {
 		return 0, invalid(field, "must be a date YYYY-MM-DD that exists")
 	}
-	return date.New(t.Year(), t.Month(), t.Day()), nil
+	return d, nil
 }
 
 // allocationInput is the wire input of the allocation kind. criteria may

@@ -68,11 +68,11 @@ func parseWireDate(field string, s *string) (date.Date, error) {
 	if s == nil {
 		return date.Zero, invalid(field, "is required")
 	}
-	t, err := time.Parse("2006-01-02", *s)
-	if err != nil || len(*s) != 10 {
-		return date.Zero, invalid(field, "must be a date YYYY-MM-DD")
+	d, err := domain.ParseDate(field, *s)
+	if err != nil {
+		return date.Zero, invalid(field, "must be a date YYYY-MM-DD that exists")
 	}
-	return date.NewAt(t), nil
+	return d, nil
 }
 
 func requiredDecimal(field string, d *decimal.Decimal) (decimal.Decimal, error) {

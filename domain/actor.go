@@ -69,7 +69,9 @@ func (a Actor) Validate() error {
 	if err := a.Municipality.Validate(); err != nil {
 		p.Merge("", err)
 	}
-	if a.Subject == "" {
+	if err := CheckLine("subject", a.Subject); err != nil {
+		p.Merge("", err)
+	} else if Blank(a.Subject) {
 		p.Add("subject", "is required")
 	}
 	return p.Err()

@@ -117,12 +117,16 @@ type IdempotencyStore interface {
 	DeleteIdempotentBefore(ctx context.Context, m Municipality, before time.Time) (int, error)
 }
 
+// checkText requires a single line (see CheckLine) of at most max
+// characters, and one that is not Blank when required.
 func checkText(p *Problems, field, s string, max int, required bool) {
+	if err := CheckLine(field, s); err != nil {
+		p.Merge("", err)
+		return
+	}
 	switch {
-	case s == "" && required:
+	case required && Blank(s):
 		p.Add(field, "is required")
-	case !utf8.ValidString(s):
-		p.Add(field, "is not valid UTF-8")
 	case utf8.RuneCountInString(s) > max:
 		p.Add(field, "is too long")
 	}

@@ -52,7 +52,9 @@ func (n Notice) Validate() error {
 	if n.Child.IsZero() && n.Guardian.IsZero() {
 		p.Add("child", "a child or a guardian is required")
 	}
-	if n.Key == "" {
+	if err := CheckLine("key", n.Key); err != nil {
+		p.Merge("", err)
+	} else if Blank(n.Key) {
 		p.Add("key", "is required")
 	}
 	return p.Err()

@@ -69,6 +69,17 @@ func (c Child) Validate() error {
 	return p.Err()
 }
 
+// ValidateAt is Validate and, in addition, refuses a birth date after today
+// (ReasonFuture): the check for a child given as input. Take today from
+// the injected Clock (Today(clock)); a store, which has no clock, calls
+// Validate.
+func (c Child) ValidateAt(today date.Date) error {
+	var p Problems
+	p.Merge("", c.Validate())
+	p.Merge("", CheckBirthDate("birthDate", c.BirthDate, today))
+	return p.Err()
+}
+
 // Guardian is a parent or other person who may have parental responsibility
 // for a child.
 type Guardian struct {
@@ -88,10 +99,14 @@ func (g Guardian) Validate() error {
 	checkRecord(&p, g.ID.IsZero(), g.Municipality)
 	checkName(&p, "givenName", g.GivenName)
 	checkName(&p, "familyName", g.FamilyName)
-	if g.Email != "" && (!strings.Contains(g.Email, "@") || strings.ContainsAny(g.Email, " \t\r\n") || len(g.Email) > 254) {
+	if err := CheckLine("email", g.Email); err != nil {
+		p.Merge("", err)
+	} else if g.Email != "" && (!strings.Contains(g.Email, "@") || strings.ContainsAny(g.Email, " \t\r\n") || len(g.Email) > 254) {
 		p.Add("email", "is not an e-mail address")
 	}
-	if g.Phone != "" && !validPhone(g.Phone) {
+	if err := CheckLine("phone", g.Phone); err != nil {
+		p.Merge("", err)
+	} else if g.Phone != "" && !validPhone(g.Phone) {
 		p.Add("phone", "must be digits, optionally starting with +")
 	}
 	if _, err := ParseAddressProtection(string(g.AddressProtection)); err != nil {
@@ -151,12 +166,16 @@ func checkRecord(p *Problems, zeroID bool, m Municipality) {
 	}
 }
 
+// checkName requires a single line of text (see CheckLine and Blank) of at
+// most 200 characters.
 func checkName(p *Problems, field, s string) {
+	if err := CheckLine(field, s); err != nil {
+		p.Merge("", err)
+		return
+	}
 	switch {
-	case strings.TrimSpace(s) == "":
+	case Blank(s):
 		p.Add(field, "is required")
-	case !utf8.ValidString(s):
-		p.Add(field, "is not valid UTF-8")
 	case utf8.RuneCountInString(s) > 200:
 		p.Add(field, "is longer than 200 characters")
 	}

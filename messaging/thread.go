@@ -136,11 +136,12 @@ func DefaultLimits() Limits {
 
 // check validates a body and attachments against the limits.
 func (l Limits) check(p *domain.Problems, body string, atts []Attachment) {
+	bodyChars := domain.CheckText("body", body)
 	switch {
-	case strings.TrimSpace(body) == "":
+	case bodyChars != nil:
+		p.Merge("", bodyChars)
+	case domain.Blank(body):
 		p.Add("body", "is empty")
-	case !utf8.ValidString(body):
-		p.Add("body", "is not valid UTF-8")
 	case utf8.RuneCountInString(body) > l.MaxBody:
 		p.Add("body", fmt.Sprintf("is longer than %d characters", l.MaxBody))
 	}
@@ -149,7 +150,9 @@ func (l Limits) check(p *domain.Problems, body string, atts []Attachment) {
 	}
 	for i, a := range atts {
 		f := fmt.Sprintf("attachments[%d]", i)
-		if strings.TrimSpace(a.Name) == "" || strings.ContainsAny(a.Name, "/\\\x00") {
+		if err := domain.CheckLine("name", a.Name); err != nil {
+			p.Merge(f, err)
+		} else if domain.Blank(a.Name) || strings.ContainsAny(a.Name, "/\\") {
 			p.Add(f+".name", "is required and may not contain a path")
 		}
 		if !slices.Contains(l.AllowedTypes, a.ContentType) {
@@ -188,8 +191,11 @@ func (t Thread) Validate() error {
 	default:
 		p.Add("about.scope", "must be child, group, unit or municipality")
 	}
-	switch s := strings.TrimSpace(t.Subject); {
-	case s == "":
+	subjectChars := domain.CheckLine("subject", t.Subject)
+	switch {
+	case subjectChars != nil:
+		p.Merge("", subjectChars)
+	case domain.Blank(t.Subject):
 		p.Add("subject", "is required")
 	case utf8.RuneCountInString(t.Subject) > 200:
 		p.Add("subject", "is longer than 200 characters")
@@ -211,7 +217,9 @@ func (m Message) Validate() error {
 	if m.Thread.IsZero() {
 		p.Add("thread", "is required")
 	}
-	if strings.TrimSpace(m.Body) == "" {
+	if err := domain.CheckText("body", m.Body); err != nil {
+		p.Merge("", err)
+	} else if domain.Blank(m.Body) {
 		p.Add("body", "is empty")
 	}
 	if m.Author.Subject == "" {

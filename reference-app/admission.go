@@ -326,11 +326,11 @@ func obligationMonth(r *http.Request, in admission.Intake) (admission.Month, err
 	if s == "" {
 		return admission.Month{Year: in.Start.Year(), Month: in.Start.Month()}, nil
 	}
-	t, err := time.Parse("2006-01", s)
+	d, err := domain.ParseMonth("month", s)
 	if err != nil {
-		return admission.Month{}, unprocessable("invalid-query", "month is not YYYY-MM", domain.FieldError{Field: "month", Reason: "must be YYYY-MM"})
+		return admission.Month{}, err
 	}
-	return admission.Month{Year: t.Year(), Month: t.Month()}, nil
+	return admission.Month{Year: d.Year(), Month: d.Month()}, nil
 }
 
 // API handlers.

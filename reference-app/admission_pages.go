@@ -355,7 +355,7 @@ func readApplyForm(r *http.Request, l locale) (applyRequest, []string) {
 		req.Preferences = append(req.Preferences, u)
 	}
 	if s := f.Get("start"); s != "" {
-		d, err := date.ParseISO(s)
+		d, err := domain.ParseDate("start", s)
 		if err != nil {
 			problems = append(problems, l.T("admission.apply.badStart"))
 		} else {
@@ -438,7 +438,7 @@ func fieldProblem(l locale, f domain.FieldError) string {
 	case f.Field == "start":
 		label = l.T("admission.apply.start")
 	}
-	return l.T("admission.apply.fieldError", label, f.Reason)
+	return l.T("admission.apply.fieldError", label, l.Reason(f.Reason))
 }
 
 // Guardian: an application.

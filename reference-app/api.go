@@ -335,6 +335,10 @@ func (a *app) apiCreateChild(w http.ResponseWriter, r *http.Request, c *call) er
 	if ch.AddressProtection == "" {
 		ch.AddressProtection = domain.ProtectionNone
 	}
+	// A birth date after today is refused (the store has no clock).
+	if err := ch.ValidateAt(domain.Today(a.clock)); err != nil {
+		return err
+	}
 	ctx := r.Context()
 	err := a.store.Atomic(ctx, func(ctx context.Context) error {
 		if err := a.store.CreateChild(ctx, ch); err != nil {

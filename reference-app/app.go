@@ -202,9 +202,11 @@ func (a *app) render(w http.ResponseWriter, r *http.Request, status int, page st
 	}
 }
 
-// errorContent is the content of the error page.
+// errorContent is the content of the error page: for refused input, the
+// fields and why, in the page's language.
 type errorContent struct {
 	Message string
+	Fields  []string
 }
 
 // pageError renders err as an error page with the status problemFor gives.
@@ -220,7 +222,14 @@ func (a *app) pageError(w http.ResponseWriter, r *http.Request, c *call, err err
 			key = "error.500"
 		}
 	}
-	a.page(w, r, c, p.Status, "error", key+".title", errorContent{Message: c.lang.T(key + ".message")})
+	content := errorContent{Message: c.lang.T(key + ".message")}
+	for _, f := range p.Errors {
+		// Only reasons the catalogs translate: no English on a page.
+		if _, ok := c.lang.cat["reason."+f.Reason]; ok {
+			content.Fields = append(content.Fields, f.Field+": "+c.lang.Reason(f.Reason))
+		}
+	}
+	a.page(w, r, c, p.Status, "error", key+".title", content)
 }
 
 func (a *app) notFound(w http.ResponseWriter, r *http.Request) {

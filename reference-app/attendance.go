@@ -290,11 +290,7 @@ func (a *app) queryDay(r *http.Request, name string, fallback date.Date) (date.D
 	if s == "" {
 		return fallback, nil
 	}
-	d, err := date.ParseISO(s)
-	if err != nil {
-		return 0, unprocessable("invalid-query", name+" is not a date", domain.FieldError{Field: name, Reason: "is not a date (YYYY-MM-DD)"})
-	}
-	return d, nil
+	return domain.ParseDate(name, s)
 }
 
 // attendanceRoster builds the unit's roster of the day for the actor,

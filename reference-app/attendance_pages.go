@@ -382,11 +382,7 @@ func formDate(r *http.Request, name string) (date.Date, error) {
 	if s == "" {
 		return 0, nil
 	}
-	d, err := date.ParseISO(s)
-	if err != nil {
-		return 0, domain.Invalid(name, "is not a date")
-	}
-	return d, nil
+	return domain.ParseDate(name, s)
 }
 
 func (a *app) formAbsence(w http.ResponseWriter, r *http.Request, c *call) error {

@@ -52,7 +52,7 @@ func (a *app) billingRoutes() []route {
 		{method: "POST", path: "/billing/income-decisions", kind: kindPage, policy: policyCaseworker, handle: a.billingIncomePage},
 		{method: "GET", path: "/billing/price-lists", kind: kindPage, policy: policyCaseworker, handle: a.billingPricesPage},
 		{method: "GET", path: "/billing/payments", kind: kindPage, policy: policyCaseworker, handle: a.billingPaymentsPage},
-		{method: "POST", path: "/billing/payments", kind: kindPage, policy: policyCaseworker, handle: a.billingPaymentsPage},
+		{method: "POST", path: "/billing/payments", kind: kindPage, policy: policyCaseworker, formLimit: maxPaymentFile + 64<<10, handle: a.billingPaymentsPage},
 		{method: "GET", path: "/invoices", kind: kindPage, policy: policyGuardian, handle: a.guardianInvoicesPage},
 		{method: "GET", path: "/children/{childId}/fees", kind: kindPage, policy: policyChildParent, handle: a.feesPage},
 	}
@@ -74,11 +74,11 @@ func (a *app) monthParam(r *http.Request) (billing.Month, error) {
 }
 
 func parseMonth(field, s string) (billing.Month, error) {
-	m, err := billing.ParseMonth(strings.TrimSpace(s))
+	d, err := domain.ParseMonth(field, strings.TrimSpace(s))
 	if err != nil {
-		return m, unprocessable("invalid-month", "the month is not YYYY-MM", domain.FieldError{Field: field, Reason: "must be a month, YYYY-MM"})
+		return billing.Month{}, err
 	}
-	return m, nil
+	return billing.MonthOf(d), nil
 }
 
 // Reads.
@@ -367,11 +367,10 @@ func (a *app) apiRunInvoices(w http.ResponseWriter, r *http.Request, c *call) er
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	month, err := parseMonth("month", req.Month)
-	if err != nil {
-		return err
+	if req.Month == (billing.Month{}) {
+		return domain.Invalid("month", "is required")
 	}
-	v, err := a.runInvoices(r.Context(), c.actor, month)
+	v, err := a.runInvoices(r.Context(), c.actor, req.Month)
 	if err != nil {
 		return err
 	}

@@ -311,9 +311,9 @@ func (a *app) billingIncomePage(w http.ResponseWriter, r *http.Request, c *call)
 		key string
 		to  *date.Date
 	}{{"applied", &req.Applied}, {"start", &req.Start}, {"end", &req.End}} {
-		d, err := date.ParseISO(form[f.key])
+		d, err := domain.ParseDate(f.key, form[f.key])
 		if err != nil {
-			problems.Add(f.key, "must be a date, YYYY-MM-DD")
+			problems.Merge("", err)
 			continue
 		}
 		*f.to = d
@@ -335,7 +335,7 @@ func (a *app) billingIncomePage(w http.ResponseWriter, r *http.Request, c *call)
 	switch {
 	case errors.As(err, &ve):
 		for _, f := range ve.Fields {
-			content.Errors = append(content.Errors, c.lang.T("billing.field."+billingFormField(f.Field))+": "+f.Reason)
+			content.Errors = append(content.Errors, c.lang.T("billing.field."+billingFormField(f.Field))+": "+c.lang.Reason(f.Reason))
 		}
 	case errors.As(err, &ce):
 		content.Errors = append(content.Errors, c.lang.T("billing.income.overlap"))

@@ -159,7 +159,7 @@ type invoiceRunView struct {
 
 // newInvoiceRunRequest runs the invoices of a month.
 type newInvoiceRunRequest struct {
-	Month string `json:"month"` // YYYY-MM
+	Month billing.Month `json:"month"` // YYYY-MM
 }
 
 // invoiceRunResultView is what a run made; Created is false when the

@@ -82,6 +82,16 @@ type locale struct {
 // T returns the message for key in the request's language.
 func (l locale) T(key string, args ...any) string { return l.cat.text(key, args...) }
 
+// Reason translates the reason of a refused field: a code (the domain's
+// Reason* constants, "reason.<code>" in the catalogs) in the request's
+// language; a reason that is no known code is shown as it is.
+func (l locale) Reason(code string) string {
+	if _, ok := l.cat["reason."+code]; ok {
+		return l.T("reason." + code)
+	}
+	return code
+}
+
 // Date writes a date the way the language does: "22. november 2025" in
 // Norwegian, "22 November 2025" in English.
 func (l locale) Date(d date.Date) string {

@@ -125,7 +125,10 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 // decodeJSON decodes a JSON request body strictly into v: the content type
 // must be JSON, the body at most maxBodyBytes, one value with no unknown
 // fields and values of the right types. Malformed JSON is a 400 problem, a
-// value of the wrong type or an unknown field a 422 problem naming the field.
+// value of the wrong type or an unknown field a 422 problem naming the field,
+// and so are (by strictJSON, in input.go) a date that is no day of the
+// calendar, a string with a control character and any value that refuses
+// to unmarshal itself.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
@@ -144,6 +147,12 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 func decodeStrict(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return badRequest("malformed", "the body is empty; send a JSON object")
+	}
+	// The strict pass first: a date the calendar does not have or a control
+	// character is refused naming its field, before date.Date's lenient
+	// parser or a handler sees it.
+	if err := strictJSON(body, v); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

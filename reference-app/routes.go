@@ -52,6 +52,7 @@ type route struct {
 	list           bool              // paginated with ?limit= and ?cursor=
 	query          map[string]string // other query parameters and what they do
 	status         int               // the success status; 200 when zero
+	formLimit      int64             // the largest form a page's POST may send; maxBodyBytes when zero
 	handle         handlerFunc
 	raw            http.Handler // mounted as is instead of handle
 }
@@ -206,6 +207,11 @@ func (a *app) wrap(rt route) http.Handler {
 				fail(err)
 				return
 			}
+		}
+		// Query strings and forms hold no control characters (input.go).
+		if err := checkRequestInput(w, r, rt); err != nil {
+			fail(err)
+			return
 		}
 		handle := rt.handle
 		if rt.kind == kindAPI && rt.method == http.MethodPost {

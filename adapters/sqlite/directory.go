@@ -571,8 +571,11 @@ func checkDate(field string, d date.Date) error {
 	return nil
 }
 
+// parseDate reads a stored date with domain.ParseDate: a text that is no
+// day of the calendar (written by another program) is an error, never
+// rolled over into another day.
 func parseDate(s string) (date.Date, error) {
-	d, err := date.ParseISO(s)
+	d, err := domain.ParseDate("date", s)
 	if err != nil {
 		return date.Zero, fmt.Errorf("stored date %q: %w", s, err)
 	}

@@ -263,6 +263,17 @@ func testCheckRefusals(t *testing.T, s AttendanceStore) {
 	var ve *domain.ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.True(t, ve.Has("key") && ve.Has("at"), "%v", err)
+	// A key with a NUL or a line break (PostgreSQL cannot store NUL).
+	for _, key := range []string{"k\x00", "\x00", "k\n1"} {
+		bad = ev(c, 8, 0)
+		bad.Key = key
+		_, err = w.svc.CheckIn(ctx, w.staff, bad)
+		requireField(t, err, domain.ErrInvalid, "key")
+	}
+	// An absence whose note holds a NUL; a pickup named NUL.
+	_, err = w.svc.ReportAbsence(ctx, w.staff, attendance.Absence{ChildID: c.ID,
+		Period: domain.Period{Start: attToday + 1, End: attToday + 2}, Reason: attendance.Holiday, Note: "fri\x00"})
+	requireField(t, err, domain.ErrInvalid, "note")
 
 	// Nothing was written.
 	assert.Empty(t, w.checksToday(t, w.kg))

@@ -676,10 +676,33 @@ func testInvalid(t *testing.T, s domain.Store) {
 	check("guardianship to a missing guardian",
 		s.PutGuardianship(ctx, domain.Guardianship{Municipality: Oslo, ChildID: c.ID, GuardianID: domain.NewID[domain.Guardian]()}), "guardianId")
 
+	// Control characters: PostgreSQL cannot store NUL in text, SQLite
+	// would; every store refuses it (and any other control character in a
+	// name), and a name of only NUL is no name.
+	for _, name := range []string{"\x00", "Ada\x00", "Ada\nBerg", "Ada\tBerg", "Ada\x1b[31m", " \x00 ", "\u200b"} {
+		ctl := f.child(t)
+		ctl.GivenName = name
+		check(fmt.Sprintf("given name %q", name), s.CreateChild(ctx, ctl), "givenName")
+		ctlUnit := f.unit(domain.Kindergarten)
+		ctlUnit.Name = name
+		check(fmt.Sprintf("unit name %q", name), s.CreateUnit(ctx, ctlUnit), "name")
+		ctlGroup := f.group(kg)
+		ctlGroup.Name = name
+		check(fmt.Sprintf("group name %q", name), s.CreateGroup(ctx, ctlGroup), "name")
+	}
+	g = f.guardian(t)
+	g.Email = "kari@example.no\x00"
+	check("NUL in an e-mail address", s.CreateGuardian(ctx, g), "email")
+	g = f.guardian(t)
+	g.FamilyName = "Nordmann\x00"
+	check("NUL in a guardian's name", s.CreateGuardian(ctx, g), "familyName")
+
 	// An update with bad input leaves the stored record as it was.
 	broken := c
 	broken.FamilyName = ""
 	check("update with no family name", s.UpdateChild(ctx, broken), "familyName")
+	broken.FamilyName = "\x00"
+	check("update with a family name of NUL", s.UpdateChild(ctx, broken), "familyName")
 	got, err := s.Child(ctx, Oslo, c.ID)
 	require.NoError(t, err)
 	assert.Equal(t, c, got)
