@@ -428,10 +428,14 @@ func (a *app) billingPaymentsPage(w http.ResponseWriter, r *http.Request, c *cal
 			if err != nil {
 				return badRequest("unreadable", "the file cannot be read")
 			}
-			b, err := io.ReadAll(io.LimitReader(f, maxPaymentFile))
+			b, err := io.ReadAll(io.LimitReader(f, maxPaymentFile+1))
 			f.Close()
 			if err != nil {
 				return badRequest("unreadable", "the file cannot be read")
+			}
+			if len(b) > maxPaymentFile {
+				// Never read a payment file cut short.
+				return &httpError{status: http.StatusRequestEntityTooLarge, kind: "too-large", detail: "the file is too large"}
 			}
 			text = string(b)
 		}
@@ -463,6 +467,10 @@ func (a *app) billingPaymentsPage(w http.ResponseWriter, r *http.Request, c *cal
 	fmtBalances(rep.Paid)
 	fmtBalances(rep.Overpaid)
 	fmtBalances(rep.Underpaid)
+	for i, p := range rep.Problems {
+		// The reason in the user's language; the English detail is the API's.
+		rep.Problems[i].Reason = l.T("billing.payments.problem." + p.Code)
+	}
 	a.page(w, r, c, http.StatusOK, "billing_payments", "billing.payments.title", billingPayments{Report: &rep})
 	return nil
 }
