@@ -32,6 +32,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -86,6 +87,9 @@ type config struct {
 	// loginLimit is how many login attempts a client may make a minute.
 	loginLimit int
 	login      loginConfig
+	// trustedProxies are the reverse proxies whose X-Forwarded-Proto the
+	// app believes (for HSTS); none by default.
+	trustedProxies []netip.Prefix
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -127,7 +131,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		loginLimit = n
 	}
 	fs.IntVar(&c.loginLimit, "login-limit", loginLimit, "login attempts a client may make a minute (env OPPVEKST_LOGIN_LIMIT)")
+	proxies := fs.String("trusted-proxies", getenv("OPPVEKST_TRUSTED_PROXIES"), "addresses (IPs or CIDR ranges, comma-separated) of the reverse proxies whose X-Forwarded-Proto is believed; none by default (env OPPVEKST_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
+		return config{}, err
+	}
+	if c.trustedProxies, err = parseProxies(*proxies); err != nil {
 		return config{}, err
 	}
 	if fs.NArg() > 0 {
@@ -140,6 +148,33 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		return config{}, fmt.Errorf("-db must be a postgres:// URL")
 	}
 	return c, nil
+}
+
+// parseProxies reads a comma-separated list of IP addresses and CIDR
+// ranges.
+func parseProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if strings.Contains(f, "/") {
+			p, err := netip.ParsePrefix(f)
+			if err != nil {
+				return nil, fmt.Errorf("-trusted-proxies: %q is not an IP address or CIDR range", f)
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		ip, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("-trusted-proxies: %q is not an IP address or CIDR range", f)
+		}
+		ip = ip.Unmap()
+		out = append(out, netip.PrefixFrom(ip, ip.BitLen()))
+	}
+	return out, nil
 }
 
 func runWith(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, opts options) error {
@@ -179,6 +214,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	a.demo = cfg.demo
 	a.clientIPHeader = cfg.clientIPHeader
+	a.trustedProxies = cfg.trustedProxies
 	a.loginLimiter = newLimiter(cfg.loginLimit, time.Minute)
 	if err := a.configureLogin(ctx, cfg.login); err != nil {
 		return err
