@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -83,6 +84,67 @@ func TestTrustedProxiesConfig(t *testing.T) {
 
 	for _, bad := range []string{"proxy.example", "10.0.0.0/33", "10.0.0.1:80"} {
 		_, err = parseConfig([]string{"-trusted-proxies", bad}, getenv, io.Discard)
+		assert.Error(t, err, bad)
+	}
+}
+
+// A session used all day long still ends at its lifetime (12 hours by
+// default) after the login; before, using it kept it alive for ever. The
+// cookie lives as long, and a shortened lifetime ends older sessions at
+// once.
+func TestSessionAbsoluteLifetime(t *testing.T) {
+	ta := newTestApp(t)
+	ctx := t.Context()
+	require.Equal(t, 12*time.Hour, ta.a.sessions.lifetime, "the default")
+	p := ta.personas[personaStaff]
+	start := time.Now()
+	value, err := ta.a.sessions.create(ctx, session{actor: p.Actor, name: p.Name}, start)
+	require.NoError(t, err)
+	for h := time.Duration(1); h < 12; h++ {
+		s, ok, err := ta.a.sessions.get(ctx, value, start.Add(h*time.Hour))
+		require.NoError(t, err)
+		require.True(t, ok, "used after %d hours", h)
+		assert.False(t, s.expires.After(start.Add(12*time.Hour)), "never extended past its lifetime: %s", s.expires)
+		assert.True(t, s.created.Equal(start.Truncate(time.Microsecond)) || s.created.Equal(start), "created %s", s.created)
+	}
+	_, ok, err := ta.a.sessions.get(ctx, value, start.Add(12*time.Hour-time.Second))
+	require.NoError(t, err)
+	assert.True(t, ok)
+	_, ok, err = ta.a.sessions.get(ctx, value, start.Add(12*time.Hour))
+	require.NoError(t, err)
+	assert.False(t, ok, "over at its lifetime, though used an hour ago")
+
+	// A shorter lifetime (a new configuration) ends older sessions.
+	value, err = ta.a.sessions.create(ctx, session{actor: p.Actor, name: p.Name}, start)
+	require.NoError(t, err)
+	ta.a.sessions.lifetime = time.Hour
+	_, ok, err = ta.a.sessions.get(ctx, value, start.Add(time.Hour+time.Second))
+	require.NoError(t, err)
+	assert.False(t, ok)
+
+	// The login's cookie lives as long as the session may.
+	ta.a.sessions.lifetime = 12 * time.Hour
+	resp := ta.do(t, "", "POST", "/login/demo", "application/x-www-form-urlencoded", "persona="+personaStaff)
+	require.Equal(t, http.StatusSeeOther, resp.status, resp.body)
+	assert.Contains(t, resp.header.Get("Set-Cookie"), "Max-Age=43200")
+}
+
+func TestSessionLifetimeConfig(t *testing.T) {
+	env := map[string]string{}
+	getenv := func(k string) string { return env[k] }
+	c, err := parseConfig(nil, getenv, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, 12*time.Hour, c.sessionLifetime)
+	env["OPPVEKST_SESSION_LIFETIME"] = "9h30m"
+	c, err = parseConfig(nil, getenv, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, 9*time.Hour+30*time.Minute, c.sessionLifetime)
+	c, err = parseConfig([]string{"-session-lifetime", "4h"}, getenv, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, 4*time.Hour, c.sessionLifetime, "the flag wins")
+	for _, bad := range []string{"12", "soon", "30s", "-1h"} {
+		env["OPPVEKST_SESSION_LIFETIME"] = bad
+		_, err = parseConfig(nil, getenv, io.Discard)
 		assert.Error(t, err, bad)
 	}
 }
