@@ -131,6 +131,7 @@ type auditView = domain.AuditEntry
 func (a *app) healthz(w http.ResponseWriter, r *http.Request, c *call) error {
 	if _, err := a.store.Units(r.Context(), demoMunicipality); err != nil {
 		a.log.Error("health check: store unavailable", "err", err)
+		setRetryAfter(w, http.StatusServiceUnavailable)
 		writeJSON(w, http.StatusServiceUnavailable, statusBody{Status: "unavailable"})
 		return nil
 	}

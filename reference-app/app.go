@@ -224,6 +224,7 @@ func (a *app) pageError(w http.ResponseWriter, r *http.Request, c *call, err err
 			key = "error.500"
 		}
 	}
+	setRetryAfter(w, p.Status)
 	a.page(w, r, c, p.Status, "error", key+".title", errorContent{Message: c.lang.T(key + ".message")})
 }
 
