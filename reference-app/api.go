@@ -514,6 +514,12 @@ func (a *app) auditPageOf(r *http.Request, c *call) ([]domain.AuditEntry, string
 	if err != nil {
 		return nil, "", err
 	}
+	// Reading the log is logged too: who looked, when, and at which
+	// child's entries when the read was about one child (one entry per
+	// read, not per entry read, so that reading does not feed itself).
+	if err := a.audit(r.Context(), c.actor, "audit.read", "audit", child); err != nil {
+		return nil, "", err
+	}
 	next := ""
 	if len(entries) > pr.limit {
 		entries = entries[:pr.limit]

@@ -253,7 +253,7 @@ func (a *app) billingFamiliesContent(r *http.Request, c *call, form map[string]s
 	if err != nil {
 		return billingFamilies{}, err
 	}
-	ds, err := a.incomeDecisionsOf(ctx, c.actor.Municipality)
+	ds, incomeChildren, err := a.incomeDecisionsOf(ctx, c.actor.Municipality)
 	if err != nil {
 		return billingFamilies{}, err
 	}
@@ -261,6 +261,9 @@ func (a *app) billingFamiliesContent(r *http.Request, c *call, form map[string]s
 		if err := a.audit(ctx, c.actor, "families.list", "", children...); err != nil {
 			return billingFamilies{}, err
 		}
+	}
+	if err := a.audit(ctx, c.actor, "income-decisions.list", "", incomeChildren...); err != nil {
+		return billingFamilies{}, err
 	}
 	content := billingFamilies{Form: form}
 	for _, f := range fs {
