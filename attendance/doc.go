@@ -16,8 +16,10 @@
 //
 // Check events carry an idempotency key: the same event sent twice (two
 // tablets, a retry after a lost answer, an offline tablet catching up) is
-// recorded once, and the second call returns the first record. Stores
-// enforce that with a unique key (municipality, key).
+// recorded once, and the second call returns the first record. An event
+// sent without a time happens now (the service's Clock); sent again without
+// a time it is the same event, though "now" has moved on. Stores enforce
+// that with a unique key (municipality, key).
 //
 // Municipal choices (expected arrival, the local holiday rule, the school's
 // permission limit and how many days a leaving certificate may leave out)

@@ -39,6 +39,9 @@ type Event struct {
 	Child domain.ChildID `json:"child"`
 	Unit  domain.UnitID  `json:"unit"`
 	// At is when it happened; a device that was offline sends it later.
+	// Zero means now (the service's Clock). A retry without At (the same
+	// Key, child, unit, kind and collector) returns the first record
+	// whenever it comes, though "now" has moved on.
 	At time.Time `json:"at"`
 	// Collector is who collected the child (check-out only).
 	Collector Collector `json:"collector,omitzero"`
@@ -48,7 +51,7 @@ type Event struct {
 // of the unit; the child must have a placement at the unit that day; the
 // time must not be in the future, and the child must not already be checked
 // in at that time. Sending the same event again (same key) returns the
-// first record.
+// first record; so does a retry without a time (Event.At zero: now).
 func (s *Service) CheckIn(ctx context.Context, a domain.Actor, e Event) (Check, error) {
 	return s.check(ctx, a, e, CheckIn)
 }
@@ -68,13 +71,17 @@ func (s *Service) check(ctx context.Context, a domain.Actor, e Event, kind Check
 	if !a.WorksAt(e.Unit) {
 		return Check{}, fmt.Errorf("attendance: %s does not work at unit %s: %w", a, e.Unit, domain.ErrForbidden)
 	}
-	at := e.At.Truncate(time.Microsecond).In(domain.Oslo())
+	// Without a time the event happens now; a retry of it then matches
+	// the first record whatever its time (below).
+	untimed := e.At.IsZero()
+	at := e.At
+	if untimed {
+		at = s.now()
+	}
+	at = at.Truncate(time.Microsecond).In(domain.Oslo())
 	c := Check{
 		ID: domain.NewID[Check](), Municipality: a.Municipality, Key: e.Key,
-		ChildID: e.Child, UnitID: e.Unit, Kind: kind, At: at, By: a.Subject, Collector: e.Collector,
-	}
-	if !e.At.IsZero() {
-		c.Day = date.NewAt(at)
+		ChildID: e.Child, UnitID: e.Unit, Kind: kind, At: at, Day: date.NewAt(at), By: a.Subject, Collector: e.Collector,
 	}
 	if err := c.Validate(); err != nil {
 		return Check{}, err
@@ -92,7 +99,11 @@ func (s *Service) check(ctx context.Context, a domain.Actor, e Event, kind Check
 			return err
 		}
 		if cc.Existing != nil {
-			if !cc.Existing.Same(c) {
+			sent := c
+			if untimed {
+				sent.At = cc.Existing.At
+			}
+			if !cc.Existing.Same(sent) {
 				return &domain.ConflictError{Field: "key", Reason: "was used for another event"}
 			}
 			out = *cc.Existing

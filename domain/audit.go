@@ -138,11 +138,14 @@ func checkText(p *Problems, field, s string, max int, required bool) {
 type Session struct {
 	Municipality Municipality `json:"municipality"`
 	// TokenHash is the hex SHA-256 of the token in the user's cookie.
-	TokenHash string    `json:"tokenHash"`
-	Actor     Actor     `json:"actor"`
-	Name      string    `json:"name"`
-	Persona   string    `json:"persona,omitempty"` // the demo persona, if it is one
-	Expires   time.Time `json:"expires"`
+	TokenHash string `json:"tokenHash"`
+	Actor     Actor  `json:"actor"`
+	Name      string `json:"name"`
+	Persona   string `json:"persona,omitempty"` // the demo persona, if it is one
+	// Created is when the user logged in; it never changes, so that a
+	// session can be given an absolute lifetime beside the sliding Expires.
+	Created time.Time `json:"created"`
+	Expires time.Time `json:"expires"`
 }
 
 // Validate checks the session on its own.
@@ -161,15 +164,21 @@ func (s Session) Validate() error {
 	}
 	checkText(&p, "name", s.Name, 200, false)
 	checkText(&p, "persona", s.Persona, 100, false)
+	if s.Created.IsZero() {
+		p.Add("created", "is required")
+	}
 	if s.Expires.IsZero() {
 		p.Add("expires", "is required")
+	} else if !s.Created.IsZero() && !s.Expires.After(s.Created) {
+		p.Add("expires", "must be after created")
 	}
 	return p.Err()
 }
 
 // SessionStore is the store port of sessions.
 type SessionStore interface {
-	// SaveSession creates the session or replaces it (to extend it).
+	// SaveSession creates the session or replaces it (to extend it); a
+	// replaced session keeps the Created it was stored with.
 	SaveSession(ctx context.Context, s Session) error
 	// Session reads a session, expired or not, or ErrNotFound.
 	Session(ctx context.Context, m Municipality, tokenHash string) (Session, error)

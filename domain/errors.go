@@ -17,6 +17,14 @@ var (
 	// ErrInvalid means the input was refused before anything was written.
 	// Errors of type *ValidationError match it.
 	ErrInvalid = errors.New("invalid input")
+	// ErrUnavailable means the store cannot be reached just now (the
+	// database refuses connections, a connection was lost, the server is
+	// shutting down); the same call may succeed later. A change that failed
+	// so was rolled back, unless the connection was lost while it was
+	// committed (then it may have been made). Store adapters wrap their
+	// driver's error with it; an application answers "try again later"
+	// (HTTP 503).
+	ErrUnavailable = errors.New("store unavailable")
 )
 
 // FieldError names one field of the input and why it was refused.

@@ -131,6 +131,7 @@ type auditView = domain.AuditEntry
 func (a *app) healthz(w http.ResponseWriter, r *http.Request, c *call) error {
 	if _, err := a.store.Units(r.Context(), demoMunicipality); err != nil {
 		a.log.Error("health check: store unavailable", "err", err)
+		setRetryAfter(w, http.StatusServiceUnavailable)
 		writeJSON(w, http.StatusServiceUnavailable, statusBody{Status: "unavailable"})
 		return nil
 	}
@@ -515,6 +516,12 @@ func (a *app) auditPageOf(r *http.Request, c *call) ([]domain.AuditEntry, string
 	}
 	entries, err := a.store.AuditEntries(r.Context(), c.actor.Municipality, child, before, pr.limit+1)
 	if err != nil {
+		return nil, "", err
+	}
+	// Reading the log is logged too: who looked, when, and at which
+	// child's entries when the read was about one child (one entry per
+	// read, not per entry read, so that reading does not feed itself).
+	if err := a.audit(r.Context(), c.actor, "audit.read", "audit", child); err != nil {
 		return nil, "", err
 	}
 	next := ""

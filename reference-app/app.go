@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -42,6 +43,9 @@ type app struct {
 	// clientIPHeader names the header a trusted reverse proxy puts the
 	// client's address in; empty uses the connection's address.
 	clientIPHeader string
+	// trustedProxies are the reverse proxies whose X-Forwarded-Proto is
+	// believed.
+	trustedProxies []netip.Prefix
 	providers      map[string]loginProvider
 	staff          map[string]staffEntry // Feide principal → employee
 	idemLocks      *idempotencyLocks
@@ -229,6 +233,7 @@ func (a *app) pageError(w http.ResponseWriter, r *http.Request, c *call, err err
 			content.Fields = append(content.Fields, f.Field+": "+c.lang.Reason(f.Reason))
 		}
 	}
+	setRetryAfter(w, p.Status)
 	a.page(w, r, c, p.Status, "error", key+".title", content)
 }
 

@@ -56,7 +56,8 @@ var attendanceMenus = []menuItem{
 // checkRequest is a check event. The key is the device's idempotency key
 // for the event (the Idempotency-Key header when left out); the unit is
 // the child's unit that day where the staff member works when left out;
-// at is now when left out.
+// at is now when left out (and a retry without it returns the first
+// record of the key).
 type checkRequest struct {
 	Key       string           `json:"key,omitempty"`
 	UnitID    domain.UnitID    `json:"unitId,omitzero"`
@@ -238,12 +239,15 @@ func unitFor(actor domain.Actor, rec domain.ChildRecord, day date.Date, kinds ..
 
 // check records a check event and its audit entry in one transaction.
 func (a *app) check(ctx context.Context, c *call, kind attendance.CheckKind, e attendance.Event) (attendance.Check, error) {
-	if e.At.IsZero() {
-		e.At = a.clock.Now()
-	}
 	e.Child = c.childID
 	if e.Unit.IsZero() {
-		e.Unit = unitFor(c.actor, c.record, date.NewAt(e.At.In(domain.Oslo())), domain.Kindergarten, domain.SFO)
+		// Without a time the event is now (the service says so, and matches
+		// a retry of it whatever its time): the unit is today's.
+		when := e.At
+		if when.IsZero() {
+			when = a.clock.Now()
+		}
+		e.Unit = unitFor(c.actor, c.record, date.NewAt(when.In(domain.Oslo())), domain.Kindergarten, domain.SFO)
 	}
 	svc := a.attendance()
 	var out attendance.Check

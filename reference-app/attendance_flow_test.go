@@ -94,6 +94,30 @@ func TestCheckInOutAndRoster(t *testing.T) {
 	assert.Contains(t, occ.body, "bemanningsnorm", "the norm is explained with its source")
 }
 
+// A check-in sent without "at" and sent again with the same key a little
+// later (the clock has moved on) returns the first record, as the README
+// promises; it answered 409 "used for another event" before. The key for
+// another kind of event is still a conflict.
+func TestCheckInRetryWithoutAt(t *testing.T) {
+	ta := newTestApp(t)
+	ta.a.clock = &steppingClock{at: testNow}
+	staff := ta.cookieFor(t, personaStaff)
+	in := "/api/v1/children/" + ta.sofie.String() + "/check-in"
+	first := ta.do(t, staff, "POST", in, "application/json", `{"key":"tablet-untimed"}`)
+	require.Equal(t, http.StatusCreated, first.status, first.body)
+	again := ta.do(t, staff, "POST", in, "application/json", `{"key":"tablet-untimed"}`)
+	require.Equal(t, http.StatusCreated, again.status, again.body)
+	var c1, c2 checkView
+	require.NoError(t, json.Unmarshal([]byte(first.body), &c1))
+	require.NoError(t, json.Unmarshal([]byte(again.body), &c2))
+	assert.Equal(t, c1, c2, "the first record back")
+	assert.True(t, c1.At.After(testNow), "the time is the app's now")
+	assert.Equal(t, ta.nordbySFO, c1.UnitID)
+	// The key for a check-out is still another event.
+	out := ta.do(t, staff, "POST", "/api/v1/children/"+ta.sofie.String()+"/check-out", "application/json", `{"key":"tablet-untimed","collector":{"name":"Gunn Berg"}}`)
+	assert.Equal(t, http.StatusConflict, out.status, out.body)
+}
+
 var keyRE = regexp.MustCompile(`name="key" value="([0-9a-f-]{36})"`)
 
 // The board: tap in (a double submit with the page's key records once), tap

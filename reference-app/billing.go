@@ -106,29 +106,39 @@ func (a *app) familiesOf(ctx context.Context, actor domain.Actor) ([]familyView,
 	return out, children, nil
 }
 
-func (a *app) incomeDecisionsOf(ctx context.Context, m domain.Municipality) ([]incomeDecisionView, error) {
+// incomeDecisionsOf reads the municipality's income decisions, and the
+// children of the families they are about (for the audit log: a
+// household's income is part of its children's case).
+func (a *app) incomeDecisionsOf(ctx context.Context, m domain.Municipality) ([]incomeDecisionView, []domain.ChildID, error) {
 	ds, err := a.store.IncomeDecisions(ctx, m)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	fs, err := a.store.Families(ctx, m)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	payer := map[billing.FamilyID]domain.GuardianID{}
+	families := map[billing.FamilyID]billing.Family{}
 	for _, f := range fs {
-		payer[f.ID] = f.Payer
+		families[f.ID] = f
 	}
 	n := a.billingNames(m)
 	out := make([]incomeDecisionView, 0, len(ds))
+	var children []domain.ChildID
 	for _, d := range ds {
-		name, err := n.guardian(ctx, payer[d.Family])
+		f := families[d.Family]
+		name, err := n.guardian(ctx, f.Payer)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
+		}
+		for _, mb := range f.Members {
+			if !mb.Child.IsZero() && !slices.Contains(children, mb.Child) {
+				children = append(children, mb.Child)
+			}
 		}
 		out = append(out, billingIncomeView(d, name))
 	}
-	return out, nil
+	return out, children, nil
 }
 
 // invoicesOf reads the invoices of a month the actor may see, and the
@@ -263,8 +273,11 @@ func (a *app) apiFamilies(w http.ResponseWriter, r *http.Request, c *call) error
 }
 
 func (a *app) apiIncomeDecisions(w http.ResponseWriter, r *http.Request, c *call) error {
-	ds, err := a.incomeDecisionsOf(r.Context(), c.actor.Municipality)
+	ds, children, err := a.incomeDecisionsOf(r.Context(), c.actor.Municipality)
 	if err != nil {
+		return err
+	}
+	if err := a.audit(r.Context(), c.actor, "income-decisions.list", "", children...); err != nil {
 		return err
 	}
 	return writeList(w, r, ds, func(d incomeDecisionView) string { return d.ID.String() })
@@ -442,10 +455,10 @@ func (a *app) export(w http.ResponseWriter, r *http.Request, c *call, month bill
 	if err := a.billing().Export(ctx, c.actor, c.actor.Municipality, month, financecsv.Exporter{}, &buf); err != nil {
 		return err
 	}
-	if len(children) > 0 {
-		if err := a.audit(ctx, c.actor, "invoices.export", "invoices/"+month.String(), children...); err != nil {
-			return err
-		}
+	// Every export is logged, an empty one too (who took the month's
+	// file, and when), before the file is handed out.
+	if err := a.audit(ctx, c.actor, "invoices.export", "invoices/"+month.String(), children...); err != nil {
+		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="faktura-`+string(c.actor.Municipality)+"-"+month.String()+`.csv"`)

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/oppvekst/oppvekst/billing"
 	"github.com/oppvekst/oppvekst/domain"
 )
 
@@ -257,4 +258,80 @@ func TestPriceListAPI(t *testing.T) {
 	require.Equal(t, 201, ok.status, ok.body)
 	lists := ta.do(t, cw, "GET", "/api/v1/price-lists", "", "")
 	assert.Contains(t, lists.body, `"fullTimePrice":"1100.00"`)
+}
+
+// A payment file with a line far longer than a record (65,536 bytes broke
+// the reader and answered 500) is read: the line is reported by number
+// with its code, translated on the page, and the payments around it are
+// recorded — through the API and the upload page alike. A file larger than
+// the app reads is refused, never read cut short.
+func TestPaymentFileWithOverlongLine(t *testing.T) {
+	ta := newTestApp(t)
+	cw := ta.cookieFor(t, personaCaseworker)
+	res := ta.do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`)
+	require.Equal(t, 201, res.status, res.body)
+	var run invoiceRunResultView
+	require.NoError(t, json.Unmarshal([]byte(res.body), &run))
+	// A line of 70,000 bytes after the start of the assignment: line 3.
+	withLongLine := func(ps []ocrPayment) string {
+		lines := strings.SplitAfterN(billingOCR(t, ps), "\n", 3)
+		return lines[0] + lines[1] + strings.Repeat("9", 70000) + "\n" + lines[2]
+	}
+
+	body, _ := json.Marshal(paymentUploadRequest{OCR: withLongLine([]ocrPayment{{kid: run.Invoices[0].KID, ore: 100}})})
+	api := ta.do(t, cw, "POST", "/api/v1/payments", "application/json", string(body))
+	require.Equal(t, 200, api.status, api.body)
+	var rep paymentReportView
+	require.NoError(t, json.Unmarshal([]byte(api.body), &rep))
+	assert.Equal(t, 1, rep.Recorded, "the payment after the long line is read")
+	require.NotEmpty(t, rep.Problems)
+	assert.Equal(t, lineProblemView{Line: 3, Code: billing.OCRLineTooLong,
+		Reason: "a record is 80 characters, this line is longer than 1024 bytes"}, rep.Problems[0])
+
+	var form bytes.Buffer
+	mw := multipart.NewWriter(&form)
+	fw, err := mw.CreateFormFile("file", "ocr.txt")
+	require.NoError(t, err)
+	_, err = fw.Write([]byte(withLongLine([]ocrPayment{{kid: run.Invoices[1].KID, ore: 100}})))
+	require.NoError(t, err)
+	require.NoError(t, mw.Close())
+	for lang, want := range map[string]string{
+		"nb": "Linjen er for lang til å være en OCR-post",
+		"nn": "Linja er for lang til å vere ein OCR-post",
+		"en": "The line is too long to be an OCR record",
+	} {
+		page := ta.do(t, cw+"; "+langCookie+"="+lang, "POST", "/billing/payments", mw.FormDataContentType(), form.String())
+		require.Equal(t, 200, page.status, page.body)
+		assert.Contains(t, page.body, `<tr><th scope="row">3</th><td>`+want, lang)
+		assert.NotContains(t, page.body, "longer than 1024 bytes", "no English detail on the page")
+	}
+
+	// A file one byte over the limit is refused whole, not read cut short.
+	before, err := ta.store.Payments(t.Context(), demoMunicipality)
+	require.NoError(t, err)
+	var big bytes.Buffer
+	mw = multipart.NewWriter(&big)
+	fw, err = mw.CreateFormFile("file", "ocr.txt")
+	require.NoError(t, err)
+	file := strings.Replace(billingOCR(t, []ocrPayment{{kid: run.Invoices[2].KID, ore: 100}}), "1012251", "1012259", 1) // another transmission
+	_, err = fw.Write([]byte(file + strings.Repeat(" ", maxPaymentFile+1-len(file))))
+	require.NoError(t, err)
+	require.NoError(t, mw.Close())
+	tooBig := ta.do(t, cw, "POST", "/billing/payments", mw.FormDataContentType(), big.String())
+	assert.Equal(t, 413, tooBig.status)
+	after, err := ta.store.Payments(t.Context(), demoMunicipality)
+	require.NoError(t, err)
+	assert.Len(t, after, len(before), "nothing of the refused file is recorded")
+}
+
+// Every reason ParseOCR gives a line is translated in every language.
+func TestOCRLineCodesTranslated(t *testing.T) {
+	for _, code := range []string{billing.OCRLineTooLong, billing.OCRLength, billing.OCRFormat, billing.OCRUnknownRecord,
+		billing.OCRTransactionType, billing.OCRTransactionNumber, billing.OCRDate, billing.OCRAmount, billing.OCRKID,
+		billing.OCROutsideAssignment, billing.OCRItem2WithoutItem1, billing.OCRTotalsUnreadable,
+		billing.OCRAssignmentTotals, billing.OCRTransmissionTotals} {
+		for _, lang := range languages {
+			assert.Contains(t, catalogs[lang], "billing.payments.problem."+code, lang)
+		}
+	}
 }

@@ -253,7 +253,7 @@ func (a *app) billingFamiliesContent(r *http.Request, c *call, form map[string]s
 	if err != nil {
 		return billingFamilies{}, err
 	}
-	ds, err := a.incomeDecisionsOf(ctx, c.actor.Municipality)
+	ds, incomeChildren, err := a.incomeDecisionsOf(ctx, c.actor.Municipality)
 	if err != nil {
 		return billingFamilies{}, err
 	}
@@ -261,6 +261,9 @@ func (a *app) billingFamiliesContent(r *http.Request, c *call, form map[string]s
 		if err := a.audit(ctx, c.actor, "families.list", "", children...); err != nil {
 			return billingFamilies{}, err
 		}
+	}
+	if err := a.audit(ctx, c.actor, "income-decisions.list", "", incomeChildren...); err != nil {
+		return billingFamilies{}, err
 	}
 	content := billingFamilies{Form: form}
 	for _, f := range fs {
@@ -428,10 +431,14 @@ func (a *app) billingPaymentsPage(w http.ResponseWriter, r *http.Request, c *cal
 			if err != nil {
 				return badRequest("unreadable", "the file cannot be read")
 			}
-			b, err := io.ReadAll(io.LimitReader(f, maxPaymentFile))
+			b, err := io.ReadAll(io.LimitReader(f, maxPaymentFile+1))
 			f.Close()
 			if err != nil {
 				return badRequest("unreadable", "the file cannot be read")
+			}
+			if len(b) > maxPaymentFile {
+				// Never read a payment file cut short.
+				return &httpError{status: http.StatusRequestEntityTooLarge, kind: "too-large", detail: "the file is too large"}
 			}
 			text = string(b)
 		}
@@ -463,6 +470,10 @@ func (a *app) billingPaymentsPage(w http.ResponseWriter, r *http.Request, c *cal
 	fmtBalances(rep.Paid)
 	fmtBalances(rep.Overpaid)
 	fmtBalances(rep.Underpaid)
+	for i, p := range rep.Problems {
+		// The reason in the user's language; the English detail is the API's.
+		rep.Problems[i].Reason = l.T("billing.payments.problem." + p.Code)
+	}
 	a.page(w, r, c, http.StatusOK, "billing_payments", "billing.payments.title", billingPayments{Report: &rep})
 	return nil
 }

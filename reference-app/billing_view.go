@@ -263,9 +263,12 @@ type paymentReportView struct {
 	Underpaid   []balanceView     `json:"underpaid"`
 }
 
-// lineProblemView is a line of the file that could not be read.
+// lineProblemView is a line of the file that could not be read: its
+// number, the code of why (billing.OCR*: "ocr.length", "ocr.line-too-long",
+// …) and the reason in English with the details.
 type lineProblemView struct {
 	Line   int    `json:"line"`
+	Code   string `json:"code"`
 	Reason string `json:"reason"`
 }
 
@@ -425,7 +428,7 @@ func billingReportView(rep billing.PaymentReport) paymentReportView {
 		v.Repeated = []string{}
 	}
 	for _, p := range rep.Problems {
-		v.Problems = append(v.Problems, lineProblemView{Line: p.Line, Reason: p.Reason})
+		v.Problems = append(v.Problems, lineProblemView{Line: p.Line, Code: p.Code, Reason: p.Reason})
 	}
 	for _, p := range rep.Recorded {
 		if !p.Invoice.IsZero() {

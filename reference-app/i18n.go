@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/rickb777/date/v2"
 )
@@ -124,10 +127,45 @@ func validLanguage(s string) bool {
 	return false
 }
 
-// localPath returns s when it is a path on this site ("/x", not "//host"),
-// otherwise "/".
+// maxReturnPath is the longest return path kept (a page's own address is
+// far shorter).
+const maxReturnPath = 2048
+
+// localPath returns s when it is a clean absolute path of this app, with
+// its query ("/guardian?child=…"), and "/" otherwise. It is the only way a
+// return address read from a request may reach a redirect. Refused: in the
+// raw text anything but printable ASCII (a browser drops tab and newline,
+// so "/\t/evil.example" would be "//evil.example"); percent-decoded, as
+// often as it decodes, a control character, invalid UTF-8 or a backslash
+// (read as "/"); "//" in the path, raw or decoded (a host); anything that
+// parses with a scheme or a host.
 func localPath(s string) string {
-	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") || strings.ContainsAny(s, "\r\n") {
+	if s == "" || s[0] != '/' || len(s) > maxReturnPath {
+		return "/"
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f || c == '\\' {
+			return "/"
+		}
+	}
+	for v, n := s, 0; ; n++ {
+		p, _, _ := strings.Cut(v, "?")
+		p, _, _ = strings.Cut(p, "#")
+		if strings.Contains(p, "//") || strings.ContainsRune(v, '\\') || !utf8.ValidString(v) ||
+			strings.ContainsFunc(v, unicode.IsControl) {
+			return "/"
+		}
+		decoded, err := url.PathUnescape(v)
+		if err != nil || (decoded != v && n == 3) { // encoded over and over
+			return "/"
+		}
+		if decoded == v {
+			break
+		}
+		v = decoded
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") {
 		return "/"
 	}
 	return s

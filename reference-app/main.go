@@ -32,6 +32,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -86,6 +87,11 @@ type config struct {
 	// loginLimit is how many login attempts a client may make a minute.
 	loginLimit int
 	login      loginConfig
+	// trustedProxies are the reverse proxies whose X-Forwarded-Proto the
+	// app believes (for HSTS); none by default.
+	trustedProxies []netip.Prefix
+	// sessionLifetime is how long a session lasts at most, used or not.
+	sessionLifetime time.Duration
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -127,7 +133,20 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		loginLimit = n
 	}
 	fs.IntVar(&c.loginLimit, "login-limit", loginLimit, "login attempts a client may make a minute (env OPPVEKST_LOGIN_LIMIT)")
+	lifetime := defaultSessionLifetime
+	if v := getenv("OPPVEKST_SESSION_LIFETIME"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return config{}, fmt.Errorf("OPPVEKST_SESSION_LIFETIME must be a duration such as 12h, not %q", v)
+		}
+		lifetime = d
+	}
+	fs.DurationVar(&c.sessionLifetime, "session-lifetime", lifetime, "how long a session lasts at most, used or not, e.g. 12h; unused it ends after 8h (env OPPVEKST_SESSION_LIFETIME)")
+	proxies := fs.String("trusted-proxies", getenv("OPPVEKST_TRUSTED_PROXIES"), "addresses (IPs or CIDR ranges, comma-separated) of the reverse proxies whose X-Forwarded-Proto is believed; none by default (env OPPVEKST_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
+		return config{}, err
+	}
+	if c.trustedProxies, err = parseProxies(*proxies); err != nil {
 		return config{}, err
 	}
 	if fs.NArg() > 0 {
@@ -136,10 +155,40 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	if c.loginLimit < 1 {
 		return config{}, fmt.Errorf("-login-limit must be at least 1")
 	}
+	if c.sessionLifetime < time.Minute {
+		return config{}, fmt.Errorf("-session-lifetime must be at least a minute")
+	}
 	if c.dbURL != "" && !strings.HasPrefix(c.dbURL, "postgres://") && !strings.HasPrefix(c.dbURL, "postgresql://") {
 		return config{}, fmt.Errorf("-db must be a postgres:// URL")
 	}
 	return c, nil
+}
+
+// parseProxies reads a comma-separated list of IP addresses and CIDR
+// ranges.
+func parseProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if strings.Contains(f, "/") {
+			p, err := netip.ParsePrefix(f)
+			if err != nil {
+				return nil, fmt.Errorf("-trusted-proxies: %q is not an IP address or CIDR range", f)
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		ip, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("-trusted-proxies: %q is not an IP address or CIDR range", f)
+		}
+		ip = ip.Unmap()
+		out = append(out, netip.PrefixFrom(ip, ip.BitLen()))
+	}
+	return out, nil
 }
 
 func runWith(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, opts options) error {
@@ -179,6 +228,8 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	a.demo = cfg.demo
 	a.clientIPHeader = cfg.clientIPHeader
+	a.trustedProxies = cfg.trustedProxies
+	a.sessions.lifetime = cfg.sessionLifetime
 	a.loginLimiter = newLimiter(cfg.loginLimit, time.Minute)
 	if err := a.configureLogin(ctx, cfg.login); err != nil {
 		return err

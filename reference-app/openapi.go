@@ -94,10 +94,12 @@ func (a *app) openAPIDocument() map[string]any {
 			for _, code := range []int{400, 401, 403, 404, 409, 413, 422} {
 				responses[itoa(code)] = map[string]any{"description": http.StatusText(code), "content": problemRef}
 			}
+			responses["503"] = map[string]any{"description": "Service Unavailable: the database cannot be reached just now; try again after Retry-After seconds",
+				"headers": retryAfterHeader, "content": problemRef}
 			op["security"] = []any{map[string]any{"session": []string{}}}
 		}
 		if rt.path == "/healthz" || rt.path == "/readyz" {
-			responses["503"] = map[string]any{"description": "Service Unavailable", "content": map[string]any{"application/json": map[string]any{"schema": schema}}}
+			responses["503"] = map[string]any{"description": "Service Unavailable", "headers": retryAfterHeader, "content": map[string]any{"application/json": map[string]any{"schema": schema}}}
 		}
 		op["responses"] = responses
 		item[strings.ToLower(rt.method)] = op
@@ -119,6 +121,10 @@ func (a *app) openAPIDocument() map[string]any {
 		},
 	}
 }
+
+// retryAfterHeader documents the Retry-After of a 503.
+var retryAfterHeader = map[string]any{"Retry-After": map[string]any{
+	"description": "seconds to wait before trying again", "schema": map[string]any{"type": "integer", "minimum": 1}}}
 
 func (a *app) openapi(w http.ResponseWriter, r *http.Request, c *call) error {
 	w.Header().Set("Content-Type", "application/json")

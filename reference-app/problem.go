@@ -50,14 +50,19 @@ func unprocessable(kind, detail string, fields ...domain.FieldError) error {
 	return &httpError{status: http.StatusUnprocessableEntity, kind: kind, detail: detail, fields: fields}
 }
 
+// retryAfter is the Retry-After, in seconds, of a 503 while the database
+// cannot be reached.
+const retryAfter = 10
+
 var (
 	errUnauthenticated = &httpError{status: http.StatusUnauthorized, kind: "unauthenticated", detail: "log in first"}
 	errTooManyAttempts = &httpError{status: http.StatusTooManyRequests, kind: "too-many-attempts", detail: "too many login attempts; wait a minute"}
 )
 
 // problemFor maps an error to its problem: the domain's typed errors to
-// 404, 403, 409 and 422, an *httpError to its own status, anything else to
-// 500 without detail (it is logged instead).
+// 404, 403, 409 and 422, a store that cannot be reached to 503, an
+// *httpError to its own status, anything else to 500 without detail (it is
+// logged instead).
 func problemFor(err error) problem {
 	var he *httpError
 	var ve *domain.ValidationError
@@ -65,6 +70,9 @@ func problemFor(err error) problem {
 	switch {
 	case errors.As(err, &he):
 		return problem{Type: problemBase + he.kind, Title: http.StatusText(he.status), Status: he.status, Detail: he.detail, Errors: he.fields}
+	case errors.Is(err, domain.ErrUnavailable):
+		return problem{Type: problemBase + "unavailable", Title: "Service Unavailable", Status: http.StatusServiceUnavailable,
+			Detail: "the database cannot be reached just now; try again shortly"}
 	case errors.As(err, &ve):
 		return problem{Type: problemBase + "validation", Title: "The input was refused", Status: http.StatusUnprocessableEntity,
 			Detail: "see errors for each refused field", Errors: ve.Fields}
@@ -91,8 +99,16 @@ func (a *app) writeProblem(w http.ResponseWriter, r *http.Request, err error) {
 	b, _ := json.Marshal(p)
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")
+	setRetryAfter(w, p.Status)
 	w.WriteHeader(p.Status)
 	_, _ = w.Write(b)
+}
+
+// setRetryAfter tells the client when to try again after a 503.
+func setRetryAfter(w http.ResponseWriter, status int) {
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
+	}
 }
 
 // writeJSON writes v as JSON with the status.

@@ -3,8 +3,10 @@ package main
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -146,7 +148,64 @@ func (a *app) routes() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.writeProblem(w, r, &httpError{status: http.StatusForbidden, kind: "cross-origin", detail: "cross-origin requests may not change anything"})
 	}))
-	return a.logRequests(securityHeaders(cop.Handler(mux)))
+	return a.logRequests(a.strictTransport(securityHeaders(cop.Handler(mux))))
+}
+
+// hstsMaxAge is how long a browser that saw the app over HTTPS keeps to
+// HTTPS: a year. Not for subdomains (the municipality's other hosts are not
+// the app's to decide) and not preloaded.
+const hstsMaxAge = 365 * 24 * 60 * 60
+
+// strictTransport sets Strict-Transport-Security on responses that reach
+// the browser over HTTPS: served over TLS, or passed on by a trusted proxy
+// that says X-Forwarded-Proto: https. Over plain HTTP the header means
+// nothing and is left out (a browser ignores it there anyway; localhost
+// stays usable).
+func (a *app) strictTransport(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a.overHTTPS(r) {
+			w.Header().Set("Strict-Transport-Security", "max-age="+strconv.Itoa(hstsMaxAge))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// overHTTPS reports whether the client reached the app over HTTPS: the
+// connection is TLS, or it comes from a trusted proxy whose
+// X-Forwarded-Proto (its last value: the one that proxy set) is https. The
+// header from anyone else is ignored.
+func (a *app) overHTTPS(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	if !a.fromTrustedProxy(r) {
+		return false
+	}
+	v := r.Header.Values("X-Forwarded-Proto")
+	if len(v) == 0 {
+		return false
+	}
+	parts := strings.Split(v[len(v)-1], ",")
+	return strings.EqualFold(strings.TrimSpace(parts[len(parts)-1]), "https")
+}
+
+// fromTrustedProxy reports whether the connection comes from an address in
+// -trusted-proxies.
+func (a *app) fromTrustedProxy(r *http.Request) bool {
+	if len(a.trustedProxies) == 0 {
+		return false
+	}
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := ap.Addr().Unmap()
+	for _, p := range a.trustedProxies {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 var pathParam = regexp.MustCompile(`\{(\w+)\}`)

@@ -22,23 +22,42 @@ const sessionCookie = "oppvekst_session"
 // sessionTTL is how long a session lasts without use.
 const sessionTTL = 8 * time.Hour
 
+// defaultSessionLifetime is how long a session lasts at most, used or not
+// (-session-lifetime): a working day and then some. Reaching it, the user
+// logs in again.
+const defaultSessionLifetime = 12 * time.Hour
+
 // session is one logged-in user.
 type session struct {
 	actor   domain.Actor
 	name    string // shown in the header
 	persona string // the demo persona, if it is one
+	created time.Time
 	expires time.Time
 }
 
 // sessions keeps the sessions in the store (domain.SessionStore), so any
 // instance of the app serves any user and a restart logs no one out. The
 // cookie holds "<kommunenummer>.<token>"; the store keeps the token's
-// SHA-256 only.
+// SHA-256 only. A session ends sessionTTL after its last use (sliding) and
+// at the latest lifetime after the login (absolute), whichever is first.
 type sessions struct {
-	store domain.SessionStore
+	store    domain.SessionStore
+	lifetime time.Duration
 }
 
-func newSessions(store domain.SessionStore) *sessions { return &sessions{store: store} }
+func newSessions(store domain.SessionStore) *sessions {
+	return &sessions{store: store, lifetime: defaultSessionLifetime}
+}
+
+// expiry is when a session created at created and used at now ends if not
+// used again: sessionTTL on, but never past its lifetime.
+func (s *sessions) expiry(created, now time.Time) time.Time {
+	if end := created.Add(s.lifetime); end.Before(now.Add(sessionTTL)) {
+		return end
+	}
+	return now.Add(sessionTTL)
+}
 
 func tokenKey(token string) string {
 	h := sha256.Sum256([]byte(token))
@@ -70,7 +89,7 @@ func (s *sessions) create(ctx context.Context, sess session, now time.Time) (str
 		return "", err
 	}
 	err := s.store.SaveSession(ctx, domain.Session{Municipality: m, TokenHash: tokenKey(token), Actor: sess.actor,
-		Name: sess.name, Persona: sess.persona, Expires: now.Add(sessionTTL)})
+		Name: sess.name, Persona: sess.persona, Created: now, Expires: s.expiry(now, now)})
 	if err != nil {
 		return "", err
 	}
@@ -78,7 +97,9 @@ func (s *sessions) create(ctx context.Context, sess session, now time.Time) (str
 }
 
 // get returns the live session of the cookie value, extending it when
-// half its time has passed.
+// half its time has passed, up to its lifetime. A session past its
+// lifetime is not live, even if the store still holds a later expiry (the
+// lifetime was shortened since).
 func (s *sessions) get(ctx context.Context, value string, now time.Time) (session, bool, error) {
 	m, token, ok := splitCookie(value)
 	if !ok {
@@ -91,16 +112,16 @@ func (s *sessions) get(ctx context.Context, value string, now time.Time) (sessio
 	if err != nil {
 		return session{}, false, err
 	}
-	if !now.Before(stored.Expires) {
+	if stored.Created.IsZero() || !now.Before(stored.Expires) || !now.Before(stored.Created.Add(s.lifetime)) {
 		return session{}, false, nil
 	}
-	if stored.Expires.Sub(now) < sessionTTL/2 {
-		stored.Expires = now.Add(sessionTTL)
+	if next := s.expiry(stored.Created, now); stored.Expires.Sub(now) < sessionTTL/2 && next.After(stored.Expires) {
+		stored.Expires = next
 		if err := s.store.SaveSession(ctx, stored); err != nil {
 			return session{}, false, err
 		}
 	}
-	return session{actor: stored.Actor, name: stored.Name, persona: stored.Persona, expires: stored.Expires}, true, nil
+	return session{actor: stored.Actor, name: stored.Name, persona: stored.Persona, created: stored.Created, expires: stored.Expires}, true, nil
 }
 
 // delete ends the session of the cookie value.
@@ -153,7 +174,9 @@ func (a *app) startSession(w http.ResponseWriter, r *http.Request, sess session)
 	if err != nil {
 		return err
 	}
-	setCookie(w, r, sessionCookie, value, int(sessionTTL.Seconds()))
+	// The browser keeps the cookie as long as the session may live; the
+	// store ends it sooner when it is not used.
+	setCookie(w, r, sessionCookie, value, int(a.sessions.lifetime.Seconds()))
 	a.log.Info("login", "actor", sess.actor.String(), "persona", sess.persona)
 	return nil
 }

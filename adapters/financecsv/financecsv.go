@@ -37,24 +37,43 @@
 //	                   special-needs, sibling, free-zone)
 //	full               the full month's amount after reductions
 //	amount             what the line charges (negative: a credit)
+//	payer_address_protection
+//	                   the payer's address protection in the Folkeregister:
+//	                   none, fortrolig, strengt-fortrolig or
+//	                   strengt-fortrolig-utland (the last column, so that a
+//	                   reader by position still finds the others)
 //
-// Addresses are never exported.
+// Addresses are never exported, nor any unit, group or place: nothing in
+// the file says where a payer or a child lives or is. A row whose
+// payer_address_protection is not none is about a person whose address the
+// Folkeregister protects, and the finance system must keep it so: it must
+// not print an address on the invoice or on anything about it (reminders,
+// dunning letters, statements), nor look one up in its own customer
+// register or elsewhere to send it by post; it must pass the mark on with
+// the claim (to a debt collector, a printing or mailing service) and keep
+// the payer out of lists read by others than the municipality's own
+// officers. A strengt-fortrolig or strengt-fortrolig-utland payer gets the
+// invoice in the digital mailbox only, never on paper; the payer's name
+// and national ID are in the file because the claim needs them, and go no
+// further than the claim does.
 package financecsv
 
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
 
 	"github.com/oppvekst/oppvekst/billing"
+	"github.com/oppvekst/oppvekst/domain"
 )
 
 // Header is the header row.
 var Header = []string{"municipality", "month", "invoice_number", "kid", "issued", "due", "payer_id",
 	"payer_national_id", "payer_name", "invoice_total", "line", "child_id", "kind", "item", "line_month",
-	"correction", "days", "days_in_month", "gross", "reductions", "full", "amount"}
+	"correction", "days", "days_in_month", "gross", "reductions", "full", "amount", "payer_address_protection"}
 
 // Exporter writes the CSV format described in the package documentation.
 type Exporter struct {
@@ -64,8 +83,15 @@ type Exporter struct {
 
 var _ billing.Exporter = Exporter{}
 
-// Export writes the batch.
+// Export writes the batch. An invoice whose payer is not in the batch is an
+// error, before anything is written: without the payer, the row cannot say
+// whether the payer's address is protected.
 func (e Exporter) Export(ctx context.Context, w io.Writer, b billing.ExportBatch) error {
+	for _, inv := range b.Invoices {
+		if _, ok := b.Payers[inv.Payer]; !ok {
+			return fmt.Errorf("financecsv: the payer of invoice %d is not in the batch", inv.Number)
+		}
+	}
 	cw := csv.NewWriter(w)
 	cw.Comma = ';'
 	if e.Comma != 0 {
@@ -95,7 +121,7 @@ func (e Exporter) Export(ctx context.Context, w io.Writer, b billing.ExportBatch
 				strings.TrimSpace(payer.GivenName+" "+payer.FamilyName), inv.Total.StringFixed(2), strconv.Itoa(i+1),
 				l.Child.String(), string(l.Kind), string(l.Item), l.Month.String(), corr, strconv.Itoa(l.Days),
 				strconv.Itoa(l.DaysInMonth), l.Gross.StringFixed(2), strings.Join(reds, "|"), l.Full.StringFixed(2),
-				l.Amount.StringFixed(2))
+				l.Amount.StringFixed(2), protection(payer.AddressProtection))
 			if err := cw.Write(row); err != nil {
 				return err
 			}
@@ -103,4 +129,13 @@ func (e Exporter) Export(ctx context.Context, w io.Writer, b billing.ExportBatch
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// protection is the payer_address_protection of a payer: the level, none
+// when unset.
+func protection(p domain.AddressProtection) string {
+	if !p.Protected() {
+		return string(domain.ProtectionNone)
+	}
+	return string(p)
 }

@@ -47,9 +47,9 @@ func TestExport(t *testing.T) {
 	require.NoError(t, financecsv.Exporter{}.Export(context.Background(), &buf, batch()))
 	want := strings.Join(financecsv.Header, ";") + "\r\n" +
 		"0301;2024-10;2;0000000026;2024-10-05;2024-10-20;01900000-0000-7000-8000-000000000001;;\"Kari Nord;mann\";-323.72;1;" +
-		"01900000-0000-7000-8000-000000000002;kindergarten;fee;2024-10;0;31;31;2000.00;income-cap:363.64|free-core-hours:798.22;838.14;838.14\r\n" +
+		"01900000-0000-7000-8000-000000000002;kindergarten;fee;2024-10;0;31;31;2000.00;income-cap:363.64|free-core-hours:798.22;838.14;838.14;none\r\n" +
 		"0301;2024-10;2;0000000026;2024-10-05;2024-10-20;01900000-0000-7000-8000-000000000001;;\"Kari Nord;mann\";-323.72;2;" +
-		"01900000-0000-7000-8000-000000000002;kindergarten;fee;2024-09;1;30;30;2000.00;;838.14;-1161.86\r\n"
+		"01900000-0000-7000-8000-000000000002;kindergarten;fee;2024-09;1;30;30;2000.00;;838.14;-1161.86;none\r\n"
 	assert.Equal(t, want, buf.String())
 
 	// A CSV reader gets the columns back, the quoted name whole.
@@ -59,7 +59,7 @@ func TestExport(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rows, 3)
 	assert.Equal(t, "Kari Nord;mann", rows[1][8])
-	assert.Equal(t, "-1161.86", rows[2][len(rows[2])-1])
+	assert.Equal(t, "-1161.86", rows[2][21])
 
 	// Another separator, and a cancelled context.
 	buf.Reset()
@@ -68,6 +68,45 @@ func TestExport(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	assert.ErrorIs(t, financecsv.Exporter{}.Export(ctx, &bytes.Buffer{}, batch()), context.Canceled)
+}
+
+// Every row of a payer whose address is protected says so, at every level,
+// in the last column; the file holds no address, e-mail or phone number of
+// anyone. A payer missing from the batch is an error before anything is
+// written.
+func TestExportMarksProtectedPayers(t *testing.T) {
+	for _, p := range []domain.AddressProtection{"", domain.ProtectionNone, domain.ProtectionFortrolig,
+		domain.ProtectionStrengtFortrolig, domain.ProtectionStrengtFortroligUtland} {
+		b := batch()
+		g := b.Payers[payer]
+		g.AddressProtection, g.Email, g.Phone = p, "kari@example.no", "+4791234567"
+		b.Payers[payer] = g
+		var buf bytes.Buffer
+		require.NoError(t, financecsv.Exporter{}.Export(context.Background(), &buf, b))
+		out := buf.String()
+		r := csv.NewReader(strings.NewReader(out))
+		r.Comma = ';'
+		rows, err := r.ReadAll()
+		require.NoError(t, err)
+		require.Len(t, rows, 3)
+		want := string(p)
+		if p == "" {
+			want = "none"
+		}
+		assert.Equal(t, "payer_address_protection", rows[0][len(rows[0])-1])
+		for _, row := range rows[1:] {
+			assert.Equal(t, want, row[len(row)-1], "%q", p)
+			assert.Len(t, row, len(financecsv.Header))
+		}
+		assert.NotContains(t, out, "kari@example.no")
+		assert.NotContains(t, out, "91234567")
+	}
+
+	b := batch()
+	delete(b.Payers, payer)
+	var buf bytes.Buffer
+	assert.Error(t, financecsv.Exporter{}.Export(context.Background(), &buf, b))
+	assert.Empty(t, buf.String(), "nothing written")
 }
 
 func ExampleExporter() {

@@ -122,6 +122,9 @@ func (s *Store) SaveSession(ctx context.Context, sess domain.Session) error {
 	}
 	sess.Actor.Units = slices.Clone(sess.Actor.Units)
 	return s.write(ctx, func(ctx context.Context, t *tx) error {
+		if old, ok := s.s.app.sessions[sessionKey{sess.Municipality, sess.TokenHash}]; ok {
+			sess.Created = old.Created // a replaced session keeps its creation time
+		}
 		put(t, s.s.app.sessions, sessionKey{sess.Municipality, sess.TokenHash}, sess)
 		return nil
 	})

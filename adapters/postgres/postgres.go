@@ -41,6 +41,16 @@
 // Migrations take a session-level advisory lock (one per schema), so several
 // processes may call Open at once: one migrates, the others wait.
 //
+// # Errors
+//
+// Constraint violations become the domain's typed errors. A database that
+// cannot be reached — no connection to be had, a connection lost, the
+// server shutting down or refusing more connections — is an error that is
+// domain.ErrUnavailable (with pgx's error still in the chain), so that an
+// application can answer "try again later"; the pool connects again by
+// itself once the database is back. A cancelled context stays the caller's
+// context.Canceled.
+//
 // # Transactions
 //
 // Atomic runs a function in one READ COMMITTED transaction; every method
@@ -59,7 +69,10 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"io/fs"
+	"net"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -101,7 +114,8 @@ type Store struct {
 var _ domain.Store = (*Store)(nil)
 
 // Open connects to the database, brings its schema up to date and returns
-// the store. Close it when done.
+// the store. Close it when done. A database that cannot be reached is an
+// error that is domain.ErrUnavailable, at Open as at every call after it.
 func Open(ctx context.Context, opts Options) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(opts.URL)
 	if err != nil {
@@ -123,7 +137,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		var current *string
 		if err := pool.QueryRow(ctx, "SELECT current_schema()").Scan(&current); err != nil {
 			pool.Close()
-			return nil, fmt.Errorf("postgres: connect: %w", err)
+			return nil, unavailable(fmt.Errorf("postgres: connect: %w", err))
 		}
 		if current == nil || *current != opts.Schema {
 			pool.Close()
@@ -132,7 +146,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	if err := migrate(ctx, pool, opts.Schema); err != nil {
 		pool.Close()
-		return nil, err
+		return nil, unavailable(err)
 	}
 	return &Store{pool: pool}, nil
 }
@@ -205,12 +219,15 @@ func (s *Store) tx(ctx context.Context) pgx.Tx {
 	return nil
 }
 
-// q returns the running transaction, or the pool outside Atomic.
+// q returns the running transaction, or the pool outside Atomic. The
+// pool's errors of a database that cannot be reached (no connection to be
+// had) are marked domain.ErrUnavailable; in a transaction, Atomic marks
+// them.
 func (s *Store) q(ctx context.Context) querier {
 	if tx := s.tx(ctx); tx != nil {
 		return tx
 	}
-	return s.pool
+	return poolQuerier{s.pool}
 }
 
 // Atomic runs fn in one transaction (READ COMMITTED): it commits when fn
@@ -223,7 +240,7 @@ func (s *Store) Atomic(ctx context.Context, fn func(ctx context.Context) error) 
 	}
 	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
 	if err != nil {
-		return fmt.Errorf("postgres: begin: %w", err)
+		return unavailable(fmt.Errorf("postgres: begin: %w", err))
 	}
 	done := false
 	defer func() {
@@ -234,7 +251,7 @@ func (s *Store) Atomic(ctx context.Context, fn func(ctx context.Context) error) 
 		}
 	}()
 	if err := fn(context.WithValue(ctx, txKey{}, &txState{store: s, tx: tx})); err != nil {
-		return err
+		return unavailable(err)
 	}
 	done = true
 	if err := tx.Commit(ctx); err != nil {
@@ -285,5 +302,93 @@ func dbError(doing string, err error) error {
 			}
 		}
 	}
-	return fmt.Errorf("postgres: %s: %w", doing, err)
+	return unavailable(fmt.Errorf("postgres: %s: %w", doing, err))
 }
+
+// unavailableError is an error of a database that cannot be reached:
+// errors.Is(err, domain.ErrUnavailable) reports true, and the driver's
+// error stays in the chain.
+type unavailableError struct{ err error }
+
+func (e *unavailableError) Error() string   { return e.err.Error() + " (database unavailable)" }
+func (e *unavailableError) Unwrap() []error { return []error{e.err, domain.ErrUnavailable} }
+
+// unavailable marks err with domain.ErrUnavailable when it says the
+// database cannot be reached or the connection to it was lost: no
+// connection could be made, the server is shutting down or refuses more
+// connections (SQLSTATE class 08, 57P01–57P03, 53300), or the network
+// failed. A cancelled or timed-out request is not (it is the caller's).
+func unavailable(err error) error {
+	if err == nil || errors.Is(err, domain.ErrUnavailable) || errors.Is(err, context.Canceled) ||
+		errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var (
+		connect *pgconn.ConnectError
+		pe      *pgconn.PgError
+		ne      net.Error
+	)
+	switch {
+	case errors.As(err, &connect), errors.As(err, &ne),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), pgconn.SafeToRetry(err):
+	case errors.As(err, &pe):
+		if !strings.HasPrefix(pe.Code, "08") && pe.Code != "57P01" && pe.Code != "57P02" && pe.Code != "57P03" && pe.Code != "53300" {
+			return err
+		}
+	default:
+		return err
+	}
+	return &unavailableError{err}
+}
+
+// poolQuerier is the pool as a querier, marking the errors of a database
+// that cannot be reached.
+type poolQuerier struct{ p *pgxpool.Pool }
+
+func (q poolQuerier) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	tag, err := q.p.Exec(ctx, sql, args...)
+	return tag, unavailable(err)
+}
+
+func (q poolQuerier) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	rows, err := q.p.Query(ctx, sql, args...)
+	if err != nil {
+		return rows, unavailable(err)
+	}
+	return markedRows{rows}, nil
+}
+
+func (q poolQuerier) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	return markedRow{q.p.QueryRow(ctx, sql, args...)}
+}
+
+func (q poolQuerier) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	return markedBatch{q.p.SendBatch(ctx, b)}
+}
+
+type markedRow struct{ pgx.Row }
+
+func (r markedRow) Scan(dest ...any) error { return unavailable(r.Row.Scan(dest...)) }
+
+type markedRows struct{ pgx.Rows }
+
+func (r markedRows) Err() error { return unavailable(r.Rows.Err()) }
+
+type markedBatch struct{ pgx.BatchResults }
+
+func (b markedBatch) Exec() (pgconn.CommandTag, error) {
+	tag, err := b.BatchResults.Exec()
+	return tag, unavailable(err)
+}
+
+func (b markedBatch) Query() (pgx.Rows, error) {
+	rows, err := b.BatchResults.Query()
+	if err != nil {
+		return rows, unavailable(err)
+	}
+	return markedRows{rows}, nil
+}
+
+func (b markedBatch) QueryRow() pgx.Row { return markedRow{b.BatchResults.QueryRow()} }
+
+func (b markedBatch) Close() error { return unavailable(b.BatchResults.Close()) }

@@ -31,8 +31,9 @@ const (
 )
 
 const (
-	sessionCols   = `municipality, token_hash, actor, name, persona, expires`
-	upsertSession = `INSERT INTO sessions (` + sessionCols + `) VALUES (?, ?, ?, ?, ?, ?)
+	sessionCols = `municipality, token_hash, actor, name, persona, expires, created`
+	// A replaced session keeps its creation time.
+	upsertSession = `INSERT INTO sessions (` + sessionCols + `) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (municipality, token_hash) DO UPDATE SET
 			actor = excluded.actor, name = excluded.name, persona = excluded.persona, expires = excluded.expires`
 	selectSession         = `SELECT ` + sessionCols + ` FROM sessions WHERE municipality = ? AND token_hash = ?`
@@ -153,7 +154,8 @@ func (s *Store) SaveSession(ctx context.Context, sess domain.Session) error {
 		return err
 	}
 	return s.Atomic(ctx, func(ctx context.Context) error {
-		_, err := s.exec(ctx, upsertSession, sess.Municipality, sess.TokenHash, string(actor), sess.Name, sess.Persona, timeText(sess.Expires))
+		_, err := s.exec(ctx, upsertSession, sess.Municipality, sess.TokenHash, string(actor), sess.Name, sess.Persona,
+			timeText(sess.Expires), timeText(sess.Created))
 		return writeErr(err, "session")
 	})
 }
@@ -162,15 +164,20 @@ func (s *Store) SaveSession(ctx context.Context, sess domain.Session) error {
 func (s *Store) Session(ctx context.Context, m domain.Municipality, hash string) (domain.Session, error) {
 	return queryOne(ctx, s, "session", selectSession, func(r scanner) (domain.Session, error) {
 		var v domain.Session
-		var actor, expires string
-		if err := r.Scan(&v.Municipality, &v.TokenHash, &actor, &v.Name, &v.Persona, &expires); err != nil {
+		var actor, expires, created string
+		if err := r.Scan(&v.Municipality, &v.TokenHash, &actor, &v.Name, &v.Persona, &expires, &created); err != nil {
 			return v, err
 		}
 		if err := json.Unmarshal([]byte(actor), &v.Actor); err != nil {
 			return v, err
 		}
 		t, err := time.Parse(time.RFC3339Nano, expires)
+		if err != nil {
+			return v, err
+		}
 		v.Expires = t.In(domain.Oslo())
+		t, err = time.Parse(time.RFC3339Nano, created)
+		v.Created = t.In(domain.Oslo())
 		return v, err
 	}, m, hash)
 }

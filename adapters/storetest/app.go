@@ -257,8 +257,9 @@ func testSessions(t *testing.T, s AppStore) {
 	staff := domain.StaffActor(Oslo, "ansatt-1", domain.NewID[domain.Unit](), domain.NewID[domain.Unit]())
 	guardian := domain.GuardianActor(Oslo, domain.NewID[domain.Guardian]())
 	expires := time.Date(2026, 3, 2, 17, 0, 0, 0, domain.Oslo())
-	a := domain.Session{Municipality: Oslo, TokenHash: hashOf(1), Actor: staff, Name: "Kari Lærer", Expires: expires}
-	b := domain.Session{Municipality: Oslo, TokenHash: hashOf(2), Actor: guardian, Name: "Hilde Berg", Persona: "guardian", Expires: expires.Add(-2 * time.Hour)}
+	created := time.Date(2026, 3, 2, 8, 59, 58, 123456789, domain.Oslo())
+	a := domain.Session{Municipality: Oslo, TokenHash: hashOf(1), Actor: staff, Name: "Kari Lærer", Created: created, Expires: expires}
+	b := domain.Session{Municipality: Oslo, TokenHash: hashOf(2), Actor: guardian, Name: "Hilde Berg", Persona: "guardian", Created: created, Expires: expires.Add(-2 * time.Hour)}
 	require.NoError(t, s.SaveSession(ctx, a))
 	require.NoError(t, s.SaveSession(ctx, b))
 
@@ -268,6 +269,7 @@ func testSessions(t *testing.T, s AppStore) {
 	assert.Equal(t, "Kari Lærer", got.Name)
 	assert.Empty(t, got.Persona)
 	assert.True(t, expires.Equal(got.Expires))
+	assert.True(t, created.Truncate(time.Microsecond).Equal(got.Created.Truncate(time.Microsecond)), "created %s", got.Created)
 	got, err = s.Session(ctx, Oslo, b.TokenHash)
 	require.NoError(t, err)
 	assert.Equal(t, guardian, got.Actor)
@@ -278,15 +280,18 @@ func testSessions(t *testing.T, s AppStore) {
 	_, err = s.Session(ctx, Oslo, hashOf(3))
 	assert.ErrorIs(t, err, domain.ErrNotFound)
 
-	// Saving again extends.
+	// Saving again extends; the creation time stays the first, whatever
+	// is sent (an absolute lifetime rests on it).
 	a.Expires = expires.Add(time.Hour)
+	a.Created = created.Add(6 * time.Hour)
 	require.NoError(t, s.SaveSession(ctx, a))
 	got, err = s.Session(ctx, Oslo, a.TokenHash)
 	require.NoError(t, err)
 	assert.True(t, a.Expires.Equal(got.Expires))
+	assert.True(t, created.Truncate(time.Microsecond).Equal(got.Created.Truncate(time.Microsecond)), "created %s", got.Created)
 
 	// Expired sessions go, only the municipality's.
-	other := domain.Session{Municipality: Bergen, TokenHash: hashOf(4), Actor: domain.CaseworkerActor(Bergen, "sb"), Name: "Nils", Expires: expires.Add(-3 * time.Hour)}
+	other := domain.Session{Municipality: Bergen, TokenHash: hashOf(4), Actor: domain.CaseworkerActor(Bergen, "sb"), Name: "Nils", Created: created, Expires: expires.Add(-3 * time.Hour)}
 	require.NoError(t, s.SaveSession(ctx, other))
 	n, err := s.DeleteExpiredSessions(ctx, Oslo, expires)
 	require.NoError(t, err)
@@ -303,10 +308,12 @@ func testSessions(t *testing.T, s AppStore) {
 
 	// Refused before anything is written.
 	bad := []domain.Session{
-		{Municipality: Oslo, TokenHash: "short", Actor: staff, Expires: expires},
-		{Municipality: Oslo, TokenHash: hashOf(5), Actor: domain.CaseworkerActor(Bergen, "sb"), Expires: expires},
-		{Municipality: Oslo, TokenHash: hashOf(6), Actor: domain.Actor{Role: "king", Municipality: Oslo, Subject: "x"}, Expires: expires},
-		{Municipality: Oslo, TokenHash: hashOf(7), Actor: staff},
+		{Municipality: Oslo, TokenHash: "short", Actor: staff, Created: created, Expires: expires},
+		{Municipality: Oslo, TokenHash: hashOf(5), Actor: domain.CaseworkerActor(Bergen, "sb"), Created: created, Expires: expires},
+		{Municipality: Oslo, TokenHash: hashOf(6), Actor: domain.Actor{Role: "king", Municipality: Oslo, Subject: "x"}, Created: created, Expires: expires},
+		{Municipality: Oslo, TokenHash: hashOf(7), Actor: staff, Created: created},
+		{Municipality: Oslo, TokenHash: hashOf(9), Actor: staff, Expires: expires},                    // no creation time
+		{Municipality: Oslo, TokenHash: hashOf(10), Actor: staff, Created: expires, Expires: created}, // ends before it began
 	}
 	for i, sess := range bad {
 		var ve *domain.ValidationError
@@ -318,7 +325,7 @@ func testSessions(t *testing.T, s AppStore) {
 	// A session saved in a failed transaction is not kept.
 	boom := errors.New("boom")
 	err = s.Atomic(ctx, func(ctx context.Context) error {
-		if err := s.SaveSession(ctx, domain.Session{Municipality: Oslo, TokenHash: hashOf(8), Actor: staff, Expires: expires}); err != nil {
+		if err := s.SaveSession(ctx, domain.Session{Municipality: Oslo, TokenHash: hashOf(8), Actor: staff, Created: created, Expires: expires}); err != nil {
 			return err
 		}
 		return boom

@@ -23,7 +23,8 @@ type AttendanceStore interface {
 }
 
 // RunAttendance runs the attendance suite against stores made by newStore:
-// idempotent check events (also sent concurrently), check events refused
+// idempotent check events (also sent concurrently, and retried without a
+// time), check events refused
 // with a reason, pickup lists and who may see them, absence reports and the
 // day roster, the holiday rule, school absence with its notice and yearly
 // summary, occupancy against the staffing norm, settings, municipality
@@ -31,6 +32,7 @@ type AttendanceStore interface {
 // as an application does.
 func RunAttendance(t *testing.T, newStore func(t *testing.T) AttendanceStore) {
 	t.Run("CheckInIdempotentConcurrent", func(t *testing.T) { testCheckIdempotent(t, newStore(t)) })
+	t.Run("CheckRetryWithoutTime", func(t *testing.T) { testCheckRetryWithoutTime(t, newStore(t)) })
 	t.Run("CheckRefusals", func(t *testing.T) { testCheckRefusals(t, newStore(t)) })
 	t.Run("CheckOutAndCollectors", func(t *testing.T) { testCheckOut(t, newStore(t)) })
 	t.Run("PickupVisibility", func(t *testing.T) { testPickupVisibility(t, newStore(t)) })
@@ -211,6 +213,66 @@ func testCheckIdempotent(t *testing.T, s AttendanceStore) {
 	assert.Len(t, w.checksToday(t, w.kg), 1, "Oslo still has one")
 }
 
+// testCheckRetryWithoutTime: an event sent without a time happens now; the
+// same event sent again without a time, seconds or a day later, returns the
+// first record, though "now" has moved on. The key for another child, kind
+// or collector, or with a time of its own that differs, is still a
+// conflict.
+func testCheckRetryWithoutTime(t *testing.T, s AttendanceStore) {
+	ctx := ctxFor(t)
+	w := newAttWorld(t, s)
+	c := w.kid(t, "Emma", d(2021, 3, 1), w.kg, w.groupA.ID)
+	other := w.kid(t, "Jonas", d(2021, 5, 1), w.kg, w.groupA.ID)
+	svcAt := func(when time.Time) *attendance.Service {
+		return &attendance.Service{Store: s, Clock: domain.FixedClock(when)}
+	}
+	first := at(attToday, 7, 45).Add(10*time.Second + 123456789)
+	e := attendance.Event{Key: "tablet-untimed", Child: c.ID, Unit: w.kg.ID}
+	chk, err := svcAt(first).CheckIn(ctx, w.staff, e)
+	require.NoError(t, err)
+	assert.True(t, chk.At.Equal(first.Truncate(time.Microsecond)), "the event is now: %s", chk.At)
+	assert.Equal(t, attToday, chk.Day)
+
+	for _, later := range []time.Time{first.Add(time.Second), at(attToday, 9, 30), at(attToday+1, 8, 0)} {
+		again, err := svcAt(later).CheckIn(ctx, w.staff, e)
+		require.NoError(t, err, "a retry at %s", later)
+		assert.Equal(t, chk, again, "a retry at %s", later)
+	}
+	// With the first record's own time it is the same event too.
+	timed := e
+	timed.At = chk.At
+	again, err := svcAt(at(attToday, 9, 30)).CheckIn(ctx, w.staff, timed)
+	require.NoError(t, err)
+	assert.Equal(t, chk, again)
+
+	// The key for something else is a conflict, with or without a time.
+	later := svcAt(at(attToday, 9, 30))
+	timed.At = at(attToday, 7, 50)
+	_, err = later.CheckIn(ctx, w.staff, timed)
+	requireField(t, err, domain.ErrConflict, "key")
+	forOther := e
+	forOther.Child = other.ID
+	_, err = later.CheckIn(ctx, w.staff, forOther)
+	requireField(t, err, domain.ErrConflict, "key")
+	out := e
+	out.Collector = attendance.Collector{Name: "Mor"}
+	_, err = later.CheckOut(ctx, w.staff, out)
+	requireField(t, err, domain.ErrConflict, "key")
+	assert.Len(t, w.checksToday(t, w.kg), 1, "one record, nothing else written")
+
+	// A check-out without a time, retried: the collector must agree.
+	out.Key = "tablet-untimed-out"
+	left, err := later.CheckOut(ctx, w.staff, out)
+	require.NoError(t, err)
+	again, err = svcAt(at(attToday, 9, 31)).CheckOut(ctx, w.staff, out)
+	require.NoError(t, err)
+	assert.Equal(t, left, again)
+	out.Collector.Name = "Far"
+	_, err = svcAt(at(attToday, 9, 32)).CheckOut(ctx, w.staff, out)
+	requireField(t, err, domain.ErrConflict, "key")
+	assert.Len(t, w.checksToday(t, w.kg), 2)
+}
+
 func testCheckRefusals(t *testing.T, s AttendanceStore) {
 	ctx := ctxFor(t)
 	w := newAttWorld(t, s)
@@ -256,13 +318,13 @@ func testCheckRefusals(t *testing.T, s AttendanceStore) {
 	// Staff of another municipality do not find the child at all.
 	_, err = w.svc.CheckIn(ctx, domain.StaffActor(Bergen, "x", w.kg.ID), ev(c, 8, 0))
 	requireField(t, err, domain.ErrInvalid, "unitId")
-	// Missing key and time.
+	// Missing key (a missing time is now).
 	bad := ev(c, 8, 0)
 	bad.Key, bad.At = "", time.Time{}
 	_, err = w.svc.CheckIn(ctx, w.staff, bad)
 	var ve *domain.ValidationError
 	require.ErrorAs(t, err, &ve)
-	assert.True(t, ve.Has("key") && ve.Has("at"), "%v", err)
+	assert.True(t, ve.Has("key") && !ve.Has("at"), "%v", err)
 	// A key with a NUL or a line break (PostgreSQL cannot store NUL).
 	for _, key := range []string{"k\x00", "\x00", "k\n1"} {
 		bad = ev(c, 8, 0)

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// tcpProxy forwards connections to the database until it is stopped; then
+// nothing listens on its address and every connection through it is cut,
+// as when the database server goes away. It can be started again on the
+// same address.
+type tcpProxy struct {
+	addr, target string
+	mu           sync.Mutex
+	ln           net.Listener
+	conns        []net.Conn
+}
+
+func startProxy(t *testing.T, target string) *tcpProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	p := &tcpProxy{addr: ln.Addr().String(), target: target}
+	p.serve(ln)
+	t.Cleanup(p.stop)
+	return p
+}
+
+func (p *tcpProxy) serve(ln net.Listener) {
+	p.mu.Lock()
+	p.ln = ln
+	p.mu.Unlock()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			d, err := net.Dial("tcp", p.target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, c, d)
+			p.mu.Unlock()
+			go func() { _, _ = io.Copy(d, c); d.Close() }()
+			go func() { _, _ = io.Copy(c, d); c.Close() }()
+		}
+	}()
+}
+
+// stop closes the listener and cuts every connection.
+func (p *tcpProxy) stop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ln != nil {
+		p.ln.Close()
+		p.ln = nil
+	}
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+func (p *tcpProxy) restart(t *testing.T) {
+	t.Helper()
+	ln, err := net.Listen("tcp", p.addr)
+	require.NoError(t, err)
+	p.serve(ln)
+}
+
+// While PostgreSQL cannot be reached the app answers 503 with Retry-After
+// (a problem for the API, a page in the user's language for the browser),
+// not 500; when the database is back, the same session works again.
+func TestDatabaseUnreachableIs503(t *testing.T) {
+	dbURL := postgresURL(t)
+	u, err := url.Parse(dbURL)
+	require.NoError(t, err)
+	proxy := startProxy(t, u.Host)
+	u.Host = proxy.addr
+	q := u.Query()
+	q.Set("connect_timeout", "5")
+	u.RawQuery = q.Encode()
+	app := start(t, t.TempDir(), "-db", u.String())
+
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, Timeout: 20 * time.Second}
+	resp, err := client.PostForm(app.base+"/login/demo", url.Values{"persona": {personaCaseworker}})
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, "/caseworker", resp.Request.URL.Path)
+	send := func(method, path string, header ...string) (*http.Response, string) {
+		t.Helper()
+		req, err := http.NewRequest(method, app.base+path, strings.NewReader(`{"month":"2025-11"}`))
+		require.NoError(t, err)
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		resp, err := client.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp, string(b)
+	}
+	resp, _ = send("GET", "/api/v1/children?limit=5")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+
+	proxy.stop()
+	for _, path := range []string{"/api/v1/children?limit=5", "/api/v1/me", "/api/v1/units"} {
+		resp, body := send("GET", path)
+		assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, path)
+		assert.Equal(t, "10", resp.Header.Get("Retry-After"), path)
+		assert.Equal(t, "application/problem+json", resp.Header.Get("Content-Type"), path)
+		assert.Contains(t, body, `"type":"https://oppvekst.example/problems/unavailable"`, path)
+	}
+	resp, _ = send("POST", "/api/v1/invoice-runs", "Content-Type", "application/json", "Origin", app.base)
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "a change")
+	assert.Equal(t, "10", resp.Header.Get("Retry-After"))
+	for lang, title := range map[string]string{"nb": "Tjenesten er ikke tilgjengelig akkurat nå", "en": "The service is not available just now"} {
+		resp, body := send("GET", "/caseworker", "Cookie", langCookie+"="+lang)
+		assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, lang)
+		assert.Equal(t, "10", resp.Header.Get("Retry-After"), lang)
+		assert.Contains(t, body, title, lang)
+	}
+	resp, body := send("GET", "/")
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "the public front page reads the units")
+	assert.Contains(t, body, "Tjenesten er ikke tilgjengelig")
+	resp, _ = send("GET", "/readyz")
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+	assert.Equal(t, "10", resp.Header.Get("Retry-After"))
+	assert.NotContains(t, app.stdout.String(), `"status":500`, "no 500 while the database was away")
+
+	proxy.restart(t)
+	require.Eventually(t, func() bool {
+		resp, _ := send("GET", "/api/v1/children?limit=5")
+		return resp.StatusCode == http.StatusOK
+	}, 30*time.Second, 100*time.Millisecond, "the same session works once the database is back")
+}
