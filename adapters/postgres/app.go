@@ -121,11 +121,12 @@ func (s *Store) SaveSession(ctx context.Context, sess domain.Session) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.q(ctx).Exec(ctx, `INSERT INTO sessions (municipality, token_hash, actor, name, persona, expires)
-		VALUES ($1, $2, $3, $4, $5, $6)
+	_, err = s.q(ctx).Exec(ctx, `INSERT INTO sessions (municipality, token_hash, actor, name, persona, expires, provider, id_token)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (municipality, token_hash) DO UPDATE SET
-			actor = excluded.actor, name = excluded.name, persona = excluded.persona, expires = excluded.expires`,
-		string(sess.Municipality), sess.TokenHash, string(actor), sess.Name, sess.Persona, sess.Expires)
+			actor = excluded.actor, name = excluded.name, persona = excluded.persona, expires = excluded.expires,
+			provider = excluded.provider, id_token = excluded.id_token`,
+		string(sess.Municipality), sess.TokenHash, string(actor), sess.Name, sess.Persona, sess.Expires, sess.Provider, sess.IDToken)
 	if err != nil {
 		return dbError("save session", err)
 	}
@@ -136,8 +137,8 @@ func (s *Store) SaveSession(ctx context.Context, sess domain.Session) error {
 func (s *Store) Session(ctx context.Context, m domain.Municipality, hash string) (domain.Session, error) {
 	v := domain.Session{Municipality: m, TokenHash: hash}
 	var actor []byte
-	err := s.q(ctx).QueryRow(ctx, `SELECT actor, name, persona, expires FROM sessions
-		WHERE municipality = $1 AND token_hash = $2`, string(m), hash).Scan(&actor, &v.Name, &v.Persona, &v.Expires)
+	err := s.q(ctx).QueryRow(ctx, `SELECT actor, name, persona, expires, provider, id_token FROM sessions
+		WHERE municipality = $1 AND token_hash = $2`, string(m), hash).Scan(&actor, &v.Name, &v.Persona, &v.Expires, &v.Provider, &v.IDToken)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return v, notFound("session", m, "")
 	}
