@@ -146,6 +146,12 @@ type Session struct {
 	// session can be given an absolute lifetime beside the sliding Expires.
 	Created time.Time `json:"created"`
 	Expires time.Time `json:"expires"`
+	// Provider is the OpenID provider that logged the user in ("idporten",
+	// "feide"; empty for a demo login), and IDToken the ID token it issued:
+	// logging out sends it back to the provider as id_token_hint (OpenID
+	// Connect RP-Initiated Logout 1.0), so the provider's session ends too.
+	Provider string `json:"provider,omitempty"`
+	IDToken  string `json:"-"`
 }
 
 // Validate checks the session on its own.
@@ -167,6 +173,11 @@ func (s Session) Validate() error {
 	if s.Created.IsZero() {
 		p.Add("created", "is required")
 	}
+	checkText(&p, "provider", s.Provider, 100, false)
+	checkText(&p, "idToken", s.IDToken, MaxIDToken, false)
+	if s.IDToken != "" && s.Provider == "" {
+		p.Add("provider", "is required with an ID token")
+	}
 	if s.Expires.IsZero() {
 		p.Add("expires", "is required")
 	} else if !s.Created.IsZero() && !s.Expires.After(s.Created) {
@@ -174,6 +185,9 @@ func (s Session) Validate() error {
 	}
 	return p.Err()
 }
+
+// MaxIDToken is the longest ID token a session keeps, in characters.
+const MaxIDToken = 16384
 
 // SessionStore is the store port of sessions.
 type SessionStore interface {

@@ -75,6 +75,7 @@ func authTable(ta *testApp) map[string]authCase {
 		"GET /login/{provider}":             {path: "/login/test", want: all(found)},
 		"GET /login/{provider}/callback":    {path: "/login/test/callback?code=x&state=y", want: all(bad)},
 		"POST /logout":                      {path: "/logout", contentType: form, want: all(see)},
+		"GET /logout/callback":              {path: "/logout/callback?state=x", want: all(see)},
 		"POST /language":                    {path: "/language", contentType: form, body: jsonBody("lang=en&return=/guardian"), want: all(see)},
 		"GET /static/app.css":               {path: "/static/app.css", want: all(ok)},
 		"GET /guardian":                     {path: "/guardian", want: [8]int{ok, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden}},

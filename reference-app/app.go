@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -220,6 +221,14 @@ func (a *app) pageError(w http.ResponseWriter, r *http.Request, c *call, err err
 		a.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	key := fmt.Sprintf("error.%d", p.Status)
+	// An error of a kind with texts of its own (error.<kind>.title) says
+	// more than its status does.
+	var he *httpError
+	if errors.As(err, &he) {
+		if _, ok := c.lang.cat["error."+he.kind+".title"]; ok {
+			key = "error." + he.kind
+		}
+	}
 	if _, ok := c.lang.cat[key+".title"]; !ok {
 		key = "error.400"
 		if p.Status >= 500 {

@@ -83,13 +83,15 @@ func newTestApp(t *testing.T) *testApp {
 // fakeIDP is an identity provider that is never called back in these tests.
 type fakeIDP struct{}
 
-func (fakeIDP) AuthCodeURL(state, nonce, verifier string) string {
-	return "https://idp.example/authorize?state=" + state
+func (fakeIDP) AuthCodeURL(_ context.Context, state, nonce, verifier string) (string, error) {
+	return "https://idp.example/authorize?state=" + state, nil
 }
 
 func (fakeIDP) Exchange(context.Context, string, string, string) (identity, error) {
 	return identity{}, domain.ErrForbidden
 }
+
+func (fakeIDP) LogoutURL(context.Context, string, string, string) (string, error) { return "", nil }
 
 // cookieFor starts a session for the persona ("" is no session) and
 // returns its cookie header.

@@ -14,9 +14,12 @@
 // it down gracefully: /readyz turns 503 at once, requests in flight finish.
 //
 // Login is OIDC with PKCE, configured by the environment (see loginConfig):
-// ID-porten for guardians, Feide for staff. In demo mode (the default, off
-// with -demo=false or OPPVEKST_DEMO=false) a demo login lists the seeded
-// personas.
+// ID-porten for guardians, Feide for staff. A provider's discovery document
+// is read at its first login, not at start-up, so a provider that is down
+// stops only its own logins (503) until it is back; logging out ends the
+// session at the provider too (see oidcProvider and logout). In demo mode
+// (the default, off with -demo=false or OPPVEKST_DEMO=false) a demo login
+// lists the seeded personas.
 package main
 
 import (
@@ -268,6 +271,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	go a.runDispatcher(sweepCtx, getenv, cfg.demo)
 
 	go a.lapseOffersEvery(sweepCtx, 15*time.Minute)
+	go a.warmLogin(sweepCtx)
 	if opts.ready != nil {
 		opts.ready(addr)
 	}

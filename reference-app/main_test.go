@@ -48,14 +48,19 @@ type started struct {
 // and waits until it listens.
 func start(t *testing.T, dataDir string, extra ...string) started {
 	t.Helper()
+	return startWith(t, func(string) string { return "" }, dataDir, extra...)
+}
+
+// startWith is start with an environment.
+func startWith(t *testing.T, getenv func(string) string, dataDir string, extra ...string) started {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout := &syncBuffer{}
 	addrs := make(chan string, 1)
 	done := make(chan error, 1)
 	args := append([]string{"-data", dataDir, "-addr", "127.0.0.1:0"}, extra...)
-	noEnv := func(string) string { return "" }
 	go func() {
-		done <- runWith(ctx, args, noEnv, stdout, options{ready: func(addr string) { addrs <- addr }})
+		done <- runWith(ctx, args, getenv, stdout, options{ready: func(addr string) { addrs <- addr }})
 	}()
 	var addr string
 	select {
@@ -241,7 +246,8 @@ func TestParseConfig(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, c.login.idporten)
 	assert.Equal(t, "https://oppvekst.kommune.example/login/idporten/callback", c.login.idporten.RedirectURL)
-	assert.Equal(t, "pid", c.login.idporten.Claim)
+	assert.Equal(t, "https://oppvekst.kommune.example/logout/callback", c.login.idporten.PostLogoutURL)
+	assert.Equal(t, []string{"pid"}, c.login.idporten.Claims)
 	assert.Equal(t, idportenACR, c.login.idporten.AcceptACR)
 	assert.False(t, c.demo, "OPPVEKST_DEMO=false")
 	delete(env, "OPPVEKST_DEMO")
@@ -257,6 +263,19 @@ func TestParseConfig(t *testing.T) {
 	env["OPPVEKST_FEIDE_CLIENT_ID"] = "oppvekst"
 	_, err = parseConfig(nil, getenv, io.Discard)
 	assert.Error(t, err, "Feide needs the staff list")
+	env["OPPVEKST_FEIDE_STAFF"] = "/etc/oppvekst/staff.json"
+	c, err = parseConfig(nil, getenv, io.Discard)
+	require.NoError(t, err)
+	require.NotNil(t, c.login.feide)
+	assert.Equal(t, feidePrincipal, c.login.feide.Claims[0], "the claim Feide documents comes first")
+	assert.Equal(t, "https://oppvekst.kommune.example/logout/callback", c.login.feide.PostLogoutURL)
+
+	// The issuer is not fetched at start-up: a malformed one is refused here.
+	for _, bad := range []string{"idporten.no", "ftp://idporten.no", "https://"} {
+		env["OPPVEKST_FEIDE_ISSUER"] = bad
+		_, err = parseConfig(nil, getenv, io.Discard)
+		assert.Error(t, err, bad)
+	}
 }
 
 // brokenStore fails every read, like a store whose database is gone.

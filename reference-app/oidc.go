@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -21,19 +22,32 @@ import (
 
 // identityProvider is one way to log in. The app sends the browser to
 // AuthCodeURL and, on the callback, trades the code for a verified identity
-// with Exchange. ID-porten and Feide are both oidcProvider values; a test
-// may plug in its own.
+// with Exchange; at logout it sends the browser to LogoutURL. ID-porten and
+// Feide are both oidcProvider values; a test may plug in its own.
+//
+// An error wrapping errUnavailable means the provider cannot be reached
+// just now: the app answers 503 and the user may try again.
 type identityProvider interface {
-	AuthCodeURL(state, nonce, verifier string) string
+	AuthCodeURL(ctx context.Context, state, nonce, verifier string) (string, error)
 	Exchange(ctx context.Context, code, verifier, nonce string) (identity, error)
+	// LogoutURL is where the browser ends its session at the provider, or
+	// "" when the provider offers no logout.
+	LogoutURL(ctx context.Context, idToken, state, lang string) (string, error)
 }
+
+// errUnavailable marks a provider that does not answer (or answers 5xx):
+// its discovery document, token, JWKS or userinfo endpoint.
+var errUnavailable = errors.New("the login provider is unavailable")
 
 // identity is what a provider vouches for.
 type identity struct {
 	Subject    string // the provider's subject (sub)
 	NationalID string // ID-porten: the pid claim
-	Principal  string // Feide: eduPersonPrincipalName, or the e-mail
+	Principal  string // Feide: the eduPersonPrincipalName
 	ACR        string // the level of assurance
+	// IDToken is the ID token as issued; the session keeps it for the
+	// logout at the provider (id_token_hint).
+	IDToken string
 }
 
 // oidcConfig configures one OpenID Connect provider.
@@ -42,49 +56,144 @@ type oidcConfig struct {
 	ClientID     string
 	ClientSecret string
 	RedirectURL  string // https://oppvekst.kommune.no/login/idporten/callback
-	Scopes       []string
+	// PostLogoutURL is where the provider sends the browser back after a
+	// logout (post_logout_redirect_uri); it must be registered with the
+	// provider like RedirectURL.
+	PostLogoutURL string // https://oppvekst.kommune.no/logout/callback
+	Scopes        []string
 	// ACRValues is asked for at login (acr_values); AcceptACR lists the acr
 	// claims accepted in the ID token. Empty accepts any.
 	ACRValues string
 	AcceptACR []string
-	// Claim is the claim that identifies the person: "pid" for ID-porten,
-	// "eduPersonPrincipalName" (or "email") for Feide.
-	Claim string
+	// Claims name the claim that identifies the person; the first one
+	// present is read, from the ID token or else from the userinfo
+	// endpoint. "pid" gives a national ID (ID-porten), any other claim a
+	// principal name (Feide: feideClaims). "email" counts only with
+	// "email_verified": true.
+	Claims []string
 }
+
+// feidePrincipal is the claim in which Feide issues the eduPersonPrincipalName
+// ("Feide name"), in the ID token and from userinfo, when the client is
+// granted the userid-feide attribute group. See Feide's reference:
+// https://docs.feide.no/reference/oauth_oidc/userids.html (Feide identifier)
+// and https://docs.feide.no/reference/apis/userinfo.html.
+const feidePrincipal = "https://n.feide.no/claims/eduPersonPrincipalName"
+
+// feideClaims are the claims a Feide principal is read from, in order: the
+// name Feide documents, then the bare eduPersonPrincipalName that older
+// Feide clients and other eduGAIN-style providers issue, then a verified
+// e-mail. Feide itself always says "email_verified": false (it does not
+// verify the addresses in its users' home directories), so with Feide the
+// e-mail never identifies anyone.
+var feideClaims = []string{feidePrincipal, "eduPersonPrincipalName", "email"}
+
+// Timings of a provider.
+const (
+	// clockSkew is how far the provider's clock may be off ours when exp,
+	// nbf and iat are checked.
+	clockSkew = time.Minute
+	// discoveryRetry is how long a failed discovery is remembered before
+	// a login tries again (so an outage costs each login one quick 503,
+	// not a timeout each); it is also the Retry-After of that 503.
+	discoveryRetry = 10 * time.Second
+	// discoveryTimeout bounds one discovery attempt.
+	discoveryTimeout = 5 * time.Second
+	// jwksRefetch is the least time between two fetches of the provider's
+	// keys: a token signed with an unknown kid, or whose signature does
+	// not verify with the cached key, fetches them again at most this
+	// often.
+	jwksRefetch = 10 * time.Second
+)
 
 // oidcProvider is an OpenID Connect client with the authorization code
 // flow and PKCE (S256), verifying RS256 ID tokens against the provider's
 // JWKS. Only the standard library is used.
+//
+// Nothing is fetched when it is made: the discovery document is read at
+// the first login (and retried after discoveryRetry while it fails), so a
+// provider that is down when the app starts takes down only its own login,
+// and only until it is back. Signing keys are cached by kid and fetched
+// again, at most every jwksRefetch, when a token has an unknown kid or a
+// signature that does not verify, so a provider may rotate its key under a
+// new kid or the same one.
 type oidcProvider struct {
 	cfg    oidcConfig
 	client *http.Client
 	now    func() time.Time
 
-	authURL, tokenURL, jwksURL string
+	dmu       sync.Mutex // held during a discovery, so one runs at a time
+	endpoints *oidcEndpoints
+	failedAt  time.Time // the last failed discovery
+	failure   error
 
-	mu   sync.Mutex
-	keys map[string]*rsa.PublicKey // by kid
+	kmu     sync.Mutex // held during a JWKS fetch
+	keys    map[string]*rsa.PublicKey
+	keysAt  time.Time // the last JWKS fetch, successful or not
+	keysErr error     // how the last fetch failed
 }
 
-// discoverOIDC reads the provider's discovery document.
-func discoverOIDC(ctx context.Context, cfg oidcConfig, client *http.Client, now func() time.Time) (*oidcProvider, error) {
+// oidcEndpoints are the endpoints of the discovery document.
+type oidcEndpoints struct {
+	auth, token, jwks, userinfo, endSession string
+}
+
+// newOIDCProvider makes the client of one provider; it fetches nothing yet.
+func newOIDCProvider(cfg oidcConfig, client *http.Client, now func() time.Time) *oidcProvider {
+	return &oidcProvider{cfg: cfg, client: client, now: now, keys: map[string]*rsa.PublicKey{}}
+}
+
+// discover returns the provider's endpoints, reading its discovery document
+// the first time, and again after discoveryRetry while that fails.
+func (p *oidcProvider) discover(ctx context.Context) (oidcEndpoints, error) {
+	p.dmu.Lock()
+	defer p.dmu.Unlock()
+	if p.endpoints != nil {
+		return *p.endpoints, nil
+	}
+	if p.failure != nil && p.now().Sub(p.failedAt) < discoveryRetry {
+		return oidcEndpoints{}, p.failure
+	}
+	dctx, cancel := context.WithTimeout(ctx, discoveryTimeout)
+	defer cancel()
+	ep, err := p.fetchDiscovery(dctx)
+	if err != nil {
+		if ctx.Err() == nil { // not the caller giving up
+			p.failedAt, p.failure = p.now(), err
+		}
+		return oidcEndpoints{}, err
+	}
+	p.endpoints, p.failure = &ep, nil
+	return ep, nil
+}
+
+func (p *oidcProvider) fetchDiscovery(ctx context.Context) (oidcEndpoints, error) {
 	var doc struct {
 		Issuer                string `json:"issuer"`
 		AuthorizationEndpoint string `json:"authorization_endpoint"`
 		TokenEndpoint         string `json:"token_endpoint"`
 		JWKSURI               string `json:"jwks_uri"`
+		UserinfoEndpoint      string `json:"userinfo_endpoint"`
+		EndSessionEndpoint    string `json:"end_session_endpoint"`
 	}
-	if err := getJSON(ctx, client, strings.TrimSuffix(cfg.Issuer, "/")+"/.well-known/openid-configuration", &doc); err != nil {
-		return nil, fmt.Errorf("oidc discovery for %s: %w", cfg.Issuer, err)
+	if err := getJSON(ctx, p.client, strings.TrimSuffix(p.cfg.Issuer, "/")+"/.well-known/openid-configuration", &doc); err != nil {
+		return oidcEndpoints{}, fmt.Errorf("%w: oidc discovery for %s: %v", errUnavailable, p.cfg.Issuer, err)
 	}
-	if doc.Issuer != cfg.Issuer {
-		return nil, fmt.Errorf("oidc discovery: issuer %q, want %q", doc.Issuer, cfg.Issuer)
+	if doc.Issuer != p.cfg.Issuer {
+		return oidcEndpoints{}, fmt.Errorf("%w: oidc discovery: issuer %q, want %q", errUnavailable, doc.Issuer, p.cfg.Issuer)
 	}
 	if doc.AuthorizationEndpoint == "" || doc.TokenEndpoint == "" || doc.JWKSURI == "" {
-		return nil, errors.New("oidc discovery: an endpoint is missing")
+		return oidcEndpoints{}, fmt.Errorf("%w: oidc discovery for %s: an endpoint is missing", errUnavailable, p.cfg.Issuer)
 	}
-	return &oidcProvider{cfg: cfg, client: client, now: now, authURL: doc.AuthorizationEndpoint,
-		tokenURL: doc.TokenEndpoint, jwksURL: doc.JWKSURI, keys: map[string]*rsa.PublicKey{}}, nil
+	// The endpoints end up in redirects and a Refresh header: only
+	// absolute http(s) URLs (url.Parse refuses control characters).
+	for _, e := range []string{doc.AuthorizationEndpoint, doc.TokenEndpoint, doc.JWKSURI, doc.UserinfoEndpoint, doc.EndSessionEndpoint} {
+		if u, err := url.Parse(e); e != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
+			return oidcEndpoints{}, fmt.Errorf("%w: oidc discovery for %s: %q is not an http(s) URL", errUnavailable, p.cfg.Issuer, e)
+		}
+	}
+	return oidcEndpoints{auth: doc.AuthorizationEndpoint, token: doc.TokenEndpoint, jwks: doc.JWKSURI,
+		userinfo: doc.UserinfoEndpoint, endSession: doc.EndSessionEndpoint}, nil
 }
 
 func getJSON(ctx context.Context, client *http.Client, u string, v any) error {
@@ -92,6 +201,7 @@ func getJSON(ctx context.Context, client *http.Client, u string, v any) error {
 	if err != nil {
 		return err
 	}
+	req.Header.Set("Accept", "application/json")
 	resp, err := client.Do(req)
 	if err != nil {
 		return err
@@ -109,8 +219,21 @@ func pkceChallenge(verifier string) string {
 	return base64.RawURLEncoding.EncodeToString(h[:])
 }
 
+// withQuery adds q to the endpoint u, which may have a query of its own.
+func withQuery(u string, q url.Values) string {
+	sep := "?"
+	if strings.Contains(u, "?") {
+		sep = "&"
+	}
+	return u + sep + q.Encode()
+}
+
 // AuthCodeURL implements identityProvider.
-func (p *oidcProvider) AuthCodeURL(state, nonce, verifier string) string {
+func (p *oidcProvider) AuthCodeURL(ctx context.Context, state, nonce, verifier string) (string, error) {
+	ep, err := p.discover(ctx)
+	if err != nil {
+		return "", err
+	}
 	q := url.Values{
 		"response_type":         {"code"},
 		"client_id":             {p.cfg.ClientID},
@@ -124,17 +247,56 @@ func (p *oidcProvider) AuthCodeURL(state, nonce, verifier string) string {
 	if p.cfg.ACRValues != "" {
 		q.Set("acr_values", p.cfg.ACRValues)
 	}
-	sep := "?"
-	if strings.Contains(p.authURL, "?") {
-		sep = "&"
+	return withQuery(ep.auth, q), nil
+}
+
+// LogoutURL implements identityProvider with OpenID Connect RP-Initiated
+// Logout 1.0: the end_session_endpoint of the discovery document with the
+// ID token as id_token_hint, the post_logout_redirect_uri, the state the
+// provider sends back there, and the language (ui_locales). ID-porten and
+// Feide both want the hint:
+// https://docs.digdir.no/docs/idporten/oidc/oidc_protocol_logout.html,
+// https://docs.feide.no/service_providers/manage/openid_connect/redir_etter_logout.html.
+func (p *oidcProvider) LogoutURL(ctx context.Context, idToken, state, lang string) (string, error) {
+	ep, err := p.discover(ctx)
+	if err != nil {
+		return "", err
 	}
-	return p.authURL + sep + q.Encode()
+	if ep.endSession == "" {
+		return "", nil
+	}
+	q := url.Values{"client_id": {p.cfg.ClientID}}
+	if idToken != "" {
+		q.Set("id_token_hint", idToken)
+	}
+	if p.cfg.PostLogoutURL != "" {
+		q.Set("post_logout_redirect_uri", p.cfg.PostLogoutURL)
+		q.Set("state", state)
+	}
+	if lang != "" {
+		q.Set("ui_locales", lang)
+	}
+	return withQuery(ep.endSession, q), nil
+}
+
+// tokenResponse is the token endpoint's answer.
+type tokenResponse struct {
+	IDToken     string `json:"id_token"`
+	AccessToken string `json:"access_token"`
+	TokenType   string `json:"token_type"`
 }
 
 // Exchange implements identityProvider: it redeems the code with the
-// verifier and verifies the ID token (signature, issuer, audience, expiry,
-// nonce, acr).
+// verifier, verifies the ID token (signature, issuer, audience and
+// authorized party, expiry, not-before, nonce, acr) and reads the claim
+// that identifies the person, from the userinfo endpoint when the ID token
+// does not carry it (Feide's ID token holds only the minimum the standard
+// requires).
 func (p *oidcProvider) Exchange(ctx context.Context, code, verifier, nonce string) (identity, error) {
+	ep, err := p.discover(ctx)
+	if err != nil {
+		return identity{}, err
+	}
 	form := url.Values{
 		"grant_type":    {"authorization_code"},
 		"code":          {code},
@@ -145,7 +307,7 @@ func (p *oidcProvider) Exchange(ctx context.Context, code, verifier, nonce strin
 	if p.cfg.ClientSecret != "" {
 		form.Set("client_secret", p.cfg.ClientSecret)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.tokenURL, strings.NewReader(form.Encode()))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.token, strings.NewReader(form.Encode()))
 	if err != nil {
 		return identity{}, err
 	}
@@ -153,31 +315,112 @@ func (p *oidcProvider) Exchange(ctx context.Context, code, verifier, nonce strin
 	req.Header.Set("Accept", "application/json")
 	resp, err := p.client.Do(req)
 	if err != nil {
-		return identity{}, fmt.Errorf("oidc token: %w", err)
+		return identity{}, fmt.Errorf("%w: oidc token: %v", errUnavailable, err)
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
+	switch {
+	case resp.StatusCode >= 500:
+		return identity{}, fmt.Errorf("%w: oidc token: %s", errUnavailable, resp.Status)
+	case resp.StatusCode != http.StatusOK:
 		return identity{}, fmt.Errorf("oidc token: %s", resp.Status)
 	}
-	var tok struct {
-		IDToken string `json:"id_token"`
-	}
+	var tok tokenResponse
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&tok); err != nil || tok.IDToken == "" {
 		return identity{}, errors.New("oidc token: no id_token in the answer")
 	}
-	claims, err := p.verify(ctx, tok.IDToken)
+	claims, err := p.verify(ctx, ep, tok.IDToken)
 	if err != nil {
 		return identity{}, err
 	}
-	return p.check(claims, nonce)
+	if err := p.check(claims, nonce); err != nil {
+		return identity{}, err
+	}
+	all := claims.raw
+	if _, _, ok := p.identifying(all); !ok && ep.userinfo != "" && tok.AccessToken != "" {
+		info, err := p.userinfo(ctx, ep.userinfo, tok.AccessToken, claims.Subject)
+		if err != nil {
+			return identity{}, err
+		}
+		// The ID token's claims win; userinfo fills in what it lacks.
+		all = make(map[string]any, len(info)+len(claims.raw))
+		for k, v := range info {
+			all[k] = v
+		}
+		for k, v := range claims.raw {
+			all[k] = v
+		}
+	}
+	id := identity{Subject: claims.Subject, ACR: claims.ACR, IDToken: tok.IDToken}
+	name, value, ok := p.identifying(all)
+	switch {
+	case !ok:
+		return identity{}, fmt.Errorf("id token: none of the claims %q, nor from userinfo", p.cfg.Claims)
+	case name == "pid":
+		id.NationalID = value
+	default:
+		id.Principal = value
+	}
+	return id, nil
 }
 
-// idClaims are the ID token claims the app reads.
+// identifying returns the first of cfg.Claims present in claims, and its
+// value; an e-mail counts only when it is verified.
+func (p *oidcProvider) identifying(claims map[string]any) (name, value string, ok bool) {
+	for _, name := range p.cfg.Claims {
+		v, _ := claims[name].(string)
+		if v == "" {
+			continue
+		}
+		if name == "email" && claims["email_verified"] != true {
+			continue
+		}
+		return name, v, true
+	}
+	return "", "", false
+}
+
+// userinfo reads the userinfo endpoint with the access token. Its sub must
+// be the ID token's: otherwise the answer is about someone else (OpenID
+// Connect Core 1.0, 5.3.2). Only a JSON answer is read, not a signed one.
+func (p *oidcProvider) userinfo(ctx context.Context, endpoint, accessToken, subject string) (map[string]any, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+accessToken)
+	req.Header.Set("Accept", "application/json")
+	resp, err := p.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%w: userinfo: %v", errUnavailable, err)
+	}
+	defer resp.Body.Close()
+	switch {
+	case resp.StatusCode >= 500:
+		return nil, fmt.Errorf("%w: userinfo: %s", errUnavailable, resp.Status)
+	case resp.StatusCode != http.StatusOK:
+		return nil, fmt.Errorf("userinfo: %s", resp.Status)
+	}
+	if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		return nil, fmt.Errorf("userinfo: content type %q is not application/json", resp.Header.Get("Content-Type"))
+	}
+	var info map[string]any
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&info); err != nil {
+		return nil, fmt.Errorf("userinfo: %w", err)
+	}
+	if sub, _ := info["sub"].(string); sub != subject {
+		return nil, fmt.Errorf("userinfo: sub %q is not the ID token's", sub)
+	}
+	return info, nil
+}
+
+// idClaims are the ID token claims the app checks.
 type idClaims struct {
 	Issuer    string          `json:"iss"`
 	Subject   string          `json:"sub"`
 	Audience  json.RawMessage `json:"aud"`
+	AZP       string          `json:"azp"`
 	Expiry    int64           `json:"exp"`
+	NotBefore int64           `json:"nbf"`
 	IssuedAt  int64           `json:"iat"`
 	Nonce     string          `json:"nonce"`
 	ACR       string          `json:"acr"`
@@ -186,7 +429,7 @@ type idClaims struct {
 }
 
 // verify checks the JWS signature (RS256 only) and decodes the claims.
-func (p *oidcProvider) verify(ctx context.Context, token string) (idClaims, error) {
+func (p *oidcProvider) verify(ctx context.Context, ep oidcEndpoints, token string) (idClaims, error) {
 	parts := strings.Split(token, ".")
 	if len(parts) != 3 {
 		return idClaims{}, errors.New("id token: not a JWS")
@@ -205,13 +448,28 @@ func (p *oidcProvider) verify(ctx context.Context, token string) (idClaims, erro
 	if err != nil {
 		return idClaims{}, errors.New("id token: bad signature encoding")
 	}
-	key, err := p.key(ctx, header.Kid)
+	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+	verified := func(key *rsa.PublicKey) error {
+		if rsa.VerifyPKCS1v15(key, crypto.SHA256, digest[:], sig) != nil {
+			return errors.New("id token: the signature does not verify")
+		}
+		return nil
+	}
+	key, err := p.key(ctx, ep.jwks, header.Kid, false)
+	if err == nil {
+		err = verified(key)
+	}
+	if err != nil && !errors.Is(err, errUnavailable) {
+		// The provider may have rotated its key, under a new kid or the
+		// same one: fetch the keys again (rate-limited) and try once more.
+		fresh, ferr := p.key(ctx, ep.jwks, header.Kid, true)
+		if ferr != nil {
+			return idClaims{}, fmt.Errorf("%w (%v)", err, ferr)
+		}
+		err = verified(fresh)
+	}
 	if err != nil {
 		return idClaims{}, err
-	}
-	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
-	if err := rsa.VerifyPKCS1v15(key, crypto.SHA256, digest[:], sig); err != nil {
-		return idClaims{}, errors.New("id token: the signature does not verify")
 	}
 	var c idClaims
 	if err := decodeSegment(parts[1], &c); err != nil {
@@ -229,37 +487,33 @@ func (p *oidcProvider) verify(ctx context.Context, token string) (idClaims, erro
 	return c, nil
 }
 
-// check validates the claims of a verified token.
-func (p *oidcProvider) check(c idClaims, nonce string) (identity, error) {
+// check validates the claims of a verified token (OpenID Connect Core 1.0,
+// 3.1.3.7).
+func (p *oidcProvider) check(c idClaims, nonce string) error {
 	now := p.now()
 	switch {
 	case c.Issuer != p.cfg.Issuer:
-		return identity{}, fmt.Errorf("id token: issuer %q", c.Issuer)
+		return fmt.Errorf("id token: issuer %q", c.Issuer)
 	case !slices.Contains(c.audiences, p.cfg.ClientID):
-		return identity{}, errors.New("id token: not issued to this client")
-	case c.Expiry == 0 || now.After(time.Unix(c.Expiry, 0).Add(time.Minute)):
-		return identity{}, errors.New("id token: expired")
-	case c.IssuedAt > now.Add(5*time.Minute).Unix():
-		return identity{}, errors.New("id token: issued in the future")
+		return errors.New("id token: not issued to this client")
+	case len(c.audiences) > 1 && c.AZP == "":
+		return errors.New("id token: several audiences and no authorized party (azp)")
+	case c.AZP != "" && c.AZP != p.cfg.ClientID:
+		return fmt.Errorf("id token: issued for another party (azp %q)", c.AZP)
+	case c.Expiry == 0 || now.After(time.Unix(c.Expiry, 0).Add(clockSkew)):
+		return errors.New("id token: expired")
+	case c.NotBefore != 0 && now.Add(clockSkew).Before(time.Unix(c.NotBefore, 0)):
+		return errors.New("id token: not valid yet (nbf)")
+	case c.IssuedAt > now.Add(clockSkew).Unix():
+		return errors.New("id token: issued in the future")
 	case nonce == "" || c.Nonce != nonce:
-		return identity{}, errors.New("id token: nonce does not match")
+		return errors.New("id token: nonce does not match")
 	case len(p.cfg.AcceptACR) > 0 && !slices.Contains(p.cfg.AcceptACR, c.ACR):
-		return identity{}, fmt.Errorf("id token: level of assurance %q is too low", c.ACR)
+		return fmt.Errorf("id token: level of assurance %q is too low", c.ACR)
 	case c.Subject == "":
-		return identity{}, errors.New("id token: no subject")
+		return errors.New("id token: no subject")
 	}
-	id := identity{Subject: c.Subject, ACR: c.ACR}
-	claim, _ := c.raw[p.cfg.Claim].(string)
-	switch p.cfg.Claim {
-	case "pid":
-		id.NationalID = claim
-	default:
-		id.Principal = claim
-	}
-	if claim == "" {
-		return identity{}, fmt.Errorf("id token: no %s claim", p.cfg.Claim)
-	}
-	return id, nil
+	return nil
 }
 
 func decodeSegment(seg string, v any) error {
@@ -270,15 +524,36 @@ func decodeSegment(seg string, v any) error {
 	return json.Unmarshal(b, v)
 }
 
-// key returns the signing key kid, fetching the JWKS when it is unknown
-// (keys rotate).
-func (p *oidcProvider) key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
-	p.mu.Lock()
-	k, ok := p.keys[kid]
-	p.mu.Unlock()
-	if ok {
+// key returns the signing key kid. The keys are fetched when kid is not
+// cached, or when refresh asks for it (a signature did not verify with the
+// cached key), but never twice within jwksRefetch.
+func (p *oidcProvider) key(ctx context.Context, jwksURL, kid string, refresh bool) (*rsa.PublicKey, error) {
+	p.kmu.Lock()
+	defer p.kmu.Unlock()
+	if k, ok := p.keys[kid]; ok && !refresh {
 		return k, nil
 	}
+	if since := p.now().Sub(p.keysAt); !p.keysAt.IsZero() && since < jwksRefetch {
+		if p.keysErr != nil {
+			return nil, p.keysErr
+		}
+		return nil, fmt.Errorf("jwks: no new key %q (the keys were fetched %s ago)", kid, since.Round(time.Millisecond))
+	}
+	p.keysAt = p.now()
+	keys, err := fetchJWKS(ctx, p.client, jwksURL)
+	if err != nil {
+		p.keysErr = fmt.Errorf("%w: jwks: %v", errUnavailable, err)
+		return nil, p.keysErr
+	}
+	p.keys, p.keysErr = keys, nil
+	if k, ok := keys[kid]; ok {
+		return k, nil
+	}
+	return nil, fmt.Errorf("jwks: no RSA key %q", kid)
+}
+
+// fetchJWKS reads the RSA signing keys of a JWKS, by kid.
+func fetchJWKS(ctx context.Context, client *http.Client, jwksURL string) (map[string]*rsa.PublicKey, error) {
 	var set struct {
 		Keys []struct {
 			Kty string `json:"kty"`
@@ -288,8 +563,8 @@ func (p *oidcProvider) key(ctx context.Context, kid string) (*rsa.PublicKey, err
 			E   string `json:"e"`
 		} `json:"keys"`
 	}
-	if err := getJSON(ctx, p.client, p.jwksURL, &set); err != nil {
-		return nil, fmt.Errorf("jwks: %w", err)
+	if err := getJSON(ctx, client, jwksURL, &set); err != nil {
+		return nil, err
 	}
 	keys := map[string]*rsa.PublicKey{}
 	for _, j := range set.Keys {
@@ -307,11 +582,5 @@ func (p *oidcProvider) key(ctx context.Context, kid string) (*rsa.PublicKey, err
 		}
 		keys[j.Kid] = pub
 	}
-	p.mu.Lock()
-	p.keys = keys
-	p.mu.Unlock()
-	if k, ok := keys[kid]; ok {
-		return k, nil
-	}
-	return nil, fmt.Errorf("jwks: no RSA key %q", kid)
+	return keys, nil
 }

@@ -123,6 +123,7 @@ func (a *app) webRoutes() []route {
 		{method: "GET", path: "/login/{provider}", kind: kindPage, policy: policyPublic, handle: a.loginStart},
 		{method: "GET", path: "/login/{provider}/callback", kind: kindPage, policy: policyPublic, handle: a.loginCallback},
 		{method: "POST", path: "/logout", kind: kindPage, policy: policyPublic, handle: a.logout},
+		{method: "GET", path: "/logout/callback", kind: kindPage, policy: policyPublic, handle: a.logoutCallback},
 		{method: "POST", path: "/language", kind: kindPage, policy: policyPublic, handle: a.setLanguage},
 		{method: "GET", path: "/static/app.css", kind: kindPage, policy: policyPublic, handle: a.stylesheet},
 		{method: "GET", path: "/guardian", kind: kindPage, policy: policyGuardian, handle: a.guardianPage},

@@ -34,6 +34,9 @@ type session struct {
 	persona string // the demo persona, if it is one
 	created time.Time
 	expires time.Time
+	// provider logged the user in (idporten, feide; "" for the demo) and
+	// issued idToken, which the logout there sends back as id_token_hint.
+	provider, idToken string
 }
 
 // sessions keeps the sessions in the store (domain.SessionStore), so any
@@ -89,7 +92,7 @@ func (s *sessions) create(ctx context.Context, sess session, now time.Time) (str
 		return "", err
 	}
 	err := s.store.SaveSession(ctx, domain.Session{Municipality: m, TokenHash: tokenKey(token), Actor: sess.actor,
-		Name: sess.name, Persona: sess.persona, Created: now, Expires: s.expiry(now, now)})
+		Name: sess.name, Persona: sess.persona, Created: now, Expires: s.expiry(now, now), Provider: sess.provider, IDToken: sess.idToken})
 	if err != nil {
 		return "", err
 	}
@@ -121,7 +124,8 @@ func (s *sessions) get(ctx context.Context, value string, now time.Time) (sessio
 			return session{}, false, err
 		}
 	}
-	return session{actor: stored.Actor, name: stored.Name, persona: stored.Persona, created: stored.Created, expires: stored.Expires}, true, nil
+	return session{actor: stored.Actor, name: stored.Name, persona: stored.Persona, created: stored.Created, expires: stored.Expires,
+		provider: stored.Provider, idToken: stored.IDToken}, true, nil
 }
 
 // delete ends the session of the cookie value.

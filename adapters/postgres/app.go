@@ -122,11 +122,12 @@ func (s *Store) SaveSession(ctx context.Context, sess domain.Session) error {
 		return err
 	}
 	// A replaced session keeps its creation time.
-	_, err = s.q(ctx).Exec(ctx, `INSERT INTO sessions (municipality, token_hash, actor, name, persona, expires, created)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)
+	_, err = s.q(ctx).Exec(ctx, `INSERT INTO sessions (municipality, token_hash, actor, name, persona, expires, created, provider, id_token)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (municipality, token_hash) DO UPDATE SET
-			actor = excluded.actor, name = excluded.name, persona = excluded.persona, expires = excluded.expires`,
-		string(sess.Municipality), sess.TokenHash, string(actor), sess.Name, sess.Persona, sess.Expires, sess.Created)
+			actor = excluded.actor, name = excluded.name, persona = excluded.persona, expires = excluded.expires,
+			provider = excluded.provider, id_token = excluded.id_token`,
+		string(sess.Municipality), sess.TokenHash, string(actor), sess.Name, sess.Persona, sess.Expires, sess.Created, sess.Provider, sess.IDToken)
 	if err != nil {
 		return dbError("save session", err)
 	}
@@ -137,8 +138,8 @@ func (s *Store) SaveSession(ctx context.Context, sess domain.Session) error {
 func (s *Store) Session(ctx context.Context, m domain.Municipality, hash string) (domain.Session, error) {
 	v := domain.Session{Municipality: m, TokenHash: hash}
 	var actor []byte
-	err := s.q(ctx).QueryRow(ctx, `SELECT actor, name, persona, expires, created FROM sessions
-		WHERE municipality = $1 AND token_hash = $2`, string(m), hash).Scan(&actor, &v.Name, &v.Persona, &v.Expires, &v.Created)
+	err := s.q(ctx).QueryRow(ctx, `SELECT actor, name, persona, expires, created, provider, id_token FROM sessions
+		WHERE municipality = $1 AND token_hash = $2`, string(m), hash).Scan(&actor, &v.Name, &v.Persona, &v.Expires, &v.Created, &v.Provider, &v.IDToken)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return v, notFound("session", m, "")
 	}

@@ -31,11 +31,12 @@ const (
 )
 
 const (
-	sessionCols = `municipality, token_hash, actor, name, persona, expires, created`
+	sessionCols = `municipality, token_hash, actor, name, persona, expires, created, provider, id_token`
 	// A replaced session keeps its creation time.
-	upsertSession = `INSERT INTO sessions (` + sessionCols + `) VALUES (?, ?, ?, ?, ?, ?, ?)
+	upsertSession = `INSERT INTO sessions (` + sessionCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (municipality, token_hash) DO UPDATE SET
-			actor = excluded.actor, name = excluded.name, persona = excluded.persona, expires = excluded.expires`
+			actor = excluded.actor, name = excluded.name, persona = excluded.persona, expires = excluded.expires,
+			provider = excluded.provider, id_token = excluded.id_token`
 	selectSession         = `SELECT ` + sessionCols + ` FROM sessions WHERE municipality = ? AND token_hash = ?`
 	deleteSession         = `DELETE FROM sessions WHERE municipality = ? AND token_hash = ?`
 	deleteExpiredSessions = `DELETE FROM sessions INDEXED BY sessions_by_expiry WHERE municipality = ? AND expires < ?`
@@ -155,7 +156,7 @@ func (s *Store) SaveSession(ctx context.Context, sess domain.Session) error {
 	}
 	return s.Atomic(ctx, func(ctx context.Context) error {
 		_, err := s.exec(ctx, upsertSession, sess.Municipality, sess.TokenHash, string(actor), sess.Name, sess.Persona,
-			timeText(sess.Expires), timeText(sess.Created))
+			timeText(sess.Expires), timeText(sess.Created), sess.Provider, sess.IDToken)
 		return writeErr(err, "session")
 	})
 }
@@ -165,7 +166,7 @@ func (s *Store) Session(ctx context.Context, m domain.Municipality, hash string)
 	return queryOne(ctx, s, "session", selectSession, func(r scanner) (domain.Session, error) {
 		var v domain.Session
 		var actor, expires, created string
-		if err := r.Scan(&v.Municipality, &v.TokenHash, &actor, &v.Name, &v.Persona, &expires, &created); err != nil {
+		if err := r.Scan(&v.Municipality, &v.TokenHash, &actor, &v.Name, &v.Persona, &expires, &created, &v.Provider, &v.IDToken); err != nil {
 			return v, err
 		}
 		if err := json.Unmarshal([]byte(actor), &v.Actor); err != nil {

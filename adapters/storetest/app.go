@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -258,7 +259,9 @@ func testSessions(t *testing.T, s AppStore) {
 	guardian := domain.GuardianActor(Oslo, domain.NewID[domain.Guardian]())
 	expires := time.Date(2026, 3, 2, 17, 0, 0, 0, domain.Oslo())
 	created := time.Date(2026, 3, 2, 8, 59, 58, 123456789, domain.Oslo())
-	a := domain.Session{Municipality: Oslo, TokenHash: hashOf(1), Actor: staff, Name: "Kari Lærer", Created: created, Expires: expires}
+	// An ID token of realistic length (ID-porten's are 1–2 kB).
+	idToken := "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0." + strings.Repeat("eyJzdWIiOiJ4In0", 80) + ".c2ln"
+	a := domain.Session{Municipality: Oslo, TokenHash: hashOf(1), Actor: staff, Name: "Kari Lærer", Created: created, Expires: expires, Provider: "feide", IDToken: idToken}
 	b := domain.Session{Municipality: Oslo, TokenHash: hashOf(2), Actor: guardian, Name: "Hilde Berg", Persona: "guardian", Created: created, Expires: expires.Add(-2 * time.Hour)}
 	require.NoError(t, s.SaveSession(ctx, a))
 	require.NoError(t, s.SaveSession(ctx, b))
@@ -270,10 +273,14 @@ func testSessions(t *testing.T, s AppStore) {
 	assert.Empty(t, got.Persona)
 	assert.True(t, expires.Equal(got.Expires))
 	assert.True(t, created.Truncate(time.Microsecond).Equal(got.Created.Truncate(time.Microsecond)), "created %s", got.Created)
+	assert.Equal(t, "feide", got.Provider, "the provider, for the logout there")
+	assert.Equal(t, idToken, got.IDToken, "the ID token, for the logout there")
 	got, err = s.Session(ctx, Oslo, b.TokenHash)
 	require.NoError(t, err)
 	assert.Equal(t, guardian, got.Actor)
 	assert.Equal(t, "guardian", got.Persona)
+	assert.Empty(t, got.Provider, "a demo session has no provider")
+	assert.Empty(t, got.IDToken)
 
 	_, err = s.Session(ctx, Bergen, a.TokenHash)
 	assert.ErrorIs(t, err, domain.ErrNotFound, "sessions are per municipality")
@@ -314,6 +321,8 @@ func testSessions(t *testing.T, s AppStore) {
 		{Municipality: Oslo, TokenHash: hashOf(7), Actor: staff, Created: created},
 		{Municipality: Oslo, TokenHash: hashOf(9), Actor: staff, Expires: expires},                    // no creation time
 		{Municipality: Oslo, TokenHash: hashOf(10), Actor: staff, Created: expires, Expires: created}, // ends before it began
+		{Municipality: Oslo, TokenHash: hashOf(11), Actor: staff, Created: created, Expires: expires, IDToken: idToken},
+		{Municipality: Oslo, TokenHash: hashOf(12), Actor: staff, Created: created, Expires: expires, Provider: "feide", IDToken: strings.Repeat("x", domain.MaxIDToken+1)},
 	}
 	for i, sess := range bad {
 		var ve *domain.ValidationError
