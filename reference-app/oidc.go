@@ -34,6 +34,7 @@ type identity struct {
 	NationalID string // ID-porten: the pid claim
 	Principal  string // Feide: eduPersonPrincipalName, or the e-mail
 	ACR        string // the level of assurance
+	Name       string // the name claim, if any: the person's display name
 }
 
 // oidcConfig configures one OpenID Connect provider.
@@ -249,6 +250,7 @@ func (p *oidcProvider) check(c idClaims, nonce string) (identity, error) {
 		return identity{}, errors.New("id token: no subject")
 	}
 	id := identity{Subject: c.Subject, ACR: c.ACR}
+	id.Name, _ = c.raw["name"].(string)
 	claim, _ := c.raw[p.cfg.Claim].(string)
 	switch p.cfg.Claim {
 	case "pid":
