@@ -269,7 +269,11 @@ type Run struct {
 	Intake       IntakeID            `json:"intake"`
 	Seed         uint64              `json:"seed"`
 	Created      time.Time           `json:"created"`
-	CreatedBy    string              `json:"createdBy"`
+	// CreatedBy is the subject (login ID) of who made the run, for
+	// matching; CreatedByName their display name, as people read it
+	// (domain.Actor.Name; empty when the login gave none).
+	CreatedBy     string `json:"createdBy"`
+	CreatedByName string `json:"createdByName,omitempty"`
 	// Approved is zero for a draft.
 	Approved   time.Time   `json:"approved,omitzero"`
 	ApprovedBy string      `json:"approvedBy,omitempty"`

@@ -571,7 +571,7 @@ func (s *Service) Run(ctx context.Context, actor domain.Actor, intake IntakeID, 
 		}
 		run.ID = domain.NewID[Run]()
 		run.Created = s.now()
-		run.CreatedBy = actor.Subject
+		run.CreatedBy, run.CreatedByName = actor.Subject, actor.Name
 		return s.Store.CreateRun(ctx, run)
 	})
 	return run, err

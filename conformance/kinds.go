@@ -87,8 +87,9 @@ type recipientsOutput struct {
 }
 
 type recipientOutput struct {
-	ID      string `json:"id"`
-	Channel string `json:"channel"`
+	ID              string `json:"id"`
+	Channel         string `json:"channel"`
+	HideWhereabouts bool   `json:"hideWhereabouts"`
 }
 
 // evalRecipients evaluates the recipients kind with messaging.Resolve.
@@ -143,7 +144,7 @@ func evalRecipients(input json.RawMessage) (any, error) {
 		RevealChildAddress: res.RevealChildAddress,
 	}
 	for i, r := range res.Recipients {
-		out.Recipients[i] = recipientOutput{ID: r.ID, Channel: string(r.Channel)}
+		out.Recipients[i] = recipientOutput{ID: r.ID, Channel: string(r.Channel), HideWhereabouts: r.HideWhereabouts}
 	}
 	return out, nil
 }

@@ -27,6 +27,19 @@ type Actor struct {
 	Guardian GuardianID `json:"guardian,omitzero"`
 	// Units are the units a staff member works in.
 	Units []UnitID `json:"units,omitempty"`
+	// Name is the person's display name ("Kari Lærer"), shown wherever a
+	// person reads who acted: notifications, threads, the audit log, run
+	// pages. Subject is the login ID (in production a Feide principal
+	// name), for matching only and never shown to a person. Empty for a
+	// guardian (whose name is in the directory), for a system actor, and
+	// when the login gave no name.
+	Name string `json:"name,omitempty"`
+}
+
+// Named returns the actor with the display name.
+func (a Actor) Named(name string) Actor {
+	a.Name = name
+	return a
 }
 
 // GuardianActor is a guardian of the municipality.
@@ -74,6 +87,7 @@ func (a Actor) Validate() error {
 	} else if Blank(a.Subject) {
 		p.Add("subject", "is required")
 	}
+	checkText(&p, "name", a.Name, 200, false)
 	return p.Err()
 }
 

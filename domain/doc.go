@@ -32,6 +32,65 @@
 // The reasons of these rules are codes (the Reason constants), which an
 // application translates.
 //
+// # Whereabouts
+//
+// Whereabouts are everything that tells where a child can be found: the
+// unit and the group it is placed in (by name or by ID), the names of the
+// staff who work there, its address and contact details, and the times it
+// arrives, leaves or is collected (check-in and check-out, pickup lists,
+// the unit's opening hours and closing days).
+//
+// When a child's address is strengt fortrolig (in Norway or abroad, see
+// AddressProtection.Strict), a guardian without parental responsibility
+// learns nothing of the child's whereabouts — also a parent who has an
+// information right under barneloven § 47. Such a parent may still be told
+// about the child (how it is doing, that it has a place, a message from
+// its teacher), but never where. Guardianship.HidesWhereabouts and
+// ChildRecord.HidesWhereaboutsFrom decide it; every capability that shows
+// or sends a guardian anything about a child asks them:
+//
+//   - messages and thread headers name no unit or group and no member of
+//     staff: a message from staff is "from the municipality's staff", the
+//     thread has no unit (messaging.Service redacts both when such a parent
+//     reads, posts or lists);
+//   - notifications use the template's restricted text
+//     (messaging.Templates.RenderRestricted), which has no unit, group,
+//     staff name or time of day;
+//   - a thread to a unit (a guardian's message "to the kindergarten") may
+//     not be chosen through such a child: the answer is the same refusal
+//     whether the child is at that unit or not, so the answer is no oracle.
+//     Writing about the child goes to whoever has the child today, without
+//     saying who; it is refused only when the child has no place at all,
+//     which tells that it has none, never where it has one;
+//   - the child's record shows no placements, and nothing of attendance or
+//     pickups (attendance refuses such a parent the pickup list);
+//   - decision letters (admission) and fee decisions are read only by
+//     guardians with parental responsibility and the municipality;
+//     invoices name the child, the kind of place and the months, never a
+//     unit, group or member of staff, so an invoice tells no whereabouts
+//     whoever pays it;
+//   - exports (finance files, rosters) are for the municipality and staff,
+//     never for guardians;
+//   - errors never depend on where the child is: a refusal has the same
+//     status and body whichever unit was named.
+//
+// The time a message was written is not among them: it tells when staff
+// wrote, not where the child was. What staff write in a subject or body is
+// theirs to keep free of whereabouts; the library cannot read meaning.
+//
+// A parent with parental responsibility is not restricted by this rule (the
+// unit may still deny information under § 47 second paragraph, which
+// InformationDenied records and which stops every message).
+//
+// # Names
+//
+// Actor.Subject is a login ID (in production a Feide principal name or an
+// ID-porten guardian's ID), for matching and logs; Actor.Name is the
+// display name people read. Show the name — in notifications, threads, the
+// audit log, run pages — never the subject.
+//
+// # No I/O
+//
 // The package does no I/O: it imports no database driver and no net/http.
 // Adapters live in package adapters and its subpackages.
 package domain

@@ -16,6 +16,42 @@
 // list of participants shown to anyone (Visible); recipients of a bulletin
 // never see each other.
 //
+// # Whereabouts
+//
+// A guardian without parental responsibility — a parent with an information
+// right under barneloven § 47 — of a child whose address is strengt
+// fortrolig (in Norway or abroad) learns nothing from messaging of where the
+// child is (the rule is written out in the domain package, "Whereabouts"):
+//
+//   - Resolve marks such a recipient HideWhereabouts, with its reason
+//     (ReasonWhereaboutsHidden) in the explanation;
+//   - notifications to such a recipient use the restricted text of their
+//     kind (Templates.RenderRestricted), which is given no unit, group,
+//     staff name, address or time of day; a kind without one gets the
+//     fallback text. ParseTemplates refuses a restricted text that uses
+//     such a key (WhereaboutsKeys);
+//   - Read, Inbox and Post give such a reader the thread redacted
+//     (Thread.Redacted, Message.Redacted, View.HideWhereabouts): no unit or
+//     group, and staff and the municipality only by role, without login ID
+//     or name; the other participants are not listed;
+//   - such a guardian writes about the child with ScopeChild (the thread
+//     still goes to the child's unit); ScopeUnit is not opened by that
+//     child: the refusal (domain.ErrForbidden) is the same at the child's
+//     unit as at any other, so posting to each unit is no oracle.
+//
+// The time a message was written is shown: it says when staff wrote, not
+// where the child was. Subjects and bodies are shown as written: the
+// library cannot tell what free text reveals, so staff writing about such a
+// child must keep it free of where.
+//
+// # Names
+//
+// Author.Name is the display name of who wrote ("Kari Lærer", from
+// domain.Actor.Name); Author.Subject is the login ID (in production a Feide
+// principal name), kept for matching and never shown. Notifications name
+// staff by display name, or by their unit when they have none; guardians
+// are "en foresatt".
+//
 // # Text, not HTML
 //
 // Message.Body is stored exactly as written and is always text. Show it
@@ -34,7 +70,7 @@
 //	offer.sent, offer.lapsing   child, unit, deadline
 //	invoice.ready               month, amount (with its unit, "1 234,50 kr"), due, kid
 //	absence.undocumented        child, date, unit
-//	message.new                 subject, from
+//	message.new                 subject, from (the author's display name)
 //
 // When a notice is about a child and has no "child" value, Notify fills in
 // the child's given name from the directory.

@@ -28,6 +28,7 @@ func phrases() map[Language]map[Reason]string {
 			ReasonProtectedChannel:       "%s har strengt fortrolig adresse: bare digital postkasse, ikke SMS eller e-post.",
 			ReasonChildProtected:         "Barnet har adressesperre: adressen vises ikke for mottakerne.",
 			ReasonChildNotProtected:      "Barnets adresse kan vises for mottakerne.",
+			ReasonWhereaboutsHidden:      "%s har ikke foreldreansvar for et barn med strengt fortrolig adresse: får ikke vite hvor barnet er (ingen enhet, gruppe, ansatte eller klokkeslett).",
 		},
 		Nynorsk: {
 			ReasonParentalResponsibility: "%s får meldinga: har foreldreansvar (barnelova § 30).",
@@ -38,6 +39,7 @@ func phrases() map[Language]map[Reason]string {
 			ReasonProtectedChannel:       "%s har strengt fortruleg adresse: berre digital postkasse, ikkje SMS eller e-post.",
 			ReasonChildProtected:         "Barnet har adressesperre: adressa blir ikkje vist for mottakarane.",
 			ReasonChildNotProtected:      "Adressa til barnet kan visast for mottakarane.",
+			ReasonWhereaboutsHidden:      "%s har ikkje foreldreansvar for eit barn med strengt fortruleg adresse: får ikkje vite kvar barnet er (inga eining, gruppe, tilsette eller klokkeslett).",
 		},
 		English: {
 			ReasonParentalResponsibility: "%s receives: has parental responsibility (Children Act § 30).",
@@ -48,6 +50,7 @@ func phrases() map[Language]map[Reason]string {
 			ReasonProtectedChannel:       "%s has a strictly confidential address: digital mailbox only, no SMS or e-mail.",
 			ReasonChildProtected:         "The child's address is protected: it is not shown to recipients.",
 			ReasonChildNotProtected:      "The child's address may be shown to recipients.",
+			ReasonWhereaboutsHidden:      "%s has no parental responsibility for a child with a strictly confidential address: is not told where the child is (no unit, group, staff or time of day).",
 		},
 	}
 }
@@ -73,7 +76,7 @@ func (r Reason) Phrase(lang Language, id string) string {
 // Render returns the explanation as sentences in lang ("nb", "nn" or "en";
 // anything else falls back to bokmål): first the child's address, then one
 // sentence per guardian in ID order, each followed by the protected-channel
-// sentence where it applies.
+// and the whereabouts sentences where they apply.
 func (e Explanation) Render(lang Language) []string {
 	out := make([]string, 0, 1+len(e.Guardians))
 	if e.Child != "" {
@@ -83,6 +86,9 @@ func (e Explanation) Render(lang Language) []string {
 		out = append(out, g.Reason.Phrase(lang, g.ID))
 		if g.Included && g.Channel == ChannelProtected {
 			out = append(out, ReasonProtectedChannel.Phrase(lang, g.ID))
+		}
+		if g.Included && g.HideWhereabouts {
+			out = append(out, ReasonWhereaboutsHidden.Phrase(lang, g.ID))
 		}
 	}
 	return out

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/oppvekst/oppvekst/domain"
@@ -23,9 +24,24 @@ type Text struct {
 
 // Template is the text of one notice kind in each language, and the Data
 // keys it uses.
+//
+// Restricted is the text for a recipient who must learn nothing of where
+// the child is (Recipient.HideWhereabouts; see the domain package,
+// "Whereabouts"), in each language, and RestrictedKeys the only Data keys
+// it is given: no unit, group, staff name, address or time of day. A kind
+// without a restricted text sends such a recipient the fallback text.
 type Template struct {
-	Keys  []string          `json:"keys"`
-	Langs map[Language]Text `json:"-"`
+	Keys           []string          `json:"keys"`
+	Langs          map[Language]Text `json:"-"`
+	RestrictedKeys []string          `json:"-"`
+	Restricted     map[Language]Text `json:"-"`
+}
+
+// WhereaboutsKeys are Data keys that tell where a child is, or who works
+// there. A restricted text may not use them; ParseTemplates refuses one that
+// names them.
+func WhereaboutsKeys() []string {
+	return []string{"unit", "group", "from", "staff", "address", "phone", "email", "time", "place"}
 }
 
 // Templates are the notification texts, per notice kind and language.
@@ -60,6 +76,12 @@ func ParseTemplates(b []byte) (*Templates, error) {
 				}
 				continue
 			}
+			if k == "restricted" {
+				if err := tpl.parseRestricted(v); err != nil {
+					return nil, fmt.Errorf("messaging: templates: %s restricted: %w", kind, err)
+				}
+				continue
+			}
 			var x Text
 			if err := json.Unmarshal(v, &x); err != nil {
 				return nil, fmt.Errorf("messaging: templates: %s %s: %w", kind, k, err)
@@ -74,6 +96,47 @@ func ParseTemplates(b []byte) (*Templates, error) {
 		t.Kinds[kind] = tpl
 	}
 	return t, nil
+}
+
+// parseRestricted reads {"keys": [...], "nb": {...}, "nn": {...}, "en":
+// {...}}: every language is required, every placeholder must be one of the
+// keys, and no key may be one of WhereaboutsKeys.
+func (tpl *Template) parseRestricted(raw json.RawMessage) error {
+	var r map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return err
+	}
+	tpl.Restricted = map[Language]Text{}
+	for k, v := range r {
+		if k == "keys" {
+			if err := json.Unmarshal(v, &tpl.RestrictedKeys); err != nil {
+				return fmt.Errorf("keys: %w", err)
+			}
+			continue
+		}
+		var x Text
+		if err := json.Unmarshal(v, &x); err != nil {
+			return fmt.Errorf("%s: %w", k, err)
+		}
+		tpl.Restricted[Language(k)] = x
+	}
+	for _, key := range tpl.RestrictedKeys {
+		if slices.Contains(WhereaboutsKeys(), key) {
+			return fmt.Errorf("key %q tells where the child is", key)
+		}
+	}
+	for _, l := range []Language{Bokmal, Nynorsk, English} {
+		x := tpl.Restricted[l]
+		if x.Subject == "" || x.Body == "" {
+			return fmt.Errorf("no %s text", l)
+		}
+		for _, m := range placeholder.FindAllStringSubmatch(x.Subject+x.Body, -1) {
+			if !slices.Contains(tpl.RestrictedKeys, m[1]) {
+				return fmt.Errorf("%s uses {%s}, which is not one of its keys", l, m[1])
+			}
+		}
+	}
+	return nil
 }
 
 // DefaultTemplates returns the built-in templates, parsed anew on each call
@@ -95,6 +158,26 @@ func (t *Templates) Render(kind string, lang Language, data map[string]string) T
 	if tpl, ok := t.Kinds[kind]; ok {
 		texts = tpl.Langs
 	}
+	return t.render(texts, lang, data)
+}
+
+// RenderRestricted renders kind for a recipient who must learn nothing of
+// where the child is: the restricted text of the kind, given only its
+// RestrictedKeys of data (and "urgent"), or the fallback text when the kind
+// has none.
+func (t *Templates) RenderRestricted(kind string, lang Language, data map[string]string) Text {
+	tpl, ok := t.Kinds[kind]
+	if !ok || tpl.Restricted == nil {
+		return t.render(t.Fallback, lang, map[string]string{"urgent": data["urgent"]})
+	}
+	only := map[string]string{"urgent": data["urgent"]}
+	for _, k := range tpl.RestrictedKeys {
+		only[k] = data[k]
+	}
+	return t.render(tpl.Restricted, lang, only)
+}
+
+func (t *Templates) render(texts map[Language]Text, lang Language, data map[string]string) Text {
 	x, ok := texts[lang]
 	if !ok {
 		lang = Bokmal
@@ -128,7 +211,9 @@ func oneLine(s string) string {
 // guardianship rules (Resolve with AudienceChild); each gets the template of
 // n.Kind in the language and medium of the guardian's Contact (bokmål by
 // e-mail by default), and a guardian with a strengt fortrolig address gets
-// it in the digital mailbox only. The same n.Key notifies once: the key of
+// it in the digital mailbox only. A recipient who must learn nothing of
+// where the child is (Recipient.HideWhereabouts) gets the restricted text
+// (Templates.RenderRestricted): no unit, group, staff name or time. The same n.Key notifies once: the key of
 // each delivery is n.Key + "/" + the guardian's ID.
 func (s *Service) Notify(ctx context.Context, n domain.Notice) error {
 	if err := n.Validate(); err != nil {
@@ -145,7 +230,15 @@ func (s *Service) Notify(ctx context.Context, n domain.Notice) error {
 			if g.AddressProtection == domain.ProtectionStrengtFortrolig {
 				ch = ChannelProtected
 			}
-			rs = []resolved{{guardian: g, channel: ch}}
+			hide := false
+			if !n.Child.IsZero() {
+				rec, err := s.Store.ChildRecord(ctx, n.Municipality, n.Child)
+				if err != nil {
+					return refErr(err, "child", "no such child")
+				}
+				hide = rec.HidesWhereaboutsFrom(domain.GuardianActor(n.Municipality, g.ID))
+			}
+			rs = []resolved{{guardian: g, channel: ch, hide: hide}}
 		} else {
 			var err error
 			if rs, err = s.resolveChildren(ctx, n.Municipality, AudienceChild, []domain.ChildID{n.Child}, "child"); err != nil {
@@ -177,10 +270,12 @@ func (s *Service) withChildName(ctx context.Context, n domain.Notice) (map[strin
 	return data, nil
 }
 
-// resolved is a guardian who receives, and on which channel.
+// resolved is a guardian who receives, on which channel, and whether the
+// guardian must learn nothing of where the child is.
 type resolved struct {
 	guardian domain.Guardian
 	channel  Channel
+	hide     bool
 }
 
 // enqueue renders and writes one delivery per recipient, keyed
@@ -200,8 +295,12 @@ func (s *Service) enqueue(ctx context.Context, rs []resolved, kind, keyPrefix st
 	}
 	now := s.clock().Now()
 	tpl := s.templates()
-	// Render once per language, not once per recipient.
-	texts := map[Language]Text{}
+	// Render once per language (and restriction), not once per recipient.
+	type variant struct {
+		lang Language
+		hide bool
+	}
+	texts := map[variant]Text{}
 	ds := make([]Delivery, len(rs))
 	for i, r := range rs {
 		g := r.guardian
@@ -209,10 +308,15 @@ func (s *Service) enqueue(ctx context.Context, rs []resolved, kind, keyPrefix st
 		if !ok {
 			c = DefaultContact(m, g.ID)
 		}
-		text, ok := texts[c.Language]
+		v := variant{c.Language, r.hide}
+		text, ok := texts[v]
 		if !ok {
-			text = tpl.Render(kind, c.Language, data)
-			texts[c.Language] = text
+			if r.hide {
+				text = tpl.RenderRestricted(kind, c.Language, data)
+			} else {
+				text = tpl.Render(kind, c.Language, data)
+			}
+			texts[v] = text
 		}
 		medium, to := route(g, r.channel, c.Medium)
 		ds[i] = Delivery{

@@ -58,6 +58,10 @@ type Candidate struct {
 type Recipient struct {
 	ID      string
 	Channel Channel
+	// HideWhereabouts: the recipient must learn nothing of where the child
+	// is (domain.Guardianship.HidesWhereabouts): no unit, group, staff
+	// name or time of day in what is sent to or shown to this guardian.
+	HideWhereabouts bool
 }
 
 // Resolution is the answer of Resolve: who receives the message, whether the
@@ -104,6 +108,11 @@ const (
 	ReasonChildProtected Reason = "child-address-protected"
 	// ReasonChildNotProtected: the child has no address protection.
 	ReasonChildNotProtected Reason = "child-address-not-protected"
+	// ReasonWhereaboutsHidden: the child's address is strengt fortrolig
+	// (in Norway or abroad) and the recipient has no parental
+	// responsibility: nothing sent to this recipient tells where the child
+	// is (no unit, group, staff name or time of day).
+	ReasonWhereaboutsHidden Reason = "whereabouts-hidden"
 )
 
 // GuardianDecision explains the outcome for one guardian.
@@ -114,6 +123,9 @@ type GuardianDecision struct {
 	Reason Reason
 	// Channel is set for included guardians.
 	Channel Channel
+	// HideWhereabouts is set for included guardians who must learn nothing
+	// of where the child is.
+	HideWhereabouts bool
 }
 
 // Explanation is the data behind a resolution, in the order of the input
@@ -138,7 +150,12 @@ type Explanation struct {
 //   - a recipient whose own protection is strengt fortrolig is reached on
 //     ChannelProtected only, everyone else on ChannelAny;
 //   - the child's address is withheld when the child's protection is
-//     fortrolig or strengt fortrolig, and revealed otherwise.
+//     fortrolig or strengt fortrolig, and revealed otherwise;
+//   - a recipient without parental responsibility (a § 47 request) of a
+//     child whose protection is strengt fortrolig, in Norway or abroad,
+//     gets HideWhereabouts: what is sent to or shown to that recipient
+//     names no unit, group or staff and no time of day (see the domain
+//     package, "Whereabouts").
 //
 // Strengt fortrolig utland is, as the standard says, neither: such a
 // person's address is abroad and not held by the municipality, so there is
@@ -194,7 +211,8 @@ func Resolve(audience Audience, child domain.AddressProtection, guardians []Cand
 	for _, g := range sorted {
 		d := decide(audience, g)
 		if d.Included {
-			res.Recipients = append(res.Recipients, Recipient{ID: g.ID, Channel: d.Channel})
+			d.HideWhereabouts = g.Relation.HidesWhereabouts(childP)
+			res.Recipients = append(res.Recipients, Recipient{ID: g.ID, Channel: d.Channel, HideWhereabouts: d.HideWhereabouts})
 		}
 		res.Explanation.Guardians = append(res.Explanation.Guardians, d)
 	}

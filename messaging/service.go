@@ -80,7 +80,11 @@ type Draft struct {
 // municipality, including ScopeMunicipality. A guardian writes to the unit
 // of a child the guardian may be informed about (ScopeUnit, or ScopeChild
 // about that child); such a thread goes to the unit's staff, with the
-// guardian as its one participant, and is never a bulletin.
+// guardian as its one participant, and is never a bulletin. A guardian who
+// must learn nothing of where a child is (domain.Guardianship.
+// HidesWhereabouts) writes about that child with ScopeChild only: ScopeUnit
+// is refused with domain.ErrForbidden at the child's unit as at any other,
+// and the thread returned is redacted (Thread.Redacted).
 //
 // Recipients follow Resolve: AudienceChild for ScopeChild, AudienceGroup
 // for a group, unit or municipality; children are those placed on the
@@ -170,7 +174,16 @@ func (s *Service) postAsGuardian(ctx context.Context, actor domain.Actor, t *Thr
 			allowed = true
 		}
 		if t.About.Scope == ScopeUnit && slices.Contains(children, w.ChildID) {
-			allowed = true
+			// A ward whose whereabouts the guardian may not know does not
+			// open its unit: the refusal is the same at every unit, so the
+			// answer tells nothing of where the child is.
+			c, err := s.Store.Child(ctx, t.Municipality, w.ChildID)
+			if err != nil {
+				return err
+			}
+			if !w.HidesWhereabouts(c.AddressProtection) {
+				allowed = true
+			}
 		}
 	}
 	if !allowed {
@@ -180,10 +193,18 @@ func (s *Service) postAsGuardian(ctx context.Context, actor domain.Actor, t *Thr
 	if err != nil {
 		return err
 	}
-	return s.Store.CreateThread(ctx, *t, msg, []Participant{{
+	err = s.Store.CreateThread(ctx, *t, msg, []Participant{{
 		Municipality: t.Municipality, Thread: t.ID, Guardian: g.ID, Protected: g.AddressProtection.Protected(),
 		ReadAt: t.CreatedAt,
 	}})
+	if err != nil {
+		return err
+	}
+	hide, err := s.hides(ctx, actor, *t)
+	if hide {
+		*t = t.Redacted()
+	}
+	return err
 }
 
 // Reply adds a message to a thread and notifies its other participants.
@@ -212,6 +233,10 @@ func (s *Service) Reply(ctx context.Context, actor domain.Actor, m domain.Munici
 		if err := s.Store.AddMessage(ctx, msg); err != nil {
 			return err
 		}
+		rec, err := s.threadChild(ctx, t)
+		if err != nil {
+			return err
+		}
 		var rs []resolved
 		for _, pt := range ps {
 			if pt.Guardian == actor.Guardian {
@@ -225,7 +250,8 @@ func (s *Service) Reply(ctx context.Context, actor domain.Actor, m domain.Munici
 			if g.AddressProtection == domain.ProtectionStrengtFortrolig {
 				ch = ChannelProtected
 			}
-			rs = append(rs, resolved{guardian: g, channel: ch})
+			hide := rec != nil && rec.HidesWhereaboutsFrom(domain.GuardianActor(m, g.ID))
+			rs = append(rs, resolved{guardian: g, channel: ch, hide: hide})
 		}
 		return s.notifyMessage(ctx, t, msg, rs)
 	})
@@ -240,14 +266,23 @@ type View struct {
 	Thread   Thread
 	Messages []Message
 	// Participants are the guardians the actor may see: never one with a
-	// protected address, and for a guardian reading a bulletin
-	// nobody (recipients of a bulletin never see each other).
+	// protected address, for a guardian reading a bulletin nobody
+	// (recipients of a bulletin never see each other), and for a reader
+	// who may not know where the child is nobody either.
 	Participants []Participant
+	// HideWhereabouts: the reader must learn nothing of where the child is
+	// (domain.ChildRecord.HidesWhereaboutsFrom). Thread and Messages are
+	// redacted (Thread.Redacted, Message.Redacted): no unit or group, and
+	// staff and the municipality without subject or name. Show nothing
+	// else of where the child is either.
+	HideWhereabouts bool
 }
 
 // Read returns a thread with its messages and the participants the actor
 // may see. Guardians read threads they take part in, staff the threads of
-// their unit, caseworkers and administrators all.
+// their unit, caseworkers and administrators all. A guardian who must
+// learn nothing of where the child of a thread is gets it redacted (see
+// View.HideWhereabouts).
 func (s *Service) Read(ctx context.Context, actor domain.Actor, m domain.Municipality, id ThreadID) (View, error) {
 	if err := s.checkActor(actor, m); err != nil {
 		return View{}, err
@@ -263,9 +298,72 @@ func (s *Service) Read(ctx context.Context, actor domain.Actor, m domain.Municip
 			return err
 		}
 		v = View{Thread: t, Messages: msgs, Participants: Visible(actor, t, ps)}
+		if v.HideWhereabouts, err = s.hides(ctx, actor, t); err != nil || !v.HideWhereabouts {
+			return err
+		}
+		v.Thread = t.Redacted()
+		for i := range v.Messages {
+			v.Messages[i] = v.Messages[i].Redacted()
+		}
+		v.Participants = []Participant{}
 		return nil
 	})
 	return v, err
+}
+
+// threadChild reads the child a thread is about, with its guardians and
+// placements; nil for a thread not about one child.
+func (s *Service) threadChild(ctx context.Context, t Thread) (*domain.ChildRecord, error) {
+	if t.About.Scope != ScopeChild {
+		return nil, nil
+	}
+	rec, err := s.Store.ChildRecord(ctx, t.Municipality, t.About.Child)
+	if err != nil {
+		return nil, err
+	}
+	return &rec, nil
+}
+
+// hides reports whether the actor must learn nothing of where the child of
+// the thread is. Only a thread about one child can say where a child is
+// that the reader may not know of: a bulletin to a group or unit reaches
+// only guardians with parental responsibility for a child there (Resolve),
+// and a guardian writes to a unit only through a ward whose whereabouts
+// the guardian may know (Post).
+func (s *Service) hides(ctx context.Context, actor domain.Actor, t Thread) (bool, error) {
+	if actor.Role != domain.RoleGuardian {
+		return false, nil
+	}
+	rec, err := s.threadChild(ctx, t)
+	if err != nil || rec == nil {
+		return false, err
+	}
+	return rec.HidesWhereaboutsFrom(actor), nil
+}
+
+// Redacted is the thread as a reader who must learn nothing of where the
+// child is sees it: no answering unit, no unit or group in About, and an
+// author of staff or the municipality without subject or name.
+func (t Thread) Redacted() Thread {
+	t.Unit, t.About.Unit, t.About.Group = domain.UnitID{}, domain.UnitID{}, domain.GroupID{}
+	t.Author = t.Author.redacted()
+	return t
+}
+
+// Redacted is the message as a reader who must learn nothing of where the
+// child is sees it: an author of staff or the municipality is only a role,
+// without subject or name. Body and attachments are as written: what staff
+// write is theirs to keep free of whereabouts.
+func (m Message) Redacted() Message {
+	m.Author = m.Author.redacted()
+	return m
+}
+
+func (a Author) redacted() Author {
+	if a.Role == domain.RoleGuardian {
+		return a
+	}
+	return Author{Role: a.Role}
 }
 
 // Visible filters participants for an actor: never a guardian with a
@@ -299,7 +397,9 @@ func (s *Service) MarkRead(ctx context.Context, actor domain.Actor, m domain.Mun
 	})
 }
 
-// Inbox lists the threads a guardian takes part in, newest first.
+// Inbox lists the threads a guardian takes part in, newest first; a thread
+// about a child whose whereabouts the guardian may not know is redacted
+// (Thread.Redacted).
 func (s *Service) Inbox(ctx context.Context, actor domain.Actor) ([]Thread, error) {
 	if err := actor.Validate(); err != nil {
 		return nil, err
@@ -307,7 +407,32 @@ func (s *Service) Inbox(ctx context.Context, actor domain.Actor) ([]Thread, erro
 	if actor.Role != domain.RoleGuardian {
 		return nil, domain.ErrForbidden
 	}
-	return s.Store.GuardianThreads(ctx, actor.Municipality, actor.Guardian)
+	var out []Thread
+	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
+		ts, err := s.Store.GuardianThreads(ctx, actor.Municipality, actor.Guardian)
+		if err != nil {
+			return err
+		}
+		hidden := map[domain.ChildID]bool{}
+		for i, t := range ts {
+			if t.About.Scope != ScopeChild {
+				continue
+			}
+			h, ok := hidden[t.About.Child]
+			if !ok {
+				if h, err = s.hides(ctx, actor, t); err != nil {
+					return err
+				}
+				hidden[t.About.Child] = h
+			}
+			if h {
+				ts[i] = t.Redacted()
+			}
+		}
+		out = ts
+		return nil
+	})
+	return out, err
 }
 
 // SetContact stores a guardian's language and medium; the guardian or a
@@ -434,7 +559,7 @@ func (s *Service) target(ctx context.Context, m domain.Municipality, a About, da
 
 // resolveChildren resolves the recipients of a message about each child
 // and merges them: a guardian receives once, on the protected channel when
-// any resolution says so. An unknown child is a *ValidationError on field.
+// any resolution says so, and without whereabouts when any says so. An unknown child is a *ValidationError on field.
 func (s *Service) resolveChildren(ctx context.Context, m domain.Municipality, audience Audience, children []domain.ChildID, field string) ([]resolved, error) {
 	seen := make(map[domain.ChildID]bool, len(children))
 	unique := make([]domain.ChildID, 0, len(children))
@@ -471,10 +596,11 @@ func (s *Service) resolveChildren(ctx context.Context, m domain.Municipality, au
 				if r.Channel == ChannelProtected {
 					out[i].channel = ChannelProtected
 				}
+				out[i].hide = out[i].hide || r.HideWhereabouts
 				continue
 			}
 			byID[g.ID] = len(out)
-			out = append(out, resolved{guardian: g, channel: r.Channel})
+			out = append(out, resolved{guardian: g, channel: r.Channel, hide: r.HideWhereabouts})
 		}
 	}
 	slices.SortFunc(out, func(a, b resolved) int { return a.guardian.ID.Compare(b.guardian.ID) })
@@ -482,20 +608,40 @@ func (s *Service) resolveChildren(ctx context.Context, m domain.Municipality, au
 }
 
 // notifyMessage enqueues "message.new" for each recipient.
+// The sender is named by the author's display name, never by the login
+// ID; a guardian is "en foresatt" (guardians are not named to each
+// other). A recipient who must learn nothing of where the child is gets
+// the restricted text, which names no sender.
 func (s *Service) notifyMessage(ctx context.Context, t Thread, msg Message, rs []resolved) error {
-	data := map[string]string{"subject": t.Subject, "from": fromName(msg.Author)}
-	if t.Urgent {
-		data["urgent"] = "true"
-	}
 	if len(rs) == 0 {
 		return nil
+	}
+	from, err := s.fromName(ctx, t, msg.Author)
+	if err != nil {
+		return err
+	}
+	data := map[string]string{"subject": t.Subject, "from": from}
+	if t.Urgent {
+		data["urgent"] = "true"
 	}
 	return s.enqueue(ctx, rs, "message.new", "message.new/"+msg.ID.String()+"/", data)
 }
 
-func fromName(a Author) string {
-	if a.Role == domain.RoleGuardian {
-		return "en foresatt"
+// fromName is how a notification names the author: the display name; for
+// staff without one, the unit's name; for a guardian "en foresatt"; else
+// "kommunen". Never the login ID.
+func (s *Service) fromName(ctx context.Context, t Thread, a Author) (string, error) {
+	switch {
+	case a.Role == domain.RoleGuardian:
+		return "en foresatt", nil
+	case a.Name != "":
+		return a.Name, nil
+	case a.Role == domain.RoleStaff && !t.Unit.IsZero():
+		u, err := s.Store.Unit(ctx, t.Municipality, t.Unit)
+		if err != nil {
+			return "", err
+		}
+		return u.Name, nil
 	}
-	return a.Subject
+	return "kommunen", nil
 }

@@ -39,16 +39,19 @@ type About struct {
 	Unit  domain.UnitID  `json:"unit,omitzero"`
 }
 
-// Author is who wrote a thread or message: the role and subject of the
-// domain.Actor (and the guardian, for a guardian).
+// Author is who wrote a thread or message: the role, subject and display
+// name of the domain.Actor (and the guardian, for a guardian). Subject is
+// the login ID, for matching; Name is what a person reads ("Kari Lærer"),
+// empty when the login gave none.
 type Author struct {
 	Role     domain.Role       `json:"role"`
 	Subject  string            `json:"subject"`
 	Guardian domain.GuardianID `json:"guardian,omitzero"`
+	Name     string            `json:"name,omitempty"`
 }
 
 func authorOf(a domain.Actor) Author {
-	return Author{Role: a.Role, Subject: a.Subject, Guardian: a.Guardian}
+	return Author{Role: a.Role, Subject: a.Subject, Guardian: a.Guardian, Name: a.Name}
 }
 
 // Thread is a conversation between staff and guardians, or a bulletin.

@@ -722,7 +722,7 @@ func (a *app) intakePage(w http.ResponseWriter, r *http.Request, c *call) error 
 			state = c.lang.T("admission.run.approved", when(c.lang, run.Approved))
 			content.Approved = true
 		}
-		content.Runs = append(content.Runs, runRow{Href: "/admission/runs/" + run.ID.String(), Created: when(c.lang, run.Created), By: run.CreatedBy,
+		content.Runs = append(content.Runs, runRow{Href: "/admission/runs/" + run.ID.String(), Created: when(c.lang, run.Created), By: runBy(run),
 			State: state, Seed: run.Seed, Placed: run.Stats.Placed, Children: run.Stats.Children})
 	}
 	if len(ids) > 0 {
@@ -799,7 +799,7 @@ func (a *app) runPage(w http.ResponseWriter, r *http.Request, c *call) error {
 	}
 	l := langOf(c)
 	content := runContent{ID: id.String(), Intake: in.Name, IntakeHref: "/admission/intakes/" + in.ID.String(), Created: when(c.lang, run.Created),
-		By: run.CreatedBy, Seed: run.Seed, Stats: run.Stats, StatutoryOK: run.Stats.StatutoryPlaced == run.Stats.Statutory}
+		By: runBy(run), Seed: run.Seed, Stats: run.Stats, StatutoryOK: run.Stats.StatutoryPlaced == run.Stats.Statutory}
 	if run.IsApproved() {
 		content.Approved = when(c.lang, run.Approved)
 	}
@@ -925,6 +925,15 @@ func (a *app) obligationsPage(w http.ResponseWriter, r *http.Request, c *call) e
 	}
 	a.page(w, r, c, http.StatusOK, "admission_obligations", "admission.obligations.title", content)
 	return nil
+}
+
+// runBy is who made a run, as a person reads it: the display name, or
+// the subject for a run made before actors carried names.
+func runBy(run admission.Run) string {
+	if run.CreatedByName != "" {
+		return run.CreatedByName
+	}
+	return run.CreatedBy
 }
 
 // paragraphs splits a rendered letter at its blank lines, and each

@@ -214,12 +214,15 @@ func TestAuditLog(t *testing.T) {
 	assert.Equal(t, domain.RoleGuardian, pg.Items[0].Actor.Role, "newest first")
 	assert.Equal(t, "child.read", pg.Items[0].Action)
 	assert.Equal(t, "ansatt-nordby", pg.Items[1].Actor.Subject)
+	assert.Equal(t, "Kari Lærer", pg.Items[1].Actor.Name, "the display name is kept with the entry")
 	assert.Equal(t, ta.personas[personaStaff].Actor.Units, pg.Items[1].Actor.Units, "the actor as it was")
 	assert.True(t, pg.Items[1].At.Equal(testNow))
 
 	page := ta.do(t, ta.cookieFor(t, personaAdmin), "GET", "/admin/audit", "", "")
 	require.Equal(t, 200, page.status)
-	assert.Contains(t, page.body, "ansatt-nordby")
+	assert.Contains(t, page.body, "ansatt: Kari Lærer", "staff by display name")
+	assert.Contains(t, page.body, "foresatt: Hilde Berg", "guardians by name")
+	assert.NotContains(t, page.body, "ansatt-nordby", "never the login ID")
 	assert.Contains(t, page.body, ta.sofie.String())
 
 	// Pages and lists are audited too: one entry per child shown.

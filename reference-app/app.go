@@ -516,6 +516,27 @@ func (a *app) childPage(w http.ResponseWriter, r *http.Request, c *call) error {
 	return nil
 }
 
+// actorName is who acted, as a person reads it: the display name, a
+// guardian's name from the directory, else the subject (entries written
+// before actors carried names, system jobs). names caches guardians.
+func (a *app) actorName(ctx context.Context, actor domain.Actor, names map[domain.GuardianID]string) string {
+	switch {
+	case actor.Name != "":
+		return actor.Name
+	case actor.Role == domain.RoleGuardian && !actor.Guardian.IsZero():
+		if n, ok := names[actor.Guardian]; ok {
+			return n
+		}
+		n := actor.Subject
+		if g, err := a.store.Guardian(ctx, actor.Municipality, actor.Guardian); err == nil {
+			n = g.GivenName + " " + g.FamilyName
+		}
+		names[actor.Guardian] = n
+		return n
+	}
+	return actor.Subject
+}
+
 // auditContent is a page of the audit log.
 type auditContent struct {
 	Entries []auditRow
@@ -523,7 +544,7 @@ type auditContent struct {
 }
 
 type auditRow struct {
-	At, Role, Subject, Action, Child, Record string
+	At, Role, Who, Action, Child, Record string
 }
 
 func (a *app) auditPage(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -535,8 +556,9 @@ func (a *app) auditPage(w http.ResponseWriter, r *http.Request, c *call) error {
 	if next != "" {
 		content.Next = "?cursor=" + next
 	}
+	names := map[domain.GuardianID]string{}
 	for _, e := range entries {
-		row := auditRow{At: e.At.In(domain.Oslo()).Format("2006-01-02 15:04:05"), Role: c.lang.T("role." + string(e.Actor.Role)), Subject: e.Actor.Subject, Action: e.Action, Record: e.Record}
+		row := auditRow{At: e.At.In(domain.Oslo()).Format("2006-01-02 15:04:05"), Role: c.lang.T("role." + string(e.Actor.Role)), Who: a.actorName(r.Context(), e.Actor, names), Action: e.Action, Record: e.Record}
 		if !e.ChildID.IsZero() {
 			row.Child = e.ChildID.String()
 		}

@@ -48,7 +48,7 @@ func newTestApp(t *testing.T) *testApp {
 	for _, p := range a.personas {
 		ta.personas[p.Key] = p
 	}
-	require.Len(t, ta.personas, 9, "every persona is found in the seed")
+	require.Len(t, ta.personas, 10, "every persona is found in the seed")
 	children, err := store.Children(ctx, demoMunicipality)
 	require.NoError(t, err)
 	for _, c := range children {

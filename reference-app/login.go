@@ -294,9 +294,15 @@ func (a *app) sessionFor(ctx context.Context, kind loginKind, id identity) (sess
 		}
 	case staffLogin:
 		if s, ok := a.staff[id.Principal]; ok {
-			actor := domain.Actor{Role: s.Role, Municipality: s.Municipality, Subject: s.Principal, Units: s.Units}
+			// The display name is the staff list's, else the provider's
+			// name claim; the principal is never shown.
+			name := s.Name
+			if name == "" {
+				name = id.Name
+			}
+			actor := domain.Actor{Role: s.Role, Municipality: s.Municipality, Subject: s.Principal, Units: s.Units, Name: name}
 			if actor.Validate() == nil && actor.Role != domain.RoleGuardian && actor.Role != domain.RoleSystem {
-				return session{actor: actor, name: s.Name}, nil
+				return session{actor: actor, name: name}, nil
 			}
 		}
 	}

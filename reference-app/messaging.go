@@ -326,8 +326,13 @@ func (a *app) describeAbout(ctx context.Context, unitName, about *string, t mess
 	return nil
 }
 
-// authorName is how an author is shown: a guardian by name, staff as the
-// staff of the unit, the municipality as such. Never contact details.
+// authorName is how an author is shown: a guardian by name; staff by
+// display name and unit ("Kari Lærer, Nordby skole"), by unit alone when
+// they have no display name; the municipality's people by display name or
+// as the municipality. Never the login ID, never contact details. A thread
+// redacted for a reader who may not know where the child is
+// (messaging.View.HideWhereabouts) has no unit and its staff authors no
+// name: they show as the municipality's staff.
 func (a *app) authorName(ctx context.Context, l locale, au messaging.Author, unit domain.UnitID) string {
 	switch au.Role {
 	case domain.RoleGuardian:
@@ -339,12 +344,26 @@ func (a *app) authorName(ctx context.Context, l locale, au messaging.Author, uni
 		}
 		return l.T("messaging.from.guardian")
 	case domain.RoleStaff:
-		for _, m := range a.municipalities {
-			if u, err := a.store.Unit(ctx, m, unit); err == nil {
-				return l.T("messaging.from.staffOf", u.Name)
+		unitName := ""
+		if !unit.IsZero() {
+			for _, m := range a.municipalities {
+				if u, err := a.store.Unit(ctx, m, unit); err == nil {
+					unitName = u.Name
+				}
 			}
 		}
-		return l.T("role.staff")
+		switch {
+		case au.Name != "" && unitName != "":
+			return l.T("messaging.from.staffNamed", au.Name, unitName)
+		case au.Name != "":
+			return au.Name
+		case unitName != "":
+			return l.T("messaging.from.staffOf", unitName)
+		}
+		return l.T("messaging.from.staff")
+	}
+	if au.Name != "" {
+		return au.Name
 	}
 	return l.T("messaging.from.municipality")
 }

@@ -174,7 +174,8 @@ func TestGuardianWritesToTheUnit(t *testing.T) {
 	assert.Contains(t, rowOf(t, ta.do(t, hilde, "GET", "/messages", "", "").body, id), "Ulest")
 	thread := ta.do(t, hilde, "GET", "/messages/"+id, "", "")
 	assert.Contains(t, thread.body, "Takk for beskjed")
-	assert.Contains(t, thread.body, "Ansatte, Nordby")
+	assert.Contains(t, thread.body, "Kari Lærer, Nordby skole", "staff by display name and unit")
+	assert.NotContains(t, thread.body, "ansatt-nordby")
 	assert.Contains(t, thread.body, `action="/messages/`+id+`/reply"`)
 
 	// Another guardian may not write about Sofie.

@@ -48,6 +48,7 @@ type identity struct {
 	// IDToken is the ID token as issued; the session keeps it for the
 	// logout at the provider (id_token_hint).
 	IDToken string
+	Name    string // the name claim, if any: the person's display name
 }
 
 // oidcConfig configures one OpenID Connect provider.
@@ -351,6 +352,7 @@ func (p *oidcProvider) Exchange(ctx context.Context, code, verifier, nonce strin
 		}
 	}
 	id := identity{Subject: claims.Subject, ACR: claims.ACR, IDToken: tok.IDToken}
+	id.Name, _ = all["name"].(string)
 	name, value, ok := p.identifying(all)
 	switch {
 	case !ok:

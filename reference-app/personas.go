@@ -88,17 +88,20 @@ type persona struct {
 }
 
 // Persona keys. The seven actors of the authorization table, plus the
-// municipal administrator and the protected-address guardian.
+// municipal administrator, the protected-address guardian, and the § 47
+// parent of her strictly protected child (who must learn nothing of where
+// the child is).
 const (
-	personaGuardian          = "guardian"             // Hilde Berg, parental responsibility for Sofie
-	personaOtherParent       = "guardian-47"          // Tor Ødegård, no parental responsibility, § 47 request
-	personaProtected         = "guardian-protected"   // Marte Solheim, strengt fortrolig address
-	personaOtherGuardian     = "guardian-other"       // Ingrid Aasen, guardian of other children
-	personaStaff             = "staff-nordby"         // works at Nordby skole and Nordby SFO (Sofie's)
-	personaOtherStaff        = "staff-bjorkelia"      // works at Bjørkelia barnehage
-	personaCaseworker        = "caseworker"           // Demo kommune
-	personaAdmin             = "admin"                // Demo kommune
-	personaOtherMunicipality = "caseworker-neighbour" // Nabo kommune
+	personaGuardian          = "guardian"              // Hilde Berg, parental responsibility for Sofie
+	personaOtherParent       = "guardian-47"           // Tor Ødegård, no parental responsibility, § 47 request
+	personaProtected         = "guardian-protected"    // Marte Solheim, strengt fortrolig address
+	personaProtected47       = "guardian-47-protected" // Stein Vik, § 47 request for Aurora (strengt fortrolig), no responsibility
+	personaOtherGuardian     = "guardian-other"        // Ingrid Aasen, guardian of other children
+	personaStaff             = "staff-nordby"          // works at Nordby skole and Nordby SFO (Sofie's)
+	personaOtherStaff        = "staff-bjorkelia"       // works at Bjørkelia barnehage
+	personaCaseworker        = "caseworker"            // Demo kommune
+	personaAdmin             = "admin"                 // Demo kommune
+	personaOtherMunicipality = "caseworker-neighbour"  // Nabo kommune
 )
 
 // findPersonas looks the personas up in the seeded data. A persona whose
@@ -138,6 +141,7 @@ func findPersonas(ctx context.Context, store domain.DirectoryReader) ([]persona,
 		{personaGuardian, "Sofie", "Berg", "Hilde", "Berg"},
 		{personaOtherParent, "Sofie", "Berg", "Tor", "Ødegård"},
 		{personaProtected, "Aurora", "Solheim", "Marte", "Solheim"},
+		{personaProtected47, "Aurora", "Solheim", protected47Given, protected47Family},
 		{personaOtherGuardian, "Jakob", "Aasen", "Ingrid", "Aasen"},
 	} {
 		id, ok, err := guardianOf(p.child, p.childFamily, p.given, p.family)
@@ -163,17 +167,27 @@ func findPersonas(ctx context.Context, store domain.DirectoryReader) ([]persona,
 		}
 		return ids
 	}
+	// Staff and the municipality's people carry their display name in the
+	// actor, as a Feide login does (the staff list's name, or the name
+	// claim): it is what others read, never the login ID.
 	if ids := unitsNamed("Nordby skole", "Nordby SFO"); len(ids) == 2 {
-		add(personaStaff, "Kari Lærer", domain.StaffActor(m, "ansatt-nordby", ids...))
+		add(personaStaff, staffNordbyName, domain.StaffActor(m, "ansatt-nordby", ids...).Named(staffNordbyName))
 	}
 	if ids := unitsNamed("Bjørkelia barnehage"); len(ids) == 1 {
-		add(personaOtherStaff, "Per Pedagog", domain.StaffActor(m, "ansatt-bjorkelia", ids...))
+		add(personaOtherStaff, staffBjorkeliaName, domain.StaffActor(m, "ansatt-bjorkelia", ids...).Named(staffBjorkeliaName))
 	}
-	add(personaCaseworker, "Siri Saksbehandler", domain.CaseworkerActor(m, "saksbehandler-1"))
-	add(personaAdmin, "Arne Administrator", domain.AdminActor(m, "admin-1"))
-	add(personaOtherMunicipality, "Nils Nabo", domain.CaseworkerActor(neighbourMunicipality, "saksbehandler-nabo"))
+	add(personaCaseworker, "Siri Saksbehandler", domain.CaseworkerActor(m, "saksbehandler-1").Named("Siri Saksbehandler"))
+	add(personaAdmin, "Arne Administrator", domain.AdminActor(m, "admin-1").Named("Arne Administrator"))
+	add(personaOtherMunicipality, "Nils Nabo", domain.CaseworkerActor(neighbourMunicipality, "saksbehandler-nabo").Named("Nils Nabo"))
 	return out, nil
 }
+
+// The display names of the demo's staff personas (the seed's messages are
+// written by them too).
+const (
+	staffNordbyName    = "Kari Lærer"
+	staffBjorkeliaName = "Per Pedagog"
+)
 
 // describePersona says who the persona is, in each language.
 func describePersona(key string) map[string]string {

@@ -118,7 +118,46 @@ func (s *seeder) seed(ctx context.Context) error {
 			return err
 		}
 	}
-	return s.seedBilling(ctx)
+	if err := s.seedBilling(ctx); err != nil {
+		return err
+	}
+	return s.seedProtected47(ctx)
+}
+
+// The § 47 parent of the strictly protected child.
+const (
+	protected47Given  = "Stein"
+	protected47Family = "Vik"
+)
+
+// seedProtected47 gives Aurora Solheim, whose address is strengt fortrolig,
+// a father without parental responsibility who has asked for information
+// (barneloven § 47): he may be told about her, never where she is (see
+// the domain package, "Whereabouts"). Written last, so that the random
+// draws of every other family stay as they were.
+func (s *seeder) seedProtected47(ctx context.Context) error {
+	children, err := s.store.Children(ctx, s.m)
+	if err != nil {
+		return err
+	}
+	for _, c := range children {
+		if c.GivenName != "Aurora" || c.FamilyName != "Solheim" {
+			continue
+		}
+		p := seedPerson{given: protected47Given, family: protected47Family, male: true, birth: date.New(int(s.year)-36, time.November, 8)}
+		nid, err := s.nationalID(p.birth, p.male)
+		if err != nil {
+			return err
+		}
+		g := domain.Guardian{ID: newID[domain.Guardian](&s.ids), Municipality: s.m, NationalID: nid, GivenName: p.given,
+			FamilyName: p.family, Email: demoEmail(p.given, p.family), AddressProtection: domain.ProtectionNone}
+		if err := s.store.CreateGuardian(ctx, g); err != nil {
+			return fmt.Errorf("guardian %s %s: %w", p.given, p.family, err)
+		}
+		return s.store.PutGuardianship(ctx, domain.Guardianship{Municipality: s.m, ChildID: c.ID, GuardianID: g.ID,
+			InformationRequested: true})
+	}
+	return nil
 }
 
 // Units and groups.

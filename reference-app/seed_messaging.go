@@ -12,14 +12,60 @@ import (
 // seedMessaging writes the demo's messages for Sofie Berg's family, so the
 // guardian has something to read: a bulletin to her SFO group, an urgent
 // bulletin to Nordby SFO, and a conversation with her class teacher that
-// her mother has answered. They go through messaging.Service like any
-// message, so the notifications wait in the outbox too. A store without
-// messaging gets none.
+// her mother has answered; and a message from Aurora Solheim's kindergarten
+// about her, which reaches her father (a § 47 request) without a word of
+// where she is. They go through messaging.Service like any message, so
+// the notifications wait in the outbox too. A store without messaging gets
+// none.
 func seedMessaging(ctx context.Context, store domain.Store, clock domain.Clock) error {
 	ports, ok := store.(messaging.Ports)
 	if !ok {
 		return nil
 	}
+	if err := seedSofieMessages(ctx, store, ports, clock); err != nil {
+		return err
+	}
+	return seedAuroraMessage(ctx, store, ports, clock)
+}
+
+// seedAuroraMessage writes a message from the staff of Aurora Solheim's
+// kindergarten about her. Its text names neither the kindergarten nor its
+// staff: her father must learn nothing of where she is, and the library
+// keeps the rest (the unit, the author) from him.
+func seedAuroraMessage(ctx context.Context, store domain.Store, ports messaging.Ports, clock domain.Clock) error {
+	m := demoMunicipality
+	children, err := store.Children(ctx, m)
+	if err != nil {
+		return err
+	}
+	for _, c := range children {
+		if c.GivenName != "Aurora" || c.FamilyName != "Solheim" {
+			continue
+		}
+		ps, err := store.Placements(ctx, m, c.ID)
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			if !p.Period.Contains(domain.Today(clock)) {
+				continue
+			}
+			staff := domain.StaffActor(m, "ansatt-bjorkelia", p.UnitID).Named(staffBjorkeliaName)
+			svc := &messaging.Service{Store: ports, Clock: domain.FixedClock(clock.Now().Add(-90 * time.Minute))}
+			_, err := svc.Post(ctx, staff, messaging.Draft{Municipality: m, About: messaging.About{Scope: messaging.ScopeChild, Child: c.ID},
+				Subject: "Aurora denne uka",
+				Body:    "Hei!\nAurora har hatt en fin uke. Hun har malt mye og vært ivrig ute i sandkassa.\nSi gjerne fra om dere vil ha en samtale."})
+			if err != nil {
+				return fmt.Errorf("messages: %w", err)
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+// seedSofieMessages writes the messages of Sofie Berg's family.
+func seedSofieMessages(ctx context.Context, store domain.Store, ports messaging.Ports, clock domain.Clock) error {
 	m := demoMunicipality
 	children, err := store.Children(ctx, m)
 	if err != nil {
@@ -69,7 +115,7 @@ func seedMessaging(ctx context.Context, store domain.Store, clock domain.Clock) 
 			hilde = g.ID
 		}
 	}
-	staff := domain.StaffActor(m, "ansatt-nordby", school.UnitID, sfo.UnitID)
+	staff := domain.StaffActor(m, "ansatt-nordby", school.UnitID, sfo.UnitID).Named(staffNordbyName)
 	// Each message an hour after the previous, the last one an hour ago.
 	at := func(hoursAgo int) *messaging.Service {
 		return &messaging.Service{Store: ports, Clock: domain.FixedClock(now.Add(-time.Duration(hoursAgo) * time.Hour))}

@@ -25,7 +25,7 @@ func crawl(t *testing.T, ta *testApp, key string) map[string]string {
 	cookie := ta.cookieFor(t, key)
 	bodies := map[string]string{}
 	queue := []string{"/", "/login", "/guardian", "/staff", "/caseworker", "/admin/audit",
-		"/api/v1/me", "/api/v1/children?limit=200", "/api/v1/units?limit=200", "/api/v1/audit?limit=200",
+		"/api/v1/me", "/api/v1/children?limit=200", "/api/v1/units?limit=200", "/api/v1/audit?limit=200", "/api/v1/threads?limit=200",
 		"/children/" + ta.aurora.String(), "/api/v1/children/" + ta.aurora.String(),
 		"/api/v1/units/" + ta.bjorkelia.String() + "/roster", "/api/v1/units/" + ta.nordbySFO.String() + "/roster"}
 	idRE := regexp.MustCompile(`"id":"([0-9a-f-]{36})"`)
@@ -44,6 +44,11 @@ func crawl(t *testing.T, ta *testApp, key string) map[string]string {
 		if path == "/api/v1/children?limit=200" {
 			for _, m := range idRE.FindAllStringSubmatch(resp.body, -1) {
 				queue = append(queue, "/api/v1/children/"+m[1])
+			}
+		}
+		if path == "/api/v1/threads?limit=200" {
+			for _, m := range idRE.FindAllStringSubmatch(resp.body, -1) {
+				queue = append(queue, "/api/v1/threads/"+m[1])
 			}
 		}
 	}
@@ -73,6 +78,7 @@ func TestProtectedContactNeverLeaks(t *testing.T) {
 		}
 	}
 	assert.Greater(t, total, 300, "the crawl reached the pages")
+	t.Logf("contact crawl: %d personas and anonymous, %d responses searched in all; terms: %q", len(keys), total, secrets)
 	// The protected guardian's own page names her child, and nothing else of her.
 	body := crawl(t, ta, personaProtected)["/guardian"]
 	assert.Contains(t, body, "Aurora Solheim")
@@ -252,7 +258,7 @@ func TestMessageCatalogsAreComplete(t *testing.T) {
 			assert.Contains(t, catalogs["nb"], m[1], e.Name())
 		}
 	}
-	for _, p := range []string{personaGuardian, personaOtherParent, personaProtected, personaOtherGuardian, personaStaff, personaOtherStaff, personaCaseworker, personaAdmin, personaOtherMunicipality} {
+	for _, p := range []string{personaGuardian, personaOtherParent, personaProtected, personaProtected47, personaOtherGuardian, personaStaff, personaOtherStaff, personaCaseworker, personaAdmin, personaOtherMunicipality} {
 		assert.Contains(t, catalogs["nb"], "persona."+p)
 	}
 }

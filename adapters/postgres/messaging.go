@@ -20,8 +20,8 @@ var _ messaging.Store = (*Store)(nil)
 // municipalities (the outbox claim).
 const (
 	threadColumns = `id, scope, about_child, about_group, about_unit, unit_id, subject, bulletin, urgent,
-		author_role, author_subject, author_guardian, created_at`
-	messageColumns     = `id, thread_id, author_role, author_subject, author_guardian, body, attachments, created_at`
+		author_role, author_subject, author_guardian, author_name, created_at`
+	messageColumns     = `id, thread_id, author_role, author_subject, author_guardian, author_name, body, attachments, created_at`
 	participantColumns = `thread_id, guardian_id, protected, read_at`
 	deliveryColumns    = `municipality, id, key, kind, guardian_id, medium, recipient, language, subject, body, urgent,
 		state, attempts, next_at, created_at, done_at, last_error`
@@ -49,7 +49,7 @@ func scanThread(row scanner, m domain.Municipality) (messaging.Thread, error) {
 	t := messaging.Thread{Municipality: m}
 	err := row.Scan(scanID(&t.ID), stringScan[messaging.Scope]{&t.About.Scope}, scanID(&t.About.Child), scanID(&t.About.Group),
 		scanID(&t.About.Unit), scanID(&t.Unit), &t.Subject, &t.Bulletin, &t.Urgent,
-		stringScan[domain.Role]{&t.Author.Role}, &t.Author.Subject, scanID(&t.Author.Guardian), tsScan{&t.CreatedAt})
+		stringScan[domain.Role]{&t.Author.Role}, &t.Author.Subject, scanID(&t.Author.Guardian), &t.Author.Name, tsScan{&t.CreatedAt})
 	return t, err
 }
 
@@ -57,7 +57,7 @@ func scanMessage(row scanner, m domain.Municipality) (messaging.Message, error) 
 	msg := messaging.Message{Municipality: m}
 	var atts []byte
 	err := row.Scan(scanID(&msg.ID), scanID(&msg.Thread), stringScan[domain.Role]{&msg.Author.Role}, &msg.Author.Subject,
-		scanID(&msg.Author.Guardian), &msg.Body, &atts, tsScan{&msg.CreatedAt})
+		scanID(&msg.Author.Guardian), &msg.Author.Name, &msg.Body, &atts, tsScan{&msg.CreatedAt})
 	if err != nil {
 		return msg, err
 	}
@@ -141,12 +141,12 @@ func (s *Store) CreateThread(ctx context.Context, t messaging.Thread, first mess
 			return err
 		}
 		b := &pgx.Batch{}
-		b.Queue(`INSERT INTO msg_threads (municipality, `+threadColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		b.Queue(`INSERT INTO msg_threads (municipality, `+threadColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 			string(t.Municipality), uid(t.ID), string(t.About.Scope), uid(t.About.Child), uid(t.About.Group), uid(t.About.Unit),
-			uid(t.Unit), t.Subject, t.Bulletin, t.Urgent, string(t.Author.Role), t.Author.Subject, uid(t.Author.Guardian), ts(t.CreatedAt))
-		b.Queue(`INSERT INTO msg_messages (municipality, `+messageColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			uid(t.Unit), t.Subject, t.Bulletin, t.Urgent, string(t.Author.Role), t.Author.Subject, uid(t.Author.Guardian), t.Author.Name, ts(t.CreatedAt))
+		b.Queue(`INSERT INTO msg_messages (municipality, `+messageColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 			string(first.Municipality), uid(first.ID), uid(first.Thread), string(first.Author.Role), first.Author.Subject,
-			uid(first.Author.Guardian), first.Body, atts, ts(first.CreatedAt))
+			uid(first.Author.Guardian), first.Author.Name, first.Body, atts, ts(first.CreatedAt))
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return dbError("create thread", err)
 		}
@@ -180,10 +180,10 @@ func (s *Store) AddMessage(ctx context.Context, msg messaging.Message) error {
 		if !ok {
 			return domain.Invalid("thread", "no such thread")
 		}
-		tag, err := tx.Exec(ctx, `INSERT INTO msg_messages (municipality, `+messageColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		tag, err := tx.Exec(ctx, `INSERT INTO msg_messages (municipality, `+messageColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 			ON CONFLICT DO NOTHING`,
 			string(msg.Municipality), uid(msg.ID), uid(msg.Thread), string(msg.Author.Role), msg.Author.Subject,
-			uid(msg.Author.Guardian), msg.Body, atts, ts(msg.CreatedAt))
+			uid(msg.Author.Guardian), msg.Author.Name, msg.Body, atts, ts(msg.CreatedAt))
 		if err != nil {
 			return dbError("add message", err)
 		}
@@ -233,7 +233,7 @@ func (s *Store) Participants(ctx context.Context, m domain.Municipality, id mess
 func (s *Store) GuardianThreads(ctx context.Context, m domain.Municipality, g domain.GuardianID) ([]messaging.Thread, error) {
 	tsx, err := list(ctx, s.q(ctx), "threads", m, scanThread,
 		`SELECT t.id, t.scope, t.about_child, t.about_group, t.about_unit, t.unit_id, t.subject, t.bulletin, t.urgent,
-			t.author_role, t.author_subject, t.author_guardian, t.created_at
+			t.author_role, t.author_subject, t.author_guardian, t.author_name, t.created_at
 		FROM msg_participants AS p JOIN msg_threads AS t ON t.municipality = p.municipality AND t.id = p.thread_id
 		WHERE p.municipality = $1 AND p.guardian_id = $2`, string(m), uid(g))
 	slices.SortFunc(tsx, func(a, b messaging.Thread) int {

@@ -10,19 +10,19 @@ var messagingQueries = []string{
 }
 
 const (
-	threadCols      = `municipality, id, scope, about_child, about_group, about_unit, unit_id, subject, bulletin, urgent, author_role, author_subject, author_guardian, created_at`
-	messageCols     = `municipality, id, thread_id, author_role, author_subject, author_guardian, body, attachments, created_at`
+	threadCols      = `municipality, id, scope, about_child, about_group, about_unit, unit_id, subject, bulletin, urgent, author_role, author_subject, author_guardian, author_name, created_at`
+	messageCols     = `municipality, id, thread_id, author_role, author_subject, author_guardian, author_name, body, attachments, created_at`
 	participantCols = `municipality, thread_id, guardian_id, protected, read_at`
 	deliveryCols    = `municipality, id, key, kind, guardian_id, medium, recipient, language, subject, body, urgent, state, attempts, next_at, created_at, done_at, last_error`
 
-	insertThread          = `INSERT INTO msg_threads (` + threadCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	insertThread          = `INSERT INTO msg_threads (` + threadCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	selectThread          = `SELECT ` + threadCols + ` FROM msg_threads WHERE municipality = ? AND id = ?`
 	threadExists          = `SELECT 1 FROM msg_threads WHERE municipality = ? AND id = ?`
-	insertMessage         = `INSERT INTO msg_messages (` + messageCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	insertMessage         = `INSERT INTO msg_messages (` + messageCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	selectMessages        = `SELECT ` + messageCols + ` FROM msg_messages INDEXED BY msg_messages_by_thread WHERE municipality = ? AND thread_id = ? ORDER BY created_at, id`
 	selectParticipants    = `SELECT ` + participantCols + ` FROM msg_participants WHERE municipality = ? AND thread_id = ? ORDER BY guardian_id`
 	selectGuardianThreads = `SELECT t.municipality, t.id, t.scope, t.about_child, t.about_group, t.about_unit, t.unit_id, t.subject, t.bulletin, t.urgent,
-		t.author_role, t.author_subject, t.author_guardian, t.created_at
+		t.author_role, t.author_subject, t.author_guardian, t.author_name, t.created_at
 		FROM msg_participants AS p INDEXED BY msg_participants_by_guardian
 		JOIN msg_threads AS t ON t.municipality = p.municipality AND t.id = p.thread_id
 		WHERE p.municipality = ? AND p.guardian_id = ?`

@@ -42,7 +42,7 @@ func scanThread(r scanner) (messaging.Thread, error) {
 	var t messaging.Thread
 	var created sql.NullInt64
 	if err := r.Scan(&t.Municipality, &t.ID, &t.About.Scope, &t.About.Child, &t.About.Group, &t.About.Unit, &t.Unit,
-		&t.Subject, &t.Bulletin, &t.Urgent, &t.Author.Role, &t.Author.Subject, &t.Author.Guardian, &created); err != nil {
+		&t.Subject, &t.Bulletin, &t.Urgent, &t.Author.Role, &t.Author.Subject, &t.Author.Guardian, &t.Author.Name, &created); err != nil {
 		return t, err
 	}
 	t.CreatedAt = fromInstant(created)
@@ -53,7 +53,7 @@ func scanMessage(r scanner) (messaging.Message, error) {
 	var m messaging.Message
 	var created sql.NullInt64
 	var atts string
-	if err := r.Scan(&m.Municipality, &m.ID, &m.Thread, &m.Author.Role, &m.Author.Subject, &m.Author.Guardian,
+	if err := r.Scan(&m.Municipality, &m.ID, &m.Thread, &m.Author.Role, &m.Author.Subject, &m.Author.Guardian, &m.Author.Name,
 		&m.Body, &atts, &created); err != nil {
 		return m, err
 	}
@@ -117,7 +117,7 @@ func (s *Store) CreateThread(ctx context.Context, t messaging.Thread, first mess
 		}
 		_, err := s.exec(ctx, insertThread, t.Municipality, t.ID, t.About.Scope, nullID(t.About.Child), nullID(t.About.Group),
 			nullID(t.About.Unit), nullID(t.Unit), t.Subject, bit(t.Bulletin), bit(t.Urgent),
-			t.Author.Role, t.Author.Subject, nullID(t.Author.Guardian), nanoInstant(t.CreatedAt))
+			t.Author.Role, t.Author.Subject, nullID(t.Author.Guardian), t.Author.Name, nanoInstant(t.CreatedAt))
 		if err != nil {
 			return writeErr(err, "thread")
 		}
@@ -141,7 +141,7 @@ func (s *Store) insertMessage(ctx context.Context, m messaging.Message) error {
 		return err
 	}
 	_, err = s.exec(ctx, insertMessage, m.Municipality, m.ID, m.Thread, m.Author.Role, m.Author.Subject,
-		nullID(m.Author.Guardian), m.Body, atts, nanoInstant(m.CreatedAt))
+		nullID(m.Author.Guardian), m.Author.Name, m.Body, atts, nanoInstant(m.CreatedAt))
 	return writeErr(err, "message")
 }
 

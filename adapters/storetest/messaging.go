@@ -37,6 +37,8 @@ func RunMessaging(t *testing.T, newStore func(t *testing.T) MessagingStore) {
 	t.Run("BadInput", func(t *testing.T) { testMessagingBadInput(t, newStore(t)) })
 	t.Run("RepliesAndReadStatus", func(t *testing.T) { testReplies(t, newStore(t)) })
 	t.Run("GuardianWritesToUnit", func(t *testing.T) { testGuardianWrites(t, newStore(t)) })
+	t.Run("AuthorNames", func(t *testing.T) { testAuthorNames(t, newStore(t)) })
+	t.Run("WhereaboutsHidden", func(t *testing.T) { testWhereaboutsHidden(t, newStore(t)) })
 	t.Run("Notify", func(t *testing.T) { testNotify(t, newStore(t)) })
 	t.Run("RetryAndDeadLetter", func(t *testing.T) { testRetry(t, newStore(t)) })
 	t.Run("DispatcherCrash", func(t *testing.T) { testDispatcherCrash(t, newStore(t)) })
@@ -527,6 +529,86 @@ func testGuardianWrites(t *testing.T, s MessagingStore) {
 	_, err = svc.Reply(ctx, sc.staff(), Oslo, th.ID, "Notert!", nil)
 	require.NoError(t, err)
 	assert.Equal(t, map[domain.GuardianID]int{mor.ID: 1}, recipients(t, ctx, s, Oslo, "message.new"))
+}
+
+// The display name of who wrote a thread and each message is kept with
+// them, and notifications name the author by it, never by the login ID.
+func testAuthorNames(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	sc := newSchool(t, ctx, s, Oslo)
+	svc := service(s, NewClock(msgNow))
+	c := sc.child(0, "")
+	mor := sc.guardian("")
+	sc.link(c, mor, withResponsibility)
+	staff := sc.staff().Named("Kari Lærer")
+	th, err := svc.Post(ctx, staff, messaging.Draft{Municipality: Oslo,
+		About: messaging.About{Scope: messaging.ScopeChild, Child: c.ID}, Subject: "Tur", Body: "Tur i morgen."})
+	require.NoError(t, err)
+	_, err = svc.Reply(ctx, domain.GuardianActor(Oslo, mor.ID), Oslo, th.ID, "Takk!", nil)
+	require.NoError(t, err)
+	_, err = svc.Reply(ctx, sc.staff().Named("Per Pedagog"), Oslo, th.ID, "Vel møtt.", nil)
+	require.NoError(t, err)
+
+	got, err := s.Thread(ctx, Oslo, th.ID)
+	require.NoError(t, err)
+	assert.Equal(t, messaging.Author{Role: domain.RoleStaff, Subject: "ansatt-1", Name: "Kari Lærer"}, got.Author)
+	msgs, err := s.Messages(ctx, Oslo, th.ID)
+	require.NoError(t, err)
+	require.Len(t, msgs, 3)
+	assert.Equal(t, []string{"Kari Lærer", "", "Per Pedagog"}, []string{msgs[0].Author.Name, msgs[1].Author.Name, msgs[2].Author.Name})
+	ts, err := s.GuardianThreads(ctx, Oslo, mor.ID)
+	require.NoError(t, err)
+	require.Len(t, ts, 1)
+	assert.Equal(t, "Kari Lærer", ts[0].Author.Name)
+	ds, err := s.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	var bodies []string
+	for _, d := range ds {
+		bodies = append(bodies, d.Body)
+		assert.NotContains(t, d.Body, "ansatt-1")
+	}
+	assert.ElementsMatch(t, []string{
+		"Du har en ny melding fra Kari Lærer: «Tur». Logg inn for å lese den.",
+		"Du har en ny melding fra Per Pedagog: «Tur». Logg inn for å lese den.",
+	}, bodies)
+}
+
+// A § 47 parent of a child with a strengt fortrolig address: writing to the
+// child's unit is refused as at any other unit, and a thread about the
+// child reads without its unit or its authors' names.
+func testWhereaboutsHidden(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	sc := newSchool(t, ctx, s, Oslo)
+	other := newSchoolWith(t, ctx, s, sc.f)
+	svc := service(s, NewClock(msgNow))
+	c := sc.child(1, domain.ProtectionStrengtFortrolig)
+	mor, far := sc.guardian(domain.ProtectionStrengtFortrolig), sc.guardian("")
+	sc.link(c, mor, withResponsibility)
+	sc.link(c, far, withRequest)
+	farActor := domain.GuardianActor(Oslo, far.ID)
+	for _, u := range []domain.UnitID{sc.unit.ID, other.unit.ID} {
+		_, err := svc.Post(ctx, farActor, messaging.Draft{Municipality: Oslo,
+			About: messaging.About{Scope: messaging.ScopeUnit, Unit: u}, Subject: "Hei", Body: "Hei"})
+		assert.ErrorIs(t, err, domain.ErrForbidden, "the same at every unit")
+	}
+	th, err := svc.Post(ctx, sc.staff().Named("Kari Lærer"), messaging.Draft{Municipality: Oslo,
+		About: messaging.About{Scope: messaging.ScopeChild, Child: c.ID}, Subject: "Samtale", Body: "Velkommen."})
+	require.NoError(t, err)
+	v, err := svc.Read(ctx, farActor, Oslo, th.ID)
+	require.NoError(t, err)
+	assert.True(t, v.HideWhereabouts)
+	assert.True(t, v.Thread.Unit.IsZero())
+	assert.Equal(t, messaging.Author{Role: domain.RoleStaff}, v.Messages[0].Author)
+	ds, err := s.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	require.Len(t, ds, 2)
+	for _, d := range ds {
+		if d.Guardian == far.ID {
+			assert.Equal(t, "Du har en ny melding: «Samtale». Logg inn for å lese den.", d.Body)
+		} else {
+			assert.Contains(t, d.Body, "Kari Lærer")
+		}
+	}
 }
 
 func testNotify(t *testing.T, s MessagingStore) {
