@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -47,7 +49,9 @@ func TestLocalPathKeepsThePagesOwnAddress(t *testing.T) {
 }
 
 // Through the language form: every hostile return lands on "/", read as the
-// form sends it (url-encoded, so "%09" arrives as a tab).
+// form sends it (url-encoded, so "%09" arrives as a tab) — or, when the form
+// value holds a control character, is refused at the edge (422, no
+// Location) before the return is read at all.
 func TestLanguageReturnIsAlwaysLocal(t *testing.T) {
 	ta := newTestApp(t)
 	for _, s := range append(hostileReturns, "/%09/evil.example") {
@@ -57,6 +61,15 @@ func TestLanguageReturnIsAlwaysLocal(t *testing.T) {
 		} {
 			resp := ta.do(t, "", "POST", "/language", "application/x-www-form-urlencoded", body)
 			if resp.status == 400 { // not even a form
+				continue
+			}
+			if resp.status == 422 {
+				assert.Empty(t, resp.header.Get("Location"), "%q", body)
+				form, err := url.ParseQuery(body)
+				assert.NoError(t, err)
+				v := form.Get("return")
+				assert.True(t, strings.ContainsFunc(v, unicode.IsControl) || !utf8.ValidString(v),
+					"only a control character or invalid UTF-8 is refused at the edge: %q", body)
 				continue
 			}
 			assert.Equal(t, 303, resp.status, "%q", body)
