@@ -112,12 +112,6 @@ func admissionErr(err error, what string) error {
 	return writeErr(err, what)
 }
 
-// isForeignKey reports whether err is a foreign key violation.
-func isForeignKey(err error) bool {
-	var se *sqlite.Error
-	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
-}
-
 // ref is a record a write refers to: the field naming it, the query that
 // finds it and its key.
 type ref struct {

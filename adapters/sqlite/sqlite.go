@@ -524,6 +524,19 @@ func writeErr(err error, what string) error {
 	return fmt.Errorf("sqlite: %s: %w", what, err)
 }
 
+// isForeignKey reports whether err is a foreign key violation.
+func isForeignKey(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
+// isUnique reports whether err is a unique constraint violation on
+// column ("table.column").
+func isUnique(err error, column string) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE && strings.Contains(se.Error(), column)
+}
+
 func idConflict(what string) error {
 	return &domain.ConflictError{Field: "id", Reason: "a " + what + " with this ID exists"}
 }
