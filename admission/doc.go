@@ -28,8 +28,9 @@
 // # The process
 //
 // Service runs the process on a store (ServiceStore: the directory,
-// transactions and this package's Store port; adapters/memory,
-// adapters/sqlite and adapters/postgres implement it):
+// transactions and this package's Store port; adapters/sqlite and
+// adapters/postgres implement it, and sqlite.Options.Temp gives tests a
+// fast one):
 //
 //   - CreateIntake (caseworker): an Intake is a round — deadline, criteria
 //     order, each unit's free places with the seats for children under

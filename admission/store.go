@@ -17,8 +17,12 @@ import (
 // (domain.Transactor) and report clashes as *domain.ConflictError: a taken
 // ID (field "id"), a second application for a child in an intake (field
 // "child"), a second approved run of an intake (field "approved"), a second
-// open offer for an application (field "application"). Updating a record
-// that does not exist is domain.ErrNotFound.
+// open offer for an application (field "application"). A write that refers
+// to a record that does not exist (an intake, child, application or unit)
+// is a *domain.ValidationError on the field naming it. Updating a record
+// that does not exist is domain.ErrNotFound. The rules a write must meet
+// against stored records are CheckOffer, CheckAnswer,
+// CheckApplicationUpdate and Run.Approve, called by every store.
 type Store interface {
 	CreateIntake(ctx context.Context, in Intake) error
 	Intake(ctx context.Context, m domain.Municipality, id IntakeID) (Intake, error)
@@ -63,7 +67,7 @@ type Store interface {
 
 // ServiceStore is what the Service needs: the directory (children,
 // guardianships, units, placements), transactions, and the admission
-// records. One adapter (memory, SQLite, PostgreSQL) implements it.
+// records. One adapter (SQLite, PostgreSQL) implements it.
 type ServiceStore interface {
 	domain.Store
 	Store

@@ -7,7 +7,7 @@
 // It imports no database driver and no net/http.
 //
 // A Service runs every use case against a Backend (domain.Store and Store of
-// one adapter: adapters/memory, adapters/sqlite or adapters/postgres), a
+// one adapter: adapters/sqlite, temporary for tests, or adapters/postgres), a
 // domain.Clock and a domain.Notifier. Each method takes the domain.Actor
 // who asks and refuses with domain.ErrForbidden what the actor may not do:
 // staff act on the children placed in their units (Actor.WorksAt),

@@ -8,7 +8,7 @@ import (
 
 	"github.com/rickb777/date/v2"
 
-	"github.com/oppvekst/oppvekst/adapters/memory"
+	"github.com/oppvekst/oppvekst/adapters/sqlite"
 	"github.com/oppvekst/oppvekst/attendance"
 	"github.com/oppvekst/oppvekst/domain"
 )
@@ -18,7 +18,11 @@ import (
 // for another, and the staff read the roster.
 func Example() {
 	ctx := context.Background()
-	store := memory.New()
+	store, err := sqlite.Open(ctx, sqlite.Options{Temp: true})
+	if err != nil {
+		panic(err)
+	}
+	defer store.Close()
 	m := domain.MustMunicipality("0301")
 	kg := domain.Unit{ID: domain.NewID[domain.Unit](), Municipality: m, Name: "Solsikken barnehage",
 		Kind: domain.Kindergarten, Owner: domain.Municipal}
@@ -27,7 +31,7 @@ func Example() {
 	jonas := domain.Child{ID: domain.NewID[domain.Child](), Municipality: m, GivenName: "Jonas", FamilyName: "Dahl",
 		BirthDate: date.New(2022, 6, 1), AddressProtection: domain.ProtectionNone}
 	mother := domain.Guardian{ID: domain.NewID[domain.Guardian](), Municipality: m, GivenName: "Kari", FamilyName: "Dahl"}
-	err := store.Atomic(ctx, func(ctx context.Context) error {
+	err = store.Atomic(ctx, func(ctx context.Context) error {
 		return errors.Join(
 			store.CreateUnit(ctx, kg), store.CreateChild(ctx, emma), store.CreateChild(ctx, jonas),
 			store.CreateGuardian(ctx, mother),

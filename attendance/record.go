@@ -1,7 +1,9 @@
 package attendance
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -168,6 +170,11 @@ type Pickup struct {
 	ValidUntil date.Date `json:"validUntil,omitzero"`
 	// AddedBy is the guardian who put the person on the list.
 	AddedBy domain.GuardianID `json:"addedBy"`
+}
+
+// SortPickups orders authorisations by name (domain.CompareNB), then ID.
+func SortPickups(ps []Pickup) {
+	slices.SortFunc(ps, func(a, b Pickup) int { return cmp.Or(domain.CompareNB(a.Name, b.Name), a.ID.Compare(b.ID)) })
 }
 
 // Validate checks the authorisation on its own.

@@ -35,7 +35,8 @@ type Store interface {
 	// PutPickup adds or replaces an authorisation.
 	PutPickup(ctx context.Context, p Pickup) error
 	DeletePickup(ctx context.Context, m domain.Municipality, id PickupID) error
-	// Pickups lists a child's authorisations by name, then ID.
+	// Pickups lists a child's authorisations by name, then ID
+	// (SortPickups).
 	Pickups(ctx context.Context, m domain.Municipality, child domain.ChildID) ([]Pickup, error)
 
 	AddAbsence(ctx context.Context, a Absence) error

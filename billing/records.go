@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -431,33 +432,36 @@ type Payment struct {
 type Store interface {
 	// CreateFamily stores a family with its members. The payer and every
 	// member's guardian or child must exist; a child or adult already in
-	// another family on a shared day is a *domain.ConflictError (field
-	// "members").
+	// another family, or in this one twice (CheckMembers), on a shared day
+	// is a *domain.ConflictError (field "members").
 	CreateFamily(ctx context.Context, f Family) error
-	// PutMember adds a membership or replaces it (same ID), e.g. to end it.
+	// PutMember adds a membership or replaces it (same ID), e.g. to end it;
+	// a membership keeps its family and person (CheckMemberUpdate).
 	PutMember(ctx context.Context, m Member) error
 	Family(ctx context.Context, m domain.Municipality, id FamilyID) (Family, error)
 	// Families lists the municipality's families with their members,
-	// sorted by ID.
+	// sorted by SortFamilies.
 	Families(ctx context.Context, m domain.Municipality) ([]Family, error)
 
 	// CreateIncomeDecision stores a decision; one that shares a day with
 	// another decision of the family is a *domain.ConflictError ("period").
 	CreateIncomeDecision(ctx context.Context, d IncomeDecision) error
-	// IncomeDecisions lists the municipality's decisions by start, then ID.
+	// IncomeDecisions lists the municipality's decisions by start, then ID
+	// (SortIncomeDecisions).
 	IncomeDecisions(ctx context.Context, m domain.Municipality) ([]IncomeDecision, error)
 
 	// CreatePriceList stores a list; one that shares a day with another
 	// list of the same kind is a *domain.ConflictError ("period"), one
 	// above the national maximum a *domain.ValidationError.
 	CreatePriceList(ctx context.Context, l PriceList) error
-	// PriceLists lists the municipality's lists by kind, then start.
+	// PriceLists lists the municipality's lists by kind, then start
+	// (SortPriceLists).
 	PriceLists(ctx context.Context, m domain.Municipality) ([]PriceList, error)
 
 	// CreateFeeDecisions stores new decisions (made by an invoice run).
 	CreateFeeDecisions(ctx context.Context, ds []FeeDecision) error
 	// FeeDecisions lists the municipality's decisions by child, kind,
-	// from, then ID.
+	// from, then ID (SortFeeDecisions).
 	FeeDecisions(ctx context.Context, m domain.Municipality) ([]FeeDecision, error)
 
 	// CreateInvoiceRun stores a month's run with its invoices; a second run of
@@ -475,7 +479,8 @@ type Store interface {
 	// CreatePayments stores payments; a reference already stored is a
 	// *domain.ConflictError ("reference").
 	CreatePayments(ctx context.Context, ps []Payment) error
-	// Payments lists the municipality's payments by paid date, then ID.
+	// Payments lists the municipality's payments by paid date, then ID
+	// (SortPayments).
 	Payments(ctx context.Context, m domain.Municipality) ([]Payment, error)
 }
 
@@ -622,4 +627,63 @@ func ValidateRun(r Run, invoices []Invoice) error {
 		}
 	}
 	return p.Err()
+}
+
+// CheckMembers checks a family's memberships against each other: no child
+// or adult is in the family twice on a shared day (*domain.ConflictError
+// on "members"). A store calls it before CreateFamily writes.
+func CheckMembers(ms []Member) error {
+	for i, a := range ms {
+		for _, b := range ms[:i] {
+			if a.Guardian == b.Guardian && a.Child == b.Child && a.Period.Overlaps(b.Period) {
+				return &domain.ConflictError{Field: "members", Reason: "the person is in the family twice on a shared day"}
+			}
+		}
+	}
+	return nil
+}
+
+// CheckMemberUpdate checks the change of a stored membership (old) to mb: it
+// keeps its family and person (*domain.ConflictError on "id").
+func CheckMemberUpdate(old, mb Member) error {
+	if old.Family != mb.Family || old.Guardian != mb.Guardian || old.Child != mb.Child {
+		return &domain.ConflictError{Field: "id", Reason: "a membership keeps its family and person"}
+	}
+	return nil
+}
+
+// SortFamilies orders families by ID, and the members of each by
+// SortMembers.
+func SortFamilies(fs []Family) {
+	slices.SortFunc(fs, func(a, b Family) int { return a.ID.Compare(b.ID) })
+	for i := range fs {
+		SortMembers(fs[i].Members)
+	}
+}
+
+// SortFeeDecisions orders decisions by child, kind, first month, then ID.
+func SortFeeDecisions(ds []FeeDecision) {
+	slices.SortFunc(ds, func(a, b FeeDecision) int {
+		return cmp.Or(a.Child.Compare(b.Child), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.From.String(), b.From.String()),
+			a.ID.Compare(b.ID))
+	})
+}
+
+// SortIncomeDecisions orders decisions by start, then ID.
+func SortIncomeDecisions(ds []IncomeDecision) {
+	slices.SortFunc(ds, func(a, b IncomeDecision) int {
+		return cmp.Or(cmp.Compare(a.Period.Start, b.Period.Start), a.ID.Compare(b.ID))
+	})
+}
+
+// SortPriceLists orders price lists by kind, start, then ID.
+func SortPriceLists(ls []PriceList) {
+	slices.SortFunc(ls, func(a, b PriceList) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Period.Start, b.Period.Start), a.ID.Compare(b.ID))
+	})
+}
+
+// SortPayments orders payments by the day paid, then ID.
+func SortPayments(ps []Payment) {
+	slices.SortFunc(ps, func(a, b Payment) int { return cmp.Or(cmp.Compare(a.Paid, b.Paid), a.ID.Compare(b.ID)) })
 }

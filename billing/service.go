@@ -14,7 +14,7 @@ import (
 
 // ServiceStore is what the billing service needs of a store: the directory
 // (children, units, placements, guardians), transactions and the billing
-// port. memory.Store, sqlite.Store and postgres.Store all implement it.
+// port. sqlite.Store and postgres.Store both implement it.
 type ServiceStore interface {
 	domain.Store
 	Store

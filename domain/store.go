@@ -87,7 +87,7 @@ type Directory interface {
 	DeletePlacement(ctx context.Context, m Municipality, id PlacementID) error
 }
 
-// Store is what one adapter (memory, SQLite, PostgreSQL) offers: every store
+// Store is what one adapter (SQLite, PostgreSQL) offers: every store
 // port and the transactions that span them.
 type Store interface {
 	Directory

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/oppvekst/oppvekst/adapters/memory"
+	"github.com/oppvekst/oppvekst/adapters/sqlite"
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/messaging"
 )
@@ -100,7 +100,12 @@ func TestVisible(t *testing.T) {
 func ExampleService() {
 	ctx := context.Background()
 	m := domain.MustMunicipality("0301")
-	store := memory.New()
+	store, err := sqlite.Open(ctx, sqlite.Options{Temp: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer store.Close()
 	unit := domain.Unit{ID: domain.NewID[domain.Unit](), Municipality: m, Name: "Solsikken", Kind: domain.Kindergarten, Owner: domain.Municipal}
 	group := domain.Group{ID: domain.NewID[domain.Group](), Municipality: m, UnitID: unit.ID, Name: "Blåklokka"}
 	child := domain.Child{ID: domain.NewID[domain.Child](), Municipality: m, GivenName: "Ada", FamilyName: "Nordmann",
@@ -109,7 +114,7 @@ func ExampleService() {
 	far := domain.Guardian{ID: domain.NewID[domain.Guardian](), Municipality: m, GivenName: "Ola", FamilyName: "Nordmann",
 		AddressProtection: domain.ProtectionStrengtFortrolig}
 	bonus := domain.Guardian{ID: domain.NewID[domain.Guardian](), Municipality: m, GivenName: "Per", FamilyName: "Hansen", Phone: "+4799999999"}
-	err := store.Atomic(ctx, func(ctx context.Context) error {
+	err = store.Atomic(ctx, func(ctx context.Context) error {
 		for _, f := range []func() error{
 			func() error { return store.CreateUnit(ctx, unit) },
 			func() error { return store.CreateGroup(ctx, group) },
@@ -178,10 +183,12 @@ func (c countingTransport) Send(ctx context.Context, d messaging.Delivery) error
 func TestDispatcherRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	store := memory.New()
+	store, err := sqlite.Open(ctx, sqlite.Options{Temp: true})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, store.Close()) })
 	m := domain.MustMunicipality("0301")
 	now := time.Now()
-	_, err := store.Enqueue(ctx, []messaging.Delivery{{ID: domain.NewID[messaging.Delivery](), Municipality: m, Key: "k1",
+	_, err = store.Enqueue(ctx, []messaging.Delivery{{ID: domain.NewID[messaging.Delivery](), Municipality: m, Key: "k1",
 		Kind: "x.y", Guardian: domain.NewID[domain.Guardian](), Medium: messaging.Email, To: "a@b.no", Body: "b",
 		State: messaging.Pending, NextAt: now, CreatedAt: now}})
 	require.NoError(t, err)

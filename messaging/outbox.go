@@ -159,17 +159,19 @@ type Family struct {
 // ctx (domain.Transactor); reads are scoped by municipality, a record of
 // another municipality is domain.ErrNotFound.
 type Store interface {
-	// CreateThread writes a thread, its first message and its participants.
+	// CreateThread writes a thread, its first message and its participants,
+	// checked by CheckThread.
 	CreateThread(ctx context.Context, t Thread, first Message, ps []Participant) error
 	// AddMessage writes a message to an existing thread.
 	AddMessage(ctx context.Context, msg Message) error
 	Thread(ctx context.Context, m domain.Municipality, id ThreadID) (Thread, error)
 	// Messages lists a thread's messages by creation time, then ID.
 	Messages(ctx context.Context, m domain.Municipality, id ThreadID) ([]Message, error)
-	// Participants lists a thread's participants by guardian ID.
+	// Participants lists a thread's participants by guardian ID
+	// (SortParticipants).
 	Participants(ctx context.Context, m domain.Municipality, id ThreadID) ([]Participant, error)
 	// GuardianThreads lists the threads a guardian takes part in, newest
-	// first.
+	// first (SortThreads).
 	GuardianThreads(ctx context.Context, m domain.Municipality, g domain.GuardianID) ([]Thread, error)
 	// MarkRead sets a participant's read time; not a participant is
 	// domain.ErrNotFound.
@@ -197,7 +199,8 @@ type Store interface {
 	// the lease runs out. On PostgreSQL several dispatchers claim at once
 	// (FOR UPDATE SKIP LOCKED).
 	Claim(ctx context.Context, now, leaseUntil time.Time, limit int) ([]Delivery, error)
-	// Settle records the outcomes of claimed deliveries.
+	// Settle records the outcomes of claimed deliveries (each checked by
+	// Outcome.Validate); one already settled is left as it is.
 	Settle(ctx context.Context, outcomes []Outcome) error
 	// Deliveries lists a municipality's deliveries by key.
 	Deliveries(ctx context.Context, m domain.Municipality) ([]Delivery, error)

@@ -10,8 +10,8 @@ import (
 )
 
 // Ports is what a Service needs of a store: the messaging port, the
-// directory and transactions. The memory, SQLite and PostgreSQL stores
-// implement it.
+// directory and transactions. The SQLite and PostgreSQL stores implement
+// it.
 type Ports interface {
 	Store
 	domain.DirectoryReader

@@ -2,27 +2,32 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/oppvekst/oppvekst/adapters/memory"
+	"github.com/oppvekst/oppvekst/adapters/sqlite"
 	"github.com/oppvekst/oppvekst/domain"
 )
 
 // testNow is a Monday in the school year, noon in Oslo.
 var testNow = time.Date(2025, time.November, 24, 12, 0, 0, 0, domain.Oslo())
 
-// testApp is the app on a seeded memory store behind an httptest server.
+// testApp is the app on a seeded SQLite store behind an httptest server.
 type testApp struct {
 	a        *app
-	store    *memory.Store
+	store    *sqlite.Store
 	srv      *httptest.Server
 	personas map[string]persona
 	// Seeded records the tests refer to.
@@ -33,10 +38,8 @@ type testApp struct {
 func newTestApp(t *testing.T) *testApp {
 	t.Helper()
 	ctx := context.Background()
-	store := memory.New()
+	store := seededStore(t)
 	clock := domain.FixedClock(testNow)
-	require.NoError(t, seedDemo(ctx, store, clock))
-	require.NoError(t, seedNeighbour(ctx, store, clock))
 	a, err := newApp(store, clock, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	a.demo = true
@@ -78,6 +81,52 @@ func newTestApp(t *testing.T) *testApp {
 	ta.srv = httptest.NewServer(a.routes())
 	t.Cleanup(ta.srv.Close)
 	return ta
+}
+
+// seeded holds the files of a database seeded with the demo and the
+// neighbour municipality at testNow: seeding takes far longer than copying
+// the result, so it is done once and every test app gets a copy.
+var seeded = sync.OnceValues(func() (map[string][]byte, error) {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "oppvekst-seeded-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	s, err := sqlite.Open(ctx, sqlite.Options{Path: filepath.Join(dir, "oppvekst.db")})
+	if err != nil {
+		return nil, err
+	}
+	clock := domain.FixedClock(testNow)
+	if err := errors.Join(seedDemo(ctx, s, clock), seedNeighbour(ctx, s, clock), s.Close()); err != nil {
+		return nil, err
+	}
+	// The database file, and its WAL if closing left one.
+	files := map[string][]byte{}
+	for _, name := range []string{"oppvekst.db", "oppvekst.db-wal"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		files[name] = b
+	}
+	return files, nil
+})
+
+// seededStore opens a copy of the seeded database, closed when the test
+// ends.
+func seededStore(t testing.TB) *sqlite.Store {
+	t.Helper()
+	files, err := seeded()
+	require.NoError(t, err)
+	dir := t.TempDir()
+	for name, b := range files {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), b, 0o600))
+	}
+	return openSQLite(t, filepath.Join(dir, "oppvekst.db"))
 }
 
 // fakeIDP is an identity provider that is never called back in these tests.

@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/oppvekst/oppvekst/adapters/memory"
 	"github.com/oppvekst/oppvekst/admission"
 	"github.com/oppvekst/oppvekst/domain"
 )
@@ -41,7 +40,7 @@ func withoutApplicants(t testing.TB, s domain.Store, d demoData) demoData {
 func TestSeedAdmission(t *testing.T) {
 	ctx := context.Background()
 	for _, clock := range []domain.Clock{at(2025, time.November, 22), at(2026, time.July, 31), at(2026, time.November, 30)} {
-		s := memory.New()
+		s := tempStore(t)
 		require.NoError(t, seedDemo(ctx, s, clock))
 		m := demoMunicipality
 		intakes, err := s.Intakes(ctx, m)

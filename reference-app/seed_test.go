@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/oppvekst/oppvekst/adapters/memory"
 	"github.com/oppvekst/oppvekst/adapters/sqlite"
 	"github.com/oppvekst/oppvekst/domain"
 )
@@ -30,13 +29,19 @@ func openSQLite(t testing.TB, path string) *sqlite.Store {
 	return s
 }
 
+// tempStore opens a temporary SQLite store, closed when the test ends.
+func tempStore(t testing.TB) *sqlite.Store {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), sqlite.Options{Temp: true})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
 // stores are the stores the seed is tested on.
 func stores() map[string]func(t *testing.T) domain.Store {
 	return map[string]func(t *testing.T) domain.Store{
-		"memory": func(t *testing.T) domain.Store { return memory.New() },
-		"sqlite": func(t *testing.T) domain.Store {
-			return openSQLite(t, filepath.Join(t.TempDir(), "oppvekst.db"))
-		},
+		"sqlite": func(t *testing.T) domain.Store { return tempStore(t) },
 	}
 }
 
@@ -304,7 +309,7 @@ func TestSeedDemoTwiceChangesNothing(t *testing.T) {
 
 func TestSeedDemoIsDeterministic(t *testing.T) {
 	clock := at(2025, time.November, 22)
-	a, b := memory.New(), memory.New()
+	a, b := tempStore(t), tempStore(t)
 	require.NoError(t, seedDemo(context.Background(), a, clock))
 	require.NoError(t, seedDemo(context.Background(), b, clock))
 	da, db := readDemo(t, a), readDemo(t, b)
@@ -315,7 +320,7 @@ func TestSeedDemoIsDeterministic(t *testing.T) {
 	assert.Equal(t, da.placements, db.placements)
 
 	// Another day gives the same names.
-	c := memory.New()
+	c := tempStore(t)
 	require.NoError(t, seedDemo(context.Background(), c, at(2025, time.December, 1)))
 	dc := readDemo(t, c)
 	require.Equal(t, len(da.children), len(dc.children))
@@ -359,11 +364,6 @@ func TestSeedDemoIsAllOrNothing(t *testing.T) {
 
 func BenchmarkSeedDemo(b *testing.B) {
 	clock := at(2025, time.November, 22)
-	b.Run("memory", func(b *testing.B) {
-		for b.Loop() {
-			require.NoError(b, seedDemo(context.Background(), memory.New(), clock))
-		}
-	})
 	b.Run("sqlite", func(b *testing.B) {
 		dir := b.TempDir()
 		i := 0

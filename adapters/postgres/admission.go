@@ -172,13 +172,18 @@ func (s *Store) UpdateApplication(ctx context.Context, a admission.Application) 
 			return err
 		}
 		ok, err := s.existsIn(ctx, tx, "admission_applications", a.Municipality, uid(a.ID))
-		switch {
-		case err != nil:
+		if err != nil {
 			return err
-		case ok:
-			return domain.Invalid("intake", "the intake and child of an application cannot change")
 		}
-		return notFound("application", a.Municipality, a.ID.String())
+		if !ok {
+			return notFound("application", a.Municipality, a.ID.String())
+		}
+		old, err := one(ctx, tx, "application", a.Municipality, a.ID.String(), scanJSON[admission.Application],
+			`SELECT data FROM admission_applications WHERE municipality = $1 AND id = $2`, string(a.Municipality), uid(a.ID))
+		if err != nil {
+			return err
+		}
+		return cmpErr(admission.CheckApplicationUpdate(old, a), fmt.Errorf("postgres: update application: %w", domain.ErrConflict))
 	})
 }
 
@@ -236,8 +241,8 @@ func (s *Store) CreateRun(ctx context.Context, r admission.Run) error {
 
 // ApproveRun marks a draft run approved.
 func (s *Store) ApproveRun(ctx context.Context, m domain.Municipality, id admission.RunID, at time.Time, by string) error {
-	if at.IsZero() || by == "" {
-		return domain.Invalid("approved", "a time and an approver are required")
+	if err := admission.CheckApproval(at, by); err != nil {
+		return err
 	}
 	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
 		r, err := one(ctx, tx, "run", m, id.String(), scanJSON[admission.Run],
@@ -245,10 +250,9 @@ func (s *Store) ApproveRun(ctx context.Context, m domain.Municipality, id admiss
 		if err != nil {
 			return err
 		}
-		if r.IsApproved() {
-			return &domain.ConflictError{Field: "approved", Reason: "the run is already approved"}
+		if r, err = r.Approve(at, by); err != nil {
+			return err
 		}
-		r.Approved, r.ApprovedBy = at, by
 		data, err := json.Marshal(r)
 		if err != nil {
 			return err
@@ -290,8 +294,9 @@ func (s *Store) Runs(ctx context.Context, m domain.Municipality, intake admissio
 }
 
 // CreateOffers writes offers with COPY in the transaction, after one
-// round trip of checks: the applications and units exist, no ID is taken,
-// and no application gets a second open offer.
+// round trip of checks: the applications exist and are of the offers'
+// intakes and children (admission.CheckOffer), the units exist, no ID is
+// taken, and no application gets a second open offer.
 func (s *Store) CreateOffers(ctx context.Context, os []admission.Offer) error {
 	if len(os) == 0 {
 		return nil
@@ -333,10 +338,20 @@ func (s *Store) CreateOffers(ctx context.Context, os []admission.Offer) error {
 		rows[i] = []any{string(m), ids[i], uid(o.Intake), a, uid(o.Unit), string(o.Status), o.Deadline, data}
 	}
 	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
-		var nApps, nUnits, nTaken, nOpen int
+		var nUnits, nTaken, nOpen int
+		stored := make(map[admission.ApplicationID]admission.Application, len(apps))
 		var b pgx.Batch
-		b.Queue(`SELECT count(*) FROM admission_applications WHERE municipality = $1 AND id = ANY($2)`, string(m), keysOf(apps)).
-			QueryRow(func(r pgx.Row) error { return r.Scan(&nApps) })
+		b.Queue(`SELECT id, intake_id, child_id FROM admission_applications WHERE municipality = $1 AND id = ANY($2)`,
+			string(m), keysOf(apps)).Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				var a admission.Application
+				if err := rows.Scan(scanID(&a.ID), scanID(&a.Intake), scanID(&a.Child)); err != nil {
+					return err
+				}
+				stored[a.ID] = a
+			}
+			return rows.Err()
+		})
 		b.Queue(`SELECT count(*) FROM units WHERE municipality = $1 AND id = ANY($2)`, string(m), keysOf(units)).
 			QueryRow(func(r pgx.Row) error { return r.Scan(&nUnits) })
 		b.Queue(`SELECT count(*) FROM admission_offers WHERE municipality = $1 AND id = ANY($2)`, string(m), ids).
@@ -346,9 +361,16 @@ func (s *Store) CreateOffers(ctx context.Context, os []admission.Offer) error {
 		if err := tx.SendBatch(ctx, &b).Close(); err != nil {
 			return dbError("check offers", err)
 		}
+		for _, o := range os {
+			a, ok := stored[o.Application]
+			if !ok {
+				return domain.Invalid("application", "no such application")
+			}
+			if err := admission.CheckOffer(o, a); err != nil {
+				return err
+			}
+		}
 		switch {
-		case nApps != len(apps):
-			return domain.Invalid("application", "no such application")
 		case nUnits != len(units):
 			return domain.Invalid("unit", "no such unit")
 		case nTaken > 0:
@@ -398,11 +420,8 @@ func (s *Store) UpdateOffer(ctx context.Context, o admission.Offer) error {
 		if err != nil {
 			return err
 		}
-		if old.Status != admission.OfferOpen {
-			return &domain.ConflictError{Field: "status", Reason: fmt.Sprintf("the offer is %s", old.Status)}
-		}
-		if old.Application != o.Application || old.Unit != o.Unit || old.Child != o.Child || old.Intake != o.Intake {
-			return domain.Invalid("application", "only the answer of an offer may change")
+		if err := admission.CheckAnswer(old, o); err != nil {
+			return err
 		}
 		_, err = tx.Exec(ctx, `UPDATE admission_offers SET status = $3, deadline = $4, data = $5
 			WHERE municipality = $1 AND id = $2`, string(o.Municipality), uid(o.ID), string(o.Status), o.Deadline, data)

@@ -272,7 +272,7 @@ func (s *Store) DeletePickup(ctx context.Context, m domain.Municipality, id atte
 func (s *Store) Pickups(ctx context.Context, m domain.Municipality, child domain.ChildID) ([]attendance.Pickup, error) {
 	ps, err := list(ctx, s.q(ctx), "pickups", m, scanPickup, `SELECT `+pickupColumns+` FROM attendance_pickups
 		WHERE municipality = $1 AND child_id = $2`, string(m), uid(child))
-	slices.SortFunc(ps, func(a, b attendance.Pickup) int { return cmp.Or(domain.CompareNB(a.Name, b.Name), a.ID.Compare(b.ID)) })
+	attendance.SortPickups(ps)
 	return ps, err
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -105,12 +104,8 @@ func (s *Store) CreateFamily(ctx context.Context, f billing.Family) error {
 	if err := f.Validate(); err != nil {
 		return err
 	}
-	for i, a := range f.Members {
-		for _, b := range f.Members[:i] {
-			if a.Guardian == b.Guardian && a.Child == b.Child && a.Period.Overlaps(b.Period) {
-				return &domain.ConflictError{Field: "members", Reason: "the person is in the family twice on a shared day"}
-			}
-		}
+	if err := billing.CheckMembers(f.Members); err != nil {
+		return err
 	}
 	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
 		m := string(f.Municipality)
@@ -148,14 +143,14 @@ func (s *Store) PutMember(ctx context.Context, mb billing.Member) error {
 		return err
 	}
 	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
-		ok, err := has(ctx, tx, `SELECT 1 FROM billing_members WHERE municipality = $1 AND id = $2
-			AND (family_id <> $3 OR guardian_id IS DISTINCT FROM $4 OR child_id IS DISTINCT FROM $5)`,
-			string(mb.Municipality), uid(mb.ID), uid(mb.Family), uid(mb.Guardian), uid(mb.Child))
-		if err != nil {
-			return err
+		old, err := one(ctx, tx, "membership", mb.Municipality, mb.ID.String(), scanMember,
+			`SELECT `+memberColumns+` FROM billing_members WHERE municipality = $1 AND id = $2 FOR UPDATE`,
+			string(mb.Municipality), uid(mb.ID))
+		if err == nil {
+			err = billing.CheckMemberUpdate(old, mb)
 		}
-		if ok {
-			return &domain.ConflictError{Field: "id", Reason: "a membership keeps its family and person"}
+		if err != nil && !domain.IsNotFound(err) {
+			return err
 		}
 		if err := s.checkMember(ctx, tx, "", mb); err != nil {
 			return err
@@ -210,9 +205,7 @@ func (s *Store) Families(ctx context.Context, m domain.Municipality) ([]billing.
 			fams[i].Members = append(fams[i].Members, mb)
 		}
 	}
-	for i := range fams {
-		billing.SortMembers(fams[i].Members)
-	}
+	billing.SortFamilies(fams)
 	return fams, nil
 }
 
@@ -370,18 +363,7 @@ func municipalities(ds []billing.FeeDecision) []domain.Municipality {
 func (s *Store) FeeDecisions(ctx context.Context, m domain.Municipality) ([]billing.FeeDecision, error) {
 	ds, err := list(ctx, s.q(ctx), "fee decisions", m, scanBody[billing.FeeDecision],
 		`SELECT body FROM billing_fee_decisions WHERE municipality = $1`, string(m))
-	slices.SortFunc(ds, func(a, b billing.FeeDecision) int {
-		if c := a.Child.Compare(b.Child); c != 0 {
-			return c
-		}
-		if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.From.String(), b.From.String()); c != 0 {
-			return c
-		}
-		return a.ID.Compare(b.ID)
-	})
+	billing.SortFeeDecisions(ds)
 	return ds, err
 }
 

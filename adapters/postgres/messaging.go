@@ -108,22 +108,13 @@ const (
 
 // CreateThread writes a thread, its first message and its participants.
 func (s *Store) CreateThread(ctx context.Context, t messaging.Thread, first messaging.Message, ps []messaging.Participant) error {
-	if err := t.Validate(); err != nil {
+	if err := messaging.CheckThread(t, first, ps); err != nil {
 		return err
-	}
-	if err := first.Validate(); err != nil {
-		return err
-	}
-	if first.Thread != t.ID || first.Municipality != t.Municipality {
-		return domain.Invalid("thread", "the first message belongs to another thread")
 	}
 	guardians := make([]pgtype.UUID, len(ps))
 	protected := make([]bool, len(ps))
 	readAt := make([]pgtype.Timestamptz, len(ps))
 	for i, p := range ps {
-		if p.Thread != t.ID || p.Municipality != t.Municipality || p.Guardian.IsZero() {
-			return domain.Invalid(fmt.Sprintf("participants[%d]", i), "must name a guardian of this thread")
-		}
 		guardians[i], protected[i], readAt[i] = uid(p.Guardian), p.Protected, ts(p.ReadAt)
 	}
 	atts, err := attachmentsJSON(first.Attachments)
@@ -225,7 +216,7 @@ func (s *Store) Participants(ctx context.Context, m domain.Municipality, id mess
 	}
 	ps, err := list(ctx, s.q(ctx), "participants", m, scanParticipant,
 		`SELECT `+participantColumns+` FROM msg_participants WHERE municipality = $1 AND thread_id = $2`, string(m), uid(id))
-	slices.SortFunc(ps, func(a, b messaging.Participant) int { return a.Guardian.Compare(b.Guardian) })
+	messaging.SortParticipants(ps)
 	return ps, err
 }
 
@@ -236,12 +227,7 @@ func (s *Store) GuardianThreads(ctx context.Context, m domain.Municipality, g do
 			t.author_role, t.author_subject, t.author_guardian, t.author_name, t.created_at
 		FROM msg_participants AS p JOIN msg_threads AS t ON t.municipality = p.municipality AND t.id = p.thread_id
 		WHERE p.municipality = $1 AND p.guardian_id = $2`, string(m), uid(g))
-	slices.SortFunc(tsx, func(a, b messaging.Thread) int {
-		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
-			return c
-		}
-		return b.ID.Compare(a.ID)
-	})
+	messaging.SortThreads(tsx)
 	return tsx, err
 }
 
@@ -388,13 +374,13 @@ func (s *Store) Settle(ctx context.Context, outcomes []messaging.Outcome) error 
 	mun, id, state, lastErr := make([]string, n), make([]pgtype.UUID, n), make([]string, n), make([]string, n)
 	next, done := make([]pgtype.Timestamptz, n), make([]pgtype.Timestamptz, n)
 	for i, o := range outcomes {
-		switch o.State {
-		case messaging.Pending:
+		if err := o.Validate(); err != nil {
+			return err
+		}
+		if o.State == messaging.Pending {
 			next[i] = ts(o.NextAt)
-		case messaging.Sent, messaging.Dead:
+		} else {
 			done[i] = ts(o.At)
-		default:
-			return domain.Invalid("state", fmt.Sprintf("%q is not an outcome", o.State))
 		}
 		mun[i], id[i], state[i], lastErr[i] = string(o.Municipality), uid(o.Delivery), string(o.State), o.Error
 	}

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -22,7 +23,8 @@ import (
 // admissionQueries are the statements of the admission store port that Open prepares.
 var admissionQueries = []string{
 	selectIntake, insertIntake,
-	selectApplication, selectApplications, selectChildApplications, insertApplication, updateApplication,
+	selectApplication, selectApplications, selectChildApplications, insertApplication, updateApplication, selectApplicationKeys,
+	intakeExists,
 	selectRunHeader, selectRun, selectRuns, insertRun, approveRun,
 	selectOffer, selectIntakeOffers, selectApplicationOffers, selectDueOffers, insertOffer, updateOffer,
 }
@@ -35,8 +37,11 @@ const (
 	selectIntakes = `SELECT data FROM admission_intakes WHERE municipality = ? ORDER BY id`
 	insertIntake  = `INSERT INTO admission_intakes (municipality, id, data) VALUES (?, ?, ?)`
 
-	selectApplication  = `SELECT data FROM admission_applications WHERE municipality = ? AND id = ?`
-	selectApplications = `SELECT data FROM admission_applications INDEXED BY admission_applications_by_intake
+	intakeExists = `SELECT 1 FROM admission_intakes WHERE municipality = ? AND id = ?`
+
+	selectApplication     = `SELECT data FROM admission_applications WHERE municipality = ? AND id = ?`
+	selectApplicationKeys = `SELECT intake_id, child_id FROM admission_applications WHERE municipality = ? AND id = ?`
+	selectApplications    = `SELECT data FROM admission_applications INDEXED BY admission_applications_by_intake
 		WHERE municipality = ? AND intake_id = ? ORDER BY id`
 	selectChildApplications = `SELECT data FROM admission_applications INDEXED BY admission_applications_by_child
 		WHERE municipality = ? AND child_id = ? ORDER BY id`
@@ -79,7 +84,9 @@ func encode(v any) (string, error) {
 	return string(b), err
 }
 
-// admissionErr translates the admission tables' constraint errors.
+// admissionErr translates the admission tables' constraint errors; a
+// foreign key refers to a record that does not exist, which the callers
+// name first where they can (missingRef).
 func admissionErr(err error, what string) error {
 	if err == nil {
 		return nil
@@ -103,6 +110,28 @@ func admissionErr(err error, what string) error {
 		}
 	}
 	return writeErr(err, what)
+}
+
+// ref is a record a write refers to: the field naming it, the query that
+// finds it and its key.
+type ref struct {
+	field, what, exists string
+	args                []any
+}
+
+// missingRef turns a foreign key violation into a *domain.ValidationError
+// on the first of refs that does not exist; other errors go to
+// admissionErr.
+func (s *Store) missingRef(ctx context.Context, err error, what string, refs ...ref) error {
+	if !isForeignKey(err) {
+		return admissionErr(err, what)
+	}
+	for _, r := range refs {
+		if ok, xerr := s.exists(ctx, r.exists, r.args...); xerr != nil || !ok {
+			return orInvalid(xerr, r.field, "no such "+r.what)
+		}
+	}
+	return admissionErr(err, what)
 }
 
 // CreateIntake stores a new intake.
@@ -141,7 +170,9 @@ func (s *Store) CreateApplication(ctx context.Context, a admission.Application) 
 	}
 	return s.Atomic(ctx, func(ctx context.Context) error {
 		_, err := s.exec(ctx, insertApplication, a.Municipality, a.ID, a.Intake, a.Child, data)
-		return admissionErr(err, "application")
+		return s.missingRef(ctx, err, "application",
+			ref{"intake", "intake", intakeExists, []any{a.Municipality, a.Intake}},
+			ref{"child", "child", childExists, []any{a.Municipality, a.Child}})
 	})
 }
 
@@ -159,10 +190,11 @@ func (s *Store) UpdateApplication(ctx context.Context, a admission.Application) 
 		if err := affected(res, err, "application"); !errors.Is(err, domain.ErrNotFound) {
 			return err
 		}
-		if _, err := s.Application(ctx, a.Municipality, a.ID); err != nil {
+		old, err := s.Application(ctx, a.Municipality, a.ID)
+		if err != nil {
 			return err
 		}
-		return domain.Invalid("intake", "the intake and child of an application cannot change")
+		return cmp.Or(admission.CheckApplicationUpdate(old, a), fmt.Errorf("sqlite: application: %w", domain.ErrConflict))
 	})
 }
 
@@ -197,24 +229,23 @@ func (s *Store) CreateRun(ctx context.Context, r admission.Run) error {
 	}
 	return s.Atomic(ctx, func(ctx context.Context) error {
 		_, err := s.exec(ctx, insertRun, r.Municipality, r.ID, r.Intake, r.IsApproved(), data, results)
-		return admissionErr(err, "run")
+		return s.missingRef(ctx, err, "run", ref{"intake", "intake", intakeExists, []any{r.Municipality, r.Intake}})
 	})
 }
 
 // ApproveRun marks a draft run approved.
 func (s *Store) ApproveRun(ctx context.Context, m domain.Municipality, id admission.RunID, at time.Time, by string) error {
-	if at.IsZero() || by == "" {
-		return domain.Invalid("approved", "a time and an approver are required")
+	if err := admission.CheckApproval(at, by); err != nil {
+		return err
 	}
 	return s.Atomic(ctx, func(ctx context.Context) error {
 		r, err := queryOne(ctx, s, "run", selectRunHeader, scanJSON[admission.Run], m, id)
 		if err != nil {
 			return err
 		}
-		if r.IsApproved() {
-			return &domain.ConflictError{Field: "approved", Reason: "the run is already approved"}
+		if r, err = r.Approve(at, by); err != nil {
+			return err
 		}
-		r.Approved, r.ApprovedBy = at, by
 		data, err := encode(r)
 		if err != nil {
 			return err
@@ -262,10 +293,20 @@ func (s *Store) CreateOffers(ctx context.Context, os []admission.Offer) error {
 	}
 	return s.Atomic(ctx, func(ctx context.Context) error {
 		for i, o := range os {
-			_, err := s.exec(ctx, insertOffer, o.Municipality, o.ID, o.Intake, o.Application, o.Unit, string(o.Status),
+			a, err := queryOne(ctx, s, "application", selectApplicationKeys, func(r scanner) (a admission.Application, err error) {
+				return a, r.Scan(&a.Intake, &a.Child)
+			}, o.Municipality, o.Application)
+			if err != nil {
+				return refErr(err, "application", "no such application")
+			}
+			if err := admission.CheckOffer(o, a); err != nil {
+				return err
+			}
+			_, err = s.exec(ctx, insertOffer, o.Municipality, o.ID, o.Intake, o.Application, o.Unit, string(o.Status),
 				o.Deadline.UnixMicro(), data[i])
 			if err != nil {
-				return admissionErr(err, "offer")
+				// The intake is the application's, which exists.
+				return s.missingRef(ctx, err, "offer", ref{"unit", "unit", unitExists, []any{o.Municipality, o.Unit}})
 			}
 		}
 		return nil
@@ -286,11 +327,8 @@ func (s *Store) UpdateOffer(ctx context.Context, o admission.Offer) error {
 		if err != nil {
 			return err
 		}
-		if old.Status != admission.OfferOpen {
-			return &domain.ConflictError{Field: "status", Reason: fmt.Sprintf("the offer is %s", old.Status)}
-		}
-		if old.Application != o.Application || old.Unit != o.Unit || old.Child != o.Child || old.Intake != o.Intake {
-			return domain.Invalid("application", "only the answer of an offer may change")
+		if err := admission.CheckAnswer(old, o); err != nil {
+			return err
 		}
 		res, err := s.exec(ctx, updateOffer, string(o.Status), o.Deadline.UnixMicro(), data, o.Municipality, o.ID)
 		return affected(res, admissionErr(err, "offer"), "offer")

@@ -11,5 +11,5 @@ func TestSQLiteAdmission(t *testing.T) {
 }
 
 func BenchmarkSQLiteAdmission(b *testing.B) {
-	storetest.RunAdmissionBenchmarks(b, func(b *testing.B) storetest.AdmissionStore { return open(b) })
+	storetest.RunAdmissionBenchmarks(b, func(b *testing.B) storetest.AdmissionStore { return openFile(b) })
 }

@@ -11,5 +11,5 @@ func TestSQLiteApp(t *testing.T) {
 }
 
 func BenchmarkSQLiteApp(b *testing.B) {
-	storetest.RunAppBenchmarks(b, func(b *testing.B) storetest.AppStore { return open(b) })
+	storetest.RunAppBenchmarks(b, func(b *testing.B) storetest.AppStore { return openFile(b) })
 }

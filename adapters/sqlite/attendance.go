@@ -322,7 +322,7 @@ func (s *Store) DeletePickup(ctx context.Context, m domain.Municipality, id atte
 // Pickups lists a child's authorisations by name, then ID.
 func (s *Store) Pickups(ctx context.Context, m domain.Municipality, child domain.ChildID) ([]attendance.Pickup, error) {
 	ps, err := queryAll(ctx, s, selectPickups, scanPickup, m, child)
-	slices.SortFunc(ps, func(a, b attendance.Pickup) int { return cmp.Or(domain.CompareNB(a.Name, b.Name), a.ID.Compare(b.ID)) })
+	attendance.SortPickups(ps)
 	return ps, err
 }
 

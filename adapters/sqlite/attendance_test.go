@@ -11,5 +11,5 @@ func TestSQLiteAttendance(t *testing.T) {
 }
 
 func BenchmarkSQLiteAttendance(b *testing.B) {
-	storetest.RunAttendanceBenchmarks(b, func(b *testing.B) storetest.AttendanceStore { return open(b) })
+	storetest.RunAttendanceBenchmarks(b, func(b *testing.B) storetest.AttendanceStore { return openFile(b) })
 }

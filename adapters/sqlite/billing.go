@@ -181,12 +181,8 @@ func (s *Store) CreateFamily(ctx context.Context, f billing.Family) error {
 	if err := f.Validate(); err != nil {
 		return err
 	}
-	for i, a := range f.Members {
-		for _, b := range f.Members[:i] {
-			if a.Guardian == b.Guardian && a.Child == b.Child && a.Period.Overlaps(b.Period) {
-				return &domain.ConflictError{Field: "members", Reason: "the person is in the family twice on a shared day"}
-			}
-		}
+	if err := billing.CheckMembers(f.Members); err != nil {
+		return err
 	}
 	return s.Atomic(ctx, func(ctx context.Context) error {
 		if ok, err := s.exists(ctx, familyExists, f.Municipality, f.ID); err != nil || ok {
@@ -228,8 +224,8 @@ func (s *Store) PutMember(ctx context.Context, mb billing.Member) error {
 	}
 	return s.Atomic(ctx, func(ctx context.Context) error {
 		old, err := queryOne(ctx, s, "membership", selectMember, scanMember(mb.Municipality), mb.Municipality, mb.ID)
-		if err == nil && (old.Family != mb.Family || old.Guardian != mb.Guardian || old.Child != mb.Child) {
-			return &domain.ConflictError{Field: "id", Reason: "a membership keeps its family and person"}
+		if err == nil {
+			err = billing.CheckMemberUpdate(old, mb)
 		}
 		if err != nil && !domain.IsNotFound(err) {
 			return err
@@ -286,9 +282,7 @@ func (s *Store) Families(ctx context.Context, m domain.Municipality) ([]billing.
 		}
 		return nil
 	})
-	for i := range fams {
-		billing.SortMembers(fams[i].Members)
-	}
+	billing.SortFamilies(fams)
 	return fams, err
 }
 
@@ -337,12 +331,7 @@ func (s *Store) IncomeDecisions(ctx context.Context, m domain.Municipality) ([]b
 		d.Period.End, err = parseDate(end)
 		return d, err
 	}, m)
-	slices.SortFunc(ds, func(a, b billing.IncomeDecision) int {
-		if a.Period.Start != b.Period.Start {
-			return int(a.Period.Start - b.Period.Start)
-		}
-		return a.ID.Compare(b.ID)
-	})
+	billing.SortIncomeDecisions(ds)
 	return ds, err
 }
 
@@ -373,15 +362,7 @@ func (s *Store) CreatePriceList(ctx context.Context, l billing.PriceList) error 
 // PriceLists implements billing.Store.
 func (s *Store) PriceLists(ctx context.Context, m domain.Municipality) ([]billing.PriceList, error) {
 	ls, err := queryAll(ctx, s, selectPriceLists, scanJSON[billing.PriceList], m)
-	slices.SortFunc(ls, func(a, b billing.PriceList) int {
-		if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
-			return c
-		}
-		if a.Period.Start != b.Period.Start {
-			return int(a.Period.Start - b.Period.Start)
-		}
-		return a.ID.Compare(b.ID)
-	})
+	billing.SortPriceLists(ls)
 	return ls, err
 }
 
@@ -399,25 +380,19 @@ func (s *Store) CreateFeeDecisions(ctx context.Context, ds []billing.FeeDecision
 		rows[i] = []any{d.Municipality, d.ID, d.Child, d.Kind, d.From.String(), string(body)}
 	}
 	return s.Atomic(ctx, func(ctx context.Context) error {
-		return writeErr(s.insertRows(ctx, "billing_fee_decisions", "municipality, id, child_id, kind, from_month, body", rows), "fee decision")
+		err := s.insertRows(ctx, "billing_fee_decisions", "municipality, id, child_id, kind, from_month, body", rows)
+		if isForeignKey(err) {
+			// A fee decision refers to nothing but its child.
+			return domain.Invalid("child", "no such child")
+		}
+		return writeErr(err, "fee decision")
 	})
 }
 
 // FeeDecisions implements billing.Store.
 func (s *Store) FeeDecisions(ctx context.Context, m domain.Municipality) ([]billing.FeeDecision, error) {
 	ds, err := queryAll(ctx, s, selectFeeDecisions, scanJSON[billing.FeeDecision], m)
-	slices.SortFunc(ds, func(a, b billing.FeeDecision) int {
-		if c := a.Child.Compare(b.Child); c != 0 {
-			return c
-		}
-		if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.From.String(), b.From.String()); c != 0 {
-			return c
-		}
-		return a.ID.Compare(b.ID)
-	})
+	billing.SortFeeDecisions(ds)
 	return ds, err
 }
 
@@ -465,6 +440,9 @@ func (s *Store) CreateInvoiceRun(ctx context.Context, r billing.Run, invoices []
 			}
 		}
 		if err := s.insertRows(ctx, "billing_invoices", "municipality, "+invoiceCols, invRows); err != nil {
+			if isUnique(err, "billing_invoices.kid") {
+				return &domain.ConflictError{Field: "kid", Reason: "another invoice has this KID"}
+			}
 			return writeErr(err, "invoice")
 		}
 		if err := s.insertRows(ctx, "billing_invoice_lines", "municipality, "+lineCols, lineRows); err != nil {
@@ -684,11 +662,6 @@ func (s *Store) Payments(ctx context.Context, m domain.Municipality) ([]billing.
 		p.Paid, err = parseDate(paid)
 		return p, err
 	}, m)
-	slices.SortFunc(ps, func(a, b billing.Payment) int {
-		if a.Paid != b.Paid {
-			return int(a.Paid - b.Paid)
-		}
-		return a.ID.Compare(b.ID)
-	})
+	billing.SortPayments(ps)
 	return ps, err
 }

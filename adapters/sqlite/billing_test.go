@@ -11,5 +11,5 @@ func TestSQLiteBilling(t *testing.T) {
 }
 
 func BenchmarkSQLiteBilling(b *testing.B) {
-	storetest.RunBillingBenchmarks(b, func(b *testing.B) storetest.BillingStore { return open(b) })
+	storetest.RunBillingBenchmarks(b, func(b *testing.B) storetest.BillingStore { return openFile(b) })
 }

@@ -6,6 +6,9 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"time"
+
+	"github.com/rickb777/date/v2"
 
 	"github.com/oppvekst/oppvekst/adapters/sqlite"
 	"github.com/oppvekst/oppvekst/domain"
@@ -45,4 +48,34 @@ func Example() {
 		fmt.Println(u.Name, u.Kind, u.Owner)
 	}
 	// Output: Fjellsiden barnehage kindergarten municipal
+}
+
+// A temporary store: empty, private, gone after Close. The fast store of
+// unit tests and examples.
+func ExampleOpen_temp() {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, sqlite.Options{Temp: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer store.Close()
+
+	oslo := domain.MustMunicipality("0301")
+	err = store.CreateChild(ctx, domain.Child{
+		ID:                domain.NewID[domain.Child](),
+		Municipality:      oslo,
+		GivenName:         "Kari",
+		FamilyName:        "Nordmann",
+		BirthDate:         date.New(2021, time.March, 4),
+		AddressProtection: domain.ProtectionNone,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	children, err := store.Children(ctx, oslo)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(children), children[0].GivenName)
+	// Output: 1 Kari
 }

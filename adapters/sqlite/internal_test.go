@@ -11,10 +11,18 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Every pooled connection, reader and writer, has the PRAGMAs of Open.
+// Every pooled connection, reader and writer, has the PRAGMAs of Open; a
+// temporary database is not synced.
 func TestPragmasOnEveryConnection(t *testing.T) {
+	t.Run("file", func(t *testing.T) {
+		testPragmas(t, Options{Path: filepath.Join(t.TempDir(), "oppvekst.db"), ReadConns: 3}, 1)
+	})
+	t.Run("temp", func(t *testing.T) { testPragmas(t, Options{Temp: true, ReadConns: 3}, 0) })
+}
+
+func testPragmas(t *testing.T, opts Options, synchronous int) {
 	ctx := context.Background()
-	s, err := Open(ctx, Options{Path: filepath.Join(t.TempDir(), "oppvekst.db"), ReadConns: 3})
+	s, err := Open(ctx, opts)
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
 
@@ -35,7 +43,7 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 			require.NoError(t, c.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode))
 			assert.Equal(t, 1, fk, "%s %d foreign_keys", name, i)
 			assert.Equal(t, queryOnly, qo, "%s %d query_only", name, i)
-			assert.Equal(t, 1, sync, "%s %d synchronous NORMAL", name, i)
+			assert.Equal(t, synchronous, sync, "%s %d synchronous", name, i)
 			assert.Equal(t, 5000, busy, "%s %d busy_timeout", name, i)
 			assert.Equal(t, "wal", mode, "%s %d journal_mode", name, i)
 		}

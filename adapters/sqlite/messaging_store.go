@@ -94,19 +94,8 @@ func attachmentsJSON(atts []messaging.Attachment) (string, error) {
 
 // CreateThread writes a thread, its first message and its participants.
 func (s *Store) CreateThread(ctx context.Context, t messaging.Thread, first messaging.Message, ps []messaging.Participant) error {
-	if err := t.Validate(); err != nil {
+	if err := messaging.CheckThread(t, first, ps); err != nil {
 		return err
-	}
-	if err := first.Validate(); err != nil {
-		return err
-	}
-	if first.Thread != t.ID || first.Municipality != t.Municipality {
-		return domain.Invalid("thread", "the first message belongs to another thread")
-	}
-	for i, p := range ps {
-		if p.Thread != t.ID || p.Municipality != t.Municipality || p.Guardian.IsZero() {
-			return domain.Invalid(fmt.Sprintf("participants[%d]", i), "must name a guardian of this thread")
-		}
 	}
 	return s.Atomic(ctx, func(ctx context.Context) error {
 		if err := s.mustExist(ctx, "thread", threadExists, t.Municipality, t.ID); err == nil {
@@ -184,19 +173,14 @@ func (s *Store) Participants(ctx context.Context, m domain.Municipality, id mess
 		out, err = queryAll(ctx, s, selectParticipants, scanParticipant, m, id)
 		return err
 	})
-	slices.SortFunc(out, func(a, b messaging.Participant) int { return a.Guardian.Compare(b.Guardian) })
+	messaging.SortParticipants(out)
 	return out, err
 }
 
 // GuardianThreads lists the threads a guardian takes part in, newest first.
 func (s *Store) GuardianThreads(ctx context.Context, m domain.Municipality, g domain.GuardianID) ([]messaging.Thread, error) {
 	ts, err := queryAll(ctx, s, selectGuardianThreads, scanThread, m, g)
-	slices.SortFunc(ts, func(a, b messaging.Thread) int {
-		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
-			return c
-		}
-		return b.ID.Compare(a.ID)
-	})
+	messaging.SortThreads(ts)
 	return ts, err
 }
 
@@ -318,14 +302,14 @@ func (s *Store) Claim(ctx context.Context, now, leaseUntil time.Time, limit int)
 func (s *Store) Settle(ctx context.Context, outcomes []messaging.Outcome) error {
 	return s.Atomic(ctx, func(ctx context.Context) error {
 		for _, o := range outcomes {
+			if err := o.Validate(); err != nil {
+				return err
+			}
 			next, done := any(nil), any(nil)
-			switch o.State {
-			case messaging.Pending:
+			if o.State == messaging.Pending {
 				next = o.NextAt.UnixNano()
-			case messaging.Sent, messaging.Dead:
+			} else {
 				done = o.At.UnixNano()
-			default:
-				return domain.Invalid("state", fmt.Sprintf("%q is not an outcome", o.State))
 			}
 			if _, err := s.exec(ctx, settleDelivery, o.State, next, done, o.Error, o.Municipality, o.Delivery); err != nil {
 				return writeErr(err, "delivery")

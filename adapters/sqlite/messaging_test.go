@@ -11,5 +11,5 @@ func TestMessaging(t *testing.T) {
 }
 
 func BenchmarkMessaging(b *testing.B) {
-	storetest.RunMessagingBenchmarks(b, func(b *testing.B) storetest.MessagingStore { return open(b) })
+	storetest.RunMessagingBenchmarks(b, func(b *testing.B) storetest.MessagingStore { return openFile(b) })
 }

@@ -13,6 +13,24 @@
 // composite keys and foreign keys scoped by municipality, unique national IDs
 // per municipality, and triggers that refuse overlapping placements of the
 // same kind for a child.
+//
+// # A fast store for tests and examples
+//
+// Options.Temp opens a private, empty database that Close deletes: the
+// store of unit tests, examples and a first try of the library, with the
+// same schema, constraints and transactions as a database file in
+// production:
+//
+//	store, err := sqlite.Open(ctx, sqlite.Options{Temp: true})
+//	if err != nil {
+//		return err
+//	}
+//	defer store.Close()
+//
+// It lives in a temporary file rather than in SQLite's memory databases,
+// because the writer and the pool of readers must share one database in WAL
+// mode; it is as fast, since nothing is synced to disk and the schema is
+// migrated once per process and copied into each new store.
 package sqlite
 
 import (
@@ -51,6 +69,12 @@ var migrationFiles embed.FS
 type Options struct {
 	// Path is the database file. Its folder is created when missing.
 	Path string
+	// Temp opens a new, empty database in a temporary file (in
+	// os.TempDir) instead of Path, which must then be empty; Close
+	// removes it. Nothing is synced to disk (PRAGMA synchronous OFF):
+	// the database does not outlive the store. Each store is a copy of
+	// the schema migrated once per process.
+	Temp bool
 	// BusyTimeout is how long a connection waits for a lock held by another
 	// connection (or process) before giving up; 5 seconds when zero.
 	BusyTimeout time.Duration
@@ -62,6 +86,7 @@ type Options struct {
 // done.
 type Store struct {
 	path   string
+	temp   bool    // Close removes the files at path
 	writer *sql.DB // one connection, BEGIN IMMEDIATE
 	reader *sql.DB // query_only connections
 
@@ -73,13 +98,31 @@ type Store struct {
 var _ domain.Store = (*Store)(nil)
 
 // Open opens (creating if needed) the database file at opts.Path, migrates
-// it to the current schema and returns the store. The path must name a file:
-// ":memory:" and "file:" URIs are refused, since the writer and the readers
-// must share one database.
+// it to the current schema and returns the store; with opts.Temp it opens a
+// new temporary database instead. The path must name a file: ":memory:" and
+// "file:" URIs are refused, since the writer and the readers must share one
+// database.
 func Open(ctx context.Context, opts Options) (*Store, error) {
-	if opts.Path == "" || opts.Path == ":memory:" || strings.HasPrefix(opts.Path, "file:") || strings.Contains(opts.Path, "?") {
-		return nil, fmt.Errorf("sqlite: Path %q must name a file", opts.Path)
+	if opts.Temp {
+		if opts.Path != "" {
+			return nil, fmt.Errorf("sqlite: Path %q and Temp: a temporary database has no path of its own", opts.Path)
+		}
+		path, err := tempCopy(ctx)
+		if err != nil {
+			return nil, err
+		}
+		opts.Path = path
+	} else if opts.Path == "" || opts.Path == ":memory:" || strings.HasPrefix(opts.Path, "file:") || strings.Contains(opts.Path, "?") {
+		return nil, fmt.Errorf("sqlite: Path %q must name a file (or set Temp for a temporary database)", opts.Path)
 	}
+	s, err := open(ctx, opts)
+	if err != nil && opts.Temp {
+		removeFiles(opts.Path)
+	}
+	return s, err
+}
+
+func open(ctx context.Context, opts Options) (*Store, error) {
 	if opts.BusyTimeout <= 0 {
 		opts.BusyTimeout = 5 * time.Second
 	}
@@ -92,12 +135,16 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		}
 	}
 
+	synchronous := "synchronous(NORMAL)"
+	if opts.Temp {
+		synchronous = "synchronous(OFF)"
+	}
 	// The driver runs the _pragma list on every new connection of the pool.
 	pragmas := []string{
 		"busy_timeout(" + strconv.FormatInt(opts.BusyTimeout.Milliseconds(), 10) + ")",
 		"journal_mode(WAL)",
 		"foreign_keys(ON)",
-		"synchronous(NORMAL)",
+		synchronous,
 		// Statement journals (every INSERT that fires a trigger or checks
 		// a foreign key) stay in memory instead of a temporary file.
 		"temp_store(MEMORY)",
@@ -113,9 +160,12 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	writer.SetMaxIdleConns(1)
 	writer.SetConnMaxLifetime(0)
 	writer.SetConnMaxIdleTime(0)
-	if err := migrate(ctx, writer); err != nil {
-		writer.Close()
-		return nil, err
+	// A temporary database is a copy of the migrated schema.
+	if !opts.Temp {
+		if err := migrate(ctx, writer); err != nil {
+			writer.Close()
+			return nil, err
+		}
 	}
 
 	// query_only is applied by the driver after the _pragma list.
@@ -133,7 +183,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		writer.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", opts.Path, err)
 	}
-	s := &Store{path: opts.Path, writer: writer, reader: reader}
+	s := &Store{path: opts.Path, temp: opts.Temp, writer: writer, reader: reader}
 	if s.writerStmts, err = prepare(ctx, writer); err == nil {
 		s.readerStmts, err = prepare(ctx, reader)
 	}
@@ -201,7 +251,8 @@ func migrate(ctx context.Context, db *sql.DB) error {
 // Path returns the database file.
 func (s *Store) Path() string { return s.path }
 
-// Close closes the connections. A transaction still running fails.
+// Close closes the connections (a transaction still running fails) and
+// removes a temporary database.
 func (s *Store) Close() error {
 	for _, st := range s.writerStmts {
 		st.Close()
@@ -209,7 +260,79 @@ func (s *Store) Close() error {
 	for _, st := range s.readerStmts {
 		st.Close()
 	}
-	return errors.Join(s.reader.Close(), s.writer.Close())
+	err := errors.Join(s.reader.Close(), s.writer.Close())
+	if s.temp {
+		err = errors.Join(err, removeFiles(s.path))
+	}
+	return err
+}
+
+// schema is the database file of the current schema, migrated once per
+// process and copied into every temporary database.
+var schema struct {
+	mu   sync.Mutex
+	file []byte
+}
+
+// tempCopy writes the migrated schema into a new temporary file and returns
+// its path.
+func tempCopy(ctx context.Context) (string, error) {
+	file, err := schemaFile(ctx)
+	if err != nil {
+		return "", err
+	}
+	f, err := os.CreateTemp("", "oppvekst-*.db")
+	if err != nil {
+		return "", fmt.Errorf("sqlite: temporary database: %w", err)
+	}
+	_, err = f.Write(file)
+	if err = errors.Join(err, f.Close()); err != nil {
+		os.Remove(f.Name())
+		return "", fmt.Errorf("sqlite: temporary database: %w", err)
+	}
+	return f.Name(), nil
+}
+
+// schemaFile returns the file of an empty database at the current schema,
+// migrating one the first time.
+func schemaFile(ctx context.Context) ([]byte, error) {
+	schema.mu.Lock()
+	defer schema.mu.Unlock()
+	if schema.file != nil {
+		return schema.file, nil
+	}
+	dir, err := os.MkdirTemp("", "oppvekst-schema-")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: schema: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "schema.db")
+	db, err := openDB(path, url.Values{"_pragma": {"journal_mode(WAL)", "foreign_keys(ON)"}})
+	if err != nil {
+		return nil, err
+	}
+	err = migrate(ctx, db)
+	// Closing the last connection checkpoints the WAL into the file.
+	if err = errors.Join(err, db.Close()); err != nil {
+		return nil, err
+	}
+	file, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: schema: %w", err)
+	}
+	schema.file = file
+	return file, nil
+}
+
+// removeFiles removes a database file with its WAL and shared-memory files.
+func removeFiles(path string) error {
+	var errs []error
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // txKey is the context key of the running transaction.
@@ -399,6 +522,19 @@ func writeErr(err error, what string) error {
 		return domain.OverlapConflict()
 	}
 	return fmt.Errorf("sqlite: %s: %w", what, err)
+}
+
+// isForeignKey reports whether err is a foreign key violation.
+func isForeignKey(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
+// isUnique reports whether err is a unique constraint violation on
+// column ("table.column").
+func isUnique(err error, column string) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE && strings.Contains(se.Error(), column)
 }
 
 func idConflict(what string) error {

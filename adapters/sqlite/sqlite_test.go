@@ -30,10 +30,20 @@ func openAt(t testing.TB, path string) *sqlite.Store {
 	return s
 }
 
-// open opens a store on a fresh file.
+// open opens a fresh temporary store, as a vendor's unit tests would.
 func open(t testing.TB) *sqlite.Store {
 	t.Helper()
-	return openAt(t, filepath.Join(t.TempDir(), "oppvekst.db"))
+	s, err := sqlite.Open(context.Background(), sqlite.Options{Temp: true})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, s.Close()) })
+	return s
+}
+
+// openFile opens a store on a fresh file, synced as in production: the
+// store the benchmarks measure.
+func openFile(b testing.TB) *sqlite.Store {
+	b.Helper()
+	return openAt(b, filepath.Join(b.TempDir(), "oppvekst.db"))
 }
 
 // rawDB opens the file with plain database/sql, bypassing the store.
@@ -51,13 +61,13 @@ func TestSQLiteStore(t *testing.T) {
 }
 
 func BenchmarkSQLiteStore(b *testing.B) {
-	storetest.RunBenchmarks(b, func(b *testing.B) domain.Store { return open(b) })
+	storetest.RunBenchmarks(b, func(b *testing.B) domain.Store { return openFile(b) })
 }
 
 // BenchmarkCreateChild measures a single write outside Atomic: its own
 // IMMEDIATE transaction and commit.
 func BenchmarkCreateChild(b *testing.B) {
-	s := open(b)
+	s := openFile(b)
 	ctx := context.Background()
 	for b.Loop() {
 		require.NoError(b, s.CreateChild(ctx, domain.Child{ID: domain.NewID[domain.Child](), Municipality: oslo, GivenName: "A", FamilyName: "B",
@@ -234,6 +244,53 @@ func TestOpenRefusesNonFiles(t *testing.T) {
 		_, err := sqlite.Open(context.Background(), sqlite.Options{Path: p})
 		assert.Error(t, err, p)
 	}
+	_, err := sqlite.Open(context.Background(), sqlite.Options{Path: filepath.Join(t.TempDir(), "x.db"), Temp: true})
+	assert.Error(t, err, "a path and Temp")
+}
+
+// A temporary store starts empty at the current schema, is private to its
+// store, runs in WAL mode unsynced, and is gone after Close.
+func TestTemp(t *testing.T) {
+	ctx := context.Background()
+	a, err := sqlite.Open(ctx, sqlite.Options{Temp: true})
+	require.NoError(t, err)
+	b := open(t)
+	require.NotEqual(t, a.Path(), b.Path())
+
+	c, _ := seed(t, a)
+	_, err = b.Child(ctx, oslo, c.ID)
+	assert.ErrorIs(t, err, domain.ErrNotFound, "each temporary store is a database of its own")
+	children, err := b.Children(ctx, oslo)
+	require.NoError(t, err)
+	assert.Empty(t, children)
+
+	db := rawDB(t, a.Path())
+	var mode string
+	var version int
+	require.NoError(t, db.QueryRow(`PRAGMA journal_mode`).Scan(&mode))
+	assert.Equal(t, "wal", mode)
+	require.NoError(t, db.QueryRow(`SELECT max(version_id) FROM `+sqlite.VersionTable).Scan(&version))
+	assert.Equal(t, migrationCount(t), version, "at the current schema")
+	require.NoError(t, db.Close())
+
+	path := a.Path()
+	_, err = os.Stat(path)
+	require.NoError(t, err)
+	require.NoError(t, a.Close())
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		_, err = os.Stat(p)
+		assert.ErrorIs(t, err, os.ErrNotExist, p)
+	}
+}
+
+// migrationCount is the number of migration files, the version of the
+// current schema.
+func migrationCount(t *testing.T) int {
+	t.Helper()
+	files, err := filepath.Glob("migrations/*.sql")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	return len(files)
 }
 
 // Reads outside a transaction are not blocked by a running write

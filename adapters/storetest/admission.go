@@ -203,6 +203,16 @@ func testAdmissionRecords(t *testing.T, s AdmissionStore) {
 
 	c := w.child(large)
 	a := w.apply(in, c, u)
+	// An application refers to a stored intake and child, which stay.
+	stray := a
+	stray.ID = domain.NewID[admission.Application]()
+	stray.Intake = domain.NewID[admission.Intake]()
+	requireField(t, s.CreateApplication(ctx, stray), domain.ErrInvalid, "intake")
+	stray.Intake, stray.Child = in.ID, domain.NewID[domain.Child]()
+	requireField(t, s.CreateApplication(ctx, stray), domain.ErrInvalid, "child")
+	moved := a
+	moved.Child = w.child(large).ID
+	requireField(t, s.UpdateApplication(ctx, moved), domain.ErrInvalid, "intake")
 	a.Local = map[string]admission.Claim{"single-provider": {Claimed: true, Documented: admission.DocReceived}}
 	a.Statutory = admission.Claim{Claimed: true, Documented: admission.DocVerified}
 	require.NoError(t, s.UpdateApplication(ctx, a))
@@ -226,6 +236,9 @@ func testAdmissionRecords(t *testing.T, s AdmissionStore) {
 	run := admission.Run{ID: domain.NewID[admission.Run](), Municipality: Oslo, Intake: in.ID, Seed: 7, Created: now, CreatedBy: "x",
 		Stats:   admission.Stats{Children: 1, Placed: 1, RankDistribution: []int{1}},
 		Results: []admission.RunResult{{Application: a.ID, Child: c.ID, Group: domain.Large, Unit: u.ID, Rank: 1, Tiebreak: 1}}}
+	strayRun := run
+	strayRun.ID, strayRun.Intake = domain.NewID[admission.Run](), domain.NewID[admission.Intake]()
+	requireField(t, s.CreateRun(ctx, strayRun), domain.ErrInvalid, "intake")
 	require.NoError(t, s.CreateRun(ctx, run))
 	gr, err := s.Run(ctx, Oslo, run.ID)
 	require.NoError(t, err)
@@ -235,6 +248,8 @@ func testAdmissionRecords(t *testing.T, s AdmissionStore) {
 	require.NoError(t, err)
 	require.Len(t, runs, 1)
 	assert.False(t, runs[0].IsApproved())
+	requireField(t, s.ApproveRun(ctx, Oslo, run.ID, time.Time{}, "x"), domain.ErrInvalid, "approved")
+	requireField(t, s.ApproveRun(ctx, Oslo, run.ID, now, ""), domain.ErrInvalid, "approved")
 	require.NoError(t, s.ApproveRun(ctx, Oslo, run.ID, now, "x"))
 	requireField(t, s.ApproveRun(ctx, Oslo, run.ID, now, "x"), domain.ErrConflict, "approved")
 	assert.ErrorIs(t, s.ApproveRun(ctx, Oslo, domain.NewID[admission.Run](), now, "x"), domain.ErrNotFound)
@@ -251,6 +266,28 @@ func testAdmissionRecords(t *testing.T, s AdmissionStore) {
 	second.ID = domain.NewID[admission.Offer]()
 	requireField(t, s.CreateOffers(ctx, []admission.Offer{o, second}), domain.ErrConflict, "application")
 	assert.Zero(t, countOffers(t, ctx, s, in.ID), "a batch with a clash writes nothing")
+	// An offer refers to a stored application and unit, and is for the
+	// application's intake and child.
+	otherIntake := in
+	otherIntake.ID, otherIntake.Main = domain.NewID[admission.Intake](), false
+	require.NoError(t, s.CreateIntake(ctx, otherIntake))
+	otherChild := w.child(large)
+	for _, bad := range []struct {
+		field string
+		edit  func(*admission.Offer)
+	}{
+		{"application", func(x *admission.Offer) { x.Application = domain.NewID[admission.Application]() }},
+		{"application", func(x *admission.Offer) { x.Child = otherChild.ID }},
+		{"application", func(x *admission.Offer) { x.Intake = otherIntake.ID }},
+		{"unit", func(x *admission.Offer) { x.Unit = domain.NewID[domain.Unit]() }},
+	} {
+		x := o
+		x.ID = domain.NewID[admission.Offer]()
+		bad.edit(&x)
+		requireField(t, s.CreateOffers(ctx, []admission.Offer{x}), domain.ErrInvalid, bad.field)
+		assert.Zero(t, countOffers(t, ctx, s, x.Intake))
+	}
+	assert.Zero(t, countOffers(t, ctx, s, in.ID))
 	require.NoError(t, s.CreateOffers(ctx, []admission.Offer{o}))
 	due, err := s.DueOffers(ctx, Oslo, now.Add(71*time.Hour))
 	require.NoError(t, err)
@@ -260,6 +297,9 @@ func testAdmissionRecords(t *testing.T, s AdmissionStore) {
 	require.Len(t, due, 1)
 	assert.True(t, o.Deadline.Equal(due[0].Deadline))
 	o.Status, o.Answered, o.AnsweredBy = admission.OfferDeclined, now, "g"
+	elsewhere := o
+	elsewhere.Unit = w.unit("Løvetann").ID
+	requireField(t, s.UpdateOffer(ctx, elsewhere), domain.ErrInvalid, "application")
 	require.NoError(t, s.UpdateOffer(ctx, o))
 	requireField(t, s.UpdateOffer(ctx, o), domain.ErrConflict, "status")
 	byApp, err := s.ApplicationOffers(ctx, Oslo, a.ID)

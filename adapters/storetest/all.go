@@ -8,7 +8,7 @@ import (
 
 // Store is every store port together: the directory, admission, attendance,
 // billing, messaging and the app's records (audit log, idempotency keys,
-// sessions). The memory, SQLite and PostgreSQL stores implement it; a
+// sessions). The SQLite and PostgreSQL stores implement it; a
 // vendor's store may implement only some ports and run the suites of those.
 type Store interface {
 	AdmissionStore

@@ -627,6 +627,17 @@ func testFamiliesAndIncome(t *testing.T, s BillingStore) {
 	bad.Payer = g2.ID
 	bad.Members = []billing.Member{{ID: domain.NewID[billing.Member](), Municipality: Oslo, Family: bad.ID, Period: domain.Period{Start: d(2024, 1, 1)}}}
 	requireField(t, s.CreateFamily(ctx, bad), domain.ErrInvalid, "members[0].guardian")
+	// The child twice in one family on a shared day (billing.CheckMembers).
+	twice := billing.Family{ID: domain.NewID[billing.Family](), Municipality: Oslo, Payer: g2.ID}
+	twice.Members = []billing.Member{member(twice.ID, d(2023, 1, 1), d(2023, 6, 30)), member(twice.ID, d(2023, 6, 1), d(2023, 12, 31))}
+	requireField(t, s.CreateFamily(ctx, twice), domain.ErrConflict, "members")
+	// A membership keeps its family and person (billing.CheckMemberUpdate).
+	elsewhere := ma
+	elsewhere.Family = b.ID
+	requireField(t, s.PutMember(ctx, elsewhere), domain.ErrConflict, "id")
+	fams, err = s.Families(ctx, Oslo)
+	require.NoError(t, err)
+	assert.Len(t, fams, 1)
 
 	// Moving: end the membership in a, then b takes the child.
 	ma.Period.End = d(2024, 5, 31)
@@ -736,6 +747,20 @@ func testBillingRoundTrip(t *testing.T, s BillingStore) {
 	none, err := s.Invoices(ctx, Oslo, bad.Month)
 	require.NoError(t, err)
 	assert.Empty(t, none)
+	// So is one whose KID another invoice has, as a conflict on "kid".
+	inv.Total, inv.KID = res.Invoices[0].Total, stored[0].KID
+	requireField(t, s.CreateInvoiceRun(ctx, bad, []billing.Invoice{inv}), domain.ErrConflict, "kid")
+	none, err = s.Invoices(ctx, Oslo, bad.Month)
+	require.NoError(t, err)
+	assert.Empty(t, none)
+	// A fee decision for a child not in the register is refused, on the
+	// field "child".
+	stray := res.Decisions[0]
+	stray.ID, stray.Child = domain.NewID[billing.FeeDecision](), domain.NewID[domain.Child]()
+	requireField(t, s.CreateFeeDecisions(ctx, []billing.FeeDecision{stray}), domain.ErrInvalid, "child")
+	ds, err = s.FeeDecisions(ctx, Oslo)
+	require.NoError(t, err)
+	assert.Len(t, ds, 3)
 	// A second run of the month in the store is a conflict.
 	empty := res.Run
 	empty.Invoices, empty.LastNumber = 0, empty.FirstNumber-1

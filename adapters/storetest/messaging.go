@@ -464,6 +464,24 @@ func testMessagingBadInput(t *testing.T, s MessagingStore) {
 	ds, err = s.Deliveries(ctx, Oslo)
 	require.NoError(t, err)
 	assert.Len(t, ds, 1, "only the good post's notification")
+
+	// Store level: a thread whose first message or participant belongs to
+	// another thread (messaging.CheckThread), an outcome that is none.
+	other := th
+	other.ID = domain.NewID[messaging.Thread]()
+	first := v.Messages[0]
+	first.ID = domain.NewID[messaging.Message]()
+	requireField(t, s.CreateThread(ctx, other, first, nil), domain.ErrInvalid, "thread")
+	first.Thread = other.ID
+	requireField(t, s.CreateThread(ctx, other, first, []messaging.Participant{{Municipality: Oslo, Thread: th.ID, Guardian: mor.ID}}),
+		domain.ErrInvalid, "participants[0]")
+	_, err = s.Thread(ctx, Oslo, other.ID)
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+	requireField(t, s.Settle(ctx, []messaging.Outcome{{Delivery: ds[0].ID, Municipality: Oslo, State: "maybe", At: msgNow}}),
+		domain.ErrInvalid, "state")
+	after, err := s.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	assert.Equal(t, ds, after, "nothing settled")
 }
 
 func testReplies(t *testing.T, s MessagingStore) {

@@ -24,7 +24,22 @@
 //	RunApp, RunAppBenchmarks                 audit log, idempotency keys, sessions
 //
 // RunAll runs them all against a Store that implements every port, as the
-// memory, SQLite and PostgreSQL stores do.
+// SQLite and PostgreSQL stores do: adapters/sqlite on a temporary database
+// per test (sqlite.Options.Temp), adapters/postgres on a schema of its own
+// per test.
+//
+// The rules about the data are not the suite's, nor any store's: they live
+// in the domain packages and every store calls them — the records' Validate
+// methods, domain.CheckPlacement and the other domain.Check functions,
+// admission.CheckOffer, billing.CheckMembers, messaging.CheckThread and
+// their kin, and the Sort functions that fix the order of every list. The
+// suite checks that a store applies them, and what only a store can do:
+// constraints on what it holds, transactions, isolation and concurrency.
+//
+// For the unit tests of code that uses a store, open a temporary SQLite
+// store; it is fast and behaves as every other store does:
+//
+//	store, err := sqlite.Open(ctx, sqlite.Options{Temp: true})
 package storetest
 
 import (

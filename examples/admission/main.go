@@ -1,6 +1,6 @@
 // Command admission shows how a vendor runs a kindergarten admission round
-// with package admission on a store (in memory here; adapters/sqlite and
-// adapters/postgres work the same): a caseworker sets up the round,
+// with package admission on a store (a temporary SQLite database here; a
+// database file or adapters/postgres work the same): a caseworker sets up the round,
 // guardians apply (twins together), the caseworker runs the allocation and
 // approves it, one family accepts (a placement is made), one declines (the
 // next child on the waiting list gets the seat) and one lets the offer
@@ -19,7 +19,7 @@ import (
 
 	"github.com/rickb777/date/v2"
 
-	"github.com/oppvekst/oppvekst/adapters/memory"
+	"github.com/oppvekst/oppvekst/adapters/sqlite"
 	"github.com/oppvekst/oppvekst/admission"
 	"github.com/oppvekst/oppvekst/domain"
 )
@@ -39,7 +39,11 @@ func (c *clock) Now() time.Time { return c.t }
 func at(m time.Month, d int) time.Time { return time.Date(2025, m, d, 9, 0, 0, 0, domain.Oslo()) }
 
 func run(ctx context.Context, out io.Writer) error {
-	store := memory.New()
+	store, err := sqlite.Open(ctx, sqlite.Options{Temp: true})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
 	m := domain.MustMunicipality("9999")
 	clk := &clock{t: at(time.February, 10)}
 	svc := &admission.Service{Store: store, Clock: clk,

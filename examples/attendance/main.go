@@ -1,6 +1,7 @@
 // Command attendance shows how a vendor embeds Oppvekst attendance: a
-// kindergarten morning on the embedded SQLite store (swap in
-// adapters/memory or adapters/postgres without changing anything else) —
+// kindergarten morning on a temporary SQLite store (open a file with
+// sqlite.Options.Path, or adapters/postgres, without changing anything
+// else) —
 // tablets checking children in, one of them sending an event twice, a
 // parent's one-click sick report, the roster staff see, a collection by
 // someone not on the pickup list, occupancy against the staffing norm, and
@@ -15,7 +16,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/rickb777/date/v2"
@@ -33,12 +33,7 @@ func main() {
 }
 
 func run(ctx context.Context, out io.Writer) error {
-	dir, err := os.MkdirTemp("", "oppvekst-attendance-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	store, err := sqlite.Open(ctx, sqlite.Options{Path: filepath.Join(dir, "oppvekst.db")})
+	store, err := sqlite.Open(ctx, sqlite.Options{Temp: true})
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,6 @@
 // Command billing shows how a vendor runs parental-fee invoicing with
-// package billing on a store (here the in-memory one; sqlite.Open or
-// postgres.Open work the same): a family for fees, the municipality's
+// package billing on a store (here a temporary SQLite database; a database
+// file or postgres.Open work the same): a family for fees, the municipality's
 // price list, a monthly invoice run, an income decision that arrives late
 // and is corrected on the next run, the export for the finance system, and
 // a payment file from Nets matched by KID.
@@ -21,7 +21,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/oppvekst/oppvekst/adapters/financecsv"
-	"github.com/oppvekst/oppvekst/adapters/memory"
+	"github.com/oppvekst/oppvekst/adapters/sqlite"
 	"github.com/oppvekst/oppvekst/billing"
 	"github.com/oppvekst/oppvekst/domain"
 )
@@ -44,7 +44,11 @@ func (c *clock) set(y int, m time.Month, d int) {
 
 func run(w io.Writer) error {
 	ctx := context.Background()
-	store := memory.New()
+	store, err := sqlite.Open(ctx, sqlite.Options{Temp: true})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
 	m := domain.MustMunicipality("0301")
 	clk := &clock{}
 	notices := domain.NotifierFunc(func(ctx context.Context, n domain.Notice) error {
@@ -74,7 +78,7 @@ func run(w io.Writer) error {
 				{MinHours: 41, Share: decimal.RequireFromString("1.00"), Food: decimal.RequireFromString("400.00")},
 				{MinHours: 0, Share: decimal.RequireFromString("0.60"), Food: decimal.RequireFromString("240.00")},
 			}}}
-	err := store.Atomic(ctx, func(ctx context.Context) error {
+	err = store.Atomic(ctx, func(ctx context.Context) error {
 		for _, f := range []func() error{
 			func() error { return store.CreateUnit(ctx, kg) },
 			func() error { return store.CreateGuardian(ctx, kari) },

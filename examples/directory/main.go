@@ -1,5 +1,5 @@
 // Command directory shows how a vendor embeds the Oppvekst directory: it
-// opens a store (in memory here; swap in adapters/sqlite or
+// opens a store (a temporary SQLite database here; open a database file or
 // adapters/postgres without changing anything else), registers a
 // kindergarten, a child with two guardians and a placement in one
 // transaction, and shows the typed errors a product gets back for bad input.
@@ -17,7 +17,7 @@ import (
 
 	"github.com/rickb777/date/v2"
 
-	"github.com/oppvekst/oppvekst/adapters/memory"
+	"github.com/oppvekst/oppvekst/adapters/sqlite"
 	"github.com/oppvekst/oppvekst/domain"
 )
 
@@ -29,7 +29,11 @@ func main() {
 }
 
 func run(ctx context.Context, out io.Writer) error {
-	var store domain.Store = memory.New()
+	store, err := sqlite.Open(ctx, sqlite.Options{Temp: true})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
 	m := domain.MustMunicipality("9999")
 
 	// A synthetic test number (month + 80): never a real person.

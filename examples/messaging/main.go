@@ -3,8 +3,8 @@
 // notice through the domain.Notifier port, and a dispatcher delivers the
 // outbox — e-mail over SMTP (to a small SMTP server started here), and the
 // digital mailbox (a logging adapter) for a guardian whose address is
-// strengt fortrolig. Everything is stored in an SQLite file in a temporary
-// folder.
+// strengt fortrolig. Everything is stored in a temporary SQLite database
+// (sqlite.Options.Temp), gone when the program ends.
 //
 //	go run ./examples/messaging
 package main
@@ -15,7 +15,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/rickb777/date/v2"
@@ -36,12 +35,7 @@ func main() {
 }
 
 func run(ctx context.Context, w io.Writer) error {
-	dir, err := os.MkdirTemp("", "oppvekst-messaging")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	store, err := sqlite.Open(ctx, sqlite.Options{Path: filepath.Join(dir, "oppvekst.db")})
+	store, err := sqlite.Open(ctx, sqlite.Options{Temp: true})
 	if err != nil {
 		return err
 	}
