@@ -792,3 +792,25 @@ func (s *fuzzStats) write() {
 		s.tb.Logf("fuzz stats: %v", err)
 	}
 }
+
+// Found by FuzzMessaging: a thread list with a cursor that points at no
+// thread was refused (422) after the read of the list had been written to
+// the audit log. A refused list writes nothing; a served one is audited.
+func TestRefusedThreadListWritesNoAudit(t *testing.T) {
+	ta := newTestApp(t)
+	cookie := ta.cookieFor(t, personaGuardian)
+	entries := func() int {
+		es, err := ta.store.AuditEntries(t.Context(), demoMunicipality, domain.ChildID{}, domain.AuditID{}, 10000)
+		require.NoError(t, err)
+		return len(es)
+	}
+	before := entries()
+	for _, cursor := range []string{"9999-12", encodeCursor(domain.NewID[domain.Child]().String())} {
+		resp := ta.do(t, cookie, "GET", "/api/v1/threads?cursor="+cursor, "", "")
+		require.Equal(t, http.StatusUnprocessableEntity, resp.status, resp.body)
+		require.Equal(t, before, entries(), "a refused list (cursor %q) is not audited", cursor)
+	}
+	resp := ta.do(t, cookie, "GET", "/api/v1/threads", "", "")
+	require.Equal(t, http.StatusOK, resp.status, resp.body)
+	require.Greater(t, entries(), before, "the list served is audited")
+}
