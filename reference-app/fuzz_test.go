@@ -708,6 +708,7 @@ var extraSeeds = map[string][]string{
 	"POST /api/v1/children/{childId}/check-out":       {`{"key":"out-1","at":"{now}","collector":{"name":"Gunn Berg"}}`},
 	"POST /conformance/v1/evaluate":                   {`{"kind":"national-id","input":{"value":"01010012345"}}`, `{"kind":"kindergarten-fee","input":{}}`},
 	"POST /api/v1/children":                           {`{"givenName":"Ida","familyName":"Fuzz","birthDate":"2026-02-30"}`},
+	"POST /api/v1/payments":                           {`{"ocr":"` + strings.Repeat("9", 70000) + `"}`},
 }
 
 // exampleQuery is a query with a plausible value for each of the route's
