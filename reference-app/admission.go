@@ -45,7 +45,7 @@ func (a *app) admissionRoutes() []route {
 		{method: "POST", path: "/api/v1/admission-approvals", kind: kindAPI, policy: policyCaseworker, summary: "Approve a draft run (once per intake; again is 409) and send the offers (caseworker)", body: approveRequest{}, response: approvalView{}, handle: a.apiApprove},
 		// API: a child's applications, offers and decisions.
 		{method: "GET", path: child + "/applications", kind: kindAPI, policy: policyChildParent, summary: "The child's applications with status, history, deadline and waiting-list positions", response: admission.ApplicationView{}, list: true, handle: a.apiChildApplications},
-		{method: "GET", path: child + "/applications/prefill", kind: kindAPI, policy: policyChildParent, summary: "A new application for the child, pre-filled with what the municipality knows (guardian)", response: admission.Application{}, query: map[string]string{"intakeId": "the intake applied to (required)"}, handle: a.apiPrefill},
+		{method: "GET", path: child + "/applications/prefill", kind: kindAPI, policy: policyChildParent, summary: "A new application for the child, pre-filled with what the municipality knows (guardian)", response: prefillView{}, query: map[string]string{"intakeId": "the intake applied to (required)"}, handle: a.apiPrefill},
 		{method: "POST", path: child + "/applications", kind: kindAPI, policy: policyChildParent, summary: "Apply for a place for the child (guardian with parental responsibility)", body: applyRequest{}, response: admission.ApplicationView{}, status: http.StatusCreated, handle: a.apiApply},
 		{method: "GET", path: child + "/applications/{applicationId}", kind: kindAPI, policy: policyChildParent, summary: "An application with status, dated history, next deadline, offers and waiting-list positions", response: admission.ApplicationView{}, handle: a.apiApplication},
 		{method: "GET", path: child + "/applications/{applicationId}/decision", kind: kindAPI, policy: policyChildParent, summary: "The decision (vedtak) of the approved run, as data and as a letter", response: decisionView{}, query: map[string]string{"lang": "nb, nn or en (the letter's language; nb when left out)"}, handle: a.apiDecision},
@@ -555,8 +555,16 @@ func (a *app) apiPrefill(w http.ResponseWriter, r *http.Request, c *call) error 
 	if err := a.audit(r.Context(), c.actor, "admission.prefill", "intake/"+id.String(), c.childID); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, ap)
+	writeJSON(w, http.StatusOK, prefillView{Application: ap})
 	return nil
+}
+
+// prefillView is a pre-filled application, not yet stored: it has no ID
+// and no submission time yet, so neither is written.
+type prefillView struct {
+	admission.Application
+	ID        struct{} `json:"id,omitzero"`
+	Submitted struct{} `json:"submitted,omitzero"`
 }
 
 func (a *app) apiApply(w http.ResponseWriter, r *http.Request, c *call) error {

@@ -38,10 +38,10 @@ func (a *app) billingRoutes() []route {
 		{method: "GET", path: "/api/v1/price-lists", kind: kindAPI, policy: policyCaseworker, summary: "The municipality's price lists for kindergarten and SFO (caseworker)", response: priceListView{}, list: true, handle: a.apiPriceLists},
 		{method: "POST", path: "/api/v1/price-lists", kind: kindAPI, policy: policyCaseworker, summary: "Make a price list (caseworker); a kindergarten full-time price above the national maximum in force on any day of the period is refused", body: newPriceListRequest{}, response: priceListView{}, status: http.StatusCreated, handle: a.apiCreatePriceList},
 		{method: "GET", path: "/api/v1/invoice-runs", kind: kindAPI, policy: policyCaseworker, summary: "The invoice runs made, by month (caseworker)", response: invoiceRunView{}, list: true, handle: a.apiInvoiceRuns},
-		{method: "POST", path: "/api/v1/invoice-runs", kind: kindAPI, policy: policyCaseworker, summary: "Run the invoices of a month (caseworker); 201 when made, 200 with the stored invoices when the month was run before", body: newInvoiceRunRequest{}, response: invoiceRunResultView{}, status: http.StatusCreated, handle: a.apiRunInvoices},
+		{method: "POST", path: "/api/v1/invoice-runs", kind: kindAPI, policy: policyCaseworker, summary: "Run the invoices of a month (caseworker); 201 when made, 200 with the stored invoices when the month was run before", body: newInvoiceRunRequest{}, response: invoiceRunResultView{}, status: http.StatusCreated, also: []int{http.StatusOK}, handle: a.apiRunInvoices},
 		{method: "GET", path: "/api/v1/invoices", kind: kindAPI, policy: policyInvoices, summary: "Invoices of a month: a guardian's own, or all (caseworker)", response: invoiceView{}, list: true, query: month, handle: a.apiInvoices},
 		{method: "GET", path: "/api/v1/children/{childId}/fee-decisions", kind: kindAPI, policy: policyChildParent, summary: "The child's fee decisions with their explanation (guardian with parental responsibility, caseworker)", response: feeDecisionView{}, list: true, handle: a.apiFeeDecisions},
-		{method: "GET", path: "/api/v1/exports/finance.csv", kind: kindAPI, policy: policyCaseworker, summary: "The invoices of a month as the finance CSV (text/csv, see adapters/financecsv)", response: "", query: month, handle: a.apiExport},
+		{method: "GET", path: "/api/v1/exports/finance.csv", kind: kindAPI, policy: policyCaseworker, summary: "The invoices of a month as the finance CSV (text/csv, see adapters/financecsv)", response: "", contentType: "text/csv", query: month, handle: a.apiExport},
 		{method: "POST", path: "/api/v1/payments", kind: kindAPI, policy: policyCaseworker, summary: "Read a Nets OCR giro file and match its payments to invoices by KID (caseworker)", body: paymentUploadRequest{}, response: paymentReportView{}, handle: a.apiPayments},
 		// Pages.
 		{method: "GET", path: "/billing", kind: kindPage, policy: policyCaseworker, handle: a.billingPage},
@@ -257,10 +257,15 @@ func writeList[T any](w http.ResponseWriter, r *http.Request, items []T, key fun
 }
 
 func (a *app) apiFamilies(w http.ResponseWriter, r *http.Request, c *call) error {
-	if _, err := readPage(r); err != nil {
+	pr, err := readPage(r)
+	if err != nil {
 		return err
 	}
 	fs, children, err := a.familiesOf(r.Context(), c.actor)
+	if err != nil {
+		return err
+	}
+	pg, err := paginate(fs, func(f familyView) string { return f.ID.String() }, pr)
 	if err != nil {
 		return err
 	}
@@ -269,18 +274,30 @@ func (a *app) apiFamilies(w http.ResponseWriter, r *http.Request, c *call) error
 			return err
 		}
 	}
-	return writeList(w, r, fs, func(f familyView) string { return f.ID.String() })
+	writeJSON(w, http.StatusOK, pg)
+	return nil
 }
 
 func (a *app) apiIncomeDecisions(w http.ResponseWriter, r *http.Request, c *call) error {
+	// The page is read before the list is audited: a refused request
+	// writes nothing, not even an audit entry.
+	pr, err := readPage(r)
+	if err != nil {
+		return err
+	}
 	ds, children, err := a.incomeDecisionsOf(r.Context(), c.actor.Municipality)
+	if err != nil {
+		return err
+	}
+	pg, err := paginate(ds, func(d incomeDecisionView) string { return d.ID.String() }, pr)
 	if err != nil {
 		return err
 	}
 	if err := a.audit(r.Context(), c.actor, "income-decisions.list", "", children...); err != nil {
 		return err
 	}
-	return writeList(w, r, ds, func(d incomeDecisionView) string { return d.ID.String() })
+	writeJSON(w, http.StatusOK, pg)
+	return nil
 }
 
 // createIncomeDecision approves the decision and logs it for the family's

@@ -152,20 +152,28 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
-// jsonFields caches the JSON names of a struct type's fields, promoted
-// fields of embedded structs included, as encoding/json sees them.
-var jsonFields sync.Map // reflect.Type → map[string]reflect.Type
+// decodeFields caches, per struct type, the fields encoding/json decodes
+// into by their JSON name (jsonFields in openapi.go: promoted fields of
+// embedded structs included, a shallower name hiding a deeper one).
+var decodeFields sync.Map // reflect.Type → map[string]reflect.Type
+
+// fieldTypes maps the JSON names of a struct type's fields to their types.
+func fieldTypes(t reflect.Type) map[string]reflect.Type {
+	if m, ok := decodeFields.Load(t); ok {
+		return m.(map[string]reflect.Type)
+	}
+	fields := map[string]reflect.Type{}
+	for _, f := range jsonFields(t) {
+		fields[f.name] = f.typ
+	}
+	m, _ := decodeFields.LoadOrStore(t, fields)
+	return m.(map[string]reflect.Type)
+}
 
 // jsonField finds the field encoding/json would decode key into: the exact
 // name, or else one that matches without regard to case.
 func jsonField(t reflect.Type, key string) (reflect.Type, bool) {
-	m, ok := jsonFields.Load(t)
-	if !ok {
-		fields := map[string]reflect.Type{}
-		collectFields(t, fields, 0)
-		m, _ = jsonFields.LoadOrStore(t, fields)
-	}
-	fields := m.(map[string]reflect.Type)
+	fields := fieldTypes(t)
 	if f, ok := fields[key]; ok {
 		return f, true
 	}
@@ -175,48 +183,6 @@ func jsonField(t reflect.Type, key string) (reflect.Type, bool) {
 		}
 	}
 	return nil, false
-}
-
-func collectFields(t reflect.Type, into map[string]reflect.Type, depth int) {
-	var embedded []reflect.Type
-	for i := range t.NumField() {
-		f := t.Field(i)
-		tag := f.Tag.Get("json")
-		if tag == "-" {
-			continue
-		}
-		name, _, _ := strings.Cut(tag, ",")
-		if f.Anonymous && name == "" {
-			ft := f.Type
-			for ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			if ft.Kind() == reflect.Struct {
-				embedded = append(embedded, ft)
-				continue
-			}
-		}
-		if !f.IsExported() {
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		into[name] = f.Type
-	}
-	// Promoted fields of embedded structs; the outer struct's own win.
-	for _, e := range embedded {
-		if depth >= 4 {
-			break
-		}
-		inner := map[string]reflect.Type{}
-		collectFields(e, inner, depth+1)
-		for k, v := range inner {
-			if _, taken := into[k]; !taken {
-				into[k] = v
-			}
-		}
-	}
 }
 
 // strictJSON is the strict pass of decodeStrict over a body that is valid

@@ -241,8 +241,7 @@ func bodyTargets(t reflect.Type, path []string, depth int, out *[]apiTarget, rt 
 			bodyTargets(t.Elem(), append(path, "[]"), depth+1, out, rt)
 		}
 	case reflect.Struct:
-		fields := map[string]reflect.Type{}
-		collectFields(t, fields, 0)
+		fields := fieldTypes(t)
 		names := make([]string, 0, len(fields))
 		for n := range fields {
 			names = append(names, n)

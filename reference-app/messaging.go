@@ -177,8 +177,27 @@ type outboxSummary struct {
 // Reading threads.
 
 // threadList lists the actor's threads, newest first: a guardian's inbox,
-// or the threads of a staff member's units.
+// or the threads of a staff member's units; the read is audited.
 func (a *app) threadList(ctx context.Context, l locale, actor domain.Actor) ([]threadSummary, error) {
+	out, children, err := a.threadSummaries(ctx, l, actor)
+	if err != nil {
+		return nil, err
+	}
+	return out, a.auditThreadList(ctx, actor, children)
+}
+
+// auditThreadList audits a read of a thread list: it names the children
+// the conversations are about.
+func (a *app) auditThreadList(ctx context.Context, actor domain.Actor, children []domain.ChildID) error {
+	if len(children) == 0 {
+		return nil
+	}
+	return a.audit(ctx, actor, "messages.list", "", children...)
+}
+
+// threadSummaries is threadList without the audit, with the children the
+// threads are about.
+func (a *app) threadSummaries(ctx context.Context, l locale, actor domain.Actor) ([]threadSummary, []domain.ChildID, error) {
 	var threads []messaging.Thread
 	var err error
 	if actor.Role == domain.RoleGuardian {
@@ -187,14 +206,14 @@ func (a *app) threadList(ctx context.Context, l locale, actor domain.Actor) ([]t
 		threads, err = a.unitThreads(ctx, actor)
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make([]threadSummary, 0, len(threads))
 	var children []domain.ChildID
 	for _, t := range threads {
 		s, err := a.summarizeThread(ctx, l, actor, t)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = append(out, s)
 		for _, c := range threadChildren(t) {
@@ -203,13 +222,7 @@ func (a *app) threadList(ctx context.Context, l locale, actor domain.Actor) ([]t
 			}
 		}
 	}
-	// The list names the children the conversations are about.
-	if len(children) > 0 {
-		if err := a.audit(ctx, actor, "messages.list", "", children...); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return out, children, nil
 }
 
 // unitThreads finds the threads of a staff member's units: the threads of
@@ -557,12 +570,17 @@ func (a *app) apiThreads(w http.ResponseWriter, r *http.Request, c *call) error 
 	if err != nil {
 		return err
 	}
-	list, err := a.threadList(r.Context(), c.lang, c.actor)
+	// The read is audited once the page is known: a cursor that points at
+	// no thread is refused with nothing written.
+	list, children, err := a.threadSummaries(r.Context(), c.lang, c.actor)
 	if err != nil {
 		return err
 	}
 	pg, err := paginate(list, func(t threadSummary) string { return t.ID.String() }, pr)
 	if err != nil {
+		return err
+	}
+	if err := a.auditThreadList(r.Context(), c.actor, children); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, pg)

@@ -12,13 +12,46 @@ import (
 
 	"github.com/rickb777/date/v2"
 
+	"github.com/oppvekst/oppvekst/conformance"
 	"github.com/oppvekst/oppvekst/domain"
 )
 
+// The licence and contact of the document. The project's licence is not
+// chosen yet (README: "to be decided by the participating
+// municipalities"); until it is, the licence points at the module's
+// licence page. When it is chosen, give its SPDX identifier instead of the
+// URL (OpenAPI 3.1 allows one of the two).
+const (
+	moduleURL      = "https://github.com/oppvekst/oppvekst"
+	licenseName    = "Not chosen yet: to be decided by the participating municipalities"
+	licenseURL     = "https://pkg.go.dev/github.com/oppvekst/oppvekst?tab=licenses"
+	apiDescription = "The municipality's API for kindergarten, school and SFO. Errors are RFC 9457 problem details; lists are paginated with limit and cursor; POST honours Idempotency-Key. The API is for the app's own pages and same-origin clients: a session cookie from the login, and unsafe methods only from the same origin."
+)
+
+// policyDocs says who may call a route of each policy (access.go), in the
+// operation's description.
+var policyDocs = map[string]string{
+	"public":        "Anyone; no session needed.",
+	"logged-in":     "Any logged-in user.",
+	"child-read":    "Whoever may see the child: a guardian (a parent without parental responsibility who has an information right under barneloven § 47 sees less), staff of a unit where the child is placed today, or the municipality's caseworkers and administrators. A child of another municipality is 404.",
+	"child-care":    "A guardian with parental responsibility, staff of a unit where the child is placed today, or the municipality's caseworkers and administrators. A child of another municipality is 404.",
+	"child-parent":  "A guardian with parental responsibility, or the municipality's caseworkers and administrators. A child of another municipality is 404.",
+	"child-case":    "A caseworker of the child's municipality. A child of another municipality is 404.",
+	"unit":          "Staff of the unit, or the municipality's caseworkers and administrators. A unit of another municipality is 404.",
+	"guardian":      "A guardian.",
+	"staff":         "Staff of a unit.",
+	"caseworker":    "A caseworker or the municipal administrator.",
+	"admin":         "The municipal administrator.",
+	"invoices":      "A guardian (their own invoices), a caseworker or the municipal administrator.",
+	"correspondent": "A guardian or staff of a unit.",
+}
+
 // openAPIDocument builds the OpenAPI 3.1 document of the app's API and
 // system routes from the route table, so the two cannot drift apart: every
-// kindAPI and kindSystem route is an operation, with its path parameters,
-// pagination, request body, response and the problem responses.
+// kindAPI and kindSystem route is an operation, tagged with its group, with
+// its path parameters, pagination, request body, responses (the success
+// response in its media type, the problems it can answer), who may call it
+// and its security: the session cookie, or none for a public route.
 func (a *app) openAPIDocument() map[string]any {
 	schemas := map[string]any{
 		"Problem": map[string]any{
@@ -33,51 +66,127 @@ func (a *app) openAPIDocument() map[string]any {
 			},
 			"required": []string{"type", "title", "status"},
 		},
+		"ConformanceRequest": map[string]any{
+			"type":                 "object",
+			"description":          "One input of the open standard to evaluate (conformance/SPEC.md § 6).",
+			"additionalProperties": false,
+			"required":             []string{"kind", "input"},
+			"properties": map[string]any{
+				"kind":  map[string]any{"type": "string", "enum": conformance.Kinds()},
+				"input": map[string]any{"type": "object", "description": "the vector's input, as the kind defines it"},
+			},
+		},
+		"ConformanceError": map[string]any{
+			"type":        "object",
+			"description": "A refusal or failure of the conformance harness (conformance/SPEC.md § 6).",
+			"required":    []string{"error"},
+			"properties": map[string]any{
+				"error": map[string]any{"type": "object", "required": []string{"code"}, "properties": map[string]any{
+					"code":    map[string]any{"type": "string", "enum": []string{"invalid-input", "unknown-rules", "internal"}},
+					"field":   map[string]any{"type": "string"},
+					"message": map[string]any{"type": "string"},
+				}},
+			},
+		},
 	}
 	gen := &schemaGen{schemas: schemas}
 	problemRef := map[string]any{"application/problem+json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}
 	paths := map[string]any{}
-	for _, rt := range a.routeTable() {
-		if rt.kind == kindPage {
-			continue
+	var tags []any
+	for _, group := range a.routeGroups() {
+		documented := false
+		for _, rt := range group.routes {
+			if rt.kind == kindPage {
+				continue
+			}
+			documented = true
+			item, _ := paths[rt.path].(map[string]any)
+			if item == nil {
+				item = map[string]any{}
+				paths[rt.path] = item
+			}
+			item[strings.ToLower(rt.method)] = a.operation(rt, group.tag, gen, problemRef)
 		}
-		item, _ := paths[rt.path].(map[string]any)
-		if item == nil {
-			item = map[string]any{}
-			paths[rt.path] = item
+		if documented {
+			tags = append(tags, map[string]any{"name": group.tag, "description": group.about})
 		}
-		op := map[string]any{
-			"operationId": operationID(rt),
-			"summary":     rt.summary,
-			"tags":        []string{tagOf(rt)},
-		}
-		var params []any
-		for _, p := range pathParam.FindAllStringSubmatch(rt.path, -1) {
-			params = append(params, map[string]any{"name": p[1], "in": "path", "required": true,
-				"schema": map[string]any{"type": "string", "format": "uuid"}})
-		}
-		if rt.list {
-			params = append(params,
-				map[string]any{"name": "limit", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": maxLimit, "default": defaultLimit}},
-				map[string]any{"name": "cursor", "in": "query", "description": "nextCursor of the previous page", "schema": map[string]any{"type": "string"}})
-		}
-		for _, name := range slices.Sorted(maps.Keys(rt.query)) {
-			params = append(params, map[string]any{"name": name, "in": "query", "description": rt.query[name], "schema": map[string]any{"type": "string"}})
-		}
-		if rt.method == http.MethodPost && rt.kind == kindAPI {
-			params = append(params, map[string]any{"name": idempotencyHeader, "in": "header",
-				"description": "A retry with the same key gets the first response again", "schema": map[string]any{"type": "string", "maxLength": 200}})
-		}
-		if params != nil {
-			op["parameters"] = params
-		}
+	}
+	return map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{
+			"title":       "Oppvekst reference app",
+			"version":     "1",
+			"description": apiDescription,
+			"license":     map[string]any{"name": licenseName, "url": licenseURL},
+			"contact":     map[string]any{"name": "Oppvekst", "url": moduleURL},
+		},
+		// The document describes the server that serves it, wherever that
+		// is deployed.
+		"servers":  []any{map[string]any{"url": "/", "description": "this server"}},
+		"security": []any{map[string]any{"session": []string{}}},
+		"tags":     tags,
+		"paths":    paths,
+		"components": map[string]any{
+			"schemas": schemas,
+			"securitySchemes": map[string]any{
+				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": sessionCookie,
+					"description": "The session cookie set by the login (ID-porten for guardians, Feide for staff, the demo login in demo mode). Requests that change something must come from the app's own origin."},
+			},
+		},
+	}
+}
+
+// operation is the OpenAPI operation of one route.
+func (a *app) operation(rt route, tag string, gen *schemaGen, problemRef map[string]any) map[string]any {
+	op := map[string]any{
+		"operationId": operationID(rt),
+		"summary":     rt.summary,
+		"description": rt.summary + ".\n\nWho may call it: " + policyDocs[rt.policy.name],
+		"tags":        []string{tag},
+	}
+	var params []any
+	for _, p := range pathParam.FindAllStringSubmatch(rt.path, -1) {
+		params = append(params, map[string]any{"name": p[1], "in": "path", "required": true,
+			"schema": map[string]any{"type": "string", "format": "uuid"}})
+	}
+	if rt.list {
+		params = append(params,
+			map[string]any{"name": "limit", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": maxLimit, "default": defaultLimit}},
+			map[string]any{"name": "cursor", "in": "query", "description": "nextCursor of the previous page", "schema": map[string]any{"type": "string"}})
+	}
+	for _, name := range slices.Sorted(maps.Keys(rt.query)) {
+		params = append(params, map[string]any{"name": name, "in": "query", "description": rt.query[name], "schema": map[string]any{"type": "string"}})
+	}
+	if rt.method == http.MethodPost && rt.kind == kindAPI {
+		params = append(params, map[string]any{"name": idempotencyHeader, "in": "header",
+			"description": "A retry with the same key gets the first response again", "schema": map[string]any{"type": "string", "maxLength": 200}})
+	}
+	if params != nil {
+		op["parameters"] = params
+	}
+	status := rt.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	responses := map[string]any{}
+	switch {
+	case rt.path == conformance.EvaluatePath:
+		// The harness answers as conformance/SPEC.md § 6 says, not with
+		// problems; another method on the path is 405.
+		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+			"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/ConformanceRequest"}}}}
+		answer := map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object", "description": "the answer, shaped as the kind's expect"}}}
+		refused := map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/ConformanceError"}}}
+		responses["200"] = map[string]any{"description": "the answer", "content": answer}
+		responses["400"] = map[string]any{"description": "the body cannot be read", "content": refused}
+		responses["413"] = map[string]any{"description": "the body is larger than 1 MiB", "content": refused}
+		responses["422"] = map[string]any{"description": "the input is refused: invalid-input or unknown-rules", "content": refused}
+		responses["500"] = map[string]any{"description": "the evaluation failed", "content": refused}
+		op["description"] = op["description"].(string) + " Another method than POST is 405."
+	default:
 		if rt.body != nil {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 				"application/json": map[string]any{"schema": gen.of(reflect.TypeOf(rt.body))}}}
-		}
-		status := rt.status
-		if status == 0 {
-			status = http.StatusOK
 		}
 		var schema any = map[string]any{"type": "object"}
 		if rt.response != nil {
@@ -87,39 +196,52 @@ func (a *app) openAPIDocument() map[string]any {
 			schema = map[string]any{"type": "object", "required": []string{"items"}, "properties": map[string]any{
 				"items": map[string]any{"type": "array", "items": schema}, "nextCursor": map[string]any{"type": "string"}}}
 		}
-		responses := map[string]any{
-			itoa(status): map[string]any{"description": http.StatusText(status), "content": map[string]any{"application/json": map[string]any{"schema": schema}}},
+		mediaType := rt.contentType
+		if mediaType == "" {
+			mediaType = "application/json"
 		}
-		if rt.kind == kindAPI {
-			for _, code := range []int{400, 401, 403, 404, 409, 413, 422} {
-				responses[itoa(code)] = map[string]any{"description": http.StatusText(code), "content": problemRef}
+		for _, code := range append([]int{status}, rt.also...) {
+			if code == http.StatusNoContent {
+				responses[itoa(code)] = map[string]any{"description": http.StatusText(code)}
+				continue
 			}
-			responses["503"] = map[string]any{"description": "Service Unavailable: the database cannot be reached just now; try again after Retry-After seconds",
-				"headers": retryAfterHeader, "content": problemRef}
-			op["security"] = []any{map[string]any{"session": []string{}}}
+			responses[itoa(code)] = map[string]any{"description": http.StatusText(code), "content": map[string]any{mediaType: map[string]any{"schema": schema}}}
 		}
 		if rt.path == "/healthz" || rt.path == "/readyz" {
 			responses["503"] = map[string]any{"description": "Service Unavailable", "headers": retryAfterHeader, "content": map[string]any{"application/json": map[string]any{"schema": schema}}}
 		}
-		op["responses"] = responses
-		item[strings.ToLower(rt.method)] = op
+		if rt.kind == kindAPI {
+			for _, code := range problemStatuses(rt) {
+				responses[itoa(code)] = map[string]any{"description": http.StatusText(code), "content": problemRef}
+			}
+			responses["503"] = map[string]any{"description": "Service Unavailable: the database cannot be reached just now; try again after Retry-After seconds",
+				"headers": retryAfterHeader, "content": problemRef}
+		}
 	}
-	return map[string]any{
-		"openapi": "3.1.0",
-		"info": map[string]any{
-			"title":       "Oppvekst reference app",
-			"version":     "1",
-			"description": "The municipality's API for kindergarten, school and SFO. Errors are RFC 9457 problem details; lists are paginated with limit and cursor; POST honours Idempotency-Key.",
-			"license":     map[string]any{"name": "See the repository"},
-		},
-		"paths": paths,
-		"components": map[string]any{
-			"schemas": schemas,
-			"securitySchemes": map[string]any{
-				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": sessionCookie},
-			},
-		},
+	op["responses"] = responses
+	if rt.policy.login {
+		op["security"] = []any{map[string]any{"session": []string{}}}
+	} else {
+		op["security"] = []any{}
 	}
+	return op
+}
+
+// problemStatuses are the problem statuses an API route can answer: a
+// malformed ID or query (400), no session (401), not allowed (403), not
+// found (404), a refused input (422) and an internal failure (500) on
+// every route; a conflict (409) on every change; a body too large (413)
+// or not JSON (415) where a body is read.
+func problemStatuses(rt route) []int {
+	codes := []int{400, 401, 403, 404, 422, 500}
+	if rt.method != http.MethodGet {
+		codes = append(codes, 409)
+	}
+	if rt.body != nil {
+		codes = append(codes, 413, 415)
+	}
+	slices.Sort(codes)
+	return codes
 }
 
 // retryAfterHeader documents the Retry-After of a 503.
@@ -240,22 +362,11 @@ func (g *schemaGen) of(t reflect.Type) any {
 			g.schemas[name] = map[string]any{} // breaks recursion
 			props := map[string]any{}
 			var required []string
-			for i := range t.NumField() {
-				f := t.Field(i)
-				if !f.IsExported() {
-					continue
-				}
-				tag := f.Tag.Get("json")
-				if tag == "-" {
-					continue
-				}
-				fname, opts, _ := strings.Cut(tag, ",")
-				if fname == "" {
-					fname = f.Name
-				}
-				props[fname] = g.of(f.Type)
-				if !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") {
-					required = append(required, fname)
+			for _, f := range jsonFields(t) {
+				props[f.name] = g.of(f.typ)
+				if !f.omitted {
+					required = append(required, f.name)
+					props[f.name] = nullable(f.typ, props[f.name])
 				}
 			}
 			s := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
@@ -267,4 +378,100 @@ func (g *schemaGen) of(t reflect.Type) any {
 		return map[string]any{"$ref": "#/components/schemas/" + name}
 	}
 	return map[string]any{}
+}
+
+// nullable is the schema of a field that is always written: a nil slice,
+// map or pointer is written as null (encoding/json), so the schema admits
+// null beside the value.
+func nullable(t reflect.Type, schema any) any {
+	switch t.Kind() {
+	case reflect.Slice, reflect.Map, reflect.Pointer, reflect.Interface:
+	default:
+		return schema
+	}
+	if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 {
+		return schema // []byte is a base64 string, "" when nil
+	}
+	if t.Kind() == reflect.Interface {
+		return map[string]any{} // anything, null too
+	}
+	s, ok := schema.(map[string]any)
+	if !ok {
+		return schema
+	}
+	if typ, ok := s["type"].(string); ok && s["$ref"] == nil {
+		out := maps.Clone(s)
+		out["type"] = []string{typ, "null"}
+		return out
+	}
+	return map[string]any{"oneOf": []any{s, map[string]any{"type": "null"}}}
+}
+
+// writtenField is a field as encoding/json writes (and reads) it.
+type writtenField struct {
+	name    string
+	typ     reflect.Type
+	omitted bool // omitempty or omitzero: left out when empty
+	depth   int
+}
+
+// jsonFields lists the fields encoding/json writes for a struct type, in
+// order: exported fields by their json name, the fields of embedded
+// structs without a name promoted (a shallower field of the same name
+// hides a deeper one), and without the fields it never writes ("-", and
+// struct{} fields left out when zero, used to hide a promoted field).
+func jsonFields(t reflect.Type) []writtenField {
+	var out []writtenField
+	var walk func(t reflect.Type, depth int)
+	walk = func(t reflect.Type, depth int) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			tag := f.Tag.Get("json")
+			if tag == "-" {
+				continue
+			}
+			name, opts, _ := strings.Cut(tag, ",")
+			ft := f.Type
+			if f.Anonymous && name == "" {
+				if ft.Kind() == reflect.Pointer {
+					ft = ft.Elem()
+				}
+				if ft.Kind() == reflect.Struct {
+					walk(ft, depth+1)
+					continue
+				}
+			}
+			if !f.IsExported() {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			omitted := strings.Contains(opts, "omitempty") || strings.Contains(opts, "omitzero")
+			out = append(out, writtenField{name: name, typ: f.Type, omitted: omitted, depth: depth})
+		}
+	}
+	walk(t, 0)
+	// The shallowest field of a name wins (ties between embedded structs
+	// are rare here and not resolved).
+	best := map[string]int{}
+	for _, f := range out {
+		if d, ok := best[f.name]; !ok || f.depth < d {
+			best[f.name] = f.depth
+		}
+	}
+	var visible []writtenField
+	for _, f := range out {
+		if f.depth != best[f.name] {
+			continue
+		}
+		if f.omitted && f.typ.Kind() == reflect.Struct && f.typ.NumField() == 0 {
+			continue // never written
+		}
+		if i := slices.IndexFunc(visible, func(v writtenField) bool { return v.name == f.name }); i >= 0 {
+			continue
+		}
+		visible = append(visible, f)
+	}
+	return visible
 }

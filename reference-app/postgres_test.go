@@ -22,7 +22,7 @@ import (
 // postgresURL returns a URL to a schema of its own in the test database
 // (OPPVEKST_TEST_POSTGRES), dropped when the test ends. Without the
 // variable the test is skipped, except in CI.
-func postgresURL(t *testing.T) string {
+func postgresURL(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv("OPPVEKST_TEST_POSTGRES")
 	if base == "" {

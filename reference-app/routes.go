@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/netip"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -54,9 +53,13 @@ type route struct {
 	list           bool              // paginated with ?limit= and ?cursor=
 	query          map[string]string // other query parameters and what they do
 	status         int               // the success status; 200 when zero
+	also           []int             // other success statuses, with the same body
 	formLimit      int64             // the largest form a page's POST may send; maxBodyBytes when zero
-	handle         handlerFunc
-	raw            http.Handler // mounted as is instead of handle
+	// contentType is the media type of the success response;
+	// application/json when empty.
+	contentType string
+	handle      handlerFunc
+	raw         http.Handler // mounted as is instead of handle
 }
 
 func (rt route) pattern() string { return rt.method + " " + rt.path }
@@ -76,15 +79,31 @@ func (rt route) pattern() string { return rt.method + " " + rt.path }
 //  4. tests: a line per route in authTable (access_test.go) and the story's
 //     steps in e2e/app.test.mjs.
 func (a *app) routeTable() []route {
-	return slices.Concat(
-		a.systemRoutes(),
-		a.directoryRoutes(),
-		a.webRoutes(),
-		a.admissionRoutes(),
-		a.attendanceRoutes(),
-		a.billingRoutes(),
-		a.messagingRoutes(),
-	)
+	var all []route
+	for _, g := range a.routeGroups() {
+		all = append(all, g.routes...)
+	}
+	return all
+}
+
+// routeGroup is one group of the route table: its tag in /openapi.json
+// (and its family in the fuzz tests), what it is about, and its routes.
+type routeGroup struct {
+	tag, about string
+	routes     []route
+}
+
+// routeGroups is the route table by group.
+func (a *app) routeGroups() []routeGroup {
+	return []routeGroup{
+		{"system", "Health, readiness, this document and the conformance harness of the open standard", a.systemRoutes()},
+		{"directory", "Who is logged in, children, placements, units, rosters and the audit log", a.directoryRoutes()},
+		{"web", "", a.webRoutes()},
+		{"admission", "Intakes, applications, allocation runs, offers, waiting lists and decisions", a.admissionRoutes()},
+		{"attendance", "Check-in and check-out, absences, pickup lists, occupancy and school absence", a.attendanceRoutes()},
+		{"billing", "Families, income decisions, price lists, fee decisions, invoice runs, exports and payments", a.billingRoutes()},
+		{"messaging", "Threads, bulletins, replies, contact preferences and the outbox", a.messagingRoutes()},
+	}
 }
 
 // systemRoutes are for machines: health, readiness, this API's
