@@ -217,6 +217,11 @@ func (a *app) operation(rt route, tag string, gen *schemaGen, problemRef map[str
 			responses["503"] = map[string]any{"description": "Service Unavailable: the database cannot be reached just now; try again after Retry-After seconds",
 				"headers": retryAfterHeader, "content": problemRef}
 		}
+		if rt.kind == kindSystem && rt.raw == nil {
+			// The route wrapper refuses a query string holding a control
+			// character on every route it serves (input.go).
+			responses["422"] = map[string]any{"description": http.StatusText(422), "content": problemRef}
+		}
 	}
 	op["responses"] = responses
 	if rt.policy.login {
