@@ -364,14 +364,7 @@ func (e *fuzzEnv) send(t *testing.T, stats *fuzzStats, rt route, persona string,
 	status := rec.Code
 	what := fmt.Sprintf("%s %s?%s as %q on %s, Idempotency-Key %q, body %q", rt.method, path, query, persona, e.store, key, truncate(body, 2000))
 
-	if status >= 500 {
-		if class := knownFailure(e.store, rt, query, body); class != "" {
-			stats.add(e.store, status, true)
-			t.Logf("known %s: %d from %s", class, status, what)
-			return
-		}
-	}
-	stats.add(e.store, status, false)
+	stats.add(e.store, status)
 	if status >= 500 {
 		t.Errorf("%d from %s: %s", status, what, truncate(rec.Body.String(), 2000))
 	}
@@ -430,37 +423,6 @@ func (e *fuzzEnv) checkDocumented(t *testing.T, rt route, rec *httptest.Response
 	if problems := validateSchema(e.doc, media["schema"], value, ""); len(problems) > 0 {
 		t.Errorf("%d from %s does not match the document: %v", rec.Code, what, problems)
 	}
-}
-
-// knownFailure names the class of a 5xx that another change of issue 12
-// fixes, or "" for any other.
-//
-// TODO(issue 12): remove each class once its fix is merged — point 3 (a
-// NUL byte in a string is a 500 on PostgreSQL) and point 4 (an OCR line of
-// 64 KiB or more is a 500).
-func knownFailure(store string, rt route, query, body string) string {
-	switch {
-	case store == "postgres" && (strings.Contains(body, `\u0000`) || strings.Contains(query, "%00") || strings.ContainsRune(query, 0)):
-		return "issue 12 point 3 (NUL byte on PostgreSQL)"
-	case rt.path == "/api/v1/payments" && longestLine(body) >= 64*1024:
-		return "issue 12 point 4 (over-long OCR line)"
-	}
-	return ""
-}
-
-// longestLine is the longest line of the OCR text in a payments body.
-func longestLine(body string) int {
-	var req struct {
-		OCR string `json:"ocr"`
-	}
-	if json.Unmarshal([]byte(body), &req) != nil {
-		return 0
-	}
-	n := 0
-	for line := range strings.Lines(req.OCR) {
-		n = max(n, len(line))
-	}
-	return n
 }
 
 // validHeaderValue reports whether a client could send v as a header
@@ -750,13 +712,12 @@ type fuzzStats struct {
 	mu     sync.Mutex
 	family string
 	counts map[string]map[int]int // store → status → requests
-	known  map[string]int         // store → 5xx of a known class
 	file   string
 	tb     testing.TB
 }
 
 func newFuzzStats(f *testing.F, family string) *fuzzStats {
-	s := &fuzzStats{family: family, counts: map[string]map[int]int{}, known: map[string]int{}, tb: f}
+	s := &fuzzStats{family: family, counts: map[string]map[int]int{}, tb: f}
 	if dir := os.Getenv("OPPVEKST_FUZZ_STATS"); dir != "" {
 		s.file = filepath.Join(dir, fmt.Sprintf("%s-%d.txt", family, os.Getpid()))
 	}
@@ -772,27 +733,23 @@ func newFuzzStats(f *testing.F, family string) *fuzzStats {
 					fives += n
 				}
 			}
-			f.Logf("fuzz %s on %s: %d requests, by status %v, %d × 5xx (%d of them of a known class, issue 12)", family, store, total, s.counts[store], fives, s.known[store])
+			f.Logf("fuzz %s on %s: %d requests, by status %v, %d × 5xx", family, store, total, s.counts[store], fives)
 		}
 	})
 	return s
 }
 
-func (s *fuzzStats) add(store string, status int, known bool) {
+func (s *fuzzStats) add(store string, status int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.counts[store] == nil {
 		s.counts[store] = map[int]int{}
 	}
 	s.counts[store][status]++
-	if known {
-		s.known[store]++
-	}
 	s.write() // every time: a fuzzing worker is stopped without cleanup
 }
 
-// write puts lines "family store status requests" in the stats file, and
-// "family store known requests" for the 5xx of a known class.
+// write puts lines "family store status requests" in the stats file.
 func (s *fuzzStats) write() {
 	if s.file == "" {
 		return
@@ -802,7 +759,6 @@ func (s *fuzzStats) write() {
 		for _, status := range slices.Sorted(maps.Keys(s.counts[store])) {
 			fmt.Fprintf(&b, "%s %s %d %d\n", s.family, store, status, s.counts[store][status])
 		}
-		fmt.Fprintf(&b, "%s %s known %d\n", s.family, store, s.known[store])
 	}
 	if err := os.WriteFile(s.file, []byte(b.String()), 0o644); err != nil {
 		s.tb.Logf("fuzz stats: %v", err)
