@@ -2,84 +2,18 @@ package main
 
 import (
 	"io"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/oppvekst/oppvekst/adapters/postgres/pgtest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// tcpProxy forwards connections to the database until it is stopped; then
-// nothing listens on its address and every connection through it is cut,
-// as when the database server goes away. It can be started again on the
-// same address.
-type tcpProxy struct {
-	addr, target string
-	mu           sync.Mutex
-	ln           net.Listener
-	conns        []net.Conn
-}
-
-func startProxy(t *testing.T, target string) *tcpProxy {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	p := &tcpProxy{addr: ln.Addr().String(), target: target}
-	p.serve(ln)
-	t.Cleanup(p.stop)
-	return p
-}
-
-func (p *tcpProxy) serve(ln net.Listener) {
-	p.mu.Lock()
-	p.ln = ln
-	p.mu.Unlock()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			d, err := net.Dial("tcp", p.target)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			p.mu.Lock()
-			p.conns = append(p.conns, c, d)
-			p.mu.Unlock()
-			go func() { _, _ = io.Copy(d, c); d.Close() }()
-			go func() { _, _ = io.Copy(c, d); c.Close() }()
-		}
-	}()
-}
-
-// stop closes the listener and cuts every connection.
-func (p *tcpProxy) stop() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.ln != nil {
-		p.ln.Close()
-		p.ln = nil
-	}
-	for _, c := range p.conns {
-		c.Close()
-	}
-	p.conns = nil
-}
-
-func (p *tcpProxy) restart(t *testing.T) {
-	t.Helper()
-	ln, err := net.Listen("tcp", p.addr)
-	require.NoError(t, err)
-	p.serve(ln)
-}
 
 // While PostgreSQL cannot be reached the app answers 503 with Retry-After
 // (a problem for the API, a page in the user's language for the browser),
@@ -88,8 +22,8 @@ func TestDatabaseUnreachableIs503(t *testing.T) {
 	dbURL := postgresURL(t)
 	u, err := url.Parse(dbURL)
 	require.NoError(t, err)
-	proxy := startProxy(t, u.Host)
-	u.Host = proxy.addr
+	proxy := pgtest.StartProxy(t, u.Host)
+	u.Host = proxy.Addr
 	q := u.Query()
 	q.Set("connect_timeout", "5")
 	u.RawQuery = q.Encode()
@@ -118,7 +52,7 @@ func TestDatabaseUnreachableIs503(t *testing.T) {
 	resp, _ = send("GET", "/api/v1/children?limit=5")
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 
-	proxy.stop()
+	proxy.Stop()
 	for _, path := range []string{"/api/v1/children?limit=5", "/api/v1/me", "/api/v1/units"} {
 		resp, body := send("GET", path)
 		assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, path)
@@ -143,7 +77,7 @@ func TestDatabaseUnreachableIs503(t *testing.T) {
 	assert.Equal(t, "10", resp.Header.Get("Retry-After"))
 	assert.NotContains(t, app.stdout.String(), `"status":500`, "no 500 while the database was away")
 
-	proxy.restart(t)
+	proxy.Restart(t)
 	require.Eventually(t, func() bool {
 		resp, _ := send("GET", "/api/v1/children?limit=5")
 		return resp.StatusCode == http.StatusOK
