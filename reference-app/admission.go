@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"fmt"
 	"net/http"
@@ -68,6 +69,22 @@ func (a *app) admissionRoutes() []route {
 		{method: "GET", path: "/admission/runs/{runId}", kind: kindPage, policy: policyCaseworker, handle: a.runPage},
 		{method: "POST", path: "/admission/runs/{runId}/approve", kind: kindPage, policy: policyCaseworker, handle: a.approveSubmit},
 	}
+}
+
+// admissionTemplates are admission's pages.
+//
+//go:embed templates/admission*.html
+var admissionTemplates embed.FS
+
+// admissionMessages are admission's strings.
+//
+//go:embed messages/admission.*.json
+var admissionMessages embed.FS
+
+// admissionCapability is admission's part of the app.
+func (a *app) admissionCapability() capability {
+	return capability{tag: "admission", about: "Intakes, applications, allocation runs, offers, waiting lists and decisions",
+		routes: a.admissionRoutes(), menus: admissionMenus, pages: admissionTemplates, messages: admissionMessages}
 }
 
 // admissionMenus are the admission menu entries.
@@ -681,11 +698,11 @@ func (a *app) apiDecline(w http.ResponseWriter, r *http.Request, c *call) error 
 
 // lapseOffersEvery runs lapseOffers now and then every interval until ctx
 // ends.
-func (a *app) lapseOffersEvery(ctx context.Context, interval time.Duration) {
+func lapseOffersEvery(ctx context.Context, a *app, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		a.lapseOffers(ctx)
+		lapseOffers(ctx, a)
 		select {
 		case <-ctx.Done():
 			return
@@ -697,7 +714,7 @@ func (a *app) lapseOffersEvery(ctx context.Context, interval time.Duration) {
 // lapseOffers closes the offers past their deadline (LapseOffers) in every
 // municipality served; each seat goes to the next child waiting. It
 // returns how many lapsed.
-func (a *app) lapseOffers(ctx context.Context) int {
+func lapseOffers(ctx context.Context, a *app) int {
 	total := 0
 	for _, m := range a.municipalities {
 		n, err := a.admission().LapseOffers(ctx, domain.SystemActor(m, "offer-lapse-job"), a.clock.Now())

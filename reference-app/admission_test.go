@@ -284,11 +284,11 @@ func TestApplyForm(t *testing.T) {
 func TestLapseOffers(t *testing.T) {
 	ta := newTestApp(t)
 	newAdmissionFixture(ta)
-	assert.Zero(t, ta.a.lapseOffers(t.Context()), "no offer is past its deadline yet")
+	assert.Zero(t, lapseOffers(t.Context(), ta.a), "no offer is past its deadline yet")
 	ta.a.clock = domain.FixedClock(testNow.AddDate(0, 1, 0))
-	assert.Equal(t, 4, ta.a.lapseOffers(t.Context()), "the four open offers of the fixture lapse")
+	assert.Equal(t, 4, lapseOffers(t.Context(), ta.a), "the four open offers of the fixture lapse")
 	due, err := ta.store.DueOffers(t.Context(), demoMunicipality, testNow.AddDate(0, 1, 0))
 	require.NoError(t, err)
 	assert.Empty(t, due, "none is left open")
-	assert.Zero(t, ta.a.lapseOffers(t.Context()), "a second pass lapses nothing")
+	assert.Zero(t, lapseOffers(t.Context(), ta.a), "a second pass lapses nothing")
 }

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -22,7 +21,11 @@ import (
 	"github.com/oppvekst/oppvekst/domain"
 )
 
-//go:embed templates/*.html
+// templateFiles are the shell's templates: the layout and partials every
+// page is rendered in, and the shell's own pages (login, error). Each
+// capability brings its pages (capability.pages).
+//
+//go:embed templates/layout.html templates/partials.html templates/error.html templates/login.html templates/logout.html
 var templateFiles embed.FS
 
 //go:embed static/app.css
@@ -34,6 +37,10 @@ type app struct {
 	clock          domain.Clock
 	log            *slog.Logger
 	pages          map[string]*template.Template
+	pageFiles      []fs.FS               // where the pages came from: the shell's, then each capability's
+	catalogs       map[string]catalog    // the message catalogs by language
+	menus          []menuItem            // the capabilities' menu entries, in mount order
+	capGroups      []routeGroup          // the capabilities' routes, in mount order
 	municipalities []domain.Municipality // served; guardians are looked up in them
 
 	demo     bool
@@ -58,41 +65,89 @@ type app struct {
 // loginAttempts is how many login attempts a client may make a minute.
 const loginAttempts = 20
 
-func newApp(store appStore, clock domain.Clock, log *slog.Logger) (*app, error) {
-	pages, err := parsePages(templateFiles)
-	if err != nil {
-		return nil, err
-	}
-	return &app{
-		store: store, clock: clock, log: log, pages: pages,
+// newShell makes the shell with its own pages and strings; mount adds
+// the capabilities (newApp mounts them all).
+func newShell(store appStore, clock domain.Clock, log *slog.Logger) (*app, error) {
+	a := &app{
+		store: store, clock: clock, log: log, pages: map[string]*template.Template{},
+		catalogs:       map[string]catalog{},
 		municipalities: []domain.Municipality{demoMunicipality, neighbourMunicipality},
 		sessions:       newSessions(store),
 		loginLimiter:   newLimiter(loginAttempts, time.Minute),
 		providers:      map[string]loginProvider{},
 		idemLocks:      &idempotencyLocks{},
 		auditLog:       newAuditBatch(store),
-	}, nil
-}
-
-// parsePages parses each page template together with the layout; a page is
-// rendered by executing "layout".
-func parsePages(fsys fs.FS) (map[string]*template.Template, error) {
-	names, err := fs.Glob(fsys, "templates/*.html")
-	if err != nil {
+	}
+	if err := a.parsePages(templateFiles); err != nil {
 		return nil, err
 	}
-	pages := map[string]*template.Template{}
+	if err := loadCatalogs(a.catalogs, messageFiles); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// capability is one part of the app mounted on the shell: its routes, its
+// menu entries, its pages (templates/*.html, each rendered inside the
+// shell's layout) and its strings (messages/<name>.<lang>.json).
+type capability struct {
+	// tag names the capability's group of routes in /openapi.json (and its
+	// fuzz family); about says what the group is about.
+	tag, about string
+	routes     []route
+	menus      []menuItem
+	pages      fs.FS
+	messages   fs.FS
+}
+
+// mount adds the capabilities to the app, in order: their routes follow
+// the shell's in the route table, their menu entries the ones before
+// (a role lands on its first entry). A page or message key defined twice
+// is an error.
+func (a *app) mount(caps ...capability) error {
+	for _, c := range caps {
+		a.capGroups = append(a.capGroups, routeGroup{tag: c.tag, about: c.about, routes: c.routes})
+		a.menus = append(a.menus, c.menus...)
+		if c.pages != nil {
+			if err := a.parsePages(c.pages); err != nil {
+				return err
+			}
+		}
+		if c.messages != nil {
+			if err := loadCatalogs(a.catalogs, c.messages); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// parsePages parses each page template of fsys together with the shell's
+// layout and partials; a page is rendered by executing "layout".
+func (a *app) parsePages(fsys fs.FS) error {
+	names, err := fs.Glob(fsys, "templates/*.html")
+	if err != nil {
+		return err
+	}
+	a.pageFiles = append(a.pageFiles, fsys)
 	for _, name := range names {
 		if name == "templates/layout.html" || name == "templates/partials.html" {
 			continue
 		}
-		t, err := template.New("").Funcs(templateFuncs).ParseFS(fsys, "templates/layout.html", "templates/partials.html", name)
-		if err != nil {
-			return nil, fmt.Errorf("templates: %w", err)
+		t, err := template.New("").Funcs(templateFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html")
+		if err == nil {
+			t, err = t.ParseFS(fsys, name)
 		}
-		pages[strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")] = t
+		if err != nil {
+			return fmt.Errorf("templates: %w", err)
+		}
+		page := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
+		if _, dup := a.pages[page]; dup {
+			return fmt.Errorf("templates: page %q is defined twice", page)
+		}
+		a.pages[page] = t
 	}
-	return pages, nil
+	return nil
 }
 
 // templateFuncs are the functions templates may call besides the builtins.
@@ -107,19 +162,15 @@ type childCardData struct {
 	Child childView
 }
 
-// menuItem is an entry of the menu for a role. Capabilities add theirs
-// here (the guardian's applications, absence, invoices and messages; the
-// staff's check-in board; the caseworker's admission round and invoice
-// runs).
+// menuItem is an entry of the menu for a role. Capabilities bring theirs
+// (capability.menus): the guardian's applications, absence, invoices and
+// messages; the staff's check-in board; the caseworker's admission round
+// and invoice runs.
 type menuItem struct {
 	roles []domain.Role
 	path  string
 	key   string // message key of the label
 }
-
-// menus are the menu entries: the directory's first (a role lands on its
-// first entry), then one list per capability (admission.go, ...).
-var menus = slices.Concat(directoryMenus, admissionMenus, attendanceMenus, billingMenus, messagingMenus)
 
 var directoryMenus = []menuItem{
 	{roles: []domain.Role{domain.RoleGuardian}, path: "/guardian", key: "menu.children"},
@@ -128,9 +179,9 @@ var directoryMenus = []menuItem{
 	{roles: []domain.Role{domain.RoleAdmin}, path: "/admin/audit", key: "menu.audit"},
 }
 
-// startPage is where a role lands after login.
-func startPage(role domain.Role) string {
-	for _, m := range menus {
+// startPage is where a role lands after login: its first menu entry.
+func (a *app) startPage(role domain.Role) string {
+	for _, m := range a.menus {
 		for _, r := range m.roles {
 			if r == role {
 				return m.path
@@ -170,7 +221,7 @@ func (a *app) page(w http.ResponseWriter, r *http.Request, c *call, status int, 
 	if c.loggedIn {
 		d.User, d.Role, d.Demo = c.sess.name, c.lang.T("role."+string(c.actor.Role)), c.sess.persona != ""
 		d.Municipality = municipalityNames[c.actor.Municipality]
-		for _, m := range menus {
+		for _, m := range a.menus {
 			for _, role := range m.roles {
 				if role == c.actor.Role {
 					d.Menu = append(d.Menu, menuLink{Href: m.path, Label: c.lang.T(m.key), Current: m.path == r.URL.Path})
@@ -179,7 +230,7 @@ func (a *app) page(w http.ResponseWriter, r *http.Request, c *call, status int, 
 		}
 	}
 	for _, code := range languages {
-		d.Languages = append(d.Languages, langOption{Code: code, Label: catalogs[code].text("language.name"), Selected: code == c.lang.Code})
+		d.Languages = append(d.Languages, langOption{Code: code, Label: a.catalogs[code].text("language.name"), Selected: code == c.lang.Code})
 	}
 	a.render(w, r, status, name, d)
 }
@@ -225,11 +276,11 @@ func (a *app) pageError(w http.ResponseWriter, r *http.Request, c *call, err err
 	// more than its status does.
 	var he *httpError
 	if errors.As(err, &he) {
-		if _, ok := c.lang.cat["error."+he.kind+".title"]; ok {
+		if c.lang.has("error." + he.kind + ".title") {
 			key = "error." + he.kind
 		}
 	}
-	if _, ok := c.lang.cat[key+".title"]; !ok {
+	if !c.lang.has(key + ".title") {
 		key = "error.400"
 		if p.Status >= 500 {
 			key = "error.500"
@@ -238,7 +289,7 @@ func (a *app) pageError(w http.ResponseWriter, r *http.Request, c *call, err err
 	content := errorContent{Message: c.lang.T(key + ".message")}
 	for _, f := range p.Errors {
 		// Only reasons the catalogs translate: no English on a page.
-		if _, ok := c.lang.cat["reason."+f.Reason]; ok {
+		if c.lang.has("reason." + f.Reason) {
 			content.Fields = append(content.Fields, f.Field+": "+c.lang.Reason(f.Reason))
 		}
 	}
@@ -247,7 +298,7 @@ func (a *app) pageError(w http.ResponseWriter, r *http.Request, c *call, err err
 }
 
 func (a *app) notFound(w http.ResponseWriter, r *http.Request) {
-	c := &call{lang: localeOf(r)}
+	c := &call{lang: a.localeOf(r)}
 	if sess, ok, err := a.currentSession(r); err == nil && ok {
 		c.loggedIn, c.sess, c.actor = true, sess, sess.actor
 	}
@@ -300,7 +351,7 @@ type groupRow struct {
 // demo mode it sends them to the login page.
 func (a *app) home(w http.ResponseWriter, r *http.Request, c *call) error {
 	if c.loggedIn {
-		http.Redirect(w, r, startPage(c.actor.Role), http.StatusSeeOther)
+		http.Redirect(w, r, a.startPage(c.actor.Role), http.StatusSeeOther)
 		return nil
 	}
 	if !a.demo {
@@ -386,6 +437,11 @@ type personaRow struct {
 	Key, Name, Description, Municipality string
 }
 
+// personaDescription says who the demo persona is, in the language.
+func (a *app) personaDescription(p persona, lang string) string {
+	return a.catalogs[lang].text("persona." + p.Key)
+}
+
 func (a *app) loginPage(w http.ResponseWriter, r *http.Request, c *call) error {
 	content := loginContent{Demo: a.demo}
 	for _, name := range []string{"idporten", "feide"} {
@@ -395,7 +451,7 @@ func (a *app) loginPage(w http.ResponseWriter, r *http.Request, c *call) error {
 	}
 	if a.demo {
 		for _, p := range a.personas {
-			content.Personas = append(content.Personas, personaRow{Key: p.Key, Name: p.Name, Description: p.Description[c.lang.Code], Municipality: municipalityNames[p.Actor.Municipality]})
+			content.Personas = append(content.Personas, personaRow{Key: p.Key, Name: p.Name, Description: c.lang.T("persona." + p.Key), Municipality: municipalityNames[p.Actor.Municipality]})
 		}
 	}
 	a.page(w, r, c, http.StatusOK, "login", "login.title", content)

@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"embed"
 	"net/http"
 	"time"
 
@@ -15,12 +16,12 @@ import (
 	"github.com/oppvekst/oppvekst/domain"
 )
 
-// attendanceRoutes are the attendance routes of the route table. The unit
-// roster (GET /api/v1/units/{unitId}/roster) is the directory's route,
-// answered by apiAttendanceRoster.
+// attendanceRoutes are the attendance routes of the route table, the
+// unit's roster (GET /api/v1/units/{unitId}/roster) among them.
 func (a *app) attendanceRoutes() []route {
 	dayQuery := map[string]string{"day": "the day (YYYY-MM-DD); today when left out"}
 	return []route{
+		{method: "GET", path: "/api/v1/units/{unitId}/roster", kind: kindAPI, policy: policyUnit, summary: "The unit's attendance roster of the day (?day=, ?group=), by group: expected, late, present, absent with the reason, or left", query: map[string]string{"day": "the day (YYYY-MM-DD); today when left out", "group": "only this group"}, response: attendanceRosterView{}, handle: a.apiAttendanceRoster, tag: "directory"},
 		{method: "POST", path: "/api/v1/children/{childId}/check-in", kind: kindAPI, policy: policyChildCare, summary: "Check the child in at its unit (staff of the unit); the event key (or the Idempotency-Key) records a repeated event once", body: checkRequest{}, response: checkView{}, status: http.StatusCreated, handle: a.apiCheck(attendance.CheckIn)},
 		{method: "POST", path: "/api/v1/children/{childId}/check-out", kind: kindAPI, policy: policyChildCare, summary: "Check the child out with who collects it (staff of the unit); a collector who is not on the pickup list is recorded with a warning", body: checkRequest{}, response: checkView{}, status: http.StatusCreated, handle: a.apiCheck(attendance.CheckOut)},
 		{method: "GET", path: "/api/v1/units/{unitId}/occupancy", kind: kindAPI, policy: policyUnit, summary: "Children present against the staffing norm through the day, with the worst moment explained", response: occupancyView{}, query: dayQuery, handle: a.apiOccupancy},
@@ -43,6 +44,22 @@ func (a *app) attendanceRoutes() []route {
 		{method: "POST", path: "/guardian/attendance/{childId}/pickups", kind: kindPage, policy: policyChildCare, handle: a.formPickup},
 		{method: "POST", path: "/guardian/attendance/{childId}/pickups/{pickupId}/remove", kind: kindPage, policy: policyChildCare, handle: a.formRemovePickup},
 	}
+}
+
+// attendanceTemplates are attendance's pages.
+//
+//go:embed templates/attendance_*.html
+var attendanceTemplates embed.FS
+
+// attendanceMessages are attendance's strings.
+//
+//go:embed messages/attendance.*.json
+var attendanceMessages embed.FS
+
+// attendanceCapability is attendance's part of the app.
+func (a *app) attendanceCapability() capability {
+	return capability{tag: "attendance", about: "Check-in and check-out, absences, pickup lists, occupancy and school absence",
+		routes: a.attendanceRoutes(), menus: attendanceMenus, pages: attendanceTemplates, messages: attendanceMessages}
 }
 
 // attendanceMenus are the attendance menu entries.

@@ -478,7 +478,7 @@ func refusal(l locale, field string) string {
 	if field == "" {
 		return ""
 	}
-	if _, ok := l.cat["attendance.error."+field]; ok {
+	if l.has("attendance.error." + field) {
 		return l.T("attendance.error." + field)
 	}
 	return l.T("attendance.error.other")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"io"
 	"mime"
@@ -56,6 +57,22 @@ func (a *app) billingRoutes() []route {
 		{method: "GET", path: "/invoices", kind: kindPage, policy: policyGuardian, handle: a.guardianInvoicesPage},
 		{method: "GET", path: "/children/{childId}/fees", kind: kindPage, policy: policyChildParent, handle: a.feesPage},
 	}
+}
+
+// billingTemplates are billing's pages.
+//
+//go:embed templates/billing*.html
+var billingTemplates embed.FS
+
+// billingMessages are billing's strings.
+//
+//go:embed messages/billing.*.json
+var billingMessages embed.FS
+
+// billingCapability is billing's part of the app.
+func (a *app) billingCapability() capability {
+	return capability{tag: "billing", about: "Families, income decisions, price lists, fee decisions, invoice runs, exports and payments",
+		routes: a.billingRoutes(), menus: billingMenus, pages: billingTemplates, messages: billingMessages}
 }
 
 // billingMenus are the billing menu entries.

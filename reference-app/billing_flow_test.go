@@ -326,6 +326,7 @@ func TestPaymentFileWithOverlongLine(t *testing.T) {
 
 // Every reason ParseOCR gives a line is translated in every language.
 func TestOCRLineCodesTranslated(t *testing.T) {
+	catalogs := newTestApp(t).a.catalogs
 	for _, code := range []string{billing.OCRLineTooLong, billing.OCRLength, billing.OCRFormat, billing.OCRUnknownRecord,
 		billing.OCRTransactionType, billing.OCRTransactionNumber, billing.OCRDate, billing.OCRAmount, billing.OCRKID,
 		billing.OCROutsideAssignment, billing.OCRItem2WithoutItem1, billing.OCRTotalsUnreadable,

@@ -66,11 +66,9 @@ func fuzzFamily(f *testing.F, tags ...string) {
 	}
 	var routes []route
 	for _, g := range envs[0].a.routeGroups() {
-		if slices.Contains(tags, g.tag) {
-			for _, rt := range g.routes {
-				if rt.kind != kindPage {
-					routes = append(routes, rt)
-				}
+		for _, rt := range g.routes {
+			if rt.kind != kindPage && slices.Contains(tags, rt.tagIn(g)) {
+				routes = append(routes, rt)
 			}
 		}
 	}

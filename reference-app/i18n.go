@@ -18,7 +18,10 @@ import (
 // Every user-facing string of the web UI is in a message catalog, one JSON
 // file per language: a key and its text, with fmt verbs for arguments.
 
-//go:embed messages/*.json
+// messageFiles are the shell's strings; each capability brings its own
+// (capability.messages).
+//
+//go:embed messages/nb.json messages/nn.json messages/en.json
 var messageFiles embed.FS
 
 // languages are the languages the UI offers, the first the default.
@@ -42,38 +45,43 @@ func (c catalog) text(key string, args ...any) string {
 	return s
 }
 
-// catalogs are the parsed message files by language.
-var catalogs = mustLoadCatalogs()
-
-func mustLoadCatalogs() map[string]catalog {
-	out := map[string]catalog{}
+// loadCatalogs adds the message files of fsys to the catalogs by
+// language: messages/<lang>.json (the shell's) and
+// messages/<capability>.<lang>.json (a capability's). A key defined twice
+// is an error.
+func loadCatalogs(catalogs map[string]catalog, fsys fs.FS) error {
 	for _, lang := range languages {
-		// messages/<lang>.json, then each capability's
-		// messages/<capability>.<lang>.json; a key defined twice is a bug.
-		extra, err := fs.Glob(messageFiles, "messages/*."+lang+".json")
+		own, err := fs.Glob(fsys, path.Join("messages", lang+".json"))
 		if err != nil {
-			panic(err)
+			return err
 		}
-		c := catalog{}
-		for _, name := range append([]string{path.Join("messages", lang+".json")}, extra...) {
-			b, err := messageFiles.ReadFile(name)
+		extra, err := fs.Glob(fsys, "messages/*."+lang+".json")
+		if err != nil {
+			return err
+		}
+		c := catalogs[lang]
+		if c == nil {
+			c = catalog{}
+			catalogs[lang] = c
+		}
+		for _, name := range append(own, extra...) {
+			b, err := fs.ReadFile(fsys, name)
 			if err != nil {
-				panic(err)
+				return err
 			}
 			var part catalog
 			if err := json.Unmarshal(b, &part); err != nil {
-				panic(fmt.Sprintf("%s: %v", name, err))
+				return fmt.Errorf("%s: %w", name, err)
 			}
 			for k, v := range part {
 				if _, dup := c[k]; dup {
-					panic(fmt.Sprintf("%s: key %q is defined twice", name, k))
+					return fmt.Errorf("%s: key %q is defined twice", name, k)
 				}
 				c[k] = v
 			}
 		}
-		out[lang] = c
 	}
-	return out
+	return nil
 }
 
 // locale is the language of one request, handed to templates as .L.
@@ -95,6 +103,12 @@ func (l locale) Reason(code string) string {
 	return code
 }
 
+// has reports whether the catalog has a message for key.
+func (l locale) has(key string) bool {
+	_, ok := l.cat[key]
+	return ok
+}
+
 // Date writes a date the way the language does: "22. november 2025" in
 // Norwegian, "22 November 2025" in English.
 func (l locale) Date(d date.Date) string {
@@ -110,12 +124,12 @@ func (l locale) Date(d date.Date) string {
 }
 
 // localeOf is the language chosen by the cookie, or the default.
-func localeOf(r *http.Request) locale {
+func (a *app) localeOf(r *http.Request) locale {
 	code := languages[0]
 	if c, err := r.Cookie(langCookie); err == nil && validLanguage(c.Value) {
 		code = c.Value
 	}
-	return locale{Code: code, cat: catalogs[code]}
+	return locale{Code: code, cat: a.catalogs[code]}
 }
 
 func validLanguage(s string) bool {

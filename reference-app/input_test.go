@@ -486,7 +486,7 @@ func controlCharactersEverywhere(t *testing.T, ea *edgeApp) {
 				n++
 				require.Less(t, status, 500, "%s %s %s = %q", f.method, f.action, in.name, v)
 				if assert.Equal(t, http.StatusUnprocessableEntity, status, "%s %s %s = %q", f.method, f.action, in.name, v) {
-					assert.Contains(t, alertOf(body), in.name+": "+catalogs["nb"].text("reason."+domain.ReasonControl), "%s %s", f.action, in.name)
+					assert.Contains(t, alertOf(body), in.name+": "+ea.a.catalogs["nb"].text("reason."+domain.ReasonControl), "%s %s", f.action, in.name)
 				}
 			}
 		}
@@ -535,7 +535,7 @@ func (ea *edgeApp) crawlForms(t *testing.T) []pageForm {
 	for _, key := range personaOrder {
 		cookie := ea.cookieFor(t, key)
 		visited := map[string]bool{}
-		queue := []string{"/", startPage(ea.personas[key].Actor.Role)}
+		queue := []string{"/", ea.a.startPage(ea.personas[key].Actor.Role)}
 		for len(queue) > 0 && len(visited) < 150 {
 			path := queue[0]
 			queue = queue[1:]

@@ -27,10 +27,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/oppvekst/oppvekst/admission"
-	"github.com/oppvekst/oppvekst/attendance"
-	"github.com/oppvekst/oppvekst/billing"
-	"github.com/oppvekst/oppvekst/messaging"
 	"io"
 	"log/slog"
 	"net"
@@ -43,6 +39,11 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/oppvekst/oppvekst/admission"
+	"github.com/oppvekst/oppvekst/attendance"
+	"github.com/oppvekst/oppvekst/billing"
+	"github.com/oppvekst/oppvekst/messaging"
 
 	"github.com/oppvekst/oppvekst/adapters/postgres"
 	"github.com/oppvekst/oppvekst/adapters/sqlite"
@@ -118,14 +119,14 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		return config{}, err
 	}
 	c.login = login
-	demo := login.idporten == nil && login.feide == nil
+	demoMode := login.idporten == nil && login.feide == nil
 	switch getenv("OPPVEKST_DEMO") {
 	case "true":
-		demo = true
+		demoMode = true
 	case "false":
-		demo = false
+		demoMode = false
 	}
-	fs.BoolVar(&c.demo, "demo", demo, "offer the demo login listing the seeded personas (env OPPVEKST_DEMO; off by default when OIDC is configured)")
+	fs.BoolVar(&c.demo, "demo", demoMode, "offer the demo login listing the seeded personas (env OPPVEKST_DEMO; off by default when OIDC is configured)")
 	fs.StringVar(&c.clientIPHeader, "client-ip-header", getenv("OPPVEKST_CLIENT_IP_HEADER"), "header in which a trusted reverse proxy passes the client's address, e.g. X-Forwarded-For (env OPPVEKST_CLIENT_IP_HEADER)")
 	loginLimit := loginAttempts
 	if v := getenv("OPPVEKST_LOGIN_LIMIT"); v != "" {
@@ -202,6 +203,26 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
+	return serve(ctx, cfg, getenv, stdout, opts)
+}
+
+// newApp makes the app: the shell with every capability mounted, the
+// directory first.
+func newApp(store appStore, clock domain.Clock, log *slog.Logger) (*app, error) {
+	a, err := newShell(store, clock, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.mount(a.directoryCapability(), a.admissionCapability(), a.attendanceCapability(), a.billingCapability(), a.messagingCapability()); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// serve runs the app with the configuration until ctx ends: it opens the
+// store, seeds the demo municipalities, assembles the app, listens, and
+// starts the background jobs. It returns nil after a graceful shutdown.
+func serve(ctx context.Context, cfg config, getenv func(string) string, stdout io.Writer, opts options) error {
 	clock := opts.clock
 	if clock == nil {
 		clock = domain.SystemClock{}
@@ -259,7 +280,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	if cfg.demo {
 		fmt.Fprintf(stdout, "Demomodus: logg inn på %slogin som en av disse oppdiktede personene:\n", browseURL(ln.Addr()))
 		for _, p := range a.personas {
-			fmt.Fprintf(stdout, "  %-22s %s (%s)\n", p.Key, p.Name, p.Description["nb"])
+			fmt.Fprintf(stdout, "  %-22s %s (%s)\n", p.Key, p.Name, a.personaDescription(p, "nb"))
 		}
 	}
 
@@ -268,9 +289,8 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	sweepCtx, stopSweeping := context.WithCancel(ctx)
 	defer stopSweeping()
 	go a.sweepEvery(sweepCtx, time.Hour)
-	go a.runDispatcher(sweepCtx, getenv, cfg.demo)
-
-	go a.lapseOffersEvery(sweepCtx, 15*time.Minute)
+	go runDispatcher(sweepCtx, a, getenv, cfg.demo)
+	go lapseOffersEvery(sweepCtx, a, 15*time.Minute)
 	go a.warmLogin(sweepCtx)
 	if opts.ready != nil {
 		opts.ready(addr)

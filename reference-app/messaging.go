@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"net/http"
 	"net/url"
@@ -46,6 +47,22 @@ func (a *app) messagingRoutes() []route {
 		{method: "GET", path: "/api/v1/outbox", kind: kindAPI, policy: policyCaseworker, summary: "The municipality's outbox, newest first, without addresses (caseworker)", response: deliveryView{}, list: true, query: map[string]string{"state": "only deliveries in this state: pending, sent or dead"}, handle: a.apiOutbox},
 		{method: "GET", path: "/api/v1/outbox/summary", kind: kindAPI, policy: policyCaseworker, summary: "How many deliveries are pending, sent and dead (caseworker)", response: outboxSummary{}, handle: a.apiOutboxSummary},
 	}
+}
+
+// messagingTemplates are messaging's pages.
+//
+//go:embed templates/messaging_*.html
+var messagingTemplates embed.FS
+
+// messagingMessages are messaging's strings.
+//
+//go:embed messages/messaging.*.json
+var messagingMessages embed.FS
+
+// messagingCapability is messaging's part of the app.
+func (a *app) messagingCapability() capability {
+	return capability{tag: "messaging", about: "Threads, bulletins, replies, contact preferences and the outbox",
+		routes: a.messagingRoutes(), menus: messagingMenus, pages: messagingTemplates, messages: messagingMessages}
 }
 
 // messagingMenus are the messaging menu entries.
@@ -791,7 +808,7 @@ func (a *app) threadPage(w http.ResponseWriter, r *http.Request, c *call) error 
 	}
 	back := "/messages"
 	if c.actor.Role != domain.RoleGuardian {
-		back = startPage(c.actor.Role)
+		back = a.startPage(c.actor.Role)
 		if c.actor.Role == domain.RoleStaff {
 			back = "/staff/messages"
 		}

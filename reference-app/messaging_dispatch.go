@@ -18,7 +18,7 @@ import (
 
 // The dispatcher: it sends what messaging wrote to the outbox (every notice
 // and message to a guardian) through the transports configured by the
-// environment. main.go's run starts it with runDispatcher.
+// environment. The server starts it with runDispatcher.
 
 // dispatchIdle is how long the dispatcher waits after a round that found
 // nothing to send.
@@ -84,7 +84,7 @@ func messagingTransports(getenv func(string) string, demo bool, log *slog.Logger
 // runDispatcher sends the outbox until ctx ends. A configuration that
 // cannot be used is logged as an error and nothing is sent: the deliveries
 // wait in the outbox, nothing is lost.
-func (a *app) runDispatcher(ctx context.Context, getenv func(string) string, demo bool) {
+func runDispatcher(ctx context.Context, a *app, getenv func(string) string, demo bool) {
 	ts, how, err := messagingTransports(getenv, demo, a.log)
 	if err != nil {
 		a.log.Error("messaging: the transports are misconfigured; nothing is sent, deliveries wait in the outbox", "err", err)

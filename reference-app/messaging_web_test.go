@@ -281,7 +281,7 @@ func TestDispatcherInDemoMode(t *testing.T) {
 	ta.a.log = slog.New(slog.NewJSONHandler(&buf, nil))
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan struct{})
-	go func() { ta.a.runDispatcher(ctx, func(string) string { return "" }, true); close(done) }()
+	go func() { runDispatcher(ctx, ta.a, func(string) string { return "" }, true); close(done) }()
 	require.Eventually(t, func() bool {
 		ds, err := ta.store.Deliveries(t.Context(), demoMunicipality)
 		require.NoError(t, err)

@@ -105,7 +105,7 @@ func (a *app) openAPIDocument() map[string]any {
 				item = map[string]any{}
 				paths[rt.path] = item
 			}
-			item[strings.ToLower(rt.method)] = a.operation(rt, group.tag, gen, problemRef)
+			item[strings.ToLower(rt.method)] = a.operation(rt, rt.tagIn(group), gen, problemRef)
 		}
 		if documented {
 			tags = append(tags, map[string]any{"name": group.tag, "description": group.about})

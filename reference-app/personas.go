@@ -82,9 +82,9 @@ func firstSyntheticID(birth date.Date, individual int) (domain.NationalID, error
 type persona struct {
 	Key  string // stable, used in the login form and tests
 	Name string
-	// Description is the message key describing who the persona is.
-	Description map[string]string
-	Actor       domain.Actor
+	// Actor is who the persona is to the app; the message persona.<Key>
+	// describes the persona.
+	Actor domain.Actor
 }
 
 // Persona keys. The seven actors of the authorization table, plus the
@@ -110,7 +110,7 @@ func findPersonas(ctx context.Context, store domain.DirectoryReader) ([]persona,
 	m := demoMunicipality
 	var out []persona
 	add := func(key, name string, actor domain.Actor) {
-		out = append(out, persona{Key: key, Name: name, Description: describePersona(key), Actor: actor})
+		out = append(out, persona{Key: key, Name: name, Actor: actor})
 	}
 	children, err := store.Children(ctx, m)
 	if err != nil {
@@ -188,12 +188,3 @@ const (
 	staffNordbyName    = "Kari Lærer"
 	staffBjorkeliaName = "Per Pedagog"
 )
-
-// describePersona says who the persona is, in each language.
-func describePersona(key string) map[string]string {
-	out := map[string]string{}
-	for lang, cat := range catalogs {
-		out[lang] = cat.text("persona." + key)
-	}
-	return out
-}

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"embed"
 	"log/slog"
 	"net/http"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -60,24 +62,38 @@ type route struct {
 	contentType string
 	handle      handlerFunc
 	raw         http.Handler // mounted as is instead of handle
+	// tag is the group the route is documented (and fuzzed) in when it is
+	// not its capability's: the unit's roster is the directory's, answered
+	// by attendance.
+	tag string
 }
 
 func (rt route) pattern() string { return rt.method + " " + rt.path }
 
+// tagIn is the route's tag in /openapi.json, as a route of group g.
+func (rt route) tagIn(g routeGroup) string {
+	if rt.tag != "" {
+		return rt.tag
+	}
+	return g.tag
+}
+
 // routeTable is every route of the app, in groups: the system routes, the
-// directory's API, the web UI shared by all, then one group per capability.
+// shell's pages (login, language, stylesheet), then the routes of each
+// capability mounted (the directory, admission, attendance, billing,
+// messaging).
 //
 // Wiring a capability in, in one place each:
-//  1. routes: a func (a *app) <cap>Routes() []route below, added to the list
-//     here (API routes appear in /openapi.json by themselves: give them a
-//     summary, body and response values; POSTs get Idempotency-Key);
+//  1. routes: the capability's routes, returned in its capability (API
+//     routes appear in /openapi.json by themselves: give them a summary,
+//     body and response values; POSTs get Idempotency-Key);
 //  2. a policy per route from access.go (policyChildParent for a guardian's
 //     application, policyChildCare for check-in, policyChildCase or
 //     policyCaseworker for casework);
-//  3. pages: templates/<cap>*.html, strings in messages/{nb,nn,en}.json,
-//     menu entries in menus (app.go);
+//  3. pages and strings: the capability's own templates/*.html and
+//     messages/<cap>.{nb,nn,en}.json, and its menu entries;
 //  4. tests: a line per route in authTable (access_test.go) and the story's
-//     steps in e2e/app.test.mjs.
+//     steps in e2e/.
 func (a *app) routeTable() []route {
 	var all []route
 	for _, g := range a.routeGroups() {
@@ -93,17 +109,14 @@ type routeGroup struct {
 	routes     []route
 }
 
-// routeGroups is the route table by group.
+// routeGroups is the route table by group: the shell's (system, web), then
+// one per capability mounted.
 func (a *app) routeGroups() []routeGroup {
-	return []routeGroup{
+	groups := []routeGroup{
 		{"system", "Health, readiness, this document and the conformance harness of the open standard", a.systemRoutes()},
-		{"directory", "Who is logged in, children, placements, units, rosters and the audit log", a.directoryRoutes()},
 		{"web", "", a.webRoutes()},
-		{"admission", "Intakes, applications, allocation runs, offers, waiting lists and decisions", a.admissionRoutes()},
-		{"attendance", "Check-in and check-out, absences, pickup lists, occupancy and school absence", a.attendanceRoutes()},
-		{"billing", "Families, income decisions, price lists, fee decisions, invoice runs, exports and payments", a.billingRoutes()},
-		{"messaging", "Threads, bulletins, replies, contact preferences and the outbox", a.messagingRoutes()},
 	}
+	return append(groups, a.capGroups...)
 }
 
 // systemRoutes are for machines: health, readiness, this API's
@@ -127,16 +140,14 @@ func (a *app) directoryRoutes() []route {
 		{method: "GET", path: "/api/v1/children/{childId}", kind: kindAPI, policy: policyChildRead, summary: "A child with guardians and placements, as far as the actor may see", response: childView{}, handle: a.apiChild},
 		{method: "POST", path: "/api/v1/children/{childId}/placements", kind: kindAPI, policy: policyChildCase, summary: "Place the child in a unit (caseworker)", body: newPlacementRequest{}, response: placementView{}, status: http.StatusCreated, handle: a.apiCreatePlacement},
 		{method: "GET", path: "/api/v1/units", kind: kindAPI, policy: policyLoggedIn, summary: "The municipality's units", response: unitSummary{}, list: true, handle: a.apiUnits},
-		{method: "GET", path: "/api/v1/units/{unitId}/roster", kind: kindAPI, policy: policyUnit, summary: "The unit's attendance roster of the day (?day=, ?group=), by group: expected, late, present, absent with the reason, or left", query: map[string]string{"day": "the day (YYYY-MM-DD); today when left out", "group": "only this group"}, response: attendanceRosterView{}, handle: a.apiAttendanceRoster},
 		{method: "GET", path: "/api/v1/audit", kind: kindAPI, policy: policyAdmin, summary: "The audit log, newest first (municipal administrator)", response: auditView{}, list: true, query: map[string]string{"childId": "only entries about this child"}, handle: a.apiAudit},
 	}
 }
 
-// webRoutes are the pages every role shares: front page, login, language,
-// the role's start pages, a child's page and the audit log.
+// webRoutes are the shell's pages: login, logout, language and the
+// stylesheet.
 func (a *app) webRoutes() []route {
 	return []route{
-		{method: "GET", path: "/{$}", kind: kindPage, policy: policyPublic, handle: a.home},
 		{method: "GET", path: "/login", kind: kindPage, policy: policyPublic, handle: a.loginPage},
 		{method: "POST", path: "/login/demo", kind: kindPage, policy: policyPublic, handle: a.demoLogin},
 		{method: "GET", path: "/login/{provider}", kind: kindPage, policy: policyPublic, handle: a.loginStart},
@@ -145,12 +156,33 @@ func (a *app) webRoutes() []route {
 		{method: "GET", path: "/logout/callback", kind: kindPage, policy: policyPublic, handle: a.logoutCallback},
 		{method: "POST", path: "/language", kind: kindPage, policy: policyPublic, handle: a.setLanguage},
 		{method: "GET", path: "/static/app.css", kind: kindPage, policy: policyPublic, handle: a.stylesheet},
+	}
+}
+
+// directoryPages are the pages every role shares: front page, the role's
+// start pages, a child's page and the audit log.
+func (a *app) directoryPages() []route {
+	return []route{
+		{method: "GET", path: "/{$}", kind: kindPage, policy: policyPublic, handle: a.home},
 		{method: "GET", path: "/guardian", kind: kindPage, policy: policyGuardian, handle: a.guardianPage},
 		{method: "GET", path: "/staff", kind: kindPage, policy: policyStaff, handle: a.staffPage},
 		{method: "GET", path: "/caseworker", kind: kindPage, policy: policyCaseworker, handle: a.caseworkerPage},
 		{method: "GET", path: "/children/{childId}", kind: kindPage, policy: policyChildRead, handle: a.childPage},
 		{method: "GET", path: "/admin/audit", kind: kindPage, policy: policyAdmin, handle: a.auditPage},
 	}
+}
+
+// directoryTemplates are the directory's pages.
+//
+//go:embed templates/home.html templates/guardian.html templates/staff.html templates/caseworker.html templates/child.html templates/audit.html
+var directoryTemplates embed.FS
+
+// directoryCapability is the directory's part of the app: its API, the
+// pages every role shares and their menu entries (its strings are the
+// shell's).
+func (a *app) directoryCapability() capability {
+	return capability{tag: "directory", about: "Who is logged in, children, placements, units, rosters and the audit log",
+		routes: slices.Concat(a.directoryRoutes(), a.directoryPages()), menus: directoryMenus, pages: directoryTemplates}
 }
 
 // routes builds the handler: the route table on a ServeMux, behind
@@ -239,7 +271,7 @@ func (a *app) wrap(rt route) http.Handler {
 	}
 	params := pathParam.FindAllStringSubmatch(rt.path, -1)
 	h := func(w http.ResponseWriter, r *http.Request) {
-		c := &call{lang: localeOf(r)}
+		c := &call{lang: a.localeOf(r)}
 		fail := func(err error) {
 			if rt.kind == kindPage {
 				a.pageError(w, r, c, err)

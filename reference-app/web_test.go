@@ -2,8 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"io/fs"
 	"net/http"
-	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -242,6 +242,8 @@ func TestLanguages(t *testing.T) {
 
 // Every catalog has the same keys, and every key the templates use.
 func TestMessageCatalogsAreComplete(t *testing.T) {
+	ta := newTestApp(t)
+	catalogs := ta.a.catalogs
 	for _, lang := range languages[1:] {
 		for key := range catalogs["nb"] {
 			assert.Contains(t, catalogs[lang], key, lang)
@@ -249,13 +251,16 @@ func TestMessageCatalogsAreComplete(t *testing.T) {
 		assert.Len(t, catalogs[lang], len(catalogs["nb"]), lang)
 	}
 	used := regexp.MustCompile(`\.T "([\w.-]+)"`)
-	entries, err := os.ReadDir("templates")
-	require.NoError(t, err)
-	for _, e := range entries {
-		b, err := os.ReadFile("templates/" + e.Name())
+	for _, fsys := range ta.a.pageFiles {
+		names, err := fs.Glob(fsys, "templates/*.html")
 		require.NoError(t, err)
-		for _, m := range used.FindAllStringSubmatch(string(b), -1) {
-			assert.Contains(t, catalogs["nb"], m[1], e.Name())
+		require.NotEmpty(t, names)
+		for _, name := range names {
+			b, err := fs.ReadFile(fsys, name)
+			require.NoError(t, err)
+			for _, m := range used.FindAllStringSubmatch(string(b), -1) {
+				assert.Contains(t, catalogs["nb"], m[1], name)
+			}
 		}
 	}
 	for _, p := range []string{personaGuardian, personaOtherParent, personaProtected, personaProtected47, personaOtherGuardian, personaStaff, personaOtherStaff, personaCaseworker, personaAdmin, personaOtherMunicipality} {
