@@ -14,23 +14,28 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/oppvekst/oppvekst/reference-app/internal/attendanceweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web"
+	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
 )
 
 // On PostgreSQL, ten tablets sending one check event at once record it
 // once: every answer is the same record.
 func TestCheckInOnPostgres(t *testing.T) {
-	dbURL := postgresURL(t)
+	dbURL := webtest.PostgresURL(t)
 	app := start(t, t.TempDir(), "-db", dbURL)
 	defer func() { require.NoError(t, app.stop()) }()
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, Timeout: 10 * time.Second}
-	resp, err := client.PostForm(app.base+"/login/demo", url.Values{"persona": {personaStaff}})
+	resp, err := client.PostForm(app.base+"/login/demo", url.Values{"persona": {demo.PersonaStaff}})
 	require.NoError(t, err)
 	resp.Body.Close()
 	resp, err = client.Get(app.base + "/api/v1/children?q=Sofie+Berg")
 	require.NoError(t, err)
 	var list struct {
-		Items []childSummary `json:"items"`
+		Items []web.ChildSummary `json:"items"`
 	}
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&list))
 	resp.Body.Close()
@@ -48,7 +53,7 @@ func TestCheckInOnPostgres(t *testing.T) {
 			}
 			defer r.Body.Close()
 			b, _ := io.ReadAll(r.Body)
-			var v checkView
+			var v attendanceweb.CheckView
 			if r.StatusCode == http.StatusCreated && json.Unmarshal(b, &v) == nil {
 				ids[i] = v.ID.String()
 			} else {

@@ -15,6 +15,10 @@ import (
 
 	"github.com/oppvekst/oppvekst/billing"
 	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/reference-app/internal/billingweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web/api"
+	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
 )
 
 // The billing story on the running app, on SQLite and on PostgreSQL: the
@@ -24,7 +28,7 @@ import (
 func TestBillingOnSQLite(t *testing.T) { billingOnRunningApp(t, start(t, t.TempDir())) }
 
 func TestBillingOnPostgres(t *testing.T) {
-	billingOnRunningApp(t, start(t, t.TempDir(), "-db", postgresURL(t)))
+	billingOnRunningApp(t, start(t, t.TempDir(), "-db", webtest.PostgresURL(t)))
 }
 
 func billingOnRunningApp(t *testing.T, app started) {
@@ -53,22 +57,22 @@ func billingOnRunningApp(t *testing.T, app started) {
 	if month.Month == time.July {
 		month = month.Prev()
 	}
-	cw := login(personaCaseworker)
+	cw := login(demo.PersonaCaseworker)
 	status, body := call(cw, "POST", "/api/v1/invoice-runs", `{"month":"`+month.String()+`"}`)
 	require.Equal(t, http.StatusCreated, status, body)
-	var first invoiceRunResultView
+	var first billingweb.InvoiceRunResultView
 	require.NoError(t, json.Unmarshal([]byte(body), &first))
 	require.NotEmpty(t, first.Invoices)
 	status, body = call(cw, "POST", "/api/v1/invoice-runs", `{"month":"`+month.String()+`"}`)
 	require.Equal(t, http.StatusOK, status, body)
-	var second invoiceRunResultView
+	var second billingweb.InvoiceRunResultView
 	require.NoError(t, json.Unmarshal([]byte(body), &second))
 	assert.False(t, second.Created)
 	assert.Len(t, second.Invoices, len(first.Invoices))
 
-	status, body = call(login(personaGuardian), "GET", "/api/v1/invoices?month="+month.String(), "")
+	status, body = call(login(demo.PersonaGuardian), "GET", "/api/v1/invoices?month="+month.String(), "")
 	require.Equal(t, http.StatusOK, status, body)
-	var mine page[invoiceView]
+	var mine api.Page[billingweb.InvoiceView]
 	require.NoError(t, json.Unmarshal([]byte(body), &mine))
 	require.Len(t, mine.Items, 1)
 	assert.Equal(t, "Hilde Berg", mine.Items[0].PayerName)

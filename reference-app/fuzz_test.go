@@ -25,6 +25,11 @@ import (
 	"github.com/oppvekst/oppvekst/adapters/postgres"
 	"github.com/oppvekst/oppvekst/adapters/sqlite"
 	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
+	"github.com/oppvekst/oppvekst/reference-app/internal/server"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web/api"
+	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
 )
 
 // The fuzz tests send generated requests to the API of each route family
@@ -49,25 +54,29 @@ import (
 // With OPPVEKST_FUZZ_STATS=<folder> each process writes what it sent (by
 // family, store and status) to a file there, for .ci/run's summary.
 
-func FuzzDirectory(f *testing.F)  { fuzzFamily(f, "system", "directory") }
-func FuzzAdmission(f *testing.F)  { fuzzFamily(f, "admission") }
+func FuzzDirectory(f *testing.F) { fuzzFamily(f, "system", "directory") }
+
+func FuzzAdmission(f *testing.F) { fuzzFamily(f, "admission") }
+
 func FuzzAttendance(f *testing.F) { fuzzFamily(f, "attendance") }
-func FuzzBilling(f *testing.F)    { fuzzFamily(f, "billing") }
-func FuzzMessaging(f *testing.F)  { fuzzFamily(f, "messaging") }
+
+func FuzzBilling(f *testing.F) { fuzzFamily(f, "billing") }
+
+func FuzzMessaging(f *testing.F) { fuzzFamily(f, "messaging") }
 
 // fuzzPersonas are who a request is sent as: no session, then every
 // persona of the demo data.
-var fuzzPersonas = append([]string{"", personaProtected}, tableActors...)
+var fuzzPersonas = append([]string{"", demo.PersonaProtected}, webtest.TableActors...)
 
 func fuzzFamily(f *testing.F, tags ...string) {
 	envs := []*fuzzEnv{newFuzzEnv(f, "sqlite")}
 	if os.Getenv("OPPVEKST_TEST_POSTGRES") != "" || os.Getenv("CI") == "true" {
 		envs = append(envs, newFuzzEnv(f, "postgres"))
 	}
-	var routes []route
-	for _, g := range envs[0].a.routeGroups() {
-		for _, rt := range g.routes {
-			if rt.kind != kindPage && slices.Contains(tags, rt.tagIn(g)) {
+	var routes []web.Route
+	for _, g := range envs[0].a.RouteGroups() {
+		for _, rt := range g.Routes {
+			if rt.Kind != web.KindPage && slices.Contains(tags, rt.TagIn(g)) {
 				routes = append(routes, rt)
 			}
 		}
@@ -99,10 +108,10 @@ func fuzzFamily(f *testing.F, tags ...string) {
 		// The example as every persona (core: as one the route's policy
 		// lets in, and as nobody), and the bodies the schema does not
 		// suggest.
-		who := uint8(slices.Index(fuzzPersonas, policyPersona[rt.policy.name]))
+		who := uint8(slices.Index(fuzzPersonas, policyPersona[rt.Policy.Name]))
 		for p := range fuzzPersonas {
 			add(uint8(p) == who || p == 0, i, uint8(p), 0, exampleQuery(rt), body, "")
-			for _, extra := range extraSeeds[rt.pattern()] {
+			for _, extra := range extraSeeds[rt.Pattern()] {
 				add(uint8(p) == who, i, uint8(p), 0, exampleQuery(rt), extra, "")
 			}
 		}
@@ -124,12 +133,12 @@ func fuzzFamily(f *testing.F, tags ...string) {
 			}
 		}
 		// Hostile values in each query parameter.
-		for _, name := range slices.Sorted(maps.Keys(rt.query)) {
+		for _, name := range slices.Sorted(maps.Keys(rt.Query)) {
 			for _, v := range hostileQuery {
 				add(false, i, who, 0, name+"="+v, body, "")
 			}
 		}
-		if rt.list {
+		if rt.List {
 			for _, v := range hostileQuery {
 				add(false, i, who, 0, "limit="+v+"&cursor="+v, body, "")
 			}
@@ -154,7 +163,7 @@ func fuzzFamily(f *testing.F, tags ...string) {
 // fuzzEnv is the app on one store, with what the fuzz requests need.
 type fuzzEnv struct {
 	store   string
-	a       *app
+	a       *web.App
 	h       http.Handler
 	doc     map[string]any // /openapi.json as a client reads it
 	cookies map[string]string
@@ -168,9 +177,9 @@ type fuzzEnv struct {
 
 func newFuzzEnv(f *testing.F, store string) *fuzzEnv {
 	ctx := context.Background()
-	clock := domain.FixedClock(testNow)
+	clock := domain.FixedClock(webtest.Now)
 	e := &fuzzEnv{store: store, cookies: map[string]string{}}
-	var st appStore
+	var st web.Store
 	switch store {
 	case "sqlite":
 		path := filepath.Join(f.TempDir(), "fuzz.db")
@@ -183,7 +192,7 @@ func newFuzzEnv(f *testing.F, store string) *fuzzEnv {
 		f.Cleanup(func() { _ = db.Close() })
 		e.db = sqliteDB(db)
 	case "postgres":
-		url := postgresURL(f)
+		url := webtest.PostgresURL(f)
 		s, err := postgres.Open(ctx, postgres.Options{URL: url})
 		require.NoError(f, err)
 		f.Cleanup(s.Close)
@@ -194,22 +203,22 @@ func newFuzzEnv(f *testing.F, store string) *fuzzEnv {
 		e.db = postgresDB(conn)
 	}
 	require.NoError(f, countWrites(ctx, e.db, store == "postgres"))
-	require.NoError(f, seedDemo(ctx, st, clock))
-	require.NoError(f, seedNeighbour(ctx, st, clock))
-	a, err := newApp(st, clock, slog.New(slog.DiscardHandler))
+	require.NoError(f, demo.Seed(ctx, st, clock))
+	require.NoError(f, demo.SeedNeighbour(ctx, st, clock))
+	a, err := server.New(st, clock, slog.New(slog.DiscardHandler))
 	require.NoError(f, err)
-	a.demo = true
-	a.loginLimiter = newLimiter(1<<30, time.Minute)
-	ps, err := findPersonas(ctx, st)
+	a.Demo = true
+	a.LoginLimiter = web.NewLimiter(1<<30, time.Minute)
+	ps, err := demo.Personas(ctx, st)
 	require.NoError(f, err)
-	a.personas = ps
-	e.a, e.h = a, a.routes()
+	a.Personas = ps
+	e.a, e.h = a, a.Routes()
 	for _, p := range ps {
-		value, err := a.sessions.create(ctx, session{actor: p.Actor, name: p.Name, persona: p.Key}, time.Now())
+		value, err := a.Sessions.Create(ctx, web.Session{Actor: p.Actor, Name: p.Name, Persona: p.Key}, time.Now())
 		require.NoError(f, err)
-		e.cookies[p.Key] = sessionCookie + "=" + value
+		e.cookies[p.Key] = web.SessionCookie + "=" + value
 	}
-	raw, err := json.Marshal(a.openAPIDocument())
+	raw, err := json.Marshal(a.OpenAPIDocument())
 	require.NoError(f, err)
 	require.NoError(f, json.Unmarshal(raw, &e.doc))
 	e.prepare(f)
@@ -250,7 +259,7 @@ func (e *fuzzEnv) prepare(f *testing.F) {
 			}
 		}
 	}
-	children, err := e.a.store.Children(ctx, demoMunicipality)
+	children, err := e.a.Store.Children(ctx, demo.Municipality)
 	require.NoError(f, err)
 	for _, name := range []string{"Sofie Berg", "Aurora Solheim", "Emil Berg", "Jakob Aasen"} {
 		for _, c := range children {
@@ -259,47 +268,47 @@ func (e *fuzzEnv) prepare(f *testing.F) {
 			}
 		}
 	}
-	kids, err := e.a.store.Children(ctx, neighbourMunicipality)
+	kids, err := e.a.Store.Children(ctx, demo.Neighbour)
 	require.NoError(f, err)
 	add("childId", kids[0].ID.String())
-	for _, m := range []domain.Municipality{demoMunicipality, neighbourMunicipality} {
-		units, err := e.a.store.Units(ctx, m)
+	for _, m := range []domain.Municipality{demo.Municipality, demo.Neighbour} {
+		units, err := e.a.Store.Units(ctx, m)
 		require.NoError(f, err)
 		for _, u := range units {
 			add("unitId", u.ID.String())
-			groups, err := e.a.store.Groups(ctx, m, u.ID)
+			groups, err := e.a.Store.Groups(ctx, m, u.ID)
 			require.NoError(f, err)
 			if len(groups) > 0 {
 				add("groupId", groups[0].ID.String())
 			}
 		}
 	}
-	intakes := items(personaCaseworker, "/api/v1/intakes")
+	intakes := items(demo.PersonaCaseworker, "/api/v1/intakes")
 	for _, in := range intakes {
 		add("intakeId", in["id"].(string))
 	}
-	run := call(personaCaseworker, "POST", "/api/v1/admission-runs", `{"intakeId":"`+v["intakeId"][0]+`","seed":7}`)["id"].(string)
-	approved := call(personaCaseworker, "POST", "/api/v1/admission-approvals", `{"runId":"`+run+`"}`)
-	draft := call(personaCaseworker, "POST", "/api/v1/admission-runs", `{"intakeId":"`+v["intakeId"][1]+`","seed":8}`)["id"].(string)
+	run := call(demo.PersonaCaseworker, "POST", "/api/v1/admission-runs", `{"intakeId":"`+v["intakeId"][0]+`","seed":7}`)["id"].(string)
+	approved := call(demo.PersonaCaseworker, "POST", "/api/v1/admission-approvals", `{"runId":"`+run+`"}`)
+	draft := call(demo.PersonaCaseworker, "POST", "/api/v1/admission-runs", `{"intakeId":"`+v["intakeId"][1]+`","seed":8}`)["id"].(string)
 	add("runId", run, draft)
 	for _, o := range approved["offers"].([]any) {
 		add("offer", o.(map[string]any)["id"].(string))
 	}
-	for _, ap := range items(personaCaseworker, "/api/v1/intakes/"+v["intakeId"][0]+"/applications?limit=5") {
+	for _, ap := range items(demo.PersonaCaseworker, "/api/v1/intakes/"+v["intakeId"][0]+"/applications?limit=5") {
 		add("applicationId", ap["application"].(map[string]any)["id"].(string))
 	}
-	for _, persona := range []string{personaGuardian, personaStaff} {
+	for _, persona := range []string{demo.PersonaGuardian, demo.PersonaStaff} {
 		for _, th := range items(persona, "/api/v1/threads") {
 			add("threadId", th["id"].(string))
 		}
 	}
-	for _, p := range items(personaGuardian, "/api/v1/children/"+v["childId"][0]+"/pickups") {
+	for _, p := range items(demo.PersonaGuardian, "/api/v1/children/"+v["childId"][0]+"/pickups") {
 		add("pickupId", p["id"].(string))
 	}
-	for _, fam := range items(personaCaseworker, "/api/v1/families?limit=3") {
+	for _, fam := range items(demo.PersonaCaseworker, "/api/v1/families?limit=3") {
 		add("familyId", fam["id"].(string))
 	}
-	for _, p := range e.a.personas {
+	for _, p := range e.a.Personas {
 		if p.Actor.Role == domain.RoleGuardian {
 			add("guardianId", p.Actor.Guardian.String())
 		}
@@ -316,8 +325,8 @@ func (e *fuzzEnv) prepare(f *testing.F) {
 }
 
 // operation is the route's operation in the document.
-func (e *fuzzEnv) operation(rt route) map[string]any {
-	return e.doc["paths"].(map[string]any)[rt.path].(map[string]any)[strings.ToLower(rt.method)].(map[string]any)
+func (e *fuzzEnv) operation(rt web.Route) map[string]any {
+	return e.doc["paths"].(map[string]any)[rt.Path].(map[string]any)[strings.ToLower(rt.Method)].(map[string]any)
 }
 
 // fill replaces the placeholders {name} in s with the value of the name
@@ -334,14 +343,14 @@ func (e *fuzzEnv) fill(s string, ids uint8) string {
 }
 
 // send sends one request and checks the answer.
-func (e *fuzzEnv) send(t *testing.T, stats *fuzzStats, rt route, persona string, ids uint8, query, body, key string) {
-	path := rt.path
+func (e *fuzzEnv) send(t *testing.T, stats *fuzzStats, rt web.Route, persona string, ids uint8, query, body, key string) {
+	path := rt.Path
 	if ids >= 250 { // now and then a path ID that is no UUID at all
-		path = pathParam.ReplaceAllString(path, "not-a-uuid")
+		path = web.PathParam.ReplaceAllString(path, "not-a-uuid")
 	}
 	path = e.fill(path, ids)
 	query, body = e.fill(query, ids), e.fill(body, ids)
-	req := httptest.NewRequest(rt.method, "/", strings.NewReader(body))
+	req := httptest.NewRequest(rt.Method, "/", strings.NewReader(body))
 	req.URL.Path, req.URL.RawQuery = path, query
 	req.RequestURI = req.URL.RequestURI()
 	if c := e.cookies[persona]; c != "" {
@@ -351,7 +360,7 @@ func (e *fuzzEnv) send(t *testing.T, stats *fuzzStats, rt route, persona string,
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if key != "" && validHeaderValue(key) {
-		req.Header.Set(idempotencyHeader, key)
+		req.Header.Set(web.IdempotencyHeader, key)
 	} else {
 		key = ""
 	}
@@ -360,11 +369,11 @@ func (e *fuzzEnv) send(t *testing.T, stats *fuzzStats, rt route, persona string,
 	rec := httptest.NewRecorder()
 	e.h.ServeHTTP(rec, req)
 	status := rec.Code
-	what := fmt.Sprintf("%s %s?%s as %q on %s, Idempotency-Key %q, body %q", rt.method, path, query, persona, e.store, key, truncate(body, 2000))
+	what := fmt.Sprintf("%s %s?%s as %q on %s, Idempotency-Key %q, body %q", rt.Method, path, query, persona, e.store, key, webtest.Truncate(body, 2000))
 
 	stats.add(e.store, status)
 	if status >= 500 {
-		t.Errorf("%d from %s: %s", status, what, truncate(rec.Body.String(), 2000))
+		t.Errorf("%d from %s: %s", status, what, webtest.Truncate(rec.Body.String(), 2000))
 	}
 	e.checkDocumented(t, rt, rec, what)
 	if status < 400 || status >= 500 {
@@ -388,12 +397,12 @@ func (e *fuzzEnv) send(t *testing.T, stats *fuzzStats, rt route, persona string,
 
 // checkDocumented checks the answer against the document: a status the
 // operation lists, its media type, a body matching the schema.
-func (e *fuzzEnv) checkDocumented(t *testing.T, rt route, rec *httptest.ResponseRecorder, what string) {
+func (e *fuzzEnv) checkDocumented(t *testing.T, rt web.Route, rec *httptest.ResponseRecorder, what string) {
 	t.Helper()
 	responses := e.operation(rt)["responses"].(map[string]any)
-	described, ok := responses[itoa(rec.Code)].(map[string]any)
+	described, ok := responses[web.Itoa(rec.Code)].(map[string]any)
 	if !ok {
-		t.Errorf("%d is not documented for %s (%s): %s", rec.Code, rt.pattern(), what, truncate(rec.Body.String(), 500))
+		t.Errorf("%d is not documented for %s (%s): %s", rec.Code, rt.Pattern(), what, webtest.Truncate(rec.Body.String(), 500))
 		return
 	}
 	content, _ := described["content"].(map[string]any)
@@ -418,7 +427,7 @@ func (e *fuzzEnv) checkDocumented(t *testing.T, rt route, rec *httptest.Response
 			return
 		}
 	}
-	if problems := validateSchema(e.doc, media["schema"], value, ""); len(problems) > 0 {
+	if problems := webtest.ValidateSchema(e.doc, media["schema"], value, ""); len(problems) > 0 {
 		t.Errorf("%d from %s does not match the document: %v", rec.Code, what, problems)
 	}
 }
@@ -589,7 +598,7 @@ func exampleOf(doc map[string]any, schema any, name string) any {
 	case "object":
 		out := map[string]any{}
 		props, _ := s["properties"].(map[string]any)
-		required := anySlice(s["required"])
+		required := webtest.AnySlice(s["required"])
 		for p, ps := range props {
 			_, known := plausible[p]
 			if slices.Contains(required, any(p)) || known {
@@ -615,10 +624,10 @@ var plausible = map[string]any{
 
 // policyPersona is a persona each policy lets in, for the hostile seeds.
 var policyPersona = map[string]string{
-	"public": "", "logged-in": personaGuardian, "child-read": personaGuardian, "child-care": personaStaff,
-	"child-parent": personaGuardian, "child-case": personaCaseworker, "unit": personaStaff,
-	"guardian": personaGuardian, "staff": personaStaff, "caseworker": personaCaseworker, "admin": personaAdmin,
-	"invoices": personaCaseworker, "correspondent": personaGuardian,
+	"public": "", "logged-in": demo.PersonaGuardian, "child-read": demo.PersonaGuardian, "child-care": demo.PersonaStaff,
+	"child-parent": demo.PersonaGuardian, "child-case": demo.PersonaCaseworker, "unit": demo.PersonaStaff,
+	"guardian": demo.PersonaGuardian, "staff": demo.PersonaStaff, "caseworker": demo.PersonaCaseworker, "admin": demo.PersonaAdmin,
+	"invoices": demo.PersonaCaseworker, "correspondent": demo.PersonaGuardian,
 }
 
 // hostileValues replace the strings and numbers of a seed body: control
@@ -688,16 +697,16 @@ var extraSeeds = map[string][]string{
 
 // exampleQuery is a query with a plausible value for each of the route's
 // query parameters.
-func exampleQuery(rt route) string {
+func exampleQuery(rt web.Route) string {
 	values := map[string]string{"day": "{today}", "from": "{today}", "to": "{today}", "month": "{month}", "group": "{groupId}",
 		"q": "Berg", "state": "pending", "lang": "nn", "intakeId": "{intakeId}", "childId": "{childId}"}
 	var parts []string
-	for _, name := range slices.Sorted(maps.Keys(rt.query)) {
+	for _, name := range slices.Sorted(maps.Keys(rt.Query)) {
 		if v, ok := values[name]; ok {
 			parts = append(parts, name+"="+v)
 		}
 	}
-	if rt.list {
+	if rt.List {
 		parts = append(parts, "limit=2")
 	}
 	return strings.Join(parts, "&")
@@ -767,20 +776,20 @@ func (s *fuzzStats) write() {
 // thread was refused (422) after the read of the list had been written to
 // the audit log. A refused list writes nothing; a served one is audited.
 func TestRefusedThreadListWritesNoAudit(t *testing.T) {
-	ta := newTestApp(t)
-	cookie := ta.cookieFor(t, personaGuardian)
+	ta := webtest.New(t)
+	cookie := ta.CookieFor(t, demo.PersonaGuardian)
 	entries := func() int {
-		es, err := ta.store.AuditEntries(t.Context(), demoMunicipality, domain.ChildID{}, domain.AuditID{}, 10000)
+		es, err := ta.Store.AuditEntries(t.Context(), demo.Municipality, domain.ChildID{}, domain.AuditID{}, 10000)
 		require.NoError(t, err)
 		return len(es)
 	}
 	before := entries()
-	for _, cursor := range []string{"9999-12", encodeCursor(domain.NewID[domain.Child]().String())} {
-		resp := ta.do(t, cookie, "GET", "/api/v1/threads?cursor="+cursor, "", "")
-		require.Equal(t, http.StatusUnprocessableEntity, resp.status, resp.body)
+	for _, cursor := range []string{"9999-12", api.EncodeCursor(domain.NewID[domain.Child]().String())} {
+		resp := ta.Do(t, cookie, "GET", "/api/v1/threads?cursor="+cursor, "", "")
+		require.Equal(t, http.StatusUnprocessableEntity, resp.Status, resp.Body)
 		require.Equal(t, before, entries(), "a refused list (cursor %q) is not audited", cursor)
 	}
-	resp := ta.do(t, cookie, "GET", "/api/v1/threads", "", "")
-	require.Equal(t, http.StatusOK, resp.status, resp.body)
+	resp := ta.Do(t, cookie, "GET", "/api/v1/threads", "", "")
+	require.Equal(t, http.StatusOK, resp.Status, resp.Body)
 	require.Greater(t, entries(), before, "the list served is audited")
 }

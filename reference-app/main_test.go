@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,6 +18,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
+	"github.com/oppvekst/oppvekst/reference-app/internal/server"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web/oidc"
+	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server's concurrent logging.
@@ -60,7 +66,7 @@ func startWith(t *testing.T, getenv func(string) string, dataDir string, extra .
 	done := make(chan error, 1)
 	args := append([]string{"-data", dataDir, "-addr", "127.0.0.1:0"}, extra...)
 	go func() {
-		done <- runWith(ctx, args, getenv, stdout, options{ready: func(addr string) { addrs <- addr }})
+		done <- runWith(ctx, args, getenv, stdout, server.Options{Ready: func(addr string) { addrs <- addr }})
 	}()
 	var addr string
 	select {
@@ -156,8 +162,8 @@ func TestRunTwiceKeepsTheData(t *testing.T) {
 		resp, _ := get(t, app.base+"/")
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 		require.NoError(t, app.stop())
-		s := openSQLite(t, filepath.Join(dir, "oppvekst.db"))
-		counts = append(counts, readDemo(t, s).counts())
+		s := webtest.OpenSQLite(t, filepath.Join(dir, "oppvekst.db"))
+		counts = append(counts, webtest.ReadDemo(t, s).Counts())
 		require.NoError(t, s.Close())
 	}
 	assert.Equal(t, 150, counts[0]["children"])
@@ -180,46 +186,46 @@ func TestParseConfig(t *testing.T) {
 
 	c, err := parseConfig(nil, func(string) string { return "" }, io.Discard)
 	require.NoError(t, err)
-	assert.Equal(t, "./oppvekst-data", c.dataDir)
-	assert.Equal(t, "127.0.0.1:8080", c.addr)
-	assert.True(t, c.seed)
-	assert.True(t, c.demo, "demo mode is the default of go run")
-	assert.Empty(t, c.dbURL)
-	assert.Nil(t, c.login.idporten)
-	assert.Equal(t, []domain.Municipality{demoMunicipality, neighbourMunicipality}, c.login.municipalities)
-	assert.Equal(t, loginAttempts, c.loginLimit)
+	assert.Equal(t, "./oppvekst-data", c.DataDir)
+	assert.Equal(t, "127.0.0.1:8080", c.Addr)
+	assert.True(t, c.Seed)
+	assert.True(t, c.Demo, "demo mode is the default of go run")
+	assert.Empty(t, c.DBURL)
+	assert.Nil(t, c.Login.IDPorten)
+	assert.Equal(t, []domain.Municipality{demo.Municipality, demo.Neighbour}, c.Login.Municipalities)
+	assert.Equal(t, web.LoginAttempts, c.LoginLimit)
 
 	c, err = parseConfig(nil, getenv, io.Discard)
 	require.NoError(t, err)
-	assert.Equal(t, "/srv/oppvekst", c.dataDir)
-	assert.Equal(t, ":9000", c.addr)
+	assert.Equal(t, "/srv/oppvekst", c.DataDir)
+	assert.Equal(t, ":9000", c.Addr)
 
 	c, err = parseConfig([]string{"-addr", "127.0.0.1:1", "-seed=false", "-demo=false"}, getenv, io.Discard)
 	require.NoError(t, err)
-	assert.Equal(t, "127.0.0.1:1", c.addr, "flags win over the environment")
-	assert.False(t, c.seed)
-	assert.False(t, c.demo)
+	assert.Equal(t, "127.0.0.1:1", c.Addr, "flags win over the environment")
+	assert.False(t, c.Seed)
+	assert.False(t, c.Demo)
 
 	env["OPPVEKST_DATABASE_URL"] = "postgres://db.example/oppvekst"
 	env["OPPVEKST_DEMO"] = "false"
 	env["OPPVEKST_MUNICIPALITIES"] = "0301, 4601"
 	c, err = parseConfig(nil, getenv, io.Discard)
 	require.NoError(t, err)
-	assert.Equal(t, "postgres://db.example/oppvekst", c.dbURL)
-	assert.False(t, c.demo)
-	assert.Equal(t, []domain.Municipality{"0301", "4601"}, c.login.municipalities)
+	assert.Equal(t, "postgres://db.example/oppvekst", c.DBURL)
+	assert.False(t, c.Demo)
+	assert.Equal(t, []domain.Municipality{"0301", "4601"}, c.Login.Municipalities)
 	c, err = parseConfig([]string{"-db", "postgres://other/db"}, getenv, io.Discard)
 	require.NoError(t, err)
-	assert.Equal(t, "postgres://other/db", c.dbURL)
+	assert.Equal(t, "postgres://other/db", c.DBURL)
 
 	// The login limit: the environment, a flag over it, nothing below 1.
 	env["OPPVEKST_LOGIN_LIMIT"] = "5"
 	c, err = parseConfig(nil, getenv, io.Discard)
 	require.NoError(t, err)
-	assert.Equal(t, 5, c.loginLimit)
+	assert.Equal(t, 5, c.LoginLimit)
 	c, err = parseConfig([]string{"-login-limit", "600"}, getenv, io.Discard)
 	require.NoError(t, err)
-	assert.Equal(t, 600, c.loginLimit)
+	assert.Equal(t, 600, c.LoginLimit)
 	_, err = parseConfig([]string{"-login-limit", "0"}, getenv, io.Discard)
 	assert.Error(t, err)
 	env["OPPVEKST_LOGIN_LIMIT"] = "many"
@@ -244,20 +250,20 @@ func TestParseConfig(t *testing.T) {
 	env["OPPVEKST_PUBLIC_URL"] = "https://oppvekst.kommune.example/"
 	c, err = parseConfig(nil, getenv, io.Discard)
 	require.NoError(t, err)
-	require.NotNil(t, c.login.idporten)
-	assert.Equal(t, "https://oppvekst.kommune.example/login/idporten/callback", c.login.idporten.RedirectURL)
-	assert.Equal(t, "https://oppvekst.kommune.example/logout/callback", c.login.idporten.PostLogoutURL)
-	assert.Equal(t, []string{"pid"}, c.login.idporten.Claims)
-	assert.Equal(t, idportenACR, c.login.idporten.AcceptACR)
-	assert.False(t, c.demo, "OPPVEKST_DEMO=false")
+	require.NotNil(t, c.Login.IDPorten)
+	assert.Equal(t, "https://oppvekst.kommune.example/login/idporten/callback", c.Login.IDPorten.RedirectURL)
+	assert.Equal(t, "https://oppvekst.kommune.example/logout/callback", c.Login.IDPorten.PostLogoutURL)
+	assert.Equal(t, []string{"pid"}, c.Login.IDPorten.Claims)
+	assert.Equal(t, web.IDPortenACR, c.Login.IDPorten.AcceptACR)
+	assert.False(t, c.Demo, "OPPVEKST_DEMO=false")
 	delete(env, "OPPVEKST_DEMO")
 	c, err = parseConfig(nil, getenv, io.Discard)
 	require.NoError(t, err)
-	assert.False(t, c.demo, "no demo login by default once ID-porten is configured")
+	assert.False(t, c.Demo, "no demo login by default once ID-porten is configured")
 	env["OPPVEKST_DEMO"] = "true"
 	c, err = parseConfig(nil, getenv, io.Discard)
 	require.NoError(t, err)
-	assert.True(t, c.demo, "unless asked for")
+	assert.True(t, c.Demo, "unless asked for")
 
 	env["OPPVEKST_FEIDE_ISSUER"] = "https://auth.dataporten.no"
 	env["OPPVEKST_FEIDE_CLIENT_ID"] = "oppvekst"
@@ -266,9 +272,9 @@ func TestParseConfig(t *testing.T) {
 	env["OPPVEKST_FEIDE_STAFF"] = "/etc/oppvekst/staff.json"
 	c, err = parseConfig(nil, getenv, io.Discard)
 	require.NoError(t, err)
-	require.NotNil(t, c.login.feide)
-	assert.Equal(t, feidePrincipal, c.login.feide.Claims[0], "the claim Feide documents comes first")
-	assert.Equal(t, "https://oppvekst.kommune.example/logout/callback", c.login.feide.PostLogoutURL)
+	require.NotNil(t, c.Login.Feide)
+	assert.Equal(t, oidc.FeidePrincipal, c.Login.Feide.Claims[0], "the claim Feide documents comes first")
+	assert.Equal(t, "https://oppvekst.kommune.example/logout/callback", c.Login.Feide.PostLogoutURL)
 
 	// The issuer is not fetched at start-up: a malformed one is refused here.
 	for _, bad := range []string{"idporten.no", "ftp://idporten.no", "https://"} {
@@ -279,17 +285,17 @@ func TestParseConfig(t *testing.T) {
 }
 
 // brokenStore fails every read, like a store whose database is gone.
-type brokenStore struct{ appStore }
+type brokenStore struct{ web.Store }
 
 func (brokenStore) Units(context.Context, domain.Municipality) ([]domain.Unit, error) {
 	return nil, io.ErrUnexpectedEOF
 }
 
 func TestHealthzReportsABrokenStore(t *testing.T) {
-	a, err := newApp(brokenStore{}, domain.SystemClock{}, slog.New(slog.DiscardHandler))
+	a, err := server.New(brokenStore{}, domain.SystemClock{}, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
-	a.demo = true
-	srv := a.routes()
+	a.Demo = true
+	srv := a.Routes()
 
 	for path, want := range map[string]int{"/healthz": http.StatusServiceUnavailable, "/": http.StatusInternalServerError} {
 		rec := httptest.NewRecorder()
@@ -297,4 +303,63 @@ func TestHealthzReportsABrokenStore(t *testing.T) {
 		srv.ServeHTTP(rec, req)
 		assert.Equal(t, want, rec.Code, path)
 	}
+}
+
+// The whole app starts while ID-porten does not answer, and serves Feide.
+func TestRunStartsWhileAProviderIsDown(t *testing.T) {
+	down := webtest.NewLateIDP(t)
+	feideIDP := webtest.NewTestIDP(t)
+	staffFile := filepath.Join(t.TempDir(), "staff.json")
+	require.NoError(t, os.WriteFile(staffFile, []byte(`[]`), 0o600))
+	env := map[string]string{
+		"OPPVEKST_PUBLIC_URL":         "http://127.0.0.1",
+		"OPPVEKST_IDPORTEN_ISSUER":    down.Url,
+		"OPPVEKST_IDPORTEN_CLIENT_ID": down.ClientID,
+		"OPPVEKST_FEIDE_ISSUER":       feideIDP.Url,
+		"OPPVEKST_FEIDE_CLIENT_ID":    feideIDP.ClientID,
+		"OPPVEKST_FEIDE_STAFF":        staffFile,
+	}
+	app := startWith(t, func(k string) string { return env[k] }, t.TempDir(), "-seed=false")
+	resp, _ := get(t, app.base+"/readyz")
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	resp, err := webtest.NoRedirect.Get(app.base + "/login/idporten")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+	resp, err = webtest.NoRedirect.Get(app.base + "/login/feide")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusFound, resp.StatusCode)
+	assert.True(t, strings.HasPrefix(resp.Header.Get("Location"), feideIDP.Url+"/authorize?"))
+	require.NoError(t, app.stop())
+	assert.Contains(t, app.stdout.String(), "login provider unavailable", "the outage is logged")
+}
+
+// Sessions live in the store: a restarted app still knows the user, and an
+// expired session is over.
+func TestSessionsSurviveARestart(t *testing.T) {
+	dir := t.TempDir()
+	app := start(t, dir)
+	resp, err := webtest.NoRedirect.PostForm(app.base+"/login/demo", map[string][]string{"persona": {demo.PersonaGuardian}})
+	require.NoError(t, err)
+	resp.Body.Close()
+	var cookie string
+	for _, c := range resp.Cookies() {
+		if c.Name == web.SessionCookie {
+			cookie = c.Name + "=" + c.Value
+			assert.True(t, strings.HasPrefix(c.Value, string(demo.Municipality)+"."))
+		}
+	}
+	require.NotEmpty(t, cookie)
+	require.NoError(t, app.stop())
+
+	again := start(t, dir)
+	req, err := http.NewRequest("GET", again.base+"/api/v1/me", nil)
+	require.NoError(t, err)
+	req.Header.Set("Cookie", cookie)
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	require.NoError(t, again.stop())
 }

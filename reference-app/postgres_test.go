@@ -1,76 +1,26 @@
 package main
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-// postgresURL returns a URL to a schema of its own in the test database
-// (OPPVEKST_TEST_POSTGRES), dropped when the test ends. Without the
-// variable the test is skipped, except in CI.
-func postgresURL(t testing.TB) string {
-	t.Helper()
-	base := os.Getenv("OPPVEKST_TEST_POSTGRES")
-	if base == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("OPPVEKST_TEST_POSTGRES must be set in CI")
-		}
-		t.Skip("set OPPVEKST_TEST_POSTGRES to run the app on PostgreSQL")
-	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base)
-	require.NoError(t, err)
-	defer conn.Close(ctx)
-	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7283450912)`); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public`)
-		return err
-	})
-	require.NoError(t, err)
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	schema := "app_" + hex.EncodeToString(b)
-	_, err = conn.Exec(ctx, `CREATE SCHEMA `+schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		conn, err := pgx.Connect(context.Background(), base)
-		if err != nil {
-			t.Errorf("drop schema: %v", err)
-			return
-		}
-		defer conn.Close(context.Background())
-		if _, err := conn.Exec(context.Background(), `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-			t.Errorf("drop schema: %v", err)
-		}
-	})
-	u, err := url.Parse(base)
-	require.NoError(t, err)
-	q := u.Query()
-	q.Set("search_path", schema+",public")
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
+	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
+)
 
 // The app runs on PostgreSQL with -db: seeded, two municipalities apart,
 // every read audited.
 func TestRunOnPostgres(t *testing.T) {
-	dbURL := postgresURL(t)
+	dbURL := webtest.PostgresURL(t)
 	app := start(t, t.TempDir(), "-db", dbURL)
 	resp, _ := get(t, app.base+"/readyz")
 	require.Equal(t, http.StatusOK, resp.StatusCode)
@@ -78,7 +28,7 @@ func TestRunOnPostgres(t *testing.T) {
 
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, Timeout: 10 * time.Second}
-	resp, err := client.PostForm(app.base+"/login/demo", url.Values{"persona": {personaCaseworker}})
+	resp, err := client.PostForm(app.base+"/login/demo", url.Values{"persona": {demo.PersonaCaseworker}})
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, "/caseworker", resp.Request.URL.Path)
@@ -103,8 +53,8 @@ func TestRunOnPostgres(t *testing.T) {
 	}
 	wg.Wait()
 	jar2, _ := cookiejar.New(nil)
-	admin := &http.Client{Jar: jar2, Timeout: 10 * time.Second, CheckRedirect: noRedirect.CheckRedirect}
-	resp, err = admin.PostForm(app.base+"/login/demo", url.Values{"persona": {personaAdmin}})
+	admin := &http.Client{Jar: jar2, Timeout: 10 * time.Second, CheckRedirect: webtest.NoRedirect.CheckRedirect}
+	resp, err = admin.PostForm(app.base+"/login/demo", url.Values{"persona": {demo.PersonaAdmin}})
 	require.NoError(t, err)
 	resp.Body.Close()
 	resp, err = admin.Get(app.base + "/api/v1/audit?limit=200")

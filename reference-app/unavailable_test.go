@@ -9,17 +9,20 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oppvekst/oppvekst/adapters/postgres/pgtest"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/oppvekst/oppvekst/adapters/postgres/pgtest"
+	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web"
+	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
 )
 
 // While PostgreSQL cannot be reached the app answers 503 with Retry-After
 // (a problem for the API, a page in the user's language for the browser),
 // not 500; when the database is back, the same session works again.
 func TestDatabaseUnreachableIs503(t *testing.T) {
-	dbURL := postgresURL(t)
+	dbURL := webtest.PostgresURL(t)
 	u, err := url.Parse(dbURL)
 	require.NoError(t, err)
 	proxy := pgtest.StartProxy(t, u.Host)
@@ -31,7 +34,7 @@ func TestDatabaseUnreachableIs503(t *testing.T) {
 
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, Timeout: 20 * time.Second}
-	resp, err := client.PostForm(app.base+"/login/demo", url.Values{"persona": {personaCaseworker}})
+	resp, err := client.PostForm(app.base+"/login/demo", url.Values{"persona": {demo.PersonaCaseworker}})
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, "/caseworker", resp.Request.URL.Path)
@@ -64,7 +67,7 @@ func TestDatabaseUnreachableIs503(t *testing.T) {
 	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "a change")
 	assert.Equal(t, "10", resp.Header.Get("Retry-After"))
 	for lang, title := range map[string]string{"nb": "Tjenesten er ikke tilgjengelig akkurat nå", "en": "The service is not available just now"} {
-		resp, body := send("GET", "/caseworker", "Cookie", langCookie+"="+lang)
+		resp, body := send("GET", "/caseworker", "Cookie", web.LangCookie+"="+lang)
 		assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, lang)
 		assert.Equal(t, "10", resp.Header.Get("Retry-After"), lang)
 		assert.Contains(t, body, title, lang)

@@ -1,0 +1,951 @@
+package admissionweb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/rickb777/date/v2"
+
+	"github.com/oppvekst/oppvekst/admission"
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web/api"
+)
+
+// The admission pages: the guardian's applications, the application form,
+// an application's status with its offers and the decision letter; the
+// caseworker's intakes, runs, waiting lists and obligation report.
+
+// names looks up children's and units' names for a page.
+type names struct {
+	children map[domain.ChildID]string
+	units    map[domain.UnitID]string
+}
+
+func (a *app) names(ctx context.Context, m domain.Municipality, children bool) (names, error) {
+	n := names{children: map[domain.ChildID]string{}, units: map[domain.UnitID]string{}}
+	units, err := a.Store.Units(ctx, m)
+	if err != nil {
+		return n, err
+	}
+	for _, u := range units {
+		n.units[u.ID] = u.Name
+	}
+	if children {
+		cs, err := a.Store.Children(ctx, m)
+		if err != nil {
+			return n, err
+		}
+		for _, c := range cs {
+			n.children[c.ID] = c.GivenName + " " + c.FamilyName
+		}
+	}
+	return n, nil
+}
+
+// explain renders the explanation of a child's result, with names for
+// unit IDs and the child's, one line per unit.
+func (n names) explain(res admission.RunResult, l admission.Lang) []string {
+	pairs := []string{res.Explanation.Child, n.children[res.Child]}
+	for id, name := range n.units {
+		pairs = append(pairs, id.String(), name)
+	}
+	text := strings.NewReplacer(pairs...).Replace(res.Explanation.Render(l))
+	return strings.Split(strings.TrimSpace(text), "\n")
+}
+
+// Guardian: the overview.
+
+type admissionHomeContent struct {
+	Children []admissionChildRow
+}
+
+type admissionChildRow struct {
+	ID, Name     string
+	Applications []applicationRow
+	Apply        []applyLink
+}
+
+type applicationRow struct {
+	Href, Intake, Status, Submitted string
+}
+
+type applyLink struct {
+	Href, Intake, Deadline string
+}
+
+// admissionPage lists, for every child the guardian has parental
+// responsibility for, its applications and the open intakes it can apply
+// to.
+func (a *app) admissionPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	ctx := r.Context()
+	m := c.Actor.Municipality
+	children, err := a.VisibleChildren(ctx, c.Actor)
+	if err != nil {
+		return err
+	}
+	intakes, err := a.Store.Intakes(ctx, m)
+	if err != nil {
+		return err
+	}
+	intakeNames := map[admission.IntakeID]string{}
+	for _, in := range intakes {
+		intakeNames[in.ID] = in.Name
+	}
+	today := domain.Today(a.Clock)
+	var content admissionHomeContent
+	var ids []domain.ChildID
+	for _, ch := range children {
+		access, _, err := a.DecideChild(ctx, c.Actor, ch.ID)
+		if err != nil {
+			return err
+		}
+		if access != web.AccessParent {
+			continue
+		}
+		row := admissionChildRow{ID: ch.ID.String(), Name: ch.GivenName + " " + ch.FamilyName}
+		apps, err := a.Store.ChildApplications(ctx, m, ch.ID)
+		if err != nil {
+			return err
+		}
+		applied := map[admission.IntakeID]bool{}
+		for _, ap := range apps {
+			v, err := a.Admission().View(ctx, c.Actor, ap.ID)
+			if err != nil {
+				return err
+			}
+			applied[ap.Intake] = true
+			row.Applications = append(row.Applications, applicationRow{
+				Href:   "/children/" + ch.ID.String() + "/applications/" + ap.ID.String(),
+				Intake: intakeNames[ap.Intake], Status: v.Status.Render(langOf(c)), Submitted: when(c.Lang, ap.Submitted)})
+		}
+		for _, in := range intakes {
+			if applied[in.ID] || in.Deadline < today || !seatsFor(in, ch) {
+				continue
+			}
+			row.Apply = append(row.Apply, applyLink{Href: "/children/" + ch.ID.String() + "/apply?" + url.Values{"intake": {in.ID.String()}}.Encode(),
+				Intake: in.Name, Deadline: c.Lang.Date(in.Deadline)})
+		}
+		if len(row.Applications) == 0 && len(row.Apply) == 0 {
+			continue
+		}
+		content.Children = append(content.Children, row)
+		ids = append(ids, ch.ID)
+	}
+	if len(ids) > 0 {
+		if err := a.Audit(ctx, c.Actor, "admission.applications.read", "", ids...); err != nil {
+			return err
+		}
+	}
+	a.Page(w, r, c, http.StatusOK, "admission", "admission.home.title", content)
+	return nil
+}
+
+// seatsFor reports whether the intake has seats for the child's age group
+// and the child is of an age for it: kindergarten before school age,
+// school start in the year it reaches school age, SFO in 1st–4th grade.
+func seatsFor(in admission.Intake, ch domain.Child) bool {
+	rules, err := admission.NationalRightRules(in.AdmissionYear)
+	if err != nil {
+		return false
+	}
+	age, start := in.AdmissionYear-ch.BirthDate.Year(), rules.SchoolStartAge
+	switch {
+	case in.Kind == domain.Kindergarten && age >= start,
+		in.Kind == domain.School && age != start,
+		in.Kind == domain.SFO && (age < start || age > start+sfoGrades-1):
+		return false
+	}
+	g := in.Group(ch.BirthDate)
+	for _, st := range in.Seats {
+		if st.Capacity(in.SmallWeight).Of(g) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// sfoGrades is how many school years the municipality offers SFO for
+// (1st–4th grade, as the demo's SFOs do): its choice, not a national rule.
+const sfoGrades = 4
+
+// Guardian: the application form.
+
+// fullTimeHours pre-fills the hours of an application: a full-time place
+// in the demo municipality (its seeded places are 24, 32 or 41 hours a
+// week). A municipality's own full week is configuration, not a rule.
+const fullTimeHours = 41
+
+type applyContent struct {
+	Child, ChildID   string
+	Intake           admission.Intake
+	IntakeID         string
+	Deadline         string
+	Choices          []choiceField
+	Options          []unitOption
+	Start            string
+	Hours            int
+	AskHours         bool
+	MaxHours         int
+	Statutory        bool
+	Documented       bool
+	Local            []localField
+	Siblings         []siblingField
+	Guardians        []string
+	SiblingUnits     []string
+	Errors           []string
+	ApplicationsHref string
+}
+
+type choiceField struct {
+	N        int
+	Selected string
+}
+
+type unitOption struct {
+	ID, Name string
+}
+
+type localField struct {
+	Name, Label string
+	Checked     bool
+}
+
+type siblingField struct {
+	ID, Name string
+	Checked  bool
+}
+
+// applyForm builds the form, pre-filled from Prefill or from what was
+// posted.
+func (a *app) applyForm(ctx context.Context, c *web.Call, intake admission.IntakeID, posted *applyRequest) (applyContent, error) {
+	m := c.Actor.Municipality
+	in, err := a.Store.Intake(ctx, m, intake)
+	if err != nil {
+		return applyContent{}, err
+	}
+	ap, err := a.Admission().Prefill(ctx, c.Actor, intake, c.ChildID)
+	if err != nil {
+		return applyContent{}, err
+	}
+	n, err := a.names(ctx, m, false)
+	if err != nil {
+		return applyContent{}, err
+	}
+	ch := c.Record.Child
+	content := applyContent{
+		Child: ch.GivenName + " " + ch.FamilyName, ChildID: ch.ID.String(), Intake: in, IntakeID: in.ID.String(),
+		Deadline: c.Lang.Date(in.Deadline), Start: ap.Start.String(), Hours: fullTimeHours,
+		AskHours: in.Kind != domain.School, MaxHours: domain.MaxHoursPerWeek,
+		ApplicationsHref: "/admission",
+	}
+	g := in.Group(ch.BirthDate)
+	for _, st := range in.Seats {
+		if st.Capacity(in.SmallWeight).Of(g) > 0 {
+			content.Options = append(content.Options, unitOption{ID: st.Unit.String(), Name: n.units[st.Unit]})
+		}
+	}
+	prefs := ap.SiblingAt
+	if posted != nil {
+		prefs = posted.Preferences
+		if posted.Start != date.Zero {
+			content.Start = posted.Start.String()
+		}
+		content.Hours = posted.Hours
+		content.Statutory, content.Documented = posted.Statutory.Claimed, posted.Statutory.Documented == admission.DocReceived
+	}
+	for i := range in.MaxPreferences {
+		f := choiceField{N: i + 1}
+		if i < len(prefs) {
+			f.Selected = prefs[i].String()
+		}
+		content.Choices = append(content.Choices, f)
+	}
+	for _, cr := range in.Criteria {
+		if name, ok := strings.CutPrefix(string(cr), admission.LocalPrefix); ok {
+			lf := localField{Name: name, Label: name}
+			if posted != nil {
+				lf.Checked = posted.Local[name].Claimed
+			}
+			content.Local = append(content.Local, lf)
+		}
+	}
+	for _, u := range ap.SiblingAt {
+		content.SiblingUnits = append(content.SiblingUnits, n.units[u])
+	}
+	for _, gid := range ap.Guardians {
+		gd, err := a.Store.Guardian(ctx, m, gid)
+		if err != nil {
+			return content, err
+		}
+		content.Guardians = append(content.Guardians, gd.GivenName+" "+gd.FamilyName)
+	}
+	// Siblings who could apply together: the guardian's other children
+	// with parental responsibility.
+	if c.Actor.Role == domain.RoleGuardian {
+		wards, err := a.Store.Wards(ctx, m, c.Actor.Guardian)
+		if err != nil {
+			return content, err
+		}
+		for _, wd := range wards {
+			if wd.ChildID == ch.ID || !wd.ParentalResponsibility {
+				continue
+			}
+			sib, err := a.Store.Child(ctx, m, wd.ChildID)
+			if err != nil {
+				return content, err
+			}
+			if !seatsFor(in, sib) {
+				continue
+			}
+			sf := siblingField{ID: sib.ID.String(), Name: sib.GivenName + " " + sib.FamilyName}
+			if posted != nil {
+				sf.Checked = slices.Contains(posted.Together, sib.ID)
+			}
+			content.Siblings = append(content.Siblings, sf)
+		}
+	}
+	return content, nil
+}
+
+func (a *app) applyPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	intake, err := domain.ParseID[admission.Intake](r.URL.Query().Get("intake"))
+	if err != nil || intake.IsZero() {
+		return domain.ErrNotFound
+	}
+	content, err := a.applyForm(r.Context(), c, intake, nil)
+	if err != nil {
+		return err
+	}
+	if err := a.Audit(r.Context(), c.Actor, "admission.prefill", "intake/"+intake.String(), c.ChildID); err != nil {
+		return err
+	}
+	a.Page(w, r, c, http.StatusOK, "admission_apply", "admission.apply.title", content)
+	return nil
+}
+
+// readApplyForm reads the posted form; what cannot be read is a field
+// error.
+func readApplyForm(r *http.Request, l web.Locale) (applyRequest, []string) {
+	var req applyRequest
+	var problems []string
+	_ = r.ParseForm()
+	f := r.PostForm
+	intake, err := domain.ParseID[admission.Intake](f.Get("intake"))
+	if err == nil {
+		req.IntakeID = intake
+	}
+	for i := 1; i <= 20; i++ {
+		v := f.Get(fmt.Sprintf("choice%d", i))
+		if v == "" {
+			continue
+		}
+		u, err := domain.ParseID[domain.Unit](v)
+		if err != nil {
+			problems = append(problems, l.T("admission.apply.badChoice", i))
+			continue
+		}
+		if slices.Contains(req.Preferences, u) {
+			problems = append(problems, l.T("admission.apply.twice", i))
+			continue
+		}
+		req.Preferences = append(req.Preferences, u)
+	}
+	if s := f.Get("start"); s != "" {
+		d, err := domain.ParseDate("start", s)
+		if err != nil {
+			problems = append(problems, l.T("admission.apply.badStart"))
+		} else {
+			req.Start = d
+		}
+	}
+	if s := f.Get("hours"); s != "" {
+		n, ok := formInt(s)
+		if !ok {
+			problems = append(problems, l.T("admission.apply.badHours"))
+		}
+		req.Hours = n
+	}
+	if f.Get("statutory") != "" {
+		req.Statutory.Claimed = true
+		if f.Get("documented") != "" {
+			req.Statutory.Documented = admission.DocReceived
+		}
+	}
+	for k := range f {
+		if name, ok := strings.CutPrefix(k, "local:"); ok {
+			if req.Local == nil {
+				req.Local = map[string]admission.Claim{}
+			}
+			req.Local[name] = admission.Claim{Claimed: true}
+		}
+	}
+	for _, s := range f["together"] {
+		if id, err := domain.ParseID[domain.Child](s); err == nil {
+			req.Together = append(req.Together, id)
+		}
+	}
+	return req, problems
+}
+
+func (a *app) applySubmit(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	ctx := r.Context()
+	req, problems := readApplyForm(r, c.Lang)
+	if req.IntakeID.IsZero() {
+		return api.BadRequest("invalid-form", "the form names no intake")
+	}
+	var ap admission.Application
+	var err error
+	if len(problems) == 0 {
+		ap, err = a.apply(ctx, c, req)
+		var ve *domain.ValidationError
+		if errors.As(err, &ve) {
+			for _, f := range ve.Fields {
+				problems = append(problems, fieldProblem(c.Lang, f))
+			}
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(problems) > 0 {
+		content, err := a.applyForm(ctx, c, req.IntakeID, &req)
+		if err != nil {
+			return err
+		}
+		content.Errors = problems
+		a.Page(w, r, c, http.StatusUnprocessableEntity, "admission_apply", "admission.apply.title", content)
+		return nil
+	}
+	seeOther(w, r, "/children/"+c.ChildID.String()+"/applications/"+ap.ID.String(), nil)
+	return nil
+}
+
+// fieldProblem says what is wrong with a field in the page's language.
+func fieldProblem(l web.Locale, f domain.FieldError) string {
+	label := f.Field
+	switch {
+	case strings.HasPrefix(f.Field, "preferences["):
+		var i int
+		fmt.Sscanf(f.Field, "preferences[%d]", &i)
+		label = l.T("admission.apply.choice", i+1)
+	case f.Field == "preferences":
+		label = l.T("admission.apply.preferences")
+	case f.Field == "hours":
+		label = l.T("admission.apply.hours")
+	case f.Field == "start":
+		label = l.T("admission.apply.start")
+	}
+	return l.T("admission.apply.fieldError", label, l.Reason(f.Reason))
+}
+
+// Guardian: an application.
+
+type applicationContent struct {
+	Child, ChildID, Intake string
+	Status                 string
+	Deadline               string
+	Preferences            []string
+	Start, Hours           string
+	History                []historyRow
+	Waiting                []waitingRow
+	Offers                 []offerRow
+	DecisionHref           string
+	Answered               string
+}
+
+type historyRow struct {
+	When, Status, Unit string
+}
+
+type waitingRow struct {
+	Unit     string
+	Rank     int
+	Position int
+}
+
+type offerRow struct {
+	Unit, Start, Deadline, Status string
+	Rank, Hours                   int
+	Open                          bool
+	AcceptAction, DeclineAction   string
+}
+
+func (a *app) applicationPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	ctx := r.Context()
+	m := c.Actor.Municipality
+	ap, err := a.childApplication(ctx, r, c)
+	if err != nil {
+		return err
+	}
+	svc := a.Admission()
+	v, err := svc.View(ctx, c.Actor, ap.ID)
+	if err != nil {
+		return err
+	}
+	in, err := a.Store.Intake(ctx, m, ap.Intake)
+	if err != nil {
+		return err
+	}
+	n, err := a.names(ctx, m, false)
+	if err != nil {
+		return err
+	}
+	l := langOf(c)
+	ch := c.Record.Child
+	answered := r.URL.Query().Get("answered")
+	if answered != "accepted" && answered != "declined" {
+		answered = ""
+	}
+	content := applicationContent{
+		Child: ch.GivenName + " " + ch.FamilyName, ChildID: ch.ID.String(), Intake: in.Name, Status: v.Status.Render(l),
+		Start: c.Lang.Date(ap.Start), Answered: answered,
+	}
+	if ap.Hours > 0 {
+		content.Hours = fmt.Sprint(ap.Hours)
+	}
+	if !v.NextDeadline.IsZero() {
+		content.Deadline = c.Lang.Date(lastDay(v.NextDeadline))
+	}
+	for _, u := range ap.Preferences {
+		content.Preferences = append(content.Preferences, n.units[u])
+	}
+	for _, s := range v.History {
+		content.History = append(content.History, historyRow{When: when(c.Lang, s.At), Status: s.Status.Render(l), Unit: n.units[s.Unit]})
+	}
+	for _, e := range v.Waiting {
+		if e.Rank >= 1 && e.Rank <= len(ap.Preferences) {
+			content.Waiting = append(content.Waiting, waitingRow{Unit: n.units[ap.Preferences[e.Rank-1]], Rank: e.Rank, Position: e.Position})
+		}
+	}
+	base := "/children/" + ch.ID.String() + "/offers/"
+	for _, o := range v.Offers {
+		content.Offers = append(content.Offers, offerRow{Unit: n.units[o.Unit], Start: c.Lang.Date(o.Start), Deadline: c.Lang.Date(lastDay(o.Deadline)),
+			Status: offerStatus(c.Lang, o.Status), Rank: o.Rank, Hours: o.Hours, Open: o.Status == admission.OfferOpen,
+			AcceptAction: base + o.ID.String() + "/accept", DeclineAction: base + o.ID.String() + "/decline"})
+	}
+	if _, err := svc.Decision(ctx, c.Actor, ap.ID); err == nil {
+		content.DecisionHref = "/children/" + ch.ID.String() + "/applications/" + ap.ID.String() + "/decision"
+	} else if !domain.IsNotFound(err) {
+		return err
+	}
+	if err := a.Audit(ctx, c.Actor, "admission.application.read", "application/"+ap.ID.String(), c.ChildID); err != nil {
+		return err
+	}
+	a.Page(w, r, c, http.StatusOK, "admission_application", "admission.application.title", content)
+	return nil
+}
+
+func offerStatus(l web.Locale, s admission.OfferStatus) string {
+	return l.T("admission.offer." + string(s))
+}
+
+type decisionContent struct {
+	Child, Intake, Back string
+	// Letter is the letter's paragraphs, each its lines.
+	Letter [][]string
+}
+
+func (a *app) decisionPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	ctx := r.Context()
+	ap, err := a.childApplication(ctx, r, c)
+	if err != nil {
+		return err
+	}
+	d, err := a.Admission().Decision(ctx, c.Actor, ap.ID)
+	if err != nil {
+		return err
+	}
+	if err := a.Audit(ctx, c.Actor, "admission.decision.read", "application/"+ap.ID.String(), c.ChildID); err != nil {
+		return err
+	}
+	content := decisionContent{Child: d.ChildName, Intake: d.Intake, Letter: paragraphs(d.Render(langOf(c))),
+		Back: "/children/" + c.ChildID.String() + "/applications/" + ap.ID.String()}
+	a.Page(w, r, c, http.StatusOK, "admission_decision", "admission.decision.title", content)
+	return nil
+}
+
+// answerSubmit accepts or declines an offer from the application page.
+func (a *app) answerSubmit(accept bool) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+		ctx := r.Context()
+		o, err := a.childOffer(ctx, r, c)
+		if err != nil {
+			return err
+		}
+		if _, err := a.answer(ctx, c, o, accept); err != nil {
+			return err
+		}
+		answered := "declined"
+		if accept {
+			answered = "accepted"
+		}
+		seeOther(w, r, "/children/"+c.ChildID.String()+"/applications/"+o.Application.String(), url.Values{"answered": {answered}})
+		return nil
+	}
+}
+
+// Caseworker: intakes.
+
+type intakesContent struct {
+	Intakes []intakeRow
+}
+
+type intakeRow struct {
+	Href, Name, Kind, Deadline, Start, State string
+	Applications                             int
+}
+
+func (a *app) intakesPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	ctx := r.Context()
+	m := c.Actor.Municipality
+	intakes, err := a.Store.Intakes(ctx, m)
+	if err != nil {
+		return err
+	}
+	var content intakesContent
+	for _, in := range intakes {
+		apps, err := a.Store.Applications(ctx, m, in.ID)
+		if err != nil {
+			return err
+		}
+		runs, err := a.Store.Runs(ctx, m, in.ID)
+		if err != nil {
+			return err
+		}
+		content.Intakes = append(content.Intakes, intakeRow{Href: "/admission/intakes/" + in.ID.String(), Name: in.Name,
+			Kind: c.Lang.T("kind." + string(in.Kind)), Deadline: c.Lang.Date(in.Deadline), Start: c.Lang.Date(in.Start),
+			State: intakeState(c.Lang, runs), Applications: len(apps)})
+	}
+	a.Page(w, r, c, http.StatusOK, "admission_intakes", "admission.intakes.title", content)
+	return nil
+}
+
+func intakeState(l web.Locale, runs []admission.Run) string {
+	for _, run := range runs {
+		if run.IsApproved() {
+			return l.T("admission.state.approved")
+		}
+	}
+	if len(runs) > 0 {
+		return l.T("admission.state.draft", len(runs))
+	}
+	return l.T("admission.state.open")
+}
+
+type intakeContent struct {
+	Intake       admission.Intake
+	ID, Kind     string
+	Deadline     string
+	Start        string
+	Main         bool
+	State        string
+	Approved     bool
+	Seats        []seatRow
+	Applications []intakeApplicationRow
+	Runs         []runRow
+	Criteria     []string
+}
+
+type seatRow struct {
+	Unit                 string
+	Places, Small, Large int
+}
+
+type intakeApplicationRow struct {
+	Child, Href, Group, Submitted, Status, Statutory string
+	Preferences                                      []string
+}
+
+type runRow struct {
+	Href, Created, By, State string
+	Seed                     uint64
+	Placed, Children         int
+}
+
+func (a *app) intakePage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	ctx := r.Context()
+	m := c.Actor.Municipality
+	in, err := a.pathIntake(r, c)
+	if err != nil {
+		return err
+	}
+	id := in.ID
+	n, err := a.names(ctx, m, true)
+	if err != nil {
+		return err
+	}
+	runs, err := a.Store.Runs(ctx, m, id)
+	if err != nil {
+		return err
+	}
+	apps, err := a.Store.Applications(ctx, m, id)
+	if err != nil {
+		return err
+	}
+	content := intakeContent{Intake: in, ID: id.String(), Kind: c.Lang.T("kind." + string(in.Kind)), Deadline: c.Lang.Date(in.Deadline),
+		Start: c.Lang.Date(in.Start), Main: in.Main, State: intakeState(c.Lang, runs)}
+	for _, cr := range in.Criteria {
+		content.Criteria = append(content.Criteria, criterionName(c.Lang, cr))
+	}
+	for _, st := range in.Seats {
+		cp := st.Capacity(in.SmallWeight)
+		content.Seats = append(content.Seats, seatRow{Unit: n.units[st.Unit], Places: st.Places, Small: cp.Small, Large: cp.Large})
+	}
+	var ids []domain.ChildID
+	l := langOf(c)
+	for _, ap := range apps {
+		v, err := a.Admission().View(ctx, c.Actor, ap.ID)
+		if err != nil {
+			return err
+		}
+		ch, err := a.Store.Child(ctx, m, ap.Child)
+		if err != nil {
+			return err
+		}
+		row := intakeApplicationRow{Child: n.children[ap.Child], Href: "/children/" + ap.Child.String() + "/applications/" + ap.ID.String(),
+			Group: c.Lang.T("admission.group." + string(in.Group(ch.BirthDate))), Submitted: when(c.Lang, ap.Submitted), Status: v.Status.Render(l)}
+		if ap.Statutory.Claimed {
+			row.Statutory = c.Lang.T("admission.doc." + ap.Statutory.Documented)
+		}
+		for _, u := range ap.Preferences {
+			row.Preferences = append(row.Preferences, n.units[u])
+		}
+		content.Applications = append(content.Applications, row)
+		ids = append(ids, ap.Child)
+	}
+	for _, run := range runs {
+		state := c.Lang.T("admission.run.draft")
+		if run.IsApproved() {
+			state = c.Lang.T("admission.run.approved", when(c.Lang, run.Approved))
+			content.Approved = true
+		}
+		content.Runs = append(content.Runs, runRow{Href: "/admission/runs/" + run.ID.String(), Created: when(c.Lang, run.Created), By: runBy(run),
+			State: state, Seed: run.Seed, Placed: run.Stats.Placed, Children: run.Stats.Children})
+	}
+	if len(ids) > 0 {
+		if err := a.Audit(ctx, c.Actor, "admission.applications.list", "intake/"+id.String(), ids...); err != nil {
+			return err
+		}
+	}
+	a.Page(w, r, c, http.StatusOK, "admission_intake", "admission.intake.title", content)
+	return nil
+}
+
+func criterionName(l web.Locale, cr admission.Criterion) string {
+	if name, ok := strings.CutPrefix(string(cr), admission.LocalPrefix); ok {
+		return l.T("admission.criterion.local", name)
+	}
+	return l.T("admission.criterion." + string(cr))
+}
+
+func (a *app) runSubmit(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	id, err := intakeParam(r)
+	if err != nil {
+		return err
+	}
+	run, err := a.runIntake(r.Context(), c, id, 0)
+	if err != nil {
+		return err
+	}
+	seeOther(w, r, "/admission/runs/"+run.ID.String(), nil)
+	return nil
+}
+
+// Caseworker: a run.
+
+type runContent struct {
+	ID, Intake, IntakeHref string
+	Created, By            string
+	Seed                   uint64
+	Approved               string
+	Stats                  admission.Stats
+	RankRows               []rankRow
+	StatutoryOK            bool
+	Results                []resultRow
+	Offers                 int
+}
+
+type rankRow struct {
+	Rank, Children int
+}
+
+type resultRow struct {
+	Child, Group, Unit string
+	Rank               int
+	Explanation        []string
+}
+
+func (a *app) runPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	ctx := r.Context()
+	m := c.Actor.Municipality
+	id, err := api.PathID[admission.Run](r, "runId")
+	if err != nil {
+		return err
+	}
+	run, err := a.Store.Run(ctx, m, id)
+	if err != nil {
+		return err
+	}
+	in, err := a.Store.Intake(ctx, m, run.Intake)
+	if err != nil {
+		return err
+	}
+	n, err := a.names(ctx, m, true)
+	if err != nil {
+		return err
+	}
+	l := langOf(c)
+	content := runContent{ID: id.String(), Intake: in.Name, IntakeHref: "/admission/intakes/" + in.ID.String(), Created: when(c.Lang, run.Created),
+		By: runBy(run), Seed: run.Seed, Stats: run.Stats, StatutoryOK: run.Stats.StatutoryPlaced == run.Stats.Statutory}
+	if run.IsApproved() {
+		content.Approved = when(c.Lang, run.Approved)
+	}
+	for i, k := range run.Stats.RankDistribution {
+		content.RankRows = append(content.RankRows, rankRow{Rank: i + 1, Children: k})
+	}
+	for _, res := range run.Results {
+		content.Results = append(content.Results, resultRow{Child: n.children[res.Child], Group: c.Lang.T("admission.group." + string(res.Group)),
+			Unit: n.units[res.Unit], Rank: res.Rank, Explanation: n.explain(res, l)})
+	}
+	slices.SortStableFunc(content.Results, func(x, y resultRow) int { return strings.Compare(x.Child, y.Child) })
+	if ids := runChildren(run); len(ids) > 0 {
+		if err := a.Audit(ctx, c.Actor, "admission.run.read", "run/"+id.String(), ids...); err != nil {
+			return err
+		}
+	}
+	a.Page(w, r, c, http.StatusOK, "admission_run", "admission.run.title", content)
+	return nil
+}
+
+func (a *app) approveSubmit(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	id, err := api.PathID[admission.Run](r, "runId")
+	if err != nil {
+		return err
+	}
+	if _, err := a.approveRun(r.Context(), c, id); err != nil {
+		return err
+	}
+	seeOther(w, r, "/admission/runs/"+id.String(), nil)
+	return nil
+}
+
+// Caseworker: waiting lists and obligations.
+
+type waitingContent struct {
+	Intake, IntakeHref string
+	Lists              []waitingListRows
+}
+
+type waitingListRows struct {
+	ID, Unit, Group string
+	Entries         []waitingEntryRow
+}
+
+type waitingEntryRow struct {
+	Position, Rank int
+	Child          string
+}
+
+func (a *app) waitingPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	ctx := r.Context()
+	m := c.Actor.Municipality
+	in, err := a.pathIntake(r, c)
+	if err != nil {
+		return err
+	}
+	id := in.ID
+	ls, err := a.waitingLists(ctx, c, in)
+	if err != nil {
+		return err
+	}
+	n, err := a.names(ctx, m, true)
+	if err != nil {
+		return err
+	}
+	content := waitingContent{Intake: in.Name, IntakeHref: "/admission/intakes/" + id.String()}
+	for _, wl := range ls {
+		rows := waitingListRows{ID: "liste-" + wl.Unit.String() + "-" + string(wl.Group), Unit: n.units[wl.Unit], Group: c.Lang.T("admission.group." + string(wl.Group))}
+		for _, e := range wl.Entries {
+			rows.Entries = append(rows.Entries, waitingEntryRow{Position: e.Position, Rank: e.Rank, Child: n.children[e.Child]})
+		}
+		content.Lists = append(content.Lists, rows)
+	}
+	if ids := waitingChildren(ls); len(ids) > 0 {
+		if err := a.Audit(ctx, c.Actor, "admission.waiting.read", "intake/"+id.String(), ids...); err != nil {
+			return err
+		}
+	}
+	a.Page(w, r, c, http.StatusOK, "admission_waiting", "admission.waiting.title", content)
+	return nil
+}
+
+type obligationsContent struct {
+	Intake, IntakeHref, Month string
+	Main                      bool
+	Rows                      []obligationRow
+}
+
+type obligationRow struct {
+	Child, From, Right string
+}
+
+func (a *app) obligationsPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	ctx := r.Context()
+	m := c.Actor.Municipality
+	in, err := a.pathIntake(r, c)
+	if err != nil {
+		return err
+	}
+	id := in.ID
+	month, err := obligationMonth(r, in)
+	if err != nil {
+		return err
+	}
+	obs, err := a.Admission().Obligations(ctx, c.Actor, id, month)
+	if err != nil {
+		return err
+	}
+	n, err := a.names(ctx, m, true)
+	if err != nil {
+		return err
+	}
+	content := obligationsContent{Intake: in.Name, IntakeHref: "/admission/intakes/" + id.String(), Month: fmtMonth(c.Lang, month), Main: in.Main}
+	var ids []domain.ChildID
+	for _, o := range obs {
+		content.Rows = append(content.Rows, obligationRow{Child: n.children[o.Child], From: fmtMonth(c.Lang, o.From), Right: o.Right.Render(langOf(c))})
+		ids = append(ids, o.Child)
+	}
+	if len(ids) > 0 {
+		if err := a.Audit(ctx, c.Actor, "admission.obligations.read", "intake/"+id.String(), ids...); err != nil {
+			return err
+		}
+	}
+	a.Page(w, r, c, http.StatusOK, "admission_obligations", "admission.obligations.title", content)
+	return nil
+}
+
+// runBy is who made a run, as a person reads it: the display name, or
+// the subject for a run made before actors carried names.
+func runBy(run admission.Run) string {
+	if run.CreatedByName != "" {
+		return run.CreatedByName
+	}
+	return run.CreatedBy
+}
+
+// paragraphs splits a rendered letter at its blank lines, and each
+// paragraph into its lines.
+func paragraphs(text string) [][]string {
+	var out [][]string
+	for _, p := range strings.Split(strings.TrimSpace(text), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, strings.Split(p, "\n"))
+		}
+	}
+	return out
+}

@@ -1,0 +1,487 @@
+package attendanceweb
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/rickb777/date/v2"
+
+	"github.com/oppvekst/oppvekst/attendance"
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web/api"
+)
+
+// The attendance pages: the staff's check-in board (roster, tap in, tap
+// out with who collects, occupancy against the staffing norm) and the
+// guardian's page (sick today in one click, planned absences, the pickup
+// list). Forms post and redirect back (303); each check form carries an
+// event key made when the page was rendered, so a double submit records
+// one event.
+
+// boardContent is the staff's check-in board.
+type boardContent struct {
+	L      web.Locale
+	Units  []boardTab // the units the employee works at
+	Groups []boardTab // the unit's groups, all first
+	Unit   *boardUnit // the unit shown
+	Notice string     // what the last form did
+	Warn   string     // a warning about the last check-out
+	Error  string     // why the last form was refused
+}
+
+type boardTab struct {
+	Href, Name string
+	Current    bool
+}
+
+type boardUnit struct {
+	Roster    AttendanceRosterView
+	Groups    []boardGroup
+	Occupancy occupancyView
+	HasNorm   bool   // a kindergarten: occupancy against the staffing norm
+	Group     string // the group shown, "" for all
+	Counts    []boardCount
+}
+
+type boardCount struct {
+	Label string
+	N     int
+}
+
+type boardGroup struct {
+	Name     string
+	Children []boardChild
+}
+
+type boardChild struct {
+	attendanceRosterChild
+	StatusText string
+	InAt       string // hh:mm
+	OutAt      string
+	Key        string // a fresh event key for this row's form
+	CanIn      bool
+	CanOut     bool
+	Collectors []collectorOption // shown at check-out
+}
+
+type collectorOption struct {
+	Value, Label string
+}
+
+// statuses in the order the board counts them.
+var boardStatuses = []attendance.Status{attendance.Expected, attendance.Late, attendance.Present, attendance.Absent, attendance.Left}
+
+func (a *app) staffAttendancePage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	ctx := r.Context()
+	content := boardContent{L: c.Lang}
+	if len(c.Actor.Units) == 0 {
+		a.Page(w, r, c, http.StatusOK, "attendance_staff", "attendance.board.title", content)
+		return nil
+	}
+	unit := c.Actor.Units[0]
+	if s := r.URL.Query().Get("unit"); s != "" {
+		id, err := domain.ParseID[domain.Unit](s)
+		if err != nil || !c.Actor.WorksAt(id) {
+			return domain.ErrNotFound
+		}
+		unit = id
+	} else {
+		// A kindergarten or SFO first: that is where children are checked in.
+		for _, u := range c.Actor.Units {
+			if uu, err := a.Store.Unit(ctx, c.Actor.Municipality, u); err == nil && uu.Kind != domain.School {
+				unit = u
+				break
+			}
+		}
+	}
+	for _, u := range c.Actor.Units {
+		uu, err := a.Store.Unit(ctx, c.Actor.Municipality, u)
+		if err != nil {
+			return err
+		}
+		content.Units = append(content.Units, boardTab{Href: "/staff/attendance?unit=" + u.String(), Name: uu.Name, Current: u == unit})
+	}
+	var group domain.GroupID
+	if s := r.URL.Query().Get("group"); s != "" {
+		id, err := domain.ParseID[domain.Group](s)
+		if err != nil {
+			return domain.ErrNotFound
+		}
+		group = id
+	}
+	groups, err := a.Store.Groups(ctx, c.Actor.Municipality, unit)
+	if err != nil {
+		return err
+	}
+	unitHref := "/staff/attendance?unit=" + unit.String()
+	content.Groups = append(content.Groups, boardTab{Href: unitHref, Name: c.Lang.T("attendance.board.allGroups"), Current: group.IsZero()})
+	for _, g := range groups {
+		content.Groups = append(content.Groups, boardTab{Href: unitHref + "&group=" + g.ID.String(), Name: g.Name, Current: g.ID == group})
+	}
+	today := domain.Today(a.Clock)
+	ro, err := a.attendanceRoster(ctx, c.Actor, unit, group, today)
+	if err != nil {
+		return err
+	}
+	bu := &boardUnit{Roster: ro}
+	if !group.IsZero() {
+		bu.Group = group.String()
+	}
+	// The staffing norm is the kindergartens' (barnehageloven); an SFO or a
+	// school has none to measure against.
+	if ro.Unit.Kind == domain.Kindergarten {
+		occ, err := a.occupancy(ctx, c, unit, today)
+		if err != nil {
+			return err
+		}
+		bu.Occupancy, bu.HasNorm = occ, true
+	}
+	for _, st := range boardStatuses {
+		bu.Counts = append(bu.Counts, boardCount{Label: c.Lang.T("attendance.status." + string(st)), N: ro.Count[st]})
+	}
+	names := map[domain.ChildID]string{}
+	for _, g := range ro.Groups {
+		bg := boardGroup{Name: g.Name}
+		if bg.Name == "" {
+			bg.Name = c.Lang.T("staff.noGroup")
+		}
+		for _, ch := range g.Children {
+			names[ch.ID] = ch.GivenName + " " + ch.FamilyName
+			bc := boardChild{attendanceRosterChild: ch, StatusText: c.Lang.T("attendance.status." + string(ch.Status)),
+				InAt: timeOfDay(ch.In), OutAt: timeOfDay(ch.Out), Key: uuid.NewString()}
+			bc.CanOut = ch.Status == attendance.Present
+			bc.CanIn = !bc.CanOut
+			if bc.CanOut {
+				if bc.Collectors, err = a.collectorOptions(ctx, c, ch.ID, today); err != nil {
+					return err
+				}
+			}
+			bg.Children = append(bg.Children, bc)
+		}
+		bu.Groups = append(bu.Groups, bg)
+	}
+	content.Unit = bu
+	if ids := ro.children(); len(ids) > 0 {
+		if err := a.Audit(ctx, c.Actor, "roster.read", "unit/"+unit.String(), ids...); err != nil {
+			return err
+		}
+	}
+	q := r.URL.Query()
+	content.Error = refusal(c.Lang, q.Get("error"))
+	if id, err := domain.ParseID[domain.Child](q.Get("child")); err == nil && names[id] != "" && content.Error == "" {
+		switch q.Get("done") {
+		case "in":
+			content.Notice = c.Lang.T("attendance.notice.in", names[id])
+		case "out":
+			content.Notice = c.Lang.T("attendance.notice.out", names[id])
+		}
+		if q.Get("warn") == "1" {
+			content.Warn = c.Lang.T("attendance.warn.unlisted", names[id])
+		}
+	}
+	a.Page(w, r, c, http.StatusOK, "attendance_staff", "attendance.board.title", content)
+	return nil
+}
+
+// collectorOptions are who may collect the child today: the guardians with
+// parental responsibility and the pickup list's people valid today. Names
+// only; no contact details.
+func (a *app) collectorOptions(ctx context.Context, c *web.Call, child domain.ChildID, today date.Date) ([]collectorOption, error) {
+	m := c.Actor.Municipality
+	var out []collectorOption
+	gs, err := a.Store.Guardianships(ctx, m, child)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range gs {
+		if !g.ParentalResponsibility {
+			continue
+		}
+		gd, err := a.Store.Guardian(ctx, m, g.GuardianID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, collectorOption{Value: "g:" + gd.ID.String(), Label: gd.GivenName + " " + gd.FamilyName + " (" + c.Lang.T("attendance.guardian") + ")"})
+	}
+	list, err := a.Attendance().PickupList(ctx, c.Actor, child)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range list {
+		if p.ValidOn(today) {
+			out = append(out, collectorOption{Value: "p:" + p.ID.String(), Label: p.Name + " (" + p.Relation + ")"})
+		}
+	}
+	return out, nil
+}
+
+// formCheck handles the board's tap in and tap out.
+func (a *app) formCheck(kind attendance.CheckKind) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+		if err := r.ParseForm(); err != nil {
+			return api.BadRequest("form", "the form cannot be read")
+		}
+		e := attendance.Event{Key: r.PostFormValue("key")}
+		if s := r.PostFormValue("unit"); s != "" {
+			id, err := domain.ParseID[domain.Unit](s)
+			if err != nil {
+				return domain.Invalid("unit", "is not a UUID")
+			}
+			e.Unit = id
+		}
+		if kind == attendance.CheckOut {
+			choice := r.PostFormValue("collector")
+			switch {
+			case strings.HasPrefix(choice, "g:"):
+				id, err := domain.ParseID[domain.Guardian](choice[2:])
+				if err != nil {
+					return domain.Invalid("collector", "is not a guardian")
+				}
+				e.Collector.Guardian = id
+			case strings.HasPrefix(choice, "p:"):
+				id, err := domain.ParseID[attendance.Pickup](choice[2:])
+				if err != nil {
+					return domain.Invalid("collector", "is not on the pickup list")
+				}
+				e.Collector.Pickup = id
+			default:
+				e.Collector.Name = strings.TrimSpace(r.PostFormValue("collectorName"))
+			}
+		}
+		chk, err := a.check(r.Context(), c, kind, e)
+		if err != nil {
+			q := url.Values{"child": {c.ChildID.String()}}
+			if !e.Unit.IsZero() {
+				q.Set("unit", e.Unit.String())
+			}
+			return refused(w, r, err, "/staff/attendance", q)
+		}
+		q := url.Values{"unit": {chk.UnitID.String()}, "done": {string(kind)}, "child": {c.ChildID.String()}}
+		if g := r.PostFormValue("group"); g != "" {
+			if _, err := domain.ParseID[domain.Group](g); err == nil {
+				q.Set("group", g)
+			}
+		}
+		if chk.Warning != "" {
+			q.Set("warn", "1")
+		}
+		http.Redirect(w, r, "/staff/attendance?"+q.Encode()+"#barn-"+c.ChildID.String(), http.StatusSeeOther)
+		return nil
+	}
+}
+
+// guardianContent is the guardian's attendance page.
+type guardianAttendanceContent struct {
+	L        web.Locale
+	Today    date.Date
+	Children []guardianChild
+	Notice   string
+	Error    string // why the last form was refused
+}
+
+type guardianChild struct {
+	ID       domain.ChildID
+	Name     string
+	SickKey  string
+	SickNow  bool // reported sick today already
+	Absences []absenceRow
+	Pickups  []pickupView
+	Reasons  []collectorOption
+}
+
+type absenceRow struct {
+	ID                 attendance.AbsenceID
+	Start, End, Reason string
+	Note               string
+}
+
+func (a *app) guardianAttendancePage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	ctx := r.Context()
+	today := domain.Today(a.Clock)
+	children, err := a.VisibleChildren(ctx, c.Actor)
+	if err != nil {
+		return err
+	}
+	lang := attendance.Lang(c.Lang.Code)
+	content := guardianAttendanceContent{L: c.Lang, Today: today}
+	var ids []domain.ChildID
+	for _, ch := range children {
+		access, _, err := a.DecideChild(ctx, c.Actor, ch.ID)
+		if err != nil {
+			return err
+		}
+		if access != web.AccessParent {
+			continue
+		}
+		gc := guardianChild{ID: ch.ID, Name: ch.GivenName + " " + ch.FamilyName, SickKey: uuid.NewString()}
+		abs, err := a.Attendance().Absences(ctx, c.Actor, ch.ID, domain.Period{Start: today})
+		if err != nil {
+			return err
+		}
+		for _, ab := range abs {
+			if ab.Reason == attendance.Sick && ab.Period.Contains(today) {
+				gc.SickNow = true
+			}
+			gc.Absences = append(gc.Absences, absenceRow{ID: ab.ID, Start: c.Lang.Date(ab.Period.Start), End: c.Lang.Date(ab.Period.End), Reason: ab.Reason.Text(lang), Note: ab.Note})
+		}
+		list, err := a.Attendance().PickupList(ctx, c.Actor, ch.ID)
+		if err != nil {
+			return err
+		}
+		for _, p := range list {
+			gc.Pickups = append(gc.Pickups, viewPickup(p))
+		}
+		for _, rs := range []attendance.Reason{attendance.Holiday, attendance.Leave, attendance.Sick, attendance.Other} {
+			gc.Reasons = append(gc.Reasons, collectorOption{Value: string(rs), Label: rs.Text(lang)})
+		}
+		content.Children = append(content.Children, gc)
+		ids = append(ids, ch.ID)
+	}
+	if len(ids) > 0 {
+		if err := a.Audit(ctx, c.Actor, "attendance.read", "", ids...); err != nil {
+			return err
+		}
+	}
+	q := r.URL.Query()
+	content.Error = refusal(c.Lang, q.Get("error"))
+	if id, err := domain.ParseID[domain.Child](q.Get("child")); err == nil && content.Error == "" {
+		for _, gc := range content.Children {
+			if gc.ID == id {
+				switch q.Get("done") {
+				case "sick", "absence", "withdrawn", "pickup", "removed":
+					content.Notice = c.Lang.T("attendance.notice."+q.Get("done"), gc.Name)
+				}
+			}
+		}
+	}
+	a.Page(w, r, c, http.StatusOK, "attendance_guardian", "attendance.guardian.title", content)
+	return nil
+}
+
+// backToGuardian redirects to the guardian's page with what was done.
+func backToGuardian(w http.ResponseWriter, r *http.Request, c *web.Call, done string) {
+	q := url.Values{"done": {done}, "child": {c.ChildID.String()}}
+	http.Redirect(w, r, "/guardian/attendance?"+q.Encode()+"#barn-"+c.ChildID.String(), http.StatusSeeOther)
+}
+
+func (a *app) formSick(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	if _, err := a.reportAbsence(r.Context(), c, attendance.Absence{}, true); err != nil {
+		return err
+	}
+	backToGuardian(w, r, c, "sick")
+	return nil
+}
+
+// formDate reads a date field of a form; "" is the zero date.
+func formDate(r *http.Request, name string) (date.Date, error) {
+	s := strings.TrimSpace(r.PostFormValue(name))
+	if s == "" {
+		return 0, nil
+	}
+	return domain.ParseDate(name, s)
+}
+
+func (a *app) formAbsence(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	if err := r.ParseForm(); err != nil {
+		return api.BadRequest("form", "the form cannot be read")
+	}
+	back := url.Values{"child": {c.ChildID.String()}}
+	start, err := formDate(r, "start")
+	if err != nil {
+		return refused(w, r, err, "/guardian/attendance", back)
+	}
+	end, err := formDate(r, "end")
+	if err != nil {
+		return refused(w, r, err, "/guardian/attendance", back)
+	}
+	if end == 0 {
+		end = start
+	}
+	ab := attendance.Absence{Period: domain.Period{Start: start, End: end}, Reason: attendance.Reason(r.PostFormValue("reason")), Note: strings.TrimSpace(r.PostFormValue("note"))}
+	if _, err := a.reportAbsence(r.Context(), c, ab, false); err != nil {
+		return refused(w, r, err, "/guardian/attendance", url.Values{"child": {c.ChildID.String()}})
+	}
+	backToGuardian(w, r, c, "absence")
+	return nil
+}
+
+func (a *app) formWithdrawAbsence(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	id, err := api.PathID[attendance.Absence](r, "absenceId")
+	if err != nil {
+		return err
+	}
+	if err := a.withdrawAbsence(r.Context(), c, id); err != nil {
+		return err
+	}
+	backToGuardian(w, r, c, "withdrawn")
+	return nil
+}
+
+func (a *app) formPickup(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	if err := r.ParseForm(); err != nil {
+		return api.BadRequest("form", "the form cannot be read")
+	}
+	until, err := formDate(r, "validUntil")
+	if err != nil {
+		return refused(w, r, err, "/guardian/attendance", url.Values{"child": {c.ChildID.String()}})
+	}
+	p := attendance.Pickup{Name: strings.TrimSpace(r.PostFormValue("name")), Relation: strings.TrimSpace(r.PostFormValue("relation")),
+		Phone: strings.TrimSpace(r.PostFormValue("phone")), ValidUntil: until}
+	if _, err := a.putPickup(r.Context(), c, p); err != nil {
+		return refused(w, r, err, "/guardian/attendance", url.Values{"child": {c.ChildID.String()}})
+	}
+	backToGuardian(w, r, c, "pickup")
+	return nil
+}
+
+func (a *app) formRemovePickup(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	id, err := api.PathID[attendance.Pickup](r, "pickupId")
+	if err != nil {
+		return err
+	}
+	if err := a.removePickup(r.Context(), c, id); err != nil {
+		return err
+	}
+	backToGuardian(w, r, c, "removed")
+	return nil
+}
+
+// timeOfDay formats an instant as hh:mm in Oslo; "" for the zero time.
+func timeOfDay(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(domain.Oslo()).Format("15:04")
+}
+
+// refused turns a refusal the user can put right (a field, or a conflict
+// with what is stored) into a redirect back to the form's page, which then
+// says what to do; other errors stay errors.
+func refused(w http.ResponseWriter, r *http.Request, err error, page string, q url.Values) error {
+	var ve *domain.ValidationError
+	var ce *domain.ConflictError
+	if !errors.As(err, &ve) && !errors.As(err, &ce) {
+		return err
+	}
+	q.Set("error", domain.FieldOf(err))
+	http.Redirect(w, r, page+"?"+q.Encode(), http.StatusSeeOther)
+	return nil
+}
+
+// refusal is the message for ?error= on a page: the field's own, or the
+// general one.
+func refusal(l web.Locale, field string) string {
+	if field == "" {
+		return ""
+	}
+	if l.Has("attendance.error." + field) {
+		return l.T("attendance.error." + field)
+	}
+	return l.T("attendance.error.other")
+}

@@ -1,0 +1,20 @@
+// Package attendanceweb is attendance in the reference app: its routes (API
+// and pages), handlers, views, page templates (templates/) and strings
+// (messages/), mounted on the shell (package web) by New.
+//
+// Staff check children in and out on a board per unit and group (with who
+// collects them and the occupancy against the staffing norm); guardians
+// report a child sick in one click, plan absences and keep the pickup
+// list. The unit's roster of the day (GET /api/v1/units/{unitId}/roster)
+// is answered here. The rules are the library's (package attendance).
+package attendanceweb
+
+import "github.com/oppvekst/oppvekst/reference-app/internal/web"
+
+// app is the shell as attendance's handlers see it: they are methods of app and
+// reach the store, the clock, the audit log and the page renderer through
+// the embedded *web.App.
+type app struct{ *web.App }
+
+// New returns attendance's part of the app, for web.App.Mount.
+func New(shell *web.App) web.Capability { return (&app{shell}).attendanceCapability() }

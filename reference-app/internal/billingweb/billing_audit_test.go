@@ -1,0 +1,97 @@
+package billingweb_test
+
+import (
+	"encoding/csv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oppvekst/oppvekst/adapters/financecsv"
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
+	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
+)
+
+// The finance CSV marks every row of a payer with a protected address, in
+// its last column; the demo's strengt fortrolig guardian pays for her
+// daughter's kindergarten place. Every export is audit-logged, one of a
+// month without invoices too.
+func TestFinanceExportMarksProtectedPayersAndIsAudited(t *testing.T) {
+	ta := webtest.New(t)
+	cw := ta.CookieFor(t, demo.PersonaCaseworker)
+	empty := ta.Do(t, cw, "GET", "/api/v1/exports/finance.csv?month=2025-10", "", "")
+	require.Equal(t, 200, empty.Status, empty.Body)
+	logged := ta.AuditedAs(t, "invoices.export")
+	require.Len(t, logged, 1, "an export without invoices is logged too")
+	assert.Equal(t, "invoices/2025-10", logged[0].Record)
+	assert.Equal(t, "saksbehandler-1", logged[0].Actor.Subject)
+
+	require.Equal(t, 201, ta.Do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`).Status)
+	for _, path := range []string{"/api/v1/exports/finance.csv?month=2025-11", "/billing/export.csv?month=2025-11"} {
+		res := ta.Do(t, cw, "GET", path, "", "")
+		require.Equal(t, 200, res.Status, res.Body)
+		r := csv.NewReader(strings.NewReader(res.Body))
+		r.Comma = ';'
+		rows, err := r.ReadAll()
+		require.NoError(t, err)
+		require.Equal(t, financecsv.Header, rows[0])
+		marte := ta.Personas[demo.PersonaProtected].Actor.Guardian.String()
+		col := len(financecsv.Header) - 1
+		var protected, other int
+		for _, row := range rows[1:] {
+			if row[6] == marte {
+				protected++
+				assert.Equal(t, "strengt-fortrolig", row[col], path)
+			} else {
+				other++
+				assert.Equal(t, "none", row[col], "%s: %v", path, row)
+			}
+		}
+		assert.Positive(t, protected, "%s: the protected payer is invoiced", path)
+		assert.Positive(t, other, path)
+	}
+	logged = ta.AuditedAs(t, "invoices.export")
+	assert.Greater(t, len(logged), 2, "one entry per child in each export")
+	children := map[domain.ChildID]bool{}
+	for _, e := range logged {
+		if e.Record == "invoices/2025-11" {
+			children[e.ChildID] = true
+		}
+	}
+	assert.Contains(t, children, ta.Sofie)
+	assert.Contains(t, children, ta.Aurora, "the protected child's invoice is logged as read")
+}
+
+// Listing income decisions (API and page) and reading the audit log (API
+// and page) are logged.
+func TestIncomeDecisionsAndAuditReadsAreAudited(t *testing.T) {
+	ta := webtest.New(t)
+	cw := ta.CookieFor(t, demo.PersonaCaseworker)
+	res := ta.Do(t, cw, "GET", "/api/v1/income-decisions", "", "")
+	require.Equal(t, 200, res.Status, res.Body)
+	require.Contains(t, res.Body, `"annualIncome"`, "the demo has income decisions")
+	logged := ta.AuditedAs(t, "income-decisions.list")
+	require.NotEmpty(t, logged)
+	var children []domain.ChildID
+	for _, e := range logged {
+		assert.Equal(t, "saksbehandler-1", e.Actor.Subject)
+		children = append(children, e.ChildID)
+	}
+	assert.Contains(t, children, ta.Sofie, "Hilde Berg's household has an income decision")
+	page := ta.Do(t, cw, "GET", "/billing/families", "", "")
+	require.Equal(t, 200, page.Status)
+	assert.Len(t, ta.AuditedAs(t, "income-decisions.list"), 2*len(logged), "the page lists them too")
+
+	admin := ta.CookieFor(t, demo.PersonaAdmin)
+	require.Equal(t, 200, ta.Do(t, admin, "GET", "/api/v1/audit?childId="+ta.Sofie.String(), "", "").Status)
+	reads := ta.AuditedAs(t, "audit.read")
+	require.Len(t, reads, 1)
+	assert.Equal(t, ta.Sofie, reads[0].ChildID, "a read about one child names it")
+	assert.Equal(t, "admin-1", reads[0].Actor.Subject)
+	require.Equal(t, 200, ta.Do(t, admin, "GET", "/admin/audit", "", "").Status)
+	reads = ta.AuditedAs(t, "audit.read")
+	require.Len(t, reads, 2)
+	assert.True(t, reads[0].ChildID.IsZero())
+}

@@ -1,0 +1,538 @@
+package billingweb
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/rickb777/date/v2"
+	"github.com/shopspring/decimal"
+
+	"github.com/oppvekst/oppvekst/billing"
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web/api"
+)
+
+// The billing pages: the caseworker's invoice runs, invoices, export,
+// families and income decisions, price lists and payments; the guardian's
+// invoices and fee explanations.
+
+// billingHome is the caseworker's billing start page.
+type billingHome struct {
+	Month string // the month the run form suggests, YYYY-MM
+	Error string
+	Runs  []billingRunRow
+}
+
+type billingRunRow struct {
+	Month, Label, Total string
+	Made                date.Date
+	Invoices            int
+}
+
+// billingInvoices is a month's invoices; Ran is set right after a run.
+type billingInvoices struct {
+	Month, Label string
+	Ran          bool
+	Created      bool
+	Decisions    int
+	Skipped      []skippedView
+	Invoices     []billingInvoiceRow
+	Count        int
+	Total        string
+	Corrections  int
+	CorrectTotal string
+}
+
+type billingInvoiceRow struct {
+	Number      int64
+	KID         string
+	Payer       string
+	Month       string
+	Issued, Due date.Date
+	Total       string
+	Lines       []billingLineRow
+	// Children are the children the invoice is for; Corrections sums its
+	// correction lines ("" when it has none).
+	Children    []billingChildLink
+	Corrections string
+}
+
+type billingLineRow struct {
+	ChildID, Child, Kind, Item, Month string
+	Correction, Fee                   bool
+	Days                              string // "12 / 30" for a part of the month
+	Gross, Amount                     string
+	Reductions                        []string
+}
+
+// billingRows turns invoices into rows in the page's language and sums
+// them.
+func billingRows(l web.Locale, invs []InvoiceView, content *billingInvoices) {
+	total, corr := decimal.Zero, decimal.Zero
+	for _, inv := range invs {
+		row := billingInvoiceRow{Number: inv.Number, KID: inv.KID, Payer: inv.PayerName, Issued: inv.Issued, Due: inv.Due}
+		m, _ := billing.ParseMonth(inv.Month)
+		row.Month = billingMonth(l, m)
+		invCorr, hasCorr := decimal.Zero, false
+		t := decimal.RequireFromString(inv.Total)
+		row.Total = billingMoney(l, t)
+		total = total.Add(t)
+		for _, ln := range inv.Lines {
+			lm, _ := billing.ParseMonth(ln.Month)
+			lr := billingLineRow{ChildID: ln.Child.String(), Child: ln.ChildName, Kind: l.T("kind." + string(ln.Kind)),
+				Item: l.T("billing.item." + ln.Item), Month: billingMonth(l, lm), Correction: ln.Correction, Fee: ln.Item == string(billing.ItemFee),
+				Gross: billingMoney(l, decimal.RequireFromString(ln.Gross)), Amount: billingMoney(l, decimal.RequireFromString(ln.Amount))}
+			if ln.Days != ln.DaysInMonth {
+				lr.Days = l.T("billing.days", ln.Days, ln.DaysInMonth)
+			}
+			for _, r := range ln.Reductions {
+				lr.Reductions = append(lr.Reductions, l.T("billing.step."+r.Code)+": −"+billingMoney(l, decimal.RequireFromString(r.Amount)))
+			}
+			if ln.Correction {
+				content.Corrections++
+				a := decimal.RequireFromString(ln.Amount)
+				corr, invCorr, hasCorr = corr.Add(a), invCorr.Add(a), true
+			}
+			if !slices.ContainsFunc(row.Children, func(c billingChildLink) bool { return c.ID == lr.ChildID }) {
+				row.Children = append(row.Children, billingChildLink{ID: lr.ChildID, Name: lr.Child})
+			}
+			row.Lines = append(row.Lines, lr)
+		}
+		if hasCorr {
+			row.Corrections = billingMoney(l, invCorr)
+		}
+		content.Invoices = append(content.Invoices, row)
+	}
+	content.Count = len(invs)
+	content.Total = billingMoney(l, total)
+	content.CorrectTotal = billingMoney(l, corr)
+}
+
+func (a *app) billingHomeContent(r *http.Request, c *web.Call, month string) (billingHome, error) {
+	runs, err := a.Store.InvoiceRuns(r.Context(), c.Actor.Municipality)
+	if err != nil {
+		return billingHome{}, err
+	}
+	content := billingHome{Month: month}
+	for i := len(runs) - 1; i >= 0; i-- {
+		run := runs[i]
+		content.Runs = append(content.Runs, billingRunRow{Month: run.Month.String(), Label: billingMonth(c.Lang, run.Month),
+			Total: billingMoney(c.Lang, run.Total), Made: run.Made, Invoices: run.Invoices})
+	}
+	return content, nil
+}
+
+func (a *app) billingPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	content, err := a.billingHomeContent(r, c, billing.MonthOf(domain.Today(a.Clock)).String())
+	if err != nil {
+		return err
+	}
+	a.Page(w, r, c, http.StatusOK, "billing", "billing.title", content)
+	return nil
+}
+
+func (a *app) billingRunPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	if err := web.ParsePageForm(w, r, api.MaxBodyBytes); err != nil {
+		return err
+	}
+	input := strings.TrimSpace(r.PostFormValue("month"))
+	month, err := billing.ParseMonth(input)
+	if err != nil {
+		content, err := a.billingHomeContent(r, c, input)
+		if err != nil {
+			return err
+		}
+		content.Error = c.Lang.T("billing.run.badMonth")
+		a.Page(w, r, c, http.StatusUnprocessableEntity, "billing", "billing.title", content)
+		return nil
+	}
+	res, err := a.runInvoices(r.Context(), c.Actor, month)
+	var ve *domain.ValidationError
+	if errors.As(err, &ve) {
+		content, err := a.billingHomeContent(r, c, input)
+		if err != nil {
+			return err
+		}
+		content.Error = c.Lang.T("billing.run.refused", ve.Error())
+		a.Page(w, r, c, http.StatusUnprocessableEntity, "billing", "billing.title", content)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	content := billingInvoices{Month: month.String(), Label: billingMonth(c.Lang, month), Ran: true, Created: res.Created,
+		Decisions: res.Decisions, Skipped: res.Skipped}
+	for i, s := range content.Skipped {
+		content.Skipped[i].Kind = domain.UnitKind(c.Lang.T("kind." + string(s.Kind)))
+	}
+	billingRows(c.Lang, res.Invoices, &content)
+	a.Page(w, r, c, http.StatusOK, "billing_invoices", "billing.invoices.title", content)
+	return nil
+}
+
+func (a *app) billingInvoicesPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	month, err := a.monthParam(r)
+	if err != nil {
+		return err
+	}
+	invs, children, err := a.invoicesOf(r.Context(), c.Actor, month)
+	if err != nil {
+		return err
+	}
+	if len(children) > 0 {
+		if err := a.Audit(r.Context(), c.Actor, "invoices.read", "invoices/"+month.String(), children...); err != nil {
+			return err
+		}
+	}
+	content := billingInvoices{Month: month.String(), Label: billingMonth(c.Lang, month)}
+	billingRows(c.Lang, invs, &content)
+	a.Page(w, r, c, http.StatusOK, "billing_invoices", "billing.invoices.title", content)
+	return nil
+}
+
+func (a *app) billingExportPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	month, err := a.monthParam(r)
+	if err != nil {
+		return err
+	}
+	return a.export(w, r, c, month)
+}
+
+// billingFamilies lists families and income decisions, with the form for a
+// new decision.
+type billingFamilies struct {
+	Families  []billingFamilyRow
+	Decisions []billingIncomeRow
+	Options   []billingOption
+	Form      map[string]string
+	Errors    []string
+	Saved     bool
+}
+
+type billingFamilyRow struct {
+	Payer    string
+	Adults   []string
+	Children []billingChildLink
+}
+
+type billingChildLink struct{ ID, Name string }
+
+type billingIncomeRow struct {
+	Payer, Income, Documentation string
+	Applied, Start, End          date.Date
+}
+
+type billingOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+func (a *app) billingFamiliesContent(r *http.Request, c *web.Call, form map[string]string) (billingFamilies, error) {
+	ctx := r.Context()
+	fs, children, err := a.familiesOf(ctx, c.Actor)
+	if err != nil {
+		return billingFamilies{}, err
+	}
+	ds, incomeChildren, err := a.incomeDecisionsOf(ctx, c.Actor.Municipality)
+	if err != nil {
+		return billingFamilies{}, err
+	}
+	if len(children) > 0 {
+		if err := a.Audit(ctx, c.Actor, "families.list", "", children...); err != nil {
+			return billingFamilies{}, err
+		}
+	}
+	if err := a.Audit(ctx, c.Actor, "income-decisions.list", "", incomeChildren...); err != nil {
+		return billingFamilies{}, err
+	}
+	content := billingFamilies{Form: form}
+	for _, f := range fs {
+		row := billingFamilyRow{Payer: f.PayerName}
+		for _, mb := range f.Members {
+			if mb.Child.IsZero() {
+				row.Adults = append(row.Adults, mb.Name)
+			} else {
+				row.Children = append(row.Children, billingChildLink{ID: mb.Child.String(), Name: mb.Name})
+			}
+		}
+		content.Families = append(content.Families, row)
+		content.Options = append(content.Options, billingOption{Value: f.ID.String(), Label: f.PayerName, Selected: form["family"] == f.ID.String()})
+	}
+	for _, d := range ds {
+		content.Decisions = append(content.Decisions, billingIncomeRow{Payer: d.PayerName, Income: billingMoney(c.Lang, decimal.RequireFromString(d.AnnualIncome)),
+			Documentation: d.Documentation, Applied: d.Applied, Start: d.Start, End: d.End})
+	}
+	return content, nil
+}
+
+func (a *app) billingFamiliesPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	content, err := a.billingFamiliesContent(r, c, map[string]string{})
+	if err != nil {
+		return err
+	}
+	content.Saved = r.URL.Query().Get("saved") == "1"
+	a.Page(w, r, c, http.StatusOK, "billing_families", "billing.families.title", content)
+	return nil
+}
+
+func (a *app) billingIncomePage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	if err := web.ParsePageForm(w, r, api.MaxBodyBytes); err != nil {
+		return err
+	}
+	form := map[string]string{}
+	for _, k := range []string{"family", "income", "applied", "start", "end", "documentation"} {
+		form[k] = strings.TrimSpace(r.PostFormValue(k))
+	}
+	var problems domain.Problems
+	req := newIncomeDecisionRequest{AnnualIncome: form["income"], Documentation: form["documentation"]}
+	if id, err := domain.ParseID[billing.Family](form["family"]); err == nil {
+		req.Family = id
+	} else {
+		problems.Add("family", "choose a family")
+	}
+	for _, f := range []struct {
+		key string
+		to  *date.Date
+	}{{"applied", &req.Applied}, {"start", &req.Start}, {"end", &req.End}} {
+		d, err := domain.ParseDate(f.key, form[f.key])
+		if err != nil {
+			problems.Merge("", err)
+			continue
+		}
+		*f.to = d
+	}
+	err := problems.Err()
+	if err == nil {
+		_, err = a.createIncomeDecision(r.Context(), c.Actor, req)
+	}
+	if err == nil {
+		http.Redirect(w, r, "/billing/families?saved=1#income", http.StatusSeeOther)
+		return nil
+	}
+	var ve *domain.ValidationError
+	var ce *domain.ConflictError
+	content, cerr := a.billingFamiliesContent(r, c, form)
+	if cerr != nil {
+		return cerr
+	}
+	switch {
+	case errors.As(err, &ve):
+		for _, f := range ve.Fields {
+			content.Errors = append(content.Errors, c.Lang.T("billing.field."+billingFormField(f.Field))+": "+c.Lang.Reason(f.Reason))
+		}
+	case errors.As(err, &ce):
+		content.Errors = append(content.Errors, c.Lang.T("billing.income.overlap"))
+	default:
+		return err
+	}
+	a.Page(w, r, c, http.StatusUnprocessableEntity, "billing_families", "billing.families.title", content)
+	return nil
+}
+
+// billingFormField names the form field of a refused field.
+func billingFormField(field string) string {
+	switch {
+	case strings.HasPrefix(field, "period.end"), field == "end":
+		return "end"
+	case strings.HasPrefix(field, "period"), field == "start":
+		return "start"
+	case field == "annualIncome", field == "income":
+		return "income"
+	case field == "applied", field == "family", field == "documentation":
+		return field
+	}
+	return "other"
+}
+
+// billingPrices lists the price lists.
+type billingPrices struct {
+	Lists []billingPriceRow
+}
+
+type billingPriceRow struct {
+	Kind             string
+	Start, End       date.Date
+	FullTimePrice    string
+	Brackets         []string
+	SiblingDiscounts string
+}
+
+func (a *app) billingPricesPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	ls, err := a.Store.PriceLists(r.Context(), c.Actor.Municipality)
+	if err != nil {
+		return err
+	}
+	l := c.Lang
+	content := billingPrices{}
+	for _, pl := range ls {
+		v := billingPriceView(pl)
+		row := billingPriceRow{Kind: l.T("kind." + string(v.Kind)), Start: v.Start, End: v.End}
+		if v.FullTimePrice != "" {
+			row.FullTimePrice = billingMoney(l, decimal.RequireFromString(v.FullTimePrice))
+		}
+		for _, b := range v.Brackets {
+			food := billingMoney(l, decimal.RequireFromString(b.Food))
+			if b.Share != "" {
+				row.Brackets = append(row.Brackets, l.T("billing.prices.share", b.MinHours, decimal.RequireFromString(b.Share).Shift(2).String(), food))
+			} else {
+				row.Brackets = append(row.Brackets, l.T("billing.prices.price", b.MinHours, billingMoney(l, decimal.RequireFromString(b.Price)), food))
+			}
+		}
+		var ds []string
+		for _, d := range v.SiblingDiscounts {
+			ds = append(ds, decimal.RequireFromString(d).Shift(2).String()+" %")
+		}
+		row.SiblingDiscounts = strings.Join(ds, ", ")
+		content.Lists = append(content.Lists, row)
+	}
+	a.Page(w, r, c, http.StatusOK, "billing_prices", "billing.prices.title", content)
+	return nil
+}
+
+// billingPayments is the payment upload form and, after an upload, what it
+// found.
+type billingPayments struct {
+	Error  string
+	Report *PaymentReportView
+}
+
+func (a *app) billingPaymentsPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	if r.Method == http.MethodGet {
+		a.Page(w, r, c, http.StatusOK, "billing_payments", "billing.payments.title", billingPayments{})
+		return nil
+	}
+	if err := web.ParsePageForm(w, r, MaxPaymentFile+64<<10); err != nil {
+		return err
+	}
+	text := r.PostFormValue("ocr")
+	if r.MultipartForm != nil {
+		if fh := r.MultipartForm.File["file"]; len(fh) > 0 && fh[0].Size > 0 {
+			f, err := fh[0].Open()
+			if err != nil {
+				return api.BadRequest("unreadable", "the file cannot be read")
+			}
+			b, err := io.ReadAll(io.LimitReader(f, MaxPaymentFile+1))
+			f.Close()
+			if err != nil {
+				return api.BadRequest("unreadable", "the file cannot be read")
+			}
+			if len(b) > MaxPaymentFile {
+				// Never read a payment file cut short.
+				return &api.HTTPError{Status: http.StatusRequestEntityTooLarge, Kind: "too-large", Detail: "the file is too large"}
+			}
+			text = string(b)
+		}
+	}
+	rep, err := a.importPayments(r.Context(), c.Actor, "ocr", text)
+	var ve *domain.ValidationError
+	if errors.As(err, &ve) {
+		a.Page(w, r, c, http.StatusUnprocessableEntity, "billing_payments", "billing.payments.title", billingPayments{Error: c.Lang.T("billing.payments.empty")})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	l := c.Lang
+	fmtAmounts := func(ps []paymentView) {
+		for i := range ps {
+			ps[i].Amount = billingMoney(l, decimal.RequireFromString(ps[i].Amount))
+		}
+	}
+	fmtBalances := func(bs []balanceView) {
+		for i := range bs {
+			for _, s := range []*string{&bs[i].Total, &bs[i].Paid, &bs[i].Difference} {
+				*s = billingMoney(l, decimal.RequireFromString(*s))
+			}
+		}
+	}
+	fmtAmounts(rep.Matched)
+	fmtAmounts(rep.UnknownKIDs)
+	fmtBalances(rep.Paid)
+	fmtBalances(rep.Overpaid)
+	fmtBalances(rep.Underpaid)
+	for i, p := range rep.Problems {
+		// The reason in the user's language; the English detail is the API's.
+		rep.Problems[i].Reason = l.T("billing.payments.problem." + p.Code)
+	}
+	a.Page(w, r, c, http.StatusOK, "billing_payments", "billing.payments.title", billingPayments{Report: &rep})
+	return nil
+}
+
+// guardianInvoices are the invoices addressed to the guardian, newest
+// first.
+type guardianInvoices struct {
+	billingInvoices
+}
+
+func (a *app) guardianInvoicesPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	ctx := r.Context()
+	runs, err := a.Store.InvoiceRuns(ctx, c.Actor.Municipality)
+	if err != nil {
+		return err
+	}
+	var all []InvoiceView
+	var children []domain.ChildID
+	for i := len(runs) - 1; i >= 0; i-- {
+		invs, cs, err := a.invoicesOf(ctx, c.Actor, runs[i].Month)
+		if err != nil {
+			return err
+		}
+		all = append(all, invs...)
+		children = append(children, cs...)
+	}
+	if len(children) > 0 {
+		if err := a.Audit(ctx, c.Actor, "invoices.read", "", children...); err != nil {
+			return err
+		}
+	}
+	content := guardianInvoices{}
+	billingRows(c.Lang, all, &content.billingInvoices)
+	a.Page(w, r, c, http.StatusOK, "billing_guardian", "billing.guardian.title", content)
+	return nil
+}
+
+// billingFees is a child's fee decisions, explained.
+type billingFees struct {
+	Child     string
+	ChildID   string
+	Decisions []billingFeeRow
+}
+
+type billingFeeRow struct {
+	Kind, From, Fee, Food string
+	Made                  date.Date
+	Explanation           []string
+	Steps                 []billingStepRow
+}
+
+type billingStepRow struct {
+	Name, Before, After string
+	Changed             bool
+}
+
+func (a *app) feesPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	ds, incomes, err := a.feeDecisionsOf(r.Context(), c.Actor, c.ChildID)
+	if err != nil {
+		return err
+	}
+	if err := a.Audit(r.Context(), c.Actor, "fee-decisions.read", "", c.ChildID); err != nil {
+		return err
+	}
+	l := c.Lang
+	content := billingFees{Child: c.Record.Child.GivenName + " " + c.Record.Child.FamilyName, ChildID: c.ChildID.String()}
+	for _, d := range ds {
+		row := billingFeeRow{Kind: l.T("kind." + string(d.Kind)), From: billingMonth(l, d.From), Fee: billingMoney(l, d.Fee),
+			Food: billingMoney(l, d.Food), Made: d.Made, Explanation: billingExplain(l, d, incomes[d.IncomeDecision])}
+		for _, s := range d.Steps {
+			row.Steps = append(row.Steps, billingStepRow{Name: l.T("billing.step." + string(s.Code)), Before: billingMoney(l, s.Before),
+				After: billingMoney(l, s.After), Changed: !s.Before.Equal(s.After) && s.Code != billing.StepPrice})
+		}
+		content.Decisions = append(content.Decisions, row)
+	}
+	a.Page(w, r, c, http.StatusOK, "billing_fees", "billing.fees.title", content)
+	return nil
+}

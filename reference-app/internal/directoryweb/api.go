@@ -1,0 +1,254 @@
+package directoryweb
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/rickb777/date/v2"
+
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web/api"
+)
+
+// meView is the logged-in actor.
+type meView struct {
+	Name         string              `json:"name"`
+	Role         domain.Role         `json:"role"`
+	Municipality domain.Municipality `json:"municipality"`
+	Units        []domain.UnitID     `json:"units,omitempty"`
+	Demo         bool                `json:"demo"`
+}
+
+// newChildRequest registers a child.
+type newChildRequest struct {
+	NationalID        domain.NationalID        `json:"nationalId,omitzero"`
+	GivenName         string                   `json:"givenName"`
+	FamilyName        string                   `json:"familyName"`
+	BirthDate         date.Date                `json:"birthDate"`
+	AddressProtection domain.AddressProtection `json:"addressProtection,omitempty"`
+}
+
+// newPlacementRequest places a child.
+type newPlacementRequest struct {
+	UnitID       domain.UnitID  `json:"unitId"`
+	GroupID      domain.GroupID `json:"groupId,omitzero"`
+	HoursPerWeek int            `json:"hoursPerWeek"`
+	Start        date.Date      `json:"start"`
+	End          date.Date      `json:"end,omitzero"`
+}
+
+// API handlers.
+
+func (a *app) apiMe(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	api.WriteJSON(w, http.StatusOK, meView{Name: c.Session.Name, Role: c.Actor.Role, Municipality: c.Actor.Municipality, Units: c.Actor.Units, Demo: c.Session.Persona != ""})
+	return nil
+}
+
+// matchName keeps the children whose name contains q (case folded); an
+// empty q keeps all.
+func matchName(children []domain.Child, q string) []domain.Child {
+	q = strings.ToLower(strings.TrimSpace(q))
+	if q == "" {
+		return children
+	}
+	var out []domain.Child
+	for _, c := range children {
+		if strings.Contains(strings.ToLower(c.GivenName+" "+c.FamilyName), q) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (a *app) apiChildren(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	pr, err := api.ReadPage(r)
+	if err != nil {
+		return err
+	}
+	children, err := a.VisibleChildren(r.Context(), c.Actor)
+	if err != nil {
+		return err
+	}
+	children = matchName(children, r.URL.Query().Get("q"))
+	pg, err := api.Paginate(children, func(c domain.Child) string { return c.ID.String() }, pr)
+	if err != nil {
+		return err
+	}
+	out := api.Page[web.ChildSummary]{Items: make([]web.ChildSummary, 0, len(pg.Items)), NextCursor: pg.NextCursor}
+	ids := make([]domain.ChildID, 0, len(pg.Items))
+	for _, ch := range pg.Items {
+		out.Items = append(out.Items, web.Summarize(ch))
+		ids = append(ids, ch.ID)
+	}
+	if len(ids) > 0 {
+		if err := a.Audit(r.Context(), c.Actor, "children.list", "", ids...); err != nil {
+			return err
+		}
+	}
+	api.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (a *app) apiChild(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	v, err := a.ViewChild(r.Context(), c.Access, c.Record)
+	if err != nil {
+		return err
+	}
+	if err := a.Audit(r.Context(), c.Actor, "child.read", "", c.ChildID); err != nil {
+		return err
+	}
+	api.WriteJSON(w, http.StatusOK, v)
+	return nil
+}
+
+func (a *app) apiCreateChild(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	var req newChildRequest
+	if err := api.DecodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	ch := domain.Child{
+		ID: domain.NewID[domain.Child](), Municipality: c.Actor.Municipality, NationalID: req.NationalID,
+		GivenName: req.GivenName, FamilyName: req.FamilyName, BirthDate: req.BirthDate,
+		AddressProtection: req.AddressProtection,
+	}
+	if ch.AddressProtection == "" {
+		ch.AddressProtection = domain.ProtectionNone
+	}
+	// A birth date after today is refused (the store has no clock).
+	if err := ch.ValidateAt(domain.Today(a.Clock)); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	err := a.Store.Atomic(ctx, func(ctx context.Context) error {
+		if err := a.Store.CreateChild(ctx, ch); err != nil {
+			return err
+		}
+		return a.AuditChange(ctx, c.Actor, "child.create", "", ch.ID)
+	})
+	if err != nil {
+		return err
+	}
+	rec, err := a.Store.ChildRecord(ctx, ch.Municipality, ch.ID)
+	if err != nil {
+		return err
+	}
+	v, err := a.ViewChild(ctx, web.AccessMunicipal, rec)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/children/"+ch.ID.String())
+	api.WriteJSON(w, http.StatusCreated, v)
+	return nil
+}
+
+func (a *app) apiCreatePlacement(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	var req newPlacementRequest
+	if err := api.DecodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	m := c.Actor.Municipality
+	kind := domain.UnitKind("")
+	if !req.UnitID.IsZero() {
+		u, err := a.Store.Unit(ctx, m, req.UnitID)
+		if err != nil {
+			if domain.IsNotFound(err) {
+				return domain.Invalid("unitId", "no such unit")
+			}
+			return err
+		}
+		kind = u.Kind
+	}
+	p := domain.Placement{
+		ID: domain.NewID[domain.Placement](), Municipality: m, ChildID: c.ChildID, UnitID: req.UnitID,
+		GroupID: req.GroupID, Kind: kind, HoursPerWeek: req.HoursPerWeek,
+		Period: domain.Period{Start: req.Start, End: req.End},
+	}
+	err := a.Store.Atomic(ctx, func(ctx context.Context) error {
+		if err := a.Store.CreatePlacement(ctx, p); err != nil {
+			return err
+		}
+		return a.AuditChange(ctx, c.Actor, "placement.create", "placement/"+p.ID.String(), c.ChildID)
+	})
+	if err != nil {
+		return err
+	}
+	v, err := a.ViewPlacement(ctx, p)
+	if err != nil {
+		return err
+	}
+	api.WriteJSON(w, http.StatusCreated, v)
+	return nil
+}
+
+func (a *app) apiUnits(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	pr, err := api.ReadPage(r)
+	if err != nil {
+		return err
+	}
+	units, err := a.Store.Units(r.Context(), c.Actor.Municipality)
+	if err != nil {
+		return err
+	}
+	pg, err := api.Paginate(units, func(u domain.Unit) string { return u.ID.String() }, pr)
+	if err != nil {
+		return err
+	}
+	out := api.Page[web.UnitSummary]{Items: make([]web.UnitSummary, 0, len(pg.Items)), NextCursor: pg.NextCursor}
+	for _, u := range pg.Items {
+		out.Items = append(out.Items, web.UnitSummary{ID: u.ID, Name: u.Name, Kind: u.Kind, Owner: u.Owner, Parent: u.Parent})
+	}
+	api.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (a *app) apiAudit(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	entries, next, err := a.auditPageOf(r, c)
+	if err != nil {
+		return err
+	}
+	api.WriteJSON(w, http.StatusOK, api.Page[web.AuditView]{Items: entries, NextCursor: next})
+	return nil
+}
+
+// auditPageOf reads one page of the audit log: ?limit, ?cursor (the last
+// entry's ID) and ?childId.
+func (a *app) auditPageOf(r *http.Request, c *web.Call) ([]domain.AuditEntry, string, error) {
+	pr, err := api.ReadPage(r)
+	if err != nil {
+		return nil, "", err
+	}
+	var before domain.AuditID
+	if pr.Cursor != "" {
+		if before, err = domain.ParseID[domain.AuditEntry](pr.Cursor); err != nil {
+			return nil, "", api.Unprocessable("invalid-query", "the cursor is not one this API gave", domain.FieldError{Field: "cursor", Reason: "is not a cursor from a previous page"})
+		}
+	}
+	var child domain.ChildID
+	if s := r.URL.Query().Get("childId"); s != "" {
+		if child, err = domain.ParseID[domain.Child](s); err != nil {
+			return nil, "", api.Unprocessable("invalid-query", "childId is not a UUID", domain.FieldError{Field: "childId", Reason: "is not a UUID"})
+		}
+	}
+	entries, err := a.Store.AuditEntries(r.Context(), c.Actor.Municipality, child, before, pr.Limit+1)
+	if err != nil {
+		return nil, "", err
+	}
+	// Reading the log is logged too: who looked, when, and at which
+	// child's entries when the read was about one child (one entry per
+	// read, not per entry read, so that reading does not feed itself).
+	if err := a.Audit(r.Context(), c.Actor, "audit.read", "audit", child); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(entries) > pr.Limit {
+		entries = entries[:pr.Limit]
+		next = api.EncodeCursor(entries[len(entries)-1].ID.String())
+	}
+	if entries == nil {
+		entries = []domain.AuditEntry{}
+	}
+	return entries, next, nil
+}

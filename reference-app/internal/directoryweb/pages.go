@@ -1,0 +1,274 @@
+package directoryweb
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/rickb777/date/v2"
+
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web/api"
+)
+
+// Front page and login.
+
+// homeContent is the public front page: the demo municipality's units.
+type homeContent struct {
+	L                web.Locale
+	MunicipalityName string
+	Municipality     domain.Municipality
+	Today            date.Date
+	Sections         []kindSection
+}
+
+// kindSection lists the units of one kind.
+type kindSection struct {
+	ID         string // for the heading's anchor
+	HeadingKey string
+	EmptyKey   string
+	Units      []unitRow
+}
+
+type unitRow struct {
+	ID             string
+	Name           string
+	DescriptionKey string
+	Parent         string
+	Groups         []groupRow
+	Total          int
+}
+
+type groupRow struct {
+	Name     string
+	Children int
+}
+
+// home sends a logged-in user to the start page of the role. In demo mode
+// it shows everyone else the units of the demo municipality by kind, each
+// with its groups and how many children are placed in them today; outside
+// demo mode it sends them to the login page.
+func (a *app) home(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	if c.LoggedIn {
+		http.Redirect(w, r, a.StartPage(c.Actor.Role), http.StatusSeeOther)
+		return nil
+	}
+	if !a.Demo {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return nil
+	}
+	content, err := a.unitsOverview(r.Context(), demo.Municipality)
+	if err != nil {
+		return err
+	}
+	content.L = c.Lang
+	a.Page(w, r, c, http.StatusOK, "home", "home.title", content)
+	return nil
+}
+
+func (a *app) unitsOverview(ctx context.Context, m domain.Municipality) (homeContent, error) {
+	today := domain.Today(a.Clock)
+	units, err := a.Store.Units(ctx, m)
+	if err != nil {
+		return homeContent{}, err
+	}
+	names := map[domain.UnitID]string{}
+	for _, u := range units {
+		names[u.ID] = u.Name
+	}
+	sections := []kindSection{
+		{ID: "barnehager", HeadingKey: "kind.kindergarten.plural", EmptyKey: "home.none.kindergarten"},
+		{ID: "skoler", HeadingKey: "kind.school.plural", EmptyKey: "home.none.school"},
+		{ID: "sfo", HeadingKey: "kind.sfo.plural", EmptyKey: "home.none.sfo"},
+	}
+	section := map[domain.UnitKind]*kindSection{domain.Kindergarten: &sections[0], domain.School: &sections[1], domain.SFO: &sections[2]}
+	for _, u := range units {
+		row, err := a.unitRow(ctx, u, names, today)
+		if err != nil {
+			return homeContent{}, err
+		}
+		if s := section[u.Kind]; s != nil {
+			s.Units = append(s.Units, row)
+		}
+	}
+	return homeContent{MunicipalityName: demo.MunicipalityNames[m], Municipality: m, Today: today, Sections: sections}, nil
+}
+
+func (a *app) unitRow(ctx context.Context, u domain.Unit, names map[domain.UnitID]string, today date.Date) (unitRow, error) {
+	groups, err := a.Store.Groups(ctx, u.Municipality, u.ID)
+	if err != nil {
+		return unitRow{}, err
+	}
+	placements, err := a.Store.UnitPlacements(ctx, u.Municipality, u.ID, domain.Period{Start: today, End: today})
+	if err != nil {
+		return unitRow{}, err
+	}
+	perGroup := map[domain.GroupID]map[domain.ChildID]bool{}
+	all := map[domain.ChildID]bool{}
+	for _, p := range placements {
+		if !p.Period.Contains(today) {
+			continue
+		}
+		if perGroup[p.GroupID] == nil {
+			perGroup[p.GroupID] = map[domain.ChildID]bool{}
+		}
+		perGroup[p.GroupID][p.ChildID] = true
+		all[p.ChildID] = true
+	}
+	row := unitRow{ID: "enhet-" + u.ID.String(), Name: u.Name, DescriptionKey: "unit." + string(u.Owner) + "." + string(u.Kind), Parent: names[u.Parent], Total: len(all)}
+	for _, g := range groups {
+		row.Groups = append(row.Groups, groupRow{Name: g.Name, Children: len(perGroup[g.ID])})
+	}
+	if n := len(perGroup[domain.GroupID{}]); n > 0 {
+		row.Groups = append(row.Groups, groupRow{Name: "—", Children: n})
+	}
+	return row, nil
+}
+
+// Role pages.
+
+// guardianPage is "my children at a glance": every child the guardian may
+// see, with units, placements and (for parents) the other guardians.
+func (a *app) guardianPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	ctx := r.Context()
+	children, err := a.VisibleChildren(ctx, c.Actor)
+	if err != nil {
+		return err
+	}
+	var views []web.ChildView
+	var ids []domain.ChildID
+	for _, ch := range children {
+		access, rec, err := a.DecideChild(ctx, c.Actor, ch.ID)
+		if err != nil {
+			return err
+		}
+		v, err := a.ViewChild(ctx, access, rec)
+		if err != nil {
+			return err
+		}
+		views = append(views, v)
+		ids = append(ids, ch.ID)
+	}
+	if len(ids) > 0 {
+		if err := a.Audit(ctx, c.Actor, "child.read", "", ids...); err != nil {
+			return err
+		}
+	}
+	a.Page(w, r, c, http.StatusOK, "guardian", "guardian.title", views)
+	return nil
+}
+
+// staffPage is the group list for today of each unit the employee works
+// at.
+func (a *app) staffPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	ctx := r.Context()
+	var rosters []web.RosterView
+	for _, u := range c.Actor.Units {
+		v, err := a.Roster(ctx, c.Actor.Municipality, u)
+		if err != nil {
+			return err
+		}
+		if ids := web.RosterChildren(v); len(ids) > 0 {
+			if err := a.Audit(ctx, c.Actor, "roster.read", "unit/"+u.String(), ids...); err != nil {
+				return err
+			}
+		}
+		rosters = append(rosters, v)
+	}
+	a.Page(w, r, c, http.StatusOK, "staff", "staff.title", rosters)
+	return nil
+}
+
+// caseworkerContent is the caseworker's start page.
+type caseworkerContent struct {
+	Units    homeContent
+	Query    string // the name searched for
+	Children []web.ChildSummary
+	Next     string // the next page's query
+}
+
+func (a *app) caseworkerPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	ctx := r.Context()
+	pr, err := api.ReadPage(r)
+	if err != nil {
+		return err
+	}
+	units, err := a.unitsOverview(ctx, c.Actor.Municipality)
+	if err != nil {
+		return err
+	}
+	units.L = c.Lang
+	children, err := a.VisibleChildren(ctx, c.Actor)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query().Get("q")
+	children = matchName(children, q)
+	pg, err := api.Paginate(children, func(c domain.Child) string { return c.ID.String() }, pr)
+	if err != nil {
+		return err
+	}
+	content := caseworkerContent{Units: units, Query: q}
+	var ids []domain.ChildID
+	for _, ch := range pg.Items {
+		content.Children = append(content.Children, web.Summarize(ch))
+		ids = append(ids, ch.ID)
+	}
+	if pg.NextCursor != "" {
+		content.Next = "?" + url.Values{"limit": {fmt.Sprint(pr.Limit)}, "cursor": {pg.NextCursor}, "q": {q}}.Encode()
+	}
+	if len(ids) > 0 {
+		if err := a.Audit(ctx, c.Actor, "children.list", "", ids...); err != nil {
+			return err
+		}
+	}
+	a.Page(w, r, c, http.StatusOK, "caseworker", "caseworker.title", content)
+	return nil
+}
+
+// childPage shows one child as far as the actor may see it.
+func (a *app) childPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	v, err := a.ViewChild(r.Context(), c.Access, c.Record)
+	if err != nil {
+		return err
+	}
+	if err := a.Audit(r.Context(), c.Actor, "child.read", "", c.ChildID); err != nil {
+		return err
+	}
+	a.Page(w, r, c, http.StatusOK, "child", "child.title", v)
+	return nil
+}
+
+// auditContent is a page of the audit log.
+type auditContent struct {
+	Entries []auditRow
+	Next    string
+}
+
+type auditRow struct {
+	At, Role, Who, Action, Child, Record string
+}
+
+func (a *app) auditPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	entries, next, err := a.auditPageOf(r, c)
+	if err != nil {
+		return err
+	}
+	content := auditContent{}
+	if next != "" {
+		content.Next = "?cursor=" + next
+	}
+	names := map[domain.GuardianID]string{}
+	for _, e := range entries {
+		row := auditRow{At: e.At.In(domain.Oslo()).Format("2006-01-02 15:04:05"), Role: c.Lang.T("role." + string(e.Actor.Role)), Who: a.ActorName(r.Context(), e.Actor, names), Action: e.Action, Record: e.Record}
+		if !e.ChildID.IsZero() {
+			row.Child = e.ChildID.String()
+		}
+		content.Entries = append(content.Entries, row)
+	}
+	a.Page(w, r, c, http.StatusOK, "audit", "audit.title", content)
+	return nil
+}

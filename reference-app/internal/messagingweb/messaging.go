@@ -1,0 +1,1015 @@
+package messagingweb
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/messaging"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web/api"
+)
+
+// Messaging's routes (API and pages), menu entries and handlers; the
+// services come from the shell (web/services.go).
+//
+// Who may read or write a thread is decided by messaging.Service (guardians
+// their own threads, staff the threads of their units, the municipality
+// all); the routes only require the role. Contact details are never shown:
+// not the guardians' (the recipients of a bulletin never see each other,
+// and a guardian with a protected address is never listed), and not the
+// outbox's addresses.
+
+// messagingRoutes are the messaging routes of the route table.
+func (a *app) messagingRoutes() []web.Route {
+	return []web.Route{
+		// Pages.
+		{Method: "GET", Path: "/messages", Kind: web.KindPage, Policy: web.PolicyGuardian, Handle: a.inboxPage},
+		{Method: "POST", Path: "/messages", Kind: web.KindPage, Policy: web.PolicyGuardian, Handle: a.guardianPostForm},
+		{Method: "POST", Path: "/messages/contact", Kind: web.KindPage, Policy: web.PolicyGuardian, Handle: a.contactForm},
+		{Method: "GET", Path: "/messages/{threadId}", Kind: web.KindPage, Policy: web.PolicyLoggedIn, Handle: a.threadPage},
+		{Method: "POST", Path: "/messages/{threadId}/reply", Kind: web.KindPage, Policy: web.PolicyLoggedIn, Handle: a.replyForm},
+		{Method: "GET", Path: "/staff/messages", Kind: web.KindPage, Policy: web.PolicyStaff, Handle: a.staffMessagesPage},
+		{Method: "POST", Path: "/staff/messages", Kind: web.KindPage, Policy: web.PolicyStaff, Handle: a.staffPostForm},
+		{Method: "GET", Path: "/caseworker/outbox", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.outboxPage},
+		// API. POST routes take their IDs in the body.
+		{Method: "GET", Path: "/api/v1/threads", Kind: web.KindAPI, Policy: policyCorrespondent, Summary: "Threads and bulletins: a guardian's inbox (with unread), or the threads of a staff member's units", Response: ThreadSummary{}, List: true, Handle: a.apiThreads},
+		{Method: "POST", Path: "/api/v1/threads", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "Start a thread or send a bulletin (staff, caseworker); a guardian writes to a ward's unit (scope child or unit)", Body: newThreadRequest{}, Response: ThreadView{}, Status: http.StatusCreated, Handle: a.apiPostThread},
+		{Method: "GET", Path: "/api/v1/threads/{threadId}", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "A thread with its messages and the participants the actor may see", Response: ThreadView{}, Handle: a.apiThread},
+		{Method: "POST", Path: "/api/v1/replies", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "Reply to a thread (not a bulletin)", Body: replyRequest{}, Response: messageView{}, Status: http.StatusCreated, Handle: a.apiReply},
+		{Method: "POST", Path: "/api/v1/read-receipts", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "Mark a thread read (guardian)", Body: readRequest{}, Response: web.StatusBody{}, Handle: a.apiMarkRead},
+		{Method: "GET", Path: "/api/v1/contact", Kind: web.KindAPI, Policy: web.PolicyGuardian, Summary: "The guardian's contact preference: language and channel", Response: contactView{}, Handle: a.apiContact},
+		{Method: "POST", Path: "/api/v1/contact", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "Set a guardian's contact preference: the guardian's own, or any guardian's by guardianId (caseworker)", Body: contactRequest{}, Response: contactView{}, Handle: a.apiSetContact},
+		{Method: "GET", Path: "/api/v1/outbox", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The municipality's outbox, newest first, without addresses (caseworker)", Response: deliveryView{}, List: true, Query: map[string]string{"state": "only deliveries in this state: pending, sent or dead"}, Handle: a.apiOutbox},
+		{Method: "GET", Path: "/api/v1/outbox/summary", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "How many deliveries are pending, sent and dead (caseworker)", Response: OutboxSummary{}, Handle: a.apiOutboxSummary},
+	}
+}
+
+// messagingTemplates are messaging's pages.
+//
+//go:embed templates/messaging_*.html
+var messagingTemplates embed.FS
+
+// messagingMessages are messaging's strings.
+//
+//go:embed messages/messaging.*.json
+var messagingMessages embed.FS
+
+// messagingCapability is messaging's part of the app.
+func (a *app) messagingCapability() web.Capability {
+	return web.Capability{Tag: "messaging", About: "Threads, bulletins, replies, contact preferences and the outbox",
+		Routes: a.messagingRoutes(), Menus: messagingMenus, Pages: messagingTemplates, Messages: messagingMessages}
+}
+
+// messagingMenus are the messaging menu entries.
+var messagingMenus = []web.MenuItem{
+	{Roles: []domain.Role{domain.RoleGuardian}, Path: "/messages", Key: "messaging.menu.inbox"},
+	{Roles: []domain.Role{domain.RoleStaff}, Path: "/staff/messages", Key: "messaging.menu.staff"},
+	{Roles: []domain.Role{domain.RoleCaseworker, domain.RoleAdmin}, Path: "/caseworker/outbox", Key: "messaging.menu.outbox"},
+}
+
+// policyCorrespondent: guardians and staff, who have threads to list.
+var policyCorrespondent = web.RolePolicy("correspondent", domain.RoleGuardian, domain.RoleStaff)
+
+// JSON bodies.
+
+// ThreadSummary is a thread in a list.
+type ThreadSummary struct {
+	ID       messaging.ThreadID `json:"id"`
+	Subject  string             `json:"subject"`
+	Scope    messaging.Scope    `json:"scope"`
+	Bulletin bool               `json:"bulletin"`
+	Urgent   bool               `json:"urgent"`
+	// Unread: for a guardian, a message came after the guardian last read
+	// the thread; for staff, the last message is a guardian's.
+	Unread    bool          `json:"unread"`
+	UnitID    domain.UnitID `json:"unitId,omitzero"`
+	UnitName  string        `json:"unitName,omitempty"`
+	About     string        `json:"about,omitempty"` // the child's or group's name
+	From      string        `json:"from"`
+	Messages  int           `json:"messages"`
+	CreatedAt time.Time     `json:"createdAt"`
+	LastAt    time.Time     `json:"lastAt"`
+}
+
+// ThreadView is a thread with its messages.
+type ThreadView struct {
+	ID             messaging.ThreadID `json:"id"`
+	Subject        string             `json:"subject"`
+	Scope          messaging.Scope    `json:"scope"`
+	Bulletin       bool               `json:"bulletin"`
+	Urgent         bool               `json:"urgent"`
+	UnitID         domain.UnitID      `json:"unitId,omitzero"`
+	UnitName       string             `json:"unitName,omitempty"`
+	About          string             `json:"about,omitempty"`
+	RepliesAllowed bool               `json:"repliesAllowed"`
+	Messages       []messageView      `json:"messages"`
+	// Participants are the guardians the actor may see: staff and the
+	// municipality only, never one with a protected address.
+	Participants []participantView `json:"participants"`
+}
+
+// messageView is one message. Body is text exactly as written: a page shows
+// it escaped, never as markup.
+type messageView struct {
+	ID        messaging.MessageID `json:"id"`
+	From      string              `json:"from"`
+	Mine      bool                `json:"mine"`
+	Body      string              `json:"body"`
+	CreatedAt time.Time           `json:"createdAt"`
+	Last      bool                `json:"-"` // the thread's last message
+}
+
+// Lines are the body's lines, for a page (each escaped there).
+func (m messageView) Lines() []string { return strings.Split(m.Body, "\n") }
+
+type participantView struct {
+	GuardianID domain.GuardianID `json:"guardianId"`
+	Name       string            `json:"name"`
+	ReadAt     time.Time         `json:"readAt,omitzero"`
+}
+
+// newThreadRequest starts a thread: about a child (its guardians), a group
+// or a unit (a bulletin), or the municipality (caseworker).
+type newThreadRequest struct {
+	Scope    messaging.Scope `json:"scope"`
+	ChildID  domain.ChildID  `json:"childId,omitzero"`
+	GroupID  domain.GroupID  `json:"groupId,omitzero"`
+	UnitID   domain.UnitID   `json:"unitId,omitzero"`
+	Subject  string          `json:"subject"`
+	Body     string          `json:"body"`
+	Bulletin bool            `json:"bulletin"`
+	Urgent   bool            `json:"urgent"`
+}
+
+type replyRequest struct {
+	ThreadID messaging.ThreadID `json:"threadId"`
+	Body     string             `json:"body"`
+}
+
+type readRequest struct {
+	ThreadID messaging.ThreadID `json:"threadId"`
+}
+
+// contactView is a guardian's preference: language nb, nn or en; channel
+// email, sms, webhook (the app) or digital-mailbox.
+type contactView struct {
+	Language messaging.Language `json:"language"`
+	Channel  messaging.Medium   `json:"channel"`
+}
+
+// contactRequest sets a contact preference; guardianId is for a
+// caseworker setting a guardian's (a guardian sets only the own).
+type contactRequest struct {
+	GuardianID domain.GuardianID  `json:"guardianId,omitzero"`
+	Language   messaging.Language `json:"language"`
+	Channel    messaging.Medium   `json:"channel"`
+}
+
+// deliveryView is a delivery of the outbox without its address or text.
+type deliveryView struct {
+	ID         messaging.DeliveryID `json:"id"`
+	Kind       string               `json:"kind"`
+	GuardianID domain.GuardianID    `json:"guardianId"`
+	Medium     messaging.Medium     `json:"medium"`
+	State      messaging.State      `json:"state"`
+	Urgent     bool                 `json:"urgent"`
+	Attempts   int                  `json:"attempts"`
+	CreatedAt  time.Time            `json:"createdAt"`
+	NextAt     time.Time            `json:"nextAt,omitzero"`
+	DoneAt     time.Time            `json:"doneAt,omitzero"`
+	LastError  string               `json:"lastError,omitempty"`
+}
+
+type OutboxSummary struct {
+	Pending int `json:"pending"`
+	Sent    int `json:"sent"`
+	Dead    int `json:"dead"`
+}
+
+// Reading threads.
+
+// threadList lists the actor's threads, newest first: a guardian's inbox,
+// or the threads of a staff member's units; the read is audited.
+func (a *app) threadList(ctx context.Context, l web.Locale, actor domain.Actor) ([]ThreadSummary, error) {
+	out, children, err := a.threadSummaries(ctx, l, actor)
+	if err != nil {
+		return nil, err
+	}
+	return out, a.auditThreadList(ctx, actor, children)
+}
+
+// auditThreadList audits a read of a thread list: it names the children
+// the conversations are about.
+func (a *app) auditThreadList(ctx context.Context, actor domain.Actor, children []domain.ChildID) error {
+	if len(children) == 0 {
+		return nil
+	}
+	return a.Audit(ctx, actor, "messages.list", "", children...)
+}
+
+// threadSummaries is threadList without the audit, with the children the
+// threads are about.
+func (a *app) threadSummaries(ctx context.Context, l web.Locale, actor domain.Actor) ([]ThreadSummary, []domain.ChildID, error) {
+	var threads []messaging.Thread
+	var err error
+	if actor.Role == domain.RoleGuardian {
+		threads, err = a.Messaging().Inbox(ctx, actor)
+	} else {
+		threads, err = a.unitThreads(ctx, actor)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]ThreadSummary, 0, len(threads))
+	var children []domain.ChildID
+	for _, t := range threads {
+		s, err := a.summarizeThread(ctx, l, actor, t)
+		if err != nil {
+			return nil, nil, err
+		}
+		out = append(out, s)
+		for _, c := range threadChildren(t) {
+			if !slices.Contains(children, c) {
+				children = append(children, c)
+			}
+		}
+	}
+	return out, children, nil
+}
+
+// unitThreads finds the threads of a staff member's units: the threads of
+// the guardians of the children placed there today (every thread has a
+// guardian as participant). The messaging store has no list by unit; this
+// reads one list per guardian.
+func (a *app) unitThreads(ctx context.Context, actor domain.Actor) ([]messaging.Thread, error) {
+	m := actor.Municipality
+	today := domain.Today(a.Clock)
+	var children []domain.ChildID
+	for _, u := range actor.Units {
+		ps, err := a.Store.UnitPlacements(ctx, m, u, domain.Period{Start: today, End: today})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			if !slices.Contains(children, p.ChildID) {
+				children = append(children, p.ChildID)
+			}
+		}
+	}
+	fams, err := a.Store.RecipientFamilies(ctx, m, children)
+	if err != nil {
+		return nil, err
+	}
+	seenGuardian := map[domain.GuardianID]bool{}
+	seen := map[messaging.ThreadID]bool{}
+	var out []messaging.Thread
+	for _, f := range fams {
+		for _, l := range f.Guardians {
+			if seenGuardian[l.Guardian.ID] {
+				continue
+			}
+			seenGuardian[l.Guardian.ID] = true
+			ts, err := a.Store.GuardianThreads(ctx, m, l.Guardian.ID)
+			if err != nil {
+				return nil, err
+			}
+			for _, t := range ts {
+				if !seen[t.ID] && !t.Unit.IsZero() && actor.WorksAt(t.Unit) {
+					seen[t.ID] = true
+					out = append(out, t)
+				}
+			}
+		}
+	}
+	slices.SortFunc(out, func(x, y messaging.Thread) int {
+		if c := y.CreatedAt.Compare(x.CreatedAt); c != 0 {
+			return c
+		}
+		return x.ID.Compare(y.ID)
+	})
+	return out, nil
+}
+
+func (a *app) summarizeThread(ctx context.Context, l web.Locale, actor domain.Actor, t messaging.Thread) (ThreadSummary, error) {
+	m := actor.Municipality
+	msgs, err := a.Store.Messages(ctx, m, t.ID)
+	if err != nil {
+		return ThreadSummary{}, err
+	}
+	s := ThreadSummary{ID: t.ID, Subject: t.Subject, Scope: t.About.Scope, Bulletin: t.Bulletin, Urgent: t.Urgent,
+		UnitID: t.Unit, From: a.authorName(ctx, l, t.Author, t.Unit), Messages: len(msgs), CreatedAt: t.CreatedAt, LastAt: t.CreatedAt}
+	if err := a.describeAbout(ctx, &s.UnitName, &s.About, t); err != nil {
+		return ThreadSummary{}, err
+	}
+	var last messaging.Message
+	if len(msgs) > 0 {
+		last = msgs[len(msgs)-1]
+		s.LastAt = last.CreatedAt
+	}
+	switch actor.Role {
+	case domain.RoleGuardian:
+		ps, err := a.Store.Participants(ctx, m, t.ID)
+		if err != nil {
+			return ThreadSummary{}, err
+		}
+		for _, p := range ps {
+			if p.Guardian == actor.Guardian {
+				s.Unread = (p.ReadAt.IsZero() || last.CreatedAt.After(p.ReadAt)) && last.Author.Guardian != actor.Guardian
+			}
+		}
+	case domain.RoleStaff:
+		s.Unread = last.Author.Role == domain.RoleGuardian
+	}
+	return s, nil
+}
+
+// describeAbout names the thread's unit and what it is about (the child or
+// the group).
+func (a *app) describeAbout(ctx context.Context, unitName, about *string, t messaging.Thread) error {
+	m := t.Municipality
+	if !t.Unit.IsZero() {
+		u, err := a.Store.Unit(ctx, m, t.Unit)
+		if err != nil {
+			return err
+		}
+		*unitName = u.Name
+	}
+	switch t.About.Scope {
+	case messaging.ScopeChild:
+		c, err := a.Store.Child(ctx, m, t.About.Child)
+		if err != nil {
+			return err
+		}
+		*about = c.GivenName + " " + c.FamilyName
+	case messaging.ScopeGroup:
+		g, err := a.Store.Group(ctx, m, t.About.Group)
+		if err != nil {
+			return err
+		}
+		*about = g.Name
+	}
+	return nil
+}
+
+// authorName is how an author is shown: a guardian by name; staff by
+// display name and unit ("Kari Lærer, Nordby skole"), by unit alone when
+// they have no display name; the municipality's people by display name or
+// as the municipality. Never the login ID, never contact details. A thread
+// redacted for a reader who may not know where the child is
+// (messaging.View.HideWhereabouts) has no unit and its staff authors no
+// name: they show as the municipality's staff.
+func (a *app) authorName(ctx context.Context, l web.Locale, au messaging.Author, unit domain.UnitID) string {
+	switch au.Role {
+	case domain.RoleGuardian:
+		// The author's municipality is the thread's; look in the served ones.
+		for _, m := range a.Municipalities {
+			if g, err := a.Store.Guardian(ctx, m, au.Guardian); err == nil {
+				return g.GivenName + " " + g.FamilyName
+			}
+		}
+		return l.T("messaging.from.guardian")
+	case domain.RoleStaff:
+		unitName := ""
+		if !unit.IsZero() {
+			for _, m := range a.Municipalities {
+				if u, err := a.Store.Unit(ctx, m, unit); err == nil {
+					unitName = u.Name
+				}
+			}
+		}
+		switch {
+		case au.Name != "" && unitName != "":
+			return l.T("messaging.from.staffNamed", au.Name, unitName)
+		case au.Name != "":
+			return au.Name
+		case unitName != "":
+			return l.T("messaging.from.staffOf", unitName)
+		}
+		return l.T("messaging.from.staff")
+	}
+	if au.Name != "" {
+		return au.Name
+	}
+	return l.T("messaging.from.municipality")
+}
+
+// readThread reads a thread as the actor may see it, audit-logged.
+func (a *app) readThread(ctx context.Context, l web.Locale, actor domain.Actor, id messaging.ThreadID) (ThreadView, error) {
+	v, err := a.Messaging().Read(ctx, actor, actor.Municipality, id)
+	if err != nil {
+		return ThreadView{}, err
+	}
+	t := v.Thread
+	tv := ThreadView{ID: t.ID, Subject: t.Subject, Scope: t.About.Scope, Bulletin: t.Bulletin, Urgent: t.Urgent, UnitID: t.Unit,
+		RepliesAllowed: !t.Bulletin && actor.Role != domain.RoleCaseworker && actor.Role != domain.RoleAdmin,
+		Messages:       []messageView{}, Participants: []participantView{}}
+	if err := a.describeAbout(ctx, &tv.UnitName, &tv.About, t); err != nil {
+		return ThreadView{}, err
+	}
+	// A guardian sees the other guardians' names only with parental
+	// responsibility for the child (barneloven § 47 gives a parent without
+	// it nothing about them).
+	namesOthers := actor.Role != domain.RoleGuardian
+	if !namesOthers && t.About.Scope == messaging.ScopeChild {
+		access, _, err := a.DecideChild(ctx, actor, t.About.Child)
+		if err != nil && !errors.Is(err, domain.ErrForbidden) {
+			return ThreadView{}, err
+		}
+		namesOthers = access == web.AccessParent
+	}
+	for _, msg := range v.Messages {
+		mine := msg.Author.Role == actor.Role && msg.Author.Subject == actor.Subject
+		from := a.authorName(ctx, l, msg.Author, t.Unit)
+		if msg.Author.Role == domain.RoleGuardian && !mine && !namesOthers {
+			from = l.T("messaging.from.guardian")
+		}
+		tv.Messages = append(tv.Messages, messageView{ID: msg.ID, From: from, Mine: mine, Body: msg.Text(), CreatedAt: msg.CreatedAt})
+	}
+	if n := len(tv.Messages); n > 0 {
+		tv.Messages[n-1].Last = true
+	}
+	for _, p := range v.Participants {
+		if actor.Role == domain.RoleGuardian {
+			break // who else receives it is for the staff to see
+		}
+		g, err := a.Store.Guardian(ctx, actor.Municipality, p.Guardian)
+		if err != nil {
+			return ThreadView{}, err
+		}
+		if g.AddressProtection.Protected() {
+			continue // Visible leaves them out already; never list one.
+		}
+		tv.Participants = append(tv.Participants, participantView{GuardianID: g.ID, Name: g.GivenName + " " + g.FamilyName, ReadAt: p.ReadAt})
+	}
+	if err := a.Audit(ctx, actor, "message.read", "thread/"+t.ID.String(), threadChildren(t)...); err != nil {
+		return ThreadView{}, err
+	}
+	return tv, nil
+}
+
+// threadChildren is the child a thread is about, if one.
+func threadChildren(t messaging.Thread) []domain.ChildID {
+	if t.About.Scope == messaging.ScopeChild {
+		return []domain.ChildID{t.About.Child}
+	}
+	return nil
+}
+
+// Writing.
+
+// post starts a thread, audit-logged in its transaction.
+func (a *app) post(ctx context.Context, actor domain.Actor, d messaging.Draft) (messaging.Thread, error) {
+	d.Municipality = actor.Municipality
+	var t messaging.Thread
+	err := a.Store.Atomic(ctx, func(ctx context.Context) error {
+		var err error
+		if t, err = a.Messaging().Post(ctx, actor, d); err != nil {
+			return err
+		}
+		return a.AuditChange(ctx, actor, "message.post", "thread/"+t.ID.String(), threadChildren(t)...)
+	})
+	return t, err
+}
+
+// reply adds a message, audit-logged; a guardian's own reply leaves the
+// thread read.
+func (a *app) reply(ctx context.Context, actor domain.Actor, id messaging.ThreadID, body string) (messaging.Message, error) {
+	var msg messaging.Message
+	err := a.Store.Atomic(ctx, func(ctx context.Context) error {
+		var err error
+		svc := a.Messaging()
+		if msg, err = svc.Reply(ctx, actor, actor.Municipality, id, body, nil); err != nil {
+			return err
+		}
+		t, err := a.Store.Thread(ctx, actor.Municipality, id)
+		if err != nil {
+			return err
+		}
+		if actor.Role == domain.RoleGuardian {
+			if err := svc.MarkRead(ctx, actor, actor.Municipality, id); err != nil {
+				return err
+			}
+		}
+		return a.AuditChange(ctx, actor, "message.reply", "thread/"+id.String(), threadChildren(t)...)
+	})
+	return msg, err
+}
+
+// contactOf is a guardian's preference, or the default.
+func (a *app) contactOf(ctx context.Context, actor domain.Actor) (contactView, error) {
+	c, err := a.Store.Contact(ctx, actor.Municipality, actor.Guardian)
+	if domain.IsNotFound(err) {
+		c, err = messaging.DefaultContact(actor.Municipality, actor.Guardian), nil
+	}
+	return contactView{Language: c.Language, Channel: c.Medium}, err
+}
+
+// setContact sets the preference of guardian (the actor's own when zero),
+// audit-logged.
+func (a *app) setContact(ctx context.Context, actor domain.Actor, guardian domain.GuardianID, v contactView) error {
+	if guardian.IsZero() {
+		guardian = actor.Guardian
+	}
+	return a.Store.Atomic(ctx, func(ctx context.Context) error {
+		if err := a.Messaging().SetContact(ctx, actor, messaging.Contact{Municipality: actor.Municipality, Guardian: guardian, Language: v.Language, Medium: v.Channel}); err != nil {
+			return err
+		}
+		return a.AuditChange(ctx, actor, "contact.set", "guardian/"+guardian.String())
+	})
+}
+
+// The outbox.
+
+// outbox reads the municipality's deliveries newest first, with the
+// counts by state; addresses and texts are left out.
+func (a *app) outbox(ctx context.Context, m domain.Municipality, state string) ([]deliveryView, OutboxSummary, error) {
+	ds, err := a.Store.Deliveries(ctx, m)
+	if err != nil {
+		return nil, OutboxSummary{}, err
+	}
+	var sum OutboxSummary
+	out := []deliveryView{}
+	for _, d := range ds {
+		switch d.State {
+		case messaging.Pending:
+			sum.Pending++
+		case messaging.Sent:
+			sum.Sent++
+		case messaging.Dead:
+			sum.Dead++
+		}
+		if state != "" && string(d.State) != state {
+			continue
+		}
+		v := deliveryView{ID: d.ID, Kind: d.Kind, GuardianID: d.Guardian, Medium: d.Medium, State: d.State, Urgent: d.Urgent,
+			Attempts: d.Attempts, CreatedAt: d.CreatedAt, DoneAt: d.DoneAt, LastError: redact(d.LastError, d.To)}
+		if d.State == messaging.Pending {
+			v.NextAt = d.NextAt
+		}
+		out = append(out, v)
+	}
+	slices.SortFunc(out, func(x, y deliveryView) int {
+		if c := y.CreatedAt.Compare(x.CreatedAt); c != 0 {
+			return c
+		}
+		return y.ID.Compare(x.ID)
+	})
+	return out, sum, nil
+}
+
+// redact hides the address in a transport's error (an SMTP server may
+// quote it).
+func redact(s, to string) string {
+	if to == "" || s == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, to, "***")
+}
+
+func outboxState(r *http.Request) (string, error) {
+	s := r.URL.Query().Get("state")
+	switch messaging.State(s) {
+	case "", messaging.Pending, messaging.Sent, messaging.Dead:
+		return s, nil
+	}
+	return "", api.Unprocessable("invalid-query", "state is not a delivery state", domain.FieldError{Field: "state", Reason: "must be pending, sent or dead"})
+}
+
+// API handlers.
+
+func (a *app) apiThreads(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	pr, err := api.ReadPage(r)
+	if err != nil {
+		return err
+	}
+	// The read is audited once the page is known: a cursor that points at
+	// no thread is refused with nothing written.
+	list, children, err := a.threadSummaries(r.Context(), c.Lang, c.Actor)
+	if err != nil {
+		return err
+	}
+	pg, err := api.Paginate(list, func(t ThreadSummary) string { return t.ID.String() }, pr)
+	if err != nil {
+		return err
+	}
+	if err := a.auditThreadList(r.Context(), c.Actor, children); err != nil {
+		return err
+	}
+	api.WriteJSON(w, http.StatusOK, pg)
+	return nil
+}
+
+func (a *app) apiThread(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	id, err := api.PathID[messaging.Thread](r, "threadId")
+	if err != nil {
+		return err
+	}
+	v, err := a.readThread(r.Context(), c.Lang, c.Actor, id)
+	if err != nil {
+		return err
+	}
+	api.WriteJSON(w, http.StatusOK, v)
+	return nil
+}
+
+func (a *app) apiPostThread(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	var req newThreadRequest
+	if err := api.DecodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	t, err := a.post(ctx, c.Actor, messaging.Draft{
+		About:   messaging.About{Scope: req.Scope, Child: req.ChildID, Group: req.GroupID, Unit: req.UnitID},
+		Subject: req.Subject, Body: req.Body, Bulletin: req.Bulletin, Urgent: req.Urgent,
+	})
+	if err != nil {
+		return err
+	}
+	v, err := a.readThread(ctx, c.Lang, c.Actor, t.ID)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/threads/"+t.ID.String())
+	api.WriteJSON(w, http.StatusCreated, v)
+	return nil
+}
+
+func (a *app) apiReply(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	var req replyRequest
+	if err := api.DecodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if req.ThreadID.IsZero() {
+		return domain.Invalid("threadId", "is required")
+	}
+	msg, err := a.reply(r.Context(), c.Actor, req.ThreadID, req.Body)
+	if err != nil {
+		return threadRef(err)
+	}
+	api.WriteJSON(w, http.StatusCreated, messageView{ID: msg.ID, From: a.authorName(r.Context(), c.Lang, msg.Author, domain.UnitID{}), Mine: true, Body: msg.Body, CreatedAt: msg.CreatedAt})
+	return nil
+}
+
+func (a *app) apiMarkRead(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	var req readRequest
+	if err := api.DecodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if req.ThreadID.IsZero() {
+		return domain.Invalid("threadId", "is required")
+	}
+	if err := a.Messaging().MarkRead(r.Context(), c.Actor, c.Actor.Municipality, req.ThreadID); err != nil {
+		return threadRef(err)
+	}
+	api.WriteJSON(w, http.StatusOK, web.StatusBody{Status: "read"})
+	return nil
+}
+
+// threadRef turns an unknown thread named in a body into a validation
+// error on threadId.
+func threadRef(err error) error {
+	if domain.IsNotFound(err) {
+		return domain.Invalid("threadId", "no such thread")
+	}
+	return err
+}
+
+func (a *app) apiContact(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	v, err := a.contactOf(r.Context(), c.Actor)
+	if err != nil {
+		return err
+	}
+	api.WriteJSON(w, http.StatusOK, v)
+	return nil
+}
+
+func (a *app) apiSetContact(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	var req contactRequest
+	if err := api.DecodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	v := contactView{Language: req.Language, Channel: req.Channel}
+	if err := a.setContact(r.Context(), c.Actor, req.GuardianID, v); err != nil {
+		return renameField(err, "medium", "channel")
+	}
+	api.WriteJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// renameField renames a field of a validation error (the service's name
+// for what the API calls otherwise).
+func renameField(err error, from, to string) error {
+	var ve *domain.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	fields := slices.Clone(ve.Fields)
+	for i := range fields {
+		if fields[i].Field == from {
+			fields[i].Field = to
+		}
+	}
+	return &domain.ValidationError{Fields: fields}
+}
+
+func (a *app) apiOutbox(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	pr, err := api.ReadPage(r)
+	if err != nil {
+		return err
+	}
+	state, err := outboxState(r)
+	if err != nil {
+		return err
+	}
+	list, _, err := a.outbox(r.Context(), c.Actor.Municipality, state)
+	if err != nil {
+		return err
+	}
+	pg, err := api.Paginate(list, func(d deliveryView) string { return d.ID.String() }, pr)
+	if err != nil {
+		return err
+	}
+	if err := a.Audit(r.Context(), c.Actor, "outbox.read", "outbox"); err != nil {
+		return err
+	}
+	api.WriteJSON(w, http.StatusOK, pg)
+	return nil
+}
+
+func (a *app) apiOutboxSummary(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	_, sum, err := a.outbox(r.Context(), c.Actor.Municipality, "")
+	if err != nil {
+		return err
+	}
+	api.WriteJSON(w, http.StatusOK, sum)
+	return nil
+}
+
+// Pages.
+
+// inboxContent is the guardian's messages page.
+type inboxContent struct {
+	L        web.Locale
+	Threads  []ThreadSummary
+	Children []web.ChildSummary // the wards the guardian may write about
+	Contact  contactView
+	Saved    bool
+	Channels []messaging.Medium
+}
+
+func (a *app) inboxPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	ctx := r.Context()
+	threads, err := a.threadList(ctx, c.Lang, c.Actor)
+	if err != nil {
+		return err
+	}
+	content := inboxContent{L: c.Lang, Threads: threads, Saved: r.URL.Query().Get("saved") == "1",
+		Channels: []messaging.Medium{messaging.Email, messaging.SMS, messaging.Webhook, messaging.DigitalMailbox}}
+	children, err := a.VisibleChildren(ctx, c.Actor)
+	if err != nil {
+		return err
+	}
+	for _, ch := range children {
+		content.Children = append(content.Children, web.Summarize(ch))
+	}
+	if content.Contact, err = a.contactOf(ctx, c.Actor); err != nil {
+		return err
+	}
+	a.Page(w, r, c, http.StatusOK, "messaging_inbox", "messaging.inbox.title", content)
+	return nil
+}
+
+// threadContent is a thread's page.
+type threadContent struct {
+	L      web.Locale
+	Thread ThreadView
+	Back   string
+}
+
+func (a *app) threadPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	ctx := r.Context()
+	id, err := api.PathID[messaging.Thread](r, "threadId")
+	if err != nil {
+		return err
+	}
+	v, err := a.readThread(ctx, c.Lang, c.Actor, id)
+	if err != nil {
+		return err
+	}
+	if c.Actor.Role == domain.RoleGuardian {
+		if err := a.Messaging().MarkRead(ctx, c.Actor, c.Actor.Municipality, id); err != nil {
+			return err
+		}
+	}
+	back := "/messages"
+	if c.Actor.Role != domain.RoleGuardian {
+		back = a.StartPage(c.Actor.Role)
+		if c.Actor.Role == domain.RoleStaff {
+			back = "/staff/messages"
+		}
+	}
+	a.Page(w, r, c, http.StatusOK, "messaging_thread", "messaging.thread.title", threadContent{L: c.Lang, Thread: v, Back: back})
+	return nil
+}
+
+// formValues parses a form (at most api.MaxBodyBytes).
+func formValues(w http.ResponseWriter, r *http.Request) (url.Values, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, api.MaxBodyBytes)
+	if err := r.ParseForm(); err != nil {
+		return nil, api.BadRequest("unreadable", "the form cannot be read")
+	}
+	return r.PostForm, nil
+}
+
+func (a *app) replyForm(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	id, err := api.PathID[messaging.Thread](r, "threadId")
+	if err != nil {
+		return err
+	}
+	f, err := formValues(w, r)
+	if err != nil {
+		return err
+	}
+	if _, err := a.reply(r.Context(), c.Actor, id, f.Get("body")); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/messages/"+id.String()+"#siste", http.StatusSeeOther)
+	return nil
+}
+
+func (a *app) guardianPostForm(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	f, err := formValues(w, r)
+	if err != nil {
+		return err
+	}
+	child, err := domain.ParseID[domain.Child](f.Get("child"))
+	if err != nil || child.IsZero() {
+		return domain.Invalid("child", "choose a child")
+	}
+	t, err := a.post(r.Context(), c.Actor, messaging.Draft{About: messaging.About{Scope: messaging.ScopeChild, Child: child},
+		Subject: f.Get("subject"), Body: f.Get("body")})
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/messages/"+t.ID.String(), http.StatusSeeOther)
+	return nil
+}
+
+func (a *app) contactForm(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	f, err := formValues(w, r)
+	if err != nil {
+		return err
+	}
+	if err := a.setContact(r.Context(), c.Actor, domain.GuardianID{}, contactView{Language: messaging.Language(f.Get("language")), Channel: messaging.Medium(f.Get("channel"))}); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/messages?saved=1#kontakt", http.StatusSeeOther)
+	return nil
+}
+
+// staffMessagesContent is the staff's messages page.
+type staffMessagesContent struct {
+	L       web.Locale
+	Threads []ThreadSummary
+	Targets []targetOption
+}
+
+// targetOption is whom staff may write to: the guardians of a child, a
+// group or a whole unit.
+type targetOption struct {
+	Value, Label string
+}
+
+func (a *app) staffMessagesPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	ctx := r.Context()
+	threads, err := a.threadList(ctx, c.Lang, c.Actor)
+	if err != nil {
+		return err
+	}
+	content := staffMessagesContent{L: c.Lang, Threads: threads}
+	var children []domain.ChildID
+	for _, u := range c.Actor.Units {
+		v, err := a.Roster(ctx, c.Actor.Municipality, u)
+		if err != nil {
+			return err
+		}
+		content.Targets = append(content.Targets, targetOption{Value: "unit:" + u.String(), Label: c.Lang.T("messaging.target.unit", v.Unit.Name)})
+		for _, g := range v.Groups {
+			if !g.ID.IsZero() {
+				content.Targets = append(content.Targets, targetOption{Value: "group:" + g.ID.String(), Label: c.Lang.T("messaging.target.group", g.Name, v.Unit.Name)})
+			}
+		}
+		for _, g := range v.Groups {
+			for _, ch := range g.Children {
+				if slices.Contains(children, ch.ID) {
+					continue
+				}
+				children = append(children, ch.ID)
+				content.Targets = append(content.Targets, targetOption{Value: "child:" + ch.ID.String(), Label: c.Lang.T("messaging.target.child", ch.GivenName+" "+ch.FamilyName)})
+			}
+		}
+	}
+	if len(children) > 0 {
+		if err := a.Audit(ctx, c.Actor, "roster.read", "messages", children...); err != nil {
+			return err
+		}
+	}
+	a.Page(w, r, c, http.StatusOK, "messaging_staff", "messaging.staff.title", content)
+	return nil
+}
+
+// staffPostForm sends a message to a child's guardians (replies allowed)
+// or a bulletin to a group or unit.
+func (a *app) staffPostForm(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	f, err := formValues(w, r)
+	if err != nil {
+		return err
+	}
+	kind, id, _ := strings.Cut(f.Get("to"), ":")
+	uid, err := domain.ParseID[struct{}](id)
+	if err != nil || uid.IsZero() {
+		return domain.Invalid("to", "choose whom to write to")
+	}
+	d := messaging.Draft{Subject: f.Get("subject"), Body: f.Get("body"), Urgent: f.Get("urgent") == "on"}
+	switch kind {
+	case "child":
+		d.About = messaging.About{Scope: messaging.ScopeChild, Child: domain.IDFromUUID[domain.Child](uid.UUID())}
+	case "group":
+		d.About, d.Bulletin = messaging.About{Scope: messaging.ScopeGroup, Group: domain.IDFromUUID[domain.Group](uid.UUID())}, true
+	case "unit":
+		d.About, d.Bulletin = messaging.About{Scope: messaging.ScopeUnit, Unit: domain.IDFromUUID[domain.Unit](uid.UUID())}, true
+	default:
+		return domain.Invalid("to", "choose whom to write to")
+	}
+	t, err := a.post(r.Context(), c.Actor, d)
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/messages/"+t.ID.String(), http.StatusSeeOther)
+	return nil
+}
+
+// outboxContent is the caseworker's outbox page.
+type outboxContent struct {
+	L          web.Locale
+	Summary    OutboxSummary
+	State      string
+	Deliveries []deliveryView
+	Next       string
+}
+
+func (a *app) outboxPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	pr, err := api.ReadPage(r)
+	if err != nil {
+		return err
+	}
+	state, err := outboxState(r)
+	if err != nil {
+		return err
+	}
+	list, sum, err := a.outbox(r.Context(), c.Actor.Municipality, state)
+	if err != nil {
+		return err
+	}
+	pg, err := api.Paginate(list, func(d deliveryView) string { return d.ID.String() }, pr)
+	if err != nil {
+		return err
+	}
+	content := outboxContent{L: c.Lang, Summary: sum, State: state, Deliveries: pg.Items}
+	if pg.NextCursor != "" {
+		content.Next = "?" + url.Values{"state": {state}, "cursor": {pg.NextCursor}}.Encode()
+	}
+	if err := a.Audit(r.Context(), c.Actor, "outbox.read", "outbox"); err != nil {
+		return err
+	}
+	a.Page(w, r, c, http.StatusOK, "messaging_outbox", "messaging.outbox.title", content)
+	return nil
+}
+
+// Times as pages show them, in Oslo.
+
+func osloTime(t time.Time) string { return t.In(domain.Oslo()).Format("02.01.2006 15:04") }
+
+// At is when the message was written, for a page.
+func (m messageView) At() string { return osloTime(m.CreatedAt) }
+
+// At is when the thread last changed, for a page.
+func (t ThreadSummary) At() string { return osloTime(t.LastAt) }
+
+// At is when the delivery was written to the outbox, for a page.
+func (d deliveryView) At() string { return osloTime(d.CreatedAt) }
+
+// Done is when it was sent or given up, for a page.
+func (d deliveryView) Done() string {
+	if d.DoneAt.IsZero() {
+		return ""
+	}
+	return osloTime(d.DoneAt)
+}

@@ -1,0 +1,131 @@
+package messagingweb
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"log/slog"
+	"net"
+	netsmtp "net/smtp"
+	"time"
+
+	"github.com/oppvekst/oppvekst/adapters/digitalpost"
+	"github.com/oppvekst/oppvekst/adapters/sms"
+	"github.com/oppvekst/oppvekst/adapters/smtp"
+	"github.com/oppvekst/oppvekst/adapters/webhook"
+	"github.com/oppvekst/oppvekst/messaging"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web"
+)
+
+// The dispatcher: it sends what messaging wrote to the outbox (every notice
+// and message to a guardian) through the transports configured by the
+// environment. The server starts it with RunDispatcher.
+
+// dispatchIdle is how long the dispatcher waits after a round that found
+// nothing to send.
+const dispatchIdle = 2 * time.Second
+
+// Transports builds the transports from the environment:
+//
+//	OPPVEKST_SMTP_HOST, _PORT (587), _FROM, _USER, _PASSWORD  e-mail (STARTTLS when offered)
+//	OPPVEKST_SMS_URL, OPPVEKST_SMS_TOKEN (OPPVEKST_SMS_SENDER) the SMS gateway
+//	OPPVEKST_WEBHOOK_URL, OPPVEKST_WEBHOOK_SECRET               signed webhook (the app's push)
+//
+// The digital mailbox (the only medium of a guardian with a strengt
+// fortrolig address) is always the logging adapter until the
+// municipality's agreement is in place. In demo mode a medium without
+// configuration is logged instead of sent; outside demo mode it has no
+// transport, and its deliveries end as dead letters on the outbox page.
+// It returns the transports and, per medium, what serves it (for the log).
+func Transports(getenv func(string) string, demo bool, log *slog.Logger) ([]messaging.Transport, map[messaging.Medium]string, error) {
+	ts := []messaging.Transport{digitalpost.NewLogger(log)}
+	how := map[messaging.Medium]string{messaging.DigitalMailbox: "logged (digital mailbox adapter)"}
+	if host := getenv("OPPVEKST_SMTP_HOST"); host != "" {
+		port := getenv("OPPVEKST_SMTP_PORT")
+		if port == "" {
+			port = "587"
+		}
+		opts := smtp.Options{Addr: net.JoinHostPort(host, port), From: getenv("OPPVEKST_SMTP_FROM"), TLS: &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}}
+		if user := getenv("OPPVEKST_SMTP_USER"); user != "" {
+			opts.Auth = netsmtp.PlainAuth("", user, getenv("OPPVEKST_SMTP_PASSWORD"), host)
+		}
+		t, err := smtp.New(opts)
+		if err != nil {
+			return nil, nil, fmt.Errorf("OPPVEKST_SMTP_*: %w", err)
+		}
+		ts, how[messaging.Email] = append(ts, t), "smtp "+opts.Addr
+	}
+	if url := getenv("OPPVEKST_SMS_URL"); url != "" {
+		t, err := sms.New(sms.Options{URL: url, Token: getenv("OPPVEKST_SMS_TOKEN"), Sender: getenv("OPPVEKST_SMS_SENDER")})
+		if err != nil {
+			return nil, nil, fmt.Errorf("OPPVEKST_SMS_*: %w", err)
+		}
+		ts, how[messaging.SMS] = append(ts, t), "sms gateway"
+	}
+	if url := getenv("OPPVEKST_WEBHOOK_URL"); url != "" {
+		t, err := webhook.New(webhook.Options{URL: url, Secret: []byte(getenv("OPPVEKST_WEBHOOK_SECRET"))})
+		if err != nil {
+			return nil, nil, fmt.Errorf("OPPVEKST_WEBHOOK_*: %w", err)
+		}
+		ts, how[messaging.Webhook] = append(ts, t), "webhook"
+	}
+	for _, m := range []messaging.Medium{messaging.Email, messaging.SMS, messaging.Webhook} {
+		if _, ok := how[m]; ok {
+			continue
+		}
+		if demo {
+			ts, how[m] = append(ts, logTransport{medium: m, log: log}), "logged (demo mode, not configured)"
+		} else {
+			how[m] = "none: deliveries become dead letters"
+		}
+	}
+	return ts, how, nil
+}
+
+// RunDispatcher sends the outbox until ctx ends. A configuration that
+// cannot be used is logged as an error and nothing is sent: the deliveries
+// wait in the outbox, nothing is lost.
+func RunDispatcher(ctx context.Context, a *web.App, getenv func(string) string, demo bool) {
+	ts, how, err := Transports(getenv, demo, a.Log)
+	if err != nil {
+		a.Log.Error("messaging: the transports are misconfigured; nothing is sent, deliveries wait in the outbox", "err", err)
+		return
+	}
+	attrs := []any{}
+	for _, m := range []messaging.Medium{messaging.Email, messaging.SMS, messaging.Webhook, messaging.DigitalMailbox} {
+		attrs = append(attrs, string(m), how[m])
+	}
+	a.Log.Info("messaging: dispatcher started", attrs...)
+	d := &messaging.Dispatcher{Outbox: a.Store, Transports: ts, Clock: a.Clock}
+	for ctx.Err() == nil {
+		n, err := d.RunOnce(ctx)
+		if err != nil && ctx.Err() == nil {
+			a.Log.Error("messaging: dispatch", "err", err)
+		}
+		if err != nil || n == 0 {
+			select {
+			case <-ctx.Done():
+			case <-time.After(dispatchIdle):
+			}
+		}
+	}
+}
+
+// logTransport logs deliveries instead of sending them (demo mode without a
+// configured transport). It never logs the address or the text.
+type logTransport struct {
+	medium messaging.Medium
+	log    *slog.Logger
+}
+
+func (t logTransport) Medium() messaging.Medium { return t.medium }
+
+func (t logTransport) Send(ctx context.Context, d messaging.Delivery) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	t.log.LogAttrs(ctx, slog.LevelInfo, "delivery logged, not sent (demo mode: no transport configured)",
+		slog.String("key", d.Key), slog.String("kind", d.Kind), slog.String("medium", string(d.Medium)),
+		slog.String("municipality", string(d.Municipality)), slog.Bool("urgent", d.Urgent))
+	return nil
+}

@@ -1,0 +1,478 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rickb777/date/v2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oppvekst/oppvekst/attendance"
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web"
+	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
+)
+
+// authCase is one route of the table: how to call it, and the status each
+// actor gets.
+type authCase struct {
+	path        string // with the seeded IDs filled in
+	contentType string
+	body        func(actor string) string
+	want        [8]int // in the order of webtest.TableActors
+}
+
+// authTable has a line for every route of the route table; a new route
+// fails TestAuthorizationTableCoversEveryRoute until it gets one. The child
+// is Sofie Berg (Nordby skole 3A and Nordby SFO); Hilde Berg has parental
+// responsibility, Tor Ødegård has asked for information under § 47.
+func authTable(ta *webtest.Harness) map[string]authCase {
+	sofie := ta.Sofie.String()
+	form := "application/x-www-form-urlencoded"
+	jsonBody := func(s string) func(string) string { return func(string) string { return s } }
+	n := 0
+	newChild := func(string) string {
+		n++
+		return fmt.Sprintf(`{"givenName":"Test%d","familyName":"Barn","birthDate":"2021-05-0%d"}`, n, n%9+1)
+	}
+	placement := func(actor string) string {
+		// One kindergarten placement per actor that may make it, so none
+		// overlaps another.
+		month := map[string]int{demo.PersonaCaseworker: 1, demo.PersonaAdmin: 3}[actor] + 1
+		return fmt.Sprintf(`{"unitId":%q,"hoursPerWeek":20,"start":"2030-%02d-01","end":"2030-%02d-28"}`, ta.Bjorkelia, month, month)
+	}
+	all := func(s int) [8]int { return [8]int{s, s, s, s, s, s, s, s} }
+	const ok, created, see, found, bad, forbidden, missing, invalid = 200, 201, 303, 302, 400, 403, 404, 422
+	table := map[string]authCase{
+		"GET /healthz":                   {path: "/healthz", want: all(ok)},
+		"GET /readyz":                    {path: "/readyz", want: all(ok)},
+		"GET /openapi.json":              {path: "/openapi.json", want: all(ok)},
+		"POST /conformance/v1/evaluate":  {path: "/conformance/v1/evaluate", contentType: "application/json", body: jsonBody(`{"kind":"astrology","input":{}}`), want: all(invalid)},
+		"GET /api/v1/me":                 {path: "/api/v1/me", want: all(ok)},
+		"GET /api/v1/children":           {path: "/api/v1/children", want: all(ok)},
+		"POST /api/v1/children":          {path: "/api/v1/children", contentType: "application/json", body: newChild, want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, created, created, created}},
+		"GET /api/v1/children/{childId}": {path: "/api/v1/children/" + sofie, want: [8]int{ok, ok, forbidden, ok, forbidden, ok, missing, ok}},
+		"POST /api/v1/children/{childId}/placements": {path: "/api/v1/children/" + sofie + "/placements", contentType: "application/json", body: placement,
+			want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, created, missing, forbidden}},
+		"GET /api/v1/units":                 {path: "/api/v1/units", want: all(ok)},
+		"GET /api/v1/units/{unitId}/roster": {path: "/api/v1/units/" + ta.NordbySFO.String() + "/roster", want: [8]int{forbidden, forbidden, forbidden, ok, forbidden, ok, missing, ok}},
+		"GET /api/v1/audit":                 {path: "/api/v1/audit", want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, ok}},
+		"GET /{$}":                          {path: "/", want: all(see)},
+		"GET /login":                        {path: "/login", want: all(ok)},
+		"POST /login/demo":                  {path: "/login/demo", contentType: form, body: jsonBody("persona=guardian"), want: all(see)},
+		"GET /login/{provider}":             {path: "/login/test", want: all(found)},
+		"GET /login/{provider}/callback":    {path: "/login/test/callback?code=x&state=y", want: all(bad)},
+		"POST /logout":                      {path: "/logout", contentType: form, want: all(see)},
+		"GET /logout/callback":              {path: "/logout/callback?state=x", want: all(see)},
+		"POST /language":                    {path: "/language", contentType: form, body: jsonBody("lang=en&return=/guardian"), want: all(see)},
+		"GET /static/app.css":               {path: "/static/app.css", want: all(ok)},
+		"GET /guardian":                     {path: "/guardian", want: [8]int{ok, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden}},
+		"GET /staff":                        {path: "/staff", want: [8]int{forbidden, forbidden, forbidden, ok, ok, forbidden, forbidden, forbidden}},
+		"GET /caseworker":                   {path: "/caseworker", want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, ok, ok, ok}},
+		"GET /children/{childId}":           {path: "/children/" + sofie, want: [8]int{ok, ok, forbidden, ok, forbidden, ok, missing, ok}},
+		"GET /admin/audit":                  {path: "/admin/audit", want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, ok}},
+	}
+	// Each capability's lines are in a function of their own below
+	// (admissionAuth, ...).
+	for _, part := range []map[string]authCase{admissionAuth(ta), attendanceAuth(ta), billingAuth(ta), messagingAuth(ta)} {
+		for k, v := range part {
+			if _, dup := table[k]; dup {
+				panic("authTable: " + k + " twice")
+			}
+			table[k] = v
+		}
+	}
+	return table
+}
+
+func TestAuthorizationTableCoversEveryRoute(t *testing.T) {
+	ta := webtest.New(t)
+	table := authTable(ta)
+	var routes []string
+	for _, rt := range ta.App.RouteTable() {
+		routes = append(routes, rt.Pattern())
+		assert.Contains(t, table, rt.Pattern(), "add the route to authTable in access_test.go")
+	}
+	for pattern := range table {
+		assert.Contains(t, routes, pattern, "the table has a route the app does not")
+	}
+}
+
+// TestAuthorization calls every route as each actor and checks the status:
+// allowed, forbidden (403), or not found in the actor's municipality (404).
+func TestAuthorization(t *testing.T) {
+	ta := webtest.New(t)
+	table := authTable(ta)
+	patterns := make([]string, 0, len(table))
+	for p := range table {
+		patterns = append(patterns, p)
+	}
+	sort.Strings(patterns)
+	for _, pattern := range patterns {
+		tc := table[pattern]
+		method, _, _ := strings.Cut(pattern, " ")
+		t.Run(pattern, func(t *testing.T) {
+			for i, actor := range webtest.TableActors {
+				body := ""
+				if tc.body != nil {
+					body = tc.body(actor)
+				}
+				resp := ta.Do(t, ta.CookieFor(t, actor), method, tc.path, tc.contentType, body)
+				assert.Equal(t, tc.want[i], resp.Status, "%s as %s: %s", pattern, actor, resp.Body)
+				if resp.Status == http.StatusForbidden && strings.HasPrefix(tc.path, "/api/") {
+					assert.Equal(t, "application/problem+json", resp.Header.Get("Content-Type"))
+				}
+			}
+		})
+	}
+}
+
+// Without a session, the API answers 401 and pages send the browser to
+// the login page.
+func TestAuthorizationAnonymous(t *testing.T) {
+	ta := webtest.New(t)
+	for _, rt := range ta.App.RouteTable() {
+		if !rt.Policy.Login {
+			continue
+		}
+		path := strings.NewReplacer("{childId}", ta.Sofie.String(), "{unitId}", ta.NordbySFO.String()).Replace(rt.Path)
+		resp := ta.Do(t, "", rt.Method, path, "application/json", `{}`)
+		switch {
+		case rt.Kind == web.KindPage && rt.Method == http.MethodGet:
+			assert.Equal(t, http.StatusSeeOther, resp.Status, rt.Pattern())
+			assert.Equal(t, "/login", resp.Header.Get("Location"))
+		default:
+			assert.Equal(t, http.StatusUnauthorized, resp.Status, rt.Pattern())
+		}
+	}
+}
+
+// What each actor sees of the child differs: the § 47 parent does not see
+// the other guardians or the national ID; staff do not see the national
+// ID; nobody sees a protected guardian's contact details.
+func TestChildViewFollowsAccess(t *testing.T) {
+	ta := webtest.New(t)
+	path := "/api/v1/children/" + ta.Sofie.String()
+	parent := ta.Do(t, ta.CookieFor(t, demo.PersonaGuardian), "GET", path, "", "")
+	require.Equal(t, 200, parent.Status)
+	assert.Contains(t, parent.Body, `"access":"parent"`)
+	assert.Contains(t, parent.Body, `"nationalId"`)
+	assert.Contains(t, parent.Body, "Ødegård", "a parent sees the other guardians")
+
+	info := ta.Do(t, ta.CookieFor(t, demo.PersonaOtherParent), "GET", path, "", "")
+	require.Equal(t, 200, info.Status)
+	assert.Contains(t, info.Body, `"access":"information"`)
+	assert.NotContains(t, info.Body, `"nationalId"`)
+	assert.NotContains(t, info.Body, "Hilde", "§ 47 gives no information about the other guardians")
+	assert.Contains(t, info.Body, "Nordby SFO", "but where the child goes")
+
+	staff := ta.Do(t, ta.CookieFor(t, demo.PersonaStaff), "GET", path, "", "")
+	require.Equal(t, 200, staff.Status)
+	assert.Contains(t, staff.Body, `"access":"staff"`)
+	assert.NotContains(t, staff.Body, `"nationalId"`)
+
+	// Lists: who sees Sofie at all.
+	for actor, sees := range map[string]bool{demo.PersonaGuardian: true, demo.PersonaOtherParent: true, demo.PersonaOtherGuardian: false,
+		demo.PersonaStaff: true, demo.PersonaOtherStaff: false, demo.PersonaCaseworker: true, demo.PersonaOtherMunicipality: false} {
+		resp := ta.Do(t, ta.CookieFor(t, actor), "GET", "/api/v1/children?limit=200", "", "")
+		require.Equal(t, 200, resp.Status)
+		assert.Equal(t, sees, strings.Contains(resp.Body, ta.Sofie.String()), actor)
+	}
+	// The neighbour's caseworker sees the neighbour's child only.
+	resp := ta.Do(t, ta.CookieFor(t, demo.PersonaOtherMunicipality), "GET", "/api/v1/children", "", "")
+	assert.Contains(t, resp.Body, ta.Kaja.String())
+	assert.Contains(t, resp.Body, "Kaja")
+	resp = ta.Do(t, ta.CookieFor(t, demo.PersonaCaseworker), "GET", "/api/v1/children/"+ta.Kaja.String(), "", "")
+	assert.Equal(t, 404, resp.Status, "another municipality's child does not exist here")
+}
+
+// Barneloven § 47: a denial ends the information; a parent with a § 47
+// request does not learn where a child with a strictly protected address
+// goes.
+func TestSection47Limits(t *testing.T) {
+	ta := webtest.New(t)
+	ctx := t.Context()
+	tor := ta.Personas[demo.PersonaOtherParent].Actor
+	cookie := ta.CookieFor(t, demo.PersonaOtherParent)
+
+	// Tor asks about Aurora too (the test makes him her parent without
+	// responsibility): he sees her, not her kindergarten.
+	require.NoError(t, ta.Store.PutGuardianship(ctx, domain.Guardianship{Municipality: demo.Municipality, ChildID: ta.Aurora,
+		GuardianID: tor.Guardian, InformationRequested: true}))
+	resp := ta.Do(t, cookie, "GET", "/api/v1/children/"+ta.Aurora.String(), "", "")
+	require.Equal(t, 200, resp.Status, resp.Body)
+	assert.Contains(t, resp.Body, `"placements":[]`)
+	assert.NotContains(t, resp.Body, "Bjørkelia")
+	assert.Contains(t, resp.Body, `"guardians":[]`, "nor the other guardian")
+	page := ta.Do(t, cookie, "GET", "/children/"+ta.Aurora.String(), "", "")
+	assert.NotContains(t, page.Body, "Bjørkelia")
+
+	// The unit decides that information would harm Sofie: Tor sees nothing.
+	require.NoError(t, ta.Store.PutGuardianship(ctx, domain.Guardianship{Municipality: demo.Municipality, ChildID: ta.Sofie,
+		GuardianID: tor.Guardian, InformationRequested: true, InformationDenied: true}))
+	resp = ta.Do(t, cookie, "GET", "/api/v1/children/"+ta.Sofie.String(), "", "")
+	assert.Equal(t, 403, resp.Status)
+	resp = ta.Do(t, cookie, "GET", "/api/v1/children", "", "")
+	assert.NotContains(t, resp.Body, ta.Sofie.String())
+}
+
+// Staff lose access to a child when the placement ends.
+func TestStaffAccessFollowsPlacementDates(t *testing.T) {
+	ta := webtest.New(t)
+	ctx := t.Context()
+	ps, err := ta.Store.Placements(ctx, demo.Municipality, ta.Sofie)
+	require.NoError(t, err)
+	cookie := ta.CookieFor(t, demo.PersonaStaff)
+	require.Equal(t, 200, ta.Do(t, cookie, "GET", "/api/v1/children/"+ta.Sofie.String(), "", "").Status)
+	for _, p := range ps {
+		require.NoError(t, ta.Store.DeletePlacement(ctx, demo.Municipality, p.ID))
+		p.ID = domain.NewID[domain.Placement]()
+		p.Period = domain.Period{Start: p.Period.Start, End: domain.Today(domain.FixedClock(webtest.Now)) - 1}
+		require.NoError(t, ta.Store.CreatePlacement(ctx, p))
+	}
+	assert.Equal(t, 403, ta.Do(t, cookie, "GET", "/api/v1/children/"+ta.Sofie.String(), "", "").Status)
+	assert.Equal(t, 200, ta.Do(t, ta.CookieFor(t, demo.PersonaGuardian), "GET", "/api/v1/children/"+ta.Sofie.String(), "", "").Status)
+}
+
+// admissionAuth has a line of the authorization table (access_test.go) for every
+// admission route.
+func admissionAuth(ta *webtest.Harness) map[string]authCase {
+	f := webtest.NewAdmissionFixture(ta)
+	const ok, created, see, forbidden, missing, conflict = 200, 201, 303, 403, 404, 409
+	jsonType, form := "application/json", "application/x-www-form-urlencoded"
+	body := func(s string) func(string) string { return func(string) string { return s } }
+	main, emil, nora := f.Main.String(), f.Emil.String(), f.Nora.String()
+	// Caseworker routes: the municipality only; another municipality's
+	// caseworker finds nothing.
+	casework := [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, ok, missing, ok}
+	// A child's application: a guardian with parental responsibility or
+	// the municipality; the § 47 parent, another family and staff get 403.
+	parentOrMunicipal := [8]int{ok, forbidden, forbidden, forbidden, forbidden, ok, missing, ok}
+	// Only a guardian with parental responsibility may apply or answer;
+	// the caseworker sees the offer but may not answer it.
+	parentOnly := func(s int) [8]int {
+		return [8]int{s, forbidden, forbidden, forbidden, forbidden, forbidden, missing, forbidden}
+	}
+	app := "/children/" + emil + "/applications/" + f.Application.String()
+	return map[string]authCase{
+		"GET /api/v1/intakes":                                 {path: "/api/v1/intakes", want: [8]int{ok, ok, ok, ok, ok, ok, ok, ok}},
+		"GET /api/v1/intakes/{intakeId}":                      {path: "/api/v1/intakes/" + main, want: [8]int{ok, ok, ok, ok, ok, ok, missing, ok}},
+		"GET /api/v1/intakes/{intakeId}/applications":         {path: "/api/v1/intakes/" + main + "/applications", want: casework},
+		"GET /api/v1/intakes/{intakeId}/runs":                 {path: "/api/v1/intakes/" + main + "/runs", want: casework},
+		"GET /api/v1/intakes/{intakeId}/waiting-lists":        {path: "/api/v1/intakes/" + main + "/waiting-lists", want: casework},
+		"GET /api/v1/intakes/{intakeId}/obligations":          {path: "/api/v1/intakes/" + main + "/obligations", want: casework},
+		"POST /api/v1/admission-runs":                         {path: "/api/v1/admission-runs", contentType: jsonType, body: body(`{"intakeId":"` + main + `","seed":3}`), want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, created, missing, created}},
+		"GET /api/v1/admission-runs/{runId}":                  {path: "/api/v1/admission-runs/" + f.Draft1.String(), want: casework},
+		"POST /api/v1/admission-approvals":                    {path: "/api/v1/admission-approvals", contentType: jsonType, body: body(`{"runId":"` + f.Draft2.String() + `"}`), want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, ok, missing, conflict}},
+		"GET /api/v1/children/{childId}/applications":         {path: "/api/v1/children/" + emil + "/applications", want: parentOrMunicipal},
+		"GET /api/v1/children/{childId}/applications/prefill": {path: "/api/v1/children/" + emil + "/applications/prefill?intakeId=" + main, want: parentOnly(ok)},
+		"POST /api/v1/children/{childId}/applications": {path: "/api/v1/children/" + emil + "/applications", contentType: jsonType,
+			body: body(`{"intakeId":"` + f.Extra.String() + `","preferences":["` + f.BjorkeliaStr + `"],"hours":41}`), want: parentOnly(created)},
+		"GET /api/v1/children/{childId}/applications/{applicationId}":          {path: "/api/v1" + app, want: parentOrMunicipal},
+		"GET /api/v1/children/{childId}/applications/{applicationId}/decision": {path: "/api/v1" + app + "/decision?lang=en", want: parentOrMunicipal},
+		"POST /api/v1/children/{childId}/offers/{offer}/accept":                {path: "/api/v1/children/" + nora + "/offers/" + f.Offers[1].String() + "/accept", contentType: jsonType, body: body(`{}`), want: parentOnly(ok)},
+		"POST /api/v1/children/{childId}/offers/{offer}/decline":               {path: "/api/v1/children/" + nora + "/offers/" + f.Offers[3].String() + "/decline", contentType: jsonType, body: body(`{}`), want: parentOnly(ok)},
+		"GET /admission":                {path: "/admission", want: [8]int{ok, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden}},
+		"GET /children/{childId}/apply": {path: "/children/" + emil + "/apply?intake=" + main, want: parentOnly(ok)},
+		"POST /children/{childId}/applications": {path: "/children/" + emil + "/applications", contentType: form,
+			body: body(url.Values{"intake": {main}, "choice1": {f.BjorkeliaStr}, "hours": {"41"}}.Encode()), want: parentOnly(see)},
+		"GET /children/{childId}/applications/{applicationId}":          {path: app, want: parentOrMunicipal},
+		"GET /children/{childId}/applications/{applicationId}/decision": {path: app + "/decision", want: parentOrMunicipal},
+		"POST /children/{childId}/offers/{offer}/accept":                {path: "/children/" + emil + "/offers/" + f.Offers[0].String() + "/accept", contentType: form, want: parentOnly(see)},
+		"POST /children/{childId}/offers/{offer}/decline":               {path: "/children/" + emil + "/offers/" + f.Offers[2].String() + "/decline", contentType: form, want: parentOnly(see)},
+		"GET /admission/intakes":                                        {path: "/admission/intakes", want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, ok, ok, ok}},
+		"GET /admission/intakes/{intakeId}":                             {path: "/admission/intakes/" + main, want: casework},
+		"POST /admission/intakes/{intakeId}/runs":                       {path: "/admission/intakes/" + main + "/runs", contentType: form, want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, see, missing, see}},
+		"GET /admission/intakes/{intakeId}/waiting-lists":               {path: "/admission/intakes/" + main + "/waiting-lists", want: casework},
+		"GET /admission/intakes/{intakeId}/obligations":                 {path: "/admission/intakes/" + main + "/obligations", want: casework},
+		"GET /admission/runs/{runId}":                                   {path: "/admission/runs/" + f.Draft1.String(), want: casework},
+		"POST /admission/runs/{runId}/approve":                          {path: "/admission/runs/" + f.Draft1.String() + "/approve", contentType: form, want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, see, missing, conflict}},
+	}
+}
+
+// attendanceAuth has a line of the authorization table (access_test.go) for every
+// attendance route. The child is Sofie Berg (Nordby skole and Nordby SFO);
+// the table's routes run in order of their patterns, so the API's check-in
+// (at 09:00) comes before its check-out (10:00), and the board's forms (at
+// noon) after both.
+func attendanceAuth(ta *webtest.Harness) map[string]authCase {
+	sofie := ta.Sofie.String()
+	form := "application/x-www-form-urlencoded"
+	body := func(f func(actor string) string) func(string) string { return f }
+	const ok, created, noContent, see, forbidden, missing = 200, 201, 204, 303, 403, 404
+	ctx := context.Background()
+	pickups, err := ta.Store.Pickups(ctx, demo.Municipality, ta.Sofie)
+	if err != nil || len(pickups) != 2 {
+		panic(fmt.Sprintf("the seed has Sofie's pickup list: %v %d", err, len(pickups)))
+	}
+	// Two absences to withdraw, one by the API, one by the form.
+	withdraw := func(day int) string {
+		ab := attendance.Absence{ID: domain.NewID[attendance.Absence](), Municipality: demo.Municipality, ChildID: ta.Sofie,
+			Period: domain.Period{Start: date.New(2025, time.December, day), End: date.New(2025, time.December, day)}, Reason: attendance.Leave,
+			ReportedBy: "test", ReportedAt: webtest.Now}
+		if err := ta.Store.AddAbsence(ctx, ab); err != nil {
+			panic(err)
+		}
+		return ab.ID.String()
+	}
+	apiAbsence, formAbsence := withdraw(22), withdraw(23)
+	// Staff may act for the child; the guardian only on her own.
+	staffOnly := [8]int{forbidden, forbidden, forbidden, created, forbidden, forbidden, missing, forbidden}
+	careWrite := [8]int{created, forbidden, forbidden, created, forbidden, forbidden, missing, forbidden}
+	return map[string]authCase{
+		"POST /api/v1/children/{childId}/check-in": {path: "/api/v1/children/" + sofie + "/check-in", contentType: "application/json",
+			body: body(func(a string) string { return fmt.Sprintf(`{"key":"in-%s","at":"2025-11-24T09:00:00+01:00"}`, a) }), want: staffOnly},
+		"POST /api/v1/children/{childId}/check-out": {path: "/api/v1/children/" + sofie + "/check-out", contentType: "application/json",
+			body: body(func(a string) string {
+				return fmt.Sprintf(`{"key":"out-%s","at":"2025-11-24T10:00:00+01:00","collector":{"name":"Gunn Berg"}}`, a)
+			}), want: staffOnly},
+		"GET /api/v1/units/{unitId}/occupancy":          {path: "/api/v1/units/" + ta.NordbySFO.String() + "/occupancy", want: [8]int{forbidden, forbidden, forbidden, ok, forbidden, ok, missing, ok}},
+		"POST /api/v1/children/{childId}/absences/sick": {path: "/api/v1/children/" + sofie + "/absences/sick", contentType: "application/json", body: body(func(string) string { return "{}" }), want: careWrite},
+		"POST /api/v1/children/{childId}/absences": {path: "/api/v1/children/" + sofie + "/absences", contentType: "application/json",
+			body: body(func(a string) string {
+				day := map[string]int{demo.PersonaGuardian: 1, demo.PersonaStaff: 8}[a] + 1
+				return fmt.Sprintf(`{"start":"2025-12-%02d","end":"2025-12-%02d","reason":"leave"}`, day, day+1)
+			}), want: careWrite},
+		"GET /api/v1/children/{childId}/absences":                {path: "/api/v1/children/" + sofie + "/absences", want: [8]int{ok, forbidden, forbidden, ok, forbidden, forbidden, missing, forbidden}},
+		"DELETE /api/v1/children/{childId}/absences/{absenceId}": {path: "/api/v1/children/" + sofie + "/absences/" + apiAbsence, want: [8]int{noContent, forbidden, forbidden, missing, forbidden, forbidden, missing, forbidden}},
+		"GET /api/v1/children/{childId}/pickups":                 {path: "/api/v1/children/" + sofie + "/pickups", want: [8]int{ok, ok, forbidden, ok, forbidden, ok, missing, ok}},
+		"POST /api/v1/children/{childId}/pickups": {path: "/api/v1/children/" + sofie + "/pickups", contentType: "application/json",
+			body: body(func(string) string { return `{"name":"Ola Berg","relation":"morfar","phone":"+47 912 34 567"}` }),
+			want: [8]int{created, forbidden, forbidden, forbidden, forbidden, forbidden, missing, forbidden}},
+		"DELETE /api/v1/children/{childId}/pickups/{pickupId}": {path: "/api/v1/children/" + sofie + "/pickups/" + pickups[1].ID.String(), want: [8]int{noContent, forbidden, forbidden, forbidden, forbidden, forbidden, missing, forbidden}},
+		"POST /api/v1/children/{childId}/school-absences": {path: "/api/v1/children/" + sofie + "/school-absences", contentType: "application/json",
+			body: body(func(string) string { return `{"day":"2025-11-21","hours":2,"kind":"documented","reason":"health"}` }), want: staffOnly},
+		"GET /staff/attendance":                      {path: "/staff/attendance", want: [8]int{forbidden, forbidden, forbidden, ok, ok, forbidden, forbidden, forbidden}},
+		"POST /staff/attendance/{childId}/check-in":  {path: "/staff/attendance/" + sofie + "/check-in", contentType: form, body: body(func(a string) string { return "key=form-in-" + a }), want: [8]int{forbidden, forbidden, forbidden, see, forbidden, forbidden, missing, forbidden}},
+		"POST /staff/attendance/{childId}/check-out": {path: "/staff/attendance/" + sofie + "/check-out", contentType: form, body: body(func(a string) string { return "key=form-out-" + a + "&collector=&collectorName=Ukjent" }), want: [8]int{forbidden, forbidden, forbidden, see, forbidden, forbidden, missing, forbidden}},
+		"GET /guardian/attendance":                   {path: "/guardian/attendance", want: [8]int{ok, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden}},
+		"POST /guardian/attendance/{childId}/sick":   {path: "/guardian/attendance/" + sofie + "/sick", contentType: form, want: [8]int{see, forbidden, forbidden, see, forbidden, forbidden, missing, forbidden}},
+		"POST /guardian/attendance/{childId}/absences": {path: "/guardian/attendance/" + sofie + "/absences", contentType: form,
+			body: body(func(a string) string {
+				day := map[string]int{demo.PersonaGuardian: 1, demo.PersonaStaff: 8}[a] + 10
+				return fmt.Sprintf("start=2025-12-%02d&end=2025-12-%02d&reason=holiday", day, day)
+			}), want: [8]int{see, forbidden, forbidden, see, forbidden, forbidden, missing, forbidden}},
+		"POST /guardian/attendance/{childId}/absences/{absenceId}/withdraw": {path: "/guardian/attendance/" + sofie + "/absences/" + formAbsence + "/withdraw", contentType: form, want: [8]int{see, forbidden, forbidden, missing, forbidden, forbidden, missing, forbidden}},
+		"POST /guardian/attendance/{childId}/pickups": {path: "/guardian/attendance/" + sofie + "/pickups", contentType: form,
+			body: body(func(string) string { return "name=Kari+Berg&relation=tante&phone=&validUntil=" }), want: [8]int{see, forbidden, forbidden, forbidden, forbidden, forbidden, missing, forbidden}},
+		"POST /guardian/attendance/{childId}/pickups/{pickupId}/remove": {path: "/guardian/attendance/" + sofie + "/pickups/" + pickups[0].ID.String() + "/remove", contentType: form, want: [8]int{see, forbidden, forbidden, forbidden, forbidden, forbidden, missing, forbidden}},
+	}
+}
+
+// billingAuth has a line of the authorization table (access_test.go) for every
+// billing route.
+func billingAuth(ta *webtest.Harness) map[string]authCase {
+	sofie := ta.Sofie.String()
+	form := "application/x-www-form-urlencoded"
+	jsonType := "application/json"
+	const ok, created, see, forbidden, missing, invalid = 200, 201, 303, 403, 404, 422
+	municipal := [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, ok, ok, ok}
+	parentOrCase := [8]int{ok, forbidden, forbidden, forbidden, forbidden, ok, missing, ok}
+	fixed := func(s string) func(string) string { return func(string) string { return s } }
+	// Income decisions for two families without one, one per actor that
+	// may make it; the neighbour names a family it does not have.
+	fams := webtest.BillingFamiliesWithoutIncome(ta)
+	familyOf := func(actor string) string {
+		switch actor {
+		case demo.PersonaCaseworker:
+			return fams[0]
+		case demo.PersonaAdmin:
+			return fams[1]
+		}
+		return fams[2]
+	}
+	incomeJSON := func(actor string) string {
+		return fmt.Sprintf(`{"family":%q,"annualIncome":"400000","applied":"2025-08-20","start":"2025-09-01","end":"2026-07-31","documentation":"test"}`, familyOf(actor))
+	}
+	// The page form uses the families the other way round, so both work.
+	incomeForm := func(actor string) string {
+		f := familyOf(actor)
+		switch actor {
+		case demo.PersonaCaseworker:
+			f = fams[3]
+		case demo.PersonaAdmin:
+			f = fams[4]
+		}
+		return url.Values{"family": {f}, "income": {"450000"}, "applied": {"2025-08-20"}, "start": {"2025-09-01"}, "end": {"2026-07-31"}}.Encode()
+	}
+	return map[string]authCase{
+		"GET /api/v1/families":         {path: "/api/v1/families", want: municipal},
+		"GET /api/v1/income-decisions": {path: "/api/v1/income-decisions", want: municipal},
+		"POST /api/v1/income-decisions": {path: "/api/v1/income-decisions", contentType: jsonType, body: incomeJSON,
+			want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, created, invalid, created}},
+		"GET /api/v1/price-lists": {path: "/api/v1/price-lists", want: municipal},
+		// One SFO list per actor that may make it, in years of their own.
+		"POST /api/v1/price-lists": {path: "/api/v1/price-lists", contentType: jsonType, body: func(actor string) string {
+			y := map[string]int{demo.PersonaCaseworker: 2040, demo.PersonaOtherMunicipality: 2041, demo.PersonaAdmin: 2042}[actor]
+			return fmt.Sprintf(`{"kind":"sfo","start":"%d-08-01","end":"%d-07-31","brackets":[{"minHours":0,"price":"1500.00","food":"200.00"}],"siblingDiscounts":["0","0.25"]}`, y, y+1)
+		}, want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, created, created, created}},
+		"GET /api/v1/invoice-runs": {path: "/api/v1/invoice-runs", want: municipal},
+		// The neighbour runs its own municipality; the administrator finds
+		// the month run already.
+		"POST /api/v1/invoice-runs": {path: "/api/v1/invoice-runs", contentType: jsonType, body: fixed(`{"month":"2025-10"}`),
+			want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, created, created, ok}},
+		"GET /api/v1/invoices":                         {path: "/api/v1/invoices?month=2025-11", want: [8]int{ok, ok, ok, forbidden, forbidden, ok, ok, ok}},
+		"GET /api/v1/children/{childId}/fee-decisions": {path: "/api/v1/children/" + sofie + "/fee-decisions", want: parentOrCase},
+		"GET /api/v1/exports/finance.csv":              {path: "/api/v1/exports/finance.csv?month=2025-11", want: municipal},
+		"POST /api/v1/payments":                        {path: "/api/v1/payments", contentType: jsonType, body: fixed(`{"ocr":"not an OCR line"}`), want: municipal},
+		"GET /billing":                                 {path: "/billing", want: municipal},
+		"POST /billing/invoice-runs":                   {path: "/billing/invoice-runs", contentType: form, body: fixed("month=2025-11"), want: municipal},
+		"GET /billing/invoices":                        {path: "/billing/invoices?month=2025-11", want: municipal},
+		"GET /billing/export.csv":                      {path: "/billing/export.csv?month=2025-11", want: municipal},
+		"GET /billing/families":                        {path: "/billing/families", want: municipal},
+		"POST /billing/income-decisions":               {path: "/billing/income-decisions", contentType: form, body: incomeForm, want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, see, invalid, see}},
+		"GET /billing/price-lists":                     {path: "/billing/price-lists", want: municipal},
+		"GET /billing/payments":                        {path: "/billing/payments", want: municipal},
+		"POST /billing/payments":                       {path: "/billing/payments", contentType: form, body: fixed("ocr=not+an+OCR+line"), want: municipal},
+		"GET /invoices":                                {path: "/invoices", want: [8]int{ok, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden}},
+		"GET /children/{childId}/fees":                 {path: "/children/" + sofie + "/fees", want: parentOrCase},
+	}
+}
+
+// messagingAuth has a line of the authorization table (access_test.go) for every
+// messaging route.
+func messagingAuth(ta *webtest.Harness) map[string]authCase {
+	th := webtest.FindSeededThreads(&testing.T{}, ta)
+	sofie, thread := ta.Sofie.String(), th.Conversation.ID.String()
+	form := "application/x-www-form-urlencoded"
+	jsonType := "application/json"
+	body := func(s string) func(string) string { return func(string) string { return s } }
+	contact := func(actor string) string {
+		if actor == demo.PersonaGuardian || actor == demo.PersonaOtherParent || actor == demo.PersonaOtherGuardian {
+			return `{"language":"nn","channel":"email"}`
+		}
+		return fmt.Sprintf(`{"guardianId":%q,"language":"nn","channel":"email"}`, th.Hilde)
+	}
+	const ok, created, see, forbidden, missing, invalid = 200, 201, 303, 403, 404, 422
+	guardians := [8]int{ok, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden}
+	staff := [8]int{forbidden, forbidden, forbidden, ok, ok, forbidden, forbidden, forbidden}
+	municipal := [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, ok, ok, ok}
+	readThread := [8]int{ok, ok, forbidden, ok, forbidden, ok, missing, ok}
+	return map[string]authCase{
+		"GET /messages":                   {path: "/messages", want: guardians},
+		"POST /messages":                  {path: "/messages", contentType: form, body: body("child=" + sofie + "&subject=Hei&body=Hallo"), want: [8]int{see, see, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden}},
+		"POST /messages/contact":          {path: "/messages/contact", contentType: form, body: body("language=nb&channel=email"), want: [8]int{see, see, see, forbidden, forbidden, forbidden, forbidden, forbidden}},
+		"GET /messages/{threadId}":        {path: "/messages/" + thread, want: readThread},
+		"POST /messages/{threadId}/reply": {path: "/messages/" + thread + "/reply", contentType: form, body: body("body=Takk"), want: [8]int{see, see, forbidden, see, forbidden, see, missing, see}},
+		"GET /staff/messages":             {path: "/staff/messages", want: staff},
+		"POST /staff/messages":            {path: "/staff/messages", contentType: form, body: body("to=group:" + th.GroupBulletin.About.Group.String() + "&subject=Hei&body=Hallo"), want: [8]int{forbidden, forbidden, forbidden, see, forbidden, forbidden, forbidden, forbidden}},
+		"GET /caseworker/outbox":          {path: "/caseworker/outbox", want: municipal},
+		"GET /api/v1/threads":             {path: "/api/v1/threads", want: [8]int{ok, ok, ok, ok, ok, forbidden, forbidden, forbidden}},
+		"POST /api/v1/threads":            {path: "/api/v1/threads", contentType: jsonType, body: body(`{"scope":"child","childId":"` + sofie + `","subject":"Hei","body":"Hallo"}`), want: [8]int{created, created, forbidden, created, forbidden, created, invalid, created}},
+		"GET /api/v1/threads/{threadId}":  {path: "/api/v1/threads/" + thread, want: readThread},
+		"POST /api/v1/replies":            {path: "/api/v1/replies", contentType: jsonType, body: body(`{"threadId":"` + thread + `","body":"Takk"}`), want: [8]int{created, created, forbidden, created, forbidden, created, invalid, created}},
+		"POST /api/v1/read-receipts":      {path: "/api/v1/read-receipts", contentType: jsonType, body: body(`{"threadId":"` + thread + `"}`), want: [8]int{ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden}},
+		"GET /api/v1/contact":             {path: "/api/v1/contact", want: guardians},
+		"POST /api/v1/contact":            {path: "/api/v1/contact", contentType: jsonType, body: contact, want: [8]int{ok, ok, ok, forbidden, forbidden, ok, invalid, ok}},
+		"GET /api/v1/outbox":              {path: "/api/v1/outbox", want: municipal},
+		"GET /api/v1/outbox/summary":      {path: "/api/v1/outbox/summary", want: municipal},
+	}
+}

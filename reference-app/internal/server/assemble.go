@@ -1,0 +1,38 @@
+// Package server assembles the reference app — the shell (package web)
+// with every capability mounted — and runs it: it opens the store, seeds
+// the demo municipalities, listens, starts the background jobs and shuts
+// down gracefully. The command (reference-app/main.go) only parses the
+// configuration and calls Run.
+package server
+
+import (
+	"log/slog"
+
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/reference-app/internal/admissionweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/attendanceweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/billingweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/directoryweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/messagingweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web"
+)
+
+// New makes the app: the shell with every capability mounted, the
+// directory first (a role lands on its first menu entry).
+func New(store web.Store, clock domain.Clock, log *slog.Logger) (*web.App, error) {
+	a, err := web.New(store, clock, log)
+	if err != nil {
+		return nil, err
+	}
+	err = a.Mount(
+		directoryweb.New(a),
+		admissionweb.New(a),
+		attendanceweb.New(a),
+		billingweb.New(a),
+		messagingweb.New(a),
+	)
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}

@@ -1,0 +1,197 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/oppvekst/oppvekst/adapters/postgres"
+	"github.com/oppvekst/oppvekst/adapters/sqlite"
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/reference-app/internal/admissionweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
+	"github.com/oppvekst/oppvekst/reference-app/internal/messagingweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web"
+)
+
+// shutdownTimeout is how long requests in flight get to finish after a
+// shutdown signal.
+const shutdownTimeout = 10 * time.Second
+
+// Options are what tests may change about run.
+type Options struct {
+	// Ready, when set, is called with the address the server listens on
+	// once it accepts connections.
+	Ready func(addr string)
+	// Clock defaults to the system clock.
+	Clock domain.Clock
+}
+
+// Config is the parsed command line and environment.
+type Config struct {
+	DataDir string
+	DBURL   string // postgres://… runs on PostgreSQL instead of SQLite
+	Addr    string
+	Seed    bool
+	Demo    bool // the demo login is offered
+	// ClientIPHeader is the header a trusted proxy sets to the client's
+	// address (X-Forwarded-For); login attempts are limited per client.
+	ClientIPHeader string
+	// LoginLimit is how many login attempts a client may make a minute.
+	LoginLimit int
+	Login      web.LoginConfig
+	// TrustedProxies are the reverse proxies whose X-Forwarded-Proto the
+	// app believes (for HSTS); none by default.
+	TrustedProxies []netip.Prefix
+	// SessionLifetime is how long a session lasts at most, used or not.
+	SessionLifetime time.Duration
+}
+
+// Run runs the app with the configuration until ctx ends: it opens the
+// store, seeds the demo municipalities, assembles the app, listens, and
+// starts the background jobs. It returns nil after a graceful shutdown.
+func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.Writer, opts Options) error {
+	clock := opts.Clock
+	if clock == nil {
+		clock = domain.SystemClock{}
+	}
+	log := slog.New(slog.NewJSONHandler(stdout, nil))
+
+	store, closeStore, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+
+	if cfg.Seed {
+		start := time.Now()
+		if err := demo.Seed(ctx, store, clock); err != nil {
+			return err
+		}
+		if err := demo.SeedNeighbour(ctx, store, clock); err != nil {
+			return err
+		}
+		log.Info("demo municipalities ready", "municipalities", []domain.Municipality{demo.Municipality, demo.Neighbour}, "took", time.Since(start).Round(time.Millisecond))
+	}
+
+	a, err := New(store, clock, log)
+	if err != nil {
+		return err
+	}
+	a.Demo = cfg.Demo
+	a.ClientIPHeader = cfg.ClientIPHeader
+	a.TrustedProxies = cfg.TrustedProxies
+	a.Sessions.Lifetime = cfg.SessionLifetime
+	a.LoginLimiter = web.NewLimiter(cfg.LoginLimit, time.Minute)
+	if err := a.ConfigureLogin(ctx, cfg.Login); err != nil {
+		return err
+	}
+	if cfg.Demo {
+		if a.Personas, err = demo.Personas(ctx, store); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           a.Routes(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	addr := ln.Addr().String()
+	log.Info("listening", "addr", addr)
+	fmt.Fprintf(stdout, "Oppvekst kjører på %s\n", browseURL(ln.Addr()))
+	if cfg.Demo {
+		fmt.Fprintf(stdout, "Demomodus: logg inn på %slogin som en av disse oppdiktede personene:\n", browseURL(ln.Addr()))
+		for _, p := range a.Personas {
+			fmt.Fprintf(stdout, "  %-22s %s (%s)\n", p.Key, p.Name, a.PersonaDescription(p, "nb"))
+		}
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	sweepCtx, stopSweeping := context.WithCancel(ctx)
+	defer stopSweeping()
+	go a.SweepEvery(sweepCtx, time.Hour)
+	go messagingweb.RunDispatcher(sweepCtx, a, getenv, cfg.Demo)
+	go admissionweb.LapseOffersEvery(sweepCtx, a, 15*time.Minute)
+	go a.WarmLogin(sweepCtx)
+	if opts.Ready != nil {
+		opts.Ready(addr)
+	}
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	a.ShuttingDown.Store(true)
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// openStore opens PostgreSQL when cfg.DBURL is set, SQLite under
+// cfg.DataDir otherwise; the returned func closes it.
+func openStore(ctx context.Context, cfg Config, log *slog.Logger) (web.Store, func(), error) {
+	if cfg.DBURL != "" {
+		// pgx's default pool (4 connections on 2 cores) queues requests at
+		// a few hundred a second; pool_max_conns in the URL wins.
+		opts := postgres.Options{URL: cfg.DBURL}
+		if !strings.Contains(cfg.DBURL, "pool_max_conns") {
+			opts.MaxConns = 16
+		}
+		store, err := postgres.Open(ctx, opts)
+		if err != nil {
+			return nil, nil, fmt.Errorf("open store: %w", err)
+		}
+		log.Info("store open", "store", "postgres")
+		return store, store.Close, nil
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return nil, nil, fmt.Errorf("create data folder: %w", err)
+	}
+	dbPath := filepath.Join(cfg.DataDir, "oppvekst.db")
+	store, err := sqlite.Open(ctx, sqlite.Options{Path: dbPath})
+	if err != nil {
+		return nil, nil, fmt.Errorf("open store: %w", err)
+	}
+	log.Info("store open", "store", "sqlite", "path", dbPath)
+	return store, func() {
+		if err := store.Close(); err != nil {
+			log.Error("close store", "err", err)
+		}
+	}, nil
+}
+
+// browseURL is the address to open in a browser: a wildcard host becomes
+// localhost.
+func browseURL(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || tcp.IP == nil || tcp.IP.IsUnspecified() {
+		_, port, _ := net.SplitHostPort(a.String())
+		return "http://localhost:" + port + "/"
+	}
+	return "http://" + a.String() + "/"
+}

@@ -1,0 +1,49 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web/api"
+)
+
+// ParsePageForm reads a form of at most limit bytes (urlencoded or
+// multipart); a larger one is a 413.
+func ParsePageForm(w http.ResponseWriter, r *http.Request, limit int64) error {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	err := r.ParseMultipartForm(limit)
+	if errors.Is(err, http.ErrNotMultipart) {
+		err = r.ParseForm()
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return &api.HTTPError{Status: http.StatusRequestEntityTooLarge, Kind: "too-large", Detail: "the form is too large"}
+	case err != nil:
+		return api.BadRequest("malformed", "the form cannot be read")
+	}
+	return nil
+}
+
+// checkRequestInput refuses a query string or a form that holds a control
+// character or is not UTF-8, naming the parameter: a query value is one
+// line (domain.CheckLine), a form value may span lines as a textarea does
+// (domain.CheckText). It reads the form of a page's POST (at most limit
+// bytes), so the handler finds it parsed.
+func checkRequestInput(w http.ResponseWriter, r *http.Request, rt Route) error {
+	var p domain.Problems
+	// As the handlers read it: r.URL.Query() leaves out malformed pairs.
+	api.CheckValues(&p, r.URL.Query(), domain.CheckLine)
+	if rt.Kind == KindPage && r.Method == http.MethodPost {
+		limit := rt.FormLimit
+		if limit == 0 {
+			limit = api.MaxBodyBytes
+		}
+		if err := ParsePageForm(w, r, limit); err != nil {
+			return err
+		}
+		api.CheckValues(&p, r.PostForm, domain.CheckText)
+	}
+	return p.Err()
+}
