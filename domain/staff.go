@@ -2,7 +2,6 @@ package domain
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -284,7 +283,3 @@ type StaffStore interface {
 	// their dates, sorted by SortGrants.
 	RoleGrants(ctx context.Context, m Municipality, role GrantRole) ([]Grant, error)
 }
-
-// ErrBootstrapDone is returned by a bootstrap of a municipality that has
-// had an administrator.
-var ErrBootstrapDone = fmt.Errorf("the municipality has an administrator already: %w", ErrConflict)
