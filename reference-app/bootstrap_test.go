@@ -54,7 +54,9 @@ func TestEmptyDatabaseBootstrapAdminLogsInWithFeide(t *testing.T) {
 		require.NoError(t, err)
 		return resp, string(body)
 	}
-	idp.Set(func(p *webtest.TestIDP) { p.Claims = map[string]any{oidc.FeidePrincipal: "kari@bergen.kommune.example"} })
+	idp.Set(func(p *webtest.TestIDP) {
+		p.Claims = map[string]any{oidc.FeidePrincipal: "kari@bergen.kommune.example"}
+	})
 	resp, body := get(base + "/login/feide")
 	require.Equal(t, 200, resp.StatusCode, body)
 	assert.Contains(t, body, "Kari Nordmann")
