@@ -105,7 +105,7 @@ type LoginKind int
 
 const (
 	GuardianLogin LoginKind = iota // ID-porten: a guardian by national ID
-	StaffLogin                     // Feide: an employee from the staff list
+	StaffLogin                     // Feide: a stored staff member with a role in force
 )
 
 // LoginProvider is a configured provider.
