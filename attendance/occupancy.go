@@ -99,13 +99,22 @@ type Occupancy struct {
 	// Meets reports whether OnDuty >= Needed.
 	Meets bool `json:"meets"`
 	Norm  Norm `json:"norm"`
+	// NoRoster: nobody is on the unit's duty roster that day, so the
+	// staffing cannot be judged (Meets is false, and Explain says why
+	// instead of reporting a shortfall).
+	NoRoster bool `json:"noRoster,omitempty"`
 }
 
 // Explain says in l how the need was computed and whether it is met.
 func (o Occupancy) Explain(l Lang) string {
 	t := o.At.In(domain.Oslo()).Format("15:04")
 	verdict := pick(l, "normen er oppfylt", "norma er oppfylt", "the norm is met")
-	if !o.Meets {
+	switch {
+	case o.NoRoster:
+		verdict = pick(l, "ingen vaktliste er registrert for dagen, så bemanningen kan ikke vurderes",
+			"inga vaktliste er registrert for dagen, så bemanninga kan ikkje vurderast",
+			"no duty roster is registered for the day, so the staffing cannot be judged")
+	case !o.Meets:
 		verdict = pick(l, fmt.Sprintf("det mangler %d", o.Needed-o.OnDuty), fmt.Sprintf("det manglar %d", o.Needed-o.OnDuty),
 			fmt.Sprintf("%d short", o.Needed-o.OnDuty))
 	}
@@ -190,6 +199,7 @@ func BuildOccupancy(unit domain.UnitID, day date.Date, norm Norm, d Day) DayOccu
 		}
 		o.Needed = norm.Needed(o.Small, o.Large)
 		o.Meets = o.OnDuty >= o.Needed
+		o.NoRoster = len(d.Duties) == 0
 		out.Moments = append(out.Moments, o)
 		w := out.Worst
 		if len(out.Moments) == 1 || o.Needed-o.OnDuty > w.Needed-w.OnDuty ||

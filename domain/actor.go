@@ -1,6 +1,9 @@
 package domain
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Role is what an actor is to the municipality.
 type Role string
@@ -27,6 +30,18 @@ type Actor struct {
 	Guardian GuardianID `json:"guardian,omitzero"`
 	// Units are the units a staff member works in.
 	Units []UnitID `json:"units,omitempty"`
+	// Leads are the units a staff member leads (unit leader): they keep
+	// the unit's duty roster. Every unit led is in Units too.
+	Leads []UnitID `json:"leads,omitempty"`
+	// Handles are the capabilities a caseworker is granted. Empty for a
+	// caseworker made by CaseworkerActor (a fixed actor of the demo or a
+	// test): such a caseworker handles every capability. A caseworker
+	// logged in with Feide always has at least one (StaffActorFor).
+	Handles []Capability `json:"handles,omitempty"`
+	// Staff is the stored staff member the actor was made from
+	// (StaffActorFor); zero for a fixed actor. A session of such an actor
+	// is re-read from the grants in force on every request.
+	Staff StaffID `json:"staff,omitzero"`
 	// Name is the person's display name ("Kari Lærer"), shown wherever a
 	// person reads who acted: notifications, threads, the audit log, run
 	// pages. Subject is the login ID (in production a Feide principal
@@ -100,6 +115,24 @@ func (a Actor) WorksAt(u UnitID) bool {
 		if x == u {
 			return true
 		}
+	}
+	return false
+}
+
+// LeadsUnit reports whether a staff actor leads the unit.
+func (a Actor) LeadsUnit(u UnitID) bool {
+	return a.Role == RoleStaff && slices.Contains(a.Leads, u)
+}
+
+// HandlesCapability reports whether the actor does the casework of the
+// capability: an administrator or system actor always, a caseworker when
+// granted it (or when made without grants, see Handles).
+func (a Actor) HandlesCapability(c Capability) bool {
+	switch a.Role {
+	case RoleAdmin, RoleSystem:
+		return true
+	case RoleCaseworker:
+		return len(a.Handles) == 0 || slices.Contains(a.Handles, c)
 	}
 	return false
 }

@@ -104,12 +104,20 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (s
 		lifetime = d
 	}
 	fs.DurationVar(&c.SessionLifetime, "session-lifetime", lifetime, "how long a session lasts at most, used or not, e.g. 12h; unused it ends after 8h (env OPPVEKST_SESSION_LIFETIME)")
+	bootstrap := fs.String("bootstrap-admin", getenv("OPPVEKST_BOOTSTRAP_ADMIN"), "the first administrator of an empty municipality: <kommunenummer>,<Feide principal>,<display name>; does nothing once the municipality has an administrator (env OPPVEKST_BOOTSTRAP_ADMIN)")
 	proxies := fs.String("trusted-proxies", getenv("OPPVEKST_TRUSTED_PROXIES"), "addresses (IPs or CIDR ranges, comma-separated) of the reverse proxies whose X-Forwarded-Proto is believed; none by default (env OPPVEKST_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
 		return server.Config{}, err
 	}
 	if c.TrustedProxies, err = parseProxies(*proxies); err != nil {
 		return server.Config{}, err
+	}
+	if *bootstrap != "" {
+		b, err := web.ParseBootstrapAdmin(*bootstrap)
+		if err != nil {
+			return server.Config{}, err
+		}
+		c.Bootstrap = &b
 	}
 	if fs.NArg() > 0 {
 		return server.Config{}, fmt.Errorf("unexpected arguments: %q", fs.Args())

@@ -281,6 +281,9 @@ var constraintFields = map[string]string{
 	"placements_child_fkey":       "childId",
 	"placements_unit_fkey":        "unitId",
 	"placements_group_fkey":       "groupId",
+	"staff_members_principal_key": "principal",
+	"staff_grants_staff_fkey":     "staff",
+	"staff_grants_unit_fkey":      "unit",
 }
 
 // dbError maps the errors of constraints to domain errors and wraps the

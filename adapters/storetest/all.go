@@ -16,6 +16,7 @@ type Store interface {
 	BillingStore
 	MessagingStore
 	AppStore
+	domain.StaffStore
 }
 
 // RunAll runs every suite against stores made by newStore: Run (the
@@ -28,4 +29,5 @@ func RunAll(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("Billing", func(t *testing.T) { RunBilling(t, func(t *testing.T) BillingStore { return newStore(t) }) })
 	t.Run("Messaging", func(t *testing.T) { RunMessaging(t, func(t *testing.T) MessagingStore { return newStore(t) }) })
 	t.Run("App", func(t *testing.T) { RunApp(t, func(t *testing.T) AppStore { return newStore(t) }) })
+	t.Run("Staff", func(t *testing.T) { RunStaff(t, func(t *testing.T) StaffStore { return newStore(t) }) })
 }

@@ -162,6 +162,7 @@ type occupancyPoint struct {
 	Needed      int       `json:"needed"`
 	OnDuty      int       `json:"onDuty"`
 	Meets       bool      `json:"meets"`
+	NoRoster    bool      `json:"noRoster,omitempty"` // nobody on the duty roster that day: not judged
 	Explanation string    `json:"explanation"`
 }
 
@@ -408,7 +409,7 @@ func (a *app) occupancy(ctx context.Context, c *web.Call, unit domain.UnitID, da
 	}
 	lang := attendance.Lang(c.Lang.Code)
 	point := func(x attendance.Occupancy) occupancyPoint {
-		return occupancyPoint{At: x.At, Small: x.Small, Large: x.Large, Needed: x.Needed, OnDuty: x.OnDuty, Meets: x.Meets, Explanation: x.Explain(lang)}
+		return occupancyPoint{At: x.At, Small: x.Small, Large: x.Large, Needed: x.Needed, OnDuty: x.OnDuty, Meets: x.Meets, NoRoster: x.NoRoster, Explanation: x.Explain(lang)}
 	}
 	v := occupancyView{UnitID: unit, Day: day, Moments: []occupancyPoint{}}
 	for _, x := range o.Moments {

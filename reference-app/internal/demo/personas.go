@@ -56,6 +56,7 @@ func SeedNeighbour(ctx context.Context, store domain.Store, clock domain.Clock) 
 				return store.PutGuardianship(ctx, domain.Guardianship{Municipality: m, ChildID: child.ID, GuardianID: guardian.ID, ParentalResponsibility: true, LivesWithChild: true})
 			},
 			func() error { return store.CreatePlacement(ctx, placement) },
+			func() error { return seedStaff(ctx, store, clock, m) },
 		} {
 			if err := step(); err != nil {
 				return fmt.Errorf("seed %s: %w", NeighbourName, err)
@@ -174,7 +175,10 @@ func Personas(ctx context.Context, store domain.DirectoryReader) ([]Persona, err
 		add(PersonaStaff, staffNordbyName, domain.StaffActor(m, "ansatt-nordby", ids...).Named(staffNordbyName))
 	}
 	if ids := unitsNamed("Bjørkelia barnehage"); len(ids) == 1 {
-		add(PersonaOtherStaff, staffBjorkeliaName, domain.StaffActor(m, "ansatt-bjorkelia", ids...).Named(staffBjorkeliaName))
+		// Per Pedagog leads the kindergarten: he keeps its duty roster.
+		per := domain.StaffActor(m, "ansatt-bjorkelia", ids...).Named(staffBjorkeliaName)
+		per.Leads = ids
+		add(PersonaOtherStaff, staffBjorkeliaName, per)
 	}
 	add(PersonaCaseworker, "Siri Saksbehandler", domain.CaseworkerActor(m, "saksbehandler-1").Named("Siri Saksbehandler"))
 	add(PersonaAdmin, "Arne Administrator", domain.AdminActor(m, "admin-1").Named("Arne Administrator"))

@@ -59,7 +59,7 @@ func Seed(ctx context.Context, store domain.Store, clock domain.Clock) error {
 		if err := seedAttendance(ctx, store, clock); err != nil {
 			return fmt.Errorf("seed: %w", err)
 		}
-		return nil
+		return seedStaff(ctx, store, clock, Municipality)
 	})
 }
 

@@ -37,7 +37,7 @@ func (a *app) directoryPages() []web.Route {
 		{Method: "GET", Path: "/{$}", Kind: web.KindPage, Policy: web.PolicyPublic, Handle: a.home},
 		{Method: "GET", Path: "/guardian", Kind: web.KindPage, Policy: web.PolicyGuardian, Handle: a.guardianPage},
 		{Method: "GET", Path: "/staff", Kind: web.KindPage, Policy: web.PolicyStaff, Handle: a.staffPage},
-		{Method: "GET", Path: "/caseworker", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.caseworkerPage},
+		{Method: "GET", Path: "/caseworker", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.caseworkerPage, Tag: "web"}, // every caseworker's start page
 		{Method: "GET", Path: "/children/{childId}", Kind: web.KindPage, Policy: web.PolicyChildRead, Handle: a.childPage},
 		{Method: "GET", Path: "/admin/audit", Kind: web.KindPage, Policy: web.PolicyAdmin, Handle: a.auditPage},
 	}

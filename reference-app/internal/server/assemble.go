@@ -14,6 +14,7 @@ import (
 	"github.com/oppvekst/oppvekst/reference-app/internal/billingweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/directoryweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/messagingweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/staffweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web"
 )
 
@@ -30,6 +31,7 @@ func New(store web.Store, clock domain.Clock, log *slog.Logger) (*web.App, error
 		attendanceweb.New(a),
 		billingweb.New(a),
 		messagingweb.New(a),
+		staffweb.New(a),
 	)
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,6 +55,9 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// SessionLifetime is how long a session lasts at most, used or not.
 	SessionLifetime time.Duration
+	// Bootstrap is the first administrator of a municipality
+	// (-bootstrap-admin); nothing is done once it has one.
+	Bootstrap *web.BootstrapAdmin
 }
 
 // Run runs the app with the configuration until ctx ends: it opens the
@@ -94,6 +98,19 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 	a.LoginLimiter = web.NewLimiter(cfg.LoginLimit, time.Minute)
 	if err := a.ConfigureLogin(ctx, cfg.Login); err != nil {
 		return err
+	}
+	if b := cfg.Bootstrap; b != nil {
+		if !slices.Contains(a.Municipalities, b.Municipality) {
+			return fmt.Errorf("-bootstrap-admin: municipality %s is not served (OPPVEKST_MUNICIPALITIES)", b.Municipality)
+		}
+		switch err := a.Bootstrap(ctx, *b); {
+		case errors.Is(err, web.ErrBootstrapDone):
+			log.Info("bootstrap admin: nothing done, the municipality has an administrator", "municipality", b.Municipality)
+		case err != nil:
+			return fmt.Errorf("bootstrap admin: %w", err)
+		default:
+			log.Info("bootstrap admin: first administrator made", "municipality", b.Municipality, "name", b.Name)
+		}
 	}
 	if cfg.Demo {
 		if a.Personas, err = demo.Personas(ctx, store); err != nil {

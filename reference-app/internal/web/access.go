@@ -106,10 +106,19 @@ var (
 		}
 		return domain.ErrForbidden
 	}}
-	PolicyGuardian   = RolePolicy("guardian", domain.RoleGuardian)
-	PolicyStaff      = RolePolicy("staff", domain.RoleStaff)
-	PolicyCaseworker = RolePolicy("caseworker", domain.RoleCaseworker, domain.RoleAdmin)
-	PolicyAdmin      = RolePolicy("admin", domain.RoleAdmin)
+	PolicyGuardian = RolePolicy("guardian", domain.RoleGuardian)
+	PolicyStaff    = RolePolicy("staff", domain.RoleStaff)
+	// PolicyCaseworker: a caseworker granted the capability the route
+	// belongs to (its group's tag; a route of a group that is no
+	// capability of domain.Capabilities, such as messaging, admits every
+	// caseworker), or an administrator.
+	PolicyCaseworker = policy{Name: "caseworker", Login: true, check: func(a *App, r *http.Request, c *Call) error {
+		if (c.Actor.Role == domain.RoleCaseworker || c.Actor.Role == domain.RoleAdmin) && handlesTag(c.Actor, c.Tag) {
+			return nil
+		}
+		return domain.ErrForbidden
+	}}
+	PolicyAdmin = RolePolicy("admin", domain.RoleAdmin)
 )
 
 func RolePolicy(name string, roles ...domain.Role) policy {
@@ -122,6 +131,23 @@ func RolePolicy(name string, roles ...domain.Role) policy {
 		return domain.ErrForbidden
 	}}
 }
+
+// handlesTag reports whether the actor does the casework of the route
+// group tag names: a tag that is a capability must be granted; any other
+// is open to every caseworker.
+func handlesTag(a domain.Actor, tag string) bool {
+	c := domain.Capability(tag)
+	return !c.Valid() || a.HandlesCapability(c)
+}
+
+// PolicyUnitLeader: the leader of the unit of {unitId} (its duty roster),
+// or an administrator of the municipality.
+var PolicyUnitLeader = policy{Name: "unit-leader", Login: true, check: func(a *App, r *http.Request, c *Call) error {
+	if c.Actor.Role == domain.RoleAdmin || c.Actor.LeadsUnit(c.UnitID) {
+		return nil
+	}
+	return domain.ErrForbidden
+}}
 
 // childPolicy allows actors whose access to the child is at least min;
 // AccessMunicipal as the minimum admits parents too (it is the highest but
@@ -147,7 +173,7 @@ func childRole(role domain.Role) func(a *App, r *http.Request, c *Call) error {
 		if err != nil {
 			return err
 		}
-		if c.Actor.Role != role {
+		if c.Actor.Role != role || (role == domain.RoleCaseworker && !handlesTag(c.Actor, c.Tag)) {
 			return domain.ErrForbidden
 		}
 		c.Access, c.Record = access, rec

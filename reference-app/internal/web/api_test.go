@@ -43,13 +43,22 @@ func TestBadInputToEveryPOSTRoute(t *testing.T) {
 		"oversized":       {huge, []int{413}},
 	}
 	var posts int
+	kari, err := ta.Store.StaffByPrincipal(t.Context(), demo.Municipality, demo.StaffPrincipals[demo.PersonaStaff])
+	require.NoError(t, err)
+	kariGrants, err := ta.Store.Grants(t.Context(), demo.Municipality, kari.ID)
+	require.NoError(t, err)
 	for _, rt := range ta.App.RouteTable() {
 		if rt.Method != http.MethodPost {
 			continue
 		}
-		cookie := ta.CookieFor(t, demo.PersonaCaseworker) // a new session: POST /logout ends the last one
+		persona := demo.PersonaCaseworker
+		if rt.Policy.Name == "admin" || rt.Policy.Name == "unit-leader" {
+			persona = demo.PersonaAdmin // staff and roles are the administrator's
+		}
+		cookie := ta.CookieFor(t, persona) // a new session: POST /logout ends the last one
 		posts++
-		path := strings.NewReplacer("{childId}", ta.Sofie.String(), "{unitId}", ta.NordbySFO.String()).Replace(rt.Path)
+		path := strings.NewReplacer("{childId}", ta.Sofie.String(), "{unitId}", ta.NordbySFO.String(),
+			"{staffId}", kari.ID.String(), "{grantId}", kariGrants[0].ID.String()).Replace(rt.Path)
 		for name, b := range bodies {
 			resp := ta.Do(t, cookie, "POST", path, "application/json", b.body)
 			if rt.Kind == web.KindPage {
@@ -78,7 +87,9 @@ func TestBadInputToEveryPOSTRoute(t *testing.T) {
 				resp := ta.Do(t, cookie, "POST", p, "application/json", `{}`)
 				assert.True(t, resp.Status >= 400 && resp.Status < 500, "%s with %q: %d %s", rt.Pattern(), bad, resp.Status, resp.Body)
 				if rt.Kind == web.KindAPI && resp.Status == 400 {
-					assert.Contains(t, resp.Body, `"field":"childId"`)
+					// The first path ID is the one named.
+					first := web.PathParam.FindStringSubmatch(rt.Path)[1]
+					assert.Contains(t, resp.Body, `"field":"`+first+`"`)
 				}
 			}
 		}

@@ -58,7 +58,6 @@ type App struct {
 	// believed.
 	TrustedProxies []netip.Prefix
 	Providers      map[string]LoginProvider
-	Staff          map[string]StaffEntry // Feide principal → employee
 	idemLocks      *idempotencyLocks
 	auditLog       *auditBatch
 
@@ -372,4 +371,5 @@ type Store interface {
 	attendance.Store
 	billing.Store
 	messaging.Store
+	domain.StaffStore
 }

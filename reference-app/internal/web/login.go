@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -29,7 +28,7 @@ import (
 //	OPPVEKST_FEIDE_ISSUER            https://auth.dataporten.no
 //	OPPVEKST_FEIDE_CLIENT_ID
 //	OPPVEKST_FEIDE_CLIENT_SECRET
-//	OPPVEKST_FEIDE_STAFF             JSON file: [{"principal", "municipality", "role", "units"}]
+//	OPPVEKST_FEIDE_STAFF             optional JSON file [{"principal", "municipality", "role", "name", "units"}], imported once at start-up (see StaffEntry)
 //	OPPVEKST_MUNICIPALITIES          kommunenumre served, comma-separated (guardians are looked up in them)
 //
 // A provider without an issuer is off. Each provider is registered with two
@@ -97,9 +96,6 @@ func ParseLoginConfig(getenv func(string) string) (LoginConfig, error) {
 	if c.Feide != nil {
 		c.Feide.Scopes = []string{"userid-feide", "email"}
 		c.Feide.Claims = oidc.FeideClaims
-		if c.FeideStaff == "" {
-			return c, fmt.Errorf("OPPVEKST_FEIDE_ISSUER is set: OPPVEKST_FEIDE_STAFF is needed too")
-		}
 	}
 	return c, nil
 }
@@ -109,23 +105,13 @@ type LoginKind int
 
 const (
 	GuardianLogin LoginKind = iota // ID-porten: a guardian by national ID
-	StaffLogin                     // Feide: an employee from the staff list
+	StaffLogin                     // Feide: a stored staff member with a role in force
 )
 
 // LoginProvider is a configured provider.
 type LoginProvider struct {
 	IDP  IdentityProvider
 	Kind LoginKind
-}
-
-// StaffEntry is one line of the staff list: who an employee logging in
-// with Feide is to the municipality.
-type StaffEntry struct {
-	Principal    string              `json:"principal"`
-	Municipality domain.Municipality `json:"municipality"`
-	Role         domain.Role         `json:"role"`
-	Name         string              `json:"name"`
-	Units        []domain.UnitID     `json:"units"`
 }
 
 // pendingLogin is a login started and not yet called back. It travels in
@@ -170,20 +156,15 @@ func (a *App) ConfigureLogin(ctx context.Context, c LoginConfig) error {
 	if c.IDPorten != nil {
 		a.Providers["idporten"] = LoginProvider{IDP: oidc.NewOIDCProvider(*c.IDPorten, client, time.Now), Kind: GuardianLogin}
 	}
+	if c.FeideStaff != "" {
+		n, err := a.ImportStaffFile(ctx, c.FeideStaff)
+		if err != nil {
+			return err
+		}
+		a.Log.Info("staff list imported", "file", c.FeideStaff, "added", n)
+	}
 	if c.Feide != nil {
 		p := oidc.NewOIDCProvider(*c.Feide, client, time.Now)
-		b, err := os.ReadFile(c.FeideStaff)
-		if err != nil {
-			return fmt.Errorf("staff list: %w", err)
-		}
-		var staff []StaffEntry
-		if err := json.Unmarshal(b, &staff); err != nil {
-			return fmt.Errorf("staff list %s: %w", c.FeideStaff, err)
-		}
-		a.Staff = map[string]StaffEntry{}
-		for _, s := range staff {
-			a.Staff[s.Principal] = s
-		}
 		a.Providers["feide"] = LoginProvider{IDP: p, Kind: StaffLogin}
 	}
 	return nil
@@ -296,17 +277,12 @@ func (a *App) SessionFor(ctx context.Context, kind LoginKind, id oidc.Identity) 
 			return Session{Actor: domain.GuardianActor(m, g.ID), Name: g.GivenName + " " + g.FamilyName}, nil
 		}
 	case StaffLogin:
-		if s, ok := a.Staff[id.Principal]; ok {
-			// The display name is the staff list's, else the provider's
-			// name claim; the principal is never shown.
-			name := s.Name
-			if name == "" {
-				name = id.Name
-			}
-			actor := domain.Actor{Role: s.Role, Municipality: s.Municipality, Subject: s.Principal, Units: s.Units, Name: name}
-			if actor.Validate() == nil && actor.Role != domain.RoleGuardian && actor.Role != domain.RoleSystem {
-				return Session{Actor: actor, Name: name}, nil
-			}
+		sess, ok, err := a.staffLogin(ctx, id.Principal)
+		if err != nil {
+			return Session{}, err
+		}
+		if ok {
+			return sess, nil
 		}
 	}
 	return Session{}, unknown

@@ -34,6 +34,7 @@ var PolicyDocs = map[string]string{
 	"child-parent":  "A guardian with parental responsibility, or the municipality's caseworkers and administrators. A child of another municipality is 404.",
 	"child-case":    "A caseworker of the child's municipality. A child of another municipality is 404.",
 	"unit":          "Staff of the unit, or the municipality's caseworkers and administrators. A unit of another municipality is 404.",
+	"unit-leader":   "The unit's leader, or the municipal administrator. A unit of another municipality is 404.",
 	"guardian":      "A guardian.",
 	"staff":         "Staff of a unit.",
 	"caseworker":    "A caseworker or the municipal administrator.",

@@ -37,6 +37,9 @@ type Call struct {
 	// Path IDs, parsed when the pattern has them.
 	ChildID domain.ChildID
 	UnitID  domain.UnitID
+	// Tag is the route's group (its capability: admission, billing, …),
+	// which PolicyCaseworker checks the caseworker's grants against.
+	Tag string
 	// Set by a child policy: the decided access and the child's record.
 	Access childAccess
 	Record domain.ChildRecord
@@ -149,8 +152,11 @@ func (a *App) webRoutes() []Route {
 // request log.
 func (a *App) Routes() http.Handler {
 	mux := http.NewServeMux()
-	for _, rt := range a.RouteTable() {
-		mux.Handle(rt.Pattern(), a.wrap(rt))
+	for _, g := range a.RouteGroups() {
+		for _, rt := range g.Routes {
+			rt.Tag = rt.TagIn(g)
+			mux.Handle(rt.Pattern(), a.wrap(rt))
+		}
 	}
 	mux.HandleFunc("GET /api/", func(w http.ResponseWriter, r *http.Request) { a.writeProblem(w, r, domain.ErrNotFound) })
 	mux.HandleFunc("GET /", a.notFound)
@@ -230,7 +236,7 @@ func (a *App) wrap(rt Route) http.Handler {
 	}
 	params := PathParam.FindAllStringSubmatch(rt.Path, -1)
 	h := func(w http.ResponseWriter, r *http.Request) {
-		c := &Call{Lang: a.localeOf(r)}
+		c := &Call{Lang: a.localeOf(r), Tag: rt.Tag}
 		fail := func(err error) {
 			if rt.Kind == KindPage {
 				a.pageError(w, r, c, err)

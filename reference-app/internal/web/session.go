@@ -192,7 +192,16 @@ func (a *App) currentSession(r *http.Request) (Session, bool, error) {
 	if err != nil {
 		return Session{}, false, nil
 	}
-	return a.Sessions.Get(r.Context(), c.Value, time.Now())
+	sess, ok, err := a.Sessions.Get(r.Context(), c.Value, time.Now())
+	if err != nil || !ok || sess.Actor.Staff.IsZero() {
+		return sess, ok, err
+	}
+	// A staff member acts with the grants in force now, not at login.
+	live, ok, err := a.refreshStaff(r.Context(), sess)
+	if err == nil && !ok {
+		err = a.Sessions.delete(r.Context(), c.Value)
+	}
+	return live, ok, err
 }
 
 // Limiter limits attempts per client: at most max in each window.

@@ -1,0 +1,11 @@
+package sqlite_test
+
+import (
+	"testing"
+
+	"github.com/oppvekst/oppvekst/adapters/storetest"
+)
+
+func TestSQLiteStaff(t *testing.T) {
+	storetest.RunStaff(t, func(t *testing.T) storetest.StaffStore { return open(t) })
+}
