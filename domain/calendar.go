@@ -199,12 +199,20 @@ type CalendarEntry struct {
 	Name string `json:"name,omitempty"`
 }
 
+// Reasons of a refused calendar entry.
+const (
+	ReasonCalendarKind = "is not summer-closure, planning-day, unit-closed or school-holiday"
+	ReasonAppliesTo    = "is kindergarten, school or sfo, and only for the whole municipality"
+	ReasonBeforeStart  = "is before the start"
+	ReasonWeekdays     = "must be weekday digits 1 (Monday) to 7 (Sunday) in order"
+)
+
 // Validate checks the entry on its own.
 func (e CalendarEntry) Validate() error {
 	var p Problems
 	checkRecord(&p, e.ID.IsZero(), e.Municipality)
 	if !e.Kind.Valid() {
-		p.Add("kind", fmt.Sprintf("%q is not summer-closure, planning-day, unit-closed or school-holiday", e.Kind))
+		p.Add("kind", ReasonCalendarKind)
 	}
 	if e.Kind == UnitClosed && e.Unit.IsZero() {
 		p.Add("unit", "is required")
@@ -213,11 +221,15 @@ func (e CalendarEntry) Validate() error {
 		p.Add("unit", "a school holiday is for the whole municipality")
 	}
 	if e.AppliesTo != "" && (!e.AppliesTo.Valid() || !e.Unit.IsZero()) {
-		p.Add("appliesTo", fmt.Sprintf("%q is not kindergarten, school or sfo for the whole municipality", e.AppliesTo))
+		p.Add("appliesTo", ReasonAppliesTo)
 	}
-	p.Merge("period", e.Period.Validate())
-	if e.Period.Start != date.Zero && e.Period.Open() {
+	switch {
+	case e.Period.Start == date.Zero:
+		p.Add("period.start", "is required")
+	case e.Period.Open():
 		p.Add("period.end", "is required")
+	case e.Period.End < e.Period.Start:
+		p.Add("period.end", ReasonBeforeStart)
 	}
 	if err := CheckLine("name", e.Name); err != nil {
 		p.Merge("", err)
@@ -285,7 +297,7 @@ func (w Weekdays) Validate() error {
 	}
 	for i := 0; i < len(w); i++ {
 		if w[i] < '1' || w[i] > '7' || (i > 0 && w[i] <= w[i-1]) {
-			return Invalid("weekdays", "must be weekday digits 1 (Monday) to 7 (Sunday) in order")
+			return Invalid("weekdays", ReasonWeekdays)
 		}
 	}
 	return nil
