@@ -286,18 +286,18 @@ type guardianAttendanceContent struct {
 }
 
 type guardianChild struct {
-	ID       domain.ChildID
-	Name     string
-	SickKey  string
-	SickNow  bool // reported sick today already
+	ID      domain.ChildID
+	Name    string
+	SickKey string
+	SickNow bool // reported sick today already
 	// ClosedToday says, kindly, that the child's unit is closed today
 	// (the sick button records nothing then); "" on an open day.
 	ClosedToday string
 	// Calendars link to the calendars of the child's units.
 	Calendars []calendarLink
-	Absences []absenceRow
-	Pickups  []pickupView
-	Reasons  []collectorOption
+	Absences  []absenceRow
+	Pickups   []pickupView
+	Reasons   []collectorOption
 }
 
 type calendarLink struct {

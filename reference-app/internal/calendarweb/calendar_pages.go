@@ -45,6 +45,7 @@ type adminContent struct {
 	AppliesTo  []option
 	UnitOpts   []option
 	Errors     map[string]string // field → reason, translated
+	ErrorList  []string          // "label: reason", for the alert
 	Notice     string
 }
 
@@ -156,6 +157,28 @@ func fieldErrors(l web.Locale, err error) (map[string]string, bool) {
 	return out, true
 }
 
+// errorList says what is wrong with each field, its label first, in the
+// order of the form.
+func errorList(l web.Locale, errs map[string]string) []string {
+	var out []string
+	for _, f := range []struct{ field, label string }{
+		{"kind", "calendar.kind"}, {"appliesTo", "calendar.appliesTo"}, {"unit", "calendar.unit"}, {"start", "calendar.from"},
+		{"end", "calendar.to"}, {"name", "calendar.name"}, {"weekdays", "calendar.weekdays.legend"},
+	} {
+		if reason, ok := errs[f.field]; ok {
+			out = append(out, l.T(f.label)+": "+reason)
+		}
+	}
+	for field, reason := range errs {
+		switch field {
+		case "kind", "appliesTo", "unit", "start", "end", "name", "weekdays":
+		default:
+			out = append(out, field+": "+reason)
+		}
+	}
+	return out
+}
+
 // formDate reads a date field; "" is the zero date.
 func formDate(r *http.Request, name string) (date.Date, error) {
 	s := strings.TrimSpace(r.PostFormValue(name))
@@ -205,7 +228,7 @@ func (a *app) formAddEntry(w http.ResponseWriter, r *http.Request, c *web.Call) 
 		if cerr != nil {
 			return cerr
 		}
-		content.Errors = errs
+		content.Errors, content.ErrorList = errs, errorList(c.Lang, errs)
 		a.Page(w, r, c, http.StatusUnprocessableEntity, "calendar_admin", "calendar.admin.title", content)
 		return nil
 	}
@@ -308,17 +331,18 @@ func (a *app) unitsPage(w http.ResponseWriter, r *http.Request, c *web.Call) err
 // A unit's calendar page.
 
 type unitContent struct {
-	L        web.Locale
-	UnitID   domain.UnitID
-	Name     string
-	From, To string
-	OpenDays int
-	Closed   []closedRow
-	CanEdit  bool
-	Weekdays []option // checkboxes, Monday first
-	Form     entryForm
-	Errors   map[string]string
-	Notice   string
+	L         web.Locale
+	UnitID    domain.UnitID
+	Name      string
+	From, To  string
+	OpenDays  int
+	Closed    []closedRow
+	CanEdit   bool
+	Weekdays  []option // checkboxes, Monday first
+	Form      entryForm
+	Errors    map[string]string
+	ErrorList []string
+	Notice    string
 }
 
 type closedRow struct {
@@ -375,7 +399,7 @@ func (a *app) unitRefused(w http.ResponseWriter, r *http.Request, c *web.Call, f
 	if cerr != nil {
 		return cerr
 	}
-	content.Errors = errs
+	content.Errors, content.ErrorList = errs, errorList(c.Lang, errs)
 	a.Page(w, r, c, http.StatusUnprocessableEntity, "calendar_unit", "calendar.unit.title", content)
 	return nil
 }

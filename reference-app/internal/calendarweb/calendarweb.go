@@ -35,18 +35,22 @@ func New(shell *web.App) web.Capability { return (&app{shell}).capability() }
 // calendar (summer closures, planning days, school holidays);
 // PolicyUnitCalendar is a unit's own closed days and open weekdays.
 //
-// PolicyUnitCalendar is the municipal administrator until the unit leader
-// role exists: at the merge with that role, switch PolicyUnitCalendar (and
-// mayEditUnit, which decides whether the unit page shows its forms) to the
-// unit leader's policy.
+// Both are the municipality's caseworkers and administrators
+// (web.PolicyCaseworker) until the unit leader role exists: at the merge
+// with that role, switch PolicyUnitCalendar (and mayEditUnit, which
+// decides whether the unit page shows its forms) to the unit leader's
+// policy, and PolicyCalendar to the municipal administrator's if
+// caseworkers are to lose it.
 var (
-	PolicyCalendar     = web.PolicyAdmin
-	PolicyUnitCalendar = web.PolicyAdmin
+	PolicyCalendar     = web.PolicyCaseworker
+	PolicyUnitCalendar = web.PolicyCaseworker
 )
 
 // mayEditUnit says whether the unit page shows the forms of
 // PolicyUnitCalendar; keep it in step with that policy.
-func mayEditUnit(a domain.Actor, unit domain.UnitID) bool { return a.Role == domain.RoleAdmin }
+func mayEditUnit(a domain.Actor, unit domain.UnitID) bool {
+	return a.Role == domain.RoleAdmin || a.Role == domain.RoleCaseworker
+}
 
 //go:embed templates/calendar_*.html
 var templates embed.FS
@@ -60,8 +64,8 @@ func (a *app) capability() web.Capability {
 }
 
 var menus = []web.MenuItem{
-	{Roles: []domain.Role{domain.RoleAdmin}, Path: "/admin/calendar", Key: "calendar.menu.admin"},
-	{Roles: []domain.Role{domain.RoleStaff, domain.RoleGuardian, domain.RoleCaseworker}, Path: "/calendar", Key: "calendar.menu.units"},
+	{Roles: []domain.Role{domain.RoleAdmin, domain.RoleCaseworker}, Path: "/admin/calendar", Key: "calendar.menu.admin"},
+	{Roles: []domain.Role{domain.RoleStaff, domain.RoleGuardian}, Path: "/calendar", Key: "calendar.menu.units"},
 }
 
 func (a *app) routes() []web.Route {

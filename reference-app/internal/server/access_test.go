@@ -478,14 +478,16 @@ func messagingAuth(ta *webtest.Harness) map[string]authCase {
 }
 
 // calendarAuth: the opening calendar. Everybody logged in reads it (of
-// their own municipality); the municipal administrator changes it
-// (calendarweb.PolicyCalendar, PolicyUnitCalendar).
+// their own municipality); the municipality's caseworkers and
+// administrators change it (calendarweb.PolicyCalendar,
+// PolicyUnitCalendar). The user of another municipality adds to their own
+// calendar and finds no unit or entry of this one.
 func calendarAuth(ta *webtest.Harness) map[string]authCase {
 	form := "application/x-www-form-urlencoded"
 	body := func(s string) func(string) string { return func(string) string { return s } }
 	const ok, created, noContent, see, forbidden, missing = 200, 201, 204, 303, 403, 404
-	adminOnly := func(s int) [8]int {
-		return [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, s}
+	municipal := func(s, other int) [8]int {
+		return [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, s, other, s}
 	}
 	entry := func(day int) string {
 		e := domain.CalendarEntry{ID: domain.NewID[domain.CalendarEntry](), Municipality: demo.Municipality, Kind: domain.PlanningDay,
@@ -498,17 +500,17 @@ func calendarAuth(ta *webtest.Harness) map[string]authCase {
 	unit := ta.NordbySFO.String()
 	return map[string]authCase{
 		"GET /api/v1/calendar":                          {path: "/api/v1/calendar?year=2025", want: [8]int{ok, ok, ok, ok, ok, ok, ok, ok}},
-		"POST /api/v1/calendar/entries":                 {path: "/api/v1/calendar/entries", contentType: "application/json", body: body(`{"kind":"planning-day","start":"2031-04-01","end":"2031-04-01"}`), want: adminOnly(created)},
-		"DELETE /api/v1/calendar/entries/{entryId}":     {path: "/api/v1/calendar/entries/" + entry(3), want: adminOnly(noContent)},
+		"POST /api/v1/calendar/entries":                 {path: "/api/v1/calendar/entries", contentType: "application/json", body: body(`{"kind":"planning-day","start":"2031-04-01","end":"2031-04-01"}`), want: municipal(created, created)},
+		"DELETE /api/v1/calendar/entries/{entryId}":     {path: "/api/v1/calendar/entries/" + entry(3), want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, noContent, missing, missing}},
 		"GET /api/v1/units/{unitId}/calendar":           {path: "/api/v1/units/" + unit + "/calendar", want: [8]int{ok, ok, ok, ok, ok, ok, missing, ok}},
-		"POST /api/v1/units/{unitId}/closed-days":       {path: "/api/v1/units/" + unit + "/closed-days", contentType: "application/json", body: body(`{"start":"2031-04-02"}`), want: adminOnly(created)},
-		"POST /api/v1/units/{unitId}/open-weekdays":     {path: "/api/v1/units/" + unit + "/open-weekdays", contentType: "application/json", body: body(`{"weekdays":"12345"}`), want: adminOnly(ok)},
-		"GET /admin/calendar":                           {path: "/admin/calendar", want: adminOnly(ok)},
-		"POST /admin/calendar/entries":                  {path: "/admin/calendar/entries", contentType: form, body: body("kind=planning-day&start=2031-04-03"), want: adminOnly(see)},
-		"POST /admin/calendar/entries/{entryId}/delete": {path: "/admin/calendar/entries/" + entry(4) + "/delete", contentType: form, want: adminOnly(see)},
+		"POST /api/v1/units/{unitId}/closed-days":       {path: "/api/v1/units/" + unit + "/closed-days", contentType: "application/json", body: body(`{"start":"2031-04-02"}`), want: municipal(created, missing)},
+		"POST /api/v1/units/{unitId}/open-weekdays":     {path: "/api/v1/units/" + unit + "/open-weekdays", contentType: "application/json", body: body(`{"weekdays":"12345"}`), want: municipal(ok, missing)},
+		"GET /admin/calendar":                           {path: "/admin/calendar", want: municipal(ok, ok)},
+		"POST /admin/calendar/entries":                  {path: "/admin/calendar/entries", contentType: form, body: body("kind=planning-day&start=2031-04-03"), want: municipal(see, see)},
+		"POST /admin/calendar/entries/{entryId}/delete": {path: "/admin/calendar/entries/" + entry(4) + "/delete", contentType: form, want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, see, missing, missing}},
 		"GET /calendar":                                 {path: "/calendar", want: [8]int{ok, ok, ok, ok, ok, ok, ok, ok}},
 		"GET /calendar/units/{unitId}":                  {path: "/calendar/units/" + unit, want: [8]int{ok, ok, ok, ok, ok, ok, missing, ok}},
-		"POST /calendar/units/{unitId}/closed-days":     {path: "/calendar/units/" + unit + "/closed-days", contentType: form, body: body("start=2031-04-04"), want: adminOnly(see)},
-		"POST /calendar/units/{unitId}/open-weekdays":   {path: "/calendar/units/" + unit + "/open-weekdays", contentType: form, body: body("weekday=1&weekday=2&weekday=3&weekday=4&weekday=5"), want: adminOnly(see)},
+		"POST /calendar/units/{unitId}/closed-days":     {path: "/calendar/units/" + unit + "/closed-days", contentType: form, body: body("start=2031-04-04"), want: municipal(see, missing)},
+		"POST /calendar/units/{unitId}/open-weekdays":   {path: "/calendar/units/" + unit + "/open-weekdays", contentType: form, body: body("weekday=1&weekday=2&weekday=3&weekday=4&weekday=5"), want: municipal(see, missing)},
 	}
 }
