@@ -61,13 +61,14 @@ var attendanceMessages embed.FS
 // attendanceCapability is attendance's part of the app.
 func (a *app) attendanceCapability() web.Capability {
 	return web.Capability{Tag: "attendance", About: "Check-in and check-out, absences, pickup lists, occupancy and school absence",
-		Routes: a.attendanceRoutes(), Menus: attendanceMenus, Pages: attendanceTemplates, Messages: attendanceMessages}
+		Routes: append(a.attendanceRoutes(), a.settingsRoutes()...), Menus: attendanceMenus, Pages: attendanceTemplates, Messages: attendanceMessages}
 }
 
 // attendanceMenus are the attendance menu entries.
 var attendanceMenus = []web.MenuItem{
 	{Roles: []domain.Role{domain.RoleStaff}, Path: "/staff/attendance", Key: "attendance.menu.board"},
 	{Roles: []domain.Role{domain.RoleGuardian}, Path: "/guardian/attendance", Key: "attendance.menu.guardian"},
+	{Roles: []domain.Role{domain.RoleAdmin, domain.RoleCaseworker}, Path: "/admin/attendance-settings", Key: "attendance.menu.settings"},
 }
 
 // API bodies.

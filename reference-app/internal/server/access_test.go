@@ -498,6 +498,12 @@ func calendarAuth(ta *webtest.Harness) map[string]authCase {
 		return e.ID.String()
 	}
 	unit := ta.NordbySFO.String()
+	const settingsJSON = `{"expectedArrival":"09:30","holiday":{"weeks":4,"summerWeeks":3,"daysPerWeek":5,"summerFrom":"06-15","summerTo":"08-15","source":"Vedtekter for de kommunale barnehagene i Demo kommune (demo)"},` +
+		`"school":{"permissionDays":10,"excludableDays":10,"excludable":["documented"],"certificateFrom":8,"certificateTo":10,"source":"Forskrift om skolefravær, Demo kommune (demo)"}}`
+	settingsForm := url.Values{"expectedArrival": {"09:30"}, "holiday.weeks": {"4"}, "holiday.summerWeeks": {"3"}, "holiday.daysPerWeek": {"5"},
+		"holiday.summerFrom": {"06-15"}, "holiday.summerTo": {"08-15"}, "holiday.source": {"Vedtekter for de kommunale barnehagene i Demo kommune (demo)"},
+		"school.permissionDays": {"10"}, "school.excludableDays": {"10"}, "school.excludable": {"documented"}, "school.certificateFrom": {"8"},
+		"school.certificateTo": {"10"}, "school.source": {"Forskrift om skolefravær, Demo kommune (demo)"}}.Encode()
 	return map[string]authCase{
 		"GET /api/v1/calendar":                          {path: "/api/v1/calendar?year=2025", want: [8]int{ok, ok, ok, ok, ok, ok, ok, ok}},
 		"POST /api/v1/calendar/entries":                 {path: "/api/v1/calendar/entries", contentType: "application/json", body: body(`{"kind":"planning-day","start":"2031-04-01","end":"2031-04-01"}`), want: municipal(created, created)},
@@ -511,6 +517,11 @@ func calendarAuth(ta *webtest.Harness) map[string]authCase {
 		"GET /calendar":                                 {path: "/calendar", want: [8]int{ok, ok, ok, ok, ok, ok, ok, ok}},
 		"GET /calendar/units/{unitId}":                  {path: "/calendar/units/" + unit, want: [8]int{ok, ok, ok, ok, ok, ok, missing, ok}},
 		"POST /calendar/units/{unitId}/closed-days":     {path: "/calendar/units/" + unit + "/closed-days", contentType: form, body: body("start=2031-04-04"), want: municipal(see, missing)},
-		"POST /calendar/units/{unitId}/open-weekdays":   {path: "/calendar/units/" + unit + "/open-weekdays", contentType: form, body: body("weekday=1&weekday=2&weekday=3&weekday=4&weekday=5"), want: municipal(see, missing)},
+		// The attendance settings (attendanceweb), with the seed's values.
+		"GET /api/v1/attendance/settings":             {path: "/api/v1/attendance/settings", want: municipal(ok, ok)},
+		"POST /api/v1/attendance/settings":            {path: "/api/v1/attendance/settings", contentType: "application/json", body: body(settingsJSON), want: municipal(ok, ok)},
+		"GET /admin/attendance-settings":              {path: "/admin/attendance-settings", want: municipal(ok, ok)},
+		"POST /admin/attendance-settings":             {path: "/admin/attendance-settings", contentType: form, body: body(settingsForm), want: municipal(see, see)},
+		"POST /calendar/units/{unitId}/open-weekdays": {path: "/calendar/units/" + unit + "/open-weekdays", contentType: form, body: body("weekday=1&weekday=2&weekday=3&weekday=4&weekday=5"), want: municipal(see, missing)},
 	}
 }
