@@ -322,6 +322,8 @@ func (a *app) apiUnitCalendar(w http.ResponseWriter, r *http.Request, c *web.Cal
 			return err
 		}
 	}
+	// The default end stays within the dates the API can write.
+	to = min(to, domain.OpenEnd)
 	_, v, err := a.unitCalendar(r.Context(), c, c.UnitID, domain.Period{Start: from, End: to})
 	if err != nil {
 		return err
