@@ -14,9 +14,77 @@ import (
 // ReportSick reports the child sick today: the one-click "sick child"
 // button. A guardian with parental responsibility or staff of the child's
 // unit may. Pressing it again the same day returns the first report.
+//
+// On a day every unit the child is placed at is closed (a public holiday,
+// a weekend, a planning day, ...) nothing is recorded: the answer is a
+// *ClosedError that says why, so the button can answer kindly.
 func (s *Service) ReportSick(ctx context.Context, a domain.Actor, child domain.ChildID) (Absence, error) {
 	today := s.today()
+	if err := a.Validate(); err != nil {
+		return Absence{}, err
+	}
+	if err := s.mayActFor(ctx, a, child, today); err != nil {
+		return Absence{}, err
+	}
+	ps, err := s.Store.Placements(ctx, a.Municipality, child)
+	if err != nil {
+		return Absence{}, err
+	}
+	var closed *ClosedError
+	for _, p := range ps {
+		if !p.Period.Contains(today) || p.Kind == domain.School {
+			continue
+		}
+		c, err := s.closed(ctx, a.Municipality, p.UnitID, today)
+		if err != nil {
+			return Absence{}, err
+		}
+		if c == nil {
+			closed = nil
+			break
+		}
+		if closed == nil {
+			u, err := s.Store.Unit(ctx, a.Municipality, p.UnitID)
+			if err != nil {
+				return Absence{}, err
+			}
+			closed = &ClosedError{Unit: u, Closure: *c}
+		}
+	}
+	if closed != nil {
+		return Absence{}, closed
+	}
 	return s.report(ctx, a, Absence{ChildID: child, Period: domain.Period{Start: today, End: today}, Reason: Sick}, true)
+}
+
+// ReasonClosed is the reason of the "day" field of a ClosedError.
+const ReasonClosed = "the unit is closed that day"
+
+// ClosedError is the answer of ReportSick on a day the child's unit is
+// closed: nothing was recorded. errors.As finds a *domain.ValidationError
+// on "day" (ReasonClosed) in it.
+type ClosedError struct {
+	Unit    domain.Unit
+	Closure domain.Closure
+}
+
+// Error says which unit is closed and why.
+func (e *ClosedError) Error() string {
+	return fmt.Sprintf("attendance: %s is closed on %s (%s): nothing was recorded", e.Unit.Name, e.Closure.Day, e.Closure.Code)
+}
+
+// Unwrap is a validation error on "day".
+func (e *ClosedError) Unwrap() error { return domain.Invalid("day", ReasonClosed) }
+
+// Explain says in l, kindly, that the unit is closed and nothing was
+// recorded: "Solsikken barnehage er stengt: Kristi himmelfartsdag. Ingenting
+// ble registrert."
+func (e *ClosedError) Explain(l Lang) string {
+	name := e.Closure.Name(string(l))
+	return pick(l,
+		fmt.Sprintf("%s er stengt i dag (%s) – ingenting ble registrert.", e.Unit.Name, name),
+		fmt.Sprintf("%s er stengt i dag (%s) – ingenting vart registrert.", e.Unit.Name, name),
+		fmt.Sprintf("%s is closed today (%s) — nothing was recorded.", e.Unit.Name, name))
 }
 
 // ReportAbsence reports a planned absence (holiday, leave, other) or
@@ -137,8 +205,10 @@ func (h HolidayShortfall) Explain(l Lang) string {
 }
 
 // HolidayReport lists the children of a unit who do not meet the local
-// holiday rule in the kindergarten year: too few holiday weekdays, or too
-// few in the summer window. Only children placed at the unit for the whole
+// holiday rule in the kindergarten year: too few holiday days, or too few
+// in the summer window. Holiday days are counted on the unit's open days
+// only (domain.Calendar): a week of holiday that holds Kristi
+// himmelfartsdag counts four days. Only children placed at the unit for the whole
 // year are held to the rule. Staff of the unit and municipal actors may ask;
 // a municipality without a rule is a *domain.ValidationError on "holiday".
 func (s *Service) HolidayReport(ctx context.Context, a domain.Actor, unit domain.UnitID, year domain.SchoolYear) ([]HolidayShortfall, error) {
@@ -173,6 +243,14 @@ func (s *Service) HolidayReport(ctx context.Context, a domain.Actor, unit domain
 	for _, p := range placements {
 		covered[p.ChildID] = append(covered[p.ChildID], p.Period)
 	}
+	u, err := s.Store.Unit(ctx, a.Municipality, unit)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := domain.LoadCalendar(ctx, s.Store, a.Municipality, yp)
+	if err != nil {
+		return nil, err
+	}
 	var out []HolidayShortfall
 	for child, periods := range covered {
 		if !coversAll(periods, yp) {
@@ -185,7 +263,9 @@ func (s *Service) HolidayReport(ctx context.Context, a domain.Actor, unit domain
 				continue
 			}
 			for d := max(ab.Period.Start, yp.Start); d <= min(ab.Period.End, yp.End); d++ {
-				if seen[d] || d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+				// Only the unit's open days count (not weekends, public
+				// holidays or the unit's closures).
+				if seen[d] || !cal.Open(u, d) {
 					continue
 				}
 				seen[d] = true

@@ -21,6 +21,15 @@
 // a time it is the same event, though "now" has moved on. Stores enforce
 // that with a unique key (municipality, key).
 //
+// Every use case that assumes a day is open asks the opening calendar
+// (domain.Calendar, through the domain.CalendarReader of the Backend): on a
+// day the unit is closed (a public holiday, a weekend, a planning day, a
+// summer closure, the unit's own closed day) the roster expects nobody and
+// shows nobody late (Roster.Closed), occupancy says so
+// (DayOccupancy.Closed), and ReportSick records nothing and answers with a
+// *ClosedError that explains why in nb, nn and en. The holiday report counts
+// holiday days on the unit's open days only.
+//
 // Municipal choices (expected arrival, the local holiday rule, the school's
 // permission limit and how many days a leaving certificate may leave out)
 // are Settings kept per municipality; the national staffing norm is data

@@ -137,6 +137,9 @@ type DayOccupancy struct {
 	// Worst is the moment with the largest shortfall of adults, or, when
 	// the norm is met all day, the one with the most children.
 	Worst Occupancy `json:"worst"`
+	// Closed is why the unit is closed that day, or nil. A closed day
+	// asks for no staff: only children checked in anyway count.
+	Closed *domain.Closure `json:"closed,omitempty"`
 }
 
 // Occupancy returns the unit's occupancy through the day. Staff of the
@@ -149,7 +152,7 @@ func (s *Service) Occupancy(ctx context.Context, a domain.Actor, unit domain.Uni
 	if err != nil {
 		return DayOccupancy{}, err
 	}
-	d, err := s.Store.UnitDay(ctx, a.Municipality, unit, day)
+	d, err := s.unitDay(ctx, a.Municipality, unit, day)
 	if err != nil {
 		return DayOccupancy{}, err
 	}
@@ -173,7 +176,7 @@ func BuildOccupancy(unit domain.UnitID, day date.Date, norm Norm, d Day) DayOccu
 	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
 	times = slices.CompactFunc(times, func(a, b time.Time) bool { return a.Equal(b) })
 
-	out := DayOccupancy{Unit: unit, Day: day}
+	out := DayOccupancy{Unit: unit, Day: day, Closed: d.Closed}
 	present := map[domain.ChildID]bool{}
 	next := 0
 	for _, t := range times {

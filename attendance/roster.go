@@ -60,6 +60,10 @@ type Roster struct {
 	Entries []Entry   `json:"entries"`
 	// Count per status.
 	Count map[Status]int `json:"count"`
+	// Closed is why the unit is closed that day, or nil: on a closed day
+	// nobody is expected (no Expected, Late or Absent entries); a child
+	// checked in anyway is on the roster.
+	Closed *domain.Closure `json:"closed,omitempty"`
 }
 
 // Roster returns the day roster of a unit, or of one of its groups (a zero
@@ -69,7 +73,7 @@ func (s *Service) Roster(ctx context.Context, a domain.Actor, unit domain.UnitID
 	if err := mayReadUnit(a, unit); err != nil {
 		return Roster{}, err
 	}
-	d, err := s.Store.UnitDay(ctx, a.Municipality, unit, day)
+	d, err := s.unitDay(ctx, a.Municipality, unit, day)
 	if err != nil {
 		return Roster{}, err
 	}
@@ -94,7 +98,7 @@ func BuildRoster(unit domain.UnitID, group domain.GroupID, day date.Date, now ti
 	case !at.Before(end):
 		at = end.Add(-time.Nanosecond)
 	}
-	r := Roster{Unit: unit, Group: group, Day: day, At: at, Count: map[Status]int{}}
+	r := Roster{Unit: unit, Group: group, Day: day, At: at, Count: map[Status]int{}, Closed: d.Closed}
 	lateAfter, hasExpected := st.expectedAt(unit, day)
 
 	children := make(map[domain.ChildID]domain.Child, len(d.Children))
@@ -136,6 +140,11 @@ func BuildRoster(unit domain.UnitID, group domain.GroupID, day date.Date, now ti
 			e.CollectedBy, e.Warning = c.Collector.Name, c.Warning
 		}
 	}
+	if d.Closed != nil {
+		// Nobody is expected on a closed day: only the children who came
+		// anyway stay on the roster.
+		order = slices.DeleteFunc(order, func(e *Entry) bool { return e.In.IsZero() })
+	}
 	for _, e := range order {
 		if e.Status == Expected && hasExpected && at.After(lateAfter) {
 			e.Status = Late
@@ -151,4 +160,31 @@ func BuildRoster(unit domain.UnitID, group domain.GroupID, day date.Date, now ti
 		r.Entries[i] = *e
 	}
 	return r
+}
+
+// unitDay reads the unit's day and asks the opening calendar whether the
+// unit is open.
+func (s *Service) unitDay(ctx context.Context, m domain.Municipality, unit domain.UnitID, day date.Date) (Day, error) {
+	d, err := s.Store.UnitDay(ctx, m, unit, day)
+	if err != nil {
+		return Day{}, err
+	}
+	d.Closed, err = s.closed(ctx, m, unit, day)
+	return d, err
+}
+
+// closed asks the opening calendar whether the unit is closed on the day.
+func (s *Service) closed(ctx context.Context, m domain.Municipality, unit domain.UnitID, day date.Date) (*domain.Closure, error) {
+	u, err := s.Store.Unit(ctx, m, unit)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := domain.LoadCalendar(ctx, s.Store, m, domain.Period{Start: day, End: day})
+	if err != nil {
+		return nil, err
+	}
+	if c, ok := cal.Closed(u, day); ok {
+		return &c, nil
+	}
+	return nil, nil
 }

@@ -63,10 +63,11 @@ type Store interface {
 	Settings(ctx context.Context, m domain.Municipality) (Settings, error)
 }
 
-// Backend is what a Service runs on: the directory and the attendance store
-// of one adapter, with its transactions.
+// Backend is what a Service runs on: the directory, the opening calendar
+// and the attendance store of one adapter, with its transactions.
 type Backend interface {
 	domain.Store
+	domain.CalendarReader
 	Store
 }
 
@@ -94,4 +95,8 @@ type Day struct {
 	Absences []Absence
 	// Duties at the unit that day, by start, then ID.
 	Duties []Duty
+	// Closed is why the unit is closed that day (the opening calendar,
+	// domain.Calendar.Closed), or nil when it is open. Stores leave it
+	// nil; the Service sets it.
+	Closed *domain.Closure
 }

@@ -11,6 +11,18 @@
 // and raises an "invoice.ready" notice per invoice; Export through an
 // Exporter; ImportPayments from Nets' OCR giro files (ParseOCR).
 //
+// Proration counts calendar days, not open days. The fee is a monthly
+// price for the agreed place (barnehageplassen), not a price per day the
+// kindergarten is open: forskrift om foreldrebetaling i barnehager
+// (FOR-2005-12-16-1478) § 1 caps the parents' payment "per måned og per
+// år" for an ordinary full-time place, and § 2 relates a part-time price
+// to the agreed weekly time, never to the days the unit opens. A place
+// that starts or ends inside a month is charged Prorate(full, days, dim)
+// for the calendar days it exists; a public holiday, a planning day or a
+// summer closure (domain.Calendar) inside the month changes nothing. The
+// opening calendar drives attendance (rosters, the sick button, holiday
+// reports), not the fee.
+//
 // It is a pure domain package: no number from a regulation is written in
 // code, and it imports no database driver and no net/http.
 package billing

@@ -9,6 +9,19 @@
 // the clock, the actor who asks, typed errors, and the directory store port
 // that adapters implement.
 //
+// # The opening calendar
+//
+// Calendar says whether a unit is open on a day and, when not, why
+// (Closure, rendered in nb, nn and en): Norway's public holidays are
+// computed from rules/holidays.json — fixed days and days counted from
+// Easter Sunday (Easter, the Gregorian computus), each with its act and
+// section (lov om helligdager og helligdagsfred § 2, lov om 1. og 17. mai
+// som høgtidsdager § 1) — and a municipality's CalendarEntry records add
+// summer closures, planning days, units' closed days and school holidays
+// (schools closed, SFO open). A unit is open Monday to Friday unless its
+// Weekdays say otherwise. CalendarStore is the port; LoadCalendar reads a
+// period of it.
+//
 // # Input
 //
 // Every date and month that comes in from outside (a request, a form, a

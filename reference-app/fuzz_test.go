@@ -58,7 +58,7 @@ func FuzzDirectory(f *testing.F) { fuzzFamily(f, "system", "directory") }
 
 func FuzzAdmission(f *testing.F) { fuzzFamily(f, "admission") }
 
-func FuzzAttendance(f *testing.F) { fuzzFamily(f, "attendance") }
+func FuzzAttendance(f *testing.F) { fuzzFamily(f, "attendance", "calendar") }
 
 func FuzzBilling(f *testing.F) { fuzzFamily(f, "billing") }
 

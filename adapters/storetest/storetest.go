@@ -19,6 +19,7 @@
 //
 //	RunAdmission, RunAdmissionBenchmarks     admission.Store: rounds end to end
 //	RunAttendance, RunAttendanceBenchmarks   attendance.Store: idempotent check-ins, rosters
+//	RunCalendar                              domain.CalendarStore: the opening calendar
 //	RunBilling, RunBillingBenchmarks         billing.Store: invoice runs to the øre
 //	RunMessaging, RunMessagingBenchmarks     messaging.Store: recipients, outbox, crash safety
 //	RunApp, RunAppBenchmarks                 audit log, idempotency keys, sessions

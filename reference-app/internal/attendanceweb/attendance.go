@@ -61,13 +61,14 @@ var attendanceMessages embed.FS
 // attendanceCapability is attendance's part of the app.
 func (a *app) attendanceCapability() web.Capability {
 	return web.Capability{Tag: "attendance", About: "Check-in and check-out, absences, pickup lists, occupancy and school absence",
-		Routes: a.attendanceRoutes(), Menus: attendanceMenus, Pages: attendanceTemplates, Messages: attendanceMessages}
+		Routes: append(a.attendanceRoutes(), a.settingsRoutes()...), Menus: attendanceMenus, Pages: attendanceTemplates, Messages: attendanceMessages}
 }
 
 // attendanceMenus are the attendance menu entries.
 var attendanceMenus = []web.MenuItem{
 	{Roles: []domain.Role{domain.RoleStaff}, Path: "/staff/attendance", Key: "attendance.menu.board"},
 	{Roles: []domain.Role{domain.RoleGuardian}, Path: "/guardian/attendance", Key: "attendance.menu.guardian"},
+	{Roles: []domain.Role{domain.RoleAdmin, domain.RoleCaseworker}, Path: "/admin/attendance-settings", Key: "attendance.menu.settings"},
 }
 
 // API bodies.
@@ -122,6 +123,23 @@ type AttendanceRosterView struct {
 	At     time.Time                 `json:"at"`
 	Groups []attendanceRosterGroup   `json:"groups"`
 	Count  map[attendance.Status]int `json:"count"`
+	// Closed says why the unit is closed that day (the opening calendar);
+	// absent on an open day. Nobody is expected on a closed day.
+	Closed *closedView `json:"closed,omitempty"`
+}
+
+// closedView is why a unit is closed on a day, in the request's language.
+type closedView struct {
+	Code        domain.ClosureCode `json:"code"`
+	Name        string             `json:"name"`
+	Explanation string             `json:"explanation"`
+}
+
+func viewClosed(l web.Locale, c *domain.Closure) *closedView {
+	if c == nil {
+		return nil
+	}
+	return &closedView{Code: c.Code, Name: c.Name(l.Code), Explanation: c.Explain(l.Code)}
 }
 
 type attendanceRosterGroup struct {
@@ -153,6 +171,8 @@ type occupancyView struct {
 	// Worst is the moment furthest from the norm (absent when nobody was
 	// checked in and nobody was on duty).
 	Worst *occupancyPoint `json:"worst,omitempty"`
+	// Closed says why the unit is closed that day; absent on an open day.
+	Closed *closedView `json:"closed,omitempty"`
 }
 
 type occupancyPoint struct {
@@ -320,7 +340,7 @@ func (a *app) queryDay(r *http.Request, name string, fallback date.Date) (date.D
 // attendanceRoster builds the unit's roster of the day for the actor,
 // with the group names and the children's names. A unit of another
 // municipality is not found.
-func (a *app) attendanceRoster(ctx context.Context, actor domain.Actor, unit domain.UnitID, group domain.GroupID, day date.Date) (AttendanceRosterView, error) {
+func (a *app) attendanceRoster(ctx context.Context, l web.Locale, actor domain.Actor, unit domain.UnitID, group domain.GroupID, day date.Date) (AttendanceRosterView, error) {
 	m := actor.Municipality
 	u, err := a.Store.Unit(ctx, m, unit)
 	if err != nil {
@@ -336,6 +356,7 @@ func (a *app) attendanceRoster(ctx context.Context, actor domain.Actor, unit dom
 	}
 	v := AttendanceRosterView{Unit: web.UnitSummary{ID: u.ID, Name: u.Name, Kind: u.Kind, Owner: u.Owner, Parent: u.Parent},
 		Date: ro.Day, At: ro.At, Groups: []attendanceRosterGroup{}, Count: ro.Count}
+	v.Closed = viewClosed(l, ro.Closed)
 	byGroup := map[domain.GroupID][]attendanceRosterChild{}
 	for _, e := range ro.Entries {
 		ch, err := a.Store.Child(ctx, m, e.Child)
@@ -386,7 +407,7 @@ func (a *app) apiAttendanceRoster(w http.ResponseWriter, r *http.Request, c *web
 			return api.Unprocessable("invalid-query", "group is not a UUID", domain.FieldError{Field: "group", Reason: "is not a UUID"})
 		}
 	}
-	v, err := a.attendanceRoster(r.Context(), c.Actor, c.UnitID, group, day)
+	v, err := a.attendanceRoster(r.Context(), c.Lang, c.Actor, c.UnitID, group, day)
 	if err != nil {
 		return err
 	}
@@ -411,7 +432,7 @@ func (a *app) occupancy(ctx context.Context, c *web.Call, unit domain.UnitID, da
 	point := func(x attendance.Occupancy) occupancyPoint {
 		return occupancyPoint{At: x.At, Small: x.Small, Large: x.Large, Needed: x.Needed, OnDuty: x.OnDuty, Meets: x.Meets, NoRoster: x.NoRoster, Explanation: x.Explain(lang)}
 	}
-	v := occupancyView{UnitID: unit, Day: day, Moments: []occupancyPoint{}}
+	v := occupancyView{UnitID: unit, Day: day, Moments: []occupancyPoint{}, Closed: viewClosed(c.Lang, o.Closed)}
 	for _, x := range o.Moments {
 		v.Moments = append(v.Moments, point(x))
 	}

@@ -125,7 +125,7 @@ func (a *app) staffAttendancePage(w http.ResponseWriter, r *http.Request, c *web
 		content.Groups = append(content.Groups, boardTab{Href: unitHref + "&group=" + g.ID.String(), Name: g.Name, Current: g.ID == group})
 	}
 	today := domain.Today(a.Clock)
-	ro, err := a.attendanceRoster(ctx, c.Actor, unit, group, today)
+	ro, err := a.attendanceRoster(ctx, c.Lang, c.Actor, unit, group, today)
 	if err != nil {
 		return err
 	}
@@ -286,13 +286,22 @@ type guardianAttendanceContent struct {
 }
 
 type guardianChild struct {
-	ID       domain.ChildID
-	Name     string
-	SickKey  string
-	SickNow  bool // reported sick today already
-	Absences []absenceRow
-	Pickups  []pickupView
-	Reasons  []collectorOption
+	ID      domain.ChildID
+	Name    string
+	SickKey string
+	SickNow bool // reported sick today already
+	// ClosedToday says, kindly, that the child's unit is closed today
+	// (the sick button records nothing then); "" on an open day.
+	ClosedToday string
+	// Calendars link to the calendars of the child's units.
+	Calendars []calendarLink
+	Absences  []absenceRow
+	Pickups   []pickupView
+	Reasons   []collectorOption
+}
+
+type calendarLink struct {
+	Href, Name string
 }
 
 type absenceRow struct {
@@ -320,6 +329,9 @@ func (a *app) guardianAttendancePage(w http.ResponseWriter, r *http.Request, c *
 			continue
 		}
 		gc := guardianChild{ID: ch.ID, Name: ch.GivenName + " " + ch.FamilyName, SickKey: uuid.NewString()}
+		if gc.ClosedToday, gc.Calendars, err = a.childCalendar(ctx, c, ch.ID, today); err != nil {
+			return err
+		}
 		abs, err := a.Attendance().Absences(ctx, c.Actor, ch.ID, domain.Period{Start: today})
 		if err != nil {
 			return err
@@ -356,6 +368,8 @@ func (a *app) guardianAttendancePage(w http.ResponseWriter, r *http.Request, c *
 				switch q.Get("done") {
 				case "sick", "absence", "withdrawn", "pickup", "removed":
 					content.Notice = c.Lang.T("attendance.notice."+q.Get("done"), gc.Name)
+				case "closed":
+					content.Notice = gc.ClosedToday
 				}
 			}
 		}
@@ -372,6 +386,13 @@ func backToGuardian(w http.ResponseWriter, r *http.Request, c *web.Call, done st
 
 func (a *app) formSick(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	if _, err := a.reportAbsence(r.Context(), c, attendance.Absence{}, true); err != nil {
+		// The unit is closed today: nothing was recorded, and the page
+		// says so kindly instead of refusing.
+		var closed *attendance.ClosedError
+		if errors.As(err, &closed) {
+			backToGuardian(w, r, c, "closed")
+			return nil
+		}
 		return err
 	}
 	backToGuardian(w, r, c, "sick")
@@ -484,4 +505,42 @@ func refusal(l web.Locale, field string) string {
 		return l.T("attendance.error." + field)
 	}
 	return l.T("attendance.error.other")
+}
+
+// childCalendar says whether the child's units (kindergarten, SFO) are
+// closed today, kindly, and links to their calendars. It is asked only for
+// a guardian with parental responsibility.
+func (a *app) childCalendar(ctx context.Context, c *web.Call, child domain.ChildID, today date.Date) (string, []calendarLink, error) {
+	m := c.Actor.Municipality
+	ps, err := a.Store.Placements(ctx, m, child)
+	if err != nil {
+		return "", nil, err
+	}
+	cal, err := domain.LoadCalendar(ctx, a.Store, m, domain.Period{Start: today, End: today})
+	if err != nil {
+		return "", nil, err
+	}
+	var links []calendarLink
+	closed, open := "", false
+	for _, p := range ps {
+		if !p.Period.Contains(today) || p.Kind == domain.School {
+			continue
+		}
+		u, err := a.Store.Unit(ctx, m, p.UnitID)
+		if err != nil {
+			return "", nil, err
+		}
+		links = append(links, calendarLink{Href: "/calendar/units/" + u.ID.String(), Name: u.Name})
+		if cl, ok := cal.Closed(u, today); ok {
+			if closed == "" {
+				closed = (&attendance.ClosedError{Unit: u, Closure: cl}).Explain(attendance.Lang(c.Lang.Code))
+			}
+		} else {
+			open = true
+		}
+	}
+	if open {
+		closed = ""
+	}
+	return closed, links, nil
 }

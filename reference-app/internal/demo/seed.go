@@ -59,6 +59,9 @@ func Seed(ctx context.Context, store domain.Store, clock domain.Clock) error {
 		if err := seedAttendance(ctx, store, clock); err != nil {
 			return fmt.Errorf("seed: %w", err)
 		}
+		if err := seedCalendar(ctx, store, clock); err != nil {
+			return fmt.Errorf("seed: %w", err)
+		}
 		return seedStaff(ctx, store, clock, Municipality)
 	})
 }

@@ -82,7 +82,7 @@ func authTable(ta *webtest.Harness) map[string]authCase {
 	}
 	// Each capability's lines are in a function of their own below
 	// (admissionAuth, ...).
-	for _, part := range []map[string]authCase{admissionAuth(ta), attendanceAuth(ta), billingAuth(ta), messagingAuth(ta), staffAuth(ta)} {
+	for _, part := range []map[string]authCase{admissionAuth(ta), attendanceAuth(ta), billingAuth(ta), messagingAuth(ta), staffAuth(ta), calendarAuth(ta)} {
 		for k, v := range part {
 			if _, dup := table[k]; dup {
 				panic("authTable: " + k + " twice")
@@ -474,5 +474,54 @@ func messagingAuth(ta *webtest.Harness) map[string]authCase {
 		"POST /api/v1/contact":            {path: "/api/v1/contact", contentType: jsonType, body: contact, want: [8]int{ok, ok, ok, forbidden, forbidden, ok, invalid, ok}},
 		"GET /api/v1/outbox":              {path: "/api/v1/outbox", want: municipal},
 		"GET /api/v1/outbox/summary":      {path: "/api/v1/outbox/summary", want: municipal},
+	}
+}
+
+// calendarAuth: the opening calendar. Everybody logged in reads it (of
+// their own municipality); the municipality's caseworkers and
+// administrators change it (calendarweb.PolicyCalendar,
+// PolicyUnitCalendar). The user of another municipality adds to their own
+// calendar and finds no unit or entry of this one.
+func calendarAuth(ta *webtest.Harness) map[string]authCase {
+	form := "application/x-www-form-urlencoded"
+	body := func(s string) func(string) string { return func(string) string { return s } }
+	const ok, created, noContent, see, forbidden, missing = 200, 201, 204, 303, 403, 404
+	municipal := func(s, other int) [8]int {
+		return [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, s, other, s}
+	}
+	entry := func(day int) string {
+		e := domain.CalendarEntry{ID: domain.NewID[domain.CalendarEntry](), Municipality: demo.Municipality, Kind: domain.PlanningDay,
+			Period: domain.Period{Start: date.New(2031, time.March, day), End: date.New(2031, time.March, day)}}
+		if err := ta.Store.PutCalendarEntry(context.Background(), e); err != nil {
+			panic(err)
+		}
+		return e.ID.String()
+	}
+	unit := ta.NordbySFO.String()
+	const settingsJSON = `{"expectedArrival":"09:30","holiday":{"weeks":4,"summerWeeks":3,"daysPerWeek":5,"summerFrom":"06-15","summerTo":"08-15","source":"Vedtekter for de kommunale barnehagene i Demo kommune (demo)"},` +
+		`"school":{"permissionDays":10,"excludableDays":10,"excludable":["documented"],"certificateFrom":8,"certificateTo":10,"source":"Forskrift om skolefravær, Demo kommune (demo)"}}`
+	settingsForm := url.Values{"expectedArrival": {"09:30"}, "holiday.weeks": {"4"}, "holiday.summerWeeks": {"3"}, "holiday.daysPerWeek": {"5"},
+		"holiday.summerFrom": {"06-15"}, "holiday.summerTo": {"08-15"}, "holiday.source": {"Vedtekter for de kommunale barnehagene i Demo kommune (demo)"},
+		"school.permissionDays": {"10"}, "school.excludableDays": {"10"}, "school.excludable": {"documented"}, "school.certificateFrom": {"8"},
+		"school.certificateTo": {"10"}, "school.source": {"Forskrift om skolefravær, Demo kommune (demo)"}}.Encode()
+	return map[string]authCase{
+		"GET /api/v1/calendar":                          {path: "/api/v1/calendar?year=2025", want: [8]int{ok, ok, ok, ok, ok, ok, ok, ok}},
+		"POST /api/v1/calendar/entries":                 {path: "/api/v1/calendar/entries", contentType: "application/json", body: body(`{"kind":"planning-day","start":"2031-04-01","end":"2031-04-01"}`), want: municipal(created, created)},
+		"DELETE /api/v1/calendar/entries/{entryId}":     {path: "/api/v1/calendar/entries/" + entry(3), want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, noContent, missing, missing}},
+		"GET /api/v1/units/{unitId}/calendar":           {path: "/api/v1/units/" + unit + "/calendar", want: [8]int{ok, ok, ok, ok, ok, ok, missing, ok}},
+		"POST /api/v1/units/{unitId}/closed-days":       {path: "/api/v1/units/" + unit + "/closed-days", contentType: "application/json", body: body(`{"start":"2031-04-02"}`), want: municipal(created, missing)},
+		"POST /api/v1/units/{unitId}/open-weekdays":     {path: "/api/v1/units/" + unit + "/open-weekdays", contentType: "application/json", body: body(`{"weekdays":"12345"}`), want: municipal(ok, missing)},
+		"GET /admin/calendar":                           {path: "/admin/calendar", want: municipal(ok, ok)},
+		"POST /admin/calendar/entries":                  {path: "/admin/calendar/entries", contentType: form, body: body("kind=planning-day&start=2031-04-03"), want: municipal(see, see)},
+		"POST /admin/calendar/entries/{entryId}/delete": {path: "/admin/calendar/entries/" + entry(4) + "/delete", contentType: form, want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, see, missing, missing}},
+		"GET /calendar":                                 {path: "/calendar", want: [8]int{ok, ok, ok, ok, ok, ok, ok, ok}},
+		"GET /calendar/units/{unitId}":                  {path: "/calendar/units/" + unit, want: [8]int{ok, ok, ok, ok, ok, ok, missing, ok}},
+		"POST /calendar/units/{unitId}/closed-days":     {path: "/calendar/units/" + unit + "/closed-days", contentType: form, body: body("start=2031-04-04"), want: municipal(see, missing)},
+		// The attendance settings (attendanceweb), with the seed's values.
+		"GET /api/v1/attendance/settings":             {path: "/api/v1/attendance/settings", want: municipal(ok, ok)},
+		"POST /api/v1/attendance/settings":            {path: "/api/v1/attendance/settings", contentType: "application/json", body: body(settingsJSON), want: municipal(ok, ok)},
+		"GET /admin/attendance-settings":              {path: "/admin/attendance-settings", want: municipal(ok, ok)},
+		"POST /admin/attendance-settings":             {path: "/admin/attendance-settings", contentType: form, body: body(settingsForm), want: municipal(see, see)},
+		"POST /calendar/units/{unitId}/open-weekdays": {path: "/calendar/units/" + unit + "/open-weekdays", contentType: form, body: body("weekday=1&weekday=2&weekday=3&weekday=4&weekday=5"), want: municipal(see, missing)},
 	}
 }

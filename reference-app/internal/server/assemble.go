@@ -12,6 +12,7 @@ import (
 	"github.com/oppvekst/oppvekst/reference-app/internal/admissionweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/attendanceweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/billingweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/calendarweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/directoryweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/messagingweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/staffweb"
@@ -32,6 +33,7 @@ func New(store web.Store, clock domain.Clock, log *slog.Logger) (*web.App, error
 		billingweb.New(a),
 		messagingweb.New(a),
 		staffweb.New(a),
+		calendarweb.New(a),
 	)
 	if err != nil {
 		return nil, err

@@ -364,6 +364,7 @@ func (a *App) ActorName(ctx context.Context, actor domain.Actor, names map[domai
 // own records.
 type Store interface {
 	domain.Store
+	domain.CalendarStore
 	domain.AuditLog
 	domain.IdempotencyStore
 	domain.SessionStore
