@@ -82,7 +82,7 @@ func authTable(ta *webtest.Harness) map[string]authCase {
 	}
 	// Each capability's lines are in a function of their own below
 	// (admissionAuth, ...).
-	for _, part := range []map[string]authCase{admissionAuth(ta), attendanceAuth(ta), billingAuth(ta), messagingAuth(ta)} {
+	for _, part := range []map[string]authCase{admissionAuth(ta), attendanceAuth(ta), billingAuth(ta), messagingAuth(ta), directoryAuth(ta)} {
 		for k, v := range part {
 			if _, dup := table[k]; dup {
 				panic("authTable: " + k + " twice")
@@ -474,5 +474,68 @@ func messagingAuth(ta *webtest.Harness) map[string]authCase {
 		"POST /api/v1/contact":            {path: "/api/v1/contact", contentType: jsonType, body: contact, want: [8]int{ok, ok, ok, forbidden, forbidden, ok, invalid, ok}},
 		"GET /api/v1/outbox":              {path: "/api/v1/outbox", want: municipal},
 		"GET /api/v1/outbox/summary":      {path: "/api/v1/outbox/summary", want: municipal},
+	}
+}
+
+// directoryAuth has the lines of the directory's administration: units and
+// groups (the municipal administrator), guardians, guardianships and
+// placement changes (the caseworker), and their pages. Each route works on
+// records of its own, made here, so the order the table runs in (sorted by
+// pattern) decides nothing but the order below says: a unit is closed
+// (POST) before it is edited (PUT), a guardianship ended (DELETE) before it
+// is made again (PUT), a placement ended before it is changed.
+func directoryAuth(ta *webtest.Harness) map[string]authCase {
+	ctx := context.Background()
+	const ok, created, noContent, forbidden, missing = 200, 201, 204, 403, 404
+	jsonType := "application/json"
+	body := func(s string) func(string) string { return func(string) string { return s } }
+	m := demo.Municipality
+	unit := domain.Unit{ID: domain.NewID[domain.Unit](), Municipality: m, Name: "Testenhet barnehage", Kind: domain.Kindergarten, Owner: domain.Municipal}
+	group := domain.Group{ID: domain.NewID[domain.Group](), Municipality: m, UnitID: unit.ID, Name: "Testgruppe"}
+	guardian := domain.Guardian{ID: domain.NewID[domain.Guardian](), Municipality: m, GivenName: "Test", FamilyName: "Foresatt", AddressProtection: domain.ProtectionNone}
+	placement := domain.Placement{ID: domain.NewID[domain.Placement](), Municipality: m, ChildID: ta.Sofie, UnitID: ta.Bjorkelia,
+		Kind: domain.Kindergarten, HoursPerWeek: 20, Period: domain.Period{Start: date.New(2031, 1, 1), End: date.New(2031, 6, 30)}}
+	must := func(err error) {
+		if err != nil {
+			panic("directoryAuth: " + err.Error())
+		}
+	}
+	must(ta.Store.CreateUnit(ctx, unit))
+	must(ta.Store.CreateGroup(ctx, group))
+	must(ta.Store.CreateGuardian(ctx, guardian))
+	must(ta.Store.PutGuardianship(ctx, domain.Guardianship{Municipality: m, ChildID: ta.Sofie, GuardianID: guardian.ID}))
+	must(ta.Store.CreatePlacement(ctx, placement))
+	sofie, u, g, gd, pl := ta.Sofie.String(), unit.ID.String(), group.ID.String(), guardian.ID.String(), placement.ID.String()
+	admin := func(s int) [8]int {
+		return [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, s}
+	}
+	casework := func(s int) [8]int {
+		return [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, s, missing, s}
+	}
+	childCase := func(s int) [8]int {
+		return [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, s, missing, forbidden}
+	}
+	n := 0
+	newGuardian := func(string) string {
+		n++
+		return fmt.Sprintf(`{"givenName":"Ny%d","familyName":"Foresatt","email":"ny%d@example.no"}`, n, n)
+	}
+	unitBody := body(`{"name":"Testenhet barnehage","kind":"kindergarten","owner":"municipal","address":{"street":"Storgata 1","postcode":"1234","postTown":"BYEN"},"openingHours":{"mon":{"opens":"07:00","closes":"16:30"}},"seats":{"small":9,"large":18}}`)
+	return map[string]authCase{
+		"POST /api/v1/units":                                           {path: "/api/v1/units", contentType: jsonType, body: unitBody, want: admin(created)},
+		"GET /api/v1/units/{unitId}":                                   {path: "/api/v1/units/" + u, want: [8]int{ok, ok, ok, ok, ok, ok, missing, ok}},
+		"PUT /api/v1/units/{unitId}":                                   {path: "/api/v1/units/" + u, contentType: jsonType, body: unitBody, want: admin(ok)},
+		"POST /api/v1/units/{unitId}/close":                            {path: "/api/v1/units/" + u + "/close", contentType: jsonType, body: body(`{"closingDate":"2032-07-31"}`), want: admin(ok)},
+		"POST /api/v1/units/{unitId}/groups":                           {path: "/api/v1/units/" + u + "/groups", contentType: jsonType, body: body(`{"name":"Ny gruppe","ageGroup":"small"}`), want: admin(created)},
+		"PUT /api/v1/units/{unitId}/groups/{groupId}":                  {path: "/api/v1/units/" + u + "/groups/" + g, contentType: jsonType, body: body(`{"name":"Testgruppe","ageGroup":"large"}`), want: admin(ok)},
+		"POST /api/v1/units/{unitId}/groups/{groupId}/close":           {path: "/api/v1/units/" + u + "/groups/" + g + "/close", contentType: jsonType, body: body(`{"closingDate":"2032-06-30"}`), want: admin(ok)},
+		"POST /api/v1/guardians":                                       {path: "/api/v1/guardians", contentType: jsonType, body: newGuardian, want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, created, created, created}},
+		"GET /api/v1/guardians/{guardianId}":                           {path: "/api/v1/guardians/" + gd, want: casework(ok)},
+		"PUT /api/v1/guardians/{guardianId}":                           {path: "/api/v1/guardians/" + gd, contentType: jsonType, body: body(`{"givenName":"Test","familyName":"Foresatt","phone":"+47 912 34 567"}`), want: casework(ok)},
+		"DELETE /api/v1/children/{childId}/guardians/{guardianId}":     {path: "/api/v1/children/" + sofie + "/guardians/" + gd, want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, noContent, missing, forbidden}},
+		"PUT /api/v1/children/{childId}/guardians/{guardianId}":        {path: "/api/v1/children/" + sofie + "/guardians/" + gd, contentType: jsonType, body: body(`{"parentalResponsibility":false,"informationRequested":true}`), want: childCase(ok)},
+		"POST /api/v1/children/{childId}/placements/{placementId}/end": {path: "/api/v1/children/" + sofie + "/placements/" + pl + "/end", contentType: jsonType, body: body(`{"end":"2031-03-31"}`), want: childCase(ok)},
+		"PUT /api/v1/children/{childId}/placements/{placementId}": {path: "/api/v1/children/" + sofie + "/placements/" + pl, contentType: jsonType,
+			body: body(`{"unitId":"` + ta.Bjorkelia.String() + `","hoursPerWeek":25,"start":"2031-01-01","end":"2031-06-30"}`), want: childCase(ok)},
 	}
 }

@@ -43,13 +43,19 @@ func TestBadInputToEveryPOSTRoute(t *testing.T) {
 		"oversized":       {huge, []int{413}},
 	}
 	var posts int
+	nothing := "0195f0a0-0000-7000-8000-000000000000" // an ID of no record
 	for _, rt := range ta.App.RouteTable() {
 		if rt.Method != http.MethodPost {
 			continue
 		}
-		cookie := ta.CookieFor(t, demo.PersonaCaseworker) // a new session: POST /logout ends the last one
+		persona := demo.PersonaCaseworker
+		if rt.Policy.Name == "admin" {
+			persona = demo.PersonaAdmin // the municipal administrator's routes
+		}
+		cookie := ta.CookieFor(t, persona) // a new session: POST /logout ends the last one
 		posts++
-		path := strings.NewReplacer("{childId}", ta.Sofie.String(), "{unitId}", ta.NordbySFO.String()).Replace(rt.Path)
+		path := strings.NewReplacer("{childId}", ta.Sofie.String(), "{unitId}", ta.NordbySFO.String(),
+			"{placementId}", nothing, "{groupId}", nothing).Replace(rt.Path)
 		for name, b := range bodies {
 			resp := ta.Do(t, cookie, "POST", path, "application/json", b.body)
 			if rt.Kind == web.KindPage {
@@ -78,7 +84,8 @@ func TestBadInputToEveryPOSTRoute(t *testing.T) {
 				resp := ta.Do(t, cookie, "POST", p, "application/json", `{}`)
 				assert.True(t, resp.Status >= 400 && resp.Status < 500, "%s with %q: %d %s", rt.Pattern(), bad, resp.Status, resp.Body)
 				if rt.Kind == web.KindAPI && resp.Status == 400 {
-					assert.Contains(t, resp.Body, `"field":"childId"`)
+					first := strings.Trim(web.PathParam.FindString(rt.Path), "{}") // the first path parameter
+					assert.Contains(t, resp.Body, `"field":"`+first+`"`)
 				}
 			}
 		}
