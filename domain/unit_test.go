@@ -80,7 +80,9 @@ func TestUnitDetailsValidate(t *testing.T) {
 		{"minute 60", kg, func(u *domain.Unit) { u.OpeningHours = domain.OpeningHours{"tue": {Opens: "07:60", Closes: "16:00"}} }, "openingHours.tue.opens", domain.ReasonTime},
 		{"until midnight", kg, func(u *domain.Unit) { u.OpeningHours = domain.OpeningHours{"sat": {Opens: "10:00", Closes: "24:00"}} }, "", ""},
 		{"closes before it opens", kg, func(u *domain.Unit) { u.OpeningHours = domain.OpeningHours{"wed": {Opens: "16:30", Closes: "07:00"}} }, "openingHours.wed.closes", domain.ReasonClosesBeforeOpens},
-		{"no weekday", kg, func(u *domain.Unit) { u.OpeningHours = domain.OpeningHours{"monday": {Opens: "07:00", Closes: "16:30"}} }, "openingHours.monday", domain.ReasonWeekday},
+		{"no weekday", kg, func(u *domain.Unit) {
+			u.OpeningHours = domain.OpeningHours{"monday": {Opens: "07:00", Closes: "16:30"}}
+		}, "openingHours.monday", domain.ReasonWeekday},
 		{"e-mail", kg, func(u *domain.Unit) { u.Contact.Email = "post at akeren.no" }, "contact.email", domain.ReasonEmail},
 		{"phone", kg, func(u *domain.Unit) { u.Contact.Phone = "ring oss" }, "contact.phone", domain.ReasonPhone},
 		{"phone too short", kg, func(u *domain.Unit) { u.Contact.Phone = "1234" }, "contact.phone", domain.ReasonPhone},

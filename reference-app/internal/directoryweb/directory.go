@@ -13,6 +13,7 @@ var directoryMenus = []web.MenuItem{
 	{Roles: []domain.Role{domain.RoleGuardian}, Path: "/guardian", Key: "menu.children"},
 	{Roles: []domain.Role{domain.RoleStaff}, Path: "/staff", Key: "menu.today"},
 	{Roles: []domain.Role{domain.RoleCaseworker, domain.RoleAdmin}, Path: "/caseworker", Key: "menu.caseworker"},
+	{Roles: []domain.Role{domain.RoleAdmin}, Path: "/admin/units", Key: "dir.menu.units"},
 	{Roles: []domain.Role{domain.RoleAdmin}, Path: "/admin/audit", Key: "menu.audit"},
 }
 
@@ -54,8 +55,26 @@ func (a *app) directoryPages() []web.Route {
 		{Method: "GET", Path: "/caseworker", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.caseworkerPage},
 		{Method: "GET", Path: "/children/{childId}", Kind: web.KindPage, Policy: web.PolicyChildRead, Handle: a.childPage},
 		{Method: "GET", Path: "/admin/audit", Kind: web.KindPage, Policy: web.PolicyAdmin, Handle: a.auditPage},
+		// Registering by hand (caseworker).
+		{Method: "GET", Path: "/caseworker/children/new", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.newChildPage},
+		{Method: "POST", Path: "/caseworker/children", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.newChildSubmit},
+		{Method: "GET", Path: "/children/{childId}/guardians/new", Kind: web.KindPage, Policy: web.PolicyChildCase, Handle: a.newGuardianPage},
+		{Method: "POST", Path: "/children/{childId}/guardians", Kind: web.KindPage, Policy: web.PolicyChildCase, Handle: a.newGuardianSubmit},
+		{Method: "GET", Path: "/children/{childId}/guardians/{guardianId}/edit", Kind: web.KindPage, Policy: web.PolicyChildCase, Handle: a.editGuardianPage},
+		{Method: "POST", Path: "/children/{childId}/guardians/{guardianId}", Kind: web.KindPage, Policy: web.PolicyChildCase, Handle: a.editGuardianSubmit},
+		{Method: "POST", Path: "/children/{childId}/guardians/{guardianId}/remove", Kind: web.KindPage, Policy: web.PolicyChildCase, Handle: a.removeGuardianSubmit},
+		{Method: "GET", Path: "/children/{childId}/placements/new", Kind: web.KindPage, Policy: web.PolicyChildCase, Handle: a.newPlacementPage},
+		{Method: "POST", Path: "/children/{childId}/placements", Kind: web.KindPage, Policy: web.PolicyChildCase, Handle: a.newPlacementSubmit},
+		{Method: "GET", Path: "/children/{childId}/placements/{placementId}/edit", Kind: web.KindPage, Policy: web.PolicyChildCase, Handle: a.editPlacementPage},
+		{Method: "POST", Path: "/children/{childId}/placements/{placementId}", Kind: web.KindPage, Policy: web.PolicyChildCase, Handle: a.editPlacementSubmit},
 	}
 }
+
+// directoryMessages are the strings of the directory's own pages (forms,
+// units); the rest of its strings are the shell's.
+//
+//go:embed messages/*.json
+var directoryMessages embed.FS
 
 // directoryTemplates are the directory's pages.
 //
@@ -66,6 +85,6 @@ var directoryTemplates embed.FS
 // pages every role shares and their menu entries (its strings are the
 // shell's).
 func (a *app) directoryCapability() web.Capability {
-	return web.Capability{Tag: "directory", About: "Who is logged in, children, placements, units, rosters and the audit log",
-		Routes: slices.Concat(a.directoryRoutes(), a.directoryPages()), Menus: directoryMenus, Pages: directoryTemplates}
+	return web.Capability{Tag: "directory", About: "Who is logged in, children, guardians, placements, units and groups, rosters and the audit log",
+		Routes: slices.Concat(a.directoryRoutes(), a.directoryPages(), a.unitPages()), Menus: directoryMenus, Pages: directoryTemplates, Messages: directoryMessages}
 }

@@ -53,9 +53,15 @@ type guardianRecord struct {
 	AddressProtection domain.AddressProtection `json:"addressProtection"`
 }
 
+// recordOf shows a guardian; the contact details of a guardian with a
+// protected address are never given, as everywhere in the app.
 func recordOf(g domain.Guardian) guardianRecord {
-	return guardianRecord{ID: g.ID, NationalID: g.NationalID, GivenName: g.GivenName, FamilyName: g.FamilyName,
-		Email: g.Email, Phone: g.Phone, AddressProtection: g.AddressProtection}
+	r := guardianRecord{ID: g.ID, NationalID: g.NationalID, GivenName: g.GivenName, FamilyName: g.FamilyName,
+		AddressProtection: g.AddressProtection}
+	if !g.AddressProtection.Protected() {
+		r.Email, r.Phone = g.Email, g.Phone
+	}
+	return r
 }
 
 // endPlacementRequest ends a placement after its last day.
