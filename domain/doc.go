@@ -95,6 +95,45 @@
 // unit may still deny information under § 47 second paragraph, which
 // InformationDenied records and which stops every message).
 //
+// # Units, groups and orphaned placements
+//
+// A unit states its kind, owner, Address (public for a unit; the same type
+// will hold a person's registered address, whose visibility follows the
+// person's AddressProtection), OpeningHours per weekday, Contact, Seats
+// per age group (a kindergarten; AgeGroup as AgeGroupOn counts it) or
+// Grades (a school or SFO, within GradeRange), and a ClosingDate, its last
+// open day. A group states its age group or grades, and may close too.
+//
+// A change that would leave placements behind is refused with an
+// *OrphanError (a *ConflictError on the field that causes it) listing
+// them, so the caseworker sees how many and which, and nothing is written:
+//
+//   - a closing date (unit or group) while placements run past it (an
+//     open-ended placement runs past every date; one ending on the
+//     closing date fits);
+//   - a unit's kind, while it has any placement (a placement's kind is
+//     its unit's, history included);
+//   - a group moved to another unit, while it has any placement.
+//
+// A unit's grades narrowed below one of its groups', or a group's grades
+// outside its unit's, are a *ValidationError. A closed unit or group
+// takes no placement running past its closing date (CheckPlacement).
+//
+// What carries placements along: everything that does not change where a
+// child is — a new name, owner, address, opening hours, contact details,
+// seats, grades or age group. Placements refer to units and groups by ID,
+// so they follow without being touched. Fewer seats than placed children is
+// allowed (the unit page shows seats against children placed): it is a
+// capacity question for the next intake, not an orphan. A child's grade is
+// not stored (children may start early or late), so a change of grades is
+// not checked against the children placed.
+//
+// Merging two groups, or moving a unit's children elsewhere before it
+// closes, is a caseworker's intention about each child: the caseworker
+// ends or moves the placements (UpdatePlacement, each one audit-logged for
+// its child), then closes the emptied group or unit. The library does not
+// move placements as a side effect of editing a unit or group.
+//
 // # Names
 //
 // Actor.Subject is a login ID (in production a Feide principal name or an

@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"strings"
 	"unicode/utf8"
 
 	"github.com/rickb777/date/v2"
@@ -99,16 +98,8 @@ func (g Guardian) Validate() error {
 	checkRecord(&p, g.ID.IsZero(), g.Municipality)
 	checkName(&p, "givenName", g.GivenName)
 	checkName(&p, "familyName", g.FamilyName)
-	if err := CheckLine("email", g.Email); err != nil {
-		p.Merge("", err)
-	} else if g.Email != "" && (!strings.Contains(g.Email, "@") || strings.ContainsAny(g.Email, " \t\r\n") || len(g.Email) > 254) {
-		p.Add("email", "is not an e-mail address")
-	}
-	if err := CheckLine("phone", g.Phone); err != nil {
-		p.Merge("", err)
-	} else if g.Phone != "" && !validPhone(g.Phone) {
-		p.Add("phone", "must be digits, optionally starting with +")
-	}
+	checkEmail(&p, "email", g.Email)
+	checkPhone(&p, "phone", g.Phone)
 	if _, err := ParseAddressProtection(string(g.AddressProtection)); err != nil {
 		p.Merge("", err)
 	}

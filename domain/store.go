@@ -123,10 +123,90 @@ func CheckUnit(ctx context.Context, d DirectoryReader, u Unit) error {
 	return nil
 }
 
-// CheckGroup checks that the group's unit exists.
+// CheckGroup checks a group against stored data: its unit exists, and the
+// group fits it (an age group only in a kindergarten, grades only in a
+// school or SFO and among the unit's, no closing date after the unit's).
 func CheckGroup(ctx context.Context, d DirectoryReader, g Group) error {
-	if _, err := d.Unit(ctx, g.Municipality, g.UnitID); err != nil {
+	u, err := d.Unit(ctx, g.Municipality, g.UnitID)
+	if err != nil {
 		return refError(err, "unitId", "no such unit")
+	}
+	var p Problems
+	checkGroupFits(&p, g, u)
+	return p.Err()
+}
+
+// allTime is a period that every placement shares a day with (date.Zero,
+// 0001-01-01, means "no start").
+var allTime = Period{Start: date.New(1, 1, 2)}
+
+// CheckUnitUpdate checks a change to a stored unit (ErrNotFound when there
+// is none): CheckUnit, every group still fits the unit (a *ValidationError
+// on "kind" or "grades" naming what no longer fits), and no placement is
+// orphaned (UnitOrphans, an *OrphanError).
+func CheckUnitUpdate(ctx context.Context, d DirectoryReader, u Unit) error {
+	old, err := d.Unit(ctx, u.Municipality, u.ID)
+	if err != nil {
+		return err
+	}
+	if err := CheckUnit(ctx, d, u); err != nil {
+		return err
+	}
+	groups, err := d.Groups(ctx, u.Municipality, u.ID)
+	if err != nil {
+		return err
+	}
+	var p Problems
+	for _, g := range groups {
+		var gp Problems
+		checkGroupFits(&gp, g, u)
+		if gp.Err() != nil {
+			field := "grades"
+			if u.Kind != old.Kind {
+				field = "kind"
+			}
+			if u.ClosingDate != old.ClosingDate && !slices.ContainsFunc(gp.fields, func(f FieldError) bool { return f.Field != "closingDate" }) {
+				field = "closingDate"
+			}
+			p.Add(field, fmt.Sprintf("the group %s would no longer fit", g.Name))
+		}
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	placements, err := d.UnitPlacements(ctx, u.Municipality, u.ID, allTime)
+	if err != nil {
+		return err
+	}
+	if field, orphans := UnitOrphans(old, u, placements); len(orphans) > 0 {
+		return &OrphanError{Field: field, Placements: orphans}
+	}
+	return nil
+}
+
+// CheckGroupUpdate checks a change to a stored group (ErrNotFound when
+// there is none): CheckGroup, and no placement is orphaned (GroupOrphans,
+// an *OrphanError).
+func CheckGroupUpdate(ctx context.Context, d DirectoryReader, g Group) error {
+	old, err := d.Group(ctx, g.Municipality, g.ID)
+	if err != nil {
+		return err
+	}
+	if err := CheckGroup(ctx, d, g); err != nil {
+		return err
+	}
+	all, err := d.UnitPlacements(ctx, g.Municipality, old.UnitID, allTime)
+	if err != nil {
+		return err
+	}
+	var placements []Placement
+	for _, p := range all {
+		if p.GroupID == g.ID {
+			placements = append(placements, p)
+		}
+	}
+	if field, orphans := GroupOrphans(old, g, placements); len(orphans) > 0 {
+		return &OrphanError{Field: field, Placements: orphans}
 	}
 	return nil
 }
@@ -144,7 +224,9 @@ func CheckGuardianship(ctx context.Context, d DirectoryReader, g Guardianship) e
 
 // CheckPlacement checks a placement against stored data: the child and unit
 // exist in the municipality, the placement's kind is the unit's kind, and the
-// group (if any) belongs to the unit. Overlaps are the store's to refuse.
+// group (if any) belongs to the unit, and the placement does not run past
+// the closing date of the unit or group (ReasonUnitClosed on "period.end").
+// Overlaps are the store's to refuse.
 func CheckPlacement(ctx context.Context, d DirectoryReader, p Placement) error {
 	if _, err := d.Child(ctx, p.Municipality, p.ChildID); err != nil {
 		return refError(err, "childId", "no such child")
@@ -156,6 +238,9 @@ func CheckPlacement(ctx context.Context, d DirectoryReader, p Placement) error {
 	if u.Kind != p.Kind {
 		return Invalid("kind", fmt.Sprintf("the unit is a %s, the placement a %s", u.Kind, p.Kind))
 	}
+	if u.ClosingDate != date.Zero && p.RunsPast(u.ClosingDate) {
+		return Invalid("period.end", ReasonUnitClosed)
+	}
 	if !p.GroupID.IsZero() {
 		g, err := d.Group(ctx, p.Municipality, p.GroupID)
 		if err != nil {
@@ -163,6 +248,9 @@ func CheckPlacement(ctx context.Context, d DirectoryReader, p Placement) error {
 		}
 		if g.UnitID != p.UnitID {
 			return Invalid("groupId", "the group belongs to another unit")
+		}
+		if g.ClosingDate != date.Zero && p.RunsPast(g.ClosingDate) {
+			return Invalid("period.end", ReasonUnitClosed)
 		}
 	}
 	return nil

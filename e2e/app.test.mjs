@@ -19,6 +19,7 @@ import admissionSteps from './steps/admission.mjs';
 import attendanceSteps from './steps/attendance.mjs';
 import billingSteps from './steps/billing.mjs';
 import messagingSteps from './steps/messaging.mjs';
+import directorySteps from './steps/directory.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
@@ -60,6 +61,7 @@ const steps = [
   ...attendanceSteps(h),
   ...billingSteps(h),
   ...messagingSteps(h),
+  ...directorySteps(h),
 ];
 
 async function loginAs(page, persona) {

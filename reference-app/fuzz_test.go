@@ -268,6 +268,14 @@ func (e *fuzzEnv) prepare(f *testing.F) {
 			}
 		}
 	}
+	for _, id := range v["childId"] {
+		cid, _ := domain.ParseID[domain.Child](id)
+		ps, err := e.a.Store.Placements(ctx, demo.Municipality, cid)
+		require.NoError(f, err)
+		for _, p := range ps {
+			add("placementId", p.ID.String())
+		}
+	}
 	kids, err := e.a.Store.Children(ctx, demo.Neighbour)
 	require.NoError(f, err)
 	add("childId", kids[0].ID.String())

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -79,20 +80,49 @@ func scanGuardianship(row scanner, m domain.Municipality) (domain.Guardianship, 
 	return g, err
 }
 
-const unitColumns = `id, name, kind, owner, parent_id`
+const unitColumns = `id, name, kind, owner, parent_id, address_street, address_cadastral, address_postcode,
+	address_post_town, address_municipality, opening_hours, phone, email, seats_small, seats_large, grade_from, grade_to,
+	closing_date`
 
 func scanUnit(row scanner, m domain.Municipality) (domain.Unit, error) {
 	u := domain.Unit{Municipality: m}
+	a := &u.Address
+	var hours []byte
 	err := row.Scan(scanID(&u.ID), &u.Name, stringScan[domain.UnitKind]{&u.Kind},
-		stringScan[domain.Owner]{&u.Owner}, scanID(&u.Parent))
-	return u, err
+		stringScan[domain.Owner]{&u.Owner}, scanID(&u.Parent), &a.Street, &a.Cadastral, &a.Postcode, &a.PostTown,
+		stringScan[domain.Municipality]{&a.Municipality}, &hours, &u.Contact.Phone, &u.Contact.Email,
+		&u.Seats.Small, &u.Seats.Large, &u.Grades.From, &u.Grades.To, dateScan{&u.ClosingDate})
+	if err != nil {
+		return u, err
+	}
+	if err := json.Unmarshal(hours, &u.OpeningHours); err != nil {
+		return u, fmt.Errorf("postgres: stored opening hours: %w", err)
+	}
+	if len(u.OpeningHours) == 0 {
+		u.OpeningHours = nil
+	}
+	return u, nil
 }
 
-const groupColumns = `id, unit_id, name`
+// unitValues are the values of unitColumns after the ID, for $3 onwards
+// (after the municipality and ID).
+func unitValues(u domain.Unit) []any {
+	a := u.Address
+	hours := []byte("{}")
+	if len(u.OpeningHours) > 0 {
+		hours, _ = json.Marshal(u.OpeningHours) // a map of strings always encodes
+	}
+	return []any{u.Name, string(u.Kind), string(u.Owner), uid(u.Parent), a.Street, a.Cadastral, a.Postcode, a.PostTown,
+		string(a.Municipality), string(hours), u.Contact.Phone, u.Contact.Email, u.Seats.Small, u.Seats.Large,
+		u.Grades.From, u.Grades.To, pgEnd(u.ClosingDate)}
+}
+
+const groupColumns = `id, unit_id, name, age_group, grade_from, grade_to, closing_date`
 
 func scanGroup(row scanner, m domain.Municipality) (domain.Group, error) {
 	g := domain.Group{Municipality: m}
-	err := row.Scan(scanID(&g.ID), scanID(&g.UnitID), &g.Name)
+	err := row.Scan(scanID(&g.ID), scanID(&g.UnitID), &g.Name, stringScan[domain.AgeGroup]{&g.AgeGroup},
+		&g.Grades.From, &g.Grades.To, dateScan{&g.ClosingDate})
 	return g, err
 }
 

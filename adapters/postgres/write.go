@@ -346,9 +346,10 @@ func (s *Store) CreateUnit(ctx context.Context, u domain.Unit) error {
 			return err
 		}
 		n, err := exec(ctx, tx, "create unit", `INSERT INTO units
-			(municipality, id, name, kind, owner, parent_id) VALUES ($1, $2, $3, $4, $5, $6)
+			(municipality, `+unitColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb,
+			$13, $14, $15, $16, $17, $18, $19)
 			ON CONFLICT DO NOTHING`,
-			string(u.Municipality), uid(u.ID), u.Name, string(u.Kind), string(u.Owner), uid(u.Parent))
+			append([]any{string(u.Municipality), uid(u.ID)}, unitValues(u)...)...)
 		if err != nil || n == 1 {
 			return err
 		}
@@ -374,12 +375,15 @@ func (s *Store) UpdateUnit(ctx context.Context, u domain.Unit) error {
 		if !present {
 			return notFound("unit", u.Municipality, u.ID.String())
 		}
-		if err := domain.CheckUnit(ctx, ch, u); err != nil {
+		if err := domain.CheckUnitUpdate(ctx, ch, u); err != nil {
 			return err
 		}
-		n, err := exec(ctx, tx, "update unit", `UPDATE units SET name = $3, kind = $4, owner = $5, parent_id = $6
+		n, err := exec(ctx, tx, "update unit", `UPDATE units SET name = $3, kind = $4, owner = $5, parent_id = $6,
+			address_street = $7, address_cadastral = $8, address_postcode = $9, address_post_town = $10,
+			address_municipality = $11, opening_hours = $12::jsonb, phone = $13, email = $14, seats_small = $15,
+			seats_large = $16, grade_from = $17, grade_to = $18, closing_date = $19
 			WHERE municipality = $1 AND id = $2`,
-			string(u.Municipality), uid(u.ID), u.Name, string(u.Kind), string(u.Owner), uid(u.Parent))
+			append([]any{string(u.Municipality), uid(u.ID)}, unitValues(u)...)...)
 		if err == nil && n == 0 {
 			return notFound("unit", u.Municipality, u.ID.String())
 		}
@@ -402,8 +406,9 @@ func (s *Store) CreateGroup(ctx context.Context, g domain.Group) error {
 			return err
 		}
 		n, err := exec(ctx, tx, "create group", `INSERT INTO unit_groups
-			(municipality, id, unit_id, name) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-			string(g.Municipality), uid(g.ID), uid(g.UnitID), g.Name)
+			(municipality, `+groupColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+			string(g.Municipality), uid(g.ID), uid(g.UnitID), g.Name, string(g.AgeGroup), g.Grades.From, g.Grades.To,
+			pgEnd(g.ClosingDate))
 		if err != nil || n == 1 {
 			return err
 		}
@@ -427,12 +432,14 @@ func (s *Store) UpdateGroup(ctx context.Context, g domain.Group) error {
 		if !present {
 			return notFound("group", g.Municipality, g.ID.String())
 		}
-		if err := domain.CheckGroup(ctx, ch, g); err != nil {
+		if err := domain.CheckGroupUpdate(ctx, ch, g); err != nil {
 			return err
 		}
-		n, err := exec(ctx, tx, "update group", `UPDATE unit_groups SET unit_id = $3, name = $4
+		n, err := exec(ctx, tx, "update group", `UPDATE unit_groups SET unit_id = $3, name = $4, age_group = $5,
+			grade_from = $6, grade_to = $7, closing_date = $8
 			WHERE municipality = $1 AND id = $2`,
-			string(g.Municipality), uid(g.ID), uid(g.UnitID), g.Name)
+			string(g.Municipality), uid(g.ID), uid(g.UnitID), g.Name, string(g.AgeGroup), g.Grades.From, g.Grades.To,
+			pgEnd(g.ClosingDate))
 		if err == nil && n == 0 {
 			return notFound("group", g.Municipality, g.ID.String())
 		}

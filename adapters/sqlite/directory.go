@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -25,8 +26,8 @@ const (
 	childCols     = `municipality, id, national_id, given_name, family_name, birth_date, address_protection`
 	guardianCols  = `municipality, id, national_id, given_name, family_name, email, phone, address_protection`
 	wardshipCols  = `municipality, child_id, guardian_id, parental_responsibility, lives_with_child, information_requested, information_denied`
-	unitCols      = `municipality, id, name, kind, owner, parent_id`
-	groupCols     = `municipality, id, unit_id, name`
+	unitCols      = `municipality, id, name, kind, owner, parent_id, address_street, address_cadastral, address_postcode, address_post_town, address_municipality, opening_hours, phone, email, seats_small, seats_large, grade_from, grade_to, closing_date`
+	groupCols     = `municipality, id, unit_id, name, age_group, grade_from, grade_to, closing_date`
 	placementCols = `municipality, id, child_id, unit_id, group_id, kind, hours_per_week, start_date, end_date`
 )
 
@@ -273,15 +274,74 @@ func (s *Store) DeleteGuardianship(ctx context.Context, m domain.Municipality, c
 const (
 	selectUnit  = `SELECT ` + unitCols + ` FROM units WHERE municipality = ? AND id = ?`
 	selectUnits = `SELECT ` + unitCols + ` FROM units WHERE municipality = ?`
-	insertUnit  = `INSERT INTO units (` + unitCols + `) VALUES (?, ?, ?, ?, ?, ?)`
-	updateUnit  = `UPDATE units SET name = ?, kind = ?, owner = ?, parent_id = ? WHERE municipality = ? AND id = ?`
-	unitExists  = `SELECT 1 FROM units WHERE municipality = ? AND id = ?`
+	insertUnit  = `INSERT INTO units (` + unitCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	updateUnit  = `UPDATE units SET name = ?, kind = ?, owner = ?, parent_id = ?, address_street = ?, address_cadastral = ?,
+		address_postcode = ?, address_post_town = ?, address_municipality = ?, opening_hours = ?, phone = ?, email = ?,
+		seats_small = ?, seats_large = ?, grade_from = ?, grade_to = ?, closing_date = ?
+		WHERE municipality = ? AND id = ?`
+	unitExists = `SELECT 1 FROM units WHERE municipality = ? AND id = ?`
 )
 
 func scanUnit(r scanner) (domain.Unit, error) {
 	var u domain.Unit
-	err := r.Scan(&u.Municipality, &u.ID, &u.Name, &u.Kind, &u.Owner, &u.Parent)
+	var hours string
+	var closing sql.NullString
+	a := &u.Address
+	if err := r.Scan(&u.Municipality, &u.ID, &u.Name, &u.Kind, &u.Owner, &u.Parent,
+		&a.Street, &a.Cadastral, &a.Postcode, &a.PostTown, &a.Municipality, &hours, &u.Contact.Phone, &u.Contact.Email,
+		&u.Seats.Small, &u.Seats.Large, &u.Grades.From, &u.Grades.To, &closing); err != nil {
+		return u, err
+	}
+	var err error
+	if u.OpeningHours, err = readHours(hours); err != nil {
+		return u, err
+	}
+	u.ClosingDate, err = nullDate(closing)
 	return u, err
+}
+
+// unitArgs are the columns of unitCols after the municipality and ID.
+func unitArgs(u domain.Unit) []any {
+	a := u.Address
+	return []any{u.Name, u.Kind, u.Owner, u.Parent, a.Street, a.Cadastral, a.Postcode, a.PostTown, string(a.Municipality),
+		writeHours(u.OpeningHours), u.Contact.Phone, u.Contact.Email, u.Seats.Small, u.Seats.Large,
+		u.Grades.From, u.Grades.To, dateOrNull(u.ClosingDate)}
+}
+
+// readHours reads stored opening hours; none is nil.
+func readHours(s string) (domain.OpeningHours, error) {
+	var h domain.OpeningHours
+	if err := json.Unmarshal([]byte(s), &h); err != nil {
+		return nil, fmt.Errorf("stored opening hours: %w", err)
+	}
+	if len(h) == 0 {
+		return nil, nil
+	}
+	return h, nil
+}
+
+func writeHours(h domain.OpeningHours) string {
+	if len(h) == 0 {
+		return "{}"
+	}
+	b, _ := json.Marshal(h) // a map of strings always encodes
+	return string(b)
+}
+
+// nullDate reads a date column that may be NULL (date.Zero).
+func nullDate(s sql.NullString) (date.Date, error) {
+	if !s.Valid {
+		return date.Zero, nil
+	}
+	return parseDate(s.String)
+}
+
+// dateOrNull writes date.Zero as NULL.
+func dateOrNull(d date.Date) any {
+	if d == date.Zero {
+		return nil
+	}
+	return d.String()
 }
 
 // Unit reads a unit.
@@ -308,7 +368,7 @@ func (s *Store) CreateUnit(ctx context.Context, u domain.Unit) error {
 		if err := domain.CheckUnit(ctx, s, u); err != nil {
 			return err
 		}
-		_, err := s.exec(ctx, insertUnit, u.Municipality, u.ID, u.Name, u.Kind, u.Owner, u.Parent)
+		_, err := s.exec(ctx, insertUnit, append([]any{u.Municipality, u.ID}, unitArgs(u)...)...)
 		return writeErr(err, "unit")
 	})
 }
@@ -322,10 +382,10 @@ func (s *Store) UpdateUnit(ctx context.Context, u domain.Unit) error {
 		if err := s.mustExist(ctx, "unit", unitExists, u.Municipality, u.ID); err != nil {
 			return err
 		}
-		if err := domain.CheckUnit(ctx, s, u); err != nil {
+		if err := domain.CheckUnitUpdate(ctx, s, u); err != nil {
 			return err
 		}
-		res, err := s.exec(ctx, updateUnit, u.Name, u.Kind, u.Owner, u.Parent, u.Municipality, u.ID)
+		res, err := s.exec(ctx, updateUnit, append(unitArgs(u), u.Municipality, u.ID)...)
 		return affected(res, err, "unit")
 	})
 }
@@ -336,14 +396,20 @@ const (
 	selectGroup  = `SELECT ` + groupCols + ` FROM unit_groups WHERE municipality = ? AND id = ?`
 	selectGroups = `SELECT ` + groupCols + ` FROM unit_groups INDEXED BY unit_groups_by_unit
 		WHERE municipality = ? AND unit_id = ?`
-	insertGroup = `INSERT INTO unit_groups (` + groupCols + `) VALUES (?, ?, ?, ?)`
-	updateGroup = `UPDATE unit_groups SET unit_id = ?, name = ? WHERE municipality = ? AND id = ?`
+	insertGroup = `INSERT INTO unit_groups (` + groupCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	updateGroup = `UPDATE unit_groups SET unit_id = ?, name = ?, age_group = ?, grade_from = ?, grade_to = ?, closing_date = ?
+		WHERE municipality = ? AND id = ?`
 	groupExists = `SELECT 1 FROM unit_groups WHERE municipality = ? AND id = ?`
 )
 
 func scanGroup(r scanner) (domain.Group, error) {
 	var g domain.Group
-	err := r.Scan(&g.Municipality, &g.ID, &g.UnitID, &g.Name)
+	var closing sql.NullString
+	if err := r.Scan(&g.Municipality, &g.ID, &g.UnitID, &g.Name, &g.AgeGroup, &g.Grades.From, &g.Grades.To, &closing); err != nil {
+		return g, err
+	}
+	var err error
+	g.ClosingDate, err = nullDate(closing)
 	return g, err
 }
 
@@ -371,7 +437,7 @@ func (s *Store) CreateGroup(ctx context.Context, g domain.Group) error {
 		if err := domain.CheckGroup(ctx, s, g); err != nil {
 			return err
 		}
-		_, err := s.exec(ctx, insertGroup, g.Municipality, g.ID, g.UnitID, g.Name)
+		_, err := s.exec(ctx, insertGroup, g.Municipality, g.ID, g.UnitID, g.Name, g.AgeGroup, g.Grades.From, g.Grades.To, dateOrNull(g.ClosingDate))
 		return writeErr(err, "group")
 	})
 }
@@ -385,10 +451,10 @@ func (s *Store) UpdateGroup(ctx context.Context, g domain.Group) error {
 		if err := s.mustExist(ctx, "group", groupExists, g.Municipality, g.ID); err != nil {
 			return err
 		}
-		if err := domain.CheckGroup(ctx, s, g); err != nil {
+		if err := domain.CheckGroupUpdate(ctx, s, g); err != nil {
 			return err
 		}
-		res, err := s.exec(ctx, updateGroup, g.UnitID, g.Name, g.Municipality, g.ID)
+		res, err := s.exec(ctx, updateGroup, g.UnitID, g.Name, g.AgeGroup, g.Grades.From, g.Grades.To, dateOrNull(g.ClosingDate), g.Municipality, g.ID)
 		return affected(res, err, "group")
 	})
 }

@@ -69,6 +69,8 @@ func Run(t *testing.T, newStore func(t *testing.T) domain.Store) {
 	t.Run("Guardians", func(t *testing.T) { testGuardians(t, newStore(t)) })
 	t.Run("Guardianships", func(t *testing.T) { testGuardianships(t, newStore(t)) })
 	t.Run("UnitsAndGroups", func(t *testing.T) { testUnitsAndGroups(t, newStore(t)) })
+	t.Run("UnitDetails", func(t *testing.T) { testUnitDetails(t, newStore(t)) })
+	t.Run("Orphans", func(t *testing.T) { testOrphans(t, newStore(t)) })
 	t.Run("Placements", func(t *testing.T) { testPlacements(t, newStore(t)) })
 	t.Run("ChildRecord", func(t *testing.T) { testChildRecord(t, newStore(t)) })
 	t.Run("NotFound", func(t *testing.T) { testNotFound(t, newStore(t)) })

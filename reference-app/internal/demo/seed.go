@@ -182,14 +182,14 @@ func (s *seeder) seedUnits(ctx context.Context) error {
 		}
 		kg := seedKindergarten{unit: u}
 		for _, name := range k.small {
-			g, err := s.group(ctx, u, name)
+			g, err := s.group(ctx, u, name, func(g *domain.Group) { g.AgeGroup = domain.Small })
 			if err != nil {
 				return err
 			}
 			kg.small = append(kg.small, g)
 		}
 		for _, name := range k.large {
-			g, err := s.group(ctx, u, name)
+			g, err := s.group(ctx, u, name, func(g *domain.Group) { g.AgeGroup = domain.Large })
 			if err != nil {
 				return err
 			}
@@ -212,7 +212,7 @@ func (s *seeder) seedUnits(ctx context.Context) error {
 		}
 		school := seedSchool{unit: u}
 		for grade := 1; grade <= 7; grade++ {
-			g, err := s.group(ctx, u, fmt.Sprintf("%dA", grade))
+			g, err := s.group(ctx, u, fmt.Sprintf("%dA", grade), func(g *domain.Group) { g.Grades = domain.Grades{From: grade, To: grade} })
 			if err != nil {
 				return err
 			}
@@ -224,8 +224,9 @@ func (s *seeder) seedUnits(ctx context.Context) error {
 		}
 		school.sfo = sfo
 		var groups []domain.GroupID
-		for _, name := range sc.sfoGroups {
-			g, err := s.group(ctx, sfo, name)
+		for i, name := range sc.sfoGroups {
+			n := len(sc.sfoGroups)
+			g, err := s.group(ctx, sfo, name, func(g *domain.Group) { g.Grades = domain.Grades{From: i*4/n + 1, To: (i + 1) * 4 / n} })
 			if err != nil {
 				return err
 			}
@@ -239,16 +240,44 @@ func (s *seeder) seedUnits(ctx context.Context) error {
 	return nil
 }
 
+// unitDetails describe the demo units: fictional addresses in the
+// fictional municipality (postcodes 99xx are made up), opening hours,
+// contact details, places per age group or grades.
+var unitDetails = map[string]struct {
+	street, postcode, phone string
+	opens, closes           string
+	seats                   domain.Seats
+	grades                  domain.Grades
+}{
+	"Solsikken barnehage":   {"Solsikkeveien 4", "9901", "+47 99 00 10 01", "07:00", "16:30", domain.Seats{Small: 14, Large: 24}, domain.Grades{}},
+	"Bjørkelia barnehage":   {"Bjørkeliveien 12", "9902", "+47 99 00 10 02", "07:15", "16:45", domain.Seats{Small: 9, Large: 18}, domain.Grades{}},
+	"Trollskogen barnehage": {"Skogstien 7", "9903", "+47 99 00 10 03", "06:45", "17:00", domain.Seats{Small: 9, Large: 18}, domain.Grades{}},
+	"Nordby skole":          {"Skoleveien 1", "9901", "+47 99 00 20 01", "08:00", "15:00", domain.Seats{}, domain.Grades{From: 1, To: 7}},
+	"Nordby SFO":            {"Skoleveien 1", "9901", "+47 99 00 20 02", "07:00", "16:30", domain.Seats{}, domain.Grades{From: 1, To: 4}},
+	"Sjøsiden skole":        {"Strandgata 20", "9904", "+47 99 00 30 01", "08:00", "15:00", domain.Seats{}, domain.Grades{From: 1, To: 7}},
+	"Sjøsiden SFO":          {"Strandgata 20", "9904", "+47 99 00 30 02", "07:00", "16:30", domain.Seats{}, domain.Grades{From: 1, To: 4}},
+}
+
 func (s *seeder) unit(ctx context.Context, name string, kind domain.UnitKind, owner domain.Owner, parent domain.UnitID) (domain.UnitID, error) {
 	u := domain.Unit{ID: newID[domain.Unit](&s.ids), Municipality: s.m, Name: name, Kind: kind, Owner: owner, Parent: parent}
+	if d, ok := unitDetails[name]; ok {
+		u.Address = domain.Address{Street: d.street, Postcode: d.postcode, PostTown: "DEMOBY", Municipality: s.m}
+		u.OpeningHours = domain.Daily(d.opens, d.closes)
+		mail := strings.NewReplacer("æ", "ae", "ø", "o", "å", "a", " ", ".").Replace(strings.ToLower(name))
+		u.Contact = domain.Contact{Phone: d.phone, Email: "post." + mail + "@demo-kommune.example"}
+		u.Seats, u.Grades = d.seats, d.grades
+	}
 	if err := s.store.CreateUnit(ctx, u); err != nil {
 		return domain.UnitID{}, fmt.Errorf("unit %s: %w", name, err)
 	}
 	return u.ID, nil
 }
 
-func (s *seeder) group(ctx context.Context, unit domain.UnitID, name string) (domain.GroupID, error) {
+func (s *seeder) group(ctx context.Context, unit domain.UnitID, name string, describe ...func(*domain.Group)) (domain.GroupID, error) {
 	g := domain.Group{ID: newID[domain.Group](&s.ids), Municipality: s.m, UnitID: unit, Name: name}
+	for _, d := range describe {
+		d(&g)
+	}
 	if err := s.store.CreateGroup(ctx, g); err != nil {
 		return domain.GroupID{}, fmt.Errorf("group %s: %w", name, err)
 	}

@@ -1,7 +1,6 @@
 package directoryweb
 
 import (
-	"context"
 	"net/http"
 	"strings"
 
@@ -113,21 +112,8 @@ func (a *app) apiCreateChild(w http.ResponseWriter, r *http.Request, c *web.Call
 		GivenName: req.GivenName, FamilyName: req.FamilyName, BirthDate: req.BirthDate,
 		AddressProtection: req.AddressProtection,
 	}
-	if ch.AddressProtection == "" {
-		ch.AddressProtection = domain.ProtectionNone
-	}
-	// A birth date after today is refused (the store has no clock).
-	if err := ch.ValidateAt(domain.Today(a.Clock)); err != nil {
-		return err
-	}
 	ctx := r.Context()
-	err := a.Store.Atomic(ctx, func(ctx context.Context) error {
-		if err := a.Store.CreateChild(ctx, ch); err != nil {
-			return err
-		}
-		return a.AuditChange(ctx, c.Actor, "child.create", "", ch.ID)
-	})
-	if err != nil {
+	if err := a.createChild(ctx, c.Actor, ch); err != nil {
 		return err
 	}
 	rec, err := a.Store.ChildRecord(ctx, ch.Municipality, ch.ID)
@@ -149,30 +135,11 @@ func (a *app) apiCreatePlacement(w http.ResponseWriter, r *http.Request, c *web.
 		return err
 	}
 	ctx := r.Context()
-	m := c.Actor.Municipality
-	kind := domain.UnitKind("")
-	if !req.UnitID.IsZero() {
-		u, err := a.Store.Unit(ctx, m, req.UnitID)
-		if err != nil {
-			if domain.IsNotFound(err) {
-				return domain.Invalid("unitId", "no such unit")
-			}
-			return err
-		}
-		kind = u.Kind
-	}
-	p := domain.Placement{
-		ID: domain.NewID[domain.Placement](), Municipality: m, ChildID: c.ChildID, UnitID: req.UnitID,
-		GroupID: req.GroupID, Kind: kind, HoursPerWeek: req.HoursPerWeek,
-		Period: domain.Period{Start: req.Start, End: req.End},
-	}
-	err := a.Store.Atomic(ctx, func(ctx context.Context) error {
-		if err := a.Store.CreatePlacement(ctx, p); err != nil {
-			return err
-		}
-		return a.AuditChange(ctx, c.Actor, "placement.create", "placement/"+p.ID.String(), c.ChildID)
-	})
+	p, err := a.placementFrom(ctx, c.Actor.Municipality, c.ChildID, domain.NewID[domain.Placement](), req)
 	if err != nil {
+		return err
+	}
+	if err := a.savePlacement(ctx, c.Actor, p, true); err != nil {
 		return err
 	}
 	v, err := a.ViewPlacement(ctx, p)

@@ -13,6 +13,7 @@ var directoryMenus = []web.MenuItem{
 	{Roles: []domain.Role{domain.RoleGuardian}, Path: "/guardian", Key: "menu.children"},
 	{Roles: []domain.Role{domain.RoleStaff}, Path: "/staff", Key: "menu.today"},
 	{Roles: []domain.Role{domain.RoleCaseworker, domain.RoleAdmin}, Path: "/caseworker", Key: "menu.caseworker"},
+	{Roles: []domain.Role{domain.RoleAdmin}, Path: "/admin/units", Key: "dir.menu.units"},
 	{Roles: []domain.Role{domain.RoleAdmin}, Path: "/admin/audit", Key: "menu.audit"},
 }
 
@@ -25,7 +26,21 @@ func (a *app) directoryRoutes() []web.Route {
 		{Method: "POST", Path: "/api/v1/children", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Register a child (caseworker)", Body: newChildRequest{}, Response: web.ChildView{}, Status: http.StatusCreated, Handle: a.apiCreateChild},
 		{Method: "GET", Path: "/api/v1/children/{childId}", Kind: web.KindAPI, Policy: web.PolicyChildRead, Summary: "A child with guardians and placements, as far as the actor may see", Response: web.ChildView{}, Handle: a.apiChild},
 		{Method: "POST", Path: "/api/v1/children/{childId}/placements", Kind: web.KindAPI, Policy: web.PolicyChildCase, Summary: "Place the child in a unit (caseworker)", Body: newPlacementRequest{}, Response: web.PlacementView{}, Status: http.StatusCreated, Handle: a.apiCreatePlacement},
+		{Method: "PUT", Path: "/api/v1/children/{childId}/placements/{placementId}", Kind: web.KindAPI, Policy: web.PolicyChildCase, Summary: "Change a placement: unit, group, hours, start and end (caseworker)", Body: newPlacementRequest{}, Response: web.PlacementView{}, Handle: a.apiUpdatePlacement},
+		{Method: "POST", Path: "/api/v1/children/{childId}/placements/{placementId}/end", Kind: web.KindAPI, Policy: web.PolicyChildCase, Summary: "End a placement after its last day (caseworker)", Body: endPlacementRequest{}, Response: web.PlacementView{}, Handle: a.apiEndPlacement},
+		{Method: "PUT", Path: "/api/v1/children/{childId}/guardians/{guardianId}", Kind: web.KindAPI, Policy: web.PolicyChildCase, Summary: "Link a guardian to the child, or change parental responsibility, lives-with and the § 47 flags (caseworker)", Body: guardianshipRequest{}, Response: domain.Guardianship{}, Handle: a.apiPutGuardianship},
+		{Method: "DELETE", Path: "/api/v1/children/{childId}/guardians/{guardianId}", Kind: web.KindAPI, Policy: web.PolicyChildCase, Summary: "End a guardianship (caseworker)", Status: http.StatusNoContent, Handle: a.apiEndGuardianship},
+		{Method: "POST", Path: "/api/v1/guardians", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Register a guardian (caseworker)", Body: guardianRequest{}, Response: guardianRecord{}, Status: http.StatusCreated, Handle: a.apiCreateGuardian},
+		{Method: "GET", Path: "/api/v1/guardians/{guardianId}", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "A guardian (caseworker)", Response: guardianRecord{}, Handle: a.apiGuardian},
+		{Method: "PUT", Path: "/api/v1/guardians/{guardianId}", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Change a guardian's name, national ID, contact details or address protection (caseworker)", Body: guardianRequest{}, Response: guardianRecord{}, Handle: a.apiUpdateGuardian},
 		{Method: "GET", Path: "/api/v1/units", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "The municipality's units", Response: web.UnitSummary{}, List: true, Handle: a.apiUnits},
+		{Method: "POST", Path: "/api/v1/units", Kind: web.KindAPI, Policy: web.PolicyAdmin, Summary: "Create a unit (municipal administrator)", Body: unitRequest{}, Response: unitView{}, Status: http.StatusCreated, Handle: a.apiCreateUnit},
+		{Method: "GET", Path: "/api/v1/units/{unitId}", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "A unit with its address, opening hours, contact, seats or grades, and groups", Response: unitView{}, Handle: a.apiUnit},
+		{Method: "PUT", Path: "/api/v1/units/{unitId}", Kind: web.KindAPI, Policy: web.PolicyAdmin, Summary: "Edit a unit (municipal administrator); a change of kind that would orphan placements is refused", Body: unitRequest{}, Response: unitView{}, Handle: a.apiUpdateUnit},
+		{Method: "POST", Path: "/api/v1/units/{unitId}/close", Kind: web.KindAPI, Policy: web.PolicyAdmin, Summary: "Close a unit after its last open day; refused while placements run past it (municipal administrator)", Body: closeRequest{}, Response: unitView{}, Handle: a.apiCloseUnit},
+		{Method: "POST", Path: "/api/v1/units/{unitId}/groups", Kind: web.KindAPI, Policy: web.PolicyAdmin, Summary: "Create a group of the unit (municipal administrator)", Body: groupRequest{}, Response: domain.Group{}, Status: http.StatusCreated, Handle: a.apiCreateGroup},
+		{Method: "PUT", Path: "/api/v1/units/{unitId}/groups/{groupId}", Kind: web.KindAPI, Policy: web.PolicyAdmin, Summary: "Edit a group (municipal administrator)", Body: groupRequest{}, Response: domain.Group{}, Handle: a.apiUpdateGroup},
+		{Method: "POST", Path: "/api/v1/units/{unitId}/groups/{groupId}/close", Kind: web.KindAPI, Policy: web.PolicyAdmin, Summary: "Close a group after its last day; refused while placements run past it (municipal administrator)", Body: closeRequest{}, Response: domain.Group{}, Handle: a.apiCloseGroup},
 		{Method: "GET", Path: "/api/v1/audit", Kind: web.KindAPI, Policy: web.PolicyAdmin, Summary: "The audit log, newest first (municipal administrator)", Response: web.AuditView{}, List: true, Query: map[string]string{"childId": "only entries about this child"}, Handle: a.apiAudit},
 	}
 }
@@ -40,8 +55,26 @@ func (a *app) directoryPages() []web.Route {
 		{Method: "GET", Path: "/caseworker", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.caseworkerPage, Tag: "web"}, // every caseworker's start page
 		{Method: "GET", Path: "/children/{childId}", Kind: web.KindPage, Policy: web.PolicyChildRead, Handle: a.childPage},
 		{Method: "GET", Path: "/admin/audit", Kind: web.KindPage, Policy: web.PolicyAdmin, Handle: a.auditPage},
+		// Registering by hand (caseworker).
+		{Method: "GET", Path: "/caseworker/children/new", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.newChildPage},
+		{Method: "POST", Path: "/caseworker/children", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.newChildSubmit},
+		{Method: "GET", Path: "/children/{childId}/guardians/new", Kind: web.KindPage, Policy: web.PolicyChildCase, Handle: a.newGuardianPage},
+		{Method: "POST", Path: "/children/{childId}/guardians", Kind: web.KindPage, Policy: web.PolicyChildCase, Handle: a.newGuardianSubmit},
+		{Method: "GET", Path: "/children/{childId}/guardians/{guardianId}/edit", Kind: web.KindPage, Policy: web.PolicyChildCase, Handle: a.editGuardianPage},
+		{Method: "POST", Path: "/children/{childId}/guardians/{guardianId}", Kind: web.KindPage, Policy: web.PolicyChildCase, Handle: a.editGuardianSubmit},
+		{Method: "POST", Path: "/children/{childId}/guardians/{guardianId}/remove", Kind: web.KindPage, Policy: web.PolicyChildCase, Handle: a.removeGuardianSubmit},
+		{Method: "GET", Path: "/children/{childId}/placements/new", Kind: web.KindPage, Policy: web.PolicyChildCase, Handle: a.newPlacementPage},
+		{Method: "POST", Path: "/children/{childId}/placements", Kind: web.KindPage, Policy: web.PolicyChildCase, Handle: a.newPlacementSubmit},
+		{Method: "GET", Path: "/children/{childId}/placements/{placementId}/edit", Kind: web.KindPage, Policy: web.PolicyChildCase, Handle: a.editPlacementPage},
+		{Method: "POST", Path: "/children/{childId}/placements/{placementId}", Kind: web.KindPage, Policy: web.PolicyChildCase, Handle: a.editPlacementSubmit},
 	}
 }
+
+// directoryMessages are the strings of the directory's own pages (forms,
+// units); the rest of its strings are the shell's.
+//
+//go:embed messages/*.json
+var directoryMessages embed.FS
 
 // directoryTemplates are the directory's pages.
 //
@@ -52,6 +85,6 @@ var directoryTemplates embed.FS
 // pages every role shares and their menu entries (its strings are the
 // shell's).
 func (a *app) directoryCapability() web.Capability {
-	return web.Capability{Tag: "directory", About: "Who is logged in, children, placements, units, rosters and the audit log",
-		Routes: slices.Concat(a.directoryRoutes(), a.directoryPages()), Menus: directoryMenus, Pages: directoryTemplates}
+	return web.Capability{Tag: "directory", About: "Who is logged in, children, guardians, placements, units and groups, rosters and the audit log",
+		Routes: slices.Concat(a.directoryRoutes(), a.directoryPages(), a.unitPages()), Menus: directoryMenus, Pages: directoryTemplates, Messages: directoryMessages}
 }

@@ -1,10 +1,28 @@
 // Package directoryweb is the directory in the reference app: who is logged
-// in, the children, their placements and the units (API), and the pages
-// every role shares: the front page, the guardian's, the staff's and the
-// caseworker's start pages, a child's page and the audit log. Its page
-// templates are in templates/; its strings are the shell's. What every
-// capability shows of the directory (a child as the actor may see it, a
-// placement, a unit's roster) is in the shell, package web.
+// in, the children, their guardians and placements, the units and their
+// groups (API), and the pages every role shares: the front page, the
+// guardian's, the staff's and the caseworker's start pages, a child's page
+// and the audit log. What every capability shows of the directory (a child
+// as the actor may see it, a placement, a unit's roster) is in the shell,
+// package web.
+//
+// It is also where a municipality sets up its directory by hand: the
+// municipal administrator creates, edits and closes units and groups
+// (/admin/units, a unit's page /units/{unitId}, which the unit's staff and
+// caseworkers see without the buttons); a caseworker registers a child,
+// its guardians and guardianships and makes, changes and ends its
+// placements (from the caseworker's start page and the child's page). Each
+// write has one code path (admin.go, people.go) that the API handler and
+// the form handler both call, so a form is refused with the same field and
+// reason as the API. The forms are described in Go and drawn by one
+// template, directory_form.html: what was typed is kept, each error stands
+// at its field (aria-describedby) and in a summary above the form
+// (role="alert"). A change that would orphan placements (see the domain
+// package, "Units, groups and orphaned placements") is shown with how many
+// and which children.
+//
+// Page templates are in templates/; the strings of the forms and unit
+// pages in messages/directory.{nb,nn,en}.json, the rest are the shell's.
 package directoryweb
 
 import "github.com/oppvekst/oppvekst/reference-app/internal/web"

@@ -238,9 +238,37 @@ func (a *app) childPage(w http.ResponseWriter, r *http.Request, c *web.Call) err
 	if err := a.Audit(r.Context(), c.Actor, "child.read", "", c.ChildID); err != nil {
 		return err
 	}
-	a.Page(w, r, c, http.StatusOK, "child", "child.title", v)
+	content := childContent{ChildView: v}
+	if c.Actor.Role == domain.RoleCaseworker {
+		// The caseworker's links to change the record (the same rule as
+		// PolicyChildCase: the caseworker, not the administrator).
+		cw := &casework{ChildID: c.ChildID.String()}
+		for _, p := range v.Placements {
+			label := p.UnitName + " " + c.Lang.Date(p.Start)
+			cw.Placements = append(cw.Placements, linkRow{ID: p.ID.String(), Label: label})
+		}
+		for _, l := range c.Record.Guardians {
+			cw.Guardians = append(cw.Guardians, linkRow{ID: l.Guardian.ID.String(), Label: l.Guardian.GivenName + " " + l.Guardian.FamilyName})
+		}
+		content.Casework = cw
+	}
+	a.Page(w, r, c, http.StatusOK, "child", "child.title", content)
 	return nil
 }
+
+// childContent is a child's page: the child as the actor may see it and,
+// for a caseworker, the links to change it.
+type childContent struct {
+	web.ChildView
+	Casework *casework
+}
+
+type casework struct {
+	ChildID               string
+	Placements, Guardians []linkRow
+}
+
+type linkRow struct{ ID, Label string }
 
 // auditContent is a page of the audit log.
 type auditContent struct {

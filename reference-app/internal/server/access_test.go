@@ -82,7 +82,7 @@ func authTable(ta *webtest.Harness) map[string]authCase {
 	}
 	// Each capability's lines are in a function of their own below
 	// (admissionAuth, ...).
-	for _, part := range []map[string]authCase{admissionAuth(ta), attendanceAuth(ta), billingAuth(ta), messagingAuth(ta), staffAuth(ta), calendarAuth(ta)} {
+	for _, part := range []map[string]authCase{admissionAuth(ta), attendanceAuth(ta), billingAuth(ta), messagingAuth(ta), staffAuth(ta), calendarAuth(ta), directoryAuth(ta)} {
 		for k, v := range part {
 			if _, dup := table[k]; dup {
 				panic("authTable: " + k + " twice")
@@ -523,5 +523,108 @@ func calendarAuth(ta *webtest.Harness) map[string]authCase {
 		"GET /admin/attendance-settings":              {path: "/admin/attendance-settings", want: municipal(ok, ok)},
 		"POST /admin/attendance-settings":             {path: "/admin/attendance-settings", contentType: form, body: body(settingsForm), want: municipal(see, see)},
 		"POST /calendar/units/{unitId}/open-weekdays": {path: "/calendar/units/" + unit + "/open-weekdays", contentType: form, body: body("weekday=1&weekday=2&weekday=3&weekday=4&weekday=5"), want: municipal(see, missing)},
+	}
+}
+
+// directoryAuth has the lines of the directory's administration: units and
+// groups (the municipal administrator), guardians, guardianships and
+// placement changes (the caseworker), and their pages. Each route works on
+// records of its own, made here, so the order the table runs in (sorted by
+// pattern) decides nothing but the order below says: a unit is closed
+// (POST) before it is edited (PUT), a guardianship ended (DELETE) before it
+// is made again (PUT), a placement ended before it is changed.
+func directoryAuth(ta *webtest.Harness) map[string]authCase {
+	ctx := context.Background()
+	const ok, created, see, noContent, forbidden, missing = 200, 201, 303, 204, 403, 404
+	jsonType, form := "application/json", "application/x-www-form-urlencoded"
+	body := func(s string) func(string) string { return func(string) string { return s } }
+	m := demo.Municipality
+	unit := domain.Unit{ID: domain.NewID[domain.Unit](), Municipality: m, Name: "Testenhet barnehage", Kind: domain.Kindergarten, Owner: domain.Municipal}
+	group := domain.Group{ID: domain.NewID[domain.Group](), Municipality: m, UnitID: unit.ID, Name: "Testgruppe"}
+	guardian := domain.Guardian{ID: domain.NewID[domain.Guardian](), Municipality: m, GivenName: "Test", FamilyName: "Foresatt", AddressProtection: domain.ProtectionNone}
+	placement := domain.Placement{ID: domain.NewID[domain.Placement](), Municipality: m, ChildID: ta.Sofie, UnitID: ta.Bjorkelia,
+		Kind: domain.Kindergarten, HoursPerWeek: 20, Period: domain.Period{Start: date.New(2031, 1, 1), End: date.New(2031, 6, 30)}}
+	must := func(err error) {
+		if err != nil {
+			panic("directoryAuth: " + err.Error())
+		}
+	}
+	must(ta.Store.CreateUnit(ctx, unit))
+	must(ta.Store.CreateGroup(ctx, group))
+	must(ta.Store.CreateGuardian(ctx, guardian))
+	must(ta.Store.PutGuardianship(ctx, domain.Guardianship{Municipality: m, ChildID: ta.Sofie, GuardianID: guardian.ID}))
+	must(ta.Store.CreatePlacement(ctx, placement))
+	// For the pages: a guardian of their own and a placement of their own.
+	guardian2 := guardian
+	guardian2.ID, guardian2.GivenName = domain.NewID[domain.Guardian](), "Test2"
+	must(ta.Store.CreateGuardian(ctx, guardian2))
+	must(ta.Store.PutGuardianship(ctx, domain.Guardianship{Municipality: m, ChildID: ta.Sofie, GuardianID: guardian2.ID}))
+	placement2 := placement
+	placement2.ID, placement2.Period = domain.NewID[domain.Placement](), domain.Period{Start: date.New(2033, 1, 1), End: date.New(2033, 6, 30)}
+	must(ta.Store.CreatePlacement(ctx, placement2))
+	gd2, pl2 := guardian2.ID.String(), placement2.ID.String()
+	sofie, u, g, gd, pl := ta.Sofie.String(), unit.ID.String(), group.ID.String(), guardian.ID.String(), placement.ID.String()
+	admin := func(s int) [8]int {
+		return [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, s}
+	}
+	casework := func(s int) [8]int {
+		return [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, s, missing, s}
+	}
+	childCase := func(s int) [8]int {
+		return [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, s, missing, forbidden}
+	}
+	n := 0
+	newGuardian := func(string) string {
+		n++
+		return fmt.Sprintf(`{"givenName":"Ny%d","familyName":"Foresatt","email":"ny%d@example.no"}`, n, n)
+	}
+	unitBody := body(`{"name":"Testenhet barnehage","kind":"kindergarten","owner":"municipal","address":{"street":"Storgata 1","postcode":"1234","postTown":"BYEN"},"openingHours":{"mon":{"opens":"07:00","closes":"16:30"}},"seats":{"small":9,"large":18}}`)
+	return map[string]authCase{
+		"POST /api/v1/units":                                           {path: "/api/v1/units", contentType: jsonType, body: unitBody, want: admin(created)},
+		"GET /api/v1/units/{unitId}":                                   {path: "/api/v1/units/" + u, want: [8]int{ok, ok, ok, ok, ok, ok, missing, ok}},
+		"PUT /api/v1/units/{unitId}":                                   {path: "/api/v1/units/" + u, contentType: jsonType, body: unitBody, want: admin(ok)},
+		"POST /api/v1/units/{unitId}/close":                            {path: "/api/v1/units/" + u + "/close", contentType: jsonType, body: body(`{"closingDate":"2032-07-31"}`), want: admin(ok)},
+		"POST /api/v1/units/{unitId}/groups":                           {path: "/api/v1/units/" + u + "/groups", contentType: jsonType, body: body(`{"name":"Ny gruppe","ageGroup":"small"}`), want: admin(created)},
+		"PUT /api/v1/units/{unitId}/groups/{groupId}":                  {path: "/api/v1/units/" + u + "/groups/" + g, contentType: jsonType, body: body(`{"name":"Testgruppe","ageGroup":"large"}`), want: admin(ok)},
+		"POST /api/v1/units/{unitId}/groups/{groupId}/close":           {path: "/api/v1/units/" + u + "/groups/" + g + "/close", contentType: jsonType, body: body(`{"closingDate":"2032-06-30"}`), want: admin(ok)},
+		"POST /api/v1/guardians":                                       {path: "/api/v1/guardians", contentType: jsonType, body: newGuardian, want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, created, created, created}},
+		"GET /api/v1/guardians/{guardianId}":                           {path: "/api/v1/guardians/" + gd, want: casework(ok)},
+		"PUT /api/v1/guardians/{guardianId}":                           {path: "/api/v1/guardians/" + gd, contentType: jsonType, body: body(`{"givenName":"Test","familyName":"Foresatt","phone":"+47 912 34 567"}`), want: casework(ok)},
+		"DELETE /api/v1/children/{childId}/guardians/{guardianId}":     {path: "/api/v1/children/" + sofie + "/guardians/" + gd, want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, noContent, missing, forbidden}},
+		"PUT /api/v1/children/{childId}/guardians/{guardianId}":        {path: "/api/v1/children/" + sofie + "/guardians/" + gd, contentType: jsonType, body: body(`{"parentalResponsibility":false,"informationRequested":true}`), want: childCase(ok)},
+		"POST /api/v1/children/{childId}/placements/{placementId}/end": {path: "/api/v1/children/" + sofie + "/placements/" + pl + "/end", contentType: jsonType, body: body(`{"end":"2031-03-31"}`), want: childCase(ok)},
+		// Pages.
+		"GET /caseworker/children/new": {path: "/caseworker/children/new", want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, ok, ok, ok}},
+		"POST /caseworker/children": {path: "/caseworker/children", contentType: form, body: func(actor string) string {
+			return "givenName=Skjema&familyName=" + actor + "&birthDate=2022-03-04&addressProtection=none"
+		}, want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, see, see, see}},
+		"GET /children/{childId}/guardians/new":                  {path: "/children/" + sofie + "/guardians/new", want: childCase(ok)},
+		"POST /children/{childId}/guardians":                     {path: "/children/" + sofie + "/guardians", contentType: form, body: body("givenName=Ny&familyName=Forelder&addressProtection=none&parentalResponsibility=1"), want: childCase(see)},
+		"GET /children/{childId}/guardians/{guardianId}/edit":    {path: "/children/" + sofie + "/guardians/" + gd2 + "/edit", want: childCase(ok)},
+		"POST /children/{childId}/guardians/{guardianId}":        {path: "/children/" + sofie + "/guardians/" + gd2, contentType: form, body: body("givenName=Test2&familyName=Foresatt&addressProtection=none&informationRequested=1"), want: childCase(see)},
+		"POST /children/{childId}/guardians/{guardianId}/remove": {path: "/children/" + sofie + "/guardians/" + gd2 + "/remove", contentType: form, want: childCase(see)},
+		"GET /children/{childId}/placements/new":                 {path: "/children/" + sofie + "/placements/new", want: childCase(ok)},
+		"POST /children/{childId}/placements": {path: "/children/" + sofie + "/placements", contentType: form,
+			body: body("unitId=" + ta.Bjorkelia.String() + "&hoursPerWeek=20&start=2032-01-01&end=2032-02-28"), want: childCase(see)},
+		"GET /children/{childId}/placements/{placementId}/edit": {path: "/children/" + sofie + "/placements/" + pl2 + "/edit", want: childCase(ok)},
+		"POST /children/{childId}/placements/{placementId}": {path: "/children/" + sofie + "/placements/" + pl2, contentType: form,
+			body: body("unitId=" + ta.Bjorkelia.String() + "&hoursPerWeek=30&start=2033-01-01&end=2033-03-31"), want: childCase(see)},
+		"GET /admin/units":     {path: "/admin/units", want: admin(ok)},
+		"GET /admin/units/new": {path: "/admin/units/new", want: admin(ok)},
+		"POST /admin/units": {path: "/admin/units", contentType: form,
+			body: body("name=Skjemaenhet&kind=kindergarten&owner=private&address.street=Vei+1&address.postcode=1234&address.postTown=BYEN&openingHours.opens=07:30&openingHours.closes=16:30&seats.small=9&seats.large=18"), want: admin(see)},
+		"GET /units/{unitId}":                               {path: "/units/" + ta.NordbySFO.String(), want: [8]int{forbidden, forbidden, forbidden, ok, forbidden, ok, missing, ok}},
+		"GET /admin/units/{unitId}/edit":                    {path: "/admin/units/" + u + "/edit", want: admin(ok)},
+		"POST /admin/units/{unitId}":                        {path: "/admin/units/" + u, contentType: form, body: body("name=Testenhet+barnehage&kind=kindergarten&owner=municipal"), want: admin(see)},
+		"GET /admin/units/{unitId}/close":                   {path: "/admin/units/" + u + "/close", want: admin(ok)},
+		"POST /admin/units/{unitId}/close":                  {path: "/admin/units/" + u + "/close", contentType: form, body: body("closingDate=2032-07-31"), want: admin(see)},
+		"GET /admin/units/{unitId}/groups/new":              {path: "/admin/units/" + u + "/groups/new", want: admin(ok)},
+		"POST /admin/units/{unitId}/groups":                 {path: "/admin/units/" + u + "/groups", contentType: form, body: body("name=Skjemagruppe&ageGroup=large"), want: admin(see)},
+		"GET /admin/units/{unitId}/groups/{groupId}/edit":   {path: "/admin/units/" + u + "/groups/" + g + "/edit", want: admin(ok)},
+		"POST /admin/units/{unitId}/groups/{groupId}":       {path: "/admin/units/" + u + "/groups/" + g, contentType: form, body: body("name=Testgruppe&ageGroup=small"), want: admin(see)},
+		"GET /admin/units/{unitId}/groups/{groupId}/close":  {path: "/admin/units/" + u + "/groups/" + g + "/close", want: admin(ok)},
+		"POST /admin/units/{unitId}/groups/{groupId}/close": {path: "/admin/units/" + u + "/groups/" + g + "/close", contentType: form, body: body("closingDate=2032-06-30"), want: admin(see)},
+		"PUT /api/v1/children/{childId}/placements/{placementId}": {path: "/api/v1/children/" + sofie + "/placements/" + pl, contentType: jsonType,
+			body: body(`{"unitId":"` + ta.Bjorkelia.String() + `","hoursPerWeek":25,"start":"2031-01-01","end":"2031-06-30"}`), want: childCase(ok)},
 	}
 }

@@ -47,6 +47,7 @@ func TestBadInputToEveryPOSTRoute(t *testing.T) {
 	require.NoError(t, err)
 	kariGrants, err := ta.Store.Grants(t.Context(), demo.Municipality, kari.ID)
 	require.NoError(t, err)
+	nothing := "0195f0a0-0000-7000-8000-000000000000" // an ID of no record
 	for _, rt := range ta.App.RouteTable() {
 		if rt.Method != http.MethodPost {
 			continue
@@ -58,7 +59,8 @@ func TestBadInputToEveryPOSTRoute(t *testing.T) {
 		cookie := ta.CookieFor(t, persona) // a new session: POST /logout ends the last one
 		posts++
 		path := strings.NewReplacer("{childId}", ta.Sofie.String(), "{unitId}", ta.NordbySFO.String(),
-			"{staffId}", kari.ID.String(), "{grantId}", kariGrants[0].ID.String()).Replace(rt.Path)
+			"{staffId}", kari.ID.String(), "{grantId}", kariGrants[0].ID.String(),
+			"{placementId}", nothing, "{groupId}", nothing).Replace(rt.Path)
 		for name, b := range bodies {
 			resp := ta.Do(t, cookie, "POST", path, "application/json", b.body)
 			if rt.Kind == web.KindPage {

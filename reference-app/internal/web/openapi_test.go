@@ -139,6 +139,7 @@ func TestOpenAPILiveResponses(t *testing.T) {
 		"childId":  {ta.Sofie.String(), ta.Aurora.String(), applicant, ta.Kaja.String()},
 		"unitId":   {ta.NordbySFO.String(), ta.Bjorkelia.String(), ta.Fjell.String()},
 		"intakeId": {intake}, "runId": {run}, "threadId": {thread},
+		"guardianId": {ta.Personas[demo.PersonaGuardian].Actor.Guardian.String()},
 	}
 	query := map[string]string{
 		"/api/v1/children/{childId}/applications/prefill": "?intakeId=" + intake,
