@@ -66,7 +66,7 @@ func NewAdmissionFixture(ta *Harness) admissionFixture {
 			must(err)
 			apps = append(apps, ap.ID)
 		}
-		run, err := svc.Run(ctx, f.Caseworker, in.ID, 7)
+		run, err := svc.RunWithReason(ctx, f.Caseworker, in.ID, 7, "fixture: a run before the deadline")
 		must(err)
 		switch i {
 		case 0, 1:
