@@ -43,19 +43,19 @@ const (
 	ReasonFixedAfterRun = "intake-fixed-after-run"
 	// ReasonRunBeforeDeadline: a run before the application deadline needs
 	// a reason.
-	ReasonRunBeforeDeadline = "run-before-deadline-needs-reason"
+	ReasonRunBeforeDeadline = "admission-run-before-deadline-needs-reason"
 	// ReasonCriterionKey: a local criterion's key is not lower-case
 	// letters, digits and hyphens.
-	ReasonCriterionKey = "criterion-key-format"
+	ReasonCriterionKey = "admission-criterion-key-format"
 	// ReasonCriterionTwice: two local criteria have the same key.
-	ReasonCriterionTwice = "criterion-key-twice"
+	ReasonCriterionTwice = "admission-criterion-key-twice"
 	// ReasonRequired: the field is required.
-	ReasonRequired = "required"
+	ReasonRequired = "admission-required"
 	// ReasonAtLeastOne: the number must be 1 or more.
-	ReasonAtLeastOne = "at-least-one"
+	ReasonAtLeastOne = "admission-at-least-one"
 	// ReasonStale: the settings were changed by someone else since they
 	// were read.
-	ReasonStale = "settings-changed-since-read"
+	ReasonStale = "admission-settings-changed-since-read"
 )
 
 // LocalCriterion is one of the municipality's local admission criteria
