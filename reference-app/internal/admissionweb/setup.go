@@ -228,15 +228,15 @@ func reasonText(l web.Locale, reason string) string {
 // englishReasons are the reasons of admission.Intake.Validate and the
 // input checks an intake form meets, with their messages.
 var englishReasons = map[string]string{
-	"is required":                      "admission.form.required",
-	"must be 1 or more":                "admission.form.atLeastOne",
-	"must be a year from 2000 to 2999": "admission.form.year",
+	"is required":                                      "admission.form.required",
+	"must be 1 or more":                                "admission.form.atLeastOne",
+	"must be a year from 2000 to 2999":                 "admission.form.year",
 	`a kindergarten intake ranks by "statutory" first`: "admission.form.statutoryFirst",
-	"appears twice":         "admission.form.twice",
-	"must not be negative":  "admission.form.negative",
-	"not-a-whole-number":    "admission.form.notNumber",
-	"position-twice":        "admission.form.positionTwice",
-	"is not a valid choice": "admission.form.invalid",
+	"appears twice":                                    "admission.form.twice",
+	"must not be negative":                             "admission.form.negative",
+	"not-a-whole-number":                               "admission.form.notNumber",
+	"position-twice":                                   "admission.form.positionTwice",
+	"is not a valid choice":                            "admission.form.invalid",
 }
 
 // Intake form.
@@ -245,7 +245,7 @@ type intakeFormContent struct {
 	Action, Submit, Back string
 	Edit                 bool
 	// Use says what limits a change (applications, runs).
-	Use                                       admission.IntakeUse
+	Use                                        admission.IntakeUse
 	Name, Kind, AdmissionYear, Deadline, Start string
 	AnswerDays, MaxPreferences, SmallWeight    string
 	Main                                       bool
@@ -657,10 +657,10 @@ type settingsContent struct {
 }
 
 type criterionRow struct {
-	N                                int
+	N                                 int
 	Key, NB, NN, EN, Source, Position string
-	Remove                           bool
-	New                              bool
+	Remove                            bool
+	New                               bool
 }
 
 type historyEntry struct {
