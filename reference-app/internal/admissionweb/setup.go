@@ -743,12 +743,12 @@ func (a *app) settingsSubmit(w http.ResponseWriter, r *http.Request, c *web.Call
 		lc     admission.LocalCriterion
 	}
 	var rows []row
-	maxRows := len(f.Rows)
+	maxRows, saved := len(f.Rows), len(f.Rows)-newCriterionRows
 	f.Rows = nil
 	for n := range maxRows {
 		get := func(k string) string { return strings.TrimSpace(p.Get(fmt.Sprintf("%s-%d", k, n))) }
 		cr := criterionRow{N: n, Key: get("key"), NB: get("nb"), NN: get("nn"), EN: get("en"), Source: get("source"),
-			Position: get("pos"), Remove: get("remove") != ""}
+			Position: get("pos"), Remove: get("remove") != "", New: n >= saved}
 		f.Rows = append(f.Rows, cr)
 		if cr.Remove || cr.Key+cr.NB+cr.NN+cr.EN+cr.Source == "" {
 			continue
