@@ -32,10 +32,21 @@
 // adapters/postgres implement it, and sqlite.Options.Temp gives tests a
 // fast one):
 //
-//   - CreateIntake (caseworker): an Intake is a round — deadline, criteria
-//     order, each unit's free places with the seats for children under
-//     three (derived before the run with the intake's SmallWeight), answer
-//     days and the most units an application may rank.
+//   - Settings and SaveSettings (caseworker): the municipality's admission
+//     Settings — its local criteria (a key, names in nb, nn and en, where
+//     it was decided) in their usual order, and what a new intake starts
+//     with (NewIntake: criteria order, answer days, SmallWeight, most units
+//     ranked); every save is a new version, the old ones kept.
+//   - CreateIntake and UpdateIntake (caseworker): an Intake is a round —
+//     deadline, criteria order, each unit's free places with the seats for
+//     children under three (derived before the run with the intake's
+//     SmallWeight), answer days and the most units an application may
+//     rank. CheckIntake checks it against the settings and the directory
+//     (the deadline before the start, units that exist and are of the
+//     intake's kind, no more places than a unit's known capacity, local
+//     criteria the settings have); CheckIntakeChange limits a change once
+//     the intake has applications (kind and year fixed) or a run (only the
+//     name and the answer days may change).
 //   - Prefill and Apply (a guardian with parental responsibility): what the
 //     municipality knows is taken from the directory (guardians, units where
 //     siblings have a place), and claims arrive unverified until a
@@ -45,7 +56,9 @@
 //     other guardian with parental responsibility confirm; View shows
 //     status, dated history, the next deadline and the positions on waiting
 //     lists; Withdraw and Reject end an application.
-//   - Run (caseworker) stores a draft Run with its Stats (placed, first
+//   - Run (caseworker) stores a draft Run — on or before the application
+//     deadline only with a reason (RunWithReason, CheckRunTime), recorded
+//     as Run.Reason — with its Stats (placed, first
 //     choices, rank distribution, justified envy, siblings together, unused
 //     seats, statutory priority) and every child's explanation; Approve
 //     (once: a second approval is a *domain.ConflictError) makes an Offer

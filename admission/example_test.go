@@ -7,6 +7,7 @@ import (
 	"github.com/rickb777/date/v2"
 
 	"github.com/oppvekst/oppvekst/admission"
+	"github.com/oppvekst/oppvekst/domain"
 )
 
 func ExampleRightToPlace() {
@@ -124,4 +125,29 @@ func ExampleAllocateFamilies() {
 	// Per: Solsikken
 	// Siri: Solsikken
 	// families 1, together 1, justified envy 0
+}
+
+// A municipality's settings start a new intake: the criteria order with
+// its local criteria, the days to answer an offer; CheckIntake then says,
+// field by field, what is wrong with what the caseworker filled in.
+func ExampleCheckIntake() {
+	m := domain.MustMunicipality("0301")
+	set := admission.DefaultSettings(m)
+	set.LocalCriteria = []admission.LocalCriterion{{Key: "single-provider",
+		Name: admission.LocalNames{NB: "Eneforsørger", NN: "Einsleg forsørgjar", EN: "Single provider"}}}
+	kg := domain.Unit{ID: domain.NewID[domain.Unit](), Municipality: m, Name: "Solsikken", Kind: domain.Kindergarten, Owner: domain.Municipal}
+
+	in := set.NewIntake(domain.Kindergarten, 2026)
+	in.ID, in.Name = domain.NewID[admission.Intake](), "Hovedopptak 2026"
+	in.Deadline, in.Start = date.New(2026, time.September, 1), date.New(2026, time.August, 1)
+	in.Seats = []admission.UnitSeats{{Unit: kg.ID, Places: 20, Small: 4}}
+	fmt.Println(in.Criteria, in.AnswerDays)
+	err := admission.CheckIntake(in, set, admission.Directory{Units: []domain.Unit{kg}, Capacity: map[domain.UnitID]int{kg.ID: 18}})
+	for _, f := range err.(*domain.ValidationError).Fields {
+		fmt.Println(f.Field, f.Reason)
+	}
+	// Output:
+	// [statutory sibling local:single-provider tiebreak] 14
+	// deadline intake-deadline-not-before-start
+	// seats[0].places intake-seats-above-capacity
 }

@@ -275,10 +275,13 @@ type Run struct {
 	CreatedBy     string `json:"createdBy"`
 	CreatedByName string `json:"createdByName,omitempty"`
 	// Approved is zero for a draft.
-	Approved   time.Time   `json:"approved,omitzero"`
-	ApprovedBy string      `json:"approvedBy,omitempty"`
-	Stats      Stats       `json:"stats"`
-	Results    []RunResult `json:"results"`
+	Approved   time.Time `json:"approved,omitzero"`
+	ApprovedBy string    `json:"approvedBy,omitempty"`
+	// Reason is why the run was made on or before the intake's
+	// application deadline (CheckRunTime); empty for a run after it.
+	Reason  string      `json:"reason,omitempty"`
+	Stats   Stats       `json:"stats"`
+	Results []RunResult `json:"results"`
 }
 
 // IsApproved reports whether the run was approved.
@@ -299,6 +302,7 @@ func (r Run) Validate() error {
 	}
 	p.Merge("", domain.CheckLine("createdBy", r.CreatedBy))
 	p.Merge("", domain.CheckLine("approvedBy", r.ApprovedBy))
+	p.Merge("", domain.CheckText("reason", r.Reason))
 	return p.Err()
 }
 

@@ -63,3 +63,13 @@ func (r Run) Approve(at time.Time, by string) (Run, error) {
 	r.Approved, r.ApprovedBy = at, by
 	return r, nil
 }
+
+// CheckSettingsVersion checks a save of the settings s against the latest
+// stored version (0 when none): s.Version must be the next one, else a
+// *domain.ConflictError on "version" (someone saved in between).
+func CheckSettingsVersion(latest int, s Settings) error {
+	if s.Version != latest+1 {
+		return &domain.ConflictError{Field: "version", Reason: ReasonStale}
+	}
+	return nil
+}

@@ -95,27 +95,151 @@ func (s *Service) responsibleOrMunicipal(ctx context.Context, a domain.Actor, m 
 	return s.responsible(ctx, a, m, child)
 }
 
-// CreateIntake stores a new intake after checking that every unit exists
-// and is of the intake's kind.
+// CreateIntake stores a new intake after checking it against the
+// municipality's settings and directory (CheckIntake: the deadline before
+// the start, units that exist and are of the intake's kind, local criteria
+// the settings have). An intake without an ID gets one.
 func (s *Service) CreateIntake(ctx context.Context, actor domain.Actor, in Intake) error {
 	if err := municipal(actor, in.Municipality); err != nil {
 		return err
 	}
-	if err := in.Validate(); err != nil {
-		return err
+	if in.ID.IsZero() {
+		return domain.Invalid("id", ReasonRequired)
 	}
 	return s.Store.Atomic(ctx, func(ctx context.Context) error {
-		for i, st := range in.Seats {
-			u, err := s.Store.Unit(ctx, in.Municipality, st.Unit)
-			if domain.IsNotFound(err) || (err == nil && u.Kind != in.Kind) {
-				return domain.Invalid(fmt.Sprintf("seats[%d].unit", i), fmt.Sprintf("no %s with this ID", in.Kind))
-			}
-			if err != nil {
-				return err
-			}
+		if err := s.checkIntake(ctx, in); err != nil {
+			return err
 		}
 		return s.Store.CreateIntake(ctx, in)
 	})
+}
+
+func (s *Service) checkIntake(ctx context.Context, in Intake) error {
+	set, err := s.settings(ctx, in.Municipality)
+	if err != nil {
+		return err
+	}
+	units, err := s.Store.Units(ctx, in.Municipality)
+	if err != nil {
+		return err
+	}
+	return CheckIntake(in, set, Directory{Units: units})
+}
+
+// UpdateIntake changes an intake (a municipal actor): the same checks as
+// CreateIntake, and CheckIntakeChange's limits once the intake has
+// applications or a run. It returns the intake stored.
+func (s *Service) UpdateIntake(ctx context.Context, actor domain.Actor, in Intake) (Intake, error) {
+	if err := municipal(actor, in.Municipality); err != nil {
+		return Intake{}, err
+	}
+	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
+		old, err := s.Store.Intake(ctx, in.Municipality, in.ID)
+		if err != nil {
+			return err
+		}
+		use, err := s.intakeUse(ctx, old)
+		if err != nil {
+			return err
+		}
+		if err := CheckIntakeChange(old, in, use); err != nil {
+			return err
+		}
+		if err := s.checkIntake(ctx, in); err != nil {
+			return err
+		}
+		return s.Store.UpdateIntake(ctx, in)
+	})
+	if err != nil {
+		return Intake{}, err
+	}
+	return in, nil
+}
+
+// IntakeUse tells how far an intake has come (applications, runs, an
+// approved run): what CheckIntakeChange allows to change.
+func (s *Service) IntakeUse(ctx context.Context, actor domain.Actor, id IntakeID) (IntakeUse, error) {
+	if err := municipal(actor, actor.Municipality); err != nil {
+		return IntakeUse{}, err
+	}
+	in, err := s.Store.Intake(ctx, actor.Municipality, id)
+	if err != nil {
+		return IntakeUse{}, err
+	}
+	return s.intakeUse(ctx, in)
+}
+
+func (s *Service) intakeUse(ctx context.Context, in Intake) (IntakeUse, error) {
+	apps, err := s.Store.Applications(ctx, in.Municipality, in.ID)
+	if err != nil {
+		return IntakeUse{}, err
+	}
+	runs, err := s.Store.Runs(ctx, in.Municipality, in.ID)
+	if err != nil {
+		return IntakeUse{}, err
+	}
+	use := IntakeUse{Applications: len(apps), Runs: len(runs)}
+	for _, r := range runs {
+		use.Approved = use.Approved || r.IsApproved()
+	}
+	return use, nil
+}
+
+// Settings returns the municipality's admission settings (DefaultSettings
+// when it has saved none), for any actor of the municipality: the names
+// of the local criteria are shown to families too.
+func (s *Service) Settings(ctx context.Context, actor domain.Actor) (Settings, error) {
+	if actor.Validate() != nil {
+		return Settings{}, forbidden("no actor")
+	}
+	return s.settings(ctx, actor.Municipality)
+}
+
+func (s *Service) settings(ctx context.Context, m domain.Municipality) (Settings, error) {
+	set, err := s.Store.AdmissionSettings(ctx, m)
+	if domain.IsNotFound(err) {
+		return DefaultSettings(m), nil
+	}
+	return set, err
+}
+
+// SaveSettings stores the municipality's admission settings as a new
+// version (a municipal actor). set.Version is the version the change was
+// made from (0 from the defaults): a save made from an older version is a
+// *domain.ConflictError on "version". It returns the settings stored,
+// with their version and who changed them when. Intakes already made keep
+// their criteria: a local criterion removed from the settings keeps
+// ranking in them, shown by its key.
+func (s *Service) SaveSettings(ctx context.Context, actor domain.Actor, set Settings) (Settings, error) {
+	m := actor.Municipality
+	if err := municipal(actor, m); err != nil {
+		return Settings{}, err
+	}
+	set.Municipality = m
+	set.Changed = s.now()
+	set.ChangedBy = cmp.Or(actor.Name, actor.Subject)
+	if set.LocalCriteria == nil {
+		set.LocalCriteria = []LocalCriterion{}
+	}
+	from := set.Version
+	set.Version = from + 1
+	if err := set.Validate(); err != nil {
+		return Settings{}, err
+	}
+	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
+		cur, err := s.settings(ctx, m)
+		if err != nil {
+			return err
+		}
+		if cur.Version != from {
+			return &domain.ConflictError{Field: "version", Reason: ReasonStale}
+		}
+		return s.Store.SaveAdmissionSettings(ctx, set)
+	})
+	if err != nil {
+		return Settings{}, err
+	}
+	return set, nil
 }
 
 // Prefill returns a new application for the child filled with what the
@@ -546,15 +670,30 @@ func round(in Intake, apps []Application, births map[domain.ChildID]date.Date, s
 // Run allocates an intake's active applications (AllocateFamilies) with a
 // lottery drawn from seed, and stores the result as a draft run with its
 // measures and every child's explanation. Same seed and data, same result.
+//
+// A run on or before the intake's application deadline is refused
+// (CheckRunTime: a *domain.ValidationError on "reason"); RunWithReason
+// makes one with the caseworker's reason, recorded with the run.
 func (s *Service) Run(ctx context.Context, actor domain.Actor, intake IntakeID, seed uint64) (Run, error) {
+	return s.RunWithReason(ctx, actor, intake, seed, "")
+}
+
+// RunWithReason is Run with the caseworker's reason for running on or
+// before the application deadline (Run.Reason); after the deadline the
+// reason may be empty, and is recorded when given.
+func (s *Service) RunWithReason(ctx context.Context, actor domain.Actor, intake IntakeID, seed uint64, reason string) (Run, error) {
 	m := actor.Municipality
 	if err := municipal(actor, m); err != nil {
 		return Run{}, err
 	}
+	reason = strings.TrimSpace(reason)
 	var run Run
 	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
 		in, err := s.Store.Intake(ctx, m, intake)
 		if err != nil {
+			return err
+		}
+		if err := CheckRunTime(in, domain.Today(s.clock()), reason); err != nil {
 			return err
 		}
 		apps, err := s.Store.Applications(ctx, m, intake)
@@ -572,6 +711,7 @@ func (s *Service) Run(ctx context.Context, actor domain.Actor, intake IntakeID, 
 		run.ID = domain.NewID[Run]()
 		run.Created = s.now()
 		run.CreatedBy, run.CreatedByName = actor.Subject, actor.Name
+		run.Reason = reason
 		return s.Store.CreateRun(ctx, run)
 	})
 	return run, err

@@ -25,6 +25,10 @@ import (
 // CheckApplicationUpdate and Run.Approve, called by every store.
 type Store interface {
 	CreateIntake(ctx context.Context, in Intake) error
+	// UpdateIntake replaces a stored intake (the rules of a change,
+	// CheckIntakeChange, are the Service's: they need the intake's
+	// applications and runs).
+	UpdateIntake(ctx context.Context, in Intake) error
 	Intake(ctx context.Context, m domain.Municipality, id IntakeID) (Intake, error)
 	// Intakes lists the municipality's intakes, oldest first (by ID).
 	Intakes(ctx context.Context, m domain.Municipality) ([]Intake, error)
@@ -63,6 +67,16 @@ type Store interface {
 	// DueOffers lists the open offers whose deadline is at or before t, by
 	// ID.
 	DueOffers(ctx context.Context, m domain.Municipality, t time.Time) ([]Offer, error)
+
+	// AdmissionSettings reads the municipality's latest settings;
+	// domain.ErrNotFound when it has saved none.
+	AdmissionSettings(ctx context.Context, m domain.Municipality) (Settings, error)
+	// AdmissionSettingsHistory lists every saved version, newest first.
+	AdmissionSettingsHistory(ctx context.Context, m domain.Municipality) ([]Settings, error)
+	// SaveAdmissionSettings stores a new version of the settings; its
+	// Version must be one more than the latest (1 for the first), else a
+	// *domain.ConflictError on "version".
+	SaveAdmissionSettings(ctx context.Context, s Settings) error
 }
 
 // ServiceStore is what the Service needs: the directory (children,

@@ -295,9 +295,9 @@ func (e *fuzzEnv) prepare(f *testing.F) {
 	for _, in := range intakes {
 		add("intakeId", in["id"].(string))
 	}
-	run := call(demo.PersonaCaseworker, "POST", "/api/v1/admission-runs", `{"intakeId":"`+v["intakeId"][0]+`","seed":7}`)["id"].(string)
+	run := call(demo.PersonaCaseworker, "POST", "/api/v1/admission-runs", `{"intakeId":"`+v["intakeId"][0]+`","seed":7,"reason":"fuzz seed run"}`)["id"].(string)
 	approved := call(demo.PersonaCaseworker, "POST", "/api/v1/admission-approvals", `{"runId":"`+run+`"}`)
-	draft := call(demo.PersonaCaseworker, "POST", "/api/v1/admission-runs", `{"intakeId":"`+v["intakeId"][1]+`","seed":8}`)["id"].(string)
+	draft := call(demo.PersonaCaseworker, "POST", "/api/v1/admission-runs", `{"intakeId":"`+v["intakeId"][1]+`","seed":8,"reason":"fuzz seed run"}`)["id"].(string)
 	add("runId", run, draft)
 	for _, o := range approved["offers"].([]any) {
 		add("offer", o.(map[string]any)["id"].(string))

@@ -92,6 +92,64 @@ func (s *Store) CreateIntake(ctx context.Context, in admission.Intake) error {
 	})
 }
 
+// UpdateIntake replaces a stored intake.
+func (s *Store) UpdateIntake(ctx context.Context, in admission.Intake) error {
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	data, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		n, err := exec(ctx, tx, "update intake", `UPDATE admission_intakes SET data = $3
+			WHERE municipality = $1 AND id = $2`, string(in.Municipality), uid(in.ID), data)
+		if err != nil || n == 1 {
+			return err
+		}
+		return notFound("intake", in.Municipality, in.ID.String())
+	})
+}
+
+// AdmissionSettings reads the municipality's latest admission settings.
+func (s *Store) AdmissionSettings(ctx context.Context, m domain.Municipality) (admission.Settings, error) {
+	return one(ctx, s.q(ctx), "admission settings", m, "", scanJSON[admission.Settings],
+		`SELECT data FROM admission_settings WHERE municipality = $1 ORDER BY version DESC LIMIT 1`, string(m))
+}
+
+// AdmissionSettingsHistory lists every saved version, newest first.
+func (s *Store) AdmissionSettingsHistory(ctx context.Context, m domain.Municipality) ([]admission.Settings, error) {
+	return list(ctx, s.q(ctx), "admission settings", m, scanJSON[admission.Settings],
+		`SELECT data FROM admission_settings WHERE municipality = $1 ORDER BY version DESC`, string(m))
+}
+
+// SaveAdmissionSettings stores the next version of the settings.
+func (s *Store) SaveAdmissionSettings(ctx context.Context, set admission.Settings) error {
+	if err := set.Validate(); err != nil {
+		return err
+	}
+	data, err := json.Marshal(set)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		var latest int
+		if err := tx.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM admission_settings WHERE municipality = $1`,
+			string(set.Municipality)).Scan(&latest); err != nil {
+			return dbError("read admission settings", err)
+		}
+		if err := admission.CheckSettingsVersion(latest, set); err != nil {
+			return err
+		}
+		n, err := exec(ctx, tx, "save admission settings", `INSERT INTO admission_settings (municipality, version, data)
+			VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, string(set.Municipality), set.Version, data)
+		if err != nil || n == 1 {
+			return err
+		}
+		return &domain.ConflictError{Field: "version", Reason: admission.ReasonStale}
+	})
+}
+
 // Intake reads an intake.
 func (s *Store) Intake(ctx context.Context, m domain.Municipality, id admission.IntakeID) (admission.Intake, error) {
 	return one(ctx, s.q(ctx), "intake", m, id.String(), scanJSON[admission.Intake],

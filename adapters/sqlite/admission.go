@@ -22,7 +22,8 @@ import (
 
 // admissionQueries are the statements of the admission store port that Open prepares.
 var admissionQueries = []string{
-	selectIntake, insertIntake,
+	selectIntake, insertIntake, updateIntake,
+	insertAdmissionSettings,
 	selectApplication, selectApplications, selectChildApplications, insertApplication, updateApplication, selectApplicationKeys,
 	intakeExists,
 	selectRunHeader, selectRun, selectRuns, insertRun, approveRun,
@@ -36,6 +37,12 @@ const (
 	// by more than the municipality.
 	selectIntakes = `SELECT data FROM admission_intakes WHERE municipality = ? ORDER BY id`
 	insertIntake  = `INSERT INTO admission_intakes (municipality, id, data) VALUES (?, ?, ?)`
+	updateIntake  = `UPDATE admission_intakes SET data = ? WHERE municipality = ? AND id = ?`
+
+	// selectAdmissionSettings lists a municipality's versions (a handful);
+	// not prepared, like selectIntakes.
+	selectAdmissionSettings = `SELECT data FROM admission_settings WHERE municipality = ? ORDER BY version DESC`
+	insertAdmissionSettings = `INSERT INTO admission_settings (municipality, version, data) VALUES (?, ?, ?)`
 
 	intakeExists = `SELECT 1 FROM admission_intakes WHERE municipality = ? AND id = ?`
 
@@ -146,6 +153,66 @@ func (s *Store) CreateIntake(ctx context.Context, in admission.Intake) error {
 	return s.Atomic(ctx, func(ctx context.Context) error {
 		_, err := s.exec(ctx, insertIntake, in.Municipality, in.ID, data)
 		return admissionErr(err, "intake")
+	})
+}
+
+// UpdateIntake replaces a stored intake.
+func (s *Store) UpdateIntake(ctx context.Context, in admission.Intake) error {
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	data, err := encode(in)
+	if err != nil {
+		return err
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		res, err := s.exec(ctx, updateIntake, data, in.Municipality, in.ID)
+		return affected(res, admissionErr(err, "intake"), "intake")
+	})
+}
+
+// AdmissionSettings reads the municipality's latest admission settings.
+func (s *Store) AdmissionSettings(ctx context.Context, m domain.Municipality) (admission.Settings, error) {
+	all, err := s.AdmissionSettingsHistory(ctx, m)
+	if err != nil {
+		return admission.Settings{}, err
+	}
+	if len(all) == 0 {
+		return admission.Settings{}, fmt.Errorf("sqlite: admission settings: %w", domain.ErrNotFound)
+	}
+	return all[0], nil
+}
+
+// AdmissionSettingsHistory lists every saved version, newest first.
+func (s *Store) AdmissionSettingsHistory(ctx context.Context, m domain.Municipality) ([]admission.Settings, error) {
+	return queryAll(ctx, s, selectAdmissionSettings, scanJSON[admission.Settings], m)
+}
+
+// SaveAdmissionSettings stores the next version of the settings.
+func (s *Store) SaveAdmissionSettings(ctx context.Context, set admission.Settings) error {
+	if err := set.Validate(); err != nil {
+		return err
+	}
+	data, err := encode(set)
+	if err != nil {
+		return err
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		latest := 0
+		if cur, err := s.AdmissionSettings(ctx, set.Municipality); err == nil {
+			latest = cur.Version
+		} else if !domain.IsNotFound(err) {
+			return err
+		}
+		if err := admission.CheckSettingsVersion(latest, set); err != nil {
+			return err
+		}
+		_, err := s.exec(ctx, insertAdmissionSettings, set.Municipality, set.Version, data)
+		var se *sqlite.Error
+		if errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY || se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE) {
+			return &domain.ConflictError{Field: "version", Reason: admission.ReasonStale}
+		}
+		return writeErr(err, "admission settings")
 	})
 }
 

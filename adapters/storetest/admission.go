@@ -42,6 +42,8 @@ func RunAdmission(t *testing.T, newStore func(t *testing.T) AdmissionStore) {
 	t.Run("ContinuousAdmission", func(t *testing.T) { testContinuous(t, newStore(t)) })
 	t.Run("RemindAndWithdraw", func(t *testing.T) { testRemindAndWithdraw(t, newStore(t)) })
 	t.Run("SFOAndSchoolStart", func(t *testing.T) { testSFOAndSchool(t, newStore(t)) })
+	t.Run("Settings", func(t *testing.T) { testAdmissionSettings(t, newStore(t)) })
+	t.Run("IntakeByHand", func(t *testing.T) { testIntakeByHand(t, newStore(t)) })
 }
 
 // testClock is a clock a test moves.
@@ -117,6 +119,11 @@ func newWorld(t testing.TB, s AdmissionStore) *world {
 	w.svc = &admission.Service{Store: s, Clock: w.clock, Notifier: w.notices}
 	w.case_ = domain.CaseworkerActor(Oslo, "saksbehandler")
 	w.system = domain.SystemActor(Oslo, "offer-lapse-job")
+	// The municipality's local criterion (intakes rank by it).
+	set := admission.DefaultSettings(Oslo)
+	set.LocalCriteria = []admission.LocalCriterion{singleProvider}
+	_, err := w.svc.SaveSettings(w.ctx, w.case_, set)
+	require.NoError(t, err)
 	return w
 }
 
@@ -169,6 +176,10 @@ func (w *world) apply(in admission.Intake, c domain.Child, units ...domain.Unit)
 	require.NoError(w.t, err)
 	return a
 }
+
+// earlyRun is the reason the tests give for a run on or before the
+// application deadline (the clock of most stands before it).
+const earlyRun = "the test runs before the deadline"
 
 var large = d(2021, time.May, 1) // over three in the 2025 year
 var small = d(2024, time.March, 1)
@@ -334,7 +345,7 @@ func testRoundEndToEnd(t *testing.T, s AdmissionStore) {
 	}
 
 	w.clock.set(oslo(2025, time.March, 10, 9))
-	run, err := w.svc.Run(ctx, w.case_, in.ID, 2025)
+	run, err := w.svc.RunWithReason(ctx, w.case_, in.ID, 2025, earlyRun)
 	require.NoError(t, err)
 	assert.Equal(t, 3, run.Stats.Placed)
 	assert.Equal(t, 0, run.Stats.JustifiedEnvy)
@@ -448,7 +459,7 @@ func testRoundEndToEnd(t *testing.T, s AdmissionStore) {
 func testApproveTwice(t *testing.T, s AdmissionStore) {
 	w := newWorld(t, s)
 	in, _, _, _ := w.round()
-	run, err := w.svc.Run(w.ctx, w.case_, in.ID, 1)
+	run, err := w.svc.RunWithReason(w.ctx, w.case_, in.ID, 1, earlyRun)
 	require.NoError(t, err)
 	_, err = w.svc.Approve(w.ctx, w.parent(w.child(large)), run.ID)
 	assert.ErrorIs(t, err, domain.ErrForbidden, "a guardian cannot approve")
@@ -462,7 +473,7 @@ func testApproveTwice(t *testing.T, s AdmissionStore) {
 	assert.Equal(t, before, countOffers(t, w.ctx, s, in.ID), "no offers added")
 
 	// A second run of the same intake cannot be approved either.
-	run2, err := w.svc.Run(w.ctx, w.case_, in.ID, 2)
+	run2, err := w.svc.RunWithReason(w.ctx, w.case_, in.ID, 2, earlyRun)
 	require.NoError(t, err)
 	_, err = w.svc.Approve(w.ctx, w.case_, run2.ID)
 	requireField(t, err, domain.ErrConflict, "approved")
@@ -503,7 +514,7 @@ func testAcceptForbidden(t *testing.T, s AdmissionStore) {
 	// Give cs[0] statutory priority so it is surely offered a seat.
 	app.Statutory = admission.Claim{Claimed: true, Documented: admission.DocVerified}
 	require.NoError(t, s.UpdateApplication(w.ctx, app))
-	run, err := w.svc.Run(w.ctx, w.case_, in.ID, 3)
+	run, err := w.svc.RunWithReason(w.ctx, w.case_, in.ID, 3, earlyRun)
 	require.NoError(t, err)
 	offers, err := w.svc.Approve(w.ctx, w.case_, run.ID)
 	require.NoError(t, err)
@@ -625,7 +636,7 @@ func testSiblingsTogether(t *testing.T, s AdmissionStore) {
 	_, err = w.svc.Apply(w.ctx, w.parent(stranger), ap)
 	requireField(t, err, domain.ErrInvalid, "together[0]")
 	for seed := uint64(1); seed <= 6; seed++ {
-		run, err := w.svc.Run(w.ctx, w.case_, in.ID, seed)
+		run, err := w.svc.RunWithReason(w.ctx, w.case_, in.ID, seed, earlyRun)
 		require.NoError(t, err)
 		require.NotNil(t, run.Stats.Families)
 		assert.Equal(t, 1, run.Stats.Families.Families)
@@ -643,15 +654,15 @@ func testSiblingsTogether(t *testing.T, s AdmissionStore) {
 func testRunDeterministic(t *testing.T, s AdmissionStore) {
 	w := newWorld(t, s)
 	in, _, _, _ := w.round()
-	r1, err := w.svc.Run(w.ctx, w.case_, in.ID, 99)
+	r1, err := w.svc.RunWithReason(w.ctx, w.case_, in.ID, 99, earlyRun)
 	require.NoError(t, err)
-	r2, err := w.svc.Run(w.ctx, w.case_, in.ID, 99)
+	r2, err := w.svc.RunWithReason(w.ctx, w.case_, in.ID, 99, earlyRun)
 	require.NoError(t, err)
 	stored, err := s.Run(w.ctx, Oslo, r2.ID)
 	require.NoError(t, err)
 	require.Len(t, stored.Results, len(r1.Results))
 	sameTiebreaks := true
-	r3, err := w.svc.Run(w.ctx, w.case_, in.ID, 100)
+	r3, err := w.svc.RunWithReason(w.ctx, w.case_, in.ID, 100, earlyRun)
 	require.NoError(t, err)
 	for i := range r1.Results {
 		assert.Equal(t, r1.Results[i].Application, stored.Results[i].Application)
@@ -693,7 +704,7 @@ func testDecisionAndObligation(t *testing.T, s AdmissionStore) {
 	require.NoError(t, err)
 	assert.Len(t, obl, 4)
 
-	run, err := w.svc.Run(w.ctx, w.case_, in.ID, 5)
+	run, err := w.svc.RunWithReason(w.ctx, w.case_, in.ID, 5, earlyRun)
 	require.NoError(t, err)
 	w.clock.set(oslo(2025, time.March, 12, 9))
 	_, err = w.svc.Approve(w.ctx, w.case_, run.ID)
@@ -748,7 +759,7 @@ func testDecisionAndObligation(t *testing.T, s AdmissionStore) {
 func testApproveRollsBack(t *testing.T, s AdmissionStore) {
 	w := newWorld(t, s)
 	in, _, _, _ := w.round()
-	run, err := w.svc.Run(w.ctx, w.case_, in.ID, 1)
+	run, err := w.svc.RunWithReason(w.ctx, w.case_, in.ID, 1, earlyRun)
 	require.NoError(t, err)
 	calls := 0
 	failing := &admission.Service{Store: s, Clock: w.clock, Notifier: domain.NotifierFunc(func(ctx context.Context, n domain.Notice) error {
@@ -794,7 +805,7 @@ func testContinuous(t *testing.T, s AdmissionStore) {
 	assert.True(t, qa.Local["single-provider"].Holds())
 
 	w.clock.set(oslo(2025, time.March, 10, 9))
-	run, err := w.svc.Run(ctx, w.case_, in.ID, 11)
+	run, err := w.svc.RunWithReason(ctx, w.case_, in.ID, 11, earlyRun)
 	require.NoError(t, err)
 	offers, err := w.svc.Approve(ctx, w.case_, run.ID)
 	require.NoError(t, err)
@@ -864,7 +875,7 @@ func testRemindAndWithdraw(t *testing.T, s AdmissionStore) {
 	ctx := w.ctx
 	in, _, cs, as := w.round()
 	w.clock.set(oslo(2025, time.March, 12, 9))
-	run, err := w.svc.Run(ctx, w.case_, in.ID, 4)
+	run, err := w.svc.RunWithReason(ctx, w.case_, in.ID, 4, earlyRun)
 	require.NoError(t, err)
 	offers, err := w.svc.Approve(ctx, w.case_, run.ID)
 	require.NoError(t, err)
@@ -947,7 +958,7 @@ func testSFOAndSchool(t *testing.T, s AdmissionStore) {
 		a.Preferences = []domain.UnitID{tc.unit.ID}
 		_, err = w.svc.Apply(ctx, w.parent(pupil), a)
 		require.NoError(t, err)
-		run, err := w.svc.Run(ctx, w.case_, tc.in.ID, 1)
+		run, err := w.svc.RunWithReason(ctx, w.case_, tc.in.ID, 1, earlyRun)
 		require.NoError(t, err)
 		offers, err := w.svc.Approve(ctx, w.case_, run.ID)
 		require.NoError(t, err)

@@ -52,6 +52,8 @@ export default function steps(h) {
       await follow(p, new RegExp(s.intake));
       await expectHeading(p, s.intake);
       await expectText(p, s.child);
+      // The demo intake's deadline has not passed: a run needs a reason.
+      await p.fill('#reason', 'Demo: the round is run before the deadline');
       await press(p, s.run);
       await expectHeading(p, s.runHeading);
       await expectText(p, s.stats);

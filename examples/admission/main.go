@@ -89,7 +89,16 @@ func run(ctx context.Context, out io.Writer) error {
 		children[name], parent[name] = c, domain.GuardianActor(m, g)
 	}
 
-	// The caseworker sets up the main round.
+	// The municipality's admission settings name its local criterion (in
+	// nb, nn and en, with where it was decided); then the caseworker sets
+	// up the main round, ranking by it.
+	set := admission.DefaultSettings(m)
+	set.LocalCriteria = []admission.LocalCriterion{{Key: "single-provider",
+		Name:   admission.LocalNames{NB: "Eneforsørger", NN: "Einsleg forsørgjar", EN: "Single provider"},
+		Source: "lokal opptaksforskrift § 4"}}
+	if _, err := svc.SaveSettings(ctx, caseworker, set); err != nil {
+		return err
+	}
 	in := admission.Intake{ID: domain.NewID[admission.Intake](), Municipality: m, Name: "Hovedopptak 2025",
 		Kind: domain.Kindergarten, Main: true, AdmissionYear: 2025, Deadline: date.New(2025, time.March, 1),
 		Start:       date.New(2025, time.August, 1),

@@ -86,13 +86,14 @@ var admissionMessages embed.FS
 // admissionCapability is admission's part of the app.
 func (a *app) admissionCapability() web.Capability {
 	return web.Capability{Tag: "admission", About: "Intakes, applications, allocation runs, offers, waiting lists and decisions",
-		Routes: a.admissionRoutes(), Menus: admissionMenus, Pages: admissionTemplates, Messages: admissionMessages}
+		Routes: append(a.admissionRoutes(), a.setupRoutes()...), Menus: admissionMenus, Pages: admissionTemplates, Messages: admissionMessages}
 }
 
 // admissionMenus are the admission menu entries.
 var admissionMenus = []web.MenuItem{
 	{Roles: []domain.Role{domain.RoleGuardian}, Path: "/admission", Key: "admission.menu.guardian"},
 	{Roles: []domain.Role{domain.RoleCaseworker, domain.RoleAdmin}, Path: "/admission/intakes", Key: "admission.menu.caseworker"},
+	{Roles: []domain.Role{domain.RoleCaseworker, domain.RoleAdmin}, Path: "/admission/settings", Key: "admission.menu.settings"},
 }
 
 // Request and response bodies.
@@ -125,6 +126,10 @@ type runRequest struct {
 	// Seed draws the lottery; the same seed and data give the same result
 	// (drawn from the clock when left out).
 	Seed uint64 `json:"seed,omitempty"`
+	// Reason is why the intake runs on or before its application
+	// deadline: required then (422 on "reason" without), recorded with the
+	// run and in the audit log.
+	Reason string `json:"reason,omitempty"`
 }
 
 // approveRequest approves a draft run.
@@ -270,15 +275,20 @@ func (a *app) answer(ctx context.Context, c *web.Call, o admission.Offer, accept
 }
 
 // runIntake runs the allocation and logs it.
-func (a *app) runIntake(ctx context.Context, c *web.Call, intake admission.IntakeID, seed uint64) (admission.Run, error) {
+func (a *app) runIntake(ctx context.Context, c *web.Call, intake admission.IntakeID, seed uint64, reason string) (admission.Run, error) {
 	if seed == 0 {
 		seed = uint64(a.Clock.Now().UnixNano())
 	}
 	var run admission.Run
 	err := a.Store.Atomic(ctx, func(ctx context.Context) error {
 		var err error
-		if run, err = a.Admission().Run(ctx, c.Actor, intake, seed); err != nil {
+		if run, err = a.Admission().RunWithReason(ctx, c.Actor, intake, seed, reason); err != nil {
 			return err
+		}
+		if run.Reason != "" {
+			if err := a.AuditChange(ctx, c.Actor, "admission.run.reason", auditReason(run)); err != nil {
+				return err
+			}
 		}
 		return a.AuditChange(ctx, c.Actor, "admission.run", "run/"+run.ID.String(), runChildren(run)...)
 	})
@@ -499,7 +509,7 @@ func (a *app) apiRun(w http.ResponseWriter, r *http.Request, c *web.Call) error 
 	if req.IntakeID.IsZero() {
 		return domain.Invalid("intakeId", "is required")
 	}
-	run, err := a.runIntake(r.Context(), c, req.IntakeID, req.Seed)
+	run, err := a.runIntake(r.Context(), c, req.IntakeID, req.Seed, req.Reason)
 	if err != nil {
 		return err
 	}

@@ -266,9 +266,13 @@ func (a *app) applyForm(ctx context.Context, c *web.Call, intake admission.Intak
 		}
 		content.Choices = append(content.Choices, f)
 	}
+	set, err := a.Admission().Settings(ctx, c.Actor)
+	if err != nil {
+		return content, err
+	}
 	for _, cr := range in.Criteria {
 		if name, ok := strings.CutPrefix(string(cr), admission.LocalPrefix); ok {
-			lf := localField{Name: name, Label: name}
+			lf := localField{Name: name, Label: set.CriterionName(langOf(c), cr)}
 			if posted != nil {
 				lf.Checked = posted.Local[name].Claimed
 			}
@@ -649,6 +653,11 @@ type intakeContent struct {
 	Applications []intakeApplicationRow
 	Runs         []runRow
 	Criteria     []string
+	AnswerDays   int
+	// BeforeDeadline: a run needs a reason (admission.CheckRunTime);
+	// Reason and ReasonError are the run form as typed and its refusal.
+	BeforeDeadline      bool
+	Reason, ReasonError string
 }
 
 type seatRow struct {
@@ -668,13 +677,23 @@ type runRow struct {
 }
 
 func (a *app) intakePage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
-	ctx := r.Context()
-	m := c.Actor.Municipality
 	in, err := a.pathIntake(r, c)
 	if err != nil {
 		return err
 	}
+	return a.renderIntake(w, r, c, in, http.StatusOK, "", "")
+}
+
+// renderIntake shows an intake, with the run form as typed and its
+// refusal.
+func (a *app) renderIntake(w http.ResponseWriter, r *http.Request, c *web.Call, in admission.Intake, status int, reason, reasonErr string) error {
+	ctx := r.Context()
+	m := c.Actor.Municipality
 	id := in.ID
+	set, err := a.Admission().Settings(ctx, c.Actor)
+	if err != nil {
+		return err
+	}
 	n, err := a.names(ctx, m, true)
 	if err != nil {
 		return err
@@ -688,9 +707,10 @@ func (a *app) intakePage(w http.ResponseWriter, r *http.Request, c *web.Call) er
 		return err
 	}
 	content := intakeContent{Intake: in, ID: id.String(), Kind: c.Lang.T("kind." + string(in.Kind)), Deadline: c.Lang.Date(in.Deadline),
-		Start: c.Lang.Date(in.Start), Main: in.Main, State: intakeState(c.Lang, runs)}
+		Start: c.Lang.Date(in.Start), Main: in.Main, State: intakeState(c.Lang, runs), AnswerDays: in.AnswerDays,
+		BeforeDeadline: domain.Today(a.Clock) <= in.Deadline, Reason: reason, ReasonError: reasonErr}
 	for _, cr := range in.Criteria {
-		content.Criteria = append(content.Criteria, criterionName(c.Lang, cr))
+		content.Criteria = append(content.Criteria, criterionLabel(c.Lang, set, cr))
 	}
 	for _, st := range in.Seats {
 		cp := st.Capacity(in.SmallWeight)
@@ -732,7 +752,7 @@ func (a *app) intakePage(w http.ResponseWriter, r *http.Request, c *web.Call) er
 			return err
 		}
 	}
-	a.Page(w, r, c, http.StatusOK, "admission_intake", "admission.intake.title", content)
+	a.Page(w, r, c, status, "admission_intake", "admission.intake.title", content)
 	return nil
 }
 
@@ -743,12 +763,30 @@ func criterionName(l web.Locale, cr admission.Criterion) string {
 	return l.T("admission.criterion." + string(cr))
 }
 
+// criterionLabel names a criterion with the municipality's name of a
+// local criterion.
+func criterionLabel(l web.Locale, set admission.Settings, cr admission.Criterion) string {
+	if name, ok := strings.CutPrefix(string(cr), admission.LocalPrefix); ok {
+		if lc, ok := set.Local(name); ok {
+			name = lc.Name.In(admission.Lang(l.Code))
+		}
+		return l.T("admission.criterion.local", name)
+	}
+	return l.T("admission.criterion." + string(cr))
+}
+
 func (a *app) runSubmit(w http.ResponseWriter, r *http.Request, c *web.Call) error {
-	id, err := intakeParam(r)
+	in, err := a.pathIntake(r, c)
 	if err != nil {
 		return err
 	}
-	run, err := a.runIntake(r.Context(), c, id, 0)
+	_ = r.ParseForm()
+	reason := r.PostForm.Get("reason")
+	run, err := a.runIntake(r.Context(), c, in.ID, 0, reason)
+	var ve *domain.ValidationError
+	if errors.As(err, &ve) && domain.FieldOf(err) == "reason" {
+		return a.renderIntake(w, r, c, in, http.StatusUnprocessableEntity, reason, reasonText(c.Lang, ve.Fields[0].Reason))
+	}
 	if err != nil {
 		return err
 	}
@@ -768,6 +806,8 @@ type runContent struct {
 	StatutoryOK            bool
 	Results                []resultRow
 	Offers                 int
+	// Reason is why it ran before the application deadline.
+	Reason string
 }
 
 type rankRow struct {
@@ -801,7 +841,7 @@ func (a *app) runPage(w http.ResponseWriter, r *http.Request, c *web.Call) error
 	}
 	l := langOf(c)
 	content := runContent{ID: id.String(), Intake: in.Name, IntakeHref: "/admission/intakes/" + in.ID.String(), Created: when(c.Lang, run.Created),
-		By: runBy(run), Seed: run.Seed, Stats: run.Stats, StatutoryOK: run.Stats.StatutoryPlaced == run.Stats.Statutory}
+		By: runBy(run), Seed: run.Seed, Stats: run.Stats, StatutoryOK: run.Stats.StatutoryPlaced == run.Stats.Statutory, Reason: run.Reason}
 	if run.IsApproved() {
 		content.Approved = when(c.Lang, run.Approved)
 	}

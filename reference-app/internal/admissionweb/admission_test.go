@@ -59,7 +59,7 @@ func TestAdmissionRoundThroughTheAPI(t *testing.T) {
 	// The § 47 parent may not read the application.
 	assert.Equal(t, 403, ta.Do(t, ta.CookieFor(t, demo.PersonaOtherParent), "GET", base+"/"+view.Application.ID.String(), "", "").Status)
 
-	resp = ta.Do(t, caseworker, "POST", "/api/v1/admission-runs", "application/json", fmt.Sprintf(`{"intakeId":%q,"seed":42}`, f.Main))
+	resp = ta.Do(t, caseworker, "POST", "/api/v1/admission-runs", "application/json", fmt.Sprintf(`{"intakeId":%q,"seed":42,"reason":"the board meets early"}`, f.Main))
 	require.Equal(t, 201, resp.Status, resp.Body)
 	var run admission.Run
 	require.NoError(t, json.Unmarshal([]byte(resp.Body), &run))

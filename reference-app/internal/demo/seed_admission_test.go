@@ -56,7 +56,7 @@ func TestSeedAdmission(t *testing.T) {
 		require.NoError(t, err)
 		assert.GreaterOrEqual(t, len(apps), 7)
 		svc := &admission.Service{Store: s, Clock: clock}
-		run, err := svc.Run(ctx, domain.CaseworkerActor(m, "cw"), intakes[0].ID, 1)
+		run, err := svc.RunWithReason(ctx, domain.CaseworkerActor(m, "cw"), intakes[0].ID, 1, "a test run before the deadline")
 		require.NoError(t, err)
 		assert.Equal(t, len(apps), run.Stats.Children)
 		assert.Less(t, run.Stats.FirstChoice, run.Stats.Placed, "some children get a lower choice")

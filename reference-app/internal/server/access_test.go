@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -262,14 +263,14 @@ func admissionAuth(ta *webtest.Harness) map[string]authCase {
 		return [8]int{s, forbidden, forbidden, forbidden, forbidden, forbidden, missing, forbidden}
 	}
 	app := "/children/" + emil + "/applications/" + f.Application.String()
-	return map[string]authCase{
+	table := map[string]authCase{
 		"GET /api/v1/intakes":                                 {path: "/api/v1/intakes", want: [8]int{ok, ok, ok, ok, ok, ok, ok, ok}},
 		"GET /api/v1/intakes/{intakeId}":                      {path: "/api/v1/intakes/" + main, want: [8]int{ok, ok, ok, ok, ok, ok, missing, ok}},
 		"GET /api/v1/intakes/{intakeId}/applications":         {path: "/api/v1/intakes/" + main + "/applications", want: casework},
 		"GET /api/v1/intakes/{intakeId}/runs":                 {path: "/api/v1/intakes/" + main + "/runs", want: casework},
 		"GET /api/v1/intakes/{intakeId}/waiting-lists":        {path: "/api/v1/intakes/" + main + "/waiting-lists", want: casework},
 		"GET /api/v1/intakes/{intakeId}/obligations":          {path: "/api/v1/intakes/" + main + "/obligations", want: casework},
-		"POST /api/v1/admission-runs":                         {path: "/api/v1/admission-runs", contentType: jsonType, body: body(`{"intakeId":"` + main + `","seed":3}`), want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, created, missing, created}},
+		"POST /api/v1/admission-runs":                         {path: "/api/v1/admission-runs", contentType: jsonType, body: body(`{"intakeId":"` + main + `","seed":3,"reason":"the board meets early"}`), want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, created, missing, created}},
 		"GET /api/v1/admission-runs/{runId}":                  {path: "/api/v1/admission-runs/" + f.Draft1.String(), want: casework},
 		"POST /api/v1/admission-approvals":                    {path: "/api/v1/admission-approvals", contentType: jsonType, body: body(`{"runId":"` + f.Draft2.String() + `"}`), want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, ok, missing, conflict}},
 		"GET /api/v1/children/{childId}/applications":         {path: "/api/v1/children/" + emil + "/applications", want: parentOrMunicipal},
@@ -290,11 +291,72 @@ func admissionAuth(ta *webtest.Harness) map[string]authCase {
 		"POST /children/{childId}/offers/{offer}/decline":               {path: "/children/" + emil + "/offers/" + f.Offers[2].String() + "/decline", contentType: form, want: parentOnly(see)},
 		"GET /admission/intakes":                                        {path: "/admission/intakes", want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, ok, ok, ok}},
 		"GET /admission/intakes/{intakeId}":                             {path: "/admission/intakes/" + main, want: casework},
-		"POST /admission/intakes/{intakeId}/runs":                       {path: "/admission/intakes/" + main + "/runs", contentType: form, want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, see, missing, see}},
+		"POST /admission/intakes/{intakeId}/runs":                       {path: "/admission/intakes/" + main + "/runs", contentType: form, body: body("reason=" + url.QueryEscape("the board meets early")), want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, see, missing, see}},
 		"GET /admission/intakes/{intakeId}/waiting-lists":               {path: "/admission/intakes/" + main + "/waiting-lists", want: casework},
 		"GET /admission/intakes/{intakeId}/obligations":                 {path: "/admission/intakes/" + main + "/obligations", want: casework},
 		"GET /admission/runs/{runId}":                                   {path: "/admission/runs/" + f.Draft1.String(), want: casework},
 		"POST /admission/runs/{runId}/approve":                          {path: "/admission/runs/" + f.Draft1.String() + "/approve", contentType: form, want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, see, missing, conflict}},
+	}
+	for k, v := range admissionSetupAuth(ta, f) {
+		table[k] = v
+	}
+	return table
+}
+
+// admissionSetupAuth has the lines of admission's setup (intakes made and
+// changed, admission settings). Another municipality's caseworker has
+// settings of its own, and no unit of this one to give seats at. The
+// settings' versions follow the order the table runs in: the page's POST
+// before the API's PUT, the caseworker before the admin.
+func admissionSetupAuth(ta *webtest.Harness, f webtest.AdmissionFixture) map[string]authCase {
+	const ok, created, see, forbidden, missing, invalid = 200, 201, 303, 403, 404, 422
+	jsonType, form := "application/json", "application/x-www-form-urlencoded"
+	body := func(s string) func(string) string { return func(string) string { return s } }
+	municipal := func(s, other int) [8]int {
+		return [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, s, other, s}
+	}
+	main, err := ta.App.Store.Intake(context.Background(), demo.Municipality, f.Main)
+	if err != nil {
+		panic(err)
+	}
+	newIntake := `{"name":"Nytt opptak","kind":"kindergarten","admissionYear":2031,"deadline":"2031-03-01","start":"2031-08-01","seats":[{"unit":"` + f.BjorkeliaStr + `","places":4,"small":1}]}`
+	seats, _ := json.Marshal(main.Seats)
+	criteria, _ := json.Marshal(main.Criteria)
+	changed := fmt.Sprintf(`{"name":"Hovedopptak (endret)","kind":%q,"main":%t,"admissionYear":%d,"deadline":%q,"start":%q,"criteria":%s,"seats":%s,"smallWeight":%d,"answerDays":%d,"maxPreferences":%d}`,
+		main.Kind, main.Main, main.AdmissionYear, main.Deadline, main.Start, criteria, seats, main.SmallWeight, main.AnswerDays+1, main.MaxPreferences)
+	mainForm := url.Values{"name": {"Hovedopptak (endret)"}, "kind": {string(main.Kind)}, "admissionYear": {fmt.Sprint(main.AdmissionYear)},
+		"deadline": {main.Deadline.String()}, "start": {main.Start.String()}, "answerDays": {fmt.Sprint(main.AnswerDays)},
+		"maxPreferences": {fmt.Sprint(main.MaxPreferences)}, "smallWeight": {fmt.Sprint(main.SmallWeight)}, "crit-0": {"1"}, "crit-1": {"2"}}
+	if main.Main {
+		mainForm.Set("main", "1")
+	}
+	for _, st := range main.Seats {
+		mainForm.Set("places-"+st.Unit.String(), fmt.Sprint(st.Places))
+		mainForm.Set("small-"+st.Unit.String(), fmt.Sprint(st.Small))
+	}
+	newForm := url.Values{"name": {"Nytt opptak"}, "kind": {"kindergarten"}, "admissionYear": {"2031"}, "deadline": {"2031-03-01"}, "start": {"2031-08-01"},
+		"answerDays": {"14"}, "maxPreferences": {"3"}, "smallWeight": {"2"}, "crit-0": {"1"}, "places-" + f.BjorkeliaStr: {"4"}, "small-" + f.BjorkeliaStr: {"1"}}
+	settings := func(versions map[string]int, api bool) func(string) string {
+		return func(actor string) string {
+			v := versions[actor]
+			if api {
+				return fmt.Sprintf(`{"version":%d,"localCriteria":[{"key":"single-provider","name":{"nb":"Eneforsørger","nn":"Einsleg forsørgjar","en":"Single provider"}}],"answerDays":10,"smallWeight":2,"maxPreferences":3}`, v)
+			}
+			return url.Values{"version": {fmt.Sprint(v)}, "answerDays": {"14"}, "smallWeight": {"2"}, "maxPreferences": {"3"},
+				"key-0": {"illness"}, "nb-0": {"Sykdom i familien"}, "nn-0": {"Sjukdom i familien"}, "en-0": {"Illness in the family"}}.Encode()
+		}
+	}
+	return map[string]authCase{
+		"POST /api/v1/intakes":                    {path: "/api/v1/intakes", contentType: jsonType, body: body(newIntake), want: municipal(created, invalid)},
+		"PUT /api/v1/intakes/{intakeId}":          {path: "/api/v1/intakes/" + main.ID.String(), contentType: jsonType, body: body(changed), want: municipal(ok, missing)},
+		"GET /api/v1/admission-settings":          {path: "/api/v1/admission-settings", want: municipal(ok, ok)},
+		"PUT /api/v1/admission-settings":          {path: "/api/v1/admission-settings", contentType: jsonType, body: settings(map[string]int{demo.PersonaCaseworker: 2, demo.PersonaOtherMunicipality: 1, demo.PersonaAdmin: 3}, true), want: municipal(ok, ok)},
+		"GET /admission/intakes/new":              {path: "/admission/intakes/new", want: municipal(ok, ok)},
+		"POST /admission/intakes":                 {path: "/admission/intakes", contentType: form, body: body(newForm.Encode()), want: municipal(see, invalid)},
+		"GET /admission/intakes/{intakeId}/edit":  {path: "/admission/intakes/" + main.ID.String() + "/edit", want: municipal(ok, missing)},
+		"POST /admission/intakes/{intakeId}/edit": {path: "/admission/intakes/" + main.ID.String() + "/edit", contentType: form, body: body(mainForm.Encode()), want: municipal(see, missing)},
+		"GET /admission/settings":                 {path: "/admission/settings", want: municipal(ok, ok)},
+		"POST /admission/settings":                {path: "/admission/settings", contentType: form, body: settings(map[string]int{demo.PersonaCaseworker: 0, demo.PersonaOtherMunicipality: 0, demo.PersonaAdmin: 1}, false), want: municipal(see, see)},
 	}
 }
 

@@ -296,7 +296,7 @@ func TestStaffNamedByDisplayName(t *testing.T) {
 	// Run pages.
 	f := webtest.NewAdmissionFixture(ta)
 	siri := ta.CookieFor(t, demo.PersonaCaseworker)
-	resp = ta.Do(t, siri, "POST", "/api/v1/admission-runs", "application/json", fmt.Sprintf(`{"intakeId":%q,"seed":42}`, f.Main))
+	resp = ta.Do(t, siri, "POST", "/api/v1/admission-runs", "application/json", fmt.Sprintf(`{"intakeId":%q,"seed":42,"reason":"a test run before the deadline"}`, f.Main))
 	require.Equal(t, 201, resp.Status, resp.Body)
 	var run admission.Run
 	require.NoError(t, json.Unmarshal([]byte(resp.Body), &run))

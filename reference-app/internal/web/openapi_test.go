@@ -120,7 +120,7 @@ func TestOpenAPILiveResponses(t *testing.T) {
 	intakes := list(cw, "/api/v1/intakes")
 	require.NotEmpty(t, intakes)
 	intake := intakes[0]["id"].(string)
-	run := post(cw, "/api/v1/admission-runs", `{"intakeId":"`+intake+`","seed":7}`)["id"].(string)
+	run := post(cw, "/api/v1/admission-runs", `{"intakeId":"`+intake+`","seed":7,"reason":"a test run before the deadline"}`)["id"].(string)
 	post(cw, "/api/v1/admission-approvals", `{"runId":"`+run+`"}`)
 	month := webtest.Now.Format("2006-01")
 	post(cw, "/api/v1/invoice-runs", `{"month":"`+month+`"}`)

@@ -9,11 +9,11 @@ import (
 	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
 )
 
-// admissionFixture is what the admission tests refer to: the seeded
+// AdmissionFixture is what the admission tests refer to: the seeded
 // intakes, Emil and Nora Berg (Hilde Berg has parental responsibility, Tor
 // Ødegård has asked for information under § 47), and four test intakes
 // with runs and offers made for the two children.
-type admissionFixture struct {
+type AdmissionFixture struct {
 	Main, Extra  admission.IntakeID
 	Emil, Nora   domain.ChildID
 	Application  admission.ApplicationID // Emil's in an approved intake
@@ -25,7 +25,7 @@ type admissionFixture struct {
 	BjorkeliaStr string
 }
 
-func NewAdmissionFixture(ta *Harness) admissionFixture {
+func NewAdmissionFixture(ta *Harness) AdmissionFixture {
 	must := func(err error) {
 		if err != nil {
 			panic("admission fixture: " + err.Error())
@@ -33,7 +33,7 @@ func NewAdmissionFixture(ta *Harness) admissionFixture {
 	}
 	ctx := context.Background()
 	m := demo.Municipality
-	f := admissionFixture{Guardian: ta.Personas[demo.PersonaGuardian].Actor, Caseworker: ta.Personas[demo.PersonaCaseworker].Actor, BjorkeliaStr: ta.Bjorkelia.String()}
+	f := AdmissionFixture{Guardian: ta.Personas[demo.PersonaGuardian].Actor, Caseworker: ta.Personas[demo.PersonaCaseworker].Actor, BjorkeliaStr: ta.Bjorkelia.String()}
 	intakes, err := ta.Store.Intakes(ctx, m)
 	must(err)
 	if len(intakes) != 4 {
@@ -66,7 +66,7 @@ func NewAdmissionFixture(ta *Harness) admissionFixture {
 			must(err)
 			apps = append(apps, ap.ID)
 		}
-		run, err := svc.Run(ctx, f.Caseworker, in.ID, 7)
+		run, err := svc.RunWithReason(ctx, f.Caseworker, in.ID, 7, "fixture: a run before the deadline")
 		must(err)
 		switch i {
 		case 0, 1:
