@@ -531,3 +531,49 @@ func (s *Service) ImportPayments(ctx context.Context, a domain.Actor, m domain.M
 	}
 	return rep, nil
 }
+
+// Blocked computes the month as a run would, writing nothing, and returns
+// the fees the national rules refused for want of a parameter
+// (Skipped.Unknown set): what the unknown parameters of the tables in
+// force block for the municipality.
+func (s *Service) Blocked(ctx context.Context, a domain.Actor, m domain.Municipality, month Month) ([]Skipped, error) {
+	if err := municipal(a, m); err != nil {
+		return nil, err
+	}
+	t, err := s.TablesFor(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	in := RunInput{Municipality: m, Month: month, Made: domain.Today(s.Clock), Settings: DefaultSettings(), Tables: t, NextNumber: 1}
+	if in.Children, err = s.Store.Children(ctx, m); err != nil {
+		return nil, err
+	}
+	units, err := s.Store.Units(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range units {
+		if u.Kind != domain.Kindergarten && u.Kind != domain.SFO {
+			continue
+		}
+		ps, err := s.Store.UnitPlacements(ctx, m, u.ID, domain.Period{Start: month.First(), End: month.Last()})
+		if err != nil {
+			return nil, err
+		}
+		in.Placements = append(in.Placements, ps...)
+	}
+	if in.Families, err = s.Store.Families(ctx, m); err != nil {
+		return nil, err
+	}
+	if in.IncomeDecisions, err = s.Store.IncomeDecisions(ctx, m); err != nil {
+		return nil, err
+	}
+	if in.PriceLists, err = s.Store.PriceLists(ctx, m); err != nil {
+		return nil, err
+	}
+	plan, err := Compute(in)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(plan.Skipped, func(sk Skipped) bool { return sk.Unknown == "" }), nil
+}

@@ -157,7 +157,11 @@ func (a *app) billingRunPage(w http.ResponseWriter, r *http.Request, c *web.Call
 		if err != nil {
 			return err
 		}
-		content.Error = c.Lang.T("billing.run.refused", ve.Error())
+		var reasons []string
+		for _, f := range ve.Fields {
+			reasons = append(reasons, c.Lang.Reason(f.Reason))
+		}
+		content.Error = c.Lang.T("billing.run.refused", strings.Join(reasons, "; "))
 		a.Page(w, r, c, http.StatusUnprocessableEntity, "billing", "billing.title", content)
 		return nil
 	}

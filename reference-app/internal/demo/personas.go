@@ -56,6 +56,7 @@ func SeedNeighbour(ctx context.Context, store domain.Store, clock domain.Clock) 
 				return store.PutGuardianship(ctx, domain.Guardianship{Municipality: m, ChildID: child.ID, GuardianID: guardian.ID, ParentalResponsibility: true, LivesWithChild: true})
 			},
 			func() error { return store.CreatePlacement(ctx, placement) },
+			func() error { return seedBillingSettings(ctx, store, m, year) },
 		} {
 			if err := step(); err != nil {
 				return fmt.Errorf("seed %s: %w", NeighbourName, err)

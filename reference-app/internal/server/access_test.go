@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -434,8 +435,29 @@ func billingAuth(ta *webtest.Harness) map[string]authCase {
 		"POST /billing/payments":                       {path: "/billing/payments", contentType: form, body: fixed("ocr=not+an+OCR+line"), want: municipal},
 		"GET /invoices":                                {path: "/invoices", want: [8]int{ok, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden}},
 		"GET /children/{childId}/fees":                 {path: "/children/" + sofie + "/fees", want: parentOrCase},
+		// Billing settings and national rule tables (issue 14): the
+		// neighbour sees and changes its own; loading a table is the
+		// administrator's.
+		"GET /api/v1/billing-settings": {path: "/api/v1/billing-settings", want: municipal},
+		"POST /api/v1/billing-settings": {path: "/api/v1/billing-settings", contentType: jsonType,
+			body: fixed(`{"bankAccount":"1234 56 78903","kidMethod":"mod10","dueDay":20,"correctionMonths":3,"firstMonth":"2025-08"}`), want: municipal},
+		"GET /api/v1/rule-tables": {path: "/api/v1/rule-tables", want: municipal},
+		"POST /api/v1/rule-tables": {path: "/api/v1/rule-tables", contentType: jsonType, body: fixed(ruleTableJSON),
+			want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, created}},
+		"GET /billing/settings": {path: "/billing/settings", want: municipal},
+		"POST /billing/settings": {path: "/billing/settings", contentType: form,
+			body: fixed("bankAccount=12345678903&kidMethod=mod10&dueDay=20&correctionMonths=3&firstMonth=2025-08"), want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, see, see, see}},
+		"GET /billing/rule-tables": {path: "/billing/rule-tables", want: municipal},
+		"POST /billing/rule-tables": {path: "/billing/rule-tables", contentType: form, body: fixed(url.Values{"kind": {"sfo"}, "source": {"test"}, "table": {ruleTableSFO}}.Encode()),
+			want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, see}},
 	}
 }
+
+// ruleTableSFO is a one-row SFO table (a row the built-in table has).
+const ruleTableSFO = `{"rows":[{"validFrom":"2024-08-01","freeHours":12,"freeHoursGrades":[1,2,3],"incomeCapShare":"0.06","incomeCapGrades":[1,2,3,4],"specialNeedsFreeGrades":[5,6,7],"billedMonthsPerYear":11,"feeFreeMonths":[7],"source":"test","provisional":false}]}`
+
+// ruleTableJSON loads ruleTableSFO through the API.
+var ruleTableJSON = `{"kind":"sfo","source":"test","table":` + strconv.Quote(ruleTableSFO) + `}`
 
 // messagingAuth has a line of the authorization table (access_test.go) for every
 // messaging route.
