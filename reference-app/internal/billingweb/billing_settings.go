@@ -3,6 +3,7 @@ package billingweb
 import (
 	"context"
 	"errors"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -75,19 +76,16 @@ func (v SettingsView) settings(m domain.Municipality) (billing.Settings, error) 
 	}
 	if err := p.Err(); err != nil {
 		// The other fields' reasons too, in one answer.
-		var all domain.Problems
-		all.Merge("", err)
-		if verr := st.Validate(); verr != nil {
-			var ve *domain.ValidationError
-			if errors.As(verr, &ve) {
-				for _, f := range ve.Fields {
-					if f.Field != "firstMonth" && f.Field != "bankAccount" {
-						all.Add(f.Field, f.Reason)
-					}
+		var ve, more *domain.ValidationError
+		errors.As(err, &ve)
+		if errors.As(st.Validate(), &more) {
+			for _, f := range more.Fields {
+				if !ve.Has(f.Field) {
+					p.Add(f.Field, f.Reason)
 				}
 			}
 		}
-		return st, all.Err()
+		return st, p.Err()
 	}
 	return st, nil
 }
@@ -133,6 +131,7 @@ func (a *app) apiPutSettings(w http.ResponseWriter, r *http.Request, c *web.Call
 type billingSettingsPage struct {
 	Form    SettingsView
 	Errors  map[string]string // by field: the reason in the page's language
+	Summary []string          // every refused field with its label, for the alert
 	Saved   bool
 	Missing bool // no settings stored yet
 	Methods []string
@@ -189,6 +188,11 @@ func (a *app) settingsPage(w http.ResponseWriter, r *http.Request, c *web.Call) 
 	}
 	for _, f := range ve.Fields {
 		content.Errors[f.Field] = c.Lang.Reason(f.Reason)
+		label := f.Field
+		if c.Lang.Has("billing.settings." + f.Field) {
+			label = c.Lang.T("billing.settings." + f.Field)
+		}
+		content.Summary = append(content.Summary, label+": "+c.Lang.Reason(f.Reason))
 	}
 	a.Page(w, r, c, http.StatusUnprocessableEntity, "billing_settings", "billing.settings.title", content)
 	return nil
@@ -353,6 +357,12 @@ func (a *app) apiRuleTables(w http.ResponseWriter, r *http.Request, c *web.Call)
 }
 
 func (a *app) apiLoadRuleTable(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return &api.HTTPError{Status: http.StatusUnsupportedMediaType, Kind: "media-type", Detail: "send application/json"}
+		}
+	}
 	b, err := readLimited(w, r, MaxRuleTable+16<<10)
 	if err != nil {
 		return err
