@@ -108,3 +108,31 @@ func TestRuleTables(t *testing.T) {
 	assert.Equal(t, 403, ta.Do(t, cw, "POST", "/api/v1/rule-tables", "application/json",
 		`{"kind":"kindergarten","source":"test","table":`+strconv.Quote(fixed)+`}`).Status, "loading is the administrator's")
 }
+
+// A new kindergarten price list above the national maximum is refused with
+// the reason next to the field, what was typed kept; one overlapping the
+// list in force is a conflict; a valid new version is stored, listed with
+// the old ones and audit-logged.
+func TestPriceListPage(t *testing.T) {
+	ta := webtest.New(t)
+	cw := ta.CookieFor(t, demo.PersonaCaseworker)
+	page := ta.Do(t, cw, "GET", "/billing/price-lists", "", "")
+	require.Equal(t, 200, page.Status)
+	form := func(start, end, price string) string {
+		return url.Values{"kind": {"kindergarten"}, "zone": {"ordinary"}, "start": {start}, "end": {end}, "fullTimePrice": {price},
+			"minHours0": {"0"}, "amount0": {"1.00"}, "food0": {"400.00"}}.Encode()
+	}
+	above := ta.Do(t, cw, "POST", "/billing/price-lists", "application/x-www-form-urlencoded", form("2027-08-01", "2028-07-31", "1500.00"))
+	require.Equal(t, 422, above.Status)
+	assert.Contains(t, above.Body, `id="fullTimePrice-error"`)
+	assert.Contains(t, above.Body, "over den nasjonale maksprisen")
+	assert.Contains(t, above.Body, `value="1500.00"`)
+	overlap := ta.Do(t, cw, "POST", "/billing/price-lists", "application/x-www-form-urlencoded", form("2025-09-01", "2026-07-31", "1000.00"))
+	require.Equal(t, 422, overlap.Status)
+	assert.Contains(t, overlap.Body, "en annen liste for samme tjeneste")
+	saved := ta.Do(t, cw, "POST", "/billing/price-lists", "application/x-www-form-urlencoded", form("2027-08-01", "2028-07-31", "1100.00"))
+	require.Equal(t, 303, saved.Status, saved.Body)
+	list := ta.Do(t, cw, "GET", "/billing/price-lists?saved=1", "", "")
+	assert.Contains(t, list.Body, "1\u00a0100,00")
+	assert.Contains(t, ta.Do(t, ta.CookieFor(t, demo.PersonaAdmin), "GET", "/api/v1/audit", "", "").Body, "price-list.create")
+}

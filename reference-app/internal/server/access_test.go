@@ -431,10 +431,16 @@ func billingAuth(ta *webtest.Harness) map[string]authCase {
 		"GET /billing/families":                        {path: "/billing/families", want: municipal},
 		"POST /billing/income-decisions":               {path: "/billing/income-decisions", contentType: form, body: incomeForm, want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, see, invalid, see}},
 		"GET /billing/price-lists":                     {path: "/billing/price-lists", want: municipal},
-		"GET /billing/payments":                        {path: "/billing/payments", want: municipal},
-		"POST /billing/payments":                       {path: "/billing/payments", contentType: form, body: fixed("ocr=not+an+OCR+line"), want: municipal},
-		"GET /invoices":                                {path: "/invoices", want: [8]int{ok, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden}},
-		"GET /children/{childId}/fees":                 {path: "/children/" + sofie + "/fees", want: parentOrCase},
+		// One kindergarten list per actor that may make it, in years of their own.
+		"POST /billing/price-lists": {path: "/billing/price-lists", contentType: form, body: func(actor string) string {
+			y := map[string]int{demo.PersonaCaseworker: 2043, demo.PersonaOtherMunicipality: 2044, demo.PersonaAdmin: 2045}[actor]
+			return url.Values{"kind": {"sfo"}, "start": {fmt.Sprintf("%d-08-01", y)}, "end": {fmt.Sprintf("%d-07-31", y+1)},
+				"minHours0": {"0"}, "amount0": {"1500.00"}, "food0": {"200.00"}}.Encode()
+		}, want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, see, see, see}},
+		"GET /billing/payments":        {path: "/billing/payments", want: municipal},
+		"POST /billing/payments":       {path: "/billing/payments", contentType: form, body: fixed("ocr=not+an+OCR+line"), want: municipal},
+		"GET /invoices":                {path: "/invoices", want: [8]int{ok, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden}},
+		"GET /children/{childId}/fees": {path: "/children/" + sofie + "/fees", want: parentOrCase},
 		// Billing settings and national rule tables (issue 14): the
 		// neighbour sees and changes its own; loading a table is the
 		// administrator's.
