@@ -11,6 +11,11 @@
 // and raises an "invoice.ready" notice per invoice; Export through an
 // Exporter; ImportPayments from Nets' OCR giro files (ParseOCR).
 //
+// Settings (bank account, KID method, due day, correction window, first
+// month invoiced) are stored per municipality; the national tables are data
+// a municipality may add to (ParseRuleTable, Service.LoadRuleTable,
+// Tables.Overlay), in the format conformance/SPEC.md publishes.
+//
 // It is a pure domain package: no number from a regulation is written in
 // code, and it imports no database driver and no net/http.
 package billing

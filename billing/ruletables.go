@@ -190,7 +190,15 @@ func strictInto(tp *tableProblems, base int64, path string, raw json.RawMessage,
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &te):
-		tp.add(base+te.Offset, join(path, te.Field), ReasonTableType)
+		// The line of the field's name (te.Offset may lie past the value).
+		off := te.Offset
+		if te.Field != "" {
+			name := te.Field[strings.LastIndexByte(te.Field, '.')+1:]
+			if i := bytes.Index(raw, []byte(strconv.Quote(name))); i >= 0 {
+				off = int64(i)
+			}
+		}
+		tp.add(base+off, join(path, te.Field), ReasonTableType)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
 		off := int64(bytes.Index(raw, []byte(strconv.Quote(name))))

@@ -218,8 +218,13 @@ func (s *Service) LoadRuleTable(ctx context.Context, a domain.Actor, kind domain
 // the invoices and the run, and raises an "invoice.ready" notice per
 // invoice, all in ONE transaction. Running a month again creates nothing;
 // a run cancelled half-way (ctx) leaves nothing behind, so running it again
-// gives exactly the invoices of one uninterrupted run. A month before the
-// latest run month is refused (field "month").
+// gives exactly the invoices of one uninterrupted run. The municipality's
+// stored settings are used (SettingsFor); without any the run is refused
+// (field "settings"). A new month before the latest run month, before the
+// first month invoiced, or outside the window around today's month
+// (CheckRunMonth) is refused (field "month", a Reason* code) and writes
+// nothing. Fees are computed with the tables in force for the
+// municipality (TablesFor).
 func (s *Service) RunInvoices(ctx context.Context, a domain.Actor, m domain.Municipality, month Month) (RunResult, error) {
 	if err := municipal(a, m); err != nil {
 		return RunResult{}, err
