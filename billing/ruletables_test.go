@@ -45,7 +45,7 @@ func TestParseRuleTable(t *testing.T) {
 			{Field: "table:2:rows[0].feeFreeMonths", Reason: billing.ReasonTableMonths},
 			{Field: "table:2:rows[0].source", Reason: billing.ReasonTableRequired},
 		}},
-		"no rows":  {domain.Kindergarten, `{"rows": []}`, []domain.FieldError{{Field: "table:1:rows", Reason: billing.ReasonTableNoRows}}},
+		"no rows":   {domain.Kindergarten, `{"rows": []}`, []domain.FieldError{{Field: "table:1:rows", Reason: billing.ReasonTableNoRows}}},
 		"top-level": {domain.Kindergarten, `{"rows": [], "extra": 1}`, []domain.FieldError{{Field: "table:1:rows", Reason: billing.ReasonTableNoRows}, {Field: "table:1:extra", Reason: billing.ReasonTableUnknown}}},
 	} {
 		_, err := billing.ParseRuleTable(tc.kind, []byte(tc.file))
