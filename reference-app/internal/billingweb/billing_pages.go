@@ -45,6 +45,7 @@ type billingInvoices struct {
 	Total        string
 	Corrections  int
 	CorrectTotal string
+	BankAccount  string // the municipality's, "1234 56 78903"; "" when not set
 }
 
 type billingInvoiceRow struct {
@@ -193,6 +194,9 @@ func (a *app) billingInvoicesPage(w http.ResponseWriter, r *http.Request, c *web
 		}
 	}
 	content := billingInvoices{Month: month.String(), Label: billingMonth(c.Lang, month)}
+	if st, err := a.Store.BillingSettings(r.Context(), c.Actor.Municipality); err == nil && len(st.BankAccount) == 11 {
+		content.BankAccount = st.BankAccount[:4] + " " + st.BankAccount[4:6] + " " + st.BankAccount[6:]
+	}
 	billingRows(c.Lang, invs, &content)
 	a.Page(w, r, c, http.StatusOK, "billing_invoices", "billing.invoices.title", content)
 	return nil

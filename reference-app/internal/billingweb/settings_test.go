@@ -136,3 +136,12 @@ func TestPriceListPage(t *testing.T) {
 	assert.Contains(t, list.Body, "1\u00a0100,00")
 	assert.Contains(t, ta.Do(t, ta.CookieFor(t, demo.PersonaAdmin), "GET", "/api/v1/audit", "", "").Body, "price-list.create")
 }
+
+// The invoice page shows the municipality's bank account number.
+func TestInvoicePageShowsBankAccount(t *testing.T) {
+	ta := webtest.New(t)
+	cw := ta.CookieFor(t, demo.PersonaCaseworker)
+	require.Equal(t, 201, ta.Do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`).Status)
+	page := ta.Do(t, cw, "GET", "/billing/invoices?month=2025-11", "", "")
+	assert.Contains(t, page.Body, "1234 56 78903")
+}
