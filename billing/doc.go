@@ -23,6 +23,11 @@
 // opening calendar drives attendance (rosters, the sick button, holiday
 // reports), not the fee.
 //
+// Settings (bank account, KID method, due day, correction window, first
+// month invoiced) are stored per municipality; the national tables are data
+// a municipality may add to (ParseRuleTable, Service.LoadRuleTable,
+// Tables.Overlay), in the format conformance/SPEC.md publishes.
+//
 // It is a pure domain package: no number from a regulation is written in
 // code, and it imports no database driver and no net/http.
 package billing

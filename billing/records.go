@@ -482,6 +482,22 @@ type Store interface {
 	// Payments lists the municipality's payments by paid date, then ID
 	// (SortPayments).
 	Payments(ctx context.Context, m domain.Municipality) ([]Payment, error)
+
+	// PutBillingSettings stores the municipality's settings, replacing
+	// those stored; settings that do not pass Settings.Validate are a
+	// *domain.ValidationError.
+	PutBillingSettings(ctx context.Context, s Settings) error
+	// BillingSettings returns the municipality's settings, or
+	// domain.ErrNotFound when it has stored none.
+	BillingSettings(ctx context.Context, m domain.Municipality) (Settings, error)
+
+	// AddRuleTable stores a national table the municipality loaded
+	// (RuleTable.Validate); a version the municipality has already is a
+	// *domain.ConflictError ("version"). Loaded tables are never changed
+	// or removed: a correction is a later version.
+	AddRuleTable(ctx context.Context, rt RuleTable) error
+	// RuleTables lists the municipality's loaded tables by version.
+	RuleTables(ctx context.Context, m domain.Municipality) ([]RuleTable, error)
 }
 
 // SortMembers orders memberships by start date, then ID.

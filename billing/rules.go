@@ -2,7 +2,6 @@ package billing
 
 import (
 	"embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -192,96 +191,26 @@ func months(ms []int) []time.Month {
 	return out
 }
 
-func decimals(ss []string) ([]decimal.Decimal, error) {
-	out := make([]decimal.Decimal, len(ss))
-	for i, s := range ss {
-		d, err := decimal.NewFromString(s)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = d
-	}
-	return out, nil
-}
-
+// parseTables reads the built-in tables with ParseRuleTable, the parser
+// of loaded tables: the built-in files are in the published format.
 func parseTables() (*Tables, error) {
-	var t Tables
-	var kg struct {
-		Constants wireConstants         `json:"constants"`
-		Rows      []wireKindergartenRow `json:"rows"`
-	}
-	if err := readJSON("rules/kindergarten.json", &kg); err != nil {
-		return nil, err
-	}
-	t.Constants = KindergartenConstants{
-		FullTimeHours:    kg.Constants.FullTimeHours,
-		FreeCoreFromAge:  kg.Constants.FreeCoreFromAge,
-		FreeCoreUntilAge: kg.Constants.FreeCoreUntilAge,
-		YearStartMonth:   time.Month(kg.Constants.YearStartMonth),
-		Source:           kg.Constants.Source,
-	}
-	for _, w := range kg.Rows {
-		from, err := domain.ParseDate("validFrom", w.ValidFrom)
+	t := &Tables{}
+	for _, kind := range []domain.UnitKind{domain.Kindergarten, domain.SFO} {
+		name := "rules/" + string(kind) + ".json"
+		b, err := rulesFS.ReadFile(name)
 		if err != nil {
-			return nil, fmt.Errorf("billing: kindergarten table %q: %w", w.ValidFrom, err)
+			return nil, fmt.Errorf("billing: %w", err)
 		}
-		r := KindergartenRow{ValidFrom: from, MaxPrice: map[Zone]decimal.Decimal{}, FreeZone: w.FreeZone,
-			BilledMonthsPerYear: w.BilledMonthsPerYear, FeeFreeMonths: months(w.FeeFreeMonths),
-			FreeCoreHours: w.FreeCoreHours, Source: w.Source, Provisional: w.Provisional}
-		for z, s := range w.MaxPrice {
-			if r.MaxPrice[z], err = decimal.NewFromString(s); err != nil {
-				return nil, fmt.Errorf("billing: kindergarten table %s: %w", w.ValidFrom, err)
-			}
-		}
-		if r.SiblingDiscounts, err = decimals(w.SiblingDiscounts); err != nil {
-			return nil, fmt.Errorf("billing: kindergarten table %s: %w", w.ValidFrom, err)
-		}
-		if r.IncomeCapShare, err = decimal.NewFromString(w.IncomeCapShare); err != nil {
-			return nil, fmt.Errorf("billing: kindergarten table %s: %w", w.ValidFrom, err)
-		}
-		if w.FreeCoreIncomeThreshold != nil {
-			d, err := decimal.NewFromString(*w.FreeCoreIncomeThreshold)
-			if err != nil {
-				return nil, fmt.Errorf("billing: kindergarten table %s: %w", w.ValidFrom, err)
-			}
-			r.FreeCoreIncomeThreshold = &d
-		}
-		t.Kindergarten = append(t.Kindergarten, r)
-	}
-	var sfo struct {
-		Rows []wireSFORow `json:"rows"`
-	}
-	if err := readJSON("rules/sfo.json", &sfo); err != nil {
-		return nil, err
-	}
-	for _, w := range sfo.Rows {
-		from, err := domain.ParseDate("validFrom", w.ValidFrom)
+		l, err := ParseRuleTable(kind, b)
 		if err != nil {
-			return nil, fmt.Errorf("billing: SFO table %q: %w", w.ValidFrom, err)
+			return nil, fmt.Errorf("billing: %s: %w", name, err)
 		}
-		share, err := decimal.NewFromString(w.IncomeCapShare)
-		if err != nil {
-			return nil, fmt.Errorf("billing: SFO table %s: %w", w.ValidFrom, err)
+		if kind == domain.Kindergarten && l.Constants == nil {
+			return nil, fmt.Errorf("billing: %s: no constants", name)
 		}
-		t.SFO = append(t.SFO, SFORules{FreeHours: w.FreeHours, FreeHoursGrades: w.FreeHoursGrades,
-			IncomeCapShare: share, IncomeCapGrades: w.IncomeCapGrades,
-			SpecialNeedsFreeGrades: w.SpecialNeedsFreeGrades, BilledMonthsPerYear: w.BilledMonthsPerYear,
-			FeeFreeMonths: months(w.FeeFreeMonths), ValidFrom: from, Source: w.Source, Provisional: w.Provisional})
+		t = t.Overlay(l)
 	}
-	sort.SliceStable(t.Kindergarten, func(i, j int) bool { return t.Kindergarten[i].ValidFrom < t.Kindergarten[j].ValidFrom })
-	sort.SliceStable(t.SFO, func(i, j int) bool { return t.SFO[i].ValidFrom < t.SFO[j].ValidFrom })
-	return &t, nil
-}
-
-func readJSON(name string, v any) error {
-	b, err := rulesFS.ReadFile(name)
-	if err != nil {
-		return fmt.Errorf("billing: %w", err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("billing: %s: %w", name, err)
-	}
-	return nil
+	return t, nil
 }
 
 // KindergartenRules returns the national kindergarten rules in force in the month

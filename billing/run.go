@@ -2,6 +2,7 @@ package billing
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -10,45 +11,6 @@ import (
 
 	"github.com/oppvekst/oppvekst/domain"
 )
-
-// Settings are a municipality's choices for invoicing.
-type Settings struct {
-	// KIDMethod is the check-digit method of the KIDs; "" means mod10.
-	KIDMethod KIDMethod
-	// DueDay is the day of the invoiced month the invoice is due (the
-	// last day when the month is shorter); 0 means the last day.
-	DueDay int
-	// CorrectionMonths is how many months before the run's month are
-	// computed again for corrections (never months before the first run).
-	// 0 means no corrections. A month inside the window that was never run
-	// is charged in full as correction lines of the next run.
-	CorrectionMonths int
-}
-
-// DefaultSettings are the settings the examples use: KIDs with MOD10,
-// due on the 20th, corrections three months back. Every month computed
-// again for corrections costs a run about as much as its own month (some
-// 0.5 s for 50,000 children), so the window is a municipal trade-off.
-func DefaultSettings() Settings {
-	return Settings{KIDMethod: KIDMod10, DueDay: 20, CorrectionMonths: 3}
-}
-
-// Validate checks the settings.
-func (s Settings) Validate() error {
-	var p domain.Problems
-	if s.KIDMethod != "" {
-		if err := checkMethod(s.KIDMethod); err != nil {
-			p.Add("kidMethod", `must be "mod10" or "mod11"`)
-		}
-	}
-	if s.DueDay < 0 || s.DueDay > 31 {
-		p.Add("dueDay", "must be from 0 to 31")
-	}
-	if s.CorrectionMonths < 0 {
-		p.Add("correctionMonths", "must not be negative")
-	}
-	return p.Err()
-}
 
 // RunInput is everything an invoice run of one month reads: the
 // municipality's directory (children and their kindergarten and SFO
@@ -93,6 +55,12 @@ type Skipped struct {
 	Child  domain.ChildID  `json:"child"`
 	Kind   domain.UnitKind `json:"kind"`
 	Reason string          `json:"reason"`
+	// Unknown names the national parameter that is not known when the
+	// national rules refused the fee (*UnknownRulesError): its Param, or
+	// "rules" when no national rule set is in force at all.
+	Unknown string `json:"unknown,omitempty"`
+	// Month is the month the fee was refused for.
+	Month Month `json:"month"`
 }
 
 // GradeIn returns the school grade of a pupil born on birth in the school
@@ -151,6 +119,7 @@ type runner struct {
 	decisions map[decisionKey][]*FeeDecision
 	newDec    []FeeDecision
 	skipped   []Skipped
+	at        Month // the month being computed
 }
 
 // placedChild is a child with kindergarten or SFO placements, with its
@@ -217,7 +186,7 @@ func Compute(in RunInput) (Plan, error) {
 	if in.NextNumber < 1 {
 		p.Add("nextNumber", "must be at least 1")
 	}
-	p.Merge("settings", in.Settings.Validate())
+	p.Merge("settings", in.Settings.validateRun())
 	if err := p.Err(); err != nil {
 		return Plan{}, err
 	}
@@ -456,7 +425,17 @@ func (r *runner) listOf(kind domain.UnitKind, m Month) *PriceList {
 
 func (r *runner) skip(report bool, c domain.ChildID, kind domain.UnitKind, reason string) {
 	if report {
-		r.skipped = append(r.skipped, Skipped{Child: c, Kind: kind, Reason: reason})
+		r.skipped = append(r.skipped, Skipped{Child: c, Kind: kind, Reason: reason, Month: r.at})
+	}
+}
+
+// skipErr skips for an error of the rules, naming an unknown national
+// parameter.
+func (r *runner) skipErr(report bool, c domain.ChildID, kind domain.UnitKind, err error) {
+	r.skip(report, c, kind, err.Error())
+	var u *UnknownRulesError
+	if report && errors.As(err, &u) {
+		r.skipped[len(r.skipped)-1].Unknown = cmp.Or(u.Param, "rules")
 	}
 }
 
@@ -467,6 +446,7 @@ func (r *runner) month(m Month, report bool) []charge {
 		f  *Family
 		cs []childMonth
 	}
+	r.at = m
 	byFamily := make(map[*Family]int, len(r.ordered))
 	fams := make([]famMonth, 0, len(r.ordered))
 	for _, pc := range r.ordered {
@@ -518,16 +498,16 @@ func (r *runner) family(out []charge, f *Family, cs []childMonth, m Month, repor
 	}
 	nKG := 0
 	if len(kids) > 0 {
-		failed := func(reason string) {
+		failed := func(err error) {
 			for _, c := range kids {
-				r.skip(report, c.child, domain.Kindergarten, reason)
+				r.skipErr(report, c.child, domain.Kindergarten, err)
 			}
 		}
 		l := r.listOf(domain.Kindergarten, m)
 		if l == nil {
-			failed("no kindergarten price list in force on " + m.First().String())
+			failed(errors.New("no kindergarten price list in force on " + m.First().String()))
 		} else if rules, err := r.in.Tables.KindergartenRules(m, l.zone()); err != nil {
-			failed(err.Error())
+			failed(err)
 		} else {
 			h := Household{AnnualIncome: income, Children: make([]Child, len(kids))}
 			for i, c := range kids {
@@ -535,7 +515,7 @@ func (r *runner) family(out []charge, f *Family, cs []childMonth, m Month, repor
 			}
 			fee, err := KindergartenFee(rules, *l.Kindergarten, h, m, l.zone())
 			if err != nil {
-				failed(err.Error())
+				failed(err)
 			} else {
 				nKG = len(kids)
 				for i, c := range kids {
@@ -564,7 +544,7 @@ func (r *runner) family(out []charge, f *Family, cs []childMonth, m Month, repor
 	rules, err := r.in.Tables.SFORules(m)
 	if err != nil {
 		for _, c := range pupils {
-			r.skip(report, c.child, domain.SFO, err.Error())
+			r.skipErr(report, c.child, domain.SFO, err)
 		}
 		return out
 	}
@@ -593,7 +573,7 @@ func (r *runner) family(out []charge, f *Family, cs []childMonth, m Month, repor
 	fee, err := SFOFee(rules, local, h, m)
 	if err != nil {
 		for _, c := range valid {
-			r.skip(report, c.child, domain.SFO, err.Error())
+			r.skipErr(report, c.child, domain.SFO, err)
 		}
 		return out
 	}

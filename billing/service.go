@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -36,8 +37,15 @@ type Service struct {
 	Store    ServiceStore
 	Clock    domain.Clock
 	Notifier domain.Notifier
+	// Settings are used for a municipality that has stored no settings
+	// (Store.BillingSettings answers domain.ErrNotFound). Zero means such a
+	// municipality cannot run invoices: the run is refused (field
+	// "settings", ReasonNoSettings) until its settings, with the first
+	// month invoiced, are stored. The reference app leaves it zero.
 	Settings Settings
-	// Tables are the national tables; nil means NationalTables().
+	// Tables are the built-in national tables; nil means NationalTables().
+	// The tables a municipality's fees are computed with are these with
+	// the tables it loaded laid over them (TablesFor).
 	Tables *Tables
 }
 
@@ -102,27 +110,142 @@ func (s *Service) tables() (*Tables, error) {
 	return NationalTables()
 }
 
+// TablesFor returns the national tables in force for a municipality: the
+// built-in tables with every table it loaded laid over them, in version
+// order (Tables.WithLoaded).
+func (s *Service) TablesFor(ctx context.Context, m domain.Municipality) (*Tables, error) {
+	base, err := s.tables()
+	if err != nil {
+		return nil, err
+	}
+	loaded, err := s.Store.RuleTables(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	return base.WithLoaded(loaded)
+}
+
+// SettingsFor returns the municipality's stored settings, else the
+// Service's Settings when they are set, else a *domain.ValidationError for
+// the field "settings" with ReasonNoSettings.
+func (s *Service) SettingsFor(ctx context.Context, m domain.Municipality) (Settings, error) {
+	st, err := s.Store.BillingSettings(ctx, m)
+	switch {
+	case err == nil:
+		return st, nil
+	case !domain.IsNotFound(err):
+		return Settings{}, err
+	case s.Settings != (Settings{}):
+		st = s.Settings
+		st.Municipality = m
+		return st, nil
+	}
+	return Settings{}, domain.Invalid("settings", ReasonNoSettings)
+}
+
+// PutSettings stores the municipality's billing settings (the bank
+// account number is stored without spaces and dots). Caseworkers and
+// administrators of the municipality may.
+func (s *Service) PutSettings(ctx context.Context, a domain.Actor, st Settings) (Settings, error) {
+	if err := municipal(a, st.Municipality); err != nil {
+		return Settings{}, err
+	}
+	st.BankAccount = NormalizeBankAccount(st.BankAccount)
+	if err := st.Validate(); err != nil {
+		return Settings{}, err
+	}
+	return st, s.Store.PutBillingSettings(ctx, st)
+}
+
+// LoadRuleTable loads a national table of the kind for the municipality
+// (an administrator of it only): data in the format of
+// billing/rules/<kind>.json, source saying where it comes from. A
+// malformed table is refused (ParseRuleTable: fields
+// "table:<line>:<path>"); nothing is written then. The stored version
+// records who loaded it, when, and which rows it added or changed against
+// the tables in force before. Invoices already made are not touched; the
+// next run's corrections show what it changes for the months in its
+// window.
+func (s *Service) LoadRuleTable(ctx context.Context, a domain.Actor, kind domain.UnitKind, source string, data []byte) (RuleTable, error) {
+	if err := municipal(a, a.Municipality); err != nil {
+		return RuleTable{}, err
+	}
+	if a.Role != domain.RoleAdmin && a.Role != domain.RoleSystem {
+		return RuleTable{}, domain.ErrForbidden
+	}
+	var p domain.Problems
+	if err := domain.CheckLine("source", source); err != nil {
+		p.Merge("", err)
+	} else if domain.Blank(source) {
+		p.Add("source", ReasonRequired)
+	}
+	l, err := ParseRuleTable(kind, data)
+	p.Merge("", err)
+	if err := p.Err(); err != nil {
+		return RuleTable{}, err
+	}
+	var rt RuleTable
+	err = s.Store.Atomic(ctx, func(ctx context.Context) error {
+		before, err := s.TablesFor(ctx, a.Municipality)
+		if err != nil {
+			return err
+		}
+		loaded, err := s.Store.RuleTables(ctx, a.Municipality)
+		if err != nil {
+			return err
+		}
+		version := 1
+		for _, x := range loaded {
+			version = max(version, x.Version+1)
+		}
+		by := a.Name
+		if by == "" {
+			by = a.Subject
+		}
+		rt = RuleTable{ID: domain.NewID[RuleTable](), Municipality: a.Municipality, Version: version, Kind: kind,
+			Source: strings.TrimSpace(source), Loaded: s.Clock.Now(), LoadedBy: by, Data: string(data),
+			Changes: before.Changes(l)}
+		return s.Store.AddRuleTable(ctx, rt)
+	})
+	if err != nil {
+		return RuleTable{}, err
+	}
+	return rt, nil
+}
+
 // RunInvoices makes the invoice run of a month for a municipality (see
 // Compute): it reads everything, computes, and stores the fee decisions,
 // the invoices and the run, and raises an "invoice.ready" notice per
 // invoice, all in ONE transaction. Running a month again creates nothing;
 // a run cancelled half-way (ctx) leaves nothing behind, so running it again
-// gives exactly the invoices of one uninterrupted run. A month before the
-// latest run month is refused (field "month").
+// gives exactly the invoices of one uninterrupted run. The municipality's
+// stored settings are used (SettingsFor); without any the run is refused
+// (field "settings"). A new month before the latest run month, before the
+// first month invoiced, or outside the window around today's month
+// (CheckRunMonth) is refused (field "month", a Reason* code) and writes
+// nothing. Fees are computed with the tables in force for the
+// municipality (TablesFor).
 func (s *Service) RunInvoices(ctx context.Context, a domain.Actor, m domain.Municipality, month Month) (RunResult, error) {
 	if err := municipal(a, m); err != nil {
 		return RunResult{}, err
 	}
-	if err := s.Settings.Validate(); err != nil {
-		return RunResult{}, err
-	}
-	t, err := s.tables()
-	if err != nil {
-		return RunResult{}, err
+	if !month.valid() {
+		return RunResult{}, domain.Invalid("month", domain.ReasonMonth)
 	}
 	var res RunResult
-	err = s.Store.Atomic(ctx, func(ctx context.Context) error {
+	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
 		res = RunResult{}
+		settings, err := s.SettingsFor(ctx, m)
+		if err != nil {
+			return err
+		}
+		if err := settings.validateRun(); err != nil {
+			return err
+		}
+		t, err := s.TablesFor(ctx, m)
+		if err != nil {
+			return err
+		}
 		runs, err := s.Store.InvoiceRuns(ctx, m)
 		if err != nil {
 			return err
@@ -136,7 +259,7 @@ func (s *Service) RunInvoices(ctx context.Context, a domain.Actor, m domain.Muni
 				return err
 			}
 			if month.Before(r.Month) {
-				return domain.Invalid("month", "is before the last invoice run, "+r.Month.String())
+				return domain.Invalid("month", ReasonBeforeLastRun)
 			}
 			next = max(next, r.LastNumber+1)
 			if first == nil || r.Month.Before(*first) {
@@ -144,12 +267,17 @@ func (s *Service) RunInvoices(ctx context.Context, a domain.Actor, m domain.Muni
 				first = &rm
 			}
 		}
-		in := RunInput{Municipality: m, Month: month, Made: domain.Today(s.Clock), Settings: s.Settings,
+		// A month already run answers with its invoices (above); a new
+		// one must be inside the settings' bounds.
+		if err := CheckRunMonth(settings, month, MonthOf(domain.Today(s.Clock))); err != nil {
+			return err
+		}
+		in := RunInput{Municipality: m, Month: month, Made: domain.Today(s.Clock), Settings: settings,
 			Tables: t, NextNumber: next}
 		from := month
-		if first != nil && s.Settings.CorrectionMonths > 0 {
+		if first != nil && settings.CorrectionMonths > 0 {
 			from = month
-			for i := 0; i < s.Settings.CorrectionMonths && first.Before(from); i++ {
+			for i := 0; i < settings.CorrectionMonths && first.Before(from) && settings.FirstMonth.Before(from); i++ {
 				from = from.Prev()
 			}
 			in.CorrectFrom = from
@@ -407,4 +535,50 @@ func (s *Service) ImportPayments(ctx context.Context, a domain.Actor, m domain.M
 		return PaymentReport{}, err
 	}
 	return rep, nil
+}
+
+// Blocked computes the month as a run would, writing nothing, and returns
+// the fees the national rules refused for want of a parameter
+// (Skipped.Unknown set): what the unknown parameters of the tables in
+// force block for the municipality.
+func (s *Service) Blocked(ctx context.Context, a domain.Actor, m domain.Municipality, month Month) ([]Skipped, error) {
+	if err := municipal(a, m); err != nil {
+		return nil, err
+	}
+	t, err := s.TablesFor(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	in := RunInput{Municipality: m, Month: month, Made: domain.Today(s.Clock), Settings: DefaultSettings(), Tables: t, NextNumber: 1}
+	if in.Children, err = s.Store.Children(ctx, m); err != nil {
+		return nil, err
+	}
+	units, err := s.Store.Units(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range units {
+		if u.Kind != domain.Kindergarten && u.Kind != domain.SFO {
+			continue
+		}
+		ps, err := s.Store.UnitPlacements(ctx, m, u.ID, domain.Period{Start: month.First(), End: month.Last()})
+		if err != nil {
+			return nil, err
+		}
+		in.Placements = append(in.Placements, ps...)
+	}
+	if in.Families, err = s.Store.Families(ctx, m); err != nil {
+		return nil, err
+	}
+	if in.IncomeDecisions, err = s.Store.IncomeDecisions(ctx, m); err != nil {
+		return nil, err
+	}
+	if in.PriceLists, err = s.Store.PriceLists(ctx, m); err != nil {
+		return nil, err
+	}
+	plan, err := Compute(in)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(plan.Skipped, func(sk Skipped) bool { return sk.Unknown == "" }), nil
 }

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -604,4 +605,75 @@ func (s *Store) Payments(ctx context.Context, m domain.Municipality) ([]billing.
 		return p, err
 	}, `SELECT id, reference, kid, invoice_id, amount_ore, paid FROM billing_payments
 		WHERE municipality = $1 ORDER BY paid, id`, string(m))
+}
+
+// PutBillingSettings implements billing.Store.
+func (s *Store) PutBillingSettings(ctx context.Context, st billing.Settings) error {
+	if err := st.Validate(); err != nil {
+		return err
+	}
+	body, err := json.Marshal(st)
+	if err != nil {
+		return fmt.Errorf("postgres: billing settings: %w", err)
+	}
+	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO billing_settings (municipality, body) VALUES ($1, $2)
+			ON CONFLICT (municipality) DO UPDATE SET body = excluded.body`, string(st.Municipality), string(body))
+		if err != nil {
+			return dbError("put billing settings", err)
+		}
+		return nil
+	})
+}
+
+// BillingSettings implements billing.Store.
+func (s *Store) BillingSettings(ctx context.Context, m domain.Municipality) (billing.Settings, error) {
+	var body []byte
+	err := s.q(ctx).QueryRow(ctx, `SELECT body::text FROM billing_settings WHERE municipality = $1`, string(m)).Scan(&body)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return billing.Settings{}, fmt.Errorf("postgres: billing settings: %w", domain.ErrNotFound)
+	}
+	if err != nil {
+		return billing.Settings{}, dbError("read billing settings", err)
+	}
+	var st billing.Settings
+	if err := json.Unmarshal(body, &st); err != nil {
+		return st, fmt.Errorf("postgres: stored billing settings: %w", err)
+	}
+	st.Municipality = m
+	return st, nil
+}
+
+// AddRuleTable implements billing.Store.
+func (s *Store) AddRuleTable(ctx context.Context, rt billing.RuleTable) error {
+	if err := rt.Validate(); err != nil {
+		return err
+	}
+	body, err := json.Marshal(rt)
+	if err != nil {
+		return fmt.Errorf("postgres: rule table: %w", err)
+	}
+	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		m := string(rt.Municipality)
+		ok, err := has(ctx, tx, `SELECT 1 FROM billing_rule_tables WHERE municipality = $1 AND (version = $2 OR id = $3)`,
+			m, rt.Version, uid(rt.ID))
+		if err != nil {
+			return err
+		}
+		if ok {
+			return &domain.ConflictError{Field: "version", Reason: "the municipality has loaded this version of a rule table already"}
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO billing_rule_tables (municipality, version, id, kind, body) VALUES ($1, $2, $3, $4, $5)`,
+			m, rt.Version, uid(rt.ID), string(rt.Kind), string(body))
+		if err != nil {
+			return dbError("write rule table", err)
+		}
+		return nil
+	})
+}
+
+// RuleTables implements billing.Store.
+func (s *Store) RuleTables(ctx context.Context, m domain.Municipality) ([]billing.RuleTable, error) {
+	return list(ctx, s.q(ctx), "rule tables", m, scanBody[billing.RuleTable],
+		`SELECT body::text FROM billing_rule_tables WHERE municipality = $1 ORDER BY version`, string(m))
 }

@@ -665,3 +665,59 @@ func (s *Store) Payments(ctx context.Context, m domain.Municipality) ([]billing.
 	billing.SortPayments(ps)
 	return ps, err
 }
+
+// PutBillingSettings implements billing.Store.
+func (s *Store) PutBillingSettings(ctx context.Context, st billing.Settings) error {
+	if err := st.Validate(); err != nil {
+		return err
+	}
+	body, err := json.Marshal(st)
+	if err != nil {
+		return fmt.Errorf("sqlite: billing settings: %w", err)
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		_, err := s.exec(ctx, `INSERT INTO billing_settings (municipality, body) VALUES (?, ?)
+			ON CONFLICT (municipality) DO UPDATE SET body = excluded.body`, st.Municipality, string(body))
+		return writeErr(err, "billing settings")
+	})
+}
+
+// BillingSettings implements billing.Store.
+func (s *Store) BillingSettings(ctx context.Context, m domain.Municipality) (billing.Settings, error) {
+	st, err := queryOne(ctx, s, "billing settings", `SELECT body FROM billing_settings WHERE municipality = ?`,
+		scanJSON[billing.Settings], m)
+	if err != nil {
+		return billing.Settings{}, err
+	}
+	st.Municipality = m
+	return st, nil
+}
+
+// AddRuleTable implements billing.Store.
+func (s *Store) AddRuleTable(ctx context.Context, rt billing.RuleTable) error {
+	if err := rt.Validate(); err != nil {
+		return err
+	}
+	body, err := json.Marshal(rt)
+	if err != nil {
+		return fmt.Errorf("sqlite: rule table: %w", err)
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		taken, err := s.exists(ctx, `SELECT 1 FROM billing_rule_tables WHERE municipality = ? AND (version = ? OR id = ?)`,
+			rt.Municipality, rt.Version, rt.ID)
+		if err != nil {
+			return err
+		}
+		if taken {
+			return &domain.ConflictError{Field: "version", Reason: "the municipality has loaded this version of a rule table already"}
+		}
+		_, err = s.exec(ctx, `INSERT INTO billing_rule_tables (municipality, version, id, kind, body) VALUES (?, ?, ?, ?, ?)`,
+			rt.Municipality, rt.Version, rt.ID, rt.Kind, string(body))
+		return writeErr(err, "rule table")
+	})
+}
+
+// RuleTables implements billing.Store.
+func (s *Store) RuleTables(ctx context.Context, m domain.Municipality) ([]billing.RuleTable, error) {
+	return queryAll(ctx, s, `SELECT body FROM billing_rule_tables WHERE municipality = ? ORDER BY version`, scanJSON[billing.RuleTable], m)
+}

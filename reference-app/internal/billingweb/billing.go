@@ -54,6 +54,7 @@ func (a *app) billingRoutes() []web.Route {
 		{Method: "GET", Path: "/billing/families", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.billingFamiliesPage},
 		{Method: "POST", Path: "/billing/income-decisions", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.billingIncomePage},
 		{Method: "GET", Path: "/billing/price-lists", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.billingPricesPage},
+		{Method: "POST", Path: "/billing/price-lists", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.billingPricesPage},
 		{Method: "GET", Path: "/billing/payments", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.billingPaymentsPage},
 		{Method: "POST", Path: "/billing/payments", Kind: web.KindPage, Policy: web.PolicyCaseworker, FormLimit: MaxPaymentFile + 64<<10, Handle: a.billingPaymentsPage},
 		{Method: "GET", Path: "/invoices", Kind: web.KindPage, Policy: web.PolicyGuardian, Handle: a.guardianInvoicesPage},
@@ -74,7 +75,7 @@ var billingMessages embed.FS
 // billingCapability is billing's part of the app.
 func (a *app) billingCapability() web.Capability {
 	return web.Capability{Tag: "billing", About: "Families, income decisions, price lists, fee decisions, invoice runs, exports and payments",
-		Routes: a.billingRoutes(), Menus: billingMenus, Pages: billingTemplates, Messages: billingMessages}
+		Routes: append(a.billingRoutes(), a.settingsRoutes()...), Menus: billingMenus, Pages: billingTemplates, Messages: billingMessages}
 }
 
 // billingMenus are the billing menu entries.
@@ -392,7 +393,7 @@ func (a *app) apiCreatePriceList(w http.ResponseWriter, r *http.Request, c *web.
 	if err != nil {
 		return err
 	}
-	if err := a.Billing().CreatePriceList(r.Context(), c.Actor, l); err != nil {
+	if err := a.createPriceList(r.Context(), c.Actor, l); err != nil {
 		return err
 	}
 	api.WriteJSON(w, http.StatusCreated, billingPriceView(l))

@@ -45,6 +45,7 @@ type billingInvoices struct {
 	Total        string
 	Corrections  int
 	CorrectTotal string
+	BankAccount  string // the municipality's, "1234 56 78903"; "" when not set
 }
 
 type billingInvoiceRow struct {
@@ -157,7 +158,11 @@ func (a *app) billingRunPage(w http.ResponseWriter, r *http.Request, c *web.Call
 		if err != nil {
 			return err
 		}
-		content.Error = c.Lang.T("billing.run.refused", ve.Error())
+		var reasons []string
+		for _, f := range ve.Fields {
+			reasons = append(reasons, c.Lang.Reason(f.Reason))
+		}
+		content.Error = c.Lang.T("billing.run.refused", strings.Join(reasons, "; "))
 		a.Page(w, r, c, http.StatusUnprocessableEntity, "billing", "billing.title", content)
 		return nil
 	}
@@ -189,6 +194,9 @@ func (a *app) billingInvoicesPage(w http.ResponseWriter, r *http.Request, c *web
 		}
 	}
 	content := billingInvoices{Month: month.String(), Label: billingMonth(c.Lang, month)}
+	if st, err := a.Store.BillingSettings(r.Context(), c.Actor.Municipality); err == nil && len(st.BankAccount) == 11 {
+		content.BankAccount = st.BankAccount[:4] + " " + st.BankAccount[4:6] + " " + st.BankAccount[6:]
+	}
 	billingRows(c.Lang, invs, &content)
 	a.Page(w, r, c, http.StatusOK, "billing_invoices", "billing.invoices.title", content)
 	return nil
@@ -348,9 +356,14 @@ func billingFormField(field string) string {
 	return "other"
 }
 
-// billingPrices lists the price lists.
+// billingPrices lists the price lists, with the form for a new version.
 type billingPrices struct {
-	Lists []billingPriceRow
+	Lists    []billingPriceRow
+	Form     map[string]string
+	Errors   map[string]string // by form field, in the page's language
+	Summary  []string
+	Saved    bool
+	Brackets []int // the form's bracket rows
 }
 
 type billingPriceRow struct {
@@ -362,12 +375,22 @@ type billingPriceRow struct {
 }
 
 func (a *app) billingPricesPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	if r.Method == http.MethodPost {
+		return a.billingPricesPost(w, r, c)
+	}
+	return a.renderPrices(w, r, c, http.StatusOK, map[string]string{"kind": "kindergarten", "zone": "ordinary"}, map[string]string{}, nil)
+}
+
+func (a *app) renderPrices(w http.ResponseWriter, r *http.Request, c *web.Call, status int, form, errs map[string]string, summary []string) error {
 	ls, err := a.Store.PriceLists(r.Context(), c.Actor.Municipality)
 	if err != nil {
 		return err
 	}
 	l := c.Lang
-	content := billingPrices{}
+	content := billingPrices{Form: form, Errors: errs, Summary: summary, Saved: r.URL.Query().Get("saved") == "1"}
+	for i := range priceBracketRows {
+		content.Brackets = append(content.Brackets, i)
+	}
 	for _, pl := range ls {
 		v := billingPriceView(pl)
 		row := billingPriceRow{Kind: l.T("kind." + string(v.Kind)), Start: v.Start, End: v.End}
@@ -389,7 +412,7 @@ func (a *app) billingPricesPage(w http.ResponseWriter, r *http.Request, c *web.C
 		row.SiblingDiscounts = strings.Join(ds, ", ")
 		content.Lists = append(content.Lists, row)
 	}
-	a.Page(w, r, c, http.StatusOK, "billing_prices", "billing.prices.title", content)
+	a.Page(w, r, c, status, "billing_prices", "billing.prices.title", content)
 	return nil
 }
 

@@ -57,6 +57,7 @@ func SeedNeighbour(ctx context.Context, store domain.Store, clock domain.Clock) 
 			},
 			func() error { return store.CreatePlacement(ctx, placement) },
 			func() error { return seedStaff(ctx, store, clock, m) },
+			func() error { return seedBillingSettings(ctx, store, m, year) },
 		} {
 			if err := step(); err != nil {
 				return fmt.Errorf("seed %s: %w", NeighbourName, err)

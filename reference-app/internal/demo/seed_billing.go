@@ -23,12 +23,32 @@ import (
 // SFO fee.
 var demoIncome = decimal.RequireFromString("310000")
 
+// DemoBankAccount is the demo municipalities' (fictional) bank account
+// number: 11 digits with a valid MOD11 check digit.
+const DemoBankAccount = "12345678903"
+
+// seedBillingSettings stores a municipality's billing settings: invoices
+// from the first month of the school year, corrections three months
+// back, due on the 20th. A store without the billing port gets none.
+func seedBillingSettings(ctx context.Context, store domain.Store, m domain.Municipality, year domain.SchoolYear) error {
+	bs, ok := store.(billing.Store)
+	if !ok {
+		return nil
+	}
+	st := billing.DefaultSettings()
+	st.Municipality, st.BankAccount, st.FirstMonth = m, DemoBankAccount, billing.MonthOf(year.Start())
+	return bs.PutBillingSettings(ctx, st)
+}
+
 // seedBilling writes the billing demo data in the seed's transaction. A
 // store without the billing port (a test double) gets none.
 func (s *seeder) seedBilling(ctx context.Context) error {
 	bs, ok := s.store.(billing.Store)
 	if !ok {
 		return nil
+	}
+	if err := seedBillingSettings(ctx, s.store, s.m, s.year); err != nil {
+		return fmt.Errorf("billing settings: %w", err)
 	}
 	// Price lists per kindergarten year, this one and the next: a list
 	// ends with its year, so a lower national maximum later on never

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -492,12 +493,39 @@ func billingAuth(ta *webtest.Harness) map[string]authCase {
 		"GET /billing/families":                        {path: "/billing/families", want: municipal},
 		"POST /billing/income-decisions":               {path: "/billing/income-decisions", contentType: form, body: incomeForm, want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, see, invalid, see}},
 		"GET /billing/price-lists":                     {path: "/billing/price-lists", want: municipal},
-		"GET /billing/payments":                        {path: "/billing/payments", want: municipal},
-		"POST /billing/payments":                       {path: "/billing/payments", contentType: form, body: fixed("ocr=not+an+OCR+line"), want: municipal},
-		"GET /invoices":                                {path: "/invoices", want: [8]int{ok, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden}},
-		"GET /children/{childId}/fees":                 {path: "/children/" + sofie + "/fees", want: parentOrCase},
+		// One kindergarten list per actor that may make it, in years of their own.
+		"POST /billing/price-lists": {path: "/billing/price-lists", contentType: form, body: func(actor string) string {
+			y := map[string]int{demo.PersonaCaseworker: 2043, demo.PersonaOtherMunicipality: 2044, demo.PersonaAdmin: 2045}[actor]
+			return url.Values{"kind": {"sfo"}, "start": {fmt.Sprintf("%d-08-01", y)}, "end": {fmt.Sprintf("%d-07-31", y+1)},
+				"minHours0": {"0"}, "amount0": {"1500.00"}, "food0": {"200.00"}}.Encode()
+		}, want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, see, see, see}},
+		"GET /billing/payments":        {path: "/billing/payments", want: municipal},
+		"POST /billing/payments":       {path: "/billing/payments", contentType: form, body: fixed("ocr=not+an+OCR+line"), want: municipal},
+		"GET /invoices":                {path: "/invoices", want: [8]int{ok, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden}},
+		"GET /children/{childId}/fees": {path: "/children/" + sofie + "/fees", want: parentOrCase},
+		// Billing settings and national rule tables (issue 14): the
+		// neighbour sees and changes its own; loading a table is the
+		// administrator's.
+		"GET /api/v1/billing-settings": {path: "/api/v1/billing-settings", want: municipal},
+		"POST /api/v1/billing-settings": {path: "/api/v1/billing-settings", contentType: jsonType,
+			body: fixed(`{"bankAccount":"1234 56 78903","kidMethod":"mod10","dueDay":20,"correctionMonths":3,"firstMonth":"2025-08"}`), want: municipal},
+		"GET /api/v1/rule-tables": {path: "/api/v1/rule-tables", want: municipal},
+		"POST /api/v1/rule-tables": {path: "/api/v1/rule-tables", contentType: jsonType, body: fixed(ruleTableJSON),
+			want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, created}},
+		"GET /billing/settings": {path: "/billing/settings", want: municipal},
+		"POST /billing/settings": {path: "/billing/settings", contentType: form,
+			body: fixed("bankAccount=12345678903&kidMethod=mod10&dueDay=20&correctionMonths=3&firstMonth=2025-08"), want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, see, see, see}},
+		"GET /billing/rule-tables": {path: "/billing/rule-tables", want: municipal},
+		"POST /billing/rule-tables": {path: "/billing/rule-tables", contentType: form, body: fixed(url.Values{"kind": {"sfo"}, "source": {"test"}, "table": {ruleTableSFO}}.Encode()),
+			want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, see}},
 	}
 }
+
+// ruleTableSFO is a one-row SFO table (a row the built-in table has).
+const ruleTableSFO = `{"rows":[{"validFrom":"2024-08-01","freeHours":12,"freeHoursGrades":[1,2,3],"incomeCapShare":"0.06","incomeCapGrades":[1,2,3,4],"specialNeedsFreeGrades":[5,6,7],"billedMonthsPerYear":11,"feeFreeMonths":[7],"source":"test","provisional":false}]}`
+
+// ruleTableJSON loads ruleTableSFO through the API.
+var ruleTableJSON = `{"kind":"sfo","source":"test","table":` + strconv.Quote(ruleTableSFO) + `}`
 
 // messagingAuth has a line of the authorization table (access_test.go) for every
 // messaging route.

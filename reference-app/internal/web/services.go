@@ -30,5 +30,7 @@ func (a *App) Attendance() *attendance.Service {
 }
 
 func (a *App) Billing() *billing.Service {
-	return &billing.Service{Store: a.Store, Clock: a.Clock, Notifier: a.notifier(), Settings: billing.DefaultSettings()}
+	// No Settings: every municipality runs invoices with the settings it
+	// stored (billing settings page), never with defaults.
+	return &billing.Service{Store: a.Store, Clock: a.Clock, Notifier: a.notifier()}
 }
