@@ -123,7 +123,7 @@ func (s *Service) checkIntake(ctx context.Context, in Intake) error {
 	if err != nil {
 		return err
 	}
-	return CheckIntake(in, set, Directory{Units: units})
+	return CheckIntake(in, set, Directory{Units: units, Capacity: UnitCapacity(units, in.SmallWeight)})
 }
 
 // UpdateIntake changes an intake (a municipal actor): the same checks as

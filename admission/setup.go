@@ -228,6 +228,21 @@ type Directory struct {
 	Capacity map[domain.UnitID]int
 }
 
+// UnitCapacity is the capacity in places of the units that state their
+// seats (domain.Unit.Seats, counted as children): a child under three
+// takes smallWeight places. A unit with no seats stated has no known
+// capacity and is left out.
+func UnitCapacity(units []domain.Unit, smallWeight int) map[domain.UnitID]int {
+	out := map[domain.UnitID]int{}
+	for _, u := range units {
+		if u.Seats.Small == 0 && u.Seats.Large == 0 {
+			continue
+		}
+		out[u.ID] = u.Seats.Small*max(smallWeight, 1) + u.Seats.Large
+	}
+	return out
+}
+
 // CheckIntake checks an intake against the municipality's settings and
 // directory, beyond Intake.Validate: the application deadline before the
 // start, at least one unit with seats, every unit existing and of the

@@ -102,3 +102,14 @@ func TestSettingsValidate(t *testing.T) {
 	require.NoError(t, CheckSettingsVersion(0, Settings{Version: 1}))
 	assert.ErrorIs(t, CheckSettingsVersion(1, Settings{Version: 1}), domain.ErrConflict)
 }
+
+// A unit's stated seats are its capacity in places: 9 under three taking
+// two places each and 18 over three make 36; a unit without seats has no
+// known capacity.
+func TestUnitCapacityFromStatedSeats(t *testing.T) {
+	m := domain.Municipality("4601")
+	stated := domain.Unit{ID: domain.NewID[domain.Unit](), Municipality: m, Seats: domain.Seats{Small: 9, Large: 18}}
+	unstated := domain.Unit{ID: domain.NewID[domain.Unit](), Municipality: m}
+	c := UnitCapacity([]domain.Unit{stated, unstated}, 2)
+	require.Equal(t, map[domain.UnitID]int{stated.ID: 36}, c)
+}
