@@ -32,24 +32,18 @@ type app struct{ *web.App }
 func New(shell *web.App) web.Capability { return (&app{shell}).capability() }
 
 // Who may change the calendar. PolicyCalendar is the municipality's
-// calendar (summer closures, planning days, school holidays);
-// PolicyUnitCalendar is a unit's own closed days and open weekdays.
-//
-// Both are the municipality's caseworkers and administrators
-// (web.PolicyCaseworker) until the unit leader role exists: at the merge
-// with that role, switch PolicyUnitCalendar (and mayEditUnit, which
-// decides whether the unit page shows its forms) to the unit leader's
-// policy, and PolicyCalendar to the municipal administrator's if
-// caseworkers are to lose it.
+// calendar (summer closures, planning days, school holidays): its
+// caseworkers and administrators. PolicyUnitCalendar is a unit's own closed
+// days and open weekdays: the unit's leader too.
 var (
 	PolicyCalendar     = web.PolicyCaseworker
-	PolicyUnitCalendar = web.PolicyCaseworker
+	PolicyUnitCalendar = web.PolicyUnitLeaderOrMunicipal
 )
 
 // mayEditUnit says whether the unit page shows the forms of
 // PolicyUnitCalendar; keep it in step with that policy.
 func mayEditUnit(a domain.Actor, unit domain.UnitID) bool {
-	return a.Role == domain.RoleAdmin || a.Role == domain.RoleCaseworker
+	return a.Role == domain.RoleAdmin || a.Role == domain.RoleCaseworker || a.LeadsUnit(unit)
 }
 
 //go:embed templates/calendar_*.html

@@ -149,6 +149,16 @@ var PolicyUnitLeader = policy{Name: "unit-leader", Login: true, check: func(a *A
 	return domain.ErrForbidden
 }}
 
+// PolicyUnitLeaderOrMunicipal: the leader of the unit of {unitId}, or a
+// caseworker or administrator of the municipality (a unit's own closed
+// days in the opening calendar).
+var PolicyUnitLeaderOrMunicipal = policy{Name: "unit-leader-or-municipal", Login: true, check: func(a *App, r *http.Request, c *Call) error {
+	if c.Actor.Role == domain.RoleAdmin || c.Actor.Role == domain.RoleCaseworker || c.Actor.LeadsUnit(c.UnitID) {
+		return nil
+	}
+	return domain.ErrForbidden
+}}
+
 // childPolicy allows actors whose access to the child is at least min;
 // AccessMunicipal as the minimum admits parents too (it is the highest but
 // one), so the order of childAccess matters.

@@ -27,20 +27,21 @@ const (
 // PolicyDocs says who may call a route of each policy (access.go), in the
 // operation's description.
 var PolicyDocs = map[string]string{
-	"public":        "Anyone; no session needed.",
-	"logged-in":     "Any logged-in user.",
-	"child-read":    "Whoever may see the child: a guardian (a parent without parental responsibility who has an information right under barneloven § 47 sees less), staff of a unit where the child is placed today, or the municipality's caseworkers and administrators. A child of another municipality is 404.",
-	"child-care":    "A guardian with parental responsibility, staff of a unit where the child is placed today, or the municipality's caseworkers and administrators. A child of another municipality is 404.",
-	"child-parent":  "A guardian with parental responsibility, or the municipality's caseworkers and administrators. A child of another municipality is 404.",
-	"child-case":    "A caseworker of the child's municipality. A child of another municipality is 404.",
-	"unit":          "Staff of the unit, or the municipality's caseworkers and administrators. A unit of another municipality is 404.",
-	"unit-leader":   "The unit's leader, or the municipal administrator. A unit of another municipality is 404.",
-	"guardian":      "A guardian.",
-	"staff":         "Staff of a unit.",
-	"caseworker":    "A caseworker or the municipal administrator.",
-	"admin":         "The municipal administrator.",
-	"invoices":      "A guardian (their own invoices), a caseworker or the municipal administrator.",
-	"correspondent": "A guardian or staff of a unit.",
+	"public":                   "Anyone; no session needed.",
+	"logged-in":                "Any logged-in user.",
+	"child-read":               "Whoever may see the child: a guardian (a parent without parental responsibility who has an information right under barneloven § 47 sees less), staff of a unit where the child is placed today, or the municipality's caseworkers and administrators. A child of another municipality is 404.",
+	"child-care":               "A guardian with parental responsibility, staff of a unit where the child is placed today, or the municipality's caseworkers and administrators. A child of another municipality is 404.",
+	"child-parent":             "A guardian with parental responsibility, or the municipality's caseworkers and administrators. A child of another municipality is 404.",
+	"child-case":               "A caseworker of the child's municipality. A child of another municipality is 404.",
+	"unit":                     "Staff of the unit, or the municipality's caseworkers and administrators. A unit of another municipality is 404.",
+	"unit-leader":              "The unit's leader, or the municipal administrator. A unit of another municipality is 404.",
+	"unit-leader-or-municipal": "The unit's leader, or the municipality's caseworkers and administrators. A unit of another municipality is 404.",
+	"guardian":                 "A guardian.",
+	"staff":                    "Staff of a unit.",
+	"caseworker":               "A caseworker granted the route's capability (admission, billing, attendance, directory; any caseworker for the others), or the municipal administrator.",
+	"admin":                    "The municipal administrator.",
+	"invoices":                 "A guardian (their own invoices), a caseworker or the municipal administrator.",
+	"correspondent":            "A guardian or staff of a unit.",
 }
 
 // OpenAPIDocument builds the OpenAPI 3.1 document of the app's API and
