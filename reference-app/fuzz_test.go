@@ -54,7 +54,7 @@ import (
 // With OPPVEKST_FUZZ_STATS=<folder> each process writes what it sent (by
 // family, store and status) to a file there, for .ci/run's summary.
 
-func FuzzDirectory(f *testing.F) { fuzzFamily(f, "system", "directory") }
+func FuzzDirectory(f *testing.F) { fuzzFamily(f, "system", "directory", "staff") }
 
 func FuzzAdmission(f *testing.F) { fuzzFamily(f, "admission") }
 
@@ -636,6 +636,7 @@ var policyPersona = map[string]string{
 	"child-parent": demo.PersonaGuardian, "child-case": demo.PersonaCaseworker, "unit": demo.PersonaStaff,
 	"guardian": demo.PersonaGuardian, "staff": demo.PersonaStaff, "caseworker": demo.PersonaCaseworker, "admin": demo.PersonaAdmin,
 	"invoices": demo.PersonaCaseworker, "correspondent": demo.PersonaGuardian,
+	"unit-leader": demo.PersonaAdmin, "unit-leader-or-municipal": demo.PersonaCaseworker,
 }
 
 // hostileValues replace the strings and numbers of a seed body: control
