@@ -363,3 +363,19 @@ func TestSessionsSurviveARestart(t *testing.T) {
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	require.NoError(t, again.stop())
 }
+
+// -demo-today moves the demo's clock to a later day (10:00 in Oslo) and
+// is refused outside demo mode and for a day already past.
+func TestDemoToday(t *testing.T) {
+	none := func(string) string { return "" }
+	next := domain.Today(domain.SystemClock{}).AddDate(0, 0, 3)
+	c, err := parseConfig([]string{"-demo-today", next.String()}, none, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, next, c.DemoToday)
+	_, err = parseConfig([]string{"-demo=false", "-demo-today", next.String()}, none, io.Discard)
+	assert.ErrorContains(t, err, "demo mode only")
+	_, err = parseConfig([]string{"-demo-today", next.AddDate(0, 0, -10).String()}, none, io.Discard)
+	assert.ErrorContains(t, err, "today or later")
+	_, err = parseConfig([]string{"-demo-today", "2026-02-30"}, none, io.Discard)
+	assert.ErrorContains(t, err, "today or later")
+}

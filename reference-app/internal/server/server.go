@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rickb777/date/v2"
+
 	"github.com/oppvekst/oppvekst/adapters/postgres"
 	"github.com/oppvekst/oppvekst/adapters/sqlite"
 	"github.com/oppvekst/oppvekst/domain"
@@ -44,6 +46,9 @@ type Config struct {
 	Addr    string
 	Seed    bool
 	Demo    bool // the demo login is offered
+	// DemoToday, in demo mode, is the day the app's clock starts at
+	// (-demo-today); zero is the system clock.
+	DemoToday date.Date
 	// ClientIPHeader is the header a trusted proxy sets to the client's
 	// address (X-Forwarded-For); login attempts are limited per client.
 	ClientIPHeader string
