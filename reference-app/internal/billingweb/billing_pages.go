@@ -219,6 +219,9 @@ type billingFamilies struct {
 	Form      map[string]string
 	Errors    []string
 	Saved     bool
+	// The form for a new family: its refusals, and whether one was made.
+	FamilyErrors []string
+	Made         bool
 }
 
 type billingFamilyRow struct {
@@ -283,6 +286,7 @@ func (a *app) billingFamiliesPage(w http.ResponseWriter, r *http.Request, c *web
 		return err
 	}
 	content.Saved = r.URL.Query().Get("saved") == "1"
+	content.Made = r.URL.Query().Get("made") == "1"
 	a.Page(w, r, c, http.StatusOK, "billing_families", "billing.families.title", content)
 	return nil
 }
