@@ -122,10 +122,14 @@ func setupFlow(t *testing.T, extra []string) {
 		return b
 	}
 
-	// 1. The administrator sets the municipality up.
+	// 1. The administrator sets the municipality up. The app is not a
+	// demonstration, and does not say it is.
 	admin := feide(adminPrincipal)
+	p := admin.get("/admin/staff")
+	require.Equal(t, http.StatusOK, p.status, p.body)
+	assert.NotContains(t, p.body, "oppdiktede")
 
-	p := admin.get("/admin/units/new")
+	p = admin.get("/admin/units/new")
 	p = admin.submit(p, "/admin/units", url.Values{
 		"name": {"Fjellsiden barnehage"}, "kind": {"kindergarten"}, "owner": {"municipal"},
 		"address.street": {"Fjellveien 12"}, "address.postcode": {"5019"}, "address.postTown": {"Bergen"},
