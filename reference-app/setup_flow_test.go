@@ -52,9 +52,10 @@ func TestSetupFlowFromEmptyDatabase(t *testing.T) {
 	}
 }
 
-// The dates of the story. The app's clock is set to them; they are in the
-// future so that the browser's session cookies, whose expiry the app's
-// clock decides, are not dropped on arrival.
+// The dates of the story: the app's clock (server.Options.Clock) is set to
+// them, sessions and ID tokens run on the wall clock. The price list's
+// full-time price is under the national maximum in force then (the last
+// row of billing/rules/kindergarten.json), so the fee is the list's.
 var (
 	flowSetupDay = time.Date(2031, time.February, 3, 9, 0, 0, 0, domain.Oslo()) // a Monday before the intake's deadline
 	flowStart    = date.New(2031, time.September, 1)                            // a Monday, no public holiday: the place starts
@@ -245,6 +246,10 @@ func setupFlow(t *testing.T, extra []string) {
 	// checked in at 07:45.
 	var roster struct {
 		Date   string `json:"date"`
+		Closed *struct {
+			Code string `json:"code"`
+			Name string `json:"name"`
+		} `json:"closed"`
 		Groups []struct {
 			Children []struct {
 				ID     string    `json:"id"`
@@ -266,6 +271,15 @@ func setupFlow(t *testing.T, extra []string) {
 	}
 	assert.Equal(t, "present", status, "the child shows as checked in")
 	assert.Equal(t, "2031-09-01 07:45", in.In(domain.Oslo()).Format("2006-01-02 15:04"))
+	assert.Nil(t, roster.Closed, "the first day is an open day")
+
+	// On the planning day the kindergarten is closed, and the board says
+	// why.
+	clock.set(time.Date(flowPlanning.Year(), flowPlanning.Month(), flowPlanning.Day(), 8, 0, 0, 0, domain.Oslo()))
+	staff.getJSON("/api/v1/units/"+unit+"/roster", &roster)
+	require.NotNil(t, roster.Closed, "the planning day closes the kindergarten")
+	assert.Equal(t, "planning-day", roster.Closed.Code)
+	assert.Equal(t, "Planleggingsdag", roster.Closed.Name)
 
 	// 7. The caseworker makes the child's family for fees, the guardian
 	// paying, and invoices the month.
