@@ -253,7 +253,7 @@ func (a *app) runInvoices(ctx context.Context, actor domain.Actor, month billing
 			if err != nil {
 				return err
 			}
-			v.Skipped = append(v.Skipped, skippedView{Child: s.Child, ChildName: name, Kind: s.Kind, Reason: s.Reason})
+			v.Skipped = append(v.Skipped, skippedView{Child: s.Child, ChildName: name, Kind: s.Kind, Code: s.Code, Reason: s.Reason})
 		}
 		if res.Created && len(children) > 0 {
 			return a.AuditChange(ctx, actor, "invoice-run.create", "invoice-run/"+month.String(), children...)

@@ -173,6 +173,9 @@ func (a *app) billingRunPage(w http.ResponseWriter, r *http.Request, c *web.Call
 		Decisions: res.Decisions, Skipped: res.Skipped}
 	for i, s := range content.Skipped {
 		content.Skipped[i].Kind = domain.UnitKind(c.Lang.T("kind." + string(s.Kind)))
+		if key := "billing.skip." + s.Code; c.Lang.Has(key) {
+			content.Skipped[i].Reason = c.Lang.T(key)
+		}
 	}
 	billingRows(c.Lang, res.Invoices, &content)
 	a.Page(w, r, c, http.StatusOK, "billing_invoices", "billing.invoices.title", content)

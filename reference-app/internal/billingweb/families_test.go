@@ -12,6 +12,7 @@ import (
 
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web"
 	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
 )
 
@@ -74,4 +75,31 @@ func TestCaseworkerMakesAFamily(t *testing.T) {
 	resp = ta.Do(t, cw, "POST", "/billing/families", "application/x-www-form-urlencoded", form.Encode())
 	assert.Equal(t, 422, resp.Status)
 	assert.Contains(t, resp.Body, "hører alt til en familie")
+}
+
+// A placed child in no family is not invoiced, and the run says why in
+// the page's language (the API gives the code, and the details in
+// English).
+func TestRunSaysWhyAChildIsNotInvoiced(t *testing.T) {
+	placedAlone := func(t *testing.T) (*webtest.Harness, string) {
+		ta := webtest.New(t)
+		child, _ := newPerson(t, ta, 0)
+		require.NoError(t, ta.Store.CreatePlacement(t.Context(), domain.Placement{ID: domain.NewID[domain.Placement](), Municipality: demo.Municipality,
+			ChildID: child.ID, UnitID: ta.Bjorkelia, Kind: domain.Kindergarten, HoursPerWeek: 41, Period: domain.Period{Start: date.New(2025, time.October, 1)}}))
+		return ta, ta.CookieFor(t, demo.PersonaCaseworker)
+	}
+	ta, cw := placedAlone(t)
+	resp := ta.Do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`)
+	require.Equal(t, 201, resp.Status, resp.Body)
+	assert.Contains(t, resp.Body, `"childName":"Nyfamilie0 Barn","kind":"kindergarten","code":"no-family","reason":"the child belongs to no family for fees this month"`)
+
+	for lang, want := range map[string]string{"nb": "Barnet hører ikke til noen familie", "nn": "Barnet høyrer ikkje til nokon familie", "en": "The child belongs to no family"} {
+		ta, cw := placedAlone(t)
+		page := ta.Do(t, cw+"; "+web.LangCookie+"="+lang, "POST", "/billing/invoice-runs", "application/x-www-form-urlencoded", "month=2025-11")
+		require.Equal(t, 200, page.Status, page.Body)
+		assert.Contains(t, page.Body, want, lang)
+		if lang != "en" {
+			assert.NotContains(t, page.Body, "belongs to no family", lang)
+		}
+	}
 }
