@@ -305,6 +305,11 @@ func setupFlow(t *testing.T, extra []string) {
 	// bracket), a whole month, plus food 455,50 kr.
 	assert.Equal(t, "1344.39", invoices.Items[0].Total.StringFixed(2))
 	assert.NotEmpty(t, invoices.Items[0].KID)
+	// The guardian reads it.
+	p = guardian.get("/invoices")
+	require.Equal(t, http.StatusOK, p.status, p.body)
+	assert.Regexp(t, `1(\s|&nbsp;|\x{a0}|\x{202f})344,39`, p.body)
+	assert.Contains(t, p.body, invoices.Items[0].KID)
 	t.Logf("from an empty database to the first invoice in %s", time.Since(began).Round(time.Millisecond))
 }
 
