@@ -99,10 +99,7 @@ func setupFlow(t *testing.T, extra []string) {
 
 	// Log in: Feide for staff (the principal), ID-porten for a guardian
 	// (the national ID in pid). One provider plays both.
-	var loginMu sync.Mutex
 	feide := func(principal string) *browser {
-		loginMu.Lock()
-		defer loginMu.Unlock()
 		b := newBrowser(t, base)
 		idp.Set(func(p *webtest.TestIDP) {
 			p.Claims = map[string]any{"sub": "feide-" + principal, oidc.FeidePrincipal: principal}
@@ -112,8 +109,6 @@ func setupFlow(t *testing.T, extra []string) {
 		return b
 	}
 	idporten := func(pid string) *browser {
-		loginMu.Lock()
-		defer loginMu.Unlock()
 		b := newBrowser(t, base)
 		idp.Set(func(p *webtest.TestIDP) {
 			p.Claims = map[string]any{"sub": "idporten-" + pid, "pid": pid, "acr": "idporten-loa-substantial"}
