@@ -115,9 +115,10 @@
 //   - no protection: the person's own guardians with parental
 //     responsibility and the municipality's caseworkers and administrators
 //     see the child's address; a guardian's address is shown to the
-//     municipality only, never to the other guardians of the same child
-//     (parents who live apart need not learn each other's address from
-//     the municipality), nor to staff.
+//     municipality, and to the guardian on their own invoices, never to
+//     the other guardians of the same child (parents who live apart need
+//     not learn each other's address from the municipality), nor to
+//     staff.
 //
 // The same holds for everything that leaves the app: finance exports and
 // invoices carry the payer's address only when it is not protected (the
