@@ -36,6 +36,19 @@ func TestRegisteredAddresses(t *testing.T) {
 	assert.NotContains(t, fieldError(resp.Body, "f-address-postcode"), "not-a-postcode", "translated, not the code")
 	assert.Contains(t, resp.Body, `value="DEMOBY"`, "what was typed is shown again")
 	assert.Equal(t, before, counts(t, ta))
+	// In nynorsk and English too.
+	for lang, want := range map[string]string{"nn": "fyll inn gateadresse eller matrikkeladresse", "en": "give a street address or a cadastral address"} {
+		other := ta.CookieFor(t, demo.PersonaCaseworker)
+		set := ta.Do(t, other, "POST", "/language", formType, "lang="+lang+"&return=/caseworker")
+		require.Equal(t, 303, set.Status)
+		for _, c := range set.Header.Values("Set-Cookie") {
+			other += "; " + strings.SplitN(c, ";", 2)[0]
+		}
+		resp := ta.Do(t, other, "POST", "/caseworker/children", formType, url.Values{"givenName": {"Adrian"}, "familyName": {"Adresse"},
+			"birthDate": {"2022-05-17"}, "addressProtection": {"none"}, "address.postcode": {"99"}, "address.postTown": {"DEMOBY"}}.Encode())
+		require.Equal(t, 422, resp.Status, resp.Body)
+		assert.Equal(t, want, fieldError(resp.Body, "f-address-street"), lang)
+	}
 
 	// The form: accepted; the address lies in the caseworker's municipality.
 	resp = ta.Do(t, cw, "POST", "/caseworker/children", formType, url.Values{"givenName": {"Adrian"}, "familyName": {"Adresse"},
