@@ -120,6 +120,12 @@
 //     not learn each other's address from the municipality), nor to
 //     staff.
 //
+// A household shares its protection: a guardian's address is governed by
+// HouseholdProtection (the guardian's own level, or a stricter one of a
+// child the guardian lives with or who is registered at the same address)
+// and a child's by ChildRecord.ChildHouseholdProtection, since showing a
+// parent's address would show the protected child's home.
+//
 // The same holds for everything that leaves the app: finance exports and
 // invoices carry the payer's address only when it is not protected (the
 // finance file marks the protection, so the finance system does not look

@@ -333,8 +333,12 @@ func (n *billingNames) guardian(ctx context.Context, id domain.GuardianID) (stri
 	if err != nil {
 		return "", err
 	}
+	p, err := domain.GuardianHousehold(ctx, n.a.Store, g)
+	if err != nil {
+		return "", err
+	}
 	n.adults[id] = g.GivenName + " " + g.FamilyName
-	n.homes[id] = g.ShownAddress()
+	n.homes[id] = domain.ShownAddress(g.Address, p)
 	return n.adults[id], nil
 }
 

@@ -157,3 +157,72 @@ func TestWhoSeesRegisteredAddresses(t *testing.T) {
 	assert.Contains(t, body, rec.Child.Address.Street)
 	assert.Contains(t, body, apart, "the municipality sees every guardian's address")
 }
+
+// A fortrolig address is not shown either: when Sofie's address becomes
+// fortrolig, neither her mother nor the caseworker sees it any more — not
+// as Sofie's, nor as the address of her mother, who lives with her (her
+// guardian record, her form, her invoices, the finance file, which marks
+// her rows protected); her father, who lives elsewhere, keeps his.
+func TestFortroligAddressIsNotShown(t *testing.T) {
+	ta := webtest.New(t)
+	ctx := t.Context()
+	c, err := ta.Store.Child(ctx, demo.Municipality, ta.Sofie)
+	require.NoError(t, err)
+	street := c.Address.Street
+	require.NotEmpty(t, street)
+	c.AddressProtection = domain.ProtectionFortrolig
+	require.NoError(t, ta.Store.UpdateChild(ctx, c))
+	for _, persona := range []string{demo.PersonaGuardian, demo.PersonaCaseworker, demo.PersonaAdmin} {
+		cookie := ta.CookieFor(t, persona)
+		for _, path := range []string{"/api/v1/children/" + ta.Sofie.String(), "/children/" + ta.Sofie.String()} {
+			r := ta.Do(t, cookie, "GET", path, "", "")
+			require.Equal(t, 200, r.Status, "%s as %s", path, persona)
+			assert.NotContains(t, r.Body, street, "%s as %s", path, persona)
+		}
+	}
+	rec, err := ta.Store.ChildRecord(ctx, demo.Municipality, ta.Sofie)
+	require.NoError(t, err)
+	cw := ta.CookieFor(t, demo.PersonaCaseworker)
+	var hilde domain.GuardianID
+	for _, l := range rec.Guardians {
+		g := l.Guardian
+		r := ta.Do(t, cw, "GET", "/api/v1/guardians/"+g.ID.String(), "", "")
+		require.Equal(t, 200, r.Status, r.Body)
+		if l.Guardianship.LivesWithChild {
+			hilde = g.ID
+			assert.NotContains(t, r.Body, street, "the mother lives with Sofie")
+			edit := ta.Do(t, cw, "GET", "/children/"+ta.Sofie.String()+"/guardians/"+g.ID.String()+"/edit", "", "")
+			require.Equal(t, 200, edit.Status)
+			assert.NotContains(t, edit.Body, street)
+			assert.Contains(t, edit.Body, "Adressen er beskyttet: den lagrede adressen vises ikke")
+		} else {
+			assert.Contains(t, r.Body, g.Address.Street, "%s %s lives elsewhere", g.GivenName, g.FamilyName)
+		}
+	}
+	require.False(t, hilde.IsZero())
+	require.Equal(t, 201, ta.Do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`).Status)
+	inv := ta.Do(t, ta.CookieFor(t, demo.PersonaGuardian), "GET", "/api/v1/invoices?month=2025-11", "", "")
+	require.Equal(t, 200, inv.Status, inv.Body)
+	require.Contains(t, inv.Body, `"kid"`, "Hilde is invoiced")
+	assert.NotContains(t, inv.Body, street)
+	assert.NotContains(t, ta.Do(t, ta.CookieFor(t, demo.PersonaGuardian), "GET", "/invoices", "", "").Body, street)
+	file := ta.Do(t, cw, "GET", "/api/v1/exports/finance.csv?month=2025-11", "", "")
+	require.Equal(t, 200, file.Status, file.Body)
+	assert.NotContains(t, file.Body, street)
+	var rows int
+	for _, line := range strings.Split(file.Body, "\r\n") {
+		if strings.Contains(line, hilde.String()) {
+			rows++
+			assert.Contains(t, line, ";fortrolig;", "her rows are marked protected")
+		}
+	}
+	assert.Positive(t, rows)
+
+	// Saving her form with the address fields empty keeps the address.
+	resp := ta.Do(t, cw, "POST", "/children/"+ta.Sofie.String()+"/guardians/"+hilde.String(), formType, url.Values{"givenName": {"Hilde"},
+		"familyName": {"Berg"}, "addressProtection": {"none"}, "parentalResponsibility": {"1"}, "livesWithChild": {"1"}}.Encode())
+	require.Equal(t, 303, resp.Status, resp.Body)
+	g, err := ta.Store.Guardian(ctx, demo.Municipality, hilde)
+	require.NoError(t, err)
+	assert.Equal(t, street, g.Address.Street)
+}

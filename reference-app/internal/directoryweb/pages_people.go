@@ -211,17 +211,16 @@ func (a *app) newGuardianSubmit(w http.ResponseWriter, r *http.Request, c *web.C
 	return nil
 }
 
-// protectedHints tells, at the contact fields of a protected guardian,
-// that what is stored is not shown and an empty field keeps it.
-func protectedHints(l web.Locale, g domain.Guardian, f formView) formView {
-	if !g.AddressProtection.Protected() {
-		return f
-	}
+// protectedHints tells, at the contact fields of a protected guardian and
+// at the address of a guardian whose household is protected, that what is
+// stored is not shown and an empty field keeps it.
+func protectedHints(l web.Locale, g domain.Guardian, household domain.AddressProtection, f formView) formView {
 	for i := range f.Groups {
 		for j := range f.Groups[i].Fields {
-			if n := f.Groups[i].Fields[j].Name; n == "phone" || n == "email" {
+			n := f.Groups[i].Fields[j].Name
+			if (n == "phone" || n == "email") && g.AddressProtection.Protected() {
 				f.Groups[i].Fields[j].Hint = l.T("dir.hint.protectedContact")
-			} else if n == "address.street" {
+			} else if n == "address.street" && household.Protected() {
 				f.Groups[i].Fields[j].Hint = l.T("dir.hint.protectedAddress")
 			}
 		}
@@ -259,14 +258,18 @@ func (a *app) editGuardianPage(w http.ResponseWriter, r *http.Request, c *web.Ca
 	v := formValues{"givenName": g.GivenName, "familyName": g.FamilyName, "nationalId": g.NationalID.String(), "phone": g.Phone,
 		"email": g.Email, "addressProtection": string(g.AddressProtection), "parentalResponsibility": flag(gs.ParentalResponsibility),
 		"livesWithChild": flag(gs.LivesWithChild), "informationRequested": flag(gs.InformationRequested), "informationDenied": flag(gs.InformationDenied)}
-	addressValues(v, g.ShownAddress())
+	household, err := domain.GuardianHousehold(r.Context(), a.Store, g)
+	if err != nil {
+		return err
+	}
+	addressValues(v, domain.ShownAddress(g.Address, household))
 	if g.AddressProtection.Protected() {
 		// A protected guardian's contact details are never shown; an
 		// empty field keeps them.
 		v["phone"], v["email"] = "", ""
 	}
 	a.Page(w, r, c, http.StatusOK, "directory_form", "dir.guardian.title",
-		protectedHints(c.Lang, g, a.guardianForm(c, "/children/"+c.ChildID.String()+"/guardians/"+g.ID.String(), false, v, newFormErrors(c.Lang))))
+		protectedHints(c.Lang, g, household, a.guardianForm(c, "/children/"+c.ChildID.String()+"/guardians/"+g.ID.String(), false, v, newFormErrors(c.Lang))))
 	return nil
 }
 
@@ -280,6 +283,13 @@ func (a *app) editGuardianSubmit(w http.ResponseWriter, r *http.Request, c *web.
 	g, gs := link.Guardian, link.Guardianship
 	stored := g
 	guardianFromForm(v, e, &g, &gs)
+	if err := a.keepHidden(r.Context(), stored, &g); err != nil {
+		return err
+	}
+	household, err := domain.GuardianHousehold(r.Context(), a.Store, stored)
+	if err != nil {
+		return err
+	}
 	if stored.AddressProtection.Protected() {
 		if g.Phone == "" {
 			g.Phone = stored.Phone
@@ -299,7 +309,7 @@ func (a *app) editGuardianSubmit(w http.ResponseWriter, r *http.Request, c *web.
 		}
 	}
 	a.Page(w, r, c, http.StatusUnprocessableEntity, "directory_form", "dir.guardian.title",
-		protectedHints(c.Lang, stored, a.guardianForm(c, "/children/"+c.ChildID.String()+"/guardians/"+g.ID.String(), false, v, e)))
+		protectedHints(c.Lang, stored, household, a.guardianForm(c, "/children/"+c.ChildID.String()+"/guardians/"+g.ID.String(), false, v, e)))
 	return nil
 }
 

@@ -113,7 +113,7 @@ func (a *App) ViewChild(ctx context.Context, access childAccess, rec domain.Chil
 	}
 	if access == AccessParent || access == AccessMunicipal {
 		v.NationalID = ch.NationalID
-		v.Address = ch.ShownAddress()
+		v.Address = domain.ShownAddress(ch.Address, rec.ChildHouseholdProtection())
 	}
 	if access != accessInformation {
 		for _, l := range rec.Guardians {
@@ -124,7 +124,11 @@ func (a *App) ViewChild(ctx context.Context, access childAccess, rec domain.Chil
 				gv.Email, gv.Phone = g.Email, g.Phone
 			}
 			if access == AccessMunicipal {
-				gv.Address = g.ShownAddress()
+				p, err := domain.GuardianHousehold(ctx, a.Store, g)
+				if err != nil {
+					return v, err
+				}
+				gv.Address = domain.ShownAddress(g.Address, p)
 			}
 			v.Guardians = append(v.Guardians, gv)
 		}
