@@ -10,9 +10,12 @@
 //
 // newStore must return an empty store that no other test uses, and register
 // its own cleanup with t.Cleanup. The suite covers create, read and update of
-// every directory record, not-found, municipality isolation, rollback of
-// Atomic across ports, refused overlapping placements, invalid input refused
-// before anything is written, and concurrent writers.
+// every directory record (children's and guardians' registered addresses
+// included, in every read that returns the person), not-found,
+// municipality isolation, rollback of Atomic across ports, refused
+// overlapping placements, invalid input refused before anything is
+// written, and concurrent writers. A unit's attendance day carries its
+// children without their addresses (attendance.Day).
 //
 // Each capability's store port has a suite of its own, run against a store
 // that also implements domain.Store, and benchmarks at municipal scale:
@@ -67,6 +70,7 @@ var (
 func Run(t *testing.T, newStore func(t *testing.T) domain.Store) {
 	t.Run("Children", func(t *testing.T) { testChildren(t, newStore(t)) })
 	t.Run("Guardians", func(t *testing.T) { testGuardians(t, newStore(t)) })
+	t.Run("PersonAddresses", func(t *testing.T) { testPersonAddresses(t, newStore(t)) })
 	t.Run("Guardianships", func(t *testing.T) { testGuardianships(t, newStore(t)) })
 	t.Run("UnitsAndGroups", func(t *testing.T) { testUnitsAndGroups(t, newStore(t)) })
 	t.Run("UnitDetails", func(t *testing.T) { testUnitDetails(t, newStore(t)) })
