@@ -381,6 +381,9 @@ func (ap applying) refreshChild(ctx context.Context, c *Child) error {
 		c.AddressProtection = ap.person.Protection
 		changed = true
 	}
+	if setRegisteredAddress(&c.Address, ap.person) {
+		changed = true
+	}
 	if !changed {
 		return nil
 	}
@@ -393,6 +396,9 @@ func (ap applying) refreshGuardian(ctx context.Context, g Guardian) error {
 		g.AddressProtection = ap.person.Protection
 		changed = true
 	}
+	if setRegisteredAddress(&g.Address, ap.person) {
+		changed = true
+	}
 	if !changed {
 		return nil
 	}
@@ -401,13 +407,16 @@ func (ap applying) refreshGuardian(ctx context.Context, g Guardian) error {
 
 // setRegisteredAddress replaces a stored address with the registered one.
 // A strictly protected person's address is cleared: the register gives
-// none, and the municipality must not keep an old one.
+// none, and an old address is where the person no longer lives (nor may
+// be looked for). A registered address the domain cannot hold (no post
+// town, say) is not copied, so that one odd document does not stop the
+// feed; the stored one stays until the register gives a usable one.
 func setRegisteredAddress(dst *Address, p RegisterPerson) bool {
 	next := p.Address
 	if p.Protection.Strict() {
 		next = Address{}
-	} else if next.IsZero() {
-		return false // the register gave no address: keep what is known
+	} else if next.IsZero() || next.Validate() != nil {
+		return false // no usable address from the register: keep what is known
 	}
 	if *dst == next {
 		return false

@@ -107,11 +107,13 @@ func applier(s RegistryStore, r *FakeRegistry) domain.RegistryApplier {
 	return domain.RegistryApplier{Store: s, Registry: r, Clock: domain.FixedClock(registryNow)}
 }
 
+// home is where the test families live, as stored and as registered.
+var home = domain.Address{Street: "Storgata 1", Postcode: "0155", PostTown: "OSLO", Municipality: Oslo}
+
 // registered is the register's view of a stored child or guardian.
 func registered(n domain.NationalID, given, family string, birth date.Date) domain.RegisterPerson {
 	return domain.RegisterPerson{NationalID: n, GivenName: given, FamilyName: family, BirthDate: birth,
-		Protection: domain.ProtectionNone,
-		Address:    domain.Address{Street: "Storgata 1", Postcode: "0155", PostTown: "OSLO", Municipality: Oslo}}
+		Protection: domain.ProtectionNone, Address: home}
 }
 
 func registeredChild(c domain.Child) domain.RegisterPerson {
@@ -133,6 +135,7 @@ type family struct {
 func newFamily(t *testing.T, ctx context.Context, s RegistryStore, f *fixture) family {
 	t.Helper()
 	fam := family{child: f.child(t), mother: f.guardian(t), father: f.guardian(t)}
+	fam.child.Address, fam.mother.Address, fam.father.Address = home, home, home
 	kg := f.unit(domain.Kindergarten)
 	fam.placement = f.placement(fam.child, kg, d(2025, 8, 1), date.Zero)
 	require.NoError(t, s.CreateChild(ctx, fam.child))
@@ -256,6 +259,7 @@ func testApplyProtection(t *testing.T, s RegistryStore) {
 	got, err := s.Child(ctx, Oslo, fam.child.ID)
 	require.NoError(t, err)
 	assert.Equal(t, domain.ProtectionStrengtFortrolig, got.AddressProtection, "the protection is in force at once")
+	assert.True(t, got.Address.IsZero(), "strengt fortrolig: the old address is not kept")
 	pos, err := s.RegistryPosition(ctx, Oslo)
 	require.NoError(t, err)
 	assert.Equal(t, ch.Sequence+1, pos, "the feed position moves with the change")
@@ -267,6 +271,7 @@ func testApplyProtection(t *testing.T, s RegistryStore) {
 	g, err := s.Guardian(ctx, Oslo, fam.mother.ID)
 	require.NoError(t, err)
 	assert.Equal(t, domain.ProtectionFortrolig, g.AddressProtection)
+	assert.Equal(t, home, g.Address, "fortrolig: the address is kept, and hidden by the protection")
 	assert.Equal(t, fam.mother.Email, g.Email, "the rest of the guardian stays")
 	f2, err := s.Guardian(ctx, Oslo, fam.father.ID)
 	require.NoError(t, err)
@@ -301,6 +306,12 @@ func testApplyMovedOut(t *testing.T, s RegistryStore) {
 	noticed, err := s.RegistryNotices(ctx, Oslo)
 	require.NoError(t, err)
 	assert.Empty(t, noticed)
+	got, err := s.Child(ctx, Oslo, fam.child.ID)
+	require.NoError(t, err)
+	assert.Equal(t, p.Address, got.Address, "a move updates the registered address")
+	mother, err := s.Guardian(ctx, Oslo, fam.mother.ID)
+	require.NoError(t, err)
+	assert.Equal(t, home, mother.Address, "only the person the change is about")
 
 	// A move to Bergen raises a notice for the caseworker, naming where.
 	p.Address = domain.Address{Street: "Nygårdsgaten 5", Postcode: "5015", PostTown: "BERGEN", Municipality: Bergen}
@@ -312,6 +323,9 @@ func testApplyMovedOut(t *testing.T, s RegistryStore) {
 	assert.Equal(t, domain.RegistryNotice{Municipality: Oslo, Sequence: moved.Sequence, Kind: domain.NoticeMovedOut,
 		Child: fam.child.ID, ToMunicipality: Bergen, Recorded: noticed[0].Recorded}, noticed[0])
 	assert.True(t, noticed[0].Recorded.Equal(registryNow))
+	got, err = s.Child(ctx, Oslo, fam.child.ID)
+	require.NoError(t, err)
+	assert.Equal(t, p.Address, got.Address)
 	// The placement stays: ending it is the caseworker's decision.
 	requireDecided(t, ctx, s, fam)
 
@@ -325,9 +339,18 @@ func testApplyMovedOut(t *testing.T, s RegistryStore) {
 	require.NoError(t, err)
 	require.Len(t, noticed, 2)
 	assert.Equal(t, domain.Municipality(""), noticed[1].ToMunicipality, "a protected person's new municipality is not recorded")
-	got, err := s.Child(ctx, Oslo, fam.child.ID)
+	got, err = s.Child(ctx, Oslo, fam.child.ID)
 	require.NoError(t, err)
 	assert.Equal(t, domain.ProtectionFortrolig, got.AddressProtection)
+	assert.Equal(t, domain.Municipality("1103"), got.Address.Municipality)
+
+	// An address the domain cannot hold (no post town) is not copied; the
+	// feed goes on.
+	p.Address = domain.Address{Street: "Kongsgårdgata 2", Postcode: "4005", Municipality: "1103"}
+	require.NoError(t, a.Apply(ctx, Oslo, reg.Publish(p, domain.ChangeMoved)))
+	kept, err := s.Child(ctx, Oslo, fam.child.ID)
+	require.NoError(t, err)
+	assert.Equal(t, got.Address, kept.Address)
 	requireDecided(t, ctx, s, fam)
 }
 
@@ -462,6 +485,7 @@ func testRegistrySync(t *testing.T, s RegistryStore) {
 	g, err := s.Guardian(ctx, Oslo, fam.mother.ID)
 	require.NoError(t, err)
 	assert.Equal(t, domain.ProtectionStrengtFortrolig, g.AddressProtection)
+	assert.True(t, g.Address.IsZero())
 	noticed, err := s.RegistryNotices(ctx, Oslo)
 	require.NoError(t, err)
 	require.Len(t, noticed, 1)
