@@ -193,6 +193,9 @@ func (n RegistryNotice) Validate() error {
 // feed position and the caseworkers' registry notices, in transactions.
 type RegistryStore interface {
 	Store
+	// AuditLog records every change the register makes to a child's
+	// data, by the system actor RegistryActor.
+	AuditLog
 	// RegistryPosition returns the sequence number to read the feed from
 	// next: 1 when nothing has been applied.
 	RegistryPosition(ctx context.Context, m Municipality) (int64, error)
@@ -207,6 +210,10 @@ type RegistryStore interface {
 	// kind and child.
 	RegistryNotices(ctx context.Context, m Municipality) ([]RegistryNotice, error)
 }
+
+// RegistryActor is the system actor in whose name RegistryApplier writes:
+// the audit log shows the register's changes as made by "folkeregister".
+func RegistryActor(m Municipality) Actor { return SystemActor(m, "folkeregister") }
 
 // RegistryApplier applies the register's changes to one municipality's
 // directory. Each change runs in one transaction (Store.Atomic) together
@@ -223,6 +230,9 @@ type RegistryStore interface {
 //   - a change of parental responsibility updates the flags of the
 //     guardianships of guardians already in the directory, and raises
 //     NoticeParentalResponsibility when a holder is not in it.
+//
+// Every write is audit-logged (RegistryActor; the record names the change,
+// "registry/<sequence>").
 //
 // Nothing already decided is rewritten: placements, offers, fee
 // decisions, invoices and a guardianship's § 47 information flags are
@@ -387,7 +397,10 @@ func (ap applying) refreshChild(ctx context.Context, c *Child) error {
 	if !changed {
 		return nil
 	}
-	return ap.store.UpdateChild(ctx, *c)
+	if err := ap.store.UpdateChild(ctx, *c); err != nil {
+		return err
+	}
+	return ap.audit(ctx, "child.update", c.ID)
 }
 
 func (ap applying) refreshGuardian(ctx context.Context, g Guardian) error {
@@ -402,7 +415,10 @@ func (ap applying) refreshGuardian(ctx context.Context, g Guardian) error {
 	if !changed {
 		return nil
 	}
-	return ap.store.UpdateGuardian(ctx, g)
+	if err := ap.store.UpdateGuardian(ctx, g); err != nil {
+		return err
+	}
+	return ap.audit(ctx, "guardian.update", ChildID{})
 }
 
 // setRegisteredAddress replaces a stored address with the registered one.
@@ -473,6 +489,9 @@ func (ap applying) responsibility(ctx context.Context, child Child) error {
 		if err := ap.store.PutGuardianship(ctx, next); err != nil {
 			return err
 		}
+		if err := ap.audit(ctx, "guardianship.update", child.ID); err != nil {
+			return err
+		}
 	}
 	// A linked guardian the register no longer names as holder loses the
 	// responsibility (the register decides it), but keeps the link and the
@@ -493,6 +512,9 @@ func (ap applying) responsibility(ctx context.Context, child Child) error {
 		if err := ap.store.PutGuardianship(ctx, l); err != nil {
 			return err
 		}
+		if err := ap.audit(ctx, "guardianship.update", child.ID); err != nil {
+			return err
+		}
 	}
 	if unknown {
 		return ap.notice(ctx, NoticeParentalResponsibility, child.ID, "")
@@ -501,8 +523,18 @@ func (ap applying) responsibility(ctx context.Context, child Child) error {
 }
 
 func (ap applying) notice(ctx context.Context, kind string, child ChildID, to Municipality) error {
-	return ap.store.AddRegistryNotice(ctx, RegistryNotice{
+	if err := ap.store.AddRegistryNotice(ctx, RegistryNotice{
 		Municipality: ap.m, Sequence: ap.ch.Sequence, Kind: kind, Child: child,
 		ToMunicipality: to, Recorded: ap.now,
-	})
+	}); err != nil {
+		return err
+	}
+	return ap.audit(ctx, "registry-notice.create", child)
+}
+
+// audit records a write of the change; the record names the change (and
+// the guardian of a guardian's update).
+func (ap applying) audit(ctx context.Context, action string, child ChildID) error {
+	record := fmt.Sprintf("registry/%d", ap.ch.Sequence)
+	return ap.store.AppendAudit(ctx, NewAuditEntry(RegistryActor(ap.m), ap.now, action, child, record))
 }

@@ -263,6 +263,13 @@ func testApplyProtection(t *testing.T, s RegistryStore) {
 	pos, err := s.RegistryPosition(ctx, Oslo)
 	require.NoError(t, err)
 	assert.Equal(t, ch.Sequence+1, pos, "the feed position moves with the change")
+	audit, err := s.AuditEntries(ctx, Oslo, fam.child.ID, domain.AuditID{}, 10)
+	require.NoError(t, err)
+	require.Len(t, audit, 1, "the change to the child's data is audit-logged")
+	assert.Equal(t, "child.update", audit[0].Action)
+	assert.Equal(t, domain.RegistryActor(Oslo), audit[0].Actor)
+	assert.Equal(t, "registry/1", audit[0].Record)
+	assert.True(t, audit[0].At.Equal(registryNow))
 
 	mother := registeredGuardian(fam.mother)
 	mother.Protection = domain.ProtectionFortrolig
@@ -326,6 +333,13 @@ func testApplyMovedOut(t *testing.T, s RegistryStore) {
 	got, err = s.Child(ctx, Oslo, fam.child.ID)
 	require.NoError(t, err)
 	assert.Equal(t, p.Address, got.Address)
+	audit, err := s.AuditEntries(ctx, Oslo, fam.child.ID, domain.AuditID{}, 10)
+	require.NoError(t, err)
+	actions := map[string]int{}
+	for _, e := range audit {
+		actions[e.Action]++
+	}
+	assert.Equal(t, map[string]int{"child.update": 2, "registry-notice.create": 1}, actions)
 	// The placement stays: ending it is the caseworker's decision.
 	requireDecided(t, ctx, s, fam)
 
