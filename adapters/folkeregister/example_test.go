@@ -7,6 +7,7 @@ import (
 
 	"github.com/oppvekst/oppvekst/adapters/folkeregister"
 	"github.com/oppvekst/oppvekst/adapters/folkeregister/folkeregistertest"
+	"github.com/oppvekst/oppvekst/adapters/sqlite"
 	"github.com/oppvekst/oppvekst/domain"
 )
 
@@ -49,4 +50,52 @@ func Example() {
 	// 3 death Olav none 0301 true
 	// 4 parental-responsibility Noah fortrolig 0301 false
 	// true
+}
+
+// The register workflow: domain.RegistryApplier reads the feed through the
+// client and applies each change to the store in its own transaction. A
+// child who moved out of the municipality becomes a notice for the
+// caseworkers; her placement stays until a caseworker ends it.
+func Example_applier() {
+	ctx := context.Background()
+	reg, err := folkeregistertest.Load(folkeregistertest.Testdata())
+	if err != nil {
+		panic(err)
+	}
+	srv := httptest.NewServer(reg)
+	defer srv.Close()
+	client, err := folkeregister.New(folkeregister.Options{
+		BaseURL: srv.URL + folkeregistertest.Prefix,
+		Token:   func(context.Context) (string, error) { return "maskinporten-token", nil },
+	})
+	if err != nil {
+		panic(err)
+	}
+	store, err := sqlite.Open(ctx, sqlite.Options{Temp: true})
+	if err != nil {
+		panic(err)
+	}
+	defer store.Close()
+
+	oslo := domain.MustMunicipality("0301")
+	n, _ := domain.ParseNationalID("20851950088")
+	selma := domain.Child{ID: domain.NewID[domain.Child](), Municipality: oslo, NationalID: n,
+		GivenName: "Selma", FamilyName: "Nilsen", BirthDate: n.BirthDate(), AddressProtection: domain.ProtectionNone}
+	if err := store.CreateChild(ctx, selma); err != nil {
+		panic(err)
+	}
+
+	applier := domain.RegistryApplier{Store: store, Registry: client, Clock: domain.SystemClock{}}
+	applied, err := applier.Sync(ctx, oslo)
+	if err != nil {
+		panic(err)
+	}
+	next, _ := store.RegistryPosition(ctx, oslo)
+	notices, _ := store.RegistryNotices(ctx, oslo)
+	child, _ := store.Child(ctx, oslo, selma.ID)
+	fmt.Println(applied, next)
+	fmt.Println(notices[0].Kind, notices[0].ToMunicipality, child.Address.Street)
+	// Output:
+	// 8 9
+	// registry.moved-out 4601 Nygårdsgaten 5
 }
