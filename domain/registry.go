@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -199,9 +200,10 @@ type RegistryStore interface {
 	// RegistryPosition returns the sequence number to read the feed from
 	// next: 1 when nothing has been applied.
 	RegistryPosition(ctx context.Context, m Municipality) (int64, error)
-	// SetRegistryPosition records the next sequence number to read. A
-	// position lower than the stored one is a *ConflictError on
-	// "sequence" (the feed never goes back).
+	// SetRegistryPosition records the next sequence number to read. It
+	// must be higher than the stored one: the same or a lower position is
+	// a *ConflictError on "sequence" (the feed never goes back, and two
+	// appliers of one change cannot both commit it).
 	SetRegistryPosition(ctx context.Context, m Municipality, next int64) error
 	// AddRegistryNotice stores a notice; the same (sequence, kind, child)
 	// twice is stored once.
@@ -286,7 +288,7 @@ func (a RegistryApplier) Apply(ctx context.Context, m Municipality, ch RegisterC
 		return err
 	}
 	now := a.Clock.Now()
-	return a.Store.Atomic(ctx, func(ctx context.Context) error {
+	err = a.Store.Atomic(ctx, func(ctx context.Context) error {
 		pos, err := a.Store.RegistryPosition(ctx, m)
 		if err != nil {
 			return err
@@ -302,6 +304,12 @@ func (a RegistryApplier) Apply(ctx context.Context, m Municipality, ch RegisterC
 		}
 		return a.Store.SetRegistryPosition(ctx, m, ch.Sequence+1)
 	})
+	if errors.Is(err, ErrConflict) && FieldOf(err) == "sequence" {
+		// Another applier committed this change first; its effects
+		// stand and this transaction's are gone.
+		return nil
+	}
+	return err
 }
 
 type applying struct {

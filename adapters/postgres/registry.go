@@ -36,18 +36,17 @@ func (s *Store) SetRegistryPosition(ctx context.Context, m domain.Municipality, 
 		return domain.Invalid("sequence", "must be positive")
 	}
 	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
-		// The update only moves forward; a row that stays put with a
-		// higher position is a conflict. The row lock serialises two
-		// appliers of one municipality.
-		var stored int64
-		err := tx.QueryRow(ctx, `INSERT INTO registry_positions (municipality, next_sequence) VALUES ($1, $2)
-			ON CONFLICT (municipality) DO UPDATE SET next_sequence = GREATEST(registry_positions.next_sequence, excluded.next_sequence)
-			RETURNING next_sequence`, string(m), next).Scan(&stored)
+		// The position only moves forward: an update that would not is no
+		// update. The row lock makes a second applier of the same change
+		// wait for the first and then find the position taken.
+		n, err := exec(ctx, tx, "write registry position", `INSERT INTO registry_positions (municipality, next_sequence) VALUES ($1, $2)
+			ON CONFLICT (municipality) DO UPDATE SET next_sequence = excluded.next_sequence
+			WHERE registry_positions.next_sequence < excluded.next_sequence`, string(m), next)
 		if err != nil {
-			return dbError("write registry position", err)
+			return err
 		}
-		if stored != next {
-			return &domain.ConflictError{Field: "sequence", Reason: "the register's feed position never goes back"}
+		if n == 0 {
+			return &domain.ConflictError{Field: "sequence", Reason: "the register's feed position only moves forward"}
 		}
 		return nil
 	})

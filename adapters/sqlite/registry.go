@@ -13,8 +13,11 @@ var registryQueries = []string{selectRegistryPosition, upsertRegistryPosition, i
 
 const (
 	selectRegistryPosition = `SELECT next_sequence FROM registry_positions WHERE municipality = ?`
+	// The position only moves forward: an update that would not is no
+	// update, and the store reports the conflict.
 	upsertRegistryPosition = `INSERT INTO registry_positions (municipality, next_sequence) VALUES (?, ?)
-		ON CONFLICT (municipality) DO UPDATE SET next_sequence = excluded.next_sequence`
+		ON CONFLICT (municipality) DO UPDATE SET next_sequence = excluded.next_sequence
+		WHERE registry_positions.next_sequence < excluded.next_sequence`
 	registryNoticeCols   = `municipality, sequence, kind, child_id, to_municipality, recorded`
 	insertRegistryNotice = `INSERT INTO registry_notices (` + registryNoticeCols + `) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT DO NOTHING`
@@ -23,6 +26,8 @@ const (
 )
 
 var _ domain.RegistryStore = (*Store)(nil)
+
+var errPositionBehind = &domain.ConflictError{Field: "sequence", Reason: "the register's feed position only moves forward"}
 
 // RegistryPosition implements domain.RegistryStore.
 func (s *Store) RegistryPosition(ctx context.Context, m domain.Municipality) (int64, error) {
@@ -48,15 +53,17 @@ func (s *Store) SetRegistryPosition(ctx context.Context, m domain.Municipality, 
 		return domain.Invalid("sequence", "must be positive")
 	}
 	return s.Atomic(ctx, func(ctx context.Context) error {
-		cur, err := s.RegistryPosition(ctx, m)
+		res, err := s.exec(ctx, upsertRegistryPosition, m, next)
 		if err != nil {
-			return err
+			return writeErr(err, "registry position")
 		}
-		if next < cur {
-			return &domain.ConflictError{Field: "sequence", Reason: "the register's feed position never goes back"}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			if err != nil {
+				return err
+			}
+			return errPositionBehind
 		}
-		_, err = s.exec(ctx, upsertRegistryPosition, m, next)
-		return writeErr(err, "registry position")
+		return nil
 	})
 }
 

@@ -34,6 +34,7 @@ func RunRegistry(t *testing.T, newStore func(t *testing.T) RegistryStore) {
 	t.Run("ParentalResponsibility", func(t *testing.T) { testApplyResponsibility(t, newStore(t)) })
 	t.Run("Sync", func(t *testing.T) { testRegistrySync(t, newStore(t)) })
 	t.Run("Failure", func(t *testing.T) { testRegistryFailure(t, newStore(t)) })
+	t.Run("Concurrent", func(t *testing.T) { testRegistryConcurrent(t, newStore(t)) })
 }
 
 // FakeRegistry is a domain.Registry held in memory: persons by national ID
@@ -175,7 +176,7 @@ func testRegistryPosition(t *testing.T, s RegistryStore) {
 	assert.Equal(t, int64(1), pos, "nothing applied: start at 1")
 
 	require.NoError(t, s.SetRegistryPosition(ctx, Oslo, 5))
-	require.NoError(t, s.SetRegistryPosition(ctx, Oslo, 5), "the same position again is no change")
+	requireField(t, s.SetRegistryPosition(ctx, Oslo, 5), domain.ErrConflict, "sequence")
 	pos, err = s.RegistryPosition(ctx, Oslo)
 	require.NoError(t, err)
 	assert.Equal(t, int64(5), pos)
@@ -568,4 +569,71 @@ func testRegistryFailure(t *testing.T, s RegistryStore) {
 	sort.Slice(noticed, func(i, j int) bool { return noticed[i].Sequence < noticed[j].Sequence })
 	assert.Equal(t, domain.NoticeMovedOut, noticed[0].Kind)
 	requireDecided(t, ctx, s, fam)
+}
+
+// Appliers running side by side on one change: it is applied once (one
+// notice, one audit entry for it, one step of the position), and none of
+// them fails.
+func testRegistryConcurrent(t *testing.T, s RegistryStore) {
+	ctx := ctxFor(t)
+	f := &fixture{m: Oslo}
+	fam := newFamily(t, ctx, s, f)
+	reg := &FakeRegistry{}
+	p := fam.registered()
+	p.Address = domain.Address{Street: "Nygårdsgaten 5", Postcode: "5015", PostTown: "BERGEN", Municipality: Bergen}
+	ch := reg.Publish(p, domain.ChangeMoved)
+
+	const n = 4
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = applier(s, reg).Apply(ctx, Oslo, ch)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+	noticed, err := s.RegistryNotices(ctx, Oslo)
+	require.NoError(t, err)
+	assert.Len(t, noticed, 1)
+	pos, err := s.RegistryPosition(ctx, Oslo)
+	require.NoError(t, err)
+	assert.Equal(t, ch.Sequence+1, pos)
+	audit, err := s.AuditEntries(ctx, Oslo, fam.child.ID, domain.AuditID{}, 20)
+	require.NoError(t, err)
+	created := 0
+	for _, e := range audit {
+		if e.Action == "registry-notice.create" {
+			created++
+		}
+	}
+	assert.Equal(t, 1, created, "the change was committed once")
+
+	// The same, made certain: an applier that read the position before
+	// another committed the change (a stale read) finds the position
+	// taken when it writes it; its transaction rolls back, without error.
+	stale := staleStore{RegistryStore: s}
+	a := domain.RegistryApplier{Store: stale, Registry: reg, Clock: domain.FixedClock(registryNow.Add(time.Hour))}
+	require.NoError(t, a.Apply(ctx, Oslo, ch))
+	noticed, err = s.RegistryNotices(ctx, Oslo)
+	require.NoError(t, err)
+	assert.Len(t, noticed, 1)
+	assert.True(t, noticed[0].Recorded.Equal(registryNow), "the first applier's notice stands")
+	audit, err = s.AuditEntries(ctx, Oslo, fam.child.ID, domain.AuditID{}, 20)
+	require.NoError(t, err)
+	for _, e := range audit {
+		assert.True(t, e.At.Equal(registryNow), "nothing of the stale applier is kept")
+	}
+}
+
+// staleStore reads the registry position as it was before anything was
+// applied.
+type staleStore struct{ RegistryStore }
+
+func (staleStore) RegistryPosition(context.Context, domain.Municipality) (int64, error) {
+	return 1, nil
 }
