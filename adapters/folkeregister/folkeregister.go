@@ -246,10 +246,21 @@ func (c *Client) Changes(ctx context.Context, from int64) ([]domain.RegisterChan
 			Sequence: e.Sekvensnummer,
 			Kind:     kindOf(e.Hendelse.Hendelsestype),
 			Person:   n,
-			Recorded: e.Hendelse.Ajourholdstidspunkt,
+			Recorded: recorded(e.Hendelse.Ajourholdstidspunkt),
 		})
 	}
 	return out, nil
+}
+
+// recorded reads an ajourholdstidspunkt; one the adapter cannot read is
+// left out (zero) rather than stopping the feed.
+func recorded(s string) time.Time {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
 }
 
 // kindOf maps a hendelsestype to the change it means for a municipality.
@@ -272,11 +283,11 @@ func kindOf(hendelsestype string) domain.ChangeKind {
 type feedEntry struct {
 	Sekvensnummer int64 `json:"sekvensnummer"`
 	Hendelse      struct {
-		Folkeregisteridentifikator string    `json:"folkeregisteridentifikator"`
-		Hendelsestype              string    `json:"hendelsestype"`
-		Hendelsesdokument          string    `json:"hendelsesdokument"`
-		Persondokument             string    `json:"persondokument"`
-		Ajourholdstidspunkt        time.Time `json:"ajourholdstidspunkt"`
+		Folkeregisteridentifikator string `json:"folkeregisteridentifikator"`
+		Hendelsestype              string `json:"hendelsestype"`
+		Hendelsesdokument          string `json:"hendelsesdokument"`
+		Persondokument             string `json:"persondokument"`
+		Ajourholdstidspunkt        string `json:"ajourholdstidspunkt"`
 	} `json:"hendelse"`
 }
 
