@@ -400,7 +400,11 @@ type Exporter interface {
 }
 
 // ExportBatch is what an exporter gets: a month's invoices and their
-// payers (names and national IDs; never addresses).
+// payers. A payer's AddressProtection is the one that governs the payer's
+// address (domain.HouseholdProtection: raised to that of a child the payer
+// lives with), so an exporter that gives out only
+// Guardian.ShownAddress and marks the protection keeps a protected
+// household's address out of the file.
 type ExportBatch struct {
 	Municipality domain.Municipality
 	Month        Month
@@ -424,6 +428,9 @@ func (s *Service) Export(ctx context.Context, a domain.Actor, m domain.Municipal
 		}
 		g, err := s.Store.Guardian(ctx, m, inv.Payer)
 		if err != nil {
+			return fmt.Errorf("billing: payer of invoice %d: %w", inv.Number, err)
+		}
+		if g.AddressProtection, err = domain.GuardianHousehold(ctx, s.Store, g); err != nil {
 			return fmt.Errorf("billing: payer of invoice %d: %w", inv.Number, err)
 		}
 		b.Payers[inv.Payer] = g

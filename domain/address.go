@@ -1,6 +1,9 @@
 package domain
 
-import "unicode/utf8"
+import (
+	"context"
+	"unicode/utf8"
+)
 
 // Address is a Norwegian postal address: a street address ("Storgata 1")
 // or, where a place has none, a cadastral address (matrikkeladresse,
@@ -19,6 +22,28 @@ type Address struct {
 	PostTown     string       `json:"postTown,omitempty"`
 	Municipality Municipality `json:"municipality,omitempty"`
 }
+
+// ShownAddress is a person's registered address as far as it may be shown,
+// exported, printed (on a letter, an invoice) or handed to a transport:
+// the address itself when the person has no address protection, the zero
+// Address when it has any (fortrolig, strengt fortrolig, in Norway or
+// abroad) — whoever asks, the person included (package doc,
+// "Whereabouts"). Every place that gives a person's address out goes
+// through it.
+func ShownAddress(a Address, p AddressProtection) Address {
+	if p.Protected() {
+		return Address{}
+	}
+	return a
+}
+
+// ShownAddress is the child's registered address as far as it may be
+// shown (the package function ShownAddress).
+func (c Child) ShownAddress() Address { return ShownAddress(c.Address, c.AddressProtection) }
+
+// ShownAddress is the guardian's registered address as far as it may be
+// shown (the package function ShownAddress).
+func (g Guardian) ShownAddress() Address { return ShownAddress(g.Address, g.AddressProtection) }
 
 // Reason codes of address and contact checks.
 const (
@@ -155,4 +180,86 @@ func cutLast(s string, sep byte) (string, string, bool) {
 		}
 	}
 	return s, "", false
+}
+
+// rank orders the protection levels by strictness.
+func (p AddressProtection) rank() int {
+	switch p {
+	case ProtectionFortrolig:
+		return 1
+	case ProtectionStrengtFortroligUtland:
+		return 2
+	case ProtectionStrengtFortrolig:
+		return 3
+	}
+	return 0
+}
+
+// Stricter returns the stricter of two protection levels (strengt
+// fortrolig over strengt fortrolig utland over fortrolig over none).
+func (p AddressProtection) Stricter(q AddressProtection) AddressProtection {
+	if q.rank() > p.rank() {
+		return q
+	}
+	if p == "" {
+		return ProtectionNone
+	}
+	return p
+}
+
+// HouseholdProtection is the protection that governs a guardian's
+// registered address: the guardian's own level or, when stricter, that of
+// a child the guardian lives with (Guardianship.LivesWithChild) or who is
+// registered at the same address. A protected child's address is the
+// home it shares, so showing the guardian's address would show the
+// child's. wards are the guardian's guardianships, children the children
+// they name (missing ones are skipped).
+func HouseholdProtection(g Guardian, wards []Guardianship, children map[ChildID]Child) AddressProtection {
+	p := g.AddressProtection.Stricter(ProtectionNone)
+	for _, w := range wards {
+		c, ok := children[w.ChildID]
+		if !ok {
+			continue
+		}
+		if w.LivesWithChild || (!g.Address.IsZero() && c.Address == g.Address) {
+			p = p.Stricter(c.AddressProtection)
+		}
+	}
+	return p
+}
+
+// ChildHouseholdProtection is the protection that governs the record's
+// child's registered address: the child's own level or, when stricter,
+// that of a guardian the child lives with or who is registered at the
+// same address.
+func (r ChildRecord) ChildHouseholdProtection() AddressProtection {
+	p := r.Child.AddressProtection.Stricter(ProtectionNone)
+	for _, l := range r.Guardians {
+		if l.Guardianship.LivesWithChild || (!r.Child.Address.IsZero() && l.Guardian.Address == r.Child.Address) {
+			p = p.Stricter(l.Guardian.AddressProtection)
+		}
+	}
+	return p
+}
+
+// GuardianHousehold reads what HouseholdProtection needs through the
+// directory and returns the protection that governs the guardian's
+// address.
+func GuardianHousehold(ctx context.Context, r DirectoryReader, g Guardian) (AddressProtection, error) {
+	wards, err := r.Wards(ctx, g.Municipality, g.ID)
+	if err != nil {
+		return "", err
+	}
+	children := make(map[ChildID]Child, len(wards))
+	for _, w := range wards {
+		c, err := r.Child(ctx, g.Municipality, w.ChildID)
+		if err != nil {
+			if IsNotFound(err) {
+				continue
+			}
+			return "", err
+		}
+		children[c.ID] = c
+	}
+	return HouseholdProtection(g, wards, children), nil
 }

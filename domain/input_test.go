@@ -141,3 +141,51 @@ func TestPersonAddressValidated(t *testing.T) {
 	g.Address = domain.Address{Cadastral: "gnr. 12 bnr. 34", Postcode: "0155", PostTown: "OSLO\x00"}
 	assert.Equal(t, domain.Invalid("address.postTown", domain.ReasonControl), g.Validate())
 }
+
+// A protected address, at every level, is never shown; an unprotected one
+// is.
+func TestShownAddress(t *testing.T) {
+	home := domain.Address{Street: "Storgata 1", Postcode: "0155", PostTown: "OSLO", Municipality: "0301"}
+	for _, p := range []domain.AddressProtection{"", domain.ProtectionNone} {
+		assert.Equal(t, home, domain.ShownAddress(home, p), "%q", p)
+	}
+	for _, p := range []domain.AddressProtection{domain.ProtectionFortrolig, domain.ProtectionStrengtFortrolig, domain.ProtectionStrengtFortroligUtland} {
+		assert.True(t, domain.ShownAddress(home, p).IsZero(), "%q", p)
+		assert.True(t, domain.Child{Address: home, AddressProtection: p}.ShownAddress().IsZero(), "%q", p)
+		assert.True(t, domain.Guardian{Address: home, AddressProtection: p}.ShownAddress().IsZero(), "%q", p)
+	}
+	assert.Equal(t, home, domain.Guardian{Address: home, AddressProtection: domain.ProtectionNone}.ShownAddress())
+}
+
+// A guardian's address is governed by the strictest protection of the
+// guardian and the children the guardian lives with or shares the
+// address with; a child's by its own and its household's.
+func TestHouseholdProtection(t *testing.T) {
+	m := domain.Municipality("0301")
+	home := domain.Address{Street: "Storgata 1", Postcode: "0155", PostTown: "OSLO", Municipality: m}
+	elsewhere := domain.Address{Street: "Kirkeveien 2", Postcode: "0368", PostTown: "OSLO", Municipality: m}
+	g := domain.Guardian{ID: domain.NewID[domain.Guardian](), Municipality: m, Address: home, AddressProtection: domain.ProtectionNone}
+	a := domain.Child{ID: domain.NewID[domain.Child](), Municipality: m, Address: home, AddressProtection: domain.ProtectionFortrolig}
+	b := domain.Child{ID: domain.NewID[domain.Child](), Municipality: m, Address: elsewhere, AddressProtection: domain.ProtectionStrengtFortrolig}
+	children := map[domain.ChildID]domain.Child{a.ID: a, b.ID: b}
+	link := func(c domain.Child, lives bool) domain.Guardianship {
+		return domain.Guardianship{Municipality: m, ChildID: c.ID, GuardianID: g.ID, ParentalResponsibility: true, LivesWithChild: lives}
+	}
+	assert.Equal(t, domain.ProtectionNone, domain.HouseholdProtection(g, nil, nil))
+	assert.Equal(t, domain.ProtectionFortrolig, domain.HouseholdProtection(g, []domain.Guardianship{link(a, false)}, children),
+		"the same address, without the lives-with flag")
+	assert.Equal(t, domain.ProtectionNone, domain.HouseholdProtection(g, []domain.Guardianship{link(b, false)}, children),
+		"a protected child who lives elsewhere")
+	assert.Equal(t, domain.ProtectionStrengtFortrolig, domain.HouseholdProtection(g, []domain.Guardianship{link(a, true), link(b, true)}, children))
+	g.AddressProtection = domain.ProtectionStrengtFortroligUtland
+	assert.Equal(t, domain.ProtectionStrengtFortroligUtland, domain.HouseholdProtection(g, []domain.Guardianship{link(a, true)}, children))
+
+	g.AddressProtection = domain.ProtectionFortrolig
+	c := domain.Child{ID: domain.NewID[domain.Child](), Municipality: m, Address: home, AddressProtection: domain.ProtectionNone}
+	rec := domain.ChildRecord{Child: c, Guardians: []domain.GuardianLink{{Guardian: g, Guardianship: link(c, true)}}}
+	assert.Equal(t, domain.ProtectionFortrolig, rec.ChildHouseholdProtection(), "the child lives with a protected guardian")
+	rec.Guardians[0].Guardianship.LivesWithChild = false
+	rec.Guardians[0].Guardian.Address = elsewhere
+	assert.Equal(t, domain.ProtectionNone, rec.ChildHouseholdProtection())
+	assert.Equal(t, domain.ProtectionNone, domain.AddressProtection("").Stricter(""))
+}

@@ -877,6 +877,10 @@ func testAttendancePort(t *testing.T, s AttendanceStore) {
 	ctx := ctxFor(t)
 	w := newAttWorld(t, s)
 	c := w.kid(t, "Emma", d(2021, 3, 1), w.kg, w.groupA.ID)
+	// A registered address, which a unit's day leaves out.
+	withAddress := c
+	withAddress.Address = domain.Address{Street: "Tvetenveien 151", Postcode: "0671", PostTown: "OSLO", Municipality: Oslo}
+	require.NoError(t, s.UpdateChild(ctx, withAddress))
 	chk := attendance.Check{ID: domain.NewID[attendance.Check](), Municipality: Oslo, Key: "k1", ChildID: c.ID, UnitID: w.kg.ID,
 		Kind: attendance.CheckIn, At: at(attToday, 8, 0), Day: attToday, By: "ansatt-1"}
 
@@ -1003,7 +1007,7 @@ func testAttendancePort(t *testing.T, s AttendanceStore) {
 	assert.Equal(t, []attendance.Absence{ab}, day.Absences)
 	assert.Equal(t, []attendance.Check{chk}, day.Checks)
 	require.Len(t, day.Placements, 1)
-	assert.Equal(t, []domain.Child{c}, day.Children)
+	assert.Equal(t, []domain.Child{c}, day.Children, "the child without its registered address")
 
 	sa := attendance.SchoolAbsence{ID: domain.NewID[attendance.SchoolAbsence](), Municipality: Oslo, ChildID: c.ID, UnitID: w.school.ID,
 		Day: attToday, Hours: 3, Kind: attendance.Permission, Reason: "tannlege", RecordedBy: "l"}

@@ -34,6 +34,7 @@ func RunMessaging(t *testing.T, newStore func(t *testing.T) MessagingStore) {
 	t.Run("BulletinToGroup", func(t *testing.T) { testBulletinToGroup(t, newStore(t)) })
 	t.Run("Section47Request", func(t *testing.T) { testSection47(t, newStore(t)) })
 	t.Run("ProtectedGuardian", func(t *testing.T) { testProtectedGuardian(t, newStore(t)) })
+	t.Run("AddressesStayOutOfTheOutbox", func(t *testing.T) { testAddressesOutOfOutbox(t, newStore(t)) })
 	t.Run("BadInput", func(t *testing.T) { testMessagingBadInput(t, newStore(t)) })
 	t.Run("RepliesAndReadStatus", func(t *testing.T) { testReplies(t, newStore(t)) })
 	t.Run("GuardianWritesToUnit", func(t *testing.T) { testGuardianWrites(t, newStore(t)) })
@@ -370,6 +371,58 @@ func testProtectedGuardian(t *testing.T, s MessagingStore) {
 			assert.NotEqual(t, stemor.ID, p.Guardian, a.String())
 		}
 		assert.Len(t, v.Participants, 1, a.String())
+	}
+}
+
+// testAddressesOutOfOutbox: the families messaging reads carry the
+// registered addresses (a round trip through RecipientFamilies), and no
+// delivery — its address, subject or body — ever holds one; the mother
+// with a strengt fortrolig address is reached in the digital mailbox only.
+func testAddressesOutOfOutbox(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	sc := newSchool(t, ctx, s, Oslo)
+	svc := service(s, NewClock(msgNow))
+	home := domain.Address{Street: "Hemmeligveien 7", Postcode: "0677", PostTown: "OSLO", Municipality: Oslo}
+	c := sc.child(0, domain.ProtectionStrengtFortrolig)
+	c.Address = home
+	require.NoError(t, s.UpdateChild(ctx, c))
+	mor := sc.guardian(domain.ProtectionStrengtFortrolig)
+	mor.Address = home
+	require.NoError(t, s.UpdateGuardian(ctx, mor))
+	far := sc.guardian("")
+	far.Address = domain.Address{Street: "Åpenveien 3", Postcode: "0655", PostTown: "OSLO", Municipality: Oslo}
+	require.NoError(t, s.UpdateGuardian(ctx, far))
+	sc.link(c, mor, domain.Guardianship{ParentalResponsibility: true, LivesWithChild: true})
+	sc.link(c, far, withResponsibility)
+
+	fams, err := s.RecipientFamilies(ctx, Oslo, []domain.ChildID{c.ID})
+	require.NoError(t, err)
+	require.Len(t, fams, 1)
+	assert.Equal(t, c, fams[0].Child)
+	require.Len(t, fams[0].Guardians, 2)
+	for _, l := range fams[0].Guardians {
+		want := far
+		if l.Guardian.ID == mor.ID {
+			want = mor
+		}
+		assert.Equal(t, want, l.Guardian)
+	}
+
+	_, err = svc.Post(ctx, sc.staff(), messaging.Draft{Municipality: Oslo,
+		About: messaging.About{Scope: messaging.ScopeChild, Child: c.ID}, Subject: "Hei", Body: "Om barnet."})
+	require.NoError(t, err)
+	require.NoError(t, svc.Notify(ctx, domain.Notice{Municipality: Oslo, Kind: "offer.sent", Child: c.ID, Key: "offer.sent/addr",
+		Data: map[string]string{"unit": "Solsikken barnehage", "deadline": "1. april"}}))
+	ds, err := s.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	require.NotEmpty(t, ds)
+	for _, d := range ds {
+		for _, part := range []string{"Hemmeligveien", "0677", "Åpenveien", "0655"} {
+			assert.NotContains(t, d.To+" "+d.Subject+" "+d.Body, part, d.Kind)
+		}
+		if d.Guardian == mor.ID {
+			assert.Equal(t, messaging.DigitalMailbox, d.Medium, d.Kind)
+		}
 	}
 }
 

@@ -10,9 +10,12 @@
 //
 // newStore must return an empty store that no other test uses, and register
 // its own cleanup with t.Cleanup. The suite covers create, read and update of
-// every directory record, not-found, municipality isolation, rollback of
-// Atomic across ports, refused overlapping placements, invalid input refused
-// before anything is written, and concurrent writers.
+// every directory record (children's and guardians' registered addresses
+// included, in every read that returns the person), not-found,
+// municipality isolation, rollback of Atomic across ports, refused
+// overlapping placements, invalid input refused before anything is
+// written, and concurrent writers. A unit's attendance day carries its
+// children without their addresses (attendance.Day).
 //
 // Each capability's store port has a suite of its own, run against a store
 // that also implements domain.Store, and benchmarks at municipal scale:

@@ -23,10 +23,20 @@ type guardianRequest struct {
 	Email             string                   `json:"email,omitempty"`
 	Phone             string                   `json:"phone,omitempty"`
 	AddressProtection domain.AddressProtection `json:"addressProtection,omitempty"`
+	// Address is the registered address. For a guardian whose address is
+	// or becomes protected, an empty address keeps the stored one (which
+	// is never shown back, so a client cannot send it again).
+	Address domain.Address `json:"address,omitzero"`
 }
 
 func (req guardianRequest) apply(g *domain.Guardian) {
+	keep := g.Address
+	protected := g.AddressProtection.Protected() || req.AddressProtection.Protected()
 	g.NationalID, g.GivenName, g.FamilyName, g.Email, g.Phone = req.NationalID, req.GivenName, req.FamilyName, req.Email, req.Phone
+	g.Address = req.Address
+	if protected && g.Address.IsZero() {
+		g.Address = keep
+	}
 	g.AddressProtection = req.AddressProtection
 	if g.AddressProtection == "" {
 		g.AddressProtection = domain.ProtectionNone
@@ -51,17 +61,40 @@ type guardianRecord struct {
 	Email             string                   `json:"email,omitempty"`
 	Phone             string                   `json:"phone,omitempty"`
 	AddressProtection domain.AddressProtection `json:"addressProtection"`
+	Address           domain.Address           `json:"address,omitzero"`
 }
 
 // recordOf shows a guardian; the contact details of a guardian with a
-// protected address are never given, as everywhere in the app.
-func recordOf(g domain.Guardian) guardianRecord {
+// protected address are never given, as everywhere in the app, nor the
+// registered address when the guardian's household is protected
+// (domain.HouseholdProtection: the guardian's own level, or a child's the
+// guardian lives with).
+func (a *app) recordOf(ctx context.Context, g domain.Guardian) (guardianRecord, error) {
 	r := guardianRecord{ID: g.ID, NationalID: g.NationalID, GivenName: g.GivenName, FamilyName: g.FamilyName,
 		AddressProtection: g.AddressProtection}
 	if !g.AddressProtection.Protected() {
 		r.Email, r.Phone = g.Email, g.Phone
 	}
-	return r
+	p, err := domain.GuardianHousehold(ctx, a.Store, g)
+	if err != nil {
+		return r, err
+	}
+	r.Address = domain.ShownAddress(g.Address, p)
+	return r, nil
+}
+
+// keepHidden keeps the stored address of a guardian whose household is
+// protected when the request leaves the address empty: the client never
+// saw it, so cannot send it again.
+func (a *app) keepHidden(ctx context.Context, stored domain.Guardian, g *domain.Guardian) error {
+	if !g.Address.IsZero() {
+		return nil
+	}
+	p, err := domain.GuardianHousehold(ctx, a.Store, stored)
+	if err == nil && (p.Protected() || g.AddressProtection.Protected()) {
+		g.Address = stored.Address
+	}
+	return err
 }
 
 // endPlacementRequest ends a placement after its last day.
@@ -188,8 +221,12 @@ func (a *app) apiCreateGuardian(w http.ResponseWriter, r *http.Request, c *web.C
 	if err := a.saveGuardian(r.Context(), c.Actor, g, true); err != nil {
 		return err
 	}
+	rec, err := a.recordOf(r.Context(), g)
+	if err != nil {
+		return err
+	}
 	w.Header().Set("Location", "/api/v1/guardians/"+g.ID.String())
-	api.WriteJSON(w, http.StatusCreated, recordOf(g))
+	api.WriteJSON(w, http.StatusCreated, rec)
 	return nil
 }
 
@@ -202,7 +239,11 @@ func (a *app) apiGuardian(w http.ResponseWriter, r *http.Request, c *web.Call) e
 	if err != nil {
 		return err
 	}
-	api.WriteJSON(w, http.StatusOK, recordOf(g))
+	rec, err := a.recordOf(r.Context(), g)
+	if err != nil {
+		return err
+	}
+	api.WriteJSON(w, http.StatusOK, rec)
 	return nil
 }
 
@@ -219,11 +260,19 @@ func (a *app) apiUpdateGuardian(w http.ResponseWriter, r *http.Request, c *web.C
 	if err != nil {
 		return err
 	}
+	stored := g
 	req.apply(&g)
+	if err := a.keepHidden(r.Context(), stored, &g); err != nil {
+		return err
+	}
 	if err := a.saveGuardian(r.Context(), c.Actor, g, false); err != nil {
 		return err
 	}
-	api.WriteJSON(w, http.StatusOK, recordOf(g))
+	rec, err := a.recordOf(r.Context(), g)
+	if err != nil {
+		return err
+	}
+	api.WriteJSON(w, http.StatusOK, rec)
 	return nil
 }
 
