@@ -174,6 +174,22 @@
 // its child), then closes the emptied group or unit. The library does not
 // move placements as a side effect of editing a unit or group.
 //
+// # The population register
+//
+// Registry is the port to Folkeregisteret: a person (RegisterPerson: names,
+// birth date, registered address, protection, death, a child's parents
+// with their share of the parental responsibility and whether the child
+// lives with them) and the feed of changes (RegisterChange, with the
+// sequence number to continue from). RegistryApplier applies the feed to
+// one municipality, one change per transaction together with the feed
+// position (RegistryStore): a new protection is in force from that commit;
+// a move updates the address; a child moving out of the municipality, a
+// death, or a holder of parental responsibility the directory does not
+// know raises a RegistryNotice for the caseworkers. Placements, offers,
+// fee decisions, invoices and the unit's § 47 decisions are never
+// rewritten by the register: the caseworker acts on the notice.
+// adapters/folkeregister speaks Skatteetaten's API.
+//
 // # Names
 //
 // Actor.Subject is a login ID (in production a Feide principal name or an

@@ -18,6 +18,7 @@ type Store interface {
 	MessagingStore
 	AppStore
 	domain.StaffStore
+	RegistryStore
 }
 
 // RunAll runs every suite against stores made by newStore: Run (the
@@ -32,4 +33,5 @@ func RunAll(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("Messaging", func(t *testing.T) { RunMessaging(t, func(t *testing.T) MessagingStore { return newStore(t) }) })
 	t.Run("App", func(t *testing.T) { RunApp(t, func(t *testing.T) AppStore { return newStore(t) }) })
 	t.Run("Staff", func(t *testing.T) { RunStaff(t, func(t *testing.T) StaffStore { return newStore(t) }) })
+	t.Run("Registry", func(t *testing.T) { RunRegistry(t, func(t *testing.T) RegistryStore { return newStore(t) }) })
 }

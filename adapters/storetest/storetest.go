@@ -26,6 +26,8 @@
 //	RunBilling, RunBillingBenchmarks         billing.Store: invoice runs to the øre
 //	RunMessaging, RunMessagingBenchmarks     messaging.Store: recipients, outbox, crash safety
 //	RunApp, RunAppBenchmarks                 audit log, idempotency keys, sessions
+//	RunRegistry                              domain.RegistryStore and domain.RegistryApplier:
+//	                                         register changes one per transaction
 //
 // RunAll runs them all against a Store that implements every port, as the
 // SQLite and PostgreSQL stores do: adapters/sqlite on a temporary database
