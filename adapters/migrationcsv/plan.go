@@ -40,6 +40,8 @@ type Line struct {
 	Changed []string `json:"changed,omitempty"`
 	// Problems say why a Refused line is refused: column and reason code.
 	Problems []domain.FieldError `json:"problems,omitempty"`
+	// child is the child whose data a Create or Change touches, if any.
+	child domain.ChildID
 }
 
 // Plan is what an import of some files would do (a dry run) or did.
@@ -68,6 +70,22 @@ func (p *Plan) Refused() []Line {
 	for _, l := range p.Lines {
 		if l.Action == Refused {
 			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Children lists the children whose data applying the plan creates or
+// changes (their own line, a guardianship or a placement), once each, in
+// the order of the lines: the children an application audit-logs the
+// import for.
+func (p *Plan) Children() []domain.ChildID {
+	var out []domain.ChildID
+	seen := map[domain.ChildID]bool{}
+	for _, l := range p.Lines {
+		if (l.Action == Create || l.Action == Change) && !l.child.IsZero() && !seen[l.child] {
+			seen[l.child] = true
+			out = append(out, l.child)
 		}
 	}
 	return out
@@ -546,6 +564,7 @@ func (p *planner) child(ctx context.Context, l *lineState, r row) (op, error) {
 	}
 	p.children[n.String()] = c
 	p.childByID[c.ID] = c
+	l.child = c.ID
 	if !stored {
 		p.newChild[c.ID] = true
 		l.Action = Create
@@ -664,6 +683,7 @@ func (p *planner) guardianship(ctx context.Context, l *lineState, r row) (op, er
 		return nil, nil
 	}
 	links[guardian.ID] = g
+	l.child = child.ID
 	put := func(ctx context.Context, d domain.Directory) error { return d.PutGuardianship(ctx, g) }
 	if !stored {
 		l.Action = Create
@@ -917,6 +937,7 @@ func (p *planner) placement(ctx context.Context, l *lineState, r row) (op, error
 	if len(l.Problems) > 0 {
 		return nil, nil
 	}
+	l.child = child.ID
 	if stored {
 		ps[i] = pl
 	} else {

@@ -19,6 +19,9 @@ const (
 	ReasonUnknownColumn = "unknown-column"
 	// ReasonMissingColumn: the header lacks a required column (line 1).
 	ReasonMissingColumn = "missing-column"
+	// ReasonUnknownKind: neither the file's name nor its header says
+	// which kind of file it is (see ErrUnknownKind).
+	ReasonUnknownKind = "unknown-file-kind"
 	// ReasonMalformed: the line is not CSV (a stray quote).
 	ReasonMalformed = "malformed-line"
 	// ReasonFieldCount: the line has another number of fields than the
