@@ -86,7 +86,9 @@ type CheckContext struct {
 type Day struct {
 	// Placements in the unit that include the day, by child.
 	Placements []domain.Placement
-	// Children placed (one per child of Placements), by child ID.
+	// Children placed (one per child of Placements), by child ID. The
+	// stores leave their registered Address empty: a unit's day needs no
+	// address, and what is never read cannot leak.
 	Children []domain.Child
 	// Checks at the unit that day, by time, then ID.
 	Checks []Check

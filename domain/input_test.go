@@ -123,3 +123,21 @@ func ExampleParseDate() {
 	// 2026-02-30 → invalid input: birthDate: not-a-date
 	// 0000-01-01 → invalid input: birthDate: not-a-date
 }
+
+// A person's registered address is checked as a unit's is, with the fields
+// under "address."; no address is allowed.
+func TestPersonAddressValidated(t *testing.T) {
+	m := domain.Municipality("0301")
+	c := domain.Child{ID: domain.NewID[domain.Child](), Municipality: m, GivenName: "Ada", FamilyName: "Berg",
+		BirthDate: date.New(2021, 3, 1), AddressProtection: domain.ProtectionNone}
+	require.NoError(t, c.Validate(), "no address")
+	c.Address = domain.Address{Street: "Storgata 1", Postcode: "0155", PostTown: "OSLO", Municipality: m}
+	require.NoError(t, c.Validate())
+	c.Address.Postcode = "155"
+	assert.Equal(t, domain.Invalid("address.postcode", domain.ReasonPostcode), c.Validate())
+	g := domain.Guardian{ID: domain.NewID[domain.Guardian](), Municipality: m, GivenName: "Kari", FamilyName: "Berg",
+		AddressProtection: domain.ProtectionNone, Address: domain.Address{Postcode: "0155", PostTown: "OSLO"}}
+	assert.Equal(t, domain.Invalid("address.street", domain.ReasonStreetOrCadastral), g.Validate())
+	g.Address = domain.Address{Cadastral: "gnr. 12 bnr. 34", Postcode: "0155", PostTown: "OSLO\x00"}
+	assert.Equal(t, domain.Invalid("address.postTown", domain.ReasonControl), g.Validate())
+}

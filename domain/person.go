@@ -47,6 +47,10 @@ type Child struct {
 	FamilyName        string            `json:"familyName"`
 	BirthDate         date.Date         `json:"birthDate"`
 	AddressProtection AddressProtection `json:"addressProtection"`
+	// Address is the registered address (folkeregistrert adresse); the
+	// zero Address when none is known. Who may see it follows
+	// AddressProtection (package doc, "Whereabouts").
+	Address Address `json:"address,omitzero"`
 }
 
 // Validate checks the child on its own (not against stored data). When a
@@ -65,6 +69,7 @@ func (c Child) Validate() error {
 	if _, err := ParseAddressProtection(string(c.AddressProtection)); err != nil {
 		p.Merge("", err)
 	}
+	p.Merge("address", c.Address.Validate())
 	return p.Err()
 }
 
@@ -90,6 +95,8 @@ type Guardian struct {
 	Email             string            `json:"email,omitempty"`
 	Phone             string            `json:"phone,omitempty"`
 	AddressProtection AddressProtection `json:"addressProtection"`
+	// Address is the registered address, as for Child.
+	Address Address `json:"address,omitzero"`
 }
 
 // Validate checks the guardian on its own.
@@ -103,6 +110,7 @@ func (g Guardian) Validate() error {
 	if _, err := ParseAddressProtection(string(g.AddressProtection)); err != nil {
 		p.Merge("", err)
 	}
+	p.Merge("address", g.Address.Validate())
 	return p.Err()
 }
 

@@ -52,21 +52,27 @@ func list[T any](ctx context.Context, q querier, what string, m domain.Municipal
 // Columns and scanners, one set per table. The municipality is not read
 // back: every query is scoped by it.
 
-const childColumns = `id, national_id, given_name, family_name, birth_date, address_protection`
+const childColumns = `id, national_id, given_name, family_name, birth_date, address_protection,
+	address_street, address_cadastral, address_postcode, address_post_town, address_municipality`
 
 func scanChild(row scanner, m domain.Municipality) (domain.Child, error) {
 	c := domain.Child{Municipality: m}
 	err := row.Scan(scanID(&c.ID), nationalIDScan{&c.NationalID}, &c.GivenName, &c.FamilyName,
-		dateScan{&c.BirthDate}, stringScan[domain.AddressProtection]{&c.AddressProtection})
+		dateScan{&c.BirthDate}, stringScan[domain.AddressProtection]{&c.AddressProtection},
+		&c.Address.Street, &c.Address.Cadastral, &c.Address.Postcode, &c.Address.PostTown,
+		stringScan[domain.Municipality]{&c.Address.Municipality})
 	return c, err
 }
 
-const guardianColumns = `id, national_id, given_name, family_name, email, phone, address_protection`
+const guardianColumns = `id, national_id, given_name, family_name, email, phone, address_protection,
+	address_street, address_cadastral, address_postcode, address_post_town, address_municipality`
 
 func scanGuardian(row scanner, m domain.Municipality) (domain.Guardian, error) {
 	g := domain.Guardian{Municipality: m}
 	err := row.Scan(scanID(&g.ID), nationalIDScan{&g.NationalID}, &g.GivenName, &g.FamilyName,
-		&g.Email, &g.Phone, stringScan[domain.AddressProtection]{&g.AddressProtection})
+		&g.Email, &g.Phone, stringScan[domain.AddressProtection]{&g.AddressProtection},
+		&g.Address.Street, &g.Address.Cadastral, &g.Address.Postcode, &g.Address.PostTown,
+		stringScan[domain.Municipality]{&g.Address.Municipality})
 	return g, err
 }
 
@@ -281,6 +287,8 @@ func (s *Store) ChildRecord(ctx context.Context, m domain.Municipality, id domai
 			g, gs := &l.Guardian, &l.Guardianship
 			err := row.Scan(scanID(&g.ID), nationalIDScan{&g.NationalID}, &g.GivenName, &g.FamilyName,
 				&g.Email, &g.Phone, stringScan[domain.AddressProtection]{&g.AddressProtection},
+				&g.Address.Street, &g.Address.Cadastral, &g.Address.Postcode, &g.Address.PostTown,
+				stringScan[domain.Municipality]{&g.Address.Municipality},
 				scanID(&gs.ChildID), scanID(&gs.GuardianID), &gs.ParentalResponsibility, &gs.LivesWithChild,
 				&gs.InformationRequested, &gs.InformationDenied)
 			return l, err

@@ -436,6 +436,8 @@ func (s *Store) RecipientFamilies(ctx context.Context, m domain.Municipality, ch
 			g, gs := &l.Guardian, &l.Guardianship
 			err := row.Scan(scanID(&g.ID), nationalIDScan{&g.NationalID}, &g.GivenName, &g.FamilyName,
 				&g.Email, &g.Phone, stringScan[domain.AddressProtection]{&g.AddressProtection},
+				&g.Address.Street, &g.Address.Cadastral, &g.Address.Postcode, &g.Address.PostTown,
+				stringScan[domain.Municipality]{&g.Address.Municipality},
 				scanID(&gs.ChildID), scanID(&gs.GuardianID), &gs.ParentalResponsibility, &gs.LivesWithChild,
 				&gs.InformationRequested, &gs.InformationDenied)
 			return l, err

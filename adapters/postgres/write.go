@@ -196,10 +196,12 @@ func (s *Store) CreateChild(ctx context.Context, c domain.Child) error {
 	}
 	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
 		n, err := exec(ctx, tx, "create child", `INSERT INTO children
-			(municipality, id, national_id, given_name, family_name, birth_date, address_protection)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+			(municipality, id, national_id, given_name, family_name, birth_date, address_protection,
+			address_street, address_cadastral, address_postcode, address_post_town, address_municipality)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
 			string(c.Municipality), uid(c.ID), nationalID(c.NationalID), c.GivenName, c.FamilyName,
-			pgDay(c.BirthDate), string(c.AddressProtection))
+			pgDay(c.BirthDate), string(c.AddressProtection),
+			c.Address.Street, c.Address.Cadastral, c.Address.Postcode, c.Address.PostTown, string(c.Address.Municipality))
 		if err != nil || n == 1 {
 			return err
 		}
@@ -226,10 +228,13 @@ func (s *Store) UpdateChild(ctx context.Context, c domain.Child) error {
 			return errNationalIDTaken
 		}
 		n, err := exec(ctx, tx, "update child", `UPDATE children SET national_id = $3, given_name = $4,
-			family_name = $5, birth_date = $6, address_protection = $7
+			family_name = $5, birth_date = $6, address_protection = $7,
+			address_street = $8, address_cadastral = $9, address_postcode = $10, address_post_town = $11,
+			address_municipality = $12
 			WHERE municipality = $1 AND id = $2`,
 			string(c.Municipality), uid(c.ID), nationalID(c.NationalID), c.GivenName, c.FamilyName,
-			pgDay(c.BirthDate), string(c.AddressProtection))
+			pgDay(c.BirthDate), string(c.AddressProtection),
+			c.Address.Street, c.Address.Cadastral, c.Address.Postcode, c.Address.PostTown, string(c.Address.Municipality))
 		if err == nil && n == 0 {
 			return notFound("child", c.Municipality, c.ID.String())
 		}
@@ -244,10 +249,12 @@ func (s *Store) CreateGuardian(ctx context.Context, g domain.Guardian) error {
 	}
 	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
 		n, err := exec(ctx, tx, "create guardian", `INSERT INTO guardians
-			(municipality, id, national_id, given_name, family_name, email, phone, address_protection)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+			(municipality, id, national_id, given_name, family_name, email, phone, address_protection,
+			address_street, address_cadastral, address_postcode, address_post_town, address_municipality)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`,
 			string(g.Municipality), uid(g.ID), nationalID(g.NationalID), g.GivenName, g.FamilyName,
-			g.Email, g.Phone, string(g.AddressProtection))
+			g.Email, g.Phone, string(g.AddressProtection),
+			g.Address.Street, g.Address.Cadastral, g.Address.Postcode, g.Address.PostTown, string(g.Address.Municipality))
 		if err != nil || n == 1 {
 			return err
 		}
@@ -274,10 +281,13 @@ func (s *Store) UpdateGuardian(ctx context.Context, g domain.Guardian) error {
 			return errNationalIDTaken
 		}
 		n, err := exec(ctx, tx, "update guardian", `UPDATE guardians SET national_id = $3, given_name = $4,
-			family_name = $5, email = $6, phone = $7, address_protection = $8
+			family_name = $5, email = $6, phone = $7, address_protection = $8,
+			address_street = $9, address_cadastral = $10, address_postcode = $11, address_post_town = $12,
+			address_municipality = $13
 			WHERE municipality = $1 AND id = $2`,
 			string(g.Municipality), uid(g.ID), nationalID(g.NationalID), g.GivenName, g.FamilyName,
-			g.Email, g.Phone, string(g.AddressProtection))
+			g.Email, g.Phone, string(g.AddressProtection),
+			g.Address.Street, g.Address.Cadastral, g.Address.Postcode, g.Address.PostTown, string(g.Address.Municipality))
 		if err == nil && n == 0 {
 			return notFound("guardian", g.Municipality, g.ID.String())
 		}

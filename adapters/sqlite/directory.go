@@ -23,8 +23,8 @@ const openEnd = "9999-12-31"
 
 // Column lists, in the order the scan functions read them.
 const (
-	childCols     = `municipality, id, national_id, given_name, family_name, birth_date, address_protection`
-	guardianCols  = `municipality, id, national_id, given_name, family_name, email, phone, address_protection`
+	childCols     = `municipality, id, national_id, given_name, family_name, birth_date, address_protection, address_street, address_cadastral, address_postcode, address_post_town, address_municipality`
+	guardianCols  = `municipality, id, national_id, given_name, family_name, email, phone, address_protection, address_street, address_cadastral, address_postcode, address_post_town, address_municipality`
 	wardshipCols  = `municipality, child_id, guardian_id, parental_responsibility, lives_with_child, information_requested, information_denied`
 	unitCols      = `municipality, id, name, kind, owner, parent_id, address_street, address_cadastral, address_postcode, address_post_town, address_municipality, opening_hours, phone, email, seats_small, seats_large, grade_from, grade_to, closing_date`
 	groupCols     = `municipality, id, unit_id, name, age_group, grade_from, grade_to, closing_date`
@@ -47,9 +47,9 @@ const (
 	selectChild           = `SELECT ` + childCols + ` FROM children WHERE municipality = ? AND id = ?`
 	selectChildByNational = `SELECT ` + childCols + ` FROM children WHERE municipality = ? AND national_id = ?`
 	selectChildren        = `SELECT ` + childCols + ` FROM children WHERE municipality = ?`
-	insertChild           = `INSERT INTO children (` + childCols + `) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	insertChild           = `INSERT INTO children (` + childCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	childExists           = `SELECT 1 FROM children WHERE municipality = ? AND id = ?`
-	updateChild           = `UPDATE children SET national_id = ?, given_name = ?, family_name = ?, birth_date = ?, address_protection = ?
+	updateChild           = `UPDATE children SET national_id = ?, given_name = ?, family_name = ?, birth_date = ?, address_protection = ?, address_street = ?, address_cadastral = ?, address_postcode = ?, address_post_town = ?, address_municipality = ?
 		WHERE municipality = ? AND id = ?`
 )
 
@@ -57,7 +57,8 @@ func scanChild(r scanner) (domain.Child, error) {
 	var c domain.Child
 	var nid sql.NullString
 	var birth string
-	if err := r.Scan(&c.Municipality, &c.ID, &nid, &c.GivenName, &c.FamilyName, &birth, &c.AddressProtection); err != nil {
+	if err := r.Scan(&c.Municipality, &c.ID, &nid, &c.GivenName, &c.FamilyName, &birth, &c.AddressProtection,
+		&c.Address.Street, &c.Address.Cadastral, &c.Address.Postcode, &c.Address.PostTown, &c.Address.Municipality); err != nil {
 		return c, err
 	}
 	var err error
@@ -96,9 +97,11 @@ func (s *Store) CreateChild(ctx context.Context, c domain.Child) error {
 	if err := validChild(c); err != nil {
 		return err
 	}
+	a := c.Address
 	return s.Atomic(ctx, func(ctx context.Context) error {
 		_, err := s.exec(ctx, insertChild, c.Municipality, c.ID, nullNationalID(c.NationalID),
-			c.GivenName, c.FamilyName, c.BirthDate.String(), c.AddressProtection)
+			c.GivenName, c.FamilyName, c.BirthDate.String(), c.AddressProtection,
+			a.Street, a.Cadastral, a.Postcode, a.PostTown, string(a.Municipality))
 		return s.insertErr(ctx, writeErr(err, "child"), "child", childExists, c.Municipality, c.ID)
 	})
 }
@@ -108,9 +111,10 @@ func (s *Store) UpdateChild(ctx context.Context, c domain.Child) error {
 	if err := validChild(c); err != nil {
 		return err
 	}
+	a := c.Address
 	return s.Atomic(ctx, func(ctx context.Context) error {
 		res, err := s.exec(ctx, updateChild, nullNationalID(c.NationalID), c.GivenName, c.FamilyName,
-			c.BirthDate.String(), c.AddressProtection, c.Municipality, c.ID)
+			c.BirthDate.String(), c.AddressProtection, a.Street, a.Cadastral, a.Postcode, a.PostTown, string(a.Municipality), c.Municipality, c.ID)
 		return affected(res, err, "child")
 	})
 }
@@ -127,16 +131,17 @@ func validChild(c domain.Child) error {
 const (
 	selectGuardian           = `SELECT ` + guardianCols + ` FROM guardians WHERE municipality = ? AND id = ?`
 	selectGuardianByNational = `SELECT ` + guardianCols + ` FROM guardians WHERE municipality = ? AND national_id = ?`
-	insertGuardian           = `INSERT INTO guardians (` + guardianCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	insertGuardian           = `INSERT INTO guardians (` + guardianCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	guardianExists           = `SELECT 1 FROM guardians WHERE municipality = ? AND id = ?`
-	updateGuardian           = `UPDATE guardians SET national_id = ?, given_name = ?, family_name = ?, email = ?, phone = ?, address_protection = ?
+	updateGuardian           = `UPDATE guardians SET national_id = ?, given_name = ?, family_name = ?, email = ?, phone = ?, address_protection = ?, address_street = ?, address_cadastral = ?, address_postcode = ?, address_post_town = ?, address_municipality = ?
 		WHERE municipality = ? AND id = ?`
 )
 
 func scanGuardian(r scanner) (domain.Guardian, error) {
 	var g domain.Guardian
 	var nid, email, phone sql.NullString
-	if err := r.Scan(&g.Municipality, &g.ID, &nid, &g.GivenName, &g.FamilyName, &email, &phone, &g.AddressProtection); err != nil {
+	if err := r.Scan(&g.Municipality, &g.ID, &nid, &g.GivenName, &g.FamilyName, &email, &phone, &g.AddressProtection,
+		&g.Address.Street, &g.Address.Cadastral, &g.Address.Postcode, &g.Address.PostTown, &g.Address.Municipality); err != nil {
 		return g, err
 	}
 	g.Email, g.Phone = email.String, phone.String
@@ -163,9 +168,11 @@ func (s *Store) CreateGuardian(ctx context.Context, g domain.Guardian) error {
 	if err := g.Validate(); err != nil {
 		return err
 	}
+	a := g.Address
 	return s.Atomic(ctx, func(ctx context.Context) error {
 		_, err := s.exec(ctx, insertGuardian, g.Municipality, g.ID, nullNationalID(g.NationalID),
-			g.GivenName, g.FamilyName, nullString(g.Email), nullString(g.Phone), g.AddressProtection)
+			g.GivenName, g.FamilyName, nullString(g.Email), nullString(g.Phone), g.AddressProtection,
+			a.Street, a.Cadastral, a.Postcode, a.PostTown, string(a.Municipality))
 		return s.insertErr(ctx, writeErr(err, "guardian"), "guardian", guardianExists, g.Municipality, g.ID)
 	})
 }
@@ -175,9 +182,10 @@ func (s *Store) UpdateGuardian(ctx context.Context, g domain.Guardian) error {
 	if err := g.Validate(); err != nil {
 		return err
 	}
+	a := g.Address
 	return s.Atomic(ctx, func(ctx context.Context) error {
 		res, err := s.exec(ctx, updateGuardian, nullNationalID(g.NationalID), g.GivenName, g.FamilyName,
-			nullString(g.Email), nullString(g.Phone), g.AddressProtection, g.Municipality, g.ID)
+			nullString(g.Email), nullString(g.Phone), g.AddressProtection, a.Street, a.Cadastral, a.Postcode, a.PostTown, string(a.Municipality), g.Municipality, g.ID)
 		return affected(res, err, "guardian")
 	})
 }
@@ -198,7 +206,8 @@ const (
 	// selectGuardianLinks reads a child's guardianships with their guardians.
 	selectGuardianLinks = `SELECT gs.municipality, gs.child_id, gs.guardian_id, gs.parental_responsibility,
 			gs.lives_with_child, gs.information_requested, gs.information_denied,
-			g.municipality, g.id, g.national_id, g.given_name, g.family_name, g.email, g.phone, g.address_protection
+			g.municipality, g.id, g.national_id, g.given_name, g.family_name, g.email, g.phone, g.address_protection,
+			g.address_street, g.address_cadastral, g.address_postcode, g.address_post_town, g.address_municipality
 		FROM guardianships gs
 		JOIN guardians g ON g.municipality = gs.municipality AND g.id = gs.guardian_id
 		WHERE gs.municipality = ? AND gs.child_id = ?`
@@ -217,7 +226,8 @@ func scanGuardianLink(r scanner) (domain.GuardianLink, error) {
 	var nid, email, phone sql.NullString
 	if err := r.Scan(&gs.Municipality, &gs.ChildID, &gs.GuardianID, &gs.ParentalResponsibility,
 		&gs.LivesWithChild, &gs.InformationRequested, &gs.InformationDenied,
-		&g.Municipality, &g.ID, &nid, &g.GivenName, &g.FamilyName, &email, &phone, &g.AddressProtection); err != nil {
+		&g.Municipality, &g.ID, &nid, &g.GivenName, &g.FamilyName, &email, &phone, &g.AddressProtection,
+		&g.Address.Street, &g.Address.Cadastral, &g.Address.Postcode, &g.Address.PostTown, &g.Address.Municipality); err != nil {
 		return l, err
 	}
 	g.Email, g.Phone = email.String, phone.String

@@ -67,6 +67,7 @@ var (
 func Run(t *testing.T, newStore func(t *testing.T) domain.Store) {
 	t.Run("Children", func(t *testing.T) { testChildren(t, newStore(t)) })
 	t.Run("Guardians", func(t *testing.T) { testGuardians(t, newStore(t)) })
+	t.Run("PersonAddresses", func(t *testing.T) { testPersonAddresses(t, newStore(t)) })
 	t.Run("Guardianships", func(t *testing.T) { testGuardianships(t, newStore(t)) })
 	t.Run("UnitsAndGroups", func(t *testing.T) { testUnitsAndGroups(t, newStore(t)) })
 	t.Run("UnitDetails", func(t *testing.T) { testUnitDetails(t, newStore(t)) })

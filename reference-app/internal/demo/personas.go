@@ -23,6 +23,9 @@ var MunicipalityNames = map[domain.Municipality]string{
 	Neighbour:    NeighbourName,
 }
 
+// neighbourHome is where the neighbour municipality's family lives.
+var neighbourHome = domain.Address{Street: "Fjellheimvegen 3", Postcode: "9890", PostTown: "NABOBYGD", Municipality: Neighbour}
+
 // SeedNeighbour writes the neighbour municipality once: one kindergarten
 // with one group, one child and its guardian.
 func SeedNeighbour(ctx context.Context, store domain.Store, clock domain.Clock) error {
@@ -44,8 +47,8 @@ func SeedNeighbour(ctx context.Context, store domain.Store, clock domain.Clock) 
 		if err != nil {
 			return err
 		}
-		child := domain.Child{ID: domain.NewID[domain.Child](), Municipality: m, NationalID: cnid, GivenName: "Kaja", FamilyName: "Fjellstad", BirthDate: birth, AddressProtection: domain.ProtectionNone}
-		guardian := domain.Guardian{ID: domain.NewID[domain.Guardian](), Municipality: m, NationalID: gnid, GivenName: "Randi", FamilyName: "Fjellstad", Email: "randi.fjellstad@nabo-kommune.example", AddressProtection: domain.ProtectionNone}
+		child := domain.Child{ID: domain.NewID[domain.Child](), Municipality: m, NationalID: cnid, GivenName: "Kaja", FamilyName: "Fjellstad", BirthDate: birth, AddressProtection: domain.ProtectionNone, Address: neighbourHome}
+		guardian := domain.Guardian{ID: domain.NewID[domain.Guardian](), Municipality: m, NationalID: gnid, GivenName: "Randi", FamilyName: "Fjellstad", Email: "randi.fjellstad@nabo-kommune.example", AddressProtection: domain.ProtectionNone, Address: neighbourHome}
 		placement := domain.Placement{ID: domain.NewID[domain.Placement](), Municipality: m, ChildID: child.ID, UnitID: unit.ID, GroupID: group.ID, Kind: domain.Kindergarten, HoursPerWeek: 41, Period: domain.Period{Start: year.Period().Start}}
 		for _, step := range []func() error{
 			func() error { return store.CreateUnit(ctx, unit) },

@@ -24,8 +24,8 @@ const (
 )
 
 // ProtectedPhone is the phone number of the guardian with a strengt
-// fortrolig address. The demo has no postal addresses; this number and her
-// e-mail address are the contact details that must never appear in any
+// fortrolig address. This number, her e-mail address and her street
+// address (ProtectedStreet) are the details that must never appear in any
 // page or response (TestProtectedContactNeverLeaks searches for them).
 const ProtectedPhone = "+47 41 97 53 11"
 
@@ -74,6 +74,7 @@ type seeder struct {
 	rng   *rand.Rand
 	ids   idSource
 	used  map[string]bool // national IDs handed out
+	homes homes           // household addresses handed out
 
 	kindergartens []seedKindergarten
 	schools       []seedSchool
@@ -103,6 +104,7 @@ func newSeeder(store domain.Store, clock domain.Clock) *seeder {
 		rng:   rng,
 		ids:   idSource{rng: rand.New(rand.NewPCG(demoSeed, uint64(now.UnixMilli()))), ms: now.UnixMilli()},
 		used:  map[string]bool{},
+		homes: newHomes(),
 	}
 }
 
@@ -153,7 +155,8 @@ func (s *seeder) seedProtected47(ctx context.Context) error {
 			return err
 		}
 		g := domain.Guardian{ID: newID[domain.Guardian](&s.ids), Municipality: s.m, NationalID: nid, GivenName: p.given,
-			FamilyName: p.family, Email: Email(p.given, p.family), AddressProtection: domain.ProtectionNone}
+			FamilyName: p.family, Email: Email(p.given, p.family), AddressProtection: domain.ProtectionNone,
+			Address: s.homes.next(s.m)} // he lives elsewhere
 		if err := s.store.CreateGuardian(ctx, g); err != nil {
 			return fmt.Errorf("guardian %s %s: %w", p.given, p.family, err)
 		}
@@ -293,6 +296,7 @@ type seedPerson struct {
 	birth         date.Date
 	protection    domain.AddressProtection
 	phone         string
+	address       domain.Address // when zero, the seeder hands out one
 }
 
 // seedLink is a guardian's relation to the children of a family.
@@ -336,7 +340,7 @@ func (s *seeder) seedSpecialFamilies(ctx context.Context) error {
 	// Strengt fortrolig address: neither the child's nor the guardian's
 	// address may ever be shown.
 	protected := []seedLink{
-		{person: seedPerson{given: "Marte", family: "Solheim", birth: date.New(y-33, time.February, 17), protection: domain.ProtectionStrengtFortrolig, phone: ProtectedPhone}, responsibility: true, lives: true},
+		{person: seedPerson{given: "Marte", family: "Solheim", birth: date.New(y-33, time.February, 17), protection: domain.ProtectionStrengtFortrolig, phone: ProtectedPhone, address: ProtectedAddress}, responsibility: true, lives: true},
 	}
 	if err := s.writeFamily(ctx, protected, []seedChild{
 		{person: seedPerson{given: "Aurora", family: "Solheim", birth: date.New(y-4, time.June, 2), protection: domain.ProtectionStrengtFortrolig}, kindergarten: 1, hours: 41},
@@ -444,13 +448,30 @@ func (s *seeder) seedFamily(ctx context.Context) error {
 }
 
 // writeFamily writes the guardians, the children, their guardianships and
-// their placements.
+// their placements. The children and the guardians who live with them
+// share one home address; a guardian who lives elsewhere has their own.
 func (s *seeder) writeFamily(ctx context.Context, links []seedLink, children []seedChild) error {
+	var household domain.Address
+	for _, l := range links {
+		if l.lives && household.IsZero() {
+			household = l.person.address
+		}
+	}
+	if household.IsZero() {
+		household = s.homes.next(s.m)
+	}
 	for i := range links {
 		p := links[i].person
 		nid, err := s.nationalID(p.birth, p.male)
 		if err != nil {
 			return err
+		}
+		home := household
+		if !links[i].lives {
+			home = p.address
+			if home.IsZero() {
+				home = s.homes.next(s.m)
+			}
 		}
 		g := domain.Guardian{
 			ID:                newID[domain.Guardian](&s.ids),
@@ -461,13 +482,18 @@ func (s *seeder) writeFamily(ctx context.Context, links []seedLink, children []s
 			Email:             Email(p.given, p.family),
 			Phone:             p.phone,
 			AddressProtection: orNone(p.protection),
+			Address:           home,
 		}
 		if err := s.store.CreateGuardian(ctx, g); err != nil {
 			return fmt.Errorf("guardian %s %s: %w", p.given, p.family, err)
 		}
+		s.homes.of[g.ID] = home
 		links[i].guardianID = g.ID
 	}
 	for _, c := range children {
+		if c.person.address.IsZero() {
+			c.person.address = household
+		}
 		id, err := s.writeChild(ctx, c)
 		if err != nil {
 			return err
@@ -503,6 +529,7 @@ func (s *seeder) writeChild(ctx context.Context, c seedChild) (domain.ChildID, e
 		FamilyName:        p.family,
 		BirthDate:         p.birth,
 		AddressProtection: orNone(p.protection),
+		Address:           p.address,
 	}
 	if err := s.store.CreateChild(ctx, child); err != nil {
 		return domain.ChildID{}, fmt.Errorf("child %s %s: %w", p.given, p.family, err)

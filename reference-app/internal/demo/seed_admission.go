@@ -237,30 +237,44 @@ func (s *seeder) seedBergChildren(ctx context.Context, y int) error {
 	return nil
 }
 
-// writePerson writes a guardian.
+// writePerson writes a guardian, with a home of their own unless the
+// person has an address.
 func (s *seeder) writePerson(ctx context.Context, p seedPerson) (domain.GuardianID, error) {
 	nid, err := s.nationalID(p.birth, p.male)
 	if err != nil {
 		return domain.GuardianID{}, err
 	}
+	if p.address.IsZero() {
+		p.address = s.homes.next(s.m)
+	}
 	g := domain.Guardian{ID: newID[domain.Guardian](&s.ids), Municipality: s.m, NationalID: nid, GivenName: p.given,
-		FamilyName: p.family, Email: Email(p.given, p.family), AddressProtection: domain.ProtectionNone}
+		FamilyName: p.family, Email: Email(p.given, p.family), AddressProtection: domain.ProtectionNone, Address: p.address}
 	if err := s.store.CreateGuardian(ctx, g); err != nil {
 		return domain.GuardianID{}, fmt.Errorf("guardian %s %s: %w", p.given, p.family, err)
 	}
+	s.homes.of[g.ID] = g.Address
 	return g.ID, nil
 }
 
 // writeUnplacedChild writes a child without any placement and its
 // guardianships: with parental responsibility and living with the child
 // unless responsibility, lives and information say otherwise per guardian.
+// The child lives at the home of the first guardian it lives with.
 func (s *seeder) writeUnplacedChild(ctx context.Context, p seedPerson, guardians []domain.GuardianID, responsibility, lives []bool, information ...bool) (domain.ChildID, error) {
 	nid, err := s.nationalID(p.birth, p.male)
 	if err != nil {
 		return domain.ChildID{}, err
 	}
+	for i := len(guardians) - 1; i >= 0; i-- {
+		if i >= len(lives) || lives[i] {
+			p.address = s.homes.of[guardians[i]]
+		}
+	}
+	if p.address.IsZero() {
+		p.address = s.homes.next(s.m)
+	}
 	child := domain.Child{ID: newID[domain.Child](&s.ids), Municipality: s.m, NationalID: nid, GivenName: p.given,
-		FamilyName: p.family, BirthDate: p.birth, AddressProtection: domain.ProtectionNone}
+		FamilyName: p.family, BirthDate: p.birth, AddressProtection: domain.ProtectionNone, Address: p.address}
 	if err := s.store.CreateChild(ctx, child); err != nil {
 		return domain.ChildID{}, fmt.Errorf("child %s %s: %w", p.given, p.family, err)
 	}
