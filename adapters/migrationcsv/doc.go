@@ -52,11 +52,16 @@
 //	  birth_date       column required; empty takes the national ID's
 //	  address_protection   none (default), fortrolig, strengt-fortrolig,
 //	                   strengt-fortrolig-utland
+//	  street, cadastral, postcode, post_town   the registered address
+//	                   (folkeregistrert adresse): a street address or a
+//	                   cadastral address ("gnr. 12 bnr. 34"), a postcode of
+//	                   four digits and the post town; all empty: none
 //
 //	guardians.csv      key: national_id
 //	  national_id, given_name, family_name   required
 //	  email, phone     optional
 //	  address_protection   as for children
+//	  street, cadastral, postcode, post_town   as for children
 //
 //	guardianships.csv  key: child and guardian
 //	  child_national_id, guardian_national_id   required: a child and a
@@ -79,5 +84,11 @@
 // refused line is refused too (no-such-child, no-such-unit, …).
 //
 // Reason codes are this package's Reason* constants and the domain's
-// (required, not-a-date, not-an-email, …); an application translates them.
+// (required, not-a-date, not-an-email, not-a-postcode, …); an application
+// translates them.
+//
+// A person's address is imported as the file has it, with the person's
+// address protection beside it: the file is as sensitive as the register it
+// came from, and the plan (which an application shows) holds no address,
+// only masked national IDs, line numbers, columns and reasons.
 package migrationcsv

@@ -134,15 +134,16 @@ func TestTenBadLines(t *testing.T) {
 			other4 := p.id(t, date.New(2020, time.January, 1))
 			bad := good
 			// children: 12 good rows on lines 2–13.
-			bad.children += "01010112345;Ola;Feil;2020-01-01;none\r\n" + // 14
-				other.String() + ";Kari;Feil;2020-02-30;none\r\n" + // 15
-				other2.String() + ";Per;Feil;2021-03-04;none\r\n" + // 16
-				other3.String() + ";;Feil;2020-01-01;none\r\n" // 17
+			const addr = ";Feilveien 1;;0150;OSLO\r\n"
+			bad.children += "01010112345;Ola;Feil;2020-01-01;none" + addr + // 14
+				other.String() + ";Kari;Feil;2020-02-30;none" + addr + // 15
+				other2.String() + ";Per;Feil;2021-03-04;none" + addr + // 16
+				other3.String() + ";;Feil;2020-01-01;none" + addr // 17
 			// guardians: 12 good rows on lines 2–13.
 			g1 := p.id(t, date.New(1980, time.May, 5))
 			g2 := p.id(t, date.New(1980, time.May, 5))
-			bad.guardians += g1.String() + ";Anne;Feil;not-an-email;\r\n" + // 14
-				g2.String() + ";Arne;Feil;;12\r\n" // 15
+			bad.guardians += g1.String() + ";Anne;Feil;not-an-email;" + addr + // 14
+				g2.String() + ";Arne;Feil;;;Feilveien 1;;015;OSLO\r\n" // 15: a postcode of three digits
 			// guardianships: 24 good rows on lines 2–25.
 			bad.links += other4.String() + ";" + fams[0].guardians[0].String() + ";1;1\r\n" + // 26: no such child
 				fams[1].children[0].String() + ";" + fams[0].guardians[0].String() + ";maybe;0\r\n" // 27
@@ -156,7 +157,7 @@ func TestTenBadLines(t *testing.T) {
 				{File: "children.csv", Line: 16, Problems: []domain.FieldError{{Field: "birth_date", Reason: migrationcsv.ReasonBirthDate}}},
 				{File: "children.csv", Line: 17, Problems: []domain.FieldError{{Field: "given_name", Reason: domain.ReasonRequired}}},
 				{File: "guardians.csv", Line: 14, Problems: []domain.FieldError{{Field: "email", Reason: domain.ReasonEmail}}},
-				{File: "guardians.csv", Line: 15, Problems: []domain.FieldError{{Field: "phone", Reason: domain.ReasonPhone}}},
+				{File: "guardians.csv", Line: 15, Problems: []domain.FieldError{{Field: "postcode", Reason: domain.ReasonPostcode}}},
 				{File: "guardianships.csv", Line: 26, Problems: []domain.FieldError{{Field: "child_national_id", Reason: migrationcsv.ReasonNoSuchChild}}},
 				{File: "guardianships.csv", Line: 27, Problems: []domain.FieldError{{Field: "parental_responsibility", Reason: migrationcsv.ReasonFlag}}},
 				{File: "placements.csv", Line: 14, Problems: []domain.FieldError{{Field: "unit", Reason: migrationcsv.ReasonNoSuchUnit}}},
@@ -194,6 +195,7 @@ func TestImportTwice(t *testing.T) {
 			plan, err := migrationcsv.Import(ctx, s, opts, good.files(t)...)
 			require.NoError(t, err)
 			assert.Equal(t, map[migrationcsv.Action]int{migrationcsv.Create: lines}, counts(plan))
+			assert.Len(t, plan.Children(), 12, "every child's data was written")
 			after := snapshot(t, s, fams)
 			children, err := s.Children(ctx, oslo)
 			require.NoError(t, err)
@@ -202,11 +204,14 @@ func TestImportTwice(t *testing.T) {
 			require.NoError(t, err)
 			assert.Len(t, rec.Guardians, 2)
 			assert.Len(t, rec.Placements, 1)
+			assert.Equal(t, domain.Address{Street: "Storgata 1", Postcode: "0150", PostTown: "OSLO"}, rec.Child.Address)
+			assert.Equal(t, domain.Address{Street: "Storgata 1", Postcode: "0150", PostTown: "OSLO"}, rec.Guardians[0].Guardian.Address)
 
 			plan, err = migrationcsv.Import(ctx, s, opts, good.files(t)...)
 			require.NoError(t, err)
 			assert.Equal(t, map[migrationcsv.Action]int{migrationcsv.Unchanged: lines}, counts(plan))
 			assert.Zero(t, plan.Writes())
+			assert.Empty(t, plan.Children())
 			assert.Equal(t, after, snapshot(t, s, fams))
 
 			renamed := strings.Replace(good.children, ";Barn0;Familie3;", ";Barna;Familie3;", 1)

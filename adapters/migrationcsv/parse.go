@@ -57,11 +57,11 @@ var ColumnsOf = map[Kind]Columns{
 	},
 	Children: {
 		Required: []string{"national_id", "given_name", "family_name", "birth_date"},
-		Optional: []string{"address_protection"},
+		Optional: append([]string{"address_protection"}, addressColumns...),
 	},
 	Guardians: {
 		Required: []string{"national_id", "given_name", "family_name"},
-		Optional: []string{"email", "phone", "address_protection"},
+		Optional: append([]string{"email", "phone", "address_protection"}, addressColumns...),
 	},
 	Guardianships: {
 		Required: []string{"child_national_id", "guardian_national_id", "parental_responsibility"},

@@ -391,6 +391,25 @@ func text(r row, col, current string) string {
 	return current
 }
 
+// address reads the address columns; left out of the header, the stored
+// address stays.
+func address(r row, current domain.Address) domain.Address {
+	a := current
+	a.Street = text(r, "street", a.Street)
+	a.Cadastral = text(r, "cadastral", a.Cadastral)
+	a.Postcode = text(r, "postcode", a.Postcode)
+	a.PostTown = text(r, "post_town", a.PostTown)
+	if a.Street == "" && a.Cadastral == "" && a.Postcode == "" && a.PostTown == "" {
+		a.Municipality = ""
+	}
+	return a
+}
+
+func addressChanged(old, new domain.Address) []any {
+	return []any{"street", old.Street, new.Street, "cadastral", old.Cadastral, new.Cadastral,
+		"postcode", old.Postcode, new.Postcode, "post_town", old.PostTown, new.PostTown}
+}
+
 // changed lists the columns whose values differ.
 func changed(pairs ...any) []string {
 	var out []string
@@ -556,6 +575,7 @@ func (p *planner) child(ctx context.Context, l *lineState, r row) (op, error) {
 		c.BirthDate = n.BirthDate()
 	}
 	c.AddressProtection = protection(l, r, c.AddressProtection)
+	c.Address = address(r, c.Address)
 	if err := l.merge(c.ValidateAt(p.today)); err != nil {
 		return nil, err
 	}
@@ -570,8 +590,9 @@ func (p *planner) child(ctx context.Context, l *lineState, r row) (op, error) {
 		l.Action = Create
 		return func(ctx context.Context, d domain.Directory) error { return d.CreateChild(ctx, c) }, nil
 	}
-	l.Changed = changed("given_name", old.GivenName, c.GivenName, "family_name", old.FamilyName, c.FamilyName,
-		"birth_date", old.BirthDate, c.BirthDate, "address_protection", old.AddressProtection, c.AddressProtection)
+	l.Changed = changed(append([]any{"given_name", old.GivenName, c.GivenName, "family_name", old.FamilyName, c.FamilyName,
+		"birth_date", old.BirthDate, c.BirthDate, "address_protection", old.AddressProtection, c.AddressProtection},
+		addressChanged(old.Address, c.Address)...)...)
 	if len(l.Changed) == 0 {
 		return nil, nil
 	}
@@ -604,6 +625,7 @@ func (p *planner) guardian(ctx context.Context, l *lineState, r row) (op, error)
 	g.Email = text(r, "email", g.Email)
 	g.Phone = text(r, "phone", g.Phone)
 	g.AddressProtection = protection(l, r, g.AddressProtection)
+	g.Address = address(r, g.Address)
 	if err := l.merge(g.Validate()); err != nil {
 		return nil, err
 	}
@@ -616,8 +638,9 @@ func (p *planner) guardian(ctx context.Context, l *lineState, r row) (op, error)
 		l.Action = Create
 		return func(ctx context.Context, d domain.Directory) error { return d.CreateGuardian(ctx, g) }, nil
 	}
-	l.Changed = changed("given_name", old.GivenName, g.GivenName, "family_name", old.FamilyName, g.FamilyName,
-		"email", old.Email, g.Email, "phone", old.Phone, g.Phone, "address_protection", old.AddressProtection, g.AddressProtection)
+	l.Changed = changed(append([]any{"given_name", old.GivenName, g.GivenName, "family_name", old.FamilyName, g.FamilyName,
+		"email", old.Email, g.Email, "phone", old.Phone, g.Phone, "address_protection", old.AddressProtection, g.AddressProtection},
+		addressChanged(old.Address, g.Address)...)...)
 	if len(l.Changed) == 0 {
 		return nil, nil
 	}
@@ -740,10 +763,7 @@ func (p *planner) unit(ctx context.Context, l *lineState, r row) (op, error) {
 	}
 	u.Grades.From = integer(l, r, "grade_from", u.Grades.From)
 	u.Grades.To = integer(l, r, "grade_to", u.Grades.To)
-	u.Address.Street = text(r, "street", u.Address.Street)
-	u.Address.Cadastral = text(r, "cadastral", u.Address.Cadastral)
-	u.Address.Postcode = text(r, "postcode", u.Address.Postcode)
-	u.Address.PostTown = text(r, "post_town", u.Address.PostTown)
+	u.Address = address(r, u.Address)
 	if err := l.merge(u.Validate()); err != nil {
 		return nil, err
 	}
@@ -766,10 +786,9 @@ func (p *planner) unit(ctx context.Context, l *lineState, r row) (op, error) {
 		l.Action = Create
 		return func(ctx context.Context, d domain.Directory) error { return d.CreateUnit(ctx, u) }, nil
 	}
-	l.Changed = changed("name", old.Name, u.Name, "kind", old.Kind, u.Kind, "owner", old.Owner, u.Owner,
-		"parent", old.Parent, u.Parent, "grade_from", old.Grades.From, u.Grades.From, "grade_to", old.Grades.To, u.Grades.To,
-		"street", old.Address.Street, u.Address.Street, "cadastral", old.Address.Cadastral, u.Address.Cadastral,
-		"postcode", old.Address.Postcode, u.Address.Postcode, "post_town", old.Address.PostTown, u.Address.PostTown)
+	l.Changed = changed(append([]any{"name", old.Name, u.Name, "kind", old.Kind, u.Kind, "owner", old.Owner, u.Owner,
+		"parent", old.Parent, u.Parent, "grade_from", old.Grades.From, u.Grades.From, "grade_to", old.Grades.To, u.Grades.To},
+		addressChanged(old.Address, u.Address)...)...)
 	if len(l.Changed) == 0 {
 		return nil, nil
 	}

@@ -136,19 +136,20 @@ func genFamilies(tb testing.TB, n int) []family {
 func csvFiles(fams []family, sep string) (children, guardians, links string) {
 	var c, g, l strings.Builder
 	row := func(b *strings.Builder, fields ...string) { b.WriteString(strings.Join(fields, sep) + "\r\n") }
-	row(&c, "national_id", "given_name", "family_name", "birth_date", "address_protection")
-	row(&g, "national_id", "given_name", "family_name", "email", "phone")
+	row(&c, "national_id", "given_name", "family_name", "birth_date", "address_protection", "street", "cadastral", "postcode", "post_town")
+	row(&g, "national_id", "given_name", "family_name", "email", "phone", "street", "cadastral", "postcode", "post_town")
 	row(&l, "child_national_id", "guardian_national_id", "parental_responsibility", "lives_with_child")
 	for i, f := range fams {
 		family := fmt.Sprintf("Familie%d", i)
+		street := fmt.Sprintf("Storgata %d", i+1)
 		for j, child := range f.children {
-			row(&c, child.String(), fmt.Sprintf("Barn%d", j), family, child.BirthDate().String(), "none")
+			row(&c, child.String(), fmt.Sprintf("Barn%d", j), family, child.BirthDate().String(), "none", street, "", "0150", "OSLO")
 			for _, gd := range f.guardians {
 				row(&l, child.String(), gd.String(), "1", "ja")
 			}
 		}
 		for j, gd := range f.guardians {
-			row(&g, gd.String(), fmt.Sprintf("Forelder%d", j), family, fmt.Sprintf("f%d.%d@example.org", i, j), "")
+			row(&g, gd.String(), fmt.Sprintf("Forelder%d", j), family, fmt.Sprintf("f%d.%d@example.org", i, j), "", street, "", "0150", "OSLO")
 		}
 	}
 	return c.String(), g.String(), l.String()
