@@ -172,20 +172,22 @@ type planner struct {
 	today date.Date
 	plan  *Plan
 
-	children   map[string]domain.Child // by national ID; zero ID: not stored
-	childByID  map[domain.ChildID]domain.Child
-	guardians  map[string]domain.Guardian
-	guardByID  map[domain.GuardianID]domain.Guardian
-	units      map[string][]domain.Unit // by folded name
-	unitByID   map[domain.UnitID]domain.Unit
-	unitsRead  bool
-	groups     map[domain.UnitID]map[string]domain.Group
-	groupByID  map[domain.GroupID]domain.Group
-	links      map[domain.ChildID]map[domain.GuardianID]domain.Guardianship
-	placements map[domain.ChildID][]domain.Placement
-	newChild   map[domain.ChildID]bool
-	newUnit    map[domain.UnitID]bool
-	seen       map[Kind]map[string]int
+	children  map[string]domain.Child // by national ID; zero ID: not stored
+	childByID map[domain.ChildID]domain.Child
+	// childrenRead: children holds every stored child with a national ID.
+	childrenRead bool
+	guardians    map[string]domain.Guardian
+	guardByID    map[domain.GuardianID]domain.Guardian
+	units        map[string][]domain.Unit // by folded name
+	unitByID     map[domain.UnitID]domain.Unit
+	unitsRead    bool
+	groups       map[domain.UnitID]map[string]domain.Group
+	groupByID    map[domain.GroupID]domain.Group
+	links        map[domain.ChildID]map[domain.GuardianID]domain.Guardianship
+	placements   map[domain.ChildID][]domain.Placement
+	newChild     map[domain.ChildID]bool
+	newUnit      map[domain.UnitID]bool
+	seen         map[Kind]map[string]int
 }
 
 func newPlanner(r domain.DirectoryReader, opt Options) *planner {
@@ -422,20 +424,22 @@ func changed(pairs ...any) []string {
 }
 
 func (p *planner) lookupChild(ctx context.Context, n domain.NationalID) (domain.Child, bool, error) {
-	if c, ok := p.children[n.String()]; ok {
-		return c, !c.ID.IsZero(), nil
+	if !p.childrenRead {
+		// One read of every child instead of one per line.
+		all, err := p.r.Children(ctx, p.m)
+		if err != nil {
+			return domain.Child{}, false, err
+		}
+		for _, c := range all {
+			if !c.NationalID.IsZero() {
+				p.children[c.NationalID.String()] = c
+				p.childByID[c.ID] = c
+			}
+		}
+		p.childrenRead = true
 	}
-	c, err := p.r.ChildByNationalID(ctx, p.m, n)
-	if domain.IsNotFound(err) {
-		p.children[n.String()] = domain.Child{}
-		return domain.Child{}, false, nil
-	}
-	if err != nil {
-		return domain.Child{}, false, err
-	}
-	p.children[n.String()] = c
-	p.childByID[c.ID] = c
-	return c, true, nil
+	c, ok := p.children[n.String()]
+	return c, ok && !c.ID.IsZero(), nil
 }
 
 func (p *planner) lookupGuardian(ctx context.Context, n domain.NationalID) (domain.Guardian, bool, error) {
