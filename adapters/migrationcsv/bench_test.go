@@ -3,6 +3,7 @@ package migrationcsv_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/oppvekst/oppvekst/adapters/migrationcsv"
@@ -34,6 +35,41 @@ func BenchmarkImport10k(b *testing.B) {
 				}
 				if got := plan.Count(migrationcsv.Create); got != 40_000 {
 					b.Fatalf("%d lines created, want 40000", got)
+				}
+			}
+		})
+		b.Run(st.name+"/import-with-placements", func(b *testing.B) {
+			// The same, with 20 kindergartens of two groups each and a
+			// placement for every child.
+			ctx := context.Background()
+			var units, groups, placements strings.Builder
+			units.WriteString("name;kind\r\n")
+			groups.WriteString("unit;name;age_group\r\n")
+			for u := range 20 {
+				fmt.Fprintf(&units, "Barnehage %d;kindergarten\r\n", u)
+				fmt.Fprintf(&groups, "Barnehage %d;Små;small\r\nBarnehage %d;Store;large\r\n", u, u)
+			}
+			placements.WriteString("child_national_id;unit;group;hours_per_week;start;end\r\n")
+			i := 0
+			for _, f := range fams {
+				for _, c := range f.children {
+					fmt.Fprintf(&placements, "%s;Barnehage %d;Store;41;2024-08-01;\r\n", c, i%20)
+					i++
+				}
+			}
+			for n := 0; n < b.N; n++ {
+				b.StopTimer()
+				s := st.open(b)
+				b.StartTimer()
+				files := []*migrationcsv.File{parse(b, "units.csv", units.String()), parse(b, "groups.csv", groups.String()),
+					parse(b, "children.csv", children), parse(b, "guardians.csv", guardians),
+					parse(b, "guardianships.csv", links), parse(b, "placements.csv", placements.String())}
+				plan, err := migrationcsv.Import(ctx, s, opts, files...)
+				if err != nil {
+					b.Fatal(err, plan.Refused())
+				}
+				if got := plan.Count(migrationcsv.Create); got != 50_060 {
+					b.Fatalf("%d lines created, want 50060", got)
 				}
 			}
 		})
