@@ -32,7 +32,9 @@
 // out, and then an import keeps what is stored (and a new record gets the
 // default). A column the kind does not have refuses the header.
 //
-//	units.csv          key: name (within the municipality)
+//	units.csv          key: name (within the municipality; matched without
+//	                   regard to case and repeated spaces, and a line that
+//	                   spells a stored name otherwise renames the unit)
 //	  name             required
 //	  kind             required: kindergarten, school or sfo
 //	  owner            municipal (default) or private
@@ -40,7 +42,7 @@
 //	  grade_from, grade_to   a school's or SFO's grades (1–10)
 //	  street, cadastral, postcode, post_town   the unit's address
 //
-//	groups.csv         key: unit and name
+//	groups.csv         key: unit and name (matched as a unit's name is)
 //	  unit             required: the unit's name
 //	  name             required
 //	  age_group        kindergarten: small (under three) or large

@@ -269,3 +269,76 @@ func TestParse(t *testing.T) {
 	}
 	assert.Equal(t, []string{"2 refused [{ malformed-line}]", "3 refused [{ wrong-field-count}]", "4 create []"}, got)
 }
+
+// Units, groups and placements are matched by name and by child, unit and
+// start: a second file changes what it states and keeps what it leaves
+// out.
+func TestChangeUnitsGroupsPlacements(t *testing.T) {
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := st.open(t)
+			fams := genFamilies(t, 2)
+			good := goodBatch(fams)
+			_, err := migrationcsv.Import(ctx, s, opts, good.files(t)...)
+			require.NoError(t, err)
+
+			kid := fams[0].children[0].String()
+			next := batch{
+				units: "name;kind;street;postcode;post_town\n" +
+					"Solsikken barnehage;kindergarten;Solveien 2;0150;OSLO\n" + // change: an address
+					"Bakken skole;school;;;\n" + // empty address columns: no address, as stored
+					"Bakken SFO;sfo;;;\n", // the parent column left out: kept
+				groups: "unit,name,age_group\nSolsikken barnehage,Blå,large\n", // change
+				placements: "child_national_id,unit,group,hours_per_week,start,end\n" +
+					kid + ",Solsikken barnehage,Rød,40,2024-08-01,2025-06-30\n" + // change: group and end
+					kid + ",Bakken SFO,,12,2025-08-01,\n", // another kind: no overlap
+			}
+			plan, err := migrationcsv.Import(ctx, s, opts, next.files(t)...)
+			require.NoError(t, err, plan.Refused())
+			var got []string
+			for _, l := range plan.Lines {
+				got = append(got, fmt.Sprintf("%s:%d %s %v", l.File, l.Line, l.Action, l.Changed))
+			}
+			assert.Equal(t, []string{
+				"units.csv:2 change [street postcode post_town]",
+				"units.csv:3 unchanged []",
+				"units.csv:4 unchanged []",
+				"groups.csv:2 change [age_group]",
+				"placements.csv:2 change [group end]",
+				"placements.csv:3 create []",
+			}, got)
+
+			units, err := s.Units(ctx, oslo)
+			require.NoError(t, err)
+			byName := map[string]domain.Unit{}
+			for _, u := range units {
+				byName[u.Name] = u
+			}
+			assert.Equal(t, "Solveien 2", byName["Solsikken barnehage"].Address.Street)
+			assert.Equal(t, byName["Bakken skole"].ID, byName["Bakken SFO"].Parent)
+			c, err := s.ChildByNationalID(ctx, oslo, fams[0].children[0])
+			require.NoError(t, err)
+			ps, err := s.Placements(ctx, oslo, c.ID)
+			require.NoError(t, err)
+			require.Len(t, ps, 2)
+			assert.Equal(t, date.New(2025, time.June, 30), ps[0].Period.End)
+
+			// A school cannot have a parent; an SFO's parent must exist;
+			// a kindergarten's group has no grades.
+			plan, err = migrationcsv.DryRun(ctx, s, opts,
+				parse(t, "units.csv", "name,kind,parent\nNy skole,school,Bakken skole\nNy SFO,sfo,Ingen skole\n"),
+				parse(t, "groups.csv", "unit,name,grade_from,grade_to\nSolsikken barnehage,Gul,1,2\n"))
+			require.NoError(t, err)
+			got = nil
+			for _, l := range plan.Lines {
+				got = append(got, fmt.Sprintf("%s:%d %s %v", l.File, l.Line, l.Action, l.Problems))
+			}
+			assert.Equal(t, []string{
+				"units.csv:2 refused [{parent bad-parent}]",
+				"units.csv:3 refused [{parent no-such-unit}]",
+				"groups.csv:2 refused [{grade_from not-for-kind}]",
+			}, got)
+		})
+	}
+}

@@ -92,8 +92,16 @@ type row struct {
 	fields map[string]string
 }
 
-// Rows is the number of data rows read.
-func (f *File) Rows() int { return len(f.rows) + len(f.refused) }
+// Rows is the number of data lines read (a malformed one included).
+func (f *File) Rows() int {
+	n := len(f.rows)
+	for _, l := range f.refused {
+		if l.Line > 1 {
+			n++
+		}
+	}
+	return n
+}
 
 func (r row) get(col string) (string, bool) {
 	v, ok := r.fields[col]
