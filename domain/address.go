@@ -20,6 +20,28 @@ type Address struct {
 	Municipality Municipality `json:"municipality,omitempty"`
 }
 
+// ShownAddress is a person's registered address as far as it may be shown,
+// exported, printed (on a letter, an invoice) or handed to a transport:
+// the address itself when the person has no address protection, the zero
+// Address when it has any (fortrolig, strengt fortrolig, in Norway or
+// abroad) — whoever asks, the person included (package doc,
+// "Whereabouts"). Every place that gives a person's address out goes
+// through it.
+func ShownAddress(a Address, p AddressProtection) Address {
+	if p.Protected() {
+		return Address{}
+	}
+	return a
+}
+
+// ShownAddress is the child's registered address as far as it may be
+// shown (the package function ShownAddress).
+func (c Child) ShownAddress() Address { return ShownAddress(c.Address, c.AddressProtection) }
+
+// ShownAddress is the guardian's registered address as far as it may be
+// shown (the package function ShownAddress).
+func (g Guardian) ShownAddress() Address { return ShownAddress(g.Address, g.AddressProtection) }
+
 // Reason codes of address and contact checks.
 const (
 	// ReasonPostcode: a postcode is four digits.

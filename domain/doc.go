@@ -95,14 +95,48 @@
 // unit may still deny information under § 47 second paragraph, which
 // InformationDenied records and which stops every message).
 //
+// Registered addresses are whereabouts too. A child's and a guardian's
+// registered address (Child.Address, Guardian.Address, from the
+// Folkeregister or a caseworker) is given out only through ShownAddress,
+// which is empty for a person with any address protection. The decision
+// is the conservative one, for every level and every reader:
+//
+//   - strengt fortrolig (in Norway or abroad): nobody learns the address
+//     through the app — no guardian, member of staff, caseworker or
+//     administrator, and not the person either (she knows where she lives;
+//     a page that showed it would be one shoulder-surf or one mistaken
+//     login away from the person she hides from). The Folkeregister hands
+//     such addresses to very few public bodies, and a kindergarten or
+//     school office is not among them;
+//   - fortrolig: the same. A caseworker who needs the address for a case
+//     reads it in the Folkeregister under the municipality's own access,
+//     where the lookup is logged there; the app has no task that needs to
+//     show it, so it does not;
+//   - no protection: the person's own guardians with parental
+//     responsibility and the municipality's caseworkers and administrators
+//     see the child's address; a guardian's address is shown to the
+//     municipality, and to the guardian on their own invoices, never to
+//     the other guardians of the same child (parents who live apart need
+//     not learn each other's address from the municipality), nor to
+//     staff.
+//
+// The same holds for everything that leaves the app: finance exports and
+// invoices carry the payer's address only when it is not protected (the
+// finance file marks the protection, so the finance system does not look
+// one up); a letter to a person with a strengt fortrolig address goes to
+// the digital mailbox only (messaging), never by post, e-mail or SMS, and
+// no delivery ever carries a postal address. A protected address can be
+// replaced by a caseworker (a move registered by hand), but the form never
+// shows the stored one: an empty field keeps it.
+//
 // # Units, groups and orphaned placements
 //
 // A unit states its kind, owner, Address (public for a unit; the same type
-// will hold a person's registered address, whose visibility follows the
-// person's AddressProtection), OpeningHours per weekday, Contact, Seats
-// per age group (a kindergarten; AgeGroup as AgeGroupOn counts it) or
-// Grades (a school or SFO, within GradeRange), and a ClosingDate, its last
-// open day. A group states its age group or grades, and may close too.
+// holds a person's registered address, whose visibility follows the
+// person's AddressProtection, see "Whereabouts"), OpeningHours per
+// weekday, Contact, Seats per age group (a kindergarten; AgeGroup as
+// AgeGroupOn counts it) or Grades (a school or SFO, within GradeRange), and
+// a ClosingDate, its last open day. A group states its age group or grades, and may close too.
 //
 // A change that would leave placements behind is refused with an
 // *OrphanError (a *ConflictError on the field that causes it) listing

@@ -141,3 +141,18 @@ func TestPersonAddressValidated(t *testing.T) {
 	g.Address = domain.Address{Cadastral: "gnr. 12 bnr. 34", Postcode: "0155", PostTown: "OSLO\x00"}
 	assert.Equal(t, domain.Invalid("address.postTown", domain.ReasonControl), g.Validate())
 }
+
+// A protected address, at every level, is never shown; an unprotected one
+// is.
+func TestShownAddress(t *testing.T) {
+	home := domain.Address{Street: "Storgata 1", Postcode: "0155", PostTown: "OSLO", Municipality: "0301"}
+	for _, p := range []domain.AddressProtection{"", domain.ProtectionNone} {
+		assert.Equal(t, home, domain.ShownAddress(home, p), "%q", p)
+	}
+	for _, p := range []domain.AddressProtection{domain.ProtectionFortrolig, domain.ProtectionStrengtFortrolig, domain.ProtectionStrengtFortroligUtland} {
+		assert.True(t, domain.ShownAddress(home, p).IsZero(), "%q", p)
+		assert.True(t, domain.Child{Address: home, AddressProtection: p}.ShownAddress().IsZero(), "%q", p)
+		assert.True(t, domain.Guardian{Address: home, AddressProtection: p}.ShownAddress().IsZero(), "%q", p)
+	}
+	assert.Equal(t, home, domain.Guardian{Address: home, AddressProtection: domain.ProtectionNone}.ShownAddress())
+}

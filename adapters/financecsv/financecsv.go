@@ -40,11 +40,20 @@
 //	payer_address_protection
 //	                   the payer's address protection in the Folkeregister:
 //	                   none, fortrolig, strengt-fortrolig or
-//	                   strengt-fortrolig-utland (the last column, so that a
-//	                   reader by position still finds the others)
+//	                   strengt-fortrolig-utland
+//	payer_street, payer_cadastral, payer_postcode, payer_post_town
+//	                   the payer's registered address, for the invoice
+//	                   (a street address or a cadastral address); all
+//	                   four empty when the address is protected or not
+//	                   known
 //
-// Addresses are never exported, nor any unit, group or place: nothing in
-// the file says where a payer or a child lives or is. A row whose
+// Columns are only ever added at the end, so that a reader by position
+// still finds the earlier ones (the address columns came after
+// payer_address_protection).
+//
+// No unit, group or place is exported: nothing in the file says where a
+// child is. The payer's address is there only when the Folkeregister does
+// not protect it (domain.ShownAddress). A row whose
 // payer_address_protection is not none is about a person whose address the
 // Folkeregister protects, and the finance system must keep it so: it must
 // not print an address on the invoice or on anything about it (reminders,
@@ -73,7 +82,8 @@ import (
 // Header is the header row.
 var Header = []string{"municipality", "month", "invoice_number", "kid", "issued", "due", "payer_id",
 	"payer_national_id", "payer_name", "invoice_total", "line", "child_id", "kind", "item", "line_month",
-	"correction", "days", "days_in_month", "gross", "reductions", "full", "amount", "payer_address_protection"}
+	"correction", "days", "days_in_month", "gross", "reductions", "full", "amount", "payer_address_protection",
+	"payer_street", "payer_cadastral", "payer_postcode", "payer_post_town"}
 
 // Exporter writes the CSV format described in the package documentation.
 type Exporter struct {
@@ -107,6 +117,7 @@ func (e Exporter) Export(ctx context.Context, w io.Writer, b billing.ExportBatch
 			return err
 		}
 		payer := b.Payers[inv.Payer]
+		addr := payer.ShownAddress()
 		for i, l := range inv.Lines {
 			reds := make([]string, len(l.Reductions))
 			for j, r := range l.Reductions {
@@ -121,7 +132,8 @@ func (e Exporter) Export(ctx context.Context, w io.Writer, b billing.ExportBatch
 				strings.TrimSpace(payer.GivenName+" "+payer.FamilyName), inv.Total.StringFixed(2), strconv.Itoa(i+1),
 				l.Child.String(), string(l.Kind), string(l.Item), l.Month.String(), corr, strconv.Itoa(l.Days),
 				strconv.Itoa(l.DaysInMonth), l.Gross.StringFixed(2), strings.Join(reds, "|"), l.Full.StringFixed(2),
-				l.Amount.StringFixed(2), protection(payer.AddressProtection))
+				l.Amount.StringFixed(2), protection(payer.AddressProtection),
+				addr.Street, addr.Cadastral, addr.Postcode, addr.PostTown)
 			if err := cw.Write(row); err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -30,7 +31,8 @@ func batch() billing.ExportBatch {
 	sep := billing.Month{Year: 2024, Month: time.September}
 	d := decimal.RequireFromString
 	return billing.ExportBatch{Municipality: m, Month: oct,
-		Payers: map[domain.GuardianID]domain.Guardian{payer: {ID: payer, Municipality: m, GivenName: "Kari", FamilyName: "Nord;mann"}},
+		Payers: map[domain.GuardianID]domain.Guardian{payer: {ID: payer, Municipality: m, GivenName: "Kari", FamilyName: "Nord;mann",
+			Address: domain.Address{Street: "Storgata 1", Postcode: "0155", PostTown: "OSLO", Municipality: m}}},
 		Invoices: []billing.Invoice{{Municipality: m, Month: oct, Number: 2, KID: "0000000026", Payer: payer,
 			Issued: date.New(2024, 10, 5), Due: date.New(2024, 10, 20), Total: d("-323.72"),
 			Lines: []billing.Line{
@@ -47,9 +49,9 @@ func TestExport(t *testing.T) {
 	require.NoError(t, financecsv.Exporter{}.Export(context.Background(), &buf, batch()))
 	want := strings.Join(financecsv.Header, ";") + "\r\n" +
 		"0301;2024-10;2;0000000026;2024-10-05;2024-10-20;01900000-0000-7000-8000-000000000001;;\"Kari Nord;mann\";-323.72;1;" +
-		"01900000-0000-7000-8000-000000000002;kindergarten;fee;2024-10;0;31;31;2000.00;income-cap:363.64|free-core-hours:798.22;838.14;838.14;none\r\n" +
+		"01900000-0000-7000-8000-000000000002;kindergarten;fee;2024-10;0;31;31;2000.00;income-cap:363.64|free-core-hours:798.22;838.14;838.14;none;Storgata 1;;0155;OSLO\r\n" +
 		"0301;2024-10;2;0000000026;2024-10-05;2024-10-20;01900000-0000-7000-8000-000000000001;;\"Kari Nord;mann\";-323.72;2;" +
-		"01900000-0000-7000-8000-000000000002;kindergarten;fee;2024-09;1;30;30;2000.00;;838.14;-1161.86;none\r\n"
+		"01900000-0000-7000-8000-000000000002;kindergarten;fee;2024-09;1;30;30;2000.00;;838.14;-1161.86;none;Storgata 1;;0155;OSLO\r\n"
 	assert.Equal(t, want, buf.String())
 
 	// A CSV reader gets the columns back, the quoted name whole.
@@ -71,8 +73,9 @@ func TestExport(t *testing.T) {
 }
 
 // Every row of a payer whose address is protected says so, at every level,
-// in the last column; the file holds no address, e-mail or phone number of
-// anyone. A payer missing from the batch is an error before anything is
+// in payer_address_protection, and has no address; an unprotected payer's
+// address is in every row of the payer. The file holds no e-mail or phone
+// number of anyone. A payer missing from the batch is an error before anything is
 // written.
 func TestExportMarksProtectedPayers(t *testing.T) {
 	for _, p := range []domain.AddressProtection{"", domain.ProtectionNone, domain.ProtectionFortrolig,
@@ -80,6 +83,7 @@ func TestExportMarksProtectedPayers(t *testing.T) {
 		b := batch()
 		g := b.Payers[payer]
 		g.AddressProtection, g.Email, g.Phone = p, "kari@example.no", "+4791234567"
+		g.Address = domain.Address{Cadastral: "gnr. 12 bnr. 34", Postcode: "5260", PostTown: "INDRE ARNA"}
 		b.Payers[payer] = g
 		var buf bytes.Buffer
 		require.NoError(t, financecsv.Exporter{}.Export(context.Background(), &buf, b))
@@ -93,10 +97,22 @@ func TestExportMarksProtectedPayers(t *testing.T) {
 		if p == "" {
 			want = "none"
 		}
-		assert.Equal(t, "payer_address_protection", rows[0][len(rows[0])-1])
+		col := slices.Index(rows[0], "payer_address_protection")
+		require.Equal(t, 22, col, "the columns before it stay where they were")
+		assert.Equal(t, []string{"payer_street", "payer_cadastral", "payer_postcode", "payer_post_town"}, rows[0][col+1:])
 		for _, row := range rows[1:] {
-			assert.Equal(t, want, row[len(row)-1], "%q", p)
+			assert.Equal(t, want, row[col], "%q", p)
 			assert.Len(t, row, len(financecsv.Header))
+			if domain.AddressProtection(p).Protected() {
+				assert.Equal(t, []string{"", "", "", ""}, row[col+1:], "%q", p)
+			} else {
+				assert.Equal(t, []string{"", "gnr. 12 bnr. 34", "5260", "INDRE ARNA"}, row[col+1:], "%q", p)
+			}
+		}
+		if domain.AddressProtection(p).Protected() {
+			assert.NotContains(t, out, "gnr. 12")
+			assert.NotContains(t, out, "INDRE ARNA")
+			assert.NotContains(t, out, "5260")
 		}
 		assert.NotContains(t, out, "kari@example.no")
 		assert.NotContains(t, out, "91234567")

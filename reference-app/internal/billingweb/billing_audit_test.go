@@ -2,6 +2,8 @@ package billingweb_test
 
 import (
 	"encoding/csv"
+	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -10,12 +12,13 @@ import (
 
 	"github.com/oppvekst/oppvekst/adapters/financecsv"
 	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/reference-app/internal/billingweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
 	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
 )
 
-// The finance CSV marks every row of a payer with a protected address, in
-// its last column; the demo's strengt fortrolig guardian pays for her
+// The finance CSV marks every row of a payer with a protected address, and
+// gives no address for them; the demo's strengt fortrolig guardian pays for her
 // daughter's kindergarten place. Every export is audit-logged, one of a
 // month without invoices too.
 func TestFinanceExportMarksProtectedPayersAndIsAudited(t *testing.T) {
@@ -38,15 +41,18 @@ func TestFinanceExportMarksProtectedPayersAndIsAudited(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, financecsv.Header, rows[0])
 		marte := ta.Personas[demo.PersonaProtected].Actor.Guardian.String()
-		col := len(financecsv.Header) - 1
+		col := slices.Index(financecsv.Header, "payer_address_protection")
 		var protected, other int
 		for _, row := range rows[1:] {
 			if row[6] == marte {
 				protected++
 				assert.Equal(t, "strengt-fortrolig", row[col], path)
+				assert.Equal(t, []string{"", "", "", ""}, row[col+1:], "%s: no address of the protected payer", path)
+				assert.NotContains(t, strings.Join(row, ";"), demo.ProtectedStreet)
 			} else {
 				other++
 				assert.Equal(t, "none", row[col], "%s: %v", path, row)
+				assert.NotEmpty(t, row[col+1], "%s: the payer's street address for the invoice: %v", path, row)
 			}
 		}
 		assert.Positive(t, protected, "%s: the protected payer is invoiced", path)
@@ -94,4 +100,44 @@ func TestIncomeDecisionsAndAuditReadsAreAudited(t *testing.T) {
 	reads = ta.AuditedAs(t, "audit.read")
 	require.Len(t, reads, 2)
 	assert.True(t, reads[0].ChildID.IsZero())
+}
+
+// An invoice carries its payer's registered address — in the API, on the
+// guardian's invoice page — unless the address is protected: the demo's
+// strengt fortrolig guardian gets invoices without one.
+func TestInvoicesCarryThePayersAddressUnlessProtected(t *testing.T) {
+	ta := webtest.New(t)
+	cw := ta.CookieFor(t, demo.PersonaCaseworker)
+	require.Equal(t, 201, ta.Do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`).Status)
+	ctx := t.Context()
+	hilde, err := ta.Store.Guardian(ctx, demo.Municipality, ta.Personas[demo.PersonaGuardian].Actor.Guardian)
+	require.NoError(t, err)
+	require.False(t, hilde.Address.IsZero())
+
+	var page struct {
+		Items []billingweb.InvoiceView `json:"items"`
+	}
+	res := ta.Do(t, ta.CookieFor(t, demo.PersonaGuardian), "GET", "/api/v1/invoices?month=2025-11", "", "")
+	require.Equal(t, 200, res.Status, res.Body)
+	require.NoError(t, json.Unmarshal([]byte(res.Body), &page), res.Body)
+	require.NotEmpty(t, page.Items, "Hilde is invoiced")
+	for _, inv := range page.Items {
+		assert.Equal(t, hilde.Address, inv.PayerAddress)
+	}
+	body := ta.Do(t, ta.CookieFor(t, demo.PersonaGuardian), "GET", "/invoices", "", "").Body
+	assert.Contains(t, body, hilde.Address.Street+", "+hilde.Address.Postcode+" "+hilde.Address.PostTown)
+
+	res = ta.Do(t, ta.CookieFor(t, demo.PersonaProtected), "GET", "/api/v1/invoices?month=2025-11", "", "")
+	require.Equal(t, 200, res.Status, res.Body)
+	page.Items = nil
+	require.NoError(t, json.Unmarshal([]byte(res.Body), &page), res.Body)
+	require.NotEmpty(t, page.Items, "Marte is invoiced")
+	for _, inv := range page.Items {
+		assert.True(t, inv.PayerAddress.IsZero(), "%+v", inv.PayerAddress)
+	}
+	assert.NotContains(t, res.Body, "payerAddress")
+	all := ta.Do(t, cw, "GET", "/api/v1/invoices?month=2025-11&limit=200", "", "")
+	require.Equal(t, 200, all.Status, all.Body)
+	assert.Contains(t, all.Body, hilde.Address.Street)
+	assert.NotContains(t, all.Body, demo.ProtectedStreet)
 }

@@ -49,13 +49,16 @@ type billingInvoices struct {
 }
 
 type billingInvoiceRow struct {
-	Number      int64
-	KID         string
-	Payer       string
-	Month       string
-	Issued, Due date.Date
-	Total       string
-	Lines       []billingLineRow
+	Number int64
+	KID    string
+	Payer  string
+	// PayerAddress is the payer's address on one line; "" when it is
+	// protected or not known.
+	PayerAddress string
+	Month        string
+	Issued, Due  date.Date
+	Total        string
+	Lines        []billingLineRow
 	// Children are the children the invoice is for; Corrections sums its
 	// correction lines ("" when it has none).
 	Children    []billingChildLink
@@ -70,12 +73,25 @@ type billingLineRow struct {
 	Reductions                        []string
 }
 
+// oneLineAddress writes an address as one line: "Storgata 1, 0155 OSLO".
+func oneLineAddress(a domain.Address) string {
+	if a.IsZero() {
+		return ""
+	}
+	place := a.Street
+	if place == "" {
+		place = a.Cadastral
+	}
+	return place + ", " + a.Postcode + " " + a.PostTown
+}
+
 // billingRows turns invoices into rows in the page's language and sums
 // them.
 func billingRows(l web.Locale, invs []InvoiceView, content *billingInvoices) {
 	total, corr := decimal.Zero, decimal.Zero
 	for _, inv := range invs {
-		row := billingInvoiceRow{Number: inv.Number, KID: inv.KID, Payer: inv.PayerName, Issued: inv.Issued, Due: inv.Due}
+		row := billingInvoiceRow{Number: inv.Number, KID: inv.KID, Payer: inv.PayerName, Issued: inv.Issued, Due: inv.Due,
+			PayerAddress: oneLineAddress(inv.PayerAddress)}
 		m, _ := billing.ParseMonth(inv.Month)
 		row.Month = billingMonth(l, m)
 		invCorr, hasCorr := decimal.Zero, false

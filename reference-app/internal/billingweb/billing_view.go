@@ -189,10 +189,14 @@ type InvoiceView struct {
 	KID       string            `json:"kid"`
 	Payer     domain.GuardianID `json:"payer"`
 	PayerName string            `json:"payerName"`
-	Issued    date.Date         `json:"issued"`
-	Due       date.Date         `json:"due"`
-	Total     string            `json:"total"`
-	Lines     []invoiceLineView `json:"lines"`
+	// PayerAddress is the payer's registered address, what the invoice is
+	// addressed to; absent when it is protected or not known
+	// (domain.ShownAddress).
+	PayerAddress domain.Address    `json:"payerAddress,omitzero"`
+	Issued       date.Date         `json:"issued"`
+	Due          date.Date         `json:"due"`
+	Total        string            `json:"total"`
+	Lines        []invoiceLineView `json:"lines"`
 }
 
 // invoiceLineView is one item for one child and month; a correction line
@@ -300,10 +304,11 @@ type billingNames struct {
 	m        domain.Municipality
 	children map[domain.ChildID]string
 	adults   map[domain.GuardianID]string
+	homes    map[domain.GuardianID]domain.Address // as far as they may be shown
 }
 
 func (a *app) billingNames(m domain.Municipality) *billingNames {
-	return &billingNames{a: a, m: m, adults: map[domain.GuardianID]string{}}
+	return &billingNames{a: a, m: m, adults: map[domain.GuardianID]string{}, homes: map[domain.GuardianID]domain.Address{}}
 }
 
 func (n *billingNames) child(ctx context.Context, id domain.ChildID) (string, error) {
@@ -329,6 +334,7 @@ func (n *billingNames) guardian(ctx context.Context, id domain.GuardianID) (stri
 		return "", err
 	}
 	n.adults[id] = g.GivenName + " " + g.FamilyName
+	n.homes[id] = g.ShownAddress()
 	return n.adults[id], nil
 }
 
@@ -360,6 +366,7 @@ func (n *billingNames) invoice(ctx context.Context, inv billing.Invoice) (Invoic
 	if v.PayerName, err = n.guardian(ctx, inv.Payer); err != nil {
 		return v, err
 	}
+	v.PayerAddress = n.homes[inv.Payer]
 	for _, l := range inv.Lines {
 		lv := invoiceLineView{Child: l.Child, Kind: l.Kind, Item: string(l.Item), Month: l.Month.String(), Correction: l.Correction,
 			Days: l.Days, DaysInMonth: l.DaysInMonth, Gross: billingAmount(l.Gross), Full: billingAmount(l.Full),

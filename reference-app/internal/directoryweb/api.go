@@ -27,6 +27,9 @@ type newChildRequest struct {
 	FamilyName        string                   `json:"familyName"`
 	BirthDate         date.Date                `json:"birthDate"`
 	AddressProtection domain.AddressProtection `json:"addressProtection,omitempty"`
+	// Address is the registered address (fields checked under
+	// "address."); it is never shown back when protected.
+	Address domain.Address `json:"address,omitzero"`
 }
 
 // newPlacementRequest places a child.
@@ -110,7 +113,7 @@ func (a *app) apiCreateChild(w http.ResponseWriter, r *http.Request, c *web.Call
 	ch := domain.Child{
 		ID: domain.NewID[domain.Child](), Municipality: c.Actor.Municipality, NationalID: req.NationalID,
 		GivenName: req.GivenName, FamilyName: req.FamilyName, BirthDate: req.BirthDate,
-		AddressProtection: req.AddressProtection,
+		AddressProtection: req.AddressProtection, Address: req.Address,
 	}
 	ctx := r.Context()
 	if err := a.createChild(ctx, c.Actor, ch); err != nil {

@@ -29,6 +29,52 @@ func protectionOptions(l web.Locale) []option {
 	return out
 }
 
+// Registered addresses.
+
+// addressFields are the fields of a person's registered address.
+func (f *formView) addressFields(l web.Locale, v formValues) fieldGroup {
+	street := f.input(l, v, "address.street", "text")
+	street.Hint = l.T("dir.hint.street")
+	street.Autocomplete = "off"
+	return fieldGroup{Legend: l.T("dir.person.address"), Fields: []field{street, f.input(l, v, "address.cadastral", "text"),
+		f.input(l, v, "address.postcode", "text"), f.input(l, v, "address.postTown", "text")}}
+}
+
+// addressFromForm reads a registered address; one that is given lies in
+// the caseworker's municipality unless the register says otherwise.
+func addressFromForm(v formValues, m domain.Municipality) domain.Address {
+	a := domain.Address{Street: strings.TrimSpace(v["address.street"]), Cadastral: strings.TrimSpace(v["address.cadastral"]),
+		Postcode: strings.TrimSpace(v["address.postcode"]), PostTown: strings.TrimSpace(v["address.postTown"])}
+	if !a.IsZero() {
+		a.Municipality = m
+	}
+	return a
+}
+
+// addressValues are a stored address's values for a form: none when the
+// address is protected.
+func addressValues(v formValues, a domain.Address) {
+	v["address.street"], v["address.cadastral"], v["address.postcode"], v["address.postTown"] = a.Street, a.Cadastral, a.Postcode, a.PostTown
+}
+
+// onAddress tells whether a refused field is one of the address form's
+// fields (the municipality is shown at the post town).
+func onAddress(name string) bool {
+	switch name {
+	case "address.street", "address.cadastral", "address.postcode", "address.postTown":
+		return true
+	}
+	return false
+}
+
+// personField maps the domain's field names to a person form's.
+func personField(name string) string {
+	if name == "address.municipality" {
+		return "address.postTown"
+	}
+	return name
+}
+
 // Child.
 
 func (a *app) childForm(c *web.Call, v formValues, e *formErrors) formView {
@@ -42,7 +88,7 @@ func (a *app) childForm(c *web.Call, v formValues, e *formErrors) formView {
 	f.Groups = []fieldGroup{{Fields: []field{
 		f.input(l, v, "givenName", "text"), f.input(l, v, "familyName", "text"), birth, nid,
 		f.choice(l, v, "addressProtection", protectionOptions(l)),
-	}}}
+	}}, f.addressFields(l, v)}
 	return f
 }
 
@@ -56,14 +102,15 @@ func (a *app) newChildSubmit(w http.ResponseWriter, r *http.Request, c *web.Call
 	e := newFormErrors(c.Lang)
 	ch := domain.Child{ID: domain.NewID[domain.Child](), Municipality: c.Actor.Municipality,
 		GivenName: v["givenName"], FamilyName: v["familyName"], BirthDate: e.date(v, "birthDate"),
-		NationalID: e.nationalID(v, "nationalId"), AddressProtection: domain.AddressProtection(v["addressProtection"])}
+		NationalID: e.nationalID(v, "nationalId"), AddressProtection: domain.AddressProtection(v["addressProtection"]),
+		Address: addressFromForm(v, c.Actor.Municipality)}
 	if !e.any() {
 		err := a.createChild(r.Context(), c.Actor, ch)
 		if err == nil {
 			http.Redirect(w, r, "/children/"+ch.ID.String(), http.StatusSeeOther)
 			return nil
 		}
-		if err := e.refused(err, same, onChildForm, nil); err != nil {
+		if err := e.refused(err, personField, onChildForm, nil); err != nil {
 			return err
 		}
 	}
@@ -76,7 +123,7 @@ func onChildForm(name string) bool {
 	case "givenName", "familyName", "birthDate", "nationalId", "addressProtection":
 		return true
 	}
-	return false
+	return onAddress(name)
 }
 
 // Guardian and guardianship.
@@ -99,6 +146,7 @@ func (a *app) guardianForm(c *web.Call, action string, create bool, v formValues
 	f.Groups = []fieldGroup{
 		{Legend: l.T("dir.guardian.person"), Fields: []field{f.input(l, v, "givenName", "text"), f.input(l, v, "familyName", "text"), nid,
 			phone, email, f.choice(l, v, "addressProtection", protectionOptions(l))}},
+		f.addressFields(l, v),
 		{Legend: l.T("dir.guardian.link"), Fields: []field{f.check(l, v, "parentalResponsibility"), f.check(l, v, "livesWithChild"),
 			f.check(l, v, "informationRequested"), f.check(l, v, "informationDenied")}},
 	}
@@ -111,7 +159,7 @@ func onGuardianForm(name string) bool {
 		"parentalResponsibility", "livesWithChild", "informationRequested", "informationDenied":
 		return true
 	}
-	return false
+	return onAddress(name)
 }
 
 func (a *app) newGuardianPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
@@ -124,7 +172,8 @@ func (a *app) newGuardianPage(w http.ResponseWriter, r *http.Request, c *web.Cal
 // guardianFromForm reads the guardian and the guardianship of a form.
 func guardianFromForm(v formValues, e *formErrors, g *domain.Guardian, gs *domain.Guardianship) {
 	req := guardianRequest{NationalID: e.nationalID(v, "nationalId"), GivenName: v["givenName"], FamilyName: v["familyName"],
-		Email: strings.TrimSpace(v["email"]), Phone: strings.TrimSpace(v["phone"]), AddressProtection: domain.AddressProtection(v["addressProtection"])}
+		Email: strings.TrimSpace(v["email"]), Phone: strings.TrimSpace(v["phone"]), AddressProtection: domain.AddressProtection(v["addressProtection"]),
+		Address: addressFromForm(v, g.Municipality)}
 	req.apply(g)
 	gs.ParentalResponsibility, gs.LivesWithChild = v["parentalResponsibility"] != "", v["livesWithChild"] != ""
 	gs.InformationRequested, gs.InformationDenied = v["informationRequested"] != "", v["informationDenied"] != ""
@@ -153,7 +202,7 @@ func (a *app) newGuardianSubmit(w http.ResponseWriter, r *http.Request, c *web.C
 			http.Redirect(w, r, "/children/"+c.ChildID.String(), http.StatusSeeOther)
 			return nil
 		}
-		if err := e.refused(err, same, onGuardianForm, nil); err != nil {
+		if err := e.refused(err, personField, onGuardianForm, nil); err != nil {
 			return err
 		}
 	}
@@ -172,6 +221,8 @@ func protectedHints(l web.Locale, g domain.Guardian, f formView) formView {
 		for j := range f.Groups[i].Fields {
 			if n := f.Groups[i].Fields[j].Name; n == "phone" || n == "email" {
 				f.Groups[i].Fields[j].Hint = l.T("dir.hint.protectedContact")
+			} else if n == "address.street" {
+				f.Groups[i].Fields[j].Hint = l.T("dir.hint.protectedAddress")
 			}
 		}
 	}
@@ -208,6 +259,7 @@ func (a *app) editGuardianPage(w http.ResponseWriter, r *http.Request, c *web.Ca
 	v := formValues{"givenName": g.GivenName, "familyName": g.FamilyName, "nationalId": g.NationalID.String(), "phone": g.Phone,
 		"email": g.Email, "addressProtection": string(g.AddressProtection), "parentalResponsibility": flag(gs.ParentalResponsibility),
 		"livesWithChild": flag(gs.LivesWithChild), "informationRequested": flag(gs.InformationRequested), "informationDenied": flag(gs.InformationDenied)}
+	addressValues(v, g.ShownAddress())
 	if g.AddressProtection.Protected() {
 		// A protected guardian's contact details are never shown; an
 		// empty field keeps them.
@@ -242,7 +294,7 @@ func (a *app) editGuardianSubmit(w http.ResponseWriter, r *http.Request, c *web.
 			http.Redirect(w, r, "/children/"+c.ChildID.String(), http.StatusSeeOther)
 			return nil
 		}
-		if err := e.refused(err, same, onGuardianForm, nil); err != nil {
+		if err := e.refused(err, personField, onGuardianForm, nil); err != nil {
 			return err
 		}
 	}

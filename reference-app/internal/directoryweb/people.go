@@ -23,10 +23,20 @@ type guardianRequest struct {
 	Email             string                   `json:"email,omitempty"`
 	Phone             string                   `json:"phone,omitempty"`
 	AddressProtection domain.AddressProtection `json:"addressProtection,omitempty"`
+	// Address is the registered address. For a guardian whose address is
+	// or becomes protected, an empty address keeps the stored one (which
+	// is never shown back, so a client cannot send it again).
+	Address domain.Address `json:"address,omitzero"`
 }
 
 func (req guardianRequest) apply(g *domain.Guardian) {
+	keep := g.Address
+	protected := g.AddressProtection.Protected() || req.AddressProtection.Protected()
 	g.NationalID, g.GivenName, g.FamilyName, g.Email, g.Phone = req.NationalID, req.GivenName, req.FamilyName, req.Email, req.Phone
+	g.Address = req.Address
+	if protected && g.Address.IsZero() {
+		g.Address = keep
+	}
 	g.AddressProtection = req.AddressProtection
 	if g.AddressProtection == "" {
 		g.AddressProtection = domain.ProtectionNone
@@ -51,16 +61,19 @@ type guardianRecord struct {
 	Email             string                   `json:"email,omitempty"`
 	Phone             string                   `json:"phone,omitempty"`
 	AddressProtection domain.AddressProtection `json:"addressProtection"`
+	Address           domain.Address           `json:"address,omitzero"`
 }
 
-// recordOf shows a guardian; the contact details of a guardian with a
-// protected address are never given, as everywhere in the app.
+// recordOf shows a guardian; the contact details and the registered
+// address of a guardian with a protected address are never given, as
+// everywhere in the app.
 func recordOf(g domain.Guardian) guardianRecord {
 	r := guardianRecord{ID: g.ID, NationalID: g.NationalID, GivenName: g.GivenName, FamilyName: g.FamilyName,
 		AddressProtection: g.AddressProtection}
 	if !g.AddressProtection.Protected() {
 		r.Email, r.Phone = g.Email, g.Phone
 	}
+	r.Address = g.ShownAddress()
 	return r
 }
 

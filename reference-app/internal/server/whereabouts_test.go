@@ -74,6 +74,8 @@ func whereaboutsTerms(t *testing.T, ta *webtest.Harness) []whereaboutsTerm {
 		literal("protected phone", strings.ReplaceAll(demo.ProtectedPhone, " ", "")),
 		literal("protected phone", "41 97 53 11"),
 		literal("protected e-mail", demo.Email("Marte", "Solheim")),
+		literal("protected street", "Lønnebakken"),
+		literal("protected street", demo.ProtectedStreet),
 	}
 }
 

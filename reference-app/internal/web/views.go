@@ -23,9 +23,13 @@ type ChildView struct {
 	FamilyName string            `json:"familyName"`
 	BirthDate  date.Date         `json:"birthDate"`
 	NationalID domain.NationalID `json:"nationalId,omitzero"`
-	// ProtectedAddress tells staff and caseworkers to take care; the
-	// address itself is never held here.
+	// ProtectedAddress tells staff and caseworkers to take care; a
+	// protected address itself is never held here.
 	ProtectedAddress bool `json:"protectedAddress"`
+	// Address is the child's registered address, for a guardian with
+	// parental responsibility and the municipality, when it is not
+	// protected (domain.ShownAddress); absent otherwise.
+	Address domain.Address `json:"address,omitzero"`
 	// Access is what the actor's access is: parent, information (§ 47),
 	// staff or municipal.
 	Access     string          `json:"access"`
@@ -34,7 +38,9 @@ type ChildView struct {
 }
 
 // guardianView is a guardian as seen from a child. Contact details of a
-// guardian with a protected address are never given.
+// guardian with a protected address are never given; the guardian's
+// registered address only to the municipality, and only when it is not
+// protected (domain package doc, "Whereabouts").
 type guardianView struct {
 	ID                     domain.GuardianID `json:"id"`
 	GivenName              string            `json:"givenName"`
@@ -43,6 +49,7 @@ type guardianView struct {
 	LivesWithChild         bool              `json:"livesWithChild"`
 	Email                  string            `json:"email,omitempty"`
 	Phone                  string            `json:"phone,omitempty"`
+	Address                domain.Address    `json:"address,omitzero"`
 }
 
 // PlacementView is a placement with the names of unit and group.
@@ -106,6 +113,7 @@ func (a *App) ViewChild(ctx context.Context, access childAccess, rec domain.Chil
 	}
 	if access == AccessParent || access == AccessMunicipal {
 		v.NationalID = ch.NationalID
+		v.Address = ch.ShownAddress()
 	}
 	if access != accessInformation {
 		for _, l := range rec.Guardians {
@@ -114,6 +122,9 @@ func (a *App) ViewChild(ctx context.Context, access childAccess, rec domain.Chil
 				ParentalResponsibility: l.Guardianship.ParentalResponsibility, LivesWithChild: l.Guardianship.LivesWithChild}
 			if !g.AddressProtection.Protected() && !ch.AddressProtection.Strict() {
 				gv.Email, gv.Phone = g.Email, g.Phone
+			}
+			if access == AccessMunicipal {
+				gv.Address = g.ShownAddress()
 			}
 			v.Guardians = append(v.Guardians, gv)
 		}

@@ -20,12 +20,14 @@ import (
 )
 
 // TestProtectedContactNeverLeaks fetches every page and response each
-// persona can reach and searches it for the contact details of the
-// guardian with a strengt fortrolig address (the demo holds no postal
-// addresses; her phone and e-mail are what could reveal where she lives).
+// persona can reach (the protected guardian herself among them) and
+// searches it for the registered address and the contact details of the
+// guardian and the child with a strengt fortrolig address: the street
+// (with and without the house number), the phone and the e-mail address.
 func TestProtectedContactNeverLeaks(t *testing.T) {
 	ta := webtest.New(t)
-	secrets := []string{demo.ProtectedPhone, strings.ReplaceAll(demo.ProtectedPhone, " ", ""), "41 97 53 11", demo.Email("Marte", "Solheim")}
+	secrets := []string{demo.ProtectedPhone, strings.ReplaceAll(demo.ProtectedPhone, " ", ""), "41 97 53 11", demo.Email("Marte", "Solheim"),
+		demo.ProtectedStreet, "Lønnebakken", `L\u00f8nnebakken`, "L&#248;nnebakken", "L%C3%B8nnebakken"}
 	total := 0
 	keys := make([]string, 0, len(ta.Personas))
 	for k := range ta.Personas {
