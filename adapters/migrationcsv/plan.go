@@ -118,6 +118,9 @@ func DryRun(ctx context.Context, r domain.DirectoryReader, opt Options, files ..
 	if err := opt.Municipality.Validate(); err != nil {
 		return nil, err
 	}
+	if opt.Today == date.Zero {
+		return nil, errors.New("migrationcsv: Options.Today is required (domain.Today of the clock)")
+	}
 	p := newPlanner(r, opt)
 	ordered := slices.Clone(files)
 	slices.SortStableFunc(ordered, func(a, b *File) int {
