@@ -14,7 +14,10 @@
 //
 // An import is idempotent: records are matched by their keys (national ID
 // for persons), and importing the same files again plans every line
-// unchanged and writes nothing.
+// unchanged and writes nothing. An import never deletes: a record, a
+// guardianship or a placement that a file leaves out stays as it is stored,
+// and so do the fields no column states (a guardianship's § 47 flags, a
+// unit's opening hours and seats).
 //
 // # Format
 //
