@@ -86,5 +86,5 @@ var directoryTemplates embed.FS
 // shell's).
 func (a *app) directoryCapability() web.Capability {
 	return web.Capability{Tag: "directory", About: "Who is logged in, children, guardians, placements, units and groups, rosters and the audit log",
-		Routes: slices.Concat(a.directoryRoutes(), a.directoryPages(), a.unitPages()), Menus: directoryMenus, Pages: directoryTemplates, Messages: directoryMessages}
+		Routes: slices.Concat(a.directoryRoutes(), a.directoryPages(), a.unitPages(), a.importRoutes()), Menus: directoryMenus, Pages: directoryTemplates, Messages: directoryMessages}
 }

@@ -21,6 +21,12 @@
 // package, "Units, groups and orphaned placements") is shown with how many
 // and which children.
 //
+// A municipality moving from another system imports its directory from
+// CSV files (migration.go, on adapters/migrationcsv): a directory
+// caseworker or the administrator uploads them on /caseworker/import, reads
+// the dry run's report line by line and confirms; the API is
+// POST /api/v1/migration/import.
+//
 // Page templates are in templates/; the strings of the forms and unit
 // pages in messages/directory.{nb,nn,en}.json, the rest are the shell's.
 package directoryweb

@@ -186,6 +186,13 @@ func (a *App) operation(rt Route, tag string, gen *api.SchemaGen, problemRef map
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 				"application/json": map[string]any{"schema": gen.Of(reflect.TypeOf(rt.Body))}}}
 		}
+		if len(rt.BodyTypes) > 0 {
+			content := map[string]any{}
+			for mt, schema := range rt.BodyTypes {
+				content[mt] = map[string]any{"schema": schema}
+			}
+			op["requestBody"] = map[string]any{"required": true, "content": content}
+		}
 		var schema any = map[string]any{"type": "object"}
 		if rt.Response != nil {
 			schema = gen.Of(reflect.TypeOf(rt.Response))
@@ -240,7 +247,7 @@ func problemStatuses(rt Route) []int {
 	if rt.Method != http.MethodGet {
 		codes = append(codes, 409)
 	}
-	if rt.Body != nil {
+	if rt.Body != nil || len(rt.BodyTypes) > 0 {
 		codes = append(codes, 413, 415)
 	}
 	slices.Sort(codes)

@@ -54,11 +54,14 @@ type Route struct {
 	// Body and response are values of the request and response types,
 	// described in the OpenAPI document (nil: none).
 	Body, Response any
-	List           bool              // paginated with ?limit= and ?cursor=
-	Query          map[string]string // other query parameters and what they do
-	Status         int               // the success status; 200 when zero
-	Also           []int             // other success statuses, with the same body
-	FormLimit      int64             // the largest form a page's POST may send; api.MaxBodyBytes when zero
+	// BodyTypes describes a request body that is not JSON: the schema of
+	// each media type it may be sent as (text/csv, multipart/form-data).
+	BodyTypes map[string]any
+	List      bool              // paginated with ?limit= and ?cursor=
+	Query     map[string]string // other query parameters and what they do
+	Status    int               // the success status; 200 when zero
+	Also      []int             // other success statuses, with the same body
+	FormLimit int64             // the largest form a page's POST may send; api.MaxBodyBytes when zero
 	// ContentType is the media type of the success response;
 	// application/json when empty.
 	ContentType string
