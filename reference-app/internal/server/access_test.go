@@ -81,6 +81,10 @@ func authTable(ta *webtest.Harness) map[string]authCase {
 		"GET /caseworker":                   {path: "/caseworker", want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, ok, ok, ok}},
 		"GET /children/{childId}":           {path: "/children/" + sofie, want: [8]int{ok, ok, forbidden, ok, forbidden, ok, missing, ok}},
 		"GET /admin/audit":                  {path: "/admin/audit", want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, ok}},
+
+		// The access export (GDPR art. 15): the parent with parental responsibility only.
+		"GET /api/v1/children/{childId}/export": {path: "/api/v1/children/" + sofie + "/export", want: [8]int{ok, forbidden, forbidden, forbidden, forbidden, forbidden, missing, forbidden}},
+		"GET /children/{childId}/export":        {path: "/children/" + sofie + "/export", want: [8]int{ok, forbidden, forbidden, forbidden, forbidden, forbidden, missing, forbidden}},
 	}
 	// Each capability's lines are in a function of their own below
 	// (admissionAuth, ...).

@@ -97,6 +97,9 @@ var (
 	// PolicyChildParent: a guardian with parental responsibility or a
 	// caseworker (applications, answers to offers).
 	PolicyChildParent = policy{Name: "child-parent", Login: true, check: childPolicy(AccessMunicipal)}
+	// PolicyChildOwnParent: a guardian with parental responsibility for the
+	// child only — not a caseworker (the access export of GDPR art. 15).
+	PolicyChildOwnParent = policy{Name: "child-own-parent", Login: true, check: childPolicy(AccessParent)}
 	// PolicyChildCase: a caseworker only (placements, fee decisions).
 	PolicyChildCase = policy{Name: "child-case", Login: true, check: childRole(domain.RoleCaseworker)}
 	// PolicyUnit: staff of the unit of {unitId}, or the municipality.
