@@ -142,3 +142,56 @@ func (s *Store) ExpireRecords(ctx context.Context, m domain.Municipality, kind d
 	})
 	return n, err
 }
+
+// Erasure on request (domain.ErasureStore).
+const pgChildThreads = `SELECT id FROM msg_threads WHERE municipality = $1 AND about_child = $2`
+
+var pgEraseChild = []string{
+	`DELETE FROM attendance_checks WHERE municipality = $1 AND child_id = $2`,
+	`DELETE FROM attendance_absences WHERE municipality = $1 AND child_id = $2`,
+	`DELETE FROM attendance_school_absences WHERE municipality = $1 AND child_id = $2`,
+	`DELETE FROM attendance_pickups WHERE municipality = $1 AND child_id = $2`,
+	`DELETE FROM admission_offers WHERE municipality = $1 AND application_id IN (
+		SELECT id FROM admission_applications WHERE municipality = $1 AND child_id = $2)`,
+	`DELETE FROM admission_applications WHERE municipality = $1 AND child_id = $2`,
+	`DELETE FROM msg_messages WHERE municipality = $1 AND thread_id IN (` + pgChildThreads + `)`,
+	`DELETE FROM msg_participants WHERE municipality = $1 AND thread_id IN (` + pgChildThreads + `)`,
+	`DELETE FROM msg_threads WHERE municipality = $1 AND about_child = $2`,
+	`UPDATE children SET national_id = NULL, given_name = $3, family_name = $3,
+		birth_date = date_trunc('year', birth_date)::date WHERE municipality = $1 AND id = $2`,
+}
+
+// ChildInvoiced implements domain.ErasureStore.
+func (s *Store) ChildInvoiced(ctx context.Context, m domain.Municipality, child domain.ChildID) (date.Date, error) {
+	var issued *time.Time
+	err := s.q(ctx).QueryRow(ctx, `SELECT max(i.issued) FROM billing_invoice_lines l
+		JOIN billing_invoices i ON i.municipality = l.municipality AND i.id = l.invoice_id
+		WHERE l.municipality = $1 AND l.child_id = $2`, string(m), uid(child)).Scan(&issued)
+	if err != nil {
+		return date.Zero, dbError("child invoiced", err)
+	}
+	if issued == nil {
+		return date.Zero, nil
+	}
+	return date.New(issued.Year(), issued.Month(), issued.Day()), nil
+}
+
+// EraseChild implements domain.ErasureStore.
+func (s *Store) EraseChild(ctx context.Context, m domain.Municipality, child domain.ChildID) error {
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		for i, q := range pgEraseChild {
+			args := []any{string(m), uid(child)}
+			if i == len(pgEraseChild)-1 {
+				args = append(args, domain.ErasedName)
+			}
+			tag, err := s.q(ctx).Exec(ctx, q, args...)
+			if err != nil {
+				return dbError("erase child", err)
+			}
+			if i == len(pgEraseChild)-1 && tag.RowsAffected() == 0 {
+				return domain.ErrNotFound
+			}
+		}
+		return nil
+	})
+}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/rickb777/date/v2"
@@ -142,4 +143,75 @@ func (s *Store) ExpireRecords(ctx context.Context, m domain.Municipality, kind d
 		return nil
 	})
 	return n, err
+}
+
+// Erasure on request (domain.ErasureStore).
+const (
+	childInvoiced = `SELECT coalesce(max(i.issued), '') FROM billing_invoice_lines l
+		JOIN billing_invoices i ON i.municipality = l.municipality AND i.id = l.invoice_id
+		WHERE l.municipality = ?1 AND l.child_id = ?2`
+	childThreads = `SELECT id FROM msg_threads WHERE municipality = ?1 AND about_child = ?2`
+)
+
+var eraseChild = []string{
+	`DELETE FROM attendance_checks WHERE municipality = ?1 AND child_id = ?2`,
+	`DELETE FROM attendance_absences WHERE municipality = ?1 AND child_id = ?2`,
+	`DELETE FROM attendance_school_absences WHERE municipality = ?1 AND child_id = ?2`,
+	`DELETE FROM attendance_pickups WHERE municipality = ?1 AND child_id = ?2`,
+	`DELETE FROM admission_offers WHERE municipality = ?1 AND application_id IN (
+		SELECT id FROM admission_applications WHERE municipality = ?1 AND child_id = ?2)`,
+	`DELETE FROM admission_applications WHERE municipality = ?1 AND child_id = ?2`,
+	`DELETE FROM msg_messages WHERE municipality = ?1 AND thread_id IN (` + childThreads + `)`,
+	`DELETE FROM msg_participants WHERE municipality = ?1 AND thread_id IN (` + childThreads + `)`,
+	`DELETE FROM msg_threads WHERE municipality = ?1 AND about_child = ?2`,
+	`UPDATE children SET national_id = NULL, given_name = ?3, family_name = ?3,
+		birth_date = substr(birth_date, 1, 4) || '-01-01' WHERE municipality = ?1 AND id = ?2`,
+}
+
+// ChildInvoiced implements domain.ErasureStore.
+func (s *Store) ChildInvoiced(ctx context.Context, m domain.Municipality, child domain.ChildID) (date.Date, error) {
+	var issued string
+	err := s.read(ctx, func(ctx context.Context) error {
+		rows, err := s.query(ctx, childInvoiced, m, child)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		if rows.Next() {
+			if err := rows.Scan(&issued); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil || issued == "" {
+		return date.Zero, err
+	}
+	return date.Parse(date.ISO8601, issued)
+}
+
+// EraseChild implements domain.ErasureStore.
+func (s *Store) EraseChild(ctx context.Context, m domain.Municipality, child domain.ChildID) error {
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		var n int64
+		for i, q := range eraseChild {
+			args := []any{m, child}
+			if strings.Contains(q, "?3") {
+				args = append(args, domain.ErasedName)
+			}
+			res, err := s.exec(ctx, q, args...)
+			if err != nil {
+				return fmt.Errorf("sqlite: erase child: %w", err)
+			}
+			if i == len(eraseChild)-1 {
+				if n, err = res.RowsAffected(); err != nil {
+					return err
+				}
+			}
+		}
+		if n == 0 {
+			return domain.ErrNotFound
+		}
+		return nil
+	})
 }

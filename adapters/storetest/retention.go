@@ -24,13 +24,17 @@ import (
 type RetentionStore interface {
 	Store
 	domain.RetentionStore
+	domain.ErasureStore
 }
 
 // Dump returns every column of every row of every table of the store as
 // text, so that a test can search it for personal data.
 type Dump func(t testing.TB) string
 
-// RunRetention runs the retention suite: records of every kind written on
+// RunRetention runs the retention suite (and erasure on request, which
+// is refused while a place runs or an invoice naming the child is inside
+// the bookkeeping period, and otherwise leaves nothing of the child in the
+// dump): records of every kind written on
 // one day expire, rule by rule, as the injected clock passes each rule's
 // period; after each step a dump of every table (dump, given by the
 // adapter's test) no longer holds the expired national IDs, e-mail
@@ -41,6 +45,10 @@ func RunRetention(t *testing.T, newStore func(t *testing.T) (RetentionStore, Dum
 	t.Run("Lifecycle", func(t *testing.T) {
 		s, dump := newStore(t)
 		testRetentionLifecycle(t, s, dump)
+	})
+	t.Run("Erasure", func(t *testing.T) {
+		s, dump := newStore(t)
+		testErasure(t, s, dump)
 	})
 }
 
@@ -299,4 +307,96 @@ func testRetentionLifecycle(t *testing.T, s RetentionStore, dump Dump) {
 	bEntries, err := s.AuditEntries(ctx, Bergen, domain.ChildID{}, domain.AuditID{}, 10)
 	require.NoError(t, err)
 	assert.Empty(t, bEntries)
+}
+
+func testErasure(t *testing.T, s RetentionStore, dump Dump) {
+	ctx := ctxFor(t)
+	f := &fixture{m: Oslo}
+	kg := f.unit(domain.Kindergarten)
+	placed, billed := f.child(t), f.child(t)
+	parent := f.guardian(t)
+	require.NoError(t, s.Atomic(ctx, func(ctx context.Context) error {
+		if err := s.CreateUnit(ctx, kg); err != nil {
+			return err
+		}
+		for _, c := range []domain.Child{placed, billed} {
+			if err := s.CreateChild(ctx, c); err != nil {
+				return err
+			}
+		}
+		if err := s.CreateGuardian(ctx, parent); err != nil {
+			return err
+		}
+		if err := s.PutGuardianship(ctx, domain.Guardianship{Municipality: Oslo, ChildID: billed.ID, GuardianID: parent.ID, ParentalResponsibility: true}); err != nil {
+			return err
+		}
+		if err := s.CreatePlacement(ctx, f.placement(placed, kg, d(2024, time.August, 1), date.Zero)); err != nil {
+			return err
+		}
+		return s.CreatePlacement(ctx, f.placement(billed, kg, d(2024, time.August, 1), d(2024, time.December, 31)))
+	}))
+	note := "Sykdomsnotat-4411"
+	require.NoError(t, s.AddAbsence(ctx, attendance.Absence{ID: domain.NewID[attendance.Absence](), Municipality: Oslo, ChildID: billed.ID,
+		Period: domain.Period{Start: d(2024, time.October, 1), End: d(2024, time.October, 1)}, Reason: attendance.Sick,
+		Note: note, ReportedBy: "guardian", ReportedAt: oslo(2024, time.October, 1, 8)}))
+	secret := "Samtale-9931 om barnet"
+	author := messaging.Author{Role: domain.RoleGuardian, Subject: "foresatt", Guardian: parent.ID}
+	th := messaging.Thread{ID: domain.NewID[messaging.Thread](), Municipality: Oslo,
+		About: messaging.About{Scope: messaging.ScopeChild, Child: billed.ID}, Unit: kg.ID, Subject: "Om barnet", Author: author, CreatedAt: oslo(2024, time.October, 2, 9)}
+	require.NoError(t, s.CreateThread(ctx, th,
+		messaging.Message{ID: domain.NewID[messaging.Message](), Municipality: Oslo, Thread: th.ID, Author: author, Body: secret, CreatedAt: th.CreatedAt},
+		[]messaging.Participant{{Municipality: Oslo, Thread: th.ID, Guardian: parent.ID}}))
+	amount := decimal.RequireFromString("980.00")
+	month := billing.MonthOf(d(2024, time.October, 1))
+	require.NoError(t, s.CreateInvoiceRun(ctx, billing.Run{Municipality: Oslo, Month: month, Made: d(2024, time.October, 15),
+		Invoices: 1, FirstNumber: 1, LastNumber: 1, Total: amount}, []billing.Invoice{{ID: domain.NewID[billing.Invoice](), Municipality: Oslo,
+		Month: month, Number: 1, KID: "0000000018", Payer: parent.ID, Issued: d(2024, time.October, 15), Due: d(2024, time.November, 1), Total: amount,
+		Lines: []billing.Line{{Child: billed.ID, Kind: domain.Kindergarten, Item: billing.ItemFee, Month: month, Days: 23, DaysInMonth: 23,
+			Gross: amount, Full: amount, Amount: amount}}}}))
+	issued, err := s.ChildInvoiced(ctx, Oslo, billed.ID)
+	require.NoError(t, err)
+	assert.Equal(t, d(2024, time.October, 15), issued)
+	none, err := s.ChildInvoiced(ctx, Oslo, placed.ID)
+	require.NoError(t, err)
+	assert.Equal(t, date.Zero, none)
+
+	clock := &testClock{}
+	clock.set(oslo(2026, time.March, 2, 10))
+	er := domain.Erasure{Store: s, Clock: clock}
+	caseworker := domain.CaseworkerActor(Oslo, "saksbehandler")
+	// A child with a place that runs is not erased; nor one named on an
+	// invoice of 2024 before 2030; nor by a guardian.
+	requireField(t, er.Erase(ctx, caseworker, placed.ID), domain.ErrInvalid, "child")
+	err = er.Erase(ctx, caseworker, placed.ID)
+	var ve *domain.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, domain.ReasonActivePlacement, ve.Fields[0].Reason)
+	err = er.Erase(ctx, caseworker, billed.ID)
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, domain.ReasonBookkeepingPeriod, ve.Fields[0].Reason)
+	assert.ErrorIs(t, er.Erase(ctx, domain.GuardianActor(Oslo, parent.ID), billed.ID), domain.ErrForbidden)
+	assert.ErrorIs(t, er.Erase(ctx, caseworker, domain.NewID[domain.Child]()), domain.ErrNotFound)
+	all := dump(t)
+	for _, x := range []string{billed.NationalID.String(), note, secret, placed.NationalID.String()} {
+		assert.Contains(t, all, x, "a refused erasure changes nothing")
+	}
+
+	// In 2030 the bookkeeping period of 2024 is over: the child is erased,
+	// the other child (still placed) is not, and the audit log says who
+	// erased whom.
+	clock.set(oslo(2030, time.January, 2, 10))
+	require.NoError(t, er.Erase(ctx, caseworker, billed.ID))
+	all = dump(t)
+	for _, x := range []string{billed.NationalID.String(), note, secret} {
+		assert.NotContains(t, all, x)
+	}
+	assert.Contains(t, all, placed.NationalID.String())
+	c, err := s.Child(ctx, Oslo, billed.ID)
+	require.NoError(t, err)
+	assert.Equal(t, domain.ErasedName, c.GivenName)
+	entries, err := s.AuditEntries(ctx, Oslo, billed.ID, domain.AuditID{}, 10)
+	require.NoError(t, err)
+	require.Len(t, entries, 1)
+	assert.Equal(t, "child.erase", entries[0].Action)
+	assert.Equal(t, "saksbehandler", entries[0].Actor.Subject)
 }
