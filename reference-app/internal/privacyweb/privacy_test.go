@@ -84,3 +84,55 @@ func TestAccessExport(t *testing.T) {
 	}
 	assert.Len(t, ta.AuditedAs(t, "child.export"), 4, "a refused export is not an export")
 }
+
+// A caseworker erases a child on request where the law allows it: Sofie
+// has a place, so it is refused with the reason (a code in the API, a
+// sentence on the page); a child registered without a place is erased,
+// audit-logged, and a guardian may not ask the app to do it.
+func TestErasure(t *testing.T) {
+	ta := webtest.New(t)
+	ctx := t.Context()
+	var nid domain.NationalID
+	for i := 600; nid.IsZero(); i++ {
+		nid, _ = domain.SyntheticNationalID(date.New(2021, time.June, 1), i)
+	}
+	lone := domain.Child{ID: domain.NewID[domain.Child](), Municipality: demo.Municipality, NationalID: nid,
+		GivenName: "Ensom", FamilyName: "Testbarn", BirthDate: date.New(2021, time.June, 1), AddressProtection: domain.ProtectionNone}
+	require.NoError(t, ta.Store.CreateChild(ctx, lone))
+	cw := ta.CookieFor(t, demo.PersonaCaseworker)
+
+	sofie := "/api/v1/children/" + ta.Sofie.String() + "/erasure"
+	check := ta.Do(t, cw, "GET", sofie, "", "")
+	require.Equal(t, http.StatusOK, check.Status, check.Body)
+	var v privacyweb.ErasureView
+	require.NoError(t, json.Unmarshal([]byte(check.Body), &v))
+	assert.Equal(t, privacyweb.ErasureView{Reason: domain.ReasonActivePlacement, Message: v.Message}, v)
+	assert.NotEmpty(t, v.Message)
+	refused := ta.Do(t, cw, "POST", sofie, "application/json", `{"confirm":true}`)
+	assert.Equal(t, http.StatusUnprocessableEntity, refused.Status)
+	assert.Contains(t, refused.Body, domain.ReasonActivePlacement)
+	page := ta.Do(t, cw+"; "+web.LangCookie+"=nb", "POST", "/children/"+ta.Sofie.String()+"/erasure", "application/x-www-form-urlencoded", "")
+	assert.Equal(t, http.StatusUnprocessableEntity, page.Status)
+	assert.Contains(t, page.Body, "barnet har en plass som ikke er avsluttet")
+	rec, err := ta.Store.Child(ctx, demo.Municipality, ta.Sofie)
+	require.NoError(t, err)
+	assert.Equal(t, "Sofie", rec.GivenName)
+
+	assert.Equal(t, http.StatusForbidden, ta.Do(t, ta.CookieFor(t, demo.PersonaGuardian), "POST", sofie, "application/json", `{"confirm":true}`).Status)
+
+	form := ta.Do(t, cw, "GET", "/children/"+lone.ID.String()+"/erasure", "", "")
+	require.Equal(t, http.StatusOK, form.Status)
+	assert.Contains(t, form.Body, `action="/children/`+lone.ID.String()+`/erasure"`)
+	done := ta.Do(t, cw, "POST", "/children/"+lone.ID.String()+"/erasure", "application/x-www-form-urlencoded", "")
+	require.Equal(t, http.StatusSeeOther, done.Status, done.Body)
+	got, err := ta.Store.Child(ctx, demo.Municipality, lone.ID)
+	require.NoError(t, err)
+	assert.Equal(t, domain.ErasedName, got.GivenName)
+	assert.True(t, got.NationalID.IsZero())
+	erased := ta.AuditedAs(t, "child.erase")
+	require.Len(t, erased, 1)
+	assert.Equal(t, lone.ID, erased[0].ChildID)
+	after := ta.Do(t, cw, "GET", done.Header.Get("Location"), "", "")
+	require.Equal(t, http.StatusOK, after.Status)
+	assert.NotContains(t, after.Body, nid.String())
+}

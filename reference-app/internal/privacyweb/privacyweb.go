@@ -47,7 +47,7 @@ var templates embed.FS
 var messages embed.FS
 
 func (a *app) capability() web.Capability {
-	return web.Capability{Tag: "privacy", About: "The data subject's rights (GDPR): a guardian's access export of everything held about their child and themselves",
+	return web.Capability{Tag: "privacy", About: "The data subject's rights (GDPR): a guardian's access export of everything held about their child and themselves, and erasure on request where the law allows it",
 		Routes: a.routes(), Pages: templates, Messages: messages}
 }
 
@@ -56,6 +56,12 @@ func (a *app) routes() []web.Route {
 		{Method: "GET", Path: "/api/v1/children/{childId}/export", Kind: web.KindAPI, Policy: web.PolicyChildOwnParent,
 			Summary: "Everything the municipality holds about the child and the asking guardian (GDPR art. 15), for a guardian with parental responsibility", Response: Export{}, Handle: a.apiExport},
 		{Method: "GET", Path: "/children/{childId}/export", Kind: web.KindPage, Policy: web.PolicyChildOwnParent, Handle: a.exportPage},
+		{Method: "GET", Path: "/api/v1/children/{childId}/erasure", Kind: web.KindAPI, Policy: web.PolicyChildMunicipal,
+			Summary: "Whether the child's data may be erased on request now (GDPR art. 17), and the reason code when not", Response: ErasureView{}, Handle: a.apiErasureCheck},
+		{Method: "POST", Path: "/api/v1/children/{childId}/erasure", Kind: web.KindAPI, Policy: web.PolicyChildMunicipal,
+			Summary: "Erase the child's data on request (GDPR art. 17): refused with the field child and a reason code (active-placement, bookkeeping-period) where the law requires keeping it", Body: erasureRequest{}, Response: ErasureView{}, Handle: a.apiErase},
+		{Method: "GET", Path: "/children/{childId}/erasure", Kind: web.KindPage, Policy: web.PolicyChildMunicipal, Handle: a.erasurePage},
+		{Method: "POST", Path: "/children/{childId}/erasure", Kind: web.KindPage, Policy: web.PolicyChildMunicipal, Handle: a.erasureSubmit},
 	}
 }
 

@@ -377,4 +377,5 @@ type Store interface {
 	messaging.Store
 	domain.StaffStore
 	domain.RetentionStore
+	domain.ErasureStore
 }
