@@ -101,3 +101,23 @@ func ExampleRetentionRules() {
 	// persons                    anonymise 3y   municipal=true
 	// audit-log                  delete    5y   municipal=true
 }
+
+// A municipality keeps check-in events for six months and invoices for
+// ten years; it cannot keep invoices for less than the bookkeeping act's
+// five years.
+func ExampleRetentionSettings_Rules() {
+	rules, err := domain.RetentionSettings{Periods: map[string]domain.RetentionPeriod{
+		"attendance-checks": {Months: 6},
+		"invoices":          {Years: 10},
+	}}.Rules()
+	fmt.Println(err)
+	for _, r := range rules[:1] {
+		fmt.Println(r.ID, r.Period, r.Cutoff(date.New(2026, 3, 2)))
+	}
+	_, err = domain.RetentionSettings{Periods: map[string]domain.RetentionPeriod{"invoices": {Years: 3}}}.Rules()
+	fmt.Println(err)
+	// Output:
+	// <nil>
+	// attendance-checks 6m 2025-09-02
+	// invalid input: periods.invoices: is shorter than the law requires
+}
