@@ -12,18 +12,19 @@ import (
 
 // The retention job's statements (domain.RetentionStore). Each finds at
 // most $3 records of municipality $1 whose day is before the cutoff $2 (a
-// date) or, for instants, $2 (the cutoff's first instant), in a fixed
-// order, so that statements repeated in the same transaction pick the same
-// records.
+// date) or, for instants, $2 (the cutoff's first instant), oldest first
+// along the kind's index; a kind done in several statements (offers then
+// applications, lines then invoices) picks in ID order, so that each
+// statement of the transaction picks the same records.
 const (
 	pgExpireAttendance = `DELETE FROM attendance_checks WHERE municipality = $1 AND id IN (
-		SELECT id FROM attendance_checks WHERE municipality = $1 AND day < $2::date ORDER BY municipality, day, id LIMIT $3)`
+		SELECT id FROM attendance_checks WHERE municipality = $1 AND day < $2::date ORDER BY municipality, day LIMIT $3)`
 	pgExpireAbsences = `DELETE FROM attendance_absences WHERE municipality = $1 AND id IN (
-		SELECT id FROM attendance_absences WHERE municipality = $1 AND end_date < $2::date ORDER BY municipality, end_date, id LIMIT $3)`
+		SELECT id FROM attendance_absences WHERE municipality = $1 AND end_date < $2::date ORDER BY municipality, end_date LIMIT $3)`
 	pgExpireSchoolAbsences = `DELETE FROM attendance_school_absences WHERE municipality = $1 AND id IN (
-		SELECT id FROM attendance_school_absences WHERE municipality = $1 AND day < $2::date ORDER BY municipality, day, id LIMIT $3)`
+		SELECT id FROM attendance_school_absences WHERE municipality = $1 AND day < $2::date ORDER BY municipality, day LIMIT $3)`
 	pgExpireMessages = `DELETE FROM msg_messages WHERE municipality = $1 AND id IN (
-		SELECT id FROM msg_messages WHERE municipality = $1 AND created_at < $2 ORDER BY municipality, created_at, id LIMIT $3)`
+		SELECT id FROM msg_messages WHERE municipality = $1 AND created_at < $2 ORDER BY municipality, created_at LIMIT $3)`
 	pgEmptyThreads = `SELECT id FROM msg_threads t WHERE municipality = $1 AND created_at < $2
 		AND NOT EXISTS (SELECT 1 FROM msg_messages m WHERE m.municipality = t.municipality AND m.thread_id = t.id)
 		ORDER BY id LIMIT $3`
@@ -32,7 +33,7 @@ const (
 	pgExpireOutbox             = `UPDATE msg_outbox SET recipient = $4, subject = '', body = $4, last_error = ''
 		WHERE municipality = $1 AND id IN (
 		SELECT id FROM msg_outbox WHERE municipality = $1 AND state <> 'pending' AND done_at < $2 AND recipient <> $4
-		ORDER BY municipality, done_at, id LIMIT $3)`
+		ORDER BY municipality, done_at LIMIT $3)`
 	// An application did not lead to a place when it ended (withdrawn,
 	// rejected, or its offers declined or lapsed) and no offer of it is
 	// open or accepted; it counts from its last event. $2 is the cutoff
@@ -79,7 +80,7 @@ const (
 		AND NOT EXISTS (SELECT 1 FROM billing_invoices i WHERE i.municipality = g.municipality AND i.payer_id = g.id)
 		ORDER BY id LIMIT $2)`
 	pgExpireAudit = `DELETE FROM audit_log WHERE municipality = $1 AND id IN (
-		SELECT id FROM audit_log WHERE municipality = $1 AND at < $2 ORDER BY municipality, at, id LIMIT $3)`
+		SELECT id FROM audit_log WHERE municipality = $1 AND at < $2 ORDER BY municipality, at LIMIT $3)`
 )
 
 type retentionStep struct {

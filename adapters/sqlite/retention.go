@@ -12,9 +12,10 @@ import (
 )
 
 // The retention job's queries (domain.RetentionStore). Each finds at most
-// ?3 records of municipality ?1 whose day is before the cutoff ?2, in ID
-// order, so that a statement repeated in the same transaction picks the
-// same records.
+// ?3 records of municipality ?1 whose day is before the cutoff ?2, oldest
+// first along the kind's index; a kind done in several statements (offers
+// then applications, lines then invoices) picks in ID order, so that each
+// statement of the transaction picks the same records.
 const (
 	expireAttendance = `DELETE FROM attendance_checks WHERE municipality = ?1 AND id IN (
 		SELECT id FROM attendance_checks WHERE municipality = ?1 AND day < ?2 ORDER BY municipality, day LIMIT ?3)`
