@@ -197,6 +197,19 @@
 // display name people read. Show the name — in notifications, threads, the
 // audit log, run pages — never the subject.
 //
+// # Retention and erasure
+//
+// How long each kind of record is kept is data (rules/retention.json,
+// RetentionRules), each rule with its legal source; where the law leaves
+// the period to the municipality, RetentionSettings sets its own, and a
+// statutory period (bookkeeping) can only be lengthened. Retention.Run
+// deletes or anonymises what has passed its time through the
+// RetentionStore port, in bounded batches with an audit entry per batch
+// (rule and count, never the data). Erasure handles a request under GDPR
+// art. 17: refused with ReasonActivePlacement or ReasonBookkeepingPeriod
+// where the law requires keeping the data, otherwise done in one
+// transaction through the ErasureStore port.
+//
 // # No I/O
 //
 // The package does no I/O: it imports no database driver and no net/http.

@@ -639,6 +639,7 @@ var policyPersona = map[string]string{
 	"guardian": demo.PersonaGuardian, "staff": demo.PersonaStaff, "caseworker": demo.PersonaCaseworker, "admin": demo.PersonaAdmin,
 	"invoices": demo.PersonaCaseworker, "correspondent": demo.PersonaGuardian,
 	"unit-leader": demo.PersonaAdmin, "unit-leader-or-municipal": demo.PersonaCaseworker,
+	"child-own-parent": demo.PersonaGuardian, "child-municipal": demo.PersonaCaseworker,
 }
 
 // hostileValues replace the strings and numbers of a seed body: control

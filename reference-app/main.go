@@ -109,6 +109,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (s
 	fs.DurationVar(&c.SessionLifetime, "session-lifetime", lifetime, "how long a session lasts at most, used or not, e.g. 12h; unused it ends after 8h (env OPPVEKST_SESSION_LIFETIME)")
 	bootstrap := fs.String("bootstrap-admin", getenv("OPPVEKST_BOOTSTRAP_ADMIN"), "the first administrator of an empty municipality: <kommunenummer>,<Feide principal>,<display name>; does nothing once the municipality has an administrator (env OPPVEKST_BOOTSTRAP_ADMIN)")
 	demoToday := fs.String("demo-today", getenv("OPPVEKST_DEMO_TODAY"), "demo mode only: the day (YYYY-MM-DD, today or later) the app's clock starts at, 10:00 in Oslo, running on from there — for a demonstration or a browser test on a day the units are closed (env OPPVEKST_DEMO_TODAY)")
+	retention := fs.String("retention", getenv("OPPVEKST_RETENTION"), "JSON file of municipalities' own retention periods, {\"<kommunenummer>\": {\"periods\": {\"<rule>\": {\"years\": 1}}}}; the national defaults otherwise (env OPPVEKST_RETENTION)")
 	proxies := fs.String("trusted-proxies", getenv("OPPVEKST_TRUSTED_PROXIES"), "addresses (IPs or CIDR ranges, comma-separated) of the reverse proxies whose X-Forwarded-Proto is believed; none by default (env OPPVEKST_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
 		return server.Config{}, err
@@ -122,6 +123,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (s
 			return server.Config{}, err
 		}
 		c.Bootstrap = &b
+	}
+	if *retention != "" {
+		if c.Retention, err = web.LoadRetentionSettings(*retention); err != nil {
+			return server.Config{}, err
+		}
 	}
 	if *demoToday != "" {
 		if !c.Demo {

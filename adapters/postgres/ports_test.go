@@ -7,3 +7,4 @@ import (
 
 // The store implements every port; its tests run each port's suite.
 var _ storetest.Store = (*postgres.Store)(nil)
+var _ storetest.RetentionStore = (*postgres.Store)(nil)

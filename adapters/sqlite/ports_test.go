@@ -7,3 +7,4 @@ import (
 
 // The store implements every port; its tests run each port's suite.
 var _ storetest.Store = (*sqlite.Store)(nil)
+var _ storetest.RetentionStore = (*sqlite.Store)(nil)

@@ -48,7 +48,7 @@ func openFile(b testing.TB) *sqlite.Store {
 }
 
 // rawDB opens the file with plain database/sql, bypassing the store.
-func rawDB(t *testing.T, path string) *sql.DB {
+func rawDB(t testing.TB, path string) *sql.DB {
 	t.Helper()
 	c, err := msqlite.NewConnector(path + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)")
 	require.NoError(t, err)

@@ -28,6 +28,11 @@
 //	RunApp, RunAppBenchmarks                 audit log, idempotency keys, sessions
 //	RunRegistry                              domain.RegistryStore and domain.RegistryApplier:
 //	                                         register changes one per transaction
+//	RunRetention                             domain.RetentionStore, domain.ErasureStore:
+//	                                         expiry and erasure, proved on a dump of every table
+//
+// RunRetention is not in RunAll: it needs the adapter to dump every column
+// of every table as text (a Dump), which only the adapter's own test can.
 //
 // RunAll runs them all against a Store that implements every port, as the
 // SQLite and PostgreSQL stores do: adapters/sqlite on a temporary database

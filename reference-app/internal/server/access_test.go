@@ -81,6 +81,15 @@ func authTable(ta *webtest.Harness) map[string]authCase {
 		"GET /caseworker":                   {path: "/caseworker", want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, ok, ok, ok}},
 		"GET /children/{childId}":           {path: "/children/" + sofie, want: [8]int{ok, ok, forbidden, ok, forbidden, ok, missing, ok}},
 		"GET /admin/audit":                  {path: "/admin/audit", want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, ok}},
+
+		// The access export (GDPR art. 15): the parent with parental responsibility only.
+		"GET /api/v1/children/{childId}/export": {path: "/api/v1/children/" + sofie + "/export", want: [8]int{ok, forbidden, forbidden, forbidden, forbidden, forbidden, missing, forbidden}},
+		"GET /children/{childId}/export":        {path: "/children/" + sofie + "/export", want: [8]int{ok, forbidden, forbidden, forbidden, forbidden, forbidden, missing, forbidden}},
+		// Erasure on request (GDPR art. 17): caseworkers and administrators; Sofie has a place, so it is refused (422).
+		"GET /api/v1/children/{childId}/erasure":  {path: "/api/v1/children/" + sofie + "/erasure", want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, ok, missing, ok}},
+		"POST /api/v1/children/{childId}/erasure": {path: "/api/v1/children/" + sofie + "/erasure", contentType: "application/json", body: jsonBody(`{"confirm":true}`), want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, invalid, missing, invalid}},
+		"GET /children/{childId}/erasure":         {path: "/children/" + sofie + "/erasure", want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, ok, missing, ok}},
+		"POST /children/{childId}/erasure":        {path: "/children/" + sofie + "/erasure", contentType: form, want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, invalid, missing, invalid}},
 	}
 	// Each capability's lines are in a function of their own below
 	// (admissionAuth, ...).

@@ -15,6 +15,7 @@ import (
 	"github.com/oppvekst/oppvekst/reference-app/internal/calendarweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/directoryweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/messagingweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/privacyweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/staffweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web"
 )
@@ -34,6 +35,7 @@ func New(store web.Store, clock domain.Clock, log *slog.Logger) (*web.App, error
 		messagingweb.New(a),
 		staffweb.New(a),
 		calendarweb.New(a),
+		privacyweb.New(a),
 	)
 	if err != nil {
 		return nil, err

@@ -63,6 +63,9 @@ type Config struct {
 	// Bootstrap is the first administrator of a municipality
 	// (-bootstrap-admin); nothing is done once it has one.
 	Bootstrap *web.BootstrapAdmin
+	// Retention holds municipalities' own retention periods (-retention);
+	// the others keep the national defaults.
+	Retention map[domain.Municipality]domain.RetentionSettings
 }
 
 // Run runs the app with the configuration until ctx ends: it opens the
@@ -100,6 +103,7 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 	a.ClientIPHeader = cfg.ClientIPHeader
 	a.TrustedProxies = cfg.TrustedProxies
 	a.Sessions.Lifetime = cfg.SessionLifetime
+	a.RetentionSettings = cfg.Retention
 	a.LoginLimiter = web.NewLimiter(cfg.LoginLimit, time.Minute)
 	if err := a.ConfigureLogin(ctx, cfg.Login); err != nil {
 		return err
@@ -150,6 +154,7 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 	go a.SweepEvery(sweepCtx, time.Hour)
 	go messagingweb.RunDispatcher(sweepCtx, a, getenv, cfg.Demo)
 	go admissionweb.LapseOffersEvery(sweepCtx, a, 15*time.Minute)
+	go a.RetainEvery(sweepCtx, web.RetentionDelay, web.RetentionInterval)
 	go a.WarmLogin(sweepCtx)
 	if opts.Ready != nil {
 		opts.Ready(addr)

@@ -97,6 +97,22 @@ var (
 	// PolicyChildParent: a guardian with parental responsibility or a
 	// caseworker (applications, answers to offers).
 	PolicyChildParent = policy{Name: "child-parent", Login: true, check: childPolicy(AccessMunicipal)}
+	// PolicyChildOwnParent: a guardian with parental responsibility for the
+	// child only — not a caseworker (the access export of GDPR art. 15).
+	PolicyChildOwnParent = policy{Name: "child-own-parent", Login: true, check: childPolicy(AccessParent)}
+	// PolicyChildMunicipal: a caseworker or an administrator of the child's
+	// municipality, not a guardian (erasure on request, GDPR art. 17).
+	PolicyChildMunicipal = policy{Name: "child-municipal", Login: true, check: func(a *App, r *http.Request, c *Call) error {
+		access, rec, err := a.DecideChild(r.Context(), c.Actor, c.ChildID)
+		if err != nil {
+			return err
+		}
+		if access != AccessMunicipal {
+			return domain.ErrForbidden
+		}
+		c.Access, c.Record = access, rec
+		return nil
+	}}
 	// PolicyChildCase: a caseworker only (placements, fee decisions).
 	PolicyChildCase = policy{Name: "child-case", Login: true, check: childRole(domain.RoleCaseworker)}
 	// PolicyUnit: staff of the unit of {unitId}, or the municipality.

@@ -45,6 +45,9 @@ type App struct {
 	menus          []MenuItem            // the capabilities' menu entries, in mount order
 	capGroups      []routeGroup          // the capabilities' routes, in mount order
 	Municipalities []domain.Municipality // served; guardians are looked up in them
+	// RetentionSettings are municipalities' own retention periods; one
+	// not listed keeps the national defaults (domain.RetentionRules).
+	RetentionSettings map[domain.Municipality]domain.RetentionSettings
 
 	Demo     bool
 	Personas []demo.Persona
@@ -374,4 +377,6 @@ type Store interface {
 	billing.Store
 	messaging.Store
 	domain.StaffStore
+	domain.RetentionStore
+	domain.ErasureStore
 }

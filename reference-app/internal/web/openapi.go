@@ -32,6 +32,8 @@ var PolicyDocs = map[string]string{
 	"child-read":               "Whoever may see the child: a guardian (a parent without parental responsibility who has an information right under barneloven § 47 sees less), staff of a unit where the child is placed today, or the municipality's caseworkers and administrators. A child of another municipality is 404.",
 	"child-care":               "A guardian with parental responsibility, staff of a unit where the child is placed today, or the municipality's caseworkers and administrators. A child of another municipality is 404.",
 	"child-parent":             "A guardian with parental responsibility, or the municipality's caseworkers and administrators. A child of another municipality is 404.",
+	"child-own-parent":         "A guardian with parental responsibility for the child, and no one else. A child of another municipality is 404.",
+	"child-municipal":          "A caseworker or the municipal administrator, not a guardian. A child of another municipality is 404.",
 	"child-case":               "A caseworker of the child's municipality. A child of another municipality is 404.",
 	"unit":                     "Staff of the unit, or the municipality's caseworkers and administrators. A unit of another municipality is 404.",
 	"unit-leader":              "The unit's leader, or the municipal administrator. A unit of another municipality is 404.",

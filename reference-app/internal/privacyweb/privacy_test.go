@@ -1,0 +1,138 @@
+package privacyweb_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rickb777/date/v2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
+	"github.com/oppvekst/oppvekst/reference-app/internal/privacyweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web"
+	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
+)
+
+// Hilde Berg (parental responsibility for Sofie) downloads what the
+// municipality holds about Sofie and about herself, as JSON and as a page
+// in nb, nn and en; each export is audit-logged. Sofie gets a second parent
+// with parental responsibility and a strengt fortrolig address: the export
+// names them and says nothing of how to reach them. Tor Ødegård (§ 47, no
+// parental responsibility) and the guardian of another child get nothing.
+func TestAccessExport(t *testing.T) {
+	ta := webtest.New(t)
+	ctx := t.Context()
+	nid, err := domain.SyntheticNationalID(date.New(1984, time.March, 9), 123)
+	require.NoError(t, err)
+	hidden := domain.Guardian{ID: domain.NewID[domain.Guardian](), Municipality: demo.Municipality, NationalID: nid,
+		GivenName: "Skjult", FamilyName: "Forelder", Email: "skjult.forelder@example.no", Phone: "+47 40 00 11 22",
+		AddressProtection: domain.ProtectionStrengtFortrolig}
+	require.NoError(t, ta.Store.CreateGuardian(ctx, hidden))
+	require.NoError(t, ta.Store.PutGuardianship(ctx, domain.Guardianship{Municipality: demo.Municipality, ChildID: ta.Sofie,
+		GuardianID: hidden.ID, ParentalResponsibility: true}))
+	rec, err := ta.Store.ChildRecord(ctx, demo.Municipality, ta.Sofie)
+	require.NoError(t, err)
+	var hilde domain.Guardian
+	for _, l := range rec.Guardians {
+		if l.Guardian.GivenName == "Hilde" {
+			hilde = l.Guardian
+		}
+	}
+	require.False(t, hilde.ID.IsZero())
+	leaks := []string{hidden.Email, hidden.Phone, hidden.NationalID.String(), demo.ProtectedPhone}
+
+	cookie := ta.CookieFor(t, demo.PersonaGuardian)
+	path := "/api/v1/children/" + ta.Sofie.String() + "/export"
+	resp := ta.Do(t, cookie, "GET", path, "", "")
+	require.Equal(t, http.StatusOK, resp.Status, resp.Body)
+	var ex privacyweb.Export
+	require.NoError(t, json.Unmarshal([]byte(resp.Body), &ex))
+	assert.Equal(t, rec.Child.NationalID.String(), ex.Child.NationalID)
+	assert.Equal(t, hilde.NationalID.String(), ex.Guardian.NationalID)
+	assert.Equal(t, hilde.Email, ex.Guardian.Email)
+	assert.NotEmpty(t, ex.Placements)
+	assert.NotEmpty(t, ex.Retention)
+	assert.Contains(t, ex.OtherGuardians, privacyweb.RelativeView{Name: "Skjult Forelder", ParentalResponsibility: true})
+	for _, x := range leaks {
+		assert.NotContains(t, resp.Body, x)
+	}
+	audited := ta.AuditedAs(t, "child.export")
+	require.Len(t, audited, 1)
+	assert.Equal(t, ta.Sofie, audited[0].ChildID)
+	assert.Equal(t, hilde.ID, audited[0].Actor.Guardian)
+
+	for lang, title := range map[string]string{"nb": "Innsyn", "nn": "opplysningane", "en": "everything the municipality holds"} {
+		page := ta.Do(t, cookie+"; "+web.LangCookie+"="+lang, "GET", "/children/"+ta.Sofie.String()+"/export", "", "")
+		require.Equal(t, http.StatusOK, page.Status, lang)
+		assert.Contains(t, page.Body, title, lang)
+		assert.Contains(t, page.Body, rec.Child.NationalID.String(), lang)
+		for _, x := range leaks {
+			assert.NotContains(t, page.Body, x, lang)
+		}
+	}
+	assert.Len(t, ta.AuditedAs(t, "child.export"), 4)
+
+	for _, who := range []string{demo.PersonaOtherParent, demo.PersonaOtherGuardian, demo.PersonaCaseworker} {
+		r := ta.Do(t, ta.CookieFor(t, who), "GET", path, "", "")
+		assert.Equal(t, http.StatusForbidden, r.Status, who)
+		assert.False(t, strings.Contains(r.Body, rec.Child.NationalID.String()), who)
+	}
+	assert.Len(t, ta.AuditedAs(t, "child.export"), 4, "a refused export is not an export")
+}
+
+// A caseworker erases a child on request where the law allows it: Sofie
+// has a place, so it is refused with the reason (a code in the API, a
+// sentence on the page); a child registered without a place is erased,
+// audit-logged, and a guardian may not ask the app to do it.
+func TestErasure(t *testing.T) {
+	ta := webtest.New(t)
+	ctx := t.Context()
+	var nid domain.NationalID
+	for i := 600; nid.IsZero(); i++ {
+		nid, _ = domain.SyntheticNationalID(date.New(2021, time.June, 1), i)
+	}
+	lone := domain.Child{ID: domain.NewID[domain.Child](), Municipality: demo.Municipality, NationalID: nid,
+		GivenName: "Ensom", FamilyName: "Testbarn", BirthDate: date.New(2021, time.June, 1), AddressProtection: domain.ProtectionNone}
+	require.NoError(t, ta.Store.CreateChild(ctx, lone))
+	cw := ta.CookieFor(t, demo.PersonaCaseworker)
+
+	sofie := "/api/v1/children/" + ta.Sofie.String() + "/erasure"
+	check := ta.Do(t, cw, "GET", sofie, "", "")
+	require.Equal(t, http.StatusOK, check.Status, check.Body)
+	var v privacyweb.ErasureView
+	require.NoError(t, json.Unmarshal([]byte(check.Body), &v))
+	assert.Equal(t, privacyweb.ErasureView{Reason: domain.ReasonActivePlacement, Message: v.Message}, v)
+	assert.NotEmpty(t, v.Message)
+	refused := ta.Do(t, cw, "POST", sofie, "application/json", `{"confirm":true}`)
+	assert.Equal(t, http.StatusUnprocessableEntity, refused.Status)
+	assert.Contains(t, refused.Body, domain.ReasonActivePlacement)
+	page := ta.Do(t, cw+"; "+web.LangCookie+"=nb", "POST", "/children/"+ta.Sofie.String()+"/erasure", "application/x-www-form-urlencoded", "")
+	assert.Equal(t, http.StatusUnprocessableEntity, page.Status)
+	assert.Contains(t, page.Body, "barnet har en plass som ikke er avsluttet")
+	rec, err := ta.Store.Child(ctx, demo.Municipality, ta.Sofie)
+	require.NoError(t, err)
+	assert.Equal(t, "Sofie", rec.GivenName)
+
+	assert.Equal(t, http.StatusForbidden, ta.Do(t, ta.CookieFor(t, demo.PersonaGuardian), "POST", sofie, "application/json", `{"confirm":true}`).Status)
+
+	form := ta.Do(t, cw, "GET", "/children/"+lone.ID.String()+"/erasure", "", "")
+	require.Equal(t, http.StatusOK, form.Status)
+	assert.Contains(t, form.Body, `action="/children/`+lone.ID.String()+`/erasure"`)
+	done := ta.Do(t, cw, "POST", "/children/"+lone.ID.String()+"/erasure", "application/x-www-form-urlencoded", "")
+	require.Equal(t, http.StatusSeeOther, done.Status, done.Body)
+	got, err := ta.Store.Child(ctx, demo.Municipality, lone.ID)
+	require.NoError(t, err)
+	assert.Equal(t, domain.ErasedName, got.GivenName)
+	assert.True(t, got.NationalID.IsZero())
+	erased := ta.AuditedAs(t, "child.erase")
+	require.Len(t, erased, 1)
+	assert.Equal(t, lone.ID, erased[0].ChildID)
+	after := ta.Do(t, cw, "GET", done.Header.Get("Location"), "", "")
+	require.Equal(t, http.StatusOK, after.Status)
+	assert.NotContains(t, after.Body, nid.String())
+}
