@@ -39,6 +39,15 @@ type RunInput struct {
 	NextNumber int64
 }
 
+// Codes of Skipped: why a placed child is not invoiced.
+const (
+	SkipNoFamily     = "no-family"     // the child belongs to no family for fees in the month
+	SkipNoPriceList  = "no-price-list" // no price list of the kind is in force on the month's first day
+	SkipNotSFOGrade  = "not-sfo-grade" // the child is not in a grade with SFO (1–7)
+	SkipUnknownRules = "unknown-rules" // a national parameter needed is not known (*UnknownRulesError)
+	SkipRefused      = "refused"       // the fee rules refused the input (the price list or the place)
+)
+
 // Plan is the result of an invoice run: what to store.
 type Plan struct {
 	Run       Run
@@ -52,9 +61,12 @@ type Plan struct {
 
 // Skipped is a child placed in the run's month that no invoice charges.
 type Skipped struct {
-	Child  domain.ChildID  `json:"child"`
-	Kind   domain.UnitKind `json:"kind"`
-	Reason string          `json:"reason"`
+	Child domain.ChildID  `json:"child"`
+	Kind  domain.UnitKind `json:"kind"`
+	// Code says why, for an app to put in words (Skip*); Reason says it in
+	// English, with the details.
+	Code   string `json:"code"`
+	Reason string `json:"reason"`
 	// Unknown names the national parameter that is not known when the
 	// national rules refused the fee (*UnknownRulesError): its Param, or
 	// "rules" when no national rule set is in force at all.
@@ -423,18 +435,23 @@ func (r *runner) listOf(kind domain.UnitKind, m Month) *PriceList {
 	return nil
 }
 
-func (r *runner) skip(report bool, c domain.ChildID, kind domain.UnitKind, reason string) {
+func (r *runner) skip(report bool, c domain.ChildID, kind domain.UnitKind, code, reason string) {
 	if report {
-		r.skipped = append(r.skipped, Skipped{Child: c, Kind: kind, Reason: reason, Month: r.at})
+		r.skipped = append(r.skipped, Skipped{Child: c, Kind: kind, Code: code, Reason: reason, Month: r.at})
 	}
 }
 
 // skipErr skips for an error of the rules, naming an unknown national
 // parameter.
 func (r *runner) skipErr(report bool, c domain.ChildID, kind domain.UnitKind, err error) {
-	r.skip(report, c, kind, err.Error())
 	var u *UnknownRulesError
-	if report && errors.As(err, &u) {
+	unknown := errors.As(err, &u)
+	code := SkipRefused
+	if unknown {
+		code = SkipUnknownRules
+	}
+	r.skip(report, c, kind, code, err.Error())
+	if report && unknown {
 		r.skipped[len(r.skipped)-1].Unknown = cmp.Or(u.Param, "rules")
 	}
 }
@@ -459,10 +476,10 @@ func (r *runner) month(m Month, report bool) []charge {
 		f := r.familyOf(pc, m)
 		if f == nil {
 			if kg != nil {
-				r.skip(report, c, domain.Kindergarten, "the child belongs to no family for fees this month")
+				r.skip(report, c, domain.Kindergarten, SkipNoFamily, "the child belongs to no family for fees this month")
 			}
 			if sfo != nil {
-				r.skip(report, c, domain.SFO, "the child belongs to no family for fees this month")
+				r.skip(report, c, domain.SFO, SkipNoFamily, "the child belongs to no family for fees this month")
 			}
 			continue
 		}
@@ -505,7 +522,9 @@ func (r *runner) family(out []charge, f *Family, cs []childMonth, m Month, repor
 		}
 		l := r.listOf(domain.Kindergarten, m)
 		if l == nil {
-			failed(errors.New("no kindergarten price list in force on " + m.First().String()))
+			for _, c := range kids {
+				r.skip(report, c.child, domain.Kindergarten, SkipNoPriceList, "no kindergarten price list in force on "+m.First().String())
+			}
 		} else if rules, err := r.in.Tables.KindergartenRules(m, l.zone()); err != nil {
 			failed(err)
 		} else {
@@ -537,7 +556,7 @@ func (r *runner) family(out []charge, f *Family, cs []childMonth, m Month, repor
 	l := r.listOf(domain.SFO, m)
 	if l == nil {
 		for _, c := range pupils {
-			r.skip(report, c.child, domain.SFO, "no SFO price list in force on "+m.First().String())
+			r.skip(report, c.child, domain.SFO, SkipNoPriceList, "no SFO price list in force on "+m.First().String())
 		}
 		return out
 	}
@@ -561,7 +580,7 @@ func (r *runner) family(out []charge, f *Family, cs []childMonth, m Month, repor
 	for _, c := range pupils {
 		g := GradeIn(c.birth, m)
 		if g < 1 || g > 7 {
-			r.skip(report, c.child, domain.SFO, fmt.Sprintf("grade %d is not an SFO grade (1–7)", g))
+			r.skip(report, c.child, domain.SFO, SkipNotSFOGrade, fmt.Sprintf("grade %d is not an SFO grade (1–7)", g))
 			continue
 		}
 		valid = append(valid, c)

@@ -33,6 +33,7 @@ func TestComputeSkipsWhatItCannotInvoice(t *testing.T) {
 	assert.Empty(t, plan.Invoices)
 	require.Len(t, plan.Skipped, 1)
 	assert.Contains(t, plan.Skipped[0].Reason, "no family")
+	assert.Equal(t, billing.SkipNoFamily, plan.Skipped[0].Code)
 
 	in = exampleInput()
 	in.PriceLists = nil
@@ -40,6 +41,7 @@ func TestComputeSkipsWhatItCannotInvoice(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, plan.Skipped, 1)
 	assert.Contains(t, plan.Skipped[0].Reason, "no kindergarten price list")
+	assert.Equal(t, billing.SkipNoPriceList, plan.Skipped[0].Code)
 
 	// An SFO pupil whose grade is not 1–7 (born 2021: not at school).
 	in = exampleInput()
@@ -48,6 +50,7 @@ func TestComputeSkipsWhatItCannotInvoice(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, plan.Skipped, 1)
 	assert.Equal(t, domain.SFO, plan.Skipped[0].Kind)
+	assert.Equal(t, billing.SkipNoPriceList, plan.Skipped[0].Code, "the example has no SFO price list")
 }
 
 func TestComputeDecisionOnlyWhenAmountChanges(t *testing.T) {

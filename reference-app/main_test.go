@@ -60,13 +60,20 @@ func start(t *testing.T, dataDir string, extra ...string) started {
 // startWith is start with an environment.
 func startWith(t *testing.T, getenv func(string) string, dataDir string, extra ...string) started {
 	t.Helper()
+	return startOpts(t, getenv, dataDir, server.Options{}, extra...)
+}
+
+// startOpts is startWith with server options (a clock); Ready is set here.
+func startOpts(t *testing.T, getenv func(string) string, dataDir string, opts server.Options, extra ...string) started {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout := &syncBuffer{}
 	addrs := make(chan string, 1)
 	done := make(chan error, 1)
 	args := append([]string{"-data", dataDir, "-addr", "127.0.0.1:0"}, extra...)
 	go func() {
-		done <- runWith(ctx, args, getenv, stdout, server.Options{Ready: func(addr string) { addrs <- addr }})
+		opts.Ready = func(addr string) { addrs <- addr }
+		done <- runWith(ctx, args, getenv, stdout, opts)
 	}()
 	var addr string
 	select {

@@ -152,6 +152,7 @@ func testRuleTableLoad(t *testing.T, s BillingStore) {
 	require.Len(t, sept.Skipped, 1)
 	assert.Equal(t, "A", names[sept.Skipped[0].Child])
 	assert.Equal(t, "freeCoreIncomeThreshold", sept.Skipped[0].Unknown)
+	assert.Equal(t, billing.SkipUnknownRules, sept.Skipped[0].Code)
 	sent, err := s.Invoices(ctx, m, month(2025, time.September))
 	require.NoError(t, err)
 

@@ -36,6 +36,7 @@ func (a *app) billingRoutes() []web.Route {
 	return []web.Route{
 		// API.
 		{Method: "GET", Path: "/api/v1/families", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Families for fees: payer, adults and children (caseworker)", Response: familyView{}, List: true, Handle: a.apiFamilies},
+		{Method: "POST", Path: "/api/v1/families", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Make a family for fees: the payer, other adults and the children, members from a day (caseworker); a member already in another family on a shared day is a conflict", Body: newFamilyRequest{}, Response: familyView{}, Status: http.StatusCreated, Handle: a.apiCreateFamily},
 		{Method: "GET", Path: "/api/v1/income-decisions", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Income decisions (caseworker)", Response: incomeDecisionView{}, List: true, Handle: a.apiIncomeDecisions},
 		{Method: "POST", Path: "/api/v1/income-decisions", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Approve an income decision for a family (caseworker)", Body: newIncomeDecisionRequest{}, Response: incomeDecisionView{}, Status: http.StatusCreated, Handle: a.apiCreateIncomeDecision},
 		{Method: "GET", Path: "/api/v1/price-lists", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The municipality's price lists for kindergarten and SFO (caseworker)", Response: priceListView{}, List: true, Handle: a.apiPriceLists},
@@ -52,6 +53,7 @@ func (a *app) billingRoutes() []web.Route {
 		{Method: "GET", Path: "/billing/invoices", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.billingInvoicesPage},
 		{Method: "GET", Path: "/billing/export.csv", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.billingExportPage},
 		{Method: "GET", Path: "/billing/families", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.billingFamiliesPage},
+		{Method: "POST", Path: "/billing/families", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.billingFamilyPage},
 		{Method: "POST", Path: "/billing/income-decisions", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.billingIncomePage},
 		{Method: "GET", Path: "/billing/price-lists", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.billingPricesPage},
 		{Method: "POST", Path: "/billing/price-lists", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.billingPricesPage},
@@ -251,7 +253,7 @@ func (a *app) runInvoices(ctx context.Context, actor domain.Actor, month billing
 			if err != nil {
 				return err
 			}
-			v.Skipped = append(v.Skipped, skippedView{Child: s.Child, ChildName: name, Kind: s.Kind, Reason: s.Reason})
+			v.Skipped = append(v.Skipped, skippedView{Child: s.Child, ChildName: name, Kind: s.Kind, Code: s.Code, Reason: s.Reason})
 		}
 		if res.Created && len(children) > 0 {
 			return a.AuditChange(ctx, actor, "invoice-run.create", "invoice-run/"+month.String(), children...)

@@ -173,6 +173,9 @@ func (a *app) billingRunPage(w http.ResponseWriter, r *http.Request, c *web.Call
 		Decisions: res.Decisions, Skipped: res.Skipped}
 	for i, s := range content.Skipped {
 		content.Skipped[i].Kind = domain.UnitKind(c.Lang.T("kind." + string(s.Kind)))
+		if key := "billing.skip." + s.Code; c.Lang.Has(key) {
+			content.Skipped[i].Reason = c.Lang.T(key)
+		}
 	}
 	billingRows(c.Lang, res.Invoices, &content)
 	a.Page(w, r, c, http.StatusOK, "billing_invoices", "billing.invoices.title", content)
@@ -219,6 +222,9 @@ type billingFamilies struct {
 	Form      map[string]string
 	Errors    []string
 	Saved     bool
+	// The form for a new family: its refusals, and whether one was made.
+	FamilyErrors []string
+	Made         bool
 }
 
 type billingFamilyRow struct {
@@ -283,6 +289,7 @@ func (a *app) billingFamiliesPage(w http.ResponseWriter, r *http.Request, c *web
 		return err
 	}
 	content.Saved = r.URL.Query().Get("saved") == "1"
+	content.Made = r.URL.Query().Get("made") == "1"
 	a.Page(w, r, c, http.StatusOK, "billing_families", "billing.families.title", content)
 	return nil
 }

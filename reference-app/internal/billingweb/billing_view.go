@@ -178,7 +178,10 @@ type skippedView struct {
 	Child     domain.ChildID  `json:"child"`
 	ChildName string          `json:"childName"`
 	Kind      domain.UnitKind `json:"kind"`
-	Reason    string          `json:"reason"`
+	// Code says why (billing.Skip*); Reason says it in English, with the
+	// details. The page shows the code in the page's language.
+	Code   string `json:"code"`
+	Reason string `json:"reason"`
 }
 
 // InvoiceView is an invoice with its lines.

@@ -466,7 +466,30 @@ func billingAuth(ta *webtest.Harness) map[string]authCase {
 		}
 		return url.Values{"family": {f}, "income": {"450000"}, "applied": {"2025-08-20"}, "start": {"2025-09-01"}, "end": {"2026-07-31"}}.Encode()
 	}
+	// A child and a guardian in no family for each family made, by the
+	// API and by the page's form, as the caseworker or the administrator.
+	loose := billingLoosePeople(ta, 4)
+	familyJSON := func(i int) func(string) string {
+		return func(actor string) string {
+			if actor == demo.PersonaAdmin {
+				i++
+			}
+			return fmt.Sprintf(`{"payer":%q,"children":[%q],"start":"2031-01-01"}`, loose[i].guardian.ID, loose[i].child.ID)
+		}
+	}
+	familyForm := func(i int) func(string) string {
+		return func(actor string) string {
+			if actor == demo.PersonaAdmin {
+				i++
+			}
+			return url.Values{"child": {loose[i].child.NationalID.String()}, "payer": {loose[i].guardian.NationalID.String()}, "familyStart": {"2031-01-01"}}.Encode()
+		}
+	}
 	return map[string]authCase{
+		"POST /api/v1/families": {path: "/api/v1/families", contentType: jsonType, body: familyJSON(0),
+			want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, created, invalid, created}},
+		"POST /billing/families": {path: "/billing/families", contentType: form, body: familyForm(2),
+			want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, see, invalid, see}},
 		"GET /api/v1/families":         {path: "/api/v1/families", want: municipal},
 		"GET /api/v1/income-decisions": {path: "/api/v1/income-decisions", want: municipal},
 		"POST /api/v1/income-decisions": {path: "/api/v1/income-decisions", contentType: jsonType, body: incomeJSON,
@@ -519,6 +542,43 @@ func billingAuth(ta *webtest.Harness) map[string]authCase {
 		"POST /billing/rule-tables": {path: "/billing/rule-tables", contentType: form, body: fixed(url.Values{"kind": {"sfo"}, "source": {"test"}, "table": {ruleTableSFO}}.Encode()),
 			want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, see}},
 	}
+}
+
+// loosePerson is a child and a guardian of the demo municipality in no
+// family for fees.
+type loosePerson struct {
+	child    domain.Child
+	guardian domain.Guardian
+}
+
+// billingLoosePeople registers n children, each with a guardian, in no
+// family for fees, with synthetic national IDs born in 2019.
+func billingLoosePeople(ta *webtest.Harness, n int) []loosePerson {
+	ctx := context.Background()
+	out := make([]loosePerson, 0, n)
+	nid := func(birth date.Date) domain.NationalID {
+		for i := 901; i < 999; i += 2 {
+			if id, err := domain.SyntheticNationalID(birth, i); err == nil {
+				return id
+			}
+		}
+		panic("no synthetic national ID")
+	}
+	for i := range n {
+		c := domain.Child{ID: domain.NewID[domain.Child](), Municipality: demo.Municipality, GivenName: fmt.Sprintf("Løs%d", i),
+			FamilyName: "Familie", BirthDate: date.New(2019, time.February, 10+i)}
+		c.NationalID = nid(c.BirthDate)
+		g := domain.Guardian{ID: domain.NewID[domain.Guardian](), Municipality: demo.Municipality, GivenName: fmt.Sprintf("Betaler%d", i),
+			FamilyName: "Familie", NationalID: nid(date.New(1988, time.March, 10+i))}
+		if err := ta.Store.CreateChild(ctx, c); err != nil {
+			panic(err)
+		}
+		if err := ta.Store.CreateGuardian(ctx, g); err != nil {
+			panic(err)
+		}
+		out = append(out, loosePerson{child: c, guardian: g})
+	}
+	return out
 }
 
 // ruleTableSFO is a one-row SFO table (a row the built-in table has).

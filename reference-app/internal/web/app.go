@@ -194,6 +194,7 @@ type pageData struct {
 	User         string // name of the logged-in user; "" when logged out
 	Role         string // the role, in words
 	Demo         bool   // a demo session (labelled as such)
+	DemoMode     bool   // the app runs in demo mode: the footer says its people are fictional
 	Menu         []menuLink
 	Path         string // the page's path, for the language form
 	Languages    []langOption
@@ -212,7 +213,7 @@ type langOption struct {
 
 // Page renders a page for the request.
 func (a *App) Page(w http.ResponseWriter, r *http.Request, c *Call, status int, name, titleKey string, content any) {
-	d := pageData{L: c.Lang, Title: c.Lang.T(titleKey), Path: r.URL.RequestURI(), Content: content}
+	d := pageData{L: c.Lang, Title: c.Lang.T(titleKey), Path: r.URL.RequestURI(), Content: content, DemoMode: a.Demo}
 	if c.LoggedIn {
 		d.User, d.Role, d.Demo = c.Session.Name, c.Lang.T("role."+string(c.Actor.Role)), c.Session.Persona != ""
 		d.Municipality = demo.MunicipalityNames[c.Actor.Municipality]
