@@ -124,7 +124,7 @@ before(async () => {
     '-login-limit', '600',
     // The demo's units are closed at weekends and on holidays: the story
     // runs on the next day they are open (steps/openday.mjs).
-    '-demo-today', openDay()], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
+    '-today', openDay()], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   app.stdout.on('data', d => { out += d; });
   for (let i = 0; ; i++) {

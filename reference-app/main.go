@@ -108,7 +108,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (s
 	}
 	fs.DurationVar(&c.SessionLifetime, "session-lifetime", lifetime, "how long a session lasts at most, used or not, e.g. 12h; unused it ends after 8h (env OPPVEKST_SESSION_LIFETIME)")
 	bootstrap := fs.String("bootstrap-admin", getenv("OPPVEKST_BOOTSTRAP_ADMIN"), "the first administrator of an empty municipality: <kommunenummer>,<Feide principal>,<display name>; does nothing once the municipality has an administrator (env OPPVEKST_BOOTSTRAP_ADMIN)")
-	demoToday := fs.String("demo-today", getenv("OPPVEKST_DEMO_TODAY"), "demo mode only: the day (YYYY-MM-DD, today or later) the app's clock starts at, 10:00 in Oslo, running on from there — for a demonstration or a browser test on a day the units are closed (env OPPVEKST_DEMO_TODAY)")
+	today := fs.String("today", getenv("OPPVEKST_TODAY"), "for a demonstration, training or a browser test, on the embedded database only (refused with -db): the day (YYYY-MM-DD, today or later) the app's clock starts at, 10:00 in Oslo, running on from there (env OPPVEKST_TODAY)")
 	retention := fs.String("retention", getenv("OPPVEKST_RETENTION"), "JSON file of municipalities' own retention periods, {\"<kommunenummer>\": {\"periods\": {\"<rule>\": {\"years\": 1}}}}; the national defaults otherwise (env OPPVEKST_RETENTION)")
 	proxies := fs.String("trusted-proxies", getenv("OPPVEKST_TRUSTED_PROXIES"), "addresses (IPs or CIDR ranges, comma-separated) of the reverse proxies whose X-Forwarded-Proto is believed; none by default (env OPPVEKST_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
@@ -129,15 +129,17 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (s
 			return server.Config{}, err
 		}
 	}
-	if *demoToday != "" {
-		if !c.Demo {
-			return server.Config{}, fmt.Errorf("-demo-today is for demo mode only")
+	if *today != "" {
+		// Every record is stamped by this clock: a municipality's real
+		// data, which lives in PostgreSQL, must never get tomorrow's date.
+		if c.DBURL != "" {
+			return server.Config{}, fmt.Errorf("-today is for the embedded database only (demonstrations, training, tests), not with -db")
 		}
-		d, err := domain.ParseDate("demoToday", *demoToday)
+		d, err := domain.ParseDate("today", *today)
 		if err != nil || d < domain.Today(domain.SystemClock{}) {
-			return server.Config{}, fmt.Errorf("-demo-today must be a date YYYY-MM-DD, today or later, not %q", *demoToday)
+			return server.Config{}, fmt.Errorf("-today must be a date YYYY-MM-DD, today or later, not %q", *today)
 		}
-		c.DemoToday = d
+		c.Today = d
 	}
 	if fs.NArg() > 0 {
 		return server.Config{}, fmt.Errorf("unexpected arguments: %q", fs.Args())
@@ -189,17 +191,17 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	if cfg.DemoToday != date.Zero && opts.Clock == nil {
+	if cfg.Today != date.Zero && opts.Clock == nil {
 		// The clock runs on from 10:00 on that day. It never starts in the
 		// past: a session cookie's expiry is reckoned by it, and the
 		// browser would drop a cookie that expired by its own clock.
-		start := time.Date(cfg.DemoToday.Year(), cfg.DemoToday.Month(), cfg.DemoToday.Day(), 10, 0, 0, 0, domain.Oslo())
+		start := time.Date(cfg.Today.Year(), cfg.Today.Month(), cfg.Today.Day(), 10, 0, 0, 0, domain.Oslo())
 		opts.Clock = shiftedClock(max(time.Until(start), 0))
 	}
 	return server.Run(ctx, cfg, getenv, stdout, opts)
 }
 
-// shiftedClock is the system clock moved on by a duration (-demo-today).
+// shiftedClock is the system clock moved on by a duration (-today).
 type shiftedClock time.Duration
 
 func (c shiftedClock) Now() time.Time { return time.Now().Add(time.Duration(c)).In(domain.Oslo()) }

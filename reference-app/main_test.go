@@ -371,18 +371,26 @@ func TestSessionsSurviveARestart(t *testing.T) {
 	require.NoError(t, again.stop())
 }
 
-// -demo-today moves the demo's clock to a later day (10:00 in Oslo) and
-// is refused outside demo mode and for a day already past.
-func TestDemoToday(t *testing.T) {
+// -today moves the clock to a later day (10:00 in Oslo), in demo mode or
+// not, and is refused with PostgreSQL (where a municipality's real
+// records live) and for a day already past.
+func TestToday(t *testing.T) {
 	none := func(string) string { return "" }
 	next := domain.Today(domain.SystemClock{}).AddDate(0, 0, 3)
-	c, err := parseConfig([]string{"-demo-today", next.String()}, none, io.Discard)
+	c, err := parseConfig([]string{"-today", next.String()}, none, io.Discard)
 	require.NoError(t, err)
-	assert.Equal(t, next, c.DemoToday)
-	_, err = parseConfig([]string{"-demo=false", "-demo-today", next.String()}, none, io.Discard)
-	assert.ErrorContains(t, err, "demo mode only")
-	_, err = parseConfig([]string{"-demo-today", next.AddDate(0, 0, -10).String()}, none, io.Discard)
+	assert.Equal(t, next, c.Today)
+	c, err = parseConfig([]string{"-demo=false", "-today", next.String()}, none, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, next, c.Today)
+	_, err = parseConfig([]string{"-db", "postgres://localhost/x", "-today", next.String()}, none, io.Discard)
+	assert.ErrorContains(t, err, "embedded database only")
+	_, err = parseConfig(nil, func(k string) string {
+		return map[string]string{"OPPVEKST_TODAY": next.String(), "OPPVEKST_DATABASE_URL": "postgres://localhost/x"}[k]
+	}, io.Discard)
+	assert.ErrorContains(t, err, "embedded database only")
+	_, err = parseConfig([]string{"-today", next.AddDate(0, 0, -10).String()}, none, io.Discard)
 	assert.ErrorContains(t, err, "today or later")
-	_, err = parseConfig([]string{"-demo-today", "2026-02-30"}, none, io.Discard)
+	_, err = parseConfig([]string{"-today", "2026-02-30"}, none, io.Discard)
 	assert.ErrorContains(t, err, "today or later")
 }

@@ -3,7 +3,7 @@
 // holiday (helligdagsloven § 2, the 1st and 17th of May), not in the
 // kindergartens' July closure, and not near a demo planning day (mid
 // August, 10 October, 2 January, the Friday after Ascension). The app is
-// started with -demo-today set to it, so the story does not depend on the
+// started with -today set to it, so the story does not depend on the
 // day CI happens to run (a Saturday closes every unit).
 
 function easter(y) { // Gregorian computus (Meeus/Jones/Butcher)

@@ -46,9 +46,10 @@ type Config struct {
 	Addr    string
 	Seed    bool
 	Demo    bool // the demo login is offered
-	// DemoToday, in demo mode, is the day the app's clock starts at
-	// (-demo-today); zero is the system clock.
-	DemoToday date.Date
+	// Today is the day the app's clock starts at (-today: demonstrations,
+	// training and tests on the embedded database); zero is the system
+	// clock.
+	Today date.Date
 	// ClientIPHeader is the header a trusted proxy sets to the client's
 	// address (X-Forwarded-For); login attempts are limited per client.
 	ClientIPHeader string
