@@ -14,13 +14,10 @@
 // checked with axe (WCAG 2.1 A and AA) and photographed under
 // screenshots/setup-*.png.
 //
-// Run: npm ci && node --test setup.wip.mjs   (OPPVEKST_BIN reuses a built binary)
+// Run: npm ci && node --test setup.test.mjs   (OPPVEKST_BIN reuses a built binary)
 //
-// Work in progress (issue 14): the steps up to the caseworker's run pass;
-// from the guardian's application on they are still being made to match
-// the pages, so the file is named *.wip.mjs and `node --test` in CI does
-// not pick it up yet. The same story runs in Go on SQLite and PostgreSQL
-// (reference-app/setup_flow_test.go) and passes in CI.
+// The same story runs in Go on SQLite and PostgreSQL
+// (reference-app/setup_flow_test.go).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -65,8 +62,10 @@ const daysInMonth = new Date(Date.UTC(sy, sm, 0)).getUTCDate();
 // prorated by calendar days (billing.Prorate: full × days ÷ days in
 // month, rounded to øre half away from zero).
 const monthlyPrice = 1200n * 100n; // øre; the national maximum from 2025-08-01 is 1 200 kr
+const monthlyFood = 350n * 100n; // øre, food money (kost), prorated the same way
 const days = BigInt(daysInMonth - sd + 1);
-const firstInvoiceOre = (2n * monthlyPrice * days + BigInt(daysInMonth)) / (2n * BigInt(daysInMonth));
+const prorate = (full) => (2n * full * days + BigInt(daysInMonth)) / (2n * BigInt(daysInMonth));
+const firstInvoiceOre = prorate(monthlyPrice) + prorate(monthlyFood);
 const kroner = (ore) => {
   const kr = (ore / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
   return `${kr},${(ore % 100n).toString().padStart(2, '0')}`;
@@ -322,7 +321,8 @@ test('from an empty database to a working day', async (t) => {
   const g = await newPage({ pid: guardian.nationalId }, 'idporten');
   await step(t, g, 'guardian-applies', async () => {
     await expectText(g, child.givenName);
-    await g.goto(`/children/${ids.child}/apply`);
+    await g.goto('/admission');
+    await Promise.all([g.waitForNavigation(), g.locator(`a[href^="/children/${ids.child}/apply?intake="]`).first().click()]);
     const form = g.locator(`form[action="/children/${ids.child}/applications"]`);
     const choice = form.locator('select').first();
     const value = await choice.locator('option').evaluateAll((os, name) => os.find(o => o.text.includes(name))?.value, unitName);
@@ -331,6 +331,8 @@ test('from an empty database to a working day', async (t) => {
     if (await want.count()) await want.first().fill(start);
     await Promise.all([g.waitForNavigation(), form.locator('button').last().click()]);
     await expectNoErrors(g);
+    assert.match(g.url(), /\/applications\/[0-9a-f-]{36}$/);
+    ids.application = new URL(g.url()).pathname;
   });
 
   // The caseworker runs the intake before its deadline (with a reason)
@@ -353,10 +355,10 @@ test('from an empty database to a working day', async (t) => {
 
   // The guardian accepts the offer.
   await step(t, g, 'guardian-accepts', async () => {
-    await g.goto(`/children/${ids.child}`);
-    let accept = g.locator('form[action$="/accept"]');
-    if (!(await accept.count())) { await g.goto('/admission'); accept = g.locator('form[action$="/accept"]'); }
-    await Promise.all([g.waitForNavigation(), accept.first().locator('button').click()]);
+    await g.goto(ids.application);
+    const accept = g.locator(`form[action^="/children/${ids.child}/offers/"][action$="/accept"]`);
+    assert.equal(await accept.count(), 1, 'the application page offers the place');
+    await Promise.all([g.waitForNavigation(), accept.locator('button').first().click()]);
     await expectNoErrors(g);
     await g.goto(`/children/${ids.child}`);
     await expectText(g, unitName);
@@ -396,7 +398,12 @@ test('from an empty database to a working day', async (t) => {
     await Promise.all([c2.waitForNavigation(), form.locator('button').last().click()]);
     await expectNoErrors(c2);
     await c2.goto(`/billing/invoices?month=${startMonth}`);
-    await expectText(c2, kroner(firstInvoiceOre));
+    const rows = await c2.locator('tbody tr').allInnerTexts();
+    const row = rows.find(r => r.includes(`${child.givenName} ${child.familyName}`));
+    assert.ok(row, `an invoice for the child among ${JSON.stringify(rows)}`);
+    const spaces = (x) => x.replace(/[\s\u00a0\u202f]+/g, ' ');
+    assert.ok(spaces(row).includes(spaces(`${kroner(firstInvoiceOre)} kr`)), `the invoice is ${kroner(firstInvoiceOre)} kr (fee and food for ${days} of ${daysInMonth} days): ${row}`);
+    assert.ok(row.includes(`${guardian.givenName} ${guardian.familyName}`), 'to the guardian who pays');
   });
   for (const p of [w, c2]) assert.deepEqual(p.errors, [], 'no script errors and no server errors');
 });
