@@ -37,6 +37,9 @@ type HomeCard struct {
 	ID                    domain.ChildID
 	GivenName, FamilyName string
 	BirthDate             string
+	// Protected: the child's address is protected (the card says so, as
+	// a reminder to take care).
+	Protected bool
 	// Parent is true for a guardian with parental responsibility; a parent
 	// without it (barneloven § 47) sees the name and birth date only.
 	Parent bool
@@ -88,6 +91,7 @@ func (a *App) GuardianHome(ctx context.Context, actor domain.Actor, l Locale) (G
 			return h, err
 		}
 		card := HomeCard{ID: ch.ID, GivenName: ch.GivenName, FamilyName: ch.FamilyName, BirthDate: l.Date(ch.BirthDate), Parent: access == AccessParent}
+		card.Protected = card.Parent && ch.AddressProtection.Protected()
 		h.Children = append(h.Children, ch.ID)
 		if !card.Parent {
 			h.Cards = append(h.Cards, card)
