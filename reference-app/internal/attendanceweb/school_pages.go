@@ -26,6 +26,9 @@ type schoolContent struct {
 	L       web.Locale
 	Pupils  []schoolPupil
 	Pupil   *schoolPupil
+	// Schools: the employee works at more than one school, so the list
+	// names the school of each pupil.
+	Schools bool
 	Today   string
 	Year    string
 	Rows    []schoolRow
@@ -114,6 +117,9 @@ func (a *app) schoolAbsencePage(w http.ResponseWriter, r *http.Request, c *web.C
 		}
 	}
 	content.Pupils = pupils
+	for _, p := range pupils {
+		content.Schools = content.Schools || p.Unit != pupils[0].Unit
+	}
 	if content.Pupil != nil {
 		child := content.Pupil.ID
 		list, err := a.Attendance().SchoolAbsences(ctx, c.Actor, child, year.Period())
