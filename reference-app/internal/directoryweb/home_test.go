@@ -57,6 +57,12 @@ func TestGuardianHome(t *testing.T) {
 	}
 	assert.Len(t, records, 1, "pressing twice is one report")
 
+	tor := ta.Do(t, ta.CookieFor(t, demo.PersonaOtherParent), "GET", "/guardian", "", "")
+	require.Equal(t, 200, tor.Status)
+	assert.Contains(t, tor.Body, "barneloven § 47", "a § 47 parent is told what he gets")
+	assert.NotContains(t, tor.Body, "/sick", "and has no sick button")
+	assert.NotContains(t, tor.Body, "Tilbud om plass", "nor offers")
+
 	pages := 0
 	for path, b := range webtest.Crawl(t, ta, demo.PersonaGuardian) {
 		if strings.HasPrefix(path, "/api/") {
