@@ -23,9 +23,9 @@ import (
 
 // schoolContent is the school absence page.
 type schoolContent struct {
-	L       web.Locale
-	Pupils  []schoolPupil
-	Pupil   *schoolPupil
+	L      web.Locale
+	Pupils []schoolPupil
+	Pupil  *schoolPupil
 	// Schools: the employee works at more than one school, so the list
 	// names the school of each pupil.
 	Schools bool
