@@ -33,6 +33,15 @@ func TestMessageAboutAChildWithoutAPlacement(t *testing.T) {
 	ok := ta.Do(t, hilde, "POST", "/messages", formType, url.Values{"child": {ta.Sofie.String()}, "subject": {"Hei"}, "body": {"Hei"}}.Encode())
 	assert.Equal(t, 303, ok.Status, ok.Body)
 
+	// Nora's offer accepted: her place starts in August, and until then
+	// her mother is told the kindergarten and the day.
+	acc := ta.Do(t, hilde, "POST", "/children/"+f.Nora.String()+"/offers/"+f.Offers[1].String()+"/accept", formType, "")
+	require.Equal(t, 303, acc.Status, acc.Body)
+	nora := ta.Do(t, hilde, "POST", "/messages", formType, url.Values{"child": {f.Nora.String()}, "subject": {"Tilvenning"}, "body": {"Når kan vi komme på besøk?"}}.Encode())
+	require.Equal(t, 422, nora.Status, nora.Body)
+	assert.Regexp(t, `Nora har ikke begynt ennå\. Bjørkelia barnehage kan svare fra \d+\. august \d{4}`, nora.Body)
+	assert.Contains(t, nora.Body, "Når kan vi komme på besøk?</textarea>")
+
 	// Another guardian's child is still refused outright.
 	other := ta.Do(t, ta.CookieFor(t, demo.PersonaOtherGuardian), "POST", "/messages", formType, form)
 	assert.Equal(t, 403, other.Status)
