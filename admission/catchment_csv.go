@@ -107,18 +107,17 @@ func ParseCatchmentCSV(r io.Reader, m domain.Municipality, units []domain.Unit) 
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			// FieldPos may only be asked of a record read.
 			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.StartLine
-			}
-			p.Add(fmt.Sprintf("lines[%d]", line), ReasonCSVLine)
-			if pe == nil {
+			if !errors.As(err, &pe) {
+				p.Add("file", ReasonCSVLine)
 				break
 			}
+			p.Add(fmt.Sprintf("lines[%d]", pe.StartLine), ReasonCSVLine)
 			continue
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) != len(header) {
 			if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 				continue
