@@ -69,6 +69,9 @@ type admissionChildRow struct {
 	ID, Name     string
 	Applications []applicationRow
 	Apply        []applyLink
+	// SchoolStart: the child is registered for school start (its page
+	// shows the catchment school and takes a request for another).
+	SchoolStart bool
 }
 
 type applicationRow struct {
@@ -131,7 +134,12 @@ func (a *app) admissionPage(w http.ResponseWriter, r *http.Request, c *web.Call)
 			row.Apply = append(row.Apply, applyLink{Href: "/children/" + ch.ID.String() + "/apply?" + url.Values{"intake": {in.ID.String()}}.Encode(),
 				Intake: in.Name, Deadline: c.Lang.Date(in.Deadline)})
 		}
-		if len(row.Applications) == 0 && len(row.Apply) == 0 {
+		starts, err := a.Store.ChildSchoolStarters(ctx, m, ch.ID)
+		if err != nil {
+			return err
+		}
+		row.SchoolStart = len(starts) > 0
+		if len(row.Applications) == 0 && len(row.Apply) == 0 && !row.SchoolStart {
 			continue
 		}
 		content.Children = append(content.Children, row)
