@@ -101,7 +101,8 @@ func ParseCatchmentCSV(r io.Reader, m domain.Municipality, units []domain.Unit) 
 		}
 	}
 	c := Catchment{Municipality: m, Rows: []CatchmentRow{}}
-	var lines []int // the file line of each row
+	var lines []int  // the file line of each row read whole
+	refused := false // a line was refused (and left out of c.Rows)
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -125,6 +126,8 @@ func ParseCatchmentCSV(r io.Reader, m domain.Municipality, units []domain.Unit) 
 			p.Add(fmt.Sprintf("lines[%d]", line), ReasonCSVLine)
 			continue
 		}
+		lineBad := false
+		fail := func(field, reason string) { p.Add(field, reason); lineBad = true }
 		field := func(name string) string { return strings.TrimSpace(rec[col[name]]) }
 		f := func(name string) string { return fmt.Sprintf("lines[%d].%s", line, name) }
 		row := CatchmentRow{Street: strings.Join(strings.Fields(field("gatenavn")), " "), From: 1, To: MaxHouseNumber}
@@ -138,7 +141,7 @@ func ParseCatchmentCSV(r io.Reader, m domain.Municipality, units []domain.Unit) 
 			if v := field(n.name); v != "" {
 				i, err := strconv.Atoi(v)
 				if err != nil {
-					p.Add(f(n.name), ReasonCSVNumber)
+					fail(f(n.name), ReasonCSVNumber)
 					continue
 				}
 				*n.to = i
@@ -146,29 +149,32 @@ func ParseCatchmentCSV(r io.Reader, m domain.Municipality, units []domain.Unit) 
 		}
 		side, ok := sides[strings.ToLower(field("side"))]
 		if !ok {
-			p.Add(f("side"), ReasonCatchmentSide)
+			fail(f("side"), ReasonCatchmentSide)
 		}
 		row.Side = side
 		if row.Unit, err = schoolByName(field("skole"), units); err != nil {
 			var v *domain.ValidationError
 			if errors.As(err, &v) {
-				p.Add(f("skole"), v.Fields[0].Reason)
+				fail(f("skole"), v.Fields[0].Reason)
 			}
 		}
-		c.Rows = append(c.Rows, row)
-		lines = append(lines, line)
+		if !lineBad {
+			c.Rows = append(c.Rows, row)
+			lines = append(lines, line)
+		} else {
+			refused = true
+		}
 	}
-	if p.Err() == nil && len(c.Rows) == 0 {
+	if !refused && len(c.Rows) == 0 && p.Err() == nil {
 		p.Add("file", ReasonCSVEmpty)
 	}
-	// The table's own checks, on rows whose fields were read; their
-	// fields become the file's columns and lines.
-	if p.Err() == nil {
-		var v *domain.ValidationError
-		if errors.As(c.Validate(), &v) {
-			for _, fe := range v.Fields {
-				p.Add(fileField(fe.Field, lines), fe.Reason)
-			}
+	// The table's own checks (ranges, overlaps), on the lines read whole,
+	// so that every problem of the file is reported at once; their fields
+	// become the file's lines and columns.
+	var v *domain.ValidationError
+	if errors.As(c.Validate(), &v) {
+		for _, fe := range v.Fields {
+			p.Add(fileField(fe.Field, lines), fe.Reason)
 		}
 	}
 	if err := p.Err(); err != nil {

@@ -166,21 +166,26 @@ func TestParseCatchmentCSV(t *testing.T) {
 			"Storgata;2;50;partall;Ukjent skole\n" +
 			"Storgata;2;50;partall;Solsikken\n" +
 			"Storgata;2\n",
-			[]domain.FieldError{{"lines[3].fra_nr", ReasonCSVNumber}, {"lines[4].side", ReasonCatchmentSide},
-				{"lines[5].skole", ReasonCatchmentNoSchool}, {"lines[6].skole", ReasonCatchmentNotSchool}, {"lines[7]", ReasonCSVLine}}},
+			[]domain.FieldError{{Field: "lines[3].fra_nr", Reason: ReasonCSVNumber}, {Field: "lines[4].side", Reason: ReasonCatchmentSide},
+				{Field: "lines[5].skole", Reason: ReasonCatchmentNoSchool}, {Field: "lines[6].skole", Reason: ReasonCatchmentNotSchool}, {Field: "lines[7]", Reason: ReasonCSVLine}}},
 		{"overlap on its line", "gatenavn;fra_nr;til_nr;side;skole\n" +
 			"Storgata;1;49;oddetall;Nordby skole\n" +
 			"\n" +
 			"Storgata;41;59;begge;Sjøsiden skole\n" +
 			"Bakken;9;1;begge;Sjøsiden skole\n",
-			[]domain.FieldError{{"lines[4].fra_nr", ReasonCatchmentOverlap}, {"lines[5].til_nr", ReasonCatchmentRange}}},
+			[]domain.FieldError{{Field: "lines[4].fra_nr", Reason: ReasonCatchmentOverlap}, {Field: "lines[5].til_nr", Reason: ReasonCatchmentRange}}},
+		{"bad fields and an overlap at once", "gatenavn;fra_nr;til_nr;side;skole\n" +
+			"Storgata;1;49;oddetall;Nordby skole\n" +
+			"Storgata;x;9;begge;Nordby skole\n" +
+			"Storgata;3;3;begge;Nordby skole\n",
+			[]domain.FieldError{{Field: "lines[3].fra_nr", Reason: ReasonCSVNumber}, {Field: "lines[4].fra_nr", Reason: ReasonCatchmentOverlap}}},
 		{"stray quote", "gatenavn;fra_nr;til_nr;side;skole\nStor\"gata;1;2;begge;Nordby skole\n",
-			[]domain.FieldError{{"lines[2]", ReasonCSVLine}}},
-		{"no header", "Storgata;1;49;oddetall;Nordby skole\n", []domain.FieldError{{"file", ReasonCSVHeader}}},
-		{"empty file", "", []domain.FieldError{{"file", ReasonCSVHeader}}},
-		{"header only", "gatenavn;fra_nr;til_nr;side;skole\n", []domain.FieldError{{"file", ReasonCSVEmpty}}},
-		{"Latin-1", "gatenavn;fra_nr;til_nr;side;skole\nSj\xf8veien;1;2;begge;Nordby skole\n", []domain.FieldError{{"file", ReasonCSVEncoding}}},
-		{"too large", "gatenavn;fra_nr;til_nr;side;skole\n" + strings.Repeat("x", MaxCatchmentFile), []domain.FieldError{{"file", ReasonCSVTooLarge}}},
+			[]domain.FieldError{{Field: "lines[2]", Reason: ReasonCSVLine}}},
+		{"no header", "Storgata;1;49;oddetall;Nordby skole\n", []domain.FieldError{{Field: "file", Reason: ReasonCSVHeader}}},
+		{"empty file", "", []domain.FieldError{{Field: "file", Reason: ReasonCSVHeader}}},
+		{"header only", "gatenavn;fra_nr;til_nr;side;skole\n", []domain.FieldError{{Field: "file", Reason: ReasonCSVEmpty}}},
+		{"Latin-1", "gatenavn;fra_nr;til_nr;side;skole\nSj\xf8veien;1;2;begge;Nordby skole\n", []domain.FieldError{{Field: "file", Reason: ReasonCSVEncoding}}},
+		{"too large", "gatenavn;fra_nr;til_nr;side;skole\n" + strings.Repeat("x", MaxCatchmentFile), []domain.FieldError{{Field: "file", Reason: ReasonCSVTooLarge}}},
 	} {
 		_, err := ParseCatchmentCSV(strings.NewReader(tc.file), m, units)
 		assert.ErrorIs(t, err, domain.ErrInvalid, tc.name)
@@ -200,13 +205,13 @@ func TestSchoolRequestValidate(t *testing.T) {
 	require.NoError(t, r.Validate())
 	bad := r
 	bad.Reason = strings.Repeat("å", 2001)
-	assert.Equal(t, []domain.FieldError{{"reason", domain.ReasonTooLong}}, fields(bad.Validate()))
+	assert.Equal(t, []domain.FieldError{{Field: "reason", Reason: domain.ReasonTooLong}}, fields(bad.Validate()))
 	bad = r
 	bad.Reason = "bell\a"
-	assert.Equal(t, []domain.FieldError{{"reason", "control-character"}}, fields(bad.Validate()))
+	assert.Equal(t, []domain.FieldError{{Field: "reason", Reason: "control-character"}}, fields(bad.Validate()))
 	bad = r
 	bad.Decision = RequestRefused
-	assert.Equal(t, []domain.FieldError{{"decisionReason", ReasonRequired}}, fields(bad.Validate()))
+	assert.Equal(t, []domain.FieldError{{Field: "decisionReason", Reason: ReasonRequired}}, fields(bad.Validate()))
 }
 
 // FuzzParseCatchmentCSV: any file is a table or a validation error, never

@@ -496,4 +496,3 @@ func (s *Service) catchmentSchool(ctx context.Context, m domain.Municipality, ch
 	}
 	return c.Lookup(ch.Address).Unit, nil
 }
-

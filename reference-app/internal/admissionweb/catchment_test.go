@@ -1,0 +1,177 @@
+package admissionweb_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oppvekst/oppvekst/admission"
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web"
+	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
+)
+
+// multipartFile is a form with one file field "file".
+func multipartFile(file string) (contentType, body string) {
+	const boundary = "test-boundary"
+	return "multipart/form-data; boundary=" + boundary,
+		"--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"kretser.csv\"\r\nContent-Type: text/csv\r\n\r\n" +
+			file + "\r\n--" + boundary + "--\r\n"
+}
+
+// The catchment page shows the seeded table; a bad file is refused line
+// by line in the page's language and keeps nothing; a good one replaces
+// the table.
+func TestCatchmentPage(t *testing.T) {
+	ta := webtest.New(t)
+	cw := ta.CookieFor(t, demo.PersonaCaseworker)
+	resp := ta.Do(t, cw, "GET", "/admission/catchment", "", "")
+	require.Equal(t, 200, resp.Status, resp.Body)
+	assert.Contains(t, resp.Body, "Skolekretser")
+	assert.Contains(t, resp.Body, "Kirkebakken")
+	assert.Contains(t, resp.Body, "oddetall")
+
+	bad := "gatenavn;fra_nr;til_nr;side;skole\n" +
+		"Nordbyveien;1;80;begge;Nordby skole\n" +
+		"Nordbyveien;70;90;begge;Sjøsiden skole\n" +
+		"Havnegata;1;x;begge;Sjøsiden skole\n" +
+		"Havnegata;1;9;venstre;Ukjent skole\n"
+	ct, body := multipartFile(bad)
+	for _, tc := range []struct{ lang, line, reason string }{
+		{"nb", "Linje 3, fra_nr", "overlapper en tidligere linje"},
+		{"nn", "Linje 4, til_nr", "må vere eit heilt tal"},
+		{"en", "Line 5, skole", "no such school in the municipality"},
+	} {
+		resp = ta.Do(t, cw+"; "+web.LangCookie+"="+tc.lang, "POST", "/admission/catchment", ct, body)
+		require.Equal(t, 422, resp.Status, resp.Body)
+		assert.Contains(t, resp.Body, tc.line, tc.lang)
+		assert.Contains(t, resp.Body, tc.reason, tc.lang)
+	}
+	c, err := ta.Store.Catchment(t.Context(), demo.Municipality)
+	require.NoError(t, err)
+	assert.Len(t, c.Rows, 12, "the refused file kept nothing")
+
+	ct, body = multipartFile("gatenavn;fra_nr;til_nr;side;skole\nNordbyveien;;;;Nordby skole\n")
+	resp = ta.Do(t, cw, "POST", "/admission/catchment", ct, body)
+	require.Equal(t, 303, resp.Status, resp.Body)
+	c, err = ta.Store.Catchment(t.Context(), demo.Municipality)
+	require.NoError(t, err)
+	assert.Len(t, c.Rows, 1)
+	assert.NotEmpty(t, ta.AuditedAs(t, "admission.catchment.replace"))
+}
+
+// School start through the pages: the caseworker registers the school
+// starters (a protected address never shown), a guardian asks for
+// another school, the caseworker refuses with a reason, and the guardian
+// reads the decision.
+func TestSchoolStartPages(t *testing.T) {
+	ta := webtest.New(t)
+	ctx := t.Context()
+	m := demo.Municipality
+	cw := ta.CookieFor(t, demo.PersonaCaseworker)
+	intakes, err := ta.Store.Intakes(ctx, m)
+	require.NoError(t, err)
+	var school admission.Intake
+	for _, in := range intakes {
+		if in.Kind == domain.School {
+			school = in
+		}
+	}
+	require.Equal(t, domain.School, school.Kind)
+	// One school starter's address is made strengt fortrolig.
+	children, err := ta.Store.Children(ctx, m)
+	require.NoError(t, err)
+	var hidden, open domain.Child
+	for _, ch := range children {
+		if ch.BirthDate.Year() != school.AdmissionYear-6 || ch.Address.Street == "" {
+			continue
+		}
+		if hidden.ID.IsZero() {
+			hidden = ch
+		} else if open.ID.IsZero() && ch.Address.Street != hidden.Address.Street {
+			open = ch
+		}
+	}
+	require.False(t, open.ID.IsZero(), "the demo has two school starters")
+	hidden.AddressProtection = domain.ProtectionStrengtFortrolig
+	require.NoError(t, ta.Store.UpdateChild(ctx, hidden))
+
+	page := "/admission/intakes/" + school.ID.String() + "/school-starters"
+	resp := ta.Do(t, cw, "GET", page, "", "")
+	require.Equal(t, 200, resp.Status, resp.Body)
+	assert.Contains(t, resp.Body, "Ingen barn er registrert ennå.")
+	resp = ta.Do(t, cw, "POST", page, "application/x-www-form-urlencoded", "")
+	require.Equal(t, 303, resp.Status, resp.Body)
+	resp = ta.Do(t, cw, "GET", page, "", "")
+	require.Equal(t, 200, resp.Status, resp.Body)
+	assert.Contains(t, resp.Body, open.GivenName+" "+open.FamilyName)
+	assert.Contains(t, resp.Body, open.Address.Street)
+	assert.Contains(t, resp.Body, hidden.GivenName+" "+hidden.FamilyName)
+	assert.Contains(t, resp.Body, "Skjermet adresse")
+	assert.NotContains(t, resp.Body, hidden.Address.Street, "a protected address is never shown")
+	api := ta.Do(t, cw, "GET", "/api/v1/intakes/"+school.ID.String()+"/school-starters", "", "")
+	require.Equal(t, 200, api.Status, api.Body)
+	assert.NotContains(t, api.Body, hidden.Address.Street)
+	assert.NotEmpty(t, ta.AuditedAs(t, "admission.school-starters.read"))
+
+	// The open child's guardian asks for the other school.
+	gs, err := ta.Store.Guardianships(ctx, m, open.ID)
+	require.NoError(t, err)
+	var guardian domain.GuardianID
+	for _, g := range gs {
+		if g.ParentalResponsibility {
+			guardian = g.GuardianID
+		}
+	}
+	value, err := ta.App.Sessions.Create(ctx, web.Session{Actor: domain.GuardianActor(m, guardian), Name: "Forelder"}, time.Now())
+	require.NoError(t, err)
+	parent := web.SessionCookie + "=" + value
+	start := "/children/" + open.ID.String() + "/school-start"
+	resp = ta.Do(t, parent, "GET", start, "", "")
+	require.Equal(t, 200, resp.Status, resp.Body)
+	assert.Contains(t, resp.Body, "Barnet skal begynne på ")
+	units, err := ta.Store.Units(ctx, m)
+	require.NoError(t, err)
+	sts, err := ta.Store.ChildSchoolStarters(ctx, m, open.ID)
+	require.NoError(t, err)
+	require.Len(t, sts, 1)
+	var other domain.Unit
+	for _, u := range units {
+		if u.Kind == domain.School && u.ID != sts[0].Unit {
+			other = u
+		}
+	}
+	form := func(reason string) string {
+		return url.Values{"intake": {school.ID.String()}, "unit": {other.ID.String()}, "reason": {reason}}.Encode()
+	}
+	resp = ta.Do(t, parent+"; "+web.LangCookie+"=en", "POST", "/children/"+open.ID.String()+"/school-requests", "application/x-www-form-urlencoded", form(" "))
+	require.Equal(t, 422, resp.Status, resp.Body)
+	assert.Contains(t, resp.Body, "aria-invalid")
+	resp = ta.Do(t, parent, "POST", "/children/"+open.ID.String()+"/school-requests", "application/x-www-form-urlencoded", form("Storebror går der."))
+	require.Equal(t, 303, resp.Status, resp.Body)
+	resp = ta.Do(t, parent, "GET", start, "", "")
+	assert.Contains(t, resp.Body, "Kommunen har ikke behandlet søknaden ennå.")
+
+	rs, err := ta.Store.ChildSchoolRequests(ctx, m, open.ID)
+	require.NoError(t, err)
+	require.Len(t, rs, 1)
+	resp = ta.Do(t, cw, "GET", page, "", "")
+	assert.Contains(t, resp.Body, "Storebror går der.")
+	decide := "/admission/school-requests/" + rs[0].ID.String() + "/decision"
+	resp = ta.Do(t, cw, "POST", decide, "application/x-www-form-urlencoded", url.Values{"decision": {"refused"}}.Encode())
+	assert.Equal(t, 422, resp.Status, "a refusal needs a reason")
+	resp = ta.Do(t, cw, "POST", decide, "application/x-www-form-urlencoded", url.Values{"decision": {"refused"}, "reason": {"Klassen er full."}}.Encode())
+	require.Equal(t, 303, resp.Status, resp.Body)
+	resp = ta.Do(t, parent+"; "+web.LangCookie+"=nn", "GET", start, "", "")
+	require.Equal(t, 200, resp.Status, resp.Body)
+	assert.Contains(t, resp.Body, "Avslått")
+	assert.Contains(t, resp.Body, "Klassen er full.")
+	assert.True(t, strings.Contains(resp.Body, "Skulestart"), "in nynorsk")
+	assert.NotEmpty(t, ta.AuditedAs(t, "admission.school-request.refused"))
+	assert.NotEmpty(t, ta.AuditedAs(t, "admission.school-request.ask"))
+}
