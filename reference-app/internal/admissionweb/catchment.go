@@ -471,7 +471,12 @@ func (a *app) schoolStartersPage(w http.ResponseWriter, r *http.Request, c *web.
 	content := schoolStartersContent{Intake: in.Name, IntakeHref: "/admission/intakes/" + in.ID.String(), ID: in.ID.String(), HasCatchment: len(ct.Rows) > 0}
 	names := map[domain.ChildID]string{}
 	for _, v := range vs {
-		row := starterRow{Child: v.ChildName, School: v.UnitName, Catchment: v.CatchmentName, Protected: v.Protected}
+		// The catchment school is named only when the child goes to
+		// another (a granted request).
+		row := starterRow{Child: v.ChildName, School: v.UnitName, Protected: v.Protected}
+		if v.Catchment != v.Unit {
+			row.Catchment = v.CatchmentName
+		}
 		if !v.Address.IsZero() {
 			row.Address = v.Address.Street + v.Address.Cadastral
 		}
@@ -532,6 +537,9 @@ func (a *app) decideSubmit(w http.ResponseWriter, r *http.Request, c *web.Call) 
 
 type schoolStartContent struct {
 	Child, ChildID string
+	// CanAsk: the reader is a guardian (a caseworker reads the page but
+	// does not ask).
+	CanAsk bool
 	Starts         []childStartRow
 	Schools        []option
 	Error, Reason  string
@@ -540,6 +548,8 @@ type schoolStartContent struct {
 type childStartRow struct {
 	Intake, IntakeID, School, Catchment, Reason string
 	Request                                     *requestRow
+	// Schools are the schools one may ask for: all but the child's.
+	Schools []option
 }
 
 func (a *app) schoolStartPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
@@ -565,7 +575,8 @@ func (a *app) renderSchoolStart(w http.ResponseWriter, r *http.Request, c *web.C
 	if err != nil {
 		return err
 	}
-	content := schoolStartContent{Child: ch.GivenName + " " + ch.FamilyName, ChildID: c.ChildID.String(), Reason: reason, Error: problem}
+	content := schoolStartContent{Child: ch.GivenName + " " + ch.FamilyName, ChildID: c.ChildID.String(), Reason: reason, Error: problem,
+		CanAsk: c.Actor.Role == domain.RoleGuardian}
 	for _, u := range units {
 		if u.Kind == domain.School {
 			content.Schools = append(content.Schools, option{Value: u.ID.String(), Label: u.Name})
@@ -577,6 +588,11 @@ func (a *app) renderSchoolStart(w http.ResponseWriter, r *http.Request, c *web.C
 			return err
 		}
 		row := childStartRow{Intake: in.Name, IntakeID: in.ID.String(), School: n.units[st.Unit], Catchment: n.units[st.Catchment]}
+		for _, o := range content.Schools {
+			if o.Value != st.Unit.String() {
+				row.Schools = append(row.Schools, o)
+			}
+		}
 		if st.Unit.IsZero() {
 			row.Reason = c.Lang.T("admission.schoolStart.noSchool")
 		}
