@@ -258,7 +258,14 @@ func (a *app) applyForm(ctx context.Context, c *web.Call, intake admission.Intak
 			content.Options = append(content.Options, unitOption{ID: st.Unit.String(), Name: n.units[st.Unit]})
 		}
 	}
-	prefs := ap.SiblingAt
+	// The catchment school (school and SFO intakes) first, then the
+	// units where siblings have a place.
+	prefs := slices.Clone(ap.Preferences)
+	for _, u := range ap.SiblingAt {
+		if !slices.Contains(prefs, u) {
+			prefs = append(prefs, u)
+		}
+	}
 	if posted != nil {
 		prefs = posted.Preferences
 		if posted.Start != date.Zero {

@@ -146,6 +146,12 @@ func TestSchoolStartPages(t *testing.T) {
 			other = u
 		}
 	}
+	// Applying to the school intake: the catchment school is the first
+	// choice already.
+	resp = ta.Do(t, parent, "GET", "/children/"+open.ID.String()+"/apply?intake="+school.ID.String(), "", "")
+	require.Equal(t, 200, resp.Status, resp.Body)
+	first, _, _ := strings.Cut(resp.Body[strings.Index(resp.Body, `id="choice1"`):], "</select>")
+	assert.Contains(t, first, `value="`+sts[0].Unit.String()+`" selected`)
 	form := func(reason string) string {
 		return url.Values{"intake": {school.ID.String()}, "unit": {other.ID.String()}, "reason": {reason}}.Encode()
 	}
