@@ -539,10 +539,10 @@ type schoolStartContent struct {
 	Child, ChildID string
 	// CanAsk: the reader is a guardian (a caseworker reads the page but
 	// does not ask).
-	CanAsk bool
-	Starts         []childStartRow
-	Schools        []option
-	Error, Reason  string
+	CanAsk        bool
+	Starts        []childStartRow
+	Schools       []option
+	Error, Reason string
 }
 
 type childStartRow struct {
