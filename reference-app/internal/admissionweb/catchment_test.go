@@ -1,6 +1,7 @@
 package admissionweb_test
 
 import (
+	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
@@ -180,4 +181,103 @@ func TestSchoolStartPages(t *testing.T) {
 	assert.True(t, strings.Contains(resp.Body, "Skulestart"), "in nynorsk")
 	assert.NotEmpty(t, ta.AuditedAs(t, "admission.school-request.refused"))
 	assert.NotEmpty(t, ta.AuditedAs(t, "admission.school-request.ask"))
+}
+
+// Catchment and school start through the API: the table read and
+// replaced (a bad file is a 422 naming lines and columns), the starters
+// registered, a guardian's request and the caseworker's decision.
+func TestSchoolStartThroughTheAPI(t *testing.T) {
+	ta := webtest.New(t)
+	ctx := t.Context()
+	m := demo.Municipality
+	cw := ta.CookieFor(t, demo.PersonaCaseworker)
+
+	resp := ta.Do(t, cw, "GET", "/api/v1/catchment", "", "")
+	require.Equal(t, 200, resp.Status, resp.Body)
+	var c admission.Catchment
+	require.NoError(t, json.Unmarshal([]byte(resp.Body), &c))
+	assert.Len(t, c.Rows, 12)
+
+	resp = ta.Do(t, cw, "PUT", "/api/v1/catchment", "text/csv", "gatenavn;fra_nr;til_nr;side;skole\nHavnegata;1;9;begge;Nordby skole\nHavnegata;9;19;oddetall;Nordby skole\n")
+	require.Equal(t, 422, resp.Status, resp.Body)
+	assert.Contains(t, resp.Body, `"field":"lines[3].fra_nr"`)
+	assert.Contains(t, resp.Body, `"reason":"catchment-overlap"`)
+	resp = ta.Do(t, cw, "PUT", "/api/v1/catchment", "application/json", `{}`)
+	assert.Equal(t, 415, resp.Status, resp.Body)
+	resp = ta.Do(t, cw, "PUT", "/api/v1/catchment", "text/csv", string(demo.CatchmentCSV))
+	require.Equal(t, 200, resp.Status, resp.Body)
+
+	intakes, err := ta.Store.Intakes(ctx, m)
+	require.NoError(t, err)
+	var school admission.Intake
+	for _, in := range intakes {
+		if in.Kind == domain.School {
+			school = in
+		}
+	}
+	resp = ta.Do(t, cw, "POST", "/api/v1/school-starters", "application/json", `{"intakeId":"`+school.ID.String()+`"}`)
+	require.Equal(t, 200, resp.Status, resp.Body)
+	var started struct {
+		Added    int `json:"added"`
+		Starters []struct {
+			Child     domain.ChildID `json:"child"`
+			Unit      domain.UnitID  `json:"unit"`
+			UnitName  string         `json:"unitName"`
+			ChildName string         `json:"childName"`
+		} `json:"starters"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(resp.Body), &started))
+	require.NotEmpty(t, started.Starters)
+	assert.Equal(t, len(started.Starters), started.Added)
+	resp = ta.Do(t, cw, "POST", "/api/v1/school-starters", "application/json", `{"intakeId":"`+school.ID.String()+`"}`)
+	require.Equal(t, 200, resp.Status, resp.Body)
+	assert.Contains(t, resp.Body, `"added":0`)
+
+	st := started.Starters[0]
+	gs, err := ta.Store.Guardianships(ctx, m, st.Child)
+	require.NoError(t, err)
+	var guardian domain.GuardianID
+	for _, g := range gs {
+		if g.ParentalResponsibility {
+			guardian = g.GuardianID
+		}
+	}
+	value, err := ta.App.Sessions.Create(ctx, web.Session{Actor: domain.GuardianActor(m, guardian), Name: "Forelder"}, time.Now())
+	require.NoError(t, err)
+	parent := web.SessionCookie + "=" + value
+	units, err := ta.Store.Units(ctx, m)
+	require.NoError(t, err)
+	var other domain.UnitID
+	for _, u := range units {
+		if u.Kind == domain.School && u.ID != st.Unit {
+			other = u.ID
+		}
+	}
+	base := "/api/v1/children/" + st.Child.String()
+	resp = ta.Do(t, parent, "POST", base+"/school-requests", "application/json", `{"intakeId":"`+school.ID.String()+`","unitId":"`+st.Unit.String()+`","reason":"x"}`)
+	require.Equal(t, 422, resp.Status, resp.Body)
+	assert.Contains(t, resp.Body, `"reason":"school-request-same-school"`)
+	resp = ta.Do(t, parent, "POST", base+"/school-requests", "application/json", `{"intakeId":"`+school.ID.String()+`","unitId":"`+other.String()+`","reason":"Søsken går der."}`)
+	require.Equal(t, 201, resp.Status, resp.Body)
+	var req admission.SchoolRequest
+	require.NoError(t, json.Unmarshal([]byte(resp.Body), &req))
+	assert.Equal(t, guardian, req.AskedBy)
+
+	decide := `{"requestId":"` + req.ID.String() + `","granted":true}`
+	resp = ta.Do(t, cw, "POST", "/api/v1/school-request-decisions", "application/json", decide)
+	require.Equal(t, 200, resp.Status, resp.Body)
+	resp = ta.Do(t, cw, "POST", "/api/v1/school-request-decisions", "application/json", decide)
+	assert.Equal(t, 409, resp.Status, resp.Body)
+
+	resp = ta.Do(t, parent, "GET", base+"/school-start", "", "")
+	require.Equal(t, 200, resp.Status, resp.Body)
+	var view admission.ChildSchoolStart
+	require.NoError(t, json.Unmarshal([]byte(resp.Body), &view))
+	require.Len(t, view.Starters, 1)
+	assert.Equal(t, other, view.Starters[0].Unit, "granted: the school asked for")
+	assert.Equal(t, st.Unit, view.Starters[0].Catchment)
+	require.Len(t, view.Requests, 1)
+	assert.Equal(t, admission.RequestGranted, view.Requests[0].Decision)
+	assert.NotEmpty(t, ta.AuditedAs(t, "admission.school-request.granted"))
+	assert.NotEmpty(t, ta.AuditedAs(t, "admission.school-start.read"))
 }
