@@ -126,6 +126,10 @@
 //     "offer" (offer ID), "intake" (intake name), "unit" (unit name),
 //     "unitId", "start" (first day, YYYY-MM-DD), "deadline" (last day to
 //     answer, YYYY-MM-DD) and "rank" (the unit's place in the preferences).
+//   - "school-request.granted" and "school-request.refused"
+//     (DecideSchoolRequest), with Data "unit" (the school asked for),
+//     "unitId", "intake" (intake name) and "request" (request ID), key
+//     "<kind>/<request ID>".
 //
 // Every answer explains itself in bokmål, nynorsk and English (Render).
 //

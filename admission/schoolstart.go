@@ -65,6 +65,15 @@ func (st SchoolStarter) Validate() error {
 	return p.Err()
 }
 
+// Notice kinds of school start: a request for another school was decided.
+// Data: "unit" (the school asked for), "unitId", "intake" (intake name),
+// "request" (request ID); about the request's child, key
+// "<kind>/<request ID>".
+const (
+	KindSchoolRequestGranted = "school-request.granted"
+	KindSchoolRequestRefused = "school-request.refused"
+)
+
 // The decisions of a SchoolRequest.
 const (
 	RequestGranted = "granted"
@@ -475,7 +484,7 @@ func (s *Service) DecideSchoolRequest(ctx context.Context, actor domain.Actor, i
 			return err
 		}
 		out = r
-		return nil
+		return s.notifyDecision(ctx, r)
 	})
 	if err != nil {
 		return SchoolRequest{}, err
@@ -495,4 +504,26 @@ func (s *Service) catchmentSchool(ctx context.Context, m domain.Municipality, ch
 		return domain.UnitID{}, err
 	}
 	return c.Lookup(ch.Address).Unit, nil
+}
+
+// notifyDecision tells the child's guardians that a request was decided,
+// in the transaction of the decision.
+func (s *Service) notifyDecision(ctx context.Context, r SchoolRequest) error {
+	if s.Notifier == nil {
+		return nil
+	}
+	u, err := s.Store.Unit(ctx, r.Municipality, r.Unit)
+	if err != nil {
+		return err
+	}
+	in, err := s.Store.Intake(ctx, r.Municipality, r.Intake)
+	if err != nil {
+		return err
+	}
+	kind := KindSchoolRequestRefused
+	if r.Decision == RequestGranted {
+		kind = KindSchoolRequestGranted
+	}
+	return s.Notifier.Notify(ctx, domain.Notice{Municipality: r.Municipality, Kind: kind, Child: r.Child, Key: kind + "/" + r.ID.String(),
+		Data: map[string]string{"unit": u.Name, "unitId": u.ID.String(), "intake": in.Name, "request": r.ID.String()}})
 }
