@@ -34,7 +34,7 @@ const (
 		ON CONFLICT DO NOTHING`
 	handleRegistryNotice = `UPDATE registry_notices SET handled_at = ?5, handled_by = ?6
 		WHERE municipality = ?1 AND sequence = ?2 AND kind = ?3 AND child_id = ?4 AND handled_at = ''`
-	existsRegistryNotice = `SELECT 1 FROM registry_notices WHERE municipality = ? AND sequence = ? AND kind = ? AND child_id = ?`
+	existsRegistryNotice  = `SELECT 1 FROM registry_notices WHERE municipality = ? AND sequence = ? AND kind = ? AND child_id = ?`
 	selectRegistryNotices = `SELECT ` + registryNoticeCols + ` FROM registry_notices WHERE municipality = ?
 		ORDER BY sequence, kind, child_id`
 )
