@@ -110,6 +110,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (s
 	bootstrap := fs.String("bootstrap-admin", getenv("OPPVEKST_BOOTSTRAP_ADMIN"), "the first administrator of an empty municipality: <kommunenummer>,<Feide principal>,<display name>; does nothing once the municipality has an administrator (env OPPVEKST_BOOTSTRAP_ADMIN)")
 	today := fs.String("today", getenv("OPPVEKST_TODAY"), "for a demonstration, training or a browser test, on the embedded database only (refused with -db): the day (YYYY-MM-DD, today or later) the app's clock starts at, 10:00 in Oslo, running on from there (env OPPVEKST_TODAY)")
 	retention := fs.String("retention", getenv("OPPVEKST_RETENTION"), "JSON file of municipalities' own retention periods, {\"<kommunenummer>\": {\"periods\": {\"<rule>\": {\"years\": 1}}}}; the national defaults otherwise (env OPPVEKST_RETENTION)")
+	fs.StringVar(&c.RegistryURL, "registry", getenv("OPPVEKST_REGISTRY_URL"), "base URL of Skatteetaten's Folkeregister API, rights package offentlig med hjemmel (…/folkeregisteret/offentlig-med-hjemmel/api/v1/); its change feed is applied daily and on a caseworker's \"sync now\"; empty turns the register off (env OPPVEKST_REGISTRY_URL)")
+	registryTokenFile := fs.String("registry-token-file", getenv("OPPVEKST_REGISTRY_TOKEN_FILE"), "file holding the Maskinporten access token (scope skatteetaten:medhjemmel) for -registry, read again at every call so that a token renewer can replace it (env OPPVEKST_REGISTRY_TOKEN_FILE; or the token itself in env OPPVEKST_REGISTRY_TOKEN)")
 	proxies := fs.String("trusted-proxies", getenv("OPPVEKST_TRUSTED_PROXIES"), "addresses (IPs or CIDR ranges, comma-separated) of the reverse proxies whose X-Forwarded-Proto is believed; none by default (env OPPVEKST_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
 		return server.Config{}, err
@@ -126,6 +128,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (s
 	}
 	if *retention != "" {
 		if c.Retention, err = web.LoadRetentionSettings(*retention); err != nil {
+			return server.Config{}, err
+		}
+	}
+	if c.RegistryURL != "" {
+		if c.RegistryToken, err = registryToken(*registryTokenFile, getenv("OPPVEKST_REGISTRY_TOKEN")); err != nil {
 			return server.Config{}, err
 		}
 	}
@@ -154,6 +161,32 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (s
 		return server.Config{}, fmt.Errorf("-db must be a postgres:// URL")
 	}
 	return c, nil
+}
+
+// registryToken is the token source of the register: the file, read at
+// every call (a token renewer may replace it), or else the static token.
+func registryToken(file, static string) (func(context.Context) (string, error), error) {
+	switch {
+	case file != "":
+		if _, err := os.Stat(file); err != nil {
+			return nil, fmt.Errorf("-registry-token-file: %w", err)
+		}
+		return func(context.Context) (string, error) {
+			b, err := os.ReadFile(file)
+			if err != nil {
+				return "", fmt.Errorf("registry token: %w", err)
+			}
+			tok := strings.TrimSpace(string(b))
+			if tok == "" {
+				return "", fmt.Errorf("registry token: %s is empty", file)
+			}
+			return tok, nil
+		}, nil
+	case strings.TrimSpace(static) != "":
+		tok := strings.TrimSpace(static)
+		return func(context.Context) (string, error) { return tok, nil }, nil
+	}
+	return nil, fmt.Errorf("-registry needs a Maskinporten token: -registry-token-file or OPPVEKST_REGISTRY_TOKEN")
 }
 
 // parseProxies reads a comma-separated list of IP addresses and CIDR
