@@ -25,7 +25,7 @@ func registryAuth(ta *webtest.Harness) map[string]authCase {
 		"POST /api/v1/registry/sync":            {path: "/api/v1/registry/sync", contentType: "application/json", body: body(`{}`), want: municipal(unavailable)},
 		"GET /caseworker/registry":              {path: "/caseworker/registry", want: municipal(ok)},
 		"POST /caseworker/registry/sync":        {path: "/caseworker/registry/sync", contentType: form, want: municipal(see)},
-		"POST /caseworker/registry/handled":     {path: "/caseworker/registry/handled", contentType: form,
+		"POST /caseworker/registry/handled": {path: "/caseworker/registry/handled", contentType: form,
 			body: body("sequence=1&kind=" + domain.NoticeDeath + "&child=" + ta.Sofie.String()), want: municipal(missing)},
 	}
 }
