@@ -4,7 +4,9 @@
 // now", and the caseworkers' list of the notices the register raises — a
 // child who moved out of the municipality, a death, a holder of parental
 // responsibility not in the directory — each marked handled by a
-// caseworker.
+// caseworker — and a caseworker's correction of a child's registered
+// address (PUT /api/v1/children/{childId}/address and the form at
+// /children/{childId}/address; see address.go).
 //
 // The register is configured by the command (-registry, -registry-token
 // or -registry-token-file, see the README); without it the sync is off, the
@@ -63,6 +65,10 @@ func (a *app) routes() []web.Route {
 			Summary: "Mark a register notice handled (409 when it is handled already)", Body: HandleRequest{}, Response: NoticeView{}, Handle: a.apiHandle},
 		{Method: "POST", Path: "/api/v1/registry/sync", Kind: web.KindAPI, Policy: web.PolicyCaseworker,
 			Summary: "Read the register's change feed now and apply it, one transaction per change; the body is {} (503 when no register is configured or it cannot be reached)", Body: SyncRequest{}, Response: SyncView{}, Handle: a.apiSync},
+		{Method: "PUT", Path: "/api/v1/children/{childId}/address", Kind: web.KindAPI, Policy: web.PolicyChildCase,
+			Summary: "Correct the child's registered address (a caseworker; refused for a strengt fortrolig child, whose address is not held; not shown back when the household is protected)", Body: AddressRequest{}, Response: AddressView{}, Handle: a.apiAddress},
+		{Method: "GET", Path: "/children/{childId}/address", Kind: web.KindPage, Policy: web.PolicyChildCase, Handle: a.addressPage},
+		{Method: "POST", Path: "/children/{childId}/address", Kind: web.KindPage, Policy: web.PolicyChildCase, Handle: a.addressSubmit},
 		{Method: "GET", Path: "/caseworker/registry", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.page},
 		{Method: "POST", Path: "/caseworker/registry/sync", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.syncSubmit},
 		{Method: "POST", Path: "/caseworker/registry/handled", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.handleSubmit},

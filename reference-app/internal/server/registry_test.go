@@ -250,3 +250,46 @@ func TestRegistryNoticesHandled(t *testing.T) {
 	page = ta.Do(t, siri, "GET", "/caseworker/registry", "", "")
 	assert.Contains(t, page.Body, "Fulgt opp av Siri Saksbehandler")
 }
+
+// A caseworker corrects a child's registered address: validated, audit-
+// logged, shown back only when the household is not protected, refused for
+// a strengt fortrolig child; the form says what was refused.
+func TestRegistryAddressCorrection(t *testing.T) {
+	ta := webtest.New(t)
+	ctx := t.Context()
+	siri := ta.CookieFor(t, demo.PersonaCaseworker)
+	path := "/api/v1/children/" + ta.Sofie.String() + "/address"
+	resp := ta.Do(t, siri, "PUT", path, "application/json", `{"address":{"street":"Skoleveien 3","postcode":"9901","postTown":"DEMOBY"}}`)
+	require.Equal(t, 200, resp.Status, resp.Body)
+	assert.Contains(t, resp.Body, `"street":"Skoleveien 3"`)
+	ch, err := ta.Store.Child(ctx, demo.Municipality, ta.Sofie)
+	require.NoError(t, err)
+	assert.Equal(t, domain.Address{Street: "Skoleveien 3", Postcode: "9901", PostTown: "DEMOBY", Municipality: demo.Municipality}, ch.Address)
+	assert.Len(t, ta.AuditedAs(t, "child.address-correct"), 1)
+
+	resp = ta.Do(t, siri, "PUT", path, "application/json", `{"address":{"street":"Skoleveien 3","postcode":"99","postTown":"DEMOBY"}}`)
+	assert.Equal(t, 422, resp.Status)
+	assert.Contains(t, resp.Body, `"field":"address.postcode"`)
+
+	aurora := "/api/v1/children/" + ta.Aurora.String() + "/address"
+	resp = ta.Do(t, siri, "PUT", aurora, "application/json", `{"address":{"street":"Skoleveien 5","postcode":"9901","postTown":"DEMOBY"}}`)
+	assert.Equal(t, 422, resp.Status)
+	assert.Contains(t, resp.Body, `"reason":"strictly-protected"`)
+	page := ta.Do(t, siri, "GET", "/children/"+ta.Aurora.String()+"/address", "", "")
+	require.Equal(t, 200, page.Status)
+	assert.Contains(t, page.Body, "strengt fortrolig adresse")
+	assert.NotContains(t, page.Body, demo.ProtectedStreet)
+	assert.NotContains(t, page.Body, `<form method="post" action="/children/`)
+
+	form := ta.Do(t, siri, "POST", "/children/"+ta.Sofie.String()+"/address", "application/x-www-form-urlencoded", "street=&postcode=&postTown=")
+	assert.Equal(t, 422, form.Status, "an empty form clears nothing")
+	assert.Contains(t, form.Body, "Gateadresse:")
+	form = ta.Do(t, siri, "POST", "/children/"+ta.Sofie.String()+"/address", "application/x-www-form-urlencoded", "street=Skoleveien+7&postcode=9901&postTown=demoby")
+	require.Equal(t, 303, form.Status, form.Body)
+	page = ta.Do(t, siri, "GET", form.Header.Get("Location"), "", "")
+	assert.Contains(t, page.Body, "Adressen er lagret.")
+	assert.Contains(t, page.Body, `value="Skoleveien 7"`)
+	ch, err = ta.Store.Child(ctx, demo.Municipality, ta.Sofie)
+	require.NoError(t, err)
+	assert.Equal(t, "DEMOBY", ch.Address.PostTown)
+}
