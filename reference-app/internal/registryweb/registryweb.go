@@ -8,8 +8,8 @@
 // address (PUT /api/v1/children/{childId}/address and the form at
 // /children/{childId}/address; see address.go).
 //
-// The register is configured by the command (-registry, -registry-token
-// or -registry-token-file, see the README); without it the sync is off, the
+// The register is configured by the command (-registry, with
+// -registry-token-file or OPPVEKST_REGISTRY_TOKEN, see the README); without it the sync is off, the
 // page says so and POST /api/v1/registry/sync answers 503. A change to a
 // protected address hides it everywhere in the transaction that applies
 // it: the person's address, and the street wherever it was written into a
