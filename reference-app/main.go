@@ -38,6 +38,8 @@ import (
 
 	"github.com/rickb777/date/v2"
 
+	"github.com/oppvekst/oppvekst/adapters/folkeregister"
+	"github.com/oppvekst/oppvekst/adapters/maskinporten"
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
 	"github.com/oppvekst/oppvekst/reference-app/internal/server"
@@ -132,7 +134,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (s
 		}
 	}
 	if c.RegistryURL != "" {
-		if c.RegistryToken, err = registryToken(*registryTokenFile, getenv("OPPVEKST_REGISTRY_TOKEN")); err != nil {
+		if c.RegistryToken, err = registryToken(*registryTokenFile, getenv("OPPVEKST_REGISTRY_TOKEN"), getenv); err != nil {
 			return server.Config{}, err
 		}
 	}
@@ -164,8 +166,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (s
 }
 
 // registryToken is the token source of the register: the file, read at
-// every call (a token renewer may replace it), or else the static token.
-func registryToken(file, static string) (func(context.Context) (string, error), error) {
+// every call (a token renewer may replace it), or else the static token,
+// or else Maskinporten asked by the app itself.
+func registryToken(file, static string, getenv func(string) string) (func(context.Context) (string, error), error) {
 	switch {
 	case file != "":
 		if _, err := os.Stat(file); err != nil {
@@ -185,8 +188,43 @@ func registryToken(file, static string) (func(context.Context) (string, error), 
 	case strings.TrimSpace(static) != "":
 		tok := strings.TrimSpace(static)
 		return func(context.Context) (string, error) { return tok, nil }, nil
+	case getenv("OPPVEKST_MASKINPORTEN_CLIENT_ID") != "":
+		return maskinportenToken(getenv)
 	}
-	return nil, fmt.Errorf("-registry needs a Maskinporten token: -registry-token-file or OPPVEKST_REGISTRY_TOKEN")
+	return nil, fmt.Errorf("-registry needs a Maskinporten token: -registry-token-file, OPPVEKST_REGISTRY_TOKEN or OPPVEKST_MASKINPORTEN_CLIENT_ID")
+}
+
+// maskinportenToken fetches the register's tokens from Maskinporten
+// itself (adapters/maskinporten), with the client's own key.
+func maskinportenToken(getenv func(string) string) (func(context.Context) (string, error), error) {
+	or := func(key, fallback string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return fallback
+	}
+	keyFile := getenv("OPPVEKST_MASKINPORTEN_KEY_FILE")
+	if keyFile == "" {
+		return nil, fmt.Errorf("OPPVEKST_MASKINPORTEN_KEY_FILE is required with OPPVEKST_MASKINPORTEN_CLIENT_ID")
+	}
+	pemBytes, err := os.ReadFile(keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("OPPVEKST_MASKINPORTEN_KEY_FILE: %w", err)
+	}
+	key, err := maskinporten.ParseKey(pemBytes)
+	if err != nil {
+		return nil, err
+	}
+	src, err := maskinporten.New(maskinporten.Options{
+		TokenURL: or("OPPVEKST_MASKINPORTEN_TOKEN_URL", "https://maskinporten.no/token"),
+		Audience: or("OPPVEKST_MASKINPORTEN_AUDIENCE", "https://maskinporten.no/"),
+		ClientID: getenv("OPPVEKST_MASKINPORTEN_CLIENT_ID"), KeyID: getenv("OPPVEKST_MASKINPORTEN_KEY_ID"), Key: key,
+		Scopes: []string{folkeregister.Scope},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return src.Token, nil
 }
 
 // parseProxies reads a comma-separated list of IP addresses and CIDR
