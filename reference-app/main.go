@@ -20,6 +20,11 @@
 // session at the provider too (see oidc.Provider and logout). In demo mode
 // (the default, off with -demo=false or OPPVEKST_DEMO=false) a demo login
 // lists the seeded personas.
+//
+// With -registry (and a Maskinporten token, see the README) the population
+// register's change feed is applied daily and on a caseworker's "sync now"
+// (internal/registryweb); a new address protection hides the address at
+// once, everywhere.
 package main
 
 import (
