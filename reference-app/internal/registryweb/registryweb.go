@@ -21,10 +21,12 @@
 package registryweb
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -187,17 +189,15 @@ func (a *app) notices(ctx context.Context, c *web.Call) ([]NoticeView, error) {
 }
 
 func sortNotices(vs []NoticeView) {
-	less := func(x, y NoticeView) bool {
+	slices.SortStableFunc(vs, func(x, y NoticeView) int {
 		if x.Handled.IsZero() != y.Handled.IsZero() {
-			return x.Handled.IsZero()
+			if x.Handled.IsZero() {
+				return -1
+			}
+			return 1
 		}
-		return x.Sequence > y.Sequence
-	}
-	for i := 1; i < len(vs); i++ {
-		for j := i; j > 0 && less(vs[j], vs[j-1]); j-- {
-			vs[j], vs[j-1] = vs[j-1], vs[j]
-		}
-	}
+		return cmp.Compare(y.Sequence, x.Sequence)
+	})
 }
 
 func (a *app) view(c *web.Call, n domain.RegistryNotice, name string) NoticeView {
