@@ -252,7 +252,10 @@ type RegistryStore interface {
 	// RedactAddress replaces every occurrence of the street address in
 	// the municipality's stored free text — thread subjects, message
 	// bodies, and the outbox rows' subjects and bodies, sent or not —
-	// with RedactedAddress, and returns how many rows it changed. A
+	// with RedactedAddress, and returns how many rows it changed. It
+	// matches text, not words: a longer address that begins with the
+	// street ("Storgata 12" for "Storgata 1") loses that part too — more
+	// hidden rather than less. A
 	// street shorter than MinRedactedStreet is refused (Invalid
 	// "street"): it would rewrite unrelated words.
 	RedactAddress(ctx context.Context, m Municipality, street string) (int, error)
