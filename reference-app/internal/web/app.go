@@ -48,6 +48,9 @@ type App struct {
 	// RetentionSettings are municipalities' own retention periods; one
 	// not listed keeps the national defaults (domain.RetentionRules).
 	RetentionSettings map[domain.Municipality]domain.RetentionSettings
+	// Registry is the population register (Folkeregisteret); nil when none
+	// is configured, and the register sync is off.
+	Registry domain.Registry
 
 	Demo     bool
 	Personas []demo.Persona
@@ -380,4 +383,5 @@ type Store interface {
 	domain.StaffStore
 	domain.RetentionStore
 	domain.ErasureStore
+	domain.RegistryStore
 }
