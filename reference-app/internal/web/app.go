@@ -376,6 +376,7 @@ type Store interface {
 	domain.IdempotencyStore
 	domain.SessionStore
 	admission.Store
+	admission.CatchmentStore
 	attendance.Store
 	billing.Store
 	messaging.Store
