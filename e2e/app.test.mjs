@@ -20,6 +20,7 @@ import attendanceSteps from './steps/attendance.mjs';
 import billingSteps from './steps/billing.mjs';
 import messagingSteps from './steps/messaging.mjs';
 import directorySteps from './steps/directory.mjs';
+import homeSteps from './steps/home.mjs';
 import { openDay } from './steps/openday.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -63,6 +64,7 @@ const steps = [
   ...billingSteps(h),
   ...messagingSteps(h),
   ...directorySteps(h),
+  ...homeSteps(h),
 ];
 
 async function loginAs(page, persona) {

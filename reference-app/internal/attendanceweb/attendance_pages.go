@@ -395,6 +395,12 @@ func (a *app) formSick(w http.ResponseWriter, r *http.Request, c *web.Call) erro
 		}
 		return err
 	}
+	if r.PostFormValue("from") == "home" {
+		// The start page's button: back to the start page, which shows
+		// the child as reported sick.
+		http.Redirect(w, r, "/guardian#barn-"+c.ChildID.String(), http.StatusSeeOther)
+		return nil
+	}
 	backToGuardian(w, r, c, "sick")
 	return nil
 }

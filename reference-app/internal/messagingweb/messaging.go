@@ -12,6 +12,7 @@ import (
 
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/messaging"
+	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web/api"
 )
@@ -762,28 +763,86 @@ type inboxContent struct {
 	Contact  contactView
 	Saved    bool
 	Channels []messaging.Medium
+	// Draft is what the guardian typed, kept when it could not be sent;
+	// NoPlace says whom to contact instead.
+	Draft   draftView
+	NoPlace string
+}
+
+// draftView is a new message as typed.
+type draftView struct {
+	Child, Subject, Body string
 }
 
 func (a *app) inboxPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
-	ctx := r.Context()
-	threads, err := a.threadList(ctx, c.Lang, c.Actor)
+	content, err := a.inbox(r.Context(), c)
 	if err != nil {
 		return err
 	}
-	content := inboxContent{L: c.Lang, Threads: threads, Saved: r.URL.Query().Get("saved") == "1",
+	content.Saved = r.URL.Query().Get("saved") == "1"
+	a.Page(w, r, c, http.StatusOK, "messaging_inbox", "messaging.inbox.title", content)
+	return nil
+}
+
+// inbox is the guardian's messages page.
+func (a *app) inbox(ctx context.Context, c *web.Call) (inboxContent, error) {
+	threads, err := a.threadList(ctx, c.Lang, c.Actor)
+	if err != nil {
+		return inboxContent{}, err
+	}
+	content := inboxContent{L: c.Lang, Threads: threads,
 		Channels: []messaging.Medium{messaging.Email, messaging.SMS, messaging.Webhook, messaging.DigitalMailbox}}
 	children, err := a.VisibleChildren(ctx, c.Actor)
 	if err != nil {
-		return err
+		return inboxContent{}, err
 	}
 	for _, ch := range children {
 		content.Children = append(content.Children, web.Summarize(ch))
 	}
 	if content.Contact, err = a.contactOf(ctx, c.Actor); err != nil {
-		return err
+		return inboxContent{}, err
 	}
-	a.Page(w, r, c, http.StatusOK, "messaging_inbox", "messaging.inbox.title", content)
-	return nil
+	return content, nil
+}
+
+// noPlace says whom a guardian writes to about a ward that has no
+// placement today: the unit from the day a coming placement starts, else
+// the municipality's admission office. It is "" when the child is not
+// the guardian's ward or has a placement today (then the refusal stands).
+func (a *app) noPlace(ctx context.Context, c *web.Call, child domain.ChildID) (string, error) {
+	children, err := a.VisibleChildren(ctx, c.Actor)
+	if err != nil {
+		return "", err
+	}
+	i := slices.IndexFunc(children, func(ch domain.Child) bool { return ch.ID == child })
+	if i < 0 {
+		return "", nil
+	}
+	access, rec, err := a.DecideChild(ctx, c.Actor, child)
+	if err != nil {
+		return "", err
+	}
+	name := children[i].GivenName
+	today := domain.Today(a.Clock)
+	var next *domain.Placement
+	for _, p := range rec.Placements {
+		if p.Period.Contains(today) {
+			return "", nil
+		}
+		if p.Period.Start > today && (next == nil || p.Period.Start < next.Period.Start) {
+			next = &p
+		}
+	}
+	// Only a parent with parental responsibility learns the coming unit
+	// (where a child will be tells where it lives).
+	if next != nil && access == web.AccessParent && !rec.Child.AddressProtection.Protected() {
+		u, err := a.Store.Unit(ctx, c.Actor.Municipality, next.UnitID)
+		if err != nil {
+			return "", err
+		}
+		return c.Lang.T("messaging.noPlace.coming", name, u.Name, c.Lang.Date(next.Period.Start)), nil
+	}
+	return c.Lang.T("messaging.noPlace.office", name, demo.MunicipalityNames[c.Actor.Municipality]), nil
 }
 
 // threadContent is a thread's page.
@@ -855,6 +914,25 @@ func (a *app) guardianPostForm(w http.ResponseWriter, r *http.Request, c *web.Ca
 	}
 	t, err := a.post(r.Context(), c.Actor, messaging.Draft{About: messaging.About{Scope: messaging.ScopeChild, Child: child},
 		Subject: f.Get("subject"), Body: f.Get("body")})
+	if errors.Is(err, domain.ErrForbidden) {
+		// A ward without a placement today has nobody to write to here:
+		// say whom to contact instead, and keep what was typed.
+		why, nerr := a.noPlace(r.Context(), c, child)
+		if nerr != nil {
+			return nerr
+		}
+		if why == "" {
+			return err
+		}
+		content, ierr := a.inbox(r.Context(), c)
+		if ierr != nil {
+			return ierr
+		}
+		content.Draft = draftView{Child: child.String(), Subject: f.Get("subject"), Body: f.Get("body")}
+		content.NoPlace = why
+		a.Page(w, r, c, http.StatusUnprocessableEntity, "messaging_inbox", "messaging.inbox.title", content)
+		return nil
+	}
 	if err != nil {
 		return err
 	}

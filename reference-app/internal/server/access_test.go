@@ -436,6 +436,11 @@ func attendanceAuth(ta *webtest.Harness) map[string]authCase {
 		"POST /guardian/attendance/{childId}/pickups": {path: "/guardian/attendance/" + sofie + "/pickups", contentType: form,
 			body: body(func(string) string { return "name=Kari+Berg&relation=tante&phone=&validUntil=" }), want: [8]int{see, forbidden, forbidden, forbidden, forbidden, forbidden, missing, forbidden}},
 		"POST /guardian/attendance/{childId}/pickups/{pickupId}/remove": {path: "/guardian/attendance/" + sofie + "/pickups/" + pickups[0].ID.String() + "/remove", contentType: form, want: [8]int{see, forbidden, forbidden, forbidden, forbidden, forbidden, missing, forbidden}},
+		"GET /api/v1/children/{childId}/school-absences":                {path: "/api/v1/children/" + sofie + "/school-absences", want: [8]int{ok, forbidden, forbidden, ok, forbidden, ok, missing, ok}},
+		"GET /api/v1/children/{childId}/school-absences/summary":        {path: "/api/v1/children/" + sofie + "/school-absences/summary", want: [8]int{422, forbidden, forbidden, 422, forbidden, 422, missing, 422}},
+		"GET /staff/school-absence":                                     {path: "/staff/school-absence", want: [8]int{forbidden, forbidden, forbidden, ok, ok, forbidden, forbidden, forbidden}},
+		"POST /staff/school-absence/{childId}": {path: "/staff/school-absence/" + sofie, contentType: form, body: body(func(string) string { return "day=2025-11-20&whole=no&hours=2&what=health" }),
+			want: [8]int{forbidden, forbidden, forbidden, see, forbidden, forbidden, missing, forbidden}},
 	}
 }
 
