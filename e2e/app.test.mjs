@@ -21,6 +21,7 @@ import billingSteps from './steps/billing.mjs';
 import messagingSteps from './steps/messaging.mjs';
 import directorySteps from './steps/directory.mjs';
 import { openDay } from './steps/openday.mjs';
+import { boardStory } from './steps/board.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
@@ -172,3 +173,9 @@ for (const lang of ['nb', 'en']) {
     }
   });
 }
+
+// The staff's check-in board on a phone, offline and back (issue 16): after
+// the story, on the same app (steps/board.mjs).
+test('the staff board on a phone, offline and back', async (t) => {
+  await boardStory(t, { browser, base, shots, loginAs, checkAccessibility });
+});
