@@ -159,6 +159,23 @@ export async function boardStory(t, { browser, base, shots, loginAs, checkAccess
       assert.equal(c.warning, 'collector.unlisted');
     });
 
+    await t.test('logged out with a tap waiting: kept on the device, sent after the next login', async () => {
+      const row = page.locator('li.board-row', { has: page.locator('form[data-kind="check-in"]') }).first();
+      const id = (await row.getAttribute('id')).slice('barn-'.length);
+      await context.setOffline(true);
+      await rowOf(id).getByRole('button').click();
+      await rowOf(id).locator('.board-pending', { hasText: 'Ikke sendt ennå' }).waitFor();
+      await context.clearCookies();
+      await context.setOffline(false);
+      await page.locator('.board-offline', { hasText: 'Du er logget ut' }).waitFor();
+      assert.equal(JSON.parse(await page.evaluate((k) => localStorage.getItem(k), STORE)).length, 1, 'the tap waits on the device');
+      await loginAs(page, 'staff-bjorkelia');
+      await Promise.all([page.waitForURL(/done=in/), page.goto('/staff/attendance')]);
+      await page.waitForLoadState('load');
+      assert.equal((await roster(unit)).children.get(id).status, 'present', 'sent once logged in again');
+      assert.equal(await page.evaluate((k) => localStorage.getItem(k), STORE), '[]');
+    });
+
     await t.test('board at 1280 px', async () => {
       await page.setViewportSize({ width: 1280, height: 900 });
       await page.goto('/staff/attendance');

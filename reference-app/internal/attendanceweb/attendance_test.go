@@ -226,6 +226,7 @@ func TestBoardPage(t *testing.T) {
 	assert.Contains(t, board.Body, `<script src="/static/board.js" defer></script>`)
 	assert.Contains(t, board.Body, `href="/static/board.css"`)
 	assert.Contains(t, board.Body, `data-pending="Ikke sendt ennå"`)
+	assert.Contains(t, board.Body, `data-login="Du er logget ut. Logg inn igjen for å sende trykkene som venter."`)
 	assert.Regexp(t, `data-now="\d{13}"`, board.Body)
 	assert.NotContains(t, board.Body, "<table", "rows, not a table that scrolls sideways on a phone")
 	assert.Contains(t, board.Body, `class="ds-button board-button" data-variant="primary" data-size="lg">Sjekk inn Sofie Berg</button>`)

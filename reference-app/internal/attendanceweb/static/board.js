@@ -56,11 +56,13 @@
   function childName(child) { var r = row(child), a = r && r.querySelector('.board-name'); return a ? a.textContent : ''; }
   function announce(s) { var live = board.querySelector('.board-live'); if (live) live.textContent = s; }
 
-  function showOffline(down) {
+  // showOffline says why taps wait: no connection, or (why 'login') the
+  // session has ended and the staff member must log in again.
+  function showOffline(down, why) {
     var b = board.querySelector('.board-offline');
     if (!b) return;
     b.hidden = !down;
-    b.firstElementChild.textContent = down ? text('offline') : '';
+    b.firstElementChild.textContent = down ? text(why || 'offline') : '';
   }
 
   function markPending(t) {
@@ -113,7 +115,11 @@
       headers: { 'Content-Type': 'application/json', 'Accept': 'application/json', 'Idempotency-Key': t.body.key },
       body: JSON.stringify(t.body)
     }).then(function (res) {
-      if (res.status >= 500 || res.status === 401 || res.status === 408 || res.status === 429) throw new Error('HTTP ' + res.status);
+      if (res.status >= 500 || res.status === 401 || res.status === 408 || res.status === 429) {
+        var err = new Error('HTTP ' + res.status);
+        err.why = res.status === 401 ? 'login' : 'offline';
+        throw err;
+      }
       return res.json().catch(function () { return {}; }).then(function (v) {
         save(load().filter(function (x) { return x.body.key !== t.body.key; }));
         markDone(t, res.ok);
@@ -124,10 +130,11 @@
       flushing = false;
       showOffline(false);
       flush();
-    }, function () {
+    }, function (err) {
       flushing = false;
-      showOffline(true);
-      announce(text('offline'));
+      var why = (err && err.why) || 'offline';
+      showOffline(true, why);
+      announce(text(why));
       later();
     });
   }
