@@ -52,6 +52,7 @@ export async function boardStory(t, { browser, base, shots, loginAs, checkAccess
       const expected = [...before.children.values()].filter(c => c.status !== 'present').length;
       assert.equal(await buttons.count(), expected, 'a check-in button for every child not present');
       assert.ok(expected >= 20, `most children are still to come (${expected})`);
+      assert.equal(await page.locator('.board-pending:visible').count(), 0, 'no "not sent yet" before a tap');
       const width = await page.evaluate(() => document.documentElement.clientWidth);
       const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(scroll <= width, `no sideways scrolling: scrollWidth ${scroll} > ${width}`);
