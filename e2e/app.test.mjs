@@ -22,6 +22,7 @@ import messagingSteps from './steps/messaging.mjs';
 import directorySteps from './steps/directory.mjs';
 import homeSteps from './steps/home.mjs';
 import { openDay } from './steps/openday.mjs';
+import { boardStory } from './steps/board.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
@@ -174,3 +175,9 @@ for (const lang of ['nb', 'en']) {
     }
   });
 }
+
+// The staff's check-in board on a phone, offline and back (issue 16): after
+// the story, on the same app (steps/board.mjs).
+test('the staff board on a phone, offline and back', async (t) => {
+  await boardStory(t, { browser, base, shots, loginAs, checkAccessibility });
+});

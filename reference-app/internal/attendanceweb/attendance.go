@@ -40,6 +40,8 @@ func (a *app) attendanceRoutes() []web.Route {
 		{Method: "GET", Path: "/staff/attendance", Kind: web.KindPage, Policy: web.PolicyStaff, Query: map[string]string{"unit": "the unit", "group": "the group"}, Handle: a.staffAttendancePage},
 		{Method: "POST", Path: "/staff/attendance/{childId}/check-in", Kind: web.KindPage, Policy: web.PolicyChildCare, Handle: a.formCheck(attendance.CheckIn)},
 		{Method: "POST", Path: "/staff/attendance/{childId}/check-out", Kind: web.KindPage, Policy: web.PolicyChildCare, Handle: a.formCheck(attendance.CheckOut)},
+		{Method: "GET", Path: "/static/board.css", Kind: web.KindPage, Policy: web.PolicyPublic, Handle: boardFile("board.css", "text/css; charset=utf-8")},
+		{Method: "GET", Path: "/static/board.js", Kind: web.KindPage, Policy: web.PolicyPublic, Handle: boardFile("board.js", "text/javascript; charset=utf-8")},
 		{Method: "GET", Path: "/guardian/attendance", Kind: web.KindPage, Policy: web.PolicyGuardian, Handle: a.guardianAttendancePage},
 		{Method: "POST", Path: "/guardian/attendance/{childId}/sick", Kind: web.KindPage, Policy: web.PolicyChildCare, Handle: a.formSick},
 		{Method: "POST", Path: "/guardian/attendance/{childId}/absences", Kind: web.KindPage, Policy: web.PolicyChildCare, Handle: a.formAbsence},
@@ -62,6 +64,28 @@ var attendanceTemplates embed.FS
 //
 //go:embed messages/attendance.*.json
 var attendanceMessages embed.FS
+
+// boardStatic are the board's own stylesheet and its script (taps kept on
+// the device while the connection is down, sent when it returns; the
+// dialog before a check-out with someone not on the pickup list). The
+// board works without them.
+//
+//go:embed static/board.css static/board.js
+var boardStatic embed.FS
+
+// boardFile serves one of boardStatic.
+func boardFile(name, contentType string) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+		b, err := boardStatic.ReadFile("static/" + name)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", contentType)
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		_, _ = w.Write(b)
+		return nil
+	}
+}
 
 // attendanceCapability is attendance's part of the app.
 func (a *app) attendanceCapability() web.Capability {

@@ -3,7 +3,11 @@
 // (messages/), mounted on the shell (package web) by New.
 //
 // Staff check children in and out on a board per unit and group (with who
-// collects them and the occupancy against the staffing norm); guardians
+// collects them and the occupancy against the staffing norm): one row per
+// child, a check-out that asks before someone not on the pickup list (a
+// confirmation page without script), and a small script of its own
+// (static/board.js) that keeps taps on the device while offline and sends
+// them with their Idempotency-Key when the connection returns; guardians
 // report a child sick in one click, plan absences and keep the pickup
 // list. School staff record a pupil's absence (a day or lesson hours,
 // documented, permission or undocumented) on /staff/school-absence, which
