@@ -146,7 +146,8 @@ func (a *App) webRoutes() []Route {
 		{Method: "POST", Path: "/logout", Kind: KindPage, Policy: PolicyPublic, Handle: a.logout},
 		{Method: "GET", Path: "/logout/callback", Kind: KindPage, Policy: PolicyPublic, Handle: a.logoutCallback},
 		{Method: "POST", Path: "/language", Kind: KindPage, Policy: PolicyPublic, Handle: a.setLanguage},
-		{Method: "GET", Path: "/static/app.css", Kind: KindPage, Policy: PolicyPublic, Handle: a.stylesheet},
+		{Method: "GET", Path: "/static/{file}", Kind: KindPage, Policy: PolicyPublic, Handle: a.static},
+		{Method: "GET", Path: "/favicon.ico", Kind: KindPage, Policy: PolicyPublic, Handle: a.static},
 	}
 }
 
@@ -308,7 +309,7 @@ func (a *App) wrap(rt Route) http.Handler {
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
