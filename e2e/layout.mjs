@@ -93,11 +93,17 @@ function measure() {
 }
 
 async function crawl(page, base, start) {
-  const seen = new Set(), queue = [start], pages = [];
+  // Pages of one shape (the same path but for the ids in it) are checked
+  // twice at most, so the crawl reaches the other kinds of page.
+  const seen = new Set(), queue = [start], pages = [], shapes = new Map();
+  const shape = p => p.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '{id}').replace(/\?.*/, '?');
   while (queue.length && pages.length < perPersona) {
     const path = queue.shift();
     if (seen.has(path)) continue;
     seen.add(path);
+    const n = shapes.get(shape(path)) || 0;
+    if (n >= 2) continue;
+    shapes.set(shape(path), n + 1);
     const resp = await page.goto(base + path);
     if (!resp || !resp.ok() || !(resp.headers()['content-type'] || '').startsWith('text/html')) continue;
     pages.push(path);
