@@ -89,7 +89,17 @@ function measure() {
     const w = box.right - box.left, h = box.bottom - box.top;
     if (w < 43.5 || h < 43.5) small.push(`${name(el)} ${Math.round(w)}×${Math.round(h)}`);
   }
-  return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, small };
+  // What sticks out on the right, deepest first: where to look.
+  const wide = [];
+  if (document.documentElement.scrollWidth > window.innerWidth) {
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.right > window.innerWidth + 0.5 && ![...el.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 0.5)) {
+        wide.push(`${el.tagName.toLowerCase()}${el.className ? '.' + String(el.className).split(' ').join('.') : ''} right ${Math.round(r.right)}`);
+      }
+    }
+  }
+  return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, small, wide: wide.slice(0, 3) };
 }
 
 async function crawl(page, base, start) {
@@ -125,9 +135,63 @@ rmSync(shots, { recursive: true, force: true });
 mkdirSync(shots, { recursive: true });
 let checked = 0, failed = 0;
 const problems = [];
+
+// check measures the page the browser is on at each width (resizing, not
+// reloading, so a page a form answered is checked too) and photographs it.
+async function check(page, who, label) {
+  for (const width of widths) {
+    await page.setViewportSize({ width, height: 900 });
+    const m = await page.evaluate(measure);
+    await page.evaluate(axeSource);
+    const axe = await page.evaluate(() => globalThis.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+    const file = `${who}${label.replace(/[^a-zA-Z0-9]+/g, '_')}-${width}.png`;
+    await page.screenshot({ path: join(shots, file), fullPage: true });
+    const here = [];
+    if (m.scrollWidth > m.innerWidth) here.push(`scrolls sideways: scrollWidth ${m.scrollWidth} > ${m.innerWidth} (${m.wide.join('; ')})`);
+    for (const s of m.small) here.push(`small target: ${s}`);
+    for (const v of axe.violations) here.push(`axe ${v.id}: ${v.help} — ${v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(', ')}`);
+    checked++;
+    if (here.length) failed++;
+    for (const p of here) problems.push(`${who} ${label} @${width}: ${p}`);
+  }
+  await page.setViewportSize({ width: widths[0], height: 900 });
+}
+
+// Pages only a form leads to: the answers are checked where they land.
+const actions = {
+  caseworker: [
+    ['admission run', async (page) => {
+      await page.goto(app.base + '/admission/intakes');
+      await page.locator('main a[href^="/admission/intakes/"]').first().click();
+      await page.waitForLoadState('load');
+      if (await page.locator('#reason').count()) await page.fill('#reason', 'Layout check');
+      await page.locator('form[action$="/runs"] button[type=submit]').click();
+      await page.waitForLoadState('load');
+    }],
+    ['invoice run', async (page) => {
+      await page.goto(app.base + '/billing');
+      await page.locator('form[action="/billing/invoice-runs"] button[type=submit]').click();
+      await page.waitForLoadState('load');
+    }],
+    ['refused child form', async (page) => {
+      await page.goto(app.base + '/caseworker/children/new');
+      await page.locator('main form button[type=submit]').last().click();
+      await page.waitForLoadState('load');
+    }],
+  ],
+  'staff-nordby': [
+    ['check-in', async (page) => {
+      await page.goto(app.base + '/staff/attendance');
+      await page.locator('form[action$="/check-in"] button[type=submit]').first().click();
+      await page.waitForLoadState('load');
+    }],
+  ],
+};
+
 try {
   for (const persona of personas) {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const who = persona || 'anonymous';
+    const ctx = await browser.newContext({ viewport: { width: widths[0], height: 900 } });
     const page = await ctx.newPage();
     if (persona) {
       await page.goto(app.base + '/login');
@@ -136,22 +200,17 @@ try {
     }
     const pages = persona ? await crawl(page, app.base, '/') : ['/login'];
     for (const path of pages) {
-      for (const width of widths) {
-        await page.setViewportSize({ width, height: 900 });
-        await page.goto(app.base + path);
-        const m = await page.evaluate(measure);
-        await page.evaluate(axeSource);
-        const axe = await page.evaluate(() => globalThis.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-        const file = `${persona || 'anonymous'}${path.replace(/[^a-zA-Z0-9]+/g, '_')}-${width}.png`;
-        await page.screenshot({ path: join(shots, file), fullPage: true });
-        const here = [];
-        if (m.scrollWidth > m.innerWidth) here.push(`scrolls sideways: scrollWidth ${m.scrollWidth} > ${m.innerWidth}`);
-        for (const s of m.small) here.push(`small target: ${s}`);
-        for (const v of axe.violations) here.push(`axe ${v.id}: ${v.help} — ${v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(', ')}`);
-        checked++;
-        if (here.length) failed++;
-        for (const p of here) problems.push(`${persona || 'anonymous'} ${path} @${width}: ${p}`);
+      await page.goto(app.base + path);
+      await check(page, who, path);
+    }
+    for (const [label, act] of actions[persona] || []) {
+      try {
+        await act(page);
+      } catch (err) {
+        problems.push(`${who} ${label}: could not get there: ${err.message.split('\n')[0]}`);
+        continue;
       }
+      await check(page, who, `${label} (${new URL(page.url()).pathname})`);
     }
     await ctx.close();
   }
