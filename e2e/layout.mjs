@@ -14,6 +14,7 @@
 // part of its target (a click on the label toggles it).
 //
 // Run: npm ci && node layout.mjs            (builds and starts the app)
+//      LAYOUT_LANG=en LAYOUT_PAGES=20 node layout.mjs   (in English, 20 pages a persona)
 //      node layout.mjs http://127.0.0.1:8080 (an app already running, with demo login)
 // Exits 1 when anything failed; prints one line per problem and a summary.
 
@@ -34,6 +35,7 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 const widths = [1280, 375];
 const personas = ['', 'guardian', 'staff-nordby', 'caseworker', 'admin'];
 const perPersona = Number(process.env.LAYOUT_PAGES || 40);
+const lang = process.env.LAYOUT_LANG || ''; // nb (the default), nn or en
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -199,6 +201,12 @@ try {
     if (persona) {
       await page.goto(app.base + '/login');
       await page.locator(`#persona-${persona}`).click();
+      await page.waitForLoadState('load');
+    }
+    if (lang) { // the language form in the header, as a user would
+      await page.goto(app.base + '/login');
+      await page.selectOption('#lang', lang);
+      await page.locator('header form[action="/language"] button').click();
       await page.waitForLoadState('load');
     }
     const pages = persona ? await crawl(page, app.base, '/') : ['/login'];
