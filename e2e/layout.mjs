@@ -15,6 +15,7 @@
 //
 // Run: npm ci && node layout.mjs            (builds and starts the app)
 //      LAYOUT_LANG=en LAYOUT_PAGES=20 node layout.mjs   (in English, 20 pages a persona)
+//      LAYOUT_LIST=1 node layout.mjs            (also lists the pages it found)
 //      node layout.mjs http://127.0.0.1:8080 (an app already running, with demo login)
 // Exits 1 when anything failed; prints one line per problem and a summary.
 
@@ -210,6 +211,7 @@ try {
       await page.waitForLoadState('load');
     }
     const pages = persona ? await crawl(page, app.base, '/') : ['/login'];
+    if (process.env.LAYOUT_LIST) console.log(`${who}: ${pages.join(' ')}`);
     for (const path of pages) {
       await page.goto(app.base + path);
       await check(page, who, path);
