@@ -173,7 +173,7 @@ func TestRunTwiceKeepsTheData(t *testing.T) {
 		counts = append(counts, webtest.ReadDemo(t, s).Counts())
 		require.NoError(t, s.Close())
 	}
-	assert.Equal(t, 150, counts[0]["children"])
+	assert.Equal(t, 151, counts[0]["children"])
 	assert.Equal(t, counts[0], counts[1])
 }
 

@@ -19,7 +19,8 @@ import (
 const (
 	Municipality     domain.Municipality = "9999"
 	MunicipalityName                     = "Demo kommune"
-	// demoChildren is how many children the demo municipality gets.
+	// demoChildren is how many children the demo municipality gets before
+	// the continuous intake's Live Berg, seeded last (151 in all).
 	demoChildren = 150
 )
 
@@ -126,7 +127,11 @@ func (s *seeder) seed(ctx context.Context) error {
 	if err := s.seedBilling(ctx); err != nil {
 		return err
 	}
-	return s.seedProtected47(ctx)
+	if err := s.seedProtected47(ctx); err != nil {
+		return err
+	}
+	// Last, so that its draws change none of the data above.
+	return seedContinuousIntake(ctx, s)
 }
 
 // The § 47 parent of the strictly protected child.

@@ -18,9 +18,40 @@ import (
 // the main intake (in bokmål) and for Nora in the supplementary one (in
 // English), since a round is approved only once.
 const (
-	demoMainIntake  = "Hovedopptak barnehage"
-	demoExtraIntake = "Suppleringsopptak barnehage"
+	demoMainIntake       = "Hovedopptak barnehage"
+	demoExtraIntake      = "Suppleringsopptak barnehage"
+	demoContinuousIntake = "Løpende opptak barnehage"
 )
+
+// seedContinuousIntake writes the continuous intake (løpende opptak) for
+// kindergarten places that free up during the year, and Live Berg, the
+// youngest of Sofie Berg's siblings, without a place: the browser story
+// applies for her there in nynorsk. It runs after everything else, so
+// its draws change none of the rest of the demo.
+func seedContinuousIntake(ctx context.Context, s *seeder) error {
+	store, ok := s.store.(admission.ServiceStore)
+	if !ok {
+		return nil
+	}
+	clock := s.clock()
+	svc := &admission.Service{Store: store, Clock: clock}
+	y := demoAdmissionYear(domain.Today(clock))
+	in := admission.Intake{
+		ID: newID[admission.Intake](&s.ids), Municipality: s.m, Name: fmt.Sprintf("%s %d", demoContinuousIntake, y),
+		Kind: domain.Kindergarten, AdmissionYear: y,
+		Deadline: date.New(y, time.June, 1), Start: date.New(y, time.September, 1),
+		Criteria:    []admission.Criterion{admission.Statutory, admission.Sibling, admission.Tiebreak},
+		SmallWeight: 2, AnswerDays: 14, MaxPreferences: 3,
+		Seats: []admission.UnitSeats{
+			{Unit: s.kindergartens[0].unit, Places: 2, Small: 1},
+			{Unit: s.kindergartens[2].unit, Places: 2, Small: 1},
+		},
+	}
+	if err := svc.CreateIntake(ctx, domain.SystemActor(s.m, "demo-seed"), in); err != nil {
+		return fmt.Errorf("intake %s: %w", in.Name, err)
+	}
+	return s.seedBergChildren(ctx, seedPerson{given: "Live", family: "Berg", birth: date.New(y-1, time.May, 20)})
+}
 
 // CatchmentCSV is the demo municipality's catchment table (skolekretser)
 // as a municipality keeps it (admission.ParseCatchmentCSV): the streets of
@@ -116,7 +147,9 @@ func seedAdmission(ctx context.Context, s *seeder) error {
 
 	// Emil and Nora Berg: Sofie's younger siblings, with the same three
 	// guardians (split parental responsibility and a § 47 request).
-	if err := s.seedBergChildren(ctx, y); err != nil {
+	if err := s.seedBergChildren(ctx,
+		seedPerson{given: "Emil", family: "Berg", male: true, birth: date.New(y-1, time.February, 3)},
+		seedPerson{given: "Nora", family: "Berg", birth: date.New(y-2, time.October, 10)}); err != nil {
 		return err
 	}
 
@@ -217,9 +250,9 @@ func seedAdmission(ctx context.Context, s *seeder) error {
 	return nil
 }
 
-// seedBergChildren adds Emil and Nora Berg, who have no kindergarten place
-// yet, to Sofie Berg's guardians.
-func (s *seeder) seedBergChildren(ctx context.Context, y int) error {
+// seedBergChildren adds children without a kindergarten place yet (Emil
+// and Nora Berg, later Live) to Sofie Berg's guardians.
+func (s *seeder) seedBergChildren(ctx context.Context, kids ...seedPerson) error {
 	children, err := s.store.Children(ctx, s.m)
 	if err != nil {
 		return err
@@ -232,10 +265,7 @@ func (s *seeder) seedBergChildren(ctx context.Context, y int) error {
 		if err != nil {
 			return err
 		}
-		for _, kid := range []seedPerson{
-			{given: "Emil", family: "Berg", male: true, birth: date.New(y-1, time.February, 3)},
-			{given: "Nora", family: "Berg", birth: date.New(y-2, time.October, 10)},
-		} {
+		for _, kid := range kids {
 			var ids []domain.GuardianID
 			var resp, lives, info []bool
 			for _, l := range links {

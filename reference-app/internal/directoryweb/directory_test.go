@@ -38,7 +38,7 @@ func TestPagination(t *testing.T) {
 		assert.Len(t, pg.Items, 40)
 		cursor = "&cursor=" + pg.NextCursor
 	}
-	assert.Len(t, seen, 150)
+	assert.Len(t, seen, 151)
 	assert.Equal(t, 4, pages)
 
 	for _, q := range []string{"limit=0", "limit=201", "limit=x", "cursor=!!", "cursor=bm9wZQ"} {

@@ -36,8 +36,8 @@ func NewAdmissionFixture(ta *Harness) AdmissionFixture {
 	f := AdmissionFixture{Guardian: ta.Personas[demo.PersonaGuardian].Actor, Caseworker: ta.Personas[demo.PersonaCaseworker].Actor, BjorkeliaStr: ta.Bjorkelia.String()}
 	intakes, err := ta.Store.Intakes(ctx, m)
 	must(err)
-	if len(intakes) != 4 {
-		panic("admission fixture: four seeded intakes")
+	if len(intakes) != 5 {
+		panic("admission fixture: five seeded intakes")
 	}
 	f.Main, f.Extra = intakes[0].ID, intakes[1].ID
 	children, err := ta.Store.Children(ctx, m)
