@@ -22,6 +22,7 @@ import messagingSteps from './steps/messaging.mjs';
 import directorySteps from './steps/directory.mjs';
 import homeSteps from './steps/home.mjs';
 import { openDay } from './steps/openday.mjs';
+import { measure, englishWords } from './steps/measure.mjs';
 import { boardStory } from './steps/board.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -32,6 +33,7 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 // Texts the steps look for, per language.
 const text = {
   nb: { login: 'Logg inn', demo: 'Demoinnlogging', children: 'Mine barn', staff: 'Gruppen i dag', casework: 'Saksbehandling', audit: 'Innsynslogg', logout: 'Logg ut', section47: 'barneloven § 47' },
+  nn: { login: 'Logg inn', demo: 'Demoinnlogging', children: 'Borna mine', staff: 'Gruppa i dag', casework: 'Sakshandsaming', audit: 'Innsynslogg', logout: 'Logg ut', section47: 'barnelova § 47' },
   en: { login: 'Log in', demo: 'Demo login', children: 'My children', staff: 'My group today', casework: 'Casework', audit: 'Access log', logout: 'Log out', section47: 'Children Act § 47' },
 };
 
@@ -54,8 +56,8 @@ const baseSteps = [
 // The capabilities' steps, in the order of a child's year: apply and get a
 // place, go there every day, get the invoice, read the messages. Each file
 // exports steps(h), h holding the helpers below; a step's run gets the page,
-// the texts above and the language code. The story runs in nb and then in
-// en against one app, so a step must work twice (pick another child or
+// the texts above and the language code. The story runs in nb, nn and en
+// against one app, so a step must work three times (pick another child or
 // persona per language where a second run would be refused).
 const h = { loginAs, expectHeading, expectText };
 const steps = [
@@ -150,9 +152,16 @@ after(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-for (const lang of ['nb', 'en']) {
+// The story runs in each language, every page it lands on checked at a
+// desktop's and a phone's width (the page is resized, not reloaded, so a
+// page a form answered is checked too): axe, no sideways scrolling, every
+// interactive element at least 44 × 44 px (WCAG 2.5.8's exceptions as in
+// steps/measure.mjs), and on a Norwegian page no English words from a
+// fixed list.
+const widths = [1280, 375];
+for (const lang of ['nb', 'nn', 'en']) {
   test(`the story in ${lang}`, async (t) => {
-    const context = await browser.newContext({ baseURL: base, locale: lang === 'en' ? 'en-GB' : 'nb-NO', viewport: { width: 1100, height: 900 } });
+    const context = await browser.newContext({ baseURL: base, locale: lang === 'en' ? 'en-GB' : 'nb-NO', viewport: { width: widths[0], height: 900 } });
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', e => errors.push(String(e)));
@@ -165,8 +174,20 @@ for (const lang of ['nb', 'en']) {
         await t.test(step.name, async () => {
           await step.run(page, text[lang], lang);
           assert.equal(await page.getAttribute('html', 'lang'), lang, 'the page is in the chosen language');
-          await checkAccessibility(page, `${lang} ${step.name}`);
-          await page.screenshot({ path: join(shots, `${lang}-${String(n).padStart(2, '0')}-${step.name}.png`), fullPage: true });
+          if (lang !== 'en') assert.deepEqual(await page.evaluate(englishWords), [], `English words on ${page.url()}`);
+          try {
+            for (const width of widths) {
+              await page.setViewportSize({ width, height: 900 });
+              const label = `${lang} ${step.name} @${width}`;
+              await page.screenshot({ path: join(shots, `${lang}-${String(n).padStart(2, '0')}-${step.name}-${width}.png`), fullPage: true });
+              const m = await page.evaluate(measure);
+              assert.ok(m.scrollWidth <= m.innerWidth, `${label}: scrolls sideways, scrollWidth ${m.scrollWidth} > ${m.innerWidth} (${m.wide.join('; ')}) on ${page.url()}`);
+              assert.deepEqual(m.small, [], `${label}: targets smaller than 44 × 44 px on ${page.url()}`);
+              await checkAccessibility(page, label);
+            }
+          } finally {
+            await page.setViewportSize({ width: widths[0], height: 900 });
+          }
         });
       }
       assert.deepEqual(errors, [], 'no script errors and no server errors');

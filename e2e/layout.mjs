@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import { openDay } from './steps/openday.mjs';
+import { measure } from './steps/measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
@@ -60,49 +61,6 @@ async function startApp() {
     await new Promise(r => setTimeout(r, 100));
   }
   return { base, stop: () => { app.kill(); rmSync(dataDir, { recursive: true, force: true }); } };
-}
-
-// measure runs in the page: sideways scrolling and the small targets.
-function measure() {
-  const small = [];
-  const sel = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button]';
-  const visible = el => { const s = getComputedStyle(el); const r = el.getBoundingClientRect(); return s.visibility !== 'hidden' && s.display !== 'none' && r.width > 0 && r.height > 0; };
-  const name = el => {
-    const id = el.id ? '#' + el.id : '';
-    const text = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 40);
-    return `${el.tagName.toLowerCase()}${id}${el.type && el.tagName === 'INPUT' ? '[' + el.type + ']' : ''} "${text}"`;
-  };
-  for (const el of document.querySelectorAll(sel)) {
-    if (!visible(el)) continue;
-    if (el.classList.contains('skip')) continue; // off screen until focused; 44 px then
-    let r = el.getBoundingClientRect();
-    let box = { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
-    if (el.tagName === 'A') {
-      // WCAG 2.5.8's inline exception: a link in a sentence of running text.
-      const p = el.parentElement;
-      const own = [...p.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim();
-      if (own.length > 0 && getComputedStyle(el).display === 'inline') continue;
-    }
-    if (el.type === 'checkbox' || el.type === 'radio') {
-      for (const l of el.labels || []) {
-        const lr = l.getBoundingClientRect();
-        box = { left: Math.min(box.left, lr.left), top: Math.min(box.top, lr.top), right: Math.max(box.right, lr.right), bottom: Math.max(box.bottom, lr.bottom) };
-      }
-    }
-    const w = box.right - box.left, h = box.bottom - box.top;
-    if (w < 43.5 || h < 43.5) small.push(`${name(el)} ${Math.round(w)}×${Math.round(h)}`);
-  }
-  // What sticks out on the right, deepest first: where to look.
-  const wide = [];
-  if (document.documentElement.scrollWidth > window.innerWidth) {
-    for (const el of document.body.querySelectorAll('*')) {
-      const r = el.getBoundingClientRect();
-      if (r.right > window.innerWidth + 0.5 && ![...el.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 0.5)) {
-        wide.push(`${el.tagName.toLowerCase()}${el.className ? '.' + String(el.className).split(' ').join('.') : ''} right ${Math.round(r.right)}`);
-      }
-    }
-  }
-  return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, small, wide: wide.slice(0, 3) };
 }
 
 async function crawl(page, base, start) {

@@ -3,8 +3,8 @@
 // pickup list; a guardian reports a child sick in one click and adds someone
 // to the pickup list. Checking in and out works again the second time (the
 // board offers check-in again once a child has left); the sick report is for
-// Sofie in nb and for Jakob Aasen (another guardian's child) in en, so each
-// run makes a new report.
+// Sofie in nb, for Ella Aasen (another guardian's child) in nn and for her
+// brother Jakob in en, so each run makes a new report.
 
 const text = {
   nb: {
@@ -14,6 +14,14 @@ const text = {
     guardianMenu: 'Fravær og henting', guardianTitle: 'Fravær og henting',
     persona: 'guardian', child: 'Sofie Berg', sick: 'Meld Sofie Berg syk i dag', sickDone: 'Sofie Berg er meldt syk i dag.',
     pickupName: 'Navn', pickupRelation: 'Forhold til barnet', add: 'Legg til', newPickup: 'Berit Berg', relation: 'tante', pickupDone: 'Hentelista for Sofie Berg er oppdatert.',
+  },
+  nn: {
+    board: 'Inn og ut', boardTitle: 'Inn- og utsjekking i dag',
+    checkIn: 'Sjekk inn Sofie Berg', checkedIn: 'Sofie Berg er sjekka inn.',
+    checkOut: 'Sjekk ut Sofie Berg', confirmOut: 'Stadfest utsjekking av Sofie Berg', checkedOut: 'Sofie Berg er sjekka ut.', present: 'Til stades',
+    guardianMenu: 'Fråvær og henting', guardianTitle: 'Fråvær og henting',
+    persona: 'guardian-other', child: 'Ella Aasen', sick: 'Meld Ella Aasen sjuk i dag', sickDone: 'Ella Aasen er meld sjuk i dag.',
+    pickupName: 'Namn', pickupRelation: 'Forhold til barnet', add: 'Legg til', newPickup: 'Sigrid Aasen', relation: 'tante', pickupDone: 'Hentelista for Ella Aasen er oppdatert.',
   },
   en: {
     board: 'Check-in', boardTitle: "Today's check-in",

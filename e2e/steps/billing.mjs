@@ -1,10 +1,11 @@
 // The billing steps of the browser story (see app.test.mjs): the caseworker
 // runs the invoices of this month, the guardian reads the invoice and why
-// the fee is what it is. The story runs in nb and then in en against one
-// app: the second run of the month creates nothing, so the en pass finds
-// the invoices made by the first and says so.
+// the fee is what it is. The story runs in nb, nn and en against one app:
+// a second run of the month creates nothing, so the nn and en passes find
+// the invoices made by the first and say so.
 const words = {
   nb: { families: 'Familier og inntektsvedtak', prices: 'Prislister', payments: 'Innbetalinger', menu: 'Foreldrebetaling', run: 'Kjør fakturering', invoices: 'Fakturaer for', created: 'Faktureringen er kjørt', existing: 'allerede fakturert', guardianMenu: 'Fakturaer', kid: 'KID', why: 'Hvorfor dette beløpet for Sofie Berg?', fees: 'Foreldrebetaling for Sofie Berg', incomeCap: 'Inntektsgradert betaling', freeHours: 'Gratis timer' },
+  nn: { families: 'Familiar og inntektsvedtak', prices: 'Prislister', payments: 'Innbetalingar', menu: 'Foreldrebetaling', run: 'Køyr fakturering', invoices: 'Fakturaer for', created: 'Faktureringa er køyrd', existing: 'allereie fakturert', guardianMenu: 'Fakturaer', kid: 'KID', why: 'Kvifor dette beløpet for Sofie Berg?', fees: 'Foreldrebetaling for Sofie Berg', incomeCap: 'Inntektsgradert betaling', freeHours: 'Gratis timar' },
   en: { families: 'Families and income decisions', prices: 'Price lists', payments: 'Payments', menu: 'Parental fees', run: 'Run invoicing', invoices: 'Invoices for', created: 'The invoice run is done', existing: 'already been invoiced', guardianMenu: 'Invoices', kid: 'KID', why: 'Why this amount for Sofie Berg?', fees: 'Parental fees for Sofie Berg', incomeCap: 'Income cap', freeHours: 'Free hours' },
 };
 

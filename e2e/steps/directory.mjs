@@ -6,6 +6,7 @@
 // the language, so the en pass makes records of its own.
 const words = {
   nb: { units: 'Enheter', newUnit: 'Ny enhet', postcode: 'må være fire siffer', newGroup: 'Ny gruppe', register: 'Registrer et barn', addGuardian: 'Legg til en foresatt', place: 'Gi barnet en plass', kindergarten: 'barnehage', places: 'Plasser' },
+  nn: { units: 'Einingar', newUnit: 'Ny eining', postcode: 'må vere fire siffer', newGroup: 'Ny gruppe', register: 'Registrer eit barn', addGuardian: 'Legg til ein føresett', place: 'Gi barnet ein plass', kindergarten: 'barnehage', places: 'Plassar' },
   en: { units: 'Units', newUnit: 'New unit', postcode: 'must be four digits', newGroup: 'New group', register: 'Register a child', addGuardian: 'Add a guardian', place: 'Give the child a place', kindergarten: 'kindergarten', places: 'Places' },
 };
 

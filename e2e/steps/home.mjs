@@ -5,6 +5,7 @@
 
 const text = {
   nb: { waiting: 'Dette venter på deg', today: 'I dag', school: 'Skolefravær', choose: 'Vis', record: 'Før fraværet', recorded: 'er ført.', some: 'enkelttimer:' },
+  nn: { waiting: 'Dette ventar på deg', today: 'I dag', school: 'Skulefråvær', choose: 'Vis', record: 'Før fråværet', recorded: 'er ført.', some: 'enkelttimar:' },
   en: { waiting: 'Waiting for you', today: 'Today', school: 'School absence', choose: 'Show', record: 'Record the absence', recorded: 'is recorded.', some: 'some lessons:' },
 };
 

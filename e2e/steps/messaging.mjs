@@ -10,6 +10,12 @@ const text = {
     body: 'Onsdag har vi aktivitetsdag ute.\nTa med ekstra klær.', line: 'Ta med ekstra klær.',
     noReplies: 'kan ikke besvares', conversation: 'Foreldresamtale', reply: 'Takk, vi kommer.',
   },
+  nn: {
+    menu: 'Meldingar', staffHeading: 'Meldingar til føresette', inbox: 'Meldingar', unread: 'Ulesen', urgent: 'Hastar',
+    group: 'Gruppe SFO 3–4, Nordby SFO (oppslag)', subject: 'Aktivitetsdag på SFO',
+    body: 'Onsdag har vi aktivitetsdag ute.\nTa med ekstra klede.', line: 'Ta med ekstra klede.',
+    noReplies: 'kan ikkje svarast på', conversation: 'Foreldresamtale', reply: 'Takk, vi kjem.',
+  },
   en: {
     menu: 'Messages', staffHeading: 'Messages to guardians', inbox: 'Messages', unread: 'Unread', urgent: 'Urgent',
     group: 'Group SFO 3–4, Nordby SFO (bulletin)', subject: 'Activity day at SFO',
