@@ -180,6 +180,8 @@ for (const lang of ['nb', 'nn', 'en']) {
               await page.setViewportSize({ width, height: 900 });
               const label = `${lang} ${step.name} @${width}`;
               await page.screenshot({ path: join(shots, `${lang}-${String(n).padStart(2, '0')}-${step.name}-${width}.png`), fullPage: true });
+              // A step's picture for the README (committed; see .gitignore).
+              if (step.shot && lang === 'nb') await page.screenshot({ path: join(shots, `${step.shot}-${width}.png`), fullPage: true });
               const m = await page.evaluate(measure);
               assert.ok(m.scrollWidth <= m.innerWidth, `${label}: scrolls sideways, scrollWidth ${m.scrollWidth} > ${m.innerWidth} (${m.wide.join('; ')}) on ${page.url()}`);
               assert.deepEqual(m.small, [], `${label}: targets smaller than 44 × 44 px on ${page.url()}`);

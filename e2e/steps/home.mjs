@@ -13,6 +13,7 @@ export default function steps(h) {
   return [
     {
       name: 'guardian-home',
+      shot: 'guardian-home',
       run: async (p, t, lang) => {
         const x = text[lang];
         await h.loginAs(p, 'guardian');
