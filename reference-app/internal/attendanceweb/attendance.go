@@ -404,7 +404,7 @@ func (a *app) apiAttendanceRoster(w http.ResponseWriter, r *http.Request, c *web
 	var group domain.GroupID
 	if s := r.URL.Query().Get("group"); s != "" {
 		if group, err = domain.ParseID[domain.Group](s); err != nil {
-			return api.Unprocessable("invalid-query", "group is not a UUID", domain.FieldError{Field: "group", Reason: "is not a UUID"})
+			return api.Unprocessable("invalid-query", "group is not a UUID", domain.FieldError{Field: "group", Reason: "is-not-a-uuid"})
 		}
 	}
 	v, err := a.attendanceRoster(r.Context(), c.Lang, c.Actor, c.UnitID, group, day)

@@ -231,7 +231,7 @@ func (a *app) formCheck(kind attendance.CheckKind) web.HandlerFunc {
 		if s := r.PostFormValue("unit"); s != "" {
 			id, err := domain.ParseID[domain.Unit](s)
 			if err != nil {
-				return domain.Invalid("unit", "is not a UUID")
+				return domain.Invalid("unit", "is-not-a-uuid")
 			}
 			e.Unit = id
 		}
@@ -241,13 +241,13 @@ func (a *app) formCheck(kind attendance.CheckKind) web.HandlerFunc {
 			case strings.HasPrefix(choice, "g:"):
 				id, err := domain.ParseID[domain.Guardian](choice[2:])
 				if err != nil {
-					return domain.Invalid("collector", "is not a guardian")
+					return domain.Invalid("collector", "is-not-a-guardian")
 				}
 				e.Collector.Guardian = id
 			case strings.HasPrefix(choice, "p:"):
 				id, err := domain.ParseID[attendance.Pickup](choice[2:])
 				if err != nil {
-					return domain.Invalid("collector", "is not on the pickup list")
+					return domain.Invalid("collector", "is-not-on-the-pickup-list")
 				}
 				e.Collector.Pickup = id
 			default:

@@ -202,7 +202,7 @@ func (a *app) formSettings(w http.ResponseWriter, r *http.Request, c *web.Call) 
 		}
 		n, err := strconv.Atoi(form[name])
 		if err != nil {
-			p.Add(name, "is not a whole number")
+			p.Add(name, "is-not-a-whole-number")
 		}
 		return n
 	}

@@ -323,7 +323,7 @@ func (a *app) billingIncomePage(w http.ResponseWriter, r *http.Request, c *web.C
 	if id, err := domain.ParseID[billing.Family](form["family"]); err == nil {
 		req.Family = id
 	} else {
-		problems.Add("family", "choose a family")
+		problems.Add("family", "choose-a-family")
 	}
 	for _, f := range []struct {
 		key string

@@ -199,7 +199,7 @@ func (a *app) formAddEntry(w http.ResponseWriter, r *http.Request, c *web.Call) 
 	if f.Unit != "" {
 		id, err := domain.ParseID[domain.Unit](f.Unit)
 		if err != nil {
-			p.Add("unit", "no such unit")
+			p.Add("unit", "no-such-unit")
 		}
 		e.Unit = id
 	}

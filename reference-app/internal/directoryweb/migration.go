@@ -68,7 +68,7 @@ func (a *app) apiImport(w http.ResponseWriter, r *http.Request, c *web.Call) err
 	case "true":
 		dry = true
 	default:
-		return domain.Invalid("dryRun", "must be true or false")
+		return domain.Invalid("dryRun", "must-be-true-or-false")
 	}
 	files, err := readImportBody(w, r)
 	if err != nil {

@@ -579,7 +579,7 @@ func outboxState(r *http.Request) (string, error) {
 	case "", messaging.Pending, messaging.Sent, messaging.Dead:
 		return s, nil
 	}
-	return "", api.Unprocessable("invalid-query", "state is not a delivery state", domain.FieldError{Field: "state", Reason: "must be pending, sent or dead"})
+	return "", api.Unprocessable("invalid-query", "state is not a delivery state", domain.FieldError{Field: "state", Reason: "must-be-pending-sent-or-dead"})
 }
 
 // API handlers.
@@ -647,7 +647,7 @@ func (a *app) apiReply(w http.ResponseWriter, r *http.Request, c *web.Call) erro
 		return err
 	}
 	if req.ThreadID.IsZero() {
-		return domain.Invalid("threadId", "is required")
+		return domain.Invalid("threadId", "required")
 	}
 	msg, err := a.reply(r.Context(), c.Actor, req.ThreadID, req.Body)
 	if err != nil {
@@ -663,7 +663,7 @@ func (a *app) apiMarkRead(w http.ResponseWriter, r *http.Request, c *web.Call) e
 		return err
 	}
 	if req.ThreadID.IsZero() {
-		return domain.Invalid("threadId", "is required")
+		return domain.Invalid("threadId", "required")
 	}
 	if err := a.Messaging().MarkRead(r.Context(), c.Actor, c.Actor.Municipality, req.ThreadID); err != nil {
 		return threadRef(err)
@@ -676,7 +676,7 @@ func (a *app) apiMarkRead(w http.ResponseWriter, r *http.Request, c *web.Call) e
 // error on threadId.
 func threadRef(err error) error {
 	if domain.IsNotFound(err) {
-		return domain.Invalid("threadId", "no such thread")
+		return domain.Invalid("threadId", "no-such-thread")
 	}
 	return err
 }
@@ -851,7 +851,7 @@ func (a *app) guardianPostForm(w http.ResponseWriter, r *http.Request, c *web.Ca
 	}
 	child, err := domain.ParseID[domain.Child](f.Get("child"))
 	if err != nil || child.IsZero() {
-		return domain.Invalid("child", "choose a child")
+		return domain.Invalid("child", "choose-a-child")
 	}
 	t, err := a.post(r.Context(), c.Actor, messaging.Draft{About: messaging.About{Scope: messaging.ScopeChild, Child: child},
 		Subject: f.Get("subject"), Body: f.Get("body")})
@@ -935,7 +935,7 @@ func (a *app) staffPostForm(w http.ResponseWriter, r *http.Request, c *web.Call)
 	kind, id, _ := strings.Cut(f.Get("to"), ":")
 	uid, err := domain.ParseID[struct{}](id)
 	if err != nil || uid.IsZero() {
-		return domain.Invalid("to", "choose whom to write to")
+		return domain.Invalid("to", "choose-whom-to-write-to")
 	}
 	d := messaging.Draft{Subject: f.Get("subject"), Body: f.Get("body"), Urgent: f.Get("urgent") == "on"}
 	switch kind {
@@ -946,7 +946,7 @@ func (a *app) staffPostForm(w http.ResponseWriter, r *http.Request, c *web.Call)
 	case "unit":
 		d.About, d.Bulletin = messaging.About{Scope: messaging.ScopeUnit, Unit: domain.IDFromUUID[domain.Unit](uid.UUID())}, true
 	default:
-		return domain.Invalid("to", "choose whom to write to")
+		return domain.Invalid("to", "choose-whom-to-write-to")
 	}
 	t, err := a.post(r.Context(), c.Actor, d)
 	if err != nil {

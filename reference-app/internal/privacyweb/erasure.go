@@ -71,7 +71,7 @@ func (a *app) apiErase(w http.ResponseWriter, r *http.Request, c *web.Call) erro
 		return err
 	}
 	if !req.Confirm {
-		return domain.Invalid("confirm", "is required")
+		return domain.Invalid("confirm", "required")
 	}
 	ctx := r.Context()
 	er, err := a.erasure(ctx, c.Actor.Municipality)

@@ -1,0 +1,77 @@
+package admission
+
+import "github.com/oppvekst/oppvekst/domain"
+
+// ReasonTexts are the reason codes this package refuses input with
+// (domain.FieldError.Reason, domain.ConflictError.Reason) and their English
+// text for developers and logs, {name} standing for a parameter. Pages
+// never show this text: an application writes the code in the user's
+// language (the reference app's catalogs hold "reason.<code>" in nb, nn
+// and en, and a test there fails when one is missing).
+var ReasonTexts = map[string]string{
+	"a-child-cannot-apply-together-with-itself":                 "a child cannot apply together with itself",
+	"a-family-has-two-or-more-children":                         "a family has two or more children",
+	"a-kindergarten-intake-ranks-by-statutory-first":            "a kindergarten intake ranks by \"statutory\" first",
+	"a-time-and-an-approver-are-required":                       "a time and an approver are required",
+	"admission-at-least-one":                                    "the number must be 1 or more",
+	"admission-criterion-key-format":                            "a local criterion's key is not lower-case letters, digits and hyphens",
+	"admission-criterion-key-twice":                             "two local criteria have the same key",
+	"admission-required":                                        "the field is required",
+	"admission-run-before-deadline-needs-reason":                "a run before the application deadline needs a reason",
+	"admission-settings-changed-since-read":                     "the settings were changed by someone else since they were read",
+	"appears-twice":                                             "{value} appears twice",
+	"at-least-one-unit-is-required":                             "at least one unit is required",
+	"at-most-criteria-before-the-tiebreak":                      "at most {maxBoolCriteria} criteria before the tiebreak",
+	"at-most-units-may-be-ranked":                               "at most {maxPreferences} units may be ranked",
+	"child-is-in-two-families":                                  "child {id} is in two families",
+	"does-not-take-part-in":                                     "{unit} does not take part in {intake}",
+	"has-no-seats-for-in":                                       "{unit} has no seats for {group} in {intake}",
+	"intake-deadline-not-before-start":                          "the application deadline is not before the start date",
+	"intake-fixed-after-applications":                           "the field cannot change once the intake has applications",
+	"intake-fixed-after-run":                                    "the field cannot change once the intake has a run",
+	"intake-no-seats":                                           "an intake offers no seats",
+	"intake-no-such-unit":                                       "a unit of the seats does not exist in the municipality",
+	"intake-seats-above-capacity":                               "more places than the unit's known capacity",
+	"intake-unit-of-another-kind":                               "a unit of the seats is not of the intake's kind",
+	"intake-unknown-criterion":                                  "a local criterion the municipality's settings do not have",
+	"is-also-another-childs-tiebreak":                           "{tiebreak} is also another child's tiebreak",
+	"is-before-the-offer-was-made":                              "is before the offer was made",
+	"is-empty-or-appears-twice":                                 "is empty or appears twice",
+	"is-not-an-offer-status":                                    "{status} is not an offer status",
+	"is-not-kindergarten-school-or-sfo":                         "{kind} is not kindergarten, school or sfo",
+	"must-be-a-year-from-1-to-9999":                             "must be a year from 1 to 9999",
+	"must-be-a-year-from-2000-to-2999":                          "must be a year from 2000 to 2999",
+	"must-be-from-0-to":                                         "must be from 0 to {maxHoursPerWeek}",
+	"must-be-from-1-to":                                         "must be from 1 to {maxHoursPerWeek}",
+	"must-be-missing-received-or-verified":                      "must be missing, received or verified",
+	"must-not-be-before-the-intakes-start":                      "must not be before the intake's start {start}",
+	"negative":                                                  "must not be negative",
+	"no-such-application-of-the-intake-and-child":               "no such application of the intake and child",
+	"no-such-intake":                                            "no such intake",
+	"no-such-unit":                                              "no such unit",
+	"not-a-child-you-have-parental-responsibility-for":          "not a child you have parental responsibility for",
+	"offer-status":                                              "the offer is {status}",
+	"only-the-answer-of-an-offer-may-change":                    "only the answer of an offer may change",
+	"required":                                                  "is required",
+	"siblings-applying-together-must-have-the-same-preferences": "siblings applying together must have the same preferences",
+	"small-children-take-places-more-than-the-free":             "{small} small children take {taken} places, more than the {places} free",
+	"the-answer-deadline-has-passed":                            "the answer deadline has passed",
+	"the-application-does-not-claim":                            "the application does not claim {name}",
+	"the-application-does-not-claim-statutory-priority":         "the application does not claim statutory priority",
+	"the-application-has-an-open-or-accepted-offer":             "the application has an open or accepted offer",
+	"the-application-is-withdrawn-or-rejected":                  "the application is withdrawn or rejected",
+	"the-intake-and-child-of-an-application-cannot-change":      "the intake and child of an application cannot change",
+	"the-intakes-id-and-municipality-cannot-change":             "the intake's ID and municipality cannot change",
+	"the-right-to-a-place-applies-to-kindergarten-intakes":      "the right to a place applies to kindergarten intakes",
+	"the-round-has-too-many-seats":                              "the round has too many seats",
+	"the-run-is-already-approved":                               "the run is already approved",
+	"tiebreak-must-be-the-last-criterion":                       "\"tiebreak\" must be the last criterion",
+	"too-many-children":                                         "too many children",
+	"too-small":                                                 "must be at least {min}",
+	"unit-appears-twice":                                        "unit {unit} appears twice",
+	"unknown-child":                                             "unknown child {id}",
+	"unknown-criterion":                                         "unknown criterion {criterion}",
+	"unknown-unit":                                              "unknown unit {unit}",
+}
+
+var _ = domain.RegisterReasons(ReasonTexts)
