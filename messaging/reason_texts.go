@@ -11,12 +11,7 @@ import "github.com/oppvekst/oppvekst/domain"
 var ReasonTexts = map[string]string{
 	"a-guardian-cannot-send-a-bulletin":            "a guardian cannot send a bulletin",
 	"a-new-delivery-is-pending":                    "a new delivery is pending",
-	"child-address-not-protected":                  "the child has no address protection",
-	"child-address-protected":                      "the child's address is protected and must not be shown to recipients",
 	"empty":                                        "must not be empty",
-	"group-bulletin":                               "a parent without parental responsibility never receives bulletins to the group, even on request",
-	"information-denied":                           "the unit has decided that information would harm the child (barneloven § 47 second paragraph); the guardian does not receive, with or without parental responsibility",
-	"information-requested":                        "a parent without parental responsibility has asked for information (barneloven § 47) and receives messages about the child",
 	"is-a-bulletin-it-takes-no-replies":            "is a bulletin: it takes no replies",
 	"is-bytes-more-than-the-limit-of":              "is {count} bytes, more than the limit of {maxAttachmentBytes}",
 	"is-longer-than-characters":                    "is longer than {maxBody} characters",
@@ -32,17 +27,13 @@ var ReasonTexts = map[string]string{
 	"must-be-nb-nn-or-en":                          "must be nb, nn or en",
 	"must-name-a-guardian-of-this-thread":          "must name a guardian of this thread",
 	"no-guardian-may-receive-this-message":         "no guardian may receive this message",
-	"no-request":                                   "a parent without parental responsibility who has not asked for information does not receive",
 	"no-such-child":                                "no such child",
 	"no-such-group":                                "no such group",
 	"no-such-guardian":                             "no such guardian",
 	"no-such-unit":                                 "no such unit",
-	"parental-responsibility":                      "the guardian has parental responsibility (barneloven § 30) and receives",
-	"protected-channel":                            "the guardian's own address is strengt fortrolig (in Norway or abroad); only the digital mailbox may be used",
 	"repeats-guardians-id":                         "repeats guardians[{index}].id",
 	"required":                                     "is required",
 	"the-first-message-belongs-to-another-thread":  "the first message belongs to another thread",
-	"whereabouts-hidden":                           "the child's address is strengt fortrolig (in Norway or abroad) and the recipient has no parental responsibility: nothing sent to this recipient tells where the child is (no unit, group, staff name or time of day)",
 }
 
 var _ = domain.RegisterReasons(ReasonTexts)

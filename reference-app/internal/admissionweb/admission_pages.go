@@ -444,7 +444,7 @@ func fieldProblem(l web.Locale, f domain.FieldError) string {
 	case f.Field == "start":
 		label = l.T("admission.apply.start")
 	}
-	return l.T("admission.apply.fieldError", label, l.Reason(f.Reason))
+	return l.T("admission.apply.fieldError", label, l.FieldReason(f))
 }
 
 // Guardian: an application.

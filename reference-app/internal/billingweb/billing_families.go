@@ -142,7 +142,7 @@ func (a *app) billingFamilyPage(w http.ResponseWriter, r *http.Request, c *web.C
 			errs = append(errs, c.Lang.T("billing.family.taken"))
 		case errors.As(err, &ve):
 			for _, f := range ve.Fields {
-				errs = append(errs, c.Lang.Reason(f.Reason))
+				errs = append(errs, c.Lang.FieldReason(f))
 			}
 		default:
 			return err

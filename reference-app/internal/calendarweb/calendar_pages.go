@@ -146,11 +146,11 @@ func fieldErrors(l web.Locale, err error) (map[string]string, bool) {
 				name = "end"
 			}
 			if _, dup := out[name]; !dup {
-				out[name] = l.Reason(f.Reason)
+				out[name] = l.FieldReason(f)
 			}
 		}
 	case errors.As(err, &ce):
-		out[ce.Field] = l.Reason(ce.Reason)
+		out[ce.Field] = l.ConflictReason(ce)
 	default:
 		return nil, false
 	}
