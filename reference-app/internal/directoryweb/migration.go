@@ -382,5 +382,5 @@ func importReason(l web.Locale, code string) string {
 	if l.Has("dir.import.reason." + code) {
 		return l.T("dir.import.reason." + code)
 	}
-	return reason(l, code)
+	return reason(l, code, nil)
 }
