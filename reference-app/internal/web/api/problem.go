@@ -78,7 +78,7 @@ func ProblemFor(err error) Problem {
 			Detail: "see errors for each refused field", Errors: ve.Fields}
 	case errors.As(err, &ce):
 		return Problem{Type: problemBase + "conflict", Title: "Conflict", Status: http.StatusConflict,
-			Detail: ce.Reason, Errors: []domain.FieldError{{Field: ce.Field, Reason: ce.Reason}}}
+			Detail: domain.FillParams(domain.ReasonText(ce.Reason), ce.Params), Errors: []domain.FieldError{{Field: ce.Field, Reason: ce.Reason, Params: ce.Params}}}
 	case errors.Is(err, domain.ErrConflict):
 		return Problem{Type: problemBase + "conflict", Title: "Conflict", Status: http.StatusConflict, Detail: "the change contradicts stored data"}
 	case errors.Is(err, domain.ErrForbidden):
