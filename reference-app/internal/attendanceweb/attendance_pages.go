@@ -298,6 +298,85 @@ type guardianChild struct {
 	Absences  []absenceRow
 	Pickups   []pickupView
 	Reasons   []collectorOption
+	// Refused is the child's form that was just refused ("absence",
+	// "pickup"; "" for none): Values keeps what was typed, Errors the
+	// message at each field by name, Summary the list above the form.
+	Refused string
+	Values  map[string]string
+	Errors  map[string]string
+	Summary []fieldMsg
+}
+
+// fieldMsg is a refusal in the error summary: the input's id, its label
+// and the message.
+type fieldMsg struct {
+	ID, Label, Message string
+}
+
+// refusedForm is a refused guardian form to show again: which child and
+// form, what was typed, and the refusal.
+type refusedForm struct {
+	child  domain.ChildID
+	kind   string
+	values map[string]string
+	err    error
+}
+
+// formFields are the inputs of the guardian's forms with their labels;
+// a refused field not among them is shown in the summary at the first.
+var formFields = map[string][][2]string{
+	"absence": {{"start", "attendance.from"}, {"end", "attendance.to"}, {"reason", "attendance.reason"}, {"note", "attendance.note"}},
+	"pickup": {{"name", "attendance.pickup.name"}, {"relation", "attendance.pickup.relation"},
+		{"phone", "attendance.pickup.phone"}, {"validUntil", "attendance.pickup.validUntil"}},
+}
+
+// inputIDs are the ids of the inputs by name (the template's).
+var inputIDs = map[string]string{"start": "start", "end": "end", "reason": "reason", "note": "note",
+	"name": "pname", "relation": "prel", "phone": "pphone", "validUntil": "puntil"}
+
+// showRefusal puts a refused form's values and errors on the child.
+func showRefusal(l web.Locale, gc *guardianChild, rf *refusedForm) {
+	gc.Refused, gc.Values, gc.Errors = rf.kind, rf.values, map[string]string{}
+	fields := formFields[rf.kind]
+	add := func(field, msg string) {
+		name := ""
+		for _, f := range fields {
+			if f[0] == field {
+				name = f[0]
+			}
+		}
+		switch field {
+		case "period.start", "period", "day":
+			name = "start"
+		case "period.end":
+			name = "end"
+		}
+		if name == "" {
+			name = fields[0][0]
+		}
+		label := ""
+		for _, f := range fields {
+			if f[0] == name {
+				label = l.T(f[1])
+			}
+		}
+		if old, ok := gc.Errors[name]; ok {
+			gc.Errors[name] = old + "; " + msg
+		} else {
+			gc.Errors[name] = msg
+		}
+		gc.Summary = append(gc.Summary, fieldMsg{ID: inputIDs[name] + "-" + gc.ID.String(), Label: label, Message: msg})
+	}
+	var ve *domain.ValidationError
+	var ce *domain.ConflictError
+	switch {
+	case errors.As(rf.err, &ve):
+		for _, f := range ve.Fields {
+			add(f.Field, l.FieldReason(f))
+		}
+	case errors.As(rf.err, &ce):
+		add(ce.Field, l.ConflictReason(ce))
+	}
 }
 
 type calendarLink struct {
@@ -311,6 +390,12 @@ type absenceRow struct {
 }
 
 func (a *app) guardianAttendancePage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	return a.renderGuardian(w, r, c, nil)
+}
+
+// renderGuardian renders the guardian's page; rf, when not nil, is a
+// refused form shown again with what was typed and why (422).
+func (a *app) renderGuardian(w http.ResponseWriter, r *http.Request, c *web.Call, rf *refusedForm) error {
 	ctx := r.Context()
 	today := domain.Today(a.Clock)
 	children, err := a.VisibleChildren(ctx, c.Actor)
@@ -352,6 +437,9 @@ func (a *app) guardianAttendancePage(w http.ResponseWriter, r *http.Request, c *
 		for _, rs := range []attendance.Reason{attendance.Holiday, attendance.Leave, attendance.Sick, attendance.Other} {
 			gc.Reasons = append(gc.Reasons, collectorOption{Value: string(rs), Label: rs.Text(lang)})
 		}
+		if rf != nil && rf.child == ch.ID {
+			showRefusal(c.Lang, &gc, rf)
+		}
 		content.Children = append(content.Children, gc)
 		ids = append(ids, ch.ID)
 	}
@@ -374,8 +462,28 @@ func (a *app) guardianAttendancePage(w http.ResponseWriter, r *http.Request, c *
 			}
 		}
 	}
-	a.Page(w, r, c, http.StatusOK, "attendance_guardian", "attendance.guardian.title", content)
+	status := http.StatusOK
+	if rf != nil {
+		status = http.StatusUnprocessableEntity
+	}
+	a.Page(w, r, c, status, "attendance_guardian", "attendance.guardian.title", content)
 	return nil
+}
+
+// refusedGuardianForm shows a guardian's refused form again (422) with
+// what was typed, each error at its field and in a summary; an error that
+// is not a refusal stays an error.
+func (a *app) refusedGuardianForm(w http.ResponseWriter, r *http.Request, c *web.Call, kind string, err error) error {
+	var ve *domain.ValidationError
+	var ce *domain.ConflictError
+	if !errors.As(err, &ve) && !errors.As(err, &ce) {
+		return err
+	}
+	values := map[string]string{}
+	for _, f := range formFields[kind] {
+		values[f[0]] = r.PostFormValue(f[0])
+	}
+	return a.renderGuardian(w, r, c, &refusedForm{child: c.ChildID, kind: kind, values: values, err: err})
 }
 
 // backToGuardian redirects to the guardian's page with what was done.
@@ -412,21 +520,20 @@ func (a *app) formAbsence(w http.ResponseWriter, r *http.Request, c *web.Call) e
 	if err := r.ParseForm(); err != nil {
 		return api.BadRequest("form", "the form cannot be read")
 	}
-	back := url.Values{"child": {c.ChildID.String()}}
 	start, err := formDate(r, "start")
 	if err != nil {
-		return refused(w, r, err, "/guardian/attendance", back)
+		return a.refusedGuardianForm(w, r, c, "absence", err)
 	}
 	end, err := formDate(r, "end")
 	if err != nil {
-		return refused(w, r, err, "/guardian/attendance", back)
+		return a.refusedGuardianForm(w, r, c, "absence", err)
 	}
 	if end == 0 {
 		end = start
 	}
 	ab := attendance.Absence{Period: domain.Period{Start: start, End: end}, Reason: attendance.Reason(r.PostFormValue("reason")), Note: strings.TrimSpace(r.PostFormValue("note"))}
 	if _, err := a.reportAbsence(r.Context(), c, ab, false); err != nil {
-		return refused(w, r, err, "/guardian/attendance", url.Values{"child": {c.ChildID.String()}})
+		return a.refusedGuardianForm(w, r, c, "absence", err)
 	}
 	backToGuardian(w, r, c, "absence")
 	return nil
@@ -450,12 +557,12 @@ func (a *app) formPickup(w http.ResponseWriter, r *http.Request, c *web.Call) er
 	}
 	until, err := formDate(r, "validUntil")
 	if err != nil {
-		return refused(w, r, err, "/guardian/attendance", url.Values{"child": {c.ChildID.String()}})
+		return a.refusedGuardianForm(w, r, c, "pickup", err)
 	}
 	p := attendance.Pickup{Name: strings.TrimSpace(r.PostFormValue("name")), Relation: strings.TrimSpace(r.PostFormValue("relation")),
 		Phone: strings.TrimSpace(r.PostFormValue("phone")), ValidUntil: until}
 	if _, err := a.putPickup(r.Context(), c, p); err != nil {
-		return refused(w, r, err, "/guardian/attendance", url.Values{"child": {c.ChildID.String()}})
+		return a.refusedGuardianForm(w, r, c, "pickup", err)
 	}
 	backToGuardian(w, r, c, "pickup")
 	return nil
