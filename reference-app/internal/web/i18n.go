@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -175,6 +176,21 @@ func (l Locale) Date(d date.Date) string {
 		return fmt.Sprintf("%d %s %d", day, month, y)
 	}
 	return fmt.Sprintf("%d. %s %d", day, month, y)
+}
+
+// DateTime writes a moment in Norwegian time the way the language does:
+// "24. november 2025 kl. 12.00" in Norwegian, "24 November 2025, 12:00" in
+// English.
+func (l Locale) DateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = t.In(domain.Oslo())
+	d := l.Date(date.New(t.Year(), t.Month(), t.Day()))
+	if l.Code == "en" {
+		return d + ", " + t.Format("15:04")
+	}
+	return d + " kl. " + t.Format("15.04")
 }
 
 // localeOf is the language chosen by the cookie, or the default.
