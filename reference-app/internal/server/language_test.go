@@ -32,8 +32,8 @@ var (
 	// notes, which the library keeps in English only (issue 16 lists
 	// them as left to translate).
 	englishRE = regexp.MustCompile(`(?is)<(td|span|option)\b[^>]*\slang="en"[^>]*>.*?</(td|span|option)>`)
-	tagRE    = regexp.MustCompile(`(?s)<[^>]*>`)
-	labelRE  = regexp.MustCompile(`(?i)\s(aria-label|placeholder|title|alt)="([^"]*)"`)
+	tagRE     = regexp.MustCompile(`(?s)<[^>]*>`)
+	labelRE   = regexp.MustCompile(`(?i)\s(aria-label|placeholder|title|alt)="([^"]*)"`)
 )
 
 // visibleText is what a page shows or reads out: its text and the labels
