@@ -118,6 +118,12 @@ func TestPagesInNorwegianShowNoEnglish(t *testing.T) {
 			resp := ta.Do(t, p.cookie, p.method, p.path, ct, p.body)
 			assert.Equal(t, p.status, resp.Status, "%s %s %s", lang, p.method, p.path)
 			assert.Contains(t, resp.Body, `lang="`+lang+`"`)
+			if p.status == 422 {
+				// A refused form: errors tied to their fields, a summary
+				// that takes focus.
+				assert.Contains(t, resp.Body, `aria-invalid="true"`, "%s %s", lang, p.path)
+				assert.Contains(t, resp.Body, `tabindex="-1" autofocus`, "%s %s", lang, p.path)
+			}
 			checkNorwegian(t, lang, p.who, p.method+" "+p.path, resp.Body)
 		}
 	}
