@@ -33,6 +33,8 @@ type boardContent struct {
 	Notice string     // what the last form did
 	Warn   string     // a warning about the last check-out
 	Error  string     // why the last form was refused
+	// ErrorFor is the id of the field the error is about, "" for none.
+	ErrorFor string
 }
 
 type boardTab struct {
@@ -68,6 +70,17 @@ type boardChild struct {
 	CanIn      bool
 	CanOut     bool
 	Collectors []collectorOption // shown at check-out
+	// Collector and CollectorName keep what was chosen and typed on a
+	// refused check-out; Refusal is why, shown at the field.
+	Collector, CollectorName, Refusal string
+}
+
+// staffRefusal is a refused check-in or check-out to show again: the
+// child, what was chosen and typed, and the error.
+type staffRefusal struct {
+	child           domain.ChildID
+	collector, name string
+	err             error
 }
 
 type collectorOption struct {
@@ -78,6 +91,12 @@ type collectorOption struct {
 var boardStatuses = []attendance.Status{attendance.Expected, attendance.Late, attendance.Present, attendance.Absent, attendance.Left}
 
 func (a *app) staffAttendancePage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	return a.renderStaff(w, r, c, nil)
+}
+
+// renderStaff renders the attendance board; rf, when not nil, is a
+// refused form shown again at its child's row (422).
+func (a *app) renderStaff(w http.ResponseWriter, r *http.Request, c *web.Call, rf *staffRefusal) error {
 	ctx := r.Context()
 	content := boardContent{L: c.Lang}
 	if len(c.Actor.Units) == 0 {
@@ -162,6 +181,15 @@ func (a *app) staffAttendancePage(w http.ResponseWriter, r *http.Request, c *web
 					return err
 				}
 			}
+			if rf != nil && rf.child == ch.ID {
+				bc.Collector, bc.CollectorName = rf.collector, rf.name
+				bc.Refusal = refusalText(c.Lang, rf.err)
+				content.Error = bc.Refusal
+				content.ErrorFor = "collector-name-" + ch.ID.String()
+				if !bc.CanOut {
+					content.ErrorFor = "barn-" + ch.ID.String()
+				}
+			}
 			bg.Children = append(bg.Children, bc)
 		}
 		bu.Groups = append(bu.Groups, bg)
@@ -173,7 +201,9 @@ func (a *app) staffAttendancePage(w http.ResponseWriter, r *http.Request, c *web
 		}
 	}
 	q := r.URL.Query()
-	content.Error = refusal(c.Lang, q.Get("error"))
+	if rf == nil {
+		content.Error = refusal(c.Lang, q.Get("error"))
+	}
 	if id, err := domain.ParseID[domain.Child](q.Get("child")); err == nil && names[id] != "" && content.Error == "" {
 		switch q.Get("done") {
 		case "in":
@@ -185,8 +215,29 @@ func (a *app) staffAttendancePage(w http.ResponseWriter, r *http.Request, c *web
 			content.Warn = c.Lang.T("attendance.warn.unlisted", names[id])
 		}
 	}
-	a.Page(w, r, c, http.StatusOK, "attendance_staff", "attendance.board.title", content)
+	status := http.StatusOK
+	if rf != nil {
+		status = http.StatusUnprocessableEntity
+	}
+	a.Page(w, r, c, status, "attendance_staff", "attendance.board.title", content)
 	return nil
+}
+
+// refusalText is a refusal's reasons in the page's language.
+func refusalText(l web.Locale, err error) string {
+	var ve *domain.ValidationError
+	var ce *domain.ConflictError
+	switch {
+	case errors.As(err, &ve):
+		var parts []string
+		for _, f := range ve.Fields {
+			parts = append(parts, l.FieldReason(f))
+		}
+		return strings.Join(parts, "; ")
+	case errors.As(err, &ce):
+		return l.ConflictReason(ce)
+	}
+	return ""
 }
 
 // collectorOptions are who may collect the child today: the guardians with
@@ -256,11 +307,23 @@ func (a *app) formCheck(kind attendance.CheckKind) web.HandlerFunc {
 		}
 		chk, err := a.check(r.Context(), c, kind, e)
 		if err != nil {
-			q := url.Values{"child": {c.ChildID.String()}}
+			var ve *domain.ValidationError
+			var ce *domain.ConflictError
+			if !errors.As(err, &ve) && !errors.As(err, &ce) {
+				return err
+			}
+			// The board again, at the same unit and group, with what was
+			// chosen and typed and why it was refused.
+			q := url.Values{}
 			if !e.Unit.IsZero() {
 				q.Set("unit", e.Unit.String())
 			}
-			return refused(w, r, err, "/staff/attendance", q)
+			if g := r.PostFormValue("group"); g != "" {
+				q.Set("group", g)
+			}
+			r.URL.RawQuery = q.Encode()
+			return a.renderStaff(w, r, c, &staffRefusal{child: c.ChildID, collector: r.PostFormValue("collector"),
+				name: r.PostFormValue("collectorName"), err: err})
 		}
 		q := url.Values{"unit": {chk.UnitID.String()}, "done": {string(kind)}, "child": {c.ChildID.String()}}
 		if g := r.PostFormValue("group"); g != "" {
@@ -586,20 +649,6 @@ func timeOfDay(t time.Time) string {
 		return ""
 	}
 	return t.In(domain.Oslo()).Format("15:04")
-}
-
-// refused turns a refusal the user can put right (a field, or a conflict
-// with what is stored) into a redirect back to the form's page, which then
-// says what to do; other errors stay errors.
-func refused(w http.ResponseWriter, r *http.Request, err error, page string, q url.Values) error {
-	var ve *domain.ValidationError
-	var ce *domain.ConflictError
-	if !errors.As(err, &ve) && !errors.As(err, &ce) {
-		return err
-	}
-	q.Set("error", domain.FieldOf(err))
-	http.Redirect(w, r, page+"?"+q.Encode(), http.StatusSeeOther)
-	return nil
 }
 
 // refusal is the message for ?error= on a page: the field's own, or the

@@ -165,9 +165,20 @@ func TestCheckInBoard(t *testing.T) {
 
 	// Out again without coming in: refused, and the board says why.
 	again := ta.Do(t, staff, "POST", path+"/check-out", form, url.Values{"key": {"k-out-2"}, "collectorName": {"Hilde Berg"}}.Encode())
-	require.Equal(t, http.StatusSeeOther, again.Status)
-	said := ta.Do(t, staff, "GET", again.Header.Get("Location"), "", "")
-	assert.Contains(t, said.Body, "barnet er allerede sjekket inn, eller er ikke sjekket inn")
+	require.Equal(t, http.StatusUnprocessableEntity, again.Status, again.Body)
+	assert.Contains(t, again.Body, "barnet gikk allerede klokken", "the reason in Norwegian, not English")
+	assert.Contains(t, again.Body, `role="alert" tabindex="-1" autofocus`)
+
+	// In again, then out with a name too long: the board again with the
+	// name kept at its field.
+	r3 := ta.Do(t, staff, "POST", path+"/check-in", form, "key=k-in-3")
+	require.Equal(t, http.StatusSeeOther, r3.Status, r3.Body)
+	long := strings.Repeat("Å", 201)
+	bad := ta.Do(t, staff, "POST", path+"/check-out", form, url.Values{"key": {"k-out-3"}, "collector": {""}, "collectorName": {long}}.Encode())
+	require.Equal(t, http.StatusUnprocessableEntity, bad.Status, bad.Body)
+	assert.Contains(t, bad.Body, `value="`+long+`" aria-invalid="true" aria-describedby="collector-name-`+ta.Sofie.String()+`-error"`)
+	assert.Contains(t, bad.Body, `<a href="#collector-name-`+ta.Sofie.String()+`">`)
+	assert.Contains(t, bad.Body, `<option value="" selected>`)
 }
 
 // The guardian: sick today in one click, a planned holiday, the pickup
