@@ -9,6 +9,7 @@ import "github.com/oppvekst/oppvekst/domain"
 // language (the reference app's catalogs hold "reason.<code>" in nb, nn
 // and en, and a test there fails when one is missing).
 var ReasonTexts = map[string]string{
+	"position-twice":                "has the same position as another criterion",
 	"must-be-nb-nn-or-en":           "must be nb, nn or en",
 	"must-be-the-uuid-of-an-intake": "must be the UUID of an intake",
 	"no-such-intake":                "no such intake",

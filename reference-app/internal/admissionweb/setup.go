@@ -214,33 +214,16 @@ func (e *formErrors) add(id, label, reason string, params ...map[string]string) 
 func (e *formErrors) any() bool { return len(e.Summary) > 0 }
 
 // reasonText says a refusal's reason in the page's language: a reason code
-// the catalogs translate, one of the library's English reasons admission
-// translates, or else (only in English) the reason itself.
+// the catalogs translate (with its parameters), or else (only in English)
+// the reason itself.
 func reasonText(l web.Locale, reason string, params map[string]string) string {
 	if l.Has("reason." + reason) {
 		return l.ReasonWith(reason, params)
-	}
-	if key, ok := englishReasons[reason]; ok {
-		return l.T(key)
 	}
 	if l.Code == "en" {
 		return reason
 	}
 	return l.T("admission.form.invalid")
-}
-
-// englishReasons are the reasons of admission.Intake.Validate and the
-// input checks an intake form meets, with their messages.
-var englishReasons = map[string]string{
-	"is required":                                      "admission.form.required",
-	"must be 1 or more":                                "admission.form.atLeastOne",
-	"must be a year from 2000 to 2999":                 "admission.form.year",
-	`a kindergarten intake ranks by "statutory" first`: "admission.form.statutoryFirst",
-	"appears twice":                                    "admission.form.twice",
-	"must not be negative":                             "admission.form.negative",
-	"not-a-whole-number":                               "admission.form.notNumber",
-	"position-twice":                                   "admission.form.positionTwice",
-	"is not a valid choice":                            "admission.form.invalid",
 }
 
 // Intake form.

@@ -33,11 +33,12 @@ import (
 var reasonArg = map[string]int{
 	"Add": 1, "Invalid": 1, "Conflict": 1, "NewFieldError": 1,
 	"refError": 2, "refErr": 2, "orInvalid": 2, "refused": 3, "invalidNationalID": 0,
+	"add": 2, "set": 1,
 }
 
 // helperArgs is how many arguments the helpers that pass a code on take
 // (another function of the same name is no such helper).
-var helperArgs = map[string]int{"refError": 3, "refErr": 3, "orInvalid": 3, "refused": 4}
+var helperArgs = map[string]int{"refError": 3, "refErr": 3, "orInvalid": 3, "refused": 4, "add": 3, "set": 2}
 
 // notRefusals are Reason* constants that name something else than a
 // refusal: attendance.ReasonHealth and ReasonGuardianReported are the
