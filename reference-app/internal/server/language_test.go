@@ -103,6 +103,7 @@ func TestPagesInNorwegianShowNoEnglish(t *testing.T) {
 			status                          int
 		}{
 			{"guardian", guardian, "GET", "/finnes-ikke", "", 404},
+			{"guardian", guardian, "GET", "/children/" + sofie + "/export", "", 200},
 			{"guardian-other", other, "GET", "/children/" + sofie, "", 403},
 			{"guardian", guardian, "POST", "/guardian/attendance/" + sofie + "/absences", "start=2031-02-30&reason=holiday&note=Hytta", 422},
 			{"guardian", guardian, "POST", "/guardian/attendance/" + sofie + "/absences", "start=2031-03-10&end=2031-03-01&reason=holiday", 422},

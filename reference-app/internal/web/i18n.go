@@ -141,6 +141,10 @@ func (l Locale) ReasonWith(code string, params map[string]string) string {
 	return domain.FillParams(text, shown)
 }
 
+// DateText writes a date or a month given as text (yyyy-mm-dd, yyyy-mm)
+// the way the language does; other text is returned as it is.
+func (l Locale) DateText(s string) string { return l.paramValue(s) }
+
 // paramValue writes a parameter the way the language would: a date or a
 // month in words, a time of day as it is.
 func (l Locale) paramValue(v string) string {
