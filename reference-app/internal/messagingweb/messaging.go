@@ -762,9 +762,27 @@ type inboxContent struct {
 	Contact  contactView
 	Saved    bool
 	Channels []messaging.Medium
+	// Values keeps what was typed in a refused new message; Errors the
+	// message at each field (child, subject, body); Summary the list
+	// above the form.
+	Values  map[string]string
+	Errors  map[string]string
+	Summary []fieldMsg
+}
+
+// fieldMsg is a refusal in the error summary: the input's id, its label
+// and the message.
+type fieldMsg struct {
+	ID, Label, Message string
 }
 
 func (a *app) inboxPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	return a.renderInbox(w, r, c, nil, nil)
+}
+
+// renderInbox renders the guardian's messages; values and refusal, when
+// refusal is not nil, are a refused new message shown again (422).
+func (a *app) renderInbox(w http.ResponseWriter, r *http.Request, c *web.Call, values map[string]string, refusal error) error {
 	ctx := r.Context()
 	threads, err := a.threadList(ctx, c.Lang, c.Actor)
 	if err != nil {
@@ -782,7 +800,33 @@ func (a *app) inboxPage(w http.ResponseWriter, r *http.Request, c *web.Call) err
 	if content.Contact, err = a.contactOf(ctx, c.Actor); err != nil {
 		return err
 	}
-	a.Page(w, r, c, http.StatusOK, "messaging_inbox", "messaging.inbox.title", content)
+	status := http.StatusOK
+	if refusal != nil {
+		status = http.StatusUnprocessableEntity
+		content.Values, content.Errors = values, map[string]string{}
+		labels := map[string]string{"child": "messaging.new.child", "subject": "messaging.subject", "body": "messaging.body"}
+		add := func(field, msg string) {
+			if _, ok := labels[field]; !ok {
+				field = "body"
+			}
+			if old, ok := content.Errors[field]; ok {
+				msg = old + "; " + msg
+			}
+			content.Errors[field] = msg
+			content.Summary = append(content.Summary, fieldMsg{ID: field, Label: c.Lang.T(labels[field]), Message: msg})
+		}
+		var ve *domain.ValidationError
+		var ce *domain.ConflictError
+		switch {
+		case errors.As(refusal, &ve):
+			for _, f := range ve.Fields {
+				add(f.Field, c.Lang.FieldReason(f))
+			}
+		case errors.As(refusal, &ce):
+			add(ce.Field, c.Lang.ConflictReason(ce))
+		}
+	}
+	a.Page(w, r, c, status, "messaging_inbox", "messaging.inbox.title", content)
 	return nil
 }
 
@@ -849,13 +893,20 @@ func (a *app) guardianPostForm(w http.ResponseWriter, r *http.Request, c *web.Ca
 	if err != nil {
 		return err
 	}
+	values := map[string]string{"child": f.Get("child"), "subject": f.Get("subject"), "body": f.Get("body")}
 	child, err := domain.ParseID[domain.Child](f.Get("child"))
 	if err != nil || child.IsZero() {
-		return domain.Invalid("child", "choose-a-child")
+		return a.renderInbox(w, r, c, values, domain.Invalid("child", "choose-a-child"))
 	}
 	t, err := a.post(r.Context(), c.Actor, messaging.Draft{About: messaging.About{Scope: messaging.ScopeChild, Child: child},
 		Subject: f.Get("subject"), Body: f.Get("body")})
 	if err != nil {
+		// A refusal keeps what was written; the message is not lost.
+		var ve *domain.ValidationError
+		var ce *domain.ConflictError
+		if errors.As(err, &ve) || errors.As(err, &ce) {
+			return a.renderInbox(w, r, c, values, err)
+		}
 		return err
 	}
 	http.Redirect(w, r, "/messages/"+t.ID.String(), http.StatusSeeOther)

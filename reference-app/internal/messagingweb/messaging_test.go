@@ -171,6 +171,18 @@ func TestGuardianWritesToTheUnit(t *testing.T) {
 	resp = ta.Do(t, ta.CookieFor(t, demo.PersonaOtherGuardian), "POST", "/messages", formType, form)
 	assert.Equal(t, 403, resp.Status)
 
+	// A message without a text is refused in Norwegian at its field, and
+	// what was written is kept.
+	empty := url.Values{"child": {ta.Sofie.String()}, "subject": {"Skotur fredag"}, "body": {"  "}}.Encode()
+	resp = ta.Do(t, hilde, "POST", "/messages", formType, empty)
+	require.Equal(t, 422, resp.Status, resp.Body)
+	assert.Contains(t, resp.Body, `value="Skotur fredag"`)
+	assert.Contains(t, resp.Body, `<option value="`+ta.Sofie.String()+`" selected>`)
+	assert.Contains(t, resp.Body, `aria-invalid="true" aria-describedby="body-error"`)
+	assert.Regexp(t, `id="body-error">[^<]*(må|kan)`, resp.Body)
+	assert.Contains(t, resp.Body, `role="alert" tabindex="-1" autofocus`)
+	assert.Contains(t, resp.Body, `<a href="#body">Melding:`)
+
 	entries, err := ta.Store.AuditEntries(t.Context(), demo.Municipality, ta.Sofie, domain.AuditID{}, 100)
 	require.NoError(t, err)
 	actions := map[string]bool{}
