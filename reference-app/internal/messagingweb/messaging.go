@@ -835,14 +835,22 @@ type threadContent struct {
 	L      web.Locale
 	Thread ThreadView
 	Back   string
+	// Body keeps the text of a refused reply; Error says why.
+	Body, Error string
 }
 
 func (a *app) threadPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
-	ctx := r.Context()
 	id, err := api.PathID[messaging.Thread](r, "threadId")
 	if err != nil {
 		return err
 	}
+	return a.renderThread(w, r, c, id, "", nil)
+}
+
+// renderThread renders a thread; body and refusal, when refusal is not
+// nil, are a refused reply shown again (422).
+func (a *app) renderThread(w http.ResponseWriter, r *http.Request, c *web.Call, id messaging.ThreadID, body string, refusal error) error {
+	ctx := r.Context()
 	v, err := a.readThread(ctx, c.Lang, c.Actor, id)
 	if err != nil {
 		return err
@@ -859,7 +867,25 @@ func (a *app) threadPage(w http.ResponseWriter, r *http.Request, c *web.Call) er
 			back = "/staff/messages"
 		}
 	}
-	a.Page(w, r, c, http.StatusOK, "messaging_thread", "messaging.thread.title", threadContent{L: c.Lang, Thread: v, Back: back})
+	content := threadContent{L: c.Lang, Thread: v, Back: back}
+	status := http.StatusOK
+	if refusal != nil {
+		status = http.StatusUnprocessableEntity
+		content.Body = body
+		var ve *domain.ValidationError
+		var ce *domain.ConflictError
+		switch {
+		case errors.As(refusal, &ve):
+			var parts []string
+			for _, f := range ve.Fields {
+				parts = append(parts, c.Lang.FieldReason(f))
+			}
+			content.Error = strings.Join(parts, "; ")
+		case errors.As(refusal, &ce):
+			content.Error = c.Lang.ConflictReason(ce)
+		}
+	}
+	a.Page(w, r, c, status, "messaging_thread", "messaging.thread.title", content)
 	return nil
 }
 
@@ -882,6 +908,12 @@ func (a *app) replyForm(w http.ResponseWriter, r *http.Request, c *web.Call) err
 		return err
 	}
 	if _, err := a.reply(r.Context(), c.Actor, id, f.Get("body")); err != nil {
+		// A refusal keeps what was written.
+		var ve *domain.ValidationError
+		var ce *domain.ConflictError
+		if errors.As(err, &ve) || errors.As(err, &ce) {
+			return a.renderThread(w, r, c, id, f.Get("body"), err)
+		}
 		return err
 	}
 	http.Redirect(w, r, "/messages/"+id.String()+"#siste", http.StatusSeeOther)

@@ -183,6 +183,14 @@ func TestGuardianWritesToTheUnit(t *testing.T) {
 	assert.Contains(t, resp.Body, `role="alert" tabindex="-1" autofocus`)
 	assert.Contains(t, resp.Body, `<a href="#body">Melding:`)
 
+	// A reply too long is refused with its text kept.
+	long := strings.Repeat("a", 20_001)
+	resp = ta.Do(t, staff, "POST", "/messages/"+id+"/reply", formType, url.Values{"body": {long}}.Encode())
+	require.Equal(t, 422, resp.Status, resp.Body)
+	assert.Contains(t, resp.Body, `aria-describedby="body-error">`+long+`</textarea>`)
+	assert.Contains(t, resp.Body, `id="body-error">er lengre enn 20000 tegn</span>`)
+	assert.Contains(t, resp.Body, `role="alert" tabindex="-1" autofocus`)
+
 	entries, err := ta.Store.AuditEntries(t.Context(), demo.Municipality, ta.Sofie, domain.AuditID{}, 100)
 	require.NoError(t, err)
 	actions := map[string]bool{}
