@@ -74,6 +74,47 @@
 //     nor the second choice was met, the appeal deadline from
 //     rules/decision.json).
 //
+// # Catchment schools
+//
+// A municipality's catchment areas (skolekretser) are municipal data: a
+// Catchment table of rows — a street, a range of house numbers, a side
+// (SideAll, SideOdd, SideEven) and the school. Catchment.Validate refuses
+// a row that shares a house number with an earlier row of the same street
+// (ReasonCatchmentOverlap, field "rows[i].from"), a range outside 1 to
+// MaxHouseNumber or turned round, an unknown side; CheckCatchmentUnits a
+// unit that is not one of the municipality's schools. ParseStreet reads a
+// registered street address ("Storgata 12 B") into name, number and
+// letter; Catchment.Lookup finds the school with the row that gave it, or
+// no school with a reason code (a cadastral address, another
+// municipality, no house number, no row). Street names are matched as
+// written (case and spaces aside): "Storgata" and "Storgate" are two
+// streets.
+//
+// ParseCatchmentCSV reads the table from the file a municipality keeps
+// (pure parsing of an io.Reader, in this package so that its refusals are
+// this package's reason codes): UTF-8 with or without a byte order mark,
+// semicolons, the header
+//
+//	gatenavn;fra_nr;til_nr;side;skole
+//
+// with side begge, oddetall or partall and the school by its unit name or
+// ID. Every problem is reported at once on field "lines[N].column" (N the
+// file's line, the header line 1), nothing kept. Service.LoadCatchmentCSV
+// and ReplaceCatchment replace the table whole in one transaction.
+//
+// School start: Service.RegisterSchoolStarters registers, in a school
+// intake, every child resident in the municipality who starts school in
+// August of the admission year — born in the year it reaches
+// RightRules.SchoolStartAge (opplæringslova 2023 § 2-1, in the rules
+// table) — as a SchoolStarter with the school of its catchment area, and
+// lists those without one for the caseworker; protected addresses are
+// read, never returned, and running it again adds only new children.
+// Prefill puts the catchment school (for SFO, the SFO whose Parent it is)
+// first in a new school or SFO application. AskOtherSchool (a guardian
+// with parental responsibility) asks for another school with reasons;
+// DecideSchoolRequest (a caseworker) grants it, moving the child, or
+// refuses it with a reason, recorded with who and when.
+//
 // # Notices
 //
 // The Service raises a domain.Notice through its Notifier, in the
@@ -85,6 +126,10 @@
 //     "offer" (offer ID), "intake" (intake name), "unit" (unit name),
 //     "unitId", "start" (first day, YYYY-MM-DD), "deadline" (last day to
 //     answer, YYYY-MM-DD) and "rank" (the unit's place in the preferences).
+//   - "school-request.granted" and "school-request.refused"
+//     (DecideSchoolRequest), with Data "unit" (the school asked for),
+//     "unitId", "intake" (intake name) and "request" (request ID), key
+//     "<kind>/<request ID>".
 //
 // Every answer explains itself in bokmål, nynorsk and English (Render).
 //

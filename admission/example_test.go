@@ -2,6 +2,7 @@ package admission_test
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/rickb777/date/v2"
@@ -150,4 +151,36 @@ func ExampleCheckIntake() {
 	// [statutory sibling local:single-provider tiebreak] 14
 	// deadline intake-deadline-not-before-start
 	// seats[0].places intake-seats-above-capacity
+}
+
+func ExampleParseCatchmentCSV() {
+	m := domain.MustMunicipality("0301")
+	nordby := domain.Unit{ID: domain.NewID[domain.Unit](), Municipality: m, Name: "Nordby skole", Kind: domain.School}
+	sjosiden := domain.Unit{ID: domain.NewID[domain.Unit](), Municipality: m, Name: "Sjøsiden skole", Kind: domain.School}
+	file := "gatenavn;fra_nr;til_nr;side;skole\n" +
+		"Strandgata;1;69;oddetall;Nordby skole\n" +
+		"Strandgata;2;70;partall;Sjøsiden skole\n"
+	c, err := admission.ParseCatchmentCSV(strings.NewReader(file), m, []domain.Unit{nordby, sjosiden})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, street := range []string{"Strandgata 7", "strandgata 8 B", "Strandgata 71"} {
+		match := c.Lookup(domain.Address{Street: street, Municipality: m})
+		switch match.Unit {
+		case nordby.ID:
+			fmt.Println(street, "→", nordby.Name)
+		case sjosiden.ID:
+			fmt.Println(street, "→", sjosiden.Name)
+		default:
+			fmt.Println(street, "→", match.Reason)
+		}
+	}
+	_, err = admission.ParseCatchmentCSV(strings.NewReader(file+"Strandgata;5;9;begge;Nordby skole\n"), m, []domain.Unit{nordby, sjosiden})
+	fmt.Println(err)
+	// Output:
+	// Strandgata 7 → Nordby skole
+	// strandgata 8 B → Sjøsiden skole
+	// Strandgata 71 → catchment-no-match
+	// invalid input: lines[4].fra_nr: catchment-overlap
 }

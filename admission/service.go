@@ -245,7 +245,9 @@ func (s *Service) SaveSettings(ctx context.Context, actor domain.Actor, set Sett
 // Prefill returns a new application for the child filled with what the
 // municipality knows: the guardians with parental responsibility, the
 // units where siblings (other children of the same guardians) have a
-// place of the intake's kind on its start day, and the intake's start.
+// place of the intake's kind on its start day, the intake's start, and for
+// a school or SFO intake the catchment school (or its SFO) as the first
+// preference (catchmentPreference).
 func (s *Service) Prefill(ctx context.Context, actor domain.Actor, intake IntakeID, child domain.ChildID) (Application, error) {
 	m := actor.Municipality
 	if err := s.responsible(ctx, actor, m, child); err != nil {
@@ -268,7 +270,43 @@ func (s *Service) Prefill(ctx context.Context, actor domain.Actor, intake Intake
 	if a.SiblingAt, err = s.siblingUnits(ctx, in, child, gs); err != nil {
 		return Application{}, err
 	}
+	if a.Preferences, err = s.catchmentPreference(ctx, in, child); err != nil {
+		return Application{}, err
+	}
 	return a, nil
+}
+
+// catchmentPreference is the first preference Prefill suggests for a
+// school or SFO intake: the school of the child's catchment area
+// (Catchment.Lookup on its registered address) or, for SFO, the SFO of
+// that school (a unit whose Parent it is) — when the unit takes part in
+// the intake. Nil otherwise.
+func (s *Service) catchmentPreference(ctx context.Context, in Intake, child domain.ChildID) ([]domain.UnitID, error) {
+	if in.Kind != domain.School && in.Kind != domain.SFO {
+		return nil, nil
+	}
+	school, err := s.catchmentSchool(ctx, in.Municipality, child)
+	if err != nil || school.IsZero() {
+		return nil, err
+	}
+	want := school
+	if in.Kind == domain.SFO {
+		units, err := s.Store.Units(ctx, in.Municipality)
+		if err != nil {
+			return nil, err
+		}
+		want = domain.UnitID{}
+		for _, u := range units {
+			if u.Kind == domain.SFO && u.Parent == school {
+				want = u.ID
+				break
+			}
+		}
+	}
+	if _, ok := in.SeatsAt(want); want.IsZero() || !ok {
+		return nil, nil
+	}
+	return []domain.UnitID{want}, nil
 }
 
 // siblingUnits lists the units where a sibling (another child of one of

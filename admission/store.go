@@ -85,4 +85,5 @@ type Store interface {
 type ServiceStore interface {
 	domain.Store
 	Store
+	CatchmentStore
 }

@@ -27,6 +27,10 @@ type Store interface {
 	// in the municipality: then it returns that one and false. Two
 	// concurrent calls with one key record one event; both return it.
 	AddCheck(ctx context.Context, c Check) (Check, bool, error)
+	// ChildChecks lists a child's check-ins and check-outs on the days
+	// within the period, by time, then ID (for the child's own record and
+	// the guardians' right of access).
+	ChildChecks(ctx context.Context, m domain.Municipality, child domain.ChildID, within domain.Period) ([]Check, error)
 
 	// UnitDay reads what a unit's roster and occupancy on a day are made
 	// of.

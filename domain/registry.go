@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/rickb777/date/v2"
@@ -160,7 +161,39 @@ type RegistryNotice struct {
 	// unknown or when the address is protected).
 	ToMunicipality Municipality `json:"toMunicipality,omitempty"`
 	Recorded       time.Time    `json:"recorded"`
+	// Handled is when a caseworker marked the notice handled; zero while
+	// it is open.
+	Handled time.Time `json:"handled,omitzero"`
+	// HandledBy is the caseworker's display name.
+	HandledBy string `json:"handledBy,omitempty"`
 }
+
+// Open reports whether no caseworker has handled the notice yet.
+func (n RegistryNotice) Open() bool { return n.Handled.IsZero() }
+
+// ValidateHandled checks what a store is given to mark a registry notice
+// handled: the municipality, the caseworker's name (at most 200 bytes)
+// and the time.
+func ValidateHandled(m Municipality, by string, at time.Time) error {
+	var p Problems
+	if err := m.Validate(); err != nil {
+		p.Merge("", err)
+	}
+	if strings.TrimSpace(by) == "" {
+		p.Add("handledBy", ReasonRequired)
+	} else if len(by) > 200 {
+		p.Add("handledBy", "at-most-200-bytes")
+	}
+	if at.IsZero() {
+		p.Add("handled", ReasonRequired)
+	}
+	return p.Err()
+}
+
+// RedactedAddress is what a street address written into stored text
+// (a message, a notification in the outbox) is replaced with once the
+// person's address is protected.
+const RedactedAddress = "[adresse skjermet]"
 
 // Validate checks the notice on its own.
 func (n RegistryNotice) Validate() error {
@@ -211,7 +244,25 @@ type RegistryStore interface {
 	// RegistryNotices lists the municipality's notices, sorted by sequence,
 	// kind and child.
 	RegistryNotices(ctx context.Context, m Municipality) ([]RegistryNotice, error)
+	// HandleRegistryNotice marks the notice (sequence, kind, child)
+	// handled at the time by the named caseworker; ErrNotFound when there
+	// is no such notice, a *ConflictError on "handled" when it is handled
+	// already.
+	HandleRegistryNotice(ctx context.Context, m Municipality, sequence int64, kind string, child ChildID, by string, at time.Time) error
+	// RedactAddress replaces every occurrence of the street address in
+	// the municipality's stored free text — thread subjects, message
+	// bodies, and the outbox rows' subjects and bodies, sent or not —
+	// with RedactedAddress, and returns how many rows it changed. It
+	// matches text, not words: a longer address that begins with the
+	// street ("Storgata 12" for "Storgata 1") loses that part too — more
+	// hidden rather than less. A
+	// street shorter than MinRedactedStreet is refused (Invalid
+	// "street"): it would rewrite unrelated words.
+	RedactAddress(ctx context.Context, m Municipality, street string) (int, error)
 }
+
+// MinRedactedStreet is the shortest street address RedactAddress accepts.
+const MinRedactedStreet = 5
 
 // RegistryActor is the system actor in whose name RegistryApplier writes:
 // the audit log shows the register's changes as made by "folkeregister".
@@ -394,6 +445,9 @@ func (ap applying) movedOut() bool {
 }
 
 func (ap applying) refreshChild(ctx context.Context, c *Child) error {
+	if err := ap.redact(ctx, c.AddressProtection, c.Address); err != nil {
+		return err
+	}
 	changed := false
 	if c.AddressProtection != ap.person.Protection {
 		c.AddressProtection = ap.person.Protection
@@ -412,6 +466,9 @@ func (ap applying) refreshChild(ctx context.Context, c *Child) error {
 }
 
 func (ap applying) refreshGuardian(ctx context.Context, g Guardian) error {
+	if err := ap.redact(ctx, g.AddressProtection, g.Address); err != nil {
+		return err
+	}
 	changed := false
 	if g.AddressProtection != ap.person.Protection {
 		g.AddressProtection = ap.person.Protection
@@ -427,6 +484,36 @@ func (ap applying) refreshGuardian(ctx context.Context, g Guardian) error {
 		return err
 	}
 	return ap.audit(ctx, "guardian.update", ChildID{})
+}
+
+// redact removes a person's street address from the stored free text
+// (messages, the outbox) when the register protects it now and did not
+// before: the address then hides everywhere in the same transaction,
+// including where a person typed it into a message. The old address is
+// redacted, and the new one when the register still gives it
+// (fortrolig). Nothing is redacted for a protection that stays or is
+// lowered, or when
+// the street is too short to be told from other words.
+func (ap applying) redact(ctx context.Context, was AddressProtection, old Address) error {
+	if ap.person.Protection.rank() <= was.rank() {
+		return nil
+	}
+	streets := []string{old.Street, ap.person.Address.Street}
+	for i, st := range streets {
+		if len([]rune(st)) < MinRedactedStreet || i == 1 && st == streets[0] {
+			continue
+		}
+		n, err := ap.store.RedactAddress(ctx, ap.m, st)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			if err := ap.audit(ctx, "address.redact", ChildID{}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // setRegisteredAddress replaces a stored address with the registered one.

@@ -71,6 +71,8 @@
 //	invoice.ready               month, amount (with its unit, "1 234,50 kr"), due, kid
 //	absence.undocumented        child, date, unit
 //	message.new                 subject, from (the author's display name)
+//	school-request.granted,     child, unit (the school asked for)
+//	school-request.refused
 //
 // When a notice is about a child and has no "child" value, Notify fills in
 // the child's given name from the directory.

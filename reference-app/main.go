@@ -20,6 +20,11 @@
 // session at the provider too (see oidc.Provider and logout). In demo mode
 // (the default, off with -demo=false or OPPVEKST_DEMO=false) a demo login
 // lists the seeded personas.
+//
+// With -registry (and a Maskinporten token, see the README) the population
+// register's change feed is applied daily and on a caseworker's "sync now"
+// (internal/registryweb); a new address protection hides the address at
+// once, everywhere.
 package main
 
 import (
@@ -38,6 +43,8 @@ import (
 
 	"github.com/rickb777/date/v2"
 
+	"github.com/oppvekst/oppvekst/adapters/folkeregister"
+	"github.com/oppvekst/oppvekst/adapters/maskinporten"
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
 	"github.com/oppvekst/oppvekst/reference-app/internal/server"
@@ -110,6 +117,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (s
 	bootstrap := fs.String("bootstrap-admin", getenv("OPPVEKST_BOOTSTRAP_ADMIN"), "the first administrator of an empty municipality: <kommunenummer>,<Feide principal>,<display name>; does nothing once the municipality has an administrator (env OPPVEKST_BOOTSTRAP_ADMIN)")
 	today := fs.String("today", getenv("OPPVEKST_TODAY"), "for a demonstration, training or a browser test, on the embedded database only (refused with -db): the day (YYYY-MM-DD, today or later) the app's clock starts at, 10:00 in Oslo, running on from there (env OPPVEKST_TODAY)")
 	retention := fs.String("retention", getenv("OPPVEKST_RETENTION"), "JSON file of municipalities' own retention periods, {\"<kommunenummer>\": {\"periods\": {\"<rule>\": {\"years\": 1}}}}; the national defaults otherwise (env OPPVEKST_RETENTION)")
+	fs.StringVar(&c.RegistryURL, "registry", getenv("OPPVEKST_REGISTRY_URL"), "base URL of Skatteetaten's Folkeregister API, rights package offentlig med hjemmel (…/folkeregisteret/offentlig-med-hjemmel/api/v1/); its change feed is applied daily and on a caseworker's \"sync now\"; empty turns the register off (env OPPVEKST_REGISTRY_URL)")
+	registryTokenFile := fs.String("registry-token-file", getenv("OPPVEKST_REGISTRY_TOKEN_FILE"), "file holding the Maskinporten access token (scope skatteetaten:medhjemmel) for -registry, read again at every call so that a token renewer can replace it (env OPPVEKST_REGISTRY_TOKEN_FILE; or the token itself in env OPPVEKST_REGISTRY_TOKEN)")
 	proxies := fs.String("trusted-proxies", getenv("OPPVEKST_TRUSTED_PROXIES"), "addresses (IPs or CIDR ranges, comma-separated) of the reverse proxies whose X-Forwarded-Proto is believed; none by default (env OPPVEKST_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
 		return server.Config{}, err
@@ -126,6 +135,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (s
 	}
 	if *retention != "" {
 		if c.Retention, err = web.LoadRetentionSettings(*retention); err != nil {
+			return server.Config{}, err
+		}
+	}
+	if c.RegistryURL != "" {
+		if c.RegistryToken, err = registryToken(*registryTokenFile, getenv("OPPVEKST_REGISTRY_TOKEN"), getenv); err != nil {
 			return server.Config{}, err
 		}
 	}
@@ -154,6 +168,68 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (s
 		return server.Config{}, fmt.Errorf("-db must be a postgres:// URL")
 	}
 	return c, nil
+}
+
+// registryToken is the token source of the register: the file, read at
+// every call (a token renewer may replace it), or else the static token,
+// or else Maskinporten asked by the app itself.
+func registryToken(file, static string, getenv func(string) string) (func(context.Context) (string, error), error) {
+	switch {
+	case file != "":
+		if _, err := os.Stat(file); err != nil {
+			return nil, fmt.Errorf("-registry-token-file: %w", err)
+		}
+		return func(context.Context) (string, error) {
+			b, err := os.ReadFile(file)
+			if err != nil {
+				return "", fmt.Errorf("registry token: %w", err)
+			}
+			tok := strings.TrimSpace(string(b))
+			if tok == "" {
+				return "", fmt.Errorf("registry token: %s is empty", file)
+			}
+			return tok, nil
+		}, nil
+	case strings.TrimSpace(static) != "":
+		tok := strings.TrimSpace(static)
+		return func(context.Context) (string, error) { return tok, nil }, nil
+	case getenv("OPPVEKST_MASKINPORTEN_CLIENT_ID") != "":
+		return maskinportenToken(getenv)
+	}
+	return nil, fmt.Errorf("-registry needs a Maskinporten token: -registry-token-file, OPPVEKST_REGISTRY_TOKEN or OPPVEKST_MASKINPORTEN_CLIENT_ID")
+}
+
+// maskinportenToken fetches the register's tokens from Maskinporten
+// itself (adapters/maskinporten), with the client's own key.
+func maskinportenToken(getenv func(string) string) (func(context.Context) (string, error), error) {
+	or := func(key, fallback string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return fallback
+	}
+	keyFile := getenv("OPPVEKST_MASKINPORTEN_KEY_FILE")
+	if keyFile == "" {
+		return nil, fmt.Errorf("OPPVEKST_MASKINPORTEN_KEY_FILE is required with OPPVEKST_MASKINPORTEN_CLIENT_ID")
+	}
+	pemBytes, err := os.ReadFile(keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("OPPVEKST_MASKINPORTEN_KEY_FILE: %w", err)
+	}
+	key, err := maskinporten.ParseKey(pemBytes)
+	if err != nil {
+		return nil, err
+	}
+	src, err := maskinporten.New(maskinporten.Options{
+		TokenURL: or("OPPVEKST_MASKINPORTEN_TOKEN_URL", "https://maskinporten.no/token"),
+		Audience: or("OPPVEKST_MASKINPORTEN_AUDIENCE", "https://maskinporten.no/"),
+		ClientID: getenv("OPPVEKST_MASKINPORTEN_CLIENT_ID"), KeyID: getenv("OPPVEKST_MASKINPORTEN_KEY_ID"), Key: key,
+		Scopes: []string{folkeregister.Scope},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return src.Token, nil
 }
 
 // parseProxies reads a comma-separated list of IP addresses and CIDR

@@ -80,6 +80,10 @@ import (
 // "offentlig med hjemmel", version 1.
 const DefaultBaseURL = "https://folkeregisteret.api.skatteetaten.no/folkeregisteret/offentlig-med-hjemmel/api/v1/"
 
+// Scope is the Maskinporten scope of the rights package "offentlig med
+// hjemmel".
+const Scope = "skatteetaten:medhjemmel"
+
 // Options configure a Client.
 type Options struct {
 	// BaseURL is the rights package's address, ending in "/api/v1/";

@@ -2,19 +2,15 @@ package migrationcsv_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/rickb777/date/v2"
 	"github.com/stretchr/testify/require"
 
-	"github.com/oppvekst/oppvekst/adapters/postgres"
+	"github.com/oppvekst/oppvekst/adapters/postgres/pgtest"
 	"github.com/oppvekst/oppvekst/adapters/sqlite"
 	"github.com/oppvekst/oppvekst/domain"
 )
@@ -30,50 +26,7 @@ func newSQLite(tb testing.TB) domain.Store {
 	return s
 }
 
-func newPostgres(tb testing.TB) domain.Store {
-	tb.Helper()
-	url := os.Getenv("OPPVEKST_TEST_POSTGRES")
-	if url == "" {
-		if os.Getenv("CI") == "true" {
-			tb.Fatal("OPPVEKST_TEST_POSTGRES must be set in CI")
-		}
-		tb.Skip("PostgreSQL skipped: set OPPVEKST_TEST_POSTGRES")
-	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	require.NoError(tb, err)
-	defer conn.Close(ctx)
-	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7283450912)`); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public`)
-		return err
-	})
-	require.NoError(tb, err)
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	_, err = conn.Exec(ctx, `CREATE SCHEMA `+pgx.Identifier{schema}.Sanitize())
-	require.NoError(tb, err)
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, url)
-		if err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, `DROP SCHEMA `+pgx.Identifier{schema}.Sanitize()+` CASCADE`); err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	s, err := postgres.Open(ctx, postgres.Options{URL: url, Schema: schema})
-	require.NoError(tb, err)
-	tb.Cleanup(s.Close)
-	return s
-}
+func newPostgres(tb testing.TB) domain.Store { return pgtest.Store(tb) }
 
 var stores = []struct {
 	name string

@@ -360,6 +360,17 @@ func (s *Store) AddSchoolAbsence(ctx context.Context, a attendance.SchoolAbsence
 		string(a.Municipality), uid(a.ID), uid(a.ChildID), uid(a.UnitID), pgDay(a.Day), a.Hours, string(a.Kind), a.Reason, a.RecordedBy)
 }
 
+// ChildChecks lists a child's check events within the period.
+func (s *Store) ChildChecks(ctx context.Context, m domain.Municipality, child domain.ChildID, within domain.Period) ([]attendance.Check, error) {
+	if err := within.Validate(); err != nil {
+		return nil, err
+	}
+	return list(ctx, s.q(ctx), "checks", m, scanCheck, `SELECT `+checkColumns+`
+		FROM attendance_checks
+		WHERE municipality = $1 AND child_id = $2 AND day >= $3 AND day <= COALESCE($4, 'infinity'::date)
+		ORDER BY at, id`, string(m), uid(child), pgDay(within.Start), pgEnd(within.End))
+}
+
 // SchoolAbsences lists a pupil's school absences within the period.
 func (s *Store) SchoolAbsences(ctx context.Context, m domain.Municipality, child domain.ChildID, within domain.Period) ([]attendance.SchoolAbsence, error) {
 	if err := within.Validate(); err != nil {

@@ -2,8 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -20,68 +18,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/oppvekst/oppvekst/adapters/postgres"
+	"github.com/oppvekst/oppvekst/adapters/postgres/pgtest"
 	"github.com/oppvekst/oppvekst/adapters/storetest"
 	"github.com/oppvekst/oppvekst/domain"
 )
 
 // testURL returns the database of the tests, from OPPVEKST_TEST_POSTGRES.
 // Without it the test is skipped, except in CI.
-func testURL(tb testing.TB) string {
-	tb.Helper()
-	url := os.Getenv("OPPVEKST_TEST_POSTGRES")
-	if url == "" {
-		if os.Getenv("CI") == "true" {
-			tb.Fatal("OPPVEKST_TEST_POSTGRES must be set in CI")
-		}
-		tb.Skip("PostgreSQL tests skipped: set OPPVEKST_TEST_POSTGRES to a database URL, " +
-			"e.g. postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable")
-	}
-	return url
-}
+func testURL(tb testing.TB) string { return pgtest.URL(tb) }
 
 // newTestSchema creates a schema of its own for the test and drops it
-// (with everything in it) when the test ends. It makes sure btree_gist is
-// installed in public first, so that no migration installs it into the
-// test's schema.
-func newTestSchema(tb testing.TB) (url, schema string) {
-	tb.Helper()
-	url = testURL(tb)
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	require.NoError(tb, err)
-	defer conn.Close(ctx)
-
-	// Concurrent CREATE EXTENSION IF NOT EXISTS can still collide; a
-	// transaction-level advisory lock serialises the tests of all packages.
-	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7283450912)`); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public`)
-		return err
-	})
-	require.NoError(tb, err, "create extension btree_gist")
-
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	schema = "t_" + hex.EncodeToString(b)
-	_, err = conn.Exec(ctx, `CREATE SCHEMA `+pgx.Identifier{schema}.Sanitize())
-	require.NoError(tb, err)
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, url)
-		if err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, `DROP SCHEMA `+pgx.Identifier{schema}.Sanitize()+` CASCADE`); err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	return url, schema
-}
+// when the test ends.
+func newTestSchema(tb testing.TB) (url, schema string) { return pgtest.Schema(tb, "t_") }
 
 // newTestStore opens a store on a fresh schema of its own; the store is
 // closed and the schema dropped when the test ends.

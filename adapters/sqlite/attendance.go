@@ -22,7 +22,7 @@ import (
 // attendanceQueries are the statements of the attendance store port that Open prepares.
 var attendanceQueries = []string{
 	selectCheckByKey, selectChildPlacementsOn, selectChildChecks, insertCheck,
-	selectUnitPlacedChildren, selectUnitChecks, selectUnitAbsences, selectUnitDuties,
+	selectUnitPlacedChildren, selectChildChecksWithin, selectUnitChecks, selectUnitAbsences, selectUnitDuties,
 	upsertPickup, deletePickup, selectPickups,
 	insertAbsence, deleteAbsence, selectAbsences,
 	insertDuty, insertSchoolAbsence, selectSchoolAbsences,
@@ -58,6 +58,8 @@ const (
 		FROM placements p INDEXED BY placements_by_unit
 		JOIN children c ON c.municipality = p.municipality AND c.id = p.child_id
 		WHERE p.municipality = ? AND p.unit_id = ? AND p.start_date <= ? AND coalesce(p.end_date, '` + openEnd + `') >= ?`
+	selectChildChecksWithin = `SELECT ` + checkCols + ` FROM attendance_checks INDEXED BY attendance_checks_by_child
+		WHERE municipality = ? AND child_id = ? AND day >= ? AND day <= ? ORDER BY at_us, id`
 	selectUnitChecks = `SELECT ` + checkCols + ` FROM attendance_checks INDEXED BY attendance_checks_by_unit
 		WHERE municipality = ? AND unit_id = ? AND day = ? ORDER BY at_us, id`
 	// The absences within [start, end] of the children placed in a unit
@@ -401,6 +403,15 @@ func (s *Store) AddSchoolAbsence(ctx context.Context, a attendance.SchoolAbsence
 			a.Reason, a.RecordedBy)
 		return s.refErr(ctx, err, "school absence", a.Municipality, a.ChildID)
 	})
+}
+
+// ChildChecks lists a child's check events within the period.
+func (s *Store) ChildChecks(ctx context.Context, m domain.Municipality, child domain.ChildID, within domain.Period) ([]attendance.Check, error) {
+	if err := within.Validate(); err != nil {
+		return nil, err
+	}
+	start, end := bounds(within)
+	return queryAll(ctx, s, selectChildChecksWithin, scanCheck, m, child, start, end)
 }
 
 // SchoolAbsences lists a pupil's school absences within the period.

@@ -162,6 +162,8 @@ var eraseChild = []string{
 	`DELETE FROM admission_offers WHERE municipality = ?1 AND application_id IN (
 		SELECT id FROM admission_applications WHERE municipality = ?1 AND child_id = ?2)`,
 	`DELETE FROM admission_applications WHERE municipality = ?1 AND child_id = ?2`,
+	`DELETE FROM admission_school_requests WHERE municipality = ?1 AND child_id = ?2`,
+	`DELETE FROM admission_school_starters WHERE municipality = ?1 AND child_id = ?2`,
 	`DELETE FROM msg_messages WHERE municipality = ?1 AND thread_id IN (` + childThreads + `)`,
 	`DELETE FROM msg_participants WHERE municipality = ?1 AND thread_id IN (` + childThreads + `)`,
 	`DELETE FROM msg_threads WHERE municipality = ?1 AND about_child = ?2`,

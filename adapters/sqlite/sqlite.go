@@ -60,7 +60,7 @@ import (
 const VersionTable = "oppvekst_schema_version"
 
 // queries are the statements Open prepares, one list per store port.
-var queries = slices.Concat(directoryQueries, admissionQueries, billingQueries, attendanceQueries, messagingQueries, appQueries, staffQueries, registryQueries)
+var queries = slices.Concat(directoryQueries, admissionQueries, billingQueries, attendanceQueries, messagingQueries, appQueries, staffQueries, registryQueries, catchmentQueries)
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS

@@ -21,6 +21,7 @@ import (
 type AdmissionStore interface {
 	domain.Store
 	admission.Store
+	admission.CatchmentStore
 }
 
 // RunAdmission runs the admission suite: the store port's records and
@@ -44,6 +45,8 @@ func RunAdmission(t *testing.T, newStore func(t *testing.T) AdmissionStore) {
 	t.Run("SFOAndSchoolStart", func(t *testing.T) { testSFOAndSchool(t, newStore(t)) })
 	t.Run("Settings", func(t *testing.T) { testAdmissionSettings(t, newStore(t)) })
 	t.Run("IntakeByHand", func(t *testing.T) { testIntakeByHand(t, newStore(t)) })
+	t.Run("CatchmentRecords", func(t *testing.T) { testCatchmentRecords(t, newStore(t)) })
+	t.Run("SchoolStart", func(t *testing.T) { testSchoolStart(t, newStore(t)) })
 }
 
 // testClock is a clock a test moves.

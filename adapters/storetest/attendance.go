@@ -40,6 +40,7 @@ func RunAttendance(t *testing.T, newStore func(t *testing.T) AttendanceStore) {
 	t.Run("AbsencesOnRoster", func(t *testing.T) { testAbsencesRoster(t, newStore(t)) })
 	t.Run("HolidayRule", func(t *testing.T) { testHolidayRule(t, newStore(t)) })
 	t.Run("SchoolAbsence", func(t *testing.T) { testSchoolAbsence(t, newStore(t)) })
+	t.Run("ChildChecks", func(t *testing.T) { testChildChecks(t, newStore(t)) })
 	t.Run("Occupancy", func(t *testing.T) { testOccupancy(t, newStore(t)) })
 	t.Run("Settings", func(t *testing.T) { testSettings(t, newStore(t)) })
 	t.Run("StorePort", func(t *testing.T) { testAttendancePort(t, newStore(t)) })
@@ -140,6 +141,53 @@ func (w *attWorld) checksToday(t *testing.T, u domain.Unit) []attendance.Check {
 	day, err := w.s.UnitDay(ctxFor(t), Oslo, u.ID, attToday)
 	require.NoError(t, err)
 	return day.Checks
+}
+
+// testChildChecks: a child's check events over a period, in time order,
+// without other children's, other days' or another municipality's.
+func testChildChecks(t *testing.T, s AttendanceStore) {
+	ctx := ctxFor(t)
+	w := newAttWorld(t, s)
+	emma := w.kid(t, "Emma", d(2021, 3, 1), w.kg, w.groupA.ID)
+	jonas := w.kid(t, "Jonas", d(2021, 5, 1), w.kg, w.groupA.ID)
+	add := func(c domain.Child, kind attendance.CheckKind, day date.Date, h, m int) attendance.Check {
+		t.Helper()
+		chk := attendance.Check{ID: domain.NewID[attendance.Check](), Municipality: Oslo, Key: domain.NewID[attendance.Check]().String(),
+			ChildID: c.ID, UnitID: w.kg.ID, Kind: kind, At: at(day, h, m), Day: day, By: "ansatt-1"}
+		got, created, err := s.AddCheck(ctx, chk)
+		require.NoError(t, err)
+		require.True(t, created)
+		return got
+	}
+	// Written out of order: the list is by time.
+	late := add(emma, attendance.CheckOut, attToday, 16, 5)
+	early := add(emma, attendance.CheckIn, attToday, 7, 40)
+	before := add(emma, attendance.CheckIn, attToday-2, 8, 0)
+	add(jonas, attendance.CheckIn, attToday, 7, 30)
+
+	ids := func(cs []attendance.Check) []attendance.CheckID {
+		out := []attendance.CheckID{}
+		for _, c := range cs {
+			out = append(out, c.ID)
+		}
+		return out
+	}
+	got, err := s.ChildChecks(ctx, Oslo, emma.ID, domain.Period{Start: attToday - 1, End: attToday})
+	require.NoError(t, err)
+	assert.Equal(t, []attendance.CheckID{early.ID, late.ID}, ids(got))
+	assert.Equal(t, attendance.CheckOut, got[1].Kind)
+	assert.True(t, got[1].At.Equal(late.At))
+
+	got, err = s.ChildChecks(ctx, Oslo, emma.ID, domain.Period{Start: d(2000, time.January, 1)})
+	require.NoError(t, err)
+	assert.Equal(t, []attendance.CheckID{before.ID, early.ID, late.ID}, ids(got), "an open period reaches every day")
+
+	got, err = s.ChildChecks(ctx, Bergen, emma.ID, domain.Period{Start: d(2000, time.January, 1)})
+	require.NoError(t, err)
+	assert.Empty(t, got, "another municipality sees none")
+
+	_, err = s.ChildChecks(ctx, Oslo, emma.ID, domain.Period{Start: attToday, End: attToday - 1})
+	assert.ErrorIs(t, err, domain.ErrInvalid)
 }
 
 func testCheckIdempotent(t *testing.T, s AttendanceStore) {

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/messaging"
 )
 
 // RegistryStore is a store that keeps the population register's feed
@@ -35,6 +36,8 @@ func RunRegistry(t *testing.T, newStore func(t *testing.T) RegistryStore) {
 	t.Run("Sync", func(t *testing.T) { testRegistrySync(t, newStore(t)) })
 	t.Run("Failure", func(t *testing.T) { testRegistryFailure(t, newStore(t)) })
 	t.Run("Concurrent", func(t *testing.T) { testRegistryConcurrent(t, newStore(t)) })
+	t.Run("Handled", func(t *testing.T) { testRegistryHandled(t, newStore(t)) })
+	t.Run("Redaction", func(t *testing.T) { testRegistryRedaction(t, newStore(t)) })
 }
 
 // FakeRegistry is a domain.Registry held in memory: persons by national ID
@@ -636,4 +639,110 @@ type staleStore struct{ RegistryStore }
 
 func (staleStore) RegistryPosition(context.Context, domain.Municipality) (int64, error) {
 	return 1, nil
+}
+
+// A caseworker marks a notice handled once: by name and time; a second
+// time is a conflict, an unknown notice not found.
+func testRegistryHandled(t *testing.T, s RegistryStore) {
+	ctx := ctxFor(t)
+	f := &fixture{m: Oslo}
+	fam := newFamily(t, ctx, s, f)
+	n := domain.RegistryNotice{Municipality: Oslo, Sequence: 4, Kind: domain.NoticeDeath, Child: fam.child.ID, Recorded: registryNow}
+	require.NoError(t, s.AddRegistryNotice(ctx, n))
+	got, err := s.RegistryNotices(ctx, Oslo)
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.True(t, got[0].Open())
+	at := registryNow.Add(time.Hour)
+	requireField(t, s.HandleRegistryNotice(ctx, Oslo, 4, domain.NoticeDeath, fam.child.ID, " ", at), domain.ErrInvalid, "handledBy")
+	require.NoError(t, s.HandleRegistryNotice(ctx, Oslo, 4, domain.NoticeDeath, fam.child.ID, "Siri Saksbehandler", at))
+	got, err = s.RegistryNotices(ctx, Oslo)
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.False(t, got[0].Open())
+	assert.True(t, got[0].Handled.Equal(at))
+	assert.Equal(t, "Siri Saksbehandler", got[0].HandledBy)
+	requireField(t, s.HandleRegistryNotice(ctx, Oslo, 4, domain.NoticeDeath, fam.child.ID, "Siri", at), domain.ErrConflict, "handled")
+	assert.ErrorIs(t, s.HandleRegistryNotice(ctx, Oslo, 5, domain.NoticeDeath, fam.child.ID, "Siri", at), domain.ErrNotFound)
+	assert.ErrorIs(t, s.HandleRegistryNotice(ctx, Bergen, 4, domain.NoticeDeath, fam.child.ID, "Siri", at), domain.ErrNotFound)
+}
+
+// outboxStore is a registry store that also keeps the outbox.
+type outboxStore interface {
+	Enqueue(ctx context.Context, ds []messaging.Delivery) (int, error)
+	Deliveries(ctx context.Context, m domain.Municipality) ([]messaging.Delivery, error)
+}
+
+// A new strict protection removes the old street address from the outbox
+// in the same transaction as the protection; when the change fails, both
+// roll back together. Another municipality's rows, and other text, stay.
+func testRegistryRedaction(t *testing.T, s RegistryStore) {
+	ob, ok := s.(outboxStore)
+	require.True(t, ok, "a registry store keeps the outbox it redacts")
+	ctx := ctxFor(t)
+	f := &fixture{m: Oslo}
+	fam := newFamily(t, ctx, s, f)
+	fb := &fixture{m: Bergen}
+	other := fb.guardian(t)
+	require.NoError(t, s.CreateGuardian(ctx, other))
+	letter := func(m domain.Municipality, g domain.GuardianID, key string) messaging.Delivery {
+		return messaging.Delivery{ID: domain.NewID[messaging.Delivery](), Municipality: m, Key: key, Kind: "message.new",
+			Guardian: g, Medium: messaging.Email, To: "x@example.org", Language: "nb",
+			Subject: "Brev til " + home.Street, Body: "Vi sender brevet til " + home.Street + ", 0155 OSLO.",
+			State: messaging.Pending, NextAt: registryNow, CreatedAt: registryNow}
+	}
+	_, err := ob.Enqueue(ctx, []messaging.Delivery{letter(Oslo, fam.mother.ID, "a"), letter(Bergen, other.ID, "b")})
+	require.NoError(t, err)
+	_, err = s.RedactAddress(ctx, Oslo, "Stor")
+	requireField(t, err, domain.ErrInvalid, "street")
+
+	reg := &FakeRegistry{}
+	a := applier(s, reg)
+	mother := registeredGuardian(fam.mother)
+	mother.Protection = domain.ProtectionStrengtFortrolig
+	mother.Address = domain.Address{}
+	ch := reg.Publish(mother, domain.ChangeProtection)
+
+	// A change that fails after the redaction rolls it back with the
+	// protection: the stale store refuses the position.
+	err = applier(failingPosition{s}, reg).Apply(ctx, Oslo, ch)
+	require.Error(t, err)
+	ds, err := ob.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	require.Len(t, ds, 1)
+	assert.Contains(t, ds[0].Body, home.Street, "a failed change redacts nothing")
+	g, err := s.Guardian(ctx, Oslo, fam.mother.ID)
+	require.NoError(t, err)
+	assert.False(t, g.AddressProtection.Protected(), "nor protects")
+
+	require.NoError(t, a.Apply(ctx, Oslo, ch))
+	ds, err = ob.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	require.Len(t, ds, 1)
+	assert.NotContains(t, ds[0].Subject+ds[0].Body, home.Street)
+	assert.Equal(t, "Vi sender brevet til "+domain.RedactedAddress+", 0155 OSLO.", ds[0].Body)
+	g, err = s.Guardian(ctx, Oslo, fam.mother.ID)
+	require.NoError(t, err)
+	assert.Equal(t, domain.ProtectionStrengtFortrolig, g.AddressProtection)
+	theirs, err := ob.Deliveries(ctx, Bergen)
+	require.NoError(t, err)
+	require.Len(t, theirs, 1)
+	assert.Contains(t, theirs[0].Body, home.Street, "another municipality's rows are not touched")
+	audit, err := s.AuditEntries(ctx, Oslo, domain.ChildID{}, domain.AuditID{}, 20)
+	require.NoError(t, err)
+	var redacted int
+	for _, e := range audit {
+		if e.Action == "address.redact" {
+			redacted++
+		}
+	}
+	assert.Equal(t, 1, redacted, "the redaction is audit-logged")
+}
+
+// failingPosition is a store whose feed position cannot be written: the
+// last step of every change fails.
+type failingPosition struct{ RegistryStore }
+
+func (failingPosition) SetRegistryPosition(context.Context, domain.Municipality, int64) error {
+	return errors.New("the disk is full")
 }

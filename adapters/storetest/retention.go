@@ -363,6 +363,21 @@ func testErasure(t *testing.T, s RetentionStore, dump Dump) {
 	require.NoError(t, err)
 	assert.Equal(t, date.Zero, none)
 
+	// A school start with a guardian's request for another school, whose
+	// reasons are the family's own words.
+	school, other := f.unit(domain.School), f.unit(domain.School)
+	require.NoError(t, s.CreateUnit(ctx, school))
+	require.NoError(t, s.CreateUnit(ctx, other))
+	start := admission.Intake{ID: domain.NewID[admission.Intake](), Municipality: Oslo, Name: "Skolestart 2025",
+		Kind: domain.School, AdmissionYear: 2025, Deadline: d(2025, time.January, 15), Start: d(2025, time.August, 18),
+		SmallWeight: 1, Seats: []admission.UnitSeats{{Unit: school.ID, Places: 60}}, AnswerDays: 14, MaxPreferences: 1}
+	require.NoError(t, s.CreateIntake(ctx, start))
+	require.NoError(t, s.CreateSchoolStarter(ctx, admission.SchoolStarter{Municipality: Oslo, Intake: start.ID, Child: billed.ID,
+		Catchment: school.ID, Unit: school.ID, Registered: oslo(2025, time.January, 2, 9), RegisteredBy: "saksbehandler"}))
+	wish := "Skoleønske-5521"
+	require.NoError(t, s.CreateSchoolRequest(ctx, admission.SchoolRequest{ID: domain.NewID[admission.SchoolRequest](), Municipality: Oslo,
+		Intake: start.ID, Child: billed.ID, Unit: other.ID, Reason: wish, Asked: oslo(2025, time.January, 3, 9), AskedBy: parent.ID}))
+
 	clock := &testClock{}
 	clock.set(oslo(2026, time.March, 2, 10))
 	er := domain.Erasure{Store: s, Clock: clock}
@@ -380,7 +395,7 @@ func testErasure(t *testing.T, s RetentionStore, dump Dump) {
 	assert.ErrorIs(t, er.Erase(ctx, domain.GuardianActor(Oslo, parent.ID), billed.ID), domain.ErrForbidden)
 	assert.ErrorIs(t, er.Erase(ctx, caseworker, domain.NewID[domain.Child]()), domain.ErrNotFound)
 	all := dump(t)
-	for _, x := range []string{billed.NationalID.String(), note, secret, placed.NationalID.String()} {
+	for _, x := range []string{billed.NationalID.String(), note, secret, placed.NationalID.String(), wish} {
 		assert.Contains(t, all, x, "a refused erasure changes nothing")
 	}
 
@@ -390,7 +405,7 @@ func testErasure(t *testing.T, s RetentionStore, dump Dump) {
 	clock.set(oslo(2030, time.January, 2, 10))
 	require.NoError(t, er.Erase(ctx, caseworker, billed.ID))
 	all = dump(t)
-	for _, x := range []string{billed.NationalID.String(), note, secret} {
+	for _, x := range []string{billed.NationalID.String(), note, secret, wish} {
 		assert.NotContains(t, all, x)
 	}
 	assert.Contains(t, all, placed.NationalID.String())

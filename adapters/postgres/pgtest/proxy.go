@@ -1,6 +1,15 @@
-// Package pgtest helps test what an application does when its PostgreSQL
-// server goes away: Proxy forwards TCP connections to the server until it
-// is stopped, and can be started again on the same address.
+// Package pgtest helps tests that run on PostgreSQL.
+//
+// Schema, SchemaURL and Store give a test a schema of its own in the test
+// database named by OPPVEKST_TEST_POSTGRES, created fresh and dropped with
+// everything in it when the test ends, so the tests of many packages can
+// share one server at the same time. Without the variable a test is
+// skipped, except under CI=true, where it fails: CI never passes by
+// skipping the PostgreSQL half of a test.
+//
+// Proxy helps test what an application does when its PostgreSQL server
+// goes away: it forwards TCP connections to the server until it is
+// stopped, and can be started again on the same address.
 package pgtest
 
 import (

@@ -86,7 +86,7 @@ var admissionMessages embed.FS
 // admissionCapability is admission's part of the app.
 func (a *app) admissionCapability() web.Capability {
 	return web.Capability{Tag: "admission", About: "Intakes, applications, allocation runs, offers, waiting lists and decisions",
-		Routes: append(a.admissionRoutes(), a.setupRoutes()...), Menus: admissionMenus, Pages: admissionTemplates, Messages: admissionMessages}
+		Routes: slices.Concat(a.admissionRoutes(), a.setupRoutes(), a.catchmentRoutes()), Menus: admissionMenus, Pages: admissionTemplates, Messages: admissionMessages}
 }
 
 // admissionMenus are the admission menu entries.
@@ -94,6 +94,7 @@ var admissionMenus = []web.MenuItem{
 	{Roles: []domain.Role{domain.RoleGuardian}, Path: "/admission", Key: "admission.menu.guardian"},
 	{Roles: []domain.Role{domain.RoleCaseworker, domain.RoleAdmin}, Path: "/admission/intakes", Key: "admission.menu.caseworker"},
 	{Roles: []domain.Role{domain.RoleCaseworker, domain.RoleAdmin}, Path: "/admission/settings", Key: "admission.menu.settings"},
+	{Roles: []domain.Role{domain.RoleCaseworker, domain.RoleAdmin}, Path: "/admission/catchment", Key: "admission.menu.catchment"},
 }
 
 // Request and response bodies.

@@ -69,6 +69,9 @@ type admissionChildRow struct {
 	ID, Name     string
 	Applications []applicationRow
 	Apply        []applyLink
+	// SchoolStart: the child is registered for school start (its page
+	// shows the catchment school and takes a request for another).
+	SchoolStart bool
 }
 
 type applicationRow struct {
@@ -131,7 +134,12 @@ func (a *app) admissionPage(w http.ResponseWriter, r *http.Request, c *web.Call)
 			row.Apply = append(row.Apply, applyLink{Href: "/children/" + ch.ID.String() + "/apply?" + url.Values{"intake": {in.ID.String()}}.Encode(),
 				Intake: in.Name, Deadline: c.Lang.Date(in.Deadline)})
 		}
-		if len(row.Applications) == 0 && len(row.Apply) == 0 {
+		starts, err := a.Store.ChildSchoolStarters(ctx, m, ch.ID)
+		if err != nil {
+			return err
+		}
+		row.SchoolStart = len(starts) > 0
+		if len(row.Applications) == 0 && len(row.Apply) == 0 && !row.SchoolStart {
 			continue
 		}
 		content.Children = append(content.Children, row)
@@ -250,7 +258,14 @@ func (a *app) applyForm(ctx context.Context, c *web.Call, intake admission.Intak
 			content.Options = append(content.Options, unitOption{ID: st.Unit.String(), Name: n.units[st.Unit]})
 		}
 	}
-	prefs := ap.SiblingAt
+	// The catchment school (school and SFO intakes) first, then the
+	// units where siblings have a place.
+	prefs := slices.Clone(ap.Preferences)
+	for _, u := range ap.SiblingAt {
+		if !slices.Contains(prefs, u) {
+			prefs = append(prefs, u)
+		}
+	}
 	if posted != nil {
 		prefs = posted.Preferences
 		if posted.Start != date.Zero {

@@ -94,7 +94,7 @@ func TestCheckInOutAndRoster(t *testing.T) {
 	occ := ta.Do(t, staff, "GET", "/api/v1/units/"+ta.NordbySFO.String()+"/occupancy", "", "")
 	require.Equal(t, http.StatusOK, occ.Status, occ.Body)
 	assert.Contains(t, occ.Body, `"onDuty":`)
-	assert.Contains(t, occ.Body, "bemanningsnorm", "the norm is explained with its source")
+	assert.Contains(t, occ.Body, "barnehageloven § 26 andre ledd", "the norm is explained with its source")
 }
 
 // A check-in sent without "at" and sent again with the same key a little

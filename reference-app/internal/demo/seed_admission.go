@@ -1,7 +1,9 @@
 package demo
 
 import (
+	"bytes"
 	"context"
+	_ "embed"
 	"fmt"
 	"time"
 
@@ -19,6 +21,15 @@ const (
 	demoMainIntake  = "Hovedopptak barnehage"
 	demoExtraIntake = "Suppleringsopptak barnehage"
 )
+
+// CatchmentCSV is the demo municipality's catchment table (skolekretser)
+// as a municipality keeps it (admission.ParseCatchmentCSV): the streets of
+// Streets split between Nordby skole and Sjøsiden skole — Kirkebakken by
+// odd and even numbers, Bjørkeliveien by ranges of numbers. Lønnebakken
+// (ProtectedStreet) is in no area.
+//
+//go:embed catchment.csv
+var CatchmentCSV []byte
 
 // demoAdmissionYear is the year of the places the demo intakes offer: the
 // next August whose main-round deadline (1 March) is at least a month away.
@@ -98,6 +109,9 @@ func seedAdmission(ctx context.Context, s *seeder) error {
 		if err := svc.CreateIntake(ctx, caseworker, in); err != nil {
 			return fmt.Errorf("intake %s: %w", in.Name, err)
 		}
+	}
+	if _, err := svc.LoadCatchmentCSV(ctx, caseworker, bytes.NewReader(CatchmentCSV)); err != nil {
+		return fmt.Errorf("catchment: %w", err)
 	}
 
 	// Emil and Nora Berg: Sofie's younger siblings, with the same three

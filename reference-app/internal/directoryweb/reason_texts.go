@@ -9,7 +9,6 @@ import "github.com/oppvekst/oppvekst/domain"
 // language (the reference app's catalogs hold "reason.<code>" in nb, nn
 // and en, and a test there fails when one is missing).
 var ReasonTexts = map[string]string{
-	"no-such-group":                        "no such group",
 	"is-not-a-cursor-from-a-previous-page": "is not a cursor from a previous page",
 	"is-not-a-uuid":                        "{value} is not a UUID",
 	"must-be-true-or-false":                "must be true or false",

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/oppvekst/oppvekst/attendance"
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
 	"github.com/oppvekst/oppvekst/reference-app/internal/privacyweb"
@@ -46,6 +47,22 @@ func TestAccessExport(t *testing.T) {
 	require.False(t, hilde.ID.IsZero())
 	leaks := []string{hidden.Email, hidden.Phone, hidden.NationalID.String(), demo.ProtectedPhone}
 
+	// Sofie came on a September day and was collected by her grandmother:
+	// the export holds both events, the page counts them by month.
+	require.NotEmpty(t, rec.Placements)
+	sfo := rec.Placements[0].UnitID
+	day := date.New(2025, time.September, 17)
+	for i, kind := range []attendance.CheckKind{attendance.CheckIn, attendance.CheckOut} {
+		ck := attendance.Check{ID: domain.NewID[attendance.Check](), Municipality: demo.Municipality, Key: "export-" + string(kind),
+			ChildID: ta.Sofie, UnitID: sfo, Kind: kind, At: time.Date(2025, time.September, 17, 8+7*i, 30, 0, 0, domain.Oslo()), Day: day, By: "ansatt-test"}
+		if kind == attendance.CheckOut {
+			ck.Collector = attendance.Collector{Name: "Bestemor Eksport"}
+		}
+		_, created, err := ta.Store.AddCheck(ctx, ck)
+		require.NoError(t, err)
+		require.True(t, created)
+	}
+
 	cookie := ta.CookieFor(t, demo.PersonaGuardian)
 	path := "/api/v1/children/" + ta.Sofie.String() + "/export"
 	resp := ta.Do(t, cookie, "GET", path, "", "")
@@ -57,6 +74,18 @@ func TestAccessExport(t *testing.T) {
 	assert.Equal(t, hilde.Email, ex.Guardian.Email)
 	assert.NotEmpty(t, ex.Placements)
 	assert.NotEmpty(t, ex.Retention)
+	var september []privacyweb.CheckView
+	for _, ck := range ex.Checks {
+		if ck.At.Format("2006-01-02") == "2025-09-17" {
+			september = append(september, ck)
+		}
+	}
+	require.Len(t, september, 2, "the export holds every check event")
+	assert.Equal(t, "in", september[0].Kind)
+	assert.Equal(t, "out", september[1].Kind)
+	assert.Equal(t, "Bestemor Eksport", september[1].CollectedBy)
+	assert.Equal(t, "15:30", september[1].At.In(domain.Oslo()).Format("15:04"))
+	assert.NotEmpty(t, september[0].Unit)
 	assert.Contains(t, ex.OtherGuardians, privacyweb.RelativeView{Name: "Skjult Forelder", ParentalResponsibility: true})
 	for _, x := range leaks {
 		assert.NotContains(t, resp.Body, x)
@@ -66,11 +95,13 @@ func TestAccessExport(t *testing.T) {
 	assert.Equal(t, ta.Sofie, audited[0].ChildID)
 	assert.Equal(t, hilde.ID, audited[0].Actor.Guardian)
 
+	months := map[string]string{"nb": "september 2025: ", "nn": "september 2025: ", "en": "September 2025: "}
 	for lang, title := range map[string]string{"nb": "Innsyn", "nn": "opplysningane", "en": "everything the municipality holds"} {
 		page := ta.Do(t, cookie+"; "+web.LangCookie+"="+lang, "GET", "/children/"+ta.Sofie.String()+"/export", "", "")
 		require.Equal(t, http.StatusOK, page.Status, lang)
 		assert.Contains(t, page.Body, title, lang)
 		assert.Contains(t, page.Body, rec.Child.NationalID.String(), lang)
+		assert.Contains(t, page.Body, months[lang], lang)
 		for _, x := range leaks {
 			assert.NotContains(t, page.Body, x, lang)
 		}

@@ -22,7 +22,9 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/rickb777/date/v2"
@@ -76,6 +78,7 @@ type Export struct {
 	Placements     []PlacementView    `json:"placements"`
 	Absences       []AbsenceView      `json:"absences"`
 	SchoolAbsences []AbsenceView      `json:"schoolAbsences"`
+	Checks         []CheckView        `json:"checks"`
 	Pickups        []PickupView       `json:"pickups"`
 	Applications   []ApplicationView  `json:"applications"`
 	FeeDecisions   []FeeDecisionView  `json:"feeDecisions"`
@@ -128,6 +131,15 @@ type AbsenceView struct {
 	Reason string `json:"reason"`
 	Note   string `json:"note,omitempty"`
 	Hours  int    `json:"hours,omitempty"`
+}
+
+// CheckView is one check-in or check-out: when, where, and who collected
+// the child (a person on the pickup list or a guardian, by name).
+type CheckView struct {
+	At          time.Time `json:"at"`
+	Kind        string    `json:"kind"`
+	Unit        string    `json:"unit"`
+	CollectedBy string    `json:"collectedBy,omitempty"`
 }
 
 // PickupView is a person on the child's pickup list.
@@ -247,7 +259,7 @@ func (a *app) export(ctx context.Context, c *web.Call, lang string) (Export, err
 	ch := rec.Child
 	out := Export{Generated: a.Clock.Now(), Municipality: string(m),
 		Child:          person(ch.ID.String(), ch.NationalID, ch.GivenName, ch.FamilyName, ch.AddressProtection),
-		OtherGuardians: []RelativeView{}, Placements: []PlacementView{}, Absences: []AbsenceView{}, SchoolAbsences: []AbsenceView{},
+		OtherGuardians: []RelativeView{}, Placements: []PlacementView{}, Absences: []AbsenceView{}, SchoolAbsences: []AbsenceView{}, Checks: []CheckView{},
 		Pickups: []PickupView{}, Applications: []ApplicationView{}, FeeDecisions: []FeeDecisionView{}, Invoices: []InvoiceView{},
 		Threads: []ThreadView{}, Deliveries: []DeliveryView{}, Access: []AccessEntryView{}}
 	out.Child.BirthDate = ch.BirthDate.String()
@@ -296,6 +308,13 @@ func (a *app) export(ctx context.Context, c *web.Call, lang string) (Export, err
 	}
 	for _, sa := range school {
 		out.SchoolAbsences = append(out.SchoolAbsences, AbsenceView{Start: sa.Day.String(), End: sa.Day.String(), Reason: string(sa.Kind), Note: sa.Reason, Hours: sa.Hours})
+	}
+	checks, err := a.Store.ChildChecks(ctx, m, ch.ID, ever)
+	if err != nil {
+		return out, err
+	}
+	for _, k := range checks {
+		out.Checks = append(out.Checks, CheckView{At: k.At.In(domain.Oslo()), Kind: string(k.Kind), Unit: unitName(k.UnitID), CollectedBy: k.Collector.Name})
 	}
 	pickups, err := a.Store.Pickups(ctx, m, ch.ID)
 	if err != nil {
@@ -425,6 +444,35 @@ type exportContent struct {
 	L      web.Locale
 	Export Export
 	JSON   string
+	// Months sums the check-ins and check-outs per month for the page (the
+	// JSON export has every one).
+	Months []checkMonth
+}
+
+// checkMonth is one month's count of check events.
+type checkMonth struct {
+	Month   string
+	In, Out int
+}
+
+// checkMonths counts the check events per month, the newest month first.
+func checkMonths(l web.Locale, cs []CheckView) []checkMonth {
+	var out []checkMonth
+	key := ""
+	for i := len(cs) - 1; i >= 0; i-- {
+		at := cs[i].At
+		k := at.Format("2006-01")
+		if k != key {
+			key = k
+			out = append(out, checkMonth{Month: l.T(fmt.Sprintf("month.%d", int(at.Month()))) + " " + strconv.Itoa(at.Year())})
+		}
+		if cs[i].Kind == string(attendance.CheckIn) {
+			out[len(out)-1].In++
+		} else {
+			out[len(out)-1].Out++
+		}
+	}
+	return out
 }
 
 func (a *app) exportPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
@@ -436,6 +484,6 @@ func (a *app) exportPage(w http.ResponseWriter, r *http.Request, c *web.Call) er
 		return err
 	}
 	a.Page(w, r, c, http.StatusOK, "privacy_export", "privacy.export.title",
-		exportContent{L: c.Lang, Export: ex, JSON: "/api/v1/children/" + c.ChildID.String() + "/export"})
+		exportContent{L: c.Lang, Export: ex, JSON: "/api/v1/children/" + c.ChildID.String() + "/export", Months: checkMonths(c.Lang, ex.Checks)})
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/oppvekst/oppvekst/reference-app/internal/directoryweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/messagingweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/privacyweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/registryweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/staffweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web"
 )
@@ -36,6 +37,7 @@ func New(store web.Store, clock domain.Clock, log *slog.Logger) (*web.App, error
 		staffweb.New(a),
 		calendarweb.New(a),
 		privacyweb.New(a),
+		registryweb.New(a),
 	)
 	if err != nil {
 		return nil, err

@@ -17,12 +17,14 @@ import (
 
 	"github.com/rickb777/date/v2"
 
+	"github.com/oppvekst/oppvekst/adapters/folkeregister"
 	"github.com/oppvekst/oppvekst/adapters/postgres"
 	"github.com/oppvekst/oppvekst/adapters/sqlite"
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/reference-app/internal/admissionweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
 	"github.com/oppvekst/oppvekst/reference-app/internal/messagingweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/registryweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web"
 )
 
@@ -67,6 +69,12 @@ type Config struct {
 	// Retention holds municipalities' own retention periods (-retention);
 	// the others keep the national defaults.
 	Retention map[domain.Municipality]domain.RetentionSettings
+	// RegistryURL is the Folkeregister API's base URL ("…/api/v1/",
+	// -registry); empty turns the register sync off.
+	RegistryURL string
+	// RegistryToken returns the Maskinporten access token the register is
+	// called with (-registry-token or -registry-token-file).
+	RegistryToken func(ctx context.Context) (string, error)
 }
 
 // Run runs the app with the configuration until ctx ends: it opens the
@@ -105,6 +113,14 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 	a.TrustedProxies = cfg.TrustedProxies
 	a.Sessions.Lifetime = cfg.SessionLifetime
 	a.RetentionSettings = cfg.Retention
+	if cfg.RegistryURL != "" {
+		reg, err := folkeregister.New(folkeregister.Options{BaseURL: cfg.RegistryURL, Token: cfg.RegistryToken})
+		if err != nil {
+			return err
+		}
+		a.Registry = reg
+		log.Info("population register configured", "url", cfg.RegistryURL)
+	}
 	a.LoginLimiter = web.NewLimiter(cfg.LoginLimit, time.Minute)
 	if err := a.ConfigureLogin(ctx, cfg.Login); err != nil {
 		return err
@@ -156,6 +172,7 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 	go messagingweb.RunDispatcher(sweepCtx, a, getenv, cfg.Demo)
 	go admissionweb.LapseOffersEvery(sweepCtx, a, 15*time.Minute)
 	go a.RetainEvery(sweepCtx, web.RetentionDelay, web.RetentionInterval)
+	go registryweb.SyncEvery(sweepCtx, a, registryweb.SyncDelay, registryweb.SyncInterval)
 	go a.WarmLogin(sweepCtx)
 	if opts.Ready != nil {
 		opts.Ready(addr)

@@ -48,6 +48,9 @@ type App struct {
 	// RetentionSettings are municipalities' own retention periods; one
 	// not listed keeps the national defaults (domain.RetentionRules).
 	RetentionSettings map[domain.Municipality]domain.RetentionSettings
+	// Registry is the population register (Folkeregisteret); nil when none
+	// is configured, and the register sync is off.
+	Registry domain.Registry
 
 	Demo     bool
 	Personas []demo.Persona
@@ -373,10 +376,12 @@ type Store interface {
 	domain.IdempotencyStore
 	domain.SessionStore
 	admission.Store
+	admission.CatchmentStore
 	attendance.Store
 	billing.Store
 	messaging.Store
 	domain.StaffStore
 	domain.RetentionStore
 	domain.ErasureStore
+	domain.RegistryStore
 }
