@@ -9,15 +9,15 @@ import "github.com/oppvekst/oppvekst/domain"
 // language (the reference app's catalogs hold "reason.<code>" in nb, nn
 // and en, and a test there fails when one is missing).
 var ReasonTexts = map[string]string{
-	"a-message-with-this-id-exists":                                   "a message with this id exists",
+	"a-message-with-this-id-exists":                                   "a message with this ID exists",
 	"a-response-is-kept-under-this-key":                               "a response is kept under this key",
-	"a-thread-with-this-id-exists":                                    "a thread with this id exists",
+	"a-thread-with-this-id-exists":                                    "a thread with this ID exists",
 	"all-offers-of-a-batch-belong-to-one-municipality":                "all offers of a batch belong to one municipality",
 	"already-exists":                                                  "already exists",
-	"an-audit-entry-with-this-id-exists":                              "an audit entry with this id exists",
-	"another-invoice-has-one-of-these-kids-or-numbers":                "another invoice has one of these kids or numbers",
+	"an-audit-entry-with-this-id-exists":                              "an audit entry with this ID exists",
+	"another-invoice-has-one-of-these-kids-or-numbers":                "another invoice has one of these KIDs or numbers",
 	"another-price-list-of-the-same-kind-is-in-force-on-a-shared-day": "another price list of the same kind is in force on a shared day",
-	"another-staff-member-has-this-feide-identity":                    "another staff member has this feide identity",
+	"another-staff-member-has-this-feide-identity":                    "another staff member has this Feide identity",
 	"id-exists":                                 "a {what} with this ID exists",
 	"is-already-registered":                     "is already registered",
 	"is-not-a-record-kind":                      "is not a record kind",
@@ -31,7 +31,7 @@ var ReasonTexts = map[string]string{
 	"no-such-staff-member":                      "no such staff member",
 	"no-such-thread":                            "no such thread",
 	"no-such-unit":                              "no such unit",
-	"not-positive":                              "not positive",
+	"not-positive":                              "must be positive",
 	"overlaps-another-absence-of-the-child":     "overlaps another absence of the child",
 	"the-application-already-has-an-open-offer": "the application already has an open offer",
 	"the-child-already-has-an-application-in-this-intake":              "the child already has an application in this intake",
@@ -41,7 +41,7 @@ var ReasonTexts = map[string]string{
 	"the-municipality-has-loaded-this-version-of-a-rule-table-already": "the municipality has loaded this version of a rule table already",
 	"the-notice-is-handled-already":                                    "the notice is handled already",
 	"the-person-is-in-another-family-on-a-shared-day":                  "the person is in another family on a shared day",
-	"the-registers-feed-position-only-moves-forward":                   "the registers feed position only moves forward",
+	"the-registers-feed-position-only-moves-forward":                   "the register's feed position only moves forward",
 	"this-payment-is-recorded":                                         "this payment is recorded",
 	"too-short-to-redact":                                              "too short to redact",
 }

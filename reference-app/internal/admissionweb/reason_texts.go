@@ -10,12 +10,12 @@ import "github.com/oppvekst/oppvekst/domain"
 // and en, and a test there fails when one is missing).
 var ReasonTexts = map[string]string{
 	"position-twice":                "has the same position as another criterion",
-	"must-be-nb-nn-or-en":           "must be nb nn or en",
+	"must-be-nb-nn-or-en":           "must be nb, nn or en",
 	"must-be-the-uuid-of-a-school":  "must be the UUID of a school",
-	"must-be-the-uuid-of-an-intake": "must be the uuid of an intake",
+	"must-be-the-uuid-of-an-intake": "must be the UUID of an intake",
 	"no-such-intake":                "no such intake",
 	"no-such-request":               "no such request",
-	"required":                      "required",
+	"required":                      "is required",
 }
 
 var _ = domain.RegisterReasons(ReasonTexts)

@@ -10,12 +10,12 @@ import "github.com/oppvekst/oppvekst/domain"
 // and en, and a test there fails when one is missing).
 var ReasonTexts = map[string]string{
 	"choose-a-family":                  "choose a family",
-	"is-empty-give-the-ocr-files-text": "is empty give the ocr files text",
+	"is-empty-give-the-ocr-files-text": "is empty; give the OCR file's text",
 	"must-be-a-number":                 "must be a number",
 	"must-be-an-amount-in-kroner":      "must be an amount in kroner",
 	"no-such-family":                   "no such family",
 	"not-a-whole-number":               "not a whole number",
-	"required":                         "required",
+	"required":                         "is required",
 	"too-large":                        "too large",
 }
 

@@ -10,7 +10,7 @@ import "github.com/oppvekst/oppvekst/domain"
 // and en, and a test there fails when one is missing).
 var ReasonTexts = map[string]string{
 	"is-before-from":                  "is before from",
-	"is-not-a-year-yyyy":              "is not a year yyyy",
+	"is-not-a-year-yyyy":              "is not a year (YYYY)",
 	"no-such-unit":                    "no such unit",
 	"the-range-is-longer-than-a-year": "the range is longer than a year",
 }

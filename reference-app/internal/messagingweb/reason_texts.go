@@ -11,9 +11,9 @@ import "github.com/oppvekst/oppvekst/domain"
 var ReasonTexts = map[string]string{
 	"choose-a-child":               "choose a child",
 	"choose-whom-to-write-to":      "choose whom to write to",
-	"must-be-pending-sent-or-dead": "must be pending sent or dead",
+	"must-be-pending-sent-or-dead": "must be pending, sent or dead",
 	"no-such-thread":               "no such thread",
-	"required":                     "required",
+	"required":                     "is required",
 }
 
 var _ = domain.RegisterReasons(ReasonTexts)

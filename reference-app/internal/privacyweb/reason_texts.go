@@ -9,7 +9,7 @@ import "github.com/oppvekst/oppvekst/domain"
 // language (the reference app's catalogs hold "reason.<code>" in nb, nn
 // and en, and a test there fails when one is missing).
 var ReasonTexts = map[string]string{
-	"required": "required",
+	"required": "is required",
 }
 
 var _ = domain.RegisterReasons(ReasonTexts)

@@ -9,10 +9,10 @@ import "github.com/oppvekst/oppvekst/domain"
 // language (the reference app's catalogs hold "reason.<code>" in nb, nn
 // and en, and a test there fails when one is missing).
 var ReasonTexts = map[string]string{
-	"is-not-a-registry-notice": "is not a registry notice",
+	"is-not-a-registry-notice": "{kind} is not a registry notice",
 	"is-not-an-id":             "is not an ID",
 	"must-be-a-whole-number":   "must be a whole number",
-	"not-positive":             "not positive",
+	"not-positive":             "must be positive",
 	"strictly-protected":       "a strengt fortrolig person's address is not held",
 }
 

@@ -10,8 +10,8 @@ import "github.com/oppvekst/oppvekst/domain"
 // and en, and a test there fails when one is missing).
 var ReasonTexts = map[string]string{
 	"is-not-a-demo-persona":                       "is not a demo persona",
-	"must-be-1-to-200-printable-ascii-characters": "must be 1 to 200 printable ascii characters",
-	"must-be-nb-nn-or-en":                         "must be nb nn or en",
+	"must-be-1-to-200-printable-ascii-characters": "must be 1 to 200 printable ASCII characters",
+	"must-be-nb-nn-or-en":                         "must be nb, nn or en",
 	"was-used-for-another-request":                "was used for another request",
 }
 
