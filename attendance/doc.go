@@ -14,6 +14,12 @@
 // guardians with parental responsibility on their children, municipal
 // actors (caseworker, admin) read rosters and change the settings.
 //
+// A guardian's start page asks ChildToday for each child: checked in,
+// checked out, reported absent (with the reason), expected, or no place
+// today. School staff record a pupil's absence (RecordSchoolAbsence), list
+// it (SchoolAbsences) and read the school year's summary for the grades on
+// the leaving certificate (YearSummary).
+//
 // Check events carry an idempotency key: the same event sent twice (two
 // tablets, a retry after a lost answer, an offline tablet catching up) is
 // recorded once, and the second call returns the first record. An event

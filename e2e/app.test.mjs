@@ -20,7 +20,9 @@ import attendanceSteps from './steps/attendance.mjs';
 import billingSteps from './steps/billing.mjs';
 import messagingSteps from './steps/messaging.mjs';
 import directorySteps from './steps/directory.mjs';
+import homeSteps from './steps/home.mjs';
 import { openDay } from './steps/openday.mjs';
+import { boardStory } from './steps/board.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
@@ -63,6 +65,7 @@ const steps = [
   ...billingSteps(h),
   ...messagingSteps(h),
   ...directorySteps(h),
+  ...homeSteps(h),
 ];
 
 async function loginAs(page, persona) {
@@ -172,3 +175,9 @@ for (const lang of ['nb', 'en']) {
     }
   });
 }
+
+// The staff's check-in board on a phone, offline and back (issue 16): after
+// the story, on the same app (steps/board.mjs).
+test('the staff board on a phone, offline and back', async (t) => {
+  await boardStory(t, { browser, base, shots, loginAs, checkAccessibility });
+});

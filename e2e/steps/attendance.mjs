@@ -10,7 +10,7 @@ const text = {
   nb: {
     board: 'Inn og ut', boardTitle: 'Inn- og utsjekking i dag',
     checkIn: 'Sjekk inn Sofie Berg', checkedIn: 'Sofie Berg er sjekket inn.',
-    checkOut: 'Sjekk ut Sofie Berg', checkedOut: 'Sofie Berg er sjekket ut.', present: 'Til stede',
+    checkOut: 'Sjekk ut Sofie Berg', confirmOut: 'Bekreft utsjekking av Sofie Berg', checkedOut: 'Sofie Berg er sjekket ut.', present: 'Til stede',
     guardianMenu: 'Fravær og henting', guardianTitle: 'Fravær og henting',
     persona: 'guardian', child: 'Sofie Berg', sick: 'Meld Sofie Berg syk i dag', sickDone: 'Sofie Berg er meldt syk i dag.',
     pickupName: 'Navn', pickupRelation: 'Forhold til barnet', add: 'Legg til', newPickup: 'Berit Berg', relation: 'tante', pickupDone: 'Hentelista for Sofie Berg er oppdatert.',
@@ -18,7 +18,7 @@ const text = {
   en: {
     board: 'Check-in', boardTitle: "Today's check-in",
     checkIn: 'Check in Sofie Berg', checkedIn: 'Sofie Berg is checked in.',
-    checkOut: 'Check out Sofie Berg', checkedOut: 'Sofie Berg is checked out.', present: 'Present',
+    checkOut: 'Check out Sofie Berg', confirmOut: 'Confirm check-out of Sofie Berg', checkedOut: 'Sofie Berg is checked out.', present: 'Present',
     guardianMenu: 'Absence and pickup', guardianTitle: 'Absence and pickup',
     persona: 'guardian-other', child: 'Jakob Aasen', sick: 'Report Jakob Aasen sick today', sickDone: 'Jakob Aasen is reported sick today.',
     pickupName: 'Name', pickupRelation: 'Relation to the child', add: 'Add', newPickup: 'Bjørn Aasen', relation: 'uncle', pickupDone: 'The pickup list of Jakob Aasen is updated.',
@@ -43,7 +43,8 @@ export default function steps(h) {
       name: 'attendance-check-in',
       run: async (p, t, lang) => {
         const x = text[lang];
-        await p.getByRole('button', { name: x.checkIn }).click();
+        // The board's script sends the tap and loads the board again.
+        await Promise.all([p.waitForURL(/done=in/), p.getByRole('button', { name: x.checkIn }).click()]);
         await p.waitForLoadState('load');
         await h.expectText(p, x.checkedIn);
         await h.expectText(p, x.present);
@@ -53,10 +54,13 @@ export default function steps(h) {
       name: 'attendance-check-out',
       run: async (p, t, lang) => {
         const x = text[lang];
-        const row = p.locator('tr', { has: p.getByRole('button', { name: x.checkOut }) });
-        // The pickup list is shown at check-out: her grandmother is on it.
-        await row.locator('select').selectOption({ label: 'Gunn Berg (mormor)' });
-        await row.getByRole('button', { name: x.checkOut }).click();
+        const row = p.locator('li.board-row', { has: p.locator('summary', { hasText: x.checkOut }) });
+        await row.locator('summary').click();
+        // The pickup list is shown at check-out, with phone numbers: her
+        // grandmother is on it.
+        await h.expectText(p, '+47 900 11 223');
+        await row.getByLabel('Gunn Berg (mormor)').check();
+        await Promise.all([p.waitForURL(/done=out/), row.getByRole('button', { name: x.confirmOut }).click()]);
         await p.waitForLoadState('load');
         await h.expectText(p, x.checkedOut);
         await h.expectText(p, 'Gunn Berg');

@@ -759,7 +759,7 @@ func (a *app) renderIntake(w http.ResponseWriter, r *http.Request, c *web.Call, 
 			state = c.Lang.T("admission.run.approved", when(c.Lang, run.Approved))
 			content.Approved = true
 		}
-		content.Runs = append(content.Runs, runRow{Href: "/admission/runs/" + run.ID.String(), Created: when(c.Lang, run.Created), By: runBy(run),
+		content.Runs = append(content.Runs, runRow{Href: "/admission/runs/" + run.ID.String(), Created: when(c.Lang, run.Created), By: a.runBy(ctx, c, run),
 			State: state, Seed: run.Seed, Placed: run.Stats.Placed, Children: run.Stats.Children})
 	}
 	if len(ids) > 0 {
@@ -856,7 +856,7 @@ func (a *app) runPage(w http.ResponseWriter, r *http.Request, c *web.Call) error
 	}
 	l := langOf(c)
 	content := runContent{ID: id.String(), Intake: in.Name, IntakeHref: "/admission/intakes/" + in.ID.String(), Created: when(c.Lang, run.Created),
-		By: runBy(run), Seed: run.Seed, Stats: run.Stats, StatutoryOK: run.Stats.StatutoryPlaced == run.Stats.Statutory, Reason: run.Reason}
+		By: a.runBy(ctx, c, run), Seed: run.Seed, Stats: run.Stats, StatutoryOK: run.Stats.StatutoryPlaced == run.Stats.Statutory, Reason: run.Reason}
 	if run.IsApproved() {
 		content.Approved = when(c.Lang, run.Approved)
 	}
@@ -984,13 +984,29 @@ func (a *app) obligationsPage(w http.ResponseWriter, r *http.Request, c *web.Cal
 	return nil
 }
 
-// runBy is who made a run, as a person reads it: the display name, or
-// the subject for a run made before actors carried names.
-func runBy(run admission.Run) string {
+// runBy is who made a run, as a person reads it (personName).
+func (a *app) runBy(ctx context.Context, c *web.Call, run admission.Run) string {
 	if run.CreatedByName != "" {
 		return run.CreatedByName
 	}
-	return run.CreatedBy
+	return a.personName(ctx, c, run.CreatedBy)
+}
+
+// personName is who acted, as a person reads it, from what a record kept
+// (a display name, or the login ID of a record made before actors carried
+// names): a display name as it is, a login ID as the staff member's name,
+// else as the role ("a caseworker"). A login ID is never shown.
+func (a *app) personName(ctx context.Context, c *web.Call, kept string) string {
+	if kept == "" {
+		return ""
+	}
+	if s, err := a.Store.StaffByPrincipal(ctx, c.Actor.Municipality, kept); err == nil {
+		return s.Name
+	}
+	if strings.Contains(strings.TrimSpace(kept), " ") {
+		return kept
+	}
+	return c.Lang.T("admission.run.someCaseworker")
 }
 
 // paragraphs splits a rendered letter at its blank lines, and each

@@ -677,7 +677,7 @@ func (a *app) settingsForm(ctx context.Context, c *web.Call) (settingsContent, a
 		return f, set, err
 	}
 	for _, h := range hist {
-		he := historyEntry{Version: h.Version, Changed: when(c.Lang, h.Changed), By: h.ChangedBy}
+		he := historyEntry{Version: h.Version, Changed: when(c.Lang, h.Changed), By: a.personName(ctx, c, h.ChangedBy)}
 		for _, lc := range h.LocalCriteria {
 			he.Criteria = append(he.Criteria, lc.Name.In(langOf(c)))
 		}

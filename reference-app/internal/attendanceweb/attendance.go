@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/rickb777/date/v2"
@@ -39,12 +40,18 @@ func (a *app) attendanceRoutes() []web.Route {
 		{Method: "GET", Path: "/staff/attendance", Kind: web.KindPage, Policy: web.PolicyStaff, Query: map[string]string{"unit": "the unit", "group": "the group"}, Handle: a.staffAttendancePage},
 		{Method: "POST", Path: "/staff/attendance/{childId}/check-in", Kind: web.KindPage, Policy: web.PolicyChildCare, Handle: a.formCheck(attendance.CheckIn)},
 		{Method: "POST", Path: "/staff/attendance/{childId}/check-out", Kind: web.KindPage, Policy: web.PolicyChildCare, Handle: a.formCheck(attendance.CheckOut)},
+		{Method: "GET", Path: "/static/board.css", Kind: web.KindPage, Policy: web.PolicyPublic, Handle: boardFile("board.css", "text/css; charset=utf-8")},
+		{Method: "GET", Path: "/static/board.js", Kind: web.KindPage, Policy: web.PolicyPublic, Handle: boardFile("board.js", "text/javascript; charset=utf-8")},
 		{Method: "GET", Path: "/guardian/attendance", Kind: web.KindPage, Policy: web.PolicyGuardian, Handle: a.guardianAttendancePage},
 		{Method: "POST", Path: "/guardian/attendance/{childId}/sick", Kind: web.KindPage, Policy: web.PolicyChildCare, Handle: a.formSick},
 		{Method: "POST", Path: "/guardian/attendance/{childId}/absences", Kind: web.KindPage, Policy: web.PolicyChildCare, Handle: a.formAbsence},
 		{Method: "POST", Path: "/guardian/attendance/{childId}/absences/{absenceId}/withdraw", Kind: web.KindPage, Policy: web.PolicyChildCare, Handle: a.formWithdrawAbsence},
 		{Method: "POST", Path: "/guardian/attendance/{childId}/pickups", Kind: web.KindPage, Policy: web.PolicyChildCare, Handle: a.formPickup},
 		{Method: "POST", Path: "/guardian/attendance/{childId}/pickups/{pickupId}/remove", Kind: web.KindPage, Policy: web.PolicyChildCare, Handle: a.formRemovePickup},
+		{Method: "GET", Path: "/api/v1/children/{childId}/school-absences", Kind: web.KindAPI, Policy: web.PolicyChildRead, Summary: "The pupil's school absences in a school year (this one by default), by day (staff of the school, a guardian with parental responsibility)", Response: schoolAbsenceView{}, List: true, Query: map[string]string{"year": "the school year's first calendar year (2025 for 2025/26)"}, Handle: a.apiSchoolAbsences},
+		{Method: "GET", Path: "/api/v1/children/{childId}/school-absences/summary", Kind: web.KindAPI, Policy: web.PolicyChildRead, Summary: "The pupil's absence in a school year as it goes on the leaving certificate (grades 8 to 10): days and hours, and the days left out", Response: attendance.Summary{}, Query: map[string]string{"year": "the school year's first calendar year (2025 for 2025/26)"}, Handle: a.apiSchoolSummary},
+		{Method: "GET", Path: "/staff/school-absence", Kind: web.KindPage, Policy: web.PolicyStaff, Query: map[string]string{"child": "the pupil"}, Handle: a.schoolAbsencePage},
+		{Method: "POST", Path: "/staff/school-absence/{childId}", Kind: web.KindPage, Policy: web.PolicyChildCare, Handle: a.formSchoolAbsence},
 	}
 }
 
@@ -58,6 +65,28 @@ var attendanceTemplates embed.FS
 //go:embed messages/attendance.*.json
 var attendanceMessages embed.FS
 
+// boardStatic are the board's own stylesheet and its script (taps kept on
+// the device while the connection is down, sent when it returns; the
+// dialog before a check-out with someone not on the pickup list). The
+// board works without them.
+//
+//go:embed static/board.css static/board.js
+var boardStatic embed.FS
+
+// boardFile serves one of boardStatic.
+func boardFile(name, contentType string) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+		b, err := boardStatic.ReadFile("static/" + name)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", contentType)
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		_, _ = w.Write(b)
+		return nil
+	}
+}
+
 // attendanceCapability is attendance's part of the app.
 func (a *app) attendanceCapability() web.Capability {
 	return web.Capability{Tag: "attendance", About: "Check-in and check-out, absences, pickup lists, occupancy and school absence",
@@ -69,6 +98,7 @@ var attendanceMenus = []web.MenuItem{
 	{Roles: []domain.Role{domain.RoleStaff}, Path: "/staff/attendance", Key: "attendance.menu.board"},
 	{Roles: []domain.Role{domain.RoleGuardian}, Path: "/guardian/attendance", Key: "attendance.menu.guardian"},
 	{Roles: []domain.Role{domain.RoleAdmin, domain.RoleCaseworker}, Path: "/admin/attendance-settings", Key: "attendance.menu.settings"},
+	{Roles: []domain.Role{domain.RoleStaff}, Path: "/staff/school-absence", Key: "attendance.menu.school"},
 }
 
 // API bodies.
@@ -651,5 +681,63 @@ func (a *app) apiSchoolAbsence(w http.ResponseWriter, r *http.Request, c *web.Ca
 		return err
 	}
 	api.WriteJSON(w, http.StatusCreated, schoolAbsenceView{ID: out.ID, ChildID: out.ChildID, UnitID: out.UnitID, Day: out.Day, Hours: out.Hours, Kind: out.Kind, Reason: out.Reason})
+	return nil
+}
+
+// schoolYearParam reads ?year= (the school year's first calendar year);
+// this school year when left out.
+func (a *app) schoolYearParam(r *http.Request) (domain.SchoolYear, error) {
+	s := r.URL.Query().Get("year")
+	if s == "" {
+		return domain.SchoolYearOf(domain.Today(a.Clock)), nil
+	}
+	y, err := strconv.Atoi(s)
+	if err != nil || y < 1900 || y > 2999 {
+		return 0, domain.Invalid("year", "must-be-a-year-from-1900-to-2999")
+	}
+	return domain.SchoolYear(y), nil
+}
+
+func (a *app) apiSchoolAbsences(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	pr, err := api.ReadPage(r)
+	if err != nil {
+		return err
+	}
+	year, err := a.schoolYearParam(r)
+	if err != nil {
+		return err
+	}
+	list, err := a.Attendance().SchoolAbsences(r.Context(), c.Actor, c.ChildID, year.Period())
+	if err != nil {
+		return err
+	}
+	if err := a.Audit(r.Context(), c.Actor, "attendance.school-absence.read", "", c.ChildID); err != nil {
+		return err
+	}
+	pg, err := api.Paginate(list, func(x attendance.SchoolAbsence) string { return x.ID.String() }, pr)
+	if err != nil {
+		return err
+	}
+	out := api.Page[schoolAbsenceView]{Items: make([]schoolAbsenceView, 0, len(pg.Items)), NextCursor: pg.NextCursor}
+	for _, ab := range pg.Items {
+		out.Items = append(out.Items, schoolAbsenceView{ID: ab.ID, ChildID: ab.ChildID, UnitID: ab.UnitID, Day: ab.Day, Hours: ab.Hours, Kind: ab.Kind, Reason: ab.Reason})
+	}
+	api.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (a *app) apiSchoolSummary(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	year, err := a.schoolYearParam(r)
+	if err != nil {
+		return err
+	}
+	sm, err := a.Attendance().YearSummary(r.Context(), c.Actor, c.ChildID, year)
+	if err != nil {
+		return err
+	}
+	if err := a.Audit(r.Context(), c.Actor, "attendance.school-absence.read", "summary", c.ChildID); err != nil {
+		return err
+	}
+	api.WriteJSON(w, http.StatusOK, sm)
 	return nil
 }

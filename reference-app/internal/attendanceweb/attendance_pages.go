@@ -35,6 +35,14 @@ type boardContent struct {
 	Error  string     // why the last form was refused
 	// ErrorFor is the id of the field the error is about, "" for none.
 	ErrorFor string
+	// Now is the app's clock when the page was made, in milliseconds
+	// since 1970: board.js stamps a tap with the app's time (now plus the
+	// time since the page came), not the device's, so an event sent late
+	// keeps when it happened and a device clock that is wrong does no harm.
+	Now int64
+	// Href is the board as shown (unit and group), where board.js goes
+	// back to once its taps are sent.
+	Href string
 }
 
 type boardTab struct {
@@ -63,13 +71,14 @@ type boardGroup struct {
 
 type boardChild struct {
 	attendanceRosterChild
+	Group      string // the group's name
 	StatusText string
 	InAt       string // hh:mm
 	OutAt      string
 	Key        string // a fresh event key for this row's form
 	CanIn      bool
 	CanOut     bool
-	Collectors []collectorOption // shown at check-out
+	Collectors []collectorChoice // shown at check-out
 	// Collector and CollectorName keep what was chosen and typed on a
 	// refused check-out; Refusal is why, shown at the field.
 	Collector, CollectorName, Refusal string
@@ -87,6 +96,30 @@ type collectorOption struct {
 	Value, Label string
 }
 
+// collectorChoice is someone who may collect a child today, as the board
+// offers them at check-out: the form value (g:<guardian> or
+// p:<pickup>), the name, what the person is to the child and the phone
+// number when it may be shown.
+type collectorChoice struct {
+	Value, Name, Relation, Phone string
+}
+
+// Tel is the phone number for a tel: link: digits and a leading +.
+func (c collectorChoice) Tel() string {
+	var b strings.Builder
+	for i, r := range c.Phone {
+		if (r >= '0' && r <= '9') || (r == '+' && i == 0) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// boardCSP is the board's Content-Security-Policy: the app's (no script
+// anywhere else) with the board's own script (/static/board.js) and its
+// fetch calls to the app allowed, both from the app itself only.
+const boardCSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
 // statuses in the order the board counts them.
 var boardStatuses = []attendance.Status{attendance.Expected, attendance.Late, attendance.Present, attendance.Absent, attendance.Left}
 
@@ -98,7 +131,7 @@ func (a *app) staffAttendancePage(w http.ResponseWriter, r *http.Request, c *web
 // refused form shown again at its child's row (422).
 func (a *app) renderStaff(w http.ResponseWriter, r *http.Request, c *web.Call, rf *staffRefusal) error {
 	ctx := r.Context()
-	content := boardContent{L: c.Lang}
+	content := boardContent{L: c.Lang, Now: a.Clock.Now().UnixMilli()}
 	if len(c.Actor.Units) == 0 {
 		a.Page(w, r, c, http.StatusOK, "attendance_staff", "attendance.board.title", content)
 		return nil
@@ -149,8 +182,10 @@ func (a *app) renderStaff(w http.ResponseWriter, r *http.Request, c *web.Call, r
 		return err
 	}
 	bu := &boardUnit{Roster: ro}
+	content.Href = unitHref
 	if !group.IsZero() {
 		bu.Group = group.String()
+		content.Href += "&group=" + bu.Group
 	}
 	// The staffing norm is the kindergartens' (barnehageloven); an SFO or a
 	// school has none to measure against.
@@ -172,7 +207,7 @@ func (a *app) renderStaff(w http.ResponseWriter, r *http.Request, c *web.Call, r
 		}
 		for _, ch := range g.Children {
 			names[ch.ID] = ch.GivenName + " " + ch.FamilyName
-			bc := boardChild{attendanceRosterChild: ch, StatusText: c.Lang.T("attendance.status." + string(ch.Status)),
+			bc := boardChild{attendanceRosterChild: ch, Group: bg.Name, StatusText: c.Lang.T("attendance.status." + string(ch.Status)),
 				InAt: timeOfDay(ch.In), OutAt: timeOfDay(ch.Out), Key: uuid.NewString()}
 			bc.CanOut = ch.Status == attendance.Present
 			bc.CanIn = !bc.CanOut
@@ -219,6 +254,7 @@ func (a *app) renderStaff(w http.ResponseWriter, r *http.Request, c *web.Call, r
 	if rf != nil {
 		status = http.StatusUnprocessableEntity
 	}
+	w.Header().Set("Content-Security-Policy", boardCSP)
 	a.Page(w, r, c, status, "attendance_staff", "attendance.board.title", content)
 	return nil
 }
@@ -241,11 +277,17 @@ func refusalText(l web.Locale, err error) string {
 }
 
 // collectorOptions are who may collect the child today: the guardians with
-// parental responsibility and the pickup list's people valid today. Names
-// only; no contact details.
-func (a *app) collectorOptions(ctx context.Context, c *web.Call, child domain.ChildID, today date.Date) ([]collectorOption, error) {
+// parental responsibility and the pickup list's people valid today, with
+// their phone numbers. A guardian's phone number follows the child page's
+// rule (web.ViewChild): never for a guardian with a protected address, nor
+// when the child's address is strictly protected.
+func (a *app) collectorOptions(ctx context.Context, c *web.Call, child domain.ChildID, today date.Date) ([]collectorChoice, error) {
 	m := c.Actor.Municipality
-	var out []collectorOption
+	var out []collectorChoice
+	ch, err := a.Store.Child(ctx, m, child)
+	if err != nil {
+		return nil, err
+	}
 	gs, err := a.Store.Guardianships(ctx, m, child)
 	if err != nil {
 		return nil, err
@@ -258,7 +300,11 @@ func (a *app) collectorOptions(ctx context.Context, c *web.Call, child domain.Ch
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, collectorOption{Value: "g:" + gd.ID.String(), Label: gd.GivenName + " " + gd.FamilyName + " (" + c.Lang.T("attendance.guardian") + ")"})
+		cc := collectorChoice{Value: "g:" + gd.ID.String(), Name: gd.GivenName + " " + gd.FamilyName, Relation: c.Lang.T("attendance.guardian")}
+		if !gd.AddressProtection.Protected() && !ch.AddressProtection.Strict() {
+			cc.Phone = gd.Phone
+		}
+		out = append(out, cc)
 	}
 	list, err := a.Attendance().PickupList(ctx, c.Actor, child)
 	if err != nil {
@@ -266,10 +312,37 @@ func (a *app) collectorOptions(ctx context.Context, c *web.Call, child domain.Ch
 	}
 	for _, p := range list {
 		if p.ValidOn(today) {
-			out = append(out, collectorOption{Value: "p:" + p.ID.String(), Label: p.Name + " (" + p.Relation + ")"})
+			out = append(out, collectorChoice{Value: "p:" + p.ID.String(), Name: p.Name, Relation: p.Relation, Phone: p.Phone})
 		}
 	}
 	return out, nil
+}
+
+// listed reports whether the name is one of the choices' (as the library
+// matches a named collector: the same letters, case and surrounding
+// spaces aside).
+func listed(choices []collectorChoice, name string) bool {
+	for _, c := range choices {
+		if strings.EqualFold(strings.TrimSpace(c.Name), strings.TrimSpace(name)) {
+			return true
+		}
+	}
+	return false
+}
+
+// confirmContent is the step a check-out takes without JavaScript when the
+// collector named is not on the pickup list: the warning, who may collect,
+// and the same check-out again with confirm=1 (board.js asks in a dialog
+// on the board instead).
+type confirmContent struct {
+	L          web.Locale
+	Child      string // the child's name
+	ChildID    domain.ChildID
+	Collector  string
+	Key, Unit  string
+	Group      string
+	Collectors []collectorChoice
+	Back       string // the board
 }
 
 // formCheck handles the board's tap in and tap out.
@@ -304,6 +377,15 @@ func (a *app) formCheck(kind attendance.CheckKind) web.HandlerFunc {
 			default:
 				e.Collector.Name = strings.TrimSpace(r.PostFormValue("collectorName"))
 			}
+			// Someone named who is not on the pickup list: the staff member
+			// confirms first (a step of its own without JavaScript), then
+			// the check-out is recorded with the library's warning.
+			if e.Collector.Name != "" && r.PostFormValue("confirm") != "1" {
+				done, err := a.confirmUnlisted(w, r, c, e)
+				if done || err != nil {
+					return err
+				}
+			}
 		}
 		chk, err := a.check(r.Context(), c, kind, e)
 		if err != nil {
@@ -337,6 +419,57 @@ func (a *app) formCheck(kind attendance.CheckKind) web.HandlerFunc {
 		http.Redirect(w, r, "/staff/attendance?"+q.Encode()+"#barn-"+c.ChildID.String(), http.StatusSeeOther)
 		return nil
 	}
+}
+
+// confirmUnlisted shows the confirmation step when the collector named is
+// neither a guardian with parental responsibility nor on the child's
+// pickup list today; done is false when the name is on the list.
+func (a *app) confirmUnlisted(w http.ResponseWriter, r *http.Request, c *web.Call, e attendance.Event) (done bool, err error) {
+	// Only for the staff of the child's unit today; anyone else goes on to
+	// the library, which refuses them (the pickup list is not theirs to
+	// see).
+	today := domain.Today(a.Clock)
+	unit := e.Unit
+	if unit.IsZero() {
+		unit = unitFor(c.Actor, c.Record, today, domain.Kindergarten, domain.SFO)
+	}
+	placed := false
+	for _, p := range c.Record.Placements {
+		placed = placed || (p.UnitID == unit && p.Period.Contains(today))
+	}
+	if unit.IsZero() || !placed || !c.Actor.WorksAt(unit) {
+		return false, nil
+	}
+	e.Unit = unit
+	choices, err := a.collectorOptions(r.Context(), c, c.ChildID, today)
+	if err != nil {
+		return false, err
+	}
+	if listed(choices, e.Collector.Name) {
+		return false, nil
+	}
+	ch := c.Record.Child
+	back := url.Values{}
+	if !e.Unit.IsZero() {
+		back.Set("unit", e.Unit.String())
+	}
+	group := ""
+	if g := r.PostFormValue("group"); g != "" {
+		if _, err := domain.ParseID[domain.Group](g); err == nil {
+			group = g
+			back.Set("group", g)
+		}
+	}
+	content := confirmContent{L: c.Lang, Child: ch.GivenName + " " + ch.FamilyName, ChildID: ch.ID, Collector: e.Collector.Name,
+		Key: e.Key, Group: group, Collectors: choices, Back: "/staff/attendance?" + back.Encode() + "#barn-" + ch.ID.String()}
+	if !e.Unit.IsZero() {
+		content.Unit = e.Unit.String()
+	}
+	if err := a.Audit(r.Context(), c.Actor, "attendance.pickups.read", "", c.ChildID); err != nil {
+		return false, err
+	}
+	a.Page(w, r, c, http.StatusOK, "attendance_confirm", "attendance.confirm.title", content)
+	return true, nil
 }
 
 // guardianContent is the guardian's attendance page.
@@ -565,6 +698,12 @@ func (a *app) formSick(w http.ResponseWriter, r *http.Request, c *web.Call) erro
 			return nil
 		}
 		return err
+	}
+	if r.PostFormValue("from") == "home" {
+		// The start page's button: back to the start page, which shows
+		// the child as reported sick.
+		http.Redirect(w, r, "/guardian#barn-"+c.ChildID.String(), http.StatusSeeOther)
+		return nil
 	}
 	backToGuardian(w, r, c, "sick")
 	return nil

@@ -9,10 +9,11 @@ import "github.com/oppvekst/oppvekst/domain"
 // language (the reference app's catalogs hold "reason.<code>" in nb, nn
 // and en, and a test there fails when one is missing).
 var ReasonTexts = map[string]string{
-	"is-not-a-guardian":         "is not a guardian",
-	"is-not-a-uuid":             "{value} is not a UUID",
-	"is-not-a-whole-number":     "is not a whole number",
-	"is-not-on-the-pickup-list": "is not on the pickup list",
+	"is-not-a-guardian":                "is not a guardian",
+	"is-not-a-uuid":                    "{value} is not a UUID",
+	"is-not-a-whole-number":            "is not a whole number",
+	"is-not-on-the-pickup-list":        "is not on the pickup list",
+	"must-be-a-year-from-1900-to-2999": "must be a year from 1900 to 2999, like 2025",
 }
 
 var _ = domain.RegisterReasons(ReasonTexts)

@@ -203,7 +203,7 @@ func TestPaymentUploadPage(t *testing.T) {
 	assert.Contains(t, page.Body, "2 innbetalinger registrert: 1 knyttet til faktura, 1 med ukjent KID")
 	assert.Contains(t, page.Body, "99999999999")
 	assert.Contains(t, page.Body, "underbetalt")
-	assert.Regexp(t, `<tr><th scope="row">\d+</th><td>[^<]+</td></tr>`, page.Body, "the unreadable line, by number")
+	assert.Regexp(t, `<tr><th scope="row">\d+</th><td[^>]*>[^<]+</td></tr>`, page.Body, "the unreadable line, by number")
 
 	// The same file again records nothing new.
 	again := ta.Do(t, cw, "POST", "/billing/payments", mw.FormDataContentType(), body.String())
@@ -307,7 +307,7 @@ func TestPaymentFileWithOverlongLine(t *testing.T) {
 	} {
 		page := ta.Do(t, cw+"; "+web.LangCookie+"="+lang, "POST", "/billing/payments", mw.FormDataContentType(), form.String())
 		require.Equal(t, 200, page.Status, page.Body)
-		assert.Contains(t, page.Body, `<tr><th scope="row">3</th><td>`+want, lang)
+		assert.Regexp(t, `<tr><th scope="row">3</th><td[^>]*>\Q`+want+`\E`, page.Body, lang)
 		assert.NotContains(t, page.Body, "longer than 1024 bytes", "no English detail on the page")
 	}
 

@@ -2,7 +2,11 @@
 // in, the children, their guardians and placements, the units and their
 // groups (API), and the pages every role shares: the front page, the
 // guardian's, the staff's and the caseworker's start pages, a child's page
-// and the audit log. What every capability shows of the directory (a child
+// and the audit log. The guardian's start page (a card per child: today's
+// state, the sick-today button, open offers, unread messages; the next
+// invoice due) is composed by the shell from the capabilities' services
+// (web.GuardianHome). Pages show national IDs masked; a caseworker's child
+// page shows the full number on an explicit, audit-logged request. What every capability shows of the directory (a child
 // as the actor may see it, a placement, a unit's roster) is in the shell,
 // package web.
 //

@@ -130,34 +130,23 @@ func (a *app) unitRow(ctx context.Context, u domain.Unit, names map[domain.UnitI
 
 // Role pages.
 
-// guardianPage is "my children at a glance": every child the guardian may
-// see, with units, placements and (for parents) the other guardians.
+// guardianPage is "my children at a glance": a card per child with
+// today's state and the "sick today" button, the open offers with their
+// answer deadline and the unread messages about it, and above them the
+// unread messages and the next invoice due (web.GuardianHome). No
+// national ID is shown: the card has the birth date.
 func (a *app) guardianPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	ctx := r.Context()
-	children, err := a.VisibleChildren(ctx, c.Actor)
+	h, err := a.GuardianHome(ctx, c.Actor, c.Lang)
 	if err != nil {
 		return err
 	}
-	var views []web.ChildView
-	var ids []domain.ChildID
-	for _, ch := range children {
-		access, rec, err := a.DecideChild(ctx, c.Actor, ch.ID)
-		if err != nil {
-			return err
-		}
-		v, err := a.ViewChild(ctx, access, rec)
-		if err != nil {
-			return err
-		}
-		views = append(views, v)
-		ids = append(ids, ch.ID)
-	}
-	if len(ids) > 0 {
-		if err := a.Audit(ctx, c.Actor, "child.read", "", ids...); err != nil {
+	if len(h.Children) > 0 {
+		if err := a.Audit(ctx, c.Actor, "child.read", "guardian-home", h.Children...); err != nil {
 			return err
 		}
 	}
-	a.Page(w, r, c, http.StatusOK, "guardian", "guardian.title", views)
+	a.Page(w, r, c, http.StatusOK, "guardian", "guardian.title", h)
 	return nil
 }
 
@@ -239,6 +228,19 @@ func (a *app) childPage(w http.ResponseWriter, r *http.Request, c *web.Call) err
 		return err
 	}
 	content := childContent{ChildView: v}
+	if c.Actor.Role == domain.RoleCaseworker && !v.NationalID.IsZero() {
+		// The caseworker needs the full number to match the population
+		// register or a letter; it is shown on request, and the request
+		// is logged.
+		if r.URL.Query().Get("fnr") == "vis" {
+			if err := a.Audit(r.Context(), c.Actor, "child.national-id.read", "", c.ChildID); err != nil {
+				return err
+			}
+			content.FullNationalID = true
+		} else {
+			content.ShowNationalID = "/children/" + c.ChildID.String() + "?fnr=vis"
+		}
+	}
 	if c.Actor.Role == domain.RoleCaseworker {
 		// The caseworker's links to change the record (the same rule as
 		// PolicyChildCase: the caseworker, not the administrator).
@@ -261,6 +263,9 @@ func (a *app) childPage(w http.ResponseWriter, r *http.Request, c *web.Call) err
 type childContent struct {
 	web.ChildView
 	Casework *casework
+	// ShowNationalID links to the page with the full national ID, for a
+	// caseworker.
+	ShowNationalID string
 }
 
 type casework struct {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/messaging"
+	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web/api"
 )
@@ -762,12 +763,15 @@ type inboxContent struct {
 	Contact  contactView
 	Saved    bool
 	Channels []messaging.Medium
-	// Values keeps what was typed in a refused new message; Errors the
-	// message at each field (child, subject, body); Summary the list
-	// above the form.
+	// Values keeps what was typed in a new message that was not sent
+	// (child, subject, body); Errors the message at each field; Summary
+	// the list above the form.
 	Values  map[string]string
 	Errors  map[string]string
 	Summary []fieldMsg
+	// NoPlace says whom to contact instead when the child has no place
+	// to write to (what was typed is kept in Values).
+	NoPlace string
 }
 
 // fieldMsg is a refusal in the error summary: the input's id, its label
@@ -777,33 +781,24 @@ type fieldMsg struct {
 }
 
 func (a *app) inboxPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
-	return a.renderInbox(w, r, c, nil, nil)
+	return a.renderInbox(w, r, c, nil, nil, "")
 }
 
-// renderInbox renders the guardian's messages; values and refusal, when
-// refusal is not nil, are a refused new message shown again (422).
-func (a *app) renderInbox(w http.ResponseWriter, r *http.Request, c *web.Call, values map[string]string, refusal error) error {
-	ctx := r.Context()
-	threads, err := a.threadList(ctx, c.Lang, c.Actor)
+// renderInbox renders the guardian's messages. values is a new message
+// that was not sent, shown again (422) with refusal's errors at its
+// fields, or with noPlace saying whom to contact instead.
+func (a *app) renderInbox(w http.ResponseWriter, r *http.Request, c *web.Call, values map[string]string, refusal error, noPlace string) error {
+	content, err := a.inbox(r.Context(), c)
 	if err != nil {
 		return err
 	}
-	content := inboxContent{L: c.Lang, Threads: threads, Saved: r.URL.Query().Get("saved") == "1",
-		Channels: []messaging.Medium{messaging.Email, messaging.SMS, messaging.Webhook, messaging.DigitalMailbox}}
-	children, err := a.VisibleChildren(ctx, c.Actor)
-	if err != nil {
-		return err
-	}
-	for _, ch := range children {
-		content.Children = append(content.Children, web.Summarize(ch))
-	}
-	if content.Contact, err = a.contactOf(ctx, c.Actor); err != nil {
-		return err
-	}
+	content.Saved = r.URL.Query().Get("saved") == "1"
 	status := http.StatusOK
-	if refusal != nil {
+	if refusal != nil || noPlace != "" {
 		status = http.StatusUnprocessableEntity
-		content.Values, content.Errors = values, map[string]string{}
+		content.Values, content.Errors, content.NoPlace = values, map[string]string{}, noPlace
+	}
+	if refusal != nil {
 		labels := map[string]string{"child": "messaging.new.child", "subject": "messaging.subject", "body": "messaging.body"}
 		add := func(field, msg string) {
 			if _, ok := labels[field]; !ok {
@@ -828,6 +823,67 @@ func (a *app) renderInbox(w http.ResponseWriter, r *http.Request, c *web.Call, v
 	}
 	a.Page(w, r, c, status, "messaging_inbox", "messaging.inbox.title", content)
 	return nil
+}
+
+// inbox is the guardian's messages page.
+func (a *app) inbox(ctx context.Context, c *web.Call) (inboxContent, error) {
+	threads, err := a.threadList(ctx, c.Lang, c.Actor)
+	if err != nil {
+		return inboxContent{}, err
+	}
+	content := inboxContent{L: c.Lang, Threads: threads,
+		Channels: []messaging.Medium{messaging.Email, messaging.SMS, messaging.Webhook, messaging.DigitalMailbox}}
+	children, err := a.VisibleChildren(ctx, c.Actor)
+	if err != nil {
+		return inboxContent{}, err
+	}
+	for _, ch := range children {
+		content.Children = append(content.Children, web.Summarize(ch))
+	}
+	if content.Contact, err = a.contactOf(ctx, c.Actor); err != nil {
+		return inboxContent{}, err
+	}
+	return content, nil
+}
+
+// noPlace says whom a guardian writes to about a ward that has no
+// placement today: the unit from the day a coming placement starts, else
+// the municipality's admission office. It is "" when the child is not
+// the guardian's ward or has a placement today (then the refusal stands).
+func (a *app) noPlace(ctx context.Context, c *web.Call, child domain.ChildID) (string, error) {
+	children, err := a.VisibleChildren(ctx, c.Actor)
+	if err != nil {
+		return "", err
+	}
+	i := slices.IndexFunc(children, func(ch domain.Child) bool { return ch.ID == child })
+	if i < 0 {
+		return "", nil
+	}
+	access, rec, err := a.DecideChild(ctx, c.Actor, child)
+	if err != nil {
+		return "", err
+	}
+	name := children[i].GivenName
+	today := domain.Today(a.Clock)
+	var next *domain.Placement
+	for _, p := range rec.Placements {
+		if p.Period.Contains(today) {
+			return "", nil
+		}
+		if p.Period.Start > today && (next == nil || p.Period.Start < next.Period.Start) {
+			next = &p
+		}
+	}
+	// Only a parent with parental responsibility learns the coming unit
+	// (where a child will be tells where it lives).
+	if next != nil && access == web.AccessParent && !rec.Child.AddressProtection.Protected() {
+		u, err := a.Store.Unit(ctx, c.Actor.Municipality, next.UnitID)
+		if err != nil {
+			return "", err
+		}
+		return c.Lang.T("messaging.noPlace.coming", name, u.Name, c.Lang.Date(next.Period.Start)), nil
+	}
+	return c.Lang.T("messaging.noPlace.office", name, demo.MunicipalityNames[c.Actor.Municipality]), nil
 }
 
 // threadContent is a thread's page.
@@ -928,16 +984,28 @@ func (a *app) guardianPostForm(w http.ResponseWriter, r *http.Request, c *web.Ca
 	values := map[string]string{"child": f.Get("child"), "subject": f.Get("subject"), "body": f.Get("body")}
 	child, err := domain.ParseID[domain.Child](f.Get("child"))
 	if err != nil || child.IsZero() {
-		return a.renderInbox(w, r, c, values, domain.Invalid("child", "choose-a-child"))
+		return a.renderInbox(w, r, c, values, domain.Invalid("child", "choose-a-child"), "")
 	}
 	t, err := a.post(r.Context(), c.Actor, messaging.Draft{About: messaging.About{Scope: messaging.ScopeChild, Child: child},
 		Subject: f.Get("subject"), Body: f.Get("body")})
+	if errors.Is(err, domain.ErrForbidden) {
+		// A ward without a placement today has nobody to write to here:
+		// say whom to contact instead, and keep what was typed.
+		why, nerr := a.noPlace(r.Context(), c, child)
+		if nerr != nil {
+			return nerr
+		}
+		if why == "" {
+			return err
+		}
+		return a.renderInbox(w, r, c, values, nil, why)
+	}
 	if err != nil {
 		// A refusal keeps what was written; the message is not lost.
 		var ve *domain.ValidationError
 		var ce *domain.ConflictError
 		if errors.As(err, &ve) || errors.As(err, &ce) {
-			return a.renderInbox(w, r, c, values, err)
+			return a.renderInbox(w, r, c, values, err, "")
 		}
 		return err
 	}

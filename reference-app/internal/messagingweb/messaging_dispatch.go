@@ -86,6 +86,14 @@ func Transports(getenv func(string) string, demo bool, log *slog.Logger) ([]mess
 // cannot be used is logged as an error and nothing is sent: the deliveries
 // wait in the outbox, nothing is lost.
 func RunDispatcher(ctx context.Context, a *web.App, getenv func(string) string, demo bool) {
+	RunDispatcherThen(ctx, a, getenv, demo, nil)
+}
+
+// RunDispatcherThen is RunDispatcher calling idle (when not nil) once, the
+// first time the outbox is empty: the start-up's burst of delivery lines
+// is over then (the app prints the demo personas after it, where they do
+// not scroll away).
+func RunDispatcherThen(ctx context.Context, a *web.App, getenv func(string) string, demo bool, idle func()) {
 	ts, how, err := Transports(getenv, demo, a.Log)
 	if err != nil {
 		a.Log.Error("messaging: the transports are misconfigured; nothing is sent, deliveries wait in the outbox", "err", err)
@@ -101,6 +109,10 @@ func RunDispatcher(ctx context.Context, a *web.App, getenv func(string) string, 
 		n, err := d.RunOnce(ctx)
 		if err != nil && ctx.Err() == nil {
 			a.Log.Error("messaging: dispatch", "err", err)
+		}
+		if err == nil && n == 0 && idle != nil {
+			idle()
+			idle = nil
 		}
 		if err != nil || n == 0 {
 			select {

@@ -75,7 +75,10 @@ func authTable(ta *webtest.Harness) map[string]authCase {
 		"POST /logout":                      {path: "/logout", contentType: form, want: all(see)},
 		"GET /logout/callback":              {path: "/logout/callback?state=x", want: all(see)},
 		"POST /language":                    {path: "/language", contentType: form, body: jsonBody("lang=en&return=/guardian"), want: all(see)},
-		"GET /static/app.css":               {path: "/static/app.css", want: all(ok)},
+		"GET /static/board.css":             {path: "/static/board.css", want: all(ok)},
+		"GET /static/board.js":              {path: "/static/board.js", want: all(ok)},
+		"GET /static/{file}":                {path: "/static/designsystemet.css", want: all(ok)},
+		"GET /favicon.ico":                  {path: "/favicon.ico", want: all(ok)},
 		"GET /guardian":                     {path: "/guardian", want: [8]int{ok, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden}},
 		"GET /staff":                        {path: "/staff", want: [8]int{forbidden, forbidden, forbidden, ok, ok, forbidden, forbidden, forbidden}},
 		"GET /caseworker":                   {path: "/caseworker", want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, ok, ok, ok}},
@@ -424,7 +427,7 @@ func attendanceAuth(ta *webtest.Harness) map[string]authCase {
 			body: body(func(string) string { return `{"day":"2025-11-21","hours":2,"kind":"documented","reason":"health"}` }), want: staffOnly},
 		"GET /staff/attendance":                      {path: "/staff/attendance", want: [8]int{forbidden, forbidden, forbidden, ok, ok, forbidden, forbidden, forbidden}},
 		"POST /staff/attendance/{childId}/check-in":  {path: "/staff/attendance/" + sofie + "/check-in", contentType: form, body: body(func(a string) string { return "key=form-in-" + a }), want: [8]int{forbidden, forbidden, forbidden, see, forbidden, forbidden, missing, forbidden}},
-		"POST /staff/attendance/{childId}/check-out": {path: "/staff/attendance/" + sofie + "/check-out", contentType: form, body: body(func(a string) string { return "key=form-out-" + a + "&collector=&collectorName=Ukjent" }), want: [8]int{forbidden, forbidden, forbidden, see, forbidden, forbidden, missing, forbidden}},
+		"POST /staff/attendance/{childId}/check-out": {path: "/staff/attendance/" + sofie + "/check-out", contentType: form, body: body(func(a string) string { return "key=form-out-" + a + "&collector=&collectorName=Ukjent&confirm=1" }), want: [8]int{forbidden, forbidden, forbidden, see, forbidden, forbidden, missing, forbidden}},
 		"GET /guardian/attendance":                   {path: "/guardian/attendance", want: [8]int{ok, ok, ok, forbidden, forbidden, forbidden, forbidden, forbidden}},
 		"POST /guardian/attendance/{childId}/sick":   {path: "/guardian/attendance/" + sofie + "/sick", contentType: form, want: [8]int{see, forbidden, forbidden, see, forbidden, forbidden, missing, forbidden}},
 		"POST /guardian/attendance/{childId}/absences": {path: "/guardian/attendance/" + sofie + "/absences", contentType: form,
@@ -436,6 +439,11 @@ func attendanceAuth(ta *webtest.Harness) map[string]authCase {
 		"POST /guardian/attendance/{childId}/pickups": {path: "/guardian/attendance/" + sofie + "/pickups", contentType: form,
 			body: body(func(string) string { return "name=Kari+Berg&relation=tante&phone=&validUntil=" }), want: [8]int{see, forbidden, forbidden, forbidden, forbidden, forbidden, missing, forbidden}},
 		"POST /guardian/attendance/{childId}/pickups/{pickupId}/remove": {path: "/guardian/attendance/" + sofie + "/pickups/" + pickups[0].ID.String() + "/remove", contentType: form, want: [8]int{see, forbidden, forbidden, forbidden, forbidden, forbidden, missing, forbidden}},
+		"GET /api/v1/children/{childId}/school-absences":                {path: "/api/v1/children/" + sofie + "/school-absences", want: [8]int{ok, forbidden, forbidden, ok, forbidden, ok, missing, ok}},
+		"GET /api/v1/children/{childId}/school-absences/summary":        {path: "/api/v1/children/" + sofie + "/school-absences/summary", want: [8]int{422, forbidden, forbidden, 422, forbidden, 422, missing, 422}},
+		"GET /staff/school-absence":                                     {path: "/staff/school-absence", want: [8]int{forbidden, forbidden, forbidden, ok, ok, forbidden, forbidden, forbidden}},
+		"POST /staff/school-absence/{childId}": {path: "/staff/school-absence/" + sofie, contentType: form, body: body(func(string) string { return "day=2025-11-20&whole=no&hours=2&what=health" }),
+			want: [8]int{forbidden, forbidden, forbidden, see, forbidden, forbidden, missing, forbidden}},
 	}
 }
 

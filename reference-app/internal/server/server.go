@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rickb777/date/v2"
@@ -157,19 +158,29 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 	addr := ln.Addr().String()
 	log.Info("listening", "addr", addr)
 	fmt.Fprintf(stdout, "Oppvekst kjører på %s\n", browseURL(ln.Addr()))
-	if cfg.Demo {
-		fmt.Fprintf(stdout, "Demomodus: logg inn på %slogin som en av disse oppdiktede personene:\n", browseURL(ln.Addr()))
-		for _, p := range a.Personas {
-			fmt.Fprintf(stdout, "  %-22s %s (%s)\n", p.Key, p.Name, a.PersonaDescription(p, "nb"))
-		}
+	// The demo personas are printed after the start-up's log lines (the
+	// outbox's first pass logs a line per delivery), so they stand last
+	// and do not scroll away; at the latest on shutdown.
+	var printPersonas sync.Once
+	personas := func() {
+		printPersonas.Do(func() {
+			if !cfg.Demo {
+				return
+			}
+			fmt.Fprintf(stdout, "Demomodus: logg inn på %slogin som en av disse oppdiktede personene:\n", browseURL(ln.Addr()))
+			for _, p := range a.Personas {
+				fmt.Fprintf(stdout, "  %-22s %s (%s)\n", p.Key, p.Name, a.PersonaDescription(p, "nb"))
+			}
+		})
 	}
+	defer personas()
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	sweepCtx, stopSweeping := context.WithCancel(ctx)
 	defer stopSweeping()
 	go a.SweepEvery(sweepCtx, time.Hour)
-	go messagingweb.RunDispatcher(sweepCtx, a, getenv, cfg.Demo)
+	go messagingweb.RunDispatcherThen(sweepCtx, a, getenv, cfg.Demo, personas)
 	go admissionweb.LapseOffersEvery(sweepCtx, a, 15*time.Minute)
 	go a.RetainEvery(sweepCtx, web.RetentionDelay, web.RetentionInterval)
 	go registryweb.SyncEvery(sweepCtx, a, registryweb.SyncDelay, registryweb.SyncInterval)

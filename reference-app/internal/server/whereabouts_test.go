@@ -160,7 +160,7 @@ func TestSection47ParentLearnsNothingOfWhereabouts(t *testing.T) {
 		assert.Empty(t, leaks(terms, body), path)
 	}
 	assert.Contains(t, bodies["/messages/"+tv.ID.String()], "Ansatt i kommunen", "staff by role only")
-	assert.Contains(t, bodies["/messages"], "<td>Aurora Solheim</td>", "what the thread is about, without a unit before it")
+	assert.Regexp(t, `<td[^>]*>Aurora Solheim</td>`, bodies["/messages"], "what the thread is about, without a unit before it")
 	assert.Contains(t, bodies["/messages/"+tv.ID.String()], "Takk, det går bra.")
 
 	// The notifications: nothing of where for him, who wrote for her mother.

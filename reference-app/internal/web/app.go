@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"path"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -31,8 +32,13 @@ import (
 //go:embed templates/*.html
 var templateFiles embed.FS
 
-//go:embed static/app.css
-var stylesheetCSS []byte
+// staticFiles are the files served under /static/: the app's own
+// stylesheet (app.css, layout only), Designsystemet's CSS and theme
+// (designsystemet.css, written by scripts/build-css.sh from the packages
+// pinned in assets/package-lock.json) with their licences, and the icon.
+//
+//go:embed static/*.css static/*.txt static/*.svg static/*.ico
+var staticFiles embed.FS
 
 // App holds what the handlers need.
 type App struct {
@@ -307,10 +313,33 @@ func (a *App) notFound(w http.ResponseWriter, r *http.Request) {
 	a.pageError(w, r, c, domain.ErrNotFound)
 }
 
-func (a *App) stylesheet(w http.ResponseWriter, r *http.Request, c *Call) error {
-	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+// staticTypes are the media types of the static files, by extension;
+// a file of another kind is not served.
+var staticTypes = map[string]string{
+	".css": "text/css; charset=utf-8",
+	".txt": "text/plain; charset=utf-8",
+	".svg": "image/svg+xml",
+	".ico": "image/x-icon",
+}
+
+// static serves a file of staticFiles by its name (/static/{file}), or the
+// icon at /favicon.ico, where browsers look for it unasked.
+func (a *App) static(w http.ResponseWriter, r *http.Request, c *Call) error {
+	name := r.PathValue("file")
+	if r.URL.Path == "/favicon.ico" {
+		name = "favicon.ico"
+	}
+	typ, ok := staticTypes[path.Ext(name)]
+	if !ok || strings.ContainsAny(name, "/\\") {
+		return domain.ErrNotFound
+	}
+	body, err := staticFiles.ReadFile("static/" + name)
+	if err != nil {
+		return domain.ErrNotFound
+	}
+	w.Header().Set("Content-Type", typ)
 	w.Header().Set("Cache-Control", "public, max-age=3600")
-	_, _ = w.Write(stylesheetCSS)
+	_, _ = w.Write(body)
 	return nil
 }
 

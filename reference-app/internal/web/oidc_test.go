@@ -271,7 +271,7 @@ func refreshURL(t *testing.T, h http.Header) string {
 	return strings.TrimPrefix(u, "url=")
 }
 
-var logoutLink = regexp.MustCompile(`<a id="logout-at-provider" href="([^"]+)"`)
+var logoutLink = regexp.MustCompile(`<a (?:class="[^"]*" )?id="logout-at-provider" href="([^"]+)"`)
 
 // Logging out of a session from ID-porten ends the session at ID-porten
 // too (RP-Initiated Logout), so the next login on a shared computer asks

@@ -133,10 +133,13 @@ func TestOpenAPILiveResponses(t *testing.T) {
 	require.NotEmpty(t, threads)
 	thread := threads[0]["id"].(string)
 
+	// A 9th grader has a leaving certificate's absence summary.
+	ninth := ta.NinthGrader(t)
+	post(ta.CookieFor(t, demo.PersonaStaff), "/api/v1/children/"+ninth.String()+"/school-absences", `{"day":"2025-11-21","hours":2,"kind":"documented","reason":"health"}`)
 	// The values each path parameter takes; a path with an application
 	// takes its child.
 	values := map[string][]string{
-		"childId":  {ta.Sofie.String(), ta.Aurora.String(), applicant, ta.Kaja.String()},
+		"childId":  {ta.Sofie.String(), ta.Aurora.String(), applicant, ta.Kaja.String(), ninth.String()},
 		"unitId":   {ta.NordbySFO.String(), ta.Bjorkelia.String(), ta.Fjell.String()},
 		"intakeId": {intake}, "runId": {run}, "threadId": {thread},
 		"guardianId": {ta.Personas[demo.PersonaGuardian].Actor.Guardian.String()},

@@ -23,6 +23,11 @@ type ChildView struct {
 	FamilyName string            `json:"familyName"`
 	BirthDate  date.Date         `json:"birthDate"`
 	NationalID domain.NationalID `json:"nationalId,omitzero"`
+	// FullNationalID lets a page show all 11 digits: only a caseworker's
+	// child page, after an explicit "show" that is audit-logged
+	// ("child.national-id.read"). Everywhere else pages show
+	// NationalID.Masked, the birth-date part.
+	FullNationalID bool `json:"-"`
 	// ProtectedAddress tells staff and caseworkers to take care; a
 	// protected address itself is never held here.
 	ProtectedAddress bool `json:"protectedAddress"`
