@@ -172,7 +172,7 @@ func Allocate(r *Round) (*Allocation, error) {
 
 func (a *Allocation) compile(r *Round) error {
 	if r.AdmissionYear < 1 || r.AdmissionYear > 9999 {
-		return domain.Invalid("admissionYear", "must be a year from 1 to 9999")
+		return domain.Invalid("admissionYear", "must-be-a-year-from-1-to-9999")
 	}
 	// Criteria.
 	sibPos, locals := -1, []string(nil)
@@ -180,13 +180,13 @@ func (a *Allocation) compile(r *Round) error {
 	for i, c := range r.Criteria {
 		field := fmt.Sprintf("criteria[%d]", i)
 		if seen[c] {
-			return domain.Invalid(field, fmt.Sprintf("%q appears twice", c))
+			return domain.Invalid(field, "appears-twice", "value", fmt.Sprint(c))
 		}
 		seen[c] = true
 		switch {
 		case c == Tiebreak:
 			if i != len(r.Criteria)-1 {
-				return domain.Invalid(field, `"tiebreak" must be the last criterion`)
+				return domain.Invalid(field, "tiebreak-must-be-the-last-criterion")
 			}
 			continue
 		case c == Statutory:
@@ -195,13 +195,13 @@ func (a *Allocation) compile(r *Round) error {
 		case strings.HasPrefix(string(c), LocalPrefix) && len(c) > len(LocalPrefix):
 			locals = append(locals, string(c[len(LocalPrefix):]))
 		default:
-			return domain.Invalid(field, fmt.Sprintf("unknown criterion %q", c))
+			return domain.Invalid(field, "unknown-criterion", "criterion", fmt.Sprint(c))
 		}
 		a.bools = append(a.bools, c)
 	}
 	nb := len(a.bools)
 	if nb > maxBoolCriteria {
-		return domain.Invalid("criteria", fmt.Sprintf("at most %d criteria before the tiebreak", maxBoolCriteria))
+		return domain.Invalid("criteria", "at-most-criteria-before-the-tiebreak", "maxBoolCriteria", fmt.Sprint(maxBoolCriteria))
 	}
 	bit := func(pos int) uint64 { return 1 << (32 + nb - 1 - pos) }
 	if sibPos >= 0 {
@@ -215,21 +215,21 @@ func (a *Allocation) compile(r *Round) error {
 	total := 0
 	for i, u := range r.Units {
 		if u.ID == "" {
-			return domain.Invalid(fmt.Sprintf("units[%d].id", i), "is required")
+			return domain.Invalid(fmt.Sprintf("units[%d].id", i), "required")
 		}
 		if _, dup := a.units[u.ID]; dup {
-			return domain.Invalid(fmt.Sprintf("units[%d].id", i), fmt.Sprintf("%q appears twice", u.ID))
+			return domain.Invalid(fmt.Sprintf("units[%d].id", i), "appears-twice", "value", fmt.Sprint(u.ID))
 		}
 		a.units[u.ID] = int32(i)
 		if u.Capacity.Small < 0 {
-			return domain.Invalid(fmt.Sprintf("units[%d].capacity.small", i), "must not be negative")
+			return domain.Invalid(fmt.Sprintf("units[%d].capacity.small", i), "negative")
 		}
 		if u.Capacity.Large < 0 {
-			return domain.Invalid(fmt.Sprintf("units[%d].capacity.large", i), "must not be negative")
+			return domain.Invalid(fmt.Sprintf("units[%d].capacity.large", i), "negative")
 		}
 		total += u.Capacity.Small + u.Capacity.Large
 		if total > 1<<30 {
-			return domain.Invalid(fmt.Sprintf("units[%d].capacity", i), "the round has too many seats")
+			return domain.Invalid(fmt.Sprintf("units[%d].capacity", i), "the-round-has-too-many-seats")
 		}
 		a.off[2*i+1] = a.off[2*i] + int32(u.Capacity.Small)
 		a.off[2*i+2] = a.off[2*i+1] + int32(u.Capacity.Large)
@@ -238,7 +238,7 @@ func (a *Allocation) compile(r *Round) error {
 	// Children.
 	n := len(r.Children)
 	if n >= 1<<31 {
-		return domain.Invalid("children", "too many children")
+		return domain.Invalid("children", "too-many-children")
 	}
 	np, ns := 0, 0
 	for i := range r.Children {
@@ -257,7 +257,7 @@ func (a *Allocation) compile(r *Round) error {
 	for i := range r.Children {
 		c := &r.Children[i]
 		if c.ID == "" {
-			return domain.Invalid(fmt.Sprintf("children[%d].id", i), "is required")
+			return domain.Invalid(fmt.Sprintf("children[%d].id", i), "required")
 		}
 		if domain.AgeGroupIn(c.BirthDate, year) == domain.Large {
 			a.group[i] = 1
@@ -266,10 +266,10 @@ func (a *Allocation) compile(r *Round) error {
 		for j, p := range c.Preferences {
 			u, ok := a.units[p]
 			if !ok {
-				return domain.Invalid(fmt.Sprintf("children[%d].preferences[%d]", i, j), fmt.Sprintf("unknown unit %q", p))
+				return domain.Invalid(fmt.Sprintf("children[%d].preferences[%d]", i, j), "unknown-unit", "unit", fmt.Sprint(p))
 			}
 			if slices.Contains(a.prefs[first:], u) {
-				return domain.Invalid(fmt.Sprintf("children[%d].preferences[%d]", i, j), fmt.Sprintf("unit %q appears twice", p))
+				return domain.Invalid(fmt.Sprintf("children[%d].preferences[%d]", i, j), "unit-appears-twice", "unit", fmt.Sprint(p))
 			}
 			a.prefs = append(a.prefs, u)
 		}
@@ -309,7 +309,7 @@ func (a *Allocation) compile(r *Round) error {
 	for i := range r.Children {
 		id := r.Children[i].ID
 		if _, dup := ids[id]; dup {
-			return domain.Invalid(fmt.Sprintf("children[%d].id", i), fmt.Sprintf("%q appears twice", id))
+			return domain.Invalid(fmt.Sprintf("children[%d].id", i), "appears-twice", "value", fmt.Sprint(id))
 		}
 		ids[id] = struct{}{}
 	}
@@ -329,7 +329,7 @@ func (a *Allocation) rankTiebreaks(r *Round) error {
 		lo, hi = min(lo, r.Children[i].Tiebreak), max(hi, r.Children[i].Tiebreak)
 	}
 	dup := func(i int) error {
-		return domain.Invalid(fmt.Sprintf("children[%d].tiebreak", i), fmt.Sprintf("%d is also another child's tiebreak", r.Children[i].Tiebreak))
+		return domain.Invalid(fmt.Sprintf("children[%d].tiebreak", i), "is-also-another-childs-tiebreak", "tiebreak", fmt.Sprint(r.Children[i].Tiebreak))
 	}
 	// Dense tiebreaks (the usual lottery 1..n): the offset from the lowest
 	// is the rank's stand-in, and a bitset finds duplicates.

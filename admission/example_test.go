@@ -182,5 +182,5 @@ func ExampleParseCatchmentCSV() {
 	// Strandgata 7 → Nordby skole
 	// strandgata 8 B → Sjøsiden skole
 	// Strandgata 71 → catchment-no-match
-	// invalid input: lines[4].fra_nr: catchment-overlap
+	// invalid input: lines[4].fra_nr: the row covers house numbers an earlier row for the same street and side already covers
 }

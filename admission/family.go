@@ -104,19 +104,19 @@ func (a *Allocation) compileFamilies(r *Round, families []Family) ([][]int32, er
 	for f, fam := range families {
 		field := fmt.Sprintf("families[%d]", f)
 		if len(fam.Members) < 2 {
-			return nil, domain.Invalid(field+".members", "a family has two or more children")
+			return nil, domain.Invalid(field+".members", "a-family-has-two-or-more-children")
 		}
 		var ms []int32
 		for j, id := range fam.Members {
 			i, ok := idx[id]
 			if !ok {
-				return nil, domain.Invalid(fmt.Sprintf("%s.members[%d]", field, j), fmt.Sprintf("unknown child %q", id))
+				return nil, domain.Invalid(fmt.Sprintf("%s.members[%d]", field, j), "unknown-child", "id", fmt.Sprint(id))
 			}
 			if a.famOf[i] >= 0 {
-				return nil, domain.Invalid(fmt.Sprintf("%s.members[%d]", field, j), fmt.Sprintf("child %q is in two families", id))
+				return nil, domain.Invalid(fmt.Sprintf("%s.members[%d]", field, j), "child-is-in-two-families", "id", fmt.Sprint(id))
 			}
 			if !slices.Equal(a.prefs[a.start[i]:a.start[i+1]], a.prefs[a.start[ms0(ms, i)]:a.start[ms0(ms, i)+1]]) {
-				return nil, domain.Invalid(fmt.Sprintf("%s.members[%d]", field, j), "siblings applying together must have the same preferences")
+				return nil, domain.Invalid(fmt.Sprintf("%s.members[%d]", field, j), "siblings-applying-together-must-have-the-same-preferences")
 			}
 			a.famOf[i] = int32(len(fams))
 			ms = append(ms, i)

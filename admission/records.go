@@ -87,34 +87,34 @@ func (in Intake) Group(birth date.Date) domain.AgeGroup {
 func (in Intake) Validate() error {
 	var p domain.Problems
 	if in.ID.IsZero() {
-		p.Add("id", "is required")
+		p.Add("id", "required")
 	}
 	p.Merge("", in.Municipality.Validate())
 	if err := domain.CheckLine("name", in.Name); err != nil {
 		p.Merge("", err)
 	} else if domain.Blank(in.Name) {
-		p.Add("name", "is required")
+		p.Add("name", "required")
 	}
 	if !in.Kind.Valid() {
-		p.Add("kind", fmt.Sprintf("%q is not kindergarten, school or sfo", in.Kind))
+		p.Add("kind", "is-not-kindergarten-school-or-sfo", "kind", fmt.Sprint(in.Kind))
 	}
 	if in.AdmissionYear < 2000 || in.AdmissionYear > 2999 {
-		p.Add("admissionYear", "must be a year from 2000 to 2999")
+		p.Add("admissionYear", "must-be-a-year-from-2000-to-2999")
 	}
 	if in.Deadline == date.Zero {
-		p.Add("deadline", "is required")
+		p.Add("deadline", "required")
 	}
 	if in.Start == date.Zero {
-		p.Add("start", "is required")
+		p.Add("start", "required")
 	}
 	if in.SmallWeight < 1 {
-		p.Add("smallWeight", "must be 1 or more")
+		p.Add("smallWeight", "too-small", "min", "1")
 	}
 	if in.AnswerDays < 1 {
-		p.Add("answerDays", "must be 1 or more")
+		p.Add("answerDays", "too-small", "min", "1")
 	}
 	if in.MaxPreferences < 1 {
-		p.Add("maxPreferences", "must be 1 or more")
+		p.Add("maxPreferences", "too-small", "min", "1")
 	}
 	if _, err := (&Allocation{}).criteriaOnly(in.Criteria); err != nil {
 		p.Merge("", err)
@@ -122,23 +122,23 @@ func (in Intake) Validate() error {
 	// Forskrift om saksbehandlingsregler ved opptak i barnehage § 3: the
 	// priorities of barnehageloven § 18 come before local criteria.
 	if in.Kind == domain.Kindergarten && (len(in.Criteria) == 0 || in.Criteria[0] != Statutory) {
-		p.Add("criteria", `a kindergarten intake ranks by "statutory" first`)
+		p.Add("criteria", "a-kindergarten-intake-ranks-by-statutory-first")
 	}
 	seen := map[domain.UnitID]bool{}
 	for i, s := range in.Seats {
 		f := fmt.Sprintf("seats[%d]", i)
 		if s.Unit.IsZero() {
-			p.Add(f+".unit", "is required")
+			p.Add(f+".unit", "required")
 		}
 		if seen[s.Unit] {
-			p.Add(f+".unit", "appears twice")
+			p.Add(f+".unit", "appears-twice")
 		}
 		seen[s.Unit] = true
 		c := s.Capacity(max(in.SmallWeight, 1))
 		if s.Small < 0 || s.Places < 0 {
-			p.Add(f, "must not be negative")
+			p.Add(f, "negative")
 		} else if c.Large < 0 {
-			p.Add(f+".small", fmt.Sprintf("%d small children take %d places, more than the %d free", s.Small, s.Small*in.SmallWeight, s.Places))
+			p.Add(f+".small", "small-children-take-places-more-than-the-free", "small", fmt.Sprint(s.Small), "taken", fmt.Sprint(s.Small*in.SmallWeight), "places", fmt.Sprint(s.Places))
 		}
 	}
 	return p.Err()
@@ -211,34 +211,34 @@ type Application struct {
 func (ap Application) Validate() error {
 	var p domain.Problems
 	if ap.ID.IsZero() {
-		p.Add("id", "is required")
+		p.Add("id", "required")
 	}
 	p.Merge("", ap.Municipality.Validate())
 	if ap.Intake.IsZero() {
-		p.Add("intake", "is required")
+		p.Add("intake", "required")
 	}
 	if ap.Child.IsZero() {
-		p.Add("child", "is required")
+		p.Add("child", "required")
 	}
 	if len(ap.Preferences) == 0 {
-		p.Add("preferences", "at least one unit is required")
+		p.Add("preferences", "at-least-one-unit-is-required")
 	}
 	seen := map[domain.UnitID]bool{}
 	for i, u := range ap.Preferences {
 		if u.IsZero() || seen[u] {
-			p.Add(fmt.Sprintf("preferences[%d]", i), "is empty or appears twice")
+			p.Add(fmt.Sprintf("preferences[%d]", i), "is-empty-or-appears-twice")
 		}
 		seen[u] = true
 	}
 	if ap.Hours < 0 || ap.Hours > domain.MaxHoursPerWeek {
-		p.Add("hours", fmt.Sprintf("must be from 0 to %d", domain.MaxHoursPerWeek))
+		p.Add("hours", "must-be-from-0-to", "maxHoursPerWeek", fmt.Sprint(domain.MaxHoursPerWeek))
 	}
 	if ap.Submitted.IsZero() {
-		p.Add("submitted", "is required")
+		p.Add("submitted", "required")
 	}
 	for _, c := range ap.Together {
 		if c == ap.Child {
-			p.Add("together", "a child cannot apply together with itself")
+			p.Add("together", "a-child-cannot-apply-together-with-itself")
 		}
 	}
 	p.Merge("", domain.CheckText("rejectReason", ap.RejectReason))
@@ -291,14 +291,14 @@ func (r Run) IsApproved() bool { return !r.Approved.IsZero() }
 func (r Run) Validate() error {
 	var p domain.Problems
 	if r.ID.IsZero() {
-		p.Add("id", "is required")
+		p.Add("id", "required")
 	}
 	p.Merge("", r.Municipality.Validate())
 	if r.Intake.IsZero() {
-		p.Add("intake", "is required")
+		p.Add("intake", "required")
 	}
 	if r.Created.IsZero() {
-		p.Add("created", "is required")
+		p.Add("created", "required")
 	}
 	p.Merge("", domain.CheckLine("createdBy", r.CreatedBy))
 	p.Merge("", domain.CheckLine("approvedBy", r.ApprovedBy))
@@ -351,31 +351,31 @@ type Offer struct {
 func (o Offer) Validate() error {
 	var p domain.Problems
 	if o.ID.IsZero() {
-		p.Add("id", "is required")
+		p.Add("id", "required")
 	}
 	p.Merge("", o.Municipality.Validate())
 	if o.Intake.IsZero() {
-		p.Add("intake", "is required")
+		p.Add("intake", "required")
 	}
 	if o.Application.IsZero() {
-		p.Add("application", "is required")
+		p.Add("application", "required")
 	}
 	if o.Child.IsZero() {
-		p.Add("child", "is required")
+		p.Add("child", "required")
 	}
 	if o.Unit.IsZero() {
-		p.Add("unit", "is required")
+		p.Add("unit", "required")
 	}
 	if o.Start == date.Zero {
-		p.Add("start", "is required")
+		p.Add("start", "required")
 	}
 	if o.Deadline.Before(o.Created) {
-		p.Add("deadline", "is before the offer was made")
+		p.Add("deadline", "is-before-the-offer-was-made")
 	}
 	switch o.Status {
 	case OfferOpen, OfferAccepted, OfferDeclined, OfferLapsed:
 	default:
-		p.Add("status", fmt.Sprintf("%q is not an offer status", o.Status))
+		p.Add("status", "is-not-an-offer-status", "status", fmt.Sprint(o.Status))
 	}
 	p.Merge("", domain.CheckLine("answeredBy", o.AnsweredBy))
 	return p.Err()

@@ -135,7 +135,7 @@ type Right struct {
 // § 16) with the built-in national rules for the application year.
 func RightToPlace(a RightApplication) (Right, error) {
 	if a.ApplicationYear < 1 || a.ApplicationYear > 9999 {
-		return Right{}, domain.Invalid("applicationYear", "must be a year from 1 to 9999")
+		return Right{}, domain.Invalid("applicationYear", "must-be-a-year-from-1-to-9999")
 	}
 	rules, err := NationalRightRules(a.ApplicationYear)
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 // read.
 func CheckOffer(o Offer, a Application) error {
 	if a.Intake != o.Intake || a.Child != o.Child {
-		return domain.Invalid("application", "no such application of the intake and child")
+		return domain.Invalid("application", "no-such-application-of-the-intake-and-child")
 	}
 	return nil
 }
@@ -25,10 +25,10 @@ func CheckOffer(o Offer, a Application) error {
 // answer: its intake, application, child and unit stay.
 func CheckAnswer(old, o Offer) error {
 	if old.Status != OfferOpen {
-		return &domain.ConflictError{Field: "status", Reason: fmt.Sprintf("the offer is %s", old.Status)}
+		return &domain.ConflictError{Field: "status", Reason: "offer-status", Params: map[string]string{"status": fmt.Sprint(old.Status)}}
 	}
 	if old.Application != o.Application || old.Unit != o.Unit || old.Child != o.Child || old.Intake != o.Intake {
-		return domain.Invalid("application", "only the answer of an offer may change")
+		return domain.Invalid("application", "only-the-answer-of-an-offer-may-change")
 	}
 	return nil
 }
@@ -37,7 +37,7 @@ func CheckAnswer(old, o Offer) error {
 // a: its intake and child stay.
 func CheckApplicationUpdate(old, a Application) error {
 	if old.Intake != a.Intake || old.Child != a.Child {
-		return domain.Invalid("intake", "the intake and child of an application cannot change")
+		return domain.Invalid("intake", "the-intake-and-child-of-an-application-cannot-change")
 	}
 	return nil
 }
@@ -46,7 +46,7 @@ func CheckApplicationUpdate(old, a Application) error {
 // approver.
 func CheckApproval(at time.Time, by string) error {
 	if at.IsZero() || by == "" {
-		return domain.Invalid("approved", "a time and an approver are required")
+		return domain.Invalid("approved", "a-time-and-an-approver-are-required")
 	}
 	return nil
 }
@@ -58,7 +58,7 @@ func (r Run) Approve(at time.Time, by string) (Run, error) {
 		return r, err
 	}
 	if r.IsApproved() {
-		return r, &domain.ConflictError{Field: "approved", Reason: "the run is already approved"}
+		return r, &domain.ConflictError{Field: "approved", Reason: "the-run-is-already-approved"}
 	}
 	r.Approved, r.ApprovedBy = at, by
 	return r, nil

@@ -372,7 +372,7 @@ func (s *Service) Apply(ctx context.Context, actor domain.Actor, a Application) 
 		in, err := s.Store.Intake(ctx, a.Municipality, a.Intake)
 		if err != nil {
 			if domain.IsNotFound(err) {
-				return domain.Invalid("intake", "no such intake")
+				return domain.Invalid("intake", "no-such-intake")
 			}
 			return err
 		}
@@ -413,7 +413,7 @@ func (s *Service) Apply(ctx context.Context, actor domain.Actor, a Application) 
 		for i, sib := range a.Together {
 			if err := s.responsible(ctx, actor, a.Municipality, sib); err != nil {
 				if errors.Is(err, domain.ErrForbidden) {
-					return domain.Invalid(fmt.Sprintf("together[%d]", i), "not a child you have parental responsibility for")
+					return domain.Invalid(fmt.Sprintf("together[%d]", i), "not-a-child-you-have-parental-responsibility-for")
 				}
 				return err
 			}
@@ -432,14 +432,14 @@ func (s *Service) checkApplication(ctx context.Context, in Intake, child domain.
 	}
 	var p domain.Problems
 	if len(a.Preferences) > in.MaxPreferences {
-		p.Add("preferences", fmt.Sprintf("at most %d units may be ranked", in.MaxPreferences))
+		p.Add("preferences", "at-most-units-may-be-ranked", "maxPreferences", fmt.Sprint(in.MaxPreferences))
 	}
 	g := in.Group(child.BirthDate)
 	for i, uid := range a.Preferences {
 		f := fmt.Sprintf("preferences[%d]", i)
 		u, err := s.Store.Unit(ctx, a.Municipality, uid)
 		if domain.IsNotFound(err) {
-			p.Add(f, "no such unit")
+			p.Add(f, "no-such-unit")
 			continue
 		}
 		if err != nil {
@@ -448,16 +448,16 @@ func (s *Service) checkApplication(ctx context.Context, in Intake, child domain.
 		c, ok := in.SeatsAt(uid)
 		switch {
 		case !ok:
-			p.Add(f, fmt.Sprintf("%s does not take part in %s", u.Name, in.Name))
+			p.Add(f, "does-not-take-part-in", "unit", fmt.Sprint(u.Name), "intake", fmt.Sprint(in.Name))
 		case c.Of(g) <= 0:
-			p.Add(f, fmt.Sprintf("%s has no seats for %s in %s", u.Name, groupName(English, g), in.Name))
+			p.Add(f, "has-no-seats-for-in", "unit", fmt.Sprint(u.Name), "group", fmt.Sprint(groupName(English, g)), "intake", fmt.Sprint(in.Name))
 		}
 	}
 	if in.Kind != domain.School && (a.Hours < 1 || a.Hours > domain.MaxHoursPerWeek) {
-		p.Add("hours", fmt.Sprintf("must be from 1 to %d", domain.MaxHoursPerWeek))
+		p.Add("hours", "must-be-from-1-to", "maxHoursPerWeek", fmt.Sprint(domain.MaxHoursPerWeek))
 	}
 	if a.Start < in.Start {
-		p.Add("start", fmt.Sprintf("must not be before the intake's start %s", in.Start))
+		p.Add("start", "must-not-be-before-the-intakes-start", "start", fmt.Sprint(in.Start))
 	}
 	return p.Err()
 }
@@ -486,7 +486,7 @@ func (s *Service) VerifyClaim(ctx context.Context, actor domain.Actor, id Applic
 	switch documented {
 	case DocMissing, DocReceived, DocVerified:
 	default:
-		return Application{}, domain.Invalid("documented", "must be missing, received or verified")
+		return Application{}, domain.Invalid("documented", "must-be-missing-received-or-verified")
 	}
 	var a Application
 	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
@@ -496,14 +496,14 @@ func (s *Service) VerifyClaim(ctx context.Context, actor domain.Actor, id Applic
 		}
 		if criterion == string(Statutory) {
 			if !a.Statutory.Claimed {
-				return domain.Invalid("criterion", "the application does not claim statutory priority")
+				return domain.Invalid("criterion", "the-application-does-not-claim-statutory-priority")
 			}
 			a.Statutory.Documented = documented
 		} else {
 			name := strings.TrimPrefix(criterion, LocalPrefix)
 			c, ok := a.Local[name]
 			if !ok || !c.Claimed {
-				return domain.Invalid("criterion", fmt.Sprintf("the application does not claim %q", name))
+				return domain.Invalid("criterion", "the-application-does-not-claim", "name", fmt.Sprint(name))
 			}
 			c.Documented = documented
 			a.Local[name] = c
@@ -580,7 +580,7 @@ func (s *Service) Reject(ctx context.Context, actor domain.Actor, id Application
 		return err
 	}
 	if domain.Blank(reason) {
-		return domain.Invalid("reason", "is required")
+		return domain.Invalid("reason", "required")
 	}
 	return s.Store.Atomic(ctx, func(ctx context.Context) error {
 		a, err := s.Store.Application(ctx, m, id)
@@ -588,7 +588,7 @@ func (s *Service) Reject(ctx context.Context, actor domain.Actor, id Application
 			return err
 		}
 		if !a.active() {
-			return &domain.ConflictError{Field: "status", Reason: "the application is withdrawn or rejected"}
+			return &domain.ConflictError{Field: "status", Reason: "the-application-is-withdrawn-or-rejected"}
 		}
 		os, err := s.Store.ApplicationOffers(ctx, m, id)
 		if err != nil {
@@ -596,7 +596,7 @@ func (s *Service) Reject(ctx context.Context, actor domain.Actor, id Application
 		}
 		for _, o := range os {
 			if o.Status == OfferOpen || o.Status == OfferAccepted {
-				return &domain.ConflictError{Field: "status", Reason: "the application has an open or accepted offer"}
+				return &domain.ConflictError{Field: "status", Reason: "the-application-has-an-open-or-accepted-offer"}
 			}
 		}
 		a.Rejected, a.RejectReason = s.now(), reason
@@ -812,7 +812,7 @@ func (s *Service) Approve(ctx context.Context, actor domain.Actor, id RunID) ([]
 			return err
 		}
 		if run.IsApproved() {
-			return &domain.ConflictError{Field: "approved", Reason: "the run is already approved"}
+			return &domain.ConflictError{Field: "approved", Reason: "the-run-is-already-approved"}
 		}
 		in, err := s.Store.Intake(ctx, m, run.Intake)
 		if err != nil {
@@ -966,10 +966,10 @@ func (s *Service) fillLater(ctx context.Context, e Offer) (*Offer, error) {
 
 func openOffer(o Offer, now time.Time) error {
 	if o.Status != OfferOpen {
-		return &domain.ConflictError{Field: "status", Reason: fmt.Sprintf("the offer is %s", o.Status)}
+		return &domain.ConflictError{Field: "status", Reason: "offer-status", Params: map[string]string{"status": fmt.Sprint(o.Status)}}
 	}
 	if !now.Before(o.Deadline) {
-		return &domain.ConflictError{Field: "deadline", Reason: "the answer deadline has passed"}
+		return &domain.ConflictError{Field: "deadline", Reason: "the-answer-deadline-has-passed"}
 	}
 	return nil
 }

@@ -310,7 +310,7 @@ type IntakeUse struct {
 func CheckIntakeChange(old, in Intake, use IntakeUse) error {
 	var p domain.Problems
 	if old.ID != in.ID || old.Municipality != in.Municipality {
-		p.Add("id", "the intake's ID and municipality cannot change")
+		p.Add("id", "the-intakes-id-and-municipality-cannot-change")
 	}
 	if use.Applications > 0 || use.Runs > 0 {
 		if old.Kind != in.Kind {

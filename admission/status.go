@@ -183,7 +183,7 @@ func (s *Service) Obligations(ctx context.Context, actor domain.Actor, intake In
 			return err
 		}
 		if in.Kind != domain.Kindergarten {
-			return domain.Invalid("intake", "the right to a place applies to kindergarten intakes")
+			return domain.Invalid("intake", "the-right-to-a-place-applies-to-kindergarten-intakes")
 		}
 		w, err := s.waitState(ctx, in)
 		if err != nil {

@@ -58,7 +58,7 @@ func (s *Service) ReportSick(ctx context.Context, a domain.Actor, child domain.C
 }
 
 // ReasonClosed is the reason of the "day" field of a ClosedError.
-const ReasonClosed = "the unit is closed that day"
+const ReasonClosed = "unit-closed-that-day"
 
 // ClosedError is the answer of ReportSick on a day the child's unit is
 // closed: nothing was recorded. errors.As finds a *domain.ValidationError
@@ -109,7 +109,7 @@ func (s *Service) report(ctx context.Context, a domain.Actor, ab Absence, sameIs
 		return Absence{}, err
 	}
 	if a.Role == domain.RoleGuardian && ab.Period.Start < s.today() {
-		return Absence{}, domain.Invalid("period.start", "is in the past; ask the unit to record it")
+		return Absence{}, domain.Invalid("period.start", "is-in-the-past-ask-the-unit-to-record-it")
 	}
 	var out Absence
 	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
@@ -127,7 +127,7 @@ func (s *Service) report(ctx context.Context, a domain.Actor, ab Absence, sameIs
 			}
 		}
 		if len(old) > 0 {
-			return &domain.ConflictError{Field: "period", Reason: fmt.Sprintf("overlaps the absence reported for %s to %s", old[0].Period.Start, old[0].Period.End)}
+			return &domain.ConflictError{Field: "period", Reason: "overlaps-absence", Params: map[string]string{"start": fmt.Sprint(old[0].Period.Start), "end": fmt.Sprint(old[0].Period.End)}}
 		}
 		out = ab
 		return s.Store.AddAbsence(ctx, ab)
@@ -221,7 +221,7 @@ func (s *Service) HolidayReport(ctx context.Context, a domain.Actor, unit domain
 	}
 	rule := st.Holiday
 	if rule.Weeks == 0 {
-		return nil, domain.Invalid("holiday", "the municipality has no holiday rule")
+		return nil, domain.Invalid("holiday", "the-municipality-has-no-holiday-rule")
 	}
 	var summer domain.Period
 	if rule.SummerWeeks > 0 {

@@ -55,7 +55,7 @@ func TestCheckValidate(t *testing.T) {
 	bad = c
 	bad.Collector = attendance.Collector{Name: "Mor"}
 	require.ErrorAs(t, bad.Validate(), &ve)
-	assert.True(t, ve.Has("collector"), "only a check-out has a collector")
+	assert.True(t, ve.Has("collector"), "only-a-check-out-has-a-collector")
 
 	same := c
 	same.ID, same.By, same.Warning = domain.NewID[attendance.Check](), "y", "w"

@@ -77,7 +77,7 @@ func StaffingNorm(d date.Date) (Norm, error) {
 			return rows[i], nil
 		}
 	}
-	return Norm{}, domain.Invalid("day", fmt.Sprintf("no staffing norm is known for %s", d))
+	return Norm{}, domain.Invalid("day", "no-staffing-norm-is-known-for", "day", fmt.Sprint(d))
 }
 
 // Needed is the number of adults the norm asks for: small/UnderThree +

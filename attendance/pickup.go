@@ -35,7 +35,7 @@ func (s *Service) SetPickup(ctx context.Context, a domain.Actor, p Pickup) (Pick
 		}
 		for _, o := range old {
 			if o.ID == p.ID && o.ChildID != p.ChildID {
-				return &domain.ConflictError{Field: "id", Reason: "belongs to another child's list"}
+				return &domain.ConflictError{Field: "id", Reason: "belongs-to-another-childs-list"}
 			}
 		}
 		return s.Store.PutPickup(ctx, p)

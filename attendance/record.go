@@ -80,27 +80,27 @@ func (c Collector) IsZero() bool { return c == Collector{} }
 func (c Check) Validate() error {
 	var p domain.Problems
 	if c.ID.IsZero() {
-		p.Add("id", "is required")
+		p.Add("id", "required")
 	}
 	p.Merge("", c.Municipality.Validate())
 	checkKey(&p, c.Key)
 	if c.ChildID.IsZero() {
-		p.Add("childId", "is required")
+		p.Add("childId", "required")
 	}
 	if c.UnitID.IsZero() {
-		p.Add("unitId", "is required")
+		p.Add("unitId", "required")
 	}
 	if !c.Kind.Valid() {
-		p.Add("kind", fmt.Sprintf("%q is not in or out", c.Kind))
+		p.Add("kind", "is-not-in-or-out", "kind", fmt.Sprint(c.Kind))
 	}
 	if c.At.IsZero() {
-		p.Add("at", "is required")
+		p.Add("at", "required")
 	} else if c.Day != date.NewAt(c.At.In(domain.Oslo())) {
-		p.Add("day", "is not the day of at in Europe/Oslo")
+		p.Add("day", "is-not-the-day-of-at-in-europe-oslo")
 	}
 	checkText(&p, "by", c.By, true)
 	if c.Kind == CheckIn && !c.Collector.IsZero() {
-		p.Add("collector", "only a check-out has a collector")
+		p.Add("collector", "only-a-check-out-has-a-collector")
 	}
 	checkText(&p, "collector.name", c.Collector.Name, false)
 	return p.Err()
@@ -125,9 +125,9 @@ func checkKey(p *domain.Problems, key string) {
 	}
 	switch {
 	case domain.Blank(key):
-		p.Add("key", "is required")
+		p.Add("key", "required")
 	case len(key) > MaxKeyLength:
-		p.Add("key", fmt.Sprintf("is longer than %d bytes", MaxKeyLength))
+		p.Add("key", "is-longer-than-bytes", "maxKeyLength", fmt.Sprint(MaxKeyLength))
 	}
 }
 
@@ -148,9 +148,9 @@ func checkLength(p *domain.Problems, field, s string, required bool, chars error
 	case chars != nil:
 		p.Merge("", chars)
 	case required && domain.Blank(s):
-		p.Add(field, "is required")
+		p.Add(field, "required")
 	case utf8.RuneCountInString(s) > 200:
-		p.Add(field, "is longer than 200 characters")
+		p.Add(field, "longer-than", "max", "200")
 	}
 }
 
@@ -181,11 +181,11 @@ func SortPickups(ps []Pickup) {
 func (pk Pickup) Validate() error {
 	var p domain.Problems
 	if pk.ID.IsZero() {
-		p.Add("id", "is required")
+		p.Add("id", "required")
 	}
 	p.Merge("", pk.Municipality.Validate())
 	if pk.ChildID.IsZero() {
-		p.Add("childId", "is required")
+		p.Add("childId", "required")
 	}
 	checkText(&p, "name", pk.Name, true)
 	checkText(&p, "relation", pk.Relation, true)
@@ -203,11 +203,11 @@ func (pk Pickup) Validate() error {
 			}
 		}
 		if digits < 8 || digits > 15 {
-			p.Add("phone", "must be 8 to 15 digits, optionally starting with +")
+			p.Add("phone", "must-be-8-to-15-digits-optionally-starting-with")
 		}
 	}
 	if pk.AddedBy.IsZero() {
-		p.Add("addedBy", "is required")
+		p.Add("addedBy", "required")
 	}
 	return p.Err()
 }
@@ -249,23 +249,23 @@ type Absence struct {
 func (a Absence) Validate() error {
 	var p domain.Problems
 	if a.ID.IsZero() {
-		p.Add("id", "is required")
+		p.Add("id", "required")
 	}
 	p.Merge("", a.Municipality.Validate())
 	if a.ChildID.IsZero() {
-		p.Add("childId", "is required")
+		p.Add("childId", "required")
 	}
 	p.Merge("period", a.Period.Validate())
 	if a.Period.Open() {
-		p.Add("period.end", "is required")
+		p.Add("period.end", "required")
 	}
 	if !a.Reason.Valid() {
-		p.Add("reason", fmt.Sprintf("%q is not sick, holiday, leave or other", a.Reason))
+		p.Add("reason", "is-not-sick-holiday-leave-or-other", "reason", fmt.Sprint(a.Reason))
 	}
 	checkNote(&p, "note", a.Note)
 	checkText(&p, "reportedBy", a.ReportedBy, true)
 	if a.ReportedAt.IsZero() {
-		p.Add("reportedAt", "is required")
+		p.Add("reportedAt", "required")
 	}
 	return p.Err()
 }
@@ -287,21 +287,21 @@ type Duty struct {
 func (du Duty) Validate() error {
 	var p domain.Problems
 	if du.ID.IsZero() {
-		p.Add("id", "is required")
+		p.Add("id", "required")
 	}
 	p.Merge("", du.Municipality.Validate())
 	if du.UnitID.IsZero() {
-		p.Add("unitId", "is required")
+		p.Add("unitId", "required")
 	}
 	checkText(&p, "staff", du.Staff, true)
 	if du.Day == date.Zero {
-		p.Add("day", "is required")
+		p.Add("day", "required")
 	}
 	if du.Start.IsZero() || date.NewAt(du.Start.In(domain.Oslo())) != du.Day {
-		p.Add("start", "must be on the day")
+		p.Add("start", "must-be-on-the-day")
 	}
 	if !du.End.After(du.Start) {
-		p.Add("end", "must be after the start")
+		p.Add("end", "must-be-after-the-start")
 	}
 	return p.Err()
 }
@@ -360,26 +360,26 @@ func (a SchoolAbsence) WholeDay() bool { return a.Hours == 0 }
 func (a SchoolAbsence) Validate() error {
 	var p domain.Problems
 	if a.ID.IsZero() {
-		p.Add("id", "is required")
+		p.Add("id", "required")
 	}
 	p.Merge("", a.Municipality.Validate())
 	if a.ChildID.IsZero() {
-		p.Add("childId", "is required")
+		p.Add("childId", "required")
 	}
 	if a.UnitID.IsZero() {
-		p.Add("unitId", "is required")
+		p.Add("unitId", "required")
 	}
 	if a.Day == date.Zero {
-		p.Add("day", "is required")
+		p.Add("day", "required")
 	}
 	if a.Hours < 0 || a.Hours > MaxLessonHours {
-		p.Add("hours", fmt.Sprintf("must be from 0 (the whole day) to %d", MaxLessonHours))
+		p.Add("hours", "must-be-from-0-the-whole-day-to", "maxLessonHours", fmt.Sprint(MaxLessonHours))
 	}
 	if !a.Kind.Valid() {
-		p.Add("kind", fmt.Sprintf("%q is not documented, permission or undocumented", a.Kind))
+		p.Add("kind", "is-not-documented-permission-or-undocumented", "kind", fmt.Sprint(a.Kind))
 	}
 	if a.Kind == Documented && a.Reason != ReasonHealth && a.Reason != ReasonGuardianReported {
-		p.Add("reason", "a documented absence is health or guardian-reported")
+		p.Add("reason", "a-documented-absence-is-health-or-guardian-reported")
 	}
 	checkText(&p, "reason", a.Reason, false)
 	checkText(&p, "recordedBy", a.RecordedBy, true)

@@ -48,7 +48,7 @@ func (s *Service) RecordSchoolAbsence(ctx context.Context, a domain.Actor, ab Sc
 		return SchoolAbsence{}, err
 	}
 	if ab.Day > s.today() {
-		return SchoolAbsence{}, domain.Invalid("day", fmt.Sprintf("%s is in the future", ab.Day))
+		return SchoolAbsence{}, domain.Invalid("day", "is-in-the-future", "day", fmt.Sprint(ab.Day))
 	}
 	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
 		ps, err := s.Store.Placements(ctx, ab.Municipality, ab.ChildID)
@@ -60,7 +60,7 @@ func (s *Service) RecordSchoolAbsence(ctx context.Context, a domain.Actor, ab Sc
 			placed = placed || (p.UnitID == ab.UnitID && p.Kind == domain.School && p.Period.Contains(ab.Day))
 		}
 		if !placed {
-			return domain.Invalid("unitId", fmt.Sprintf("the pupil has no school placement at this unit on %s", ab.Day))
+			return domain.Invalid("unitId", "the-pupil-has-no-school-placement-at-this-unit-on", "day", fmt.Sprint(ab.Day))
 		}
 		if ab.Kind == Permission {
 			if err := s.checkPermission(ctx, ab); err != nil {
@@ -117,8 +117,7 @@ func (s *Service) checkPermission(ctx context.Context, ab SchoolAbsence) error {
 		}
 	}
 	if len(days) > limit {
-		return domain.Invalid("kind", fmt.Sprintf("permission would make %d days in %s; the municipality grants at most %d (%s)",
-			len(days), year, limit, st.School.Source))
+		return domain.Invalid("kind", "permission-would-make-days-in-the-municipality-grants-at-most", "count", fmt.Sprint(len(days)), "year", fmt.Sprint(year), "limit", fmt.Sprint(limit), "source", fmt.Sprint(st.School.Source))
 	}
 	return nil
 }
@@ -182,8 +181,7 @@ func (s *Service) YearSummary(ctx context.Context, a domain.Actor, child domain.
 	rule := st.School
 	sm := Summary{Child: child, Year: year, Grade: GradeIn(c.BirthDate, year), Source: rule.Source, ExcludedDays: []date.Date{}}
 	if sm.Grade < rule.CertificateFrom || sm.Grade > rule.CertificateTo || rule.CertificateTo == 0 {
-		return Summary{}, domain.Invalid("year", fmt.Sprintf("grade %d is not on the leaving certificate (grades %d to %d)",
-			sm.Grade, rule.CertificateFrom, rule.CertificateTo))
+		return Summary{}, domain.Invalid("year", "grade-is-not-on-the-leaving-certificate-grades-to", "grade", fmt.Sprint(sm.Grade), "certificateFrom", fmt.Sprint(rule.CertificateFrom), "certificateTo", fmt.Sprint(rule.CertificateTo))
 	}
 	list, err := s.Store.SchoolAbsences(ctx, a.Municipality, child, year.Period())
 	if err != nil {

@@ -87,10 +87,10 @@ func (s *Service) check(ctx context.Context, a domain.Actor, e Event, kind Check
 		return Check{}, err
 	}
 	if c.At.After(s.now()) {
-		return Check{}, domain.Invalid("at", fmt.Sprintf("%s is in the future", c.At.Format(time.RFC3339)))
+		return Check{}, domain.Invalid("at", "time-in-the-future", "time", fmt.Sprint(c.At.Format(time.RFC3339)))
 	}
 	if kind == CheckOut && c.Collector.IsZero() {
-		return Check{}, domain.Invalid("collector", "is required at check-out")
+		return Check{}, domain.Invalid("collector", "is-required-at-check-out")
 	}
 	var out Check
 	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
@@ -104,7 +104,7 @@ func (s *Service) check(ctx context.Context, a domain.Actor, e Event, kind Check
 				sent.At = cc.Existing.At
 			}
 			if !cc.Existing.Same(sent) {
-				return &domain.ConflictError{Field: "key", Reason: "was used for another event"}
+				return &domain.ConflictError{Field: "key", Reason: "was-used-for-another-event"}
 			}
 			out = *cc.Existing
 			return nil
@@ -114,7 +114,7 @@ func (s *Service) check(ctx context.Context, a domain.Actor, e Event, kind Check
 			placed = placed || (p.UnitID == c.UnitID && p.Period.Contains(c.Day))
 		}
 		if !placed {
-			return domain.Invalid("unitId", fmt.Sprintf("the child has no placement at this unit on %s", c.Day))
+			return domain.Invalid("unitId", "the-child-has-no-placement-at-this-unit-on", "day", fmt.Sprint(c.Day))
 		}
 		// The child's state at the unit just before the event.
 		in := false
@@ -127,11 +127,11 @@ func (s *Service) check(ctx context.Context, a domain.Actor, e Event, kind Check
 		}
 		switch {
 		case kind == CheckIn && in:
-			return domain.Invalid("kind", fmt.Sprintf("the child is already checked in since %s", since.Format("15:04")))
+			return domain.Invalid("kind", "the-child-is-already-checked-in-since", "time", fmt.Sprint(since.Format("15:04")))
 		case kind == CheckOut && !in && since.IsZero():
-			return domain.Invalid("kind", fmt.Sprintf("the child has not been checked in on %s", c.Day))
+			return domain.Invalid("kind", "the-child-has-not-been-checked-in-on", "day", fmt.Sprint(c.Day))
 		case kind == CheckOut && !in:
-			return domain.Invalid("kind", fmt.Sprintf("the child already left at %s", since.Format("15:04")))
+			return domain.Invalid("kind", "the-child-already-left-at", "time", fmt.Sprint(since.Format("15:04")))
 		}
 		if kind == CheckOut {
 			if c.Warning, err = s.collectorWarning(ctx, &c); err != nil {

@@ -70,48 +70,48 @@ func (s Settings) Validate() error {
 	var p domain.Problems
 	p.Merge("", s.Municipality.Validate())
 	if s.ExpectedArrival != "" && !timeOfDay(s.ExpectedArrival) {
-		p.Add("expectedArrival", "must be a time of day HH:MM")
+		p.Add("expectedArrival", "must-be-a-time-of-day-hh-mm")
 	}
 	for u, t := range s.UnitArrival {
 		if u.IsZero() || !timeOfDay(t) {
-			p.Add("unitArrival", fmt.Sprintf("%q for unit %q: must be a time of day HH:MM for a unit", t, u))
+			p.Add("unitArrival", "unit-time-of-day", "time", fmt.Sprint(t), "unit", fmt.Sprint(u))
 		}
 	}
 	h := s.Holiday
 	if h.Weeks < 0 || h.SummerWeeks < 0 || h.SummerWeeks > h.Weeks {
-		p.Add("holiday.summerWeeks", "must be from 0 to weeks")
+		p.Add("holiday.summerWeeks", "must-be-from-0-to-weeks")
 	}
 	if h.Weeks > 0 {
 		if h.DaysPerWeek < 1 || h.DaysPerWeek > 7 {
-			p.Add("holiday.daysPerWeek", "must be from 1 to 7")
+			p.Add("holiday.daysPerWeek", "out-of-range", "min", "1", "max", "7")
 		}
 		if h.SummerWeeks > 0 {
 			from, err1 := parseMonthDay(h.SummerFrom)
 			to, err2 := parseMonthDay(h.SummerTo)
 			switch {
 			case err1 != nil:
-				p.Add("holiday.summerFrom", err1.Error())
+				p.Add("holiday.summerFrom", "not-a-month-day")
 			case err2 != nil:
-				p.Add("holiday.summerTo", err2.Error())
+				p.Add("holiday.summerTo", "not-a-month-day")
 			case to.before(from):
-				p.Add("holiday.summerTo", "is before summerFrom")
+				p.Add("holiday.summerTo", "is-before-summerfrom")
 			}
 		}
 	}
 	sr := s.School
 	if sr.PermissionDays < 0 {
-		p.Add("school.permissionDays", "must not be negative")
+		p.Add("school.permissionDays", "negative")
 	}
 	if sr.ExcludableDays < 0 {
-		p.Add("school.excludableDays", "must not be negative")
+		p.Add("school.excludableDays", "negative")
 	}
 	for _, k := range sr.Excludable {
 		if !k.Valid() {
-			p.Add("school.excludable", fmt.Sprintf("%q is not a kind of school absence", k))
+			p.Add("school.excludable", "is-not-a-kind-of-school-absence", "kind", fmt.Sprint(k))
 		}
 	}
 	if sr.CertificateFrom < 0 || sr.CertificateTo < sr.CertificateFrom || sr.CertificateTo > 13 {
-		p.Add("school.certificateTo", "the grades must be a range within 1 to 13")
+		p.Add("school.certificateTo", "the-grades-must-be-a-range-within-1-to-13")
 	}
 	return p.Err()
 }

@@ -131,19 +131,19 @@ func validateHousehold(p *domain.Problems, order SiblingOrder, r domain.Rounding
 		nonNegative(p, "household.annualIncome", *income)
 	}
 	if children == 0 {
-		p.Add("children", "must have at least one child")
+		p.Add("children", "must-have-at-least-one-child")
 	}
 }
 
 func nonNegative(p *domain.Problems, field string, d decimal.Decimal) {
 	if d.Sign() < 0 {
-		p.Add(field, "must not be negative")
+		p.Add(field, "negative")
 	}
 }
 
 func rateInUnit(p *domain.Problems, field string, d decimal.Decimal) {
 	if d.Sign() < 0 || amountOf(d).cmp(intAmount(1)) > 0 {
-		p.Add(field, "must be from 0 to 1")
+		p.Add(field, "out-of-range", "min", "0", "max", "1")
 	}
 }
 

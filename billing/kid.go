@@ -64,7 +64,7 @@ func kidCheck(base string, m KIDMethod) byte {
 
 func checkMethod(m KIDMethod) error {
 	if m != KIDMod10 && m != KIDMod11 {
-		return domain.Invalid("method", `must be "mod10" or "mod11"`)
+		return domain.Invalid("method", "must-be-mod10-or-mod11")
 	}
 	return nil
 }
@@ -76,7 +76,7 @@ func MakeKID(base string, m KIDMethod) (string, error) {
 		return "", err
 	}
 	if len(base)+1 < kidMinLen || len(base)+1 > kidMaxLen || !digitsOnly(base) {
-		return "", domain.Invalid("base", "must be 1 to 24 digits")
+		return "", domain.Invalid("base", "must-be-1-to-24-digits")
 	}
 	return base + string(kidCheck(base, m)), nil
 }
@@ -91,7 +91,7 @@ func ValidKID(kid string, m KIDMethod) (bool, error) {
 	}
 	if len(kid) < kidMinLen || len(kid) > kidMaxLen || !digitsOnly(kid[:len(kid)-1]) ||
 		!(digitsOnly(kid[len(kid)-1:]) || kid[len(kid)-1] == '-') {
-		return false, domain.Invalid("validate", "must be 2 to 25 digits")
+		return false, domain.Invalid("validate", "must-be-2-to-25-digits")
 	}
 	return kidCheck(kid[:len(kid)-1], m) == kid[len(kid)-1], nil
 }

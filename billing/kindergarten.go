@@ -33,20 +33,20 @@ func itoa(i int) string { return strconv.Itoa(i) }
 
 func validateRounding(p *domain.Problems, r domain.Rounding) {
 	if r != "" && r != domain.RoundToOre && r != domain.RoundToKrone {
-		p.Add("local.rounding", `must be "ore" or "krone"`)
+		p.Add("local.rounding", "must-be-ore-or-krone")
 	}
 }
 
 func validateOrder(p *domain.Problems, o SiblingOrder) {
 	if o != "" && !o.Valid() {
-		p.Add("local.siblingOrder", `must be "price-desc", "age-desc" or "age-asc"`)
+		p.Add("local.siblingOrder", "must-be-price-desc-age-desc-or-age-asc")
 	}
 }
 
 func validateMonths(p *domain.Problems, field string, ms []time.Month) {
 	for i, m := range ms {
 		if m < 1 || m > 12 {
-			p.Add(field+"["+itoa(i)+"]", "must be a month from 1 to 12")
+			p.Add(field+"["+itoa(i)+"]", "must-be-a-month-from-1-to-12")
 		}
 	}
 }
@@ -54,47 +54,47 @@ func validateMonths(p *domain.Problems, field string, ms []time.Month) {
 func validateKindergarten(rules *KindergartenRules, local *KindergartenPrices, h *Household, month Month, zone Zone) error {
 	var p domain.Problems
 	if !zone.Valid() {
-		p.Add("zone", `must be "ordinary", "reduced" or "free"`)
+		p.Add("zone", "must-be-ordinary-reduced-or-free")
 	}
 	nonNegative(&p, "rules.maxPrice", rules.MaxPrice)
 	if len(rules.SiblingDiscounts) == 0 {
-		p.Add("rules.siblingDiscounts", "must have at least one rate")
+		p.Add("rules.siblingDiscounts", "must-have-at-least-one-rate")
 	}
 	for i, r := range rules.SiblingDiscounts {
 		if r.Sign() < 0 || amountOf(r).cmp(intAmount(1)) > 0 {
-			p.Add("rules.siblingDiscounts["+itoa(i)+"]", "must be from 0 to 1")
+			p.Add("rules.siblingDiscounts["+itoa(i)+"]", "out-of-range", "min", "0", "max", "1")
 		}
 	}
 	rateInUnit(&p, "rules.incomeCapShare", rules.IncomeCapShare)
 	if rules.BilledMonthsPerYear < 1 || rules.BilledMonthsPerYear > 12 {
-		p.Add("rules.billedMonthsPerYear", "must be from 1 to 12")
+		p.Add("rules.billedMonthsPerYear", "out-of-range", "min", "1", "max", "12")
 	}
 	validateMonths(&p, "rules.feeFreeMonths", rules.FeeFreeMonths)
 	if rules.FreeCoreHours < 0 || rules.FreeCoreHours > domain.MaxHoursPerWeek {
-		p.Add("rules.freeCoreHours", "must be from 0 to 60")
+		p.Add("rules.freeCoreHours", "out-of-range", "min", "0", "max", "60")
 	}
 	if rules.FreeCoreIncomeThreshold != nil {
 		nonNegative(&p, "rules.freeCoreIncomeThreshold", *rules.FreeCoreIncomeThreshold)
 	}
 	nonNegative(&p, "local.fullTimePrice", local.FullTimePrice)
 	if len(local.Brackets) == 0 {
-		p.Add("local.brackets", "must have at least one bracket")
+		p.Add("local.brackets", "must-have-at-least-one-bracket")
 	}
 	for i, b := range local.Brackets {
 		f := func(name string) string { return "local.brackets[" + itoa(i) + "]." + name }
 		if b.MinHours < 0 || b.MinHours > domain.MaxHoursPerWeek {
-			p.Add(f("minHours"), "must be from 0 to 60")
+			p.Add(f("minHours"), "out-of-range", "min", "0", "max", "60")
 		}
 		for j := range i {
 			if local.Brackets[j].MinHours == b.MinHours {
-				p.Add(f("minHours"), "is repeated")
+				p.Add(f("minHours"), "repeated")
 			}
 		}
 		if b.Share.Sign() < 0 || amountOf(b.Share).cmp(intAmount(1)) > 0 {
-			p.Add(f("share"), "must be from 0 to 1")
+			p.Add(f("share"), "out-of-range", "min", "0", "max", "1")
 		}
 		if b.Food.Sign() < 0 {
-			p.Add(f("food"), "must not be negative")
+			p.Add(f("food"), "negative")
 		}
 	}
 	validateHousehold(&p, local.SiblingOrder, local.Rounding, h.AnnualIncome, len(h.Children))
@@ -102,22 +102,22 @@ func validateKindergarten(rules *KindergartenRules, local *KindergartenPrices, h
 	for i, c := range h.Children {
 		f := func(name string) string { return "children[" + itoa(i) + "]." + name }
 		if c.ID == "" {
-			p.Add(f("id"), "must not be empty")
+			p.Add(f("id"), "empty")
 		}
 		for j := range i {
 			if h.Children[j].ID == c.ID {
-				p.Add(f("id"), "is repeated")
+				p.Add(f("id"), "repeated")
 			}
 		}
 		if c.BirthDate == date.Zero {
-			p.Add(f("birthDate"), "must be given")
+			p.Add(f("birthDate"), "must-be-given")
 		} else if c.BirthDate > last {
-			p.Add(f("birthDate"), "must not be after the month")
+			p.Add(f("birthDate"), "must-not-be-after-the-month")
 		}
 		if c.HoursPerWeek < 1 || c.HoursPerWeek > domain.MaxHoursPerWeek {
-			p.Add(f("hoursPerWeek"), "must be from 1 to 60")
+			p.Add(f("hoursPerWeek"), "out-of-range", "min", "1", "max", "60")
 		} else if kindergartenBracket(local.Brackets, c.HoursPerWeek) < 0 {
-			p.Add(f("hoursPerWeek"), "no bracket of the price list applies")
+			p.Add(f("hoursPerWeek"), "no-bracket-of-the-price-list-applies")
 		}
 	}
 	return p.Err()
@@ -197,7 +197,7 @@ func KindergartenFee(rules KindergartenRules, local KindergartenPrices, h Househ
 		for _, c := range h.Children {
 			if rules.inFreeCoreWindow(c.BirthDate.Year(), month) {
 				if rules.FreeCoreIncomeThreshold == nil {
-					return Fee{}, &UnknownRulesError{Month: month, Param: "freeCoreIncomeThreshold", Reason: "the income threshold for free core hours is not known"}
+					return Fee{}, &UnknownRulesError{Month: month, Param: "freeCoreIncomeThreshold", Reason: "the-income-threshold-for-free-core-hours-is-not-known"}
 				}
 				threshold = *rules.FreeCoreIncomeThreshold
 				freeCore = income.cmp(amountOf(threshold)) < 0

@@ -55,11 +55,11 @@ func (f Family) Validate() error {
 	var p domain.Problems
 	recordProblems(&p, f.ID.IsZero(), f.Municipality)
 	if f.Payer.IsZero() {
-		p.Add("payer", "is required")
+		p.Add("payer", "required")
 	}
 	for i, m := range f.Members {
 		if m.Family != f.ID {
-			p.Add(fmt.Sprintf("members[%d].family", i), "must be the family's ID")
+			p.Add(fmt.Sprintf("members[%d].family", i), "must-be-the-familys-id")
 		}
 		p.Merge(fmt.Sprintf("members[%d]", i), m.Validate())
 	}
@@ -71,10 +71,10 @@ func (m Member) Validate() error {
 	var p domain.Problems
 	recordProblems(&p, m.ID.IsZero(), m.Municipality)
 	if m.Family.IsZero() {
-		p.Add("family", "is required")
+		p.Add("family", "required")
 	}
 	if m.Guardian.IsZero() == m.Child.IsZero() {
-		p.Add("guardian", "exactly one of guardian and child is required")
+		p.Add("guardian", "exactly-one-of-guardian-and-child-is-required")
 	}
 	p.Merge("period", m.Period.Validate())
 	return p.Err()
@@ -82,7 +82,7 @@ func (m Member) Validate() error {
 
 func recordProblems(p *domain.Problems, zeroID bool, m domain.Municipality) {
 	if zeroID {
-		p.Add("id", "is required")
+		p.Add("id", "required")
 	}
 	if err := m.Validate(); err != nil {
 		p.Merge("", err)
@@ -118,24 +118,24 @@ func (d IncomeDecision) Validate() error {
 	var p domain.Problems
 	recordProblems(&p, d.ID.IsZero(), d.Municipality)
 	if d.Family.IsZero() {
-		p.Add("family", "is required")
+		p.Add("family", "required")
 	}
 	if d.AnnualIncome.Sign() < 0 {
-		p.Add("annualIncome", "must not be negative")
+		p.Add("annualIncome", "negative")
 	}
 	if d.Applied == date.Zero {
-		p.Add("applied", "is required")
+		p.Add("applied", "required")
 	}
 	p.Merge("period", d.Period.Validate())
 	if d.Period.Start != date.Zero {
 		if d.Period.Start.Day() != 1 {
-			p.Add("period.start", "must be the first day of a month")
+			p.Add("period.start", "must-be-the-first-day-of-a-month")
 		} else if d.Applied != date.Zero && d.Period.Start <= d.Applied {
-			p.Add("period.start", "must be in a month after the application was complete")
+			p.Add("period.start", "must-be-in-a-month-after-the-application-was-complete")
 		}
 		end := domain.SchoolYearOf(d.Period.Start).End()
 		if d.Period.Open() || d.Period.End > end {
-			p.Add("period.end", "must end by "+end.String()+", the end of the kindergarten year")
+			p.Add("period.end", "must-end-by-the-end-of-the-kindergarten-year", "end", end.String())
 		}
 	}
 	p.Merge("", domain.CheckText("documentation", d.Documentation))
@@ -176,23 +176,23 @@ func (l PriceList) Validate() error {
 	recordProblems(&p, l.ID.IsZero(), l.Municipality)
 	p.Merge("period", l.Period.Validate())
 	if !l.zone().Valid() {
-		p.Add("zone", `must be "ordinary", "reduced" or "free"`)
+		p.Add("zone", "must-be-ordinary-reduced-or-free")
 	}
 	switch l.Kind {
 	case domain.Kindergarten:
 		if l.Kindergarten == nil || l.SFO != nil {
-			p.Add("kindergarten", "a kindergarten list has kindergarten prices and no SFO prices")
+			p.Add("kindergarten", "a-kindergarten-list-has-kindergarten-prices-and-no-sfo-prices")
 			break
 		}
 		validateKindergartenPrices(&p, l)
 	case domain.SFO:
 		if l.SFO == nil || l.Kindergarten != nil {
-			p.Add("sfo", "an SFO list has SFO prices and no kindergarten prices")
+			p.Add("sfo", "an-sfo-list-has-sfo-prices-and-no-kindergarten-prices")
 			break
 		}
 		validateSFOPrices(&p, l.SFO)
 	default:
-		p.Add("kind", `must be "kindergarten" or "sfo"`)
+		p.Add("kind", "must-be-kindergarten-or-sfo")
 	}
 	return p.Err()
 }
@@ -200,25 +200,25 @@ func (l PriceList) Validate() error {
 func validateKindergartenPrices(p *domain.Problems, l PriceList) {
 	k := l.Kindergarten
 	if k.FullTimePrice.Sign() < 0 {
-		p.Add("kindergarten.fullTimePrice", "must not be negative")
+		p.Add("kindergarten.fullTimePrice", "negative")
 	}
 	if len(k.Brackets) == 0 {
-		p.Add("kindergarten.brackets", "must have at least one bracket")
+		p.Add("kindergarten.brackets", "must-have-at-least-one-bracket")
 	}
 	for i, b := range k.Brackets {
 		f := fmt.Sprintf("kindergarten.brackets[%d].", i)
 		if b.MinHours < 0 || b.MinHours > domain.MaxHoursPerWeek {
-			p.Add(f+"minHours", "must be from 0 to 60")
+			p.Add(f+"minHours", "out-of-range", "min", "0", "max", "60")
 		}
 		if b.Share.Sign() <= 0 || b.Share.GreaterThan(decimal.NewFromInt(1)) {
-			p.Add(f+"share", "must be above 0 and at most 1")
+			p.Add(f+"share", "must-be-above-0-and-at-most-1")
 		}
 		if b.Food.Sign() < 0 {
-			p.Add(f+"food", "must not be negative")
+			p.Add(f+"food", "negative")
 		}
 		for j := range i {
 			if k.Brackets[j].MinHours == b.MinHours {
-				p.Add(f+"minHours", "is repeated")
+				p.Add(f+"minHours", "repeated")
 			}
 		}
 	}
@@ -229,7 +229,7 @@ func validateKindergartenPrices(p *domain.Problems, l PriceList) {
 	}
 	t, err := NationalTables()
 	if err != nil {
-		p.Add("kindergarten", err.Error())
+		p.Add("kindergarten", "national-rules-unavailable")
 		return
 	}
 	// The maximum price in force on the first day and at every change of
@@ -246,8 +246,7 @@ func validateKindergartenPrices(p *domain.Problems, l PriceList) {
 			continue // no national rules known: nothing to compare with
 		}
 		if k.FullTimePrice.GreaterThan(rules.MaxPrice) {
-			p.Add("kindergarten.fullTimePrice", fmt.Sprintf("%s is above the national maximum price %s in force from %s",
-				k.FullTimePrice.StringFixed(2), rules.MaxPrice.StringFixed(2), rules.ValidFrom))
+			p.Add("kindergarten.fullTimePrice", "is-above-the-national-maximum-price-in-force-from", "price", fmt.Sprint(k.FullTimePrice.StringFixed(2)), "maxPrice", fmt.Sprint(rules.MaxPrice.StringFixed(2)), "validFrom", fmt.Sprint(rules.ValidFrom))
 			return
 		}
 	}
@@ -255,22 +254,22 @@ func validateKindergartenPrices(p *domain.Problems, l PriceList) {
 
 func validateSFOPrices(p *domain.Problems, s *SFOPrices) {
 	if len(s.Brackets) == 0 {
-		p.Add("sfo.brackets", "must have at least one bracket")
+		p.Add("sfo.brackets", "must-have-at-least-one-bracket")
 	}
 	for i, b := range s.Brackets {
 		f := fmt.Sprintf("sfo.brackets[%d].", i)
 		if b.MinHours < 0 || b.MinHours > domain.MaxHoursPerWeek {
-			p.Add(f+"minHours", "must be from 0 to 60")
+			p.Add(f+"minHours", "out-of-range", "min", "0", "max", "60")
 		}
 		if b.Price.Sign() < 0 {
-			p.Add(f+"price", "must not be negative")
+			p.Add(f+"price", "negative")
 		}
 		if b.Food.Sign() < 0 {
-			p.Add(f+"food", "must not be negative")
+			p.Add(f+"food", "negative")
 		}
 		for j := range i {
 			if s.Brackets[j].MinHours == b.MinHours {
-				p.Add(f+"minHours", "is repeated")
+				p.Add(f+"minHours", "repeated")
 			}
 		}
 	}
@@ -544,16 +543,16 @@ func (d FeeDecision) Validate() error {
 	var p domain.Problems
 	recordProblems(&p, d.ID.IsZero(), d.Municipality)
 	if d.Child.IsZero() {
-		p.Add("child", "is required")
+		p.Add("child", "required")
 	}
 	if d.Kind != domain.Kindergarten && d.Kind != domain.SFO {
-		p.Add("kind", `must be "kindergarten" or "sfo"`)
+		p.Add("kind", "must-be-kindergarten-or-sfo")
 	}
 	if d.From.Year < 1 || d.From.Month < 1 || d.From.Month > 12 {
-		p.Add("from", "must be a month")
+		p.Add("from", "not-a-month")
 	}
 	if d.Fee.Sign() < 0 || d.Food.Sign() < 0 {
-		p.Add("fee", "must not be negative")
+		p.Add("fee", "negative")
 	}
 	return p.Err()
 }
@@ -575,15 +574,15 @@ func (pm Payment) Validate() error {
 	if err := domain.CheckLine("reference", pm.Reference); err != nil {
 		p.Merge("", err)
 	} else if domain.Blank(pm.Reference) {
-		p.Add("reference", "is required")
+		p.Add("reference", "required")
 	}
 	if err := domain.CheckLine("kid", pm.KID); err != nil {
 		p.Merge("", err)
 	} else if domain.Blank(pm.KID) {
-		p.Add("kid", "is required")
+		p.Add("kid", "required")
 	}
 	if pm.Paid == date.Zero {
-		p.Add("paid", "is required")
+		p.Add("paid", "required")
 	}
 	return p.Err()
 }
@@ -606,40 +605,40 @@ func ValidateRun(r Run, invoices []Invoice) error {
 		p.Merge("", err)
 	}
 	if r.Month.Year < 1 || r.Month.Month < 1 || r.Month.Month > 12 {
-		p.Add("month", "must be a month")
+		p.Add("month", "not-a-month")
 	}
 	if r.Made == date.Zero {
-		p.Add("made", "is required")
+		p.Add("made", "required")
 	}
 	if r.Invoices != len(invoices) || r.LastNumber-r.FirstNumber+1 != int64(len(invoices)) {
-		p.Add("invoices", "the run's count and numbers must match its invoices")
+		p.Add("invoices", "the-runs-count-and-numbers-must-match-its-invoices")
 	}
 	for i, inv := range invoices {
 		f := fmt.Sprintf("invoices[%d].", i)
 		if inv.ID.IsZero() {
-			p.Add(f+"id", "is required")
+			p.Add(f+"id", "required")
 		}
 		if inv.Municipality != r.Municipality || inv.Month != r.Month {
-			p.Add(f+"month", "must be the run's municipality and month")
+			p.Add(f+"month", "must-be-the-runs-municipality-and-month")
 		}
 		if inv.Number < r.FirstNumber || inv.Number > r.LastNumber {
-			p.Add(f+"number", "must be inside the run's numbers")
+			p.Add(f+"number", "must-be-inside-the-runs-numbers")
 		}
 		if len(inv.KID) < kidMinLen || len(inv.KID) > kidMaxLen {
-			p.Add(f+"kid", "must be 2 to 25 characters")
+			p.Add(f+"kid", "must-be-2-to-25-characters")
 		}
 		if inv.Payer.IsZero() {
-			p.Add(f+"payer", "is required")
+			p.Add(f+"payer", "required")
 		}
 		if len(inv.Lines) == 0 {
-			p.Add(f+"lines", "must not be empty")
+			p.Add(f+"lines", "empty")
 		}
 		sum := decimal.Zero
 		for _, l := range inv.Lines {
 			sum = sum.Add(l.Amount)
 		}
 		if !sum.Equal(inv.Total) {
-			p.Add(f+"total", "must be the sum of the lines")
+			p.Add(f+"total", "must-be-the-sum-of-the-lines")
 		}
 	}
 	return p.Err()
@@ -652,7 +651,7 @@ func CheckMembers(ms []Member) error {
 	for i, a := range ms {
 		for _, b := range ms[:i] {
 			if a.Guardian == b.Guardian && a.Child == b.Child && a.Period.Overlaps(b.Period) {
-				return &domain.ConflictError{Field: "members", Reason: "the person is in the family twice on a shared day"}
+				return &domain.ConflictError{Field: "members", Reason: "the-person-is-in-the-family-twice-on-a-shared-day"}
 			}
 		}
 	}
@@ -663,7 +662,7 @@ func CheckMembers(ms []Member) error {
 // keeps its family and person (*domain.ConflictError on "id").
 func CheckMemberUpdate(old, mb Member) error {
 	if old.Family != mb.Family || old.Guardian != mb.Guardian || old.Child != mb.Child {
-		return &domain.ConflictError{Field: "id", Reason: "a membership keeps its family and person"}
+		return &domain.ConflictError{Field: "id", Reason: "a-membership-keeps-its-family-and-person"}
 	}
 	return nil
 }

@@ -29,8 +29,10 @@ type UnknownRulesError struct {
 	// Param is the parameter that is not known, or "" when no rule set is
 	// in force at all for the month (and zone).
 	Param string
-	// Reason says why, in English.
+	// Reason says why, as a reason code (domain.FieldError), with its
+	// parameters.
 	Reason string
+	Params map[string]string
 }
 
 // Error describes the missing rule.
@@ -40,7 +42,7 @@ func (e *UnknownRulesError) Error() string {
 		s += ": " + e.Param
 	}
 	if e.Reason != "" {
-		s += ": " + e.Reason
+		s += ": " + domain.FillParams(domain.ReasonText(e.Reason), e.Params)
 	}
 	return s
 }
@@ -223,11 +225,11 @@ func (t *Tables) KindergartenRules(m Month, z Zone) (KindergartenRules, error) {
 	first := m.First()
 	i := sort.Search(len(t.Kindergarten), func(i int) bool { return t.Kindergarten[i].ValidFrom > first }) - 1
 	if i < 0 {
-		return KindergartenRules{}, &UnknownRulesError{Month: m, Reason: "no national kindergarten rules before " + t.Kindergarten[0].ValidFrom.String()}
+		return KindergartenRules{}, &UnknownRulesError{Month: m, Reason: "no-national-kindergarten-rules-before", Params: map[string]string{"validFrom": t.Kindergarten[0].ValidFrom.String()}}
 	}
 	row := t.Kindergarten[i]
 	if z == ZoneFree && !row.FreeZone {
-		return KindergartenRules{}, &UnknownRulesError{Month: m, Param: "zone", Reason: "no free zone (tiltakssonen) in the national rules in force"}
+		return KindergartenRules{}, &UnknownRulesError{Month: m, Param: "zone", Reason: "no-free-zone-tiltakssonen-in-the-national-rules-in-force"}
 	}
 	price, ok := row.MaxPrice[z]
 	if !ok {
@@ -248,7 +250,7 @@ func (t *Tables) SFORules(m Month) (SFORules, error) {
 	first := m.First()
 	i := sort.Search(len(t.SFO), func(i int) bool { return t.SFO[i].ValidFrom > first }) - 1
 	if i < 0 {
-		return SFORules{}, &UnknownRulesError{Month: m, Reason: "no national SFO rules before " + t.SFO[0].ValidFrom.String()}
+		return SFORules{}, &UnknownRulesError{Month: m, Reason: "no-national-sfo-rules-before", Params: map[string]string{"validFrom": t.SFO[0].ValidFrom.String()}}
 	}
 	return t.SFO[i], nil
 }

@@ -608,7 +608,7 @@ func (rt RuleTable) Validate() error {
 	var p domain.Problems
 	recordProblems(&p, rt.ID.IsZero(), rt.Municipality)
 	if rt.Version < 1 {
-		p.Add("version", "must be at least 1")
+		p.Add("version", "too-small", "min", "1")
 	}
 	if rt.Loaded.IsZero() {
 		p.Add("loaded", ReasonRequired)

@@ -187,16 +187,16 @@ func Compute(in RunInput) (Plan, error) {
 		p.Merge("", err)
 	}
 	if in.Month.Month < 1 || in.Month.Month > 12 || in.Month.Year < 1 {
-		p.Add("month", "must be a month")
+		p.Add("month", "not-a-month")
 	}
 	if in.Made == date.Zero {
-		p.Add("made", "is required")
+		p.Add("made", "required")
 	}
 	if in.Tables == nil {
-		p.Add("tables", "are required")
+		p.Add("tables", "are-required")
 	}
 	if in.NextNumber < 1 {
-		p.Add("nextNumber", "must be at least 1")
+		p.Add("nextNumber", "too-small", "min", "1")
 	}
 	p.Merge("settings", in.Settings.validateRun())
 	if err := p.Err(); err != nil {

@@ -14,8 +14,8 @@ func ExampleCheckBankAccount() {
 	fmt.Println(billing.CheckBankAccount("bankAccount", "3207 40 683"))
 	// Output:
 	// <nil>
-	// invalid input: bankAccount: bank-account-check
-	// invalid input: bankAccount: bank-account-digits
+	// invalid input: bankAccount: the 11th digit is not the MOD11 check digit of the first ten
+	// invalid input: bankAccount: a bank account number is not 11 digits (spaces and dots between the groups are allowed)
 }
 
 func ExampleCheckRunMonth() {
@@ -25,8 +25,8 @@ func ExampleCheckRunMonth() {
 		fmt.Println(m, billing.CheckRunMonth(st, m, today))
 	}
 	// Output:
-	// 2025-08 invalid input: month: before-first-month
-	// 2026-02 invalid input: month: outside-run-window
+	// 2025-08 invalid input: month: an invoice run for a month before the municipality's first invoiced month
+	// 2026-02 invalid input: month: an invoice run for a month too far from today's (RunMonthsBack, RunMonthsAhead)
 	// 2025-12 <nil>
 }
 
@@ -54,7 +54,7 @@ func ExampleParseRuleTable() {
 	rules, _ := built.Overlay(l).KindergartenRules(billing.Month{Year: 2025, Month: time.September}, billing.ZoneOrdinary)
 	fmt.Println(rules.FreeCoreIncomeThreshold.StringFixed(2))
 	// Output:
-	// invalid input: table:5:rows[0].freeCoreIncomeThreshold: table-type
+	// invalid input: table:5:rows[0].freeCoreIncomeThreshold: a value of the wrong JSON type
 	// [{2025-08-01 changed [freeCoreIncomeThreshold source]}]
 	// 700000.00
 }

@@ -60,7 +60,7 @@ func sfoBracket(bs []SFOBracket, hours int) int {
 func validateGrades(p *domain.Problems, field string, gs []int) {
 	for i, g := range gs {
 		if g < 1 || g > 7 {
-			p.Add(field+"["+itoa(i)+"]", "must be a grade from 1 to 7")
+			p.Add(field+"["+itoa(i)+"]", "must-be-a-grade-from-1-to-7")
 		}
 	}
 }
@@ -68,27 +68,27 @@ func validateGrades(p *domain.Problems, field string, gs []int) {
 func validateSFO(rules *SFORules, local *SFOPrices, h *SFOHousehold, month Month) error {
 	var p domain.Problems
 	if rules.FreeHours < 0 || rules.FreeHours > domain.MaxHoursPerWeek {
-		p.Add("rules.freeHours", "must be from 0 to 60")
+		p.Add("rules.freeHours", "out-of-range", "min", "0", "max", "60")
 	}
 	validateGrades(&p, "rules.freeHoursGrades", rules.FreeHoursGrades)
 	rateInUnit(&p, "rules.incomeCapShare", rules.IncomeCapShare)
 	validateGrades(&p, "rules.incomeCapGrades", rules.IncomeCapGrades)
 	validateGrades(&p, "rules.specialNeedsFreeGrades", rules.SpecialNeedsFreeGrades)
 	if rules.BilledMonthsPerYear < 1 || rules.BilledMonthsPerYear > 12 {
-		p.Add("rules.billedMonthsPerYear", "must be from 1 to 12")
+		p.Add("rules.billedMonthsPerYear", "out-of-range", "min", "1", "max", "12")
 	}
 	validateMonths(&p, "rules.feeFreeMonths", rules.FeeFreeMonths)
 	if len(local.Brackets) == 0 {
-		p.Add("local.brackets", "must have at least one bracket")
+		p.Add("local.brackets", "must-have-at-least-one-bracket")
 	}
 	for i, b := range local.Brackets {
 		f := "local.brackets[" + itoa(i) + "]"
 		if b.MinHours < 0 || b.MinHours > domain.MaxHoursPerWeek {
-			p.Add(f+".minHours", "must be from 0 to 60")
+			p.Add(f+".minHours", "out-of-range", "min", "0", "max", "60")
 		}
 		for j := range i {
 			if local.Brackets[j].MinHours == b.MinHours {
-				p.Add(f+".minHours", "is repeated")
+				p.Add(f+".minHours", "repeated")
 			}
 		}
 		nonNegative(&p, f+".price", b.Price)
@@ -102,23 +102,23 @@ func validateSFO(rules *SFORules, local *SFOPrices, h *SFOHousehold, month Month
 	for i, c := range h.Pupils {
 		f := "children[" + itoa(i) + "]"
 		if c.ID == "" {
-			p.Add(f+".id", "must not be empty")
+			p.Add(f+".id", "empty")
 		}
 		for j := range i {
 			if h.Pupils[j].ID == c.ID {
-				p.Add(f+".id", "is repeated")
+				p.Add(f+".id", "repeated")
 			}
 		}
 		if c.BirthDate != date.Zero && c.BirthDate > last {
-			p.Add(f+".birthDate", "must not be after the month")
+			p.Add(f+".birthDate", "must-not-be-after-the-month")
 		}
 		if c.Grade < 1 || c.Grade > 7 {
-			p.Add(f+".grade", "must be from 1 to 7")
+			p.Add(f+".grade", "out-of-range", "min", "1", "max", "7")
 		}
 		if c.HoursPerWeek < 1 || c.HoursPerWeek > domain.MaxHoursPerWeek {
-			p.Add(f+".hoursPerWeek", "must be from 1 to 60")
+			p.Add(f+".hoursPerWeek", "out-of-range", "min", "1", "max", "60")
 		} else if sfoBracket(local.Brackets, c.HoursPerWeek) < 0 {
-			p.Add(f+".hoursPerWeek", "no bracket of the price list applies")
+			p.Add(f+".hoursPerWeek", "no-bracket-of-the-price-list-applies")
 		}
 	}
 	return p.Err()

@@ -74,7 +74,7 @@ func errorFrom(err error) error {
 	}
 	var v *domain.ValidationError
 	if errors.As(err, &v) && len(v.Fields) > 0 {
-		return invalid(v.Fields[0].Field, v.Fields[0].Reason)
+		return invalid(v.Fields[0].Field, v.Fields[0].Text())
 	}
 	return invalid("", err.Error())
 }
@@ -451,12 +451,13 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 	return out
 }
 
-// reasonOf returns the reason of a refused value: the first reason of a
-// *domain.ValidationError, otherwise the error text.
+// reasonOf returns the reason of a refused value in English: the first
+// reason of a *domain.ValidationError with its parameters, otherwise the
+// error text.
 func reasonOf(err error) string {
 	var v *domain.ValidationError
 	if errors.As(err, &v) && len(v.Fields) > 0 {
-		return v.Fields[0].Reason
+		return v.Fields[0].Text()
 	}
 	var e *Error
 	if errors.As(err, &e) && e.Message != "" {

@@ -88,11 +88,11 @@ func (a Actor) Validate() error {
 	switch a.Role {
 	case RoleGuardian:
 		if a.Guardian.IsZero() {
-			p.Add("guardian", "is required for a guardian")
+			p.Add("guardian", "is-required-for-a-guardian")
 		}
 	case RoleStaff, RoleCaseworker, RoleAdmin, RoleSystem:
 	default:
-		p.Add("role", fmt.Sprintf("%q is not a role", a.Role))
+		p.Add("role", "is-not-a-role", "role", fmt.Sprint(a.Role))
 	}
 	if err := a.Municipality.Validate(); err != nil {
 		p.Merge("", err)
@@ -100,7 +100,7 @@ func (a Actor) Validate() error {
 	if err := CheckLine("subject", a.Subject); err != nil {
 		p.Merge("", err)
 	} else if Blank(a.Subject) {
-		p.Add("subject", "is required")
+		p.Add("subject", "required")
 	}
 	checkText(&p, "name", a.Name, 200, false)
 	return p.Err()

@@ -47,12 +47,12 @@ func (e AuditEntry) Validate() error {
 	var p Problems
 	checkRecord(&p, e.ID.IsZero(), e.Municipality)
 	if e.At.IsZero() {
-		p.Add("at", "is required")
+		p.Add("at", "required")
 	}
 	if err := e.Actor.Validate(); err != nil {
 		p.Merge("actor", err)
 	} else if e.Actor.Municipality != e.Municipality {
-		p.Add("actor.municipality", "must be the entry's municipality")
+		p.Add("actor.municipality", "must-be-the-entrys-municipality")
 	}
 	checkText(&p, "action", e.Action, 100, true)
 	checkText(&p, "record", e.Record, 200, false)
@@ -97,10 +97,10 @@ func (r IdempotentResponse) Validate() error {
 	checkText(&p, "key", r.Key, 200, true)
 	checkText(&p, "fingerprint", r.Fingerprint, 200, true)
 	if r.Status < 100 || r.Status > 599 {
-		p.Add("status", "must be an HTTP status code")
+		p.Add("status", "must-be-an-http-status-code")
 	}
 	if r.Created.IsZero() {
-		p.Add("created", "is required")
+		p.Add("created", "required")
 	}
 	return p.Err()
 }
@@ -126,9 +126,9 @@ func checkText(p *Problems, field, s string, max int, required bool) {
 	}
 	switch {
 	case required && Blank(s):
-		p.Add(field, "is required")
+		p.Add(field, "required")
 	case utf8.RuneCountInString(s) > max:
-		p.Add(field, "is too long")
+		p.Add(field, "too-long")
 	}
 }
 
@@ -161,27 +161,27 @@ func (s Session) Validate() error {
 		p.Merge("", err)
 	}
 	if len(s.TokenHash) != 64 {
-		p.Add("tokenHash", "must be a hex SHA-256")
+		p.Add("tokenHash", "must-be-a-hex-sha-256")
 	}
 	if err := s.Actor.Validate(); err != nil {
 		p.Merge("actor", err)
 	} else if s.Actor.Municipality != s.Municipality {
-		p.Add("actor.municipality", "must be the session's municipality")
+		p.Add("actor.municipality", "must-be-the-sessions-municipality")
 	}
 	checkText(&p, "name", s.Name, 200, false)
 	checkText(&p, "persona", s.Persona, 100, false)
 	if s.Created.IsZero() {
-		p.Add("created", "is required")
+		p.Add("created", "required")
 	}
 	checkText(&p, "provider", s.Provider, 100, false)
 	checkText(&p, "idToken", s.IDToken, MaxIDToken, false)
 	if s.IDToken != "" && s.Provider == "" {
-		p.Add("provider", "is required with an ID token")
+		p.Add("provider", "is-required-with-an-id-token")
 	}
 	if s.Expires.IsZero() {
-		p.Add("expires", "is required")
+		p.Add("expires", "required")
 	} else if !s.Created.IsZero() && !s.Expires.After(s.Created) {
-		p.Add("expires", "must be after created")
+		p.Add("expires", "must-be-after-created")
 	}
 	return p.Err()
 }

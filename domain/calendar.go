@@ -201,10 +201,10 @@ type CalendarEntry struct {
 
 // Reasons of a refused calendar entry.
 const (
-	ReasonCalendarKind = "is not summer-closure, planning-day, unit-closed or school-holiday"
-	ReasonAppliesTo    = "is kindergarten, school or sfo, and only for the whole municipality"
-	ReasonBeforeStart  = "is before the start"
-	ReasonWeekdays     = "must be weekday digits 1 (Monday) to 7 (Sunday) in order"
+	ReasonCalendarKind = "not-a-calendar-kind"
+	ReasonAppliesTo    = "calendar-applies-to"
+	ReasonBeforeStart  = "before-start"
+	ReasonWeekdays     = "not-weekdays"
 )
 
 // Validate checks the entry on its own.
@@ -215,19 +215,19 @@ func (e CalendarEntry) Validate() error {
 		p.Add("kind", ReasonCalendarKind)
 	}
 	if e.Kind == UnitClosed && e.Unit.IsZero() {
-		p.Add("unit", "is required")
+		p.Add("unit", "required")
 	}
 	if e.Kind == SchoolHoliday && !e.Unit.IsZero() {
-		p.Add("unit", "a school holiday is for the whole municipality")
+		p.Add("unit", "a-school-holiday-is-for-the-whole-municipality")
 	}
 	if e.AppliesTo != "" && (!e.AppliesTo.Valid() || !e.Unit.IsZero()) {
 		p.Add("appliesTo", ReasonAppliesTo)
 	}
 	switch {
 	case e.Period.Start == date.Zero:
-		p.Add("period.start", "is required")
+		p.Add("period.start", "required")
 	case e.Period.Open():
-		p.Add("period.end", "is required")
+		p.Add("period.end", "required")
 	case e.Period.End < e.Period.Start:
 		p.Add("period.end", ReasonBeforeStart)
 	}
@@ -293,7 +293,7 @@ const DefaultWeekdays Weekdays = "12345"
 // Validate requires ISO weekday digits 1 to 7, ascending, at least one.
 func (w Weekdays) Validate() error {
 	if w == "" {
-		return Invalid("weekdays", "is required")
+		return Invalid("weekdays", "required")
 	}
 	for i := 0; i < len(w); i++ {
 		if w[i] < '1' || w[i] > '7' || (i > 0 && w[i] <= w[i-1]) {
@@ -476,7 +476,7 @@ func CheckCalendarEntry(ctx context.Context, d DirectoryReader, e CalendarEntry)
 		return nil
 	}
 	if _, err := d.Unit(ctx, e.Municipality, e.Unit); err != nil {
-		return refError(err, "unit", "no such unit")
+		return refError(err, "unit", "no-such-unit")
 	}
 	return nil
 }

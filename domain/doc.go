@@ -43,7 +43,14 @@
 // calls it; an application checks them at its edge too.
 //
 // The reasons of these rules are codes (the Reason constants), which an
-// application translates.
+// application translates. Every refusal in the library is so: a
+// FieldError's Reason is a stable kebab-case code ("required",
+// "out-of-range", "no-such-unit") with its Params ("min": "0", "max":
+// "60"; dates yyyy-mm-dd), never a sentence. Each package lists its codes
+// and their English developer text in ReasonTexts and registers them
+// (RegisterReasons), so ValidationError.Error reads as English in logs
+// while pages show the code in the user's language; the reference app has
+// a test that fails when a code lacks a text in nb, nn or en.
 //
 // # Whereabouts
 //

@@ -97,7 +97,7 @@ func TestValidationErrorListsEveryField(t *testing.T) {
 	}
 	assert.ErrorIs(t, err, domain.ErrInvalid)
 	assert.NotErrorIs(t, err, domain.ErrConflict)
-	assert.Contains(t, err.Error(), "municipality: kommunenummer \"12A4\" must be 4 digits")
+	assert.Contains(t, err.Error(), "municipality: kommunenummer 12A4 must be 4 digits")
 
 	conflict := domain.OverlapConflict()
 	assert.ErrorIs(t, conflict, domain.ErrConflict)

@@ -2,7 +2,9 @@ package domain
 
 import (
 	"errors"
+	"sort"
 	"strings"
+	"sync"
 )
 
 // Sentinel errors. Adapters and services wrap them; callers test with errors.Is.
@@ -28,9 +30,156 @@ var (
 )
 
 // FieldError names one field of the input and why it was refused.
+//
+// Reason is a stable kebab-case code ("required", "out-of-range",
+// "no-such-unit"), never a sentence: an application shows it in the user's
+// language (the reference app's catalogs hold "reason.<code>" in nb, nn and
+// en, with {name} placeholders for the parameters). Params are the values
+// the text needs, by name ("min": "0", "max": "60"); dates are written
+// yyyy-mm-dd, and the application writes them the way its language does.
+// The English text of every code is in the registry (RegisterReasons,
+// ReasonText) and is for developers and logs only.
 type FieldError struct {
-	Field  string `json:"field"`
-	Reason string `json:"reason"`
+	Field  string            `json:"field"`
+	Reason string            `json:"reason"`
+	Params map[string]string `json:"params,omitempty"`
+}
+
+// NewFieldError returns the field error for code with params given as
+// name, value pairs ("min", "0", "max", "60"); an odd last name gets an
+// empty value.
+func NewFieldError(field, code string, params ...string) FieldError {
+	return FieldError{Field: field, Reason: code, Params: paramMap(params)}
+}
+
+func paramMap(kv []string) map[string]string {
+	if len(kv) == 0 {
+		return nil
+	}
+	m := make(map[string]string, (len(kv)+1)/2)
+	for i := 0; i < len(kv); i += 2 {
+		v := ""
+		if i+1 < len(kv) {
+			v = kv[i+1]
+		}
+		m[kv[i]] = v
+	}
+	return m
+}
+
+// Text is the field error in English for developers and logs: the
+// registered text of its code with the parameters filled in, or the code
+// itself when none is registered.
+func (f FieldError) Text() string {
+	return FillParams(ReasonText(f.Reason), f.Params)
+}
+
+// String writes the field error as {field code name=value …}, the
+// parameters sorted by name (for logs and test output).
+func (f FieldError) String() string {
+	var b strings.Builder
+	b.WriteString("{" + f.Field + " " + f.Reason)
+	names := make([]string, 0, len(f.Params))
+	for n := range f.Params {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		b.WriteString(" " + n + "=" + f.Params[n])
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// FillParams replaces every {name} in text by params[name]; an unknown
+// name is left as it is.
+func FillParams(text string, params map[string]string) string {
+	if len(params) == 0 || !strings.Contains(text, "{") {
+		return text
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(text, '{')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(text[i:], '}')
+		if j < 0 {
+			break
+		}
+		name := text[i+1 : i+j]
+		b.WriteString(text[:i])
+		if v, ok := params[name]; ok {
+			b.WriteString(v)
+		} else {
+			b.WriteString(text[i : i+j+1])
+		}
+		text = text[i+j+1:]
+	}
+	b.WriteString(text)
+	return b.String()
+}
+
+// The registry of reason codes: every package that refuses input
+// registers its codes with their English developer text (its Reasons
+// table) when it is initialised, so ValidationError.Error reads as English
+// in logs and a test can check that an application has a text for every
+// code in every language.
+var (
+	reasonsMu sync.RWMutex
+	reasons   = map[string]string{}
+)
+
+// RegisterReasons adds codes and their English developer texts (with
+// {name} placeholders for the parameters) to the registry and returns
+// true, so a package can write var _ = domain.RegisterReasons(Reasons). A
+// code registered twice keeps its first text.
+func RegisterReasons(table map[string]string) bool {
+	reasonsMu.Lock()
+	defer reasonsMu.Unlock()
+	for code, text := range table {
+		if _, ok := reasons[code]; !ok {
+			reasons[code] = text
+		}
+	}
+	return true
+}
+
+// ReasonText is the English developer text of a code, or the code itself
+// when it is not registered.
+func ReasonText(code string) string {
+	reasonsMu.RLock()
+	defer reasonsMu.RUnlock()
+	if t, ok := reasons[code]; ok {
+		return t
+	}
+	return code
+}
+
+// ReasonCodes lists every registered code, sorted.
+func ReasonCodes() []string {
+	reasonsMu.RLock()
+	defer reasonsMu.RUnlock()
+	out := make([]string, 0, len(reasons))
+	for c := range reasons {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// IsReasonCode reports whether s has the form of a reason code: lower-case
+// ASCII letters and digits in words joined by single hyphens.
+func IsReasonCode(s string) bool {
+	if s == "" || s[0] == '-' || s[len(s)-1] == '-' || strings.Contains(s, "--") {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // ValidationError lists every field that was refused. errors.Is(err,
@@ -39,12 +188,14 @@ type ValidationError struct {
 	Fields []FieldError
 }
 
-// Invalid returns a validation error for one field.
-func Invalid(field, reason string) *ValidationError {
-	return &ValidationError{Fields: []FieldError{{Field: field, Reason: reason}}}
+// Invalid returns a validation error for one field: a reason code and its
+// parameters as name, value pairs.
+func Invalid(field, code string, params ...string) *ValidationError {
+	return &ValidationError{Fields: []FieldError{NewFieldError(field, code, params...)}}
 }
 
-// Error lists the fields and reasons.
+// Error lists the fields and reasons in English (for developers and logs;
+// pages show the codes in the user's language).
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	b.WriteString("invalid input: ")
@@ -54,7 +205,7 @@ func (e *ValidationError) Error() string {
 		}
 		b.WriteString(f.Field)
 		b.WriteString(": ")
-		b.WriteString(f.Reason)
+		b.WriteString(f.Text())
 	}
 	return b.String()
 }
@@ -78,9 +229,20 @@ type Problems struct {
 	fields []FieldError
 }
 
-// Add records a refused field.
-func (p *Problems) Add(field, reason string) {
-	p.fields = append(p.fields, FieldError{Field: field, Reason: reason})
+// ReasonRefused is the code Merge records for an error that is not a
+// *ValidationError; its parameter "detail" is the error's text.
+const ReasonRefused = "refused"
+
+// Add records a refused field: a reason code and its parameters as name,
+// value pairs (p.Add("hoursPerWeek", "out-of-range", "min", "0", "max",
+// "60")).
+func (p *Problems) Add(field, code string, params ...string) {
+	p.fields = append(p.fields, NewFieldError(field, code, params...))
+}
+
+// AddError records a field error as it is.
+func (p *Problems) AddError(f FieldError) {
+	p.fields = append(p.fields, f)
 }
 
 // Merge adds the fields of err when it is a *ValidationError, prefixing
@@ -97,11 +259,11 @@ func (p *Problems) Merge(prefix string, err error) {
 			if prefix != "" {
 				name = prefix + "." + name
 			}
-			p.Add(name, f.Reason)
+			p.AddError(FieldError{Field: name, Reason: f.Reason, Params: f.Params})
 		}
 		return
 	}
-	p.Add(prefix, err.Error())
+	p.Add(prefix, ReasonRefused, "detail", err.Error())
 }
 
 // Err returns the collected problems as a *ValidationError, or nil.
@@ -113,14 +275,24 @@ func (p *Problems) Err() error {
 }
 
 // ConflictError says which field of a change clashes with stored data.
-// errors.Is(err, ErrConflict) reports true for it.
+// errors.Is(err, ErrConflict) reports true for it. Reason is a code, like
+// FieldError's.
 type ConflictError struct {
 	Field  string
 	Reason string
+	Params map[string]string
 }
 
-// Error names the field and the reason.
-func (e *ConflictError) Error() string { return "conflict: " + e.Field + ": " + e.Reason }
+// Conflict returns a conflict error for one field: a reason code and its
+// parameters as name, value pairs.
+func Conflict(field, code string, params ...string) *ConflictError {
+	return &ConflictError{Field: field, Reason: code, Params: paramMap(params)}
+}
+
+// Error names the field and the reason in English.
+func (e *ConflictError) Error() string {
+	return "conflict: " + e.Field + ": " + FillParams(ReasonText(e.Reason), e.Params)
+}
 
 // Unwrap makes errors.Is(err, ErrConflict) true.
 func (e *ConflictError) Unwrap() error { return ErrConflict }

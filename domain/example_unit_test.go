@@ -18,7 +18,7 @@ func ExampleUnit_Validate() {
 		Seats:        domain.Seats{Small: 18, Large: 36},
 		Grades:       domain.Grades{From: 1, To: 4}}
 	fmt.Println(u.Validate())
-	// Output: invalid input: address.postcode: not-a-postcode; grades: not-for-kind
+	// Output: invalid input: address.postcode: a postcode is four digits; grades: the value does not apply to the unit's kind (seats per age group to a school, grades to a kindergarten)
 }
 
 // Closing a unit while placements run past its last day would leave them

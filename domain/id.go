@@ -34,7 +34,7 @@ func NewID[T any]() ID[T] {
 func ParseID[T any](s string) (ID[T], error) {
 	u, err := uuid.Parse(s)
 	if err != nil || len(s) != 36 {
-		return ID[T]{}, Invalid("id", fmt.Sprintf("%q is not a UUID", s))
+		return ID[T]{}, Invalid("id", "is-not-a-uuid", "value", fmt.Sprint(s))
 	}
 	return ID[T]{u: u}, nil
 }

@@ -84,7 +84,7 @@ func TestNamesRefuseControlCharacters(t *testing.T) {
 		BirthDate: date.New(2021, 3, 1), AddressProtection: domain.ProtectionNone}
 	require.NoError(t, child.Validate())
 	for name, want := range map[string]string{"\x00": domain.ReasonControl, "Ada\x00": domain.ReasonControl, "Ada\nBerg": domain.ReasonControl,
-		" \u200b ": "is required", "a\xff": domain.ReasonUTF8} {
+		" \u200b ": "required", "a\xff": domain.ReasonUTF8} {
 		c := child
 		c.GivenName = name
 		var ve *domain.ValidationError
@@ -120,8 +120,8 @@ func ExampleParseDate() {
 	}
 	// Output:
 	// 2024-02-29 → 2024-02-29
-	// 2026-02-30 → invalid input: birthDate: not-a-date
-	// 0000-01-01 → invalid input: birthDate: not-a-date
+	// 2026-02-30 → invalid input: birthDate: the value is not a date written YYYY-MM-DD that exists in the calendar
+	// 0000-01-01 → invalid input: birthDate: the value is not a date written YYYY-MM-DD that exists in the calendar
 }
 
 // A person's registered address is checked as a unit's is, with the fields

@@ -63,7 +63,7 @@ func ParseRounding(s string) (Rounding, error) {
 	case RoundToOre, RoundToKrone:
 		return Rounding(s), nil
 	}
-	return "", Invalid("rounding", `must be "ore" or "krone"`)
+	return "", Invalid("rounding", "must-be-ore-or-krone")
 }
 
 // SplitLargestRemainder splits total (already in whole øre) into
@@ -76,13 +76,13 @@ func ParseRounding(s string) (Rounding, error) {
 // total that is not whole øre (field "total").
 func SplitLargestRemainder(total decimal.Decimal, weights []decimal.Decimal) ([]decimal.Decimal, error) {
 	if len(weights) == 0 {
-		return nil, Invalid("weights", "must not be empty")
+		return nil, Invalid("weights", "empty")
 	}
 	// Scale the weights to integers by a common power of ten.
 	var scale int32
 	for _, w := range weights {
 		if w.Sign() < 0 {
-			return nil, Invalid("weights", "must not be negative")
+			return nil, Invalid("weights", "negative")
 		}
 		if e := -w.Exponent(); e > scale {
 			scale = e
@@ -95,12 +95,12 @@ func SplitLargestRemainder(total decimal.Decimal, weights []decimal.Decimal) ([]
 		sum.Add(sum, ints[i])
 	}
 	if sum.Sign() == 0 {
-		return nil, Invalid("weights", "must not all be zero")
+		return nil, Invalid("weights", "must-not-all-be-zero")
 	}
 
 	ore := total.Shift(2)
 	if !ore.IsInteger() {
-		return nil, Invalid("total", "must be a whole number of øre")
+		return nil, Invalid("total", "must-be-a-whole-number-of-ore")
 	}
 	negative := ore.Sign() < 0
 	abs := ore.Abs().BigInt()

@@ -14,15 +14,15 @@ type Municipality string
 // the first two (the county) not "00".
 func ParseMunicipality(s string) (Municipality, error) {
 	if len(s) != 4 {
-		return "", Invalid("municipality", fmt.Sprintf("kommunenummer %q must be 4 digits", s))
+		return "", Invalid("municipality", "kommunenummer-must-be-4-digits", "value", fmt.Sprint(s))
 	}
 	for i := 0; i < 4; i++ {
 		if s[i] < '0' || s[i] > '9' {
-			return "", Invalid("municipality", fmt.Sprintf("kommunenummer %q must be 4 digits", s))
+			return "", Invalid("municipality", "kommunenummer-must-be-4-digits", "value", fmt.Sprint(s))
 		}
 	}
 	if s[:2] == "00" {
-		return "", Invalid("municipality", fmt.Sprintf("kommunenummer %q has no county", s))
+		return "", Invalid("municipality", "kommunenummer-has-no-county", "value", fmt.Sprint(s))
 	}
 	return Municipality(s), nil
 }

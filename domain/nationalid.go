@@ -45,30 +45,30 @@ type NationalID struct {
 // *ValidationError for the field "nationalId".
 func ParseNationalID(s string) (NationalID, error) {
 	if len(s) != 11 {
-		return NationalID{}, invalidNationalID("must be 11 digits")
+		return NationalID{}, invalidNationalID("must-be-11-digits")
 	}
 	var d [11]int
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c < '0' || c > '9' {
-			return NationalID{}, invalidNationalID("must be 11 digits")
+			return NationalID{}, invalidNationalID("must-be-11-digits")
 		}
 		d[i] = int(c - '0')
 	}
 
 	k1, ok := controlDigit(d[:9], control1Weights[:])
 	if !ok {
-		return NationalID{}, invalidNationalID("control digit 1 cannot be computed (remainder gives 10)")
+		return NationalID{}, invalidNationalID("control-digit-1-cannot-be-computed-remainder-gives-10")
 	}
 	if k1 != d[9] {
-		return NationalID{}, invalidNationalID("control digit 1 does not match")
+		return NationalID{}, invalidNationalID("control-digit-1-does-not-match")
 	}
 	k2, ok := controlDigit(d[:10], control2Weights[:])
 	if !ok {
-		return NationalID{}, invalidNationalID("control digit 2 cannot be computed (remainder gives 10)")
+		return NationalID{}, invalidNationalID("control-digit-2-cannot-be-computed-remainder-gives-10")
 	}
 	if k2 != d[10] {
-		return NationalID{}, invalidNationalID("control digit 2 does not match")
+		return NationalID{}, invalidNationalID("control-digit-2-does-not-match")
 	}
 
 	day := d[0]*10 + d[1]
@@ -84,7 +84,7 @@ func ParseNationalID(s string) (NationalID, error) {
 	isD := day >= 41 && day <= 71
 	isH := month >= 41 && month <= 52
 	if isD && isH {
-		return NationalID{}, invalidNationalID("cannot be both a D-number and an H-number")
+		return NationalID{}, invalidNationalID("cannot-be-both-a-d-number-and-an-h-number")
 	}
 	typ := FNR
 	switch {
@@ -98,12 +98,12 @@ func ParseNationalID(s string) (NationalID, error) {
 
 	century, ok := centuryOf(individual, yy)
 	if !ok {
-		return NationalID{}, invalidNationalID(fmt.Sprintf("individual number %03d does not fit year %02d", individual, yy))
+		return NationalID{}, invalidNationalID("individual-number-does-not-fit-year", "individual", fmt.Sprint(individual), "yy", fmt.Sprint(yy))
 	}
 	year := century + yy
 
 	if month < 1 || month > 12 || day < 1 || day > gregorian.DaysIn(year, time.Month(month)) {
-		return NationalID{}, invalidNationalID("no such date")
+		return NationalID{}, invalidNationalID("no-such-date")
 	}
 
 	return NationalID{
@@ -148,8 +148,8 @@ func centuryOf(individual, yy int) (int, bool) {
 	return 0, false
 }
 
-func invalidNationalID(reason string) *ValidationError {
-	return Invalid(nationalIDField, reason)
+func invalidNationalID(code string, params ...string) *ValidationError {
+	return Invalid(nationalIDField, code, params...)
 }
 
 // String returns the 11 digits, or "" for the zero value.
@@ -207,18 +207,18 @@ func (n *NationalID) UnmarshalText(text []byte) error {
 func SyntheticNationalID(birth date.Date, individual int) (NationalID, error) {
 	year, month, day := birth.Date()
 	if individual < 0 || individual > 999 || year < 1854 || year > 2039 {
-		return NationalID{}, invalidNationalID("no synthetic number for this birth year and individual number")
+		return NationalID{}, invalidNationalID("no-synthetic-number-for-this-birth-year-and-individual-number")
 	}
 	d := []int{day / 10, day % 10, (int(month) + 80) / 10, (int(month) + 80) % 10,
 		year % 100 / 10, year % 10, individual / 100, individual / 10 % 10, individual % 10, 0, 0}
 	k1, ok := controlDigit(d[:9], control1Weights[:])
 	if !ok {
-		return NationalID{}, invalidNationalID("control digit 1 cannot be computed (remainder gives 10)")
+		return NationalID{}, invalidNationalID("control-digit-1-cannot-be-computed-remainder-gives-10")
 	}
 	d[9] = k1
 	k2, ok := controlDigit(d[:10], control2Weights[:])
 	if !ok {
-		return NationalID{}, invalidNationalID("control digit 2 cannot be computed (remainder gives 10)")
+		return NationalID{}, invalidNationalID("control-digit-2-cannot-be-computed-remainder-gives-10")
 	}
 	d[10] = k2
 	b := make([]byte, 11)
@@ -230,7 +230,7 @@ func SyntheticNationalID(birth date.Date, individual int) (NationalID, error) {
 		return NationalID{}, err
 	}
 	if n.BirthDate() != birth {
-		return NationalID{}, invalidNationalID("individual number does not fit the birth year's century")
+		return NationalID{}, invalidNationalID("individual-number-does-not-fit-the-birth-years-century")
 	}
 	return n, nil
 }

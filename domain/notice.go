@@ -47,15 +47,15 @@ func (n Notice) Validate() error {
 		p.Merge("", err)
 	}
 	if !noticeKind.MatchString(n.Kind) {
-		p.Add("kind", fmt.Sprintf("%q is not a dotted lower-case event name", n.Kind))
+		p.Add("kind", "is-not-a-dotted-lower-case-event-name", "kind", fmt.Sprint(n.Kind))
 	}
 	if n.Child.IsZero() && n.Guardian.IsZero() {
-		p.Add("child", "a child or a guardian is required")
+		p.Add("child", "a-child-or-a-guardian-is-required")
 	}
 	if err := CheckLine("key", n.Key); err != nil {
 		p.Merge("", err)
 	} else if Blank(n.Key) {
-		p.Add("key", "is required")
+		p.Add("key", "required")
 	}
 	return p.Err()
 }

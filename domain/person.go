@@ -26,7 +26,7 @@ func ParseAddressProtection(s string) (AddressProtection, error) {
 	case ProtectionNone, ProtectionFortrolig, ProtectionStrengtFortrolig, ProtectionStrengtFortroligUtland:
 		return p, nil
 	}
-	return "", Invalid("addressProtection", "must be none, fortrolig, strengt-fortrolig or strengt-fortrolig-utland")
+	return "", Invalid("addressProtection", "must-be-none-fortrolig-strengt-fortrolig-or-strengt-fortrolig-utland")
 }
 
 // Protected reports whether any protection applies.
@@ -61,10 +61,10 @@ func (c Child) Validate() error {
 	checkName(&p, "givenName", c.GivenName)
 	checkName(&p, "familyName", c.FamilyName)
 	if c.BirthDate == date.Zero {
-		p.Add("birthDate", "is required")
+		p.Add("birthDate", "required")
 	}
 	if !c.NationalID.IsZero() && c.BirthDate != date.Zero && c.NationalID.BirthDate() != c.BirthDate {
-		p.Add("birthDate", "does not match the national ID")
+		p.Add("birthDate", "does-not-match-the-national-id")
 	}
 	if _, err := ParseAddressProtection(string(c.AddressProtection)); err != nil {
 		p.Merge("", err)
@@ -139,10 +139,10 @@ func (g Guardianship) Validate() error {
 		p.Merge("", err)
 	}
 	if g.ChildID.IsZero() {
-		p.Add("childId", "is required")
+		p.Add("childId", "required")
 	}
 	if g.GuardianID.IsZero() {
-		p.Add("guardianId", "is required")
+		p.Add("guardianId", "required")
 	}
 	return p.Err()
 }
@@ -158,7 +158,7 @@ func (g Guardianship) ReceivesInformation() bool {
 
 func checkRecord(p *Problems, zeroID bool, m Municipality) {
 	if zeroID {
-		p.Add("id", "is required")
+		p.Add("id", "required")
 	}
 	if err := m.Validate(); err != nil {
 		p.Merge("", err)
@@ -174,9 +174,9 @@ func checkName(p *Problems, field, s string) {
 	}
 	switch {
 	case Blank(s):
-		p.Add(field, "is required")
+		p.Add(field, "required")
 	case utf8.RuneCountInString(s) > 200:
-		p.Add(field, "is longer than 200 characters")
+		p.Add(field, "longer-than", "max", "200")
 	}
 }
 

@@ -20,10 +20,10 @@ func (p Period) Open() bool { return p.End == date.Zero }
 func (p Period) Validate() error {
 	var pr Problems
 	if p.Start == date.Zero {
-		pr.Add("start", "is required")
+		pr.Add("start", "required")
 	}
 	if !p.Open() && p.End < p.Start {
-		pr.Add("end", fmt.Sprintf("%s is before the start %s", p.End, p.Start))
+		pr.Add("end", "is-before-the-start", "end", fmt.Sprint(p.End), "start", fmt.Sprint(p.Start))
 	}
 	return pr.Err()
 }
@@ -63,20 +63,20 @@ func (pl Placement) Validate() error {
 	var p Problems
 	checkRecord(&p, pl.ID.IsZero(), pl.Municipality)
 	if pl.ChildID.IsZero() {
-		p.Add("childId", "is required")
+		p.Add("childId", "required")
 	}
 	if pl.UnitID.IsZero() {
-		p.Add("unitId", "is required")
+		p.Add("unitId", "required")
 	}
 	if !pl.Kind.Valid() {
-		p.Add("kind", fmt.Sprintf("%q is not kindergarten, school or sfo", pl.Kind))
+		p.Add("kind", "is-not-kindergarten-school-or-sfo", "kind", fmt.Sprint(pl.Kind))
 	}
 	minHours := 1
 	if pl.Kind == School {
 		minHours = 0
 	}
 	if pl.HoursPerWeek < minHours || pl.HoursPerWeek > MaxHoursPerWeek {
-		p.Add("hoursPerWeek", fmt.Sprintf("must be from %d to %d", minHours, MaxHoursPerWeek))
+		p.Add("hoursPerWeek", "out-of-range", "min", fmt.Sprint(minHours), "max", fmt.Sprint(MaxHoursPerWeek))
 	}
 	p.Merge("period", pl.Period.Validate())
 	return p.Err()

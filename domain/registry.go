@@ -182,7 +182,7 @@ func ValidateHandled(m Municipality, by string, at time.Time) error {
 	if strings.TrimSpace(by) == "" {
 		p.Add("handledBy", ReasonRequired)
 	} else if len(by) > 200 {
-		p.Add("handledBy", "at most 200 bytes")
+		p.Add("handledBy", "at-most-200-bytes")
 	}
 	if at.IsZero() {
 		p.Add("handled", ReasonRequired)
@@ -202,12 +202,12 @@ func (n RegistryNotice) Validate() error {
 		p.Merge("", err)
 	}
 	if n.Sequence < 1 {
-		p.Add("sequence", "must be positive")
+		p.Add("sequence", "not-positive")
 	}
 	switch n.Kind {
 	case NoticeMovedOut, NoticeDeath, NoticeParentalResponsibility:
 	default:
-		p.Add("kind", fmt.Sprintf("%q is not a registry notice", n.Kind))
+		p.Add("kind", "is-not-a-registry-notice", "kind", fmt.Sprint(n.Kind))
 	}
 	if n.Child.IsZero() {
 		p.Add("child", ReasonRequired)
@@ -329,7 +329,7 @@ func (a RegistryApplier) Sync(ctx context.Context, m Municipality) (int, error) 
 // and is skipped.
 func (a RegistryApplier) Apply(ctx context.Context, m Municipality, ch RegisterChange) error {
 	if ch.Sequence < 1 {
-		return Invalid("sequence", "must be positive")
+		return Invalid("sequence", "not-positive")
 	}
 	// The register is asked before the transaction: no network call holds
 	// a database transaction open.

@@ -252,11 +252,11 @@ func (s RetentionSettings) Rules() ([]RetentionRule, error) {
 		i := slices.IndexFunc(rules, func(r RetentionRule) bool { return r.ID == id })
 		switch {
 		case i < 0:
-			p.Add(field, "is not a retention rule")
+			p.Add(field, "is-not-a-retention-rule")
 		case per.IsZero() || per.Years < 0 || per.Months < 0 || per.Days < 0:
-			p.Add(field, "must be positive")
+			p.Add(field, "not-positive")
 		case !rules[i].Municipal && per.Before(rules[i].Period):
-			p.Add(field, "is shorter than the law requires")
+			p.Add(field, "is-shorter-than-the-law-requires")
 		default:
 			rules[i].Period = per
 		}

@@ -77,10 +77,10 @@ func TestRetentionSettings(t *testing.T) {
 		got[f.Field] = f.Reason
 	}
 	assert.Equal(t, map[string]string{
-		"periods.invoices":  "is shorter than the law requires",
-		"periods.nope":      "is not a retention rule",
-		"periods.audit-log": "must be positive",
-		"periods.messages":  "must be positive",
+		"periods.invoices":  "is-shorter-than-the-law-requires",
+		"periods.nope":      "is-not-a-retention-rule",
+		"periods.audit-log": "not-positive",
+		"periods.messages":  "not-positive",
 	}, got)
 }
 

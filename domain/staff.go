@@ -123,7 +123,7 @@ func (g Grant) Validate() error {
 	var p Problems
 	checkRecord(&p, g.ID.IsZero(), g.Municipality)
 	if g.Staff.IsZero() {
-		p.Add("staff", "is required")
+		p.Add("staff", "required")
 	}
 	if !g.Role.Valid() {
 		p.Add("role", ReasonUnknownRole)

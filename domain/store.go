@@ -115,10 +115,10 @@ func CheckUnit(ctx context.Context, d DirectoryReader, u Unit) error {
 	}
 	parent, err := d.Unit(ctx, u.Municipality, u.Parent)
 	if err != nil {
-		return refError(err, "parent", "no such unit")
+		return refError(err, "parent", "no-such-unit")
 	}
 	if parent.Kind != School {
-		return Invalid("parent", "the parent of an SFO must be a school")
+		return Invalid("parent", "the-parent-of-an-sfo-must-be-a-school")
 	}
 	return nil
 }
@@ -129,7 +129,7 @@ func CheckUnit(ctx context.Context, d DirectoryReader, u Unit) error {
 func CheckGroup(ctx context.Context, d DirectoryReader, g Group) error {
 	u, err := d.Unit(ctx, g.Municipality, g.UnitID)
 	if err != nil {
-		return refError(err, "unitId", "no such unit")
+		return refError(err, "unitId", "no-such-unit")
 	}
 	var p Problems
 	checkGroupFits(&p, g, u)
@@ -168,7 +168,7 @@ func CheckUnitUpdate(ctx context.Context, d DirectoryReader, u Unit) error {
 			if u.ClosingDate != old.ClosingDate && !slices.ContainsFunc(gp.fields, func(f FieldError) bool { return f.Field != "closingDate" }) {
 				field = "closingDate"
 			}
-			p.Add(field, fmt.Sprintf("the group %s would no longer fit", g.Name))
+			p.Add(field, "the-group-would-no-longer-fit", "name", fmt.Sprint(g.Name))
 		}
 	}
 	if err := p.Err(); err != nil {
@@ -214,10 +214,10 @@ func CheckGroupUpdate(ctx context.Context, d DirectoryReader, g Group) error {
 // CheckGuardianship checks that child and guardian exist.
 func CheckGuardianship(ctx context.Context, d DirectoryReader, g Guardianship) error {
 	if _, err := d.Child(ctx, g.Municipality, g.ChildID); err != nil {
-		return refError(err, "childId", "no such child")
+		return refError(err, "childId", "no-such-child")
 	}
 	if _, err := d.Guardian(ctx, g.Municipality, g.GuardianID); err != nil {
-		return refError(err, "guardianId", "no such guardian")
+		return refError(err, "guardianId", "no-such-guardian")
 	}
 	return nil
 }
@@ -229,14 +229,14 @@ func CheckGuardianship(ctx context.Context, d DirectoryReader, g Guardianship) e
 // Overlaps are the store's to refuse.
 func CheckPlacement(ctx context.Context, d DirectoryReader, p Placement) error {
 	if _, err := d.Child(ctx, p.Municipality, p.ChildID); err != nil {
-		return refError(err, "childId", "no such child")
+		return refError(err, "childId", "no-such-child")
 	}
 	u, err := d.Unit(ctx, p.Municipality, p.UnitID)
 	if err != nil {
-		return refError(err, "unitId", "no such unit")
+		return refError(err, "unitId", "no-such-unit")
 	}
 	if u.Kind != p.Kind {
-		return Invalid("kind", fmt.Sprintf("the unit is a %s, the placement a %s", u.Kind, p.Kind))
+		return Invalid("kind", "placement-kind-differs", "unitKind", fmt.Sprint(u.Kind), "kind", fmt.Sprint(p.Kind))
 	}
 	if u.ClosingDate != date.Zero && p.RunsPast(u.ClosingDate) {
 		return Invalid("period.end", ReasonUnitClosed)
@@ -244,10 +244,10 @@ func CheckPlacement(ctx context.Context, d DirectoryReader, p Placement) error {
 	if !p.GroupID.IsZero() {
 		g, err := d.Group(ctx, p.Municipality, p.GroupID)
 		if err != nil {
-			return refError(err, "groupId", "no such group")
+			return refError(err, "groupId", "no-such-group")
 		}
 		if g.UnitID != p.UnitID {
-			return Invalid("groupId", "the group belongs to another unit")
+			return Invalid("groupId", "the-group-belongs-to-another-unit")
 		}
 		if g.ClosingDate != date.Zero && p.RunsPast(g.ClosingDate) {
 			return Invalid("period.end", ReasonUnitClosed)
@@ -259,7 +259,7 @@ func CheckPlacement(ctx context.Context, d DirectoryReader, p Placement) error {
 // OverlapConflict is the error a store returns for a placement that overlaps
 // another of the same kind for the same child.
 func OverlapConflict() error {
-	return &ConflictError{Field: "period", Reason: "overlaps another placement of the same kind for this child"}
+	return &ConflictError{Field: "period", Reason: "overlaps-another-placement-of-the-same-kind-for-this-child"}
 }
 
 func refError(err error, field, reason string) error {

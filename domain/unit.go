@@ -221,16 +221,16 @@ func (u Unit) Validate() error {
 	checkRecord(&p, u.ID.IsZero(), u.Municipality)
 	checkName(&p, "name", u.Name)
 	if !u.Kind.Valid() {
-		p.Add("kind", fmt.Sprintf("%q is not kindergarten, school or sfo", u.Kind))
+		p.Add("kind", "is-not-kindergarten-school-or-sfo", "kind", fmt.Sprint(u.Kind))
 	}
 	if !u.Owner.Valid() {
-		p.Add("owner", fmt.Sprintf("%q is not municipal or private", u.Owner))
+		p.Add("owner", "is-not-municipal-or-private", "owner", fmt.Sprint(u.Owner))
 	}
 	if !u.Parent.IsZero() && u.Kind != SFO {
-		p.Add("parent", "only an SFO belongs to another unit")
+		p.Add("parent", "only-an-sfo-belongs-to-another-unit")
 	}
 	if !u.Parent.IsZero() && u.Parent == u.ID {
-		p.Add("parent", "a unit cannot be its own parent")
+		p.Add("parent", "a-unit-cannot-be-its-own-parent")
 	}
 	p.Merge("address", u.Address.Validate())
 	p.Merge("openingHours", u.OpeningHours.Validate())
@@ -273,7 +273,7 @@ func (g Group) Validate() error {
 	checkRecord(&p, g.ID.IsZero(), g.Municipality)
 	checkName(&p, "name", g.Name)
 	if g.UnitID.IsZero() {
-		p.Add("unitId", "is required")
+		p.Add("unitId", "required")
 	}
 	if g.AgeGroup != "" && g.AgeGroup != Small && g.AgeGroup != Large {
 		p.Add("ageGroup", ReasonAgeGroup)
@@ -326,7 +326,7 @@ func (e *OrphanError) conflict() *ConflictError {
 	for i, p := range e.Placements {
 		ids[i] = p.ID.String()
 	}
-	return &ConflictError{Field: e.Field, Reason: fmt.Sprintf("%d placement(s) would no longer fit: %s", len(e.Placements), strings.Join(ids, ", "))}
+	return &ConflictError{Field: e.Field, Reason: "placements-would-no-longer-fit", Params: map[string]string{"count": fmt.Sprint(len(e.Placements)), "join": fmt.Sprint(strings.Join(ids, ", "))}}
 }
 
 // RunsPast reports whether the placement has days after d (an open end

@@ -146,7 +146,9 @@ const actions = {
   'staff-nordby': [
     ['check-in', async (page) => {
       await page.goto(app.base + '/staff/attendance');
-      await page.locator('form[action$="/check-in"] button[type=submit]').first().click();
+      // board.js sends the tap and then loads the board again with
+      // done=in: wait for that, or the check runs while it navigates.
+      await Promise.all([page.waitForURL(/done=in/), page.locator('form[action$="/check-in"] button[type=submit]').first().click()]);
       await page.waitForLoadState('load');
     }],
   ],

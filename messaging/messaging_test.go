@@ -168,7 +168,7 @@ func ExampleService() {
 	// Unordered output:
 	// Kari: email — Ny melding: Tur til skogen
 	// Ola: digital-mailbox — Ny melding: Tur til skogen
-	// body: is empty
+	// body: must not be empty
 }
 
 type countingTransport struct{ n chan string }

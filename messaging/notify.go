@@ -224,7 +224,7 @@ func (s *Service) Notify(ctx context.Context, n domain.Notice) error {
 		if !n.Guardian.IsZero() {
 			g, err := s.Store.Guardian(ctx, n.Municipality, n.Guardian)
 			if err != nil {
-				return refErr(err, "guardian", "no such guardian")
+				return refErr(err, "guardian", "no-such-guardian")
 			}
 			ch := ChannelAny
 			if g.AddressProtection == domain.ProtectionStrengtFortrolig {
@@ -234,7 +234,7 @@ func (s *Service) Notify(ctx context.Context, n domain.Notice) error {
 			if !n.Child.IsZero() {
 				rec, err := s.Store.ChildRecord(ctx, n.Municipality, n.Child)
 				if err != nil {
-					return refErr(err, "child", "no such child")
+					return refErr(err, "child", "no-such-child")
 				}
 				hide = rec.HidesWhereaboutsFrom(domain.GuardianActor(n.Municipality, g.ID))
 			}
@@ -262,7 +262,7 @@ func (s *Service) withChildName(ctx context.Context, n domain.Notice) (map[strin
 	}
 	c, err := s.Store.Child(ctx, n.Municipality, n.Child)
 	if err != nil {
-		return nil, refErr(err, "child", "no such child")
+		return nil, refErr(err, "child", "no-such-child")
 	}
 	data := make(map[string]string, len(n.Data)+1)
 	maps.Copy(data, n.Data)

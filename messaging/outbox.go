@@ -26,7 +26,7 @@ func ParseMedium(s string) (Medium, error) {
 	case Email, SMS, Webhook, DigitalMailbox:
 		return m, nil
 	}
-	return "", domain.Invalid("medium", "must be email, sms, webhook or digital-mailbox")
+	return "", domain.Invalid("medium", "must-be-email-sms-webhook-or-digital-mailbox")
 }
 
 // Contact is a guardian's preference for notifications: the language and
@@ -48,12 +48,12 @@ func (c Contact) Validate() error {
 	var p domain.Problems
 	p.Merge("", c.Municipality.Validate())
 	if c.Guardian.IsZero() {
-		p.Add("guardian", "is required")
+		p.Add("guardian", "required")
 	}
 	switch c.Language {
 	case Bokmal, Nynorsk, English:
 	default:
-		p.Add("language", "must be nb, nn or en")
+		p.Add("language", "must-be-nb-nn-or-en")
 	}
 	if _, err := ParseMedium(string(c.Medium)); err != nil {
 		p.Merge("", err)
@@ -109,29 +109,29 @@ type Delivery struct {
 func (d Delivery) Validate() error {
 	var p domain.Problems
 	if d.ID.IsZero() {
-		p.Add("id", "is required")
+		p.Add("id", "required")
 	}
 	p.Merge("", d.Municipality.Validate())
 	if d.Key == "" || len(d.Key) > 300 {
-		p.Add("key", "is required, at most 300 bytes")
+		p.Add("key", "is-required-at-most-300-bytes")
 	}
 	if d.Guardian.IsZero() {
-		p.Add("guardian", "is required")
+		p.Add("guardian", "required")
 	}
 	if _, err := ParseMedium(string(d.Medium)); err != nil {
 		p.Merge("", err)
 	}
 	if d.To == "" {
-		p.Add("to", "is required")
+		p.Add("to", "required")
 	}
 	if d.Body == "" {
-		p.Add("body", "is empty")
+		p.Add("body", "empty")
 	}
 	if d.State != Pending {
-		p.Add("state", "a new delivery is pending")
+		p.Add("state", "a-new-delivery-is-pending")
 	}
 	if d.NextAt.IsZero() || d.CreatedAt.IsZero() {
-		p.Add("nextAt", "is required")
+		p.Add("nextAt", "required")
 	}
 	return p.Err()
 }

@@ -25,7 +25,7 @@ func ParseAudience(s string) (Audience, error) {
 	case AudienceChild, AudienceGroup:
 		return a, nil
 	}
-	return "", domain.Invalid("audience", "must be child or group")
+	return "", domain.Invalid("audience", "must-be-child-or-group")
 }
 
 // Channel says how a recipient may be reached.
@@ -178,9 +178,9 @@ func Resolve(audience Audience, child domain.AddressProtection, guardians []Cand
 		field := fmt.Sprintf("guardians[%d]", i)
 		switch _, dup := seen[g.ID]; {
 		case g.ID == "":
-			p.Add(field+".id", "is required")
+			p.Add(field+".id", "required")
 		case dup:
-			p.Add(field+".id", "repeats guardians["+fmt.Sprint(seen[g.ID])+"].id")
+			p.Add(field+".id", "repeats-guardians-id", "index", fmt.Sprint(seen[g.ID]))
 		default:
 			seen[g.ID] = i
 		}
@@ -253,5 +253,5 @@ func reasonText(err error) string {
 	if v, ok := err.(*domain.ValidationError); ok && len(v.Fields) > 0 {
 		return v.Fields[0].Reason
 	}
-	return err.Error()
+	return domain.ReasonRefused
 }

@@ -22,11 +22,11 @@ func CheckThread(t Thread, first Message, ps []Participant) error {
 		return err
 	}
 	if first.Thread != t.ID || first.Municipality != t.Municipality {
-		return domain.Invalid("thread", "the first message belongs to another thread")
+		return domain.Invalid("thread", "the-first-message-belongs-to-another-thread")
 	}
 	for i, p := range ps {
 		if p.Thread != t.ID || p.Municipality != t.Municipality || p.Guardian.IsZero() {
-			return domain.Invalid(fmt.Sprintf("participants[%d]", i), "must name a guardian of this thread")
+			return domain.Invalid(fmt.Sprintf("participants[%d]", i), "must-name-a-guardian-of-this-thread")
 		}
 	}
 	return nil
@@ -39,7 +39,7 @@ func (o Outcome) Validate() error {
 	case Pending, Sent, Dead:
 		return nil
 	}
-	return domain.Invalid("state", fmt.Sprintf("%q is not an outcome", o.State))
+	return domain.Invalid("state", "is-not-an-outcome", "state", fmt.Sprint(o.State))
 }
 
 // SortParticipants orders participants by guardian ID.

@@ -112,7 +112,7 @@ func (s *Service) Post(ctx context.Context, actor domain.Actor, d Draft) (Thread
 	p.Merge("", t.Validate())
 	s.limits().check(&p, d.Body, d.Attachments)
 	if actor.Role == domain.RoleGuardian && d.Bulletin {
-		p.Add("bulletin", "a guardian cannot send a bulletin")
+		p.Add("bulletin", "a-guardian-cannot-send-a-bulletin")
 	}
 	if err := p.Err(); err != nil {
 		return Thread{}, err
@@ -138,7 +138,7 @@ func (s *Service) Post(ctx context.Context, actor domain.Actor, d Draft) (Thread
 			return err
 		}
 		if len(rs) == 0 {
-			return domain.Invalid("about", "no guardian may receive this message")
+			return domain.Invalid("about", "no-guardian-may-receive-this-message")
 		}
 		ps := make([]Participant, len(rs))
 		for i, r := range rs {
@@ -228,7 +228,7 @@ func (s *Service) Reply(ctx context.Context, actor domain.Actor, m domain.Munici
 			return err
 		}
 		if t.Bulletin {
-			return domain.Invalid("thread", "is a bulletin: it takes no replies")
+			return domain.Invalid("thread", "is-a-bulletin-it-takes-no-replies")
 		}
 		if err := s.Store.AddMessage(ctx, msg); err != nil {
 			return err
@@ -449,7 +449,7 @@ func (s *Service) SetContact(ctx context.Context, actor domain.Actor, c Contact)
 	}
 	return s.Store.Atomic(ctx, func(ctx context.Context) error {
 		if _, err := s.Store.Guardian(ctx, c.Municipality, c.Guardian); err != nil {
-			return refErr(err, "guardian", "no such guardian")
+			return refErr(err, "guardian", "no-such-guardian")
 		}
 		return s.Store.PutContact(ctx, c)
 	})
@@ -514,7 +514,7 @@ func (s *Service) target(ctx context.Context, m domain.Municipality, a About, da
 	switch a.Scope {
 	case ScopeChild:
 		if _, err := s.Store.Child(ctx, m, a.Child); err != nil {
-			return nil, domain.UnitID{}, refErr(err, "about.child", "no such child")
+			return nil, domain.UnitID{}, refErr(err, "about.child", "no-such-child")
 		}
 		ps, err := s.Store.Placements(ctx, m, a.Child)
 		if err != nil {
@@ -530,13 +530,13 @@ func (s *Service) target(ctx context.Context, m domain.Municipality, a About, da
 	case ScopeGroup:
 		g, err := s.Store.Group(ctx, m, a.Group)
 		if err != nil {
-			return nil, domain.UnitID{}, refErr(err, "about.group", "no such group")
+			return nil, domain.UnitID{}, refErr(err, "about.group", "no-such-group")
 		}
 		cs, err := placed(g.UnitID, g.ID)
 		return cs, g.UnitID, err
 	case ScopeUnit:
 		if _, err := s.Store.Unit(ctx, m, a.Unit); err != nil {
-			return nil, domain.UnitID{}, refErr(err, "about.unit", "no such unit")
+			return nil, domain.UnitID{}, refErr(err, "about.unit", "no-such-unit")
 		}
 		cs, err := placed(a.Unit, domain.GroupID{})
 		return cs, a.Unit, err
@@ -574,7 +574,7 @@ func (s *Service) resolveChildren(ctx context.Context, m domain.Municipality, au
 		return nil, err
 	}
 	if len(fams) != len(unique) {
-		return nil, domain.Invalid(field, "no such child")
+		return nil, domain.Invalid(field, "no-such-child")
 	}
 	byID := map[domain.GuardianID]int{}
 	var out []resolved

@@ -144,28 +144,28 @@ func (l Limits) check(p *domain.Problems, body string, atts []Attachment) {
 	case bodyChars != nil:
 		p.Merge("", bodyChars)
 	case domain.Blank(body):
-		p.Add("body", "is empty")
+		p.Add("body", "empty")
 	case utf8.RuneCountInString(body) > l.MaxBody:
-		p.Add("body", fmt.Sprintf("is longer than %d characters", l.MaxBody))
+		p.Add("body", "is-longer-than-characters", "maxBody", fmt.Sprint(l.MaxBody))
 	}
 	if len(atts) > l.MaxAttachments {
-		p.Add("attachments", fmt.Sprintf("more than %d attachments", l.MaxAttachments))
+		p.Add("attachments", "more-than-attachments", "maxAttachments", fmt.Sprint(l.MaxAttachments))
 	}
 	for i, a := range atts {
 		f := fmt.Sprintf("attachments[%d]", i)
 		if err := domain.CheckLine("name", a.Name); err != nil {
 			p.Merge(f, err)
 		} else if domain.Blank(a.Name) || strings.ContainsAny(a.Name, "/\\") {
-			p.Add(f+".name", "is required and may not contain a path")
+			p.Add(f+".name", "is-required-and-may-not-contain-a-path")
 		}
 		if !slices.Contains(l.AllowedTypes, a.ContentType) {
-			p.Add(f+".contentType", fmt.Sprintf("%q is not an allowed type (%s)", a.ContentType, strings.Join(l.AllowedTypes, ", ")))
+			p.Add(f+".contentType", "is-not-an-allowed-type", "contentType", fmt.Sprint(a.ContentType), "join", fmt.Sprint(strings.Join(l.AllowedTypes, ", ")))
 		}
 		if len(a.Data) == 0 {
-			p.Add(f+".data", "is empty")
+			p.Add(f+".data", "empty")
 		}
 		if len(a.Data) > l.MaxAttachmentBytes {
-			p.Add(f+".data", fmt.Sprintf("is %d bytes, more than the limit of %d", len(a.Data), l.MaxAttachmentBytes))
+			p.Add(f+".data", "is-bytes-more-than-the-limit-of", "count", fmt.Sprint(len(a.Data)), "maxAttachmentBytes", fmt.Sprint(l.MaxAttachmentBytes))
 		}
 	}
 }
@@ -174,37 +174,37 @@ func (l Limits) check(p *domain.Problems, body string, atts []Attachment) {
 func (t Thread) Validate() error {
 	var p domain.Problems
 	if t.ID.IsZero() {
-		p.Add("id", "is required")
+		p.Add("id", "required")
 	}
 	p.Merge("", t.Municipality.Validate())
 	switch t.About.Scope {
 	case ScopeChild:
 		if t.About.Child.IsZero() {
-			p.Add("about.child", "is required")
+			p.Add("about.child", "required")
 		}
 	case ScopeGroup:
 		if t.About.Group.IsZero() {
-			p.Add("about.group", "is required")
+			p.Add("about.group", "required")
 		}
 	case ScopeUnit:
 		if t.About.Unit.IsZero() {
-			p.Add("about.unit", "is required")
+			p.Add("about.unit", "required")
 		}
 	case ScopeMunicipality:
 	default:
-		p.Add("about.scope", "must be child, group, unit or municipality")
+		p.Add("about.scope", "must-be-child-group-unit-or-municipality")
 	}
 	subjectChars := domain.CheckLine("subject", t.Subject)
 	switch {
 	case subjectChars != nil:
 		p.Merge("", subjectChars)
 	case domain.Blank(t.Subject):
-		p.Add("subject", "is required")
+		p.Add("subject", "required")
 	case utf8.RuneCountInString(t.Subject) > 200:
-		p.Add("subject", "is longer than 200 characters")
+		p.Add("subject", "longer-than", "max", "200")
 	}
 	if t.Author.Subject == "" {
-		p.Add("author", "is required")
+		p.Add("author", "required")
 	}
 	return p.Err()
 }
@@ -214,19 +214,19 @@ func (t Thread) Validate() error {
 func (m Message) Validate() error {
 	var p domain.Problems
 	if m.ID.IsZero() {
-		p.Add("id", "is required")
+		p.Add("id", "required")
 	}
 	p.Merge("", m.Municipality.Validate())
 	if m.Thread.IsZero() {
-		p.Add("thread", "is required")
+		p.Add("thread", "required")
 	}
 	if err := domain.CheckText("body", m.Body); err != nil {
 		p.Merge("", err)
 	} else if domain.Blank(m.Body) {
-		p.Add("body", "is empty")
+		p.Add("body", "empty")
 	}
 	if m.Author.Subject == "" {
-		p.Add("author", "is required")
+		p.Add("author", "required")
 	}
 	return p.Err()
 }

@@ -109,34 +109,34 @@ func column(k Kind, field string) string {
 	return field
 }
 
-// code turns a domain reason into a code: codes pass, the domain's few
-// sentences get codes of their own.
+// code turns a domain reason code into one of the import's: the domain's
+// precise codes for a few columns are folded into the import's coarser
+// ones (documented above), others pass.
 func code(field, reason string) string {
 	switch reason {
-	case "is required":
+	case domain.ReasonRequired:
 		return domain.ReasonRequired
-	case "is longer than 200 characters":
+	case "longer-than":
 		return domain.ReasonTooLong
-	case "does not match the national ID":
+	case "does-not-match-the-national-id":
 		return ReasonBirthDate
-	case "no such child":
+	case "no-such-child":
 		return ReasonNoSuchChild
-	case "no such guardian":
+	case "no-such-guardian":
 		return ReasonNoSuchGuardian
-	case "no such unit":
+	case "no-such-unit":
 		return ReasonNoSuchUnit
-	case "no such group", "the group belongs to another unit":
+	case "no-such-group", "the-group-belongs-to-another-unit":
 		return ReasonNoSuchGroup
-	case "only an SFO belongs to another unit", "the parent of an SFO must be a school", "a unit cannot be its own parent":
+	case "only-an-sfo-belongs-to-another-unit", "the-parent-of-an-sfo-must-be-a-school", "a-unit-cannot-be-its-own-parent":
 		return ReasonParent
-	}
-	if isCode(reason) {
+	case domain.ReasonTooLong, domain.ReasonControl, domain.ReasonUTF8, domain.ReasonDate, domain.ReasonFuture:
 		return reason
 	}
 	switch {
 	case strings.HasSuffix(field, "nationalId"):
 		return ReasonNationalID
-	case field == "kind":
+	case field == "kind" && !strings.HasPrefix(reason, "not-for"):
 		return ReasonUnitKind
 	case field == "owner":
 		return ReasonOwner
@@ -146,6 +146,9 @@ func code(field, reason string) string {
 		return ReasonEndBeforeStart
 	case field == "addressProtection":
 		return ReasonProtection
+	}
+	if isCode(reason) {
+		return reason
 	}
 	return ReasonInvalid
 }

@@ -25,9 +25,9 @@ import (
 var _ admission.Store = (*Store)(nil)
 
 var (
-	errSecondApplication = &domain.ConflictError{Field: "child", Reason: "the child already has an application in this intake"}
-	errRunApproved       = &domain.ConflictError{Field: "approved", Reason: "the intake already has an approved run"}
-	errSecondOpenOffer   = &domain.ConflictError{Field: "application", Reason: "the application already has an open offer"}
+	errSecondApplication = &domain.ConflictError{Field: "child", Reason: "the-child-already-has-an-application-in-this-intake"}
+	errRunApproved       = &domain.ConflictError{Field: "approved", Reason: "the-intake-already-has-an-approved-run"}
+	errSecondOpenOffer   = &domain.ConflictError{Field: "application", Reason: "the-application-already-has-an-open-offer"}
 )
 
 // admissionError maps the admission tables' constraints.
@@ -42,13 +42,13 @@ func admissionError(doing string, err error) error {
 		case "admission_offers_one_open":
 			return errSecondOpenOffer
 		case "admission_applications_intake_fkey", "admission_offers_intake_fkey", "admission_runs_intake_fkey":
-			return domain.Invalid("intake", "no such intake")
+			return domain.Invalid("intake", "no-such-intake")
 		case "admission_applications_child_fkey":
-			return domain.Invalid("child", "no such child")
+			return domain.Invalid("child", "no-such-child")
 		case "admission_offers_application_fkey":
-			return domain.Invalid("application", "no such application")
+			return domain.Invalid("application", "no-such-application")
 		case "admission_offers_unit_fkey":
-			return domain.Invalid("unit", "no such unit")
+			return domain.Invalid("unit", "no-such-unit")
 		}
 	}
 	return dbError(doing, err)
@@ -183,9 +183,9 @@ func (s *Store) CreateApplication(ctx context.Context, a admission.Application) 
 		}
 		switch {
 		case !intake:
-			return domain.Invalid("intake", "no such intake")
+			return domain.Invalid("intake", "no-such-intake")
 		case !child:
-			return domain.Invalid("child", "no such child")
+			return domain.Invalid("child", "no-such-child")
 		case taken:
 			return errSecondApplication
 		}
@@ -279,7 +279,7 @@ func (s *Store) CreateRun(ctx context.Context, r admission.Run) error {
 	}
 	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
 		if ok, err := s.existsIn(ctx, tx, "admission_intakes", r.Municipality, uid(r.Intake)); err != nil || !ok {
-			return cmpErr(err, domain.Invalid("intake", "no such intake"))
+			return cmpErr(err, domain.Invalid("intake", "no-such-intake"))
 		}
 		n, err := tx.Exec(ctx, `INSERT INTO admission_runs (municipality, id, intake_id, approved, data, results)
 			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
@@ -373,7 +373,7 @@ func (s *Store) CreateOffers(ctx context.Context, os []admission.Offer) error {
 			return p.Err()
 		}
 		if o.Municipality != m {
-			return domain.Invalid("offers["+strconv.Itoa(i)+"].municipality", "all offers of a batch belong to one municipality")
+			return domain.Invalid("offers["+strconv.Itoa(i)+"].municipality", "all-offers-of-a-batch-belong-to-one-municipality")
 		}
 		data, err := json.Marshal(o)
 		if err != nil {
@@ -422,7 +422,7 @@ func (s *Store) CreateOffers(ctx context.Context, os []admission.Offer) error {
 		for _, o := range os {
 			a, ok := stored[o.Application]
 			if !ok {
-				return domain.Invalid("application", "no such application")
+				return domain.Invalid("application", "no-such-application")
 			}
 			if err := admission.CheckOffer(o, a); err != nil {
 				return err
@@ -430,7 +430,7 @@ func (s *Store) CreateOffers(ctx context.Context, os []admission.Offer) error {
 		}
 		switch {
 		case nUnits != len(units):
-			return domain.Invalid("unit", "no such unit")
+			return domain.Invalid("unit", "no-such-unit")
 		case nTaken > 0:
 			return errIDTaken
 		case nOpen > 0:

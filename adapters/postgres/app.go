@@ -36,7 +36,7 @@ func (s *Store) AppendAudit(ctx context.Context, e domain.AuditEntry) error {
 		return dbError("append audit entry", err)
 	}
 	if tag.RowsAffected() == 0 {
-		return &domain.ConflictError{Field: "id", Reason: "an audit entry with this ID exists"}
+		return &domain.ConflictError{Field: "id", Reason: "an-audit-entry-with-this-id-exists"}
 	}
 	return nil
 }
@@ -55,7 +55,7 @@ func scanAudit(row scanner, m domain.Municipality) (domain.AuditEntry, error) {
 // AuditEntries implements domain.AuditLog.
 func (s *Store) AuditEntries(ctx context.Context, m domain.Municipality, child domain.ChildID, before domain.AuditID, limit int) ([]domain.AuditEntry, error) {
 	if limit <= 0 {
-		return nil, domain.Invalid("limit", "must be positive")
+		return nil, domain.Invalid("limit", "not-positive")
 	}
 	// One statement per filter, so each uses the primary key or the child
 	// index without a generic plan in the way.
@@ -91,7 +91,7 @@ func (s *Store) SaveIdempotent(ctx context.Context, r domain.IdempotentResponse)
 		return dbError("save idempotent response", err)
 	}
 	if tag.RowsAffected() == 0 {
-		return &domain.ConflictError{Field: "key", Reason: "a response is kept under this key"}
+		return &domain.ConflictError{Field: "key", Reason: "a-response-is-kept-under-this-key"}
 	}
 	return nil
 }

@@ -38,7 +38,7 @@ func attendanceError(doing string, err error) error {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == "23503" {
 		if f := attendanceRefs[pe.ConstraintName]; f != "" {
-			return domain.Invalid(f, "no such record")
+			return domain.Invalid(f, "no-such-record")
 		}
 	}
 	return dbError(doing, err)
@@ -309,7 +309,7 @@ func (s *Store) AddAbsence(ctx context.Context, a attendance.Absence) error {
 		// Nothing written: the ID is taken, or the exclusion constraint
 		// found an overlapping absence.
 		return conflict(ctx, tx, "attendance_absences", a.Municipality, uid(a.ID),
-			&domain.ConflictError{Field: "period", Reason: "overlaps another absence of the child"})
+			&domain.ConflictError{Field: "period", Reason: "overlaps-another-absence-of-the-child"})
 	})
 }
 

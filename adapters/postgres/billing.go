@@ -51,7 +51,7 @@ func taken(ok bool, err error, what string) error {
 		return err
 	}
 	if ok {
-		return &domain.ConflictError{Field: "id", Reason: "a " + what + " with this ID exists"}
+		return &domain.ConflictError{Field: "id", Reason: "id-exists", Params: map[string]string{"what": fmt.Sprint(what)}}
 	}
 	return nil
 }
@@ -59,19 +59,19 @@ func taken(ok bool, err error, what string) error {
 func (s *Store) checkMember(ctx context.Context, q querier, field string, mb billing.Member) error {
 	m := string(mb.Municipality)
 	ok, err := has(ctx, q, `SELECT 1 FROM billing_families WHERE municipality = $1 AND id = $2`, m, uid(mb.Family))
-	if err := refused(ok, err, field+"family", "no such family"); err != nil {
+	if err := refused(ok, err, field+"family", "no-such-family"); err != nil {
 		return err
 	}
 	col, id := "child_id", uid(mb.Child)
 	if !mb.Guardian.IsZero() {
 		col, id = "guardian_id", uid(mb.Guardian)
 		ok, err = has(ctx, q, `SELECT 1 FROM guardians WHERE municipality = $1 AND id = $2`, m, id)
-		if err := refused(ok, err, field+"guardian", "no such guardian"); err != nil {
+		if err := refused(ok, err, field+"guardian", "no-such-guardian"); err != nil {
 			return err
 		}
 	} else {
 		ok, err = has(ctx, q, `SELECT 1 FROM children WHERE municipality = $1 AND id = $2`, m, id)
-		if err := refused(ok, err, field+"child", "no such child"); err != nil {
+		if err := refused(ok, err, field+"child", "no-such-child"); err != nil {
 			return err
 		}
 	}
@@ -82,7 +82,7 @@ func (s *Store) checkMember(ctx context.Context, q querier, field string, mb bil
 		return err
 	}
 	if ok {
-		return &domain.ConflictError{Field: "members", Reason: "the person is in another family on a shared day"}
+		return &domain.ConflictError{Field: "members", Reason: "the-person-is-in-another-family-on-a-shared-day"}
 	}
 	return nil
 }
@@ -115,7 +115,7 @@ func (s *Store) CreateFamily(ctx context.Context, f billing.Family) error {
 			return err
 		}
 		ok, err = has(ctx, tx, `SELECT 1 FROM guardians WHERE municipality = $1 AND id = $2`, m, uid(f.Payer))
-		if err := refused(ok, err, "payer", "no such guardian"); err != nil {
+		if err := refused(ok, err, "payer", "no-such-guardian"); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO billing_families (municipality, id, payer_id) VALUES ($1, $2, $3)`,
@@ -222,7 +222,7 @@ func (s *Store) CreateIncomeDecision(ctx context.Context, d billing.IncomeDecisi
 			return err
 		}
 		ok, err = has(ctx, tx, `SELECT 1 FROM billing_families WHERE municipality = $1 AND id = $2`, m, uid(d.Family))
-		if err := refused(ok, err, "family", "no such family"); err != nil {
+		if err := refused(ok, err, "family", "no-such-family"); err != nil {
 			return err
 		}
 		ok, err = has(ctx, tx, `SELECT 1 FROM billing_income_decisions WHERE municipality = $1 AND family_id = $2
@@ -232,7 +232,7 @@ func (s *Store) CreateIncomeDecision(ctx context.Context, d billing.IncomeDecisi
 			return err
 		}
 		if ok {
-			return &domain.ConflictError{Field: "period", Reason: "the family has another income decision on a shared day"}
+			return &domain.ConflictError{Field: "period", Reason: "the-family-has-another-income-decision-on-a-shared-day"}
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO billing_income_decisions (municipality, id, family_id, annual_income, applied,
 			start_date, end_date, documentation) VALUES ($1, $2, $3, $4::numeric, $5, $6, $7, $8)`,
@@ -283,7 +283,7 @@ func (s *Store) CreatePriceList(ctx context.Context, l billing.PriceList) error 
 			return err
 		}
 		if ok {
-			return &domain.ConflictError{Field: "period", Reason: "another price list of the same kind is in force on a shared day"}
+			return &domain.ConflictError{Field: "period", Reason: "another-price-list-of-the-same-kind-is-in-force-on-a-shared-day"}
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO billing_price_lists (municipality, id, kind, start_date, end_date, body)
 			VALUES ($1, $2, $3, $4, $5, $6)`, m, uid(l.ID), string(l.Kind), pgDay(l.Period.Start), pgEnd(l.Period.End), body)
@@ -338,7 +338,7 @@ func (s *Store) CreateFeeDecisions(ctx context.Context, ds []billing.FeeDecision
 				return dbError("check fee decisions", err)
 			}
 			if missing > 0 {
-				return domain.Invalid("child", "no such child")
+				return domain.Invalid("child", "no-such-child")
 			}
 		}
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{"billing_fee_decisions"},
@@ -401,7 +401,7 @@ func (s *Store) CreateInvoiceRun(ctx context.Context, r billing.Run, invoices []
 			return err
 		}
 		if ok {
-			return &domain.ConflictError{Field: "month", Reason: "the month has an invoice run"}
+			return &domain.ConflictError{Field: "month", Reason: "the-month-has-an-invoice-run"}
 		}
 		if len(invoices) > 0 {
 			ok, err = has(ctx, tx, `SELECT 1 FROM billing_invoices WHERE municipality = $1 AND (kid = ANY($2) OR number BETWEEN $3 AND $4)`,
@@ -410,7 +410,7 @@ func (s *Store) CreateInvoiceRun(ctx context.Context, r billing.Run, invoices []
 				return err
 			}
 			if ok {
-				return &domain.ConflictError{Field: "kid", Reason: "another invoice has one of these KIDs or numbers"}
+				return &domain.ConflictError{Field: "kid", Reason: "another-invoice-has-one-of-these-kids-or-numbers"}
 			}
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO billing_runs (municipality, month, made, invoices, first_number, last_number, total_ore)
@@ -577,11 +577,11 @@ func (s *Store) CreatePayments(ctx context.Context, ps []billing.Payment) error 
 				return err
 			}
 			if ok {
-				return &domain.ConflictError{Field: "reference", Reason: "this payment is recorded"}
+				return &domain.ConflictError{Field: "reference", Reason: "this-payment-is-recorded"}
 			}
 			if !p.Invoice.IsZero() {
 				ok, err = has(ctx, tx, `SELECT 1 FROM billing_invoices WHERE municipality = $1 AND id = $2`, m, uid(p.Invoice))
-				if err := refused(ok, err, "invoice", "no such invoice"); err != nil {
+				if err := refused(ok, err, "invoice", "no-such-invoice"); err != nil {
 					return err
 				}
 			}
@@ -661,7 +661,7 @@ func (s *Store) AddRuleTable(ctx context.Context, rt billing.RuleTable) error {
 			return err
 		}
 		if ok {
-			return &domain.ConflictError{Field: "version", Reason: "the municipality has loaded this version of a rule table already"}
+			return &domain.ConflictError{Field: "version", Reason: "the-municipality-has-loaded-this-version-of-a-rule-table-already"}
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO billing_rule_tables (municipality, version, id, kind, body) VALUES ($1, $2, $3, $4, $5)`,
 			m, rt.Version, uid(rt.ID), string(rt.Kind), string(body))

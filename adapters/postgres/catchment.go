@@ -55,18 +55,18 @@ func (s *Store) CreateSchoolStarter(ctx context.Context, st admission.SchoolStar
 		}
 		switch {
 		case !intake:
-			return domain.Invalid("intake", "no such intake")
+			return domain.Invalid("intake", "no-such-intake")
 		case !child:
-			return domain.Invalid("child", "no such child")
+			return domain.Invalid("child", "no-such-child")
 		case taken:
-			return &domain.ConflictError{Field: "child", Reason: "is already registered"}
+			return &domain.ConflictError{Field: "child", Reason: "is-already-registered"}
 		}
 		n, err := exec(ctx, tx, "create school starter", `INSERT INTO admission_school_starters (municipality, intake_id, child_id, data)
 			VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, string(st.Municipality), uid(st.Intake), uid(st.Child), data)
 		if err != nil || n == 1 {
 			return err
 		}
-		return &domain.ConflictError{Field: "child", Reason: "is already registered"}
+		return &domain.ConflictError{Field: "child", Reason: "is-already-registered"}
 	})
 }
 
@@ -125,7 +125,7 @@ func (s *Store) CreateSchoolRequest(ctx context.Context, r admission.SchoolReque
 		case !unit:
 			return domain.Invalid("unit", admission.ReasonCatchmentNoSchool)
 		case id:
-			return &domain.ConflictError{Field: "id", Reason: "already exists"}
+			return &domain.ConflictError{Field: "id", Reason: "already-exists"}
 		case taken:
 			return &domain.ConflictError{Field: "child", Reason: admission.ReasonRequestOpen}
 		}

@@ -127,7 +127,7 @@ func (s *Store) CreateThread(ctx context.Context, t messaging.Thread, first mess
 		}
 		if ok, err := msgExists(ctx, tx, threadExistsSQL, string(t.Municipality), uid(t.ID)); err != nil || ok {
 			if ok {
-				return &domain.ConflictError{Field: "id", Reason: "a thread with this ID exists"}
+				return &domain.ConflictError{Field: "id", Reason: "a-thread-with-this-id-exists"}
 			}
 			return err
 		}
@@ -169,7 +169,7 @@ func (s *Store) AddMessage(ctx context.Context, msg messaging.Message) error {
 			return err
 		}
 		if !ok {
-			return domain.Invalid("thread", "no such thread")
+			return domain.Invalid("thread", "no-such-thread")
 		}
 		tag, err := tx.Exec(ctx, `INSERT INTO msg_messages (municipality, `+messageColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 			ON CONFLICT DO NOTHING`,
@@ -179,7 +179,7 @@ func (s *Store) AddMessage(ctx context.Context, msg messaging.Message) error {
 			return dbError("add message", err)
 		}
 		if tag.RowsAffected() == 0 {
-			return &domain.ConflictError{Field: "id", Reason: "a message with this ID exists"}
+			return &domain.ConflictError{Field: "id", Reason: "a-message-with-this-id-exists"}
 		}
 		return nil
 	})
@@ -257,7 +257,7 @@ func (s *Store) PutContact(ctx context.Context, c messaging.Contact) error {
 			return err
 		}
 		if !ok {
-			return domain.Invalid("guardian", "no such guardian")
+			return domain.Invalid("guardian", "no-such-guardian")
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO msg_contacts (municipality, guardian_id, language, medium) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (municipality, guardian_id) DO UPDATE SET language = excluded.language, medium = excluded.medium`,
@@ -509,7 +509,7 @@ func checkGuardians(ctx context.Context, tx pgx.Tx, m domain.Municipality, ps []
 	}
 	for i, p := range ps {
 		if !known[p.Guardian] {
-			return domain.Invalid(fmt.Sprintf("participants[%d].guardian", i), "no such guardian")
+			return domain.Invalid(fmt.Sprintf("participants[%d].guardian", i), "no-such-guardian")
 		}
 	}
 	return nil

@@ -296,12 +296,12 @@ func dbError(doing string, err error) error {
 			return domain.OverlapConflict()
 		case "23505": // unique_violation
 			if f := constraintFields[pe.ConstraintName]; f != "" {
-				return &domain.ConflictError{Field: f, Reason: "is already registered"}
+				return &domain.ConflictError{Field: f, Reason: "is-already-registered"}
 			}
-			return &domain.ConflictError{Field: "id", Reason: "already exists"}
+			return &domain.ConflictError{Field: "id", Reason: "already-exists"}
 		case "23503": // foreign_key_violation
 			if f := constraintFields[pe.ConstraintName]; f != "" {
-				return domain.Invalid(f, "no such record")
+				return domain.Invalid(f, "no-such-record")
 			}
 		}
 	}

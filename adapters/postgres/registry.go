@@ -35,7 +35,7 @@ func (s *Store) SetRegistryPosition(ctx context.Context, m domain.Municipality, 
 		return err
 	}
 	if next < 1 {
-		return domain.Invalid("sequence", "must be positive")
+		return domain.Invalid("sequence", "not-positive")
 	}
 	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
 		// The position only moves forward: an update that would not is no
@@ -48,7 +48,7 @@ func (s *Store) SetRegistryPosition(ctx context.Context, m domain.Municipality, 
 			return err
 		}
 		if n == 0 {
-			return &domain.ConflictError{Field: "sequence", Reason: "the register's feed position only moves forward"}
+			return &domain.ConflictError{Field: "sequence", Reason: "the-registers-feed-position-only-moves-forward"}
 		}
 		return nil
 	})
@@ -66,7 +66,7 @@ func (s *Store) AddRegistryNotice(ctx context.Context, n domain.RegistryNotice) 
 			return dbError("check child", err)
 		}
 		if !ok {
-			return domain.Invalid("child", "no such child")
+			return domain.Invalid("child", "no-such-child")
 		}
 		_, err := exec(ctx, tx, "add registry notice", `INSERT INTO registry_notices
 			(municipality, sequence, kind, child_id, to_municipality, recorded) VALUES ($1, $2, $3, $4, $5, $6)
@@ -112,7 +112,7 @@ func (s *Store) HandleRegistryNotice(ctx context.Context, m domain.Municipality,
 		if !ok {
 			return fmt.Errorf("postgres: registry notice: %w", domain.ErrNotFound)
 		}
-		return &domain.ConflictError{Field: "handled", Reason: "the notice is handled already"}
+		return &domain.ConflictError{Field: "handled", Reason: "the-notice-is-handled-already"}
 	})
 }
 
@@ -122,7 +122,7 @@ func (s *Store) RedactAddress(ctx context.Context, m domain.Municipality, street
 		return 0, err
 	}
 	if len([]rune(street)) < domain.MinRedactedStreet {
-		return 0, domain.Invalid("street", "too short to redact")
+		return 0, domain.Invalid("street", "too-short-to-redact")
 	}
 	total := 0
 	err := s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {

@@ -95,7 +95,7 @@ func (s *Store) ExpireRecords(ctx context.Context, m domain.Municipality, kind d
 		return 0, err
 	}
 	if limit <= 0 {
-		return 0, domain.Invalid("limit", "must be positive")
+		return 0, domain.Invalid("limit", "not-positive")
 	}
 	y, mo, dd := cutoff.Date()
 	at := time.Date(y, mo, dd, 0, 0, 0, 0, domain.Oslo())
@@ -126,7 +126,7 @@ func (s *Store) ExpireRecords(ctx context.Context, m domain.Municipality, kind d
 	case domain.RecordAudit:
 		steps = []retentionStep{{pgExpireAudit, true, byTime}}
 	default:
-		return 0, domain.Invalid("kind", "is not a record kind")
+		return 0, domain.Invalid("kind", "is-not-a-record-kind")
 	}
 	n := 0
 	err := s.Atomic(ctx, func(ctx context.Context) error {

@@ -27,7 +27,7 @@ func scanGrant(row scanner, m domain.Municipality) (domain.Grant, error) {
 	return g, err
 }
 
-var errPrincipalTaken = &domain.ConflictError{Field: "principal", Reason: "another staff member has this Feide identity"}
+var errPrincipalTaken = &domain.ConflictError{Field: "principal", Reason: "another-staff-member-has-this-feide-identity"}
 
 // principalTaken reports whether another member of the municipality has
 // the principal.
@@ -129,10 +129,10 @@ func (s *Store) PutGrant(ctx context.Context, g domain.Grant) error {
 			return dbError("check grant", err)
 		}
 		if !staffOK {
-			return domain.Invalid("staff", "no such staff member")
+			return domain.Invalid("staff", "no-such-staff-member")
 		}
 		if !unitOK {
-			return domain.Invalid("unit", "no such unit")
+			return domain.Invalid("unit", "no-such-unit")
 		}
 		// Lock the member's grants so two grants written at once are
 		// checked against each other.

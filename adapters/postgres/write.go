@@ -146,8 +146,8 @@ func (c *checks) Group(ctx context.Context, m domain.Municipality, id domain.Gro
 
 // Conflicts found by the probes.
 var (
-	errIDTaken         = &domain.ConflictError{Field: "id", Reason: "already exists"}
-	errNationalIDTaken = &domain.ConflictError{Field: "nationalId", Reason: "is already registered"}
+	errIDTaken         = &domain.ConflictError{Field: "id", Reason: "already-exists"}
+	errNationalIDTaken = &domain.ConflictError{Field: "nationalId", Reason: "is-already-registered"}
 )
 
 // exists is a probe of whether a record of the table has the key.

@@ -105,15 +105,15 @@ func admissionErr(err error, what string) error {
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 			switch {
 			case strings.Contains(msg, "admission_applications.child_id"):
-				return &domain.ConflictError{Field: "child", Reason: "the child already has an application in this intake"}
+				return &domain.ConflictError{Field: "child", Reason: "the-child-already-has-an-application-in-this-intake"}
 			case strings.Contains(msg, "admission_runs.intake_id"):
-				return &domain.ConflictError{Field: "approved", Reason: "the intake already has an approved run"}
+				return &domain.ConflictError{Field: "approved", Reason: "the-intake-already-has-an-approved-run"}
 			case strings.Contains(msg, "admission_offers.application_id"):
-				return &domain.ConflictError{Field: "application", Reason: "the application already has an open offer"}
+				return &domain.ConflictError{Field: "application", Reason: "the-application-already-has-an-open-offer"}
 			}
 			return idConflict(what)
 		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-			return domain.Invalid(what, "refers to an intake, child, application or unit that does not exist")
+			return domain.Invalid(what, "refers-to-an-intake-child-application-or-unit-that-does-not-exist")
 		}
 	}
 	return writeErr(err, what)
@@ -364,7 +364,7 @@ func (s *Store) CreateOffers(ctx context.Context, os []admission.Offer) error {
 				return a, r.Scan(&a.Intake, &a.Child)
 			}, o.Municipality, o.Application)
 			if err != nil {
-				return refErr(err, "application", "no such application")
+				return refErr(err, "application", "no-such-application")
 			}
 			if err := admission.CheckOffer(o, a); err != nil {
 				return err

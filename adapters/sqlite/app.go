@@ -97,7 +97,7 @@ func scanAudit(r scanner) (domain.AuditEntry, error) {
 // AuditEntries implements domain.AuditLog.
 func (s *Store) AuditEntries(ctx context.Context, m domain.Municipality, child domain.ChildID, before domain.AuditID, limit int) ([]domain.AuditEntry, error) {
 	if limit <= 0 {
-		return nil, domain.Invalid("limit", "must be positive")
+		return nil, domain.Invalid("limit", "not-positive")
 	}
 	upper := maxID
 	if !before.IsZero() {
@@ -122,7 +122,7 @@ func (s *Store) SaveIdempotent(ctx context.Context, r domain.IdempotentResponse)
 		_, err := s.exec(ctx, insertIdempotent, r.Municipality, r.Subject, r.Key, r.Fingerprint, r.Status,
 			r.ContentType, body, timeText(r.Created))
 		if domain.FieldOf(writeErr(err, "response")) == "id" {
-			return &domain.ConflictError{Field: "key", Reason: "a response is kept under this key"}
+			return &domain.ConflictError{Field: "key", Reason: "a-response-is-kept-under-this-key"}
 		}
 		return writeErr(err, "response")
 	})

@@ -97,7 +97,7 @@ const (
 
 // errAbsenceOverlap is the refusal of an absence that shares a day with
 // another of the child's.
-var errAbsenceOverlap = &domain.ConflictError{Field: "period", Reason: "overlaps another absence of the child"}
+var errAbsenceOverlap = &domain.ConflictError{Field: "period", Reason: "overlaps-another-absence-of-the-child"}
 
 func instant(us int64) time.Time { return time.UnixMicro(us).In(domain.Oslo()) }
 
@@ -180,9 +180,9 @@ func (s *Store) refErr(ctx context.Context, err error, what string, m domain.Mun
 		return writeErr(err, what)
 	}
 	if child.IsZero() || s.mustExist(ctx, "child", childExists, m, child) == nil {
-		return domain.Invalid("unitId", "no such unit")
+		return domain.Invalid("unitId", "no-such-unit")
 	}
-	return domain.Invalid("childId", "no such child")
+	return domain.Invalid("childId", "no-such-child")
 }
 
 // CheckContext reads the event under the key, the child's placements that

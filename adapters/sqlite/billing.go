@@ -148,23 +148,23 @@ func (s *Store) checkMember(ctx context.Context, field string, mb billing.Member
 		return err
 	}
 	if ok, err := s.exists(ctx, familyExists, mb.Municipality, mb.Family); err != nil || !ok {
-		return orInvalid(err, field+"family", "no such family")
+		return orInvalid(err, field+"family", "no-such-family")
 	}
 	clash, what, id := memberChildClash, childExists, any(mb.Child)
 	if !mb.Guardian.IsZero() {
 		clash, what, id = memberGuardianClash, guardianExists, mb.Guardian
 		if ok, err := s.exists(ctx, what, mb.Municipality, id); err != nil || !ok {
-			return orInvalid(err, field+"guardian", "no such guardian")
+			return orInvalid(err, field+"guardian", "no-such-guardian")
 		}
 	} else if ok, err := s.exists(ctx, what, mb.Municipality, id); err != nil || !ok {
-		return orInvalid(err, field+"child", "no such child")
+		return orInvalid(err, field+"child", "no-such-child")
 	}
 	ok, err := s.exists(ctx, clash, mb.Municipality, id, mb.ID, periodEnd(mb.Period), mb.Period.Start.String())
 	if err != nil {
 		return err
 	}
 	if ok {
-		return &domain.ConflictError{Field: "members", Reason: "the person is in another family on a shared day"}
+		return &domain.ConflictError{Field: "members", Reason: "the-person-is-in-another-family-on-a-shared-day"}
 	}
 	return nil
 }
@@ -189,7 +189,7 @@ func (s *Store) CreateFamily(ctx context.Context, f billing.Family) error {
 			return orConflict(err, "family")
 		}
 		if ok, err := s.exists(ctx, guardianExists, f.Municipality, f.Payer); err != nil || !ok {
-			return orInvalid(err, "payer", "no such guardian")
+			return orInvalid(err, "payer", "no-such-guardian")
 		}
 		if _, err := s.exec(ctx, insertFamily, f.Municipality, f.ID, f.Payer); err != nil {
 			return writeErr(err, "family")
@@ -296,13 +296,13 @@ func (s *Store) CreateIncomeDecision(ctx context.Context, d billing.IncomeDecisi
 			return orConflict(err, "income decision")
 		}
 		if ok, err := s.exists(ctx, familyExists, d.Municipality, d.Family); err != nil || !ok {
-			return orInvalid(err, "family", "no such family")
+			return orInvalid(err, "family", "no-such-family")
 		}
 		if ok, err := s.exists(ctx, incomeClash, d.Municipality, d.Family, d.Period.End.String(), d.Period.Start.String()); err != nil || ok {
 			if err != nil {
 				return err
 			}
-			return &domain.ConflictError{Field: "period", Reason: "the family has another income decision on a shared day"}
+			return &domain.ConflictError{Field: "period", Reason: "the-family-has-another-income-decision-on-a-shared-day"}
 		}
 		_, err := s.exec(ctx, insertIncome, d.Municipality, d.ID, d.Family, d.AnnualIncome.String(), d.Applied.String(),
 			d.Period.Start.String(), d.Period.End.String(), d.Documentation)
@@ -352,7 +352,7 @@ func (s *Store) CreatePriceList(ctx context.Context, l billing.PriceList) error 
 			if err != nil {
 				return err
 			}
-			return &domain.ConflictError{Field: "period", Reason: "another price list of the same kind is in force on a shared day"}
+			return &domain.ConflictError{Field: "period", Reason: "another-price-list-of-the-same-kind-is-in-force-on-a-shared-day"}
 		}
 		_, err := s.exec(ctx, insertPriceList, l.Municipality, l.ID, l.Kind, l.Period.Start.String(), endDate(l.Period), string(body))
 		return writeErr(err, "price list")
@@ -383,7 +383,7 @@ func (s *Store) CreateFeeDecisions(ctx context.Context, ds []billing.FeeDecision
 		err := s.insertRows(ctx, "billing_fee_decisions", "municipality, id, child_id, kind, from_month, body", rows)
 		if isForeignKey(err) {
 			// A fee decision refers to nothing but its child.
-			return domain.Invalid("child", "no such child")
+			return domain.Invalid("child", "no-such-child")
 		}
 		return writeErr(err, "fee decision")
 	})
@@ -406,7 +406,7 @@ func (s *Store) CreateInvoiceRun(ctx context.Context, r billing.Run, invoices []
 			if err != nil {
 				return err
 			}
-			return &domain.ConflictError{Field: "month", Reason: "the month has an invoice run"}
+			return &domain.ConflictError{Field: "month", Reason: "the-month-has-an-invoice-run"}
 		}
 		if _, err := s.exec(ctx, insertInvoiceRun, r.Municipality, r.Month.String(), r.Made.String(), r.Invoices,
 			r.FirstNumber, r.LastNumber, ore(r.Total)); err != nil {
@@ -418,7 +418,7 @@ func (s *Store) CreateInvoiceRun(ctx context.Context, r billing.Run, invoices []
 				return err
 			}
 			if ok {
-				return &domain.ConflictError{Field: "number", Reason: "another invoice has one of these numbers"}
+				return &domain.ConflictError{Field: "number", Reason: "another-invoice-has-one-of-these-numbers"}
 			}
 		}
 		invRows := make([][]any, 0, len(invoices))
@@ -441,7 +441,7 @@ func (s *Store) CreateInvoiceRun(ctx context.Context, r billing.Run, invoices []
 		}
 		if err := s.insertRows(ctx, "billing_invoices", "municipality, "+invoiceCols, invRows); err != nil {
 			if isUnique(err, "billing_invoices.kid") {
-				return &domain.ConflictError{Field: "kid", Reason: "another invoice has this KID"}
+				return &domain.ConflictError{Field: "kid", Reason: "another-invoice-has-this-kid"}
 			}
 			return writeErr(err, "invoice")
 		}
@@ -632,11 +632,11 @@ func (s *Store) CreatePayments(ctx context.Context, ps []billing.Payment) error 
 				if err != nil {
 					return err
 				}
-				return &domain.ConflictError{Field: "reference", Reason: "this payment is recorded"}
+				return &domain.ConflictError{Field: "reference", Reason: "this-payment-is-recorded"}
 			}
 			if !p.Invoice.IsZero() {
 				if ok, err := s.exists(ctx, invoiceExists, p.Municipality, p.Invoice); err != nil || !ok {
-					return orInvalid(err, "invoice", "no such invoice")
+					return orInvalid(err, "invoice", "no-such-invoice")
 				}
 			}
 			if _, err := s.exec(ctx, insertPayment, p.Municipality, p.ID, p.Reference, p.KID, nullID(p.Invoice),
@@ -709,7 +709,7 @@ func (s *Store) AddRuleTable(ctx context.Context, rt billing.RuleTable) error {
 			return err
 		}
 		if taken {
-			return &domain.ConflictError{Field: "version", Reason: "the municipality has loaded this version of a rule table already"}
+			return &domain.ConflictError{Field: "version", Reason: "the-municipality-has-loaded-this-version-of-a-rule-table-already"}
 		}
 		_, err = s.exec(ctx, `INSERT INTO billing_rule_tables (municipality, version, id, kind, body) VALUES (?, ?, ?, ?, ?)`,
 			rt.Municipality, rt.Version, rt.ID, rt.Kind, string(body))

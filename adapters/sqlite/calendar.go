@@ -73,7 +73,7 @@ func (s *Store) PutOpenWeekdays(ctx context.Context, m domain.Municipality, unit
 	return s.Atomic(ctx, func(ctx context.Context) error {
 		if _, err := s.Unit(ctx, m, unit); err != nil {
 			if domain.IsNotFound(err) {
-				return domain.Invalid("unit", "no such unit")
+				return domain.Invalid("unit", "no-such-unit")
 			}
 			return err
 		}

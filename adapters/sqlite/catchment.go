@@ -80,7 +80,7 @@ func (s *Store) CreateSchoolStarter(ctx context.Context, st admission.SchoolStar
 	return s.Atomic(ctx, func(ctx context.Context) error {
 		_, err := s.exec(ctx, insertSchoolStarter, st.Municipality, st.Intake, st.Child, data)
 		if isPrimaryKey(err) {
-			return &domain.ConflictError{Field: "child", Reason: "is already registered"}
+			return &domain.ConflictError{Field: "child", Reason: "is-already-registered"}
 		}
 		return s.missingRef(ctx, err, "school starter",
 			ref{"intake", "intake", intakeExists, []any{st.Municipality, st.Intake}},

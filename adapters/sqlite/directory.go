@@ -642,7 +642,7 @@ func (s *Store) insertErr(ctx context.Context, err error, what, exists string, a
 // before 1 or after 9999.
 func checkDate(field string, d date.Date) error {
 	if y := d.Year(); y < 1 || y > 9999 {
-		return domain.Invalid(field, fmt.Sprintf("year %d is outside 1 to 9999", y))
+		return domain.Invalid(field, "year-is-outside-1-to-9999", "year", fmt.Sprint(y))
 	}
 	return nil
 }

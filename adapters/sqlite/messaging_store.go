@@ -99,7 +99,7 @@ func (s *Store) CreateThread(ctx context.Context, t messaging.Thread, first mess
 	}
 	return s.Atomic(ctx, func(ctx context.Context) error {
 		if err := s.mustExist(ctx, "thread", threadExists, t.Municipality, t.ID); err == nil {
-			return &domain.ConflictError{Field: "id", Reason: "a thread with this ID exists"}
+			return &domain.ConflictError{Field: "id", Reason: "a-thread-with-this-id-exists"}
 		}
 		if err := s.checkParticipants(ctx, ps); err != nil {
 			return err
@@ -141,7 +141,7 @@ func (s *Store) AddMessage(ctx context.Context, msg messaging.Message) error {
 	}
 	return s.Atomic(ctx, func(ctx context.Context) error {
 		if err := s.mustExist(ctx, "thread", threadExists, msg.Municipality, msg.Thread); err != nil {
-			return refErr(err, "thread", "no such thread")
+			return refErr(err, "thread", "no-such-thread")
 		}
 		return s.insertMessage(ctx, msg)
 	})
@@ -199,7 +199,7 @@ func (s *Store) PutContact(ctx context.Context, c messaging.Contact) error {
 	}
 	return s.Atomic(ctx, func(ctx context.Context) error {
 		if err := s.mustExist(ctx, "guardian", guardianExists, c.Municipality, c.Guardian); err != nil {
-			return refErr(err, "guardian", "no such guardian")
+			return refErr(err, "guardian", "no-such-guardian")
 		}
 		_, err := s.exec(ctx, upsertContact, c.Municipality, c.Guardian, c.Language, c.Medium)
 		return writeErr(err, "contact")
@@ -430,7 +430,7 @@ func (s *Store) checkParticipants(ctx context.Context, ps []messaging.Participan
 	}
 	for i, id := range ids {
 		if !found[id] {
-			return domain.Invalid(fmt.Sprintf("participants[%d].guardian", i), "no such guardian")
+			return domain.Invalid(fmt.Sprintf("participants[%d].guardian", i), "no-such-guardian")
 		}
 	}
 	return nil

@@ -41,7 +41,7 @@ const (
 
 var _ domain.RegistryStore = (*Store)(nil)
 
-var errPositionBehind = &domain.ConflictError{Field: "sequence", Reason: "the register's feed position only moves forward"}
+var errPositionBehind = &domain.ConflictError{Field: "sequence", Reason: "the-registers-feed-position-only-moves-forward"}
 
 // RegistryPosition implements domain.RegistryStore.
 func (s *Store) RegistryPosition(ctx context.Context, m domain.Municipality) (int64, error) {
@@ -64,7 +64,7 @@ func (s *Store) SetRegistryPosition(ctx context.Context, m domain.Municipality, 
 		return err
 	}
 	if next < 1 {
-		return domain.Invalid("sequence", "must be positive")
+		return domain.Invalid("sequence", "not-positive")
 	}
 	return s.Atomic(ctx, func(ctx context.Context) error {
 		res, err := s.exec(ctx, upsertRegistryPosition, m, next)
@@ -88,7 +88,7 @@ func (s *Store) AddRegistryNotice(ctx context.Context, n domain.RegistryNotice) 
 	}
 	return s.Atomic(ctx, func(ctx context.Context) error {
 		if s.mustExist(ctx, "child", childExists, n.Municipality, n.Child) != nil {
-			return domain.Invalid("child", "no such child")
+			return domain.Invalid("child", "no-such-child")
 		}
 		_, err := s.exec(ctx, insertRegistryNotice, n.Municipality, n.Sequence, n.Kind, n.Child,
 			string(n.ToMunicipality), timeText(n.Recorded))
@@ -140,7 +140,7 @@ func (s *Store) HandleRegistryNotice(ctx context.Context, m domain.Municipality,
 		}, m, sequence, kind, child); err != nil {
 			return err
 		}
-		return &domain.ConflictError{Field: "handled", Reason: "the notice is handled already"}
+		return &domain.ConflictError{Field: "handled", Reason: "the-notice-is-handled-already"}
 	})
 }
 
@@ -150,7 +150,7 @@ func (s *Store) RedactAddress(ctx context.Context, m domain.Municipality, street
 		return 0, err
 	}
 	if len([]rune(street)) < domain.MinRedactedStreet {
-		return 0, domain.Invalid("street", "too short to redact")
+		return 0, domain.Invalid("street", "too-short-to-redact")
 	}
 	total := 0
 	err := s.Atomic(ctx, func(ctx context.Context) error {

@@ -93,7 +93,7 @@ func (s *Store) ExpireRecords(ctx context.Context, m domain.Municipality, kind d
 		return 0, err
 	}
 	if limit <= 0 {
-		return 0, domain.Invalid("limit", "must be positive")
+		return 0, domain.Invalid("limit", "not-positive")
 	}
 	day := cutoff.String()
 	at := cutoffTime(cutoff)
@@ -119,7 +119,7 @@ func (s *Store) ExpireRecords(ctx context.Context, m domain.Municipality, kind d
 	case domain.RecordAudit:
 		steps, args = []string{expireAudit}, []any{m, at.UTC().Format(time.RFC3339Nano), limit}
 	default:
-		return 0, domain.Invalid("kind", "is not a record kind")
+		return 0, domain.Invalid("kind", "is-not-a-record-kind")
 	}
 	// Only the main records count (not the offers, lines, payments or
 	// pickups deleted with them); threads and guardians count too.

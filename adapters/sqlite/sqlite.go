@@ -512,7 +512,7 @@ func writeErr(err error, what string) error {
 	switch se.Code() {
 	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 		if strings.Contains(msg, ".national_id") {
-			return &domain.ConflictError{Field: "nationalId", Reason: "another " + what + " has this national ID"}
+			return &domain.ConflictError{Field: "nationalId", Reason: "national-id-taken", Params: map[string]string{"what": fmt.Sprint(what)}}
 		}
 		return idConflict(what)
 	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
@@ -538,7 +538,7 @@ func isUnique(err error, column string) bool {
 }
 
 func idConflict(what string) error {
-	return &domain.ConflictError{Field: "id", Reason: "a " + what + " with this ID exists"}
+	return &domain.ConflictError{Field: "id", Reason: "id-exists", Params: map[string]string{"what": fmt.Sprint(what)}}
 }
 
 // affected turns an UPDATE or DELETE that matched no row into ErrNotFound.

@@ -66,7 +66,7 @@ func scanGrant(r scanner) (domain.Grant, error) {
 
 func principalConflict(err error) error {
 	if isUnique(err, "staff_members.principal") {
-		return &domain.ConflictError{Field: "principal", Reason: "another staff member has this Feide identity"}
+		return &domain.ConflictError{Field: "principal", Reason: "another-staff-member-has-this-feide-identity"}
 	}
 	return writeErr(err, "staff member")
 }
@@ -138,12 +138,12 @@ func (s *Store) PutGrant(ctx context.Context, g domain.Grant) error {
 			return err
 		}
 		if s.mustExist(ctx, "staff member", staffExists, g.Municipality, g.Staff) != nil {
-			return domain.Invalid("staff", "no such staff member")
+			return domain.Invalid("staff", "no-such-staff-member")
 		}
 		var unit any
 		if !g.Unit.IsZero() {
 			if s.mustExist(ctx, "unit", unitExists, g.Municipality, g.Unit) != nil {
-				return domain.Invalid("unit", "no such unit")
+				return domain.Invalid("unit", "no-such-unit")
 			}
 			unit = g.Unit.String()
 		}

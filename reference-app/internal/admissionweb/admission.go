@@ -231,13 +231,13 @@ func (a *app) childViews(ctx context.Context, c *web.Call) ([]admission.Applicat
 func (a *app) apply(ctx context.Context, c *web.Call, req applyRequest) (admission.Application, error) {
 	svc := a.Admission()
 	if req.IntakeID.IsZero() {
-		return admission.Application{}, domain.Invalid("intakeId", "is required")
+		return admission.Application{}, domain.Invalid("intakeId", "required")
 	}
 	var out admission.Application
 	err := a.Store.Atomic(ctx, func(ctx context.Context) error {
 		ap, err := svc.Prefill(ctx, c.Actor, req.IntakeID, c.ChildID)
 		if domain.IsNotFound(err) {
-			return domain.Invalid("intakeId", "no such intake")
+			return domain.Invalid("intakeId", "no-such-intake")
 		}
 		if err != nil {
 			return err
@@ -508,7 +508,7 @@ func (a *app) apiRun(w http.ResponseWriter, r *http.Request, c *web.Call) error 
 		return err
 	}
 	if req.IntakeID.IsZero() {
-		return domain.Invalid("intakeId", "is required")
+		return domain.Invalid("intakeId", "required")
 	}
 	run, err := a.runIntake(r.Context(), c, req.IntakeID, req.Seed, req.Reason)
 	if err != nil {
@@ -543,7 +543,7 @@ func (a *app) apiApprove(w http.ResponseWriter, r *http.Request, c *web.Call) er
 		return err
 	}
 	if req.RunID.IsZero() {
-		return domain.Invalid("runId", "is required")
+		return domain.Invalid("runId", "required")
 	}
 	offers, err := a.approveRun(r.Context(), c, req.RunID)
 	if err != nil {
@@ -576,7 +576,7 @@ func (a *app) apiChildApplications(w http.ResponseWriter, r *http.Request, c *we
 func (a *app) apiPrefill(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	id, err := domain.ParseID[admission.Intake](r.URL.Query().Get("intakeId"))
 	if err != nil || id.IsZero() {
-		return api.Unprocessable("invalid-query", "intakeId is required", domain.FieldError{Field: "intakeId", Reason: "must be the UUID of an intake"})
+		return api.Unprocessable("invalid-query", "intakeId is required", domain.FieldError{Field: "intakeId", Reason: "must-be-the-uuid-of-an-intake"})
 	}
 	ap, err := a.Admission().Prefill(r.Context(), c.Actor, id, c.ChildID)
 	if err != nil {
@@ -640,7 +640,7 @@ func letterLang(r *http.Request) (admission.Lang, error) {
 		return admission.Bokmal, nil
 	}
 	if !slices.Contains(admission.Langs(), admission.Lang(s)) {
-		return "", api.Unprocessable("invalid-query", "lang is not nb, nn or en", domain.FieldError{Field: "lang", Reason: "must be nb, nn or en"})
+		return "", api.Unprocessable("invalid-query", "lang is not nb, nn or en", domain.FieldError{Field: "lang", Reason: "must-be-nb-nn-or-en"})
 	}
 	return admission.Lang(s), nil
 }

@@ -459,7 +459,7 @@ func fieldProblem(l web.Locale, f domain.FieldError) string {
 	case f.Field == "start":
 		label = l.T("admission.apply.start")
 	}
-	return l.T("admission.apply.fieldError", label, l.Reason(f.Reason))
+	return l.T("admission.apply.fieldError", label, l.FieldReason(f))
 }
 
 // Guardian: an application.
@@ -800,7 +800,7 @@ func (a *app) runSubmit(w http.ResponseWriter, r *http.Request, c *web.Call) err
 	run, err := a.runIntake(r.Context(), c, in.ID, 0, reason)
 	var ve *domain.ValidationError
 	if errors.As(err, &ve) && domain.FieldOf(err) == "reason" {
-		return a.renderIntake(w, r, c, in, http.StatusUnprocessableEntity, reason, reasonText(c.Lang, ve.Fields[0].Reason))
+		return a.renderIntake(w, r, c, in, http.StatusUnprocessableEntity, reason, reasonText(c.Lang, ve.Fields[0].Reason, ve.Fields[0].Params))
 	}
 	if err != nil {
 		return err

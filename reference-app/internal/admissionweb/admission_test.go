@@ -134,7 +134,7 @@ func TestApplyForm(t *testing.T) {
 	form.Set("hours", "0")
 	resp = ta.Do(t, guardian, "POST", path, "application/x-www-form-urlencoded", form.Encode())
 	assert.Equal(t, 422, resp.Status)
-	assert.Contains(t, resp.Body, "Timer per uke: must be from 1 to")
+	assert.Contains(t, resp.Body, "Timer per uke: må være fra 1 til 60")
 	form.Set("hours", "20")
 	resp = ta.Do(t, guardian, "POST", path, "application/x-www-form-urlencoded", form.Encode())
 	require.Equal(t, 303, resp.Status, resp.Body)

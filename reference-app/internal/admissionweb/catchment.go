@@ -242,7 +242,7 @@ func (a *app) apiRegisterSchoolStarters(w http.ResponseWriter, r *http.Request, 
 	}
 	ctx := r.Context()
 	if _, err := a.Store.Intake(ctx, c.Actor.Municipality, req.IntakeID); domain.IsNotFound(err) {
-		return domain.Invalid("intakeId", "no such intake")
+		return domain.Invalid("intakeId", "no-such-intake")
 	} else if err != nil {
 		return err
 	}
@@ -293,7 +293,7 @@ func (a *app) apiDecideSchoolRequest(w http.ResponseWriter, r *http.Request, c *
 	}
 	out, err := a.decideRequest(r.Context(), c, req)
 	if domain.IsNotFound(err) {
-		return domain.Invalid("requestId", "no such request")
+		return domain.Invalid("requestId", "no-such-request")
 	}
 	if err != nil {
 		return err
@@ -365,7 +365,7 @@ func (a *app) renderCatchment(w http.ResponseWriter, r *http.Request, c *web.Cal
 	content := catchmentContent{Errors: problems, Refused: len(problems) > 0, HasTable: len(ct.Rows) > 0,
 		Columns: strings.Join(admission.CatchmentColumns, ";"), By: ct.ChangedBy}
 	if !ct.Changed.IsZero() {
-		content.Changed = ct.Changed.In(domain.Oslo()).Format("2006-01-02 15:04")
+		content.Changed = c.Lang.DateTime(ct.Changed)
 	}
 	for _, row := range ct.Rows {
 		content.Rows = append(content.Rows, catchmentRowView{Street: row.Street, From: itoa(row.From), To: itoa(row.To),
@@ -395,7 +395,7 @@ func (a *app) catchmentSubmit(w http.ResponseWriter, r *http.Request, c *web.Cal
 	if errors.As(err, &ve) {
 		var problems []fieldMsg
 		for _, f := range ve.Fields {
-			problems = append(problems, fieldMsg{ID: "file", Label: lineLabel(c.Lang, f.Field), Message: reasonText(c.Lang, f.Reason)})
+			problems = append(problems, fieldMsg{ID: "file", Label: lineLabel(c.Lang, f.Field), Message: reasonText(c.Lang, f.Reason, f.Params)})
 		}
 		return a.renderCatchment(w, r, c, http.StatusUnprocessableEntity, problems)
 	}
@@ -481,7 +481,7 @@ func (a *app) schoolStartersPage(w http.ResponseWriter, r *http.Request, c *web.
 			row.Address = v.Address.Street + v.Address.Cadastral
 		}
 		if v.Unit.IsZero() {
-			row.Reason = reasonText(c.Lang, v.Reason)
+			row.Reason = reasonText(c.Lang, v.Reason, nil)
 			content.Unmatched++
 		}
 		names[v.Child] = v.ChildName
@@ -619,17 +619,17 @@ func (a *app) askSubmit(w http.ResponseWriter, r *http.Request, c *web.Call) err
 	_ = r.ParseForm()
 	in, err := domain.ParseID[admission.Intake](r.PostForm.Get("intake"))
 	if err != nil {
-		return domain.Invalid("intake", "must be the UUID of an intake")
+		return domain.Invalid("intake", "must-be-the-uuid-of-an-intake")
 	}
 	unit, err := domain.ParseID[domain.Unit](r.PostForm.Get("unit"))
 	if err != nil {
-		return domain.Invalid("unit", "must be the UUID of a school")
+		return domain.Invalid("unit", "must-be-the-uuid-of-a-school")
 	}
 	reason := r.PostForm.Get("reason")
 	_, err = a.askOtherSchool(r.Context(), c, askRequest{IntakeID: in, UnitID: unit, Reason: reason})
 	var ve *domain.ValidationError
 	if errors.As(err, &ve) {
-		return a.renderSchoolStart(w, r, c, http.StatusUnprocessableEntity, reason, reasonText(c.Lang, ve.Fields[0].Reason))
+		return a.renderSchoolStart(w, r, c, http.StatusUnprocessableEntity, reason, reasonText(c.Lang, ve.Fields[0].Reason, ve.Fields[0].Params))
 	}
 	if err != nil {
 		return err

@@ -195,8 +195,12 @@ type formErrors struct {
 
 func newFormErrors(l web.Locale) *formErrors { return &formErrors{l: l, byID: map[string]string{}} }
 
-func (e *formErrors) add(id, label, reason string) {
-	msg := reasonText(e.l, reason)
+func (e *formErrors) add(id, label, reason string, params ...map[string]string) {
+	var ps map[string]string
+	if len(params) > 0 {
+		ps = params[0]
+	}
+	msg := reasonText(e.l, reason, ps)
 	if old, ok := e.byID[id]; ok {
 		if !strings.Contains(old, msg) {
 			e.byID[id] = old + "; " + msg
@@ -210,33 +214,16 @@ func (e *formErrors) add(id, label, reason string) {
 func (e *formErrors) any() bool { return len(e.Summary) > 0 }
 
 // reasonText says a refusal's reason in the page's language: a reason code
-// the catalogs translate, one of the library's English reasons admission
-// translates, or else (only in English) the reason itself.
-func reasonText(l web.Locale, reason string) string {
+// the catalogs translate (with its parameters), or else (only in English)
+// the reason itself.
+func reasonText(l web.Locale, reason string, params map[string]string) string {
 	if l.Has("reason." + reason) {
-		return l.Reason(reason)
-	}
-	if key, ok := englishReasons[reason]; ok {
-		return l.T(key)
+		return l.ReasonWith(reason, params)
 	}
 	if l.Code == "en" {
 		return reason
 	}
 	return l.T("admission.form.invalid")
-}
-
-// englishReasons are the reasons of admission.Intake.Validate and the
-// input checks an intake form meets, with their messages.
-var englishReasons = map[string]string{
-	"is required":                                      "admission.form.required",
-	"must be 1 or more":                                "admission.form.atLeastOne",
-	"must be a year from 2000 to 2999":                 "admission.form.year",
-	`a kindergarten intake ranks by "statutory" first`: "admission.form.statutoryFirst",
-	"appears twice":                                    "admission.form.twice",
-	"must not be negative":                             "admission.form.negative",
-	"not-a-whole-number":                               "admission.form.notNumber",
-	"position-twice":                                   "admission.form.positionTwice",
-	"is not a valid choice":                            "admission.form.invalid",
 }
 
 // Intake form.
@@ -488,12 +475,12 @@ func placeErrors(err error, form *intakeFormContent, seatUnits []domain.UnitID, 
 				if strings.HasSuffix(field, ".small") {
 					id = "small-" + seatUnits[i].String()
 				}
-				errs.add(id, unitName(form, seatUnits[i]), f.Reason)
+				errs.add(id, unitName(form, seatUnits[i]), f.Reason, f.Params)
 				continue
 			}
-			errs.add("seats", l.T("admission.form.seats"), f.Reason)
+			errs.add("seats", l.T("admission.form.seats"), f.Reason, f.Params)
 		case field == "seats":
-			errs.add("seats", l.T("admission.form.seats"), f.Reason)
+			errs.add("seats", l.T("admission.form.seats"), f.Reason, f.Params)
 		case strings.HasPrefix(field, "criteria"):
 			id := "criteria"
 			label := l.T("admission.form.criteria")
@@ -504,11 +491,11 @@ func placeErrors(err error, form *intakeFormContent, seatUnits []domain.UnitID, 
 					}
 				}
 			}
-			errs.add(id, label, f.Reason)
+			errs.add(id, label, f.Reason, f.Params)
 		case slices.Contains([]string{"name", "kind", "main", "admissionYear", "deadline", "start", "answerDays", "maxPreferences", "smallWeight"}, field):
-			errs.add(field, l.T("admission.form."+field), f.Reason)
+			errs.add(field, l.T("admission.form."+field), f.Reason, f.Params)
 		default:
-			errs.add("form", field, f.Reason)
+			errs.add("form", field, f.Reason, f.Params)
 		}
 	}
 	return true
@@ -785,13 +772,13 @@ func (a *app) settingsSubmit(w http.ResponseWriter, r *http.Request, c *web.Call
 				var part string
 				if n, _ := fmt.Sscanf(fe.Field, "localCriteria[%d].%s", &k, &part); n == 2 && k >= 0 && k < len(rows) {
 					id := strings.TrimPrefix(part, "name.")
-					errs.add(fmt.Sprintf("%s-%d", id, rows[k].n), l.T("admission.settings."+id), fe.Reason)
+					errs.add(fmt.Sprintf("%s-%d", id, rows[k].n), l.T("admission.settings."+id), fe.Reason, fe.Params)
 					continue
 				}
-				errs.add(fe.Field, l.T("admission.form."+fe.Field), fe.Reason)
+				errs.add(fe.Field, l.T("admission.form."+fe.Field), fe.Reason, fe.Params)
 			}
 		case errors.As(err, &ce):
-			errs.add("version", l.T("admission.settings.title"), ce.Reason)
+			errs.add("version", l.T("admission.settings.title"), ce.Reason, ce.Params)
 		default:
 			return err
 		}

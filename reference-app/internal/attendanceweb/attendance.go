@@ -434,7 +434,7 @@ func (a *app) apiAttendanceRoster(w http.ResponseWriter, r *http.Request, c *web
 	var group domain.GroupID
 	if s := r.URL.Query().Get("group"); s != "" {
 		if group, err = domain.ParseID[domain.Group](s); err != nil {
-			return api.Unprocessable("invalid-query", "group is not a UUID", domain.FieldError{Field: "group", Reason: "is not a UUID"})
+			return api.Unprocessable("invalid-query", "group is not a UUID", domain.FieldError{Field: "group", Reason: "is-not-a-uuid"})
 		}
 	}
 	v, err := a.attendanceRoster(r.Context(), c.Lang, c.Actor, c.UnitID, group, day)
@@ -693,7 +693,7 @@ func (a *app) schoolYearParam(r *http.Request) (domain.SchoolYear, error) {
 	}
 	y, err := strconv.Atoi(s)
 	if err != nil || y < 1900 || y > 2999 {
-		return 0, domain.Invalid("year", "must be a year like 2025")
+		return 0, domain.Invalid("year", "must-be-a-year-from-1900-to-2999")
 	}
 	return domain.SchoolYear(y), nil
 }

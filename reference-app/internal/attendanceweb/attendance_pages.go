@@ -33,6 +33,8 @@ type boardContent struct {
 	Notice string     // what the last form did
 	Warn   string     // a warning about the last check-out
 	Error  string     // why the last form was refused
+	// ErrorFor is the id of the field the error is about, "" for none.
+	ErrorFor string
 	// Now is the app's clock when the page was made, in milliseconds
 	// since 1970: board.js stamps a tap with the app's time (now plus the
 	// time since the page came), not the device's, so an event sent late
@@ -77,6 +79,17 @@ type boardChild struct {
 	CanIn      bool
 	CanOut     bool
 	Collectors []collectorChoice // shown at check-out
+	// Collector and CollectorName keep what was chosen and typed on a
+	// refused check-out; Refusal is why, shown at the field.
+	Collector, CollectorName, Refusal string
+}
+
+// staffRefusal is a refused check-in or check-out to show again: the
+// child, what was chosen and typed, and the error.
+type staffRefusal struct {
+	child           domain.ChildID
+	collector, name string
+	err             error
 }
 
 type collectorOption struct {
@@ -111,6 +124,12 @@ const boardCSP = "default-src 'none'; script-src 'self'; connect-src 'self'; sty
 var boardStatuses = []attendance.Status{attendance.Expected, attendance.Late, attendance.Present, attendance.Absent, attendance.Left}
 
 func (a *app) staffAttendancePage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	return a.renderStaff(w, r, c, nil)
+}
+
+// renderStaff renders the attendance board; rf, when not nil, is a
+// refused form shown again at its child's row (422).
+func (a *app) renderStaff(w http.ResponseWriter, r *http.Request, c *web.Call, rf *staffRefusal) error {
 	ctx := r.Context()
 	content := boardContent{L: c.Lang, Now: a.Clock.Now().UnixMilli()}
 	if len(c.Actor.Units) == 0 {
@@ -197,6 +216,15 @@ func (a *app) staffAttendancePage(w http.ResponseWriter, r *http.Request, c *web
 					return err
 				}
 			}
+			if rf != nil && rf.child == ch.ID {
+				bc.Collector, bc.CollectorName = rf.collector, rf.name
+				bc.Refusal = refusalText(c.Lang, rf.err)
+				content.Error = bc.Refusal
+				content.ErrorFor = "collector-name-" + ch.ID.String()
+				if !bc.CanOut {
+					content.ErrorFor = "barn-" + ch.ID.String()
+				}
+			}
 			bg.Children = append(bg.Children, bc)
 		}
 		bu.Groups = append(bu.Groups, bg)
@@ -208,7 +236,9 @@ func (a *app) staffAttendancePage(w http.ResponseWriter, r *http.Request, c *web
 		}
 	}
 	q := r.URL.Query()
-	content.Error = refusal(c.Lang, q.Get("error"))
+	if rf == nil {
+		content.Error = refusal(c.Lang, q.Get("error"))
+	}
 	if id, err := domain.ParseID[domain.Child](q.Get("child")); err == nil && names[id] != "" && content.Error == "" {
 		switch q.Get("done") {
 		case "in":
@@ -220,9 +250,30 @@ func (a *app) staffAttendancePage(w http.ResponseWriter, r *http.Request, c *web
 			content.Warn = c.Lang.T("attendance.warn.unlisted", names[id])
 		}
 	}
+	status := http.StatusOK
+	if rf != nil {
+		status = http.StatusUnprocessableEntity
+	}
 	w.Header().Set("Content-Security-Policy", boardCSP)
-	a.Page(w, r, c, http.StatusOK, "attendance_staff", "attendance.board.title", content)
+	a.Page(w, r, c, status, "attendance_staff", "attendance.board.title", content)
 	return nil
+}
+
+// refusalText is a refusal's reasons in the page's language.
+func refusalText(l web.Locale, err error) string {
+	var ve *domain.ValidationError
+	var ce *domain.ConflictError
+	switch {
+	case errors.As(err, &ve):
+		var parts []string
+		for _, f := range ve.Fields {
+			parts = append(parts, l.FieldReason(f))
+		}
+		return strings.Join(parts, "; ")
+	case errors.As(err, &ce):
+		return l.ConflictReason(ce)
+	}
+	return ""
 }
 
 // collectorOptions are who may collect the child today: the guardians with
@@ -304,7 +355,7 @@ func (a *app) formCheck(kind attendance.CheckKind) web.HandlerFunc {
 		if s := r.PostFormValue("unit"); s != "" {
 			id, err := domain.ParseID[domain.Unit](s)
 			if err != nil {
-				return domain.Invalid("unit", "is not a UUID")
+				return domain.Invalid("unit", "is-not-a-uuid")
 			}
 			e.Unit = id
 		}
@@ -314,13 +365,13 @@ func (a *app) formCheck(kind attendance.CheckKind) web.HandlerFunc {
 			case strings.HasPrefix(choice, "g:"):
 				id, err := domain.ParseID[domain.Guardian](choice[2:])
 				if err != nil {
-					return domain.Invalid("collector", "is not a guardian")
+					return domain.Invalid("collector", "is-not-a-guardian")
 				}
 				e.Collector.Guardian = id
 			case strings.HasPrefix(choice, "p:"):
 				id, err := domain.ParseID[attendance.Pickup](choice[2:])
 				if err != nil {
-					return domain.Invalid("collector", "is not on the pickup list")
+					return domain.Invalid("collector", "is-not-on-the-pickup-list")
 				}
 				e.Collector.Pickup = id
 			default:
@@ -338,11 +389,23 @@ func (a *app) formCheck(kind attendance.CheckKind) web.HandlerFunc {
 		}
 		chk, err := a.check(r.Context(), c, kind, e)
 		if err != nil {
-			q := url.Values{"child": {c.ChildID.String()}}
+			var ve *domain.ValidationError
+			var ce *domain.ConflictError
+			if !errors.As(err, &ve) && !errors.As(err, &ce) {
+				return err
+			}
+			// The board again, at the same unit and group, with what was
+			// chosen and typed and why it was refused.
+			q := url.Values{}
 			if !e.Unit.IsZero() {
 				q.Set("unit", e.Unit.String())
 			}
-			return refused(w, r, err, "/staff/attendance", q)
+			if g := r.PostFormValue("group"); g != "" {
+				q.Set("group", g)
+			}
+			r.URL.RawQuery = q.Encode()
+			return a.renderStaff(w, r, c, &staffRefusal{child: c.ChildID, collector: r.PostFormValue("collector"),
+				name: r.PostFormValue("collectorName"), err: err})
 		}
 		q := url.Values{"unit": {chk.UnitID.String()}, "done": {string(kind)}, "child": {c.ChildID.String()}}
 		if g := r.PostFormValue("group"); g != "" {
@@ -431,6 +494,85 @@ type guardianChild struct {
 	Absences  []absenceRow
 	Pickups   []pickupView
 	Reasons   []collectorOption
+	// Refused is the child's form that was just refused ("absence",
+	// "pickup"; "" for none): Values keeps what was typed, Errors the
+	// message at each field by name, Summary the list above the form.
+	Refused string
+	Values  map[string]string
+	Errors  map[string]string
+	Summary []fieldMsg
+}
+
+// fieldMsg is a refusal in the error summary: the input's id, its label
+// and the message.
+type fieldMsg struct {
+	ID, Label, Message string
+}
+
+// refusedForm is a refused guardian form to show again: which child and
+// form, what was typed, and the refusal.
+type refusedForm struct {
+	child  domain.ChildID
+	kind   string
+	values map[string]string
+	err    error
+}
+
+// formFields are the inputs of the guardian's forms with their labels;
+// a refused field not among them is shown in the summary at the first.
+var formFields = map[string][][2]string{
+	"absence": {{"start", "attendance.from"}, {"end", "attendance.to"}, {"reason", "attendance.reason"}, {"note", "attendance.note"}},
+	"pickup": {{"name", "attendance.pickup.name"}, {"relation", "attendance.pickup.relation"},
+		{"phone", "attendance.pickup.phone"}, {"validUntil", "attendance.pickup.validUntil"}},
+}
+
+// inputIDs are the ids of the inputs by name (the template's).
+var inputIDs = map[string]string{"start": "start", "end": "end", "reason": "reason", "note": "note",
+	"name": "pname", "relation": "prel", "phone": "pphone", "validUntil": "puntil"}
+
+// showRefusal puts a refused form's values and errors on the child.
+func showRefusal(l web.Locale, gc *guardianChild, rf *refusedForm) {
+	gc.Refused, gc.Values, gc.Errors = rf.kind, rf.values, map[string]string{}
+	fields := formFields[rf.kind]
+	add := func(field, msg string) {
+		name := ""
+		for _, f := range fields {
+			if f[0] == field {
+				name = f[0]
+			}
+		}
+		switch field {
+		case "period.start", "period", "day":
+			name = "start"
+		case "period.end":
+			name = "end"
+		}
+		if name == "" {
+			name = fields[0][0]
+		}
+		label := ""
+		for _, f := range fields {
+			if f[0] == name {
+				label = l.T(f[1])
+			}
+		}
+		if old, ok := gc.Errors[name]; ok {
+			gc.Errors[name] = old + "; " + msg
+		} else {
+			gc.Errors[name] = msg
+		}
+		gc.Summary = append(gc.Summary, fieldMsg{ID: inputIDs[name] + "-" + gc.ID.String(), Label: label, Message: msg})
+	}
+	var ve *domain.ValidationError
+	var ce *domain.ConflictError
+	switch {
+	case errors.As(rf.err, &ve):
+		for _, f := range ve.Fields {
+			add(f.Field, l.FieldReason(f))
+		}
+	case errors.As(rf.err, &ce):
+		add(ce.Field, l.ConflictReason(ce))
+	}
 }
 
 type calendarLink struct {
@@ -444,6 +586,12 @@ type absenceRow struct {
 }
 
 func (a *app) guardianAttendancePage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	return a.renderGuardian(w, r, c, nil)
+}
+
+// renderGuardian renders the guardian's page; rf, when not nil, is a
+// refused form shown again with what was typed and why (422).
+func (a *app) renderGuardian(w http.ResponseWriter, r *http.Request, c *web.Call, rf *refusedForm) error {
 	ctx := r.Context()
 	today := domain.Today(a.Clock)
 	children, err := a.VisibleChildren(ctx, c.Actor)
@@ -485,6 +633,9 @@ func (a *app) guardianAttendancePage(w http.ResponseWriter, r *http.Request, c *
 		for _, rs := range []attendance.Reason{attendance.Holiday, attendance.Leave, attendance.Sick, attendance.Other} {
 			gc.Reasons = append(gc.Reasons, collectorOption{Value: string(rs), Label: rs.Text(lang)})
 		}
+		if rf != nil && rf.child == ch.ID {
+			showRefusal(c.Lang, &gc, rf)
+		}
 		content.Children = append(content.Children, gc)
 		ids = append(ids, ch.ID)
 	}
@@ -507,8 +658,28 @@ func (a *app) guardianAttendancePage(w http.ResponseWriter, r *http.Request, c *
 			}
 		}
 	}
-	a.Page(w, r, c, http.StatusOK, "attendance_guardian", "attendance.guardian.title", content)
+	status := http.StatusOK
+	if rf != nil {
+		status = http.StatusUnprocessableEntity
+	}
+	a.Page(w, r, c, status, "attendance_guardian", "attendance.guardian.title", content)
 	return nil
+}
+
+// refusedGuardianForm shows a guardian's refused form again (422) with
+// what was typed, each error at its field and in a summary; an error that
+// is not a refusal stays an error.
+func (a *app) refusedGuardianForm(w http.ResponseWriter, r *http.Request, c *web.Call, kind string, err error) error {
+	var ve *domain.ValidationError
+	var ce *domain.ConflictError
+	if !errors.As(err, &ve) && !errors.As(err, &ce) {
+		return err
+	}
+	values := map[string]string{}
+	for _, f := range formFields[kind] {
+		values[f[0]] = r.PostFormValue(f[0])
+	}
+	return a.renderGuardian(w, r, c, &refusedForm{child: c.ChildID, kind: kind, values: values, err: err})
 }
 
 // backToGuardian redirects to the guardian's page with what was done.
@@ -551,21 +722,20 @@ func (a *app) formAbsence(w http.ResponseWriter, r *http.Request, c *web.Call) e
 	if err := r.ParseForm(); err != nil {
 		return api.BadRequest("form", "the form cannot be read")
 	}
-	back := url.Values{"child": {c.ChildID.String()}}
 	start, err := formDate(r, "start")
 	if err != nil {
-		return refused(w, r, err, "/guardian/attendance", back)
+		return a.refusedGuardianForm(w, r, c, "absence", err)
 	}
 	end, err := formDate(r, "end")
 	if err != nil {
-		return refused(w, r, err, "/guardian/attendance", back)
+		return a.refusedGuardianForm(w, r, c, "absence", err)
 	}
 	if end == 0 {
 		end = start
 	}
 	ab := attendance.Absence{Period: domain.Period{Start: start, End: end}, Reason: attendance.Reason(r.PostFormValue("reason")), Note: strings.TrimSpace(r.PostFormValue("note"))}
 	if _, err := a.reportAbsence(r.Context(), c, ab, false); err != nil {
-		return refused(w, r, err, "/guardian/attendance", url.Values{"child": {c.ChildID.String()}})
+		return a.refusedGuardianForm(w, r, c, "absence", err)
 	}
 	backToGuardian(w, r, c, "absence")
 	return nil
@@ -589,12 +759,12 @@ func (a *app) formPickup(w http.ResponseWriter, r *http.Request, c *web.Call) er
 	}
 	until, err := formDate(r, "validUntil")
 	if err != nil {
-		return refused(w, r, err, "/guardian/attendance", url.Values{"child": {c.ChildID.String()}})
+		return a.refusedGuardianForm(w, r, c, "pickup", err)
 	}
 	p := attendance.Pickup{Name: strings.TrimSpace(r.PostFormValue("name")), Relation: strings.TrimSpace(r.PostFormValue("relation")),
 		Phone: strings.TrimSpace(r.PostFormValue("phone")), ValidUntil: until}
 	if _, err := a.putPickup(r.Context(), c, p); err != nil {
-		return refused(w, r, err, "/guardian/attendance", url.Values{"child": {c.ChildID.String()}})
+		return a.refusedGuardianForm(w, r, c, "pickup", err)
 	}
 	backToGuardian(w, r, c, "pickup")
 	return nil
@@ -618,20 +788,6 @@ func timeOfDay(t time.Time) string {
 		return ""
 	}
 	return t.In(domain.Oslo()).Format("15:04")
-}
-
-// refused turns a refusal the user can put right (a field, or a conflict
-// with what is stored) into a redirect back to the form's page, which then
-// says what to do; other errors stay errors.
-func refused(w http.ResponseWriter, r *http.Request, err error, page string, q url.Values) error {
-	var ve *domain.ValidationError
-	var ce *domain.ConflictError
-	if !errors.As(err, &ve) && !errors.As(err, &ce) {
-		return err
-	}
-	q.Set("error", domain.FieldOf(err))
-	http.Redirect(w, r, page+"?"+q.Encode(), http.StatusSeeOther)
-	return nil
 }
 
 // refusal is the message for ?error= on a page: the field's own, or the

@@ -202,7 +202,7 @@ func (a *app) formSettings(w http.ResponseWriter, r *http.Request, c *web.Call) 
 		}
 		n, err := strconv.Atoi(form[name])
 		if err != nil {
-			p.Add(name, "is not a whole number")
+			p.Add(name, "is-not-a-whole-number")
 		}
 		return n
 	}
@@ -231,7 +231,7 @@ func (a *app) formSettings(w http.ResponseWriter, r *http.Request, c *web.Call) 
 		content := a.settingsContent(c, form, excludable)
 		for _, f := range ve.Fields {
 			if _, dup := content.Errors[f.Field]; !dup {
-				content.Errors[f.Field] = c.Lang.Reason(f.Reason)
+				content.Errors[f.Field] = c.Lang.FieldReason(f)
 			}
 		}
 		for _, f := range settingsFields {

@@ -166,9 +166,20 @@ func TestCheckInBoard(t *testing.T) {
 
 	// Out again without coming in: refused, and the board says why.
 	again := ta.Do(t, staff, "POST", path+"/check-out", form, url.Values{"key": {"k-out-2"}, "collectorName": {"Hilde Berg"}}.Encode())
-	require.Equal(t, http.StatusSeeOther, again.Status)
-	said := ta.Do(t, staff, "GET", again.Header.Get("Location"), "", "")
-	assert.Contains(t, said.Body, "barnet er allerede sjekket inn, eller er ikke sjekket inn")
+	require.Equal(t, http.StatusUnprocessableEntity, again.Status, again.Body)
+	assert.Contains(t, again.Body, "barnet gikk allerede klokken", "the reason in Norwegian, not English")
+	assert.Contains(t, again.Body, `role="alert" tabindex="-1" autofocus`)
+
+	// In again, then out with a name too long: the board again with the
+	// name kept at its field.
+	r3 := ta.Do(t, staff, "POST", path+"/check-in", form, "key=k-in-3")
+	require.Equal(t, http.StatusSeeOther, r3.Status, r3.Body)
+	long := strings.Repeat("Å", 201)
+	bad := ta.Do(t, staff, "POST", path+"/check-out", form, url.Values{"key": {"k-out-3"}, "collector": {""}, "collectorName": {long}, "confirm": {"1"}}.Encode())
+	require.Equal(t, http.StatusUnprocessableEntity, bad.Status, bad.Body)
+	assert.Contains(t, bad.Body, `value="`+long+`" aria-invalid="true" aria-describedby="collector-name-`+ta.Sofie.String()+`-error"`)
+	assert.Contains(t, bad.Body, `<a href="#collector-name-`+ta.Sofie.String()+`">`)
+	assert.Contains(t, bad.Body, `id="collector-`+ta.Sofie.String()+`-other" value="" required checked>`)
 }
 
 // The guardian: sick today in one click, a planned holiday, the pickup
@@ -191,18 +202,30 @@ func TestGuardianAttendancePage(t *testing.T) {
 
 	hol := ta.Do(t, g, "POST", base+"/absences", form, "start=2025-12-22&end=2025-12-31&reason=holiday&note=Jul")
 	require.Equal(t, http.StatusSeeOther, hol.Status, hol.Body)
-	bad := ta.Do(t, g, "POST", base+"/absences", form, "start=2025-12-28&end=2025-12-29&reason=holiday")
-	require.Equal(t, http.StatusSeeOther, bad.Status, "overlaps the holiday: back to the form")
-	said := ta.Do(t, g, "GET", bad.Header.Get("Location"), "", "")
-	assert.Contains(t, said.Body, "Det er allerede meldt fravær noen av disse dagene.")
+	bad := ta.Do(t, g, "POST", base+"/absences", form, "start=2025-12-28&end=2025-12-29&reason=holiday&note=Hytta")
+	require.Equal(t, http.StatusUnprocessableEntity, bad.Status, "overlaps the holiday: the form again")
+	// The refusal is in Norwegian with the dates written as people write
+	// them, tied to the field, listed in a summary that takes focus, and
+	// what was typed is kept.
+	assert.Contains(t, bad.Body, "overlapper fraværet som er meldt fra 22. desember 2025 til 31. desember 2025")
+	assert.Contains(t, bad.Body, `aria-invalid="true" aria-describedby="start-`+ta.Sofie.String()+`-error"`)
+	assert.Contains(t, bad.Body, `<span class="ds-validation-message field-error" id="start-`+ta.Sofie.String()+`-error">overlapper`)
+	assert.Contains(t, bad.Body, `role="alert" tabindex="-1" autofocus`)
+	assert.Contains(t, bad.Body, `<a href="#start-`+ta.Sofie.String()+`">Fra og med: overlapper`)
+	assert.Contains(t, bad.Body, `value="2025-12-28"`)
+	assert.Contains(t, bad.Body, `value="2025-12-29"`)
+	assert.Contains(t, bad.Body, `value="Hytta"`)
+	assert.Contains(t, bad.Body, `<option value="holiday" selected>`)
 
 	add := ta.Do(t, g, "POST", base+"/pickups", form, "name=Kari+Berg&relation=tante&phone=%2B47+912+34+567&validUntil=2026-06-30")
 	require.Equal(t, http.StatusSeeOther, add.Status, add.Body)
 	bad = ta.Do(t, g, "POST", base+"/pickups", form, "name=&relation=tante&phone=12")
-	require.Equal(t, http.StatusSeeOther, bad.Status)
-	said = ta.Do(t, g, "GET", bad.Header.Get("Location"), "", "")
-	assert.Contains(t, said.Body, "role=\"alert\"")
-	assert.Contains(t, said.Body, "Skriv navnet")
+	require.Equal(t, http.StatusUnprocessableEntity, bad.Status)
+	assert.Contains(t, bad.Body, "role=\"alert\"")
+	assert.Contains(t, bad.Body, `<span class="ds-validation-message field-error" id="pname-`+ta.Sofie.String()+`-error">må fylles ut</span>`)
+	assert.Contains(t, bad.Body, `id="pphone-`+ta.Sofie.String()+`-error"`)
+	assert.Contains(t, bad.Body, `value="tante"`)
+	assert.Contains(t, bad.Body, `value="12"`)
 	page = ta.Do(t, g, "GET", "/guardian/attendance", "", "")
 	assert.Contains(t, page.Body, "Kari Berg")
 	assert.Contains(t, page.Body, "Jul")

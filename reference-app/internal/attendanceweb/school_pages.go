@@ -38,10 +38,15 @@ type schoolContent struct {
 	SummaryNote string
 	Kinds       []collectorOption
 	Error       string
-	Notice      string
+	// ErrorFor is the id of the input the error is about ("" for none).
+	ErrorFor string
+	Notice   string
 	// Typed is what the form held when it was refused.
 	Typed url.Values
 }
+
+// schoolInputs are the form's inputs by the field a refusal names.
+var schoolInputs = map[string]string{"day": "day", "unitId": "day", "hours": "hours", "kind": "what", "reason": "note"}
 
 type schoolPupil struct {
 	ID         domain.ChildID
@@ -154,6 +159,7 @@ func (a *app) schoolAbsencePage(w http.ResponseWriter, r *http.Request, c *web.C
 		}
 		if field := q.Get("error"); field != "" {
 			content.Error = schoolRefusal(c.Lang, field)
+			content.ErrorFor = schoolInputs[field]
 			content.Typed = q
 		}
 		if q.Get("done") == "1" {

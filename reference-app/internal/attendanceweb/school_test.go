@@ -45,6 +45,8 @@ func TestSchoolAbsencePage(t *testing.T) {
 	require.Equal(t, 200, back.Status)
 	assert.Contains(t, back.Body, "Skriv antall timer", "the refusal says what is wrong")
 	assert.Contains(t, back.Body, `value="mangler timer"`, "and keeps what was typed")
+	assert.Contains(t, back.Body, `aria-invalid="true" aria-describedby="hours-error hours-help"`, "the error is tied to its field")
+	assert.Contains(t, back.Body, `role="alert" tabindex="-1" autofocus><p><strong>Ikke registrert:</strong> <a href="#hours">`, "and the alert takes focus and links to it")
 	future := post(url.Values{"day": {"2025-12-24"}, "whole": {"yes"}, "what": {"health"}})
 	assert.Contains(t, future.Header.Get("Location"), "error=day", "a day in the future is refused")
 

@@ -30,8 +30,8 @@ func TestAttendanceSettingsPage(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, res.Status, res.Body)
 	assert.Contains(t, res.Body, `name="expectedArrival" value="9.30"`, "what was typed is kept")
 	assert.Contains(t, res.Body, `name="holiday.source" value="Vedtektene § 7"`)
-	assert.Contains(t, res.Body, `id="school-excludableDays-error">er ikke et heltall`)
-	if !assert.Contains(t, res.Body, `id="expectedArrival-error">må være et klokkeslett TT:MM`) {
+	assert.Contains(t, res.Body, `id="school-excludableDays-error">er ikke et helt tall`)
+	if !assert.Contains(t, res.Body, `id="expectedArrival-error">må være et klokkeslett (tt:mm)`) {
 		return
 	}
 	// Fixed by typing again: the remaining errors are the rule's own.

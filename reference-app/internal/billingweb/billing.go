@@ -327,7 +327,7 @@ func (a *app) apiIncomeDecisions(w http.ResponseWriter, r *http.Request, c *web.
 func (a *app) createIncomeDecision(ctx context.Context, actor domain.Actor, req newIncomeDecisionRequest) (incomeDecisionView, error) {
 	income, err := decimal.NewFromString(strings.TrimSpace(strings.ReplaceAll(req.AnnualIncome, " ", "")))
 	if err != nil {
-		return incomeDecisionView{}, domain.Invalid("annualIncome", "must be an amount in kroner")
+		return incomeDecisionView{}, domain.Invalid("annualIncome", "must-be-an-amount-in-kroner")
 	}
 	d := billing.IncomeDecision{ID: domain.NewID[billing.IncomeDecision](), Municipality: actor.Municipality, Family: req.Family,
 		AnnualIncome: income, Applied: req.Applied, Period: domain.Period{Start: req.Start, End: req.End}, Documentation: req.Documentation}
@@ -338,7 +338,7 @@ func (a *app) createIncomeDecision(ctx context.Context, actor domain.Actor, req 
 	err = a.Store.Atomic(ctx, func(ctx context.Context) error {
 		f, err := a.Store.Family(ctx, actor.Municipality, req.Family)
 		if domain.IsNotFound(err) {
-			return domain.Invalid("family", "no such family")
+			return domain.Invalid("family", "no-such-family")
 		} else if err != nil {
 			return err
 		}
@@ -420,7 +420,7 @@ func (a *app) apiRunInvoices(w http.ResponseWriter, r *http.Request, c *web.Call
 		return err
 	}
 	if req.Month == (billing.Month{}) {
-		return domain.Invalid("month", "is required")
+		return domain.Invalid("month", "required")
 	}
 	v, err := a.runInvoices(r.Context(), c.Actor, req.Month)
 	if err != nil {
@@ -518,7 +518,7 @@ func (a *app) apiExport(w http.ResponseWriter, r *http.Request, c *web.Call) err
 // the report with their line numbers.
 func (a *app) importPayments(ctx context.Context, actor domain.Actor, field, text string) (PaymentReportView, error) {
 	if strings.TrimSpace(text) == "" {
-		return PaymentReportView{}, domain.Invalid(field, "is empty; give the OCR file's text")
+		return PaymentReportView{}, domain.Invalid(field, "is-empty-give-the-ocr-files-text")
 	}
 	rep, err := a.Billing().ImportPayments(ctx, actor, actor.Municipality, strings.NewReader(text))
 	if err != nil {

@@ -36,13 +36,13 @@ type newFamilyRequest struct {
 func (a *app) createFamily(ctx context.Context, actor domain.Actor, req newFamilyRequest) (familyView, error) {
 	var p domain.Problems
 	if req.Payer.IsZero() {
-		p.Add("payer", "is required")
+		p.Add("payer", "required")
 	}
 	if len(req.Children) == 0 {
-		p.Add("children", "is required")
+		p.Add("children", "required")
 	}
 	if req.Start == date.Zero {
-		p.Add("start", "is required")
+		p.Add("start", "required")
 	}
 	if err := p.Err(); err != nil {
 		return familyView{}, err
@@ -142,7 +142,7 @@ func (a *app) billingFamilyPage(w http.ResponseWriter, r *http.Request, c *web.C
 			errs = append(errs, c.Lang.T("billing.family.taken"))
 		case errors.As(err, &ve):
 			for _, f := range ve.Fields {
-				errs = append(errs, c.Lang.Reason(f.Reason))
+				errs = append(errs, c.Lang.FieldReason(f))
 			}
 		default:
 			return err

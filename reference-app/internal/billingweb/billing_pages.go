@@ -176,7 +176,7 @@ func (a *app) billingRunPage(w http.ResponseWriter, r *http.Request, c *web.Call
 		}
 		var reasons []string
 		for _, f := range ve.Fields {
-			reasons = append(reasons, c.Lang.Reason(f.Reason))
+			reasons = append(reasons, c.Lang.FieldReason(f))
 		}
 		content.Error = c.Lang.T("billing.run.refused", strings.Join(reasons, "; "))
 		a.Page(w, r, c, http.StatusUnprocessableEntity, "billing", "billing.title", content)
@@ -323,7 +323,7 @@ func (a *app) billingIncomePage(w http.ResponseWriter, r *http.Request, c *web.C
 	if id, err := domain.ParseID[billing.Family](form["family"]); err == nil {
 		req.Family = id
 	} else {
-		problems.Add("family", "choose a family")
+		problems.Add("family", "choose-a-family")
 	}
 	for _, f := range []struct {
 		key string
@@ -353,7 +353,7 @@ func (a *app) billingIncomePage(w http.ResponseWriter, r *http.Request, c *web.C
 	switch {
 	case errors.As(err, &ve):
 		for _, f := range ve.Fields {
-			content.Errors = append(content.Errors, c.Lang.T("billing.field."+billingFormField(f.Field))+": "+c.Lang.Reason(f.Reason))
+			content.Errors = append(content.Errors, c.Lang.T("billing.field."+billingFormField(f.Field))+": "+c.Lang.FieldReason(f))
 		}
 	case errors.As(err, &ce):
 		content.Errors = append(content.Errors, c.Lang.T("billing.income.overlap"))

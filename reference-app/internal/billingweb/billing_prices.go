@@ -111,7 +111,7 @@ func priceFieldKey(field string) string {
 
 // priceReason is the reason in the page's language.
 func priceReason(l web.Locale, reason string) string {
-	if strings.Contains(reason, "above the national maximum") {
+	if reason == "is-above-the-national-maximum-price-in-force-from" {
 		return l.T("billing.prices.aboveMax")
 	}
 	return l.Reason(reason)

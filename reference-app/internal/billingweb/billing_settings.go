@@ -187,12 +187,12 @@ func (a *app) settingsPage(w http.ResponseWriter, r *http.Request, c *web.Call) 
 		return err
 	}
 	for _, f := range ve.Fields {
-		content.Errors[f.Field] = c.Lang.Reason(f.Reason)
+		content.Errors[f.Field] = c.Lang.FieldReason(f)
 		label := f.Field
 		if c.Lang.Has("billing.settings." + f.Field) {
 			label = c.Lang.T("billing.settings." + f.Field)
 		}
-		content.Summary = append(content.Summary, label+": "+c.Lang.Reason(f.Reason))
+		content.Summary = append(content.Summary, label+": "+c.Lang.FieldReason(f))
 	}
 	a.Page(w, r, c, http.StatusUnprocessableEntity, "billing_settings", "billing.settings.title", content)
 	return nil
@@ -425,13 +425,13 @@ func ruleFieldText(l web.Locale, f domain.FieldError) string {
 	if rest, ok := strings.CutPrefix(f.Field, "table:"); ok {
 		line, path, _ := strings.Cut(rest, ":")
 		if path == "" {
-			return l.T("billing.rules.line", line) + ": " + l.Reason(f.Reason)
+			return l.T("billing.rules.line", line) + ": " + l.FieldReason(f)
 		}
-		return l.T("billing.rules.line", line) + ", " + path + ": " + l.Reason(f.Reason)
+		return l.T("billing.rules.line", line) + ", " + path + ": " + l.FieldReason(f)
 	}
 	key := "billing.rules.field." + f.Field
 	if !l.Has(key) {
-		return f.Field + ": " + l.Reason(f.Reason)
+		return f.Field + ": " + l.FieldReason(f)
 	}
-	return l.T(key) + ": " + l.Reason(f.Reason)
+	return l.T(key) + ": " + l.FieldReason(f)
 }

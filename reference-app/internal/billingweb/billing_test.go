@@ -223,7 +223,7 @@ func TestIncomeDecisionForm(t *testing.T) {
 	form := "application/x-www-form-urlencoded"
 	bad := ta.Do(t, cw, "POST", "/billing/income-decisions", form, "family="+fams[0]+"&income=abc&applied=2025-08-20&start=2025-09-15&end=2026-07-31")
 	require.Equal(t, 422, bad.Status)
-	assert.Contains(t, bad.Body, "Årsinntekt (kr): must be an amount in kroner")
+	assert.Contains(t, bad.Body, "Årsinntekt (kr): må være et beløp i kroner")
 	assert.Contains(t, bad.Body, `value="abc"`)
 	ds, err := ta.Store.IncomeDecisions(t.Context(), demo.Municipality)
 	require.NoError(t, err)

@@ -116,7 +116,7 @@ func (req newPriceListRequest) priceList(m domain.Municipality) (billing.PriceLi
 		}
 		d, err := decimal.NewFromString(s)
 		if err != nil {
-			p.Add(field, "must be a number")
+			p.Add(field, "must-be-a-number")
 		}
 		return d
 	}

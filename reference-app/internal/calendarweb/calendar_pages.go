@@ -146,11 +146,11 @@ func fieldErrors(l web.Locale, err error) (map[string]string, bool) {
 				name = "end"
 			}
 			if _, dup := out[name]; !dup {
-				out[name] = l.Reason(f.Reason)
+				out[name] = l.FieldReason(f)
 			}
 		}
 	case errors.As(err, &ce):
-		out[ce.Field] = l.Reason(ce.Reason)
+		out[ce.Field] = l.ConflictReason(ce)
 	default:
 		return nil, false
 	}
@@ -199,7 +199,7 @@ func (a *app) formAddEntry(w http.ResponseWriter, r *http.Request, c *web.Call) 
 	if f.Unit != "" {
 		id, err := domain.ParseID[domain.Unit](f.Unit)
 		if err != nil {
-			p.Add("unit", "no such unit")
+			p.Add("unit", "no-such-unit")
 		}
 		e.Unit = id
 	}

@@ -165,7 +165,7 @@ func closedDays(t *testing.T, ta *webtest.Harness, store web.Store) {
 	res := ta.Do(t, admin, "POST", "/admin/calendar/entries", "application/x-www-form-urlencoded", bad.Encode())
 	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
 	assert.Contains(t, res.Body, `value="Kursdag"`)
-	assert.Contains(t, res.Body, `id="end-error">er før fra-datoen`)
+	assert.Contains(t, res.Body, `id="end-error">er før startdatoen`)
 	good := url.Values{"kind": {"planning-day"}, "appliesTo": {"kindergarten"}, "start": {"2026-10-09"}, "name": {"Kursdag"}}
 	res = ta.Do(t, admin, "POST", "/admin/calendar/entries", "application/x-www-form-urlencoded", good.Encode())
 	require.Equal(t, http.StatusSeeOther, res.Status, res.Body)

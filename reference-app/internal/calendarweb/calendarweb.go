@@ -171,12 +171,12 @@ func (a *app) schoolYear(r *http.Request) (domain.SchoolYear, error) {
 	var y int
 	for _, ch := range s {
 		if ch < '0' || ch > '9' || len(s) != 4 {
-			return 0, api.Unprocessable("invalid-query", "year is not a year", domain.FieldError{Field: "year", Reason: "is not a year (YYYY)"})
+			return 0, api.Unprocessable("invalid-query", "year is not a year", domain.FieldError{Field: "year", Reason: "is-not-a-year-yyyy"})
 		}
 		y = y*10 + int(ch-'0')
 	}
 	if y < 1900 || y > 2999 {
-		return 0, api.Unprocessable("invalid-query", "year is out of range", domain.FieldError{Field: "year", Reason: "is not a year (YYYY)"})
+		return 0, api.Unprocessable("invalid-query", "year is out of range", domain.FieldError{Field: "year", Reason: "is-not-a-year-yyyy"})
 	}
 	return domain.SchoolYear(y), nil
 }
@@ -281,10 +281,10 @@ func (a *app) unitCalendar(ctx context.Context, c *web.Call, unit domain.UnitID,
 		return u, UnitCalendarView{}, err
 	}
 	if p.End < p.Start {
-		return u, UnitCalendarView{}, domain.Invalid("to", "is before from")
+		return u, UnitCalendarView{}, domain.Invalid("to", "is-before-from")
 	}
 	if p.End > p.Start.AddDate(1, 0, 0) {
-		return u, UnitCalendarView{}, domain.Invalid("to", "the range is longer than a year")
+		return u, UnitCalendarView{}, domain.Invalid("to", "the-range-is-longer-than-a-year")
 	}
 	cal, err := domain.LoadCalendar(ctx, a.Store, c.Actor.Municipality, p)
 	if err != nil {

@@ -193,13 +193,13 @@ func (a *app) auditPageOf(r *http.Request, c *web.Call) ([]domain.AuditEntry, st
 	var before domain.AuditID
 	if pr.Cursor != "" {
 		if before, err = domain.ParseID[domain.AuditEntry](pr.Cursor); err != nil {
-			return nil, "", api.Unprocessable("invalid-query", "the cursor is not one this API gave", domain.FieldError{Field: "cursor", Reason: "is not a cursor from a previous page"})
+			return nil, "", api.Unprocessable("invalid-query", "the cursor is not one this API gave", domain.FieldError{Field: "cursor", Reason: "is-not-a-cursor-from-a-previous-page"})
 		}
 	}
 	var child domain.ChildID
 	if s := r.URL.Query().Get("childId"); s != "" {
 		if child, err = domain.ParseID[domain.Child](s); err != nil {
-			return nil, "", api.Unprocessable("invalid-query", "childId is not a UUID", domain.FieldError{Field: "childId", Reason: "is not a UUID"})
+			return nil, "", api.Unprocessable("invalid-query", "childId is not a UUID", domain.FieldError{Field: "childId", Reason: "is-not-a-uuid"})
 		}
 	}
 	entries, err := a.Store.AuditEntries(r.Context(), c.Actor.Municipality, child, before, pr.Limit+1)

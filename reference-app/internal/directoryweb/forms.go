@@ -120,18 +120,25 @@ func (e *formErrors) any() bool { return len(e.fields) > 0 || len(e.other) > 0 }
 
 // reason translates a refusal's reason: the directory's own codes first,
 // then the shell's (reason.<code>), else the reason as it is.
-func reason(l web.Locale, code string) string {
+func reason(l web.Locale, code string, params map[string]string) string {
 	if l.Has("dir.reason." + code) {
 		return l.T("dir.reason." + code)
 	}
-	return l.Reason(code)
+	if !l.Has("reason." + code) {
+		return l.Reason(code)
+	}
+	return l.ReasonWith(code, params)
 }
 
 // set records the first refusal of a field; rename maps the domain's
 // field names to the form's.
-func (e *formErrors) set(field, why string) {
+func (e *formErrors) set(field, why string) { e.setWith(field, why, nil) }
+
+// setWith records the first refusal of a field with the reason's
+// parameters.
+func (e *formErrors) setWith(field, why string, params map[string]string) {
 	if _, ok := e.fields[field]; !ok {
-		e.fields[field] = reason(e.l, why)
+		e.fields[field] = reason(e.l, why, params)
 	}
 }
 
@@ -172,7 +179,7 @@ func (e *formErrors) nationalID(v formValues, name string) domain.NationalID {
 	if err != nil {
 		var ve *domain.ValidationError
 		if errors.As(err, &ve) && len(ve.Fields) > 0 {
-			e.set(name, ve.Fields[0].Reason)
+			e.setWith(name, ve.Fields[0].Reason, ve.Fields[0].Params)
 		} else {
 			e.set(name, err.Error())
 		}
@@ -203,17 +210,17 @@ func (e *formErrors) refused(err error, rename func(string) string, onForm func(
 		for _, f := range ve.Fields {
 			name := rename(f.Field)
 			if onForm(name) {
-				e.set(name, f.Reason)
+				e.setWith(name, f.Reason, f.Params)
 			} else {
-				e.other = append(e.other, fmt.Sprintf("%s: %s", name, reason(e.l, f.Reason)))
+				e.other = append(e.other, fmt.Sprintf("%s: %s", name, reason(e.l, f.Reason, f.Params)))
 			}
 		}
 	case errors.As(err, &ce):
 		name := rename(ce.Field)
 		if onForm(name) {
-			e.set(name, ce.Reason)
+			e.setWith(name, ce.Reason, ce.Params)
 		} else {
-			e.other = append(e.other, reason(e.l, ce.Reason))
+			e.other = append(e.other, reason(e.l, ce.Reason, ce.Params))
 		}
 	default:
 		return err

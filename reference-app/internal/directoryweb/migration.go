@@ -68,7 +68,7 @@ func (a *app) apiImport(w http.ResponseWriter, r *http.Request, c *web.Call) err
 	case "true":
 		dry = true
 	default:
-		return domain.Invalid("dryRun", "must be true or false")
+		return domain.Invalid("dryRun", "must-be-true-or-false")
 	}
 	files, err := readImportBody(w, r)
 	if err != nil {
@@ -382,5 +382,5 @@ func importReason(l web.Locale, code string) string {
 	if l.Has("dir.import.reason." + code) {
 		return l.T("dir.import.reason." + code)
 	}
-	return reason(l, code)
+	return reason(l, code, nil)
 }

@@ -296,7 +296,7 @@ func (a *app) auditPage(w http.ResponseWriter, r *http.Request, c *web.Call) err
 	}
 	names := map[domain.GuardianID]string{}
 	for _, e := range entries {
-		row := auditRow{At: e.At.In(domain.Oslo()).Format("2006-01-02 15:04:05"), Role: c.Lang.T("role." + string(e.Actor.Role)), Who: a.ActorName(r.Context(), e.Actor, names), Action: e.Action, Record: e.Record}
+		row := auditRow{At: c.Lang.DateTime(e.At), Role: c.Lang.T("role." + string(e.Actor.Role)), Who: a.ActorName(r.Context(), e.Actor, names), Action: e.Action, Record: e.Record}
 		if !e.ChildID.IsZero() {
 			row.Child = e.ChildID.String()
 		}

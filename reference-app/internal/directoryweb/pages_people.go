@@ -400,14 +400,14 @@ func placementFromForm(v formValues, e *formErrors) newPlacementRequest {
 	if s := v["unitId"]; s != "" {
 		id, err := domain.ParseID[domain.Unit](s)
 		if err != nil {
-			e.set("unitId", "no such unit")
+			e.set("unitId", "no-such-unit")
 		}
 		req.UnitID = id
 	}
 	if s := v["groupId"]; s != "" {
 		id, err := domain.ParseID[domain.Group](s)
 		if err != nil {
-			e.set("groupId", "no such group")
+			e.set("groupId", "no-such-group")
 		}
 		req.GroupID = id
 	}

@@ -242,7 +242,7 @@ func unitFromForm(v formValues, e *formErrors, m domain.Municipality) unitReques
 	if s := v["parent"]; s != "" {
 		id, err := domain.ParseID[domain.Unit](s)
 		if err != nil {
-			e.set("parent", "no such unit")
+			e.set("parent", "no-such-unit")
 		}
 		req.Parent = id
 	}

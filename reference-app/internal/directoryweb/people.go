@@ -153,7 +153,7 @@ func (a *app) placementFrom(ctx context.Context, m domain.Municipality, child do
 		u, err := a.Store.Unit(ctx, m, req.UnitID)
 		if err != nil {
 			if domain.IsNotFound(err) {
-				return domain.Placement{}, domain.Invalid("unitId", "no such unit")
+				return domain.Placement{}, domain.Invalid("unitId", "no-such-unit")
 			}
 			return domain.Placement{}, err
 		}

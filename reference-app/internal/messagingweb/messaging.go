@@ -580,7 +580,7 @@ func outboxState(r *http.Request) (string, error) {
 	case "", messaging.Pending, messaging.Sent, messaging.Dead:
 		return s, nil
 	}
-	return "", api.Unprocessable("invalid-query", "state is not a delivery state", domain.FieldError{Field: "state", Reason: "must be pending, sent or dead"})
+	return "", api.Unprocessable("invalid-query", "state is not a delivery state", domain.FieldError{Field: "state", Reason: "must-be-pending-sent-or-dead"})
 }
 
 // API handlers.
@@ -648,7 +648,7 @@ func (a *app) apiReply(w http.ResponseWriter, r *http.Request, c *web.Call) erro
 		return err
 	}
 	if req.ThreadID.IsZero() {
-		return domain.Invalid("threadId", "is required")
+		return domain.Invalid("threadId", "required")
 	}
 	msg, err := a.reply(r.Context(), c.Actor, req.ThreadID, req.Body)
 	if err != nil {
@@ -664,7 +664,7 @@ func (a *app) apiMarkRead(w http.ResponseWriter, r *http.Request, c *web.Call) e
 		return err
 	}
 	if req.ThreadID.IsZero() {
-		return domain.Invalid("threadId", "is required")
+		return domain.Invalid("threadId", "required")
 	}
 	if err := a.Messaging().MarkRead(r.Context(), c.Actor, c.Actor.Municipality, req.ThreadID); err != nil {
 		return threadRef(err)
@@ -677,7 +677,7 @@ func (a *app) apiMarkRead(w http.ResponseWriter, r *http.Request, c *web.Call) e
 // error on threadId.
 func threadRef(err error) error {
 	if domain.IsNotFound(err) {
-		return domain.Invalid("threadId", "no such thread")
+		return domain.Invalid("threadId", "no-such-thread")
 	}
 	return err
 }
@@ -763,24 +763,65 @@ type inboxContent struct {
 	Contact  contactView
 	Saved    bool
 	Channels []messaging.Medium
-	// Draft is what the guardian typed, kept when it could not be sent;
-	// NoPlace says whom to contact instead.
-	Draft   draftView
+	// Values keeps what was typed in a new message that was not sent
+	// (child, subject, body); Errors the message at each field; Summary
+	// the list above the form.
+	Values  map[string]string
+	Errors  map[string]string
+	Summary []fieldMsg
+	// NoPlace says whom to contact instead when the child has no place
+	// to write to (what was typed is kept in Values).
 	NoPlace string
 }
 
-// draftView is a new message as typed.
-type draftView struct {
-	Child, Subject, Body string
+// fieldMsg is a refusal in the error summary: the input's id, its label
+// and the message.
+type fieldMsg struct {
+	ID, Label, Message string
 }
 
 func (a *app) inboxPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	return a.renderInbox(w, r, c, nil, nil, "")
+}
+
+// renderInbox renders the guardian's messages. values is a new message
+// that was not sent, shown again (422) with refusal's errors at its
+// fields, or with noPlace saying whom to contact instead.
+func (a *app) renderInbox(w http.ResponseWriter, r *http.Request, c *web.Call, values map[string]string, refusal error, noPlace string) error {
 	content, err := a.inbox(r.Context(), c)
 	if err != nil {
 		return err
 	}
 	content.Saved = r.URL.Query().Get("saved") == "1"
-	a.Page(w, r, c, http.StatusOK, "messaging_inbox", "messaging.inbox.title", content)
+	status := http.StatusOK
+	if refusal != nil || noPlace != "" {
+		status = http.StatusUnprocessableEntity
+		content.Values, content.Errors, content.NoPlace = values, map[string]string{}, noPlace
+	}
+	if refusal != nil {
+		labels := map[string]string{"child": "messaging.new.child", "subject": "messaging.subject", "body": "messaging.body"}
+		add := func(field, msg string) {
+			if _, ok := labels[field]; !ok {
+				field = "body"
+			}
+			if old, ok := content.Errors[field]; ok {
+				msg = old + "; " + msg
+			}
+			content.Errors[field] = msg
+			content.Summary = append(content.Summary, fieldMsg{ID: field, Label: c.Lang.T(labels[field]), Message: msg})
+		}
+		var ve *domain.ValidationError
+		var ce *domain.ConflictError
+		switch {
+		case errors.As(refusal, &ve):
+			for _, f := range ve.Fields {
+				add(f.Field, c.Lang.FieldReason(f))
+			}
+		case errors.As(refusal, &ce):
+			add(ce.Field, c.Lang.ConflictReason(ce))
+		}
+	}
+	a.Page(w, r, c, status, "messaging_inbox", "messaging.inbox.title", content)
 	return nil
 }
 
@@ -850,14 +891,22 @@ type threadContent struct {
 	L      web.Locale
 	Thread ThreadView
 	Back   string
+	// Body keeps the text of a refused reply; Error says why.
+	Body, Error string
 }
 
 func (a *app) threadPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
-	ctx := r.Context()
 	id, err := api.PathID[messaging.Thread](r, "threadId")
 	if err != nil {
 		return err
 	}
+	return a.renderThread(w, r, c, id, "", nil)
+}
+
+// renderThread renders a thread; body and refusal, when refusal is not
+// nil, are a refused reply shown again (422).
+func (a *app) renderThread(w http.ResponseWriter, r *http.Request, c *web.Call, id messaging.ThreadID, body string, refusal error) error {
+	ctx := r.Context()
 	v, err := a.readThread(ctx, c.Lang, c.Actor, id)
 	if err != nil {
 		return err
@@ -874,7 +923,25 @@ func (a *app) threadPage(w http.ResponseWriter, r *http.Request, c *web.Call) er
 			back = "/staff/messages"
 		}
 	}
-	a.Page(w, r, c, http.StatusOK, "messaging_thread", "messaging.thread.title", threadContent{L: c.Lang, Thread: v, Back: back})
+	content := threadContent{L: c.Lang, Thread: v, Back: back}
+	status := http.StatusOK
+	if refusal != nil {
+		status = http.StatusUnprocessableEntity
+		content.Body = body
+		var ve *domain.ValidationError
+		var ce *domain.ConflictError
+		switch {
+		case errors.As(refusal, &ve):
+			var parts []string
+			for _, f := range ve.Fields {
+				parts = append(parts, c.Lang.FieldReason(f))
+			}
+			content.Error = strings.Join(parts, "; ")
+		case errors.As(refusal, &ce):
+			content.Error = c.Lang.ConflictReason(ce)
+		}
+	}
+	a.Page(w, r, c, status, "messaging_thread", "messaging.thread.title", content)
 	return nil
 }
 
@@ -897,6 +964,12 @@ func (a *app) replyForm(w http.ResponseWriter, r *http.Request, c *web.Call) err
 		return err
 	}
 	if _, err := a.reply(r.Context(), c.Actor, id, f.Get("body")); err != nil {
+		// A refusal keeps what was written.
+		var ve *domain.ValidationError
+		var ce *domain.ConflictError
+		if errors.As(err, &ve) || errors.As(err, &ce) {
+			return a.renderThread(w, r, c, id, f.Get("body"), err)
+		}
 		return err
 	}
 	http.Redirect(w, r, "/messages/"+id.String()+"#siste", http.StatusSeeOther)
@@ -908,9 +981,10 @@ func (a *app) guardianPostForm(w http.ResponseWriter, r *http.Request, c *web.Ca
 	if err != nil {
 		return err
 	}
+	values := map[string]string{"child": f.Get("child"), "subject": f.Get("subject"), "body": f.Get("body")}
 	child, err := domain.ParseID[domain.Child](f.Get("child"))
 	if err != nil || child.IsZero() {
-		return domain.Invalid("child", "choose a child")
+		return a.renderInbox(w, r, c, values, domain.Invalid("child", "choose-a-child"), "")
 	}
 	t, err := a.post(r.Context(), c.Actor, messaging.Draft{About: messaging.About{Scope: messaging.ScopeChild, Child: child},
 		Subject: f.Get("subject"), Body: f.Get("body")})
@@ -924,16 +998,15 @@ func (a *app) guardianPostForm(w http.ResponseWriter, r *http.Request, c *web.Ca
 		if why == "" {
 			return err
 		}
-		content, ierr := a.inbox(r.Context(), c)
-		if ierr != nil {
-			return ierr
-		}
-		content.Draft = draftView{Child: child.String(), Subject: f.Get("subject"), Body: f.Get("body")}
-		content.NoPlace = why
-		a.Page(w, r, c, http.StatusUnprocessableEntity, "messaging_inbox", "messaging.inbox.title", content)
-		return nil
+		return a.renderInbox(w, r, c, values, nil, why)
 	}
 	if err != nil {
+		// A refusal keeps what was written; the message is not lost.
+		var ve *domain.ValidationError
+		var ce *domain.ConflictError
+		if errors.As(err, &ve) || errors.As(err, &ce) {
+			return a.renderInbox(w, r, c, values, err, "")
+		}
 		return err
 	}
 	http.Redirect(w, r, "/messages/"+t.ID.String(), http.StatusSeeOther)
@@ -1013,7 +1086,7 @@ func (a *app) staffPostForm(w http.ResponseWriter, r *http.Request, c *web.Call)
 	kind, id, _ := strings.Cut(f.Get("to"), ":")
 	uid, err := domain.ParseID[struct{}](id)
 	if err != nil || uid.IsZero() {
-		return domain.Invalid("to", "choose whom to write to")
+		return domain.Invalid("to", "choose-whom-to-write-to")
 	}
 	d := messaging.Draft{Subject: f.Get("subject"), Body: f.Get("body"), Urgent: f.Get("urgent") == "on"}
 	switch kind {
@@ -1024,7 +1097,7 @@ func (a *app) staffPostForm(w http.ResponseWriter, r *http.Request, c *web.Call)
 	case "unit":
 		d.About, d.Bulletin = messaging.About{Scope: messaging.ScopeUnit, Unit: domain.IDFromUUID[domain.Unit](uid.UUID())}, true
 	default:
-		return domain.Invalid("to", "choose whom to write to")
+		return domain.Invalid("to", "choose-whom-to-write-to")
 	}
 	t, err := a.post(r.Context(), c.Actor, d)
 	if err != nil {

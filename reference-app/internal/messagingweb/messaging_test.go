@@ -171,6 +171,26 @@ func TestGuardianWritesToTheUnit(t *testing.T) {
 	resp = ta.Do(t, ta.CookieFor(t, demo.PersonaOtherGuardian), "POST", "/messages", formType, form)
 	assert.Equal(t, 403, resp.Status)
 
+	// A message without a text is refused in Norwegian at its field, and
+	// what was written is kept.
+	empty := url.Values{"child": {ta.Sofie.String()}, "subject": {"Skotur fredag"}, "body": {"  "}}.Encode()
+	resp = ta.Do(t, hilde, "POST", "/messages", formType, empty)
+	require.Equal(t, 422, resp.Status, resp.Body)
+	assert.Contains(t, resp.Body, `value="Skotur fredag"`)
+	assert.Contains(t, resp.Body, `<option value="`+ta.Sofie.String()+`" selected>`)
+	assert.Contains(t, resp.Body, `aria-invalid="true" aria-describedby="body-error"`)
+	assert.Regexp(t, `id="body-error">[^<]*(må|kan)`, resp.Body)
+	assert.Contains(t, resp.Body, `role="alert" tabindex="-1" autofocus`)
+	assert.Contains(t, resp.Body, `<a href="#body">Melding:`)
+
+	// A reply too long is refused with its text kept.
+	long := strings.Repeat("a", 20_001)
+	resp = ta.Do(t, staff, "POST", "/messages/"+id+"/reply", formType, url.Values{"body": {long}}.Encode())
+	require.Equal(t, 422, resp.Status, resp.Body)
+	assert.Contains(t, resp.Body, `aria-describedby="body-error">`+long+`</textarea>`)
+	assert.Contains(t, resp.Body, `id="body-error">er lengre enn 20000 tegn</span>`)
+	assert.Contains(t, resp.Body, `role="alert" tabindex="-1" autofocus`)
+
 	entries, err := ta.Store.AuditEntries(t.Context(), demo.Municipality, ta.Sofie, domain.AuditID{}, 100)
 	require.NoError(t, err)
 	actions := map[string]bool{}

@@ -38,7 +38,7 @@ func (a *app) checkView(ctx context.Context, c *web.Call, err error) (ErasureVie
 	case err == nil:
 		return ErasureView{Allowed: true}, nil
 	case errors.As(err, &ve) && len(ve.Fields) == 1 && ve.Fields[0].Field == "child":
-		return ErasureView{Reason: ve.Fields[0].Reason, Message: c.Lang.Reason(ve.Fields[0].Reason)}, nil
+		return ErasureView{Reason: ve.Fields[0].Reason, Message: c.Lang.FieldReason(ve.Fields[0])}, nil
 	}
 	return ErasureView{}, err
 }
@@ -71,7 +71,7 @@ func (a *app) apiErase(w http.ResponseWriter, r *http.Request, c *web.Call) erro
 		return err
 	}
 	if !req.Confirm {
-		return domain.Invalid("confirm", "is required")
+		return domain.Invalid("confirm", "required")
 	}
 	ctx := r.Context()
 	er, err := a.erasure(ctx, c.Actor.Municipality)

@@ -236,12 +236,12 @@ func (a *app) apiNotices(w http.ResponseWriter, r *http.Request, c *web.Call) er
 func (a *app) handle(ctx context.Context, c *web.Call, req HandleRequest) (NoticeView, error) {
 	var p domain.Problems
 	if req.Sequence < 1 {
-		p.Add("sequence", "must be positive")
+		p.Add("sequence", "not-positive")
 	}
 	switch req.Kind {
 	case domain.NoticeMovedOut, domain.NoticeDeath, domain.NoticeParentalResponsibility:
 	default:
-		p.Add("kind", "is not a registry notice")
+		p.Add("kind", "is-not-a-registry-notice")
 	}
 	if req.ChildID.IsZero() {
 		p.Add("childId", domain.ReasonRequired)
@@ -352,11 +352,11 @@ func (a *app) syncSubmit(w http.ResponseWriter, r *http.Request, c *web.Call) er
 func (a *app) handleSubmit(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	seq, err := strconv.ParseInt(r.PostFormValue("sequence"), 10, 64)
 	if err != nil {
-		return domain.Invalid("sequence", "must be a whole number")
+		return domain.Invalid("sequence", "must-be-a-whole-number")
 	}
 	child, err := domain.ParseID[domain.Child](r.PostFormValue("child"))
 	if err != nil {
-		return domain.Invalid("child", "is not an ID")
+		return domain.Invalid("child", "is-not-an-id")
 	}
 	if _, err := a.handle(r.Context(), c, HandleRequest{Sequence: seq, Kind: r.PostFormValue("kind"), ChildID: child}); err != nil {
 		return err

@@ -30,10 +30,10 @@ func fieldErrors(l web.Locale, err error, values map[string]string) (form, error
 	switch {
 	case errors.As(err, &ve):
 		for _, fe := range ve.Fields {
-			f.Errors[fe.Field] = reason(l, fe.Reason)
+			f.Errors[fe.Field] = reason(l, fe.Reason, fe.Params)
 		}
 	case errors.As(err, &ce):
-		f.Errors[ce.Field] = reason(l, ce.Reason)
+		f.Errors[ce.Field] = reason(l, ce.Reason, ce.Params)
 	default:
 		return f, err
 	}
@@ -51,10 +51,10 @@ func fieldErrors(l web.Locale, err error, values map[string]string) (form, error
 
 // reason is the reason in words: the shell's catalog, this package's, or
 // a general "is not valid".
-func reason(l web.Locale, code string) string {
+func reason(l web.Locale, code string, params map[string]string) string {
 	switch {
 	case l.Has("reason." + code):
-		return l.Reason(code)
+		return l.ReasonWith(code, params)
 	case l.Has("staff.reason." + code):
 		return l.T("staff.reason." + code)
 	}

@@ -106,7 +106,7 @@ func (a *app) grant(ctx context.Context, actor domain.Actor, staff domain.StaffI
 	if req.Role.PerUnit() && req.Unit != "" {
 		u, err := domain.ParseID[domain.Unit](req.Unit)
 		if err != nil {
-			p.Add("unit", "no such unit")
+			p.Add("unit", "no-such-unit")
 		}
 		g.Unit = u
 	}
@@ -186,7 +186,7 @@ func (a *app) addDuty(ctx context.Context, actor domain.Actor, unit domain.UnitI
 		member, err = a.Store.StaffMember(ctx, m, id)
 	}
 	if err != nil {
-		p.Add("staff", "no such staff member")
+		p.Add("staff", "no-such-staff-member")
 	}
 	day, err := domain.ParseDate("day", req.Day)
 	p.Merge("", err)

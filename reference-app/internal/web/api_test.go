@@ -116,7 +116,7 @@ func TestDomainErrorsAsProblems(t *testing.T) {
 	require.Equal(t, 422, resp.Status, resp.Body)
 	var p api.Problem
 	require.NoError(t, json.Unmarshal([]byte(resp.Body), &p))
-	assert.Equal(t, []domain.FieldError{{Field: "givenName", Reason: "is required"}}, p.Errors)
+	assert.Equal(t, []domain.FieldError{{Field: "givenName", Reason: "required"}}, p.Errors)
 	assert.Equal(t, "/api/v1/children", p.Instance)
 
 	path := "/api/v1/children/" + ta.Sofie.String() + "/placements"

@@ -298,7 +298,7 @@ func (a *App) pageError(w http.ResponseWriter, r *http.Request, c *Call, err err
 	for _, f := range p.Errors {
 		// Only reasons the catalogs translate: no English on a page.
 		if c.Lang.Has("reason." + f.Reason) {
-			content.Fields = append(content.Fields, f.Field+": "+c.Lang.Reason(f.Reason))
+			content.Fields = append(content.Fields, f.Field+": "+c.Lang.FieldReason(f))
 		}
 	}
 	api.SetRetryAfter(w, p.Status)

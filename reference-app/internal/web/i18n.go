@@ -9,9 +9,11 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/oppvekst/oppvekst/domain"
 	"github.com/rickb777/date/v2"
 )
 
@@ -93,14 +95,71 @@ type Locale struct {
 // T returns the message for key in the request's language.
 func (l Locale) T(key string, args ...any) string { return l.cat.Text(key, args...) }
 
-// Reason translates the reason of a refused field: a code (the domain's
-// Reason* constants, "reason.<code>" in the catalogs) in the request's
-// language; a reason that is no known code is shown as it is.
+// Reason translates the reason of a refused field: a code (the library's
+// reason codes, "reason.<code>" in the catalogs) in the request's
+// language, without parameters (FieldReason fills them in); a reason that
+// is no known code is shown as it is.
 func (l Locale) Reason(code string) string {
 	if _, ok := l.cat["reason."+code]; ok {
-		return l.T("reason." + code)
+		return l.ReasonWith(code, nil)
 	}
 	return code
+}
+
+// FieldReason writes a field error's reason in the request's language:
+// the catalog's "reason.<code>" with every {name} replaced by the
+// parameter, dates (yyyy-mm-dd) written the way the language writes them
+// and months (yyyy-mm) as "mars 2026". A code without a text (a test keeps
+// the catalogs complete) falls back to the catalog's "reason.refused",
+// never to the library's English.
+func (l Locale) FieldReason(f domain.FieldError) string {
+	return l.ReasonWith(f.Reason, f.Params)
+}
+
+// ConflictReason writes a conflict's reason like FieldReason.
+func (l Locale) ConflictReason(c *domain.ConflictError) string {
+	return l.ReasonWith(c.Reason, c.Params)
+}
+
+// ReasonWith writes the reason code with its parameters in the request's
+// language (see FieldReason).
+func (l Locale) ReasonWith(code string, params map[string]string) string {
+	text, ok := l.cat["reason."+code]
+	if !ok {
+		text, ok = l.cat["reason."+domain.ReasonRefused]
+		if !ok {
+			return code
+		}
+	}
+	if len(params) == 0 {
+		return text
+	}
+	shown := make(map[string]string, len(params))
+	for k, v := range params {
+		shown[k] = l.paramValue(v)
+	}
+	return domain.FillParams(text, shown)
+}
+
+// DateText writes a date or a month given as text (yyyy-mm-dd, yyyy-mm)
+// the way the language does; other text is returned as it is.
+func (l Locale) DateText(s string) string { return l.paramValue(s) }
+
+// paramValue writes a parameter the way the language would: a date or a
+// month in words, a time of day as it is.
+func (l Locale) paramValue(v string) string {
+	if len(v) == 10 && v[4] == '-' && v[7] == '-' {
+		if d, err := date.ParseISO(v); err == nil {
+			return l.Date(d)
+		}
+	}
+	if len(v) == 7 && v[4] == '-' {
+		if d, err := date.ParseISO(v + "-01"); err == nil {
+			y, m, _ := d.Date()
+			return fmt.Sprintf("%s %d", l.T(fmt.Sprintf("month.%d", int(m))), y)
+		}
+	}
+	return v
 }
 
 // Has reports whether the catalog has a message for key.
@@ -123,11 +182,35 @@ func (l Locale) Date(d date.Date) string {
 	return fmt.Sprintf("%d. %s %d", day, month, y)
 }
 
+// DateTime writes a moment in Norwegian time the way the language does:
+// "24. november 2025 kl. 12.00" in Norwegian, "24 November 2025, 12:00" in
+// English.
+func (l Locale) DateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = t.In(domain.Oslo())
+	d := l.Date(date.New(t.Year(), t.Month(), t.Day()))
+	if l.Code == "en" {
+		return d + ", " + t.Format("15:04")
+	}
+	return d + " kl. " + t.Format("15.04")
+}
+
 // localeOf is the language chosen by the cookie, or the default.
 func (a *App) localeOf(r *http.Request) Locale {
 	code := Languages[0]
 	if c, err := r.Cookie(LangCookie); err == nil && validLanguage(c.Value) {
 		code = c.Value
+	}
+	return Locale{Code: code, cat: a.Catalogs[code]}
+}
+
+// Locale is the language by its code (nb, nn or en; another code gives
+// the default), for work outside a request and for tests.
+func (a *App) Locale(code string) Locale {
+	if !validLanguage(code) {
+		code = Languages[0]
 	}
 	return Locale{Code: code, cat: a.Catalogs[code]}
 }

@@ -83,7 +83,7 @@ func (a *App) idempotent(next HandlerFunc) HandlerFunc {
 		}
 		if len(key) > 200 || !printableASCII(key) {
 			return api.BadRequest("idempotency-key", "the Idempotency-Key is not valid",
-				domain.FieldError{Field: IdempotencyHeader, Reason: "must be 1 to 200 printable ASCII characters"})
+				domain.FieldError{Field: IdempotencyHeader, Reason: "must-be-1-to-200-printable-ascii-characters"})
 		}
 		body, err := api.ReadBody(w, r)
 		if err != nil {
@@ -101,7 +101,7 @@ func (a *App) idempotent(next HandlerFunc) HandlerFunc {
 		case err == nil:
 			if prev.Fingerprint != fingerprint {
 				return api.Unprocessable("idempotency-key-reused", "this Idempotency-Key was used for another request",
-					domain.FieldError{Field: IdempotencyHeader, Reason: "was used for another request"})
+					domain.FieldError{Field: IdempotencyHeader, Reason: "was-used-for-another-request"})
 			}
 			w.Header().Set("Content-Type", prev.ContentType)
 			w.Header().Set("Idempotent-Replayed", "true")

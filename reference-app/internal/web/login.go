@@ -309,7 +309,7 @@ func (a *App) demoLogin(w http.ResponseWriter, r *http.Request, c *Call) error {
 			return nil
 		}
 	}
-	return api.Unprocessable("unknown-persona", "no such persona", domain.FieldError{Field: "persona", Reason: "is not a demo persona"})
+	return api.Unprocessable("unknown-persona", "no such persona", domain.FieldError{Field: "persona", Reason: "is-not-a-demo-persona"})
 }
 
 // LogoutCookie carries "<provider>.<state>" of a logout at a provider
@@ -420,7 +420,7 @@ func (a *App) setLanguage(w http.ResponseWriter, r *http.Request, c *Call) error
 	}
 	lang := r.PostForm.Get("lang")
 	if !validLanguage(lang) {
-		return api.Unprocessable("unknown-language", "no such language", domain.FieldError{Field: "lang", Reason: "must be nb, nn or en"})
+		return api.Unprocessable("unknown-language", "no such language", domain.FieldError{Field: "lang", Reason: "must-be-nb-nn-or-en"})
 	}
 	setCookie(w, r, LangCookie, lang, 365*24*3600)
 	http.Redirect(w, r, LocalPath(r.PostForm.Get("return")), http.StatusSeeOther)

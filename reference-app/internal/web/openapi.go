@@ -62,7 +62,11 @@ func (a *App) OpenAPIDocument() map[string]any {
 				"status": map[string]any{"type": "integer"}, "detail": map[string]any{"type": "string"},
 				"instance": map[string]any{"type": "string"},
 				"errors": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{
-					"field": map[string]any{"type": "string"}, "reason": map[string]any{"type": "string"}}}},
+					"field": map[string]any{"type": "string"},
+					"reason": map[string]any{"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
+						"description": "a stable reason code (required, out-of-range, no-such-unit, …), never a sentence; a client shows it in its user's language"},
+					"params": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string"},
+						"description": "the values the reason's text needs, by name (min, max, …); dates are written yyyy-mm-dd"}}}},
 			},
 			"required": []string{"type", "title", "status"},
 		},

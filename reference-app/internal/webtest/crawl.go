@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/oppvekst/oppvekst/reference-app/internal/web"
 )
 
 var HrefRE = regexp.MustCompile(`href="(/[^"#]*)`)
@@ -14,7 +16,16 @@ var HrefRE = regexp.MustCompile(`href="(/[^"#]*)`)
 // start page and the API lists, and returns the bodies by path.
 func Crawl(t *testing.T, ta *Harness, key string) map[string]string {
 	t.Helper()
+	return CrawlIn(t, ta, key, "")
+}
+
+// CrawlIn is Crawl in a language (nb, nn, en; "" for the default).
+func CrawlIn(t *testing.T, ta *Harness, key, lang string) map[string]string {
+	t.Helper()
 	cookie := ta.CookieFor(t, key)
+	if lang != "" {
+		cookie += "; " + web.LangCookie + "=" + lang
+	}
 	bodies := map[string]string{}
 	queue := []string{"/", "/login", "/guardian", "/staff", "/caseworker", "/admin/audit",
 		"/api/v1/me", "/api/v1/children?limit=200", "/api/v1/units?limit=200", "/api/v1/audit?limit=200", "/api/v1/threads?limit=200",

@@ -78,7 +78,7 @@ func ProblemFor(err error) Problem {
 			Detail: "see errors for each refused field", Errors: ve.Fields}
 	case errors.As(err, &ce):
 		return Problem{Type: problemBase + "conflict", Title: "Conflict", Status: http.StatusConflict,
-			Detail: ce.Reason, Errors: []domain.FieldError{{Field: ce.Field, Reason: ce.Reason}}}
+			Detail: domain.FillParams(domain.ReasonText(ce.Reason), ce.Params), Errors: []domain.FieldError{{Field: ce.Field, Reason: ce.Reason, Params: ce.Params}}}
 	case errors.Is(err, domain.ErrConflict):
 		return Problem{Type: problemBase + "conflict", Title: "Conflict", Status: http.StatusConflict, Detail: "the change contradicts stored data"}
 	case errors.Is(err, domain.ErrForbidden):
@@ -175,11 +175,11 @@ func DecodeStrict(body []byte, v any) error {
 			field = "(body)"
 		}
 		return Unprocessable("wrong-type", "a value has the wrong type",
-			domain.FieldError{Field: field, Reason: "must be " + jsonKind(typ.Type.Kind().String())})
+			domain.FieldError{Field: field, Reason: "must-be", Params: map[string]string{"value": fmt.Sprint(jsonKind(typ.Type.Kind().String()))}})
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
 		return Unprocessable("unknown-field", "the body has a field this operation does not take",
-			domain.FieldError{Field: name, Reason: "is not a field of this operation"})
+			domain.FieldError{Field: name, Reason: "is-not-a-field-of-this-operation"})
 	}
 	var ve *domain.ValidationError
 	if errors.As(err, &ve) {
@@ -212,7 +212,7 @@ func jsonKind(goKind string) string {
 func PathID[T any](r *http.Request, name string) (domain.ID[T], error) {
 	id, err := domain.ParseID[T](r.PathValue(name))
 	if err != nil || id.IsZero() {
-		return id, BadRequest("invalid-path", "a path parameter is not a UUID", domain.FieldError{Field: name, Reason: "is not a UUID"})
+		return id, BadRequest("invalid-path", "a path parameter is not a UUID", domain.FieldError{Field: name, Reason: "is-not-a-uuid"})
 	}
 	return id, nil
 }
@@ -245,7 +245,7 @@ func ReadPage(r *http.Request) (pageRequest, error) {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > MaxLimit {
 			return p, Unprocessable("invalid-query", "limit is out of range",
-				domain.FieldError{Field: "limit", Reason: fmt.Sprintf("must be a whole number from 1 to %d", MaxLimit)})
+				domain.FieldError{Field: "limit", Reason: "must-be-a-whole-number-from-1-to", Params: map[string]string{"maxLimit": fmt.Sprint(MaxLimit)}})
 		}
 		p.Limit = n
 	}
@@ -253,7 +253,7 @@ func ReadPage(r *http.Request) (pageRequest, error) {
 		b, err := base64.RawURLEncoding.DecodeString(s)
 		if err != nil || len(b) == 0 {
 			return p, Unprocessable("invalid-query", "the cursor is not one this API gave",
-				domain.FieldError{Field: "cursor", Reason: "is not a cursor from a previous page"})
+				domain.FieldError{Field: "cursor", Reason: "is-not-a-cursor-from-a-previous-page"})
 		}
 		p.Cursor = string(b)
 	}
@@ -281,7 +281,7 @@ func Paginate[T any](items []T, key func(T) string, p pageRequest) (Page[T], err
 		}
 		if start < 0 {
 			return Page[T]{}, Unprocessable("invalid-query", "the cursor is not one this API gave",
-				domain.FieldError{Field: "cursor", Reason: "points at no item of this list"})
+				domain.FieldError{Field: "cursor", Reason: "points-at-no-item-of-this-list"})
 		}
 	}
 	end := min(start+p.Limit, len(items))

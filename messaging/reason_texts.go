@@ -1,0 +1,39 @@
+package messaging
+
+import "github.com/oppvekst/oppvekst/domain"
+
+// ReasonTexts are the reason codes this package refuses input with
+// (domain.FieldError.Reason, domain.ConflictError.Reason) and their English
+// text for developers and logs, {name} standing for a parameter. Pages
+// never show this text: an application writes the code in the user's
+// language (the reference app's catalogs hold "reason.<code>" in nb, nn
+// and en, and a test there fails when one is missing).
+var ReasonTexts = map[string]string{
+	"a-guardian-cannot-send-a-bulletin":            "a guardian cannot send a bulletin",
+	"a-new-delivery-is-pending":                    "a new delivery is pending",
+	"empty":                                        "must not be empty",
+	"is-a-bulletin-it-takes-no-replies":            "is a bulletin: it takes no replies",
+	"is-bytes-more-than-the-limit-of":              "is {count} bytes, more than the limit of {maxAttachmentBytes}",
+	"is-longer-than-characters":                    "is longer than {maxBody} characters",
+	"is-not-an-allowed-type":                       "{contentType} is not an allowed type ({join})",
+	"is-not-an-outcome":                            "{state} is not an outcome",
+	"is-required-and-may-not-contain-a-path":       "is required and may not contain a path",
+	"is-required-at-most-300-bytes":                "is required, at most 300 bytes",
+	"longer-than":                                  "is longer than {max} characters",
+	"more-than-attachments":                        "more than {maxAttachments} attachments",
+	"must-be-child-group-unit-or-municipality":     "must be child, group, unit or municipality",
+	"must-be-child-or-group":                       "must be child or group",
+	"must-be-email-sms-webhook-or-digital-mailbox": "must be email, sms, webhook or digital-mailbox",
+	"must-be-nb-nn-or-en":                          "must be nb, nn or en",
+	"must-name-a-guardian-of-this-thread":          "must name a guardian of this thread",
+	"no-guardian-may-receive-this-message":         "no guardian may receive this message",
+	"no-such-child":                                "no such child",
+	"no-such-group":                                "no such group",
+	"no-such-guardian":                             "no such guardian",
+	"no-such-unit":                                 "no such unit",
+	"repeats-guardians-id":                         "repeats guardians[{index}].id",
+	"required":                                     "is required",
+	"the-first-message-belongs-to-another-thread":  "the first message belongs to another thread",
+}
+
+var _ = domain.RegisterReasons(ReasonTexts)
