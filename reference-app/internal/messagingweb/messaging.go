@@ -1030,6 +1030,11 @@ type staffMessagesContent struct {
 	L       web.Locale
 	Threads []ThreadSummary
 	Targets []targetOption
+	// Values, Errors and Summary are a refused message shown again (422):
+	// what was typed, each field's error, and the list above the form.
+	Values  map[string]string
+	Errors  map[string]string
+	Summary []fieldMsg
 }
 
 // targetOption is whom staff may write to: the guardians of a child, a
@@ -1039,12 +1044,45 @@ type targetOption struct {
 }
 
 func (a *app) staffMessagesPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	return a.renderStaffMessages(w, r, c, nil, nil)
+}
+
+// renderStaffMessages renders the staff's messages page; values is a
+// message that was refused, shown again (422) with refusal's errors at
+// its fields and what was typed kept.
+func (a *app) renderStaffMessages(w http.ResponseWriter, r *http.Request, c *web.Call, values map[string]string, refusal error) error {
 	ctx := r.Context()
 	threads, err := a.threadList(ctx, c.Lang, c.Actor)
 	if err != nil {
 		return err
 	}
-	content := staffMessagesContent{L: c.Lang, Threads: threads}
+	content := staffMessagesContent{L: c.Lang, Threads: threads, Values: values}
+	status := http.StatusOK
+	if refusal != nil {
+		status = http.StatusUnprocessableEntity
+		content.Errors = map[string]string{}
+		labels := map[string]string{"to": "messaging.staff.to", "subject": "messaging.subject", "body": "messaging.body"}
+		add := func(field, msg string) {
+			if _, ok := labels[field]; !ok {
+				field = "body"
+			}
+			if old, ok := content.Errors[field]; ok {
+				msg = old + "; " + msg
+			}
+			content.Errors[field] = msg
+			content.Summary = append(content.Summary, fieldMsg{ID: field, Label: c.Lang.T(labels[field]), Message: msg})
+		}
+		var ve *domain.ValidationError
+		var ce *domain.ConflictError
+		switch {
+		case errors.As(refusal, &ve):
+			for _, f := range ve.Fields {
+				add(f.Field, c.Lang.FieldReason(f))
+			}
+		case errors.As(refusal, &ce):
+			add(ce.Field, c.Lang.ConflictReason(ce))
+		}
+	}
 	var children []domain.ChildID
 	for _, u := range c.Actor.Units {
 		v, err := a.Roster(ctx, c.Actor.Municipality, u)
@@ -1072,7 +1110,7 @@ func (a *app) staffMessagesPage(w http.ResponseWriter, r *http.Request, c *web.C
 			return err
 		}
 	}
-	a.Page(w, r, c, http.StatusOK, "messaging_staff", "messaging.staff.title", content)
+	a.Page(w, r, c, status, "messaging_staff", "messaging.staff.title", content)
 	return nil
 }
 
@@ -1083,10 +1121,11 @@ func (a *app) staffPostForm(w http.ResponseWriter, r *http.Request, c *web.Call)
 	if err != nil {
 		return err
 	}
+	values := map[string]string{"to": f.Get("to"), "subject": f.Get("subject"), "body": f.Get("body"), "urgent": f.Get("urgent")}
 	kind, id, _ := strings.Cut(f.Get("to"), ":")
 	uid, err := domain.ParseID[struct{}](id)
 	if err != nil || uid.IsZero() {
-		return domain.Invalid("to", "choose-whom-to-write-to")
+		return a.renderStaffMessages(w, r, c, values, domain.Invalid("to", "choose-whom-to-write-to"))
 	}
 	d := messaging.Draft{Subject: f.Get("subject"), Body: f.Get("body"), Urgent: f.Get("urgent") == "on"}
 	switch kind {
@@ -1097,10 +1136,13 @@ func (a *app) staffPostForm(w http.ResponseWriter, r *http.Request, c *web.Call)
 	case "unit":
 		d.About, d.Bulletin = messaging.About{Scope: messaging.ScopeUnit, Unit: domain.IDFromUUID[domain.Unit](uid.UUID())}, true
 	default:
-		return domain.Invalid("to", "choose-whom-to-write-to")
+		return a.renderStaffMessages(w, r, c, values, domain.Invalid("to", "choose-whom-to-write-to"))
 	}
 	t, err := a.post(r.Context(), c.Actor, d)
 	if err != nil {
+		if errors.Is(err, domain.ErrInvalid) || errors.Is(err, domain.ErrConflict) {
+			return a.renderStaffMessages(w, r, c, values, err)
+		}
 		return err
 	}
 	http.Redirect(w, r, "/messages/"+t.ID.String(), http.StatusSeeOther)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -350,4 +351,31 @@ func TestPostThreadIsIdempotent(t *testing.T) {
 	assert.JSONEq(t, first.Body, second.Body)
 	list := ta.Do(t, ta.CookieFor(t, demo.PersonaGuardian), "GET", "/api/v1/threads", "", "")
 	assert.Equal(t, 1, strings.Count(list.Body, "Glemt gymtøy"), list.Body)
+}
+
+// A refused message from staff is shown again (422) in the user's
+// language with what was typed kept: the recipient still chosen, the text
+// still there, the error at its field and in a summary that takes focus.
+func TestStaffMessageRefusedKeepsText(t *testing.T) {
+	ta := webtest.New(t)
+	seeded := webtest.FindSeededThreads(t, ta)
+	staff := ta.CookieFor(t, demo.PersonaStaff) + "; " + web.LangCookie + "=nn"
+	group := "group:" + seeded.GroupBulletin.About.Group.String()
+	text := "Husk ullklede og lue på turdagen – dette skal ikkje gå tapt"
+	form := url.Values{"to": {group}, "subject": {"   "}, "body": {text}, "urgent": {"on"}}.Encode()
+	resp := ta.Do(t, staff, "POST", "/staff/messages", formType, form)
+	require.Equal(t, http.StatusUnprocessableEntity, resp.Status, resp.Body)
+	assert.Contains(t, resp.Body, text, "the text is kept")
+	assert.Contains(t, resp.Body, `value="`+group+`" selected`, "the recipient is kept")
+	assert.Regexp(t, `id="urgent" name="urgent" checked`, resp.Body)
+	assert.Contains(t, resp.Body, `aria-invalid="true" aria-describedby="subject-error"`)
+	assert.Contains(t, resp.Body, `class="ds-error-summary" role="alert" tabindex="-1" autofocus`)
+	assert.Contains(t, resp.Body, "Meldinga vart ikkje send")
+	assert.NotContains(t, resp.Body, "is required")
+
+	bad := url.Values{"to": {"nobody"}, "subject": {"Hei"}, "body": {text}}.Encode()
+	resp = ta.Do(t, staff, "POST", "/staff/messages", formType, bad)
+	require.Equal(t, http.StatusUnprocessableEntity, resp.Status, resp.Body)
+	assert.Contains(t, resp.Body, text)
+	assert.Contains(t, resp.Body, `aria-describedby="to-error"`)
 }

@@ -298,11 +298,29 @@ func (a *App) pageError(w http.ResponseWriter, r *http.Request, c *Call, err err
 	for _, f := range p.Errors {
 		// Only reasons the catalogs translate: no English on a page.
 		if c.Lang.Has("reason." + f.Reason) {
-			content.Fields = append(content.Fields, f.Field+": "+c.Lang.FieldReason(f))
+			content.Fields = append(content.Fields, fieldText(c.Lang, f.Field, c.Lang.FieldReason(f)))
 		}
 	}
 	api.SetRetryAfter(w, p.Status)
 	a.Page(w, r, c, p.Status, "error", key+".title", content)
+}
+
+// fieldText is a refused field's message on the error page: with the
+// field's name in the user's language ("field.<name>" in the catalogs,
+// by the last part of its path: "seats[0].places" is "places"), or the
+// message alone — never the field's name from the code.
+func fieldText(l Locale, field, msg string) string {
+	leaf := field
+	if i := strings.LastIndexAny(leaf, ".]"); i >= 0 {
+		leaf = leaf[i+1:]
+	}
+	if i := strings.IndexByte(leaf, '['); i >= 0 {
+		leaf = leaf[:i]
+	}
+	if leaf != "" && l.Has("field."+leaf) {
+		return l.T("field."+leaf) + ": " + msg
+	}
+	return msg
 }
 
 func (a *App) notFound(w http.ResponseWriter, r *http.Request) {

@@ -491,7 +491,16 @@ func controlCharactersEverywhere(t *testing.T, ea *edgeApp) {
 				n++
 				require.Less(t, status, 500, "%s %s %s = %q", f.method, f.action, in.name, v)
 				if assert.Equal(t, http.StatusUnprocessableEntity, status, "%s %s %s = %q", f.method, f.action, in.name, v) {
-					assert.Contains(t, alertOf(body), in.name+": "+ea.App.Catalogs["nb"].Text("reason."+domain.ReasonControl), "%s %s", f.action, in.name)
+					// The reason in Norwegian, after the field's Norwegian
+					// name when the catalogs have one, never the code's name
+					// for the field.
+					msg := ea.App.Catalogs["nb"].Text("reason." + domain.ReasonControl)
+					if label, ok := ea.App.Catalogs["nb"]["field."+in.name]; ok {
+						msg = label + ": " + msg
+					}
+					alert := alertOf(body)
+					assert.Contains(t, alert, msg, "%s %s", f.action, in.name)
+					assert.NotContains(t, alert, in.name+": ", "%s %s", f.action, in.name)
 				}
 			}
 		}
