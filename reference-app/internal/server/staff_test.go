@@ -186,3 +186,18 @@ func TestBootstrapRunsOnce(t *testing.T) {
 		assert.Error(t, err, bad)
 	}
 }
+
+// A refused new staff member is shown again with the typed values kept,
+// each error at its field and all of them in a summary that takes focus,
+// in the user's language.
+func TestNewStaffRefusedKeepsValues(t *testing.T) {
+	ta := webtest.New(t)
+	admin := ta.CookieFor(t, demo.PersonaAdmin) + "; " + web.LangCookie + "=nn"
+	resp := ta.Do(t, admin, "POST", "/admin/staff", "application/x-www-form-urlencoded", "name=Kari+Skjemasen&principal=")
+	require.Equal(t, http.StatusUnprocessableEntity, resp.Status, resp.Body)
+	assert.Contains(t, resp.Body, `value="Kari Skjemasen"`, "the typed name is kept")
+	assert.Contains(t, resp.Body, `class="ds-error-summary" role="alert" tabindex="-1" autofocus`)
+	assert.Contains(t, resp.Body, "Det du sende vart ikkje lagra")
+	assert.Contains(t, resp.Body, `<a href="#principal">`)
+	assert.Contains(t, resp.Body, `aria-invalid="true"`)
+}
