@@ -118,7 +118,7 @@ func (c collectorChoice) Tel() string {
 // boardCSP is the board's Content-Security-Policy: the app's (no script
 // anywhere else) with the board's own script (/static/board.js) and its
 // fetch calls to the app allowed, both from the app itself only.
-const boardCSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+const boardCSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 // statuses in the order the board counts them.
 var boardStatuses = []attendance.Status{attendance.Expected, attendance.Late, attendance.Present, attendance.Absent, attendance.Left}
