@@ -780,6 +780,35 @@ type fieldMsg struct {
 	ID, Label, Message string
 }
 
+// refusalErrors turns a refused message into each field's error (in l)
+// and the summary above the form. labels names the form's fields by
+// catalog key; an error about another field is shown at "body".
+func refusalErrors(l web.Locale, refusal error, labels map[string]string) (map[string]string, []fieldMsg) {
+	errs := map[string]string{}
+	var summary []fieldMsg
+	add := func(field, msg string) {
+		if _, ok := labels[field]; !ok {
+			field = "body"
+		}
+		if old, ok := errs[field]; ok {
+			msg = old + "; " + msg
+		}
+		errs[field] = msg
+		summary = append(summary, fieldMsg{ID: field, Label: l.T(labels[field]), Message: msg})
+	}
+	var ve *domain.ValidationError
+	var ce *domain.ConflictError
+	switch {
+	case errors.As(refusal, &ve):
+		for _, f := range ve.Fields {
+			add(f.Field, l.FieldReason(f))
+		}
+	case errors.As(refusal, &ce):
+		add(ce.Field, l.ConflictReason(ce))
+	}
+	return errs, summary
+}
+
 func (a *app) inboxPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	return a.renderInbox(w, r, c, nil, nil, "")
 }
@@ -799,27 +828,8 @@ func (a *app) renderInbox(w http.ResponseWriter, r *http.Request, c *web.Call, v
 		content.Values, content.Errors, content.NoPlace = values, map[string]string{}, noPlace
 	}
 	if refusal != nil {
-		labels := map[string]string{"child": "messaging.new.child", "subject": "messaging.subject", "body": "messaging.body"}
-		add := func(field, msg string) {
-			if _, ok := labels[field]; !ok {
-				field = "body"
-			}
-			if old, ok := content.Errors[field]; ok {
-				msg = old + "; " + msg
-			}
-			content.Errors[field] = msg
-			content.Summary = append(content.Summary, fieldMsg{ID: field, Label: c.Lang.T(labels[field]), Message: msg})
-		}
-		var ve *domain.ValidationError
-		var ce *domain.ConflictError
-		switch {
-		case errors.As(refusal, &ve):
-			for _, f := range ve.Fields {
-				add(f.Field, c.Lang.FieldReason(f))
-			}
-		case errors.As(refusal, &ce):
-			add(ce.Field, c.Lang.ConflictReason(ce))
-		}
+		content.Errors, content.Summary = refusalErrors(c.Lang, refusal,
+			map[string]string{"child": "messaging.new.child", "subject": "messaging.subject", "body": "messaging.body"})
 	}
 	a.Page(w, r, c, status, "messaging_inbox", "messaging.inbox.title", content)
 	return nil
@@ -928,18 +938,8 @@ func (a *app) renderThread(w http.ResponseWriter, r *http.Request, c *web.Call, 
 	if refusal != nil {
 		status = http.StatusUnprocessableEntity
 		content.Body = body
-		var ve *domain.ValidationError
-		var ce *domain.ConflictError
-		switch {
-		case errors.As(refusal, &ve):
-			var parts []string
-			for _, f := range ve.Fields {
-				parts = append(parts, c.Lang.FieldReason(f))
-			}
-			content.Error = strings.Join(parts, "; ")
-		case errors.As(refusal, &ce):
-			content.Error = c.Lang.ConflictReason(ce)
-		}
+		errs, _ := refusalErrors(c.Lang, refusal, map[string]string{"body": "messaging.body"})
+		content.Error = errs["body"]
 	}
 	a.Page(w, r, c, status, "messaging_thread", "messaging.thread.title", content)
 	return nil
@@ -1060,28 +1060,8 @@ func (a *app) renderStaffMessages(w http.ResponseWriter, r *http.Request, c *web
 	status := http.StatusOK
 	if refusal != nil {
 		status = http.StatusUnprocessableEntity
-		content.Errors = map[string]string{}
-		labels := map[string]string{"to": "messaging.staff.to", "subject": "messaging.subject", "body": "messaging.body"}
-		add := func(field, msg string) {
-			if _, ok := labels[field]; !ok {
-				field = "body"
-			}
-			if old, ok := content.Errors[field]; ok {
-				msg = old + "; " + msg
-			}
-			content.Errors[field] = msg
-			content.Summary = append(content.Summary, fieldMsg{ID: field, Label: c.Lang.T(labels[field]), Message: msg})
-		}
-		var ve *domain.ValidationError
-		var ce *domain.ConflictError
-		switch {
-		case errors.As(refusal, &ve):
-			for _, f := range ve.Fields {
-				add(f.Field, c.Lang.FieldReason(f))
-			}
-		case errors.As(refusal, &ce):
-			add(ce.Field, c.Lang.ConflictReason(ce))
-		}
+		content.Errors, content.Summary = refusalErrors(c.Lang, refusal,
+			map[string]string{"to": "messaging.staff.to", "subject": "messaging.subject", "body": "messaging.body"})
 	}
 	var children []domain.ChildID
 	for _, u := range c.Actor.Units {
