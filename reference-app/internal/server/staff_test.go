@@ -198,6 +198,6 @@ func TestNewStaffRefusedKeepsValues(t *testing.T) {
 	assert.Contains(t, resp.Body, `value="Kari Skjemasen"`, "the typed name is kept")
 	assert.Contains(t, resp.Body, `class="ds-error-summary" role="alert" tabindex="-1" autofocus`)
 	assert.Contains(t, resp.Body, "Det du sende vart ikkje lagra")
-	assert.Contains(t, resp.Body, `<a href="#principal">`)
+	assert.Contains(t, resp.Body, `<a href="#principal">Feide-brukar: `, "the summary names the field in nynorsk")
 	assert.Contains(t, resp.Body, `aria-invalid="true"`)
 }
