@@ -174,3 +174,89 @@ func MonthName(year int, month int, lang string) string {
 	}
 	return fmt.Sprintf("%s %d", names[month-1], year)
 }
+
+// LetterTemplate is a municipality's own part of the letters it sends:
+// who they are from, how to reach it, who decides appeals, and an opening
+// and closing paragraph of its choice in each language. The legal parts of
+// a decision (its legal basis, the facts and reasons, the right to appeal
+// and its deadline, the right to see the case documents) are written by
+// the capability that decides and cannot be configured away.
+//
+// The zero LetterTemplate is usable: a store returns it, with Municipality
+// set, when the municipality has saved none.
+type LetterTemplate struct {
+	Municipality Municipality `json:"municipality"`
+	// SenderName is the letterhead ("Eksempel kommune, oppvekst").
+	SenderName string `json:"senderName"`
+	// SenderLines are the postal address, a line each.
+	SenderLines []string `json:"senderLines,omitempty"`
+	// OrgNumber is the organisation number (9 digits), printed in the footer.
+	OrgNumber string `json:"orgNumber,omitempty"`
+	// Contact is one line of telephone, e-mail or web address.
+	Contact string `json:"contact,omitempty"`
+	// AppealBody names who decides an appeal the municipality does not
+	// grant itself ("Statsforvalteren i Eksempel", "kommunens klagenemnd").
+	AppealBody string `json:"appealBody,omitempty"`
+	// Opening and Closing are optional paragraphs by language (nb, nn, en).
+	Opening map[string]string `json:"opening,omitempty"`
+	Closing map[string]string `json:"closing,omitempty"`
+}
+
+// Letter template limits.
+const (
+	MaxLetterLine      = 200  // a name, an address line, the contact line
+	MaxLetterParagraph = 2000 // an opening or closing paragraph
+	MaxLetterLines     = 6    // address lines
+)
+
+// Validate checks a template: every line one line of printable text within
+// MaxLetterLine, at most MaxLetterLines address lines, paragraphs within
+// MaxLetterParagraph in nb, nn or en, and an organisation number of nine
+// digits when given. Every problem is reported, each with its field.
+func (t LetterTemplate) Validate() error {
+	var p Problems
+	line := func(field, s string) {
+		if err := CheckLine(field, s); err != nil {
+			p.Merge("", err)
+		} else if len([]rune(s)) > MaxLetterLine {
+			p.Add(field, ReasonTooLong, "max", fmt.Sprint(MaxLetterLine))
+		}
+	}
+	if err := t.Municipality.Validate(); err != nil {
+		p.Merge("", err)
+	}
+	line("senderName", t.SenderName)
+	if len(t.SenderLines) > MaxLetterLines {
+		p.Add("senderLines", ReasonTooLong, "max", fmt.Sprint(MaxLetterLines))
+	}
+	for i, l := range t.SenderLines {
+		line(fmt.Sprintf("senderLines[%d]", i), l)
+	}
+	if t.OrgNumber != "" {
+		digits := strings.ReplaceAll(t.OrgNumber, " ", "")
+		ok := len(digits) == 9
+		for _, r := range digits {
+			ok = ok && r >= '0' && r <= '9'
+		}
+		if !ok {
+			p.Add("orgNumber", "org-number-must-be-9-digits")
+		}
+	}
+	line("contact", t.Contact)
+	line("appealBody", t.AppealBody)
+	for name, m := range map[string]map[string]string{"opening": t.Opening, "closing": t.Closing} {
+		for lang, s := range m {
+			field := name + "." + lang
+			if lang != "nb" && lang != "nn" && lang != "en" {
+				p.Add(field, "unknown-language")
+				continue
+			}
+			if err := CheckText(field, s); err != nil {
+				p.Merge("", err)
+			} else if len([]rune(s)) > MaxLetterParagraph {
+				p.Add(field, ReasonTooLong, "max", fmt.Sprint(MaxLetterParagraph))
+			}
+		}
+	}
+	return p.Err()
+}

@@ -39,3 +39,23 @@ func TestDocumentTextInReadingOrder(t *testing.T) {
 	}
 	assert.Less(t, strings.Index(txt, "Vedtak om barnehageplass"), strings.Index(txt, "Emil får plass."))
 }
+
+func TestLetterTemplateValidate(t *testing.T) {
+	ok := domain.LetterTemplate{Municipality: "4601", SenderName: "Eksempel kommune", SenderLines: []string{"Postboks 1", "5020 Bergen"},
+		OrgNumber: "964 338 531", Contact: "55 56 60 00", AppealBody: "Statsforvalteren i Vestland", Opening: map[string]string{"nn": "Hei."}}
+	assert.NoError(t, ok.Validate())
+	assert.NoError(t, domain.LetterTemplate{Municipality: "4601"}.Validate(), "the zero template is usable")
+	bad := ok
+	bad.OrgNumber = "12345"
+	bad.SenderName = "Eksempel\x00kommune"
+	bad.Closing = map[string]string{"sv": "Hej"}
+	err := bad.Validate()
+	var v *domain.ValidationError
+	if assert.ErrorAs(t, err, &v) {
+		var fields []string
+		for _, f := range v.Fields {
+			fields = append(fields, f.Field+":"+f.Reason)
+		}
+		assert.ElementsMatch(t, []string{"orgNumber:org-number-must-be-9-digits", "senderName:control-character", "closing.sv:unknown-language"}, fields)
+	}
+}

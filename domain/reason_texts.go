@@ -7,6 +7,8 @@ package domain
 // language (the reference app's catalogs hold "reason.<code>" in nb, nn
 // and en, and a test there fails when one is missing).
 var ReasonTexts = map[string]string{
+	"org-number-must-be-9-digits":                            "an organisation number is nine digits",
+	"unknown-language":                                       "is not nb, nn or en",
 	"a-child-or-a-guardian-is-required":                      "a child or a guardian is required",
 	"a-school-holiday-is-for-the-whole-municipality":         "a school holiday is for the whole municipality",
 	"a-unit-cannot-be-its-own-parent":                        "a unit cannot be its own parent",
