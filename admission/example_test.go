@@ -1,6 +1,7 @@
 package admission_test
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -178,9 +179,17 @@ func ExampleParseCatchmentCSV() {
 	}
 	_, err = admission.ParseCatchmentCSV(strings.NewReader(file+"Strandgata;5;9;begge;Nordby skole\n"), m, []domain.Unit{nordby, sjosiden})
 	fmt.Println(err)
+	// The English text of a refusal's code, for developers: the tables of
+	// the packages the application uses.
+	var v *domain.ValidationError
+	if errors.As(err, &v) {
+		f := v.Fields[0]
+		fmt.Println(f.Field+":", domain.ReasonTables{admission.ReasonTexts, domain.ReasonTexts}.Text(f.Reason, domain.Pairs(f.Params)...))
+	}
 	// Output:
 	// Strandgata 7 → Nordby skole
 	// strandgata 8 B → Sjøsiden skole
 	// Strandgata 71 → catchment-no-match
-	// invalid input: lines[4].fra_nr: the row covers house numbers an earlier row for the same street and side already covers
+	// invalid input: lines[4].fra_nr: catchment-overlap
+	// lines[4].fra_nr: the row covers house numbers an earlier row for the same street and side already covers
 }

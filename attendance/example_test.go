@@ -59,6 +59,13 @@ func Example() {
 	_, err = svc.CheckOut(ctx, staff, attendance.Event{Key: "tablet-2/0950", Child: jonas.ID, Unit: kg.ID,
 		At: now, Collector: attendance.Collector{Name: "Kari Dahl"}})
 	fmt.Println(err)
+	// The English text of the code, for developers (users get it in their
+	// language from the application's catalogs).
+	var v *domain.ValidationError
+	if errors.As(err, &v) {
+		f := v.Fields[0]
+		fmt.Println(domain.ReasonTables{attendance.ReasonTexts, domain.ReasonTexts}.Text(f.Reason, domain.Pairs(f.Params)...))
+	}
 
 	_, _ = svc.ReportSick(ctx, domain.GuardianActor(m, mother.ID), jonas.ID)
 	roster, _ := svc.Roster(ctx, staff, kg.ID, domain.GroupID{}, date.NewAt(now))
@@ -71,7 +78,8 @@ func Example() {
 	}
 	// Output:
 	// one record: true
-	// invalid input: kind: the child has not been checked in on 2025-09-10
+	// invalid input: kind: the-child-has-not-been-checked-in-on (day=2025-09-10)
+	// the child has not been checked in on 2025-09-10
 	// Emma Berg: til stede
 	// Jonas Dahl: borte (syk)
 }

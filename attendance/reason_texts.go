@@ -1,13 +1,14 @@
 package attendance
 
-import "github.com/oppvekst/oppvekst/domain"
-
 // ReasonTexts are the reason codes this package refuses input with
 // (domain.FieldError.Reason, domain.ConflictError.Reason) and their English
 // text for developers and logs, {name} standing for a parameter. Pages
 // never show this text: an application writes the code in the user's
 // language (the reference app's catalogs hold "reason.<code>" in nb, nn
 // and en, and a test there fails when one is missing).
+//
+// This is the package's table, and nothing registers it: an application
+// names the tables of the packages it uses (domain.ReasonTables).
 var ReasonTexts = map[string]string{
 	"a-documented-absence-is-health-or-guardian-reported":           "a documented absence is health or guardian-reported",
 	"belongs-to-another-childs-list":                                "belongs to another child's list",
@@ -51,5 +52,3 @@ var ReasonTexts = map[string]string{
 	"unit-time-of-day":                                  "{time} for unit {unit}: must be a time of day HH:MM",
 	"was-used-for-another-event":                        "was used for another event",
 }
-
-var _ = domain.RegisterReasons(ReasonTexts)

@@ -35,14 +35,15 @@ type UnknownRulesError struct {
 	Params map[string]string
 }
 
-// Error describes the missing rule.
+// Error describes the missing rule, its reason in English from billing's
+// and domain's ReasonTexts.
 func (e *UnknownRulesError) Error() string {
 	s := "billing: unknown rules for " + e.Month.String()
 	if e.Param != "" {
 		s += ": " + e.Param
 	}
 	if e.Reason != "" {
-		s += ": " + domain.FillParams(domain.ReasonText(e.Reason), e.Params)
+		s += ": " + domain.ReasonTables{ReasonTexts, domain.ReasonTexts}.Text(e.Reason, domain.Pairs(e.Params)...)
 	}
 	return s
 }

@@ -14,7 +14,10 @@ import (
 	"github.com/rickb777/date/v2"
 	"github.com/shopspring/decimal"
 
+	"github.com/oppvekst/oppvekst/admission"
+	"github.com/oppvekst/oppvekst/billing"
 	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/messaging"
 )
 
 // Error codes of refused inputs (STANDARD.md, "File").
@@ -74,7 +77,7 @@ func errorFrom(err error) error {
 	}
 	var v *domain.ValidationError
 	if errors.As(err, &v) && len(v.Fields) > 0 {
-		return invalid(v.Fields[0].Field, v.Fields[0].Text())
+		return invalid(v.Fields[0].Field, englishReason(v.Fields[0]))
 	}
 	return invalid("", err.Error())
 }
@@ -451,13 +454,22 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 	return out
 }
 
+// reasons are the tables of the packages whose calculations the kinds
+// run, for the English text of a refusal's reason code.
+var reasons = domain.ReasonTables{admission.ReasonTexts, billing.ReasonTexts, messaging.ReasonTexts, domain.ReasonTexts}
+
+// englishReason writes f's reason in English with its parameters.
+func englishReason(f domain.FieldError) string {
+	return reasons.Text(f.Reason, domain.Pairs(f.Params)...)
+}
+
 // reasonOf returns the reason of a refused value in English: the first
 // reason of a *domain.ValidationError with its parameters, otherwise the
 // error text.
 func reasonOf(err error) string {
 	var v *domain.ValidationError
 	if errors.As(err, &v) && len(v.Fields) > 0 {
-		return v.Fields[0].Text()
+		return englishReason(v.Fields[0])
 	}
 	var e *Error
 	if errors.As(err, &e) && e.Message != "" {

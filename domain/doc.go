@@ -47,10 +47,14 @@
 // FieldError's Reason is a stable kebab-case code ("required",
 // "out-of-range", "no-such-unit") with its Params ("min": "0", "max":
 // "60"; dates yyyy-mm-dd), never a sentence. Each package lists its codes
-// and their English developer text in ReasonTexts and registers them
-// (RegisterReasons), so ValidationError.Error reads as English in logs
-// while pages show the code in the user's language; the reference app has
-// a test that fails when a code lacks a text in nb, nn or en.
+// and their English developer text in its ReasonTexts. Nothing registers
+// them (the library keeps no global state): ValidationError.Error and
+// ConflictError.Error write the codes and their parameters, the same in
+// every application, and an application that wants English names the
+// tables of the packages it uses (ReasonTables{admission.ReasonTexts,
+// ReasonTexts}.Text(code, params...)). Pages show the code in the user's
+// language; the reference app has a test that fails when a code lacks a
+// text in nb, nn or en.
 //
 // # Whereabouts
 //

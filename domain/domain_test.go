@@ -97,7 +97,8 @@ func TestValidationErrorListsEveryField(t *testing.T) {
 	}
 	assert.ErrorIs(t, err, domain.ErrInvalid)
 	assert.NotErrorIs(t, err, domain.ErrConflict)
-	assert.Contains(t, err.Error(), "municipality: kommunenummer 12A4 must be 4 digits")
+	assert.Contains(t, err.Error(), "municipality: kommunenummer-must-be-4-digits (value=12A4)",
+		"Error writes each field's code and parameters, looking up no text")
 
 	conflict := domain.OverlapConflict()
 	assert.ErrorIs(t, conflict, domain.ErrConflict)

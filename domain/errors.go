@@ -4,7 +4,6 @@ import (
 	"errors"
 	"sort"
 	"strings"
-	"sync"
 )
 
 // Sentinel errors. Adapters and services wrap them; callers test with errors.Is.
@@ -37,8 +36,9 @@ var (
 // en, with {name} placeholders for the parameters). Params are the values
 // the text needs, by name ("min": "0", "max": "60"); dates are written
 // yyyy-mm-dd, and the application writes them the way its language does.
-// The English text of every code is in the registry (RegisterReasons,
-// ReasonText) and is for developers and logs only.
+// Each package lists its codes with their English text for developers in
+// its ReasonTexts; an application names the tables it uses
+// (ReasonTables) to write a code in English.
 type FieldError struct {
 	Field  string            `json:"field"`
 	Reason string            `json:"reason"`
@@ -67,11 +67,12 @@ func paramMap(kv []string) map[string]string {
 	return m
 }
 
-// Text is the field error in English for developers and logs: the
-// registered text of its code with the parameters filled in, or the code
-// itself when none is registered.
+// Text writes the code and its parameters sorted by name, "out-of-range
+// (max=60, min=0)": the same for every application, for logs and tests.
+// It looks up no text; an application that wants the English developer
+// text names its tables: ReasonTables{…}.Text(f.Reason, Pairs(f.Params)...).
 func (f FieldError) Text() string {
-	return FillParams(ReasonText(f.Reason), f.Params)
+	return f.Reason + paramList(f.Params)
 }
 
 // String writes the field error as {field code name=value …}, the
@@ -120,52 +121,77 @@ func FillParams(text string, params map[string]string) string {
 	return b.String()
 }
 
-// The registry of reason codes: every package that refuses input
-// registers its codes with their English developer text (its Reasons
-// table) when it is initialised, so ValidationError.Error reads as English
-// in logs and a test can check that an application has a text for every
-// code in every language.
-var (
-	reasonsMu sync.RWMutex
-	reasons   = map[string]string{}
-)
+// ReasonTables is the list of reason tables an application uses, each a
+// package's ReasonTexts (code → English text with {name} placeholders),
+// in order of precedence: the first table that has a code gives its text.
+// There is no registry: an application names the tables of the packages it
+// uses, and a package that explains its own errors names its own table and
+// domain's (domain.ReasonTables{billing.ReasonTexts, domain.ReasonTexts}).
+type ReasonTables []map[string]string
 
-// RegisterReasons adds codes and their English developer texts (with
-// {name} placeholders for the parameters) to the registry and returns
-// true, so a package can write var _ = domain.RegisterReasons(Reasons). A
-// code registered twice keeps its first text.
-func RegisterReasons(table map[string]string) bool {
-	reasonsMu.Lock()
-	defer reasonsMu.Unlock()
-	for code, text := range table {
-		if _, ok := reasons[code]; !ok {
-			reasons[code] = text
+// Text is the English developer text of code from the first table that has
+// it, with every {name} replaced by the value of that name among params
+// (name, value pairs, as NewFieldError takes them). A code that no table
+// has is written as itself followed by its parameters, sorted by name:
+// "no-such-code (max=60, min=0)".
+func (ts ReasonTables) Text(code string, params ...string) string {
+	for _, t := range ts {
+		if text, ok := t[code]; ok {
+			return FillParams(text, paramMap(params))
 		}
 	}
-	return true
+	return code + paramList(paramMap(params))
 }
 
-// ReasonText is the English developer text of a code, or the code itself
-// when it is not registered.
-func ReasonText(code string) string {
-	reasonsMu.RLock()
-	defer reasonsMu.RUnlock()
-	if t, ok := reasons[code]; ok {
-		return t
-	}
-	return code
-}
-
-// ReasonCodes lists every registered code, sorted.
-func ReasonCodes() []string {
-	reasonsMu.RLock()
-	defer reasonsMu.RUnlock()
-	out := make([]string, 0, len(reasons))
-	for c := range reasons {
-		out = append(out, c)
+// Codes lists the codes of every table, sorted, each once.
+func (ts ReasonTables) Codes() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range ts {
+		for c := range t {
+			if !seen[c] {
+				seen[c] = true
+				out = append(out, c)
+			}
+		}
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Pairs returns params as name, value pairs sorted by name, the form
+// NewFieldError and ReasonTables.Text take
+// (tables.Text(f.Reason, domain.Pairs(f.Params)...)).
+func Pairs(params map[string]string) []string {
+	names := make([]string, 0, len(params))
+	for n := range params {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := make([]string, 0, 2*len(names))
+	for _, n := range names {
+		out = append(out, n, params[n])
+	}
+	return out
+}
+
+// paramList writes params as " (name=value, …)" sorted by name, or "" when
+// there are none.
+func paramList(params map[string]string) string {
+	if len(params) == 0 {
+		return ""
+	}
+	kv := Pairs(params)
+	var b strings.Builder
+	b.WriteString(" (")
+	for i := 0; i < len(kv); i += 2 {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(kv[i] + "=" + kv[i+1])
+	}
+	b.WriteString(")")
+	return b.String()
 }
 
 // IsReasonCode reports whether s has the form of a reason code: lower-case
@@ -194,8 +220,10 @@ func Invalid(field, code string, params ...string) *ValidationError {
 	return &ValidationError{Fields: []FieldError{NewFieldError(field, code, params...)}}
 }
 
-// Error lists the fields and reasons in English (for developers and logs;
-// pages show the codes in the user's language).
+// Error lists the fields with their reason codes and parameters,
+// "invalid input: hoursPerWeek: out-of-range (max=60, min=0); start:
+// required" (for developers and logs; pages show the codes in the user's
+// language).
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	b.WriteString("invalid input: ")
@@ -289,9 +317,10 @@ func Conflict(field, code string, params ...string) *ConflictError {
 	return &ConflictError{Field: field, Reason: code, Params: paramMap(params)}
 }
 
-// Error names the field and the reason in English.
+// Error names the field, the reason code and its parameters sorted by
+// name, "conflict: unitId: active-placement (child=…)".
 func (e *ConflictError) Error() string {
-	return "conflict: " + e.Field + ": " + FillParams(ReasonText(e.Reason), e.Params)
+	return "conflict: " + e.Field + ": " + e.Reason + paramList(e.Params)
 }
 
 // Unwrap makes errors.Is(err, ErrConflict) true.

@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/rickb777/date/v2"
@@ -17,8 +18,22 @@ func ExampleUnit_Validate() {
 		OpeningHours: domain.Daily("07:00", "16:30"),
 		Seats:        domain.Seats{Small: 18, Large: 36},
 		Grades:       domain.Grades{From: 1, To: 4}}
-	fmt.Println(u.Validate())
-	// Output: invalid input: address.postcode: a postcode is four digits; grades: the value does not apply to the unit's kind (seats per age group to a school, grades to a kindergarten)
+	err := u.Validate()
+	fmt.Println(err)
+
+	// The English text of each code, for developers: an application names
+	// the reason tables of the packages it uses.
+	tables := domain.ReasonTables{domain.ReasonTexts}
+	var v *domain.ValidationError
+	if errors.As(err, &v) {
+		for _, f := range v.Fields {
+			fmt.Println(f.Field+":", tables.Text(f.Reason, domain.Pairs(f.Params)...))
+		}
+	}
+	// Output:
+	// invalid input: address.postcode: not-a-postcode; grades: not-for-kind
+	// address.postcode: a postcode is four digits
+	// grades: the value does not apply to the unit's kind (seats per age group to a school, grades to a kindergarten)
 }
 
 // Closing a unit while placements run past its last day would leave them

@@ -112,16 +112,18 @@ func TestChildBornInTheFuture(t *testing.T) {
 func ExampleParseDate() {
 	for _, s := range []string{"2024-02-29", "2026-02-30", "0000-01-01"} {
 		d, err := domain.ParseDate("birthDate", s)
-		if err != nil {
-			fmt.Println(s, "→", err)
+		var v *domain.ValidationError
+		if errors.As(err, &v) {
+			f := v.Fields[0]
+			fmt.Println(s, "→", f.Field, f.Reason+":", domain.ReasonTables{domain.ReasonTexts}.Text(f.Reason, domain.Pairs(f.Params)...))
 			continue
 		}
 		fmt.Println(s, "→", d)
 	}
 	// Output:
 	// 2024-02-29 → 2024-02-29
-	// 2026-02-30 → invalid input: birthDate: the value is not a date written YYYY-MM-DD that exists in the calendar
-	// 0000-01-01 → invalid input: birthDate: the value is not a date written YYYY-MM-DD that exists in the calendar
+	// 2026-02-30 → birthDate not-a-date: the value is not a date written YYYY-MM-DD that exists in the calendar
+	// 0000-01-01 → birthDate not-a-date: the value is not a date written YYYY-MM-DD that exists in the calendar
 }
 
 // A person's registered address is checked as a unit's is, with the fields

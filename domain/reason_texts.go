@@ -6,6 +6,9 @@ package domain
 // never show this text: an application writes the code in the user's
 // language (the reference app's catalogs hold "reason.<code>" in nb, nn
 // and en, and a test there fails when one is missing).
+//
+// This is the package's table, and nothing registers it: an application
+// names the tables of the packages it uses (ReasonTables).
 var ReasonTexts = map[string]string{
 	"org-number-must-be-9-digits":                            "an organisation number is nine digits",
 	"unknown-language":                                       "is not nb, nn or en",
@@ -98,5 +101,3 @@ var ReasonTexts = map[string]string{
 	"too-long":                              "is too long",
 	"unit-role-needs-unit":                  "unit role needs unit",
 }
-
-var _ = RegisterReasons(ReasonTexts)

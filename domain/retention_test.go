@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 
@@ -116,8 +117,14 @@ func ExampleRetentionSettings_Rules() {
 	}
 	_, err = domain.RetentionSettings{Periods: map[string]domain.RetentionPeriod{"invoices": {Years: 3}}}.Rules()
 	fmt.Println(err)
+	var v *domain.ValidationError
+	if errors.As(err, &v) {
+		f := v.Fields[0]
+		fmt.Println(f.Field+":", domain.ReasonTables{domain.ReasonTexts}.Text(f.Reason, domain.Pairs(f.Params)...))
+	}
 	// Output:
 	// <nil>
 	// attendance-checks 6m 2025-09-02
-	// invalid input: periods.invoices: is shorter than the law requires
+	// invalid input: periods.invoices: is-shorter-than-the-law-requires
+	// periods.invoices: is shorter than the law requires
 }

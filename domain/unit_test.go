@@ -156,5 +156,9 @@ func TestOrphans(t *testing.T) {
 	err := error(&domain.OrphanError{Field: "closingDate", Placements: orphans})
 	assert.ErrorIs(t, err, domain.ErrConflict)
 	assert.Equal(t, "closingDate", domain.FieldOf(err))
-	assert.Contains(t, err.Error(), "2 placement(s) would no longer fit: "+runsOn.ID.String())
+	var c *domain.ConflictError
+	require.ErrorAs(t, err, &c)
+	assert.Equal(t, "placements-would-no-longer-fit", c.Reason)
+	assert.Equal(t, "2", c.Params["count"])
+	assert.Contains(t, c.Params["join"], runsOn.ID.String())
 }

@@ -2,8 +2,8 @@ package messaging_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -164,7 +164,11 @@ func ExampleService() {
 	}
 	_, err = svc.Post(ctx, domain.StaffActor(m, "ansatt-1", unit.ID), messaging.Draft{
 		Municipality: m, About: messaging.About{Scope: messaging.ScopeGroup, Group: group.ID}, Subject: "Tomt", Body: " "})
-	fmt.Println(strings.TrimPrefix(err.Error(), "invalid input: "))
+	var v *domain.ValidationError
+	if errors.As(err, &v) {
+		f := v.Fields[0]
+		fmt.Println(f.Field+":", domain.ReasonTables{messaging.ReasonTexts, domain.ReasonTexts}.Text(f.Reason, domain.Pairs(f.Params)...))
+	}
 	// Unordered output:
 	// Kari: email — Ny melding: Tur til skogen
 	// Ola: digital-mailbox — Ny melding: Tur til skogen

@@ -1,13 +1,14 @@
 package messaging
 
-import "github.com/oppvekst/oppvekst/domain"
-
 // ReasonTexts are the reason codes this package refuses input with
 // (domain.FieldError.Reason, domain.ConflictError.Reason) and their English
 // text for developers and logs, {name} standing for a parameter. Pages
 // never show this text: an application writes the code in the user's
 // language (the reference app's catalogs hold "reason.<code>" in nb, nn
 // and en, and a test there fails when one is missing).
+//
+// This is the package's table, and nothing registers it: an application
+// names the tables of the packages it uses (domain.ReasonTables).
 var ReasonTexts = map[string]string{
 	"a-guardian-cannot-send-a-bulletin":            "a guardian cannot send a bulletin",
 	"a-new-delivery-is-pending":                    "a new delivery is pending",
@@ -35,5 +36,3 @@ var ReasonTexts = map[string]string{
 	"required":                                     "is required",
 	"the-first-message-belongs-to-another-thread":  "the first message belongs to another thread",
 }
-
-var _ = domain.RegisterReasons(ReasonTexts)

@@ -1,13 +1,14 @@
 package migrationcsv
 
-import "github.com/oppvekst/oppvekst/domain"
-
 // ReasonTexts are the reason codes this package refuses input with
 // (domain.FieldError.Reason, domain.ConflictError.Reason) and their English
 // text for developers and logs, {name} standing for a parameter. Pages
 // never show this text: an application writes the code in the user's
 // language (the reference app's catalogs hold "reason.<code>" in nb, nn
 // and en, and a test there fails when one is missing).
+//
+// This is the package's table, and nothing registers it: an application
+// names the tables of the packages it uses (domain.ReasonTables).
 var ReasonTexts = map[string]string{
 	"ambiguous-name":      "the municipality has more than one unit of that name, so a name cannot say which",
 	"bad-parent":          "only an SFO has a parent, and it must be a school",
@@ -34,5 +35,3 @@ var ReasonTexts = map[string]string{
 	"unknown-file-kind":   "neither the file's name nor its header says which kind of file it is (see ErrUnknownKind)",
 	"wrong-field-count":   "the line has another number of fields than the header",
 }
-
-var _ = domain.RegisterReasons(ReasonTexts)

@@ -1,13 +1,14 @@
 package postgres
 
-import "github.com/oppvekst/oppvekst/domain"
-
 // ReasonTexts are the reason codes this package refuses input with
 // (domain.FieldError.Reason, domain.ConflictError.Reason) and their English
 // text for developers and logs, {name} standing for a parameter. Pages
 // never show this text: an application writes the code in the user's
 // language (the reference app's catalogs hold "reason.<code>" in nb, nn
 // and en, and a test there fails when one is missing).
+//
+// This is the package's table, and nothing registers it: an application
+// names the tables of the packages it uses (domain.ReasonTables).
 var ReasonTexts = map[string]string{
 	"a-message-with-this-id-exists":                                   "a message with this ID exists",
 	"a-response-is-kept-under-this-key":                               "a response is kept under this key",
@@ -45,5 +46,3 @@ var ReasonTexts = map[string]string{
 	"this-payment-is-recorded":                                         "this payment is recorded",
 	"too-short-to-redact":                                              "too short to redact",
 }
-
-var _ = domain.RegisterReasons(ReasonTexts)

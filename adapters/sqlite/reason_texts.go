@@ -1,13 +1,14 @@
 package sqlite
 
-import "github.com/oppvekst/oppvekst/domain"
-
 // ReasonTexts are the reason codes this package refuses input with
 // (domain.FieldError.Reason, domain.ConflictError.Reason) and their English
 // text for developers and logs, {name} standing for a parameter. Pages
 // never show this text: an application writes the code in the user's
 // language (the reference app's catalogs hold "reason.<code>" in nb, nn
 // and en, and a test there fails when one is missing).
+//
+// This is the package's table, and nothing registers it: an application
+// names the tables of the packages it uses (domain.ReasonTables).
 var ReasonTexts = map[string]string{
 	"a-response-is-kept-under-this-key":                               "a response is kept under this key",
 	"a-thread-with-this-id-exists":                                    "a thread with this ID exists",
@@ -43,5 +44,3 @@ var ReasonTexts = map[string]string{
 	"too-short-to-redact":                                               "too short to redact",
 	"year-is-outside-1-to-9999":                                         "year {year} is outside 1 to 9999",
 }
-
-var _ = domain.RegisterReasons(ReasonTexts)

@@ -590,7 +590,9 @@ func testNoSeats(t *testing.T, s AdmissionStore) {
 	var ve *domain.ValidationError
 	require.True(t, errors.As(err, &ve), "refused with a reason: %v", err)
 	require.True(t, ve.Has("preferences[1]"), "%v", err)
-	assert.Contains(t, ve.Error(), "Storebarn has no seats for children under three")
+	params := requireReason(t, err, "preferences[1]", "has-no-seats-for-in")
+	assert.Equal(t, "Storebarn", params["unit"])
+	assert.Equal(t, "children under three", params["group"])
 	apps, err := s.Applications(w.ctx, Oslo, in.ID)
 	require.NoError(t, err)
 	assert.Empty(t, apps, "nothing written")

@@ -201,6 +201,23 @@ func snapshot(t testing.TB, ctx context.Context, s domain.Store, m domain.Munici
 	return c
 }
 
+// requireReason checks that err refuses field with the reason code and
+// returns its parameters (the errors carry codes; their text is the
+// application's).
+func requireReason(t testing.TB, err error, field, code string) map[string]string {
+	t.Helper()
+	var ve *domain.ValidationError
+	require.Truef(t, errors.As(err, &ve), "want a validation error, got %v", err)
+	for _, f := range ve.Fields {
+		if f.Field == field {
+			assert.Equalf(t, code, f.Reason, "reason of %s in %v", field, err)
+			return f.Params
+		}
+	}
+	require.Failf(t, "field not refused", "%s not in %v", field, err)
+	return nil
+}
+
 func requireField(t testing.TB, err error, sentinel error, field string) {
 	t.Helper()
 	require.Error(t, err)

@@ -124,7 +124,10 @@ func testOrphans(t *testing.T, s domain.Store) {
 	require.True(t, errors.As(err, &oe), "%v", err)
 	require.Len(t, oe.Placements, 1)
 	assert.Equal(t, running.ID, oe.Placements[0].ID)
-	assert.Contains(t, err.Error(), "1 placement(s)")
+	var ce *domain.ConflictError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, "placements-would-no-longer-fit", ce.Reason)
+	assert.Equal(t, "1", ce.Params["count"])
 	// The same for the group, and for changing the unit's kind.
 	gClosing := grp
 	gClosing.ClosingDate = d(2031, 6, 30)

@@ -112,7 +112,7 @@ func run(ctx context.Context, out io.Writer) error {
 	// A check-out before any check-in is refused with a reason.
 	_, err = svc.CheckOut(ctx, staff, attendance.Event{Key: "tablet-1/x", Child: kids[0].ID, Unit: kg.ID, At: at(9, 0),
 		Collector: attendance.Collector{Name: "Ola"}})
-	fmt.Fprintf(out, "Avvist: %v\n", err)
+	fmt.Fprintf(out, "Avvist: %v\n  (%s)\n", err, english(err))
 
 	// "Sick child": one click for the parent.
 	if _, err := svc.ReportSick(ctx, domain.GuardianActor(m, mother.ID), kids[1].ID); err != nil {
@@ -156,4 +156,24 @@ func run(ctx context.Context, out io.Writer) error {
 	}
 	fmt.Fprintln(out, sm.Explain(attendance.Bokmal))
 	return nil
+}
+
+// english writes each refused field of err in English for developers,
+// from the reason tables of the packages this program uses (the library
+// keeps no registry: err.Error() gives the codes, users get them in their
+// own language from the application's catalogs).
+func english(err error) string {
+	tables := domain.ReasonTables{attendance.ReasonTexts, sqlite.ReasonTexts, domain.ReasonTexts}
+	var v *domain.ValidationError
+	if !errors.As(err, &v) {
+		return fmt.Sprint(err)
+	}
+	s := ""
+	for i, f := range v.Fields {
+		if i > 0 {
+			s += "; "
+		}
+		s += f.Field + ": " + tables.Text(f.Reason, domain.Pairs(f.Params)...)
+	}
+	return s
 }

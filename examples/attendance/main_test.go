@@ -14,7 +14,7 @@ func TestRun(t *testing.T) {
 	require.NoError(t, run(context.Background(), &out))
 	for _, want := range []string{
 		"Sendt to ganger, lagret én gang: true",
-		"Avvist: invalid input: kind: the child has not been checked in on 2025-09-10",
+		"Avvist: invalid input: kind: the-child-has-not-been-checked-in-on (day=2025-09-10)",
 		"Henting: Hentet av en som ikke står på hentelisten.",
 		"  Emma Berg: ikke kommet",
 		"  Jonas Berg: borte (syk)",

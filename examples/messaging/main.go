@@ -11,6 +11,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -105,7 +106,7 @@ func run(ctx context.Context, w io.Writer) error {
 	// Bad input is refused with a reason, and nothing is written.
 	_, err = svc.Post(ctx, staff, messaging.Draft{Municipality: m, About: messaging.About{Scope: messaging.ScopeGroup, Group: group.ID},
 		Subject: "Plan", Body: "Se vedlegg", Attachments: []messaging.Attachment{{Name: "plan.exe", ContentType: "application/x-msdownload", Data: []byte("MZ")}}})
-	fmt.Fprintln(w, "refused:", err)
+	fmt.Fprintf(w, "refused: %v\n  (%s)\n", err, english(err))
 
 	// Deliver: e-mail through SMTP, the digital mailbox through the log.
 	mailServer, err := smtptest.Start()
@@ -141,4 +142,24 @@ func run(ctx context.Context, w io.Writer) error {
 		fmt.Fprintf(w, "%-8s %-15s %-6s %s\n", d.State, d.Medium, d.Language, d.Subject)
 	}
 	return nil
+}
+
+// english writes each refused field of err in English for developers,
+// from the reason tables of the packages this program uses (the library
+// keeps no registry: err.Error() gives the codes, users get them in their
+// own language from the application's catalogs).
+func english(err error) string {
+	tables := domain.ReasonTables{messaging.ReasonTexts, sqlite.ReasonTexts, domain.ReasonTexts}
+	var v *domain.ValidationError
+	if !errors.As(err, &v) {
+		return fmt.Sprint(err)
+	}
+	s := ""
+	for i, f := range v.Fields {
+		if i > 0 {
+			s += "; "
+		}
+		s += f.Field + ": " + tables.Text(f.Reason, domain.Pairs(f.Params)...)
+	}
+	return s
 }

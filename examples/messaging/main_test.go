@@ -16,7 +16,7 @@ func TestRun(t *testing.T) {
 	s := out.String()
 	for _, want := range []string{
 		`bulletin as Kari sees it: "Vi går på tur fredag. Husk &lt;b&gt;matpakke&lt;/b&gt;!", other recipients shown: 0`,
-		`refused: invalid input: attachments[0].contentType: application/x-msdownload is not an allowed type`,
+		`refused: invalid input: attachments[0].contentType: is-not-an-allowed-type (contentType=application/x-msdownload, join=`,
 		"dispatched 4 deliveries",
 		"e-mail to kari@example.no",
 		`msg="digital mailbox delivery (logged, not sent)"`,

@@ -1,13 +1,14 @@
 package billingweb
 
-import "github.com/oppvekst/oppvekst/domain"
-
 // ReasonTexts are the reason codes this package refuses input with
 // (domain.FieldError.Reason, domain.ConflictError.Reason) and their English
 // text for developers and logs, {name} standing for a parameter. Pages
 // never show this text: an application writes the code in the user's
 // language (the reference app's catalogs hold "reason.<code>" in nb, nn
 // and en, and a test there fails when one is missing).
+//
+// This is the package's table, and nothing registers it: an application
+// names the tables of the packages it uses (domain.ReasonTables).
 var ReasonTexts = map[string]string{
 	"choose-a-family":                  "choose a family",
 	"is-empty-give-the-ocr-files-text": "is empty; give the OCR file's text",
@@ -18,5 +19,3 @@ var ReasonTexts = map[string]string{
 	"required":                         "is required",
 	"too-large":                        "too large",
 }
-
-var _ = domain.RegisterReasons(ReasonTexts)

@@ -1,18 +1,17 @@
 package calendarweb
 
-import "github.com/oppvekst/oppvekst/domain"
-
 // ReasonTexts are the reason codes this package refuses input with
 // (domain.FieldError.Reason, domain.ConflictError.Reason) and their English
 // text for developers and logs, {name} standing for a parameter. Pages
 // never show this text: an application writes the code in the user's
 // language (the reference app's catalogs hold "reason.<code>" in nb, nn
 // and en, and a test there fails when one is missing).
+//
+// This is the package's table, and nothing registers it: an application
+// names the tables of the packages it uses (domain.ReasonTables).
 var ReasonTexts = map[string]string{
 	"is-before-from":                  "is before from",
 	"is-not-a-year-yyyy":              "is not a year (YYYY)",
 	"no-such-unit":                    "no such unit",
 	"the-range-is-longer-than-a-year": "the range is longer than a year",
 }
-
-var _ = domain.RegisterReasons(ReasonTexts)

@@ -14,17 +14,96 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	_ "github.com/oppvekst/oppvekst/adapters/migrationcsv"
-	_ "github.com/oppvekst/oppvekst/adapters/postgres"
-	_ "github.com/oppvekst/oppvekst/adapters/sqlite"
-	_ "github.com/oppvekst/oppvekst/admission"
-	_ "github.com/oppvekst/oppvekst/attendance"
-	_ "github.com/oppvekst/oppvekst/billing"
+	"github.com/oppvekst/oppvekst/adapters/migrationcsv"
+	"github.com/oppvekst/oppvekst/adapters/postgres"
+	"github.com/oppvekst/oppvekst/adapters/sqlite"
+	"github.com/oppvekst/oppvekst/admission"
+	"github.com/oppvekst/oppvekst/attendance"
+	"github.com/oppvekst/oppvekst/billing"
 	"github.com/oppvekst/oppvekst/domain"
-	_ "github.com/oppvekst/oppvekst/messaging"
+	"github.com/oppvekst/oppvekst/messaging"
+	"github.com/oppvekst/oppvekst/reference-app/internal/admissionweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/attendanceweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/billingweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/calendarweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/directoryweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/messagingweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/privacyweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/registryweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/staffweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web/api"
 	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
 )
+
+// reasonTables are the ReasonTexts of every package of the library and
+// the app that refuses input: nothing registers them, so this list names
+// them all (a package with a table missing here fails
+// TestEveryPackageTableIsNamed).
+var reasonTables = map[string]map[string]string{
+	"domain":                               domain.ReasonTexts,
+	"admission":                            admission.ReasonTexts,
+	"attendance":                           attendance.ReasonTexts,
+	"billing":                              billing.ReasonTexts,
+	"messaging":                            messaging.ReasonTexts,
+	"adapters/sqlite":                      sqlite.ReasonTexts,
+	"adapters/postgres":                    postgres.ReasonTexts,
+	"adapters/migrationcsv":                migrationcsv.ReasonTexts,
+	"reference-app/internal/web":           web.ReasonTexts,
+	"reference-app/internal/web/api":       api.ReasonTexts,
+	"reference-app/internal/admissionweb":  admissionweb.ReasonTexts,
+	"reference-app/internal/attendanceweb": attendanceweb.ReasonTexts,
+	"reference-app/internal/billingweb":    billingweb.ReasonTexts,
+	"reference-app/internal/calendarweb":   calendarweb.ReasonTexts,
+	"reference-app/internal/directoryweb":  directoryweb.ReasonTexts,
+	"reference-app/internal/messagingweb":  messagingweb.ReasonTexts,
+	"reference-app/internal/privacyweb":    privacyweb.ReasonTexts,
+	"reference-app/internal/registryweb":   registryweb.ReasonTexts,
+	"reference-app/internal/staffweb":      staffweb.ReasonTexts,
+}
+
+// allTables is reasonTables as the list an application names.
+func allTables() domain.ReasonTables {
+	names := make([]string, 0, len(reasonTables))
+	for n := range reasonTables {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := make(domain.ReasonTables, 0, len(names))
+	for _, n := range names {
+		out = append(out, reasonTables[n])
+	}
+	return out
+}
+
+// TestEveryPackageTableIsNamed fails when a package declares ReasonTexts
+// that reasonTables does not name (its codes would go unchecked).
+func TestEveryPackageTableIsNamed(t *testing.T) {
+	root := filepath.Join("..", "..", "..")
+	found := map[string]bool{}
+	for _, d := range []string{"domain", "admission", "billing", "attendance", "messaging", "adapters", "reference-app"} {
+		err := filepath.WalkDir(filepath.Join(root, d), func(path string, e fs.DirEntry, err error) error {
+			if err != nil || e.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+				return err
+			}
+			f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+			if err != nil {
+				return err
+			}
+			if f.Scope.Lookup("ReasonTexts") != nil {
+				rel, err := filepath.Rel(root, filepath.Dir(path))
+				require.NoError(t, err)
+				found[filepath.ToSlash(rel)] = true
+			}
+			return nil
+		})
+		require.NoError(t, err)
+	}
+	for pkg := range found {
+		assert.Contains(t, reasonTables, pkg, "%s declares ReasonTexts: name it in reasonTables", pkg)
+	}
+	assert.Len(t, found, len(reasonTables), "every named table is declared")
+}
 
 // reasonArg is where the reason code is among the arguments of the calls
 // that refuse input: p.Add(field, code, …), domain.Invalid(field, code,
@@ -155,12 +234,12 @@ func TestEveryReasonHasTextInEveryLanguage(t *testing.T) {
 	ta := webtest.New(t)
 	found, notCodes := sourceCodes(t)
 	assert.Empty(t, notCodes, "reasons that are sentences, not codes")
-	registered := domain.ReasonCodes()
-	assert.Greater(t, len(registered), 250, "the packages register their codes")
+	listed := allTables().Codes()
+	assert.Greater(t, len(listed), 250, "the packages list their codes")
 	all := map[string]bool{}
-	for _, c := range registered {
+	for _, c := range listed {
 		all[c] = true
-		assert.True(t, domain.IsReasonCode(c), "registered reason %q is no code", c)
+		assert.True(t, domain.IsReasonCode(c), "listed reason %q is no code", c)
 	}
 	for c, at := range found {
 		if !all[c] {

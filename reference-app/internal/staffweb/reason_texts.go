@@ -1,17 +1,16 @@
 package staffweb
 
-import "github.com/oppvekst/oppvekst/domain"
-
 // ReasonTexts are the reason codes this package refuses input with
 // (domain.FieldError.Reason, domain.ConflictError.Reason) and their English
 // text for developers and logs, {name} standing for a parameter. Pages
 // never show this text: an application writes the code in the user's
 // language (the reference app's catalogs hold "reason.<code>" in nb, nn
 // and en, and a test there fails when one is missing).
+//
+// This is the package's table, and nothing registers it: an application
+// names the tables of the packages it uses (domain.ReasonTables).
 var ReasonTexts = map[string]string{
 	"no-such-staff-member": "no such staff member",
 	"no-such-unit":         "no such unit",
 	"not-a-time":           "a time of day is written HH:MM, from 00:00 to 24:00",
 }
-
-var _ = domain.RegisterReasons(ReasonTexts)

@@ -126,6 +126,9 @@ func TestDomainErrorsAsProblems(t *testing.T) {
 	again := ta.Do(t, cookie, "POST", path, "application/json", body)
 	assert.Equal(t, 409, again.Status, "an overlapping placement: %s", again.Body)
 	assert.Contains(t, again.Body, `"field":"period"`)
+	require.NoError(t, json.Unmarshal([]byte(again.Body), &p))
+	assert.Equal(t, ta.App.Catalogs["en"]["reason.overlaps-another-placement-of-the-same-kind-for-this-child"], p.Detail,
+		"the conflict's detail is its reason in English from the app's catalogs")
 
 	unknownUnit := `{"unitId":"` + domain.NewID[domain.Unit]().String() + `","hoursPerWeek":20,"start":"2032-01-01"}`
 	resp = ta.Do(t, cookie, "POST", path, "application/json", unknownUnit)

@@ -62,7 +62,9 @@ var (
 // ProblemFor maps an error to its problem: the domain's typed errors to
 // 404, 403, 409 and 422, a store that cannot be reached to 503, an
 // *HTTPError to its own status, anything else to 500 without detail (it is
-// logged instead).
+// logged instead). A conflict's detail is its reason code with the
+// parameters ("active-placement (child=…)"); the app writes it in English
+// from its catalogs before answering (web.App.writeProblem).
 func ProblemFor(err error) Problem {
 	var he *HTTPError
 	var ve *domain.ValidationError
@@ -78,7 +80,7 @@ func ProblemFor(err error) Problem {
 			Detail: "see errors for each refused field", Errors: ve.Fields}
 	case errors.As(err, &ce):
 		return Problem{Type: problemBase + "conflict", Title: "Conflict", Status: http.StatusConflict,
-			Detail: domain.FillParams(domain.ReasonText(ce.Reason), ce.Params), Errors: []domain.FieldError{{Field: ce.Field, Reason: ce.Reason, Params: ce.Params}}}
+			Detail: strings.TrimPrefix(ce.Error(), "conflict: "+ce.Field+": "), Errors: []domain.FieldError{{Field: ce.Field, Reason: ce.Reason, Params: ce.Params}}}
 	case errors.Is(err, domain.ErrConflict):
 		return Problem{Type: problemBase + "conflict", Title: "Conflict", Status: http.StatusConflict, Detail: "the change contradicts stored data"}
 	case errors.Is(err, domain.ErrForbidden):
