@@ -13,8 +13,8 @@
 package pdf
 
 import (
-	_ "embed"
 	"bytes"
+	_ "embed"
 	"fmt"
 	"io"
 	"time"
