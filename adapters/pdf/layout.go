@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -10,8 +11,7 @@ import (
 )
 
 const (
-	family     = "DejaVuSans"
-	pagesAlias = "{nb}"
+	family = "DejaVuSans"
 
 	pageW, pageH = 210.0, 297.0
 	marginL      = 20.0
@@ -59,15 +59,21 @@ func (l *layout) run() {
 	f.SetCellMargin(0)
 	f.SetTextColor(0, 0, 0)
 	f.SetDrawColor(0, 0, 0)
-	f.SetFooterFunc(l.footer)
 	f.AddPage()
 
-	l.letterhead()
-	bottom := l.recipient()
-	if b := l.facts(); b > bottom {
-		bottom = b
+	top := max(windowY, l.letterhead()+5)
+	// the facts sit beside the address when they fit on the first page;
+	// a document with more of them gets them below the address instead
+	factsBeside := top+l.factsHeight() <= bodyBottom-20
+	bottom := l.recipient(top)
+	if factsBeside {
+		bottom = max(bottom, l.facts(top))
 	}
 	f.SetY(bottom + 10)
+	if !factsBeside {
+		l.fields(l.doc.Facts)
+		f.Ln(6)
+	}
 	if l.doc.Title != "" {
 		l.font(true, sizeTitle)
 		l.para(l.doc.Title, sizeTitle, true)
@@ -83,6 +89,12 @@ func (l *layout) run() {
 			l.para(s, sizeBody, false)
 		}
 	}
+	// the footers go on last, when the number of pages is known
+	n := f.PageCount()
+	for i := 1; i <= n; i++ {
+		f.SetPage(i)
+		l.footer(i, n)
+	}
 }
 
 // need breaks the page when less than h mm are left for the body.
@@ -95,7 +107,8 @@ func (l *layout) need(h float64) bool {
 	return false
 }
 
-func (l *layout) letterhead() {
+// letterhead writes the sender at the top and returns where it ends.
+func (l *layout) letterhead() float64 {
 	f := l.f
 	f.SetXY(marginL, marginT)
 	if l.doc.Sender.Name != "" {
@@ -107,34 +120,55 @@ func (l *layout) letterhead() {
 		f.SetX(marginL)
 		l.lines(s, contentW, sizeSmall, "L")
 	}
+	return f.GetY()
 }
 
-// recipient prints the recipient in the envelope window and returns where
-// it ends. A recipient with a digital mailbox has no address printed.
-func (l *layout) recipient() float64 {
+// recipient prints the recipient in the envelope window (from top) and
+// returns where it ends. A recipient with a digital mailbox has no
+// address printed.
+func (l *layout) recipient(top float64) float64 {
 	f := l.f
-	f.SetXY(windowX, windowY)
+	f.SetXY(windowX, top)
 	rc := l.doc.Recipient
-	if rc.Name != "" {
+	write := func(s string) {
 		l.font(false, sizeBody)
-		f.SetX(windowX)
-		l.lines(rc.Name, windowW, sizeBody, "L")
+		for _, ln := range l.split(s, windowW) {
+			l.need(lineH(sizeBody))
+			l.font(false, sizeBody)
+			f.SetX(windowX)
+			f.CellFormat(windowW, lineH(sizeBody), ln, "", 2, "L", false, 0, "")
+		}
+	}
+	if rc.Name != "" {
+		write(rc.Name)
 	}
 	if !rc.DigitalMailbox {
-		l.font(false, sizeBody)
 		for _, s := range rc.Lines {
-			f.SetX(windowX)
-			l.lines(s, windowW, sizeBody, "L")
+			write(s)
 		}
 	}
 	return f.GetY()
 }
 
-// facts prints the labelled facts at the right of the address and returns
-// where they end.
-func (l *layout) facts() float64 {
+// factsHeight measures the facts column.
+func (l *layout) factsHeight() float64 {
+	h := 0.0
+	for _, fa := range l.doc.Facts {
+		if fa.Label != "" {
+			l.font(false, sizeSmall)
+			h += float64(len(l.split(fa.Label, factsW))) * lineH(sizeSmall)
+		}
+		l.font(true, sizeBody)
+		h += float64(len(l.split(fa.Value, factsW)))*lineH(sizeBody) + 1
+	}
+	return h
+}
+
+// facts prints the labelled facts at the right of the address (from top)
+// and returns where they end.
+func (l *layout) facts(top float64) float64 {
 	f := l.f
-	f.SetXY(factsX, windowY)
+	f.SetXY(factsX, top)
 	for _, fa := range l.doc.Facts {
 		if fa.Label != "" {
 			l.font(false, sizeSmall)
@@ -480,11 +514,14 @@ func (l *layout) columnWidths(t domain.Table, n int) []float64 {
 	return out
 }
 
-// footer writes the document's footer lines and "n / m" on every page.
-func (l *layout) footer() {
+// footer writes the document's footer lines and "n / m" on page n of m.
+func (l *layout) footer(n, m int) {
 	f := l.f
 	f.SetLineWidth(0.2)
 	f.Line(marginL, footerTop, marginL+contentW, footerTop)
+	// the page's content stream may have left another font selected than
+	// the one fpdf last set: select twice so the font is written out
+	l.font(true, sizeSmall)
 	l.font(false, sizeSmall)
 	f.SetXY(marginL, footerTop+1.5)
 	pageW := 20.0
@@ -497,23 +534,5 @@ func (l *layout) footer() {
 		f.CellFormat(contentW-pageW, lineH(sizeSmall), ln, "", 2, "L", false, 0, "")
 	}
 	f.SetXY(marginL+contentW-pageW, footerTop+1.5)
-	f.CellFormat(pageW, lineH(sizeSmall), fmtPage(f.PageNo()), "", 0, "R", false, 0, "")
-}
-
-func fmtPage(n int) string {
-	return itoa(n) + " / " + pagesAlias
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
+	f.CellFormat(pageW, lineH(sizeSmall), strconv.Itoa(n)+" / "+strconv.Itoa(m), "", 0, "R", false, 0, "")
 }

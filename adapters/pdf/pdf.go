@@ -84,7 +84,6 @@ func (r *Renderer) Render(w io.Writer, doc domain.Document, created time.Time) e
 		ICCProfile:                iccSRGB,
 	})
 	f.SetXmpMetadata(xmpPacket(doc, created))
-	f.AliasNbPages(pagesAlias)
 
 	l := &layout{f: f, doc: doc}
 	l.run()
