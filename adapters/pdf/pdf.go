@@ -24,6 +24,8 @@ import (
 	"github.com/oppvekst/oppvekst/domain"
 )
 
+// The embedded files, read-only: DejaVu Sans regular and bold (Bitstream
+// Vera licence, fonts/LICENSE) and the ICC's sRGB profile (icc/LICENSE).
 var (
 	//go:embed fonts/DejaVuSans.ttf
 	fontRegular []byte
@@ -43,7 +45,9 @@ type Renderer struct {
 }
 
 // New returns a Renderer; safe for concurrent use; parses the embedded
-// fonts once.
+// fonts once (their character maps, to know which characters they can
+// print; fpdf itself reads the font files again for every document, as it
+// has no way to share a parsed font between documents).
 func New() (*Renderer, error) {
 	reg, err := parseGlyphs(fontRegular)
 	if err != nil {

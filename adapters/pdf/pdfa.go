@@ -66,14 +66,14 @@ func langTag(s string) string {
 
 // Byte patterns fpdf v0.12.0 writes that PDF/A-1 forbids, and that it has
 // no option to leave out.
-var (
+const (
 	// every page of a PDF 1.4 file gets a transparency group (PDF/A-1
 	// 6.4 forbids transparency)
-	transparencyGroup = []byte("/Group <</Type /Group /S /Transparency /CS /DeviceRGB>>")
+	transparencyGroup = "/Group <</Type /Group /S /Transparency /CS /DeviceRGB>>"
 	// the catalog's name dictionary always gets an (empty) EmbeddedFiles
 	// tree (PDF/A-1 6.1.11 forbids it)
-	embeddedFiles = []byte("/EmbeddedFiles << /Names [\n  \n] >>")
-	trailerStart  = []byte("\ntrailer\n<<\n")
+	embeddedFiles = "/EmbeddedFiles << /Names [\n  \n] >>"
+	trailerStart  = "\ntrailer\n<<\n"
 )
 
 // fixForPDFA post-processes fpdf's output for what fpdf has no API for:
@@ -88,7 +88,7 @@ var (
 func fixForPDFA(b []byte) ([]byte, error) {
 	blank(b, transparencyGroup)
 	blank(b, embeddedFiles)
-	i := bytes.LastIndex(b, trailerStart)
+	i := bytes.LastIndex(b, []byte(trailerStart))
 	if i < 0 {
 		return nil, errors.New("no trailer in fpdf's output")
 	}
@@ -104,7 +104,8 @@ func fixForPDFA(b []byte) ([]byte, error) {
 
 // blank overwrites every occurrence of pat in b with spaces, keeping line
 // ends, so the length of b does not change.
-func blank(b, pat []byte) {
+func blank(b []byte, pattern string) {
+	pat := []byte(pattern)
 	for {
 		i := bytes.Index(b, pat)
 		if i < 0 {
