@@ -1,0 +1,4 @@
+package pdf
+
+// Fonts gives the benchmarks the embedded font files.
+func Fonts() (regular, bold []byte) { return fontRegular, fontBold }
