@@ -313,6 +313,10 @@ func admissionAuth(ta *webtest.Harness) map[string]authCase {
 	for k, v := range admissionSetupAuth(ta, f) {
 		table[k] = v
 	}
+	// The decision letter's PDF: as the decision.
+	pdfAccess := parentOrMunicipal
+	table["GET /children/{childId}/applications/{applicationId}/decision.pdf"] = authCase{path: app + "/decision.pdf", want: pdfAccess}
+	table["GET /api/v1/children/{childId}/applications/{applicationId}/decision.pdf"] = authCase{path: "/api/v1" + app + "/decision.pdf?lang=nn", want: pdfAccess}
 	return table
 }
 

@@ -1,0 +1,116 @@
+package admissionweb_test
+
+import (
+	"encoding/json"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/reference-app/internal/admissionweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
+	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
+)
+
+var isoDate = regexp.MustCompile(`\d{4}-\d{2}-\d{2}`)
+
+// The letter template an administrator saves on its page is the one the
+// decision letter uses; the letter, in nb, nn and en, from the API and on
+// the printable page, carries every mandatory part, dates written out and
+// no ISO date; a guardian whose address is protected gets a letter with
+// no address; every read is audit-logged.
+func TestDecisionLetter(t *testing.T) {
+	ta := webtest.New(t)
+	ctx := t.Context()
+	f := webtest.NewAdmissionFixture(ta)
+	admin := ta.CookieFor(t, demo.PersonaAdmin)
+	resp := ta.Do(t, admin, "POST", "/admin/letter-template", "application/x-www-form-urlencoded", url.Values{
+		"senderName": {"Demo kommune, oppvekst"}, "senderLines": {"Postboks 7\n9900 DEMOBY"}, "orgNumber": {"974770482"},
+		"contact": {"post@demo.kommune.no"}, "appealBody": {"Statsforvalteren i Troms og Finnmark"},
+		"opening.nb": {"Takk for søknaden din."}, "closing.nn": {"Helsing oppvekstkontoret"}}.Encode())
+	require.Equal(t, 303, resp.Status, resp.Body)
+
+	guardian := ta.CookieFor(t, demo.PersonaGuardian)
+	app := "/children/" + f.Emil.String() + "/applications/" + f.Application.String()
+	before := len(ta.AuditedAs(t, "admission.decision.read"))
+	for lang, want := range map[string][]string{
+		"nb": {"Vedtak om barnehageplass", "barnehageloven §§ 16–18", "Du kan klage på vedtaket", "tre uker fra den dagen du mottok",
+			"forvaltningsloven § 18, med unntakene i § 19", "forvaltningsloven §§ 24 og 25", "Takk for søknaden din.", "saksbehandler"},
+		"nn": {"Vedtak om barnehageplass", "barnehagelova §§ 16–18", "Du kan klage på vedtaket", "tre veker frå den dagen du fekk",
+			"forvaltningslova § 18, med unntaka i § 19", "Helsing oppvekstkontoret", "saksbehandlar"},
+		"en": {"Decision on a kindergarten place", "sections 16 to 18", "You may appeal this decision", "three weeks from the day you received",
+			"section 18, with the exceptions in section 19", "caseworker"},
+	} {
+		resp := ta.Do(t, guardian, "GET", "/api/v1"+app+"/decision?lang="+lang, "", "")
+		require.Equal(t, 200, resp.Status, resp.Body)
+		var v admissionweb.DecisionView
+		require.NoError(t, json.Unmarshal([]byte(resp.Body), &v))
+		doc := v.Document
+		text := doc.Text()
+		for _, w := range want {
+			assert.Contains(t, text, w, lang)
+		}
+		assert.Contains(t, text, domain.LongDate(v.Decision.AppealBy, lang), "the deadline written out")
+		assert.Contains(t, text, domain.LongDate(v.Decision.Decided, lang), "the date written out")
+		assert.Contains(t, text, "Statsforvalteren i Troms og Finnmark", "the template's appeal body")
+		assert.False(t, isoDate.MatchString(text), "no ISO date in %s:\n%s", lang, text)
+		assert.Equal(t, "Demo kommune, oppvekst", doc.Sender.Name)
+		assert.Equal(t, []string{"Postboks 7", "9900 DEMOBY"}, doc.Sender.Lines)
+		require.Len(t, doc.Signature, 3)
+		assert.NotEmpty(t, doc.Signature[0], "the caseworker's name")
+		assert.Equal(t, "Hilde Berg", doc.Recipient.Name, "to the guardian reading it")
+		assert.NotEmpty(t, doc.Recipient.Lines)
+		assert.Equal(t, text, v.Letter, "the plain text is the document's")
+	}
+	assert.Len(t, ta.AuditedAs(t, "admission.decision.read"), before+3)
+
+	// The printable page: the letter, its print rules, the PDF link.
+	page := ta.Do(t, guardian, "GET", app+"/decision", "", "")
+	require.Equal(t, 200, page.Status, page.Body)
+	for _, w := range []string{"Vedtak om barnehageplass", "barnehageloven §§ 16–18", "Statsforvalteren i Troms og Finnmark", `class="no-print`, app + "/decision.pdf", "Org.nr. 974770482"} {
+		assert.Contains(t, page.Body, w)
+	}
+	assert.False(t, isoDate.MatchString(page.Body[regexp.MustCompile(`<article`).FindStringIndex(page.Body)[0]:]), "no ISO date in the letter")
+	css := ta.Do(t, guardian, "GET", "/static/app.css", "", "")
+	assert.Contains(t, css.Body, "@media print")
+	cw := ta.CookieFor(t, demo.PersonaCaseworker)
+	page = ta.Do(t, cw, "GET", app+"/decision", "", "")
+	require.Equal(t, 200, page.Status, page.Body)
+	assert.Contains(t, page.Body, "Hilde Berg", "the caseworker sees the letter to the guardian with parental responsibility")
+
+	// The PDF, for the guardian and the caseworker, in nb and nn.
+	for _, who := range []string{guardian, cw} {
+		for _, lang := range []string{"nb", "nn"} {
+			pdf := ta.Do(t, who, "GET", app+"/decision.pdf?lang="+lang, "", "")
+			require.Equal(t, 200, pdf.Status, pdf.Body)
+			assert.Equal(t, "application/pdf", pdf.Header.Get("Content-Type"))
+			assert.Equal(t, `inline; filename="vedtak-`+f.Application.String()+"-"+lang+`.pdf"`, pdf.Header.Get("Content-Disposition"))
+			assert.True(t, strings.HasPrefix(pdf.Body, "%PDF-"), "a PDF")
+		}
+	}
+	api := ta.Do(t, guardian, "GET", "/api/v1"+app+"/decision.pdf", "", "")
+	require.Equal(t, 200, api.Status)
+	assert.Equal(t, "application/pdf", api.Header.Get("Content-Type"))
+	assert.Equal(t, 422, ta.Do(t, guardian, "GET", "/api/v1"+app+"/decision.pdf?lang=de", "", "").Status)
+
+	// A protected address is never printed.
+	hilde, err := ta.Store.Guardian(ctx, demo.Municipality, f.Guardian.Guardian)
+	require.NoError(t, err)
+	street := hilde.Address.Street
+	require.NotEmpty(t, street)
+	hilde.AddressProtection = domain.ProtectionFortrolig
+	require.NoError(t, ta.Store.UpdateGuardian(ctx, hilde))
+	resp = ta.Do(t, guardian, "GET", "/api/v1"+app+"/decision", "", "")
+	require.Equal(t, 200, resp.Status, resp.Body)
+	var v admissionweb.DecisionView
+	require.NoError(t, json.Unmarshal([]byte(resp.Body), &v))
+	assert.True(t, v.Document.Recipient.DigitalMailbox)
+	assert.Empty(t, v.Document.Recipient.Lines)
+	assert.NotContains(t, resp.Body, street)
+	page = ta.Do(t, cw, "GET", app+"/decision", "", "")
+	assert.NotContains(t, page.Body, street)
+}
