@@ -88,7 +88,7 @@ var admissionMessages embed.FS
 // admissionCapability is admission's part of the app.
 func (a *app) admissionCapability() web.Capability {
 	return web.Capability{Tag: "admission", About: "Intakes, applications, allocation runs, offers, waiting lists and decisions",
-		Routes: slices.Concat(a.admissionRoutes(), a.setupRoutes(), a.catchmentRoutes()), Menus: admissionMenus, Pages: admissionTemplates, Messages: admissionMessages}
+		Routes: slices.Concat(a.admissionRoutes(), a.setupRoutes(), a.catchmentRoutes(), a.schoolLetterRoutes()), Menus: admissionMenus, Pages: admissionTemplates, Messages: admissionMessages}
 }
 
 // admissionMenus are the admission menu entries.

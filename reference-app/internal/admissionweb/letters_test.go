@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/oppvekst/oppvekst/admission"
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/reference-app/internal/admissionweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
@@ -113,4 +114,92 @@ func TestDecisionLetter(t *testing.T) {
 	assert.NotContains(t, resp.Body, street)
 	page = ta.Do(t, cw, "GET", app+"/decision", "", "")
 	assert.NotContains(t, page.Body, street)
+}
+
+// A school starter's letters: the school start decision (the catchment
+// school) and, after the guardian asked for another school and the
+// caseworker refused, the school change decision — each with the
+// mandatory parts in nb, nn and en, from the API, as a printable page and
+// as a PDF; both audit-logged.
+func TestSchoolLetters(t *testing.T) {
+	ta := webtest.New(t)
+	ctx := t.Context()
+	m := demo.Municipality
+	svc := &admission.Service{Store: ta.Store, Clock: domain.FixedClock(webtest.Now)}
+	cw := domain.CaseworkerActor(m, "kari.saksbehandler").Named("Kari Saksbehandler")
+	intakes, err := ta.Store.Intakes(ctx, m)
+	require.NoError(t, err)
+	var school admission.Intake
+	for _, in := range intakes {
+		if in.Kind == domain.School {
+			school = in
+		}
+	}
+	res, err := svc.RegisterSchoolStarters(ctx, cw, school.ID)
+	require.NoError(t, err)
+	var st admission.SchoolStarter
+	var parent domain.GuardianID
+	for _, s := range res.All {
+		if s.Unit.IsZero() || !parent.IsZero() {
+			continue
+		}
+		gs, err := ta.Store.Guardianships(ctx, m, s.Child)
+		require.NoError(t, err)
+		for _, g := range gs {
+			if g.ParentalResponsibility {
+				st, parent = s, g.GuardianID
+			}
+		}
+	}
+	require.False(t, parent.IsZero())
+	units, err := ta.Store.Units(ctx, m)
+	require.NoError(t, err)
+	var other domain.UnitID
+	for _, u := range units {
+		if u.Kind == domain.School && u.ID != st.Unit {
+			other = u.ID
+		}
+	}
+	letter := "/children/" + st.Child.String() + "/school-start/" + school.ID.String() + "/letter"
+	caseworker := ta.CookieFor(t, demo.PersonaCaseworker)
+	for _, lang := range []string{"nb", "nn", "en"} {
+		resp := ta.Do(t, caseworker, "GET", "/api/v1"+letter+"?lang="+lang, "", "")
+		require.Equal(t, 200, resp.Status, resp.Body)
+		var v admissionweb.SchoolLetterView
+		require.NoError(t, json.Unmarshal([]byte(resp.Body), &v))
+		text := v.Document.Text()
+		assert.Contains(t, text, map[string]string{"nb": "opplæringslova §§ 2-1 og 2-6", "nn": "opplæringslova §§ 2-1 og 2-6", "en": "sections 2-1 and 2-6"}[lang])
+		assert.Contains(t, text, map[string]string{"nb": "Du kan klage på vedtaket", "nn": "Du kan klage på vedtaket", "en": "You may appeal this decision"}[lang])
+		assert.Contains(t, text, domain.LongDate(v.Letter.Decided.AddDate(0, 0, v.Letter.Rules.AppealDays), lang))
+		assert.Contains(t, text, map[string]string{"nb": "forvaltningsloven § 18", "nn": "forvaltningslova § 18", "en": "section 18"}[lang])
+		assert.Equal(t, "Kari Saksbehandler", v.Document.Signature[0], "who registered the child")
+		assert.False(t, isoDate.MatchString(text), "no ISO date:\n%s", text)
+	}
+	assert.Equal(t, 404, ta.Do(t, caseworker, "GET", "/api/v1"+letter+"?kind=change", "", "").Status, "no decided request yet")
+	assert.Equal(t, 422, ta.Do(t, caseworker, "GET", "/api/v1"+letter+"?kind=other", "", "").Status)
+
+	r, err := svc.AskOtherSchool(ctx, domain.GuardianActor(m, parent), admission.SchoolRequest{Intake: school.ID, Child: st.Child, Unit: other, Reason: "Storesøster går der."})
+	require.NoError(t, err)
+	_, err = svc.DecideSchoolRequest(ctx, cw, r.ID, false, "Klassen er full.")
+	require.NoError(t, err)
+	resp := ta.Do(t, caseworker, "GET", "/api/v1"+letter+"?kind=change&lang=nn", "", "")
+	require.Equal(t, 200, resp.Status, resp.Body)
+	var v admissionweb.SchoolLetterView
+	require.NoError(t, json.Unmarshal([]byte(resp.Body), &v))
+	text := v.Document.Text()
+	for _, w := range []string{"Vedtak om skulebyte – søknaden er avslått", "Klassen er full.", "Storesøster går der.", "etter opplæringslova § 2-6.", "tre veker frå den dagen du fekk", "saksbehandlar"} {
+		assert.Contains(t, text, w)
+	}
+	assert.False(t, isoDate.MatchString(text))
+
+	page := ta.Do(t, caseworker, "GET", letter+"?kind=change", "", "")
+	require.Equal(t, 200, page.Status, page.Body)
+	assert.Contains(t, page.Body, "Klassen er full.")
+	assert.Contains(t, page.Body, letter+".pdf?kind=change")
+	pdf := ta.Do(t, caseworker, "GET", letter+".pdf?kind=change&lang=nb", "", "")
+	require.Equal(t, 200, pdf.Status, pdf.Body)
+	assert.Equal(t, "application/pdf", pdf.Header.Get("Content-Type"))
+	assert.Equal(t, `inline; filename="vedtak-skolebytte-`+st.Child.String()+`-nb.pdf"`, pdf.Header.Get("Content-Disposition"))
+	assert.True(t, strings.HasPrefix(pdf.Body, "%PDF-"))
+	assert.Len(t, ta.AuditedAs(t, "admission.school-letter.read"), 6)
 }
