@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/oppvekst/oppvekst/adapters/pdf/pdftest"
 	"github.com/oppvekst/oppvekst/admission"
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/reference-app/internal/admissionweb"
@@ -38,6 +39,7 @@ func TestDecisionLetter(t *testing.T) {
 	guardian := ta.CookieFor(t, demo.PersonaGuardian)
 	app := "/children/" + f.Emil.String() + "/applications/" + f.Application.String()
 	before := len(ta.AuditedAs(t, "admission.decision.read"))
+	decided := map[string]admission.Decision{}
 	for lang, want := range map[string][]string{
 		"nb": {"Vedtak om barnehageplass", "barnehageloven §§ 16–18", "Du kan klage på vedtaket", "tre uker fra den dagen du mottok",
 			"forvaltningsloven § 18, med unntakene i § 19", "forvaltningsloven §§ 24 og 25", "Takk for søknaden din.", "saksbehandler"},
@@ -51,6 +53,7 @@ func TestDecisionLetter(t *testing.T) {
 		var v admissionweb.DecisionView
 		require.NoError(t, json.Unmarshal([]byte(resp.Body), &v))
 		doc := v.Document
+		decided[lang] = v.Decision
 		text := doc.Text()
 		for _, w := range want {
 			assert.Contains(t, text, w, lang)
@@ -91,6 +94,19 @@ func TestDecisionLetter(t *testing.T) {
 			assert.Equal(t, "application/pdf", pdf.Header.Get("Content-Type"))
 			assert.Equal(t, `inline; filename="vedtak-`+f.Application.String()+"-"+lang+`.pdf"`, pdf.Header.Get("Content-Disposition"))
 			assert.True(t, strings.HasPrefix(pdf.Body, "%PDF-"), "a PDF")
+			if who != guardian {
+				continue
+			}
+			text := strings.Join(strings.Fields(pdftest.Text(t, []byte(pdf.Body))), " ")
+			for _, w := range map[string][]string{
+				"nb": {"Vedtak om barnehageplass", "barnehageloven §§ 16–18", "Du kan klage på vedtaket", "Klagefristen er tre uker", "forvaltningsloven § 18", "saksbehandler", "Statsforvalteren i Troms og Finnmark"},
+				"nn": {"Vedtak om barnehageplass", "barnehagelova §§ 16–18", "Du kan klage på vedtaket", "Klagefristen er tre veker", "forvaltningslova § 18", "saksbehandlar", "Statsforvalteren i Troms og Finnmark"},
+			}[lang] {
+				assert.Contains(t, text, w, lang)
+			}
+			assert.Contains(t, text, domain.LongDate(decided[lang].AppealBy, lang), "the deadline written out")
+			assert.False(t, isoDate.MatchString(text), "no ISO date in the PDF")
+			pdftest.ValidatePDFA(t, []byte(pdf.Body))
 		}
 	}
 	api := ta.Do(t, guardian, "GET", "/api/v1"+app+"/decision.pdf", "", "")
