@@ -219,3 +219,63 @@ func TestSchoolLetters(t *testing.T) {
 	assert.True(t, strings.HasPrefix(pdf.Body, "%PDF-"))
 	assert.Len(t, ta.AuditedAs(t, "admission.school-letter.read"), 6)
 }
+
+// A child waiting after the main round is offered a seat that became
+// free (continuous admission): the later offer is a decision of its own,
+// signed by the caseworker who offered it, and says it comes from the
+// waiting list; before, the child's letter was the refusal with the
+// waiting list and the reasons.
+func TestLaterOfferLetter(t *testing.T) {
+	ta := webtest.New(t)
+	ctx := t.Context()
+	f := webtest.NewAdmissionFixture(ta)
+	svc := ta.App.Admission()
+	intakes, err := ta.Store.Intakes(ctx, demo.Municipality)
+	require.NoError(t, err)
+	in := intakes[0]
+	in.ID, in.Main, in.Name = domain.NewID[admission.Intake](), false, "Ettertak"
+	in.Seats = []admission.UnitSeats{{Unit: ta.Bjorkelia, Places: 2, Small: 1}}
+	require.NoError(t, svc.CreateIntake(ctx, f.Caseworker, in))
+	apps := map[domain.ChildID]admission.ApplicationID{}
+	for _, child := range []domain.ChildID{f.Emil, f.Nora} {
+		ap, err := svc.Apply(ctx, f.Guardian, admission.Application{Intake: in.ID, Child: child, Preferences: []domain.UnitID{ta.Bjorkelia}, Hours: 41})
+		require.NoError(t, err)
+		apps[child] = ap.ID
+	}
+	run, err := svc.RunWithReason(ctx, f.Caseworker, in.ID, 7, "a test run before the deadline")
+	require.NoError(t, err)
+	offers, err := svc.Approve(ctx, f.Caseworker, run.ID)
+	require.NoError(t, err)
+	require.Len(t, offers, 1, "one seat")
+	var waiting domain.ChildID
+	var group domain.AgeGroup
+	for _, res := range run.Results {
+		if res.Rank == 0 {
+			waiting, group = res.Child, res.Group
+		}
+	}
+	require.False(t, waiting.IsZero())
+	guardian := ta.CookieFor(t, demo.PersonaGuardian)
+	path := "/api/v1/children/" + waiting.String() + "/applications/" + apps[waiting].String() + "/decision"
+	resp := ta.Do(t, guardian, "GET", path, "", "")
+	require.Equal(t, 200, resp.Status, resp.Body)
+	var v admissionweb.DecisionView
+	require.NoError(t, json.Unmarshal([]byte(resp.Body), &v))
+	assert.Contains(t, v.Document.Text(), "står på venteliste")
+	assert.Contains(t, v.Document.Text(), "Verken 1. eller 2. valg ble oppfylt")
+
+	later, err := svc.Vacancy(ctx, f.Caseworker.Named("Vera Venteliste"), in.ID, ta.Bjorkelia, group)
+	require.NoError(t, err)
+	require.NotNil(t, later)
+	assert.Equal(t, "Vera Venteliste", later.OfferedBy)
+	resp = ta.Do(t, guardian, "GET", path+"?lang=nn", "", "")
+	require.Equal(t, 200, resp.Status, resp.Body)
+	require.NoError(t, json.Unmarshal([]byte(resp.Body), &v))
+	text := v.Document.Text()
+	assert.True(t, v.Decision.Later)
+	assert.Contains(t, text, "frå ventelista")
+	assert.Contains(t, text, domain.LongDate(later.Start, "nn"))
+	assert.Equal(t, []string{"Vera Venteliste", "saksbehandlar"}, v.Document.Signature[:2])
+	assert.Contains(t, text, "Du kan klage på vedtaket")
+	assert.False(t, isoDate.MatchString(text))
+}
