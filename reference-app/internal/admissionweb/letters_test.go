@@ -66,6 +66,8 @@ func TestDecisionLetter(t *testing.T) {
 		assert.Equal(t, []string{"Postboks 7", "9900 DEMOBY"}, doc.Sender.Lines)
 		require.Len(t, doc.Signature, 3)
 		assert.NotEmpty(t, doc.Signature[0], "the caseworker's name")
+		assert.Equal(t, "Siri Saksbehandler", doc.Signature[0], "who approved the run, by the staff register's name")
+		assert.Equal(t, map[string]string{"nb": "saksbehandler", "nn": "saksbehandlar", "en": "caseworker"}[lang], doc.Signature[1])
 		assert.Equal(t, "Hilde Berg", doc.Recipient.Name, "to the guardian reading it")
 		assert.NotEmpty(t, doc.Recipient.Lines)
 		assert.Equal(t, text, v.Letter, "the plain text is the document's")
