@@ -73,6 +73,15 @@
 //     Render in nb, nn and en: the result, reasons when neither the first
 //     nor the second choice was met, the appeal deadline from
 //     rules/decision.json).
+//   - Decision.Letter, and SchoolLetter.Letter for school start and a
+//     change of school, write a decision as a letter (enkeltvedtak, a
+//     domain.Document) in nb, nn or en with the municipality's
+//     domain.LetterTemplate: the decision, the act and section it is made
+//     under, facts and reasons, the right to appeal with its deadline
+//     written out and where to send the appeal, the right to see the case
+//     documents, and the caseworker's name and role. The acts and sections
+//     are DecisionRules.Citations, data in rules/decision.json by
+//     valid-from date with their sources.
 //
 // # Catchment schools
 //

@@ -218,14 +218,19 @@ func run(ctx context.Context, out io.Writer) error {
 		fmt.Fprintf(out, "%s: %s\n", name, v.Status.Render(admission.Bokmal))
 	}
 
-	// Sara got neither her first nor her second choice: the decision gives
-	// the reasons and the right to appeal.
+	// Sara got neither her first nor her second choice: the decision
+	// letter (enkeltvedtak) gives the legal basis, the reasons, the right
+	// to appeal with its deadline and the right to see the case documents;
+	// the municipality's letter template adds its letterhead and appeal
+	// body. A renderer (adapters/pdf, a page) lays the Document out.
 	dec, err := svc.Decision(ctx, parent["Sara"], apps["Sara"].ID)
 	if err != nil {
 		return err
 	}
+	tmpl := domain.LetterTemplate{Municipality: m, SenderName: "Eksempel kommune, oppvekst", AppealBody: "Statsforvalteren"}
+	letter := dec.Letter(admission.Bokmal, tmpl, domain.Party{Name: "Saras foresatte", DigitalMailbox: true})
 	fmt.Fprintln(out)
-	fmt.Fprint(out, dec.Render(admission.Bokmal))
+	fmt.Fprint(out, letter.Text())
 	return nil
 }
 

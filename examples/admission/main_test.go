@@ -23,9 +23,12 @@ func TestRun(t *testing.T) {
 		"Nora: tilbud sendt",
 		"Ola: takket ja",
 		"Kari: takket ja",
-		"Sara Nordmann har fått tilbud om plass i Blåklokka fra 2025-08-01. Det var 3. valg i søknaden.",
+		"Sara Nordmann har fått tilbud om plass i Blåklokka fra 1. august 2025. Det var 3. valg i søknaden.",
 		"Avgjort av: lovfestet prioritet.",
-		"Klagefristen er 3 uker, til og med 2025-04-02.",
+		"Vedtaket er gjort etter barnehageloven §§ 16–18",
+		"Klagefristen er tre uker fra den dagen du mottok dette brevet. Regnet fra datoen på brevet er siste dag for å klage 2. april 2025.",
+		"Statsforvalteren",
+		"forvaltningsloven § 18, med unntakene i § 19",
 	} {
 		assert.Contains(t, out.String(), want)
 	}

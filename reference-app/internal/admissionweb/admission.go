@@ -52,6 +52,7 @@ func (a *app) admissionRoutes() []web.Route {
 		{Method: "POST", Path: child + "/applications", Kind: web.KindAPI, Policy: web.PolicyChildParent, Summary: "Apply for a place for the child (guardian with parental responsibility)", Body: applyRequest{}, Response: admission.ApplicationView{}, Status: http.StatusCreated, Handle: a.apiApply},
 		{Method: "GET", Path: child + "/applications/{applicationId}", Kind: web.KindAPI, Policy: web.PolicyChildParent, Summary: "An application with status, dated history, next deadline, offers and waiting-list positions", Response: admission.ApplicationView{}, Handle: a.apiApplication},
 		{Method: "GET", Path: child + "/applications/{applicationId}/decision", Kind: web.KindAPI, Policy: web.PolicyChildParent, Summary: "The decision (vedtak) of the approved run, as data and as a letter", Response: DecisionView{}, Query: map[string]string{"lang": "nb, nn or en (the letter's language; nb when left out)"}, Handle: a.apiDecision},
+		{Method: "GET", Path: child + "/applications/{applicationId}/decision.pdf", Kind: web.KindAPI, Policy: web.PolicyChildParent, Summary: "The decision letter (vedtak) as a PDF/A for print and the archive (application/pdf), to the guardian with parental responsibility or the municipality", Response: "", ContentType: "application/pdf", Query: map[string]string{"lang": "nb, nn or en (the user's language when left out)"}, Handle: a.decisionPDF},
 		{Method: "POST", Path: child + "/offers/{offer}/accept", Kind: web.KindAPI, Policy: web.PolicyChildParent, Summary: "Accept an offer: the child's placement is made (guardian with parental responsibility)", Body: answerRequest{}, Response: web.PlacementView{}, Handle: a.apiAccept},
 		{Method: "POST", Path: child + "/offers/{offer}/decline", Kind: web.KindAPI, Policy: web.PolicyChildParent, Summary: "Decline an offer: the seat goes to the next child waiting (guardian with parental responsibility)", Body: answerRequest{}, Response: admission.Offer{}, Handle: a.apiDecline},
 		// Pages: guardians.
@@ -60,6 +61,7 @@ func (a *app) admissionRoutes() []web.Route {
 		{Method: "POST", Path: "/children/{childId}/applications", Kind: web.KindPage, Policy: web.PolicyChildParent, Handle: a.applySubmit},
 		{Method: "GET", Path: "/children/{childId}/applications/{applicationId}", Kind: web.KindPage, Policy: web.PolicyChildParent, Handle: a.applicationPage},
 		{Method: "GET", Path: "/children/{childId}/applications/{applicationId}/decision", Kind: web.KindPage, Policy: web.PolicyChildParent, Handle: a.decisionPage},
+		{Method: "GET", Path: "/children/{childId}/applications/{applicationId}/decision.pdf", Kind: web.KindPage, Policy: web.PolicyChildParent, Handle: a.decisionPDF},
 		{Method: "POST", Path: "/children/{childId}/offers/{offer}/accept", Kind: web.KindPage, Policy: web.PolicyChildParent, Handle: a.answerSubmit(true)},
 		{Method: "POST", Path: "/children/{childId}/offers/{offer}/decline", Kind: web.KindPage, Policy: web.PolicyChildParent, Handle: a.answerSubmit(false)},
 		// Pages: caseworkers.
@@ -86,7 +88,7 @@ var admissionMessages embed.FS
 // admissionCapability is admission's part of the app.
 func (a *app) admissionCapability() web.Capability {
 	return web.Capability{Tag: "admission", About: "Intakes, applications, allocation runs, offers, waiting lists and decisions",
-		Routes: slices.Concat(a.admissionRoutes(), a.setupRoutes(), a.catchmentRoutes()), Menus: admissionMenus, Pages: admissionTemplates, Messages: admissionMessages}
+		Routes: slices.Concat(a.admissionRoutes(), a.setupRoutes(), a.catchmentRoutes(), a.schoolLetterRoutes()), Menus: admissionMenus, Pages: admissionTemplates, Messages: admissionMessages}
 }
 
 // admissionMenus are the admission menu entries.
@@ -147,11 +149,14 @@ type approvalView struct {
 // answerRequest is the (empty) body of an answer to an offer.
 type answerRequest struct{}
 
-// DecisionView is a decision as data and as a letter.
+// DecisionView is a decision as data and as a letter: Letter its plain
+// text, Document the letter (enkeltvedtak) as data, as the printable page
+// and the PDF show it.
 type DecisionView struct {
 	Decision admission.Decision `json:"decision"`
 	Lang     string             `json:"lang"`
 	Letter   string             `json:"letter"`
+	Document domain.Document    `json:"document"`
 }
 
 // waitingListView is one unit's waiting list for one age group.
@@ -651,18 +656,11 @@ func (a *app) apiDecision(w http.ResponseWriter, r *http.Request, c *web.Call) e
 	if err != nil {
 		return err
 	}
-	ap, err := a.childApplication(ctx, r, c)
+	d, doc, err := a.decisionLetter(ctx, r, c, lang)
 	if err != nil {
 		return err
 	}
-	d, err := a.Admission().Decision(ctx, c.Actor, ap.ID)
-	if err != nil {
-		return err
-	}
-	if err := a.Audit(ctx, c.Actor, "admission.decision.read", "application/"+ap.ID.String(), c.ChildID); err != nil {
-		return err
-	}
-	api.WriteJSON(w, http.StatusOK, DecisionView{Decision: d, Lang: string(lang), Letter: d.Render(lang)})
+	api.WriteJSON(w, http.StatusOK, DecisionView{Decision: d, Lang: string(lang), Letter: doc.Text(), Document: doc})
 	return nil
 }
 

@@ -565,25 +565,21 @@ func offerStatus(l web.Locale, s admission.OfferStatus) string {
 
 type decisionContent struct {
 	Child, Intake, Back string
-	// Letter is the letter's paragraphs, each its lines.
-	Letter [][]string
+	// Doc is the letter, as the PDF (PDF) shows it too.
+	Doc domain.Document
+	PDF string
 }
 
+// decisionPage is the decision letter as a printable page, in the user's
+// language: the page's header, menu and links are not printed.
 func (a *app) decisionPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	ctx := r.Context()
-	ap, err := a.childApplication(ctx, r, c)
+	d, doc, err := a.decisionLetter(ctx, r, c, langOf(c))
 	if err != nil {
 		return err
 	}
-	d, err := a.Admission().Decision(ctx, c.Actor, ap.ID)
-	if err != nil {
-		return err
-	}
-	if err := a.Audit(ctx, c.Actor, "admission.decision.read", "application/"+ap.ID.String(), c.ChildID); err != nil {
-		return err
-	}
-	content := decisionContent{Child: d.ChildName, Intake: d.Intake, Letter: paragraphs(d.Render(langOf(c))),
-		Back: "/children/" + c.ChildID.String() + "/applications/" + ap.ID.String()}
+	base := "/children/" + c.ChildID.String() + "/applications/" + d.Application.String()
+	content := decisionContent{Child: d.ChildName, Intake: d.Intake, Doc: doc, Back: base, PDF: base + "/decision.pdf"}
 	a.Page(w, r, c, http.StatusOK, "admission_decision", "admission.decision.title", content)
 	return nil
 }

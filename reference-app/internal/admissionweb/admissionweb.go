@@ -15,7 +15,14 @@ import "github.com/oppvekst/oppvekst/reference-app/internal/web"
 // app is the shell as admission's handlers see it: they are methods of app and
 // reach the store, the clock, the audit log and the page renderer through
 // the embedded *web.App.
-type app struct{ *web.App }
+type app struct {
+	*web.App
+	// pdf draws decision letters as PDF; nil serves none (404).
+	pdf PDFRenderer
+}
 
-// New returns admission's part of the app, for web.App.Mount.
-func New(shell *web.App) web.Capability { return (&app{shell}).admissionCapability() }
+// New returns admission's part of the app, for web.App.Mount; pdf draws
+// the decision letters' PDFs (nil: none).
+func New(shell *web.App, pdf PDFRenderer) web.Capability {
+	return (&app{App: shell, pdf: pdf}).admissionCapability()
+}

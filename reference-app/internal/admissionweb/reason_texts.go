@@ -12,6 +12,7 @@ package admissionweb
 var ReasonTexts = map[string]string{
 	"position-twice":                "has the same position as another criterion",
 	"must-be-nb-nn-or-en":           "must be nb, nn or en",
+	"must-be-start-or-change":       "must be start or change",
 	"must-be-the-uuid-of-a-school":  "must be the UUID of a school",
 	"must-be-the-uuid-of-an-intake": "must be the UUID of an intake",
 	"no-such-intake":                "no such intake",

@@ -15,6 +15,7 @@ var directoryMenus = []web.MenuItem{
 	{Roles: []domain.Role{domain.RoleCaseworker, domain.RoleAdmin}, Path: "/caseworker", Key: "menu.caseworker"},
 	{Roles: []domain.Role{domain.RoleAdmin}, Path: "/admin/units", Key: "dir.menu.units"},
 	{Roles: []domain.Role{domain.RoleAdmin}, Path: "/admin/audit", Key: "menu.audit"},
+	{Roles: []domain.Role{domain.RoleAdmin}, Path: "/admin/letter-template", Key: "dir.menu.letter"},
 }
 
 // directoryRoutes are the API of the directory: who is logged in,
@@ -86,5 +87,5 @@ var directoryTemplates embed.FS
 // shell's).
 func (a *app) directoryCapability() web.Capability {
 	return web.Capability{Tag: "directory", About: "Who is logged in, children, guardians, placements, units and groups, rosters and the audit log",
-		Routes: slices.Concat(a.directoryRoutes(), a.directoryPages(), a.unitPages(), a.importRoutes()), Menus: directoryMenus, Pages: directoryTemplates, Messages: directoryMessages}
+		Routes: slices.Concat(a.directoryRoutes(), a.directoryPages(), a.unitPages(), a.importRoutes(), a.letterTemplateRoutes()), Menus: directoryMenus, Pages: directoryTemplates, Messages: directoryMessages}
 }

@@ -96,7 +96,7 @@ func authTable(ta *webtest.Harness) map[string]authCase {
 	}
 	// Each capability's lines are in a function of their own below
 	// (admissionAuth, ...).
-	for _, part := range []map[string]authCase{admissionAuth(ta), catchmentAuth(ta), attendanceAuth(ta), billingAuth(ta), messagingAuth(ta), staffAuth(ta), calendarAuth(ta), directoryAuth(ta), migrationAuth(ta), registryAuth(ta)} {
+	for _, part := range []map[string]authCase{admissionAuth(ta), catchmentAuth(ta), attendanceAuth(ta), billingAuth(ta), messagingAuth(ta), staffAuth(ta), calendarAuth(ta), directoryAuth(ta), migrationAuth(ta), registryAuth(ta), letterAuth(ta)} {
 		for k, v := range part {
 			if _, dup := table[k]; dup {
 				panic("authTable: " + k + " twice")
@@ -313,6 +313,10 @@ func admissionAuth(ta *webtest.Harness) map[string]authCase {
 	for k, v := range admissionSetupAuth(ta, f) {
 		table[k] = v
 	}
+	// The decision letter's PDF: as the decision.
+	pdfAccess := parentOrMunicipal
+	table["GET /children/{childId}/applications/{applicationId}/decision.pdf"] = authCase{path: app + "/decision.pdf", want: pdfAccess}
+	table["GET /api/v1/children/{childId}/applications/{applicationId}/decision.pdf"] = authCase{path: "/api/v1" + app + "/decision.pdf?lang=nn", want: pdfAccess}
 	return table
 }
 

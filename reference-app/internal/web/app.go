@@ -431,4 +431,5 @@ type Store interface {
 	domain.RetentionStore
 	domain.ErasureStore
 	domain.RegistryStore
+	domain.LetterTemplateStore
 }

@@ -136,6 +136,18 @@ func TestOpenAPILiveResponses(t *testing.T) {
 	// A 9th grader has a leaving certificate's absence summary.
 	ninth := ta.NinthGrader(t)
 	post(ta.CookieFor(t, demo.PersonaStaff), "/api/v1/children/"+ninth.String()+"/school-absences", `{"day":"2025-11-21","hours":2,"kind":"documented","reason":"health"}`)
+	// A school starter of the school intake, for its school start letter.
+	var schoolIntake, starter string
+	for _, in := range intakes {
+		if in["kind"] == "school" {
+			schoolIntake = in["id"].(string)
+		}
+	}
+	for _, st := range post(cw, "/api/v1/school-starters", `{"intakeId":"`+schoolIntake+`"}`)["starters"].([]any) {
+		if st := st.(map[string]any); starter == "" && st["unit"] != nil {
+			starter = st["child"].(string)
+		}
+	}
 	// The values each path parameter takes; a path with an application
 	// takes its child.
 	values := map[string][]string{
@@ -162,6 +174,9 @@ func TestOpenAPILiveResponses(t *testing.T) {
 		concrete := []string{path}
 		if strings.Contains(path, "{applicationId}") {
 			concrete = []string{strings.NewReplacer("{childId}", applicant, "{applicationId}", application).Replace(path)}
+		}
+		if strings.Contains(path, "/school-start/{intakeId}/") {
+			concrete = []string{strings.NewReplacer("{childId}", starter, "{intakeId}", schoolIntake).Replace(path)}
 		}
 		for name, vs := range values {
 			var next []string
