@@ -9,6 +9,12 @@ import "github.com/oppvekst/oppvekst/domain"
 // language (the reference app's catalogs hold "reason.<code>" in nb, nn
 // and en, and a test there fails when one is missing).
 var ReasonTexts = map[string]string{
+	"preview-changed":   "the run computed at approval is not the one previewed (the data changed since); preview again",
+	"month-already-run": "the month has an invoice run already",
+	"run-exported":      "the run was exported; it can only be corrected by credit notes",
+	"run-not-latest":    "a later month has been run; only the latest run can be cancelled",
+	"run-paid":          "payments are matched to the run's invoices",
+	"billing-too-long":  "the text is too long",
 	"a-kindergarten-list-has-kindergarten-prices-and-no-sfo-prices": "a kindergarten list has kindergarten prices and no SFO prices",
 	"a-membership-keeps-its-family-and-person":                      "a membership keeps its family and person",
 	"an-sfo-list-has-sfo-prices-and-no-kindergarten-prices":         "an SFO list has SFO prices and no kindergarten prices",
