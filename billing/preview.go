@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 
 	"github.com/oppvekst/oppvekst/domain"
@@ -187,16 +188,23 @@ func Fingerprint(plan Plan) string {
 	h := sha256.New()
 	w := fingerprinter{w: bufio.NewWriterSize(h, 64<<10)}
 	r := plan.Run
-	w.s("run", string(r.Municipality), r.Month.String(), r.Made.String())
-	w.n(int64(r.Invoices), r.FirstNumber, r.LastNumber)
+	w.s("run", string(r.Municipality))
+	w.n(int64(r.Month.index()), int64(r.Made), int64(r.Invoices), r.FirstNumber, r.LastNumber)
 	w.d(r.Total)
 	for _, inv := range plan.Invoices {
-		w.s("inv", inv.KID, inv.Payer.String(), inv.Family.String(), inv.Issued.String(), inv.Due.String(), inv.Month.String())
-		w.n(inv.Number)
+		w.s("inv", inv.KID)
+		w.id(inv.Payer.UUID())
+		w.id(inv.Family.UUID())
+		w.n(int64(inv.Issued), int64(inv.Due), int64(inv.Month.index()), inv.Number)
 		w.d(inv.Total)
 		for _, l := range inv.Lines {
-			w.s("line", l.Child.String(), string(l.Kind), string(l.Item), l.Month.String(), strconv.FormatBool(l.Correction))
-			w.n(int64(l.Days), int64(l.DaysInMonth))
+			w.s("line", string(l.Kind), string(l.Item))
+			w.id(l.Child.UUID())
+			c := int64(0)
+			if l.Correction {
+				c = 1
+			}
+			w.n(int64(l.Month.index()), c, int64(l.Days), int64(l.DaysInMonth))
 			w.d(l.Gross)
 			w.d(l.Full)
 			w.d(l.Amount)
@@ -207,14 +215,18 @@ func Fingerprint(plan Plan) string {
 		}
 	}
 	for _, d := range plan.Decisions {
-		w.s("dec", d.Child.String(), string(d.Kind), d.From.String(), d.Placement.String(), d.Family.String(),
-			d.IncomeDecision.String(), d.PriceList.String(), d.RulesFrom.String())
-		w.n(int64(d.Hours), int64(d.Siblings), int64(d.Position))
+		w.s("dec", string(d.Kind))
+		for _, u := range []uuid.UUID{d.Child.UUID(), d.Placement.UUID(), d.Family.UUID(), d.IncomeDecision.UUID(), d.PriceList.UUID()} {
+			w.id(u)
+		}
+		w.n(int64(d.From.index()), int64(d.RulesFrom), int64(d.Hours), int64(d.Siblings), int64(d.Position))
 		w.d(d.Fee)
 		w.d(d.Food)
 	}
 	for _, sk := range plan.Skipped {
-		w.s("skip", sk.Child.String(), string(sk.Kind), sk.Code, sk.Unknown, sk.Month.String())
+		w.s("skip", string(sk.Kind), sk.Code, sk.Unknown)
+		w.id(sk.Child.UUID())
+		w.n(int64(sk.Month.index()))
 	}
 	w.w.Flush()
 	return hex.EncodeToString(h.Sum(nil)[:16])
@@ -240,8 +252,18 @@ func (f *fingerprinter) n(ns ...int64) {
 	}
 }
 
+func (f *fingerprinter) id(u uuid.UUID) { f.w.Write(u[:]) }
+
 func (f *fingerprinter) d(d decimal.Decimal) {
-	// Amounts are to the øre: the same amount always writes the same.
+	// Amounts are to the øre: the same amount always writes the same
+	// (integer øre when it fits, else the text).
+	o := d.Shift(2)
+	if o.IsInteger() && o.Abs().LessThan(maxOre) {
+		f.n(o.IntPart())
+		return
+	}
 	f.w.WriteString(d.StringFixed(2))
 	f.w.WriteByte(0)
 }
+
+var maxOre = decimal.New(1, 17)
