@@ -318,6 +318,10 @@ type FeeDecision struct {
 	Rules        []StepCode          `json:"rules,omitempty"` // steps that lowered the fee
 	Steps        []DecisionStep      `json:"steps"`
 	Made         date.Date           `json:"made"` // the day of the invoice run that made it
+	// Run is the month of the invoice run that made it (zero for
+	// decisions stored before runs were recorded on them): cancelling the
+	// run removes them.
+	Run Month `json:"run,omitzero"`
 
 	// The inputs.
 	Placement      domain.PlacementID `json:"placement"`
@@ -474,6 +478,20 @@ type Store interface {
 	InvoiceByKID(ctx context.Context, m domain.Municipality, kid string) (Invoice, error)
 	// BilledSince sums every invoiced line for months from..to (inclusive).
 	BilledSince(ctx context.Context, m domain.Municipality, from, to Month) ([]Billed, error)
+	// CancelInvoiceRun removes the run of c.Month with its invoices, their
+	// lines and the fee decisions it made (FeeDecision.Run), and stores c,
+	// in one transaction. No such run is domain.ErrNotFound; an exported
+	// run (MarkRunExported) or one with payments matched to its invoices
+	// is a *domain.ConflictError ("month", ReasonRunExported, ReasonRunPaid).
+	CancelInvoiceRun(ctx context.Context, c RunCancellation) error
+	// RunCancellations lists the municipality's cancellations, newest
+	// first.
+	RunCancellations(ctx context.Context, m domain.Municipality) ([]RunCancellation, error)
+	// MarkRunExported records the first export of a run (later ones keep
+	// the first); no run of the month is domain.ErrNotFound.
+	MarkRunExported(ctx context.Context, e RunExport) error
+	// RunExports lists the municipality's exported runs by month.
+	RunExports(ctx context.Context, m domain.Municipality) ([]RunExport, error)
 
 	// CreatePayments stores payments; a reference already stored is a
 	// *domain.ConflictError ("reference").

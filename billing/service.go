@@ -213,139 +213,22 @@ func (s *Service) LoadRuleTable(ctx context.Context, a domain.Actor, kind domain
 	return rt, nil
 }
 
-// RunInvoices makes the invoice run of a month for a municipality (see
-// Compute): it reads everything, computes, and stores the fee decisions,
-// the invoices and the run, and raises an "invoice.ready" notice per
-// invoice, all in ONE transaction. Running a month again creates nothing;
-// a run cancelled half-way (ctx) leaves nothing behind, so running it again
-// gives exactly the invoices of one uninterrupted run. The municipality's
-// stored settings are used (SettingsFor); without any the run is refused
-// (field "settings"). A new month before the latest run month, before the
-// first month invoiced, or outside the window around today's month
-// (CheckRunMonth) is refused (field "month", a Reason* code) and writes
-// nothing. Fees are computed with the tables in force for the
-// municipality (TablesFor).
+// RunInvoices makes the invoice run of a month for a municipality without
+// a preview (see ApproveRun, which the app's pages and API use): it reads
+// everything, computes (Compute), and stores the fee decisions, the
+// invoices and the run, and raises an "invoice.ready" notice per invoice,
+// all in ONE transaction. It is for system jobs and tests; a caseworker
+// previews first (PreviewRun) and approves what was previewed. Running a
+// month again creates nothing; a run cancelled half-way (ctx) leaves
+// nothing behind, so running it again gives exactly the invoices of one
+// uninterrupted run. The municipality's stored settings are used
+// (SettingsFor); without any the run is refused (field "settings"). A new
+// month before the latest run month, before the first month invoiced, or
+// outside the window around today's month (CheckRunMonth) is refused
+// (field "month", a Reason* code) and writes nothing. Fees are computed
+// with the tables in force for the municipality (TablesFor).
 func (s *Service) RunInvoices(ctx context.Context, a domain.Actor, m domain.Municipality, month Month) (RunResult, error) {
-	if err := municipal(a, m); err != nil {
-		return RunResult{}, err
-	}
-	if !month.valid() {
-		return RunResult{}, domain.Invalid("month", domain.ReasonMonth)
-	}
-	var res RunResult
-	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
-		res = RunResult{}
-		settings, err := s.SettingsFor(ctx, m)
-		if err != nil {
-			return err
-		}
-		if err := settings.validateRun(); err != nil {
-			return err
-		}
-		t, err := s.TablesFor(ctx, m)
-		if err != nil {
-			return err
-		}
-		runs, err := s.Store.InvoiceRuns(ctx, m)
-		if err != nil {
-			return err
-		}
-		next := int64(1)
-		var first *Month
-		for _, r := range runs {
-			if r.Month == month {
-				res.Run = r
-				res.Invoices, err = s.Store.Invoices(ctx, m, month)
-				return err
-			}
-			if month.Before(r.Month) {
-				return domain.Invalid("month", ReasonBeforeLastRun)
-			}
-			next = max(next, r.LastNumber+1)
-			if first == nil || r.Month.Before(*first) {
-				rm := r.Month
-				first = &rm
-			}
-		}
-		// A month already run answers with its invoices (above); a new
-		// one must be inside the settings' bounds.
-		if err := CheckRunMonth(settings, month, MonthOf(domain.Today(s.Clock))); err != nil {
-			return err
-		}
-		in := RunInput{Municipality: m, Month: month, Made: domain.Today(s.Clock), Settings: settings,
-			Tables: t, NextNumber: next}
-		from := month
-		if first != nil && settings.CorrectionMonths > 0 {
-			from = month
-			for i := 0; i < settings.CorrectionMonths && first.Before(from) && settings.FirstMonth.Before(from); i++ {
-				from = from.Prev()
-			}
-			in.CorrectFrom = from
-		}
-		if in.Children, err = s.Store.Children(ctx, m); err != nil {
-			return err
-		}
-		units, err := s.Store.Units(ctx, m)
-		if err != nil {
-			return err
-		}
-		within := domain.Period{Start: from.First(), End: month.Last()}
-		for _, u := range units {
-			if u.Kind != domain.Kindergarten && u.Kind != domain.SFO {
-				continue
-			}
-			ps, err := s.Store.UnitPlacements(ctx, m, u.ID, within)
-			if err != nil {
-				return err
-			}
-			in.Placements = append(in.Placements, ps...)
-		}
-		if in.Families, err = s.Store.Families(ctx, m); err != nil {
-			return err
-		}
-		if in.IncomeDecisions, err = s.Store.IncomeDecisions(ctx, m); err != nil {
-			return err
-		}
-		if in.PriceLists, err = s.Store.PriceLists(ctx, m); err != nil {
-			return err
-		}
-		if in.Decisions, err = s.Store.FeeDecisions(ctx, m); err != nil {
-			return err
-		}
-		if in.CorrectFrom.Year > 0 && in.CorrectFrom.Before(month) {
-			if in.Billed, err = s.Store.BilledSince(ctx, m, in.CorrectFrom, month.Prev()); err != nil {
-				return err
-			}
-		}
-		plan, err := Compute(in)
-		if err != nil {
-			return err
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if len(plan.Decisions) > 0 {
-			if err := s.Store.CreateFeeDecisions(ctx, plan.Decisions); err != nil {
-				return err
-			}
-		}
-		if err := s.Store.CreateInvoiceRun(ctx, plan.Run, plan.Invoices); err != nil {
-			return err
-		}
-		if s.Notifier != nil {
-			for _, inv := range plan.Invoices {
-				if err := s.Notifier.Notify(ctx, InvoiceNotice(inv)); err != nil {
-					return err
-				}
-			}
-		}
-		res = RunResult{Run: plan.Run, Created: true, Invoices: plan.Invoices, Decisions: plan.Decisions, Skipped: plan.Skipped}
-		return nil
-	})
-	if err != nil {
-		return RunResult{}, err
-	}
-	return res, nil
+	return s.approve(ctx, a, m, month, "", false)
 }
 
 // InvoiceNotice is the "invoice.ready" notice of an invoice.
@@ -435,7 +318,11 @@ func (s *Service) Export(ctx context.Context, a domain.Actor, m domain.Municipal
 		}
 		b.Payers[inv.Payer] = g
 	}
-	return e.Export(ctx, w, b)
+	if err := e.Export(ctx, w, b); err != nil {
+		return err
+	}
+	// Exported: from now on the run is corrected by credit notes only.
+	return s.markExported(ctx, a, m, month)
 }
 
 // Balance is an invoice's total beside what has been paid to its KID.

@@ -134,7 +134,7 @@ const actions = {
     }],
     ['invoice run', async (page) => {
       await page.goto(app.base + '/billing');
-      await page.locator('form[action="/billing/invoice-runs"] button[type=submit]').click();
+      await page.locator('form[action="/billing/invoice-runs/preview"] button[type=submit]').click();
       await page.waitForLoadState('load');
     }],
     ['refused child form', async (page) => {

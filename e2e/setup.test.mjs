@@ -391,11 +391,13 @@ test('from an empty database to a working day', async (t) => {
   });
   await step(t, c2, 'caseworker-invoice-run', async () => {
     await c2.goto('/billing');
-    const form = c2.locator('form[action="/billing/invoice-runs"]');
+    // Preview first (nothing stored), then approve what was previewed.
+    const form = c2.locator('form[action="/billing/invoice-runs/preview"]');
     await form.locator('[name="month"]').fill(startMonth);
-    const confirm = form.locator('input[type=checkbox]');
-    if (await confirm.count()) await confirm.check();
     await Promise.all([c2.waitForNavigation(), form.locator('button').last().click()]);
+    await expectNoErrors(c2);
+    const approve = c2.locator('form[action="/billing/invoice-runs"]');
+    await Promise.all([c2.waitForNavigation(), approve.locator('button').last().click()]);
     await expectNoErrors(c2);
     await c2.goto(`/billing/invoices?month=${startMonth}`);
     const rows = await c2.locator('tbody tr').allInnerTexts();

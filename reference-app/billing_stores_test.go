@@ -58,7 +58,11 @@ func billingOnRunningApp(t *testing.T, app started) {
 		month = month.Prev()
 	}
 	cw := login(demo.PersonaCaseworker)
-	status, body := call(cw, "POST", "/api/v1/invoice-runs", `{"month":"`+month.String()+`"}`)
+	status, body := call(cw, "POST", "/api/v1/invoice-runs/preview", `{"month":"`+month.String()+`"}`)
+	require.Equal(t, http.StatusOK, status, body)
+	var preview billingweb.InvoiceRunPreviewView
+	require.NoError(t, json.Unmarshal([]byte(body), &preview))
+	status, body = call(cw, "POST", "/api/v1/invoice-runs", `{"month":"`+month.String()+`","fingerprint":"`+preview.Fingerprint+`"}`)
 	require.Equal(t, http.StatusCreated, status, body)
 	var first billingweb.InvoiceRunResultView
 	require.NoError(t, json.Unmarshal([]byte(body), &first))

@@ -284,9 +284,15 @@ func setupFlow(t *testing.T, extra []string) {
 	require.Equal(t, http.StatusOK, p.status, p.body)
 	require.Equal(t, "/billing/families", p.path, p.body)
 	assert.Contains(t, p.body, "Mona Fjell")
+	// The run is previewed (nothing stored yet), then approved.
 	p = caseworker.get("/billing")
-	p = caseworker.submit(p, "/billing/invoice-runs", url.Values{"month": {"2031-09"}})
+	p = caseworker.submit(p, "/billing/invoice-runs/preview", url.Values{"month": {"2031-09"}})
 	require.Equal(t, http.StatusOK, p.status, p.body)
+	assert.Contains(t, p.body, "september 2031")
+	assert.Contains(t, p.body, "1\u00a0344,39\u00a0kr", "the preview's total, to the øre")
+	p = caseworker.submit(p, "/billing/invoice-runs", nil)
+	require.Equal(t, http.StatusOK, p.status, p.body)
+	assert.Contains(t, p.body, "Faktureringen er kjørt")
 	var invoices struct {
 		Items []struct {
 			Total decimal.Decimal `json:"total"`

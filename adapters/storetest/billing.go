@@ -38,6 +38,7 @@ func RunBilling(t *testing.T, newStore func(t *testing.T) BillingStore) {
 	t.Run("MoveBetweenFamilies", func(t *testing.T) { testMoveBetweenFamilies(t, newStore(t)) })
 	t.Run("Settings", func(t *testing.T) { testBillingSettings(t, newStore(t)) })
 	t.Run("RuleTableLoad", func(t *testing.T) { testRuleTableLoad(t, newStore(t)) })
+	t.Run("SafeRuns", func(t *testing.T) { testSafeRuns(t, newStore) })
 }
 
 // clock is a settable domain.Clock.

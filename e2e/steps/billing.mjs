@@ -1,12 +1,12 @@
 // The billing steps of the browser story (see app.test.mjs): the caseworker
-// runs the invoices of this month, the guardian reads the invoice and why
+// previews and approves the invoices of this month, the guardian reads the invoice and why
 // the fee is what it is. The story runs in nb, nn and en against one app:
 // a second run of the month creates nothing, so the nn and en passes find
 // the invoices made by the first and say so.
 const words = {
-  nb: { families: 'Familier og inntektsvedtak', prices: 'Prislister', payments: 'Innbetalinger', menu: 'Foreldrebetaling', run: 'Kjør fakturering', invoices: 'Fakturaer for', created: 'Faktureringen er kjørt', existing: 'allerede fakturert', guardianMenu: 'Fakturaer', kid: 'KID', why: 'Hvorfor dette beløpet for Sofie Berg?', fees: 'Foreldrebetaling for Sofie Berg', incomeCap: 'Inntektsgradert betaling', freeHours: 'Gratis timer' },
-  nn: { families: 'Familiar og inntektsvedtak', prices: 'Prislister', payments: 'Innbetalingar', menu: 'Foreldrebetaling', run: 'Køyr fakturering', invoices: 'Fakturaer for', created: 'Faktureringa er køyrd', existing: 'allereie fakturert', guardianMenu: 'Fakturaer', kid: 'KID', why: 'Kvifor dette beløpet for Sofie Berg?', fees: 'Foreldrebetaling for Sofie Berg', incomeCap: 'Inntektsgradert betaling', freeHours: 'Gratis timar' },
-  en: { families: 'Families and income decisions', prices: 'Price lists', payments: 'Payments', menu: 'Parental fees', run: 'Run invoicing', invoices: 'Invoices for', created: 'The invoice run is done', existing: 'already been invoiced', guardianMenu: 'Invoices', kid: 'KID', why: 'Why this amount for Sofie Berg?', fees: 'Parental fees for Sofie Berg', incomeCap: 'Income cap', freeHours: 'Free hours' },
+  nb: { families: 'Familier og inntektsvedtak', prices: 'Prislister', payments: 'Innbetalinger', menu: 'Foreldrebetaling', preview: 'Forhåndsvis fakturakjøringen', approve: 'Godkjenn fakturakjøringen', run: 'Kjør fakturering', invoices: 'Fakturaer for', created: 'Faktureringen er kjørt', existing: 'allerede fakturert', guardianMenu: 'Fakturaer', kid: 'KID', why: 'Hvorfor dette beløpet for Sofie Berg?', fees: 'Foreldrebetaling for Sofie Berg', incomeCap: 'Inntektsgradert betaling', freeHours: 'Gratis timer' },
+  nn: { families: 'Familiar og inntektsvedtak', prices: 'Prislister', payments: 'Innbetalingar', menu: 'Foreldrebetaling', preview: 'Førehandsvis fakturakøyringa', approve: 'Godkjenn fakturakøyringa', run: 'Køyr fakturering', invoices: 'Fakturaer for', created: 'Faktureringa er køyrd', existing: 'allereie fakturert', guardianMenu: 'Fakturaer', kid: 'KID', why: 'Kvifor dette beløpet for Sofie Berg?', fees: 'Foreldrebetaling for Sofie Berg', incomeCap: 'Inntektsgradert betaling', freeHours: 'Gratis timar' },
+  en: { families: 'Families and income decisions', prices: 'Price lists', payments: 'Payments', menu: 'Parental fees', preview: 'Preview the invoice run', approve: 'Approve the invoice run', run: 'Run invoicing', invoices: 'Invoices for', created: 'The invoice run is done', existing: 'already been invoiced', guardianMenu: 'Invoices', kid: 'KID', why: 'Why this amount for Sofie Berg?', fees: 'Parental fees for Sofie Berg', incomeCap: 'Income cap', freeHours: 'Free hours' },
 };
 
 export default function steps(h) {
@@ -19,9 +19,16 @@ export default function steps(h) {
         await page.getByRole('link', { name: w.menu, exact: true }).click();
         await page.waitForLoadState('load');
         await h.expectHeading(page, w.menu);
-        // The month field holds this month already.
-        await page.getByRole('button', { name: w.run }).click();
+        // The month field holds this month already. The run is previewed
+        // first (nothing stored), then approved; a month run before (the
+        // nn and en passes) shows its invoices instead of a preview.
+        await page.getByRole('button', { name: w.preview }).click();
         await page.waitForLoadState('load');
+        const approve = page.getByRole('button', { name: w.approve });
+        if (await approve.count()) {
+          await approve.click();
+          await page.waitForLoadState('load');
+        }
         await h.expectHeading(page, w.invoices);
         const body = await page.locator('body').innerText();
         if (!body.includes(w.created) && !body.includes(w.existing)) {

@@ -42,7 +42,7 @@ func (a *app) billingRoutes() []web.Route {
 		{Method: "GET", Path: "/api/v1/price-lists", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The municipality's price lists for kindergarten and SFO (caseworker)", Response: priceListView{}, List: true, Handle: a.apiPriceLists},
 		{Method: "POST", Path: "/api/v1/price-lists", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Make a price list (caseworker); a kindergarten full-time price above the national maximum in force on any day of the period is refused", Body: newPriceListRequest{}, Response: priceListView{}, Status: http.StatusCreated, Handle: a.apiCreatePriceList},
 		{Method: "GET", Path: "/api/v1/invoice-runs", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The invoice runs made, by month (caseworker)", Response: invoiceRunView{}, List: true, Handle: a.apiInvoiceRuns},
-		{Method: "POST", Path: "/api/v1/invoice-runs", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Run the invoices of a month (caseworker); 201 when made, 200 with the stored invoices when the month was run before", Body: newInvoiceRunRequest{}, Response: InvoiceRunResultView{}, Status: http.StatusCreated, Also: []int{http.StatusOK}, Handle: a.apiRunInvoices},
+		{Method: "POST", Path: "/api/v1/invoice-runs", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Approve the invoice run of a month previewed with POST /api/v1/invoice-runs/preview (caseworker), giving the preview's fingerprint; 201 when made, 200 with the stored invoices when the month was run before; 409 (preview-changed) when the data changed since the preview, so preview again; 422 without a fingerprint or for a month refused", Body: newInvoiceRunRequest{}, Response: InvoiceRunResultView{}, Status: http.StatusCreated, Also: []int{http.StatusOK}, Handle: a.apiRunInvoices},
 		{Method: "GET", Path: "/api/v1/invoices", Kind: web.KindAPI, Policy: policyInvoices, Summary: "Invoices of a month: a guardian's own, or all (caseworker)", Response: InvoiceView{}, List: true, Query: month, Handle: a.apiInvoices},
 		{Method: "GET", Path: "/api/v1/children/{childId}/fee-decisions", Kind: web.KindAPI, Policy: web.PolicyChildParent, Summary: "The child's fee decisions with their explanation (guardian with parental responsibility, caseworker)", Response: feeDecisionView{}, List: true, Handle: a.apiFeeDecisions},
 		{Method: "GET", Path: "/api/v1/exports/finance.csv", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The invoices of a month as the finance CSV (text/csv, see adapters/financecsv)", Response: "", ContentType: "text/csv", Query: month, Handle: a.apiExport},
@@ -77,7 +77,7 @@ var billingMessages embed.FS
 // billingCapability is billing's part of the app.
 func (a *app) billingCapability() web.Capability {
 	return web.Capability{Tag: "billing", About: "Families, income decisions, price lists, fee decisions, invoice runs, exports and payments",
-		Routes: append(a.billingRoutes(), a.settingsRoutes()...), Menus: billingMenus, Pages: billingTemplates, Messages: billingMessages}
+		Routes: slices.Concat(a.billingRoutes(), a.settingsRoutes(), a.runRoutes()), Menus: billingMenus, Pages: billingTemplates, Messages: billingMessages}
 }
 
 // billingMenus are the billing menu entries.
@@ -233,12 +233,12 @@ func (a *app) feeDecisionsOf(ctx context.Context, actor domain.Actor, child doma
 	return ds, incomes, nil
 }
 
-// runInvoices runs a month and logs the change for every child invoiced,
-// in one transaction.
-func (a *app) runInvoices(ctx context.Context, actor domain.Actor, month billing.Month) (InvoiceRunResultView, error) {
+// runInvoices approves the run of a month previewed with the fingerprint
+// and logs the change for every child invoiced, in one transaction.
+func (a *app) runInvoices(ctx context.Context, actor domain.Actor, month billing.Month, fingerprint string) (InvoiceRunResultView, error) {
 	var v InvoiceRunResultView
 	err := a.Store.Atomic(ctx, func(ctx context.Context) error {
-		res, err := a.Billing().RunInvoices(ctx, actor, actor.Municipality, month)
+		res, err := a.Billing().ApproveRun(ctx, actor, actor.Municipality, month, fingerprint)
 		if err != nil {
 			return err
 		}
@@ -422,7 +422,7 @@ func (a *app) apiRunInvoices(w http.ResponseWriter, r *http.Request, c *web.Call
 	if req.Month == (billing.Month{}) {
 		return domain.Invalid("month", "required")
 	}
-	v, err := a.runInvoices(r.Context(), c.Actor, req.Month)
+	v, err := a.runInvoices(r.Context(), c.Actor, req.Month, req.Fingerprint)
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ func TestFinanceExportMarksProtectedPayersAndIsAudited(t *testing.T) {
 	assert.Equal(t, "invoices/2025-10", logged[0].Record)
 	assert.Equal(t, "saksbehandler-1", logged[0].Actor.Subject)
 
-	require.Equal(t, 201, ta.Do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`).Status)
+	require.Equal(t, 201, ta.RunInvoices(t, cw, "2025-11").Status)
 	for _, path := range []string{"/api/v1/exports/finance.csv?month=2025-11", "/billing/export.csv?month=2025-11"} {
 		res := ta.Do(t, cw, "GET", path, "", "")
 		require.Equal(t, 200, res.Status, res.Body)
@@ -108,7 +108,7 @@ func TestIncomeDecisionsAndAuditReadsAreAudited(t *testing.T) {
 func TestInvoicesCarryThePayersAddressUnlessProtected(t *testing.T) {
 	ta := webtest.New(t)
 	cw := ta.CookieFor(t, demo.PersonaCaseworker)
-	require.Equal(t, 201, ta.Do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`).Status)
+	require.Equal(t, 201, ta.RunInvoices(t, cw, "2025-11").Status)
 	ctx := t.Context()
 	hilde, err := ta.Store.Guardian(ctx, demo.Municipality, ta.Personas[demo.PersonaGuardian].Actor.Guardian)
 	require.NoError(t, err)

@@ -24,7 +24,14 @@ import (
 type billingHome struct {
 	Month string // the month the run form suggests, YYYY-MM
 	Error string
-	Runs  []billingRunRow
+	// MonthError is the month field's message and Summary every refused
+	// field with its label, when the run form was refused.
+	MonthError string
+	Summary    []string
+	// Cancelled names the month whose run was just cancelled.
+	Cancelled     string
+	Runs          []billingRunRow
+	Cancellations []billingCancellationRow
 }
 
 type billingRunRow struct {
@@ -46,6 +53,12 @@ type billingInvoices struct {
 	Corrections  int
 	CorrectTotal string
 	BankAccount  string // the municipality's, "1234 56 78903"; "" when not set
+	// HasRun: the month's run is the latest; CanCancel: it can be
+	// cancelled (not exported); CancelErrors and CancelReason re-show a
+	// refused cancellation.
+	HasRun, Exported, CanCancel bool
+	CancelErrors                []string
+	CancelReason                string
 }
 
 type billingInvoiceRow struct {
@@ -135,6 +148,9 @@ func (a *app) billingHomeContent(r *http.Request, c *web.Call, month string) (bi
 		return billingHome{}, err
 	}
 	content := billingHome{Month: month}
+	if content.Cancellations, err = a.cancellationRows(r.Context(), c); err != nil {
+		return billingHome{}, err
+	}
 	for i := len(runs) - 1; i >= 0; i-- {
 		run := runs[i]
 		content.Runs = append(content.Runs, billingRunRow{Month: run.Month.String(), Label: billingMonth(c.Lang, run.Month),
@@ -148,41 +164,38 @@ func (a *app) billingPage(w http.ResponseWriter, r *http.Request, c *web.Call) e
 	if err != nil {
 		return err
 	}
+	if m, err := billing.ParseMonth(r.URL.Query().Get("cancelled")); err == nil {
+		content.Cancelled = billingMonth(c.Lang, m)
+	}
 	a.Page(w, r, c, http.StatusOK, "billing", "billing.title", content)
 	return nil
 }
 
+// billingRunPage approves the run previewed (month and fingerprint); a
+// form without a fingerprint (the run form of older pages) previews, and
+// an approval whose data changed since the preview shows the new preview.
 func (a *app) billingRunPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	if err := web.ParsePageForm(w, r, api.MaxBodyBytes); err != nil {
 		return err
 	}
 	input := strings.TrimSpace(r.PostFormValue("month"))
-	month, err := billing.ParseMonth(input)
-	if err != nil {
-		content, err := a.billingHomeContent(r, c, input)
-		if err != nil {
-			return err
-		}
-		content.Error = c.Lang.T("billing.run.badMonth")
-		a.Page(w, r, c, http.StatusUnprocessableEntity, "billing", "billing.title", content)
-		return nil
+	fingerprint := strings.TrimSpace(r.PostFormValue("fingerprint"))
+	if fingerprint == "" {
+		return a.showPreview(w, r, c, input, false)
 	}
-	res, err := a.runInvoices(r.Context(), c.Actor, month)
+	month, err := billing.ParseMonth(input)
 	var ve *domain.ValidationError
 	if errors.As(err, &ve) {
-		content, err := a.billingHomeContent(r, c, input)
-		if err != nil {
-			return err
-		}
-		var reasons []string
-		for _, f := range ve.Fields {
-			reasons = append(reasons, c.Lang.FieldReason(f))
-		}
-		content.Error = c.Lang.T("billing.run.refused", strings.Join(reasons, "; "))
-		a.Page(w, r, c, http.StatusUnprocessableEntity, "billing", "billing.title", content)
-		return nil
+		return a.runRefused(w, r, c, input, ve)
 	}
-	if err != nil {
+	res, err := a.runInvoices(r.Context(), c.Actor, month, fingerprint)
+	var ce *domain.ConflictError
+	switch {
+	case errors.As(err, &ve):
+		return a.runRefused(w, r, c, input, ve)
+	case errors.As(err, &ce) && ce.Reason == billing.ReasonPreviewChanged:
+		return a.showPreview(w, r, c, input, true)
+	case err != nil:
 		return err
 	}
 	content := billingInvoices{Month: month.String(), Label: billingMonth(c.Lang, month), Ran: true, Created: res.Created,
@@ -194,6 +207,21 @@ func (a *app) billingRunPage(w http.ResponseWriter, r *http.Request, c *web.Call
 		}
 	}
 	billingRows(c.Lang, res.Invoices, &content)
+	if err := a.cancelState(r.Context(), c.Actor.Municipality, month, &content); err != nil {
+		return err
+	}
+	a.Page(w, r, c, http.StatusOK, "billing_invoices", "billing.invoices.title", content)
+	return nil
+}
+
+// showRun shows a month's invoices after a run form (ran: the run was
+// just made; else the month had been run before).
+func (a *app) showRun(w http.ResponseWriter, r *http.Request, c *web.Call, month billing.Month, created bool) error {
+	content, err := a.invoicesContent(r, c, month)
+	if err != nil {
+		return err
+	}
+	content.Ran, content.Created = true, created
 	a.Page(w, r, c, http.StatusOK, "billing_invoices", "billing.invoices.title", content)
 	return nil
 }
@@ -203,13 +231,23 @@ func (a *app) billingInvoicesPage(w http.ResponseWriter, r *http.Request, c *web
 	if err != nil {
 		return err
 	}
-	invs, children, err := a.invoicesOf(r.Context(), c.Actor, month)
+	content, err := a.invoicesContent(r, c, month)
 	if err != nil {
 		return err
 	}
+	a.Page(w, r, c, http.StatusOK, "billing_invoices", "billing.invoices.title", content)
+	return nil
+}
+
+// invoicesContent is a month's invoices page (the read audit-logged).
+func (a *app) invoicesContent(r *http.Request, c *web.Call, month billing.Month) (billingInvoices, error) {
+	invs, children, err := a.invoicesOf(r.Context(), c.Actor, month)
+	if err != nil {
+		return billingInvoices{}, err
+	}
 	if len(children) > 0 {
 		if err := a.Audit(r.Context(), c.Actor, "invoices.read", "invoices/"+month.String(), children...); err != nil {
-			return err
+			return billingInvoices{}, err
 		}
 	}
 	content := billingInvoices{Month: month.String(), Label: billingMonth(c.Lang, month)}
@@ -217,8 +255,10 @@ func (a *app) billingInvoicesPage(w http.ResponseWriter, r *http.Request, c *web
 		content.BankAccount = st.BankAccount[:4] + " " + st.BankAccount[4:6] + " " + st.BankAccount[6:]
 	}
 	billingRows(c.Lang, invs, &content)
-	a.Page(w, r, c, http.StatusOK, "billing_invoices", "billing.invoices.title", content)
-	return nil
+	if err := a.cancelState(r.Context(), c.Actor.Municipality, month, &content); err != nil {
+		return billingInvoices{}, err
+	}
+	return content, nil
 }
 
 func (a *app) billingExportPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {

@@ -28,7 +28,7 @@ import (
 func TestBillingFlow(t *testing.T) {
 	ta := webtest.New(t)
 	cw := ta.CookieFor(t, demo.PersonaCaseworker)
-	first := ta.Do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`)
+	first := ta.RunInvoices(t, cw, "2025-11")
 	require.Equal(t, 201, first.Status, first.Body)
 	var res billingweb.InvoiceRunResultView
 	require.NoError(t, json.Unmarshal([]byte(first.Body), &res))
@@ -53,7 +53,7 @@ func TestBillingFlow(t *testing.T) {
 	assert.Contains(t, codes, "income-cap")
 	assert.Contains(t, codes, "free-hours")
 
-	again := ta.Do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`)
+	again := ta.RunInvoices(t, cw, "2025-11")
 	require.Equal(t, 200, again.Status, again.Body)
 	var res2 billingweb.InvoiceRunResultView
 	require.NoError(t, json.Unmarshal([]byte(again.Body), &res2))
@@ -153,7 +153,7 @@ func billingOCR(t *testing.T, ps []ocrPayment) string {
 func TestFeeExplanationKeepsTheHouseholdIncome(t *testing.T) {
 	ta := webtest.New(t)
 	ctx := t.Context()
-	res := ta.Do(t, ta.CookieFor(t, demo.PersonaCaseworker), "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`)
+	res := ta.RunInvoices(t, ta.CookieFor(t, demo.PersonaCaseworker), "2025-11")
 	require.Equal(t, 201, res.Status, res.Body)
 	// Anders Nygård: parental responsibility, not living with Sofie.
 	var anders demo.Persona
@@ -185,7 +185,7 @@ func TestFeeExplanationKeepsTheHouseholdIncome(t *testing.T) {
 func TestPaymentUploadPage(t *testing.T) {
 	ta := webtest.New(t)
 	cw := ta.CookieFor(t, demo.PersonaCaseworker)
-	res := ta.Do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`)
+	res := ta.RunInvoices(t, cw, "2025-11")
 	require.Equal(t, 201, res.Status, res.Body)
 	var run billingweb.InvoiceRunResultView
 	require.NoError(t, json.Unmarshal([]byte(res.Body), &run))
@@ -273,7 +273,7 @@ func TestPriceListAPI(t *testing.T) {
 func TestPaymentFileWithOverlongLine(t *testing.T) {
 	ta := webtest.New(t)
 	cw := ta.CookieFor(t, demo.PersonaCaseworker)
-	res := ta.Do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`)
+	res := ta.RunInvoices(t, cw, "2025-11")
 	require.Equal(t, 201, res.Status, res.Body)
 	var run billingweb.InvoiceRunResultView
 	require.NoError(t, json.Unmarshal([]byte(res.Body), &run))

@@ -158,9 +158,12 @@ type invoiceRunView struct {
 	Total       string    `json:"total"`
 }
 
-// newInvoiceRunRequest runs the invoices of a month.
+// newInvoiceRunRequest approves the invoice run of a month previewed.
 type newInvoiceRunRequest struct {
 	Month billing.Month `json:"month"` // YYYY-MM
+	// Fingerprint is the preview's (POST /api/v1/invoice-runs/preview);
+	// required unless the month was run before.
+	Fingerprint string `json:"fingerprint,omitempty"`
 }
 
 // InvoiceRunResultView is what a run made; Created is false when the

@@ -89,7 +89,7 @@ func TestRunSaysWhyAChildIsNotInvoiced(t *testing.T) {
 		return ta, ta.CookieFor(t, demo.PersonaCaseworker)
 	}
 	ta, cw := placedAlone(t)
-	resp := ta.Do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`)
+	resp := ta.RunInvoices(t, cw, "2025-11")
 	require.Equal(t, 201, resp.Status, resp.Body)
 	assert.Contains(t, resp.Body, `"childName":"Nyfamilie0 Barn","kind":"kindergarten","code":"no-family","reason":"the child belongs to no family for fees this month"`)
 

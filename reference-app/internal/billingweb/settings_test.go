@@ -56,9 +56,9 @@ func TestBillingSettings(t *testing.T) {
 	before := ta.Do(t, cw, "POST", "/billing/invoice-runs", "application/x-www-form-urlencoded", "month=2025-09")
 	require.Equal(t, 422, before.Status)
 	assert.Contains(t, before.Body, "første fakturerte måned")
-	bad := ta.Do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2026-13"}`)
+	bad := ta.RunInvoices(t, cw, "2026-13")
 	require.Equal(t, 422, bad.Status)
-	ahead := ta.Do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2026-02"}`)
+	ahead := ta.RunInvoices(t, cw, "2026-02")
 	require.Equal(t, 422, ahead.Status)
 	assert.Contains(t, ahead.Body, billing.ReasonOutsideRunWindow)
 	runs := ta.Do(t, cw, "GET", "/api/v1/invoice-runs", "", "")
@@ -141,7 +141,7 @@ func TestPriceListPage(t *testing.T) {
 func TestInvoicePageShowsBankAccount(t *testing.T) {
 	ta := webtest.New(t)
 	cw := ta.CookieFor(t, demo.PersonaCaseworker)
-	require.Equal(t, 201, ta.Do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`).Status)
+	require.Equal(t, 201, ta.RunInvoices(t, cw, "2025-11").Status)
 	page := ta.Do(t, cw, "GET", "/billing/invoices?month=2025-11", "", "")
 	assert.Contains(t, page.Body, "1234 56 78903")
 }

@@ -200,7 +200,7 @@ func TestFortroligAddressIsNotShown(t *testing.T) {
 		}
 	}
 	require.False(t, hilde.IsZero())
-	require.Equal(t, 201, ta.Do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`).Status)
+	require.Equal(t, 201, ta.RunInvoices(t, cw, "2025-11").Status)
 	inv := ta.Do(t, ta.CookieFor(t, demo.PersonaGuardian), "GET", "/api/v1/invoices?month=2025-11", "", "")
 	require.Equal(t, 200, inv.Status, inv.Body)
 	require.Contains(t, inv.Body, `"kid"`, "Hilde is invoiced")

@@ -24,8 +24,8 @@ func TestGuardianHome(t *testing.T) {
 	webtest.NewAdmissionFixture(ta)
 	cw := ta.CookieFor(t, demo.PersonaCaseworker)
 	// November's invoices fell due on the 20th; December's are next.
-	require.Equal(t, 201, ta.Do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`).Status)
-	dec := ta.Do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-12"}`)
+	require.Equal(t, 201, ta.RunInvoices(t, cw, "2025-11").Status)
+	dec := ta.RunInvoices(t, cw, "2025-12")
 	require.Equal(t, 201, dec.Status, dec.Body)
 	hilde := ta.CookieFor(t, demo.PersonaGuardian)
 

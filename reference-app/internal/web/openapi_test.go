@@ -123,7 +123,7 @@ func TestOpenAPILiveResponses(t *testing.T) {
 	run := post(cw, "/api/v1/admission-runs", `{"intakeId":"`+intake+`","seed":7,"reason":"a test run before the deadline"}`)["id"].(string)
 	post(cw, "/api/v1/admission-approvals", `{"runId":"`+run+`"}`)
 	month := webtest.Now.Format("2006-01")
-	post(cw, "/api/v1/invoice-runs", `{"month":"`+month+`"}`)
+	require.Equal(t, 201, ta.RunInvoices(t, cw, month).Status)
 	post(ta.CookieFor(t, demo.PersonaStaff), "/api/v1/children/"+ta.Sofie.String()+"/check-in", `{"key":"live-1","unitId":"`+ta.NordbySFO.String()+`"}`)
 	apps := list(cw, "/api/v1/intakes/"+intake+"/applications?limit=200")
 	require.NotEmpty(t, apps)

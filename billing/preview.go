@@ -1,0 +1,269 @@
+package billing
+
+import (
+	"bufio"
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
+	"strconv"
+
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+// An invoice run is made in two steps: a PREVIEW (Service.PreviewRun)
+// computes the run exactly as approval would and writes nothing; the
+// caseworker reads its counts, totals, corrections, largest changes and
+// skipped children, and APPROVES it (Service.ApproveRun) with the
+// preview's Fingerprint. When anything the run reads changed in between,
+// the fingerprint differs and approval is refused (a *domain.ConflictError
+// with ReasonPreviewChanged) so the caseworker previews again.
+
+// Reason codes of invoice runs (previews, approvals, cancellations).
+const (
+	// ReasonPreviewChanged: the run computed at approval is not the one
+	// previewed (data changed since); preview again.
+	ReasonPreviewChanged = "preview-changed"
+	// ReasonMonthRun: the month has an invoice run already.
+	ReasonMonthRun = "month-already-run"
+	// ReasonRunExported: the run was exported (sent to the finance
+	// system); it can only be corrected by credit notes.
+	ReasonRunExported = "run-exported"
+	// ReasonRunNotLatest: a later month has been run; only the latest run
+	// can be cancelled.
+	ReasonRunNotLatest = "run-not-latest"
+	// ReasonRunPaid: payments are matched to the run's invoices.
+	ReasonRunPaid = "run-paid"
+	// ReasonTooLong: a text is longer than allowed.
+	ReasonTooLong = "billing-too-long"
+)
+
+// TopChanges is how many of the largest changes against the previous run
+// a Preview lists.
+const TopChanges = 10
+
+// MaxCancelReason bounds the reason given for cancelling a run (characters).
+const MaxCancelReason = 500
+
+// Preview is an invoice run computed and not stored: what approval makes.
+type Preview struct {
+	// Run is the run approval stores: month, day, number of invoices,
+	// invoice numbers and total (corrections included).
+	Run Run `json:"run"`
+	// Payers is the number of payers invoiced (one invoice each).
+	Payers int `json:"payers"`
+	// Lines and Current count and sum the lines of the month itself.
+	Lines   int             `json:"lines"`
+	Current decimal.Decimal `json:"current"`
+	// CorrectFrom is the first month corrected (zero: none); corrections
+	// never reach before it (the window of Settings.CorrectionMonths, the
+	// first run and Settings.FirstMonth bound it).
+	CorrectFrom Month `json:"correctFrom,omitzero"`
+	// Corrections are the correction lines by the month they correct,
+	// oldest first; CorrectionLines and CorrectionSum add them up.
+	Corrections     []CorrectionMonth `json:"corrections"`
+	CorrectionLines int               `json:"correctionLines"`
+	CorrectionSum   decimal.Decimal   `json:"correctionSum"`
+	// Previous is the latest run before (zero Month: none); Changes are the
+	// payers whose invoice changes most against it (largest difference
+	// first, at most TopChanges).
+	Previous Run           `json:"previous,omitzero"`
+	Changes  []PayerChange `json:"changes"`
+	// Decisions is the number of new fee decisions approval makes.
+	Decisions int `json:"decisions"`
+	// Skipped are the placed children no invoice charges, with why.
+	Skipped []Skipped `json:"skipped"`
+	// Fingerprint identifies what was computed (every invoice, line,
+	// decision and skipped child, invoice IDs apart); approval must give
+	// it back.
+	Fingerprint string `json:"fingerprint"`
+	// Invoices are the invoices approval makes (not stored).
+	Invoices []Invoice `json:"-"`
+}
+
+// CorrectionMonth sums the correction lines for one month.
+type CorrectionMonth struct {
+	Month Month           `json:"month"`
+	Lines int             `json:"lines"`
+	Sum   decimal.Decimal `json:"sum"`
+}
+
+// PayerChange is a payer's invoice total in the previous run and in this
+// one (zero when the payer had no invoice).
+type PayerChange struct {
+	Payer      domain.GuardianID `json:"payer"`
+	Family     FamilyID          `json:"family,omitzero"`
+	Before     decimal.Decimal   `json:"before"`
+	After      decimal.Decimal   `json:"after"`
+	Difference decimal.Decimal   `json:"difference"`
+}
+
+// Summarize describes a plan for the caseworker: counts, totals,
+// corrections by month, the largest changes against the previous run's
+// invoices (previous, of the run prev) and the fingerprint. It is pure.
+func Summarize(plan Plan, correctFrom Month, prev Run, previous []Invoice) Preview {
+	p := Preview{Run: plan.Run, Payers: len(plan.Invoices), Current: decimal.Zero, CorrectionSum: decimal.Zero,
+		Previous: prev, Decisions: len(plan.Decisions), Skipped: plan.Skipped, Invoices: plan.Invoices,
+		Corrections: []CorrectionMonth{}, Changes: []PayerChange{}}
+	if p.Skipped == nil {
+		p.Skipped = []Skipped{}
+	}
+	if correctFrom.Year > 0 && correctFrom.Before(plan.Run.Month) {
+		p.CorrectFrom = correctFrom
+	}
+	byMonth := map[Month]*CorrectionMonth{}
+	for _, inv := range plan.Invoices {
+		for _, l := range inv.Lines {
+			if !l.Correction {
+				p.Lines++
+				p.Current = p.Current.Add(l.Amount)
+				continue
+			}
+			c := byMonth[l.Month]
+			if c == nil {
+				c = &CorrectionMonth{Month: l.Month, Sum: decimal.Zero}
+				byMonth[l.Month] = c
+			}
+			c.Lines++
+			c.Sum = c.Sum.Add(l.Amount)
+			p.CorrectionLines++
+			p.CorrectionSum = p.CorrectionSum.Add(l.Amount)
+		}
+	}
+	for _, c := range byMonth {
+		p.Corrections = append(p.Corrections, *c)
+	}
+	slices.SortFunc(p.Corrections, func(a, b CorrectionMonth) int { return cmp.Compare(a.Month.index(), b.Month.index()) })
+
+	type tot struct {
+		family        FamilyID
+		before, after decimal.Decimal
+	}
+	totals := make(map[domain.GuardianID]*tot, len(plan.Invoices))
+	get := func(g domain.GuardianID) *tot {
+		t := totals[g]
+		if t == nil {
+			t = &tot{before: decimal.Zero, after: decimal.Zero}
+			totals[g] = t
+		}
+		return t
+	}
+	if prev.Month.Year > 0 {
+		for _, inv := range previous {
+			t := get(inv.Payer)
+			t.before = t.before.Add(inv.Total)
+			t.family = cmp.Or(t.family, inv.Family)
+		}
+		for _, inv := range plan.Invoices {
+			t := get(inv.Payer)
+			t.after = t.after.Add(inv.Total)
+			t.family = inv.Family
+		}
+		changes := make([]PayerChange, 0, len(totals))
+		for g, t := range totals {
+			d := t.after.Sub(t.before)
+			if d.IsZero() {
+				continue
+			}
+			changes = append(changes, PayerChange{Payer: g, Family: t.family, Before: t.before, After: t.after, Difference: d})
+		}
+		slices.SortFunc(changes, func(a, b PayerChange) int {
+			return cmp.Or(b.Difference.Abs().Cmp(a.Difference.Abs()), a.Payer.Compare(b.Payer))
+		})
+		p.Changes = changes[:min(len(changes), TopChanges)]
+	}
+	p.Fingerprint = Fingerprint(plan)
+	return p
+}
+
+// Fingerprint is a digest of what a plan would store: the run, every
+// invoice with its lines (number, KID, payer, family, dates, amounts),
+// every new fee decision's amounts and inputs and every skipped child,
+// leaving out the random IDs. Two computations of the same data give the
+// same fingerprint; a change to anything invoiced gives another.
+func Fingerprint(plan Plan) string {
+	h := sha256.New()
+	w := fingerprinter{w: bufio.NewWriterSize(h, 64<<10)}
+	r := plan.Run
+	w.s("run", string(r.Municipality))
+	w.n(int64(r.Month.index()), int64(r.Made), int64(r.Invoices), r.FirstNumber, r.LastNumber)
+	w.d(r.Total)
+	for _, inv := range plan.Invoices {
+		w.s("inv", inv.KID)
+		w.id(inv.Payer.UUID())
+		w.id(inv.Family.UUID())
+		w.n(int64(inv.Issued), int64(inv.Due), int64(inv.Month.index()), inv.Number)
+		w.d(inv.Total)
+		for _, l := range inv.Lines {
+			w.s("line", string(l.Kind), string(l.Item))
+			w.id(l.Child.UUID())
+			c := int64(0)
+			if l.Correction {
+				c = 1
+			}
+			w.n(int64(l.Month.index()), c, int64(l.Days), int64(l.DaysInMonth))
+			w.d(l.Gross)
+			w.d(l.Full)
+			w.d(l.Amount)
+			for _, rd := range l.Reductions {
+				w.s(string(rd.Code))
+				w.d(rd.Amount)
+			}
+		}
+	}
+	for _, d := range plan.Decisions {
+		w.s("dec", string(d.Kind))
+		for _, u := range []uuid.UUID{d.Child.UUID(), d.Placement.UUID(), d.Family.UUID(), d.IncomeDecision.UUID(), d.PriceList.UUID()} {
+			w.id(u)
+		}
+		w.n(int64(d.From.index()), int64(d.RulesFrom), int64(d.Hours), int64(d.Siblings), int64(d.Position))
+		w.d(d.Fee)
+		w.d(d.Food)
+	}
+	for _, sk := range plan.Skipped {
+		w.s("skip", string(sk.Kind), sk.Code, sk.Unknown)
+		w.id(sk.Child.UUID())
+		w.n(int64(sk.Month.index()))
+	}
+	w.w.Flush()
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+type fingerprinter struct {
+	w   *bufio.Writer
+	buf []byte
+}
+
+func (f *fingerprinter) s(ss ...string) {
+	for _, s := range ss {
+		f.w.WriteString(s)
+		f.w.WriteByte(0)
+	}
+}
+
+func (f *fingerprinter) n(ns ...int64) {
+	for _, n := range ns {
+		f.buf = strconv.AppendInt(f.buf[:0], n, 10)
+		f.w.Write(f.buf)
+		f.w.WriteByte(0)
+	}
+}
+
+func (f *fingerprinter) id(u uuid.UUID) { f.w.Write(u[:]) }
+
+func (f *fingerprinter) d(d decimal.Decimal) {
+	// Amounts are to the øre: the same amount always writes the same
+	// (integer øre when it fits, else the text).
+	o := d.Shift(2)
+	if o.IsInteger() && o.Abs().LessThan(maxOre) {
+		f.n(o.IntPart())
+		return
+	}
+	f.w.WriteString(d.StringFixed(2))
+	f.w.WriteByte(0)
+}
+
+var maxOre = decimal.New(1, 17)

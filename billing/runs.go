@@ -1,0 +1,372 @@
+package billing
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+// RunCancellation records that an approved invoice run was cancelled
+// before it was exported: who, when, why, and what the run was. Its
+// invoices (with their lines) and the fee decisions it made are removed;
+// the invoice numbers and KIDs are free again.
+type RunCancellation struct {
+	ID           RunCancellationID   `json:"id"`
+	Municipality domain.Municipality `json:"municipality"`
+	Month        Month               `json:"month"`
+	Cancelled    time.Time           `json:"cancelled"`
+	// By is the caseworker's display name (else the login), ByRole their
+	// role.
+	By     string      `json:"by"`
+	ByRole domain.Role `json:"byRole"`
+	Reason string      `json:"reason"`
+	// Run is the run as it was (numbers, count, total).
+	Run Run `json:"run"`
+}
+
+// RunCancellationID identifies a cancellation.
+type RunCancellationID = domain.ID[RunCancellation]
+
+// RunExport records the first time a run's invoices were exported (sent
+// to the finance system): from then on the run can only be corrected by
+// credit notes, never cancelled.
+type RunExport struct {
+	Municipality domain.Municipality `json:"municipality"`
+	Month        Month               `json:"month"`
+	Exported     time.Time           `json:"exported"`
+	By           string              `json:"by"`
+}
+
+// Validate checks a cancellation on its own.
+func (c RunCancellation) Validate() error {
+	var p domain.Problems
+	recordProblems(&p, c.ID.IsZero(), c.Municipality)
+	if !c.Month.valid() || c.Run.Month != c.Month {
+		p.Add("month", domain.ReasonMonth)
+	}
+	if c.Cancelled.IsZero() {
+		p.Add("cancelled", ReasonRequired)
+	}
+	if domain.Blank(c.By) {
+		p.Add("by", ReasonRequired)
+	}
+	p.Merge("", checkCancelReason(c.Reason))
+	return p.Err()
+}
+
+func checkCancelReason(reason string) error {
+	if err := domain.CheckText("reason", reason); err != nil {
+		return err
+	}
+	if domain.Blank(reason) {
+		return domain.Invalid("reason", ReasonRequired)
+	}
+	if utf8.RuneCountInString(reason) > MaxCancelReason {
+		return domain.Invalid("reason", ReasonTooLong)
+	}
+	return nil
+}
+
+// planned is a run computed and not stored.
+type planned struct {
+	existing *Run // the month was run before
+	runs     []Run
+	in       RunInput
+	plan     Plan
+}
+
+// planRun reads what the run of month reads and computes it (writes
+// nothing). A month run before answers with existing set and no plan.
+func (s *Service) planRun(ctx context.Context, m domain.Municipality, month Month) (planned, error) {
+	var out planned
+	settings, err := s.SettingsFor(ctx, m)
+	if err != nil {
+		return out, err
+	}
+	if err := settings.validateRun(); err != nil {
+		return out, err
+	}
+	runs, err := s.Store.InvoiceRuns(ctx, m)
+	if err != nil {
+		return out, err
+	}
+	out.runs = runs
+	next := int64(1)
+	var first *Month
+	for _, r := range runs {
+		if r.Month == month {
+			out.existing = &r
+			return out, nil
+		}
+		if month.Before(r.Month) {
+			return out, domain.Invalid("month", ReasonBeforeLastRun)
+		}
+		next = max(next, r.LastNumber+1)
+		if first == nil || r.Month.Before(*first) {
+			rm := r.Month
+			first = &rm
+		}
+	}
+	// A month already run answers with its invoices (above); a new one
+	// must be inside the settings' bounds.
+	if err := CheckRunMonth(settings, month, MonthOf(domain.Today(s.Clock))); err != nil {
+		return out, err
+	}
+	t, err := s.TablesFor(ctx, m)
+	if err != nil {
+		return out, err
+	}
+	in := RunInput{Municipality: m, Month: month, Made: domain.Today(s.Clock), Settings: settings,
+		Tables: t, NextNumber: next}
+	from := CorrectionStart(settings, first, month)
+	in.CorrectFrom = from
+	if in.Children, err = s.Store.Children(ctx, m); err != nil {
+		return out, err
+	}
+	units, err := s.Store.Units(ctx, m)
+	if err != nil {
+		return out, err
+	}
+	within := domain.Period{Start: from.First(), End: month.Last()}
+	for _, u := range units {
+		if u.Kind != domain.Kindergarten && u.Kind != domain.SFO {
+			continue
+		}
+		ps, err := s.Store.UnitPlacements(ctx, m, u.ID, within)
+		if err != nil {
+			return out, err
+		}
+		in.Placements = append(in.Placements, ps...)
+	}
+	if in.Families, err = s.Store.Families(ctx, m); err != nil {
+		return out, err
+	}
+	if in.IncomeDecisions, err = s.Store.IncomeDecisions(ctx, m); err != nil {
+		return out, err
+	}
+	if in.PriceLists, err = s.Store.PriceLists(ctx, m); err != nil {
+		return out, err
+	}
+	if in.Decisions, err = s.Store.FeeDecisions(ctx, m); err != nil {
+		return out, err
+	}
+	if from.Before(month) {
+		if in.Billed, err = s.Store.BilledSince(ctx, m, from, month.Prev()); err != nil {
+			return out, err
+		}
+	}
+	plan, err := Compute(in)
+	if err != nil {
+		return out, err
+	}
+	out.in, out.plan = in, plan
+	return out, nil
+}
+
+// CorrectionStart is the first month a run of month corrects: at most
+// Settings.CorrectionMonths back, never before the first run (first; nil
+// when there is none: a first run corrects nothing) nor before
+// Settings.FirstMonth. month itself means none.
+func CorrectionStart(settings Settings, first *Month, month Month) Month {
+	from := month
+	if first == nil {
+		return from
+	}
+	for i := 0; i < settings.CorrectionMonths && first.Before(from) && settings.FirstMonth.Before(from); i++ {
+		from = from.Prev()
+	}
+	return from
+}
+
+// PreviewRun computes the invoice run of a month as approval would and
+// writes nothing: the counts, totals, corrections by month, the largest
+// changes against the previous run, the skipped children and the
+// fingerprint ApproveRun wants back. The month is checked as for a run
+// (field "month": domain.ReasonMonth, ReasonBeforeFirstMonth,
+// ReasonOutsideRunWindow, ReasonBeforeLastRun); a month run before is a
+// *domain.ConflictError (ReasonMonthRun).
+func (s *Service) PreviewRun(ctx context.Context, a domain.Actor, m domain.Municipality, month Month) (Preview, error) {
+	if err := municipal(a, m); err != nil {
+		return Preview{}, err
+	}
+	if !month.valid() {
+		return Preview{}, domain.Invalid("month", domain.ReasonMonth)
+	}
+	var p Preview
+	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
+		pl, err := s.planRun(ctx, m, month)
+		if err != nil {
+			return err
+		}
+		if pl.existing != nil {
+			return domain.Conflict("month", ReasonMonthRun)
+		}
+		var prev Run
+		var previous []Invoice
+		if n := len(pl.runs); n > 0 {
+			prev = pl.runs[n-1]
+			if previous, err = s.Store.Invoices(ctx, m, prev.Month); err != nil {
+				return err
+			}
+		}
+		p = Summarize(pl.plan, pl.in.CorrectFrom, prev, previous)
+		return nil
+	})
+	if err != nil {
+		return Preview{}, err
+	}
+	return p, nil
+}
+
+// ApproveRun makes the invoice run previewed (PreviewRun) with the
+// fingerprint: it computes the run again in the transaction that stores
+// it and refuses with a *domain.ConflictError (field "fingerprint",
+// ReasonPreviewChanged) when the result is not the one previewed, writing
+// nothing, so the caseworker previews again. A fingerprint is required
+// (field "fingerprint", ReasonRequired) for a month not run; a month run
+// before answers with its stored invoices (Created false) as RunInvoices
+// does.
+func (s *Service) ApproveRun(ctx context.Context, a domain.Actor, m domain.Municipality, month Month, fingerprint string) (RunResult, error) {
+	return s.approve(ctx, a, m, month, strings.TrimSpace(fingerprint), true)
+}
+
+func (s *Service) approve(ctx context.Context, a domain.Actor, m domain.Municipality, month Month, fingerprint string, check bool) (RunResult, error) {
+	if err := municipal(a, m); err != nil {
+		return RunResult{}, err
+	}
+	if !month.valid() {
+		return RunResult{}, domain.Invalid("month", domain.ReasonMonth)
+	}
+	var res RunResult
+	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
+		res = RunResult{}
+		pl, err := s.planRun(ctx, m, month)
+		if err != nil {
+			return err
+		}
+		if pl.existing != nil {
+			res.Run = *pl.existing
+			res.Invoices, err = s.Store.Invoices(ctx, m, month)
+			return err
+		}
+		plan := pl.plan
+		if check {
+			if fingerprint == "" {
+				return domain.Invalid("fingerprint", ReasonRequired)
+			}
+			if Fingerprint(plan) != fingerprint {
+				return domain.Conflict("fingerprint", ReasonPreviewChanged)
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if len(plan.Decisions) > 0 {
+			for i := range plan.Decisions {
+				plan.Decisions[i].Run = month
+			}
+			if err := s.Store.CreateFeeDecisions(ctx, plan.Decisions); err != nil {
+				return err
+			}
+		}
+		if err := s.Store.CreateInvoiceRun(ctx, plan.Run, plan.Invoices); err != nil {
+			return err
+		}
+		if s.Notifier != nil {
+			for _, inv := range plan.Invoices {
+				if err := s.Notifier.Notify(ctx, InvoiceNotice(inv)); err != nil {
+					return err
+				}
+			}
+		}
+		res = RunResult{Run: plan.Run, Created: true, Invoices: plan.Invoices, Decisions: plan.Decisions, Skipped: plan.Skipped}
+		return nil
+	})
+	if err != nil {
+		return RunResult{}, err
+	}
+	return res, nil
+}
+
+// CancelRun cancels the approved invoice run of a month that was not
+// exported: its invoices, their lines and the fee decisions it made are
+// removed and a RunCancellation (who, when, the reason, the run) is kept,
+// in one transaction; the run may then be previewed and approved again
+// and gets the numbers and KIDs it had. Refused: no run (domain
+// ErrNotFound), a reason missing or too long (field "reason"), a later
+// month run (ReasonRunNotLatest), an exported run (ReasonRunExported:
+// correct it by credit notes) or one with payments matched
+// (ReasonRunPaid), the last three *domain.ConflictError on "month". It
+// returns the cancellation and the invoices removed.
+func (s *Service) CancelRun(ctx context.Context, a domain.Actor, m domain.Municipality, month Month, reason string) (RunCancellation, []Invoice, error) {
+	if err := municipal(a, m); err != nil {
+		return RunCancellation{}, nil, err
+	}
+	var p domain.Problems
+	if !month.valid() {
+		p.Add("month", domain.ReasonMonth)
+	}
+	p.Merge("", checkCancelReason(reason))
+	if err := p.Err(); err != nil {
+		return RunCancellation{}, nil, err
+	}
+	var c RunCancellation
+	var invs []Invoice
+	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
+		runs, err := s.Store.InvoiceRuns(ctx, m)
+		if err != nil {
+			return err
+		}
+		var run *Run
+		for i := range runs {
+			if runs[i].Month == month {
+				run = &runs[i]
+			} else if month.Before(runs[i].Month) {
+				return domain.Conflict("month", ReasonRunNotLatest)
+			}
+		}
+		if run == nil {
+			return domain.ErrNotFound
+		}
+		if invs, err = s.Store.Invoices(ctx, m, month); err != nil {
+			return err
+		}
+		by := a.Name
+		if by == "" {
+			by = a.Subject
+		}
+		c = RunCancellation{ID: domain.NewID[RunCancellation](), Municipality: m, Month: month, Cancelled: s.Clock.Now(),
+			By: by, ByRole: a.Role, Reason: strings.TrimSpace(reason), Run: *run}
+		return s.Store.CancelInvoiceRun(ctx, c)
+	})
+	if err != nil {
+		return RunCancellation{}, nil, err
+	}
+	return c, invs, nil
+}
+
+// RunCancellations lists the municipality's cancelled runs, newest first.
+func (s *Service) RunCancellations(ctx context.Context, a domain.Actor, m domain.Municipality) ([]RunCancellation, error) {
+	if err := municipal(a, m); err != nil {
+		return nil, err
+	}
+	return s.Store.RunCancellations(ctx, m)
+}
+
+// markExported records the first export of a month's run (none when the
+// month has no run).
+func (s *Service) markExported(ctx context.Context, a domain.Actor, m domain.Municipality, month Month) error {
+	by := a.Name
+	if by == "" {
+		by = a.Subject
+	}
+	err := s.Store.MarkRunExported(ctx, RunExport{Municipality: m, Month: month, Exported: s.Clock.Now(), By: by})
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil
+	}
+	return err
+}
