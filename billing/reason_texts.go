@@ -9,6 +9,11 @@ import "github.com/oppvekst/oppvekst/domain"
 // language (the reference app's catalogs hold "reason.<code>" in nb, nn
 // and en, and a test there fails when one is missing).
 var ReasonTexts = map[string]string{
+	"credit-above-remaining":       "the credit is above what remains of the invoice after its earlier credit notes ({remaining})",
+	"credit-whole-lines-or-amount": "give exactly one of whole, lines and amount",
+	"credit-line":                  "a line the invoice does not have, or one given twice",
+	"credit-amount":                "an amount above zero, to the øre",
+	"nothing-to-credit":            "nothing remains of the invoice to credit",
 	"a-kindergarten-list-has-kindergarten-prices-and-no-sfo-prices": "a kindergarten list has kindergarten prices and no SFO prices",
 	"a-membership-keeps-its-family-and-person":                      "a membership keeps its family and person",
 	"an-sfo-list-has-sfo-prices-and-no-kindergarten-prices":         "an SFO list has SFO prices and no kindergarten prices",
