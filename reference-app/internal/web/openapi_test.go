@@ -136,6 +136,9 @@ func TestOpenAPILiveResponses(t *testing.T) {
 	// A 9th grader has a leaving certificate's absence summary.
 	ninth := ta.NinthGrader(t)
 	post(ta.CookieFor(t, demo.PersonaStaff), "/api/v1/children/"+ninth.String()+"/school-absences", `{"day":"2025-11-21","hours":2,"kind":"documented","reason":"health"}`)
+	invoices := list(cw, "/api/v1/invoices?month="+month)
+	require.NotEmpty(t, invoices)
+	invoiceOfMonth := invoices[0]["id"].(string)
 	// The values each path parameter takes; a path with an application
 	// takes its child.
 	values := map[string][]string{
@@ -143,6 +146,7 @@ func TestOpenAPILiveResponses(t *testing.T) {
 		"unitId":   {ta.NordbySFO.String(), ta.Bjorkelia.String(), ta.Fjell.String()},
 		"intakeId": {intake}, "runId": {run}, "threadId": {thread},
 		"guardianId": {ta.Personas[demo.PersonaGuardian].Actor.Guardian.String()},
+		"invoiceId":  {invoiceOfMonth},
 	}
 	query := map[string]string{
 		"/api/v1/children/{childId}/applications/prefill": "?intakeId=" + intake,
