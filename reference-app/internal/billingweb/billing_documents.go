@@ -1,6 +1,7 @@
 package billingweb
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -29,7 +30,9 @@ func (a *app) documentRoutes() []web.Route {
 		{Method: "GET", Path: "/api/v1/invoices/{invoiceId}/document", Kind: web.KindAPI, Policy: policyInvoices, Summary: "The invoice as a document in the request's language (nb, nn, en): payer and address (none for a protected payer: digital mailbox), account number, KID, dates written out, period, a line per child and service with its explanation, corrections with the month and why, credits and what is left to pay. The payer (guardian) or the municipality", Response: domain.Document{}, Handle: a.apiInvoiceDocument},
 		{Method: "GET", Path: "/api/v1/invoices/{invoiceId}/credit-notes", Kind: web.KindAPI, Policy: policyInvoices, Summary: "The credit notes of an invoice, by number (the payer or the municipality)", Response: CreditNoteView{}, List: true, Handle: a.apiCreditNotes},
 		{Method: "POST", Path: "/api/v1/invoices/{invoiceId}/credit-notes", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Credit all that remains of an invoice, some of its lines or an amount, with a reason (caseworker); above what remains is refused (credit-above-remaining). The credit note has its own number (K-n) and carries the invoice's KID: what is owed on it drops by the credit", Body: NewCreditNoteRequest{}, Response: CreditNoteView{}, Status: http.StatusCreated, Handle: a.apiCreateCreditNote},
+		{Method: "GET", Path: "/api/v1/invoices/{invoiceId}/pdf", Kind: web.KindAPI, Policy: policyInvoices, Summary: "The invoice as a PDF/A file in the request's language, the same words as its document (the payer or the municipality)", Response: "", ContentType: "application/pdf", Handle: a.invoicePDF},
 		{Method: "GET", Path: "/invoices/{invoiceId}", Kind: web.KindPage, Policy: policyInvoices, Handle: a.invoicePage},
+		{Method: "GET", Path: "/invoices/{invoiceId}/invoice.pdf", Kind: web.KindPage, Policy: policyInvoices, Handle: a.invoicePDF},
 		{Method: "GET", Path: "/billing/invoices/{invoiceId}/credit-notes", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.creditNotePage},
 		{Method: "POST", Path: "/billing/invoices/{invoiceId}/credit-notes", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.creditNotePage},
 	}
@@ -247,6 +250,31 @@ func (a *app) apiCreateCreditNote(w http.ResponseWriter, r *http.Request, c *web
 		return err
 	}
 	api.WriteJSON(w, http.StatusCreated, creditNoteView(cn))
+	return nil
+}
+
+// invoicePDF writes the invoice as a PDF/A file in the request's
+// language.
+func (a *app) invoicePDF(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	id, err := invoiceID(r)
+	if err != nil {
+		return err
+	}
+	l, err := a.invoiceLetter(r.Context(), c.Actor, id)
+	if err != nil {
+		return err
+	}
+	if a.pdf == nil {
+		return &api.HTTPError{Status: http.StatusServiceUnavailable, Kind: "no-pdf", Detail: "the app renders no PDF"}
+	}
+	var buf bytes.Buffer
+	if err := a.pdf.Render(&buf, billing.InvoiceDocument(l, docLang(c)), a.Clock.Now()); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="faktura-`+strconv.FormatInt(l.Invoice.Number, 10)+`.pdf"`)
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(buf.Bytes())
 	return nil
 }
 

@@ -53,6 +53,8 @@ func invoiceDocAuth(ta *webtest.Harness) map[string]authCase {
 		"GET /api/v1/invoices/{invoiceId}/credit-notes":  {path: "/api/v1/invoices/" + inv + "/credit-notes", want: reader},
 		"POST /api/v1/invoices/{invoiceId}/credit-notes": {path: "/api/v1/invoices/" + inv + "/credit-notes", contentType: "application/json", body: body(`{"amount":"1.00","reason":"test"}`), want: caseworker(created)},
 		"GET /invoices/{invoiceId}":                      {path: "/invoices/" + inv, want: reader},
+		"GET /api/v1/invoices/{invoiceId}/pdf":           {path: "/api/v1/invoices/" + inv + "/pdf", want: reader},
+		"GET /invoices/{invoiceId}/invoice.pdf":          {path: "/invoices/" + inv + "/invoice.pdf", want: reader},
 		"GET /billing/invoices/{invoiceId}/credit-notes": {path: "/billing/invoices/" + inv + "/credit-notes", want: caseworker(ok)},
 		"POST /billing/invoices/{invoiceId}/credit-notes": {path: "/billing/invoices/" + inv + "/credit-notes", contentType: form,
 			body: body("how=amount&amount=1%2C00&reason=test"), want: caseworker(see)},
