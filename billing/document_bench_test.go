@@ -1,11 +1,16 @@
 package billing_test
 
 import (
+	"bytes"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/rickb777/date/v2"
 
+	"github.com/oppvekst/oppvekst/adapters/pdf"
 	"github.com/oppvekst/oppvekst/adapters/storetest"
 	"github.com/oppvekst/oppvekst/billing"
 	"github.com/oppvekst/oppvekst/domain"
@@ -58,4 +63,49 @@ func BenchmarkInvoiceDocuments50k(b *testing.B) {
 			}
 		}
 	}
+}
+
+// peakRSS is the process's peak resident set size in bytes (Linux's
+// VmHWM), 0 where it cannot be read.
+func peakRSS() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+// BenchmarkInvoicePDFs50k writes every invoice of a 50,000-child run as a
+// document and renders it as a PDF/A file (adapters/pdf), one after the
+// other on one goroutine: the time and memory of the month's PDFs. It
+// reports the PDFs' bytes per invoice and the process's peak RSS. It takes
+// minutes: run it with -benchtime 1x.
+func BenchmarkInvoicePDFs50k(b *testing.B) {
+	letters := BenchInvoiceLetters(b)
+	r, err := pdf.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	created := time.Date(2024, time.September, 5, 9, 0, 0, 0, time.UTC)
+	var buf bytes.Buffer
+	var total int64
+	b.ReportAllocs()
+	for b.Loop() {
+		total = 0
+		for _, l := range letters {
+			buf.Reset()
+			if err := r.Render(&buf, billing.InvoiceDocument(l, billing.Bokmal), created); err != nil {
+				b.Fatal(err)
+			}
+			total += int64(buf.Len())
+		}
+	}
+	b.ReportMetric(float64(total)/float64(len(letters)), "pdf-bytes/invoice")
+	b.ReportMetric(peakRSS()/(1<<20), "peak-RSS-MiB")
 }

@@ -38,6 +38,24 @@ func pdfText(t *testing.T, pdf []byte) string {
 	return string(out)
 }
 
+// validatePDFA checks a PDF with PDFBox Preflight (PDF/A-1b), skipping
+// where Java or the Preflight jar is not installed. (To be replaced by
+// adapters/pdf/pdftest once the pdf branch has it.)
+func validatePDFA(t *testing.T, pdf []byte) {
+	t.Helper()
+	java, err := exec.LookPath("java")
+	if err != nil {
+		t.Skip("java is not installed")
+	}
+	if _, err := os.Stat("/usr/share/java/preflight-2.0.27.jar"); err != nil {
+		t.Skip("PDFBox Preflight is not installed")
+	}
+	in := filepath.Join(t.TempDir(), "invoice.pdf")
+	require.NoError(t, os.WriteFile(in, pdf, 0o600))
+	out, _ := exec.Command(java, "-cp", "/usr/share/java/*", "org.apache.pdfbox.preflight.Validator_A1b", in).CombinedOutput()
+	require.Contains(t, string(out), "is a valid PDF/A-1b file", string(out))
+}
+
 func withLang(t *testing.T, ta *webtest.Harness, cookie, lang string) string {
 	t.Helper()
 	set := ta.Do(t, cookie, "POST", "/language", "application/x-www-form-urlencoded", "lang="+lang+"&return=/invoices")
@@ -82,6 +100,7 @@ func TestInvoicePDFHasEveryMandatoryPart(t *testing.T) {
 		require.Equal(t, 200, res.Status, res.Body)
 		assert.Equal(t, "application/pdf", res.Header.Get("Content-Type"))
 		require.True(t, strings.HasPrefix(res.Body, "%PDF-"))
+		validatePDFA(t, []byte(res.Body))
 		text := strings.Join(strings.Fields(pdfText(t, []byte(res.Body))), " ")
 		for _, w := range append(want, domain.FormatNOK(decimal.RequireFromString(own.Total)), own.PayerName, own.PayerAddress.Street, own.KID, domain.LongDate(own.Due, lang)) {
 			assert.Contains(t, text, w, lang)
@@ -125,6 +144,7 @@ func TestInvoicePDFShowsCorrections(t *testing.T) {
 	} {
 		var buf strings.Builder
 		require.NoError(t, r.Render(&buf, billing.InvoiceDocument(l, lang), time.Date(2025, 12, 5, 9, 0, 0, 0, time.UTC)))
+		validatePDFA(t, []byte(buf.String()))
 		text := strings.Join(strings.Fields(pdfText(t, []byte(buf.String()))), " ")
 		for _, w := range append(want, "Ingrid Hansen", "Storgata 12", "9900 DEMOBY", "1234 56 78903", "0000000075", "desember 2025",
 			"vedtak om inntektsgradert betaling", "1 344,39 kr") {
