@@ -33,6 +33,7 @@ func (a *app) documentRoutes() []web.Route {
 		{Method: "GET", Path: "/api/v1/invoices/{invoiceId}/pdf", Kind: web.KindAPI, Policy: policyInvoices, Summary: "The invoice as a PDF/A file in the request's language, the same words as its document (the payer or the municipality)", Response: "", ContentType: "application/pdf", Handle: a.invoicePDF},
 		{Method: "GET", Path: "/invoices/{invoiceId}", Kind: web.KindPage, Policy: policyInvoices, Handle: a.invoicePage},
 		{Method: "GET", Path: "/invoices/{invoiceId}/invoice.pdf", Kind: web.KindPage, Policy: policyInvoices, Handle: a.invoicePDF},
+		{Method: "GET", Path: "/invoices/{invoiceId}/credit-notes/{creditNoteId}", Kind: web.KindPage, Policy: policyInvoices, Handle: a.creditNotePDF},
 		{Method: "GET", Path: "/billing/invoices/{invoiceId}/credit-notes", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.creditNotePage},
 		{Method: "POST", Path: "/billing/invoices/{invoiceId}/credit-notes", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.creditNotePage},
 	}
@@ -273,6 +274,41 @@ func (a *app) invoicePDF(w http.ResponseWriter, r *http.Request, c *web.Call) er
 	}
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", `inline; filename="faktura-`+strconv.FormatInt(l.Invoice.Number, 10)+`.pdf"`)
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(buf.Bytes())
+	return nil
+}
+
+// creditNotePDF writes a credit note of the invoice as a PDF/A file in
+// the request's language, for whom may read the invoice.
+func (a *app) creditNotePDF(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	id, err := invoiceID(r)
+	if err != nil {
+		return err
+	}
+	cid, err := domain.ParseID[billing.CreditNote](r.PathValue("creditNoteId"))
+	if err != nil {
+		return domain.ErrNotFound
+	}
+	l, err := a.invoiceLetter(r.Context(), c.Actor, id)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(l.Credits, func(cn billing.CreditNote) bool { return cn.ID == cid })
+	if i < 0 {
+		return domain.ErrNotFound
+	}
+	if a.pdf == nil {
+		return &api.HTTPError{Status: http.StatusServiceUnavailable, Kind: "no-pdf", Detail: "the app renders no PDF"}
+	}
+	doc := billing.CreditNoteDocument(billing.CreditLetter{Note: l.Credits[i], Invoice: l.Invoice, Payer: l.Payer, Settings: l.Settings,
+		Template: l.Template, Children: l.Children, Earlier: l.Credits[:i]}, docLang(c))
+	var buf bytes.Buffer
+	if err := a.pdf.Render(&buf, doc, a.Clock.Now()); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="kreditnota-`+billing.CreditNoteNumber(l.Credits[i].Number)+`.pdf"`)
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(buf.Bytes())
 	return nil

@@ -96,6 +96,17 @@ func TestInvoicePagesAndCreditNotes(t *testing.T) {
 	list := ta.Do(t, cw, "GET", "/api/v1/invoices/"+other.ID.String()+"/credit-notes", "", "")
 	require.Equal(t, 200, list.Status)
 	assert.Contains(t, list.Body, `"amount":"`+half.StringFixed(2)+`"`)
+	var notes struct {
+		Items []billingweb.CreditNoteView `json:"items"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(list.Body), &notes))
+	require.Len(t, notes.Items, 1)
+	assert.Equal(t, other.KID, notes.Items[0].KID, "the credit note carries the invoice's KID")
+	assert.Contains(t, shown.Body, "/invoices/"+other.ID.String()+"/credit-notes/"+notes.Items[0].ID.String())
+	cpdf := ta.Do(t, cw, "GET", "/invoices/"+other.ID.String()+"/credit-notes/"+notes.Items[0].ID.String(), "", "")
+	require.Equal(t, 200, cpdf.Status, cpdf.Body)
+	assert.Equal(t, "application/pdf", cpdf.Header.Get("Content-Type"))
+	assert.True(t, strings.HasPrefix(cpdf.Body, "%PDF-"))
 	// The API refuses the same above what remains, with its reason.
 	api := ta.Do(t, cw, "POST", "/api/v1/invoices/"+other.ID.String()+"/credit-notes", "application/json", `{"whole":true,"amount":"1.00","reason":"x"}`)
 	assert.Equal(t, 422, api.Status, api.Body)
