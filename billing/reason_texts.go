@@ -10,12 +10,17 @@ package billing
 // This is the package's table, and nothing registers it: an application
 // names the tables of the packages it uses (domain.ReasonTables).
 var ReasonTexts = map[string]string{
-	"preview-changed":   "the run computed at approval is not the one previewed (the data changed since); preview again",
-	"month-already-run": "the month has an invoice run already",
-	"run-exported":      "the run was exported; it can only be corrected by credit notes",
-	"run-not-latest":    "a later month has been run; only the latest run can be cancelled",
-	"run-paid":          "payments are matched to the run's invoices",
-	"billing-too-long":  "the text is too long",
+	"preview-changed":              "the run computed at approval is not the one previewed (the data changed since); preview again",
+	"month-already-run":            "the month has an invoice run already",
+	"run-exported":                 "the run was exported; it can only be corrected by credit notes",
+	"run-not-latest":               "a later month has been run; only the latest run can be cancelled",
+	"run-paid":                     "payments are matched to the run's invoices",
+	"billing-too-long":             "the text is too long",
+	"credit-above-remaining":       "the credit is above what remains of the invoice after its earlier credit notes ({remaining})",
+	"credit-whole-lines-or-amount": "give exactly one of whole, lines and amount",
+	"credit-line":                  "a line the invoice does not have, or one given twice",
+	"credit-amount":                "an amount above zero, to the øre",
+	"nothing-to-credit":            "nothing remains of the invoice to credit",
 	"a-kindergarten-list-has-kindergarten-prices-and-no-sfo-prices": "a kindergarten list has kindergarten prices and no SFO prices",
 	"a-membership-keeps-its-family-and-person":                      "a membership keeps its family and person",
 	"an-sfo-list-has-sfo-prices-and-no-kindergarten-prices":         "an SFO list has SFO prices and no kindergarten prices",

@@ -19,6 +19,7 @@ import (
 type ServiceStore interface {
 	domain.Store
 	Store
+	CreditStore
 }
 
 // NoticeInvoiceReady is the kind of the notice raised for every invoice an
@@ -325,14 +326,19 @@ func (s *Service) Export(ctx context.Context, a domain.Actor, m domain.Municipal
 	return s.markExported(ctx, a, m, month)
 }
 
-// Balance is an invoice's total beside what has been paid to its KID.
+// Balance is what an invoice asks for, after its credit notes, beside
+// what has been paid to its KID (NewBalance).
 type Balance struct {
 	Invoice InvoiceID       `json:"invoice"`
 	Number  int64           `json:"number"`
 	KID     string          `json:"kid"`
 	Total   decimal.Decimal `json:"total"`
-	Paid    decimal.Decimal `json:"paid"`
-	// Difference is Paid − Total: above zero an overpayment, below zero
+	// Credited is the sum of the invoice's credit notes; Owed is Total −
+	// Credited, what a payment to the KID is matched against.
+	Credited decimal.Decimal `json:"credited"`
+	Owed     decimal.Decimal `json:"owed"`
+	Paid     decimal.Decimal `json:"paid"`
+	// Difference is Paid − Owed: above zero an overpayment, below zero
 	// an underpayment.
 	Difference decimal.Decimal `json:"difference"`
 }
@@ -355,7 +361,8 @@ type PaymentReport struct {
 }
 
 // ImportPayments reads an OCR giro file (ParseOCR), records its payments in
-// one transaction and matches them to invoices by KID.
+// one transaction and matches them to invoices by KID, against what each
+// invoice asks for after its credit notes (Balance.Owed).
 func (s *Service) ImportPayments(ctx context.Context, a domain.Actor, m domain.Municipality, r io.Reader) (PaymentReport, error) {
 	if err := municipal(a, m); err != nil {
 		return PaymentReport{}, err
@@ -368,6 +375,10 @@ func (s *Service) ImportPayments(ctx context.Context, a domain.Actor, m domain.M
 	err = s.Store.Atomic(ctx, func(ctx context.Context) error {
 		rep = PaymentReport{Problems: problems}
 		stored, err := s.Store.Payments(ctx, m)
+		if err != nil {
+			return err
+		}
+		credited, err := s.creditedByInvoice(ctx, m)
 		if err != nil {
 			return err
 		}
@@ -412,8 +423,7 @@ func (s *Service) ImportPayments(ctx context.Context, a domain.Actor, m domain.M
 		}
 		for _, id := range order {
 			inv := touched[id]
-			b := Balance{Invoice: id, Number: inv.Number, KID: inv.KID, Total: inv.Total, Paid: paid[id]}
-			b.Difference = b.Paid.Sub(b.Total)
+			b := NewBalance(inv, credited[id], paid[id])
 			switch b.Difference.Sign() {
 			case 0:
 				rep.Paid = append(rep.Paid, b)

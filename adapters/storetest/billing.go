@@ -22,6 +22,7 @@ import (
 type BillingStore interface {
 	domain.Store
 	billing.Store
+	billing.CreditStore
 }
 
 // RunBilling runs the billing suite against stores made by newStore: the
@@ -39,6 +40,7 @@ func RunBilling(t *testing.T, newStore func(t *testing.T) BillingStore) {
 	t.Run("Settings", func(t *testing.T) { testBillingSettings(t, newStore(t)) })
 	t.Run("RuleTableLoad", func(t *testing.T) { testRuleTableLoad(t, newStore(t)) })
 	t.Run("SafeRuns", func(t *testing.T) { testSafeRuns(t, newStore) })
+	t.Run("CreditNotes", func(t *testing.T) { testCreditNotes(t, newStore(t)) })
 }
 
 // clock is a settable domain.Clock.

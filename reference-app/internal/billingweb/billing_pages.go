@@ -62,6 +62,7 @@ type billingInvoices struct {
 }
 
 type billingInvoiceRow struct {
+	ID     string // for the link to the printable invoice
 	Number int64
 	KID    string
 	Payer  string
@@ -103,7 +104,7 @@ func oneLineAddress(a domain.Address) string {
 func billingRows(l web.Locale, invs []InvoiceView, content *billingInvoices) {
 	total, corr := decimal.Zero, decimal.Zero
 	for _, inv := range invs {
-		row := billingInvoiceRow{Number: inv.Number, KID: inv.KID, Payer: inv.PayerName, Issued: inv.Issued, Due: inv.Due,
+		row := billingInvoiceRow{ID: inv.ID.String(), Number: inv.Number, KID: inv.KID, Payer: inv.PayerName, Issued: inv.Issued, Due: inv.Due,
 			PayerAddress: oneLineAddress(inv.PayerAddress)}
 		m, _ := billing.ParseMonth(inv.Month)
 		row.Month = billingMonth(l, m)

@@ -9,12 +9,30 @@
 // library's (package billing).
 package billingweb
 
-import "github.com/oppvekst/oppvekst/reference-app/internal/web"
+import (
+	"io"
+	"time"
+
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web"
+)
 
 // app is the shell as billing's handlers see it: they are methods of app and
 // reach the store, the clock, the audit log and the page renderer through
-// the embedded *web.App.
-type app struct{ *web.App }
+// the embedded *web.App; pdf writes invoices as PDF.
+type app struct {
+	*web.App
+	pdf PDFRenderer
+}
 
-// New returns billing's part of the app, for web.App.Mount.
-func New(shell *web.App) web.Capability { return (&app{shell}).billingCapability() }
+// PDFRenderer writes a document as a PDF/A file (adapters/pdf's
+// Renderer, made once at start).
+type PDFRenderer interface {
+	Render(w io.Writer, doc domain.Document, created time.Time) error
+}
+
+// New returns billing's part of the app, for web.App.Mount; pdf renders
+// the invoices' PDFs (nil: their PDF routes answer 503).
+func New(shell *web.App, pdf PDFRenderer) web.Capability {
+	return (&app{App: shell, pdf: pdf}).billingCapability()
+}

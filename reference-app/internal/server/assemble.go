@@ -29,6 +29,7 @@ func New(store web.Store, clock domain.Clock, log *slog.Logger) (*web.App, error
 	if err != nil {
 		return nil, err
 	}
+	// The PDF renderer parses its fonts once, here.
 	letters, err := pdf.New()
 	if err != nil {
 		return nil, err
@@ -37,7 +38,7 @@ func New(store web.Store, clock domain.Clock, log *slog.Logger) (*web.App, error
 		directoryweb.New(a),
 		admissionweb.New(a, letters),
 		attendanceweb.New(a),
-		billingweb.New(a),
+		billingweb.New(a, letters),
 		messagingweb.New(a),
 		staffweb.New(a),
 		calendarweb.New(a),

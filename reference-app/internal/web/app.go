@@ -426,6 +426,7 @@ type Store interface {
 	admission.CatchmentStore
 	attendance.Store
 	billing.Store
+	billing.CreditStore
 	messaging.Store
 	domain.StaffStore
 	domain.RetentionStore

@@ -148,6 +148,9 @@ func TestOpenAPILiveResponses(t *testing.T) {
 			starter = st["child"].(string)
 		}
 	}
+	invoices := list(cw, "/api/v1/invoices?month="+month)
+	require.NotEmpty(t, invoices)
+	invoiceOfMonth := invoices[0]["id"].(string)
 	// The values each path parameter takes; a path with an application
 	// takes its child.
 	values := map[string][]string{
@@ -155,6 +158,7 @@ func TestOpenAPILiveResponses(t *testing.T) {
 		"unitId":   {ta.NordbySFO.String(), ta.Bjorkelia.String(), ta.Fjell.String()},
 		"intakeId": {intake}, "runId": {run}, "threadId": {thread},
 		"guardianId": {ta.Personas[demo.PersonaGuardian].Actor.Guardian.String()},
+		"invoiceId":  {invoiceOfMonth},
 	}
 	query := map[string]string{
 		"/api/v1/children/{childId}/applications/prefill": "?intakeId=" + intake,
