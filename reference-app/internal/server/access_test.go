@@ -285,7 +285,8 @@ func admissionAuth(ta *webtest.Harness) map[string]authCase {
 		"GET /api/v1/intakes/{intakeId}/obligations":          {path: "/api/v1/intakes/" + main + "/obligations", want: casework},
 		"POST /api/v1/admission-runs":                         {path: "/api/v1/admission-runs", contentType: jsonType, body: body(`{"intakeId":"` + main + `","seed":3,"reason":"the board meets early"}`), want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, created, missing, created}},
 		"GET /api/v1/admission-runs/{runId}":                  {path: "/api/v1/admission-runs/" + f.Draft1.String(), want: casework},
-		"POST /api/v1/admission-approvals":                    {path: "/api/v1/admission-approvals", contentType: jsonType, body: body(`{"runId":"` + f.Draft2.String() + `"}`), want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, ok, missing, conflict}},
+		"POST /api/v1/admission-approvals":                    {path: "/api/v1/admission-approvals", contentType: jsonType, body: body(`{"runId":"` + f.Draft2.String() + `","reason":"the board meets early"}`), want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, ok, missing, conflict}},
+		"GET /api/v1/admission-runs/{runId}/approval-preview": {path: "/api/v1/admission-runs/" + f.Draft1.String() + "/approval-preview", want: casework},
 		"GET /api/v1/children/{childId}/applications":         {path: "/api/v1/children/" + emil + "/applications", want: parentOrMunicipal},
 		"GET /api/v1/children/{childId}/applications/prefill": {path: "/api/v1/children/" + emil + "/applications/prefill?intakeId=" + main, want: parentOnly(ok)},
 		"POST /api/v1/children/{childId}/applications": {path: "/api/v1/children/" + emil + "/applications", contentType: jsonType,
@@ -308,7 +309,9 @@ func admissionAuth(ta *webtest.Harness) map[string]authCase {
 		"GET /admission/intakes/{intakeId}/waiting-lists":               {path: "/admission/intakes/" + main + "/waiting-lists", want: casework},
 		"GET /admission/intakes/{intakeId}/obligations":                 {path: "/admission/intakes/" + main + "/obligations", want: casework},
 		"GET /admission/runs/{runId}":                                   {path: "/admission/runs/" + f.Draft1.String(), want: casework},
-		"POST /admission/runs/{runId}/approve":                          {path: "/admission/runs/" + f.Draft1.String() + "/approve", contentType: form, want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, see, missing, conflict}},
+		"POST /admission/runs/{runId}/approve":                          {path: "/admission/runs/" + f.Draft1.String() + "/approve", contentType: form, body: body("reason=" + url.QueryEscape("the board meets early")), want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, see, missing, conflict}},
+		"GET /admission/runs/{runId}/approve":                           {path: "/admission/runs/" + f.Draft2.String() + "/approve", want: casework},
+		"GET /admission/runs/{runId}/approved":                          {path: "/admission/runs/" + f.Draft2.String() + "/approved", want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, see, missing, see}},
 	}
 	for k, v := range admissionSetupAuth(ta, f) {
 		table[k] = v

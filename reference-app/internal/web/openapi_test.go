@@ -121,7 +121,7 @@ func TestOpenAPILiveResponses(t *testing.T) {
 	require.NotEmpty(t, intakes)
 	intake := intakes[0]["id"].(string)
 	run := post(cw, "/api/v1/admission-runs", `{"intakeId":"`+intake+`","seed":7,"reason":"a test run before the deadline"}`)["id"].(string)
-	post(cw, "/api/v1/admission-approvals", `{"runId":"`+run+`"}`)
+	post(cw, "/api/v1/admission-approvals", `{"runId":"`+run+`","reason":"a test approval before the deadline"}`)
 	month := webtest.Now.Format("2006-01")
 	post(cw, "/api/v1/invoice-runs", `{"month":"`+month+`"}`)
 	post(ta.CookieFor(t, demo.PersonaStaff), "/api/v1/children/"+ta.Sofie.String()+"/check-in", `{"key":"live-1","unitId":"`+ta.NordbySFO.String()+`"}`)
