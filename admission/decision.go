@@ -28,6 +28,10 @@ type DecisionRules struct {
 	// among the first ReasonsBeyondRank choices (2: neither the first nor
 	// the second).
 	ReasonsBeyondRank int `json:"reasonsBeyondRank"`
+	// Citations are the acts and sections a decision letter names, by key
+	// ("basis.kindergarten", "basis.school-start", "appeal", "access", …)
+	// and language: the law stays in this table, not in the code.
+	Citations map[string]map[string]string `json:"citations,omitempty"`
 }
 
 // NationalDecisionRules returns the row valid on day d.
@@ -77,6 +81,12 @@ type Decision struct {
 	// AppealBy is the last day to appeal.
 	AppealBy date.Date     `json:"appealBy"`
 	Rules    DecisionRules `json:"rules"`
+	// DecidedBy is the caseworker who made the decision, as recorded: who
+	// approved the run or, for a seat offered later, who offered it (the
+	// run's approver when the seat was passed on by itself).
+	DecidedBy string `json:"decidedBy,omitempty"`
+	// Later is set for a seat offered later from the waiting list.
+	Later bool `json:"later,omitempty"`
 }
 
 // Decision returns the decision for an application, to a guardian with
@@ -150,6 +160,10 @@ func (s *Service) Decision(ctx context.Context, actor domain.Actor, id Applicati
 			names[u.ID.String()] = u.Name
 		}
 		decided := date.NewAt(run.Approved.In(domain.Oslo()))
+		by := run.ApprovedBy
+		if by == run.CreatedBy && run.CreatedByName != "" {
+			by = run.CreatedByName
+		}
 		unit, rank, start := res.Unit, res.Rank, date.Zero
 		if rank > 0 {
 			start = max(a.Start, in.Start)
@@ -157,6 +171,9 @@ func (s *Service) Decision(ctx context.Context, actor domain.Actor, id Applicati
 		if later != nil {
 			decided = date.NewAt(later.Created.In(domain.Oslo()))
 			unit, rank, start = later.Unit, later.Rank, later.Start
+			if later.OfferedBy != "" {
+				by = later.OfferedBy
+			}
 		}
 		rules, err := NationalDecisionRules(decided)
 		if err != nil {
@@ -165,7 +182,7 @@ func (s *Service) Decision(ctx context.Context, actor domain.Actor, id Applicati
 		d = Decision{Application: id, Child: a.Child, ChildName: child.GivenName + " " + child.FamilyName,
 			Intake: in.Name, Kind: in.Kind, Decided: decided, Unit: unit, UnitName: names[unit.String()],
 			Rank: rank, Start: start, Group: res.Group, Criteria: res.Explanation.Criteria,
-			AppealBy: decided.AddDate(0, 0, rules.AppealDays), Rules: rules}
+			AppealBy: decided.AddDate(0, 0, rules.AppealDays), Rules: rules, DecidedBy: by, Later: later != nil}
 		d.ReasonsDue = rank == 0 || rank > rules.ReasonsBeyondRank
 		if d.ReasonsDue {
 			for _, c := range res.Explanation.Above {

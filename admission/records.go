@@ -343,6 +343,10 @@ type Offer struct {
 	// answered ("" when it lapsed).
 	Answered   time.Time `json:"answered,omitzero"`
 	AnsweredBy string    `json:"answeredBy,omitempty"`
+	// OfferedBy is the caseworker who offered a seat from the waiting list
+	// (a vacancy), by name; "" for an offer a run made or a seat passed on
+	// by itself.
+	OfferedBy string `json:"offeredBy,omitempty"`
 	// Placement is the placement made when the offer was accepted.
 	Placement domain.PlacementID `json:"placement,omitzero"`
 }
@@ -378,5 +382,6 @@ func (o Offer) Validate() error {
 		p.Add("status", "is-not-an-offer-status", "status", fmt.Sprint(o.Status))
 	}
 	p.Merge("", domain.CheckLine("answeredBy", o.AnsweredBy))
+	p.Merge("", domain.CheckLine("offeredBy", o.OfferedBy))
 	return p.Err()
 }

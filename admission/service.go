@@ -1401,7 +1401,12 @@ func (s *Service) Vacancy(ctx context.Context, actor domain.Actor, intake Intake
 			return err
 		}
 		o, err = s.offerNext(ctx, in, unit, g, nil)
-		return err
+		if err != nil || o == nil {
+			return err
+		}
+		// The caseworker who offered the seat signs the decision letter.
+		o.OfferedBy = cmp.Or(actor.Name, actor.Subject)
+		return s.Store.UpdateOffer(ctx, *o)
 	})
 	return o, err
 }

@@ -19,6 +19,7 @@ type Store interface {
 	AppStore
 	domain.StaffStore
 	RegistryStore
+	domain.LetterTemplateStore
 }
 
 // RunAll runs every suite against stores made by newStore: Run (the
@@ -34,4 +35,5 @@ func RunAll(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("App", func(t *testing.T) { RunApp(t, func(t *testing.T) AppStore { return newStore(t) }) })
 	t.Run("Staff", func(t *testing.T) { RunStaff(t, func(t *testing.T) StaffStore { return newStore(t) }) })
 	t.Run("Registry", func(t *testing.T) { RunRegistry(t, func(t *testing.T) RegistryStore { return newStore(t) }) })
+	t.Run("Letters", func(t *testing.T) { RunLetters(t, func(t *testing.T) LetterStore { return newStore(t) }) })
 }
