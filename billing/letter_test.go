@@ -26,7 +26,6 @@ func letterInfo(t *testing.T, day date.Date) LetterInfo {
 	}
 }
 
-
 // Every decision letter has the parts the law requires, in every language:
 // the legal basis (from the table, not the code), the amounts to the øre,
 // the right to appeal with the last day written out, where to appeal, the

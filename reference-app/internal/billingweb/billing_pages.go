@@ -553,6 +553,8 @@ type billingFeeRow struct {
 	Made                  date.Date
 	Explanation           []string
 	Steps                 []billingStepRow
+	// LetterHref is the decision letter's printable page.
+	LetterHref string
 }
 
 type billingStepRow struct {
@@ -572,7 +574,8 @@ func (a *app) feesPage(w http.ResponseWriter, r *http.Request, c *web.Call) erro
 	content := billingFees{Child: c.Record.Child.GivenName + " " + c.Record.Child.FamilyName, ChildID: c.ChildID.String()}
 	for _, d := range ds {
 		row := billingFeeRow{Kind: l.T("kind." + string(d.Kind)), From: billingMonth(l, d.From), Fee: billingMoney(l, d.Fee),
-			Food: billingMoney(l, d.Food), Made: d.Made, Explanation: billingExplain(l, d, incomes[d.IncomeDecision])}
+			Food: billingMoney(l, d.Food), Made: d.Made, Explanation: billingExplain(l, d, incomes[d.IncomeDecision]),
+			LetterHref: "/children/" + c.ChildID.String() + "/fee-decisions/" + d.ID.String() + "/letter"}
 		for _, s := range d.Steps {
 			row.Steps = append(row.Steps, billingStepRow{Name: l.T("billing.step." + string(s.Code)), Before: billingMoney(l, s.Before),
 				After: billingMoney(l, s.After), Changed: !s.Before.Equal(s.After) && s.Code != billing.StepPrice})

@@ -125,6 +125,10 @@ func TestOpenAPILiveResponses(t *testing.T) {
 	month := webtest.Now.Format("2006-01")
 	post(cw, "/api/v1/invoice-runs", `{"month":"`+month+`"}`)
 	post(ta.CookieFor(t, demo.PersonaStaff), "/api/v1/children/"+ta.Sofie.String()+"/check-in", `{"key":"live-1","unitId":"`+ta.NordbySFO.String()+`"}`)
+	fees := list(guardian, "/api/v1/children/"+ta.Sofie.String()+"/fee-decisions")
+	require.NotEmpty(t, fees)
+	incomes := list(cw, "/api/v1/income-decisions")
+	require.NotEmpty(t, incomes)
 	apps := list(cw, "/api/v1/intakes/"+intake+"/applications?limit=200")
 	require.NotEmpty(t, apps)
 	first := apps[0]["application"].(map[string]any)
@@ -142,7 +146,8 @@ func TestOpenAPILiveResponses(t *testing.T) {
 		"childId":  {ta.Sofie.String(), ta.Aurora.String(), applicant, ta.Kaja.String(), ninth.String()},
 		"unitId":   {ta.NordbySFO.String(), ta.Bjorkelia.String(), ta.Fjell.String()},
 		"intakeId": {intake}, "runId": {run}, "threadId": {thread},
-		"guardianId": {ta.Personas[demo.PersonaGuardian].Actor.Guardian.String()},
+		"guardianId":       {ta.Personas[demo.PersonaGuardian].Actor.Guardian.String()},
+		"incomeDecisionId": {incomes[0]["id"].(string)},
 	}
 	query := map[string]string{
 		"/api/v1/children/{childId}/applications/prefill": "?intakeId=" + intake,
@@ -162,6 +167,9 @@ func TestOpenAPILiveResponses(t *testing.T) {
 		concrete := []string{path}
 		if strings.Contains(path, "{applicationId}") {
 			concrete = []string{strings.NewReplacer("{childId}", applicant, "{applicationId}", application).Replace(path)}
+		}
+		if strings.Contains(path, "{feeDecisionId}") {
+			concrete = []string{strings.NewReplacer("{childId}", ta.Sofie.String(), "{feeDecisionId}", fees[0]["id"].(string)).Replace(path)}
 		}
 		for name, vs := range values {
 			var next []string
