@@ -254,6 +254,8 @@ type billingChildLink struct{ ID, Name string }
 type billingIncomeRow struct {
 	Payer, Income, Documentation string
 	Applied, Start, End          date.Date
+	// LetterHref is the decision letter's printable page.
+	LetterHref string
 }
 
 type billingOption struct {
@@ -294,7 +296,7 @@ func (a *app) billingFamiliesContent(r *http.Request, c *web.Call, form map[stri
 	}
 	for _, d := range ds {
 		content.Decisions = append(content.Decisions, billingIncomeRow{Payer: d.PayerName, Income: billingMoney(c.Lang, decimal.RequireFromString(d.AnnualIncome)),
-			Documentation: d.Documentation, Applied: d.Applied, Start: d.Start, End: d.End})
+			Documentation: d.Documentation, Applied: d.Applied, Start: d.Start, End: d.End, LetterHref: "/income-decisions/" + d.ID.String() + "/letter"})
 	}
 	return content, nil
 }

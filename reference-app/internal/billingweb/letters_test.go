@@ -102,6 +102,7 @@ func TestIncomeDecisionLetter(t *testing.T) {
 	require.Equal(t, 200, page.Status)
 	assert.Contains(t, page.Body, "Vedtak om redusert foreldrebetaling")
 	assert.NotEmpty(t, ta.AuditedAs(t, "income-decision.letter.read"))
+	assert.Contains(t, ta.Do(t, cw, "GET", "/billing/families", "", "").Body, "/income-decisions/"+v.ID+"/letter", "the families page links the letter")
 	// Hilde Berg is not an adult of that family.
 	assert.Equal(t, 404, ta.Do(t, ta.CookieFor(t, demo.PersonaGuardian), "GET", path, "", "").Status)
 	assert.Equal(t, 403, ta.Do(t, ta.CookieFor(t, demo.PersonaStaff), "GET", path, "", "").Status)
