@@ -514,6 +514,9 @@ func (a *app) billingPaymentsPage(w http.ResponseWriter, r *http.Request, c *web
 // first.
 type guardianInvoices struct {
 	billingInvoices
+	// IncomeLetters are the letters of the income decisions of the
+	// families the guardian is an adult of.
+	IncomeLetters []incomeLetterLink
 }
 
 func (a *app) guardianInvoicesPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
@@ -539,6 +542,9 @@ func (a *app) guardianInvoicesPage(w http.ResponseWriter, r *http.Request, c *we
 	}
 	content := guardianInvoices{}
 	billingRows(c.Lang, all, &content.billingInvoices)
+	if content.IncomeLetters, err = a.guardianIncomeLetters(ctx, c); err != nil {
+		return err
+	}
 	a.Page(w, r, c, http.StatusOK, "billing_guardian", "billing.guardian.title", content)
 	return nil
 }

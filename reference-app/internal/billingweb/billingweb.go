@@ -14,7 +14,15 @@ import "github.com/oppvekst/oppvekst/reference-app/internal/web"
 // app is the shell as billing's handlers see it: they are methods of app and
 // reach the store, the clock, the audit log and the page renderer through
 // the embedded *web.App.
-type app struct{ *web.App }
+type app struct {
+	*web.App
+	// pdf renders the decision letters as PDF files (nil: no PDF routes
+	// answer but 404).
+	pdf PDF
+}
 
-// New returns billing's part of the app, for web.App.Mount.
-func New(shell *web.App) web.Capability { return (&app{shell}).billingCapability() }
+// New returns billing's part of the app, for web.App.Mount, with the PDF
+// renderer of its decision letters (nil: none).
+func New(shell *web.App, pdf PDF) web.Capability {
+	return (&app{App: shell, pdf: pdf}).billingCapability()
+}

@@ -276,3 +276,36 @@ func (a *app) incomeLetterPage(w http.ResponseWriter, r *http.Request, c *web.Ca
 	a.letterPage(w, r, c, doc, back)
 	return nil
 }
+
+// incomeLetterLink is an income decision's letter on the guardian's
+// invoices page.
+type incomeLetterLink struct {
+	Href, Period string
+}
+
+// guardianIncomeLetters lists the income decisions of the families the
+// guardian is an adult of in the decision's period (the payer, or
+// another adult member).
+func (a *app) guardianIncomeLetters(ctx context.Context, c *web.Call) ([]incomeLetterLink, error) {
+	m := c.Actor.Municipality
+	ds, err := a.Store.IncomeDecisions(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	var out []incomeLetterLink
+	for _, d := range ds {
+		f, err := a.Store.Family(ctx, m, d.Family)
+		if err != nil {
+			return nil, err
+		}
+		adult := f.Payer == c.Actor.Guardian
+		for _, mb := range f.Members {
+			adult = adult || (!mb.Guardian.IsZero() && mb.Guardian == c.Actor.Guardian && mb.Period.Overlaps(d.Period))
+		}
+		if adult {
+			out = append(out, incomeLetterLink{Href: "/income-decisions/" + d.ID.String() + "/letter",
+				Period: c.Lang.Date(d.Period.Start) + " – " + c.Lang.Date(d.Period.End)})
+		}
+	}
+	return out, nil
+}

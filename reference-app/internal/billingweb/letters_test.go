@@ -103,7 +103,12 @@ func TestIncomeDecisionLetter(t *testing.T) {
 	assert.Contains(t, page.Body, "Vedtak om redusert foreldrebetaling")
 	assert.NotEmpty(t, ta.AuditedAs(t, "income-decision.letter.read"))
 	assert.Contains(t, ta.Do(t, cw, "GET", "/billing/families", "", "").Body, "/income-decisions/"+v.ID+"/letter", "the families page links the letter")
-	// Hilde Berg is not an adult of that family.
+	// Hilde Berg reads her own family's letter from her invoices page, not
+	// that family's.
+	inv := ta.Do(t, ta.CookieFor(t, demo.PersonaGuardian), "GET", "/invoices", "", "")
+	require.Equal(t, 200, inv.Status)
+	assert.Contains(t, inv.Body, "Vedtak om redusert foreldrebetaling")
+	assert.NotContains(t, inv.Body, "/income-decisions/"+v.ID+"/letter")
 	assert.Equal(t, 404, ta.Do(t, ta.CookieFor(t, demo.PersonaGuardian), "GET", path, "", "").Status)
 	assert.Equal(t, 403, ta.Do(t, ta.CookieFor(t, demo.PersonaStaff), "GET", path, "", "").Status)
 }

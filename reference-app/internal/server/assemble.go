@@ -32,7 +32,7 @@ func New(store web.Store, clock domain.Clock, log *slog.Logger) (*web.App, error
 		directoryweb.New(a),
 		admissionweb.New(a),
 		attendanceweb.New(a),
-		billingweb.New(a),
+		billingweb.New(a, nil),
 		messagingweb.New(a),
 		staffweb.New(a),
 		calendarweb.New(a),
