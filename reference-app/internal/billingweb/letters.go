@@ -38,14 +38,20 @@ func (a *app) letterRoutes() []web.Route {
 	}
 }
 
+// pageLang is the language of the page: a printable page shows the letter
+// in it (English on a Norwegian page would be neither).
+func pageLang(c *web.Call) billing.Lang {
+	if c.Lang.Code == "nn" || c.Lang.Code == "en" {
+		return billing.Lang(c.Lang.Code)
+	}
+	return billing.Bokmal
+}
+
 // letterLang is ?lang= (nb, nn or en), else the page's language.
 func letterLang(r *http.Request, c *web.Call) (billing.Lang, error) {
 	switch l := r.URL.Query().Get("lang"); l {
 	case "":
-		if c.Lang.Code == "nn" || c.Lang.Code == "en" {
-			return billing.Lang(c.Lang.Code), nil
-		}
-		return billing.Bokmal, nil
+		return pageLang(c), nil
 	case "nb", "nn", "en":
 		return billing.Lang(l), nil
 	default:
@@ -104,13 +110,9 @@ func (a *app) decider(ctx context.Context, m domain.Municipality, child domain.C
 	return "", 0, nil
 }
 
-func (a *app) feeLetter(r *http.Request, c *web.Call) (domain.Document, error) {
+func (a *app) feeLetter(r *http.Request, c *web.Call, l billing.Lang) (domain.Document, error) {
 	ctx := r.Context()
 	m := c.Actor.Municipality
-	l, err := letterLang(r, c)
-	if err != nil {
-		return domain.Document{}, err
-	}
 	id, err := api.PathID[billing.FeeDecision](r, "feeDecisionId")
 	if err != nil {
 		return domain.Document{}, err
@@ -151,13 +153,9 @@ func (a *app) feeLetter(r *http.Request, c *web.Call) (domain.Document, error) {
 	return d.Letter(l, in), nil
 }
 
-func (a *app) incomeLetter(r *http.Request, c *web.Call) (domain.Document, error) {
+func (a *app) incomeLetter(r *http.Request, c *web.Call, l billing.Lang) (domain.Document, error) {
 	ctx := r.Context()
 	m := c.Actor.Municipality
-	l, err := letterLang(r, c)
-	if err != nil {
-		return domain.Document{}, err
-	}
 	id, err := api.PathID[billing.IncomeDecision](r, "incomeDecisionId")
 	if err != nil {
 		return domain.Document{}, err
@@ -217,7 +215,11 @@ func (a *app) incomeLetter(r *http.Request, c *web.Call) (domain.Document, error
 }
 
 func (a *app) apiFeeLetter(w http.ResponseWriter, r *http.Request, c *web.Call) error {
-	doc, err := a.feeLetter(r, c)
+	l, err := letterLang(r, c)
+	if err != nil {
+		return err
+	}
+	doc, err := a.feeLetter(r, c, l)
 	if err != nil {
 		return err
 	}
@@ -226,7 +228,11 @@ func (a *app) apiFeeLetter(w http.ResponseWriter, r *http.Request, c *web.Call) 
 }
 
 func (a *app) apiIncomeLetter(w http.ResponseWriter, r *http.Request, c *web.Call) error {
-	doc, err := a.incomeLetter(r, c)
+	l, err := letterLang(r, c)
+	if err != nil {
+		return err
+	}
+	doc, err := a.incomeLetter(r, c, l)
 	if err != nil {
 		return err
 	}
@@ -234,29 +240,30 @@ func (a *app) apiIncomeLetter(w http.ResponseWriter, r *http.Request, c *web.Cal
 	return nil
 }
 
-// letterContent is the printable page: the document and its other
-// languages.
+// letterContent is the printable page: the document in the page's
+// language, and its PDF in each language when the app renders PDF.
 type letterContent struct {
-	Doc   domain.Document
-	Langs []letterLangLink
-	Back  string
+	Doc  domain.Document
+	PDFs []letterPDFLink
+	Back string
 }
 
-type letterLangLink struct {
+type letterPDFLink struct {
 	Href, Label string
-	Current     bool
 }
 
 func (a *app) letterPage(w http.ResponseWriter, r *http.Request, c *web.Call, doc domain.Document, back string) {
 	content := letterContent{Doc: doc, Back: back}
-	for _, code := range []string{"nb", "nn", "en"} {
-		content.Langs = append(content.Langs, letterLangLink{Href: r.URL.Path + "?lang=" + code, Label: c.Lang.T("billing.letter.lang." + code), Current: code == doc.Lang})
+	if a.pdf != nil {
+		for _, code := range []string{"nb", "nn", "en"} {
+			content.PDFs = append(content.PDFs, letterPDFLink{Href: r.URL.Path + ".pdf?lang=" + code, Label: c.Lang.T("billing.letter.pdf", c.Lang.T("billing.letter.lang."+code))})
+		}
 	}
 	a.Page(w, r, c, http.StatusOK, "billing_letter", "billing.letter.title", content)
 }
 
 func (a *app) feeLetterPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
-	doc, err := a.feeLetter(r, c)
+	doc, err := a.feeLetter(r, c, pageLang(c))
 	if err != nil {
 		return err
 	}
@@ -265,7 +272,7 @@ func (a *app) feeLetterPage(w http.ResponseWriter, r *http.Request, c *web.Call)
 }
 
 func (a *app) incomeLetterPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
-	doc, err := a.incomeLetter(r, c)
+	doc, err := a.incomeLetter(r, c, pageLang(c))
 	if err != nil {
 		return err
 	}

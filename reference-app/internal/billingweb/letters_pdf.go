@@ -41,7 +41,11 @@ func (a *app) writePDF(w http.ResponseWriter, doc domain.Document, name string) 
 }
 
 func (a *app) feeLetterPDF(w http.ResponseWriter, r *http.Request, c *web.Call) error {
-	doc, err := a.feeLetter(r, c)
+	l, err := letterLang(r, c)
+	if err != nil {
+		return err
+	}
+	doc, err := a.feeLetter(r, c, l)
 	if err != nil {
 		return err
 	}
@@ -49,7 +53,11 @@ func (a *app) feeLetterPDF(w http.ResponseWriter, r *http.Request, c *web.Call) 
 }
 
 func (a *app) incomeLetterPDF(w http.ResponseWriter, r *http.Request, c *web.Call) error {
-	doc, err := a.incomeLetter(r, c)
+	l, err := letterLang(r, c)
+	if err != nil {
+		return err
+	}
+	doc, err := a.incomeLetter(r, c, l)
 	if err != nil {
 		return err
 	}
