@@ -1,0 +1,104 @@
+// Package pdf renders a domain.Document (a letter, a decision or an
+// invoice) as a PDF/A-1b document on A4 paper, for printing and for the
+// archive.
+//
+// The renderer lays the document out and adds no words of its own: every
+// text on the page comes from the Document; the only things it writes are
+// the page numbers ("2 / 3"), bullets and rules.
+//
+// It uses codeberg.org/go-pdf/fpdf (see CONTRIBUTING.md for why), embeds
+// DejaVu Sans (regular and bold, subset into the output) and the ICC's
+// sRGB profile as output intent, and writes XMP metadata that matches the
+// document information dictionary, as PDF/A-1b asks.
+package pdf
+
+import (
+	_ "embed"
+	"bytes"
+	"fmt"
+	"io"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+
+	"github.com/oppvekst/oppvekst/domain"
+)
+
+var (
+	//go:embed fonts/DejaVuSans.ttf
+	fontRegular []byte
+	//go:embed fonts/DejaVuSans-Bold.ttf
+	fontBold []byte
+	//go:embed icc/sRGB2014.icc
+	iccSRGB []byte
+)
+
+// producer names the software in the Info dictionary and the XMP packet.
+const producer = "Oppvekst (codeberg.org/go-pdf/fpdf)"
+
+// Renderer renders Documents as PDF/A-1b. It holds only read-only data
+// and is safe for concurrent use.
+type Renderer struct {
+	regular, bold *glyphs
+}
+
+// New returns a Renderer; safe for concurrent use; parses the embedded
+// fonts once.
+func New() (*Renderer, error) {
+	reg, err := parseGlyphs(fontRegular)
+	if err != nil {
+		return nil, fmt.Errorf("pdf: regular font: %w", err)
+	}
+	bold, err := parseGlyphs(fontBold)
+	if err != nil {
+		return nil, fmt.Errorf("pdf: bold font: %w", err)
+	}
+	return &Renderer{regular: reg, bold: bold}, nil
+}
+
+// Render writes doc as a PDF/A-1b document; created is the creation
+// instant (from the caller's clock), so the same input gives the same
+// bytes.
+func (r *Renderer) Render(w io.Writer, doc domain.Document, created time.Time) error {
+	doc = r.clean(doc)
+	created = created.UTC().Truncate(time.Second)
+
+	f := fpdf.New("P", "mm", "A4", "")
+	f.SetCompression(true)
+	f.SetCatalogSort(true)
+	f.SetCreationDate(created)
+	f.SetModificationDate(created)
+	f.SetProducer(producer, true)
+	f.SetCreator(producer, true)
+	f.SetTitle(doc.Title, true)
+	f.SetAuthor(doc.Sender.Name, true)
+	if doc.Lang != "" {
+		f.SetLang(doc.Lang)
+	}
+	f.AddUTF8FontFromBytes(family, "", fontRegular)
+	f.AddUTF8FontFromBytes(family, "B", fontBold)
+	f.AddOutputIntent(fpdf.OutputIntentType{
+		SubtypeIdent:              fpdf.OutputIntent_GTS_PDFA1,
+		OutputConditionIdentifier: "sRGB",
+		Info:                      "sRGB IEC61966-2.1",
+		ICCProfile:                iccSRGB,
+	})
+	f.SetXmpMetadata(xmpPacket(doc, created))
+	f.AliasNbPages(pagesAlias)
+
+	l := &layout{f: f, doc: doc}
+	l.run()
+	if err := f.Error(); err != nil {
+		return fmt.Errorf("pdf: %w", err)
+	}
+	var buf bytes.Buffer
+	if err := f.Output(&buf); err != nil {
+		return fmt.Errorf("pdf: %w", err)
+	}
+	out, err := fixForPDFA(buf.Bytes(), created, doc)
+	if err != nil {
+		return fmt.Errorf("pdf: %w", err)
+	}
+	_, err = w.Write(out)
+	return err
+}
