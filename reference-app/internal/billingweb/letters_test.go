@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -59,6 +60,17 @@ func TestFeeDecisionLetter(t *testing.T) {
 		assert.Contains(t, page.Body, doc.Title)
 		assert.Contains(t, page.Body, "Siri Saksbehandler")
 	}
+	// The PDF, in each language, from links on the page.
+	page := ta.Do(t, g, "GET", sofie+"/fee-decisions/"+id+"/letter", "", "")
+	for _, lang := range []string{"nb", "nn", "en"} {
+		href := sofie + "/fee-decisions/" + id + "/letter.pdf?lang=" + lang
+		assert.Contains(t, page.Body, `href="`+href+`"`)
+		pdf := ta.Do(t, g, "GET", href, "", "")
+		require.Equal(t, 200, pdf.Status, pdf.Body)
+		assert.Equal(t, "application/pdf", pdf.Header.Get("Content-Type"))
+		assert.True(t, strings.HasPrefix(pdf.Body, "%PDF-"), lang)
+	}
+	assert.Equal(t, 403, ta.Do(t, ta.CookieFor(t, demo.PersonaOtherGuardian), "GET", sofie+"/fee-decisions/"+id+"/letter.pdf", "", "").Status)
 	fees := ta.Do(t, g, "GET", sofie+"/fees", "", "")
 	assert.Contains(t, fees.Body, sofie+"/fee-decisions/"+id+"/letter", "the fees page links the letter")
 	assert.Equal(t, 200, ta.Do(t, cw, "GET", "/api/v1"+sofie+"/fee-decisions/"+id+"/letter", "", "").Status, "the caseworker")

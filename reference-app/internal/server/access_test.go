@@ -557,6 +557,8 @@ func billingAuth(ta *webtest.Harness) map[string]authCase {
 		"GET /children/{childId}/fee-decisions/{feeDecisionId}/letter":        {path: "/children/" + sofie + "/fee-decisions/" + feeLetter + "/letter", want: parentOrCase},
 		"GET /api/v1/income-decisions/{incomeDecisionId}/letter":              {path: "/api/v1/income-decisions/" + incomeLetter + "/letter?lang=nn", want: familyOrCase},
 		"GET /income-decisions/{incomeDecisionId}/letter":                     {path: "/income-decisions/" + incomeLetter + "/letter", want: familyOrCase},
+		"GET /children/{childId}/fee-decisions/{feeDecisionId}/letter.pdf":    {path: "/children/" + sofie + "/fee-decisions/" + feeLetter + "/letter.pdf?lang=nn", want: parentOrCase},
+		"GET /income-decisions/{incomeDecisionId}/letter.pdf":                 {path: "/income-decisions/" + incomeLetter + "/letter.pdf", want: familyOrCase},
 
 		"POST /api/v1/families": {path: "/api/v1/families", contentType: jsonType, body: familyJSON(0),
 			want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, created, invalid, created}},

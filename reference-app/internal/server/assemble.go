@@ -8,6 +8,7 @@ package server
 import (
 	"log/slog"
 
+	"github.com/oppvekst/oppvekst/adapters/pdf"
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/reference-app/internal/admissionweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/attendanceweb"
@@ -28,11 +29,17 @@ func New(store web.Store, clock domain.Clock, log *slog.Logger) (*web.App, error
 	if err != nil {
 		return nil, err
 	}
+	// The PDF renderer of decision letters: made once (it parses its
+	// fonts), safe for concurrent use.
+	letters, err := pdf.New()
+	if err != nil {
+		return nil, err
+	}
 	err = a.Mount(
 		directoryweb.New(a),
 		admissionweb.New(a),
 		attendanceweb.New(a),
-		billingweb.New(a, nil),
+		billingweb.New(a, letters),
 		messagingweb.New(a),
 		staffweb.New(a),
 		calendarweb.New(a),
