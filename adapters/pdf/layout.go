@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"sort"
 	"strings"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -27,6 +28,7 @@ const (
 	factsW                    = pageW - marginR - factsX
 
 	sizeBody    = 10.0
+	sizeTable   = 9.0
 	sizeSmall   = 8.0
 	sizeTitle   = 15.0
 	sizeHeading = 11.5
@@ -291,7 +293,7 @@ func (l *layout) table(t domain.Table) {
 	numeric := func(i int) bool { return i < len(t.Numeric) && t.Numeric[i] }
 	const pad = 1.5
 	row := func(cells []string, bold bool) [][]string {
-		l.font(bold, sizeBody)
+		l.font(bold, sizeTable)
 		out := make([][]string, n)
 		for i := 0; i < n; i++ {
 			c := ""
@@ -307,12 +309,12 @@ func (l *layout) table(t domain.Table) {
 		for _, c := range cells {
 			m = max(m, len(c))
 		}
-		return float64(m)*lineH(sizeBody) + 1.5
+		return float64(m)*lineH(sizeTable) + 1.5
 	}
 	draw := func(cells [][]string, bold bool, ruleAbove, ruleBelow bool) {
 		y := f.GetY()
 		h := height(cells)
-		l.font(bold, sizeBody)
+		l.font(bold, sizeTable)
 		if ruleAbove {
 			f.SetLineWidth(0.3)
 			f.Line(marginL, y, marginL+contentW, y)
@@ -324,8 +326,8 @@ func (l *layout) table(t domain.Table) {
 				align = "R"
 			}
 			for j, ln := range c {
-				f.SetXY(x+pad, y+0.75+float64(j)*lineH(sizeBody))
-				f.CellFormat(widths[i]-2*pad, lineH(sizeBody), ln, "", 0, align, false, 0, "")
+				f.SetXY(x+pad, y+0.75+float64(j)*lineH(sizeTable))
+				f.CellFormat(widths[i]-2*pad, lineH(sizeTable), ln, "", 0, align, false, 0, "")
 			}
 			x += widths[i]
 		}
@@ -376,22 +378,32 @@ func (l *layout) table(t domain.Table) {
 	f.Ln(3)
 }
 
-// columnWidths shares the content width between n columns by the width
-// of their widest cell, with a floor so no column vanishes.
+// columnWidths shares the content width between n columns. A column
+// would like the width of its widest cell and cannot go below its widest
+// word (numeric columns: below their widest cell); when the table is too
+// wide, each column gets its minimum and the rest is shared in proportion
+// to what they would like more; when it is narrow, the text columns get
+// the slack.
 func (l *layout) columnWidths(t domain.Table, n int) []float64 {
 	f := l.f
+	const pad = 3.0
 	want := make([]float64, n)
+	least := make([]float64, n)
+	numeric := func(i int) bool { return i < len(t.Numeric) && t.Numeric[i] }
 	measure := func(cells []string, bold bool) {
-		l.font(bold, sizeBody)
+		l.font(bold, sizeTable)
 		for i, c := range cells {
 			if i >= n {
 				break
 			}
-			// a cell's widest word is what it cannot go below; its
-			// whole width is what it would like
-			w := f.GetStringWidth(c) + 3
-			if w > want[i] {
-				want[i] = w
+			w := f.GetStringWidth(c) + pad
+			want[i] = max(want[i], w)
+			if numeric(i) {
+				least[i] = max(least[i], w)
+				continue
+			}
+			for _, word := range strings.Fields(c) {
+				least[i] = max(least[i], f.GetStringWidth(word)+pad)
 			}
 		}
 	}
@@ -402,18 +414,23 @@ func (l *layout) columnWidths(t domain.Table, n int) []float64 {
 	for _, r := range t.Totals {
 		measure(r, true)
 	}
-	total := 0.0
-	floor := contentW / float64(n) * 0.4
+	// no column vanishes, and no single word takes more than half the page
+	floor := min(contentW/float64(n), 12)
 	for i := range want {
-		want[i] = max(want[i], min(floor, 15))
-		total += want[i]
+		least[i] = min(max(least[i], floor), contentW/2)
+		want[i] = max(want[i], least[i])
 	}
-	if total <= contentW {
-		// give the slack to the text columns (or all when all are numeric)
-		slack := contentW - total
+	sumWant, sumLeast := 0.0, 0.0
+	for i := range want {
+		sumWant += want[i]
+		sumLeast += least[i]
+	}
+	out := make([]float64, n)
+	switch {
+	case sumWant <= contentW:
 		var text []int
 		for i := range want {
-			if !(i < len(t.Numeric) && t.Numeric[i]) {
+			if !numeric(i) {
 				text = append(text, i)
 			}
 		}
@@ -422,47 +439,45 @@ func (l *layout) columnWidths(t domain.Table, n int) []float64 {
 				text = append(text, i)
 			}
 		}
+		copy(out, want)
 		for _, i := range text {
-			want[i] += slack / float64(len(text))
+			out[i] += (contentW - sumWant) / float64(len(text))
 		}
-		return want
-	}
-	// too wide: numeric columns keep their width (up to a half of the
-	// page together), text columns share the rest in proportion
-	numW := 0.0
-	for i := range want {
-		if i < len(t.Numeric) && t.Numeric[i] {
-			numW += want[i]
+	case sumLeast <= contentW:
+		// columns that lack little get all they want first (a short
+		// "desember 2026" stays on one line), while the others can
+		// still have their least; the rest share what is left
+		order := make([]int, n)
+		for i := range order {
+			order[i] = i
 		}
-	}
-	if numW > contentW/2 {
+		sort.SliceStable(order, func(a, b int) bool {
+			return want[order[a]]-least[order[a]] < want[order[b]]-least[order[b]]
+		})
+		copy(out, least)
+		left := contentW - sumLeast
+		k := 0
+		for ; k < n; k++ {
+			i := order[k]
+			if want[i]-least[i] > left {
+				break
+			}
+			out[i] = want[i]
+			left -= want[i] - least[i]
+		}
+		rest := 0.0
+		for _, i := range order[k:] {
+			rest += want[i] - least[i]
+		}
+		for _, i := range order[k:] {
+			out[i] += left * (want[i] - least[i]) / rest
+		}
+	default:
 		for i := range want {
-			if i < len(t.Numeric) && t.Numeric[i] {
-				want[i] *= contentW / 2 / numW
-			}
-		}
-		numW = contentW / 2
-	}
-	textW := total - sumNumeric(want, t.Numeric, true)
-	rest := contentW - numW
-	for i := range want {
-		if !(i < len(t.Numeric) && t.Numeric[i]) {
-			if textW > 0 {
-				want[i] *= rest / textW
-			}
+			out[i] = least[i] * contentW / sumLeast
 		}
 	}
-	return want
-}
-
-func sumNumeric(w []float64, numeric []bool, which bool) float64 {
-	s := 0.0
-	for i, x := range w {
-		if (i < len(numeric) && numeric[i]) == which {
-			s += x
-		}
-	}
-	return s
+	return out
 }
 
 // footer writes the document's footer lines and "n / m" on every page.

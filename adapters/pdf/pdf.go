@@ -13,8 +13,8 @@
 package pdf
 
 import (
-	_ "embed"
 	"bytes"
+	_ "embed"
 	"fmt"
 	"io"
 	"time"
@@ -72,8 +72,8 @@ func (r *Renderer) Render(w io.Writer, doc domain.Document, created time.Time) e
 	f.SetCreator(producer, true)
 	f.SetTitle(doc.Title, true)
 	f.SetAuthor(doc.Sender.Name, true)
-	if doc.Lang != "" {
-		f.SetLang(doc.Lang)
+	if lang := langTag(doc.Lang); lang != "" {
+		f.SetLang(lang)
 	}
 	f.AddUTF8FontFromBytes(family, "", fontRegular)
 	f.AddUTF8FontFromBytes(family, "B", fontBold)
@@ -95,7 +95,7 @@ func (r *Renderer) Render(w io.Writer, doc domain.Document, created time.Time) e
 	if err := f.Output(&buf); err != nil {
 		return fmt.Errorf("pdf: %w", err)
 	}
-	out, err := fixForPDFA(buf.Bytes(), created, doc)
+	out, err := fixForPDFA(buf.Bytes())
 	if err != nil {
 		return fmt.Errorf("pdf: %w", err)
 	}

@@ -8,18 +8,6 @@ import (
 	"github.com/oppvekst/oppvekst/domain"
 )
 
-// glyphs is the set of characters a font has a glyph for.
-type glyphs struct {
-	has map[rune]bool
-}
-
-func (g *glyphs) covers(r rune) bool {
-	if g == nil || g.has == nil {
-		return true
-	}
-	return g.has[r]
-}
-
 // clean makes every string of doc printable: invalid UTF-8 becomes U+FFFD,
 // tabs and other white space become a space, other control characters
 // are dropped, and characters neither font has a glyph for become U+FFFD.
@@ -92,7 +80,7 @@ func (r *Renderer) cleanString(s string) string {
 		if !ok {
 			break
 		}
-		ok = c >= ' ' && c != 0x7f && c < 0xfffe && !unicode.IsSpace(c) || c == ' '
+		ok = c >= ' ' && c != 0x7f && !unicode.IsSpace(c) || c == ' '
 		ok = ok && r.regular.covers(c) && r.bold.covers(c)
 	}
 	if ok {
