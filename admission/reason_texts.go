@@ -15,6 +15,7 @@ var ReasonTexts = map[string]string{
 	"a-kindergarten-intake-ranks-by-statutory-first":            "a kindergarten intake ranks by \"statutory\" first",
 	"a-time-and-an-approver-are-required":                       "a time and an approver are required",
 	"admission-at-least-one":                                    "the number must be 1 or more",
+	"admission-approval-before-deadline-needs-reason":           "approving a run before the application deadline needs a reason",
 	"admission-criterion-key-format":                            "a local criterion's key is not lower-case letters, digits and hyphens",
 	"admission-criterion-key-twice":                             "two local criteria have the same key",
 	"admission-required":                                        "the field is required",

@@ -796,53 +796,39 @@ func answerDeadline(now time.Time, days int) time.Time {
 	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, domain.Oslo())
 }
 
-// Approve approves a draft run (once: a second approval, or a run of an
-// intake already approved, is a *domain.ConflictError on "approved") and
-// sends an offer to every child placed, in one transaction, with an
-// "offer.sent" notice each.
+// Approve approves a draft run after the application deadline
+// (ApproveWithReason with no reason).
 func (s *Service) Approve(ctx context.Context, actor domain.Actor, id RunID) ([]Offer, error) {
+	return s.ApproveWithReason(ctx, actor, id, "")
+}
+
+// ApproveWithReason approves a draft run (once: a second approval, or a
+// run of an intake already approved, is a *domain.ConflictError on
+// "approved") and sends an offer to every child placed, in one
+// transaction, with an "offer.sent" notice each. On or before the intake's
+// application deadline it needs the caseworker's reason for sending offers
+// early (CheckApproveTime: a *domain.ValidationError on "reason", and
+// nothing is sent); the caller records the reason (the reference app in
+// its audit log).
+func (s *Service) ApproveWithReason(ctx context.Context, actor domain.Actor, id RunID, reason string) ([]Offer, error) {
 	m := actor.Municipality
 	if err := municipal(actor, m); err != nil {
 		return nil, err
 	}
 	var offers []Offer
 	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
-		run, err := s.Store.Run(ctx, m, id)
+		run, in, apps, err := s.approvable(ctx, m, id)
 		if err != nil {
 			return err
-		}
-		if run.IsApproved() {
-			return &domain.ConflictError{Field: "approved", Reason: "the-run-is-already-approved"}
-		}
-		in, err := s.Store.Intake(ctx, m, run.Intake)
-		if err != nil {
-			return err
-		}
-		apps, err := s.Store.Applications(ctx, m, run.Intake)
-		if err != nil {
-			return err
-		}
-		byID := make(map[ApplicationID]Application, len(apps))
-		for _, a := range apps {
-			byID[a.ID] = a
 		}
 		now := s.now()
+		if err := CheckApproveTime(in, domain.Today(s.clock()), strings.TrimSpace(reason)); err != nil {
+			return err
+		}
 		if err := s.Store.ApproveRun(ctx, m, id, now, actor.Subject); err != nil {
 			return err
 		}
-		deadline := answerDeadline(now, in.AnswerDays)
-		for _, r := range run.Results {
-			if r.Rank == 0 {
-				continue
-			}
-			a, ok := byID[r.Application]
-			if !ok || !a.active() {
-				continue // withdrawn since the run
-			}
-			offers = append(offers, Offer{ID: domain.NewID[Offer](), Municipality: m, Intake: in.ID, Application: a.ID,
-				Child: a.Child, Unit: r.Unit, Group: r.Group, Rank: r.Rank, Run: run.ID, Start: max(a.Start, in.Start),
-				Hours: a.Hours, Created: now, Deadline: deadline, Status: OfferOpen})
-		}
+		offers = runOffers(run, in, apps, now)
 		if err := s.Store.CreateOffers(ctx, offers); err != nil {
 			return err
 		}
@@ -852,6 +838,167 @@ func (s *Service) Approve(ctx context.Context, actor domain.Actor, id RunID) ([]
 		return nil, err
 	}
 	return offers, nil
+}
+
+// approvable reads a draft run with its intake and applications; an
+// approved run is a *domain.ConflictError on "approved".
+func (s *Service) approvable(ctx context.Context, m domain.Municipality, id RunID) (Run, Intake, []Application, error) {
+	run, err := s.Store.Run(ctx, m, id)
+	if err != nil {
+		return Run{}, Intake{}, nil, err
+	}
+	if run.IsApproved() {
+		return Run{}, Intake{}, nil, &domain.ConflictError{Field: "approved", Reason: "the-run-is-already-approved"}
+	}
+	in, err := s.Store.Intake(ctx, m, run.Intake)
+	if err != nil {
+		return Run{}, Intake{}, nil, err
+	}
+	apps, err := s.Store.Applications(ctx, m, run.Intake)
+	if err != nil {
+		return Run{}, Intake{}, nil, err
+	}
+	return run, in, apps, nil
+}
+
+// runOffers are the offers approving run at now sends: one to every child
+// placed whose application is still active.
+func runOffers(run Run, in Intake, apps []Application, now time.Time) []Offer {
+	byID := make(map[ApplicationID]Application, len(apps))
+	for _, a := range apps {
+		byID[a.ID] = a
+	}
+	deadline := answerDeadline(now, in.AnswerDays)
+	var offers []Offer
+	for _, r := range run.Results {
+		if r.Rank == 0 {
+			continue
+		}
+		a, ok := byID[r.Application]
+		if !ok || !a.active() {
+			continue // withdrawn since the run
+		}
+		offers = append(offers, Offer{ID: domain.NewID[Offer](), Municipality: in.Municipality, Intake: in.ID, Application: a.ID,
+			Child: a.Child, Unit: r.Unit, Group: r.Group, Rank: r.Rank, Run: run.ID, Start: max(a.Start, in.Start),
+			Hours: a.Hours, Created: now, Deadline: deadline, Status: OfferOpen})
+	}
+	return offers
+}
+
+// ApprovalPreview is what approving a draft run would do now, for the
+// caseworker to confirm before anything is sent.
+type ApprovalPreview struct {
+	Run    RunID    `json:"run"`
+	Intake IntakeID `json:"intake"`
+	// Offers is how many offers (and "offer.sent" notices) would be sent:
+	// one to every child placed whose application is still active.
+	Offers int `json:"offers"`
+	// Letters is how many decision letters (vedtak) the approval makes:
+	// one for every child in the run whose application is still active,
+	// placed or not.
+	Letters int `json:"letters"`
+	// Unplaced is how many of them get no offer and wait on the waiting
+	// list of every unit they ranked; Lower how many get an offer below
+	// their first choice and keep waiting for the units ranked above it.
+	Unplaced int `json:"unplaced"`
+	Lower    int `json:"lower"`
+	// AnswerBy is the last day to answer an offer sent now.
+	AnswerBy date.Date `json:"answerBy"`
+	// ApplicationDeadline is the intake's; BeforeDeadline says approving
+	// today needs a reason (CheckApproveTime).
+	ApplicationDeadline date.Date `json:"applicationDeadline"`
+	BeforeDeadline      bool      `json:"beforeDeadline"`
+	// Approved is when the run was approved (zero for a draft): then the
+	// preview says what the approval did (the offers it sent and their
+	// last day to answer) and BeforeDeadline is false.
+	Approved time.Time `json:"approved,omitzero"`
+}
+
+// PreviewApproval says what approving the draft run would do now, without
+// changing anything; for an approved run, what its approval did.
+func (s *Service) PreviewApproval(ctx context.Context, actor domain.Actor, id RunID) (ApprovalPreview, error) {
+	m := actor.Municipality
+	if err := municipal(actor, m); err != nil {
+		return ApprovalPreview{}, err
+	}
+	var p ApprovalPreview
+	err := reads(ctx, func(ctx context.Context) error {
+		run, in, apps, err := s.approvable(ctx, m, id)
+		var ce *domain.ConflictError
+		if errors.As(err, &ce) {
+			return s.approvedPreview(ctx, m, id, &p)
+		}
+		if err != nil {
+			return err
+		}
+		p = previewApproval(run, in, apps, s.now())
+		p.BeforeDeadline = CheckApproveTime(in, domain.Today(s.clock()), "") != nil
+		return nil
+	})
+	return p, err
+}
+
+// approvedPreview is what the approval of run id did: the offers it sent
+// (made at the approval, not those offered later from waiting lists).
+func (s *Service) approvedPreview(ctx context.Context, m domain.Municipality, id RunID, p *ApprovalPreview) error {
+	run, err := s.Store.Run(ctx, m, id)
+	if err != nil {
+		return err
+	}
+	in, err := s.Store.Intake(ctx, m, run.Intake)
+	if err != nil {
+		return err
+	}
+	apps, err := s.Store.Applications(ctx, m, run.Intake)
+	if err != nil {
+		return err
+	}
+	offers, err := s.Store.IntakeOffers(ctx, m, run.Intake)
+	if err != nil {
+		return err
+	}
+	*p = previewApproval(run, in, apps, run.Approved)
+	p.Approved, p.Offers = run.Approved, 0
+	for _, o := range offers {
+		if run.Sent(o) {
+			p.Offers++
+			p.AnswerBy = date.NewAt(o.Deadline.In(domain.Oslo())).AddDate(0, 0, -1)
+		}
+	}
+	return nil
+}
+
+// Sent reports whether the run's approval sent offer o (rather than a
+// later offer from a waiting list): an offer of the run made at the
+// approval (to the second: stores may keep instants to the microsecond).
+func (r Run) Sent(o Offer) bool {
+	if !r.IsApproved() || o.Run != r.ID {
+		return false
+	}
+	d := o.Created.Sub(r.Approved)
+	return d > -time.Second && d < time.Second
+}
+
+func previewApproval(run Run, in Intake, apps []Application, now time.Time) ApprovalPreview {
+	active := make(map[ApplicationID]bool, len(apps))
+	for _, a := range apps {
+		active[a.ID] = a.active()
+	}
+	p := ApprovalPreview{Run: run.ID, Intake: in.ID, Offers: len(runOffers(run, in, apps, now)), ApplicationDeadline: in.Deadline,
+		AnswerBy: date.NewAt(answerDeadline(now, in.AnswerDays).In(domain.Oslo())).AddDate(0, 0, -1)}
+	for _, r := range run.Results {
+		if !active[r.Application] {
+			continue
+		}
+		p.Letters++
+		switch {
+		case r.Rank == 0:
+			p.Unplaced++
+		case r.Rank > 1:
+			p.Lower++
+		}
+	}
+	return p
 }
 
 func (s *Service) notifyOffers(ctx context.Context, in Intake, kind string, offers []Offer) error {

@@ -44,6 +44,9 @@ const (
 	// ReasonRunBeforeDeadline: a run before the application deadline needs
 	// a reason.
 	ReasonRunBeforeDeadline = "admission-run-before-deadline-needs-reason"
+	// ReasonApproveBeforeDeadline: approving a run (sending its offers)
+	// before the application deadline needs a reason.
+	ReasonApproveBeforeDeadline = "admission-approval-before-deadline-needs-reason"
 	// ReasonCriterionKey: a local criterion's key is not lower-case
 	// letters, digits and hyphens.
 	ReasonCriterionKey = "admission-criterion-key-format"
@@ -346,11 +349,25 @@ func CheckIntakeChange(old, in Intake, use IntakeUse) error {
 // its application deadline (applications may still come) only with a
 // reason, which the run records (Run.Reason).
 func CheckRunTime(in Intake, today date.Date, reason string) error {
+	return checkEarly(in, today, reason, ReasonRunBeforeDeadline)
+}
+
+// CheckApproveTime checks that a run of an intake may be approved (its
+// offers sent) on day today: on or before the application deadline only
+// with the caseworker's reason for sending offers early, given at the
+// approval itself (a reason recorded for making the draft run does not
+// cover sending it: families who apply on the last day would be passed
+// over).
+func CheckApproveTime(in Intake, today date.Date, reason string) error {
+	return checkEarly(in, today, reason, ReasonApproveBeforeDeadline)
+}
+
+func checkEarly(in Intake, today date.Date, reason, code string) error {
 	if err := domain.CheckText("reason", reason); err != nil {
 		return err
 	}
 	if today <= in.Deadline && domain.Blank(reason) {
-		return domain.Invalid("reason", ReasonRunBeforeDeadline)
+		return domain.Invalid("reason", code)
 	}
 	return nil
 }

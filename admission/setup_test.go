@@ -89,6 +89,14 @@ func TestCheckRunTime(t *testing.T) {
 	assert.ErrorIs(t, CheckRunTime(in, in.Deadline+1, "bad\x00"), domain.ErrInvalid)
 }
 
+func TestCheckApproveTime(t *testing.T) {
+	in := Intake{Deadline: date.New(2026, time.March, 1)}
+	assert.Equal(t, ReasonApproveBeforeDeadline, reasons(CheckApproveTime(in, in.Deadline, " "))["reason"], "on the deadline day")
+	assert.Equal(t, ReasonApproveBeforeDeadline, reasons(CheckApproveTime(in, in.Deadline-30, ""))["reason"])
+	require.NoError(t, CheckApproveTime(in, in.Deadline-30, "the board decided to answer early"))
+	require.NoError(t, CheckApproveTime(in, in.Deadline+1, ""), "after the deadline")
+}
+
 func TestSettingsValidate(t *testing.T) {
 	s := DefaultSettings(domain.MustMunicipality("0301"))
 	require.NoError(t, s.Validate())

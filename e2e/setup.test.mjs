@@ -346,11 +346,15 @@ test('from an empty database to a working day', async (t) => {
     await expectText(c, `${child.familyName}`);
   });
   await step(t, c, 'caseworker-approves', async () => {
+    // The run page leads to a confirmation of what will be sent; before
+    // the deadline the approval needs a reason; a success page follows.
+    await Promise.all([c.waitForNavigation(), c.locator('main a[href$="/approve"]').first().click()]);
     const form = c.locator('form[action$="/approve"]');
-    const confirm = form.locator('input[type=checkbox]');
-    if (await confirm.count()) await confirm.check();
-    await Promise.all([c.waitForNavigation(), form.locator('button').last().click()]);
+    const reason = form.locator('#reason');
+    if (await reason.count()) await reason.fill('Bare én søker i prøveopptaket; kommunen sender tilbudet før fristen.');
+    await Promise.all([c.waitForNavigation(), form.locator('button[type=submit]').click()]);
     await expectNoErrors(c);
+    assert.match(c.url(), /\/admission\/runs\/[0-9a-f-]{36}\/approved$/);
   });
 
   // The guardian accepts the offer.

@@ -298,7 +298,7 @@ func (e *fuzzEnv) prepare(f *testing.F) {
 		add("intakeId", in["id"].(string))
 	}
 	run := call(demo.PersonaCaseworker, "POST", "/api/v1/admission-runs", `{"intakeId":"`+v["intakeId"][0]+`","seed":7,"reason":"fuzz seed run"}`)["id"].(string)
-	approved := call(demo.PersonaCaseworker, "POST", "/api/v1/admission-approvals", `{"runId":"`+run+`"}`)
+	approved := call(demo.PersonaCaseworker, "POST", "/api/v1/admission-approvals", `{"runId":"`+run+`","reason":"fuzz seed approval"}`)
 	draft := call(demo.PersonaCaseworker, "POST", "/api/v1/admission-runs", `{"intakeId":"`+v["intakeId"][1]+`","seed":8,"reason":"fuzz seed run"}`)["id"].(string)
 	add("runId", run, draft)
 	for _, o := range approved["offers"].([]any) {

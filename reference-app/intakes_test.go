@@ -163,7 +163,7 @@ func testIntakeByHand(t *testing.T, app started) {
 	runPath := resp.Header.Get("Location")
 	_, body = cw.do("GET", runPath, "", "")
 	assert.Contains(t, body, "Styret møtes før fristen")
-	resp, body = cw.form(runPath+"/approve", url.Values{})
+	resp, body = cw.form(runPath+"/approve", url.Values{"reason": {"Styret vil svare før jul"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode, body)
 
 	admin := login(t, app.base, demo.PersonaAdmin)

@@ -214,13 +214,24 @@ func setupFlow(t *testing.T, extra []string) {
 	application := idIn(t, p.path, `^/children/`+child+`/applications/([0-9a-f-]{36})$`)
 
 	// 4. The caseworker runs the intake before its deadline (with a reason)
-	// and approves the run.
+	// and approves the run: the run page's button leads to a confirmation
+	// that says what will be sent; before the deadline the approval needs
+	// a reason too; a success page says what was sent.
 	p = caseworker.get("/admission/intakes/" + intake)
 	p = caseworker.submit(p, "/admission/intakes/"+intake+"/runs", url.Values{"reason": {"Kommunen tilbyr plass ved ledig kapasitet før fristen"}})
 	require.Equal(t, http.StatusOK, p.status, p.body)
 	run := idIn(t, p.path, `^/admission/runs/([0-9a-f-]{36})$`)
-	p = caseworker.submit(p, "/admission/runs/"+run+"/approve", nil)
+	p = caseworker.get(linkIn(t, p.body, `href="(/admission/runs/`+run+`/approve)"`))
 	require.Equal(t, http.StatusOK, p.status, p.body)
+	assert.Contains(t, p.body, "med varsel til familien: 1.")
+	assert.Contains(t, p.body, ">Tilbake</a>")
+	refused := caseworker.submit(p, "/admission/runs/"+run+"/approve", nil)
+	require.Equal(t, http.StatusUnprocessableEntity, refused.status, "before the deadline only with a reason")
+	assert.Contains(t, refused.body, `id="reason-error"`)
+	p = caseworker.submit(refused, "/admission/runs/"+run+"/approve", url.Values{"reason": {"Plassen er ledig nå, og familien trenger den"}})
+	require.Equal(t, http.StatusOK, p.status, p.body)
+	assert.Equal(t, "/admission/runs/"+run+"/approved", p.path)
+	assert.Contains(t, p.body, "Tilbud sendt: 1.")
 
 	// 5. The guardian accepts the offer.
 	p = guardian.get("/children/" + child + "/applications/" + application)

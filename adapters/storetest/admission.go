@@ -40,6 +40,7 @@ func RunAdmission(t *testing.T, newStore func(t *testing.T) AdmissionStore) {
 	t.Run("Deterministic", func(t *testing.T) { testRunDeterministic(t, newStore(t)) })
 	t.Run("DecisionAndObligation", func(t *testing.T) { testDecisionAndObligation(t, newStore(t)) })
 	t.Run("ApproveRollsBack", func(t *testing.T) { testApproveRollsBack(t, newStore(t)) })
+	t.Run("ApprovalPreviewAndReason", func(t *testing.T) { testApproval(t, newStore) })
 	t.Run("ContinuousAdmission", func(t *testing.T) { testContinuous(t, newStore(t)) })
 	t.Run("RemindAndWithdraw", func(t *testing.T) { testRemindAndWithdraw(t, newStore(t)) })
 	t.Run("SFOAndSchoolStart", func(t *testing.T) { testSFOAndSchool(t, newStore(t)) })
@@ -466,10 +467,10 @@ func testApproveTwice(t *testing.T, s AdmissionStore) {
 	require.NoError(t, err)
 	_, err = w.svc.Approve(w.ctx, w.parent(w.child(large)), run.ID)
 	assert.ErrorIs(t, err, domain.ErrForbidden, "a guardian cannot approve")
-	_, err = w.svc.Approve(w.ctx, w.case_, run.ID)
+	_, err = w.svc.ApproveWithReason(w.ctx, w.case_, run.ID, earlyRun)
 	require.NoError(t, err)
 	before := countOffers(t, w.ctx, s, in.ID)
-	_, err = w.svc.Approve(w.ctx, w.case_, run.ID)
+	_, err = w.svc.ApproveWithReason(w.ctx, w.case_, run.ID, earlyRun)
 	var ce *domain.ConflictError
 	require.True(t, errors.As(err, &ce), "approving twice is a conflict: %v", err)
 	assert.Equal(t, "approved", ce.Field)
@@ -478,7 +479,7 @@ func testApproveTwice(t *testing.T, s AdmissionStore) {
 	// A second run of the same intake cannot be approved either.
 	run2, err := w.svc.RunWithReason(w.ctx, w.case_, in.ID, 2, earlyRun)
 	require.NoError(t, err)
-	_, err = w.svc.Approve(w.ctx, w.case_, run2.ID)
+	_, err = w.svc.ApproveWithReason(w.ctx, w.case_, run2.ID, earlyRun)
 	requireField(t, err, domain.ErrConflict, "approved")
 	assert.Equal(t, before, countOffers(t, w.ctx, s, in.ID))
 }
@@ -519,7 +520,7 @@ func testAcceptForbidden(t *testing.T, s AdmissionStore) {
 	require.NoError(t, s.UpdateApplication(w.ctx, app))
 	run, err := w.svc.RunWithReason(w.ctx, w.case_, in.ID, 3, earlyRun)
 	require.NoError(t, err)
-	offers, err := w.svc.Approve(w.ctx, w.case_, run.ID)
+	offers, err := w.svc.ApproveWithReason(w.ctx, w.case_, run.ID, earlyRun)
 	require.NoError(t, err)
 	var mine admission.Offer
 	for _, o := range offers {
@@ -774,13 +775,13 @@ func testApproveRollsBack(t *testing.T, s AdmissionStore) {
 		}
 		return nil
 	})}
-	_, err = failing.Approve(w.ctx, w.case_, run.ID)
+	_, err = failing.ApproveWithReason(w.ctx, w.case_, run.ID, earlyRun)
 	require.Error(t, err)
 	assert.Zero(t, countOffers(t, w.ctx, s, in.ID), "no offer kept without its notice")
 	stored, err := s.Run(w.ctx, Oslo, run.ID)
 	require.NoError(t, err)
 	assert.False(t, stored.IsApproved(), "the approval rolled back too")
-	_, err = w.svc.Approve(w.ctx, w.case_, run.ID)
+	_, err = w.svc.ApproveWithReason(w.ctx, w.case_, run.ID, earlyRun)
 	require.NoError(t, err)
 }
 

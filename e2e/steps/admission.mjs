@@ -10,7 +10,9 @@ const story = {
   nb: {
     child: 'Emil Berg', intake: 'Hovedopptak', units: ['Solsikken barnehage', 'Bjørkelia barnehage', 'Trollskogen barnehage'],
     menu: 'Søknad om plass', heading: 'Søknad om plass', applyTitle: 'Søknad om plass', send: 'Send søknad', received: 'mottatt',
-    caseMenu: 'Opptak', run: 'Kjør fordeling', runHeading: 'Fordeling', stats: 'Statistikk', approve: 'Godkjenn og send tilbud', approved: 'godkjent',
+    caseMenu: 'Opptak', run: 'Kjør fordeling', runHeading: 'Fordeling', stats: 'Statistikk', toApprove: 'Gå videre til godkjenning',
+    approveHeading: 'Godkjenne fordelingen', willSend: 'Tilbud om plass som sendes', confirm: 'Godkjenn', refused: 'Fordelingen er ikke godkjent',
+    approvalReason: 'Demo: tilbudene sendes før fristen for å vise dem', approvedHeading: 'Fordelingen er godkjent', sent: 'Tilbud sendt:',
     offered: 'tilbud sendt', accept: /Ta imot plassen/, accepted: 'Du har takket ja', acceptedStatus: 'takket ja',
     decision: 'Les vedtaket', decisionHeading: 'Vedtak om plass', letter: 'har fått tilbud om plass',
     reason: 'Demo: fordelingen kjøres før fristen for å vise den',
@@ -18,7 +20,9 @@ const story = {
   nn: {
     child: 'Live Berg', intake: 'Løpende opptak', units: ['Trollskogen barnehage', 'Solsikken barnehage'],
     menu: 'Søknad om plass', heading: 'Søknad om plass', applyTitle: 'Søknad om plass', send: 'Send søknad', received: 'motteken',
-    caseMenu: 'Opptak', run: 'Køyr fordeling', runHeading: 'Fordeling', stats: 'Statistikk', approve: 'Godkjenn og send tilbod', approved: 'godkjend',
+    caseMenu: 'Opptak', run: 'Køyr fordeling', runHeading: 'Fordeling', stats: 'Statistikk', toApprove: 'Gå vidare til godkjenning',
+    approveHeading: 'Godkjenne fordelinga', willSend: 'Tilbod om plass som blir sende', confirm: 'Godkjenn', refused: 'Fordelinga er ikkje godkjend',
+    approvalReason: 'Demo: tilboda blir sende før fristen for å vise dei', approvedHeading: 'Fordelinga er godkjend', sent: 'Tilbod sende:',
     offered: 'tilbod sendt', accept: /Ta imot plassen/, accepted: 'Du har takka ja', acceptedStatus: 'takka ja',
     decision: 'Les vedtaket', decisionHeading: 'Vedtak om plass', letter: 'har fått tilbod om plass',
     reason: 'Demo: fordelinga blir køyrd før fristen for å vise ho',
@@ -26,7 +30,9 @@ const story = {
   en: {
     child: 'Nora Berg', intake: 'Suppleringsopptak', units: ['Bjørkelia barnehage', 'Trollskogen barnehage'],
     menu: 'Applications', heading: 'Applications for a place', applyTitle: 'Application for a place', send: 'Send application', received: 'received',
-    caseMenu: 'Admission', run: 'Run the allocation', runHeading: 'Allocation', stats: 'Statistics', approve: 'Approve and send offers', approved: 'approved',
+    caseMenu: 'Admission', run: 'Run the allocation', runHeading: 'Allocation', stats: 'Statistics', toApprove: 'Continue to approval',
+    approveHeading: 'Approve the allocation', willSend: 'Offers of a place sent', confirm: 'Approve', refused: 'The allocation was not approved',
+    approvalReason: 'Demo: the offers are sent before the deadline', approvedHeading: 'The allocation is approved', sent: 'Offers sent:',
     offered: 'offered', accept: /Accept the place/, accepted: 'You have accepted', acceptedStatus: 'accepted',
     decision: 'Read the decision', decisionHeading: 'Decision on a place', letter: 'is offered a place',
     reason: 'Demo: the round is run before the deadline',
@@ -70,11 +76,28 @@ export default function steps(h) {
       await expectText(p, s.stats);
       await expectText(p, s.child);
     } },
+    // Approval is a confirmation that says what will be sent; before the
+    // application deadline it needs a reason, refused without one.
+    { name: 'admission-caseworker-confirm', run: async (p, t, lang) => {
+      const s = story[lang];
+      await follow(p, s.toApprove);
+      await expectHeading(p, s.approveHeading);
+      await expectText(p, s.willSend);
+    } },
+    { name: 'admission-caseworker-approve-refused', run: async (p, t, lang) => {
+      const s = story[lang];
+      await p.getByRole('button', { name: s.confirm, exact: true }).click();
+      await p.waitForLoadState('load');
+      await expectText(p, s.refused);
+      await expectHeading(p, s.approveHeading);
+    } },
     { name: 'admission-caseworker-approve', run: async (p, t, lang) => {
       const s = story[lang];
-      await press(p, s.approve);
-      await expectHeading(p, s.runHeading);
-      await expectText(p, s.approved);
+      await p.fill('#reason', s.approvalReason);
+      await p.getByRole('button', { name: s.confirm, exact: true }).click();
+      await p.waitForLoadState('load');
+      await expectHeading(p, s.approvedHeading);
+      await expectText(p, s.sent);
     } },
     { name: 'admission-guardian-offer', run: async (p, t, lang) => {
       const s = story[lang];

@@ -45,7 +45,7 @@ func (a *app) admissionRoutes() []web.Route {
 		{Method: "GET", Path: "/api/v1/intakes/{intakeId}/obligations", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Children with a right to a place (barnehageloven § 16) and no offer by the month (caseworker)", Response: []admission.Obligation{}, Query: map[string]string{"month": "YYYY-MM; the intake's start month when left out"}, Handle: a.apiObligations},
 		{Method: "POST", Path: "/api/v1/admission-runs", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Run the allocation of an intake as a draft, with statistics and every child's explanation (caseworker)", Body: runRequest{}, Response: admission.Run{}, Status: http.StatusCreated, Handle: a.apiRun},
 		{Method: "GET", Path: "/api/v1/admission-runs/{runId}", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "A run with its statistics and every child's result and explanation (caseworker)", Response: admission.Run{}, Handle: a.apiGetRun},
-		{Method: "POST", Path: "/api/v1/admission-approvals", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Approve a draft run (once per intake; again is 409) and send the offers (caseworker)", Body: approveRequest{}, Response: approvalView{}, Handle: a.apiApprove},
+		{Method: "POST", Path: "/api/v1/admission-approvals", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Approve a draft run (once per intake; again is 409) and send the offers; on or before the application deadline only with a reason (422 on \"reason\" without, nothing sent) (caseworker)", Body: approveRequest{}, Response: approvalView{}, Handle: a.apiApprove},
 		// API: a child's applications, offers and decisions.
 		{Method: "GET", Path: child + "/applications", Kind: web.KindAPI, Policy: web.PolicyChildParent, Summary: "The child's applications with status, history, deadline and waiting-list positions", Response: admission.ApplicationView{}, List: true, Handle: a.apiChildApplications},
 		{Method: "GET", Path: child + "/applications/prefill", Kind: web.KindAPI, Policy: web.PolicyChildParent, Summary: "A new application for the child, pre-filled with what the municipality knows (guardian)", Response: prefillView{}, Query: map[string]string{"intakeId": "the intake applied to (required)"}, Handle: a.apiPrefill},
@@ -88,7 +88,7 @@ var admissionMessages embed.FS
 // admissionCapability is admission's part of the app.
 func (a *app) admissionCapability() web.Capability {
 	return web.Capability{Tag: "admission", About: "Intakes, applications, allocation runs, offers, waiting lists and decisions",
-		Routes: slices.Concat(a.admissionRoutes(), a.setupRoutes(), a.catchmentRoutes(), a.schoolLetterRoutes()), Menus: admissionMenus, Pages: admissionTemplates, Messages: admissionMessages}
+		Routes: slices.Concat(a.admissionRoutes(), a.setupRoutes(), a.catchmentRoutes(), a.schoolLetterRoutes(), a.approvalRoutes()), Menus: admissionMenus, Pages: admissionTemplates, Messages: admissionMessages}
 }
 
 // admissionMenus are the admission menu entries.
@@ -138,6 +138,12 @@ type runRequest struct {
 // approveRequest approves a draft run.
 type approveRequest struct {
 	RunID admission.RunID `json:"runId"`
+	// Reason is why the offers are sent on or before the intake's
+	// application deadline: required then (422 on "reason" without, and
+	// nothing is sent), recorded in the audit log. GET
+	// /api/v1/admission-runs/{runId}/approval-preview says what approval
+	// will send and whether a reason is needed.
+	Reason string `json:"reason,omitempty"`
 }
 
 // approvalView is an approved run's offers.
@@ -299,24 +305,6 @@ func (a *app) runIntake(ctx context.Context, c *web.Call, intake admission.Intak
 		return a.AuditChange(ctx, c.Actor, "admission.run", "run/"+run.ID.String(), runChildren(run)...)
 	})
 	return run, err
-}
-
-func (a *app) approveRun(ctx context.Context, c *web.Call, id admission.RunID) ([]admission.Offer, error) {
-	var offers []admission.Offer
-	err := a.Store.Atomic(ctx, func(ctx context.Context) error {
-		run, err := a.Store.Run(ctx, c.Actor.Municipality, id)
-		if err != nil {
-			return err
-		}
-		if offers, err = a.Admission().Approve(ctx, c.Actor, id); err != nil {
-			return err
-		}
-		return a.AuditChange(ctx, c.Actor, "admission.approve", "run/"+id.String(), runChildren(run)...)
-	})
-	if offers == nil {
-		offers = []admission.Offer{}
-	}
-	return offers, err
 }
 
 func runChildren(run admission.Run) []domain.ChildID {
@@ -550,7 +538,7 @@ func (a *app) apiApprove(w http.ResponseWriter, r *http.Request, c *web.Call) er
 	if req.RunID.IsZero() {
 		return domain.Invalid("runId", "required")
 	}
-	offers, err := a.approveRun(r.Context(), c, req.RunID)
+	offers, err := a.approveRun(r.Context(), c, req.RunID, req.Reason)
 	if err != nil {
 		return err
 	}

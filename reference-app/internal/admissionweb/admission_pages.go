@@ -873,18 +873,6 @@ func (a *app) runPage(w http.ResponseWriter, r *http.Request, c *web.Call) error
 	return nil
 }
 
-func (a *app) approveSubmit(w http.ResponseWriter, r *http.Request, c *web.Call) error {
-	id, err := api.PathID[admission.Run](r, "runId")
-	if err != nil {
-		return err
-	}
-	if _, err := a.approveRun(r.Context(), c, id); err != nil {
-		return err
-	}
-	seeOther(w, r, "/admission/runs/"+id.String(), nil)
-	return nil
-}
-
 // Caseworker: waiting lists and obligations.
 
 type waitingContent struct {

@@ -77,7 +77,7 @@ var billingMessages embed.FS
 // billingCapability is billing's part of the app.
 func (a *app) billingCapability() web.Capability {
 	return web.Capability{Tag: "billing", About: "Families, income decisions, price lists, fee decisions, invoice runs, exports and payments",
-		Routes: slices.Concat(a.billingRoutes(), a.settingsRoutes(), a.runRoutes(), a.documentRoutes()), Menus: billingMenus, Pages: billingTemplates, Messages: billingMessages}
+		Routes: slices.Concat(a.billingRoutes(), a.settingsRoutes(), a.runRoutes(), a.documentRoutes(), a.letterRoutes(), a.letterPDFRoutes()), Menus: billingMenus, Pages: billingTemplates, Messages: billingMessages}
 }
 
 // billingMenus are the billing menu entries.

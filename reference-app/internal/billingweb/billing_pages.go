@@ -295,6 +295,8 @@ type billingChildLink struct{ ID, Name string }
 type billingIncomeRow struct {
 	Payer, Income, Documentation string
 	Applied, Start, End          date.Date
+	// LetterHref is the decision letter's printable page.
+	LetterHref string
 }
 
 type billingOption struct {
@@ -335,7 +337,7 @@ func (a *app) billingFamiliesContent(r *http.Request, c *web.Call, form map[stri
 	}
 	for _, d := range ds {
 		content.Decisions = append(content.Decisions, billingIncomeRow{Payer: d.PayerName, Income: billingMoney(c.Lang, decimal.RequireFromString(d.AnnualIncome)),
-			Documentation: d.Documentation, Applied: d.Applied, Start: d.Start, End: d.End})
+			Documentation: d.Documentation, Applied: d.Applied, Start: d.Start, End: d.End, LetterHref: "/income-decisions/" + d.ID.String() + "/letter"})
 	}
 	return content, nil
 }
@@ -553,6 +555,9 @@ func (a *app) billingPaymentsPage(w http.ResponseWriter, r *http.Request, c *web
 // first.
 type guardianInvoices struct {
 	billingInvoices
+	// IncomeLetters are the letters of the income decisions of the
+	// families the guardian is an adult of.
+	IncomeLetters []incomeLetterLink
 }
 
 func (a *app) guardianInvoicesPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
@@ -578,6 +583,9 @@ func (a *app) guardianInvoicesPage(w http.ResponseWriter, r *http.Request, c *we
 	}
 	content := guardianInvoices{}
 	billingRows(c.Lang, all, &content.billingInvoices)
+	if content.IncomeLetters, err = a.guardianIncomeLetters(ctx, c); err != nil {
+		return err
+	}
 	a.Page(w, r, c, http.StatusOK, "billing_guardian", "billing.guardian.title", content)
 	return nil
 }
@@ -594,6 +602,8 @@ type billingFeeRow struct {
 	Made                  date.Date
 	Explanation           []string
 	Steps                 []billingStepRow
+	// LetterHref is the decision letter's printable page.
+	LetterHref string
 }
 
 type billingStepRow struct {
@@ -613,7 +623,8 @@ func (a *app) feesPage(w http.ResponseWriter, r *http.Request, c *web.Call) erro
 	content := billingFees{Child: c.Record.Child.GivenName + " " + c.Record.Child.FamilyName, ChildID: c.ChildID.String()}
 	for _, d := range ds {
 		row := billingFeeRow{Kind: l.T("kind." + string(d.Kind)), From: billingMonth(l, d.From), Fee: billingMoney(l, d.Fee),
-			Food: billingMoney(l, d.Food), Made: d.Made, Explanation: billingExplain(l, d, incomes[d.IncomeDecision])}
+			Food: billingMoney(l, d.Food), Made: d.Made, Explanation: billingExplain(l, d, incomes[d.IncomeDecision]),
+			LetterHref: "/children/" + c.ChildID.String() + "/fee-decisions/" + d.ID.String() + "/letter"}
 		for _, s := range d.Steps {
 			row.Steps = append(row.Steps, billingStepRow{Name: l.T("billing.step." + string(s.Code)), Before: billingMoney(l, s.Before),
 				After: billingMoney(l, s.After), Changed: !s.Before.Equal(s.After) && s.Code != billing.StepPrice})

@@ -19,7 +19,7 @@ import (
 
 // app is the shell as billing's handlers see it: they are methods of app and
 // reach the store, the clock, the audit log and the page renderer through
-// the embedded *web.App; pdf writes invoices as PDF.
+// the embedded *web.App; pdf writes invoices and decision letters as PDF.
 type app struct {
 	*web.App
 	pdf PDFRenderer
@@ -32,7 +32,7 @@ type PDFRenderer interface {
 }
 
 // New returns billing's part of the app, for web.App.Mount; pdf renders
-// the invoices' PDFs (nil: their PDF routes answer 503).
+// the invoices' and decision letters' PDFs (nil: their PDF routes do not answer with a PDF).
 func New(shell *web.App, pdf PDFRenderer) web.Capability {
 	return (&app{App: shell, pdf: pdf}).billingCapability()
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/oppvekst/oppvekst/attendance"
+	"github.com/oppvekst/oppvekst/billing"
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web"
@@ -285,7 +286,8 @@ func admissionAuth(ta *webtest.Harness) map[string]authCase {
 		"GET /api/v1/intakes/{intakeId}/obligations":          {path: "/api/v1/intakes/" + main + "/obligations", want: casework},
 		"POST /api/v1/admission-runs":                         {path: "/api/v1/admission-runs", contentType: jsonType, body: body(`{"intakeId":"` + main + `","seed":3,"reason":"the board meets early"}`), want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, created, missing, created}},
 		"GET /api/v1/admission-runs/{runId}":                  {path: "/api/v1/admission-runs/" + f.Draft1.String(), want: casework},
-		"POST /api/v1/admission-approvals":                    {path: "/api/v1/admission-approvals", contentType: jsonType, body: body(`{"runId":"` + f.Draft2.String() + `"}`), want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, ok, missing, conflict}},
+		"POST /api/v1/admission-approvals":                    {path: "/api/v1/admission-approvals", contentType: jsonType, body: body(`{"runId":"` + f.Draft2.String() + `","reason":"the board meets early"}`), want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, ok, missing, conflict}},
+		"GET /api/v1/admission-runs/{runId}/approval-preview": {path: "/api/v1/admission-runs/" + f.Draft1.String() + "/approval-preview", want: casework},
 		"GET /api/v1/children/{childId}/applications":         {path: "/api/v1/children/" + emil + "/applications", want: parentOrMunicipal},
 		"GET /api/v1/children/{childId}/applications/prefill": {path: "/api/v1/children/" + emil + "/applications/prefill?intakeId=" + main, want: parentOnly(ok)},
 		"POST /api/v1/children/{childId}/applications": {path: "/api/v1/children/" + emil + "/applications", contentType: jsonType,
@@ -308,7 +310,9 @@ func admissionAuth(ta *webtest.Harness) map[string]authCase {
 		"GET /admission/intakes/{intakeId}/waiting-lists":               {path: "/admission/intakes/" + main + "/waiting-lists", want: casework},
 		"GET /admission/intakes/{intakeId}/obligations":                 {path: "/admission/intakes/" + main + "/obligations", want: casework},
 		"GET /admission/runs/{runId}":                                   {path: "/admission/runs/" + f.Draft1.String(), want: casework},
-		"POST /admission/runs/{runId}/approve":                          {path: "/admission/runs/" + f.Draft1.String() + "/approve", contentType: form, want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, see, missing, conflict}},
+		"POST /admission/runs/{runId}/approve":                          {path: "/admission/runs/" + f.Draft1.String() + "/approve", contentType: form, body: body("reason=" + url.QueryEscape("the board meets early")), want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, see, missing, conflict}},
+		"GET /admission/runs/{runId}/approve":                           {path: "/admission/runs/" + f.Draft2.String() + "/approve", want: casework},
+		"GET /admission/runs/{runId}/approved":                          {path: "/admission/runs/" + f.Draft2.String() + "/approved", want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, see, missing, see}},
 	}
 	for k, v := range admissionSetupAuth(ta, f) {
 		table[k] = v
@@ -451,6 +455,45 @@ func attendanceAuth(ta *webtest.Harness) map[string]authCase {
 	}
 }
 
+// billingLetters returns a fee decision of Sofie's (made by an invoice
+// run of a month no other line runs) and the income decision of Hilde
+// Berg's family, for the decision letters' lines.
+func billingLetters(ta *webtest.Harness) (fee, income string) {
+	ctx := context.Background()
+	if _, err := ta.App.Billing().RunInvoices(ctx, ta.Personas[demo.PersonaCaseworker].Actor, demo.Municipality, billing.Month{Year: 2025, Month: time.September}); err != nil {
+		panic(err)
+	}
+	ds, err := ta.Store.FeeDecisions(ctx, demo.Municipality)
+	if err != nil {
+		panic(err)
+	}
+	for _, d := range ds {
+		if d.Child == ta.Sofie {
+			fee = d.ID.String()
+		}
+	}
+	fams, err := ta.Store.Families(ctx, demo.Municipality)
+	if err != nil {
+		panic(err)
+	}
+	hilde := ta.Personas[demo.PersonaGuardian].Actor.Guardian
+	ids, err := ta.Store.IncomeDecisions(ctx, demo.Municipality)
+	if err != nil {
+		panic(err)
+	}
+	for _, d := range ids {
+		for _, f := range fams {
+			if f.ID == d.Family && f.Payer == hilde {
+				income = d.ID.String()
+			}
+		}
+	}
+	if fee == "" || income == "" {
+		panic("billing letters: no fee decision for Sofie or no income decision for Hilde Berg's family")
+	}
+	return fee, income
+}
+
 // billingAuth has a line of the authorization table (access_test.go) for every
 // billing route.
 func billingAuth(ta *webtest.Harness) map[string]authCase {
@@ -461,6 +504,11 @@ func billingAuth(ta *webtest.Harness) map[string]authCase {
 	municipal := [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, ok, ok, ok}
 	parentOrCase := [8]int{ok, forbidden, forbidden, forbidden, forbidden, ok, missing, ok}
 	fixed := func(s string) func(string) string { return func(string) string { return s } }
+	feeLetter, incomeLetter := billingLetters(ta)
+	// An income decision's letter: an adult of the family (Hilde Berg's
+	// seeded decision), the municipality; others of the municipality who
+	// may read letters at all get 404, staff 403.
+	familyOrCase := [8]int{ok, missing, missing, forbidden, forbidden, ok, missing, ok}
 	// Income decisions for two families without one, one per actor that
 	// may make it; the neighbour names a family it does not have.
 	fams := webtest.BillingFamiliesWithoutIncome(ta)
@@ -507,6 +555,15 @@ func billingAuth(ta *webtest.Harness) map[string]authCase {
 		}
 	}
 	return map[string]authCase{
+
+		// Decision letters.
+		"GET /api/v1/children/{childId}/fee-decisions/{feeDecisionId}/letter": {path: "/api/v1/children/" + sofie + "/fee-decisions/" + feeLetter + "/letter", want: parentOrCase},
+		"GET /children/{childId}/fee-decisions/{feeDecisionId}/letter":        {path: "/children/" + sofie + "/fee-decisions/" + feeLetter + "/letter", want: parentOrCase},
+		"GET /api/v1/income-decisions/{incomeDecisionId}/letter":              {path: "/api/v1/income-decisions/" + incomeLetter + "/letter?lang=nn", want: familyOrCase},
+		"GET /income-decisions/{incomeDecisionId}/letter":                     {path: "/income-decisions/" + incomeLetter + "/letter", want: familyOrCase},
+		"GET /children/{childId}/fee-decisions/{feeDecisionId}/letter.pdf":    {path: "/children/" + sofie + "/fee-decisions/" + feeLetter + "/letter.pdf?lang=nn", want: parentOrCase},
+		"GET /income-decisions/{incomeDecisionId}/letter.pdf":                 {path: "/income-decisions/" + incomeLetter + "/letter.pdf", want: familyOrCase},
+
 		"POST /api/v1/families": {path: "/api/v1/families", contentType: jsonType, body: familyJSON(0),
 			want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, created, invalid, created}},
 		"POST /billing/families": {path: "/billing/families", contentType: form, body: familyForm(2),

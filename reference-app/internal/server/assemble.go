@@ -29,7 +29,8 @@ func New(store web.Store, clock domain.Clock, log *slog.Logger) (*web.App, error
 	if err != nil {
 		return nil, err
 	}
-	// The PDF renderer parses its fonts once, here.
+	// The PDF renderer of letters and invoices: made once (it parses its
+	// fonts), safe for concurrent use.
 	letters, err := pdf.New()
 	if err != nil {
 		return nil, err

@@ -44,6 +44,7 @@ var PolicyDocs = map[string]string{
 	"admin":                    "The municipal administrator.",
 	"invoices":                 "A guardian (their own invoices), a caseworker or the municipal administrator.",
 	"correspondent":            "A guardian or staff of a unit.",
+	"income-letter":            "An adult of the family the income decision is for (the payer or another adult of its period), a caseworker or the municipal administrator; anyone else gets 404.",
 }
 
 // OpenAPIDocument builds the OpenAPI 3.1 document of the app's API and

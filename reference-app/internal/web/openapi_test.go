@@ -121,10 +121,14 @@ func TestOpenAPILiveResponses(t *testing.T) {
 	require.NotEmpty(t, intakes)
 	intake := intakes[0]["id"].(string)
 	run := post(cw, "/api/v1/admission-runs", `{"intakeId":"`+intake+`","seed":7,"reason":"a test run before the deadline"}`)["id"].(string)
-	post(cw, "/api/v1/admission-approvals", `{"runId":"`+run+`"}`)
+	post(cw, "/api/v1/admission-approvals", `{"runId":"`+run+`","reason":"a test approval before the deadline"}`)
 	month := webtest.Now.Format("2006-01")
 	require.Equal(t, 201, ta.RunInvoices(t, cw, month).Status)
 	post(ta.CookieFor(t, demo.PersonaStaff), "/api/v1/children/"+ta.Sofie.String()+"/check-in", `{"key":"live-1","unitId":"`+ta.NordbySFO.String()+`"}`)
+	fees := list(guardian, "/api/v1/children/"+ta.Sofie.String()+"/fee-decisions")
+	require.NotEmpty(t, fees)
+	incomes := list(cw, "/api/v1/income-decisions")
+	require.NotEmpty(t, incomes)
 	apps := list(cw, "/api/v1/intakes/"+intake+"/applications?limit=200")
 	require.NotEmpty(t, apps)
 	first := apps[0]["application"].(map[string]any)
@@ -157,8 +161,9 @@ func TestOpenAPILiveResponses(t *testing.T) {
 		"childId":  {ta.Sofie.String(), ta.Aurora.String(), applicant, ta.Kaja.String(), ninth.String()},
 		"unitId":   {ta.NordbySFO.String(), ta.Bjorkelia.String(), ta.Fjell.String()},
 		"intakeId": {intake}, "runId": {run}, "threadId": {thread},
-		"guardianId": {ta.Personas[demo.PersonaGuardian].Actor.Guardian.String()},
-		"invoiceId":  {invoiceOfMonth},
+		"guardianId":       {ta.Personas[demo.PersonaGuardian].Actor.Guardian.String()},
+		"invoiceId":        {invoiceOfMonth},
+		"incomeDecisionId": {incomes[0]["id"].(string)},
 	}
 	query := map[string]string{
 		"/api/v1/children/{childId}/applications/prefill": "?intakeId=" + intake,
@@ -181,6 +186,9 @@ func TestOpenAPILiveResponses(t *testing.T) {
 		}
 		if strings.Contains(path, "/school-start/{intakeId}/") {
 			concrete = []string{strings.NewReplacer("{childId}", starter, "{intakeId}", schoolIntake).Replace(path)}
+		}
+		if strings.Contains(path, "{feeDecisionId}") {
+			concrete = []string{strings.NewReplacer("{childId}", ta.Sofie.String(), "{feeDecisionId}", fees[0]["id"].(string)).Replace(path)}
 		}
 		for name, vs := range values {
 			var next []string

@@ -70,7 +70,7 @@ func NewAdmissionFixture(ta *Harness) AdmissionFixture {
 		must(err)
 		switch i {
 		case 0, 1:
-			offers, err := svc.Approve(ctx, f.Caseworker, run.ID)
+			offers, err := svc.ApproveWithReason(ctx, f.Caseworker, run.ID, "fixture: offers before the deadline")
 			must(err)
 			if len(offers) != 2 {
 				panic("admission fixture: two offers")

@@ -1,0 +1,221 @@
+package admissionweb
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/rickb777/date/v2"
+
+	"github.com/oppvekst/oppvekst/admission"
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web/api"
+)
+
+// Approving a run, safely: the run page's button leads to a confirmation
+// page that says what approval will do (how many offers and decision
+// letters, the last day to answer, who stays on waiting lists), with
+// "Approve" and "Back"; on or before the application deadline the
+// approval needs a reason (admission.CheckApproveTime), kept in the audit
+// log; after it a success page says what was sent. The API has the same
+// steps: a preview (GET) and the approval (POST) with its reason.
+
+// approvalRoutes are the routes of the approval steps not in
+// admissionRoutes.
+func (a *app) approvalRoutes() []web.Route {
+	return []web.Route{
+		{Method: "GET", Path: "/api/v1/admission-runs/{runId}/approval-preview", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "What approving a draft run would do now: offers and decision letters, the last day to answer, children left waiting, and whether a reason is needed (before the application deadline); changes nothing. For an approved run, what its approval sent (caseworker)", Response: admission.ApprovalPreview{}, Handle: a.apiApprovalPreview},
+		{Method: "GET", Path: "/admission/runs/{runId}/approve", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.approvePage},
+		{Method: "GET", Path: "/admission/runs/{runId}/approved", Kind: web.KindPage, Policy: web.PolicyCaseworker, Handle: a.approvedPage},
+	}
+}
+
+func (a *app) apiApprovalPreview(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	id, err := api.PathID[admission.Run](r, "runId")
+	if err != nil {
+		return err
+	}
+	p, err := a.Admission().PreviewApproval(r.Context(), c.Actor, id)
+	if err != nil {
+		return err
+	}
+	api.WriteJSON(w, http.StatusOK, p)
+	return nil
+}
+
+// approveRun approves a run with the caseworker's reason (needed on or
+// before the application deadline), audit-logging the approval and the
+// reason in its transaction.
+func (a *app) approveRun(ctx context.Context, c *web.Call, id admission.RunID, reason string) ([]admission.Offer, error) {
+	var offers []admission.Offer
+	reason = strings.TrimSpace(reason)
+	err := a.Store.Atomic(ctx, func(ctx context.Context) error {
+		run, err := a.Store.Run(ctx, c.Actor.Municipality, id)
+		if err != nil {
+			return err
+		}
+		if offers, err = a.Admission().ApproveWithReason(ctx, c.Actor, id, reason); err != nil {
+			return err
+		}
+		if reason != "" {
+			run.Reason = reason
+			if err := a.AuditChange(ctx, c.Actor, "admission.approve.reason", auditReason(run)); err != nil {
+				return err
+			}
+		}
+		return a.AuditChange(ctx, c.Actor, "admission.approve", "run/"+id.String(), runChildren(run)...)
+	})
+	if offers == nil {
+		offers = []admission.Offer{}
+	}
+	return offers, err
+}
+
+// approveContent is the confirmation page.
+type approveContent struct {
+	ID, Intake, RunHref string
+	Offers, Letters     int
+	Unplaced, Lower     int
+	AnswerBy, Deadline  string
+	BeforeDeadline      bool
+	// Reason and ReasonError are the form as typed and its refusal.
+	Reason, ReasonError string
+}
+
+func (a *app) approvePage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	id, err := api.PathID[admission.Run](r, "runId")
+	if err != nil {
+		return err
+	}
+	return a.renderApprove(w, r, c, id, http.StatusOK, "", "")
+}
+
+func (a *app) renderApprove(w http.ResponseWriter, r *http.Request, c *web.Call, id admission.RunID, status int, reason, reasonErr string) error {
+	ctx := r.Context()
+	p, err := a.Admission().PreviewApproval(ctx, c.Actor, id)
+	if err != nil {
+		return err
+	}
+	if !p.Approved.IsZero() {
+		seeOther(w, r, "/admission/runs/"+id.String()+"/approved", nil)
+		return nil
+	}
+	in, err := a.Store.Intake(ctx, c.Actor.Municipality, p.Intake)
+	if err != nil {
+		return err
+	}
+	content := approveContent{ID: id.String(), Intake: in.Name, RunHref: "/admission/runs/" + id.String(),
+		Offers: p.Offers, Letters: p.Letters, Unplaced: p.Unplaced, Lower: p.Lower,
+		AnswerBy: c.Lang.Date(p.AnswerBy), Deadline: c.Lang.Date(p.ApplicationDeadline), BeforeDeadline: p.BeforeDeadline,
+		Reason: reason, ReasonError: reasonErr}
+	a.Page(w, r, c, status, "admission_approve", "admission.approve.title", content)
+	return nil
+}
+
+func (a *app) approveSubmit(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	id, err := api.PathID[admission.Run](r, "runId")
+	if err != nil {
+		return err
+	}
+	_ = r.ParseForm()
+	reason := r.PostForm.Get("reason")
+	_, err = a.approveRun(r.Context(), c, id, reason)
+	var ve *domain.ValidationError
+	if errors.As(err, &ve) && domain.FieldOf(err) == "reason" {
+		return a.renderApprove(w, r, c, id, http.StatusUnprocessableEntity, reason, reasonText(c.Lang, ve.Fields[0].Reason, ve.Fields[0].Params))
+	}
+	if err != nil {
+		return err
+	}
+	seeOther(w, r, "/admission/runs/"+id.String()+"/approved", nil)
+	return nil
+}
+
+// approvedContent is the success page: what the approval sent.
+type approvedContent struct {
+	Intake, Approved, By string
+	RunHref, WaitingHref string
+	Offers, Letters      int
+	AnswerBy             string
+	Sent, Waiting        []approvedRow
+}
+
+type approvedRow struct {
+	Child, Unit, DecisionHref string
+	Rank                      int
+}
+
+func (a *app) approvedPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	ctx := r.Context()
+	m := c.Actor.Municipality
+	id, err := api.PathID[admission.Run](r, "runId")
+	if err != nil {
+		return err
+	}
+	run, err := a.Store.Run(ctx, m, id)
+	if err != nil {
+		return err
+	}
+	if !run.IsApproved() {
+		seeOther(w, r, "/admission/runs/"+id.String()+"/approve", nil)
+		return nil
+	}
+	in, err := a.Store.Intake(ctx, m, run.Intake)
+	if err != nil {
+		return err
+	}
+	n, err := a.names(ctx, m, true)
+	if err != nil {
+		return err
+	}
+	offers, err := a.Store.IntakeOffers(ctx, m, in.ID)
+	if err != nil {
+		return err
+	}
+	apps, err := a.Store.Applications(ctx, m, in.ID)
+	if err != nil {
+		return err
+	}
+	active := map[admission.ApplicationID]bool{}
+	for _, ap := range apps {
+		active[ap.ID] = ap.Withdrawn.IsZero() && ap.Rejected.IsZero()
+	}
+	content := approvedContent{Intake: in.Name, Approved: when(c.Lang, run.Approved), By: a.personName(ctx, c, run.ApprovedBy),
+		RunHref: "/admission/runs/" + id.String(), WaitingHref: "/admission/intakes/" + in.ID.String() + "/waiting-lists"}
+	offered := map[admission.ApplicationID]bool{}
+	for _, o := range offers {
+		if !run.Sent(o) {
+			continue // offered later, from a waiting list
+		}
+		offered[o.Application] = true
+		content.Offers++
+		if content.AnswerBy == "" {
+			content.AnswerBy = c.Lang.Date(date.NewAt(o.Deadline.In(domain.Oslo())).AddDate(0, 0, -1))
+		}
+		content.Sent = append(content.Sent, approvedRow{Child: n.children[o.Child], Unit: n.units[o.Unit], Rank: o.Rank,
+			DecisionHref: "/children/" + o.Child.String() + "/applications/" + o.Application.String() + "/decision"})
+	}
+	for _, res := range run.Results {
+		if !active[res.Application] {
+			continue
+		}
+		content.Letters++
+		if !offered[res.Application] {
+			content.Waiting = append(content.Waiting, approvedRow{Child: n.children[res.Child],
+				DecisionHref: "/children/" + res.Child.String() + "/applications/" + res.Application.String() + "/decision"})
+		}
+	}
+	byChild := func(x, y approvedRow) int { return strings.Compare(x.Child, y.Child) }
+	slices.SortStableFunc(content.Sent, byChild)
+	slices.SortStableFunc(content.Waiting, byChild)
+	if ids := runChildren(run); len(ids) > 0 {
+		if err := a.Audit(ctx, c.Actor, "admission.approval.read", "run/"+id.String(), ids...); err != nil {
+			return err
+		}
+	}
+	a.Page(w, r, c, http.StatusOK, "admission_approved", "admission.approved.title", content)
+	return nil
+}
