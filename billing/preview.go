@@ -37,6 +37,9 @@ const (
 	ReasonRunNotLatest = "run-not-latest"
 	// ReasonRunPaid: payments are matched to the run's invoices.
 	ReasonRunPaid = "run-paid"
+	// ReasonRunCredited: credit notes are issued on the run's invoices;
+	// the run stands and is corrected by further credit notes.
+	ReasonRunCredited = "run-credited"
 	// ReasonTooLong: a text is longer than allowed.
 	ReasonTooLong = "billing-too-long"
 )

@@ -15,6 +15,7 @@ var ReasonTexts = map[string]string{
 	"run-exported":                 "the run was exported; it can only be corrected by credit notes",
 	"run-not-latest":               "a later month has been run; only the latest run can be cancelled",
 	"run-paid":                     "payments are matched to the run's invoices",
+	"run-credited":                 "credit notes are issued on the run's invoices",
 	"billing-too-long":             "the text is too long",
 	"credit-above-remaining":       "the credit is above what remains of the invoice after its earlier credit notes ({remaining})",
 	"credit-whole-lines-or-amount": "give exactly one of whole, lines and amount",

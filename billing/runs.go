@@ -299,8 +299,9 @@ func (s *Service) approve(ctx context.Context, a domain.Actor, m domain.Municipa
 // and gets the numbers and KIDs it had. Refused: no run (domain
 // ErrNotFound), a reason missing or too long (field "reason"), a later
 // month run (ReasonRunNotLatest), an exported run (ReasonRunExported:
-// correct it by credit notes) or one with payments matched
-// (ReasonRunPaid), the last three *domain.ConflictError on "month". It
+// correct it by credit notes), one with payments matched
+// (ReasonRunPaid) or one with credit notes issued on its invoices
+// (ReasonRunCredited), the last four *domain.ConflictError on "month". It
 // returns the cancellation and the invoices removed.
 func (s *Service) CancelRun(ctx context.Context, a domain.Actor, m domain.Municipality, month Month, reason string) (RunCancellation, []Invoice, error) {
 	if err := municipal(a, m); err != nil {
@@ -322,15 +323,19 @@ func (s *Service) CancelRun(ctx context.Context, a domain.Actor, m domain.Munici
 			return err
 		}
 		var run *Run
+		later := false
 		for i := range runs {
 			if runs[i].Month == month {
 				run = &runs[i]
 			} else if month.Before(runs[i].Month) {
-				return domain.Conflict("month", ReasonRunNotLatest)
+				later = true
 			}
 		}
 		if run == nil {
 			return domain.ErrNotFound
+		}
+		if later {
+			return domain.Conflict("month", ReasonRunNotLatest)
 		}
 		if invs, err = s.Store.Invoices(ctx, m, month); err != nil {
 			return err

@@ -46,6 +46,14 @@ func (s *Store) CancelInvoiceRun(ctx context.Context, c billing.RunCancellation)
 			}
 			return domain.Conflict("month", billing.ReasonRunPaid)
 		}
+		if ok, err := has(ctx, tx, `SELECT 1 FROM billing_credit_notes c JOIN billing_invoices i
+			ON i.municipality = c.municipality AND i.id = c.invoice_id
+			WHERE c.municipality = $1 AND i.month = $2`, m, month); err != nil || ok {
+			if err != nil {
+				return err
+			}
+			return domain.Conflict("month", billing.ReasonRunCredited)
+		}
 		for _, q := range []string{
 			`DELETE FROM billing_invoice_lines WHERE municipality = $1 AND invoice_id IN
 				(SELECT id FROM billing_invoices WHERE municipality = $1 AND month = $2)`,

@@ -42,6 +42,14 @@ func (s *Store) CancelInvoiceRun(ctx context.Context, c billing.RunCancellation)
 			}
 			return domain.Conflict("month", billing.ReasonRunPaid)
 		}
+		if ok, err := s.exists(ctx, `SELECT 1 FROM billing_credit_notes c JOIN billing_invoices i
+			ON i.municipality = c.municipality AND i.id = c.invoice_id
+			WHERE c.municipality = ? AND i.month = ? LIMIT 1`, m, month); err != nil || ok {
+			if err != nil {
+				return err
+			}
+			return domain.Conflict("month", billing.ReasonRunCredited)
+		}
 		for _, q := range []struct {
 			sql  string
 			args []any

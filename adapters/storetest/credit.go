@@ -152,3 +152,27 @@ func testCreditNotes(t *testing.T, s BillingStore) {
 	err = s.CreateCreditNote(ctx, dup)
 	assert.ErrorIs(t, err, domain.ErrConflict)
 }
+
+// testCreditedRunStays: a run whose invoices have credit notes is not
+// cancelled (the credit notes would lose their invoice); the month
+// without a run is not found, even before a later run.
+func testCreditedRunStays(t *testing.T, s BillingStore) {
+	ctx := ctxFor(t)
+	m := Oslo
+	clk := &clock{}
+	clk.set(d(2026, 12, 6))
+	svc := &billing.Service{Store: s, Clock: clk, Settings: billing.DefaultSettings()}
+	cw := domain.CaseworkerActor(m, "saksbehandler")
+	inv, _, _ := creditInvoice(t, s, m)
+	_, err := svc.CreditInvoice(ctx, cw, billing.CreditRequest{Invoice: inv.ID, Amount: money("100.00"), Reason: "Stengt en dag"})
+	require.NoError(t, err)
+	_, _, err = svc.CancelRun(ctx, cw, m, month(2026, time.November), "feil måned")
+	var ce *domain.ConflictError
+	require.True(t, errors.As(err, &ce), "%v", err)
+	assert.Equal(t, billing.ReasonRunCredited, ce.Reason)
+	got, err := s.InvoiceByID(ctx, m, inv.ID)
+	require.NoError(t, err, "the invoice is still there")
+	assert.Equal(t, inv.Total.StringFixed(2), got.Total.StringFixed(2))
+	_, _, err = svc.CancelRun(ctx, cw, m, month(2026, time.October), "ingen kjøring")
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+}

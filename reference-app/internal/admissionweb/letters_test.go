@@ -246,7 +246,7 @@ func TestLaterOfferLetter(t *testing.T) {
 	}
 	run, err := svc.RunWithReason(ctx, f.Caseworker, in.ID, 7, "a test run before the deadline")
 	require.NoError(t, err)
-	offers, err := svc.Approve(ctx, f.Caseworker, run.ID)
+	offers, err := svc.ApproveWithReason(ctx, f.Caseworker, run.ID, "a test approval before the deadline")
 	require.NoError(t, err)
 	require.Len(t, offers, 1, "one seat")
 	var waiting domain.ChildID

@@ -73,7 +73,7 @@ func withLang(t *testing.T, ta *webtest.Harness, cookie, lang string) string {
 func TestInvoicePDFHasEveryMandatoryPart(t *testing.T) {
 	ta := webtest.New(t)
 	cw := ta.CookieFor(t, demo.PersonaCaseworker)
-	require.Equal(t, 201, ta.Do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`).Status)
+	require.Equal(t, 201, ta.RunInvoices(t, cw, "2025-11").Status)
 	var page struct {
 		Items []billingweb.InvoiceView `json:"items"`
 	}

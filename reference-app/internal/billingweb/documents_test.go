@@ -24,7 +24,7 @@ import (
 func TestInvoicePagesAndCreditNotes(t *testing.T) {
 	ta := webtest.New(t)
 	cw := ta.CookieFor(t, demo.PersonaCaseworker)
-	require.Equal(t, 201, ta.Do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`).Status)
+	require.Equal(t, 201, ta.RunInvoices(t, cw, "2025-11").Status)
 	res := ta.Do(t, cw, "GET", "/api/v1/invoices?month=2025-11&limit=200", "", "")
 	require.Equal(t, 200, res.Status, res.Body)
 	var page struct {

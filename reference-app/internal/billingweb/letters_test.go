@@ -26,7 +26,7 @@ var isoDate = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
 func TestFeeDecisionLetter(t *testing.T) {
 	ta := webtest.New(t)
 	cw, g := ta.CookieFor(t, demo.PersonaCaseworker), ta.CookieFor(t, demo.PersonaGuardian)
-	run := ta.Do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", `{"month":"2025-11"}`)
+	run := ta.RunInvoices(t, cw, "2025-11")
 	require.Less(t, run.Status, 300, run.Body)
 	sofie := "/children/" + ta.Sofie.String()
 	list := ta.Do(t, g, "GET", "/api/v1"+sofie+"/fee-decisions", "", "")

@@ -585,12 +585,12 @@ func billingAuth(ta *webtest.Harness) map[string]authCase {
 			want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, invalid, invalid, invalid}},
 		"POST /api/v1/invoice-runs/preview": {path: "/api/v1/invoice-runs/preview", contentType: jsonType, body: fixed(`{"month":"2025-10"}`),
 			want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, ok, ok, ok}},
-		// No run of 2025-09: nothing to cancel.
-		"POST /api/v1/invoice-runs/{month}/cancel": {path: "/api/v1/invoice-runs/2025-09/cancel", contentType: jsonType, body: fixed(`{"reason":"feil måned"}`),
+		// No run of 2025-07: nothing to cancel (billingLetters runs 2025-09).
+		"POST /api/v1/invoice-runs/{month}/cancel": {path: "/api/v1/invoice-runs/2025-07/cancel", contentType: jsonType, body: fixed(`{"reason":"feil måned"}`),
 			want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, missing, missing, missing}},
 		"GET /api/v1/invoice-run-cancellations": {path: "/api/v1/invoice-run-cancellations", want: municipal},
 		"POST /billing/invoice-runs/preview":    {path: "/billing/invoice-runs/preview", contentType: form, body: fixed("month=2025-11"), want: municipal},
-		"POST /billing/invoice-runs/{month}/cancel": {path: "/billing/invoice-runs/2025-09/cancel", contentType: form, body: fixed("reason=feil"),
+		"POST /billing/invoice-runs/{month}/cancel": {path: "/billing/invoice-runs/2025-07/cancel", contentType: form, body: fixed("reason=feil"),
 			want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, missing, missing, missing}},
 		"GET /api/v1/invoices":                         {path: "/api/v1/invoices?month=2025-11", want: [8]int{ok, ok, ok, forbidden, forbidden, ok, ok, ok}},
 		"GET /api/v1/children/{childId}/fee-decisions": {path: "/api/v1/children/" + sofie + "/fee-decisions", want: parentOrCase},
