@@ -93,7 +93,7 @@ func (a *app) decisionLetter(ctx context.Context, r *http.Request, c *web.Call, 
 		return d, domain.Document{}, err
 	}
 	d.DecidedBy = a.caseworkerName(ctx, c.Actor.Municipality, d.DecidedBy)
-	t, err := a.Store.LetterTemplate(ctx, c.Actor.Municipality)
+	t, err := a.LetterTemplate(ctx, c.Actor.Municipality)
 	if err != nil {
 		return d, domain.Document{}, err
 	}
@@ -231,7 +231,7 @@ func (a *app) schoolLetter(ctx context.Context, r *http.Request, c *web.Call, l 
 		}
 	}
 	sl.DecidedBy = a.caseworkerName(ctx, m, sl.DecidedBy)
-	t, err := a.Store.LetterTemplate(ctx, m)
+	t, err := a.LetterTemplate(ctx, m)
 	if err != nil {
 		return none, domain.Document{}, err
 	}

@@ -29,15 +29,25 @@ func TestDecisionLetter(t *testing.T) {
 	ta := webtest.New(t)
 	ctx := t.Context()
 	f := webtest.NewAdmissionFixture(ta)
+	guardian := ta.CookieFor(t, demo.PersonaGuardian)
+	app := "/children/" + f.Emil.String() + "/applications/" + f.Application.String()
+
+	// Before the administrator saves a letterhead the letter is written
+	// under the municipality's name, and the appeal goes to it by name.
+	resp := ta.Do(t, guardian, "GET", "/api/v1"+app+"/decision?lang=nb", "", "")
+	require.Equal(t, 200, resp.Status, resp.Body)
+	var unset admissionweb.DecisionView
+	require.NoError(t, json.Unmarshal([]byte(resp.Body), &unset))
+	assert.Equal(t, "Demo kommune", unset.Document.Sender.Name)
+	assert.Contains(t, unset.Document.Text(), "Send klagen skriftlig til Demo kommune")
+	assert.Contains(t, unset.Document.Text(), "Be om innsyn hos Demo kommune")
+
 	admin := ta.CookieFor(t, demo.PersonaAdmin)
-	resp := ta.Do(t, admin, "POST", "/admin/letter-template", "application/x-www-form-urlencoded", url.Values{
+	resp = ta.Do(t, admin, "POST", "/admin/letter-template", "application/x-www-form-urlencoded", url.Values{
 		"senderName": {"Demo kommune, oppvekst"}, "senderLines": {"Postboks 7\n9900 DEMOBY"}, "orgNumber": {"974770482"},
 		"contact": {"post@demo.kommune.no"}, "appealBody": {"Statsforvalteren i Troms og Finnmark"},
 		"opening.nb": {"Takk for søknaden din."}, "closing.nn": {"Helsing oppvekstkontoret"}}.Encode())
 	require.Equal(t, 303, resp.Status, resp.Body)
-
-	guardian := ta.CookieFor(t, demo.PersonaGuardian)
-	app := "/children/" + f.Emil.String() + "/applications/" + f.Application.String()
 	before := len(ta.AuditedAs(t, "admission.decision.read"))
 	decided := map[string]admission.Decision{}
 	for lang, want := range map[string][]string{

@@ -14,7 +14,6 @@ import (
 
 	"github.com/oppvekst/oppvekst/billing"
 	"github.com/oppvekst/oppvekst/domain"
-	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web/api"
 )
@@ -105,16 +104,6 @@ func lineChildren(inv billing.Invoice) []domain.ChildID {
 	return out
 }
 
-// letterTemplate is the municipality's part of its letters: its name as
-// the sender.
-func letterTemplate(m domain.Municipality) domain.LetterTemplate {
-	name := demo.MunicipalityNames[m]
-	if name == "" {
-		name = string(m)
-	}
-	return domain.LetterTemplate{Municipality: m, SenderName: name}
-}
-
 // invoiceLetter reads everything an invoice's document needs, for whom
 // may read the invoice (a guardian only their own: another's is not
 // found), and logs the read for every child of the invoice.
@@ -125,7 +114,10 @@ func (a *app) invoiceLetter(ctx context.Context, actor domain.Actor, id billing.
 		if err != nil {
 			return err
 		}
-		l = billing.InvoiceLetter{Invoice: inv, Template: letterTemplate(actor.Municipality), Children: map[domain.ChildID]string{}}
+		l = billing.InvoiceLetter{Invoice: inv, Children: map[domain.ChildID]string{}}
+		if l.Template, err = a.LetterTemplate(ctx, actor.Municipality); err != nil {
+			return err
+		}
 		if l.Credits, err = a.Store.CreditNotes(ctx, actor.Municipality, inv.ID); err != nil {
 			return err
 		}

@@ -69,7 +69,23 @@ func TestInvoicePagesAndCreditNotes(t *testing.T) {
 		"Forfallsdato: " + domain.LongDate(other.Due, "nb")} {
 		assert.Contains(t, text, w)
 	}
+	assert.Equal(t, "Demo kommune", doc.Sender.Name, "no letterhead saved: the municipality's name")
 	assert.Len(t, ta.AuditedAs(t, "invoice.read"), 4)
+
+	// The letterhead the administrator saves heads the invoices too, as
+	// it does the decision letters.
+	admin := ta.CookieFor(t, demo.PersonaAdmin)
+	saved := ta.Do(t, admin, "POST", "/admin/letter-template", "application/x-www-form-urlencoded", url.Values{
+		"senderName": {"Demo kommune, oppvekst"}, "senderLines": {"Postboks 7\n9900 DEMOBY"}, "orgNumber": {"974770482"}}.Encode())
+	require.Equal(t, 303, saved.Status, saved.Body)
+	d = ta.Do(t, cw, "GET", "/api/v1/invoices/"+other.ID.String()+"/document", "", "")
+	require.Equal(t, 200, d.Status, d.Body)
+	var headed domain.Document
+	require.NoError(t, json.Unmarshal([]byte(d.Body), &headed))
+	assert.Equal(t, "Demo kommune, oppvekst", headed.Sender.Name)
+	assert.Equal(t, []string{"Postboks 7", "9900 DEMOBY"}, headed.Sender.Lines)
+	assert.Contains(t, headed.Text(), "974770482")
+	assert.Len(t, ta.AuditedAs(t, "invoice.read"), 5)
 
 	// A credit above the total is refused, the values kept.
 	total := decimal.RequireFromString(other.Total)

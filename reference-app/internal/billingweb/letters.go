@@ -59,15 +59,6 @@ func letterLang(r *http.Request, c *web.Call) (billing.Lang, error) {
 	}
 }
 
-// template is the municipality's letter template (the zero one when the
-// store keeps none).
-func (a *app) template(ctx context.Context, m domain.Municipality) (domain.LetterTemplate, error) {
-	if s, ok := a.Store.(domain.LetterTemplateStore); ok {
-		return s.LetterTemplate(ctx, m)
-	}
-	return domain.LetterTemplate{Municipality: m}, nil
-}
-
 // recipient is the guardian as a letter's recipient: the address only
 // when it may be printed, the digital mailbox otherwise.
 func (a *app) recipient(ctx context.Context, m domain.Municipality, id domain.GuardianID) (domain.Party, error) {
@@ -127,7 +118,7 @@ func (a *app) feeLetter(r *http.Request, c *web.Call, l billing.Lang) (domain.Do
 	}
 	d := ds[i]
 	in := billing.LetterInfo{ChildName: c.Record.Child.GivenName + " " + c.Record.Child.FamilyName, Date: d.Made}
-	if in.Template, err = a.template(ctx, m); err != nil {
+	if in.Template, err = a.LetterTemplate(ctx, m); err != nil {
 		return domain.Document{}, err
 	}
 	if f, err := a.Store.Family(ctx, m, d.Family); err == nil {
@@ -185,7 +176,7 @@ func (a *app) incomeLetter(r *http.Request, c *web.Call, l billing.Lang) (domain
 		return domain.Document{}, domain.ErrNotFound // not theirs: as if it did not exist
 	}
 	var in billing.LetterInfo
-	if in.Template, err = a.template(ctx, m); err != nil {
+	if in.Template, err = a.LetterTemplate(ctx, m); err != nil {
 		return domain.Document{}, err
 	}
 	if in.To, err = a.recipient(ctx, m, f.Payer); err != nil {
