@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,7 +59,7 @@ const baseSteps = [
 // the texts above and the language code. The story runs in nb, nn and en
 // against one app, so a step must work three times (pick another child or
 // persona per language where a second run would be refused).
-const h = { loginAs, expectHeading, expectText };
+const h = { loginAs, expectHeading, expectText, savePDF };
 const steps = [
   ...baseSteps,
   ...admissionSteps(h),
@@ -84,6 +84,23 @@ async function expectHeading(page, name) {
 async function expectText(page, s) {
   const body = await page.locator('body').innerText();
   assert.ok(body.includes(s), `"${s}" should be on ${page.url()}`);
+}
+
+// savePDF downloads the PDF a link on the page points to, with the page's
+// session, checks that it is a PDF, and keeps its first page as
+// screenshots/NAME.png (scripts/pdf-to-png.sh, Debian's pdftoppm): the
+// README shows the letters and invoices as they are printed.
+async function savePDF(page, link, name) {
+  const href = await link.getAttribute('href');
+  assert.ok(href && /\.pdf(\?|$)/.test(href), `a PDF link on ${page.url()}, not "${href}"`);
+  const res = await page.request.get(href);
+  assert.equal(res.status(), 200, `GET ${href}`);
+  assert.equal(res.headers()['content-type'], 'application/pdf', `GET ${href}`);
+  const body = await res.body();
+  assert.equal(body.subarray(0, 5).toString('latin1'), '%PDF-', `${href} is a PDF`);
+  const pdfPath = join(shots, `${name}.pdf`);
+  writeFileSync(pdfPath, body);
+  execFileSync('sh', [join(repo, 'scripts', 'pdf-to-png.sh'), pdfPath, join(shots, `${name}.png`)], { stdio: 'inherit' });
 }
 
 // chooseLanguage uses the selector in the header, as a user would.

@@ -40,7 +40,7 @@ const story = {
 };
 
 export default function steps(h) {
-  const { loginAs, expectHeading, expectText } = h;
+  const { loginAs, expectHeading, expectText, savePDF } = h;
   const follow = async (p, name) => { await p.getByRole('link', { name, exact: typeof name === 'string' }).first().click(); await p.waitForLoadState('load'); };
   const press = async (p, name) => { await p.getByRole('button', { name }).click(); await p.waitForLoadState('load'); };
   return [
@@ -119,6 +119,8 @@ export default function steps(h) {
       await follow(p, s.decision);
       await expectHeading(p, s.decisionHeading);
       await expectText(p, s.letter);
+      // The letter as the PDF/A the archive keeps, for the README.
+      if (lang === 'nb') await savePDF(p, p.locator('main a[href*=".pdf"]').first(), 'decision-letter-nb');
     } },
   ];
 }

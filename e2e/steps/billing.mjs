@@ -4,9 +4,9 @@
 // a second run of the month creates nothing, so the nn and en passes find
 // the invoices made by the first and say so.
 const words = {
-  nb: { families: 'Familier og inntektsvedtak', prices: 'Prislister', payments: 'Innbetalinger', menu: 'Foreldrebetaling', preview: 'Forhåndsvis fakturakjøringen', approve: 'Godkjenn fakturakjøringen', run: 'Kjør fakturering', invoices: 'Fakturaer for', created: 'Faktureringen er kjørt', existing: 'allerede fakturert', guardianMenu: 'Fakturaer', kid: 'KID', why: 'Hvorfor dette beløpet for Sofie Berg?', fees: 'Foreldrebetaling for Sofie Berg', incomeCap: 'Inntektsgradert betaling', freeHours: 'Gratis timer' },
-  nn: { families: 'Familiar og inntektsvedtak', prices: 'Prislister', payments: 'Innbetalingar', menu: 'Foreldrebetaling', preview: 'Førehandsvis fakturakøyringa', approve: 'Godkjenn fakturakøyringa', run: 'Køyr fakturering', invoices: 'Fakturaer for', created: 'Faktureringa er køyrd', existing: 'allereie fakturert', guardianMenu: 'Fakturaer', kid: 'KID', why: 'Kvifor dette beløpet for Sofie Berg?', fees: 'Foreldrebetaling for Sofie Berg', incomeCap: 'Inntektsgradert betaling', freeHours: 'Gratis timar' },
-  en: { families: 'Families and income decisions', prices: 'Price lists', payments: 'Payments', menu: 'Parental fees', preview: 'Preview the invoice run', approve: 'Approve the invoice run', run: 'Run invoicing', invoices: 'Invoices for', created: 'The invoice run is done', existing: 'already been invoiced', guardianMenu: 'Invoices', kid: 'KID', why: 'Why this amount for Sofie Berg?', fees: 'Parental fees for Sofie Berg', incomeCap: 'Income cap', freeHours: 'Free hours' },
+  nb: { invoice: 'Faktura', account: 'Kontonummer', families: 'Familier og inntektsvedtak', prices: 'Prislister', payments: 'Innbetalinger', menu: 'Foreldrebetaling', preview: 'Forhåndsvis fakturakjøringen', approve: 'Godkjenn fakturakjøringen', run: 'Kjør fakturering', invoices: 'Fakturaer for', created: 'Faktureringen er kjørt', existing: 'allerede fakturert', guardianMenu: 'Fakturaer', kid: 'KID', why: 'Hvorfor dette beløpet for Sofie Berg?', fees: 'Foreldrebetaling for Sofie Berg', incomeCap: 'Inntektsgradert betaling', freeHours: 'Gratis timer' },
+  nn: { invoice: 'Faktura', account: 'Kontonummer', families: 'Familiar og inntektsvedtak', prices: 'Prislister', payments: 'Innbetalingar', menu: 'Foreldrebetaling', preview: 'Førehandsvis fakturakøyringa', approve: 'Godkjenn fakturakøyringa', run: 'Køyr fakturering', invoices: 'Fakturaer for', created: 'Faktureringa er køyrd', existing: 'allereie fakturert', guardianMenu: 'Fakturaer', kid: 'KID', why: 'Kvifor dette beløpet for Sofie Berg?', fees: 'Foreldrebetaling for Sofie Berg', incomeCap: 'Inntektsgradert betaling', freeHours: 'Gratis timar' },
+  en: { invoice: 'Invoice', account: 'Account number', families: 'Families and income decisions', prices: 'Price lists', payments: 'Payments', menu: 'Parental fees', preview: 'Preview the invoice run', approve: 'Approve the invoice run', run: 'Run invoicing', invoices: 'Invoices for', created: 'The invoice run is done', existing: 'already been invoiced', guardianMenu: 'Invoices', kid: 'KID', why: 'Why this amount for Sofie Berg?', fees: 'Parental fees for Sofie Berg', incomeCap: 'Income cap', freeHours: 'Free hours' },
 };
 
 export default function steps(h) {
@@ -71,6 +71,22 @@ export default function steps(h) {
         await h.expectHeading(page, w.fees);
         await h.expectText(page, w.incomeCap);
         await h.expectText(page, w.freeHours);
+      },
+    },
+    {
+      // The invoice itself: the page the guardian prints, and its PDF/A
+      // (kept for the README in nb).
+      name: 'guardian-invoice-document',
+      run: async (page, t, lang) => {
+        const w = words[lang];
+        await page.getByRole('link', { name: w.guardianMenu, exact: true }).click();
+        await page.waitForLoadState('load');
+        await page.locator('main a[href^="/invoices/"]').first().click();
+        await page.waitForLoadState('load');
+        await h.expectHeading(page, w.invoice);
+        await h.expectText(page, w.kid);
+        await h.expectText(page, w.account);
+        if (lang === 'nb') await h.savePDF(page, page.locator('main a[href$="/invoice.pdf"]').first(), 'invoice-nb');
       },
     },
   ];
