@@ -219,4 +219,3 @@ func cmpKind(k DecisionKind, set Setting) DecisionKind {
 	}
 	return SpecialEducationHelp
 }
-

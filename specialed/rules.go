@@ -132,12 +132,12 @@ type Appeal struct {
 
 // Rules are the steps of rules/steps.json, by setting.
 type Rules struct {
-	Format    string             `json:"format"`
-	Version   string             `json:"version"`
-	ValidFrom string             `json:"validFrom"`
-	Appeal    Appeal             `json:"appeal"`
-	Settings  map[Setting]Flow   `json:"settings"`
-	RoleNames map[Role]string    `json:"roles"`
+	Format    string           `json:"format"`
+	Version   string           `json:"version"`
+	ValidFrom string           `json:"validFrom"`
+	Appeal    Appeal           `json:"appeal"`
+	Settings  map[Setting]Flow `json:"settings"`
+	RoleNames map[Role]string  `json:"roles"`
 	byID      map[Setting]map[StepID]Step
 }
 
