@@ -28,6 +28,7 @@ const (
 	ReasonTooLarge             = "specialed-too-large"
 	ReasonSizeMismatch         = "specialed-size-mismatch"
 	ReasonNotStaffOfUnit       = "specialed-not-staff-of-unit"
+	ReasonNoSuchCase           = "specialed-no-such-case"
 )
 
 // ReasonTexts are the reason codes of this package and their English text
@@ -61,4 +62,5 @@ var ReasonTexts = map[string]string{
 	ReasonTooLarge:             "is larger than {max} bytes",
 	ReasonSizeMismatch:         "does not match the content's length",
 	ReasonNotStaffOfUnit:       "is not staff of the child's unit",
+	ReasonNoSuchCase:           "no such case in the municipality",
 }
