@@ -32,6 +32,74 @@ func RunSpecialEd(t *testing.T, newStore func(t *testing.T) SpecialEdStore) {
 	t.Run("Cases", func(t *testing.T) { testSpecialEdCases(t, newStore(t)) })
 	t.Run("Records", func(t *testing.T) { testSpecialEdRecords(t, newStore(t)) })
 	t.Run("SpecialNeeds", func(t *testing.T) { testSpecialNeeds(t, newStore(t)) })
+	t.Run("Retention", func(t *testing.T) { testSpecialEdRetention(t, newStore(t)) })
+}
+
+// testSpecialEdRetention runs when the store also implements the
+// retention and erasure ports: a case that ended is deleted with all that
+// hangs on it once the cutoff passes its end, an open case never, and
+// erasing a child deletes the child's cases.
+func testSpecialEdRetention(t *testing.T, s SpecialEdStore) {
+	rs, ok := s.(domain.RetentionStore)
+	es, ok2 := s.(domain.ErasureStore)
+	if !ok || !ok2 {
+		t.Log("the store has no retention or erasure port")
+		return
+	}
+	ctx := ctxFor(t)
+	f := &fixture{m: Oslo}
+	_, ended := seCase(t, s, f)
+	openChild, open := seCase(t, s, f)
+	by := specialed.Actor{Role: domain.RoleStaff, Subject: "lærer@skole.no"}
+	for _, k := range []specialed.Case{ended, open} {
+		require.NoError(t, s.AppendEntry(ctx, specialed.Entry{ID: domain.NewID[specialed.Entry](), Municipality: Oslo, Case: k.ID,
+			Step: specialed.StepConcern, Day: d(2026, 9, 1), At: oslo(2026, 9, 1, 9), By: by, Text: "hemmelig bekymring"}))
+		require.NoError(t, s.SaveDocument(ctx, specialed.Document{Municipality: Oslo, Case: k.ID, Kind: specialed.DocPlan, Version: 1,
+			Title: "IOP", Body: "Plan.", By: by, At: oslo(2026, 9, 2, 9)}))
+		require.NoError(t, s.AddAttachment(ctx, specialed.Attachment{ID: domain.NewID[specialed.Attachment](), Municipality: Oslo, Case: k.ID,
+			Name: "a.pdf", MediaType: "application/pdf", Size: 1, Content: []byte{1}, By: by, At: oslo(2026, 9, 2, 9)}))
+		_, err := s.PutReminder(ctx, specialed.Reminder{Municipality: Oslo, Key: "k/" + k.ID.String(), Case: k.ID, Step: specialed.StepConsent,
+			Due: d(2026, 9, 15), To: "g", At: oslo(2026, 9, 2, 6)})
+		require.NoError(t, err)
+	}
+	ended.Last, ended.Ended, ended.Version = specialed.StepEnd, d(2027, 6, 20), 2
+	require.NoError(t, s.UpdateCase(ctx, ended))
+
+	n, err := rs.ExpireRecords(ctx, Oslo, domain.RecordSpecialEd, d(2027, 6, 20), 10)
+	require.NoError(t, err)
+	assert.Equal(t, 0, n, "the day it ended is kept")
+	n, err = rs.ExpireRecords(ctx, Bergen, domain.RecordSpecialEd, d(2040, 1, 1), 10)
+	require.NoError(t, err)
+	assert.Equal(t, 0, n, "another municipality's job touches nothing here")
+	n, err = rs.ExpireRecords(ctx, Oslo, domain.RecordSpecialEd, d(2040, 1, 1), 10)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "only the ended case")
+	_, err = s.Case(ctx, Oslo, ended.ID)
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+	for _, id := range []specialed.CaseID{ended.ID} {
+		e, err := s.Entries(ctx, Oslo, id)
+		require.NoError(t, err)
+		assert.Empty(t, e)
+		ds, err := s.Documents(ctx, Oslo, id)
+		require.NoError(t, err)
+		assert.Empty(t, ds)
+		as, err := s.Attachments(ctx, Oslo, id)
+		require.NoError(t, err)
+		assert.Empty(t, as)
+		rems, err := s.Reminders(ctx, Oslo, id)
+		require.NoError(t, err)
+		assert.Empty(t, rems)
+	}
+	e, err := s.Entries(ctx, Oslo, open.ID)
+	require.NoError(t, err)
+	assert.Len(t, e, 1, "an open case stays")
+
+	require.NoError(t, es.EraseChild(ctx, Oslo, openChild.ID))
+	_, err = s.Case(ctx, Oslo, open.ID)
+	assert.ErrorIs(t, err, domain.ErrNotFound, "erasure deletes the child's cases")
+	left, err := s.Cases(ctx, Oslo, false)
+	require.NoError(t, err)
+	assert.Empty(t, left)
 }
 
 func testSpecialEdPPT(t *testing.T, s SpecialEdStore) {
