@@ -15,6 +15,7 @@ import (
 
 	"github.com/oppvekst/oppvekst/adapters/sqlite"
 	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/messaging"
 	"github.com/oppvekst/oppvekst/specialed"
 )
 
@@ -377,4 +378,28 @@ func TestConsentWithdrawn(t *testing.T) {
 	require.ErrorAs(t, err, &ce)
 	step, _, _ := specialed.MustRules().Waiting(c)
 	assert.Equal(t, specialed.StepConsent, step)
+}
+
+// Through messaging: the notices land in the outbox once per key
+// "<kind>/<case>/<step>/<due>/<guardian>", in the guardian's language,
+// naming the child and the day and nothing else of the case.
+func TestRemindThroughMessaging(t *testing.T) {
+	ctx := context.Background()
+	w := setup(t)
+	w.svc.Notifier = &messaging.Service{Store: w.store, Clock: w.clock}
+	c, err := w.svc.Open(ctx, w.teacher, w.child.ID, w.school.ID, "Ola strever med lesing.")
+	require.NoError(t, err)
+	for range 3 {
+		_, err := w.svc.Remind(ctx, w.caseworker)
+		require.NoError(t, err)
+	}
+	ds, err := w.store.Deliveries(ctx, w.m)
+	require.NoError(t, err)
+	require.Len(t, ds, 1, "one delivery, however often it runs; none to the father without parental responsibility")
+	assert.Equal(t, "special-education.waiting/"+c.ID.String()+"/consent/2026-09-15/"+w.mother.ID.String(), ds[0].Key)
+	assert.Equal(t, w.mother.ID, ds[0].Guardian)
+	assert.Contains(t, ds[0].Body, "Ola")
+	assert.Contains(t, ds[0].Body, "2026-09-15")
+	assert.NotContains(t, ds[0].Body+ds[0].Subject, "lesing", "the concern is not sent")
+	assert.NotContains(t, ds[0].Body+ds[0].Subject, "Nordby", "nor the unit")
 }
