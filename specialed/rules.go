@@ -80,7 +80,7 @@ type Source struct {
 	Text    string `json:"text"`
 }
 
-// Cite writes the source as a letter cites it: "barnehageloven § 31", or
+// Cite writes the source as a letter cites it: the act and the section, or
 // the act alone when the section is not known.
 func (s Source) Cite() string {
 	if s.Section == "" {
