@@ -113,6 +113,10 @@ func DecisionLetter(r Rules, c Case, pptName, lang string, t domain.LetterTempla
 	d := *c.Decision
 	decided := c.Days[StepDecision]
 	step, _ := r.Step(c.Setting, StepDecision)
+	basis := step.Source
+	if b, ok := r.Settings[c.Setting].Basis[cmpKind(d.Kind, c.Setting)]; ok {
+		basis = b
+	}
 	assess, _ := r.Step(c.Setting, StepAssessment)
 	sender := cmp.Or(t.SenderName, pick(lang, "Kommunen", "Kommunen", "The municipality"))
 	if to.DigitalMailbox {
@@ -133,7 +137,7 @@ func DecisionLetter(r Rules, c Case, pptName, lang string, t domain.LetterTempla
 	if d.Outcome == Granted {
 		what.Paragraphs = []string{fmt.Sprintf(pick(lang,
 			"Barnet får %s, jf. %s.", "Barnet får %s, jf. %s.", "The child is given %s (%s)."),
-			kindName(d.Kind, lang), step.Source.Cite())}
+			kindName(d.Kind, lang), basis.Cite())}
 		what.Fields = []domain.Field{
 			{Label: pick(lang, "Omfang", "Omfang", "Hours"), Value: hoursText(d, lang)},
 			{Label: pick(lang, "Organisering", "Organisering", "Organised as"), Value: d.Organisation},
@@ -143,7 +147,7 @@ func DecisionLetter(r Rules, c Case, pptName, lang string, t domain.LetterTempla
 	} else {
 		what.Paragraphs = []string{fmt.Sprintf(pick(lang,
 			"Barnet får ikke %s, jf. %s.", "Barnet får ikkje %s, jf. %s.", "The child is not given %s (%s)."),
-			kindName(cmpKind(d.Kind, c.Setting), lang), step.Source.Cite())}
+			kindName(cmpKind(d.Kind, c.Setting), lang), basis.Cite())}
 	}
 	doc.Sections = append(doc.Sections, what)
 	// Why.

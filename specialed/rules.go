@@ -120,7 +120,10 @@ func (s Step) Name(lang string) string {
 type Flow struct {
 	Act           string         `json:"act"`
 	DecisionKinds []DecisionKind `json:"decisionKinds"`
-	Steps         []Step         `json:"steps"`
+	// Basis is the legal basis of each kind of decision, cited by the
+	// letter.
+	Basis map[DecisionKind]Source `json:"basis"`
+	Steps []Step                  `json:"steps"`
 }
 
 // Appeal is the appeal rule of every decision letter.
@@ -188,6 +191,9 @@ func ParseRules(b []byte) (Rules, error) {
 		for _, k := range f.DecisionKinds {
 			if !k.valid() {
 				return Rules{}, fmt.Errorf("specialed: rules: %s: unknown decision kind %q", set, k)
+			}
+			if f.Basis[k].Act == "" {
+				return Rules{}, fmt.Errorf("specialed: rules: %s: no legal basis for %q", set, k)
 			}
 		}
 		ids := map[StepID]Step{}
