@@ -403,3 +403,35 @@ func TestRemindThroughMessaging(t *testing.T) {
 	assert.NotContains(t, ds[0].Body+ds[0].Subject, "lesing", "the concern is not sent")
 	assert.NotContains(t, ds[0].Body+ds[0].Subject, "Nordby", "nor the unit")
 }
+
+// Each sees the worklist of their part: PPT the cases referred to it, the
+// unit leader every case of the unit, and whose turn it is.
+func TestWorklistByRole(t *testing.T) {
+	ctx := context.Background()
+	w := setup(t)
+	c, err := w.svc.Open(ctx, w.teacher, w.child.ID, w.school.ID, "Bekymring.")
+	require.NoError(t, err)
+	items, err := w.svc.Worklist(ctx, w.pptWorker)
+	require.NoError(t, err)
+	assert.Empty(t, items, "PPT sees nothing before the referral")
+	_, err = w.svc.Record(ctx, domain.GuardianActor(w.m, w.mother.ID), c.ID, specialed.Entry{Step: specialed.StepConsent})
+	require.NoError(t, err)
+	_, err = w.svc.Record(ctx, w.leader, c.ID, specialed.Entry{Step: specialed.StepReferral, PPT: w.ppt.ID, Text: "Til PPT."})
+	require.NoError(t, err)
+
+	for _, tc := range []struct {
+		name  string
+		actor domain.Actor
+		mine  bool
+	}{{"ppt", w.pptWorker, true}, {"teacher", w.teacher, false}, {"leader", w.leader, false}, {"caseworker", w.caseworker, false}} {
+		items, err := w.svc.Worklist(ctx, tc.actor)
+		require.NoError(t, err)
+		require.Len(t, items, 1, tc.name)
+		assert.Equal(t, specialed.StepAssessment, items[0].Step, tc.name)
+		assert.Equal(t, tc.mine, items[0].Mine, tc.name)
+		assert.Equal(t, date.New(2026, 11, 30), items[0].Due, tc.name)
+	}
+	items, err = w.svc.Worklist(ctx, w.stranger)
+	require.NoError(t, err)
+	assert.Empty(t, items)
+}
