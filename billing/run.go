@@ -37,6 +37,12 @@ type RunInput struct {
 	Billed []Billed
 	// NextNumber is the first free invoice number.
 	NextNumber int64
+	// SpecialNeeds are the decisions on special needs (individually
+	// adapted education) in force in the months run: a pupil with one in
+	// force on some day of a month has Pupil.SpecialNeeds for that month,
+	// and SFO is free in the grades the national rules name. Empty when
+	// the municipality keeps no such decisions here.
+	SpecialNeeds []domain.SpecialNeed
 }
 
 // Codes of Skipped: why a placed child is not invoiced.
@@ -584,7 +590,8 @@ func (r *runner) family(out []charge, f *Family, cs []childMonth, m Month, repor
 			continue
 		}
 		valid = append(valid, c)
-		h.Pupils = append(h.Pupils, Pupil{ID: c.child.String(), BirthDate: c.birth, Grade: g, HoursPerWeek: c.sfo.main.HoursPerWeek})
+		h.Pupils = append(h.Pupils, Pupil{ID: c.child.String(), BirthDate: c.birth, Grade: g, HoursPerWeek: c.sfo.main.HoursPerWeek,
+			SpecialNeeds: domain.HasSpecialNeeds(r.in.SpecialNeeds, c.child, domain.Period{Start: m.First(), End: m.Last()})})
 	}
 	if len(valid) == 0 {
 		return out

@@ -154,6 +154,13 @@ func (s *Service) planRun(ctx context.Context, m domain.Municipality, month Mont
 	if in.Decisions, err = s.Store.FeeDecisions(ctx, m); err != nil {
 		return out, err
 	}
+	// Special needs come from the special-education decisions when the
+	// store keeps them (domain.SpecialNeedsSource).
+	if src, ok := s.Store.(domain.SpecialNeedsSource); ok {
+		if in.SpecialNeeds, err = src.SpecialNeeds(ctx, m, within); err != nil {
+			return out, err
+		}
+	}
 	if from.Before(month) {
 		if in.Billed, err = s.Store.BilledSince(ctx, m, from, month.Prev()); err != nil {
 			return out, err

@@ -480,6 +480,11 @@ func (s *Service) Blocked(ctx context.Context, a domain.Actor, m domain.Municipa
 	if in.PriceLists, err = s.Store.PriceLists(ctx, m); err != nil {
 		return nil, err
 	}
+	if src, ok := s.Store.(domain.SpecialNeedsSource); ok {
+		if in.SpecialNeeds, err = src.SpecialNeeds(ctx, m, domain.Period{Start: month.First(), End: month.Last()}); err != nil {
+			return nil, err
+		}
+	}
 	plan, err := Compute(in)
 	if err != nil {
 		return nil, err

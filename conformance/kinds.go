@@ -20,6 +20,8 @@ func builtinKinds() map[string]kindFunc {
 		"sfo-fee":          evalSFOFee,
 		"allocation":       evalAllocation,
 		"recipients":       evalRecipients,
+
+		"special-education-deadline": evalSpecialEdDeadline,
 	}
 }
 

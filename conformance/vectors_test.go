@@ -131,6 +131,12 @@ func TestStrictInputs(t *testing.T) {
 			{"wrong type", `{"admissionYear":2025,"units":[{"id":"U1","capacity":{"small":"1","large":1}}],"criteria":["tiebreak"],"children":[]}`, "units[0].capacity.small"},
 			{"impossible date", `{"admissionYear":2025,"units":[{"id":"U1","capacity":{"small":1,"large":1}}],"criteria":["tiebreak"],"children":[{"id":"c1","birthDate":"2023-13-01","preferences":["U1"],"tiebreak":1}]}`, "children[0].birthDate"},
 		},
+		"special-education-deadline": {
+			{"unknown field", `{"setting":"school","step":"consent","from":"2026-09-01","days":3}`, "days"},
+			{"wrong type", `{"setting":"school","step":7,"from":"2026-09-01"}`, "step"},
+			{"impossible date", `{"setting":"school","step":"consent","from":"2027-02-29"}`, "from"},
+			{"unknown setting", `{"setting":"sfo","step":"consent","from":"2026-09-01"}`, "setting"},
+		},
 	}
 	srv := httptest.NewServer(Handler())
 	defer srv.Close()

@@ -20,8 +20,9 @@ import (
 //     retention rule, bokføringsloven § 13) has not ended.
 //
 // Erasing deletes the child's check events, absences, school absences,
-// pickup list, applications with their offers, and the threads about the
-// child with their messages, and anonymises the child as the retention
+// pickup list, applications with their offers, the threads about the
+// child with their messages, and the child's special-education cases with
+// their entries, documents, attachments and reminders, and anonymises the child as the retention
 // rule "persons" does (national ID and names removed, birth date cut to
 // its year). Placements that ended and fee decisions stay, naming no one.
 

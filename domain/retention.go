@@ -62,6 +62,10 @@ const (
 	// child's birth date is cut to its year, and the child's pickup list is
 	// deleted.
 	RecordPersons RecordKind = "persons"
+	// RecordSpecialEd is special-education cases by the day they ended
+	// (an open case never expires), with their entries, documents,
+	// attachments and reminders.
+	RecordSpecialEd RecordKind = "special-education"
 	// RecordAudit is audit entries by when they were written.
 	RecordAudit RecordKind = "audit"
 )
@@ -70,7 +74,7 @@ const (
 // that refer to persons go before the persons themselves.
 var recordKinds = []RecordKind{
 	RecordAttendance, RecordAbsences, RecordSchoolAbsences, RecordMessages, RecordOutbox,
-	RecordApplications, RecordInvoices, RecordPersons, RecordAudit,
+	RecordApplications, RecordInvoices, RecordSpecialEd, RecordPersons, RecordAudit,
 }
 
 // RecordKinds lists every kind the retention job knows, in the order it

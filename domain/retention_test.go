@@ -99,6 +99,7 @@ func ExampleRetentionRules() {
 	// outbox-contents            anonymise 30d  municipal=true
 	// applications-without-place delete    1y   municipal=true
 	// invoices                   delete    5y   municipal=false
+	// special-education-cases    delete    5y   municipal=true
 	// persons                    anonymise 3y   municipal=true
 	// audit-log                  delete    5y   municipal=true
 }

@@ -81,14 +81,15 @@ type Capability string
 
 // Capabilities a caseworker can be granted.
 const (
-	CapAdmission  Capability = "admission"  // intakes, applications, allocation, offers
-	CapBilling    Capability = "billing"    // price lists, fee decisions, invoice runs, payments
-	CapAttendance Capability = "attendance" // attendance across units, school absence, occupancy reports
-	CapDirectory  Capability = "directory"  // registering children, guardians, units and placements
+	CapAdmission  Capability = "admission"         // intakes, applications, allocation, offers
+	CapBilling    Capability = "billing"           // price lists, fee decisions, invoice runs, payments
+	CapAttendance Capability = "attendance"        // attendance across units, school absence, occupancy reports
+	CapDirectory  Capability = "directory"         // registering children, guardians, units and placements
+	CapSpecialEd  Capability = "special-education" // special-education cases: referrals, decisions, worklists
 )
 
 // Capabilities are the capabilities in the order pages list them.
-var Capabilities = []Capability{CapAdmission, CapBilling, CapAttendance, CapDirectory}
+var Capabilities = []Capability{CapAdmission, CapBilling, CapAttendance, CapDirectory, CapSpecialEd}
 
 // Valid reports whether c is a known capability.
 func (c Capability) Valid() bool { return slices.Contains(Capabilities, c) }

@@ -73,6 +73,8 @@
 //	message.new                 subject, from (the author's display name)
 //	school-request.granted,     child, unit (the school asked for)
 //	school-request.refused
+//	special-education.waiting,  child, due (the last day, YYYY-MM-DD); no step,
+//	special-education.overdue   unit or diagnosis: the guardian logs in to read
 //
 // When a notice is about a child and has no "child" value, Notify fills in
 // the child's given name from the directory.

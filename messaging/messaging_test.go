@@ -30,7 +30,8 @@ func TestTemplates(t *testing.T) {
 		"child": "Ada", "unit": "Solsikken", "deadline": "1. april", "month": "mars 2025", "amount": "1 234,50 kr",
 		"due": "20.03.2025", "kid": "0012345678", "date": "7. mars", "subject": "Tur", "from": "Solsikken",
 	}
-	kinds := []string{"offer.sent", "offer.lapsing", "invoice.ready", "absence.undocumented", "message.new", "school-request.granted", "school-request.refused"}
+	kinds := []string{"offer.sent", "offer.lapsing", "invoice.ready", "absence.undocumented", "message.new", "school-request.granted", "school-request.refused",
+		"special-education.waiting", "special-education.overdue"}
 	for _, kind := range kinds {
 		require.Contains(t, tpl.Kinds, kind)
 		for _, key := range tpl.Kinds[kind].Keys {

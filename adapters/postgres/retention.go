@@ -79,7 +79,15 @@ const (
 			WHERE gs.municipality = g.municipality AND gs.guardian_id = g.id AND c.given_name <> $3)
 		AND NOT EXISTS (SELECT 1 FROM billing_invoices i WHERE i.municipality = g.municipality AND i.payer_id = g.id)
 		ORDER BY id LIMIT $2)`
-	pgExpireAudit = `DELETE FROM audit_log WHERE municipality = $1 AND id IN (
+	// Special-education cases ended before the cutoff, with what hangs on
+	// them; each statement picks the same cases (by end, then ID).
+	pgEndedSECases        = `SELECT id FROM specialed_cases WHERE municipality = $1 AND ended < $2::date ORDER BY ended, id LIMIT $3`
+	pgExpireSEReminders   = `DELETE FROM specialed_reminders WHERE municipality = $1 AND case_id IN (` + pgEndedSECases + `)`
+	pgExpireSEAttachments = `DELETE FROM specialed_attachments WHERE municipality = $1 AND case_id IN (` + pgEndedSECases + `)`
+	pgExpireSEDocuments   = `DELETE FROM specialed_documents WHERE municipality = $1 AND case_id IN (` + pgEndedSECases + `)`
+	pgExpireSEEntries     = `DELETE FROM specialed_entries WHERE municipality = $1 AND case_id IN (` + pgEndedSECases + `)`
+	pgExpireSECases       = `DELETE FROM specialed_cases WHERE municipality = $1 AND id IN (` + pgEndedSECases + `)`
+	pgExpireAudit         = `DELETE FROM audit_log WHERE municipality = $1 AND id IN (
 		SELECT id FROM audit_log WHERE municipality = $1 AND at < $2 ORDER BY municipality, at LIMIT $3)`
 )
 
@@ -123,6 +131,9 @@ func (s *Store) ExpireRecords(ctx context.Context, m domain.Municipality, kind d
 		args := []any{mun, day, limit, erased}
 		steps = []retentionStep{{pgExpireChildPickups, false, args}, {pgExpireChildren, true, args},
 			{pgExpireGuardians, true, []any{mun, limit, erased}}}
+	case domain.RecordSpecialEd:
+		steps = []retentionStep{{pgExpireSEReminders, false, byDay}, {pgExpireSEAttachments, false, byDay},
+			{pgExpireSEDocuments, false, byDay}, {pgExpireSEEntries, false, byDay}, {pgExpireSECases, true, byDay}}
 	case domain.RecordAudit:
 		steps = []retentionStep{{pgExpireAudit, true, byTime}}
 	default:
@@ -147,6 +158,8 @@ func (s *Store) ExpireRecords(ctx context.Context, m domain.Municipality, kind d
 // Erasure on request (domain.ErasureStore).
 const pgChildThreads = `SELECT id FROM msg_threads WHERE municipality = $1 AND about_child = $2`
 
+const pgChildSECases = `SELECT id FROM specialed_cases WHERE municipality = $1 AND child_id = $2`
+
 var pgEraseChild = []string{
 	`DELETE FROM attendance_checks WHERE municipality = $1 AND child_id = $2`,
 	`DELETE FROM attendance_absences WHERE municipality = $1 AND child_id = $2`,
@@ -160,6 +173,11 @@ var pgEraseChild = []string{
 	`DELETE FROM msg_messages WHERE municipality = $1 AND thread_id IN (` + pgChildThreads + `)`,
 	`DELETE FROM msg_participants WHERE municipality = $1 AND thread_id IN (` + pgChildThreads + `)`,
 	`DELETE FROM msg_threads WHERE municipality = $1 AND about_child = $2`,
+	`DELETE FROM specialed_reminders WHERE municipality = $1 AND case_id IN (` + pgChildSECases + `)`,
+	`DELETE FROM specialed_attachments WHERE municipality = $1 AND case_id IN (` + pgChildSECases + `)`,
+	`DELETE FROM specialed_documents WHERE municipality = $1 AND case_id IN (` + pgChildSECases + `)`,
+	`DELETE FROM specialed_entries WHERE municipality = $1 AND case_id IN (` + pgChildSECases + `)`,
+	`DELETE FROM specialed_cases WHERE municipality = $1 AND child_id = $2`,
 	`UPDATE children SET address_street = '', address_cadastral = '', address_postcode = '', address_post_town = '', address_municipality = '', national_id = NULL, given_name = $3, family_name = $3,
 		birth_date = date_trunc('year', birth_date)::date WHERE municipality = $1 AND id = $2`,
 }

@@ -77,7 +77,15 @@ const (
 			WHERE gs.municipality = g.municipality AND gs.guardian_id = g.id AND c.given_name <> ?4)
 		AND NOT EXISTS (SELECT 1 FROM billing_invoices i WHERE i.municipality = g.municipality AND i.payer_id = g.id)
 		ORDER BY id LIMIT ?3)`
-	expireAudit = `DELETE FROM audit_log WHERE municipality = ?1 AND id IN (
+	// Special-education cases ended before the cutoff, with what hangs on
+	// them; each statement picks the same cases (by end, then ID).
+	endedSECases        = `SELECT id FROM specialed_cases WHERE municipality = ?1 AND ended <> '' AND ended < ?2 ORDER BY ended, id LIMIT ?3`
+	expireSEReminders   = `DELETE FROM specialed_reminders WHERE municipality = ?1 AND case_id IN (` + endedSECases + `)`
+	expireSEAttachments = `DELETE FROM specialed_attachments WHERE municipality = ?1 AND case_id IN (` + endedSECases + `)`
+	expireSEDocuments   = `DELETE FROM specialed_documents WHERE municipality = ?1 AND case_id IN (` + endedSECases + `)`
+	expireSEEntries     = `DELETE FROM specialed_entries WHERE municipality = ?1 AND case_id IN (` + endedSECases + `)`
+	expireSECases       = `DELETE FROM specialed_cases WHERE municipality = ?1 AND id IN (` + endedSECases + `)`
+	expireAudit         = `DELETE FROM audit_log WHERE municipality = ?1 AND id IN (
 		SELECT id FROM audit_log WHERE municipality = ?1 AND at < ?2 ORDER BY municipality, at LIMIT ?3)`
 )
 
@@ -116,6 +124,8 @@ func (s *Store) ExpireRecords(ctx context.Context, m domain.Municipality, kind d
 		steps, args = []string{expireInvoicePayments, expireInvoiceLines, expireInvoices}, []any{m, day, limit}
 	case domain.RecordPersons:
 		steps, args = []string{expireChildPickups, expireChildren, expireGuardians}, []any{m, day, limit, domain.ErasedName}
+	case domain.RecordSpecialEd:
+		steps, args = []string{expireSEReminders, expireSEAttachments, expireSEDocuments, expireSEEntries, expireSECases}, []any{m, day, limit}
 	case domain.RecordAudit:
 		steps, args = []string{expireAudit}, []any{m, at.UTC().Format(time.RFC3339Nano), limit}
 	default:
@@ -125,7 +135,7 @@ func (s *Store) ExpireRecords(ctx context.Context, m domain.Municipality, kind d
 	// pickups deleted with them); threads and guardians count too.
 	counted := map[string]bool{expireAttendance: true, expireAbsences: true, expireSchoolAbsences: true,
 		expireMessages: true, expireThreads: true, expireOutbox: true, expireApplications: true,
-		expireInvoices: true, expireChildren: true, expireGuardians: true, expireAudit: true}
+		expireInvoices: true, expireSECases: true, expireChildren: true, expireGuardians: true, expireAudit: true}
 	n := 0
 	err := s.Atomic(ctx, func(ctx context.Context) error {
 		for _, q := range steps {
@@ -152,6 +162,7 @@ const (
 		JOIN billing_invoices i ON i.municipality = l.municipality AND i.id = l.invoice_id
 		WHERE l.municipality = ?1 AND l.child_id = ?2`
 	childThreads = `SELECT id FROM msg_threads WHERE municipality = ?1 AND about_child = ?2`
+	childSECases = `SELECT id FROM specialed_cases WHERE municipality = ?1 AND child_id = ?2`
 )
 
 var eraseChild = []string{
@@ -167,6 +178,11 @@ var eraseChild = []string{
 	`DELETE FROM msg_messages WHERE municipality = ?1 AND thread_id IN (` + childThreads + `)`,
 	`DELETE FROM msg_participants WHERE municipality = ?1 AND thread_id IN (` + childThreads + `)`,
 	`DELETE FROM msg_threads WHERE municipality = ?1 AND about_child = ?2`,
+	`DELETE FROM specialed_reminders WHERE municipality = ?1 AND case_id IN (` + childSECases + `)`,
+	`DELETE FROM specialed_attachments WHERE municipality = ?1 AND case_id IN (` + childSECases + `)`,
+	`DELETE FROM specialed_documents WHERE municipality = ?1 AND case_id IN (` + childSECases + `)`,
+	`DELETE FROM specialed_entries WHERE municipality = ?1 AND case_id IN (` + childSECases + `)`,
+	`DELETE FROM specialed_cases WHERE municipality = ?1 AND child_id = ?2`,
 	`UPDATE children SET address_street = '', address_cadastral = '', address_postcode = '', address_post_town = '', address_municipality = '', national_id = NULL, given_name = ?3, family_name = ?3,
 		birth_date = substr(birth_date, 1, 4) || '-01-01' WHERE municipality = ?1 AND id = ?2`,
 }

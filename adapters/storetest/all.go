@@ -4,10 +4,11 @@ import (
 	"testing"
 
 	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/specialed"
 )
 
 // Store is every store port together: the directory, admission, attendance,
-// billing, messaging and the app's records (audit log, idempotency keys,
+// billing, messaging, special education and the app's records (audit log, idempotency keys,
 // sessions). The SQLite and PostgreSQL stores implement it; a
 // vendor's store may implement only some ports and run the suites of those.
 type Store interface {
@@ -20,11 +21,12 @@ type Store interface {
 	domain.StaffStore
 	RegistryStore
 	domain.LetterTemplateStore
+	specialed.Store
 }
 
 // RunAll runs every suite against stores made by newStore: Run (the
-// directory), RunAdmission, RunAttendance, RunBilling, RunMessaging and
-// RunApp, each as a subtest.
+// directory), RunAdmission, RunAttendance, RunBilling, RunMessaging,
+// RunApp and RunSpecialEd, each as a subtest.
 func RunAll(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("Directory", func(t *testing.T) { Run(t, func(t *testing.T) domain.Store { return newStore(t) }) })
 	t.Run("Admission", func(t *testing.T) { RunAdmission(t, func(t *testing.T) AdmissionStore { return newStore(t) }) })
@@ -36,4 +38,5 @@ func RunAll(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("Staff", func(t *testing.T) { RunStaff(t, func(t *testing.T) StaffStore { return newStore(t) }) })
 	t.Run("Registry", func(t *testing.T) { RunRegistry(t, func(t *testing.T) RegistryStore { return newStore(t) }) })
 	t.Run("Letters", func(t *testing.T) { RunLetters(t, func(t *testing.T) LetterStore { return newStore(t) }) })
+	t.Run("SpecialEd", func(t *testing.T) { RunSpecialEd(t, func(t *testing.T) SpecialEdStore { return newStore(t) }) })
 }

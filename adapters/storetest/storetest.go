@@ -26,6 +26,8 @@
 //	RunBilling, RunBillingBenchmarks         billing.Store: invoice runs to the øre
 //	RunMessaging, RunMessagingBenchmarks     messaging.Store: recipients, outbox, crash safety
 //	RunApp, RunAppBenchmarks                 audit log, idempotency keys, sessions
+//	RunSpecialEd                             specialed.Store: cases, versioned documents,
+//	                                         reminders once per key, special needs for SFO
 //	RunRegistry                              domain.RegistryStore and domain.RegistryApplier:
 //	                                         register changes one per transaction
 //	RunRetention                             domain.RetentionStore, domain.ErasureStore:

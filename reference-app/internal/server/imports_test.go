@@ -3,6 +3,7 @@ package server_test
 import (
 	"go/parser"
 	"go/token"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -19,7 +20,7 @@ import (
 func TestPackagesImportByTheHouseRules(t *testing.T) {
 	const module = "github.com/oppvekst/oppvekst/"
 	const app = module + "reference-app/internal/"
-	libraries := []string{"admission", "attendance", "billing", "messaging"}
+	libraries := []string{"admission", "attendance", "billing", "messaging", "specialed"}
 	allowed := map[string][]string{
 		"web":          {"web/api", "web/oidc", "demo"},
 		"web/api":      nil,
@@ -28,6 +29,11 @@ func TestPackagesImportByTheHouseRules(t *testing.T) {
 		"directoryweb": {"web", "web/api", "demo"},
 	}
 	for _, lib := range libraries {
+		// A library whose pages are not written yet (specialed) has no web
+		// package; no other web package may import it all the same.
+		if _, err := os.Stat(filepath.Join("..", lib+"web")); err != nil {
+			continue
+		}
 		allowed[lib+"web"] = []string{"web", "web/api", "demo"}
 	}
 	for pkg, want := range allowed {
