@@ -27,7 +27,7 @@ func ExampleRules_Due() {
 	fmt.Println("appeal:", r.AppealBy(date.New(2026, 9, 3)), "·", r.Appeal.Source.Cite())
 	// Output:
 	// Guardians' consent: 2026-09-15 municipal · barnehageloven § 32
-	// Expert assessment: 2026-11-30 municipal · barnehageloven
+	// Expert assessment: 2026-11-30 municipal · barnehageloven § 34
 	// Annual report: 2027-09-01 legal · barnehageloven § 32 tredje ledd
 	// appeal: 2026-09-24 · forvaltningsloven § 28 og § 29
 }
@@ -93,5 +93,5 @@ func Example() {
 	// waiting for: plan by 2026-09-22
 	// Decision on special-education help
 	// The child is given special-education help (barnehageloven § 31).
-	// The decision rests on the expert assessment by PPT Sentrum of 1 September 2026 (barnehageloven).
+	// The decision rests on the expert assessment by PPT Sentrum of 1 September 2026 (barnehageloven § 34).
 }
