@@ -20,6 +20,9 @@ const (
 	TypeArchiveNotFound       = "no.ks.fiks.arkiv.v1.feilmelding.ikkefunnet"
 	TypePlatformTimeout       = "no.ks.fiks.kvittering.tidsavbrudd"
 	TypePlatformServerError   = "no.ks.fiks.kvittering.serverfeil.v1"
+
+	// ArchiveFileName is the name of the arkivmelding in the payload.
+	ArchiveFileName = "arkivmelding.xml"
 )
 
 // AnswerKind is what an answer says about the message it answers.
