@@ -210,15 +210,15 @@ func (r *receipts) delivered() int {
 type action int
 
 const (
-	answer         action = iota // mottatt, then kvittering
-	answerTwice                  // mottatt, kvittering, mottatt, kvittering
-	nackRequeue                  // reject it back onto the queue, unanswered
-	dropConnection               // close the connection without an ack
-	ignore                       // ack it and never answer
-	stall                        // neither ack nor answer, keep it
-	failInvalid                  // feilmelding.ugyldigforespoersel only
-	failServer                   // feilmelding.serverfeil only
-	receivedThenInvalid          // mottatt, then feilmelding.ugyldigforespoersel
+	answer              action = iota // mottatt, then kvittering
+	answerTwice                       // mottatt, kvittering, mottatt, kvittering
+	nackRequeue                       // reject it back onto the queue, unanswered
+	dropConnection                    // close the connection without an ack
+	ignore                            // ack it and never answer
+	stall                             // neither ack nor answer, keep it
+	failInvalid                       // feilmelding.ugyldigforespoersel only
+	failServer                        // feilmelding.serverfeil only
+	receivedThenInvalid               // mottatt, then feilmelding.ugyldigforespoersel
 )
 
 // seen is one message as the receiver got it.
