@@ -227,6 +227,8 @@ type seen struct {
 	Redelivered bool
 	Headers     amqp.Table
 	ContentType string
+	Expiration  string
+	Persistent  bool
 	Files       []fiksio.File
 }
 
@@ -340,7 +342,8 @@ func (r *receiver) handle(conn *amqp.Connection, out *amqp.Channel, d amqp.Deliv
 	assert.NoError(r.t, err, "the payload opens")
 	id := d.MessageId
 	r.mu.Lock()
-	r.got = append(r.got, seen{ID: id, Redelivered: d.Redelivered, Headers: d.Headers, ContentType: d.ContentType, Files: files})
+	r.got = append(r.got, seen{ID: id, Redelivered: d.Redelivered, Headers: d.Headers, ContentType: d.ContentType,
+		Expiration: d.Expiration, Persistent: d.DeliveryMode == amqp.Persistent, Files: files})
 	a := answer
 	if len(r.script) > 0 {
 		a, r.script = r.script[0], r.script[1:]

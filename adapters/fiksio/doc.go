@@ -21,7 +21,8 @@
 // (MeldingId), type (MeldingType), svar-til (SvarPaMelding), svar-til-type
 // (on a tidsavbrudd), klientmelding-id (KlientMeldingId: the sender's own
 // ID, reused when it sends a message again) and dokumentlager-id (a
-// payload over 5 MB parked in Fiks Dokumentlager). Fiks IO does not
+// payload over 5 MB parked in Fiks Dokumentlager); the Fiks Arkiv page
+// also names avsender-navn, the sender's name. Fiks IO does not
 // guarantee delivery: the sender retries, and the receiver recognises a
 // repeat by klientmelding-id and answers it again.
 //

@@ -17,6 +17,7 @@ import (
 // them (section "Headere og properties i meldingsutvekslingen").
 const (
 	HeaderSenderAccount   = "avsender-id"      // the sender's Fiks IO account (AvsenderKontoId)
+	HeaderSenderName      = "avsender-navn"    // the sender account's name
 	HeaderMessageID       = "melding-id"       // the message's ID (MeldingId)
 	HeaderType            = "type"             // the message type (MeldingType)
 	HeaderDocumentStore   = "dokumentlager-id" // a payload parked in Fiks Dokumentlager

@@ -51,6 +51,9 @@ type Options struct {
 	// Account is the sender's Fiks IO account (avsender-id). The answers
 	// come to its queue.
 	Account uuid.UUID
+	// SenderName is the sender account's name (avsender-navn); left out
+	// when empty.
+	SenderName string
 	// Receiver is the account the messages go to: the archive's, or the
 	// system that posts letters to the digital mailbox.
 	Receiver uuid.UUID
@@ -235,6 +238,9 @@ func (t *Transport) Publish(ctx context.Context, m Message) (uuid.UUID, error) {
 		MessageId:    id.String(),
 		Type:         m.Type,
 		Body:         payload,
+	}
+	if t.opts.SenderName != "" {
+		pub.Headers[HeaderSenderName] = t.opts.SenderName
 	}
 	if t.opts.TTL > 0 {
 		pub.Expiration = strconv.FormatInt(t.opts.TTL.Milliseconds(), 10)

@@ -73,7 +73,10 @@ func archive(t *testing.T, w *world) (uuid.UUID, fiksio.Message) {
 }
 
 func TestDecisionArchivedAndDeliveredOnce(t *testing.T) {
-	w := newWorld(t, nil)
+	w := newWorld(t, func(o *fiksio.Options) {
+		o.SenderName = "Eksempel kommune Oppvekst"
+		o.TTL = 48 * time.Hour
+	})
 	want, m := archive(t, w)
 	id, err := w.tr.Publish(context.Background(), m)
 	require.NoError(t, err)
@@ -88,7 +91,11 @@ func TestDecisionArchivedAndDeliveredOnce(t *testing.T) {
 	assert.Equal(t, id.String(), s.Headers[fiksio.HeaderClientMessageID])
 	assert.Equal(t, w.sender.String(), s.Headers[fiksio.HeaderSenderAccount])
 	assert.Equal(t, fiksio.TypeArchiveCreate, s.Headers[fiksio.HeaderType])
+	assert.Equal(t, "Eksempel kommune Oppvekst", s.Headers[fiksio.HeaderSenderName])
+	assert.Nil(t, s.Headers[fiksio.HeaderReplyTo], "a new message answers nothing")
 	assert.Equal(t, "application/zip", s.ContentType)
+	assert.Equal(t, "172800000", s.Expiration, "the time to live in milliseconds")
+	assert.True(t, s.Persistent)
 	require.Len(t, s.Files, 2)
 	am, err := fiksio.ParseArkivmelding(s.Files[0].Data)
 	require.NoError(t, err)
