@@ -7,6 +7,7 @@ require (
 	github.com/google/uuid v1.6.0
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/pressly/goose/v3 v3.29.0
+	github.com/rabbitmq/amqp091-go v1.17.0
 	github.com/rickb777/date/v2 v2.3.1
 	github.com/shopspring/decimal v1.6.0
 	github.com/stretchr/testify v1.12.1
