@@ -282,6 +282,22 @@ func (r *receiver) seen() []seen {
 	return append([]seen(nil), r.got...)
 }
 
+// settled is what the receiver has read once nothing new has come for
+// 300 ms (at most 5 s).
+func (r *receiver) settled() []seen {
+	got := r.seen()
+	quiet := time.Now()
+	for start := time.Now(); time.Since(start) < 5*time.Second; {
+		time.Sleep(25 * time.Millisecond)
+		if now := r.seen(); len(now) != len(got) {
+			got, quiet = now, time.Now()
+		} else if time.Since(quiet) >= 300*time.Millisecond {
+			break
+		}
+	}
+	return got
+}
+
 func (r *receiver) archivedCount(id uuid.UUID) int {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/oppvekst/oppvekst/adapters/fiksio"
 	"github.com/oppvekst/oppvekst/adapters/migrationcsv"
 	"github.com/oppvekst/oppvekst/adapters/postgres"
 	"github.com/oppvekst/oppvekst/adapters/sqlite"
@@ -49,6 +50,7 @@ var reasonTables = map[string]map[string]string{
 	"adapters/sqlite":                      sqlite.ReasonTexts,
 	"adapters/postgres":                    postgres.ReasonTexts,
 	"adapters/migrationcsv":                migrationcsv.ReasonTexts,
+	"adapters/fiksio":                      fiksio.ReasonTexts,
 	"reference-app/internal/web":           web.ReasonTexts,
 	"reference-app/internal/web/api":       api.ReasonTexts,
 	"reference-app/internal/admissionweb":  admissionweb.ReasonTexts,
