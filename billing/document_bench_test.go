@@ -2,7 +2,9 @@ package billing_test
 
 import (
 	"bytes"
+	"context"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -83,10 +85,15 @@ func peakRSS() float64 {
 
 // BenchmarkInvoicePDFs50k writes the invoices of a 50,000-child run
 // (35,000 invoices) as documents and renders them as PDF/A files
-// (adapters/pdf) on one goroutine: PerInvoice one invoice an iteration,
+// (adapters/pdf): PerInvoice one invoice an iteration on one goroutine,
 // cycling through the run (ns/op is the time of one invoice's PDF);
-// WholeRun all of them an iteration (minutes: run it with -benchtime 1x).
-// Both report the PDFs' bytes per invoice and the process's peak RSS.
+// WholeRun all of them an iteration with Renderer.RenderAll on
+// runtime.GOMAXPROCS(0) goroutines, as a run would be printed;
+// WholeRunOneGoroutine all of them on one goroutine, for comparison
+// (minutes each: run them with -benchtime 1x, one at a time:
+// -bench 'BenchmarkInvoicePDFs50k/WholeRun$'). All report the PDFs' bytes
+// per invoice and the process's peak RSS; the whole runs also the
+// workers used.
 func BenchmarkInvoicePDFs50k(b *testing.B) {
 	letters := BenchInvoiceLetters(b)
 	r, err := pdf.New()
@@ -113,6 +120,28 @@ func BenchmarkInvoicePDFs50k(b *testing.B) {
 		b.ReportMetric(peakRSS()/(1<<20), "peak-RSS-MiB")
 	})
 	b.Run("WholeRun", func(b *testing.B) {
+		workers := runtime.GOMAXPROCS(0)
+		var total int
+		b.ReportAllocs()
+		for b.Loop() {
+			total = 0
+			err := r.RenderAll(context.Background(), len(letters), workers, created,
+				func(i int) (domain.Document, error) {
+					return billing.InvoiceDocument(letters[i], billing.Bokmal), nil
+				},
+				func(i int, pdf []byte) error {
+					total += len(pdf)
+					return nil
+				})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(total)/float64(len(letters)), "pdf-bytes/invoice")
+		b.ReportMetric(peakRSS()/(1<<20), "peak-RSS-MiB")
+		b.ReportMetric(float64(workers), "workers")
+	})
+	b.Run("WholeRunOneGoroutine", func(b *testing.B) {
 		var total int
 		b.ReportAllocs()
 		for b.Loop() {
@@ -123,5 +152,6 @@ func BenchmarkInvoicePDFs50k(b *testing.B) {
 		}
 		b.ReportMetric(float64(total)/float64(len(letters)), "pdf-bytes/invoice")
 		b.ReportMetric(peakRSS()/(1<<20), "peak-RSS-MiB")
+		b.ReportMetric(1, "workers")
 	})
 }

@@ -34,9 +34,9 @@ func BenchmarkBareFpdf(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		f := fpdf.New("P", "mm", "A4", "")
-		f.AddUTF8FontFromBytes("DejaVuSans", "", regular)
-		f.AddUTF8FontFromBytes("DejaVuSans", "B", bold)
-		f.SetFont("DejaVuSans", "", 9)
+		f.AddUTF8FontFromBytes("DejaVuSansOppvekst", "", regular)
+		f.AddUTF8FontFromBytes("DejaVuSansOppvekst", "B", bold)
+		f.SetFont("DejaVuSansOppvekst", "", 9)
 		f.AddPage()
 		for _, s := range strs {
 			f.CellFormat(0, 4, s, "", 1, "L", false, 0, "")

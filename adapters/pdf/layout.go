@@ -11,7 +11,7 @@ import (
 )
 
 const (
-	family = "DejaVuSans"
+	family = "DejaVuSansOppvekst"
 
 	pageW, pageH = 210.0, 297.0
 	marginL      = 20.0

@@ -7,9 +7,17 @@
 // the page numbers ("2 / 3"), bullets and rules.
 //
 // It uses codeberg.org/go-pdf/fpdf (see CONTRIBUTING.md for why), embeds
-// DejaVu Sans (regular and bold, subset into the output) and the ICC's
-// sRGB profile as output intent, and writes XMP metadata that matches the
-// document information dictionary, as PDF/A-1b asks.
+// DejaVu Sans Oppvekst (regular and bold: DejaVu Sans cut down to the
+// characters Norwegian, Sámi and English letters use, fonts/README.md;
+// fpdf subsets it again into each document) and the ICC's sRGB profile as
+// output intent, and writes XMP metadata that matches the document
+// information dictionary, as PDF/A-1b asks.
+//
+// A character the fonts have no glyph for is printed as U+FFFD (�), so a
+// missing character shows on the page instead of vanishing.
+//
+// RenderAll renders many documents (an invoice run) on several
+// goroutines and hands the PDFs back in order.
 package pdf
 
 import (
@@ -24,12 +32,14 @@ import (
 	"github.com/oppvekst/oppvekst/domain"
 )
 
-// The embedded files, read-only: DejaVu Sans regular and bold (Bitstream
-// Vera licence, fonts/LICENSE) and the ICC's sRGB profile (icc/LICENSE).
+// The embedded files, read-only: DejaVu Sans Oppvekst regular and bold
+// (subsets of DejaVu Sans made by scripts/subset-fonts.sh; Bitstream Vera
+// licence, fonts/LICENSE and fonts/README.md) and the ICC's sRGB profile
+// (icc/LICENSE).
 var (
-	//go:embed fonts/DejaVuSans.ttf
+	//go:embed fonts/DejaVuSansOppvekst.ttf
 	fontRegular []byte
-	//go:embed fonts/DejaVuSans-Bold.ttf
+	//go:embed fonts/DejaVuSansOppvekst-Bold.ttf
 	fontBold []byte
 	//go:embed icc/sRGB2014.icc
 	iccSRGB []byte
@@ -46,8 +56,11 @@ type Renderer struct {
 
 // New returns a Renderer; safe for concurrent use; parses the embedded
 // fonts once (their character maps, to know which characters they can
-// print; fpdf itself reads the font files again for every document, as it
-// has no way to share a parsed font between documents).
+// print). fpdf itself parses the font files again for every document:
+// v0.12.0 keeps a parsed font in the unexported utf8File field of the
+// document's own font table and has no API to hand one document's parsed
+// font to another (AddUTF8FontFromBytes always parses). That cost is why
+// the embedded fonts are small subsets (fonts/README.md).
 func New() (*Renderer, error) {
 	reg, err := parseGlyphs(fontRegular)
 	if err != nil {
