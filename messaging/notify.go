@@ -301,8 +301,13 @@ func (s *Service) enqueue(ctx context.Context, rs []resolved, kind, keyPrefix st
 		hide bool
 	}
 	texts := map[variant]Text{}
-	ds := make([]Delivery, len(rs))
-	for i, r := range rs {
+	var register map[domain.NationalID]RegisterEntry
+	registerFailed := false
+	if s.ContactRegister != nil {
+		register, registerFailed = s.lookupRegister(ctx, rs)
+	}
+	ds := make([]Delivery, 0, len(rs))
+	for _, r := range rs {
 		g := r.guardian
 		c, ok := contacts[g.ID]
 		if !ok {
@@ -319,12 +324,23 @@ func (s *Service) enqueue(ctx context.Context, rs []resolved, kind, keyPrefix st
 			texts[v] = text
 		}
 		medium, to := route(g, r.channel, c.Medium)
-		ds[i] = Delivery{
+		if s.ContactRegister != nil {
+			e, found := register[g.NationalID]
+			rt := RouteByRegister(g, r.channel, c.Medium, RouteLookup{Failed: registerFailed, Found: found, Entry: e})
+			if rt.Skip {
+				continue
+			}
+			medium, to = rt.Medium, rt.To
+		}
+		ds = append(ds, Delivery{
 			ID: domain.NewID[Delivery](), Municipality: m, Key: keyPrefix + g.ID.String(), Kind: kind,
 			Guardian: g.ID, Medium: medium, To: to, Language: c.Language,
 			Subject: text.Subject, Body: text.Body, Urgent: data["urgent"] == "true",
 			State: Pending, NextAt: now, CreatedAt: now,
-		}
+		})
+	}
+	if len(ds) == 0 {
+		return nil
 	}
 	_, err = s.Store.Enqueue(ctx, ds)
 	return err
@@ -334,10 +350,7 @@ func (s *Service) enqueue(ctx context.Context, rs []resolved, kind, keyPrefix st
 // channel; otherwise the preferred medium when the guardian has an address
 // for it, then e-mail, SMS, and the digital mailbox.
 func route(g domain.Guardian, ch Channel, preferred Medium) (Medium, string) {
-	mailbox := g.NationalID.String()
-	if mailbox == "" {
-		mailbox = "guardian:" + g.ID.String()
-	}
+	mailbox := mailboxOf(g)
 	if ch == ChannelProtected {
 		return DigitalMailbox, mailbox
 	}
