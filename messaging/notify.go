@@ -213,8 +213,11 @@ func oneLine(s string) string {
 // e-mail by default), and a guardian with a strengt fortrolig address gets
 // it in the digital mailbox only. A recipient who must learn nothing of
 // where the child is (Recipient.HideWhereabouts) gets the restricted text
-// (Templates.RenderRestricted): no unit, group, staff name or time. The same n.Key notifies once: the key of
-// each delivery is n.Key + "/" + the guardian's ID.
+// (Templates.RenderRestricted): no unit, group, staff name or time. With
+// a ContactRegister, the medium and address of each recipient are decided
+// by RouteByRegister instead (see "Contact register" in the package doc).
+// The same n.Key notifies once: the key of each delivery is n.Key + "/" +
+// the guardian's ID.
 func (s *Service) Notify(ctx context.Context, n domain.Notice) error {
 	if err := n.Validate(); err != nil {
 		return err
