@@ -65,9 +65,10 @@ const (
 	// notified; e-mail or SMS go to the register's details.
 	ReasonRegisterNotified Reason = "register-can-notify"
 	// ReasonRegisterReserved: the person has reserved against digital
-	// communication; no e-mail, SMS or app, the digital mailbox route
-	// only: the route of letters, whose transport decides between the
-	// person's digital mailbox and paper.
+	// communication; no e-mail, SMS or app, the DigitalMailbox medium
+	// only: the route of letters. A reserved person is owed paper; it is
+	// the transport behind that medium (a letter service that prints,
+	// such as KS SvarUt, not built here) that must print it.
 	ReasonRegisterReserved Reason = "register-reserved"
 	// ReasonRegisterCannotNotify: the register says the person cannot be
 	// notified (stale contact details); no e-mail or SMS.

@@ -45,10 +45,14 @@
 //     contact details in the register are to be used to notify a person
 //     (Digdir, "Dette er kontaktregisteret"; "Retningslinjer for bruk av
 //     Kontakt- og reservasjonsregisteret");
-//   - § 9 is headed "Reservasjon" (the regulation's table of contents);
-//     Digdir: a person who has reserved gets decisions and other important
-//     letters on paper, and the public body must check the reservation
-//     status to send such letters digitally without consent;
+//   - § 9 is headed "Reservasjon" (the regulation's table of contents, as
+//     a copy of the regulation on 9pdf.net shows it). Digdir: a public body
+//     must check the reservation status to send important letters
+//     digitally without consent, and may communicate digitally without
+//     consent with everyone who has not reserved ("Dette er
+//     kontaktregisteret"; difi.no, "Kontakt- og reservasjonsregisteret");
+//     a person who has reserved keeps getting such letters on paper
+//     (Bygland kommune's summary of the 2014 changes);
 //   - § 32 second paragraph: details not updated or confirmed as correct
 //     in the last 18 months shall not be used to notify under § 8 third
 //     paragraph (quoted on Digdir's page "18-månedersregel"); the register
@@ -58,9 +62,16 @@
 //     communication.
 //
 // Not verified here: the wording of § 9 itself (only its heading was
-// found quoted); the register's error body format (the adapter reads an
-// optional "message" field); whether the live service answers an unknown
-// ID with status IKKE_REGISTRERT or leaves it out (both are handled).
+// found, in a copy of the regulation, not on Lovdata); Digdir's attribute
+// list ties reservasjon to "eForvaltningsforskriften § 15 a", which looks
+// like forvaltningsloven § 15 a and is not relied on; the register's error
+// body format (the adapter reads an optional "message" field); whether the
+// live service answers an unknown ID with status IKKE_REGISTRERT or leaves
+// it out (both are handled); whether it still returns contact details for
+// a person with KAN_IKKE_VARSLES (the sample does; they are not used).
+// Paper for a reserved person is owed by the letter route
+// (messaging.DigitalMailbox): a transport that prints (KS SvarUt) is not
+// built, and the reference app's digital mailbox only logs.
 // Digdir also says that reminders and service messages may be sent by SMS
 // or e-mail even to a reserved person; messaging does not use that
 // allowance: a reserved guardian gets no e-mail or SMS.
