@@ -159,3 +159,25 @@ func TestWithoutRegister(t *testing.T) {
 	assert.Equal(t, "paa-fil-10848811845@eksempel.no", d.To)
 	assert.Empty(t, f.reg.Requests())
 }
+
+// blocking is a register that never answers before its deadline.
+type blocking struct{}
+
+func (blocking) Lookup(ctx context.Context, _ []domain.NationalID) (map[domain.NationalID]messaging.RegisterEntry, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// TestRegisterTimeout: a register slower than Service.RegisterTimeout is
+// given up on; the notice goes to the digital mailbox without waiting
+// longer.
+func TestRegisterTimeout(t *testing.T) {
+	f := newFamily(t, map[string]messaging.Medium{"10848810032": messaging.Email})
+	f.svc.ContactRegister = blocking{}
+	f.svc.RegisterTimeout = 50 * time.Millisecond
+	start := time.Now()
+	got := f.notify(t, "absence/4")
+	assert.Less(t, time.Since(start), 2*time.Second)
+	d := got[f.guardians["10848810032"].ID]
+	assert.Equal(t, messaging.DigitalMailbox, d.Medium)
+}
