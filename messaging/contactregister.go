@@ -89,9 +89,6 @@ const (
 	// ReasonRegisterNoNationalID: the guardian has no national ID to look
 	// up; the route is the one without a register.
 	ReasonRegisterNoNationalID Reason = "register-no-national-id"
-	// ReasonProtectedChannelRoute: the guardian's address is strengt
-	// fortrolig; the digital mailbox, whatever the register says.
-	ReasonProtectedChannelRoute Reason = "protected-channel"
 )
 
 // Route is where a notice to one guardian goes.
@@ -143,7 +140,7 @@ func RouteByRegister(g domain.Guardian, ch Channel, preferred Medium, l RouteLoo
 	with := func(r Route, reason Reason) Route { r.Reason = reason; return r }
 	switch {
 	case ch == ChannelProtected:
-		return with(mailbox, ReasonProtectedChannelRoute)
+		return with(mailbox, ReasonProtectedChannel)
 	case g.NationalID.IsZero():
 		m, to := route(g, ch, preferred)
 		return Route{Medium: m, To: to, Reason: ReasonRegisterNoNationalID}

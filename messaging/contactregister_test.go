@@ -81,7 +81,7 @@ func TestRouteByRegister(t *testing.T) {
 		{"register unavailable: not to the details on file", g, messaging.ChannelAny, messaging.Email,
 			messaging.RouteLookup{Failed: true}, mailbox(messaging.ReasonRegisterUnavailable)},
 		{"protected channel wins over the register", g, messaging.ChannelProtected, messaging.Email, found,
-			mailbox(messaging.ReasonProtectedChannelRoute)},
+			mailbox(messaging.ReasonProtectedChannel)},
 		{"no national ID: the details on file", noID, messaging.ChannelAny, messaging.Email, messaging.RouteLookup{},
 			messaging.Route{Medium: messaging.Email, To: "old@example.no", Reason: messaging.ReasonRegisterNoNationalID}},
 	} {
