@@ -83,6 +83,30 @@
 // does not use is ignored; a key it uses but is not given renders empty; a
 // kind without a template gets a neutral fallback text.
 //
+// # Contact register
+//
+// With Service.ContactRegister set (adapters/krr speaks the national
+// contact and reservation register, KRR), Notify asks the register once
+// per notice about every recipient with a national ID and routes each by
+// RouteByRegister: e-mail and SMS go to the details the person keeps in
+// the register, never to those on file; a person who has reserved against
+// digital communication, or whom the register says cannot be notified
+// (stale details), gets the digital mailbox only (the route of letters);
+// a person deleted from the register gets nothing; a person the register
+// does not know gets the digital mailbox. A strengt fortrolig address
+// still means the digital mailbox only.
+//
+// When the register cannot answer (down, refused, slower than
+// Service.RegisterTimeout), the notice is not held back and the caller's
+// change is not refused: every recipient it would have asked about gets
+// the digital mailbox, and no e-mail or SMS goes to details the register
+// has not confirmed. (Holding the notice for a later e-mail or SMS would
+// need the outbox to keep the undecided route; it does not.) The lookup
+// runs inside the caller's transaction, bounded by RegisterTimeout.
+//
+// Digdir allows reminders and service messages by SMS or e-mail even to a
+// reserved person; this package does not use that allowance for any kind.
+//
 // # Outbox
 //
 // A Dispatcher claims due deliveries with a lease, sends them through the

@@ -213,8 +213,11 @@ func oneLine(s string) string {
 // e-mail by default), and a guardian with a strengt fortrolig address gets
 // it in the digital mailbox only. A recipient who must learn nothing of
 // where the child is (Recipient.HideWhereabouts) gets the restricted text
-// (Templates.RenderRestricted): no unit, group, staff name or time. The same n.Key notifies once: the key of
-// each delivery is n.Key + "/" + the guardian's ID.
+// (Templates.RenderRestricted): no unit, group, staff name or time. With
+// a ContactRegister, the medium and address of each recipient are decided
+// by RouteByRegister instead (see "Contact register" in the package doc).
+// The same n.Key notifies once: the key of each delivery is n.Key + "/" +
+// the guardian's ID.
 func (s *Service) Notify(ctx context.Context, n domain.Notice) error {
 	if err := n.Validate(); err != nil {
 		return err
@@ -301,8 +304,13 @@ func (s *Service) enqueue(ctx context.Context, rs []resolved, kind, keyPrefix st
 		hide bool
 	}
 	texts := map[variant]Text{}
-	ds := make([]Delivery, len(rs))
-	for i, r := range rs {
+	var register map[domain.NationalID]RegisterEntry
+	registerFailed := false
+	if s.ContactRegister != nil {
+		register, registerFailed = s.lookupRegister(ctx, rs)
+	}
+	ds := make([]Delivery, 0, len(rs))
+	for _, r := range rs {
 		g := r.guardian
 		c, ok := contacts[g.ID]
 		if !ok {
@@ -319,12 +327,23 @@ func (s *Service) enqueue(ctx context.Context, rs []resolved, kind, keyPrefix st
 			texts[v] = text
 		}
 		medium, to := route(g, r.channel, c.Medium)
-		ds[i] = Delivery{
+		if s.ContactRegister != nil {
+			e, found := register[g.NationalID]
+			rt := RouteByRegister(g, r.channel, c.Medium, RouteLookup{Failed: registerFailed, Found: found, Entry: e})
+			if rt.Skip {
+				continue
+			}
+			medium, to = rt.Medium, rt.To
+		}
+		ds = append(ds, Delivery{
 			ID: domain.NewID[Delivery](), Municipality: m, Key: keyPrefix + g.ID.String(), Kind: kind,
 			Guardian: g.ID, Medium: medium, To: to, Language: c.Language,
 			Subject: text.Subject, Body: text.Body, Urgent: data["urgent"] == "true",
 			State: Pending, NextAt: now, CreatedAt: now,
-		}
+		})
+	}
+	if len(ds) == 0 {
+		return nil
 	}
 	_, err = s.Store.Enqueue(ctx, ds)
 	return err
@@ -334,10 +353,7 @@ func (s *Service) enqueue(ctx context.Context, rs []resolved, kind, keyPrefix st
 // channel; otherwise the preferred medium when the guardian has an address
 // for it, then e-mail, SMS, and the digital mailbox.
 func route(g domain.Guardian, ch Channel, preferred Medium) (Medium, string) {
-	mailbox := g.NationalID.String()
-	if mailbox == "" {
-		mailbox = "guardian:" + g.ID.String()
-	}
+	mailbox := mailboxOf(g)
 	if ch == ChannelProtected {
 		return DigitalMailbox, mailbox
 	}

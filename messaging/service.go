@@ -3,6 +3,7 @@ package messaging
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/rickb777/date/v2"
 
@@ -31,6 +32,15 @@ type Service struct {
 	Limits Limits
 	// Templates are the notification texts; DefaultTemplates when nil.
 	Templates *Templates
+	// ContactRegister, when set, decides the route of every notification
+	// by the national contact register (RouteByRegister): e-mail and SMS
+	// go to the register's details, a reserved person or one who cannot
+	// be notified gets the digital mailbox only, a deleted person nothing.
+	// Nil keeps the guardian's own details and preference.
+	ContactRegister ContactRegister
+	// RegisterTimeout bounds one Lookup; 10 s when zero. The lookup runs
+	// inside the caller's transaction, once per notice or message.
+	RegisterTimeout time.Duration
 }
 
 var _ domain.Notifier = (*Service)(nil)

@@ -25,6 +25,13 @@
 // register's change feed is applied daily and on a caseworker's "sync now"
 // (internal/registryweb); a new address protection hides the address at
 // once, everywhere.
+//
+// With -krr (and a Maskinporten token for scope
+// krr:global/kontaktinformasjon.read: -krr-token-file, OPPVEKST_KRR_TOKEN
+// or the Maskinporten client) notices consult the contact and reservation
+// register: e-mail and SMS go to the register's details, a reserved
+// guardian gets the digital mailbox only (messaging, "Contact register").
+// Off by default; the demo uses the guardians' own details.
 package main
 
 import (
@@ -44,6 +51,7 @@ import (
 	"github.com/rickb777/date/v2"
 
 	"github.com/oppvekst/oppvekst/adapters/folkeregister"
+	"github.com/oppvekst/oppvekst/adapters/krr"
 	"github.com/oppvekst/oppvekst/adapters/maskinporten"
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
@@ -119,6 +127,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (s
 	retention := fs.String("retention", getenv("OPPVEKST_RETENTION"), "JSON file of municipalities' own retention periods, {\"<kommunenummer>\": {\"periods\": {\"<rule>\": {\"years\": 1}}}}; the national defaults otherwise (env OPPVEKST_RETENTION)")
 	fs.StringVar(&c.RegistryURL, "registry", getenv("OPPVEKST_REGISTRY_URL"), "base URL of Skatteetaten's Folkeregister API, rights package offentlig med hjemmel (…/folkeregisteret/offentlig-med-hjemmel/api/v1/); its change feed is applied daily and on a caseworker's \"sync now\"; empty turns the register off (env OPPVEKST_REGISTRY_URL)")
 	registryTokenFile := fs.String("registry-token-file", getenv("OPPVEKST_REGISTRY_TOKEN_FILE"), "file holding the Maskinporten access token (scope skatteetaten:medhjemmel) for -registry, read again at every call so that a token renewer can replace it (env OPPVEKST_REGISTRY_TOKEN_FILE; or the token itself in env OPPVEKST_REGISTRY_TOKEN)")
+	fs.StringVar(&c.KRRURL, "krr", getenv("OPPVEKST_KRR_URL"), "base URL of Digdir's contact and reservation register (KRR) lookup service (…/rest/v1/); when set, e-mail and SMS notices use the register's details and a reserved guardian gets the digital mailbox only; empty turns it off (env OPPVEKST_KRR_URL)")
+	krrTokenFile := fs.String("krr-token-file", getenv("OPPVEKST_KRR_TOKEN_FILE"), "file holding the Maskinporten access token (scope krr:global/kontaktinformasjon.read) for -krr, read again at every call (env OPPVEKST_KRR_TOKEN_FILE; or the token itself in env OPPVEKST_KRR_TOKEN)")
 	proxies := fs.String("trusted-proxies", getenv("OPPVEKST_TRUSTED_PROXIES"), "addresses (IPs or CIDR ranges, comma-separated) of the reverse proxies whose X-Forwarded-Proto is believed; none by default (env OPPVEKST_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
 		return server.Config{}, err
@@ -139,7 +149,12 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (s
 		}
 	}
 	if c.RegistryURL != "" {
-		if c.RegistryToken, err = registryToken(*registryTokenFile, getenv("OPPVEKST_REGISTRY_TOKEN"), getenv); err != nil {
+		if c.RegistryToken, err = tokenSource("-registry", *registryTokenFile, getenv("OPPVEKST_REGISTRY_TOKEN"), folkeregister.Scope, getenv); err != nil {
+			return server.Config{}, err
+		}
+	}
+	if c.KRRURL != "" {
+		if c.KRRToken, err = tokenSource("-krr", *krrTokenFile, getenv("OPPVEKST_KRR_TOKEN"), krr.Scope, getenv); err != nil {
 			return server.Config{}, err
 		}
 	}
@@ -170,23 +185,24 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (s
 	return c, nil
 }
 
-// registryToken is the token source of the register: the file, read at
-// every call (a token renewer may replace it), or else the static token,
-// or else Maskinporten asked by the app itself.
-func registryToken(file, static string, getenv func(string) string) (func(context.Context) (string, error), error) {
+// tokenSource is the token source of a national register (flag names it:
+// "-registry", "-krr"): the file, read at every call (a token renewer may
+// replace it), or else the static token, or else Maskinporten asked by the
+// app itself for scope.
+func tokenSource(flag, file, static, scope string, getenv func(string) string) (func(context.Context) (string, error), error) {
 	switch {
 	case file != "":
 		if _, err := os.Stat(file); err != nil {
-			return nil, fmt.Errorf("-registry-token-file: %w", err)
+			return nil, fmt.Errorf("%s-token-file: %w", flag, err)
 		}
 		return func(context.Context) (string, error) {
 			b, err := os.ReadFile(file)
 			if err != nil {
-				return "", fmt.Errorf("registry token: %w", err)
+				return "", fmt.Errorf("%s token: %w", flag, err)
 			}
 			tok := strings.TrimSpace(string(b))
 			if tok == "" {
-				return "", fmt.Errorf("registry token: %s is empty", file)
+				return "", fmt.Errorf("%s token: %s is empty", flag, file)
 			}
 			return tok, nil
 		}, nil
@@ -194,14 +210,15 @@ func registryToken(file, static string, getenv func(string) string) (func(contex
 		tok := strings.TrimSpace(static)
 		return func(context.Context) (string, error) { return tok, nil }, nil
 	case getenv("OPPVEKST_MASKINPORTEN_CLIENT_ID") != "":
-		return maskinportenToken(getenv)
+		return maskinportenToken(getenv, scope)
 	}
-	return nil, fmt.Errorf("-registry needs a Maskinporten token: -registry-token-file, OPPVEKST_REGISTRY_TOKEN or OPPVEKST_MASKINPORTEN_CLIENT_ID")
+	env := "OPPVEKST_" + strings.ToUpper(strings.TrimPrefix(flag, "-")) + "_TOKEN"
+	return nil, fmt.Errorf("%s needs a Maskinporten token: %s-token-file, %s or OPPVEKST_MASKINPORTEN_CLIENT_ID", flag, flag, env)
 }
 
-// maskinportenToken fetches the register's tokens from Maskinporten
-// itself (adapters/maskinporten), with the client's own key.
-func maskinportenToken(getenv func(string) string) (func(context.Context) (string, error), error) {
+// maskinportenToken fetches a register's tokens for scope from
+// Maskinporten itself (adapters/maskinporten), with the client's own key.
+func maskinportenToken(getenv func(string) string, scope string) (func(context.Context) (string, error), error) {
 	or := func(key, fallback string) string {
 		if v := getenv(key); v != "" {
 			return v
@@ -224,7 +241,7 @@ func maskinportenToken(getenv func(string) string) (func(context.Context) (strin
 		TokenURL: or("OPPVEKST_MASKINPORTEN_TOKEN_URL", "https://maskinporten.no/token"),
 		Audience: or("OPPVEKST_MASKINPORTEN_AUDIENCE", "https://maskinporten.no/"),
 		ClientID: getenv("OPPVEKST_MASKINPORTEN_CLIENT_ID"), KeyID: getenv("OPPVEKST_MASKINPORTEN_KEY_ID"), Key: key,
-		Scopes: []string{folkeregister.Scope},
+		Scopes: []string{scope},
 	})
 	if err != nil {
 		return nil, err

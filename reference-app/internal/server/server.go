@@ -19,6 +19,7 @@ import (
 	"github.com/rickb777/date/v2"
 
 	"github.com/oppvekst/oppvekst/adapters/folkeregister"
+	"github.com/oppvekst/oppvekst/adapters/krr"
 	"github.com/oppvekst/oppvekst/adapters/postgres"
 	"github.com/oppvekst/oppvekst/adapters/sqlite"
 	"github.com/oppvekst/oppvekst/domain"
@@ -76,6 +77,13 @@ type Config struct {
 	// RegistryToken returns the Maskinporten access token the register is
 	// called with (-registry-token or -registry-token-file).
 	RegistryToken func(ctx context.Context) (string, error)
+	// KRRURL is the contact register's base URL ("…/rest/v1/", -krr);
+	// empty leaves notices on the guardians' own details.
+	KRRURL string
+	// KRRToken returns the Maskinporten access token (scope
+	// krr:global/kontaktinformasjon.read) the contact register is called
+	// with.
+	KRRToken func(ctx context.Context) (string, error)
 }
 
 // Run runs the app with the configuration until ctx ends: it opens the
@@ -121,6 +129,14 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 		}
 		a.Registry = reg
 		log.Info("population register configured", "url", cfg.RegistryURL)
+	}
+	if cfg.KRRURL != "" {
+		reg, err := krr.New(krr.Options{BaseURL: cfg.KRRURL, Token: cfg.KRRToken})
+		if err != nil {
+			return err
+		}
+		a.ContactRegister = reg
+		log.Info("contact register configured", "url", cfg.KRRURL)
 	}
 	a.LoginLimiter = web.NewLimiter(cfg.LoginLimit, time.Minute)
 	if err := a.ConfigureLogin(ctx, cfg.Login); err != nil {

@@ -57,6 +57,9 @@ type App struct {
 	// Registry is the population register (Folkeregisteret); nil when none
 	// is configured, and the register sync is off.
 	Registry domain.Registry
+	// ContactRegister is the contact and reservation register (KRR); nil
+	// when none is configured, and notices use the guardians' own details.
+	ContactRegister messaging.ContactRegister
 
 	Demo     bool
 	Personas []demo.Persona

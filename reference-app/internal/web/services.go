@@ -15,7 +15,7 @@ import (
 // it needs.
 
 func (a *App) Messaging() *messaging.Service {
-	return &messaging.Service{Store: a.Store, Clock: a.Clock}
+	return &messaging.Service{Store: a.Store, Clock: a.Clock, ContactRegister: a.ContactRegister}
 }
 
 // notifier is where notices go: messaging's outbox.

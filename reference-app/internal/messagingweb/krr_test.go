@@ -1,0 +1,55 @@
+package messagingweb_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/messaging"
+	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
+	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
+)
+
+// allReserved is a contact register in which everyone asked about has
+// reserved against digital communication.
+type allReserved struct{ asked int }
+
+func (r *allReserved) Lookup(_ context.Context, ids []domain.NationalID) (map[domain.NationalID]messaging.RegisterEntry, error) {
+	r.asked += len(ids)
+	out := map[domain.NationalID]messaging.RegisterEntry{}
+	for _, n := range ids {
+		out[n] = messaging.RegisterEntry{NationalID: n, Status: messaging.RegisterActive, Reserved: true,
+			Email: "krr@example.no", Mobile: "+4741000000"}
+	}
+	return out, nil
+}
+
+// With the app's ContactRegister set (-krr), the notices the capabilities
+// raise go through it: a reserved guardian gets the digital mailbox, no
+// e-mail or SMS.
+func TestAppNoticesAskTheContactRegister(t *testing.T) {
+	ta := webtest.New(t)
+	reg := &allReserved{}
+	ta.App.ContactRegister = reg
+	key := "absence.undocumented/krr-test"
+	require.NoError(t, ta.Store.Atomic(t.Context(), func(ctx context.Context) error {
+		return ta.App.Messaging().Notify(ctx, domain.Notice{Municipality: demo.Municipality, Kind: "absence.undocumented",
+			Child: ta.Sofie, Key: key, Data: map[string]string{"date": "2025-11-24"}})
+	}))
+	ds, err := ta.Store.Deliveries(t.Context(), demo.Municipality)
+	require.NoError(t, err)
+	n := 0
+	for _, d := range ds {
+		if len(d.Key) <= len(key) || d.Key[:len(key)] != key {
+			continue
+		}
+		n++
+		assert.Equal(t, messaging.DigitalMailbox, d.Medium, d.Guardian)
+		assert.NotEqual(t, "krr@example.no", d.To)
+	}
+	assert.Positive(t, n, "Sofie's guardians are notified")
+	assert.Positive(t, reg.asked, "the register was asked")
+}
