@@ -13,6 +13,7 @@ import (
 
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/reports"
+	"github.com/oppvekst/oppvekst/specialed"
 )
 
 const m = domain.Municipality("0301")
@@ -237,4 +238,33 @@ func TestNAVListAndChangesSinceLastMonth(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, reports.NAVColumns, rows[0])
 	assert.Len(t, rows, 4)
+}
+
+func TestDecisionsFromCasesTakesGrantedDecisionsUntilTheCaseEnds(t *testing.T) {
+	child := domain.NewID[domain.Child]()
+	granted := func(k specialed.DecisionKind, from, to date.Date, hours ...string) *specialed.Provision {
+		p := &specialed.Provision{Outcome: specialed.Granted, Kind: k, From: from, To: to}
+		for i, h := range hours {
+			by := specialed.Teacher
+			if i > 0 {
+				by = specialed.Assistant
+			}
+			p.Hours = append(p.Hours, specialed.Hours{Provider: by, PerWeek: decimal.RequireFromString(h)})
+		}
+		return p
+	}
+	cases := []specialed.Case{
+		{Child: child, Decision: granted(specialed.SpecialEducationHelp, d(2025, time.August, 1), date.Zero, "2", "1.5")},
+		{Child: child, Decision: granted(specialed.AdaptedEducation, d(2025, time.August, 1), d(2026, time.June, 30), "3"), Ended: d(2025, time.December, 31)},
+		{Child: child, Decision: &specialed.Provision{Outcome: specialed.Refused, Kind: specialed.Adaptation, From: d(2025, time.August, 1)}},
+		{Child: child, Recommendation: granted(specialed.Adaptation, d(2025, time.August, 1), date.Zero)},
+		{Child: child, Decision: granted(specialed.Adaptation, d(2025, time.August, 1), date.Zero), Ended: d(2025, time.July, 1)},
+	}
+	got := reports.DecisionsFromCases(cases)
+	require.Len(t, got, 2, "refused, recommended only, and ended before the start are left out")
+	assert.Equal(t, reports.KindSpecialEducationHelp, got[0].Kind)
+	assert.Equal(t, "3.5", got[0].HoursPerWeek.String())
+	assert.True(t, got[0].Period.Open())
+	assert.Equal(t, reports.KindAdaptedEducation, got[1].Kind)
+	assert.Equal(t, d(2025, time.December, 31), got[1].Period.End, "the case ended before the decision's end")
 }
