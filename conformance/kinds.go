@@ -22,6 +22,10 @@ func builtinKinds() map[string]kindFunc {
 		"recipients":       evalRecipients,
 
 		"special-education-deadline": evalSpecialEdDeadline,
+
+		"basil":                 evalBASIL,
+		"gsi":                   evalGSI,
+		"nav-kindergarten-list": evalNAVList,
 	}
 }
 

@@ -137,6 +137,22 @@ func TestStrictInputs(t *testing.T) {
 			{"impossible date", `{"setting":"school","step":"consent","from":"2027-02-29"}`, "from"},
 			{"unknown setting", `{"setting":"sfo","step":"consent","from":"2026-09-01"}`, "setting"},
 		},
+		"basil": {
+			{"unknown field", `{"year":2025,"units":[{"id":"K1","kind":"kindergarten","x":1}],"children":[],"placements":[]}`, "units[0].x"},
+			{"wrong type", `{"year":"2025","units":[],"children":[],"placements":[]}`, "year"},
+			{"impossible date", `{"year":2025,"units":[],"children":[{"id":"a","birthDate":"2023-02-29"}],"placements":[]}`, "children[0].birthDate"},
+			{"repeated id", `{"year":2025,"units":[{"id":"K1","kind":"kindergarten"},{"id":"K1","kind":"kindergarten"}],"children":[],"placements":[]}`, "units[1].id"},
+		},
+		"gsi": {
+			{"unknown field", `{"schoolYear":2025,"units":[],"children":[{"id":"a","birthDate":"2016-01-01","grade":1}],"placements":[]}`, "children[0].grade"},
+			{"wrong type", `{"schoolYear":2025,"units":[],"children":[],"placements":[],"decisions":[{"child":"a","kind":"adaptation","start":"2025-08-01","hoursPerWeek":2}]}`, "decisions[0].hoursPerWeek"},
+			{"seats for a school", `{"schoolYear":2025,"units":[{"id":"S1","kind":"school","seatsSmall":3}],"children":[],"placements":[]}`, "units[0].seatsSmall"},
+		},
+		"nav-kindergarten-list": {
+			{"unknown field", `{"month":"2025-03","units":[],"children":[],"placements":[],"previous":[{"child":"a","unit":"K1","hoursPerWeek":1,"start":"2024-08-01","band":"1-8"}]}`, "previous[0].band"},
+			{"wrong type", `{"month":"2025-03","units":[],"children":[],"placements":{}}`, "placements"},
+			{"negative hours", `{"month":"2025-03","units":[{"id":"K1","kind":"kindergarten"}],"children":[{"id":"a","birthDate":"2023-01-01"}],"placements":[{"child":"a","unit":"K1","hoursPerWeek":-1,"start":"2024-08-01"}]}`, "placements[0].hoursPerWeek"},
+		},
 	}
 	srv := httptest.NewServer(Handler())
 	defer srv.Close()

@@ -36,6 +36,7 @@ import (
 	"github.com/oppvekst/oppvekst/reference-app/internal/web"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web/api"
 	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
+	"github.com/oppvekst/oppvekst/reports"
 	"github.com/oppvekst/oppvekst/specialed"
 )
 
@@ -54,6 +55,7 @@ var reasonTables = map[string]map[string]string{
 	"adapters/migrationcsv":                migrationcsv.ReasonTexts,
 	"adapters/fiksio":                      fiksio.ReasonTexts,
 	"specialed":                            specialed.ReasonTexts,
+	"reports":                              reports.ReasonTexts,
 	"reference-app/internal/web":           web.ReasonTexts,
 	"reference-app/internal/web/api":       api.ReasonTexts,
 	"reference-app/internal/admissionweb":  admissionweb.ReasonTexts,

@@ -1,0 +1,253 @@
+// Package reportsweb is the reports to the state in the reference app:
+// BASIL (kindergartens, 15 December), GSI (schools and SFO, 1 October) and
+// NAV's monthly kindergarten list (kontantstøtte), counted by the library
+// (package reports) over the municipality's stored rows. A caseworker sees
+// the figures with the children behind each cell, and downloads the CSV of
+// the form's fields; the JSON API answers the same reports. Every view and
+// download is audited with the children behind it.
+package reportsweb
+
+import (
+	"context"
+	"embed"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rickb777/date/v2"
+
+	"github.com/oppvekst/oppvekst/billing"
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web/api"
+	"github.com/oppvekst/oppvekst/reports"
+)
+
+// app is the shell as the reports' handlers see it.
+type app struct{ *web.App }
+
+// New returns the reports' part of the app, for web.App.Mount.
+func New(shell *web.App) web.Capability { return (&app{shell}).capability() }
+
+// PolicyReports: the municipality's caseworkers and administrators.
+var PolicyReports = web.PolicyCaseworker
+
+//go:embed templates/reports_*.html
+var templates embed.FS
+
+//go:embed messages/reports.*.json
+var messages embed.FS
+
+func (a *app) capability() web.Capability {
+	return web.Capability{Tag: "reports", About: "Reports to the state: BASIL (kindergartens, 15 December), GSI (schools and SFO, 1 October) and NAV's monthly kindergarten list for kontantstøtte, with the children behind every figure",
+		Routes: a.routes(), Menus: menus, Pages: templates, Messages: messages}
+}
+
+var menus = []web.MenuItem{
+	{Roles: []domain.Role{domain.RoleAdmin, domain.RoleCaseworker}, Path: "/reports", Key: "reports.menu"},
+}
+
+func (a *app) routes() []web.Route {
+	year := map[string]string{"year": "the year counted (BASIL: 15 December of it; GSI: 1 October of the school year starting in it); the current school year's when left out"}
+	month := map[string]string{"month": "the month (YYYY-MM); the current month when left out. The changes are counted against the month before"}
+	return []web.Route{
+		{Method: "GET", Path: "/api/v1/reports/basil", Kind: web.KindAPI, Policy: PolicyReports, Summary: "BASIL: the kindergartens on 15 December, children by age and agreed hours, with special-education help and adaptation, each figure with its children", Query: year, Response: reports.BASILReport{}, Handle: a.apiBASIL},
+		{Method: "GET", Path: "/api/v1/reports/basil.csv", Kind: web.KindAPI, Policy: PolicyReports, Summary: "BASIL as CSV of the form's fields (counts only; columns reports.BASILColumns)", Query: year, Response: "", ContentType: "text/csv", Handle: a.csvBASIL},
+		{Method: "GET", Path: "/api/v1/reports/gsi", Kind: web.KindAPI, Policy: PolicyReports, Summary: "GSI: the schools and SFOs on 1 October, pupils by grade, SFO pupils by hours, individually adapted education and its hours", Query: year, Response: reports.GSIReport{}, Handle: a.apiGSI},
+		{Method: "GET", Path: "/api/v1/reports/gsi.csv", Kind: web.KindAPI, Policy: PolicyReports, Summary: "GSI as CSV of the form's fields (columns reports.GSIColumns)", Query: year, Response: "", ContentType: "text/csv", Handle: a.csvGSI},
+		{Method: "GET", Path: "/api/v1/reports/nav", Kind: web.KindAPI, Policy: PolicyReports, Summary: "NAV's kindergarten list of a month (children aged one and two with a kindergarten place) with the changes since the month before", Query: month, Response: reports.NAVList{}, Handle: a.apiNAV},
+		{Method: "GET", Path: "/api/v1/reports/nav.csv", Kind: web.KindAPI, Policy: PolicyReports, Summary: "NAV's kindergarten list as CSV, one row per child (columns reports.NAVColumns)", Query: month, Response: "", ContentType: "text/csv", Handle: a.csvNAV},
+		{Method: "GET", Path: "/reports", Kind: web.KindPage, Policy: PolicyReports, Query: year, Handle: a.page},
+	}
+}
+
+// yearParam reads ?year=; the current school year's start when absent.
+func (a *app) yearParam(r *http.Request) (int, error) {
+	s := r.URL.Query().Get("year")
+	if s == "" {
+		return int(domain.SchoolYearOf(domain.Today(a.Clock))), nil
+	}
+	y, err := strconv.Atoi(s)
+	if err != nil || len(s) != 4 || y < 1900 || y > 2999 {
+		return 0, api.Unprocessable("invalid-query", "year is not a year", domain.FieldError{Field: "year", Reason: "is-not-a-year-yyyy"})
+	}
+	return y, nil
+}
+
+// monthParam reads ?month=; the current month when absent.
+func (a *app) monthParam(r *http.Request) (billing.Month, error) {
+	s := r.URL.Query().Get("month")
+	if s == "" {
+		t := domain.Today(a.Clock)
+		return billing.Month{Year: t.Year(), Month: t.Month()}, nil
+	}
+	return billing.ParseMonth(s)
+}
+
+// input reads the rows of the actor's municipality in one transaction.
+func (a *app) input(ctx context.Context, c *web.Call, within domain.Period) (reports.Input, error) {
+	cases, _ := any(a.Store).(reports.CaseSource)
+	var in reports.Input
+	err := a.Store.Atomic(ctx, func(ctx context.Context) error {
+		var err error
+		in, err = reports.Load(ctx, a.Store, cases, c.Actor.Municipality, within)
+		return err
+	})
+	return in, err
+}
+
+func (a *app) basil(ctx context.Context, c *web.Call, year int) (reports.BASILReport, error) {
+	r, err := reports.LoadRules()
+	if err != nil {
+		return reports.BASILReport{}, err
+	}
+	day := date.New(year, time.Month(r.BASIL.CountMonth), r.BASIL.CountDay)
+	in, err := a.input(ctx, c, domain.Period{Start: day, End: day})
+	if err != nil {
+		return reports.BASILReport{}, err
+	}
+	rep, err := reports.BASIL(in, year, r.BASIL)
+	if err != nil {
+		return rep, err
+	}
+	var kids []domain.ChildID
+	for _, u := range rep.Units {
+		kids = append(kids, u.Children.Children...)
+	}
+	return rep, a.Audit(ctx, c.Actor, "reports.basil", "reports/basil/"+strconv.Itoa(year), kids...)
+}
+
+func (a *app) gsi(ctx context.Context, c *web.Call, year int) (reports.GSIReport, error) {
+	r, err := reports.LoadRules()
+	if err != nil {
+		return reports.GSIReport{}, err
+	}
+	day := date.New(year, time.Month(r.GSI.CountMonth), r.GSI.CountDay)
+	in, err := a.input(ctx, c, domain.Period{Start: day, End: day})
+	if err != nil {
+		return reports.GSIReport{}, err
+	}
+	rep, err := reports.GSI(in, domain.SchoolYear(year), r.GSI)
+	if err != nil {
+		return rep, err
+	}
+	var kids []domain.ChildID
+	for _, u := range rep.Units {
+		kids = append(kids, u.Pupils.Children...)
+	}
+	return rep, a.Audit(ctx, c.Actor, "reports.gsi", "reports/gsi/"+strconv.Itoa(year), kids...)
+}
+
+func (a *app) nav(ctx context.Context, c *web.Call, m billing.Month) (reports.NAVList, error) {
+	r, err := reports.LoadRules()
+	if err != nil {
+		return reports.NAVList{}, err
+	}
+	prevMonth := billing.MonthOf(date.New(m.Year, m.Month-1, 1))
+	in, err := a.input(ctx, c, domain.Period{Start: prevMonth.First(), End: m.Last()})
+	if err != nil {
+		return reports.NAVList{}, err
+	}
+	prev, err := reports.NAV(in, prevMonth.Year, prevMonth.Month, r.NAV, nil)
+	if err != nil {
+		return prev, err
+	}
+	l, err := reports.NAV(in, m.Year, m.Month, r.NAV, &prev)
+	if err != nil {
+		return l, err
+	}
+	var kids []domain.ChildID
+	for _, e := range l.Entries {
+		kids = append(kids, e.Child)
+	}
+	return l, a.Audit(ctx, c.Actor, "reports.nav", "reports/nav/"+m.String(), kids...)
+}
+
+func (a *app) apiBASIL(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	y, err := a.yearParam(r)
+	if err != nil {
+		return err
+	}
+	rep, err := a.basil(r.Context(), c, y)
+	if err != nil {
+		return err
+	}
+	api.WriteJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+func (a *app) apiGSI(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	y, err := a.yearParam(r)
+	if err != nil {
+		return err
+	}
+	rep, err := a.gsi(r.Context(), c, y)
+	if err != nil {
+		return err
+	}
+	api.WriteJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+func (a *app) apiNAV(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	m, err := a.monthParam(r)
+	if err != nil {
+		return err
+	}
+	l, err := a.nav(r.Context(), c, m)
+	if err != nil {
+		return err
+	}
+	api.WriteJSON(w, http.StatusOK, l)
+	return nil
+}
+
+// writeCSV hands out a CSV file, never cached.
+func writeCSV(w http.ResponseWriter, name string, write func(*strings.Builder) error) error {
+	var buf strings.Builder
+	if err := write(&buf); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write([]byte(buf.String()))
+	return nil
+}
+
+func (a *app) csvBASIL(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	y, err := a.yearParam(r)
+	if err != nil {
+		return err
+	}
+	rep, err := a.basil(r.Context(), c, y)
+	if err != nil {
+		return err
+	}
+	return writeCSV(w, "basil-"+string(c.Actor.Municipality)+"-"+strconv.Itoa(y)+".csv", func(b *strings.Builder) error { return rep.WriteCSV(b) })
+}
+
+func (a *app) csvGSI(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	y, err := a.yearParam(r)
+	if err != nil {
+		return err
+	}
+	rep, err := a.gsi(r.Context(), c, y)
+	if err != nil {
+		return err
+	}
+	return writeCSV(w, "gsi-"+string(c.Actor.Municipality)+"-"+strconv.Itoa(y)+".csv", func(b *strings.Builder) error { return rep.WriteCSV(b) })
+}
+
+func (a *app) csvNAV(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	m, err := a.monthParam(r)
+	if err != nil {
+		return err
+	}
+	l, err := a.nav(r.Context(), c, m)
+	if err != nil {
+		return err
+	}
+	return writeCSV(w, "nav-barnehageliste-"+string(c.Actor.Municipality)+"-"+m.String()+".csv", func(b *strings.Builder) error { return l.WriteCSV(b) })
+}
