@@ -18,6 +18,7 @@ import (
 	"github.com/oppvekst/oppvekst/reference-app/internal/messagingweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/privacyweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/registryweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/specialedweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/staffweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web"
 )
@@ -45,6 +46,7 @@ func New(store web.Store, clock domain.Clock, log *slog.Logger) (*web.App, error
 		calendarweb.New(a),
 		privacyweb.New(a),
 		registryweb.New(a),
+		specialedweb.New(a, letters),
 	)
 	if err != nil {
 		return nil, err

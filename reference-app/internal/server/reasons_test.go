@@ -30,10 +30,12 @@ import (
 	"github.com/oppvekst/oppvekst/reference-app/internal/messagingweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/privacyweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/registryweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/specialedweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/staffweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web/api"
 	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
+	"github.com/oppvekst/oppvekst/specialed"
 )
 
 // reasonTables are the ReasonTexts of every package of the library and
@@ -46,6 +48,7 @@ var reasonTables = map[string]map[string]string{
 	"attendance":                           attendance.ReasonTexts,
 	"billing":                              billing.ReasonTexts,
 	"messaging":                            messaging.ReasonTexts,
+	"specialed":                            specialed.ReasonTexts,
 	"adapters/sqlite":                      sqlite.ReasonTexts,
 	"adapters/postgres":                    postgres.ReasonTexts,
 	"adapters/migrationcsv":                migrationcsv.ReasonTexts,
@@ -60,6 +63,7 @@ var reasonTables = map[string]map[string]string{
 	"reference-app/internal/privacyweb":    privacyweb.ReasonTexts,
 	"reference-app/internal/registryweb":   registryweb.ReasonTexts,
 	"reference-app/internal/staffweb":      staffweb.ReasonTexts,
+	"reference-app/internal/specialedweb":  specialedweb.ReasonTexts,
 }
 
 // allTables is reasonTables as the list an application names.
@@ -81,7 +85,7 @@ func allTables() domain.ReasonTables {
 func TestEveryPackageTableIsNamed(t *testing.T) {
 	root := filepath.Join("..", "..", "..")
 	found := map[string]bool{}
-	for _, d := range []string{"domain", "admission", "billing", "attendance", "messaging", "adapters", "reference-app"} {
+	for _, d := range []string{"domain", "admission", "billing", "attendance", "messaging", "specialed", "adapters", "reference-app"} {
 		err := filepath.WalkDir(filepath.Join(root, d), func(path string, e fs.DirEntry, err error) error {
 			if err != nil || e.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 				return err
@@ -132,7 +136,7 @@ func sourceCodes(t *testing.T) (codes map[string]string, notCodes []string) {
 	t.Helper()
 	root := filepath.Join("..", "..", "..")
 	codes = map[string]string{}
-	dirs := []string{"domain", "admission", "billing", "attendance", "messaging", "adapters", "reference-app"}
+	dirs := []string{"domain", "admission", "billing", "attendance", "messaging", "specialed", "adapters", "reference-app"}
 	for _, d := range dirs {
 		err := filepath.WalkDir(filepath.Join(root, d), func(path string, e fs.DirEntry, err error) error {
 			if err != nil || e.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
