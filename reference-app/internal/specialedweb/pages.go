@@ -45,6 +45,7 @@ type newContent struct {
 	Children []option
 	Concern  string
 	Problems []string
+	Invalid  map[string]bool
 }
 
 // placedChildren are the children placed today at the kindergartens and
@@ -85,17 +86,17 @@ func (a *app) placedChildren(ctx context.Context, c *web.Call, chosen string) ([
 	return out, nil
 }
 
-func (a *app) newRender(w http.ResponseWriter, r *http.Request, c *web.Call, status int, chosen, concern string, problems []string) error {
+func (a *app) newRender(w http.ResponseWriter, r *http.Request, c *web.Call, status int, chosen, concern string, problems []string, invalid map[string]bool) error {
 	opts, err := a.placedChildren(r.Context(), c, chosen)
 	if err != nil {
 		return err
 	}
-	a.Page(w, r, c, status, "specialed_new", "specialed.new.title", newContent{L: c.Lang, Children: opts, Concern: concern, Problems: problems})
+	a.Page(w, r, c, status, "specialed_new", "specialed.new.title", newContent{L: c.Lang, Children: opts, Concern: concern, Problems: problems, Invalid: invalid})
 	return nil
 }
 
 func (a *app) newPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
-	return a.newRender(w, r, c, http.StatusOK, "", "", nil)
+	return a.newRender(w, r, c, http.StatusOK, "", "", nil, nil)
 }
 
 func (a *app) newSubmit(w http.ResponseWriter, r *http.Request, c *web.Call) error {
@@ -117,8 +118,8 @@ func (a *app) newSubmit(w http.ResponseWriter, r *http.Request, c *web.Call) err
 		cs, err = a.open(r.Context(), c, req)
 	}
 	if err != nil {
-		if problems, ok := a.problems(c, err); ok {
-			return a.newRender(w, r, c, http.StatusUnprocessableEntity, chosen, concern, problems)
+		if problems, invalid, ok := a.refusal(c, err); ok {
+			return a.newRender(w, r, c, http.StatusUnprocessableEntity, chosen, concern, problems, invalid)
 		}
 		return err
 	}
@@ -129,10 +130,34 @@ func (a *app) newSubmit(w http.ResponseWriter, r *http.Request, c *web.Call) err
 // problems writes a refusal in the user's language, each at its field;
 // false when err is no refusal of the input.
 func (a *app) problems(c *web.Call, err error) ([]string, bool) {
+	out, _, ok := a.refusal(c, err)
+	return out, ok
+}
+
+// inputOf is the form input a refused field is written in.
+func inputOf(field string) string {
+	f := strings.TrimPrefix(field, "provision.")
+	switch {
+	case f == "hours.teacher" || strings.Contains(f, "hours") && !strings.Contains(f, "assistant"):
+		return "teacher"
+	case strings.HasPrefix(f, "hours"):
+		return "assistant"
+	case f == "childId" || f == "unitId":
+		return "child"
+	}
+	return f
+}
+
+// refusal writes a refusal in the user's language, each problem at its
+// field, and names the inputs refused; false when err is no refusal of
+// the input.
+func (a *app) refusal(c *web.Call, err error) ([]string, map[string]bool, bool) {
+	invalid := map[string]bool{}
 	var ve *domain.ValidationError
 	if errors.As(err, &ve) {
 		var out []string
 		for _, f := range ve.Fields {
+			invalid[inputOf(f.Field)] = true
 			text := c.Lang.FieldReason(f)
 			if f.Reason == specialed.ReasonDepartureNeedsReason {
 				var pts []string
@@ -143,13 +168,13 @@ func (a *app) problems(c *web.Call, err error) ([]string, bool) {
 			}
 			out = append(out, c.Lang.T("specialed.field."+fieldKey(f.Field))+": "+text)
 		}
-		return out, true
+		return out, invalid, true
 	}
 	var ce *domain.ConflictError
 	if errors.As(err, &ce) {
-		return []string{c.Lang.ConflictReason(ce)}, true
+		return []string{c.Lang.ConflictReason(ce)}, invalid, true
 	}
-	return nil, false
+	return nil, nil, false
 }
 
 // fieldKey is the message key suffix of a refused field.
@@ -178,6 +203,7 @@ type stepForm struct {
 	Reason    bool // the decision: reasons for departures
 	Values    map[string]string
 	Problems  []string
+	Invalid   map[string]bool
 }
 
 // docForm is the form of a document the caller may write.
@@ -185,6 +211,7 @@ type docForm struct {
 	Kinds    []option
 	Values   map[string]string
 	Problems []string
+	Invalid  map[string]bool
 }
 
 // caseContent is what the case page shows.
@@ -217,12 +244,12 @@ type docLine struct {
 }
 
 func (a *app) casePage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
-	return a.caseRender(w, r, c, http.StatusOK, "", nil, nil)
+	return a.caseRender(w, r, c, http.StatusOK, "", nil, nil, nil)
 }
 
 // caseRender shows the case; form names the form sent back with values
 // and problems ("doc" for the document form).
-func (a *app) caseRender(w http.ResponseWriter, r *http.Request, c *web.Call, status int, form string, values map[string]string, problems []string) error {
+func (a *app) caseRender(w http.ResponseWriter, r *http.Request, c *web.Call, status int, form string, values map[string]string, problems []string, invalid map[string]bool) error {
 	ctx := r.Context()
 	id, err := caseID(r)
 	if err != nil {
@@ -286,7 +313,7 @@ func (a *app) caseRender(w http.ResponseWriter, r *http.Request, c *web.Call, st
 				Text:      step != specialed.StepConsent && step != specialed.StepWithdrawal,
 				Provision: step == specialed.StepAssessment || step == specialed.StepDecision, Reason: step == specialed.StepDecision}
 			if string(step) == form {
-				f.Values, f.Problems = values, problems
+				f.Values, f.Problems, f.Invalid = values, problems, invalid
 			} else if f.Provision && cs.Recommendation != nil {
 				// The decision form starts from PPT's recommendation.
 				f.Values = provisionValues(*cs.Recommendation)
@@ -320,7 +347,7 @@ func (a *app) caseRender(w http.ResponseWriter, r *http.Request, c *web.Call, st
 		if len(kinds) > 0 {
 			content.Doc = &docForm{Kinds: kinds, Values: map[string]string{}}
 			if form == "doc" {
-				content.Doc.Values, content.Doc.Problems = values, problems
+				content.Doc.Values, content.Doc.Problems, content.Doc.Invalid = values, problems, invalid
 			}
 		}
 	}
@@ -439,8 +466,8 @@ func (a *app) stepSubmit(w http.ResponseWriter, r *http.Request, c *web.Call) er
 		_, err = a.record(r.Context(), c, id, req)
 	}
 	if err != nil {
-		if problems, ok := a.problems(c, err); ok {
-			return a.caseRender(w, r, c, http.StatusUnprocessableEntity, values["step"], values, problems)
+		if problems, invalid, ok := a.refusal(c, err); ok {
+			return a.caseRender(w, r, c, http.StatusUnprocessableEntity, values["step"], values, problems, invalid)
 		}
 		return err
 	}
@@ -464,8 +491,8 @@ func (a *app) documentSubmit(w http.ResponseWriter, r *http.Request, c *web.Call
 	_, err = s.SaveDocument(r.Context(), c.Actor, specialed.Document{Case: id, Kind: specialed.DocumentKind(values["kind"]),
 		Title: values["title"], Body: values["body"], Change: values["change"]})
 	if err != nil {
-		if problems, ok := a.problems(c, err); ok {
-			return a.caseRender(w, r, c, http.StatusUnprocessableEntity, "doc", values, problems)
+		if problems, invalid, ok := a.refusal(c, err); ok {
+			return a.caseRender(w, r, c, http.StatusUnprocessableEntity, "doc", values, problems, invalid)
 		}
 		return err
 	}

@@ -110,6 +110,7 @@ func TestStory(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, r.Status)
 	assert.Contains(t, r.Body, "Begrunnelse for avvik fra PPT: vedtaket avviker fra PPTs tilråding, så begrunnelsen må fylles ut: timer med assistent")
 	assert.Contains(t, r.Body, `name="assistant" inputmode="decimal" value="2"`)
+	assert.Contains(t, r.Body, `name="reason" aria-invalid="true"`)
 	dec.Set("reason", reasons)
 	require.Equal(t, http.StatusSeeOther, post(t, ta, demo.PersonaCaseworker, casePath+"/steps", dec).Status)
 
