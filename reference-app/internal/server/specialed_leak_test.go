@@ -38,7 +38,7 @@ func specialEdLeakCase(t *testing.T, ta *webtest.Harness) specialed.CaseID {
 	require.NoError(t, err)
 	rec := specialed.Provision{Outcome: specialed.Granted, Kind: specialed.AdaptedEducation, Organisation: "I liten gruppe",
 		Hours: []specialed.Hours{{Provider: specialed.Teacher, PerWeek: decimal.NewFromInt(4)}, {Provider: specialed.Assistant, PerWeek: decimal.NewFromInt(2)}},
-		From: date.New(2026, 1, 5), To: date.New(2026, 6, 19)}
+		From:  date.New(2026, 1, 5), To: date.New(2026, 6, 19)}
 	dec := rec
 	dec.Hours = rec.Hours[:1]
 	for _, st := range []struct {
