@@ -3,6 +3,7 @@ package specialedweb
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -342,12 +343,12 @@ func (a *app) letter(ctx context.Context, r *http.Request, c *web.Call) (domain.
 	if err != nil {
 		return domain.Document{}, CaseView{}, err
 	}
-	cs, err := s.Case(ctx, c.Actor, id)
+	// The case as stored, to address the letter: Letter decides whether
+	// the caller may read it (and logs the read), so nothing of it is
+	// shown before.
+	cs, err := s.Store.Case(ctx, c.Actor.Municipality, id)
 	if err != nil {
 		return domain.Document{}, CaseView{}, err
-	}
-	if cs.Decision == nil {
-		return domain.Document{}, CaseView{}, fmt.Errorf("specialedweb: no decision yet: %w", domain.ErrNotFound)
 	}
 	t, err := a.LetterTemplate(ctx, c.Actor.Municipality)
 	if err != nil {
@@ -358,6 +359,11 @@ func (a *app) letter(ctx context.Context, r *http.Request, c *web.Call) (domain.
 		return domain.Document{}, CaseView{}, err
 	}
 	doc, err := s.Letter(ctx, c.Actor, id, l, t, to)
+	var ve *domain.ValidationError
+	if errors.As(err, &ve) && len(ve.Fields) == 1 && ve.Fields[0].Reason == specialed.ReasonNoDecision {
+		// No decision, no letter.
+		return domain.Document{}, CaseView{}, fmt.Errorf("specialedweb: no decision yet: %w", domain.ErrNotFound)
+	}
 	if err != nil {
 		return domain.Document{}, CaseView{}, err
 	}
