@@ -21,6 +21,7 @@ import billingSteps from './steps/billing.mjs';
 import messagingSteps from './steps/messaging.mjs';
 import directorySteps from './steps/directory.mjs';
 import homeSteps from './steps/home.mjs';
+import specialedSteps from './steps/specialed.mjs';
 import { openDay } from './steps/openday.mjs';
 import { measure, englishWords } from './steps/measure.mjs';
 import { boardStory } from './steps/board.mjs';
@@ -68,6 +69,7 @@ const steps = [
   ...messagingSteps(h),
   ...directorySteps(h),
   ...homeSteps(h),
+  ...specialedSteps(h),
 ];
 
 async function loginAs(page, persona) {

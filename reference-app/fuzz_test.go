@@ -64,6 +64,8 @@ func FuzzBilling(f *testing.F) { fuzzFamily(f, "billing") }
 
 func FuzzMessaging(f *testing.F) { fuzzFamily(f, "messaging") }
 
+func FuzzSpecialEd(f *testing.F) { fuzzFamily(f, "special-education") }
+
 // fuzzPersonas are who a request is sent as: no session, then every
 // persona of the demo data.
 var fuzzPersonas = append([]string{"", demo.PersonaProtected}, webtest.TableActors...)

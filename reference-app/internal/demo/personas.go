@@ -107,6 +107,7 @@ const (
 	PersonaCaseworker        = "caseworker"            // Demo kommune
 	PersonaAdmin             = "admin"                 // Demo kommune
 	PersonaOtherMunicipality = "caseworker-neighbour"  // Nabo kommune
+	PersonaPPT               = "ppt"                   // Pia Psykolog, member of the demo's PPT (special education)
 )
 
 // Personas looks the personas up in the seeded data. A persona whose
@@ -184,6 +185,9 @@ func Personas(ctx context.Context, store domain.DirectoryReader) ([]Persona, err
 		per.Leads = ids
 		add(PersonaOtherStaff, staffBjorkeliaName, per)
 	}
+	// Pia Psykolog works at PPT, no unit: she sees the special-education
+	// cases referred to PPT, nothing else of the children.
+	add(PersonaPPT, staffPPTName, domain.StaffActor(m, pptSubject).Named(staffPPTName))
 	add(PersonaCaseworker, "Siri Saksbehandler", domain.CaseworkerActor(m, "saksbehandler-1").Named("Siri Saksbehandler"))
 	add(PersonaAdmin, "Arne Administrator", domain.AdminActor(m, "admin-1").Named("Arne Administrator"))
 	add(PersonaOtherMunicipality, "Nils Nabo", domain.CaseworkerActor(Neighbour, "saksbehandler-nabo").Named("Nils Nabo"))

@@ -63,6 +63,9 @@ func Seed(ctx context.Context, store domain.Store, clock domain.Clock) error {
 		if err := seedCalendar(ctx, store, clock); err != nil {
 			return fmt.Errorf("seed: %w", err)
 		}
+		if err := seedSpecialEd(ctx, store, Municipality); err != nil {
+			return fmt.Errorf("seed: %w", err)
+		}
 		return seedStaff(ctx, store, clock, Municipality)
 	})
 }

@@ -37,7 +37,7 @@ type authCase struct {
 // fails TestAuthorizationTableCoversEveryRoute until it gets one. The child
 // is Sofie Berg (Nordby skole 3A and Nordby SFO); Hilde Berg has parental
 // responsibility, Tor Ødegård has asked for information under § 47.
-func authTable(ta *webtest.Harness) map[string]authCase {
+func authTable(t testing.TB, ta *webtest.Harness) map[string]authCase {
 	sofie := ta.Sofie.String()
 	form := "application/x-www-form-urlencoded"
 	jsonBody := func(s string) func(string) string { return func(string) string { return s } }
@@ -97,7 +97,7 @@ func authTable(ta *webtest.Harness) map[string]authCase {
 	}
 	// Each capability's lines are in a function of their own below
 	// (admissionAuth, ...).
-	for _, part := range []map[string]authCase{admissionAuth(ta), catchmentAuth(ta), attendanceAuth(ta), billingAuth(ta), messagingAuth(ta), staffAuth(ta), calendarAuth(ta), directoryAuth(ta), migrationAuth(ta), registryAuth(ta), reportsAuth(ta), letterAuth(ta), invoiceDocAuth(ta)} {
+	for _, part := range []map[string]authCase{admissionAuth(ta), catchmentAuth(ta), attendanceAuth(ta), billingAuth(ta), messagingAuth(ta), staffAuth(ta), calendarAuth(ta), directoryAuth(ta), migrationAuth(ta), registryAuth(ta), reportsAuth(ta), letterAuth(ta), invoiceDocAuth(ta), specialEdAuth(ta, t)} {
 		for k, v := range part {
 			if _, dup := table[k]; dup {
 				panic("authTable: " + k + " twice")
@@ -110,7 +110,7 @@ func authTable(ta *webtest.Harness) map[string]authCase {
 
 func TestAuthorizationTableCoversEveryRoute(t *testing.T) {
 	ta := webtest.New(t)
-	table := authTable(ta)
+	table := authTable(t, ta)
 	var routes []string
 	for _, rt := range ta.App.RouteTable() {
 		routes = append(routes, rt.Pattern())
@@ -125,7 +125,7 @@ func TestAuthorizationTableCoversEveryRoute(t *testing.T) {
 // allowed, forbidden (403), or not found in the actor's municipality (404).
 func TestAuthorization(t *testing.T) {
 	ta := webtest.New(t)
-	table := authTable(ta)
+	table := authTable(t, ta)
 	patterns := make([]string, 0, len(table))
 	for p := range table {
 		patterns = append(patterns, p)

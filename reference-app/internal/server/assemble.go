@@ -19,6 +19,7 @@ import (
 	"github.com/oppvekst/oppvekst/reference-app/internal/privacyweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/registryweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/reportsweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/specialedweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/staffweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web"
 )
@@ -47,6 +48,7 @@ func New(store web.Store, clock domain.Clock, log *slog.Logger) (*web.App, error
 		privacyweb.New(a),
 		registryweb.New(a),
 		reportsweb.New(a),
+		specialedweb.New(a, letters),
 	)
 	if err != nil {
 		return nil, err

@@ -32,6 +32,7 @@ import (
 	"github.com/oppvekst/oppvekst/reference-app/internal/messagingweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/privacyweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/registryweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/specialedweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/staffweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web/api"
@@ -67,6 +68,7 @@ var reasonTables = map[string]map[string]string{
 	"reference-app/internal/privacyweb":    privacyweb.ReasonTexts,
 	"reference-app/internal/registryweb":   registryweb.ReasonTexts,
 	"reference-app/internal/staffweb":      staffweb.ReasonTexts,
+	"reference-app/internal/specialedweb":  specialedweb.ReasonTexts,
 }
 
 // allTables is reasonTables as the list an application names.

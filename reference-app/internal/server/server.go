@@ -27,6 +27,7 @@ import (
 	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
 	"github.com/oppvekst/oppvekst/reference-app/internal/messagingweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/registryweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/specialedweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web"
 )
 
@@ -198,6 +199,7 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 	go a.SweepEvery(sweepCtx, time.Hour)
 	go messagingweb.RunDispatcherThen(sweepCtx, a, getenv, cfg.Demo, personas)
 	go admissionweb.LapseOffersEvery(sweepCtx, a, 15*time.Minute)
+	go specialedweb.RemindEvery(sweepCtx, a, 15*time.Minute)
 	go a.RetainEvery(sweepCtx, web.RetentionDelay, web.RetentionInterval)
 	go registryweb.SyncEvery(sweepCtx, a, registryweb.SyncDelay, registryweb.SyncInterval)
 	go a.WarmLogin(sweepCtx)

@@ -164,6 +164,7 @@ func TestOpenAPILiveResponses(t *testing.T) {
 		"guardianId":       {ta.Personas[demo.PersonaGuardian].Actor.Guardian.String()},
 		"invoiceId":        {invoiceOfMonth},
 		"incomeDecisionId": {incomes[0]["id"].(string)},
+		"caseId":           {ta.SpecialEdCase(t, true).String()},
 	}
 	query := map[string]string{
 		"/api/v1/children/{childId}/applications/prefill": "?intakeId=" + intake,

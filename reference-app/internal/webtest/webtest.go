@@ -70,7 +70,7 @@ func New(t *testing.T) *Harness {
 	for _, p := range a.Personas {
 		ta.Personas[p.Key] = p
 	}
-	require.Len(t, ta.Personas, 10, "every persona is found in the seed")
+	require.Len(t, ta.Personas, 11, "every persona is found in the seed")
 	children, err := store.Children(ctx, demo.Municipality)
 	require.NoError(t, err)
 	for _, c := range children {
