@@ -94,9 +94,9 @@ func (a *app) admissionCapability() web.Capability {
 // admissionMenus are the admission menu entries.
 var admissionMenus = []web.MenuItem{
 	{Roles: []domain.Role{domain.RoleGuardian}, Path: "/admission", Key: "admission.menu.guardian"},
-	{Roles: []domain.Role{domain.RoleCaseworker, domain.RoleAdmin}, Path: "/admission/intakes", Key: "admission.menu.caseworker"},
-	{Roles: []domain.Role{domain.RoleCaseworker, domain.RoleAdmin}, Path: "/admission/settings", Key: "admission.menu.settings"},
-	{Roles: []domain.Role{domain.RoleCaseworker, domain.RoleAdmin}, Path: "/admission/catchment", Key: "admission.menu.catchment"},
+	{Roles: []domain.Role{domain.RoleCaseworker, domain.RoleAdmin}, Path: "/admission/intakes", Key: "admission.menu.caseworker", Capability: domain.CapAdmission},
+	{Roles: []domain.Role{domain.RoleCaseworker, domain.RoleAdmin}, Path: "/admission/settings", Key: "admission.menu.settings", Capability: domain.CapAdmission},
+	{Roles: []domain.Role{domain.RoleCaseworker, domain.RoleAdmin}, Path: "/admission/catchment", Key: "admission.menu.catchment", Capability: domain.CapAdmission},
 }
 
 // Request and response bodies.

@@ -83,7 +83,7 @@ func (a *app) billingCapability() web.Capability {
 // billingMenus are the billing menu entries.
 var billingMenus = []web.MenuItem{
 	{Roles: []domain.Role{domain.RoleGuardian}, Path: "/invoices", Key: "billing.menu.invoices"},
-	{Roles: []domain.Role{domain.RoleCaseworker, domain.RoleAdmin}, Path: "/billing", Key: "billing.menu.billing"},
+	{Roles: []domain.Role{domain.RoleCaseworker, domain.RoleAdmin}, Path: "/billing", Key: "billing.menu.billing", Capability: domain.CapBilling},
 }
 
 // monthParam reads ?month= (YYYY-MM); none is this month.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -105,6 +106,24 @@ func TestCaseworkerOnlyForTheGrantedCapability(t *testing.T) {
 	}
 	resp := ta.Do(t, cookie, "POST", "/api/v1/children", "application/json", `{"givenName":"A","familyName":"B","birthDate":"2021-01-01"}`)
 	assert.Equal(t, 403, resp.Status, "registering children is the directory's")
+
+	// The menu offers only what the grant opens: billing, not admission's
+	// or special education's pages, which answer 403 or show nothing.
+	page := ta.Do(t, cookie, "GET", "/caseworker", "", "")
+	require.Equal(t, 200, page.Status)
+	nav := page.Body[strings.Index(page.Body, "<nav"):]
+	nav = nav[:strings.Index(nav, "</nav>")]
+	assert.Contains(t, nav, `href="/billing"`)
+	for _, hidden := range []string{"/admission/intakes", "/admission/settings", "/admission/catchment", "/special-education"} {
+		assert.NotContains(t, nav, `href="`+hidden+`"`, hidden)
+	}
+	for _, path := range []string{"/admission/settings", "/admission/catchment"} {
+		assert.Equal(t, 403, ta.Do(t, cookie, "GET", path, "", "").Status, path)
+	}
+	all := ta.Do(t, ta.CookieFor(t, demo.PersonaCaseworker), "GET", "/caseworker", "", "")
+	for _, shown := range []string{"/billing", "/admission/intakes", "/special-education"} {
+		assert.Contains(t, all.Body, `href="`+shown+`"`, "the demo caseworker handles every capability")
+	}
 }
 
 // Two municipalities in one deployment: the neighbour's administrator

@@ -64,7 +64,7 @@ func New(shell *web.App, pdf PDFRenderer) web.Capability {
 	return web.Capability{Tag: Tag,
 		About:  "Special education: the case of a child from a concern through consent, PPT's expert assessment and the individual decision to the plan and the reports; seen only by the guardians with parental responsibility, the unit's staff given the case, PPT and the municipality's special-education caseworkers",
 		Routes: a.routes(), Pages: templates, Messages: messages,
-		Menus: []web.MenuItem{{Roles: []domain.Role{domain.RoleGuardian, domain.RoleStaff, domain.RoleCaseworker}, Path: "/special-education", Key: "specialed.menu"}}}
+		Menus: []web.MenuItem{{Roles: []domain.Role{domain.RoleGuardian, domain.RoleStaff, domain.RoleCaseworker}, Path: "/special-education", Key: "specialed.menu", Capability: domain.CapSpecialEd}}}
 }
 
 // errNoStore is the answer when the app's store keeps no cases.

@@ -187,6 +187,10 @@ type MenuItem struct {
 	Roles []domain.Role
 	Path  string
 	Key   string // message key of the label
+	// Capability, when set, shows the entry to a caseworker only when
+	// granted that capability (domain.Actor.HandlesCapability): a
+	// caseworker for billing sees no admission menu whose pages answer 403.
+	Capability domain.Capability
 }
 
 // StartPage is where a role lands after login: its first menu entry.
@@ -233,6 +237,9 @@ func (a *App) Page(w http.ResponseWriter, r *http.Request, c *Call, status int, 
 		d.User, d.Role, d.Demo = c.Session.Name, c.Lang.T("role."+string(c.Actor.Role)), c.Session.Persona != ""
 		d.Municipality = demo.MunicipalityNames[c.Actor.Municipality]
 		for _, m := range a.menus {
+			if m.Capability != "" && c.Actor.Role == domain.RoleCaseworker && !c.Actor.HandlesCapability(m.Capability) {
+				continue
+			}
 			for _, role := range m.Roles {
 				if role == c.Actor.Role {
 					d.Menu = append(d.Menu, menuLink{Href: m.Path, Label: c.Lang.T(m.Key), Current: m.Path == r.URL.Path})
