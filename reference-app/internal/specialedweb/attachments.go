@@ -191,6 +191,20 @@ func (a *app) attachmentSubmit(w http.ResponseWriter, r *http.Request, c *web.Ca
 			return api.BadRequest("unreadable", "the file cannot be read")
 		}
 	}
+	if ferr != nil {
+		// No file chosen: one problem, at the file, once the caller is
+		// known to see the case.
+		s, err := a.service()
+		if err != nil {
+			return err
+		}
+		if _, err := s.Case(r.Context(), c.Actor, id); err != nil {
+			return err
+		}
+		err = domain.Invalid("content", specialed.ReasonRequired)
+		problems, invalid, _ := a.refusal(c, err)
+		return a.caseRender(w, r, c, http.StatusUnprocessableEntity, "attachment", nil, problems, invalid)
+	}
 	_, err = a.addAttachment(r, c, id, name, mediaType, content)
 	if err != nil {
 		if problems, invalid, ok := a.refusal(c, err); ok {

@@ -199,6 +199,12 @@ func TestAttachmentRefused(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, r.Status)
 	assert.Contains(t, r.Body, "Filnavn: ")
 
+	// No file at all: one problem, at the file.
+	r = ta.Do(t, staff, "POST", page+"/attachments", "application/x-www-form-urlencoded", "")
+	require.Equal(t, http.StatusUnprocessableEntity, r.Status)
+	assert.Contains(t, r.Body, "<li>Fil: ")
+	assert.NotContains(t, r.Body, "Filnavn: ")
+
 	s, err := specialedweb.Service(ta.App)
 	require.NoError(t, err)
 	as, err := s.Attachments(t.Context(), ta.Personas[demo.PersonaStaff].Actor, id)
