@@ -40,7 +40,7 @@ func (a *app) routes() []web.Route {
 		{Method: "GET", Path: apiBase + "/cases/{caseId}/letter.pdf", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Query: lang, ContentType: "application/pdf",
 			Summary: "The decision letter as a PDF/A (application/pdf)", Response: "", Handle: a.letterPDF},
 		{Method: "POST", Path: apiBase + "/cases/{caseId}/attachments", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Status: http.StatusCreated,
-			Summary: "Add a file to the case (anyone who sees the case): its name, media type and content in base64, at most specialed.MaxAttachment bytes; answers its metadata", Body: AttachmentRequest{}, Response: specialed.Attachment{}, Handle: a.apiAddAttachment},
+			Summary: "Add a file to the case (anyone who sees the case): its name, media type and content in base64, at most specialed.MaxAttachment bytes; answers its metadata", Body: AttachmentRequest{}, Response: specialed.Attachment{}, BodyLimit: attachmentBodyLimit, Handle: a.apiAddAttachment},
 		{Method: "GET", Path: apiBase + "/cases/{caseId}/attachments", Kind: web.KindAPI, Policy: web.PolicyLoggedIn,
 			Summary: "The case's attachments without their content: name, media type, size, who added it and when (404 to anyone who may not see the case)", Response: []specialed.Attachment{}, Handle: a.apiAttachments},
 		{Method: "GET", Path: apiBase + "/cases/{caseId}/attachments/{attachmentId}", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, ContentType: "*/*",

@@ -1,7 +1,6 @@
 package specialedweb
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -83,13 +82,9 @@ func (a *app) apiAddAttachment(w http.ResponseWriter, r *http.Request, c *web.Ca
 			return &api.HTTPError{Status: http.StatusUnsupportedMediaType, Kind: "media-type", Detail: "send application/json"}
 		}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, attachmentBodyLimit))
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		return &api.HTTPError{Status: http.StatusRequestEntityTooLarge, Kind: "too-large", Detail: fmt.Sprintf("the body is larger than %d bytes", attachmentBodyLimit)}
-	case err != nil:
-		return api.BadRequest("unreadable", "the body cannot be read")
+	body, err := api.ReadBodyLimit(w, r, attachmentBodyLimit)
+	if err != nil {
+		return err
 	}
 	var req AttachmentRequest
 	if err := api.DecodeStrict(body, &req); err != nil {

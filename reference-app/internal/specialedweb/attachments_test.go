@@ -71,6 +71,21 @@ func TestAttachments(t *testing.T) {
 	assert.Equal(t, len(pdf), created.Size)
 	assert.NotContains(t, r.Body, "content", "the answer is the metadata only")
 
+	// A retry with the same Idempotency-Key, of a file larger than an
+	// ordinary body, gets the first answer and stores nothing twice.
+	big := bytes.Repeat([]byte("lesing "), 20000)
+	first := ta.Do(t, ta.CookieFor(t, demo.PersonaStaff), "POST", api+"/attachments", "application/json", attachmentJSON("Stor.txt", "text/plain", big), "Idempotency-Key", "vedlegg-1")
+	require.Equal(t, http.StatusCreated, first.Status, first.Body)
+	again := ta.Do(t, ta.CookieFor(t, demo.PersonaStaff), "POST", api+"/attachments", "application/json", attachmentJSON("Stor.txt", "text/plain", big), "Idempotency-Key", "vedlegg-1")
+	require.Equal(t, http.StatusCreated, again.Status)
+	assert.Equal(t, first.Body, again.Body)
+	assert.Equal(t, "true", again.Header.Get("Idempotent-Replayed"))
+	var bigAt specialed.Attachment
+	require.NoError(t, json.Unmarshal([]byte(first.Body), &bigAt))
+	r = ta.Do(t, ta.CookieFor(t, demo.PersonaGuardian), "GET", api+"/attachments/"+bigAt.ID.String(), "", "")
+	require.Equal(t, http.StatusOK, r.Status)
+	assert.Equal(t, string(big), r.Body)
+
 	// The guardian's upload through the form, a name with æøå.
 	note := []byte("Notat fra helsestasjonen.\n")
 	ct, body := multipartFile(t, "Helsestasjon æøå.txt", "text/plain", note)
@@ -88,9 +103,9 @@ func TestAttachments(t *testing.T) {
 
 	for _, who := range []string{demo.PersonaGuardian, demo.PersonaStaff, demo.PersonaCaseworker} {
 		as := listAttachments(t, ta, who, api)
-		require.Len(t, as, 2, who)
-		names := []string{as[0].Name, as[1].Name}
-		assert.ElementsMatch(t, []string{"Kartlegging lesing.pdf", "Helsestasjon æøå.txt"}, names, who)
+		require.Len(t, as, 3, who)
+		names := []string{as[0].Name, as[1].Name, as[2].Name}
+		assert.ElementsMatch(t, []string{"Kartlegging lesing.pdf", "Stor.txt", "Helsestasjon æøå.txt"}, names, who)
 	}
 	as := listAttachments(t, ta, demo.PersonaStaff, api)
 	var noteID specialed.AttachmentID
@@ -137,7 +152,7 @@ func TestAttachments(t *testing.T) {
 		ct, body := multipartFile(t, "x.txt", "text/plain", []byte("x"))
 		assert.Equal(t, http.StatusNotFound, ta.Do(t, cookie, "POST", page+"/attachments", ct, body).Status, who)
 	}
-	assert.Len(t, listAttachments(t, ta, demo.PersonaStaff, api), 2, "the outsiders stored nothing")
+	assert.Len(t, listAttachments(t, ta, demo.PersonaStaff, api), 3, "the outsiders stored nothing")
 }
 
 // Refused uploads store nothing: a file larger than the library keeps
