@@ -15,6 +15,13 @@ func specialEdCases(t testing.TB, ta *webtest.Harness) (apiCase, pageCase, decid
 	return ta.SpecialEdCase(t, false), ta.SpecialEdCase(t, false), ta.SpecialEdCase(t, true)
 }
 
+// attachmentForm and attachmentBody are the case page's upload form with
+// one small file.
+const (
+	attachmentForm = "multipart/form-data; boundary=XyZ"
+	attachmentBody = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"notat.txt\"\r\nContent-Type: text/plain\r\n\r\nnotat\r\n--XyZ--\r\n"
+)
+
 // specialEdAuth is special education's part of the authorization table. A
 // case is seen by the guardian with parental responsibility, the staff
 // given it at the child's unit and the caseworker of the capability;
@@ -35,6 +42,7 @@ func specialEdAuth(ta *webtest.Harness, t testing.TB) map[string]authCase {
 		return [8]int{forbidden, forbidden, forbidden, staff, other, forbidden, forbidden, forbidden}
 	}
 	school := ta.NordbySkole(t).String()
+	attachment := ta.SpecialEdAttachment(t, decided).String()
 	api := "/api/v1/special-education"
 	page := "/special-education"
 	return map[string]authCase{
@@ -48,6 +56,14 @@ func specialEdAuth(ta *webtest.Harness, t testing.TB) map[string]authCase {
 			body: body(`{"kind":"plan","title":"Plan","body":"Mål for året."}`), want: seers(forbidden, created, forbidden)},
 		"GET " + api + "/cases/{caseId}/letter":     {path: api + "/cases/" + decided.String() + "/letter", want: seers(ok, ok, ok)},
 		"GET " + api + "/cases/{caseId}/letter.pdf": {path: api + "/cases/" + decided.String() + "/letter.pdf", want: seers(ok, ok, ok)},
+		// Attachments: everyone who sees the case lists, downloads and adds.
+		"POST " + api + "/cases/{caseId}/attachments": {path: api + "/cases/" + apiCase.String() + "/attachments", contentType: "application/json",
+			body: body(`{"name":"notat.txt","mediaType":"text/plain","content":"bm90YXQ="}`), want: seers(created, created, created)},
+		"GET " + api + "/cases/{caseId}/attachments":                 {path: api + "/cases/" + decided.String() + "/attachments", want: seers(ok, ok, ok)},
+		"GET " + api + "/cases/{caseId}/attachments/{attachmentId}":  {path: api + "/cases/" + decided.String() + "/attachments/" + attachment, want: seers(ok, ok, ok)},
+		"GET " + page + "/cases/{caseId}/attachments/{attachmentId}": {path: page + "/cases/" + decided.String() + "/attachments/" + attachment, want: seers(ok, ok, ok)},
+		"POST " + page + "/cases/{caseId}/attachments": {path: page + "/cases/" + pageCase.String() + "/attachments", contentType: attachmentForm,
+			body: body(attachmentBody), want: seers(see, see, see)},
 		"GET " + page:          {path: page, want: all(ok)},
 		"GET " + page + "/new": {path: page + "/new", want: onlyStaff(ok, ok)},
 		"POST " + page + "/new": {path: page + "/new", contentType: form,

@@ -25,6 +25,7 @@ var specialEdTerms = []string{
 	"fonologisk bevissthet",
 	"lesekurs i liten gruppe",
 	"Leseplan med lydering",
+	"Logopedrapport-Sofie.pdf",
 }
 
 // specialEdLeakCase takes a case about Sofie to a decision that departs
@@ -55,6 +56,8 @@ func specialEdLeakCase(t *testing.T, ta *webtest.Harness) specialed.CaseID {
 	}
 	_, err = s.SaveDocument(ctx, ta.Personas[demo.PersonaStaff].Actor, specialed.Document{Case: c.ID, Kind: specialed.DocPlan, Title: "IOP", Body: "Leseplan med lydering hver dag."})
 	require.NoError(t, err)
+	_, err = s.AddAttachment(ctx, ta.Personas[demo.PersonaGuardian].Actor, c.ID, "Logopedrapport-Sofie.pdf", "application/pdf", []byte("%PDF-1.7 rapport"))
+	require.NoError(t, err)
 	return c.ID
 }
 
@@ -69,7 +72,13 @@ func TestSpecialEducationNeverLeaks(t *testing.T) {
 	ta := webtest.New(t)
 	id := specialEdLeakCase(t, ta)
 	casePaths := []string{"/special-education/cases/" + id.String(), "/special-education/cases/" + id.String() + "/letter",
-		"/api/v1/special-education/cases/" + id.String(), "/api/v1/special-education/cases/" + id.String() + "/letter", "/api/v1/special-education/worklist"}
+		"/api/v1/special-education/cases/" + id.String(), "/api/v1/special-education/cases/" + id.String() + "/letter", "/api/v1/special-education/worklist",
+		"/api/v1/special-education/cases/" + id.String() + "/attachments"}
+	ats, err := ta.Store.Attachments(context.Background(), demo.Municipality, id)
+	require.NoError(t, err)
+	require.Len(t, ats, 1)
+	casePaths = append(casePaths, "/api/v1/special-education/cases/"+id.String()+"/attachments/"+ats[0].ID.String(),
+		"/special-education/cases/"+id.String()+"/attachments/"+ats[0].ID.String())
 	sofie := ta.Sofie.String()
 	asked := []string{"/children/" + sofie, "/api/v1/children/" + sofie, "/api/v1/units/" + ta.NordbySFO.String() + "/roster",
 		"/api/v1/units/" + ta.NordbySkole(t).String() + "/roster", "/staff", "/guardian", "/caseworker", "/special-education"}

@@ -144,6 +144,8 @@ func inputOf(field string) string {
 		return "assistant"
 	case f == "childId" || f == "unitId":
 		return "child"
+	case f == "name" || f == "mediaType" || f == "content" || f == "size":
+		return "file"
 	}
 	return f
 }
@@ -185,7 +187,7 @@ func fieldKey(f string) string {
 	}
 	switch f {
 	case "text", "ppt", "reason", "outcome", "kind", "from", "to", "organisation", "child", "childId", "unitId", "concern",
-		"title", "body", "change", "version", "lang":
+		"title", "body", "change", "version", "lang", "name", "mediaType", "content":
 		return f
 	}
 	return "other"
@@ -230,6 +232,14 @@ type caseContent struct {
 	Guardian  bool
 	Saved     bool
 	Recommend []fieldLine
+	// Attachments are the case's files; Attach the upload form's
+	// problems when it was refused.
+	Attachments []attachmentLine
+	Attach      docForm
+}
+
+type attachmentLine struct {
+	Href, Name, Size, By, At string
 }
 
 type entryLine struct {
@@ -293,6 +303,17 @@ func (a *app) caseRender(w http.ResponseWriter, r *http.Request, c *web.Call, st
 		content.Docs = append(content.Docs, docLine{Kind: c.Lang.T("specialed.doc." + string(d.Kind)), Title: d.Title, Body: d.Body,
 			Change: d.Change, By: nameOr(d.By.Name, c.Lang.T("specialed.by."+string(d.By.Role))), At: c.Lang.DateTime(d.At), Version: d.Version})
 	}
+	ats, err := s.Attachments(ctx, c.Actor, id)
+	if err != nil {
+		return err
+	}
+	for _, at := range ats {
+		content.Attachments = append(content.Attachments, attachmentLine{Href: pageBase + "/cases/" + id.String() + "/attachments/" + at.ID.String(),
+			Name: at.Name, Size: c.Lang.T("specialed.attachment.size", sizeKB(at.Size)), By: nameOr(at.By.Name, c.Lang.T("specialed.by."+string(at.By.Role))), At: c.Lang.DateTime(at.At)})
+	}
+	if form == "attachment" {
+		content.Attach = docForm{Problems: problems, Invalid: invalid}
+	}
 	// The forms of the steps the caller may record now.
 	may := func(step specialed.StepID) bool {
 		for _, ro := range v.Roles {
@@ -353,6 +374,11 @@ func (a *app) caseRender(w http.ResponseWriter, r *http.Request, c *web.Call, st
 	}
 	a.Page(w, r, c, status, "specialed_case", "specialed.case.title", content)
 	return nil
+}
+
+// sizeKB is a file's size in whole kilobytes, at least 1.
+func sizeKB(n int) int {
+	return max(1, (n+1023)/1024)
 }
 
 func nameOr(name, other string) string {

@@ -6,6 +6,7 @@ const (
 	ReasonNotANumber      = "specialedweb-not-a-number"
 	ReasonNotADate        = "specialedweb-not-a-date"
 	ReasonNoSuchChoice    = "specialedweb-no-such-choice"
+	ReasonNotAMediaType   = "specialedweb-not-a-media-type"
 )
 
 // ReasonTexts are the reason codes this package refuses input with and
@@ -16,4 +17,5 @@ var ReasonTexts = map[string]string{
 	ReasonNotANumber:      "is not a number",
 	ReasonNotADate:        "is not a date (YYYY-MM-DD)",
 	ReasonNoSuchChoice:    "is not one of the choices",
+	ReasonNotAMediaType:   "is not a media type (type/subtype)",
 }

@@ -14,6 +14,9 @@
 //     decision that departs from PPT's recommendation needs its reasons,
 //     and a refused form comes back with what was typed and the field's
 //     error in the user's language.
+//   - Everyone who sees a case lists, downloads and adds its attachments
+//     (the case page's upload form, or the API with the file in base64);
+//     a download is sent as an attachment with nosniff, never shown.
 //
 // Who sees a case is the library's to decide (specialed.Service): every
 // route admits any logged-in actor and the service answers 404 to anyone

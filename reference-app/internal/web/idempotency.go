@@ -75,7 +75,7 @@ func (l *idempotencyLocks) lock(parts ...string) func() {
 // key, and a retry gets it again with Idempotent-Replayed: true instead of
 // doing the work twice. The same key with another request (method, path or
 // body) is a 422 problem.
-func (a *App) idempotent(next HandlerFunc) HandlerFunc {
+func (a *App) idempotent(next HandlerFunc, limit int64) HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, c *Call) error {
 		key := r.Header.Get(IdempotencyHeader)
 		if key == "" {
@@ -85,7 +85,7 @@ func (a *App) idempotent(next HandlerFunc) HandlerFunc {
 			return api.BadRequest("idempotency-key", "the Idempotency-Key is not valid",
 				domain.FieldError{Field: IdempotencyHeader, Reason: "must-be-1-to-200-printable-ascii-characters"})
 		}
-		body, err := api.ReadBody(w, r)
+		body, err := api.ReadBodyLimit(w, r, limit)
 		if err != nil {
 			return err
 		}

@@ -157,6 +157,8 @@ func TestOpenAPILiveResponses(t *testing.T) {
 	invoiceOfMonth := invoices[0]["id"].(string)
 	// The values each path parameter takes; a path with an application
 	// takes its child.
+	specialEdCase := ta.SpecialEdCase(t, true)
+	specialEdAttachment := ta.SpecialEdAttachment(t, specialEdCase)
 	values := map[string][]string{
 		"childId":  {ta.Sofie.String(), ta.Aurora.String(), applicant, ta.Kaja.String(), ninth.String()},
 		"unitId":   {ta.NordbySFO.String(), ta.Bjorkelia.String(), ta.Fjell.String()},
@@ -164,7 +166,7 @@ func TestOpenAPILiveResponses(t *testing.T) {
 		"guardianId":       {ta.Personas[demo.PersonaGuardian].Actor.Guardian.String()},
 		"invoiceId":        {invoiceOfMonth},
 		"incomeDecisionId": {incomes[0]["id"].(string)},
-		"caseId":           {ta.SpecialEdCase(t, true).String()},
+		"caseId":           {specialEdCase.String()},
 	}
 	query := map[string]string{
 		"/api/v1/children/{childId}/applications/prefill": "?intakeId=" + intake,
@@ -187,6 +189,9 @@ func TestOpenAPILiveResponses(t *testing.T) {
 		}
 		if strings.Contains(path, "/school-start/{intakeId}/") {
 			concrete = []string{strings.NewReplacer("{childId}", starter, "{intakeId}", schoolIntake).Replace(path)}
+		}
+		if strings.Contains(path, "{attachmentId}") {
+			concrete = []string{strings.NewReplacer("{caseId}", specialEdCase.String(), "{attachmentId}", specialEdAttachment.String()).Replace(path)}
 		}
 		if strings.Contains(path, "{feeDecisionId}") {
 			concrete = []string{strings.NewReplacer("{childId}", ta.Sofie.String(), "{feeDecisionId}", fees[0]["id"].(string)).Replace(path)}
@@ -239,6 +244,11 @@ func assertMatches(t *testing.T, doc, op map[string]any, got webtest.Response, w
 	mt, _, err := mime.ParseMediaType(got.Header.Get("Content-Type"))
 	require.NoError(t, err, what)
 	media, ok := content[mt].(map[string]any)
+	if !ok {
+		// A route that answers any media type (an attachment's own)
+		// documents */*.
+		media, ok = content["*/*"].(map[string]any)
+	}
 	if !assert.True(t, ok, "%s: %d answered %s; the document says %v", what, got.Status, mt, slices.Collect(maps.Keys(content))) {
 		return false
 	}

@@ -62,6 +62,9 @@ type Route struct {
 	Status    int               // the success status; 200 when zero
 	Also      []int             // other success statuses, with the same body
 	FormLimit int64             // the largest form a page's POST may send; api.MaxBodyBytes when zero
+	// BodyLimit is the largest body an API POST may send (read by
+	// Idempotency-Key and the handler); api.MaxBodyBytes when zero.
+	BodyLimit int64
 	// ContentType is the media type of the success response;
 	// application/json when empty.
 	ContentType string
@@ -295,7 +298,11 @@ func (a *App) wrap(rt Route) http.Handler {
 		}
 		handle := rt.Handle
 		if rt.Kind == KindAPI && rt.Method == http.MethodPost {
-			handle = a.idempotent(handle)
+			limit := rt.BodyLimit
+			if limit == 0 {
+				limit = api.MaxBodyBytes
+			}
+			handle = a.idempotent(handle, limit)
 		}
 		if err := handle(w, r, c); err != nil {
 			fail(err)

@@ -63,3 +63,13 @@ func (ta *Harness) SpecialEdCase(t testing.TB, decided bool) specialed.CaseID {
 	}
 	return c.ID
 }
+
+// SpecialEdAttachment adds a small text file to the case as Kari Lærer
+// and returns its ID.
+func (ta *Harness) SpecialEdAttachment(t testing.TB, c specialed.CaseID) specialed.AttachmentID {
+	t.Helper()
+	s := &specialed.Service{Store: ta.Store, Clock: ta.App.Clock}
+	at, err := s.AddAttachment(context.Background(), ta.Personas[demo.PersonaStaff].Actor, c, "kartlegging.txt", "text/plain", []byte("Kartlegging av lesing."))
+	require.NoError(t, err)
+	return at.ID
+}

@@ -114,11 +114,17 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 // ReadBody reads a request body of at most MaxBodyBytes; a larger one is a
 // 413 problem.
 func ReadBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	return ReadBodyLimit(w, r, MaxBodyBytes)
+}
+
+// ReadBodyLimit is ReadBody for a route that reads larger bodies: at most
+// limit bytes, a larger body a 413 problem.
+func ReadBodyLimit(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		return nil, &HTTPError{Status: http.StatusRequestEntityTooLarge, Kind: "too-large", Detail: fmt.Sprintf("the body is larger than %d bytes", MaxBodyBytes)}
+		return nil, &HTTPError{Status: http.StatusRequestEntityTooLarge, Kind: "too-large", Detail: fmt.Sprintf("the body is larger than %d bytes", limit)}
 	case err != nil:
 		return nil, BadRequest("unreadable", "the body cannot be read")
 	}
