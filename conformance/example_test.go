@@ -37,7 +37,7 @@ func ExampleRemote() {
 	_, err = ev.Evaluate(context.Background(), "national-id", []byte(`{"value": 15076500565}`))
 	fmt.Println(err)
 	// Output:
-	// {"valid":true,"type":"fnr","birthDate":"1965-07-15","synthetic":false} <nil>
+	// {"valid":true,"type":"fnr","birthDate":"1965-07-15","synthetic":false,"rule":"1964","birthMonthDay":"--07-15","birthYearDigits":"65"} <nil>
 	// invalid-input: value: must be a string
 }
 

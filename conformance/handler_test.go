@@ -36,7 +36,8 @@ func TestHandler(t *testing.T) {
 	h := Handler()
 	status, body := post(t, h, http.MethodPost, EvaluatePath, `{"kind":"national-id","input":{"value":"15076500565"}}`)
 	assert.Equal(t, http.StatusOK, status)
-	assert.Equal(t, map[string]any{"valid": true, "type": "fnr", "birthDate": "1965-07-15", "synthetic": false}, body)
+	assert.Equal(t, map[string]any{"valid": true, "type": "fnr", "birthDate": "1965-07-15", "synthetic": false,
+		"rule": "1964", "birthMonthDay": "--07-15", "birthYearDigits": "65"}, body)
 
 	refusals := []struct {
 		name, body, field string

@@ -2,7 +2,10 @@ package conformance
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
+
+	"github.com/rickb777/date/v2"
 
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/messaging"
@@ -35,15 +38,22 @@ type nationalIDInput struct {
 }
 
 // nationalIDOutput is the expect shape of the national-id kind.
+// birthDate is present only when the number tells the century (SPEC.md
+// 3.1); birthMonthDay ("--MM-DD") and birthYearDigits ("YY") are always
+// present for a valid number.
 type nationalIDOutput struct {
-	Valid     bool   `json:"valid"`
-	Type      string `json:"type,omitempty"`
-	BirthDate string `json:"birthDate,omitempty"`
-	Synthetic *bool  `json:"synthetic,omitempty"`
+	Valid           bool   `json:"valid"`
+	Type            string `json:"type,omitempty"`
+	BirthDate       string `json:"birthDate,omitempty"`
+	Synthetic       *bool  `json:"synthetic,omitempty"`
+	Rule            string `json:"rule,omitempty"`
+	BirthMonthDay   string `json:"birthMonthDay,omitempty"`
+	BirthYearDigits string `json:"birthYearDigits,omitempty"`
 }
 
-// evalNationalID evaluates the national-id kind. A value that is not a valid
-// number is {"valid": false}, never an error; only a malformed input (an
+// evalNationalID evaluates the national-id kind by the 1964 and the 2032
+// computations side by side (domain.ParseNationalID). A value that is not
+// a valid number is {"valid": false}, never an error; only a malformed input (an
 // unknown field, a "value" that is absent, null or not a JSON string) is
 // invalid-input.
 func evalNationalID(input json.RawMessage) (any, error) {
@@ -59,12 +69,19 @@ func evalNationalID(input json.RawMessage) (any, error) {
 		return nationalIDOutput{Valid: false}, nil
 	}
 	synthetic := id.Synthetic()
-	return nationalIDOutput{
-		Valid:     true,
-		Type:      string(id.Type()),
-		BirthDate: id.BirthDate().Format("2006-01-02"),
-		Synthetic: &synthetic,
-	}, nil
+	m, d := id.BirthMonthDay()
+	out := nationalIDOutput{
+		Valid:           true,
+		Type:            string(id.Type()),
+		Synthetic:       &synthetic,
+		Rule:            string(id.Rule()),
+		BirthMonthDay:   fmt.Sprintf("--%02d-%02d", int(m), d),
+		BirthYearDigits: fmt.Sprintf("%02d", id.BirthYearDigits()),
+	}
+	if b := id.BirthDate(); b != date.Zero {
+		out.BirthDate = b.Format("2006-01-02")
+	}
+	return out, nil
 }
 
 // recipientsInput is the wire input of the recipients kind.

@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/rickb777/date/v2"
@@ -23,6 +22,26 @@ const (
 // nationalIDField is the field name used in validation errors.
 const nationalIDField = "nationalId"
 
+// NationalIDRule names the computation by which a number is read.
+// Skatteetaten issues numbers by a second computation from 1 January 2032
+// ("Nytt fødselsnummer fra 2032", Folkeregisteret's API documentation,
+// skatteetaten.github.io/folkeregisteret-api-dokumentasjon/nytt-fodselsnummer-fra-2032/):
+// the first control digit may leave the remainder 0, 1, 2 or 3 instead of
+// only 0, and the individual number no longer tells the century. Systems
+// must read both computations side by side; ParseNationalID does.
+type NationalIDRule string
+
+const (
+	// Rule1964 is a number whose first control digit leaves remainder 0:
+	// the computation in use since 1964 accepts it. A number issued after
+	// 2032 may read this way too.
+	Rule1964 NationalIDRule = "1964"
+	// Rule2032 is a number whose first control digit leaves remainder 1, 2
+	// or 3: only the 2032 computation accepts it, so it was issued from
+	// 2032 and its individual number tells no century.
+	Rule2032 NationalIDRule = "2032"
+)
+
 // Weights of the two modulus-11 control digits.
 var (
 	control1Weights = [9]int{3, 7, 6, 1, 8, 9, 4, 5, 2}
@@ -30,18 +49,31 @@ var (
 )
 
 // NationalID is a validated 11-digit Norwegian identity number
-// (fødselsnummer, D-number or H-number, possibly a synthetic test number).
-// The zero value means no number.
+// (fødselsnummer, D-number or H-number, possibly a synthetic test number),
+// by the 1964 or the 2032 computation. The zero value means no number.
 type NationalID struct {
 	value     string
 	typ       NationalIDType
+	rule      NationalIDRule
 	birth     date.Date
+	day       int
+	month     time.Month
+	yy        int
 	synthetic bool
 }
 
-// ParseNationalID validates s as a Norwegian identity number. s must be
-// exactly 11 ASCII digits with correct control digits, a valid birth date
-// and an individual number that fits the year. On failure the error is a
+// ParseNationalID validates s as a Norwegian identity number, by the 1964
+// and the 2032 computation side by side. s must be exactly 11 ASCII digits;
+// the weighted sum of the first nine digits plus the tenth must leave the
+// remainder 0, 1, 2 or 3 modulo 11 (only 0 before 2032), the weighted sum
+// of the first ten plus the eleventh must leave 0; the day and month
+// (after removing the D-, H- and synthetic offsets) must be a date that
+// exists in some year ending in the two year digits. The first remainder
+// gives the Rule. The birth date is known only when that remainder is 0
+// and the individual number gives a century by the 1964 table (000–499
+// 1900s; 500–749 with year 54–99 1800s; 500–999 with year 00–39 2000s;
+// 900–999 with year 40–99 1900s) in which the date exists; otherwise the
+// century is unknown and BirthDate is zero. On failure the error is a
 // *ValidationError for the field "nationalId".
 func ParseNationalID(s string) (NationalID, error) {
 	if len(s) != 11 {
@@ -56,18 +88,15 @@ func ParseNationalID(s string) (NationalID, error) {
 		d[i] = int(c - '0')
 	}
 
-	k1, ok := controlDigit(d[:9], control1Weights[:])
-	if !ok {
-		return NationalID{}, invalidNationalID("control-digit-1-cannot-be-computed-remainder-gives-10")
-	}
-	if k1 != d[9] {
+	r1 := (weightedSum(d[:9], control1Weights[:]) + d[9]) % 11
+	if r1 > 3 {
 		return NationalID{}, invalidNationalID("control-digit-1-does-not-match")
 	}
-	k2, ok := controlDigit(d[:10], control2Weights[:])
-	if !ok {
-		return NationalID{}, invalidNationalID("control-digit-2-cannot-be-computed-remainder-gives-10")
-	}
-	if k2 != d[10] {
+	s2 := weightedSum(d[:10], control2Weights[:])
+	if (s2+d[10])%11 != 0 {
+		if s2%11 == 1 {
+			return NationalID{}, invalidNationalID("control-digit-2-cannot-be-computed-remainder-gives-10")
+		}
 		return NationalID{}, invalidNationalID("control-digit-2-does-not-match")
 	}
 
@@ -95,34 +124,42 @@ func ParseNationalID(s string) (NationalID, error) {
 		typ = HNR
 		month -= 40
 	}
-
-	century, ok := centuryOf(individual, yy)
-	if !ok {
-		return NationalID{}, invalidNationalID("individual-number-does-not-fit-year", "individual", fmt.Sprint(individual), "yy", fmt.Sprint(yy))
-	}
-	year := century + yy
-
-	if month < 1 || month > 12 || day < 1 || day > gregorian.DaysIn(year, time.Month(month)) {
+	if month < 1 || month > 12 || day < 1 {
 		return NationalID{}, invalidNationalID("no-such-date")
 	}
+	n := NationalID{value: s, typ: typ, day: day, month: time.Month(month), yy: yy, synthetic: synthetic}
 
-	return NationalID{
-		value:     s,
-		typ:       typ,
-		birth:     date.New(year, time.Month(month), day),
-		synthetic: synthetic,
-	}, nil
+	n.rule = Rule1964
+	if r1 != 0 {
+		n.rule = Rule2032
+	}
+	if century, ok := centuryOf(individual, yy); ok && r1 == 0 && day <= gregorian.DaysIn(century+yy, n.month) {
+		n.birth = date.New(century+yy, n.month, day)
+		return n, nil
+	}
+	// The century is unknown. 2000 was a leap year and 1800 and 1900 were
+	// not, so the date exists in some year ending in yy exactly when it
+	// exists in 2000+yy (Skatteetaten's own validator reads it so too).
+	if day > gregorian.DaysIn(2000+yy, n.month) {
+		return NationalID{}, invalidNationalID("no-such-date")
+	}
+	return n, nil
+}
+
+// weightedSum is the sum of digits[i]·weights[i].
+func weightedSum(digits, weights []int) int {
+	sum := 0
+	for i, w := range weights {
+		sum += digits[i] * w
+	}
+	return sum
 }
 
 // controlDigit computes a modulus-11 control digit over digits with the
 // given weights. ok is false when the computation gives 10, which no
 // valid number can have.
 func controlDigit(digits, weights []int) (k int, ok bool) {
-	sum := 0
-	for i, w := range weights {
-		sum += digits[i] * w
-	}
-	k = 11 - sum%11
+	k = 11 - weightedSum(digits, weights)%11
 	switch k {
 	case 11:
 		return 0, true
@@ -161,9 +198,39 @@ func (n NationalID) IsZero() bool { return n.value == "" }
 // Type returns the kind of number, or "" for the zero value.
 func (n NationalID) Type() NationalIDType { return n.typ }
 
-// BirthDate returns the birth date encoded in the number, or date.Zero for
-// the zero value.
+// BirthDate returns the birth date encoded in the number when the number
+// tells the century (see ParseNationalID), else date.Zero: always for a
+// Rule2032 number, and for the zero value. Skatteetaten's advice for
+// numbers issued from 2032 is to take the birth date from the population
+// register's own field.
 func (n NationalID) BirthDate() date.Date { return n.birth }
+
+// Rule returns the computation the number reads by, or "" for the zero
+// value.
+func (n NationalID) Rule() NationalIDRule { return n.rule }
+
+// BirthMonthDay returns the month and day of birth in the number (after
+// removing the D-, H- and synthetic offsets), for either rule; 0, 0 for the
+// zero value.
+func (n NationalID) BirthMonthDay() (time.Month, int) { return n.month, n.day }
+
+// BirthYearDigits returns the last two digits of the year of birth
+// (0–99), for either rule; 0 for the zero value.
+func (n NationalID) BirthYearDigits() int { return n.yy }
+
+// MatchesBirthDate reports whether d can be the birth date of the holder:
+// equal to BirthDate when the number tells the century; otherwise the same
+// day, month and last two year digits. False for the zero value.
+func (n NationalID) MatchesBirthDate(d date.Date) bool {
+	if n.IsZero() || d == date.Zero {
+		return false
+	}
+	if n.birth != date.Zero {
+		return d == n.birth
+	}
+	y, m, day := d.Date()
+	return m == n.month && day == n.day && y%100 == n.yy
+}
 
 // Synthetic reports whether n is a synthetic test number (month + 80,
 // Skatteetaten's test population).

@@ -34,6 +34,151 @@ func completeWithControlDigits(prefix string) (string, bool) {
 	return prefix + strconv.Itoa(k1) + strconv.Itoa(k2), true
 }
 
+// valid2032Digits reports whether the control digits of an 11-digit
+// string are accepted by the 2032 computation as Skatteetaten describes it
+// ("Nytt fødselsnummer fra 2032"): k1 = {11,12,13,14} − (s1 mod 11), less
+// 11 when over 10, 10 refused; k2 = 11 − (s2 mod 11) as before. Written
+// from that description, not from the production code's remainder test.
+func valid2032Digits(s string) bool {
+	if len(s) != 11 {
+		return false
+	}
+	n := func(i int) int { return int(s[i] - '0') }
+	s1 := 3*n(0) + 7*n(1) + 6*n(2) + 1*n(3) + 8*n(4) + 9*n(5) + 4*n(6) + 5*n(7) + 2*n(8)
+	k1ok := false
+	for _, base := range []int{11, 12, 13, 14} {
+		k1 := base - s1%11
+		if k1 > 10 {
+			k1 -= 11
+		}
+		if k1 != 10 && k1 == n(9) {
+			k1ok = true
+		}
+	}
+	if !k1ok {
+		return false
+	}
+	s2 := 5*n(0) + 4*n(1) + 3*n(2) + 2*n(3) + 7*n(4) + 6*n(5) + 5*n(6) + 4*n(7) + 3*n(8) + 2*n(9)
+	k2 := (11 - s2%11) % 11
+	return k2 != 10 && k2 == n(10)
+}
+
+// read1964 is the whole 1964 reading (the rule before 2032, as STANDARD.md
+// states it), written independently: control digits, D/H/synthetic
+// offsets, the century table and the calendar. ok is false for every
+// string that reading refuses.
+func read1964(s string) (date.Date, bool) {
+	if len(s) != 11 {
+		return date.Zero, false
+	}
+	for i := 0; i < 11; i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return date.Zero, false
+		}
+	}
+	if full, ok := completeWithControlDigits(s[:9]); !ok || full != s {
+		return date.Zero, false
+	}
+	n := func(i int) int { return int(s[i] - '0') }
+	day, month, yy, iii := n(0)*10+n(1), n(2)*10+n(3), n(4)*10+n(5), n(6)*100+n(7)*10+n(8)
+	if month > 80 {
+		month -= 80
+	}
+	switch {
+	case day > 40 && month > 40:
+		return date.Zero, false
+	case day > 40:
+		day -= 40
+	case month > 40:
+		month -= 40
+	}
+	var year int
+	switch {
+	case iii <= 499:
+		year = 1900 + yy
+	case iii <= 749 && yy >= 54:
+		year = 1800 + yy
+	case yy <= 39:
+		year = 2000 + yy
+	case iii >= 900:
+		year = 1900 + yy
+	default:
+		return date.Zero, false
+	}
+	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+	if month < 1 || month > 12 || day < 1 || t.Day() != day || t.Month() != time.Month(month) {
+		return date.Zero, false
+	}
+	return date.New(year, time.Month(month), day), true
+}
+
+// TestNationalID1964Agreement walks 430,000 strings (every day of 1854–2039
+// by the 1964 rule with a spread of individual numbers and all ten second
+// check digits around each, plus variants of the first check digit) and
+// checks that the two computations side by side change nothing for a
+// number the 1964 rule accepts: same validity, Rule1964, same birth date.
+// A string the 1964 rule refuses is valid now only by the 2032 rule.
+func TestNationalID1964Agreement(t *testing.T) {
+	strings, old, now2032 := 0, 0, 0
+	check := func(s string) {
+		strings++
+		want, ok := read1964(s)
+		got, err := ParseNationalID(s)
+		if ok {
+			old++
+			if assert.NoError(t, err, s) {
+				assert.Equal(t, Rule1964, got.Rule(), s)
+				assert.Equal(t, want, got.BirthDate(), s)
+				if typ, syn := got.Type(), got.Synthetic(); syn != (s[2] >= '8') || (typ == DNR) != (s[0] >= '4') {
+					t.Errorf("%s: type %s synthetic %v", s, typ, syn)
+				}
+			}
+			return
+		}
+		if err == nil {
+			now2032++
+			assert.Equal(t, date.Zero, got.BirthDate(), s)
+			assert.True(t, valid2032Digits(s), s)
+		}
+	}
+	iiis := []int{0, 1, 123, 250, 499, 500, 501, 600, 749, 750, 800, 899, 900, 950, 999}
+	start := date.New(1854, 1, 1)
+	for d, pass := start, 0; strings < 430000; d = d.AddDate(0, 0, 71) {
+		y, m, day := d.Date()
+		if y > 2039 {
+			pass++
+			d = start.AddDate(0, 0, pass)
+			continue
+		}
+		mm := int(m)
+		switch (day + pass) % 4 { // plain, D-number, H-number, synthetic
+		case 1:
+			day += 40
+		case 2:
+			mm += 40
+		case 3:
+			mm += 80
+		}
+		for _, iii := range iiis {
+			prefix := twoDigits(day) + twoDigits(mm) + twoDigits(y%100) + threeDigits(iii)
+			for k1 := 0; k1 <= 9; k1++ {
+				n := prefix + strconv.Itoa(k1)
+				s2 := 0
+				for i, w := range []int{5, 4, 3, 2, 7, 6, 5, 4, 3, 2} {
+					s2 += int(n[i]-'0') * w
+				}
+				right := (11 - s2%11) % 11 // 10: no right digit
+				for _, k2 := range []int{right % 10, (right + 1) % 10, (right + 5) % 10} {
+					check(n + strconv.Itoa(k2))
+				}
+			}
+		}
+	}
+	t.Logf("%d strings, %d valid by the 1964 rule, %d more by the 2032 rule", strings, old, now2032)
+	assert.Greater(t, old, 1000)
+	assert.Greater(t, now2032, 1000)
+}
+
 func TestCompleteWithControlDigitsHelper(t *testing.T) {
 	// Worked by hand for the standard example 150765 005 65:
 	//   k1: 3·1+7·5+6·0+1·7+8·6+9·5+4·0+5·0+2·5 = 148; 148 mod 11 = 5; 11−5 = 6
@@ -55,7 +200,11 @@ func TestParseNationalID(t *testing.T) {
 		typ       NationalIDType
 		birth     date.Date
 		synthetic bool
-		reason    string // non-empty: expected to be invalid with this reason
+		rule      NationalIDRule // "" means Rule1964 with a known birth date
+		unknown   bool           // a Rule1964 number whose century is unknown
+		md        string         // month-day when the century is unknown
+		yy        int            // when non-zero, the year digits when the century is unknown
+		reason    string         // non-empty: expected to be invalid with this reason
 	}{
 		// Valid numbers.
 		{name: "standard example", in: "15076500565", typ: FNR, birth: d(1965, 7, 15)},
@@ -87,19 +236,50 @@ func TestParseNationalID(t *testing.T) {
 		{name: "29 Feb 2000 (leap)", in: "29020050088", typ: FNR, birth: d(2000, 2, 29)},
 		{name: "29 Feb 1904 (leap)", in: "29020412354", typ: FNR, birth: d(1904, 2, 29)},
 		{name: "29 Feb 1901 (not leap)", in: "29020112482", reason: "no-such-date"},
-		{name: "29 Feb 1900 (not leap)", in: "29020010027", reason: "no-such-date"},
+		// 29 Feb 1900 does not exist, so by the 1964 table (III 100 → 1900) this
+		// cannot be a number; since 2032 the individual number no longer tells
+		// the century and 29 Feb 2000 exists: a 2032 number, century unknown.
+		{name: "29 Feb yy 00, III 100 (1900 by 1964, so 2032 rule)", in: "29020010027", typ: FNR, rule: Rule1964, unknown: true, md: "02-29"},
 		{name: "D-number 29 Feb 1901", in: "69020112476", reason: "no-such-date"},
 
-		// Century combinations that do not exist.
-		{name: "III 600 with YY 45", in: "01014560013", reason: "individual-number-does-not-fit-year"},
-		{name: "III 800 with YY 60", in: "01016080000", reason: "individual-number-does-not-fit-year"},
-		{name: "III 750 with YY 54", in: "01015475060", reason: "individual-number-does-not-fit-year"},
-		{name: "III 500 with YY 53", in: "01015350047", reason: "individual-number-does-not-fit-year"},
+		// Century combinations outside the 1964 table: since 2032 the
+		// individual number no longer tells the century, so these are 2032
+		// numbers with an unknown century.
+		{name: "III 600 with YY 45", in: "01014560013", typ: FNR, rule: Rule1964, unknown: true, md: "01-01"},
+		{name: "III 800 with YY 60", in: "01016080000", typ: FNR, rule: Rule1964, unknown: true, md: "01-01"},
+		{name: "III 750 with YY 54", in: "01015475060", typ: FNR, rule: Rule1964, unknown: true, md: "01-01"},
+		{name: "III 500 with YY 53", in: "01015350047", typ: FNR, rule: Rule1964, unknown: true, md: "01-01"},
+
+		// Skatteetaten's published examples ("Nytt fødselsnummer fra 2032").
+		// 020132 999: k1 remainder 0 (156+9 = 165 = 15·11): reads by 1964 too.
+		{name: "Skatteetaten: born 2 Jan 2032", in: "02013299997", typ: FNR, birth: d(2032, 1, 2)},
+		// 301082 999, k1 2: 196+2 = 198 = 18·11, remainder 0; III 999 YY 82 → 1982.
+		{name: "Skatteetaten: person 1 born 30 Oct 1982", in: "30108299920", typ: FNR, birth: d(1982, 10, 30)},
+		// 301082 999, k1 3: 196+3 = 199, 199 mod 11 = 1: only the 2032 rule.
+		{name: "Skatteetaten: person 2 born 30 Oct 1982", in: "30108299939", typ: FNR, rule: Rule2032, md: "10-30", yy: 82},
+		// Skatteetaten's test file for its validator (foedselsnummer.csv).
+		{name: "Skatteetaten csv: synthetic 2032", in: "30908299902", typ: FNR, rule: Rule2032, md: "10-30", yy: 82, synthetic: true},
+		{name: "Skatteetaten csv: real 1964", in: "20036914700", typ: FNR, birth: d(1969, 3, 20)},
+		{name: "Skatteetaten csv: synthetic 1964", in: "03851598730", typ: FNR, birth: d(2015, 5, 3), synthetic: true},
+		// 200369147 12: 176 + 1 leaves 1 (a 2032 k1), but 156 + 2 leaves 4.
+		{name: "Skatteetaten csv: invalid", in: "20036914712", reason: "control-digit-2-does-not-match"},
+		{name: "Skatteetaten csv: leap day in leap year", in: "29020073150", typ: FNR, birth: d(2000, 2, 29)},
+		{name: "Skatteetaten csv: leap day in common year", in: "29020105729", reason: "no-such-date"},
+		{name: "Skatteetaten csv: 2032 D-number", in: "55102499947", typ: DNR, rule: Rule2032, md: "10-15", yy: 24},
+		{name: "Skatteetaten csv: synthetic 2032 D-number", in: "41819077906", typ: DNR, rule: Rule2032, md: "01-01", yy: 90, synthetic: true},
+		// The test population's III 773 with year 90 is outside the 1964
+		// century table: 1964 control digits, century unknown.
+		{name: "Skatteetaten csv: synthetic 1964 D-number", in: "41819077302", typ: DNR, rule: Rule1964, unknown: true, md: "01-01", yy: 90, synthetic: true},
 
 		// Control digits.
-		{name: "k1 wrong", in: "15076500575", reason: "control-digit-1-does-not-match"},
+		// 148 mod 11 = 5: k1 6, 7, 8, 9 leave remainders 0–3; k1 0 leaves 5.
+		{name: "k1 wrong (remainder 5)", in: "15076500505", reason: "control-digit-1-does-not-match"},
+		{name: "k1 remainder 1 but k2 of the 1964 number", in: "15076500575", reason: "control-digit-2-does-not-match"},
 		{name: "k2 wrong", in: "15076500566", reason: "control-digit-2-does-not-match"},
-		{name: "k1 computes to 10", in: "15076500300", reason: "control-digit-1-cannot-be-computed-remainder-gives-10"},
+		// 150765 003: 144 mod 11 = 1, so k1 cannot be computed by the 1964
+		// rule; k1 0 leaves remainder 1, which the 2032 rule accepts.
+		{name: "k1 computes to 10 by 1964, 0 by 2032", in: "15076500301", typ: FNR, rule: Rule2032, md: "07-15", yy: 65},
+		{name: "k1 remainder 4", in: "15076500340", reason: "control-digit-1-does-not-match"},
 		{name: "k2 computes to 10", in: "15076501430", reason: "control-digit-2-cannot-be-computed-remainder-gives-10"},
 
 		// Dates that do not exist.
@@ -151,6 +331,26 @@ func TestParseNationalID(t *testing.T) {
 			assert.Equal(t, tc.birth, got.BirthDate(), "birth date %s", got.BirthDate())
 			assert.Equal(t, tc.synthetic, got.Synthetic())
 			assert.Equal(t, tc.in[:6]+"*****", got.Masked())
+			m, day := got.BirthMonthDay()
+			if tc.rule == Rule2032 || tc.unknown {
+				assert.Equal(t, tc.rule, got.Rule())
+				assert.Equal(t, date.Zero, got.BirthDate())
+				assert.Equal(t, tc.md, twoDigits(int(m))+"-"+twoDigits(day))
+				yy := int(tc.in[4]-'0')*10 + int(tc.in[5]-'0')
+				assert.Equal(t, yy, got.BirthYearDigits())
+				if tc.yy != 0 {
+					assert.Equal(t, tc.yy, yy)
+				}
+				// The literal control digits agree with the independent 2032 helper.
+				assert.True(t, valid2032Digits(tc.in))
+				return
+			}
+			assert.Equal(t, Rule1964, got.Rule())
+			assert.Equal(t, tc.birth.Month(), m)
+			assert.Equal(t, tc.birth.Day(), day)
+			assert.Equal(t, tc.birth.Year()%100, got.BirthYearDigits())
+			assert.True(t, got.MatchesBirthDate(tc.birth))
+			assert.False(t, got.MatchesBirthDate(tc.birth.AddDate(100, 0, 0)))
 
 			// The literal control digits agree with the independent helper.
 			full, ok := completeWithControlDigits(tc.in[:9])
@@ -187,13 +387,18 @@ func TestParseNationalIDCenturyTable(t *testing.T) {
 			checked++
 			got, err := ParseNationalID(full)
 			year, valid := want(iii, yy)
-			if !valid {
-				assert.Error(t, err, full)
+			if !assert.NoError(t, err, full) {
 				continue
 			}
-			if assert.NoError(t, err, full) {
-				assert.Equal(t, year, got.BirthDate().Year(), full)
+			if !valid {
+				// Outside the 1964 table: century unknown.
+				assert.Equal(t, Rule1964, got.Rule(), full)
+				assert.Equal(t, date.Zero, got.BirthDate(), full)
+				assert.Equal(t, yy, got.BirthYearDigits(), full)
+				continue
 			}
+			assert.Equal(t, Rule1964, got.Rule(), full)
+			assert.Equal(t, year, got.BirthDate().Year(), full)
 		}
 	}
 	assert.Greater(t, checked, 5000)
@@ -296,11 +501,11 @@ func FuzzParseNationalID(f *testing.F) {
 		if again != n {
 			t.Fatalf("re-parse of %q gave %+v, want %+v", s, again, n)
 		}
-		if _, ok := completeWithControlDigits(s[:9]); !ok {
-			t.Fatalf("%q accepted although a control digit computes to 10", s)
+		if !valid2032Digits(s) {
+			t.Fatalf("%q accepted with control digits that neither computation gives", s)
 		}
-		if full, _ := completeWithControlDigits(s[:9]); full != s {
-			t.Fatalf("%q accepted with wrong control digits (want %q)", s, full)
+		if want, ok := read1964(s); ok != (n.BirthDate() != date.Zero) || want != n.BirthDate() {
+			t.Fatalf("%q: birth date %v, but the 1964 reading says %v %v", s, n.BirthDate(), want, ok)
 		}
 		switch n.Type() {
 		case FNR, DNR, HNR:
@@ -311,4 +516,25 @@ func FuzzParseNationalID(f *testing.F) {
 			t.Fatalf("%q: bad mask %q", s, n.Masked())
 		}
 	})
+}
+
+// A number only the 2032 computation accepts tells day, month and the two
+// year digits, not the century: any century's date with those matches.
+func TestNationalID2032BirthDate(t *testing.T) {
+	n, err := ParseNationalID("30108299939") // Skatteetaten's "person 2", born 30 Oct 1982
+	require.NoError(t, err)
+	assert.Equal(t, Rule2032, n.Rule())
+	assert.Equal(t, date.Zero, n.BirthDate())
+	assert.True(t, n.MatchesBirthDate(date.New(1982, 10, 30)))
+	assert.True(t, n.MatchesBirthDate(date.New(2082, 10, 30)))
+	assert.False(t, n.MatchesBirthDate(date.New(1982, 10, 31)))
+	assert.False(t, n.MatchesBirthDate(date.New(1983, 10, 30)))
+	assert.False(t, n.MatchesBirthDate(date.Zero))
+	assert.False(t, NationalID{}.MatchesBirthDate(date.New(1982, 10, 30)))
+
+	c := Child{ID: NewID[Child](), Municipality: "0301", GivenName: "Kari", FamilyName: "Nordmann",
+		NationalID: n, BirthDate: date.New(1982, 10, 30), AddressProtection: ProtectionNone}
+	assert.NoError(t, c.Validate(), "a 2032 number agrees with a birth date of its day, month and year digits")
+	c.BirthDate = date.New(1982, 10, 29)
+	assert.Error(t, c.Validate())
 }

@@ -63,7 +63,7 @@ func (c Child) Validate() error {
 	if c.BirthDate == date.Zero {
 		p.Add("birthDate", "required")
 	}
-	if !c.NationalID.IsZero() && c.BirthDate != date.Zero && c.NationalID.BirthDate() != c.BirthDate {
+	if !c.NationalID.IsZero() && c.BirthDate != date.Zero && !c.NationalID.MatchesBirthDate(c.BirthDate) {
 		p.Add("birthDate", "does-not-match-the-national-id")
 	}
 	if _, err := ParseAddressProtection(string(c.AddressProtection)); err != nil {
