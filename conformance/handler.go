@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 )
 
 // MaxBodyBytes is the largest request body the evaluate endpoint reads.
@@ -16,8 +17,10 @@ const MaxBodyBytes = 1 << 20
 // the expect-shaped JSON, or 422 and {"error": {"code", "field",
 // "message"}}. An unknown kind or a malformed body is invalid-input (naming
 // "kind", "input" or the unknown field); a body over 1 MiB answers 413 with
-// the same error body; another method answers 405; a crash answers 500. It
-// serves no other path.
+// the same error body; another method answers 405; a crash answers 500.
+// GET /conformance/v1/schemas/<kind>.json answers the kind's JSON Schema
+// (application/schema+json), 404 for a name that is no kind. It serves no
+// other path.
 func Handler() http.Handler {
 	return handlerFor(local{kinds: builtinKinds()})
 }
@@ -25,6 +28,16 @@ func Handler() http.Handler {
 // handlerFor is Handler with the given engines.
 func handlerFor(ev local) http.Handler {
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+SchemaPath+"{file}", func(w http.ResponseWriter, r *http.Request) {
+		kind, ok := strings.CutSuffix(r.PathValue("file"), ".json")
+		b, found := Schema(kind)
+		if !ok || !found {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/schema+json")
+		_, _ = w.Write(b)
+	})
 	mux.HandleFunc("POST "+EvaluatePath, func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if p := recover(); p != nil {
