@@ -29,6 +29,8 @@ func builtinKinds() map[string]kindFunc {
 		"basil":                 evalBASIL,
 		"gsi":                   evalGSI,
 		"nav-kindergarten-list": evalNAVList,
+
+		"invoice-line": evalInvoiceLine,
 	}
 }
 

@@ -153,6 +153,12 @@ func TestStrictInputs(t *testing.T) {
 			{"wrong type", `{"month":"2025-03","units":[],"children":[],"placements":{}}`, "placements"},
 			{"negative hours", `{"month":"2025-03","units":[{"id":"K1","kind":"kindergarten"}],"children":[{"id":"a","birthDate":"2023-01-01"}],"placements":[{"child":"a","unit":"K1","hoursPerWeek":-1,"start":"2024-08-01"}]}`, "placements[0].hoursPerWeek"},
 		},
+		"invoice-line": {
+			{"unknown field", `{"month":"2025-03","fee":"1.00","food":"0.00","feeFreeMonths":[7],"placements":[{"start":"2025-03-01","hours":1}]}`, "placements[0].hours"},
+			{"wrong type", `{"month":"2025-03","fee":"1.00","food":"0.00","feeFreeMonths":["7"],"placements":[]}`, "feeFreeMonths[0]"},
+			{"impossible date", `{"month":"2025-03","fee":"1.00","food":"0.00","feeFreeMonths":[7],"placements":[{"start":"2025-02-29"}]}`, "placements[0].start"},
+			{"missing", `{"month":"2025-03","fee":"1.00","food":"0.00","placements":[]}`, "feeFreeMonths"},
+		},
 	}
 	srv := httptest.NewServer(Handler())
 	defer srv.Close()

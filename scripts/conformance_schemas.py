@@ -113,4 +113,11 @@ write("nav-kindergarten-list","the monthly list of children with a kindergarten 
   obj(dict(rows, month=MONTH, previous=N(arr(navIn))),["month","units","children","placements"]),
   obj({"entries":arr(obj({"child":S,"unit":S,"hoursPerWeek":I,"band":{"enum":["","1-8","9-16","17-24","25-32","33+"]},"start":DATE,"end":N(DATE),"addressProtected":B},["child","unit"])),
        "changes":arr(obj({"child":S,"kind":{"enum":["started","unit-changed","hours-changed","ended","removed"]},"from":N(S),"to":N(S)},["child","kind"]))},["entries","changes"]))
+# invoice-line
+write("invoice-line","one child's invoice line for one kind of place and one month: part months by calendar days, fee-free months, correction of a past month (SPEC 3.12)",
+  obj({"month":MONTH,"fee":DEC,"food":DEC,"feeFreeMonths":arr({"type":"integer","minimum":1,"maximum":12}),
+       "placements":arr(obj({"start":DATE,"end":N(DATE)},["start"])),"billed":N(obj({"fee":DEC,"food":DEC},["fee","food"]))},
+      ["month","fee","food","feeFreeMonths","placements"]),
+  obj({"days":{"type":"integer","minimum":0,"maximum":31},"daysInMonth":{"type":"integer","minimum":28,"maximum":31},"fee":MONEY,"food":MONEY,"total":MONEY,
+       "correction":N(obj({"fee":MONEY,"food":MONEY,"total":MONEY},["fee","food","total"]))},["days","daysInMonth","fee","food","total"]))
 print("ok")
