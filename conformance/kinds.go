@@ -30,7 +30,8 @@ func builtinKinds() map[string]kindFunc {
 		"gsi":                   evalGSI,
 		"nav-kindergarten-list": evalNAVList,
 
-		"invoice-line": evalInvoiceLine,
+		"invoice-line":  evalInvoiceLine,
+		"staffing-norm": evalOccupancy,
 	}
 }
 

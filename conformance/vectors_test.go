@@ -159,6 +159,11 @@ func TestStrictInputs(t *testing.T) {
 			{"impossible date", `{"month":"2025-03","fee":"1.00","food":"0.00","feeFreeMonths":[7],"placements":[{"start":"2025-02-29"}]}`, "placements[0].start"},
 			{"missing", `{"month":"2025-03","fee":"1.00","food":"0.00","placements":[]}`, "feeFreeMonths"},
 		},
+		"staffing-norm": {
+			{"unknown field", `{"day":"2025-10-01","children":[{"id":"a","birthDate":"2024-01-01","age":1}],"onDuty":1}`, "children[0].age"},
+			{"wrong type", `{"day":"2025-10-01","children":[],"onDuty":"1"}`, "onDuty"},
+			{"impossible date", `{"day":"2025-02-29","children":[],"onDuty":1}`, "day"},
+		},
 	}
 	srv := httptest.NewServer(Handler())
 	defer srv.Close()

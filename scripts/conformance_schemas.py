@@ -120,4 +120,8 @@ write("invoice-line","one child's invoice line for one kind of place and one mon
       ["month","fee","food","feeFreeMonths","placements"]),
   obj({"days":{"type":"integer","minimum":0,"maximum":31},"daysInMonth":{"type":"integer","minimum":28,"maximum":31},"fee":MONEY,"food":MONEY,"total":MONEY,
        "correction":N(obj({"fee":MONEY,"food":MONEY,"total":MONEY},["fee","food","total"]))},["days","daysInMonth","fee","food","total"]))
+# staffing-norm
+write("staffing-norm","a kindergarten at one instant against the staffing norm (SPEC 3.13)",
+  obj({"day":DATE,"children":arr(obj({"id":{"type":"string","minLength":1},"birthDate":DATE},["id","birthDate"])),"onDuty":{"type":"integer","minimum":0,"maximum":10000}},["day","children","onDuty"]),
+  obj({"small":I,"large":I,"needed":I,"onDuty":I,"meets":B,"childrenPerAdultUnderThree":I,"childrenPerAdultOverThree":I},["small","large","needed","onDuty","meets"]))
 print("ok")
