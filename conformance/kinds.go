@@ -38,6 +38,10 @@ func builtinKinds() map[string]kindFunc {
 // nationalIDInput is the wire input of the national-id kind.
 type nationalIDInput struct {
 	Value *string `json:"value"`
+	// Reading is "1964" (the default: STANDARD.md's rules, the 1964
+	// computation alone) or "2032" (the 1964 and the 2032 computations
+	// side by side, as Skatteetaten asks systems to read from 2032).
+	Reading *string `json:"reading"`
 }
 
 // nationalIDOutput is the expect shape of the national-id kind.
@@ -54,11 +58,14 @@ type nationalIDOutput struct {
 	BirthYearDigits string `json:"birthYearDigits,omitempty"`
 }
 
-// evalNationalID evaluates the national-id kind by the 1964 and the 2032
-// computations side by side (domain.ParseNationalID). A value that is not
-// a valid number is {"valid": false}, never an error; only a malformed input (an
-// unknown field, a "value" that is absent, null or not a JSON string) is
-// invalid-input.
+// evalNationalID evaluates the national-id kind (domain.ParseNationalID).
+// By the default reading ("1964") a number is valid only as STANDARD.md
+// says: the 1964 computation accepts its first check digit and the 1964
+// century table gives a year in which the date exists. By the "2032"
+// reading both computations are read side by side (SPEC.md 3.1). A value
+// that is not a valid number is {"valid": false}, never an error; only a
+// malformed input (an unknown field, a "value" that is absent, null or not
+// a JSON string, an unknown reading) is invalid-input.
 func evalNationalID(input json.RawMessage) (any, error) {
 	var in nationalIDInput
 	if err := decodeInput(input, &in); err != nil {
@@ -67,8 +74,18 @@ func evalNationalID(input json.RawMessage) (any, error) {
 	if in.Value == nil {
 		return nil, invalid("value", "is required")
 	}
+	both := false
+	if in.Reading != nil {
+		switch *in.Reading {
+		case "1964":
+		case "2032":
+			both = true
+		default:
+			return nil, invalid("reading", `must be "1964" or "2032"`)
+		}
+	}
 	id, err := domain.ParseNationalID(*in.Value)
-	if err != nil {
+	if err != nil || !both && !id.Valid1964() {
 		return nationalIDOutput{Valid: false}, nil
 	}
 	synthetic := id.Synthetic()

@@ -205,6 +205,12 @@ func (n NationalID) Type() NationalIDType { return n.typ }
 // register's own field.
 func (n NationalID) BirthDate() date.Date { return n.birth }
 
+// Valid1964 reports whether the number is valid by the 1964 computation
+// alone, as systems read numbers before 2032: the first control digit
+// leaves remainder 0 and the 1964 century table gives a year in which the
+// date exists (then BirthDate is that date). False for the zero value.
+func (n NationalID) Valid1964() bool { return n.rule == Rule1964 && n.birth != date.Zero }
+
 // Rule returns the computation the number reads by, or "" for the zero
 // value.
 func (n NationalID) Rule() NationalIDRule { return n.rule }

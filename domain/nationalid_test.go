@@ -116,7 +116,8 @@ func read1964(s string) (date.Date, bool) {
 // by the 1964 rule with a spread of individual numbers and all ten second
 // check digits around each, plus variants of the first check digit) and
 // checks that the two computations side by side change nothing for a
-// number the 1964 rule accepts: same validity, Rule1964, same birth date.
+// number the 1964 rule accepts: same validity, Rule1964, same birth date;
+// and that Valid1964 is exactly the 1964 reading.
 // A string the 1964 rule refuses is valid now only by the 2032 rule.
 func TestNationalID1964Agreement(t *testing.T) {
 	strings, old, now2032 := 0, 0, 0
@@ -124,6 +125,9 @@ func TestNationalID1964Agreement(t *testing.T) {
 		strings++
 		want, ok := read1964(s)
 		got, err := ParseNationalID(s)
+		if got.Valid1964() != ok {
+			t.Errorf("%s: Valid1964 %v, the 1964 reading %v", s, got.Valid1964(), ok)
+		}
 		if ok {
 			old++
 			if assert.NoError(t, err, s) {

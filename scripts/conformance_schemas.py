@@ -29,14 +29,14 @@ def write(kind, title, inp, ans, codes=("invalid-input",), desc=None):
     sch={"$schema":"https://json-schema.org/draft/2020-12/schema",
          "$id":f"https://oppvekst.no/conformance/schemas/{kind}.json",
          "title":f"{kind}: {title}",
-         "description":(desc or "")+("" if not desc else " ")+"Served at GET /schemas/"+kind+".json by the harness. $defs.input is a valid input (an input that fails it must be refused with invalid-input; one that passes may still be refused for a rule the schema cannot state, see SPEC.md); $defs.answer is an answer (a vector's expect may leave fields out, SPEC 4, so only always-present fields are required; null in expect stands for an absent field); $defs.error is a refusal with this kind's error codes.",
+         "description":(desc or "")+("" if not desc else " ")+"Served at GET /conformance/v1/schemas/"+kind+".json by the harness. $defs.input is a valid input (an input that fails it must be refused with invalid-input; one that passes may still be refused for a rule the schema cannot state, see SPEC.md); $defs.answer is an answer (a vector's expect may leave fields out, SPEC 4, so only always-present fields are required; null in expect stands for an absent field); $defs.error is a refusal with this kind's error codes.",
          "$defs":{"input":inp,"answer":ans,"error":err(list(codes))},
          "$ref":"#/$defs/input"}
     open(os.path.join(OUT,kind+".json"),"w").write(json.dumps(sch,ensure_ascii=False,indent=2)+"\n")
 
 # national-id
-write("national-id","a Norwegian national identity number, by the 1964 and the 2032 computations (SPEC 3.1)",
-  obj({"value":S},["value"]),
+write("national-id","a Norwegian national identity number, by the 1964 computation or by the 1964 and the 2032 computations side by side (SPEC 3.1)",
+  obj({"value":S,"reading":N({"type":"string","enum":["1964","2032"]})},["value"]),
   obj({"valid":B,"type":N({"type":"string","enum":["fnr","dnr","hnr"]}),"birthDate":N(DATE),"synthetic":N(B),
        "rule":N({"type":"string","enum":["1964","2032"]}),
        "birthMonthDay":N({"type":"string","pattern":"^--(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"}),

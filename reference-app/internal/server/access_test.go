@@ -55,14 +55,15 @@ func authTable(t testing.TB, ta *webtest.Harness) map[string]authCase {
 	all := func(s int) [8]int { return [8]int{s, s, s, s, s, s, s, s} }
 	const ok, created, see, found, bad, forbidden, missing, invalid = 200, 201, 303, 302, 400, 403, 404, 422
 	table := map[string]authCase{
-		"GET /healthz":                   {path: "/healthz", want: all(ok)},
-		"GET /readyz":                    {path: "/readyz", want: all(ok)},
-		"GET /openapi.json":              {path: "/openapi.json", want: all(ok)},
-		"POST /conformance/v1/evaluate":  {path: "/conformance/v1/evaluate", contentType: "application/json", body: jsonBody(`{"kind":"astrology","input":{}}`), want: all(invalid)},
-		"GET /api/v1/me":                 {path: "/api/v1/me", want: all(ok)},
-		"GET /api/v1/children":           {path: "/api/v1/children", want: all(ok)},
-		"POST /api/v1/children":          {path: "/api/v1/children", contentType: "application/json", body: newChild, want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, created, created, created}},
-		"GET /api/v1/children/{childId}": {path: "/api/v1/children/" + sofie, want: [8]int{ok, ok, forbidden, ok, forbidden, ok, missing, ok}},
+		"GET /healthz":                       {path: "/healthz", want: all(ok)},
+		"GET /readyz":                        {path: "/readyz", want: all(ok)},
+		"GET /openapi.json":                  {path: "/openapi.json", want: all(ok)},
+		"POST /conformance/v1/evaluate":      {path: "/conformance/v1/evaluate", contentType: "application/json", body: jsonBody(`{"kind":"astrology","input":{}}`), want: all(invalid)},
+		"GET /conformance/v1/schemas/{file}": {path: "/conformance/v1/schemas/kid.json", want: all(ok)},
+		"GET /api/v1/me":                     {path: "/api/v1/me", want: all(ok)},
+		"GET /api/v1/children":               {path: "/api/v1/children", want: all(ok)},
+		"POST /api/v1/children":              {path: "/api/v1/children", contentType: "application/json", body: newChild, want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, created, created, created}},
+		"GET /api/v1/children/{childId}":     {path: "/api/v1/children/" + sofie, want: [8]int{ok, ok, forbidden, ok, forbidden, ok, missing, ok}},
 		"POST /api/v1/children/{childId}/placements": {path: "/api/v1/children/" + sofie + "/placements", contentType: "application/json", body: placement,
 			want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, created, missing, forbidden}},
 		"GET /api/v1/units":                 {path: "/api/v1/units", want: all(ok)},

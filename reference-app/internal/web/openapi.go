@@ -188,6 +188,10 @@ func (a *App) operation(rt Route, tag string, gen *api.SchemaGen, problemRef map
 		responses["422"] = map[string]any{"description": "the input is refused: invalid-input or unknown-rules", "content": refused}
 		responses["500"] = map[string]any{"description": "the evaluation failed", "content": refused}
 		op["description"] = op["description"].(string) + " Another method than POST is 405."
+	case rt.Path == conformance.SchemaPath+"{file}":
+		responses["200"] = map[string]any{"description": "the kind's JSON Schema", "content": map[string]any{
+			"application/schema+json": map[string]any{"schema": map[string]any{"type": "object"}}}}
+		responses["404"] = map[string]any{"description": "no kind has that name", "content": map[string]any{"text/plain": map[string]any{"schema": map[string]any{"type": "string"}}}}
 	default:
 		if rt.Body != nil {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{

@@ -167,6 +167,7 @@ func TestOpenAPILiveResponses(t *testing.T) {
 		"invoiceId":        {invoiceOfMonth},
 		"incomeDecisionId": {incomes[0]["id"].(string)},
 		"caseId":           {specialEdCase.String()},
+		"file":             {"kid.json", "national-id.json"},
 	}
 	query := map[string]string{
 		"/api/v1/children/{childId}/applications/prefill": "?intakeId=" + intake,

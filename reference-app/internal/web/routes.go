@@ -135,6 +135,7 @@ func (a *App) systemRoutes() []Route {
 		{Method: "GET", Path: "/readyz", Kind: kindSystem, Policy: PolicyPublic, Summary: "Readiness: the store answers and the app is not shutting down", Response: StatusBody{}, Handle: a.readyz},
 		{Method: "GET", Path: "/openapi.json", Kind: kindSystem, Policy: PolicyPublic, Summary: "This document", Response: map[string]any{}, Handle: a.openapi},
 		{Method: "POST", Path: conformance.EvaluatePath, Kind: kindSystem, Policy: PolicyPublic, Summary: "The conformance harness of the open standard (see conformance/SPEC.md)", Body: map[string]any{}, Response: map[string]any{}, Raw: conformance.Handler()},
+		{Method: "GET", Path: conformance.SchemaPath + "{file}", Kind: kindSystem, Policy: PolicyPublic, Summary: "The JSON Schema (2020-12) of a kind of the open standard: <kind>.json (see conformance/SPEC.md § 1.1); 404 for a name that is no kind", Response: map[string]any{}, ContentType: "application/schema+json", Raw: conformance.Handler()},
 	}
 }
 
