@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"reflect"
 	"slices"
 	"strings"
 )
@@ -129,7 +130,7 @@ func DecodeVector(data []byte, rel string) (v Vector, err error) {
 			v, err = Vector{}, fmt.Errorf("cannot be decoded: %v", r)
 		}
 	}()
-	if err := decodeInput(data, &v); err != nil {
+	if err := decodeVectorFile(data, &v); err != nil {
 		var e *Error
 		if errors.As(err, &e) {
 			if e.Field == "input" {
@@ -192,6 +193,28 @@ func DecodeVector(data []byte, rel string) (v Vector, err error) {
 		return Vector{}, errors.New("expectError.code: is required")
 	}
 	return v, nil
+}
+
+// vectorGuide builds every field of a vector file but the input, which is
+// checked (JSON, no repeated keys, depth) and kept as text: the kind decodes
+// it.
+var vectorGuide = &node{kind: 'o',
+	keys:  []string{"format", "id", "kind", "title", "source", "note", "expect", "expectError"},
+	elems: []*node{full, full, full, full, full, full, full, full},
+}
+
+// decodeVectorFile is decodeInput for a vector file, without building the
+// input's tree.
+func decodeVectorFile(data []byte, v *Vector) error {
+	tree, err := parseGuided(data, vectorGuide)
+	if err != nil {
+		return err
+	}
+	if tree.kind == 'z' {
+		return invalid("input", "is required")
+	}
+	var d treeDecoder
+	return d.decode(tree, reflect.ValueOf(v).Elem())
 }
 
 func isNull(raw json.RawMessage) bool {
