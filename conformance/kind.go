@@ -110,15 +110,37 @@ func decodeInput(raw json.RawMessage, v any) (err error) {
 	if !rv.IsValid() || rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return invalid("input", "internal: decodeInput needs a non-nil pointer")
 	}
-	tree, err := parseTree(raw)
-	if err != nil {
-		return err
-	}
-	if tree.kind == 'z' {
+	return decodeStrict(raw, rv.Elem())
+}
+
+// decodeStrict is decodeInput into the addressable v, in one pass over
+// raw. When decoding fails, a syntax error, a repeated key or too deep a
+// nesting anywhere in raw is reported instead, as if the whole text had
+// been read first.
+func decodeStrict(raw []byte, v reflect.Value) error {
+	p := parser{data: raw}
+	p.space()
+	if p.pos == len(raw) {
 		return invalid("input", "is required")
 	}
-	var d treeDecoder
-	return d.decode(tree, rv.Elem())
+	null := raw[p.pos] == 'n'
+	err := p.decodeInto(v, 0)
+	if err == nil {
+		p.space()
+		if p.pos != len(raw) {
+			err = invalid("input", "has data after the JSON value")
+		}
+	}
+	if err != nil {
+		if _, serr := parseGuided(raw, nil); serr != nil {
+			return serr
+		}
+		return err
+	}
+	if null {
+		return invalid("input", "is required")
+	}
+	return nil
 }
 
 // encode writes n back as JSON text (for UnmarshalJSON checks).

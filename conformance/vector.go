@@ -195,26 +195,10 @@ func DecodeVector(data []byte, rel string) (v Vector, err error) {
 	return v, nil
 }
 
-// vectorGuide builds every field of a vector file but the input, which is
-// checked (JSON, no repeated keys, depth) and kept as text: the kind decodes
-// it.
-var vectorGuide = &node{kind: 'o',
-	keys:  []string{"format", "id", "kind", "title", "source", "note", "expect", "expectError"},
-	elems: []*node{full, full, full, full, full, full, full, full},
-}
-
-// decodeVectorFile is decodeInput for a vector file, without building the
-// input's tree.
+// decodeVectorFile is decodeInput for a vector file; the input is checked
+// (JSON, no repeated keys, depth) and kept as text, for the kind to decode.
 func decodeVectorFile(data []byte, v *Vector) error {
-	tree, err := parseGuided(data, vectorGuide)
-	if err != nil {
-		return err
-	}
-	if tree.kind == 'z' {
-		return invalid("input", "is required")
-	}
-	var d treeDecoder
-	return d.decode(tree, reflect.ValueOf(v).Elem())
+	return decodeStrict(data, reflect.ValueOf(v).Elem())
 }
 
 func isNull(raw json.RawMessage) bool {
