@@ -8,13 +8,14 @@ import (
 )
 
 // This file is the runner's JSON reader: one pass over the bytes that
-// checks the syntax (RFC 8259), refuses a key repeated in one object,
-// bounds the nesting, and builds the tree (node) that both the strict input
-// decoder (decodeInput) and the comparison (Compare) work on. It replaces a
-// tree built token by token with encoding/json's Decoder.Token, which was
-// most of the runner's time on large vectors (issue 20). Strings are
-// decoded as encoding/json decodes them: invalid UTF-8 and lone surrogates
-// become U+FFFD.
+// checks the syntax (RFC 8259), refuses a key repeated in one object and
+// bounds the nesting. decodeInput (decode.go) reads with it straight into Go
+// values; Compare builds a tree (node) of the expected answer and of the
+// parts of the actual answer that expect names. It replaces a tree built
+// token by token with encoding/json's Decoder.Token and a second decoding
+// pass, which were most of the runner's time on large vectors (issue 20).
+// Strings are decoded as encoding/json decodes them: invalid UTF-8 and lone
+// surrogates become U+FFFD.
 
 // node is a parsed JSON value that keeps object keys in order.
 type node struct {
@@ -109,8 +110,8 @@ func parseTree(raw []byte) (*node, error) { return parseGuided(raw, full) }
 // skipped, kept as a node of the right kind with its raw text and no
 // members; below a list of guide, the elements past guide's are skipped
 // likewise. full builds everything. Compare reads an answer guided by the
-// expected answer (the fields it does not name are ignored), and
-// DecodeVector reads a file without building the input's tree.
+// expected answer (the fields it does not name are ignored); with a nil
+// guide it only checks the text (decodeStrict's syntax check).
 func parseGuided(raw []byte, guide *node) (*node, error) {
 	p := parser{data: raw}
 	p.space()
