@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"reflect"
 	"slices"
 	"strings"
 )
@@ -129,7 +130,7 @@ func DecodeVector(data []byte, rel string) (v Vector, err error) {
 			v, err = Vector{}, fmt.Errorf("cannot be decoded: %v", r)
 		}
 	}()
-	if err := decodeInput(data, &v); err != nil {
+	if err := decodeVectorFile(data, &v); err != nil {
 		var e *Error
 		if errors.As(err, &e) {
 			if e.Field == "input" {
@@ -192,6 +193,12 @@ func DecodeVector(data []byte, rel string) (v Vector, err error) {
 		return Vector{}, errors.New("expectError.code: is required")
 	}
 	return v, nil
+}
+
+// decodeVectorFile is decodeInput for a vector file; the input is checked
+// (JSON, no repeated keys, depth) and kept as text, for the kind to decode.
+func decodeVectorFile(data []byte, v *Vector) error {
+	return decodeStrict(data, reflect.ValueOf(v).Elem())
 }
 
 func isNull(raw json.RawMessage) bool {

@@ -4,15 +4,17 @@
 //
 // Usage:
 //
-//	oppvekst-conformance [-vectors DIR] [-target URL] [-json] [-timeout D]
+//	oppvekst-conformance [-vectors DIR] [-target URL] [-kind K1,K2] [-format text|json|junit|tap] [-json] [-timeout D]
 //
 // Without -target every vector below DIR (default conformance/vectors) is
 // evaluated in process. With -target URL each vector's kind and input are
-// POSTed to URL/conformance/v1/evaluate. The command prints one line per
-// failed vector (its id and the first differing field) and then
-// "N passed, M failed"; with -json it prints the whole report as JSON
-// instead. The exit status is 1 when a vector failed or a file could not be
-// read, 2 for a usage error.
+// POSTed to URL/conformance/v1/evaluate. -kind runs only the vectors of the
+// named kinds (an implementation of some kinds is checked on those). The
+// command prints one line per failed vector (its id and the first differing
+// field) and then "N passed, M failed"; -format json (or -json) prints the
+// whole report as JSON instead, -format junit as JUnit XML and -format tap
+// as TAP version 14, for other CI systems. The exit status is 1 when a
+// vector failed or a file could not be read, 2 for a usage error.
 package main
 
 import (
@@ -24,6 +26,8 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/oppvekst/oppvekst/conformance"
@@ -39,7 +43,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	dir := fs.String("vectors", "conformance/vectors", "folder holding <kind>/<name>.json vector files")
 	target := fs.String("target", "", "base URL of an implementation to test over HTTP (POST URL/conformance/v1/evaluate); empty: this library, in process")
-	asJSON := fs.Bool("json", false, "print the report as JSON")
+	asJSON := fs.Bool("json", false, "print the report as JSON (the same as -format json)")
+	format := fs.String("format", "text", "report format: text, json, junit (JUnit XML) or tap (TAP version 14)")
+	kindList := fs.String("kind", "", "comma-separated kinds to run (default: all)")
 	timeout := fs.Duration("timeout", 10*time.Second, "time limit for each HTTP request")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -50,7 +56,35 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
+	switch *format {
+	case "text", "json", "junit", "tap":
+	default:
+		fmt.Fprintf(stderr, "unknown -format %q: text, json, junit or tap\n", *format)
+		return 2
+	}
+	if *asJSON {
+		if *format != "text" && *format != "json" {
+			fmt.Fprintln(stderr, "-json and -format "+*format+" contradict each other")
+			return 2
+		}
+		*format = "json"
+	}
+	only := map[string]bool{}
+	if *kindList != "" {
+		for _, k := range strings.Split(*kindList, ",") {
+			k = strings.TrimSpace(k)
+			if !slices.Contains(conformance.KindNames(), k) {
+				fmt.Fprintf(stderr, "unknown kind %q in -kind; kinds: %s\n", k, strings.Join(conformance.KindNames(), ", "))
+				return 2
+			}
+			only[k] = true
+		}
+	}
+
 	vectors, loadErr := conformance.Load(*dir)
+	if len(only) > 0 {
+		vectors = slices.DeleteFunc(vectors, func(v conformance.Vector) bool { return !only[v.Kind] })
+	}
 	var loadErrors []string
 	if loadErr != nil {
 		var joined interface{ Unwrap() []error }
@@ -70,14 +104,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	rep := conformance.Run(context.Background(), ev, vectors)
 	rep.LoadErrors = loadErrors
 
-	if *asJSON {
+	var werr error
+	switch *format {
+	case "json":
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			fmt.Fprintln(stderr, err)
-			return 1
-		}
-	} else {
+		werr = enc.Encode(rep)
+	case "junit":
+		werr = writeJUnit(stdout, rep)
+	case "tap":
+		werr = writeTAP(stdout, rep)
+	default:
 		for _, e := range loadErrors {
 			fmt.Fprintf(stdout, "cannot read %s\n", e)
 		}
@@ -95,6 +132,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if len(loadErrors) > 0 {
 			fmt.Fprintf(stdout, "%d files could not be read\n", len(loadErrors))
 		}
+	}
+	if werr != nil {
+		fmt.Fprintln(stderr, werr)
+		return 1
 	}
 	if !rep.OK() {
 		return 1
