@@ -59,7 +59,15 @@ test('strict JSON', () => {
 });
 
 test('national-id and kid by hand', () => {
-  assert.deepEqual(decode('15076500565'), { valid: true, type: 'fnr', birthDate: '1965-07-15', synthetic: false });
+  const fnr1965 = { valid: true, type: 'fnr', synthetic: false, rule: '1964', birthMonthDay: '--07-15', birthYearDigits: '65' };
+  assert.deepEqual(decode('15076500565'), { ...fnr1965, birthDate: '1965-07-15' });
   assert.deepEqual(decode('15076500566'), { valid: false });
+  // 15076500573: k1 7 leaves remainder 1 (148 + 7 = 155), k2 3: only the
+  // 2032 computation accepts it, and then no century is known.
+  assert.deepEqual(decode('15076500573'), { valid: false });
+  assert.deepEqual(decode('15076500573', '2032'), { ...fnr1965, rule: '2032' });
+  // 01015060057: individual 600 with year 50 is outside the 1964 century table.
+  assert.deepEqual(decode('01015060057'), { valid: false });
+  assert.deepEqual(decode('01015060057', '2032'), { valid: true, type: 'fnr', synthetic: false, rule: '1964', birthMonthDay: '--01-01', birthYearDigits: '50' });
   assert.equal(checkDigit('0123456789', 'mod11'), '2');
 });

@@ -1,6 +1,8 @@
-// Kind national-id (SPEC.md § 3.1 and decisions N1–N4): Norwegian
+// Kind national-id (SPEC.md § 3.1 and decisions N1–N9): Norwegian
 // fødselsnummer, D-number and H-number, with Skatteetaten's synthetic
-// numbers (month + 80).
+// numbers (month + 80); by the 1964 computation (the default reading) or,
+// with "reading": "2032", by the 1964 and the 2032 computations side by
+// side.
 import { checkObject, invalid, optionalString } from '../refusal.mjs';
 
 // mod11 returns the modulus-11 check digit of digits under weights, or
@@ -14,14 +16,21 @@ function mod11(digits, weights) {
   return k;
 }
 
-// The check-digit rules a number may satisfy, tried in order; a number is
-// well-formed when one of them accepts it. Each is a function of the 11
-// digits. A later rule (Skatteetaten's numbers from 2032) is added here.
-export const checkDigitRules = [
-  function classic(d) {
-    return mod11(d, [3, 7, 6, 1, 8, 9, 4, 5, 2]) === d[9] && mod11(d, [5, 4, 3, 2, 7, 6, 5, 4, 3, 2]) === d[10];
-  },
-];
+// firstRemainder is (s + d10) mod 11 for the first check digit's weights:
+// 0 is the 1964 computation's k1; 1, 2 or 3 only the 2032 computation's.
+function firstRemainder(d) {
+  const w = [3, 7, 6, 1, 8, 9, 4, 5, 2];
+  let sum = d[9];
+  for (let i = 0; i < w.length; i++) sum += w[i] * d[i];
+  return sum % 11;
+}
+
+// The first check-digit rules by reading, each a set of accepted
+// remainders; the second check digit is the same for both.
+export const checkDigitRules = {
+  1964: [0],
+  2032: [0, 1, 2, 3],
+};
 
 function century(individual, yy) {
   if (individual <= 499) return 1900;
@@ -38,12 +47,14 @@ function daysIn(year, month) {
 
 const pad = (n, w) => String(n).padStart(w, '0');
 
-// decode returns the answer for one value.
-export function decode(value) {
+// decode returns the answer for one value by the given reading.
+export function decode(value, reading = '1964') {
   const INVALID = { valid: false };
   if (!/^[0-9]{11}$/.test(value)) return INVALID;
   const d = [...value].map(Number);
-  if (!checkDigitRules.some((rule) => rule(d))) return INVALID;
+  const r = firstRemainder(d);
+  if (!checkDigitRules[reading].includes(r)) return INVALID;
+  if (mod11(d, [5, 4, 3, 2, 7, 6, 5, 4, 3, 2]) !== d[10]) return INVALID;
   let day = d[0] * 10 + d[1];
   let month = d[2] * 10 + d[3];
   const yy = d[4] * 10 + d[5];
@@ -64,16 +75,28 @@ export function decode(value) {
     type = 'hnr';
     month -= 40;
   }
-  const c = century(individual, yy);
-  if (c === null) return INVALID;
-  const year = c + yy;
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return INVALID;
-  return { valid: true, type, birthDate: `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`, synthetic };
+  if (month < 1 || month > 12 || day < 1) return INVALID;
+  const answer = {
+    valid: true, type, synthetic, rule: r === 0 ? '1964' : '2032',
+    birthMonthDay: `--${pad(month, 2)}-${pad(day, 2)}`, birthYearDigits: pad(yy, 2),
+  };
+  const c = r === 0 ? century(individual, yy) : null;
+  if (c !== null && day <= daysIn(c + yy, month)) {
+    return { ...answer, birthDate: `${pad(c + yy, 4)}-${pad(month, 2)}-${pad(day, 2)}` };
+  }
+  // The 1964 reading needs a century in which the date exists (STANDARD.md).
+  if (reading === '1964') return INVALID;
+  // Century unknown (N5-N7): the date must exist in some year ending in yy,
+  // that is in 2000 + yy (2000 was a leap year).
+  if (day > daysIn(2000 + yy, month)) return INVALID;
+  return answer;
 }
 
 export function evaluate(input) {
-  checkObject(input, ['value']);
+  checkObject(input, ['value', 'reading']);
   const value = optionalString(input, 'value');
   if (value === undefined) throw invalid('value', 'is required');
-  return decode(value);
+  const reading = optionalString(input, 'reading') ?? '1964';
+  if (reading !== '1964' && reading !== '2032') throw invalid('reading', 'must be "1964" or "2032"');
+  return decode(value, reading);
 }
