@@ -398,3 +398,21 @@ func (g IntegrationGate) Open(ctx context.Context, m Municipality, i Integration
 	}
 	return true, nil
 }
+
+// IntegrationChanged is the conflict of a save whose version is not the
+// next one: someone saved the integration since it was read.
+func IntegrationChanged() error {
+	return &ConflictError{Field: "version", Reason: "integration-changed-since-read"}
+}
+
+// SortIntegrationSettings sorts settings in the order of Integrations,
+// then by version, and returns them.
+func SortIntegrationSettings(ss []IntegrationSetting) []IntegrationSetting {
+	slices.SortFunc(ss, func(a, b IntegrationSetting) int {
+		if c := slices.Index(integrations, a.Integration) - slices.Index(integrations, b.Integration); c != 0 {
+			return c
+		}
+		return a.Version - b.Version
+	})
+	return ss
+}

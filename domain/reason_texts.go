@@ -10,6 +10,7 @@ package domain
 // This is the package's table, and nothing registers it: an application
 // names the tables of the packages it uses (ReasonTables).
 var ReasonTexts = map[string]string{
+	"integration-changed-since-read":                         "the integration was changed by someone else since it was read",
 	"is-not-an-integration":                                  "is not an integration",
 	"must-be-default-on-or-off":                              "must be default, on or off",
 	"not-an-absolute-url":                                    "is not an absolute URL with a host",
