@@ -104,7 +104,9 @@ func RunDispatcherThen(ctx context.Context, a *web.App, getenv func(string) stri
 		attrs = append(attrs, string(m), how[m])
 	}
 	a.Log.Info("messaging: dispatcher started", attrs...)
-	d := &messaging.Dispatcher{Outbox: a.Store, Transports: ts, Clock: a.Clock}
+	// The gate holds the deliveries of a municipality that has switched
+	// their integration off (/admin/integrations); they wait in the outbox.
+	d := &messaging.Dispatcher{Outbox: a.Store, Transports: ts, Clock: a.Clock, Gate: a.IntegrationGate()}
 	for ctx.Err() == nil {
 		n, err := d.RunOnce(ctx)
 		if err != nil && ctx.Err() == nil {

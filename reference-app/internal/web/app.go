@@ -443,4 +443,5 @@ type Store interface {
 	domain.ErasureStore
 	domain.RegistryStore
 	domain.LetterTemplateStore
+	domain.IntegrationStore
 }
