@@ -53,7 +53,7 @@ func TestIntegrationsPage(t *testing.T) {
 	form := url.Values{"fiks-io.state": {"on"}, "fiks-io.version": {"0"}, "fiks-io.endpoint": {"amqp://io.fiks.ks.no/"},
 		"fiks-io.values.senderAccount": {"not-a-uuid"}, "fiks-io.values.certificateRef": {"-----BEGIN PRIVATE KEY-----"},
 		"fiks-io.values.queuePrefix": {"io.fiks."},
-		"email.state": {"off"}, "email.version": {"0"}, "email.values.from": {"oppvekst@demo.kommune.no"}}
+		"email.state":                {"off"}, "email.version": {"0"}, "email.values.from": {"oppvekst@demo.kommune.no"}}
 	resp := ta.Do(t, admin, "POST", "/admin/integrations", formType, form.Encode())
 	require.Equal(t, 422, resp.Status, resp.Body)
 	assert.Equal(t, "må bruke amqps (ukryptert bare mot localhost)", fieldError(resp.Body, "f-fiks-io-endpoint"))

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/url"
 	netsmtp "net/smtp"
+	"net/url"
 	"time"
 
 	"github.com/oppvekst/oppvekst/adapters/digitalpost"

@@ -12,7 +12,9 @@ import (
 // administrator sees and sets only the own municipality's, the actor's).
 func integrationsAuth(*webtest.Harness) map[string]authCase {
 	const ok, see, forbidden = 200, 303, 403
-	adminOnly := func(s int) [8]int { return [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, s} }
+	adminOnly := func(s int) [8]int {
+		return [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, s}
+	}
 	body := func(s string) func(string) string { return func(string) string { return s } }
 	form := url.Values{"email.state": {"off"}, "email.endpoint": {"smtps://smtp.demo.kommune.no:465"}}.Encode()
 	return map[string]authCase{
