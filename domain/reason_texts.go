@@ -10,6 +10,18 @@ package domain
 // This is the package's table, and nothing registers it: an application
 // names the tables of the packages it uses (ReasonTables).
 var ReasonTexts = map[string]string{
+	"integration-changed-since-read":                         "the integration was changed by someone else since it was read",
+	"is-not-an-integration":                                  "is not an integration",
+	"must-be-default-on-or-off":                              "must be default, on or off",
+	"not-an-absolute-url":                                    "is not an absolute URL with a host",
+	"no-credentials-in-the-url":                              "holds a user name or password; name the secret by reference instead",
+	"must-use-the-secure-scheme":                             "must use {scheme} (the plain scheme only on the loopback interface)",
+	"is-not-a-field-of-the-integration":                      "is not a field of the integration",
+	"must-be-a-uuid":                                         "must be a UUID (8-4-4-4-12 hexadecimal digits)",
+	"must-be-a-reference-not-a-secret":                       "holds a secret; give the name it is kept under in the secret store",
+	"must-be-a-reference":                                    "must be a name in the secret store: letters, digits and . _ - : /, starting with a letter or digit, no ..",
+	"must-be-a-name":                                         "may hold letters, digits and . _ - : / only",
+	"must-be-an-email-address":                               "must be an e-mail address",
 	"org-number-must-be-9-digits":                            "an organisation number is nine digits",
 	"unknown-language":                                       "is not nb, nn or en",
 	"a-child-or-a-guardian-is-required":                      "a child or a guardian is required",

@@ -66,6 +66,11 @@ const (
 	// (an open case never expires), with their entries, documents,
 	// attachments and reminders.
 	RecordSpecialEd RecordKind = "special-education"
+	// RecordIntegrationHistory is the versions of a municipality's
+	// integration settings (IntegrationSetting) by when the next version
+	// replaced them; the current version of each integration never
+	// expires.
+	RecordIntegrationHistory RecordKind = "integration-history"
 	// RecordAudit is audit entries by when they were written.
 	RecordAudit RecordKind = "audit"
 )
@@ -74,7 +79,7 @@ const (
 // that refer to persons go before the persons themselves.
 var recordKinds = []RecordKind{
 	RecordAttendance, RecordAbsences, RecordSchoolAbsences, RecordMessages, RecordOutbox,
-	RecordApplications, RecordInvoices, RecordSpecialEd, RecordPersons, RecordAudit,
+	RecordApplications, RecordInvoices, RecordSpecialEd, RecordPersons, RecordIntegrationHistory, RecordAudit,
 }
 
 // RecordKinds lists every kind the retention job knows, in the order it

@@ -53,6 +53,33 @@ type Outbox interface {
 	Settle(ctx context.Context, outcomes []Outcome) error
 }
 
+// Gate says whether a municipality lets an integration be used: the
+// municipality's own switch, kept with its integration settings
+// (domain.IntegrationGate answers from the store). A Dispatcher asks it
+// before it sends; Notify asks it before it consults the contact register.
+type Gate interface {
+	Open(ctx context.Context, m domain.Municipality, i domain.Integration) (bool, error)
+}
+
+// Integration is the integration a medium is sent through.
+func (m Medium) Integration() domain.Integration {
+	switch m {
+	case Email:
+		return domain.IntegrationEmail
+	case SMS:
+		return domain.IntegrationSMS
+	case Webhook:
+		return domain.IntegrationWebhook
+	case DigitalMailbox:
+		return domain.IntegrationDigitalMailbox
+	}
+	return ""
+}
+
+// DefaultHold is how long a held delivery waits before the dispatcher
+// asks the Gate again.
+const DefaultHold = time.Minute
+
 // Dispatcher sends the deliveries of the outbox: it claims a batch (leased,
 // so that other dispatchers leave it alone), sends them through the
 // Transport of their medium with up to Concurrency sends at once, and
@@ -74,6 +101,14 @@ type Dispatcher struct {
 	Batch int
 	// Concurrency is how many sends run at once; 16 when zero.
 	Concurrency int
+	// Gate, when set, holds the deliveries of a municipality that has
+	// switched their medium's integration off (or whose switch cannot be
+	// read): they are not sent and not failed, but wait in the outbox,
+	// pending, and are asked about again after Hold. A hold counts no
+	// attempt (Outcome.Held).
+	Gate Gate
+	// Hold is how long a held delivery waits; DefaultHold when zero.
+	Hold time.Duration
 }
 
 func (d *Dispatcher) clock() domain.Clock {
@@ -113,6 +148,7 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 		transports[t.Medium()] = t
 	}
 	outcomes := make([]Outcome, len(claimed))
+	held := d.held(ctx, claimed, now, outcomes)
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for range min(workers, len(claimed)) {
@@ -123,7 +159,9 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 		})
 	}
 	for i := range claimed {
-		jobs <- i
+		if !held[i] {
+			jobs <- i
+		}
 	}
 	close(jobs)
 	wg.Wait()
@@ -135,6 +173,47 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 		return len(claimed), err
 	}
 	return len(claimed), nil
+}
+
+// held asks the Gate, once per municipality and integration of the batch,
+// and writes the outcome of each delivery it holds; it reports which.
+func (d *Dispatcher) held(ctx context.Context, claimed []Delivery, now time.Time, outcomes []Outcome) []bool {
+	out := make([]bool, len(claimed))
+	if d.Gate == nil {
+		return out
+	}
+	hold := d.Hold
+	if hold <= 0 {
+		hold = DefaultHold
+	}
+	type key struct {
+		m domain.Municipality
+		i domain.Integration
+	}
+	why := map[key]string{} // "" is open
+	for n, del := range claimed {
+		k := key{del.Municipality, del.Medium.Integration()}
+		if k.i == "" {
+			continue
+		}
+		reason, asked := why[k]
+		if !asked {
+			open, err := d.Gate.Open(ctx, k.m, k.i)
+			switch {
+			case err != nil:
+				reason = fmt.Sprintf("held: the switch of %s could not be read: %v", k.i, err)
+			case !open:
+				reason = fmt.Sprintf("held: %s is switched off by the municipality", k.i)
+			}
+			why[k] = reason
+		}
+		if reason != "" {
+			out[n] = true
+			outcomes[n] = Outcome{Delivery: del.ID, Municipality: del.Municipality, State: Pending, Held: true,
+				NextAt: now.Add(hold), At: now, Error: reason}
+		}
+	}
+	return out
 }
 
 // send sends one delivery and decides its outcome.

@@ -306,7 +306,11 @@ func (s *Service) enqueue(ctx context.Context, rs []resolved, kind, keyPrefix st
 	texts := map[variant]Text{}
 	var register map[domain.NationalID]RegisterEntry
 	registerFailed := false
-	if s.ContactRegister != nil {
+	useRegister, err := s.registerOpen(ctx, m)
+	if err != nil {
+		return err
+	}
+	if useRegister {
 		register, registerFailed = s.lookupRegister(ctx, rs)
 	}
 	ds := make([]Delivery, 0, len(rs))
@@ -327,7 +331,7 @@ func (s *Service) enqueue(ctx context.Context, rs []resolved, kind, keyPrefix st
 			texts[v] = text
 		}
 		medium, to := route(g, r.channel, c.Medium)
-		if s.ContactRegister != nil {
+		if useRegister {
 			e, found := register[g.NationalID]
 			rt := RouteByRegister(g, r.channel, c.Medium, RouteLookup{Failed: registerFailed, Found: found, Entry: e})
 			if rt.Skip {
@@ -379,4 +383,17 @@ func refErr(err error, field, reason string) error {
 		return domain.Invalid(field, reason)
 	}
 	return err
+}
+
+// registerOpen reports whether the contact register is consulted for a
+// notice of municipality m: one is configured, and the municipality has
+// not switched it off (Gate).
+func (s *Service) registerOpen(ctx context.Context, m domain.Municipality) (bool, error) {
+	if s.ContactRegister == nil {
+		return false, nil
+	}
+	if s.Gate == nil {
+		return true, nil
+	}
+	return s.Gate.Open(ctx, m, domain.IntegrationKRR)
 }

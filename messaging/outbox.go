@@ -146,6 +146,12 @@ type Outcome struct {
 	NextAt time.Time
 	At     time.Time
 	Error  string
+	// Held: the delivery was not sent because its municipality has
+	// switched the integration off (Dispatcher.Gate). It stays Pending
+	// until NextAt, and the store gives back the attempt Claim counted,
+	// so that however long it is held it keeps every attempt of its
+	// Backoff.
+	Held bool
 }
 
 // Family is a child with its guardians, as recipient resolution needs them.

@@ -38,6 +38,10 @@ type Service struct {
 	// be notified gets the digital mailbox only, a deleted person nothing.
 	// Nil keeps the guardian's own details and preference.
 	ContactRegister ContactRegister
+	// Gate, when set, is asked before the ContactRegister is consulted:
+	// a municipality that has switched the register (domain.IntegrationKRR)
+	// off gets the route without it, the guardian's own details.
+	Gate Gate
 	// RegisterTimeout bounds one Lookup; 10 s when zero. The lookup runs
 	// inside the caller's transaction, once per notice or message.
 	RegisterTimeout time.Duration

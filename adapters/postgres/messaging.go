@@ -373,6 +373,7 @@ func (s *Store) Settle(ctx context.Context, outcomes []messaging.Outcome) error 
 	n := len(outcomes)
 	mun, id, state, lastErr := make([]string, n), make([]pgtype.UUID, n), make([]string, n), make([]string, n)
 	next, done := make([]pgtype.Timestamptz, n), make([]pgtype.Timestamptz, n)
+	giveBack := make([]int32, n)
 	for i, o := range outcomes {
 		if err := o.Validate(); err != nil {
 			return err
@@ -383,14 +384,18 @@ func (s *Store) Settle(ctx context.Context, outcomes []messaging.Outcome) error 
 			done[i] = ts(o.At)
 		}
 		mun[i], id[i], state[i], lastErr[i] = string(o.Municipality), uid(o.Delivery), string(o.State), o.Error
+		if o.Held {
+			giveBack[i] = 1 // the attempt Claim counted
+		}
 	}
 	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `UPDATE msg_outbox AS o
-			SET state = x.state, next_at = coalesce(x.next_at, o.next_at), done_at = x.done_at, last_error = x.last_error
-			FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[])
-				AS x(municipality, id, state, next_at, done_at, last_error)
+			SET state = x.state, next_at = coalesce(x.next_at, o.next_at), done_at = x.done_at, last_error = x.last_error,
+				attempts = greatest(o.attempts - x.give_back, 0)
+			FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::int[])
+				AS x(municipality, id, state, next_at, done_at, last_error, give_back)
 			WHERE o.municipality = x.municipality AND o.id = x.id AND o.state = 'pending'`,
-			mun, id, state, next, done, lastErr)
+			mun, id, state, next, done, lastErr, giveBack)
 		if err != nil {
 			return dbError("settle", err)
 		}

@@ -81,13 +81,15 @@ const (
 		ORDER BY id LIMIT $2)`
 	// Special-education cases ended before the cutoff, with what hangs on
 	// them; each statement picks the same cases (by end, then ID).
-	pgEndedSECases        = `SELECT id FROM specialed_cases WHERE municipality = $1 AND ended < $2::date ORDER BY ended, id LIMIT $3`
-	pgExpireSEReminders   = `DELETE FROM specialed_reminders WHERE municipality = $1 AND case_id IN (` + pgEndedSECases + `)`
-	pgExpireSEAttachments = `DELETE FROM specialed_attachments WHERE municipality = $1 AND case_id IN (` + pgEndedSECases + `)`
-	pgExpireSEDocuments   = `DELETE FROM specialed_documents WHERE municipality = $1 AND case_id IN (` + pgEndedSECases + `)`
-	pgExpireSEEntries     = `DELETE FROM specialed_entries WHERE municipality = $1 AND case_id IN (` + pgEndedSECases + `)`
-	pgExpireSECases       = `DELETE FROM specialed_cases WHERE municipality = $1 AND id IN (` + pgEndedSECases + `)`
-	pgExpireAudit         = `DELETE FROM audit_log WHERE municipality = $1 AND id IN (
+	pgEndedSECases             = `SELECT id FROM specialed_cases WHERE municipality = $1 AND ended < $2::date ORDER BY ended, id LIMIT $3`
+	pgExpireSEReminders        = `DELETE FROM specialed_reminders WHERE municipality = $1 AND case_id IN (` + pgEndedSECases + `)`
+	pgExpireSEAttachments      = `DELETE FROM specialed_attachments WHERE municipality = $1 AND case_id IN (` + pgEndedSECases + `)`
+	pgExpireSEDocuments        = `DELETE FROM specialed_documents WHERE municipality = $1 AND case_id IN (` + pgEndedSECases + `)`
+	pgExpireSEEntries          = `DELETE FROM specialed_entries WHERE municipality = $1 AND case_id IN (` + pgEndedSECases + `)`
+	pgExpireSECases            = `DELETE FROM specialed_cases WHERE municipality = $1 AND id IN (` + pgEndedSECases + `)`
+	pgExpireIntegrationHistory = `DELETE FROM integration_settings WHERE municipality = $1 AND (integration, version) IN (
+		SELECT integration, version FROM integration_settings WHERE municipality = $1 AND superseded_at < $2 ORDER BY superseded_at LIMIT $3)`
+	pgExpireAudit = `DELETE FROM audit_log WHERE municipality = $1 AND id IN (
 		SELECT id FROM audit_log WHERE municipality = $1 AND at < $2 ORDER BY municipality, at LIMIT $3)`
 )
 
@@ -134,6 +136,8 @@ func (s *Store) ExpireRecords(ctx context.Context, m domain.Municipality, kind d
 	case domain.RecordSpecialEd:
 		steps = []retentionStep{{pgExpireSEReminders, false, byDay}, {pgExpireSEAttachments, false, byDay},
 			{pgExpireSEDocuments, false, byDay}, {pgExpireSEEntries, false, byDay}, {pgExpireSECases, true, byDay}}
+	case domain.RecordIntegrationHistory:
+		steps = []retentionStep{{pgExpireIntegrationHistory, true, byTime}}
 	case domain.RecordAudit:
 		steps = []retentionStep{{pgExpireAudit, true, byTime}}
 	default:

@@ -32,6 +32,6 @@ const (
 	selectContact    = `SELECT municipality, guardian_id, language, medium FROM msg_contacts WHERE municipality = ? AND guardian_id = ?`
 	selectDue        = `SELECT ` + deliveryCols + ` FROM msg_outbox INDEXED BY msg_outbox_due WHERE state = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?`
 	leaseDelivery    = `UPDATE msg_outbox SET attempts = attempts + 1, next_at = ? WHERE municipality = ? AND id = ?`
-	settleDelivery   = `UPDATE msg_outbox SET state = ?, next_at = coalesce(?, next_at), done_at = ?, last_error = ? WHERE municipality = ? AND id = ? AND state = 'pending'`
+	settleDelivery   = `UPDATE msg_outbox SET state = ?, next_at = coalesce(?, next_at), done_at = ?, last_error = ?, attempts = max(attempts - ?, 0) WHERE municipality = ? AND id = ? AND state = 'pending'`
 	selectDeliveries = `SELECT ` + deliveryCols + ` FROM msg_outbox INDEXED BY msg_outbox_key WHERE municipality = ? ORDER BY key`
 )

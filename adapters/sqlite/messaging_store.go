@@ -311,7 +311,11 @@ func (s *Store) Settle(ctx context.Context, outcomes []messaging.Outcome) error 
 			} else {
 				done = o.At.UnixNano()
 			}
-			if _, err := s.exec(ctx, settleDelivery, o.State, next, done, o.Error, o.Municipality, o.Delivery); err != nil {
+			giveBack := 0
+			if o.Held {
+				giveBack = 1
+			}
+			if _, err := s.exec(ctx, settleDelivery, o.State, next, done, o.Error, giveBack, o.Municipality, o.Delivery); err != nil {
 				return writeErr(err, "delivery")
 			}
 		}

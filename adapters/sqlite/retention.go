@@ -79,13 +79,15 @@ const (
 		ORDER BY id LIMIT ?3)`
 	// Special-education cases ended before the cutoff, with what hangs on
 	// them; each statement picks the same cases (by end, then ID).
-	endedSECases        = `SELECT id FROM specialed_cases WHERE municipality = ?1 AND ended <> '' AND ended < ?2 ORDER BY ended, id LIMIT ?3`
-	expireSEReminders   = `DELETE FROM specialed_reminders WHERE municipality = ?1 AND case_id IN (` + endedSECases + `)`
-	expireSEAttachments = `DELETE FROM specialed_attachments WHERE municipality = ?1 AND case_id IN (` + endedSECases + `)`
-	expireSEDocuments   = `DELETE FROM specialed_documents WHERE municipality = ?1 AND case_id IN (` + endedSECases + `)`
-	expireSEEntries     = `DELETE FROM specialed_entries WHERE municipality = ?1 AND case_id IN (` + endedSECases + `)`
-	expireSECases       = `DELETE FROM specialed_cases WHERE municipality = ?1 AND id IN (` + endedSECases + `)`
-	expireAudit         = `DELETE FROM audit_log WHERE municipality = ?1 AND id IN (
+	endedSECases             = `SELECT id FROM specialed_cases WHERE municipality = ?1 AND ended <> '' AND ended < ?2 ORDER BY ended, id LIMIT ?3`
+	expireSEReminders        = `DELETE FROM specialed_reminders WHERE municipality = ?1 AND case_id IN (` + endedSECases + `)`
+	expireSEAttachments      = `DELETE FROM specialed_attachments WHERE municipality = ?1 AND case_id IN (` + endedSECases + `)`
+	expireSEDocuments        = `DELETE FROM specialed_documents WHERE municipality = ?1 AND case_id IN (` + endedSECases + `)`
+	expireSEEntries          = `DELETE FROM specialed_entries WHERE municipality = ?1 AND case_id IN (` + endedSECases + `)`
+	expireSECases            = `DELETE FROM specialed_cases WHERE municipality = ?1 AND id IN (` + endedSECases + `)`
+	expireIntegrationHistory = `DELETE FROM integration_settings WHERE municipality = ?1 AND (integration, version) IN (
+		SELECT integration, version FROM integration_settings WHERE municipality = ?1 AND superseded_at < ?2 ORDER BY superseded_at LIMIT ?3)`
+	expireAudit = `DELETE FROM audit_log WHERE municipality = ?1 AND id IN (
 		SELECT id FROM audit_log WHERE municipality = ?1 AND at < ?2 ORDER BY municipality, at LIMIT ?3)`
 )
 
@@ -126,6 +128,8 @@ func (s *Store) ExpireRecords(ctx context.Context, m domain.Municipality, kind d
 		steps, args = []string{expireChildPickups, expireChildren, expireGuardians}, []any{m, day, limit, domain.ErasedName}
 	case domain.RecordSpecialEd:
 		steps, args = []string{expireSEReminders, expireSEAttachments, expireSEDocuments, expireSEEntries, expireSECases}, []any{m, day, limit}
+	case domain.RecordIntegrationHistory:
+		steps, args = []string{expireIntegrationHistory}, []any{m, at.UnixNano(), limit}
 	case domain.RecordAudit:
 		steps, args = []string{expireAudit}, []any{m, at.UTC().Format(time.RFC3339Nano), limit}
 	default:
@@ -135,7 +139,7 @@ func (s *Store) ExpireRecords(ctx context.Context, m domain.Municipality, kind d
 	// pickups deleted with them); threads and guardians count too.
 	counted := map[string]bool{expireAttendance: true, expireAbsences: true, expireSchoolAbsences: true,
 		expireMessages: true, expireThreads: true, expireOutbox: true, expireApplications: true,
-		expireInvoices: true, expireSECases: true, expireChildren: true, expireGuardians: true, expireAudit: true}
+		expireInvoices: true, expireSECases: true, expireChildren: true, expireGuardians: true, expireIntegrationHistory: true, expireAudit: true}
 	n := 0
 	err := s.Atomic(ctx, func(ctx context.Context) error {
 		for _, q := range steps {

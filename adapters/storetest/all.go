@@ -21,6 +21,7 @@ type Store interface {
 	domain.StaffStore
 	RegistryStore
 	domain.LetterTemplateStore
+	domain.IntegrationStore
 	specialed.Store
 }
 
@@ -38,5 +39,6 @@ func RunAll(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("Staff", func(t *testing.T) { RunStaff(t, func(t *testing.T) StaffStore { return newStore(t) }) })
 	t.Run("Registry", func(t *testing.T) { RunRegistry(t, func(t *testing.T) RegistryStore { return newStore(t) }) })
 	t.Run("Letters", func(t *testing.T) { RunLetters(t, func(t *testing.T) LetterStore { return newStore(t) }) })
+	t.Run("Integrations", func(t *testing.T) { RunIntegrations(t, func(t *testing.T) IntegrationStore { return newStore(t) }) })
 	t.Run("SpecialEd", func(t *testing.T) { RunSpecialEd(t, func(t *testing.T) SpecialEdStore { return newStore(t) }) })
 }

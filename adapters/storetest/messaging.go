@@ -42,6 +42,7 @@ func RunMessaging(t *testing.T, newStore func(t *testing.T) MessagingStore) {
 	t.Run("WhereaboutsHidden", func(t *testing.T) { testWhereaboutsHidden(t, newStore(t)) })
 	t.Run("Notify", func(t *testing.T) { testNotify(t, newStore(t)) })
 	t.Run("RetryAndDeadLetter", func(t *testing.T) { testRetry(t, newStore(t)) })
+	t.Run("HeldBySwitch", func(t *testing.T) { testHeld(t, newStore(t)) })
 	t.Run("DispatcherCrash", func(t *testing.T) { testDispatcherCrash(t, newStore(t)) })
 	t.Run("ConcurrentDispatchers", func(t *testing.T) { testConcurrentDispatchers(t, newStore(t)) })
 	t.Run("OutboxMunicipalities", func(t *testing.T) { testOutboxMunicipalities(t, newStore(t)) })
@@ -861,6 +862,67 @@ func testRetry(t *testing.T, s MessagingStore) {
 	_, err = disp.RunOnce(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, messaging.Dead, state()["sms/1"].State)
+}
+
+// switches is a messaging.Gate: the integrations switched off, by
+// municipality.
+type switches struct {
+	mu  sync.Mutex
+	off map[domain.Municipality]domain.Integration
+}
+
+func (g *switches) Open(_ context.Context, m domain.Municipality, i domain.Integration) (bool, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.off[m] != i, nil
+}
+
+// switchOn switches the municipality's integrations on again.
+func (g *switches) switchOn(m domain.Municipality) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	delete(g.off, m)
+}
+
+// testHeld: a municipality that switches e-mail off has its e-mails held
+// in the outbox, pending and with no attempt counted however often they
+// are held, while another municipality's are sent; switched on, they go.
+func testHeld(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	gOslo := newSchool(t, ctx, s, Oslo).guardian("")
+	gBergen := newSchool(t, ctx, s, Bergen).guardian("")
+	clock := NewClock(msgNow)
+	osloKeys := enqueue(t, ctx, s, Oslo, gOslo.ID, 2, msgNow)
+	bergenKeys := enqueue(t, ctx, s, Bergen, gBergen.ID, 2, msgNow)
+	gate := &switches{off: map[domain.Municipality]domain.Integration{Oslo: domain.IntegrationEmail}}
+	tr := &recorder{medium: messaging.Email}
+	disp := &messaging.Dispatcher{Outbox: s, Transports: []messaging.Transport{tr}, Clock: clock, Gate: gate, Hold: time.Minute,
+		Backoff: messaging.Backoff{Initial: time.Minute, Max: time.Minute, Factor: 1, Limit: 2}}
+	for range 5 { // more holds than the backoff's limit of attempts
+		_, err := disp.RunOnce(ctx)
+		require.NoError(t, err)
+		clock.Advance(time.Minute)
+	}
+	assert.ElementsMatch(t, bergenKeys, tr.sent, "Bergen's e-mails are sent, Oslo's are not")
+	ds, err := s.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	require.Len(t, ds, 2)
+	for _, d := range ds {
+		assert.Equal(t, messaging.Pending, d.State, "held, not failed")
+		assert.Zero(t, d.Attempts, "a hold counts no attempt")
+		assert.Contains(t, d.LastError, "switched off")
+	}
+
+	gate.switchOn(Oslo)
+	_, err = disp.RunOnce(ctx)
+	require.NoError(t, err)
+	assert.ElementsMatch(t, append(slices.Clone(bergenKeys), osloKeys...), tr.sent, "switched on: sent")
+	ds, err = s.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	for _, d := range ds {
+		assert.Equal(t, messaging.Sent, d.State)
+		assert.Equal(t, 1, d.Attempts)
+	}
 }
 
 func testDispatcherCrash(t *testing.T, s MessagingStore) {

@@ -53,3 +53,30 @@ func TestAppNoticesAskTheContactRegister(t *testing.T) {
 	assert.Positive(t, n, "Sofie's guardians are notified")
 	assert.Positive(t, reg.asked, "the register was asked")
 }
+
+// A municipality that has switched the contact register off at
+// /admin/integrations gets its notices routed without it: the register is
+// not asked, the guardians' own details are used.
+func TestContactRegisterSwitchedOffPerMunicipality(t *testing.T) {
+	ta := webtest.New(t)
+	reg := &allReserved{}
+	ta.App.ContactRegister = reg
+	require.NoError(t, ta.Store.PutIntegrationSetting(t.Context(), domain.IntegrationSetting{Municipality: demo.Municipality,
+		Integration: domain.IntegrationKRR, State: domain.IntegrationOff, Version: 1, ChangedAt: webtest.Now, ChangedBy: "test"}))
+	key := "absence.undocumented/krr-off"
+	require.NoError(t, ta.Store.Atomic(t.Context(), func(ctx context.Context) error {
+		return ta.App.Messaging().Notify(ctx, domain.Notice{Municipality: demo.Municipality, Kind: "absence.undocumented",
+			Child: ta.Sofie, Key: key, Data: map[string]string{"date": "2025-11-24"}})
+	}))
+	assert.Zero(t, reg.asked, "switched off: the register is not asked")
+	ds, err := ta.Store.Deliveries(t.Context(), demo.Municipality)
+	require.NoError(t, err)
+	n := 0
+	for _, d := range ds {
+		if len(d.Key) > len(key) && d.Key[:len(key)] == key {
+			n++
+			assert.NotEqual(t, messaging.DigitalMailbox, d.Medium, "the guardian's own medium, not the register's reservation")
+		}
+	}
+	assert.Positive(t, n)
+}

@@ -7,12 +7,14 @@ import (
 	"log/slog"
 	"net"
 	netsmtp "net/smtp"
+	"net/url"
 	"time"
 
 	"github.com/oppvekst/oppvekst/adapters/digitalpost"
 	"github.com/oppvekst/oppvekst/adapters/sms"
 	"github.com/oppvekst/oppvekst/adapters/smtp"
 	"github.com/oppvekst/oppvekst/adapters/webhook"
+	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/messaging"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web"
 )
@@ -104,7 +106,9 @@ func RunDispatcherThen(ctx context.Context, a *web.App, getenv func(string) stri
 		attrs = append(attrs, string(m), how[m])
 	}
 	a.Log.Info("messaging: dispatcher started", attrs...)
-	d := &messaging.Dispatcher{Outbox: a.Store, Transports: ts, Clock: a.Clock}
+	// The gate holds the deliveries of a municipality that has switched
+	// their integration off (/admin/integrations); they wait in the outbox.
+	d := &messaging.Dispatcher{Outbox: a.Store, Transports: ts, Clock: a.Clock, Gate: a.IntegrationGate()}
 	for ctx.Err() == nil {
 		n, err := d.RunOnce(ctx)
 		if err != nil && ctx.Err() == nil {
@@ -140,4 +144,57 @@ func (t logTransport) Send(ctx context.Context, d messaging.Delivery) error {
 		slog.String("key", d.Key), slog.String("kind", d.Kind), slog.String("medium", string(d.Medium)),
 		slog.String("municipality", string(d.Municipality)), slog.Bool("urgent", d.Urgent))
 	return nil
+}
+
+// Defaults describes the deployment's configuration of each integration,
+// as Transports and the -krr flag read it, for the integration settings
+// page (web.App.IntegrationDefaults): on when configured (or, in demo
+// mode, logged), with its endpoint and identifiers; a password, token or
+// secret is named by the environment variable that holds it, never shown.
+func Defaults(getenv func(string) string, demo bool, krrURL string) []domain.IntegrationSetting {
+	set := func(i domain.Integration, on bool, endpoint string, values map[string]string) domain.IntegrationSetting {
+		s := domain.IntegrationSetting{Integration: i, State: domain.IntegrationOff, Endpoint: endpoint, Values: values}
+		if on {
+			s.State = domain.IntegrationOn
+		}
+		return s.Normalize()
+	}
+	ref := func(env string) string {
+		if getenv(env) == "" && getenv(env+"_FILE") == "" {
+			return ""
+		}
+		return "env:" + env
+	}
+	var out []domain.IntegrationSetting
+	out = append(out, set(domain.IntegrationFiksIO, false, "", nil))
+	out = append(out, set(domain.IntegrationKRR, krrURL != "", safeURL(krrURL), map[string]string{
+		"maskinportenClient": getenv("OPPVEKST_MASKINPORTEN_CLIENT_ID"), "keyRef": ref("OPPVEKST_MASKINPORTEN_KEY_FILE")}))
+	email := ""
+	if host := getenv("OPPVEKST_SMTP_HOST"); host != "" {
+		port := getenv("OPPVEKST_SMTP_PORT")
+		if port == "" {
+			port = "587"
+		}
+		email = "smtp://" + net.JoinHostPort(host, port)
+	}
+	out = append(out, set(domain.IntegrationEmail, email != "" || demo, email, map[string]string{
+		"from": getenv("OPPVEKST_SMTP_FROM"), "user": getenv("OPPVEKST_SMTP_USER"), "passwordRef": ref("OPPVEKST_SMTP_PASSWORD")}))
+	sms := safeURL(getenv("OPPVEKST_SMS_URL"))
+	out = append(out, set(domain.IntegrationSMS, sms != "" || demo, sms, map[string]string{
+		"sender": getenv("OPPVEKST_SMS_SENDER"), "tokenRef": ref("OPPVEKST_SMS_TOKEN")}))
+	out = append(out, set(domain.IntegrationDigitalMailbox, true, "", nil))
+	hook := safeURL(getenv("OPPVEKST_WEBHOOK_URL"))
+	out = append(out, set(domain.IntegrationWebhook, hook != "" || demo, hook, map[string]string{"secretRef": ref("OPPVEKST_WEBHOOK_SECRET")}))
+	return out
+}
+
+// safeURL is a URL without its user information, query and fragment
+// (where a token might hide), for showing.
+func safeURL(raw string) string {
+	u, err := url.Parse(raw)
+	if raw == "" || err != nil {
+		return ""
+	}
+	u.User, u.RawQuery, u.Fragment = nil, "", ""
+	return u.String()
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/oppvekst/oppvekst/reference-app/internal/billingweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/calendarweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/directoryweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/integrationsweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/messagingweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/privacyweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/registryweb"
@@ -49,6 +50,7 @@ func New(store web.Store, clock domain.Clock, log *slog.Logger) (*web.App, error
 		registryweb.New(a),
 		reportsweb.New(a),
 		specialedweb.New(a, letters),
+		integrationsweb.New(a),
 	)
 	if err != nil {
 		return nil, err

@@ -123,6 +123,7 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 	a.TrustedProxies = cfg.TrustedProxies
 	a.Sessions.Lifetime = cfg.SessionLifetime
 	a.RetentionSettings = cfg.Retention
+	a.IntegrationDefaults = messagingweb.Defaults(getenv, cfg.Demo, cfg.KRRURL)
 	if cfg.RegistryURL != "" {
 		reg, err := folkeregister.New(folkeregister.Options{BaseURL: cfg.RegistryURL, Token: cfg.RegistryToken})
 		if err != nil {

@@ -60,6 +60,11 @@ type App struct {
 	// ContactRegister is the contact and reservation register (KRR); nil
 	// when none is configured, and notices use the guardians' own details.
 	ContactRegister messaging.ContactRegister
+	// IntegrationDefaults are the deployment's configuration of each
+	// integration (flags and environment), every municipality's default:
+	// State on when configured, off when not, the endpoint and
+	// identifiers, secrets named by reference only (never the secret).
+	IntegrationDefaults []domain.IntegrationSetting
 
 	Demo     bool
 	Personas []demo.Persona
@@ -443,4 +448,5 @@ type Store interface {
 	domain.ErasureStore
 	domain.RegistryStore
 	domain.LetterTemplateStore
+	domain.IntegrationStore
 }

@@ -15,8 +15,13 @@ import (
 // it needs.
 
 func (a *App) Messaging() *messaging.Service {
-	return &messaging.Service{Store: a.Store, Clock: a.Clock, ContactRegister: a.ContactRegister}
+	return &messaging.Service{Store: a.Store, Clock: a.Clock, ContactRegister: a.ContactRegister, Gate: a.IntegrationGate()}
 }
+
+// IntegrationGate answers, from the store, whether a municipality has
+// switched an integration off (its settings at /admin/integrations): the
+// dispatcher holds its deliveries, notices skip its contact register.
+func (a *App) IntegrationGate() domain.IntegrationGate { return domain.IntegrationGate{Store: a.Store} }
 
 // notifier is where notices go: messaging's outbox.
 func (a *App) notifier() domain.Notifier { return a.Messaging() }
