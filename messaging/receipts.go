@@ -193,3 +193,24 @@ type Answers interface {
 	MarkDelivered(ctx context.Context, id uuid.UUID) error
 	MarkFailed(ctx context.Context, id uuid.UUID, code string) error
 }
+
+// Operations is the store port of receipts and of the outbox as the
+// operations page sees it. Reads are scoped by municipality.
+type Operations interface {
+	// TrackReceipt writes a message's receipt as it is sent: awaiting; a
+	// resend writes nothing, except that a failed receipt awaits again.
+	// The delivery must exist; one message per delivery.
+	TrackReceipt(ctx context.Context, r Receipt) error
+	// Receipt reads a message's receipt; none is domain.ErrNotFound.
+	Receipt(ctx context.Context, m domain.Municipality, message uuid.UUID) (Receipt, error)
+	// Receipts records the answers to municipality m's messages, at the
+	// time of clock.
+	Receipts(m domain.Municipality, clock domain.Clock) Answers
+	// OutboxEntries lists a page of deliveries, newest first, without
+	// their contents.
+	OutboxEntries(ctx context.Context, m domain.Municipality, q EntryQuery) ([]Entry, error)
+	// OutboxCounts counts the deliveries by medium, state and receipt.
+	OutboxCounts(ctx context.Context, m domain.Municipality) ([]Count, error)
+	// RetryDelivery makes a failed delivery due at at (CheckRetry).
+	RetryDelivery(ctx context.Context, m domain.Municipality, id DeliveryID, at time.Time) error
+}

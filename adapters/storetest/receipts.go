@@ -21,15 +21,7 @@ import (
 type ReceiptStore interface {
 	MessagingStore
 	domain.RetentionStore
-	// TrackReceipt writes a message's receipt as it is sent: awaiting; a
-	// resend writes nothing, except that a failed receipt awaits again.
-	TrackReceipt(ctx context.Context, r messaging.Receipt) error
-	Receipt(ctx context.Context, m domain.Municipality, message uuid.UUID) (messaging.Receipt, error)
-	// Receipts records the answers to municipality m's messages.
-	Receipts(m domain.Municipality, clock domain.Clock) messaging.Answers
-	OutboxEntries(ctx context.Context, m domain.Municipality, q messaging.EntryQuery) ([]messaging.Entry, error)
-	OutboxCounts(ctx context.Context, m domain.Municipality) ([]messaging.Count, error)
-	RetryDelivery(ctx context.Context, m domain.Municipality, id messaging.DeliveryID, at time.Time) error
+	messaging.Operations
 }
 
 // RunReceipts runs the receipt suite: answers recorded idempotently (a
