@@ -302,3 +302,41 @@ func TestArchiveInvalidIsAPermanentFailure(t *testing.T) {
 	assert.Equal(t, "failed", es[0].Status())
 	assert.Equal(t, "receipt-ugyldigforespoersel", es[0].Reason())
 }
+
+// The operations page shows the refused archive copy with its reason in
+// the user's language and a "retry now", and nothing personal; the retry
+// makes it due again.
+func TestOperationsPageShowsAndRetriesAFailure(t *testing.T) {
+	r := newArchiveRig(t, &archive{failWith: "ugyldigforespoersel"})
+	decide(t, r.ta)
+	r.dispatch(t)
+	admin := r.ta.CookieFor(t, demo.PersonaAdmin)
+	page := r.ta.Do(t, admin, "GET", "/admin/operations?medium=archive", "", "")
+	require.Equal(t, 200, page.Status, page.Body)
+	assert.Contains(t, page.Body, "arkivet avviste meldingen som ugyldig")
+	assert.Contains(t, page.Body, "Send på nytt nå")
+	assert.Contains(t, page.Body, "archive.special-education-decision")
+	for _, personal := range []string{"Hilde", "Sofie", "Berg", "@"} {
+		assert.NotContains(t, page.Body, personal)
+	}
+	api := r.ta.Do(t, admin, "GET", "/api/v1/operations?medium=archive&limit=1", "", "")
+	require.Equal(t, 200, api.Status, api.Body)
+	var v messagingweb.OperationsView
+	require.NoError(t, json.Unmarshal([]byte(api.Body), &v))
+	require.Len(t, v.Items, 1)
+	assert.Equal(t, "failed", v.Items[0].Status)
+	assert.Equal(t, "receipt-ugyldigforespoersel", v.Items[0].Reason)
+	assert.True(t, v.Items[0].Retry)
+	assert.NotEmpty(t, v.NextCursor, "a full page has a next one")
+	next := r.ta.Do(t, admin, "GET", "/api/v1/operations?medium=archive&limit=1&cursor="+v.NextCursor, "", "")
+	require.Equal(t, 200, next.Status, next.Body)
+	var v2 messagingweb.OperationsView
+	require.NoError(t, json.Unmarshal([]byte(next.Body), &v2))
+	assert.Empty(t, v2.Items, "one archive delivery only")
+
+	resp := r.ta.Do(t, admin, "POST", "/admin/operations/"+v.Items[0].ID.String()+"/retry", formType, "")
+	require.Equal(t, 303, resp.Status, resp.Body)
+	es := r.archiveEntries(t)
+	assert.Equal(t, messaging.Pending, es[0].State)
+	assert.Equal(t, "retrying", es[0].Status())
+}
