@@ -48,6 +48,12 @@ const (
 	// RecordOutbox is the outbox after delivery (sent or dead): subject,
 	// body, recipient address and last error are blanked; the receipt stays.
 	RecordOutbox RecordKind = "outbox"
+	// RecordReceipts is the receivers' answers to sent messages (the
+	// archive's kvittering), by when the last answer came: a receipt
+	// delivered or failed is deleted; one awaiting its answer stays. A
+	// receipt holds no personal data; the archived document itself is
+	// kept by the archive.
+	RecordReceipts RecordKind = "receipts"
 	// RecordApplications is applications that did not lead to a place (no
 	// accepted offer), by when they were submitted, with their offers.
 	RecordApplications RecordKind = "applications"
@@ -79,7 +85,7 @@ const (
 // that refer to persons go before the persons themselves.
 var recordKinds = []RecordKind{
 	RecordAttendance, RecordAbsences, RecordSchoolAbsences, RecordMessages, RecordOutbox,
-	RecordApplications, RecordInvoices, RecordSpecialEd, RecordPersons, RecordIntegrationHistory, RecordAudit,
+	RecordReceipts, RecordApplications, RecordInvoices, RecordSpecialEd, RecordPersons, RecordIntegrationHistory, RecordAudit,
 }
 
 // RecordKinds lists every kind the retention job knows, in the order it

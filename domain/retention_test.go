@@ -97,6 +97,7 @@ func ExampleRetentionRules() {
 	// school-absences            delete    1y   municipal=true
 	// messages                   delete    2y   municipal=true
 	// outbox-contents            anonymise 30d  municipal=true
+	// delivery-receipts          delete    1y   municipal=true
 	// applications-without-place delete    1y   municipal=true
 	// invoices                   delete    5y   municipal=false
 	// special-education-cases    delete    5y   municipal=true

@@ -72,6 +72,8 @@ func (m Medium) Integration() domain.Integration {
 		return domain.IntegrationWebhook
 	case DigitalMailbox:
 		return domain.IntegrationDigitalMailbox
+	case Archive:
+		return domain.IntegrationFiksIO
 	}
 	return ""
 }

@@ -18,6 +18,11 @@ const (
 	SMS            Medium = "sms"
 	Webhook        Medium = "webhook"         // the app (push) through a signed webhook
 	DigitalMailbox Medium = "digital-mailbox" // the national digital mailbox (Digipost, e-Boks)
+	// Archive is the municipality's archive copy of a decision letter (Fiks
+	// Arkiv through Fiks IO). It is no guardian's preference: a delivery of
+	// this medium is written by the app when a decision is made, once per
+	// decision, and its receiver answers with a Receipt.
+	Archive Medium = "archive"
 )
 
 // ParseMedium accepts the four media.
@@ -118,7 +123,7 @@ func (d Delivery) Validate() error {
 	if d.Guardian.IsZero() {
 		p.Add("guardian", "required")
 	}
-	if _, err := ParseMedium(string(d.Medium)); err != nil {
+	if _, err := ParseMedium(string(d.Medium)); err != nil && d.Medium != Archive {
 		p.Merge("", err)
 	}
 	if d.To == "" {

@@ -10,8 +10,17 @@ package messaging
 // This is the package's table, and nothing registers it: an application
 // names the tables of the packages it uses (domain.ReasonTables).
 var ReasonTexts = map[string]string{
+	"contents-erased":                              "its contents were erased after delivery (retention); it cannot be sent again",
+	"has-not-failed":                               "has not failed: only a delivery given up or answered with a failure can be retried",
+	"is-delivered":                                 "is delivered already",
+	"is-required-at-most-100-bytes":                "is required, at most 100 bytes",
+	"must-be-a-medium":                             "must be email, sms, webhook, digital-mailbox or archive",
+	"must-be-from-1-to-200":                        "must be from 1 to 200",
+	"must-be-pending-sent-or-dead":                 "must be pending, sent or dead",
+	"no-such-delivery":                             "no such delivery",
 	"a-guardian-cannot-send-a-bulletin":            "a guardian cannot send a bulletin",
 	"a-new-delivery-is-pending":                    "a new delivery is pending",
+	"a-new-receipt-is-awaiting":                    "a new receipt is awaiting its answer",
 	"empty":                                        "must not be empty",
 	"is-a-bulletin-it-takes-no-replies":            "is a bulletin: it takes no replies",
 	"is-bytes-more-than-the-limit-of":              "is {count} bytes, more than the limit of {maxAttachmentBytes}",

@@ -117,8 +117,22 @@
 //     municipality's own integration), with the message and answer types
 //     named in Options.Protocol; the protocol must be agreed with that
 //     system. A SvarUt adapter is not built.
-//   - Wiring: the reference app does not yet archive decisions or run
-//     Listen, and there is no settings or operations page; a ReceiptStore
-//     in the SQLite and PostgreSQL stores is not built (the tests use one
-//     in memory).
+//   - Several municipalities on one transport. A Transport is one
+//     account; the reference app configures one municipality's account
+//     (OPPVEKST_FIKS_*). The SQLite and PostgreSQL stores' Receipts(m,
+//     clock) is the ReceiptStore of one municipality's messages (an
+//     unknown ID is domain.ErrNotFound, dropped like ErrUnknownMessage).
+//   - Folders that exist already. The reference app archives each
+//     decision as a new case folder with the record in it (Folder.New, by
+//     the external key of the application or special-education case); a
+//     second decision in the same case (a new special-education decision)
+//     makes the folder again, which an archive may refuse as
+//     ugyldigforespoersel. Screening codes, archive part and class are
+//     the municipality's configuration, not yet read by the app.
+//
+// The reference app (messagingweb's Archiver) wires it: a decision writes
+// its archive copy to the outbox (medium archive) in its transaction; the
+// dispatcher sends it with Publish and AwaitAnswer; Listen records the
+// answers in the store's receipts; the operations page shows sent,
+// delivered and failed, and retries.
 package fiksio

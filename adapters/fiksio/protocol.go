@@ -126,7 +126,9 @@ var ErrUnknownMessage = errors.New("fiksio: answer to an unknown message")
 // kvittering comes. A later kvittering wins over an earlier failure (a
 // resend after a serverfeil that then succeeded); a failure after a
 // kvittering changes nothing. An ID the store does not know is
-// ErrUnknownMessage; any other error makes the answer come again later.
+// ErrUnknownMessage (or domain.ErrNotFound, as the SQLite and PostgreSQL
+// stores' Receipts answer); any other error makes the answer come again
+// later.
 type ReceiptStore interface {
 	MarkReceived(ctx context.Context, id uuid.UUID) error
 	MarkDelivered(ctx context.Context, id uuid.UUID) error

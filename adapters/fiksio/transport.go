@@ -536,7 +536,7 @@ func (t *Transport) handle(ctx context.Context, d amqp.Delivery) {
 	default:
 		err = t.opts.Receipts.MarkFailed(ctx, id, a.Code)
 	}
-	if errors.Is(err, ErrUnknownMessage) {
+	if errors.Is(err, ErrUnknownMessage) || errors.Is(err, domain.ErrNotFound) {
 		drop("unknown-message")
 		return
 	}

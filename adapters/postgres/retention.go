@@ -30,7 +30,10 @@ const (
 		ORDER BY id LIMIT $3`
 	pgExpireThreadParticipants = `DELETE FROM msg_participants WHERE municipality = $1 AND thread_id IN (` + pgEmptyThreads + `)`
 	pgExpireThreads            = `DELETE FROM msg_threads WHERE municipality = $1 AND id IN (` + pgEmptyThreads + `)`
-	pgExpireOutbox             = `UPDATE msg_outbox SET recipient = $4, subject = '', body = $4, last_error = ''
+	pgExpireReceipts           = `DELETE FROM msg_receipts WHERE municipality = $1 AND message_id IN (
+		SELECT message_id FROM msg_receipts WHERE municipality = $1 AND state IN ('delivered', 'failed') AND answered_at < $2
+		ORDER BY answered_at LIMIT $3)`
+	pgExpireOutbox = `UPDATE msg_outbox SET recipient = $4, subject = '', body = $4, last_error = ''
 		WHERE municipality = $1 AND id IN (
 		SELECT id FROM msg_outbox WHERE municipality = $1 AND state <> 'pending' AND done_at < $2 AND recipient <> $4
 		ORDER BY municipality, done_at LIMIT $3)`
@@ -124,6 +127,8 @@ func (s *Store) ExpireRecords(ctx context.Context, m domain.Municipality, kind d
 		steps = []retentionStep{{pgExpireMessages, true, byTime}, {pgExpireThreadParticipants, false, byTime}, {pgExpireThreads, true, byTime}}
 	case domain.RecordOutbox:
 		steps = []retentionStep{{pgExpireOutbox, true, []any{mun, at, limit, erased}}}
+	case domain.RecordReceipts:
+		steps = []retentionStep{{pgExpireReceipts, true, byTime}}
 	case domain.RecordApplications:
 		args := []any{mun, day, limit, at}
 		steps = []retentionStep{{pgExpireApplicationOffers, false, args}, {pgExpireApplications, true, args}}

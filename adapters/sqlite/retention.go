@@ -34,6 +34,9 @@ const (
 		WHERE municipality = ?1 AND id IN (
 		SELECT id FROM msg_outbox WHERE municipality = ?1 AND state <> 'pending' AND done_at < ?2 AND recipient <> ?4
 		ORDER BY municipality, done_at LIMIT ?3)`
+	expireReceipts = `DELETE FROM msg_receipts WHERE municipality = ?1 AND message_id IN (
+		SELECT message_id FROM msg_receipts INDEXED BY msg_receipts_by_answer WHERE municipality = ?1 AND state IN ('delivered', 'failed') AND answered_at < ?2
+		ORDER BY municipality, answered_at LIMIT ?3)`
 	// An application did not lead to a place when it ended (withdrawn,
 	// rejected, or its offers declined or lapsed) and no offer of it is
 	// open or accepted; it counts from its last event.
@@ -120,6 +123,8 @@ func (s *Store) ExpireRecords(ctx context.Context, m domain.Municipality, kind d
 		steps, args = []string{expireMessages, expireThreadParticipants, expireThreads}, []any{m, at.UnixNano(), limit}
 	case domain.RecordOutbox:
 		steps, args = []string{expireOutbox}, []any{m, at.UnixNano(), limit, domain.ErasedName}
+	case domain.RecordReceipts:
+		steps, args = []string{expireReceipts}, []any{m, at.UnixNano(), limit}
 	case domain.RecordApplications:
 		steps, args = []string{expireApplicationOffers, expireApplications}, []any{m, day, limit, at.UnixMicro()}
 	case domain.RecordInvoices:
@@ -138,7 +143,7 @@ func (s *Store) ExpireRecords(ctx context.Context, m domain.Municipality, kind d
 	// Only the main records count (not the offers, lines, payments or
 	// pickups deleted with them); threads and guardians count too.
 	counted := map[string]bool{expireAttendance: true, expireAbsences: true, expireSchoolAbsences: true,
-		expireMessages: true, expireThreads: true, expireOutbox: true, expireApplications: true,
+		expireMessages: true, expireThreads: true, expireOutbox: true, expireReceipts: true, expireApplications: true,
 		expireInvoices: true, expireSECases: true, expireChildren: true, expireGuardians: true, expireIntegrationHistory: true, expireAudit: true}
 	n := 0
 	err := s.Atomic(ctx, func(ctx context.Context) error {

@@ -17,6 +17,7 @@ type Store interface {
 	CalendarStore
 	BillingStore
 	MessagingStore
+	ReceiptStore
 	AppStore
 	domain.StaffStore
 	RegistryStore
@@ -35,6 +36,7 @@ func RunAll(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("Attendance", func(t *testing.T) { RunAttendance(t, func(t *testing.T) AttendanceStore { return newStore(t) }) })
 	t.Run("Billing", func(t *testing.T) { RunBilling(t, func(t *testing.T) BillingStore { return newStore(t) }) })
 	t.Run("Messaging", func(t *testing.T) { RunMessaging(t, func(t *testing.T) MessagingStore { return newStore(t) }) })
+	t.Run("Receipts", func(t *testing.T) { RunReceipts(t, func(t *testing.T) ReceiptStore { return newStore(t) }) })
 	t.Run("App", func(t *testing.T) { RunApp(t, func(t *testing.T) AppStore { return newStore(t) }) })
 	t.Run("Staff", func(t *testing.T) { RunStaff(t, func(t *testing.T) StaffStore { return newStore(t) }) })
 	t.Run("Registry", func(t *testing.T) { RunRegistry(t, func(t *testing.T) RegistryStore { return newStore(t) }) })

@@ -48,7 +48,8 @@ func (a *app) apiApprovalPreview(w http.ResponseWriter, r *http.Request, c *web.
 
 // approveRun approves a run with the caseworker's reason (needed on or
 // before the application deadline), audit-logging the approval and the
-// reason in its transaction.
+// reason, and writing the archive copy of every decision, in its
+// transaction.
 func (a *app) approveRun(ctx context.Context, c *web.Call, id admission.RunID, reason string) ([]admission.Offer, error) {
 	var offers []admission.Offer
 	reason = strings.TrimSpace(reason)
@@ -58,6 +59,9 @@ func (a *app) approveRun(ctx context.Context, c *web.Call, id admission.RunID, r
 			return err
 		}
 		if offers, err = a.Admission().ApproveWithReason(ctx, c.Actor, id, reason); err != nil {
+			return err
+		}
+		if err := a.archiveDecisions(ctx, c, id); err != nil {
 			return err
 		}
 		if reason != "" {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/oppvekst/oppvekst/admission"
 	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/messaging"
 	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web"
 	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
@@ -109,9 +110,27 @@ func TestApprovalThroughTheAPI(t *testing.T) {
 	require.Equal(t, 422, resp.Status, resp.Body)
 	assert.Contains(t, resp.Body, `"field":"reason"`)
 	assert.Contains(t, resp.Body, admission.ReasonApproveBeforeDeadline)
+	archived := func() int {
+		ds, err := ta.Store.Deliveries(t.Context(), demo.Municipality)
+		require.NoError(t, err)
+		n := 0
+		for _, d := range ds {
+			if d.Medium == messaging.Archive && d.Kind == "archive.admission-decision" {
+				n++
+			}
+		}
+		return n
+	}
+	assert.Zero(t, archived(), "a refused approval archives nothing")
 	resp = ta.Do(t, cw, "POST", "/api/v1/admission-approvals", "application/json", fmt.Sprintf(`{"runId":%q,"reason":"the board decided"}`, f.Draft2))
 	require.Equal(t, 200, resp.Status, resp.Body)
 	assert.Equal(t, 2, strings.Count(resp.Body, `"status":"open"`))
+	// Each decision's archive copy, once: approving again is refused and
+	// writes nothing.
+	assert.Equal(t, 2, archived(), "one archive copy per decision letter")
+	resp = ta.Do(t, cw, "POST", "/api/v1/admission-approvals", "application/json", fmt.Sprintf(`{"runId":%q,"reason":"again"}`, f.Draft2))
+	assert.Equal(t, 409, resp.Status, resp.Body)
+	assert.Equal(t, 2, archived())
 	resp = ta.Do(t, cw, "GET", "/api/v1/admission-runs/"+f.Draft2.String()+"/approval-preview", "", "")
 	require.Equal(t, 200, resp.Status, resp.Body)
 	var done admission.ApprovalPreview

@@ -3,11 +3,11 @@ package admissionweb
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/oppvekst/oppvekst/admission"
@@ -29,44 +29,11 @@ type PDFRenderer interface {
 	Render(w io.Writer, doc domain.Document, created time.Time) error
 }
 
-// recipient is whom the letter about child is addressed to.
+// recipient is whom the letter about child is addressed to
+// (web.App.LetterRecipient).
 func (a *app) recipient(ctx context.Context, actor domain.Actor, child domain.ChildID) (domain.Party, error) {
-	m := actor.Municipality
-	id := actor.Guardian
-	if actor.Role != domain.RoleGuardian {
-		gs, err := a.Store.Guardianships(ctx, m, child)
-		if err != nil {
-			return domain.Party{}, err
-		}
-		for _, g := range gs {
-			if g.ParentalResponsibility {
-				id = g.GuardianID
-				break
-			}
-		}
-	}
-	if id.IsZero() {
-		return domain.Party{}, nil
-	}
-	g, err := a.Store.Guardian(ctx, m, id)
-	if err != nil {
-		return domain.Party{}, err
-	}
-	p := domain.Party{Name: g.GivenName + " " + g.FamilyName}
-	if g.AddressProtection.Protected() {
-		p.DigitalMailbox = true
-		return p, nil
-	}
-	addr := g.ShownAddress()
-	if s := strings.TrimSpace(addr.Street); s != "" {
-		p.Lines = append(p.Lines, s)
-	} else if s := strings.TrimSpace(addr.Cadastral); s != "" {
-		p.Lines = append(p.Lines, s)
-	}
-	if s := strings.TrimSpace(addr.Postcode + " " + addr.PostTown); s != "" {
-		p.Lines = append(p.Lines, s)
-	}
-	return p, nil
+	_, p, err := a.LetterRecipient(ctx, actor, child)
+	return p, err
 }
 
 // caseworkerName is the display name of who decided: the staff member of
@@ -299,4 +266,50 @@ func (a *app) writePDF(w http.ResponseWriter, doc domain.Document, name string) 
 	w.Header().Set("Content-Disposition", `inline; filename="`+name+`"`)
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// archiveDecisions writes the municipality's archive copy of every
+// decision of the approved run (in bokmål, to the guardian with parental
+// responsibility), in the approval's transaction: one outbox delivery per
+// application, keyed by the run and the application, so an approval is
+// archived once (web.App.ArchiveDecision). An application without a
+// decision (withdrawn before the run) is left out.
+func (a *app) archiveDecisions(ctx context.Context, c *web.Call, id admission.RunID) error {
+	m := c.Actor.Municipality
+	run, err := a.Store.Run(ctx, m, id)
+	if err != nil {
+		return err
+	}
+	t, err := a.LetterTemplate(ctx, m)
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, res := range run.Results {
+		d, err := a.Admission().Decision(ctx, c.Actor, res.Application)
+		if errors.Is(err, domain.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if n, ok := names[d.DecidedBy]; ok {
+			d.DecidedBy = n
+		} else {
+			n = a.caseworkerName(ctx, m, d.DecidedBy)
+			names[d.DecidedBy], d.DecidedBy = n, n
+		}
+		g, to, err := a.LetterRecipient(ctx, c.Actor, d.Child)
+		if err != nil {
+			return err
+		}
+		doc := d.Letter(admission.Bokmal, t, to)
+		if _, err := a.ArchiveDecision(ctx, web.ArchiveDecision{Municipality: m, Kind: "admission-decision",
+			Key: "admission-decision/" + id.String() + "/" + res.Application.String(), Guardian: g, Letter: doc,
+			Folder: "application/" + res.Application.String(), Title: doc.Title + " – " + d.ChildName, PublicTitle: doc.Title,
+			Caseworker: d.DecidedBy}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -65,7 +65,7 @@ var messagingMessages embed.FS
 // messagingCapability is messaging's part of the app.
 func (a *app) messagingCapability() web.Capability {
 	return web.Capability{Tag: "messaging", About: "Threads, bulletins, replies, contact preferences and the outbox",
-		Routes: a.messagingRoutes(), Menus: messagingMenus, Pages: messagingTemplates, Messages: messagingMessages}
+		Routes: append(a.messagingRoutes(), a.operationsRoutes()...), Menus: messagingMenus, Pages: messagingTemplates, Messages: messagingMessages}
 }
 
 // messagingMenus are the messaging menu entries.
@@ -73,6 +73,7 @@ var messagingMenus = []web.MenuItem{
 	{Roles: []domain.Role{domain.RoleGuardian}, Path: "/messages", Key: "messaging.menu.inbox"},
 	{Roles: []domain.Role{domain.RoleStaff}, Path: "/staff/messages", Key: "messaging.menu.staff"},
 	{Roles: []domain.Role{domain.RoleCaseworker, domain.RoleAdmin}, Path: "/caseworker/outbox", Key: "messaging.menu.outbox"},
+	{Roles: []domain.Role{domain.RoleAdmin}, Path: "/admin/operations", Key: "messaging.menu.operations"},
 }
 
 // policyCorrespondent: guardians and staff, who have threads to list.

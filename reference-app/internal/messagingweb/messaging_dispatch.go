@@ -96,19 +96,17 @@ func RunDispatcher(ctx context.Context, a *web.App, getenv func(string) string, 
 // is over then (the app prints the demo personas after it, where they do
 // not scroll away).
 func RunDispatcherThen(ctx context.Context, a *web.App, getenv func(string) string, demo bool, idle func()) {
-	ts, how, err := Transports(getenv, demo, a.Log)
+	d, ar, err := NewDispatcher(a, getenv, demo)
 	if err != nil {
 		a.Log.Error("messaging: the transports are misconfigured; nothing is sent, deliveries wait in the outbox", "err", err)
 		return
 	}
-	attrs := []any{}
-	for _, m := range []messaging.Medium{messaging.Email, messaging.SMS, messaging.Webhook, messaging.DigitalMailbox} {
-		attrs = append(attrs, string(m), how[m])
-	}
-	a.Log.Info("messaging: dispatcher started", attrs...)
-	// The gate holds the deliveries of a municipality that has switched
-	// their integration off (/admin/integrations); they wait in the outbox.
-	d := &messaging.Dispatcher{Outbox: a.Store, Transports: ts, Clock: a.Clock, Gate: a.IntegrationGate()}
+	defer ar.Close()
+	go func() {
+		if err := ar.Listen(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("messaging: the archive's answers are not read", "err", err)
+		}
+	}()
 	for ctx.Err() == nil {
 		n, err := d.RunOnce(ctx)
 		if err != nil && ctx.Err() == nil {
@@ -125,6 +123,37 @@ func RunDispatcherThen(ctx context.Context, a *web.App, getenv func(string) stri
 			}
 		}
 	}
+}
+
+// NewDispatcher makes the dispatcher of the outbox with the transports of
+// the environment (Transports) and the archive's (ArchiveConfigFrom), and
+// logs what serves each medium. The Archiver's Listen reads the archive's
+// answers; the caller runs it beside the dispatcher.
+func NewDispatcher(a *web.App, getenv func(string) string, demo bool) (*messaging.Dispatcher, *Archiver, error) {
+	ts, how, err := Transports(getenv, demo, a.Log)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, err := ArchiveConfigFrom(getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	ar, err := NewArchiver(a, cfg, demo)
+	if err != nil {
+		return nil, nil, err
+	}
+	if t := ar.Transport(); t != nil {
+		ts = append(ts, t)
+	}
+	how[messaging.Archive] = ar.How()
+	attrs := []any{}
+	for _, m := range []messaging.Medium{messaging.Email, messaging.SMS, messaging.Webhook, messaging.DigitalMailbox, messaging.Archive} {
+		attrs = append(attrs, string(m), how[m])
+	}
+	a.Log.Info("messaging: dispatcher started", attrs...)
+	// The gate holds the deliveries of a municipality that has switched
+	// their integration off (/admin/integrations); they wait in the outbox.
+	return &messaging.Dispatcher{Outbox: a.Store, Transports: ts, Clock: a.Clock, Gate: a.IntegrationGate()}, ar, nil
 }
 
 // logTransport logs deliveries instead of sending them (demo mode without a

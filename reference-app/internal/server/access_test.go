@@ -19,6 +19,7 @@ import (
 	"github.com/oppvekst/oppvekst/attendance"
 	"github.com/oppvekst/oppvekst/billing"
 	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/messaging"
 	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web"
 	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
@@ -694,6 +695,10 @@ func messagingAuth(ta *webtest.Harness) map[string]authCase {
 	staff := [8]int{forbidden, forbidden, forbidden, ok, ok, forbidden, forbidden, forbidden}
 	municipal := [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, ok, ok, ok}
 	readThread := [8]int{ok, ok, forbidden, ok, forbidden, ok, missing, ok}
+	adminOnly := func(s int) [8]int {
+		return [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, s}
+	}
+	noDelivery := domain.NewID[messaging.Delivery]().String()
 	return map[string]authCase{
 		"GET /messages":                   {path: "/messages", want: guardians},
 		"POST /messages":                  {path: "/messages", contentType: form, body: body("child=" + sofie + "&subject=Hei&body=Hallo"), want: [8]int{see, see, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden}},
@@ -712,6 +717,12 @@ func messagingAuth(ta *webtest.Harness) map[string]authCase {
 		"POST /api/v1/contact":            {path: "/api/v1/contact", contentType: jsonType, body: contact, want: [8]int{ok, ok, ok, forbidden, forbidden, ok, invalid, ok}},
 		"GET /api/v1/outbox":              {path: "/api/v1/outbox", want: municipal},
 		"GET /api/v1/outbox/summary":      {path: "/api/v1/outbox/summary", want: municipal},
+		// Operations: the administrator's only. A delivery that is not
+		// the municipality's (here: none at all) is 404 to them.
+		"GET /admin/operations":                                 {path: "/admin/operations", want: adminOnly(ok)},
+		"POST /admin/operations/{deliveryId}/retry":             {path: "/admin/operations/" + noDelivery + "/retry", contentType: form, body: body(""), want: adminOnly(missing)},
+		"GET /api/v1/operations":                                {path: "/api/v1/operations", want: adminOnly(ok)},
+		"POST /api/v1/operations/deliveries/{deliveryId}/retry": {path: "/api/v1/operations/deliveries/" + noDelivery + "/retry", contentType: jsonType, body: body("{}"), want: adminOnly(missing)},
 	}
 }
 

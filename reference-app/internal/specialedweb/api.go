@@ -278,10 +278,56 @@ func (a *app) record(ctx context.Context, c *web.Call, id specialed.CaseID, req 
 	if err != nil {
 		return CaseView{}, err
 	}
-	if _, err := s.Record(ctx, c.Actor, id, specialed.Entry{Step: req.Step, Text: req.Text, PPT: req.PPT, Provision: req.Provision, Reason: req.Reason}); err != nil {
+	err = a.Store.Atomic(ctx, func(ctx context.Context) error {
+		cs, err := s.Record(ctx, c.Actor, id, specialed.Entry{Step: req.Step, Text: req.Text, PPT: req.PPT, Provision: req.Provision, Reason: req.Reason})
+		if err != nil || req.Step != specialed.StepDecision {
+			return err
+		}
+		return a.archiveDecision(ctx, s, c, cs)
+	})
+	if err != nil {
 		return CaseView{}, err
 	}
 	return a.view(ctx, s, c.Actor, id)
+}
+
+// archiveDecision writes the municipality's archive copy of the case's
+// decision just recorded (in bokmål, to the guardian with parental
+// responsibility), in the decision's transaction, keyed by the decision's
+// entry so that it is archived once (web.App.ArchiveDecision). The case
+// folder is the case's, by its key in this system.
+func (a *app) archiveDecision(ctx context.Context, s *specialed.Service, c *web.Call, cs specialed.Case) error {
+	m := c.Actor.Municipality
+	t, err := a.LetterTemplate(ctx, m)
+	if err != nil {
+		return err
+	}
+	g, to, err := a.LetterRecipient(ctx, c.Actor, cs.Child)
+	if err != nil {
+		return err
+	}
+	doc, err := s.Letter(ctx, c.Actor, cs.ID, "nb", t, to)
+	if err != nil {
+		return err
+	}
+	child, _, err := a.names(ctx, m, cs.Child, cs.Unit)
+	if err != nil {
+		return err
+	}
+	hs, err := s.Store.Entries(ctx, m, cs.ID)
+	if err != nil {
+		return err
+	}
+	key := "special-education-decision/" + cs.ID.String()
+	for _, e := range hs {
+		if e.Step == specialed.StepDecision {
+			key = "special-education-decision/" + cs.ID.String() + "/" + e.ID.String()
+		}
+	}
+	_, err = a.ArchiveDecision(ctx, web.ArchiveDecision{Municipality: m, Kind: "special-education-decision", Key: key,
+		Guardian: g, Letter: doc, Folder: "special-education-case/" + cs.ID.String(), Title: doc.Title + " – " + child,
+		PublicTitle: doc.Title, Caseworker: cs.DecidedBy})
+	return err
 }
 
 func (a *app) apiStep(w http.ResponseWriter, r *http.Request, c *web.Call) error {
@@ -380,44 +426,11 @@ func (a *app) letter(ctx context.Context, r *http.Request, c *web.Call) (domain.
 	return doc, v, err
 }
 
-// recipient is whom the letter about child is addressed to.
+// recipient is whom the letter about child is addressed to
+// (web.App.LetterRecipient).
 func (a *app) recipient(ctx context.Context, actor domain.Actor, child domain.ChildID) (domain.Party, error) {
-	m := actor.Municipality
-	id := actor.Guardian
-	if actor.Role != domain.RoleGuardian {
-		gs, err := a.Store.Guardianships(ctx, m, child)
-		if err != nil {
-			return domain.Party{}, err
-		}
-		for _, g := range gs {
-			if g.ParentalResponsibility {
-				id = g.GuardianID
-				break
-			}
-		}
-	}
-	if id.IsZero() {
-		return domain.Party{}, nil
-	}
-	g, err := a.Store.Guardian(ctx, m, id)
-	if err != nil {
-		return domain.Party{}, err
-	}
-	p := domain.Party{Name: g.GivenName + " " + g.FamilyName}
-	if g.AddressProtection.Protected() {
-		p.DigitalMailbox = true
-		return p, nil
-	}
-	addr := g.ShownAddress()
-	if s := strings.TrimSpace(addr.Street); s != "" {
-		p.Lines = append(p.Lines, s)
-	} else if s := strings.TrimSpace(addr.Cadastral); s != "" {
-		p.Lines = append(p.Lines, s)
-	}
-	if s := strings.TrimSpace(addr.Postcode + " " + addr.PostTown); s != "" {
-		p.Lines = append(p.Lines, s)
-	}
-	return p, nil
+	_, p, err := a.LetterRecipient(ctx, actor, child)
+	return p, err
 }
 
 func (a *app) apiLetter(w http.ResponseWriter, r *http.Request, c *web.Call) error {

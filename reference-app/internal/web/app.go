@@ -443,6 +443,7 @@ type Store interface {
 	billing.Store
 	billing.CreditStore
 	messaging.Store
+	messaging.Operations
 	domain.StaffStore
 	domain.RetentionStore
 	domain.ErasureStore
