@@ -22,6 +22,7 @@ import messagingSteps from './steps/messaging.mjs';
 import directorySteps from './steps/directory.mjs';
 import homeSteps from './steps/home.mjs';
 import specialedSteps from './steps/specialed.mjs';
+import integrationsSteps from './steps/integrations.mjs';
 import { openDay } from './steps/openday.mjs';
 import { measure, englishWords } from './steps/measure.mjs';
 import { boardStory } from './steps/board.mjs';
@@ -70,6 +71,7 @@ const steps = [
   ...directorySteps(h),
   ...homeSteps(h),
   ...specialedSteps(h),
+  ...integrationsSteps(h),
 ];
 
 async function loginAs(page, persona) {
