@@ -80,7 +80,7 @@ type Delivery struct {
 	// Key is the idempotency key: unique per municipality, the same on
 	// every attempt, so a receiver can drop repeats. Writing a delivery
 	// whose key exists does nothing.
-	Key      string            `json:"key"`
+	Key  string `json:"key"`
 	Kind string `json:"kind"`
 	// Guardian is the recipient, or Staff: exactly one of them is set.
 	Guardian domain.GuardianID `json:"guardian,omitzero"`
