@@ -61,6 +61,10 @@ type App struct {
 	// when none is configured, and notices use the guardians' own details.
 	ContactRegister messaging.ContactRegister
 
+	// PublicURL is the app's address as users reach it ("https://…", no
+	// trailing slash): the links in e-mails to staff start with it.
+	PublicURL string
+
 	Demo     bool
 	Personas []demo.Persona
 
