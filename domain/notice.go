@@ -8,7 +8,8 @@ import (
 
 // Notice is a system event that guardians should hear about: an offer sent,
 // an offer about to lapse, an invoice ready, an undocumented absence, a new
-// message. A capability raises it inside the transaction of the change that
+// message; or that a staff member should hear about at work: a step of a
+// case that waits on them is overdue (Staff). A capability raises it inside the transaction of the change that
 // caused it; messaging turns it into notifications (recipients by the
 // guardianship rules, a template in the guardian's language, a delivery in
 // the outbox) in that same transaction, so a change is never kept without its
@@ -28,6 +29,10 @@ type Notice struct {
 	// Guardian, when set, is the one recipient (an invoice to the paying
 	// guardian).
 	Guardian GuardianID `json:"guardian,omitzero"`
+	// Staff, when set, is the one recipient: a staff member, reached at
+	// their work address (StaffMember.Email) only; no guardian is told
+	// and the child, if set, is not named. It is not set with Guardian.
+	Staff StaffID `json:"staff,omitzero"`
 	// Data fills the template's placeholders (unit name, deadline, amount,
 	// ...), already formatted as text.
 	Data map[string]string `json:"data,omitempty"`
@@ -40,7 +45,8 @@ type Notice struct {
 var noticeKind = regexp.MustCompile(`^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$`)
 
 // Validate requires a municipality, a dotted lower-case kind, a recipient
-// (child or guardian) and a key.
+// (child, guardian or staff member; not both a guardian and a staff
+// member) and a key.
 func (n Notice) Validate() error {
 	var p Problems
 	if err := n.Municipality.Validate(); err != nil {
@@ -49,7 +55,10 @@ func (n Notice) Validate() error {
 	if !noticeKind.MatchString(n.Kind) {
 		p.Add("kind", "is-not-a-dotted-lower-case-event-name", "kind", fmt.Sprint(n.Kind))
 	}
-	if n.Child.IsZero() && n.Guardian.IsZero() {
+	switch {
+	case !n.Staff.IsZero() && !n.Guardian.IsZero():
+		p.Add("staff", ReasonStaffOrGuardian)
+	case n.Child.IsZero() && n.Guardian.IsZero() && n.Staff.IsZero():
 		p.Add("child", "a-child-or-a-guardian-is-required")
 	}
 	if err := CheckLine("key", n.Key); err != nil {
@@ -59,6 +68,10 @@ func (n Notice) Validate() error {
 	}
 	return p.Err()
 }
+
+// ReasonStaffOrGuardian: a notice goes to a staff member or to guardians,
+// not to both.
+const ReasonStaffOrGuardian = "staff-or-guardian"
 
 // Notifier receives notices. Notify must join the transaction carried by ctx
 // (see Transactor): when the caller's transaction rolls back, the notice is

@@ -84,6 +84,7 @@ var ReasonTexts = map[string]string{
 	"not-a-municipality":                  "the value is not a municipality number (four digits)",
 	"not-a-phone":                         "the value is not a phone number (8 to 15 digits, an optional leading +, spaces allowed)",
 	"not-a-postcode":                      "a postcode is four digits",
+	"staff-or-guardian":                   "a notice goes to a staff member or to guardians, not to both",
 	"not-a-principal":                     "a Feide principal name is user@realm, without spaces",
 	"not-a-role":                          "not a role",
 	"not-a-seat-count":                    "a number of seats is from 0 to MaxSeats",

@@ -32,6 +32,11 @@ type StaffMember struct {
 	// https://n.feide.no/claims/eduPersonPrincipalName ("kari@kommune.no"):
 	// matched at login, never shown. Unique in the municipality.
 	Principal string `json:"principal"`
+	// Email is the member's work e-mail address, where notices of work
+	// that waits on them go (a special-education step overdue); optional.
+	// A work address only: staff get no notice at a private one, and the
+	// contact register (KRR), which is for citizens, is never asked.
+	Email string `json:"email,omitempty"`
 }
 
 // MaxPrincipal is the longest Feide principal name kept.
@@ -46,6 +51,7 @@ func (s StaffMember) Validate() error {
 	if p.Err() == nil && (strings.ContainsAny(s.Principal, " \t") || !strings.Contains(s.Principal, "@")) {
 		p.Add("principal", ReasonPrincipal)
 	}
+	checkEmail(&p, "email", s.Email)
 	return p.Err()
 }
 
@@ -264,7 +270,7 @@ type StaffStore interface {
 	// CreateStaffMember stores a new member; a principal already used in
 	// the municipality is a *ConflictError on "principal".
 	CreateStaffMember(ctx context.Context, s StaffMember) error
-	// UpdateStaffMember replaces the name and principal.
+	// UpdateStaffMember replaces the name, principal and work e-mail.
 	UpdateStaffMember(ctx context.Context, s StaffMember) error
 	StaffMember(ctx context.Context, m Municipality, id StaffID) (StaffMember, error)
 	StaffByPrincipal(ctx context.Context, m Municipality, principal string) (StaffMember, error)

@@ -75,9 +75,24 @@
 //	school-request.refused
 //	special-education.waiting,  child, due (the last day, YYYY-MM-DD); no step,
 //	special-education.overdue   unit or diagnosis: the guardian logs in to read
+//	special-education.          step (with step.nb, step.nn, step.en: the step's
+//	  staff-overdue             name in each language), due, link (the case's
+//	                            page); to a staff member, never naming the child
 //
 // When a notice is about a child and has no "child" value, Notify fills in
-// the child's given name from the directory.
+// the child's given name from the directory. A value keyed name + "." +
+// language ("step.nn") is used in the text of that language.
+//
+// # Notices to staff
+//
+// A notice with domain.Notice.Staff set goes to that staff member only, as
+// one e-mail to the work address (domain.StaffMember.Email), in bokmål,
+// keyed Notice.Key + "/" + the member's ID (Delivery.Staff is set, not
+// Delivery.Guardian). Staff are reached at work, not as citizens: no
+// guardianship rules, no contact register, no other medium. A member
+// without a work address is refused (ReasonNoWorkAddress) with nothing
+// written; the raiser records that instead (specialed keeps a Reminder
+// with NoAddress on the worklist).
 //
 // Any kind: "urgent" = "true" marks the subject as urgent. A key a template
 // does not use is ignored; a key it uses but is not given renders empty; a

@@ -46,8 +46,9 @@ func WhereaboutsKeys() []string {
 
 // Templates are the notification texts, per notice kind and language.
 // They are data (templates/notices.json, embedded): {name} in a subject or
-// body is replaced by Notice.Data[name]; a name without a value becomes
-// empty; Data keys a template does not use are ignored. A kind without a
+// body is replaced by Notice.Data[name + "." + language] when the notice
+// gives a value in the text's language ("step.nn"), else by
+// Notice.Data[name]; a name without a value becomes empty; Data keys a template does not use are ignored. A kind without a
 // template gets the fallback text. Data["urgent"] = "true" prefixes the
 // subject with the language's urgency marker.
 type Templates struct {
@@ -185,7 +186,11 @@ func (t *Templates) render(texts map[Language]Text, lang Language, data map[stri
 	}
 	fill := func(s string) string {
 		return placeholder.ReplaceAllStringFunc(s, func(m string) string {
-			return oneLine(data[m[1:len(m)-1]])
+			name := m[1 : len(m)-1]
+			if v, ok := data[name+"."+string(lang)]; ok {
+				return oneLine(v)
+			}
+			return oneLine(data[name])
 		})
 	}
 	out := Text{Subject: fill(x.Subject), Body: fill(x.Body)}
@@ -218,9 +223,19 @@ func oneLine(s string) string {
 // by RouteByRegister instead (see "Contact register" in the package doc).
 // The same n.Key notifies once: the key of each delivery is n.Key + "/" +
 // the guardian's ID.
+//
+// A notice to a staff member (n.Staff) is one e-mail to the member's work
+// address (domain.StaffMember.Email), in bokmål, keyed n.Key + "/" + the
+// member's ID: no guardian is told, the contact register is not asked (it
+// is for citizens), and the child's name is not filled in. A member
+// without a work address is a *domain.ValidationError on "staff"
+// (ReasonNoWorkAddress); the raiser should check first and record it.
 func (s *Service) Notify(ctx context.Context, n domain.Notice) error {
 	if err := n.Validate(); err != nil {
 		return err
+	}
+	if !n.Staff.IsZero() {
+		return s.notifyStaff(ctx, n)
 	}
 	return s.Store.Atomic(ctx, func(ctx context.Context) error {
 		var rs []resolved
@@ -253,6 +268,37 @@ func (s *Service) Notify(ctx context.Context, n domain.Notice) error {
 			return err
 		}
 		return s.enqueue(ctx, rs, n.Kind, n.Key+"/", data)
+	})
+}
+
+// Reason codes of notices to staff.
+const (
+	// ReasonNoWorkAddress: the staff member has no work e-mail address.
+	ReasonNoWorkAddress = "staff-has-no-work-address"
+	// ReasonOneRecipient: a delivery goes to one guardian or one staff
+	// member (by e-mail), never both.
+	ReasonOneRecipient = "one-guardian-or-one-staff-member"
+)
+
+// notifyStaff writes the one e-mail of a notice to a staff member.
+func (s *Service) notifyStaff(ctx context.Context, n domain.Notice) error {
+	return s.Store.Atomic(ctx, func(ctx context.Context) error {
+		st, err := s.Store.StaffMember(ctx, n.Municipality, n.Staff)
+		if err != nil {
+			return refErr(err, "staff", "no-such-staff-member")
+		}
+		if st.Email == "" {
+			return domain.Invalid("staff", ReasonNoWorkAddress)
+		}
+		text := s.templates().Render(n.Kind, Bokmal, n.Data)
+		now := s.clock().Now()
+		_, err = s.Store.Enqueue(ctx, []Delivery{{
+			ID: domain.NewID[Delivery](), Municipality: n.Municipality, Key: n.Key + "/" + st.ID.String(), Kind: n.Kind,
+			Staff: st.ID, Medium: Email, To: st.Email, Language: Bokmal,
+			Subject: text.Subject, Body: text.Body, Urgent: n.Data["urgent"] == "true",
+			State: Pending, NextAt: now, CreatedAt: now,
+		}})
+		return err
 	})
 }
 

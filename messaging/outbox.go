@@ -76,8 +76,8 @@ const (
 	Dead    State = "dead"    // given up: a permanent failure or too many attempts
 )
 
-// Delivery is one notification to one guardian through one medium, in the
-// outbox. It is written in the transaction of the change that caused it and
+// Delivery is one notification to one guardian, or to one staff member at
+// their work e-mail address, through one medium, in the outbox. It is written in the transaction of the change that caused it and
 // sent by a Dispatcher.
 type Delivery struct {
 	ID           DeliveryID          `json:"id"`
@@ -85,13 +85,15 @@ type Delivery struct {
 	// Key is the idempotency key: unique per municipality, the same on
 	// every attempt, so a receiver can drop repeats. Writing a delivery
 	// whose key exists does nothing.
-	Key      string            `json:"key"`
-	Kind     string            `json:"kind"`
-	Guardian domain.GuardianID `json:"guardian"`
+	Key  string `json:"key"`
+	Kind string `json:"kind"`
+	// Guardian is the recipient, or Staff: exactly one of them is set.
+	Guardian domain.GuardianID `json:"guardian,omitzero"`
+	Staff    domain.StaffID    `json:"staff,omitzero"`
 	Medium   Medium            `json:"medium"`
-	// To is the address for the medium: an e-mail address, a phone number,
-	// the guardian's national ID for the digital mailbox, the guardian ID
-	// for the app.
+	// To is the address for the medium: an e-mail address (a staff
+	// member's work address), a phone number, the guardian's national ID
+	// for the digital mailbox, the guardian ID for the app.
 	To       string   `json:"to"`
 	Language Language `json:"language"`
 	Subject  string   `json:"subject"`
@@ -120,8 +122,13 @@ func (d Delivery) Validate() error {
 	if d.Key == "" || len(d.Key) > 300 {
 		p.Add("key", "is-required-at-most-300-bytes")
 	}
-	if d.Guardian.IsZero() {
+	switch {
+	case d.Guardian.IsZero() && d.Staff.IsZero():
 		p.Add("guardian", "required")
+	case !d.Guardian.IsZero() && !d.Staff.IsZero():
+		p.Add("staff", ReasonOneRecipient)
+	case !d.Staff.IsZero() && d.Medium != Email:
+		p.Add("medium", ReasonOneRecipient)
 	}
 	if _, err := ParseMedium(string(d.Medium)); err != nil && d.Medium != Archive {
 		p.Merge("", err)

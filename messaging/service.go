@@ -11,12 +11,19 @@ import (
 )
 
 // Ports is what a Service needs of a store: the messaging port, the
-// directory and transactions. The SQLite and PostgreSQL stores implement
-// it.
+// directory, the staff members (for notices to staff) and transactions.
+// The SQLite and PostgreSQL stores implement it.
 type Ports interface {
 	Store
 	domain.DirectoryReader
+	StaffDirectory
 	domain.Transactor
+}
+
+// StaffDirectory reads a staff member (domain.StaffStore has it): a
+// notice to staff goes to the member's work address.
+type StaffDirectory interface {
+	StaffMember(ctx context.Context, m domain.Municipality, id domain.StaffID) (domain.StaffMember, error)
 }
 
 // Service is the messaging use cases: posting threads and bulletins,

@@ -63,7 +63,7 @@ func TestRunOnPostgres(t *testing.T) {
 	resp.Body.Close()
 	require.NoError(t, err)
 	// The caseworker's start page listed 50, then 21 lists of 5.
-	assert.Equal(t, 50+21*5, strings.Count(string(body), `"subject":"saksbehandler-1","name":"Siri Saksbehandler"},"action":"children.list"`))
+	assert.Equal(t, 50+21*5, strings.Count(string(body), `"subject":"siri.saksbehandler@demo-kommune.example","name":"Siri Saksbehandler"},"action":"children.list"`))
 	require.NoError(t, app.stop())
 
 	// Started again on the same database: the seed is not repeated.

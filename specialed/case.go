@@ -526,6 +526,11 @@ type Reminder struct {
 	// To is the guardian ID or the staff subject reminded.
 	To string    `json:"to"`
 	At time.Time `json:"at"`
+	// NoAddress: no notice could be sent, the staff member has no work
+	// e-mail address (or the subject is no staff member, or no
+	// caseworker is granted the capability). The reminder stays on the
+	// worklist for someone to act on.
+	NoAddress bool `json:"noAddress,omitempty"`
 }
 
 // Validate checks the reminder on its own.

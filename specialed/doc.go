@@ -39,9 +39,16 @@
 // information (three weeks).
 //
 // Reminders are idempotent: Remind sends one notice per key
-// "<kind>/<case>/<step>/<due>/<guardian or staff>" however often it runs
-// (guardians through the Notifier, that is messaging; staff as Reminders
-// on their worklist).
+// "<kind>/<case>/<step>/<due>/<guardian or staff>" however often it runs,
+// through the Notifier (that is messaging): to the guardians when a step
+// waits on them, and, when a step that waits on staff is overdue, to each
+// staff member it waits on — the staff given the case, the PPT's members,
+// the staff holding a caseworker grant for domain.CapSpecialEd that day —
+// as one e-mail at their work address (domain.StaffMember.Email) naming
+// the step, the deadline and the link to the case (Service.CaseURL), not
+// the child. A person without a work address gets no e-mail: the Reminder
+// is recorded with NoAddress once, and the worklist shows it
+// (Item.NoAddress) until the step is done.
 //
 // A granted decision on individually adapted education is a special need
 // for SFO: the store answers domain.SpecialNeedsSource from the cases, and

@@ -13,19 +13,26 @@ import (
 )
 
 // Notice kinds the Service raises through its Notifier (messaging turns
-// them into notifications to the guardian named, with templates in nb, nn
-// and en). Data: "due" (YYYY-MM-DD) and "case" (the case ID); the child's
-// name is filled in by messaging. No unit, step text or diagnosis is sent:
-// the notice only says that something waits and where to read it.
+// them into notifications, with templates in nb, nn and en). No unit,
+// diagnosis or document is sent: a notice only says that something waits
+// and where to read it.
 //
 //   - KindWaiting "special-education.waiting": a step waits on the
-//     guardian (the consent).
+//     guardian (the consent). To the guardian named; Data "due"
+//     (YYYY-MM-DD) and "case" (the case ID); messaging fills in the
+//     child's given name.
 //   - KindOverdue "special-education.overdue": a step that waits on the
-//     guardian is past its deadline.
+//     guardian is past its deadline. As KindWaiting.
+//   - KindStaffOverdue "special-education.staff-overdue": a step that
+//     waits on staff (the staff given the case, the PPT's members, the
+//     special-education caseworkers) is past its deadline. To one staff
+//     member (domain.Notice.Staff), by e-mail at the work address; Data
+//     "step" with "step.nb", "step.nn", "step.en" (the step's name),
+//     "due", "case" and "link" (CaseURL). The child is not named.
 //
-// Staff, PPT and caseworkers are reminded of their overdue steps by a
-// Reminder recorded under KindStaffOverdue, shown on their worklist: the
-// messaging package delivers to guardians only.
+// A staff member without a work address (domain.StaffMember.Email), or a
+// subject who is no staff member, gets no notice: the Reminder is
+// recorded with NoAddress, and the worklist shows it (Item.NoAddress).
 const (
 	KindWaiting      = "special-education.waiting"
 	KindOverdue      = "special-education.overdue"
@@ -55,9 +62,12 @@ const (
 type Service struct {
 	Store ServiceStore
 	Clock domain.Clock
-	// Notifier receives the notices of KindWaiting and KindOverdue; nil
-	// raises none.
+	// Notifier receives the notices of KindWaiting, KindOverdue and
+	// KindStaffOverdue; nil raises none.
 	Notifier domain.Notifier
+	// CaseURL is the address of a case's page, the link in a notice to
+	// staff ("https://…/special-education/<id>"); nil sends the case ID.
+	CaseURL func(CaseID) string
 	// Rules are the steps (MustRules when nil).
 	Rules *Rules
 }
@@ -528,6 +538,10 @@ type Item struct {
 	Basis   Basis     `json:"basis,omitempty"`
 	// Mine says the step waits on one of the actor's roles.
 	Mine bool `json:"mine"`
+	// NoAddress says the step is overdue and a reminder of it reached
+	// nobody: someone it waits on has no work e-mail address (Reminder.
+	// NoAddress). It stays until the step is done.
+	NoAddress bool `json:"noAddress,omitempty"`
 }
 
 // Worklist lists the open cases the actor sees with the step each waits
@@ -562,6 +576,13 @@ func (s *Service) Worklist(ctx context.Context, a domain.Actor) ([]Item, error) 
 		it := Item{Case: c.ID, Child: c.Child, Unit: c.Unit, Step: step, Roles: st.Roles}
 		if has {
 			it.Due, it.Overdue, it.Basis = due, today > due, st.Deadline.Basis
+		}
+		if it.Overdue {
+			rs, err := s.Store.Reminders(ctx, c.Municipality, c.ID)
+			if err != nil {
+				return nil, err
+			}
+			it.NoAddress = slices.ContainsFunc(rs, func(r Reminder) bool { return r.NoAddress && r.Step == step && r.Due == due })
 		}
 		for _, ro := range roles {
 			it.Mine = it.Mine || slices.Contains(st.Roles, ro)
@@ -602,9 +623,13 @@ func (s *Service) Worklist(ctx context.Context, a domain.Actor) ([]Item, error) 
 // "<kind>/<case>/<step>/<due>/<guardian ID or staff subject>", however
 // often it runs: a guardian with parental responsibility is told when a
 // step waits on them (KindWaiting) and again when it is overdue
-// (KindOverdue); the staff given the case (or the PPT's members, or
-// "caseworkers") get a Reminder (KindStaffOverdue) when a step that waits
-// on them is overdue. It runs as a system job or a caseworker of the
+// (KindOverdue); each staff member a step waits on (the staff given the
+// case, the PPT's members, or the staff holding a caseworker grant for
+// domain.CapSpecialEd in force today) is told by e-mail at the work
+// address when it is overdue (KindStaffOverdue), once however many roles
+// they have in it. A person without a work address gets a Reminder with
+// NoAddress instead (subject "caseworkers" when no caseworker is
+// granted), recorded once, not retried. It runs as a system job or a caseworker of the
 // municipality, each case in one transaction, and returns how many
 // notices and reminders it sent now.
 func (s *Service) Remind(ctx context.Context, a domain.Actor) (int, error) {
@@ -664,29 +689,32 @@ func (s *Service) Remind(ctx context.Context, a domain.Actor) (int, error) {
 			if !overdue {
 				return nil
 			}
-			var to []string
-			for _, ro := range st.Roles {
-				switch ro {
-				case RoleStaff, RoleUnitLeader:
-					to = append(to, c.Staff...)
-				case RolePPT:
-					if !c.PPT.IsZero() {
-						if p, err := s.Store.PPT(ctx, c.Municipality, c.PPT); err == nil {
-							to = append(to, p.Members...)
-						}
-					}
-				case RoleCaseworker:
-					to = append(to, "caseworkers")
-				}
+			people, err := s.waitsOn(ctx, c, st, today)
+			if err != nil {
+				return err
 			}
-			slices.Sort(to)
-			for _, sub := range slices.Compact(to) {
-				ok, _, err := put(KindStaffOverdue, sub)
+			for _, p := range people {
+				noAddress := p.member == nil || p.member.Email == ""
+				key := KindStaffOverdue + "/" + c.ID.String() + "/" + string(step) + "/" + due.String()
+				ok, err := s.Store.PutReminder(ctx, Reminder{Municipality: c.Municipality, Key: key + "/" + p.to,
+					Case: c.ID, Step: step, Due: due, To: p.to, At: now, NoAddress: noAddress})
 				if err != nil {
 					return err
 				}
-				if ok {
-					sent++
+				if !ok {
+					continue
+				}
+				sent++
+				if noAddress || s.Notifier == nil {
+					continue
+				}
+				data := map[string]string{"due": due.String(), "case": c.ID.String(), "link": s.caseLink(c.ID), "step": st.Name("nb")}
+				for _, lang := range []string{"nb", "nn", "en"} {
+					data["step."+lang] = st.Name(lang)
+				}
+				if err := s.Notifier.Notify(ctx, domain.Notice{Municipality: c.Municipality, Kind: KindStaffOverdue,
+					Staff: p.member.ID, Key: key, Data: data}); err != nil {
+					return err
 				}
 			}
 			return nil
@@ -696,6 +724,91 @@ func (s *Service) Remind(ctx context.Context, a domain.Actor) (int, error) {
 		}
 	}
 	return sent, nil
+}
+
+// person is someone a step waits on: the login subject (or
+// "caseworkers" when no caseworker is granted the capability today) and
+// the staff member, nil when the subject is no staff member.
+type person struct {
+	to     string
+	member *domain.StaffMember
+}
+
+// waitsOn lists the staff a step of the case waits on, once each, by
+// subject: the staff given the case for the unit's roles, the PPT's
+// members, and for a caseworker's step every staff member holding a
+// caseworker grant for domain.CapSpecialEd in force on day today.
+func (s *Service) waitsOn(ctx context.Context, c Case, st Step, today date.Date) ([]person, error) {
+	var subjects []string
+	caseworkers := false
+	for _, ro := range st.Roles {
+		switch ro {
+		case RoleStaff, RoleUnitLeader:
+			subjects = append(subjects, c.Staff...)
+		case RolePPT:
+			if !c.PPT.IsZero() {
+				p, err := s.Store.PPT(ctx, c.Municipality, c.PPT)
+				if err != nil && !domain.IsNotFound(err) {
+					return nil, err
+				}
+				subjects = append(subjects, p.Members...)
+			}
+		case RoleCaseworker:
+			caseworkers = true
+		}
+	}
+	var out []person
+	seen := map[string]bool{}
+	for _, sub := range subjects {
+		if sub == "" || seen[sub] {
+			continue
+		}
+		seen[sub] = true
+		m, err := s.Store.StaffByPrincipal(ctx, c.Municipality, sub)
+		switch {
+		case domain.IsNotFound(err):
+			out = append(out, person{to: sub})
+		case err != nil:
+			return nil, err
+		default:
+			out = append(out, person{to: sub, member: &m})
+		}
+	}
+	if caseworkers {
+		gs, err := s.Store.RoleGrants(ctx, c.Municipality, domain.GrantCaseworker)
+		if err != nil {
+			return nil, err
+		}
+		found := false
+		for _, g := range gs {
+			if g.Capability != domain.CapSpecialEd || !g.InForce(today) {
+				continue
+			}
+			m, err := s.Store.StaffMember(ctx, c.Municipality, g.Staff)
+			if err != nil {
+				return nil, err
+			}
+			found = true
+			if !seen[m.Principal] {
+				seen[m.Principal] = true
+				out = append(out, person{to: m.Principal, member: &m})
+			}
+		}
+		if !found {
+			out = append(out, person{to: "caseworkers"})
+		}
+	}
+	slices.SortFunc(out, func(a, b person) int { return cmp.Compare(a.to, b.to) })
+	return out, nil
+}
+
+// caseLink is the address of the case's page (CaseURL), or the case ID
+// when the Service has none.
+func (s *Service) caseLink(id CaseID) string {
+	if s.CaseURL != nil {
+		return s.CaseURL(id)
+	}
+	return id.String()
 }
 
 // Reminders lists the reminders sent for a case.

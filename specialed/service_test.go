@@ -353,7 +353,17 @@ func TestDeadlineReminders(t *testing.T) {
 	// later, and waits on the unit's staff or a caseworker.
 	prefix := specialed.KindStaffOverdue + "/" + c.ID.String() + "/referral/2026-09-30/"
 	assert.Equal(t, []string{prefix + "caseworkers", prefix + w.teacher.Subject}, staff)
-	assert.Len(t, w.notices, 2, "staff reminders are not sent to guardians")
+	assert.Len(t, w.notices, 2, "no staff member is known here: no notice, to guardians or anyone")
+	for _, r := range rs {
+		if strings.HasPrefix(r.Key, specialed.KindStaffOverdue) {
+			assert.True(t, r.NoAddress, "%s: nobody to send to is recorded, once", r.Key)
+		}
+	}
+	items, err = svc.Worklist(ctx, w.caseworker)
+	require.NoError(t, err)
+	require.Len(t, items, 1)
+	assert.True(t, items[0].Overdue)
+	assert.True(t, items[0].NoAddress, "the worklist says the reminder reached nobody")
 
 	// Who may run reminders.
 	_, err = svc.Remind(ctx, w.teacher)
@@ -402,6 +412,115 @@ func TestRemindThroughMessaging(t *testing.T) {
 	assert.Contains(t, ds[0].Body, "2026-09-15")
 	assert.NotContains(t, ds[0].Body+ds[0].Subject, "lesing", "the concern is not sent")
 	assert.NotContains(t, ds[0].Body+ds[0].Subject, "Nordby", "nor the unit")
+}
+
+// Staff are told at work: when a step that waits on them is overdue, each
+// staff member it waits on gets one e-mail at the work address, however
+// often the reminders run and whatever roles they hold; it names the step,
+// the day and the case's page, not the child or the concern. A member
+// without a work address is shown on the worklist instead; a caseworker
+// whose grant has ended is not told.
+func TestStaffNoticesThroughMessaging(t *testing.T) {
+	ctx := context.Background()
+	w := setup(t)
+	w.svc.Notifier = &messaging.Service{Store: w.store, Clock: w.clock}
+	w.svc.CaseURL = func(id specialed.CaseID) string { return "https://oppvekst.example/special-education/" + id.String() }
+	member := func(name, principal, email string) domain.StaffMember {
+		m := domain.StaffMember{ID: domain.NewID[domain.StaffMember](), Municipality: w.m, Name: name, Principal: principal, Email: email}
+		require.NoError(t, w.store.CreateStaffMember(ctx, m))
+		return m
+	}
+	teacher := member("Lise Lærer", w.teacher.Subject, "lise.laerer@nordby.example")
+	siri := member("Siri Saksbehandler", w.caseworker.Subject, "siri@kommune.example")
+	gone := member("Gunn Gammel", "gunn@kommune.no", "gunn@kommune.example")
+	ppt := member("Petter Psykolog", w.pptWorker.Subject, "")
+	for _, g := range []domain.Grant{
+		{Staff: siri.ID, Period: domain.Period{Start: date.New(2026, 1, 1)}},
+		{Staff: gone.ID, Period: domain.Period{Start: date.New(2025, 1, 1), End: date.New(2026, 6, 30)}},
+	} {
+		g.ID, g.Municipality, g.Role, g.Capability = domain.NewID[domain.Grant](), w.m, domain.GrantCaseworker, domain.CapSpecialEd
+		require.NoError(t, w.store.PutGrant(ctx, g))
+	}
+
+	c, err := w.svc.Open(ctx, w.teacher, w.child.ID, w.school.ID, "Ola strever med lesing.")
+	require.NoError(t, err)
+	c, err = w.svc.Record(ctx, domain.GuardianActor(w.m, w.mother.ID), c.ID, specialed.Entry{Step: specialed.StepConsent})
+	require.NoError(t, err)
+	staffDeliveries := func() map[domain.StaffID][]messaging.Delivery {
+		ds, err := w.store.Deliveries(ctx, w.m)
+		require.NoError(t, err)
+		out := map[domain.StaffID][]messaging.Delivery{}
+		for _, d := range ds {
+			if !d.Staff.IsZero() {
+				out[d.Staff] = append(out[d.Staff], d)
+			}
+		}
+		return out
+	}
+	_, err = w.svc.Remind(ctx, w.caseworker)
+	require.NoError(t, err)
+	assert.Empty(t, staffDeliveries(), "nothing before the deadline")
+
+	// The referral was due 14 days after the consent: 2026-09-15.
+	w.clock.add(16 * 24 * time.Hour)
+	sent, err := w.svc.Remind(ctx, w.caseworker)
+	require.NoError(t, err)
+	assert.Equal(t, 2, sent, "the teacher given the case and the caseworker in force")
+	sent, err = w.svc.Remind(ctx, domain.SystemActor(w.m, "reminders"))
+	require.NoError(t, err)
+	assert.Zero(t, sent, "run again: nothing new")
+	w.clock.add(24 * time.Hour)
+	sent, err = w.svc.Remind(ctx, w.caseworker)
+	require.NoError(t, err)
+	assert.Zero(t, sent, "a day later: nothing new")
+
+	got := staffDeliveries()
+	require.Len(t, got, 2)
+	require.Len(t, got[teacher.ID], 1)
+	require.Len(t, got[siri.ID], 1)
+	assert.Empty(t, got[gone.ID], "a caseworker whose grant has ended")
+	d := got[teacher.ID][0]
+	assert.Equal(t, messaging.Email, d.Medium)
+	assert.Equal(t, "lise.laerer@nordby.example", d.To)
+	assert.Equal(t, "siri@kommune.example", got[siri.ID][0].To)
+	assert.Equal(t, specialed.KindStaffOverdue+"/"+c.ID.String()+"/referral/2026-09-15/"+teacher.ID.String(), d.Key)
+	assert.Equal(t, "Frist passert i en spesialpedagogisk sak", d.Subject)
+	assert.Contains(t, d.Body, "Henvisning til PP-tjenesten")
+	assert.Contains(t, d.Body, "2026-09-15")
+	assert.Contains(t, d.Body, "https://oppvekst.example/special-education/"+c.ID.String())
+	for _, leak := range []string{"Ola", "Berg", "lesing", "Nordby"} {
+		assert.NotContains(t, d.Subject+d.Body, leak)
+	}
+
+	// The referral to PPT, then PPT's assessment overdue: its member has no
+	// work address, so no e-mail, and the worklist says so.
+	_, err = w.svc.Record(ctx, w.leader, c.ID, specialed.Entry{Step: specialed.StepReferral, PPT: w.ppt.ID, Text: "Til PPT."})
+	require.NoError(t, err)
+	items, err := w.svc.Worklist(ctx, w.pptWorker)
+	require.NoError(t, err)
+	require.Len(t, items, 1)
+	w.clock.t = (items[0].Due + 1).MidnightIn(domain.Oslo()).Add(9 * time.Hour)
+	for range 2 {
+		_, err = w.svc.Remind(ctx, w.caseworker)
+		require.NoError(t, err)
+	}
+	assert.Len(t, staffDeliveries(), 2, "no e-mail to the PPT member without a work address")
+	rs, err := w.svc.Reminders(ctx, w.caseworker, c.ID)
+	require.NoError(t, err)
+	var pptReminders []specialed.Reminder
+	for _, r := range rs {
+		if r.Step == specialed.StepAssessment {
+			pptReminders = append(pptReminders, r)
+		}
+	}
+	require.Len(t, pptReminders, 1)
+	assert.Equal(t, ppt.Principal, pptReminders[0].To)
+	assert.True(t, pptReminders[0].NoAddress)
+	items, err = w.svc.Worklist(ctx, w.pptWorker)
+	require.NoError(t, err)
+	require.Len(t, items, 1)
+	assert.True(t, items[0].Overdue)
+	assert.True(t, items[0].NoAddress)
 }
 
 // Each sees the worklist of their part: PPT the cases referred to it, the

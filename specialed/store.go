@@ -65,10 +65,12 @@ type Store interface {
 }
 
 // ServiceStore is what the Service needs: the directory, transactions,
-// the audit log and the special-education records. One adapter (SQLite,
-// PostgreSQL) implements it.
+// the audit log, the staff (whom a step waits on) and the
+// special-education records. One adapter (SQLite, PostgreSQL) implements
+// it.
 type ServiceStore interface {
 	domain.Store
 	domain.AuditLog
+	domain.StaffStore
 	Store
 }

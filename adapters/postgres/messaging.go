@@ -24,7 +24,7 @@ const (
 	messageColumns     = `id, thread_id, author_role, author_subject, author_guardian, author_name, body, attachments, created_at`
 	participantColumns = `thread_id, guardian_id, protected, read_at`
 	deliveryColumns    = `municipality, id, key, kind, guardian_id, medium, recipient, language, subject, body, urgent,
-		state, attempts, next_at, created_at, done_at, last_error`
+		state, attempts, next_at, created_at, done_at, last_error, staff_id`
 )
 
 // ts encodes an instant; the zero time is NULL.
@@ -81,7 +81,7 @@ func scanDelivery(row scanner, _ domain.Municipality) (messaging.Delivery, error
 	err := row.Scan(stringScan[domain.Municipality]{&d.Municipality}, scanID(&d.ID), &d.Key, &d.Kind, scanID(&d.Guardian),
 		stringScan[messaging.Medium]{&d.Medium}, &d.To, stringScan[messaging.Language]{&d.Language}, &d.Subject, &d.Body,
 		&d.Urgent, stringScan[messaging.State]{&d.State}, &d.Attempts, tsScan{&d.NextAt}, tsScan{&d.CreatedAt},
-		tsScan{&d.DoneAt}, &d.LastError)
+		tsScan{&d.DoneAt}, &d.LastError, scanID(&d.Staff))
 	return d, err
 }
 
@@ -284,7 +284,7 @@ func (s *Store) Contact(ctx context.Context, m domain.Municipality, g domain.Gua
 const enqueueSQL = `INSERT INTO msg_outbox (` + deliveryColumns + `)
 	SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[],
 		$9::text[], $10::text[], $11::boolean[], $12::text[], $13::integer[], $14::timestamptz[], $15::timestamptz[],
-		$16::timestamptz[], $17::text[])
+		$16::timestamptz[], $17::text[], $18::uuid[])
 	ON CONFLICT (municipality, key) DO NOTHING`
 
 // enqueueRows is how many deliveries one statement writes.
@@ -308,19 +308,19 @@ func (s *Store) Enqueue(ctx context.Context, ds []messaging.Delivery) (int, erro
 				mun, key, kind, medium, to, lang, subj, body, state, lastErr = make([]string, n), make([]string, n),
 					make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n),
 					make([]string, n), make([]string, n), make([]string, n)
-				id, guardian            = make([]pgtype.UUID, n), make([]pgtype.UUID, n)
+				id, guardian, staff     = make([]pgtype.UUID, n), make([]pgtype.UUID, n), make([]pgtype.UUID, n)
 				urgent                  = make([]bool, n)
 				attempts                = make([]int32, n)
 				nextAt, createdAt, done = make([]pgtype.Timestamptz, n), make([]pgtype.Timestamptz, n), make([]pgtype.Timestamptz, n)
 			)
 			for i, d := range chunk {
-				mun[i], id[i], key[i], kind[i], guardian[i] = string(d.Municipality), uid(d.ID), d.Key, d.Kind, uid(d.Guardian)
+				mun[i], id[i], key[i], kind[i], guardian[i], staff[i] = string(d.Municipality), uid(d.ID), d.Key, d.Kind, uid(d.Guardian), uid(d.Staff)
 				medium[i], to[i], lang[i], subj[i], body[i] = string(d.Medium), d.To, string(d.Language), d.Subject, d.Body
 				urgent[i], state[i], attempts[i] = d.Urgent, string(d.State), int32(d.Attempts)
 				nextAt[i], createdAt[i], done[i], lastErr[i] = ts(d.NextAt), ts(d.CreatedAt), ts(d.DoneAt), d.LastError
 			}
 			tag, err := tx.Exec(ctx, enqueueSQL, mun, id, key, kind, guardian, medium, to, lang, subj, body, urgent, state,
-				attempts, nextAt, createdAt, done, lastErr)
+				attempts, nextAt, createdAt, done, lastErr, staff)
 			if err != nil {
 				return dbError("enqueue", err)
 			}
@@ -350,7 +350,7 @@ func (s *Store) Claim(ctx context.Context, now, leaseUntil time.Time, limit int)
 			UPDATE msg_outbox AS o SET attempts = o.attempts + 1, next_at = $2
 			FROM due WHERE o.municipality = due.municipality AND o.id = due.id
 			RETURNING o.municipality, o.id, o.key, o.kind, o.guardian_id, o.medium, o.recipient, o.language, o.subject,
-				o.body, o.urgent, o.state, o.attempts, o.next_at, o.created_at, o.done_at, o.last_error`,
+				o.body, o.urgent, o.state, o.attempts, o.next_at, o.created_at, o.done_at, o.last_error, o.staff_id`,
 			ts(now), ts(leaseUntil), limit)
 		return err
 	})

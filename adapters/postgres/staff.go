@@ -10,11 +10,11 @@ import (
 
 var _ domain.StaffStore = (*Store)(nil)
 
-const staffColumns = `id, name, principal`
+const staffColumns = `id, name, principal, email`
 
 func scanStaff(row scanner, m domain.Municipality) (domain.StaffMember, error) {
 	s := domain.StaffMember{Municipality: m}
-	err := row.Scan(scanID(&s.ID), &s.Name, &s.Principal)
+	err := row.Scan(scanID(&s.ID), &s.Name, &s.Principal, &s.Email)
 	return s, err
 }
 
@@ -54,7 +54,7 @@ func (s *Store) CreateStaffMember(ctx context.Context, m domain.StaffMember) err
 			return err
 		}
 		n, err := exec(ctx, tx, "create staff member", `INSERT INTO staff_members (municipality, `+staffColumns+`)
-			VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, string(m.Municipality), uid(m.ID), m.Name, m.Principal)
+			VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, string(m.Municipality), uid(m.ID), m.Name, m.Principal, m.Email)
 		if err != nil || n == 1 {
 			return err
 		}
@@ -74,8 +74,8 @@ func (s *Store) UpdateStaffMember(ctx context.Context, m domain.StaffMember) err
 			}
 			return err
 		}
-		n, err := exec(ctx, tx, "update staff member", `UPDATE staff_members SET name = $3, principal = $4
-			WHERE municipality = $1 AND id = $2`, string(m.Municipality), uid(m.ID), m.Name, m.Principal)
+		n, err := exec(ctx, tx, "update staff member", `UPDATE staff_members SET name = $3, principal = $4, email = $5
+			WHERE municipality = $1 AND id = $2`, string(m.Municipality), uid(m.ID), m.Name, m.Principal, m.Email)
 		if err == nil && n == 0 {
 			return notFound("staff member", m.Municipality, m.ID.String())
 		}

@@ -13,7 +13,7 @@ const (
 	threadCols      = `municipality, id, scope, about_child, about_group, about_unit, unit_id, subject, bulletin, urgent, author_role, author_subject, author_guardian, author_name, created_at`
 	messageCols     = `municipality, id, thread_id, author_role, author_subject, author_guardian, author_name, body, attachments, created_at`
 	participantCols = `municipality, thread_id, guardian_id, protected, read_at`
-	deliveryCols    = `municipality, id, key, kind, guardian_id, medium, recipient, language, subject, body, urgent, state, attempts, next_at, created_at, done_at, last_error`
+	deliveryCols    = `municipality, id, key, kind, guardian_id, staff_id, medium, recipient, language, subject, body, urgent, state, attempts, next_at, created_at, done_at, last_error`
 
 	insertThread          = `INSERT INTO msg_threads (` + threadCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	selectThread          = `SELECT ` + threadCols + ` FROM msg_threads WHERE municipality = ? AND id = ?`

@@ -78,7 +78,7 @@ func scanParticipant(r scanner) (messaging.Participant, error) {
 func scanDelivery(r scanner) (messaging.Delivery, error) {
 	var d messaging.Delivery
 	var next, created, done sql.NullInt64
-	err := r.Scan(&d.Municipality, &d.ID, &d.Key, &d.Kind, &d.Guardian, &d.Medium, &d.To, &d.Language, &d.Subject,
+	err := r.Scan(&d.Municipality, &d.ID, &d.Key, &d.Kind, &d.Guardian, &d.Staff, &d.Medium, &d.To, &d.Language, &d.Subject,
 		&d.Body, &d.Urgent, &d.State, &d.Attempts, &next, &created, &done, &d.LastError)
 	d.NextAt, d.CreatedAt, d.DoneAt = fromInstant(next), fromInstant(created), fromInstant(done)
 	return d, err
@@ -215,7 +215,7 @@ func (s *Store) Contact(ctx context.Context, m domain.Municipality, g domain.Gua
 	}, m, g)
 }
 
-// enqueueRows is how many deliveries one INSERT writes (17 values each,
+// enqueueRows is how many deliveries one INSERT writes (18 values each,
 // well under SQLite's limit of 32,766 variables).
 const enqueueRows = 500
 
@@ -223,7 +223,7 @@ const enqueueRows = 500
 func enqueueSQL(n int) string {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO msg_outbox (` + deliveryCols + `) VALUES `)
-	row := "(?" + strings.Repeat(", ?", 16) + ")"
+	row := "(?" + strings.Repeat(", ?", 17) + ")"
 	for i := range n {
 		if i > 0 {
 			b.WriteString(", ")
@@ -245,12 +245,12 @@ func (s *Store) Enqueue(ctx context.Context, ds []messaging.Delivery) (int, erro
 	}
 	written := 0
 	err := s.Atomic(ctx, func(ctx context.Context) error {
-		args := make([]any, 0, 17*min(len(ds), enqueueRows))
+		args := make([]any, 0, 18*min(len(ds), enqueueRows))
 		for start := 0; start < len(ds); start += enqueueRows {
 			chunk := ds[start:min(start+enqueueRows, len(ds))]
 			args = args[:0]
 			for _, d := range chunk {
-				args = append(args, d.Municipality, d.ID, d.Key, d.Kind, d.Guardian, d.Medium, d.To, d.Language,
+				args = append(args, d.Municipality, d.ID, d.Key, d.Kind, d.Guardian, d.Staff, d.Medium, d.To, d.Language,
 					d.Subject, d.Body, bit(d.Urgent), d.State, d.Attempts, nanoInstant(d.NextAt), nanoInstant(d.CreatedAt),
 					nanoInstant(d.DoneAt), d.LastError)
 			}

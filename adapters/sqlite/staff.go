@@ -15,9 +15,9 @@ var staffQueries = []string{
 }
 
 const (
-	staffCols              = `municipality, id, name, principal`
-	insertStaff            = `INSERT INTO staff_members (` + staffCols + `) VALUES (?, ?, ?, ?)`
-	updateStaff            = `UPDATE staff_members SET name = ?, principal = ? WHERE municipality = ? AND id = ?`
+	staffCols              = `municipality, id, name, principal, email`
+	insertStaff            = `INSERT INTO staff_members (` + staffCols + `) VALUES (?, ?, ?, ?, ?)`
+	updateStaff            = `UPDATE staff_members SET name = ?, principal = ?, email = ? WHERE municipality = ? AND id = ?`
 	selectStaff            = `SELECT ` + staffCols + ` FROM staff_members WHERE municipality = ? AND id = ?`
 	selectStaffByPrincipal = `SELECT ` + staffCols + ` FROM staff_members INDEXED BY staff_members_principal WHERE municipality = ? AND principal = ?`
 	selectStaffMembers     = `SELECT ` + staffCols + ` FROM staff_members WHERE municipality = ?`
@@ -38,7 +38,7 @@ var _ domain.StaffStore = (*Store)(nil)
 
 func scanStaff(r scanner) (domain.StaffMember, error) {
 	var s domain.StaffMember
-	err := r.Scan(&s.Municipality, &s.ID, &s.Name, &s.Principal)
+	err := r.Scan(&s.Municipality, &s.ID, &s.Name, &s.Principal, &s.Email)
 	return s, err
 }
 
@@ -77,7 +77,7 @@ func (s *Store) CreateStaffMember(ctx context.Context, m domain.StaffMember) err
 		return err
 	}
 	return s.Atomic(ctx, func(ctx context.Context) error {
-		_, err := s.exec(ctx, insertStaff, m.Municipality, m.ID, m.Name, m.Principal)
+		_, err := s.exec(ctx, insertStaff, m.Municipality, m.ID, m.Name, m.Principal, m.Email)
 		return principalConflict(err)
 	})
 }
@@ -88,7 +88,7 @@ func (s *Store) UpdateStaffMember(ctx context.Context, m domain.StaffMember) err
 		return err
 	}
 	return s.Atomic(ctx, func(ctx context.Context) error {
-		res, err := s.exec(ctx, updateStaff, m.Name, m.Principal, m.Municipality, m.ID)
+		res, err := s.exec(ctx, updateStaff, m.Name, m.Principal, m.Email, m.Municipality, m.ID)
 		if err != nil {
 			return principalConflict(err)
 		}

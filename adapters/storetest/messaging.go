@@ -20,6 +20,7 @@ import (
 // MessagingStore is a store with the messaging port.
 type MessagingStore interface {
 	domain.Store
+	domain.StaffStore
 	messaging.Store
 }
 
@@ -41,6 +42,7 @@ func RunMessaging(t *testing.T, newStore func(t *testing.T) MessagingStore) {
 	t.Run("AuthorNames", func(t *testing.T) { testAuthorNames(t, newStore(t)) })
 	t.Run("WhereaboutsHidden", func(t *testing.T) { testWhereaboutsHidden(t, newStore(t)) })
 	t.Run("Notify", func(t *testing.T) { testNotify(t, newStore(t)) })
+	t.Run("NotifyStaff", func(t *testing.T) { testNotifyStaff(t, newStore(t)) })
 	t.Run("RetryAndDeadLetter", func(t *testing.T) { testRetry(t, newStore(t)) })
 	t.Run("HeldBySwitch", func(t *testing.T) { testHeld(t, newStore(t)) })
 	t.Run("DispatcherCrash", func(t *testing.T) { testDispatcherCrash(t, newStore(t)) })
@@ -681,6 +683,56 @@ func testWhereaboutsHidden(t *testing.T, s MessagingStore) {
 			assert.Contains(t, d.Body, "Kari Lærer")
 		}
 	}
+}
+
+// A notice to a staff member is one e-mail to the work address, once per
+// key, claimed and settled like any delivery; a member without a work
+// address is refused on "staff" with nothing written.
+func testNotifyStaff(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	svc := service(s, NewClock(msgNow))
+	kari := domain.StaffMember{ID: domain.NewID[domain.StaffMember](), Municipality: Oslo, Name: "Kari Lærer",
+		Principal: "kari@oslo.kommune.no", Email: "kari.laerer@oslo.kommune.no"}
+	ola := domain.StaffMember{ID: domain.NewID[domain.StaffMember](), Municipality: Oslo, Name: "Ola Leder", Principal: "ola@oslo.kommune.no"}
+	require.NoError(t, s.CreateStaffMember(ctx, kari))
+	require.NoError(t, s.CreateStaffMember(ctx, ola))
+
+	n := domain.Notice{Municipality: Oslo, Kind: "special-education.staff-overdue", Staff: kari.ID, Key: "se/1",
+		Data: map[string]string{"step.nb": "Sakkyndig vurdering", "due": "2025-03-01", "link": "https://oppvekst.example/special-education/1"}}
+	require.NoError(t, svc.Notify(ctx, n))
+	require.NoError(t, svc.Notify(ctx, n), "the same key again")
+	ds, err := s.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	require.Len(t, ds, 1)
+	d := ds[0]
+	assert.Equal(t, kari.ID, d.Staff)
+	assert.True(t, d.Guardian.IsZero())
+	assert.Equal(t, messaging.Email, d.Medium)
+	assert.Equal(t, "kari.laerer@oslo.kommune.no", d.To)
+	assert.Equal(t, "se/1/"+kari.ID.String(), d.Key)
+	assert.Contains(t, d.Body, "Sakkyndig vurdering")
+	assert.Contains(t, d.Body, "https://oppvekst.example/special-education/1")
+
+	claimed, err := s.Claim(ctx, msgNow, msgNow.Add(time.Minute), 10)
+	require.NoError(t, err)
+	require.Len(t, claimed, 1)
+	assert.Equal(t, kari.ID, claimed[0].Staff, "the claim reads the staff recipient")
+
+	err = svc.Notify(ctx, domain.Notice{Municipality: Oslo, Kind: "special-education.staff-overdue", Staff: ola.ID, Key: "se/2"})
+	assert.Equal(t, "staff", domain.FieldOf(err))
+	err = svc.Notify(ctx, domain.Notice{Municipality: Oslo, Kind: "special-education.staff-overdue",
+		Staff: domain.NewID[domain.StaffMember](), Key: "se/3"})
+	assert.Equal(t, "staff", domain.FieldOf(err))
+	ds, err = s.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	assert.Len(t, ds, 1, "nothing written for a member without a work address")
+
+	// The store refuses a delivery to both a guardian and a staff member.
+	both := d
+	both.ID, both.Key, both.Guardian, both.State, both.Attempts = domain.NewID[messaging.Delivery](), "se/4", domain.NewID[domain.Guardian](), messaging.Pending, 0
+	_, err = s.Enqueue(ctx, []messaging.Delivery{both})
+	var ve *domain.ValidationError
+	assert.ErrorAs(t, err, &ve)
 }
 
 func testNotify(t *testing.T, s MessagingStore) {

@@ -68,13 +68,37 @@ func testStaffMembers(t *testing.T, s StaffStore) {
 	assert.True(t, domain.IsNotFound(err))
 	assert.True(t, domain.IsNotFound(s.UpdateStaffMember(ctx, staffMember(Oslo, "Ingen", "ingen@oslo.kommune.no"))))
 
+	// The work e-mail address is optional, kept, changed and cleared.
+	kari.Email = "kari.laerer@oslo.kommune.no"
+	require.NoError(t, s.UpdateStaffMember(ctx, kari))
+	got, err = s.StaffMember(ctx, Oslo, kari.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "kari.laerer@oslo.kommune.no", got.Email)
+	per := staffMember(Oslo, "Per PPT", "per@oslo.kommune.no")
+	per.Email = "per.ppt@oslo.kommune.no"
+	require.NoError(t, s.CreateStaffMember(ctx, per))
+	got, err = s.StaffByPrincipal(ctx, Oslo, "per@oslo.kommune.no")
+	require.NoError(t, err)
+	assert.Equal(t, per, got)
+	per.Email = ""
+	require.NoError(t, s.UpdateStaffMember(ctx, per))
+	got, err = s.StaffMember(ctx, Oslo, per.ID)
+	require.NoError(t, err)
+	assert.Empty(t, got.Email)
+	bad := kari
+	bad.Email = "not an address"
+	assert.Equal(t, "email", domain.FieldOf(s.UpdateStaffMember(ctx, bad)))
+	got, err = s.StaffMember(ctx, Oslo, kari.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "kari.laerer@oslo.kommune.no", got.Email, "a refused address leaves the stored one")
+
 	// Invalid input is refused before anything is written.
 	var ve *domain.ValidationError
 	assert.ErrorAs(t, s.CreateStaffMember(ctx, staffMember(Oslo, "", "x@y")), &ve)
 	assert.ErrorAs(t, s.CreateStaffMember(ctx, staffMember(Oslo, "Uten", "no principal")), &ve)
 	all, err = s.StaffMembers(ctx, Oslo)
 	require.NoError(t, err)
-	assert.Len(t, all, 2)
+	assert.Len(t, all, 3)
 }
 
 func testGrants(t *testing.T, s StaffStore) {

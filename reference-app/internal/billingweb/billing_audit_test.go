@@ -29,7 +29,7 @@ func TestFinanceExportMarksProtectedPayersAndIsAudited(t *testing.T) {
 	logged := ta.AuditedAs(t, "invoices.export")
 	require.Len(t, logged, 1, "an export without invoices is logged too")
 	assert.Equal(t, "invoices/2025-10", logged[0].Record)
-	assert.Equal(t, "saksbehandler-1", logged[0].Actor.Subject)
+	assert.Equal(t, "siri.saksbehandler@demo-kommune.example", logged[0].Actor.Subject)
 
 	require.Equal(t, 201, ta.RunInvoices(t, cw, "2025-11").Status)
 	for _, path := range []string{"/api/v1/exports/finance.csv?month=2025-11", "/billing/export.csv?month=2025-11"} {
@@ -82,7 +82,7 @@ func TestIncomeDecisionsAndAuditReadsAreAudited(t *testing.T) {
 	require.NotEmpty(t, logged)
 	var children []domain.ChildID
 	for _, e := range logged {
-		assert.Equal(t, "saksbehandler-1", e.Actor.Subject)
+		assert.Equal(t, "siri.saksbehandler@demo-kommune.example", e.Actor.Subject)
 		children = append(children, e.ChildID)
 	}
 	assert.Contains(t, children, ta.Sofie, "Hilde Berg's household has an income decision")
@@ -95,7 +95,7 @@ func TestIncomeDecisionsAndAuditReadsAreAudited(t *testing.T) {
 	reads := ta.AuditedAs(t, "audit.read")
 	require.Len(t, reads, 1)
 	assert.Equal(t, ta.Sofie, reads[0].ChildID, "a read about one child names it")
-	assert.Equal(t, "admin-1", reads[0].Actor.Subject)
+	assert.Equal(t, "arne.administrator@demo-kommune.example", reads[0].Actor.Subject)
 	require.Equal(t, 200, ta.Do(t, admin, "GET", "/admin/audit", "", "").Status)
 	reads = ta.AuditedAs(t, "audit.read")
 	require.Len(t, reads, 2)

@@ -177,20 +177,20 @@ func Personas(ctx context.Context, store domain.DirectoryReader) ([]Persona, err
 	// actor, as a Feide login does (the staff list's name, or the name
 	// claim): it is what others read, never the login ID.
 	if ids := unitsNamed("Nordby skole", "Nordby SFO"); len(ids) == 2 {
-		add(PersonaStaff, staffNordbyName, domain.StaffActor(m, "ansatt-nordby", ids...).Named(staffNordbyName))
+		add(PersonaStaff, staffNordbyName, domain.StaffActor(m, StaffPrincipals[PersonaStaff], ids...).Named(staffNordbyName))
 	}
 	if ids := unitsNamed("Bjørkelia barnehage"); len(ids) == 1 {
 		// Per Pedagog leads the kindergarten: he keeps its duty roster.
-		per := domain.StaffActor(m, "ansatt-bjorkelia", ids...).Named(staffBjorkeliaName)
+		per := domain.StaffActor(m, StaffPrincipals[PersonaOtherStaff], ids...).Named(staffBjorkeliaName)
 		per.Leads = ids
 		add(PersonaOtherStaff, staffBjorkeliaName, per)
 	}
 	// Pia Psykolog works at PPT, no unit: she sees the special-education
 	// cases referred to PPT, nothing else of the children.
 	add(PersonaPPT, staffPPTName, domain.StaffActor(m, pptSubject).Named(staffPPTName))
-	add(PersonaCaseworker, "Siri Saksbehandler", domain.CaseworkerActor(m, "saksbehandler-1").Named("Siri Saksbehandler"))
-	add(PersonaAdmin, "Arne Administrator", domain.AdminActor(m, "admin-1").Named("Arne Administrator"))
-	add(PersonaOtherMunicipality, "Nils Nabo", domain.CaseworkerActor(Neighbour, "saksbehandler-nabo").Named("Nils Nabo"))
+	add(PersonaCaseworker, "Siri Saksbehandler", domain.CaseworkerActor(m, StaffPrincipals[PersonaCaseworker]).Named("Siri Saksbehandler"))
+	add(PersonaAdmin, "Arne Administrator", domain.AdminActor(m, StaffPrincipals[PersonaAdmin]).Named("Arne Administrator"))
+	add(PersonaOtherMunicipality, "Nils Nabo", domain.CaseworkerActor(Neighbour, StaffPrincipals[PersonaOtherMunicipality]).Named("Nils Nabo"))
 	return out, nil
 }
 

@@ -50,7 +50,7 @@ func seedAuroraMessage(ctx context.Context, store domain.Store, ports messaging.
 			if !p.Period.Contains(domain.Today(clock)) {
 				continue
 			}
-			staff := domain.StaffActor(m, "ansatt-bjorkelia", p.UnitID).Named(staffBjorkeliaName)
+			staff := domain.StaffActor(m, "per.pedagog@demo-kommune.example", p.UnitID).Named(staffBjorkeliaName)
 			svc := &messaging.Service{Store: ports, Clock: domain.FixedClock(clock.Now().Add(-90 * time.Minute))}
 			_, err := svc.Post(ctx, staff, messaging.Draft{Municipality: m, About: messaging.About{Scope: messaging.ScopeChild, Child: c.ID},
 				Subject: "Aurora denne uka",
@@ -115,7 +115,7 @@ func seedSofieMessages(ctx context.Context, store domain.Store, ports messaging.
 			hilde = g.ID
 		}
 	}
-	staff := domain.StaffActor(m, "ansatt-nordby", school.UnitID, sfo.UnitID).Named(staffNordbyName)
+	staff := domain.StaffActor(m, "kari.laerer@demo-kommune.example", school.UnitID, sfo.UnitID).Named(staffNordbyName)
 	// Each message an hour after the previous, the last one an hour ago.
 	at := func(hoursAgo int) *messaging.Service {
 		return &messaging.Service{Store: ports, Clock: domain.FixedClock(now.Add(-time.Duration(hoursAgo) * time.Hour))}

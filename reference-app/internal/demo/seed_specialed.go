@@ -12,7 +12,7 @@ import (
 // persona PersonaPPT: the special-education cases are referred to it.
 const (
 	PPTName      = "PPT Demo kommune"
-	pptSubject   = "ppt-demo"
+	pptSubject   = "pia.psykolog@demo-kommune.example"
 	staffPPTName = "Pia Psykolog"
 )
 

@@ -15,6 +15,7 @@ var StaffPrincipals = map[string]string{
 	PersonaOtherStaff:        "per.pedagog@demo-kommune.example",
 	PersonaCaseworker:        "siri.saksbehandler@demo-kommune.example",
 	PersonaAdmin:             "arne.administrator@demo-kommune.example",
+	PersonaPPT:               pptSubject,
 	PersonaOtherMunicipality: "nils.nabo@nabo-kommune.example",
 }
 
@@ -23,8 +24,11 @@ var StaffPrincipals = map[string]string{
 // Nordby skole and Nordby SFO, Per Pedagog leader of Bjørkelia barnehage,
 // Siri Saksbehandler caseworker of every capability, Arne Administrator
 // administrator (and Nils Nabo, caseworker in the neighbour
-// municipality, by SeedNeighbour). The demo login keeps the personas'
-// fixed actors, which say the same.
+// municipality, by SeedNeighbour), and Pia Psykolog, the PPT's member,
+// with no grant (PPT is no unit: she sees the cases referred to her PPT).
+// Each has a work e-mail address, the Feide user name, where notices of
+// overdue steps go. The demo login keeps the personas' fixed actors,
+// which say the same.
 func seedStaff(ctx context.Context, store domain.Store, clock domain.Clock, m domain.Municipality) error {
 	st, ok := store.(domain.StaffStore)
 	if !ok {
@@ -52,6 +56,7 @@ func seedStaff(ctx context.Context, store domain.Store, clock domain.Clock, m do
 		{PersonaOtherStaff, staffBjorkeliaName, []g{{role: domain.GrantUnitLeader, unit: "Bjørkelia barnehage"}}},
 		{PersonaCaseworker, "Siri Saksbehandler", []g{{role: domain.GrantCaseworker, caps: domain.Capabilities}}},
 		{PersonaAdmin, "Arne Administrator", []g{{role: domain.GrantAdmin}}},
+		{PersonaPPT, staffPPTName, nil},
 	}
 	if m == Neighbour {
 		people = people[:0]
@@ -61,7 +66,8 @@ func seedStaff(ctx context.Context, store domain.Store, clock domain.Clock, m do
 		}{PersonaOtherMunicipality, "Nils Nabo", []g{{role: domain.GrantCaseworker, caps: domain.Capabilities}}})
 	}
 	for _, p := range people {
-		s := domain.StaffMember{ID: domain.NewID[domain.StaffMember](), Municipality: m, Name: p.name, Principal: StaffPrincipals[p.persona]}
+		s := domain.StaffMember{ID: domain.NewID[domain.StaffMember](), Municipality: m, Name: p.name,
+			Principal: StaffPrincipals[p.persona], Email: StaffPrincipals[p.persona]}
 		if err := st.CreateStaffMember(ctx, s); err != nil {
 			return fmt.Errorf("seed staff %s: %w", p.name, err)
 		}

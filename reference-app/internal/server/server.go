@@ -119,6 +119,10 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 		return err
 	}
 	a.Demo = cfg.Demo
+	a.PublicURL = cfg.Login.PublicURL
+	if a.PublicURL == "" {
+		a.PublicURL = "http://" + cfg.Addr
+	}
 	a.ClientIPHeader = cfg.ClientIPHeader
 	a.TrustedProxies = cfg.TrustedProxies
 	a.Sessions.Lifetime = cfg.SessionLifetime

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 
 	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
 	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
@@ -47,6 +48,12 @@ func staffAuth(ta *webtest.Harness) map[string]authCase {
 		"GET /api/v1/staff": {path: "/api/v1/staff", want: adminOnly(ok)},
 		"POST /api/v1/staff": {path: "/api/v1/staff", contentType: "application/json",
 			body: func(a string) string { return fmt.Sprintf(`{"name":"Ny Ansatt","principal":%q}`, principal(a)) }, want: adminOnly(created)},
+		// Kari keeps her name and Feide user (the other tables log in as
+		// her); only her work e-mail is written again.
+		"PUT /api/v1/staff/{staffId}": {path: apiMember, contentType: "application/json",
+			body: func(string) string {
+				return fmt.Sprintf(`{"name":%q,"principal":%q,"email":"kari.work@demo-kommune.example"}`, kari.Name, kari.Principal)
+			}, want: adminOnly(ok)},
 		"POST /api/v1/staff/{staffId}/grants": {path: apiMember + "/grants", contentType: "application/json",
 			body: func(string) string {
 				return `{"role":"caseworker","capability":"admission","start":"2030-01-01","end":"2030-01-31"}`
@@ -62,6 +69,10 @@ func staffAuth(ta *webtest.Harness) map[string]authCase {
 		"POST /admin/staff": {path: "/admin/staff", contentType: form,
 			body: func(a string) string { return "name=Ny+Ansatt&principal=" + principal(a) }, want: adminOnly(see)},
 		"GET /admin/staff/{staffId}": {path: member, want: adminOnly(ok)},
+		"POST /admin/staff/{staffId}": {path: member, contentType: form,
+			body: func(string) string {
+				return url.Values{"name": {kari.Name}, "principal": {kari.Principal}, "email": {"kari.work@demo-kommune.example"}}.Encode()
+			}, want: adminOnly(see)},
 		"POST /admin/staff/{staffId}/grants": {path: member + "/grants", contentType: form,
 			body: func(string) string { return "role=caseworker&capability=billing&start=2030-02-01&end=2030-02-28" }, want: adminOnly(see)},
 		"POST /admin/staff/{staffId}/grants/{grantId}/revoke": {path: member + revoke, contentType: form,

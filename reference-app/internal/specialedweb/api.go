@@ -107,10 +107,14 @@ type CaseView struct {
 	// Waiting is the step the case waits for (empty once ended), Due its
 	// last day (zero when it has none), Mine whether it waits on the
 	// caller.
-	Waiting   specialed.StepID     `json:"waiting,omitempty"`
-	Due       date.Date            `json:"due,omitzero"`
-	Overdue   bool                 `json:"overdue"`
-	Mine      bool                 `json:"mine"`
+	Waiting specialed.StepID `json:"waiting,omitempty"`
+	Due     date.Date        `json:"due,omitzero"`
+	Overdue bool             `json:"overdue"`
+	Mine    bool             `json:"mine"`
+	// NoAddress says the overdue step's reminder reached nobody: someone
+	// it waits on has no work e-mail address (shown to staff, not to
+	// guardians).
+	NoAddress bool                 `json:"noAddress,omitempty"`
 	History   []specialed.Entry    `json:"history"`
 	Documents []specialed.Document `json:"documents"`
 }
@@ -168,6 +172,13 @@ func (a *app) view(ctx context.Context, s *specialed.Service, actor domain.Actor
 	v.Waiting = step
 	if has {
 		v.Due, v.Overdue = due, domain.Today(a.Clock) > due
+	}
+	if v.Overdue && actor.Role != domain.RoleGuardian {
+		rs, err := s.Reminders(ctx, actor, id)
+		if err != nil {
+			return CaseView{}, err
+		}
+		v.NoAddress = slices.ContainsFunc(rs, func(x specialed.Reminder) bool { return x.NoAddress && x.Step == step && x.Due == due })
 	}
 	if step != "" {
 		for _, ro := range roles {

@@ -23,7 +23,11 @@
 // who may not see the case, so that not even its existence leaks. Every
 // read is audit-logged by the service. RemindEvery is the background job
 // that sends the notices of steps that wait (one per step and deadline,
-// however often it runs).
+// however often it runs): to the guardians, and by e-mail to the staff an
+// overdue step waits on, at their work address (set on the staff admin
+// pages), with a link to the case page under web.App.PublicURL. A step
+// whose reminder reached nobody for want of an address is flagged on the
+// worklist and the case page.
 package specialedweb
 
 import (
@@ -32,6 +36,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/oppvekst/oppvekst/domain"
@@ -86,7 +91,9 @@ func Service(a *web.App) (*specialed.Service, error) {
 	if !ok {
 		return nil, errNoStore
 	}
-	return &specialed.Service{Store: st, Clock: a.Clock, Notifier: a.Messaging()}, nil
+	return &specialed.Service{Store: st, Clock: a.Clock, Notifier: a.Messaging(), CaseURL: func(id specialed.CaseID) string {
+		return strings.TrimSuffix(a.PublicURL, "/") + pageBase + "/cases/" + id.String()
+	}}, nil
 }
 
 // RemindEvery runs Remind now and then every interval until ctx ends.

@@ -238,3 +238,79 @@ func TestOverdueOnWorklistAndOneNotice(t *testing.T) {
 	}
 	assert.Equal(t, responsible, n)
 }
+
+// A step that waits on staff, past its deadline, puts one e-mail in the
+// outbox for each staff member it waits on, at the work address set on
+// the staff admin pages, with the link to the case page and without the
+// child's name; run again, nothing more. A caseworker whose address the
+// administrator has removed gets none, and the worklist says so.
+func TestOverdueStaffStepEmailsTheStaff(t *testing.T) {
+	ta := webtest.New(t)
+	ctx := context.Background()
+	ta.App.PublicURL = "https://oppvekst.demo-kommune.example"
+	school := nordbySkole(t, ta)
+	r := ta.Do(t, ta.CookieFor(t, demo.PersonaStaff), "POST", "/api/v1/special-education/cases", "application/json",
+		`{"childId":"`+ta.Sofie.String()+`","unitId":"`+school+`","concern":"`+concern+`"}`)
+	require.Equal(t, http.StatusCreated, r.Status, r.Body)
+	var v specialedweb.CaseView
+	require.NoError(t, json.Unmarshal([]byte(r.Body), &v))
+	casePath := "/special-education/cases/" + v.Case.ID.String()
+	require.Equal(t, http.StatusSeeOther, post(t, ta, demo.PersonaGuardian, casePath+"/steps", url.Values{"step": {"consent"}}).Status)
+
+	kari, err := ta.Store.StaffByPrincipal(ctx, demo.Municipality, demo.StaffPrincipals[demo.PersonaStaff])
+	require.NoError(t, err)
+	require.Equal(t, "kari.laerer@demo-kommune.example", kari.Email, "the seed gives the staff a work address")
+	siri, err := ta.Store.StaffByPrincipal(ctx, demo.Municipality, demo.StaffPrincipals[demo.PersonaCaseworker])
+	require.NoError(t, err)
+	// The administrator removes Siri's work address through the API.
+	r = ta.Do(t, ta.CookieFor(t, demo.PersonaAdmin), "PUT", "/api/v1/staff/"+siri.ID.String(), "application/json",
+		`{"name":"`+siri.Name+`","principal":"`+siri.Principal+`","email":""}`)
+	require.Equal(t, http.StatusOK, r.Status, r.Body)
+	r = ta.Do(t, ta.CookieFor(t, demo.PersonaAdmin), "PUT", "/api/v1/staff/"+siri.ID.String(), "application/json",
+		`{"name":"`+siri.Name+`","principal":"`+siri.Principal+`","email":"not an address"}`)
+	assert.Equal(t, http.StatusUnprocessableEntity, r.Status, r.Body)
+
+	toStaff := func() []string {
+		ds, err := ta.Store.Deliveries(ctx, demo.Municipality)
+		require.NoError(t, err)
+		var out []string
+		for _, d := range ds {
+			if d.Kind == specialed.KindStaffOverdue {
+				assert.Equal(t, "email", string(d.Medium))
+				assert.True(t, d.Guardian.IsZero())
+				assert.Equal(t, kari.ID, d.Staff)
+				assert.Contains(t, d.Body, "https://oppvekst.demo-kommune.example"+casePath)
+				assert.Contains(t, d.Body, "Henvisning til PP-tjenesten")
+				assert.NotContains(t, d.Subject+d.Body, "Sofie")
+				assert.NotContains(t, d.Subject+d.Body, "lesing")
+				out = append(out, d.To)
+			}
+		}
+		return out
+	}
+	specialedweb.Remind(ctx, ta.App)
+	assert.Empty(t, toStaff(), "before the deadline no staff is told")
+
+	// The referral was due 14 days after the consent.
+	before := ta.App.Clock
+	t.Cleanup(func() { ta.App.Clock = before })
+	ta.App.Clock = domain.FixedClock(webtest.Now.Add(20 * 24 * time.Hour))
+	for range 3 {
+		ta.Do(t, ta.CookieFor(t, demo.PersonaCaseworker), "GET", "/special-education", "", "")
+	}
+	assert.Empty(t, toStaff(), "reading the worklist sends nothing")
+	specialedweb.Remind(ctx, ta.App)
+	assert.Equal(t, []string{"kari.laerer@demo-kommune.example"}, toStaff(), "one e-mail, to the teacher given the case")
+	for range 3 {
+		assert.Zero(t, specialedweb.Remind(ctx, ta.App))
+	}
+	assert.Len(t, toStaff(), 1, "once, however often the job runs")
+
+	page := ta.Do(t, ta.CookieFor(t, demo.PersonaCaseworker), "GET", "/special-education", "", "")
+	require.Equal(t, http.StatusOK, page.Status)
+	assert.Contains(t, page.Body, "Varsel ikke sendt: mangler e-postadresse på jobb", "Siri has no work address")
+	page = ta.Do(t, ta.CookieFor(t, demo.PersonaCaseworker), "GET", casePath, "", "")
+	assert.Contains(t, page.Body, "Varsel ikke sendt")
+	page = ta.Do(t, ta.CookieFor(t, demo.PersonaGuardian), "GET", casePath, "", "")
+	assert.NotContains(t, page.Body, "Varsel ikke sendt", "staff matters are not the guardian's")
+}

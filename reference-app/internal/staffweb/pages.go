@@ -67,9 +67,9 @@ type option struct {
 }
 
 type memberRow struct {
-	ID              domain.StaffID
-	Name, Principal string
-	Roles           []string // the roles in force today, in words
+	ID                     domain.StaffID
+	Name, Principal, Email string
+	Roles                  []string // the roles in force today, in words
 }
 
 type staffContent struct {
@@ -117,7 +117,7 @@ func (a *app) renderStaff(w http.ResponseWriter, r *http.Request, c *web.Call, s
 		if err != nil {
 			return err
 		}
-		row := memberRow{ID: s.ID, Name: s.Name, Principal: s.Principal}
+		row := memberRow{ID: s.ID, Name: s.Name, Principal: s.Principal, Email: s.Email}
 		for _, g := range grants {
 			if g.InForce(today) {
 				row.Roles = append(row.Roles, a.roleText(c.Lang, g, units))
@@ -137,10 +137,10 @@ func (a *app) createStaffForm(w http.ResponseWriter, r *http.Request, c *web.Cal
 	if err := r.ParseForm(); err != nil {
 		return api.BadRequest("malformed", "the form cannot be read")
 	}
-	req := NewStaffRequest{Name: r.PostFormValue("name"), Principal: r.PostFormValue("principal")}
+	req := NewStaffRequest{Name: r.PostFormValue("name"), Principal: r.PostFormValue("principal"), Email: r.PostFormValue("email")}
 	s, err := a.createStaff(r.Context(), c.Actor, req)
 	if err != nil {
-		f, err := fieldErrors(c.Lang, err, map[string]string{"name": req.Name, "principal": req.Principal})
+		f, err := fieldErrors(c.Lang, err, map[string]string{"name": req.Name, "principal": req.Principal, "email": req.Email})
 		if err != nil {
 			return err
 		}
@@ -166,9 +166,11 @@ type memberContent struct {
 	Capabilities []option
 	Today        date.Date
 	Form         form
+	// Edit is the form of the member's name, principal and work e-mail.
+	Edit form
 }
 
-func (a *app) renderMember(w http.ResponseWriter, r *http.Request, c *web.Call, status int, f form) error {
+func (a *app) renderMember(w http.ResponseWriter, r *http.Request, c *web.Call, status int, f, edit form) error {
 	id, err := api.PathID[domain.StaffMember](r, "staffId")
 	if err != nil {
 		return err
@@ -187,7 +189,10 @@ func (a *app) renderMember(w http.ResponseWriter, r *http.Request, c *web.Call, 
 		return err
 	}
 	today := domain.Today(a.Clock)
-	content := memberContent{Member: s, Today: today, Form: f}
+	if edit.Values == nil {
+		edit.Values = map[string]string{"name": s.Name, "principal": s.Principal, "email": s.Email}
+	}
+	content := memberContent{Member: s, Today: today, Form: f, Edit: edit}
 	for _, g := range grants {
 		content.Grants = append(content.Grants, grantRow{ID: g.ID, Role: a.roleText(c.Lang, g, names), Start: g.Period.Start, End: g.Period.End,
 			InForce: g.InForce(today), Open: g.Period.Open(), Revocable: g.Period.Open() || g.Period.End >= today})
@@ -206,7 +211,27 @@ func (a *app) renderMember(w http.ResponseWriter, r *http.Request, c *web.Call, 
 }
 
 func (a *app) memberPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
-	return a.renderMember(w, r, c, http.StatusOK, form{Values: map[string]string{"start": domain.Today(a.Clock).String()}})
+	return a.renderMember(w, r, c, http.StatusOK, form{Values: map[string]string{"start": domain.Today(a.Clock).String()}}, form{})
+}
+
+func (a *app) updateStaffForm(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	id, err := api.PathID[domain.StaffMember](r, "staffId")
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return api.BadRequest("malformed", "the form cannot be read")
+	}
+	req := UpdateStaffRequest{Name: r.PostFormValue("name"), Principal: r.PostFormValue("principal"), Email: r.PostFormValue("email")}
+	if _, err := a.updateStaff(r.Context(), c.Actor, id, req); err != nil {
+		f, err := fieldErrors(c.Lang, err, map[string]string{"name": req.Name, "principal": req.Principal, "email": req.Email})
+		if err != nil {
+			return err
+		}
+		return a.renderMember(w, r, c, http.StatusUnprocessableEntity, form{Values: map[string]string{"start": domain.Today(a.Clock).String()}}, f)
+	}
+	http.Redirect(w, r, "/admin/staff/"+id.String(), http.StatusSeeOther)
+	return nil
 }
 
 func (a *app) grantForm(w http.ResponseWriter, r *http.Request, c *web.Call) error {
@@ -224,7 +249,7 @@ func (a *app) grantForm(w http.ResponseWriter, r *http.Request, c *web.Call) err
 		if err != nil {
 			return err
 		}
-		return a.renderMember(w, r, c, http.StatusUnprocessableEntity, f)
+		return a.renderMember(w, r, c, http.StatusUnprocessableEntity, f, form{})
 	}
 	http.Redirect(w, r, "/admin/staff/"+id.String(), http.StatusSeeOther)
 	return nil
@@ -247,7 +272,7 @@ func (a *app) revokeForm(w http.ResponseWriter, r *http.Request, c *web.Call) er
 		if err != nil {
 			return err
 		}
-		return a.renderMember(w, r, c, http.StatusUnprocessableEntity, f)
+		return a.renderMember(w, r, c, http.StatusUnprocessableEntity, f, form{})
 	}
 	http.Redirect(w, r, "/admin/staff/"+id.String(), http.StatusSeeOther)
 	return nil

@@ -18,6 +18,17 @@ import (
 type NewStaffRequest struct {
 	Name      string `json:"name"`
 	Principal string `json:"principal"` // the Feide eduPersonPrincipalName
+	// Email is the work e-mail address notices of work that waits on the
+	// member go to (optional).
+	Email string `json:"email,omitempty"`
+}
+
+// UpdateStaffRequest replaces a staff member's name, Feide principal and
+// work e-mail address (empty for none).
+type UpdateStaffRequest struct {
+	Name      string `json:"name"`
+	Principal string `json:"principal"`
+	Email     string `json:"email,omitempty"`
 }
 
 // GrantRequest grants a role; dates are YYYY-MM-DD, end empty for open.
@@ -59,7 +70,9 @@ type StaffView struct {
 	ID        domain.StaffID `json:"id"`
 	Name      string         `json:"name"`
 	Principal string         `json:"principal"`
-	Grants    []GrantView    `json:"grants"`
+	// Email is the work e-mail address; left out when there is none.
+	Email  string      `json:"email,omitempty"`
+	Grants []GrantView `json:"grants"`
 }
 
 // DutyView is one line of a duty roster.
@@ -82,7 +95,7 @@ func (a *app) staffView(ctx context.Context, m domain.Municipality, s domain.Sta
 	if err != nil {
 		return StaffView{}, err
 	}
-	v := StaffView{ID: s.ID, Name: s.Name, Principal: s.Principal, Grants: []GrantView{}}
+	v := StaffView{ID: s.ID, Name: s.Name, Principal: s.Principal, Email: s.Email, Grants: []GrantView{}}
 	for _, g := range grants {
 		v.Grants = append(v.Grants, a.grantView(g))
 	}
@@ -92,8 +105,26 @@ func (a *app) staffView(ctx context.Context, m domain.Municipality, s domain.Sta
 // createStaff registers a member, audit-logged.
 func (a *app) createStaff(ctx context.Context, actor domain.Actor, req NewStaffRequest) (domain.StaffMember, error) {
 	s := domain.StaffMember{ID: domain.NewID[domain.StaffMember](), Municipality: actor.Municipality,
-		Name: strings.TrimSpace(req.Name), Principal: strings.TrimSpace(req.Principal)}
+		Name: strings.TrimSpace(req.Name), Principal: strings.TrimSpace(req.Principal), Email: strings.TrimSpace(req.Email)}
 	return s, a.CreateStaff(ctx, actor, s)
+}
+
+// updateStaff replaces a member's name, principal and work e-mail,
+// audit-logged.
+func (a *app) updateStaff(ctx context.Context, actor domain.Actor, id domain.StaffID, req UpdateStaffRequest) (domain.StaffMember, error) {
+	var s domain.StaffMember
+	err := a.Store.Atomic(ctx, func(ctx context.Context) error {
+		var err error
+		if s, err = a.Store.StaffMember(ctx, actor.Municipality, id); err != nil {
+			return err
+		}
+		s.Name, s.Principal, s.Email = strings.TrimSpace(req.Name), strings.TrimSpace(req.Principal), strings.TrimSpace(req.Email)
+		if err := a.Store.UpdateStaffMember(ctx, s); err != nil {
+			return err
+		}
+		return a.AuditChange(ctx, actor, "staff.update", "staff:"+s.ID.String())
+	})
+	return s, err
 }
 
 // grant gives the member a role, audit-logged.
@@ -327,6 +358,27 @@ func (a *app) apiCreateStaff(w http.ResponseWriter, r *http.Request, c *web.Call
 		return err
 	}
 	api.WriteJSON(w, http.StatusCreated, v)
+	return nil
+}
+
+func (a *app) apiUpdateStaff(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	id, err := api.PathID[domain.StaffMember](r, "staffId")
+	if err != nil {
+		return err
+	}
+	var req UpdateStaffRequest
+	if err := api.DecodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	s, err := a.updateStaff(r.Context(), c.Actor, id, req)
+	if err != nil {
+		return err
+	}
+	v, err := a.staffView(r.Context(), c.Actor.Municipality, s)
+	if err != nil {
+		return err
+	}
+	api.WriteJSON(w, http.StatusOK, v)
 	return nil
 }
 

@@ -42,7 +42,8 @@ var menus = []web.MenuItem{
 func (a *app) apiRoutes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Path: "/api/v1/staff", Kind: web.KindAPI, Policy: web.PolicyAdmin, Summary: "The municipality's staff members with their grants (administrator)", Response: StaffView{}, List: true, Handle: a.apiStaff},
-		{Method: "POST", Path: "/api/v1/staff", Kind: web.KindAPI, Policy: web.PolicyAdmin, Summary: "Register a staff member by name and Feide principal (administrator)", Body: NewStaffRequest{}, Response: StaffView{}, Status: http.StatusCreated, Handle: a.apiCreateStaff},
+		{Method: "POST", Path: "/api/v1/staff", Kind: web.KindAPI, Policy: web.PolicyAdmin, Summary: "Register a staff member by name and Feide principal, with a work e-mail address for notices (administrator)", Body: NewStaffRequest{}, Response: StaffView{}, Status: http.StatusCreated, Handle: a.apiCreateStaff},
+		{Method: "PUT", Path: "/api/v1/staff/{staffId}", Kind: web.KindAPI, Policy: web.PolicyAdmin, Summary: "Change a staff member's name, Feide principal and work e-mail address, where notices of work that waits on them go (administrator)", Body: UpdateStaffRequest{}, Response: StaffView{}, Handle: a.apiUpdateStaff},
 		{Method: "POST", Path: "/api/v1/staff/{staffId}/grants", Kind: web.KindAPI, Policy: web.PolicyAdmin, Summary: "Grant a role from a day, until a day or open (administrator)", Body: GrantRequest{}, Response: GrantView{}, Status: http.StatusCreated, Handle: a.apiGrant},
 		{Method: "POST", Path: "/api/v1/staff/{staffId}/grants/{grantId}/revoke", Kind: web.KindAPI, Policy: web.PolicyAdmin, Summary: "Revoke a role from a day (today when left out): it ends the day before (administrator)", Body: RevokeRequest{}, Response: StaffView{}, Handle: a.apiRevoke},
 		{Method: "GET", Path: "/api/v1/units/{unitId}/duties", Kind: web.KindAPI, Policy: web.PolicyUnitLeader, Summary: "The unit's duty roster of a day (unit leader, administrator)", Query: map[string]string{"day": "the day (YYYY-MM-DD); today when left out"}, Response: DutyView{}, List: true, Handle: a.apiDuties},
@@ -55,6 +56,7 @@ func (a *app) pageRoutes() []web.Route {
 		{Method: "GET", Path: "/admin/staff", Kind: web.KindPage, Policy: web.PolicyAdmin, Handle: a.staffPage},
 		{Method: "POST", Path: "/admin/staff", Kind: web.KindPage, Policy: web.PolicyAdmin, Handle: a.createStaffForm},
 		{Method: "GET", Path: "/admin/staff/{staffId}", Kind: web.KindPage, Policy: web.PolicyAdmin, Handle: a.memberPage},
+		{Method: "POST", Path: "/admin/staff/{staffId}", Kind: web.KindPage, Policy: web.PolicyAdmin, Handle: a.updateStaffForm},
 		{Method: "POST", Path: "/admin/staff/{staffId}/grants", Kind: web.KindPage, Policy: web.PolicyAdmin, Handle: a.grantForm},
 		{Method: "POST", Path: "/admin/staff/{staffId}/grants/{grantId}/revoke", Kind: web.KindPage, Policy: web.PolicyAdmin, Handle: a.revokeForm},
 		{Method: "GET", Path: "/duties", Kind: web.KindPage, Policy: web.PolicyLoggedIn, Handle: a.dutiesIndex},

@@ -66,6 +66,10 @@ type App struct {
 	// identifiers, secrets named by reference only (never the secret).
 	IntegrationDefaults []domain.IntegrationSetting
 
+	// PublicURL is the app's address as users reach it ("https://…", no
+	// trailing slash): the links in e-mails to staff start with it.
+	PublicURL string
+
 	Demo     bool
 	Personas []demo.Persona
 
