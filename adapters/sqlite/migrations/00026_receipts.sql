@@ -6,7 +6,8 @@
 -- code. A receipt holds no personal data. The outbox is listed newest
 -- first per municipality on the operations page (msg_outbox_by_created).
 --
--- SQLite cannot change a CHECK constraint, so msg_outbox is rebuilt.
+-- SQLite cannot change a CHECK constraint, so msg_outbox is rebuilt (in
+-- the shape 00025 gave it: a delivery to a guardian or to a staff member).
 
 -- +goose Up
 CREATE TABLE msg_outbox_new (
@@ -14,7 +15,8 @@ CREATE TABLE msg_outbox_new (
     id           TEXT NOT NULL CHECK (length(id) = 36),
     key          TEXT NOT NULL CHECK (key <> ''),
     kind         TEXT NOT NULL,
-    guardian_id  TEXT NOT NULL,
+    guardian_id  TEXT,
+    staff_id     TEXT,
     medium       TEXT NOT NULL CHECK (medium IN ('email', 'sms', 'webhook', 'digital-mailbox', 'archive')),
     recipient    TEXT NOT NULL CHECK (recipient <> ''),
     language     TEXT NOT NULL,
@@ -27,10 +29,14 @@ CREATE TABLE msg_outbox_new (
     created_at   INTEGER NOT NULL,
     done_at      INTEGER CHECK ((done_at IS NULL) = (state = 'pending')),
     last_error   TEXT NOT NULL,
-    PRIMARY KEY (municipality, id)
+    PRIMARY KEY (municipality, id),
+    CHECK ((guardian_id IS NULL) <> (staff_id IS NULL)),
+    CHECK (staff_id IS NULL OR medium = 'email')
 ) STRICT, WITHOUT ROWID;
-INSERT INTO msg_outbox_new SELECT municipality, id, key, kind, guardian_id, medium, recipient, language, subject, body, urgent,
-    state, attempts, next_at, created_at, done_at, last_error FROM msg_outbox;
+INSERT INTO msg_outbox_new (municipality, id, key, kind, guardian_id, staff_id, medium, recipient, language, subject, body,
+    urgent, state, attempts, next_at, created_at, done_at, last_error)
+SELECT municipality, id, key, kind, guardian_id, staff_id, medium, recipient, language, subject, body,
+    urgent, state, attempts, next_at, created_at, done_at, last_error FROM msg_outbox;
 DROP TABLE msg_outbox;
 ALTER TABLE msg_outbox_new RENAME TO msg_outbox;
 CREATE UNIQUE INDEX msg_outbox_key ON msg_outbox (municipality, key);
@@ -64,7 +70,8 @@ CREATE TABLE msg_outbox_old (
     id           TEXT NOT NULL CHECK (length(id) = 36),
     key          TEXT NOT NULL CHECK (key <> ''),
     kind         TEXT NOT NULL,
-    guardian_id  TEXT NOT NULL,
+    guardian_id  TEXT,
+    staff_id     TEXT,
     medium       TEXT NOT NULL CHECK (medium IN ('email', 'sms', 'webhook', 'digital-mailbox')),
     recipient    TEXT NOT NULL CHECK (recipient <> ''),
     language     TEXT NOT NULL,
@@ -77,9 +84,14 @@ CREATE TABLE msg_outbox_old (
     created_at   INTEGER NOT NULL,
     done_at      INTEGER CHECK ((done_at IS NULL) = (state = 'pending')),
     last_error   TEXT NOT NULL,
-    PRIMARY KEY (municipality, id)
+    PRIMARY KEY (municipality, id),
+    CHECK ((guardian_id IS NULL) <> (staff_id IS NULL)),
+    CHECK (staff_id IS NULL OR medium = 'email')
 ) STRICT, WITHOUT ROWID;
-INSERT INTO msg_outbox_old SELECT * FROM msg_outbox WHERE medium <> 'archive';
+INSERT INTO msg_outbox_old (municipality, id, key, kind, guardian_id, staff_id, medium, recipient, language, subject, body,
+    urgent, state, attempts, next_at, created_at, done_at, last_error)
+SELECT municipality, id, key, kind, guardian_id, staff_id, medium, recipient, language, subject, body,
+    urgent, state, attempts, next_at, created_at, done_at, last_error FROM msg_outbox WHERE medium <> 'archive';
 DROP TABLE msg_outbox;
 ALTER TABLE msg_outbox_old RENAME TO msg_outbox;
 CREATE UNIQUE INDEX msg_outbox_key ON msg_outbox (municipality, key);
