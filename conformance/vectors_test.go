@@ -164,6 +164,12 @@ func TestStrictInputs(t *testing.T) {
 			{"wrong type", `{"day":"2025-10-01","children":[],"onDuty":"1"}`, "onDuty"},
 			{"impossible date", `{"day":"2025-02-29","children":[],"onDuty":1}`, "day"},
 		},
+		"school-absence-summary": {
+			{"unknown field", `{"schoolYear":2025,"grade":9,"rule":{"excludableDays":10,"excludable":[],"certificateFrom":8,"certificateTo":10},"absences":[{"day":"2025-09-01","kind":"undocumented","wholeDay":true}]}`, "absences[0].wholeDay"},
+			{"wrong type", `{"schoolYear":2025,"grade":"9","rule":{"excludableDays":10,"excludable":[],"certificateFrom":8,"certificateTo":10},"absences":[]}`, "grade"},
+			{"missing rule field", `{"schoolYear":2025,"grade":9,"rule":{"excludable":[],"certificateFrom":8,"certificateTo":10},"absences":[]}`, "rule.excludableDays"},
+			{"repeated kind", `{"schoolYear":2025,"grade":9,"rule":{"excludableDays":10,"excludable":["documented","documented"],"certificateFrom":8,"certificateTo":10},"absences":[]}`, "rule.excludable[1]"},
+		},
 	}
 	srv := httptest.NewServer(Handler())
 	defer srv.Close()

@@ -124,4 +124,17 @@ write("invoice-line","one child's invoice line for one kind of place and one mon
 write("staffing-norm","a kindergarten at one instant against the staffing norm (SPEC 3.13)",
   obj({"day":DATE,"children":arr(obj({"id":{"type":"string","minLength":1},"birthDate":DATE},["id","birthDate"])),"onDuty":{"type":"integer","minimum":0,"maximum":10000}},["day","children","onDuty"]),
   obj({"small":I,"large":I,"needed":I,"onDuty":I,"meets":B,"childrenPerAdultUnderThree":I,"childrenPerAdultOverThree":I},["small","large","needed","onDuty","meets"]))
+# school-absence-summary
+KINDS=["documented","permission","undocumented"]
+write("school-absence-summary","a pupil's school absence in one school year of the certificate grades: days, hours, the days left out and what goes on the leaving certificate (SPEC 3.14)",
+  obj({"schoolYear":{"type":"integer","minimum":1,"maximum":9998},"grade":{"type":"integer","minimum":1,"maximum":13},
+       "rule":obj({"excludableDays":{"type":"integer","minimum":0,"maximum":366},"excludable":arr({"enum":KINDS},uniqueItems=True),
+                   "certificateFrom":{"type":"integer","minimum":1,"maximum":13},"certificateTo":{"type":"integer","minimum":1,"maximum":13}},
+                  ["excludableDays","excludable","certificateFrom","certificateTo"]),
+       "absences":arr(obj({"day":DATE,"hours":N({"type":"integer","minimum":0,"maximum":12}),"kind":{"type":"string","enum":KINDS},
+                           "reason":N({"type":"string","maxLength":200})},["day","kind"]))},
+      ["schoolYear","grade","rule","absences"]),
+  obj({"schoolYear":I,"grade":I,"days":{"type":"integer","minimum":0},"hours":{"type":"integer","minimum":0},"leftOutDays":arr(DATE),
+       "certificateDays":{"type":"integer","minimum":0},"certificateHours":{"type":"integer","minimum":0}},
+      ["schoolYear","grade","days","hours","leftOutDays","certificateDays","certificateHours"]))
 print("ok")
