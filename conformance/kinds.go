@@ -34,6 +34,7 @@ func builtinKinds() map[string]kindFunc {
 		"staffing-norm": evalOccupancy,
 
 		"school-absence-summary": evalAbsenceSummary,
+		"rule-table":             evalRuleTable,
 	}
 }
 
