@@ -18,7 +18,8 @@
 // checked out, reported absent (with the reason), expected, or no place
 // today. School staff record a pupil's absence (RecordSchoolAbsence), list
 // it (SchoolAbsences) and read the school year's summary for the grades on
-// the leaving certificate (YearSummary).
+// the leaving certificate (YearSummary; its count alone, without a store,
+// is CountYear).
 //
 // Check events carry an idempotency key: the same event sent twice (two
 // tablets, a retry after a lost answer, an offline tablet catching up) is

@@ -83,3 +83,18 @@ func Example() {
 	// Emma Berg: til stede
 	// Jonas Dahl: borte (syk)
 }
+
+// The certificate's count of a school year under the national rule: whole
+// days and lesson hours, and up to ten days of documented absence or
+// granted leave left out, earliest first.
+func ExampleCountYear() {
+	rule := attendance.SchoolRule{ExcludableDays: 10, Excludable: []attendance.SchoolKind{attendance.Documented, attendance.Permission},
+		CertificateFrom: 8, CertificateTo: 10}
+	days, hours, left := attendance.CountYear(rule, []attendance.SchoolAbsence{
+		{Day: date.New(2025, time.September, 2), Kind: attendance.Undocumented},
+		{Day: date.New(2025, time.September, 1), Kind: attendance.Documented, Reason: attendance.ReasonHealth},
+		{Day: date.New(2025, time.September, 3), Hours: 2, Kind: attendance.Undocumented},
+	})
+	fmt.Println(days, hours, left, "on the certificate:", days-len(left), "days", hours, "hours")
+	// Output: 2 2 [2025-09-01] on the certificate: 1 days 2 hours
+}

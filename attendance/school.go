@@ -187,29 +187,44 @@ func (s *Service) YearSummary(ctx context.Context, a domain.Actor, child domain.
 	if err != nil {
 		return Summary{}, err
 	}
-	whole := map[date.Date]bool{}
-	for _, ab := range list {
-		if ab.WholeDay() {
-			whole[ab.Day] = true
-		}
-	}
-	for _, ab := range list { // by day
-		if !ab.WholeDay() {
-			if !whole[ab.Day] {
-				sm.Hours += ab.Hours
-			}
-			continue
-		}
-		if !whole[ab.Day] {
-			continue // counted already
-		}
-		whole[ab.Day] = false
-		sm.Days++
-		if slices.Contains(rule.Excludable, ab.Kind) && len(sm.ExcludedDays) < rule.ExcludableDays {
-			sm.ExcludedDays = append(sm.ExcludedDays, ab.Day)
-		}
-	}
+	days, hours, excluded := CountYear(rule, list)
+	sm.Days, sm.Hours, sm.ExcludedDays = days, hours, excluded
 	sm.CertificateDays = sm.Days - len(sm.ExcludedDays)
 	sm.CertificateHours = sm.Hours
 	return sm, nil
+}
+
+// CountYear counts a school year's absence records under the rule, as the
+// leaving certificate shows them: days are the distinct days with a
+// whole-day record; hours are the lesson hours of the records on the other
+// days (a day with a whole-day record counts as a day only); excluded are
+// the whole days, earliest first, with a record of a kind in
+// rule.Excludable, at most rule.ExcludableDays of them. The records may
+// come in any order; it never fails.
+func CountYear(rule SchoolRule, list []SchoolAbsence) (days, hours int, excluded []date.Date) {
+	whole := map[date.Date]bool{}
+	excludable := map[date.Date]bool{}
+	for _, ab := range list {
+		if ab.WholeDay() {
+			whole[ab.Day] = true
+			excludable[ab.Day] = excludable[ab.Day] || slices.Contains(rule.Excludable, ab.Kind)
+		}
+	}
+	for _, ab := range list {
+		if !ab.WholeDay() && !whole[ab.Day] {
+			hours += ab.Hours
+		}
+	}
+	wholeDays := make([]date.Date, 0, len(whole))
+	for d := range whole {
+		wholeDays = append(wholeDays, d)
+	}
+	slices.Sort(wholeDays)
+	excluded = []date.Date{}
+	for _, d := range wholeDays {
+		if excludable[d] && len(excluded) < rule.ExcludableDays {
+			excluded = append(excluded, d)
+		}
+	}
+	return len(wholeDays), hours, excluded
 }

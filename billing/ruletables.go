@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -181,6 +183,26 @@ func ParseRuleTable(kind domain.UnitKind, data []byte) (LoadedTable, error) {
 // strictInto decodes raw into v, refusing unknown fields; a problem is
 // recorded at the value's offset plus the error's.
 func strictInto(tp *tableProblems, base int64, path string, raw json.RawMessage, v any) bool {
+	// encoding/json matches field names case-insensitively; the format's
+	// names are exact, so a key that differs only in case is unknown.
+	var keys map[string]json.RawMessage
+	if json.Unmarshal(raw, &keys) == nil {
+		names := map[string]bool{}
+		t := reflect.TypeOf(v).Elem()
+		for i := range t.NumField() {
+			names[strings.Split(t.Field(i).Tag.Get("json"), ",")[0]] = true
+		}
+		unknown := false
+		for _, k := range slices.Sorted(maps.Keys(keys)) {
+			if !names[k] {
+				tp.add(base+fieldOffset(raw, k), join(path, k), ReasonTableUnknown)
+				unknown = true
+			}
+		}
+		if unknown {
+			return false
+		}
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)

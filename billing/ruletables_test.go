@@ -45,6 +45,9 @@ func TestParseRuleTable(t *testing.T) {
 			{Field: "table:2:rows[0].feeFreeMonths", Reason: billing.ReasonTableMonths},
 			{Field: "table:2:rows[0].source", Reason: billing.ReasonTableRequired},
 		}},
+		"key in another case": {domain.SFO, `{"rows": [
+{"validFrom": "2026-08-01", "freehours": 12, "freeHoursGrades": [1], "incomeCapShare": "0.06", "incomeCapGrades": [1], "specialNeedsFreeGrades": [5], "billedMonthsPerYear": 11, "feeFreeMonths": [7], "source": "x"}
+]}`, []domain.FieldError{{Field: "table:2:rows[0].freehours", Reason: billing.ReasonTableUnknown}}},
 		"no rows":   {domain.Kindergarten, `{"rows": []}`, []domain.FieldError{{Field: "table:1:rows", Reason: billing.ReasonTableNoRows}}},
 		"top-level": {domain.Kindergarten, `{"rows": [], "extra": 1}`, []domain.FieldError{{Field: "table:1:rows", Reason: billing.ReasonTableNoRows}, {Field: "table:1:extra", Reason: billing.ReasonTableUnknown}}},
 	} {

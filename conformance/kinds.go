@@ -32,6 +32,9 @@ func builtinKinds() map[string]kindFunc {
 
 		"invoice-line":  evalInvoiceLine,
 		"staffing-norm": evalOccupancy,
+
+		"school-absence-summary": evalAbsenceSummary,
+		"rule-table":             evalRuleTable,
 	}
 }
 

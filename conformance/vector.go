@@ -20,7 +20,7 @@ const Format = "oppvekst-vector/1"
 // KindNames returns the names of the kinds of format
 // oppvekst-vector/1, in the order of the standard.
 func KindNames() []string {
-	return []string{"national-id", "kid", "right-to-place", "kindergarten-fee", "sfo-fee", "allocation", "recipients", "special-education-deadline", "basil", "gsi", "nav-kindergarten-list", "invoice-line", "staffing-norm"}
+	return []string{"national-id", "kid", "right-to-place", "kindergarten-fee", "sfo-fee", "allocation", "recipients", "special-education-deadline", "basil", "gsi", "nav-kindergarten-list", "invoice-line", "staffing-norm", "school-absence-summary", "rule-table"}
 }
 
 // Vector is one test vector: the facts (Input) and either the one correct

@@ -164,6 +164,18 @@ func TestStrictInputs(t *testing.T) {
 			{"wrong type", `{"day":"2025-10-01","children":[],"onDuty":"1"}`, "onDuty"},
 			{"impossible date", `{"day":"2025-02-29","children":[],"onDuty":1}`, "day"},
 		},
+		"school-absence-summary": {
+			{"unknown field", `{"schoolYear":2025,"grade":9,"rule":{"excludableDays":10,"excludable":[],"certificateFrom":8,"certificateTo":10},"absences":[{"day":"2025-09-01","kind":"undocumented","wholeDay":true}]}`, "absences[0].wholeDay"},
+			{"wrong type", `{"schoolYear":2025,"grade":"9","rule":{"excludableDays":10,"excludable":[],"certificateFrom":8,"certificateTo":10},"absences":[]}`, "grade"},
+			{"missing rule field", `{"schoolYear":2025,"grade":9,"rule":{"excludable":[],"certificateFrom":8,"certificateTo":10},"absences":[]}`, "rule.excludableDays"},
+			{"repeated kind", `{"schoolYear":2025,"grade":9,"rule":{"excludableDays":10,"excludable":["documented","documented"],"certificateFrom":8,"certificateTo":10},"absences":[]}`, "rule.excludable[1]"},
+		},
+		"rule-table": {
+			{"unknown field", `{"kind":"sfo","table":null,"date":"2025-10-01","month":"2025-10"}`, "month"},
+			{"wrong type", `{"kind":"kindergarten","table":null,"date":20251001,"zone":"ordinary"}`, "date"},
+			{"impossible date", `{"kind":"kindergarten","table":null,"date":"2025-02-29","zone":"ordinary"}`, "date"},
+			{"unknown zone", `{"kind":"kindergarten","table":null,"date":"2025-10-01","zone":"tiltakssonen"}`, "zone"},
+		},
 	}
 	srv := httptest.NewServer(Handler())
 	defer srv.Close()

@@ -124,4 +124,29 @@ write("invoice-line","one child's invoice line for one kind of place and one mon
 write("staffing-norm","a kindergarten at one instant against the staffing norm (SPEC 3.13)",
   obj({"day":DATE,"children":arr(obj({"id":{"type":"string","minLength":1},"birthDate":DATE},["id","birthDate"])),"onDuty":{"type":"integer","minimum":0,"maximum":10000}},["day","children","onDuty"]),
   obj({"small":I,"large":I,"needed":I,"onDuty":I,"meets":B,"childrenPerAdultUnderThree":I,"childrenPerAdultOverThree":I},["small","large","needed","onDuty","meets"]))
+# school-absence-summary
+KINDS=["documented","permission","undocumented"]
+write("school-absence-summary","a pupil's school absence in one school year of the certificate grades: days, hours, the days left out and what goes on the leaving certificate (SPEC 3.14)",
+  obj({"schoolYear":{"type":"integer","minimum":1,"maximum":9998},"grade":{"type":"integer","minimum":1,"maximum":13},
+       "rule":obj({"excludableDays":{"type":"integer","minimum":0,"maximum":366},"excludable":arr({"enum":KINDS},uniqueItems=True),
+                   "certificateFrom":{"type":"integer","minimum":1,"maximum":13},"certificateTo":{"type":"integer","minimum":1,"maximum":13}},
+                  ["excludableDays","excludable","certificateFrom","certificateTo"]),
+       "absences":arr(obj({"day":DATE,"hours":N({"type":"integer","minimum":0,"maximum":12}),"kind":{"type":"string","enum":KINDS},
+                           "reason":N({"type":"string","maxLength":200})},["day","kind"]))},
+      ["schoolYear","grade","rule","absences"]),
+  obj({"schoolYear":I,"grade":I,"days":{"type":"integer","minimum":0},"hours":{"type":"integer","minimum":0},"leftOutDays":arr(DATE),
+       "certificateDays":{"type":"integer","minimum":0},"certificateHours":{"type":"integer","minimum":0}},
+      ["schoolYear","grade","days","hours","leftOutDays","certificateDays","certificateHours"]))
+# rule-table
+RATE={"type":"string","pattern":"^[0-9]+\\.[0-9]{2,}$","description":"a rate with at least two decimals"}
+GR=arr({"type":"integer","minimum":1,"maximum":7})
+write("rule-table","the national rule table in force on a date for a zone: the built-in table or a table file in the published format laid over it; a malformed file answers its problems (SPEC 3.15, 5.4)",
+  obj({"kind":{"type":"string","enum":["kindergarten","sfo"]},"table":{"description":"a table file of SPEC 5.4 as a JSON value, or null for the built-in table; its own rules are checked by the kind, which answers their problems"},
+       "date":DATE,"zone":N({"type":"string","enum":["ordinary","reduced","free"]})},["kind","date"]),
+  obj({"accepted":B,"problems":N(arr(obj({"path":S,"reason":{"enum":["table-syntax","table-type","table-unknown","table-amount","table-rate","table-months","table-range","table-required","table-repeated","table-no-rows","table-zone","table-grades","table-text","table-first-day"]}},["path","reason"]))),
+       "validFrom":N(DATE),"source":N(S),"provisional":N(B),"incomeCapShare":N(RATE),"billedMonthsPerYear":N(I),"feeFreeMonths":N(arr({"type":"integer","minimum":1,"maximum":12})),
+       "maxPrice":N(MONEY),"freeZone":N(B),"siblingDiscounts":N(arr(obj({"child":{"type":"integer","minimum":1},"rate":RATE},["child","rate"]))),
+       "freeCoreHours":N(I),"freeCoreIncomeThreshold":N(MONEY),"fullTimeHours":N(I),"freeCoreFromAge":N(I),"freeCoreUntilAge":N(I),"yearStartMonth":N({"type":"integer","minimum":1,"maximum":12}),
+       "freeHours":N(I),"freeHoursGrades":N(GR),"incomeCapGrades":N(GR),"specialNeedsFreeGrades":N(GR)},["accepted"]),
+  codes=("invalid-input","unknown-rules"))
 print("ok")
