@@ -14,7 +14,7 @@ import (
 // deliveries of medium messaging.Archive and kind "archive." + kind.
 func (ta *Harness) Archived(t testing.TB, kind string) []messaging.Delivery {
 	t.Helper()
-	ds, err := ta.Store.Deliveries(t.Context(), demo.Municipality)
+	ds, err := ta.DB.Deliveries(t.Context(), demo.Municipality)
 	require.NoError(t, err)
 	var out []messaging.Delivery
 	for _, d := range ds {
