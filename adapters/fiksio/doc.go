@@ -124,10 +124,11 @@
 //     unknown ID is domain.ErrNotFound, dropped like ErrUnknownMessage).
 //   - Folders that exist already. The reference app archives each
 //     decision as a new case folder with the record in it (Folder.New, by
-//     the external key of the application or special-education case); a
-//     second decision in the same case (a new special-education decision)
-//     makes the folder again, which an archive may refuse as
-//     ugyldigforespoersel. Screening codes, archive part and class are
+//     the external key of the application or special-education case, or
+//     of the decision itself for school start, school change, fee and
+//     income decisions); a second decision in the same case (a new
+//     special-education decision) makes the folder again, which an
+//     archive may refuse as ugyldigforespoersel. Screening codes, archive part and class are
 //     the municipality's configuration, not yet read by the app.
 //
 // The reference app (messagingweb's Archiver) wires it: a decision writes

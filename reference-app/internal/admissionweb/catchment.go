@@ -23,7 +23,9 @@ import (
 // request for another school with the caseworker's decision. The rules
 // are the library's (admission.ParseCatchmentCSV, Catchment.Lookup,
 // Service.RegisterSchoolStarters, AskOtherSchool, DecideSchoolRequest);
-// every write is one transaction with its audit entry, every read of
+// every write is one transaction with its audit entry (and the archive
+// copy of the decisions it makes: a school start per child given a
+// school, a school change per request decided), every read of
 // children's data is audit-logged, and a protected address is never shown
 // (domain.ShownAddress).
 
@@ -148,6 +150,9 @@ func (a *app) registerStarters(ctx context.Context, c *web.Call, intake admissio
 		for _, st := range res.Added {
 			ids = append(ids, st.Child)
 		}
+		if err := a.archiveSchoolStarts(ctx, c, res.Added); err != nil {
+			return err
+		}
 		return a.AuditChange(ctx, c.Actor, "admission.school-starters.register", "intake/"+intake.String(), ids...)
 	})
 	return res, err
@@ -171,6 +176,9 @@ func (a *app) decideRequest(ctx context.Context, c *web.Call, req decideRequest)
 	err := a.Store.Atomic(ctx, func(ctx context.Context) error {
 		var err error
 		if out, err = a.Admission().DecideSchoolRequest(ctx, c.Actor, req.RequestID, req.Granted, req.Reason); err != nil {
+			return err
+		}
+		if err := a.archiveSchoolChange(ctx, c, out); err != nil {
 			return err
 		}
 		return a.AuditChange(ctx, c.Actor, "admission.school-request."+out.Decision, "school-request/"+out.ID.String(), out.Child)

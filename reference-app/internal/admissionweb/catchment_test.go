@@ -3,6 +3,7 @@ package admissionweb_test
 import (
 	"encoding/json"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -215,6 +216,15 @@ func TestSchoolStartThroughTheAPI(t *testing.T) {
 			school = in
 		}
 	}
+	for _, in := range intakes {
+		if in.Kind != domain.School {
+			resp = ta.Do(t, cw, "POST", "/api/v1/school-starters", "application/json", `{"intakeId":"`+in.ID.String()+`"}`)
+			require.Equal(t, 422, resp.Status, resp.Body)
+			assert.Contains(t, resp.Body, admission.ReasonNotSchoolIntake)
+			break
+		}
+	}
+	assert.Empty(t, ta.Archived(t, "school-start-decision"), "a refused registration archives nothing")
 	resp = ta.Do(t, cw, "POST", "/api/v1/school-starters", "application/json", `{"intakeId":"`+school.ID.String()+`"}`)
 	require.Equal(t, 200, resp.Status, resp.Body)
 	var started struct {
@@ -229,9 +239,28 @@ func TestSchoolStartThroughTheAPI(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(resp.Body), &started))
 	require.NotEmpty(t, started.Starters)
 	assert.Equal(t, len(started.Starters), started.Added)
+	// One school start decision archived per child given a school, with
+	// the letter and its case metadata; registering again archives
+	// nobody twice.
+	placed := 0
+	for _, st := range started.Starters {
+		if !st.Unit.IsZero() {
+			placed++
+		}
+	}
+	require.NotZero(t, placed)
+	starts := ta.Archived(t, "school-start-decision")
+	assert.Len(t, starts, placed, "one archive copy per school start decision")
+	var cp web.ArchiveCopy
+	require.NoError(t, json.Unmarshal([]byte(starts[0].Body), &cp))
+	assert.Equal(t, "Vedtak om skoleplass ved skolestart", cp.Document.Title)
+	assert.Equal(t, strings.TrimPrefix(starts[0].Key, "archive/"), cp.Archive.Record.ExternalKey)
+	assert.True(t, strings.HasPrefix(cp.Archive.Record.ExternalKey, "school-start-decision/"+school.ID.String()+"/"), cp.Archive.Record.ExternalKey)
+	assert.Equal(t, "school-start-decision.pdf", cp.Archive.Record.FileName)
 	resp = ta.Do(t, cw, "POST", "/api/v1/school-starters", "application/json", `{"intakeId":"`+school.ID.String()+`"}`)
 	require.Equal(t, 200, resp.Status, resp.Body)
 	assert.Contains(t, resp.Body, `"added":0`)
+	assert.Len(t, ta.Archived(t, "school-start-decision"), placed, "registering again archives nothing")
 
 	st := started.Starters[0]
 	gs, err := ta.Store.Guardianships(ctx, m, st.Child)
@@ -263,11 +292,25 @@ func TestSchoolStartThroughTheAPI(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(resp.Body), &req))
 	assert.Equal(t, guardian, req.AskedBy)
 
+	// A refusal without reasons is refused and archives nothing; the
+	// decision is archived once, a second decision is a conflict.
+	resp = ta.Do(t, cw, "POST", "/api/v1/school-request-decisions", "application/json", `{"requestId":"`+req.ID.String()+`","granted":false}`)
+	require.Equal(t, 422, resp.Status, resp.Body)
+	assert.Empty(t, ta.Archived(t, "school-change-decision"))
 	decide := `{"requestId":"` + req.ID.String() + `","granted":true}`
 	resp = ta.Do(t, cw, "POST", "/api/v1/school-request-decisions", "application/json", decide)
 	require.Equal(t, 200, resp.Status, resp.Body)
 	resp = ta.Do(t, cw, "POST", "/api/v1/school-request-decisions", "application/json", decide)
 	assert.Equal(t, 409, resp.Status, resp.Body)
+	changes := ta.Archived(t, "school-change-decision")
+	require.Len(t, changes, 1, "the decision on the request, archived once")
+	assert.Equal(t, "archive/school-change-decision/"+req.ID.String(), changes[0].Key)
+	assert.True(t, slices.ContainsFunc(gs, func(g domain.Guardianship) bool {
+		return g.ParentalResponsibility && g.GuardianID == changes[0].Guardian
+	}), "addressed to a guardian with parental responsibility")
+	require.NoError(t, json.Unmarshal([]byte(changes[0].Body), &cp))
+	assert.Contains(t, cp.Document.Title, "skolebytte")
+	assert.Len(t, ta.Archived(t, "school-start-decision"), placed)
 
 	resp = ta.Do(t, parent, "GET", base+"/school-start", "", "")
 	require.Equal(t, 200, resp.Status, resp.Body)

@@ -146,58 +146,20 @@ func (a *app) schoolLetter(ctx context.Context, r *http.Request, c *web.Call, l 
 		return none, domain.Document{}, fmt.Errorf("admissionweb: no school start in the intake: %w", domain.ErrNotFound)
 	}
 	st := v.Starters[i]
-	ch, err := a.Store.Child(ctx, m, c.ChildID)
-	if err != nil {
-		return none, domain.Document{}, err
-	}
-	in, err := a.Store.Intake(ctx, m, intake)
-	if err != nil {
-		return none, domain.Document{}, err
-	}
-	unitName := func(id domain.UnitID) (string, error) {
-		if id.IsZero() {
-			return "", nil
-		}
-		u, err := a.Store.Unit(ctx, m, id)
-		return u.Name, err
-	}
-	childName := ch.GivenName + " " + ch.FamilyName
-	var sl admission.SchoolLetter
+	var q *admission.SchoolRequest
 	if kind == "change" {
 		j := slices.IndexFunc(v.Requests, func(q admission.SchoolRequest) bool { return q.Intake == intake && !q.Open() })
 		if j < 0 {
 			return none, domain.Document{}, fmt.Errorf("admissionweb: no decided request in the intake: %w", domain.ErrNotFound)
 		}
-		q := v.Requests[j]
-		asked, err := unitName(q.Unit)
-		if err != nil {
-			return none, domain.Document{}, err
-		}
-		catchment, err := unitName(st.Catchment)
-		if err != nil {
-			return none, domain.Document{}, err
-		}
-		if sl, err = admission.NewSchoolChangeLetter(q, childName, in, asked, catchment); err != nil {
-			return none, domain.Document{}, err
-		}
-	} else {
-		if st.Unit.IsZero() {
-			return none, domain.Document{}, fmt.Errorf("admissionweb: no school assigned yet: %w", domain.ErrNotFound)
-		}
-		school, err := unitName(st.Catchment)
-		if err != nil {
-			return none, domain.Document{}, err
-		}
-		if school == "" {
-			if school, err = unitName(st.Unit); err != nil {
-				return none, domain.Document{}, err
-			}
-		}
-		if sl, err = admission.NewSchoolStartLetter(st, childName, in, school); err != nil {
-			return none, domain.Document{}, err
-		}
+		q = &v.Requests[j]
+	} else if st.Unit.IsZero() {
+		return none, domain.Document{}, fmt.Errorf("admissionweb: no school assigned yet: %w", domain.ErrNotFound)
 	}
-	sl.DecidedBy = a.caseworkerName(ctx, m, sl.DecidedBy)
+	sl, err := a.newSchoolLetter(ctx, m, st, q)
+	if err != nil {
+		return none, domain.Document{}, err
+	}
 	t, err := a.LetterTemplate(ctx, m)
 	if err != nil {
 		return none, domain.Document{}, err
@@ -210,6 +172,57 @@ func (a *app) schoolLetter(ctx context.Context, r *http.Request, c *web.Call, l 
 		return none, domain.Document{}, err
 	}
 	return sl, sl.Letter(l, t, to), nil
+}
+
+// newSchoolLetter gathers the letter data of the starter's school start
+// decision, or with q of the decision on the request for another school,
+// the caseworker named as a person reads it.
+func (a *app) newSchoolLetter(ctx context.Context, m domain.Municipality, st admission.SchoolStarter, q *admission.SchoolRequest) (admission.SchoolLetter, error) {
+	ch, err := a.Store.Child(ctx, m, st.Child)
+	if err != nil {
+		return admission.SchoolLetter{}, err
+	}
+	in, err := a.Store.Intake(ctx, m, st.Intake)
+	if err != nil {
+		return admission.SchoolLetter{}, err
+	}
+	unitName := func(id domain.UnitID) (string, error) {
+		if id.IsZero() {
+			return "", nil
+		}
+		u, err := a.Store.Unit(ctx, m, id)
+		return u.Name, err
+	}
+	childName := ch.GivenName + " " + ch.FamilyName
+	var sl admission.SchoolLetter
+	if q != nil {
+		asked, err := unitName(q.Unit)
+		if err != nil {
+			return sl, err
+		}
+		catchment, err := unitName(st.Catchment)
+		if err != nil {
+			return sl, err
+		}
+		if sl, err = admission.NewSchoolChangeLetter(*q, childName, in, asked, catchment); err != nil {
+			return sl, err
+		}
+	} else {
+		school, err := unitName(st.Catchment)
+		if err != nil {
+			return sl, err
+		}
+		if school == "" {
+			if school, err = unitName(st.Unit); err != nil {
+				return sl, err
+			}
+		}
+		if sl, err = admission.NewSchoolStartLetter(st, childName, in, school); err != nil {
+			return sl, err
+		}
+	}
+	sl.DecidedBy = a.caseworkerName(ctx, m, sl.DecidedBy)
+	return sl, nil
 }
 
 func (a *app) apiSchoolLetter(w http.ResponseWriter, r *http.Request, c *web.Call) error {
@@ -312,4 +325,72 @@ func (a *app) archiveDecisions(ctx context.Context, c *web.Call, id admission.Ru
 		}
 	}
 	return nil
+}
+
+// archiveSchoolStarts writes the archive copy of the school start
+// decision of every starter just registered with a school (in bokmål, to
+// the guardian with parental responsibility), in the registration's
+// transaction: one outbox delivery per child and intake, so registering
+// again archives nobody twice (web.App.ArchiveDecision). A starter the
+// catchment table found no school for has no decision yet and is left
+// out.
+func (a *app) archiveSchoolStarts(ctx context.Context, c *web.Call, sts []admission.SchoolStarter) error {
+	m := c.Actor.Municipality
+	t, err := a.LetterTemplate(ctx, m)
+	if err != nil {
+		return err
+	}
+	for _, st := range sts {
+		if st.Unit.IsZero() {
+			continue
+		}
+		sl, err := a.newSchoolLetter(ctx, m, st, nil)
+		if err != nil {
+			return err
+		}
+		if err := a.archiveSchoolLetter(ctx, c, t, st.Child, sl, "school-start-decision",
+			"school-start-decision/"+st.Intake.String()+"/"+st.Child.String()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// archiveSchoolChange writes the archive copy of the decision on a
+// request for another school (granted or refused), in the decision's
+// transaction, keyed by the request: a request is decided, and archived,
+// once.
+func (a *app) archiveSchoolChange(ctx context.Context, c *web.Call, q admission.SchoolRequest) error {
+	m := c.Actor.Municipality
+	sts, err := a.Store.ChildSchoolStarters(ctx, m, q.Child)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(sts, func(st admission.SchoolStarter) bool { return st.Intake == q.Intake })
+	if i < 0 {
+		return domain.Invalid("child", admission.ReasonNotStarter)
+	}
+	sl, err := a.newSchoolLetter(ctx, m, sts[i], &q)
+	if err != nil {
+		return err
+	}
+	t, err := a.LetterTemplate(ctx, m)
+	if err != nil {
+		return err
+	}
+	return a.archiveSchoolLetter(ctx, c, t, q.Child, sl, "school-change-decision", "school-change-decision/"+q.ID.String())
+}
+
+// archiveSchoolLetter archives a school letter under key; the decision's
+// own key is its case folder's.
+func (a *app) archiveSchoolLetter(ctx context.Context, c *web.Call, t domain.LetterTemplate, child domain.ChildID, sl admission.SchoolLetter, kind, key string) error {
+	g, to, err := a.LetterRecipient(ctx, c.Actor, child)
+	if err != nil {
+		return err
+	}
+	doc := sl.Letter(admission.Bokmal, t, to)
+	_, err = a.ArchiveDecision(ctx, web.ArchiveDecision{Municipality: c.Actor.Municipality, Kind: kind, Key: key,
+		Guardian: g, Letter: doc, Folder: key, Title: doc.Title + " – " + sl.ChildName, PublicTitle: doc.Title,
+		Caseworker: sl.DecidedBy})
+	return err
 }

@@ -233,8 +233,9 @@ func (a *app) feeDecisionsOf(ctx context.Context, actor domain.Actor, child doma
 	return ds, incomes, nil
 }
 
-// runInvoices approves the run of a month previewed with the fingerprint
-// and logs the change for every child invoiced, in one transaction.
+// runInvoices approves the run of a month previewed with the fingerprint,
+// archives the fee decisions it makes and logs the change for every child
+// invoiced, in one transaction.
 func (a *app) runInvoices(ctx context.Context, actor domain.Actor, month billing.Month, fingerprint string) (InvoiceRunResultView, error) {
 	var v InvoiceRunResultView
 	err := a.Store.Atomic(ctx, func(ctx context.Context) error {
@@ -254,6 +255,9 @@ func (a *app) runInvoices(ctx context.Context, actor domain.Actor, month billing
 				return err
 			}
 			v.Skipped = append(v.Skipped, skippedView{Child: s.Child, ChildName: name, Kind: s.Kind, Code: s.Code, Reason: s.Reason})
+		}
+		if err := a.archiveFeeDecisions(ctx, actor, res.Decisions); err != nil {
+			return err
 		}
 		if res.Created && len(children) > 0 {
 			return a.AuditChange(ctx, actor, "invoice-run.create", "invoice-run/"+month.String(), children...)
@@ -322,8 +326,8 @@ func (a *app) apiIncomeDecisions(w http.ResponseWriter, r *http.Request, c *web.
 	return nil
 }
 
-// createIncomeDecision approves the decision and logs it for the family's
-// children, in one transaction.
+// createIncomeDecision approves the decision, archives its letter and
+// logs it for the family's children, in one transaction.
 func (a *app) createIncomeDecision(ctx context.Context, actor domain.Actor, req newIncomeDecisionRequest) (incomeDecisionView, error) {
 	income, err := decimal.NewFromString(strings.TrimSpace(strings.ReplaceAll(req.AnnualIncome, " ", "")))
 	if err != nil {
@@ -356,6 +360,9 @@ func (a *app) createIncomeDecision(ctx context.Context, actor domain.Actor, req 
 			return err
 		}
 		v = billingIncomeView(d, name)
+		if err := a.archiveIncomeDecision(ctx, actor, d, f, name); err != nil {
+			return err
+		}
 		return a.AuditChange(ctx, actor, "income-decision.create", "income-decision/"+d.ID.String(), children...)
 	})
 	return v, err

@@ -117,31 +117,49 @@ func (a *app) feeLetter(r *http.Request, c *web.Call, l billing.Lang) (domain.Do
 		return domain.Document{}, domain.ErrNotFound
 	}
 	d := ds[i]
-	in := billing.LetterInfo{ChildName: c.Record.Child.GivenName + " " + c.Record.Child.FamilyName, Date: d.Made}
-	if in.Template, err = a.LetterTemplate(ctx, m); err != nil {
-		return domain.Document{}, err
-	}
-	if f, err := a.Store.Family(ctx, m, d.Family); err == nil {
-		if in.To, err = a.recipient(ctx, m, f.Payer); err != nil {
-			return domain.Document{}, err
-		}
-	} else if !domain.IsNotFound(err) {
-		return domain.Document{}, err
-	}
 	// The invoice run that made the decision: its caseworker signs.
-	in.Caseworker, _, err = a.decider(ctx, m, d.Child, "invoice-run.create", func(e domain.AuditEntry) bool {
+	caseworker, _, err := a.decider(ctx, m, d.Child, "invoice-run.create", func(e domain.AuditEntry) bool {
 		return date.NewAt(e.At.In(domain.Oslo())) == d.Made
 	})
 	if err != nil {
 		return domain.Document{}, err
 	}
-	if in.Rules, err = billing.NationalDecisionRules(d.Made); err != nil {
+	_, doc, err := a.feeDocument(ctx, c.Actor, d, c.Record.Child.GivenName+" "+c.Record.Child.FamilyName, caseworker, l)
+	if err != nil {
 		return domain.Document{}, err
 	}
 	if err := a.Audit(ctx, c.Actor, "fee-decision.letter.read", "fee-decision/"+d.ID.String(), c.ChildID); err != nil {
 		return domain.Document{}, err
 	}
-	return d.Letter(l, in), nil
+	return doc, nil
+}
+
+// feeDocument writes fee decision d about the child named as a letter in
+// l, signed by caseworker, to the family's payer; a decision without a
+// family goes to the child's guardian with parental responsibility
+// (web.App.LetterRecipient). It returns the recipient too.
+func (a *app) feeDocument(ctx context.Context, actor domain.Actor, d billing.FeeDecision, childName, caseworker string, l billing.Lang) (domain.GuardianID, domain.Document, error) {
+	m := actor.Municipality
+	in := billing.LetterInfo{ChildName: childName, Date: d.Made, Caseworker: caseworker}
+	var err error
+	if in.Template, err = a.LetterTemplate(ctx, m); err != nil {
+		return domain.GuardianID{}, domain.Document{}, err
+	}
+	var to domain.GuardianID
+	if f, err := a.Store.Family(ctx, m, d.Family); err == nil {
+		to = f.Payer
+		if in.To, err = a.recipient(ctx, m, f.Payer); err != nil {
+			return to, domain.Document{}, err
+		}
+	} else if !domain.IsNotFound(err) {
+		return to, domain.Document{}, err
+	} else if to, in.To, err = a.LetterRecipient(ctx, actor, d.Child); err != nil {
+		return to, domain.Document{}, err
+	}
+	if in.Rules, err = billing.NationalDecisionRules(d.Made); err != nil {
+		return to, domain.Document{}, err
+	}
+	return to, d.Letter(l, in), nil
 }
 
 func (a *app) incomeLetter(r *http.Request, c *web.Call, l billing.Lang) (domain.Document, error) {
@@ -175,20 +193,35 @@ func (a *app) incomeLetter(r *http.Request, c *web.Call, l billing.Lang) (domain
 	if !c.Actor.Municipal() && !adult {
 		return domain.Document{}, domain.ErrNotFound // not theirs: as if it did not exist
 	}
-	var in billing.LetterInfo
+	record := "income-decision/" + d.ID.String()
+	caseworker, day, err := a.decider(ctx, m, domain.ChildID{}, "income-decision.create", func(e domain.AuditEntry) bool { return e.Record == record })
+	if err != nil {
+		return domain.Document{}, err
+	}
+	doc, err := a.incomeDocument(ctx, m, d, f, caseworker, day, l)
+	if err != nil {
+		return domain.Document{}, err
+	}
+	if err := a.Audit(ctx, c.Actor, "income-decision.letter.read", record, children...); err != nil {
+		return domain.Document{}, err
+	}
+	return doc, nil
+}
+
+// incomeDocument writes income decision d of family f as a letter in l to
+// the family's payer, signed by caseworker on day (the day it was
+// applied for when zero: approved before the audit log kept it).
+func (a *app) incomeDocument(ctx context.Context, m domain.Municipality, d billing.IncomeDecision, f billing.Family, caseworker string, day date.Date, l billing.Lang) (domain.Document, error) {
+	in := billing.LetterInfo{Caseworker: caseworker, Date: day}
+	var err error
 	if in.Template, err = a.LetterTemplate(ctx, m); err != nil {
 		return domain.Document{}, err
 	}
 	if in.To, err = a.recipient(ctx, m, f.Payer); err != nil {
 		return domain.Document{}, err
 	}
-	record := "income-decision/" + d.ID.String()
-	in.Caseworker, in.Date, err = a.decider(ctx, m, domain.ChildID{}, "income-decision.create", func(e domain.AuditEntry) bool { return e.Record == record })
-	if err != nil {
-		return domain.Document{}, err
-	}
 	if in.Date == 0 {
-		in.Date = d.Applied // approved before the audit log kept it
+		in.Date = d.Applied
 	}
 	if in.Rules, err = billing.NationalDecisionRules(in.Date); err != nil {
 		return domain.Document{}, err
@@ -197,9 +230,6 @@ func (a *app) incomeLetter(r *http.Request, c *web.Call, l billing.Lang) (domain
 	// zone: the ordinary zone's row gives them.
 	tables, err := a.Billing().TablesFor(ctx, m)
 	if err != nil {
-		return domain.Document{}, err
-	}
-	if err := a.Audit(ctx, c.Actor, "income-decision.letter.read", record, children...); err != nil {
 		return domain.Document{}, err
 	}
 	return d.Letter(l, in, d.IncomeRules(tables, billing.ZoneOrdinary)), nil
@@ -306,4 +336,62 @@ func (a *app) guardianIncomeLetters(ctx context.Context, c *web.Call) ([]incomeL
 		}
 	}
 	return out, nil
+}
+
+// actorName is who decides now, named as a letter signs: the name of the
+// login, else the staff member of its principal (as decider reads the
+// audit log).
+func (a *app) actorName(ctx context.Context, actor domain.Actor) string {
+	if actor.Name != "" {
+		return actor.Name
+	}
+	if s, err := a.Store.StaffByPrincipal(ctx, actor.Municipality, actor.Subject); err == nil {
+		return s.Name
+	}
+	return ""
+}
+
+// archiveFeeDecisions writes the archive copy of every fee decision an
+// invoice run just made (in bokmål, to the family's payer), in the run's
+// transaction, keyed by the decision: a month is run once, and a run
+// again makes no decision (web.App.ArchiveDecision).
+func (a *app) archiveFeeDecisions(ctx context.Context, actor domain.Actor, ds []billing.FeeDecision) error {
+	m := actor.Municipality
+	caseworker := a.actorName(ctx, actor)
+	for _, d := range ds {
+		ch, err := a.Store.Child(ctx, m, d.Child)
+		if err != nil {
+			return err
+		}
+		child := ch.GivenName + " " + ch.FamilyName
+		g, doc, err := a.feeDocument(ctx, actor, d, child, caseworker, billing.Bokmal)
+		if err != nil {
+			return err
+		}
+		key := "fee-decision/" + d.ID.String()
+		if _, err := a.ArchiveDecision(ctx, web.ArchiveDecision{Municipality: m, Kind: "fee-decision", Key: key,
+			Guardian: g, Letter: doc, Folder: key, Title: doc.Title + " – " + child, PublicTitle: doc.Title,
+			Caseworker: caseworker}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// archiveIncomeDecision writes the archive copy of an income decision
+// just approved (in bokmål, to the family's payer), in the approval's
+// transaction, keyed by the decision; the same period again is refused
+// before it (the family has an income decision on a shared day).
+func (a *app) archiveIncomeDecision(ctx context.Context, actor domain.Actor, d billing.IncomeDecision, f billing.Family, payer string) error {
+	m := actor.Municipality
+	caseworker := a.actorName(ctx, actor)
+	doc, err := a.incomeDocument(ctx, m, d, f, caseworker, date.NewAt(a.Clock.Now().In(domain.Oslo())), billing.Bokmal)
+	if err != nil {
+		return err
+	}
+	key := "income-decision/" + d.ID.String()
+	_, err = a.ArchiveDecision(ctx, web.ArchiveDecision{Municipality: m, Kind: "income-decision", Key: key,
+		Guardian: f.Payer, Letter: doc, Folder: key, Title: doc.Title + " – " + payer, PublicTitle: doc.Title,
+		Caseworker: caseworker})
+	return err
 }

@@ -47,7 +47,7 @@ func (a *app) messagingRoutes() []web.Route {
 		{Method: "POST", Path: "/api/v1/read-receipts", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "Mark a thread read (guardian)", Body: readRequest{}, Response: web.StatusBody{}, Handle: a.apiMarkRead},
 		{Method: "GET", Path: "/api/v1/contact", Kind: web.KindAPI, Policy: web.PolicyGuardian, Summary: "The guardian's contact preference: language and channel", Response: contactView{}, Handle: a.apiContact},
 		{Method: "POST", Path: "/api/v1/contact", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "Set a guardian's contact preference: the guardian's own, or any guardian's by guardianId (caseworker)", Body: contactRequest{}, Response: contactView{}, Handle: a.apiSetContact},
-		{Method: "GET", Path: "/api/v1/outbox", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The municipality's outbox, newest first, without addresses (caseworker)", Response: deliveryView{}, List: true, Query: map[string]string{"state": "only deliveries in this state: pending, sent or dead"}, Handle: a.apiOutbox},
+		{Method: "GET", Path: "/api/v1/outbox", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The municipality's outbox, newest first, without addresses, texts or error texts: a failure is its reason code (caseworker)", Response: deliveryView{}, List: true, Query: map[string]string{"state": "only deliveries in this state: pending, sent or dead"}, Handle: a.apiOutbox},
 		{Method: "GET", Path: "/api/v1/outbox/summary", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "How many deliveries are pending, sent and dead (caseworker)", Response: OutboxSummary{}, Handle: a.apiOutboxSummary},
 	}
 }
@@ -186,7 +186,10 @@ type deliveryView struct {
 	CreatedAt  time.Time            `json:"createdAt"`
 	NextAt     time.Time            `json:"nextAt,omitzero"`
 	DoneAt     time.Time            `json:"doneAt,omitzero"`
-	LastError  string               `json:"lastError,omitempty"`
+	// Reason is the reason code of the last attempt's failure
+	// (send-failed), empty when it did not fail. The error text itself is
+	// never shown: a server may quote an address or a name in it.
+	Reason string `json:"reason,omitempty"`
 }
 
 type OutboxSummary struct {
@@ -530,7 +533,7 @@ func (a *app) setContact(ctx context.Context, actor domain.Actor, guardian domai
 // The outbox.
 
 // outbox reads the municipality's deliveries newest first, with the
-// counts by state; addresses and texts are left out.
+// counts by state; addresses, texts and error texts are left out.
 func (a *app) outbox(ctx context.Context, m domain.Municipality, state string) ([]deliveryView, OutboxSummary, error) {
 	ds, err := a.Store.Deliveries(ctx, m)
 	if err != nil {
@@ -551,7 +554,7 @@ func (a *app) outbox(ctx context.Context, m domain.Municipality, state string) (
 			continue
 		}
 		v := deliveryView{ID: d.ID, Kind: d.Kind, GuardianID: d.Guardian, Medium: d.Medium, State: d.State, Urgent: d.Urgent,
-			Attempts: d.Attempts, CreatedAt: d.CreatedAt, DoneAt: d.DoneAt, LastError: redact(d.LastError, d.To)}
+			Attempts: d.Attempts, CreatedAt: d.CreatedAt, DoneAt: d.DoneAt, Reason: failureReason(d)}
 		if d.State == messaging.Pending {
 			v.NextAt = d.NextAt
 		}
@@ -566,13 +569,14 @@ func (a *app) outbox(ctx context.Context, m domain.Municipality, state string) (
 	return out, sum, nil
 }
 
-// redact hides the address in a transport's error (an SMTP server may
-// quote it).
-func redact(s, to string) string {
-	if to == "" || s == "" {
-		return s
+// failureReason is the reason code of a delivery's last failure, as the
+// operations page names it (messaging.Entry.Reason without a receipt):
+// send-failed when the last attempt failed, else empty.
+func failureReason(d messaging.Delivery) string {
+	if d.LastError != "" {
+		return "send-failed"
 	}
-	return strings.ReplaceAll(s, to, "***")
+	return ""
 }
 
 func outboxState(r *http.Request) (string, error) {

@@ -16,7 +16,7 @@ import (
 // NordbySkole is the ID of Sofie's school.
 func (ta *Harness) NordbySkole(t testing.TB) domain.UnitID {
 	t.Helper()
-	units, err := ta.Store.Units(context.Background(), demo.Municipality)
+	units, err := ta.DB.Units(context.Background(), demo.Municipality)
 	require.NoError(t, err)
 	for _, u := range units {
 		if u.Name == "Nordby skole" {
@@ -38,13 +38,13 @@ const SpecialEdConcern = "Sofie strever med å lese og skrive."
 func (ta *Harness) SpecialEdCase(t testing.TB, decided bool) specialed.CaseID {
 	t.Helper()
 	ctx := context.Background()
-	s := &specialed.Service{Store: ta.Store, Clock: ta.App.Clock}
+	s := &specialed.Service{Store: ta.DB, Clock: ta.App.Clock}
 	c, err := s.Open(ctx, ta.Personas[demo.PersonaStaff].Actor, ta.Sofie, ta.NordbySkole(t), SpecialEdConcern)
 	require.NoError(t, err)
 	if !decided {
 		return c.ID
 	}
-	ppts, err := ta.Store.PPTs(ctx, demo.Municipality)
+	ppts, err := ta.DB.PPTs(ctx, demo.Municipality)
 	require.NoError(t, err)
 	require.Len(t, ppts, 1)
 	rec := specialed.Provision{Outcome: specialed.Granted, Kind: specialed.AdaptedEducation, Organisation: "I liten gruppe",
@@ -68,7 +68,7 @@ func (ta *Harness) SpecialEdCase(t testing.TB, decided bool) specialed.CaseID {
 // and returns its ID.
 func (ta *Harness) SpecialEdAttachment(t testing.TB, c specialed.CaseID) specialed.AttachmentID {
 	t.Helper()
-	s := &specialed.Service{Store: ta.Store, Clock: ta.App.Clock}
+	s := &specialed.Service{Store: ta.DB, Clock: ta.App.Clock}
 	at, err := s.AddAttachment(context.Background(), ta.Personas[demo.PersonaStaff].Actor, c, "kartlegging.txt", "text/plain", []byte("Kartlegging av lesing."))
 	require.NoError(t, err)
 	return at.ID

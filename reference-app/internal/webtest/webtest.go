@@ -17,12 +17,14 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/oppvekst/oppvekst/adapters/postgres"
 	"github.com/oppvekst/oppvekst/adapters/sqlite"
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
 	"github.com/oppvekst/oppvekst/reference-app/internal/server"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web/oidc"
+	"github.com/oppvekst/oppvekst/specialed"
 )
 
 // AuditedAs returns the entries of the action, newest first, of the
@@ -43,10 +45,21 @@ func (ta *Harness) AuditedAs(t *testing.T, action string) []domain.AuditEntry {
 // Now is a Monday in the school year, noon in Oslo.
 var Now = time.Date(2025, time.November, 24, 12, 0, 0, 0, domain.Oslo())
 
-// Harness is the app on a seeded SQLite store behind an httptest server.
+// Store is what a harness's store is, whatever the database: the app's
+// store and the special-education records.
+type Store interface {
+	web.Store
+	specialed.Store
+}
+
+// Harness is the app on a seeded store behind an httptest server: SQLite
+// (New) or PostgreSQL (NewPostgres).
 type Harness struct {
-	App      *web.App
+	App *web.App
+	// Store is the SQLite store of New (nil on PostgreSQL); DB is the
+	// store whatever the database, for tests that run on both.
 	Store    *sqlite.Store
+	DB       Store
 	Srv      *httptest.Server
 	Personas map[string]demo.Persona
 	// Seeded records the tests refer to.
@@ -54,10 +67,35 @@ type Harness struct {
 	NordbySFO, Bjorkelia, Fjell domain.UnitID
 }
 
+// New is the app on a copy of the seeded SQLite database.
 func New(t *testing.T) *Harness {
 	t.Helper()
-	ctx := context.Background()
 	store := seededStore(t)
+	ta := build(t, store)
+	ta.Store = store
+	return ta
+}
+
+// NewPostgres is the app on PostgreSQL: a schema of its own in the test
+// database (PostgresURL; skipped without OPPVEKST_TEST_POSTGRES, except in
+// CI), seeded with the demo and the neighbour municipality at Now.
+func NewPostgres(t *testing.T) *Harness {
+	t.Helper()
+	ctx := context.Background()
+	store, err := postgres.Open(ctx, postgres.Options{URL: PostgresURL(t)})
+	require.NoError(t, err)
+	t.Cleanup(store.Close)
+	clock := domain.FixedClock(Now)
+	require.NoError(t, demo.Seed(ctx, store, clock))
+	require.NoError(t, demo.SeedNeighbour(ctx, store, clock))
+	return build(t, store)
+}
+
+// build is the app on the seeded store, with the seeded records the
+// tests refer to found.
+func build(t *testing.T, store Store) *Harness {
+	t.Helper()
+	ctx := context.Background()
 	clock := domain.FixedClock(Now)
 	a, err := server.New(store, clock, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
@@ -66,7 +104,7 @@ func New(t *testing.T) *Harness {
 	a.Personas, err = demo.Personas(ctx, store)
 	require.NoError(t, err)
 	a.Providers["test"] = web.LoginProvider{IDP: fakeIDP{}, Kind: web.GuardianLogin}
-	ta := &Harness{App: a, Store: store, Personas: map[string]demo.Persona{}}
+	ta := &Harness{App: a, DB: store, Personas: map[string]demo.Persona{}}
 	for _, p := range a.Personas {
 		ta.Personas[p.Key] = p
 	}
