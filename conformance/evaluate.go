@@ -67,6 +67,9 @@ func (l local) Evaluate(ctx context.Context, kind string, input json.RawMessage)
 		}
 		return nil, fmt.Errorf("kind %s failed: %w", kind, err)
 	}
+	if w, ok := answer.(jsonAppender); ok {
+		return w.appendJSON(nil), nil
+	}
 	b, err := json.Marshal(answer)
 	if err != nil {
 		return nil, fmt.Errorf("kind %s: cannot encode the answer: %w", kind, err)
