@@ -178,20 +178,26 @@ func (p *parser) decodeInto(v reflect.Value, depth int) error {
 		if c != '[' {
 			return invalid(field(), "must be a list")
 		}
-		s := v
-		if t.Kind() == reflect.Slice {
-			s = reflect.MakeSlice(t, 0, 4)
+		// A slice is grown in place (v is addressable), without the
+		// allocations of reflect.MakeSlice and reflect.Append; an empty
+		// list is an empty slice, not nil, as encoding/json makes it.
+		slice := t.Kind() == reflect.Slice
+		if slice {
+			v.SetZero()
 		}
 		err := p.members(false, func(_ []byte, i int) error {
 			p.path = append(p.path, pathSeg{index: i})
-			if t.Kind() == reflect.Array && i >= t.Len() {
+			if !slice && i >= t.Len() {
 				p.path = p.path[:len(p.path)-1]
 				return invalid(field(), fmt.Sprintf("has more than %d elements", t.Len()))
 			}
-			if t.Kind() == reflect.Slice {
-				s = reflect.Append(s, reflect.Zero(t.Elem()))
+			if slice {
+				if i == v.Cap() {
+					v.Grow(max(4, i))
+				}
+				v.SetLen(i + 1)
 			}
-			if err := p.decodeInto(s.Index(i), depth+1); err != nil {
+			if err := p.decodeInto(v.Index(i), depth+1); err != nil {
 				return err
 			}
 			p.path = p.path[:len(p.path)-1]
@@ -200,8 +206,8 @@ func (p *parser) decodeInto(v reflect.Value, depth int) error {
 		if err != nil {
 			return err
 		}
-		if t.Kind() == reflect.Slice {
-			v.Set(s)
+		if slice && v.Len() == 0 {
+			v.Set(emptySlice(t))
 		}
 	case reflect.Map:
 		if c != '{' {
@@ -214,7 +220,7 @@ func (p *parser) decodeInto(v reflect.Value, depth int) error {
 		elem := reflect.New(t.Elem()).Elem()
 		err := p.members(true, func(kb []byte, _ int) error {
 			key := reflect.ValueOf(string(kb)).Convert(t.Key())
-			p.path = append(p.path, pathSeg{key: string(kb), index: -1})
+			p.path = append(p.path, pathSeg{key: kb, index: -1})
 			if m.MapIndex(key).IsValid() {
 				return invalid(p.path.String(), "appears twice")
 			}
@@ -238,7 +244,7 @@ func (p *parser) decodeInto(v reflect.Value, depth int) error {
 		base := len(p.skipped)
 		err := p.members(true, func(kb []byte, _ int) error {
 			index, ok := fields[string(kb)]
-			p.path = append(p.path, pathSeg{key: string(kb), index: -1})
+			p.path = append(p.path, pathSeg{key: kb, index: -1})
 			if !ok {
 				return invalid(p.path.String(), "unknown field")
 			}
@@ -309,6 +315,19 @@ func anyOf(n *node) any {
 		return n.str == "true"
 	}
 	return nil
+}
+
+// emptySlices holds an empty, non-nil slice per slice type.
+var emptySlices sync.Map // reflect.Type → reflect.Value
+
+// emptySlice returns an empty slice of type t that is not nil (shared: it
+// has no elements to share).
+func emptySlice(t reflect.Type) reflect.Value {
+	if s, ok := emptySlices.Load(t); ok {
+		return s.(reflect.Value)
+	}
+	s, _ := emptySlices.LoadOrStore(t, reflect.MakeSlice(t, 0, 0))
+	return s.(reflect.Value)
 }
 
 // fieldCache holds jsonFields per struct type.

@@ -51,10 +51,11 @@ func (n *node) field(key string) *node {
 	return nil
 }
 
-// pathSeg is one step of the path to the value being read: a key or an
-// index. The path is written out only for an error.
+// pathSeg is one step of the path to the value being read: a key (its
+// decoded bytes, not copied) or an index. The path is written out only for
+// an error.
 type pathSeg struct {
-	key   string
+	key   []byte
 	index int // -1 for a key
 }
 
@@ -74,7 +75,7 @@ func (s pathStack) String() string {
 		if b.Len() > 0 {
 			b.WriteByte('.')
 		}
-		b.WriteString(p.key)
+		b.Write(p.key)
 	}
 	return b.String()
 }
@@ -295,7 +296,7 @@ func (p *parser) object(start, depth int, guide *node) (*node, error) {
 	base := len(p.nodes)
 	err := p.members(true, func(kb []byte, i int) error {
 		key := string(kb)
-		p.path = append(p.path, pathSeg{key: key, index: -1})
+		p.path = append(p.path, pathSeg{key: kb, index: -1})
 		if n.index == nil && i == indexFrom {
 			n.index = make(map[string]int, 2*indexFrom)
 			for j, k := range p.keys[len(p.keys)-i:] {
@@ -400,7 +401,7 @@ func (p *parser) skip(depth int) error {
 				}
 				p.skipped = append(p.skipped, key)
 			}
-			p.path = append(p.path, pathSeg{key: string(key), index: -1})
+			p.path = append(p.path, pathSeg{key: key, index: -1})
 			if dup {
 				return invalid(p.path.String(), "appears twice")
 			}

@@ -289,7 +289,11 @@ func allocationRound(in allocationInput) (*admission.Round, error) {
 	if in.Children == nil {
 		return nil, invalid("children", "is required")
 	}
-	r := &admission.Round{AdmissionYear: *in.AdmissionYear}
+	r := &admission.Round{
+		AdmissionYear: *in.AdmissionYear,
+		Units:         make([]admission.Unit, 0, len(*in.Units)),
+		Children:      make([]admission.Applicant, 0, len(*in.Children)),
+	}
 	for _, c := range in.Criteria {
 		r.Criteria = append(r.Criteria, admission.Criterion(c))
 	}
