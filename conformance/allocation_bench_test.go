@@ -9,8 +9,9 @@ import (
 
 // BenchmarkLargeAllocation times the runner's steps on the issue 20 vector
 // (10,000 children × 300 units × 5 choices), in process: reading the file,
-// evaluating the input (decoding, allocating, writing the answer) and
-// comparing the answer with expect.
+// evaluating the input (decoding, allocating, writing the whole answer),
+// comparing the whole answer with expect, and checking the vector as the
+// runner does (the answer written for expect, then compared).
 func BenchmarkLargeAllocation(b *testing.B) {
 	data, err := speed.Generate(speed.Issue20, 20)
 	if err != nil {
@@ -43,6 +44,13 @@ func BenchmarkLargeAllocation(b *testing.B) {
 		for b.Loop() {
 			if m := Compare(v.Expect, out); m != nil {
 				b.Fatal(m)
+			}
+		}
+	})
+	b.Run("check", func(b *testing.B) {
+		for b.Loop() {
+			if r := Check(context.Background(), ev, v); !r.OK {
+				b.Fatal(r.Detail)
 			}
 		}
 	})

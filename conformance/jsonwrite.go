@@ -5,9 +5,17 @@ import "encoding/json"
 // jsonAppender is an answer that writes itself as JSON, faster than
 // encoding/json would write it and with the same bytes (allocationAnswer).
 // local.Evaluate uses it instead of json.Marshal, which would also check
-// and compact the text a MarshalJSON returns.
+// and compact the text a MarshalJSON returns. Given a guide other than
+// full (an expected answer), it may leave out the members of its top-level
+// object that the guide does not name (wants).
 type jsonAppender interface {
-	appendJSON(b []byte) []byte
+	appendJSON(b []byte, guide *node) []byte
+}
+
+// wants reports whether an answer written for guide needs its top-level
+// member name: always, unless guide is an object that does not name it.
+func wants(guide *node, name string) bool {
+	return guide == nil || guide == full || guide.kind != 'o' || guide.field(name) != nil
 }
 
 // appendJSONString appends s as a JSON string exactly as encoding/json

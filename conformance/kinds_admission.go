@@ -180,15 +180,50 @@ func newAllocationAnswer(a *admission.Allocation) *allocationAnswer {
 }
 
 // MarshalJSON writes the answer (appendJSON).
-func (ans *allocationAnswer) MarshalJSON() ([]byte, error) { return ans.appendJSON(nil), nil }
+func (ans *allocationAnswer) MarshalJSON() ([]byte, error) { return ans.appendJSON(nil, full), nil }
 
-// appendJSON appends the answer as compact JSON to b.
-func (ans *allocationAnswer) appendJSON(b []byte) []byte {
+// appendJSON appends the answer as compact JSON to b; for a guide other
+// than full, only the members of {"assignments", "stats", "explanations"}
+// it names (wants), so the runner in process does not write the
+// explanations no vector compares.
+func (ans *allocationAnswer) appendJSON(b []byte, guide *node) []byte {
 	a := ans.a
+	explain := wants(guide, "explanations")
 	if b == nil {
-		b = make([]byte, 0, 64+len(a.Assignments)*400)
+		per := 24
+		if explain {
+			per = 400
+		}
+		b = make([]byte, 0, 64+len(a.Assignments)*per)
 	}
-	b = append(b, `{"assignments":{`...)
+	b = append(b, '{')
+	if wants(guide, "assignments") {
+		b = ans.appendAssignments(b)
+	}
+	if wants(guide, "stats") {
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = append(b, `"stats":`...)
+		stats, err := json.Marshal(a.Stats)
+		if err != nil { // Stats holds only integers; it cannot fail
+			stats = []byte("null")
+		}
+		b = append(b, stats...)
+	}
+	if explain {
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = ans.appendExplanations(b)
+	}
+	return append(b, '}')
+}
+
+// appendAssignments appends "assignments":{"c1":"U1","c2":null,...}.
+func (ans *allocationAnswer) appendAssignments(b []byte) []byte {
+	a := ans.a
+	b = append(b, `"assignments":{`...)
 	for n, i := range ans.order {
 		if n > 0 {
 			b = append(b, ',')
@@ -198,13 +233,13 @@ func (ans *allocationAnswer) appendJSON(b []byte) []byte {
 		b = append(b, ':')
 		b = appendUnit(b, as)
 	}
-	b = append(b, `},"stats":`...)
-	stats, err := json.Marshal(a.Stats)
-	if err != nil { // Stats holds only integers; it cannot fail
-		stats = []byte("null")
-	}
-	b = append(b, stats...)
-	b = append(b, `,"explanations":{`...)
+	return append(b, '}')
+}
+
+// appendExplanations appends "explanations":{"c1":{...},...}.
+func (ans *allocationAnswer) appendExplanations(b []byte) []byte {
+	a := ans.a
+	b = append(b, `"explanations":{`...)
 	for n, i := range ans.order {
 		if n > 0 {
 			b = append(b, ',')
@@ -246,7 +281,7 @@ func (ans *allocationAnswer) appendJSON(b []byte) []byte {
 		}
 		b = append(b, "]}"...)
 	}
-	return append(b, "}}"...)
+	return append(b, '}')
 }
 
 // appendUnit appends the unit a child got, or null.

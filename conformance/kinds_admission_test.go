@@ -140,3 +140,48 @@ func TestAppendJSONString(t *testing.T) {
 		assert.Equal(t, string(want), string(appendJSONString([]byte("x"), s))[1:], "%q", s)
 	}
 }
+
+// TestAllocationAnswerGuided checks the answer written for an expected
+// answer: the members expect names, with the bytes of the whole answer,
+// and the explanations only when expect names them; Check still compares
+// explanations a vector names.
+func TestAllocationAnswerGuided(t *testing.T) {
+	l := Local().(local)
+	for id, input := range allocationInputs(t) {
+		t.Run(id, func(t *testing.T) {
+			whole, err := l.Evaluate(t.Context(), "allocation", input)
+			require.NoError(t, err)
+			var members map[string]json.RawMessage
+			require.NoError(t, json.Unmarshal(whole, &members))
+			for _, expect := range []string{`{"assignments":{}}`, `{"stats":{}}`, `{"assignments":{},"stats":{"placed":0}}`, `{"explanations":{}}`, `{"stats":{},"explanations":{}}`, `{"other":1}`} {
+				guide, err := parseTree([]byte(expect))
+				require.NoError(t, err)
+				got, err := l.evaluate(t.Context(), "allocation", input, guide)
+				require.NoError(t, err)
+				var gotMembers map[string]json.RawMessage
+				require.NoError(t, json.Unmarshal(got, &gotMembers), "%s", got)
+				for name, want := range members {
+					if guide.field(name) != nil {
+						assert.Equal(t, string(want), string(gotMembers[name]), "%s for %s", name, expect)
+					} else {
+						assert.NotContains(t, gotMembers, name, "for %s", expect)
+					}
+				}
+			}
+		})
+	}
+
+	// A vector naming an explanation is compared on it.
+	input := allocationInputs(t)["escaped ids"]
+	whole, err := l.Evaluate(t.Context(), "allocation", input)
+	require.NoError(t, err)
+	var members map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(whole, &members))
+	v := Vector{ID: "allocation/x", Kind: "allocation", Input: input,
+		Expect: json.RawMessage(`{"explanations":{"B<3":{"group":"large","rank":2}}}`)}
+	res := Check(t.Context(), l, v)
+	assert.False(t, res.OK)
+	assert.Equal(t, "explanations.B<3.rank", res.Field, res.Detail)
+	v.Expect = json.RawMessage(`{"explanations":` + string(members["explanations"]) + `}`)
+	assert.True(t, Check(t.Context(), l, v).OK)
+}
