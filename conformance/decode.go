@@ -58,14 +58,14 @@ func (p *parser) decodeInto(v reflect.Value, depth int) error {
 		return p.decodeInto(v.Elem(), depth)
 	}
 	field := func() string { return p.path.field() }
-	switch {
-	case t == rawMessageType:
+	switch class := classOf(t); {
+	case class == classRaw:
 		if err := p.skip(depth); err != nil {
 			return err
 		}
 		v.SetBytes(append(json.RawMessage(nil), p.data[start:p.pos]...))
 		return nil
-	case t == decimalType || t == nullDecimalType:
+	case class == classDecimal:
 		if c != '"' {
 			return invalid(field(), "must be a decimal string")
 		}
@@ -84,7 +84,7 @@ func (p *parser) decodeInto(v reflect.Value, depth int) error {
 			v.Set(reflect.ValueOf(dec))
 		}
 		return nil
-	case t == dateType:
+	case class == classDate:
 		if c != '"' {
 			return invalid(field(), "must be a date string YYYY-MM-DD")
 		}
@@ -98,7 +98,7 @@ func (p *parser) decodeInto(v reflect.Value, depth int) error {
 		}
 		v.Set(reflect.ValueOf(day))
 		return nil
-	case reflect.PointerTo(t).Implements(jsonUnmarshalerType):
+	case class == classJSON:
 		if err := p.skip(depth); err != nil {
 			return err
 		}
@@ -106,7 +106,7 @@ func (p *parser) decodeInto(v reflect.Value, depth int) error {
 			return invalid(field(), reasonOf(err))
 		}
 		return nil
-	case reflect.PointerTo(t).Implements(textUnmarshalerType):
+	case class == classText:
 		if c != '"' {
 			return invalid(field(), "must be a string")
 		}
@@ -193,7 +193,7 @@ func (p *parser) decodeInto(v reflect.Value, depth int) error {
 			}
 			if slice {
 				if i == v.Cap() {
-					v.Grow(max(4, i))
+					v.Grow(max(8, i))
 				}
 				v.SetLen(i + 1)
 			}
@@ -315,6 +315,43 @@ func anyOf(n *node) any {
 		return n.str == "true"
 	}
 	return nil
+}
+
+// typeClass says how decodeInto reads a type that is not a pointer.
+type typeClass uint8
+
+const (
+	classKind    typeClass = iota // by its reflect.Kind
+	classRaw                      // json.RawMessage: the text
+	classDecimal                  // decimal.Decimal or NullDecimal: a decimal string
+	classDate                     // date.Date: a date string
+	classJSON                     // its UnmarshalJSON
+	classText                     // its UnmarshalText, from a string
+)
+
+// classes holds classOf per type.
+var classes sync.Map // reflect.Type → typeClass
+
+// classOf returns the class of t, found once per type.
+func classOf(t reflect.Type) typeClass {
+	if c, ok := classes.Load(t); ok {
+		return c.(typeClass)
+	}
+	c := classKind
+	switch {
+	case t == rawMessageType:
+		c = classRaw
+	case t == decimalType || t == nullDecimalType:
+		c = classDecimal
+	case t == dateType:
+		c = classDate
+	case reflect.PointerTo(t).Implements(jsonUnmarshalerType):
+		c = classJSON
+	case reflect.PointerTo(t).Implements(textUnmarshalerType):
+		c = classText
+	}
+	classes.Store(t, c)
+	return c
 }
 
 // emptySlices holds an empty, non-nil slice per slice type.
