@@ -63,7 +63,11 @@ func (p *parser) decodeInto(v reflect.Value, depth int) error {
 		if err := p.skip(depth); err != nil {
 			return err
 		}
-		v.SetBytes(append(json.RawMessage(nil), p.data[start:p.pos]...))
+		raw := p.data[start:p.pos:p.pos]
+		if !p.share {
+			raw = append(json.RawMessage(nil), raw...)
+		}
+		v.SetBytes(raw)
 		return nil
 	case class == classDecimal:
 		if c != '"' {

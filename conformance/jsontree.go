@@ -160,6 +160,8 @@ type parser struct {
 	keys  []string
 	// skipped is a scratch stack of the keys of skipped objects.
 	skipped [][]byte
+	// share makes a decoded json.RawMessage a slice of data, not a copy.
+	share bool
 }
 
 // full, as a guide, asks for a whole subtree to be built.
