@@ -1,7 +1,10 @@
 package conformance
 
 import (
+	"bytes"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -109,8 +112,10 @@ func allocationInputs(t *testing.T) map[string]json.RawMessage {
 
 // TestAllocationAnswerBytes checks that the allocation answer writes the
 // bytes encoding/json wrote of the answer held in maps and structs, on
-// every allocation vector, through local.Evaluate and json.Marshal alike.
+// every allocation vector, through local.Evaluate, the HTTP harness and
+// json.Marshal alike.
 func TestAllocationAnswerBytes(t *testing.T) {
+	h := Handler()
 	for id, input := range allocationInputs(t) {
 		t.Run(id, func(t *testing.T) {
 			var in allocationInput
@@ -127,6 +132,13 @@ func TestAllocationAnswerBytes(t *testing.T) {
 			marshalled, err := json.Marshal(newAllocationAnswer(a))
 			require.NoError(t, err)
 			assert.Equal(t, string(want), string(marshalled))
+
+			body, err := json.Marshal(map[string]any{"kind": "allocation", "input": input})
+			require.NoError(t, err)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, EvaluatePath, bytes.NewReader(body)))
+			assert.Equal(t, http.StatusOK, rec.Code)
+			assert.Equal(t, string(want), rec.Body.String())
 		})
 	}
 }
