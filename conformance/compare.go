@@ -70,63 +70,104 @@ func Compare(expect, actual json.RawMessage) *Mismatch {
 	if err != nil {
 		return &Mismatch{Detail: "expected answer is not valid JSON"}
 	}
+	return compareTree(e, actual)
+}
+
+// compareTree is Compare with the expected answer parsed.
+func compareTree(e *node, actual json.RawMessage) *Mismatch {
 	// Only the fields expect names are built; the rest of the answer is
 	// checked (JSON, no repeated keys) but skipped.
 	a, err := parseGuided(actual, e)
 	if err != nil {
 		return &Mismatch{Detail: "answer is not valid JSON"}
 	}
-	return compareNode(e, a, "")
+	var c comparer
+	return c.node(e, a)
 }
 
-func compareNode(e, a *node, path string) *Mismatch {
+// comparer walks an expected and an actual tree together; path is where
+// it is, written out only for a mismatch.
+type comparer struct {
+	path []cmpSeg
+}
+
+type cmpSeg struct {
+	key   string
+	index int // -1 for a key
+}
+
+// at returns the path as "children[1].fee", "" at the root.
+func (c *comparer) at() string {
+	var b strings.Builder
+	for _, s := range c.path {
+		if s.index >= 0 {
+			b.WriteString(joinIndex("", s.index))
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(s.key)
+	}
+	return b.String()
+}
+
+// child compares e and a one level down, at the key or index.
+func (c *comparer) child(e, a *node, key string, index int) *Mismatch {
+	c.path = append(c.path, cmpSeg{key: key, index: index})
+	m := c.node(e, a)
+	c.path = c.path[:len(c.path)-1]
+	return m
+}
+
+func (c *comparer) node(e, a *node) *Mismatch {
 	switch e.kind {
 	case 'o':
 		if a.kind != 'o' {
-			return mismatch(path, e, a)
+			return c.mismatch(e, a)
 		}
+		next := 0
 		for i, k := range e.keys {
 			ev := e.elems[i]
-			child := joinKey(path, k)
-			av := a.field(k)
+			av := a.lookup(k, &next)
 			if av == nil || av.kind == 'z' {
 				if ev.kind == 'z' || (ev.kind == 'a' && len(ev.elems) == 0) {
 					continue
 				}
 				if av == nil {
-					return &Mismatch{Field: child, Detail: "expected " + show(ev) + ", field missing"}
+					return &Mismatch{Field: joinKey(c.at(), k), Detail: "expected " + show(ev) + ", field missing"}
 				}
 			}
-			if m := compareNode(ev, av, child); m != nil {
+			if m := c.child(ev, av, k, -1); m != nil {
 				return m
 			}
 		}
 		return nil
 	case 'a':
 		if a.kind != 'a' {
-			return mismatch(path, e, a)
+			return c.mismatch(e, a)
 		}
 		if len(e.elems) > 0 && allStrings(e) {
 			if !allStrings(a) {
-				return mismatch(path, e, a)
+				return c.mismatch(e, a)
 			}
 			if !slices.Equal(stringSet(e), stringSet(a)) {
-				return mismatch(path, e, a)
+				return c.mismatch(e, a)
 			}
 			return nil
 		}
 		if len(e.elems) != len(a.elems) {
-			return &Mismatch{Field: path, Detail: fmt.Sprintf("expected %d elements, got %d", len(e.elems), len(a.elems))}
+			return &Mismatch{Field: c.at(), Detail: fmt.Sprintf("expected %d elements, got %d", len(e.elems), len(a.elems))}
 		}
 		for i := range e.elems {
-			if m := compareNode(e.elems[i], a.elems[i], joinIndex(path, i)); m != nil {
+			if m := c.child(e.elems[i], a.elems[i], "", i); m != nil {
 				return m
 			}
 		}
 		return nil
 	case 's':
 		if a.kind != 's' {
-			return mismatch(path, e, a)
+			return c.mismatch(e, a)
 		}
 		if e.str == a.str {
 			return nil
@@ -138,21 +179,21 @@ func compareNode(e, a *node, path string) *Mismatch {
 				return nil
 			}
 		}
-		return mismatch(path, e, a)
+		return c.mismatch(e, a)
 	case 'n':
 		if a.kind != 'n' {
-			return mismatch(path, e, a)
+			return c.mismatch(e, a)
 		}
 		ed, err1 := decimal.NewFromString(e.str)
 		ad, err2 := decimal.NewFromString(a.str)
 		if err1 != nil || err2 != nil || !ed.Equal(ad) {
-			return mismatch(path, e, a)
+			return c.mismatch(e, a)
 		}
 		return nil
 	}
 	// true, false, null
 	if a.kind != e.kind || a.str != e.str {
-		return mismatch(path, e, a)
+		return c.mismatch(e, a)
 	}
 	return nil
 }
@@ -176,8 +217,8 @@ func stringSet(n *node) []string {
 	return slices.Compact(out)
 }
 
-func mismatch(path string, e, a *node) *Mismatch {
-	return &Mismatch{Field: path, Detail: "expected " + show(e) + ", got " + show(a)}
+func (c *comparer) mismatch(e, a *node) *Mismatch {
+	return &Mismatch{Field: c.at(), Detail: "expected " + show(e) + ", got " + show(a)}
 }
 
 // show renders a node as compact JSON, shortened for messages.

@@ -1,10 +1,19 @@
 package conformance
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 )
+
+// reversedObject is sortedObject's members in decreasing order.
+func reversedObject() string {
+	keys := strings.Split(sortedObject(), ",")
+	slices.Reverse(keys)
+	return strings.Join(keys, ",")
+}
 
 func TestCompare(t *testing.T) {
 	tests := []struct {
@@ -12,6 +21,10 @@ func TestCompare(t *testing.T) {
 		equal                       bool
 	}{
 		{"equal", `{"a":1,"b":"x"}`, `{"b":"x","a":1}`, "", true},
+		{"large object in another order", `{"a":{` + sortedObject() + `}}`, `{"a":{` + reversedObject() + `}}`, "", true},
+		{"large object, one key missing", `{"a":{` + sortedObject() + `}}`, `{"a":{` + strings.Replace(sortedObject(), `"kc":1,`, "", 1) + `}}`, "a.kc", false},
+		{"large object, extra keys", `{"a":{"kb":1,"kq":1}}`, `{"a":{` + sortedObject() + `}}`, "", true},
+		{"large object, one value differs", `{"a":{` + sortedObject() + `}}`, `{"a":{` + strings.Replace(reversedObject(), `"kp":1`, `"kp":2`, 1) + `}}`, "a.kp", false},
 		{"extra actual fields ignored", `{"valid":false}`, `{"valid":false,"type":""}`, "", true},
 		{"money by value", `{"fee":"1400.00"}`, `{"fee":"1400.0"}`, "", true},
 		{"money differs", `{"fee":"1400.00"}`, `{"fee":"1400.01"}`, "fee", false},

@@ -58,14 +58,18 @@ func (p *parser) decodeInto(v reflect.Value, depth int) error {
 		return p.decodeInto(v.Elem(), depth)
 	}
 	field := func() string { return p.path.field() }
-	switch {
-	case t == rawMessageType:
+	switch class := classOf(t); {
+	case class == classRaw:
 		if err := p.skip(depth); err != nil {
 			return err
 		}
-		v.SetBytes(append(json.RawMessage(nil), p.data[start:p.pos]...))
+		raw := p.data[start:p.pos:p.pos]
+		if !p.share {
+			raw = append(json.RawMessage(nil), raw...)
+		}
+		v.SetBytes(raw)
 		return nil
-	case t == decimalType || t == nullDecimalType:
+	case class == classDecimal:
 		if c != '"' {
 			return invalid(field(), "must be a decimal string")
 		}
@@ -84,7 +88,7 @@ func (p *parser) decodeInto(v reflect.Value, depth int) error {
 			v.Set(reflect.ValueOf(dec))
 		}
 		return nil
-	case t == dateType:
+	case class == classDate:
 		if c != '"' {
 			return invalid(field(), "must be a date string YYYY-MM-DD")
 		}
@@ -98,7 +102,7 @@ func (p *parser) decodeInto(v reflect.Value, depth int) error {
 		}
 		v.Set(reflect.ValueOf(day))
 		return nil
-	case reflect.PointerTo(t).Implements(jsonUnmarshalerType):
+	case class == classJSON:
 		if err := p.skip(depth); err != nil {
 			return err
 		}
@@ -106,7 +110,7 @@ func (p *parser) decodeInto(v reflect.Value, depth int) error {
 			return invalid(field(), reasonOf(err))
 		}
 		return nil
-	case reflect.PointerTo(t).Implements(textUnmarshalerType):
+	case class == classText:
 		if c != '"' {
 			return invalid(field(), "must be a string")
 		}
@@ -178,20 +182,26 @@ func (p *parser) decodeInto(v reflect.Value, depth int) error {
 		if c != '[' {
 			return invalid(field(), "must be a list")
 		}
-		s := v
-		if t.Kind() == reflect.Slice {
-			s = reflect.MakeSlice(t, 0, 4)
+		// A slice is grown in place (v is addressable), without the
+		// allocations of reflect.MakeSlice and reflect.Append; an empty
+		// list is an empty slice, not nil, as encoding/json makes it.
+		slice := t.Kind() == reflect.Slice
+		if slice {
+			v.SetZero()
 		}
 		err := p.members(false, func(_ []byte, i int) error {
 			p.path = append(p.path, pathSeg{index: i})
-			if t.Kind() == reflect.Array && i >= t.Len() {
+			if !slice && i >= t.Len() {
 				p.path = p.path[:len(p.path)-1]
 				return invalid(field(), fmt.Sprintf("has more than %d elements", t.Len()))
 			}
-			if t.Kind() == reflect.Slice {
-				s = reflect.Append(s, reflect.Zero(t.Elem()))
+			if slice {
+				if i == v.Cap() {
+					v.Grow(max(8, i))
+				}
+				v.SetLen(i + 1)
 			}
-			if err := p.decodeInto(s.Index(i), depth+1); err != nil {
+			if err := p.decodeInto(v.Index(i), depth+1); err != nil {
 				return err
 			}
 			p.path = p.path[:len(p.path)-1]
@@ -200,8 +210,8 @@ func (p *parser) decodeInto(v reflect.Value, depth int) error {
 		if err != nil {
 			return err
 		}
-		if t.Kind() == reflect.Slice {
-			v.Set(s)
+		if slice && v.Len() == 0 {
+			v.Set(emptySlice(t))
 		}
 	case reflect.Map:
 		if c != '{' {
@@ -214,7 +224,7 @@ func (p *parser) decodeInto(v reflect.Value, depth int) error {
 		elem := reflect.New(t.Elem()).Elem()
 		err := p.members(true, func(kb []byte, _ int) error {
 			key := reflect.ValueOf(string(kb)).Convert(t.Key())
-			p.path = append(p.path, pathSeg{key: string(kb), index: -1})
+			p.path = append(p.path, pathSeg{key: kb, index: -1})
 			if m.MapIndex(key).IsValid() {
 				return invalid(p.path.String(), "appears twice")
 			}
@@ -238,7 +248,7 @@ func (p *parser) decodeInto(v reflect.Value, depth int) error {
 		base := len(p.skipped)
 		err := p.members(true, func(kb []byte, _ int) error {
 			index, ok := fields[string(kb)]
-			p.path = append(p.path, pathSeg{key: string(kb), index: -1})
+			p.path = append(p.path, pathSeg{key: kb, index: -1})
 			if !ok {
 				return invalid(p.path.String(), "unknown field")
 			}
@@ -309,6 +319,56 @@ func anyOf(n *node) any {
 		return n.str == "true"
 	}
 	return nil
+}
+
+// typeClass says how decodeInto reads a type that is not a pointer.
+type typeClass uint8
+
+const (
+	classKind    typeClass = iota // by its reflect.Kind
+	classRaw                      // json.RawMessage: the text
+	classDecimal                  // decimal.Decimal or NullDecimal: a decimal string
+	classDate                     // date.Date: a date string
+	classJSON                     // its UnmarshalJSON
+	classText                     // its UnmarshalText, from a string
+)
+
+// classes holds classOf per type.
+var classes sync.Map // reflect.Type → typeClass
+
+// classOf returns the class of t, found once per type.
+func classOf(t reflect.Type) typeClass {
+	if c, ok := classes.Load(t); ok {
+		return c.(typeClass)
+	}
+	c := classKind
+	switch {
+	case t == rawMessageType:
+		c = classRaw
+	case t == decimalType || t == nullDecimalType:
+		c = classDecimal
+	case t == dateType:
+		c = classDate
+	case reflect.PointerTo(t).Implements(jsonUnmarshalerType):
+		c = classJSON
+	case reflect.PointerTo(t).Implements(textUnmarshalerType):
+		c = classText
+	}
+	classes.Store(t, c)
+	return c
+}
+
+// emptySlices holds an empty, non-nil slice per slice type.
+var emptySlices sync.Map // reflect.Type → reflect.Value
+
+// emptySlice returns an empty slice of type t that is not nil (shared: it
+// has no elements to share).
+func emptySlice(t reflect.Type) reflect.Value {
+	if s, ok := emptySlices.Load(t); ok {
+		return s.(reflect.Value)
+	}
+	s, _ := emptySlices.LoadOrStore(t, reflect.MakeSlice(t, 0, 0))
+	return s.(reflect.Value)
 }
 
 // fieldCache holds jsonFields per struct type.

@@ -25,36 +25,102 @@ type node struct {
 	elems []*node // object values (parallel to keys) or array elements
 	// raw is the value's text in the parsed bytes (not a copy).
 	raw []byte
-	// index maps keys to positions in a large object (nil for small ones).
+	// index maps keys to positions in a large object, built at the first
+	// lookup that the keys' order does not answer (nil until then).
 	index map[string]int
 	// lazy marks a value that was checked but not built (parseGuided):
 	// it has its kind and raw text but no members.
 	lazy bool
 }
 
-// indexFrom is the number of keys from which an object keeps an index.
+// indexFrom is the number of keys from which an object is searched by an
+// index rather than one by one.
 const indexFrom = 16
 
 // field returns the value of key in an object node, or nil.
 func (n *node) field(key string) *node {
+	next := 0
+	return n.lookup(key, &next)
+}
+
+// lookup is field that tries the key at position *next first and, when
+// it finds key, sets *next to the position after it: an object read in
+// the order of another with the same keys in the same order (an answer
+// and its expect, both written with sorted keys) is matched key by key,
+// without an index.
+func (n *node) lookup(key string, next *int) *node {
+	if i := *next; i < len(n.keys) && n.keys[i] == key {
+		*next = i + 1
+		return n.elems[i]
+	}
+	if n.index == nil && len(n.keys) >= indexFrom {
+		n.index = make(map[string]int, len(n.keys))
+		for i, k := range n.keys {
+			n.index[k] = i
+		}
+	}
 	if n.index != nil {
 		if i, ok := n.index[key]; ok {
+			*next = i + 1
 			return n.elems[i]
 		}
 		return nil
 	}
 	for i, k := range n.keys {
 		if k == key {
+			*next = i + 1
 			return n.elems[i]
 		}
 	}
 	return nil
 }
 
-// pathSeg is one step of the path to the value being read: a key or an
-// index. The path is written out only for an error.
+// keyCheck finds a key repeated in one object, the keys given one by one.
+// While the keys come in increasing byte order (as encoding/json and most
+// writers put a map's keys) a key greater than the one before is new and
+// nothing is kept; after the first key out of order, a small object's keys
+// are compared one by one and a large one's are kept in a set.
+type keyCheck struct {
+	unordered bool
+	seen      map[string]struct{}
+}
+
+// repeated reports whether key is among before, the object's earlier
+// keys.
+func repeated[K string | []byte](c *keyCheck, key K, before []K) bool {
+	n := len(before)
+	if !c.unordered {
+		if n == 0 || string(key) > string(before[n-1]) {
+			return false
+		}
+		c.unordered = true
+	}
+	if c.seen == nil && n >= indexFrom {
+		c.seen = make(map[string]struct{}, 2*n)
+		for _, k := range before {
+			c.seen[string(k)] = struct{}{}
+		}
+	}
+	if c.seen != nil {
+		if _, dup := c.seen[string(key)]; dup {
+			return true
+		}
+		c.seen[string(key)] = struct{}{}
+		return false
+	}
+	for _, k := range before {
+		if string(k) == string(key) {
+			return true
+		}
+	}
+	return false
+}
+
+// pathSeg is one step of the path to the value being read: a key (its
+// decoded bytes, not copied) or an index. The path is written out only for
+// an error.
 type pathSeg struct {
-	key   string
+	key   []byte
 	index int // -1 for a key
 }
 
@@ -74,7 +140,7 @@ func (s pathStack) String() string {
 		if b.Len() > 0 {
 			b.WriteByte('.')
 		}
-		b.WriteString(p.key)
+		b.Write(p.key)
 	}
 	return b.String()
 }
@@ -94,6 +160,8 @@ type parser struct {
 	keys  []string
 	// skipped is a scratch stack of the keys of skipped objects.
 	skipped [][]byte
+	// share makes a decoded json.RawMessage a slice of data, not a copy.
+	share bool
 }
 
 // full, as a guide, asks for a whole subtree to be built.
@@ -293,30 +361,19 @@ func (p *parser) members(object bool, each func(key []byte, i int) error) error 
 func (p *parser) object(start, depth int, guide *node) (*node, error) {
 	n := p.newNode('o')
 	base := len(p.nodes)
+	var (
+		keys keyCheck
+		next int // the guide's key expected next
+	)
 	err := p.members(true, func(kb []byte, i int) error {
 		key := string(kb)
-		p.path = append(p.path, pathSeg{key: key, index: -1})
-		if n.index == nil && i == indexFrom {
-			n.index = make(map[string]int, 2*indexFrom)
-			for j, k := range p.keys[len(p.keys)-i:] {
-				n.index[k] = j
-			}
-		}
-		dup := false
-		if n.index != nil {
-			_, dup = n.index[key]
-			n.index[key] = i
-		} else {
-			for _, k := range p.keys[len(p.keys)-i:] {
-				dup = dup || k == key
-			}
-		}
-		if dup {
+		p.path = append(p.path, pathSeg{key: kb, index: -1})
+		if repeated(&keys, key, p.keys[len(p.keys)-i:]) {
 			return invalid(p.path.String(), "appears twice")
 		}
 		g := full
 		if guide != full {
-			g = guide.field(key)
+			g = guide.lookup(key, &next)
 		}
 		val, err := p.value(depth+1, g)
 		if err != nil {
@@ -382,25 +439,11 @@ func (p *parser) skip(depth int) error {
 	switch c := p.data[p.pos]; {
 	case c == '{':
 		base := len(p.skipped)
-		var big map[string]bool
+		var keys keyCheck
 		err := p.members(true, func(key []byte, i int) error {
-			dup := false
-			if big == nil && i == indexFrom {
-				big = make(map[string]bool, 2*indexFrom)
-				for _, k := range p.skipped[base:] {
-					big[string(k)] = true
-				}
-			}
-			if big != nil {
-				dup = big[string(key)]
-				big[string(key)] = true
-			} else {
-				for _, k := range p.skipped[base:] {
-					dup = dup || string(k) == string(key)
-				}
-				p.skipped = append(p.skipped, key)
-			}
-			p.path = append(p.path, pathSeg{key: string(key), index: -1})
+			dup := repeated(&keys, key, p.skipped[base:])
+			p.skipped = append(p.skipped, key)
+			p.path = append(p.path, pathSeg{key: key, index: -1})
 			if dup {
 				return invalid(p.path.String(), "appears twice")
 			}

@@ -72,6 +72,10 @@ func TestParseTreeRefusals(t *testing.T) {
 		`{"\u0061":1,"a":2}`:            "a",
 		strings.Repeat("[", 70) + "]":   "",
 		`{"big":{` + bigObject() + `}}`: "big.k3",
+		// Keys in order need no set until one comes out of order.
+		`{"big":{` + sortedObject() + `,"kt":2}}`: "big.kt",
+		`{"big":{` + sortedObject() + `,"ka":2}}`: "big.ka",
+		`{"b":1,"c":1,"a":1,"c":2}`:               "c",
 	} {
 		_, err := parseTree([]byte(in))
 		var e *Error
@@ -81,7 +85,10 @@ func TestParseTreeRefusals(t *testing.T) {
 		}
 		// A skipped value is checked just as strictly.
 		_, err = parseGuided([]byte(in), &node{kind: 'o'})
-		require.Error(t, err, in)
+		require.ErrorAs(t, err, &e, in)
+		if field != "" {
+			assert.Equal(t, field, e.Field, in)
+		}
 	}
 }
 
@@ -94,6 +101,16 @@ func bigObject() string {
 	}
 	b.WriteString(`"k3":1,"k3":2`)
 	return b.String()
+}
+
+// sortedObject is the members of an object past indexFrom keys, in
+// increasing order, ka to kt.
+func sortedObject() string {
+	var keys []string
+	for i := range indexFrom + 4 {
+		keys = append(keys, `"k`+string(rune('a'+i))+`":1`)
+	}
+	return strings.Join(keys, ",")
 }
 
 func FuzzParseTree(f *testing.F) {

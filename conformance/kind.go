@@ -110,15 +110,16 @@ func decodeInput(raw json.RawMessage, v any) (err error) {
 	if !rv.IsValid() || rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return invalid("input", "internal: decodeInput needs a non-nil pointer")
 	}
-	return decodeStrict(raw, rv.Elem())
+	return decodeStrict(raw, rv.Elem(), false)
 }
 
 // decodeStrict is decodeInput into the addressable v, in one pass over
 // raw. When decoding fails, a syntax error, a repeated key or too deep a
 // nesting anywhere in raw is reported instead, as if the whole text had
-// been read first.
-func decodeStrict(raw []byte, v reflect.Value) error {
-	p := parser{data: raw}
+// been read first. With share, a json.RawMessage is a slice of raw (capped
+// at its end), not a copy.
+func decodeStrict(raw []byte, v reflect.Value, share bool) error {
+	p := parser{data: raw, share: share}
 	p.space()
 	if p.pos == len(raw) {
 		return invalid("input", "is required")

@@ -2,7 +2,9 @@ package conformance
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/rickb777/date/v2"
 
@@ -104,28 +106,28 @@ type allocationChildIn struct {
 	Tiebreak          *int64          `json:"tiebreak"`
 }
 
-// allocationOutput is the expect shape of the allocation kind, with the
-// statistics and every child's explanation added.
-type allocationOutput struct {
-	Assignments  map[string]*string               `json:"assignments"`
-	Stats        admission.Stats                  `json:"stats"`
-	Explanations map[string]allocationExplanation `json:"explanations"`
+// allocationAnswer is the answer of the allocation kind: the expect shape
+// {"assignments", "stats"} with every child's explanation added under
+// "explanations". It writes itself as JSON (appendJSON) straight from the
+// allocation: the fields of an explanation and of a comparison in a fixed
+// order, the keys of the assignments, of the explanations and of a
+// priority sorted bytewise as encoding/json sorts a map's keys, strings
+// escaped as encoding/json escapes them. Its bytes are those json.Marshal
+// wrote of the answer held in maps and structs before (a test keeps them
+// so); building those maps and marshalling them was most of the runner's
+// time on a large round (issue 20).
+type allocationAnswer struct {
+	a *admission.Allocation
+	// order holds the children's indexes sorted by id.
+	order []int
+	// prio lists the keys of a priority object, sorted: a criterion
+	// before the tiebreak (its index in Holds) or the tiebreak (-1).
+	prio []prioKey
 }
 
-type allocationExplanation struct {
-	Group string                 `json:"group"`
-	Unit  *string                `json:"unit"`
-	Rank  int                    `json:"rank"`
-	Above []allocationComparison `json:"above"`
-}
-
-type allocationComparison struct {
-	Unit      string         `json:"unit"`
-	Rank      int            `json:"rank"`
-	Seats     int            `json:"seats"`
-	Last      map[string]any `json:"last"`
-	Own       map[string]any `json:"own"`
-	DecidedBy string         `json:"decidedBy,omitempty"`
+type prioKey struct {
+	name  []byte // the key, quoted, with the colon
+	holds int
 }
 
 // evalAllocation evaluates the allocation kind: one main round by
@@ -143,41 +145,172 @@ func evalAllocation(input json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, errorFrom(err)
 	}
-	out := allocationOutput{
-		Assignments:  make(map[string]*string, len(a.Assignments)),
-		Stats:        a.Stats,
-		Explanations: make(map[string]allocationExplanation, len(a.Assignments)),
-	}
-	for i, as := range a.Assignments {
-		var unit *string
-		if as.Placed() {
-			u := as.Unit
-			unit = &u
-		}
-		out.Assignments[as.Child] = unit
-		e := a.Explain(i)
-		ex := allocationExplanation{Group: string(e.Group), Unit: unit, Rank: e.Rank, Above: []allocationComparison{}}
-		for _, c := range e.Above {
-			ac := allocationComparison{Unit: c.Unit, Rank: c.Rank, Seats: c.Seats, Own: allocationPriority(e.Criteria, c.Own), DecidedBy: string(c.DecidedBy)}
-			if c.Last != nil {
-				ac.Last = allocationPriority(e.Criteria, *c.Last)
-			}
-			ex.Above = append(ex.Above, ac)
-		}
-		out.Explanations[as.Child] = ex
-	}
-	return out, nil
+	return newAllocationAnswer(a), nil
 }
 
-// allocationPriority shows a priority as {"statutory": true, ...,
-// "tiebreak": 17}.
-func allocationPriority(criteria []admission.Criterion, p admission.Priority) map[string]any {
-	m := make(map[string]any, len(p.Holds)+1)
-	for k, v := range p.Holds {
-		m[string(criteria[k])] = v
+func newAllocationAnswer(a *admission.Allocation) *allocationAnswer {
+	ans := &allocationAnswer{a: a, order: make([]int, len(a.Assignments))}
+	for i := range ans.order {
+		ans.order[i] = i
 	}
-	m[string(admission.Tiebreak)] = p.Tiebreak
-	return m
+	slices.SortFunc(ans.order, func(x, y int) int {
+		return strings.Compare(a.Assignments[x].Child, a.Assignments[y].Child)
+	})
+	// A priority was a map from criterion to value, the tiebreak written
+	// last; a later criterion of the same name replaced an earlier one
+	// (Allocate refuses repeated criteria, so none does).
+	holds := map[string]int{}
+	if len(a.Assignments) > 0 {
+		for k, c := range a.Explain(0).Criteria {
+			if c != admission.Tiebreak {
+				holds[string(c)] = k
+			}
+		}
+	}
+	holds[string(admission.Tiebreak)] = -1
+	names := make([]string, 0, len(holds))
+	for n := range holds {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		ans.prio = append(ans.prio, prioKey{name: append(appendJSONString(nil, n), ':'), holds: holds[n]})
+	}
+	return ans
+}
+
+// MarshalJSON writes the answer (appendJSON).
+func (ans *allocationAnswer) MarshalJSON() ([]byte, error) { return ans.appendJSON(nil, full), nil }
+
+// appendJSON appends the answer as compact JSON to b; for a guide other
+// than full, only the members of {"assignments", "stats", "explanations"}
+// it names (wants), so the runner in process does not write the
+// explanations no vector compares.
+func (ans *allocationAnswer) appendJSON(b []byte, guide *node) []byte {
+	a := ans.a
+	explain := wants(guide, "explanations")
+	if b == nil {
+		per := 24
+		if explain {
+			per = 400
+		}
+		b = make([]byte, 0, 64+len(a.Assignments)*per)
+	}
+	b = append(b, '{')
+	if wants(guide, "assignments") {
+		b = ans.appendAssignments(b)
+	}
+	if wants(guide, "stats") {
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = append(b, `"stats":`...)
+		stats, err := json.Marshal(a.Stats)
+		if err != nil { // Stats holds only integers; it cannot fail
+			stats = []byte("null")
+		}
+		b = append(b, stats...)
+	}
+	if explain {
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = ans.appendExplanations(b)
+	}
+	return append(b, '}')
+}
+
+// appendAssignments appends "assignments":{"c1":"U1","c2":null,...}.
+func (ans *allocationAnswer) appendAssignments(b []byte) []byte {
+	a := ans.a
+	b = append(b, `"assignments":{`...)
+	for n, i := range ans.order {
+		if n > 0 {
+			b = append(b, ',')
+		}
+		as := &a.Assignments[i]
+		b = appendJSONString(b, as.Child)
+		b = append(b, ':')
+		b = appendUnit(b, as)
+	}
+	return append(b, '}')
+}
+
+// appendExplanations appends "explanations":{"c1":{...},...}.
+func (ans *allocationAnswer) appendExplanations(b []byte) []byte {
+	a := ans.a
+	b = append(b, `"explanations":{`...)
+	for n, i := range ans.order {
+		if n > 0 {
+			b = append(b, ',')
+		}
+		as := &a.Assignments[i]
+		e := a.Explain(i)
+		b = appendJSONString(b, as.Child)
+		b = append(b, `:{"group":`...)
+		b = appendJSONString(b, string(e.Group))
+		b = append(b, `,"unit":`...)
+		b = appendUnit(b, as)
+		b = append(b, `,"rank":`...)
+		b = strconv.AppendInt(b, int64(e.Rank), 10)
+		b = append(b, `,"above":[`...)
+		for k := range e.Above {
+			c := &e.Above[k]
+			if k > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"unit":`...)
+			b = appendJSONString(b, c.Unit)
+			b = append(b, `,"rank":`...)
+			b = strconv.AppendInt(b, int64(c.Rank), 10)
+			b = append(b, `,"seats":`...)
+			b = strconv.AppendInt(b, int64(c.Seats), 10)
+			b = append(b, `,"last":`...)
+			if c.Last != nil {
+				b = ans.appendPriority(b, c.Last)
+			} else {
+				b = append(b, "null"...)
+			}
+			b = append(b, `,"own":`...)
+			b = ans.appendPriority(b, &c.Own)
+			if c.DecidedBy != "" {
+				b = append(b, `,"decidedBy":`...)
+				b = appendJSONString(b, string(c.DecidedBy))
+			}
+			b = append(b, '}')
+		}
+		b = append(b, "]}"...)
+	}
+	return append(b, '}')
+}
+
+// appendUnit appends the unit a child got, or null.
+func appendUnit(b []byte, as *admission.Assignment) []byte {
+	if !as.Placed() {
+		return append(b, "null"...)
+	}
+	return appendJSONString(b, as.Unit)
+}
+
+// appendPriority appends a priority as {"statutory": true, ...,
+// "tiebreak": 17}, keys sorted.
+func (ans *allocationAnswer) appendPriority(b []byte, p *admission.Priority) []byte {
+	b = append(b, '{')
+	for n, k := range ans.prio {
+		if n > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, k.name...)
+		switch {
+		case k.holds < 0:
+			b = strconv.AppendInt(b, p.Tiebreak, 10)
+		case p.Holds[k.holds]:
+			b = append(b, "true"...)
+		default:
+			b = append(b, "false"...)
+		}
+	}
+	return append(b, '}')
 }
 
 // allocationRound checks the required fields and converts the wire input.
@@ -191,7 +324,11 @@ func allocationRound(in allocationInput) (*admission.Round, error) {
 	if in.Children == nil {
 		return nil, invalid("children", "is required")
 	}
-	r := &admission.Round{AdmissionYear: *in.AdmissionYear}
+	r := &admission.Round{
+		AdmissionYear: *in.AdmissionYear,
+		Units:         make([]admission.Unit, 0, len(*in.Units)),
+		Children:      make([]admission.Applicant, 0, len(*in.Children)),
+	}
 	for _, c := range in.Criteria {
 		r.Criteria = append(r.Criteria, admission.Criterion(c))
 	}

@@ -95,7 +95,7 @@ func LoadFS(fsys fs.FS) ([]Vector, error) {
 			errs = append(errs, &LoadError{Path: p, Err: err})
 			return nil
 		}
-		v, err := DecodeVector(data, p)
+		v, err := decodeVector(data, p, true) // data is this file's own
 		if err != nil {
 			errs = append(errs, &LoadError{Path: p, Err: err})
 			return nil
@@ -124,13 +124,19 @@ func LoadFS(fsys fs.FS) ([]Vector, error) {
 // strings) must be present; "input" must be present; exactly one of
 // "expect" (an object) and "expectError" (with a non-empty "code") must be
 // present. It never panics.
-func DecodeVector(data []byte, rel string) (v Vector, err error) {
+func DecodeVector(data []byte, rel string) (Vector, error) {
+	return decodeVector(data, rel, false)
+}
+
+// decodeVector is DecodeVector; with share, the vector's input and expect
+// are slices of data rather than copies (Load, which read data itself).
+func decodeVector(data []byte, rel string, share bool) (v Vector, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			v, err = Vector{}, fmt.Errorf("cannot be decoded: %v", r)
 		}
 	}()
-	if err := decodeVectorFile(data, &v); err != nil {
+	if err := decodeVectorFile(data, &v, share); err != nil {
 		var e *Error
 		if errors.As(err, &e) {
 			if e.Field == "input" {
@@ -196,9 +202,10 @@ func DecodeVector(data []byte, rel string) (v Vector, err error) {
 }
 
 // decodeVectorFile is decodeInput for a vector file; the input is checked
-// (JSON, no repeated keys, depth) and kept as text, for the kind to decode.
-func decodeVectorFile(data []byte, v *Vector) error {
-	return decodeStrict(data, reflect.ValueOf(v).Elem())
+// (JSON, no repeated keys, depth) and kept as text, for the kind to decode:
+// a slice of data with share, else a copy.
+func decodeVectorFile(data []byte, v *Vector, share bool) error {
+	return decodeStrict(data, reflect.ValueOf(v).Elem(), share)
 }
 
 func isNull(raw json.RawMessage) bool {
