@@ -168,7 +168,7 @@ func (s *Selector) build(ctx context.Context, m domain.Municipality, i domain.In
 	if cause != nil {
 		v, err = nil, &MisconfiguredError{Municipality: m, Integration: i, Version: st.Version, Err: cause}
 		if s.Log != nil {
-			s.Log.Error("integrations: a municipality's setting cannot be used; its deliveries wait in the outbox",
+			s.Log.Error("integrations: a municipality's setting is misconfigured and not used until mended (deliveries through it wait; a contact register counts as unavailable)",
 				"municipality", string(m), "integration", string(i), "version", st.Version, "err", cause.Error())
 		}
 	}
