@@ -224,7 +224,7 @@ func Defaults(getenv func(string) string, demo bool, krrURL string) []domain.Int
 	var out []domain.IntegrationSetting
 	out = append(out, set(domain.IntegrationFiksIO, false, "", nil))
 	out = append(out, set(domain.IntegrationKRR, krrURL != "", safeURL(krrURL), map[string]string{
-		"maskinportenClient": getenv("OPPVEKST_MASKINPORTEN_CLIENT_ID"), "keyRef": ref("OPPVEKST_MASKINPORTEN_KEY_FILE")}))
+		"tokenRef": ref("OPPVEKST_KRR_TOKEN"), "maskinportenClient": getenv("OPPVEKST_MASKINPORTEN_CLIENT_ID"), "keyRef": ref("OPPVEKST_MASKINPORTEN_KEY_FILE")}))
 	email := ""
 	if host := getenv("OPPVEKST_SMTP_HOST"); host != "" {
 		port := getenv("OPPVEKST_SMTP_PORT")

@@ -210,7 +210,7 @@ func or(v, fallback string) string {
 
 // RegisterFor is the contact register of municipality m
 // (messaging.RegisterSource): its own base URL (endpoint) and token
-// (values.keyRef, a reference to an access token for scope
+// (values.tokenRef, a reference to an access token for scope
 // krr:global/kontaktinformasjon.read), each blank one the deployment's;
 // nil when neither it nor the deployment has one.
 func (s *Selector) RegisterFor(ctx context.Context, m domain.Municipality) (messaging.ContactRegister, error) {
@@ -221,14 +221,14 @@ func (s *Selector) RegisterFor(ctx context.Context, m domain.Municipality) (mess
 			return nil, nil
 		}
 		token := d.KRRToken
-		if ref := st.Value("keyRef"); ref != "" {
+		if ref := st.Value("tokenRef"); ref != "" {
 			if _, err := s.Secrets.Resolve(ref); err != nil {
 				return nil, err
 			}
 			token = func(context.Context) (string, error) { return s.Secrets.Resolve(ref) }
 		}
 		if token == nil {
-			return nil, errors.New("no token for the contact register: set keyRef")
+			return nil, errors.New("no token for the contact register: set tokenRef")
 		}
 		return krr.New(krr.Options{BaseURL: base, Token: token, HTTPClient: d.KRRHTTP})
 	})

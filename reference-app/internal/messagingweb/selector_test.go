@@ -53,9 +53,9 @@ func TestEachMunicipalityAsksItsOwnContactRegister(t *testing.T) {
 	sel := &messagingweb.Selector{Store: ta.DB, Secrets: messagingweb.Secrets{Getenv: func(k string) string { return env[k] }, Dir: dir},
 		Log: slog.New(slog.NewTextHandler(&logs, nil))}
 	putSetting(t, ta, domain.IntegrationSetting{Municipality: demo.Municipality, Integration: domain.IntegrationKRR, State: domain.IntegrationOn,
-		Endpoint: srvA.URL + "/rest/v1/", Values: map[string]string{"keyRef": "env:KRR_TOKEN_A"}})
+		Endpoint: srvA.URL + "/rest/v1/", Values: map[string]string{"tokenRef": "env:KRR_TOKEN_A"}})
 	putSetting(t, ta, domain.IntegrationSetting{Municipality: demo.Neighbour, Integration: domain.IntegrationKRR, State: domain.IntegrationOn,
-		Endpoint: srvB.URL + "/rest/v1/", Values: map[string]string{"keyRef": "neighbour/krr-token"}})
+		Endpoint: srvB.URL + "/rest/v1/", Values: map[string]string{"tokenRef": "neighbour/krr-token"}})
 
 	id, err := domain.ParseNationalID(regA.IDs()[0])
 	require.NoError(t, err)
@@ -84,7 +84,7 @@ func TestEachMunicipalityAsksItsOwnContactRegister(t *testing.T) {
 
 	// A new version with a reference that names nothing: misconfigured.
 	putSetting(t, ta, domain.IntegrationSetting{Municipality: demo.Municipality, Integration: domain.IntegrationKRR, State: domain.IntegrationOn,
-		Endpoint: srvA.URL + "/rest/v1/", Values: map[string]string{"keyRef": "env:KRR_TOKEN_MISSING"}})
+		Endpoint: srvA.URL + "/rest/v1/", Values: map[string]string{"tokenRef": "env:KRR_TOKEN_MISSING"}})
 	_, err = sel.RegisterFor(t.Context(), demo.Municipality)
 	var mis *messagingweb.MisconfiguredError
 	require.ErrorAs(t, err, &mis)
