@@ -20,8 +20,8 @@ const (
 		WHERE municipality = ? AND start_date <= ? AND end_date >= ? ORDER BY start_date, id`
 	deleteEvent = `DELETE FROM calendar_events WHERE municipality = ? AND id = ?`
 
-	feedCols       = `municipality, guardian_id, token_hash, created_at`
-	upsertFeed     = `INSERT INTO calendar_feeds (` + feedCols + `) VALUES (?, ?, ?, ?)
+	feedCols   = `municipality, guardian_id, token_hash, created_at`
+	upsertFeed = `INSERT INTO calendar_feeds (` + feedCols + `) VALUES (?, ?, ?, ?)
 		ON CONFLICT (municipality, guardian_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at`
 	selectFeed     = `SELECT ` + feedCols + ` FROM calendar_feeds WHERE municipality = ? AND guardian_id = ?`
 	selectFeedHash = `SELECT ` + feedCols + ` FROM calendar_feeds WHERE municipality = ? AND token_hash = ?`
