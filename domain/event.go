@@ -267,11 +267,10 @@ func ParseFeedToken(token string) (Municipality, bool) {
 	if _, err := base64.RawURLEncoding.DecodeString(rest); err != nil {
 		return "", false
 	}
-	mm, err := ParseMunicipality(m)
-	if err != nil {
+	if err := Municipality(m).Validate(); err != nil {
 		return "", false
 	}
-	return mm, true
+	return Municipality(m), true
 }
 
 // MatchesToken reports, in constant time, whether token is the feed's.
