@@ -447,6 +447,7 @@ func (a *App) ActorName(ctx context.Context, actor domain.Actor, names map[domai
 type Store interface {
 	domain.Store
 	domain.CalendarStore
+	domain.EventStore
 	domain.AuditLog
 	domain.IdempotencyStore
 	domain.SessionStore
