@@ -18,6 +18,7 @@ type EventStore interface {
 	domain.Store
 	domain.CalendarStore
 	domain.EventStore
+	domain.RetentionStore
 }
 
 // RunEvents runs the unit's calendar suite against stores made by
@@ -30,6 +31,42 @@ type EventStore interface {
 func RunEvents(t *testing.T, newStore func(t *testing.T) EventStore) {
 	t.Run("Events", func(t *testing.T) { testEvents(t, newStore(t)) })
 	t.Run("Feeds", func(t *testing.T) { testEventFeeds(t, newStore(t)) })
+	t.Run("Retention", func(t *testing.T) { testEventRetention(t, newStore(t)) })
+}
+
+// testEventRetention: events expire by their last day (before the cutoff,
+// never on it), at most limit at a time, in their own municipality only.
+func testEventRetention(t *testing.T, s EventStore) {
+	ctx := ctxFor(t)
+	updated := time.Date(2027, 1, 10, 8, 0, 0, 0, time.UTC)
+	ev := func(m domain.Municipality, title string, from, to int) domain.Event {
+		return domain.Event{ID: domain.NewID[domain.Event](), Municipality: m, Scope: domain.ScopeMunicipalityEvent,
+			Title: title, AllDay: true, StartDay: d(2027, 5, from), EndDay: d(2027, 5, to), Updated: updated}
+	}
+	early, ends12, late := ev(Oslo, "Tidlig", 1, 4), ev(Oslo, "Slutter den 12.", 10, 12), ev(Oslo, "Sent", 20, 20)
+	bergen := ev(Bergen, "Bergen", 1, 4)
+	for _, e := range []domain.Event{early, ends12, late, bergen} {
+		require.NoError(t, s.PutEvent(ctx, e))
+	}
+	n, err := s.ExpireRecords(ctx, Oslo, domain.RecordEvents, d(2027, 5, 12), 10)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "only the event whose last day is before the cutoff")
+	_, err = s.Event(ctx, Oslo, early.ID)
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+	_, err = s.Event(ctx, Oslo, ends12.ID)
+	assert.NoError(t, err, "an event ending on the cutoff day stays")
+
+	n, err = s.ExpireRecords(ctx, Oslo, domain.RecordEvents, d(2028, 1, 1), 1)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "at most limit")
+	n, err = s.ExpireRecords(ctx, Oslo, domain.RecordEvents, d(2028, 1, 1), 10)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	got, err := s.Events(ctx, Oslo, domain.Period{Start: d(2027, 1, 1), End: d(2027, 12, 31)})
+	require.NoError(t, err)
+	assert.Empty(t, got)
+	_, err = s.Event(ctx, Bergen, bergen.ID)
+	assert.NoError(t, err, "another municipality's events are untouched")
 }
 
 func testEvents(t *testing.T, s EventStore) {
