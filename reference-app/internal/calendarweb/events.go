@@ -34,7 +34,7 @@ func (a *app) eventRoutes() []web.Route {
 		{Method: "POST", Path: "/api/v1/units/{unitId}/events", Kind: web.KindAPI, Policy: web.PolicyUnit, Summary: "Add an event for the unit, or for one of its groups (groupId), by its staff or the municipality", Body: eventRequest{}, Response: EventView{}, Status: http.StatusCreated, Handle: a.apiAddUnitEvent},
 		{Method: "PUT", Path: "/api/v1/units/{unitId}/events/{eventId}", Kind: web.KindAPI, Policy: web.PolicyUnit, Summary: "Change an event of the unit or of one of its groups", Body: eventRequest{}, Response: EventView{}, Handle: a.apiPutUnitEvent},
 		{Method: "DELETE", Path: "/api/v1/units/{unitId}/events/{eventId}", Kind: web.KindAPI, Policy: web.PolicyUnit, Summary: "Remove an event of the unit or of one of its groups", Status: http.StatusNoContent, Handle: a.apiDeleteUnitEvent},
-		{Method: "POST", Path: "/api/v1/calendar/feed", Kind: web.KindAPI, Policy: web.PolicyGuardian, Summary: "Make or renew the guardian's iCalendar feed: a new secret URL, shown once; the old one stops working", Response: FeedView{}, Status: http.StatusCreated, Handle: a.apiRenewFeed},
+		{Method: "POST", Path: "/api/v1/calendar/feed", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "Make or renew the guardian's iCalendar feed: a new secret URL, shown once; the old one stops working. The body is an empty object; anyone but a guardian is refused (403)", Body: feedRequest{}, Response: FeedView{}, Status: http.StatusCreated, Handle: a.apiRenewFeed},
 		{Method: "DELETE", Path: "/api/v1/calendar/feed", Kind: web.KindAPI, Policy: web.PolicyGuardian, Summary: "Revoke the guardian's iCalendar feed", Status: http.StatusNoContent, Handle: a.apiRevokeFeed},
 		{Method: "GET", Path: "/calendar/{file}", Kind: web.KindAPI, Policy: web.PolicyPublic, Summary: "A guardian's iCalendar feed (RFC 5545, text/calendar) at <token>.ics: the secret token is the credential, no login; an unknown or revoked token is 404", Response: "", ContentType: "text/calendar", Handle: a.feed},
 
@@ -311,7 +311,18 @@ func (a *app) feedURL(r *http.Request, token string) string {
 	return base + "/calendar/" + token + ".ics"
 }
 
+// feedRequest is the body of a feed renewal: an empty object, read (and a
+// malformed body refused) before who asks is checked, as every API POST.
+type feedRequest struct{}
+
 func (a *app) apiRenewFeed(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	var req feedRequest
+	if err := api.DecodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if c.Actor.Guardian.IsZero() {
+		return domain.ErrForbidden
+	}
 	v, err := a.renewFeed(r.Context(), r, c)
 	if err != nil {
 		return err

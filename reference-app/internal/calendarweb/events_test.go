@@ -46,7 +46,7 @@ func TestFeedHoldsWhatTheGuardianMaySee(t *testing.T) {
 	_ = other
 
 	feedOf := func(persona string) string {
-		resp := ta.Do(t, ta.CookieFor(t, persona), "POST", "/api/v1/calendar/feed", "application/json", "")
+		resp := ta.Do(t, ta.CookieFor(t, persona), "POST", "/api/v1/calendar/feed", "application/json", "{}")
 		require.Equal(t, 201, resp.Status, resp.Body)
 		var v struct{ URL string }
 		require.NoError(t, json.Unmarshal([]byte(resp.Body), &v))

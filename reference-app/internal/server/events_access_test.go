@@ -63,7 +63,7 @@ func eventsAuth(ta *webtest.Harness) map[string]authCase {
 		"POST /api/v1/units/{unitId}/events":                    {path: u, contentType: "application/json", body: eventJSON, want: unitOnly(created)},
 		"PUT /api/v1/units/{unitId}/events/{eventId}":           {path: u + "/" + event(unit), contentType: "application/json", body: eventJSON, want: unitOnly(ok)},
 		"DELETE /api/v1/units/{unitId}/events/{eventId}":        {path: u + "/" + event(unit), want: once(noContent)},
-		"POST /api/v1/calendar/feed":                            {path: "/api/v1/calendar/feed", contentType: "application/json", want: guardians(created)},
+		"POST /api/v1/calendar/feed":                            {path: "/api/v1/calendar/feed", contentType: "application/json", body: body(`{}`), want: guardians(created)},
 		"DELETE /api/v1/calendar/feed":                          {path: "/api/v1/calendar/feed", want: guardians(noContent)},
 		"GET /calendar/{file}":                                  {path: "/calendar/" + token + ".ics", want: all(ok)},
 		"GET /calendar/events":                                  {path: "/calendar/events", want: all(ok)},

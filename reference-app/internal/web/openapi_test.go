@@ -152,6 +152,9 @@ func TestOpenAPILiveResponses(t *testing.T) {
 			starter = st["child"].(string)
 		}
 	}
+	// A guardian's calendar feed, for GET /calendar/{file}.
+	feedURL := post(ta.CookieFor(t, demo.PersonaGuardian), "/api/v1/calendar/feed", `{}`)["url"].(string)
+	feedFile := feedURL[strings.LastIndex(feedURL, "/")+1:]
 	invoices := list(cw, "/api/v1/invoices?month="+month)
 	require.NotEmpty(t, invoices)
 	invoiceOfMonth := invoices[0]["id"].(string)
@@ -190,6 +193,9 @@ func TestOpenAPILiveResponses(t *testing.T) {
 		}
 		if strings.Contains(path, "/school-start/{intakeId}/") {
 			concrete = []string{strings.NewReplacer("{childId}", starter, "{intakeId}", schoolIntake).Replace(path)}
+		}
+		if path == "/calendar/{file}" {
+			concrete = []string{"/calendar/" + feedFile}
 		}
 		if strings.Contains(path, "{attachmentId}") {
 			concrete = []string{strings.NewReplacer("{caseId}", specialEdCase.String(), "{attachmentId}", specialEdAttachment.String()).Replace(path)}

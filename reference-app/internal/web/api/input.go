@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/oppvekst/oppvekst/domain"
 )
@@ -86,8 +87,13 @@ func checkJSON(t reflect.Type, v any, path string, p *domain.Problems) {
 			for _, f := range ve.Fields {
 				p.Add(fieldName(path), f.Reason)
 			}
+		case errors.As(err, new(*time.ParseError)):
+			// An instant is RFC 3339 with its offset
+			// ("2027-05-20T18:00:00+02:00"); a Go parser's message is no
+			// reason a user can read.
+			p.Add(fieldName(path), ReasonNotAnInstant)
 		default:
-			p.Add(fieldName(path), err.Error())
+			p.Add(fieldName(path), ReasonCannotBeRead)
 		}
 		return
 	}
@@ -183,6 +189,15 @@ func jsonField(t reflect.Type, key string) (reflect.Type, bool) {
 	}
 	return nil, false
 }
+
+// Reasons of a value that refuses to unmarshal itself.
+const (
+	// ReasonNotAnInstant: an instant must be RFC 3339 with its offset.
+	ReasonNotAnInstant = "not-an-instant"
+	// ReasonCannotBeRead: a value of a type that reads itself refused, for
+	// a reason of its own that is not a validation error.
+	ReasonCannotBeRead = "cannot-be-read"
+)
 
 // strictJSON is the strict pass of DecodeStrict over a body that is valid
 // JSON; nil when there is nothing to refuse (or the body is no JSON, which

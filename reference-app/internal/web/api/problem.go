@@ -195,7 +195,7 @@ func DecodeStrict(body []byte, v any) error {
 	}
 	// A value that refused to unmarshal itself (an ID that is no UUID, a
 	// date that is no date).
-	return Unprocessable("wrong-value", "a value cannot be read", domain.FieldError{Field: "(body)", Reason: err.Error()})
+	return Unprocessable("wrong-value", "a value cannot be read", domain.FieldError{Field: "(body)", Reason: ReasonCannotBeRead})
 }
 
 func jsonKind(goKind string) string {

@@ -10,10 +10,12 @@ package api
 // This is the package's table, and nothing registers it: an application
 // names the tables of the packages it uses (domain.ReasonTables).
 var ReasonTexts = map[string]string{
+	ReasonCannotBeRead:                     "cannot be read",
 	"is-not-a-cursor-from-a-previous-page": "is not a cursor from a previous page",
 	"is-not-a-field-of-this-operation":     "is not a field of this operation",
 	"is-not-a-uuid":                        "{value} is not a UUID",
 	"must-be":                              "must be {value}",
 	"must-be-a-whole-number-from-1-to":     "must be a whole number from 1 to {maxLimit}",
+	ReasonNotAnInstant:                     "is not an instant (RFC 3339 with its offset)",
 	"points-at-no-item-of-this-list":       "points at no item of this list",
 }
