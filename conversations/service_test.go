@@ -43,7 +43,9 @@ type world struct {
 	notices                []domain.Notice
 }
 
-func at(mo time.Month, d, h, mi int) time.Time { return time.Date(2026, mo, d, h, mi, 0, 0, domain.Oslo()) }
+func at(mo time.Month, d, h, mi int) time.Time {
+	return time.Date(2026, mo, d, h, mi, 0, 0, domain.Oslo())
+}
 
 func guardian(w *world, name string) domain.Actor {
 	for _, g := range []domain.Guardian{w.mother, w.father, w.absent, w.perMother} {
