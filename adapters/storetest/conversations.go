@@ -32,6 +32,52 @@ func RunConversations(t *testing.T, newStore func(t *testing.T) ConversationStor
 	t.Run("Rounds", func(t *testing.T) { testConvRounds(t, newStore(t)) })
 	t.Run("Bookings", func(t *testing.T) { testConvBookings(t, newStore(t)) })
 	t.Run("SameSlotConcurrently", func(t *testing.T) { testConvConcurrent(t, newStore(t)) })
+	t.Run("Retention", func(t *testing.T) { testConvRetention(t, newStore(t)) })
+}
+
+// testConvRetention runs when the store also implements the retention and
+// erasure ports: a round is deleted with its slots, children and bookings
+// once the cutoff passes its last slot's day, not before, not another
+// municipality's; erasing a child deletes the child's bookings.
+func testConvRetention(t *testing.T, s ConversationStore) {
+	rs, ok := s.(domain.RetentionStore)
+	es, ok2 := s.(domain.ErasureStore)
+	if !ok || !ok2 {
+		t.Log("the store has no retention or erasure port")
+		return
+	}
+	ctx := ctxFor(t)
+	f := &fixture{m: Oslo}
+	r, sl := convRound(t, s, f, 2, 2)
+	for i, c := range r.Children {
+		require.NoError(t, s.Book(ctx, conversations.Booking{ID: domain.NewID[conversations.Booking](), Municipality: Oslo, Round: r.ID,
+			Slot: sl[i].ID, Child: c, Guardian: domain.NewID[domain.Guardian](), At: oslo(2026, 11, 2, 10)}))
+	}
+	require.NoError(t, es.EraseChild(ctx, Oslo, r.Children[0]))
+	bs, err := s.Bookings(ctx, Oslo, r.ID)
+	require.NoError(t, err)
+	require.Len(t, bs, 1, "the erased child's booking is gone")
+	assert.Equal(t, r.Children[1], bs[0].Child)
+	rounds, err := s.ChildRounds(ctx, Oslo, r.Children[0], d(2026, 1, 1))
+	require.NoError(t, err)
+	assert.Empty(t, rounds)
+
+	n, err := rs.ExpireRecords(ctx, Oslo, domain.RecordConversations, d(2026, 12, 1), 10)
+	require.NoError(t, err)
+	assert.Zero(t, n, "the day of the last slot is kept")
+	n, err = rs.ExpireRecords(ctx, Bergen, domain.RecordConversations, d(2040, 1, 1), 10)
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	n, err = rs.ExpireRecords(ctx, Oslo, domain.RecordConversations, d(2026, 12, 2), 10)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	_, err = s.Round(ctx, Oslo, r.ID)
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+	_, err = s.Booking(ctx, Oslo, bs[0].ID)
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+	slots, err := s.Slots(ctx, Oslo, r.ID)
+	require.NoError(t, err)
+	assert.Empty(t, slots)
 }
 
 // convRound stores a unit, a group, n children placed in it and a round
