@@ -22,6 +22,7 @@ import (
 	"github.com/oppvekst/oppvekst/admission"
 	"github.com/oppvekst/oppvekst/attendance"
 	"github.com/oppvekst/oppvekst/billing"
+	"github.com/oppvekst/oppvekst/conversations"
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/messaging"
 	"github.com/oppvekst/oppvekst/reference-app/internal/admissionweb"
@@ -56,6 +57,7 @@ var reasonTables = map[string]map[string]string{
 	"adapters/migrationcsv":                migrationcsv.ReasonTexts,
 	"adapters/fiksio":                      fiksio.ReasonTexts,
 	"specialed":                            specialed.ReasonTexts,
+	"conversations":                        conversations.ReasonTexts,
 	"reports":                              reports.ReasonTexts,
 	"reference-app/internal/web":           web.ReasonTexts,
 	"reference-app/internal/web/api":       api.ReasonTexts,
