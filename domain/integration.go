@@ -112,7 +112,7 @@ var integrationSpecs = map[Integration]struct {
 		{"queuePrefix", FieldName}, {"integrationId", FieldUUID}, {"integrationPasswordRef", FieldReference},
 		{"certificateRef", FieldReference}}},
 	IntegrationKRR: {[2]string{"https", "http"}, []IntegrationField{
-		{"maskinportenClient", FieldUUID}, {"scope", FieldName}, {"keyRef", FieldReference}}},
+		{"tokenRef", FieldReference}, {"maskinportenClient", FieldUUID}, {"scope", FieldName}, {"keyRef", FieldReference}}},
 	IntegrationEmail: {[2]string{"smtps", "smtp"}, []IntegrationField{
 		{"from", FieldEmail}, {"user", FieldName}, {"passwordRef", FieldReference}}},
 	IntegrationSMS: {[2]string{"https", "http"}, []IntegrationField{

@@ -10,6 +10,13 @@ package domain
 // This is the package's table, and nothing registers it: an application
 // names the tables of the packages it uses (ReasonTables).
 var ReasonTexts = map[string]string{
+	"not-an-event-scope":                                     "must be the municipality, a unit or a group",
+	"a-municipality-event-names-no-unit":                     "an event for the whole municipality names no unit",
+	"a-unit-event-names-no-group":                            "an event for the unit names no group",
+	"an-all-day-event-has-no-time":                           "an all-day event has no time of day",
+	"the-group-is-not-in-the-unit":                           "the group is not in the unit",
+	"an-event-lasts-at-most-a-year":                          "an event lasts at most a year",
+	"not-a-sha-256":                                          "is not a SHA-256 sum (64 hexadecimal digits)",
 	"integration-changed-since-read":                         "the integration was changed by someone else since it was read",
 	"is-not-an-integration":                                  "is not an integration",
 	"must-be-default-on-or-off":                              "must be default, on or off",

@@ -80,6 +80,10 @@ const (
 	// replaced them; the current version of each integration never
 	// expires.
 	RecordIntegrationHistory RecordKind = "integration-history"
+	// RecordEvents is the unit's calendar events (Event) by their last
+	// day; a guardian's feed is not a record of its own (it goes with the
+	// guardian).
+	RecordEvents RecordKind = "calendar-events"
 	// RecordAudit is audit entries by when they were written.
 	RecordAudit RecordKind = "audit"
 )
@@ -88,7 +92,7 @@ const (
 // that refer to persons go before the persons themselves.
 var recordKinds = []RecordKind{
 	RecordAttendance, RecordAbsences, RecordSchoolAbsences, RecordMessages, RecordOutbox,
-	RecordReceipts, RecordApplications, RecordInvoices, RecordSpecialEd, RecordConversations, RecordPersons, RecordIntegrationHistory, RecordAudit,
+	RecordReceipts, RecordApplications, RecordInvoices, RecordSpecialEd, RecordConversations, RecordEvents, RecordPersons, RecordIntegrationHistory, RecordAudit,
 }
 
 // RecordKinds lists every kind the retention job knows, in the order it

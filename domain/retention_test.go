@@ -102,6 +102,7 @@ func ExampleRetentionRules() {
 	// invoices                   delete    5y   municipal=false
 	// special-education-cases    delete    5y   municipal=true
 	// conversations              delete    1y   municipal=true
+	// calendar-events            delete    1y   municipal=true
 	// persons                    anonymise 3y   municipal=true
 	// integration-history        delete    5y   municipal=true
 	// audit-log                  delete    5y   municipal=true

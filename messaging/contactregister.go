@@ -21,6 +21,14 @@ type ContactRegister interface {
 	Lookup(ctx context.Context, ids []domain.NationalID) (map[domain.NationalID]RegisterEntry, error)
 }
 
+// RegisterSource picks the contact register of a municipality (one
+// deployment may serve municipalities that each have their own register
+// settings). RegisterFor returns nil, nil when the municipality has no
+// register, and an error when its register's settings cannot be used.
+type RegisterSource interface {
+	RegisterFor(ctx context.Context, m domain.Municipality) (ContactRegister, error)
+}
+
 // RegisterStatus is the register's status of a person.
 type RegisterStatus string
 
@@ -185,7 +193,7 @@ func mailboxOf(g domain.Guardian) string {
 // lookupRegister asks the register about every recipient with a national
 // ID, at most once per ID. A failure is returned as failed = true, not as
 // an error: the notice is then routed to the digital mailbox.
-func (s *Service) lookupRegister(ctx context.Context, rs []resolved) (entries map[domain.NationalID]RegisterEntry, failed bool) {
+func (s *Service) lookupRegister(ctx context.Context, reg ContactRegister, rs []resolved) (entries map[domain.NationalID]RegisterEntry, failed bool) {
 	seen := map[domain.NationalID]bool{}
 	var ids []domain.NationalID
 	for _, r := range rs {
@@ -205,7 +213,7 @@ func (s *Service) lookupRegister(ctx context.Context, rs []resolved) (entries ma
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	entries, err := s.ContactRegister.Lookup(ctx, ids)
+	entries, err := reg.Lookup(ctx, ids)
 	if err != nil {
 		return nil, true
 	}

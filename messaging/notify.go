@@ -352,12 +352,15 @@ func (s *Service) enqueue(ctx context.Context, rs []resolved, kind, keyPrefix st
 	texts := map[variant]Text{}
 	var register map[domain.NationalID]RegisterEntry
 	registerFailed := false
-	useRegister, err := s.registerOpen(ctx, m)
+	reg, useRegister, err := s.registerOf(ctx, m)
 	if err != nil {
 		return err
 	}
-	if useRegister {
-		register, registerFailed = s.lookupRegister(ctx, rs)
+	switch {
+	case useRegister && reg == nil:
+		registerFailed = true
+	case useRegister:
+		register, registerFailed = s.lookupRegister(ctx, reg, rs)
 	}
 	ds := make([]Delivery, 0, len(rs))
 	for _, r := range rs {
@@ -431,15 +434,30 @@ func refErr(err error, field, reason string) error {
 	return err
 }
 
-// registerOpen reports whether the contact register is consulted for a
-// notice of municipality m: one is configured, and the municipality has
-// not switched it off (Gate).
-func (s *Service) registerOpen(ctx context.Context, m domain.Municipality) (bool, error) {
-	if s.ContactRegister == nil {
-		return false, nil
+// registerOf is the contact register consulted for a notice of
+// municipality m, and whether one is: one is configured (Registers, else
+// ContactRegister), and the municipality has not switched it off (Gate).
+// A register whose settings cannot be used (Registers' error) is
+// consulted as one that cannot answer: use true, reg nil.
+func (s *Service) registerOf(ctx context.Context, m domain.Municipality) (reg ContactRegister, use bool, err error) {
+	if s.Registers == nil && s.ContactRegister == nil {
+		return nil, false, nil
 	}
-	if s.Gate == nil {
-		return true, nil
+	if s.Gate != nil {
+		open, err := s.Gate.Open(ctx, m, domain.IntegrationKRR)
+		if err != nil || !open {
+			return nil, false, err
+		}
 	}
-	return s.Gate.Open(ctx, m, domain.IntegrationKRR)
+	if s.Registers == nil {
+		return s.ContactRegister, true, nil
+	}
+	reg, err = s.Registers.RegisterFor(ctx, m)
+	switch {
+	case err != nil:
+		return nil, true, nil
+	case reg == nil:
+		return nil, false, nil
+	}
+	return reg, true, nil
 }

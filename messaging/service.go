@@ -49,6 +49,12 @@ type Service struct {
 	// a municipality that has switched the register (domain.IntegrationKRR)
 	// off gets the route without it, the guardian's own details.
 	Gate Gate
+	// Registers, when set, picks the contact register per municipality
+	// and takes the place of ContactRegister: a municipality with its own
+	// register settings gets its own register. Its error (a register
+	// whose settings cannot be used) is read as a register that cannot
+	// answer (RouteByRegister: the digital mailbox).
+	Registers RegisterSource
 	// RegisterTimeout bounds one Lookup; 10 s when zero. The lookup runs
 	// inside the caller's transaction, once per notice or message.
 	RegisterTimeout time.Duration

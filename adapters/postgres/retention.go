@@ -97,6 +97,8 @@ const (
 	pgExpireConvRounds         = `DELETE FROM conv_rounds WHERE municipality = $1 AND id IN (` + pgEndedConvRounds + `)`
 	pgExpireIntegrationHistory = `DELETE FROM integration_settings WHERE municipality = $1 AND (integration, version) IN (
 		SELECT integration, version FROM integration_settings WHERE municipality = $1 AND superseded_at < $2 ORDER BY superseded_at LIMIT $3)`
+	pgExpireEvents = `DELETE FROM calendar_events WHERE municipality = $1 AND id IN (
+		SELECT id FROM calendar_events WHERE municipality = $1 AND end_date < $2::date ORDER BY end_date, id LIMIT $3)`
 	pgExpireAudit = `DELETE FROM audit_log WHERE municipality = $1 AND id IN (
 		SELECT id FROM audit_log WHERE municipality = $1 AND at < $2 ORDER BY municipality, at LIMIT $3)`
 )
@@ -151,6 +153,8 @@ func (s *Store) ExpireRecords(ctx context.Context, m domain.Municipality, kind d
 			{pgExpireConvChildren, false, byDay}, {pgExpireConvRounds, true, byDay}}
 	case domain.RecordIntegrationHistory:
 		steps = []retentionStep{{pgExpireIntegrationHistory, true, byTime}}
+	case domain.RecordEvents:
+		steps = []retentionStep{{pgExpireEvents, true, byDay}}
 	case domain.RecordAudit:
 		steps = []retentionStep{{pgExpireAudit, true, byTime}}
 	default:

@@ -95,6 +95,8 @@ const (
 	expireConvRounds         = `DELETE FROM conv_rounds WHERE municipality = ?1 AND id IN (` + endedConvRounds + `)`
 	expireIntegrationHistory = `DELETE FROM integration_settings WHERE municipality = ?1 AND (integration, version) IN (
 		SELECT integration, version FROM integration_settings WHERE municipality = ?1 AND superseded_at < ?2 ORDER BY superseded_at LIMIT ?3)`
+	expireEvents = `DELETE FROM calendar_events WHERE municipality = ?1 AND id IN (
+		SELECT id FROM calendar_events WHERE municipality = ?1 AND end_date < ?2 ORDER BY end_date, id LIMIT ?3)`
 	expireAudit = `DELETE FROM audit_log WHERE municipality = ?1 AND id IN (
 		SELECT id FROM audit_log WHERE municipality = ?1 AND at < ?2 ORDER BY municipality, at LIMIT ?3)`
 )
@@ -142,6 +144,8 @@ func (s *Store) ExpireRecords(ctx context.Context, m domain.Municipality, kind d
 		steps, args = []string{expireConvBookings, expireConvSlots, expireConvChildren, expireConvRounds}, []any{m, day, limit}
 	case domain.RecordIntegrationHistory:
 		steps, args = []string{expireIntegrationHistory}, []any{m, at.UnixNano(), limit}
+	case domain.RecordEvents:
+		steps, args = []string{expireEvents}, []any{m, day, limit}
 	case domain.RecordAudit:
 		steps, args = []string{expireAudit}, []any{m, at.UTC().Format(time.RFC3339Nano), limit}
 	default:
@@ -151,7 +155,7 @@ func (s *Store) ExpireRecords(ctx context.Context, m domain.Municipality, kind d
 	// pickups deleted with them); threads and guardians count too.
 	counted := map[string]bool{expireAttendance: true, expireAbsences: true, expireSchoolAbsences: true,
 		expireMessages: true, expireThreads: true, expireOutbox: true, expireReceipts: true, expireApplications: true,
-		expireInvoices: true, expireSECases: true, expireConvRounds: true, expireChildren: true, expireGuardians: true, expireIntegrationHistory: true, expireAudit: true}
+		expireInvoices: true, expireSECases: true, expireConvRounds: true, expireChildren: true, expireGuardians: true, expireIntegrationHistory: true, expireEvents: true, expireAudit: true}
 	n := 0
 	err := s.Atomic(ctx, func(ctx context.Context) error {
 		for _, q := range steps {

@@ -16,6 +16,7 @@ type Store interface {
 	AdmissionStore
 	AttendanceStore
 	CalendarStore
+	domain.EventStore
 	BillingStore
 	MessagingStore
 	ReceiptStore
@@ -35,6 +36,7 @@ func RunAll(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("Directory", func(t *testing.T) { Run(t, func(t *testing.T) domain.Store { return newStore(t) }) })
 	t.Run("Admission", func(t *testing.T) { RunAdmission(t, func(t *testing.T) AdmissionStore { return newStore(t) }) })
 	t.Run("Calendar", func(t *testing.T) { RunCalendar(t, func(t *testing.T) CalendarStore { return newStore(t) }) })
+	t.Run("Events", func(t *testing.T) { RunEvents(t, func(t *testing.T) EventStore { return newStore(t) }) })
 	t.Run("Attendance", func(t *testing.T) { RunAttendance(t, func(t *testing.T) AttendanceStore { return newStore(t) }) })
 	t.Run("Billing", func(t *testing.T) { RunBilling(t, func(t *testing.T) BillingStore { return newStore(t) }) })
 	t.Run("Messaging", func(t *testing.T) { RunMessaging(t, func(t *testing.T) MessagingStore { return newStore(t) }) })

@@ -23,6 +23,8 @@
 //	RunAdmission, RunAdmissionBenchmarks     admission.Store: rounds end to end
 //	RunAttendance, RunAttendanceBenchmarks   attendance.Store: idempotent check-ins, rosters
 //	RunCalendar                              domain.CalendarStore: the opening calendar
+//	RunEvents                                domain.EventStore: the unit's calendar (events,
+//	                                         guardians' feeds by token hash)
 //	RunBilling, RunBillingBenchmarks         billing.Store: invoice runs to the øre
 //	RunMessaging, RunMessagingBenchmarks     messaging.Store: recipients, outbox, crash safety
 //	RunApp, RunAppBenchmarks                 audit log, idempotency keys, sessions

@@ -54,12 +54,13 @@ var messages embed.FS
 
 func (a *app) capability() web.Capability {
 	return web.Capability{Tag: "calendar", About: "The opening calendar: public holidays (computed, with their legal source), summer closures, planning days, school holidays and each unit's closed days",
-		Routes: a.routes(), Menus: menus, Pages: templates, Messages: messages}
+		Routes: append(a.routes(), a.eventRoutes()...), Menus: menus, Pages: templates, Messages: messages}
 }
 
 var menus = []web.MenuItem{
 	{Roles: []domain.Role{domain.RoleAdmin, domain.RoleCaseworker}, Path: "/admin/calendar", Key: "calendar.menu.admin"},
 	{Roles: []domain.Role{domain.RoleStaff, domain.RoleGuardian}, Path: "/calendar", Key: "calendar.menu.units"},
+	{Roles: []domain.Role{domain.RoleStaff, domain.RoleGuardian, domain.RoleAdmin, domain.RoleCaseworker}, Path: "/calendar/events", Key: "calendar.menu.events"},
 }
 
 func (a *app) routes() []web.Route {

@@ -12,6 +12,7 @@ package calendarweb
 var ReasonTexts = map[string]string{
 	"is-before-from":                  "is before from",
 	"is-not-a-year-yyyy":              "is not a year (YYYY)",
+	"is-not-a-time":                   "is not a time of day (HH:MM)",
 	"no-such-unit":                    "no such unit",
 	"the-range-is-longer-than-a-year": "the range is longer than a year",
 }

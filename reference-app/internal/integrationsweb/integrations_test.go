@@ -3,6 +3,7 @@ package integrationsweb_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"html"
 	"net/url"
 	"strings"
@@ -186,4 +187,23 @@ func TestSwitchHoldsTheMunicipalitysEmail(t *testing.T) {
 	_, err = d.RunOnce(t.Context())
 	require.NoError(t, err)
 	assert.Equal(t, messaging.Sent, state(demo.Municipality).State, "switched on: sent")
+}
+
+// The page says which fields are only recorded (Fiks IO's accounts are
+// not used yet; KRR's token reference is), and shows a setting the
+// selector finds misconfigured.
+func TestIntegrationsPageSaysWhatIsInEffect(t *testing.T) {
+	ta := webtest.New(t)
+	ta.App.IntegrationCheck = func(_ context.Context, _ domain.Municipality, i domain.Integration) error {
+		if i == domain.IntegrationKRR {
+			return errors.New("misconfigured")
+		}
+		return nil
+	}
+	page := ta.Do(t, ta.CookieFor(t, demo.PersonaAdmin), "GET", "/admin/integrations", "", "")
+	require.Equal(t, 200, page.Status, page.Body)
+	assert.Regexp(t, `for="f-fiks-io-senderAccount">[^<]*<span class="muted">\(lagres, brukes ikke ennå\)`, page.Body)
+	assert.NotRegexp(t, `for="f-krr-tokenRef">[^<]*<span`, page.Body)
+	assert.NotRegexp(t, `for="f-email-from">[^<]*<span`, page.Body)
+	assert.Equal(t, 1, strings.Count(page.Body, "Oppsettet kan ikke brukes"), "only KRR is misconfigured")
 }

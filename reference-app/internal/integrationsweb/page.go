@@ -3,6 +3,7 @@ package integrationsweb
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/oppvekst/oppvekst/domain"
@@ -28,6 +29,7 @@ type pageIntegration struct {
 	Changed           string // who changed it when, or that it never was
 	Version           int
 	DefaultText       string // the deployment's state and endpoint
+	Problem           string // the saved setting cannot be used (misconfigured)
 	Endpoint          pageField
 	Fields            []pageField
 	Inputs            []pageField // Endpoint, then Fields
@@ -43,6 +45,18 @@ type pageState struct {
 // the deployment's value (as a hint) and the refusal.
 type pageField struct {
 	Name, ID, Label, Value, Default, Error, Kind string
+	// Recorded: the field is stored and shown but not used yet.
+	Recorded bool
+}
+
+// inEffect lists, per integration, the fields a municipality's saved
+// value is really used for (messagingweb.Selector); every other field is
+// only recorded. "endpoint" is the endpoint.
+var inEffect = map[domain.Integration][]string{
+	domain.IntegrationKRR:     {"endpoint", "tokenRef"},
+	domain.IntegrationEmail:   {"endpoint", "from", "user", "passwordRef"},
+	domain.IntegrationSMS:     {"endpoint", "sender", "tokenRef"},
+	domain.IntegrationWebhook: {"endpoint", "secretRef"},
 }
 
 func (a *app) page(w http.ResponseWriter, r *http.Request, c *web.Call) error {
@@ -55,7 +69,11 @@ func (a *app) page(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 		}
 		content := pageContent{Saved: r.URL.Query().Get("saved") == "1"}
 		for _, iv := range v.Integrations {
-			content.Integrations = append(content.Integrations, a.pageIntegration(L, iv, nil))
+			pi := a.pageIntegration(L, iv, nil)
+			if a.IntegrationCheck != nil && iv.State != string(domain.IntegrationOff) && a.IntegrationCheck(ctx, c.Actor.Municipality, domain.Integration(iv.Integration)) != nil {
+				pi.Problem = L.T("int.misconfigured")
+			}
+			content.Integrations = append(content.Integrations, pi)
 		}
 		a.Page(w, r, c, http.StatusOK, "integrations", "int.title", content)
 		return nil
@@ -166,11 +184,12 @@ func (a *app) pageIntegration(L web.Locale, iv IntegrationView, errs map[string]
 		pi.DefaultText += " · " + iv.Default.Endpoint
 	}
 	pi.Endpoint = pageField{Name: code + ".endpoint", ID: "f-" + code + "-endpoint", Label: L.T("int.f.endpoint", i.Scheme()),
-		Value: iv.Endpoint, Default: iv.Default.Endpoint, Error: errs[code+".endpoint"], Kind: "url"}
+		Value: iv.Endpoint, Default: iv.Default.Endpoint, Error: errs[code+".endpoint"], Kind: "url",
+		Recorded: !slices.Contains(inEffect[i], "endpoint")}
 	for _, f := range i.Fields() {
 		pi.Fields = append(pi.Fields, pageField{Name: code + ".values." + f.Name, ID: "f-" + code + "-" + f.Name,
 			Label: L.T("int.f." + f.Name), Value: iv.Values[f.Name], Default: iv.Default.Values[f.Name],
-			Error: errs[code+".values."+f.Name], Kind: string(f.Kind)})
+			Error: errs[code+".values."+f.Name], Kind: string(f.Kind), Recorded: !slices.Contains(inEffect[i], f.Name)})
 	}
 	pi.Inputs = append([]pageField{pi.Endpoint}, pi.Fields...)
 	return pi

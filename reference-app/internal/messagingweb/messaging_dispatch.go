@@ -40,7 +40,23 @@ const dispatchIdle = 2 * time.Second
 // transport, and its deliveries end as dead letters on the outbox page.
 // It returns the transports and, per medium, what serves it (for the log).
 func Transports(getenv func(string) string, demo bool, log *slog.Logger) ([]messaging.Transport, map[messaging.Medium]string, error) {
-	ts := []messaging.Transport{digitalpost.NewLogger(log)}
+	dep, how, err := DeploymentFrom(getenv, demo, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ts []messaging.Transport
+	for _, m := range []messaging.Medium{messaging.DigitalMailbox, messaging.Email, messaging.SMS, messaging.Webhook} {
+		if t := dep.Fallback[m]; t != nil {
+			ts = append(ts, t)
+		}
+	}
+	return ts, how, nil
+}
+
+// DeploymentFrom reads the deployment's transports as Transports does,
+// with the options each was built from (a Selector's fallback).
+func DeploymentFrom(getenv func(string) string, demo bool, log *slog.Logger) (Deployment, map[messaging.Medium]string, error) {
+	dep := Deployment{Fallback: map[messaging.Medium]messaging.Transport{messaging.DigitalMailbox: digitalpost.NewLogger(log)}}
 	how := map[messaging.Medium]string{messaging.DigitalMailbox: "logged (digital mailbox adapter)"}
 	if host := getenv("OPPVEKST_SMTP_HOST"); host != "" {
 		port := getenv("OPPVEKST_SMTP_PORT")
@@ -53,35 +69,37 @@ func Transports(getenv func(string) string, demo bool, log *slog.Logger) ([]mess
 		}
 		t, err := smtp.New(opts)
 		if err != nil {
-			return nil, nil, fmt.Errorf("OPPVEKST_SMTP_*: %w", err)
+			return Deployment{}, nil, fmt.Errorf("OPPVEKST_SMTP_*: %w", err)
 		}
-		ts, how[messaging.Email] = append(ts, t), "smtp "+opts.Addr
+		dep.SMTP, dep.Fallback[messaging.Email], how[messaging.Email] = &opts, t, "smtp "+opts.Addr
 	}
 	if url := getenv("OPPVEKST_SMS_URL"); url != "" {
-		t, err := sms.New(sms.Options{URL: url, Token: getenv("OPPVEKST_SMS_TOKEN"), Sender: getenv("OPPVEKST_SMS_SENDER")})
+		opts := sms.Options{URL: url, Token: getenv("OPPVEKST_SMS_TOKEN"), Sender: getenv("OPPVEKST_SMS_SENDER")}
+		t, err := sms.New(opts)
 		if err != nil {
-			return nil, nil, fmt.Errorf("OPPVEKST_SMS_*: %w", err)
+			return Deployment{}, nil, fmt.Errorf("OPPVEKST_SMS_*: %w", err)
 		}
-		ts, how[messaging.SMS] = append(ts, t), "sms gateway"
+		dep.SMS, dep.Fallback[messaging.SMS], how[messaging.SMS] = &opts, t, "sms gateway"
 	}
 	if url := getenv("OPPVEKST_WEBHOOK_URL"); url != "" {
-		t, err := webhook.New(webhook.Options{URL: url, Secret: []byte(getenv("OPPVEKST_WEBHOOK_SECRET"))})
+		opts := webhook.Options{URL: url, Secret: []byte(getenv("OPPVEKST_WEBHOOK_SECRET"))}
+		t, err := webhook.New(opts)
 		if err != nil {
-			return nil, nil, fmt.Errorf("OPPVEKST_WEBHOOK_*: %w", err)
+			return Deployment{}, nil, fmt.Errorf("OPPVEKST_WEBHOOK_*: %w", err)
 		}
-		ts, how[messaging.Webhook] = append(ts, t), "webhook"
+		dep.Webhook, dep.Fallback[messaging.Webhook], how[messaging.Webhook] = &opts, t, "webhook"
 	}
 	for _, m := range []messaging.Medium{messaging.Email, messaging.SMS, messaging.Webhook} {
 		if _, ok := how[m]; ok {
 			continue
 		}
 		if demo {
-			ts, how[m] = append(ts, logTransport{medium: m, log: log}), "logged (demo mode, not configured)"
+			dep.Fallback[m], how[m] = logTransport{medium: m, log: log}, "logged (demo mode, not configured)"
 		} else {
 			how[m] = "none: deliveries become dead letters"
 		}
 	}
-	return ts, how, nil
+	return dep, how, nil
 }
 
 // RunDispatcher sends the outbox until ctx ends. A configuration that
@@ -130,9 +148,17 @@ func RunDispatcherThen(ctx context.Context, a *web.App, getenv func(string) stri
 // logs what serves each medium. The Archiver's Listen reads the archive's
 // answers; the caller runs it beside the dispatcher.
 func NewDispatcher(a *web.App, getenv func(string) string, demo bool) (*messaging.Dispatcher, *Archiver, error) {
-	ts, how, err := Transports(getenv, demo, a.Log)
+	dep, how, err := DeploymentFrom(getenv, demo, a.Log)
 	if err != nil {
 		return nil, nil, err
+	}
+	// Each municipality's deliveries go through its own transport where
+	// it has saved settings of its own (/admin/integrations), else the
+	// deployment's (Selector).
+	sel := &Selector{Store: a.Store, Secrets: SecretsFrom(getenv), Deployment: dep, Log: a.Log}
+	ts := []messaging.Transport{dep.Fallback[messaging.DigitalMailbox]}
+	for _, m := range []messaging.Medium{messaging.Email, messaging.SMS, messaging.Webhook} {
+		ts = append(ts, selecting{medium: m, sel: sel})
 	}
 	cfg, err := ArchiveConfigFrom(getenv)
 	if err != nil {
@@ -152,8 +178,9 @@ func NewDispatcher(a *web.App, getenv func(string) string, demo bool) (*messagin
 	}
 	a.Log.Info("messaging: dispatcher started", attrs...)
 	// The gate holds the deliveries of a municipality that has switched
-	// their integration off (/admin/integrations); they wait in the outbox.
-	return &messaging.Dispatcher{Outbox: a.Store, Transports: ts, Clock: a.Clock, Gate: a.IntegrationGate()}, ar, nil
+	// their integration off (/admin/integrations), or whose setting is
+	// misconfigured; they wait in the outbox.
+	return &messaging.Dispatcher{Outbox: a.Store, Transports: ts, Clock: a.Clock, Gate: Gate{Switch: a.IntegrationGate(), Selector: sel}}, ar, nil
 }
 
 // logTransport logs deliveries instead of sending them (demo mode without a
@@ -197,7 +224,7 @@ func Defaults(getenv func(string) string, demo bool, krrURL string) []domain.Int
 	var out []domain.IntegrationSetting
 	out = append(out, set(domain.IntegrationFiksIO, false, "", nil))
 	out = append(out, set(domain.IntegrationKRR, krrURL != "", safeURL(krrURL), map[string]string{
-		"maskinportenClient": getenv("OPPVEKST_MASKINPORTEN_CLIENT_ID"), "keyRef": ref("OPPVEKST_MASKINPORTEN_KEY_FILE")}))
+		"tokenRef": ref("OPPVEKST_KRR_TOKEN"), "maskinportenClient": getenv("OPPVEKST_MASKINPORTEN_CLIENT_ID"), "keyRef": ref("OPPVEKST_MASKINPORTEN_KEY_FILE")}))
 	email := ""
 	if host := getenv("OPPVEKST_SMTP_HOST"); host != "" {
 		port := getenv("OPPVEKST_SMTP_PORT")

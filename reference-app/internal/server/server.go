@@ -145,6 +145,18 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 		a.ContactRegister = reg
 		log.Info("contact register configured", "url", cfg.KRRURL)
 	}
+	// Each municipality's own integration settings (/admin/integrations)
+	// are used for its notices and deliveries, the deployment's
+	// configuration filling what it left blank.
+	dep, _, err := messagingweb.DeploymentFrom(getenv, cfg.Demo, log)
+	if err != nil {
+		// The dispatcher logs this too and sends nothing.
+		log.Error("integrations: the deployment's transports are misconfigured", "err", err)
+		dep = messagingweb.Deployment{}
+	}
+	dep.KRRURL, dep.KRRToken = cfg.KRRURL, cfg.KRRToken
+	sel := &messagingweb.Selector{Store: a.Store, Secrets: messagingweb.SecretsFrom(getenv), Deployment: dep, Log: log}
+	a.Registers, a.IntegrationCheck = sel, sel.Check
 	a.LoginLimiter = web.NewLimiter(cfg.LoginLimit, time.Minute)
 	if err := a.ConfigureLogin(ctx, cfg.Login); err != nil {
 		return err

@@ -60,6 +60,15 @@ type App struct {
 	// ContactRegister is the contact and reservation register (KRR); nil
 	// when none is configured, and notices use the guardians' own details.
 	ContactRegister messaging.ContactRegister
+	// Registers, when set, picks each municipality's contact register from
+	// its integration settings, the deployment's ContactRegister settings
+	// its fallback (messagingweb.Selector); it takes ContactRegister's
+	// place for notices.
+	Registers messaging.RegisterSource
+	// IntegrationCheck, when set, reports whether a municipality's setting
+	// of an integration can be used (nil) or is misconfigured (an error
+	// naming the reason, never a secret): the integrations page shows it.
+	IntegrationCheck func(ctx context.Context, m domain.Municipality, i domain.Integration) error
 	// IntegrationDefaults are the deployment's configuration of each
 	// integration (flags and environment), every municipality's default:
 	// State on when configured, off when not, the endpoint and
@@ -438,6 +447,7 @@ func (a *App) ActorName(ctx context.Context, actor domain.Actor, names map[domai
 type Store interface {
 	domain.Store
 	domain.CalendarStore
+	domain.EventStore
 	domain.AuditLog
 	domain.IdempotencyStore
 	domain.SessionStore

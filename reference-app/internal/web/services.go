@@ -15,7 +15,7 @@ import (
 // it needs.
 
 func (a *App) Messaging() *messaging.Service {
-	return &messaging.Service{Store: a.Store, Clock: a.Clock, ContactRegister: a.ContactRegister, Gate: a.IntegrationGate()}
+	return &messaging.Service{Store: a.Store, Clock: a.Clock, ContactRegister: a.ContactRegister, Registers: a.Registers, Gate: a.IntegrationGate()}
 }
 
 // IntegrationGate answers, from the store, whether a municipality has
