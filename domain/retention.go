@@ -72,6 +72,9 @@ const (
 	// (an open case never expires), with their entries, documents,
 	// attachments and reminders.
 	RecordSpecialEd RecordKind = "special-education"
+	// RecordConversations is rounds of booked conversations by the day of
+	// their last slot, with their slots, children and bookings.
+	RecordConversations RecordKind = "conversations"
 	// RecordIntegrationHistory is the versions of a municipality's
 	// integration settings (IntegrationSetting) by when the next version
 	// replaced them; the current version of each integration never
@@ -89,7 +92,7 @@ const (
 // that refer to persons go before the persons themselves.
 var recordKinds = []RecordKind{
 	RecordAttendance, RecordAbsences, RecordSchoolAbsences, RecordMessages, RecordOutbox,
-	RecordReceipts, RecordApplications, RecordInvoices, RecordSpecialEd, RecordEvents, RecordPersons, RecordIntegrationHistory, RecordAudit,
+	RecordReceipts, RecordApplications, RecordInvoices, RecordSpecialEd, RecordConversations, RecordEvents, RecordPersons, RecordIntegrationHistory, RecordAudit,
 }
 
 // RecordKinds lists every kind the retention job knows, in the order it

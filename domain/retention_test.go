@@ -101,6 +101,7 @@ func ExampleRetentionRules() {
 	// applications-without-place delete    1y   municipal=true
 	// invoices                   delete    5y   municipal=false
 	// special-education-cases    delete    5y   municipal=true
+	// conversations              delete    1y   municipal=true
 	// calendar-events            delete    1y   municipal=true
 	// persons                    anonymise 3y   municipal=true
 	// integration-history        delete    5y   municipal=true

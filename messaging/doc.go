@@ -78,6 +78,9 @@
 //	special-education.          step (with step.nb, step.nn, step.en: the step's
 //	  staff-overdue             name in each language), due, link (the case's
 //	                            page); to a staff member, never naming the child
+//	conversation.tomorrow       child, title, date (YYYY-MM-DD), time (HH:MM),
+//	                            place, link (either may be empty)
+//	conversation.unbooked       child, title, bookBy (YYYY-MM-DD)
 //
 // When a notice is about a child and has no "child" value, Notify fills in
 // the child's given name from the directory. A value keyed name + "." +

@@ -29,9 +29,10 @@ func TestTemplates(t *testing.T) {
 	data := map[string]string{
 		"child": "Ada", "unit": "Solsikken", "deadline": "1. april", "month": "mars 2025", "amount": "1 234,50 kr",
 		"due": "20.03.2025", "kid": "0012345678", "date": "7. mars", "subject": "Tur", "from": "Solsikken",
+		"title": "Foreldresamtaler", "time": "08:30", "place": "Blåbær", "link": "https://video.example.no/a", "bookBy": "2026-11-05",
 	}
 	kinds := []string{"offer.sent", "offer.lapsing", "invoice.ready", "absence.undocumented", "message.new", "school-request.granted", "school-request.refused",
-		"special-education.waiting", "special-education.overdue"}
+		"special-education.waiting", "special-education.overdue", "conversation.tomorrow", "conversation.unbooked"}
 	for _, kind := range kinds {
 		require.Contains(t, tpl.Kinds, kind)
 		for _, key := range tpl.Kinds[kind].Keys {

@@ -90,6 +90,11 @@ const (
 	pgExpireSEDocuments        = `DELETE FROM specialed_documents WHERE municipality = $1 AND case_id IN (` + pgEndedSECases + `)`
 	pgExpireSEEntries          = `DELETE FROM specialed_entries WHERE municipality = $1 AND case_id IN (` + pgEndedSECases + `)`
 	pgExpireSECases            = `DELETE FROM specialed_cases WHERE municipality = $1 AND id IN (` + pgEndedSECases + `)`
+	pgEndedConvRounds          = `SELECT id FROM conv_rounds WHERE municipality = $1 AND last_day < $2::date ORDER BY last_day, id LIMIT $3`
+	pgExpireConvBookings       = `DELETE FROM conv_bookings WHERE municipality = $1 AND round_id IN (` + pgEndedConvRounds + `)`
+	pgExpireConvSlots          = `DELETE FROM conv_slots WHERE municipality = $1 AND round_id IN (` + pgEndedConvRounds + `)`
+	pgExpireConvChildren       = `DELETE FROM conv_round_children WHERE municipality = $1 AND round_id IN (` + pgEndedConvRounds + `)`
+	pgExpireConvRounds         = `DELETE FROM conv_rounds WHERE municipality = $1 AND id IN (` + pgEndedConvRounds + `)`
 	pgExpireIntegrationHistory = `DELETE FROM integration_settings WHERE municipality = $1 AND (integration, version) IN (
 		SELECT integration, version FROM integration_settings WHERE municipality = $1 AND superseded_at < $2 ORDER BY superseded_at LIMIT $3)`
 	pgExpireEvents = `DELETE FROM calendar_events WHERE municipality = $1 AND id IN (
@@ -143,6 +148,9 @@ func (s *Store) ExpireRecords(ctx context.Context, m domain.Municipality, kind d
 	case domain.RecordSpecialEd:
 		steps = []retentionStep{{pgExpireSEReminders, false, byDay}, {pgExpireSEAttachments, false, byDay},
 			{pgExpireSEDocuments, false, byDay}, {pgExpireSEEntries, false, byDay}, {pgExpireSECases, true, byDay}}
+	case domain.RecordConversations:
+		steps = []retentionStep{{pgExpireConvBookings, false, byDay}, {pgExpireConvSlots, false, byDay},
+			{pgExpireConvChildren, false, byDay}, {pgExpireConvRounds, true, byDay}}
 	case domain.RecordIntegrationHistory:
 		steps = []retentionStep{{pgExpireIntegrationHistory, true, byTime}}
 	case domain.RecordEvents:
@@ -191,6 +199,8 @@ var pgEraseChild = []string{
 	`DELETE FROM specialed_documents WHERE municipality = $1 AND case_id IN (` + pgChildSECases + `)`,
 	`DELETE FROM specialed_entries WHERE municipality = $1 AND case_id IN (` + pgChildSECases + `)`,
 	`DELETE FROM specialed_cases WHERE municipality = $1 AND child_id = $2`,
+	`DELETE FROM conv_bookings WHERE municipality = $1 AND child_id = $2`,
+	`DELETE FROM conv_round_children WHERE municipality = $1 AND child_id = $2`,
 	`UPDATE children SET address_street = '', address_cadastral = '', address_postcode = '', address_post_town = '', address_municipality = '', national_id = NULL, given_name = $3, family_name = $3,
 		birth_date = date_trunc('year', birth_date)::date WHERE municipality = $1 AND id = $2`,
 }

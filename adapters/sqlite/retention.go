@@ -88,6 +88,11 @@ const (
 	expireSEDocuments        = `DELETE FROM specialed_documents WHERE municipality = ?1 AND case_id IN (` + endedSECases + `)`
 	expireSEEntries          = `DELETE FROM specialed_entries WHERE municipality = ?1 AND case_id IN (` + endedSECases + `)`
 	expireSECases            = `DELETE FROM specialed_cases WHERE municipality = ?1 AND id IN (` + endedSECases + `)`
+	endedConvRounds          = `SELECT id FROM conv_rounds WHERE municipality = ?1 AND last_day < ?2 ORDER BY last_day, id LIMIT ?3`
+	expireConvBookings       = `DELETE FROM conv_bookings WHERE municipality = ?1 AND round_id IN (` + endedConvRounds + `)`
+	expireConvSlots          = `DELETE FROM conv_slots WHERE municipality = ?1 AND round_id IN (` + endedConvRounds + `)`
+	expireConvChildren       = `DELETE FROM conv_round_children WHERE municipality = ?1 AND round_id IN (` + endedConvRounds + `)`
+	expireConvRounds         = `DELETE FROM conv_rounds WHERE municipality = ?1 AND id IN (` + endedConvRounds + `)`
 	expireIntegrationHistory = `DELETE FROM integration_settings WHERE municipality = ?1 AND (integration, version) IN (
 		SELECT integration, version FROM integration_settings WHERE municipality = ?1 AND superseded_at < ?2 ORDER BY superseded_at LIMIT ?3)`
 	expireEvents = `DELETE FROM calendar_events WHERE municipality = ?1 AND id IN (
@@ -135,6 +140,8 @@ func (s *Store) ExpireRecords(ctx context.Context, m domain.Municipality, kind d
 		steps, args = []string{expireChildPickups, expireChildren, expireGuardians}, []any{m, day, limit, domain.ErasedName}
 	case domain.RecordSpecialEd:
 		steps, args = []string{expireSEReminders, expireSEAttachments, expireSEDocuments, expireSEEntries, expireSECases}, []any{m, day, limit}
+	case domain.RecordConversations:
+		steps, args = []string{expireConvBookings, expireConvSlots, expireConvChildren, expireConvRounds}, []any{m, day, limit}
 	case domain.RecordIntegrationHistory:
 		steps, args = []string{expireIntegrationHistory}, []any{m, at.UnixNano(), limit}
 	case domain.RecordEvents:
@@ -148,7 +155,7 @@ func (s *Store) ExpireRecords(ctx context.Context, m domain.Municipality, kind d
 	// pickups deleted with them); threads and guardians count too.
 	counted := map[string]bool{expireAttendance: true, expireAbsences: true, expireSchoolAbsences: true,
 		expireMessages: true, expireThreads: true, expireOutbox: true, expireReceipts: true, expireApplications: true,
-		expireInvoices: true, expireSECases: true, expireChildren: true, expireGuardians: true, expireIntegrationHistory: true, expireEvents: true, expireAudit: true}
+		expireInvoices: true, expireSECases: true, expireConvRounds: true, expireChildren: true, expireGuardians: true, expireIntegrationHistory: true, expireEvents: true, expireAudit: true}
 	n := 0
 	err := s.Atomic(ctx, func(ctx context.Context) error {
 		for _, q := range steps {
@@ -196,6 +203,8 @@ var eraseChild = []string{
 	`DELETE FROM specialed_documents WHERE municipality = ?1 AND case_id IN (` + childSECases + `)`,
 	`DELETE FROM specialed_entries WHERE municipality = ?1 AND case_id IN (` + childSECases + `)`,
 	`DELETE FROM specialed_cases WHERE municipality = ?1 AND child_id = ?2`,
+	`DELETE FROM conv_bookings WHERE municipality = ?1 AND child_id = ?2`,
+	`DELETE FROM conv_round_children WHERE municipality = ?1 AND child_id = ?2`,
 	`UPDATE children SET address_street = '', address_cadastral = '', address_postcode = '', address_post_town = '', address_municipality = '', national_id = NULL, given_name = ?3, family_name = ?3,
 		birth_date = substr(birth_date, 1, 4) || '-01-01' WHERE municipality = ?1 AND id = ?2`,
 }

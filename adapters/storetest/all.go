@@ -3,6 +3,7 @@ package storetest
 import (
 	"testing"
 
+	"github.com/oppvekst/oppvekst/conversations"
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/specialed"
 )
@@ -25,11 +26,12 @@ type Store interface {
 	domain.LetterTemplateStore
 	domain.IntegrationStore
 	specialed.Store
+	conversations.Store
 }
 
 // RunAll runs every suite against stores made by newStore: Run (the
 // directory), RunAdmission, RunAttendance, RunBilling, RunMessaging,
-// RunApp and RunSpecialEd, each as a subtest.
+// RunApp, RunSpecialEd and RunConversations, each as a subtest.
 func RunAll(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("Directory", func(t *testing.T) { Run(t, func(t *testing.T) domain.Store { return newStore(t) }) })
 	t.Run("Admission", func(t *testing.T) { RunAdmission(t, func(t *testing.T) AdmissionStore { return newStore(t) }) })
@@ -45,4 +47,5 @@ func RunAll(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("Letters", func(t *testing.T) { RunLetters(t, func(t *testing.T) LetterStore { return newStore(t) }) })
 	t.Run("Integrations", func(t *testing.T) { RunIntegrations(t, func(t *testing.T) IntegrationStore { return newStore(t) }) })
 	t.Run("SpecialEd", func(t *testing.T) { RunSpecialEd(t, func(t *testing.T) SpecialEdStore { return newStore(t) }) })
+	t.Run("Conversations", func(t *testing.T) { RunConversations(t, func(t *testing.T) ConversationStore { return newStore(t) }) })
 }

@@ -30,6 +30,8 @@
 //	RunApp, RunAppBenchmarks                 audit log, idempotency keys, sessions
 //	RunSpecialEd                             specialed.Store: cases, versioned documents,
 //	                                         reminders once per key, special needs for SFO
+//	RunConversations                         conversations.Store: one booking per slot and
+//	                                         per child and seat, 16 at once on one slot
 //	RunRegistry                              domain.RegistryStore and domain.RegistryApplier:
 //	                                         register changes one per transaction
 //	RunRetention                             domain.RetentionStore, domain.ErasureStore:

@@ -66,6 +66,9 @@ func Seed(ctx context.Context, store domain.Store, clock domain.Clock) error {
 		if err := seedSpecialEd(ctx, store, Municipality); err != nil {
 			return fmt.Errorf("seed: %w", err)
 		}
+		if err := seedConversations(ctx, store, clock); err != nil {
+			return fmt.Errorf("seed: %w", err)
+		}
 		return seedStaff(ctx, store, clock, Municipality)
 	})
 }

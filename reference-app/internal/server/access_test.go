@@ -99,7 +99,7 @@ func authTable(t testing.TB, ta *webtest.Harness) map[string]authCase {
 	}
 	// Each capability's lines are in a function of their own below
 	// (admissionAuth, ...).
-	for _, part := range []map[string]authCase{admissionAuth(ta), catchmentAuth(ta), attendanceAuth(ta), billingAuth(ta), messagingAuth(ta), staffAuth(ta), calendarAuth(ta), eventsAuth(ta), directoryAuth(ta), migrationAuth(ta), registryAuth(ta), reportsAuth(ta), letterAuth(ta), integrationsAuth(ta), invoiceDocAuth(ta), specialEdAuth(ta, t)} {
+	for _, part := range []map[string]authCase{admissionAuth(ta), catchmentAuth(ta), attendanceAuth(ta), billingAuth(ta), messagingAuth(ta), staffAuth(ta), calendarAuth(ta), eventsAuth(ta), directoryAuth(ta), migrationAuth(ta), registryAuth(ta), reportsAuth(ta), letterAuth(ta), integrationsAuth(ta), invoiceDocAuth(ta), specialEdAuth(ta, t), conversationsAuth(ta, t)} {
 		for k, v := range part {
 			if _, dup := table[k]; dup {
 				panic("authTable: " + k + " twice")

@@ -14,6 +14,7 @@ import (
 	"github.com/oppvekst/oppvekst/reference-app/internal/attendanceweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/billingweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/calendarweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/conversationsweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/directoryweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/integrationsweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/messagingweb"
@@ -50,6 +51,7 @@ func New(store web.Store, clock domain.Clock, log *slog.Logger) (*web.App, error
 		registryweb.New(a),
 		reportsweb.New(a),
 		specialedweb.New(a, letters),
+		conversationsweb.New(a),
 		integrationsweb.New(a),
 	)
 	if err != nil {

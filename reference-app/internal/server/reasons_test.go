@@ -22,12 +22,14 @@ import (
 	"github.com/oppvekst/oppvekst/admission"
 	"github.com/oppvekst/oppvekst/attendance"
 	"github.com/oppvekst/oppvekst/billing"
+	"github.com/oppvekst/oppvekst/conversations"
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/messaging"
 	"github.com/oppvekst/oppvekst/reference-app/internal/admissionweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/attendanceweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/billingweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/calendarweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/conversationsweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/directoryweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/messagingweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/privacyweb"
@@ -46,29 +48,31 @@ import (
 // them all (a package with a table missing here fails
 // TestEveryPackageTableIsNamed).
 var reasonTables = map[string]map[string]string{
-	"domain":                               domain.ReasonTexts,
-	"admission":                            admission.ReasonTexts,
-	"attendance":                           attendance.ReasonTexts,
-	"billing":                              billing.ReasonTexts,
-	"messaging":                            messaging.ReasonTexts,
-	"adapters/sqlite":                      sqlite.ReasonTexts,
-	"adapters/postgres":                    postgres.ReasonTexts,
-	"adapters/migrationcsv":                migrationcsv.ReasonTexts,
-	"adapters/fiksio":                      fiksio.ReasonTexts,
-	"specialed":                            specialed.ReasonTexts,
-	"reports":                              reports.ReasonTexts,
-	"reference-app/internal/web":           web.ReasonTexts,
-	"reference-app/internal/web/api":       api.ReasonTexts,
-	"reference-app/internal/admissionweb":  admissionweb.ReasonTexts,
-	"reference-app/internal/attendanceweb": attendanceweb.ReasonTexts,
-	"reference-app/internal/billingweb":    billingweb.ReasonTexts,
-	"reference-app/internal/calendarweb":   calendarweb.ReasonTexts,
-	"reference-app/internal/directoryweb":  directoryweb.ReasonTexts,
-	"reference-app/internal/messagingweb":  messagingweb.ReasonTexts,
-	"reference-app/internal/privacyweb":    privacyweb.ReasonTexts,
-	"reference-app/internal/registryweb":   registryweb.ReasonTexts,
-	"reference-app/internal/staffweb":      staffweb.ReasonTexts,
-	"reference-app/internal/specialedweb":  specialedweb.ReasonTexts,
+	"domain":                                  domain.ReasonTexts,
+	"admission":                               admission.ReasonTexts,
+	"attendance":                              attendance.ReasonTexts,
+	"billing":                                 billing.ReasonTexts,
+	"messaging":                               messaging.ReasonTexts,
+	"adapters/sqlite":                         sqlite.ReasonTexts,
+	"adapters/postgres":                       postgres.ReasonTexts,
+	"adapters/migrationcsv":                   migrationcsv.ReasonTexts,
+	"adapters/fiksio":                         fiksio.ReasonTexts,
+	"specialed":                               specialed.ReasonTexts,
+	"conversations":                           conversations.ReasonTexts,
+	"reports":                                 reports.ReasonTexts,
+	"reference-app/internal/web":              web.ReasonTexts,
+	"reference-app/internal/web/api":          api.ReasonTexts,
+	"reference-app/internal/admissionweb":     admissionweb.ReasonTexts,
+	"reference-app/internal/attendanceweb":    attendanceweb.ReasonTexts,
+	"reference-app/internal/billingweb":       billingweb.ReasonTexts,
+	"reference-app/internal/calendarweb":      calendarweb.ReasonTexts,
+	"reference-app/internal/directoryweb":     directoryweb.ReasonTexts,
+	"reference-app/internal/messagingweb":     messagingweb.ReasonTexts,
+	"reference-app/internal/privacyweb":       privacyweb.ReasonTexts,
+	"reference-app/internal/registryweb":      registryweb.ReasonTexts,
+	"reference-app/internal/staffweb":         staffweb.ReasonTexts,
+	"reference-app/internal/specialedweb":     specialedweb.ReasonTexts,
+	"reference-app/internal/conversationsweb": conversationsweb.ReasonTexts,
 }
 
 // allTables is reasonTables as the list an application names.

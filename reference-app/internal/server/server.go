@@ -24,6 +24,7 @@ import (
 	"github.com/oppvekst/oppvekst/adapters/sqlite"
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/reference-app/internal/admissionweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/conversationsweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
 	"github.com/oppvekst/oppvekst/reference-app/internal/messagingweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/registryweb"
@@ -217,6 +218,7 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 	go messagingweb.RunDispatcherThen(sweepCtx, a, getenv, cfg.Demo, personas)
 	go admissionweb.LapseOffersEvery(sweepCtx, a, 15*time.Minute)
 	go specialedweb.RemindEvery(sweepCtx, a, 15*time.Minute)
+	go conversationsweb.RemindEvery(sweepCtx, a, 15*time.Minute)
 	go a.RetainEvery(sweepCtx, web.RetentionDelay, web.RetentionInterval)
 	go registryweb.SyncEvery(sweepCtx, a, registryweb.SyncDelay, registryweb.SyncInterval)
 	go a.WarmLogin(sweepCtx)

@@ -60,7 +60,7 @@ func TestBadInputToEveryPOSTRoute(t *testing.T) {
 		posts++
 		path := strings.NewReplacer("{childId}", ta.Sofie.String(), "{unitId}", ta.NordbySFO.String(),
 			"{staffId}", kari.ID.String(), "{grantId}", kariGrants[0].ID.String(),
-			"{placementId}", nothing, "{groupId}", nothing, "{invoiceId}", nothing, "{caseId}", nothing, "{attachmentId}", nothing, "{deliveryId}", nothing).Replace(rt.Path)
+			"{placementId}", nothing, "{groupId}", nothing, "{invoiceId}", nothing, "{caseId}", nothing, "{attachmentId}", nothing, "{deliveryId}", nothing, "{bookingId}", nothing).Replace(rt.Path)
 		for name, b := range bodies {
 			resp := ta.Do(t, cookie, "POST", path, "application/json", b.body)
 			if rt.Kind == web.KindPage {
