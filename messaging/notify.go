@@ -329,9 +329,22 @@ type resolved struct {
 
 // enqueue renders and writes one delivery per recipient, keyed
 // keyPrefix + the guardian's ID, reading every recipient's Contact at once.
+//
+// A delivery that is not urgent, written in the recipient's quiet hours
+// (the guardian's own, or the municipality's: Settings), waits until they
+// end (QuietHours.Release); an urgent one is due at once.
 func (s *Service) enqueue(ctx context.Context, rs []resolved, kind, keyPrefix string, data map[string]string) error {
+	_, err := s.enqueueWith(ctx, rs, kind, keyPrefix, data, false)
+	return err
+}
+
+// enqueueWith is enqueue; with smsCopy (an urgent message from staff) each
+// recipient whose medium is not SMS also gets an SMS, keyed with "/sms"
+// after the guardian, unless the guardian may not be reached by SMS: it
+// returns, per recipient, why not (UrgentRecipient.NoSMS).
+func (s *Service) enqueueWith(ctx context.Context, rs []resolved, kind, keyPrefix string, data map[string]string, smsCopy bool) ([]UrgentRecipient, error) {
 	if len(rs) == 0 {
-		return nil
+		return nil, nil
 	}
 	m := rs[0].guardian.Municipality
 	ids := make([]domain.GuardianID, len(rs))
@@ -340,8 +353,14 @@ func (s *Service) enqueue(ctx context.Context, rs []resolved, kind, keyPrefix st
 	}
 	contacts, err := s.Store.Contacts(ctx, m, ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	settings, err := s.settingsOf(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	loc := settings.Location()
+	urgent := data["urgent"] == "true"
 	now := s.clock().Now()
 	tpl := s.templates()
 	// Render once per language (and restriction), not once per recipient.
@@ -354,7 +373,7 @@ func (s *Service) enqueue(ctx context.Context, rs []resolved, kind, keyPrefix st
 	registerFailed := false
 	reg, useRegister, err := s.registerOf(ctx, m)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	switch {
 	case useRegister && reg == nil:
@@ -363,6 +382,7 @@ func (s *Service) enqueue(ctx context.Context, rs []resolved, kind, keyPrefix st
 		register, registerFailed = s.lookupRegister(ctx, reg, rs)
 	}
 	ds := make([]Delivery, 0, len(rs))
+	var notes []UrgentRecipient
 	for _, r := range rs {
 		g := r.guardian
 		c, ok := contacts[g.ID]
@@ -380,6 +400,12 @@ func (s *Service) enqueue(ctx context.Context, rs []resolved, kind, keyPrefix st
 			texts[v] = text
 		}
 		medium, to := route(g, r.channel, c.Medium)
+		// The SMS copy of an urgent message: to the number on file, or
+		// the register's when it is consulted.
+		noSMS, mobile := "", g.Phone
+		if r.channel == ChannelProtected {
+			noSMS = NoSMSProtected
+		}
 		if useRegister {
 			e, found := register[g.NationalID]
 			rt := RouteByRegister(g, r.channel, c.Medium, RouteLookup{Failed: registerFailed, Found: found, Entry: e})
@@ -387,19 +413,51 @@ func (s *Service) enqueue(ctx context.Context, rs []resolved, kind, keyPrefix st
 				continue
 			}
 			medium, to = rt.Medium, rt.To
+			switch {
+			case noSMS != "":
+			case rt.Reason == ReasonRegisterReserved:
+				noSMS = NoSMSReserved
+			case rt.Reason == ReasonRegisterNotified:
+				mobile = e.Mobile
+			case rt.Reason != ReasonRegisterNoNationalID:
+				noSMS = NoSMSRegister
+			}
 		}
-		ds = append(ds, Delivery{
+		next := now
+		if !urgent {
+			quiet := settings.Quiet
+			if c.Quiet != nil && c.Quiet.Within(settings.Quiet) {
+				quiet = *c.Quiet
+			}
+			next = quiet.Release(now, loc)
+		}
+		d := Delivery{
 			ID: domain.NewID[Delivery](), Municipality: m, Key: keyPrefix + g.ID.String(), Kind: kind,
 			Guardian: g.ID, Medium: medium, To: to, Language: c.Language,
-			Subject: text.Subject, Body: text.Body, Urgent: data["urgent"] == "true",
-			State: Pending, NextAt: now, CreatedAt: now,
-		})
+			Subject: text.Subject, Body: text.Body, Urgent: urgent,
+			State: Pending, NextAt: next, CreatedAt: now,
+		}
+		ds = append(ds, d)
+		if !smsCopy {
+			continue
+		}
+		switch {
+		case medium == SMS:
+			noSMS = ""
+		case noSMS == "" && mobile == "":
+			noSMS = NoSMSNumber
+		case noSMS == "":
+			sms := d
+			sms.ID, sms.Key, sms.Medium, sms.To = domain.NewID[Delivery](), d.Key+"/sms", SMS, mobile
+			ds = append(ds, sms)
+		}
+		notes = append(notes, UrgentRecipient{Guardian: g.ID, NoSMS: noSMS})
 	}
 	if len(ds) == 0 {
-		return nil
+		return notes, nil
 	}
 	_, err = s.Store.Enqueue(ctx, ds)
-	return err
+	return notes, err
 }
 
 // route picks the medium and address: the digital mailbox for the protected

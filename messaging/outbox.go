@@ -41,6 +41,9 @@ type Contact struct {
 	Guardian     domain.GuardianID   `json:"guardian"`
 	Language     Language            `json:"language"`
 	Medium       Medium              `json:"medium"`
+	// Quiet is the guardian's own quiet hours, within the municipality's
+	// (QuietHours.Within); nil keeps the municipality's.
+	Quiet *QuietHours `json:"quiet,omitempty"`
 }
 
 // DefaultContact is the preference of a guardian who has not chosen.
@@ -62,6 +65,9 @@ func (c Contact) Validate() error {
 	}
 	if _, err := ParseMedium(string(c.Medium)); err != nil {
 		p.Merge("", err)
+	}
+	if c.Quiet != nil {
+		p.Merge("", c.Quiet.Validate())
 	}
 	return p.Err()
 }
@@ -222,6 +228,27 @@ type Store interface {
 	Settle(ctx context.Context, outcomes []Outcome) error
 	// Deliveries lists a municipality's deliveries by key.
 	Deliveries(ctx context.Context, m domain.Municipality) ([]Delivery, error)
+	// DeliveriesWithPrefix lists the deliveries whose key starts with
+	// prefix, by key.
+	DeliveriesWithPrefix(ctx context.Context, m domain.Municipality, prefix string) ([]Delivery, error)
+
+	// MessagingSettings reads a municipality's settings; none stored is
+	// domain.ErrNotFound.
+	MessagingSettings(ctx context.Context, m domain.Municipality) (Settings, error)
+	// PutMessagingSettings creates or replaces them.
+	PutMessagingSettings(ctx context.Context, st Settings) error
+
+	// PutUrgent writes the record of an urgent message; one for the same
+	// thread is domain.ErrConflict.
+	PutUrgent(ctx context.Context, u Urgent) error
+	// Urgent reads the record of a thread; none is domain.ErrNotFound.
+	Urgent(ctx context.Context, m domain.Municipality, thread ThreadID) (Urgent, error)
+	// DueUrgent lists up to limit records not yet checked whose DueAt is
+	// not after now, by DueAt.
+	DueUrgent(ctx context.Context, m domain.Municipality, now time.Time, limit int) ([]Urgent, error)
+	// CheckedUrgent records that the unread check of a thread has run,
+	// and whether it told the sender (Unread).
+	CheckedUrgent(ctx context.Context, m domain.Municipality, thread ThreadID, at time.Time, unread bool) error
 }
 
 // Backoff is the retry policy of the dispatcher: the first retry after

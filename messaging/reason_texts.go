@@ -46,5 +46,10 @@ var ReasonTexts = map[string]string{
 	"no-such-unit":                                 "no such unit",
 	"repeats-guardians-id":                         "repeats guardians[{index}].id",
 	"required":                                     "is required",
+	ReasonQuietMinutes:                             "must be a time of day",
+	ReasonQuietOutside:                             "must lie within the municipality's quiet hours ({quiet})",
+	ReasonUnknownZone:                              "is not a known time zone",
+	ReasonUnreadAfter:                              "must be from 1 to 1440 minutes",
+	ReasonUrgentStaffOnly:                          "only staff of the unit send urgent messages, to the children of their unit",
 	"the-first-message-belongs-to-another-thread":  "the first message belongs to another thread",
 }

@@ -141,6 +141,9 @@ func (s *Service) Post(ctx context.Context, actor domain.Actor, d Draft) (Thread
 	if actor.Role == domain.RoleGuardian && d.Bulletin {
 		p.Add("bulletin", "a-guardian-cannot-send-a-bulletin")
 	}
+	if d.Urgent && (actor.Role != domain.RoleStaff || d.About.Scope == ScopeMunicipality) {
+		p.Add("urgent", ReasonUrgentStaffOnly)
+	}
 	if err := p.Err(); err != nil {
 		return Thread{}, err
 	}
@@ -175,7 +178,10 @@ func (s *Service) Post(ctx context.Context, actor domain.Actor, d Draft) (Thread
 		if err := s.Store.CreateThread(ctx, t, msg, ps); err != nil {
 			return err
 		}
-		return s.notifyMessage(ctx, t, msg, rs)
+		if !t.Urgent {
+			return s.notifyMessage(ctx, t, msg, rs)
+		}
+		return s.postUrgent(ctx, actor, t, msg, rs)
 	})
 	if err != nil {
 		return Thread{}, err
@@ -462,8 +468,9 @@ func (s *Service) Inbox(ctx context.Context, actor domain.Actor) ([]Thread, erro
 	return out, err
 }
 
-// SetContact stores a guardian's language and medium; the guardian or a
-// municipal actor may set it.
+// SetContact stores a guardian's language, medium and quiet hours (which
+// must lie within the municipality's, ReasonQuietOutside); the guardian or
+// a municipal actor may set it.
 func (s *Service) SetContact(ctx context.Context, actor domain.Actor, c Contact) error {
 	if err := s.checkActor(actor, c.Municipality); err != nil {
 		return err
@@ -477,6 +484,15 @@ func (s *Service) SetContact(ctx context.Context, actor domain.Actor, c Contact)
 	return s.Store.Atomic(ctx, func(ctx context.Context) error {
 		if _, err := s.Store.Guardian(ctx, c.Municipality, c.Guardian); err != nil {
 			return refErr(err, "guardian", "no-such-guardian")
+		}
+		if c.Quiet != nil {
+			st, err := s.settingsOf(ctx, c.Municipality)
+			if err != nil {
+				return err
+			}
+			if !c.Quiet.Within(st.Quiet) {
+				return domain.Invalid("quiet", ReasonQuietOutside, "quiet", st.Quiet.String())
+			}
 		}
 		return s.Store.PutContact(ctx, c)
 	})
@@ -634,24 +650,45 @@ func (s *Service) resolveChildren(ctx context.Context, m domain.Municipality, au
 	return out, nil
 }
 
+// postUrgent notifies the recipients of an urgent message, each by SMS
+// too, and writes its record: the sender and the unread check due
+// Settings.UnreadAfter from now.
+func (s *Service) postUrgent(ctx context.Context, actor domain.Actor, t Thread, msg Message, rs []resolved) error {
+	notes, err := s.notifyMessageWith(ctx, t, msg, rs, true)
+	if err != nil {
+		return err
+	}
+	st, err := s.settingsOf(ctx, t.Municipality)
+	if err != nil {
+		return err
+	}
+	return s.Store.PutUrgent(ctx, Urgent{Municipality: t.Municipality, Thread: t.ID, Message: msg.ID,
+		Sender: actor.Staff, Recipients: notes, SentAt: t.CreatedAt, DueAt: t.CreatedAt.Add(st.UnreadAfter)})
+}
+
 // notifyMessage enqueues "message.new" for each recipient.
 // The sender is named by the author's display name, never by the login
 // ID; a guardian is "en foresatt" (guardians are not named to each
 // other). A recipient who must learn nothing of where the child is gets
 // the restricted text, which names no sender.
 func (s *Service) notifyMessage(ctx context.Context, t Thread, msg Message, rs []resolved) error {
+	_, err := s.notifyMessageWith(ctx, t, msg, rs, false)
+	return err
+}
+
+func (s *Service) notifyMessageWith(ctx context.Context, t Thread, msg Message, rs []resolved, smsCopy bool) ([]UrgentRecipient, error) {
 	if len(rs) == 0 {
-		return nil
+		return nil, nil
 	}
 	from, err := s.fromName(ctx, t, msg.Author)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	data := map[string]string{"subject": t.Subject, "from": from}
 	if t.Urgent {
 		data["urgent"] = "true"
 	}
-	return s.enqueue(ctx, rs, "message.new", "message.new/"+msg.ID.String()+"/", data)
+	return s.enqueueWith(ctx, rs, "message.new", urgentKeyPrefix(msg.ID), data, smsCopy)
 }
 
 // fromName is how a notification names the author: the display name; for

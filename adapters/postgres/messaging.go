@@ -259,9 +259,11 @@ func (s *Store) PutContact(ctx context.Context, c messaging.Contact) error {
 		if !ok {
 			return domain.Invalid("guardian", "no-such-guardian")
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO msg_contacts (municipality, guardian_id, language, medium) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (municipality, guardian_id) DO UPDATE SET language = excluded.language, medium = excluded.medium`,
-			string(c.Municipality), uid(c.Guardian), string(c.Language), string(c.Medium))
+		start, end := quietArgs(c.Quiet)
+		_, err = tx.Exec(ctx, `INSERT INTO msg_contacts (municipality, guardian_id, language, medium, quiet_start, quiet_end) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (municipality, guardian_id) DO UPDATE SET language = excluded.language, medium = excluded.medium,
+			quiet_start = excluded.quiet_start, quiet_end = excluded.quiet_end`,
+			string(c.Municipality), uid(c.Guardian), string(c.Language), string(c.Medium), start, end)
 		if err != nil {
 			return dbError("put contact", err)
 		}
@@ -273,9 +275,11 @@ func (s *Store) PutContact(ctx context.Context, c messaging.Contact) error {
 func (s *Store) Contact(ctx context.Context, m domain.Municipality, g domain.GuardianID) (messaging.Contact, error) {
 	return one(ctx, s.q(ctx), "contact", m, g.String(), func(row scanner, m domain.Municipality) (messaging.Contact, error) {
 		c := messaging.Contact{Municipality: m, Guardian: g}
-		err := row.Scan(stringScan[messaging.Language]{&c.Language}, stringScan[messaging.Medium]{&c.Medium})
+		var start, end *int32
+		err := row.Scan(stringScan[messaging.Language]{&c.Language}, stringScan[messaging.Medium]{&c.Medium}, &start, &end)
+		c.Quiet = quietOf(start, end)
 		return c, err
-	}, `SELECT language, medium FROM msg_contacts WHERE municipality = $1 AND guardian_id = $2`, string(m), uid(g))
+	}, `SELECT language, medium, quiet_start, quiet_end FROM msg_contacts WHERE municipality = $1 AND guardian_id = $2`, string(m), uid(g))
 }
 
 // enqueueSQL inserts the rows of parallel arrays in one statement and skips
@@ -472,9 +476,11 @@ func (s *Store) RecipientFamilies(ctx context.Context, m domain.Municipality, ch
 func (s *Store) Contacts(ctx context.Context, m domain.Municipality, guardians []domain.GuardianID) (map[domain.GuardianID]messaging.Contact, error) {
 	cs, err := list(ctx, s.q(ctx), "contacts", m, func(row scanner, m domain.Municipality) (messaging.Contact, error) {
 		c := messaging.Contact{Municipality: m}
-		err := row.Scan(scanID(&c.Guardian), stringScan[messaging.Language]{&c.Language}, stringScan[messaging.Medium]{&c.Medium})
+		var start, end *int32
+		err := row.Scan(scanID(&c.Guardian), stringScan[messaging.Language]{&c.Language}, stringScan[messaging.Medium]{&c.Medium}, &start, &end)
+		c.Quiet = quietOf(start, end)
 		return c, err
-	}, `SELECT guardian_id, language, medium FROM msg_contacts WHERE municipality = $1 AND guardian_id = ANY($2::uuid[])`,
+	}, `SELECT guardian_id, language, medium, quiet_start, quiet_end FROM msg_contacts WHERE municipality = $1 AND guardian_id = ANY($2::uuid[])`,
 		string(m), uids(guardians))
 	if err != nil {
 		return nil, err

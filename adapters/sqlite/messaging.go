@@ -27,9 +27,10 @@ const (
 		JOIN msg_threads AS t ON t.municipality = p.municipality AND t.id = p.thread_id
 		WHERE p.municipality = ? AND p.guardian_id = ?`
 	markRead      = `UPDATE msg_participants SET read_at = ? WHERE municipality = ? AND thread_id = ? AND guardian_id = ?`
-	upsertContact = `INSERT INTO msg_contacts (municipality, guardian_id, language, medium) VALUES (?, ?, ?, ?)
-		ON CONFLICT (municipality, guardian_id) DO UPDATE SET language = excluded.language, medium = excluded.medium`
-	selectContact    = `SELECT municipality, guardian_id, language, medium FROM msg_contacts WHERE municipality = ? AND guardian_id = ?`
+	upsertContact = `INSERT INTO msg_contacts (municipality, guardian_id, language, medium, quiet_start, quiet_end) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (municipality, guardian_id) DO UPDATE SET language = excluded.language, medium = excluded.medium,
+		quiet_start = excluded.quiet_start, quiet_end = excluded.quiet_end`
+	selectContact    = `SELECT municipality, guardian_id, language, medium, quiet_start, quiet_end FROM msg_contacts WHERE municipality = ? AND guardian_id = ?`
 	selectDue        = `SELECT ` + deliveryCols + ` FROM msg_outbox INDEXED BY msg_outbox_due WHERE state = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?`
 	leaseDelivery    = `UPDATE msg_outbox SET attempts = attempts + 1, next_at = ? WHERE municipality = ? AND id = ?`
 	settleDelivery   = `UPDATE msg_outbox SET state = ?, next_at = coalesce(?, next_at), done_at = ?, last_error = ?, attempts = max(attempts - ?, 0) WHERE municipality = ? AND id = ? AND state = 'pending'`

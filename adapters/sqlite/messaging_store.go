@@ -201,18 +201,15 @@ func (s *Store) PutContact(ctx context.Context, c messaging.Contact) error {
 		if err := s.mustExist(ctx, "guardian", guardianExists, c.Municipality, c.Guardian); err != nil {
 			return refErr(err, "guardian", "no-such-guardian")
 		}
-		_, err := s.exec(ctx, upsertContact, c.Municipality, c.Guardian, c.Language, c.Medium)
+		start, end := quietArgs(c.Quiet)
+		_, err := s.exec(ctx, upsertContact, c.Municipality, c.Guardian, c.Language, c.Medium, start, end)
 		return writeErr(err, "contact")
 	})
 }
 
 // Contact reads a guardian's preference.
 func (s *Store) Contact(ctx context.Context, m domain.Municipality, g domain.GuardianID) (messaging.Contact, error) {
-	return queryOne(ctx, s, "contact", selectContact, func(r scanner) (messaging.Contact, error) {
-		var c messaging.Contact
-		err := r.Scan(&c.Municipality, &c.Guardian, &c.Language, &c.Medium)
-		return c, err
-	}, m, g)
+	return queryOne(ctx, s, "contact", selectContact, scanContact, m, g)
 }
 
 // enqueueRows is how many deliveries one INSERT writes (18 values each,
@@ -391,12 +388,8 @@ func (s *Store) Contacts(ctx context.Context, m domain.Municipality, guardians [
 	out := map[domain.GuardianID]messaging.Contact{}
 	err := s.read(ctx, func(ctx context.Context) error {
 		return chunks(m, guardians, func(n int, args []any) error {
-			cs, err := queryAll(ctx, s, `SELECT municipality, guardian_id, language, medium FROM msg_contacts
-				WHERE municipality = ? AND guardian_id IN (`+placeholders(n)+`)`, func(r scanner) (messaging.Contact, error) {
-				var c messaging.Contact
-				err := r.Scan(&c.Municipality, &c.Guardian, &c.Language, &c.Medium)
-				return c, err
-			}, args...)
+			cs, err := queryAll(ctx, s, `SELECT municipality, guardian_id, language, medium, quiet_start, quiet_end FROM msg_contacts
+				WHERE municipality = ? AND guardian_id IN (`+placeholders(n)+`)`, scanContact, args...)
 			for _, c := range cs {
 				out[c.Guardian] = c
 			}

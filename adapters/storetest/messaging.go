@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -48,6 +49,8 @@ func RunMessaging(t *testing.T, newStore func(t *testing.T) MessagingStore) {
 	t.Run("DispatcherCrash", func(t *testing.T) { testDispatcherCrash(t, newStore(t)) })
 	t.Run("ConcurrentDispatchers", func(t *testing.T) { testConcurrentDispatchers(t, newStore(t)) })
 	t.Run("OutboxMunicipalities", func(t *testing.T) { testOutboxMunicipalities(t, newStore(t)) })
+	t.Run("QuietHoursStored", func(t *testing.T) { testQuietHoursStored(t, newStore(t)) })
+	t.Run("UrgentAtNight", func(t *testing.T) { testUrgentAtNight(t, newStore(t)) })
 }
 
 // One dispatcher serves every municipality; keys are unique per
@@ -228,15 +231,19 @@ func testBulletinToGroup(t *testing.T, s MessagingStore) {
 	assert.Equal(t, sc.unit.ID, th.Unit)
 
 	got := recipients(t, ctx, s, Oslo, "message.new")
-	assert.Equal(t, map[domain.GuardianID]int{mor.ID: 1, far.ID: 1, boMor.ID: 1}, got,
-		"each entitled guardian once, nobody else")
+	assert.Equal(t, map[domain.GuardianID]int{mor.ID: 2, far.ID: 2, boMor.ID: 2}, got,
+		"each entitled guardian once by e-mail and once by SMS (urgent), nobody else")
 	ds, err := s.Deliveries(ctx, Oslo)
 	require.NoError(t, err)
 	for _, d := range ds {
 		assert.Equal(t, "HASTER: Ny melding: Tur til skogen", d.Subject)
 		assert.True(t, d.Urgent)
 		assert.Equal(t, messaging.Pending, d.State)
-		assert.Equal(t, messaging.Email, d.Medium)
+		if strings.HasSuffix(d.Key, "/sms") {
+			assert.Equal(t, messaging.SMS, d.Medium)
+		} else {
+			assert.Equal(t, messaging.Email, d.Medium)
+		}
 	}
 
 	// Recipients of a bulletin never see each other; staff see them.
@@ -273,7 +280,7 @@ func testBulletinToGroup(t *testing.T, s MessagingStore) {
 	})
 	require.NoError(t, err)
 	got = recipients(t, ctx, s, Oslo, "message.new")
-	assert.Equal(t, map[domain.GuardianID]int{mor.ID: 2, far.ID: 2, boMor.ID: 2, otherMor.ID: 1, eg.ID: 1}, got)
+	assert.Equal(t, map[domain.GuardianID]int{mor.ID: 3, far.ID: 3, boMor.ID: 3, otherMor.ID: 1, eg.ID: 1}, got, "the urgent bulletin by e-mail and SMS, this one by e-mail")
 	inbox, err := svc.Inbox(ctx, domain.GuardianActor(Oslo, mor.ID))
 	require.NoError(t, err)
 	require.Len(t, inbox, 2)

@@ -43,6 +43,7 @@ func (a *app) messagingRoutes() []web.Route {
 		{Method: "GET", Path: "/api/v1/threads", Kind: web.KindAPI, Policy: policyCorrespondent, Summary: "Threads and bulletins: a guardian's inbox (with unread), or the threads of a staff member's units", Response: ThreadSummary{}, List: true, Handle: a.apiThreads},
 		{Method: "POST", Path: "/api/v1/threads", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "Start a thread or send a bulletin (staff, caseworker); a guardian writes to a ward's unit (scope child or unit)", Body: newThreadRequest{}, Response: ThreadView{}, Status: http.StatusCreated, Handle: a.apiPostThread},
 		{Method: "GET", Path: "/api/v1/threads/{threadId}", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "A thread with its messages and the participants the actor may see", Response: ThreadView{}, Handle: a.apiThread},
+		{Method: "GET", Path: "/api/v1/threads/{threadId}/status", Kind: web.KindAPI, Policy: policySender, Summary: "The delivery status of an urgent message per guardian (queued, sent, failed, read), why a guardian got no SMS, and whether the unread check told the sender (staff of the unit, the municipality)", Response: messaging.UrgentStatus{}, Handle: a.apiUrgentStatus},
 		{Method: "POST", Path: "/api/v1/replies", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "Reply to a thread (not a bulletin)", Body: replyRequest{}, Response: messageView{}, Status: http.StatusCreated, Handle: a.apiReply},
 		{Method: "POST", Path: "/api/v1/read-receipts", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "Mark a thread read (guardian)", Body: readRequest{}, Response: web.StatusBody{}, Handle: a.apiMarkRead},
 		{Method: "GET", Path: "/api/v1/contact", Kind: web.KindAPI, Policy: web.PolicyGuardian, Summary: "The guardian's contact preference: language and channel", Response: contactView{}, Handle: a.apiContact},
@@ -75,6 +76,10 @@ var messagingMenus = []web.MenuItem{
 	{Roles: []domain.Role{domain.RoleCaseworker, domain.RoleAdmin}, Path: "/caseworker/outbox", Key: "messaging.menu.outbox"},
 	{Roles: []domain.Role{domain.RoleAdmin}, Path: "/admin/operations", Key: "messaging.menu.operations"},
 }
+
+// policySender: staff and the municipality, who send urgent messages or
+// follow them up.
+var policySender = web.RolePolicy("sender", domain.RoleStaff, domain.RoleCaseworker, domain.RoleAdmin)
 
 // policyCorrespondent: guardians and staff, who have threads to list.
 var policyCorrespondent = web.RolePolicy("correspondent", domain.RoleGuardian, domain.RoleStaff)
@@ -622,6 +627,30 @@ func (a *app) apiThread(w http.ResponseWriter, r *http.Request, c *web.Call) err
 		return err
 	}
 	api.WriteJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// apiUrgentStatus answers the delivery status of an urgent thread,
+// audit-logged as a read of the thread's child.
+func (a *app) apiUrgentStatus(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	id, err := api.PathID[messaging.Thread](r, "threadId")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	st, err := a.Messaging().StatusOf(ctx, c.Actor, c.Actor.Municipality, id)
+	if err != nil {
+		return err
+	}
+	t, err := a.Store.Thread(ctx, c.Actor.Municipality, id)
+	if err != nil {
+		return err
+	}
+	// Logged outside a transaction (web.App.Audit batches its entries).
+	if err := a.Audit(ctx, c.Actor, "message.status", "thread/"+id.String(), threadChildren(t)...); err != nil {
+		return err
+	}
+	api.WriteJSON(w, http.StatusOK, st)
 	return nil
 }
 
@@ -1190,4 +1219,38 @@ func (d deliveryView) Done() string {
 		return ""
 	}
 	return osloTime(d.DoneAt)
+}
+
+// CheckUnreadEvery runs CheckUnread now and then every interval until ctx
+// ends.
+func CheckUnreadEvery(ctx context.Context, a *web.App, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		CheckUnread(ctx, a)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// CheckUnread tells, in every municipality served, the sender of each
+// urgent message that no guardian has read within the municipality's
+// minutes (messaging.Service.CheckUnread: once per message, however often
+// it runs). It returns how many senders it told.
+func CheckUnread(ctx context.Context, a *web.App) int {
+	total := 0
+	for _, m := range a.Municipalities {
+		n, err := a.Messaging().CheckUnread(ctx, domain.SystemActor(m, "urgent-unread"))
+		switch {
+		case err != nil && !errors.Is(err, context.Canceled):
+			a.Log.Error("urgent unread check", "municipality", m, "err", err)
+		case n > 0:
+			a.Log.Info("urgent messages unread, senders told", "municipality", m, "count", n)
+		}
+		total += n
+	}
+	return total
 }

@@ -219,6 +219,7 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 	go admissionweb.LapseOffersEvery(sweepCtx, a, 15*time.Minute)
 	go specialedweb.RemindEvery(sweepCtx, a, 15*time.Minute)
 	go conversationsweb.RemindEvery(sweepCtx, a, 15*time.Minute)
+	go messagingweb.CheckUnreadEvery(sweepCtx, a, time.Minute)
 	go a.RetainEvery(sweepCtx, web.RetentionDelay, web.RetentionInterval)
 	go registryweb.SyncEvery(sweepCtx, a, registryweb.SyncDelay, registryweb.SyncInterval)
 	go a.WarmLogin(sweepCtx)
