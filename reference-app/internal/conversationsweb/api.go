@@ -194,7 +194,7 @@ func (a *app) day(ctx context.Context, c *web.Call, unit domain.UnitID, d date.D
 	}
 	out := make([]DayView, 0, len(items))
 	for _, it := range items {
-		v := DayView{DayItem: it, Time: it.Slot.Start.In(domain.Oslo()).Format("15:04") + "–" + it.Slot.End(it.Round.Minutes).In(domain.Oslo()).Format("15:04")}
+		v := DayView{DayItem: it, Time: c.Lang.Clock(it.Slot.Start) + "–" + c.Lang.Clock(it.Slot.End(it.Round.Minutes))}
 		if it.Booking != nil {
 			ch, err := a.Store.Child(ctx, c.Actor.Municipality, it.Booking.Child)
 			if err != nil {

@@ -94,7 +94,7 @@ func TestStory(t *testing.T) {
 	r = ta.Do(t, ta.CookieFor(t, staff), "GET", "/conversations/day?date=2025-12-01", "", "")
 	require.Equal(t, http.StatusOK, r.Status)
 	assert.Contains(t, r.Body, "Sofie Berg")
-	assert.Contains(t, r.Body, "08:40–09:00")
+	assert.Contains(t, r.Body, "08.40–09.00", "Norwegian writes the time of day with a full stop")
 	r = ta.Do(t, ta.CookieFor(t, demo.PersonaOtherStaff), "GET", "/api/v1/conversations/units/"+ta.NordbySkole(t).String()+"/day?date=2025-12-01", "", "")
 	assert.Equal(t, http.StatusForbidden, r.Status)
 

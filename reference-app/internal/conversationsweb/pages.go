@@ -267,7 +267,7 @@ func (a *app) offers(ctx context.Context, c *web.Call, key, chosen string, probl
 		}
 		v := offerView{Key: o.Round.ID.String() + "-" + o.Child.String(), Round: o.Round, Child: o.Child, ChildName: ch.GivenName + " " + ch.FamilyName}
 		label := func(sl conversations.Slot) string {
-			return c.Lang.DateTime(sl.Start) + "–" + sl.End(o.Round.Minutes).In(domain.Oslo()).Format("15:04")
+			return c.Lang.DateTime(sl.Start) + "–" + c.Lang.Clock(sl.End(o.Round.Minutes))
 		}
 		mine := v.Key == key
 		for _, sv := range o.Slots {

@@ -197,6 +197,18 @@ func (l Locale) DateTime(t time.Time) string {
 	return d + " kl. " + t.Format("15.04")
 }
 
+// Clock writes a moment's time of day in Norwegian time the way the
+// language does: "12.00" in Norwegian, "12:00" in English.
+func (l Locale) Clock(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	if l.Code == "en" {
+		return t.In(domain.Oslo()).Format("15:04")
+	}
+	return t.In(domain.Oslo()).Format("15.04")
+}
+
 // localeOf is the language chosen by the cookie, or the default.
 func (a *App) localeOf(r *http.Request) Locale {
 	code := Languages[0]

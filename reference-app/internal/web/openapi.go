@@ -37,6 +37,7 @@ var PolicyDocs = map[string]string{
 	"child-case":               "A caseworker of the child's municipality. A child of another municipality is 404.",
 	"unit":                     "Staff of the unit, or the municipality's caseworkers and administrators. A unit of another municipality is 404.",
 	"unit-leader":              "The unit's leader, or the municipal administrator. A unit of another municipality is 404.",
+	"sender":                   "Staff of the unit the thread is about, a caseworker or the municipal administrator; the service refuses anyone else (403).",
 	"unit-leader-or-municipal": "The unit's leader, or the municipality's caseworkers and administrators. A unit of another municipality is 404.",
 	"guardian":                 "A guardian.",
 	"staff":                    "Staff of a unit.",

@@ -136,6 +136,9 @@ func TestOpenAPILiveResponses(t *testing.T) {
 	threads := list(guardian, "/api/v1/threads")
 	require.NotEmpty(t, threads)
 	thread := threads[0]["id"].(string)
+	// An urgent message from Sofie's unit, for its delivery status.
+	urgent := post(ta.CookieFor(t, demo.PersonaStaff), "/api/v1/threads",
+		`{"scope":"child","childId":"`+ta.Sofie.String()+`","subject":"Sofie er syk","body":"Hent henne nå.","urgent":true}`)["id"].(string)
 
 	// A 9th grader has a leaving certificate's absence summary.
 	ninth := ta.NinthGrader(t)
@@ -193,6 +196,9 @@ func TestOpenAPILiveResponses(t *testing.T) {
 		}
 		if strings.Contains(path, "/school-start/{intakeId}/") {
 			concrete = []string{strings.NewReplacer("{childId}", starter, "{intakeId}", schoolIntake).Replace(path)}
+		}
+		if path == "/api/v1/threads/{threadId}/status" {
+			concrete = []string{"/api/v1/threads/" + urgent + "/status"}
 		}
 		if path == "/calendar/{file}" {
 			concrete = []string{"/calendar/" + feedFile}
