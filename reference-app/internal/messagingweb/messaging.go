@@ -936,6 +936,9 @@ type threadContent struct {
 	Back   string
 	// Body keeps the text of a refused reply; Error says why.
 	Body, Error string
+	// Status is the delivery status of an urgent message, for staff and
+	// the municipality; nil otherwise.
+	Status *urgentStatusView
 }
 
 func (a *app) threadPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
@@ -967,6 +970,11 @@ func (a *app) renderThread(w http.ResponseWriter, r *http.Request, c *web.Call, 
 		}
 	}
 	content := threadContent{L: c.Lang, Thread: v, Back: back}
+	if v.Urgent && c.Actor.Role != domain.RoleGuardian {
+		if content.Status, err = a.urgentStatus(ctx, c, v); err != nil {
+			return err
+		}
+	}
 	status := http.StatusOK
 	if refusal != nil {
 		status = http.StatusUnprocessableEntity
