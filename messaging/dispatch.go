@@ -111,6 +111,18 @@ type Dispatcher struct {
 	Gate Gate
 	// Hold is how long a held delivery waits; DefaultHold when zero.
 	Hold time.Duration
+	// Quiet, when set, moves the retry of a failed notice that is not
+	// urgent out of the recipient's quiet hours (Service.QuietRelease): a
+	// retry that would fall at 23:10 waits until the window ends, 07:00.
+	// An urgent notice is retried after its backoff, night or day. When
+	// Quiet cannot answer the backoff stands.
+	Quiet QuietSource
+}
+
+// QuietSource says when a retry of a delivery due at t may be sent
+// (Service implements it).
+type QuietSource interface {
+	QuietRelease(ctx context.Context, d Delivery, t time.Time) (time.Time, error)
 }
 
 func (d *Dispatcher) clock() domain.Clock {
@@ -171,6 +183,7 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 		// Stopped: leave the claims to run out; they will be sent again.
 		return len(claimed), err
 	}
+	d.quiet(ctx, claimed, held, outcomes)
 	if err := d.Outbox.Settle(ctx, outcomes); err != nil {
 		return len(claimed), err
 	}
@@ -216,6 +229,22 @@ func (d *Dispatcher) held(ctx context.Context, claimed []Delivery, now time.Time
 		}
 	}
 	return out
+}
+
+// quiet moves each retry (not a hold) of a notice that is not urgent out
+// of its recipient's quiet hours.
+func (d *Dispatcher) quiet(ctx context.Context, claimed []Delivery, held []bool, outcomes []Outcome) {
+	if d.Quiet == nil {
+		return
+	}
+	for i, o := range outcomes {
+		if held[i] || o.State != Pending || claimed[i].Urgent {
+			continue
+		}
+		if at, err := d.Quiet.QuietRelease(ctx, claimed[i], o.NextAt); err == nil && at.After(o.NextAt) {
+			outcomes[i].NextAt = at
+		}
+	}
 }
 
 // send sends one delivery and decides its outcome.

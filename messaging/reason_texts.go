@@ -10,6 +10,7 @@ package messaging
 // This is the package's table, and nothing registers it: an application
 // names the tables of the packages it uses (domain.ReasonTables).
 var ReasonTexts = map[string]string{
+	ReasonMediumReserved:                           "the guardian has reserved against digital communication in the contact register: the digital mailbox only",
 	"contents-erased":                              "its contents were erased after delivery (retention); it cannot be sent again",
 	"has-not-failed":                               "has not failed: only a delivery given up or answered with a failure can be retried",
 	"is-delivered":                                 "is delivered already",

@@ -470,7 +470,9 @@ func (s *Service) Inbox(ctx context.Context, actor domain.Actor) ([]Thread, erro
 
 // SetContact stores a guardian's language, medium and quiet hours (which
 // must lie within the municipality's, ReasonQuietOutside); the guardian or
-// a municipal actor may set it.
+// a municipal actor may set it. A guardian reserved in the contact
+// register may choose the digital mailbox only (ReasonMediumReserved,
+// ContactChoices).
 func (s *Service) SetContact(ctx context.Context, actor domain.Actor, c Contact) error {
 	if err := s.checkActor(actor, c.Municipality); err != nil {
 		return err
@@ -480,6 +482,16 @@ func (s *Service) SetContact(ctx context.Context, actor domain.Actor, c Contact)
 	}
 	if !actor.Municipal() && !(actor.Role == domain.RoleGuardian && actor.Guardian == c.Guardian) {
 		return domain.ErrForbidden
+	}
+	if c.Medium != DigitalMailbox {
+		// Asked outside the transaction: the register is a remote service.
+		reserved, err := s.reserved(ctx, c.Municipality, c.Guardian)
+		if err != nil {
+			return err
+		}
+		if reserved {
+			return domain.Invalid("medium", ReasonMediumReserved)
+		}
 	}
 	return s.Store.Atomic(ctx, func(ctx context.Context) error {
 		if _, err := s.Store.Guardian(ctx, c.Municipality, c.Guardian); err != nil {

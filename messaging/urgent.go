@@ -69,7 +69,14 @@ type MediumStatus struct {
 	Status string `json:"status"`
 	// At is when it will be sent (queued) or was sent or given up.
 	At time.Time `json:"at"`
+	// Reason is ReasonSendFailed when the last attempt failed (a retry is
+	// queued, or it was given up); the error itself is not shown.
+	Reason string `json:"reason,omitempty"`
 }
+
+// ReasonSendFailed is the reason code of a delivery whose last attempt
+// failed (the reference app's catalogs hold its text).
+const ReasonSendFailed = "send-failed"
 
 // RecipientStatus is the delivery status of an urgent message for one
 // guardian: each delivery, whether the guardian has read it, and why no
@@ -138,6 +145,9 @@ func (s *Service) StatusOf(ctx context.Context, actor domain.Actor, m domain.Mun
 				st.Status, st.At = StatusSent, d.DoneAt
 			case Dead:
 				st.Status, st.At = StatusFailed, d.DoneAt
+			}
+			if d.State != Sent && d.LastError != "" {
+				st.Reason = ReasonSendFailed
 			}
 			byGuardian[d.Guardian] = append(byGuardian[d.Guardian], st)
 		}

@@ -20,6 +20,11 @@
 // the integration's setting, kept as history (the retention rule
 // "integration-history" deletes superseded versions after its period).
 //
+// Beside them, the municipality's notice settings (notices.go): quiet
+// hours, their time zone and the minutes after which the sender of an
+// unread urgent message is told; the page /admin/notices and GET and PUT
+// /api/v1/notice-settings, administrator only, audit-logged.
+//
 // The page's strings are in messages/integrations.{nb,nn,en}.json.
 package integrationsweb
 
@@ -38,11 +43,12 @@ type app struct{ *web.App }
 func New(shell *web.App) web.Capability {
 	a := &app{shell}
 	return web.Capability{Tag: "integrations", About: "The municipality's integration settings: on or off, endpoints, identifiers and secrets by reference (municipal administrator)",
-		Routes: a.routes(), Menus: menus, Pages: pages, Messages: messages}
+		Routes: append(a.routes(), a.noticeRoutes()...), Menus: menus, Pages: pages, Messages: messages}
 }
 
 var menus = []web.MenuItem{
 	{Roles: []domain.Role{domain.RoleAdmin}, Path: "/admin/integrations", Key: "int.menu"},
+	{Roles: []domain.Role{domain.RoleAdmin}, Path: "/admin/notices", Key: "notices.menu"},
 }
 
 //go:embed messages/*.json

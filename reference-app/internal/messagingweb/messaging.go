@@ -33,6 +33,7 @@ func (a *app) messagingRoutes() []web.Route {
 		// Pages.
 		{Method: "GET", Path: "/messages", Kind: web.KindPage, Policy: web.PolicyGuardian, Handle: a.inboxPage},
 		{Method: "POST", Path: "/messages", Kind: web.KindPage, Policy: web.PolicyGuardian, Handle: a.guardianPostForm},
+		{Method: "GET", Path: "/messages/contact", Kind: web.KindPage, Policy: web.PolicyGuardian, Handle: a.contactPage},
 		{Method: "POST", Path: "/messages/contact", Kind: web.KindPage, Policy: web.PolicyGuardian, Handle: a.contactForm},
 		{Method: "GET", Path: "/messages/{threadId}", Kind: web.KindPage, Policy: web.PolicyLoggedIn, Handle: a.threadPage},
 		{Method: "POST", Path: "/messages/{threadId}/reply", Kind: web.KindPage, Policy: web.PolicyLoggedIn, Handle: a.replyForm},
@@ -46,8 +47,8 @@ func (a *app) messagingRoutes() []web.Route {
 		{Method: "GET", Path: "/api/v1/threads/{threadId}/status", Kind: web.KindAPI, Policy: policySender, Summary: "The delivery status of an urgent message per guardian (queued, sent, failed, read), why a guardian got no SMS, and whether the unread check told the sender (staff of the unit, the municipality)", Response: messaging.UrgentStatus{}, Handle: a.apiUrgentStatus},
 		{Method: "POST", Path: "/api/v1/replies", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "Reply to a thread (not a bulletin)", Body: replyRequest{}, Response: messageView{}, Status: http.StatusCreated, Handle: a.apiReply},
 		{Method: "POST", Path: "/api/v1/read-receipts", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "Mark a thread read (guardian)", Body: readRequest{}, Response: web.StatusBody{}, Handle: a.apiMarkRead},
-		{Method: "GET", Path: "/api/v1/contact", Kind: web.KindAPI, Policy: web.PolicyGuardian, Summary: "The guardian's contact preference: language and channel", Response: contactView{}, Handle: a.apiContact},
-		{Method: "POST", Path: "/api/v1/contact", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "Set a guardian's contact preference: the guardian's own, or any guardian's by guardianId (caseworker)", Body: contactRequest{}, Response: contactView{}, Handle: a.apiSetContact},
+		{Method: "GET", Path: "/api/v1/contact", Kind: web.KindAPI, Policy: web.PolicyGuardian, Summary: "The guardian's notification preference: language, channel and own quiet hours (minutes after midnight)", Response: contactView{}, Handle: a.apiContact},
+		{Method: "POST", Path: "/api/v1/contact", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "Set a guardian's notification preference (language, channel, own quiet hours within the municipality's): the guardian's own, or any guardian's by guardianId (caseworker); a guardian reserved in KRR may choose digital-mailbox only", Body: contactRequest{}, Response: contactView{}, Handle: a.apiSetContact},
 		{Method: "GET", Path: "/api/v1/outbox", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The municipality's outbox, newest first, without addresses, texts or error texts: a failure is its reason code (caseworker)", Response: deliveryView{}, List: true, Query: map[string]string{"state": "only deliveries in this state: pending, sent or dead"}, Handle: a.apiOutbox},
 		{Method: "GET", Path: "/api/v1/outbox/summary", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "How many deliveries are pending, sent and dead (caseworker)", Response: OutboxSummary{}, Handle: a.apiOutboxSummary},
 	}
@@ -169,6 +170,9 @@ type readRequest struct {
 type contactView struct {
 	Language messaging.Language `json:"language"`
 	Channel  messaging.Medium   `json:"channel"`
+	// Quiet is the guardian's own quiet hours, within the municipality's;
+	// absent keeps the municipality's.
+	Quiet *messaging.QuietHours `json:"quiet,omitempty"`
 }
 
 // contactRequest sets a contact preference; guardianId is for a
@@ -177,6 +181,9 @@ type contactRequest struct {
 	GuardianID domain.GuardianID  `json:"guardianId,omitzero"`
 	Language   messaging.Language `json:"language"`
 	Channel    messaging.Medium   `json:"channel"`
+	// Quiet is the guardian's own quiet hours (minutes after midnight),
+	// within the municipality's; absent keeps the municipality's.
+	Quiet *messaging.QuietHours `json:"quiet,omitempty"`
 }
 
 // deliveryView is a delivery of the outbox without its address or text.
@@ -518,7 +525,7 @@ func (a *app) contactOf(ctx context.Context, actor domain.Actor) (contactView, e
 	if domain.IsNotFound(err) {
 		c, err = messaging.DefaultContact(actor.Municipality, actor.Guardian), nil
 	}
-	return contactView{Language: c.Language, Channel: c.Medium}, err
+	return contactView{Language: c.Language, Channel: c.Medium, Quiet: c.Quiet}, err
 }
 
 // setContact sets the preference of guardian (the actor's own when zero),
@@ -528,7 +535,7 @@ func (a *app) setContact(ctx context.Context, actor domain.Actor, guardian domai
 		guardian = actor.Guardian
 	}
 	return a.Store.Atomic(ctx, func(ctx context.Context) error {
-		if err := a.Messaging().SetContact(ctx, actor, messaging.Contact{Municipality: actor.Municipality, Guardian: guardian, Language: v.Language, Medium: v.Channel}); err != nil {
+		if err := a.Messaging().SetContact(ctx, actor, messaging.Contact{Municipality: actor.Municipality, Guardian: guardian, Language: v.Language, Medium: v.Channel, Quiet: v.Quiet}); err != nil {
 			return err
 		}
 		return a.AuditChange(ctx, actor, "contact.set", "guardian/"+guardian.String())
@@ -730,7 +737,7 @@ func (a *app) apiSetContact(w http.ResponseWriter, r *http.Request, c *web.Call)
 	if err := api.DecodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	v := contactView{Language: req.Language, Channel: req.Channel}
+	v := contactView{Language: req.Language, Channel: req.Channel, Quiet: req.Quiet}
 	if err := a.setContact(r.Context(), c.Actor, req.GuardianID, v); err != nil {
 		return renameField(err, "medium", "channel")
 	}
@@ -794,9 +801,6 @@ type inboxContent struct {
 	L        web.Locale
 	Threads  []ThreadSummary
 	Children []web.ChildSummary // the wards the guardian may write about
-	Contact  contactView
-	Saved    bool
-	Channels []messaging.Medium
 	// Values keeps what was typed in a new message that was not sent
 	// (child, subject, body); Errors the message at each field; Summary
 	// the list above the form.
@@ -855,7 +859,6 @@ func (a *app) renderInbox(w http.ResponseWriter, r *http.Request, c *web.Call, v
 	if err != nil {
 		return err
 	}
-	content.Saved = r.URL.Query().Get("saved") == "1"
 	status := http.StatusOK
 	if refusal != nil || noPlace != "" {
 		status = http.StatusUnprocessableEntity
@@ -875,17 +878,13 @@ func (a *app) inbox(ctx context.Context, c *web.Call) (inboxContent, error) {
 	if err != nil {
 		return inboxContent{}, err
 	}
-	content := inboxContent{L: c.Lang, Threads: threads,
-		Channels: []messaging.Medium{messaging.Email, messaging.SMS, messaging.Webhook, messaging.DigitalMailbox}}
+	content := inboxContent{L: c.Lang, Threads: threads}
 	children, err := a.VisibleChildren(ctx, c.Actor)
 	if err != nil {
 		return inboxContent{}, err
 	}
 	for _, ch := range children {
 		content.Children = append(content.Children, web.Summarize(ch))
-	}
-	if content.Contact, err = a.contactOf(ctx, c.Actor); err != nil {
-		return inboxContent{}, err
 	}
 	return content, nil
 }
@@ -937,6 +936,9 @@ type threadContent struct {
 	Back   string
 	// Body keeps the text of a refused reply; Error says why.
 	Body, Error string
+	// Status is the delivery status of an urgent message, for staff and
+	// the municipality; nil otherwise.
+	Status *urgentStatusView
 }
 
 func (a *app) threadPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
@@ -968,6 +970,11 @@ func (a *app) renderThread(w http.ResponseWriter, r *http.Request, c *web.Call, 
 		}
 	}
 	content := threadContent{L: c.Lang, Thread: v, Back: back}
+	if v.Urgent && c.Actor.Role != domain.RoleGuardian {
+		if content.Status, err = a.urgentStatus(ctx, c, v); err != nil {
+			return err
+		}
+	}
 	status := http.StatusOK
 	if refusal != nil {
 		status = http.StatusUnprocessableEntity
@@ -1044,18 +1051,6 @@ func (a *app) guardianPostForm(w http.ResponseWriter, r *http.Request, c *web.Ca
 		return err
 	}
 	http.Redirect(w, r, "/messages/"+t.ID.String(), http.StatusSeeOther)
-	return nil
-}
-
-func (a *app) contactForm(w http.ResponseWriter, r *http.Request, c *web.Call) error {
-	f, err := formValues(w, r)
-	if err != nil {
-		return err
-	}
-	if err := a.setContact(r.Context(), c.Actor, domain.GuardianID{}, contactView{Language: messaging.Language(f.Get("language")), Channel: messaging.Medium(f.Get("channel"))}); err != nil {
-		return err
-	}
-	http.Redirect(w, r, "/messages?saved=1#kontakt", http.StatusSeeOther)
 	return nil
 }
 

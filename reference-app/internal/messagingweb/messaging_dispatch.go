@@ -180,7 +180,7 @@ func NewDispatcher(a *web.App, getenv func(string) string, demo bool) (*messagin
 	// The gate holds the deliveries of a municipality that has switched
 	// their integration off (/admin/integrations), or whose setting is
 	// misconfigured; they wait in the outbox.
-	return &messaging.Dispatcher{Outbox: a.Store, Transports: ts, Clock: a.Clock, Gate: Gate{Switch: a.IntegrationGate(), Selector: sel}}, ar, nil
+	return &messaging.Dispatcher{Outbox: a.Store, Transports: ts, Clock: a.Clock, Gate: Gate{Switch: a.IntegrationGate(), Selector: sel}, Quiet: a.Messaging()}, ar, nil
 }
 
 // logTransport logs deliveries instead of sending them (demo mode without a

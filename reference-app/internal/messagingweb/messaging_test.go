@@ -216,17 +216,62 @@ func TestContactPreferences(t *testing.T) {
 		assert.Equal(t, 422, resp.Status)
 		assert.Contains(t, resp.Body, `"field":"`+field+`"`)
 	}
+	// The quiet hours: within the municipality's (21:00-07:00), or refused.
+	resp = ta.Do(t, hilde, "POST", "/api/v1/contact", "application/json", `{"language":"en","channel":"sms","quiet":{"start":1320,"end":360}}`)
+	require.Equal(t, 200, resp.Status, resp.Body)
+	assert.JSONEq(t, `{"language":"en","channel":"sms","quiet":{"start":1320,"end":360}}`, ta.Do(t, hilde, "GET", "/api/v1/contact", "", "").Body)
+	resp = ta.Do(t, hilde, "POST", "/api/v1/contact", "application/json", `{"language":"en","channel":"sms","quiet":{"start":1200,"end":360}}`)
+	assert.Equal(t, 422, resp.Status)
+	assert.Contains(t, resp.Body, `"field":"quiet"`)
 	// The form, and the page showing the choice.
-	resp = ta.Do(t, hilde, "POST", "/messages/contact", formType, "language=nn&channel=digital-mailbox")
-	require.Equal(t, 303, resp.Status)
-	page := ta.Do(t, hilde, "GET", "/messages?saved=1", "", "")
+	assert.Contains(t, ta.Do(t, hilde, "GET", "/messages", "", "").Body, `href="/messages/contact"`, "the inbox links to the page")
+	resp = ta.Do(t, hilde, "POST", "/messages/contact", formType, "language=nn&channel=digital-mailbox&own=on&quiet-start=22:30&quiet-end=06:00")
+	require.Equal(t, 303, resp.Status, resp.Body)
+	page := ta.Do(t, hilde, "GET", "/messages/contact?saved=1", "", "")
 	assert.Contains(t, page.Body, `<option value="nn" selected>`)
 	assert.Contains(t, page.Body, `value="digital-mailbox" checked`)
+	assert.Contains(t, page.Body, `id="own" name="own" checked`)
+	assert.Contains(t, page.Body, `value="22:30"`)
 	assert.Contains(t, page.Body, "Valgene er lagret.")
+	assert.Contains(t, page.Body, "21:00–07:00", "the municipality's window")
+	// Wrong input: 422, what was typed kept, the error at its field.
+	resp = ta.Do(t, hilde, "POST", "/messages/contact", formType, "language=en&channel=sms&own=on&quiet-start=kl+8&quiet-end=25:99")
+	assert.Equal(t, 422, resp.Status)
+	assert.Contains(t, resp.Body, `id="quiet-start-error"`)
+	assert.Contains(t, resp.Body, `id="quiet-end-error"`)
+	assert.Contains(t, resp.Body, `value="25:99"`)
+	assert.Contains(t, resp.Body, `value="sms" checked`)
+	resp = ta.Do(t, hilde, "POST", "/messages/contact", formType, "language=en&channel=sms&own=on&quiet-start=20:00&quiet-end=06:00")
+	assert.Equal(t, 422, resp.Status)
+	assert.Contains(t, resp.Body, "må ligge innenfor kommunens stille timer (21:00–07:00)")
+	assert.Contains(t, resp.Body, `value="20:00"`)
 	// A caseworker sets it for a guardian; staff may not.
 	body := `{"guardianId":"` + ta.Personas[demo.PersonaGuardian].Actor.Guardian.String() + `","language":"nb","channel":"email"}`
 	assert.Equal(t, 200, ta.Do(t, ta.CookieFor(t, demo.PersonaCaseworker), "POST", "/api/v1/contact", "application/json", body).Status)
 	assert.Equal(t, 403, ta.Do(t, ta.CookieFor(t, demo.PersonaStaff), "POST", "/api/v1/contact", "application/json", body).Status)
+}
+
+// A guardian reserved against digital communication in KRR is offered
+// the digital mailbox only, is told why, and cannot choose another
+// medium through the form or the API.
+func TestContactPreferencesReservedInRegister(t *testing.T) {
+	ta := webtest.New(t)
+	ta.App.ContactRegister = &allReserved{}
+	hilde := ta.CookieFor(t, demo.PersonaGuardian)
+	page := ta.Do(t, hilde, "GET", "/messages/contact", "", "")
+	require.Equal(t, 200, page.Status)
+	assert.Contains(t, page.Body, "reservert deg mot digital kommunikasjon")
+	assert.Contains(t, page.Body, `value="digital-mailbox" checked`)
+	assert.NotContains(t, page.Body, `value="sms"`)
+	assert.NotContains(t, page.Body, `value="email"`)
+	resp := ta.Do(t, hilde, "POST", "/messages/contact", formType, "language=nb&channel=sms")
+	assert.Equal(t, 422, resp.Status)
+	assert.Contains(t, resp.Body, `id="channel-error"`)
+	resp = ta.Do(t, hilde, "POST", "/api/v1/contact", "application/json", `{"language":"nb","channel":"email"}`)
+	assert.Equal(t, 422, resp.Status)
+	assert.Contains(t, resp.Body, `"reason":"reserved-against-digital-communication"`)
+	resp = ta.Do(t, hilde, "POST", "/messages/contact", formType, "language=en&channel=digital-mailbox")
+	assert.Equal(t, 303, resp.Status, "the digital mailbox may be chosen")
 }
 
 func TestMessagingPagesInEveryLanguage(t *testing.T) {

@@ -3,8 +3,10 @@
 // (messages/), mounted on the shell (package web) by New.
 //
 // Guardians and staff write in threads about a child or a group, staff
-// post bulletins, guardians choose how they are notified, and caseworkers
-// follow the outbox. RunDispatcher is the background job that sends the
+// post bulletins, guardians choose how they are notified (language,
+// medium within what the contact register allows, own quiet hours:
+// /messages/contact), staff follow an urgent message's delivery on its
+// thread page, and caseworkers follow the outbox. RunDispatcher is the background job that sends the
 // outbox through the transports the environment configures. The rules are
 // the library's (package messaging).
 package messagingweb

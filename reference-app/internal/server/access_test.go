@@ -701,6 +701,7 @@ func messagingAuth(ta *webtest.Harness) map[string]authCase {
 	noDelivery := domain.NewID[messaging.Delivery]().String()
 	return map[string]authCase{
 		"GET /messages":                         {path: "/messages", want: guardians},
+		"GET /messages/contact":                 {path: "/messages/contact", want: guardians},
 		"POST /messages":                        {path: "/messages", contentType: form, body: body("child=" + sofie + "&subject=Hei&body=Hallo"), want: [8]int{see, see, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden}},
 		"POST /messages/contact":                {path: "/messages/contact", contentType: form, body: body("language=nb&channel=email"), want: [8]int{see, see, see, forbidden, forbidden, forbidden, forbidden, forbidden}},
 		"GET /messages/{threadId}":              {path: "/messages/" + thread, want: readThread},

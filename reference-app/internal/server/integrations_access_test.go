@@ -21,7 +21,12 @@ func integrationsAuth(*webtest.Harness) map[string]authCase {
 		"GET /api/v1/integrations": {path: "/api/v1/integrations", want: adminOnly(ok)},
 		"PUT /api/v1/integrations": {path: "/api/v1/integrations", contentType: "application/json",
 			body: body(`{"integrations":[{"integration":"sms","state":"off"}]}`), want: adminOnly(ok)},
-		"GET /admin/integrations":  {path: "/admin/integrations", want: adminOnly(ok)},
-		"POST /admin/integrations": {path: "/admin/integrations", contentType: "application/x-www-form-urlencoded", body: body(form), want: adminOnly(see)},
+		"GET /admin/integrations":     {path: "/admin/integrations", want: adminOnly(ok)},
+		"POST /admin/integrations":    {path: "/admin/integrations", contentType: "application/x-www-form-urlencoded", body: body(form), want: adminOnly(see)},
+		"GET /api/v1/notice-settings": {path: "/api/v1/notice-settings", want: adminOnly(ok)},
+		"PUT /api/v1/notice-settings": {path: "/api/v1/notice-settings", contentType: "application/json",
+			body: body(`{"quiet":{"start":1320,"end":420},"zone":"Europe/Oslo","unreadAfterMinutes":20}`), want: adminOnly(ok)},
+		"GET /admin/notices":  {path: "/admin/notices", want: adminOnly(ok)},
+		"POST /admin/notices": {path: "/admin/notices", contentType: "application/x-www-form-urlencoded", body: body("quiet-start=22:00&quiet-end=07:00&zone=Europe/Oslo&unread-after=15"), want: adminOnly(see)},
 	}
 }
