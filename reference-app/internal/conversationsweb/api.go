@@ -25,11 +25,11 @@ func (a *app) routes() []web.Route {
 		{Method: "GET", Path: apiBase + "/offers", Kind: web.KindAPI, Policy: web.PolicyGuardian,
 			Summary: "The open rounds of the children the guardian has parental responsibility for: the slots, free or not, and the child's bookings the guardian sees", Response: []conversations.Offer{}, Handle: a.apiOffers},
 		{Method: "POST", Path: apiBase + "/bookings", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Status: http.StatusCreated,
-			Summary: "Book a slot for a child (a guardian with parental responsibility): the joint conversation, or a separate one; a slot taken meanwhile is 409 (conversation-slot-taken)", Body: BookRequest{}, Response: conversations.Booking{}, Handle: a.apiBook},
+			Summary: "Book a slot for a child (a guardian with parental responsibility): the joint conversation, or a separate one; a slot taken meanwhile is 409 (conversation-slot-taken); anyone but a guardian is refused (403), a guardian without parental responsibility finds nothing (404)", Body: BookRequest{}, Response: conversations.Booking{}, Handle: a.apiBook},
 		{Method: "POST", Path: apiBase + "/bookings/{bookingId}/move", Kind: web.KindAPI, Policy: web.PolicyLoggedIn,
-			Summary: "Move a booking to another slot of its round; a slot taken meanwhile is 409", Body: MoveRequest{}, Response: conversations.Booking{}, Handle: a.apiMove},
+			Summary: "Move a booking to another slot of its round; a slot taken meanwhile is 409; anyone but a guardian is refused (403)", Body: MoveRequest{}, Response: conversations.Booking{}, Handle: a.apiMove},
 		{Method: "POST", Path: apiBase + "/bookings/{bookingId}/cancel", Kind: web.KindAPI, Policy: web.PolicyLoggedIn,
-			Summary: "Cancel a booking whose slot has not passed (the body is {})", Body: CancelRequest{}, Response: CancelView{}, Handle: a.apiCancel},
+			Summary: "Cancel a booking whose slot has not passed (the body is {}); anyone but a guardian is refused (403)", Body: CancelRequest{}, Response: CancelView{}, Handle: a.apiCancel},
 		{Method: "GET", Path: pageBase, Kind: web.KindPage, Policy: web.PolicyGuardian, Handle: a.offersPage},
 		{Method: "POST", Path: pageBase + "/book", Kind: web.KindPage, Policy: web.PolicyGuardian, Handle: a.bookSubmit},
 		{Method: "POST", Path: pageBase + "/bookings/{bookingId}/move", Kind: web.KindPage, Policy: web.PolicyGuardian, Handle: a.moveSubmit},
@@ -250,6 +250,9 @@ func (a *app) apiBook(w http.ResponseWriter, r *http.Request, c *web.Call) error
 	if err := api.DecodeJSON(w, r, &req); err != nil {
 		return err
 	}
+	if err := guardianOnly(c); err != nil {
+		return err
+	}
 	s, err := Service(a.App)
 	if err != nil {
 		return err
@@ -259,6 +262,19 @@ func (a *app) apiBook(w http.ResponseWriter, r *http.Request, c *web.Call) error
 		return err
 	}
 	api.WriteJSON(w, http.StatusCreated, b)
+	return nil
+}
+
+// guardianOnly refuses (403) whoever is not a guardian on the booking
+// routes of the API, after the body is read as on every API POST (the
+// routes admit anyone logged in, as POST /api/v1/calendar/feed does): only
+// a guardian books, and a guardian without parental responsibility for
+// the child is answered 404 by the service, not even told the booking
+// exists.
+func guardianOnly(c *web.Call) error {
+	if c.Actor.Role != domain.RoleGuardian {
+		return fmt.Errorf("conversationsweb: only a guardian books: %w", domain.ErrForbidden)
+	}
 	return nil
 }
 
@@ -277,6 +293,9 @@ func (a *app) apiMove(w http.ResponseWriter, r *http.Request, c *web.Call) error
 	}
 	var req MoveRequest
 	if err := api.DecodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if err := guardianOnly(c); err != nil {
 		return err
 	}
 	s, err := Service(a.App)
@@ -298,6 +317,9 @@ func (a *app) apiCancel(w http.ResponseWriter, r *http.Request, c *web.Call) err
 	}
 	var req CancelRequest
 	if err := api.DecodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if err := guardianOnly(c); err != nil {
 		return err
 	}
 	s, err := Service(a.App)
