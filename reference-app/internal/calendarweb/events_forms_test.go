@@ -37,6 +37,7 @@ func TestEventFormKeepsTheInputAndNamesTheField(t *testing.T) {
 		{"empty title", url.Values{"title": {"  "}, "day": {"2026-01-12"}, "place": {"Gymsalen"}}, "title", "title", "required", "Gymsalen"},
 		{"end before start", url.Values{"title": {"Juleverksted"}, "day": {"2026-01-12"}, "from": {"14:00"}, "to": {"12:30"}}, "to", "end", domain.ReasonBeforeStart, "Juleverksted"},
 		{"impossible date", url.Values{"title": {"Juleverksted"}, "day": {"2026-02-30"}}, "day", "day", domain.ReasonDate, "2026-02-30"},
+		{"impossible date, and the end before the start", url.Values{"title": {"Juleverksted"}, "day": {"2026-02-30"}, "from": {"14:00"}, "to": {"12:00"}}, "to", "end", domain.ReasonBeforeStart, "2026-02-30"},
 		{"control character", url.Values{"title": {"Jule\u0007verksted"}, "day": {"2026-01-12"}, "place": {"Gymsalen"}}, "title", "title", domain.ReasonControl, "Gymsalen"},
 		{"over-long title", url.Values{"title": {long}, "day": {"2026-01-12"}}, "title", "title", "too-long", long},
 		{"time without an end", url.Values{"title": {"Juleverksted"}, "day": {"2026-01-12"}, "from": {"14:00"}}, "to", "to", "required", "14:00"},
@@ -59,6 +60,9 @@ func TestEventFormKeepsTheInputAndNamesTheField(t *testing.T) {
 					assert.Contains(t, body, `id="`+c.input+`-`+sfo+`-error">`+reason+`</span>`)
 				}
 				assert.Contains(t, res.Body, `role="alert"`)
+				if c.form.Get("day") == "2026-02-30" {
+					assert.Contains(t, res.Body, `type="text" inputmode="numeric"`, "a refused day is shown as typed, not dropped by a date picker")
+				}
 				assert.Contains(t, res.Body, `<html lang="`+lang+`"`)
 				after, err := ta.Store.Events(t.Context(), demo.Municipality, domain.Period{Start: date.New(2026, time.January, 1), End: date.New(2026, time.March, 31)})
 				require.NoError(t, err)

@@ -281,8 +281,11 @@ func readEventForm(r *http.Request, f *eventForm) (domain.Event, error) {
 		}
 	}
 	if p.Err() != nil {
-		// The title and place are checked too, so that every problem is
-		// told at once.
+		// The times, title and place are checked too, so that every
+		// problem is told at once.
+		if !e.Start.IsZero() && !e.End.IsZero() && !e.End.After(e.Start) {
+			p.Add("to", domain.ReasonBeforeStart)
+		}
 		probe := domain.Event{ID: domain.NewID[domain.Event](), Municipality: "0301", Scope: domain.ScopeMunicipalityEvent,
 			Title: e.Title, Place: e.Place, AllDay: true, StartDay: date.New(2000, time.January, 1), EndDay: date.New(2000, time.January, 1)}
 		var ve *domain.ValidationError
