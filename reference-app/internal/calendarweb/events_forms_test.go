@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/reference-app/internal/calendarweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web"
 	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
@@ -35,9 +36,9 @@ func TestEventFormKeepsTheInputAndNamesTheField(t *testing.T) {
 		kept         string
 	}{
 		{"empty title", url.Values{"title": {"  "}, "day": {"2026-01-12"}, "place": {"Gymsalen"}}, "title", "title", "required", "Gymsalen"},
-		{"end before start", url.Values{"title": {"Juleverksted"}, "day": {"2026-01-12"}, "from": {"14:00"}, "to": {"12:30"}}, "to", "end", domain.ReasonBeforeStart, "Juleverksted"},
+		{"end before start", url.Values{"title": {"Juleverksted"}, "day": {"2026-01-12"}, "from": {"14:00"}, "to": {"12:30"}}, "to", "end", calendarweb.ReasonToBeforeFrom, "Juleverksted"},
 		{"impossible date", url.Values{"title": {"Juleverksted"}, "day": {"2026-02-30"}}, "day", "day", domain.ReasonDate, "2026-02-30"},
-		{"impossible date, and the end before the start", url.Values{"title": {"Juleverksted"}, "day": {"2026-02-30"}, "from": {"14:00"}, "to": {"12:00"}}, "to", "end", domain.ReasonBeforeStart, "2026-02-30"},
+		{"impossible date, and the end before the start", url.Values{"title": {"Juleverksted"}, "day": {"2026-02-30"}, "from": {"14:00"}, "to": {"12:00"}}, "to", "end", calendarweb.ReasonToBeforeFrom, "2026-02-30"},
 		{"control character", url.Values{"title": {"Jule\u0007verksted"}, "day": {"2026-01-12"}, "place": {"Gymsalen"}}, "title", "title", domain.ReasonControl, "Gymsalen"},
 		{"over-long title", url.Values{"title": {long}, "day": {"2026-01-12"}}, "title", "title", "too-long", long},
 		{"time without an end", url.Values{"title": {"Juleverksted"}, "day": {"2026-01-12"}, "from": {"14:00"}}, "to", "to", "required", "14:00"},

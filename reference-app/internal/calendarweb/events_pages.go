@@ -332,6 +332,10 @@ func eventErrors(l web.Locale, err error) (map[string]string, []string, bool) {
 	var other []string
 	for _, f := range ve.Fields {
 		in := eventInput(f.Field)
+		if in == "to" && f.Reason == domain.ReasonBeforeStart {
+			// The form's end is a time of day, not a date.
+			f = domain.FieldError{Field: f.Field, Reason: ReasonToBeforeFrom}
+		}
 		known := false
 		for _, el := range eventLabels {
 			known = known || el.input == in
