@@ -192,19 +192,56 @@ func (a *app) day(ctx context.Context, c *web.Call, unit domain.UnitID, d date.D
 	if err != nil {
 		return nil, err
 	}
+	var ids []domain.ChildID
+	for _, it := range items {
+		if it.Booking != nil {
+			ids = append(ids, it.Booking.Child)
+		}
+	}
+	names, err := a.childNames(ctx, c.Actor.Municipality, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]DayView, 0, len(items))
 	for _, it := range items {
 		v := DayView{DayItem: it, Time: c.Lang.Clock(it.Slot.Start) + "–" + c.Lang.Clock(it.Slot.End(it.Round.Minutes))}
 		if it.Booking != nil {
-			ch, err := a.Store.Child(ctx, c.Actor.Municipality, it.Booking.Child)
-			if err != nil {
-				return nil, err
-			}
-			v.ChildName = ch.GivenName + " " + ch.FamilyName
+			v.ChildName = names[it.Booking.Child]
 		}
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// childNames are the children's names, read in one call when the store
+// reads many children at once (domain.ChildrenReader), so that a day of
+// many bookings costs no more store calls than a day of few.
+func (a *app) childNames(ctx context.Context, m domain.Municipality, ids []domain.ChildID) (map[domain.ChildID]string, error) {
+	names := make(map[domain.ChildID]string, len(ids))
+	if len(ids) == 0 {
+		return names, nil
+	}
+	if r, ok := a.Store.(domain.ChildrenReader); ok {
+		cs, err := r.ChildrenByID(ctx, m, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, ch := range cs {
+			names[ch.ID] = ch.GivenName + " " + ch.FamilyName
+		}
+		return names, nil
+	}
+	for _, id := range ids {
+		if _, done := names[id]; done {
+			continue
+		}
+		ch, err := a.Store.Child(ctx, m, id)
+		if err != nil {
+			return nil, err
+		}
+		names[id] = ch.GivenName + " " + ch.FamilyName
+	}
+	return names, nil
 }
 
 // dayOf is the ?date= of the request, today when absent.
