@@ -66,7 +66,8 @@ const (
 	// invoice: national ID, names, e-mail and phone are removed (the record
 	// stays, so that kept statistics and decisions still add up), the
 	// child's birth date is cut to its year, and the child's pickup list is
-	// deleted.
+	// deleted, as is the guardian's calendar feed (its secret URL), in the
+	// same transaction.
 	RecordPersons RecordKind = "persons"
 	// RecordSpecialEd is special-education cases by the day they ended
 	// (an open case never expires), with their entries, documents,

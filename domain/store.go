@@ -23,6 +23,16 @@ type Transactor interface {
 	Atomic(ctx context.Context, fn func(ctx context.Context) error) error
 }
 
+// ChildrenReader reads the children of a list of IDs in one call, for a
+// page that shows many of them (the staff's day of conversations): the
+// children found, sorted by SortChildren; an ID not found in the
+// municipality is left out, an ID given twice is read once. Both stores
+// of this module implement it; a caller falls back on Child for a store
+// that does not.
+type ChildrenReader interface {
+	ChildrenByID(ctx context.Context, m Municipality, ids []ChildID) ([]Child, error)
+}
+
 // DirectoryReader reads the directory. Every method is scoped by
 // municipality: a record of another municipality is ErrNotFound.
 type DirectoryReader interface {

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/oppvekst/oppvekst/domain"
 )
@@ -171,6 +172,18 @@ func (s *Store) ChildByNationalID(ctx context.Context, m domain.Municipality, n 
 func (s *Store) Children(ctx context.Context, m domain.Municipality) ([]domain.Child, error) {
 	cs, err := list(ctx, s.q(ctx), "children", m, scanChild,
 		`SELECT `+childColumns+` FROM children WHERE municipality = $1`, string(m))
+	domain.SortChildren(cs)
+	return cs, err
+}
+
+// ChildrenByID implements domain.ChildrenReader.
+func (s *Store) ChildrenByID(ctx context.Context, m domain.Municipality, ids []domain.ChildID) ([]domain.Child, error) {
+	keys := make([]pgtype.UUID, 0, len(ids))
+	for _, id := range ids {
+		keys = append(keys, uid(id))
+	}
+	cs, err := list(ctx, s.q(ctx), "children", m, scanChild,
+		`SELECT `+childColumns+` FROM children WHERE municipality = $1 AND id = ANY($2)`, string(m), keys)
 	domain.SortChildren(cs)
 	return cs, err
 }

@@ -74,6 +74,11 @@ const (
 		WHERE municipality = $1 AND id IN (` + pgDoneChildren + `)`
 	// A guardian is done with when every child of theirs is anonymised and
 	// no kept invoice has them as payer.
+	// An anonymised guardian's calendar feed goes with their name: the
+	// secret URL would otherwise still serve the children's events. Every
+	// anonymised guardian's, in the transaction that anonymises them.
+	pgExpireGuardianFeeds = `DELETE FROM calendar_feeds WHERE municipality = $1 AND guardian_id IN (
+		SELECT id FROM guardians WHERE municipality = $1 AND given_name = $2)`
 	pgExpireGuardians = `UPDATE guardians SET address_street = '', address_cadastral = '', address_postcode = '', address_post_town = '', address_municipality = '', national_id = NULL, given_name = $3, family_name = $3, email = '', phone = ''
 		WHERE municipality = $1 AND id IN (
 		SELECT id FROM guardians g WHERE municipality = $1 AND given_name <> $3
@@ -144,7 +149,7 @@ func (s *Store) ExpireRecords(ctx context.Context, m domain.Municipality, kind d
 	case domain.RecordPersons:
 		args := []any{mun, day, limit, erased}
 		steps = []retentionStep{{pgExpireChildPickups, false, args}, {pgExpireChildren, true, args},
-			{pgExpireGuardians, true, []any{mun, limit, erased}}}
+			{pgExpireGuardians, true, []any{mun, limit, erased}}, {pgExpireGuardianFeeds, false, []any{mun, erased}}}
 	case domain.RecordSpecialEd:
 		steps = []retentionStep{{pgExpireSEReminders, false, byDay}, {pgExpireSEAttachments, false, byDay},
 			{pgExpireSEDocuments, false, byDay}, {pgExpireSEEntries, false, byDay}, {pgExpireSECases, true, byDay}}

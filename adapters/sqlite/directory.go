@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/rickb777/date/v2"
 
@@ -90,6 +91,30 @@ func (s *Store) Children(ctx context.Context, m domain.Municipality) ([]domain.C
 	}
 	domain.SortChildren(cs)
 	return cs, nil
+}
+
+// ChildrenByID implements domain.ChildrenReader, in batches of at most
+// 500 IDs a statement.
+func (s *Store) ChildrenByID(ctx context.Context, m domain.Municipality, ids []domain.ChildID) ([]domain.Child, error) {
+	ids = slices.Clone(ids)
+	slices.SortFunc(ids, func(a, b domain.ChildID) int { return a.Compare(b) })
+	ids = slices.Compact(ids)
+	out := make([]domain.Child, 0, len(ids))
+	for batch := range slices.Chunk(ids, 500) {
+		args := make([]any, 0, len(batch)+1)
+		args = append(args, m)
+		for _, id := range batch {
+			args = append(args, id)
+		}
+		q := `SELECT ` + childCols + ` FROM children WHERE municipality = ? AND id IN (?` + strings.Repeat(", ?", len(batch)-1) + `)`
+		cs, err := queryAll(ctx, s, q, scanChild, args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cs...)
+	}
+	domain.SortChildren(out)
+	return out, nil
 }
 
 // CreateChild stores a new child.

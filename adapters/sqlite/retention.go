@@ -80,6 +80,12 @@ const (
 			WHERE gs.municipality = g.municipality AND gs.guardian_id = g.id AND c.given_name <> ?4)
 		AND NOT EXISTS (SELECT 1 FROM billing_invoices i WHERE i.municipality = g.municipality AND i.payer_id = g.id)
 		ORDER BY id LIMIT ?3)`
+	// An anonymised guardian's calendar feed goes with their name: the
+	// secret URL would otherwise still serve the children's events. Every
+	// anonymised guardian's, in the transaction that anonymises them. (?2
+	// and ?3 are unused but bound.)
+	expireGuardianFeeds = `DELETE FROM calendar_feeds WHERE municipality = ?1 AND ?2 = ?2 AND ?3 = ?3 AND guardian_id IN (
+		SELECT id FROM guardians WHERE municipality = ?1 AND given_name = ?4)`
 	// Special-education cases ended before the cutoff, with what hangs on
 	// them; each statement picks the same cases (by end, then ID).
 	endedSECases             = `SELECT id FROM specialed_cases WHERE municipality = ?1 AND ended <> '' AND ended < ?2 ORDER BY ended, id LIMIT ?3`
@@ -137,7 +143,7 @@ func (s *Store) ExpireRecords(ctx context.Context, m domain.Municipality, kind d
 	case domain.RecordInvoices:
 		steps, args = []string{expireInvoicePayments, expireInvoiceLines, expireInvoices}, []any{m, day, limit}
 	case domain.RecordPersons:
-		steps, args = []string{expireChildPickups, expireChildren, expireGuardians}, []any{m, day, limit, domain.ErasedName}
+		steps, args = []string{expireChildPickups, expireChildren, expireGuardians, expireGuardianFeeds}, []any{m, day, limit, domain.ErasedName}
 	case domain.RecordSpecialEd:
 		steps, args = []string{expireSEReminders, expireSEAttachments, expireSEDocuments, expireSEEntries, expireSECases}, []any{m, day, limit}
 	case domain.RecordConversations:

@@ -27,6 +27,7 @@ type Store interface {
 	domain.IntegrationStore
 	specialed.Store
 	conversations.Store
+	domain.ChildrenReader
 }
 
 // RunAll runs every suite against stores made by newStore: Run (the
@@ -48,4 +49,5 @@ func RunAll(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("Integrations", func(t *testing.T) { RunIntegrations(t, func(t *testing.T) IntegrationStore { return newStore(t) }) })
 	t.Run("SpecialEd", func(t *testing.T) { RunSpecialEd(t, func(t *testing.T) SpecialEdStore { return newStore(t) }) })
 	t.Run("Conversations", func(t *testing.T) { RunConversations(t, func(t *testing.T) ConversationStore { return newStore(t) }) })
+	t.Run("ChildrenByID", func(t *testing.T) { RunChildrenByID(t, func(t *testing.T) ChildrenStore { return newStore(t) }) })
 }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -50,6 +51,87 @@ func RunRetention(t *testing.T, newStore func(t *testing.T) (RetentionStore, Dum
 		s, dump := newStore(t)
 		testErasure(t, s, dump)
 	})
+	t.Run("GuardianFeed", func(t *testing.T) {
+		s, _ := newStore(t)
+		testGuardianFeedExpires(t, s)
+	})
+}
+
+// testGuardianFeedExpires: when retention anonymises a guardian, their
+// calendar feed is deleted in the same transaction (its secret URL would
+// otherwise go on serving the events of the children's units); a guardian
+// still in care keeps theirs, and a transaction rolled back keeps both
+// the name and the feed.
+func testGuardianFeedExpires(t *testing.T, s RetentionStore) {
+	ctx := ctxFor(t)
+	f := &fixture{m: Oslo}
+	kg := f.unit(domain.Kindergarten)
+	gone, staying := f.child(t), f.child(t)
+	goneParent, stayingParent := f.guardian(t), f.guardian(t)
+	require.NoError(t, s.Atomic(ctx, func(ctx context.Context) error {
+		if err := s.CreateUnit(ctx, kg); err != nil {
+			return err
+		}
+		for _, c := range []domain.Child{gone, staying} {
+			if err := s.CreateChild(ctx, c); err != nil {
+				return err
+			}
+		}
+		for _, g := range []domain.Guardian{goneParent, stayingParent} {
+			if err := s.CreateGuardian(ctx, g); err != nil {
+				return err
+			}
+		}
+		if err := s.PutGuardianship(ctx, domain.Guardianship{Municipality: Oslo, ChildID: gone.ID, GuardianID: goneParent.ID, ParentalResponsibility: true}); err != nil {
+			return err
+		}
+		if err := s.PutGuardianship(ctx, domain.Guardianship{Municipality: Oslo, ChildID: staying.ID, GuardianID: stayingParent.ID, ParentalResponsibility: true}); err != nil {
+			return err
+		}
+		if err := s.CreatePlacement(ctx, f.placement(gone, kg, d(2019, time.August, 1), d(2020, time.June, 30))); err != nil {
+			return err
+		}
+		return s.CreatePlacement(ctx, f.placement(staying, kg, d(2019, time.August, 1), date.Zero))
+	}))
+	now := oslo(2024, time.January, 5, 9)
+	goneFeed, goneToken := domain.NewEventFeed(Oslo, goneParent.ID, now)
+	stayingFeed, stayingToken := domain.NewEventFeed(Oslo, stayingParent.ID, now)
+	require.NoError(t, s.PutEventFeed(ctx, goneFeed))
+	require.NoError(t, s.PutEventFeed(ctx, stayingFeed))
+	cutoff := d(2025, time.January, 1)
+
+	// Rolled back: the guardian keeps the name and the feed.
+	rollback := errors.New("rolled back")
+	err := s.Atomic(ctx, func(ctx context.Context) error {
+		n, err := s.ExpireRecords(ctx, Oslo, domain.RecordPersons, cutoff, 100)
+		if err != nil {
+			return err
+		}
+		require.Equal(t, 2, n, "the child and the guardian")
+		_, err = s.EventFeed(ctx, Oslo, goneParent.ID)
+		require.True(t, domain.IsNotFound(err), "inside the transaction the feed is gone: %v", err)
+		return rollback
+	})
+	require.ErrorIs(t, err, rollback)
+	g, err := s.Guardian(ctx, Oslo, goneParent.ID)
+	require.NoError(t, err)
+	assert.Equal(t, goneParent.GivenName, g.GivenName)
+	_, err = s.EventFeedByHash(ctx, Oslo, domain.HashFeedToken(goneToken))
+	require.NoError(t, err, "the feed is back with the rollback")
+
+	n, err := s.ExpireRecords(ctx, Oslo, domain.RecordPersons, cutoff, 100)
+	require.NoError(t, err)
+	assert.Equal(t, 2, n)
+	g, err = s.Guardian(ctx, Oslo, goneParent.ID)
+	require.NoError(t, err)
+	assert.Equal(t, domain.ErasedName, g.GivenName)
+	_, err = s.EventFeed(ctx, Oslo, goneParent.ID)
+	assert.True(t, domain.IsNotFound(err), "the anonymised guardian's feed is deleted: %v", err)
+	_, err = s.EventFeedByHash(ctx, Oslo, domain.HashFeedToken(goneToken))
+	assert.True(t, domain.IsNotFound(err), "its secret URL finds nothing: %v", err)
+	kept, err := s.EventFeedByHash(ctx, Oslo, domain.HashFeedToken(stayingToken))
+	require.NoError(t, err)
+	assert.Equal(t, stayingParent.ID, kept.Guardian, "a guardian still in care keeps the feed")
 }
 
 func testRetentionLifecycle(t *testing.T, s RetentionStore, dump Dump) {

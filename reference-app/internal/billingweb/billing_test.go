@@ -13,7 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/oppvekst/oppvekst/billing"
-	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/reference-app/internal/billingweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web"
@@ -156,16 +155,7 @@ func TestFeeExplanationKeepsTheHouseholdIncome(t *testing.T) {
 	res := ta.RunInvoices(t, ta.CookieFor(t, demo.PersonaCaseworker), "2025-11")
 	require.Equal(t, 201, res.Status, res.Body)
 	// Anders Nygård: parental responsibility, not living with Sofie.
-	var anders demo.Persona
-	links, err := ta.Store.Guardianships(ctx, demo.Municipality, ta.Sofie)
-	require.NoError(t, err)
-	for _, l := range links {
-		g, err := ta.Store.Guardian(ctx, demo.Municipality, l.GuardianID)
-		require.NoError(t, err)
-		if g.GivenName == "Anders" {
-			anders = demo.Persona{Key: "anders", Name: "Anders Nygård", Actor: domain.GuardianActor(demo.Municipality, g.ID)}
-		}
-	}
+	anders := ta.Personas[demo.PersonaSecondParent]
 	require.Equal(t, "Anders Nygård", anders.Name)
 	value, err := ta.App.Sessions.Create(ctx, web.Session{Actor: anders.Actor, Name: anders.Name}, time.Now())
 	require.NoError(t, err)

@@ -10,6 +10,15 @@
 // guardians also read. The rules are the library's (domain.Calendar); the
 // attendance roster, the sick button and the reports ask the same
 // calendar (package attendance).
+//
+// The events page (/calendar/events) lists the events ahead: staff add
+// one for their unit or one of its groups, the municipality's caseworkers
+// and administrators one for the whole municipality; each may change and
+// delete theirs. A refused form comes back (422) with what was typed and
+// each field's error in the user's language. A guardian makes a secret
+// iCalendar feed there; its URL is shown once, in a read-only field with a
+// copy button (static/feed.js, the one script, allowed on that answer
+// only). Retention deletes the feed of a guardian it anonymises.
 package calendarweb
 
 import (

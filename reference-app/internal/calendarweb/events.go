@@ -41,7 +41,14 @@ func (a *app) eventRoutes() []web.Route {
 		{Method: "GET", Path: "/calendar/events", Kind: web.KindPage, Policy: web.PolicyLoggedIn, Handle: a.eventsPage},
 		{Method: "POST", Path: "/calendar/feed", Kind: web.KindPage, Policy: web.PolicyGuardian, Handle: a.formRenewFeed},
 		{Method: "POST", Path: "/calendar/feed/revoke", Kind: web.KindPage, Policy: web.PolicyGuardian, Handle: a.formRevokeFeed},
-		{Method: "POST", Path: "/calendar/units/{unitId}/events", Kind: web.KindPage, Policy: web.PolicyUnit, Handle: a.formAddUnitEvent},
+		{Method: "GET", Path: "/static/feed.js", Kind: web.KindPage, Policy: web.PolicyPublic, Handle: feedScript},
+		{Method: "POST", Path: "/calendar/events", Kind: web.KindPage, Policy: PolicyCalendar, ChecksOwnForm: true, Handle: a.formAddMunicipalityEvent},
+		{Method: "GET", Path: "/calendar/events/{eventId}/edit", Kind: web.KindPage, Policy: PolicyCalendar, Handle: a.formEditMunicipalityEvent},
+		{Method: "POST", Path: "/calendar/events/{eventId}", Kind: web.KindPage, Policy: PolicyCalendar, ChecksOwnForm: true, Handle: a.formSaveMunicipalityEvent},
+		{Method: "POST", Path: "/calendar/events/{eventId}/delete", Kind: web.KindPage, Policy: PolicyCalendar, Handle: a.formDeleteMunicipalityEvent},
+		{Method: "POST", Path: "/calendar/units/{unitId}/events", Kind: web.KindPage, Policy: web.PolicyUnit, ChecksOwnForm: true, Handle: a.formAddUnitEvent},
+		{Method: "GET", Path: "/calendar/units/{unitId}/events/{eventId}/edit", Kind: web.KindPage, Policy: web.PolicyUnit, Handle: a.formEditUnitEvent},
+		{Method: "POST", Path: "/calendar/units/{unitId}/events/{eventId}", Kind: web.KindPage, Policy: web.PolicyUnit, ChecksOwnForm: true, Handle: a.formSaveUnitEvent},
 		{Method: "POST", Path: "/calendar/units/{unitId}/events/{eventId}/delete", Kind: web.KindPage, Policy: web.PolicyUnit, Handle: a.formDeleteUnitEvent},
 	}
 }

@@ -14,5 +14,15 @@ var ReasonTexts = map[string]string{
 	"is-not-a-year-yyyy":              "is not a year (YYYY)",
 	"is-not-a-time":                   "is not a time of day (HH:MM)",
 	"no-such-unit":                    "no such unit",
+	ReasonNoSuchGroup:                 "is not one of the unit's groups",
+	ReasonToBeforeFrom:                "is not after the start time",
 	"the-range-is-longer-than-a-year": "the range is longer than a year",
 }
+
+// ReasonNoSuchGroup refuses an event form's group that is not one of the
+// unit's.
+const ReasonNoSuchGroup = "calendarweb-no-such-group"
+
+// ReasonToBeforeFrom refuses an event form whose end time is not after
+// its start time.
+const ReasonToBeforeFrom = "calendarweb-to-before-from"

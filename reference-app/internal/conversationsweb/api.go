@@ -25,11 +25,11 @@ func (a *app) routes() []web.Route {
 		{Method: "GET", Path: apiBase + "/offers", Kind: web.KindAPI, Policy: web.PolicyGuardian,
 			Summary: "The open rounds of the children the guardian has parental responsibility for: the slots, free or not, and the child's bookings the guardian sees", Response: []conversations.Offer{}, Handle: a.apiOffers},
 		{Method: "POST", Path: apiBase + "/bookings", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Status: http.StatusCreated,
-			Summary: "Book a slot for a child (a guardian with parental responsibility): the joint conversation, or a separate one; a slot taken meanwhile is 409 (conversation-slot-taken)", Body: BookRequest{}, Response: conversations.Booking{}, Handle: a.apiBook},
+			Summary: "Book a slot for a child (a guardian with parental responsibility): the joint conversation, or a separate one; a slot taken meanwhile is 409 (conversation-slot-taken); anyone but a guardian is refused (403), a guardian without parental responsibility finds nothing (404)", Body: BookRequest{}, Response: conversations.Booking{}, Handle: a.apiBook},
 		{Method: "POST", Path: apiBase + "/bookings/{bookingId}/move", Kind: web.KindAPI, Policy: web.PolicyLoggedIn,
-			Summary: "Move a booking to another slot of its round; a slot taken meanwhile is 409", Body: MoveRequest{}, Response: conversations.Booking{}, Handle: a.apiMove},
+			Summary: "Move a booking to another slot of its round; a slot taken meanwhile is 409; anyone but a guardian is refused (403)", Body: MoveRequest{}, Response: conversations.Booking{}, Handle: a.apiMove},
 		{Method: "POST", Path: apiBase + "/bookings/{bookingId}/cancel", Kind: web.KindAPI, Policy: web.PolicyLoggedIn,
-			Summary: "Cancel a booking whose slot has not passed (the body is {})", Body: CancelRequest{}, Response: CancelView{}, Handle: a.apiCancel},
+			Summary: "Cancel a booking whose slot has not passed (the body is {}); anyone but a guardian is refused (403)", Body: CancelRequest{}, Response: CancelView{}, Handle: a.apiCancel},
 		{Method: "GET", Path: pageBase, Kind: web.KindPage, Policy: web.PolicyGuardian, Handle: a.offersPage},
 		{Method: "POST", Path: pageBase + "/book", Kind: web.KindPage, Policy: web.PolicyGuardian, Handle: a.bookSubmit},
 		{Method: "POST", Path: pageBase + "/bookings/{bookingId}/move", Kind: web.KindPage, Policy: web.PolicyGuardian, Handle: a.moveSubmit},
@@ -192,19 +192,56 @@ func (a *app) day(ctx context.Context, c *web.Call, unit domain.UnitID, d date.D
 	if err != nil {
 		return nil, err
 	}
+	var ids []domain.ChildID
+	for _, it := range items {
+		if it.Booking != nil {
+			ids = append(ids, it.Booking.Child)
+		}
+	}
+	names, err := a.childNames(ctx, c.Actor.Municipality, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]DayView, 0, len(items))
 	for _, it := range items {
 		v := DayView{DayItem: it, Time: c.Lang.Clock(it.Slot.Start) + "–" + c.Lang.Clock(it.Slot.End(it.Round.Minutes))}
 		if it.Booking != nil {
-			ch, err := a.Store.Child(ctx, c.Actor.Municipality, it.Booking.Child)
-			if err != nil {
-				return nil, err
-			}
-			v.ChildName = ch.GivenName + " " + ch.FamilyName
+			v.ChildName = names[it.Booking.Child]
 		}
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// childNames are the children's names, read in one call when the store
+// reads many children at once (domain.ChildrenReader), so that a day of
+// many bookings costs no more store calls than a day of few.
+func (a *app) childNames(ctx context.Context, m domain.Municipality, ids []domain.ChildID) (map[domain.ChildID]string, error) {
+	names := make(map[domain.ChildID]string, len(ids))
+	if len(ids) == 0 {
+		return names, nil
+	}
+	if r, ok := a.Store.(domain.ChildrenReader); ok {
+		cs, err := r.ChildrenByID(ctx, m, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, ch := range cs {
+			names[ch.ID] = ch.GivenName + " " + ch.FamilyName
+		}
+		return names, nil
+	}
+	for _, id := range ids {
+		if _, done := names[id]; done {
+			continue
+		}
+		ch, err := a.Store.Child(ctx, m, id)
+		if err != nil {
+			return nil, err
+		}
+		names[id] = ch.GivenName + " " + ch.FamilyName
+	}
+	return names, nil
 }
 
 // dayOf is the ?date= of the request, today when absent.
@@ -250,6 +287,9 @@ func (a *app) apiBook(w http.ResponseWriter, r *http.Request, c *web.Call) error
 	if err := api.DecodeJSON(w, r, &req); err != nil {
 		return err
 	}
+	if err := guardianOnly(c); err != nil {
+		return err
+	}
 	s, err := Service(a.App)
 	if err != nil {
 		return err
@@ -259,6 +299,19 @@ func (a *app) apiBook(w http.ResponseWriter, r *http.Request, c *web.Call) error
 		return err
 	}
 	api.WriteJSON(w, http.StatusCreated, b)
+	return nil
+}
+
+// guardianOnly refuses (403) whoever is not a guardian on the booking
+// routes of the API, after the body is read as on every API POST (the
+// routes admit anyone logged in, as POST /api/v1/calendar/feed does): only
+// a guardian books, and a guardian without parental responsibility for
+// the child is answered 404 by the service, not even told the booking
+// exists.
+func guardianOnly(c *web.Call) error {
+	if c.Actor.Role != domain.RoleGuardian {
+		return fmt.Errorf("conversationsweb: only a guardian books: %w", domain.ErrForbidden)
+	}
 	return nil
 }
 
@@ -277,6 +330,9 @@ func (a *app) apiMove(w http.ResponseWriter, r *http.Request, c *web.Call) error
 	}
 	var req MoveRequest
 	if err := api.DecodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if err := guardianOnly(c); err != nil {
 		return err
 	}
 	s, err := Service(a.App)
@@ -298,6 +354,9 @@ func (a *app) apiCancel(w http.ResponseWriter, r *http.Request, c *web.Call) err
 	}
 	var req CancelRequest
 	if err := api.DecodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if err := guardianOnly(c); err != nil {
 		return err
 	}
 	s, err := Service(a.App)

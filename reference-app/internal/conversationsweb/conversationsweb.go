@@ -20,7 +20,10 @@
 //     choice kept.
 //
 // Who may do what is the library's to decide (conversations.Service):
-// the routes admit the role and the service answers 403 or 404. Every
+// the routes admit the role and the service answers 403 or 404. The API's
+// booking routes admit anyone logged in, so that the body is read first
+// as on every API POST, and refuse anyone but a guardian (403); a
+// guardian without parental responsibility for the child gets 404. Every
 // read of a child's booking is audit-logged by the service. RemindEvery
 // is the background job of the reminders (the day before, and on the
 // last day to book), sent through messaging.

@@ -93,11 +93,13 @@ type Persona struct {
 }
 
 // Persona keys. The seven actors of the authorization table, plus the
-// municipal administrator, the protected-address guardian, and the § 47
+// municipal administrator, the protected-address guardian, Sofie's second
+// parent with parental responsibility (split household), and the § 47
 // parent of her strictly protected child (who must learn nothing of where
 // the child is).
 const (
 	PersonaGuardian          = "guardian"              // Hilde Berg, parental responsibility for Sofie
+	PersonaSecondParent      = "guardian-2"            // Anders Nygård, parental responsibility for Sofie, lives apart from her
 	PersonaOtherParent       = "guardian-47"           // Tor Ødegård, no parental responsibility, § 47 request
 	PersonaProtected         = "guardian-protected"    // Marte Solheim, strengt fortrolig address
 	PersonaProtected47       = "guardian-47-protected" // Stein Vik, § 47 request for Aurora (strengt fortrolig), no responsibility
@@ -145,6 +147,7 @@ func Personas(ctx context.Context, store domain.DirectoryReader) ([]Persona, err
 	}
 	for _, p := range []struct{ key, child, childFamily, given, family string }{
 		{PersonaGuardian, "Sofie", "Berg", "Hilde", "Berg"},
+		{PersonaSecondParent, "Sofie", "Berg", "Anders", "Nygård"},
 		{PersonaOtherParent, "Sofie", "Berg", "Tor", "Ødegård"},
 		{PersonaProtected, "Aurora", "Solheim", "Marte", "Solheim"},
 		{PersonaProtected47, "Aurora", "Solheim", protected47Given, protected47Family},

@@ -21,10 +21,12 @@ func conversationsAuth(ta *webtest.Harness, t testing.TB) map[string]authCase {
 		return [8]int{guardian, others, others, forbidden, forbidden, forbidden, forbidden, forbidden}
 	}
 	// The API's POST routes admit anyone logged in (the body is checked
-	// first) and the service refuses: 404 to all but the guardian for a
-	// booking, 403 to all but the unit's staff for a round.
+	// first); a booking route refuses anyone but a guardian (403, as POST
+	// /api/v1/calendar/feed does) and the service answers a guardian
+	// without parental responsibility 404; a round is refused to all but
+	// the unit's staff (403).
 	booker := func(guardian int) [8]int {
-		return [8]int{guardian, missing, missing, missing, missing, missing, missing, missing}
+		return [8]int{guardian, missing, missing, forbidden, forbidden, forbidden, forbidden, forbidden}
 	}
 	staff := func(own, other int) [8]int {
 		return [8]int{forbidden, forbidden, forbidden, own, other, forbidden, forbidden, forbidden}

@@ -12,7 +12,10 @@ import (
 // eventsAuth has the lines of the unit's calendar (calendarweb): events
 // of the municipality and of Nordby SFO (the staff persona's unit), the
 // guardians' feeds (each guardian persona has one before the table runs)
-// and the public feed URL, whose token is the only credential.
+// and the public feed URL, whose token is the only credential. The pages'
+// forms add, change and delete the events of the municipality (its
+// caseworkers and administrators) and of a unit or its groups (the unit's
+// staff and the municipality).
 func eventsAuth(ta *webtest.Harness) map[string]authCase {
 	const ok, created, noContent, see, forbidden, missing = 200, 201, 204, 303, 403, 404
 	ctx := context.Background()
@@ -53,6 +56,12 @@ func eventsAuth(ta *webtest.Harness) map[string]authCase {
 	once := func(s int) [8]int {
 		return [8]int{forbidden, forbidden, forbidden, s, forbidden, missing, missing, missing}
 	}
+	// The municipality's own events: its caseworkers and administrators;
+	// another municipality's caseworker adds in their own, and does not
+	// find ours.
+	municipal := func(own, neighbour int) [8]int {
+		return [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, own, neighbour, own}
+	}
 	guardians := func(s int) [8]int { return [8]int{s, s, s, forbidden, forbidden, forbidden, forbidden, forbidden} }
 	all := func(s int) [8]int { return [8]int{s, s, s, s, s, s, s, s} }
 	u := "/api/v1/units/" + unit.String() + "/events"
@@ -71,5 +80,12 @@ func eventsAuth(ta *webtest.Harness) map[string]authCase {
 		"POST /calendar/feed/revoke":                            {path: "/calendar/feed/revoke", contentType: "application/x-www-form-urlencoded", want: guardians(see)},
 		"POST /calendar/units/{unitId}/events":                  {path: "/calendar/units/" + unit.String() + "/events", contentType: "application/x-www-form-urlencoded", body: body("title=Tur&day=2031-05-05"), want: unitOnly(see)},
 		"POST /calendar/units/{unitId}/events/{eventId}/delete": {path: "/calendar/units/" + unit.String() + "/events/" + event(unit) + "/delete", contentType: "application/x-www-form-urlencoded", want: once(see)},
+		"GET /static/feed.js":                                   {path: "/static/feed.js", want: all(ok)},
+		"POST /calendar/events":                                 {path: "/calendar/events", contentType: "application/x-www-form-urlencoded", body: body("title=Tur&day=2031-05-05"), want: municipal(see, see)},
+		"GET /calendar/events/{eventId}/edit":                   {path: "/calendar/events/" + event(domain.UnitID{}) + "/edit", want: municipal(ok, missing)},
+		"POST /calendar/events/{eventId}":                       {path: "/calendar/events/" + event(domain.UnitID{}), contentType: "application/x-www-form-urlencoded", body: body("title=Tur&day=2031-05-05"), want: municipal(see, missing)},
+		"POST /calendar/events/{eventId}/delete":                {path: "/calendar/events/" + event(domain.UnitID{}) + "/delete", contentType: "application/x-www-form-urlencoded", want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, see, missing, missing}},
+		"GET /calendar/units/{unitId}/events/{eventId}/edit":    {path: "/calendar/units/" + unit.String() + "/events/" + event(unit) + "/edit", want: unitOnly(ok)},
+		"POST /calendar/units/{unitId}/events/{eventId}":        {path: "/calendar/units/" + unit.String() + "/events/" + event(unit), contentType: "application/x-www-form-urlencoded", body: body("title=Tur&day=2031-05-05&group="), want: unitOnly(see)},
 	}
 }

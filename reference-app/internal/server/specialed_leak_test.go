@@ -82,7 +82,10 @@ func TestSpecialEducationNeverLeaks(t *testing.T) {
 	sofie := ta.Sofie.String()
 	asked := []string{"/children/" + sofie, "/api/v1/children/" + sofie, "/api/v1/units/" + ta.NordbySFO.String() + "/roster",
 		"/api/v1/units/" + ta.NordbySkole(t).String() + "/roster", "/staff", "/guardian", "/caseworker", "/special-education"}
-	insiders := map[string]bool{demo.PersonaGuardian: true, demo.PersonaStaff: true, demo.PersonaCaseworker: true, demo.PersonaPPT: true}
+	// Who may see Sofie's case: both parents with parental responsibility
+	// (Hilde Berg and Anders Nygård), her unit's staff, the caseworker and
+	// PPT.
+	insiders := map[string]bool{demo.PersonaGuardian: true, demo.PersonaSecondParent: true, demo.PersonaStaff: true, demo.PersonaCaseworker: true, demo.PersonaPPT: true}
 	keys := make([]string, 0, len(ta.Personas))
 	for k := range ta.Personas {
 		keys = append(keys, k)

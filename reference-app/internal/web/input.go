@@ -30,7 +30,8 @@ func ParsePageForm(w http.ResponseWriter, r *http.Request, limit int64) error {
 // character or is not UTF-8, naming the parameter: a query value is one
 // line (domain.CheckLine), a form value may span lines as a textarea does
 // (domain.CheckText). It reads the form of a page's POST (at most limit
-// bytes), so the handler finds it parsed.
+// bytes), so the handler finds it parsed; a route that checks its own
+// form (Route.ChecksOwnForm) gets it unchecked.
 func checkRequestInput(w http.ResponseWriter, r *http.Request, rt Route) error {
 	var p domain.Problems
 	// As the handlers read it: r.URL.Query() leaves out malformed pairs.
@@ -43,7 +44,9 @@ func checkRequestInput(w http.ResponseWriter, r *http.Request, rt Route) error {
 		if err := ParsePageForm(w, r, limit); err != nil {
 			return err
 		}
-		api.CheckValues(&p, r.PostForm, domain.CheckText)
+		if !rt.ChecksOwnForm {
+			api.CheckValues(&p, r.PostForm, domain.CheckText)
+		}
 	}
 	return p.Err()
 }

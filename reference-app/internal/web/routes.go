@@ -62,6 +62,11 @@ type Route struct {
 	Status    int               // the success status; 200 when zero
 	Also      []int             // other success statuses, with the same body
 	FormLimit int64             // the largest form a page's POST may send; api.MaxBodyBytes when zero
+	// ChecksOwnForm: the handler checks every value of the page's form
+	// itself (domain.CheckLine, domain.CheckText) and answers a refused one
+	// with the form again, what was typed kept and the field named (422);
+	// the shell then checks only the query string.
+	ChecksOwnForm bool
 	// BodyLimit is the largest body an API POST may send (read by
 	// Idempotency-Key and the handler); api.MaxBodyBytes when zero.
 	BodyLimit int64

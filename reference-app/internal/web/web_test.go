@@ -229,7 +229,7 @@ func TestMessageCatalogsAreComplete(t *testing.T) {
 			}
 		}
 	}
-	for _, p := range []string{demo.PersonaGuardian, demo.PersonaOtherParent, demo.PersonaProtected, demo.PersonaProtected47, demo.PersonaOtherGuardian, demo.PersonaStaff, demo.PersonaOtherStaff, demo.PersonaCaseworker, demo.PersonaAdmin, demo.PersonaOtherMunicipality} {
+	for _, p := range []string{demo.PersonaGuardian, demo.PersonaSecondParent, demo.PersonaOtherParent, demo.PersonaProtected, demo.PersonaProtected47, demo.PersonaOtherGuardian, demo.PersonaStaff, demo.PersonaOtherStaff, demo.PersonaCaseworker, demo.PersonaAdmin, demo.PersonaOtherMunicipality} {
 		assert.Contains(t, catalogs["nb"], "persona."+p)
 	}
 }

@@ -108,7 +108,7 @@ func build(t *testing.T, store Store) *Harness {
 	for _, p := range a.Personas {
 		ta.Personas[p.Key] = p
 	}
-	require.Len(t, ta.Personas, 11, "every persona is found in the seed")
+	require.Len(t, ta.Personas, 12, "every persona is found in the seed")
 	children, err := store.Children(ctx, demo.Municipality)
 	require.NoError(t, err)
 	for _, c := range children {

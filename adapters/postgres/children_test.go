@@ -1,0 +1,11 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"github.com/oppvekst/oppvekst/adapters/storetest"
+)
+
+func TestPostgresChildrenByID(t *testing.T) {
+	storetest.RunChildrenByID(t, func(t *testing.T) storetest.ChildrenStore { return newTestStore(t) })
+}

@@ -1,0 +1,11 @@
+package sqlite_test
+
+import (
+	"testing"
+
+	"github.com/oppvekst/oppvekst/adapters/storetest"
+)
+
+func TestChildrenByID(t *testing.T) {
+	storetest.RunChildrenByID(t, func(t *testing.T) storetest.ChildrenStore { return open(t) })
+}
