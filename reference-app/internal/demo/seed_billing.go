@@ -162,6 +162,9 @@ func (s *seeder) families(ctx context.Context) ([]seedFamilyFor, error) {
 	inFamily := map[domain.GuardianID]bool{}
 	var out []seedFamilyFor
 	for _, c := range children {
+		if s.scale != nil && s.scale.bulk[c.ID] {
+			continue // SeedChildren's households have theirs
+		}
 		links, err := s.store.Guardianships(ctx, s.m, c.ID)
 		if err != nil {
 			return nil, err
@@ -199,6 +202,9 @@ func (s *seeder) families(ctx context.Context) ([]seedFamilyFor, error) {
 		}
 		f.Members = append(f.Members, billing.Member{ID: newID[billing.Member](&s.ids), Municipality: s.m, Family: f.ID,
 			Child: c.ID, Period: domain.Period{Start: start}})
+	}
+	if s.scale != nil {
+		out = append(out, s.scale.families...)
 	}
 	return out, nil
 }
