@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
+	"github.com/oppvekst/oppvekst/billing"
 	"github.com/oppvekst/oppvekst/domain"
 )
 
@@ -58,6 +59,15 @@ func (s *Store) CreateDirectoryBatch(ctx context.Context, m domain.Municipality,
 		}); err != nil {
 			return err
 		}
+		// The foreign keys of guardianships and placements are checked
+		// row by row with a plan made for the tables as the statistics
+		// say they are: after many new rows, without fresh statistics,
+		// that plan scans the whole table for every row.
+		if len(b.Children)+len(b.Guardians) >= analyzeAfter {
+			if _, err := tx.Exec(ctx, `ANALYZE children, guardians`); err != nil {
+				return dbError("analyze", err)
+			}
+		}
 		if err := copyRows("guardianships", []string{"municipality", "child_id", "guardian_id", "parental_responsibility",
 			"lives_with_child", "information_requested", "information_denied"}, len(b.Guardianships), func(i int) []any {
 			g := b.Guardianships[i]
@@ -74,6 +84,11 @@ func (s *Store) CreateDirectoryBatch(ctx context.Context, m domain.Municipality,
 		})
 	})
 }
+
+// analyzeAfter is how many new children and guardians make a batch
+// refresh their tables' statistics before writing the rows that refer to
+// them.
+const analyzeAfter = 1000
 
 // batchClashSQL reports, for the arrays of a batch's keys, whether a
 // stored child or guardian has one of the IDs or national IDs, a stored
@@ -151,4 +166,92 @@ func (s *Store) Analyze(ctx context.Context) error {
 		return unavailable(dbError("analyze", err))
 	}
 	return nil
+}
+
+// familiesClashSQL reports whether a stored family or membership has one
+// of the IDs, a payer or member guardian or member child does not exist,
+// or a stored membership of one of the persons shares a day with one of
+// the new ones.
+const familiesClashSQL = `SELECT
+	EXISTS (SELECT 1 FROM billing_families WHERE municipality = $1 AND id = ANY($2)),
+	EXISTS (SELECT 1 FROM billing_members WHERE municipality = $1 AND id = ANY($3)),
+	EXISTS (SELECT 1 FROM unnest($4::uuid[]) AS k(id)
+		WHERE NOT EXISTS (SELECT 1 FROM guardians g WHERE g.municipality = $1 AND g.id = k.id)),
+	EXISTS (SELECT 1 FROM unnest($5::uuid[]) AS k(id)
+		WHERE NOT EXISTS (SELECT 1 FROM children c WHERE c.municipality = $1 AND c.id = k.id)),
+	EXISTS (SELECT 1 FROM billing_members b
+		JOIN unnest($6::uuid[], $7::uuid[], $8::date[], $9::date[]) AS k(guardian_id, child_id, start_date, end_date)
+		ON b.guardian_id IS NOT DISTINCT FROM k.guardian_id AND b.child_id IS NOT DISTINCT FROM k.child_id
+		WHERE b.municipality = $1
+		AND daterange(b.start_date, b.end_date, '[]') && daterange(k.start_date, k.end_date, '[]'))`
+
+// CreateFamilies writes new families for fees with COPY, after
+// billing.CheckFamilies and one round trip that probes the stored data
+// (implements billing.BulkFamilyWriter). A refused write leaves a running
+// transaction usable.
+func (s *Store) CreateFamilies(ctx context.Context, m domain.Municipality, fs []billing.Family) error {
+	if err := billing.CheckFamilies(m, fs); err != nil {
+		return err
+	}
+	if len(fs) == 0 {
+		return nil
+	}
+	var familyIDs, memberIDs, guardians, children, mg, mc []pgtype.UUID
+	var starts, ends []pgtype.Date
+	var members []billing.Member
+	for _, f := range fs {
+		familyIDs = append(familyIDs, uid(f.ID))
+		guardians = append(guardians, uid(f.Payer))
+		for _, mb := range f.Members {
+			members = append(members, mb)
+			memberIDs = append(memberIDs, uid(mb.ID))
+			if mb.Guardian.IsZero() {
+				children = append(children, uid(mb.Child))
+			} else {
+				guardians = append(guardians, uid(mb.Guardian))
+			}
+			mg, mc = append(mg, uid(mb.Guardian)), append(mc, uid(mb.Child))
+			starts, ends = append(starts, pgDay(mb.Period.Start)), append(ends, pgEnd(mb.Period.End))
+		}
+	}
+	mu := string(m)
+	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		var clash [5]bool
+		if err := tx.QueryRow(ctx, familiesClashSQL, mu, familyIDs, memberIDs, guardians, children, mg, mc, starts, ends).
+			Scan(&clash[0], &clash[1], &clash[2], &clash[3], &clash[4]); err != nil {
+			return dbError("check", err)
+		}
+		switch {
+		case clash[0]:
+			return &domain.ConflictError{Field: "families.id", Reason: "id-exists"}
+		case clash[1]:
+			return &domain.ConflictError{Field: "families.members.id", Reason: "id-exists"}
+		case clash[2]:
+			return domain.Invalid("families.payer", "no-such-guardian")
+		case clash[3]:
+			return domain.Invalid("families.members.child", "no-such-child")
+		case clash[4]:
+			return &domain.ConflictError{Field: "families.members", Reason: "the-person-is-in-another-family-on-a-shared-day"}
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"billing_families"}, []string{"municipality", "id", "payer_id"},
+			pgx.CopyFromSlice(len(fs), func(i int) ([]any, error) {
+				return []any{mu, uid(fs[i].ID), uid(fs[i].Payer)}, nil
+			})); err != nil {
+			return dbError("write families", err)
+		}
+		if len(fs) >= analyzeAfter { // see CreateDirectoryBatch
+			if _, err := tx.Exec(ctx, `ANALYZE billing_families`); err != nil {
+				return dbError("analyze", err)
+			}
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"billing_members"},
+			[]string{"municipality", "id", "family_id", "guardian_id", "child_id", "start_date", "end_date"},
+			pgx.CopyFromSlice(len(members), func(i int) ([]any, error) {
+				mb := members[i]
+				return []any{mu, uid(mb.ID), uid(mb.Family), uid(mb.Guardian), uid(mb.Child), pgDay(mb.Period.Start), pgEnd(mb.Period.End)}, nil
+			})); err != nil {
+			return dbError("write memberships", err)
+		}
+		return nil
+	})
 }

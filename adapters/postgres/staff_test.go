@@ -13,3 +13,7 @@ func TestPostgresStaff(t *testing.T) {
 func TestPostgresBulk(t *testing.T) {
 	storetest.RunBulk(t, func(t *testing.T) storetest.BulkStore { return newTestStore(t) })
 }
+
+func TestPostgresBulkFamilies(t *testing.T) {
+	storetest.RunBulkFamilies(t, func(t *testing.T) storetest.BulkFamilyStore { return newTestStore(t) })
+}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 
+	"github.com/oppvekst/oppvekst/billing"
 	"github.com/oppvekst/oppvekst/domain"
 )
 
@@ -66,5 +67,22 @@ func (s *Store) Analyze(ctx context.Context) error {
 	return s.Atomic(ctx, func(ctx context.Context) error {
 		_, err := s.exec(ctx, `ANALYZE`)
 		return writeErr(err, "analyze")
+	})
+}
+
+// CreateFamilies writes new families for fees in one transaction, each as
+// CreateFamily writes it, after billing.CheckFamilies (implements
+// billing.BulkFamilyWriter).
+func (s *Store) CreateFamilies(ctx context.Context, m domain.Municipality, fs []billing.Family) error {
+	if err := billing.CheckFamilies(m, fs); err != nil {
+		return err
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error {
+		for _, f := range fs {
+			if err := s.CreateFamily(ctx, f); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }

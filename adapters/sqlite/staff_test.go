@@ -13,3 +13,7 @@ func TestSQLiteStaff(t *testing.T) {
 func TestSQLiteBulk(t *testing.T) {
 	storetest.RunBulk(t, func(t *testing.T) storetest.BulkStore { return open(t) })
 }
+
+func TestSQLiteBulkFamilies(t *testing.T) {
+	storetest.RunBulkFamilies(t, func(t *testing.T) storetest.BulkFamilyStore { return open(t) })
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/oppvekst/oppvekst/billing"
 	"github.com/oppvekst/oppvekst/domain"
 )
 
@@ -202,4 +203,74 @@ func testBulkRefused(t *testing.T, s BulkStore) {
 		})
 	}
 	require.NoError(t, s.CreateDirectoryBatch(ctx, Oslo, clone()), "the unchanged batch is written")
+}
+
+// BulkFamilyStore is a billing store that writes families in bulk.
+type BulkFamilyStore interface {
+	BillingStore
+	billing.BulkFamilyWriter
+}
+
+// RunBulkFamilies tests billing.BulkFamilyWriter: the families are read
+// back as CreateFamily would have stored them, and a write that
+// CreateFamily would refuse (a missing payer, a person in two families on
+// a shared day, a taken ID) is refused whole.
+func RunBulkFamilies(t *testing.T, newStore func(t *testing.T) BulkFamilyStore) {
+	s := newStore(t)
+	ctx := ctxFor(t)
+	f := &fixture{m: Oslo}
+	start := d(2025, time.August, 1)
+	var fs []billing.Family
+	for range 3 {
+		g, c := f.guardian(t), f.child(t)
+		require.NoError(t, s.CreateGuardian(ctx, g))
+		require.NoError(t, s.CreateChild(ctx, c))
+		fam := billing.Family{ID: domain.NewID[billing.Family](), Municipality: Oslo, Payer: g.ID}
+		fam.Members = []billing.Member{
+			{ID: domain.NewID[billing.Member](), Municipality: Oslo, Family: fam.ID, Guardian: g.ID, Period: domain.Period{Start: start}},
+			{ID: domain.NewID[billing.Member](), Municipality: Oslo, Family: fam.ID, Child: c.ID, Period: domain.Period{Start: start}},
+		}
+		fs = append(fs, fam)
+	}
+	stranger := f.guardian(t) // never stored
+	for _, tc := range []struct {
+		name     string
+		edit     func(fs []billing.Family) []billing.Family
+		sentinel error
+	}{
+		{"a payer who does not exist", func(fs []billing.Family) []billing.Family { fs[1].Payer = stranger.ID; return fs }, domain.ErrInvalid},
+		{"a child in two families", func(fs []billing.Family) []billing.Family {
+			mb := fs[0].Members[1]
+			mb.ID, mb.Family = domain.NewID[billing.Member](), fs[2].ID
+			fs[2].Members = append(fs[2].Members, mb)
+			return fs
+		}, domain.ErrConflict},
+		{"one family twice", func(fs []billing.Family) []billing.Family { return append(fs, fs[0]) }, domain.ErrConflict},
+		{"a family of another municipality", func(fs []billing.Family) []billing.Family {
+			fs[0].Municipality = domain.MustMunicipality("4601")
+			return fs
+		}, domain.ErrInvalid},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			edited := make([]billing.Family, len(fs))
+			for i, f := range fs {
+				edited[i] = f
+				edited[i].Members = append([]billing.Member(nil), f.Members...)
+			}
+			err := s.CreateFamilies(ctx, Oslo, tc.edit(edited))
+			require.Truef(t, errors.Is(err, tc.sentinel), "want %v, got %v", tc.sentinel, err)
+			got, err := s.Families(ctx, Oslo)
+			require.NoError(t, err)
+			assert.Empty(t, got, "nothing written")
+		})
+	}
+	require.NoError(t, s.CreateFamilies(ctx, Oslo, fs))
+	got, err := s.Families(ctx, Oslo)
+	require.NoError(t, err)
+	want := append([]billing.Family(nil), fs...)
+	billing.SortFamilies(want)
+	assert.Equal(t, want, got)
+	// Written once: the same families again are refused.
+	err = s.CreateFamilies(ctx, Oslo, fs[:1])
+	assert.ErrorIs(t, err, domain.ErrConflict)
 }

@@ -68,9 +68,20 @@ func (s *seeder) seedBilling(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, f := range families {
-		if err := bs.CreateFamily(ctx, f.Family); err != nil {
-			return fmt.Errorf("family: %w", err)
+	if bw, ok := s.store.(billing.BulkFamilyWriter); ok && s.scale != nil {
+		// SeedChildren: the families in one write.
+		all := make([]billing.Family, len(families))
+		for i, f := range families {
+			all[i] = f.Family
+		}
+		if err := bw.CreateFamilies(ctx, s.m, all); err != nil {
+			return fmt.Errorf("families: %w", err)
+		}
+	} else {
+		for _, f := range families {
+			if err := bs.CreateFamily(ctx, f.Family); err != nil {
+				return fmt.Errorf("family: %w", err)
+			}
 		}
 	}
 	// The income decision: Hilde Berg applied in the first month of the
