@@ -10,6 +10,7 @@ package domain
 // This is the package's table, and nothing registers it: an application
 // names the tables of the packages it uses (ReasonTables).
 var ReasonTexts = map[string]string{
+	ReasonNotTheBatchsMunicipality:                           "must be the municipality of the batch",
 	"not-an-event-scope":                                     "must be the municipality, a unit or a group",
 	"a-municipality-event-names-no-unit":                     "an event for the whole municipality names no unit",
 	"a-unit-event-names-no-group":                            "an event for the unit names no group",

@@ -4,12 +4,15 @@
 //
 // Usage:
 //
-//	go run ./reference-app [-data DIR] [-db postgres://...] [-addr HOST:PORT] [-seed=false] [-demo=false]
+//	go run ./reference-app [-data DIR] [-db postgres://...] [-addr HOST:PORT] [-seed=false] [-demo=false] [-demo-children N]
 //
 // It keeps its SQLite database in DIR/oppvekst.db (default ./oppvekst-data,
 // or $OPPVEKST_DATA), or runs on PostgreSQL when -db (or
 // $OPPVEKST_DATABASE_URL) is a postgres:// URL, and listens on
 // 127.0.0.1:8080 (or $OPPVEKST_ADDR). Flags win over the environment.
+// With -demo-children N (or $OPPVEKST_DEMO_CHILDREN) the demo municipality
+// is seeded with about N children in the proportions of a real one
+// (demo.SeedChildren), to try the app at a municipality's size.
 // Logs are JSON lines (log/slog) on standard output. SIGINT or SIGTERM shuts
 // it down gracefully: /readyz turns 503 at once, requests in flight finish.
 //
@@ -88,6 +91,15 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (s
 	fs.StringVar(&c.Addr, "addr", envOr("OPPVEKST_ADDR", "127.0.0.1:8080"), "address to listen on (env OPPVEKST_ADDR)")
 	fs.StringVar(&c.DBURL, "db", getenv("OPPVEKST_DATABASE_URL"), "PostgreSQL URL postgres://… (env OPPVEKST_DATABASE_URL); empty uses SQLite under -data")
 	fs.BoolVar(&c.Seed, "seed", true, "seed the fictional demo municipalities "+string(demo.Municipality)+" and "+string(demo.Neighbour)+" when they are empty")
+	demoChildren := 0
+	if v := getenv("OPPVEKST_DEMO_CHILDREN"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return server.Config{}, fmt.Errorf("OPPVEKST_DEMO_CHILDREN must be a whole number of children, 0 or more, not %q", v)
+		}
+		demoChildren = n
+	}
+	fs.IntVar(&c.DemoChildren, "demo-children", demoChildren, "seed the demo municipality "+string(demo.Municipality)+" with about this many children, in the proportions of a real one (units, groups, families, an intake), to try the app at a municipality's size; 0 is the small demo of about 150 (env OPPVEKST_DEMO_CHILDREN)")
 	// Demo mode is on for go run, and off by default once a real login is
 	// configured; OPPVEKST_DEMO=true or false decides either way.
 	login, err := web.ParseLoginConfig(getenv)
@@ -132,6 +144,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (s
 	proxies := fs.String("trusted-proxies", getenv("OPPVEKST_TRUSTED_PROXIES"), "addresses (IPs or CIDR ranges, comma-separated) of the reverse proxies whose X-Forwarded-Proto is believed; none by default (env OPPVEKST_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
 		return server.Config{}, err
+	}
+	if c.DemoChildren < 0 {
+		return server.Config{}, fmt.Errorf("-demo-children must be 0 or more, not %d", c.DemoChildren)
 	}
 	if c.TrustedProxies, err = parseProxies(*proxies); err != nil {
 		return server.Config{}, err

@@ -225,6 +225,22 @@ func TestParseConfig(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "postgres://other/db", c.DBURL)
 
+	// The demo's size: the environment, a flag over it, nothing below 0.
+	assert.Zero(t, c.DemoChildren, "the small demo by default")
+	env["OPPVEKST_DEMO_CHILDREN"] = "20000"
+	c, err = parseConfig(nil, getenv, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, 20000, c.DemoChildren)
+	c, err = parseConfig([]string{"-demo-children", "50000"}, getenv, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, 50000, c.DemoChildren)
+	_, err = parseConfig([]string{"-demo-children", "-1"}, getenv, io.Discard)
+	assert.Error(t, err)
+	env["OPPVEKST_DEMO_CHILDREN"] = "lots"
+	_, err = parseConfig(nil, getenv, io.Discard)
+	assert.Error(t, err)
+	delete(env, "OPPVEKST_DEMO_CHILDREN")
+
 	// The login limit: the environment, a flag over it, nothing below 1.
 	env["OPPVEKST_LOGIN_LIMIT"] = "5"
 	c, err = parseConfig(nil, getenv, io.Discard)

@@ -42,7 +42,23 @@ const demoSeed = 9999
 // has units, Seed writes nothing. The same clock reading gives the same
 // data (names, dates and IDs).
 func Seed(ctx context.Context, store domain.Store, clock domain.Clock) error {
-	return store.Atomic(ctx, func(ctx context.Context) error {
+	return SeedChildren(ctx, store, clock, 0)
+}
+
+// SeedChildren is Seed for a municipality of about n children (n > 0; 0
+// is Seed's demo of about 150): kindergartens of 40–120 children in
+// groups of 9–18, schools of 200–600 pupils in classes of at most 28 with
+// SFO, one family in five with several children, split households,
+// protected addresses at about the national rate, and a main intake whose
+// applications are about a fifth of the kindergarten children (see
+// seedScaled). The personas and their families are the same as in Seed's
+// demo, and no other child has the name of one of their children. The
+// same n and clock give the same data. The random families are written in
+// bulk when the store is a domain.BulkDirectoryWriter, and the store's
+// statistics refreshed afterwards (domain.Analyze).
+func SeedChildren(ctx context.Context, store domain.Store, clock domain.Clock, n int) error {
+	seeded := false
+	err := store.Atomic(ctx, func(ctx context.Context) error {
 		units, err := store.Units(ctx, Municipality)
 		if err != nil {
 			return fmt.Errorf("seed: look for the demo municipality: %w", err)
@@ -50,8 +66,13 @@ func Seed(ctx context.Context, store domain.Store, clock domain.Clock) error {
 		if len(units) > 0 {
 			return nil
 		}
+		seeded = true
 		s := newSeeder(store, clock)
-		if err := s.seed(ctx); err != nil {
+		seed := s.seed
+		if n > 0 {
+			seed = func(ctx context.Context) error { return s.seedScaled(ctx, n) }
+		}
+		if err := seed(ctx); err != nil {
 			return fmt.Errorf("seed: %w", err)
 		}
 		if err := seedMessaging(ctx, store, clock); err != nil {
@@ -71,6 +92,13 @@ func Seed(ctx context.Context, store domain.Store, clock domain.Clock) error {
 		}
 		return seedStaff(ctx, store, clock, Municipality)
 	})
+	if err != nil || !seeded || n <= 0 {
+		return err
+	}
+	if err := domain.Analyze(ctx, store); err != nil {
+		return fmt.Errorf("seed: analyze: %w", err)
+	}
+	return nil
 }
 
 // seeder holds the state of one seeding run.
@@ -86,6 +114,9 @@ type seeder struct {
 	kindergartens []seedKindergarten
 	schools       []seedSchool
 	children      int
+
+	// scale is set by SeedChildren (nil for Seed's demo).
+	scale *scale
 }
 
 type seedKindergarten struct {
@@ -99,6 +130,9 @@ type seedSchool struct {
 	sfo     domain.UnitID
 	// sfoGroups[i] is the SFO group of pupils in grade i+1 (1st–4th).
 	sfoGroups []domain.GroupID
+	// With SeedChildren, a grade may have several classes and SFO groups:
+	// gradeClasses[i] and gradeSFO[i] are those of grade i+1.
+	gradeClasses, gradeSFO [][]domain.GroupID
 }
 
 func newSeeder(store domain.Store, clock domain.Clock) *seeder {
@@ -326,6 +360,7 @@ type seedChild struct {
 	sfo          bool // 1st–4th grade only
 	hours        int  // kindergarten hours per week
 	sfoHours     int
+	childID      domain.ChildID // set when written (SeedChildren's households)
 }
 
 // seedSpecialFamilies writes the families that the demo (and its tests) rely
@@ -402,7 +437,7 @@ func (s *seeder) seedFamily(ctx context.Context) error {
 			names = boyNames
 		}
 		given := pick(s.rng, names)
-		for slices.Contains(givenNames, given) {
+		for slices.Contains(givenNames, given) || personaChild(given, family) {
 			given = pick(s.rng, names)
 		}
 		givenNames = append(givenNames, given)
@@ -579,7 +614,7 @@ func (s *seeder) placements(child domain.ChildID, c seedChild) []domain.Placemen
 				Municipality: s.m,
 				ChildID:      child,
 				UnitID:       kg.unit,
-				GroupID:      groups[s.rng.IntN(len(groups))],
+				GroupID:      s.pickGroup(groups, p),
 				Kind:         domain.Kindergarten,
 				HoursPerWeek: c.hours,
 				Period:       p,
@@ -599,7 +634,7 @@ func (s *seeder) placements(child domain.ChildID, c seedChild) []domain.Placemen
 		Municipality: s.m,
 		ChildID:      child,
 		UnitID:       school.unit,
-		GroupID:      school.classes[grade-1],
+		GroupID:      s.pickClass(school.classes, school.gradeClasses, grade, s.year.Period()),
 		Kind:         domain.School,
 		Period:       s.year.Period(),
 	}}
@@ -609,7 +644,7 @@ func (s *seeder) placements(child domain.ChildID, c seedChild) []domain.Placemen
 			Municipality: s.m,
 			ChildID:      child,
 			UnitID:       school.sfo,
-			GroupID:      school.sfoGroups[grade-1],
+			GroupID:      s.pickClass(school.sfoGroups, school.gradeSFO, grade, s.year.Period()),
 			Kind:         domain.SFO,
 			HoursPerWeek: c.sfoHours,
 			Period:       s.year.Period(),
@@ -671,6 +706,17 @@ func (s *idSource) next() uuid.UUID {
 func newID[T any](s *idSource) domain.ID[T] { return domain.IDFromUUID[T](s.next()) }
 
 // Helpers.
+
+// personaChildren are the children the personas are found by (Personas,
+// and the seed's messages, pickup list and conversations): no other child
+// of the demo may have one of their names.
+var personaChildren = map[[2]string]bool{
+	{"Sofie", "Berg"}: true, {"Emil", "Berg"}: true, {"Nora", "Berg"}: true, {"Live", "Berg"}: true,
+	{"Aurora", "Solheim"}: true, {"Jakob", "Aasen"}: true, {"Ella", "Aasen"}: true,
+}
+
+// personaChild reports whether a persona's child has the name.
+func personaChild(given, family string) bool { return personaChildren[[2]string{given, family}] }
 
 func pick(rng *rand.Rand, names []string) string { return names[rng.IntN(len(names))] }
 

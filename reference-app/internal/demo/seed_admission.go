@@ -136,6 +136,11 @@ func seedAdmission(ctx context.Context, s *seeder) error {
 		Criteria: []admission.Criterion{admission.Sibling, admission.Tiebreak}, SmallWeight: 2, AnswerDays: 14, MaxPreferences: 2,
 		Seats: schoolSeats,
 	}
+	if s.scale != nil {
+		// SeedChildren: seats in every kindergarten, for its applicants.
+		main.Seats = s.scale.mainSeats(s.kindergartens, main.SmallWeight)
+		s.scale.main = main
+	}
 	for _, in := range []admission.Intake{main, extra, sfo, school} {
 		if err := svc.CreateIntake(ctx, caseworker, in); err != nil {
 			return fmt.Errorf("intake %s: %w", in.Name, err)
@@ -185,7 +190,7 @@ func seedAdmission(ctx context.Context, s *seeder) error {
 			n = 2
 		}
 		born := birth(ap.yearsBack)
-		family := pick(s.rng, familyNames)
+		family := s.familyName()
 		parent := seedPerson{given: pick(s.rng, womenNames), family: family, birth: date.New(y-30-s.rng.IntN(10), time.January, 1) + date.Date(s.rng.IntN(365))}
 		gid, err := s.writePerson(ctx, parent)
 		if err != nil {

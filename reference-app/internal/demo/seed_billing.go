@@ -68,9 +68,20 @@ func (s *seeder) seedBilling(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, f := range families {
-		if err := bs.CreateFamily(ctx, f.Family); err != nil {
-			return fmt.Errorf("family: %w", err)
+	if bw, ok := s.store.(billing.BulkFamilyWriter); ok && s.scale != nil {
+		// SeedChildren: the families in one write.
+		all := make([]billing.Family, len(families))
+		for i, f := range families {
+			all[i] = f.Family
+		}
+		if err := bw.CreateFamilies(ctx, s.m, all); err != nil {
+			return fmt.Errorf("families: %w", err)
+		}
+	} else {
+		for _, f := range families {
+			if err := bs.CreateFamily(ctx, f.Family); err != nil {
+				return fmt.Errorf("family: %w", err)
+			}
 		}
 	}
 	// The income decision: Hilde Berg applied in the first month of the
@@ -162,6 +173,9 @@ func (s *seeder) families(ctx context.Context) ([]seedFamilyFor, error) {
 	inFamily := map[domain.GuardianID]bool{}
 	var out []seedFamilyFor
 	for _, c := range children {
+		if s.scale != nil && s.scale.bulk[c.ID] {
+			continue // SeedChildren's households have theirs
+		}
 		links, err := s.store.Guardianships(ctx, s.m, c.ID)
 		if err != nil {
 			return nil, err
@@ -199,6 +213,9 @@ func (s *seeder) families(ctx context.Context) ([]seedFamilyFor, error) {
 		}
 		f.Members = append(f.Members, billing.Member{ID: newID[billing.Member](&s.ids), Municipality: s.m, Family: f.ID,
 			Child: c.ID, Period: domain.Period{Start: start}})
+	}
+	if s.scale != nil {
+		out = append(out, s.scale.families...)
 	}
 	return out, nil
 }

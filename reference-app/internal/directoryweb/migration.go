@@ -217,6 +217,12 @@ func (a *app) runImport(ctx context.Context, actor domain.Actor, files []*migrat
 			return res, err
 		default:
 			res.Imported = true
+			// A migration writes a municipality's records at once: the
+			// planner's statistics are refreshed for them. The import is
+			// kept whether or not that works.
+			if err := domain.Analyze(ctx, a.Store); err != nil && a.Log != nil {
+				a.Log.Warn("analyze after a migration import", "error", err)
+			}
 		}
 	}
 	res.Lines = plan.Lines

@@ -51,7 +51,11 @@ type Config struct {
 	DBURL   string // postgres://… runs on PostgreSQL instead of SQLite
 	Addr    string
 	Seed    bool
-	Demo    bool // the demo login is offered
+	// DemoChildren is how many children the seeded demo municipality
+	// gets, about (-demo-children, demo.SeedChildren); 0 is the small
+	// demo of about 150.
+	DemoChildren int
+	Demo         bool // the demo login is offered
 	// Today is the day the app's clock starts at (-today: demonstrations,
 	// training and tests on the embedded database); zero is the system
 	// clock.
@@ -106,13 +110,13 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 
 	if cfg.Seed {
 		start := time.Now()
-		if err := demo.Seed(ctx, store, clock); err != nil {
+		if err := demo.SeedChildren(ctx, store, clock, cfg.DemoChildren); err != nil {
 			return err
 		}
 		if err := demo.SeedNeighbour(ctx, store, clock); err != nil {
 			return err
 		}
-		log.Info("demo municipalities ready", "municipalities", []domain.Municipality{demo.Municipality, demo.Neighbour}, "took", time.Since(start).Round(time.Millisecond))
+		log.Info("demo municipalities ready", "municipalities", []domain.Municipality{demo.Municipality, demo.Neighbour}, "demoChildren", cfg.DemoChildren, "took", time.Since(start).Round(time.Millisecond))
 	}
 
 	a, err := New(store, clock, log)
