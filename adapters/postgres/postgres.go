@@ -103,12 +103,24 @@ type Options struct {
 	// MaxConns is the largest number of pooled connections; 0 is the pgx
 	// default.
 	MaxConns int32
+	// Role, when set (normally "oppvekst_app", the role the migrations
+	// create), is the role the store's connections take on by SET ROLE
+	// after migrating as the login role: a role that does not own the
+	// tables, so the row-level security of the municipalities holds for it.
+	// Each connection, when taken from the pool, is then set to the
+	// municipality of the call's context (domain.WithMunicipality) and sees
+	// and changes that municipality's rows only; a context without one sees
+	// none, one made by domain.AcrossMunicipalities sees every
+	// municipality's. Empty runs as the login role, which (owning the
+	// tables) is not walled.
+	Role string
 }
 
 // Store is the PostgreSQL store. It implements domain.Store and is safe for
 // concurrent use.
 type Store struct {
-	pool *pgxpool.Pool
+	pool   *pgxpool.Pool
+	walled bool // connections run as Options.Role, under row-level security
 }
 
 var _ domain.Store = (*Store)(nil)
@@ -131,6 +143,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: connect: %w", err)
 	}
+	s := &Store{pool: pool}
 	if opts.Schema != "" {
 		// An unknown schema in search_path is skipped silently: the tables
 		// would land in public.
@@ -148,7 +161,19 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		pool.Close()
 		return nil, unavailable(err)
 	}
-	return &Store{pool: pool}, nil
+	if opts.Role != "" {
+		// Migrated as the login role; from here on the walled role.
+		pool.Close()
+		if pool, err = pgxpool.NewWithConfig(ctx, walled(cfg, opts.Role)); err != nil {
+			return nil, fmt.Errorf("postgres: connect: %w", err)
+		}
+		s = &Store{pool: pool, walled: true}
+		if err := pool.Ping(ctx); err != nil {
+			pool.Close()
+			return nil, unavailable(fmt.Errorf("postgres: role %s: %w", opts.Role, err))
+		}
+	}
+	return s, nil
 }
 
 // migrate applies the embedded migrations that are not yet applied.
