@@ -87,6 +87,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (s
 	fs.StringVar(&c.DataDir, "data", envOr("OPPVEKST_DATA", "./oppvekst-data"), "folder for the SQLite database (env OPPVEKST_DATA)")
 	fs.StringVar(&c.Addr, "addr", envOr("OPPVEKST_ADDR", "127.0.0.1:8080"), "address to listen on (env OPPVEKST_ADDR)")
 	fs.StringVar(&c.DBURL, "db", getenv("OPPVEKST_DATABASE_URL"), "PostgreSQL URL postgres://… (env OPPVEKST_DATABASE_URL); empty uses SQLite under -data")
+	fs.StringVar(&c.DBRole, "db-role", getenv("OPPVEKST_DATABASE_ROLE"), "with -db: the role the app takes on after migrating, normally oppvekst_app (created by the migrations), so that PostgreSQL's row-level security walls each municipality's rows off from the others' (env OPPVEKST_DATABASE_ROLE)")
 	fs.BoolVar(&c.Seed, "seed", true, "seed the fictional demo municipalities "+string(demo.Municipality)+" and "+string(demo.Neighbour)+" when they are empty")
 	// Demo mode is on for go run, and off by default once a real login is
 	// configured; OPPVEKST_DEMO=true or false decides either way.
@@ -178,6 +179,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (s
 	}
 	if c.SessionLifetime < time.Minute {
 		return server.Config{}, fmt.Errorf("-session-lifetime must be at least a minute")
+	}
+	if c.DBRole != "" && c.DBURL == "" {
+		return server.Config{}, fmt.Errorf("-db-role needs -db (PostgreSQL)")
 	}
 	if c.DBURL != "" && !strings.HasPrefix(c.DBURL, "postgres://") && !strings.HasPrefix(c.DBURL, "postgresql://") {
 		return server.Config{}, fmt.Errorf("-db must be a postgres:// URL")

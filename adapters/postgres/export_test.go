@@ -1,6 +1,10 @@
 package postgres
 
-import "context"
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+)
 
 // Unscoped runs a query through the store's connection (the running
 // transaction, or the pool) as the store would, and returns the first
@@ -21,4 +25,10 @@ func Unscoped(ctx context.Context, s *Store, sql string) ([]string, error) {
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// Copy runs COPY FROM into table in the ctx's transaction, as the store's
+// bulk writes do.
+func Copy(ctx context.Context, s *Store, table string, cols []string, rows [][]any) (int64, error) {
+	return s.tx(ctx).CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
 }

@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -120,4 +122,34 @@ func walled(cfg *pgxpool.Config, role string) *pgxpool.Config {
 		return true, nil
 	}
 	return cfg
+}
+
+// walledTx is a transaction of a walled store. PostgreSQL refuses COPY FROM
+// into a table under row-level security, so CopyFrom copies into a
+// temporary table of the columns (no policy there) and inserts from it,
+// where the policy checks every row.
+type walledTx struct {
+	pgx.Tx
+	copies *int
+}
+
+func (t walledTx) CopyFrom(ctx context.Context, table pgx.Identifier, cols []string, src pgx.CopyFromSource) (int64, error) {
+	*t.copies++
+	tmp := pgx.Identifier{fmt.Sprintf("oppvekst_copy_%d", *t.copies)}.Sanitize()
+	list := make([]string, len(cols))
+	for i, c := range cols {
+		list[i] = pgx.Identifier{c}.Sanitize()
+	}
+	names := strings.Join(list, ", ")
+	if _, err := t.Exec(ctx, `CREATE TEMP TABLE `+tmp+` ON COMMIT DROP AS SELECT `+names+` FROM `+table.Sanitize()+` WITH NO DATA`); err != nil {
+		return 0, err
+	}
+	if _, err := t.Tx.CopyFrom(ctx, pgx.Identifier{"pg_temp", tmp[1 : len(tmp)-1]}, cols, src); err != nil {
+		return 0, err
+	}
+	tag, err := t.Exec(ctx, `INSERT INTO `+table.Sanitize()+` (`+names+`) SELECT `+names+` FROM `+tmp)
+	if err != nil {
+		return 0, err
+	}
+	return tag.RowsAffected(), nil
 }

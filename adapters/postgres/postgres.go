@@ -275,6 +275,9 @@ func (s *Store) Atomic(ctx context.Context, fn func(ctx context.Context) error) 
 			_ = tx.Rollback(rctx)
 		}
 	}()
+	if s.walled {
+		tx = walledTx{Tx: tx, copies: new(int)}
+	}
 	if err := fn(context.WithValue(ctx, txKey{}, &txState{store: s, tx: tx})); err != nil {
 		return unavailable(err)
 	}

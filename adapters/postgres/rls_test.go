@@ -65,10 +65,23 @@ func TestRowLevelSecurity(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "4601", got.FamilyName, "B's child was not changed through A")
 
+	// A bulk write (COPY FROM, refused by PostgreSQL under row-level
+	// security, so staged in a temporary table) is checked row by row.
+	copyChild := func(ctx context.Context, c domain.Child) error {
+		return s.Atomic(ctx, func(ctx context.Context) error {
+			_, err := postgres.Copy(ctx, s, "children", []string{"municipality", "id", "national_id", "given_name", "family_name", "birth_date", "address_protection"},
+				[][]any{{string(c.Municipality), c.ID.String(), c.NationalID.String(), c.GivenName, c.FamilyName, c.BirthDate.String(), "none"}})
+			return err
+		})
+	}
+	assert.Error(t, copyChild(ctxA, child(b, 4)), "B's row copied with A's context")
+	require.NoError(t, copyChild(ctxA, child(a, 5)))
+	assert.Len(t, unscoped(ctxA), 2)
+
 	// The owner (the login role that migrates) is not walled.
 	all, err := postgres.Unscoped(context.Background(), owner, `SELECT municipality FROM children ORDER BY 1`)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"0301", "4601"}, all)
+	assert.Equal(t, []string{"0301", "0301", "4601"}, all)
 
 	// Every table with a municipality column carries the wall.
 	open, err := postgres.Unscoped(context.Background(), owner, `

@@ -43,15 +43,22 @@ type Options struct {
 	Ready func(addr string)
 	// Clock defaults to the system clock.
 	Clock domain.Clock
+	// JobEvery, when set, is the interval of every background job (the
+	// tests of several instances); each job's own interval otherwise.
+	JobEvery time.Duration
 }
 
 // Config is the parsed command line and environment.
 type Config struct {
 	DataDir string
 	DBURL   string // postgres://… runs on PostgreSQL instead of SQLite
-	Addr    string
-	Seed    bool
-	Demo    bool // the demo login is offered
+	// DBRole (-db-role, normally oppvekst_app) is the role the PostgreSQL
+	// store takes on after migrating: the database then walls each
+	// municipality's rows off from the others' (postgres Options.Role).
+	DBRole string
+	Addr   string
+	Seed   bool
+	Demo   bool // the demo login is offered
 	// Today is the day the app's clock starts at (-today: demonstrations,
 	// training and tests on the embedded database); zero is the system
 	// clock.
@@ -104,12 +111,15 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 	}
 	defer closeStore()
 
+	// Start-up (the demo seed, the bootstrap, the personas) is the
+	// deployment's: its calls reach every municipality.
+	setup := domain.AcrossMunicipalities(ctx, "start-up")
 	if cfg.Seed {
 		start := time.Now()
-		if err := demo.Seed(ctx, store, clock); err != nil {
+		if err := demo.Seed(setup, store, clock); err != nil {
 			return err
 		}
-		if err := demo.SeedNeighbour(ctx, store, clock); err != nil {
+		if err := demo.SeedNeighbour(setup, store, clock); err != nil {
 			return err
 		}
 		log.Info("demo municipalities ready", "municipalities", []domain.Municipality{demo.Municipality, demo.Neighbour}, "took", time.Since(start).Round(time.Millisecond))
@@ -158,6 +168,11 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 	sel := &messagingweb.Selector{Store: a.Store, Secrets: messagingweb.SecretsFrom(getenv), Deployment: dep, Log: log}
 	a.Registers, a.IntegrationCheck = sel, sel.Check
 	a.LoginLimiter = web.NewLimiter(cfg.LoginLimit, time.Minute)
+	if cfg.DBURL != "" {
+		// Several instances may serve one PostgreSQL: they count a
+		// client's attempts together.
+		a.LoginLimiter.Shared, a.LoginLimiter.Log = store, log
+	}
 	if err := a.ConfigureLogin(ctx, cfg.Login); err != nil {
 		return err
 	}
@@ -165,7 +180,7 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 		if !slices.Contains(a.Municipalities, b.Municipality) {
 			return fmt.Errorf("-bootstrap-admin: municipality %s is not served (OPPVEKST_MUNICIPALITIES)", b.Municipality)
 		}
-		switch err := a.Bootstrap(ctx, *b); {
+		switch err := a.Bootstrap(setup, *b); {
 		case errors.Is(err, web.ErrBootstrapDone):
 			log.Info("bootstrap admin: nothing done, the municipality has an administrator", "municipality", b.Municipality)
 		case err != nil:
@@ -175,7 +190,7 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 		}
 	}
 	if cfg.Demo {
-		if a.Personas, err = demo.Personas(ctx, store); err != nil {
+		if a.Personas, err = demo.Personas(setup, store); err != nil {
 			return err
 		}
 	}
@@ -214,14 +229,35 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 	go func() { served <- srv.Serve(ln) }()
 	sweepCtx, stopSweeping := context.WithCancel(ctx)
 	defer stopSweeping()
-	go a.SweepEvery(sweepCtx, time.Hour)
-	go messagingweb.RunDispatcherThen(sweepCtx, a, getenv, cfg.Demo, personas)
-	go admissionweb.LapseOffersEvery(sweepCtx, a, 15*time.Minute)
-	go specialedweb.RemindEvery(sweepCtx, a, 15*time.Minute)
-	go conversationsweb.RemindEvery(sweepCtx, a, 15*time.Minute)
-	go messagingweb.CheckUnreadEvery(sweepCtx, a, time.Minute)
-	go a.RetainEvery(sweepCtx, web.RetentionDelay, web.RetentionInterval)
-	go registryweb.SyncEvery(sweepCtx, a, registryweb.SyncDelay, registryweb.SyncInterval)
+	// Every instance runs the background jobs; the store's lock of each
+	// job lets one instance at a time run it (web.App.Periodic), and the
+	// outbox's deliveries are claimed (FOR UPDATE SKIP LOCKED on
+	// PostgreSQL), so each is sent by one instance.
+	every := func(d time.Duration) time.Duration {
+		if opts.JobEvery > 0 {
+			return opts.JobEvery
+		}
+		return d
+	}
+	go a.Periodic(sweepCtx, "sweep", 0, every(time.Hour), func(ctx context.Context) {
+		a.Sweep(ctx)
+		a.SweepAttempts(ctx)
+	})
+	go messagingweb.RunDispatcherThen(domain.AcrossMunicipalities(sweepCtx, "outbox dispatch"), a, getenv, cfg.Demo, personas)
+	go a.Periodic(sweepCtx, "offer-lapse", 0, every(15*time.Minute), func(ctx context.Context) { admissionweb.LapseOffers(ctx, a) })
+	go a.Periodic(sweepCtx, "special-education-reminders", 0, every(15*time.Minute), func(ctx context.Context) { specialedweb.Remind(ctx, a) })
+	go a.Periodic(sweepCtx, "conversation-reminders", 0, every(15*time.Minute), func(ctx context.Context) { conversationsweb.Remind(ctx, a) })
+	go a.Periodic(sweepCtx, "urgent-unread", 0, every(time.Minute), func(ctx context.Context) { messagingweb.CheckUnread(ctx, a) })
+	go a.Periodic(sweepCtx, "retention", web.RetentionDelay, every(web.RetentionInterval), func(ctx context.Context) { a.Retain(ctx) })
+	if a.Registry != nil {
+		go a.Periodic(sweepCtx, "registry-sync", registryweb.SyncDelay, every(registryweb.SyncInterval), func(ctx context.Context) {
+			for _, m := range a.Municipalities {
+				if _, err := registryweb.Sync(ctx, a, m); err != nil && !errors.Is(err, context.Canceled) {
+					a.Log.Error("registry sync", "municipality", m, "err", err)
+				}
+			}
+		})
+	}
 	go a.WarmLogin(sweepCtx)
 	if opts.Ready != nil {
 		opts.Ready(addr)
@@ -252,7 +288,7 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (web.Store, fu
 	if cfg.DBURL != "" {
 		// pgx's default pool (4 connections on 2 cores) queues requests at
 		// a few hundred a second; pool_max_conns in the URL wins.
-		opts := postgres.Options{URL: cfg.DBURL}
+		opts := postgres.Options{URL: cfg.DBURL, Role: cfg.DBRole}
 		if !strings.Contains(cfg.DBURL, "pool_max_conns") {
 			opts.MaxConns = 16
 		}
@@ -260,7 +296,7 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (web.Store, fu
 		if err != nil {
 			return nil, nil, fmt.Errorf("open store: %w", err)
 		}
-		log.Info("store open", "store", "postgres")
+		log.Info("store open", "store", "postgres", "role", cfg.DBRole)
 		return store, store.Close, nil
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
