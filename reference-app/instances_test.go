@@ -53,8 +53,15 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 		"OPPVEKST_LOGIN_LIMIT":    "12",
 	}
 	getenv := func(k string) string { return env[k] }
+	// 10:00 on a weekday, today or soon: out of the quiet hours (which
+	// hold notices till the morning), the units open.
+	start := time.Now().In(domain.Oslo())
+	start = time.Date(start.Year(), start.Month(), start.Day(), 10, 0, 0, 0, domain.Oslo())
+	for start.Weekday() == time.Saturday || start.Weekday() == time.Sunday {
+		start = start.AddDate(0, 0, 1)
+	}
 	clock := &movableClock{}
-	clock.set(time.Now())
+	clock.set(start)
 	opts := server.Options{Clock: clock, JobEvery: 150 * time.Millisecond}
 	a := startOpts(t, getenv, t.TempDir(), opts, "-db", dbURL, "-db-role", "oppvekst_app")
 	b := startOpts(t, getenv, t.TempDir(), opts, "-db", dbURL, "-db-role", "oppvekst_app", "-seed=false")
@@ -175,7 +182,7 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 	require.NoError(t, json.Unmarshal(body, &run))
 	resp, body = call(caseworker, "POST", a.base+"/api/v1/admission-approvals", `{"runId":"`+run.ID+`","reason":"two instances"}`)
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
-	later := 30 * 24 * time.Hour
+	later := 28 * 24 * time.Hour // four weeks on: a weekday, 10:00
 	due, err := owner.DueOffers(ctx, demo.Municipality, clock.Now().Add(later))
 	require.NoError(t, err)
 	require.NotEmpty(t, due, "the approval made offers")
@@ -241,6 +248,11 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 	require.NoError(t, json.Unmarshal(body, &sum))
 	time.Sleep(time.Second) // a few more turns of every job on both
 	assert.Equal(t, len(due), lapsed(), "each offer lapsed once")
+	for name, out := range map[string]*syncBuffer{"A": a.stdout, "B": b.stdout} {
+		for _, l := range logLines(t, out.String(), "") {
+			assert.NotEqual(t, "ERROR", l["level"], "%s logged an error (a job run twice at once?): %v", name, l)
+		}
+	}
 	assert.Zero(t, sum.Dead, "no delivery given up")
 
 	// Every delivery sent once: at the webhook, or logged (demo mode) by
