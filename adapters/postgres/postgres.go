@@ -41,6 +41,29 @@
 // Migrations take a session-level advisory lock (one per schema), so several
 // processes may call Open at once: one migrates, the others wait.
 //
+// # Several instances and row-level security
+//
+// Several processes may share one database. CountAttempt counts a client's
+// attempts in one statement; RunLocked runs a periodic job under a
+// session-level advisory lock (pg_try_advisory_lock) keyed by the schema,
+// the job and the municipality, so one process at a time runs it;
+// LockIdempotent takes a transaction-level advisory lock of an idempotency
+// key; Claim takes the outbox's due deliveries with FOR UPDATE SKIP LOCKED.
+//
+// Migration 36 puts the policy municipality_wall on every table with a
+// municipality column: a role subject to it sees and writes only the rows
+// of the municipality in the setting oppvekst.municipality, or every row
+// when it is '*', none when it is unset. It also creates the NOLOGIN role
+// oppvekst_app with the rights on the schema's tables. With Options.Role
+// the store migrates as the login role and then runs as that role (SET
+// ROLE), setting oppvekst.municipality on each connection taken from the
+// pool from the call's context (domain.WithMunicipality, or '*' for
+// domain.AcrossMunicipalities). Table owners and superusers are not
+// subject to row-level security, so without Options.Role nothing changes.
+// PostgreSQL refuses COPY FROM into a table under row-level security; a
+// walled store's bulk writes copy into a temporary table and insert from
+// it, the policy checking each row.
+//
 // # Errors
 //
 // Constraint violations become the domain's typed errors. A database that
