@@ -233,6 +233,8 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 	// job lets one instance at a time run it (web.App.Periodic), and the
 	// outbox's deliveries are claimed (FOR UPDATE SKIP LOCKED on
 	// PostgreSQL), so each is sent by one instance.
+	log.Info("background jobs started; their store calls reach every municipality",
+		"jobs", []string{"sweep", "outbox dispatch", "offer-lapse", "special-education-reminders", "conversation-reminders", "urgent-unread", "retention", "registry-sync"})
 	every := func(d time.Duration) time.Duration {
 		if opts.JobEvery > 0 {
 			return opts.JobEvery

@@ -17,9 +17,8 @@ import (
 // A job serves every municipality of the deployment, looping over them
 // itself, so its store calls are made across municipalities: the explicit
 // path past the database's wall between municipalities (postgres
-// Options.Role), named by the job and logged when the job starts.
+// Options.Role), named by the job; the caller logs the jobs it starts.
 func (a *App) Periodic(ctx context.Context, job string, delay, interval time.Duration, run func(ctx context.Context)) {
-	a.Log.Info("background job: its calls reach every municipality", "job", job, "every", interval.String())
 	ctx = domain.AcrossMunicipalities(ctx, job)
 	t := time.NewTimer(delay)
 	defer t.Stop()
