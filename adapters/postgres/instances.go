@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -102,10 +103,11 @@ func (s *Store) LockIdempotent(ctx context.Context, m domain.Municipality, subje
 
 // walled is the pool configuration of Options.Role: each new connection
 // takes on the role, and each connection taken from the pool is set to the
-// municipality of the call's context (one round trip) and back to none
-// when it is returned.
+// municipality of the call's context (one round trip, saved when the
+// connection is set to that municipality already).
 func walled(cfg *pgxpool.Config, role string) *pgxpool.Config {
 	cfg = cfg.Copy()
+	var set sync.Map // *pgx.Conn → the municipality it is set to
 	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
 		_, err := c.Exec(ctx, `SET ROLE `+pgx.Identifier{role}.Sanitize())
 		return err
@@ -116,11 +118,17 @@ func walled(cfg *pgxpool.Config, role string) *pgxpool.Config {
 		if all {
 			v = "*"
 		}
+		if was, ok := set.Load(c); ok && was.(string) == v {
+			return true, nil
+		}
+		set.Delete(c)
 		if _, err := c.Exec(ctx, `SELECT set_config('oppvekst.municipality', $1, false)`, v); err != nil {
 			return false, err
 		}
+		set.Store(c, v)
 		return true, nil
 	}
+	cfg.BeforeClose = func(c *pgx.Conn) { set.Delete(c) }
 	return cfg
 }
 
