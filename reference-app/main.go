@@ -4,13 +4,17 @@
 //
 // Usage:
 //
-//	go run ./reference-app [-data DIR] [-db postgres://...] [-addr HOST:PORT] [-seed=false] [-demo=false]
+//	go run ./reference-app [-data DIR] [-db postgres://... [-db-role oppvekst_app]] [-addr HOST:PORT] [-seed=false] [-demo=false]
 //
 // It keeps its SQLite database in DIR/oppvekst.db (default ./oppvekst-data,
 // or $OPPVEKST_DATA), or runs on PostgreSQL when -db (or
 // $OPPVEKST_DATABASE_URL) is a postgres:// URL, and listens on
 // 127.0.0.1:8080 (or $OPPVEKST_ADDR). Flags win over the environment.
-// Logs are JSON lines (log/slog) on standard output. SIGINT or SIGTERM shuts
+// With -db-role (normally oppvekst_app) the app runs on PostgreSQL as a
+// role that does not own the tables, and row-level security walls each
+// municipality's rows off from the others' (see the README's "Several
+// instances on one PostgreSQL": any number of instances may share one
+// database). Logs are JSON lines (log/slog) on standard output. SIGINT or SIGTERM shuts
 // it down gracefully: /readyz turns 503 at once, requests in flight finish.
 //
 // Login is OIDC with PKCE, configured by the environment (see web.LoginConfig):
