@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	go run ./reference-app [-data DIR] [-db postgres://...] [-addr HOST:PORT] [-seed=false] [-demo=false] [-demo-children N]
+//	go run ./reference-app [-data DIR] [-db postgres://... [-db-role oppvekst_app]] [-addr HOST:PORT] [-seed=false] [-demo=false] [-demo-children N]
 //
 // It keeps its SQLite database in DIR/oppvekst.db (default ./oppvekst-data,
 // or $OPPVEKST_DATA), or runs on PostgreSQL when -db (or
@@ -13,7 +13,11 @@
 // With -demo-children N (or $OPPVEKST_DEMO_CHILDREN) the demo municipality
 // is seeded with about N children in the proportions of a real one
 // (demo.SeedChildren), to try the app at a municipality's size.
-// Logs are JSON lines (log/slog) on standard output. SIGINT or SIGTERM shuts
+// With -db-role (normally oppvekst_app) the app runs on PostgreSQL as a
+// role that does not own the tables, and row-level security walls each
+// municipality's rows off from the others' (see the README's "Several
+// instances on one PostgreSQL": any number of instances may share one
+// database). Logs are JSON lines (log/slog) on standard output. SIGINT or SIGTERM shuts
 // it down gracefully: /readyz turns 503 at once, requests in flight finish.
 //
 // Login is OIDC with PKCE, configured by the environment (see web.LoginConfig):
@@ -90,6 +94,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (s
 	fs.StringVar(&c.DataDir, "data", envOr("OPPVEKST_DATA", "./oppvekst-data"), "folder for the SQLite database (env OPPVEKST_DATA)")
 	fs.StringVar(&c.Addr, "addr", envOr("OPPVEKST_ADDR", "127.0.0.1:8080"), "address to listen on (env OPPVEKST_ADDR)")
 	fs.StringVar(&c.DBURL, "db", getenv("OPPVEKST_DATABASE_URL"), "PostgreSQL URL postgres://… (env OPPVEKST_DATABASE_URL); empty uses SQLite under -data")
+	fs.StringVar(&c.DBRole, "db-role", getenv("OPPVEKST_DATABASE_ROLE"), "with -db: the role the app takes on after migrating, normally oppvekst_app (created by the migrations), so that PostgreSQL's row-level security walls each municipality's rows off from the others' (env OPPVEKST_DATABASE_ROLE)")
 	fs.BoolVar(&c.Seed, "seed", true, "seed the fictional demo municipalities "+string(demo.Municipality)+" and "+string(demo.Neighbour)+" when they are empty")
 	demoChildren := 0
 	if v := getenv("OPPVEKST_DEMO_CHILDREN"); v != "" {
@@ -193,6 +198,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (s
 	}
 	if c.SessionLifetime < time.Minute {
 		return server.Config{}, fmt.Errorf("-session-lifetime must be at least a minute")
+	}
+	if c.DBRole != "" && c.DBURL == "" {
+		return server.Config{}, fmt.Errorf("-db-role needs -db (PostgreSQL)")
 	}
 	if c.DBURL != "" && !strings.HasPrefix(c.DBURL, "postgres://") && !strings.HasPrefix(c.DBURL, "postgresql://") {
 		return server.Config{}, fmt.Errorf("-db must be a postgres:// URL")

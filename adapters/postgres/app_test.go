@@ -13,3 +13,7 @@ func TestPostgresApp(t *testing.T) {
 func BenchmarkPostgresApp(b *testing.B) {
 	storetest.RunAppBenchmarks(b, func(b *testing.B) storetest.AppStore { return newTestStore(b) })
 }
+
+func TestPostgresInstances(t *testing.T) {
+	storetest.RunInstances(t, func(t *testing.T) storetest.InstanceStore { return newTestStore(t) })
+}

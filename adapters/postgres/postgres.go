@@ -41,6 +41,29 @@
 // Migrations take a session-level advisory lock (one per schema), so several
 // processes may call Open at once: one migrates, the others wait.
 //
+// # Several instances and row-level security
+//
+// Several processes may share one database. CountAttempt counts a client's
+// attempts in one statement; RunLocked runs a periodic job under a
+// session-level advisory lock (pg_try_advisory_lock) keyed by the schema,
+// the job and the municipality, so one process at a time runs it;
+// LockIdempotent takes a transaction-level advisory lock of an idempotency
+// key; Claim takes the outbox's due deliveries with FOR UPDATE SKIP LOCKED.
+//
+// Migration 36 puts the policy municipality_wall on every table with a
+// municipality column: a role subject to it sees and writes only the rows
+// of the municipality in the setting oppvekst.municipality, or every row
+// when it is '*', none when it is unset. It also creates the NOLOGIN role
+// oppvekst_app with the rights on the schema's tables. With Options.Role
+// the store migrates as the login role and then runs as that role (SET
+// ROLE), setting oppvekst.municipality on each connection taken from the
+// pool from the call's context (domain.WithMunicipality, or '*' for
+// domain.AcrossMunicipalities). Table owners and superusers are not
+// subject to row-level security, so without Options.Role nothing changes.
+// PostgreSQL refuses COPY FROM into a table under row-level security; a
+// walled store's bulk writes copy into a temporary table and insert from
+// it, the policy checking each row.
+//
 // # Errors
 //
 // Constraint violations become the domain's typed errors. A database that
@@ -103,12 +126,24 @@ type Options struct {
 	// MaxConns is the largest number of pooled connections; 0 is the pgx
 	// default.
 	MaxConns int32
+	// Role, when set (normally "oppvekst_app", the role the migrations
+	// create), is the role the store's connections take on by SET ROLE
+	// after migrating as the login role: a role that does not own the
+	// tables, so the row-level security of the municipalities holds for it.
+	// Each connection, when taken from the pool, is then set to the
+	// municipality of the call's context (domain.WithMunicipality) and sees
+	// and changes that municipality's rows only; a context without one sees
+	// none, one made by domain.AcrossMunicipalities sees every
+	// municipality's. Empty runs as the login role, which (owning the
+	// tables) is not walled.
+	Role string
 }
 
 // Store is the PostgreSQL store. It implements domain.Store and is safe for
 // concurrent use.
 type Store struct {
-	pool *pgxpool.Pool
+	pool   *pgxpool.Pool
+	walled bool // connections run as Options.Role, under row-level security
 }
 
 var _ domain.Store = (*Store)(nil)
@@ -131,6 +166,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: connect: %w", err)
 	}
+	s := &Store{pool: pool}
 	if opts.Schema != "" {
 		// An unknown schema in search_path is skipped silently: the tables
 		// would land in public.
@@ -148,7 +184,19 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		pool.Close()
 		return nil, unavailable(err)
 	}
-	return &Store{pool: pool}, nil
+	if opts.Role != "" {
+		// Migrated as the login role; from here on the walled role.
+		pool.Close()
+		if pool, err = pgxpool.NewWithConfig(ctx, walled(cfg, opts.Role)); err != nil {
+			return nil, fmt.Errorf("postgres: connect: %w", err)
+		}
+		s = &Store{pool: pool, walled: true}
+		if err := pool.Ping(ctx); err != nil {
+			pool.Close()
+			return nil, unavailable(fmt.Errorf("postgres: role %s: %w", opts.Role, err))
+		}
+	}
+	return s, nil
 }
 
 // migrate applies the embedded migrations that are not yet applied.
@@ -250,6 +298,9 @@ func (s *Store) Atomic(ctx context.Context, fn func(ctx context.Context) error) 
 			_ = tx.Rollback(rctx)
 		}
 	}()
+	if s.walled {
+		tx = walledTx{Tx: tx, copies: new(int)}
+	}
 	if err := fn(context.WithValue(ctx, txKey{}, &txState{store: s, tx: tx})); err != nil {
 		return unavailable(err)
 	}

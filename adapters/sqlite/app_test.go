@@ -13,3 +13,7 @@ func TestSQLiteApp(t *testing.T) {
 func BenchmarkSQLiteApp(b *testing.B) {
 	storetest.RunAppBenchmarks(b, func(b *testing.B) storetest.AppStore { return openFile(b) })
 }
+
+func TestSQLiteInstances(t *testing.T) {
+	storetest.RunInstances(t, func(t *testing.T) storetest.InstanceStore { return open(t) })
+}

@@ -60,7 +60,7 @@ import (
 const VersionTable = "oppvekst_schema_version"
 
 // queries are the statements Open prepares, one list per store port.
-var queries = slices.Concat(directoryQueries, admissionQueries, billingQueries, attendanceQueries, messagingQueries, appQueries, staffQueries, registryQueries, catchmentQueries)
+var queries = slices.Concat(directoryQueries, admissionQueries, billingQueries, attendanceQueries, messagingQueries, appQueries, staffQueries, registryQueries, catchmentQueries, instanceQueries)
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
@@ -93,6 +93,8 @@ type Store struct {
 	// Statements of the queries listed in queries, prepared by Open on
 	// each handle; read-only after Open.
 	writerStmts, readerStmts map[string]*sql.Stmt
+
+	jobs sync.Map // job and municipality → *sync.Mutex (RunLocked)
 }
 
 var _ domain.Store = (*Store)(nil)

@@ -43,14 +43,21 @@ type Options struct {
 	Ready func(addr string)
 	// Clock defaults to the system clock.
 	Clock domain.Clock
+	// JobEvery, when set, is the interval of every background job (the
+	// tests of several instances); each job's own interval otherwise.
+	JobEvery time.Duration
 }
 
 // Config is the parsed command line and environment.
 type Config struct {
 	DataDir string
 	DBURL   string // postgres://… runs on PostgreSQL instead of SQLite
-	Addr    string
-	Seed    bool
+	// DBRole (-db-role, normally oppvekst_app) is the role the PostgreSQL
+	// store takes on after migrating: the database then walls each
+	// municipality's rows off from the others' (postgres Options.Role).
+	DBRole string
+	Addr   string
+	Seed   bool
 	// DemoChildren is how many children the seeded demo municipality
 	// gets, about (-demo-children, demo.SeedChildren); 0 is the small
 	// demo of about 150.
@@ -108,12 +115,15 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 	}
 	defer closeStore()
 
+	// Start-up (the demo seed, the bootstrap, the personas) is the
+	// deployment's: its calls reach every municipality.
+	setup := domain.AcrossMunicipalities(ctx, "start-up")
 	if cfg.Seed {
 		start := time.Now()
-		if err := demo.SeedChildren(ctx, store, clock, cfg.DemoChildren); err != nil {
+		if err := demo.SeedChildren(setup, store, clock, cfg.DemoChildren); err != nil {
 			return err
 		}
-		if err := demo.SeedNeighbour(ctx, store, clock); err != nil {
+		if err := demo.SeedNeighbour(setup, store, clock); err != nil {
 			return err
 		}
 		log.Info("demo municipalities ready", "municipalities", []domain.Municipality{demo.Municipality, demo.Neighbour}, "demoChildren", cfg.DemoChildren, "took", time.Since(start).Round(time.Millisecond))
@@ -162,6 +172,11 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 	sel := &messagingweb.Selector{Store: a.Store, Secrets: messagingweb.SecretsFrom(getenv), Deployment: dep, Log: log}
 	a.Registers, a.IntegrationCheck = sel, sel.Check
 	a.LoginLimiter = web.NewLimiter(cfg.LoginLimit, time.Minute)
+	if cfg.DBURL != "" {
+		// Several instances may serve one PostgreSQL: they count a
+		// client's attempts together.
+		a.LoginLimiter.Shared, a.LoginLimiter.Log = store, log
+	}
 	if err := a.ConfigureLogin(ctx, cfg.Login); err != nil {
 		return err
 	}
@@ -169,7 +184,7 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 		if !slices.Contains(a.Municipalities, b.Municipality) {
 			return fmt.Errorf("-bootstrap-admin: municipality %s is not served (OPPVEKST_MUNICIPALITIES)", b.Municipality)
 		}
-		switch err := a.Bootstrap(ctx, *b); {
+		switch err := a.Bootstrap(setup, *b); {
 		case errors.Is(err, web.ErrBootstrapDone):
 			log.Info("bootstrap admin: nothing done, the municipality has an administrator", "municipality", b.Municipality)
 		case err != nil:
@@ -179,7 +194,7 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 		}
 	}
 	if cfg.Demo {
-		if a.Personas, err = demo.Personas(ctx, store); err != nil {
+		if a.Personas, err = demo.Personas(setup, store); err != nil {
 			return err
 		}
 	}
@@ -218,14 +233,37 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 	go func() { served <- srv.Serve(ln) }()
 	sweepCtx, stopSweeping := context.WithCancel(ctx)
 	defer stopSweeping()
-	go a.SweepEvery(sweepCtx, time.Hour)
-	go messagingweb.RunDispatcherThen(sweepCtx, a, getenv, cfg.Demo, personas)
-	go admissionweb.LapseOffersEvery(sweepCtx, a, 15*time.Minute)
-	go specialedweb.RemindEvery(sweepCtx, a, 15*time.Minute)
-	go conversationsweb.RemindEvery(sweepCtx, a, 15*time.Minute)
-	go messagingweb.CheckUnreadEvery(sweepCtx, a, time.Minute)
-	go a.RetainEvery(sweepCtx, web.RetentionDelay, web.RetentionInterval)
-	go registryweb.SyncEvery(sweepCtx, a, registryweb.SyncDelay, registryweb.SyncInterval)
+	// Every instance runs the background jobs; the store's lock of each
+	// job lets one instance at a time run it (web.App.Periodic), and the
+	// outbox's deliveries are claimed (FOR UPDATE SKIP LOCKED on
+	// PostgreSQL), so each is sent by one instance.
+	log.Info("background jobs started; their store calls reach every municipality",
+		"jobs", []string{"sweep", "outbox dispatch", "offer-lapse", "special-education-reminders", "conversation-reminders", "urgent-unread", "retention", "registry-sync"})
+	every := func(d time.Duration) time.Duration {
+		if opts.JobEvery > 0 {
+			return opts.JobEvery
+		}
+		return d
+	}
+	go a.Periodic(sweepCtx, "sweep", 0, every(time.Hour), func(ctx context.Context) {
+		a.Sweep(ctx)
+		a.SweepAttempts(ctx)
+	})
+	go messagingweb.RunDispatcherThen(domain.AcrossMunicipalities(sweepCtx, "outbox dispatch"), a, getenv, cfg.Demo, personas)
+	go a.Periodic(sweepCtx, "offer-lapse", 0, every(15*time.Minute), func(ctx context.Context) { admissionweb.LapseOffers(ctx, a) })
+	go a.Periodic(sweepCtx, "special-education-reminders", 0, every(15*time.Minute), func(ctx context.Context) { specialedweb.Remind(ctx, a) })
+	go a.Periodic(sweepCtx, "conversation-reminders", 0, every(15*time.Minute), func(ctx context.Context) { conversationsweb.Remind(ctx, a) })
+	go a.Periodic(sweepCtx, "urgent-unread", 0, every(time.Minute), func(ctx context.Context) { messagingweb.CheckUnread(ctx, a) })
+	go a.Periodic(sweepCtx, "retention", web.RetentionDelay, every(web.RetentionInterval), func(ctx context.Context) { a.Retain(ctx) })
+	if a.Registry != nil {
+		go a.Periodic(sweepCtx, "registry-sync", registryweb.SyncDelay, every(registryweb.SyncInterval), func(ctx context.Context) {
+			for _, m := range a.Municipalities {
+				if _, err := registryweb.Sync(ctx, a, m); err != nil && !errors.Is(err, context.Canceled) {
+					a.Log.Error("registry sync", "municipality", m, "err", err)
+				}
+			}
+		})
+	}
 	go a.WarmLogin(sweepCtx)
 	if opts.Ready != nil {
 		opts.Ready(addr)
@@ -256,7 +294,7 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (web.Store, fu
 	if cfg.DBURL != "" {
 		// pgx's default pool (4 connections on 2 cores) queues requests at
 		// a few hundred a second; pool_max_conns in the URL wins.
-		opts := postgres.Options{URL: cfg.DBURL}
+		opts := postgres.Options{URL: cfg.DBURL, Role: cfg.DBRole}
 		if !strings.Contains(cfg.DBURL, "pool_max_conns") {
 			opts.MaxConns = 16
 		}
@@ -264,7 +302,7 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (web.Store, fu
 		if err != nil {
 			return nil, nil, fmt.Errorf("open store: %w", err)
 		}
-		log.Info("store open", "store", "postgres")
+		log.Info("store open", "store", "postgres", "role", cfg.DBRole)
 		return store, store.Close, nil
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {

@@ -451,6 +451,9 @@ type Store interface {
 	domain.AuditLog
 	domain.IdempotencyStore
 	domain.SessionStore
+	domain.AttemptStore      // the login limiter shared by several instances
+	domain.JobLocker         // each periodic job run by one instance at a time
+	domain.IdempotencyLocker // one request per idempotency key across instances
 	admission.Store
 	admission.CatchmentStore
 	attendance.Store

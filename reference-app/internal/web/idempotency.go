@@ -54,9 +54,9 @@ func (a *App) SweepEvery(ctx context.Context, interval time.Duration) {
 	}
 }
 
-// idempotencyLocks serialise requests with the same key, so two retries
-// arriving at once do the work once (within one process; the stored
-// response covers retries across processes).
+// idempotencyLocks serialise requests with the same key within one
+// process, before they take a connection of the store; across instances
+// the store's lock of the key (domain.IdempotencyLocker) does.
 type idempotencyLocks [64]sync.Mutex
 
 func (l *idempotencyLocks) lock(parts ...string) func() {
@@ -115,9 +115,35 @@ func (a *App) idempotent(next HandlerFunc, limit int64) HandlerFunc {
 
 		// The handler's writes and the kept response commit together: a
 		// retry after a crash either finds the response or finds nothing
-		// done. A refused request (an error) keeps its problem response in
-		// a transaction of its own.
+		// done. The key's lock in the store (LockIdempotent) makes a retry
+		// sent to another instance of the app at the same time wait for
+		// this one and replay its response. A refused request (an error)
+		// keeps its problem response in a transaction of its own.
 		rec := &capture{header: http.Header{}, status: http.StatusOK}
+		// kept replays into rec a response kept meanwhile by another
+		// instance; it reports whether there was one.
+		kept := func(ctx context.Context) (bool, error) {
+			if err := a.Store.LockIdempotent(ctx, m, subject, key); err != nil {
+				return false, err
+			}
+			prev, err := a.Store.Idempotent(ctx, m, subject, key)
+			if domain.IsNotFound(err) {
+				return false, nil
+			}
+			if err != nil {
+				return false, err
+			}
+			rec = &capture{header: http.Header{}, status: prev.Status, wrote: true}
+			if prev.Fingerprint != fingerprint {
+				return true, api.Unprocessable("idempotency-key-reused", "this Idempotency-Key was used for another request",
+					domain.FieldError{Field: IdempotencyHeader, Reason: "was-used-for-another-request"})
+			}
+			rec.header.Set("Content-Type", prev.ContentType)
+			rec.header.Set("Idempotent-Replayed", "true")
+			rec.header.Set("Cache-Control", "no-store")
+			rec.body.Write(prev.Body)
+			return true, nil
+		}
 		keep := func(ctx context.Context) error {
 			return a.Store.SaveIdempotent(ctx, domain.IdempotentResponse{
 				Municipality: m, Subject: subject, Key: key, Fingerprint: fingerprint,
@@ -127,6 +153,9 @@ func (a *App) idempotent(next HandlerFunc, limit int64) HandlerFunc {
 		}
 		var handlerErr error
 		err = a.Store.Atomic(ctx, func(ctx context.Context) error {
+			if done, err := kept(ctx); done || err != nil {
+				return err
+			}
 			if handlerErr = next(rec, r.WithContext(inTransaction(ctx)), c); handlerErr != nil {
 				return handlerErr
 			}
@@ -139,7 +168,15 @@ func (a *App) idempotent(next HandlerFunc, limit int64) HandlerFunc {
 			rec = &capture{header: http.Header{}, status: http.StatusOK}
 			a.writeProblem(rec, r, handlerErr)
 			if rec.status < 500 {
-				if err := keep(ctx); err != nil {
+				problem := rec
+				err := a.Store.Atomic(ctx, func(ctx context.Context) error {
+					if done, err := kept(ctx); done || err != nil {
+						return err
+					}
+					return keep(ctx)
+				})
+				if err != nil {
+					rec = problem
 					a.Log.Error("keep idempotent response", "err", err)
 				}
 			}

@@ -178,7 +178,7 @@ func (a *App) loginStart(w http.ResponseWriter, r *http.Request, c *Call) error 
 	if !ok {
 		return domain.ErrNotFound
 	}
-	if !a.LoginLimiter.allow(a.clientOf(r), a.Clock.Now()) {
+	if !a.LoginLimiter.allow(r.Context(), a.clientOf(r), a.Clock.Now()) {
 		return api.ErrTooManyAttempts
 	}
 	state, nonce, verifier := RandomToken(), RandomToken(), RandomToken()
@@ -212,7 +212,7 @@ func (a *App) loginCallback(w http.ResponseWriter, r *http.Request, c *Call) err
 	if !ok {
 		return domain.ErrNotFound
 	}
-	if !a.LoginLimiter.allow(a.clientOf(r), a.Clock.Now()) {
+	if !a.LoginLimiter.allow(r.Context(), a.clientOf(r), a.Clock.Now()) {
 		return api.ErrTooManyAttempts
 	}
 	q := r.URL.Query()
@@ -267,7 +267,7 @@ func (a *App) SessionFor(ctx context.Context, kind LoginKind, id oidc.Identity) 
 			return Session{}, unknown
 		}
 		for _, m := range a.Municipalities {
-			g, err := a.Store.GuardianByNationalID(ctx, m, nid)
+			g, err := a.Store.GuardianByNationalID(domain.WithMunicipality(ctx, m), m, nid)
 			if domain.IsNotFound(err) {
 				continue
 			}
@@ -293,7 +293,7 @@ func (a *App) demoLogin(w http.ResponseWriter, r *http.Request, c *Call) error {
 	if !a.Demo {
 		return domain.ErrNotFound
 	}
-	if !a.LoginLimiter.allow(a.clientOf(r), a.Clock.Now()) {
+	if !a.LoginLimiter.allow(r.Context(), a.clientOf(r), a.Clock.Now()) {
 		return api.ErrTooManyAttempts
 	}
 	if err := parseForm(w, r); err != nil {

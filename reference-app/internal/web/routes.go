@@ -264,6 +264,9 @@ func (a *App) wrap(rt Route) http.Handler {
 		}
 		if ok {
 			c.LoggedIn, c.Session, c.Actor = true, sess, sess.Actor
+			// The store's calls are made for the user's municipality (on
+			// PostgreSQL with -db-role the database walls the others off).
+			r = r.WithContext(domain.WithMunicipality(r.Context(), sess.Actor.Municipality))
 		}
 		if rt.Policy.Login && !c.LoggedIn {
 			if rt.Kind == KindPage && r.Method == http.MethodGet {

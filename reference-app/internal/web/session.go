@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -88,6 +89,7 @@ func SplitCookie(value string) (domain.Municipality, string, bool) {
 func (s *Sessions) Create(ctx context.Context, sess Session, now time.Time) (string, error) {
 	token := RandomToken()
 	m := sess.Actor.Municipality
+	ctx = domain.WithMunicipality(ctx, m)
 	if _, err := s.store.DeleteExpiredSessions(ctx, m, now); err != nil {
 		return "", err
 	}
@@ -108,6 +110,7 @@ func (s *Sessions) Get(ctx context.Context, value string, now time.Time) (Sessio
 	if !ok {
 		return Session{}, false, nil
 	}
+	ctx = domain.WithMunicipality(ctx, m)
 	stored, err := s.store.Session(ctx, m, TokenKey(token))
 	if domain.IsNotFound(err) {
 		return Session{}, false, nil
@@ -134,7 +137,7 @@ func (s *Sessions) delete(ctx context.Context, value string) error {
 	if !ok {
 		return nil
 	}
-	return s.store.DeleteSession(ctx, m, TokenKey(token))
+	return s.store.DeleteSession(domain.WithMunicipality(ctx, m), m, TokenKey(token))
 }
 
 // localHost reports whether the request came to localhost, where cookies
@@ -197,19 +200,27 @@ func (a *App) currentSession(r *http.Request) (Session, bool, error) {
 		return sess, ok, err
 	}
 	// A staff member acts with the grants in force now, not at login.
-	live, ok, err := a.refreshStaff(r.Context(), sess)
+	live, ok, err := a.refreshStaff(domain.WithMunicipality(r.Context(), sess.Actor.Municipality), sess)
 	if err == nil && !ok {
 		err = a.Sessions.delete(r.Context(), c.Value)
 	}
 	return live, ok, err
 }
 
-// Limiter limits attempts per client: at most max in each window.
+// Limiter limits attempts per client: at most max in each window. With
+// Shared set (several instances of the app on one PostgreSQL), the
+// attempts are counted in the store, in fixed windows (the window's start
+// is the time truncated to the window), so that the limit holds across
+// every instance; a store that does not answer falls back to this
+// process's own count. Without it the count is the process's own, the
+// window starting at a client's first attempt.
 type Limiter struct {
 	mu     sync.Mutex
 	max    int
 	window time.Duration
 	seen   map[string]*attempts
+	Shared domain.AttemptStore
+	Log    *slog.Logger // where a store that does not answer is logged
 }
 
 type attempts struct {
@@ -223,7 +234,17 @@ func NewLimiter(max int, window time.Duration) *Limiter {
 
 // allow counts an attempt by the client and reports whether it is within
 // the limit.
-func (l *Limiter) allow(client string, now time.Time) bool {
+func (l *Limiter) allow(ctx context.Context, client string, now time.Time) bool {
+	if l.Shared != nil {
+		// The client's address is kept as a hash only.
+		n, err := l.Shared.CountAttempt(ctx, "login:"+TokenKey(client)[:32], now.Truncate(l.window))
+		if err == nil {
+			return n <= l.max
+		}
+		if l.Log != nil {
+			l.Log.Error("login limiter: the store does not count; this instance counts alone", "err", err)
+		}
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	a := l.seen[client]

@@ -107,6 +107,7 @@ func (a *App) staffLogin(ctx context.Context, principal string) (Session, bool, 
 		return Session{}, false, nil
 	}
 	for _, m := range a.Municipalities {
+		ctx := domain.WithMunicipality(ctx, m)
 		s, err := a.Store.StaffByPrincipal(ctx, m, principal)
 		if domain.IsNotFound(err) {
 			continue
