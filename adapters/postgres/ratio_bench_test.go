@@ -112,12 +112,13 @@ var runTables = []struct{ name, where string }{
 	{"msg_outbox", `municipality = $1 AND kind = 'invoice.ready' AND key LIKE 'invoice.ready/' || $1 || '/' || $2 || '/%'`},
 }
 
-func (p *pgRows) Capture(ctx context.Context, m domain.Municipality, month billing.Month) error {
+func (p *pgRows) Capture(ctx context.Context, m domain.Municipality, month billing.Month) (int, error) {
 	p.tables = nil
+	n := 0
 	for _, t := range runTables {
 		rows, err := p.conn.Query(ctx, `SELECT * FROM `+t.name+` WHERE `+t.where, string(m), month.String())
 		if err != nil {
-			return err
+			return 0, err
 		}
 		tab := pgTable{name: t.name}
 		for _, f := range rows.FieldDescriptions() {
@@ -127,17 +128,18 @@ func (p *pgRows) Capture(ctx context.Context, m domain.Municipality, month billi
 			v, err := rows.Values()
 			if err != nil {
 				rows.Close()
-				return err
+				return 0, err
 			}
 			tab.rows = append(tab.rows, v)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return err
+			return 0, err
 		}
+		n += len(tab.rows)
 		p.tables = append(p.tables, tab)
 	}
-	return nil
+	return n, nil
 }
 
 func (p *pgRows) Write(ctx context.Context) error {

@@ -27,8 +27,8 @@ import (
 type InvoiceRows interface {
 	// Capture reads the rows the invoice run of month wrote: the run, its
 	// fee decisions, invoices and invoice lines, and the invoice.ready
-	// outbox rows.
-	Capture(ctx context.Context, m domain.Municipality, month billing.Month) error
+	// outbox rows. It returns the number of rows.
+	Capture(ctx context.Context, m domain.Municipality, month billing.Month) (int, error)
 	// Write writes the captured rows again in one transaction, the bare way
 	// (COPY, prepared inserts).
 	Write(ctx context.Context) error
@@ -80,7 +80,19 @@ func InvoiceRunVsBaseline(b *testing.B, s BillingStore, base InvoiceRows, notice
 			b.Fatalf("%d invoices for %d families", len(res.Invoices), len(p.Families))
 		}
 		if !captured {
-			must(b, base.Capture(ctx, Oslo, mo))
+			// The baseline writes every row the run wrote.
+			want := 1 + len(res.Decisions) + len(res.Invoices)
+			for _, inv := range res.Invoices {
+				want += len(inv.Lines)
+			}
+			if notices {
+				want += len(res.Invoices) // one e-mail to each payer
+			}
+			got, err := base.Capture(ctx, Oslo, mo)
+			must(b, err)
+			if got != want {
+				b.Fatalf("captured %d rows of the run, want %d", got, want)
+			}
 			captured = true
 		}
 		must(b, base.Delete(ctx, Oslo, mo))
