@@ -2,6 +2,8 @@ package postgres_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -161,6 +163,101 @@ func (p *pgRows) Delete(ctx context.Context, m domain.Municipality, month billin
 		for i := len(runTables) - 1; i >= 0; i-- {
 			t := runTables[i]
 			if _, err := tx.Exec(ctx, `DELETE FROM `+t.name+` WHERE `+t.where, string(m), month.String()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func BenchmarkPostgresPostBulletinVsBaseline(b *testing.B) {
+	url, schema := newTestSchema(b)
+	s := openTestStore(b, url, schema)
+	storetest.PostBulletinVsBaseline(b, s, &pgPostRows{conn: rawConn(b, url, schema)})
+}
+
+// pgPostRows finds the rows a post wrote by counting the rows of every
+// table of the schema before and after it; the tables that grew must be
+// among postTables (parents first) and empty before.
+type pgPostRows struct {
+	conn   *pgx.Conn
+	before map[string]int
+	rows   pgRows
+}
+
+var postTables = []string{"msg_threads", "msg_messages", "msg_participants", "msg_outbox"}
+
+func (p *pgPostRows) counts(ctx context.Context) (map[string]int, error) {
+	rows, err := p.conn.Query(ctx, `SELECT table_name FROM information_schema.tables
+		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`)
+	if err != nil {
+		return nil, err
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	for _, t := range names {
+		var n int
+		if err := p.conn.QueryRow(ctx, `SELECT count(*) FROM `+pgx.Identifier{t}.Sanitize()).Scan(&n); err != nil {
+			return nil, err
+		}
+		out[t] = n
+	}
+	return out, nil
+}
+
+func (p *pgPostRows) Mark(ctx context.Context) (err error) {
+	p.before, err = p.counts(ctx)
+	return err
+}
+
+func (p *pgPostRows) Capture(ctx context.Context) (int, error) {
+	after, err := p.counts(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for t, n := range after {
+		if n != p.before[t] && (!slices.Contains(postTables, t) || p.before[t] != 0) {
+			return 0, fmt.Errorf("the post wrote to %s, which the baseline does not cover", t)
+		}
+	}
+	p.rows = pgRows{conn: p.conn}
+	total := 0
+	for _, t := range postTables {
+		rows, err := p.conn.Query(ctx, `SELECT * FROM `+t)
+		if err != nil {
+			return 0, err
+		}
+		tab := pgTable{name: t}
+		for _, f := range rows.FieldDescriptions() {
+			tab.cols = append(tab.cols, f.Name)
+		}
+		for rows.Next() {
+			v, err := rows.Values()
+			if err != nil {
+				rows.Close()
+				return 0, err
+			}
+			tab.rows = append(tab.rows, v)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return 0, err
+		}
+		total += len(tab.rows)
+		p.rows.tables = append(p.rows.tables, tab)
+	}
+	return total, nil
+}
+
+func (p *pgPostRows) Write(ctx context.Context) error { return p.rows.Write(ctx) }
+
+func (p *pgPostRows) Delete(ctx context.Context) error {
+	return pgx.BeginFunc(ctx, p.conn, func(tx pgx.Tx) error {
+		for i := len(postTables) - 1; i >= 0; i-- {
+			if _, err := tx.Exec(ctx, `DELETE FROM `+postTables[i]); err != nil {
 				return err
 			}
 		}

@@ -203,3 +203,87 @@ func EnqueueVsBaseline(b *testing.B, s MessagingStore, write func(ctx context.Co
 		must(b, clear(ctx))
 	})
 }
+
+// PostRows is the bare side of PostBulletinVsBaseline: the database beneath
+// the store.
+type PostRows interface {
+	// Capture reads every row written since Mark (the thread, its message,
+	// participants and deliveries) and returns the number of rows.
+	Capture(ctx context.Context) (int, error)
+	// Mark notes what the database holds before a post.
+	Mark(ctx context.Context) error
+	// Write writes the captured rows again in one transaction (COPY).
+	Write(ctx context.Context) error
+	// Delete deletes the rows of the post (not timed).
+	Delete(ctx context.Context) error
+}
+
+// PostBulletinVsBaseline compares the whole bulletin post
+// (messaging.Service.Post to a unit of 25,000 children with two guardians
+// each: recipients resolved, the thread, its 50,000 participants and
+// 50,000 deliveries written in one transaction) with base writing the same
+// rows. The rows of the post are deleted after each side.
+func PostBulletinVsBaseline(b *testing.B, s MessagingStore, base PostRows) {
+	ctx := context.Background()
+	n := benchratio.Scale(benchBulletin, 20)
+	u := bulletinUnit(b, s, n/2)
+	svc := &messaging.Service{Store: s, Clock: NewClock(msgNow)}
+	staff := domain.StaffActor(Oslo, "styrer", u.ID)
+	must(b, base.Mark(ctx))
+	captured := false
+	benchratio.Compare(b, func(b *testing.B, w *benchratio.Watch) {
+		_, err := svc.Post(ctx, staff, messaging.Draft{Municipality: Oslo, About: messaging.About{Scope: messaging.ScopeUnit, Unit: u.ID},
+			Subject: "Planleggingsdag", Body: "Barnehagen er stengt fredag.", Bulletin: true})
+		w.Stop()
+		must(b, err)
+		if !captured {
+			got, err := base.Capture(ctx)
+			must(b, err)
+			if got < 2*(n/2)*2 { // at least a participant and a delivery per guardian
+				b.Fatalf("captured %d rows of the post of %d guardians", got, 2*(n/2))
+			}
+			captured = true
+		}
+		must(b, base.Delete(ctx))
+	}, func(b *testing.B, w *benchratio.Watch) {
+		must(b, base.Write(ctx))
+		w.Stop()
+		must(b, base.Delete(ctx))
+	})
+}
+
+// bulletinUnit creates a kindergarten of n children, each with two
+// guardians with an e-mail address, placed from 1 August 2024.
+func bulletinUnit(b *testing.B, s MessagingStore, n int) domain.Unit {
+	ctx := context.Background()
+	f := &fixture{m: Oslo}
+	u := f.unit(domain.Kindergarten)
+	start := date.New(2024, time.August, 1)
+	must(b, s.Atomic(ctx, func(ctx context.Context) error {
+		if err := s.CreateUnit(ctx, u); err != nil {
+			return err
+		}
+		for i := range n {
+			c := benchChild(f, i)
+			if err := s.CreateChild(ctx, c); err != nil {
+				return err
+			}
+			for j := range 2 {
+				g := domain.Guardian{ID: domain.NewID[domain.Guardian](), Municipality: Oslo, GivenName: "Forelder",
+					FamilyName: fmt.Sprint(i, "-", j), Email: fmt.Sprintf("f%d-%d@example.no", i, j)}
+				if err := s.CreateGuardian(ctx, g); err != nil {
+					return err
+				}
+				if err := s.PutGuardianship(ctx, domain.Guardianship{Municipality: Oslo, ChildID: c.ID, GuardianID: g.ID,
+					ParentalResponsibility: true}); err != nil {
+					return err
+				}
+			}
+			if err := s.CreatePlacement(ctx, f.placement(c, u, start, date.Zero)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	return u
+}
