@@ -69,37 +69,37 @@ func InvoiceRunVsBaseline(b *testing.B, s BillingStore, base InvoiceRows, notice
 		svc.Notifier = &messaging.Service{Store: ns, Clock: clk}
 	}
 	actor := domain.SystemActor(Oslo, "fakturering")
-	captured := false
-	benchratio.Compare(b, func(b *testing.B, w *benchratio.Watch) {
+	run := func() billing.RunResult {
 		res, err := svc.RunInvoices(ctx, actor, Oslo, mo)
-		w.Stop()
 		if err != nil {
 			b.Fatal(err)
 		}
 		if !res.Created || len(res.Invoices) != len(p.Families) {
 			b.Fatalf("%d invoices for %d families", len(res.Invoices), len(p.Families))
 		}
-		if !captured {
-			// The baseline writes every row the run wrote.
-			want := 1 + len(res.Decisions) + len(res.Invoices)
-			for _, inv := range res.Invoices {
-				want += len(inv.Lines)
-			}
-			if notices {
-				want += len(res.Invoices) // one e-mail to each payer
-			}
-			got, err := base.Capture(ctx, Oslo, mo)
-			must(b, err)
-			if got != want {
-				b.Fatalf("captured %d rows of the run, want %d", got, want)
-			}
-			captured = true
-		}
+		return res
+	}
+	// A first run, not timed, gives the baseline its rows: every row the
+	// run wrote.
+	res := run()
+	want := 1 + len(res.Decisions) + len(res.Invoices)
+	for _, inv := range res.Invoices {
+		want += len(inv.Lines)
+	}
+	if notices {
+		want += len(res.Invoices) // one e-mail to each payer
+	}
+	got, err := base.Capture(ctx, Oslo, mo)
+	must(b, err)
+	if got != want {
+		b.Fatalf("captured %d rows of the run, want %d", got, want)
+	}
+	must(b, base.Delete(ctx, Oslo, mo))
+	benchratio.Compare(b, func(b *testing.B, w *benchratio.Watch) {
+		run()
+		w.Stop()
 		must(b, base.Delete(ctx, Oslo, mo))
 	}, func(b *testing.B, w *benchratio.Watch) {
-		if !captured { // the first iteration runs the project first
-			b.Fatal("nothing captured")
-		}
 		must(b, base.Write(ctx))
 		w.Stop()
 		must(b, base.Delete(ctx, Oslo, mo))
@@ -229,21 +229,23 @@ func PostBulletinVsBaseline(b *testing.B, s MessagingStore, base PostRows) {
 	u := bulletinUnit(b, s, n/2)
 	svc := &messaging.Service{Store: s, Clock: NewClock(msgNow)}
 	staff := domain.StaffActor(Oslo, "styrer", u.ID)
-	must(b, base.Mark(ctx))
-	captured := false
-	benchratio.Compare(b, func(b *testing.B, w *benchratio.Watch) {
+	post := func() {
 		_, err := svc.Post(ctx, staff, messaging.Draft{Municipality: Oslo, About: messaging.About{Scope: messaging.ScopeUnit, Unit: u.ID},
 			Subject: "Planleggingsdag", Body: "Barnehagen er stengt fredag.", Bulletin: true})
-		w.Stop()
 		must(b, err)
-		if !captured {
-			got, err := base.Capture(ctx)
-			must(b, err)
-			if got < 2*(n/2)*2 { // at least a participant and a delivery per guardian
-				b.Fatalf("captured %d rows of the post of %d guardians", got, 2*(n/2))
-			}
-			captured = true
-		}
+	}
+	// A first post, not timed, gives the baseline its rows.
+	must(b, base.Mark(ctx))
+	post()
+	got, err := base.Capture(ctx)
+	must(b, err)
+	if got < 2*(n/2)*2 { // at least a participant and a delivery per guardian
+		b.Fatalf("captured %d rows of the post to %d guardians", got, 2*(n/2))
+	}
+	must(b, base.Delete(ctx))
+	benchratio.Compare(b, func(b *testing.B, w *benchratio.Watch) {
+		post()
+		w.Stop()
 		must(b, base.Delete(ctx))
 	}, func(b *testing.B, w *benchratio.Watch) {
 		must(b, base.Write(ctx))

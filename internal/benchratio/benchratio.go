@@ -16,12 +16,14 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
 
-// Scale returns n multiplied by OPPVEKST_BENCH_SCALE (default 1), at least
-// least. A factor that is not a positive number is ignored.
+// Scale returns n multiplied by OPPVEKST_BENCH_SCALE (default 1), and no
+// less than least. A factor that is not a positive number is ignored.
 func Scale(n, least int) int {
 	f := 1.0
 	if s := os.Getenv("OPPVEKST_BENCH_SCALE"); s != "" {
@@ -60,7 +62,8 @@ func (w *Watch) Start() {
 type Side func(b *testing.B, w *Watch)
 
 // Compare runs project and baseline b.N times each, alternating which goes
-// first, and reports project-ns/op, baseline-ns/op and x-baseline (the
+// first (also from one call to the next, as go test -count repeats a
+// benchmark with -benchtime=1x), and reports project-ns/op, baseline-ns/op and x-baseline (the
 // ratio of their totals). The benchmark's own ns/op covers both sides and
 // their untimed preparation; read the three metrics.
 func Compare(b *testing.B, project, baseline Side) {
@@ -74,9 +77,11 @@ func Compare(b *testing.B, project, baseline Side) {
 		w.Stop()
 		return w.elapsed
 	}
+	v, _ := calls.LoadOrStore(b.Name(), new(atomic.Int64))
+	first := int(v.(*atomic.Int64).Add(1))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if i%2 == 0 {
+		if (first+i)%2 == 1 {
 			d := run(project)
 			e := run(baseline)
 			p, q, ps, qs = p+d, q+e, append(ps, d), append(qs, e)
@@ -97,6 +102,9 @@ func Compare(b *testing.B, project, baseline Side) {
 		b.Logf("project %s, baseline %s (median of %d)", median(ps), median(qs), b.N)
 	}
 }
+
+// calls counts the calls of Compare per benchmark.
+var calls sync.Map
 
 func median(ds []time.Duration) time.Duration {
 	s := append([]time.Duration(nil), ds...)
