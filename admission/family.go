@@ -151,7 +151,21 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 		pos   int32
 	}
 	listing := make([][]lister, nh)
-	var free []int32
+	// Sized first, in one array, so that the lists do not grow.
+	counts := make([]int32, nh+1)
+	for i := range n {
+		if a.famOf[i] < 0 {
+			for p := a.start[i]; p < a.start[i+1]; p++ {
+				counts[2*a.prefs[p]+int32(a.group[i])]++
+			}
+		}
+	}
+	all := make([]lister, 0, len(a.prefs))
+	for h := range nh {
+		listing[h] = all[len(all):len(all) : len(all)+int(counts[h])]
+		all = all[:len(all)+int(counts[h])]
+	}
+	free := make([]int32, 0, n)
 	for i := n - 1; i >= 0; i-- {
 		a.result[i] = -1
 		next[i] = a.start[i]
