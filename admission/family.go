@@ -162,7 +162,7 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 	}
 	all := make([]lister, 0, len(a.prefs))
 	for h := range nh {
-		listing[h] = all[len(all):len(all) : len(all)+int(counts[h])]
+		listing[h] = all[len(all) : len(all) : len(all)+int(counts[h])]
 		all = all[:len(all)+int(counts[h])]
 	}
 	free := make([]int32, 0, n)
