@@ -75,6 +75,11 @@ func MaxEvictions(n int) int { return 10*n + 100 }
 // children's (child, unit) pairs as in Allocate and families' (family,
 // unit) pairs (FamilyStats.JustifiedEnvy); it is 0 when the heuristic found
 // a stable result. Same round and families, same result.
+//
+// Step 4 looks again only at the families a change can concern (their own
+// eviction or move, or a child leaving a unit they rank above their
+// result), in the order a pass over every family would, so a pass costs
+// what changed rather than every family times every seat above its result.
 func AllocateFamilies(r *Round, families []Family) (*Allocation, error) {
 	a := &Allocation{round: r}
 	if err := a.compile(r); err != nil {
