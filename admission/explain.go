@@ -70,6 +70,14 @@ func (a *Allocation) Explain(i int) ChildExplanation {
 	if e.Rank > 0 {
 		end = a.start[i] + int32(e.Rank) - 1
 	}
+	// One allocation each for the comparisons, the last children's
+	// priorities and every Holds, however many units are above the result.
+	k := int(end - a.start[i])
+	if k > 0 {
+		e.Above = make([]Comparison, 0, k)
+	}
+	lasts := make([]Priority, k)
+	holds := make([]bool, 2*k*len(a.bools))
 	for p := a.start[i]; p < end; p++ {
 		u := a.prefs[p]
 		h := 2*u + int32(a.group[i])
@@ -77,11 +85,12 @@ func (a *Allocation) Explain(i int) ChildExplanation {
 			Unit:  r.Units[u].ID,
 			Rank:  int(p-a.start[i]) + 1,
 			Seats: int(a.off[h+1] - a.off[h]),
-			Own:   a.priority(int32(i), u),
+			Own:   a.priorityInto(int32(i), u, &holds),
 		}
 		if a.size[h] > 0 {
-			last := a.priority(a.worst(h).child, u)
-			cmp.Last = &last
+			last := &lasts[p-a.start[i]]
+			*last = a.priorityInto(a.worst(h).child, u, &holds)
+			cmp.Last = last
 			cmp.DecidedBy = Tiebreak
 			for k := range last.Holds {
 				if last.Holds[k] != cmp.Own.Holds[k] {
@@ -105,16 +114,24 @@ func (a *Allocation) Explanations() []ChildExplanation {
 	return out
 }
 
-// priority is child i's priority at unit u.
-func (a *Allocation) priority(i, u int32) Priority {
-	c := &a.round.Children[i]
-	p := Priority{Holds: make([]bool, len(a.bools)), Tiebreak: c.Tiebreak}
+// priorityInto is child i's priority at unit u, its Holds taken from the
+// front of *holds.
+func (a *Allocation) priorityInto(i, u int32, holds *[]bool) Priority {
+	nb := len(a.bools)
+	p := Priority{Holds: (*holds)[:nb:nb], Tiebreak: a.round.Children[i].Tiebreak}
+	*holds = (*holds)[nb:]
+	a.fillHolds(i, u, p.Holds)
+	return p
+}
+
+// fillHolds sets which criteria before the tiebreak hold for child i at
+// unit u.
+func (a *Allocation) fillHolds(i, u int32, holds []bool) {
 	key := a.keyAt(i, u)
 	nb := len(a.bools)
 	for k := range a.bools {
-		p.Holds[k] = key&(1<<(32+nb-1-k)) == 0
+		holds[k] = key&(1<<(32+nb-1-k)) == 0
 	}
-	return p
 }
 
 // criterionName names a criterion in l.

@@ -75,6 +75,11 @@ func MaxEvictions(n int) int { return 10*n + 100 }
 // children's (child, unit) pairs as in Allocate and families' (family,
 // unit) pairs (FamilyStats.JustifiedEnvy); it is 0 when the heuristic found
 // a stable result. Same round and families, same result.
+//
+// Step 4 looks again only at the families a change can concern (their own
+// eviction or move, or a child leaving a unit they rank above their
+// result), in the order a pass over every family would, so a pass costs
+// what changed rather than every family times every seat above its result.
 func AllocateFamilies(r *Round, families []Family) (*Allocation, error) {
 	a := &Allocation{round: r}
 	if err := a.compile(r); err != nil {
@@ -143,9 +148,29 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 	a.held = make([]entry, a.off[nh])
 	next := make([]int32, n)
 	// listing[h] holds the single children who rank unit h/2 in age group
-	// h%2, for the vacancy chains.
-	listing := make([][]int32, nh)
-	var free []int32
+	// h%2, for the vacancy chains, with the unit's place in their
+	// preferences and their priority there.
+	type lister struct {
+		key   uint64
+		child int32
+		pos   int32
+	}
+	listing := make([][]lister, nh)
+	// Sized first, in one array, so that the lists do not grow.
+	counts := make([]int32, nh+1)
+	for i := range n {
+		if a.famOf[i] < 0 {
+			for p := a.start[i]; p < a.start[i+1]; p++ {
+				counts[2*a.prefs[p]+int32(a.group[i])]++
+			}
+		}
+	}
+	all := make([]lister, 0, len(a.prefs))
+	for h := range nh {
+		listing[h] = all[len(all) : len(all) : len(all)+int(counts[h])]
+		all = all[:len(all)+int(counts[h])]
+	}
+	free := make([]int32, 0, n)
 	for i := n - 1; i >= 0; i-- {
 		a.result[i] = -1
 		next[i] = a.start[i]
@@ -155,7 +180,7 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 		free = append(free, i)
 		for p := a.start[i]; p < a.start[i+1]; p++ {
 			h := 2*a.prefs[p] + int32(a.group[i])
-			listing[h] = append(listing[h], i)
+			listing[h] = append(listing[h], lister{key: a.keyAt(i, a.prefs[p]), child: i, pos: p})
 		}
 	}
 	st := FamilyStats{Families: len(fams)}
@@ -174,7 +199,63 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 	slices.SortStableFunc(queue, func(x, y int32) int { return cmp.Compare(best[x], best[y]) })
 	var vacant []int32 // heaps with a seat freed by a family
 
+	// What retry needs to look at again. A unit can come to take a family
+	// only when a child leaves it without being replaced by one of higher
+	// priority: a seat filled or a child displaced by a better one only
+	// makes it harder. So retry skips a family when it was checked after
+	// its last change (proposed, evicted, moved) and after the last
+	// removal at every unit it ranks above its result: the check would
+	// find what it found before. The result is the same as checking every
+	// family in every pass, in linear time per pass instead of a scan of
+	// every held seat of every unit above every family's result.
+	var now int64
+	removedAt := make([]int64, nh/2)
+	changedAt := make([]int64, len(fams))
+	checkedAt := make([]int64, len(fams))
+	for f := range checkedAt {
+		checkedAt[f] = -1
+	}
+	tick := func() int64 { now++; return now }
+	// The families retry looks at, by that rule, in the order of a pass:
+	// famsAt[u] lists the families that rank unit u; a family is marked
+	// when it changes or a child leaves a unit it ranks. A family marked
+	// during a pass before its turn is checked in that pass, one marked at
+	// or after its turn in the next, as a pass over every family would.
+	famsAt := make([][]int32, nh/2)
+	for f, ms := range fams {
+		for _, u := range a.prefs[a.start[ms[0]]:a.start[ms[0]+1]] {
+			famsAt[u] = append(famsAt[u], int32(f))
+		}
+	}
+	var (
+		pass     famHeap // this pass, lowest index first
+		nextPass []int32
+		inPass   = make([]bool, len(fams))
+		inNext   = make([]bool, len(fams))
+		passing  bool
+		turn     int32 = -1
+	)
+	mark := func(f int32) {
+		switch {
+		case passing && f > turn:
+			if !inPass[f] {
+				inPass[f] = true
+				pass.push(f)
+			}
+		case !inNext[f]:
+			inNext[f] = true
+			nextPass = append(nextPass, f)
+		}
+	}
+	for f := range fams {
+		mark(int32(f))
+	}
+
 	remove := func(h, c int32) {
+		removedAt[h/2] = tick()
+		for _, f := range famsAt[h/2] {
+			mark(f)
+		}
 		lo, sz := a.off[h], a.size[h]
 		heap := a.held[lo : lo+sz]
 		for j := range heap {
@@ -201,6 +282,8 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 			}
 			a.result[m] = -1
 		}
+		changedAt[f] = tick()
+		mark(f)
 		st.Evictions++
 		fnext[f]++
 		if st.Evictions+st.Moves > limit {
@@ -228,13 +311,12 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 			return
 		}
 		bestC, bestKey, bestPos := int32(-1), ^uint64(0), int32(0)
-		for _, c := range listing[h] {
-			pos := a.position(c, u)
-			if next[c] <= pos { // has not yet been refused there
+		for _, l := range listing[h] {
+			if next[l.child] <= l.pos { // has not yet been refused there
 				continue
 			}
-			if k := a.keyAt(c, u); k < bestKey {
-				bestC, bestKey, bestPos = c, k, pos
+			if l.key < bestKey {
+				bestC, bestKey, bestPos = l.child, l.key, l.pos
 			}
 		}
 		if bestC < 0 {
@@ -284,6 +366,7 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 		next[c] = end
 	}
 	proposeFamily := func(f int32) {
+		defer func() { changedAt[f] = tick(); mark(f) }()
 		ms := fams[f]
 		first := ms[0]
 		length := a.start[first+1] - a.start[first]
@@ -323,12 +406,44 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 	retry := func() bool {
 		moved := false
 		var keys [2][]uint64
-		for f, ms := range fams {
+		pass = pass[:0]
+		for _, f := range nextPass {
+			inNext[f], inPass[f] = false, true
+			pass = append(pass, f)
+		}
+		nextPass = nextPass[:0]
+		pass.init()
+		passing = true
+		defer func() {
+			passing, turn = false, -1
+			for _, f := range pass { // left by a pass that gave up
+				inPass[f] = false
+				mark(f)
+			}
+			pass = pass[:0]
+		}()
+		for len(pass) > 0 {
+			f := pass.pop()
+			inPass[f], turn = false, f
+			ms := fams[f]
 			first := ms[0]
 			cur := a.start[first+1] - a.start[first]
 			if u := a.result[first]; u >= 0 {
 				cur = a.position(first, u) - a.start[first]
 			}
+			if checked := checkedAt[f]; checked >= changedAt[f] {
+				stale := false
+				for _, u := range a.prefs[a.start[first] : a.start[first]+cur] {
+					if removedAt[u] > checked {
+						stale = true
+						break
+					}
+				}
+				if !stale {
+					continue
+				}
+			}
+			checkedAt[f] = tick()
 			for p := int32(0); p < cur; p++ {
 				u := a.prefs[a.start[first]+p]
 				keys[0], keys[1] = keys[0][:0], keys[1][:0]
@@ -340,6 +455,7 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 				}
 				if st.Evictions+st.Moves >= limit {
 					st.GaveUp = true
+					mark(f) // would move: looked at again in the next pass
 					return moved
 				}
 				for _, m := range ms {
@@ -351,7 +467,9 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 					a.result[m] = -1
 				}
 				fnext[f] = p
-				queue = append(queue, int32(f))
+				queue = append(queue, f)
+				changedAt[f] = tick()
+				mark(f)
 				st.Moves++
 				moved = true
 				break
@@ -443,4 +561,48 @@ func (a *Allocation) measureFamilies(fams [][]int32, st *FamilyStats) {
 		}
 	}
 	a.Stats.JustifiedEnvy += st.JustifiedEnvy
+}
+
+// famHeap is a min-heap of family indices.
+type famHeap []int32
+
+func (h famHeap) init() {
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
+}
+
+func (h *famHeap) push(f int32) {
+	*h = append(*h, f)
+	s := *h
+	for i := len(s) - 1; i > 0 && s[(i-1)/2] > s[i]; i = (i - 1) / 2 {
+		s[i], s[(i-1)/2] = s[(i-1)/2], s[i]
+	}
+}
+
+func (h *famHeap) pop() int32 {
+	s := *h
+	f := s[0]
+	s[0] = s[len(s)-1]
+	*h = s[:len(s)-1]
+	h.down(0)
+	return f
+}
+
+func (h famHeap) down(i int) {
+	for {
+		l := 2*i + 1
+		if l >= len(h) {
+			return
+		}
+		m := l
+		if r := l + 1; r < len(h) && h[r] < h[l] {
+			m = r
+		}
+		if h[i] <= h[m] {
+			return
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
 }

@@ -1,6 +1,7 @@
 package admission
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -408,4 +409,29 @@ func TestAllocateFamiliesMediumRounds(t *testing.T) {
 	}
 	t.Logf("unstable %d of 500, gave up %d", unstable, gaveUp)
 	assert.Less(t, unstable, 25, "stable in at least 95 %% of the rounds")
+}
+
+// TestAllocateFamiliesResultsKept pins the heuristic's results (every
+// assignment and measure) on generated rounds, as computed before retry
+// learned to look only at the families a change can concern (issue 22):
+// rounds with moves, evictions and, at 20,000 and 2,000, the cap reached.
+func TestAllocateFamiliesResultsKept(t *testing.T) {
+	for _, c := range []struct {
+		seed    uint64
+		n, u, k int
+		sha     string
+	}{
+		{1, 10000, 300, 5, "438adf68f1a7cb53259fd9cd33847fdd8003773145abcad4049fbca06118833b"},
+		{2, 10000, 300, 5, "1d79dfa2081b13f371233cee0bdacd4980815cda7ef6f74bb26acb037bbb8358"},
+		{3, 5000, 20, 4, "eaf9d8a0b929eaf777f97e48eebed507be9315ef61ba3a1b1e6a407be0d0fc61"},
+		{4, 2000, 30, 5, "6a5530e3f409f5bfe7981d9600fe6881d5fe820cd84ad412722b9c7a49721c14"},
+		{4, 20000, 600, 10, "e12aa7c7fa20f4637a0eb798bb25ce9fc3ce1121a9cb00aeb93d815aee504cdb"},
+	} {
+		r, fams := generateFamilyRound(c.seed, c.n, c.u, c.k)
+		a, err := AllocateFamilies(r, fams)
+		require.NoError(t, err)
+		j, err := json.Marshal([]any{a.Assignments, a.Stats})
+		require.NoError(t, err)
+		assert.Equal(t, c.sha, fmt.Sprintf("%x", sha256.Sum256(j)), "seed %d, %d children", c.seed, c.n)
+	}
 }

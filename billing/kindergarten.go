@@ -164,8 +164,8 @@ func KindergartenFee(rules KindergartenRules, local KindergartenPrices, h Househ
 	}
 	n := len(h.Children)
 	out := Fee{Month: month, Children: make([]ChildFee, n)}
-	steps := make([]Step, 0, 5*n)
 	if slices.Contains(rules.FeeFreeMonths, month.Month) {
+		steps := make([]Step, 0, n)
 		for i, c := range h.Children {
 			steps = append(steps, Step{Code: StepFeeFreeMonth, Changed: true, before: zeroAmount, after: zeroAmount, Params: &Params{Zone: zone}})
 			out.Children[i] = ChildFee{ID: c.ID, Fee: decimal.Zero, Food: decimal.Zero, Steps: steps[len(steps)-1 : len(steps) : len(steps)]}
@@ -207,6 +207,21 @@ func KindergartenFee(rules KindergartenRules, local KindergartenPrices, h Househ
 	}
 	pos := make([]int, 2*n)
 	siblingPositions(keys, order, pos[:n], pos[n:])
+	// The steps of every child in one array, sized to what the children
+	// need (a Step is large: the engine's time is mostly allocation):
+	// price and rounding (or the free zone), the income cap and free core
+	// hours with an income, and the sibling discount.
+	need := 0
+	for _, c := range h.Children {
+		need += 3
+		if h.AnnualIncome != nil && zone != ZoneFree {
+			need++
+			if freeCore && rules.inFreeCoreWindow(c.BirthDate.Year(), month) {
+				need++
+			}
+		}
+	}
+	steps := make([]Step, 0, need)
 	places := placesOf(local.Rounding)
 	rounding := local.Rounding
 	if rounding == "" {
