@@ -31,6 +31,10 @@ type DirectoryReader interface {
 	ChildByNationalID(ctx context.Context, m Municipality, n NationalID) (Child, error)
 	// Children lists the municipality's children, sorted by SortChildren.
 	Children(ctx context.Context, m Municipality) ([]Child, error)
+	// ChildrenByID reads the children with the given IDs in one read (the
+	// rows of a page), sorted by SortChildren. An ID the municipality has
+	// no child for is left out; no IDs is an empty list.
+	ChildrenByID(ctx context.Context, m Municipality, ids []ChildID) ([]Child, error)
 
 	Guardian(ctx context.Context, m Municipality, id GuardianID) (Guardian, error)
 	GuardianByNationalID(ctx context.Context, m Municipality, n NationalID) (Guardian, error)

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/oppvekst/oppvekst/domain"
 )
@@ -171,6 +172,22 @@ func (s *Store) ChildByNationalID(ctx context.Context, m domain.Municipality, n 
 func (s *Store) Children(ctx context.Context, m domain.Municipality) ([]domain.Child, error) {
 	cs, err := list(ctx, s.q(ctx), "children", m, scanChild,
 		`SELECT `+childColumns+` FROM children WHERE municipality = $1`, string(m))
+	domain.SortChildren(cs)
+	return cs, err
+}
+
+// ChildrenByID reads the children with the IDs in one statement, sorted by
+// domain.SortChildren; unknown IDs are left out.
+func (s *Store) ChildrenByID(ctx context.Context, m domain.Municipality, ids []domain.ChildID) ([]domain.Child, error) {
+	if len(ids) == 0 {
+		return []domain.Child{}, nil
+	}
+	us := make([]pgtype.UUID, len(ids))
+	for i, id := range ids {
+		us[i] = uid(id)
+	}
+	cs, err := list(ctx, s.q(ctx), "children", m, scanChild,
+		`SELECT `+childColumns+` FROM children WHERE municipality = $1 AND id = ANY($2)`, string(m), us)
 	domain.SortChildren(cs)
 	return cs, err
 }

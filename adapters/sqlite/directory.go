@@ -33,7 +33,7 @@ const (
 
 // directoryQueries are the directory's statements Open prepares.
 var directoryQueries = []string{
-	selectChild, selectChildByNational, selectChildren, insertChild, childExists, updateChild,
+	selectChild, selectChildByNational, selectChildren, selectChildrenByID, insertChild, childExists, updateChild,
 	selectGuardian, selectGuardianByNational, insertGuardian, guardianExists, updateGuardian,
 	selectGuardianships, selectWards, upsertGuardianship, deleteGuardianship, selectGuardianLinks,
 	selectUnit, selectUnits, insertUnit, updateUnit, unitExists,
@@ -47,6 +47,7 @@ const (
 	selectChild           = `SELECT ` + childCols + ` FROM children WHERE municipality = ? AND id = ?`
 	selectChildByNational = `SELECT ` + childCols + ` FROM children WHERE municipality = ? AND national_id = ?`
 	selectChildren        = `SELECT ` + childCols + ` FROM children WHERE municipality = ?`
+	selectChildrenByID    = `SELECT ` + childCols + ` FROM children WHERE municipality = ? AND id IN (SELECT value FROM json_each(?))`
 	insertChild           = `INSERT INTO children (` + childCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	childExists           = `SELECT 1 FROM children WHERE municipality = ? AND id = ?`
 	updateChild           = `UPDATE children SET national_id = ?, given_name = ?, family_name = ?, birth_date = ?, address_protection = ?, address_street = ?, address_cadastral = ?, address_postcode = ?, address_post_town = ?, address_municipality = ?
@@ -85,6 +86,28 @@ func (s *Store) ChildByNationalID(ctx context.Context, m domain.Municipality, n 
 // Children lists the municipality's children, sorted by domain.SortChildren.
 func (s *Store) Children(ctx context.Context, m domain.Municipality) ([]domain.Child, error) {
 	cs, err := queryAll(ctx, s, selectChildren, scanChild, m)
+	if err != nil {
+		return nil, err
+	}
+	domain.SortChildren(cs)
+	return cs, nil
+}
+
+// ChildrenByID reads the children with the IDs in one statement, sorted by
+// domain.SortChildren; unknown IDs are left out.
+func (s *Store) ChildrenByID(ctx context.Context, m domain.Municipality, ids []domain.ChildID) ([]domain.Child, error) {
+	if len(ids) == 0 {
+		return []domain.Child{}, nil
+	}
+	list := make([]string, len(ids))
+	for i, id := range ids {
+		list[i] = id.String()
+	}
+	arg, err := json.Marshal(list)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := queryAll(ctx, s, selectChildrenByID, scanChild, m, string(arg))
 	if err != nil {
 		return nil, err
 	}

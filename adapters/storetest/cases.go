@@ -46,6 +46,17 @@ func testChildren(t *testing.T, s domain.Store) {
 	assert.Equal(t, []domain.ChildID{b.ID, c.ID, a.ID}, []domain.ChildID{list[0].ID, list[1].ID, list[2].ID},
 		"sorted by family name the Norwegian way: Aas, Ærlig, Øvrebø")
 
+	some, err := s.ChildrenByID(ctx, Oslo, []domain.ChildID{a.ID, b.ID, domain.NewID[domain.Child]()})
+	require.NoError(t, err)
+	require.Len(t, some, 2, "an unknown ID is left out")
+	assert.Equal(t, []domain.Child{b, a}, some, "whole children, sorted like Children")
+	none, err := s.ChildrenByID(ctx, Oslo, nil)
+	require.NoError(t, err)
+	assert.Empty(t, none)
+	other, err := s.ChildrenByID(ctx, Bergen, []domain.ChildID{a.ID, c.ID})
+	require.NoError(t, err)
+	assert.Empty(t, other, "another municipality's children are not read")
+
 	a.GivenName = "Åse Marie"
 	a.AddressProtection = domain.ProtectionFortrolig
 	newNID := nid(t, a.BirthDate, 4242)
