@@ -103,6 +103,10 @@ type Options struct {
 	// MaxConns is the largest number of pooled connections; 0 is the pgx
 	// default.
 	MaxConns int32
+	// Tracer, when set, is told of every statement the store sends (pgx's
+	// tracing hooks; a pgx.BatchTracer hears a batch's statements too): to
+	// log or count them.
+	Tracer pgx.QueryTracer
 }
 
 // Store is the PostgreSQL store. It implements domain.Store and is safe for
@@ -123,6 +127,9 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	if opts.MaxConns > 0 {
 		cfg.MaxConns = opts.MaxConns
+	}
+	if opts.Tracer != nil {
+		cfg.ConnConfig.Tracer = opts.Tracer
 	}
 	if opts.Schema != "" {
 		cfg.ConnConfig.RuntimeParams["search_path"] = pgx.Identifier{opts.Schema}.Sanitize() + ", public"

@@ -448,6 +448,14 @@ func testRoundEndToEnd(t *testing.T, s AdmissionStore) {
 	assert.Equal(t, admission.StatusLapsed, statuses[lapser.Application])
 	assert.Equal(t, admission.StatusOffered, statuses[waiting[0].Application])
 	assert.Equal(t, admission.StatusOffered, statuses[waiting[1].Application])
+	all, err := w.svc.IntakeStatuses(ctx, w.case_, as[0].Intake)
+	require.NoError(t, err)
+	require.Len(t, all, len(as))
+	for _, st := range all {
+		assert.Equal(t, statuses[st.Application.ID], st.Status, "one read of the intake gives each application the status View gives it")
+	}
+	_, err = w.svc.IntakeStatuses(ctx, w.parent(cs[0]), as[0].Intake)
+	assert.ErrorIs(t, err, domain.ErrForbidden, "the statuses of a whole intake are the municipality's")
 	v, err := w.svc.View(ctx, w.parent(byApp[lapser.Application]), lapser.Application)
 	require.NoError(t, err)
 	var steps []admission.Status
