@@ -804,7 +804,9 @@ func (a *app) renderIntake(w http.ResponseWriter, r *http.Request, c *web.Call, 
 			rows = append(rows, ap)
 		}
 	}
-	key := func(ap admission.ApplicationStatus) string { return web.TimeKey(ap.Application.Submitted, ap.Application.ID.String()) }
+	key := func(ap admission.ApplicationStatus) string {
+		return web.TimeKey(ap.Application.Submitted, ap.Application.ID.String())
+	}
 	slices.SortFunc(rows, func(x, y admission.ApplicationStatus) int { return strings.Compare(key(x), key(y)) })
 	content.Matching = len(rows)
 	page := web.KeysetPage(rows, key, q.Get("after"), q.Get("before"), web.PageSize)
