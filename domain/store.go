@@ -38,6 +38,10 @@ type DirectoryReader interface {
 
 	Guardian(ctx context.Context, m Municipality, id GuardianID) (Guardian, error)
 	GuardianByNationalID(ctx context.Context, m Municipality, n NationalID) (Guardian, error)
+	// GuardiansByID reads the guardians with the given IDs in one read (the
+	// rows of a page), sorted by ID. An ID the municipality has no guardian
+	// for is left out; no IDs is an empty list.
+	GuardiansByID(ctx context.Context, m Municipality, ids []GuardianID) ([]Guardian, error)
 	// Guardianships lists the guardians of a child, sorted by guardian ID.
 	Guardianships(ctx context.Context, m Municipality, child ChildID) ([]Guardianship, error)
 	// Wards lists the guardianships of a guardian (its children), sorted by

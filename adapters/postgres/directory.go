@@ -192,6 +192,20 @@ func (s *Store) ChildrenByID(ctx context.Context, m domain.Municipality, ids []d
 	return cs, err
 }
 
+// GuardiansByID reads the guardians with the IDs in one statement, sorted by
+// ID; unknown IDs are left out.
+func (s *Store) GuardiansByID(ctx context.Context, m domain.Municipality, ids []domain.GuardianID) ([]domain.Guardian, error) {
+	if len(ids) == 0 {
+		return []domain.Guardian{}, nil
+	}
+	us := make([]pgtype.UUID, len(ids))
+	for i, id := range ids {
+		us[i] = uid(id)
+	}
+	return list(ctx, s.q(ctx), "guardians", m, scanGuardian,
+		`SELECT `+guardianColumns+` FROM guardians WHERE municipality = $1 AND id = ANY($2) ORDER BY id`, string(m), us)
+}
+
 // Guardian reads a guardian.
 func (s *Store) Guardian(ctx context.Context, m domain.Municipality, id domain.GuardianID) (domain.Guardian, error) {
 	return one(ctx, s.q(ctx), "guardian", m, id.String(), scanGuardian, guardianSQL, string(m), uid(id))

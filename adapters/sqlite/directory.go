@@ -34,7 +34,7 @@ const (
 // directoryQueries are the directory's statements Open prepares.
 var directoryQueries = []string{
 	selectChild, selectChildByNational, selectChildren, selectChildrenByID, insertChild, childExists, updateChild,
-	selectGuardian, selectGuardianByNational, insertGuardian, guardianExists, updateGuardian,
+	selectGuardian, selectGuardiansByID, selectGuardianByNational, insertGuardian, guardianExists, updateGuardian,
 	selectGuardianships, selectWards, upsertGuardianship, deleteGuardianship, selectGuardianLinks,
 	selectUnit, selectUnits, insertUnit, updateUnit, unitExists,
 	selectGroup, selectGroups, insertGroup, updateGroup, groupExists,
@@ -93,21 +93,40 @@ func (s *Store) Children(ctx context.Context, m domain.Municipality) ([]domain.C
 	return cs, nil
 }
 
+// GuardiansByID reads the guardians with the IDs in one statement, sorted
+// by ID; unknown IDs are left out.
+func (s *Store) GuardiansByID(ctx context.Context, m domain.Municipality, ids []domain.GuardianID) ([]domain.Guardian, error) {
+	if len(ids) == 0 {
+		return []domain.Guardian{}, nil
+	}
+	arg, err := idArray(ids)
+	if err != nil {
+		return nil, err
+	}
+	return queryAll(ctx, s, selectGuardiansByID, scanGuardian, m, arg)
+}
+
+// idArray is IDs as a JSON array, for json_each.
+func idArray[T any](ids []domain.ID[T]) (string, error) {
+	list := make([]string, len(ids))
+	for i, id := range ids {
+		list[i] = id.String()
+	}
+	b, err := json.Marshal(list)
+	return string(b), err
+}
+
 // ChildrenByID reads the children with the IDs in one statement, sorted by
 // domain.SortChildren; unknown IDs are left out.
 func (s *Store) ChildrenByID(ctx context.Context, m domain.Municipality, ids []domain.ChildID) ([]domain.Child, error) {
 	if len(ids) == 0 {
 		return []domain.Child{}, nil
 	}
-	list := make([]string, len(ids))
-	for i, id := range ids {
-		list[i] = id.String()
-	}
-	arg, err := json.Marshal(list)
+	arg, err := idArray(ids)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := queryAll(ctx, s, selectChildrenByID, scanChild, m, string(arg))
+	cs, err := queryAll(ctx, s, selectChildrenByID, scanChild, m, arg)
 	if err != nil {
 		return nil, err
 	}
@@ -153,6 +172,7 @@ func validChild(c domain.Child) error {
 
 const (
 	selectGuardian           = `SELECT ` + guardianCols + ` FROM guardians WHERE municipality = ? AND id = ?`
+	selectGuardiansByID      = `SELECT ` + guardianCols + ` FROM guardians WHERE municipality = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id`
 	selectGuardianByNational = `SELECT ` + guardianCols + ` FROM guardians WHERE municipality = ? AND national_id = ?`
 	insertGuardian           = `INSERT INTO guardians (` + guardianCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	guardianExists           = `SELECT 1 FROM guardians WHERE municipality = ? AND id = ?`

@@ -79,6 +79,19 @@ func testGuardians(t *testing.T, s domain.Store) {
 	require.NoError(t, err)
 	assert.Equal(t, g, got)
 
+	h := f.guardian(t)
+	require.NoError(t, s.CreateGuardian(ctx, h))
+	some, err := s.GuardiansByID(ctx, Oslo, []domain.GuardianID{h.ID, g.ID, domain.NewID[domain.Guardian]()})
+	require.NoError(t, err)
+	want := []domain.Guardian{g, h}
+	if h.ID.Compare(g.ID) < 0 {
+		want = []domain.Guardian{h, g}
+	}
+	assert.Equal(t, want, some, "whole guardians by ID, an unknown ID left out")
+	none, err := s.GuardiansByID(ctx, Bergen, []domain.GuardianID{g.ID})
+	require.NoError(t, err)
+	assert.Empty(t, none, "another municipality's guardians are not read")
+
 	g.Email, g.Phone = "", ""
 	g.AddressProtection = domain.ProtectionStrengtFortroligUtland
 	require.NoError(t, s.UpdateGuardian(ctx, g))

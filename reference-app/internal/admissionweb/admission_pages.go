@@ -810,7 +810,7 @@ func (a *app) renderIntake(w http.ResponseWriter, r *http.Request, c *web.Call, 
 	slices.SortFunc(rows, func(x, y admission.ApplicationStatus) int { return strings.Compare(key(x), key(y)) })
 	content.Matching = len(rows)
 	page := web.KeysetPage(rows, key, q.Get("after"), q.Get("before"), web.PageSize)
-	content.PrevHref, content.NextHref = web.PagerLinks(q, page.Prev, page.Next)
+	content.PrevHref, content.NextHref = web.PagerLinks(q, page.Prev, page.Next, "q", "status", "unit")
 	ids := make([]domain.ChildID, len(page.Rows))
 	for i, ap := range page.Rows {
 		ids[i] = ap.Application.Child

@@ -144,17 +144,28 @@ func (a *app) incomeDecisionsOf(ctx context.Context, m domain.Municipality) ([]i
 	for _, f := range fs {
 		families[f.ID] = f
 	}
-	n := a.billingNames(m)
+	// The payers' names in one read, not one per decision.
+	var payers []domain.GuardianID
+	for _, d := range ds {
+		payers = append(payers, families[d.Family].Payer)
+	}
+	gs, err := a.Store.GuardiansByID(ctx, m, payers)
+	if err != nil {
+		return nil, nil, err
+	}
+	names := make(map[domain.GuardianID]string, len(gs))
+	for _, g := range gs {
+		names[g.ID] = g.GivenName + " " + g.FamilyName
+	}
 	out := make([]incomeDecisionView, 0, len(ds))
 	var children []domain.ChildID
+	seen := map[domain.ChildID]bool{}
 	for _, d := range ds {
 		f := families[d.Family]
-		name, err := n.guardian(ctx, f.Payer)
-		if err != nil {
-			return nil, nil, err
-		}
+		name := names[f.Payer]
 		for _, mb := range f.Members {
-			if !mb.Child.IsZero() && !slices.Contains(children, mb.Child) {
+			if !mb.Child.IsZero() && !seen[mb.Child] {
+				seen[mb.Child] = true
 				children = append(children, mb.Child)
 			}
 		}

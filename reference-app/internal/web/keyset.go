@@ -25,16 +25,22 @@ type Keyset[T any] struct {
 // when before is set the last rows before it; neither is the first page.
 // A key that is no row's still cuts at its place in the order.
 func KeysetPage[T any](rows []T, key func(T) string, after, before string, limit int) Keyset[T] {
+	return KeysetPageFunc(rows, key, strings.Compare, after, before, limit)
+}
+
+// KeysetPageFunc is KeysetPage for rows sorted by key in the order of
+// compare (strings.Compare reversed: newest first).
+func KeysetPageFunc[T any](rows []T, key func(T) string, compare func(a, b string) int, after, before string, limit int) Keyset[T] {
 	if limit < 1 {
 		limit = PageSize
 	}
 	start, end := 0, len(rows)
 	switch {
 	case before != "":
-		end = sort.Search(len(rows), func(i int) bool { return key(rows[i]) >= before })
+		end = sort.Search(len(rows), func(i int) bool { return compare(key(rows[i]), before) >= 0 })
 		start = max(0, end-limit)
 	case after != "":
-		start = sort.Search(len(rows), func(i int) bool { return key(rows[i]) > after })
+		start = sort.Search(len(rows), func(i int) bool { return compare(key(rows[i]), after) > 0 })
 		end = min(len(rows), start+limit)
 	default:
 		end = min(len(rows), limit)
@@ -49,6 +55,10 @@ func KeysetPage[T any](rows []T, key func(T) string, after, before string, limit
 	return p
 }
 
+// Descending compares the other way round: for KeysetPageFunc on rows
+// sorted newest first.
+func Descending(a, b string) int { return strings.Compare(b, a) }
+
 // TimeKey is a sort key of an instant and an ID that orders as text the
 // way the instant and the ID order (the instant in UTC, fixed width).
 func TimeKey(t time.Time, id string) string {
@@ -56,13 +66,13 @@ func TimeKey(t time.Time, id string) string {
 }
 
 // PagerLinks are the query strings of a list page's previous and next
-// page (empty for none), keeping the page's filters q.
-func PagerLinks(q url.Values, prev, next string) (prevHref, nextHref string) {
+// page (empty for none), keeping the filters named by keep as q has them.
+func PagerLinks(q url.Values, prev, next string, keep ...string) (prevHref, nextHref string) {
 	link := func(param, key string) string {
 		v := url.Values{}
-		for k, vs := range q {
-			if k != "after" && k != "before" && len(vs) > 0 && vs[0] != "" {
-				v.Set(k, vs[0])
+		for _, k := range keep {
+			if s := q.Get(k); s != "" {
+				v.Set(k, s)
 			}
 		}
 		v.Set(param, key)

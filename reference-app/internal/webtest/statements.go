@@ -8,7 +8,10 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/rickb777/date/v2"
+
 	"github.com/oppvekst/oppvekst/admission"
+	"github.com/oppvekst/oppvekst/billing"
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
 )
@@ -88,4 +91,34 @@ func BigIntake(ctx context.Context, ta *Harness, n int) (admission.IntakeID, []d
 		return nil
 	})
 	return in.ID, ids, err
+}
+
+// BigFamilies adds n families for fees, each a new payer ("Betaler0001
+// Storeng" ...) and a new child ("Barnet0001 Storeng" ...), through the
+// store in one transaction.
+func BigFamilies(ctx context.Context, ta *Harness, n int) error {
+	m := demo.Municipality
+	start := date.New(2025, time.August, 1)
+	return ta.DB.Atomic(ctx, func(ctx context.Context) error {
+		for i := range n {
+			g := domain.Guardian{ID: domain.NewID[domain.Guardian](), Municipality: m, GivenName: fmt.Sprintf("Betaler%04d", i+1), FamilyName: "Storeng"}
+			c := domain.Child{ID: domain.NewID[domain.Child](), Municipality: m, GivenName: fmt.Sprintf("Barnet%04d", i+1), FamilyName: "Storeng",
+				BirthDate: date.New(2021, time.March, 1+i%28)}
+			if err := ta.DB.CreateGuardian(ctx, g); err != nil {
+				return err
+			}
+			if err := ta.DB.CreateChild(ctx, c); err != nil {
+				return err
+			}
+			f := billing.Family{ID: domain.NewID[billing.Family](), Municipality: m, Payer: g.ID}
+			f.Members = []billing.Member{
+				{ID: domain.NewID[billing.Member](), Municipality: m, Family: f.ID, Guardian: g.ID, Period: domain.Period{Start: start}},
+				{ID: domain.NewID[billing.Member](), Municipality: m, Family: f.ID, Child: c.ID, Period: domain.Period{Start: start}},
+			}
+			if err := ta.DB.CreateFamily(ctx, f); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
