@@ -52,6 +52,13 @@ func TestFamiliesPagePagesAndSearches(t *testing.T) {
 func TestFamiliesPageStatementsDoNotGrowWithRows(t *testing.T) {
 	ta := webtest.NewPostgres(t)
 	cw := ta.CookieFor(t, demo.PersonaCaseworker)
+	api := func() int64 {
+		before := ta.SQL.Count()
+		resp := ta.Do(t, cw, "GET", "/api/v1/families?limit=50", "", "")
+		require.Equal(t, 200, resp.Status, resp.Body)
+		require.Contains(t, resp.Body, `"nextCursor"`)
+		return ta.SQL.Count() - before
+	}
 	count := func(n int) (int64, time.Duration, int) {
 		require.NoError(t, webtest.BigFamilies(t.Context(), ta, n))
 		require.Equal(t, 200, ta.Do(t, cw, "GET", "/billing/families", "", "").Status, "warm")
@@ -63,7 +70,11 @@ func TestFamiliesPageStatementsDoNotGrowWithRows(t *testing.T) {
 		return ta.SQL.Count() - before, took, len(resp.Body)
 	}
 	small, tSmall, bSmall := count(100)
+	apiSmall := api()
 	large, tLarge, bLarge := count(1900)
+	apiLarge := api()
+	t.Logf("GET /api/v1/families: %d statements, then %d", apiSmall, apiLarge)
+	assert.Equal(t, apiSmall, apiLarge, "the statements of the API's page do not grow with the families")
 	t.Logf("families page: %d statements, %v, %d bytes with 100 families more; %d statements, %v, %d bytes with 2,000 more", small, tSmall, bSmall, large, tLarge, bLarge)
 	assert.Positive(t, small)
 	assert.Equal(t, small, large, "the statements of the page do not grow with the families")
