@@ -127,6 +127,45 @@ func (s *Service) IntakeStatuses(ctx context.Context, actor domain.Actor, intake
 	return out, err
 }
 
+// IntakeViews shows a municipal actor the applications ids of an intake
+// (a page of them) as View does, reading the intake, its runs and its
+// waiting state once for all of them. An ID that is not the intake's is
+// domain.ErrNotFound.
+func (s *Service) IntakeViews(ctx context.Context, actor domain.Actor, intake IntakeID, ids []ApplicationID) ([]ApplicationView, error) {
+	m := actor.Municipality
+	if err := municipal(actor, m); err != nil {
+		return nil, err
+	}
+	out := make([]ApplicationView, 0, len(ids))
+	err := reads(ctx, func(ctx context.Context) error {
+		in, err := s.Store.Intake(ctx, m, intake)
+		if err != nil {
+			return err
+		}
+		runs, err := s.Store.Runs(ctx, m, intake)
+		if err != nil {
+			return err
+		}
+		w, err := s.waitState(ctx, in)
+		if err != nil {
+			return err
+		}
+		byID := make(map[ApplicationID]Application, len(w.apps))
+		for _, a := range w.apps {
+			byID[a.ID] = a
+		}
+		for _, id := range ids {
+			a, ok := byID[id]
+			if !ok {
+				return fmt.Errorf("admission: application %s of intake %s: %w", id, intake, domain.ErrNotFound)
+			}
+			out = append(out, view(in, a, runs, w))
+		}
+		return nil
+	})
+	return out, err
+}
+
 func view(in Intake, a Application, runs []Run, w *waitState) ApplicationView {
 	v := history(in, a, runs, w.offers[a.ID])
 	if a.active() {

@@ -107,6 +107,7 @@ func TestIntakePagePagesFiltersAndSearches(t *testing.T) {
 func TestIntakePageStatementsDoNotGrowWithRows(t *testing.T) {
 	ta := webtest.NewPostgres(t)
 	caseworker := ta.CookieFor(t, demo.PersonaCaseworker)
+	apiStmts := map[int]int64{}
 	count := func(n int) (int64, time.Duration) {
 		intake, _, err := webtest.BigIntake(t.Context(), ta, n)
 		require.NoError(t, err)
@@ -118,10 +119,17 @@ func TestIntakePageStatementsDoNotGrowWithRows(t *testing.T) {
 		require.Equal(t, 200, resp.Status, resp.Body)
 		require.Len(t, names(resp.Body), 50)
 		require.Contains(t, resp.Body, fmt.Sprintf("Søknader i alt: %d", n))
-		return ta.SQL.Count() - before, took
+		stmts := ta.SQL.Count() - before
+		before = ta.SQL.Count()
+		resp = ta.Do(t, caseworker, "GET", "/api/v1/intakes/"+intake.String()+"/applications?limit=50", "", "")
+		require.Equal(t, 200, resp.Status, resp.Body)
+		apiStmts[n] = ta.SQL.Count() - before
+		return stmts, took
 	}
 	small, tSmall := count(100)
 	large, tLarge := count(2000)
+	t.Logf("the intake's applications API: %d statements at 100, %d at 2,000", apiStmts[100], apiStmts[2000])
+	assert.Equal(t, apiStmts[100], apiStmts[2000], "the API's statements do not grow with the applications")
 	t.Logf("intake page: %d statements, %v at 100 applications; %d statements, %v at 2,000", small, tSmall, large, tLarge)
 	assert.Positive(t, small)
 	assert.Equal(t, small, large, "the statements of the page do not grow with the applications")
