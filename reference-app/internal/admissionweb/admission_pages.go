@@ -48,6 +48,23 @@ func (a *app) names(ctx context.Context, m domain.Municipality, children bool) (
 	return n, nil
 }
 
+// namesOf looks up the units' names and the names of the children ids
+// only (one read), for a page that knows whom it shows.
+func (a *app) namesOf(ctx context.Context, m domain.Municipality, ids []domain.ChildID) (names, error) {
+	n, err := a.names(ctx, m, false)
+	if err != nil {
+		return n, err
+	}
+	cs, err := a.Store.ChildrenByID(ctx, m, ids)
+	if err != nil {
+		return n, err
+	}
+	for _, c := range cs {
+		n.children[c.ID] = c.GivenName + " " + c.FamilyName
+	}
+	return n, nil
+}
+
 // explain renders the explanation of a child's result, with names for
 // unit IDs and the child's, one line per unit.
 func (n names) explain(res admission.RunResult, l admission.Lang) []string {
@@ -989,7 +1006,7 @@ func (a *app) waitingPage(w http.ResponseWriter, r *http.Request, c *web.Call) e
 	if err != nil {
 		return err
 	}
-	n, err := a.names(ctx, m, true)
+	n, err := a.namesOf(ctx, m, waitingChildren(ls))
 	if err != nil {
 		return err
 	}
@@ -1036,7 +1053,11 @@ func (a *app) obligationsPage(w http.ResponseWriter, r *http.Request, c *web.Cal
 	if err != nil {
 		return err
 	}
-	n, err := a.names(ctx, m, true)
+	obChildren := make([]domain.ChildID, len(obs))
+	for i, o := range obs {
+		obChildren[i] = o.Child
+	}
+	n, err := a.namesOf(ctx, m, obChildren)
 	if err != nil {
 		return err
 	}
