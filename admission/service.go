@@ -1273,8 +1273,19 @@ func (s *Service) waitState(ctx context.Context, in Intake) (*waitState, error) 
 	for _, o := range os {
 		w.offers[o.Application] = append(w.offers[o.Application], o)
 	}
-	if w.births, err = s.births(ctx, m); err != nil {
+	// The birth dates of the intake's applicants only, in one read: not
+	// every child of the municipality.
+	ids := make([]domain.ChildID, len(w.apps))
+	for i, a := range w.apps {
+		ids[i] = a.Child
+	}
+	cs, err := s.Store.ChildrenByID(ctx, m, ids)
+	if err != nil {
 		return nil, err
+	}
+	w.births = make(map[domain.ChildID]date.Date, len(cs))
+	for _, c := range cs {
+		w.births[c.ID] = c.BirthDate
 	}
 	runs, err := s.Store.Runs(ctx, m, in.ID)
 	if err != nil {

@@ -81,8 +81,110 @@ func (s *Service) View(ctx context.Context, actor domain.Actor, id ApplicationID
 	return v, err
 }
 
+// ApplicationStatus is one of an intake's applications with its status.
+type ApplicationStatus struct {
+	Application Application `json:"application"`
+	Status      Status      `json:"status"`
+}
+
+// IntakeStatuses lists, for a municipal actor, every application of an
+// intake with its status (as View gives it), by ID. It reads the intake,
+// its applications, runs and offers once, whatever the number of
+// applications, and no child.
+func (s *Service) IntakeStatuses(ctx context.Context, actor domain.Actor, intake IntakeID) ([]ApplicationStatus, error) {
+	m := actor.Municipality
+	if err := municipal(actor, m); err != nil {
+		return nil, err
+	}
+	var out []ApplicationStatus
+	err := reads(ctx, func(ctx context.Context) error {
+		in, err := s.Store.Intake(ctx, m, intake)
+		if err != nil {
+			return err
+		}
+		apps, err := s.Store.Applications(ctx, m, intake)
+		if err != nil {
+			return err
+		}
+		runs, err := s.Store.Runs(ctx, m, intake)
+		if err != nil {
+			return err
+		}
+		os, err := s.Store.IntakeOffers(ctx, m, intake)
+		if err != nil {
+			return err
+		}
+		offers := map[ApplicationID][]Offer{}
+		for _, o := range os {
+			offers[o.Application] = append(offers[o.Application], o)
+		}
+		out = make([]ApplicationStatus, len(apps))
+		for i, a := range apps {
+			out[i] = ApplicationStatus{Application: a, Status: history(in, a, runs, offers[a.ID]).Status}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// IntakeViews shows a municipal actor the applications ids of an intake
+// (a page of them) as View does, reading the intake, its runs and its
+// waiting state once for all of them. An ID that is not the intake's is
+// domain.ErrNotFound.
+func (s *Service) IntakeViews(ctx context.Context, actor domain.Actor, intake IntakeID, ids []ApplicationID) ([]ApplicationView, error) {
+	m := actor.Municipality
+	if err := municipal(actor, m); err != nil {
+		return nil, err
+	}
+	out := make([]ApplicationView, 0, len(ids))
+	err := reads(ctx, func(ctx context.Context) error {
+		in, err := s.Store.Intake(ctx, m, intake)
+		if err != nil {
+			return err
+		}
+		runs, err := s.Store.Runs(ctx, m, intake)
+		if err != nil {
+			return err
+		}
+		w, err := s.waitState(ctx, in)
+		if err != nil {
+			return err
+		}
+		byID := make(map[ApplicationID]Application, len(w.apps))
+		for _, a := range w.apps {
+			byID[a.ID] = a
+		}
+		for _, id := range ids {
+			a, ok := byID[id]
+			if !ok {
+				return fmt.Errorf("admission: application %s of intake %s: %w", id, intake, domain.ErrNotFound)
+			}
+			out = append(out, view(in, a, runs, w))
+		}
+		return nil
+	})
+	return out, err
+}
+
 func view(in Intake, a Application, runs []Run, w *waitState) ApplicationView {
-	v := ApplicationView{Application: a, Offers: slices.Clone(w.offers[a.ID]), Waiting: []WaitingEntry{}}
+	v := history(in, a, runs, w.offers[a.ID])
+	if a.active() {
+		g := in.Group(w.births[a.Child])
+		for _, u := range a.Preferences {
+			for _, e := range w.list(u, g, nil) {
+				if e.Application == a.ID {
+					v.Waiting = append(v.Waiting, e)
+				}
+			}
+		}
+	}
+	return v
+}
+
+// history is the view of an application without its waiting positions:
+// the status, the dated history, the offers and the next deadline.
+func history(in Intake, a Application, runs []Run, offers []Offer) ApplicationView {
+	v := ApplicationView{Application: a, Offers: slices.Clone(offers), Waiting: []WaitingEntry{}}
 	if v.Offers == nil {
 		v.Offers = []Offer{}
 	}
@@ -141,16 +243,6 @@ func view(in Intake, a Application, runs []Run, w *waitState) ApplicationView {
 	if v.Status == StatusReceived && a.active() {
 		d := in.Deadline.AddDate(0, 0, 1)
 		v.NextDeadline = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, domain.Oslo())
-	}
-	if a.active() {
-		g := in.Group(w.births[a.Child])
-		for _, u := range a.Preferences {
-			for _, e := range w.list(u, g, nil) {
-				if e.Application == a.ID {
-					v.Waiting = append(v.Waiting, e)
-				}
-			}
-		}
 	}
 	return v
 }

@@ -23,16 +23,6 @@ type Transactor interface {
 	Atomic(ctx context.Context, fn func(ctx context.Context) error) error
 }
 
-// ChildrenReader reads the children of a list of IDs in one call, for a
-// page that shows many of them (the staff's day of conversations): the
-// children found, sorted by SortChildren; an ID not found in the
-// municipality is left out, an ID given twice is read once. Both stores
-// of this module implement it; a caller falls back on Child for a store
-// that does not.
-type ChildrenReader interface {
-	ChildrenByID(ctx context.Context, m Municipality, ids []ChildID) ([]Child, error)
-}
-
 // DirectoryReader reads the directory. Every method is scoped by
 // municipality: a record of another municipality is ErrNotFound.
 type DirectoryReader interface {
@@ -41,9 +31,17 @@ type DirectoryReader interface {
 	ChildByNationalID(ctx context.Context, m Municipality, n NationalID) (Child, error)
 	// Children lists the municipality's children, sorted by SortChildren.
 	Children(ctx context.Context, m Municipality) ([]Child, error)
+	// ChildrenByID reads the children with the given IDs in one read (the
+	// rows of a page), sorted by SortChildren. An ID the municipality has
+	// no child for is left out; no IDs is an empty list.
+	ChildrenByID(ctx context.Context, m Municipality, ids []ChildID) ([]Child, error)
 
 	Guardian(ctx context.Context, m Municipality, id GuardianID) (Guardian, error)
 	GuardianByNationalID(ctx context.Context, m Municipality, n NationalID) (Guardian, error)
+	// GuardiansByID reads the guardians with the given IDs in one read (the
+	// rows of a page), sorted by ID. An ID the municipality has no guardian
+	// for is left out; no IDs is an empty list.
+	GuardiansByID(ctx context.Context, m Municipality, ids []GuardianID) ([]Guardian, error)
 	// Guardianships lists the guardians of a child, sorted by guardian ID.
 	Guardianships(ctx context.Context, m Municipality, child ChildID) ([]Guardianship, error)
 	// Wards lists the guardianships of a guardian (its children), sorted by

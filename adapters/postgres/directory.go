@@ -176,16 +176,34 @@ func (s *Store) Children(ctx context.Context, m domain.Municipality) ([]domain.C
 	return cs, err
 }
 
-// ChildrenByID implements domain.ChildrenReader.
+// ChildrenByID reads the children with the IDs in one statement, sorted by
+// domain.SortChildren; unknown IDs are left out.
 func (s *Store) ChildrenByID(ctx context.Context, m domain.Municipality, ids []domain.ChildID) ([]domain.Child, error) {
-	keys := make([]pgtype.UUID, 0, len(ids))
-	for _, id := range ids {
-		keys = append(keys, uid(id))
+	if len(ids) == 0 {
+		return []domain.Child{}, nil
+	}
+	us := make([]pgtype.UUID, len(ids))
+	for i, id := range ids {
+		us[i] = uid(id)
 	}
 	cs, err := list(ctx, s.q(ctx), "children", m, scanChild,
-		`SELECT `+childColumns+` FROM children WHERE municipality = $1 AND id = ANY($2)`, string(m), keys)
+		`SELECT `+childColumns+` FROM children WHERE municipality = $1 AND id = ANY($2)`, string(m), us)
 	domain.SortChildren(cs)
 	return cs, err
+}
+
+// GuardiansByID reads the guardians with the IDs in one statement, sorted by
+// ID; unknown IDs are left out.
+func (s *Store) GuardiansByID(ctx context.Context, m domain.Municipality, ids []domain.GuardianID) ([]domain.Guardian, error) {
+	if len(ids) == 0 {
+		return []domain.Guardian{}, nil
+	}
+	us := make([]pgtype.UUID, len(ids))
+	for i, id := range ids {
+		us[i] = uid(id)
+	}
+	return list(ctx, s.q(ctx), "guardians", m, scanGuardian,
+		`SELECT `+guardianColumns+` FROM guardians WHERE municipality = $1 AND id = ANY($2) ORDER BY id`, string(m), us)
 }
 
 // Guardian reads a guardian.

@@ -137,6 +137,10 @@ type Options struct {
 	// municipality's. Empty runs as the login role, which (owning the
 	// tables) is not walled.
 	Role string
+	// Tracer, when set, is told of every statement the store sends (pgx's
+	// tracing hooks; a pgx.BatchTracer hears a batch's statements too): to
+	// log or count them.
+	Tracer pgx.QueryTracer
 }
 
 // Store is the PostgreSQL store. It implements domain.Store and is safe for
@@ -158,6 +162,9 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	if opts.MaxConns > 0 {
 		cfg.MaxConns = opts.MaxConns
+	}
+	if opts.Tracer != nil {
+		cfg.ConnConfig.Tracer = opts.Tracer
 	}
 	if opts.Schema != "" {
 		cfg.ConnConfig.RuntimeParams["search_path"] = pgx.Identifier{opts.Schema}.Sanitize() + ", public"

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/rickb777/date/v2"
 
@@ -34,8 +33,8 @@ const (
 
 // directoryQueries are the directory's statements Open prepares.
 var directoryQueries = []string{
-	selectChild, selectChildByNational, selectChildren, insertChild, childExists, updateChild,
-	selectGuardian, selectGuardianByNational, insertGuardian, guardianExists, updateGuardian,
+	selectChild, selectChildByNational, selectChildren, selectChildrenByID, insertChild, childExists, updateChild,
+	selectGuardian, selectGuardiansByID, selectGuardianByNational, insertGuardian, guardianExists, updateGuardian,
 	selectGuardianships, selectWards, upsertGuardianship, deleteGuardianship, selectGuardianLinks,
 	selectUnit, selectUnits, insertUnit, updateUnit, unitExists,
 	selectGroup, selectGroups, insertGroup, updateGroup, groupExists,
@@ -48,6 +47,7 @@ const (
 	selectChild           = `SELECT ` + childCols + ` FROM children WHERE municipality = ? AND id = ?`
 	selectChildByNational = `SELECT ` + childCols + ` FROM children WHERE municipality = ? AND national_id = ?`
 	selectChildren        = `SELECT ` + childCols + ` FROM children WHERE municipality = ?`
+	selectChildrenByID    = `SELECT ` + childCols + ` FROM children WHERE municipality = ? AND id IN (SELECT value FROM json_each(?))`
 	insertChild           = `INSERT INTO children (` + childCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	childExists           = `SELECT 1 FROM children WHERE municipality = ? AND id = ?`
 	updateChild           = `UPDATE children SET national_id = ?, given_name = ?, family_name = ?, birth_date = ?, address_protection = ?, address_street = ?, address_cadastral = ?, address_postcode = ?, address_post_town = ?, address_municipality = ?
@@ -93,28 +93,45 @@ func (s *Store) Children(ctx context.Context, m domain.Municipality) ([]domain.C
 	return cs, nil
 }
 
-// ChildrenByID implements domain.ChildrenReader, in batches of at most
-// 500 IDs a statement.
-func (s *Store) ChildrenByID(ctx context.Context, m domain.Municipality, ids []domain.ChildID) ([]domain.Child, error) {
-	ids = slices.Clone(ids)
-	slices.SortFunc(ids, func(a, b domain.ChildID) int { return a.Compare(b) })
-	ids = slices.Compact(ids)
-	out := make([]domain.Child, 0, len(ids))
-	for batch := range slices.Chunk(ids, 500) {
-		args := make([]any, 0, len(batch)+1)
-		args = append(args, m)
-		for _, id := range batch {
-			args = append(args, id)
-		}
-		q := `SELECT ` + childCols + ` FROM children WHERE municipality = ? AND id IN (?` + strings.Repeat(", ?", len(batch)-1) + `)`
-		cs, err := queryAll(ctx, s, q, scanChild, args...)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, cs...)
+// GuardiansByID reads the guardians with the IDs in one statement, sorted
+// by ID; unknown IDs are left out.
+func (s *Store) GuardiansByID(ctx context.Context, m domain.Municipality, ids []domain.GuardianID) ([]domain.Guardian, error) {
+	if len(ids) == 0 {
+		return []domain.Guardian{}, nil
 	}
-	domain.SortChildren(out)
-	return out, nil
+	arg, err := idArray(ids)
+	if err != nil {
+		return nil, err
+	}
+	return queryAll(ctx, s, selectGuardiansByID, scanGuardian, m, arg)
+}
+
+// idArray is IDs as a JSON array, for json_each.
+func idArray[T any](ids []domain.ID[T]) (string, error) {
+	list := make([]string, len(ids))
+	for i, id := range ids {
+		list[i] = id.String()
+	}
+	b, err := json.Marshal(list)
+	return string(b), err
+}
+
+// ChildrenByID reads the children with the IDs in one statement, sorted by
+// domain.SortChildren; unknown IDs are left out.
+func (s *Store) ChildrenByID(ctx context.Context, m domain.Municipality, ids []domain.ChildID) ([]domain.Child, error) {
+	if len(ids) == 0 {
+		return []domain.Child{}, nil
+	}
+	arg, err := idArray(ids)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := queryAll(ctx, s, selectChildrenByID, scanChild, m, arg)
+	if err != nil {
+		return nil, err
+	}
+	domain.SortChildren(cs)
+	return cs, nil
 }
 
 // CreateChild stores a new child.
@@ -155,6 +172,7 @@ func validChild(c domain.Child) error {
 
 const (
 	selectGuardian           = `SELECT ` + guardianCols + ` FROM guardians WHERE municipality = ? AND id = ?`
+	selectGuardiansByID      = `SELECT ` + guardianCols + ` FROM guardians WHERE municipality = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id`
 	selectGuardianByNational = `SELECT ` + guardianCols + ` FROM guardians WHERE municipality = ? AND national_id = ?`
 	insertGuardian           = `INSERT INTO guardians (` + guardianCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	guardianExists           = `SELECT 1 FROM guardians WHERE municipality = ? AND id = ?`

@@ -83,6 +83,11 @@ func TestQueriesUseIndexes(t *testing.T) {
 		require.NoError(t, rows.Err())
 		rows.Close()
 		for _, step := range plan {
+			// Reading records by a list of IDs walks the list (json_each,
+			// the bound argument), not a table.
+			if strings.HasPrefix(step, "SCAN json_each VIRTUAL TABLE") {
+				continue
+			}
 			assert.NotRegexp(t, `^SCAN `, step, "%s\n%v", q, plan)
 			// The registry position's key is the municipality alone (one
 			// row); the registry notices are a municipality's list.

@@ -448,6 +448,26 @@ func testRoundEndToEnd(t *testing.T, s AdmissionStore) {
 	assert.Equal(t, admission.StatusLapsed, statuses[lapser.Application])
 	assert.Equal(t, admission.StatusOffered, statuses[waiting[0].Application])
 	assert.Equal(t, admission.StatusOffered, statuses[waiting[1].Application])
+	all, err := w.svc.IntakeStatuses(ctx, w.case_, as[0].Intake)
+	require.NoError(t, err)
+	require.Len(t, all, len(as))
+	for _, st := range all {
+		assert.Equal(t, statuses[st.Application.ID], st.Status, "one read of the intake gives each application the status View gives it")
+	}
+	ids := make([]admission.ApplicationID, len(as))
+	for i, a := range as {
+		ids[i] = a.ID
+	}
+	views, err := w.svc.IntakeViews(ctx, w.case_, as[0].Intake, ids)
+	require.NoError(t, err)
+	require.Len(t, views, len(as))
+	for i, a := range as {
+		one, err := w.svc.View(ctx, w.case_, a.ID)
+		require.NoError(t, err)
+		assert.Equal(t, one, views[i], "a page of views read at once is what View gives each")
+	}
+	_, err = w.svc.IntakeStatuses(ctx, w.parent(cs[0]), as[0].Intake)
+	assert.ErrorIs(t, err, domain.ErrForbidden, "the statuses of a whole intake are the municipality's")
 	v, err := w.svc.View(ctx, w.parent(byApp[lapser.Application]), lapser.Application)
 	require.NoError(t, err)
 	var steps []admission.Status

@@ -27,7 +27,6 @@ type Store interface {
 	domain.IntegrationStore
 	specialed.Store
 	conversations.Store
-	domain.ChildrenReader
 }
 
 // RunAll runs every suite against stores made by newStore: Run (the

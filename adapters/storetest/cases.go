@@ -46,6 +46,17 @@ func testChildren(t *testing.T, s domain.Store) {
 	assert.Equal(t, []domain.ChildID{b.ID, c.ID, a.ID}, []domain.ChildID{list[0].ID, list[1].ID, list[2].ID},
 		"sorted by family name the Norwegian way: Aas, Ærlig, Øvrebø")
 
+	some, err := s.ChildrenByID(ctx, Oslo, []domain.ChildID{a.ID, b.ID, domain.NewID[domain.Child]()})
+	require.NoError(t, err)
+	require.Len(t, some, 2, "an unknown ID is left out")
+	assert.Equal(t, []domain.Child{b, a}, some, "whole children, sorted like Children")
+	none, err := s.ChildrenByID(ctx, Oslo, nil)
+	require.NoError(t, err)
+	assert.Empty(t, none)
+	other, err := s.ChildrenByID(ctx, Bergen, []domain.ChildID{a.ID, c.ID})
+	require.NoError(t, err)
+	assert.Empty(t, other, "another municipality's children are not read")
+
 	a.GivenName = "Åse Marie"
 	a.AddressProtection = domain.ProtectionFortrolig
 	newNID := nid(t, a.BirthDate, 4242)
@@ -67,6 +78,19 @@ func testGuardians(t *testing.T, s domain.Store) {
 	got, err := s.Guardian(ctx, Oslo, g.ID)
 	require.NoError(t, err)
 	assert.Equal(t, g, got)
+
+	h := f.guardian(t)
+	require.NoError(t, s.CreateGuardian(ctx, h))
+	some, err := s.GuardiansByID(ctx, Oslo, []domain.GuardianID{h.ID, g.ID, domain.NewID[domain.Guardian]()})
+	require.NoError(t, err)
+	want := []domain.Guardian{g, h}
+	if h.ID.Compare(g.ID) < 0 {
+		want = []domain.Guardian{h, g}
+	}
+	assert.Equal(t, want, some, "whole guardians by ID, an unknown ID left out")
+	none, err := s.GuardiansByID(ctx, Bergen, []domain.GuardianID{g.ID})
+	require.NoError(t, err)
+	assert.Empty(t, none, "another municipality's guardians are not read")
 
 	g.Email, g.Phone = "", ""
 	g.AddressProtection = domain.ProtectionStrengtFortroligUtland

@@ -9,13 +9,10 @@ import (
 	"github.com/oppvekst/oppvekst/domain"
 )
 
-// ChildrenStore is the directory with domain.ChildrenReader.
-type ChildrenStore interface {
-	domain.Store
-	domain.ChildrenReader
-}
+// ChildrenStore is the directory, whose ChildrenByID this suite tests.
+type ChildrenStore = domain.Store
 
-// RunChildrenByID runs the suite of domain.ChildrenReader: the children of
+// RunChildrenByID runs the suite of DirectoryReader.ChildrenByID: the children of
 // the IDs, sorted the Norwegian way; an unknown ID, another
 // municipality's child and an ID given twice change nothing; no IDs is no
 // children; more IDs than a statement's batch all come back.

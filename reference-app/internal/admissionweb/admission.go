@@ -405,14 +405,17 @@ func (a *app) apiIntakeApplications(w http.ResponseWriter, r *http.Request, c *w
 	}
 	out := api.Page[admission.ApplicationView]{Items: []admission.ApplicationView{}, NextCursor: pg.NextCursor}
 	var ids []domain.ChildID
+	var page []admission.ApplicationID
 	for _, ap := range pg.Items {
-		v, err := a.Admission().View(ctx, c.Actor, ap.ID)
-		if err != nil {
-			return err
-		}
-		out.Items = append(out.Items, v)
+		page = append(page, ap.ID)
 		ids = append(ids, ap.Child)
 	}
+	// One read of the intake for the whole page, not a View per row.
+	views, err := a.Admission().IntakeViews(ctx, c.Actor, id, page)
+	if err != nil {
+		return err
+	}
+	out.Items = append(out.Items, views...)
 	if len(ids) > 0 {
 		if err := a.Audit(ctx, c.Actor, "admission.applications.list", "intake/"+id.String(), ids...); err != nil {
 			return err

@@ -48,6 +48,23 @@ func (a *app) names(ctx context.Context, m domain.Municipality, children bool) (
 	return n, nil
 }
 
+// namesOf looks up the units' names and the names of the children ids
+// only (one read), for a page that knows whom it shows.
+func (a *app) namesOf(ctx context.Context, m domain.Municipality, ids []domain.ChildID) (names, error) {
+	n, err := a.names(ctx, m, false)
+	if err != nil {
+		return n, err
+	}
+	cs, err := a.Store.ChildrenByID(ctx, m, ids)
+	if err != nil {
+		return n, err
+	}
+	for _, c := range cs {
+		n.children[c.ID] = c.GivenName + " " + c.FamilyName
+	}
+	return n, nil
+}
+
 // explain renders the explanation of a child's result, with names for
 // unit IDs and the child's, one line per unit.
 func (n names) explain(res admission.RunResult, l admission.Lang) []string {
@@ -669,6 +686,28 @@ type intakeContent struct {
 	// Reason and ReasonError are the run form as typed and its refusal.
 	BeforeDeadline      bool
 	Reason, ReasonError string
+	// Total and Counts are the intake's figures: its applications, and
+	// how many stand at each status.
+	Total  int
+	Counts []statusCount
+	// Filter is the application list's filter as asked; Matching how many
+	// applications it lets through; PrevHref and NextHref the pager.
+	Filter             intakeFilter
+	StatusOptions      []option
+	UnitOptions        []option
+	Matching           int
+	PrevHref, NextHref string
+}
+
+type statusCount struct {
+	Status, Label, Href string
+	N                   int
+}
+
+// intakeFilter is the application list's filter: a status, a unit the
+// application ranks, and a search in the child's name or national ID.
+type intakeFilter struct {
+	Status, Unit, Q string
 }
 
 type seatRow struct {
@@ -695,8 +734,16 @@ func (a *app) intakePage(w http.ResponseWriter, r *http.Request, c *web.Call) er
 	return a.renderIntake(w, r, c, in, http.StatusOK, "", "")
 }
 
+// intakeStatuses is the order the intake's figures name the statuses in.
+var intakeStatuses = []admission.Status{admission.StatusReceived, admission.StatusInProcess, admission.StatusWaiting,
+	admission.StatusOffered, admission.StatusAccepted, admission.StatusDeclined, admission.StatusLapsed,
+	admission.StatusRejected, admission.StatusWithdrawn}
+
 // renderIntake shows an intake, with the run form as typed and its
-// refusal.
+// refusal. The applications come from one read of the intake
+// (IntakeStatuses), in pages of web.PageSize by submission time (keyset:
+// ?after= and ?before= name a row's key), filtered by ?status=, ?unit= and
+// the search ?q=; only the children of the rows shown are read and logged.
 func (a *app) renderIntake(w http.ResponseWriter, r *http.Request, c *web.Call, in admission.Intake, status int, reason, reasonErr string) error {
 	ctx := r.Context()
 	m := c.Actor.Municipality
@@ -705,7 +752,7 @@ func (a *app) renderIntake(w http.ResponseWriter, r *http.Request, c *web.Call, 
 	if err != nil {
 		return err
 	}
-	n, err := a.names(ctx, m, true)
+	n, err := a.names(ctx, m, false)
 	if err != nil {
 		return err
 	}
@@ -713,33 +760,91 @@ func (a *app) renderIntake(w http.ResponseWriter, r *http.Request, c *web.Call, 
 	if err != nil {
 		return err
 	}
-	apps, err := a.Store.Applications(ctx, m, id)
+	apps, err := a.Admission().IntakeStatuses(ctx, c.Actor, id)
 	if err != nil {
 		return err
 	}
+	q := r.URL.Query()
+	f := intakeFilter{Status: q.Get("status"), Unit: q.Get("unit"), Q: strings.TrimSpace(q.Get("q"))}
 	content := intakeContent{Intake: in, ID: id.String(), Kind: c.Lang.T("kind." + string(in.Kind)), Deadline: c.Lang.Date(in.Deadline),
 		Start: c.Lang.Date(in.Start), Main: in.Main, State: intakeState(c.Lang, runs), AnswerDays: in.AnswerDays,
-		BeforeDeadline: domain.Today(a.Clock) <= in.Deadline, Reason: reason, ReasonError: reasonErr}
+		BeforeDeadline: domain.Today(a.Clock) <= in.Deadline, Reason: reason, ReasonError: reasonErr, Filter: f, Total: len(apps)}
 	for _, cr := range in.Criteria {
 		content.Criteria = append(content.Criteria, criterionLabel(c.Lang, set, cr))
 	}
 	for _, st := range in.Seats {
 		cp := st.Capacity(in.SmallWeight)
 		content.Seats = append(content.Seats, seatRow{Unit: n.units[st.Unit], Places: st.Places, Small: cp.Small, Large: cp.Large})
+		content.UnitOptions = append(content.UnitOptions, option{Value: st.Unit.String(), Label: n.units[st.Unit], Selected: st.Unit.String() == f.Unit})
 	}
-	var ids []domain.ChildID
 	l := langOf(c)
+	counts := map[admission.Status]int{}
 	for _, ap := range apps {
-		v, err := a.Admission().View(ctx, c.Actor, ap.ID)
+		counts[ap.Status]++
+	}
+	base := "/admission/intakes/" + id.String()
+	for _, st := range intakeStatuses {
+		label := st.Render(l)
+		content.StatusOptions = append(content.StatusOptions, option{Value: string(st), Label: label, Selected: string(st) == f.Status})
+		if counts[st] > 0 {
+			content.Counts = append(content.Counts, statusCount{Status: string(st), Label: label, N: counts[st],
+				Href: base + "?" + url.Values{"status": {string(st)}}.Encode() + "#applications"})
+		}
+	}
+	// The search needs the names of the intake's children: one read of
+	// them, only when there is a search.
+	var found map[domain.ChildID]bool
+	if f.Q != "" {
+		ids := make([]domain.ChildID, len(apps))
+		for i, ap := range apps {
+			ids[i] = ap.Application.Child
+		}
+		cs, err := a.Store.ChildrenByID(ctx, m, ids)
 		if err != nil {
 			return err
 		}
-		ch, err := a.Store.Child(ctx, m, ap.Child)
-		if err != nil {
-			return err
+		found = map[domain.ChildID]bool{}
+		digits := strings.ReplaceAll(f.Q, " ", "")
+		for _, ch := range cs {
+			if web.Matches(ch.GivenName+" "+ch.FamilyName, f.Q) || (!ch.NationalID.IsZero() && digits != "" && strings.HasPrefix(ch.NationalID.String(), digits)) {
+				found[ch.ID] = true
+			}
 		}
-		row := intakeApplicationRow{Child: n.children[ap.Child], Href: "/children/" + ap.Child.String() + "/applications/" + ap.ID.String(),
-			Group: c.Lang.T("admission.group." + string(in.Group(ch.BirthDate))), Submitted: when(c.Lang, ap.Submitted), Status: v.Status.Render(l)}
+	}
+	rows := make([]admission.ApplicationStatus, 0, len(apps))
+	for _, ap := range apps {
+		switch {
+		case f.Status != "" && string(ap.Status) != f.Status:
+		case f.Unit != "" && !slices.ContainsFunc(ap.Application.Preferences, func(u domain.UnitID) bool { return u.String() == f.Unit }):
+		case found != nil && !found[ap.Application.Child]:
+		default:
+			rows = append(rows, ap)
+		}
+	}
+	key := func(ap admission.ApplicationStatus) string {
+		return web.TimeKey(ap.Application.Submitted, ap.Application.ID.String())
+	}
+	slices.SortFunc(rows, func(x, y admission.ApplicationStatus) int { return strings.Compare(key(x), key(y)) })
+	content.Matching = len(rows)
+	page := web.KeysetPage(rows, key, q.Get("after"), q.Get("before"), web.PageSize)
+	content.PrevHref, content.NextHref = web.PagerLinks(q, page.Prev, page.Next, "q", "status", "unit")
+	ids := make([]domain.ChildID, len(page.Rows))
+	for i, ap := range page.Rows {
+		ids[i] = ap.Application.Child
+	}
+	cs, err := a.Store.ChildrenByID(ctx, m, ids)
+	if err != nil {
+		return err
+	}
+	children := make(map[domain.ChildID]domain.Child, len(cs))
+	for _, ch := range cs {
+		children[ch.ID] = ch
+	}
+	for _, as := range page.Rows {
+		ap := as.Application
+		ch := children[ap.Child]
+		row := intakeApplicationRow{Child: ch.GivenName + " " + ch.FamilyName, Href: "/children/" + ap.Child.String() + "/applications/" + ap.ID.String(),
+			Group: c.Lang.T("admission.group." + string(in.Group(ch.BirthDate))), Submitted: when(c.Lang, ap.Submitted), Status: as.Status.Render(l)}
 		if ap.Statutory.Claimed {
 			row.Statutory = c.Lang.T("admission.doc." + ap.Statutory.Documented)
 		}
@@ -747,7 +852,6 @@ func (a *app) renderIntake(w http.ResponseWriter, r *http.Request, c *web.Call, 
 			row.Preferences = append(row.Preferences, n.units[u])
 		}
 		content.Applications = append(content.Applications, row)
-		ids = append(ids, ap.Child)
 	}
 	for _, run := range runs {
 		state := c.Lang.T("admission.run.draft")
@@ -902,7 +1006,7 @@ func (a *app) waitingPage(w http.ResponseWriter, r *http.Request, c *web.Call) e
 	if err != nil {
 		return err
 	}
-	n, err := a.names(ctx, m, true)
+	n, err := a.namesOf(ctx, m, waitingChildren(ls))
 	if err != nil {
 		return err
 	}
@@ -949,7 +1053,11 @@ func (a *app) obligationsPage(w http.ResponseWriter, r *http.Request, c *web.Cal
 	if err != nil {
 		return err
 	}
-	n, err := a.names(ctx, m, true)
+	obChildren := make([]domain.ChildID, len(obs))
+	for i, o := range obs {
+		obChildren[i] = o.Child
+	}
+	n, err := a.namesOf(ctx, m, obChildren)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,13 @@
 // explanations, the waiting lists and the § 16 obligation report. The
 // rules are the library's (package admission); LapseOffersEvery is the
 // background job that closes offers past their deadline.
+//
+// An intake's page counts its applications by status and lists them in
+// keyset pages (web.KeysetPage: ?after= and ?before= name a row's sort key,
+// submission time then ID), filtered by status, unit and a search in the
+// child's name or national ID. Its work does not grow with the intake: the
+// statuses come from one read of the intake (admission.IntakeStatuses) and
+// only the children of the rows shown are read (ChildrenByID) and logged.
 package admissionweb
 
 import "github.com/oppvekst/oppvekst/reference-app/internal/web"

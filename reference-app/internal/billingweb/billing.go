@@ -105,12 +105,22 @@ func parseMonth(field, s string) (billing.Month, error) {
 
 // Reads.
 
-func (a *app) familiesOf(ctx context.Context, actor domain.Actor) ([]familyView, []domain.ChildID, error) {
-	fs, err := a.Store.Families(ctx, actor.Municipality)
-	if err != nil {
+// familyViews shows families with their members' names, read in one
+// statement for the guardians and one for the children (no store call per
+// family), and lists the children in them (for the audit log).
+func (a *app) familyViews(ctx context.Context, m domain.Municipality, fs []billing.Family) ([]familyView, []domain.ChildID, error) {
+	p := familyPage{guardians: map[domain.GuardianID]domain.Guardian{}, children: map[domain.ChildID]domain.Child{}}
+	if err := a.readMembers(ctx, m, fs, &p); err != nil {
 		return nil, nil, err
 	}
-	n := a.billingNames(actor.Municipality)
+	n := a.billingNames(m)
+	n.children = map[domain.ChildID]string{}
+	for id, c := range p.children {
+		n.children[id] = c.GivenName + " " + c.FamilyName
+	}
+	for id, g := range p.guardians {
+		n.adults[id] = g.GivenName + " " + g.FamilyName
+	}
 	out := make([]familyView, 0, len(fs))
 	var children []domain.ChildID
 	for _, f := range fs {
@@ -144,17 +154,28 @@ func (a *app) incomeDecisionsOf(ctx context.Context, m domain.Municipality) ([]i
 	for _, f := range fs {
 		families[f.ID] = f
 	}
-	n := a.billingNames(m)
+	// The payers' names in one read, not one per decision.
+	var payers []domain.GuardianID
+	for _, d := range ds {
+		payers = append(payers, families[d.Family].Payer)
+	}
+	gs, err := a.Store.GuardiansByID(ctx, m, payers)
+	if err != nil {
+		return nil, nil, err
+	}
+	names := make(map[domain.GuardianID]string, len(gs))
+	for _, g := range gs {
+		names[g.ID] = g.GivenName + " " + g.FamilyName
+	}
 	out := make([]incomeDecisionView, 0, len(ds))
 	var children []domain.ChildID
+	seen := map[domain.ChildID]bool{}
 	for _, d := range ds {
 		f := families[d.Family]
-		name, err := n.guardian(ctx, f.Payer)
-		if err != nil {
-			return nil, nil, err
-		}
+		name := names[f.Payer]
 		for _, mb := range f.Members {
-			if !mb.Child.IsZero() && !slices.Contains(children, mb.Child) {
+			if !mb.Child.IsZero() && !seen[mb.Child] {
+				seen[mb.Child] = true
 				children = append(children, mb.Child)
 			}
 		}
@@ -287,14 +308,21 @@ func (a *app) apiFamilies(w http.ResponseWriter, r *http.Request, c *web.Call) e
 	if err != nil {
 		return err
 	}
-	fs, children, err := a.familiesOf(r.Context(), c.Actor)
+	// The page is cut first, then only its families are shown and logged.
+	all, err := a.Store.Families(r.Context(), c.Actor.Municipality)
 	if err != nil {
 		return err
 	}
-	pg, err := api.Paginate(fs, func(f familyView) string { return f.ID.String() }, pr)
+	slices.SortFunc(all, func(x, y billing.Family) int { return strings.Compare(x.ID.String(), y.ID.String()) })
+	cut, err := api.Paginate(all, func(f billing.Family) string { return f.ID.String() }, pr)
 	if err != nil {
 		return err
 	}
+	views, children, err := a.familyViews(r.Context(), c.Actor.Municipality, cut.Items)
+	if err != nil {
+		return err
+	}
+	pg := api.Page[familyView]{Items: views, NextCursor: cut.NextCursor}
 	if len(children) > 0 {
 		if err := a.Audit(r.Context(), c.Actor, "families.list", "", children...); err != nil {
 			return err

@@ -1,9 +1,11 @@
 package billingweb
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -282,6 +284,11 @@ type billingFamilies struct {
 	// The form for a new family: its refusals, and whether one was made.
 	FamilyErrors []string
 	Made         bool
+	// The families' figures (families, children in them), the search as
+	// typed, how many families it matches, and the pager.
+	Total, Children, Matching int
+	Query                     string
+	PrevHref, NextHref        string
 }
 
 type billingFamilyRow struct {
@@ -304,15 +311,142 @@ type billingOption struct {
 	Selected     bool
 }
 
+// familyPage is one page of the municipality's families: newest first (by
+// ID, the order they were made in; keyset, ?after= and ?before=), filtered by the search
+// ?q= in the names and national ID numbers of the payer and the children.
+// It reads the families once and, for the rows shown (or with a search, for
+// every family), the guardians and children in one read each: no store call
+// per row.
+type familyPage struct {
+	web.Keyset[billing.Family]
+	Total, Children, Matching int
+	guardians                 map[domain.GuardianID]domain.Guardian
+	children                  map[domain.ChildID]domain.Child
+}
+
+func (a *app) familiesPage(ctx context.Context, m domain.Municipality, q url.Values) (familyPage, error) {
+	fs, err := a.Store.Families(ctx, m)
+	if err != nil {
+		return familyPage{}, err
+	}
+	p := familyPage{Total: len(fs), guardians: map[domain.GuardianID]domain.Guardian{}, children: map[domain.ChildID]domain.Child{}}
+	seen := map[domain.ChildID]bool{}
+	for _, f := range fs {
+		for _, mb := range f.Members {
+			if !mb.Child.IsZero() && !seen[mb.Child] {
+				seen[mb.Child] = true
+			}
+		}
+	}
+	p.Children = len(seen)
+	// Newest first: a family just made is at the top.
+	key := func(f billing.Family) string { return f.ID.String() }
+	slices.SortFunc(fs, func(x, y billing.Family) int { return web.Descending(key(x), key(y)) })
+	search := strings.TrimSpace(q.Get("q"))
+	if search != "" {
+		if err := a.readMembers(ctx, m, fs, &p); err != nil {
+			return p, err
+		}
+		digits := strings.ReplaceAll(search, " ", "")
+		match := func(given, family string, n domain.NationalID) bool {
+			return web.Matches(given+" "+family, search) || (!n.IsZero() && strings.HasPrefix(n.String(), digits))
+		}
+		fs = slices.DeleteFunc(fs, func(f billing.Family) bool {
+			if g, ok := p.guardians[f.Payer]; ok && match(g.GivenName, g.FamilyName, g.NationalID) {
+				return false
+			}
+			for _, mb := range f.Members {
+				if c, ok := p.children[mb.Child]; ok && match(c.GivenName, c.FamilyName, c.NationalID) {
+					return false
+				}
+				if g, ok := p.guardians[mb.Guardian]; ok && match(g.GivenName, g.FamilyName, g.NationalID) {
+					return false
+				}
+			}
+			return true
+		})
+	}
+	p.Matching = len(fs)
+	p.Keyset = web.KeysetPageFunc(fs, key, web.Descending, q.Get("after"), q.Get("before"), web.PageSize)
+	if search == "" {
+		if err := a.readMembers(ctx, m, p.Rows, &p); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
+}
+
+// readMembers reads the payers, adults and children of the families, one
+// read for the guardians and one for the children.
+func (a *app) readMembers(ctx context.Context, m domain.Municipality, fs []billing.Family, p *familyPage) error {
+	var gids []domain.GuardianID
+	var cids []domain.ChildID
+	for _, f := range fs {
+		gids = append(gids, f.Payer)
+		for _, mb := range f.Members {
+			if mb.Child.IsZero() {
+				gids = append(gids, mb.Guardian)
+			} else {
+				cids = append(cids, mb.Child)
+			}
+		}
+	}
+	gs, err := a.Store.GuardiansByID(ctx, m, gids)
+	if err != nil {
+		return err
+	}
+	for _, g := range gs {
+		p.guardians[g.ID] = g
+	}
+	cs, err := a.Store.ChildrenByID(ctx, m, cids)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		p.children[c.ID] = c
+	}
+	return nil
+}
+
 func (a *app) billingFamiliesContent(r *http.Request, c *web.Call, form map[string]string) (billingFamilies, error) {
 	ctx := r.Context()
-	fs, children, err := a.familiesOf(ctx, c.Actor)
+	q := r.URL.Query()
+	page, err := a.familiesPage(ctx, c.Actor.Municipality, q)
 	if err != nil {
 		return billingFamilies{}, err
 	}
 	ds, incomeChildren, err := a.incomeDecisionsOf(ctx, c.Actor.Municipality)
 	if err != nil {
 		return billingFamilies{}, err
+	}
+	var children []domain.ChildID
+	content := billingFamilies{Form: form, Total: page.Total, Children: page.Children, Matching: page.Matching, Query: strings.TrimSpace(q.Get("q"))}
+	content.PrevHref, content.NextHref = web.PagerLinks(q, page.Prev, page.Next, "q")
+	name := func(given, family string) string { return given + " " + family }
+	for _, f := range page.Rows {
+		g := page.guardians[f.Payer]
+		row := billingFamilyRow{Payer: name(g.GivenName, g.FamilyName)}
+		for _, mb := range f.Members {
+			if mb.Child.IsZero() {
+				ad := page.guardians[mb.Guardian]
+				row.Adults = append(row.Adults, name(ad.GivenName, ad.FamilyName))
+			} else {
+				ch := page.children[mb.Child]
+				row.Children = append(row.Children, billingChildLink{ID: mb.Child.String(), Name: name(ch.GivenName, ch.FamilyName)})
+				children = append(children, mb.Child)
+			}
+		}
+		content.Families = append(content.Families, row)
+		content.Options = append(content.Options, billingOption{Value: f.ID.String(), Label: row.Payer, Selected: form["family"] == f.ID.String()})
+	}
+	// A family chosen in the form as typed stays chosen, on this page or not.
+	if id, err := domain.ParseID[billing.Family](form["family"]); err == nil && !id.IsZero() &&
+		!slices.ContainsFunc(content.Options, func(o billingOption) bool { return o.Selected }) {
+		if f, err := a.Store.Family(ctx, c.Actor.Municipality, id); err == nil {
+			if g, err := a.Store.Guardian(ctx, c.Actor.Municipality, f.Payer); err == nil {
+				content.Options = append(content.Options, billingOption{Value: id.String(), Label: g.GivenName + " " + g.FamilyName, Selected: true})
+			}
+		}
 	}
 	if len(children) > 0 {
 		if err := a.Audit(ctx, c.Actor, "families.list", "", children...); err != nil {
@@ -321,19 +455,6 @@ func (a *app) billingFamiliesContent(r *http.Request, c *web.Call, form map[stri
 	}
 	if err := a.Audit(ctx, c.Actor, "income-decisions.list", "", incomeChildren...); err != nil {
 		return billingFamilies{}, err
-	}
-	content := billingFamilies{Form: form}
-	for _, f := range fs {
-		row := billingFamilyRow{Payer: f.PayerName}
-		for _, mb := range f.Members {
-			if mb.Child.IsZero() {
-				row.Adults = append(row.Adults, mb.Name)
-			} else {
-				row.Children = append(row.Children, billingChildLink{ID: mb.Child.String(), Name: mb.Name})
-			}
-		}
-		content.Families = append(content.Families, row)
-		content.Options = append(content.Options, billingOption{Value: f.ID.String(), Label: f.PayerName, Selected: form["family"] == f.ID.String()})
 	}
 	for _, d := range ds {
 		content.Decisions = append(content.Decisions, billingIncomeRow{Payer: d.PayerName, Income: billingMoney(c.Lang, decimal.RequireFromString(d.AnnualIncome)),

@@ -7,6 +7,12 @@
 // an OCR file; guardians see their invoices and each child's fee
 // decisions with the explanation of every step. The rules are the
 // library's (package billing).
+//
+// The families page lists families newest first in keyset pages
+// (web.KeysetPageFunc), with a search in the payer's and the children's
+// names and national IDs and the counts at the top; names are read for the
+// rows shown in one statement per kind (GuardiansByID, ChildrenByID), never
+// one per row.
 package billingweb
 
 import (

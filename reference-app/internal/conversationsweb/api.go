@@ -213,33 +213,20 @@ func (a *app) day(ctx context.Context, c *web.Call, unit domain.UnitID, d date.D
 	return out, nil
 }
 
-// childNames are the children's names, read in one call when the store
-// reads many children at once (domain.ChildrenReader), so that a day of
-// many bookings costs no more store calls than a day of few.
+// childNames are the children's names, read in one call
+// (DirectoryReader.ChildrenByID), so that a day of many bookings costs no
+// more store calls than a day of few.
 func (a *app) childNames(ctx context.Context, m domain.Municipality, ids []domain.ChildID) (map[domain.ChildID]string, error) {
 	names := make(map[domain.ChildID]string, len(ids))
 	if len(ids) == 0 {
 		return names, nil
 	}
-	if r, ok := a.Store.(domain.ChildrenReader); ok {
-		cs, err := r.ChildrenByID(ctx, m, ids)
-		if err != nil {
-			return nil, err
-		}
-		for _, ch := range cs {
-			names[ch.ID] = ch.GivenName + " " + ch.FamilyName
-		}
-		return names, nil
+	cs, err := a.Store.ChildrenByID(ctx, m, ids)
+	if err != nil {
+		return nil, err
 	}
-	for _, id := range ids {
-		if _, done := names[id]; done {
-			continue
-		}
-		ch, err := a.Store.Child(ctx, m, id)
-		if err != nil {
-			return nil, err
-		}
-		names[id] = ch.GivenName + " " + ch.FamilyName
+	for _, ch := range cs {
+		names[ch.ID] = ch.GivenName + " " + ch.FamilyName
 	}
 	return names, nil
 }

@@ -62,6 +62,8 @@ type Harness struct {
 	DB       Store
 	Srv      *httptest.Server
 	Personas map[string]demo.Persona
+	// SQL counts the statements sent to PostgreSQL (nil on SQLite).
+	SQL *Statements
 	// Seeded records the tests refer to.
 	Sofie, Aurora, Kaja         domain.ChildID
 	NordbySFO, Bjorkelia, Fjell domain.UnitID
@@ -82,13 +84,16 @@ func New(t *testing.T) *Harness {
 func NewPostgres(t *testing.T) *Harness {
 	t.Helper()
 	ctx := context.Background()
-	store, err := postgres.Open(ctx, postgres.Options{URL: PostgresURL(t)})
+	sql := &Statements{}
+	store, err := postgres.Open(ctx, postgres.Options{URL: PostgresURL(t), Tracer: sql})
 	require.NoError(t, err)
 	t.Cleanup(store.Close)
 	clock := domain.FixedClock(Now)
 	require.NoError(t, demo.Seed(ctx, store, clock))
 	require.NoError(t, demo.SeedNeighbour(ctx, store, clock))
-	return build(t, store)
+	ta := build(t, store)
+	ta.SQL = sql
+	return ta
 }
 
 // build is the app on the seeded store, with the seeded records the

@@ -1,0 +1,124 @@
+package webtest
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/rickb777/date/v2"
+
+	"github.com/oppvekst/oppvekst/admission"
+	"github.com/oppvekst/oppvekst/billing"
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
+)
+
+// Statements counts the SQL statements a PostgreSQL store sends (a pgx
+// tracer; a batch's statements each count), so a test can prove that a
+// page's work does not grow with its rows.
+type Statements struct{ n atomic.Int64 }
+
+// Count is how many statements were sent so far.
+func (s *Statements) Count() int64 { return s.n.Load() }
+
+// TraceQueryStart implements pgx.QueryTracer.
+func (s *Statements) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	s.n.Add(1)
+	return ctx
+}
+
+// TraceQueryEnd implements pgx.QueryTracer.
+func (s *Statements) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// TraceBatchStart implements pgx.BatchTracer.
+func (s *Statements) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	return ctx
+}
+
+// TraceBatchQuery implements pgx.BatchTracer.
+func (s *Statements) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {
+	s.n.Add(1)
+}
+
+// TraceBatchEnd implements pgx.BatchTracer.
+func (s *Statements) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
+
+// BigIntake adds an intake at Bjørkelia with n applications of n new
+// children ("Barn0001 Storeng" ...), submitted a minute apart, the first
+// one earliest; the first ten children have a national ID. It writes
+// through the store in one transaction and returns the intake and the
+// children in the order they applied.
+func BigIntake(ctx context.Context, ta *Harness, n int) (admission.IntakeID, []domain.ChildID, error) {
+	m := demo.Municipality
+	intakes, err := ta.DB.Intakes(ctx, m)
+	if err != nil {
+		return admission.IntakeID{}, nil, err
+	}
+	in := intakes[0]
+	in.ID, in.Main, in.Name = domain.NewID[admission.Intake](), false, fmt.Sprintf("Stort opptak %d", n)
+	in.Seats = []admission.UnitSeats{{Unit: ta.Bjorkelia, Places: n / 2, Small: n / 4}}
+	ids := make([]domain.ChildID, n)
+	err = ta.DB.Atomic(ctx, func(ctx context.Context) error {
+		if err := ta.DB.CreateIntake(ctx, in); err != nil {
+			return err
+		}
+		for i := range n {
+			birth := in.Start.AddDate(-2, 0, -(i % 600))
+			c := domain.Child{ID: domain.NewID[domain.Child](), Municipality: m, GivenName: fmt.Sprintf("Barn%04d", i+1),
+				FamilyName: "Storeng", BirthDate: birth}
+			if i < 10 {
+				for k := 0; k < 500 && c.NationalID.IsZero(); k++ {
+					if nid, err := domain.SyntheticNationalID(birth, 500+(i*37+k)%500); err == nil {
+						if _, err := ta.DB.ChildByNationalID(ctx, m, nid); err != nil {
+							c.NationalID = nid
+						}
+					}
+				}
+			}
+			if err := ta.DB.CreateChild(ctx, c); err != nil {
+				return err
+			}
+			ids[i] = c.ID
+			ap := admission.Application{ID: domain.NewID[admission.Application](), Municipality: m, Intake: in.ID, Child: c.ID,
+				Preferences: []domain.UnitID{ta.Bjorkelia}, Hours: 41, Submitted: Now.Add(time.Duration(i-n) * time.Minute)}
+			if err := ta.DB.CreateApplication(ctx, ap); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return in.ID, ids, err
+}
+
+// BigFamilies adds n families for fees, each a new payer ("Betaler0001
+// Storeng" ...) and a new child ("Barnet0001 Storeng" ...), through the
+// store in one transaction.
+func BigFamilies(ctx context.Context, ta *Harness, n int) error {
+	m := demo.Municipality
+	start := date.New(2025, time.August, 1)
+	return ta.DB.Atomic(ctx, func(ctx context.Context) error {
+		for i := range n {
+			g := domain.Guardian{ID: domain.NewID[domain.Guardian](), Municipality: m, GivenName: fmt.Sprintf("Betaler%04d", i+1), FamilyName: "Storeng"}
+			c := domain.Child{ID: domain.NewID[domain.Child](), Municipality: m, GivenName: fmt.Sprintf("Barnet%04d", i+1), FamilyName: "Storeng",
+				BirthDate: date.New(2021, time.March, 1+i%28)}
+			if err := ta.DB.CreateGuardian(ctx, g); err != nil {
+				return err
+			}
+			if err := ta.DB.CreateChild(ctx, c); err != nil {
+				return err
+			}
+			f := billing.Family{ID: domain.NewID[billing.Family](), Municipality: m, Payer: g.ID}
+			f.Members = []billing.Member{
+				{ID: domain.NewID[billing.Member](), Municipality: m, Family: f.ID, Guardian: g.ID, Period: domain.Period{Start: start}},
+				{ID: domain.NewID[billing.Member](), Municipality: m, Family: f.ID, Child: c.ID, Period: domain.Period{Start: start}},
+			}
+			if err := ta.DB.CreateFamily(ctx, f); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
