@@ -285,6 +285,14 @@ func (a *app) runInvoices(ctx context.Context, actor domain.Actor, month billing
 		}
 		return nil
 	})
+	if err == nil && v.Created {
+		// A run writes a month of invoices, lines and fee decisions at
+		// once: the planner's statistics are refreshed for them (issue
+		// 24). The run is kept whether or not that works.
+		if aerr := domain.Analyze(ctx, a.Store); aerr != nil && a.Log != nil {
+			a.Log.Warn("analyze after an invoice run", "error", aerr)
+		}
+	}
 	return v, err
 }
 

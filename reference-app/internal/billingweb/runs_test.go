@@ -261,3 +261,25 @@ func TestInvoiceRunCancelThenRunAgainMatchesCleanDatabase(t *testing.T) {
 	bad := ta.Do(t, cw, "POST", "/api/v1/invoice-runs/2026-13/cancel", "application/json", `{"reason":"x"}`)
 	require.Equal(t, 422, bad.Status, bad.Body)
 }
+
+// Issue 24: an invoice run writes a month of rows at once, so the store
+// refreshes the planner's statistics after it (ANALYZE on PostgreSQL); a
+// preview, and a month run again, write nothing and analyze nothing.
+func TestInvoiceRunRefreshesStatistics(t *testing.T) {
+	ta := webtest.NewPostgres(t)
+	cw := ta.CookieFor(t, demo.PersonaCaseworker)
+	before := ta.SQL.Analyzes()
+	res := ta.Do(t, cw, "POST", "/api/v1/invoice-runs/preview", "application/json", `{"month":"2025-11"}`)
+	require.Equal(t, 200, res.Status, res.Body)
+	assert.Equal(t, before, ta.SQL.Analyzes(), "a preview analyzes nothing")
+	var p billingweb.InvoiceRunPreviewView
+	require.NoError(t, json.Unmarshal([]byte(res.Body), &p))
+	body := `{"month":"2025-11","fingerprint":"` + p.Fingerprint + `"}`
+	made := ta.Do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", body)
+	require.Equal(t, 201, made.Status, made.Body)
+	after := ta.SQL.Analyzes()
+	assert.Equal(t, before+1, after, "the run is followed by one ANALYZE")
+	again := ta.Do(t, cw, "POST", "/api/v1/invoice-runs", "application/json", body)
+	require.Equal(t, 200, again.Status, again.Body)
+	assert.Equal(t, after, ta.SQL.Analyzes(), "a month run before writes nothing new")
+}

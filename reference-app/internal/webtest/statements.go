@@ -3,6 +3,7 @@ package webtest
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -19,14 +20,23 @@ import (
 // Statements counts the SQL statements a PostgreSQL store sends (a pgx
 // tracer; a batch's statements each count), so a test can prove that a
 // page's work does not grow with its rows.
-type Statements struct{ n atomic.Int64 }
+type Statements struct {
+	n       atomic.Int64
+	analyze atomic.Int64
+}
 
 // Count is how many statements were sent so far.
 func (s *Statements) Count() int64 { return s.n.Load() }
 
+// Analyzes is how many ANALYZE statements were sent so far.
+func (s *Statements) Analyzes() int64 { return s.analyze.Load() }
+
 // TraceQueryStart implements pgx.QueryTracer.
-func (s *Statements) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+func (s *Statements) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
 	s.n.Add(1)
+	if first, _, _ := strings.Cut(strings.TrimSpace(d.SQL), " "); strings.EqualFold(first, "ANALYZE") {
+		s.analyze.Add(1)
+	}
 	return ctx
 }
 
