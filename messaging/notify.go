@@ -415,6 +415,13 @@ func (s *Service) enqueueWith(ctx context.Context, rs []resolved, kind, keyPrefi
 			medium, to = rt.Medium, rt.To
 			switch {
 			case noSMS != "":
+			case rt.Reason == ReasonRegisterReserved && e.Mobile != "":
+				// An urgent message is a service message (the child is
+				// ill, the unit closes): public bodies may send those by
+				// SMS to the register's number also to a person who has
+				// reserved against digital communication. The message
+				// itself still goes to the digital mailbox only.
+				mobile = e.Mobile
 			case rt.Reason == ReasonRegisterReserved:
 				noSMS = NoSMSReserved
 			case rt.Reason == ReasonRegisterNotified:

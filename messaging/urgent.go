@@ -13,8 +13,14 @@ import (
 // (UrgentRecipient.NoSMS). Pages show them in the reader's language.
 const (
 	// NoSMSReserved: the guardian has reserved against digital
-	// communication in the contact register; the message goes to the
-	// digital mailbox only.
+	// communication in the contact register and keeps no mobile number
+	// there; the message goes to the digital mailbox only. A reserved
+	// guardian whose register entry has a mobile number does get the SMS
+	// copy: an urgent message is a service message, which public bodies
+	// may send by SMS also to those who have reserved (Digdir's guidance
+	// on the contact register, as municipalities quote it, e.g.
+	// leirfjord.kommune.no "SMS-varsling og kontakt- og
+	// reservasjonsregisteret").
 	NoSMSReserved = "reserved-in-contact-register"
 	// NoSMSProtected: the guardian's address is strengt fortrolig; the
 	// digital mailbox only.

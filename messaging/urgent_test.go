@@ -69,9 +69,11 @@ func (r *register) Lookup(_ context.Context, ids []domain.NationalID) (map[domai
 var reservedEntry = messaging.RegisterEntry{Status: messaging.RegisterActive, Reserved: true, Email: "krr@example.no", Mobile: "+4741000000"}
 
 // A guardian who has reserved against digital communication in KRR gets
-// an urgent message in the digital mailbox only: no SMS copy and no
-// e-mail, to the register's details or to those on file. The sender's
-// status says why (NoSMSReserved).
+// an urgent message in the digital mailbox, and its SMS copy at the
+// register's mobile number (a service message may go to a reserved
+// person), never an e-mail or the number on file. Without a mobile number
+// in the register there is no SMS, and the sender's status says why
+// (NoSMSReserved).
 func TestUrgentToGuardianReservedInRegister(t *testing.T) {
 	now := time.Date(2025, 3, 10, 22, 0, 0, 0, domain.Oslo())
 	f := newNightFamily(t, now)
@@ -83,12 +85,31 @@ func TestUrgentToGuardianReservedInRegister(t *testing.T) {
 	assert.Positive(t, reg.asked)
 	ds, err := f.store.Deliveries(t.Context(), f.m)
 	require.NoError(t, err)
+	to := map[messaging.Medium]string{}
+	for _, d := range ds {
+		to[d.Medium] = d.To
+		assert.True(t, d.NextAt.Equal(now), "urgent: at once, in the quiet hours too")
+	}
+	assert.Equal(t, map[messaging.Medium]string{messaging.DigitalMailbox: f.mor.NationalID.String(), messaging.SMS: "+4741000000"}, to,
+		"the mailbox and the SMS copy to the register's number; no e-mail")
+	st, err := svc.StatusOf(t.Context(), f.staff, f.m, th.ID)
+	require.NoError(t, err)
+	require.Len(t, st.Recipients, 1)
+	assert.Empty(t, st.Recipients[0].NoSMS)
+
+	// Reserved, and no mobile number in the register: the mailbox only.
+	h := newNightFamily(t, now)
+	noMobile := reservedEntry
+	noMobile.Mobile = ""
+	svc = &messaging.Service{Store: h.store, Clock: storetest.NewClock(now), ContactRegister: &register{entry: noMobile}}
+	th, err = svc.Post(t.Context(), h.staff, messaging.Draft{Municipality: h.m, About: messaging.About{Scope: messaging.ScopeChild, Child: h.child},
+		Subject: "Ada har feber", Body: "Hent henne nå.", Urgent: true})
+	require.NoError(t, err)
+	ds, err = h.store.Deliveries(t.Context(), h.m)
+	require.NoError(t, err)
 	require.Len(t, ds, 1, "one delivery, no SMS copy")
 	assert.Equal(t, messaging.DigitalMailbox, ds[0].Medium)
-	assert.Equal(t, f.mor.NationalID.String(), ds[0].To)
-	assert.True(t, ds[0].NextAt.Equal(now), "urgent: at once, in the quiet hours too")
-
-	st, err := svc.StatusOf(t.Context(), f.staff, f.m, th.ID)
+	st, err = svc.StatusOf(t.Context(), h.staff, h.m, th.ID)
 	require.NoError(t, err)
 	require.Len(t, st.Recipients, 1)
 	r := st.Recipients[0]

@@ -14,15 +14,23 @@ import (
 )
 
 // allReserved is a contact register in which everyone asked about has
-// reserved against digital communication.
-type allReserved struct{ asked int }
+// reserved against digital communication (and, with noMobile, keeps no
+// mobile number there).
+type allReserved struct {
+	asked    int
+	noMobile bool
+}
 
 func (r *allReserved) Lookup(_ context.Context, ids []domain.NationalID) (map[domain.NationalID]messaging.RegisterEntry, error) {
 	r.asked += len(ids)
 	out := map[domain.NationalID]messaging.RegisterEntry{}
 	for _, n := range ids {
-		out[n] = messaging.RegisterEntry{NationalID: n, Status: messaging.RegisterActive, Reserved: true,
+		e := messaging.RegisterEntry{NationalID: n, Status: messaging.RegisterActive, Reserved: true,
 			Email: "krr@example.no", Mobile: "+4741000000"}
+		if r.noMobile {
+			e.Mobile = ""
+		}
+		out[n] = e
 	}
 	return out, nil
 }
