@@ -37,6 +37,7 @@ var ReasonTexts = map[string]string{
 	"a-unit-cannot-be-its-own-parent":                        "a unit cannot be its own parent",
 	"active-placement":                                       "active placement",
 	"at-most-200-bytes":                                      "at most 200 bytes",
+	"must-be-1-to-200-characters":                            "must be 1 to 200 characters",
 	"before-start":                                           "is before the start",
 	"bookkeeping-period":                                     "bookkeeping period",
 	"calendar-applies-to":                                    "is kindergarten, school or sfo, and only for the whole municipality",
