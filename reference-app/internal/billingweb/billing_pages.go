@@ -208,17 +208,18 @@ func (a *app) billingRunPage(w http.ResponseWriter, r *http.Request, c *web.Call
 	case err != nil:
 		return err
 	}
-	content := billingInvoices{Month: month.String(), Label: billingMonth(c.Lang, month), Ran: true, Created: res.Created,
-		Decisions: res.Decisions, Skipped: res.Skipped}
+	// The month's invoices as the invoices page shows them: the figures
+	// of all, the first page of rows.
+	content, err := a.invoicesContent(r, c, month)
+	if err != nil {
+		return err
+	}
+	content.Ran, content.Created, content.Decisions, content.Skipped = true, res.Created, res.Decisions, res.Skipped
 	for i, s := range content.Skipped {
 		content.Skipped[i].Kind = domain.UnitKind(c.Lang.T("kind." + string(s.Kind)))
 		if key := "billing.skip." + s.Code; c.Lang.Has(key) {
 			content.Skipped[i].Reason = c.Lang.T(key)
 		}
-	}
-	billingRows(c.Lang, res.Invoices, &content)
-	if err := a.cancelState(r.Context(), c.Actor.Municipality, month, &content); err != nil {
-		return err
 	}
 	a.Page(w, r, c, http.StatusOK, "billing_invoices", "billing.invoices.title", content)
 	return nil
