@@ -1247,6 +1247,9 @@ type WaitingEntry struct {
 	// Priority is the child's standing at the unit, in the order of the
 	// intake's criteria.
 	Priority Priority `json:"priority"`
+	// Key sorts as text the way the list does and stays when others join
+	// or leave it (for paging a list by key); not part of the API.
+	Key string `json:"-"`
 }
 
 // waitState is what the waiting lists of an intake are computed from.
@@ -1255,13 +1258,16 @@ type waitState struct {
 	apps     []Application
 	offers   map[ApplicationID][]Offer
 	tiebreak map[ApplicationID]int64
-	births   map[domain.ChildID]date.Date
-	bools    []Criterion
+	// drawn holds the applications whose tiebreak a run drew; the others
+	// follow in the order they were submitted.
+	drawn  map[ApplicationID]bool
+	births map[domain.ChildID]date.Date
+	bools  []Criterion
 }
 
 func (s *Service) waitState(ctx context.Context, in Intake) (*waitState, error) {
 	m := in.Municipality
-	w := &waitState{in: in, offers: map[ApplicationID][]Offer{}, tiebreak: map[ApplicationID]int64{}}
+	w := &waitState{in: in, offers: map[ApplicationID][]Offer{}, tiebreak: map[ApplicationID]int64{}, drawn: map[ApplicationID]bool{}}
 	var err error
 	if w.apps, err = s.Store.Applications(ctx, m, in.ID); err != nil {
 		return nil, err
@@ -1302,6 +1308,7 @@ func (s *Service) waitState(ctx context.Context, in Intake) (*waitState, error) 
 		}
 		for _, res := range full.Results {
 			w.tiebreak[res.Application] = res.Tiebreak
+			w.drawn[res.Application] = true
 			last = max(last, res.Tiebreak)
 		}
 	}
@@ -1321,6 +1328,28 @@ func (s *Service) waitState(ctx context.Context, in Intake) (*waitState, error) 
 	}
 	w.bools = a.bools
 	return w, nil
+}
+
+// key is an entry's place in the order of a list as text that sorts the
+// same way, made of what does not change when another child joins: the
+// priorities held, then a run's draw or, for an application after the
+// runs, its submission time and ID.
+func (w *waitState) key(a Application, p Priority) string {
+	var b strings.Builder
+	for _, h := range p.Holds {
+		if h {
+			b.WriteByte('0')
+		} else {
+			b.WriteByte('1')
+		}
+	}
+	if w.drawn[a.ID] {
+		fmt.Fprintf(&b, ".0.%020d", uint64(p.Tiebreak)^(1<<63))
+	} else {
+		b.WriteString(".1." + a.Submitted.UTC().Format("20060102T150405.000000000"))
+	}
+	b.WriteString("." + a.ID.String())
+	return b.String()
 }
 
 // list is the waiting list of unit u for age group g: active applications
@@ -1360,7 +1389,7 @@ func (w *waitState) list(u domain.UnitID, g domain.AgeGroup, skip map[Applicatio
 				p.Holds[k] = a.Local[string(c[len(LocalPrefix):])].Holds()
 			}
 		}
-		out = append(out, WaitingEntry{Application: a.ID, Child: a.Child, Rank: pos + 1, Priority: p})
+		out = append(out, WaitingEntry{Application: a.ID, Child: a.Child, Rank: pos + 1, Priority: p, Key: w.key(a, p)})
 	}
 	slices.SortFunc(out, func(x, y WaitingEntry) int {
 		for k := range x.Priority.Holds {
@@ -1395,6 +1424,42 @@ func (s *Service) WaitingList(ctx context.Context, actor domain.Actor, intake In
 		return nil, err
 	}
 	return w.list(unit, g, nil), nil
+}
+
+// UnitWaitingList is one unit's waiting list for one age group.
+type UnitWaitingList struct {
+	Unit    domain.UnitID
+	Group   domain.AgeGroup
+	Entries []WaitingEntry
+}
+
+// WaitingLists are the waiting lists of every unit of the intake, small
+// children's first, computed from one read of the intake's applications,
+// offers and runs (WaitingList for each would read them once per list).
+func (s *Service) WaitingLists(ctx context.Context, actor domain.Actor, intake IntakeID) ([]UnitWaitingList, error) {
+	m := actor.Municipality
+	if err := municipal(actor, m); err != nil {
+		return nil, err
+	}
+	in, err := s.Store.Intake(ctx, m, intake)
+	if err != nil {
+		return nil, err
+	}
+	w, err := s.waitState(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]UnitWaitingList, 0, 2*len(in.Seats))
+	for _, st := range in.Seats {
+		for _, g := range []domain.AgeGroup{domain.Small, domain.Large} {
+			es := w.list(st.Unit, g, nil)
+			if es == nil {
+				es = []WaitingEntry{}
+			}
+			out = append(out, UnitWaitingList{Unit: st.Unit, Group: g, Entries: es})
+		}
+	}
+	return out, nil
 }
 
 // Vacancy offers a seat that became free during the year (continuous

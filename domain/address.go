@@ -263,3 +263,36 @@ func GuardianHousehold(ctx context.Context, r DirectoryReader, g Guardian) (Addr
 	}
 	return HouseholdProtection(g, wards, children), nil
 }
+
+// GuardianHouseholds is GuardianHousehold for many guardians in three
+// reads however many they are (their wards, and the wards' records): the
+// protection that governs each guardian's registered address.
+func GuardianHouseholds(ctx context.Context, r DirectoryReader, m Municipality, gs []Guardian) (map[GuardianID]AddressProtection, error) {
+	ids := make([]GuardianID, len(gs))
+	for i, g := range gs {
+		ids[i] = g.ID
+	}
+	wards, err := r.WardsOf(ctx, m, ids)
+	if err != nil {
+		return nil, err
+	}
+	byGuardian := map[GuardianID][]Guardianship{}
+	var cids []ChildID
+	for _, w := range wards {
+		byGuardian[w.GuardianID] = append(byGuardian[w.GuardianID], w)
+		cids = append(cids, w.ChildID)
+	}
+	cs, err := r.ChildrenByID(ctx, m, cids)
+	if err != nil {
+		return nil, err
+	}
+	children := make(map[ChildID]Child, len(cs))
+	for _, c := range cs {
+		children[c.ID] = c
+	}
+	out := make(map[GuardianID]AddressProtection, len(gs))
+	for _, g := range gs {
+		out[g.ID] = HouseholdProtection(g, byGuardian[g.ID], children)
+	}
+	return out, nil
+}

@@ -47,6 +47,10 @@ type DirectoryReader interface {
 	// Wards lists the guardianships of a guardian (its children), sorted by
 	// child ID.
 	Wards(ctx context.Context, m Municipality, guardian GuardianID) ([]Guardianship, error)
+	// WardsOf lists the guardianships of all the given guardians in one
+	// read (the payers of a page), sorted by SortGuardianships; no IDs is an
+	// empty list.
+	WardsOf(ctx context.Context, m Municipality, guardians []GuardianID) ([]Guardianship, error)
 
 	Unit(ctx context.Context, m Municipality, id UnitID) (Unit, error)
 	// Units lists the municipality's units, sorted by SortUnits.

@@ -234,6 +234,22 @@ func (s *Store) Wards(ctx context.Context, m domain.Municipality, guardian domai
 	return gs, err
 }
 
+// WardsOf lists the guardianships of the guardians in one statement.
+func (s *Store) WardsOf(ctx context.Context, m domain.Municipality, guardians []domain.GuardianID) ([]domain.Guardianship, error) {
+	if len(guardians) == 0 {
+		return []domain.Guardianship{}, nil
+	}
+	us := make([]pgtype.UUID, len(guardians))
+	for i, id := range guardians {
+		us[i] = uid(id)
+	}
+	gs, err := list(ctx, s.q(ctx), "guardianships", m, scanGuardianship,
+		`SELECT `+guardianshipColumns+` FROM guardianships WHERE municipality = $1 AND guardian_id = ANY($2)`,
+		string(m), us)
+	domain.SortGuardianships(gs)
+	return gs, err
+}
+
 // Unit reads a unit.
 func (s *Store) Unit(ctx context.Context, m domain.Municipality, id domain.UnitID) (domain.Unit, error) {
 	return one(ctx, s.q(ctx), "unit", m, id.String(), scanUnit, unitSQL, string(m), uid(id))

@@ -35,7 +35,7 @@ const (
 var directoryQueries = []string{
 	selectChild, selectChildByNational, selectChildren, selectChildrenByID, insertChild, childExists, updateChild,
 	selectGuardian, selectGuardiansByID, selectGuardianByNational, insertGuardian, guardianExists, updateGuardian,
-	selectGuardianships, selectWards, upsertGuardianship, deleteGuardianship, selectGuardianLinks,
+	selectGuardianships, selectWards, selectWardsOf, upsertGuardianship, deleteGuardianship, selectGuardianLinks,
 	selectUnit, selectUnits, insertUnit, updateUnit, unitExists,
 	selectGroup, selectGroups, insertGroup, updateGroup, groupExists,
 	selectPlacement, selectPlacements, selectUnitPlacements, insertPlacement, updatePlacement, deletePlacement, placementExists,
@@ -239,6 +239,8 @@ const (
 	selectGuardianships = `SELECT ` + wardshipCols + ` FROM guardianships WHERE municipality = ? AND child_id = ?`
 	selectWards         = `SELECT ` + wardshipCols + ` FROM guardianships INDEXED BY guardianships_by_guardian
 		WHERE municipality = ? AND guardian_id = ?`
+	selectWardsOf = `SELECT ` + wardshipCols + ` FROM guardianships INDEXED BY guardianships_by_guardian
+		WHERE municipality = ? AND guardian_id IN (SELECT value FROM json_each(?))`
 	upsertGuardianship = `INSERT INTO guardianships (` + wardshipCols + `) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (municipality, child_id, guardian_id) DO UPDATE SET
 			parental_responsibility = excluded.parental_responsibility,
@@ -292,6 +294,23 @@ func (s *Store) Guardianships(ctx context.Context, m domain.Municipality, child 
 // Wards lists the guardianships of a guardian, sorted by child ID.
 func (s *Store) Wards(ctx context.Context, m domain.Municipality, guardian domain.GuardianID) ([]domain.Guardianship, error) {
 	gs, err := queryAll(ctx, s, selectWards, scanGuardianship, m, guardian)
+	if err != nil {
+		return nil, err
+	}
+	domain.SortGuardianships(gs)
+	return gs, nil
+}
+
+// WardsOf lists the guardianships of the guardians in one statement.
+func (s *Store) WardsOf(ctx context.Context, m domain.Municipality, guardians []domain.GuardianID) ([]domain.Guardianship, error) {
+	if len(guardians) == 0 {
+		return []domain.Guardianship{}, nil
+	}
+	arg, err := idArray(guardians)
+	if err != nil {
+		return nil, err
+	}
+	gs, err := queryAll(ctx, s, selectWardsOf, scanGuardianship, m, arg)
 	if err != nil {
 		return nil, err
 	}

@@ -131,6 +131,14 @@ func testGuardianships(t *testing.T, s domain.Store) {
 	want = []domain.Guardianship{links[0], links[2]}
 	domain.SortGuardianships(want)
 	assert.Equal(t, want, wards)
+	both, err := s.WardsOf(ctx, Oslo, []domain.GuardianID{mother.ID, links[1].GuardianID, domain.NewID[domain.Guardian]()})
+	require.NoError(t, err)
+	want = []domain.Guardianship{links[0], links[1], links[2]}
+	domain.SortGuardianships(want)
+	assert.Equal(t, want, both, "the wards of two guardians in one read")
+	none, err := s.WardsOf(ctx, Bergen, []domain.GuardianID{mother.ID})
+	require.NoError(t, err)
+	assert.Empty(t, none, "another municipality's guardianships are not read")
 
 	// Put replaces the flags of an existing link.
 	links[1].InformationDenied = true

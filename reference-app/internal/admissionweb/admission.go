@@ -315,20 +315,16 @@ func runChildren(run admission.Run) []domain.ChildID {
 	return ids
 }
 
-// waitingLists reads every unit's waiting list per age group.
+// waitingLists reads every unit's waiting list per age group, all from one
+// read of the intake.
 func (a *app) waitingLists(ctx context.Context, c *web.Call, in admission.Intake) ([]waitingListView, error) {
-	var out []waitingListView
-	for _, st := range in.Seats {
-		for _, g := range []domain.AgeGroup{domain.Small, domain.Large} {
-			es, err := a.Admission().WaitingList(ctx, c.Actor, in.ID, st.Unit, g)
-			if err != nil {
-				return nil, err
-			}
-			if es == nil {
-				es = []admission.WaitingEntry{}
-			}
-			out = append(out, waitingListView{Unit: st.Unit, Group: g, Entries: es})
-		}
+	ls, err := a.Admission().WaitingLists(ctx, c.Actor, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]waitingListView, 0, len(ls))
+	for _, l := range ls {
+		out = append(out, waitingListView{Unit: l.Unit, Group: l.Group, Entries: l.Entries})
 	}
 	return out, nil
 }

@@ -980,20 +980,52 @@ func (a *app) runPage(w http.ResponseWriter, r *http.Request, c *web.Call) error
 // Caseworker: waiting lists and obligations.
 
 type waitingContent struct {
-	Intake, IntakeHref string
-	Lists              []waitingListRows
+	Intake, IntakeHref, Href string
+	// The figures of all the lists: how many lists, places on them and
+	// children waiting; Matching counts the rows the filter keeps.
+	Lists, Entries, Children, Matching int
+	// The filter as given: the unit's ID ("" for all) and the search.
+	Unit, Query        string
+	Units              []waitingUnitOption
+	Rows               []waitingEntryRow
+	PrevHref, NextHref string
+	Filtered           bool
 }
 
-type waitingListRows struct {
-	ID, Unit, Group string
-	Entries         []waitingEntryRow
+type waitingUnitOption struct {
+	ID, Name string
+	Selected bool
 }
 
 type waitingEntryRow struct {
+	Unit, Group    string
 	Position, Rank int
 	Child          string
 }
 
+// waitingPlace is one place on one of the intake's waiting lists, for the
+// flat, paged table of them.
+type waitingPlace struct {
+	list  int // the list's place among the intake's lists
+	unit  domain.UnitID
+	group domain.AgeGroup
+	admission.WaitingEntry
+}
+
+// waitingKey orders the places as the lists do: by list, then by the
+// entry's key (priorities held, then the draw or the submission). It holds
+// no position, so a child added ahead of others on a list does not move
+// the page's cut.
+func waitingKey(p waitingPlace) string {
+	return fmt.Sprintf("%04d.%s", p.list, p.Key)
+}
+
+// waitingPage shows the intake's waiting lists as one table in keyset
+// pages (?after=, ?before=), filtered by unit (?unit=) and by a search in
+// the child's name and national ID (?q=), with the lists' figures at the
+// top. The lists come from one read of the intake; names are read for the
+// rows shown (with a search, for everyone waiting, in one read), and only
+// the children shown are logged.
 func (a *app) waitingPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	ctx := r.Context()
 	m := c.Actor.Municipality
@@ -1006,20 +1038,74 @@ func (a *app) waitingPage(w http.ResponseWriter, r *http.Request, c *web.Call) e
 	if err != nil {
 		return err
 	}
-	n, err := a.namesOf(ctx, m, waitingChildren(ls))
+	n, err := a.names(ctx, m, false)
 	if err != nil {
 		return err
 	}
-	content := waitingContent{Intake: in.Name, IntakeHref: "/admission/intakes/" + id.String()}
-	for _, wl := range ls {
-		rows := waitingListRows{ID: "liste-" + wl.Unit.String() + "-" + string(wl.Group), Unit: n.units[wl.Unit], Group: c.Lang.T("admission.group." + string(wl.Group))}
+	q := r.URL.Query()
+	content := waitingContent{Intake: in.Name, IntakeHref: "/admission/intakes/" + id.String(), Lists: len(ls),
+		Href: "/admission/intakes/" + id.String() + "/waiting-lists",
+		Unit: q.Get("unit"), Query: strings.TrimSpace(q.Get("q"))}
+	content.Filtered = content.Unit != "" || content.Query != ""
+	var places []waitingPlace
+	children := map[domain.ChildID]bool{}
+	for i, wl := range ls {
 		for _, e := range wl.Entries {
-			rows.Entries = append(rows.Entries, waitingEntryRow{Position: e.Position, Rank: e.Rank, Child: n.children[e.Child]})
+			children[e.Child] = true
+			if content.Unit == "" || content.Unit == wl.Unit.String() {
+				places = append(places, waitingPlace{list: i, unit: wl.Unit, group: wl.Group, WaitingEntry: e})
+			}
 		}
-		content.Lists = append(content.Lists, rows)
 	}
-	if ids := waitingChildren(ls); len(ids) > 0 {
-		if err := a.Audit(ctx, c.Actor, "admission.waiting.read", "intake/"+id.String(), ids...); err != nil {
+	content.Entries, content.Children = 0, len(children)
+	for _, wl := range ls {
+		content.Entries += len(wl.Entries)
+	}
+	for _, st := range in.Seats {
+		content.Units = append(content.Units, waitingUnitOption{ID: st.Unit.String(), Name: n.units[st.Unit], Selected: content.Unit == st.Unit.String()})
+	}
+	known := map[domain.ChildID]domain.Child{}
+	read := func(ps []waitingPlace) error {
+		ids := make([]domain.ChildID, 0, len(ps))
+		for _, p := range ps {
+			if _, ok := known[p.Child]; !ok {
+				ids = append(ids, p.Child)
+			}
+		}
+		cs, err := a.Store.ChildrenByID(ctx, m, ids)
+		for _, ch := range cs {
+			known[ch.ID] = ch
+		}
+		return err
+	}
+	if content.Query != "" {
+		if err := read(places); err != nil {
+			return err
+		}
+		digits := strings.ReplaceAll(content.Query, " ", "")
+		places = slices.DeleteFunc(places, func(p waitingPlace) bool {
+			ch := known[p.Child]
+			return !web.Matches(ch.GivenName+" "+ch.FamilyName, content.Query) &&
+				(ch.NationalID.IsZero() || !strings.HasPrefix(ch.NationalID.String(), digits))
+		})
+	}
+	content.Matching = len(places)
+	page := web.KeysetPage(places, waitingKey, q.Get("after"), q.Get("before"), web.PageSize)
+	content.PrevHref, content.NextHref = web.PagerLinks(q, page.Prev, page.Next, "unit", "q")
+	if err := read(page.Rows); err != nil {
+		return err
+	}
+	shown := make([]domain.ChildID, 0, len(page.Rows))
+	for _, p := range page.Rows {
+		ch := known[p.Child]
+		content.Rows = append(content.Rows, waitingEntryRow{Unit: n.units[p.unit], Group: c.Lang.T("admission.group." + string(p.group)),
+			Position: p.Position, Rank: p.Rank, Child: ch.GivenName + " " + ch.FamilyName})
+		if !slices.Contains(shown, p.Child) {
+			shown = append(shown, p.Child)
+		}
+	}
+	if len(shown) > 0 {
+		if err := a.Audit(ctx, c.Actor, "admission.waiting.read", "intake/"+id.String(), shown...); err != nil {
 			return err
 		}
 	}

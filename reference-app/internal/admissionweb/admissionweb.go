@@ -15,6 +15,11 @@
 // child's name or national ID. Its work does not grow with the intake: the
 // statuses come from one read of the intake (admission.IntakeStatuses) and
 // only the children of the rows shown are read (ChildrenByID) and logged.
+// The waiting lists page works the same way: every list from one read of
+// the intake (admission.WaitingLists), the figures at the top, one table in
+// keyset pages by list and the entry's stable key (WaitingEntry.Key, not
+// the position, so a child added ahead does not shift the pages), filtered
+// by unit and searched by name or national ID.
 package admissionweb
 
 import "github.com/oppvekst/oppvekst/reference-app/internal/web"

@@ -184,29 +184,51 @@ func (a *app) incomeDecisionsOf(ctx context.Context, m domain.Municipality) ([]i
 	return out, children, nil
 }
 
-// invoicesOf reads the invoices of a month the actor may see, and the
-// children they are for.
-func (a *app) invoicesOf(ctx context.Context, actor domain.Actor, month billing.Month) ([]InvoiceView, []domain.ChildID, error) {
-	invs, err := a.Billing().Invoices(ctx, actor, actor.Municipality, month)
-	if err != nil {
-		return nil, nil, err
-	}
-	return a.viewInvoices(ctx, actor.Municipality, invs)
-}
-
+// viewInvoices shows invoices with their payers' names and addresses and
+// the children's names, read in one batch for all of them (the payers, their
+// households, the children: no store call per invoice), and lists the
+// children they are for (for the audit log).
 func (a *app) viewInvoices(ctx context.Context, m domain.Municipality, invs []billing.Invoice) ([]InvoiceView, []domain.ChildID, error) {
-	n := a.billingNames(m)
-	out := make([]InvoiceView, 0, len(invs))
+	var payers []domain.GuardianID
 	var children []domain.ChildID
+	seen := map[domain.ChildID]bool{}
+	for _, inv := range invs {
+		payers = append(payers, inv.Payer)
+		for _, l := range inv.Lines {
+			if !seen[l.Child] {
+				seen[l.Child] = true
+				children = append(children, l.Child)
+			}
+		}
+	}
+	n := a.billingNames(m)
+	if len(invs) > 0 {
+		gs, err := a.Store.GuardiansByID(ctx, m, payers)
+		if err != nil {
+			return nil, nil, err
+		}
+		households, err := domain.GuardianHouseholds(ctx, a.Store, m, gs)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, g := range gs {
+			n.adults[g.ID] = g.GivenName + " " + g.FamilyName
+			n.homes[g.ID] = domain.ShownAddress(g.Address, households[g.ID])
+		}
+		cs, err := a.Store.ChildrenByID(ctx, m, children)
+		if err != nil {
+			return nil, nil, err
+		}
+		n.children = make(map[domain.ChildID]string, len(cs))
+		for _, c := range cs {
+			n.children[c.ID] = c.GivenName + " " + c.FamilyName
+		}
+	}
+	out := make([]InvoiceView, 0, len(invs))
 	for _, inv := range invs {
 		v, err := n.invoice(ctx, inv)
 		if err != nil {
 			return nil, nil, err
-		}
-		for _, l := range inv.Lines {
-			if !slices.Contains(children, l.Child) {
-				children = append(children, l.Child)
-			}
 		}
 		out = append(out, v)
 	}
@@ -478,14 +500,24 @@ func (a *app) apiRunInvoices(w http.ResponseWriter, r *http.Request, c *web.Call
 }
 
 func (a *app) apiInvoices(w http.ResponseWriter, r *http.Request, c *web.Call) error {
-	if _, err := api.ReadPage(r); err != nil {
+	pr, err := api.ReadPage(r)
+	if err != nil {
 		return err
 	}
 	month, err := a.monthParam(r)
 	if err != nil {
 		return err
 	}
-	invs, children, err := a.invoicesOf(r.Context(), c.Actor, month)
+	all, err := a.Billing().Invoices(r.Context(), c.Actor, c.Actor.Municipality, month)
+	if err != nil {
+		return err
+	}
+	// The page is cut first, then only its invoices are shown and logged.
+	cut, err := api.Paginate(all, func(inv billing.Invoice) string { return inv.ID.String() }, pr)
+	if err != nil {
+		return err
+	}
+	views, children, err := a.viewInvoices(r.Context(), c.Actor.Municipality, cut.Items)
 	if err != nil {
 		return err
 	}
@@ -494,7 +526,8 @@ func (a *app) apiInvoices(w http.ResponseWriter, r *http.Request, c *web.Call) e
 			return err
 		}
 	}
-	return writeList(w, r, invs, func(v InvoiceView) string { return v.ID.String() })
+	api.WriteJSON(w, http.StatusOK, api.Page[InvoiceView]{Items: views, NextCursor: cut.NextCursor})
+	return nil
 }
 
 func (a *app) apiFeeDecisions(w http.ResponseWriter, r *http.Request, c *web.Call) error {

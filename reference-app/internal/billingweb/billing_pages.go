@@ -1,12 +1,15 @@
 package billingweb
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/rickb777/date/v2"
@@ -55,6 +58,10 @@ type billingInvoices struct {
 	Corrections  int
 	CorrectTotal string
 	BankAccount  string // the municipality's, "1234 56 78903"; "" when not set
+	// The search as typed, how many invoices it matches, and the pager.
+	Query              string
+	Matching           int
+	PrevHref, NextHref string
 	// HasRun: the month's run is the latest; CanCancel: it can be
 	// cancelled (not exported); CancelErrors and CancelReason re-show a
 	// refused cancellation.
@@ -201,17 +208,18 @@ func (a *app) billingRunPage(w http.ResponseWriter, r *http.Request, c *web.Call
 	case err != nil:
 		return err
 	}
-	content := billingInvoices{Month: month.String(), Label: billingMonth(c.Lang, month), Ran: true, Created: res.Created,
-		Decisions: res.Decisions, Skipped: res.Skipped}
+	// The month's invoices as the invoices page shows them: the figures
+	// of all, the first page of rows.
+	content, err := a.invoicesContent(r, c, month)
+	if err != nil {
+		return err
+	}
+	content.Ran, content.Created, content.Decisions, content.Skipped = true, res.Created, res.Decisions, res.Skipped
 	for i, s := range content.Skipped {
 		content.Skipped[i].Kind = domain.UnitKind(c.Lang.T("kind." + string(s.Kind)))
 		if key := "billing.skip." + s.Code; c.Lang.Has(key) {
 			content.Skipped[i].Reason = c.Lang.T(key)
 		}
-	}
-	billingRows(c.Lang, res.Invoices, &content)
-	if err := a.cancelState(r.Context(), c.Actor.Municipality, month, &content); err != nil {
-		return err
 	}
 	a.Page(w, r, c, http.StatusOK, "billing_invoices", "billing.invoices.title", content)
 	return nil
@@ -242,26 +250,100 @@ func (a *app) billingInvoicesPage(w http.ResponseWriter, r *http.Request, c *web
 	return nil
 }
 
-// invoicesContent is a month's invoices page (the read audit-logged).
+// invoicesContent is a month's invoices page: the month's figures (count,
+// total to the øre, corrections) over all its invoices, then one keyset
+// page of them by invoice number (?after=, ?before=), filtered by the
+// search ?q= (payer's name or national ID, invoice number, KID). Names are
+// read for the rows shown only (with a search, the payers of all the
+// month's invoices in one read), and only the children shown are logged.
 func (a *app) invoicesContent(r *http.Request, c *web.Call, month billing.Month) (billingInvoices, error) {
-	invs, children, err := a.invoicesOf(r.Context(), c.Actor, month)
+	ctx := r.Context()
+	m := c.Actor.Municipality
+	all, err := a.Billing().Invoices(ctx, c.Actor, m, month)
+	if err != nil {
+		return billingInvoices{}, err
+	}
+	q := r.URL.Query()
+	search := strings.TrimSpace(q.Get("q"))
+	content := billingInvoices{Month: month.String(), Label: billingMonth(c.Lang, month), Query: search}
+	key := func(inv billing.Invoice) string { return fmt.Sprintf("%019d", inv.Number) }
+	slices.SortFunc(all, func(x, y billing.Invoice) int { return cmp.Compare(x.Number, y.Number) })
+	rows := all
+	if search != "" {
+		rows, err = a.searchInvoices(ctx, m, all, search)
+		if err != nil {
+			return billingInvoices{}, err
+		}
+		content.Matching = len(rows)
+	}
+	page := web.KeysetPage(rows, key, q.Get("after"), q.Get("before"), web.PageSize)
+	keep := url.Values{"month": {month.String()}, "q": {search}}
+	content.PrevHref, content.NextHref = web.PagerLinks(keep, page.Prev, page.Next, "month", "q")
+	invs, children, err := a.viewInvoices(ctx, m, page.Rows)
 	if err != nil {
 		return billingInvoices{}, err
 	}
 	if len(children) > 0 {
-		if err := a.Audit(r.Context(), c.Actor, "invoices.read", "invoices/"+month.String(), children...); err != nil {
+		if err := a.Audit(ctx, c.Actor, "invoices.read", "invoices/"+month.String(), children...); err != nil {
 			return billingInvoices{}, err
 		}
 	}
-	content := billingInvoices{Month: month.String(), Label: billingMonth(c.Lang, month)}
-	if st, err := a.Store.BillingSettings(r.Context(), c.Actor.Municipality); err == nil && len(st.BankAccount) == 11 {
+	if st, err := a.Store.BillingSettings(ctx, m); err == nil && len(st.BankAccount) == 11 {
 		content.BankAccount = st.BankAccount[:4] + " " + st.BankAccount[4:6] + " " + st.BankAccount[6:]
 	}
 	billingRows(c.Lang, invs, &content)
-	if err := a.cancelState(r.Context(), c.Actor.Municipality, month, &content); err != nil {
+	billingSums(c.Lang, all, &content)
+	if err := a.cancelState(ctx, m, month, &content); err != nil {
 		return billingInvoices{}, err
 	}
 	return content, nil
+}
+
+// searchInvoices keeps the invoices whose number or KID starts with the
+// search, or whose payer's name holds every word of it or national ID
+// starts with it; the payers are read in one statement.
+func (a *app) searchInvoices(ctx context.Context, m domain.Municipality, invs []billing.Invoice, search string) ([]billing.Invoice, error) {
+	payers := make([]domain.GuardianID, 0, len(invs))
+	for _, inv := range invs {
+		payers = append(payers, inv.Payer)
+	}
+	gs, err := a.Store.GuardiansByID(ctx, m, payers)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[domain.GuardianID]domain.Guardian, len(gs))
+	for _, g := range gs {
+		byID[g.ID] = g
+	}
+	digits := strings.ReplaceAll(search, " ", "")
+	return slices.DeleteFunc(slices.Clone(invs), func(inv billing.Invoice) bool {
+		if strings.HasPrefix(strconv.FormatInt(inv.Number, 10), digits) || strings.HasPrefix(inv.KID, digits) {
+			return false
+		}
+		g, ok := byID[inv.Payer]
+		if !ok {
+			return true
+		}
+		return !web.Matches(g.GivenName+" "+g.FamilyName, search) && (g.NationalID.IsZero() || !strings.HasPrefix(g.NationalID.String(), digits))
+	}), nil
+}
+
+// billingSums sets the figures at the top of a month's invoices from all
+// of them, not only the page shown: the count, the total (each invoice to
+// the øre, as it is billed) and the corrections.
+func billingSums(l web.Locale, invs []billing.Invoice, content *billingInvoices) {
+	total, corr, corrections := decimal.Zero, decimal.Zero, 0
+	for _, inv := range invs {
+		total = total.Add(domain.RoundOre(inv.Total))
+		for _, ln := range inv.Lines {
+			if ln.Correction {
+				corrections++
+				corr = corr.Add(domain.RoundOre(ln.Amount))
+			}
+		}
+	}
+	content.Count, content.Total = len(invs), billingMoney(l, total)
+	content.Corrections, content.CorrectTotal = corrections, billingMoney(l, corr)
 }
 
 func (a *app) billingExportPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
@@ -687,15 +769,17 @@ func (a *app) guardianInvoicesPage(w http.ResponseWriter, r *http.Request, c *we
 	if err != nil {
 		return err
 	}
-	var all []InvoiceView
-	var children []domain.ChildID
+	var mine []billing.Invoice
 	for i := len(runs) - 1; i >= 0; i-- {
-		invs, cs, err := a.invoicesOf(ctx, c.Actor, runs[i].Month)
+		invs, err := a.Billing().Invoices(ctx, c.Actor, c.Actor.Municipality, runs[i].Month)
 		if err != nil {
 			return err
 		}
-		all = append(all, invs...)
-		children = append(children, cs...)
+		mine = append(mine, invs...)
+	}
+	all, children, err := a.viewInvoices(ctx, c.Actor.Municipality, mine)
+	if err != nil {
+		return err
 	}
 	if len(children) > 0 {
 		if err := a.Audit(ctx, c.Actor, "invoices.read", "", children...); err != nil {

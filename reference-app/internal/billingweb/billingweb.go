@@ -12,7 +12,12 @@
 // (web.KeysetPageFunc), with a search in the payer's and the children's
 // names and national IDs and the counts at the top; names are read for the
 // rows shown in one statement per kind (GuardiansByID, ChildrenByID), never
-// one per row.
+// one per row. A month's invoices page (and GET /api/v1/invoices) works
+// the same way: the month's count, total and corrections over all its
+// invoices, keyset pages by invoice number with a search in the payer's
+// name and national ID, the number and the KID, and the payers, their
+// households (domain.GuardianHouseholds) and the children read in one batch
+// for the rows shown; only the children shown are audit-logged.
 package billingweb
 
 import (

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/rickb777/date/v2"
+	"github.com/shopspring/decimal"
 
 	"github.com/oppvekst/oppvekst/admission"
 	"github.com/oppvekst/oppvekst/billing"
@@ -131,4 +132,58 @@ func BigFamilies(ctx context.Context, ta *Harness, n int) error {
 		}
 		return nil
 	})
+}
+
+// BigInvoices adds n families (as BigFamilies, payers "Faktura<first>…")
+// and an invoice run of the month with an invoice of 1 234,56 kr for each,
+// numbered from first ("Faktura0001 Storeng" has number first), with a
+// correction line of -0,50 kr on every tenth. It returns the invoices in
+// number order.
+func BigInvoices(ctx context.Context, ta *Harness, month billing.Month, first int64, n int) ([]billing.Invoice, error) {
+	m := demo.Municipality
+	start := date.New(2025, time.August, 1)
+	invs := make([]billing.Invoice, 0, n)
+	run := billing.Run{Municipality: m, Month: month, Made: date.New(month.Year, time.Month(month.Month), 1), Invoices: n,
+		FirstNumber: first, LastNumber: first + int64(n) - 1}
+	err := ta.DB.Atomic(ctx, func(ctx context.Context) error {
+		for i := range n {
+			g := domain.Guardian{ID: domain.NewID[domain.Guardian](), Municipality: m, GivenName: fmt.Sprintf("Faktura%04d", i+1), FamilyName: "Storeng"}
+			c := domain.Child{ID: domain.NewID[domain.Child](), Municipality: m, GivenName: fmt.Sprintf("Fakturabarn%04d", i+1), FamilyName: "Storeng",
+				BirthDate: date.New(2021, time.March, 1+i%28)}
+			if err := ta.DB.CreateGuardian(ctx, g); err != nil {
+				return err
+			}
+			if err := ta.DB.CreateChild(ctx, c); err != nil {
+				return err
+			}
+			f := billing.Family{ID: domain.NewID[billing.Family](), Municipality: m, Payer: g.ID}
+			f.Members = []billing.Member{
+				{ID: domain.NewID[billing.Member](), Municipality: m, Family: f.ID, Guardian: g.ID, Period: domain.Period{Start: start}},
+				{ID: domain.NewID[billing.Member](), Municipality: m, Family: f.ID, Child: c.ID, Period: domain.Period{Start: start}},
+			}
+			if err := ta.DB.CreateFamily(ctx, f); err != nil {
+				return err
+			}
+			number := first + int64(i)
+			kid, err := billing.MakeKID(fmt.Sprintf("%08d", number), billing.KIDMod10)
+			if err != nil {
+				return err
+			}
+			fee := decimal.RequireFromString("1234.56")
+			inv := billing.Invoice{ID: domain.NewID[billing.Invoice](), Municipality: m, Month: month, Number: number, KID: kid,
+				Payer: g.ID, Family: f.ID, Issued: run.Made, Due: run.Made.AddDate(0, 0, 20), Total: fee,
+				Lines: []billing.Line{{Child: c.ID, Kind: domain.Kindergarten, Item: billing.ItemFee, Month: month, Days: 30, DaysInMonth: 30,
+					Gross: fee, Full: fee, Amount: fee}}}
+			if i%10 == 9 {
+				corr := decimal.RequireFromString("-0.50")
+				inv.Lines = append(inv.Lines, billing.Line{Child: c.ID, Kind: domain.Kindergarten, Item: billing.ItemFee, Month: month, Correction: true,
+					Days: 30, DaysInMonth: 30, Gross: corr, Full: corr, Amount: corr})
+				inv.Total = inv.Total.Add(corr)
+			}
+			run.Total = run.Total.Add(inv.Total)
+			invs = append(invs, inv)
+		}
+		return ta.DB.CreateInvoiceRun(ctx, run, invs)
+	})
+	return invs, err
 }
