@@ -10,6 +10,8 @@
 // first link that matches the route; a persona that reaches none is given
 // another persona's link, and its answer (403 or 404) counts the page as
 // "not this persona's". A route no persona reaches is listed as skipped.
+// Of a route with parameters up to -instances of the persona's links are
+// timed and the slowest is shown, with its path.
 //
 // Each page a persona is allowed (status 200) is requested once to warm
 // up and then -reps times; the time is the whole HTTP request through a
