@@ -368,6 +368,17 @@ func run(ctx context.Context, out io.Writer, db string, children, reps, perRoute
 	if a.Personas, err = demo.Personas(ctx, s); err != nil {
 		return err
 	}
+	var missing []string
+	for _, key := range []string{demo.PersonaGuardian, demo.PersonaSecondParent, demo.PersonaOtherParent, demo.PersonaProtected,
+		demo.PersonaProtected47, demo.PersonaOtherGuardian, demo.PersonaStaff, demo.PersonaOtherStaff, demo.PersonaCaseworker,
+		demo.PersonaAdmin, demo.PersonaOtherMunicipality, demo.PersonaPPT} {
+		if !slices.ContainsFunc(a.Personas, func(p demo.Persona) bool { return p.Key == key }) {
+			missing = append(missing, key)
+		}
+	}
+	if len(missing) > 0 {
+		fmt.Fprintf(out, "personas not found in the seed, so not measured: %s\n", strings.Join(missing, ", "))
+	}
 	srv := httptest.NewServer(a.Routes())
 	defer srv.Close()
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
