@@ -401,14 +401,16 @@ func (s *seeder) newHousehold(number int, family string, eldest int) *household 
 
 // Fictional place names, combined into the names of units and streets.
 var (
-	placeFirst   = []string{"Fjell", "Skog", "Sol", "Bjørke", "Eike", "Furu", "Gran", "Lyng", "Myr", "Elve", "Sjø", "Strand", "Nord", "Sør", "Øst", "Vest", "Kirke", "Bakke", "Berg", "Lunde"}
+	placeFirst   = []string{"Fjell", "Skog", "Sol", "Rogn", "Eike", "Furu", "Gran", "Lyng", "Myr", "Elve", "Sjø", "Strand", "Nord", "Sør", "Øst", "Vest", "Kirke", "Bakke", "Berg", "Lunde"}
 	placeSecond  = []string{"lia", "haugen", "vollen", "heim", "dalen", "tunet", "åsen", "moen", "kroken", "vika"}
 	streetSuffix = []string{"veien", "gata", "bakken", "stien", "svingen"}
 	groupNames   = []string{"Blåbær", "Tyttebær", "Multebær", "Ekorn", "Rev", "Maurtua", "Bjørnehiet", "Ørneredet", "Marihøna", "Humla",
 		"Sommerfugl", "Elg", "Hare", "Grevling", "Pinnsvin", "Ugla", "Spurv", "Meis", "Jordbær", "Bringebær", "Kantarell", "Lyngen"}
 )
 
-// placeName is the i-th fictional place name.
+// placeName is the i-th fictional place name. None is the name of a unit
+// the personas are found by (Bjørkelia barnehage, Nordby skole): a second
+// unit of that name would hide the persona.
 func placeName(i int) string {
 	n := len(placeFirst) * len(placeSecond)
 	j := (i*37 + 11) % n

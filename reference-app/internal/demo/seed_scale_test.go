@@ -191,3 +191,13 @@ func TestSeedChildrenZeroIsTheDemo(t *testing.T) {
 	assert.Equal(t, ca, cb)
 	assert.Len(t, ca, 151, "the demo's 150 children and Live Berg")
 }
+
+// No generated unit takes the name of a unit a persona is found by: a
+// second "Bjørkelia barnehage" (once "Bjørke" + "lia") made the
+// kindergarten's staff persona disappear at 20,000 children.
+func TestPlaceNamesLeaveThePersonasUnits(t *testing.T) {
+	fixed := map[string]bool{"Bjørkelia": true, "Solsikken": true, "Trollskogen": true, "Nordby": true, "Fjell": true}
+	for i := range 5000 {
+		assert.False(t, fixed[demo.PlaceName(i)], "place %d is %q", i, demo.PlaceName(i))
+	}
+}

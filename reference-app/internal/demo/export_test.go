@@ -1,0 +1,4 @@
+package demo
+
+// PlaceName is placeName, for the tests of package demo_test.
+var PlaceName = placeName
