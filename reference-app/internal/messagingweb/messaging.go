@@ -1169,7 +1169,7 @@ type staffMessagesContent struct {
 	// query strings of the pages before and after ("" for none).
 	Total              int
 	PrevHref, NextHref string
-	Targets []targetOption
+	Targets            []targetOption
 	// Values, Errors and Summary are a refused message shown again (422):
 	// what was typed, each field's error, and the list above the form.
 	Values  map[string]string
