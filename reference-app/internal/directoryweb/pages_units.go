@@ -142,18 +142,22 @@ func (a *app) unitPage(w http.ResponseWriter, r *http.Request, c *web.Call) erro
 	}
 	perGroup := map[domain.GroupID]map[domain.ChildID]bool{}
 	byAge := map[domain.AgeGroup]int{}
-	counted := map[domain.ChildID]bool{}
+	var placed []domain.ChildID
 	for _, p := range ps {
 		if perGroup[p.GroupID] == nil {
 			perGroup[p.GroupID] = map[domain.ChildID]bool{}
 		}
 		perGroup[p.GroupID][p.ChildID] = true
-		if u.Kind == domain.Kindergarten && !counted[p.ChildID] {
-			counted[p.ChildID] = true
-			ch, err := a.Store.Child(ctx, m, p.ChildID)
-			if err != nil {
-				return err
-			}
+		placed = append(placed, p.ChildID)
+	}
+	if u.Kind == domain.Kindergarten {
+		// The seats by age group: the children's birth dates in one read
+		// (ChildrenByID gives each child once).
+		children, err := a.Store.ChildrenByID(ctx, m, placed)
+		if err != nil {
+			return err
+		}
+		for _, ch := range children {
 			byAge[domain.AgeGroupOn(ch.BirthDate, today)]++
 		}
 	}

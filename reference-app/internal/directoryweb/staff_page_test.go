@@ -31,3 +31,23 @@ func TestStaffPageStatementsDoNotGrowWithRows(t *testing.T) {
 	assert.Positive(t, small.Reads())
 	assert.Equal(t, small.Reads(), large.Reads(), "the reads of the page do not grow with the children")
 }
+
+// A unit's page counts the children placed by group and, in a
+// kindergarten, by age group, from one read of the children: the same
+// number of SQL statements at 100 and at 2,000 children in the unit.
+func TestUnitPageStatementsDoNotGrowWithRows(t *testing.T) {
+	ta := webtest.NewPostgres(t)
+	staff := ta.CookieFor(t, demo.PersonaOtherStaff)
+	path := "/units/" + ta.Bjorkelia.String()
+	count := func(prefix string, n int) webtest.Count {
+		_, err := webtest.BigUnit(t.Context(), ta, ta.Bjorkelia, prefix, n)
+		require.NoError(t, err)
+		c := ta.Counted(t, staff, path)
+		t.Logf("%s, %s (%d more children): %v", path, prefix, n, c)
+		return c
+	}
+	small := count("Liten", 100)
+	large := count("Stor", 1900)
+	assert.Positive(t, small.Reads())
+	assert.Equal(t, small.Reads(), large.Reads(), "the reads of the page do not grow with the children")
+}
