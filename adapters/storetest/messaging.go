@@ -41,6 +41,7 @@ func RunMessaging(t *testing.T, newStore func(t *testing.T) MessagingStore) {
 	t.Run("RepliesAndReadStatus", func(t *testing.T) { testReplies(t, newStore(t)) })
 	t.Run("GuardianWritesToUnit", func(t *testing.T) { testGuardianWrites(t, newStore(t)) })
 	t.Run("AuthorNames", func(t *testing.T) { testAuthorNames(t, newStore(t)) })
+	t.Run("ThreadsOfAndTallies", func(t *testing.T) { testThreadsOfAndTallies(t, newStore(t)) })
 	t.Run("WhereaboutsHidden", func(t *testing.T) { testWhereaboutsHidden(t, newStore(t)) })
 	t.Run("Notify", func(t *testing.T) { testNotify(t, newStore(t)) })
 	t.Run("NotifyStaff", func(t *testing.T) { testNotifyStaff(t, newStore(t)) })
@@ -652,6 +653,68 @@ func testAuthorNames(t *testing.T, s MessagingStore) {
 		"Du har en ny melding fra Kari Lærer: «Tur». Logg inn for å lese den.",
 		"Du har en ny melding fra Per Pedagog: «Tur». Logg inn for å lese den.",
 	}, bodies)
+}
+
+// ThreadsOf reads the threads of many guardians at once, each thread once,
+// newest first; Tallies reads each thread's message count and newest
+// message at once. Neither sees another municipality's.
+func testThreadsOfAndTallies(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	sc := newSchool(t, ctx, s, Oslo)
+	clock := NewClock(msgNow)
+	svc := service(s, clock)
+	c1, c2, c3 := sc.child(0, ""), sc.child(0, ""), sc.child(0, "")
+	mor, far, other := sc.guardian(""), sc.guardian(""), sc.guardian("")
+	sc.link(c1, mor, withResponsibility)
+	sc.link(c1, far, withResponsibility)
+	sc.link(c2, far, withResponsibility)
+	sc.link(c3, other, withResponsibility)
+	post := func(c domain.Child, subject string) messaging.Thread {
+		t.Helper()
+		clock.Advance(time.Minute)
+		th, err := svc.Post(ctx, sc.staff(), messaging.Draft{Municipality: Oslo,
+			About: messaging.About{Scope: messaging.ScopeChild, Child: c.ID}, Subject: subject, Body: "Hei."})
+		require.NoError(t, err)
+		return th
+	}
+	a, b, c := post(c1, "A"), post(c2, "B"), post(c3, "C")
+	clock.Advance(time.Minute)
+	reply, err := svc.Reply(ctx, domain.GuardianActor(Oslo, mor.ID), Oslo, a.ID, "Takk!", nil)
+	require.NoError(t, err)
+
+	ts, err := s.ThreadsOf(ctx, Oslo, []domain.GuardianID{mor.ID, far.ID, mor.ID, domain.NewID[domain.Guardian]()})
+	require.NoError(t, err)
+	want := []messaging.Thread{a, b}
+	messaging.SortThreads(want)
+	var got []messaging.ThreadID
+	for _, th := range ts {
+		got = append(got, th.ID)
+	}
+	assert.Equal(t, []messaging.ThreadID{want[0].ID, want[1].ID}, got, "a thread of two of the guardians once; not the other family's")
+	assert.Equal(t, "A", map[messaging.ThreadID]string{ts[0].ID: ts[0].Subject, ts[1].ID: ts[1].Subject}[a.ID])
+	none, err := s.ThreadsOf(ctx, Oslo, nil)
+	require.NoError(t, err)
+	assert.Empty(t, none)
+	elsewhere, err := s.ThreadsOf(ctx, Bergen, []domain.GuardianID{mor.ID})
+	require.NoError(t, err)
+	assert.Empty(t, elsewhere, "another municipality's guardian")
+
+	tallies, err := s.Tallies(ctx, Oslo, []messaging.ThreadID{a.ID, b.ID, domain.NewID[messaging.Thread]()})
+	require.NoError(t, err)
+	require.Len(t, tallies, 2, "an unknown thread is left out; C was not asked for")
+	assert.Equal(t, 2, tallies[a.ID].Messages)
+	assert.Equal(t, reply.ID, tallies[a.ID].Last.ID, "the newest message")
+	assert.Equal(t, domain.RoleGuardian, tallies[a.ID].Last.Author.Role)
+	assert.Equal(t, 1, tallies[b.ID].Messages)
+	assert.Equal(t, b.ID, tallies[b.ID].Last.Thread)
+	assert.Equal(t, "Hei.", tallies[b.ID].Last.Body)
+	empty, err := s.Tallies(ctx, Oslo, nil)
+	require.NoError(t, err)
+	assert.Empty(t, empty)
+	elsewhereTallies, err := s.Tallies(ctx, Bergen, []messaging.ThreadID{a.ID})
+	require.NoError(t, err)
+	assert.Empty(t, elsewhereTallies, "another municipality's thread")
+	_ = c
 }
 
 // A § 47 parent of a child with a strengt fortrolig address: writing to the
