@@ -147,17 +147,21 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 	a.size = make([]int32, nh)
 	a.held = make([]entry, a.off[nh])
 	next := make([]int32, n)
-	// listing[h] holds the single children who rank unit h/2 in age group
-	// h%2, for the vacancy chains, with the unit's place in their
-	// preferences and their priority there.
-	type lister struct {
-		key   uint64
-		child int32
-		pos   int32
-	}
-	listing := make([][]lister, nh)
-	// Sized first, in one array, so that the lists do not grow.
-	counts := make([]int32, nh+1)
+	// cands[h] holds the single children who rank unit h/2 in age group
+	// h%2 and have been refused there (or left it), for the vacancy
+	// chains: a min-heap by their priority there, with the unit's place in
+	// their preferences. A child is pushed when it passes the unit (its
+	// next choice moves beyond it); an entry whose child has since moved
+	// back up to or above the unit (next[child] <= pos) is stale and is
+	// dropped when it reaches the top. queued[p] tells that preference p
+	// has an entry. Until a unit's first vacancy its list is only appended
+	// to, and made a heap then.
+	type lister = candidate
+	cands := make([][]lister, nh)
+	heaped := make([]bool, nh)
+	queued := make([]bool, len(a.prefs))
+	// Sized first, in one array, so that the lists rarely grow.
+	counts := make([]int32, nh)
 	for i := range n {
 		if a.famOf[i] < 0 {
 			for p := a.start[i]; p < a.start[i+1]; p++ {
@@ -165,22 +169,30 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 			}
 		}
 	}
-	all := make([]lister, 0, len(a.prefs))
+	all := make([]lister, len(a.prefs))
+	at := 0
 	for h := range nh {
-		listing[h] = all[len(all) : len(all) : len(all)+int(counts[h])]
-		all = all[:len(all)+int(counts[h])]
+		cands[h] = all[at:at:at+int(counts[h])]
+		at += int(counts[h])
+	}
+	passed := func(c, p int32) {
+		if queued[p] {
+			return
+		}
+		queued[p] = true
+		u := a.prefs[p]
+		h := 2*u + int32(a.group[c])
+		cands[h] = append(cands[h], lister{key: a.keyAt(c, u), child: c, pos: p})
+		if heaped[h] {
+			listerUp(cands[h], len(cands[h])-1)
+		}
 	}
 	free := make([]int32, 0, n)
 	for i := n - 1; i >= 0; i-- {
 		a.result[i] = -1
 		next[i] = a.start[i]
-		if a.famOf[i] >= 0 {
-			continue
-		}
-		free = append(free, i)
-		for p := a.start[i]; p < a.start[i+1]; p++ {
-			h := 2*a.prefs[p] + int32(a.group[i])
-			listing[h] = append(listing[h], lister{key: a.keyAt(i, a.prefs[p]), child: i, pos: p})
+		if a.famOf[i] < 0 {
+			free = append(free, i)
 		}
 	}
 	st := FamilyStats{Families: len(fams)}
@@ -299,6 +311,7 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 			return
 		}
 		a.result[out] = -1
+		passed(out, next[out])
 		next[out]++
 		free = append(free, out)
 	}
@@ -310,18 +323,24 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 		if a.size[h] >= seats {
 			return
 		}
-		bestC, bestKey, bestPos := int32(-1), ^uint64(0), int32(0)
-		for _, l := range listing[h] {
-			if next[l.child] <= l.pos { // has not yet been refused there
-				continue
-			}
-			if l.key < bestKey {
-				bestC, bestKey, bestPos = l.child, l.key, l.pos
+		cs := cands[h]
+		if !heaped[h] {
+			heaped[h] = true
+			for j := len(cs)/2 - 1; j >= 0; j-- {
+				listerDown(cs, j)
 			}
 		}
-		if bestC < 0 {
+		for len(cs) > 0 && next[cs[0].child] <= cs[0].pos { // stale
+			queued[cs[0].pos] = false
+			cs = listerPop(cs)
+		}
+		if len(cs) == 0 {
+			cands[h] = cs
 			return
 		}
+		bestC, bestKey, bestPos := cs[0].child, cs[0].key, cs[0].pos
+		queued[bestPos] = false
+		cands[h] = listerPop(cs)
 		if old := a.result[bestC]; old >= 0 {
 			oh := 2*old + int32(a.group[bestC])
 			remove(oh, bestC)
@@ -362,6 +381,7 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 				displace(out)
 				return
 			}
+			passed(c, p)
 		}
 		next[c] = end
 	}
@@ -515,8 +535,18 @@ func (a *Allocation) takes(u int32, keys [2][]uint64) bool {
 		seats := a.off[h+1] - a.off[h]
 		worst := slices.Max(ks)
 		ahead := int32(len(ks) - 1)
-		lo := a.off[h]
-		for _, e := range a.held[lo : lo+a.size[h]] {
+		lo, size := a.off[h], a.size[h]
+		// Without counting: room for every member whatever their
+		// priority, or every child held ahead of the worst member (the
+		// heap's root is the held child of lowest priority; keys are
+		// unique).
+		if size+ahead < seats {
+			continue
+		}
+		if size == 0 || worst > a.held[lo].key {
+			return false
+		}
+		for _, e := range a.held[lo : lo+size] {
 			if e.key < worst {
 				ahead++
 			}
@@ -605,4 +635,53 @@ func (h famHeap) down(i int) {
 		h[i], h[m] = h[m], h[i]
 		i = m
 	}
+}
+
+// candidate is a single child in a unit's list for the vacancy chains of
+// AllocateFamilies: its priority there and the unit's place in its
+// preferences (an absolute index into the flattened preferences).
+type candidate struct {
+	key   uint64
+	child int32
+	pos   int32
+}
+
+// listerUp, listerDown and listerPop keep a min-heap of candidates by key.
+func listerUp(h []candidate, i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if h[p].key <= h[i].key {
+			return
+		}
+		h[p], h[i] = h[i], h[p]
+		i = p
+	}
+}
+
+func listerDown(h []candidate, i int) {
+	n := len(h)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		m := l
+		if r := l + 1; r < n && h[r].key < h[l].key {
+			m = r
+		}
+		if h[i].key <= h[m].key {
+			return
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+}
+
+// listerPop removes the top of the heap.
+func listerPop(h []candidate) []candidate {
+	last := len(h) - 1
+	h[0] = h[last]
+	h = h[:last]
+	listerDown(h, 0)
+	return h
 }
