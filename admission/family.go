@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/oppvekst/oppvekst/domain"
 )
@@ -97,17 +98,15 @@ func AllocateFamilies(r *Round, families []Family) (*Allocation, error) {
 }
 
 func (a *Allocation) compileFamilies(r *Round, families []Family) ([][]int32, error) {
-	idx := make(map[string]int32, len(r.Children))
-	for i := range r.Children {
-		idx[r.Children[i].ID] = int32(i)
-	}
+	idx := a.ids
+	a.ids = nil
 	a.famOf = make([]int32, len(r.Children))
 	for i := range a.famOf {
 		a.famOf[i] = -1
 	}
 	fams := make([][]int32, 0, len(families))
 	for f, fam := range families {
-		field := fmt.Sprintf("families[%d]", f)
+		field := "families[" + strconv.Itoa(f) + "]"
 		if len(fam.Members) < 2 {
 			return nil, domain.Invalid(field+".members", "a-family-has-two-or-more-children")
 		}
@@ -172,7 +171,7 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 	all := make([]lister, len(a.prefs))
 	at := 0
 	for h := range nh {
-		cands[h] = all[at:at:at+int(counts[h])]
+		cands[h] = all[at : at : at+int(counts[h])]
 		at += int(counts[h])
 	}
 	passed := func(c, p int32) {
@@ -451,7 +450,12 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 			if u := a.result[first]; u >= 0 {
 				cur = a.position(first, u) - a.start[first]
 			}
-			if checked := checkedAt[f]; checked >= changedAt[f] {
+			// A family unchanged since its last check is looked at again
+			// only at the units above its result that a child has left
+			// since: the others still would not take it.
+			checked := checkedAt[f]
+			full := checked < changedAt[f]
+			if !full {
 				stale := false
 				for _, u := range a.prefs[a.start[first] : a.start[first]+cur] {
 					if removedAt[u] > checked {
@@ -466,6 +470,9 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 			checkedAt[f] = tick()
 			for p := int32(0); p < cur; p++ {
 				u := a.prefs[a.start[first]+p]
+				if !full && removedAt[u] <= checked {
+					continue
+				}
 				keys[0], keys[1] = keys[0][:0], keys[1][:0]
 				for _, m := range ms {
 					keys[a.group[m]] = append(keys[a.group[m]], a.keyAt(m, u))
@@ -475,7 +482,9 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 				}
 				if st.Evictions+st.Moves >= limit {
 					st.GaveUp = true
-					mark(f) // would move: looked at again in the next pass
+					// Would move: looked at again, in full, in the next pass.
+					checkedAt[f] = -1
+					mark(f)
 					return moved
 				}
 				for _, m := range ms {
