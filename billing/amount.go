@@ -185,6 +185,38 @@ func minAmount(a, b amount) amount {
 	return a
 }
 
+// roundExact is round, with the rounded value also as an amount.
+func (a amount) roundExact(places int) (decimal.Decimal, amount) {
+	if a.b == nil {
+		if v, ok := a.roundSmall(places); ok {
+			return decimal.New(v, int32(-places)), fraction(v, pow10[places])
+		}
+	}
+	d := a.round(places)
+	return d, amountOf(d)
+}
+
+// roundSmall rounds a small amount to places decimals, as a number of
+// 10^-places; false when it does not fit.
+func (a amount) roundSmall(places int) (int64, bool) {
+	x, ok := mulSmall(a.n, pow10[places])
+	if !ok {
+		return 0, false
+	}
+	q, r := abs64(x)/uint64(a.d), abs64(x)%uint64(a.d)
+	if 2*r >= uint64(a.d) {
+		q++
+	}
+	if q > math.MaxInt64 {
+		return 0, false
+	}
+	v := int64(q)
+	if x < 0 {
+		v = -v
+	}
+	return v, true
+}
+
 // round rounds to places decimals (0 or 2), half away from zero.
 func (a amount) round(places int) decimal.Decimal {
 	if a.b == nil {
