@@ -142,7 +142,7 @@ func nonNegative(p *domain.Problems, field string, d decimal.Decimal) {
 }
 
 func rateInUnit(p *domain.Problems, field string, d decimal.Decimal) {
-	if d.Sign() < 0 || amountOf(d).cmp(intAmount(1)) > 0 {
+	if !inUnit(d) {
 		p.Add(field, "out-of-range", "min", "0", "max", "1")
 	}
 }

@@ -61,7 +61,7 @@ func validateKindergarten(rules *KindergartenRules, local *KindergartenPrices, h
 		p.Add("rules.siblingDiscounts", "must-have-at-least-one-rate")
 	}
 	for i, r := range rules.SiblingDiscounts {
-		if r.Sign() < 0 || amountOf(r).cmp(intAmount(1)) > 0 {
+		if !inUnit(r) {
 			p.Add("rules.siblingDiscounts["+itoa(i)+"]", "out-of-range", "min", "0", "max", "1")
 		}
 	}
@@ -90,7 +90,7 @@ func validateKindergarten(rules *KindergartenRules, local *KindergartenPrices, h
 				p.Add(f("minHours"), "repeated")
 			}
 		}
-		if b.Share.Sign() < 0 || amountOf(b.Share).cmp(intAmount(1)) > 0 {
+		if !inUnit(b.Share) {
 			p.Add(f("share"), "out-of-range", "min", "0", "max", "1")
 		}
 		if b.Food.Sign() < 0 {
