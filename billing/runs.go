@@ -75,8 +75,11 @@ func checkCancelReason(reason string) error {
 type planned struct {
 	existing *Run // the month was run before
 	runs     []Run
-	in       RunInput
-	plan     Plan
+	// from is the first month the run corrects. The run's input is not
+	// kept: what it read is garbage once the plan is computed, before the
+	// plan is written (the memory ceiling of a large run).
+	from Month
+	plan Plan
 }
 
 // planRun reads what the run of month reads and computes it (writes
@@ -144,7 +147,7 @@ func (s *Service) planRun(ctx context.Context, m domain.Municipality, month Mont
 	if err != nil {
 		return out, err
 	}
-	out.in, out.plan = in, plan
+	out.from, out.plan = in.CorrectFrom, plan
 	return out, nil
 }
 
@@ -194,7 +197,7 @@ func (s *Service) PreviewRun(ctx context.Context, a domain.Actor, m domain.Munic
 				return err
 			}
 		}
-		p = Summarize(pl.plan, pl.in.CorrectFrom, prev, previous)
+		p = Summarize(pl.plan, pl.from, prev, previous)
 		return nil
 	})
 	if err != nil {
