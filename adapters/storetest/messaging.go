@@ -44,6 +44,7 @@ func RunMessaging(t *testing.T, newStore func(t *testing.T) MessagingStore) {
 	t.Run("ThreadsOfAndTallies", func(t *testing.T) { testThreadsOfAndTallies(t, newStore(t)) })
 	t.Run("WhereaboutsHidden", func(t *testing.T) { testWhereaboutsHidden(t, newStore(t)) })
 	t.Run("Notify", func(t *testing.T) { testNotify(t, newStore(t)) })
+	t.Run("NotifyAllAsNotify", func(t *testing.T) { testNotifyAll(t, newStore(t), newStore(t)) })
 	t.Run("NotifyStaff", func(t *testing.T) { testNotifyStaff(t, newStore(t)) })
 	t.Run("RetryAndDeadLetter", func(t *testing.T) { testRetry(t, newStore(t)) })
 	t.Run("HeldBySwitch", func(t *testing.T) { testHeld(t, newStore(t)) })
@@ -867,6 +868,70 @@ func testNotify(t *testing.T, s MessagingStore) {
 	require.NoError(t, svc.Notify(ctx, domain.Notice{Municipality: Oslo, Kind: "something.new", Guardian: mor.ID, Key: "k"}))
 	assert.Equal(t, map[domain.GuardianID]int{mor.ID: 1}, recipients(t, ctx, s, Oslo, "something.new"))
 	requireField(t, svc.Notify(ctx, domain.Notice{Municipality: Oslo, Kind: "Bad", Child: c.ID, Key: "k"}), domain.ErrInvalid, "kind")
+}
+
+// testNotifyAll raises the same notices with NotifyAll on a and with
+// Notify one by one on b (the same people on both): the deliveries are
+// the same, a protected guardian's included, and a notice to a guardian
+// the municipality does not have refuses them all.
+func testNotifyAll(t *testing.T, a, b MessagingStore) {
+	ctx := ctxFor(t)
+	f := &fixture{m: Oslo}
+	type side struct {
+		s   MessagingStore
+		svc *messaging.Service
+		ns  []domain.Notice
+	}
+	sides := []*side{{s: a}, {s: b}}
+	people := []domain.Guardian{f.guardian(t), f.guardian(t), f.guardian(t)}
+	people[1].AddressProtection = domain.ProtectionStrengtFortrolig
+	for _, sd := range sides {
+		sd.svc = service(sd.s, NewClock(msgNow))
+		for _, g := range people {
+			require.NoError(t, sd.s.CreateGuardian(ctx, g))
+		}
+		require.NoError(t, sd.svc.SetContact(ctx, domain.GuardianActor(Oslo, people[2].ID),
+			messaging.Contact{Municipality: Oslo, Guardian: people[2].ID, Language: messaging.English, Medium: messaging.SMS}))
+		for i, g := range []domain.Guardian{people[0], people[1], people[2], people[0]} {
+			sd.ns = append(sd.ns, domain.Notice{Municipality: Oslo, Kind: "invoice.ready", Guardian: g.ID,
+				Key: fmt.Sprintf("invoice.ready/%d", i), Data: map[string]string{"month": "2024-09",
+					"amount": fmt.Sprintf("%d,00 kr", 1000+i), "kid": fmt.Sprint(i), "due": "2024-09-20"}})
+		}
+	}
+	require.NoError(t, sides[0].svc.NotifyAll(ctx, sides[0].ns))
+	require.NoError(t, sides[0].svc.NotifyAll(ctx, sides[0].ns), "the same keys again")
+	for _, n := range sides[1].ns {
+		require.NoError(t, sides[1].svc.Notify(ctx, n))
+	}
+	type row struct {
+		key, to, subject, body string
+		medium                 messaging.Medium
+		lang                   messaging.Language
+		next                   time.Time
+	}
+	rows := func(s MessagingStore) []row {
+		ds, err := s.Deliveries(ctx, Oslo)
+		require.NoError(t, err)
+		var out []row
+		for _, d := range ds {
+			out = append(out, row{d.Key, d.To, d.Subject, d.Body, d.Medium, d.Language, d.NextAt.UTC()})
+		}
+		slices.SortFunc(out, func(x, y row) int { return strings.Compare(x.key, y.key) })
+		return out
+	}
+	got, want := rows(a), rows(b)
+	require.Len(t, want, 4)
+	assert.Equal(t, want, got)
+	assert.Equal(t, messaging.DigitalMailbox, got[1].medium, "the protected guardian: the digital mailbox only")
+	assert.Equal(t, messaging.SMS, got[2].medium)
+	assert.Contains(t, got[3].body, "1003,00 kr", "each notice its own data")
+
+	// A guardian the municipality does not have refuses them all.
+	bad := append(slices.Clone(sides[0].ns[:1]), domain.Notice{Municipality: Oslo, Kind: "invoice.ready",
+		Guardian: domain.NewID[domain.Guardian](), Key: "invoice.ready/x"})
+	bad[0].Key = "invoice.ready/new"
+	requireField(t, sides[0].svc.NotifyAll(ctx, bad), domain.ErrInvalid, "guardian")
+	assert.Len(t, rows(a), 4, "nothing written")
 }
 
 // recorder is a transport that records what it sends and can fail.
