@@ -114,7 +114,8 @@ type Result struct {
 	// Latencies of the answered requests (HTTP errors included), from
 	// send to the end of the body.
 	P50, P95, P99, Max time.Duration
-	FirstError         string
+	FirstError         string // the first transport error or drop
+	FirstHTTPError     string // the first answer of status 400 or more, with its body
 	Answers            []string
 	// Days is how many days {day} stepped back.
 	Days int
@@ -130,6 +131,9 @@ func (r Result) String() string {
 		ms(r.P50), ms(r.P95), ms(r.P99), ms(r.Max), r.TransportErrors, r.HTTPErrors, r.Dropped, r.Late)
 	if r.FirstError != "" {
 		s += " (first error: " + r.FirstError + ")"
+	}
+	if r.FirstHTTPError != "" {
+		s += " (first HTTP error: " + r.FirstHTTPError + ")"
 	}
 	return s
 }
@@ -155,6 +159,7 @@ func (s *Session) Run(cfg Config) Result {
 	var transport, status, dropped, late atomic.Int64
 	var mu sync.Mutex
 	var firstMsg string
+	var firstHTTP string
 	fail := func(msg string) {
 		mu.Lock()
 		if firstMsg == "" {
@@ -213,7 +218,11 @@ func (s *Session) Run(cfg Config) Result {
 			latencies[i] = time.Since(t0)
 			if resp.StatusCode >= 400 {
 				status.Add(1)
-				fail(resp.Status + " " + string(body))
+				mu.Lock()
+				if firstHTTP == "" {
+					firstHTTP = resp.Status + " " + string(body)
+				}
+				mu.Unlock()
 			} else if cfg.Keep {
 				answers[i] = string(body)
 			}
@@ -222,7 +231,7 @@ func (s *Session) Run(cfg Config) Result {
 	wg.Wait()
 	res := Result{Sent: total, Elapsed: time.Since(start), Days: days,
 		TransportErrors: int(transport.Load()), HTTPErrors: int(status.Load()),
-		Dropped: int(dropped.Load()), Late: int(late.Load()), FirstError: firstMsg}
+		Dropped: int(dropped.Load()), Late: int(late.Load()), FirstError: firstMsg, FirstHTTPError: firstHTTP}
 	ok := slices.DeleteFunc(latencies, func(d time.Duration) bool { return d < 0 })
 	slices.Sort(ok)
 	pct := func(q float64) time.Duration {
