@@ -49,7 +49,7 @@ func TestCheckInLoad(t *testing.T) {
 			b := s.Run(bare)
 			t.Logf("bare:    %s", b)
 			assert.Zero(t, b.Errors(), b.String())
-			load.Path, load.DaysBack = "/api/v1/children/{child}/check-in", b.Days
+			load.Path = "/api/v1/children/{child}/check-in"
 			r := s.Run(load)
 			t.Logf("project: %s", r)
 			assert.Zero(t, r.Errors(), r.String())
@@ -88,7 +88,7 @@ func TestCheckInLoad(t *testing.T) {
 				}
 			}
 			today := domain.Today(domain.SystemClock{})
-			within := domain.Period{Start: today.AddDate(0, 0, -1-b.Days-r.Days-1), End: today}
+			within := domain.Period{Start: today.AddDate(0, 0, -1-r.Days-1), End: today}
 			stored := map[string]int{}
 			for _, c := range s.Children {
 				id, err := domain.ParseID[domain.Child](c)
