@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -120,4 +121,15 @@ func keys(cs []attendance.Check, err error) ([]string, error) {
 		out[i] = c.Key
 	}
 	return out, err
+}
+
+// The bare check-in is mounted for a load test only: without -load-test
+// it is not there.
+func TestBareCheckInOnlyWithLoadTest(t *testing.T) {
+	app := start(t, t.TempDir())
+	path := strings.Replace(web.BareCheckPath, "{childId}", "01a24ea5-10d4-753b-a4ab-a82e2e399bb4", 1)
+	resp, err := http.Post(app.base+path, "application/json", strings.NewReader(`{"key":"k"}`))
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Contains(t, []int{http.StatusNotFound, http.StatusMethodNotAllowed}, resp.StatusCode)
 }
