@@ -109,17 +109,30 @@ func (a *app) starterViews(ctx context.Context, m domain.Municipality, sts []adm
 	if err != nil {
 		return nil, nil, err
 	}
-	out := make([]schoolStarterView, 0, len(sts))
-	var ids []domain.ChildID
+	// The children are read in one statement, not one each (issue 24).
+	ids := make([]domain.ChildID, 0, len(sts))
 	for _, st := range sts {
-		ch, err := a.Store.Child(ctx, m, st.Child)
+		ids = append(ids, st.Child)
+	}
+	children := map[domain.ChildID]domain.Child{}
+	if len(ids) > 0 {
+		cs, err := a.Store.ChildrenByID(ctx, m, ids)
 		if err != nil {
 			return nil, nil, err
+		}
+		for _, ch := range cs {
+			children[ch.ID] = ch
+		}
+	}
+	out := make([]schoolStarterView, 0, len(sts))
+	for _, st := range sts {
+		ch, ok := children[st.Child]
+		if !ok {
+			return nil, nil, domain.ErrNotFound
 		}
 		out = append(out, schoolStarterView{SchoolStarter: st, ChildName: ch.GivenName + " " + ch.FamilyName,
 			Address: ch.ShownAddress(), Protected: ch.AddressProtection.Protected(),
 			UnitName: n.units[st.Unit], CatchmentName: n.units[st.Catchment]})
-		ids = append(ids, st.Child)
 	}
 	slices.SortStableFunc(out, func(x, y schoolStarterView) int { return strings.Compare(x.ChildName, y.ChildName) })
 	return out, ids, nil

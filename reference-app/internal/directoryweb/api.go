@@ -48,16 +48,18 @@ func (a *app) apiMe(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	return nil
 }
 
-// matchName keeps the children whose name contains q (case folded); an
-// empty q keeps all.
+// matchName keeps the children the search finds: every word of it in
+// the name (ignoring case), or the search without spaces starting the
+// national ID; an empty search keeps all.
 func matchName(children []domain.Child, q string) []domain.Child {
-	q = strings.ToLower(strings.TrimSpace(q))
+	q = strings.TrimSpace(q)
 	if q == "" {
 		return children
 	}
+	digits := strings.ReplaceAll(q, " ", "")
 	var out []domain.Child
 	for _, c := range children {
-		if strings.Contains(strings.ToLower(c.GivenName+" "+c.FamilyName), q) {
+		if api.Matches(q, c.GivenName, c.FamilyName) || (!c.NationalID.IsZero() && strings.HasPrefix(c.NationalID.String(), digits)) {
 			out = append(out, c)
 		}
 	}
@@ -73,7 +75,7 @@ func (a *app) apiChildren(w http.ResponseWriter, r *http.Request, c *web.Call) e
 	if err != nil {
 		return err
 	}
-	children = matchName(children, r.URL.Query().Get("q"))
+	children = matchName(children, pr.Q)
 	pg, err := api.Paginate(children, func(c domain.Child) string { return c.ID.String() }, pr)
 	if err != nil {
 		return err
