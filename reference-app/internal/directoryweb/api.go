@@ -48,18 +48,35 @@ func (a *app) apiMe(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	return nil
 }
 
-// matchName keeps the children the search finds: every word of it in
-// the name (ignoring case), or the search without spaces starting the
-// national ID; an empty search keeps all.
+// matchName keeps the children whose name contains q (case folded); an
+// empty q keeps all.
 func matchName(children []domain.Child, q string) []domain.Child {
-	q = strings.TrimSpace(q)
+	q = strings.ToLower(strings.TrimSpace(q))
+	if q == "" {
+		return children
+	}
+	var out []domain.Child
+	for _, c := range children {
+		if strings.Contains(strings.ToLower(c.GivenName+" "+c.FamilyName), q) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// matchChild keeps the children the search of the children API finds:
+// every word of it in the name (ignoring case), or, for an actor who may
+// read national ID numbers in lists (a municipal one), the search without
+// spaces starting the national ID. Anyone else's search never matches a
+// number, so it cannot be used to guess one digit by digit.
+func matchChild(children []domain.Child, q string, byNationalID bool) []domain.Child {
 	if q == "" {
 		return children
 	}
 	digits := strings.ReplaceAll(q, " ", "")
 	var out []domain.Child
 	for _, c := range children {
-		if api.Matches(q, c.GivenName, c.FamilyName) || (!c.NationalID.IsZero() && strings.HasPrefix(c.NationalID.String(), digits)) {
+		if api.Matches(q, c.GivenName, c.FamilyName) || (byNationalID && !c.NationalID.IsZero() && strings.HasPrefix(c.NationalID.String(), digits)) {
 			out = append(out, c)
 		}
 	}
@@ -75,7 +92,7 @@ func (a *app) apiChildren(w http.ResponseWriter, r *http.Request, c *web.Call) e
 	if err != nil {
 		return err
 	}
-	children = matchName(children, pr.Q)
+	children = matchChild(children, pr.Q, c.Actor.Municipal())
 	pg, err := api.Paginate(children, func(c domain.Child) string { return c.ID.String() }, pr)
 	if err != nil {
 		return err
