@@ -1,16 +1,21 @@
 package billingweb_test
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/rickb777/date/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/oppvekst/oppvekst/billing"
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/reference-app/internal/billingweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web/api"
 	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
@@ -126,4 +131,55 @@ func TestBillingListAPIStatementsDoNotGrowWithRows(t *testing.T) {
 		assert.Positive(t, counts[100][i], p)
 		assert.Equal(t, counts[100][i], counts[1900][i], "%s: the statements do not grow with the rows", p)
 	}
+}
+
+// The invoice run preview names the children it skips (here: placed, in
+// no family for fees) in one batch, at 100 and at 2,000 skipped children.
+func TestRunPreviewStatementsDoNotGrowWithSkipped(t *testing.T) {
+	ta := webtest.NewPostgres(t)
+	cw := ta.CookieFor(t, demo.PersonaCaseworker)
+	placeAlone := func(n int) {
+		require.NoError(t, ta.DB.Atomic(t.Context(), func(ctx context.Context) error {
+			for i := range n {
+				c := domain.Child{ID: domain.NewID[domain.Child](), Municipality: demo.Municipality, GivenName: fmt.Sprintf("Alene%04d", i+1),
+					FamilyName: "Storeng", BirthDate: date.New(2021, time.March, 1+i%28)}
+				if err := ta.DB.CreateChild(ctx, c); err != nil {
+					return err
+				}
+				if err := ta.DB.CreatePlacement(ctx, domain.Placement{ID: domain.NewID[domain.Placement](), Municipality: demo.Municipality,
+					ChildID: c.ID, UnitID: ta.Bjorkelia, Kind: domain.Kindergarten, HoursPerWeek: 41, Period: domain.Period{Start: date.New(2025, time.October, 1)}}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}))
+	}
+	count := func() (int64, int) {
+		require.Equal(t, 200, ta.Do(t, cw, "POST", "/api/v1/invoice-runs/preview", "application/json", `{"month":"2025-11"}`).Status, "warm")
+		before, start := ta.SQL.Count(), time.Now()
+		resp := ta.Do(t, cw, "POST", "/api/v1/invoice-runs/preview", "application/json", `{"month":"2025-11"}`)
+		require.Equal(t, 200, resp.Status, resp.Body)
+		var p billingweb.InvoiceRunPreviewView
+		require.NoError(t, json.Unmarshal([]byte(resp.Body), &p))
+		stmts := ta.SQL.Count() - before
+		t.Logf("invoice run preview with %d skipped: %d statements, %v", len(p.Skipped), stmts, time.Since(start))
+		for _, s := range p.Skipped {
+			require.NotEmpty(t, s.ChildName, "every skipped child is named")
+		}
+		return stmts, len(p.Skipped)
+	}
+	placeAlone(100)
+	small, skippedSmall := count()
+	placeAlone(1900)
+	large, skippedLarge := count()
+	assert.GreaterOrEqual(t, skippedSmall, 100)
+	assert.Equal(t, skippedSmall+1900, skippedLarge)
+	// The names are read in one batch; what still grows is the audit log,
+	// written one entry per child inside the preview's transaction until
+	// the audit of a list is one record (issue 24 part 4): at most one
+	// statement per child more, where a name read per row would add a
+	// second.
+	grown := large - small
+	t.Logf("%d statements more for %d children more skipped", grown, skippedLarge-skippedSmall)
+	assert.LessOrEqual(t, grown, int64(skippedLarge-skippedSmall), "no statement per skipped child beyond its audit entry")
 }
