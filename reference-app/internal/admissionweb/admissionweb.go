@@ -25,7 +25,8 @@
 // in the child's name, national ID and the status, from one read of the
 // intake and one of its applicants. The intakes page reads every intake's
 // figures in one statement (Store.IntakeFigures), and the school starters
-// their children in one (ChildrenByID).
+// their children in one (ChildrenByID); the school starters API pages by
+// child ID and reads and logs only the page's children.
 package admissionweb
 
 import "github.com/oppvekst/oppvekst/reference-app/internal/web"
