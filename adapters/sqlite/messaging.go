@@ -30,7 +30,7 @@ const (
 	upsertContact = `INSERT INTO msg_contacts (municipality, guardian_id, language, medium, quiet_start, quiet_end) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (municipality, guardian_id) DO UPDATE SET language = excluded.language, medium = excluded.medium,
 		quiet_start = excluded.quiet_start, quiet_end = excluded.quiet_end`
-	selectContact    = `SELECT municipality, guardian_id, language, medium, quiet_start, quiet_end FROM msg_contacts WHERE municipality = ? AND guardian_id = ?`
+	selectContact = `SELECT municipality, guardian_id, language, medium, quiet_start, quiet_end FROM msg_contacts WHERE municipality = ? AND guardian_id = ?`
 	// claimDue leases the due deliveries and returns them in one
 	// statement: ?1 the lease's end, ?2 now, ?3 the limit.
 	claimDue = `UPDATE msg_outbox SET attempts = attempts + 1, next_at = ?1
