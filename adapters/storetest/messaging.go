@@ -48,6 +48,7 @@ func RunMessaging(t *testing.T, newStore func(t *testing.T) MessagingStore) {
 	t.Run("HeldBySwitch", func(t *testing.T) { testHeld(t, newStore(t)) })
 	t.Run("DispatcherCrash", func(t *testing.T) { testDispatcherCrash(t, newStore(t)) })
 	t.Run("ConcurrentDispatchers", func(t *testing.T) { testConcurrentDispatchers(t, newStore(t)) })
+	t.Run("EnqueueManyAgain", func(t *testing.T) { testEnqueueManyAgain(t, newStore(t)) })
 	t.Run("DrainCrash", func(t *testing.T) { testDrainCrash(t, newStore(t)) })
 	t.Run("ConcurrentDrains", func(t *testing.T) { testConcurrentDrains(t, newStore(t)) })
 	t.Run("OutboxMunicipalities", func(t *testing.T) { testOutboxMunicipalities(t, newStore(t)) })
@@ -1196,4 +1197,46 @@ func testConcurrentDrains(t *testing.T, s MessagingStore) {
 	got := tr.keys()
 	slices.Sort(got)
 	assert.Equal(t, keys, got, "every delivery sent exactly once by one of the dispatchers")
+}
+
+// A bulletin's many deliveries (the stores' bulk path) enqueued again with
+// some new ones, and with a key twice in one call: the existing keys are
+// skipped, in a transaction that goes on, and every other delivery is
+// written once.
+func testEnqueueManyAgain(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	first := bulletinDeliveries(Oslo, 0, 1200, msgNow)
+	written, err := s.Enqueue(ctx, first)
+	require.NoError(t, err)
+	require.Equal(t, len(first), written)
+
+	more := bulletinDeliveries(Oslo, 1, 300, msgNow)
+	again := slices.Clone(first)
+	for i := range again {
+		again[i].ID = domain.NewID[messaging.Delivery]() // the same key, a new row
+	}
+	twice := more[0]
+	twice.ID = domain.NewID[messaging.Delivery]()
+	all := append(append(again, more...), twice)
+	require.NoError(t, s.Atomic(ctx, func(ctx context.Context) error {
+		written, err := s.Enqueue(ctx, all)
+		if err != nil {
+			return err
+		}
+		assert.Equal(t, len(more), written, "only the new keys, once each")
+		// The transaction goes on after the bulk path gave way.
+		n, err := s.Enqueue(ctx, bulletinDeliveries(Oslo, 2, 3, msgNow))
+		assert.Equal(t, 3, n)
+		return err
+	}))
+	ds, err := s.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	assert.Len(t, ds, len(first)+len(more)+3)
+	ids := map[messaging.DeliveryID]bool{}
+	for _, d := range ds {
+		ids[d.ID] = true
+	}
+	for _, d := range first {
+		assert.True(t, ids[d.ID], "the first write of %s stands", d.Key)
+	}
 }
