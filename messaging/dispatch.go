@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/oppvekst/oppvekst/domain"
@@ -152,57 +153,113 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	return len(b.claimed), d.settle(ctx, b)
 }
 
-// Drain sends until a claim finds nothing due, batch after batch, and
-// returns how many deliveries it claimed. Unlike a loop of RunOnce it
-// keeps the transports busy while it does the bookkeeping: while one batch
-// is being sent, the outcomes of the batch before are recorded and the
-// next batch is claimed. A delivery is still recorded only after it was
-// sent, so a dispatcher stopped in the middle loses nothing: what it sent
-// and had not recorded is sent again, with the same key, once its lease
-// has run out, as after RunOnce. At most two batches are claimed at once
-// (the lease must cover both).
+// Drain sends until a claim finds nothing due and returns how many
+// deliveries it claimed. Unlike a loop of RunOnce it keeps the transports
+// busy while it does the bookkeeping: the workers of each transport take
+// the deliveries of the next batch as soon as they are done with the last
+// one (no batch waits for its slowest send before the next starts), a
+// batch is recorded (Settle) as soon as all of its sends are done, and the
+// next batch is claimed while the last is sent. At most two batches are
+// being sent at once (the lease must cover both). A delivery is recorded
+// only after it was sent, so a dispatcher stopped in the middle loses
+// nothing: what it sent and had not recorded is sent again, with the same
+// key, once its lease has run out, as after RunOnce.
 func (d *Dispatcher) Drain(ctx context.Context) (int, error) {
 	p, err := d.plan()
 	if err != nil {
 		return 0, err
 	}
-	cur, err := d.claim(ctx, p)
-	if err != nil {
-		return 0, err
+	var (
+		mu      sync.Mutex
+		failed  error // the first bookkeeping error
+		workers sync.WaitGroup
+		pools   = map[Medium]chan job{}
+		slots   = make(chan struct{}, 2) // batches being sent
+		settles = make(chan *batch, 2)
+		settled = make(chan struct{})
+	)
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if failed == nil {
+			failed = err
+		}
+	}
+	stopped := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return failed != nil || ctx.Err() != nil
+	}
+	go func() {
+		defer close(settled)
+		for b := range settles {
+			if ctx.Err() != nil {
+				continue // stopped: the leases run out, the batch goes again
+			}
+			if err := d.settle(ctx, b); err != nil {
+				fail(err)
+			}
+		}
+	}()
+	done := func(b *batch) {
+		if b.left.Add(-1) == 0 {
+			<-slots
+			settles <- b
+		}
 	}
 	total := 0
-	var prev *batch
-	for len(cur.claimed) > 0 {
-		total += len(cur.claimed)
-		sent := make(chan struct{})
-		go func(b *batch) {
-			defer close(sent)
-			d.send(ctx, p, b)
-		}(cur)
-		var bookkeeping error
-		if prev != nil {
-			bookkeeping = d.settle(ctx, prev)
-			prev = nil
+	for !stopped() {
+		slots <- struct{}{}
+		b, err := d.claim(ctx, p)
+		if err != nil {
+			<-slots
+			fail(err)
+			break
 		}
-		var next *batch
-		if bookkeeping == nil {
-			next, bookkeeping = d.claim(ctx, p)
+		if len(b.claimed) == 0 {
+			<-slots
+			break
 		}
-		<-sent
-		if err := ctx.Err(); err != nil {
-			return total, err
+		total += len(b.claimed)
+		b.left.Store(1) // the feeding's own hold, released below
+		for i, del := range b.claimed {
+			if b.held[i] {
+				continue
+			}
+			pool, ok := pools[del.Medium]
+			if !ok {
+				pool = make(chan job, 2*p.batch)
+				pools[del.Medium] = pool
+				for range p.workers {
+					workers.Go(func() {
+						for j := range pool {
+							j.b.outcomes[j.i] = d.sendOne(ctx, p.transports, p.backoff, j.b.claimed[j.i])
+							done(j.b)
+						}
+					})
+				}
+			}
+			b.left.Add(1)
+			pool <- job{b, i}
 		}
-		if bookkeeping != nil {
-			// The batch sent is recorded; a batch claimed and not sent
-			// waits for its lease to run out.
-			return total, errors.Join(bookkeeping, d.settle(ctx, cur))
-		}
-		prev, cur = cur, next
+		done(b)
 	}
-	if prev != nil {
-		return total, d.settle(ctx, prev)
+	for _, pool := range pools {
+		close(pool)
 	}
-	return total, nil
+	workers.Wait()
+	close(settles)
+	<-settled
+	if err := ctx.Err(); err != nil {
+		return total, err
+	}
+	return total, failed
+}
+
+// job is one delivery of a batch to send.
+type job struct {
+	b *batch
+	i int
 }
 
 // plan is the dispatcher's settings with their defaults.
@@ -243,6 +300,7 @@ type batch struct {
 	claimed  []Delivery
 	held     []bool
 	outcomes []Outcome
+	left     atomic.Int64 // sends not yet done (Drain)
 }
 
 // claim claims a batch and asks the Gate about it.
