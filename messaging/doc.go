@@ -131,11 +131,17 @@
 // # Outbox
 //
 // A Dispatcher claims due deliveries with a lease, sends them through the
-// Transport of their Medium with bounded concurrency, and settles them:
-// sent, retried after exponential Backoff, or dead after Backoff.Limit
-// attempts or a permanent failure (Permanent). Sending is at least once: a
-// dispatcher that stops between sending and settling loses nothing, and the
-// repeat carries the same Delivery.Key.
+// Transport of their Medium with bounded concurrency per transport, and
+// settles them: sent, retried after exponential Backoff, or dead after
+// Backoff.Limit attempts or a permanent failure (Permanent). Sending is at
+// least once: a dispatcher that stops between sending and settling loses
+// nothing, and the repeat carries the same Delivery.Key. The bookkeeping is
+// in batches: a claim leases a whole batch in one statement and Settle
+// records a whole batch's outcomes in one; Dispatcher.Drain (what Run and
+// the reference app use) records one batch and claims the next while the
+// transports send, so the database round trips do not stop the sending.
+// Several dispatchers (app instances) share one outbox: the stores' claims
+// skip what another has leased (FOR UPDATE SKIP LOCKED on PostgreSQL).
 //
 // It is a pure domain package: it imports no database driver and no
 // net/http.

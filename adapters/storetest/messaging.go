@@ -50,6 +50,9 @@ func RunMessaging(t *testing.T, newStore func(t *testing.T) MessagingStore) {
 	t.Run("HeldBySwitch", func(t *testing.T) { testHeld(t, newStore(t)) })
 	t.Run("DispatcherCrash", func(t *testing.T) { testDispatcherCrash(t, newStore(t)) })
 	t.Run("ConcurrentDispatchers", func(t *testing.T) { testConcurrentDispatchers(t, newStore(t)) })
+	t.Run("EnqueueManyAgain", func(t *testing.T) { testEnqueueManyAgain(t, newStore(t)) })
+	t.Run("DrainCrash", func(t *testing.T) { testDrainCrash(t, newStore(t)) })
+	t.Run("ConcurrentDrains", func(t *testing.T) { testConcurrentDrains(t, newStore(t)) })
 	t.Run("OutboxMunicipalities", func(t *testing.T) { testOutboxMunicipalities(t, newStore(t)) })
 	t.Run("QuietHoursStored", func(t *testing.T) { testQuietHoursStored(t, newStore(t)) })
 	t.Run("UrgentAtNight", func(t *testing.T) { testUrgentAtNight(t, newStore(t)) })
@@ -1218,4 +1221,150 @@ func testConcurrentDispatchers(t *testing.T, s MessagingStore) {
 	got := tr.keys()
 	slices.Sort(got)
 	assert.Equal(t, keys, got, "every delivery sent exactly once by one of the dispatchers")
+}
+
+// A dispatcher draining the outbox (Drain: the next batch claimed and the
+// last one recorded while a batch is sent) is killed in its second batch:
+// what it sent and had not recorded comes again after the lease, with the
+// same key; what it recorded does not; nothing is lost.
+func testDrainCrash(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	sc := newSchool(t, ctx, s, Oslo)
+	g := sc.guardian("")
+	clock := NewClock(msgNow)
+	keys := enqueue(t, ctx, s, Oslo, g.ID, 40, msgNow)
+	tr := &recorder{medium: messaging.Email}
+	runCtx, kill := context.WithCancel(ctx)
+	var sends int
+	var mu sync.Mutex
+	tr.after = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if sends++; sends == 15 {
+			kill()
+		}
+	}
+	first := &messaging.Dispatcher{Outbox: s, Transports: []messaging.Transport{tr}, Clock: clock,
+		Lease: time.Minute, Batch: 10, Concurrency: 2}
+	_, err := first.Drain(runCtx)
+	require.ErrorIs(t, err, context.Canceled)
+	sentBefore := tr.keys()
+	require.GreaterOrEqual(t, len(sentBefore), 15)
+	ds, err := s.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	recorded := map[string]bool{}
+	for _, d := range ds {
+		recorded[d.Key] = d.State == messaging.Sent
+	}
+
+	tr.after = nil
+	second := &messaging.Dispatcher{Outbox: s, Transports: []messaging.Transport{tr}, Clock: clock,
+		Lease: time.Minute, Batch: 10, Concurrency: 2}
+	_, err = second.Drain(ctx)
+	require.NoError(t, err)
+	clock.Advance(2 * time.Minute)
+	_, err = second.Drain(ctx)
+	require.NoError(t, err)
+
+	counts := map[string]int{}
+	for _, k := range tr.keys() {
+		counts[k]++
+	}
+	assert.Len(t, counts, len(keys), "only the outbox's keys")
+	for _, k := range keys {
+		assert.GreaterOrEqual(t, counts[k], 1, "%s arrived", k)
+	}
+	for _, k := range sentBefore {
+		if recorded[k] {
+			assert.Equal(t, 1, counts[k], "%s was recorded as sent: not sent again", k)
+		} else {
+			assert.Equal(t, 2, counts[k], "%s was sent and not recorded: sent again, once", k)
+		}
+	}
+	ds, err = s.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	for _, d := range ds {
+		assert.Equal(t, messaging.Sent, d.State, d.Key)
+	}
+}
+
+// Three dispatchers drain one outbox at once: every delivery is sent
+// exactly once.
+func testConcurrentDrains(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	sc := newSchool(t, ctx, s, Oslo)
+	g := sc.guardian("")
+	clock := NewClock(msgNow)
+	keys := enqueue(t, ctx, s, Oslo, g.ID, 200, msgNow)
+	tr := &recorder{medium: messaging.Email}
+	var wg sync.WaitGroup
+	errs := make(chan error, 3)
+	claimed := make(chan int, 3)
+	for range 3 {
+		wg.Go(func() {
+			d := &messaging.Dispatcher{Outbox: s, Transports: []messaging.Transport{tr}, Clock: clock,
+				Lease: time.Hour, Batch: 7, Concurrency: 3}
+			n, err := d.Drain(ctx)
+			claimed <- n
+			if err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	close(claimed)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	total := 0
+	for n := range claimed {
+		total += n
+	}
+	assert.Equal(t, len(keys), total, "the claims add up to the outbox")
+	got := tr.keys()
+	slices.Sort(got)
+	assert.Equal(t, keys, got, "every delivery sent exactly once by one of the dispatchers")
+}
+
+// A bulletin's many deliveries (the stores' bulk path) enqueued again with
+// some new ones, and with a key twice in one call: the existing keys are
+// skipped, in a transaction that goes on, and every other delivery is
+// written once.
+func testEnqueueManyAgain(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	first := bulletinDeliveries(Oslo, 0, 1200, msgNow)
+	written, err := s.Enqueue(ctx, first)
+	require.NoError(t, err)
+	require.Equal(t, len(first), written)
+
+	more := bulletinDeliveries(Oslo, 1, 300, msgNow)
+	again := slices.Clone(first)
+	for i := range again {
+		again[i].ID = domain.NewID[messaging.Delivery]() // the same key, a new row
+	}
+	twice := more[0]
+	twice.ID = domain.NewID[messaging.Delivery]()
+	all := append(append(again, more...), twice)
+	require.NoError(t, s.Atomic(ctx, func(ctx context.Context) error {
+		written, err := s.Enqueue(ctx, all)
+		if err != nil {
+			return err
+		}
+		assert.Equal(t, len(more), written, "only the new keys, once each")
+		// The transaction goes on after the bulk path gave way.
+		n, err := s.Enqueue(ctx, bulletinDeliveries(Oslo, 2, 3, msgNow))
+		assert.Equal(t, 3, n)
+		return err
+	}))
+	ds, err := s.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	assert.Len(t, ds, len(first)+len(more)+3)
+	ids := map[messaging.DeliveryID]bool{}
+	for _, d := range ds {
+		ids[d.ID] = true
+	}
+	for _, d := range first {
+		assert.True(t, ids[d.ID], "the first write of %s stands", d.Key)
+	}
 }
