@@ -66,6 +66,11 @@ type DirectoryReader interface {
 	// day with the period, sorted by SortPlacements. A period without a
 	// start, or ending before it starts, is a *ValidationError.
 	UnitPlacements(ctx context.Context, m Municipality, unit UnitID, within Period) ([]Placement, error)
+	// PlacementsWithin lists the placements in every unit of the
+	// municipality that share at least one day with the period, in one read
+	// (a report over all units), sorted by SortPlacements; the period as for
+	// UnitPlacements.
+	PlacementsWithin(ctx context.Context, m Municipality, within Period) ([]Placement, error)
 
 	// ChildRecord reads a child with its guardians and placements in one call.
 	ChildRecord(ctx context.Context, m Municipality, id ChildID) (ChildRecord, error)

@@ -305,6 +305,21 @@ func (s *Store) UnitPlacements(ctx context.Context, m domain.Municipality, unit 
 	return ps, err
 }
 
+// PlacementsWithin lists the placements of every unit that share at least
+// one day with the period, in one statement, sorted by domain.SortPlacements.
+func (s *Store) PlacementsWithin(ctx context.Context, m domain.Municipality, within domain.Period) ([]domain.Placement, error) {
+	if err := within.Validate(); err != nil {
+		return nil, err
+	}
+	ps, err := list(ctx, s.q(ctx), "placements", m, scanPlacement,
+		`SELECT `+placementColumns+` FROM placements
+		WHERE municipality = $1
+		AND start_date <= COALESCE($3, 'infinity'::date) AND COALESCE(end_date, 'infinity'::date) >= $2`,
+		string(m), pgDay(within.Start), pgEnd(within.End))
+	domain.SortPlacements(ps)
+	return ps, err
+}
+
 // ChildRecord reads a child with its guardians and placements in one round
 // trip. The guardians are sorted by guardian ID, the placements by
 // domain.SortPlacements.

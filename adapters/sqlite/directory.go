@@ -539,6 +539,8 @@ const (
 		WHERE municipality = ? AND child_id = ?`
 	selectUnitPlacements = `SELECT ` + placementCols + ` FROM placements INDEXED BY placements_by_unit
 		WHERE municipality = ? AND unit_id = ? AND start_date <= ? AND coalesce(end_date, '` + openEnd + `') >= ?`
+	selectPlacementsWithin = `SELECT ` + placementCols + ` FROM placements
+		WHERE municipality = ? AND start_date <= ? AND coalesce(end_date, '` + openEnd + `') >= ?`
 	insertPlacement = `INSERT INTO placements (` + placementCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	updatePlacement = `UPDATE placements SET child_id = ?, unit_id = ?, group_id = ?, kind = ?, hours_per_week = ?,
 			start_date = ?, end_date = ?
@@ -590,6 +592,24 @@ func (s *Store) UnitPlacements(ctx context.Context, m domain.Municipality, unit 
 		last = within.End.String()
 	}
 	ps, err := queryAll(ctx, s, selectUnitPlacements, scanPlacement, m, unit, last, within.Start.String())
+	if err != nil {
+		return nil, err
+	}
+	domain.SortPlacements(ps)
+	return ps, nil
+}
+
+// PlacementsWithin lists the placements of every unit that share at least
+// one day with the period, in one query, sorted by domain.SortPlacements.
+func (s *Store) PlacementsWithin(ctx context.Context, m domain.Municipality, within domain.Period) ([]domain.Placement, error) {
+	if err := within.Validate(); err != nil {
+		return nil, err
+	}
+	last := openEnd
+	if !within.Open() {
+		last = within.End.String()
+	}
+	ps, err := queryAll(ctx, s, selectPlacementsWithin, scanPlacement, m, last, within.Start.String())
 	if err != nil {
 		return nil, err
 	}
