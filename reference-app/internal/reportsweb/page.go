@@ -103,13 +103,28 @@ type pageContent struct {
 // behind it, so no name is ever in a link.
 type names struct {
 	children map[string]domain.Child
+	keys     map[string]childKey
 	units    map[string]domain.Unit
 }
 
+// childKey is a child's place in a list: protected children first (no
+// name to sort by), then by family name, given name and ID.
+type childKey struct {
+	protected     bool
+	family, given string
+}
+
 func namesOf(in reports.Input) names {
-	n := names{children: make(map[string]domain.Child, len(in.Children)), units: make(map[string]domain.Unit, len(in.Units))}
+	n := names{children: make(map[string]domain.Child, len(in.Children)), keys: make(map[string]childKey, len(in.Children)),
+		units: make(map[string]domain.Unit, len(in.Units))}
 	for _, c := range in.Children {
-		n.children[c.ID.String()] = c
+		id := c.ID.String()
+		n.children[id] = c
+		if c.AddressProtection.Strict() {
+			n.keys[id] = childKey{protected: true}
+		} else {
+			n.keys[id] = childKey{family: c.FamilyName, given: c.GivenName}
+		}
 	}
 	for _, u := range in.Units {
 		n.units[u.ID.String()] = u
@@ -117,23 +132,47 @@ func namesOf(in reports.Input) names {
 	return n
 }
 
+// sortChildren sorts keys (child IDs, optionally followed by "." and
+// more) as compareChildren does, each name's folded key made once.
+func (n names) sortChildren(keys []string) {
+	type keyed struct {
+		protected                  bool
+		family, given, id, rest, k string
+	}
+	ks := make([]keyed, len(keys))
+	for i, k := range keys {
+		id, rest, _ := strings.Cut(k, ".")
+		ck := n.keys[id]
+		ks[i] = keyed{!ck.protected, domain.FoldNB(ck.family), domain.FoldNB(ck.given), id, rest, k}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		return cmp.Or(compareBool(a.protected, b.protected), strings.Compare(a.family, b.family), strings.Compare(a.given, b.given),
+			strings.Compare(a.id, b.id), strings.Compare(a.rest, b.rest))
+	})
+	for i := range ks {
+		keys[i] = ks[i].k
+	}
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
+}
+
 // compareChildren orders child IDs (optionally followed by "." and more)
 // the way the children are listed: protected children first, then by
-// family name, given name (domain.CompareNB) and ID.
+// family name, given name (domain.FoldNB) and ID.
 func (n names) compareChildren(a, b string) int {
 	ida, resta, _ := strings.Cut(a, ".")
 	idb, restb, _ := strings.Cut(b, ".")
-	ca, cb := n.children[ida], n.children[idb]
-	fa, ga := sortName(ca)
-	fb, gb := sortName(cb)
-	return cmp.Or(domain.CompareNB(fa, fb), domain.CompareNB(ga, gb), strings.Compare(ida, idb), strings.Compare(resta, restb))
-}
-
-func sortName(c domain.Child) (family, given string) {
-	if c.AddressProtection.Strict() {
-		return "", ""
-	}
-	return c.FamilyName, c.GivenName
+	ka, kb := n.keys[ida], n.keys[idb]
+	return cmp.Or(compareBool(!ka.protected, !kb.protected), strings.Compare(domain.FoldNB(ka.family), domain.FoldNB(kb.family)),
+		strings.Compare(domain.FoldNB(ka.given), domain.FoldNB(kb.given)), strings.Compare(ida, idb), strings.Compare(resta, restb))
 }
 
 // compareUnits orders unit IDs by the unit's name, then ID.
@@ -311,7 +350,17 @@ func (a *app) page(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 			changes = slices.DeleteFunc(slices.Clone(changes), func(ch reports.NAVChange) bool { return !matchesChild(n.children[ch.Child.String()], pc.Query) })
 		}
 		key := func(ch reports.NAVChange) string { return ch.Child.String() + "." + ch.Kind }
-		slices.SortFunc(changes, func(x, y reports.NAVChange) int { return n.compareChildren(key(x), key(y)) })
+		ks := make([]string, len(changes))
+		byKey := make(map[string]reports.NAVChange, len(changes))
+		for i, ch := range changes {
+			ks[i] = key(ch)
+			byKey[ks[i]] = ch
+		}
+		n.sortChildren(ks)
+		changes = make([]reports.NAVChange, len(ks))
+		for i, k := range ks {
+			changes[i] = byKey[k]
+		}
 		pc.Matching = len(changes)
 		page := web.KeysetPageFunc(changes, key, n.compareChildren, q.Get("after"), q.Get("before"), web.PageSize)
 		pc.PrevHref, pc.NextHref = web.PagerLinks(q, page.Prev, page.Next, "year", "report", "q")
@@ -521,7 +570,7 @@ func (a *app) childrenPage(w http.ResponseWriter, r *http.Request, c *web.Call) 
 	for i, id := range ids {
 		keys[i] = id.String()
 	}
-	slices.SortFunc(keys, n.compareChildren)
+	n.sortChildren(keys)
 	keys = slices.Compact(keys)
 	pc.Matching = len(keys)
 	page := web.KeysetPageFunc(keys, func(k string) string { return k }, n.compareChildren, q.Get("after"), q.Get("before"), web.PageSize)
