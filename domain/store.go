@@ -58,6 +58,9 @@ type DirectoryReader interface {
 	Group(ctx context.Context, m Municipality, id GroupID) (Group, error)
 	// Groups lists the groups of a unit, sorted by SortGroups.
 	Groups(ctx context.Context, m Municipality, unit UnitID) ([]Group, error)
+	// AllGroups lists the groups of every unit of the municipality in one
+	// read (an overview of all units), sorted by SortGroups.
+	AllGroups(ctx context.Context, m Municipality) ([]Group, error)
 
 	Placement(ctx context.Context, m Municipality, id PlacementID) (Placement, error)
 	// Placements lists a child's placements, sorted by SortPlacements.

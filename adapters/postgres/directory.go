@@ -277,6 +277,15 @@ func (s *Store) Groups(ctx context.Context, m domain.Municipality, unit domain.U
 	return gs, err
 }
 
+// AllGroups lists every unit's groups in one statement, sorted by
+// domain.SortGroups.
+func (s *Store) AllGroups(ctx context.Context, m domain.Municipality) ([]domain.Group, error) {
+	gs, err := list(ctx, s.q(ctx), "groups", m, scanGroup,
+		`SELECT `+groupColumns+` FROM unit_groups WHERE municipality = $1`, string(m))
+	domain.SortGroups(gs)
+	return gs, err
+}
+
 // Placement reads a placement.
 func (s *Store) Placement(ctx context.Context, m domain.Municipality, id domain.PlacementID) (domain.Placement, error) {
 	return one(ctx, s.q(ctx), "placement", m, id.String(), scanPlacement, placementSQL, string(m), uid(id))

@@ -468,8 +468,9 @@ const (
 	selectGroup  = `SELECT ` + groupCols + ` FROM unit_groups WHERE municipality = ? AND id = ?`
 	selectGroups = `SELECT ` + groupCols + ` FROM unit_groups INDEXED BY unit_groups_by_unit
 		WHERE municipality = ? AND unit_id = ?`
-	insertGroup = `INSERT INTO unit_groups (` + groupCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
-	updateGroup = `UPDATE unit_groups SET unit_id = ?, name = ?, age_group = ?, grade_from = ?, grade_to = ?, closing_date = ?
+	selectAllGroups = `SELECT ` + groupCols + ` FROM unit_groups WHERE municipality = ?`
+	insertGroup     = `INSERT INTO unit_groups (` + groupCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	updateGroup     = `UPDATE unit_groups SET unit_id = ?, name = ?, age_group = ?, grade_from = ?, grade_to = ?, closing_date = ?
 		WHERE municipality = ? AND id = ?`
 	groupExists = `SELECT 1 FROM unit_groups WHERE municipality = ? AND id = ?`
 )
@@ -564,6 +565,17 @@ func scanPlacement(r scanner) (domain.Placement, error) {
 		p.Period.End, err = parseDate(end.String)
 	}
 	return p, err
+}
+
+// AllGroups lists every unit's groups in one query, sorted by
+// domain.SortGroups.
+func (s *Store) AllGroups(ctx context.Context, m domain.Municipality) ([]domain.Group, error) {
+	gs, err := queryAll(ctx, s, selectAllGroups, scanGroup, m)
+	if err != nil {
+		return nil, err
+	}
+	domain.SortGroups(gs)
+	return gs, nil
 }
 
 // Placement reads a placement.

@@ -196,6 +196,14 @@ func testUnitsAndGroups(t *testing.T, s domain.Store) {
 	groups, err := s.Groups(ctx, Oslo, kg.ID)
 	require.NoError(t, err)
 	assert.Equal(t, []domain.Group{g1, g2}, groups)
+	all, err := s.AllGroups(ctx, Oslo)
+	require.NoError(t, err)
+	want := []domain.Group{g1, g2, other}
+	domain.SortGroups(want)
+	assert.Equal(t, want, all, "every unit's groups in one read, sorted like Groups")
+	none, err := s.AllGroups(ctx, Bergen)
+	require.NoError(t, err)
+	assert.Empty(t, none, "another municipality's groups are not read")
 	g1.Name = "Blåbærtua"
 	require.NoError(t, s.UpdateGroup(ctx, g1))
 	gg, err := s.Group(ctx, Oslo, g1.ID)

@@ -85,11 +85,26 @@ func (a *app) unitsOverview(ctx context.Context, m domain.Municipality) (homeCon
 		{ID: "sfo", HeadingKey: "kind.sfo.plural", EmptyKey: "home.none.sfo"},
 	}
 	section := map[domain.UnitKind]*kindSection{domain.Kindergarten: &sections[0], domain.School: &sections[1], domain.SFO: &sections[2]}
+	// Every unit's groups and today's placements in one read each: the
+	// reads do not grow with the units.
+	groups, err := a.Store.AllGroups(ctx, m)
+	if err != nil {
+		return homeContent{}, err
+	}
+	placements, err := a.Store.PlacementsWithin(ctx, m, domain.Period{Start: today, End: today})
+	if err != nil {
+		return homeContent{}, err
+	}
+	groupsOf := map[domain.UnitID][]domain.Group{}
+	for _, g := range groups {
+		groupsOf[g.UnitID] = append(groupsOf[g.UnitID], g)
+	}
+	placementsOf := map[domain.UnitID][]domain.Placement{}
+	for _, p := range placements {
+		placementsOf[p.UnitID] = append(placementsOf[p.UnitID], p)
+	}
 	for _, u := range units {
-		row, err := a.unitRow(ctx, u, names, today)
-		if err != nil {
-			return homeContent{}, err
-		}
+		row := unitRowOf(u, groupsOf[u.ID], placementsOf[u.ID], names, today)
 		if s := section[u.Kind]; s != nil {
 			s.Units = append(s.Units, row)
 		}
@@ -97,15 +112,8 @@ func (a *app) unitsOverview(ctx context.Context, m domain.Municipality) (homeCon
 	return homeContent{MunicipalityName: demo.MunicipalityNames[m], Municipality: m, Today: today, Sections: sections}, nil
 }
 
-func (a *app) unitRow(ctx context.Context, u domain.Unit, names map[domain.UnitID]string, today date.Date) (unitRow, error) {
-	groups, err := a.Store.Groups(ctx, u.Municipality, u.ID)
-	if err != nil {
-		return unitRow{}, err
-	}
-	placements, err := a.Store.UnitPlacements(ctx, u.Municipality, u.ID, domain.Period{Start: today, End: today})
-	if err != nil {
-		return unitRow{}, err
-	}
+// unitRowOf is a unit's row: its children today, in all and per group.
+func unitRowOf(u domain.Unit, groups []domain.Group, placements []domain.Placement, names map[domain.UnitID]string, today date.Date) unitRow {
 	perGroup := map[domain.GroupID]map[domain.ChildID]bool{}
 	all := map[domain.ChildID]bool{}
 	for _, p := range placements {
@@ -125,7 +133,7 @@ func (a *app) unitRow(ctx context.Context, u domain.Unit, names map[domain.UnitI
 	if n := len(perGroup[domain.GroupID{}]); n > 0 {
 		row.Groups = append(row.Groups, groupRow{Name: "—", Children: n})
 	}
-	return row, nil
+	return row
 }
 
 // Role pages.
