@@ -408,7 +408,8 @@ type childrenContent struct {
 }
 
 // childrenPage shows the children behind one figure of a report
-// (?report=, ?year= or for NAV ?month=, ?unit= (none: every unit), ?cell=)
+// (?report=, ?year= or for NAV ?month=, ?unit= (none: every unit), ?cell=
+// (none: all the report's children))
 // in keyset pages by name, searched by name or national ID (?q=); for a
 // unit, its figures by age and hours (BASIL) or grade and hours (GSI)
 // above them, each linked to its own children.
@@ -429,6 +430,10 @@ func (a *app) childrenPage(w http.ResponseWriter, r *http.Request, c *web.Call) 
 	}
 	q := r.URL.Query()
 	unit, cell := q.Get("unit"), q.Get("cell")
+	if cell == "" {
+		// Without a figure: all the report's children.
+		cell = map[string]string{"basil": "children", "gsi": "pupils", "nav": "entries"}[report]
+	}
 	if !validCell(report, cell) {
 		return api.Unprocessable("invalid-query", "cell is not a figure of the report", domain.FieldError{Field: "cell", Reason: "is-not-a-figure-of-the-report"})
 	}
