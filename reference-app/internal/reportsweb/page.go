@@ -246,7 +246,7 @@ func (a *app) page(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	}
 	ctx := r.Context()
 	mo := a.currentMonth()
-	rs, err := a.all(ctx, c, y, mo)
+	rs, err := a.all(ctx, c, y, mo, "")
 	if err != nil {
 		return err
 	}
@@ -438,7 +438,7 @@ func (a *app) childrenPage(w http.ResponseWriter, r *http.Request, c *web.Call) 
 		return api.Unprocessable("invalid-query", "cell is not a figure of the report", domain.FieldError{Field: "cell", Reason: "is-not-a-figure-of-the-report"})
 	}
 	ctx := r.Context()
-	rs, err := a.all(ctx, c, y, mo)
+	rs, err := a.all(ctx, c, y, mo, report)
 	if err != nil {
 		return err
 	}

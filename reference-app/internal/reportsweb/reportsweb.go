@@ -188,9 +188,10 @@ func (a *app) nav(ctx context.Context, c *web.Call, m billing.Month) (reports.NA
 	return l, a.Audit(ctx, c.Actor, "reports.nav", "reports/nav/"+m.String(), kids...)
 }
 
-// all counts the year's BASIL and GSI and month m's NAV list from one
-// read of the municipality's rows (reports.Load over the days they
-// count), without logging: the pages log what they show.
+// all counts the year's BASIL and GSI and month m's NAV list (only is
+// "": all three; else only that one) from one read of the municipality's
+// rows (reports.Load over the days they count), without logging: the
+// pages log what they show.
 type all struct {
 	in    reports.Input
 	rules reports.Rules
@@ -200,25 +201,43 @@ type all struct {
 	month billing.Month
 }
 
-func (a *app) all(ctx context.Context, c *web.Call, year int, m billing.Month) (all, error) {
+func (a *app) all(ctx context.Context, c *web.Call, year int, m billing.Month, only string) (all, error) {
 	r, err := reports.LoadRules()
 	if err != nil {
 		return all{}, err
 	}
-	np := navPeriod(m)
-	within := domain.Period{Start: min(gsiDay(year, r), basilDay(year, r), np.Start), End: max(gsiDay(year, r), basilDay(year, r), np.End)}
+	var days []domain.Period
+	if only == "" || only == "basil" {
+		days = append(days, domain.Period{Start: basilDay(year, r), End: basilDay(year, r)})
+	}
+	if only == "" || only == "gsi" {
+		days = append(days, domain.Period{Start: gsiDay(year, r), End: gsiDay(year, r)})
+	}
+	if only == "" || only == "nav" {
+		days = append(days, navPeriod(m))
+	}
+	within := days[0]
+	for _, d := range days[1:] {
+		within = domain.Period{Start: min(within.Start, d.Start), End: max(within.End, d.End)}
+	}
 	in, err := a.input(ctx, c, within)
 	if err != nil {
 		return all{}, err
 	}
 	out := all{in: in, rules: r, month: m}
-	if out.basil, err = reports.BASIL(in, year, r.BASIL); err != nil {
-		return out, err
+	if only == "" || only == "basil" {
+		if out.basil, err = reports.BASIL(in, year, r.BASIL); err != nil {
+			return out, err
+		}
 	}
-	if out.gsi, err = reports.GSI(in, domain.SchoolYear(year), r.GSI); err != nil {
-		return out, err
+	if only == "" || only == "gsi" {
+		if out.gsi, err = reports.GSI(in, domain.SchoolYear(year), r.GSI); err != nil {
+			return out, err
+		}
 	}
-	out.nav, err = navOf(in, m, r)
+	if only == "" || only == "nav" {
+		out.nav, err = navOf(in, m, r)
+	}
 	return out, err
 }
 
