@@ -3,6 +3,8 @@ package directoryweb_test
 import (
 	"context"
 	"fmt"
+	"html"
+	"regexp"
 	"testing"
 	"time"
 
@@ -77,4 +79,28 @@ func TestCaseworkerPageStatementsDoNotGrowWithRows(t *testing.T) {
 	large := count(1900)
 	assert.Positive(t, small)
 	assert.Equal(t, small, large, "the statements of the page do not grow with the children and units")
+}
+
+// The caseworker's start page shows the units in keyset pages of 50 with
+// their number at the top, and searches them by name.
+func TestCaseworkerPagePagesAndSearchesUnits(t *testing.T) {
+	ta := webtest.New(t)
+	cw := ta.CookieFor(t, demo.PersonaCaseworker)
+	require.NoError(t, moreKindergartens(t.Context(), ta, 3000)) // 60 kindergartens more
+	resp := ta.Do(t, cw, "GET", "/caseworker", "", "")
+	require.Equal(t, 200, resp.Status)
+	units := regexp.MustCompile(`<h3 id="enhet-[^"]+">([^<]+)</h3>`)
+	assert.Len(t, units.FindAllStringSubmatch(resp.Body, -1), 50, "one page of units")
+	assert.Regexp(t, `<span class="figure">\d+</span> enheter`, resp.Body)
+	next := regexp.MustCompile(`href="(/caseworker\?[^"]*after=[^"]+)#units"`).FindStringSubmatch(resp.Body)
+	require.NotNil(t, next)
+	more := ta.Do(t, cw, "GET", html.UnescapeString(next[1]), "", "")
+	rest := units.FindAllStringSubmatch(more.Body, -1)
+	require.NotEmpty(t, rest)
+	assert.NotContains(t, resp.Body, ">"+rest[0][1]+"</h3>", "the next page goes on after the last unit")
+	found := ta.Do(t, cw, "GET", "/caseworker?unitq=storeng+007", "", "")
+	got := units.FindAllStringSubmatch(found.Body, -1)
+	require.Len(t, got, 1, "search by the unit's name")
+	assert.Equal(t, "Storeng 007 3000 barnehage", got[0][1])
+	assert.Contains(t, found.Body, "Treff: 1.")
 }

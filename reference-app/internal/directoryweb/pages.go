@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 
 	"github.com/rickb777/date/v2"
 
@@ -185,6 +187,42 @@ type caseworkerContent struct {
 	Query    string // the name searched for
 	Children []web.ChildSummary
 	Next     string // the next page's query
+	// The units: how many, the search in their names (?unitq=), how many
+	// it keeps, and the keyset pages (?after=, ?before=) of them.
+	UnitCount, UnitMatching int
+	UnitQuery               string
+	UnitPrev, UnitNext      string
+}
+
+// pageUnits cuts the caseworker's units overview to one keyset page of
+// web.PageSize units (by kind, then name), searched by the unit's name:
+// a large municipality's hundreds of units are not one page.
+func pageUnits(c *caseworkerContent, q url.Values) {
+	type keyed struct {
+		section int
+		row     unitRow
+	}
+	key := func(k keyed) string {
+		return fmt.Sprintf("%d|%s|%s", k.section, domain.FoldNB(k.row.Name), k.row.ID)
+	}
+	c.UnitQuery = strings.TrimSpace(q.Get("unitq"))
+	var rows []keyed
+	for i, s := range c.Units.Sections {
+		c.UnitCount += len(s.Units)
+		for _, u := range s.Units {
+			if c.UnitQuery == "" || web.Matches(u.Name, c.UnitQuery) {
+				rows = append(rows, keyed{i, u})
+			}
+		}
+		c.Units.Sections[i].Units = nil
+	}
+	slices.SortFunc(rows, func(a, b keyed) int { return strings.Compare(key(a), key(b)) })
+	c.UnitMatching = len(rows)
+	page := web.KeysetPage(rows, key, q.Get("after"), q.Get("before"), web.PageSize)
+	c.UnitPrev, c.UnitNext = web.PagerLinks(q, page.Prev, page.Next, "q", "unitq")
+	for _, k := range page.Rows {
+		c.Units.Sections[k.section].Units = append(c.Units.Sections[k.section].Units, k.row)
+	}
 }
 
 func (a *app) caseworkerPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
@@ -209,6 +247,7 @@ func (a *app) caseworkerPage(w http.ResponseWriter, r *http.Request, c *web.Call
 		return err
 	}
 	content := caseworkerContent{Units: units, Query: q}
+	pageUnits(&content, r.URL.Query())
 	var ids []domain.ChildID
 	for _, ch := range pg.Items {
 		content.Children = append(content.Children, web.Summarize(ch))
