@@ -64,8 +64,11 @@
 // domain.Notice, renders the template of its kind (templates/notices.json,
 // data) in each guardian's language and medium (Contact; bokmål by e-mail
 // by default) and writes the deliveries to the outbox in the caller's
-// transaction. The same Notice.Key notifies once. The Data keys of the
-// built-in kinds:
+// transaction. The same Notice.Key notifies once. NotifyAll does the same
+// for many notices at once (an invoice run's): notices to one guardian
+// each read their guardians, contacts, settings and the contact register
+// once and are written in one Enqueue. The Data keys of the built-in
+// kinds:
 //
 //	offer.sent, offer.lapsing   child, unit, deadline
 //	invoice.ready               month, amount (with its unit, "1 234,50 kr"), due, kid

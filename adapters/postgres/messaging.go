@@ -231,6 +231,57 @@ func (s *Store) GuardianThreads(ctx context.Context, m domain.Municipality, g do
 	return tsx, err
 }
 
+// ThreadsOf lists the threads any of the guardians takes part in, each
+// once, newest first, in one statement.
+func (s *Store) ThreadsOf(ctx context.Context, m domain.Municipality, guardians []domain.GuardianID) ([]messaging.Thread, error) {
+	if len(guardians) == 0 {
+		return []messaging.Thread{}, nil
+	}
+	tsx, err := list(ctx, s.q(ctx), "threads", m, scanThread,
+		`SELECT `+threadColumns+` FROM msg_threads AS t
+		WHERE t.municipality = $1 AND EXISTS (SELECT 1 FROM msg_participants AS p
+			WHERE p.municipality = t.municipality AND p.thread_id = t.id AND p.guardian_id = ANY($2))`, string(m), uids(guardians))
+	messaging.SortThreads(tsx)
+	return tsx, err
+}
+
+// Tallies reads each thread's message count and newest message in one
+// statement.
+func (s *Store) Tallies(ctx context.Context, m domain.Municipality, threads []messaging.ThreadID) (map[messaging.ThreadID]messaging.Tally, error) {
+	out := map[messaging.ThreadID]messaging.Tally{}
+	if len(threads) == 0 {
+		return out, nil
+	}
+	ts, err := list(ctx, s.q(ctx), "tallies", m, func(row scanner, m domain.Municipality) (messaging.Tally, error) {
+		var t messaging.Tally
+		msg, err := scanMessage(countScanner{row, &t.Messages}, m)
+		t.Last = msg
+		return t, err
+	}, `SELECT `+messageColumns+`, n FROM (SELECT `+messageColumns+`,
+			count(*) OVER (PARTITION BY thread_id) AS n,
+			row_number() OVER (PARTITION BY thread_id ORDER BY created_at DESC, id DESC) AS k
+		FROM msg_messages WHERE municipality = $1 AND thread_id = ANY($2)) AS last WHERE k = 1`, string(m), uids(threads))
+	for _, t := range ts {
+		out[t.Last.Thread] = t
+	}
+	return out, err
+}
+
+// countScanner scans a row's columns and then, into n, one more at the end.
+type countScanner struct {
+	scanner
+	n *int
+}
+
+func (c countScanner) Scan(dest ...any) error {
+	var n int64
+	if err := c.scanner.Scan(append(dest, &n)...); err != nil {
+		return err
+	}
+	*c.n = int(n)
+	return nil
+}
+
 // MarkRead sets a participant's read time.
 func (s *Store) MarkRead(ctx context.Context, m domain.Municipality, id messaging.ThreadID, g domain.GuardianID, at time.Time) error {
 	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {

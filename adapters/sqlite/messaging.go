@@ -26,6 +26,15 @@ const (
 		FROM msg_participants AS p INDEXED BY msg_participants_by_guardian
 		JOIN msg_threads AS t ON t.municipality = p.municipality AND t.id = p.thread_id
 		WHERE p.municipality = ? AND p.guardian_id = ?`
+	selectThreadsOf = `SELECT DISTINCT t.municipality, t.id, t.scope, t.about_child, t.about_group, t.about_unit, t.unit_id, t.subject, t.bulletin, t.urgent,
+		t.author_role, t.author_subject, t.author_guardian, t.author_name, t.created_at
+		FROM msg_participants AS p INDEXED BY msg_participants_by_guardian
+		JOIN msg_threads AS t ON t.municipality = p.municipality AND t.id = p.thread_id
+		WHERE p.municipality = ? AND p.guardian_id IN (SELECT value FROM json_each(?))`
+	selectTallies = `SELECT ` + messageCols + `, n FROM (SELECT ` + messageCols + `,
+		count(*) OVER (PARTITION BY thread_id) AS n,
+		row_number() OVER (PARTITION BY thread_id ORDER BY created_at DESC, id DESC) AS k
+		FROM msg_messages WHERE municipality = ? AND thread_id IN (SELECT value FROM json_each(?))) WHERE k = 1`
 	markRead      = `UPDATE msg_participants SET read_at = ? WHERE municipality = ? AND thread_id = ? AND guardian_id = ?`
 	upsertContact = `INSERT INTO msg_contacts (municipality, guardian_id, language, medium, quiet_start, quiet_end) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (municipality, guardian_id) DO UPDATE SET language = excluded.language, medium = excluded.medium,

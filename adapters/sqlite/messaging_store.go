@@ -184,6 +184,52 @@ func (s *Store) GuardianThreads(ctx context.Context, m domain.Municipality, g do
 	return ts, err
 }
 
+// ThreadsOf lists the threads any of the guardians takes part in, each
+// once, newest first, in one statement.
+func (s *Store) ThreadsOf(ctx context.Context, m domain.Municipality, guardians []domain.GuardianID) ([]messaging.Thread, error) {
+	if len(guardians) == 0 {
+		return []messaging.Thread{}, nil
+	}
+	arg, err := idArray(guardians)
+	if err != nil {
+		return nil, err
+	}
+	ts, err := queryAll(ctx, s, selectThreadsOf, scanThread, m, arg)
+	messaging.SortThreads(ts)
+	return ts, err
+}
+
+// Tallies reads each thread's message count and newest message in one
+// statement.
+func (s *Store) Tallies(ctx context.Context, m domain.Municipality, threads []messaging.ThreadID) (map[messaging.ThreadID]messaging.Tally, error) {
+	out := map[messaging.ThreadID]messaging.Tally{}
+	if len(threads) == 0 {
+		return out, nil
+	}
+	arg, err := idArray(threads)
+	if err != nil {
+		return nil, err
+	}
+	ts, err := queryAll(ctx, s, selectTallies, func(r scanner) (messaging.Tally, error) {
+		var t messaging.Tally
+		msg, err := scanMessage(countScanner{r, &t.Messages})
+		t.Last = msg
+		return t, err
+	}, m, arg)
+	for _, t := range ts {
+		out[t.Last.Thread] = t
+	}
+	return out, err
+}
+
+// countScanner scans a row's columns and then, into n, one more at the end.
+type countScanner struct {
+	scanner
+	n *int
+}
+
+func (c countScanner) Scan(dest ...any) error { return c.scanner.Scan(append(dest, c.n)...) }
+
 // MarkRead sets a participant's read time.
 func (s *Store) MarkRead(ctx context.Context, m domain.Municipality, id messaging.ThreadID, g domain.GuardianID, at time.Time) error {
 	return s.Atomic(ctx, func(ctx context.Context) error {

@@ -41,8 +41,10 @@ func RunMessaging(t *testing.T, newStore func(t *testing.T) MessagingStore) {
 	t.Run("RepliesAndReadStatus", func(t *testing.T) { testReplies(t, newStore(t)) })
 	t.Run("GuardianWritesToUnit", func(t *testing.T) { testGuardianWrites(t, newStore(t)) })
 	t.Run("AuthorNames", func(t *testing.T) { testAuthorNames(t, newStore(t)) })
+	t.Run("ThreadsOfAndTallies", func(t *testing.T) { testThreadsOfAndTallies(t, newStore(t)) })
 	t.Run("WhereaboutsHidden", func(t *testing.T) { testWhereaboutsHidden(t, newStore(t)) })
 	t.Run("Notify", func(t *testing.T) { testNotify(t, newStore(t)) })
+	t.Run("NotifyAllAsNotify", func(t *testing.T) { testNotifyAll(t, newStore(t), newStore(t)) })
 	t.Run("NotifyStaff", func(t *testing.T) { testNotifyStaff(t, newStore(t)) })
 	t.Run("RetryAndDeadLetter", func(t *testing.T) { testRetry(t, newStore(t)) })
 	t.Run("HeldBySwitch", func(t *testing.T) { testHeld(t, newStore(t)) })
@@ -654,6 +656,68 @@ func testAuthorNames(t *testing.T, s MessagingStore) {
 	}, bodies)
 }
 
+// ThreadsOf reads the threads of many guardians at once, each thread once,
+// newest first; Tallies reads each thread's message count and newest
+// message at once. Neither sees another municipality's.
+func testThreadsOfAndTallies(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	sc := newSchool(t, ctx, s, Oslo)
+	clock := NewClock(msgNow)
+	svc := service(s, clock)
+	c1, c2, c3 := sc.child(0, ""), sc.child(0, ""), sc.child(0, "")
+	mor, far, other := sc.guardian(""), sc.guardian(""), sc.guardian("")
+	sc.link(c1, mor, withResponsibility)
+	sc.link(c1, far, withResponsibility)
+	sc.link(c2, far, withResponsibility)
+	sc.link(c3, other, withResponsibility)
+	post := func(c domain.Child, subject string) messaging.Thread {
+		t.Helper()
+		clock.Advance(time.Minute)
+		th, err := svc.Post(ctx, sc.staff(), messaging.Draft{Municipality: Oslo,
+			About: messaging.About{Scope: messaging.ScopeChild, Child: c.ID}, Subject: subject, Body: "Hei."})
+		require.NoError(t, err)
+		return th
+	}
+	a, b, c := post(c1, "A"), post(c2, "B"), post(c3, "C")
+	clock.Advance(time.Minute)
+	reply, err := svc.Reply(ctx, domain.GuardianActor(Oslo, mor.ID), Oslo, a.ID, "Takk!", nil)
+	require.NoError(t, err)
+
+	ts, err := s.ThreadsOf(ctx, Oslo, []domain.GuardianID{mor.ID, far.ID, mor.ID, domain.NewID[domain.Guardian]()})
+	require.NoError(t, err)
+	want := []messaging.Thread{a, b}
+	messaging.SortThreads(want)
+	var got []messaging.ThreadID
+	for _, th := range ts {
+		got = append(got, th.ID)
+	}
+	assert.Equal(t, []messaging.ThreadID{want[0].ID, want[1].ID}, got, "a thread of two of the guardians once; not the other family's")
+	assert.Equal(t, "A", map[messaging.ThreadID]string{ts[0].ID: ts[0].Subject, ts[1].ID: ts[1].Subject}[a.ID])
+	none, err := s.ThreadsOf(ctx, Oslo, nil)
+	require.NoError(t, err)
+	assert.Empty(t, none)
+	elsewhere, err := s.ThreadsOf(ctx, Bergen, []domain.GuardianID{mor.ID})
+	require.NoError(t, err)
+	assert.Empty(t, elsewhere, "another municipality's guardian")
+
+	tallies, err := s.Tallies(ctx, Oslo, []messaging.ThreadID{a.ID, b.ID, domain.NewID[messaging.Thread]()})
+	require.NoError(t, err)
+	require.Len(t, tallies, 2, "an unknown thread is left out; C was not asked for")
+	assert.Equal(t, 2, tallies[a.ID].Messages)
+	assert.Equal(t, reply.ID, tallies[a.ID].Last.ID, "the newest message")
+	assert.Equal(t, domain.RoleGuardian, tallies[a.ID].Last.Author.Role)
+	assert.Equal(t, 1, tallies[b.ID].Messages)
+	assert.Equal(t, b.ID, tallies[b.ID].Last.Thread)
+	assert.Equal(t, "Hei.", tallies[b.ID].Last.Body)
+	empty, err := s.Tallies(ctx, Oslo, nil)
+	require.NoError(t, err)
+	assert.Empty(t, empty)
+	elsewhereTallies, err := s.Tallies(ctx, Bergen, []messaging.ThreadID{a.ID})
+	require.NoError(t, err)
+	assert.Empty(t, elsewhereTallies, "another municipality's thread")
+	_ = c
+}
+
 // A § 47 parent of a child with a strengt fortrolig address: writing to the
 // child's unit is refused as at any other unit, and a thread about the
 // child reads without its unit or its authors' names.
@@ -804,6 +868,70 @@ func testNotify(t *testing.T, s MessagingStore) {
 	require.NoError(t, svc.Notify(ctx, domain.Notice{Municipality: Oslo, Kind: "something.new", Guardian: mor.ID, Key: "k"}))
 	assert.Equal(t, map[domain.GuardianID]int{mor.ID: 1}, recipients(t, ctx, s, Oslo, "something.new"))
 	requireField(t, svc.Notify(ctx, domain.Notice{Municipality: Oslo, Kind: "Bad", Child: c.ID, Key: "k"}), domain.ErrInvalid, "kind")
+}
+
+// testNotifyAll raises the same notices with NotifyAll on a and with
+// Notify one by one on b (the same people on both): the deliveries are
+// the same, a protected guardian's included, and a notice to a guardian
+// the municipality does not have refuses them all.
+func testNotifyAll(t *testing.T, a, b MessagingStore) {
+	ctx := ctxFor(t)
+	f := &fixture{m: Oslo}
+	type side struct {
+		s   MessagingStore
+		svc *messaging.Service
+		ns  []domain.Notice
+	}
+	sides := []*side{{s: a}, {s: b}}
+	people := []domain.Guardian{f.guardian(t), f.guardian(t), f.guardian(t)}
+	people[1].AddressProtection = domain.ProtectionStrengtFortrolig
+	for _, sd := range sides {
+		sd.svc = service(sd.s, NewClock(msgNow))
+		for _, g := range people {
+			require.NoError(t, sd.s.CreateGuardian(ctx, g))
+		}
+		require.NoError(t, sd.svc.SetContact(ctx, domain.GuardianActor(Oslo, people[2].ID),
+			messaging.Contact{Municipality: Oslo, Guardian: people[2].ID, Language: messaging.English, Medium: messaging.SMS}))
+		for i, g := range []domain.Guardian{people[0], people[1], people[2], people[0]} {
+			sd.ns = append(sd.ns, domain.Notice{Municipality: Oslo, Kind: "invoice.ready", Guardian: g.ID,
+				Key: fmt.Sprintf("invoice.ready/%d", i), Data: map[string]string{"month": "2024-09",
+					"amount": fmt.Sprintf("%d,00 kr", 1000+i), "kid": fmt.Sprint(i), "due": "2024-09-20"}})
+		}
+	}
+	require.NoError(t, sides[0].svc.NotifyAll(ctx, sides[0].ns))
+	require.NoError(t, sides[0].svc.NotifyAll(ctx, sides[0].ns), "the same keys again")
+	for _, n := range sides[1].ns {
+		require.NoError(t, sides[1].svc.Notify(ctx, n))
+	}
+	type row struct {
+		key, to, subject, body string
+		medium                 messaging.Medium
+		lang                   messaging.Language
+		next                   time.Time
+	}
+	rows := func(s MessagingStore) []row {
+		ds, err := s.Deliveries(ctx, Oslo)
+		require.NoError(t, err)
+		var out []row
+		for _, d := range ds {
+			out = append(out, row{d.Key, d.To, d.Subject, d.Body, d.Medium, d.Language, d.NextAt.UTC()})
+		}
+		slices.SortFunc(out, func(x, y row) int { return strings.Compare(x.key, y.key) })
+		return out
+	}
+	got, want := rows(a), rows(b)
+	require.Len(t, want, 4)
+	assert.Equal(t, want, got)
+	assert.Equal(t, messaging.DigitalMailbox, got[1].medium, "the protected guardian: the digital mailbox only")
+	assert.Equal(t, messaging.SMS, got[2].medium)
+	assert.Contains(t, got[3].body, "1003,00 kr", "each notice its own data")
+
+	// A guardian the municipality does not have refuses them all.
+	bad := append(slices.Clone(sides[0].ns[:1]), domain.Notice{Municipality: Oslo, Kind: "invoice.ready",
+		Guardian: domain.NewID[domain.Guardian](), Key: "invoice.ready/x"})
+	bad[0].Key = "invoice.ready/new"
+	requireField(t, sides[0].svc.NotifyAll(ctx, bad), domain.ErrInvalid, "guardian")
+	assert.Len(t, rows(a), 4, "nothing written")
 }
 
 // recorder is a transport that records what it sends and can fail.

@@ -559,9 +559,11 @@ func (a *app) export(w http.ResponseWriter, r *http.Request, c *web.Call, month 
 		return domain.ErrForbidden
 	}
 	var children []domain.ChildID
+	seen := map[domain.ChildID]bool{}
 	for _, inv := range invs {
 		for _, l := range inv.Lines {
-			if !slices.Contains(children, l.Child) {
+			if !seen[l.Child] {
+				seen[l.Child] = true
 				children = append(children, l.Child)
 			}
 		}

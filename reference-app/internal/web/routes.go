@@ -171,6 +171,9 @@ func (a *App) Routes() http.Handler {
 			mux.Handle(rt.Pattern(), a.wrap(rt))
 		}
 	}
+	if a.LoadTestBare {
+		mux.HandleFunc("POST "+BareCheckPath, a.bareCheck)
+	}
 	mux.HandleFunc("GET /api/", func(w http.ResponseWriter, r *http.Request) { a.writeProblem(w, r, domain.ErrNotFound) })
 	mux.HandleFunc("GET /", a.notFound)
 

@@ -24,6 +24,7 @@ import (
 type Statements struct {
 	n       atomic.Int64
 	analyze atomic.Int64
+	audit   atomic.Int64
 }
 
 // Count is how many statements were sent so far.
@@ -32,11 +33,19 @@ func (s *Statements) Count() int64 { return s.n.Load() }
 // Analyzes is how many ANALYZE statements were sent so far.
 func (s *Statements) Analyzes() int64 { return s.analyze.Load() }
 
+// Audits is how many statements writing to the audit log (INSERT INTO
+// audit...) were sent so far: a page that logs every child it lists
+// writes one per child until the audit of a list is one record.
+func (s *Statements) Audits() int64 { return s.audit.Load() }
+
 // TraceQueryStart implements pgx.QueryTracer.
 func (s *Statements) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
 	s.n.Add(1)
 	if first, _, _ := strings.Cut(strings.TrimSpace(d.SQL), " "); strings.EqualFold(first, "ANALYZE") {
 		s.analyze.Add(1)
+	}
+	if sql := strings.ToUpper(strings.TrimSpace(d.SQL)); strings.HasPrefix(sql, "INSERT INTO AUDIT") {
+		s.audit.Add(1)
 	}
 	return ctx
 }
