@@ -281,19 +281,25 @@ func (s *Service) Obligations(ctx context.Context, actor domain.Actor, intake In
 		if err != nil {
 			return err
 		}
+		// The rules of the intake's year, read once for all its
+		// applications (RightToPlace reads them per call).
+		if in.AdmissionYear < 1 || in.AdmissionYear > 9999 {
+			return domain.Invalid("applicationYear", "must-be-a-year-from-1-to-9999")
+		}
+		rules, err := NationalRightRules(in.AdmissionYear)
+		if err != nil {
+			return err
+		}
 		for _, a := range w.apps {
 			if !a.active() || len(w.offers[a.ID]) > 0 {
 				continue
 			}
-			r, err := RightToPlace(RightApplication{
+			r := DecideRight(rules, RightApplication{
 				BirthDate:              w.births[a.Child],
 				ApplicationYear:        in.AdmissionYear,
 				AppliedByDeadline:      in.Main && date.NewAt(a.Submitted.In(domain.Oslo())) <= in.Deadline,
 				ResidentInMunicipality: true,
 			})
-			if err != nil {
-				return err
-			}
 			if r.HasRight && monthKey(r.From) <= monthKey(month) {
 				out = append(out, Obligation{Application: a.ID, Child: a.Child, From: r.From, Right: r})
 			}

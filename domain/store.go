@@ -58,6 +58,9 @@ type DirectoryReader interface {
 	Group(ctx context.Context, m Municipality, id GroupID) (Group, error)
 	// Groups lists the groups of a unit, sorted by SortGroups.
 	Groups(ctx context.Context, m Municipality, unit UnitID) ([]Group, error)
+	// AllGroups lists the groups of every unit of the municipality in one
+	// read (an overview of all units), sorted by SortGroups.
+	AllGroups(ctx context.Context, m Municipality) ([]Group, error)
 
 	Placement(ctx context.Context, m Municipality, id PlacementID) (Placement, error)
 	// Placements lists a child's placements, sorted by SortPlacements.
@@ -66,6 +69,11 @@ type DirectoryReader interface {
 	// day with the period, sorted by SortPlacements. A period without a
 	// start, or ending before it starts, is a *ValidationError.
 	UnitPlacements(ctx context.Context, m Municipality, unit UnitID, within Period) ([]Placement, error)
+	// PlacementsWithin lists the placements in every unit of the
+	// municipality that share at least one day with the period, in one read
+	// (a report over all units), sorted by SortPlacements; the period as for
+	// UnitPlacements.
+	PlacementsWithin(ctx context.Context, m Municipality, within Period) ([]Placement, error)
 	// PlacedOn counts, in one read, the children placed on the day in each
 	// unit of the municipality and, within the unit, each group (a zero
 	// Group: placed in no group), for lists of units; a unit with no one
@@ -312,6 +320,10 @@ func CompareNB(a, b string) int {
 	return cmp.Compare(a, b)
 }
 
+// FoldNB is the key CompareNB compares first: the name case folded, with
+// æ, ø and å after z in that order. To sort many names, fold each once.
+func FoldNB(s string) string { return nbKey(s) }
+
 func nbKey(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch unicode.ToLower(r) {
@@ -327,10 +339,25 @@ func nbKey(s string) string {
 }
 
 // SortChildren orders by family name, given name (CompareNB), then ID.
+// The names' folded keys are made once per child, not once per
+// comparison: a municipality's tens of thousands of children sort in a
+// few milliseconds.
 func SortChildren(cs []Child) {
-	slices.SortFunc(cs, func(a, b Child) int {
-		return cmp.Or(CompareNB(a.FamilyName, b.FamilyName), CompareNB(a.GivenName, b.GivenName), a.ID.Compare(b.ID))
+	type keyed struct {
+		family, given string
+		c             Child
+	}
+	ks := make([]keyed, len(cs))
+	for i, c := range cs {
+		ks[i] = keyed{nbKey(c.FamilyName), nbKey(c.GivenName), c}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		return cmp.Or(cmp.Compare(a.family, b.family), cmp.Compare(a.c.FamilyName, b.c.FamilyName),
+			cmp.Compare(a.given, b.given), cmp.Compare(a.c.GivenName, b.c.GivenName), a.c.ID.Compare(b.c.ID))
 	})
+	for i := range ks {
+		cs[i] = ks[i].c
+	}
 }
 
 // SortUnits orders by name (CompareNB), then ID.

@@ -15,7 +15,7 @@ import (
 type Directory interface {
 	Units(ctx context.Context, m domain.Municipality) ([]domain.Unit, error)
 	Children(ctx context.Context, m domain.Municipality) ([]domain.Child, error)
-	UnitPlacements(ctx context.Context, m domain.Municipality, unit domain.UnitID, within domain.Period) ([]domain.Placement, error)
+	PlacementsWithin(ctx context.Context, m domain.Municipality, within domain.Period) ([]domain.Placement, error)
 }
 
 // CaseSource lists special-education cases (specialed.Store implements
@@ -25,7 +25,7 @@ type CaseSource interface {
 }
 
 // Load reads the rows of municipality m a report needs: every unit and
-// child, the placements of every unit in force on some day of within, and
+// child, the placements of every unit (one read) in force on some day of within, and
 // (when cases is not nil) the granted decisions of every case. Call it
 // inside the store's Atomic so the rows are one snapshot.
 func Load(ctx context.Context, d Directory, cases CaseSource, m domain.Municipality, within domain.Period) (Input, error) {
@@ -37,12 +37,10 @@ func Load(ctx context.Context, d Directory, cases CaseSource, m domain.Municipal
 	if in.Children, err = d.Children(ctx, m); err != nil {
 		return Input{}, err
 	}
-	for _, u := range in.Units {
-		ps, err := d.UnitPlacements(ctx, m, u.ID, within)
-		if err != nil {
-			return Input{}, err
-		}
-		in.Placements = append(in.Placements, ps...)
+	// Every unit's placements in one read: the number of reads does not
+	// grow with the units.
+	if in.Placements, err = d.PlacementsWithin(ctx, m, within); err != nil {
+		return Input{}, err
 	}
 	if cases != nil {
 		cs, err := cases.Cases(ctx, m, false)

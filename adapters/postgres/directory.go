@@ -278,6 +278,15 @@ func (s *Store) Groups(ctx context.Context, m domain.Municipality, unit domain.U
 	return gs, err
 }
 
+// AllGroups lists every unit's groups in one statement, sorted by
+// domain.SortGroups.
+func (s *Store) AllGroups(ctx context.Context, m domain.Municipality) ([]domain.Group, error) {
+	gs, err := list(ctx, s.q(ctx), "groups", m, scanGroup,
+		`SELECT `+groupColumns+` FROM unit_groups WHERE municipality = $1`, string(m))
+	domain.SortGroups(gs)
+	return gs, err
+}
+
 // Placement reads a placement.
 func (s *Store) Placement(ctx context.Context, m domain.Municipality, id domain.PlacementID) (domain.Placement, error) {
 	return one(ctx, s.q(ctx), "placement", m, id.String(), scanPlacement, placementSQL, string(m), uid(id))
@@ -302,6 +311,21 @@ func (s *Store) UnitPlacements(ctx context.Context, m domain.Municipality, unit 
 		WHERE municipality = $1 AND unit_id = $2
 		AND start_date <= COALESCE($4, 'infinity'::date) AND COALESCE(end_date, 'infinity'::date) >= $3`,
 		string(m), uid(unit), pgDay(within.Start), pgEnd(within.End))
+	domain.SortPlacements(ps)
+	return ps, err
+}
+
+// PlacementsWithin lists the placements of every unit that share at least
+// one day with the period, in one statement, sorted by domain.SortPlacements.
+func (s *Store) PlacementsWithin(ctx context.Context, m domain.Municipality, within domain.Period) ([]domain.Placement, error) {
+	if err := within.Validate(); err != nil {
+		return nil, err
+	}
+	ps, err := list(ctx, s.q(ctx), "placements", m, scanPlacement,
+		`SELECT `+placementColumns+` FROM placements
+		WHERE municipality = $1
+		AND start_date <= COALESCE($3, 'infinity'::date) AND COALESCE(end_date, 'infinity'::date) >= $2`,
+		string(m), pgDay(within.Start), pgEnd(within.End))
 	domain.SortPlacements(ps)
 	return ps, err
 }

@@ -468,8 +468,9 @@ const (
 	selectGroup  = `SELECT ` + groupCols + ` FROM unit_groups WHERE municipality = ? AND id = ?`
 	selectGroups = `SELECT ` + groupCols + ` FROM unit_groups INDEXED BY unit_groups_by_unit
 		WHERE municipality = ? AND unit_id = ?`
-	insertGroup = `INSERT INTO unit_groups (` + groupCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
-	updateGroup = `UPDATE unit_groups SET unit_id = ?, name = ?, age_group = ?, grade_from = ?, grade_to = ?, closing_date = ?
+	selectAllGroups = `SELECT ` + groupCols + ` FROM unit_groups WHERE municipality = ?`
+	insertGroup     = `INSERT INTO unit_groups (` + groupCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	updateGroup     = `UPDATE unit_groups SET unit_id = ?, name = ?, age_group = ?, grade_from = ?, grade_to = ?, closing_date = ?
 		WHERE municipality = ? AND id = ?`
 	groupExists = `SELECT 1 FROM unit_groups WHERE municipality = ? AND id = ?`
 )
@@ -539,6 +540,8 @@ const (
 		WHERE municipality = ? AND child_id = ?`
 	selectUnitPlacements = `SELECT ` + placementCols + ` FROM placements INDEXED BY placements_by_unit
 		WHERE municipality = ? AND unit_id = ? AND start_date <= ? AND coalesce(end_date, '` + openEnd + `') >= ?`
+	selectPlacementsWithin = `SELECT ` + placementCols + ` FROM placements
+		WHERE municipality = ? AND start_date <= ? AND coalesce(end_date, '` + openEnd + `') >= ?`
 	selectPlacedOn = `SELECT unit_id, group_id, count(DISTINCT child_id) FROM placements
 		WHERE municipality = ? AND start_date <= ? AND coalesce(end_date, '` + openEnd + `') >= ? GROUP BY unit_id, group_id`
 	insertPlacement = `INSERT INTO placements (` + placementCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -564,6 +567,17 @@ func scanPlacement(r scanner) (domain.Placement, error) {
 		p.Period.End, err = parseDate(end.String)
 	}
 	return p, err
+}
+
+// AllGroups lists every unit's groups in one query, sorted by
+// domain.SortGroups.
+func (s *Store) AllGroups(ctx context.Context, m domain.Municipality) ([]domain.Group, error) {
+	gs, err := queryAll(ctx, s, selectAllGroups, scanGroup, m)
+	if err != nil {
+		return nil, err
+	}
+	domain.SortGroups(gs)
+	return gs, nil
 }
 
 // Placement reads a placement.
@@ -592,6 +606,24 @@ func (s *Store) UnitPlacements(ctx context.Context, m domain.Municipality, unit 
 		last = within.End.String()
 	}
 	ps, err := queryAll(ctx, s, selectUnitPlacements, scanPlacement, m, unit, last, within.Start.String())
+	if err != nil {
+		return nil, err
+	}
+	domain.SortPlacements(ps)
+	return ps, nil
+}
+
+// PlacementsWithin lists the placements of every unit that share at least
+// one day with the period, in one query, sorted by domain.SortPlacements.
+func (s *Store) PlacementsWithin(ctx context.Context, m domain.Municipality, within domain.Period) ([]domain.Placement, error) {
+	if err := within.Validate(); err != nil {
+		return nil, err
+	}
+	last := openEnd
+	if !within.Open() {
+		last = within.End.String()
+	}
+	ps, err := queryAll(ctx, s, selectPlacementsWithin, scanPlacement, m, last, within.Start.String())
 	if err != nil {
 		return nil, err
 	}

@@ -1128,15 +1128,32 @@ func (a *app) waitingPage(w http.ResponseWriter, r *http.Request, c *web.Call) e
 }
 
 type obligationsContent struct {
-	Intake, IntakeHref, Month string
-	Main                      bool
-	Rows                      []obligationRow
+	Intake, IntakeHref, Href, Month string
+	Main                            bool
+	// Children counts the children with a right and no offer; Matching
+	// the rows the search keeps.
+	Children, Matching int
+	Query              string
+	Filtered           bool
+	Rows               []obligationRow
+	PrevHref, NextHref string
 }
 
 type obligationRow struct {
 	Child, From, Right string
 }
 
+// obligationKey orders the obligations by the month the right applies
+// from, then by application.
+func obligationKey(o admission.Obligation) string {
+	return fmt.Sprintf("%04d-%02d.%s", o.From.Year, int(o.From.Month), o.Application)
+}
+
+// obligationsPage shows the children with a right to a place and no offer
+// in keyset pages (?after=, ?before=), searched by the child's name or
+// national ID (?q=), with their number at the top. Names are read for the
+// rows shown (with a search, for every child in the report, in one read),
+// and only the children shown are logged.
 func (a *app) obligationsPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	ctx := r.Context()
 	m := c.Actor.Municipality
@@ -1153,18 +1170,47 @@ func (a *app) obligationsPage(w http.ResponseWriter, r *http.Request, c *web.Cal
 	if err != nil {
 		return err
 	}
-	obChildren := make([]domain.ChildID, len(obs))
-	for i, o := range obs {
-		obChildren[i] = o.Child
-	}
-	n, err := a.namesOf(ctx, m, obChildren)
-	if err != nil {
+	slices.SortFunc(obs, func(x, y admission.Obligation) int { return strings.Compare(obligationKey(x), obligationKey(y)) })
+	q := r.URL.Query()
+	content := obligationsContent{Intake: in.Name, IntakeHref: "/admission/intakes/" + id.String(),
+		Href: "/admission/intakes/" + id.String() + "/obligations", Month: fmtMonth(c.Lang, month), Main: in.Main,
+		Children: len(obs), Query: strings.TrimSpace(q.Get("q"))}
+	content.Filtered = content.Query != ""
+	known := map[domain.ChildID]domain.Child{}
+	read := func(os []admission.Obligation) error {
+		ids := make([]domain.ChildID, 0, len(os))
+		for _, o := range os {
+			if _, ok := known[o.Child]; !ok {
+				ids = append(ids, o.Child)
+			}
+		}
+		cs, err := a.Store.ChildrenByID(ctx, m, ids)
+		for _, ch := range cs {
+			known[ch.ID] = ch
+		}
 		return err
 	}
-	content := obligationsContent{Intake: in.Name, IntakeHref: "/admission/intakes/" + id.String(), Month: fmtMonth(c.Lang, month), Main: in.Main}
-	var ids []domain.ChildID
-	for _, o := range obs {
-		content.Rows = append(content.Rows, obligationRow{Child: n.children[o.Child], From: fmtMonth(c.Lang, o.From), Right: o.Right.Render(langOf(c))})
+	if content.Filtered {
+		if err := read(obs); err != nil {
+			return err
+		}
+		digits := strings.ReplaceAll(content.Query, " ", "")
+		obs = slices.DeleteFunc(obs, func(o admission.Obligation) bool {
+			ch := known[o.Child]
+			return !web.Matches(ch.GivenName+" "+ch.FamilyName, content.Query) &&
+				(ch.NationalID.IsZero() || !strings.HasPrefix(ch.NationalID.String(), digits))
+		})
+	}
+	content.Matching = len(obs)
+	page := web.KeysetPage(obs, obligationKey, q.Get("after"), q.Get("before"), web.PageSize)
+	content.PrevHref, content.NextHref = web.PagerLinks(q, page.Prev, page.Next, "month", "q")
+	if err := read(page.Rows); err != nil {
+		return err
+	}
+	ids := make([]domain.ChildID, 0, len(page.Rows))
+	for _, o := range page.Rows {
+		ch := known[o.Child]
+		content.Rows = append(content.Rows, obligationRow{Child: ch.GivenName + " " + ch.FamilyName, From: fmtMonth(c.Lang, o.From), Right: o.Right.Render(langOf(c))})
 		ids = append(ids, o.Child)
 	}
 	if len(ids) > 0 {

@@ -15,8 +15,8 @@ import (
 )
 
 // rawRows reads the demo municipality the plain way: every unit, every
-// child and each child's placements (not the per-unit query reports.Load
-// uses).
+// child and each child's placements (not the one query of every unit's
+// placements reports.Load uses).
 func rawRows(t *testing.T, s domain.Store) ([]domain.Unit, []domain.Child, []domain.Placement) {
 	ctx := context.Background()
 	units, err := s.Units(ctx, demo.Municipality)

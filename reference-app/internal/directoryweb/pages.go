@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 
 	"github.com/rickb777/date/v2"
 
@@ -85,11 +87,26 @@ func (a *app) unitsOverview(ctx context.Context, m domain.Municipality) (homeCon
 		{ID: "sfo", HeadingKey: "kind.sfo.plural", EmptyKey: "home.none.sfo"},
 	}
 	section := map[domain.UnitKind]*kindSection{domain.Kindergarten: &sections[0], domain.School: &sections[1], domain.SFO: &sections[2]}
+	// Every unit's groups and today's placements in one read each: the
+	// reads do not grow with the units.
+	groups, err := a.Store.AllGroups(ctx, m)
+	if err != nil {
+		return homeContent{}, err
+	}
+	placements, err := a.Store.PlacementsWithin(ctx, m, domain.Period{Start: today, End: today})
+	if err != nil {
+		return homeContent{}, err
+	}
+	groupsOf := map[domain.UnitID][]domain.Group{}
+	for _, g := range groups {
+		groupsOf[g.UnitID] = append(groupsOf[g.UnitID], g)
+	}
+	placementsOf := map[domain.UnitID][]domain.Placement{}
+	for _, p := range placements {
+		placementsOf[p.UnitID] = append(placementsOf[p.UnitID], p)
+	}
 	for _, u := range units {
-		row, err := a.unitRow(ctx, u, names, today)
-		if err != nil {
-			return homeContent{}, err
-		}
+		row := unitRowOf(u, groupsOf[u.ID], placementsOf[u.ID], names, today)
 		if s := section[u.Kind]; s != nil {
 			s.Units = append(s.Units, row)
 		}
@@ -97,15 +114,8 @@ func (a *app) unitsOverview(ctx context.Context, m domain.Municipality) (homeCon
 	return homeContent{MunicipalityName: demo.MunicipalityNames[m], Municipality: m, Today: today, Sections: sections}, nil
 }
 
-func (a *app) unitRow(ctx context.Context, u domain.Unit, names map[domain.UnitID]string, today date.Date) (unitRow, error) {
-	groups, err := a.Store.Groups(ctx, u.Municipality, u.ID)
-	if err != nil {
-		return unitRow{}, err
-	}
-	placements, err := a.Store.UnitPlacements(ctx, u.Municipality, u.ID, domain.Period{Start: today, End: today})
-	if err != nil {
-		return unitRow{}, err
-	}
+// unitRowOf is a unit's row: its children today, in all and per group.
+func unitRowOf(u domain.Unit, groups []domain.Group, placements []domain.Placement, names map[domain.UnitID]string, today date.Date) unitRow {
 	perGroup := map[domain.GroupID]map[domain.ChildID]bool{}
 	all := map[domain.ChildID]bool{}
 	for _, p := range placements {
@@ -125,7 +135,7 @@ func (a *app) unitRow(ctx context.Context, u domain.Unit, names map[domain.UnitI
 	if n := len(perGroup[domain.GroupID{}]); n > 0 {
 		row.Groups = append(row.Groups, groupRow{Name: "—", Children: n})
 	}
-	return row, nil
+	return row
 }
 
 // Role pages.
@@ -177,6 +187,42 @@ type caseworkerContent struct {
 	Query    string // the name searched for
 	Children []web.ChildSummary
 	Next     string // the next page's query
+	// The units: how many, the search in their names (?unitq=), how many
+	// it keeps, and the keyset pages (?after=, ?before=) of them.
+	UnitCount, UnitMatching int
+	UnitQuery               string
+	UnitPrev, UnitNext      string
+}
+
+// pageUnits cuts the caseworker's units overview to one keyset page of
+// web.PageSize units (by kind, then name), searched by the unit's name:
+// a large municipality's hundreds of units are not one page.
+func pageUnits(c *caseworkerContent, q url.Values) {
+	type keyed struct {
+		section int
+		row     unitRow
+	}
+	key := func(k keyed) string {
+		return fmt.Sprintf("%d|%s|%s", k.section, domain.FoldNB(k.row.Name), k.row.ID)
+	}
+	c.UnitQuery = strings.TrimSpace(q.Get("unitq"))
+	var rows []keyed
+	for i, s := range c.Units.Sections {
+		c.UnitCount += len(s.Units)
+		for _, u := range s.Units {
+			if c.UnitQuery == "" || web.Matches(u.Name, c.UnitQuery) {
+				rows = append(rows, keyed{i, u})
+			}
+		}
+		c.Units.Sections[i].Units = nil
+	}
+	slices.SortFunc(rows, func(a, b keyed) int { return strings.Compare(key(a), key(b)) })
+	c.UnitMatching = len(rows)
+	page := web.KeysetPage(rows, key, q.Get("after"), q.Get("before"), web.PageSize)
+	c.UnitPrev, c.UnitNext = web.PagerLinks(q, page.Prev, page.Next, "q", "unitq")
+	for _, k := range page.Rows {
+		c.Units.Sections[k.section].Units = append(c.Units.Sections[k.section].Units, k.row)
+	}
 }
 
 func (a *app) caseworkerPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
@@ -201,6 +247,7 @@ func (a *app) caseworkerPage(w http.ResponseWriter, r *http.Request, c *web.Call
 		return err
 	}
 	content := caseworkerContent{Units: units, Query: q}
+	pageUnits(&content, r.URL.Query())
 	var ids []domain.ChildID
 	for _, ch := range pg.Items {
 		content.Children = append(content.Children, web.Summarize(ch))

@@ -1,51 +1,60 @@
 package reportsweb
 
 import (
+	"cmp"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/oppvekst/oppvekst/billing"
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web/api"
 	"github.com/oppvekst/oppvekst/reports"
 )
 
-// The caseworker's page: the year's BASIL and GSI and this month's NAV
-// list, each figure with the children behind it (a child with strictly
-// confidential address protection is shown as protected, linked to the
-// child's page, never by name in the list), and the downloads.
+// The caseworker's pages. /reports shows the year's BASIL, GSI and this
+// month's NAV list as figures: the totals at the top, one report at a time
+// (?report=basil|gsi|nav), its units in keyset pages searched by the
+// unit's name (NAV: its changes, searched by the child's name). Every
+// figure links to /reports/children, which shows the children behind it
+// in keyset pages with a search by name or national ID (a child with
+// strictly confidential address protection is shown as protected, never
+// by name, and cannot be found by name). Both pages count from one read
+// of the municipality's rows (reports.Load), and only the children shown
+// are logged; no child's name is ever in a page link (the keys are IDs).
 
-type childLink struct {
-	Href, Name string
-}
-
+// cellView is a figure, linked to its children when there are any.
 type cellView struct {
-	Count    int
-	Children []childLink
+	Count int
+	Href  string
 }
 
-type basilUnitView struct {
-	Name                     string
-	PlacesSmall, PlacesLarge int
-	Children                 cellView
-	Rows                     []basilRow
-	Help, Adaptation         cellView
+type tabLink struct {
+	Label, Href string
+	Current     bool
 }
 
 type basilRow struct {
 	Age   string
+	Total cellView
 	Cells []cellView
 }
 
-type gsiUnitView struct {
-	Name, Kind       string
-	Pupils           cellView
-	Grades           []keyedCell
-	Hours            []keyedCell
-	Adapted          cellView
-	AdaptedHours     string
+type basilUnitRow struct {
+	Name, Href               string
+	PlacesSmall, PlacesLarge int
+	Children, Help, Adapt    cellView
+	Ages                     []cellView
+}
+
+type gsiUnitRow struct {
+	Name, Href, Kind string
 	IsSchool         bool
-	AdaptedPerGrades []keyedCell
+	Pupils, Adapted  cellView
+	AdaptedHours     string
 }
 
 type keyedCell struct {
@@ -54,25 +63,176 @@ type keyedCell struct {
 }
 
 type navChangeView struct {
-	Child    childLink
-	Kind     string
-	From, To string
+	Href, Name string
+	Kind       string
+	From, To   string
 }
 
 type pageContent struct {
-	L                  web.Locale
-	Year, Prev, Next   int
-	Month              string
-	BASILDay, GSIDay   string
+	L                web.Locale
+	Year, Prev, Next int
+	Report           string
+	Tabs             []tabLink
+	Month            string
+	BASILDay, GSIDay string
+	// The figures at the top.
+	BASILChildren, GSIPupils, NAVCount, NAVChanges int
+	BASILUnitCount, GSIUnitCount                   int
+	// The list shown: its search and how many rows it keeps.
+	Href, Query        string
+	Filtered           bool
+	Matching           int
+	PrevHref, NextHref string
+
 	Bands              []string
-	BASIL              []basilUnitView
-	GSI                []gsiUnitView
-	NAVCount           int
-	NAVChanges         []navChangeView
+	Ages               []string
+	BASILTotals        []basilRow
+	BASILHelp, BASILAd cellView
+	BASILUnits         []basilUnitRow
+	GSIUnits           []gsiUnitRow
+	NAVEntries         cellView
+	NAVRows            []navChangeView
 	BASILNotCounted    []string
 	GSINotCounted      []string
 	NAVNotRecorded     []string
 	AgeRuleProvisional bool
+}
+
+// names holds the sort keys of the municipality's children and units for
+// the pages' keyset cuts: a key in a link is an ID, compared by the name
+// behind it, so no name is ever in a link.
+type names struct {
+	children map[string]domain.Child
+	keys     map[string]childKey
+	units    map[string]domain.Unit
+}
+
+// childKey is a child's place in a list: protected children first (no
+// name to sort by), then by family name, given name and ID.
+type childKey struct {
+	protected     bool
+	family, given string
+}
+
+func namesOf(in reports.Input) names {
+	n := names{children: make(map[string]domain.Child, len(in.Children)), keys: make(map[string]childKey, len(in.Children)),
+		units: make(map[string]domain.Unit, len(in.Units))}
+	for _, c := range in.Children {
+		id := c.ID.String()
+		n.children[id] = c
+		if c.AddressProtection.Strict() {
+			n.keys[id] = childKey{protected: true}
+		} else {
+			n.keys[id] = childKey{family: c.FamilyName, given: c.GivenName}
+		}
+	}
+	for _, u := range in.Units {
+		n.units[u.ID.String()] = u
+	}
+	return n
+}
+
+// sortChildren sorts keys (child IDs, optionally followed by "." and
+// more) as compareChildren does, each name's folded key made once.
+func (n names) sortChildren(keys []string) {
+	type keyed struct {
+		protected                  bool
+		family, given, id, rest, k string
+	}
+	ks := make([]keyed, len(keys))
+	for i, k := range keys {
+		id, rest, _ := strings.Cut(k, ".")
+		ck := n.keys[id]
+		ks[i] = keyed{!ck.protected, domain.FoldNB(ck.family), domain.FoldNB(ck.given), id, rest, k}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		return cmp.Or(compareBool(a.protected, b.protected), strings.Compare(a.family, b.family), strings.Compare(a.given, b.given),
+			strings.Compare(a.id, b.id), strings.Compare(a.rest, b.rest))
+	})
+	for i := range ks {
+		keys[i] = ks[i].k
+	}
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
+}
+
+// compareChildren orders child IDs (optionally followed by "." and more)
+// the way the children are listed: protected children first, then by
+// family name, given name (domain.FoldNB) and ID.
+func (n names) compareChildren(a, b string) int {
+	ida, resta, _ := strings.Cut(a, ".")
+	idb, restb, _ := strings.Cut(b, ".")
+	ka, kb := n.keys[ida], n.keys[idb]
+	return cmp.Or(compareBool(!ka.protected, !kb.protected), strings.Compare(domain.FoldNB(ka.family), domain.FoldNB(kb.family)),
+		strings.Compare(domain.FoldNB(ka.given), domain.FoldNB(kb.given)), strings.Compare(ida, idb), strings.Compare(resta, restb))
+}
+
+// compareUnits orders unit IDs by the unit's name, then ID.
+func (n names) compareUnits(a, b string) int {
+	return cmp.Or(domain.CompareNB(n.units[a].Name, n.units[b].Name), strings.Compare(a, b))
+}
+
+// childName is how a list shows a child.
+func childName(l web.Locale, c domain.Child) string {
+	if c.AddressProtection.Strict() {
+		return l.T("reports.protected")
+	}
+	return c.GivenName + " " + c.FamilyName
+}
+
+// matchesChild: the search in the child's name (never a protected
+// child's) or the start of the national ID.
+func matchesChild(c domain.Child, q string) bool {
+	digits := strings.ReplaceAll(q, " ", "")
+	if !c.NationalID.IsZero() && digits != "" && strings.HasPrefix(c.NationalID.String(), digits) {
+		return true
+	}
+	return !c.AddressProtection.Strict() && web.Matches(c.GivenName+" "+c.FamilyName, q)
+}
+
+func (a *app) currentMonth() billing.Month {
+	t := domain.Today(a.Clock)
+	return billing.Month{Year: t.Year(), Month: t.Month()}
+}
+
+// childrenHref links a figure to its children.
+func childrenHref(report string, year int, month, unit, cell string) string {
+	v := url.Values{"report": {report}, "cell": {cell}}
+	if report == "nav" {
+		v.Set("month", month)
+	} else {
+		v.Set("year", strconv.Itoa(year))
+	}
+	if unit != "" {
+		v.Set("unit", unit)
+	}
+	return "/reports/children?" + v.Encode()
+}
+
+func cellOf(cl *reports.Cell, href string) cellView {
+	if cl == nil || cl.Count == 0 {
+		return cellView{}
+	}
+	return cellView{Count: cl.Count, Href: href}
+}
+
+// reportParam reads ?report=; basil when absent.
+func reportParam(r *http.Request) (string, error) {
+	switch s := r.URL.Query().Get("report"); s {
+	case "":
+		return "basil", nil
+	case "basil", "gsi", "nav":
+		return s, nil
+	}
+	return "", api.Unprocessable("invalid-query", "report is basil, gsi or nav", domain.FieldError{Field: "report", Reason: "is-not-a-report"})
 }
 
 func (a *app) page(w http.ResponseWriter, r *http.Request, c *web.Call) error {
@@ -80,59 +240,42 @@ func (a *app) page(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	if err != nil {
 		return err
 	}
+	report, err := reportParam(r)
+	if err != nil {
+		return err
+	}
 	ctx := r.Context()
-	rules, err := reports.LoadRules()
+	mo := a.currentMonth()
+	rs, err := a.all(ctx, c, y, mo, "")
 	if err != nil {
 		return err
 	}
-	children, err := a.Store.Children(ctx, c.Actor.Municipality)
-	if err != nil {
-		return err
+	basil, gsi, nav, rules := rs.basil, rs.gsi, rs.nav, rs.rules
+	n := namesOf(rs.in)
+	q := r.URL.Query()
+	pc := pageContent{L: c.Lang, Year: y, Prev: y - 1, Next: y + 1, Report: report, Month: mo.String(),
+		BASILDay: c.Lang.Date(basil.Day), GSIDay: c.Lang.Date(gsi.Day), NAVCount: len(nav.Entries), NAVChanges: len(nav.Changes),
+		BASILUnitCount: len(basil.Units), GSIUnitCount: len(gsi.Units), AgeRuleProvisional: rules.BASIL.AgeRuleProvisional,
+		Query: strings.TrimSpace(q.Get("q"))}
+	pc.Href = "/reports?" + url.Values{"year": {strconv.Itoa(y)}, "report": {report}}.Encode()
+	pc.Filtered = pc.Query != ""
+	for _, t := range []string{"basil", "gsi", "nav"} {
+		pc.Tabs = append(pc.Tabs, tabLink{Label: c.Lang.T("reports.tab." + t), Current: t == report,
+			Href: "/reports?" + url.Values{"year": {strconv.Itoa(y)}, "report": {t}}.Encode()})
 	}
-	link := map[domain.ChildID]childLink{}
-	for _, ch := range children {
-		name := ch.GivenName + " " + ch.FamilyName
-		if ch.AddressProtection.Strict() {
-			name = c.Lang.T("reports.protected")
+	for _, u := range basil.Units {
+		pc.BASILChildren += u.Children.Count
+	}
+	for _, u := range gsi.Units {
+		if u.Kind == domain.School {
+			pc.GSIPupils += u.Pupils.Count
 		}
-		link[ch.ID] = childLink{Href: "/children/" + ch.ID.String(), Name: name}
 	}
-	view := func(cl *reports.Cell) cellView {
-		v := cellView{}
-		if cl == nil {
-			return v
-		}
-		v.Count = cl.Count
-		for _, id := range cl.Children {
-			v.Children = append(v.Children, link[id])
-		}
-		return v
-	}
-	keyed := func(m map[string]*reports.Cell) []keyedCell {
-		var out []keyedCell
-		for _, k := range sortedKeys(m) {
-			out = append(out, keyedCell{Key: k, Cell: view(m[k])})
-		}
-		return out
-	}
-	basil, err := a.basil(ctx, c, y)
-	if err != nil {
-		return err
-	}
-	gsi, err := a.gsi(ctx, c, y)
-	if err != nil {
-		return err
-	}
-	t := domain.Today(a.Clock)
-	mo := billing.Month{Year: t.Year(), Month: t.Month()}
-	nav, err := a.nav(ctx, c, mo)
-	if err != nil {
-		return err
-	}
-	pc := pageContent{L: c.Lang, Year: y, Prev: y - 1, Next: y + 1, Month: mo.String(), BASILDay: c.Lang.Date(basil.Day), GSIDay: c.Lang.Date(gsi.Day),
-		NAVCount: len(nav.Entries), AgeRuleProvisional: rules.BASIL.AgeRuleProvisional}
 	for _, b := range rules.BASIL.HoursBands {
 		pc.Bands = append(pc.Bands, b.Key)
+	}
+	for age := 0; age <= rules.BASIL.MaxAge; age++ {
+		pc.Ages = append(pc.Ages, strconv.Itoa(age))
 	}
 	for _, k := range basil.NotCounted {
 		pc.BASILNotCounted = append(pc.BASILNotCounted, c.Lang.T("reports.field."+k))
@@ -143,45 +286,340 @@ func (a *app) page(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	for _, k := range nav.NotRecorded {
 		pc.NAVNotRecorded = append(pc.NAVNotRecorded, c.Lang.T("reports.field."+k))
 	}
-	for _, u := range basil.Units {
-		uv := basilUnitView{Name: u.Name, PlacesSmall: u.Places.Small, PlacesLarge: u.Places.Large, Children: view(&u.Children),
-			Help: view(&u.SpecialEducationHelp), Adaptation: view(&u.Adaptation)}
-		for a := 0; a <= rules.BASIL.MaxAge; a++ {
-			k := strconv.Itoa(a)
-			row := basilRow{Age: k}
-			for _, b := range pc.Bands {
-				row.Cells = append(row.Cells, view(u.ByAgeAndHours[k][b]))
+	var shown []domain.ChildID
+	switch report {
+	case "basil":
+		// The municipality's totals by age and hours, then the units.
+		sum := func(f func(u reports.BASILUnit) *reports.Cell) *reports.Cell {
+			t := &reports.Cell{}
+			for _, u := range basil.Units {
+				if cl := f(u); cl != nil {
+					t.Count += cl.Count
+				}
 			}
-			uv.Rows = append(uv.Rows, row)
+			return t
 		}
-		pc.BASIL = append(pc.BASIL, uv)
+		for _, age := range pc.Ages {
+			row := basilRow{Age: age, Total: cellOf(sum(func(u reports.BASILUnit) *reports.Cell { return u.ByAge[age] }), childrenHref("basil", y, "", "", "age."+age))}
+			for _, b := range pc.Bands {
+				row.Cells = append(row.Cells, cellOf(sum(func(u reports.BASILUnit) *reports.Cell { return u.ByAgeAndHours[age][b] }),
+					childrenHref("basil", y, "", "", "age."+age+"."+b)))
+			}
+			pc.BASILTotals = append(pc.BASILTotals, row)
+		}
+		pc.BASILHelp = cellOf(sum(func(u reports.BASILUnit) *reports.Cell { return &u.SpecialEducationHelp }), childrenHref("basil", y, "", "", "help"))
+		pc.BASILAd = cellOf(sum(func(u reports.BASILUnit) *reports.Cell { return &u.Adaptation }), childrenHref("basil", y, "", "", "adaptation"))
+		units := basil.Units
+		if pc.Filtered {
+			units = slices.DeleteFunc(slices.Clone(units), func(u reports.BASILUnit) bool { return !web.Matches(u.Name, pc.Query) })
+		}
+		slices.SortFunc(units, func(x, y reports.BASILUnit) int { return n.compareUnits(x.Unit.String(), y.Unit.String()) })
+		pc.Matching = len(units)
+		page := web.KeysetPageFunc(units, func(u reports.BASILUnit) string { return u.Unit.String() }, n.compareUnits, q.Get("after"), q.Get("before"), web.PageSize)
+		pc.PrevHref, pc.NextHref = web.PagerLinks(q, page.Prev, page.Next, "year", "report", "q")
+		for _, u := range page.Rows {
+			id := u.Unit.String()
+			row := basilUnitRow{Name: u.Name, Href: childrenHref("basil", y, "", id, "children"), PlacesSmall: u.Places.Small, PlacesLarge: u.Places.Large,
+				Children: cellOf(&u.Children, childrenHref("basil", y, "", id, "children")),
+				Help:     cellOf(&u.SpecialEducationHelp, childrenHref("basil", y, "", id, "help")),
+				Adapt:    cellOf(&u.Adaptation, childrenHref("basil", y, "", id, "adaptation"))}
+			for _, age := range pc.Ages {
+				row.Ages = append(row.Ages, cellOf(u.ByAge[age], childrenHref("basil", y, "", id, "age."+age)))
+			}
+			pc.BASILUnits = append(pc.BASILUnits, row)
+		}
+	case "gsi":
+		units := gsi.Units
+		if pc.Filtered {
+			units = slices.DeleteFunc(slices.Clone(units), func(u reports.GSIUnit) bool { return !web.Matches(u.Name, pc.Query) })
+		}
+		slices.SortFunc(units, func(x, y reports.GSIUnit) int { return n.compareUnits(x.Unit.String(), y.Unit.String()) })
+		pc.Matching = len(units)
+		page := web.KeysetPageFunc(units, func(u reports.GSIUnit) string { return u.Unit.String() }, n.compareUnits, q.Get("after"), q.Get("before"), web.PageSize)
+		pc.PrevHref, pc.NextHref = web.PagerLinks(q, page.Prev, page.Next, "year", "report", "q")
+		for _, u := range page.Rows {
+			id := u.Unit.String()
+			pc.GSIUnits = append(pc.GSIUnits, gsiUnitRow{Name: u.Name, Href: childrenHref("gsi", y, "", id, "pupils"), Kind: c.Lang.T("reports.kind." + string(u.Kind)),
+				IsSchool: u.Kind == domain.School, Pupils: cellOf(&u.Pupils, childrenHref("gsi", y, "", id, "pupils")),
+				Adapted: cellOf(&u.AdaptedEducation, childrenHref("gsi", y, "", id, "adapted")), AdaptedHours: u.AdaptedHoursPerWeek.StringFixed(2)})
+		}
+	case "nav":
+		pc.NAVEntries = cellView{Count: len(nav.Entries), Href: childrenHref("nav", y, mo.String(), "", "entries")}
+		changes := nav.Changes
+		if pc.Filtered {
+			changes = slices.DeleteFunc(slices.Clone(changes), func(ch reports.NAVChange) bool { return !matchesChild(n.children[ch.Child.String()], pc.Query) })
+		}
+		key := func(ch reports.NAVChange) string { return ch.Child.String() + "." + ch.Kind }
+		ks := make([]string, len(changes))
+		byKey := make(map[string]reports.NAVChange, len(changes))
+		for i, ch := range changes {
+			ks[i] = key(ch)
+			byKey[ks[i]] = ch
+		}
+		n.sortChildren(ks)
+		changes = make([]reports.NAVChange, len(ks))
+		for i, k := range ks {
+			changes[i] = byKey[k]
+		}
+		pc.Matching = len(changes)
+		page := web.KeysetPageFunc(changes, key, n.compareChildren, q.Get("after"), q.Get("before"), web.PageSize)
+		pc.PrevHref, pc.NextHref = web.PagerLinks(q, page.Prev, page.Next, "year", "report", "q")
+		for _, ch := range page.Rows {
+			child := n.children[ch.Child.String()]
+			v := navChangeView{Href: "/children/" + ch.Child.String(), Name: childName(c.Lang, child), Kind: c.Lang.T("reports.change." + ch.Kind), From: ch.From, To: ch.To}
+			switch ch.Kind {
+			case reports.ChangeUnitChanged:
+				v.From, v.To = n.units[ch.From].Name, n.units[ch.To].Name
+			case reports.ChangeStarted, reports.ChangeEnded:
+				v.To = c.Lang.DateText(ch.To)
+			}
+			pc.NAVRows = append(pc.NAVRows, v)
+			shown = append(shown, ch.Child)
+		}
 	}
-	for _, u := range gsi.Units {
-		gv := gsiUnitView{Name: u.Name, Kind: c.Lang.T("reports.kind." + string(u.Kind)), Pupils: view(&u.Pupils), Grades: keyed(u.ByGrade),
-			Hours: keyed(u.ByHours), Adapted: view(&u.AdaptedEducation), AdaptedHours: u.AdaptedHoursPerWeek.StringFixed(2),
-			IsSchool: u.Kind == domain.School, AdaptedPerGrades: keyed(u.AdaptedByGrade)}
-		pc.GSI = append(pc.GSI, gv)
-	}
-	units, err := a.Store.Units(ctx, c.Actor.Municipality)
-	if err != nil {
+	// The figures are logged as read (one entry), the children named on
+	// the page each.
+	if err := a.Audit(ctx, c.Actor, "reports."+report+".overview", "reports/"+report+"/"+strconv.Itoa(y), shown...); err != nil {
 		return err
-	}
-	unitName := map[string]string{}
-	for _, u := range units {
-		unitName[u.ID.String()] = u.Name
-	}
-	for _, ch := range nav.Changes {
-		v := navChangeView{Child: link[ch.Child], Kind: c.Lang.T("reports.change." + ch.Kind), From: ch.From, To: ch.To}
-		switch ch.Kind {
-		case reports.ChangeUnitChanged:
-			v.From, v.To = unitName[ch.From], unitName[ch.To]
-		case reports.ChangeStarted, reports.ChangeEnded:
-			v.To = c.Lang.DateText(ch.To)
-		}
-		pc.NAVChanges = append(pc.NAVChanges, v)
 	}
 	a.Page(w, r, c, http.StatusOK, "reports_overview", "reports.title", pc)
 	return nil
+}
+
+type childRow struct {
+	Href, Name, Birth, Unit string
+}
+
+type childrenContent struct {
+	L                  web.Locale
+	Report, ReportName string
+	Scope, Cell, Day   string
+	BackHref, Href     string
+	Count, Matching    int
+	Query              string
+	Filtered           bool
+	Rows               []childRow
+	PrevHref, NextHref string
+	Keep               map[string]string
+	Bands              []string
+	BASILRows          []basilRow
+	Grades, Hours      []keyedCell
+	AdaptedGrades      []keyedCell
+}
+
+// childrenPage shows the children behind one figure of a report
+// (?report=, ?year= or for NAV ?month=, ?unit= (none: every unit), ?cell=
+// (none: all the report's children))
+// in keyset pages by name, searched by name or national ID (?q=); for a
+// unit, its figures by age and hours (BASIL) or grade and hours (GSI)
+// above them, each linked to its own children.
+func (a *app) childrenPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	report, err := reportParam(r)
+	if err != nil {
+		return err
+	}
+	y, err := a.yearParam(r)
+	if err != nil {
+		return err
+	}
+	mo := a.currentMonth()
+	if report == "nav" {
+		if mo, err = a.monthParam(r); err != nil {
+			return err
+		}
+	}
+	q := r.URL.Query()
+	unit, cell := q.Get("unit"), q.Get("cell")
+	if cell == "" {
+		// Without a figure: all the report's children.
+		cell = map[string]string{"basil": "children", "gsi": "pupils", "nav": "entries"}[report]
+	}
+	if !validCell(report, cell) {
+		return api.Unprocessable("invalid-query", "cell is not a figure of the report", domain.FieldError{Field: "cell", Reason: "is-not-a-figure-of-the-report"})
+	}
+	ctx := r.Context()
+	rs, err := a.all(ctx, c, y, mo, report)
+	if err != nil {
+		return err
+	}
+	n := namesOf(rs.in)
+	if _, ok := n.units[unit]; unit != "" && !ok {
+		return api.Unprocessable("invalid-query", "unit is not one of the municipality's units", domain.FieldError{Field: "unit", Reason: "no-such-unit"})
+	}
+	pc := childrenContent{L: c.Lang, Report: report, ReportName: c.Lang.T("reports.tab." + report), Scope: c.Lang.T("reports.allUnits"),
+		Query: strings.TrimSpace(q.Get("q"))}
+	pc.Filtered = pc.Query != ""
+	back := url.Values{"year": {strconv.Itoa(y)}, "report": {report}}
+	pc.BackHref = "/reports?" + back.Encode()
+	pc.Href = childrenHref(report, y, mo.String(), unit, cell)
+	pc.Keep = map[string]string{"cell": cell}
+	if report == "nav" {
+		pc.Keep["month"] = mo.String()
+	} else {
+		pc.Keep["year"] = strconv.Itoa(y)
+	}
+	if unit != "" {
+		pc.Keep["unit"] = unit
+	}
+	if unit != "" {
+		pc.Scope = n.units[unit].Name
+	}
+	var ids []domain.ChildID
+	take := func(cl *reports.Cell) {
+		if cl != nil {
+			ids = append(ids, cl.Children...)
+		}
+	}
+	label := func(k string) string {
+		parts := strings.Split(k, ".")
+		switch {
+		case parts[0] == "age" && len(parts) == 2:
+			return c.Lang.T("reports.age") + " " + parts[1]
+		case parts[0] == "age" && len(parts) == 3:
+			return c.Lang.T("reports.age") + " " + parts[1] + ", " + parts[2] + " " + c.Lang.T("reports.hoursPerWeek")
+		case parts[0] == "grade" && len(parts) == 2:
+			return c.Lang.T("reports.grade") + " " + parts[1]
+		case parts[0] == "hours" && len(parts) == 2:
+			return parts[1] + " " + c.Lang.T("reports.hoursPerWeek")
+		case parts[0] == "adaptedGrade" && len(parts) == 2:
+			return c.Lang.T("reports.adapted") + ", " + c.Lang.T("reports.grade") + " " + parts[1]
+		}
+		return c.Lang.T("reports.cell." + k)
+	}
+	switch report {
+	case "basil":
+		pc.Day = c.Lang.Date(rs.basil.Day)
+		for _, b := range rs.rules.BASIL.HoursBands {
+			pc.Bands = append(pc.Bands, b.Key)
+		}
+		for _, u := range rs.basil.Units {
+			if unit != "" && u.Unit.String() != unit {
+				continue
+			}
+			parts := strings.Split(cell, ".")
+			switch {
+			case cell == "children":
+				take(&u.Children)
+			case cell == "help":
+				take(&u.SpecialEducationHelp)
+			case cell == "adaptation":
+				take(&u.Adaptation)
+			case parts[0] == "age" && len(parts) == 2:
+				take(u.ByAge[parts[1]])
+			case parts[0] == "age" && len(parts) == 3:
+				take(u.ByAgeAndHours[parts[1]][parts[2]])
+			}
+			if unit != "" {
+				for age := 0; age <= rs.rules.BASIL.MaxAge; age++ {
+					k := strconv.Itoa(age)
+					row := basilRow{Age: k, Total: cellOf(u.ByAge[k], childrenHref("basil", y, "", unit, "age."+k))}
+					for _, b := range pc.Bands {
+						row.Cells = append(row.Cells, cellOf(u.ByAgeAndHours[k][b], childrenHref("basil", y, "", unit, "age."+k+"."+b)))
+					}
+					pc.BASILRows = append(pc.BASILRows, row)
+				}
+			}
+		}
+	case "gsi":
+		pc.Day = c.Lang.Date(rs.gsi.Day)
+		keyed := func(m map[string]*reports.Cell, prefix string) []keyedCell {
+			var out []keyedCell
+			for _, k := range sortedKeys(m) {
+				out = append(out, keyedCell{Key: k, Cell: cellOf(m[k], childrenHref("gsi", y, "", unit, prefix+"."+k))})
+			}
+			return out
+		}
+		for _, u := range rs.gsi.Units {
+			if unit != "" && u.Unit.String() != unit {
+				continue
+			}
+			parts := strings.Split(cell, ".")
+			switch {
+			case cell == "pupils":
+				take(&u.Pupils)
+			case cell == "adapted":
+				take(&u.AdaptedEducation)
+			case parts[0] == "grade" && len(parts) == 2:
+				take(u.ByGrade[parts[1]])
+			case parts[0] == "hours" && len(parts) == 2:
+				take(u.ByHours[parts[1]])
+			case parts[0] == "adaptedGrade" && len(parts) == 2:
+				take(u.AdaptedByGrade[parts[1]])
+			}
+			if unit != "" {
+				pc.Grades, pc.Hours, pc.AdaptedGrades = keyed(u.ByGrade, "grade"), keyed(u.ByHours, "hours"), keyed(u.AdaptedByGrade, "adaptedGrade")
+			}
+		}
+	case "nav":
+		pc.Day = mo.String()
+		if cell == "entries" {
+			for _, e := range rs.nav.Entries {
+				if unit == "" || e.Unit.String() == unit {
+					ids = append(ids, e.Child)
+				}
+			}
+		}
+	}
+	pc.Cell = label(cell)
+	pc.Count = len(ids)
+	unitOf := map[domain.ChildID]string{}
+	if report == "nav" {
+		for _, e := range rs.nav.Entries {
+			unitOf[e.Child] = e.UnitName
+		}
+	}
+	if pc.Filtered {
+		ids = slices.DeleteFunc(ids, func(id domain.ChildID) bool { return !matchesChild(n.children[id.String()], pc.Query) })
+	}
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = id.String()
+	}
+	n.sortChildren(keys)
+	keys = slices.Compact(keys)
+	pc.Matching = len(keys)
+	page := web.KeysetPageFunc(keys, func(k string) string { return k }, n.compareChildren, q.Get("after"), q.Get("before"), web.PageSize)
+	pc.PrevHref, pc.NextHref = web.PagerLinks(q, page.Prev, page.Next, "report", "year", "month", "unit", "cell", "q")
+	shown := make([]domain.ChildID, 0, len(page.Rows))
+	for _, k := range page.Rows {
+		ch := n.children[k]
+		row := childRow{Href: "/children/" + k, Name: childName(c.Lang, ch), Unit: unitOf[ch.ID]}
+		if !ch.AddressProtection.Strict() {
+			row.Birth = c.Lang.Date(ch.BirthDate)
+		}
+		pc.Rows = append(pc.Rows, row)
+		shown = append(shown, ch.ID)
+	}
+	record := "reports/" + report + "/" + strconv.Itoa(y) + "/" + cmp.Or(unit, "all") + "/" + cell
+	if report == "nav" {
+		record = "reports/nav/" + mo.String() + "/" + cell
+	}
+	if err := a.Audit(ctx, c.Actor, "reports."+report, record, shown...); err != nil {
+		return err
+	}
+	a.Page(w, r, c, http.StatusOK, "reports_children", "reports.children.title", pc)
+	return nil
+}
+
+// validCell: the figures a report has (BASIL: children, help, adaptation,
+// age.N and age.N.band; GSI: pupils, adapted, grade.G, hours.H and
+// adaptedGrade.G; NAV: entries).
+func validCell(report, cell string) bool {
+	parts := strings.Split(cell, ".")
+	for _, p := range parts {
+		if p == "" {
+			return false
+		}
+	}
+	switch report {
+	case "basil":
+		return cell == "children" || cell == "help" || cell == "adaptation" || (parts[0] == "age" && (len(parts) == 2 || len(parts) == 3))
+	case "gsi":
+		return cell == "pupils" || cell == "adapted" || ((parts[0] == "grade" || parts[0] == "hours" || parts[0] == "adaptedGrade") && len(parts) == 2)
+	case "nav":
+		return cell == "entries"
+	}
+	return false
 }
 
 // sortedKeys orders keys by the number in them ("2" before "10", "h8"

@@ -2,9 +2,13 @@
 // BASIL (kindergartens, 15 December), GSI (schools and SFO, 1 October) and
 // NAV's monthly kindergarten list (kontantstøtte), counted by the library
 // (package reports) over the municipality's stored rows. A caseworker sees
-// the figures with the children behind each cell, and downloads the CSV of
-// the form's fields; the JSON API answers the same reports. Every view and
-// download is audited with the children behind it.
+// the figures (/reports: totals at the top, one report's units in keyset
+// pages with a search), each linked to the children behind it
+// (/reports/children, paged and searched), and downloads the CSV of the
+// form's fields; the JSON API answers the same reports. The pages count
+// from one read of the municipality's rows and log the children they
+// show; every API view and download is audited with the children behind
+// it.
 package reportsweb
 
 import (
@@ -58,7 +62,8 @@ func (a *app) routes() []web.Route {
 		{Method: "GET", Path: "/api/v1/reports/gsi.csv", Kind: web.KindAPI, Policy: PolicyReports, Summary: "GSI as CSV of the form's fields (columns reports.GSIColumns)", Query: year, Response: "", ContentType: "text/csv", Handle: a.csvGSI},
 		{Method: "GET", Path: "/api/v1/reports/nav", Kind: web.KindAPI, Policy: PolicyReports, Summary: "NAV's kindergarten list of a month (children aged one and two with a kindergarten place) with the changes since the month before", Query: month, Response: reports.NAVList{}, Handle: a.apiNAV},
 		{Method: "GET", Path: "/api/v1/reports/nav.csv", Kind: web.KindAPI, Policy: PolicyReports, Summary: "NAV's kindergarten list as CSV, one row per child (columns reports.NAVColumns)", Query: month, Response: "", ContentType: "text/csv", Handle: a.csvNAV},
-		{Method: "GET", Path: "/reports", Kind: web.KindPage, Policy: PolicyReports, Query: year, Handle: a.page},
+		{Method: "GET", Path: "/reports", Kind: web.KindPage, Policy: PolicyReports, Query: map[string]string{"year": year["year"], "report": "basil, gsi or nav (basil when left out): the report whose units (NAV: changes) are listed", "q": "search in the units' names (NAV: the children's names)", "after": "keyset: the page after this key", "before": "keyset: the page before this key"}, Handle: a.page},
+		{Method: "GET", Path: "/reports/children", Kind: web.KindPage, Policy: PolicyReports, Query: map[string]string{"report": "basil, gsi or nav", "year": year["year"], "month": month["month"] + " (NAV)", "unit": "the unit's ID; every unit when left out", "cell": "the figure (all the report's children when left out): BASIL children, help, adaptation, age.N, age.N.band; GSI pupils, adapted, grade.G, hours.H, adaptedGrade.G; NAV entries", "q": "search in the children's names and national IDs", "after": "keyset: the page after this key", "before": "keyset: the page before this key"}, Handle: a.childrenPage},
 	}
 }
 
@@ -102,7 +107,7 @@ func (a *app) basil(ctx context.Context, c *web.Call, year int) (reports.BASILRe
 	if err != nil {
 		return reports.BASILReport{}, err
 	}
-	day := date.New(year, time.Month(r.BASIL.CountMonth), r.BASIL.CountDay)
+	day := basilDay(year, r)
 	in, err := a.input(ctx, c, domain.Period{Start: day, End: day})
 	if err != nil {
 		return reports.BASILReport{}, err
@@ -118,12 +123,20 @@ func (a *app) basil(ctx context.Context, c *web.Call, year int) (reports.BASILRe
 	return rep, a.Audit(ctx, c.Actor, "reports.basil", "reports/basil/"+strconv.Itoa(year), kids...)
 }
 
+func basilDay(year int, r reports.Rules) date.Date {
+	return date.New(year, time.Month(r.BASIL.CountMonth), r.BASIL.CountDay)
+}
+
+func gsiDay(year int, r reports.Rules) date.Date {
+	return date.New(year, time.Month(r.GSI.CountMonth), r.GSI.CountDay)
+}
+
 func (a *app) gsi(ctx context.Context, c *web.Call, year int) (reports.GSIReport, error) {
 	r, err := reports.LoadRules()
 	if err != nil {
 		return reports.GSIReport{}, err
 	}
-	day := date.New(year, time.Month(r.GSI.CountMonth), r.GSI.CountDay)
+	day := gsiDay(year, r)
 	in, err := a.input(ctx, c, domain.Period{Start: day, End: day})
 	if err != nil {
 		return reports.GSIReport{}, err
@@ -139,21 +152,32 @@ func (a *app) gsi(ctx context.Context, c *web.Call, year int) (reports.GSIReport
 	return rep, a.Audit(ctx, c.Actor, "reports.gsi", "reports/gsi/"+strconv.Itoa(year), kids...)
 }
 
+// navPeriod is what NAV's list of month m reads: the month before and m.
+func navPeriod(m billing.Month) domain.Period {
+	return domain.Period{Start: billing.MonthOf(date.New(m.Year, m.Month-1, 1)).First(), End: m.Last()}
+}
+
+// navOf counts NAV's list of month m, with the changes since the month
+// before, from rows read for at least navPeriod(m).
+func navOf(in reports.Input, m billing.Month, r reports.Rules) (reports.NAVList, error) {
+	prevMonth := billing.MonthOf(date.New(m.Year, m.Month-1, 1))
+	prev, err := reports.NAV(in, prevMonth.Year, prevMonth.Month, r.NAV, nil)
+	if err != nil {
+		return prev, err
+	}
+	return reports.NAV(in, m.Year, m.Month, r.NAV, &prev)
+}
+
 func (a *app) nav(ctx context.Context, c *web.Call, m billing.Month) (reports.NAVList, error) {
 	r, err := reports.LoadRules()
 	if err != nil {
 		return reports.NAVList{}, err
 	}
-	prevMonth := billing.MonthOf(date.New(m.Year, m.Month-1, 1))
-	in, err := a.input(ctx, c, domain.Period{Start: prevMonth.First(), End: m.Last()})
+	in, err := a.input(ctx, c, navPeriod(m))
 	if err != nil {
 		return reports.NAVList{}, err
 	}
-	prev, err := reports.NAV(in, prevMonth.Year, prevMonth.Month, r.NAV, nil)
-	if err != nil {
-		return prev, err
-	}
-	l, err := reports.NAV(in, m.Year, m.Month, r.NAV, &prev)
+	l, err := navOf(in, m, r)
 	if err != nil {
 		return l, err
 	}
@@ -162,6 +186,59 @@ func (a *app) nav(ctx context.Context, c *web.Call, m billing.Month) (reports.NA
 		kids = append(kids, e.Child)
 	}
 	return l, a.Audit(ctx, c.Actor, "reports.nav", "reports/nav/"+m.String(), kids...)
+}
+
+// all counts the year's BASIL and GSI and month m's NAV list (only is
+// "": all three; else only that one) from one read of the municipality's
+// rows (reports.Load over the days they count), without logging: the
+// pages log what they show.
+type all struct {
+	in    reports.Input
+	rules reports.Rules
+	basil reports.BASILReport
+	gsi   reports.GSIReport
+	nav   reports.NAVList
+	month billing.Month
+}
+
+func (a *app) all(ctx context.Context, c *web.Call, year int, m billing.Month, only string) (all, error) {
+	r, err := reports.LoadRules()
+	if err != nil {
+		return all{}, err
+	}
+	var days []domain.Period
+	if only == "" || only == "basil" {
+		days = append(days, domain.Period{Start: basilDay(year, r), End: basilDay(year, r)})
+	}
+	if only == "" || only == "gsi" {
+		days = append(days, domain.Period{Start: gsiDay(year, r), End: gsiDay(year, r)})
+	}
+	if only == "" || only == "nav" {
+		days = append(days, navPeriod(m))
+	}
+	within := days[0]
+	for _, d := range days[1:] {
+		within = domain.Period{Start: min(within.Start, d.Start), End: max(within.End, d.End)}
+	}
+	in, err := a.input(ctx, c, within)
+	if err != nil {
+		return all{}, err
+	}
+	out := all{in: in, rules: r, month: m}
+	if only == "" || only == "basil" {
+		if out.basil, err = reports.BASIL(in, year, r.BASIL); err != nil {
+			return out, err
+		}
+	}
+	if only == "" || only == "gsi" {
+		if out.gsi, err = reports.GSI(in, domain.SchoolYear(year), r.GSI); err != nil {
+			return out, err
+		}
+	}
+	if only == "" || only == "nav" {
+		out.nav, err = navOf(in, m, r)
+	}
+	return out, err
 }
 
 func (a *app) apiBASIL(w http.ResponseWriter, r *http.Request, c *web.Call) error {

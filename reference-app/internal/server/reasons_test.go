@@ -34,6 +34,7 @@ import (
 	"github.com/oppvekst/oppvekst/reference-app/internal/messagingweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/privacyweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/registryweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/reportsweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/specialedweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/staffweb"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web"
@@ -70,6 +71,7 @@ var reasonTables = map[string]map[string]string{
 	"reference-app/internal/messagingweb":     messagingweb.ReasonTexts,
 	"reference-app/internal/privacyweb":       privacyweb.ReasonTexts,
 	"reference-app/internal/registryweb":      registryweb.ReasonTexts,
+	"reference-app/internal/reportsweb":       reportsweb.ReasonTexts,
 	"reference-app/internal/staffweb":         staffweb.ReasonTexts,
 	"reference-app/internal/specialedweb":     specialedweb.ReasonTexts,
 	"reference-app/internal/conversationsweb": conversationsweb.ReasonTexts,

@@ -16,5 +16,6 @@ func reportsAuth(ta *webtest.Harness) map[string]authCase {
 		"GET /api/v1/reports/nav":       {path: "/api/v1/reports/nav?month=2025-11", want: municipal(ok)},
 		"GET /api/v1/reports/nav.csv":   {path: "/api/v1/reports/nav.csv?month=2025-11", want: municipal(ok)},
 		"GET /reports":                  {path: "/reports?year=2025", want: municipal(ok)},
+		"GET /reports/children":         {path: "/reports/children?report=basil&year=2025&cell=children", want: municipal(ok)},
 	}
 }

@@ -1,0 +1,116 @@
+package admissionweb_test
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oppvekst/oppvekst/admission"
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
+	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
+)
+
+var (
+	obligationRow  = regexp.MustCompile(`<tr><th scope="row">([^<]+)</th><td data-label="Rett fra">`)
+	obligationNext = regexp.MustCompile(`href="(/admission/intakes/[^"]+/obligations\?[^"]*after=[^"]+)#obligations">`)
+)
+
+// mainIntakeWithRights adds n children ("Rett0001 Storeng" ...) to the
+// demo's main kindergarten intake, each applying by the deadline and old
+// enough for a right to a place, none with an offer.
+func mainIntakeWithRights(ctx context.Context, t *testing.T, ta *webtest.Harness, n int) admission.IntakeID {
+	t.Helper()
+	m := demo.Municipality
+	intakes, err := ta.DB.Intakes(ctx, m)
+	require.NoError(t, err)
+	var in admission.Intake
+	for _, x := range intakes {
+		if x.Main && x.Kind == domain.Kindergarten {
+			in = x
+		}
+	}
+	require.True(t, in.Main, "the demo has a main kindergarten intake")
+	submitted := time.Date(in.Deadline.Year(), in.Deadline.Month(), in.Deadline.Day(), 8, 0, 0, 0, domain.Oslo())
+	require.NoError(t, ta.DB.Atomic(ctx, func(ctx context.Context) error {
+		for i := range n {
+			c := domain.Child{ID: domain.NewID[domain.Child](), Municipality: m, GivenName: fmt.Sprintf("Rett%04d", i+1),
+				FamilyName: "Storeng", BirthDate: in.Start.AddDate(-2, 0, -(i % 300))}
+			if err := ta.DB.CreateChild(ctx, c); err != nil {
+				return err
+			}
+			if err := ta.DB.CreateApplication(ctx, admission.Application{ID: domain.NewID[admission.Application](), Municipality: m,
+				Intake: in.ID, Child: c.ID, Preferences: []domain.UnitID{ta.Bjorkelia}, Hours: 41,
+				Submitted: submitted.Add(-time.Duration(i) * time.Second)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	return in.ID
+}
+
+// The obligations page pages its children (keyset), searches them by
+// name, counts them at the top and logs only the children shown.
+func TestObligationsPagePagesAndSearches(t *testing.T) {
+	ta := webtest.New(t)
+	cw := ta.CookieFor(t, demo.PersonaCaseworker)
+	intake := mainIntakeWithRights(t.Context(), t, ta, 120)
+	path := "/admission/intakes/" + intake.String() + "/obligations"
+	logged := len(ta.AuditedAs(t, "admission.obligations.read"))
+	resp := ta.Do(t, cw, "GET", path, "", "")
+	require.Equal(t, 200, resp.Status, resp.Body)
+	rows := obligationRow.FindAllStringSubmatch(resp.Body, -1)
+	require.Len(t, rows, 50, "one page")
+	assert.Len(t, ta.AuditedAs(t, "admission.obligations.read"), logged+50, "only the children shown are logged")
+	m := regexp.MustCompile(`<span class="figure">(\d+)</span> barn med rett uten tilbud`).FindStringSubmatch(resp.Body)
+	require.NotNil(t, m, "the count at the top")
+	var total int
+	fmt.Sscan(m[1], &total)
+	assert.GreaterOrEqual(t, total, 120)
+	next := obligationNext.FindStringSubmatch(resp.Body)
+	require.NotNil(t, next)
+	resp = ta.Do(t, cw, "GET", html.UnescapeString(next[1]), "", "")
+	more := obligationRow.FindAllStringSubmatch(resp.Body, -1)
+	require.NotEmpty(t, more)
+	assert.NotEqual(t, rows[0][1], more[0][1], "the next page goes on after the last row")
+	assert.Contains(t, resp.Body, "Forrige side")
+
+	resp = ta.Do(t, cw, "GET", path+"?q=rett0007", "", "")
+	rows = obligationRow.FindAllStringSubmatch(resp.Body, -1)
+	require.Len(t, rows, 1, "search by a child's name")
+	assert.Equal(t, "Rett0007 Storeng", html.UnescapeString(rows[0][1]))
+	assert.Contains(t, resp.Body, "Treff: 1.")
+	resp = ta.Do(t, cw, "GET", path+"?q=ingen-slik", "", "")
+	assert.Contains(t, resp.Body, "Ingen med rett uten tilbud passer til søket.")
+}
+
+// The obligations page's work does not grow with the children: the same
+// number of SQL statements with 100 and with 2,000 more.
+func TestObligationsPageStatementsDoNotGrowWithRows(t *testing.T) {
+	ta := webtest.NewPostgres(t)
+	cw := ta.CookieFor(t, demo.PersonaCaseworker)
+	var intake admission.IntakeID
+	count := func(n int) (int64, time.Duration, int) {
+		intake = mainIntakeWithRights(t.Context(), t, ta, n)
+		path := "/admission/intakes/" + intake.String() + "/obligations"
+		require.Equal(t, 200, ta.Do(t, cw, "GET", path, "", "").Status, "warm")
+		before, start := ta.SQL.Count(), time.Now()
+		resp := ta.Do(t, cw, "GET", path, "", "")
+		took := time.Since(start)
+		require.Equal(t, 200, resp.Status)
+		require.Len(t, obligationRow.FindAllStringSubmatch(resp.Body, -1), 50)
+		return ta.SQL.Count() - before, took, len(resp.Body)
+	}
+	small, tSmall, bSmall := count(100)
+	large, tLarge, bLarge := count(1900)
+	t.Logf("obligations page: %d statements, %v, %d bytes with 100 children more; %d statements, %v, %d bytes with 2,000 more", small, tSmall, bSmall, large, tLarge, bLarge)
+	assert.Positive(t, small)
+	assert.Equal(t, small, large, "the statements of the page do not grow with the children")
+}
