@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/rickb777/date/v2"
 	"github.com/stretchr/testify/assert"
@@ -77,6 +78,21 @@ func TestRowLevelSecurity(t *testing.T) {
 	assert.Error(t, copyChild(ctxA, child(b, 4)), "B's row copied with A's context")
 	require.NoError(t, copyChild(ctxA, child(a, 5)))
 	assert.Len(t, unscoped(ctxA), 2)
+
+	// A list's audit entry names its children in audit_log_children, walled
+	// like the entry: written and read back in A, unseen from B, and B's
+	// list not writable with A's context.
+	listed := []domain.ChildID{ca.ID, domain.NewID[domain.Child](), domain.NewID[domain.Child]()}
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, domain.Oslo())
+	require.NoError(t, s.AppendAudit(ctxA, domain.NewListAuditEntry(domain.CaseworkerActor(a, "sb"), at, "children.list", "", listed)))
+	trail, err := s.AuditEntries(ctxA, a, ca.ID, domain.AuditID{}, 10)
+	require.NoError(t, err)
+	assert.Len(t, trail, 1, "A's child's trail holds A's list")
+	mentions, err := postgres.Unscoped(ctxB, s, `SELECT municipality FROM audit_log_children`)
+	require.NoError(t, err)
+	assert.Empty(t, mentions, "B sees none of A's mentions")
+	assert.Error(t, s.AppendAudit(ctxA, domain.NewListAuditEntry(domain.CaseworkerActor(b, "sb"), at, "children.list", "", listed)),
+		"B's list written with A's context")
 
 	// The owner (the login role that migrates) is not walled.
 	all, err := postgres.Unscoped(context.Background(), owner, `SELECT municipality FROM children ORDER BY 1`)
