@@ -24,6 +24,7 @@ import (
 type Statements struct {
 	n       atomic.Int64
 	analyze atomic.Int64
+	audit   atomic.Int64
 }
 
 // Count is how many statements were sent so far.
@@ -32,12 +33,23 @@ func (s *Statements) Count() int64 { return s.n.Load() }
 // Analyzes is how many ANALYZE statements were sent so far.
 func (s *Statements) Analyzes() int64 { return s.analyze.Load() }
 
-// TraceQueryStart implements pgx.QueryTracer.
-func (s *Statements) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+// AuditWrites is how many statements so far wrote the audit log (an
+// INSERT into audit_log, with or without the children an entry names).
+func (s *Statements) AuditWrites() int64 { return s.audit.Load() }
+
+func (s *Statements) count(sql string) {
 	s.n.Add(1)
-	if first, _, _ := strings.Cut(strings.TrimSpace(d.SQL), " "); strings.EqualFold(first, "ANALYZE") {
+	if first, _, _ := strings.Cut(strings.TrimSpace(sql), " "); strings.EqualFold(first, "ANALYZE") {
 		s.analyze.Add(1)
 	}
+	if strings.Contains(sql, "INSERT INTO audit_log") {
+		s.audit.Add(1)
+	}
+}
+
+// TraceQueryStart implements pgx.QueryTracer.
+func (s *Statements) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	s.count(d.SQL)
 	return ctx
 }
 
@@ -50,8 +62,8 @@ func (s *Statements) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.Tra
 }
 
 // TraceBatchQuery implements pgx.BatchTracer.
-func (s *Statements) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {
-	s.n.Add(1)
+func (s *Statements) TraceBatchQuery(_ context.Context, _ *pgx.Conn, d pgx.TraceBatchQueryData) {
+	s.count(d.SQL)
 }
 
 // TraceBatchEnd implements pgx.BatchTracer.
