@@ -64,6 +64,31 @@ func RunAppBenchmarks(b *testing.B, newStore func(b *testing.B) AppStore) {
 			}
 		}
 	})
+	// The same 2,000 children as one entry each, in one transaction: how a
+	// list was logged before an entry could name many.
+	b.Run("AppendAudit2000Entries", func(b *testing.B) {
+		s := newStore(b)
+		ctx := context.Background()
+		actor := domain.CaseworkerActor(Oslo, "bench")
+		children := make([]domain.ChildID, 2000)
+		for i := range children {
+			children[i] = domain.NewID[domain.Child]()
+		}
+		at := time.Date(2026, 1, 5, 8, 0, 0, 0, domain.Oslo())
+		for b.Loop() {
+			err := s.Atomic(ctx, func(ctx context.Context) error {
+				for _, c := range children {
+					if err := s.AppendAudit(ctx, domain.NewAuditEntry(actor, at, "families.list", c, "")); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("AuditPage", func(b *testing.B) {
 		s := newStore(b)
 		ctx := context.Background()

@@ -6,17 +6,17 @@
 --
 -- The children's key leads with the child, so a child's trail is read
 -- newest first by keyset from two indexes in one query; the second index
--- serves the entry (its children, and the cascade when retention deletes
--- it by age). Erasing a child leaves its mentions, as it leaves its own
--- entries.
+-- serves the entry (its children, and deleting them with it when retention
+-- deletes it by age, in the same transaction). No foreign key: the rows are
+-- only ever written with their entry. Erasing a child leaves its mentions,
+-- as it leaves its own entries.
 
 -- +goose Up
 CREATE TABLE audit_log_children (
     municipality TEXT NOT NULL,
     child_id     TEXT NOT NULL CHECK (length(child_id) = 36),
     audit_id     TEXT NOT NULL,
-    PRIMARY KEY (municipality, child_id, audit_id),
-    FOREIGN KEY (municipality, audit_id) REFERENCES audit_log (municipality, id) ON DELETE CASCADE
+    PRIMARY KEY (municipality, child_id, audit_id)
 ) STRICT, WITHOUT ROWID;
 
 CREATE INDEX audit_log_children_by_entry ON audit_log_children (municipality, audit_id);
