@@ -2,6 +2,7 @@ package privacyweb_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -190,4 +191,9 @@ func TestInsightShowsListsThatNamedTheChild(t *testing.T) {
 	}
 	assert.Contains(t, seen, "children.list", "the list that showed Sofie is in her access log")
 	assert.NotContains(t, resp.Body, ta.Aurora.String(), "and no other child of the list")
+
+	// The administrator's audit page counts the list's children.
+	page := ta.Do(t, ta.CookieFor(t, demo.PersonaAdmin), "GET", "/admin/audit", "", "")
+	require.Equal(t, http.StatusOK, page.Status)
+	assert.Contains(t, page.Body, fmt.Sprintf("En liste med %d barn", len(listed[0].Children)))
 }
