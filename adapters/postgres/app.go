@@ -81,14 +81,18 @@ const (
 		FROM audit_log a WHERE a.municipality = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3`
 	// pgChildAudit lists a child's trail: the entries about the child and
 	// the lists naming it, each newest first from its own index and merged,
-	// a list's entry naming the child alone.
+	// a list's entry naming the child alone. The mentions are limited before
+	// the join, so the entries are looked up by key (at most limit of them):
+	// joined first, a generic plan merge-joined them with the whole log
+	// (242 ms at 300,000 entries, against 0.2 ms).
 	pgChildAudit = `SELECT ` + auditColumns + `, NULL::uuid[] FROM (
 		(SELECT ` + auditColumns + ` FROM audit_log
 			WHERE municipality = $1 AND child_id = $2 AND id < $3 ORDER BY id DESC LIMIT $4)
 		UNION ALL
 		(SELECT a.id, a.at, a.actor_role, a.actor_subject, a.actor, a.action, c.child_id, a.record
-			FROM audit_log_children c JOIN audit_log a ON a.municipality = c.municipality AND a.id = c.audit_id
-			WHERE c.municipality = $1 AND c.child_id = $2 AND c.audit_id < $3 ORDER BY c.audit_id DESC LIMIT $4)
+			FROM (SELECT municipality, child_id, audit_id FROM audit_log_children
+				WHERE municipality = $1 AND child_id = $2 AND audit_id < $3 ORDER BY audit_id DESC LIMIT $4) c
+			JOIN audit_log a ON a.municipality = c.municipality AND a.id = c.audit_id ORDER BY c.audit_id DESC LIMIT $4)
 	) t ORDER BY id DESC LIMIT $4`
 )
 

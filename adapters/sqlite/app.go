@@ -37,8 +37,9 @@ const (
 			WHERE municipality = ?1 AND child_id = ?2 AND id < ?3 ORDER BY id DESC LIMIT ?4)
 		UNION ALL
 		SELECT * FROM (SELECT a.municipality, a.id, a.at, a.actor_role, a.actor_subject, a.actor, a.action, c.child_id, a.record
-			FROM audit_log_children c JOIN audit_log a ON a.municipality = c.municipality AND a.id = c.audit_id
-			WHERE c.municipality = ?1 AND c.child_id = ?2 AND c.audit_id < ?3 ORDER BY c.audit_id DESC LIMIT ?4)
+			FROM (SELECT municipality, child_id, audit_id FROM audit_log_children
+				WHERE municipality = ?1 AND child_id = ?2 AND audit_id < ?3 ORDER BY audit_id DESC LIMIT ?4) c
+			JOIN audit_log a ON a.municipality = c.municipality AND a.id = c.audit_id ORDER BY c.audit_id DESC LIMIT ?4)
 	) ORDER BY id DESC LIMIT ?4`
 
 	idemCols         = `municipality, subject, key, fingerprint, status, content_type, body, created`
