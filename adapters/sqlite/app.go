@@ -32,15 +32,14 @@ const (
 	// selectChildAudit lists a child's trail: the entries about the child
 	// and the lists naming it, each newest first from its own index and
 	// merged, a list's entry naming the child alone.
-	selectChildAudit = `SELECT ` + auditCols + `, NULL FROM (
-		SELECT * FROM (SELECT ` + auditCols + ` FROM audit_log INDEXED BY audit_log_by_child
+	selectChildAudit = `SELECT a.municipality, a.id, a.at, a.actor_role, a.actor_subject, a.actor, a.action, ?2, a.record, NULL
+		FROM audit_log a WHERE a.municipality = ?1 AND a.id IN (SELECT id FROM audit_log INDEXED BY audit_log_by_child
 			WHERE municipality = ?1 AND child_id = ?2 AND id < ?3 ORDER BY id DESC LIMIT ?4)
 		UNION ALL
-		SELECT * FROM (SELECT a.municipality, a.id, a.at, a.actor_role, a.actor_subject, a.actor, a.action, c.child_id, a.record
-			FROM (SELECT municipality, child_id, audit_id FROM audit_log_children
-				WHERE municipality = ?1 AND child_id = ?2 AND audit_id < ?3 ORDER BY audit_id DESC LIMIT ?4) c
-			JOIN audit_log a ON a.municipality = c.municipality AND a.id = c.audit_id ORDER BY c.audit_id DESC LIMIT ?4)
-	) ORDER BY id DESC LIMIT ?4`
+		SELECT a.municipality, a.id, a.at, a.actor_role, a.actor_subject, a.actor, a.action, ?2, a.record, NULL
+		FROM audit_log a WHERE a.municipality = ?1 AND a.id IN (SELECT audit_id FROM audit_log_children
+			WHERE municipality = ?1 AND child_id = ?2 AND audit_id < ?3 ORDER BY audit_id DESC LIMIT ?4)
+		ORDER BY 2 DESC LIMIT ?4`
 
 	idemCols         = `municipality, subject, key, fingerprint, status, content_type, body, created`
 	insertIdempotent = `INSERT INTO idempotent_responses (` + idemCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
