@@ -151,7 +151,8 @@ type Allocation struct {
 	off      []int32  // seats of heap h are held[off[h]:off[h+1]]
 	size     []int32
 	held     []entry
-	famOf    []int32 // family index of child i, -1 for none; nil without families
+	famOf    []int32          // family index of child i, -1 for none; nil without families
+	ids      map[string]int32 // child id to index, while compiling
 }
 
 // Allocate runs child-proposing deferred acceptance on r. Each unit has a
@@ -165,6 +166,7 @@ func Allocate(r *Round) (*Allocation, error) {
 	if err := a.compile(r); err != nil {
 		return nil, err
 	}
+	a.ids = nil
 	a.run()
 	a.measure()
 	return a, nil
@@ -254,6 +256,7 @@ func (a *Allocation) compile(r *Round) error {
 		a.sibs = make([]int32, 0, ns)
 	}
 	year := domain.SchoolYear(r.AdmissionYear)
+	listed := make([]int32, nu) // listed[u] == i+1: child i listed unit u already
 	for i := range r.Children {
 		c := &r.Children[i]
 		if c.ID == "" {
@@ -262,15 +265,15 @@ func (a *Allocation) compile(r *Round) error {
 		if domain.AgeGroupIn(c.BirthDate, year) == domain.Large {
 			a.group[i] = 1
 		}
-		first := len(a.prefs)
 		for j, p := range c.Preferences {
 			u, ok := a.units[p]
 			if !ok {
 				return domain.Invalid(fmt.Sprintf("children[%d].preferences[%d]", i, j), "unknown-unit", "unit", fmt.Sprint(p))
 			}
-			if slices.Contains(a.prefs[first:], u) {
+			if listed[u] == int32(i)+1 {
 				return domain.Invalid(fmt.Sprintf("children[%d].preferences[%d]", i, j), "unit-appears-twice", "unit", fmt.Sprint(p))
 			}
+			listed[u] = int32(i) + 1
 			a.prefs = append(a.prefs, u)
 		}
 		a.start[i+1] = int32(len(a.prefs))
@@ -304,14 +307,14 @@ func (a *Allocation) compile(r *Round) error {
 	if err := a.rankTiebreaks(r); err != nil {
 		return err
 	}
-	// Duplicate child ids.
-	ids := make(map[string]struct{}, n)
+	// Duplicate child ids; the index is kept for the families.
+	a.ids = make(map[string]int32, n)
 	for i := range r.Children {
 		id := r.Children[i].ID
-		if _, dup := ids[id]; dup {
+		if _, dup := a.ids[id]; dup {
 			return domain.Invalid(fmt.Sprintf("children[%d].id", i), "appears-twice", "value", fmt.Sprint(id))
 		}
-		ids[id] = struct{}{}
+		a.ids[id] = int32(i)
 	}
 	return nil
 }

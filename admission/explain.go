@@ -52,43 +52,112 @@ type ChildExplanation struct {
 	Above []Comparison `json:"above"`
 }
 
-// Explain explains the result of the i-th child of the round.
+// Explain explains the result of the i-th child of the round. It is
+// computed when asked, from the allocation's compact state (no
+// explanation is kept), in time linear in the child's preferences above
+// its result; four allocations per child.
 func (a *Allocation) Explain(i int) ChildExplanation {
+	k := a.above(int32(i))
+	nb := len(a.bools)
+	x := explainArena{
+		criteria: make([]Criterion, 0, nb+1),
+		lasts:    make([]Priority, 0, k),
+		holds:    make([]bool, 0, 2*k*nb),
+	}
+	if k > 0 {
+		x.above = make([]Comparison, 0, k)
+	}
+	return a.explainInto(i, &x)
+}
+
+// Explanations explains every child's result, in the order of
+// Round.Children: Explain for each, in linear total time, the parts of
+// all explanations in a few shared arrays (each explanation's slices are
+// its own: appending to one does not touch another).
+func (a *Allocation) Explanations() []ChildExplanation {
+	n := len(a.Assignments)
+	nb := len(a.bools)
+	k := 0
+	for i := range n {
+		k += a.above(int32(i))
+	}
+	x := explainArena{
+		criteria: make([]Criterion, 0, n*(nb+1)),
+		above:    make([]Comparison, 0, k),
+		lasts:    make([]Priority, 0, k),
+		holds:    make([]bool, 0, 2*k*nb),
+	}
+	out := make([]ChildExplanation, n)
+	for i := range out {
+		out[i] = a.explainInto(i, &x)
+	}
+	return out
+}
+
+// explainArena is where explanations take their slices from, front first;
+// each has the capacity its explanations need.
+type explainArena struct {
+	criteria []Criterion
+	above    []Comparison
+	lasts    []Priority
+	holds    []bool
+}
+
+// above is the number of child i's preferences above its result (all of
+// them without a place).
+func (a *Allocation) above(i int32) int {
+	if u := a.result[i]; u >= 0 {
+		return int(a.position(i, u) - a.start[i])
+	}
+	return int(a.start[i+1] - a.start[i])
+}
+
+// take returns the next n elements of *s, with capacity n, and moves *s
+// past them.
+func take[T any](s *[]T, n int) []T {
+	l := len(*s)
+	out := (*s)[l : l+n : l+n]
+	*s = (*s)[:l+n]
+	return out
+}
+
+func (a *Allocation) explainInto(i int, x *explainArena) ChildExplanation {
 	r := a.round
 	c := &r.Children[i]
+	nb := len(a.bools)
+	crit := take(&x.criteria, nb+1)
+	copy(crit, a.bools)
+	crit[nb] = Tiebreak
 	e := ChildExplanation{
 		Child:    c.ID,
 		Group:    domain.Small,
 		Unit:     a.Assignments[i].Unit,
 		Rank:     a.Assignments[i].Rank,
-		Criteria: append(append([]Criterion(nil), a.bools...), Tiebreak),
+		Criteria: crit,
 	}
 	if a.group[i] == 1 {
 		e.Group = domain.Large
 	}
-	end := a.start[i+1]
-	if e.Rank > 0 {
-		end = a.start[i] + int32(e.Rank) - 1
+	k := a.above(int32(i))
+	if k == 0 {
+		return e
 	}
-	// One allocation each for the comparisons, the last children's
-	// priorities and every Holds, however many units are above the result.
-	k := int(end - a.start[i])
-	if k > 0 {
-		e.Above = make([]Comparison, 0, k)
-	}
-	lasts := make([]Priority, k)
-	holds := make([]bool, 2*k*len(a.bools))
-	for p := a.start[i]; p < end; p++ {
+	e.Above = take(&x.above, k)
+	lasts := take(&x.lasts, k)
+	holds := take(&x.holds, 2*k*nb)
+	for j := range k {
+		p := a.start[i] + int32(j)
 		u := a.prefs[p]
 		h := 2*u + int32(a.group[i])
-		cmp := Comparison{
+		cmp := &e.Above[j]
+		*cmp = Comparison{
 			Unit:  r.Units[u].ID,
-			Rank:  int(p-a.start[i]) + 1,
+			Rank:  j + 1,
 			Seats: int(a.off[h+1] - a.off[h]),
 			Own:   a.priorityInto(int32(i), u, &holds),
 		}
 		if a.size[h] > 0 {
-			last := &lasts[p-a.start[i]]
+			last := &lasts[j]
 			*last = a.priorityInto(a.worst(h).child, u, &holds)
 			cmp.Last = last
 			cmp.DecidedBy = Tiebreak
@@ -99,19 +168,8 @@ func (a *Allocation) Explain(i int) ChildExplanation {
 				}
 			}
 		}
-		e.Above = append(e.Above, cmp)
 	}
 	return e
-}
-
-// Explanations explains every child's result, in the order of
-// Round.Children.
-func (a *Allocation) Explanations() []ChildExplanation {
-	out := make([]ChildExplanation, len(a.Assignments))
-	for i := range out {
-		out[i] = a.Explain(i)
-	}
-	return out
 }
 
 // priorityInto is child i's priority at unit u, its Holds taken from the

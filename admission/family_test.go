@@ -426,6 +426,10 @@ func TestAllocateFamiliesResultsKept(t *testing.T) {
 		{3, 5000, 20, 4, "eaf9d8a0b929eaf777f97e48eebed507be9315ef61ba3a1b1e6a407be0d0fc61"},
 		{4, 2000, 30, 5, "6a5530e3f409f5bfe7981d9600fe6881d5fe820cd84ad412722b9c7a49721c14"},
 		{4, 20000, 600, 10, "e12aa7c7fa20f4637a0eb798bb25ce9fc3ce1121a9cb00aeb93d815aee504cdb"},
+		// The round of the ratio benchmarks (evictions and moves reach the
+		// cap), pinned before the vacancy chains took their children from
+		// heaps.
+		{1, 50000, 1500, 10, "2d1da2eb8d36a0f11365edfa153a43a436944646b7f81460c0ad9b9cba956441"},
 	} {
 		r, fams := generateFamilyRound(c.seed, c.n, c.u, c.k)
 		a, err := AllocateFamilies(r, fams)
@@ -433,5 +437,29 @@ func TestAllocateFamiliesResultsKept(t *testing.T) {
 		j, err := json.Marshal([]any{a.Assignments, a.Stats})
 		require.NoError(t, err)
 		assert.Equal(t, c.sha, fmt.Sprintf("%x", sha256.Sum256(j)), "seed %d, %d children", c.seed, c.n)
+	}
+}
+
+// TestExplanationsKept pins every child's explanation on generated rounds
+// with families, as computed before Explanations took their parts from
+// shared arrays (issue 22).
+func TestExplanationsKept(t *testing.T) {
+	for _, c := range []struct {
+		seed uint64
+		sha  string
+	}{
+		{1, "6ba01615331d0d03adfb9b85da2a97b9a845adf3647ec9dbc180a7efadba4878"},
+		{3, "c909b074c910f839917245d0e7826e9099602b3fcf81641ff0e70f05978da35f"},
+	} {
+		r, fams := generateFamilyRound(c.seed, 10000, 300, 5)
+		a, err := AllocateFamilies(r, fams)
+		require.NoError(t, err)
+		j, err := json.Marshal(a.Explanations())
+		require.NoError(t, err)
+		assert.Equal(t, c.sha, fmt.Sprintf("%x", sha256.Sum256(j)), "seed %d", c.seed)
+		// Explain gives each child the same on its own.
+		for _, i := range []int{0, 17, 9999} {
+			assert.Equal(t, a.Explanations()[i], a.Explain(i))
+		}
 	}
 }

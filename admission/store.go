@@ -32,6 +32,10 @@ type Store interface {
 	Intake(ctx context.Context, m domain.Municipality, id IntakeID) (Intake, error)
 	// Intakes lists the municipality's intakes, oldest first (by ID).
 	Intakes(ctx context.Context, m domain.Municipality) ([]Intake, error)
+	// IntakeFigures counts, for every intake of the municipality in one
+	// read, its applications and runs and whether one is approved, by
+	// intake ID (a list of intakes reads no intake's records one by one).
+	IntakeFigures(ctx context.Context, m domain.Municipality) ([]IntakeFigures, error)
 
 	CreateApplication(ctx context.Context, a Application) error
 	// UpdateApplication replaces an application; its intake and child
@@ -77,6 +81,14 @@ type Store interface {
 	// Version must be one more than the latest (1 for the first), else a
 	// *domain.ConflictError on "version".
 	SaveAdmissionSettings(ctx context.Context, s Settings) error
+}
+
+// IntakeFigures are an intake's figures as a list of intakes shows them.
+type IntakeFigures struct {
+	Intake       IntakeID
+	Applications int
+	Runs         int
+	Approved     bool // one of its runs is approved
 }
 
 // ServiceStore is what the Service needs: the directory (children,

@@ -66,11 +66,38 @@ func abs64(i int64) uint64 {
 	return uint64(i)
 }
 
+// gcd is the greatest common divisor (binary: shifts and subtractions
+// instead of divisions); gcd(0, b) = b.
 func gcd(a, b uint64) uint64 {
-	for b != 0 {
-		a, b = b, a%b
+	if a == 0 {
+		return b
 	}
-	return a
+	if b == 0 {
+		return a
+	}
+	shift := bits.TrailingZeros64(a | b)
+	a >>= bits.TrailingZeros64(a)
+	for b != 0 {
+		b >>= bits.TrailingZeros64(b)
+		if a > b {
+			a, b = b, a
+		}
+		b -= a
+	}
+	return a << shift
+}
+
+// inUnit reports whether 0 <= x <= 1, without converting x when its
+// coefficient is small.
+func inUnit(x decimal.Decimal) bool {
+	if x.Sign() < 0 {
+		return false
+	}
+	exp := x.Exponent()
+	if x.NumDigits() <= 18 && exp <= 0 && int(-exp) < len(pow10) {
+		return x.CoefficientInt64() <= pow10[-exp]
+	}
+	return amountOf(x).cmp(intAmount(1)) <= 0
 }
 
 // fraction returns n/d reduced; d must be > 0.
@@ -183,6 +210,38 @@ func minAmount(a, b amount) amount {
 		return b
 	}
 	return a
+}
+
+// roundExact is round, with the rounded value also as an amount.
+func (a amount) roundExact(places int) (decimal.Decimal, amount) {
+	if a.b == nil {
+		if v, ok := a.roundSmall(places); ok {
+			return decimal.New(v, int32(-places)), fraction(v, pow10[places])
+		}
+	}
+	d := a.round(places)
+	return d, amountOf(d)
+}
+
+// roundSmall rounds a small amount to places decimals, as a number of
+// 10^-places; false when it does not fit.
+func (a amount) roundSmall(places int) (int64, bool) {
+	x, ok := mulSmall(a.n, pow10[places])
+	if !ok {
+		return 0, false
+	}
+	q, r := abs64(x)/uint64(a.d), abs64(x)%uint64(a.d)
+	if 2*r >= uint64(a.d) {
+		q++
+	}
+	if q > math.MaxInt64 {
+		return 0, false
+	}
+	v := int64(q)
+	if x < 0 {
+		v = -v
+	}
+	return v, true
 }
 
 // round rounds to places decimals (0 or 2), half away from zero.

@@ -11,6 +11,16 @@
 // and raises an "invoice.ready" notice per invoice; Export through an
 // Exporter; ImportPayments from Nets' OCR giro files (ParseOCR).
 //
+// A run is made of one read, one computation and one write of the month,
+// whatever its size (issue 22, docs/capacity.md): a store that is a
+// RunReader hands over the placements, children, families, income
+// decisions, price lists and fee decisions in one go (one round trip on
+// PostgreSQL); CreateFeeDecisions and CreateInvoiceRun write their rows in
+// bulk (COPY on PostgreSQL, multi-row prepared INSERTs on SQLite); and a
+// notifier that is a BulkNotifier (messaging.Service) gets every
+// invoice.ready notice in one call and writes them in one outbox write, in
+// the run's transaction.
+//
 // Proration counts calendar days, not open days. The fee is a monthly
 // price for the agreed place (barnehageplassen), not a price per day the
 // kindergarten is open: forskrift om foreldrebetaling i barnehager

@@ -142,7 +142,7 @@ func nonNegative(p *domain.Problems, field string, d decimal.Decimal) {
 }
 
 func rateInUnit(p *domain.Problems, field string, d decimal.Decimal) {
-	if d.Sign() < 0 || amountOf(d).cmp(intAmount(1)) > 0 {
+	if !inUnit(d) {
 		p.Add(field, "out-of-range", "min", "0", "max", "1")
 	}
 }
@@ -224,14 +224,21 @@ func rateAt(rates []decimal.Decimal, pos int) decimal.Decimal {
 // records the rounding step, and gives the child its steps (from start) and
 // the codes of the rules that changed the amount. It returns the grown steps.
 func finishChild(cf *ChildFee, steps []Step, start int, price amount, places int, params *Params, codes []StepCode) []Step {
-	cf.Fee = price.round(places)
-	r := amountOf(cf.Fee)
-	steps = append(steps, Step{Code: StepRounding, Changed: r.cmp(price) != 0, before: price, after: r, Params: params})
-	cf.Steps = steps[start:len(steps):len(steps)]
+	steps, _ = finishChildInto(cf, steps, start, price, places, params)
 	if len(codes) > 0 {
 		cf.Rules = append(make([]StepCode, 0, len(codes)), codes...)
 	}
 	return steps
+}
+
+// finishChildInto is finishChild without the codes; it also returns the
+// rounded fee as an exact amount.
+func finishChildInto(cf *ChildFee, steps []Step, start int, price amount, places int, params *Params) ([]Step, amount) {
+	var r amount
+	cf.Fee, r = price.roundExact(places)
+	steps = append(steps, Step{Code: StepRounding, Changed: r.cmp(price) != 0, before: price, after: r, Params: params})
+	cf.Steps = steps[start:len(steps):len(steps)]
+	return steps, r
 }
 
 func total(cs []ChildFee) decimal.Decimal {

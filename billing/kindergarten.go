@@ -61,7 +61,7 @@ func validateKindergarten(rules *KindergartenRules, local *KindergartenPrices, h
 		p.Add("rules.siblingDiscounts", "must-have-at-least-one-rate")
 	}
 	for i, r := range rules.SiblingDiscounts {
-		if r.Sign() < 0 || amountOf(r).cmp(intAmount(1)) > 0 {
+		if !inUnit(r) {
 			p.Add("rules.siblingDiscounts["+itoa(i)+"]", "out-of-range", "min", "0", "max", "1")
 		}
 	}
@@ -90,7 +90,7 @@ func validateKindergarten(rules *KindergartenRules, local *KindergartenPrices, h
 				p.Add(f("minHours"), "repeated")
 			}
 		}
-		if b.Share.Sign() < 0 || amountOf(b.Share).cmp(intAmount(1)) > 0 {
+		if !inUnit(b.Share) {
 			p.Add(f("share"), "out-of-range", "min", "0", "max", "1")
 		}
 		if b.Food.Sign() < 0 {
@@ -177,21 +177,29 @@ func KindergartenFee(rules KindergartenRules, local KindergartenPrices, h Househ
 	if order == "" {
 		order = PriceDesc
 	}
+	// Per-child scratch on the stack for the usual household (the result
+	// is what the caller keeps: the children, their steps and codes, and
+	// the shared parameters, in as few allocations as the types allow).
+	var keyBuf [8]siblingKey
+	var posBuf [16]int
+	var bracketBuf [8]int
+	keys, pos, bracket := keyBuf[:0], posBuf[:0], bracketBuf[:0]
+	if n > len(keyBuf) {
+		keys, pos, bracket = make([]siblingKey, 0, n), make([]int, 0, 2*n), make([]int, 0, n)
+	}
+	keys, pos, bracket = keys[:n], pos[:2*n], bracket[:n]
 	base := minAmount(amountOf(local.FullTimePrice), amountOf(rules.MaxPrice))
-	prices := make([]amount, n)
-	keys := make([]siblingKey, n)
 	for i, c := range h.Children {
-		b := local.Brackets[kindergartenBracket(local.Brackets, c.HoursPerWeek)]
-		prices[i] = base.mul(amountOf(b.Share))
-		keys[i] = siblingKey{id: c.ID, price: prices[i], born: c.BirthDate, hasBirth: true}
+		bracket[i] = kindergartenBracket(local.Brackets, c.HoursPerWeek)
+		keys[i] = siblingKey{id: c.ID, price: base.mul(amountOf(local.Brackets[bracket[i]].Share)), born: c.BirthDate, hasBirth: true}
 	}
 	var (
-		income    amount
-		cap       amount
-		freeCore  bool // income strictly below the threshold
-		threshold decimal.Decimal
+		income   amount
+		cap      amount
+		freeCore bool // income strictly below the threshold
 	)
-	if h.AnnualIncome != nil && zone != ZoneFree {
+	withIncome := h.AnnualIncome != nil && zone != ZoneFree
+	if withIncome {
 		income = amountOf(*h.AnnualIncome)
 		cap = amountOf(rules.IncomeCapShare).mul(income).mulFrac(1, int64(rules.BilledMonthsPerYear))
 		for _, c := range h.Children {
@@ -199,26 +207,31 @@ func KindergartenFee(rules KindergartenRules, local KindergartenPrices, h Househ
 				if rules.FreeCoreIncomeThreshold == nil {
 					return Fee{}, &UnknownRulesError{Month: month, Param: "freeCoreIncomeThreshold", Reason: "the-income-threshold-for-free-core-hours-is-not-known"}
 				}
-				threshold = *rules.FreeCoreIncomeThreshold
-				freeCore = income.cmp(amountOf(threshold)) < 0
+				freeCore = income.cmp(amountOf(*rules.FreeCoreIncomeThreshold)) < 0
 				break
 			}
 		}
 	}
-	pos := make([]int, 2*n)
 	siblingPositions(keys, order, pos[:n], pos[n:])
-	// The steps of every child in one array, sized to what the children
-	// need (a Step is large: the engine's time is mostly allocation):
-	// price and rounding (or the free zone), the income cap and free core
-	// hours with an income, and the sibling discount.
+	// The steps of every child in one array, sized exactly (a Step is
+	// large: the engine's time is mostly allocating and collecting
+	// steps): price and rounding (or the free zone), the income cap and
+	// free core hours with an income, and the sibling discount when it
+	// applies.
 	need := 0
-	for _, c := range h.Children {
-		need += 3
-		if h.AnnualIncome != nil && zone != ZoneFree {
+	for i, c := range h.Children {
+		need += 2
+		if zone == ZoneFree {
+			continue
+		}
+		if withIncome {
 			need++
 			if freeCore && rules.inFreeCoreWindow(c.BirthDate.Year(), month) {
 				need++
 			}
+		}
+		if n > 1 || rateAt(rules.SiblingDiscounts, pos[i]).Sign() != 0 {
+			need++
 		}
 	}
 	steps := make([]Step, 0, need)
@@ -227,29 +240,39 @@ func KindergartenFee(rules KindergartenRules, local KindergartenPrices, h Househ
 	if rounding == "" {
 		rounding = domain.RoundToOre
 	}
-	params := &Params{FullTimePrice: local.FullTimePrice, MaxPrice: rules.MaxPrice, Income: h.AnnualIncome,
+	// The parameters and the threshold they point to, in one allocation.
+	pb := &struct {
+		p Params
+		t decimal.Decimal
+	}{p: Params{FullTimePrice: local.FullTimePrice, MaxPrice: rules.MaxPrice, Income: h.AnnualIncome,
 		IncomeCapShare: rules.IncomeCapShare, Months: rules.BilledMonthsPerYear, FreeHours: rules.FreeCoreHours,
-		Order: order, Rounding: rounding, Zone: zone}
+		Order: order, Rounding: rounding, Zone: zone}}
+	params := &pb.p
 	if freeCore {
-		params.Threshold = &threshold
+		pb.t = *rules.FreeCoreIncomeThreshold
+		params.Threshold = &pb.t
 	}
+	var codes []StepCode // the children's rule codes, one array
+	sum := zeroAmount
 	for i, c := range h.Children {
 		start := len(steps)
-		b := local.Brackets[kindergartenBracket(local.Brackets, c.HoursPerWeek)]
-		price := prices[i]
+		b := &local.Brackets[bracket[i]]
+		price := keys[i].price
 		steps = append(steps, Step{Code: StepPrice, Changed: true, before: zeroAmount, after: price,
 			Hours: c.HoursPerWeek, MinHours: b.MinHours, Share: b.Share, Food: b.Food, Params: params})
-		cf := ChildFee{ID: c.ID, Food: b.Food}
+		cf := &out.Children[i]
+		cf.ID, cf.Food = c.ID, b.Food
+		food := amountOf(b.Food)
 		if zone == ZoneFree {
 			steps = append(steps, Step{Code: StepFreeZone, Changed: price.sign() != 0, before: price, after: zeroAmount, Params: params})
 			cf.Fee = decimal.Zero
 			cf.Steps = steps[start:len(steps):len(steps)]
-			out.Children[i] = cf
+			sum = sum.add(food)
 			continue
 		}
 		var rules3 [3]StepCode
 		nr := 0
-		if h.AnnualIncome != nil {
+		if withIncome {
 			next := minAmount(price, cap)
 			s := Step{Code: StepIncomeCap, before: price, after: next, Params: params}
 			if next.cmp(price) < 0 {
@@ -275,7 +298,10 @@ func KindergartenFee(rules KindergartenRules, local KindergartenPrices, h Househ
 		}
 		rate := rateAt(rules.SiblingDiscounts, pos[i])
 		if n > 1 || rate.Sign() != 0 {
-			next := price.mul(intAmount(1).sub(amountOf(rate)))
+			next := price
+			if rate.Sign() != 0 {
+				next = price.mul(intAmount(1).sub(amountOf(rate)))
+			}
 			s := Step{Code: StepSibling, before: price, after: next, Position: pos[i], Rate: rate, Params: params}
 			if next.cmp(price) < 0 {
 				s.Changed = true
@@ -285,9 +311,18 @@ func KindergartenFee(rules KindergartenRules, local KindergartenPrices, h Househ
 			steps = append(steps, s)
 			price = next
 		}
-		steps = finishChild(&cf, steps, start, price, places, params, rules3[:nr])
-		out.Children[i] = cf
+		var fee amount
+		steps, fee = finishChildInto(cf, steps, start, price, places, params)
+		if nr > 0 {
+			if codes == nil {
+				codes = make([]StepCode, 0, 3*n)
+			}
+			l := len(codes)
+			codes = append(codes, rules3[:nr]...)
+			cf.Rules = codes[l:len(codes):len(codes)]
+		}
+		sum = sum.add(fee).add(food)
 	}
-	out.Total = total(out.Children)
+	out.Total = sum.round(2)
 	return out, nil
 }

@@ -75,8 +75,11 @@ func checkCancelReason(reason string) error {
 type planned struct {
 	existing *Run // the month was run before
 	runs     []Run
-	in       RunInput
-	plan     Plan
+	// from is the first month the run corrects. The run's input is not
+	// kept: what it read is garbage once the plan is computed, before the
+	// plan is written (the memory ceiling of a large run).
+	from Month
+	plan Plan
 }
 
 // planRun reads what the run of month reads and computes it (writes
@@ -124,34 +127,8 @@ func (s *Service) planRun(ctx context.Context, m domain.Municipality, month Mont
 		Tables: t, NextNumber: next}
 	from := CorrectionStart(settings, first, month)
 	in.CorrectFrom = from
-	if in.Children, err = s.Store.Children(ctx, m); err != nil {
-		return out, err
-	}
-	units, err := s.Store.Units(ctx, m)
-	if err != nil {
-		return out, err
-	}
 	within := domain.Period{Start: from.First(), End: month.Last()}
-	for _, u := range units {
-		if u.Kind != domain.Kindergarten && u.Kind != domain.SFO {
-			continue
-		}
-		ps, err := s.Store.UnitPlacements(ctx, m, u.ID, within)
-		if err != nil {
-			return out, err
-		}
-		in.Placements = append(in.Placements, ps...)
-	}
-	if in.Families, err = s.Store.Families(ctx, m); err != nil {
-		return out, err
-	}
-	if in.IncomeDecisions, err = s.Store.IncomeDecisions(ctx, m); err != nil {
-		return out, err
-	}
-	if in.PriceLists, err = s.Store.PriceLists(ctx, m); err != nil {
-		return out, err
-	}
-	if in.Decisions, err = s.Store.FeeDecisions(ctx, m); err != nil {
+	if err := s.readMonth(ctx, &in, within); err != nil {
 		return out, err
 	}
 	// Special needs come from the special-education decisions when the
@@ -170,7 +147,7 @@ func (s *Service) planRun(ctx context.Context, m domain.Municipality, month Mont
 	if err != nil {
 		return out, err
 	}
-	out.in, out.plan = in, plan
+	out.from, out.plan = in.CorrectFrom, plan
 	return out, nil
 }
 
@@ -220,7 +197,7 @@ func (s *Service) PreviewRun(ctx context.Context, a domain.Actor, m domain.Munic
 				return err
 			}
 		}
-		p = Summarize(pl.plan, pl.in.CorrectFrom, prev, previous)
+		p = Summarize(pl.plan, pl.from, prev, previous)
 		return nil
 	})
 	if err != nil {
@@ -283,12 +260,8 @@ func (s *Service) approve(ctx context.Context, a domain.Actor, m domain.Municipa
 		if err := s.Store.CreateInvoiceRun(ctx, plan.Run, plan.Invoices); err != nil {
 			return err
 		}
-		if s.Notifier != nil {
-			for _, inv := range plan.Invoices {
-				if err := s.Notifier.Notify(ctx, InvoiceNotice(inv)); err != nil {
-					return err
-				}
-			}
+		if err := s.notifyInvoices(ctx, plan.Invoices); err != nil {
+			return err
 		}
 		res = RunResult{Run: plan.Run, Created: true, Invoices: plan.Invoices, Decisions: plan.Decisions, Skipped: plan.Skipped}
 		return nil
@@ -380,5 +353,107 @@ func (s *Service) markExported(ctx context.Context, a domain.Actor, m domain.Mun
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil
 	}
+	return err
+}
+
+// BulkNotifier is a domain.Notifier that can take many notices in one call
+// (messaging.Service does): an invoice run hands it all its invoice.ready
+// notices at once, so that they are written in one go, in the run's
+// transaction, rather than one outbox write per invoice.
+type BulkNotifier interface {
+	domain.Notifier
+	// NotifyAll does what Notify of each notice in turn does.
+	NotifyAll(ctx context.Context, ns []domain.Notice) error
+}
+
+// notifyInvoices raises the invoice.ready notice of each invoice, in bulk
+// when the notifier can (BulkNotifier).
+func (s *Service) notifyInvoices(ctx context.Context, invs []Invoice) error {
+	if s.Notifier == nil || len(invs) == 0 {
+		return nil
+	}
+	if bn, ok := s.Notifier.(BulkNotifier); ok {
+		ns := make([]domain.Notice, len(invs))
+		for i, inv := range invs {
+			ns[i] = InvoiceNotice(inv)
+		}
+		return bn.NotifyAll(ctx, ns)
+	}
+	for _, inv := range invs {
+		if err := s.Notifier.Notify(ctx, InvoiceNotice(inv)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RunReader is a store that reads everything the invoice run of a month
+// computes from in one go (one round trip on PostgreSQL) rather than a read
+// per unit and per kind of record. sqlite.Store and postgres.Store
+// implement it; a store that does not is read the long way (Children,
+// UnitPlacements of every kindergarten and SFO, Families, ...), with the
+// same result.
+type RunReader interface {
+	// RunData reads, for municipality m: the kindergarten and SFO
+	// placements (placements in units of those kinds) sharing at least one
+	// day with within, the children of those placements, every family
+	// with its members, income decision, price list and fee decision.
+	// Only the ID, Municipality and BirthDate of a child are read. No
+	// order is promised.
+	RunData(ctx context.Context, m domain.Municipality, within domain.Period) (RunData, error)
+}
+
+// RunData is what RunReader reads: the records of RunInput that come from
+// the store.
+type RunData struct {
+	Children        []domain.Child
+	Placements      []domain.Placement
+	Families        []Family
+	IncomeDecisions []IncomeDecision
+	PriceLists      []PriceList
+	Decisions       []FeeDecision
+}
+
+// readMonth fills in the records a run reads from the store: in one read
+// when the store is a RunReader.
+func (s *Service) readMonth(ctx context.Context, in *RunInput, within domain.Period) error {
+	m := in.Municipality
+	if rr, ok := s.Store.(RunReader); ok {
+		d, err := rr.RunData(ctx, m, within)
+		if err != nil {
+			return err
+		}
+		in.Children, in.Placements, in.Families = d.Children, d.Placements, d.Families
+		in.IncomeDecisions, in.PriceLists, in.Decisions = d.IncomeDecisions, d.PriceLists, d.Decisions
+		return nil
+	}
+	var err error
+	if in.Children, err = s.Store.Children(ctx, m); err != nil {
+		return err
+	}
+	units, err := s.Store.Units(ctx, m)
+	if err != nil {
+		return err
+	}
+	for _, u := range units {
+		if u.Kind != domain.Kindergarten && u.Kind != domain.SFO {
+			continue
+		}
+		ps, err := s.Store.UnitPlacements(ctx, m, u.ID, within)
+		if err != nil {
+			return err
+		}
+		in.Placements = append(in.Placements, ps...)
+	}
+	if in.Families, err = s.Store.Families(ctx, m); err != nil {
+		return err
+	}
+	if in.IncomeDecisions, err = s.Store.IncomeDecisions(ctx, m); err != nil {
+		return err
+	}
+	if in.PriceLists, err = s.Store.PriceLists(ctx, m); err != nil {
+		return err
+	}
+	in.Decisions, err = s.Store.FeeDecisions(ctx, m)
 	return err
 }

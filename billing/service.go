@@ -306,18 +306,32 @@ func (s *Service) Export(ctx context.Context, a domain.Actor, m domain.Municipal
 	if b.Invoices, err = s.Store.Invoices(ctx, m, month); err != nil {
 		return err
 	}
+	// The payers and the protection of their addresses in a few reads
+	// however many invoices there are.
+	var ids []domain.GuardianID
+	seen := map[domain.GuardianID]bool{}
 	for _, inv := range b.Invoices {
-		if _, ok := b.Payers[inv.Payer]; ok {
-			continue
+		if !seen[inv.Payer] {
+			seen[inv.Payer] = true
+			ids = append(ids, inv.Payer)
 		}
-		g, err := s.Store.Guardian(ctx, m, inv.Payer)
-		if err != nil {
-			return fmt.Errorf("billing: payer of invoice %d: %w", inv.Number, err)
+	}
+	payers, err := s.Store.GuardiansByID(ctx, m, ids)
+	if err != nil {
+		return fmt.Errorf("billing: payers: %w", err)
+	}
+	protection, err := domain.GuardianHouseholds(ctx, s.Store, m, payers)
+	if err != nil {
+		return fmt.Errorf("billing: payers: %w", err)
+	}
+	for _, g := range payers {
+		g.AddressProtection = protection[g.ID]
+		b.Payers[g.ID] = g
+	}
+	for _, inv := range b.Invoices {
+		if _, ok := b.Payers[inv.Payer]; !ok {
+			return fmt.Errorf("billing: payer of invoice %d: %w", inv.Number, domain.ErrNotFound)
 		}
-		if g.AddressProtection, err = domain.GuardianHousehold(ctx, s.Store, g); err != nil {
-			return fmt.Errorf("billing: payer of invoice %d: %w", inv.Number, err)
-		}
-		b.Payers[inv.Payer] = g
 	}
 	if err := e.Export(ctx, w, b); err != nil {
 		return err

@@ -66,6 +66,11 @@ type DirectoryReader interface {
 	// day with the period, sorted by SortPlacements. A period without a
 	// start, or ending before it starts, is a *ValidationError.
 	UnitPlacements(ctx context.Context, m Municipality, unit UnitID, within Period) ([]Placement, error)
+	// PlacedOn counts, in one read, the children placed on the day in each
+	// unit of the municipality and, within the unit, each group (a zero
+	// Group: placed in no group), for lists of units; a unit with no one
+	// placed that day is left out. Sorted by unit, then group (ID order).
+	PlacedOn(ctx context.Context, m Municipality, day date.Date) ([]Placed, error)
 
 	// ChildRecord reads a child with its guardians and placements in one call.
 	ChildRecord(ctx context.Context, m Municipality, id ChildID) (ChildRecord, error)
@@ -104,6 +109,19 @@ type Directory interface {
 type Store interface {
 	Directory
 	Transactor
+}
+
+// Placed is how many children are placed in a unit's group on a day
+// (DirectoryReader.PlacedOn); a zero Group is those placed in no group.
+type Placed struct {
+	Unit     UnitID
+	Group    GroupID
+	Children int
+}
+
+// SortPlaced sorts counts by unit, then group (ID order).
+func SortPlaced(ps []Placed) {
+	slices.SortFunc(ps, func(a, b Placed) int { return cmp.Or(a.Unit.Compare(b.Unit), a.Group.Compare(b.Group)) })
 }
 
 // ChildRecord is a child with its guardians and placements.

@@ -64,8 +64,11 @@
 // domain.Notice, renders the template of its kind (templates/notices.json,
 // data) in each guardian's language and medium (Contact; bokmål by e-mail
 // by default) and writes the deliveries to the outbox in the caller's
-// transaction. The same Notice.Key notifies once. The Data keys of the
-// built-in kinds:
+// transaction. The same Notice.Key notifies once. NotifyAll does the same
+// for many notices at once (an invoice run's): notices to one guardian
+// each read their guardians, contacts, settings and the contact register
+// once and are written in one Enqueue. The Data keys of the built-in
+// kinds:
 //
 //	offer.sent, offer.lapsing   child, unit, deadline
 //	invoice.ready               month, amount (with its unit, "1 234,50 kr"), due, kid
@@ -128,11 +131,17 @@
 // # Outbox
 //
 // A Dispatcher claims due deliveries with a lease, sends them through the
-// Transport of their Medium with bounded concurrency, and settles them:
-// sent, retried after exponential Backoff, or dead after Backoff.Limit
-// attempts or a permanent failure (Permanent). Sending is at least once: a
-// dispatcher that stops between sending and settling loses nothing, and the
-// repeat carries the same Delivery.Key.
+// Transport of their Medium with bounded concurrency per transport, and
+// settles them: sent, retried after exponential Backoff, or dead after
+// Backoff.Limit attempts or a permanent failure (Permanent). Sending is at
+// least once: a dispatcher that stops between sending and settling loses
+// nothing, and the repeat carries the same Delivery.Key. The bookkeeping is
+// in batches: a claim leases a whole batch in one statement and Settle
+// records a whole batch's outcomes in one; Dispatcher.Drain (what Run and
+// the reference app use) records one batch and claims the next while the
+// transports send, so the database round trips do not stop the sending.
+// Several dispatchers (app instances) share one outbox: the stores' claims
+// skip what another has leased (FOR UPDATE SKIP LOCKED on PostgreSQL).
 //
 // It is a pure domain package: it imports no database driver and no
 // net/http.

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/oppvekst/oppvekst/domain"
 )
@@ -271,6 +272,76 @@ func (s *Service) Notify(ctx context.Context, n domain.Notice) error {
 	})
 }
 
+// NotifyAll is Notify of each notice in turn, in the transaction of ctx,
+// made for many notices at once (the invoice.ready notices of an invoice
+// run): the notices to one guardian that are about no child (Guardian set,
+// Child and Staff zero) read their guardians, their contacts, the
+// settings and the contact register once per municipality and write all
+// their deliveries in one Enqueue; any other notice goes through Notify.
+// The deliveries are the ones Notify would write. A notice that does not
+// validate, or names a guardian the municipality does not have, refuses
+// them all with Notify's error.
+func (s *Service) NotifyAll(ctx context.Context, ns []domain.Notice) error {
+	for _, n := range ns {
+		if err := n.Validate(); err != nil {
+			return err
+		}
+	}
+	return s.Store.Atomic(ctx, func(ctx context.Context) error {
+		var order []domain.Municipality
+		bulk := map[domain.Municipality][]int{}
+		for i, n := range ns {
+			if n.Guardian.IsZero() || !n.Child.IsZero() {
+				if err := s.Notify(ctx, n); err != nil {
+					return err
+				}
+				continue
+			}
+			if _, ok := bulk[n.Municipality]; !ok {
+				order = append(order, n.Municipality)
+			}
+			bulk[n.Municipality] = append(bulk[n.Municipality], i)
+		}
+		for _, m := range order {
+			idx := bulk[m]
+			ids := make([]domain.GuardianID, 0, len(idx))
+			seen := make(map[domain.GuardianID]bool, len(idx))
+			for _, i := range idx {
+				if g := ns[i].Guardian; !seen[g] {
+					seen[g] = true
+					ids = append(ids, g)
+				}
+			}
+			gs, err := s.Store.GuardiansByID(ctx, m, ids)
+			if err != nil {
+				return err
+			}
+			byID := make(map[domain.GuardianID]*domain.Guardian, len(gs))
+			for i := range gs {
+				byID[gs[i].ID] = &gs[i]
+			}
+			out := make([]outgoing, 0, len(idx))
+			for _, i := range idx {
+				n := ns[i]
+				g := byID[n.Guardian]
+				if g == nil {
+					return domain.Invalid("guardian", "no-such-guardian")
+				}
+				ch := ChannelAny
+				if g.AddressProtection == domain.ProtectionStrengtFortrolig {
+					ch = ChannelProtected
+				}
+				out = append(out, outgoing{resolved: resolved{guardian: *g, channel: ch}, kind: n.Kind,
+					key: n.Key + "/" + g.ID.String(), data: n.Data, group: i + 1})
+			}
+			if _, err := s.deliver(ctx, out, false); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // Reason codes of notices to staff.
 const (
 	// ReasonNoWorkAddress: the staff member has no work e-mail address.
@@ -343,13 +414,36 @@ func (s *Service) enqueue(ctx context.Context, rs []resolved, kind, keyPrefix st
 // after the guardian, unless the guardian may not be reached by SMS: it
 // returns, per recipient, why not (UrgentRecipient.NoSMS).
 func (s *Service) enqueueWith(ctx context.Context, rs []resolved, kind, keyPrefix string, data map[string]string, smsCopy bool) ([]UrgentRecipient, error) {
-	if len(rs) == 0 {
+	out := make([]outgoing, len(rs))
+	for i, r := range rs {
+		out[i] = outgoing{resolved: r, kind: kind, key: keyPrefix + r.guardian.ID.String(), data: data}
+	}
+	return s.deliver(ctx, out, smsCopy)
+}
+
+// outgoing is one delivery to write: a recipient, the kind, the delivery
+// key and the template data. Deliveries with the same data map (one notice
+// to many) share the rendering of each language; group numbers the data
+// maps (0 when all share one).
+type outgoing struct {
+	resolved
+	kind, key string
+	data      map[string]string
+	group     int
+}
+
+// deliver renders and writes the deliveries of out (all of one
+// municipality) in one Enqueue, reading every recipient's Contact, the
+// settings and the contact register once.
+func (s *Service) deliver(ctx context.Context, out []outgoing, smsCopy bool) ([]UrgentRecipient, error) {
+	if len(out) == 0 {
 		return nil, nil
 	}
-	m := rs[0].guardian.Municipality
-	ids := make([]domain.GuardianID, len(rs))
-	for i, r := range rs {
-		ids[i] = r.guardian.ID
+	m := out[0].guardian.Municipality
+	ids := make([]domain.GuardianID, len(out))
+	rs := make([]resolved, len(out))
+	for i, o := range out {
+		ids[i], rs[i] = o.guardian.ID, o.resolved
 	}
 	contacts, err := s.Store.Contacts(ctx, m, ids)
 	if err != nil {
@@ -360,13 +454,15 @@ func (s *Service) enqueueWith(ctx context.Context, rs []resolved, kind, keyPrefi
 		return nil, err
 	}
 	loc := settings.Location()
-	urgent := data["urgent"] == "true"
 	now := s.clock().Now()
 	tpl := s.templates()
-	// Render once per language (and restriction), not once per recipient.
+	// Render once per data, language (and restriction), not once per
+	// recipient.
 	type variant struct {
-		lang Language
-		hide bool
+		group int
+		kind  string
+		lang  Language
+		hide  bool
 	}
 	texts := map[variant]Text{}
 	var register map[domain.NationalID]RegisterEntry
@@ -381,21 +477,25 @@ func (s *Service) enqueueWith(ctx context.Context, rs []resolved, kind, keyPrefi
 	case useRegister:
 		register, registerFailed = s.lookupRegister(ctx, reg, rs)
 	}
-	ds := make([]Delivery, 0, len(rs))
+	ds := make([]Delivery, 0, len(out))
 	var notes []UrgentRecipient
-	for _, r := range rs {
-		g := r.guardian
+	// Quiet hours depend on the contact only: the release of the
+	// municipality's is computed once.
+	var release *time.Time
+	for _, o := range out {
+		r, g := o.resolved, o.guardian
+		urgent := o.data["urgent"] == "true"
 		c, ok := contacts[g.ID]
 		if !ok {
 			c = DefaultContact(m, g.ID)
 		}
-		v := variant{c.Language, r.hide}
+		v := variant{o.group, o.kind, c.Language, r.hide}
 		text, ok := texts[v]
 		if !ok {
 			if r.hide {
-				text = tpl.RenderRestricted(kind, c.Language, data)
+				text = tpl.RenderRestricted(o.kind, c.Language, o.data)
 			} else {
-				text = tpl.Render(kind, c.Language, data)
+				text = tpl.Render(o.kind, c.Language, o.data)
 			}
 			texts[v] = text
 		}
@@ -432,14 +532,18 @@ func (s *Service) enqueueWith(ctx context.Context, rs []resolved, kind, keyPrefi
 		}
 		next := now
 		if !urgent {
-			quiet := settings.Quiet
 			if c.Quiet != nil && c.Quiet.Within(settings.Quiet) {
-				quiet = *c.Quiet
+				next = c.Quiet.Release(now, loc)
+			} else {
+				if release == nil {
+					t := settings.Quiet.Release(now, loc)
+					release = &t
+				}
+				next = *release
 			}
-			next = quiet.Release(now, loc)
 		}
 		d := Delivery{
-			ID: domain.NewID[Delivery](), Municipality: m, Key: keyPrefix + g.ID.String(), Kind: kind,
+			ID: domain.NewID[Delivery](), Municipality: m, Key: o.key, Kind: o.kind,
 			Guardian: g.ID, Medium: medium, To: to, Language: c.Language,
 			Subject: text.Subject, Body: text.Body, Urgent: urgent,
 			State: Pending, NextAt: next, CreatedAt: now,

@@ -172,6 +172,13 @@ type Outcome struct {
 	Held bool
 }
 
+// Tally is what a list of threads shows of a thread's messages: how many
+// there are and the newest (by creation time, then ID).
+type Tally struct {
+	Messages int
+	Last     Message
+}
+
 // Family is a child with its guardians, as recipient resolution needs them.
 type Family struct {
 	Child     domain.Child
@@ -197,6 +204,14 @@ type Store interface {
 	// GuardianThreads lists the threads a guardian takes part in, newest
 	// first (SortThreads).
 	GuardianThreads(ctx context.Context, m domain.Municipality, g domain.GuardianID) ([]Thread, error)
+	// ThreadsOf lists the threads any of the guardians takes part in, each
+	// once, newest first (SortThreads), in one read (the threads of a
+	// unit's families); no guardians is an empty list.
+	ThreadsOf(ctx context.Context, m domain.Municipality, guardians []domain.GuardianID) ([]Thread, error)
+	// Tallies reads, for each of the threads, how many messages it has and
+	// its newest message, in one read (the rows of a page of threads); a
+	// thread the municipality has no messages for is left out.
+	Tallies(ctx context.Context, m domain.Municipality, threads []ThreadID) (map[ThreadID]Tally, error)
 	// MarkRead sets a participant's read time; not a participant is
 	// domain.ErrNotFound.
 	MarkRead(ctx context.Context, m domain.Municipality, id ThreadID, g domain.GuardianID, at time.Time) error

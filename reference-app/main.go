@@ -120,6 +120,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (s
 		demoMode = false
 	}
 	fs.BoolVar(&c.Demo, "demo", demoMode, "offer the demo login listing the seeded personas (env OPPVEKST_DEMO; off by default when OIDC is configured)")
+	fs.BoolVar(&c.LoadTest, "load-test", getenv("OPPVEKST_LOAD_TEST") == "true", "for a load test only (scripts/checkin-load): also answer POST "+web.BareCheckPath+", a check-in's answer without the store's work, the baseline the real one is read against (env OPPVEKST_LOAD_TEST=true)")
+	fs.StringVar(&c.PprofAddr, "pprof", getenv("OPPVEKST_PPROF"), "address on which to serve Go's profiles (/debug/pprof/), e.g. 127.0.0.1:6060, for profiling; off when empty (env OPPVEKST_PPROF)")
 	fs.StringVar(&c.ClientIPHeader, "client-ip-header", getenv("OPPVEKST_CLIENT_IP_HEADER"), "header in which a trusted reverse proxy passes the client's address, e.g. X-Forwarded-For (env OPPVEKST_CLIENT_IP_HEADER)")
 	loginLimit := web.LoginAttempts
 	if v := getenv("OPPVEKST_LOGIN_LIMIT"); v != "" {

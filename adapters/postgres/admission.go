@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -160,6 +161,21 @@ func (s *Store) Intake(ctx context.Context, m domain.Municipality, id admission.
 func (s *Store) Intakes(ctx context.Context, m domain.Municipality) ([]admission.Intake, error) {
 	return list(ctx, s.q(ctx), "intakes", m, scanJSON[admission.Intake],
 		`SELECT data FROM admission_intakes WHERE municipality = $1 ORDER BY id`, string(m))
+}
+
+// IntakeFigures counts every intake's applications and runs in one
+// statement.
+func (s *Store) IntakeFigures(ctx context.Context, m domain.Municipality) ([]admission.IntakeFigures, error) {
+	return list(ctx, s.q(ctx), "intake figures", m, func(r scanner, _ domain.Municipality) (f admission.IntakeFigures, err error) {
+		var id pgtype.UUID
+		err = r.Scan(&id, &f.Applications, &f.Runs, &f.Approved)
+		f.Intake = domain.IDFromUUID[admission.Intake](uuid.UUID(id.Bytes))
+		return f, err
+	}, `SELECT i.id,
+		(SELECT count(*) FROM admission_applications a WHERE a.municipality = i.municipality AND a.intake_id = i.id),
+		(SELECT count(*) FROM admission_runs r WHERE r.municipality = i.municipality AND r.intake_id = i.id),
+		EXISTS (SELECT 1 FROM admission_runs r WHERE r.municipality = i.municipality AND r.intake_id = i.id AND r.approved)
+		FROM admission_intakes i WHERE i.municipality = $1 ORDER BY i.id`, string(m))
 }
 
 // CreateApplication stores a new application.

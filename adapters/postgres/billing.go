@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -247,18 +248,22 @@ func (s *Store) CreateIncomeDecision(ctx context.Context, d billing.IncomeDecisi
 
 // IncomeDecisions implements billing.Store.
 func (s *Store) IncomeDecisions(ctx context.Context, m domain.Municipality) ([]billing.IncomeDecision, error) {
-	return list(ctx, s.q(ctx), "income decisions", m, func(row scanner, m domain.Municipality) (billing.IncomeDecision, error) {
-		d := billing.IncomeDecision{Municipality: m}
-		var income string
-		if err := row.Scan(scanID(&d.ID), scanID(&d.Family), &income, dateScan{&d.Applied}, dateScan{&d.Period.Start},
-			dateScan{&d.Period.End}, &d.Documentation); err != nil {
-			return d, err
-		}
-		var err error
-		d.AnnualIncome, err = decimal.NewFromString(income)
+	return list(ctx, s.q(ctx), "income decisions", m, scanIncome, incomesSQL, string(m))
+}
+
+const incomesSQL = `SELECT id, family_id, annual_income::text, applied, start_date, end_date, documentation
+	FROM billing_income_decisions WHERE municipality = $1 ORDER BY start_date, id`
+
+func scanIncome(row scanner, m domain.Municipality) (billing.IncomeDecision, error) {
+	d := billing.IncomeDecision{Municipality: m}
+	var income string
+	if err := row.Scan(scanID(&d.ID), scanID(&d.Family), &income, dateScan{&d.Applied}, dateScan{&d.Period.Start},
+		dateScan{&d.Period.End}, &d.Documentation); err != nil {
 		return d, err
-	}, `SELECT id, family_id, annual_income::text, applied, start_date, end_date, documentation
-		FROM billing_income_decisions WHERE municipality = $1 ORDER BY start_date, id`, string(m))
+	}
+	var err error
+	d.AnnualIncome, err = decimal.NewFromString(income)
+	return d, err
 }
 
 // CreatePriceList implements billing.Store.
@@ -315,14 +320,6 @@ func (s *Store) CreateFeeDecisions(ctx context.Context, ds []billing.FeeDecision
 	if err := billing.ValidateDecisions(ds); err != nil {
 		return err
 	}
-	rows := make([][]any, len(ds))
-	for i, d := range ds {
-		body, err := json.Marshal(d)
-		if err != nil {
-			return fmt.Errorf("postgres: fee decision: %w", err)
-		}
-		rows[i] = []any{string(d.Municipality), uid(d.ID), uid(d.Child), string(d.Kind), d.From.String(), string(body)}
-	}
 	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
 		// Refuse unknown children before COPY, which would abort the
 		// transaction.
@@ -341,8 +338,25 @@ func (s *Store) CreateFeeDecisions(ctx context.Context, ds []billing.FeeDecision
 				return domain.Invalid("child", "no-such-child")
 			}
 		}
+		// Each body is encoded as COPY takes its row: the bodies of a
+		// 50,000-child run are never all in memory at once.
+		i, row, buf := 0, make([]any, 6), bytes.Buffer{}
+		enc := json.NewEncoder(&buf)
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{"billing_fee_decisions"},
-			[]string{"municipality", "id", "child_id", "kind", "from_month", "body"}, pgx.CopyFromRows(rows))
+			[]string{"municipality", "id", "child_id", "kind", "from_month", "body"}, pgx.CopyFromFunc(func() ([]any, error) {
+				if i == len(ds) {
+					return nil, nil
+				}
+				d := &ds[i]
+				i++
+				buf.Reset()
+				if err := enc.Encode(d); err != nil {
+					return nil, fmt.Errorf("postgres: fee decision: %w", err)
+				}
+				row[0], row[1], row[2], row[3], row[4] = string(d.Municipality), uid(d.ID), uid(d.Child), string(d.Kind), d.From.String()
+				row[5] = string(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+				return row, nil
+			}))
 		if err != nil {
 			return dbError("write fee decisions", err)
 		}
@@ -374,27 +388,47 @@ func (s *Store) CreateInvoiceRun(ctx context.Context, r billing.Run, invoices []
 		return err
 	}
 	m := string(r.Municipality)
-	invRows := make([][]any, len(invoices))
 	kids := make([]string, len(invoices))
-	var lineRows [][]any
 	for i, inv := range invoices {
 		kids[i] = inv.KID
-		invRows[i] = []any{m, uid(inv.ID), inv.Month.String(), inv.Number, inv.KID, uid(inv.Payer), uid(inv.Family),
-			pgDay(inv.Issued), pgDay(inv.Due), ore(inv.Total)}
-		for j, l := range inv.Lines {
-			var red pgtype.Text
-			if len(l.Reductions) > 0 {
-				b, err := json.Marshal(l.Reductions)
-				if err != nil {
-					return fmt.Errorf("postgres: invoice line: %w", err)
-				}
-				red = pgtype.Text{String: string(b), Valid: true}
-			}
-			lineRows = append(lineRows, []any{m, uid(inv.ID), int32(j), uid(inv.Payer), uid(l.Child), string(l.Kind),
-				string(l.Item), l.Month.String(), l.Correction, int32(l.Days), int32(l.DaysInMonth), ore(l.Gross),
-				ore(l.Full), ore(l.Amount), red})
-		}
 	}
+	// The rows are made as COPY takes them (one row buffer reused), not
+	// all built first: a 50,000-child run has 100,000 lines.
+	invRow, i := make([]any, 10), 0
+	invRows := pgx.CopyFromFunc(func() ([]any, error) {
+		if i == len(invoices) {
+			return nil, nil
+		}
+		inv := &invoices[i]
+		i++
+		invRow[0], invRow[1], invRow[2], invRow[3], invRow[4] = m, uid(inv.ID), inv.Month.String(), inv.Number, inv.KID
+		invRow[5], invRow[6], invRow[7], invRow[8], invRow[9] = uid(inv.Payer), uid(inv.Family), pgDay(inv.Issued), pgDay(inv.Due), ore(inv.Total)
+		return invRow, nil
+	})
+	lineRow, li, lj := make([]any, 15), 0, 0
+	lineRows := pgx.CopyFromFunc(func() ([]any, error) {
+		for li < len(invoices) && lj == len(invoices[li].Lines) {
+			li, lj = li+1, 0
+		}
+		if li == len(invoices) {
+			return nil, nil
+		}
+		inv := &invoices[li]
+		l := &inv.Lines[lj]
+		var red pgtype.Text
+		if len(l.Reductions) > 0 {
+			b, err := json.Marshal(l.Reductions)
+			if err != nil {
+				return nil, fmt.Errorf("postgres: invoice line: %w", err)
+			}
+			red = pgtype.Text{String: string(b), Valid: true}
+		}
+		lineRow[0], lineRow[1], lineRow[2], lineRow[3], lineRow[4] = m, uid(inv.ID), int32(lj), uid(inv.Payer), uid(l.Child)
+		lineRow[5], lineRow[6], lineRow[7], lineRow[8], lineRow[9] = string(l.Kind), string(l.Item), l.Month.String(), l.Correction, int32(l.Days)
+		lineRow[10], lineRow[11], lineRow[12], lineRow[13], lineRow[14] = int32(l.DaysInMonth), ore(l.Gross), ore(l.Full), ore(l.Amount), red
+		lj++
+		return lineRow, nil
+	})
 	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
 		ok, err := has(ctx, tx, `SELECT 1 FROM billing_runs WHERE municipality = $1 AND month = $2`, m, r.Month.String())
 		if err != nil {
@@ -419,12 +453,12 @@ func (s *Store) CreateInvoiceRun(ctx context.Context, r billing.Run, invoices []
 			return dbError("write invoice run", err)
 		}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"billing_invoices"}, []string{"municipality", "id", "month", "number",
-			"kid", "payer_id", "family_id", "issued", "due", "total_ore"}, pgx.CopyFromRows(invRows)); err != nil {
+			"kid", "payer_id", "family_id", "issued", "due", "total_ore"}, invRows); err != nil {
 			return dbError("write invoices", err)
 		}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"billing_invoice_lines"}, []string{"municipality", "invoice_id", "seq",
 			"payer_id", "child_id", "kind", "item", "month", "correction", "days", "days_in_month", "gross_ore", "full_ore",
-			"amount_ore", "reductions"}, pgx.CopyFromRows(lineRows)); err != nil {
+			"amount_ore", "reductions"}, lineRows); err != nil {
 			return dbError("write invoice lines", err)
 		}
 		return nil

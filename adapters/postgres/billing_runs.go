@@ -110,3 +110,57 @@ func (s *Store) RunExports(ctx context.Context, m domain.Municipality) ([]billin
 	return list(ctx, s.q(ctx), "run exports", m, scanBody[billing.RunExport],
 		`SELECT body FROM billing_run_exports WHERE municipality = $1 ORDER BY month`, string(m))
 }
+
+// runPlacementsWhere picks the kindergarten and SFO placements ($1
+// municipality) sharing a day with [$2, $3] ($3 NULL: open).
+const runPlacementsWhere = `municipality = $1
+	AND unit_id IN (SELECT id FROM units WHERE municipality = $1 AND kind IN ('kindergarten', 'sfo'))
+	AND start_date <= COALESCE($3, 'infinity'::date) AND COALESCE(end_date, 'infinity'::date) >= $2`
+
+// RunData implements billing.RunReader: the seven reads of a run in one
+// batch, one round trip.
+func (s *Store) RunData(ctx context.Context, m domain.Municipality, within domain.Period) (billing.RunData, error) {
+	var (
+		d       billing.RunData
+		members []billing.Member
+		b       pgx.Batch
+	)
+	if err := within.Validate(); err != nil {
+		return d, err
+	}
+	mun, start, end := string(m), pgDay(within.Start), pgEnd(within.End)
+	queueList(&b, &d.Children, m, func(row scanner, m domain.Municipality) (domain.Child, error) {
+		c := domain.Child{Municipality: m}
+		return c, row.Scan(scanID(&c.ID), dateScan{&c.BirthDate})
+	}, `SELECT id, birth_date FROM children WHERE municipality = $1
+		AND id IN (SELECT child_id FROM placements WHERE `+runPlacementsWhere+`)`, mun, start, end)
+	queueList(&b, &d.Placements, m, scanPlacement,
+		`SELECT `+placementColumns+` FROM placements WHERE `+runPlacementsWhere, mun, start, end)
+	queueList(&b, &d.Families, m, func(row scanner, m domain.Municipality) (billing.Family, error) {
+		f := billing.Family{Municipality: m}
+		return f, row.Scan(scanID(&f.ID), scanID(&f.Payer))
+	}, `SELECT id, payer_id FROM billing_families WHERE municipality = $1 ORDER BY id`, mun)
+	queueList(&b, &members, m, scanMember,
+		`SELECT `+memberColumns+` FROM billing_members WHERE municipality = $1 ORDER BY id`, mun)
+	queueList(&b, &d.IncomeDecisions, m, scanIncome, incomesSQL, mun)
+	queueList(&b, &d.PriceLists, m, scanBody[billing.PriceList],
+		`SELECT body FROM billing_price_lists WHERE municipality = $1 ORDER BY kind, start_date, id`, mun)
+	queueList(&b, &d.Decisions, m, scanBody[billing.FeeDecision],
+		`SELECT body FROM billing_fee_decisions WHERE municipality = $1`, mun)
+	if err := s.q(ctx).SendBatch(ctx, &b).Close(); err != nil {
+		return billing.RunData{}, dbError("read invoice run data", err)
+	}
+	byID := make(map[billing.FamilyID]int, len(d.Families))
+	for i, f := range d.Families {
+		byID[f.ID] = i
+	}
+	for _, mb := range members {
+		if i, ok := byID[mb.Family]; ok {
+			d.Families[i].Members = append(d.Families[i].Members, mb)
+		}
+	}
+	billing.SortFamilies(d.Families)
+	return d, nil
+}
+
+var _ billing.RunReader = (*Store)(nil)

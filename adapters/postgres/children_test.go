@@ -9,3 +9,7 @@ import (
 func TestPostgresChildrenByID(t *testing.T) {
 	storetest.RunChildrenByID(t, func(t *testing.T) storetest.ChildrenStore { return newTestStore(t) })
 }
+
+func TestPlacedOn(t *testing.T) {
+	storetest.RunPlacedOn(t, func(t *testing.T) storetest.ChildrenStore { return newTestStore(t) })
+}

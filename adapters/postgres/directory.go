@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/rickb777/date/v2"
 
 	"github.com/oppvekst/oppvekst/domain"
 )
@@ -302,6 +303,22 @@ func (s *Store) UnitPlacements(ctx context.Context, m domain.Municipality, unit 
 		AND start_date <= COALESCE($4, 'infinity'::date) AND COALESCE(end_date, 'infinity'::date) >= $3`,
 		string(m), uid(unit), pgDay(within.Start), pgEnd(within.End))
 	domain.SortPlacements(ps)
+	return ps, err
+}
+
+// PlacedOn counts the children placed on the day per unit and group in one
+// statement.
+func (s *Store) PlacedOn(ctx context.Context, m domain.Municipality, day date.Date) ([]domain.Placed, error) {
+	ps, err := list(ctx, s.q(ctx), "placed", m, func(row scanner, _ domain.Municipality) (domain.Placed, error) {
+		var p domain.Placed
+		var n int64
+		err := row.Scan(scanID(&p.Unit), scanID(&p.Group), &n)
+		p.Children = int(n)
+		return p, err
+	}, `SELECT unit_id, group_id, count(DISTINCT child_id) FROM placements
+		WHERE municipality = $1 AND start_date <= $2 AND COALESCE(end_date, 'infinity'::date) >= $2
+		GROUP BY unit_id, group_id`, string(m), pgDay(day))
+	domain.SortPlaced(ps)
 	return ps, err
 }
 

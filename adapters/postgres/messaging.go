@@ -3,11 +3,14 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/oppvekst/oppvekst/domain"
@@ -231,6 +234,57 @@ func (s *Store) GuardianThreads(ctx context.Context, m domain.Municipality, g do
 	return tsx, err
 }
 
+// ThreadsOf lists the threads any of the guardians takes part in, each
+// once, newest first, in one statement.
+func (s *Store) ThreadsOf(ctx context.Context, m domain.Municipality, guardians []domain.GuardianID) ([]messaging.Thread, error) {
+	if len(guardians) == 0 {
+		return []messaging.Thread{}, nil
+	}
+	tsx, err := list(ctx, s.q(ctx), "threads", m, scanThread,
+		`SELECT `+threadColumns+` FROM msg_threads AS t
+		WHERE t.municipality = $1 AND EXISTS (SELECT 1 FROM msg_participants AS p
+			WHERE p.municipality = t.municipality AND p.thread_id = t.id AND p.guardian_id = ANY($2))`, string(m), uids(guardians))
+	messaging.SortThreads(tsx)
+	return tsx, err
+}
+
+// Tallies reads each thread's message count and newest message in one
+// statement.
+func (s *Store) Tallies(ctx context.Context, m domain.Municipality, threads []messaging.ThreadID) (map[messaging.ThreadID]messaging.Tally, error) {
+	out := map[messaging.ThreadID]messaging.Tally{}
+	if len(threads) == 0 {
+		return out, nil
+	}
+	ts, err := list(ctx, s.q(ctx), "tallies", m, func(row scanner, m domain.Municipality) (messaging.Tally, error) {
+		var t messaging.Tally
+		msg, err := scanMessage(countScanner{row, &t.Messages}, m)
+		t.Last = msg
+		return t, err
+	}, `SELECT `+messageColumns+`, n FROM (SELECT `+messageColumns+`,
+			count(*) OVER (PARTITION BY thread_id) AS n,
+			row_number() OVER (PARTITION BY thread_id ORDER BY created_at DESC, id DESC) AS k
+		FROM msg_messages WHERE municipality = $1 AND thread_id = ANY($2)) AS last WHERE k = 1`, string(m), uids(threads))
+	for _, t := range ts {
+		out[t.Last.Thread] = t
+	}
+	return out, err
+}
+
+// countScanner scans a row's columns and then, into n, one more at the end.
+type countScanner struct {
+	scanner
+	n *int
+}
+
+func (c countScanner) Scan(dest ...any) error {
+	var n int64
+	if err := c.scanner.Scan(append(dest, &n)...); err != nil {
+		return err
+	}
+	*c.n = int(n)
+	return nil
+}
+
 // MarkRead sets a participant's read time.
 func (s *Store) MarkRead(ctx context.Context, m domain.Municipality, id messaging.ThreadID, g domain.GuardianID, at time.Time) error {
 	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
@@ -294,7 +348,15 @@ const enqueueSQL = `INSERT INTO msg_outbox (` + deliveryColumns + `)
 // enqueueRows is how many deliveries one statement writes.
 const enqueueRows = 10_000
 
-// Enqueue writes deliveries, skipping existing keys.
+// copyAtLeast is how many deliveries make Enqueue COPY them: a bulletin's,
+// an invoice run's notices. Fewer go by enqueueSQL, one round trip.
+const copyAtLeast = 500
+
+// Enqueue writes deliveries, skipping existing keys. Many (copyAtLeast)
+// are copied with COPY under a savepoint: the fast path of new keys, a
+// bulletin's. When a key exists (the same notice enqueued again) COPY
+// fails on the unique key, the savepoint is rolled back and the rows go
+// by enqueueSQL, which skips the existing keys.
 func (s *Store) Enqueue(ctx context.Context, ds []messaging.Delivery) (int, error) {
 	for i, d := range ds {
 		if err := d.Validate(); err != nil {
@@ -305,35 +367,84 @@ func (s *Store) Enqueue(ctx context.Context, ds []messaging.Delivery) (int, erro
 	}
 	written := 0
 	err := s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
-		for start := 0; start < len(ds); start += enqueueRows {
-			chunk := ds[start:min(start+enqueueRows, len(ds))]
-			n := len(chunk)
-			var (
-				mun, key, kind, medium, to, lang, subj, body, state, lastErr = make([]string, n), make([]string, n),
-					make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n),
-					make([]string, n), make([]string, n), make([]string, n)
-				id, guardian, staff     = make([]pgtype.UUID, n), make([]pgtype.UUID, n), make([]pgtype.UUID, n)
-				urgent                  = make([]bool, n)
-				attempts                = make([]int32, n)
-				nextAt, createdAt, done = make([]pgtype.Timestamptz, n), make([]pgtype.Timestamptz, n), make([]pgtype.Timestamptz, n)
-			)
-			for i, d := range chunk {
-				mun[i], id[i], key[i], kind[i], guardian[i], staff[i] = string(d.Municipality), uid(d.ID), d.Key, d.Kind, uid(d.Guardian), uid(d.Staff)
-				medium[i], to[i], lang[i], subj[i], body[i] = string(d.Medium), d.To, string(d.Language), d.Subject, d.Body
-				urgent[i], state[i], attempts[i] = d.Urgent, string(d.State), int32(d.Attempts)
-				nextAt[i], createdAt[i], done[i], lastErr[i] = ts(d.NextAt), ts(d.CreatedAt), ts(d.DoneAt), d.LastError
+		if len(ds) >= copyAtLeast {
+			n, fresh, err := copyDeliveries(ctx, tx, ds)
+			if err != nil || fresh {
+				written = n
+				return err
 			}
-			tag, err := tx.Exec(ctx, enqueueSQL, mun, id, key, kind, guardian, medium, to, lang, subj, body, urgent, state,
-				attempts, nextAt, createdAt, done, lastErr, staff)
-			if err != nil {
-				return dbError("enqueue", err)
-			}
-			written += int(tag.RowsAffected())
 		}
-		return nil
+		n, err := insertDeliveries(ctx, tx, ds)
+		written = n
+		return err
 	})
 	if err != nil {
 		return 0, err
+	}
+	return written, nil
+}
+
+// deliveryCopyColumns are deliveryColumns as COPY takes them.
+var deliveryCopyColumns = strings.Fields(strings.ReplaceAll(deliveryColumns, ",", " "))
+
+// copyDeliveries copies ds under a savepoint. fresh is false, and nothing
+// is written, when a key exists already.
+func copyDeliveries(ctx context.Context, tx pgx.Tx, ds []messaging.Delivery) (written int, fresh bool, err error) {
+	// The savepoint by statement, not tx.Begin: the transaction of a
+	// walled store copies its own way (walledTx.CopyFrom).
+	if _, err := tx.Exec(ctx, `SAVEPOINT enqueue_copy`); err != nil {
+		return 0, false, dbError("enqueue", err)
+	}
+	n, err := tx.CopyFrom(ctx, pgx.Identifier{"msg_outbox"}, deliveryCopyColumns, pgx.CopyFromSlice(len(ds), func(i int) ([]any, error) {
+		d := ds[i]
+		return []any{string(d.Municipality), uid(d.ID), d.Key, d.Kind, uid(d.Guardian), string(d.Medium), d.To,
+			string(d.Language), d.Subject, d.Body, d.Urgent, string(d.State), int32(d.Attempts), ts(d.NextAt),
+			ts(d.CreatedAt), ts(d.DoneAt), d.LastError, uid(d.Staff)}, nil
+	}))
+	var pe *pgconn.PgError
+	switch {
+	case err == nil:
+		if _, err := tx.Exec(ctx, `RELEASE SAVEPOINT enqueue_copy`); err != nil {
+			return 0, false, dbError("enqueue", err)
+		}
+		return int(n), true, nil
+	case errors.As(err, &pe) && pe.Code == "23505" && pe.ConstraintName == "msg_outbox_key_key":
+		if _, err := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT enqueue_copy`); err != nil {
+			return 0, false, dbError("enqueue", err)
+		}
+		return 0, false, nil
+	}
+	return 0, false, dbError("enqueue", err)
+}
+
+// insertDeliveries writes ds by enqueueSQL, enqueueRows to a statement,
+// skipping existing keys.
+func insertDeliveries(ctx context.Context, tx pgx.Tx, ds []messaging.Delivery) (int, error) {
+	written := 0
+	for start := 0; start < len(ds); start += enqueueRows {
+		chunk := ds[start:min(start+enqueueRows, len(ds))]
+		n := len(chunk)
+		var (
+			mun, key, kind, medium, to, lang, subj, body, state, lastErr = make([]string, n), make([]string, n),
+				make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n),
+				make([]string, n), make([]string, n), make([]string, n)
+			id, guardian, staff     = make([]pgtype.UUID, n), make([]pgtype.UUID, n), make([]pgtype.UUID, n)
+			urgent                  = make([]bool, n)
+			attempts                = make([]int32, n)
+			nextAt, createdAt, done = make([]pgtype.Timestamptz, n), make([]pgtype.Timestamptz, n), make([]pgtype.Timestamptz, n)
+		)
+		for i, d := range chunk {
+			mun[i], id[i], key[i], kind[i], guardian[i], staff[i] = string(d.Municipality), uid(d.ID), d.Key, d.Kind, uid(d.Guardian), uid(d.Staff)
+			medium[i], to[i], lang[i], subj[i], body[i] = string(d.Medium), d.To, string(d.Language), d.Subject, d.Body
+			urgent[i], state[i], attempts[i] = d.Urgent, string(d.State), int32(d.Attempts)
+			nextAt[i], createdAt[i], done[i], lastErr[i] = ts(d.NextAt), ts(d.CreatedAt), ts(d.DoneAt), d.LastError
+		}
+		tag, err := tx.Exec(ctx, enqueueSQL, mun, id, key, kind, guardian, medium, to, lang, subj, body, urgent, state,
+			attempts, nextAt, createdAt, done, lastErr, staff)
+		if err != nil {
+			return 0, dbError("enqueue", err)
+		}
+		written += int(tag.RowsAffected())
 	}
 	return written, nil
 }

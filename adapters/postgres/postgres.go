@@ -49,6 +49,10 @@
 // the job and the municipality, so one process at a time runs it;
 // LockIdempotent takes a transaction-level advisory lock of an idempotency
 // key; Claim takes the outbox's due deliveries with FOR UPDATE SKIP LOCKED.
+// The outbox is written and settled in bulk: Enqueue copies a bulletin's
+// deliveries with COPY (under a savepoint; an existing key sends them by
+// INSERT … ON CONFLICT DO NOTHING instead), Claim leases a batch and Settle
+// records a batch's outcomes in one statement each.
 //
 // Migration 36 puts the policy municipality_wall on every table with a
 // municipality column: a role subject to it sees and writes only the rows

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/oppvekst/oppvekst/adapters/postgres"
 	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/messaging"
 )
 
 // TestRowLevelSecurity: with Options.Role the database itself walls the
@@ -93,6 +95,30 @@ func TestRowLevelSecurity(t *testing.T) {
 	assert.Empty(t, mentions, "B sees none of A's mentions")
 	assert.Error(t, s.AppendAudit(ctxA, domain.NewListAuditEntry(domain.CaseworkerActor(b, "sb"), at, "children.list", "", listed)),
 		"B's list written with A's context")
+
+	// A bulletin's deliveries (Enqueue's COPY path, staged as well), and
+	// the same keys again (the path that skips existing keys) in a
+	// transaction that goes on.
+	deliveries := func(m domain.Municipality, n int) []messaging.Delivery {
+		ds := make([]messaging.Delivery, n)
+		now := time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
+		for i := range ds {
+			ds[i] = messaging.Delivery{ID: domain.NewID[messaging.Delivery](), Municipality: m, Key: fmt.Sprintf("rls/%d", i),
+				Kind: "message.new", Guardian: domain.NewID[domain.Guardian](), Medium: messaging.Email, To: "f@example.no",
+				Language: messaging.Bokmal, Subject: "Ny melding", Body: "Les den.", State: messaging.Pending, NextAt: now, CreatedAt: now}
+		}
+		return ds
+	}
+	written, err := s.Enqueue(ctxA, deliveries(a, 600))
+	require.NoError(t, err)
+	assert.Equal(t, 600, written)
+	require.NoError(t, s.Atomic(ctxA, func(ctx context.Context) error {
+		written, err := s.Enqueue(ctx, deliveries(a, 700))
+		assert.Equal(t, 100, written, "the existing keys skipped")
+		return err
+	}))
+	_, err = s.Enqueue(ctxA, deliveries(b, 600))
+	assert.Error(t, err, "B's deliveries enqueued with A's context")
 
 	// The owner (the login role that migrates) is not walled.
 	all, err := postgres.Unscoped(context.Background(), owner, `SELECT municipality FROM children ORDER BY 1`)

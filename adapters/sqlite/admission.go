@@ -36,8 +36,16 @@ const (
 	// not prepared, so TestQueriesUseIndexes does not hold it to a search
 	// by more than the municipality.
 	selectIntakes = `SELECT data FROM admission_intakes WHERE municipality = ? ORDER BY id`
-	insertIntake  = `INSERT INTO admission_intakes (municipality, id, data) VALUES (?, ?, ?)`
-	updateIntake  = `UPDATE admission_intakes SET data = ? WHERE municipality = ? AND id = ?`
+	// selectIntakeFigures lists a whole municipality's intakes, like
+	// selectIntakes (not prepared); each count walks the intake's part of
+	// admission_applications_by_intake or admission_runs_by_intake.
+	selectIntakeFigures = `SELECT i.id,
+		(SELECT count(*) FROM admission_applications a WHERE a.municipality = i.municipality AND a.intake_id = i.id),
+		(SELECT count(*) FROM admission_runs r WHERE r.municipality = i.municipality AND r.intake_id = i.id),
+		EXISTS (SELECT 1 FROM admission_runs r WHERE r.municipality = i.municipality AND r.intake_id = i.id AND r.approved = 1)
+		FROM admission_intakes i WHERE i.municipality = ? ORDER BY i.id`
+	insertIntake = `INSERT INTO admission_intakes (municipality, id, data) VALUES (?, ?, ?)`
+	updateIntake = `UPDATE admission_intakes SET data = ? WHERE municipality = ? AND id = ?`
 
 	// selectAdmissionSettings lists a municipality's versions (a handful);
 	// not prepared, like selectIntakes.
@@ -224,6 +232,14 @@ func (s *Store) Intake(ctx context.Context, m domain.Municipality, id admission.
 // Intakes lists the municipality's intakes by ID.
 func (s *Store) Intakes(ctx context.Context, m domain.Municipality) ([]admission.Intake, error) {
 	return queryAll(ctx, s, selectIntakes, scanJSON[admission.Intake], m)
+}
+
+// IntakeFigures counts every intake's applications and runs in one
+// statement (each count walks the intake's part of an index).
+func (s *Store) IntakeFigures(ctx context.Context, m domain.Municipality) ([]admission.IntakeFigures, error) {
+	return queryAll(ctx, s, selectIntakeFigures, func(r scanner) (f admission.IntakeFigures, err error) {
+		return f, r.Scan(&f.Intake, &f.Applications, &f.Runs, &f.Approved)
+	}, m)
 }
 
 // CreateApplication stores a new application.

@@ -371,16 +371,23 @@ func (s *Store) CreateFeeDecisions(ctx context.Context, ds []billing.FeeDecision
 	if err := billing.ValidateDecisions(ds); err != nil {
 		return err
 	}
-	rows := make([][]any, len(ds))
-	for i, d := range ds {
-		body, err := json.Marshal(d)
-		if err != nil {
-			return fmt.Errorf("sqlite: fee decision: %w", err)
-		}
-		rows[i] = []any{d.Municipality, d.ID, d.Child, d.Kind, d.From.String(), string(body)}
-	}
 	return s.Atomic(ctx, func(ctx context.Context) error {
-		err := s.insertRows(ctx, "billing_fee_decisions", "municipality, id, child_id, kind, from_month, body", rows)
+		// Each body is encoded as its chunk is written: the bodies of a
+		// 50,000-child run are never all in memory at once.
+		i, row := 0, make([]any, 6)
+		err := s.insertFunc(ctx, "billing_fee_decisions", "municipality, id, child_id, kind, from_month, body", func() ([]any, error) {
+			if i == len(ds) {
+				return nil, nil
+			}
+			d := &ds[i]
+			i++
+			body, err := json.Marshal(d)
+			if err != nil {
+				return nil, fmt.Errorf("sqlite: fee decision: %w", err)
+			}
+			row[0], row[1], row[2], row[3], row[4], row[5] = d.Municipality, d.ID, d.Child, d.Kind, d.From.String(), string(body)
+			return row, nil
+		})
 		if isForeignKey(err) {
 			// A fee decision refers to nothing but its child.
 			return domain.Invalid("child", "no-such-child")
@@ -421,31 +428,50 @@ func (s *Store) CreateInvoiceRun(ctx context.Context, r billing.Run, invoices []
 				return &domain.ConflictError{Field: "number", Reason: "another-invoice-has-one-of-these-numbers"}
 			}
 		}
-		invRows := make([][]any, 0, len(invoices))
-		var lineRows [][]any
-		for _, inv := range invoices {
-			invRows = append(invRows, []any{inv.Municipality, inv.ID, inv.Month.String(), inv.Number, inv.KID,
-				inv.Payer, nullID(inv.Family), inv.Issued.String(), inv.Due.String(), ore(inv.Total)})
-			for i, l := range inv.Lines {
-				var red any
-				if len(l.Reductions) > 0 {
-					b, err := json.Marshal(l.Reductions)
-					if err != nil {
-						return fmt.Errorf("sqlite: invoice line: %w", err)
-					}
-					red = string(b)
-				}
-				lineRows = append(lineRows, []any{inv.Municipality, inv.ID, i, inv.Payer, l.Child, l.Kind, l.Item,
-					l.Month.String(), l.Correction, l.Days, l.DaysInMonth, ore(l.Gross), ore(l.Full), ore(l.Amount), red})
+		// The rows are made as each chunk is written, not all first: a
+		// 50,000-child run has 100,000 lines.
+		invRow, ii := make([]any, 10), 0
+		invRows := func() ([]any, error) {
+			if ii == len(invoices) {
+				return nil, nil
 			}
+			inv := &invoices[ii]
+			ii++
+			invRow[0], invRow[1], invRow[2], invRow[3], invRow[4] = inv.Municipality, inv.ID, inv.Month.String(), inv.Number, inv.KID
+			invRow[5], invRow[6], invRow[7], invRow[8], invRow[9] = inv.Payer, nullID(inv.Family), inv.Issued.String(), inv.Due.String(), ore(inv.Total)
+			return invRow, nil
 		}
-		if err := s.insertRows(ctx, "billing_invoices", "municipality, "+invoiceCols, invRows); err != nil {
+		lineRow, li, lj := make([]any, 15), 0, 0
+		lineRows := func() ([]any, error) {
+			for li < len(invoices) && lj == len(invoices[li].Lines) {
+				li, lj = li+1, 0
+			}
+			if li == len(invoices) {
+				return nil, nil
+			}
+			inv := &invoices[li]
+			l := &inv.Lines[lj]
+			var red any
+			if len(l.Reductions) > 0 {
+				b, err := json.Marshal(l.Reductions)
+				if err != nil {
+					return nil, fmt.Errorf("sqlite: invoice line: %w", err)
+				}
+				red = string(b)
+			}
+			lineRow[0], lineRow[1], lineRow[2], lineRow[3], lineRow[4] = inv.Municipality, inv.ID, lj, inv.Payer, l.Child
+			lineRow[5], lineRow[6], lineRow[7], lineRow[8], lineRow[9] = l.Kind, l.Item, l.Month.String(), l.Correction, l.Days
+			lineRow[10], lineRow[11], lineRow[12], lineRow[13], lineRow[14] = l.DaysInMonth, ore(l.Gross), ore(l.Full), ore(l.Amount), red
+			lj++
+			return lineRow, nil
+		}
+		if err := s.insertFunc(ctx, "billing_invoices", "municipality, "+invoiceCols, invRows); err != nil {
 			if isUnique(err, "billing_invoices.kid") {
 				return &domain.ConflictError{Field: "kid", Reason: "another-invoice-has-this-kid"}
 			}
 			return writeErr(err, "invoice")
 		}
-		if err := s.insertRows(ctx, "billing_invoice_lines", "municipality, "+lineCols, lineRows); err != nil {
+		if err := s.insertFunc(ctx, "billing_invoice_lines", "municipality, "+lineCols, lineRows); err != nil {
 			return writeErr(err, "invoice line")
 		}
 		return nil
@@ -459,24 +485,52 @@ const insertChunk = 64
 // into SQLite than one statement a row); the statement of a full chunk is
 // prepared once per transaction.
 func (s *Store) insertRows(ctx context.Context, table, cols string, rows [][]any) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	n := len(rows[0])
-	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
-	args := make([]any, 0, insertChunk*n)
-	for i := 0; i < len(rows); i += insertChunk {
-		part := rows[i:min(i+insertChunk, len(rows))]
-		q := "INSERT INTO " + table + " (" + cols + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", len(part)), ", ")
-		args = args[:0]
-		for _, r := range part {
-			args = append(args, r...)
+	i := 0
+	return s.insertFunc(ctx, table, cols, func() ([]any, error) {
+		if i == len(rows) {
+			return nil, nil
 		}
-		if _, err := s.exec(ctx, q, args...); err != nil {
+		i++
+		return rows[i-1], nil
+	})
+}
+
+// insertFunc is insertRows with the rows made one at a time by next (nil
+// when there are no more; the slice may be reused): only one chunk of rows
+// is in memory at a time.
+func (s *Store) insertFunc(ctx context.Context, table, cols string, next func() ([]any, error)) error {
+	var args []any
+	var one string
+	rows := 0
+	flush := func() error {
+		if rows == 0 {
+			return nil
+		}
+		q := "INSERT INTO " + table + " (" + cols + ") VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
+		_, err := s.exec(ctx, q, args...)
+		args, rows = args[:0], 0
+		return err
+	}
+	for {
+		r, err := next()
+		if err != nil {
 			return err
 		}
+		if r == nil {
+			return flush()
+		}
+		if one == "" {
+			one = "(" + strings.TrimSuffix(strings.Repeat("?, ", len(r)), ", ") + ")"
+			args = make([]any, 0, insertChunk*len(r))
+		}
+		args = append(args, r...)
+		rows++
+		if rows == insertChunk {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
 	}
-	return nil
 }
 
 // InvoiceRuns implements billing.Store.

@@ -112,3 +112,64 @@ func (s *Store) RunExports(ctx context.Context, m domain.Municipality) ([]billin
 	slices.SortFunc(es, func(a, b billing.RunExport) int { return strings.Compare(a.Month.String(), b.Month.String()) })
 	return es, err
 }
+
+// runPlacementsWhere picks the kindergarten and SFO placements (municipality
+// twice, then the last and the first day) sharing a day with a period.
+const runPlacementsWhere = `municipality = ?
+	AND unit_id IN (SELECT id FROM units WHERE municipality = ? AND kind IN ('kindergarten', 'sfo'))
+	AND start_date <= ? AND coalesce(end_date, '` + openEnd + `') >= ?`
+
+var (
+	selectRunPlacements = `SELECT ` + placementCols + ` FROM placements WHERE ` + runPlacementsWhere
+	selectRunChildren   = `SELECT id, birth_date FROM children WHERE municipality = ?
+		AND id IN (SELECT child_id FROM placements WHERE ` + runPlacementsWhere + `)`
+)
+
+// RunData implements billing.RunReader: the reads of a run in one read
+// transaction, the placements of every kindergarten and SFO in one
+// statement and only the ID and birth date of their children.
+func (s *Store) RunData(ctx context.Context, m domain.Municipality, within domain.Period) (billing.RunData, error) {
+	var d billing.RunData
+	if err := within.Validate(); err != nil {
+		return d, err
+	}
+	last := openEnd
+	if !within.Open() {
+		last = within.End.String()
+	}
+	first := within.Start.String()
+	err := s.read(ctx, func(ctx context.Context) error {
+		var err error
+		if d.Children, err = queryAll(ctx, s, selectRunChildren, func(r scanner) (domain.Child, error) {
+			c := domain.Child{Municipality: m}
+			var birth string
+			if err := r.Scan(&c.ID, &birth); err != nil {
+				return c, err
+			}
+			c.BirthDate, err = parseDate(birth)
+			return c, err
+		}, m, m, m, last, first); err != nil {
+			return err
+		}
+		if d.Placements, err = queryAll(ctx, s, selectRunPlacements, scanPlacement, m, m, last, first); err != nil {
+			return err
+		}
+		if d.Families, err = s.Families(ctx, m); err != nil {
+			return err
+		}
+		if d.IncomeDecisions, err = s.IncomeDecisions(ctx, m); err != nil {
+			return err
+		}
+		if d.PriceLists, err = s.PriceLists(ctx, m); err != nil {
+			return err
+		}
+		d.Decisions, err = queryAll(ctx, s, selectFeeDecisions, scanJSON[billing.FeeDecision], m)
+		return err
+	})
+	if err != nil {
+		return billing.RunData{}, err
+	}
+	return d, nil
+}
+
+var _ billing.RunReader = (*Store)(nil)

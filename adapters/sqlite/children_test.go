@@ -9,3 +9,7 @@ import (
 func TestChildrenByID(t *testing.T) {
 	storetest.RunChildrenByID(t, func(t *testing.T) storetest.ChildrenStore { return open(t) })
 }
+
+func TestPlacedOn(t *testing.T) {
+	storetest.RunPlacedOn(t, func(t *testing.T) storetest.ChildrenStore { return open(t) })
+}

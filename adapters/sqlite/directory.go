@@ -539,6 +539,8 @@ const (
 		WHERE municipality = ? AND child_id = ?`
 	selectUnitPlacements = `SELECT ` + placementCols + ` FROM placements INDEXED BY placements_by_unit
 		WHERE municipality = ? AND unit_id = ? AND start_date <= ? AND coalesce(end_date, '` + openEnd + `') >= ?`
+	selectPlacedOn = `SELECT unit_id, group_id, count(DISTINCT child_id) FROM placements
+		WHERE municipality = ? AND start_date <= ? AND coalesce(end_date, '` + openEnd + `') >= ? GROUP BY unit_id, group_id`
 	insertPlacement = `INSERT INTO placements (` + placementCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	updatePlacement = `UPDATE placements SET child_id = ?, unit_id = ?, group_id = ?, kind = ?, hours_per_week = ?,
 			start_date = ?, end_date = ?
@@ -594,6 +596,21 @@ func (s *Store) UnitPlacements(ctx context.Context, m domain.Municipality, unit 
 		return nil, err
 	}
 	domain.SortPlacements(ps)
+	return ps, nil
+}
+
+// PlacedOn counts the children placed on the day per unit and group in one
+// statement.
+func (s *Store) PlacedOn(ctx context.Context, m domain.Municipality, day date.Date) ([]domain.Placed, error) {
+	ps, err := queryAll(ctx, s, selectPlacedOn, func(r scanner) (domain.Placed, error) {
+		var p domain.Placed
+		err := r.Scan(&p.Unit, &p.Group, &p.Children)
+		return p, err
+	}, m, day.String(), day.String())
+	if err != nil {
+		return nil, err
+	}
+	domain.SortPlaced(ps)
 	return ps, nil
 }
 

@@ -184,6 +184,52 @@ func (s *Store) GuardianThreads(ctx context.Context, m domain.Municipality, g do
 	return ts, err
 }
 
+// ThreadsOf lists the threads any of the guardians takes part in, each
+// once, newest first, in one statement.
+func (s *Store) ThreadsOf(ctx context.Context, m domain.Municipality, guardians []domain.GuardianID) ([]messaging.Thread, error) {
+	if len(guardians) == 0 {
+		return []messaging.Thread{}, nil
+	}
+	arg, err := idArray(guardians)
+	if err != nil {
+		return nil, err
+	}
+	ts, err := queryAll(ctx, s, selectThreadsOf, scanThread, m, arg)
+	messaging.SortThreads(ts)
+	return ts, err
+}
+
+// Tallies reads each thread's message count and newest message in one
+// statement.
+func (s *Store) Tallies(ctx context.Context, m domain.Municipality, threads []messaging.ThreadID) (map[messaging.ThreadID]messaging.Tally, error) {
+	out := map[messaging.ThreadID]messaging.Tally{}
+	if len(threads) == 0 {
+		return out, nil
+	}
+	arg, err := idArray(threads)
+	if err != nil {
+		return nil, err
+	}
+	ts, err := queryAll(ctx, s, selectTallies, func(r scanner) (messaging.Tally, error) {
+		var t messaging.Tally
+		msg, err := scanMessage(countScanner{r, &t.Messages})
+		t.Last = msg
+		return t, err
+	}, m, arg)
+	for _, t := range ts {
+		out[t.Last.Thread] = t
+	}
+	return out, err
+}
+
+// countScanner scans a row's columns and then, into n, one more at the end.
+type countScanner struct {
+	scanner
+	n *int
+}
+
+func (c countScanner) Scan(dest ...any) error { return c.scanner.Scan(append(dest, c.n)...) }
+
 // MarkRead sets a participant's read time.
 func (s *Store) MarkRead(ctx context.Context, m domain.Municipality, id messaging.ThreadID, g domain.GuardianID, at time.Time) error {
 	return s.Atomic(ctx, func(ctx context.Context) error {
@@ -269,50 +315,58 @@ func (s *Store) Enqueue(ctx context.Context, ds []messaging.Delivery) (int, erro
 	return written, nil
 }
 
-// Claim takes due pending deliveries, oldest first, and leases them. SQLite
-// has one writer, so the claim is a plain read and update in its
-// transaction.
+// Claim takes due pending deliveries, oldest first, and leases them in one
+// statement (UPDATE … RETURNING). SQLite has one writer, so no other
+// dispatcher claims at the same moment. The claimed deliveries come back in
+// ID order (their next_at is the lease's end), as from PostgreSQL.
 func (s *Store) Claim(ctx context.Context, now, leaseUntil time.Time, limit int) ([]messaging.Delivery, error) {
 	var out []messaging.Delivery
 	err := s.Atomic(ctx, func(ctx context.Context) error {
 		var err error
-		if out, err = queryAll(ctx, s, selectDue, scanDelivery, now.UnixNano(), limit); err != nil {
-			return err
-		}
-		for i := range out {
-			out[i].Attempts++
-			out[i].NextAt = leaseUntil
-			if _, err := s.exec(ctx, leaseDelivery, leaseUntil.UnixNano(), out[i].Municipality, out[i].ID); err != nil {
-				return writeErr(err, "delivery")
-			}
-		}
-		return nil
+		out, err = queryAll(ctx, s, claimDue, scanDelivery, leaseUntil.UnixNano(), now.UnixNano(), limit)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
+	slices.SortFunc(out, func(a, b messaging.Delivery) int { return a.ID.Compare(b.ID) })
 	return out, nil
 }
 
-// Settle records the outcomes of claimed deliveries; one already settled
-// (by another dispatcher after a lease ran out) is left as it is.
+// settleRows is how many outcomes one settling statement records.
+const settleRows = 1000
+
+// Settle records the outcomes of claimed deliveries, settleRows to one
+// statement (the outcomes passed as one JSON array of rows); one already
+// settled (by another dispatcher after a lease ran out) is left as it is.
 func (s *Store) Settle(ctx context.Context, outcomes []messaging.Outcome) error {
+	for _, o := range outcomes {
+		if err := o.Validate(); err != nil {
+			return err
+		}
+	}
 	return s.Atomic(ctx, func(ctx context.Context) error {
-		for _, o := range outcomes {
-			if err := o.Validate(); err != nil {
+		rows := make([][7]any, 0, min(len(outcomes), settleRows))
+		for start := 0; start < len(outcomes); start += settleRows {
+			rows = rows[:0]
+			for _, o := range outcomes[start:min(start+settleRows, len(outcomes))] {
+				next, done := any(nil), any(nil)
+				if o.State == messaging.Pending {
+					next = o.NextAt.UnixNano()
+				} else {
+					done = o.At.UnixNano()
+				}
+				giveBack := 0
+				if o.Held {
+					giveBack = 1 // the attempt Claim counted
+				}
+				rows = append(rows, [7]any{string(o.Municipality), o.Delivery.String(), string(o.State), next, done, o.Error, giveBack})
+			}
+			arg, err := json.Marshal(rows)
+			if err != nil {
 				return err
 			}
-			next, done := any(nil), any(nil)
-			if o.State == messaging.Pending {
-				next = o.NextAt.UnixNano()
-			} else {
-				done = o.At.UnixNano()
-			}
-			giveBack := 0
-			if o.Held {
-				giveBack = 1
-			}
-			if _, err := s.exec(ctx, settleDelivery, o.State, next, done, o.Error, giveBack, o.Municipality, o.Delivery); err != nil {
+			if _, err := s.exec(ctx, settleDue, string(arg)); err != nil {
 				return writeErr(err, "delivery")
 			}
 		}

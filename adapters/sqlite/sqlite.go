@@ -95,6 +95,34 @@ type Store struct {
 	writerStmts, readerStmts map[string]*sql.Stmt
 
 	jobs sync.Map // job and municipality → *sync.Mutex (RunLocked)
+
+	// checkpointer copies the WAL into the database file (the writer
+	// does not: wal_autocheckpoint 0), every CheckpointEvery, beside
+	// the writer and the readers (PASSIVE: it waits for neither).
+	checkpointer    *sql.DB
+	stopCheckpoints context.CancelFunc
+	checkpoints     sync.WaitGroup
+}
+
+// CheckpointEvery is how often the WAL of a store on a file is
+// checkpointed into the database file.
+const CheckpointEvery = 250 * time.Millisecond
+
+// checkpoint checkpoints the WAL every CheckpointEvery until ctx ends. A
+// checkpoint that fails (the disk) is tried again at the next tick; the
+// WAL grows meanwhile, and the database stays whole.
+func (s *Store) checkpoint(ctx context.Context) {
+	defer s.checkpoints.Done()
+	t := time.NewTicker(CheckpointEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		_, _ = s.checkpointer.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
+	}
 }
 
 var _ domain.Store = (*Store)(nil)
@@ -154,6 +182,13 @@ func open(ctx context.Context, opts Options) (*Store, error) {
 	// The writer gets a larger page cache (32 MiB) so that a big
 	// transaction does not spill pages to the WAL before it commits.
 	writerPragmas := append(slices.Clone(pragmas), "cache_size(-32768)")
+	if !opts.Temp {
+		// The writer never checkpoints the WAL into the database file
+		// itself: the checkpointer does, on a connection of its own, so
+		// that the checkpoint's fsyncs are not waited for by the commit
+		// that happens to cross the WAL's threshold (a check-in's p99).
+		writerPragmas = append(writerPragmas, "wal_autocheckpoint(0)")
+	}
 	writer, err := openDB(opts.Path, url.Values{"_pragma": writerPragmas, "_txlock": {"immediate"}})
 	if err != nil {
 		return nil, err
@@ -186,6 +221,17 @@ func open(ctx context.Context, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: open %s: %w", opts.Path, err)
 	}
 	s := &Store{path: opts.Path, temp: opts.Temp, writer: writer, reader: reader}
+	if !opts.Temp {
+		if s.checkpointer, err = openDB(opts.Path, url.Values{"_pragma": pragmas}); err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.checkpointer.SetMaxOpenConns(1)
+		ctx, stop := context.WithCancel(context.Background())
+		s.stopCheckpoints = stop
+		s.checkpoints.Add(1)
+		go s.checkpoint(ctx)
+	}
 	if s.writerStmts, err = prepare(ctx, writer); err == nil {
 		s.readerStmts, err = prepare(ctx, reader)
 	}
@@ -256,13 +302,19 @@ func (s *Store) Path() string { return s.path }
 // Close closes the connections (a transaction still running fails) and
 // removes a temporary database.
 func (s *Store) Close() error {
+	var err error
+	if s.checkpointer != nil {
+		s.stopCheckpoints()
+		s.checkpoints.Wait()
+		err = s.checkpointer.Close()
+	}
 	for _, st := range s.writerStmts {
 		st.Close()
 	}
 	for _, st := range s.readerStmts {
 		st.Close()
 	}
-	err := errors.Join(s.reader.Close(), s.writer.Close())
+	err = errors.Join(err, s.reader.Close(), s.writer.Close())
 	if s.temp {
 		err = errors.Join(err, removeFiles(s.path))
 	}

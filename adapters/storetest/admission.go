@@ -454,6 +454,29 @@ func testRoundEndToEnd(t *testing.T, s AdmissionStore) {
 	for _, st := range all {
 		assert.Equal(t, statuses[st.Application.ID], st.Status, "one read of the intake gives each application the status View gives it")
 	}
+	// The figures of every intake in one read: its applications, its runs
+	// and whether one is approved; an intake with none counts zero, and
+	// another municipality's intakes are not listed.
+	empty := w.intake(admission.UnitSeats{Unit: u.ID, Places: 1})
+	runs, err := s.Runs(ctx, Oslo, as[0].Intake)
+	require.NoError(t, err)
+	figures, err := s.IntakeFigures(ctx, Oslo)
+	require.NoError(t, err)
+	intakes, err := s.Intakes(ctx, Oslo)
+	require.NoError(t, err)
+	require.Len(t, figures, len(intakes))
+	for i, f := range figures {
+		assert.Equal(t, intakes[i].ID, f.Intake, "by intake ID, as Intakes lists them")
+	}
+	byIntake := map[admission.IntakeID]admission.IntakeFigures{}
+	for _, f := range figures {
+		byIntake[f.Intake] = f
+	}
+	assert.Equal(t, admission.IntakeFigures{Intake: as[0].Intake, Applications: len(as), Runs: len(runs), Approved: true}, byIntake[as[0].Intake])
+	assert.Equal(t, admission.IntakeFigures{Intake: empty.ID}, byIntake[empty.ID])
+	other, err := s.IntakeFigures(ctx, Bergen)
+	require.NoError(t, err)
+	assert.Empty(t, other)
 	ids := make([]admission.ApplicationID, len(as))
 	for i, a := range as {
 		ids[i] = a.ID

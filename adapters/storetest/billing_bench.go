@@ -3,6 +3,9 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"runtime/metrics"
+	"sync"
 	"testing"
 	"time"
 
@@ -204,6 +207,8 @@ func benchInvoiceRun(b *testing.B, s BillingStore) {
 	svc := &billing.Service{Store: s, Clock: clk, Notifier: &feeNotices{}, Settings: billing.DefaultSettings()}
 	actor := domain.SystemActor(Oslo, "fakturering")
 	b.ReportAllocs()
+	runtime.GC()
+	peak := watchMemory()
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {
 		mo := billing.Month{Year: 2024, Month: time.September}
@@ -219,5 +224,58 @@ func benchInvoiceRun(b *testing.B, s BillingStore) {
 			b.Fatalf("%s: %d invoices, %d skipped (%v)", mo, len(res.Invoices), len(res.Skipped), res.Skipped[:min(3, len(res.Skipped))])
 		}
 	}
+	b.StopTimer()
+	before, max := peak()
+	b.ReportMetric(float64(before)/1e6, "MB-before")
+	b.ReportMetric(float64(max)/1e6, "MB-peak")
 	b.ReportMetric(float64(benchPupils), "children")
+}
+
+// watchMemory samples, every 5 ms until stop is called, the memory the Go
+// runtime holds from the operating system (all its memory classes but the
+// heap it has released: what it adds to the resident set). stop returns
+// the first sample and the largest.
+func watchMemory() (stop func() (first, peak uint64)) {
+	ss := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	read := func() uint64 {
+		metrics.Read(ss)
+		return ss[0].Value.Uint64() - ss[1].Value.Uint64()
+	}
+	first := read()
+	var (
+		mu   sync.Mutex
+		max  = first
+		done = make(chan struct{})
+		quit = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+				v := read()
+				mu.Lock()
+				max = maxOf(max, v)
+				mu.Unlock()
+			}
+		}
+	}()
+	return func() (uint64, uint64) {
+		close(quit)
+		<-done
+		mu.Lock()
+		defer mu.Unlock()
+		return first, maxOf(max, read())
+	}
+}
+
+func maxOf(a, b uint64) uint64 {
+	if a > b {
+		return a
+	}
+	return b
 }

@@ -2,6 +2,9 @@ package storetest
 
 import (
 	"testing"
+	"time"
+
+	"github.com/rickb777/date/v2"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -45,4 +48,49 @@ func RunChildrenByID(t *testing.T, newStore func(t *testing.T) ChildrenStore) {
 	require.NoError(t, err)
 	require.Len(t, got, 2, "found across batches")
 	assert.Equal(t, []domain.ChildID{c.ID, a.ID}, []domain.ChildID{got[0].ID, got[1].ID})
+}
+
+// RunPlacedOn runs the suite of DirectoryReader.PlacedOn: the children
+// placed on the day counted per unit and group (those in no group apart),
+// placements that ended before or begin after the day left out, another
+// municipality's never counted.
+func RunPlacedOn(t *testing.T, newStore func(t *testing.T) ChildrenStore) {
+	s := newStore(t)
+	ctx := ctxFor(t)
+	f := &fixture{m: Oslo}
+	day := date.New(2025, time.March, 3)
+	k, sc := f.unit(domain.Kindergarten), f.unit(domain.Kindergarten)
+	require.NoError(t, s.CreateUnit(ctx, k))
+	require.NoError(t, s.CreateUnit(ctx, sc))
+	g1, g2 := f.group(k), f.group(k)
+	require.NoError(t, s.CreateGroup(ctx, g1))
+	require.NoError(t, s.CreateGroup(ctx, g2))
+	place := func(u domain.Unit, g domain.Group, start, end date.Date) {
+		t.Helper()
+		c := f.child(t)
+		require.NoError(t, s.CreateChild(ctx, c))
+		p := f.placement(c, u, start, end)
+		p.GroupID = g.ID
+		require.NoError(t, s.CreatePlacement(ctx, p))
+	}
+	for range 3 {
+		place(k, g1, day.AddDate(0, -6, 0), date.Zero)
+	}
+	place(k, g2, day, day)
+	place(k, domain.Group{}, day.AddDate(0, -1, 0), day.AddDate(0, 1, 0))
+	place(k, g1, day.AddDate(0, -6, 0), day.AddDate(0, 0, -1)) // ended the day before
+	place(k, g2, day.AddDate(0, 0, 1), date.Zero)              // begins the day after
+	place(sc, domain.Group{}, day.AddDate(0, 0, 1), date.Zero) // nobody on the day
+	b := &fixture{m: Bergen}
+	bu := b.unit(domain.Kindergarten)
+	require.NoError(t, s.CreateUnit(ctx, bu))
+	bc := b.child(t)
+	require.NoError(t, s.CreateChild(ctx, bc))
+	require.NoError(t, s.CreatePlacement(ctx, b.placement(bc, bu, day.AddDate(0, -6, 0), date.Zero)))
+
+	got, err := s.PlacedOn(ctx, Oslo, day)
+	require.NoError(t, err)
+	want := []domain.Placed{{Unit: k.ID, Group: g1.ID, Children: 3}, {Unit: k.ID, Group: g2.ID, Children: 1}, {Unit: k.ID, Children: 1}}
+	domain.SortPlaced(want)
+	assert.Equal(t, want, got)
 }

@@ -41,13 +41,18 @@ func RunMessaging(t *testing.T, newStore func(t *testing.T) MessagingStore) {
 	t.Run("RepliesAndReadStatus", func(t *testing.T) { testReplies(t, newStore(t)) })
 	t.Run("GuardianWritesToUnit", func(t *testing.T) { testGuardianWrites(t, newStore(t)) })
 	t.Run("AuthorNames", func(t *testing.T) { testAuthorNames(t, newStore(t)) })
+	t.Run("ThreadsOfAndTallies", func(t *testing.T) { testThreadsOfAndTallies(t, newStore(t)) })
 	t.Run("WhereaboutsHidden", func(t *testing.T) { testWhereaboutsHidden(t, newStore(t)) })
 	t.Run("Notify", func(t *testing.T) { testNotify(t, newStore(t)) })
+	t.Run("NotifyAllAsNotify", func(t *testing.T) { testNotifyAll(t, newStore(t), newStore(t)) })
 	t.Run("NotifyStaff", func(t *testing.T) { testNotifyStaff(t, newStore(t)) })
 	t.Run("RetryAndDeadLetter", func(t *testing.T) { testRetry(t, newStore(t)) })
 	t.Run("HeldBySwitch", func(t *testing.T) { testHeld(t, newStore(t)) })
 	t.Run("DispatcherCrash", func(t *testing.T) { testDispatcherCrash(t, newStore(t)) })
 	t.Run("ConcurrentDispatchers", func(t *testing.T) { testConcurrentDispatchers(t, newStore(t)) })
+	t.Run("EnqueueManyAgain", func(t *testing.T) { testEnqueueManyAgain(t, newStore(t)) })
+	t.Run("DrainCrash", func(t *testing.T) { testDrainCrash(t, newStore(t)) })
+	t.Run("ConcurrentDrains", func(t *testing.T) { testConcurrentDrains(t, newStore(t)) })
 	t.Run("OutboxMunicipalities", func(t *testing.T) { testOutboxMunicipalities(t, newStore(t)) })
 	t.Run("QuietHoursStored", func(t *testing.T) { testQuietHoursStored(t, newStore(t)) })
 	t.Run("UrgentAtNight", func(t *testing.T) { testUrgentAtNight(t, newStore(t)) })
@@ -654,6 +659,68 @@ func testAuthorNames(t *testing.T, s MessagingStore) {
 	}, bodies)
 }
 
+// ThreadsOf reads the threads of many guardians at once, each thread once,
+// newest first; Tallies reads each thread's message count and newest
+// message at once. Neither sees another municipality's.
+func testThreadsOfAndTallies(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	sc := newSchool(t, ctx, s, Oslo)
+	clock := NewClock(msgNow)
+	svc := service(s, clock)
+	c1, c2, c3 := sc.child(0, ""), sc.child(0, ""), sc.child(0, "")
+	mor, far, other := sc.guardian(""), sc.guardian(""), sc.guardian("")
+	sc.link(c1, mor, withResponsibility)
+	sc.link(c1, far, withResponsibility)
+	sc.link(c2, far, withResponsibility)
+	sc.link(c3, other, withResponsibility)
+	post := func(c domain.Child, subject string) messaging.Thread {
+		t.Helper()
+		clock.Advance(time.Minute)
+		th, err := svc.Post(ctx, sc.staff(), messaging.Draft{Municipality: Oslo,
+			About: messaging.About{Scope: messaging.ScopeChild, Child: c.ID}, Subject: subject, Body: "Hei."})
+		require.NoError(t, err)
+		return th
+	}
+	a, b, c := post(c1, "A"), post(c2, "B"), post(c3, "C")
+	clock.Advance(time.Minute)
+	reply, err := svc.Reply(ctx, domain.GuardianActor(Oslo, mor.ID), Oslo, a.ID, "Takk!", nil)
+	require.NoError(t, err)
+
+	ts, err := s.ThreadsOf(ctx, Oslo, []domain.GuardianID{mor.ID, far.ID, mor.ID, domain.NewID[domain.Guardian]()})
+	require.NoError(t, err)
+	want := []messaging.Thread{a, b}
+	messaging.SortThreads(want)
+	var got []messaging.ThreadID
+	for _, th := range ts {
+		got = append(got, th.ID)
+	}
+	assert.Equal(t, []messaging.ThreadID{want[0].ID, want[1].ID}, got, "a thread of two of the guardians once; not the other family's")
+	assert.Equal(t, "A", map[messaging.ThreadID]string{ts[0].ID: ts[0].Subject, ts[1].ID: ts[1].Subject}[a.ID])
+	none, err := s.ThreadsOf(ctx, Oslo, nil)
+	require.NoError(t, err)
+	assert.Empty(t, none)
+	elsewhere, err := s.ThreadsOf(ctx, Bergen, []domain.GuardianID{mor.ID})
+	require.NoError(t, err)
+	assert.Empty(t, elsewhere, "another municipality's guardian")
+
+	tallies, err := s.Tallies(ctx, Oslo, []messaging.ThreadID{a.ID, b.ID, domain.NewID[messaging.Thread]()})
+	require.NoError(t, err)
+	require.Len(t, tallies, 2, "an unknown thread is left out; C was not asked for")
+	assert.Equal(t, 2, tallies[a.ID].Messages)
+	assert.Equal(t, reply.ID, tallies[a.ID].Last.ID, "the newest message")
+	assert.Equal(t, domain.RoleGuardian, tallies[a.ID].Last.Author.Role)
+	assert.Equal(t, 1, tallies[b.ID].Messages)
+	assert.Equal(t, b.ID, tallies[b.ID].Last.Thread)
+	assert.Equal(t, "Hei.", tallies[b.ID].Last.Body)
+	empty, err := s.Tallies(ctx, Oslo, nil)
+	require.NoError(t, err)
+	assert.Empty(t, empty)
+	elsewhereTallies, err := s.Tallies(ctx, Bergen, []messaging.ThreadID{a.ID})
+	require.NoError(t, err)
+	assert.Empty(t, elsewhereTallies, "another municipality's thread")
+	_ = c
+}
+
 // A § 47 parent of a child with a strengt fortrolig address: writing to the
 // child's unit is refused as at any other unit, and a thread about the
 // child reads without its unit or its authors' names.
@@ -804,6 +871,70 @@ func testNotify(t *testing.T, s MessagingStore) {
 	require.NoError(t, svc.Notify(ctx, domain.Notice{Municipality: Oslo, Kind: "something.new", Guardian: mor.ID, Key: "k"}))
 	assert.Equal(t, map[domain.GuardianID]int{mor.ID: 1}, recipients(t, ctx, s, Oslo, "something.new"))
 	requireField(t, svc.Notify(ctx, domain.Notice{Municipality: Oslo, Kind: "Bad", Child: c.ID, Key: "k"}), domain.ErrInvalid, "kind")
+}
+
+// testNotifyAll raises the same notices with NotifyAll on a and with
+// Notify one by one on b (the same people on both): the deliveries are
+// the same, a protected guardian's included, and a notice to a guardian
+// the municipality does not have refuses them all.
+func testNotifyAll(t *testing.T, a, b MessagingStore) {
+	ctx := ctxFor(t)
+	f := &fixture{m: Oslo}
+	type side struct {
+		s   MessagingStore
+		svc *messaging.Service
+		ns  []domain.Notice
+	}
+	sides := []*side{{s: a}, {s: b}}
+	people := []domain.Guardian{f.guardian(t), f.guardian(t), f.guardian(t)}
+	people[1].AddressProtection = domain.ProtectionStrengtFortrolig
+	for _, sd := range sides {
+		sd.svc = service(sd.s, NewClock(msgNow))
+		for _, g := range people {
+			require.NoError(t, sd.s.CreateGuardian(ctx, g))
+		}
+		require.NoError(t, sd.svc.SetContact(ctx, domain.GuardianActor(Oslo, people[2].ID),
+			messaging.Contact{Municipality: Oslo, Guardian: people[2].ID, Language: messaging.English, Medium: messaging.SMS}))
+		for i, g := range []domain.Guardian{people[0], people[1], people[2], people[0]} {
+			sd.ns = append(sd.ns, domain.Notice{Municipality: Oslo, Kind: "invoice.ready", Guardian: g.ID,
+				Key: fmt.Sprintf("invoice.ready/%d", i), Data: map[string]string{"month": "2024-09",
+					"amount": fmt.Sprintf("%d,00 kr", 1000+i), "kid": fmt.Sprint(i), "due": "2024-09-20"}})
+		}
+	}
+	require.NoError(t, sides[0].svc.NotifyAll(ctx, sides[0].ns))
+	require.NoError(t, sides[0].svc.NotifyAll(ctx, sides[0].ns), "the same keys again")
+	for _, n := range sides[1].ns {
+		require.NoError(t, sides[1].svc.Notify(ctx, n))
+	}
+	type row struct {
+		key, to, subject, body string
+		medium                 messaging.Medium
+		lang                   messaging.Language
+		next                   time.Time
+	}
+	rows := func(s MessagingStore) []row {
+		ds, err := s.Deliveries(ctx, Oslo)
+		require.NoError(t, err)
+		var out []row
+		for _, d := range ds {
+			out = append(out, row{d.Key, d.To, d.Subject, d.Body, d.Medium, d.Language, d.NextAt.UTC()})
+		}
+		slices.SortFunc(out, func(x, y row) int { return strings.Compare(x.key, y.key) })
+		return out
+	}
+	got, want := rows(a), rows(b)
+	require.Len(t, want, 4)
+	assert.Equal(t, want, got)
+	assert.Equal(t, messaging.DigitalMailbox, got[1].medium, "the protected guardian: the digital mailbox only")
+	assert.Equal(t, messaging.SMS, got[2].medium)
+	assert.Contains(t, got[3].body, "1003,00 kr", "each notice its own data")
+
+	// A guardian the municipality does not have refuses them all.
+	bad := append(slices.Clone(sides[0].ns[:1]), domain.Notice{Municipality: Oslo, Kind: "invoice.ready",
+		Guardian: domain.NewID[domain.Guardian](), Key: "invoice.ready/x"})
+	bad[0].Key = "invoice.ready/new"
+	requireField(t, sides[0].svc.NotifyAll(ctx, bad), domain.ErrInvalid, "guardian")
+	assert.Len(t, rows(a), 4, "nothing written")
 }
 
 // recorder is a transport that records what it sends and can fail.
@@ -1090,4 +1221,150 @@ func testConcurrentDispatchers(t *testing.T, s MessagingStore) {
 	got := tr.keys()
 	slices.Sort(got)
 	assert.Equal(t, keys, got, "every delivery sent exactly once by one of the dispatchers")
+}
+
+// A dispatcher draining the outbox (Drain: the next batch claimed and the
+// last one recorded while a batch is sent) is killed in its second batch:
+// what it sent and had not recorded comes again after the lease, with the
+// same key; what it recorded does not; nothing is lost.
+func testDrainCrash(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	sc := newSchool(t, ctx, s, Oslo)
+	g := sc.guardian("")
+	clock := NewClock(msgNow)
+	keys := enqueue(t, ctx, s, Oslo, g.ID, 40, msgNow)
+	tr := &recorder{medium: messaging.Email}
+	runCtx, kill := context.WithCancel(ctx)
+	var sends int
+	var mu sync.Mutex
+	tr.after = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if sends++; sends == 15 {
+			kill()
+		}
+	}
+	first := &messaging.Dispatcher{Outbox: s, Transports: []messaging.Transport{tr}, Clock: clock,
+		Lease: time.Minute, Batch: 10, Concurrency: 2}
+	_, err := first.Drain(runCtx)
+	require.ErrorIs(t, err, context.Canceled)
+	sentBefore := tr.keys()
+	require.GreaterOrEqual(t, len(sentBefore), 15)
+	ds, err := s.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	recorded := map[string]bool{}
+	for _, d := range ds {
+		recorded[d.Key] = d.State == messaging.Sent
+	}
+
+	tr.after = nil
+	second := &messaging.Dispatcher{Outbox: s, Transports: []messaging.Transport{tr}, Clock: clock,
+		Lease: time.Minute, Batch: 10, Concurrency: 2}
+	_, err = second.Drain(ctx)
+	require.NoError(t, err)
+	clock.Advance(2 * time.Minute)
+	_, err = second.Drain(ctx)
+	require.NoError(t, err)
+
+	counts := map[string]int{}
+	for _, k := range tr.keys() {
+		counts[k]++
+	}
+	assert.Len(t, counts, len(keys), "only the outbox's keys")
+	for _, k := range keys {
+		assert.GreaterOrEqual(t, counts[k], 1, "%s arrived", k)
+	}
+	for _, k := range sentBefore {
+		if recorded[k] {
+			assert.Equal(t, 1, counts[k], "%s was recorded as sent: not sent again", k)
+		} else {
+			assert.Equal(t, 2, counts[k], "%s was sent and not recorded: sent again, once", k)
+		}
+	}
+	ds, err = s.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	for _, d := range ds {
+		assert.Equal(t, messaging.Sent, d.State, d.Key)
+	}
+}
+
+// Three dispatchers drain one outbox at once: every delivery is sent
+// exactly once.
+func testConcurrentDrains(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	sc := newSchool(t, ctx, s, Oslo)
+	g := sc.guardian("")
+	clock := NewClock(msgNow)
+	keys := enqueue(t, ctx, s, Oslo, g.ID, 200, msgNow)
+	tr := &recorder{medium: messaging.Email}
+	var wg sync.WaitGroup
+	errs := make(chan error, 3)
+	claimed := make(chan int, 3)
+	for range 3 {
+		wg.Go(func() {
+			d := &messaging.Dispatcher{Outbox: s, Transports: []messaging.Transport{tr}, Clock: clock,
+				Lease: time.Hour, Batch: 7, Concurrency: 3}
+			n, err := d.Drain(ctx)
+			claimed <- n
+			if err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	close(claimed)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	total := 0
+	for n := range claimed {
+		total += n
+	}
+	assert.Equal(t, len(keys), total, "the claims add up to the outbox")
+	got := tr.keys()
+	slices.Sort(got)
+	assert.Equal(t, keys, got, "every delivery sent exactly once by one of the dispatchers")
+}
+
+// A bulletin's many deliveries (the stores' bulk path) enqueued again with
+// some new ones, and with a key twice in one call: the existing keys are
+// skipped, in a transaction that goes on, and every other delivery is
+// written once.
+func testEnqueueManyAgain(t *testing.T, s MessagingStore) {
+	ctx := ctxFor(t)
+	first := bulletinDeliveries(Oslo, 0, 1200, msgNow)
+	written, err := s.Enqueue(ctx, first)
+	require.NoError(t, err)
+	require.Equal(t, len(first), written)
+
+	more := bulletinDeliveries(Oslo, 1, 300, msgNow)
+	again := slices.Clone(first)
+	for i := range again {
+		again[i].ID = domain.NewID[messaging.Delivery]() // the same key, a new row
+	}
+	twice := more[0]
+	twice.ID = domain.NewID[messaging.Delivery]()
+	all := append(append(again, more...), twice)
+	require.NoError(t, s.Atomic(ctx, func(ctx context.Context) error {
+		written, err := s.Enqueue(ctx, all)
+		if err != nil {
+			return err
+		}
+		assert.Equal(t, len(more), written, "only the new keys, once each")
+		// The transaction goes on after the bulk path gave way.
+		n, err := s.Enqueue(ctx, bulletinDeliveries(Oslo, 2, 3, msgNow))
+		assert.Equal(t, 3, n)
+		return err
+	}))
+	ds, err := s.Deliveries(ctx, Oslo)
+	require.NoError(t, err)
+	assert.Len(t, ds, len(first)+len(more)+3)
+	ids := map[messaging.DeliveryID]bool{}
+	for _, d := range ds {
+		ids[d.ID] = true
+	}
+	for _, d := range first {
+		assert.True(t, ids[d.ID], "the first write of %s stands", d.Key)
+	}
 }

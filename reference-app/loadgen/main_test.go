@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/oppvekst/oppvekst/reference-app/internal/loadtest"
 )
 
 func TestRun(t *testing.T) {
@@ -32,7 +34,7 @@ func TestRun(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
-	require.NoError(t, run(srv.URL, "staff-nordby", "GET", "/api/v1/children/{child}", "", 100, 300*time.Millisecond))
+	require.NoError(t, run(srv.URL, "staff-nordby", "", 200, loadtest.Config{Method: "GET", Path: "/api/v1/children/{child}", Rate: 100, Duration: 300 * time.Millisecond}))
 	assert.Equal(t, int64(30), hits.Load(), "rate × duration requests, all logged in")
-	assert.Error(t, run(srv.URL, "staff-nordby", "GET", "/fail", "", 100, 100*time.Millisecond), "errors are reported")
+	assert.Error(t, run(srv.URL, "staff-nordby", "", 200, loadtest.Config{Method: "GET", Path: "/fail", Rate: 100, Duration: 100 * time.Millisecond}), "errors are reported")
 }

@@ -4,12 +4,23 @@
 // this process behind an httptest server, and requests every GET page
 // route (web.Route with Kind == web.KindPage) as every demo persona.
 //
+// Before measuring (-workload, on by default) it does the month's work
+// through the app's own API and forms, as the personas: every intake's
+// allocation run and approval (the SFO intake's run is left a draft), the
+// school starters registered, the month's invoice run and a credit note,
+// a municipality and a unit event, and a special-education case taken to
+// its decision with an attachment — so that the pages of their results
+// are measured too. Each step's status is printed.
+//
 // The path parameters of a route are filled from what the persona itself
 // can reach: the program first follows the links of the persona's pages
 // from its start pages (a few of each route, GETs only) and takes the
 // first link that matches the route; a persona that reaches none is given
 // another persona's link, and its answer (403 or 404) counts the page as
-// "not this persona's". A route no persona reaches is listed as skipped.
+// "not this persona's". A route no page links (the privacy export and
+// erasure pages, an approved run's page) is filled from a reached route
+// whose path is a prefix of it with the same parameters. A route no
+// persona reaches is listed as skipped.
 // Of a route with parameters up to -instances of the persona's links are
 // timed and the slowest is shown, with its path.
 //
@@ -72,8 +83,9 @@ func main() {
 	db := flag.String("db", "", "a PostgreSQL URL (a schema of its own is made and dropped); empty: SQLite in a temporary directory")
 	perRoute := flag.Int("crawl", 5, "pages of each route a persona's crawl opens to find links")
 	instances := flag.Int("instances", 3, "of a route with parameters, how many of the persona's links are timed (the slowest is shown)")
+	work := flag.Bool("workload", true, "before measuring, run the month's work through the app (allocation runs and approvals, school starters, the invoice run, a credit note, events, a special-education case to its decision), so that the pages of its results are measured too")
 	flag.Parse()
-	if err := run(context.Background(), os.Stdout, *db, *children, *reps, *perRoute, *instances); err != nil {
+	if err := run(context.Background(), os.Stdout, *db, *children, *reps, *perRoute, *instances, *work); err != nil {
 		fmt.Fprintln(os.Stderr, "page-budget:", err)
 		os.Exit(1)
 	}
@@ -280,6 +292,29 @@ func crawl(c client, routes []route, perRoute int) (map[string][]string, error) 
 	return found, nil
 }
 
+// unlinked fills the routes no page of the persona links (the privacy
+// export and erasure pages are opened from outside the menus, an approved
+// run's page is where its approval leads) from a route the persona did
+// reach whose path is a prefix of the route's with the same parameters:
+// /children/{childId}/export from /children/{childId}.
+func unlinked(routes []route, found map[string][]string) {
+	for _, r := range routes {
+		if len(found[r.path]) > 0 || !r.hasParams() {
+			continue
+		}
+		for _, p := range routes {
+			suffix, ok := strings.CutPrefix(r.path, p.path+"/")
+			if !ok || strings.Contains(suffix, "{") || len(found[p.path]) == 0 {
+				continue
+			}
+			for _, path := range found[p.path] {
+				found[r.path] = append(found[r.path], path+"/"+suffix)
+			}
+			break
+		}
+	}
+}
+
 type row struct {
 	page, persona, path string
 	status              int
@@ -330,7 +365,7 @@ func measure(c client, sql *statements, path string, reps int) (row, error) {
 	return rw, nil
 }
 
-func run(ctx context.Context, out io.Writer, db string, children, reps, perRoute, instances int) error {
+func run(ctx context.Context, out io.Writer, db string, children, reps, perRoute, instances int, work bool) error {
 	if reps < 1 || instances < 1 {
 		return errors.New("-reps and -instances must be at least 1")
 	}
@@ -385,17 +420,34 @@ func run(ctx context.Context, out io.Writer, db string, children, reps, perRoute
 	routes := pageRoutes(a)
 
 	clients := map[string]client{}
-	reached := map[string]map[string][]string{}
 	for _, p := range a.Personas {
 		value, err := a.Sessions.Create(ctx, web.Session{Actor: p.Actor, Name: p.Name, Persona: p.Key}, time.Now())
 		if err != nil {
 			return err
 		}
-		c := client{srv: srv, http: noRedirect, cookie: web.SessionCookie + "=" + value}
-		clients[p.Key] = c
-		if reached[p.Key], err = crawl(c, routes, perRoute); err != nil {
+		clients[p.Key] = client{srv: srv, http: noRedirect, cookie: web.SessionCookie + "=" + value}
+	}
+	if work {
+		start := time.Now()
+		steps, err := workload(ctx, s, clients, thisMonth(now))
+		if err != nil {
+			return fmt.Errorf("workload: %w", err)
+		}
+		fmt.Fprintf(out, "workload (through the API and forms, as the personas) in %s:\n", time.Since(start).Round(time.Second))
+		for _, st := range steps {
+			fmt.Fprintf(out, "  %s: %d %s\n", st.what, st.status, st.note)
+		}
+		if err := domain.Analyze(ctx, s); err != nil {
+			return fmt.Errorf("workload: analyze: %w", err)
+		}
+	}
+	reached := map[string]map[string][]string{}
+	for _, p := range a.Personas {
+		var err error
+		if reached[p.Key], err = crawl(clients[p.Key], routes, perRoute); err != nil {
 			return err
 		}
+		unlinked(routes, reached[p.Key])
 	}
 
 	var rows []row

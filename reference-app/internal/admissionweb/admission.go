@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -39,9 +40,9 @@ func (a *app) admissionRoutes() []web.Route {
 		// API: intakes and casework.
 		{Method: "GET", Path: "/api/v1/intakes", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "The municipality's admission intakes (rounds)", Response: admission.Intake{}, List: true, Handle: a.apiIntakes},
 		{Method: "GET", Path: "/api/v1/intakes/{intakeId}", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "An admission intake with its seats", Response: admission.Intake{}, Handle: a.apiIntake},
-		{Method: "GET", Path: "/api/v1/intakes/{intakeId}/applications", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The intake's applications with status (caseworker)", Response: admission.ApplicationView{}, List: true, Handle: a.apiIntakeApplications},
+		{Method: "GET", Path: "/api/v1/intakes/{intakeId}/applications", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The intake's applications with status (caseworker), by ID", Response: admission.ApplicationView{}, List: true, Search: "the child's name, the start of the national ID, or the application's status (received, offered, accepted, …)", Handle: a.apiIntakeApplications},
 		{Method: "GET", Path: "/api/v1/intakes/{intakeId}/runs", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The intake's allocation runs, without results (caseworker)", Response: admission.Run{}, List: true, Handle: a.apiIntakeRuns},
-		{Method: "GET", Path: "/api/v1/intakes/{intakeId}/waiting-lists", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The waiting list of every unit and age group of the intake (caseworker)", Response: []waitingListView{}, Handle: a.apiWaitingLists},
+		{Method: "GET", Path: "/api/v1/intakes/{intakeId}/waiting-lists", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The waiting lists of the intake (caseworker): one entry per child waiting at a unit and age group, in the lists' order (by unit and group as the intake has them, then by position), paged by a key that stays when a child joins or leaves a list. ?unit= keeps one unit's lists", Response: waitingPlaceView{}, List: true, Search: "the child's name, or the start of the national ID", Query: map[string]string{"unit": "only this unit's lists (its ID)"}, Handle: a.apiWaitingLists},
 		{Method: "GET", Path: "/api/v1/intakes/{intakeId}/obligations", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Children with a right to a place (barnehageloven § 16) and no offer by the month (caseworker)", Response: []admission.Obligation{}, Query: map[string]string{"month": "YYYY-MM; the intake's start month when left out"}, Handle: a.apiObligations},
 		{Method: "POST", Path: "/api/v1/admission-runs", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Run the allocation of an intake as a draft, with statistics and every child's explanation (caseworker)", Body: runRequest{}, Response: admission.Run{}, Status: http.StatusCreated, Handle: a.apiRun},
 		{Method: "GET", Path: "/api/v1/admission-runs/{runId}", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "A run with its statistics and every child's result and explanation (caseworker)", Response: admission.Run{}, Handle: a.apiGetRun},
@@ -166,6 +167,15 @@ type DecisionView struct {
 }
 
 // waitingListView is one unit's waiting list for one age group.
+// waitingPlaceView is one child's place on a waiting list (the waiting
+// lists API).
+type waitingPlaceView struct {
+	Unit  domain.UnitID   `json:"unit"`
+	Group domain.AgeGroup `json:"group"`
+	admission.WaitingEntry
+	ChildName string `json:"childName"`
+}
+
 type waitingListView struct {
 	Unit    domain.UnitID            `json:"unit"`
 	Group   domain.AgeGroup          `json:"group"`
@@ -395,6 +405,11 @@ func (a *app) apiIntakeApplications(w http.ResponseWriter, r *http.Request, c *w
 	if err != nil {
 		return err
 	}
+	if pr.Q != "" {
+		if apps, err = a.searchApplications(ctx, c, id, pr.Q); err != nil {
+			return err
+		}
+	}
 	pg, err := api.Paginate(apps, func(ap admission.Application) string { return ap.ID.String() }, pr)
 	if err != nil {
 		return err
@@ -421,6 +436,38 @@ func (a *app) apiIntakeApplications(w http.ResponseWriter, r *http.Request, c *w
 	return nil
 }
 
+// searchApplications lists the intake's applications, by ID, in which
+// the search finds the child (every word in the name, or the start of the
+// national ID) or the status: from one read of the intake and one of its
+// applicants, whatever their number.
+func (a *app) searchApplications(ctx context.Context, c *web.Call, intake admission.IntakeID, q string) ([]admission.Application, error) {
+	sts, err := a.Admission().IntakeStatuses(ctx, c.Actor, intake)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]domain.ChildID, 0, len(sts))
+	for _, st := range sts {
+		ids = append(ids, st.Application.Child)
+	}
+	children := map[domain.ChildID]domain.Child{}
+	if len(ids) > 0 {
+		cs, err := a.Store.ChildrenByID(ctx, c.Actor.Municipality, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, ch := range cs {
+			children[ch.ID] = ch
+		}
+	}
+	var out []admission.Application
+	for _, st := range sts {
+		if childMatches(children[st.Application.Child], q) || api.Matches(q, string(st.Status)) {
+			out = append(out, st.Application)
+		}
+	}
+	return out, nil
+}
+
 func (a *app) apiIntakeRuns(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	pr, err := api.ReadPage(r)
 	if err != nil {
@@ -443,24 +490,106 @@ func (a *app) apiIntakeRuns(w http.ResponseWriter, r *http.Request, c *web.Call)
 	return nil
 }
 
+// apiWaitingLists pages the intake's waiting lists as one list, as the
+// waiting page does: every list from one read of the intake, the page cut
+// by key, names read in one statement for the page (with a search, for
+// everyone on the lists the unit filter keeps), and only the page's
+// children logged.
 func (a *app) apiWaitingLists(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	ctx := r.Context()
+	m := c.Actor.Municipality
+	pr, err := api.ReadPage(r)
+	if err != nil {
+		return err
+	}
 	in, err := a.pathIntake(r, c)
 	if err != nil {
 		return err
 	}
-	id := in.ID
+	unit := r.URL.Query().Get("unit")
+	if unit != "" {
+		if _, err := domain.ParseID[domain.Unit](unit); err != nil {
+			return api.BadRequest("invalid-query", "unit is not a unit's ID", domain.FieldError{Field: "unit", Reason: "is-not-a-uuid", Params: map[string]string{"value": unit}})
+		}
+	}
 	ls, err := a.waitingLists(ctx, c, in)
 	if err != nil {
 		return err
 	}
-	if ids := waitingChildren(ls); len(ids) > 0 {
-		if err := a.Audit(ctx, c.Actor, "admission.waiting.read", "intake/"+id.String(), ids...); err != nil {
+	var places []waitingPlace
+	for i, wl := range ls {
+		if unit != "" && unit != wl.Unit.String() {
+			continue
+		}
+		for _, e := range wl.Entries {
+			places = append(places, waitingPlace{list: i, unit: wl.Unit, group: wl.Group, WaitingEntry: e})
+		}
+	}
+	known := map[domain.ChildID]domain.Child{}
+	read := func(ps []waitingPlace) error {
+		ids := make([]domain.ChildID, 0, len(ps))
+		for _, p := range ps {
+			if _, ok := known[p.Child]; !ok && !slices.Contains(ids, p.Child) {
+				ids = append(ids, p.Child)
+			}
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		cs, err := a.Store.ChildrenByID(ctx, m, ids)
+		for _, ch := range cs {
+			known[ch.ID] = ch
+		}
+		return err
+	}
+	if pr.Q != "" {
+		if err := read(places); err != nil {
+			return err
+		}
+		places = slices.DeleteFunc(places, func(p waitingPlace) bool { return !childMatches(known[p.Child], pr.Q) })
+	}
+	start := 0
+	if pr.Cursor != "" {
+		start = sort.Search(len(places), func(i int) bool { return waitingKey(places[i]) > pr.Cursor })
+	}
+	end := min(len(places), start+pr.Limit+1)
+	rows := places[start:end]
+	if err := read(rows); err != nil {
+		return err
+	}
+	out := make([]waitingPlaceView, 0, len(rows))
+	for _, p := range rows {
+		ch := known[p.Child]
+		out = append(out, waitingPlaceView{Unit: p.unit, Group: p.group, WaitingEntry: p.WaitingEntry, ChildName: ch.GivenName + " " + ch.FamilyName})
+	}
+	keys := make(map[admission.ApplicationID]string, len(rows))
+	for _, p := range rows {
+		keys[p.Application] = waitingKey(p)
+	}
+	pg := api.Keyset(out, func(v waitingPlaceView) string { return keys[v.Application] }, pr)
+	var shown []domain.ChildID
+	for _, v := range pg.Items {
+		if !slices.Contains(shown, v.Child) {
+			shown = append(shown, v.Child)
+		}
+	}
+	if len(shown) > 0 {
+		if err := a.Audit(ctx, c.Actor, "admission.waiting.read", "intake/"+in.ID.String(), shown...); err != nil {
 			return err
 		}
 	}
-	api.WriteJSON(w, http.StatusOK, ls)
+	api.WriteJSON(w, http.StatusOK, pg)
 	return nil
+}
+
+// childMatches reports whether a search finds the child: every word in
+// the name, or the search (without spaces) starting the national ID.
+func childMatches(ch domain.Child, q string) bool {
+	if api.Matches(q, ch.GivenName, ch.FamilyName) {
+		return true
+	}
+	digits := strings.ReplaceAll(q, " ", "")
+	return !ch.NationalID.IsZero() && strings.HasPrefix(ch.NationalID.String(), digits)
 }
 
 func (a *app) apiObligations(w http.ResponseWriter, r *http.Request, c *web.Call) error {

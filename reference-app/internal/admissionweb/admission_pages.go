@@ -639,22 +639,36 @@ func (a *app) intakesPage(w http.ResponseWriter, r *http.Request, c *web.Call) e
 	if err != nil {
 		return err
 	}
+	// Every intake's figures from one read, not its applications and runs
+	// read one intake at a time (issue 24).
+	figures, err := a.Store.IntakeFigures(ctx, m)
+	if err != nil {
+		return err
+	}
+	byIntake := make(map[admission.IntakeID]admission.IntakeFigures, len(figures))
+	for _, f := range figures {
+		byIntake[f.Intake] = f
+	}
 	var content intakesContent
 	for _, in := range intakes {
-		apps, err := a.Store.Applications(ctx, m, in.ID)
-		if err != nil {
-			return err
-		}
-		runs, err := a.Store.Runs(ctx, m, in.ID)
-		if err != nil {
-			return err
-		}
+		f := byIntake[in.ID]
 		content.Intakes = append(content.Intakes, intakeRow{Href: "/admission/intakes/" + in.ID.String(), Name: in.Name,
 			Kind: c.Lang.T("kind." + string(in.Kind)), Deadline: c.Lang.Date(in.Deadline), Start: c.Lang.Date(in.Start),
-			State: intakeState(c.Lang, runs), Applications: len(apps)})
+			State: intakeFiguresState(c.Lang, f), Applications: f.Applications})
 	}
 	a.Page(w, r, c, http.StatusOK, "admission_intakes", "admission.intakes.title", content)
 	return nil
+}
+
+// intakeFiguresState is intakeState from an intake's figures.
+func intakeFiguresState(l web.Locale, f admission.IntakeFigures) string {
+	switch {
+	case f.Approved:
+		return l.T("admission.state.approved")
+	case f.Runs > 0:
+		return l.T("admission.state.draft", f.Runs)
+	}
+	return l.T("admission.state.open")
 }
 
 func intakeState(l web.Locale, runs []admission.Run) string {

@@ -19,7 +19,14 @@
 // the intake (admission.WaitingLists), the figures at the top, one table in
 // keyset pages by list and the entry's stable key (WaitingEntry.Key, not
 // the position, so a child added ahead does not shift the pages), filtered
-// by unit and searched by name or national ID.
+// by unit and searched by name or national ID. The waiting lists API
+// (/api/v1/intakes/{id}/waiting-lists) pages the same table by that key
+// (?limit=, ?cursor=, ?unit=, ?q=); the applications API searches with ?q=
+// in the child's name, national ID and the status, from one read of the
+// intake and one of its applicants. The intakes page reads every intake's
+// figures in one statement (Store.IntakeFigures), and the school starters
+// their children in one (ChildrenByID); the school starters API pages by
+// child ID and reads and logs only the page's children.
 package admissionweb
 
 import "github.com/oppvekst/oppvekst/reference-app/internal/web"

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/oppvekst/oppvekst/admission"
@@ -43,7 +44,7 @@ func (a *app) catchmentRoutes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Path: "/api/v1/catchment", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The municipality's catchment table (skolekretser): streets, house-number ranges and sides, each with its school (caseworker)", Response: admission.Catchment{}, Handle: a.apiCatchment},
 		{Method: "PUT", Path: "/api/v1/catchment", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Replace the catchment table with a CSV file, all or nothing; every bad line is a 422 field lines[N].column with a reason code (caseworker)", BodyTypes: catchmentBodyTypes, Response: admission.Catchment{}, Handle: a.apiReplaceCatchment},
-		{Method: "GET", Path: "/api/v1/intakes/{intakeId}/school-starters", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The school starters registered in a school intake with their catchment school, or the reason none was found; a protected address is left out (caseworker)", Response: []schoolStarterView{}, Handle: a.apiSchoolStarters},
+		{Method: "GET", Path: "/api/v1/intakes/{intakeId}/school-starters", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The school starters registered in a school intake with their catchment school, or the reason none was found; a protected address is left out (caseworker). Paged by the child's ID", Response: schoolStarterView{}, List: true, Search: "the child's name", Handle: a.apiSchoolStarters},
 		{Method: "POST", Path: "/api/v1/school-starters", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Register every resident child who starts school in August of the intake's year with its catchment school; again adds only new children (caseworker)", Body: registerRequest{}, Response: schoolStartView{}, Handle: a.apiRegisterSchoolStarters},
 		{Method: "GET", Path: "/api/v1/intakes/{intakeId}/school-requests", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Guardians' requests for another school in a school intake, with their decisions (caseworker)", Response: []admission.SchoolRequest{}, Handle: a.apiSchoolRequests},
 		{Method: "POST", Path: "/api/v1/school-request-decisions", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Decide a request for another school: granted moves the child to it, refused needs a reason; a decided request is 409 (caseworker)", Body: decideRequest{}, Response: admission.SchoolRequest{}, Handle: a.apiDecideSchoolRequest},
@@ -109,17 +110,30 @@ func (a *app) starterViews(ctx context.Context, m domain.Municipality, sts []adm
 	if err != nil {
 		return nil, nil, err
 	}
-	out := make([]schoolStarterView, 0, len(sts))
-	var ids []domain.ChildID
+	// The children are read in one statement, not one each (issue 24).
+	ids := make([]domain.ChildID, 0, len(sts))
 	for _, st := range sts {
-		ch, err := a.Store.Child(ctx, m, st.Child)
+		ids = append(ids, st.Child)
+	}
+	children := map[domain.ChildID]domain.Child{}
+	if len(ids) > 0 {
+		cs, err := a.Store.ChildrenByID(ctx, m, ids)
 		if err != nil {
 			return nil, nil, err
+		}
+		for _, ch := range cs {
+			children[ch.ID] = ch
+		}
+	}
+	out := make([]schoolStarterView, 0, len(sts))
+	for _, st := range sts {
+		ch, ok := children[st.Child]
+		if !ok {
+			return nil, nil, domain.ErrNotFound
 		}
 		out = append(out, schoolStarterView{SchoolStarter: st, ChildName: ch.GivenName + " " + ch.FamilyName,
 			Address: ch.ShownAddress(), Protected: ch.AddressProtection.Protected(),
 			UnitName: n.units[st.Unit], CatchmentName: n.units[st.Catchment]})
-		ids = append(ids, st.Child)
 	}
 	slices.SortStableFunc(out, func(x, y schoolStarterView) int { return strings.Compare(x.ChildName, y.ChildName) })
 	return out, ids, nil
@@ -220,8 +234,15 @@ func (a *app) apiReplaceCatchment(w http.ResponseWriter, r *http.Request, c *web
 	return nil
 }
 
+// apiSchoolStarters pages an intake's school starters by child ID: the
+// children of the page only are read (with a search, every starter's, in
+// one read) and logged.
 func (a *app) apiSchoolStarters(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	ctx := r.Context()
+	pr, err := api.ReadPage(r)
+	if err != nil {
+		return err
+	}
 	in, err := a.pathIntake(r, c)
 	if err != nil {
 		return err
@@ -230,16 +251,43 @@ func (a *app) apiSchoolStarters(w http.ResponseWriter, r *http.Request, c *web.C
 	if err != nil {
 		return err
 	}
-	vs, ids, err := a.starterViews(ctx, c.Actor.Municipality, sts)
-	if err != nil {
-		return err
+	key := func(id domain.ChildID) string { return id.String() }
+	slices.SortFunc(sts, func(x, y admission.SchoolStarter) int { return strings.Compare(key(x.Child), key(y.Child)) })
+	after := func(n int, k func(int) string) (int, int) {
+		start := 0
+		if pr.Cursor != "" {
+			start = sort.Search(n, func(i int) bool { return k(i) > pr.Cursor })
+		}
+		return start, min(n, start+pr.Limit+1)
+	}
+	var vs []schoolStarterView
+	if pr.Q == "" {
+		start, end := after(len(sts), func(i int) string { return key(sts[i].Child) })
+		if vs, _, err = a.starterViews(ctx, c.Actor.Municipality, sts[start:end]); err != nil {
+			return err
+		}
+	} else {
+		if vs, _, err = a.starterViews(ctx, c.Actor.Municipality, sts); err != nil {
+			return err
+		}
+		vs = slices.DeleteFunc(vs, func(v schoolStarterView) bool { return !api.Matches(pr.Q, v.ChildName) })
+	}
+	slices.SortFunc(vs, func(x, y schoolStarterView) int { return strings.Compare(key(x.Child), key(y.Child)) })
+	if pr.Q != "" {
+		start, end := after(len(vs), func(i int) string { return key(vs[i].Child) })
+		vs = vs[start:end]
+	}
+	pg := api.Keyset(vs, func(v schoolStarterView) string { return key(v.Child) }, pr)
+	ids := make([]domain.ChildID, 0, len(pg.Items))
+	for _, v := range pg.Items {
+		ids = append(ids, v.Child)
 	}
 	if len(ids) > 0 {
 		if err := a.Audit(ctx, c.Actor, "admission.school-starters.read", "intake/"+in.ID.String(), ids...); err != nil {
 			return err
 		}
 	}
-	api.WriteJSON(w, http.StatusOK, vs)
+	api.WriteJSON(w, http.StatusOK, pg)
 	return nil
 }
 

@@ -137,6 +137,11 @@ func TestSchoolStartPages(t *testing.T) {
 	resp = ta.Do(t, parent, "GET", start, "", "")
 	require.Equal(t, 200, resp.Status, resp.Body)
 	assert.Contains(t, resp.Body, "Barnet skal begynne på ")
+	// The decision on the school place is linked from the page, and the
+	// link opens it.
+	letter := start + "/" + school.ID.String() + "/letter"
+	assert.Contains(t, resp.Body, `href="`+letter+`">Les vedtaket om skoleplass</a>`)
+	assert.Equal(t, 200, ta.Do(t, parent, "GET", letter, "", "").Status)
 	units, err := ta.Store.Units(ctx, m)
 	require.NoError(t, err)
 	sts, err := ta.Store.ChildSchoolStarters(ctx, m, open.ID)
@@ -180,6 +185,9 @@ func TestSchoolStartPages(t *testing.T) {
 	assert.Contains(t, resp.Body, "Avslått")
 	assert.Contains(t, resp.Body, "Klassen er full.")
 	assert.True(t, strings.Contains(resp.Body, "Skulestart"), "in nynorsk")
+	// The refusal's letter is linked beside it, and opens.
+	assert.Contains(t, resp.Body, `href="`+start+"/"+school.ID.String()+`/letter?kind=change">Les vedtaket om søknaden om ein annan skule</a>`)
+	assert.Equal(t, 200, ta.Do(t, parent, "GET", start+"/"+school.ID.String()+"/letter?kind=change", "", "").Status)
 	assert.NotEmpty(t, ta.AuditedAs(t, "admission.school-request.refused"))
 	assert.NotEmpty(t, ta.AuditedAs(t, "admission.school-request.ask"))
 }

@@ -387,11 +387,24 @@ func (a *app) attendanceRoster(ctx context.Context, l web.Locale, actor domain.A
 	v := AttendanceRosterView{Unit: web.UnitSummary{ID: u.ID, Name: u.Name, Kind: u.Kind, Owner: u.Owner, Parent: u.Parent},
 		Date: ro.Day, At: ro.At, Groups: []attendanceRosterGroup{}, Count: ro.Count}
 	v.Closed = viewClosed(l, ro.Closed)
+	// The children in one read, not one per entry.
+	ids := make([]domain.ChildID, len(ro.Entries))
+	for i, e := range ro.Entries {
+		ids[i] = e.Child
+	}
+	children, err := a.Store.ChildrenByID(ctx, m, ids)
+	if err != nil {
+		return AttendanceRosterView{}, err
+	}
+	byID := make(map[domain.ChildID]domain.Child, len(children))
+	for _, ch := range children {
+		byID[ch.ID] = ch
+	}
 	byGroup := map[domain.GroupID][]attendanceRosterChild{}
 	for _, e := range ro.Entries {
-		ch, err := a.Store.Child(ctx, m, e.Child)
-		if err != nil {
-			return AttendanceRosterView{}, err
+		ch, ok := byID[e.Child]
+		if !ok {
+			return AttendanceRosterView{}, domain.ErrNotFound
 		}
 		byGroup[e.Group] = append(byGroup[e.Group], attendanceRosterChild{
 			ID: e.Child, GivenName: ch.GivenName, FamilyName: ch.FamilyName, ProtectedAddress: ch.AddressProtection.Protected(),

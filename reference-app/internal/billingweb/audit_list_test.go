@@ -34,11 +34,11 @@ func TestListAuditIsOneRecordAtAnySize(t *testing.T) {
 		for _, inv := range invs {
 			r.children = append(r.children, inv.Lines[0].Child)
 		}
-		audits, statements, start := ta.SQL.AuditWrites(), ta.SQL.Count(), time.Now()
+		audits, statements, start := ta.SQL.Audits(), ta.SQL.Count(), time.Now()
 		resp := ta.Do(t, cw, "GET", "/api/v1/exports/finance.csv?month="+month.String(), "", "")
 		r.took = time.Since(start)
 		require.Equal(t, 200, resp.Status, resp.Body)
-		r.audits, r.statements = ta.SQL.AuditWrites()-audits, ta.SQL.Count()-statements
+		r.audits, r.statements = ta.SQL.Audits()-audits, ta.SQL.Count()-statements
 		var mine []domain.AuditEntry
 		for _, e := range ta.AuditedAs(t, "invoices.export") {
 			if e.Record == "invoices/"+month.String() {

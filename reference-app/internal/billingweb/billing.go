@@ -35,7 +35,7 @@ func (a *app) billingRoutes() []web.Route {
 	month := map[string]string{"month": "the month, YYYY-MM (default: this month)"}
 	return []web.Route{
 		// API.
-		{Method: "GET", Path: "/api/v1/families", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Families for fees: payer, adults and children (caseworker)", Response: familyView{}, List: true, Handle: a.apiFamilies},
+		{Method: "GET", Path: "/api/v1/families", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Families for fees: payer, adults and children (caseworker)", Response: familyView{}, List: true, Search: "the name of the payer, a guardian or a child, or the start of their national ID", Handle: a.apiFamilies},
 		{Method: "POST", Path: "/api/v1/families", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Make a family for fees: the payer, other adults and the children, members from a day (caseworker); a member already in another family on a shared day is a conflict", Body: newFamilyRequest{}, Response: familyView{}, Status: http.StatusCreated, Handle: a.apiCreateFamily},
 		{Method: "GET", Path: "/api/v1/income-decisions", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Income decisions (caseworker)", Response: incomeDecisionView{}, List: true, Handle: a.apiIncomeDecisions},
 		{Method: "POST", Path: "/api/v1/income-decisions", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Approve an income decision for a family (caseworker)", Body: newIncomeDecisionRequest{}, Response: incomeDecisionView{}, Status: http.StatusCreated, Handle: a.apiCreateIncomeDecision},
@@ -43,7 +43,7 @@ func (a *app) billingRoutes() []web.Route {
 		{Method: "POST", Path: "/api/v1/price-lists", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Make a price list (caseworker); a kindergarten full-time price above the national maximum in force on any day of the period is refused", Body: newPriceListRequest{}, Response: priceListView{}, Status: http.StatusCreated, Handle: a.apiCreatePriceList},
 		{Method: "GET", Path: "/api/v1/invoice-runs", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The invoice runs made, by month (caseworker)", Response: invoiceRunView{}, List: true, Handle: a.apiInvoiceRuns},
 		{Method: "POST", Path: "/api/v1/invoice-runs", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Approve the invoice run of a month previewed with POST /api/v1/invoice-runs/preview (caseworker), giving the preview's fingerprint; 201 when made, 200 with the stored invoices when the month was run before; 409 (preview-changed) when the data changed since the preview, so preview again; 422 without a fingerprint or for a month refused", Body: newInvoiceRunRequest{}, Response: InvoiceRunResultView{}, Status: http.StatusCreated, Also: []int{http.StatusOK}, Handle: a.apiRunInvoices},
-		{Method: "GET", Path: "/api/v1/invoices", Kind: web.KindAPI, Policy: policyInvoices, Summary: "Invoices of a month: a guardian's own, or all (caseworker)", Response: InvoiceView{}, List: true, Query: month, Handle: a.apiInvoices},
+		{Method: "GET", Path: "/api/v1/invoices", Kind: web.KindAPI, Policy: policyInvoices, Summary: "Invoices of a month: a guardian's own, or all (caseworker)", Response: InvoiceView{}, List: true, Search: "the payer's name, the start of the payer's national ID, or the start of the invoice number or KID", Query: month, Handle: a.apiInvoices},
 		{Method: "GET", Path: "/api/v1/children/{childId}/fee-decisions", Kind: web.KindAPI, Policy: web.PolicyChildParent, Summary: "The child's fee decisions with their explanation (guardian with parental responsibility, caseworker)", Response: feeDecisionView{}, List: true, Handle: a.apiFeeDecisions},
 		{Method: "GET", Path: "/api/v1/exports/finance.csv", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The invoices of a month as the finance CSV (text/csv, see adapters/financecsv)", Response: "", ContentType: "text/csv", Query: month, Handle: a.apiExport},
 		{Method: "POST", Path: "/api/v1/payments", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Read a Nets OCR giro file and match its payments to invoices by KID (caseworker)", Body: PaymentUploadRequest{}, Response: PaymentReportView{}, Handle: a.apiPayments},
@@ -202,27 +202,8 @@ func (a *app) viewInvoices(ctx context.Context, m domain.Municipality, invs []bi
 		}
 	}
 	n := a.billingNames(m)
-	if len(invs) > 0 {
-		gs, err := a.Store.GuardiansByID(ctx, m, payers)
-		if err != nil {
-			return nil, nil, err
-		}
-		households, err := domain.GuardianHouseholds(ctx, a.Store, m, gs)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, g := range gs {
-			n.adults[g.ID] = g.GivenName + " " + g.FamilyName
-			n.homes[g.ID] = domain.ShownAddress(g.Address, households[g.ID])
-		}
-		cs, err := a.Store.ChildrenByID(ctx, m, children)
-		if err != nil {
-			return nil, nil, err
-		}
-		n.children = make(map[domain.ChildID]string, len(cs))
-		for _, c := range cs {
-			n.children[c.ID] = c.GivenName + " " + c.FamilyName
-		}
+	if err := n.preload(ctx, payers, children); err != nil {
+		return nil, nil, err
 	}
 	out := make([]InvoiceView, 0, len(invs))
 	for _, inv := range invs {
@@ -254,6 +235,10 @@ func (a *app) feeDecisionsOf(ctx context.Context, actor domain.Actor, child doma
 		if err != nil {
 			return nil, nil, err
 		}
+		// A guardian sees an income decision only of a family they were
+		// in while it held: each family is read once, however many
+		// decisions name it (not a store call per decision).
+		families := map[billing.FamilyID]billing.Family{}
 		for i := range ids {
 			if !slices.ContainsFunc(ds, func(d billing.FeeDecision) bool { return d.IncomeDecision == ids[i].ID }) {
 				continue
@@ -262,9 +247,12 @@ func (a *app) feeDecisionsOf(ctx context.Context, actor domain.Actor, child doma
 				incomes[ids[i].ID] = &ids[i]
 				continue
 			}
-			f, err := a.Store.Family(ctx, m, ids[i].Family)
-			if err != nil {
-				return nil, nil, err
+			f, ok := families[ids[i].Family]
+			if !ok {
+				if f, err = a.Store.Family(ctx, m, ids[i].Family); err != nil {
+					return nil, nil, err
+				}
+				families[f.ID] = f
 			}
 			if slices.ContainsFunc(f.Members, func(mb billing.Member) bool {
 				return mb.Guardian == actor.Guardian && mb.Period.Overlaps(ids[i].Period)
@@ -292,6 +280,13 @@ func (a *app) runInvoices(ctx context.Context, actor domain.Actor, month billing
 		}
 		v = InvoiceRunResultView{Run: billingRunView(res.Run), Created: res.Created, Invoices: invs, Decisions: len(res.Decisions), Skipped: []skippedView{}}
 		n := a.billingNames(actor.Municipality)
+		skipped := make([]domain.ChildID, len(res.Skipped))
+		for i, s := range res.Skipped {
+			skipped[i] = s.Child
+		}
+		if err := n.preload(ctx, nil, skipped); err != nil {
+			return err
+		}
 		for _, s := range res.Skipped {
 			name, err := n.child(ctx, s.Child)
 			if err != nil {
@@ -344,6 +339,12 @@ func (a *app) apiFamilies(w http.ResponseWriter, r *http.Request, c *web.Call) e
 		return err
 	}
 	slices.SortFunc(all, func(x, y billing.Family) int { return strings.Compare(x.ID.String(), y.ID.String()) })
+	if pr.Q != "" {
+		p := familyPage{guardians: map[domain.GuardianID]domain.Guardian{}, children: map[domain.ChildID]domain.Child{}}
+		if all, err = a.searchFamilies(r.Context(), c.Actor.Municipality, all, pr.Q, &p); err != nil {
+			return err
+		}
+	}
 	cut, err := api.Paginate(all, func(f billing.Family) string { return f.ID.String() }, pr)
 	if err != nil {
 		return err
@@ -512,6 +513,11 @@ func (a *app) apiInvoices(w http.ResponseWriter, r *http.Request, c *web.Call) e
 	if err != nil {
 		return err
 	}
+	if pr.Q != "" {
+		if all, err = a.searchInvoices(r.Context(), c.Actor.Municipality, all, pr.Q); err != nil {
+			return err
+		}
+	}
 	// The page is cut first, then only its invoices are shown and logged.
 	cut, err := api.Paginate(all, func(inv billing.Invoice) string { return inv.ID.String() }, pr)
 	if err != nil {
@@ -559,9 +565,11 @@ func (a *app) export(w http.ResponseWriter, r *http.Request, c *web.Call, month 
 		return domain.ErrForbidden
 	}
 	var children []domain.ChildID
+	seen := map[domain.ChildID]bool{}
 	for _, inv := range invs {
 		for _, l := range inv.Lines {
-			if !slices.Contains(children, l.Child) {
+			if !seen[l.Child] {
+				seen[l.Child] = true
 				children = append(children, l.Child)
 			}
 		}

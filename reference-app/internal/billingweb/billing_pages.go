@@ -406,6 +406,33 @@ type familyPage struct {
 	children                  map[domain.ChildID]domain.Child
 }
 
+// searchFamilies keeps the families in which the search finds someone:
+// every word in the name, or the start of the national ID, of the payer,
+// a child or a guardian. The members are read into p in one read each.
+func (a *app) searchFamilies(ctx context.Context, m domain.Municipality, fs []billing.Family, search string, p *familyPage) ([]billing.Family, error) {
+	if err := a.readMembers(ctx, m, fs, p); err != nil {
+		return nil, err
+	}
+	digits := strings.ReplaceAll(search, " ", "")
+	match := func(given, family string, n domain.NationalID) bool {
+		return web.Matches(given+" "+family, search) || (!n.IsZero() && strings.HasPrefix(n.String(), digits))
+	}
+	return slices.DeleteFunc(fs, func(f billing.Family) bool {
+		if g, ok := p.guardians[f.Payer]; ok && match(g.GivenName, g.FamilyName, g.NationalID) {
+			return false
+		}
+		for _, mb := range f.Members {
+			if c, ok := p.children[mb.Child]; ok && match(c.GivenName, c.FamilyName, c.NationalID) {
+				return false
+			}
+			if g, ok := p.guardians[mb.Guardian]; ok && match(g.GivenName, g.FamilyName, g.NationalID) {
+				return false
+			}
+		}
+		return true
+	}), nil
+}
+
 func (a *app) familiesPage(ctx context.Context, m domain.Municipality, q url.Values) (familyPage, error) {
 	fs, err := a.Store.Families(ctx, m)
 	if err != nil {
@@ -426,27 +453,9 @@ func (a *app) familiesPage(ctx context.Context, m domain.Municipality, q url.Val
 	slices.SortFunc(fs, func(x, y billing.Family) int { return web.Descending(key(x), key(y)) })
 	search := strings.TrimSpace(q.Get("q"))
 	if search != "" {
-		if err := a.readMembers(ctx, m, fs, &p); err != nil {
+		if fs, err = a.searchFamilies(ctx, m, fs, search, &p); err != nil {
 			return p, err
 		}
-		digits := strings.ReplaceAll(search, " ", "")
-		match := func(given, family string, n domain.NationalID) bool {
-			return web.Matches(given+" "+family, search) || (!n.IsZero() && strings.HasPrefix(n.String(), digits))
-		}
-		fs = slices.DeleteFunc(fs, func(f billing.Family) bool {
-			if g, ok := p.guardians[f.Payer]; ok && match(g.GivenName, g.FamilyName, g.NationalID) {
-				return false
-			}
-			for _, mb := range f.Members {
-				if c, ok := p.children[mb.Child]; ok && match(c.GivenName, c.FamilyName, c.NationalID) {
-					return false
-				}
-				if g, ok := p.guardians[mb.Guardian]; ok && match(g.GivenName, g.FamilyName, g.NationalID) {
-					return false
-				}
-			}
-			return true
-		})
 	}
 	p.Matching = len(fs)
 	p.Keyset = web.KeysetPageFunc(fs, key, web.Descending, q.Get("after"), q.Get("before"), web.PageSize)

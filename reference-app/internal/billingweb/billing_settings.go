@@ -296,6 +296,13 @@ func (a *app) ruleTables(ctx context.Context, actor domain.Actor) (RuleTablesVie
 		return RuleTablesView{}, err
 	}
 	n := a.billingNames(m)
+	ids := make([]domain.ChildID, len(blocked))
+	for i, b := range blocked {
+		ids[i] = b.Child
+	}
+	if err := n.preload(ctx, nil, ids); err != nil {
+		return RuleTablesView{}, err
+	}
 	var children []domain.ChildID
 	for _, b := range blocked {
 		name, err := n.child(ctx, b.Child)

@@ -317,16 +317,64 @@ func (a *app) billingNames(m domain.Municipality) *billingNames {
 	return &billingNames{a: a, m: m, adults: map[domain.GuardianID]string{}, homes: map[domain.GuardianID]domain.Address{}}
 }
 
-func (n *billingNames) child(ctx context.Context, id domain.ChildID) (string, error) {
-	if n.children == nil {
-		cs, err := n.a.Store.Children(ctx, n.m)
-		if err != nil {
-			return "", err
+// preload reads the names of the given guardians (with the address each
+// may be shown at) and children in a fixed number of statements however
+// many they are (GuardiansByID, GuardianHouseholds, ChildrenByID), so a
+// list built from them makes no store call per row (issue 24). Names
+// already known are not read again.
+func (n *billingNames) preload(ctx context.Context, guardians []domain.GuardianID, children []domain.ChildID) error {
+	var gids []domain.GuardianID
+	for _, id := range guardians {
+		if _, ok := n.adults[id]; !ok && !slices.Contains(gids, id) {
+			gids = append(gids, id)
 		}
-		n.children = make(map[domain.ChildID]string, len(cs))
+	}
+	if len(gids) > 0 {
+		gs, err := n.a.Store.GuardiansByID(ctx, n.m, gids)
+		if err != nil {
+			return err
+		}
+		households, err := domain.GuardianHouseholds(ctx, n.a.Store, n.m, gs)
+		if err != nil {
+			return err
+		}
+		for _, g := range gs {
+			n.adults[g.ID] = g.GivenName + " " + g.FamilyName
+			n.homes[g.ID] = domain.ShownAddress(g.Address, households[g.ID])
+		}
+	}
+	if n.children == nil {
+		n.children = map[domain.ChildID]string{}
+	}
+	var cids []domain.ChildID
+	for _, id := range children {
+		if _, ok := n.children[id]; !ok && !slices.Contains(cids, id) {
+			cids = append(cids, id)
+		}
+	}
+	if len(cids) > 0 {
+		cs, err := n.a.Store.ChildrenByID(ctx, n.m, cids)
+		if err != nil {
+			return err
+		}
+		for _, id := range cids {
+			n.children[id] = ""
+		}
 		for _, c := range cs {
 			n.children[c.ID] = c.GivenName + " " + c.FamilyName
 		}
+	}
+	return nil
+}
+
+// child is a child's name: read with the others of a list by preload, or
+// alone by its ID when the list did not name it.
+func (n *billingNames) child(ctx context.Context, id domain.ChildID) (string, error) {
+	if s, ok := n.children[id]; ok {
+		return s, nil
+	}
+	if err := n.preload(ctx, nil, []domain.ChildID{id}); err != nil {
+		return "", err
 	}
 	return n.children[id], nil
 }

@@ -17,7 +17,12 @@
 // invoices, keyset pages by invoice number with a search in the payer's
 // name and national ID, the number and the KID, and the payers, their
 // households (domain.GuardianHouseholds) and the children read in one batch
-// for the rows shown; only the children shown are audit-logged.
+// for the rows shown; only the children shown are audit-logged. The
+// families and invoices APIs take the pages' search as ?q=. Every other
+// list of names (the run preview's payers and skipped children, a run's
+// skipped, the blocked children) reads them in one batch too
+// (billingNames.preload), and a guardian's fee decisions read each family
+// once.
 package billingweb
 
 import (

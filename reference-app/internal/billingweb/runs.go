@@ -145,6 +145,19 @@ func (a *app) previewRun(ctx context.Context, actor domain.Actor, month billing.
 		for _, c := range p.Corrections {
 			v.Corrections = append(v.Corrections, correctionMonthView{Month: c.Month.String(), Lines: c.Lines, Sum: billingAmount(c.Sum)})
 		}
+		// The names of the payers changed and the children skipped are
+		// read in one batch, not one store call each (issue 24).
+		payers := make([]domain.GuardianID, len(p.Changes))
+		for i, c := range p.Changes {
+			payers[i] = c.Payer
+		}
+		skipped := make([]domain.ChildID, len(p.Skipped))
+		for i, s := range p.Skipped {
+			skipped[i] = s.Child
+		}
+		if err := n.preload(ctx, payers, skipped); err != nil {
+			return err
+		}
 		for _, c := range p.Changes {
 			name, err := n.guardian(ctx, c.Payer)
 			if err != nil {

@@ -54,8 +54,16 @@ type eventForm struct {
 }
 
 type eventsContent struct {
-	L        web.Locale
-	Events   []eventRow
+	L      web.Locale
+	Events []eventRow // one page, by start
+	// Total is the events of the next 90 days (of the chosen unit);
+	// PrevHref and NextHref the query strings of the pages around.
+	Total              int
+	PrevHref, NextHref string
+	// Unit is the unit chosen (?unit=), Units the choice for the
+	// municipality's people: the events shown and the form offered.
+	Unit     string
+	Units    []option
 	Guardian bool
 	HasFeed  bool
 	FeedURL  string // set once, right after renewing
@@ -108,17 +116,37 @@ func (a *app) eventsContent(r *http.Request, c *web.Call) (eventsContent, error)
 	if c.Actor.Role == domain.RoleCaseworker || c.Actor.Role == domain.RoleAdmin {
 		content.Forms = append(content.Forms, eventForm{L: c.Lang, Key: "municipality", Action: "/calendar/events", Legend: c.Lang.T("calendar.events.municipality.legend")})
 	}
+	// A unit's form (with its groups) for each unit the actor works at; the
+	// municipality's people, who may add to every unit, choose the unit
+	// first (?unit=), so the page does not grow with the municipality.
+	q := r.URL.Query()
+	content.Unit = q.Get("unit")
 	for _, u := range units {
 		names[u.ID] = u.Name
-		if c.Actor.Municipal() || c.Actor.WorksAt(u.ID) {
-			f := eventForm{L: c.Lang, Key: u.ID.String(), Action: "/calendar/units/" + u.ID.String() + "/events", Legend: u.Name}
-			if f.Groups, err = a.groupOptions(ctx, c, u.ID, ""); err != nil {
-				return content, err
+		switch {
+		case c.Actor.Municipal():
+			content.Units = append(content.Units, option{Value: u.ID.String(), Label: u.Name, Selected: u.ID.String() == content.Unit})
+			if u.ID.String() != content.Unit {
+				continue
 			}
-			content.Forms = append(content.Forms, f)
+		case !c.Actor.WorksAt(u.ID):
+			continue
 		}
+		f := eventForm{L: c.Lang, Key: u.ID.String(), Action: "/calendar/units/" + u.ID.String() + "/events", Legend: u.Name}
+		if f.Groups, err = a.groupOptions(ctx, c, u.ID, ""); err != nil {
+			return content, err
+		}
+		content.Forms = append(content.Forms, f)
 	}
-	for _, e := range es {
+	// The events in keyset pages by start, filtered by the chosen unit.
+	if content.Unit != "" {
+		es = slices.DeleteFunc(es, func(e domain.Event) bool { return e.Unit.String() != content.Unit })
+	}
+	slices.SortStableFunc(es, func(x, y domain.Event) int { return strings.Compare(eventKey(x), eventKey(y)) })
+	content.Total = len(es)
+	pg := web.KeysetPage(es, eventKey, q.Get("after"), q.Get("before"), web.PageSize)
+	content.PrevHref, content.NextHref = web.PagerLinks(q, pg.Prev, pg.Next, "unit")
+	for _, e := range pg.Rows {
 		row := eventRow{ID: e.ID, Title: e.Title, Place: e.Place, For: c.Lang.T("calendar.events.municipality"), When: when(e)}
 		if !e.Unit.IsZero() {
 			row.For = names[e.Unit]
@@ -138,6 +166,16 @@ func (a *app) eventsContent(r *http.Request, c *web.Call) (eventsContent, error)
 		}
 	}
 	return content, nil
+}
+
+// eventKey is an event's place in the list: its start in Oslo (an all-day
+// event at the start of its day), then its ID.
+func eventKey(e domain.Event) string {
+	start := e.StartDay.String() + "T00:00"
+	if !e.AllDay {
+		start = e.Start.In(domain.Oslo()).Format("2006-01-02T15:04")
+	}
+	return start + "_" + e.ID.String()
 }
 
 // when is the event's day or days, or its day and times.
@@ -407,10 +445,15 @@ func (a *app) saveEventForm(w http.ResponseWriter, r *http.Request, c *web.Call,
 	if err != nil {
 		return err
 	}
+	found := false
 	for i := range content.Forms {
 		if content.Forms[i].Key == f.Key {
-			content.Forms[i] = f
+			content.Forms[i], found = f, true
 		}
+	}
+	if !found {
+		// A unit's form a municipal actor chose: shown again, refused.
+		content.Forms = append(content.Forms, f)
 	}
 	content.ErrorList = list
 	a.Page(w, r, c, http.StatusUnprocessableEntity, "calendar_events", "calendar.events.title", content)

@@ -260,10 +260,23 @@ func (a *app) offers(ctx context.Context, c *web.Call, key, chosen string, probl
 	}
 	now := a.Clock.Now()
 	out := make([]offerView, 0, len(os))
+	// The children's names in one read, not one per offer.
+	ids := make([]domain.ChildID, len(os))
+	for i, o := range os {
+		ids[i] = o.Child
+	}
+	cs, err := a.Store.ChildrenByID(ctx, c.Actor.Municipality, ids)
+	if err != nil {
+		return nil, err
+	}
+	children := make(map[domain.ChildID]domain.Child, len(cs))
+	for _, ch := range cs {
+		children[ch.ID] = ch
+	}
 	for _, o := range os {
-		ch, err := a.Store.Child(ctx, c.Actor.Municipality, o.Child)
-		if err != nil {
-			return nil, err
+		ch, ok := children[o.Child]
+		if !ok {
+			return nil, domain.ErrNotFound
 		}
 		v := offerView{Key: o.Round.ID.String() + "-" + o.Child.String(), Round: o.Round, Child: o.Child, ChildName: ch.GivenName + " " + ch.FamilyName}
 		label := func(sl conversations.Slot) string {

@@ -23,7 +23,7 @@ var directoryMenus = []web.MenuItem{
 func (a *app) directoryRoutes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Path: "/api/v1/me", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "Who is logged in", Response: meView{}, Handle: a.apiMe},
-		{Method: "GET", Path: "/api/v1/children", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "The children the actor may see", Response: web.ChildSummary{}, List: true, Query: map[string]string{"q": "only children whose name contains this"}, Handle: a.apiChildren},
+		{Method: "GET", Path: "/api/v1/children", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "The children the actor may see", Response: web.ChildSummary{}, List: true, Search: "the child's name, or (for the municipality's caseworkers and administrators) the start of the national ID", Handle: a.apiChildren},
 		{Method: "POST", Path: "/api/v1/children", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Register a child, with its registered address (caseworker; a protected address is never shown back)", Body: newChildRequest{}, Response: web.ChildView{}, Status: http.StatusCreated, Handle: a.apiCreateChild},
 		{Method: "GET", Path: "/api/v1/children/{childId}", Kind: web.KindAPI, Policy: web.PolicyChildRead, Summary: "A child with guardians and placements, as far as the actor may see", Response: web.ChildView{}, Handle: a.apiChild},
 		{Method: "POST", Path: "/api/v1/children/{childId}/placements", Kind: web.KindAPI, Policy: web.PolicyChildCase, Summary: "Place the child in a unit (caseworker)", Body: newPlacementRequest{}, Response: web.PlacementView{}, Status: http.StatusCreated, Handle: a.apiCreatePlacement},

@@ -43,7 +43,7 @@ func TestPagination(t *testing.T) {
 
 	for _, q := range []string{"limit=0", "limit=201", "limit=x", "cursor=!!", "cursor=bm9wZQ"} {
 		resp := ta.Do(t, cookie, "GET", "/api/v1/children?"+q, "", "")
-		assert.Equal(t, 422, resp.Status, q)
+		assert.Equal(t, 400, resp.Status, q)
 		assert.Equal(t, "application/problem+json", resp.Header.Get("Content-Type"))
 	}
 }

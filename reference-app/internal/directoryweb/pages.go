@@ -254,6 +254,17 @@ func (a *app) childPage(w http.ResponseWriter, r *http.Request, c *web.Call) err
 		}
 		content.Casework = cw
 	}
+	// Where the law's rights over the record are exercised: the guardian
+	// with parental responsibility sees everything stored (GDPR art. 15),
+	// the municipality erases on request (art. 17).
+	switch c.Access {
+	case web.AccessParent:
+		content.Privacy = "/children/" + c.ChildID.String() + "/export"
+		content.PrivacyKey = "child.privacy.export"
+	case web.AccessMunicipal:
+		content.Privacy = "/children/" + c.ChildID.String() + "/erasure"
+		content.PrivacyKey = "child.privacy.erasure"
+	}
 	a.Page(w, r, c, http.StatusOK, "child", "child.title", content)
 	return nil
 }
@@ -266,6 +277,10 @@ type childContent struct {
 	// ShowNationalID links to the page with the full national ID, for a
 	// caseworker.
 	ShowNationalID string
+	// Privacy links to the export (a guardian with parental
+	// responsibility) or the erasure page (the municipality), PrivacyKey
+	// is the link's text.
+	Privacy, PrivacyKey string
 }
 
 type casework struct {

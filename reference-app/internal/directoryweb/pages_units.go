@@ -1,8 +1,10 @@
 package directoryweb
 
 import (
+	"cmp"
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -38,7 +40,33 @@ func (a *app) unitPages() []web.Route {
 
 // unitsContent is the administrator's list of units.
 type unitsContent struct {
-	Units []unitListRow
+	Units []unitListRow // one page
+	// Total is the municipality's units, Matches those the search and the
+	// kind filter leave (-1 when neither is given); Query and Kind are
+	// them, Kinds the filter's choices.
+	Total, Matches     int
+	Query, Kind        string
+	Kinds              []option
+	PrevHref, NextHref string
+}
+
+// unitKey is a unit's place in the list: its name, then its ID, compared
+// by compareUnitKeys the way domain.SortUnits orders.
+func unitKey(u domain.Unit) string { return u.Name + "~" + u.ID.String() }
+
+func compareUnitKeys(a, b string) int {
+	an, aid := splitUnitKey(a)
+	bn, bid := splitUnitKey(b)
+	return cmp.Or(domain.CompareNB(an, bn), strings.Compare(aid, bid))
+}
+
+// splitUnitKey parts a unitKey at its last "~" (an ID has none).
+func splitUnitKey(k string) (name, id string) {
+	i := strings.LastIndex(k, "~")
+	if i < 0 {
+		return k, ""
+	}
+	return k[:i], k[i+1:]
 }
 
 type unitListRow struct {
@@ -53,13 +81,28 @@ func (a *app) unitsPage(w http.ResponseWriter, r *http.Request, c *web.Call) err
 	if err != nil {
 		return err
 	}
-	var content unitsContent
-	for _, u := range units {
-		ps, err := a.Store.UnitPlacements(ctx, u.Municipality, u.ID, domain.Period{Start: today, End: today})
-		if err != nil {
-			return err
-		}
-		row := unitListRow{ID: u.ID.String(), Name: u.Name, Kind: c.Lang.T("unit." + string(u.Owner) + "." + string(u.Kind)), Placed: len(childrenOf(ps))}
+	// The children placed today in every unit, counted in one read.
+	counts, err := a.Store.PlacedOn(ctx, c.Actor.Municipality, today)
+	if err != nil {
+		return err
+	}
+	placed := map[domain.UnitID]int{}
+	for _, p := range counts {
+		placed[p.Unit] += p.Children
+	}
+	q := r.URL.Query()
+	content := unitsContent{Total: len(units), Matches: -1, Query: strings.TrimSpace(q.Get("q")), Kind: q.Get("kind"), Kinds: kindOptions(c.Lang)}
+	kind := func(u domain.Unit) string { return c.Lang.T("unit." + string(u.Owner) + "." + string(u.Kind)) }
+	if content.Query != "" || content.Kind != "" {
+		units = slices.DeleteFunc(slices.Clone(units), func(u domain.Unit) bool {
+			return (content.Kind != "" && string(u.Kind) != content.Kind) || !web.Matches(u.Name+" "+kind(u), content.Query)
+		})
+		content.Matches = len(units)
+	}
+	pg := web.KeysetPageFunc(units, unitKey, compareUnitKeys, q.Get("after"), q.Get("before"), web.PageSize)
+	content.PrevHref, content.NextHref = web.PagerLinks(q, pg.Prev, pg.Next, "q", "kind")
+	for _, u := range pg.Rows {
+		row := unitListRow{ID: u.ID.String(), Name: u.Name, Kind: kind(u), Placed: placed[u.ID]}
 		if u.ClosingDate != date.Zero {
 			row.Closing = c.Lang.T("dir.unit.closes", c.Lang.Date(u.ClosingDate))
 		}
@@ -142,18 +185,22 @@ func (a *app) unitPage(w http.ResponseWriter, r *http.Request, c *web.Call) erro
 	}
 	perGroup := map[domain.GroupID]map[domain.ChildID]bool{}
 	byAge := map[domain.AgeGroup]int{}
-	counted := map[domain.ChildID]bool{}
+	var placed []domain.ChildID
 	for _, p := range ps {
 		if perGroup[p.GroupID] == nil {
 			perGroup[p.GroupID] = map[domain.ChildID]bool{}
 		}
 		perGroup[p.GroupID][p.ChildID] = true
-		if u.Kind == domain.Kindergarten && !counted[p.ChildID] {
-			counted[p.ChildID] = true
-			ch, err := a.Store.Child(ctx, m, p.ChildID)
-			if err != nil {
-				return err
-			}
+		placed = append(placed, p.ChildID)
+	}
+	if u.Kind == domain.Kindergarten {
+		// The seats by age group: the children's birth dates in one read
+		// (ChildrenByID gives each child once).
+		children, err := a.Store.ChildrenByID(ctx, m, placed)
+		if err != nil {
+			return err
+		}
+		for _, ch := range children {
 			byAge[domain.AgeGroupOn(ch.BirthDate, today)]++
 		}
 	}

@@ -244,38 +244,50 @@ func (a *app) threadSummaries(ctx context.Context, l web.Locale, actor domain.Ac
 	if err != nil {
 		return nil, nil, err
 	}
-	out := make([]ThreadSummary, 0, len(threads))
+	out, err := a.summarize(ctx, l, actor, threads)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, listChildren(threads), nil
+}
+
+// listChildren are the children the threads are about, each once.
+func listChildren(threads []messaging.Thread) []domain.ChildID {
 	var children []domain.ChildID
+	seen := map[domain.ChildID]bool{}
 	for _, t := range threads {
-		s, err := a.summarizeThread(ctx, l, actor, t)
-		if err != nil {
-			return nil, nil, err
-		}
-		out = append(out, s)
 		for _, c := range threadChildren(t) {
-			if !slices.Contains(children, c) {
+			if !seen[c] {
+				seen[c] = true
 				children = append(children, c)
 			}
 		}
 	}
-	return out, children, nil
+	return children
 }
+
+// threadKey is a thread's place in a list of threads, newest first
+// (web.TimeKey, compared by web.Descending).
+func threadKey(t messaging.Thread) string { return web.TimeKey(t.CreatedAt, t.ID.String()) }
 
 // unitThreads finds the threads of a staff member's units: the threads of
 // the guardians of the children placed there today (every thread has a
-// guardian as participant). The messaging store has no list by unit; this
-// reads one list per guardian.
+// guardian as participant), newest first (threadKey). It reads the
+// placements of each unit, the families of all their children in one read
+// and the threads of all those guardians in one read.
 func (a *app) unitThreads(ctx context.Context, actor domain.Actor) ([]messaging.Thread, error) {
 	m := actor.Municipality
 	today := domain.Today(a.Clock)
 	var children []domain.ChildID
+	seenChild := map[domain.ChildID]bool{}
 	for _, u := range actor.Units {
 		ps, err := a.Store.UnitPlacements(ctx, m, u, domain.Period{Start: today, End: today})
 		if err != nil {
 			return nil, err
 		}
 		for _, p := range ps {
-			if !slices.Contains(children, p.ChildID) {
+			if !seenChild[p.ChildID] {
+				seenChild[p.ChildID] = true
 				children = append(children, p.ChildID)
 			}
 		}
@@ -285,66 +297,161 @@ func (a *app) unitThreads(ctx context.Context, actor domain.Actor) ([]messaging.
 		return nil, err
 	}
 	seenGuardian := map[domain.GuardianID]bool{}
-	seen := map[messaging.ThreadID]bool{}
-	var out []messaging.Thread
+	var guardians []domain.GuardianID
 	for _, f := range fams {
 		for _, l := range f.Guardians {
-			if seenGuardian[l.Guardian.ID] {
-				continue
-			}
-			seenGuardian[l.Guardian.ID] = true
-			ts, err := a.Store.GuardianThreads(ctx, m, l.Guardian.ID)
-			if err != nil {
-				return nil, err
-			}
-			for _, t := range ts {
-				if !seen[t.ID] && !t.Unit.IsZero() && actor.WorksAt(t.Unit) {
-					seen[t.ID] = true
-					out = append(out, t)
-				}
+			if !seenGuardian[l.Guardian.ID] {
+				seenGuardian[l.Guardian.ID] = true
+				guardians = append(guardians, l.Guardian.ID)
 			}
 		}
 	}
-	slices.SortFunc(out, func(x, y messaging.Thread) int {
-		if c := y.CreatedAt.Compare(x.CreatedAt); c != 0 {
-			return c
+	ts, err := a.Store.ThreadsOf(ctx, m, guardians)
+	if err != nil {
+		return nil, err
+	}
+	out := ts[:0]
+	for _, t := range ts {
+		if !t.Unit.IsZero() && actor.WorksAt(t.Unit) {
+			out = append(out, t)
 		}
-		return x.ID.Compare(y.ID)
-	})
+	}
+	slices.SortFunc(out, func(x, y messaging.Thread) int { return web.Descending(threadKey(x), threadKey(y)) })
 	return out, nil
 }
 
-func (a *app) summarizeThread(ctx context.Context, l web.Locale, actor domain.Actor, t messaging.Thread) (ThreadSummary, error) {
+// summarize makes the list rows of threads of the actor's municipality in
+// a fixed number of reads whatever the number of threads: the messages'
+// tallies, the children and the guardian authors each in one read, a unit
+// or group once however many threads name it. Only a guardian's own read
+// status is read per thread (a guardian's inbox).
+func (a *app) summarize(ctx context.Context, l web.Locale, actor domain.Actor, threads []messaging.Thread) ([]ThreadSummary, error) {
 	m := actor.Municipality
-	msgs, err := a.Store.Messages(ctx, m, t.ID)
+	out := make([]ThreadSummary, 0, len(threads))
+	if len(threads) == 0 {
+		return out, nil
+	}
+	ids := make([]messaging.ThreadID, len(threads))
+	var childIDs []domain.ChildID
+	var authorIDs []domain.GuardianID
+	for i, t := range threads {
+		ids[i] = t.ID
+		if t.About.Scope == messaging.ScopeChild {
+			childIDs = append(childIDs, t.About.Child)
+		}
+		if t.Author.Role == domain.RoleGuardian {
+			authorIDs = append(authorIDs, t.Author.Guardian)
+		}
+	}
+	tallies, err := a.Store.Tallies(ctx, m, ids)
 	if err != nil {
-		return ThreadSummary{}, err
+		return nil, err
 	}
-	s := ThreadSummary{ID: t.ID, Subject: t.Subject, Scope: t.About.Scope, Bulletin: t.Bulletin, Urgent: t.Urgent,
-		UnitID: t.Unit, From: a.authorName(ctx, l, t.Author, t.Unit), Messages: len(msgs), CreatedAt: t.CreatedAt, LastAt: t.CreatedAt}
-	if err := a.describeAbout(ctx, &s.UnitName, &s.About, t); err != nil {
-		return ThreadSummary{}, err
+	cs, err := a.Store.ChildrenByID(ctx, m, childIDs)
+	if err != nil {
+		return nil, err
 	}
-	var last messaging.Message
-	if len(msgs) > 0 {
-		last = msgs[len(msgs)-1]
-		s.LastAt = last.CreatedAt
+	children := make(map[domain.ChildID]domain.Child, len(cs))
+	for _, c := range cs {
+		children[c.ID] = c
 	}
-	switch actor.Role {
-	case domain.RoleGuardian:
-		ps, err := a.Store.Participants(ctx, m, t.ID)
+	gs, err := a.Store.GuardiansByID(ctx, m, authorIDs)
+	if err != nil {
+		return nil, err
+	}
+	authors := make(map[domain.GuardianID]domain.Guardian, len(gs))
+	for _, g := range gs {
+		authors[g.ID] = g
+	}
+	units := map[domain.UnitID]string{}
+	unitName := func(id domain.UnitID) (string, error) {
+		if id.IsZero() {
+			return "", nil
+		}
+		if n, ok := units[id]; ok {
+			return n, nil
+		}
+		u, err := a.Store.Unit(ctx, m, id)
 		if err != nil {
-			return ThreadSummary{}, err
+			return "", err
 		}
-		for _, p := range ps {
-			if p.Guardian == actor.Guardian {
-				s.Unread = (p.ReadAt.IsZero() || last.CreatedAt.After(p.ReadAt)) && last.Author.Guardian != actor.Guardian
-			}
-		}
-	case domain.RoleStaff:
-		s.Unread = last.Author.Role == domain.RoleGuardian
+		units[id] = u.Name
+		return u.Name, nil
 	}
-	return s, nil
+	groups := map[domain.GroupID]string{}
+	for _, t := range threads {
+		tally := tallies[t.ID]
+		s := ThreadSummary{ID: t.ID, Subject: t.Subject, Scope: t.About.Scope, Bulletin: t.Bulletin, Urgent: t.Urgent,
+			UnitID: t.Unit, Messages: tally.Messages, CreatedAt: t.CreatedAt, LastAt: t.CreatedAt}
+		if s.UnitName, err = unitName(t.Unit); err != nil {
+			return nil, err
+		}
+		switch t.About.Scope {
+		case messaging.ScopeChild:
+			c, ok := children[t.About.Child]
+			if !ok {
+				return nil, domain.ErrNotFound
+			}
+			s.About = c.GivenName + " " + c.FamilyName
+		case messaging.ScopeGroup:
+			name, ok := groups[t.About.Group]
+			if !ok {
+				g, err := a.Store.Group(ctx, m, t.About.Group)
+				if err != nil {
+					return nil, err
+				}
+				name, groups[t.About.Group] = g.Name, g.Name
+			}
+			s.About = name
+		}
+		s.From = a.authorLabel(l, t.Author, authors, s.UnitName)
+		last := tally.Last
+		if tally.Messages > 0 {
+			s.LastAt = last.CreatedAt
+		}
+		switch actor.Role {
+		case domain.RoleGuardian:
+			ps, err := a.Store.Participants(ctx, m, t.ID)
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range ps {
+				if p.Guardian == actor.Guardian {
+					s.Unread = (p.ReadAt.IsZero() || last.CreatedAt.After(p.ReadAt)) && last.Author.Guardian != actor.Guardian
+				}
+			}
+		case domain.RoleStaff:
+			s.Unread = last.Author.Role == domain.RoleGuardian
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// authorLabel is authorName for a list: the guardian authors read
+// beforehand, the unit's name known.
+func (a *app) authorLabel(l web.Locale, au messaging.Author, guardians map[domain.GuardianID]domain.Guardian, unitName string) string {
+	switch au.Role {
+	case domain.RoleGuardian:
+		if g, ok := guardians[au.Guardian]; ok {
+			return g.GivenName + " " + g.FamilyName
+		}
+		return l.T("messaging.from.guardian")
+	case domain.RoleStaff:
+		switch {
+		case au.Name != "" && unitName != "":
+			return l.T("messaging.from.staffNamed", au.Name, unitName)
+		case au.Name != "":
+			return au.Name
+		case unitName != "":
+			return l.T("messaging.from.staffOf", unitName)
+		}
+		return l.T("messaging.from.staff")
+	}
+	if au.Name != "" {
+		return au.Name
+	}
+	return l.T("messaging.from.municipality")
 }
 
 // describeAbout names the thread's unit and what it is about (the child or
@@ -1057,8 +1164,12 @@ func (a *app) guardianPostForm(w http.ResponseWriter, r *http.Request, c *web.Ca
 // staffMessagesContent is the staff's messages page.
 type staffMessagesContent struct {
 	L       web.Locale
-	Threads []ThreadSummary
-	Targets []targetOption
+	Threads []ThreadSummary // one page, newest first
+	// Total is how many threads the units have; PrevHref and NextHref the
+	// query strings of the pages before and after ("" for none).
+	Total              int
+	PrevHref, NextHref string
+	Targets            []targetOption
 	// Values, Errors and Summary are a refused message shown again (422):
 	// what was typed, each field's error, and the list above the form.
 	Values  map[string]string
@@ -1081,11 +1192,23 @@ func (a *app) staffMessagesPage(w http.ResponseWriter, r *http.Request, c *web.C
 // its fields and what was typed kept.
 func (a *app) renderStaffMessages(w http.ResponseWriter, r *http.Request, c *web.Call, values map[string]string, refusal error) error {
 	ctx := r.Context()
-	threads, err := a.threadList(ctx, c.Lang, c.Actor)
+	// The units' threads in keyset pages, newest first: only the page's
+	// rows are summarized, and only their children logged as read.
+	all, err := a.unitThreads(ctx, c.Actor)
 	if err != nil {
 		return err
 	}
-	content := staffMessagesContent{L: c.Lang, Threads: threads, Values: values}
+	q := r.URL.Query()
+	pg := web.KeysetPageFunc(all, threadKey, web.Descending, q.Get("after"), q.Get("before"), web.PageSize)
+	threads, err := a.summarize(ctx, c.Lang, c.Actor, pg.Rows)
+	if err != nil {
+		return err
+	}
+	if err := a.auditThreadList(ctx, c.Actor, listChildren(pg.Rows)); err != nil {
+		return err
+	}
+	content := staffMessagesContent{L: c.Lang, Threads: threads, Values: values, Total: len(all)}
+	content.PrevHref, content.NextHref = web.PagerLinks(q, pg.Prev, pg.Next)
 	status := http.StatusOK
 	if refusal != nil {
 		status = http.StatusUnprocessableEntity

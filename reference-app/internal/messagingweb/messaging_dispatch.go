@@ -126,7 +126,7 @@ func RunDispatcherThen(ctx context.Context, a *web.App, getenv func(string) stri
 		}
 	}()
 	for ctx.Err() == nil {
-		n, err := d.RunOnce(ctx)
+		n, err := d.Drain(ctx)
 		if err != nil && ctx.Err() == nil {
 			a.Log.Error("messaging: dispatch", "err", err)
 		}

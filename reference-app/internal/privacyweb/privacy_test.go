@@ -96,13 +96,27 @@ func TestAccessExport(t *testing.T) {
 	assert.Equal(t, ta.Sofie, audited[0].ChildID)
 	assert.Equal(t, hilde.ID, audited[0].Actor.Guardian)
 
+	// The page speaks the reader's language: the access log says what was
+	// done in words (the code stays in the download), the retention
+	// periods are written out.
+	words := map[string][]string{"nb": {"Hentet ut alle opplysningene (innsyn)", "<td data-label=\"Lagres\">5 år</td>", "30 dager"},
+		"nn": {"Henta ut alle opplysningane (innsyn)", "5 år", "30 dagar"},
+		"en": {"Took out all the data (access request)", "5 years", "30 days"}}
 	months := map[string]string{"nb": "september 2025: ", "nn": "september 2025: ", "en": "September 2025: "}
 	for lang, title := range map[string]string{"nb": "Innsyn", "nn": "opplysningane", "en": "everything the municipality holds"} {
 		page := ta.Do(t, cookie+"; "+web.LangCookie+"="+lang, "GET", "/children/"+ta.Sofie.String()+"/export", "", "")
 		require.Equal(t, http.StatusOK, page.Status, lang)
 		assert.Contains(t, page.Body, title, lang)
-		assert.Contains(t, page.Body, rec.Child.NationalID.String(), lang)
+		// No full national ID on the page (as on every guardian page); the
+		// download has it.
+		assert.NotContains(t, page.Body, rec.Child.NationalID.String(), lang)
+		assert.Contains(t, page.Body, rec.Child.NationalID.Masked(), lang)
 		assert.Contains(t, page.Body, months[lang], lang)
+		for _, w := range words[lang] {
+			assert.Contains(t, page.Body, w, lang)
+		}
+		assert.NotContains(t, page.Body, "— child.export", lang)
+		assert.NotContains(t, page.Body, ">5y<", lang)
 		for _, x := range leaks {
 			assert.NotContains(t, page.Body, x, lang)
 		}

@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/rickb777/date/v2"
@@ -223,6 +224,9 @@ type AccessEntryView struct {
 	Role   string    `json:"role"`
 	Name   string    `json:"name,omitempty"`
 	Action string    `json:"action"`
+	// What is the action in words, in the reader's language (the page's;
+	// the download keeps the code).
+	What string `json:"-"`
 }
 
 // RetentionRuleRef says how long a kind of record is kept (art. 15 nr. 1
@@ -232,6 +236,8 @@ type RetentionRuleRef struct {
 	Name   string `json:"name"`
 	Period string `json:"period"`
 	Source string `json:"source"`
+	// PeriodText is the period in words ("5 år"), for the page.
+	PeriodText string `json:"-"`
 }
 
 func person(id string, nid domain.NationalID, given, family string, protection domain.AddressProtection) PersonView {
@@ -401,7 +407,7 @@ func (a *app) export(ctx context.Context, c *web.Call, lang string) (Export, err
 		return out, err
 	}
 	for _, e := range entries {
-		v := AccessEntryView{At: e.At, Role: c.Lang.T("role." + string(e.Actor.Role)), Action: e.Action}
+		v := AccessEntryView{At: e.At, Role: c.Lang.T("role." + string(e.Actor.Role)), Action: e.Action, What: actionText(c.Lang, e.Action)}
 		if e.Actor.Role != domain.RoleGuardian {
 			v.Name = e.Actor.Name // staff by display name; guardians are not named to each other
 		}
@@ -412,7 +418,8 @@ func (a *app) export(ctx context.Context, c *web.Call, lang string) (Export, err
 		return out, err
 	}
 	for _, r := range rules {
-		out.Retention = append(out.Retention, RetentionRuleRef{Rule: r.ID, Name: r.Name(lang), Period: r.Period.String(), Source: r.Source})
+		out.Retention = append(out.Retention, RetentionRuleRef{Rule: r.ID, Name: r.Name(lang), Period: r.Period.String(), Source: r.Source,
+			PeriodText: periodText(c.Lang, r.Period)})
 	}
 	return out, nil
 }
@@ -475,6 +482,73 @@ func checkMonths(l web.Locale, cs []CheckView) []checkMonth {
 	return out
 }
 
+// periodText is a retention period in words: "5 år", "1 år og 6 måneder",
+// "30 dager".
+func periodText(l web.Locale, p domain.RetentionPeriod) string {
+	var parts []string
+	for _, u := range []struct {
+		n    int
+		unit string
+	}{{p.Years, "year"}, {p.Months, "month"}, {p.Days, "day"}} {
+		if u.n == 0 {
+			continue
+		}
+		form := "other"
+		if u.n == 1 {
+			form = "one"
+		}
+		parts = append(parts, l.T("privacy.period."+u.unit+"."+form, u.n))
+	}
+	switch len(parts) {
+	case 0:
+		return l.T("privacy.period.day.other", 0)
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + l.T("privacy.period.and") + parts[len(parts)-1]
+}
+
+// actionAreas are what an audited action is about, by its first part
+// (admission.run, child.read, invoices.read …), as the guardian's
+// access export names it.
+var actionAreas = map[string]string{
+	"admission": "admission", "child": "child", "children": "child", "guardianship": "child", "address": "child",
+	"attendance": "attendance", "roster": "attendance", "calendar": "calendar", "contact": "contact",
+	"family": "fees", "families": "fees", "invoice": "fees", "invoices": "fees", "invoice-run": "fees", "payments": "fees",
+	"income-decision": "fees", "income-decisions": "fees", "fee-decision": "fees", "fee-decisions": "fees", "credit-note": "fees",
+	"message": "messages", "messages": "messages", "specialed": "specialed", "special-education": "specialed",
+	"conversations": "conversations", "conversation": "conversations", "migration": "import", "registry": "registry",
+}
+
+// actionText is an audited action in words: what was done (read, changed,
+// exported, erased) and to what ("Lest: opptak og skoleplass").
+func actionText(l web.Locale, action string) string {
+	first, _, _ := strings.Cut(action, ".")
+	area, ok := actionAreas[first]
+	if !ok {
+		area = "other"
+	}
+	verb := "changed"
+	switch {
+	case action == "child.export":
+		return l.T("privacy.action.export")
+	case action == "child.erase":
+		return l.T("privacy.action.erase")
+	case strings.HasSuffix(action, ".read") || strings.HasSuffix(action, ".list") || strings.HasSuffix(action, ".prefill"):
+		verb = "read"
+	}
+	return l.T("privacy.action."+verb, l.T("privacy.area."+area))
+}
+
+// maskedID is a national ID's birth date with the personal number
+// hidden, as domain.NationalID.Masked writes it.
+func maskedID(s string) string {
+	if len(s) != 11 {
+		return s
+	}
+	return s[:6] + "*****"
+}
+
 func (a *app) exportPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	ex, err := a.export(r.Context(), c, c.Lang.Code)
 	if err != nil {
@@ -483,6 +557,9 @@ func (a *app) exportPage(w http.ResponseWriter, r *http.Request, c *web.Call) er
 	if err := a.Audit(r.Context(), c.Actor, "child.export", "", c.ChildID); err != nil {
 		return err
 	}
+	// The page shows no full national ID (none of a guardian's pages
+	// does: a screen is seen over a shoulder); the download has them.
+	ex.Child.NationalID, ex.Guardian.NationalID = maskedID(ex.Child.NationalID), maskedID(ex.Guardian.NationalID)
 	a.Page(w, r, c, http.StatusOK, "privacy_export", "privacy.export.title",
 		exportContent{L: c.Lang, Export: ex, JSON: "/api/v1/children/" + c.ChildID.String() + "/export", Months: checkMonths(c.Lang, ex.Checks)})
 	return nil

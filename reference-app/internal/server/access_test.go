@@ -197,11 +197,24 @@ func TestChildViewFollowsAccess(t *testing.T) {
 	assert.NotContains(t, staff.Body, `"nationalId"`)
 
 	// Lists: who sees Sofie at all.
+	sofie, err := ta.Store.Child(t.Context(), demo.Municipality, ta.Sofie)
+	require.NoError(t, err)
+	require.False(t, sofie.NationalID.IsZero())
 	for actor, sees := range map[string]bool{demo.PersonaGuardian: true, demo.PersonaOtherParent: true, demo.PersonaOtherGuardian: false,
 		demo.PersonaStaff: true, demo.PersonaOtherStaff: false, demo.PersonaCaseworker: true, demo.PersonaOtherMunicipality: false} {
 		resp := ta.Do(t, ta.CookieFor(t, actor), "GET", "/api/v1/children?limit=200", "", "")
 		require.Equal(t, 200, resp.Status)
 		assert.Equal(t, sees, strings.Contains(resp.Body, ta.Sofie.String()), actor)
+		// A search finds no one the actor may not see.
+		resp = ta.Do(t, ta.CookieFor(t, actor), "GET", "/api/v1/children?q="+url.QueryEscape(sofie.GivenName+" "+sofie.FamilyName), "", "")
+		require.Equal(t, 200, resp.Status)
+		assert.Equal(t, sees, strings.Contains(resp.Body, ta.Sofie.String()), "search by name: %s", actor)
+		// Only the municipality finds a child by national ID: a search
+		// cannot tell anyone else a number they are not shown.
+		resp = ta.Do(t, ta.CookieFor(t, actor), "GET", "/api/v1/children?q="+sofie.NationalID.String()[:6], "", "")
+		require.Equal(t, 200, resp.Status)
+		byNumber := actor == demo.PersonaCaseworker
+		assert.Equal(t, byNumber, strings.Contains(resp.Body, ta.Sofie.String()), "search by national ID: %s", actor)
 	}
 	// The neighbour's caseworker sees the neighbour's child only.
 	resp := ta.Do(t, ta.CookieFor(t, demo.PersonaOtherMunicipality), "GET", "/api/v1/children", "", "")

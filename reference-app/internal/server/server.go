@@ -97,6 +97,12 @@ type Config struct {
 	// krr:global/kontaktinformasjon.read) the contact register is called
 	// with.
 	KRRToken func(ctx context.Context) (string, error)
+	// LoadTest mounts the bare check-in the load test compares against
+	// (web.BareCheckPath; -load-test, scripts/checkin-load).
+	LoadTest bool
+	// PprofAddr, when set, serves Go's profiles (/debug/pprof/) on this
+	// address of its own (-pprof), never on the app's.
+	PprofAddr string
 }
 
 // Run runs the app with the configuration until ctx ends: it opens the
@@ -139,6 +145,7 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 		a.PublicURL = "http://" + cfg.Addr
 	}
 	a.ClientIPHeader = cfg.ClientIPHeader
+	a.LoadTestBare = cfg.LoadTest
 	a.TrustedProxies = cfg.TrustedProxies
 	a.Sessions.Lifetime = cfg.SessionLifetime
 	a.RetentionSettings = cfg.Retention
@@ -229,6 +236,13 @@ func Run(ctx context.Context, cfg Config, getenv func(string) string, stdout io.
 	}
 	defer personas()
 
+	if cfg.PprofAddr != "" {
+		stopPprof, err := servePprof(cfg.PprofAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stopPprof()
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	sweepCtx, stopSweeping := context.WithCancel(ctx)

@@ -71,12 +71,22 @@ func (a *app) placedChildren(ctx context.Context, c *web.Call, chosen string) ([
 		if err != nil {
 			return nil, err
 		}
-		var opts []option
+		// The unit's children in one read, not one per child.
+		ids := make([]domain.ChildID, 0, len(ps))
 		for _, p := range ps {
-			ch, err := a.Store.Child(ctx, m, p.ChildID)
-			if err != nil {
-				return nil, err
+			ids = append(ids, p.ChildID)
+		}
+		children, err := a.Store.ChildrenByID(ctx, m, ids)
+		if err != nil {
+			return nil, err
+		}
+		var opts []option
+		seen := map[domain.ChildID]bool{}
+		for _, ch := range children {
+			if seen[ch.ID] {
+				continue
 			}
+			seen[ch.ID] = true
 			v := uid.String() + "/" + ch.ID.String()
 			opts = append(opts, option{Value: v, Label: ch.GivenName + " " + ch.FamilyName + " (" + u.Name + ")", Selected: v == chosen})
 		}

@@ -91,8 +91,11 @@ type App struct {
 	// believed.
 	TrustedProxies []netip.Prefix
 	Providers      map[string]LoginProvider
-	idemLocks      *idempotencyLocks
-	auditLog       *auditBatch
+	// LoadTestBare mounts the load test's bare check-in (BareCheckPath,
+	// flag -load-test); off in production.
+	LoadTestBare bool
+	idemLocks    *idempotencyLocks
+	auditLog     *auditBatch
 
 	ShuttingDown atomic.Bool
 }

@@ -96,23 +96,9 @@ func (a *App) idempotent(next HandlerFunc, limit int64) HandlerFunc {
 
 		defer a.idemLocks.lock(string(m), subject, key)()
 		ctx := r.Context()
-		prev, err := a.Store.Idempotent(ctx, m, subject, key)
-		switch {
-		case err == nil:
-			if prev.Fingerprint != fingerprint {
-				return api.Unprocessable("idempotency-key-reused", "this Idempotency-Key was used for another request",
-					domain.FieldError{Field: IdempotencyHeader, Reason: "was-used-for-another-request"})
-			}
-			w.Header().Set("Content-Type", prev.ContentType)
-			w.Header().Set("Idempotent-Replayed", "true")
-			w.Header().Set("Cache-Control", "no-store")
-			w.WriteHeader(prev.Status)
-			_, _ = w.Write(prev.Body)
-			return nil
-		case !domain.IsNotFound(err):
-			return err
-		}
-
+		// The kept response is looked for once, inside the transaction
+		// (kept), after the key's lock: a retry is then answered from it
+		// and a new request pays for no read outside.
 		// The handler's writes and the kept response commit together: a
 		// retry after a crash either finds the response or finds nothing
 		// done. The key's lock in the store (LockIdempotent) makes a retry
@@ -120,8 +106,9 @@ func (a *App) idempotent(next HandlerFunc, limit int64) HandlerFunc {
 		// this one and replay its response. A refused request (an error)
 		// keeps its problem response in a transaction of its own.
 		rec := &capture{header: http.Header{}, status: http.StatusOK}
-		// kept replays into rec a response kept meanwhile by another
-		// instance; it reports whether there was one.
+		// kept replays into rec a response kept under the key (by an
+		// earlier request, or meanwhile by another instance); it reports
+		// whether there was one.
 		kept := func(ctx context.Context) (bool, error) {
 			if err := a.Store.LockIdempotent(ctx, m, subject, key); err != nil {
 				return false, err

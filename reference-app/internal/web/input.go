@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web/api"
@@ -35,7 +36,24 @@ func ParsePageForm(w http.ResponseWriter, r *http.Request, limit int64) error {
 func checkRequestInput(w http.ResponseWriter, r *http.Request, rt Route) error {
 	var p domain.Problems
 	// As the handlers read it: r.URL.Query() leaves out malformed pairs.
-	api.CheckValues(&p, r.URL.Query(), domain.CheckLine)
+	query := r.URL.Query()
+	if rt.Kind == KindAPI && (rt.List || rt.Search != "") {
+		// A list API's paging and search are refused as api.ReadPage
+		// refuses them: 400, invalid-query, naming the parameter.
+		var pq domain.Problems
+		paging := url.Values{}
+		for _, k := range []string{"limit", "cursor", "q"} {
+			if vs, ok := query[k]; ok {
+				paging[k] = vs
+			}
+		}
+		api.CheckValues(&pq, paging, domain.CheckLine)
+		var ve *domain.ValidationError
+		if err := pq.Err(); errors.As(err, &ve) {
+			return api.BadRequest("invalid-query", "a paging or search parameter holds a control character", ve.Fields...)
+		}
+	}
+	api.CheckValues(&p, query, domain.CheckLine)
 	if rt.Kind == KindPage && r.Method == http.MethodPost {
 		limit := rt.FormLimit
 		if limit == 0 {

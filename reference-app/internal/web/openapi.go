@@ -160,6 +160,11 @@ func (a *App) operation(rt Route, tag string, gen *api.SchemaGen, problemRef map
 			map[string]any{"name": "limit", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": api.MaxLimit, "default": api.DefaultLimit}},
 			map[string]any{"name": "cursor", "in": "query", "description": "nextCursor of the previous page", "schema": map[string]any{"type": "string"}})
 	}
+	if rt.Search != "" {
+		params = append(params, map[string]any{"name": "q", "in": "query",
+			"description": "Search: every word must be found, ignoring case, in " + rt.Search + ". A page's cursor is for the same search.",
+			"schema":      map[string]any{"type": "string", "maxLength": api.MaxSearch}})
+	}
 	for _, name := range slices.Sorted(maps.Keys(rt.Query)) {
 		params = append(params, map[string]any{"name": name, "in": "query", "description": rt.Query[name], "schema": map[string]any{"type": "string"}})
 	}

@@ -57,7 +57,11 @@ type Route struct {
 	// BodyTypes describes a request body that is not JSON: the schema of
 	// each media type it may be sent as (text/csv, multipart/form-data).
 	BodyTypes map[string]any
-	List      bool              // paginated with ?limit= and ?cursor=
+	List      bool // paginated with ?limit= and ?cursor=
+	// Search, on a list where people look for someone, says what ?q=
+	// searches (every word must be found, ignoring case; at most
+	// api.MaxSearch characters): the OpenAPI document describes q with it.
+	Search    string
 	Query     map[string]string // other query parameters and what they do
 	Status    int               // the success status; 200 when zero
 	Also      []int             // other success statuses, with the same body
@@ -170,6 +174,9 @@ func (a *App) Routes() http.Handler {
 			rt.Tag = rt.TagIn(g)
 			mux.Handle(rt.Pattern(), a.wrap(rt))
 		}
+	}
+	if a.LoadTestBare {
+		mux.HandleFunc("POST "+BareCheckPath, a.bareCheck)
 	}
 	mux.HandleFunc("GET /api/", func(w http.ResponseWriter, r *http.Request) { a.writeProblem(w, r, domain.ErrNotFound) })
 	mux.HandleFunc("GET /", a.notFound)

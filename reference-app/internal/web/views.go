@@ -185,11 +185,24 @@ func (a *App) Roster(ctx context.Context, m domain.Municipality, unit domain.Uni
 		return RosterView{}, err
 	}
 	v := RosterView{Unit: UnitSummary{ID: u.ID, Name: u.Name, Kind: u.Kind, Owner: u.Owner, Parent: u.Parent}, Date: today, Groups: []rosterGroup{}}
+	// The children in one read, not one per placement.
+	ids := make([]domain.ChildID, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ChildID
+	}
+	children, err := a.Store.ChildrenByID(ctx, m, ids)
+	if err != nil {
+		return RosterView{}, err
+	}
+	byID := make(map[domain.ChildID]domain.Child, len(children))
+	for _, ch := range children {
+		byID[ch.ID] = ch
+	}
 	byGroup := map[domain.GroupID][]rosterChild{}
 	for _, p := range ps {
-		ch, err := a.Store.Child(ctx, m, p.ChildID)
-		if err != nil {
-			return RosterView{}, err
+		ch, ok := byID[p.ChildID]
+		if !ok {
+			return RosterView{}, domain.ErrNotFound
 		}
 		byGroup[p.GroupID] = append(byGroup[p.GroupID], rosterChild{ID: ch.ID, GivenName: ch.GivenName, FamilyName: ch.FamilyName, ProtectedAddress: ch.AddressProtection.Protected()})
 	}

@@ -33,9 +33,10 @@ func (s *Statements) Count() int64 { return s.n.Load() }
 // Analyzes is how many ANALYZE statements were sent so far.
 func (s *Statements) Analyzes() int64 { return s.analyze.Load() }
 
-// AuditWrites is how many statements so far wrote the audit log (an
-// INSERT into audit_log, with or without the children an entry names).
-func (s *Statements) AuditWrites() int64 { return s.audit.Load() }
+// Audits is how many statements so far wrote the audit log (an INSERT
+// into audit_log, with or without the children a list's entry names: one
+// per request, however many children it listed).
+func (s *Statements) Audits() int64 { return s.audit.Load() }
 
 func (s *Statements) count(sql string) {
 	s.n.Add(1)

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/oppvekst/oppvekst/domain"
 )
@@ -232,10 +233,17 @@ const (
 	MaxLimit     = 200
 )
 
-// pageRequest is the limit and cursor of a list request.
+// MaxSearch is the longest search (?q=) a list API takes, in characters.
+const MaxSearch = 100
+
+// pageRequest is the limit, cursor and search of a list request.
 type pageRequest struct {
 	Limit  int
 	Cursor string // decoded; "" starts at the beginning
+	// Q is the search, trimmed: every word of it must be found (ignoring
+	// case) in the row's name, national ID, unit or status, as the list
+	// documents; "" finds every row.
+	Q string
 }
 
 // Page is one page of a list response.
@@ -245,27 +253,66 @@ type Page[T any] struct {
 	NextCursor string `json:"nextCursor,omitempty"`
 }
 
-// ReadPage reads ?limit= (1 to 200, default 50) and ?cursor= (opaque).
+// ReadPage reads ?limit= (1 to 200, default 50), ?cursor= (opaque) and
+// ?q= (a search of at most MaxSearch characters). Each refusal is a 400
+// problem of kind invalid-query naming the parameter and a reason code;
+// a control character in any query value is refused before the handler
+// (web.checkRequestInput).
 func ReadPage(r *http.Request) (pageRequest, error) {
 	q := r.URL.Query()
 	p := pageRequest{Limit: DefaultLimit}
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > MaxLimit {
-			return p, Unprocessable("invalid-query", "limit is out of range",
+			return p, BadRequest("invalid-query", "limit is out of range",
 				domain.FieldError{Field: "limit", Reason: "must-be-a-whole-number-from-1-to", Params: map[string]string{"maxLimit": fmt.Sprint(MaxLimit)}})
 		}
 		p.Limit = n
 	}
 	if s := q.Get("cursor"); s != "" {
 		b, err := base64.RawURLEncoding.DecodeString(s)
-		if err != nil || len(b) == 0 {
-			return p, Unprocessable("invalid-query", "the cursor is not one this API gave",
+		if err != nil || len(b) == 0 || len(s) > 512 {
+			return p, BadRequest("invalid-query", "the cursor is not one this API gave",
 				domain.FieldError{Field: "cursor", Reason: "is-not-a-cursor-from-a-previous-page"})
 		}
 		p.Cursor = string(b)
 	}
+	p.Q = strings.TrimSpace(q.Get("q"))
+	if utf8.RuneCountInString(p.Q) > MaxSearch {
+		return p, BadRequest("invalid-query", "the search is too long",
+			domain.FieldError{Field: "q", Reason: "search-at-most", Params: map[string]string{"maxSearch": fmt.Sprint(MaxSearch)}})
+	}
 	return p, nil
+}
+
+// Keyset makes a page from the rows a store read after the cursor: at
+// most Limit+1 of them, in key order. The extra row only tells that there
+// is a next page, whose cursor is the key of the last row shown.
+func Keyset[T any](rows []T, key func(T) string, p pageRequest) Page[T] {
+	out := Page[T]{Items: rows}
+	if len(rows) > p.Limit {
+		out.Items = rows[:p.Limit]
+		out.NextCursor = EncodeCursor(key(out.Items[p.Limit-1]))
+	}
+	if out.Items == nil {
+		out.Items = []T{}
+	}
+	return out
+}
+
+// Matches reports whether text contains every word of the search q,
+// ignoring case ("" matches everything).
+func Matches(q string, texts ...string) bool {
+	if q == "" {
+		return true
+	}
+	text := strings.ToLower(strings.Join(texts, " "))
+	for _, w := range strings.Fields(strings.ToLower(q)) {
+		if !strings.Contains(text, w) {
+			return false
+		}
+	}
+	return true
 }
 
 func EncodeCursor(s string) string {
@@ -288,7 +335,7 @@ func Paginate[T any](items []T, key func(T) string, p pageRequest) (Page[T], err
 			}
 		}
 		if start < 0 {
-			return Page[T]{}, Unprocessable("invalid-query", "the cursor is not one this API gave",
+			return Page[T]{}, BadRequest("invalid-query", "the cursor is not one this API gave",
 				domain.FieldError{Field: "cursor", Reason: "points-at-no-item-of-this-list"})
 		}
 	}

@@ -18,4 +18,5 @@ var ReasonTexts = map[string]string{
 	"must-be-a-whole-number-from-1-to":     "must be a whole number from 1 to {maxLimit}",
 	ReasonNotAnInstant:                     "is not an instant (RFC 3339 with its offset)",
 	"points-at-no-item-of-this-list":       "points at no item of this list",
+	"search-at-most":                       "a search has at most {maxSearch} characters",
 }
