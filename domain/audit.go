@@ -1,7 +1,9 @@
 package domain
 
 import (
+	"bytes"
 	"context"
+	"slices"
 	"time"
 	"unicode/utf8"
 )
@@ -13,6 +15,15 @@ type AuditID = ID[AuditEntry]
 // AuditEntry records that someone read or changed a child's data: who
 // (the actor), what (an action such as "child.read"), which child or
 // record, and when.
+//
+// A request that shows one child's data writes an entry naming it
+// (ChildID); a request that lists many children (a roster, an intake's
+// applications, an invoice run) writes ONE entry naming them all
+// (Children), not one per child, so the audit of a list of 2,000 children
+// costs one record and one statement. Read back by child
+// (AuditLog.AuditEntries with a child), a list's entry names that child
+// alone, as an entry about one child would: a guardian's insight into who
+// looked at their child never shows which other children were on the list.
 type AuditEntry struct {
 	ID           AuditID      `json:"id"`
 	Municipality Municipality `json:"municipality"`
@@ -23,8 +34,12 @@ type AuditEntry struct {
 	// Action says what was done, as "<record>.<verb>" ("child.read",
 	// "placement.create").
 	Action string `json:"action"`
-	// ChildID is the child whose data was read or changed, if any.
+	// ChildID is the child whose data was read or changed, when the entry
+	// is about one child.
 	ChildID ChildID `json:"childId,omitzero"`
+	// Children are the children a list showed, when the entry is about
+	// several (two or more, each once, in ID order); ChildID is then zero.
+	Children []ChildID `json:"children,omitempty"`
 	// Record names another record involved ("placement/<id>"), if any.
 	Record string `json:"record,omitempty"`
 }
@@ -42,6 +57,48 @@ func NewAuditEntry(actor Actor, at time.Time, action string, child ChildID, reco
 	}
 }
 
+// NewListAuditEntry returns one entry for the actor doing action at the
+// time to the children a request showed: naming the child (ChildID) when
+// there is one, all of them (Children, each once, zero IDs left out) when
+// there are several, none when there are none.
+func NewListAuditEntry(actor Actor, at time.Time, action, record string, children []ChildID) AuditEntry {
+	var named []ChildID
+	for _, c := range children {
+		if !c.IsZero() {
+			named = append(named, c)
+		}
+	}
+	SortIDs(named)
+	named = slices.Compact(named)
+	e := NewAuditEntry(actor, at, action, ChildID{}, record)
+	switch len(named) {
+	case 0:
+	case 1:
+		e.ChildID = named[0]
+	default:
+		e.Children = named
+	}
+	return e
+}
+
+// SortIDs sorts IDs in the order of their bytes, the order of a UUID
+// column in SQL and of the canonical text.
+func SortIDs[T any](ids []ID[T]) {
+	slices.SortFunc(ids, func(a, b ID[T]) int { return bytes.Compare(a.u[:], b.u[:]) })
+}
+
+// Names says whether the entry names the child, alone or in a list.
+func (e AuditEntry) Names(child ChildID) bool {
+	if child.IsZero() {
+		return false
+	}
+	if e.ChildID == child {
+		return true
+	}
+	_, found := slices.BinarySearchFunc(e.Children, child, func(a, b ChildID) int { return bytes.Compare(a.u[:], b.u[:]) })
+	return found
+}
+
 // Validate checks the entry on its own.
 func (e AuditEntry) Validate() error {
 	var p Problems
@@ -56,17 +113,42 @@ func (e AuditEntry) Validate() error {
 	}
 	checkText(&p, "action", e.Action, 100, true)
 	checkText(&p, "record", e.Record, 200, false)
+	switch {
+	case len(e.Children) == 1:
+		p.Add("children", "must-name-two-or-more")
+	case len(e.Children) > 1 && !e.ChildID.IsZero():
+		p.Add("childId", "must-be-empty-with-children")
+	}
+	for i, c := range e.Children {
+		if c.IsZero() {
+			p.Add("children", "is-empty-or-appears-twice")
+			break
+		}
+		if i > 0 {
+			if d := bytes.Compare(e.Children[i-1].u[:], c.u[:]); d == 0 {
+				p.Add("children", "is-empty-or-appears-twice")
+				break
+			} else if d > 0 {
+				p.Add("children", "must-be-in-id-order")
+				break
+			}
+		}
+	}
 	return p.Err()
 }
 
 // AuditLog is the store port of the audit log. Entries are only ever
 // appended.
 type AuditLog interface {
-	// AppendAudit writes an entry; a duplicate ID is a *ConflictError.
+	// AppendAudit writes an entry, with the children it names, in one
+	// statement (or, where the database cannot, one transaction); a
+	// duplicate ID is a *ConflictError.
 	AppendAudit(ctx context.Context, e AuditEntry) error
 	// AuditEntries lists the municipality's entries newest first: at most
-	// limit of them, all older than before (by ID) unless before is zero.
-	// When child is not zero, only entries about that child are listed.
+	// limit of them, all older than before (by ID) unless before is zero,
+	// each with the Children it names. When child is not zero, only entries
+	// naming that child are listed, alone or in a list, in one query with
+	// keyset paging; each names that child only (ChildID, no Children).
 	AuditEntries(ctx context.Context, m Municipality, child ChildID, before AuditID, limit int) ([]AuditEntry, error)
 }
 

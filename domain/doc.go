@@ -208,6 +208,20 @@
 // display name people read. Show the name — in notifications, threads, the
 // audit log, run pages — never the subject.
 //
+// # The audit log
+//
+// Every read or change of a child's data is an AuditEntry: who, what,
+// when, and which child. A request that shows one child names it
+// (ChildID); a request that lists many (a roster, an intake's
+// applications, an invoice export) writes one entry naming them all
+// (Children, NewListAuditEntry), so the audit of a list of 2,000 children
+// is one record, written by a store in one statement. A child's trail
+// (AuditLog.AuditEntries with the child: what a guardian's insight shows)
+// holds the entries about the child and the lists that named it, newest
+// first by keyset, each naming that child alone. Retention deletes an
+// entry by its age together with the children it names; erasing a child
+// leaves its mentions, in lists as in its own entries.
+//
 // # Retention and erasure
 //
 // How long each kind of record is kept is data (rules/retention.json,

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/oppvekst/oppvekst/domain"
 )
@@ -20,6 +22,14 @@ var (
 
 const auditColumns = `id, at, actor_role, actor_subject, actor, action, child_id, record`
 
+// pgInsertAuditList writes an entry and the children it names in one
+// statement: the entry's row, then one row per child from the array.
+const pgInsertAuditList = `WITH e AS (
+	INSERT INTO audit_log (municipality, ` + auditColumns + `)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8) ON CONFLICT DO NOTHING RETURNING municipality, id)
+	INSERT INTO audit_log_children (municipality, child_id, audit_id)
+	SELECT e.municipality, c.id, e.id FROM e, unnest($9::uuid[]) AS c(id)`
+
 // AppendAudit implements domain.AuditLog.
 func (s *Store) AppendAudit(ctx context.Context, e domain.AuditEntry) error {
 	if err := e.Validate(); err != nil {
@@ -29,9 +39,16 @@ func (s *Store) AppendAudit(ctx context.Context, e domain.AuditEntry) error {
 	if err != nil {
 		return err
 	}
-	tag, err := s.q(ctx).Exec(ctx, `INSERT INTO audit_log (municipality, `+auditColumns+`)
+	var tag pgconn.CommandTag
+	if len(e.Children) == 0 {
+		tag, err = s.q(ctx).Exec(ctx, `INSERT INTO audit_log (municipality, `+auditColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
-		string(e.Municipality), uid(e.ID), e.At, string(e.Actor.Role), e.Actor.Subject, string(actor), e.Action, uid(e.ChildID), e.Record)
+			string(e.Municipality), uid(e.ID), e.At, string(e.Actor.Role), e.Actor.Subject, string(actor), e.Action, uid(e.ChildID), e.Record)
+	} else {
+		// No row for the entry (a duplicate ID) is no row for its children.
+		tag, err = s.q(ctx).Exec(ctx, pgInsertAuditList,
+			string(e.Municipality), uid(e.ID), e.At, string(e.Actor.Role), e.Actor.Subject, string(actor), e.Action, e.Record, uids(e.Children))
+	}
 	if err != nil {
 		return dbError("append audit entry", err)
 	}
@@ -45,33 +62,57 @@ func scanAudit(row scanner, m domain.Municipality) (domain.AuditEntry, error) {
 	e := domain.AuditEntry{Municipality: m}
 	var role, subject string
 	var actor []byte
-	if err := row.Scan(scanID(&e.ID), &e.At, &role, &subject, &actor, &e.Action, scanID(&e.ChildID), &e.Record); err != nil {
+	var children []pgtype.UUID
+	if err := row.Scan(scanID(&e.ID), &e.At, &role, &subject, &actor, &e.Action, scanID(&e.ChildID), &e.Record, &children); err != nil {
 		return e, err
 	}
+	for _, c := range children {
+		e.Children = append(e.Children, domain.IDFromUUID[domain.Child](c.Bytes))
+	}
+	domain.SortIDs(e.Children)
 	e.At = e.At.In(domain.Oslo())
 	return e, json.Unmarshal(actor, &e.Actor)
 }
+
+const (
+	// pgAudit lists a municipality's entries with the children each names.
+	pgAudit = `SELECT ` + auditColumns + `, ARRAY(SELECT c.child_id FROM audit_log_children c
+		WHERE c.municipality = a.municipality AND c.audit_id = a.id ORDER BY c.child_id)
+		FROM audit_log a WHERE a.municipality = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3`
+	// pgChildAudit lists a child's trail: the entries about the child and
+	// the lists naming it, each newest first from its own index and merged,
+	// a list's entry naming the child alone. The mentions are limited before
+	// the join, so the entries are looked up by key (at most limit of them):
+	// joined first, a generic plan merge-joined them with the whole log
+	// (242 ms at 300,000 entries, against 0.2 ms).
+	pgChildAudit = `SELECT ` + auditColumns + `, NULL::uuid[] FROM (
+		(SELECT ` + auditColumns + ` FROM audit_log
+			WHERE municipality = $1 AND child_id = $2 AND id < $3 ORDER BY id DESC LIMIT $4)
+		UNION ALL
+		(SELECT a.id, a.at, a.actor_role, a.actor_subject, a.actor, a.action, c.child_id, a.record
+			FROM (SELECT municipality, child_id, audit_id FROM audit_log_children
+				WHERE municipality = $1 AND child_id = $2 AND audit_id < $3 ORDER BY audit_id DESC LIMIT $4) c
+			JOIN audit_log a ON a.municipality = c.municipality AND a.id = c.audit_id ORDER BY c.audit_id DESC LIMIT $4)
+	) t ORDER BY id DESC LIMIT $4`
+)
+
+// maxAuditID is above every UUID: the upper bound of a listing from the
+// newest entry.
+var maxAuditID = pgtype.UUID{Bytes: [16]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, Valid: true}
 
 // AuditEntries implements domain.AuditLog.
 func (s *Store) AuditEntries(ctx context.Context, m domain.Municipality, child domain.ChildID, before domain.AuditID, limit int) ([]domain.AuditEntry, error) {
 	if limit <= 0 {
 		return nil, domain.Invalid("limit", "not-positive")
 	}
-	// One statement per filter, so each uses the primary key or the child
-	// index without a generic plan in the way.
-	q := `SELECT ` + auditColumns + ` FROM audit_log WHERE municipality = $1`
-	args := []any{string(m)}
-	if !child.IsZero() {
-		args = append(args, uid(child))
-		q += ` AND child_id = $2`
-	}
+	upper := maxAuditID
 	if !before.IsZero() {
-		args = append(args, uid(before))
-		q += ` AND id < $` + string(rune('0'+len(args)))
+		upper = uid(before)
 	}
-	args = append(args, limit)
-	q += ` ORDER BY id DESC LIMIT $` + string(rune('0'+len(args)))
-	return list(ctx, s.q(ctx), "audit entries", m, scanAudit, q, args...)
+	if child.IsZero() {
+		return list(ctx, s.q(ctx), "audit entries", m, scanAudit, pgAudit, string(m), upper, limit)
+	}
+	return list(ctx, s.q(ctx), "audit entries", m, scanAudit, pgChildAudit, string(m), uid(child), upper, limit)
 }
 
 // SaveIdempotent implements domain.IdempotencyStore.

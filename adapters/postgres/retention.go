@@ -104,8 +104,12 @@ const (
 		SELECT integration, version FROM integration_settings WHERE municipality = $1 AND superseded_at < $2 ORDER BY superseded_at LIMIT $3)`
 	pgExpireEvents = `DELETE FROM calendar_events WHERE municipality = $1 AND id IN (
 		SELECT id FROM calendar_events WHERE municipality = $1 AND end_date < $2::date ORDER BY end_date, id LIMIT $3)`
-	pgExpireAudit = `DELETE FROM audit_log WHERE municipality = $1 AND id IN (
-		SELECT id FROM audit_log WHERE municipality = $1 AND at < $2 ORDER BY municipality, at LIMIT $3)`
+	// An entry goes with the children it names, in one statement (the
+	// entries chosen once); the count is of entries.
+	pgExpireAudit = `WITH gone AS (
+		SELECT id FROM audit_log WHERE municipality = $1 AND at < $2 ORDER BY municipality, at LIMIT $3),
+	named AS (DELETE FROM audit_log_children c USING gone WHERE c.municipality = $1 AND c.audit_id = gone.id)
+	DELETE FROM audit_log a USING gone WHERE a.municipality = $1 AND a.id = gone.id`
 )
 
 type retentionStep struct {

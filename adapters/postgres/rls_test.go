@@ -81,6 +81,21 @@ func TestRowLevelSecurity(t *testing.T) {
 	require.NoError(t, copyChild(ctxA, child(a, 5)))
 	assert.Len(t, unscoped(ctxA), 2)
 
+	// A list's audit entry names its children in audit_log_children, walled
+	// like the entry: written and read back in A, unseen from B, and B's
+	// list not writable with A's context.
+	listed := []domain.ChildID{ca.ID, domain.NewID[domain.Child](), domain.NewID[domain.Child]()}
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, domain.Oslo())
+	require.NoError(t, s.AppendAudit(ctxA, domain.NewListAuditEntry(domain.CaseworkerActor(a, "sb"), at, "children.list", "", listed)))
+	trail, err := s.AuditEntries(ctxA, a, ca.ID, domain.AuditID{}, 10)
+	require.NoError(t, err)
+	assert.Len(t, trail, 1, "A's child's trail holds A's list")
+	mentions, err := postgres.Unscoped(ctxB, s, `SELECT municipality FROM audit_log_children`)
+	require.NoError(t, err)
+	assert.Empty(t, mentions, "B sees none of A's mentions")
+	assert.Error(t, s.AppendAudit(ctxA, domain.NewListAuditEntry(domain.CaseworkerActor(b, "sb"), at, "children.list", "", listed)),
+		"B's list written with A's context")
+
 	// A bulletin's deliveries (Enqueue's COPY path, staged as well), and
 	// the same keys again (the path that skips existing keys) in a
 	// transaction that goes on.

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"time"
 
@@ -11,17 +12,34 @@ import (
 // appQueries are the statements of the reference app's store ports (audit
 // log, idempotency keys) that Open prepares.
 var appQueries = []string{
-	insertAudit, selectAudit, selectChildAudit,
+	insertAudit, insertAuditChildren, selectAudit, selectChildAudit,
 	insertIdempotent, selectIdempotent, deleteOldIdempotent,
 	upsertSession, selectSession, deleteSession, deleteExpiredSessions,
 }
 
 const (
-	auditCols        = `municipality, id, at, actor_role, actor_subject, actor, action, child_id, record`
-	insertAudit      = `INSERT INTO audit_log (` + auditCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	selectAudit      = `SELECT ` + auditCols + ` FROM audit_log WHERE municipality = ? AND id < ? ORDER BY id DESC LIMIT ?`
-	selectChildAudit = `SELECT ` + auditCols + ` FROM audit_log INDEXED BY audit_log_by_child
-		WHERE municipality = ? AND child_id = ? AND id < ? ORDER BY id DESC LIMIT ?`
+	auditCols   = `municipality, id, at, actor_role, actor_subject, actor, action, child_id, record`
+	insertAudit = `INSERT INTO audit_log (` + auditCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	// insertAuditChildren names an entry's children, any number of them,
+	// in one statement: ?3 is a JSON array of their IDs.
+	insertAuditChildren = `INSERT INTO audit_log_children (municipality, child_id, audit_id)
+		SELECT ?1, value, ?2 FROM json_each(?3)`
+	// selectAudit lists a municipality's entries with the children each
+	// names (a JSON array, or NULL).
+	selectAudit = `SELECT ` + auditCols + `, (SELECT json_group_array(c.child_id) FROM audit_log_children c INDEXED BY audit_log_children_by_entry
+		WHERE c.municipality = a.municipality AND c.audit_id = a.id)
+		FROM audit_log a WHERE a.municipality = ?1 AND a.id < ?2 ORDER BY a.id DESC LIMIT ?3`
+	// selectChildAudit lists a child's trail: the entries about the child
+	// and the lists naming it, each newest first from its own index and
+	// merged, a list's entry naming the child alone.
+	selectChildAudit = `SELECT a.municipality, a.id, a.at, a.actor_role, a.actor_subject, a.actor, a.action, ?2, a.record, NULL
+		FROM audit_log a WHERE a.municipality = ?1 AND a.id IN (SELECT id FROM audit_log INDEXED BY audit_log_by_child
+			WHERE municipality = ?1 AND child_id = ?2 AND id < ?3 ORDER BY id DESC LIMIT ?4)
+		UNION ALL
+		SELECT a.municipality, a.id, a.at, a.actor_role, a.actor_subject, a.actor, a.action, ?2, a.record, NULL
+		FROM audit_log a WHERE a.municipality = ?1 AND a.id IN (SELECT audit_id FROM audit_log_children
+			WHERE municipality = ?1 AND child_id = ?2 AND audit_id < ?3 ORDER BY audit_id DESC LIMIT ?4)
+		ORDER BY 2 DESC LIMIT ?4`
 
 	idemCols         = `municipality, subject, key, fingerprint, status, content_type, body, created`
 	insertIdempotent = `INSERT INTO idempotent_responses (` + idemCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
@@ -65,9 +83,19 @@ func (s *Store) AppendAudit(ctx context.Context, e domain.AuditEntry) error {
 	if err != nil {
 		return err
 	}
+	var children []byte
+	if len(e.Children) > 0 {
+		if children, err = json.Marshal(e.Children); err != nil {
+			return err
+		}
+	}
 	return s.Atomic(ctx, func(ctx context.Context) error {
 		_, err := s.exec(ctx, insertAudit, e.Municipality, e.ID, e.At.UTC().Format(time.RFC3339Nano),
 			string(e.Actor.Role), e.Actor.Subject, string(actor), e.Action, child, e.Record)
+		if err != nil || children == nil {
+			return writeErr(err, "audit entry")
+		}
+		_, err = s.exec(ctx, insertAuditChildren, e.Municipality, e.ID, string(children))
 		return writeErr(err, "audit entry")
 	})
 }
@@ -75,7 +103,8 @@ func (s *Store) AppendAudit(ctx context.Context, e domain.AuditEntry) error {
 func scanAudit(r scanner) (domain.AuditEntry, error) {
 	var e domain.AuditEntry
 	var at, child, role, subject, actor string
-	if err := r.Scan(&e.Municipality, &e.ID, &at, &role, &subject, &actor, &e.Action, &child, &e.Record); err != nil {
+	var children sql.NullString
+	if err := r.Scan(&e.Municipality, &e.ID, &at, &role, &subject, &actor, &e.Action, &child, &e.Record, &children); err != nil {
 		return e, err
 	}
 	if err := json.Unmarshal([]byte(actor), &e.Actor); err != nil {
@@ -90,6 +119,12 @@ func scanAudit(r scanner) (domain.AuditEntry, error) {
 		if e.ChildID, err = domain.ParseID[domain.Child](child); err != nil {
 			return e, err
 		}
+	}
+	if children.Valid && children.String != "[]" {
+		if err := json.Unmarshal([]byte(children.String), &e.Children); err != nil {
+			return e, err
+		}
+		domain.SortIDs(e.Children)
 	}
 	return e, nil
 }

@@ -103,8 +103,12 @@ const (
 		SELECT integration, version FROM integration_settings WHERE municipality = ?1 AND superseded_at < ?2 ORDER BY superseded_at LIMIT ?3)`
 	expireEvents = `DELETE FROM calendar_events WHERE municipality = ?1 AND id IN (
 		SELECT id FROM calendar_events WHERE municipality = ?1 AND end_date < ?2 ORDER BY end_date, id LIMIT ?3)`
-	expireAudit = `DELETE FROM audit_log WHERE municipality = ?1 AND id IN (
-		SELECT id FROM audit_log WHERE municipality = ?1 AND at < ?2 ORDER BY municipality, at LIMIT ?3)`
+	// An entry goes with the children it names: the same entries chosen
+	// twice in one transaction (the order is total: at, then id).
+	expiringAudit       = `SELECT id FROM audit_log WHERE municipality = ?1 AND at < ?2 ORDER BY municipality, at, id LIMIT ?3`
+	expireAuditChildren = `DELETE FROM audit_log_children INDEXED BY audit_log_children_by_entry
+		WHERE municipality = ?1 AND audit_id IN (` + expiringAudit + `)`
+	expireAudit = `DELETE FROM audit_log WHERE municipality = ?1 AND id IN (` + expiringAudit + `)`
 )
 
 // cutoffTime is the first instant of the cutoff day in Europe/Oslo.
@@ -153,7 +157,7 @@ func (s *Store) ExpireRecords(ctx context.Context, m domain.Municipality, kind d
 	case domain.RecordEvents:
 		steps, args = []string{expireEvents}, []any{m, day, limit}
 	case domain.RecordAudit:
-		steps, args = []string{expireAudit}, []any{m, at.UTC().Format(time.RFC3339Nano), limit}
+		steps, args = []string{expireAuditChildren, expireAudit}, []any{m, at.UTC().Format(time.RFC3339Nano), limit}
 	default:
 		return 0, domain.Invalid("kind", "is-not-a-record-kind")
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rickb777/date/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -26,6 +27,7 @@ type AppStore interface {
 // made by newStore.
 func RunApp(t *testing.T, newStore func(t *testing.T) AppStore) {
 	t.Run("AuditLog", func(t *testing.T) { testAuditLog(t, newStore(t)) })
+	t.Run("AuditLogLists", func(t *testing.T) { testAuditLists(t, newStore(t)) })
 	t.Run("AuditLogInvalid", func(t *testing.T) { testAuditInvalid(t, newStore(t)) })
 	t.Run("AuditLogRollback", func(t *testing.T) { testAuditRollback(t, newStore(t)) })
 	t.Run("Idempotency", func(t *testing.T) { testIdempotency(t, newStore(t)) })
@@ -43,6 +45,46 @@ func RunAppBenchmarks(b *testing.B, newStore func(b *testing.B) AppStore) {
 		at := time.Date(2026, 1, 5, 8, 0, 0, 0, domain.Oslo())
 		for b.Loop() {
 			if err := s.AppendAudit(ctx, domain.NewAuditEntry(actor, at, "child.read", child, "")); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("AppendAuditList2000", func(b *testing.B) {
+		s := newStore(b)
+		ctx := context.Background()
+		actor := domain.CaseworkerActor(Oslo, "bench")
+		children := make([]domain.ChildID, 2000)
+		for i := range children {
+			children[i] = domain.NewID[domain.Child]()
+		}
+		at := time.Date(2026, 1, 5, 8, 0, 0, 0, domain.Oslo())
+		for b.Loop() {
+			if err := s.AppendAudit(ctx, domain.NewListAuditEntry(actor, at, "families.list", "", children)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// The same 2,000 children as one entry each, in one transaction: how a
+	// list was logged before an entry could name many.
+	b.Run("AppendAudit2000Entries", func(b *testing.B) {
+		s := newStore(b)
+		ctx := context.Background()
+		actor := domain.CaseworkerActor(Oslo, "bench")
+		children := make([]domain.ChildID, 2000)
+		for i := range children {
+			children[i] = domain.NewID[domain.Child]()
+		}
+		at := time.Date(2026, 1, 5, 8, 0, 0, 0, domain.Oslo())
+		for b.Loop() {
+			err := s.Atomic(ctx, func(ctx context.Context) error {
+				for _, c := range children {
+					if err := s.AppendAudit(ctx, domain.NewAuditEntry(actor, at, "families.list", c, "")); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -137,6 +179,110 @@ func testAuditLog(t *testing.T, s AppStore) {
 	require.ErrorIs(t, err, domain.ErrInvalid)
 }
 
+// testAuditLists writes lists as one entry each, naming their children,
+// and reads a child's trail across entries about it and lists naming it.
+func testAuditLists(t *testing.T, s AppStore) {
+	ctx := ctxFor(t)
+	staff := domain.StaffActor(Oslo, "ansatt-7", domain.NewID[domain.Unit]())
+	child := domain.NewID[domain.Child]()
+	others := make([]domain.ChildID, 2000)
+	for i := range others {
+		others[i] = domain.NewID[domain.Child]()
+	}
+	// Newest last: alone, in a list of 2,000 (given twice and out of
+	// order), alone, in a list of 3, in another municipality's list.
+	big := append(append([]domain.ChildID{}, others[1000:]...), child, others[0], domain.ChildID{})
+	big = append(big, others[:1000]...)
+	written := []domain.AuditEntry{
+		domain.NewAuditEntry(staff, auditAt(1), "child.read", child, ""),
+		domain.NewListAuditEntry(staff, auditAt(2), "roster.read", "unit/x", big),
+		domain.NewListAuditEntry(staff, auditAt(3), "child.read", "", []domain.ChildID{child}),
+		domain.NewListAuditEntry(staff, auditAt(4), "families.list", "", []domain.ChildID{others[5], child, others[7]}),
+		domain.NewListAuditEntry(staff, auditAt(5), "families.list", "", others[10:20]),
+	}
+	require.Len(t, written[1].Children, 2001, "a list names each child once")
+	assert.True(t, written[1].Names(child) && written[1].Names(others[1999]))
+	assert.Equal(t, child, written[2].ChildID, "a list of one names the child alone")
+	assert.Empty(t, written[2].Children)
+	for _, e := range written {
+		require.NoError(t, s.AppendAudit(ctx, e))
+	}
+	bergen := domain.CaseworkerActor(Bergen, "sb")
+	require.NoError(t, s.AppendAudit(ctx, domain.NewListAuditEntry(bergen, auditAt(6), "families.list", "", []domain.ChildID{child, others[1]})))
+
+	all, err := s.AuditEntries(ctx, Oslo, domain.ChildID{}, domain.AuditID{}, 100)
+	require.NoError(t, err)
+	require.Len(t, all, 5, "one record per list, however long")
+	for i, e := range all {
+		want := written[4-i]
+		assert.Equal(t, want.ID, e.ID)
+		assert.Equal(t, want.ChildID, e.ChildID)
+		assert.Equal(t, want.Children, e.Children, "entry %d names its children", 4-i)
+		assert.Equal(t, want.Action, e.Action)
+		assert.Equal(t, want.Record, e.Record)
+	}
+
+	trail, err := s.AuditEntries(ctx, Oslo, child, domain.AuditID{}, 100)
+	require.NoError(t, err)
+	require.Len(t, trail, 4, "the child's own entries and the lists naming it")
+	for i, want := range []domain.AuditEntry{written[3], written[2], written[1], written[0]} {
+		assert.Equal(t, want.ID, trail[i].ID, "newest first")
+		assert.Equal(t, child, trail[i].ChildID, "each names the child")
+		assert.Empty(t, trail[i].Children, "and not the others on its list")
+		assert.Equal(t, want.Action, trail[i].Action)
+		assert.Equal(t, want.Actor, trail[i].Actor)
+		assert.True(t, want.At.Equal(trail[i].At))
+	}
+	// Keyset paging across both kinds.
+	var paged []domain.AuditID
+	var before domain.AuditID
+	for {
+		page, err := s.AuditEntries(ctx, Oslo, child, before, 1)
+		require.NoError(t, err)
+		if len(page) == 0 {
+			break
+		}
+		require.Len(t, page, 1)
+		paged = append(paged, page[0].ID)
+		before = page[0].ID
+	}
+	assert.Equal(t, []domain.AuditID{trail[0].ID, trail[1].ID, trail[2].ID, trail[3].ID}, paged)
+
+	last, err := s.AuditEntries(ctx, Oslo, others[1999], domain.AuditID{}, 100)
+	require.NoError(t, err)
+	require.Len(t, last, 1, "the last child of the long list finds it")
+	assert.Equal(t, written[1].ID, last[0].ID)
+	none, err := s.AuditEntries(ctx, Oslo, domain.NewID[domain.Child](), domain.AuditID{}, 100)
+	require.NoError(t, err)
+	assert.Empty(t, none)
+	inBergen, err := s.AuditEntries(ctx, Bergen, child, domain.AuditID{}, 100)
+	require.NoError(t, err)
+	require.Len(t, inBergen, 1, "a municipality's lists are its own")
+
+	err = s.AppendAudit(ctx, written[1])
+	var ce *domain.ConflictError
+	require.ErrorAs(t, err, &ce, "the same list entry twice")
+	again, err := s.AuditEntries(ctx, Oslo, others[0], domain.AuditID{}, 100)
+	require.NoError(t, err)
+	assert.Len(t, again, 1, "a refused duplicate names no child again")
+
+	// Retention deletes a list's entry by its age, and its mentions with it
+	// (a store without the retention port has nothing more to prove here).
+	rs, ok := s.(domain.RetentionStore)
+	if !ok {
+		return
+	}
+	n, err := rs.ExpireRecords(ctx, Oslo, domain.RecordAudit, date.New(2026, 3, 3), 100)
+	require.NoError(t, err)
+	assert.Equal(t, 5, n, "records, not mentions")
+	gone, err := s.AuditEntries(ctx, Oslo, child, domain.AuditID{}, 100)
+	require.NoError(t, err)
+	assert.Empty(t, gone)
+	kept, err := s.AuditEntries(ctx, Bergen, child, domain.AuditID{}, 100)
+	require.NoError(t, err)
+	assert.Len(t, kept, 1, "another municipality's entries are not touched")
+}
+
 func testAuditInvalid(t *testing.T, s AppStore) {
 	ctx := ctxFor(t)
 	good := domain.NewAuditEntry(domain.CaseworkerActor(Oslo, "sb"), auditAt(1), "child.read", domain.ChildID{}, "")
@@ -148,6 +294,11 @@ func testAuditInvalid(t *testing.T, s AppStore) {
 		"actor.subject":      func(e *domain.AuditEntry) { e.Actor.Subject = "" },
 		"actor.municipality": func(e *domain.AuditEntry) { e.Actor.Municipality = Bergen },
 		"action":             func(e *domain.AuditEntry) { e.Action = "" },
+		"children":           func(e *domain.AuditEntry) { e.Children = []domain.ChildID{domain.NewID[domain.Child]()} },
+		"childId": func(e *domain.AuditEntry) {
+			e.ChildID = domain.NewID[domain.Child]()
+			e.Children = []domain.ChildID{domain.NewID[domain.Child](), domain.NewID[domain.Child]()}
+		},
 	}
 	for field, breakIt := range cases {
 		e := good

@@ -485,6 +485,11 @@ func testErasure(t *testing.T, s RetentionStore, dump Dump) {
 	// the other child (still placed) is not, and the audit log says who
 	// erased whom.
 	clock.set(oslo(2030, time.January, 2, 10))
+	// A list that showed both children before: its mention of the erased
+	// child stays, as the child's own entries do (the ID says nothing once
+	// the data is gone; the log proves who read what).
+	list := domain.NewListAuditEntry(caseworker, oslo(2030, time.January, 2, 9), "children.list", "", []domain.ChildID{billed.ID, placed.ID})
+	require.NoError(t, s.AppendAudit(ctx, list))
 	require.NoError(t, er.Erase(ctx, caseworker, billed.ID))
 	all = dump(t)
 	for _, x := range []string{billed.NationalID.String(), note, secret, wish} {
@@ -496,7 +501,15 @@ func testErasure(t *testing.T, s RetentionStore, dump Dump) {
 	assert.Equal(t, domain.ErasedName, c.GivenName)
 	entries, err := s.AuditEntries(ctx, Oslo, billed.ID, domain.AuditID{}, 10)
 	require.NoError(t, err)
-	require.Len(t, entries, 1)
+	require.Len(t, entries, 2)
 	assert.Equal(t, "child.erase", entries[0].Action)
 	assert.Equal(t, "saksbehandler", entries[0].Actor.Subject)
+	assert.Equal(t, list.ID, entries[1].ID, "the list's mention of the erased child stays")
+	all2, err := s.AuditEntries(ctx, Oslo, domain.ChildID{}, domain.AuditID{}, 10)
+	require.NoError(t, err)
+	for _, e := range all2 {
+		if e.ID == list.ID {
+			assert.Equal(t, list.Children, e.Children, "the list still names both")
+		}
+	}
 }

@@ -345,6 +345,9 @@ type auditContent struct {
 
 type auditRow struct {
 	At, Role, Who, Action, Child, Record string
+	// Listed counts the children of a list's entry ("A list of 2000
+	// children"); the API gives their IDs.
+	Listed string
 }
 
 func (a *app) auditPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
@@ -361,6 +364,9 @@ func (a *app) auditPage(w http.ResponseWriter, r *http.Request, c *web.Call) err
 		row := auditRow{At: c.Lang.DateTime(e.At), Role: c.Lang.T("role." + string(e.Actor.Role)), Who: a.ActorName(r.Context(), e.Actor, names), Action: e.Action, Record: e.Record}
 		if !e.ChildID.IsZero() {
 			row.Child = e.ChildID.String()
+		}
+		if len(e.Children) > 0 {
+			row.Listed = c.Lang.T("audit.listed", len(e.Children))
 		}
 		content.Entries = append(content.Entries, row)
 	}

@@ -2,6 +2,7 @@ package privacyweb_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -180,4 +181,33 @@ func TestErasure(t *testing.T) {
 	after := ta.Do(t, cw, "GET", done.Header.Get("Location"), "", "")
 	require.Equal(t, http.StatusOK, after.Status)
 	assert.NotContains(t, after.Body, nid.String())
+}
+
+// A list that showed the child (the caseworker's list of all children,
+// one audit record naming them all) is in the child's access log that
+// the guardian's insight shows, without the other children of the list.
+func TestInsightShowsListsThatNamedTheChild(t *testing.T) {
+	ta := webtest.New(t)
+	cw := ta.CookieFor(t, demo.PersonaCaseworker)
+	require.Equal(t, http.StatusOK, ta.Do(t, cw, "GET", "/api/v1/children?limit=200", "", "").Status)
+	listed := ta.AuditedAs(t, "children.list")
+	require.Len(t, listed, 1, "one record for the list")
+	require.True(t, listed[0].Names(ta.Sofie))
+	require.True(t, listed[0].Names(ta.Aurora))
+
+	resp := ta.Do(t, ta.CookieFor(t, demo.PersonaGuardian), "GET", "/api/v1/children/"+ta.Sofie.String()+"/export", "", "")
+	require.Equal(t, http.StatusOK, resp.Status, resp.Body)
+	var ex privacyweb.Export
+	require.NoError(t, json.Unmarshal([]byte(resp.Body), &ex))
+	var seen []string
+	for _, e := range ex.Access {
+		seen = append(seen, e.Action)
+	}
+	assert.Contains(t, seen, "children.list", "the list that showed Sofie is in her access log")
+	assert.NotContains(t, resp.Body, ta.Aurora.String(), "and no other child of the list")
+
+	// The administrator's audit page counts the list's children.
+	page := ta.Do(t, ta.CookieFor(t, demo.PersonaAdmin), "GET", "/admin/audit", "", "")
+	require.Equal(t, http.StatusOK, page.Status)
+	assert.Contains(t, page.Body, fmt.Sprintf("En liste med %d barn", len(listed[0].Children)))
 }

@@ -207,23 +207,17 @@ func childRole(role domain.Role) func(a *App, r *http.Request, c *Call) error {
 	}
 }
 
-// auditEntries makes one entry per child, or one without a child when
-// none is given.
-func (a *App) auditEntries(actor domain.Actor, action, record string, children []domain.ChildID) []domain.AuditEntry {
-	now := a.Clock.Now()
-	if len(children) == 0 {
-		children = []domain.ChildID{{}}
-	}
-	out := make([]domain.AuditEntry, len(children))
-	for i, c := range children {
-		out[i] = domain.NewAuditEntry(actor, now, action, c, record)
-	}
-	return out
+// auditEntry makes the request's one entry, naming the children it
+// showed: one child alone, several in one list entry, or none.
+func (a *App) auditEntry(actor domain.Actor, action, record string, children []domain.ChildID) domain.AuditEntry {
+	return domain.NewListAuditEntry(actor, a.Clock.Now(), action, record, children)
 }
 
-// Audit logs a read of children's data and returns once the entries are
-// committed (group commit with other requests, see auditBatch). A request
-// whose entries cannot be written fails: no child data is served unlogged.
+// Audit logs a read of children's data and returns once its entry is
+// committed (group commit with other requests, see auditBatch): one entry
+// naming every child given, so a list of 2,000 children is one record. A
+// request whose entry cannot be written fails: no child data is served
+// unlogged.
 // Not for use inside a transaction: a change logs with AuditChange.
 func (a *App) Audit(ctx context.Context, actor domain.Actor, action, record string, children ...domain.ChildID) error {
 	if isInTransaction(ctx) {
@@ -231,7 +225,7 @@ func (a *App) Audit(ctx context.Context, actor domain.Actor, action, record stri
 		// for the writer this request holds.
 		return a.AuditChange(ctx, actor, action, record, children...)
 	}
-	if err := a.auditLog.append(ctx, a.auditEntries(actor, action, record, children)); err != nil {
+	if err := a.auditLog.append(ctx, a.auditEntry(actor, action, record, children)); err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
 	return nil
@@ -240,10 +234,8 @@ func (a *App) Audit(ctx context.Context, actor domain.Actor, action, record stri
 // AuditChange logs a change inside the transaction that makes it, so the
 // change and its entry are kept or undone together.
 func (a *App) AuditChange(ctx context.Context, actor domain.Actor, action, record string, children ...domain.ChildID) error {
-	for _, e := range a.auditEntries(actor, action, record, children) {
-		if err := a.Store.AppendAudit(ctx, e); err != nil {
-			return fmt.Errorf("audit %s: %w", action, err)
-		}
+	if err := a.Store.AppendAudit(ctx, a.auditEntry(actor, action, record, children)); err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
 	}
 	return nil
 }

@@ -10,7 +10,9 @@ import (
 
 // auditBatch writes the audit entries of reads with group commit: requests
 // that arrive while a batch is being written wait for the next one, which
-// writes all their entries in one transaction. Each request still waits
+// writes all their entries in one transaction. A request has one entry,
+// however many children it listed (domain.NewListAuditEntry), and a store
+// writes it in one statement. Each request still waits
 // until its entries are committed, so no child data is served unlogged,
 // but a store with one writer (SQLite) commits once per batch instead of
 // once per request.
@@ -26,11 +28,11 @@ type auditBatch struct {
 
 func newAuditBatch(store Store) *auditBatch { return &auditBatch{store: store, log: store} }
 
-// append writes the entries and returns when they are committed.
-func (b *auditBatch) append(ctx context.Context, entries []domain.AuditEntry) error {
+// append writes the entry and returns when it is committed.
+func (b *auditBatch) append(ctx context.Context, e domain.AuditEntry) error {
 	done := make(chan error, 1)
 	b.mu.Lock()
-	b.pending = append(b.pending, entries...)
+	b.pending = append(b.pending, e)
 	b.waiters = append(b.waiters, done)
 	if !b.running {
 		b.running = true

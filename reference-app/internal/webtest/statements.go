@@ -33,20 +33,24 @@ func (s *Statements) Count() int64 { return s.n.Load() }
 // Analyzes is how many ANALYZE statements were sent so far.
 func (s *Statements) Analyzes() int64 { return s.analyze.Load() }
 
-// Audits is how many statements writing to the audit log (INSERT INTO
-// audit...) were sent so far: a page that logs every child it lists
-// writes one per child until the audit of a list is one record.
+// Audits is how many statements so far wrote the audit log (an INSERT
+// into audit_log, with or without the children a list's entry names: one
+// per request, however many children it listed).
 func (s *Statements) Audits() int64 { return s.audit.Load() }
+
+func (s *Statements) count(sql string) {
+	s.n.Add(1)
+	if first, _, _ := strings.Cut(strings.TrimSpace(sql), " "); strings.EqualFold(first, "ANALYZE") {
+		s.analyze.Add(1)
+	}
+	if strings.Contains(sql, "INSERT INTO audit_log") {
+		s.audit.Add(1)
+	}
+}
 
 // TraceQueryStart implements pgx.QueryTracer.
 func (s *Statements) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
-	s.n.Add(1)
-	if first, _, _ := strings.Cut(strings.TrimSpace(d.SQL), " "); strings.EqualFold(first, "ANALYZE") {
-		s.analyze.Add(1)
-	}
-	if sql := strings.ToUpper(strings.TrimSpace(d.SQL)); strings.HasPrefix(sql, "INSERT INTO AUDIT") {
-		s.audit.Add(1)
-	}
+	s.count(d.SQL)
 	return ctx
 }
 
@@ -59,8 +63,8 @@ func (s *Statements) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.Tra
 }
 
 // TraceBatchQuery implements pgx.BatchTracer.
-func (s *Statements) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {
-	s.n.Add(1)
+func (s *Statements) TraceBatchQuery(_ context.Context, _ *pgx.Conn, d pgx.TraceBatchQueryData) {
+	s.count(d.SQL)
 }
 
 // TraceBatchEnd implements pgx.BatchTracer.

@@ -31,7 +31,7 @@ import (
 // municipality's last 2,000.
 func (ta *Harness) AuditedAs(t *testing.T, action string) []domain.AuditEntry {
 	t.Helper()
-	entries, err := ta.Store.AuditEntries(t.Context(), demo.Municipality, domain.ChildID{}, domain.AuditID{}, 2000)
+	entries, err := ta.DB.AuditEntries(t.Context(), demo.Municipality, domain.ChildID{}, domain.AuditID{}, 2000)
 	require.NoError(t, err)
 	var out []domain.AuditEntry
 	for _, e := range entries {
