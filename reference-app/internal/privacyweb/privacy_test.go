@@ -211,3 +211,31 @@ func TestInsightShowsListsThatNamedTheChild(t *testing.T) {
 	require.Equal(t, http.StatusOK, page.Status)
 	assert.Contains(t, page.Body, fmt.Sprintf("En liste med %d barn", len(listed[0].Children)))
 }
+
+// The guardian with a strengt fortrolig address gets her access export
+// without her e-mail address and phone number, page and download alike,
+// and is told why and where to get them.
+func TestAccessExportWithholdsProtectedContact(t *testing.T) {
+	ta := webtest.New(t)
+	cookie := ta.CookieFor(t, demo.PersonaProtected)
+	path := "/children/" + ta.Aurora.String() + "/export"
+	page := ta.Do(t, cookie, "GET", path, "", "")
+	require.Equal(t, http.StatusOK, page.Status, page.Body)
+	assert.Contains(t, page.Body, "Adressen din er strengt fortrolig, så e-postadressen og telefonnummeret ditt vises ikke her")
+	file := ta.Do(t, cookie, "GET", "/api/v1"+path, "", "")
+	require.Equal(t, http.StatusOK, file.Status, file.Body)
+	var ex privacyweb.Export
+	require.NoError(t, json.Unmarshal([]byte(file.Body), &ex))
+	assert.True(t, ex.Guardian.ContactWithheld)
+	assert.Empty(t, ex.Guardian.Email)
+	assert.Empty(t, ex.Guardian.Phone)
+	for _, body := range []string{page.Body, file.Body} {
+		assert.NotContains(t, body, demo.Email("Marte", "Solheim"))
+		assert.NotContains(t, body, "41 97 53 11")
+	}
+	// Another guardian's export keeps hers.
+	hilde := ta.Do(t, ta.CookieFor(t, demo.PersonaGuardian), "GET", "/api/v1/children/"+ta.Sofie.String()+"/export", "", "")
+	require.Equal(t, http.StatusOK, hilde.Status)
+	assert.Contains(t, hilde.Body, demo.Email("Hilde", "Berg"))
+	assert.NotContains(t, hilde.Body, "contactWithheld")
+}

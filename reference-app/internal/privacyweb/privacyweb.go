@@ -100,6 +100,12 @@ type PersonView struct {
 	Email             string `json:"email,omitempty"`
 	Phone             string `json:"phone,omitempty"`
 	AddressProtection string `json:"addressProtection"`
+	// ContactWithheld says the e-mail address and phone number are kept
+	// out: the guardian's address is strengt fortrolig, and the app shows
+	// no contact detail of such a household on any page or in any file,
+	// to the guardian herself neither (a screen or a downloaded file on a
+	// shared device must not give them away).
+	ContactWithheld bool `json:"contactWithheld,omitempty"`
 }
 
 // ContactView is how the guardian wants to be told.
@@ -272,8 +278,16 @@ func (a *app) export(ctx context.Context, c *web.Call, lang string) (Export, err
 	for _, l := range rec.Guardians {
 		g := l.Guardian
 		if g.ID == c.Actor.Guardian {
-			out.Guardian = person(g.ID.String(), g.NationalID, g.GivenName, g.FamilyName, g.AddressProtection)
-			out.Guardian.Email, out.Guardian.Phone = g.Email, g.Phone
+			protection, err := domain.GuardianHousehold(ctx, a.Store, g)
+			if err != nil {
+				return out, err
+			}
+			out.Guardian = person(g.ID.String(), g.NationalID, g.GivenName, g.FamilyName, protection)
+			if protection == domain.ProtectionStrengtFortrolig {
+				out.Guardian.ContactWithheld = true
+			} else {
+				out.Guardian.Email, out.Guardian.Phone = g.Email, g.Phone
+			}
 			continue
 		}
 		out.OtherGuardians = append(out.OtherGuardians, RelativeView{Name: g.GivenName + " " + g.FamilyName,
