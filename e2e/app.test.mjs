@@ -51,7 +51,7 @@ const baseSteps = [
   { name: 'protected-guardian', run: async (p, t) => { await loginAs(p, 'guardian-protected'); await expectText(p, 'Aurora Solheim'); } },
   { name: 'staff-today', run: async (p, t) => { await loginAs(p, 'staff-nordby'); await expectHeading(p, t.staff); await expectText(p, 'Nordby SFO'); } },
   { name: 'caseworker-home', run: async (p, t) => { await loginAs(p, 'caseworker'); await expectHeading(p, t.casework); } },
-  { name: 'caseworker-search', run: async (p, t) => { await p.fill('#q', 'Aasen'); await p.locator('form[role=search] button').click(); await p.waitForLoadState('load'); await expectText(p, 'Aasen, Jakob'); await p.getByRole('link', { name: 'Aasen, Jakob' }).click(); await expectHeading(p, 'Jakob Aasen'); } },
+  { name: 'caseworker-search', run: async (p, t) => { await p.fill('#q', 'Aasen'); await p.locator('form[role=search]:has(#q) button').click(); await p.waitForLoadState('load'); await expectText(p, 'Aasen, Jakob'); await p.getByRole('link', { name: 'Aasen, Jakob' }).click(); await expectHeading(p, 'Jakob Aasen'); } },
   { name: 'admin-audit-log', run: async (p, t) => { await loginAs(p, 'admin'); await p.getByRole('link', { name: t.audit }).click(); await expectHeading(p, t.audit); await expectText(p, 'children.list'); await expectText(p, 'administrator: Arne Administrator'); } },
   { name: 'neighbour-caseworker', run: async (p, t) => { await loginAs(p, 'caseworker-neighbour'); await expectText(p, 'Nabo kommune'); await expectText(p, 'Kaja'); } },
 ];

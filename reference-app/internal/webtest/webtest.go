@@ -42,6 +42,20 @@ func (ta *Harness) AuditedAs(t *testing.T, action string) []domain.AuditEntry {
 	return out
 }
 
+// ChildrenAuditedAs counts the children the entries of the action name:
+// one for an entry about a child, each child of a list's one entry.
+func (ta *Harness) ChildrenAuditedAs(t *testing.T, action string) int {
+	t.Helper()
+	n := 0
+	for _, e := range ta.AuditedAs(t, action) {
+		if !e.ChildID.IsZero() {
+			n++
+		}
+		n += len(e.Children)
+	}
+	return n
+}
+
 // Now is a Monday in the school year, noon in Oslo.
 var Now = time.Date(2025, time.November, 24, 12, 0, 0, 0, domain.Oslo())
 
