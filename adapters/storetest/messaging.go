@@ -1115,196 +1115,81 @@ func testHeld(t *testing.T, s MessagingStore) {
 	}
 }
 
-func testDispatcherCrash(t *testing.T, s MessagingStore) {
+// outboxRun is the set-up the crash and concurrency tests of the
+// dispatcher share: n deliveries to one guardian in Oslo's outbox, a
+// recording transport and a clock standing at msgNow.
+type outboxRun struct {
+	t     *testing.T
+	ctx   context.Context
+	s     MessagingStore
+	clock *Clock
+	keys  []string
+	tr    *recorder
+}
+
+func newOutboxRun(t *testing.T, s MessagingStore, n int) *outboxRun {
 	ctx := ctxFor(t)
 	sc := newSchool(t, ctx, s, Oslo)
 	g := sc.guardian("")
-	clock := NewClock(msgNow)
-	keys := enqueue(t, ctx, s, Oslo, g.ID, 25, msgNow)
+	return &outboxRun{t: t, ctx: ctx, s: s, clock: NewClock(msgNow),
+		keys: enqueue(t, ctx, s, Oslo, g.ID, n, msgNow), tr: &recorder{medium: messaging.Email}}
+}
 
-	// The first dispatcher is killed after its fifth send: its ctx is
-	// cancelled between sending and recording the outcomes.
-	tr := &recorder{medium: messaging.Email}
-	runCtx, kill := context.WithCancel(ctx)
-	var sends int
+// dispatcher is a dispatcher of the run's outbox through its recorder.
+func (o *outboxRun) dispatcher(lease time.Duration, batch, concurrency int) *messaging.Dispatcher {
+	return &messaging.Dispatcher{Outbox: o.s, Transports: []messaging.Transport{o.tr}, Clock: o.clock,
+		Lease: lease, Batch: batch, Concurrency: concurrency}
+}
+
+// killAfter makes the recorder cancel the returned context after its
+// sends-th send: the dispatcher dies between sending and recording.
+func (o *outboxRun) killAfter(sends int) context.Context {
+	runCtx, kill := context.WithCancel(o.ctx)
+	var n int
 	var mu sync.Mutex
-	tr.after = func() {
+	o.tr.after = func() {
 		mu.Lock()
 		defer mu.Unlock()
-		if sends++; sends == 5 {
+		if n++; n == sends {
 			kill()
 		}
 	}
-	first := &messaging.Dispatcher{Outbox: s, Transports: []messaging.Transport{tr}, Clock: clock,
-		Lease: time.Minute, Batch: 10, Concurrency: 2}
-	_, err := first.RunOnce(runCtx)
-	require.ErrorIs(t, err, context.Canceled)
-	sentBefore := tr.keys()
-	require.GreaterOrEqual(t, len(sentBefore), 5)
+	return runCtx
+}
 
-	// Restarted (a new dispatcher, the same outbox) before the lease has
-	// run out: the killed batch is still leased; the rest goes.
-	tr.after = nil
-	second := &messaging.Dispatcher{Outbox: s, Transports: []messaging.Transport{tr}, Clock: clock,
-		Lease: time.Minute, Batch: 10, Concurrency: 2}
-	for {
-		n, err := second.RunOnce(ctx)
-		require.NoError(t, err)
-		if n == 0 {
-			break
-		}
-	}
-	// After the lease the killed batch is sent again.
-	clock.Advance(2 * time.Minute)
-	for {
-		n, err := second.RunOnce(ctx)
-		require.NoError(t, err)
-		if n == 0 {
-			break
-		}
-	}
-	got := tr.keys()
+// sentCounts counts how often each key arrived and checks that every key
+// of the outbox arrived and no other.
+func (o *outboxRun) sentCounts() map[string]int {
 	counts := map[string]int{}
-	for _, k := range got {
+	for _, k := range o.tr.keys() {
 		counts[k]++
 	}
-	for _, k := range keys {
-		assert.GreaterOrEqual(t, counts[k], 1, "%s arrived", k)
+	assert.Len(o.t, counts, len(o.keys), "only the outbox's keys")
+	for _, k := range o.keys {
+		assert.GreaterOrEqual(o.t, counts[k], 1, "%s arrived", k)
 	}
-	assert.Len(t, counts, len(keys), "only the outbox's keys")
-	repeats := 0
-	for _, k := range sentBefore {
-		if counts[k] > 1 {
-			repeats++
-		}
-		assert.LessOrEqual(t, counts[k], 2, "%s at most repeated once", k)
-	}
-	assert.Equal(t, len(sentBefore), repeats, "what the killed dispatcher sent came again, with the same key")
-	assert.Len(t, got, len(keys)+len(sentBefore))
-	ds, err := s.Deliveries(ctx, Oslo)
-	require.NoError(t, err)
+	return counts
+}
+
+// allSent checks that the store recorded every delivery as sent.
+func (o *outboxRun) allSent() {
+	ds, err := o.s.Deliveries(o.ctx, Oslo)
+	require.NoError(o.t, err)
 	for _, d := range ds {
-		assert.Equal(t, messaging.Sent, d.State, d.Key)
+		assert.Equal(o.t, messaging.Sent, d.State, d.Key)
 	}
 }
 
-func testConcurrentDispatchers(t *testing.T, s MessagingStore) {
-	ctx := ctxFor(t)
-	sc := newSchool(t, ctx, s, Oslo)
-	g := sc.guardian("")
-	clock := NewClock(msgNow)
-	keys := enqueue(t, ctx, s, Oslo, g.ID, 200, msgNow)
-	tr := &recorder{medium: messaging.Email}
-	var wg sync.WaitGroup
-	errs := make(chan error, 3)
-	for range 3 {
-		wg.Go(func() {
-			d := &messaging.Dispatcher{Outbox: s, Transports: []messaging.Transport{tr}, Clock: clock,
-				Lease: time.Hour, Batch: 7, Concurrency: 3}
-			for {
-				n, err := d.RunOnce(ctx)
-				if err != nil {
-					errs <- err
-					return
-				}
-				if n == 0 {
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		require.NoError(t, err)
-	}
-	got := tr.keys()
-	slices.Sort(got)
-	assert.Equal(t, keys, got, "every delivery sent exactly once by one of the dispatchers")
-}
-
-// A dispatcher draining the outbox (Drain: the next batch claimed and the
-// last one recorded while a batch is sent) is killed in its second batch:
-// what it sent and had not recorded comes again after the lease, with the
-// same key; what it recorded does not; nothing is lost.
-func testDrainCrash(t *testing.T, s MessagingStore) {
-	ctx := ctxFor(t)
-	sc := newSchool(t, ctx, s, Oslo)
-	g := sc.guardian("")
-	clock := NewClock(msgNow)
-	keys := enqueue(t, ctx, s, Oslo, g.ID, 40, msgNow)
-	tr := &recorder{medium: messaging.Email}
-	runCtx, kill := context.WithCancel(ctx)
-	var sends int
-	var mu sync.Mutex
-	tr.after = func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if sends++; sends == 15 {
-			kill()
-		}
-	}
-	first := &messaging.Dispatcher{Outbox: s, Transports: []messaging.Transport{tr}, Clock: clock,
-		Lease: time.Minute, Batch: 10, Concurrency: 2}
-	_, err := first.Drain(runCtx)
-	require.ErrorIs(t, err, context.Canceled)
-	sentBefore := tr.keys()
-	require.GreaterOrEqual(t, len(sentBefore), 15)
-	ds, err := s.Deliveries(ctx, Oslo)
-	require.NoError(t, err)
-	recorded := map[string]bool{}
-	for _, d := range ds {
-		recorded[d.Key] = d.State == messaging.Sent
-	}
-
-	tr.after = nil
-	second := &messaging.Dispatcher{Outbox: s, Transports: []messaging.Transport{tr}, Clock: clock,
-		Lease: time.Minute, Batch: 10, Concurrency: 2}
-	_, err = second.Drain(ctx)
-	require.NoError(t, err)
-	clock.Advance(2 * time.Minute)
-	_, err = second.Drain(ctx)
-	require.NoError(t, err)
-
-	counts := map[string]int{}
-	for _, k := range tr.keys() {
-		counts[k]++
-	}
-	assert.Len(t, counts, len(keys), "only the outbox's keys")
-	for _, k := range keys {
-		assert.GreaterOrEqual(t, counts[k], 1, "%s arrived", k)
-	}
-	for _, k := range sentBefore {
-		if recorded[k] {
-			assert.Equal(t, 1, counts[k], "%s was recorded as sent: not sent again", k)
-		} else {
-			assert.Equal(t, 2, counts[k], "%s was sent and not recorded: sent again, once", k)
-		}
-	}
-	ds, err = s.Deliveries(ctx, Oslo)
-	require.NoError(t, err)
-	for _, d := range ds {
-		assert.Equal(t, messaging.Sent, d.State, d.Key)
-	}
-}
-
-// Three dispatchers drain one outbox at once: every delivery is sent
-// exactly once.
-func testConcurrentDrains(t *testing.T, s MessagingStore) {
-	ctx := ctxFor(t)
-	sc := newSchool(t, ctx, s, Oslo)
-	g := sc.guardian("")
-	clock := NewClock(msgNow)
-	keys := enqueue(t, ctx, s, Oslo, g.ID, 200, msgNow)
-	tr := &recorder{medium: messaging.Email}
+// race runs three dispatchers (lease an hour, batches of 7, 3 at a time)
+// at once, each through run, and checks that every delivery was sent
+// exactly once by one of them. It returns what the runs returned, added.
+func (o *outboxRun) race(run func(d *messaging.Dispatcher) (int, error)) int {
 	var wg sync.WaitGroup
 	errs := make(chan error, 3)
 	claimed := make(chan int, 3)
 	for range 3 {
 		wg.Go(func() {
-			d := &messaging.Dispatcher{Outbox: s, Transports: []messaging.Transport{tr}, Clock: clock,
-				Lease: time.Hour, Batch: 7, Concurrency: 3}
-			n, err := d.Drain(ctx)
+			n, err := run(o.dispatcher(time.Hour, 7, 3))
 			claimed <- n
 			if err != nil {
 				errs <- err
@@ -1315,16 +1200,115 @@ func testConcurrentDrains(t *testing.T, s MessagingStore) {
 	close(errs)
 	close(claimed)
 	for err := range errs {
-		require.NoError(t, err)
+		require.NoError(o.t, err)
 	}
 	total := 0
 	for n := range claimed {
 		total += n
 	}
-	assert.Equal(t, len(keys), total, "the claims add up to the outbox")
-	got := tr.keys()
+	got := o.tr.keys()
 	slices.Sort(got)
-	assert.Equal(t, keys, got, "every delivery sent exactly once by one of the dispatchers")
+	assert.Equal(o.t, o.keys, got, "every delivery sent exactly once by one of the dispatchers")
+	return total
+}
+
+// untilEmpty runs d until a round claims nothing.
+func untilEmpty(t *testing.T, ctx context.Context, d *messaging.Dispatcher) {
+	for {
+		n, err := d.RunOnce(ctx)
+		require.NoError(t, err)
+		if n == 0 {
+			return
+		}
+	}
+}
+
+func testDispatcherCrash(t *testing.T, s MessagingStore) {
+	o := newOutboxRun(t, s, 25)
+	// The first dispatcher is killed after its fifth send: its ctx is
+	// cancelled between sending and recording the outcomes.
+	_, err := o.dispatcher(time.Minute, 10, 2).RunOnce(o.killAfter(5))
+	require.ErrorIs(t, err, context.Canceled)
+	sentBefore := o.tr.keys()
+	require.GreaterOrEqual(t, len(sentBefore), 5)
+
+	// Restarted (a new dispatcher, the same outbox) before the lease has
+	// run out: the killed batch is still leased; the rest goes.
+	o.tr.after = nil
+	second := o.dispatcher(time.Minute, 10, 2)
+	untilEmpty(t, o.ctx, second)
+	// After the lease the killed batch is sent again.
+	o.clock.Advance(2 * time.Minute)
+	untilEmpty(t, o.ctx, second)
+	counts := o.sentCounts()
+	repeats := 0
+	for _, k := range sentBefore {
+		if counts[k] > 1 {
+			repeats++
+		}
+		assert.LessOrEqual(t, counts[k], 2, "%s at most repeated once", k)
+	}
+	assert.Equal(t, len(sentBefore), repeats, "what the killed dispatcher sent came again, with the same key")
+	assert.Len(t, o.tr.keys(), len(o.keys)+len(sentBefore))
+	o.allSent()
+}
+
+func testConcurrentDispatchers(t *testing.T, s MessagingStore) {
+	o := newOutboxRun(t, s, 200)
+	o.race(func(d *messaging.Dispatcher) (int, error) {
+		total := 0
+		for {
+			n, err := d.RunOnce(o.ctx)
+			if err != nil || n == 0 {
+				return total, err
+			}
+			total += n
+		}
+	})
+}
+
+// A dispatcher draining the outbox (Drain: the next batch claimed and the
+// last one recorded while a batch is sent) is killed in its second batch:
+// what it sent and had not recorded comes again after the lease, with the
+// same key; what it recorded does not; nothing is lost.
+func testDrainCrash(t *testing.T, s MessagingStore) {
+	o := newOutboxRun(t, s, 40)
+	_, err := o.dispatcher(time.Minute, 10, 2).Drain(o.killAfter(15))
+	require.ErrorIs(t, err, context.Canceled)
+	sentBefore := o.tr.keys()
+	require.GreaterOrEqual(t, len(sentBefore), 15)
+	ds, err := s.Deliveries(o.ctx, Oslo)
+	require.NoError(t, err)
+	recorded := map[string]bool{}
+	for _, d := range ds {
+		recorded[d.Key] = d.State == messaging.Sent
+	}
+
+	o.tr.after = nil
+	second := o.dispatcher(time.Minute, 10, 2)
+	_, err = second.Drain(o.ctx)
+	require.NoError(t, err)
+	o.clock.Advance(2 * time.Minute)
+	_, err = second.Drain(o.ctx)
+	require.NoError(t, err)
+
+	counts := o.sentCounts()
+	for _, k := range sentBefore {
+		if recorded[k] {
+			assert.Equal(t, 1, counts[k], "%s was recorded as sent: not sent again", k)
+		} else {
+			assert.Equal(t, 2, counts[k], "%s was sent and not recorded: sent again, once", k)
+		}
+	}
+	o.allSent()
+}
+
+// Three dispatchers drain one outbox at once: every delivery is sent
+// exactly once.
+func testConcurrentDrains(t *testing.T, s MessagingStore) {
+	o := newOutboxRun(t, s, 200)
+	total := o.race(func(d *messaging.Dispatcher) (int, error) { return d.Drain(o.ctx) })
+	assert.Equal(t, len(o.keys), total, "the claims add up to the outbox")
 }
 
 // A bulletin's many deliveries (the stores' bulk path) enqueued again with
