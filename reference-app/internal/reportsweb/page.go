@@ -86,6 +86,7 @@ type pageContent struct {
 
 	Bands              []string
 	Ages               []string
+	BASILColumns       int // columns of the units table: unit, places, children, each age, help, adaptation
 	BASILTotals        []basilRow
 	BASILHelp, BASILAd cellView
 	BASILUnits         []basilUnitRow
@@ -277,6 +278,7 @@ func (a *app) page(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	for age := 0; age <= rules.BASIL.MaxAge; age++ {
 		pc.Ages = append(pc.Ages, strconv.Itoa(age))
 	}
+	pc.BASILColumns = len(pc.Ages) + 5
 	for _, k := range basil.NotCounted {
 		pc.BASILNotCounted = append(pc.BASILNotCounted, c.Lang.T("reports.field."+k))
 	}

@@ -205,3 +205,20 @@ func TestReportsPagesStatementsDoNotGrowWithRows(t *testing.T) {
 		assert.Equal(t, small[p], large[p], "the statements of %s do not grow with the rows", p)
 	}
 }
+
+// A search of the BASIL units that finds none says so in one row that
+// spans the whole table: as many columns as its head has.
+func TestReportsNoMatchRowSpansTheTable(t *testing.T) {
+	ta := webtest.New(t)
+	cw := ta.CookieFor(t, demo.PersonaCaseworker)
+	resp := ta.Do(t, cw, "GET", "/reports?year=2025&report=basil&q=ingen+slik+enhet", "", "", "Accept-Language", "nb")
+	require.Equal(t, http.StatusOK, resp.Status, resp.Body)
+	table := regexp.MustCompile(`(?s)<table class="ds-table" data-border id="units">.*?</table>`).FindString(resp.Body)
+	require.NotEmpty(t, table, "the units table")
+	head := regexp.MustCompile(`(?s)<thead>.*?</thead>`).FindString(table)
+	cols := strings.Count(head, "<th ")
+	require.Greater(t, cols, 5, "unit, places, children, the ages, help and adaptation")
+	m := regexp.MustCompile(`<td colspan="(\d+)">`).FindStringSubmatch(table)
+	require.NotNil(t, m, "the no-match row")
+	assert.Equal(t, fmt.Sprint(cols), m[1])
+}
