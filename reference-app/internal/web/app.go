@@ -193,6 +193,17 @@ var templateFuncs = template.FuncMap{
 	// childCard passes the locale along with a child to the childCard
 	// partial.
 	"childCard": func(l Locale, c ChildView) childCardData { return childCardData{L: l, Child: c} },
+	// pager passes a list page's pager links to the pager partial: the
+	// page's path, the query strings of the previous and next page
+	// (PagerLinks; "" for none) and the fragment to land on ("#rows").
+	"pager": func(l Locale, path, prev, next, fragment string) pagerData {
+		return pagerData{L: l, Path: path, Prev: prev, Next: next, Fragment: fragment}
+	},
+}
+
+type pagerData struct {
+	L                          Locale
+	Path, Prev, Next, Fragment string
 }
 
 type childCardData struct {
