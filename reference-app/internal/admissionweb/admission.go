@@ -406,7 +406,7 @@ func (a *app) apiIntakeApplications(w http.ResponseWriter, r *http.Request, c *w
 		return err
 	}
 	if pr.Q != "" {
-		if apps, err = a.searchApplications(ctx, c, id, pr.Q); err != nil {
+		if apps, err = a.searchApplications(ctx, c, id, apps, pr.Q); err != nil {
 			return err
 		}
 	}
@@ -436,18 +436,26 @@ func (a *app) apiIntakeApplications(w http.ResponseWriter, r *http.Request, c *w
 	return nil
 }
 
-// searchApplications lists the intake's applications, by ID, in which
-// the search finds the child (every word in the name, or the start of the
-// national ID) or the status: from one read of the intake and one of its
-// applicants, whatever their number.
-func (a *app) searchApplications(ctx context.Context, c *web.Call, intake admission.IntakeID, q string) ([]admission.Application, error) {
-	sts, err := a.Admission().IntakeStatuses(ctx, c.Actor, intake)
-	if err != nil {
-		return nil, err
+// searchApplications keeps of the intake's applications apps (by ID)
+// those in which the search finds the child (every word in the name, or
+// the start of the national ID) or the status: one read of the
+// applicants, and the intake's statuses (IntakeStatuses) only when the
+// search could name a status.
+func (a *app) searchApplications(ctx context.Context, c *web.Call, intake admission.IntakeID, apps []admission.Application, q string) ([]admission.Application, error) {
+	var status map[admission.ApplicationID]admission.Status
+	if slices.ContainsFunc(intakeStatuses, func(st admission.Status) bool { return api.Matches(q, string(st)) }) {
+		sts, err := a.Admission().IntakeStatuses(ctx, c.Actor, intake)
+		if err != nil {
+			return nil, err
+		}
+		status = make(map[admission.ApplicationID]admission.Status, len(sts))
+		for _, st := range sts {
+			status[st.Application.ID] = st.Status
+		}
 	}
-	ids := make([]domain.ChildID, 0, len(sts))
-	for _, st := range sts {
-		ids = append(ids, st.Application.Child)
+	ids := make([]domain.ChildID, 0, len(apps))
+	for _, ap := range apps {
+		ids = append(ids, ap.Child)
 	}
 	children := map[domain.ChildID]domain.Child{}
 	if len(ids) > 0 {
@@ -460,9 +468,9 @@ func (a *app) searchApplications(ctx context.Context, c *web.Call, intake admiss
 		}
 	}
 	var out []admission.Application
-	for _, st := range sts {
-		if childMatches(children[st.Application.Child], q) || api.Matches(q, string(st.Status)) {
-			out = append(out, st.Application)
+	for _, ap := range apps {
+		if st, ok := status[ap.ID]; (ok && api.Matches(q, string(st))) || childMatches(children[ap.Child], q) {
+			out = append(out, ap)
 		}
 	}
 	return out, nil
