@@ -390,6 +390,11 @@ func (a *app) apiIntake(w http.ResponseWriter, r *http.Request, c *web.Call) err
 	return nil
 }
 
+// apiIntakeApplications pages the intake's applications by ID (keyset:
+// the cursor is the last ID shown): without a search the store reads the
+// page only (ApplicationsAfter); a search reads the intake's applicants
+// once (searchApplications). The views of the page come from one read of
+// the intake, and only the page's children are logged.
 func (a *app) apiIntakeApplications(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	ctx := r.Context()
 	pr, err := api.ReadPage(r)
@@ -401,19 +406,30 @@ func (a *app) apiIntakeApplications(w http.ResponseWriter, r *http.Request, c *w
 		return err
 	}
 	id := in.ID
-	apps, err := a.Store.Applications(ctx, c.Actor.Municipality, id)
-	if err != nil {
-		return err
-	}
-	if pr.Q != "" {
-		if apps, err = a.searchApplications(ctx, c, id, apps, pr.Q); err != nil {
-			return err
+	var after admission.ApplicationID
+	if pr.Cursor != "" {
+		if after, err = domain.ParseID[admission.Application](pr.Cursor); err != nil || after.IsZero() {
+			return api.BadRequest("invalid-query", "the cursor is not one this API gave",
+				domain.FieldError{Field: "cursor", Reason: "is-not-a-cursor-from-a-previous-page"})
 		}
 	}
-	pg, err := api.Paginate(apps, func(ap admission.Application) string { return ap.ID.String() }, pr)
-	if err != nil {
-		return err
+	var apps []admission.Application
+	if pr.Q == "" {
+		if apps, err = a.Store.ApplicationsAfter(ctx, c.Actor.Municipality, id, after, pr.Limit+1); err != nil {
+			return err
+		}
+	} else {
+		all, err := a.Store.Applications(ctx, c.Actor.Municipality, id)
+		if err != nil {
+			return err
+		}
+		if all, err = a.searchApplications(ctx, c, id, all, pr.Q); err != nil {
+			return err
+		}
+		start := sort.Search(len(all), func(i int) bool { return pr.Cursor == "" || all[i].ID.String() > pr.Cursor })
+		apps = all[start:min(len(all), start+pr.Limit+1)]
 	}
+	pg := api.Keyset(apps, func(ap admission.Application) string { return ap.ID.String() }, pr)
 	out := api.Page[admission.ApplicationView]{Items: []admission.ApplicationView{}, NextCursor: pg.NextCursor}
 	var ids []domain.ChildID
 	var page []admission.ApplicationID
