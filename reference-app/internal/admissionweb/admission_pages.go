@@ -813,16 +813,8 @@ func (a *app) renderIntake(w http.ResponseWriter, r *http.Request, c *web.Call, 
 		for i, ap := range apps {
 			ids[i] = ap.Application.Child
 		}
-		cs, err := a.Store.ChildrenByID(ctx, m, ids)
-		if err != nil {
+		if found, err = a.findChildren(ctx, m, ids, f.Q); err != nil {
 			return err
-		}
-		found = map[domain.ChildID]bool{}
-		digits := strings.ReplaceAll(f.Q, " ", "")
-		for _, ch := range cs {
-			if web.Matches(ch.GivenName+" "+ch.FamilyName, f.Q) || (!ch.NationalID.IsZero() && digits != "" && strings.HasPrefix(ch.NationalID.String(), digits)) {
-				found[ch.ID] = true
-			}
 		}
 	}
 	rows := make([]admission.ApplicationStatus, 0, len(apps))
@@ -993,7 +985,7 @@ func (a *app) runPage(w http.ResponseWriter, r *http.Request, c *web.Call) error
 	for i, k := range run.Stats.RankDistribution {
 		content.RankRows = append(content.RankRows, rankRow{Rank: i + 1, Children: k})
 	}
-	content.UnitOptions, content.Figures = resultUnits(c.Lang, in, n, run.Results, content.Filter, href)
+	content.UnitOptions, content.Figures = resultUnits(c.Lang.T("admission.stats.unplaced"), in, n, run.Results, content.Filter, href)
 	rows, err := a.filterResults(ctx, m, run.Results, content.Filter)
 	if err != nil {
 		return err

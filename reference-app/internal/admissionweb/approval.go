@@ -231,7 +231,7 @@ func (a *app) approvedPage(w http.ResponseWriter, r *http.Request, c *web.Call) 
 		letters = append(letters, res)
 	}
 	content.Letters = len(letters)
-	content.UnitOptions, content.Figures = resultUnits(c.Lang, in, n, letters, content.Filter, href)
+	content.UnitOptions, content.Figures = resultUnits(c.Lang.T("admission.approved.waiting"), in, n, letters, content.Filter, href)
 	rows, err := a.filterResults(ctx, m, letters, content.Filter)
 	if err != nil {
 		return err

@@ -58,8 +58,8 @@ func resultKey(in admission.Intake) func(admission.RunResult) string {
 }
 
 // resultUnits are the unit filter's options and the figures per unit of
-// results, in the intake's order of seats, no place last.
-func resultUnits(l web.Locale, in admission.Intake, n names, results []admission.RunResult, f resultFilter, href string) ([]option, []resultFigure) {
+// results, in the intake's order of seats, no place (named none) last.
+func resultUnits(none string, in admission.Intake, n names, results []admission.RunResult, f resultFilter, href string) ([]option, []resultFigure) {
 	counts := map[string]int{}
 	for _, res := range results {
 		counts[resultUnit(res)]++
@@ -75,7 +75,7 @@ func resultUnits(l web.Locale, in admission.Intake, n names, results []admission
 	for _, st := range in.Seats {
 		add(st.Unit.String(), n.units[st.Unit])
 	}
-	add(noUnit, l.T("admission.stats.unplaced"))
+	add(noUnit, none)
 	return opts, figs
 }
 
