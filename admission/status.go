@@ -75,7 +75,7 @@ func (s *Service) View(ctx context.Context, actor domain.Actor, id ApplicationID
 		if err != nil {
 			return err
 		}
-		v = view(in, a, runs, w)
+		v = view(in, a, runs, w, func(u domain.UnitID, g domain.AgeGroup) []WaitingEntry { return w.list(u, g, nil) })
 		return nil
 	})
 	return v, err
@@ -150,6 +150,23 @@ func (s *Service) IntakeViews(ctx context.Context, actor domain.Actor, intake In
 		if err != nil {
 			return err
 		}
+		// Each waiting list is made once for the page, not once per
+		// application ranking it (each is a pass and a sort of the
+		// intake's applications).
+		type listKey struct {
+			u domain.UnitID
+			g domain.AgeGroup
+		}
+		lists := map[listKey][]WaitingEntry{}
+		list := func(u domain.UnitID, g domain.AgeGroup) []WaitingEntry {
+			k := listKey{u, g}
+			l, ok := lists[k]
+			if !ok {
+				l = w.list(u, g, nil)
+				lists[k] = l
+			}
+			return l
+		}
 		byID := make(map[ApplicationID]Application, len(w.apps))
 		for _, a := range w.apps {
 			byID[a.ID] = a
@@ -159,19 +176,21 @@ func (s *Service) IntakeViews(ctx context.Context, actor domain.Actor, intake In
 			if !ok {
 				return fmt.Errorf("admission: application %s of intake %s: %w", id, intake, domain.ErrNotFound)
 			}
-			out = append(out, view(in, a, runs, w))
+			out = append(out, view(in, a, runs, w, list))
 		}
 		return nil
 	})
 	return out, err
 }
 
-func view(in Intake, a Application, runs []Run, w *waitState) ApplicationView {
+// view is the view of an application with its waiting positions, from
+// the waiting lists list makes.
+func view(in Intake, a Application, runs []Run, w *waitState, list func(domain.UnitID, domain.AgeGroup) []WaitingEntry) ApplicationView {
 	v := history(in, a, runs, w.offers[a.ID])
 	if a.active() {
 		g := in.Group(w.births[a.Child])
 		for _, u := range a.Preferences {
-			for _, e := range w.list(u, g, nil) {
+			for _, e := range list(u, g) {
 				if e.Application == a.ID {
 					v.Waiting = append(v.Waiting, e)
 				}

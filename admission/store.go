@@ -44,6 +44,10 @@ type Store interface {
 	Application(ctx context.Context, m domain.Municipality, id ApplicationID) (Application, error)
 	// Applications lists an intake's applications by ID.
 	Applications(ctx context.Context, m domain.Municipality, intake IntakeID) ([]Application, error)
+	// ApplicationsAfter lists at most limit of an intake's applications
+	// by ID, those after the ID after (the zero ID: from the first): a
+	// page of Applications, cut in the store (keyset).
+	ApplicationsAfter(ctx context.Context, m domain.Municipality, intake IntakeID, after ApplicationID, limit int) ([]Application, error)
 	// ChildApplications lists a child's applications by ID.
 	ChildApplications(ctx context.Context, m domain.Municipality, child domain.ChildID) ([]Application, error)
 

@@ -273,6 +273,14 @@ func (s *Store) Applications(ctx context.Context, m domain.Municipality, intake 
 		`SELECT data FROM admission_applications WHERE municipality = $1 AND intake_id = $2 ORDER BY id`, string(m), uid(intake))
 }
 
+// ApplicationsAfter lists at most limit of an intake's applications by
+// ID after the ID after (zero: from the first).
+func (s *Store) ApplicationsAfter(ctx context.Context, m domain.Municipality, intake admission.IntakeID, after admission.ApplicationID, limit int) ([]admission.Application, error) {
+	return list(ctx, s.q(ctx), "applications", m, scanJSON[admission.Application],
+		`SELECT data FROM admission_applications WHERE municipality = $1 AND intake_id = $2 AND ($3::uuid IS NULL OR id > $3) ORDER BY id LIMIT $4`,
+		string(m), uid(intake), uid(after), limit)
+}
+
 // ChildApplications lists a child's applications by ID.
 func (s *Store) ChildApplications(ctx context.Context, m domain.Municipality, child domain.ChildID) ([]admission.Application, error) {
 	return list(ctx, s.q(ctx), "applications", m, scanJSON[admission.Application],

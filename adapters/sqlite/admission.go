@@ -24,7 +24,7 @@ import (
 var admissionQueries = []string{
 	selectIntake, insertIntake, updateIntake,
 	insertAdmissionSettings,
-	selectApplication, selectApplications, selectChildApplications, insertApplication, updateApplication, selectApplicationKeys,
+	selectApplication, selectApplications, selectApplicationsAfter, selectChildApplications, insertApplication, updateApplication, selectApplicationKeys,
 	intakeExists,
 	selectRunHeader, selectRun, selectRuns, insertRun, approveRun,
 	selectOffer, selectIntakeOffers, selectApplicationOffers, selectDueOffers, insertOffer, updateOffer,
@@ -58,6 +58,10 @@ const (
 	selectApplicationKeys = `SELECT intake_id, child_id FROM admission_applications WHERE municipality = ? AND id = ?`
 	selectApplications    = `SELECT data FROM admission_applications INDEXED BY admission_applications_by_intake
 		WHERE municipality = ? AND intake_id = ? ORDER BY id`
+	// selectApplicationsAfter is a page of selectApplications (keyset:
+	// after an ID, "" for the first).
+	selectApplicationsAfter = `SELECT data FROM admission_applications INDEXED BY admission_applications_by_intake
+		WHERE municipality = ? AND intake_id = ? AND id > ? ORDER BY id LIMIT ?`
 	selectChildApplications = `SELECT data FROM admission_applications INDEXED BY admission_applications_by_child
 		WHERE municipality = ? AND child_id = ? ORDER BY id`
 	insertApplication = `INSERT INTO admission_applications (municipality, id, intake_id, child_id, data) VALUES (?, ?, ?, ?, ?)`
@@ -289,6 +293,16 @@ func (s *Store) Application(ctx context.Context, m domain.Municipality, id admis
 // Applications lists an intake's applications by ID.
 func (s *Store) Applications(ctx context.Context, m domain.Municipality, intake admission.IntakeID) ([]admission.Application, error) {
 	return queryAll(ctx, s, selectApplications, scanJSON[admission.Application], m, intake)
+}
+
+// ApplicationsAfter lists at most limit of an intake's applications by
+// ID after the ID after (zero: from the first).
+func (s *Store) ApplicationsAfter(ctx context.Context, m domain.Municipality, intake admission.IntakeID, after admission.ApplicationID, limit int) ([]admission.Application, error) {
+	from := ""
+	if !after.IsZero() {
+		from = after.String()
+	}
+	return queryAll(ctx, s, selectApplicationsAfter, scanJSON[admission.Application], m, intake, from, limit)
 }
 
 // ChildApplications lists a child's applications by ID.

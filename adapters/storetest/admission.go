@@ -477,6 +477,36 @@ func testRoundEndToEnd(t *testing.T, s AdmissionStore) {
 	other, err := s.IntakeFigures(ctx, Bergen)
 	require.NoError(t, err)
 	assert.Empty(t, other)
+	// The intake's applications in pages cut in the store (keyset, by
+	// ID): together they are Applications; another municipality reads none.
+	every, err := s.Applications(ctx, Oslo, as[0].Intake)
+	require.NoError(t, err)
+	require.Greater(t, len(every), 2)
+	var want, paged []admission.ApplicationID
+	for _, a := range every {
+		want = append(want, a.ID)
+	}
+	after := admission.ApplicationID{}
+	for range len(every) + 1 {
+		page, err := s.ApplicationsAfter(ctx, Oslo, as[0].Intake, after, 2)
+		require.NoError(t, err)
+		require.LessOrEqual(t, len(page), 2)
+		if len(page) == 0 {
+			break
+		}
+		for _, a := range page {
+			paged = append(paged, a.ID)
+		}
+		after = page[len(page)-1].ID
+	}
+	assert.Equal(t, want, paged, "the pages are the applications by ID, each once")
+	first, err := s.ApplicationsAfter(ctx, Oslo, as[0].Intake, admission.ApplicationID{}, 1)
+	require.NoError(t, err)
+	require.Len(t, first, 1)
+	assert.Equal(t, every[0].ID, first[0].ID)
+	bergen, err := s.ApplicationsAfter(ctx, Bergen, as[0].Intake, admission.ApplicationID{}, 10)
+	require.NoError(t, err)
+	assert.Empty(t, bergen)
 	ids := make([]admission.ApplicationID, len(as))
 	for i, a := range as {
 		ids[i] = a.ID

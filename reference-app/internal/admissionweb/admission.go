@@ -390,6 +390,11 @@ func (a *app) apiIntake(w http.ResponseWriter, r *http.Request, c *web.Call) err
 	return nil
 }
 
+// apiIntakeApplications pages the intake's applications by ID (keyset:
+// the cursor is the last ID shown): without a search the store reads the
+// page only (ApplicationsAfter); a search reads the intake's applicants
+// once (searchApplications). The views of the page come from one read of
+// the intake, and only the page's children are logged.
 func (a *app) apiIntakeApplications(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	ctx := r.Context()
 	pr, err := api.ReadPage(r)
@@ -401,19 +406,30 @@ func (a *app) apiIntakeApplications(w http.ResponseWriter, r *http.Request, c *w
 		return err
 	}
 	id := in.ID
-	apps, err := a.Store.Applications(ctx, c.Actor.Municipality, id)
-	if err != nil {
-		return err
-	}
-	if pr.Q != "" {
-		if apps, err = a.searchApplications(ctx, c, id, pr.Q); err != nil {
-			return err
+	var after admission.ApplicationID
+	if pr.Cursor != "" {
+		if after, err = domain.ParseID[admission.Application](pr.Cursor); err != nil || after.IsZero() {
+			return api.BadRequest("invalid-query", "the cursor is not one this API gave",
+				domain.FieldError{Field: "cursor", Reason: "is-not-a-cursor-from-a-previous-page"})
 		}
 	}
-	pg, err := api.Paginate(apps, func(ap admission.Application) string { return ap.ID.String() }, pr)
-	if err != nil {
-		return err
+	var apps []admission.Application
+	if pr.Q == "" {
+		if apps, err = a.Store.ApplicationsAfter(ctx, c.Actor.Municipality, id, after, pr.Limit+1); err != nil {
+			return err
+		}
+	} else {
+		all, err := a.Store.Applications(ctx, c.Actor.Municipality, id)
+		if err != nil {
+			return err
+		}
+		if all, err = a.searchApplications(ctx, c, id, all, pr.Q); err != nil {
+			return err
+		}
+		start := sort.Search(len(all), func(i int) bool { return pr.Cursor == "" || all[i].ID.String() > pr.Cursor })
+		apps = all[start:min(len(all), start+pr.Limit+1)]
 	}
+	pg := api.Keyset(apps, func(ap admission.Application) string { return ap.ID.String() }, pr)
 	out := api.Page[admission.ApplicationView]{Items: []admission.ApplicationView{}, NextCursor: pg.NextCursor}
 	var ids []domain.ChildID
 	var page []admission.ApplicationID
@@ -436,18 +452,26 @@ func (a *app) apiIntakeApplications(w http.ResponseWriter, r *http.Request, c *w
 	return nil
 }
 
-// searchApplications lists the intake's applications, by ID, in which
-// the search finds the child (every word in the name, or the start of the
-// national ID) or the status: from one read of the intake and one of its
-// applicants, whatever their number.
-func (a *app) searchApplications(ctx context.Context, c *web.Call, intake admission.IntakeID, q string) ([]admission.Application, error) {
-	sts, err := a.Admission().IntakeStatuses(ctx, c.Actor, intake)
-	if err != nil {
-		return nil, err
+// searchApplications keeps of the intake's applications apps (by ID)
+// those in which the search finds the child (every word in the name, or
+// the start of the national ID) or the status: one read of the
+// applicants, and the intake's statuses (IntakeStatuses) only when the
+// search could name a status.
+func (a *app) searchApplications(ctx context.Context, c *web.Call, intake admission.IntakeID, apps []admission.Application, q string) ([]admission.Application, error) {
+	var status map[admission.ApplicationID]admission.Status
+	if slices.ContainsFunc(intakeStatuses, func(st admission.Status) bool { return api.Matches(q, string(st)) }) {
+		sts, err := a.Admission().IntakeStatuses(ctx, c.Actor, intake)
+		if err != nil {
+			return nil, err
+		}
+		status = make(map[admission.ApplicationID]admission.Status, len(sts))
+		for _, st := range sts {
+			status[st.Application.ID] = st.Status
+		}
 	}
-	ids := make([]domain.ChildID, 0, len(sts))
-	for _, st := range sts {
-		ids = append(ids, st.Application.Child)
+	ids := make([]domain.ChildID, 0, len(apps))
+	for _, ap := range apps {
+		ids = append(ids, ap.Child)
 	}
 	children := map[domain.ChildID]domain.Child{}
 	if len(ids) > 0 {
@@ -460,9 +484,9 @@ func (a *app) searchApplications(ctx context.Context, c *web.Call, intake admiss
 		}
 	}
 	var out []admission.Application
-	for _, st := range sts {
-		if childMatches(children[st.Application.Child], q) || api.Matches(q, string(st.Status)) {
-			out = append(out, st.Application)
+	for _, ap := range apps {
+		if st, ok := status[ap.ID]; (ok && api.Matches(q, string(st))) || childMatches(children[ap.Child], q) {
+			out = append(out, ap)
 		}
 	}
 	return out, nil

@@ -813,16 +813,8 @@ func (a *app) renderIntake(w http.ResponseWriter, r *http.Request, c *web.Call, 
 		for i, ap := range apps {
 			ids[i] = ap.Application.Child
 		}
-		cs, err := a.Store.ChildrenByID(ctx, m, ids)
-		if err != nil {
+		if found, err = a.findChildren(ctx, m, ids, f.Q); err != nil {
 			return err
-		}
-		found = map[domain.ChildID]bool{}
-		digits := strings.ReplaceAll(f.Q, " ", "")
-		for _, ch := range cs {
-			if web.Matches(ch.GivenName+" "+ch.FamilyName, f.Q) || (!ch.NationalID.IsZero() && digits != "" && strings.HasPrefix(ch.NationalID.String(), digits)) {
-				found[ch.ID] = true
-			}
 		}
 	}
 	rows := make([]admission.ApplicationStatus, 0, len(apps))
@@ -926,17 +918,25 @@ func (a *app) runSubmit(w http.ResponseWriter, r *http.Request, c *web.Call) err
 // Caseworker: a run.
 
 type runContent struct {
-	ID, Intake, IntakeHref string
-	Created, By            string
-	Seed                   uint64
-	Approved               string
-	Stats                  admission.Stats
-	RankRows               []rankRow
-	StatutoryOK            bool
-	Results                []resultRow
-	Offers                 int
+	ID, Intake, IntakeHref, Href string
+	Created, By                  string
+	Seed                         uint64
+	Approved                     string
+	Stats                        admission.Stats
+	RankRows                     []rankRow
+	StatutoryOK                  bool
+	Results                      []resultRow
+	Offers                       int
 	// Reason is why it ran before the application deadline.
 	Reason string
+	// The results' list (resultList): its figures per unit, the filter as
+	// asked and its options, the rows it lets through, and the pager.
+	Figures            []resultFigure
+	Filter             resultFilter
+	Filtered           bool
+	UnitOptions        []option
+	Matching           int
+	PrevHref, NextHref string
 }
 
 type rankRow struct {
@@ -949,6 +949,10 @@ type resultRow struct {
 	Explanation        []string
 }
 
+// runPage shows a run: its figures, and its children's results with
+// their explanations in keyset pages (?after=, ?before=) by the unit
+// offered, filtered by it (?unit=) and searched by name or national ID
+// (?q=). Only the children shown are read and logged.
 func (a *app) runPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	ctx := r.Context()
 	m := c.Actor.Municipality
@@ -964,25 +968,45 @@ func (a *app) runPage(w http.ResponseWriter, r *http.Request, c *web.Call) error
 	if err != nil {
 		return err
 	}
-	n, err := a.names(ctx, m, true)
+	n, err := a.names(ctx, m, false)
 	if err != nil {
 		return err
 	}
 	l := langOf(c)
-	content := runContent{ID: id.String(), Intake: in.Name, IntakeHref: "/admission/intakes/" + in.ID.String(), Created: when(c.Lang, run.Created),
-		By: a.runBy(ctx, c, run), Seed: run.Seed, Stats: run.Stats, StatutoryOK: run.Stats.StatutoryPlaced == run.Stats.Statutory, Reason: run.Reason}
+	q := r.URL.Query()
+	href := "/admission/runs/" + id.String()
+	content := runContent{ID: id.String(), Intake: in.Name, IntakeHref: "/admission/intakes/" + in.ID.String(), Href: href, Created: when(c.Lang, run.Created),
+		By: a.runBy(ctx, c, run), Seed: run.Seed, Stats: run.Stats, StatutoryOK: run.Stats.StatutoryPlaced == run.Stats.Statutory, Reason: run.Reason,
+		Filter: resultFilter{Unit: q.Get("unit"), Q: strings.TrimSpace(q.Get("q"))}}
+	content.Filtered = content.Filter.any()
 	if run.IsApproved() {
 		content.Approved = when(c.Lang, run.Approved)
 	}
 	for i, k := range run.Stats.RankDistribution {
 		content.RankRows = append(content.RankRows, rankRow{Rank: i + 1, Children: k})
 	}
-	for _, res := range run.Results {
+	content.UnitOptions, content.Figures = resultUnits(c.Lang.T("admission.stats.unplaced"), in, n, run.Results, content.Filter, href)
+	rows, err := a.filterResults(ctx, m, run.Results, content.Filter)
+	if err != nil {
+		return err
+	}
+	key := resultKey(in)
+	slices.SortFunc(rows, func(x, y admission.RunResult) int { return strings.Compare(key(x), key(y)) })
+	content.Matching = len(rows)
+	page := web.KeysetPage(rows, key, q.Get("after"), q.Get("before"), web.PageSize)
+	content.PrevHref, content.NextHref = web.PagerLinks(q, page.Prev, page.Next, "q", "unit")
+	ids := make([]domain.ChildID, len(page.Rows))
+	for i, res := range page.Rows {
+		ids[i] = res.Child
+	}
+	if err := a.childNames(ctx, m, n, ids); err != nil {
+		return err
+	}
+	for _, res := range page.Rows {
 		content.Results = append(content.Results, resultRow{Child: n.children[res.Child], Group: c.Lang.T("admission.group." + string(res.Group)),
 			Unit: n.units[res.Unit], Rank: res.Rank, Explanation: n.explain(res, l)})
 	}
-	slices.SortStableFunc(content.Results, func(x, y resultRow) int { return strings.Compare(x.Child, y.Child) })
-	if ids := runChildren(run); len(ids) > 0 {
+	if len(ids) > 0 {
 		if err := a.Audit(ctx, c.Actor, "admission.run.read", "run/"+id.String(), ids...); err != nil {
 			return err
 		}

@@ -21,12 +21,22 @@
 // the position, so a child added ahead does not shift the pages), filtered
 // by unit and searched by name or national ID. The waiting lists API
 // (/api/v1/intakes/{id}/waiting-lists) pages the same table by that key
-// (?limit=, ?cursor=, ?unit=, ?q=); the applications API searches with ?q=
-// in the child's name, national ID and the status, from one read of the
-// intake and one of its applicants. The intakes page reads every intake's
-// figures in one statement (Store.IntakeFigures), and the school starters
-// their children in one (ChildrenByID); the school starters API pages by
-// child ID and reads and logs only the page's children.
+// (?limit=, ?cursor=, ?unit=, ?q=). The applications API pages by ID in
+// the store (Store.ApplicationsAfter) and searches with ?q= in the child's
+// name, national ID and the status, from one read of the intake's
+// applications and one of its applicants (the statuses only when the
+// search could name one). The intakes page reads every intake's figures in
+// one statement (Store.IntakeFigures).
+//
+// A run's page and the approval's page list the run's children the same
+// way (result_list.go): figures per unit offered at the top, keyset pages
+// by a key of the run's results (unit in the intake's order, choice,
+// application), filtered by the unit offered (?unit=, "none" for no
+// place) and searched by name or national ID; the school starters page by
+// school (none first) and child, filtered by ?school=. Names are read and
+// logged for the rows shown only, and the pager is the shell's partial
+// ("pager" in web/templates/partials.html). The school starters API pages
+// by child ID and reads and logs only the page's children.
 package admissionweb
 
 import "github.com/oppvekst/oppvekst/reference-app/internal/web"

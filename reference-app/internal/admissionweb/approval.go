@@ -138,20 +138,34 @@ func (a *app) approveSubmit(w http.ResponseWriter, r *http.Request, c *web.Call)
 	return nil
 }
 
-// approvedContent is the success page: what the approval sent.
+// approvedContent is the success page: what the approval sent, and the
+// run's children with their decision letters as a list (result_list.go).
 type approvedContent struct {
-	Intake, Approved, By string
-	RunHref, WaitingHref string
-	Offers, Letters      int
-	AnswerBy             string
-	Sent, Waiting        []approvedRow
+	Intake, Approved, By       string
+	Href, RunHref, WaitingHref string
+	Offers, Letters            int
+	AnswerBy                   string
+	Rows                       []approvedRow
+	Figures                    []resultFigure
+	Filter                     resultFilter
+	Filtered                   bool
+	UnitOptions                []option
+	Matching                   int
+	PrevHref, NextHref         string
 }
 
+// approvedRow is a child sent a decision letter: the unit offered and its
+// choice, or none (waiting).
 type approvedRow struct {
 	Child, Unit, DecisionHref string
 	Rank                      int
 }
 
+// approvedPage says what the approval sent and lists the children sent a
+// decision letter, with the offer sent or none, as the run page lists its
+// results: in keyset pages by the unit offered, filtered by it (?unit=,
+// "none" for those waiting) and searched (?q=); only the children shown
+// are read and logged.
 func (a *app) approvedPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	ctx := r.Context()
 	m := c.Actor.Municipality
@@ -171,7 +185,7 @@ func (a *app) approvedPage(w http.ResponseWriter, r *http.Request, c *web.Call) 
 	if err != nil {
 		return err
 	}
-	n, err := a.names(ctx, m, true)
+	n, err := a.names(ctx, m, false)
 	if err != nil {
 		return err
 	}
@@ -187,35 +201,58 @@ func (a *app) approvedPage(w http.ResponseWriter, r *http.Request, c *web.Call) 
 	for _, ap := range apps {
 		active[ap.ID] = ap.Withdrawn.IsZero() && ap.Rejected.IsZero()
 	}
-	content := approvedContent{Intake: in.Name, Approved: when(c.Lang, run.Approved), By: a.personName(ctx, c, run.ApprovedBy),
-		RunHref: "/admission/runs/" + id.String(), WaitingHref: "/admission/intakes/" + in.ID.String() + "/waiting-lists"}
-	offered := map[admission.ApplicationID]bool{}
+	q := r.URL.Query()
+	href := "/admission/runs/" + id.String() + "/approved"
+	content := approvedContent{Intake: in.Name, Approved: when(c.Lang, run.Approved), By: a.personName(ctx, c, run.ApprovedBy), Href: href,
+		RunHref: "/admission/runs/" + id.String(), WaitingHref: "/admission/intakes/" + in.ID.String() + "/waiting-lists",
+		Filter: resultFilter{Unit: q.Get("unit"), Q: strings.TrimSpace(q.Get("q"))}}
+	content.Filtered = content.Filter.any()
+	sent := map[admission.ApplicationID]admission.Offer{}
 	for _, o := range offers {
 		if !run.Sent(o) {
 			continue // offered later, from a waiting list
 		}
-		offered[o.Application] = true
+		sent[o.Application] = o
 		content.Offers++
 		if content.AnswerBy == "" {
 			content.AnswerBy = c.Lang.Date(date.NewAt(o.Deadline.In(domain.Oslo())).AddDate(0, 0, -1))
 		}
-		content.Sent = append(content.Sent, approvedRow{Child: n.children[o.Child], Unit: n.units[o.Unit], Rank: o.Rank,
-			DecisionHref: "/children/" + o.Child.String() + "/applications/" + o.Application.String() + "/decision"})
 	}
+	// The children sent a letter, each with the offer sent (none: waiting).
+	var letters []admission.RunResult
 	for _, res := range run.Results {
 		if !active[res.Application] {
 			continue
 		}
-		content.Letters++
-		if !offered[res.Application] {
-			content.Waiting = append(content.Waiting, approvedRow{Child: n.children[res.Child],
-				DecisionHref: "/children/" + res.Child.String() + "/applications/" + res.Application.String() + "/decision"})
+		res.Unit, res.Rank = domain.UnitID{}, 0
+		if o, ok := sent[res.Application]; ok {
+			res.Unit, res.Rank = o.Unit, o.Rank
 		}
+		letters = append(letters, res)
 	}
-	byChild := func(x, y approvedRow) int { return strings.Compare(x.Child, y.Child) }
-	slices.SortStableFunc(content.Sent, byChild)
-	slices.SortStableFunc(content.Waiting, byChild)
-	if ids := runChildren(run); len(ids) > 0 {
+	content.Letters = len(letters)
+	content.UnitOptions, content.Figures = resultUnits(c.Lang.T("admission.approved.waiting"), in, n, letters, content.Filter, href)
+	rows, err := a.filterResults(ctx, m, letters, content.Filter)
+	if err != nil {
+		return err
+	}
+	key := resultKey(in)
+	slices.SortFunc(rows, func(x, y admission.RunResult) int { return strings.Compare(key(x), key(y)) })
+	content.Matching = len(rows)
+	page := web.KeysetPage(rows, key, q.Get("after"), q.Get("before"), web.PageSize)
+	content.PrevHref, content.NextHref = web.PagerLinks(q, page.Prev, page.Next, "q", "unit")
+	ids := make([]domain.ChildID, len(page.Rows))
+	for i, res := range page.Rows {
+		ids[i] = res.Child
+	}
+	if err := a.childNames(ctx, m, n, ids); err != nil {
+		return err
+	}
+	for _, res := range page.Rows {
+		content.Rows = append(content.Rows, approvedRow{Child: n.children[res.Child], Unit: n.units[res.Unit], Rank: res.Rank,
+			DecisionHref: "/children/" + res.Child.String() + "/applications/" + res.Application.String() + "/decision"})
+	}
+	if len(ids) > 0 {
 		if err := a.Audit(ctx, c.Actor, "admission.approval.read", "run/"+id.String(), ids...); err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -480,11 +481,19 @@ func lineLabel(l web.Locale, field string) string {
 }
 
 type schoolStartersContent struct {
-	Intake, IntakeHref, ID string
-	Rows                   []starterRow
-	Unmatched              int
-	Requests               []requestRow
-	HasCatchment           bool
+	Intake, IntakeHref, ID, Href string
+	Rows                         []starterRow
+	// Total and Unmatched count the registered starters and those without
+	// a school; Figures count them by school, for the filter.
+	Total, Unmatched   int
+	Figures            []resultFigure
+	Filter             resultFilter
+	Filtered           bool
+	SchoolOptions      []option
+	Matching           int
+	PrevHref, NextHref string
+	Requests           []requestRow
+	HasCatchment       bool
 }
 
 type starterRow struct {
@@ -498,6 +507,13 @@ type requestRow struct {
 	Decision, DecisionReason         string
 }
 
+// schoolStartersPage lists the intake's school starters in keyset pages
+// (?after=, ?before=), those without a school first, then by school and
+// child, filtered by school (?school=, "none" for no school) and searched
+// by the child's name or national ID (?q=), with the figures per school at
+// the top; then the requests for another school. Names are read for the
+// rows shown and the requests (with a search, for every starter, in one
+// read), and only those children are logged.
 func (a *app) schoolStartersPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	ctx := r.Context()
 	m := c.Actor.Municipality
@@ -512,10 +528,6 @@ func (a *app) schoolStartersPage(w http.ResponseWriter, r *http.Request, c *web.
 	if err != nil {
 		return err
 	}
-	vs, ids, err := a.starterViews(ctx, m, sts)
-	if err != nil {
-		return err
-	}
 	rs, err := a.Admission().SchoolRequests(ctx, c.Actor, in.ID)
 	if err != nil {
 		return err
@@ -524,31 +536,106 @@ func (a *app) schoolStartersPage(w http.ResponseWriter, r *http.Request, c *web.
 	if err != nil {
 		return err
 	}
-	content := schoolStartersContent{Intake: in.Name, IntakeHref: "/admission/intakes/" + in.ID.String(), ID: in.ID.String(), HasCatchment: len(ct.Rows) > 0}
-	names := map[domain.ChildID]string{}
-	for _, v := range vs {
-		// The catchment school is named only when the child goes to
-		// another (a granted request).
-		row := starterRow{Child: v.ChildName, School: v.UnitName, Protected: v.Protected}
-		if v.Catchment != v.Unit {
-			row.Catchment = v.CatchmentName
-		}
-		if !v.Address.IsZero() {
-			row.Address = v.Address.Street + v.Address.Cadastral
-		}
-		if v.Unit.IsZero() {
-			row.Reason = reasonText(c.Lang, v.Reason, nil)
-			content.Unmatched++
-		}
-		names[v.Child] = v.ChildName
-		content.Rows = append(content.Rows, row)
-	}
 	n, err := a.names(ctx, m, false)
 	if err != nil {
 		return err
 	}
+	q := r.URL.Query()
+	href := "/admission/intakes/" + in.ID.String() + "/school-starters"
+	content := schoolStartersContent{Intake: in.Name, IntakeHref: "/admission/intakes/" + in.ID.String(), ID: in.ID.String(), Href: href,
+		HasCatchment: len(ct.Rows) > 0, Total: len(sts), Filter: resultFilter{Unit: q.Get("school"), Q: strings.TrimSpace(q.Get("q"))}}
+	content.Filtered = content.Filter.any()
+	school := func(st admission.SchoolStarter) string {
+		if st.Unit.IsZero() {
+			return noUnit
+		}
+		return st.Unit.String()
+	}
+	// The key: no school first (a caseworker gives one), then by the
+	// school's name, then by child.
+	key := func(st admission.SchoolStarter) string {
+		if st.Unit.IsZero() {
+			return "0." + st.Child.String()
+		}
+		return "1." + n.units[st.Unit] + "|" + st.Child.String()
+	}
+	counts := map[string]int{}
+	var schools []domain.UnitID
+	for _, st := range sts {
+		if counts[school(st)] == 0 && !st.Unit.IsZero() {
+			schools = append(schools, st.Unit)
+		}
+		counts[school(st)]++
+	}
+	content.Unmatched = counts[noUnit]
+	slices.SortFunc(schools, func(x, y domain.UnitID) int { return strings.Compare(n.units[x], n.units[y]) })
+	figure := func(value, label string) {
+		content.SchoolOptions = append(content.SchoolOptions, option{Value: value, Label: label, Selected: value == content.Filter.Unit})
+		if counts[value] > 0 {
+			content.Figures = append(content.Figures, resultFigure{Label: label, N: counts[value],
+				Href: href + "?" + url.Values{"school": {value}}.Encode() + "#starters"})
+		}
+	}
+	figure(noUnit, c.Lang.T("admission.schoolStart.noMatch"))
+	for _, u := range schools {
+		figure(u.String(), n.units[u])
+	}
+	var found map[domain.ChildID]bool
+	if content.Filter.Q != "" {
+		ids := make([]domain.ChildID, len(sts))
+		for i, st := range sts {
+			ids[i] = st.Child
+		}
+		if found, err = a.findChildren(ctx, m, ids, content.Filter.Q); err != nil {
+			return err
+		}
+	}
+	rows := slices.DeleteFunc(sts, func(st admission.SchoolStarter) bool {
+		return (content.Filter.Unit != "" && school(st) != content.Filter.Unit) || (found != nil && !found[st.Child])
+	})
+	slices.SortFunc(rows, func(x, y admission.SchoolStarter) int { return strings.Compare(key(x), key(y)) })
+	content.Matching = len(rows)
+	page := web.KeysetPage(rows, key, q.Get("after"), q.Get("before"), web.PageSize)
+	content.PrevHref, content.NextHref = web.PagerLinks(q, page.Prev, page.Next, "q", "school")
+	// The children of the page and of the requests, in one read.
+	ids := make([]domain.ChildID, 0, len(page.Rows)+len(rs))
+	for _, st := range page.Rows {
+		ids = append(ids, st.Child)
+	}
 	for _, x := range rs {
-		rr := requestRow{ID: x.ID.String(), Child: names[x.Child], School: n.units[x.Unit], Reason: x.Reason,
+		if !slices.Contains(ids, x.Child) {
+			ids = append(ids, x.Child)
+		}
+	}
+	children := map[domain.ChildID]domain.Child{}
+	if len(ids) > 0 {
+		cs, err := a.Store.ChildrenByID(ctx, m, ids)
+		if err != nil {
+			return err
+		}
+		for _, ch := range cs {
+			children[ch.ID] = ch
+		}
+	}
+	for _, st := range page.Rows {
+		ch := children[st.Child]
+		// The catchment school is named only when the child goes to
+		// another (a granted request).
+		row := starterRow{Child: ch.GivenName + " " + ch.FamilyName, School: n.units[st.Unit], Protected: ch.AddressProtection.Protected()}
+		if st.Catchment != st.Unit {
+			row.Catchment = n.units[st.Catchment]
+		}
+		if ad := ch.ShownAddress(); !ad.IsZero() {
+			row.Address = ad.Street + ad.Cadastral
+		}
+		if st.Unit.IsZero() {
+			row.Reason = reasonText(c.Lang, st.Reason, nil)
+		}
+		content.Rows = append(content.Rows, row)
+	}
+	for _, x := range rs {
+		ch := children[x.Child]
+		rr := requestRow{ID: x.ID.String(), Child: ch.GivenName + " " + ch.FamilyName, School: n.units[x.Unit], Reason: x.Reason,
 			Asked: x.Asked.In(domain.Oslo()).Format("2006-01-02"), Open: x.Open(), DecisionReason: x.DecisionReason}
 		if !x.Open() {
 			rr.Decision = c.Lang.T("admission.schoolRequest." + x.Decision)

@@ -171,6 +171,8 @@ func TestAdmissionListStatementsDoNotGrowWithRows(t *testing.T) {
 			base + "/waiting-lists?limit=50",
 			base + "/waiting-lists?limit=50&q=storeng",
 			base + "/applications?limit=50&q=storeng",
+			base + "/applications?limit=50",
+			base + "/applications?limit=50&q=received",
 			"/admission/intakes",
 			"/api/v1/intakes",
 		}

@@ -1,0 +1,53 @@
+package admissionweb_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
+	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
+)
+
+// The run page and the approval's page show a page of the run's children
+// (issue 24): at 100 and at 2,000 applicants they cost the same number of
+// statements, and the page does not grow with the applicants.
+func TestRunPagesStatementsDoNotGrowWithApplicants(t *testing.T) {
+	ta := webtest.NewPostgres(t)
+	ctx := t.Context()
+	cw := ta.CookieFor(t, demo.PersonaCaseworker)
+	actor := ta.Personas[demo.PersonaCaseworker].Actor
+	type measured struct{ run, search, approved, approvedPage2 webtest.Count }
+	got := map[int]measured{}
+	for _, n := range []int{100, 2000} {
+		intake, _, err := webtest.BigIntake(ctx, ta, n)
+		require.NoError(t, err)
+		run, err := ta.App.Admission().RunWithReason(ctx, actor, intake, 7, "test: the page at size")
+		require.NoError(t, err)
+		base := "/admission/runs/" + run.ID.String()
+		var m measured
+		logged := ta.ChildrenAuditedAs(t, "admission.run.read")
+		m.run = ta.Counted(t, cw, base)
+		assert.Equal(t, 2*min(n, 50), ta.ChildrenAuditedAs(t, "admission.run.read")-logged, "only the children shown are logged (twice: warm and counted)")
+		assert.Contains(t, m.run.Body, "after=", "a next page")
+		m.search = ta.Counted(t, cw, base+"?q=barn0042")
+		assert.Contains(t, m.search.Body, "Barn0042 Storeng")
+		assert.NotContains(t, m.search.Body, "Barn0041 Storeng")
+		_, err = ta.App.Admission().ApproveWithReason(ctx, actor, run.ID, "test: the page at size")
+		require.NoError(t, err)
+		m.approved = ta.Counted(t, cw, base+"/approved")
+		m.approvedPage2 = ta.Counted(t, cw, base+"/approved?unit=none")
+		for name, c := range map[string]webtest.Count{"run": m.run, "search": m.search, "approved": m.approved, "approved waiting": m.approvedPage2} {
+			t.Logf("%s at %d applicants: %s", name, n, c)
+		}
+		got[n] = m
+	}
+	small, large := got[100], got[2000]
+	for name, pair := range map[string][2]webtest.Count{"run": {small.run, large.run}, "run search": {small.search, large.search},
+		"approved": {small.approved, large.approved}, "approved waiting": {small.approvedPage2, large.approvedPage2}} {
+		assert.Equal(t, pair[0].Statements, pair[1].Statements, fmt.Sprintf("%s: the statements do not grow with the applicants", name))
+		assert.Less(t, len(pair[1].Body), 200*1024, "%s: one page, not every applicant", name)
+	}
+}
