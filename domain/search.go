@@ -2,6 +2,7 @@ package domain
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -122,4 +123,78 @@ func CollectPage[T, K any](limit int, after K, key func(T) K, read func(after K,
 		}
 		after = key(rows[len(rows)-1])
 	}
+}
+
+// foldSet is every rune whose strings.ToLower is the lower-case rune c:
+// c and the runes of its case-folding orbit that lower to it (k: k, K and
+// the Kelvin sign).
+func foldSet(c rune) []rune {
+	set := []rune{c}
+	for r := unicode.SimpleFold(c); r != c; r = unicode.SimpleFold(r) {
+		if unicode.ToLower(r) == c {
+			set = append(set, r)
+		}
+	}
+	return set
+}
+
+// SearchGlobs are the SQLite GLOB patterns of the words of a search, one
+// each, to be matched against the text itself (not lower-cased): each
+// letter a class of the letters that lower-case to it ([æÆ]), so a text
+// matches them all exactly when MatchesSearch finds it. No words: nil.
+func SearchGlobs(search string) []string {
+	words := strings.Fields(strings.ToLower(search))
+	if len(words) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(words))
+	for _, w := range words {
+		var b strings.Builder
+		b.WriteByte('*')
+		for _, c := range w {
+			switch set := foldSet(c); {
+			case len(set) > 1:
+				b.WriteByte('[')
+				b.WriteString(string(set))
+				b.WriteByte(']')
+			case c == '*' || c == '?' || c == '[':
+				b.WriteByte('[')
+				b.WriteRune(c)
+				b.WriteByte(']')
+			default:
+				b.WriteRune(c)
+			}
+		}
+		b.WriteByte('*')
+		out = append(out, b.String())
+	}
+	return out
+}
+
+// SearchRegexps are SearchGlobs as PostgreSQL regular expressions (~),
+// unanchored: a text matches them all exactly when MatchesSearch finds it.
+func SearchRegexps(search string) []string {
+	words := strings.Fields(strings.ToLower(search))
+	if len(words) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(words))
+	for _, w := range words {
+		var b strings.Builder
+		for _, c := range w {
+			switch set := foldSet(c); {
+			case len(set) > 1:
+				b.WriteByte('[')
+				b.WriteString(string(set))
+				b.WriteByte(']')
+			case c < utf8.RuneSelf && !('a' <= c && c <= 'z' || '0' <= c && c <= '9'):
+				b.WriteByte('\\')
+				b.WriteRune(c)
+			default:
+				b.WriteRune(c)
+			}
+		}
+		out = append(out, b.String())
+	}
+	return out
 }
