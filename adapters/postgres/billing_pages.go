@@ -24,9 +24,9 @@ const (
 			WHERE mb.municipality = f.municipality AND mb.family_id = f.id AND ` + personFound + `))`
 
 	familiesAfterSQL = `SELECT f.id, f.payer_id FROM billing_families f
-		WHERE f.municipality = $1 AND ($2::uuid IS NULL OR f.id > $2) AND ` + familyFound + ` ORDER BY f.id LIMIT $5`
+		WHERE f.municipality = $1 AND f.id > $2 AND ` + familyFound + ` ORDER BY f.id LIMIT $5`
 	familiesBeforeSQL = `SELECT f.id, f.payer_id FROM billing_families f
-		WHERE f.municipality = $1 AND ($2::uuid IS NULL OR f.id < $2) AND ` + familyFound + ` ORDER BY f.id DESC LIMIT $5`
+		WHERE f.municipality = $1 AND f.id < $2 AND ` + familyFound + ` ORDER BY f.id DESC LIMIT $5`
 )
 
 // familyFoundCount is familyFound with the search as $2 and $3.
@@ -52,9 +52,17 @@ func familySearch(search string) ([]string, *string) {
 // FamiliesPage implements billing.Store.
 func (s *Store) FamiliesPage(ctx context.Context, m domain.Municipality, q billing.FamilyQuery) ([]billing.Family, error) {
 	res, prefix := familySearch(q.Search)
-	sql := familiesAfterSQL
+	// The bound is always a key, so the primary key walks the page in
+	// order and stops at the limit: no zero key is a NULL that would keep
+	// the planner from it.
+	sql, after := familiesAfterSQL, uid(q.After)
 	if q.Backward {
 		sql = familiesBeforeSQL
+		if q.After.IsZero() {
+			after = pgtype.UUID{Bytes: [16]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, Valid: true}
+		}
+	} else if q.After.IsZero() {
+		after = pgtype.UUID{Valid: true}
 	}
 	var fams []billing.Family
 	db := s.q(ctx)
@@ -63,7 +71,7 @@ func (s *Store) FamiliesPage(ctx context.Context, m domain.Municipality, q billi
 		if fams, err = list(ctx, db, "families", m, func(row scanner, m domain.Municipality) (billing.Family, error) {
 			f := billing.Family{Municipality: m}
 			return f, row.Scan(scanID(&f.ID), scanID(&f.Payer))
-		}, sql, string(m), uid(q.After), res, prefix, max(q.Limit, 1)); err != nil || len(fams) == 0 {
+		}, sql, string(m), after, res, prefix, max(q.Limit, 1)); err != nil || len(fams) == 0 {
 			return err
 		}
 		ids := make([]pgtype.UUID, len(fams))

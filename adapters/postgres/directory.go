@@ -194,11 +194,12 @@ func (s *Store) ChildrenByID(ctx context.Context, m domain.Municipality, ids []d
 }
 
 // childrenPageSQL is one keyset page of children by ID: after the key
-// (NULL: from the first), every search pattern (domain.SearchPatterns) in
+// (the nil UUID: from the first; never NULL, which would keep the planner
+// from walking the primary key in order), every search pattern (domain.SearchPatterns) in
 // the lower-cased name, or the national ID starting with the prefix (NULL:
 // not searched by number).
 const childrenPageSQL = `SELECT ` + childColumns + ` FROM children
-	WHERE municipality = $1 AND ($2::uuid IS NULL OR id > $2)
+	WHERE municipality = $1 AND id > $2
 		AND (lower(given_name || ' ' || family_name) LIKE ALL ($3::text[]) OR national_id LIKE $4)
 	ORDER BY id LIMIT $5`
 
@@ -213,7 +214,7 @@ func (s *Store) ChildrenPage(ctx context.Context, m domain.Municipality, q domai
 	}
 	return domain.CollectPage(q.Limit, q.After, func(c domain.Child) domain.ChildID { return c.ID },
 		func(after domain.ChildID, n int) ([]domain.Child, error) {
-			return list(ctx, s.q(ctx), "children", m, scanChild, childrenPageSQL, string(m), uid(after), patterns, prefix, n)
+			return list(ctx, s.q(ctx), "children", m, scanChild, childrenPageSQL, string(m), pgtype.UUID{Bytes: after.UUID(), Valid: true}, patterns, prefix, n)
 		}, q.Matches)
 }
 
