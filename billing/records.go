@@ -445,6 +445,13 @@ type Store interface {
 	// Families lists the municipality's families with their members,
 	// sorted by SortFamilies.
 	Families(ctx context.Context, m domain.Municipality) ([]Family, error)
+	// FamiliesPage reads one keyset page of the municipality's families
+	// with their members, in ID order (q.Backward: descending), searched in
+	// the store (FamilyQuery.Search), never a read of every family.
+	FamiliesPage(ctx context.Context, m domain.Municipality, q FamilyQuery) ([]Family, error)
+	// CountFamilies counts, without reading them, the municipality's
+	// families, the children in them and the families the search finds.
+	CountFamilies(ctx context.Context, m domain.Municipality, search string) (FamilyCounts, error)
 
 	// CreateIncomeDecision stores a decision; one that shares a day with
 	// another decision of the family is a *domain.ConflictError ("period").
@@ -719,4 +726,28 @@ func SortPriceLists(ls []PriceList) {
 // SortPayments orders payments by the day paid, then ID.
 func SortPayments(ps []Payment) {
 	slices.SortFunc(ps, func(a, b Payment) int { return cmp.Or(cmp.Compare(a.Paid, b.Paid), a.ID.Compare(b.ID)) })
+}
+
+// FamilyQuery asks Store.FamiliesPage for one keyset page of families.
+type FamilyQuery struct {
+	// After is the key the page starts from, not included: the families
+	// with a greater ID (Backward: a smaller one, newest first). Zero
+	// starts at the first (Backward: the last).
+	After    FamilyID
+	Backward bool
+	// Limit is the most families returned; 0 or less is 1.
+	Limit int
+	// Search, when not blank, keeps the families in which someone (the
+	// payer, another adult, a child) has every word of it in the name
+	// (domain.MatchesSearch) or a national ID starting with it
+	// (domain.NationalIDPrefix).
+	Search string
+}
+
+// FamilyCounts are a families list's figures.
+type FamilyCounts struct {
+	// Families and Children count every family of the municipality and
+	// the children in them (each child once); Matching the families the
+	// search finds (all of them without a search).
+	Families, Children, Matching int
 }

@@ -35,6 +35,11 @@ type DirectoryReader interface {
 	// rows of a page), sorted by SortChildren. An ID the municipality has
 	// no child for is left out; no IDs is an empty list.
 	ChildrenByID(ctx context.Context, m Municipality, ids []ChildID) ([]Child, error)
+	// ChildrenPage reads one keyset page of the municipality's children in
+	// ID order: at most q.Limit of those after q.After that q's search
+	// finds (ChildQuery.Matches), searched in the store, never a read of
+	// every child.
+	ChildrenPage(ctx context.Context, m Municipality, q ChildQuery) ([]Child, error)
 
 	Guardian(ctx context.Context, m Municipality, id GuardianID) (Guardian, error)
 	GuardianByNationalID(ctx context.Context, m Municipality, n NationalID) (Guardian, error)

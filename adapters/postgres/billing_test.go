@@ -13,3 +13,7 @@ func TestPostgresBilling(t *testing.T) {
 func BenchmarkPostgresBilling(b *testing.B) {
 	storetest.RunBillingBenchmarks(b, func(b *testing.B) storetest.BillingStore { return newTestStore(b) })
 }
+
+func TestPostgresFamiliesPage(t *testing.T) {
+	storetest.RunFamiliesPage(t, func(t *testing.T) storetest.BillingStore { return newTestStore(t) })
+}

@@ -13,3 +13,7 @@ func TestPostgresChildrenByID(t *testing.T) {
 func TestPlacedOn(t *testing.T) {
 	storetest.RunPlacedOn(t, func(t *testing.T) storetest.ChildrenStore { return newTestStore(t) })
 }
+
+func TestPostgresChildrenPage(t *testing.T) {
+	storetest.RunChildrenPage(t, func(t *testing.T) storetest.ChildrenStore { return newTestStore(t) })
+}

@@ -193,6 +193,31 @@ func (s *Store) ChildrenByID(ctx context.Context, m domain.Municipality, ids []d
 	return cs, err
 }
 
+// childrenPageSQL is one keyset page of children by ID: after the key
+// (the nil UUID: from the first; never NULL, which would keep the planner
+// from walking the primary key in order), every search pattern (domain.SearchPatterns) in
+// the lower-cased name, or the national ID starting with the prefix (NULL:
+// not searched by number).
+const childrenPageSQL = `SELECT ` + childColumns + ` FROM children
+	WHERE municipality = $1 AND id > $2
+		AND (lower(given_name || ' ' || family_name) LIKE ALL ($3::text[]) OR national_id LIKE $4)
+	ORDER BY id LIMIT $5`
+
+// ChildrenPage implements domain.DirectoryReader: the search in SQL
+// (domain.SearchPatterns), each row found checked by ChildQuery.Matches.
+func (s *Store) ChildrenPage(ctx context.Context, m domain.Municipality, q domain.ChildQuery) ([]domain.Child, error) {
+	patterns := append([]string{}, domain.SearchPatterns(q.Search)...)
+	var prefix *string
+	if p := domain.NationalIDPrefix(q.Search); q.ByNationalID && p != "" {
+		p += "%"
+		prefix = &p
+	}
+	return domain.CollectPage(q.Limit, q.After, func(c domain.Child) domain.ChildID { return c.ID },
+		func(after domain.ChildID, n int) ([]domain.Child, error) {
+			return list(ctx, s.q(ctx), "children", m, scanChild, childrenPageSQL, string(m), pgtype.UUID{Bytes: after.UUID(), Valid: true}, patterns, prefix, n)
+		}, q.Matches)
+}
+
 // GuardiansByID reads the guardians with the IDs in one statement, sorted by
 // ID; unknown IDs are left out.
 func (s *Store) GuardiansByID(ctx context.Context, m domain.Municipality, ids []domain.GuardianID) ([]domain.Guardian, error) {

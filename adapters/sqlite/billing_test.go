@@ -13,3 +13,7 @@ func TestSQLiteBilling(t *testing.T) {
 func BenchmarkSQLiteBilling(b *testing.B) {
 	storetest.RunBillingBenchmarks(b, func(b *testing.B) storetest.BillingStore { return openFile(b) })
 }
+
+func TestFamiliesPage(t *testing.T) {
+	storetest.RunFamiliesPage(t, func(t *testing.T) storetest.BillingStore { return open(t) })
+}

@@ -13,3 +13,7 @@ func TestChildrenByID(t *testing.T) {
 func TestPlacedOn(t *testing.T) {
 	storetest.RunPlacedOn(t, func(t *testing.T) storetest.ChildrenStore { return open(t) })
 }
+
+func TestChildrenPage(t *testing.T) {
+	storetest.RunChildrenPage(t, func(t *testing.T) storetest.ChildrenStore { return open(t) })
+}

@@ -33,7 +33,7 @@ const (
 
 // directoryQueries are the directory's statements Open prepares.
 var directoryQueries = []string{
-	selectChild, selectChildByNational, selectChildren, selectChildrenByID, insertChild, childExists, updateChild,
+	selectChild, selectChildByNational, selectChildren, selectChildrenByID, selectChildrenPage, insertChild, childExists, updateChild,
 	selectGuardian, selectGuardiansByID, selectGuardianByNational, insertGuardian, guardianExists, updateGuardian,
 	selectGuardianships, selectWards, selectWardsOf, upsertGuardianship, deleteGuardianship, selectGuardianLinks,
 	selectUnit, selectUnits, insertUnit, updateUnit, unitExists,
@@ -48,9 +48,17 @@ const (
 	selectChildByNational = `SELECT ` + childCols + ` FROM children WHERE municipality = ? AND national_id = ?`
 	selectChildren        = `SELECT ` + childCols + ` FROM children WHERE municipality = ?`
 	selectChildrenByID    = `SELECT ` + childCols + ` FROM children WHERE municipality = ? AND id IN (SELECT value FROM json_each(?))`
-	insertChild           = `INSERT INTO children (` + childCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	childExists           = `SELECT 1 FROM children WHERE municipality = ? AND id = ?`
-	updateChild           = `UPDATE children SET national_id = ?, given_name = ?, family_name = ?, birth_date = ?, address_protection = ?, address_street = ?, address_cadastral = ?, address_postcode = ?, address_post_town = ?, address_municipality = ?
+	// selectChildrenPage is one keyset page of children by ID: after the
+	// key, every search pattern (a JSON array, domain.SearchPatterns) in the
+	// lower-cased name, or the national ID starting with the prefix (NULL:
+	// not searched by number).
+	selectChildrenPage = `SELECT ` + childCols + ` FROM children WHERE municipality = ? AND id > ?
+		AND (NOT EXISTS (SELECT 1 FROM json_each(?) WHERE lower(given_name || ' ' || family_name) NOT LIKE json_each.value ESCAPE '\')
+			OR national_id LIKE ?)
+		ORDER BY id LIMIT ?`
+	insertChild = `INSERT INTO children (` + childCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	childExists = `SELECT 1 FROM children WHERE municipality = ? AND id = ?`
+	updateChild = `UPDATE children SET national_id = ?, given_name = ?, family_name = ?, birth_date = ?, address_protection = ?, address_street = ?, address_cadastral = ?, address_postcode = ?, address_post_town = ?, address_municipality = ?
 		WHERE municipality = ? AND id = ?`
 )
 
@@ -91,6 +99,23 @@ func (s *Store) Children(ctx context.Context, m domain.Municipality) ([]domain.C
 	}
 	domain.SortChildren(cs)
 	return cs, nil
+}
+
+// ChildrenPage implements domain.DirectoryReader: the search in SQL
+// (domain.SearchPatterns), each row found checked by ChildQuery.Matches.
+func (s *Store) ChildrenPage(ctx context.Context, m domain.Municipality, q domain.ChildQuery) ([]domain.Child, error) {
+	patterns, err := json.Marshal(append([]string{}, domain.SearchPatterns(q.Search)...))
+	if err != nil {
+		return nil, err
+	}
+	var prefix any
+	if p := domain.NationalIDPrefix(q.Search); q.ByNationalID && p != "" {
+		prefix = p + "%"
+	}
+	return domain.CollectPage(q.Limit, q.After.String(), func(c domain.Child) string { return c.ID.String() },
+		func(after string, n int) ([]domain.Child, error) {
+			return queryAll(ctx, s, selectChildrenPage, scanChild, m, after, string(patterns), prefix, n)
+		}, q.Matches)
 }
 
 // GuardiansByID reads the guardians with the IDs in one statement, sorted

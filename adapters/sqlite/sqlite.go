@@ -60,7 +60,7 @@ import (
 const VersionTable = "oppvekst_schema_version"
 
 // queries are the statements Open prepares, one list per store port.
-var queries = slices.Concat(directoryQueries, admissionQueries, billingQueries, attendanceQueries, messagingQueries, appQueries, staffQueries, registryQueries, catchmentQueries, instanceQueries)
+var queries = slices.Concat(directoryQueries, admissionQueries, billingQueries, billingPageQueries, attendanceQueries, messagingQueries, appQueries, staffQueries, registryQueries, catchmentQueries, instanceQueries)
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS

@@ -333,22 +333,20 @@ func (a *app) apiFamilies(w http.ResponseWriter, r *http.Request, c *web.Call) e
 	if err != nil {
 		return err
 	}
-	// The page is cut first, then only its families are shown and logged.
-	all, err := a.Store.Families(r.Context(), c.Actor.Municipality)
-	if err != nil {
-		return err
-	}
-	slices.SortFunc(all, func(x, y billing.Family) int { return strings.Compare(x.ID.String(), y.ID.String()) })
-	if pr.Q != "" {
-		p := familyPage{guardians: map[domain.GuardianID]domain.Guardian{}, children: map[domain.ChildID]domain.Child{}}
-		if all, err = a.searchFamilies(r.Context(), c.Actor.Municipality, all, pr.Q, &p); err != nil {
-			return err
+	var after billing.FamilyID
+	if pr.Cursor != "" {
+		if after, err = domain.ParseID[billing.Family](pr.Cursor); err != nil {
+			return api.BadRequest("invalid-query", "the cursor is not one this API gave",
+				domain.FieldError{Field: "cursor", Reason: "is-not-a-cursor-from-a-previous-page"})
 		}
 	}
-	cut, err := api.Paginate(all, func(f billing.Family) string { return f.ID.String() }, pr)
+	// One keyset page, searched in the store; then only its families are
+	// shown and logged.
+	fams, err := a.Store.FamiliesPage(r.Context(), c.Actor.Municipality, billing.FamilyQuery{After: after, Limit: pr.Limit + 1, Search: pr.Q})
 	if err != nil {
 		return err
 	}
+	cut := api.Keyset(fams, func(f billing.Family) string { return f.ID.String() }, pr)
 	views, children, err := a.familyViews(r.Context(), c.Actor.Municipality, cut.Items)
 	if err != nil {
 		return err

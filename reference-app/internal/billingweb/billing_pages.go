@@ -395,10 +395,11 @@ type billingOption struct {
 
 // familyPage is one page of the municipality's families: newest first (by
 // ID, the order they were made in; keyset, ?after= and ?before=), filtered by the search
-// ?q= in the names and national ID numbers of the payer and the children.
-// It reads the families once and, for the rows shown (or with a search, for
-// every family), the guardians and children in one read each: no store call
-// per row.
+// ?q= in the names and national ID numbers of the payer, the other adults
+// and the children (billing.FamilyQuery). The page and the figures are
+// read from the store (FamiliesPage, CountFamilies: counted in SQL), and
+// for the rows shown the guardians and children in one read each: no
+// read of every family, no store call per row.
 type familyPage struct {
 	web.Keyset[billing.Family]
 	Total, Children, Matching int
@@ -406,63 +407,59 @@ type familyPage struct {
 	children                  map[domain.ChildID]domain.Child
 }
 
-// searchFamilies keeps the families in which the search finds someone:
-// every word in the name, or the start of the national ID, of the payer,
-// a child or a guardian. The members are read into p in one read each.
-func (a *app) searchFamilies(ctx context.Context, m domain.Municipality, fs []billing.Family, search string, p *familyPage) ([]billing.Family, error) {
-	if err := a.readMembers(ctx, m, fs, p); err != nil {
-		return nil, err
-	}
-	digits := strings.ReplaceAll(search, " ", "")
-	match := func(given, family string, n domain.NationalID) bool {
-		return web.Matches(given+" "+family, search) || (!n.IsZero() && strings.HasPrefix(n.String(), digits))
-	}
-	return slices.DeleteFunc(fs, func(f billing.Family) bool {
-		if g, ok := p.guardians[f.Payer]; ok && match(g.GivenName, g.FamilyName, g.NationalID) {
-			return false
-		}
-		for _, mb := range f.Members {
-			if c, ok := p.children[mb.Child]; ok && match(c.GivenName, c.FamilyName, c.NationalID) {
-				return false
-			}
-			if g, ok := p.guardians[mb.Guardian]; ok && match(g.GivenName, g.FamilyName, g.NationalID) {
-				return false
-			}
-		}
-		return true
-	}), nil
-}
-
 func (a *app) familiesPage(ctx context.Context, m domain.Municipality, q url.Values) (familyPage, error) {
-	fs, err := a.Store.Families(ctx, m)
+	search := strings.TrimSpace(q.Get("q"))
+	counts, err := a.Store.CountFamilies(ctx, m, search)
 	if err != nil {
 		return familyPage{}, err
 	}
-	p := familyPage{Total: len(fs), guardians: map[domain.GuardianID]domain.Guardian{}, children: map[domain.ChildID]domain.Child{}}
-	seen := map[domain.ChildID]bool{}
-	for _, f := range fs {
-		for _, mb := range f.Members {
-			if !mb.Child.IsZero() && !seen[mb.Child] {
-				seen[mb.Child] = true
-			}
-		}
-	}
-	p.Children = len(seen)
-	// Newest first: a family just made is at the top.
+	p := familyPage{Total: counts.Families, Children: counts.Children, Matching: counts.Matching,
+		guardians: map[domain.GuardianID]domain.Guardian{}, children: map[domain.ChildID]domain.Child{}}
 	key := func(f billing.Family) string { return f.ID.String() }
-	slices.SortFunc(fs, func(x, y billing.Family) int { return web.Descending(key(x), key(y)) })
-	search := strings.TrimSpace(q.Get("q"))
-	if search != "" {
-		if fs, err = a.searchFamilies(ctx, m, fs, search, &p); err != nil {
-			return p, err
+	parse := func(s string) (billing.FamilyID, bool) {
+		id, err := domain.ParseID[billing.Family](s)
+		return id, err == nil && !id.IsZero()
+	}
+	// Newest first: a family just made is at the top. ?before= reads the
+	// newer families above the key upwards, ?after= the older ones below it.
+	fq := billing.FamilyQuery{Backward: true, Limit: web.PageSize + 1, Search: search}
+	before, isBefore := parse(q.Get("before"))
+	after, isAfter := parse(q.Get("after"))
+	switch {
+	case isBefore:
+		fq.After, fq.Backward = before, false
+	case isAfter:
+		fq.After = after
+	}
+	rows, err := a.Store.FamiliesPage(ctx, m, fq)
+	if err != nil {
+		return p, err
+	}
+	more := len(rows) > web.PageSize
+	rows = rows[:min(len(rows), web.PageSize)]
+	if isBefore {
+		slices.Reverse(rows)
+	}
+	p.Rows = rows
+	if len(rows) > 0 {
+		first, last := key(rows[0]), key(rows[len(rows)-1])
+		switch {
+		case isBefore:
+			p.Next = last
+			if more {
+				p.Prev = first
+			}
+		case isAfter:
+			p.Prev = first
+			if more {
+				p.Next = last
+			}
+		case more:
+			p.Next = last
 		}
 	}
-	p.Matching = len(fs)
-	p.Keyset = web.KeysetPageFunc(fs, key, web.Descending, q.Get("after"), q.Get("before"), web.PageSize)
-	if search == "" {
-		if err := a.readMembers(ctx, m, p.Rows, &p); err != nil {
-			return p, err
-		}
+	if err := a.readMembers(ctx, m, p.Rows, &p); err != nil {
+		return p, err
 	}
 	return p, nil
 }

@@ -59,14 +59,16 @@ func TestFamiliesPageStatementsDoNotGrowWithRows(t *testing.T) {
 		require.Contains(t, resp.Body, `"nextCursor"`)
 		return ta.SQL.Count() - before
 	}
+	var rows []int64
 	count := func(n int) (int64, time.Duration, int) {
 		require.NoError(t, webtest.BigFamilies(t.Context(), ta, n))
 		require.Equal(t, 200, ta.Do(t, cw, "GET", "/billing/families", "", "").Status, "warm")
-		before, start := ta.SQL.Count(), time.Now()
+		before, read, start := ta.SQL.Count(), ta.SQL.Rows(), time.Now()
 		resp := ta.Do(t, cw, "GET", "/billing/families", "", "")
 		took := time.Since(start)
 		require.Equal(t, 200, resp.Status)
 		require.Len(t, familyRow.FindAllStringSubmatch(resp.Body, -1), 50)
+		rows = append(rows, ta.SQL.Rows()-read)
 		return ta.SQL.Count() - before, took, len(resp.Body)
 	}
 	small, tSmall, bSmall := count(100)
@@ -78,4 +80,8 @@ func TestFamiliesPageStatementsDoNotGrowWithRows(t *testing.T) {
 	t.Logf("families page: %d statements, %v, %d bytes with 100 families more; %d statements, %v, %d bytes with 2,000 more", small, tSmall, bSmall, large, tLarge, bLarge)
 	assert.Positive(t, small)
 	assert.Equal(t, small, large, "the statements of the page do not grow with the families")
+	// The families are one page and counts in SQL; the income decisions
+	// shown on the same page are still read whole (issue 24, not yet
+	// converted), so the rows read are logged, not asserted.
+	t.Logf("families page: %d rows read, then %d", rows[0], rows[1])
 }

@@ -109,7 +109,7 @@ func TestBillingListAPIStatementsDoNotGrowWithRows(t *testing.T) {
 	paths := func(month string) []string {
 		return []string{"/api/v1/families?limit=50&q=storeng", "/api/v1/invoices?month=" + month + "&limit=50&q=storeng", "/api/v1/invoices?month=" + month + "&limit=50"}
 	}
-	counts := map[int][]int64{}
+	counts, rows := map[int][]int64{}, map[int][]int64{}
 	first := int64(500001)
 	for i, n := range []int{100, 1900} {
 		month := billing.Month{Year: 2030, Month: time.January + time.Month(i)}
@@ -119,18 +119,22 @@ func TestBillingListAPIStatementsDoNotGrowWithRows(t *testing.T) {
 		first += int64(n)
 		for _, p := range paths(month.String()) {
 			require.Equal(t, 200, ta.Do(t, cw, "GET", p, "", "").Status, "warm %s", p)
-			before, start := ta.SQL.Count(), time.Now()
+			before, read, start := ta.SQL.Count(), ta.SQL.Rows(), time.Now()
 			resp := ta.Do(t, cw, "GET", p, "", "")
 			require.Equal(t, 200, resp.Status, resp.Body)
 			stmts := ta.SQL.Count() - before
-			t.Logf("%s with %d rows more: %d statements, %v, %d bytes", p, n, stmts, time.Since(start), len(resp.Body))
+			t.Logf("%s with %d rows more: %d statements, %d rows read, %v, %d bytes", p, n, stmts, ta.SQL.Rows()-read, time.Since(start), len(resp.Body))
 			counts[n] = append(counts[n], stmts)
+			rows[n] = append(rows[n], ta.SQL.Rows()-read)
 		}
 	}
 	for i, p := range paths("…") {
 		assert.Positive(t, counts[100][i], p)
 		assert.Equal(t, counts[100][i], counts[1900][i], "%s: the statements do not grow with the rows", p)
 	}
+	// The families are read one page at a time (the invoices of a month
+	// still whole: issue 24, not yet converted).
+	assert.Equal(t, rows[100][0], rows[1900][0], "families: the rows read do not grow with the families")
 }
 
 // The invoice run preview names the children it skips (here: placed, in

@@ -2,6 +2,7 @@ package directoryweb
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/rickb777/date/v2"
@@ -64,39 +65,47 @@ func matchName(children []domain.Child, q string) []domain.Child {
 	return out
 }
 
-// matchChild keeps the children the search of the children API finds:
+// apiChildren lists the children the actor may see, one keyset page in ID
+// order (the cursor is the last child's ID). A municipal actor's page and
+// search are read in SQL (Store.ChildrenPage), never the municipality's
+// every child; a guardian's wards and a staff member's children placed
+// today are few, and read as VisibleChildren reads them. The search finds
 // every word of it in the name (ignoring case), or, for an actor who may
 // read national ID numbers in lists (a municipal one), the search without
 // spaces starting the national ID. Anyone else's search never matches a
 // number, so it cannot be used to guess one digit by digit.
-func matchChild(children []domain.Child, q string, byNationalID bool) []domain.Child {
-	if q == "" {
-		return children
-	}
-	digits := strings.ReplaceAll(q, " ", "")
-	var out []domain.Child
-	for _, c := range children {
-		if api.Matches(q, c.GivenName, c.FamilyName) || (byNationalID && !c.NationalID.IsZero() && strings.HasPrefix(c.NationalID.String(), digits)) {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 func (a *app) apiChildren(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	pr, err := api.ReadPage(r)
 	if err != nil {
 		return err
 	}
-	children, err := a.VisibleChildren(r.Context(), c.Actor)
-	if err != nil {
-		return err
+	var after domain.ChildID
+	if pr.Cursor != "" {
+		if after, err = domain.ParseID[domain.Child](pr.Cursor); err != nil {
+			return api.BadRequest("invalid-query", "the cursor is not one this API gave",
+				domain.FieldError{Field: "cursor", Reason: "is-not-a-cursor-from-a-previous-page"})
+		}
 	}
-	children = matchChild(children, pr.Q, c.Actor.Municipal())
-	pg, err := api.Paginate(children, func(c domain.Child) string { return c.ID.String() }, pr)
-	if err != nil {
-		return err
+	ctx := r.Context()
+	q := domain.ChildQuery{After: after, Limit: pr.Limit + 1, Search: pr.Q, ByNationalID: c.Actor.Municipal()}
+	var rows []domain.Child
+	if c.Actor.Municipal() {
+		if rows, err = a.Store.ChildrenPage(ctx, c.Actor.Municipality, q); err != nil {
+			return err
+		}
+	} else {
+		children, err := a.VisibleChildren(ctx, c.Actor)
+		if err != nil {
+			return err
+		}
+		slices.SortFunc(children, func(x, y domain.Child) int { return x.ID.Compare(y.ID) })
+		for _, ch := range children {
+			if len(rows) < q.Limit && (after.IsZero() || ch.ID.Compare(after) > 0) && q.Matches(ch) {
+				rows = append(rows, ch)
+			}
+		}
 	}
+	pg := api.Keyset(rows, func(c domain.Child) string { return c.ID.String() }, pr)
 	out := api.Page[web.ChildSummary]{Items: make([]web.ChildSummary, 0, len(pg.Items)), NextCursor: pg.NextCursor}
 	ids := make([]domain.ChildID, 0, len(pg.Items))
 	for _, ch := range pg.Items {
@@ -104,7 +113,7 @@ func (a *app) apiChildren(w http.ResponseWriter, r *http.Request, c *web.Call) e
 		ids = append(ids, ch.ID)
 	}
 	if len(ids) > 0 {
-		if err := a.Audit(r.Context(), c.Actor, "children.list", "", ids...); err != nil {
+		if err := a.Audit(ctx, c.Actor, "children.list", "", ids...); err != nil {
 			return err
 		}
 	}

@@ -25,10 +25,16 @@ type Statements struct {
 	n       atomic.Int64
 	analyze atomic.Int64
 	audit   atomic.Int64
+	rows    atomic.Int64
 }
 
 // Count is how many statements were sent so far.
 func (s *Statements) Count() int64 { return s.n.Load() }
+
+// Rows is how many rows the SELECT statements so far returned (by their
+// command tags): what a request read into memory, so a test can prove
+// that a page reads its page, not the table.
+func (s *Statements) Rows() int64 { return s.rows.Load() }
 
 // Analyzes is how many ANALYZE statements were sent so far.
 func (s *Statements) Analyzes() int64 { return s.analyze.Load() }
@@ -55,7 +61,11 @@ func (s *Statements) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.Tra
 }
 
 // TraceQueryEnd implements pgx.QueryTracer.
-func (s *Statements) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+func (s *Statements) TraceQueryEnd(_ context.Context, _ *pgx.Conn, d pgx.TraceQueryEndData) {
+	if d.CommandTag.Select() {
+		s.rows.Add(d.CommandTag.RowsAffected())
+	}
+}
 
 // TraceBatchStart implements pgx.BatchTracer.
 func (s *Statements) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
@@ -65,6 +75,9 @@ func (s *Statements) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.Tra
 // TraceBatchQuery implements pgx.BatchTracer.
 func (s *Statements) TraceBatchQuery(_ context.Context, _ *pgx.Conn, d pgx.TraceBatchQueryData) {
 	s.count(d.SQL)
+	if d.CommandTag.Select() {
+		s.rows.Add(d.CommandTag.RowsAffected())
+	}
 }
 
 // TraceBatchEnd implements pgx.BatchTracer.

@@ -301,18 +301,10 @@ func Keyset[T any](rows []T, key func(T) string, p pageRequest) Page[T] {
 }
 
 // Matches reports whether text contains every word of the search q,
-// ignoring case ("" matches everything).
+// ignoring case ("" matches everything): domain.MatchesSearch, the rule
+// the stores' searches in SQL keep too.
 func Matches(q string, texts ...string) bool {
-	if q == "" {
-		return true
-	}
-	text := strings.ToLower(strings.Join(texts, " "))
-	for _, w := range strings.Fields(strings.ToLower(q)) {
-		if !strings.Contains(text, w) {
-			return false
-		}
-	}
-	return true
+	return domain.MatchesSearch(q, texts...)
 }
 
 func EncodeCursor(s string) string {
