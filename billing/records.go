@@ -459,6 +459,9 @@ type Store interface {
 	// IncomeDecisions lists the municipality's decisions by start, then ID
 	// (SortIncomeDecisions).
 	IncomeDecisions(ctx context.Context, m domain.Municipality) ([]IncomeDecision, error)
+	// IncomeDecisionsOf lists the decisions about the given families, in
+	// the order of IncomeDecisions, in one read however many families.
+	IncomeDecisionsOf(ctx context.Context, m domain.Municipality, families []FamilyID) ([]IncomeDecision, error)
 
 	// CreatePriceList stores a list; one that shares a day with another
 	// list of the same kind is a *domain.ConflictError ("period"), one

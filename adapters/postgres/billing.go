@@ -251,6 +251,21 @@ func (s *Store) IncomeDecisions(ctx context.Context, m domain.Municipality) ([]b
 	return list(ctx, s.q(ctx), "income decisions", m, scanIncome, incomesSQL, string(m))
 }
 
+// IncomeDecisionsOf implements billing.Store: the families' decisions in
+// one statement (by the index on municipality and family).
+func (s *Store) IncomeDecisionsOf(ctx context.Context, m domain.Municipality, families []billing.FamilyID) ([]billing.IncomeDecision, error) {
+	if len(families) == 0 {
+		return []billing.IncomeDecision{}, nil
+	}
+	us := make([]pgtype.UUID, len(families))
+	for i, id := range families {
+		us[i] = uid(id)
+	}
+	return list(ctx, s.q(ctx), "income decisions", m, scanIncome,
+		`SELECT id, family_id, annual_income::text, applied, start_date, end_date, documentation
+	FROM billing_income_decisions WHERE municipality = $1 AND family_id = ANY($2) ORDER BY start_date, id`, string(m), us)
+}
+
 const incomesSQL = `SELECT id, family_id, annual_income::text, applied, start_date, end_date, documentation
 	FROM billing_income_decisions WHERE municipality = $1 ORDER BY start_date, id`
 

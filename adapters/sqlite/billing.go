@@ -55,7 +55,8 @@ const (
 	incomeExists = `SELECT 1 FROM billing_income_decisions WHERE municipality = ? AND id = ?`
 	incomeClash  = `SELECT 1 FROM billing_income_decisions INDEXED BY billing_income_by_family
 		WHERE municipality = ? AND family_id = ? AND start_date <= ? AND end_date >= ? LIMIT 1`
-	selectIncomes = `SELECT ` + incomeCols + ` FROM billing_income_decisions WHERE municipality = ?`
+	selectIncomes   = `SELECT ` + incomeCols + ` FROM billing_income_decisions WHERE municipality = ?`
+	selectIncomesOf = `SELECT ` + incomeCols + ` FROM billing_income_decisions WHERE municipality = ? AND family_id IN (SELECT value FROM json_each(?))`
 
 	insertPriceList = `INSERT INTO billing_price_lists (municipality, id, kind, start_date, end_date, body) VALUES (?, ?, ?, ?, ?, ?)`
 	priceListExists = `SELECT 1 FROM billing_price_lists WHERE municipality = ? AND id = ?`
@@ -312,7 +313,28 @@ func (s *Store) CreateIncomeDecision(ctx context.Context, d billing.IncomeDecisi
 
 // IncomeDecisions implements billing.Store.
 func (s *Store) IncomeDecisions(ctx context.Context, m domain.Municipality) ([]billing.IncomeDecision, error) {
-	ds, err := queryAll(ctx, s, selectIncomes, func(r scanner) (billing.IncomeDecision, error) {
+	ds, err := queryAll(ctx, s, selectIncomes, scanIncome(m), m)
+	billing.SortIncomeDecisions(ds)
+	return ds, err
+}
+
+// IncomeDecisionsOf implements billing.Store: the families' decisions in
+// one statement (by the index on municipality and family).
+func (s *Store) IncomeDecisionsOf(ctx context.Context, m domain.Municipality, families []billing.FamilyID) ([]billing.IncomeDecision, error) {
+	if len(families) == 0 {
+		return []billing.IncomeDecision{}, nil
+	}
+	arg, err := idArray(families)
+	if err != nil {
+		return nil, err
+	}
+	ds, err := queryAll(ctx, s, selectIncomesOf, scanIncome(m), m, arg)
+	billing.SortIncomeDecisions(ds)
+	return ds, err
+}
+
+func scanIncome(m domain.Municipality) func(r scanner) (billing.IncomeDecision, error) {
+	return func(r scanner) (billing.IncomeDecision, error) {
 		d := billing.IncomeDecision{Municipality: m}
 		var income, applied, start, end string
 		if err := r.Scan(&d.ID, &d.Family, &income, &applied, &start, &end, &d.Documentation); err != nil {
@@ -330,9 +352,7 @@ func (s *Store) IncomeDecisions(ctx context.Context, m domain.Municipality) ([]b
 		}
 		d.Period.End, err = parseDate(end)
 		return d, err
-	}, m)
-	billing.SortIncomeDecisions(ds)
-	return ds, err
+	}
 }
 
 // CreatePriceList implements billing.Store.

@@ -681,6 +681,35 @@ func testFamiliesAndIncome(t *testing.T, s BillingStore) {
 	assert.Equal(t, "450000.5", ds[0].AnnualIncome.String())
 	assert.Equal(t, dec.Period, ds[0].Period)
 	assert.Equal(t, "a-melding", ds[0].Documentation)
+
+	// By family: b's decision (a second one) and a's, in the order of
+	// IncomeDecisions; only the families asked for; no other
+	// municipality's.
+	decB := billing.IncomeDecision{ID: domain.NewID[billing.IncomeDecision](), Municipality: Oslo, Family: b.ID,
+		AnnualIncome: money("300000"), Applied: d(2024, 7, 20), Period: domain.Period{Start: d(2024, 8, 1), End: d(2025, 7, 31)},
+		Documentation: "skattemelding"}
+	require.NoError(t, s.CreateIncomeDecision(ctx, decB))
+	of, err := s.IncomeDecisionsOf(ctx, Oslo, []billing.FamilyID{a.ID, b.ID})
+	require.NoError(t, err)
+	all, err := s.IncomeDecisions(ctx, Oslo)
+	require.NoError(t, err)
+	assert.Equal(t, all, of, "both families: every decision, in the same order")
+	require.Len(t, of, 2)
+	assert.Equal(t, decB.ID, of[0].ID, "by start")
+	of, err = s.IncomeDecisionsOf(ctx, Oslo, []billing.FamilyID{b.ID, domain.NewID[billing.Family]()})
+	require.NoError(t, err)
+	require.Len(t, of, 1, "only the family asked for; an unknown one adds nothing")
+	assert.Equal(t, decB.Family, of[0].Family)
+	assert.True(t, decB.AnnualIncome.Equal(of[0].AnnualIncome), "income %s", of[0].AnnualIncome)
+	assert.Equal(t, decB.Period, of[0].Period)
+	assert.Equal(t, decB.Documentation, of[0].Documentation)
+	of, err = s.IncomeDecisionsOf(ctx, Bergen, []billing.FamilyID{a.ID, b.ID})
+	require.NoError(t, err)
+	assert.Empty(t, of, "another municipality's families")
+	of, err = s.IncomeDecisionsOf(ctx, Oslo, nil)
+	require.NoError(t, err)
+	assert.NotNil(t, of)
+	assert.Empty(t, of)
 }
 
 // testBillingRoundTrip: what a run stores reads back field by field.

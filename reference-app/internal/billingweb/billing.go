@@ -150,6 +150,28 @@ func (a *app) incomeDecisionsOf(ctx context.Context, m domain.Municipality) ([]i
 	if err != nil {
 		return nil, nil, err
 	}
+	return a.viewIncomeDecisions(ctx, m, ds, fs)
+}
+
+// familiesIncomeDecisions reads the income decisions of the families (one
+// read, however many the municipality has) and their children, as
+// incomeDecisionsOf.
+func (a *app) familiesIncomeDecisions(ctx context.Context, m domain.Municipality, fs []billing.Family) ([]incomeDecisionView, []domain.ChildID, error) {
+	ids := make([]billing.FamilyID, len(fs))
+	for i, f := range fs {
+		ids[i] = f.ID
+	}
+	ds, err := a.Store.IncomeDecisionsOf(ctx, m, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a.viewIncomeDecisions(ctx, m, ds, fs)
+}
+
+// viewIncomeDecisions shows the decisions ds with their payers' names (one
+// read for all), the families fs holding theirs, and lists the children of
+// those families.
+func (a *app) viewIncomeDecisions(ctx context.Context, m domain.Municipality, ds []billing.IncomeDecision, fs []billing.Family) ([]incomeDecisionView, []domain.ChildID, error) {
 	families := map[billing.FamilyID]billing.Family{}
 	for _, f := range fs {
 		families[f.ID] = f

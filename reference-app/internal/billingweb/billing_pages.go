@@ -370,6 +370,7 @@ type billingFamilies struct {
 	// typed, how many families it matches, and the pager.
 	Total, Children, Matching int
 	Query                     string
+	Focused                   bool // one family shown (?family=)
 	PrevHref, NextHref        string
 }
 
@@ -403,6 +404,7 @@ type billingOption struct {
 type familyPage struct {
 	web.Keyset[billing.Family]
 	Total, Children, Matching int
+	Focused                   bool // one family asked for by ?family=
 	guardians                 map[domain.GuardianID]domain.Guardian
 	children                  map[domain.ChildID]domain.Child
 }
@@ -415,6 +417,19 @@ func (a *app) familiesPage(ctx context.Context, m domain.Municipality, q url.Val
 	}
 	p := familyPage{Total: counts.Families, Children: counts.Children, Matching: counts.Matching,
 		guardians: map[domain.GuardianID]domain.Guardian{}, children: map[domain.ChildID]domain.Child{}}
+	// ?family= shows that family alone (where saving its income decision
+	// leads, so the decision is seen among the family's).
+	if id, err := domain.ParseID[billing.Family](q.Get("family")); err == nil && !id.IsZero() {
+		f, err := a.Store.Family(ctx, m, id)
+		if err != nil && !errors.Is(err, domain.ErrNotFound) {
+			return p, err
+		}
+		p.Focused, p.Matching = true, 0
+		if err == nil {
+			p.Rows, p.Matching = []billing.Family{f}, 1
+		}
+		return p, a.readMembers(ctx, m, p.Rows, &p)
+	}
 	key := func(f billing.Family) string { return f.ID.String() }
 	parse := func(s string) (billing.FamilyID, bool) {
 		id, err := domain.ParseID[billing.Family](s)
@@ -503,12 +518,13 @@ func (a *app) billingFamiliesContent(r *http.Request, c *web.Call, form map[stri
 	if err != nil {
 		return billingFamilies{}, err
 	}
-	ds, incomeChildren, err := a.incomeDecisionsOf(ctx, c.Actor.Municipality)
+	// The income decisions of the families shown, not of every family.
+	ds, incomeChildren, err := a.familiesIncomeDecisions(ctx, c.Actor.Municipality, page.Rows)
 	if err != nil {
 		return billingFamilies{}, err
 	}
 	var children []domain.ChildID
-	content := billingFamilies{Form: form, Total: page.Total, Children: page.Children, Matching: page.Matching, Query: strings.TrimSpace(q.Get("q"))}
+	content := billingFamilies{Form: form, Total: page.Total, Children: page.Children, Matching: page.Matching, Query: strings.TrimSpace(q.Get("q")), Focused: page.Focused}
 	content.PrevHref, content.NextHref = web.PagerLinks(q, page.Prev, page.Next, "q")
 	name := func(given, family string) string { return given + " " + family }
 	for _, f := range page.Rows {
@@ -541,8 +557,10 @@ func (a *app) billingFamiliesContent(r *http.Request, c *web.Call, form map[stri
 			return billingFamilies{}, err
 		}
 	}
-	if err := a.Audit(ctx, c.Actor, "income-decisions.list", "", incomeChildren...); err != nil {
-		return billingFamilies{}, err
+	if len(incomeChildren) > 0 {
+		if err := a.Audit(ctx, c.Actor, "income-decisions.list", "", incomeChildren...); err != nil {
+			return billingFamilies{}, err
+		}
 	}
 	for _, d := range ds {
 		content.Decisions = append(content.Decisions, billingIncomeRow{Payer: d.PayerName, Income: billingMoney(c.Lang, decimal.RequireFromString(d.AnnualIncome)),
@@ -593,7 +611,8 @@ func (a *app) billingIncomePage(w http.ResponseWriter, r *http.Request, c *web.C
 		_, err = a.createIncomeDecision(r.Context(), c.Actor, req)
 	}
 	if err == nil {
-		http.Redirect(w, r, "/billing/families?saved=1#income", http.StatusSeeOther)
+		// To the family, where its decisions are listed.
+		http.Redirect(w, r, "/billing/families?family="+req.Family.String()+"&saved=1#income", http.StatusSeeOther)
 		return nil
 	}
 	var ve *domain.ValidationError

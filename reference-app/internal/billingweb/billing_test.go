@@ -224,8 +224,13 @@ func TestIncomeDecisionForm(t *testing.T) {
 	ds, err = ta.Store.IncomeDecisions(t.Context(), demo.Municipality)
 	require.NoError(t, err)
 	assert.Len(t, ds, before+1)
-	list := ta.Do(t, cw, "GET", "/billing/families?saved=1", "", "")
+	// The form leads to the family, where its new decision is listed.
+	to := ok.Header.Get("Location")
+	assert.Equal(t, "/billing/families?family="+fams[0]+"&saved=1#income", to)
+	list := ta.Do(t, cw, "GET", strings.TrimSuffix(to, "#income"), "", "")
 	assert.Contains(t, list.Body, "420\u00a0000,00")
+	assert.Contains(t, list.Body, "Treff: 1.", "the family alone")
+	assert.Equal(t, 2, strings.Count(list.Body, "<tr><th scope=\"row\">"), "one family row and its one income decision")
 
 	overlap := ta.Do(t, cw, "POST", "/billing/income-decisions", form, "family="+fams[0]+"&income=1&applied=2025-08-20&start=2025-10-01&end=2026-07-31")
 	assert.Equal(t, 422, overlap.Status)

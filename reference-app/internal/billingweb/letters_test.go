@@ -114,7 +114,7 @@ func TestIncomeDecisionLetter(t *testing.T) {
 	require.Equal(t, 200, page.Status)
 	assert.Contains(t, page.Body, "Vedtak om redusert foreldrebetaling")
 	assert.NotEmpty(t, ta.AuditedAs(t, "income-decision.letter.read"))
-	assert.Contains(t, ta.Do(t, cw, "GET", "/billing/families", "", "").Body, "/income-decisions/"+v.ID+"/letter", "the families page links the letter")
+	assert.Contains(t, ta.Do(t, cw, "GET", "/billing/families?family="+fam, "", "").Body, "/income-decisions/"+v.ID+"/letter", "the families page links the letter")
 	// Hilde Berg reads her own family's letter from her invoices page, not
 	// that family's.
 	inv := ta.Do(t, ta.CookieFor(t, demo.PersonaGuardian), "GET", "/invoices", "", "")

@@ -131,33 +131,49 @@ func BigIntake(ctx context.Context, ta *Harness, n int) (admission.IntakeID, []d
 }
 
 // BigFamilies adds n families for fees, each a new payer ("Betaler0001
-// Storeng" ...) and a new child ("Barnet0001 Storeng" ...), through the
-// store in one transaction.
+// Storeng" ...) and a new child ("Barnet0001 Storeng" ...) and an income
+// decision for the kindergarten year 2025/26, through the store in one
+// transaction.
 func BigFamilies(ctx context.Context, ta *Harness, n int) error {
-	m := demo.Municipality
-	start := date.New(2025, time.August, 1)
 	return ta.DB.Atomic(ctx, func(ctx context.Context) error {
 		for i := range n {
-			g := domain.Guardian{ID: domain.NewID[domain.Guardian](), Municipality: m, GivenName: fmt.Sprintf("Betaler%04d", i+1), FamilyName: "Storeng"}
-			c := domain.Child{ID: domain.NewID[domain.Child](), Municipality: m, GivenName: fmt.Sprintf("Barnet%04d", i+1), FamilyName: "Storeng",
-				BirthDate: date.New(2021, time.March, 1+i%28)}
-			if err := ta.DB.CreateGuardian(ctx, g); err != nil {
+			f, _, err := bigFamily(ctx, ta, "Betaler", "Barnet", i)
+			if err != nil {
 				return err
 			}
-			if err := ta.DB.CreateChild(ctx, c); err != nil {
-				return err
-			}
-			f := billing.Family{ID: domain.NewID[billing.Family](), Municipality: m, Payer: g.ID}
-			f.Members = []billing.Member{
-				{ID: domain.NewID[billing.Member](), Municipality: m, Family: f.ID, Guardian: g.ID, Period: domain.Period{Start: start}},
-				{ID: domain.NewID[billing.Member](), Municipality: m, Family: f.ID, Child: c.ID, Period: domain.Period{Start: start}},
-			}
-			if err := ta.DB.CreateFamily(ctx, f); err != nil {
+			// Every family an income decision for the kindergarten year.
+			d := billing.IncomeDecision{ID: domain.NewID[billing.IncomeDecision](), Municipality: f.Municipality, Family: f.ID,
+				AnnualIncome: decimal.NewFromInt(int64(400_000 + i)), Applied: date.New(2025, time.July, 10),
+				Period: domain.Period{Start: date.New(2025, time.August, 1), End: date.New(2026, time.July, 31)}, Documentation: "a-melding"}
+			if err := ta.DB.CreateIncomeDecision(ctx, d); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// bigFamily adds the i-th family of a big municipality: payer
+// "<payer>NNNN Storeng" with one child "<child>NNNN Storeng", both members
+// from 1 August 2025.
+func bigFamily(ctx context.Context, ta *Harness, payer, child string, i int) (billing.Family, domain.ChildID, error) {
+	m := demo.Municipality
+	start := date.New(2025, time.August, 1)
+	g := domain.Guardian{ID: domain.NewID[domain.Guardian](), Municipality: m, GivenName: fmt.Sprintf("%s%04d", payer, i+1), FamilyName: "Storeng"}
+	c := domain.Child{ID: domain.NewID[domain.Child](), Municipality: m, GivenName: fmt.Sprintf("%s%04d", child, i+1), FamilyName: "Storeng",
+		BirthDate: date.New(2021, time.March, 1+i%28)}
+	if err := ta.DB.CreateGuardian(ctx, g); err != nil {
+		return billing.Family{}, c.ID, err
+	}
+	if err := ta.DB.CreateChild(ctx, c); err != nil {
+		return billing.Family{}, c.ID, err
+	}
+	f := billing.Family{ID: domain.NewID[billing.Family](), Municipality: m, Payer: g.ID}
+	f.Members = []billing.Member{
+		{ID: domain.NewID[billing.Member](), Municipality: m, Family: f.ID, Guardian: g.ID, Period: domain.Period{Start: start}},
+		{ID: domain.NewID[billing.Member](), Municipality: m, Family: f.ID, Child: c.ID, Period: domain.Period{Start: start}},
+	}
+	return f, c.ID, ta.DB.CreateFamily(ctx, f)
 }
 
 // BigInvoices adds n families (as BigFamilies, payers "Faktura<first>…")
@@ -167,27 +183,13 @@ func BigFamilies(ctx context.Context, ta *Harness, n int) error {
 // number order.
 func BigInvoices(ctx context.Context, ta *Harness, month billing.Month, first int64, n int) ([]billing.Invoice, error) {
 	m := demo.Municipality
-	start := date.New(2025, time.August, 1)
 	invs := make([]billing.Invoice, 0, n)
 	run := billing.Run{Municipality: m, Month: month, Made: date.New(month.Year, time.Month(month.Month), 1), Invoices: n,
 		FirstNumber: first, LastNumber: first + int64(n) - 1}
 	err := ta.DB.Atomic(ctx, func(ctx context.Context) error {
 		for i := range n {
-			g := domain.Guardian{ID: domain.NewID[domain.Guardian](), Municipality: m, GivenName: fmt.Sprintf("Faktura%04d", i+1), FamilyName: "Storeng"}
-			c := domain.Child{ID: domain.NewID[domain.Child](), Municipality: m, GivenName: fmt.Sprintf("Fakturabarn%04d", i+1), FamilyName: "Storeng",
-				BirthDate: date.New(2021, time.March, 1+i%28)}
-			if err := ta.DB.CreateGuardian(ctx, g); err != nil {
-				return err
-			}
-			if err := ta.DB.CreateChild(ctx, c); err != nil {
-				return err
-			}
-			f := billing.Family{ID: domain.NewID[billing.Family](), Municipality: m, Payer: g.ID}
-			f.Members = []billing.Member{
-				{ID: domain.NewID[billing.Member](), Municipality: m, Family: f.ID, Guardian: g.ID, Period: domain.Period{Start: start}},
-				{ID: domain.NewID[billing.Member](), Municipality: m, Family: f.ID, Child: c.ID, Period: domain.Period{Start: start}},
-			}
-			if err := ta.DB.CreateFamily(ctx, f); err != nil {
+			f, child, err := bigFamily(ctx, ta, "Faktura", "Fakturabarn", i)
+			if err != nil {
 				return err
 			}
 			number := first + int64(i)
@@ -197,12 +199,12 @@ func BigInvoices(ctx context.Context, ta *Harness, month billing.Month, first in
 			}
 			fee := decimal.RequireFromString("1234.56")
 			inv := billing.Invoice{ID: domain.NewID[billing.Invoice](), Municipality: m, Month: month, Number: number, KID: kid,
-				Payer: g.ID, Family: f.ID, Issued: run.Made, Due: run.Made.AddDate(0, 0, 20), Total: fee,
-				Lines: []billing.Line{{Child: c.ID, Kind: domain.Kindergarten, Item: billing.ItemFee, Month: month, Days: 30, DaysInMonth: 30,
+				Payer: f.Payer, Family: f.ID, Issued: run.Made, Due: run.Made.AddDate(0, 0, 20), Total: fee,
+				Lines: []billing.Line{{Child: child, Kind: domain.Kindergarten, Item: billing.ItemFee, Month: month, Days: 30, DaysInMonth: 30,
 					Gross: fee, Full: fee, Amount: fee}}}
 			if i%10 == 9 {
 				corr := decimal.RequireFromString("-0.50")
-				inv.Lines = append(inv.Lines, billing.Line{Child: c.ID, Kind: domain.Kindergarten, Item: billing.ItemFee, Month: month, Correction: true,
+				inv.Lines = append(inv.Lines, billing.Line{Child: child, Kind: domain.Kindergarten, Item: billing.ItemFee, Month: month, Correction: true,
 					Days: 30, DaysInMonth: 30, Gross: corr, Full: corr, Amount: corr})
 				inv.Total = inv.Total.Add(corr)
 			}
