@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -559,13 +560,30 @@ func (a *app) readThread(ctx context.Context, l web.Locale, actor domain.Actor, 
 	if n := len(tv.Messages); n > 0 {
 		tv.Messages[n-1].Last = true
 	}
-	for _, p := range v.Participants {
-		if actor.Role == domain.RoleGuardian {
-			break // who else receives it is for the staff to see
+	// Who else receives it is for the staff to see; their names in one
+	// read, however many a bulletin reached.
+	var names map[domain.GuardianID]domain.Guardian
+	if actor.Role != domain.RoleGuardian && len(v.Participants) > 0 {
+		ids := make([]domain.GuardianID, len(v.Participants))
+		for i, p := range v.Participants {
+			ids[i] = p.Guardian
 		}
-		g, err := a.Store.Guardian(ctx, actor.Municipality, p.Guardian)
+		gs, err := a.Store.GuardiansByID(ctx, actor.Municipality, ids)
 		if err != nil {
 			return ThreadView{}, err
+		}
+		names = make(map[domain.GuardianID]domain.Guardian, len(gs))
+		for _, g := range gs {
+			names[g.ID] = g
+		}
+	}
+	for _, p := range v.Participants {
+		if actor.Role == domain.RoleGuardian {
+			break
+		}
+		g, ok := names[p.Guardian]
+		if !ok {
+			return ThreadView{}, fmt.Errorf("messaging: participant %s: %w", p.Guardian, domain.ErrNotFound)
 		}
 		if g.AddressProtection.Protected() {
 			continue // Visible leaves them out already; never list one.
