@@ -2,7 +2,10 @@ package messagingweb_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"html"
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -10,6 +13,8 @@ import (
 
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
+	"github.com/oppvekst/oppvekst/reference-app/internal/messagingweb"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web"
 	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
 )
 
@@ -49,4 +54,42 @@ func TestMunicipalityBulletinStatementsDoNotGrowWithUnits(t *testing.T) {
 	assert.Equal(t, few, many, "statements grew with the units or the recipients")
 	assert.Contains(t, body, `"Stengt"`)
 	assert.Contains(t, body, "ForelderFlere0200 Storeng", "the new families are among its recipients")
+}
+
+// The thread page of a bulletin to the whole municipality shows its
+// recipients 50 at a time, with how many of all of them have read it at
+// the top, not every recipient on one page.
+func TestBulletinRecipientsInPages(t *testing.T) {
+	ta := webtest.New(t)
+	cw := ta.CookieFor(t, demo.PersonaCaseworker)
+	resp := ta.Do(t, cw, "POST", "/api/v1/threads", "application/json",
+		`{"scope":"municipality","subject":"Stengt","body":"Alle barnehager og skoler er stengt.","bulletin":true}`)
+	require.Equal(t, 201, resp.Status, resp.Body)
+	var tv messagingweb.ThreadView
+	require.NoError(t, json.Unmarshal([]byte(resp.Body), &tv))
+	total := len(tv.Participants)
+	require.Greater(t, total, 2*web.PageSize, "enough recipients for three pages")
+
+	row := regexp.MustCompile(`<tr><th scope="row">([^<]+)</th><td data-label="Lest">`)
+	names := func(body string) []string {
+		var out []string
+		for _, m := range row.FindAllStringSubmatch(body, -1) {
+			out = append(out, m[1])
+		}
+		return out
+	}
+	page := ta.Do(t, cw, "GET", "/messages/"+tv.ID.String(), "", "")
+	require.Equal(t, 200, page.Status)
+	assert.Contains(t, page.Body, fmt.Sprintf("Lest av 0 av %d mottakere.", total))
+	first := names(page.Body)
+	require.Len(t, first, web.PageSize)
+	assert.Equal(t, html.EscapeString(tv.Participants[0].Name), first[0], "in the order of the API's list")
+	next := regexp.MustCompile(`href="(/messages/[^"]*after=[^"]+)#mottakere"`).FindStringSubmatch(page.Body)
+	require.NotNil(t, next, "a link to the next page")
+	page = ta.Do(t, cw, "GET", html.UnescapeString(next[1]), "", "")
+	require.Equal(t, 200, page.Status)
+	second := names(page.Body)
+	require.Len(t, second, web.PageSize)
+	assert.Equal(t, html.EscapeString(tv.Participants[web.PageSize].Name), second[0], "the next page goes on after the last row")
+	assert.Contains(t, page.Body, fmt.Sprintf("Lest av 0 av %d mottakere.", total), "the figure is of all recipients on every page")
 }

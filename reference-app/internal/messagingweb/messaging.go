@@ -1064,6 +1064,12 @@ type threadContent struct {
 	// Status is the delivery status of an urgent message, for staff and
 	// the municipality; nil otherwise.
 	Status *urgentStatusView
+	// Recipients is one page of Thread.Participants (a bulletin to the
+	// whole municipality reaches tens of thousands), Read and Total the
+	// figures of all of them, PrevHref and NextHref the pager.
+	Recipients         []participantView
+	Read, Total        int
+	PrevHref, NextHref string
 }
 
 func (a *app) threadPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
@@ -1094,7 +1100,17 @@ func (a *app) renderThread(w http.ResponseWriter, r *http.Request, c *web.Call, 
 			back = "/staff/messages"
 		}
 	}
-	content := threadContent{L: c.Lang, Thread: v, Back: back}
+	content := threadContent{L: c.Lang, Thread: v, Back: back, Total: len(v.Participants)}
+	for _, p := range v.Participants {
+		if !p.ReadAt.IsZero() {
+			content.Read++
+		}
+	}
+	// The recipients in pages by guardian ID (the order they are read in).
+	q := r.URL.Query()
+	pg := web.KeysetPage(v.Participants, func(p participantView) string { return p.GuardianID.String() }, q.Get("after"), q.Get("before"), web.PageSize)
+	content.Recipients = pg.Rows
+	content.PrevHref, content.NextHref = web.PagerLinks(q, pg.Prev, pg.Next)
 	if v.Urgent && c.Actor.Role != domain.RoleGuardian {
 		if content.Status, err = a.urgentStatus(ctx, c, v); err != nil {
 			return err
