@@ -1,9 +1,9 @@
 package directoryweb
 
 import (
+	"context"
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/rickb777/date/v2"
 
@@ -49,22 +49,6 @@ func (a *app) apiMe(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	return nil
 }
 
-// matchName keeps the children whose name contains q (case folded); an
-// empty q keeps all.
-func matchName(children []domain.Child, q string) []domain.Child {
-	q = strings.ToLower(strings.TrimSpace(q))
-	if q == "" {
-		return children
-	}
-	var out []domain.Child
-	for _, c := range children {
-		if strings.Contains(strings.ToLower(c.GivenName+" "+c.FamilyName), q) {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // apiChildren lists the children the actor may see, one keyset page in ID
 // order (the cursor is the last child's ID). A municipal actor's page and
 // search are read in SQL (Store.ChildrenPage), never the municipality's
@@ -79,33 +63,11 @@ func (a *app) apiChildren(w http.ResponseWriter, r *http.Request, c *web.Call) e
 	if err != nil {
 		return err
 	}
-	var after domain.ChildID
-	if pr.Cursor != "" {
-		if after, err = domain.ParseID[domain.Child](pr.Cursor); err != nil {
-			return api.BadRequest("invalid-query", "the cursor is not one this API gave",
-				domain.FieldError{Field: "cursor", Reason: "is-not-a-cursor-from-a-previous-page"})
-		}
-	}
 	ctx := r.Context()
-	q := domain.ChildQuery{After: after, Limit: pr.Limit + 1, Search: pr.Q, ByNationalID: c.Actor.Municipal()}
-	var rows []domain.Child
-	if c.Actor.Municipal() {
-		if rows, err = a.Store.ChildrenPage(ctx, c.Actor.Municipality, q); err != nil {
-			return err
-		}
-	} else {
-		children, err := a.VisibleChildren(ctx, c.Actor)
-		if err != nil {
-			return err
-		}
-		slices.SortFunc(children, func(x, y domain.Child) int { return x.ID.Compare(y.ID) })
-		for _, ch := range children {
-			if len(rows) < q.Limit && (after.IsZero() || ch.ID.Compare(after) > 0) && q.Matches(ch) {
-				rows = append(rows, ch)
-			}
-		}
+	pg, err := a.childrenPage(ctx, c.Actor, pr)
+	if err != nil {
+		return err
 	}
-	pg := api.Keyset(rows, func(c domain.Child) string { return c.ID.String() }, pr)
 	out := api.Page[web.ChildSummary]{Items: make([]web.ChildSummary, 0, len(pg.Items)), NextCursor: pg.NextCursor}
 	ids := make([]domain.ChildID, 0, len(pg.Items))
 	for _, ch := range pg.Items {
@@ -119,6 +81,40 @@ func (a *app) apiChildren(w http.ResponseWriter, r *http.Request, c *web.Call) e
 	}
 	api.WriteJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// childrenPage is one keyset page of the children the actor may see in ID
+// order, searched as apiChildren says; the caseworker's start page lists
+// the same page.
+func (a *app) childrenPage(ctx context.Context, actor domain.Actor, pr api.PageRequest) (api.Page[domain.Child], error) {
+	var after domain.ChildID
+	if pr.Cursor != "" {
+		var err error
+		if after, err = domain.ParseID[domain.Child](pr.Cursor); err != nil {
+			return api.Page[domain.Child]{}, api.BadRequest("invalid-query", "the cursor is not one this API gave",
+				domain.FieldError{Field: "cursor", Reason: "is-not-a-cursor-from-a-previous-page"})
+		}
+	}
+	q := domain.ChildQuery{After: after, Limit: pr.Limit + 1, Search: pr.Q, ByNationalID: actor.Municipal()}
+	var rows []domain.Child
+	if actor.Municipal() {
+		var err error
+		if rows, err = a.Store.ChildrenPage(ctx, actor.Municipality, q); err != nil {
+			return api.Page[domain.Child]{}, err
+		}
+	} else {
+		children, err := a.VisibleChildren(ctx, actor)
+		if err != nil {
+			return api.Page[domain.Child]{}, err
+		}
+		slices.SortFunc(children, func(x, y domain.Child) int { return x.ID.Compare(y.ID) })
+		for _, ch := range children {
+			if len(rows) < q.Limit && (after.IsZero() || ch.ID.Compare(after) > 0) && q.Matches(ch) {
+				rows = append(rows, ch)
+			}
+		}
+	}
+	return api.Keyset(rows, func(c domain.Child) string { return c.ID.String() }, pr), nil
 }
 
 func (a *app) apiChild(w http.ResponseWriter, r *http.Request, c *web.Call) error {

@@ -63,22 +63,27 @@ func moreKindergartens(ctx context.Context, ta *webtest.Harness, n int) error {
 func TestCaseworkerPageStatementsDoNotGrowWithRows(t *testing.T) {
 	ta := webtest.NewPostgres(t)
 	cw := ta.CookieFor(t, demo.PersonaCaseworker)
+	var rows []int64
 	count := func(n int) int64 {
 		require.NoError(t, moreKindergartens(t.Context(), ta, n))
 		require.Equal(t, 200, ta.Do(t, cw, "GET", "/caseworker", "", "").Status, "warm")
-		before, start := ta.SQL.Count(), time.Now()
+		before, read, start := ta.SQL.Count(), ta.SQL.Rows(), time.Now()
 		resp := ta.Do(t, cw, "GET", "/caseworker", "", "")
 		took := time.Since(start)
 		require.Equal(t, 200, resp.Status)
 		assert.Contains(t, resp.Body, fmt.Sprintf("Storeng %03d %d barnehage", 1, n))
 		got := ta.SQL.Count() - before
-		t.Logf("/caseworker with %d children more: %d statements, %v, %d bytes", n, got, took, len(resp.Body))
+		rows = append(rows, ta.SQL.Rows()-read)
+		t.Logf("/caseworker with %d children more: %d statements, %d rows read, %v, %d bytes", n, got, rows[len(rows)-1], took, len(resp.Body))
 		return got
 	}
 	small := count(100)
 	large := count(1900)
 	assert.Positive(t, small)
 	assert.Equal(t, small, large, "the statements of the page do not grow with the children and units")
+	// The children are read a page at a time: 2,000 children more add
+	// the rows of the 40 kindergartens more, not a row per child.
+	assert.Less(t, rows[1]-rows[0], int64(400), "rows read grew with the children")
 }
 
 // The caseworker's start page shows the units in keyset pages of 50 with

@@ -236,13 +236,10 @@ func (a *app) caseworkerPage(w http.ResponseWriter, r *http.Request, c *web.Call
 		return err
 	}
 	units.L = c.Lang
-	children, err := a.VisibleChildren(ctx, c.Actor)
-	if err != nil {
-		return err
-	}
-	q := r.URL.Query().Get("q")
-	children = matchName(children, q)
-	pg, err := api.Paginate(children, func(c domain.Child) string { return c.ID.String() }, pr)
+	// One page of the children read and searched in the store, never
+	// every child of the municipality.
+	q := pr.Q
+	pg, err := a.childrenPage(ctx, c.Actor, pr)
 	if err != nil {
 		return err
 	}

@@ -246,6 +246,10 @@ type pageRequest struct {
 	Q string
 }
 
+// PageRequest is what ReadPage read, for a handler that hands it on to
+// the function reading the page.
+type PageRequest = pageRequest
+
 // Page is one page of a list response.
 type Page[T any] struct {
 	Items []T `json:"items"`
