@@ -468,13 +468,37 @@ func (s *Service) Blocked(ctx context.Context, a domain.Actor, m domain.Municipa
 		return nil, err
 	}
 	in := RunInput{Municipality: m, Month: month, Made: domain.Today(s.Clock), Settings: DefaultSettings(), Tables: t, NextNumber: 1}
-	// The month's records as the run reads them: in one read when the
-	// store is a RunReader, not a read per unit. The fee decisions already
-	// made are left out, as before (the month is computed as if new).
-	if err := s.readMonth(ctx, &in, domain.Period{Start: month.First(), End: month.Last()}); err != nil {
+	if in.Children, err = s.Store.Children(ctx, m); err != nil {
 		return nil, err
 	}
-	in.Decisions = nil
+	units, err := s.Store.Units(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	billed := map[domain.UnitID]bool{}
+	for _, u := range units {
+		billed[u.ID] = u.Kind == domain.Kindergarten || u.Kind == domain.SFO
+	}
+	// The month's placements of every unit in one read, not a read per
+	// unit; those of kindergartens and SFOs are billed.
+	ps, err := s.Store.PlacementsWithin(ctx, m, domain.Period{Start: month.First(), End: month.Last()})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		if billed[p.UnitID] {
+			in.Placements = append(in.Placements, p)
+		}
+	}
+	if in.Families, err = s.Store.Families(ctx, m); err != nil {
+		return nil, err
+	}
+	if in.IncomeDecisions, err = s.Store.IncomeDecisions(ctx, m); err != nil {
+		return nil, err
+	}
+	if in.PriceLists, err = s.Store.PriceLists(ctx, m); err != nil {
+		return nil, err
+	}
 	if src, ok := s.Store.(domain.SpecialNeedsSource); ok {
 		if in.SpecialNeeds, err = src.SpecialNeeds(ctx, m, domain.Period{Start: month.First(), End: month.Last()}); err != nil {
 			return nil, err

@@ -11,8 +11,8 @@ import (
 )
 
 // The rule tables page computes what the unknown parameters block from the
-// month read in one go (billing.RunReader), not a read of placements per
-// unit: as many statements at 500 kindergartens more as at 20 more.
+// month's placements read in one statement (PlacementsWithin), not a read
+// per unit: as many statements at 500 kindergartens more as at 20 more.
 func TestRuleTablesStatementsDoNotGrowWithUnits(t *testing.T) {
 	ta := webtest.NewPostgres(t)
 	cookie := ta.CookieFor(t, demo.PersonaCaseworker)
