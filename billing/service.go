@@ -475,15 +475,20 @@ func (s *Service) Blocked(ctx context.Context, a domain.Actor, m domain.Municipa
 	if err != nil {
 		return nil, err
 	}
+	billed := map[domain.UnitID]bool{}
 	for _, u := range units {
-		if u.Kind != domain.Kindergarten && u.Kind != domain.SFO {
-			continue
+		billed[u.ID] = u.Kind == domain.Kindergarten || u.Kind == domain.SFO
+	}
+	// The month's placements of every unit in one read, not a read per
+	// unit; those of kindergartens and SFOs are billed.
+	ps, err := s.Store.PlacementsWithin(ctx, m, domain.Period{Start: month.First(), End: month.Last()})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		if billed[p.UnitID] {
+			in.Placements = append(in.Placements, p)
 		}
-		ps, err := s.Store.UnitPlacements(ctx, m, u.ID, domain.Period{Start: month.First(), End: month.Last()})
-		if err != nil {
-			return nil, err
-		}
-		in.Placements = append(in.Placements, ps...)
 	}
 	if in.Families, err = s.Store.Families(ctx, m); err != nil {
 		return nil, err

@@ -76,15 +76,18 @@ func (r Receipt) Validate() error {
 // how it went, never to whom or what it said (no address, no subject, no
 // body, no error text, which may quote an address).
 type Entry struct {
-	ID        DeliveryID `json:"id"`
-	Key       string     `json:"key"`
-	Kind      string     `json:"kind"`
-	Medium    Medium     `json:"medium"`
-	State     State      `json:"state"`
-	Attempts  int        `json:"attempts"`
-	NextAt    time.Time  `json:"nextAt"`
-	CreatedAt time.Time  `json:"createdAt"`
-	DoneAt    time.Time  `json:"doneAt,omitzero"`
+	ID   DeliveryID `json:"id"`
+	Key  string     `json:"key"`
+	Kind string     `json:"kind"`
+	// Guardian is whom the delivery is for (an ID, never an address).
+	Guardian  domain.GuardianID `json:"guardianId"`
+	Medium    Medium            `json:"medium"`
+	State     State             `json:"state"`
+	Urgent    bool              `json:"urgent"`
+	Attempts  int               `json:"attempts"`
+	NextAt    time.Time         `json:"nextAt"`
+	CreatedAt time.Time         `json:"createdAt"`
+	DoneAt    time.Time         `json:"doneAt,omitzero"`
 	// Failed says the last attempt failed (the error itself is not shown).
 	Failed bool `json:"failed"`
 	// Receipt is the receiver's answer, for a medium that answers.

@@ -27,7 +27,7 @@ const (
 	pgMarkReceived  = `UPDATE msg_receipts SET state = 'received', answered_at = $3 WHERE municipality = $1 AND message_id = $2 AND state = 'awaiting'`
 	pgMarkDelivered = `UPDATE msg_receipts SET state = 'delivered', answered_at = $3, delivered_at = $3 WHERE municipality = $1 AND message_id = $2 AND state <> 'delivered'`
 	pgMarkFailed    = `UPDATE msg_receipts SET state = 'failed', code = $4, answered_at = $3 WHERE municipality = $1 AND message_id = $2 AND state <> 'delivered' AND NOT (state = 'failed' AND code = $4)`
-	entryColumns    = `o.id, o.key, o.kind, o.medium, o.state, o.attempts, o.next_at, o.created_at, o.done_at, o.last_error <> '',
+	entryColumns    = `o.id, o.key, o.kind, o.guardian_id, o.medium, o.state, o.urgent, o.attempts, o.next_at, o.created_at, o.done_at, o.last_error <> '',
 		r.message_id, r.state, r.code, r.sent_at, r.answered_at, r.delivered_at`
 )
 
@@ -121,8 +121,8 @@ func scanEntry(row scanner, m domain.Municipality) (messaging.Entry, error) {
 	var msg pgtype.UUID
 	var state, code pgtype.Text
 	var sent, answered, delivered time.Time
-	if err := row.Scan(scanID(&e.ID), &e.Key, &e.Kind, stringScan[messaging.Medium]{&e.Medium}, stringScan[messaging.State]{&e.State},
-		&e.Attempts, tsScan{&e.NextAt}, tsScan{&e.CreatedAt}, tsScan{&e.DoneAt}, &e.Failed,
+	if err := row.Scan(scanID(&e.ID), &e.Key, &e.Kind, scanID(&e.Guardian), stringScan[messaging.Medium]{&e.Medium}, stringScan[messaging.State]{&e.State},
+		&e.Urgent, &e.Attempts, tsScan{&e.NextAt}, tsScan{&e.CreatedAt}, tsScan{&e.DoneAt}, &e.Failed,
 		&msg, &state, &code, tsScan{&sent}, tsScan{&answered}, tsScan{&delivered}); err != nil {
 		return e, err
 	}

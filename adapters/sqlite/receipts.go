@@ -27,7 +27,7 @@ const (
 	markDelivered  = `UPDATE msg_receipts SET state = 'delivered', answered_at = ?3, delivered_at = ?3 WHERE municipality = ?1 AND message_id = ?2 AND state <> 'delivered'`
 	markFailed     = `UPDATE msg_receipts SET state = 'failed', code = ?4, answered_at = ?3 WHERE municipality = ?1 AND message_id = ?2 AND state <> 'delivered' AND NOT (state = 'failed' AND code = ?4)`
 	receiptExists  = `SELECT 1 FROM msg_receipts WHERE municipality = ? AND message_id = ?`
-	entryCols      = `o.id, o.key, o.kind, o.medium, o.state, o.attempts, o.next_at, o.created_at, o.done_at, o.last_error <> '', r.message_id, r.state, r.code, r.sent_at, r.answered_at, r.delivered_at`
+	entryCols      = `o.id, o.key, o.kind, o.guardian_id, o.medium, o.state, o.urgent, o.attempts, o.next_at, o.created_at, o.done_at, o.last_error <> '', r.message_id, r.state, r.code, r.sent_at, r.answered_at, r.delivered_at`
 	retryDelivery  = `UPDATE msg_outbox SET state = 'pending', next_at = ?3, done_at = NULL WHERE municipality = ?1 AND id = ?2`
 	selectRetrying = `SELECT o.state, o.recipient = ?3, coalesce(r.state, '') FROM msg_outbox o
 		LEFT JOIN msg_receipts r ON r.municipality = o.municipality AND r.delivery_id = o.id WHERE o.municipality = ?1 AND o.id = ?2`
@@ -111,7 +111,7 @@ func scanEntry(r scanner) (messaging.Entry, error) {
 	var next, created, done sql.NullInt64
 	var msg, state, code sql.NullString
 	var sent, answered, delivered sql.NullInt64
-	if err := r.Scan(&e.ID, &e.Key, &e.Kind, &e.Medium, &e.State, &e.Attempts, &next, &created, &done, &e.Failed,
+	if err := r.Scan(&e.ID, &e.Key, &e.Kind, &e.Guardian, &e.Medium, &e.State, &e.Urgent, &e.Attempts, &next, &created, &done, &e.Failed,
 		&msg, &state, &code, &sent, &answered, &delivered); err != nil {
 		return e, err
 	}

@@ -173,6 +173,10 @@ func testOutboxEntries(t *testing.T, s ReceiptStore) {
 	assert.Equal(t, messaging.Delivered, last.Receipt.State)
 	assert.Equal(t, "delivered", last.Status())
 	assert.Equal(t, messaging.Sent, all[0].State)
+	for _, e := range all {
+		assert.Equal(t, g.ID, e.Guardian, "the entry names whom it is for")
+		assert.False(t, e.Urgent)
+	}
 	assert.Nil(t, all[0].Receipt)
 	assert.Equal(t, "sent", all[0].Status())
 	_ = mails

@@ -269,6 +269,9 @@ func (a *app) unitsPage(w http.ResponseWriter, r *http.Request, c *web.Call) err
 	m := c.Actor.Municipality
 	content := unitsContent{L: c.Lang, Admin: c.Actor.Role == domain.RoleAdmin}
 	seen := map[domain.UnitID]bool{}
+	link := func(u domain.Unit) {
+		content.Units = append(content.Units, unitLink{Href: "/calendar/units/" + u.ID.String(), Name: u.Name, Kind: c.Lang.T("calendar.unitKind." + string(u.Kind))})
+	}
 	add := func(id domain.UnitID) error {
 		if seen[id] {
 			return nil
@@ -278,19 +281,19 @@ func (a *app) unitsPage(w http.ResponseWriter, r *http.Request, c *web.Call) err
 		if err != nil {
 			return err
 		}
-		content.Units = append(content.Units, unitLink{Href: "/calendar/units/" + u.ID.String(), Name: u.Name, Kind: c.Lang.T("calendar.unitKind." + string(u.Kind))})
+		link(u)
 		return nil
 	}
 	switch {
 	case c.Actor.Municipal():
+		// Every unit from the one read of the municipality's units: the
+		// statements do not grow with the units.
 		units, err := a.Store.Units(ctx, m)
 		if err != nil {
 			return err
 		}
 		for _, u := range units {
-			if err := add(u.ID); err != nil {
-				return err
-			}
+			link(u)
 		}
 	case c.Actor.Role == domain.RoleGuardian:
 		children, err := a.VisibleChildren(ctx, c.Actor)

@@ -68,6 +68,10 @@ type field struct {
 	Options               []option
 	Error                 string
 	Autocomplete          string
+	// Button, on a select, is the label of a submit button beside it that
+	// posts the form as it is with show=<Name> to show it again, without
+	// saving: the groups of the unit chosen, without JavaScript.
+	Button string
 }
 
 type option struct {

@@ -27,6 +27,13 @@ type homeContent struct {
 	Sections         []kindSection
 }
 
+// homePage is the front page: one page of the units overview, searched
+// by name, so that a municipality of hundreds of units is not one page.
+type homePage struct {
+	homeContent
+	unitPager
+}
+
 // kindSection lists the units of one kind.
 type kindSection struct {
 	ID         string // for the heading's anchor
@@ -51,7 +58,8 @@ type groupRow struct {
 
 // home sends a logged-in user to the start page of the role. In demo mode
 // it shows everyone else the units of the demo municipality by kind, each
-// with its groups and how many children are placed in them today; outside
+// with its groups and how many children are placed in them today, a page
+// of web.PageSize units at a time with a search in their names; outside
 // demo mode it sends them to the login page.
 func (a *app) home(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	if c.LoggedIn {
@@ -62,11 +70,18 @@ func (a *app) home(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return nil
 	}
-	content, err := a.unitsOverview(r.Context(), demo.Municipality)
+	units, err := a.unitsOverview(r.Context(), demo.Municipality)
 	if err != nil {
 		return err
 	}
-	content.L = c.Lang
+	units.L = c.Lang
+	content := homePage{homeContent: units}
+	content.unitPager = pageUnits(&content.homeContent, r.URL.Query())
+	if content.UnitPrev != "" || content.UnitNext != "" || content.UnitQuery != "" {
+		// Paged or searched: a kind with no unit on this page is left
+		// out, so as not to say the municipality has none.
+		content.Sections = slices.DeleteFunc(content.Sections, func(s kindSection) bool { return len(s.Units) == 0 })
+	}
 	a.Page(w, r, c, http.StatusOK, "home", "home.title", content)
 	return nil
 }
@@ -87,13 +102,14 @@ func (a *app) unitsOverview(ctx context.Context, m domain.Municipality) (homeCon
 		{ID: "sfo", HeadingKey: "kind.sfo.plural", EmptyKey: "home.none.sfo"},
 	}
 	section := map[domain.UnitKind]*kindSection{domain.Kindergarten: &sections[0], domain.School: &sections[1], domain.SFO: &sections[2]}
-	// Every unit's groups and today's placements in one read each: the
-	// reads do not grow with the units.
+	// Every unit's groups, and the children placed today counted by unit
+	// and group, in one read each: the reads do not grow with the units,
+	// and no placement is read into memory.
 	groups, err := a.Store.AllGroups(ctx, m)
 	if err != nil {
 		return homeContent{}, err
 	}
-	placements, err := a.Store.PlacementsWithin(ctx, m, domain.Period{Start: today, End: today})
+	placed, err := a.Store.PlacedOn(ctx, m, today)
 	if err != nil {
 		return homeContent{}, err
 	}
@@ -101,12 +117,12 @@ func (a *app) unitsOverview(ctx context.Context, m domain.Municipality) (homeCon
 	for _, g := range groups {
 		groupsOf[g.UnitID] = append(groupsOf[g.UnitID], g)
 	}
-	placementsOf := map[domain.UnitID][]domain.Placement{}
-	for _, p := range placements {
-		placementsOf[p.UnitID] = append(placementsOf[p.UnitID], p)
+	placedOf := map[domain.UnitID][]domain.Placed{}
+	for _, p := range placed {
+		placedOf[p.Unit] = append(placedOf[p.Unit], p)
 	}
 	for _, u := range units {
-		row := unitRowOf(u, groupsOf[u.ID], placementsOf[u.ID], names, today)
+		row := unitRowOf(u, groupsOf[u.ID], placedOf[u.ID], names)
 		if s := section[u.Kind]; s != nil {
 			s.Units = append(s.Units, row)
 		}
@@ -114,25 +130,20 @@ func (a *app) unitsOverview(ctx context.Context, m domain.Municipality) (homeCon
 	return homeContent{MunicipalityName: demo.MunicipalityNames[m], Municipality: m, Today: today, Sections: sections}, nil
 }
 
-// unitRowOf is a unit's row: its children today, in all and per group.
-func unitRowOf(u domain.Unit, groups []domain.Group, placements []domain.Placement, names map[domain.UnitID]string, today date.Date) unitRow {
-	perGroup := map[domain.GroupID]map[domain.ChildID]bool{}
-	all := map[domain.ChildID]bool{}
-	for _, p := range placements {
-		if !p.Period.Contains(today) {
-			continue
-		}
-		if perGroup[p.GroupID] == nil {
-			perGroup[p.GroupID] = map[domain.ChildID]bool{}
-		}
-		perGroup[p.GroupID][p.ChildID] = true
-		all[p.ChildID] = true
+// unitRowOf is a unit's row: its children today, in all and per group,
+// from the unit's counts of PlacedOn.
+func unitRowOf(u domain.Unit, groups []domain.Group, placed []domain.Placed, names map[domain.UnitID]string) unitRow {
+	perGroup := map[domain.GroupID]int{}
+	total := 0
+	for _, p := range placed {
+		perGroup[p.Group] += p.Children
+		total += p.Children
 	}
-	row := unitRow{ID: "enhet-" + u.ID.String(), Name: u.Name, DescriptionKey: "unit." + string(u.Owner) + "." + string(u.Kind), Parent: names[u.Parent], Total: len(all)}
+	row := unitRow{ID: "enhet-" + u.ID.String(), Name: u.Name, DescriptionKey: "unit." + string(u.Owner) + "." + string(u.Kind), Parent: names[u.Parent], Total: total}
 	for _, g := range groups {
-		row.Groups = append(row.Groups, groupRow{Name: g.Name, Children: len(perGroup[g.ID])})
+		row.Groups = append(row.Groups, groupRow{Name: g.Name, Children: perGroup[g.ID]})
 	}
-	if n := len(perGroup[domain.GroupID{}]); n > 0 {
+	if n := perGroup[domain.GroupID{}]; n > 0 {
 		row.Groups = append(row.Groups, groupRow{Name: "—", Children: n})
 	}
 	return row
@@ -187,17 +198,23 @@ type caseworkerContent struct {
 	Query    string // the name searched for
 	Children []web.ChildSummary
 	Next     string // the next page's query
-	// The units: how many, the search in their names (?unitq=), how many
-	// it keeps, and the keyset pages (?after=, ?before=) of them.
+	unitPager
+}
+
+// unitPager is a page of a units overview: how many units, the search in
+// their names (?unitq=), how many it keeps, and the keyset pages
+// (?after=, ?before=) of them.
+type unitPager struct {
 	UnitCount, UnitMatching int
 	UnitQuery               string
 	UnitPrev, UnitNext      string
 }
 
-// pageUnits cuts the caseworker's units overview to one keyset page of
-// web.PageSize units (by kind, then name), searched by the unit's name:
-// a large municipality's hundreds of units are not one page.
-func pageUnits(c *caseworkerContent, q url.Values) {
+// pageUnits cuts a units overview to one keyset page of web.PageSize
+// units (by kind, then name), searched by the unit's name: a large
+// municipality's hundreds of units are not one page. The pager's links
+// keep the query parameters named by keep.
+func pageUnits(units *homeContent, q url.Values, keep ...string) unitPager {
 	type keyed struct {
 		section int
 		row     unitRow
@@ -205,24 +222,26 @@ func pageUnits(c *caseworkerContent, q url.Values) {
 	key := func(k keyed) string {
 		return fmt.Sprintf("%d|%s|%s", k.section, domain.FoldNB(k.row.Name), k.row.ID)
 	}
+	var c unitPager
 	c.UnitQuery = strings.TrimSpace(q.Get("unitq"))
 	var rows []keyed
-	for i, s := range c.Units.Sections {
+	for i, s := range units.Sections {
 		c.UnitCount += len(s.Units)
 		for _, u := range s.Units {
 			if c.UnitQuery == "" || web.Matches(u.Name, c.UnitQuery) {
 				rows = append(rows, keyed{i, u})
 			}
 		}
-		c.Units.Sections[i].Units = nil
+		units.Sections[i].Units = nil
 	}
 	slices.SortFunc(rows, func(a, b keyed) int { return strings.Compare(key(a), key(b)) })
 	c.UnitMatching = len(rows)
 	page := web.KeysetPage(rows, key, q.Get("after"), q.Get("before"), web.PageSize)
-	c.UnitPrev, c.UnitNext = web.PagerLinks(q, page.Prev, page.Next, "q", "unitq")
+	c.UnitPrev, c.UnitNext = web.PagerLinks(q, page.Prev, page.Next, append(keep, "unitq")...)
 	for _, k := range page.Rows {
-		c.Units.Sections[k.section].Units = append(c.Units.Sections[k.section].Units, k.row)
+		units.Sections[k.section].Units = append(units.Sections[k.section].Units, k.row)
 	}
+	return c
 }
 
 func (a *app) caseworkerPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
@@ -244,7 +263,7 @@ func (a *app) caseworkerPage(w http.ResponseWriter, r *http.Request, c *web.Call
 		return err
 	}
 	content := caseworkerContent{Units: units, Query: q}
-	pageUnits(&content, r.URL.Query())
+	content.unitPager = pageUnits(&content.Units, r.URL.Query(), "q")
 	var ids []domain.ChildID
 	for _, ch := range pg.Items {
 		content.Children = append(content.Children, web.Summarize(ch))

@@ -343,6 +343,11 @@ func (a *app) placementForm(ctx context.Context, c *web.Call, action string, cre
 	if !create {
 		f.Title, f.Intro = l.T("dir.placement.edit", name), l.T("dir.placement.endIntro")
 	}
+	// The unit is chosen first, then a group of that unit: the units in
+	// one read, the groups of the chosen unit in one more, so neither the
+	// page nor its statements grow with the municipality's units. Without
+	// JavaScript, "show the unit's groups" posts the form as it is
+	// (show=unitId) and it comes back with the groups, nothing saved.
 	units, err := a.Store.Units(ctx, c.Actor.Municipality)
 	if err != nil {
 		return f, err
@@ -350,12 +355,18 @@ func (a *app) placementForm(ctx context.Context, c *web.Call, action string, cre
 	today := domain.Today(a.Clock)
 	unitOpts := []option{{Value: "", Label: l.T("dir.choose")}}
 	groupOpts := []option{{Value: "", Label: l.T("dir.noGroup")}}
+	var chosen domain.UnitID
 	for _, u := range units {
+		if u.ID.String() == v["unitId"] {
+			chosen = u.ID
+		}
 		if u.Closed(today) && v["unitId"] != u.ID.String() {
 			continue
 		}
 		unitOpts = append(unitOpts, option{Value: u.ID.String(), Label: u.Name + " (" + l.T("kind."+string(u.Kind)) + ")"})
-		groups, err := a.Store.Groups(ctx, u.Municipality, u.ID)
+	}
+	if !chosen.IsZero() {
+		groups, err := a.Store.Groups(ctx, c.Actor.Municipality, chosen)
 		if err != nil {
 			return f, err
 		}
@@ -363,14 +374,16 @@ func (a *app) placementForm(ctx context.Context, c *web.Call, action string, cre
 			if g.Closed(today) && v["groupId"] != g.ID.String() {
 				continue
 			}
-			groupOpts = append(groupOpts, option{Value: g.ID.String(), Label: u.Name + " – " + g.Name})
+			groupOpts = append(groupOpts, option{Value: g.ID.String(), Label: g.Name})
 		}
 	}
+	unit, group := f.choice(l, v, "unitId", unitOpts), f.choice(l, v, "groupId", groupOpts)
+	unit.Button, group.Hint = l.T("dir.placement.showGroups"), l.T("dir.hint.groupOfUnit")
 	hours := f.input(l, v, "hoursPerWeek", "number")
 	hours.Hint = l.T("dir.hint.hours", domain.MaxHoursPerWeek)
 	start, end := f.input(l, v, "start", "date"), f.input(l, v, "end", "date")
 	start.Hint, end.Hint = l.T("dir.hint.date"), l.T("dir.hint.end")
-	f.Groups = []fieldGroup{{Fields: []field{f.choice(l, v, "unitId", unitOpts), f.choice(l, v, "groupId", groupOpts), hours, start, end}}}
+	f.Groups = []fieldGroup{{Fields: []field{unit, group, hours, start, end}}}
 	return f, nil
 }
 
@@ -429,6 +442,11 @@ func (a *app) newPlacementPage(w http.ResponseWriter, r *http.Request, c *web.Ca
 
 func (a *app) placementSubmit(w http.ResponseWriter, r *http.Request, c *web.Call, id domain.PlacementID, create bool, action string) error {
 	v := postedValues(r)
+	if v["show"] == "unitId" {
+		// "Show the unit's groups": the form again with the chosen unit's
+		// groups, nothing saved.
+		return a.showPlacementForm(w, r, c, http.StatusOK, action, create, v, newFormErrors(c.Lang))
+	}
 	e := newFormErrors(c.Lang)
 	req := placementFromForm(v, e)
 	ctx := r.Context()

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -50,8 +51,8 @@ func (a *app) messagingRoutes() []web.Route {
 		{Method: "POST", Path: "/api/v1/read-receipts", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "Mark a thread read (guardian)", Body: readRequest{}, Response: web.StatusBody{}, Handle: a.apiMarkRead},
 		{Method: "GET", Path: "/api/v1/contact", Kind: web.KindAPI, Policy: web.PolicyGuardian, Summary: "The guardian's notification preference: language, channel and own quiet hours (minutes after midnight)", Response: contactView{}, Handle: a.apiContact},
 		{Method: "POST", Path: "/api/v1/contact", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "Set a guardian's notification preference (language, channel, own quiet hours within the municipality's): the guardian's own, or any guardian's by guardianId (caseworker); a guardian reserved in KRR may choose digital-mailbox only", Body: contactRequest{}, Response: contactView{}, Handle: a.apiSetContact},
-		{Method: "GET", Path: "/api/v1/outbox", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The municipality's outbox, newest first, without addresses, texts or error texts: a failure is its reason code (caseworker)", Response: deliveryView{}, List: true, Query: map[string]string{"state": "only deliveries in this state: pending, sent or dead"}, Handle: a.apiOutbox},
-		{Method: "GET", Path: "/api/v1/outbox/summary", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "How many deliveries are pending, sent and dead (caseworker)", Response: OutboxSummary{}, Handle: a.apiOutboxSummary},
+		{Method: "GET", Path: "/api/v1/outbox", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The municipality's outbox, newest first (by creation time, then ID; paged by keyset, a page's cursor is for the same state), without addresses, texts or error texts: a failure is its reason code (caseworker)", Response: deliveryView{}, List: true, Query: map[string]string{"state": "only deliveries in this state: pending, sent or dead"}, Handle: a.apiOutbox},
+		{Method: "GET", Path: "/api/v1/outbox/summary", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "How many deliveries are pending, sent and dead, counted in the database (caseworker)", Response: OutboxSummary{}, Handle: a.apiOutboxSummary},
 	}
 }
 
@@ -669,51 +670,70 @@ func (a *app) setContact(ctx context.Context, actor domain.Actor, guardian domai
 
 // The outbox.
 
-// outbox reads the municipality's deliveries newest first, with the
-// counts by state; addresses, texts and error texts are left out.
-func (a *app) outbox(ctx context.Context, m domain.Municipality, state string) ([]deliveryView, OutboxSummary, error) {
-	ds, err := a.Store.Deliveries(ctx, m)
+// outbox reads one page of the municipality's deliveries newest first
+// (keyset: creation time, then ID; state "" for every state), from the
+// cursor of the page before: an opaque "nanoseconds/deliveryID". Addresses,
+// texts and error texts are left out. The page is read in SQL, never the
+// whole outbox: a month's notices are tens of thousands.
+func (a *app) outbox(ctx context.Context, m domain.Municipality, state, cursor string, limit int) (api.Page[deliveryView], error) {
+	q := messaging.EntryQuery{State: messaging.State(state), Limit: min(limit+1, messaging.MaxEntries)}
+	if cursor != "" {
+		nanos, id, ok := strings.Cut(cursor, "/")
+		n, err1 := strconv.ParseInt(nanos, 10, 64)
+		did, err2 := domain.ParseID[messaging.Delivery](id)
+		if !ok || err1 != nil || err2 != nil {
+			return api.Page[deliveryView]{}, api.BadRequest("invalid-query", "the cursor is not one this API gave",
+				domain.FieldError{Field: "cursor", Reason: "is-not-a-cursor-from-a-previous-page"})
+		}
+		q.Before = &messaging.Entry{ID: did, CreatedAt: time.Unix(0, n)}
+	}
+	es, err := a.Store.OutboxEntries(ctx, m, q)
 	if err != nil {
-		return nil, OutboxSummary{}, err
+		return api.Page[deliveryView]{}, err
 	}
-	var sum OutboxSummary
-	out := []deliveryView{}
-	for _, d := range ds {
-		switch d.State {
-		case messaging.Pending:
-			sum.Pending++
-		case messaging.Sent:
-			sum.Sent++
-		case messaging.Dead:
-			sum.Dead++
+	// One more than the page is read to know whether a page follows; at
+	// the largest page a full page is taken to have one.
+	more := len(es) > limit || (len(es) == limit && q.Limit == limit)
+	es = es[:min(len(es), limit)]
+	pg := api.Page[deliveryView]{Items: make([]deliveryView, len(es))}
+	for i, e := range es {
+		v := deliveryView{ID: e.ID, Kind: e.Kind, GuardianID: e.Guardian, Medium: e.Medium, State: e.State, Urgent: e.Urgent,
+			Attempts: e.Attempts, CreatedAt: e.CreatedAt, DoneAt: e.DoneAt}
+		// The reason code of the last attempt's failure, as the
+		// operations page names it without a receipt: send-failed.
+		if e.Failed {
+			v.Reason = "send-failed"
 		}
-		if state != "" && string(d.State) != state {
-			continue
+		if e.State == messaging.Pending {
+			v.NextAt = e.NextAt
 		}
-		v := deliveryView{ID: d.ID, Kind: d.Kind, GuardianID: d.Guardian, Medium: d.Medium, State: d.State, Urgent: d.Urgent,
-			Attempts: d.Attempts, CreatedAt: d.CreatedAt, DoneAt: d.DoneAt, Reason: failureReason(d)}
-		if d.State == messaging.Pending {
-			v.NextAt = d.NextAt
-		}
-		out = append(out, v)
+		pg.Items[i] = v
 	}
-	slices.SortFunc(out, func(x, y deliveryView) int {
-		if c := y.CreatedAt.Compare(x.CreatedAt); c != 0 {
-			return c
-		}
-		return y.ID.Compare(x.ID)
-	})
-	return out, sum, nil
+	if more && len(es) > 0 {
+		last := es[len(es)-1]
+		pg.NextCursor = api.EncodeCursor(strconv.FormatInt(last.CreatedAt.UnixNano(), 10) + "/" + last.ID.String())
+	}
+	return pg, nil
 }
 
-// failureReason is the reason code of a delivery's last failure, as the
-// operations page names it (messaging.Entry.Reason without a receipt):
-// send-failed when the last attempt failed, else empty.
-func failureReason(d messaging.Delivery) string {
-	if d.LastError != "" {
-		return "send-failed"
+// outboxSummary counts the municipality's deliveries by state, in SQL.
+func (a *app) outboxSummary(ctx context.Context, m domain.Municipality) (OutboxSummary, error) {
+	counts, err := a.Store.OutboxCounts(ctx, m)
+	if err != nil {
+		return OutboxSummary{}, err
 	}
-	return ""
+	var sum OutboxSummary
+	for _, c := range counts {
+		switch c.State {
+		case messaging.Pending:
+			sum.Pending += c.N
+		case messaging.Sent:
+			sum.Sent += c.N
+		case messaging.Dead:
+			sum.Dead += c.N
+		}
+	}
+	return sum, nil
 }
 
 func outboxState(r *http.Request) (string, error) {
@@ -895,11 +915,7 @@ func (a *app) apiOutbox(w http.ResponseWriter, r *http.Request, c *web.Call) err
 	if err != nil {
 		return err
 	}
-	list, _, err := a.outbox(r.Context(), c.Actor.Municipality, state)
-	if err != nil {
-		return err
-	}
-	pg, err := api.Paginate(list, func(d deliveryView) string { return d.ID.String() }, pr)
+	pg, err := a.outbox(r.Context(), c.Actor.Municipality, state, pr.Cursor, pr.Limit)
 	if err != nil {
 		return err
 	}
@@ -911,7 +927,7 @@ func (a *app) apiOutbox(w http.ResponseWriter, r *http.Request, c *web.Call) err
 }
 
 func (a *app) apiOutboxSummary(w http.ResponseWriter, r *http.Request, c *web.Call) error {
-	_, sum, err := a.outbox(r.Context(), c.Actor.Municipality, "")
+	sum, err := a.outboxSummary(r.Context(), c.Actor.Municipality)
 	if err != nil {
 		return err
 	}
@@ -1333,11 +1349,11 @@ func (a *app) outboxPage(w http.ResponseWriter, r *http.Request, c *web.Call) er
 	if err != nil {
 		return err
 	}
-	list, sum, err := a.outbox(r.Context(), c.Actor.Municipality, state)
+	sum, err := a.outboxSummary(r.Context(), c.Actor.Municipality)
 	if err != nil {
 		return err
 	}
-	pg, err := api.Paginate(list, func(d deliveryView) string { return d.ID.String() }, pr)
+	pg, err := a.outbox(r.Context(), c.Actor.Municipality, state, pr.Cursor, pr.Limit)
 	if err != nil {
 		return err
 	}

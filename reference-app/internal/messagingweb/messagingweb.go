@@ -6,7 +6,9 @@
 // post bulletins, guardians choose how they are notified (language,
 // medium within what the contact register allows, own quiet hours:
 // /messages/contact), staff follow an urgent message's delivery on its
-// thread page, and caseworkers follow the outbox. RunDispatcher is the background job that sends the
+// thread page, and caseworkers follow the outbox (its counts by state and
+// its deliveries a keyset page at a time, both in SQL: a month's notices
+// are tens of thousands). RunDispatcher is the background job that sends the
 // outbox through the transports the environment configures. The rules are
 // the library's (package messaging).
 package messagingweb
