@@ -36,7 +36,9 @@ type atCommitKey struct{}
 // error and nothing of the transaction is kept. Outside Atomic, or with a
 // store that writes at once (an embedded database), it changes nothing.
 // Which writes a store holds back is documented with the store.
-func AtCommit(ctx context.Context) context.Context { return context.WithValue(ctx, atCommitKey{}, true) }
+func AtCommit(ctx context.Context) context.Context {
+	return context.WithValue(ctx, atCommitKey{}, true)
+}
 
 // HeldToCommit reports whether ctx's writes may be held back to the
 // commit (AtCommit).
