@@ -88,6 +88,14 @@
 // transaction is refused by a constraint, which aborts the running
 // transaction. The ctx given to Atomic's function must not be used from
 // several goroutines at once.
+//
+// An audit entry (AppendAudit) or a kept idempotent response
+// (SaveIdempotent) written in Atomic with a ctx from domain.AtCommit is
+// held back and sent in one batch with the COMMIT, a round trip for them
+// all; sent that way, a duplicate is refused by the constraint, which
+// stops the batch before the COMMIT, so the transaction rolls back and
+// Atomic returns the conflict. LockedIdempotent sends the key's lock and
+// the read of its kept response in one batch.
 package postgres
 
 import (
