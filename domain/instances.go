@@ -47,6 +47,11 @@ type IdempotencyLocker interface {
 	// holds it until the transaction ends; the caller then reads the kept
 	// response again before doing the work.
 	LockIdempotent(ctx context.Context, m Municipality, subject, key string) error
+	// LockedIdempotent is LockIdempotent followed by reading the response
+	// kept under the key (IdempotencyStore.Idempotent; ErrNotFound when
+	// there is none), in one round trip where the store can: what a
+	// request with a key does first.
+	LockedIdempotent(ctx context.Context, m Municipality, subject, key string) (IdempotentResponse, error)
 }
 
 // municipalityKey is the context key of the municipality a call is made

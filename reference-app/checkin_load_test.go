@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -55,6 +56,11 @@ func TestCheckInLoad(t *testing.T) {
 			t.Logf("project: %s", r)
 			assert.Zero(t, r.Errors(), r.String())
 			require.Len(t, r.Answers, 200)
+			if runtime.GOOS == "linux" {
+				// The app's CPU a request (GET /load-test/cpu) is measured.
+				assert.Positive(t, b.AppCPU, "the bare check-in's CPU")
+				assert.Positive(t, r.AppCPU, "the check-in's CPU")
+			}
 
 			answered := map[string]string{} // check ID → key
 			for _, a := range r.Answers {
@@ -132,4 +138,8 @@ func TestBareCheckInOnlyWithLoadTest(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Contains(t, []int{http.StatusNotFound, http.StatusMethodNotAllowed}, resp.StatusCode)
+	resp, err = http.Get(app.base + web.LoadTestCPUPath)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode, "nor is the process's CPU time")
 }

@@ -22,6 +22,15 @@ var (
 
 const auditColumns = `id, at, actor_role, actor_subject, actor, action, child_id, record`
 
+// pgInsertAudit writes an entry without children, a duplicate ID being no
+// row; pgInsertAuditHeld (sent with the COMMIT) refuses it by the
+// constraint.
+const (
+	pgInsertAuditHeld = `INSERT INTO audit_log (municipality, ` + auditColumns + `)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+	pgInsertAudit = pgInsertAuditHeld + ` ON CONFLICT DO NOTHING`
+)
+
 // pgInsertAuditList writes an entry and the children it names in one
 // statement: the entry's row, then one row per child from the array.
 const pgInsertAuditList = `WITH e AS (
@@ -30,7 +39,16 @@ const pgInsertAuditList = `WITH e AS (
 	INSERT INTO audit_log_children (municipality, child_id, audit_id)
 	SELECT e.municipality, c.id, e.id FROM e, unnest($9::uuid[]) AS c(id)`
 
-// AppendAudit implements domain.AuditLog.
+// pgInsertAuditListHeld is pgInsertAuditList refusing a duplicate ID by
+// the constraint.
+const pgInsertAuditListHeld = `WITH e AS (
+	INSERT INTO audit_log (municipality, ` + auditColumns + `)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8) RETURNING municipality, id)
+	INSERT INTO audit_log_children (municipality, child_id, audit_id)
+	SELECT e.municipality, c.id, e.id FROM e, unnest($9::uuid[]) AS c(id)`
+
+// AppendAudit implements domain.AuditLog. Made with domain.AtCommit in
+// Atomic, the entry is held back and sent with the COMMIT.
 func (s *Store) AppendAudit(ctx context.Context, e domain.AuditEntry) error {
 	if err := e.Validate(); err != nil {
 		return err
@@ -39,23 +57,28 @@ func (s *Store) AppendAudit(ctx context.Context, e domain.AuditEntry) error {
 	if err != nil {
 		return err
 	}
-	var tag pgconn.CommandTag
+	w := heldWrite{check: func(tag pgconn.CommandTag, err error) error {
+		if err != nil && !isUnique(err) {
+			return dbError("append audit entry", err)
+		}
+		if err != nil || tag.RowsAffected() == 0 {
+			return &domain.ConflictError{Field: "id", Reason: "an-audit-entry-with-this-id-exists"}
+		}
+		return nil
+	}}
 	if len(e.Children) == 0 {
-		tag, err = s.q(ctx).Exec(ctx, `INSERT INTO audit_log (municipality, `+auditColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
-			string(e.Municipality), uid(e.ID), e.At, string(e.Actor.Role), e.Actor.Subject, string(actor), e.Action, uid(e.ChildID), e.Record)
+		w.sql, w.held = pgInsertAudit, pgInsertAuditHeld
+		w.args = []any{string(e.Municipality), uid(e.ID), e.At, string(e.Actor.Role), e.Actor.Subject, string(actor), e.Action, uid(e.ChildID), e.Record}
 	} else {
 		// No row for the entry (a duplicate ID) is no row for its children.
-		tag, err = s.q(ctx).Exec(ctx, pgInsertAuditList,
-			string(e.Municipality), uid(e.ID), e.At, string(e.Actor.Role), e.Actor.Subject, string(actor), e.Action, e.Record, uids(e.Children))
+		w.sql, w.held = pgInsertAuditList, pgInsertAuditListHeld
+		w.args = []any{string(e.Municipality), uid(e.ID), e.At, string(e.Actor.Role), e.Actor.Subject, string(actor), e.Action, e.Record, uids(e.Children)}
 	}
-	if err != nil {
-		return dbError("append audit entry", err)
+	if s.hold(ctx, w) {
+		return nil
 	}
-	if tag.RowsAffected() == 0 {
-		return &domain.ConflictError{Field: "id", Reason: "an-audit-entry-with-this-id-exists"}
-	}
-	return nil
+	tag, err := s.q(ctx).Exec(ctx, w.sql, w.args...)
+	return w.check(tag, err)
 }
 
 func scanAudit(row scanner, m domain.Municipality) (domain.AuditEntry, error) {
@@ -115,7 +138,9 @@ func (s *Store) AuditEntries(ctx context.Context, m domain.Municipality, child d
 	return list(ctx, s.q(ctx), "audit entries", m, scanAudit, pgChildAudit, string(m), uid(child), upper, limit)
 }
 
-// SaveIdempotent implements domain.IdempotencyStore.
+// SaveIdempotent implements domain.IdempotencyStore. Made with
+// domain.AtCommit in Atomic, the response is held back and sent with the
+// COMMIT.
 func (s *Store) SaveIdempotent(ctx context.Context, r domain.IdempotentResponse) error {
 	if err := r.Validate(); err != nil {
 		return err
@@ -124,25 +149,33 @@ func (s *Store) SaveIdempotent(ctx context.Context, r domain.IdempotentResponse)
 	if body == nil {
 		body = []byte{}
 	}
-	tag, err := s.q(ctx).Exec(ctx, `INSERT INTO idempotent_responses
+	const insert = `INSERT INTO idempotent_responses
 		(municipality, subject, key, fingerprint, status, content_type, body, created)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-		string(r.Municipality), r.Subject, r.Key, r.Fingerprint, r.Status, r.ContentType, body, r.Created)
-	if err != nil {
-		return dbError("save idempotent response", err)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
+	w := heldWrite{sql: insert + ` ON CONFLICT DO NOTHING`, held: insert,
+		args: []any{string(r.Municipality), r.Subject, r.Key, r.Fingerprint, r.Status, r.ContentType, body, r.Created},
+		check: func(tag pgconn.CommandTag, err error) error {
+			if err != nil && !isUnique(err) {
+				return dbError("save idempotent response", err)
+			}
+			if err != nil || tag.RowsAffected() == 0 {
+				return &domain.ConflictError{Field: "key", Reason: "a-response-is-kept-under-this-key"}
+			}
+			return nil
+		}}
+	if s.hold(ctx, w) {
+		return nil
 	}
-	if tag.RowsAffected() == 0 {
-		return &domain.ConflictError{Field: "key", Reason: "a-response-is-kept-under-this-key"}
-	}
-	return nil
+	tag, err := s.q(ctx).Exec(ctx, w.sql, w.args...)
+	return w.check(tag, err)
 }
 
-// Idempotent implements domain.IdempotencyStore.
-func (s *Store) Idempotent(ctx context.Context, m domain.Municipality, subject, key string) (domain.IdempotentResponse, error) {
+const pgIdempotent = `SELECT subject, key, fingerprint, status, content_type, body, created
+		FROM idempotent_responses WHERE municipality = $1 AND subject = $2 AND key = $3`
+
+func scanIdempotent(row pgx.Row, m domain.Municipality, key string) (domain.IdempotentResponse, error) {
 	r := domain.IdempotentResponse{Municipality: m}
-	err := s.q(ctx).QueryRow(ctx, `SELECT subject, key, fingerprint, status, content_type, body, created
-		FROM idempotent_responses WHERE municipality = $1 AND subject = $2 AND key = $3`, string(m), subject, key).
-		Scan(&r.Subject, &r.Key, &r.Fingerprint, &r.Status, &r.ContentType, &r.Body, &r.Created)
+	err := row.Scan(&r.Subject, &r.Key, &r.Fingerprint, &r.Status, &r.ContentType, &r.Body, &r.Created)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return r, notFound("idempotent response", m, key)
 	}
@@ -151,6 +184,11 @@ func (s *Store) Idempotent(ctx context.Context, m domain.Municipality, subject, 
 	}
 	r.Created = r.Created.In(domain.Oslo())
 	return r, nil
+}
+
+// Idempotent implements domain.IdempotencyStore.
+func (s *Store) Idempotent(ctx context.Context, m domain.Municipality, subject, key string) (domain.IdempotentResponse, error) {
+	return scanIdempotent(s.q(ctx).QueryRow(ctx, pgIdempotent, string(m), subject, key), m, key)
 }
 
 // SaveSession implements domain.SessionStore.

@@ -101,6 +101,25 @@ func (s *Store) LockIdempotent(ctx context.Context, m domain.Municipality, subje
 	return nil
 }
 
+// LockedIdempotent implements domain.IdempotencyLocker: the key's lock
+// (as LockIdempotent) and the read of its kept response in one batch, one
+// round trip.
+func (s *Store) LockedIdempotent(ctx context.Context, m domain.Municipality, subject, key string) (domain.IdempotentResponse, error) {
+	tx := s.tx(ctx)
+	if tx == nil {
+		return domain.IdempotentResponse{}, errors.New("postgres: LockedIdempotent outside Atomic")
+	}
+	b := &pgx.Batch{}
+	b.Queue(`SELECT pg_advisory_xact_lock(`+lockKey+`)`, "idempotency:"+string(m)+"\x1f"+subject+"\x1f"+key)
+	b.Queue(pgIdempotent, string(m), subject, key)
+	br := tx.SendBatch(ctx, b)
+	defer br.Close()
+	if _, err := br.Exec(); err != nil {
+		return domain.IdempotentResponse{}, dbError("lock idempotency key", err)
+	}
+	return scanIdempotent(br.QueryRow(), m, key)
+}
+
 // walled is the pool configuration of Options.Role: each new connection
 // takes on the role, and each connection taken from the pool is set to the
 // municipality of the call's context (one round trip, saved when the

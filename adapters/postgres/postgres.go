@@ -88,6 +88,14 @@
 // transaction is refused by a constraint, which aborts the running
 // transaction. The ctx given to Atomic's function must not be used from
 // several goroutines at once.
+//
+// An audit entry (AppendAudit) or a kept idempotent response
+// (SaveIdempotent) written in Atomic with a ctx from domain.AtCommit is
+// held back and sent in one batch with the COMMIT, a round trip for them
+// all; sent that way, a duplicate is refused by the constraint, which
+// stops the batch before the COMMIT, so the transaction rolls back and
+// Atomic returns the conflict. LockedIdempotent sends the key's lock and
+// the read of its kept response in one batch.
 package postgres
 
 import (
@@ -268,6 +276,38 @@ type txKey struct{}
 type txState struct {
 	store *Store
 	tx    pgx.Tx
+	// held are the writes made with domain.AtCommit, sent in one batch
+	// with the COMMIT.
+	held []heldWrite
+}
+
+// heldWrite is a write that may be held back to the commit: sql, sent at
+// once, and held, sent with the COMMIT, which must refuse by an error of
+// the database (a constraint), not by a count of rows, since the COMMIT
+// behind it runs unless a statement before it fails; check maps either's
+// command tag or error to the write's error.
+type heldWrite struct {
+	sql, held string
+	args      []any
+	check     func(pgconn.CommandTag, error) error
+}
+
+// isUnique reports whether err is a unique violation.
+func isUnique(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// hold keeps a write for the commit when ctx asks for it
+// (domain.AtCommit) inside Atomic, and reports whether it did; otherwise
+// the caller sends it at once.
+func (s *Store) hold(ctx context.Context, w heldWrite) bool {
+	st, ok := ctx.Value(txKey{}).(*txState)
+	if !ok || st.store != s || !domain.HeldToCommit(ctx) {
+		return false
+	}
+	st.held = append(st.held, w)
+	return true
 }
 
 // tx returns the transaction that ctx carries for this store, or nil.
@@ -293,11 +333,24 @@ func (s *Store) q(ctx context.Context) querier {
 // returns nil and rolls back when fn returns an error or panics. Every
 // method of the store called with the ctx passed to fn joins the
 // transaction; Atomic called with that ctx joins it too.
+//
+// Writes made with domain.AtCommit (AppendAudit, SaveIdempotent) are held
+// back and sent in one batch with the COMMIT: one round trip for them
+// all. When one of them fails, the COMMIT is not run and the whole
+// transaction rolls back; Atomic returns that write's error.
 func (s *Store) Atomic(ctx context.Context, fn func(ctx context.Context) error) error {
 	if s.tx(ctx) != nil {
 		return fn(ctx)
 	}
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+	// The connection is taken and released here rather than by the pool's
+	// own transaction, so that a COMMIT sent in a batch (with the held
+	// writes) ends the transaction without another round trip.
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return unavailable(fmt.Errorf("postgres: begin: %w", err))
+	}
+	defer conn.Release() // destroyed by the pool if left in a transaction
+	tx, err := conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
 	if err != nil {
 		return unavailable(fmt.Errorf("postgres: begin: %w", err))
 	}
@@ -312,12 +365,50 @@ func (s *Store) Atomic(ctx context.Context, fn func(ctx context.Context) error) 
 	if s.walled {
 		tx = walledTx{Tx: tx, copies: new(int)}
 	}
-	if err := fn(context.WithValue(ctx, txKey{}, &txState{store: s, tx: tx})); err != nil {
+	st := &txState{store: s, tx: tx}
+	if err := fn(context.WithValue(ctx, txKey{}, st)); err != nil {
 		return unavailable(err)
+	}
+	if len(st.held) > 0 {
+		if err := commitHeld(ctx, tx, st.held); err != nil {
+			return err
+		}
+		done = true
+		return nil
 	}
 	done = true
 	if err := tx.Commit(ctx); err != nil {
 		return dbError("commit", err)
+	}
+	return nil
+}
+
+// commitHeld sends the held writes and the COMMIT in one batch. A write
+// that fails stops the batch before the COMMIT (the server skips the rest
+// of it), and the caller rolls back.
+func commitHeld(ctx context.Context, tx pgx.Tx, held []heldWrite) error {
+	b := &pgx.Batch{}
+	for _, w := range held {
+		b.Queue(w.held, w.args...)
+	}
+	b.Queue("COMMIT")
+	br := tx.SendBatch(ctx, b)
+	for _, w := range held {
+		tag, err := br.Exec()
+		if err := w.check(tag, err); err != nil {
+			_ = br.Close()
+			return unavailable(err)
+		}
+	}
+	tag, err := br.Exec()
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return dbError("commit", err)
+	}
+	if tag.String() == "ROLLBACK" { // the transaction had failed before
+		return dbError("commit", pgx.ErrTxCommitRollback)
 	}
 	return nil
 }

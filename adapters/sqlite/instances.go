@@ -82,3 +82,12 @@ func (s *Store) LockIdempotent(ctx context.Context, m domain.Municipality, subje
 	}
 	return nil
 }
+
+// LockedIdempotent implements domain.IdempotencyLocker: the response kept
+// under the key, read in the write transaction that holds every key.
+func (s *Store) LockedIdempotent(ctx context.Context, m domain.Municipality, subject, key string) (domain.IdempotentResponse, error) {
+	if err := s.LockIdempotent(ctx, m, subject, key); err != nil {
+		return domain.IdempotentResponse{}, err
+	}
+	return s.Idempotent(ctx, m, subject, key)
+}

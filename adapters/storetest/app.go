@@ -30,6 +30,7 @@ func RunApp(t *testing.T, newStore func(t *testing.T) AppStore) {
 	t.Run("AuditLogLists", func(t *testing.T) { testAuditLists(t, newStore(t)) })
 	t.Run("AuditLogInvalid", func(t *testing.T) { testAuditInvalid(t, newStore(t)) })
 	t.Run("AuditLogRollback", func(t *testing.T) { testAuditRollback(t, newStore(t)) })
+	t.Run("WritesAtCommit", func(t *testing.T) { testWritesAtCommit(t, newStore(t)) })
 	t.Run("Idempotency", func(t *testing.T) { testIdempotency(t, newStore(t)) })
 	t.Run("Sessions", func(t *testing.T) { testSessions(t, newStore(t)) })
 }
@@ -331,6 +332,59 @@ func testAuditRollback(t *testing.T, s AppStore) {
 	assert.Empty(t, es)
 	_, err = s.Idempotent(ctx, Oslo, "sb", "k1")
 	assert.ErrorIs(t, err, domain.ErrNotFound)
+}
+
+// Writes made with domain.AtCommit (the audit entry and the kept
+// response, which a store may send with the COMMIT) are kept when the
+// transaction commits; when one of them fails, nothing of the transaction
+// is kept and Atomic says why.
+func testWritesAtCommit(t *testing.T, s AppStore) {
+	ctx := ctxFor(t)
+	actor := domain.CaseworkerActor(Oslo, "sb")
+	require.NoError(t, s.Atomic(ctx, func(ctx context.Context) error {
+		held := domain.AtCommit(ctx)
+		if err := s.AppendAudit(held, domain.NewAuditEntry(actor, auditAt(1), "child.read", domain.ChildID{}, "")); err != nil {
+			return err
+		}
+		if err := s.AppendAudit(held, domain.NewListAuditEntry(actor, auditAt(1), "children.list", "", []domain.ChildID{domain.NewID[domain.Child]()})); err != nil {
+			return err
+		}
+		return s.SaveIdempotent(held, idem("held-1", 201))
+	}))
+	es, err := s.AuditEntries(ctx, Oslo, domain.ChildID{}, domain.AuditID{}, 10)
+	require.NoError(t, err)
+	assert.Len(t, es, 2, "both held entries committed")
+	got, err := s.Idempotent(ctx, Oslo, "sb", "held-1")
+	require.NoError(t, err)
+	assert.Equal(t, 201, got.Status)
+
+	// A held write that only the database can refuse (a key kept already)
+	// fails the commit: the writes made before it, held or not, are undone.
+	require.NoError(t, s.SaveIdempotent(ctx, idem("taken", 201)))
+	err = s.Atomic(ctx, func(ctx context.Context) error {
+		if err := s.AppendAudit(ctx, domain.NewAuditEntry(actor, auditAt(2), "child.read", domain.ChildID{}, "not-kept")); err != nil {
+			return err
+		}
+		held := domain.AtCommit(ctx)
+		if err := s.SaveIdempotent(held, idem("held-2", 201)); err != nil {
+			return err
+		}
+		return s.SaveIdempotent(held, idem("taken", 409))
+	})
+	require.ErrorIs(t, err, domain.ErrConflict)
+	es, err = s.AuditEntries(ctx, Oslo, domain.ChildID{}, domain.AuditID{}, 10)
+	require.NoError(t, err)
+	assert.Len(t, es, 2, "the entry written before the failed held write is rolled back")
+	_, err = s.Idempotent(ctx, Oslo, "sb", "held-2")
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+	got, err = s.Idempotent(ctx, Oslo, "sb", "taken")
+	require.NoError(t, err)
+	assert.Equal(t, 201, got.Status, "the kept response stays as it was")
+
+	// The store stays usable, and outside Atomic AtCommit writes at once.
+	require.NoError(t, s.SaveIdempotent(domain.AtCommit(ctx), idem("at-once", 201)))
+	_, err = s.Idempotent(ctx, Oslo, "sb", "at-once")
+	require.NoError(t, err)
 }
 
 func idem(key string, status int) domain.IdempotentResponse {

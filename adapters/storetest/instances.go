@@ -30,6 +30,7 @@ func RunInstances(t *testing.T, newStore func(t *testing.T) InstanceStore) {
 	t.Run("Attempts", func(t *testing.T) { testAttempts(t, newStore(t)) })
 	t.Run("JobLocks", func(t *testing.T) { testJobLocks(t, newStore(t)) })
 	t.Run("IdempotencyLock", func(t *testing.T) { testIdempotencyLock(t, newStore(t)) })
+	t.Run("LockedIdempotent", func(t *testing.T) { testLockedIdempotent(t, newStore(t)) })
 }
 
 func testAttempts(t *testing.T, s InstanceStore) {
@@ -174,5 +175,30 @@ func testIdempotencyLock(t *testing.T, s InstanceStore) {
 			return err
 		}
 		return s.LockIdempotent(ctx, Bergen, "guardian-1", "k2")
+	}))
+}
+
+// LockedIdempotent takes the key's lock and reads its kept response in one
+// call: not found before the response is kept, the response after.
+func testLockedIdempotent(t *testing.T, s InstanceStore) {
+	ctx := ctxFor(t)
+	_, err := s.LockedIdempotent(ctx, Oslo, "guardian-1", "k")
+	assert.Error(t, err, "outside Atomic")
+	resp := domain.IdempotentResponse{Municipality: Oslo, Subject: "guardian-1", Key: "k", Fingerprint: "POST /x 00",
+		Status: 201, ContentType: "application/json", Body: []byte(`{"a":1}`), Created: time.Date(2026, 3, 2, 8, 0, 0, 0, domain.Oslo())}
+	require.NoError(t, s.Atomic(ctx, func(ctx context.Context) error {
+		_, err := s.LockedIdempotent(ctx, Oslo, "guardian-1", "k")
+		assert.ErrorIs(t, err, domain.ErrNotFound)
+		return s.SaveIdempotent(ctx, resp)
+	}))
+	require.NoError(t, s.Atomic(ctx, func(ctx context.Context) error {
+		got, err := s.LockedIdempotent(ctx, Oslo, "guardian-1", "k")
+		require.NoError(t, err)
+		assert.Equal(t, resp.Fingerprint, got.Fingerprint)
+		assert.Equal(t, 201, got.Status)
+		assert.Equal(t, `{"a":1}`, string(got.Body))
+		_, err = s.LockedIdempotent(ctx, Bergen, "guardian-1", "k")
+		assert.ErrorIs(t, err, domain.ErrNotFound, "another municipality's key")
+		return nil
 	}))
 }

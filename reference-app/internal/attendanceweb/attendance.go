@@ -331,7 +331,8 @@ func (a *app) check(ctx context.Context, c *web.Call, kind attendance.CheckKind,
 		if err != nil {
 			return err
 		}
-		return a.AuditChange(ctx, c.Actor, "attendance.check-"+string(kind), "check/"+out.ID.String(), c.ChildID)
+		// Nothing reads the entry back: it may go with the COMMIT.
+		return a.AuditChange(domain.AtCommit(ctx), c.Actor, "attendance.check-"+string(kind), "check/"+out.ID.String(), c.ChildID)
 	})
 	return out, err
 }

@@ -119,6 +119,10 @@ type Result struct {
 	Answers            []string
 	// Days is how many days {day} stepped back.
 	Days int
+	// AppCPU is the CPU time the app's process used per request sent and
+	// not dropped, while the load ran (Session.ServerCPU); zero when the
+	// app does not say.
+	AppCPU time.Duration
 }
 
 // Errors counts every request that did not succeed.
@@ -129,6 +133,9 @@ func (r Result) String() string {
 	s := fmt.Sprintf("%d requests in %s (%.0f/s): p50 %s, p95 %s, p99 %s, max %s; errors: transport %d, HTTP %d, dropped %d; late sends %d",
 		r.Sent, r.Elapsed.Round(time.Millisecond), float64(r.Sent)/r.Elapsed.Seconds(),
 		ms(r.P50), ms(r.P95), ms(r.P99), ms(r.Max), r.TransportErrors, r.HTTPErrors, r.Dropped, r.Late)
+	if r.AppCPU > 0 {
+		s += fmt.Sprintf("; app CPU %.2f ms a request", float64(r.AppCPU)/1e6)
+	}
 	if r.FirstError != "" {
 		s += " (first error: " + r.FirstError + ")"
 	}
@@ -136,6 +143,24 @@ func (r Result) String() string {
 		s += " (first HTTP error: " + r.FirstHTTPError + ")"
 	}
 	return s
+}
+
+// ServerCPU is the CPU time the app's process has used so far, from the
+// load test's GET /load-test/cpu (an app started with -load-test); ok is
+// false when it does not answer it.
+func (s *Session) ServerCPU() (cpu time.Duration, ok bool) {
+	resp, err := s.client.Get(s.Base + "/load-test/cpu")
+	if err != nil {
+		return 0, false
+	}
+	defer resp.Body.Close()
+	var v struct {
+		CPU int64 `json:"cpuNanoseconds"`
+	}
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&v) != nil {
+		return 0, false
+	}
+	return time.Duration(v.CPU), true
 }
 
 // Run sends the load. The path and body may hold {child} (the session's
@@ -172,6 +197,7 @@ func (s *Session) Run(cfg Config) Result {
 	slots := make(chan struct{}, cfg.MaxInFlight)
 	var wg sync.WaitGroup
 	interval := time.Second / time.Duration(cfg.Rate)
+	cpu0, measured := s.ServerCPU()
 	start := time.Now()
 	days := 0
 	for i := range total {
@@ -242,6 +268,9 @@ func (s *Session) Run(cfg Config) Result {
 	}
 	res.P50, res.P95, res.P99, res.Max = pct(0.50), pct(0.95), pct(0.99), pct(1)
 	res.OK = total - res.Errors()
+	if cpu1, ok := s.ServerCPU(); measured && ok && total > res.Dropped {
+		res.AppCPU = (cpu1 - cpu0) / time.Duration(total-res.Dropped)
+	}
 	if cfg.Keep {
 		res.Answers = slices.DeleteFunc(answers, func(s string) bool { return s == "" })
 	}

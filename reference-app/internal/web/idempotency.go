@@ -97,8 +97,9 @@ func (a *App) idempotent(next HandlerFunc, limit int64) HandlerFunc {
 		defer a.idemLocks.lock(string(m), subject, key)()
 		ctx := r.Context()
 		// The kept response is looked for once, inside the transaction
-		// (kept), after the key's lock: a retry is then answered from it
-		// and a new request pays for no read outside.
+		// (kept), with the key's lock (one round trip on PostgreSQL): a
+		// retry is then answered from it and a new request pays for no
+		// read outside.
 		// The handler's writes and the kept response commit together: a
 		// retry after a crash either finds the response or finds nothing
 		// done. The key's lock in the store (LockIdempotent) makes a retry
@@ -110,10 +111,7 @@ func (a *App) idempotent(next HandlerFunc, limit int64) HandlerFunc {
 		// earlier request, or meanwhile by another instance); it reports
 		// whether there was one.
 		kept := func(ctx context.Context) (bool, error) {
-			if err := a.Store.LockIdempotent(ctx, m, subject, key); err != nil {
-				return false, err
-			}
-			prev, err := a.Store.Idempotent(ctx, m, subject, key)
+			prev, err := a.Store.LockedIdempotent(ctx, m, subject, key)
 			if domain.IsNotFound(err) {
 				return false, nil
 			}
@@ -131,8 +129,10 @@ func (a *App) idempotent(next HandlerFunc, limit int64) HandlerFunc {
 			rec.body.Write(prev.Body)
 			return true, nil
 		}
+		// The kept response is sent with the COMMIT where the store can
+		// (domain.AtCommit): nothing reads it back in the transaction.
 		keep := func(ctx context.Context) error {
-			return a.Store.SaveIdempotent(ctx, domain.IdempotentResponse{
+			return a.Store.SaveIdempotent(domain.AtCommit(ctx), domain.IdempotentResponse{
 				Municipality: m, Subject: subject, Key: key, Fingerprint: fingerprint,
 				Status: rec.status, ContentType: rec.header.Get("Content-Type"), Body: rec.body.Bytes(),
 				Created: a.Clock.Now(),

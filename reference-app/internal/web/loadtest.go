@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web/api"
 )
 
@@ -18,6 +19,22 @@ import (
 // (scripts/checkin-load); it is not in the route table or /openapi.json
 // and not mounted unless asked for.
 const BareCheckPath = "/load-test/bare/children/{childId}/check-in"
+
+// LoadTestCPUPath answers the CPU time the server's process has used so
+// far (getrusage: user and system), {"cpuNanoseconds": n}, so that a load
+// generator can tell the CPU a request costs the app; mounted with the
+// bare check-in, 404 where the platform does not say.
+const LoadTestCPUPath = "/load-test/cpu"
+
+// processCPUTime answers LoadTestCPUPath.
+func (a *App) processCPUTime(w http.ResponseWriter, r *http.Request) {
+	d, ok := processCPU()
+	if !ok {
+		a.writeProblem(w, r, domain.ErrNotFound)
+		return
+	}
+	api.WriteJSON(w, http.StatusOK, map[string]int64{"cpuNanoseconds": d.Nanoseconds()})
+}
 
 // bareCheck answers like the check-in, from the request alone.
 func (a *App) bareCheck(w http.ResponseWriter, r *http.Request) {

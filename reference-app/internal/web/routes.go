@@ -177,6 +177,7 @@ func (a *App) Routes() http.Handler {
 	}
 	if a.LoadTestBare {
 		mux.HandleFunc("POST "+BareCheckPath, a.bareCheck)
+		mux.HandleFunc("GET "+LoadTestCPUPath, a.processCPUTime)
 	}
 	mux.HandleFunc("GET /api/", func(w http.ResponseWriter, r *http.Request) { a.writeProblem(w, r, domain.ErrNotFound) })
 	mux.HandleFunc("GET /", a.notFound)
