@@ -79,6 +79,12 @@ func testGuardianReads(t *testing.T, s BillingStore) {
 		assert.Equal(t, want[i].Family, invs[i].Family)
 		assert.Equal(t, want[i].Due, invs[i].Due)
 	}
+	// The service gives a guardian their own, and no one else any.
+	mine, err := svc.GuardianInvoices(ctx, domain.Actor{Role: domain.RoleGuardian, Municipality: Oslo, Guardian: payer, Subject: "forelder"})
+	require.NoError(t, err)
+	assert.Equal(t, viewOf(want), viewOf(mine), "the guardian's own invoices")
+	_, err = svc.GuardianInvoices(ctx, domain.CaseworkerActor(Oslo, "sb-1"))
+	assert.ErrorIs(t, err, domain.ErrForbidden, "a caseworker has no invoices of their own")
 	invs, err = s.InvoicesOfPayer(ctx, Oslo, domain.NewID[domain.Guardian]())
 	require.NoError(t, err)
 	assert.Empty(t, invs, "a guardian with no invoices")
