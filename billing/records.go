@@ -462,6 +462,10 @@ type Store interface {
 	// IncomeDecisionsOf lists the decisions about the given families, in
 	// the order of IncomeDecisions, in one read however many families.
 	IncomeDecisionsOf(ctx context.Context, m domain.Municipality, families []FamilyID) ([]IncomeDecision, error)
+	// GuardianFamilies lists, with their members, the families the
+	// guardian pays for or has been an adult member of (on any day), sorted
+	// by SortFamilies, in a read by the guardian (not every family).
+	GuardianFamilies(ctx context.Context, m domain.Municipality, g domain.GuardianID) ([]Family, error)
 
 	// CreatePriceList stores a list; one that shares a day with another
 	// list of the same kind is a *domain.ConflictError ("period"), one
@@ -476,6 +480,10 @@ type Store interface {
 	// FeeDecisions lists the municipality's decisions by child, kind,
 	// from, then ID (SortFeeDecisions).
 	FeeDecisions(ctx context.Context, m domain.Municipality) ([]FeeDecision, error)
+	// FeeDecisionsOf lists the decisions about the given children, in the
+	// order of FeeDecisions, in one read by child however many children
+	// (a guardian's page of one child, an invoice's letter).
+	FeeDecisionsOf(ctx context.Context, m domain.Municipality, children []domain.ChildID) ([]FeeDecision, error)
 
 	// CreateInvoiceRun stores a month's run with its invoices; a second run of
 	// the month is a *domain.ConflictError ("month").
@@ -484,6 +492,10 @@ type Store interface {
 	InvoiceRuns(ctx context.Context, m domain.Municipality) ([]Run, error)
 	// Invoices lists the invoices of a month by number, with their lines.
 	Invoices(ctx context.Context, m domain.Municipality, month Month) ([]Invoice, error)
+	// InvoicesOfPayer lists the invoices addressed to the guardian, with
+	// their lines, by month, then number: a read by the payer, not of
+	// every month's invoices.
+	InvoicesOfPayer(ctx context.Context, m domain.Municipality, payer domain.GuardianID) ([]Invoice, error)
 	// InvoiceByKID finds an invoice by its KID.
 	InvoiceByKID(ctx context.Context, m domain.Municipality, kid string) (Invoice, error)
 	// BilledSince sums every invoiced line for months from..to (inclusive).

@@ -264,16 +264,23 @@ func (s *Service) Invoices(ctx context.Context, a domain.Actor, m domain.Municip
 	return invs, nil
 }
 
+// GuardianInvoices lists the invoices addressed to the guardian actor, by
+// month, then number, read by the payer (not every month's invoices of
+// the municipality). Only a guardian has invoices of their own: any other
+// actor is domain.ErrForbidden.
+func (s *Service) GuardianInvoices(ctx context.Context, a domain.Actor) ([]Invoice, error) {
+	if a.Validate() != nil || a.Role != domain.RoleGuardian || a.Guardian.IsZero() {
+		return nil, domain.ErrForbidden
+	}
+	return s.Store.InvoicesOfPayer(ctx, a.Municipality, a.Guardian)
+}
+
 // FeeDecisions lists a child's fee decisions by kind and start month.
 func (s *Service) FeeDecisions(ctx context.Context, a domain.Actor, m domain.Municipality, child domain.ChildID) ([]FeeDecision, error) {
 	if err := municipal(a, m); err != nil {
 		return nil, err
 	}
-	all, err := s.Store.FeeDecisions(ctx, m)
-	if err != nil {
-		return nil, err
-	}
-	return slices.DeleteFunc(all, func(d FeeDecision) bool { return d.Child != child }), nil
+	return s.Store.FeeDecisionsOf(ctx, m, []domain.ChildID{child})
 }
 
 // Exporter writes a month's invoices in a format another system reads

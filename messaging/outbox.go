@@ -243,6 +243,10 @@ type Store interface {
 	Settle(ctx context.Context, outcomes []Outcome) error
 	// Deliveries lists a municipality's deliveries by key.
 	Deliveries(ctx context.Context, m domain.Municipality) ([]Delivery, error)
+	// GuardianDeliveries lists the deliveries sent to one guardian, by
+	// key, in a read by the guardian (the guardian's export), not of the
+	// whole outbox.
+	GuardianDeliveries(ctx context.Context, m domain.Municipality, g domain.GuardianID) ([]Delivery, error)
 	// DeliveriesWithPrefix lists the deliveries whose key starts with
 	// prefix, by key.
 	DeliveriesWithPrefix(ctx context.Context, m domain.Municipality, prefix string) ([]Delivery, error)

@@ -36,6 +36,7 @@ func RunBilling(t *testing.T, newStore func(t *testing.T) BillingStore) {
 	t.Run("PriceLists", func(t *testing.T) { testPriceLists(t, newStore(t)) })
 	t.Run("FamiliesAndIncome", func(t *testing.T) { testFamiliesAndIncome(t, newStore(t)) })
 	t.Run("RoundTrip", func(t *testing.T) { testBillingRoundTrip(t, newStore(t)) })
+	t.Run("GuardianReads", func(t *testing.T) { testGuardianReads(t, newStore(t)) })
 	t.Run("MoveBetweenFamilies", func(t *testing.T) { testMoveBetweenFamilies(t, newStore(t)) })
 	t.Run("Settings", func(t *testing.T) { testBillingSettings(t, newStore(t)) })
 	t.Run("RuleTableLoad", func(t *testing.T) { testRuleTableLoad(t, newStore(t)) })

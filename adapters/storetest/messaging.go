@@ -54,6 +54,7 @@ func RunMessaging(t *testing.T, newStore func(t *testing.T) MessagingStore) {
 	t.Run("DrainCrash", func(t *testing.T) { testDrainCrash(t, newStore(t)) })
 	t.Run("ConcurrentDrains", func(t *testing.T) { testConcurrentDrains(t, newStore(t)) })
 	t.Run("OutboxMunicipalities", func(t *testing.T) { testOutboxMunicipalities(t, newStore(t)) })
+	t.Run("GuardianDeliveries", func(t *testing.T) { testGuardianDeliveries(t, newStore(t)) })
 	t.Run("QuietHoursStored", func(t *testing.T) { testQuietHoursStored(t, newStore(t)) })
 	t.Run("UrgentAtNight", func(t *testing.T) { testUrgentAtNight(t, newStore(t)) })
 }

@@ -34,6 +34,14 @@
 //	go run ./reference-app/cmd/page-budget -children 2000 -reps 5
 //	go run ./reference-app/cmd/page-budget -db "$OPPVEKST_TEST_POSTGRES" -children 2000
 //
+// -pages (a regular expression of route paths) and -personas (a comma
+// list of persona keys) measure some pages only, after the same seed,
+// workload and crawl; -cpuprofile FILE writes the CPU profile of the
+// measuring alone, so one slow page can be timed and profiled at 50,000
+// children without the whole run:
+//
+//	go run ./reference-app/cmd/page-budget -children 50000 -personas guardian -pages '^/children/\{childId\}/export$' -cpuprofile /tmp/export.pprof
+//
 // On PostgreSQL the program works in a schema of its own, dropped at the
 // end. The app's own log is discarded.
 package main
@@ -84,8 +92,15 @@ func main() {
 	perRoute := flag.Int("crawl", 5, "pages of each route a persona's crawl opens to find links")
 	instances := flag.Int("instances", 3, "of a route with parameters, how many of the persona's links are timed (the slowest is shown)")
 	work := flag.Bool("workload", true, "before measuring, run the month's work through the app (allocation runs and approvals, school starters, the invoice run, a credit note, events, a special-education case to its decision), so that the pages of its results are measured too")
+	pages := flag.String("pages", "", "a regular expression: measure only the page routes whose path (as the route table writes it, /children/{childId}/fees) it matches; empty: every page")
+	personas := flag.String("personas", "", "a comma list of persona keys (guardian,caseworker,…): crawl and measure only as them; empty: every persona")
+	cpuprofile := flag.String("cpuprofile", "", "write the CPU profile of the measuring (not the seed, workload or crawl) to this file (go tool pprof)")
 	flag.Parse()
-	if err := run(context.Background(), os.Stdout, *db, *children, *reps, *perRoute, *instances, *work); err != nil {
+	f, err := newFilter(*pages, *personas, *cpuprofile)
+	if err == nil {
+		err = run(context.Background(), os.Stdout, *db, *children, *reps, *perRoute, *instances, *work, f)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "page-budget:", err)
 		os.Exit(1)
 	}
@@ -365,7 +380,7 @@ func measure(c client, sql *statements, path string, reps int) (row, error) {
 	return rw, nil
 }
 
-func run(ctx context.Context, out io.Writer, db string, children, reps, perRoute, instances int, work bool) error {
+func run(ctx context.Context, out io.Writer, db string, children, reps, perRoute, instances int, work bool, f filter) error {
 	if reps < 1 || instances < 1 {
 		return errors.New("-reps and -instances must be at least 1")
 	}
@@ -443,6 +458,9 @@ func run(ctx context.Context, out io.Writer, db string, children, reps, perRoute
 	}
 	reached := map[string]map[string][]string{}
 	for _, p := range a.Personas {
+		if !f.persona(p.Key) {
+			continue
+		}
 		var err error
 		if reached[p.Key], err = crawl(clients[p.Key], routes, perRoute); err != nil {
 			return err
@@ -453,7 +471,14 @@ func run(ctx context.Context, out io.Writer, db string, children, reps, perRoute
 	var rows []row
 	var skipped []string
 	notTheirs := 0
+	stopProfile, err := f.profile()
+	if err != nil {
+		return err
+	}
 	for _, r := range routes {
+		if !f.page(r.path) {
+			continue
+		}
 		// Another persona's link, for a persona that reaches none.
 		var other string
 		for _, p := range a.Personas {
@@ -470,6 +495,9 @@ func run(ctx context.Context, out io.Writer, db string, children, reps, perRoute
 			continue
 		}
 		for _, p := range a.Personas {
+			if !f.persona(p.Key) {
+				continue
+			}
 			paths := reached[p.Key][r.path]
 			if len(paths) == 0 {
 				paths = []string{other}
@@ -506,6 +534,9 @@ func run(ctx context.Context, out io.Writer, db string, children, reps, perRoute
 			}
 			rows = append(rows, worst)
 		}
+	}
+	if err := stopProfile(); err != nil {
+		return err
 	}
 
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)

@@ -99,3 +99,25 @@ func TestWorkload(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEmpty(t, runs, "the invoice run made fee decisions")
 }
+
+// The filter keeps the pages its expression matches and the personas
+// named; empty flags keep everything; a bad expression is an error.
+func TestFilter(t *testing.T) {
+	f, err := newFilter("", "", "")
+	require.NoError(t, err)
+	assert.True(t, f.page("/children/{childId}/export"))
+	assert.True(t, f.persona(demo.PersonaCaseworker))
+
+	f, err = newFilter(`^/(invoices|children/\{childId\}/fees)$`, "guardian, guardian-2", "")
+	require.NoError(t, err)
+	assert.True(t, f.page("/invoices"))
+	assert.True(t, f.page("/children/{childId}/fees"))
+	assert.False(t, f.page("/invoices/{invoiceId}"))
+	assert.False(t, f.page("/children/{childId}/export"))
+	assert.True(t, f.persona("guardian"))
+	assert.True(t, f.persona("guardian-2"))
+	assert.False(t, f.persona("caseworker"))
+
+	_, err = newFilter("(", "", "")
+	assert.Error(t, err)
+}

@@ -245,15 +245,22 @@ func (a *app) viewInvoices(ctx context.Context, m domain.Municipality, invs []bi
 // income.
 func (a *app) feeDecisionsOf(ctx context.Context, actor domain.Actor, child domain.ChildID) ([]billing.FeeDecision, map[billing.IncomeDecisionID]*billing.IncomeDecision, error) {
 	m := actor.Municipality
-	all, err := a.Store.FeeDecisions(ctx, m)
+	// The child's decisions and the income decisions of the families they
+	// name, read by child and by family: not the municipality's.
+	ds, err := a.Store.FeeDecisionsOf(ctx, m, []domain.ChildID{child})
 	if err != nil {
 		return nil, nil, err
 	}
-	ds := slices.DeleteFunc(all, func(d billing.FeeDecision) bool { return d.Child != child })
 	slices.Reverse(ds)
 	incomes := map[billing.IncomeDecisionID]*billing.IncomeDecision{}
-	if slices.ContainsFunc(ds, func(d billing.FeeDecision) bool { return !d.IncomeDecision.IsZero() }) {
-		ids, err := a.Store.IncomeDecisions(ctx, m)
+	var named []billing.FamilyID
+	for _, d := range ds {
+		if !d.IncomeDecision.IsZero() && !slices.Contains(named, d.Family) {
+			named = append(named, d.Family)
+		}
+	}
+	if len(named) > 0 {
+		ids, err := a.Store.IncomeDecisionsOf(ctx, m, named)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -134,14 +134,12 @@ func (a *app) invoiceLetter(ctx context.Context, actor domain.Actor, id billing.
 			l.Settings = billing.Settings{Municipality: actor.Municipality}
 		}
 		children := lineChildren(inv)
-		ds, err := a.Store.FeeDecisions(ctx, actor.Municipality)
-		if err != nil {
+		// The decisions of the invoice's children, read by child.
+		if l.Decisions, err = a.Store.FeeDecisionsOf(ctx, actor.Municipality, children); err != nil {
 			return err
 		}
-		for _, d := range ds {
-			if slices.Contains(children, d.Child) {
-				l.Decisions = append(l.Decisions, d)
-			}
+		if len(l.Decisions) == 0 {
+			l.Decisions = nil // as before: none is no list
 		}
 		for _, c := range children {
 			ch, err := a.Store.Child(ctx, actor.Municipality, c)

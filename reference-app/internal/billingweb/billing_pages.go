@@ -790,18 +790,21 @@ type guardianInvoices struct {
 
 func (a *app) guardianInvoicesPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	ctx := r.Context()
-	runs, err := a.Store.InvoiceRuns(ctx, c.Actor.Municipality)
+	// The guardian's own invoices, read by the payer: newest month first,
+	// by number within a month.
+	mine, err := a.Billing().GuardianInvoices(ctx, c.Actor)
 	if err != nil {
 		return err
 	}
-	var mine []billing.Invoice
-	for i := len(runs) - 1; i >= 0; i-- {
-		invs, err := a.Billing().Invoices(ctx, c.Actor, c.Actor.Municipality, runs[i].Month)
-		if err != nil {
-			return err
+	slices.SortStableFunc(mine, func(x, y billing.Invoice) int {
+		switch {
+		case x.Month == y.Month:
+			return 0
+		case y.Month.Before(x.Month):
+			return -1
 		}
-		mine = append(mine, invs...)
-	}
+		return 1
+	})
 	all, children, err := a.viewInvoices(ctx, c.Actor.Municipality, mine)
 	if err != nil {
 		return err

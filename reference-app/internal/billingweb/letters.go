@@ -316,16 +316,25 @@ type incomeLetterLink struct {
 // another adult member).
 func (a *app) guardianIncomeLetters(ctx context.Context, c *web.Call) ([]incomeLetterLink, error) {
 	m := c.Actor.Municipality
-	ds, err := a.Store.IncomeDecisions(ctx, m)
+	// The families the guardian pays for or has been an adult of, and
+	// their decisions: read by the guardian, not the municipality's.
+	fams, err := a.Store.GuardianFamilies(ctx, m, c.Actor.Guardian)
+	if err != nil || len(fams) == 0 {
+		return nil, err
+	}
+	byID := make(map[billing.FamilyID]billing.Family, len(fams))
+	ids := make([]billing.FamilyID, 0, len(fams))
+	for _, f := range fams {
+		byID[f.ID] = f
+		ids = append(ids, f.ID)
+	}
+	ds, err := a.Store.IncomeDecisionsOf(ctx, m, ids)
 	if err != nil {
 		return nil, err
 	}
 	var out []incomeLetterLink
 	for _, d := range ds {
-		f, err := a.Store.Family(ctx, m, d.Family)
-		if err != nil {
-			return nil, err
-		}
+		f := byID[d.Family]
 		adult := f.Payer == c.Actor.Guardian
 		for _, mb := range f.Members {
 			adult = adult || (!mb.Guardian.IsZero() && mb.Guardian == c.Actor.Guardian && mb.Period.Overlaps(d.Period))

@@ -362,31 +362,23 @@ func (a *app) export(ctx context.Context, c *web.Call, lang string) (Export, err
 		}
 		out.Applications = append(out.Applications, v)
 	}
-	decisions, err := a.Store.FeeDecisions(ctx, m)
+	// The child's fee decisions, the guardian's invoices and deliveries:
+	// each read by its key (child, payer, guardian), not the municipality's.
+	decisions, err := a.Store.FeeDecisionsOf(ctx, m, []domain.ChildID{ch.ID})
 	if err != nil {
 		return out, err
 	}
 	for _, d := range decisions {
-		if d.Child == ch.ID {
-			out.FeeDecisions = append(out.FeeDecisions, FeeDecisionView{Kind: string(d.Kind), From: d.From.String(),
-				Fee: d.Fee.StringFixed(2), Food: d.Food.StringFixed(2), Made: d.Made.String()})
-		}
+		out.FeeDecisions = append(out.FeeDecisions, FeeDecisionView{Kind: string(d.Kind), From: d.From.String(),
+			Fee: d.Fee.StringFixed(2), Food: d.Food.StringFixed(2), Made: d.Made.String()})
 	}
-	runs, err := a.Store.InvoiceRuns(ctx, m)
+	invoices, err := a.Store.InvoicesOfPayer(ctx, m, c.Actor.Guardian)
 	if err != nil {
 		return out, err
 	}
-	for _, run := range runs {
-		invoices, err := a.Store.Invoices(ctx, m, run.Month)
-		if err != nil {
-			return out, err
-		}
-		for _, inv := range invoices {
-			if inv.Payer == c.Actor.Guardian {
-				out.Invoices = append(out.Invoices, InvoiceView{Number: inv.Number, Month: inv.Month.String(), KID: inv.KID,
-					Issued: inv.Issued.String(), Due: inv.Due.String(), Total: inv.Total.StringFixed(2)})
-			}
-		}
+	for _, inv := range invoices {
+		out.Invoices = append(out.Invoices, InvoiceView{Number: inv.Number, Month: inv.Month.String(), KID: inv.KID,
+			Issued: inv.Issued.String(), Due: inv.Due.String(), Total: inv.Total.StringFixed(2)})
 	}
 	threads, err := a.Store.GuardianThreads(ctx, m, c.Actor.Guardian)
 	if err != nil {
@@ -407,14 +399,12 @@ func (a *app) export(ctx context.Context, c *web.Call, lang string) (Export, err
 		}
 		out.Threads = append(out.Threads, v)
 	}
-	deliveries, err := a.Store.Deliveries(ctx, m)
+	deliveries, err := a.Store.GuardianDeliveries(ctx, m, c.Actor.Guardian)
 	if err != nil {
 		return out, err
 	}
 	for _, dl := range deliveries {
-		if dl.Guardian == c.Actor.Guardian {
-			out.Deliveries = append(out.Deliveries, DeliveryView{Medium: string(dl.Medium), To: dl.To, Subject: dl.Subject, State: string(dl.State), Created: dl.CreatedAt})
-		}
+		out.Deliveries = append(out.Deliveries, DeliveryView{Medium: string(dl.Medium), To: dl.To, Subject: dl.Subject, State: string(dl.State), Created: dl.CreatedAt})
 	}
 	entries, err := a.Store.AuditEntries(ctx, m, ch.ID, domain.AuditID{}, 1000)
 	if err != nil {

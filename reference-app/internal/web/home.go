@@ -197,23 +197,19 @@ func (a *App) unread(ctx context.Context, actor domain.Actor, t messaging.Thread
 // homeInvoice finds the invoice addressed to the guardian that falls due
 // first from today on.
 func (a *App) homeInvoice(ctx context.Context, actor domain.Actor, l Locale, today date.Date, h *GuardianHome) error {
-	runs, err := a.Store.InvoiceRuns(ctx, actor.Municipality)
+	// The guardian's own invoices, read by the payer (not every month's
+	// invoices of the municipality).
+	invs, err := a.Billing().GuardianInvoices(ctx, actor)
 	if err != nil {
 		return err
 	}
 	var next *billing.Invoice
-	for _, run := range runs {
-		invs, err := a.Billing().Invoices(ctx, actor, actor.Municipality, run.Month)
-		if err != nil {
-			return err
+	for _, inv := range invs {
+		if inv.Due < today || !inv.Total.IsPositive() {
+			continue
 		}
-		for _, inv := range invs {
-			if inv.Due < today || !inv.Total.IsPositive() {
-				continue
-			}
-			if next == nil || inv.Due < next.Due || (inv.Due == next.Due && inv.Number < next.Number) {
-				next = &inv
-			}
+		if next == nil || inv.Due < next.Due || (inv.Due == next.Due && inv.Number < next.Number) {
+			next = &inv
 		}
 	}
 	if next == nil {
