@@ -58,24 +58,17 @@ type PlacedQuery struct {
 	BornFrom, BornTo date.Date
 }
 
-// UnitSource lists the municipality's units (every domain.Store does).
-type UnitSource interface {
-	Units(ctx context.Context, m domain.Municipality) ([]domain.Unit, error)
-}
-
-// LoadPlaced reads the rows of the children q selects: every unit, the
-// placements q selects with their children, and of decisions those of
-// these children. A report over it counts those children as it would
-// over Load's rows (it counts nobody else).
-func LoadPlaced(ctx context.Context, us UnitSource, c Counter, m domain.Municipality, q PlacedQuery, decisions []Decision) (Input, error) {
-	var in Input
-	var err error
-	if in.Units, err = us.Units(ctx, m); err != nil {
-		return Input{}, err
-	}
+// LoadPlaced reads the rows of the children q selects: with units (the
+// municipality's, read by the caller), the placements q selects with
+// their children, and of decisions those of these children. A report
+// over it counts those children as it would over Load's rows (it counts
+// nobody else).
+func LoadPlaced(ctx context.Context, c Counter, m domain.Municipality, units []domain.Unit, q PlacedQuery, decisions []Decision) (Input, error) {
+	in := Input{Units: units}
 	if q.Children != nil && len(q.Children) == 0 {
 		return in, nil
 	}
+	var err error
 	if in.Placements, in.Children, err = c.Placed(ctx, m, q); err != nil {
 		return Input{}, err
 	}
@@ -115,13 +108,13 @@ func decided(ds []Decision, kinds ...string) []domain.ChildID {
 // BASIL over Load's rows, but each cell with its count only (Children is
 // nil), except the special-education help and adaptation cells, which
 // keep their children. The statements it makes do not grow with the
-// rows: the units, the counts, and the placements of the children with a
-// decision. decisions are the municipality's granted decisions
+// rows: the counts, and the placements of the children with a decision.
+// units are the municipality's units, decisions its granted decisions
 // (Counter.GrantedDecisions).
-func CountBASIL(ctx context.Context, us UnitSource, c Counter, m domain.Municipality, decisions []Decision, year int, r BASILRules) (BASILReport, error) {
+func CountBASIL(ctx context.Context, c Counter, m domain.Municipality, units []domain.Unit, decisions []Decision, year int, r BASILRules) (BASILReport, error) {
 	day := dayOf(year, r.CountMonth, r.CountDay)
 	kids := decided(decisions, r.SpecialEducationHelp, r.Adaptation)
-	marked, err := LoadPlaced(ctx, us, c, m, PlacedQuery{Kinds: []domain.UnitKind{domain.Kindergarten}, Within: domain.Period{Start: day, End: day}, Children: kids}, decisions)
+	marked, err := LoadPlaced(ctx, c, m, units, PlacedQuery{Kinds: []domain.UnitKind{domain.Kindergarten}, Within: domain.Period{Start: day, End: day}, Children: kids}, decisions)
 	if err != nil {
 		return BASILReport{}, err
 	}
@@ -179,10 +172,10 @@ func BASILCounted(marked Input, counts []PlacedCount, year int, r BASILRules) (B
 // BASIL: the pupils by grade and hours from counts, the individually
 // adapted education (with its children and hours) from the pupils with
 // such a decision.
-func CountGSI(ctx context.Context, us UnitSource, c Counter, m domain.Municipality, decisions []Decision, y domain.SchoolYear, r GSIRules) (GSIReport, error) {
+func CountGSI(ctx context.Context, c Counter, m domain.Municipality, units []domain.Unit, decisions []Decision, y domain.SchoolYear, r GSIRules) (GSIReport, error) {
 	day := dayOf(int(y), r.CountMonth, r.CountDay)
 	kids := decided(decisions, r.AdaptedEducation)
-	marked, err := LoadPlaced(ctx, us, c, m, PlacedQuery{Kinds: []domain.UnitKind{domain.School, domain.SFO}, Within: domain.Period{Start: day, End: day}, Children: kids}, decisions)
+	marked, err := LoadPlaced(ctx, c, m, units, PlacedQuery{Kinds: []domain.UnitKind{domain.School, domain.SFO}, Within: domain.Period{Start: day, End: day}, Children: kids}, decisions)
 	if err != nil {
 		return GSIReport{}, err
 	}
