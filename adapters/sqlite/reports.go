@@ -45,7 +45,7 @@ func (s *Store) PlacedCounts(ctx context.Context, m domain.Municipality, day dat
 	}
 	q := `SELECT p.unit_id, CAST(substr(c.birth_date, 1, 4) AS INTEGER), substr(c.birth_date, 6, 5) > ?,
 			` + bandCase("p.hours_per_week", bands) + `, ` + hours + `, count(*)
-		FROM placements p JOIN children c ON c.municipality = p.municipality AND c.id = p.child_id
+		FROM placements p INDEXED BY placements_by_kind CROSS JOIN children c ON c.municipality = p.municipality AND c.id = p.child_id
 		WHERE p.municipality = ? AND p.kind = ? AND p.start_date <= ? AND coalesce(p.end_date, '` + openEnd + `') >= ?
 		GROUP BY 1, 2, 3, 4, 5`
 	return queryAll(ctx, s, q, func(r scanner) (reports.PlacedCount, error) {
@@ -90,7 +90,7 @@ func (s *Store) Placed(ctx context.Context, m domain.Municipality, q reports.Pla
 		end = q.Within.End.String()
 	}
 	ps, err := queryAll(ctx, s, `SELECT p.municipality, p.id, p.child_id, p.unit_id, p.group_id, p.kind, p.hours_per_week, p.start_date, p.end_date
-		FROM placements p JOIN children c ON c.municipality = p.municipality AND c.id = p.child_id
+		FROM placements p CROSS JOIN children c ON c.municipality = p.municipality AND c.id = p.child_id
 		WHERE p.municipality = ?1 AND p.kind IN (SELECT value FROM json_each(?2))
 		AND p.start_date <= ?4 AND coalesce(p.end_date, '`+openEnd+`') >= ?3
 		AND (?5 IS NULL OR p.unit_id = ?5) AND (?6 IS NULL OR p.child_id IN (SELECT value FROM json_each(?6)))
