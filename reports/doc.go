@@ -12,6 +12,20 @@
 // Every figure is a Cell that keeps the children behind it, so a caseworker
 // can check each number; the CSV exports hold counts only.
 //
+// # Counting in the store
+//
+// A page that shows only the figures need not read every row: a store
+// that implements Counter counts the placements on the counting day with
+// GROUP BY (by unit, birth year, birthday before or after the day, and
+// hours band), and CountBASIL and CountGSI turn the counts into the same
+// report as BASIL and GSI over Load's rows, each cell with its count only
+// (the help, adaptation and adapted-education cells, counted from the few
+// children with a decision, keep their children). LoadPlaced reads the
+// rows of only the children a query selects (one unit, a birth-year
+// window), over which the pure reports count those children exactly.
+// adapters/storetest.RunReports proves the two countings equal on every
+// store.
+//
 // # Definitions are data
 //
 // The counting days, age rule, hours bands, the decision kinds counted and

@@ -2,7 +2,10 @@
 // municipality's size (issue 24, part 5): it seeds the demo with about N
 // children (demo.SeedChildren) on SQLite or PostgreSQL, builds the app in
 // this process behind an httptest server, and requests every GET page
-// route (web.Route with Kind == web.KindPage) as every demo persona.
+// route (web.Route with Kind == web.KindPage) as every demo persona, and
+// every GET /api/ route (api.go: its parameters filled from the persona's
+// pages; a route none fills, or listed in apiSkip, is listed as skipped
+// with its reason).
 //
 // Before measuring (-workload, on by default) it does the month's work
 // through the app's own API and forms, as the personas: every intake's
@@ -539,6 +542,12 @@ func run(ctx context.Context, out io.Writer, db string, children, reps, perRoute
 		return err
 	}
 
+	apiRows, apiNotTheirs, apiSkipped, err := measureAPI(a, clients, sql, routes, reached, reps, db != "")
+	if err != nil {
+		return err
+	}
+	rows, notTheirs = append(rows, apiRows...), notTheirs+apiNotTheirs
+
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "page\tpersona\tstatus\tmedian ms\tp95 ms\tKB\tstatements\tbudget\tpath")
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Microseconds())/1000) }
@@ -565,6 +574,10 @@ func run(ctx context.Context, out io.Writer, db string, children, reps, perRoute
 	sort.Strings(skipped)
 	for _, p := range skipped {
 		fmt.Fprintf(out, "skipped (no persona reaches a link that fills its parameters: nothing of the kind seeded, or no page links it): %s\n", p)
+	}
+	for _, p := range sortedKeys(apiSkipped) {
+		fmt.Fprintf(out, "skipped API route %s: %s\n", p, apiSkipped[p])
+		skipped = append(skipped, p)
 	}
 	errs := len(rows) - timed
 	fmt.Fprintf(out, "summary: %s, %d children: %d page×persona timed, %d over budget (median ≥ %d ms or ≥ %d KB), %d answered neither 200 nor 403/404, %d not the persona's (403/404/redirect), %d routes skipped; slowest median %s ms\n",

@@ -22,9 +22,12 @@ import (
 // figure links to /reports/children, which shows the children behind it
 // in keyset pages with a search by name or national ID (a child with
 // strictly confidential address protection is shown as protected, never
-// by name, and cannot be found by name). Both pages count from one read
-// of the municipality's rows (reports.Load), and only the children shown
-// are logged; no child's name is ever in a page link (the keys are IDs).
+// by name, and cannot be found by name). The overview reads counts from
+// the store (reports.CountBASIL, reports.CountGSI) and NAV's children;
+// the children's page reads the children the figure can hold (the unit's,
+// or of every unit those born in the years an age or grade allows), and
+// counts them as the report does (see all). Only the children shown are
+// logged; no child's name is ever in a page link (the keys are IDs).
 
 // cellView is a figure, linked to its children when there are any.
 type cellView struct {
@@ -247,7 +250,7 @@ func (a *app) page(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	}
 	ctx := r.Context()
 	mo := a.currentMonth()
-	rs, err := a.all(ctx, c, y, mo, "")
+	rs, err := a.all(ctx, c, y, mo, "", "", "")
 	if err != nil {
 		return err
 	}
@@ -440,7 +443,7 @@ func (a *app) childrenPage(w http.ResponseWriter, r *http.Request, c *web.Call) 
 		return api.Unprocessable("invalid-query", "cell is not a figure of the report", domain.FieldError{Field: "cell", Reason: "is-not-a-figure-of-the-report"})
 	}
 	ctx := r.Context()
-	rs, err := a.all(ctx, c, y, mo, report)
+	rs, err := a.all(ctx, c, y, mo, report, unit, cell)
 	if err != nil {
 		return err
 	}

@@ -6,9 +6,12 @@
 // pages with a search), each linked to the children behind it
 // (/reports/children, paged and searched), and downloads the CSV of the
 // form's fields; the JSON API answers the same reports. The pages count
-// from one read of the municipality's rows and log the children they
-// show; every API view and download is audited with the children behind
-// it.
+// in the store when it can (reports.Counter: GROUP BY in SQL, a number of
+// statements that does not grow with the children) and read only the
+// children a figure can hold; the API and the CSV count from one read of
+// the municipality's rows (reports.Load), and a test proves both give the
+// same figures. The pages log the children they show; every API view and
+// download is audited with the children behind it.
 package reportsweb
 
 import (
@@ -189,9 +192,13 @@ func (a *app) nav(ctx context.Context, c *web.Call, m billing.Month) (reports.NA
 }
 
 // all counts the year's BASIL and GSI and month m's NAV list (only is
-// "": all three; else only that one) from one read of the municipality's
-// rows (reports.Load over the days they count), without logging: the
-// pages log what they show.
+// "": all three; else only that one) in one transaction, without
+// logging: the pages log what they show. When the store counts in the
+// database (reports.Counter), the overview (only "") reads the counts
+// (reports.CountBASIL, reports.CountGSI) and NAV's children only, and one
+// report (only set, for the children behind a figure) reads the children
+// the figure can hold (cell; unit, every unit when empty); otherwise it
+// counts from one read of the municipality's rows (reports.Load).
 type all struct {
 	in    reports.Input
 	rules reports.Rules
@@ -201,10 +208,19 @@ type all struct {
 	month billing.Month
 }
 
-func (a *app) all(ctx context.Context, c *web.Call, year int, m billing.Month, only string) (all, error) {
+func (a *app) all(ctx context.Context, c *web.Call, year int, m billing.Month, only, unit, cell string) (all, error) {
 	r, err := reports.LoadRules()
 	if err != nil {
 		return all{}, err
+	}
+	if counter, ok := any(a.Store).(reports.Counter); ok {
+		var out all
+		err := a.Store.Atomic(ctx, func(ctx context.Context) error {
+			var err error
+			out, err = a.counted(ctx, counter, c.Actor.Municipality, r, year, m, only, unit, cell)
+			return err
+		})
+		return out, err
 	}
 	var days []domain.Period
 	if only == "" || only == "basil" {
@@ -239,6 +255,108 @@ func (a *app) all(ctx context.Context, c *web.Call, year int, m billing.Month, o
 		out.nav, err = navOf(in, m, r)
 	}
 	return out, err
+}
+
+// counted is all with the counting in the store. out.in holds every
+// unit and the children the pages name: NAV's (overview), or those the
+// figure can hold (one report).
+func (a *app) counted(ctx context.Context, counter reports.Counter, mu domain.Municipality, r reports.Rules, year int, m billing.Month, only, unit, cell string) (all, error) {
+	out := all{rules: r, month: m}
+	units, err := a.Store.Units(ctx, mu)
+	if err != nil {
+		return out, err
+	}
+	var decisions []reports.Decision
+	if only != "nav" {
+		if decisions, err = counter.GrantedDecisions(ctx, mu); err != nil {
+			return out, err
+		}
+	}
+	if only == "" {
+		if out.basil, err = reports.CountBASIL(ctx, counter, mu, units, decisions, year, r.BASIL); err != nil {
+			return out, err
+		}
+		if out.gsi, err = reports.CountGSI(ctx, counter, mu, units, decisions, domain.SchoolYear(year), r.GSI); err != nil {
+			return out, err
+		}
+	}
+	var uid domain.UnitID
+	if unit != "" {
+		if uid, err = domain.ParseID[domain.Unit](unit); err != nil {
+			// Not a unit: no child is the unit's (the page answers that
+			// the unit is not the municipality's).
+			out.in = reports.Input{Units: units}
+			return out, nil
+		}
+	}
+	switch only {
+	case "basil":
+		day := basilDay(year, r)
+		q := reports.PlacedQuery{Kinds: []domain.UnitKind{domain.Kindergarten}, Within: domain.Period{Start: day, End: day}, Unit: uid}
+		if unit == "" {
+			q.BornFrom, q.BornTo = basilBorn(year, r.BASIL, cell)
+		}
+		if out.in, err = reports.LoadPlaced(ctx, counter, mu, units, q, decisions); err != nil {
+			return out, err
+		}
+		out.basil, err = reports.BASIL(out.in, year, r.BASIL)
+		return out, err
+	case "gsi":
+		day := gsiDay(year, r)
+		q := reports.PlacedQuery{Kinds: []domain.UnitKind{domain.School, domain.SFO}, Within: domain.Period{Start: day, End: day}, Unit: uid}
+		if unit == "" {
+			q.BornFrom, q.BornTo = gsiBorn(year, r.GSI, cell)
+		}
+		if out.in, err = reports.LoadPlaced(ctx, counter, mu, units, q, decisions); err != nil {
+			return out, err
+		}
+		out.gsi, err = reports.GSI(out.in, domain.SchoolYear(year), r.GSI)
+		return out, err
+	}
+	// NAV (the overview shows its changes): the children born so that
+	// they are in the age window some day of the two months.
+	p := navPeriod(m)
+	q := reports.PlacedQuery{Kinds: []domain.UnitKind{domain.Kindergarten}, Within: p,
+		BornFrom: p.Start.AddDate(-r.NAV.MaxAgeYears, 0, -2), BornTo: p.End.AddDate(-r.NAV.MinAgeYears, 0, 2)}
+	if out.in, err = reports.LoadPlaced(ctx, counter, mu, units, q, nil); err != nil {
+		return out, err
+	}
+	out.nav, err = navOf(out.in, m, r)
+	return out, err
+}
+
+// basilBorn narrows the children read for a BASIL figure of every unit
+// by age (age.N…): born in the year N years before year or the one before
+// it (the age rules differ by a year at most); zero (no bound) otherwise.
+func basilBorn(year int, r reports.BASILRules, cell string) (from, to date.Date) {
+	parts := strings.Split(cell, ".")
+	age, err := strconv.Atoi(parts[min(1, len(parts)-1)])
+	if parts[0] != "age" || err != nil || age < 0 {
+		return date.Zero, date.Zero
+	}
+	to = date.New(year-age, time.December, 31)
+	if age < r.MaxAge {
+		from = date.New(year-age-1, time.January, 1)
+	}
+	if age == 0 {
+		to = date.Zero // the youngest count as 0 whenever they were born
+	}
+	return from, to
+}
+
+// gsiBorn narrows the children read for a GSI figure of every unit by
+// grade (grade.G, adaptedGrade.G): born in the grade's birth year.
+func gsiBorn(year int, r reports.GSIRules, cell string) (from, to date.Date) {
+	parts := strings.Split(cell, ".")
+	if len(parts) != 2 || (parts[0] != "grade" && parts[0] != "adaptedGrade") {
+		return date.Zero, date.Zero
+	}
+	g, err := strconv.Atoi(parts[1])
+	if err != nil {
+		return date.Zero, date.Zero // "other"
+	}
+	born := year - g - (r.SchoolStartAge - 1)
+	return date.New(born, time.January, 1), date.New(born, time.December, 31)
 }
 
 func (a *app) apiBASIL(w http.ResponseWriter, r *http.Request, c *web.Call) error {

@@ -1,0 +1,138 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/rickb777/date/v2"
+
+	"github.com/oppvekst/oppvekst/domain"
+	"github.com/oppvekst/oppvekst/reports"
+	"github.com/oppvekst/oppvekst/specialed"
+)
+
+// bandCase is the SQL of the index of the first band holding the hours
+// column h (-1: none): the bands' bounds are integers written into the
+// statement, which therefore depends on the rules, never on the rows.
+func bandCase(h string, bands []reports.Band) string {
+	if len(bands) == 0 {
+		return "-1"
+	}
+	var b strings.Builder
+	b.WriteString("CASE")
+	for i, band := range bands {
+		fmt.Fprintf(&b, " WHEN %s >= %d", h, band.From)
+		if band.To != 0 {
+			fmt.Fprintf(&b, " AND %s <= %d", h, band.To)
+		}
+		b.WriteString(" THEN " + strconv.Itoa(i))
+	}
+	b.WriteString(" ELSE -1 END")
+	return b.String()
+}
+
+// PlacedCounts implements reports.Counter: one statement that groups the
+// placements in force on the day by unit, birth year, birthday after the
+// day, and hours band (or hours).
+func (s *Store) PlacedCounts(ctx context.Context, m domain.Municipality, day date.Date, kind domain.UnitKind, bands []reports.Band) ([]reports.PlacedCount, error) {
+	hours := "0"
+	if len(bands) == 0 {
+		hours = "p.hours_per_week"
+	}
+	q := `SELECT p.unit_id, CAST(substr(c.birth_date, 1, 4) AS INTEGER), substr(c.birth_date, 6, 5) > ?,
+			` + bandCase("p.hours_per_week", bands) + `, ` + hours + `, count(*)
+		FROM placements p INDEXED BY placements_by_kind CROSS JOIN children c ON c.municipality = p.municipality AND c.id = p.child_id
+		WHERE p.municipality = ? AND p.kind = ? AND p.start_date <= ? AND coalesce(p.end_date, '` + openEnd + `') >= ?
+		GROUP BY 1, 2, 3, 4, 5`
+	return queryAll(ctx, s, q, func(r scanner) (reports.PlacedCount, error) {
+		var n reports.PlacedCount
+		err := r.Scan(&n.Unit, &n.BirthYear, &n.AfterDay, &n.Band, &n.Hours, &n.Count)
+		return n, err
+	}, fmt.Sprintf("%02d-%02d", day.Month(), day.Day()), m, string(kind), day.String(), day.String())
+}
+
+// Placed implements reports.Counter: the placements in one statement, their
+// children in another (ChildrenByID).
+func (s *Store) Placed(ctx context.Context, m domain.Municipality, q reports.PlacedQuery) ([]domain.Placement, []domain.Child, error) {
+	if err := q.Within.Validate(); err != nil {
+		return nil, nil, err
+	}
+	kinds := make([]string, len(q.Kinds))
+	for i, k := range q.Kinds {
+		kinds[i] = string(k)
+	}
+	kindArg, err := json.Marshal(kinds)
+	if err != nil {
+		return nil, nil, err
+	}
+	var children, unit, bornFrom, bornTo sql.NullString
+	if q.Children != nil {
+		if children.String, err = idArray(q.Children); err != nil {
+			return nil, nil, err
+		}
+		children.Valid = true
+	}
+	if !q.Unit.IsZero() {
+		unit = sql.NullString{String: q.Unit.String(), Valid: true}
+	}
+	if q.BornFrom != date.Zero {
+		bornFrom = sql.NullString{String: q.BornFrom.String(), Valid: true}
+	}
+	if q.BornTo != date.Zero {
+		bornTo = sql.NullString{String: q.BornTo.String(), Valid: true}
+	}
+	end := openEnd
+	if q.Within.End != date.Zero {
+		end = q.Within.End.String()
+	}
+	ps, err := queryAll(ctx, s, `SELECT p.municipality, p.id, p.child_id, p.unit_id, p.group_id, p.kind, p.hours_per_week, p.start_date, p.end_date
+		FROM placements p CROSS JOIN children c ON c.municipality = p.municipality AND c.id = p.child_id
+		WHERE p.municipality = ?1 AND p.kind IN (SELECT value FROM json_each(?2))
+		AND p.start_date <= ?4 AND coalesce(p.end_date, '`+openEnd+`') >= ?3
+		AND (?5 IS NULL OR p.unit_id = ?5) AND (?6 IS NULL OR p.child_id IN (SELECT value FROM json_each(?6)))
+		AND (?7 IS NULL OR c.birth_date >= ?7) AND (?8 IS NULL OR c.birth_date <= ?8)`,
+		scanPlacement, m, string(kindArg), q.Within.Start.String(), end, unit, children, bornFrom, bornTo)
+	if err != nil {
+		return nil, nil, err
+	}
+	domain.SortPlacements(ps)
+	seen := map[domain.ChildID]bool{}
+	var ids []domain.ChildID
+	for _, p := range ps {
+		if !seen[p.ChildID] {
+			seen[p.ChildID] = true
+			ids = append(ids, p.ChildID)
+		}
+	}
+	cs, err := s.ChildrenByID(ctx, m, ids)
+	return ps, cs, err
+}
+
+// GrantedDecisions implements reports.Counter: of every case only its
+// child, end and decision.
+func (s *Store) GrantedDecisions(ctx context.Context, m domain.Municipality) ([]reports.Decision, error) {
+	cs, err := queryAll(ctx, s, `SELECT child_id, ended, json_extract(body, '$.decision') FROM specialed_cases
+		WHERE municipality = ? AND json_type(body, '$.decision') = 'object' ORDER BY id`, func(r scanner) (specialed.Case, error) {
+		var c specialed.Case
+		var ended, dec string
+		if err := r.Scan(&c.Child, &ended, &dec); err != nil {
+			return c, err
+		}
+		if ended != "" {
+			var err error
+			if c.Ended, err = parseDate(ended); err != nil {
+				return c, err
+			}
+		}
+		c.Decision = new(specialed.Provision)
+		return c, json.Unmarshal([]byte(dec), c.Decision)
+	}, m)
+	if err != nil {
+		return nil, err
+	}
+	return reports.DecisionsFromCases(cs), nil
+}
