@@ -18,6 +18,6 @@ func TestPostgresFamiliesPage(t *testing.T) {
 	storetest.RunFamiliesPage(t, func(t *testing.T) storetest.BillingStore { return newTestStore(t) })
 }
 
-func TestInvoicesPage(t *testing.T) {
+func TestPostgresInvoicesPage(t *testing.T) {
 	storetest.RunInvoicesPage(t, func(t *testing.T) storetest.BillingStore { return newTestStore(t) })
 }
