@@ -48,6 +48,11 @@ type Store interface {
 	// by ID, those after the ID after (the zero ID: from the first): a
 	// page of Applications, cut in the store (keyset).
 	ApplicationsAfter(ctx context.Context, m domain.Municipality, intake IntakeID, after ApplicationID, limit int) ([]Application, error)
+	// ApplicationsFound is ApplicationsAfter searched in the store: the
+	// applications of the children with every word of search in the name
+	// (domain.MatchesSearch) or a national ID starting with it
+	// (domain.NationalIDPrefix), never a read of the whole intake.
+	ApplicationsFound(ctx context.Context, m domain.Municipality, intake IntakeID, after ApplicationID, limit int, search string) ([]Application, error)
 	// ChildApplications lists a child's applications by ID.
 	ChildApplications(ctx context.Context, m domain.Municipality, child domain.ChildID) ([]Application, error)
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/rickb777/date/v2"
 	"github.com/shopspring/decimal"
@@ -496,6 +497,14 @@ type Store interface {
 	// their lines, by month, then number: a read by the payer, not of
 	// every month's invoices.
 	InvoicesOfPayer(ctx context.Context, m domain.Municipality, payer domain.GuardianID) ([]Invoice, error)
+	// InvoicesPage reads one keyset page of a month's invoices with their
+	// lines, by number (q.Backward: descending), searched in the store
+	// (InvoiceQuery.Search), never a read of the whole month.
+	InvoicesPage(ctx context.Context, m domain.Municipality, q InvoiceQuery) ([]Invoice, error)
+	// CountInvoices counts and sums, without reading them, a month's
+	// invoices and correction lines, and counts the invoices the search
+	// finds.
+	CountInvoices(ctx context.Context, m domain.Municipality, month Month, search string) (InvoiceCounts, error)
 	// InvoiceByKID finds an invoice by its KID.
 	InvoiceByKID(ctx context.Context, m domain.Municipality, kid string) (Invoice, error)
 	// BilledSince sums every invoiced line for months from..to (inclusive).
@@ -752,6 +761,9 @@ type FamilyQuery struct {
 	Backward bool
 	// Limit is the most families returned; 0 or less is 1.
 	Limit int
+	// WithIncomeDecisions keeps only the families with an income
+	// decision (the income decisions list, paged by family).
+	WithIncomeDecisions bool
 	// Search, when not blank, keeps the families in which someone (the
 	// payer, another adult, a child) has every word of it in the name
 	// (domain.MatchesSearch) or a national ID starting with it
@@ -765,4 +777,54 @@ type FamilyCounts struct {
 	// the children in them (each child once); Matching the families the
 	// search finds (all of them without a search).
 	Families, Children, Matching int
+}
+
+// InvoiceQuery asks Store.InvoicesPage for one keyset page of a month's
+// invoices.
+type InvoiceQuery struct {
+	Month Month
+	// After is the invoice number the page starts from, not included: the
+	// invoices with a greater number (Backward: a smaller one, the last
+	// first). Zero starts at the first (Backward: the last).
+	After    int64
+	Backward bool
+	// Limit is the most invoices returned; 0 or less is 1.
+	Limit int
+	// Payer, when not zero, keeps that payer's invoices only (a guardian
+	// reading their own).
+	Payer domain.GuardianID
+	// Search, when not blank, keeps the invoices whose payer has every
+	// word of it in the name (domain.MatchesSearch) or a national ID
+	// starting with it (domain.NationalIDPrefix), or whose number or KID
+	// starts with it (InvoiceDigits).
+	Search string
+}
+
+// InvoiceDigits is the search without spaces when it is digits only (at
+// most the 25 of a KID), else "": the prefix of the invoice numbers and
+// KIDs an invoice search finds.
+func InvoiceDigits(search string) string {
+	digits := strings.ReplaceAll(search, " ", "")
+	if digits == "" || len(digits) > kidMaxLen {
+		return ""
+	}
+	for _, r := range digits {
+		if r < '0' || r > '9' {
+			return ""
+		}
+	}
+	return digits
+}
+
+// InvoiceCounts are a month's invoices list's figures.
+type InvoiceCounts struct {
+	// Invoices and Total count and sum every invoice of the month (each
+	// total to the øre, as it is billed); Corrections and CorrectionTotal
+	// its correction lines; Matching the invoices the search finds (all
+	// of them without a search).
+	Invoices        int
+	Total           decimal.Decimal
+	Corrections     int
+	CorrectionTotal decimal.Decimal
+	Matching        int
 }

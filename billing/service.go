@@ -275,6 +275,22 @@ func (s *Service) GuardianInvoices(ctx context.Context, a domain.Actor) ([]Invoi
 	return s.Store.InvoicesOfPayer(ctx, a.Municipality, a.Guardian)
 }
 
+// InvoicesPage reads one keyset page of a month's invoices
+// (Store.InvoicesPage), with the access of Invoices: a guardian's page
+// holds only the invoices addressed to them, searched among those.
+func (s *Service) InvoicesPage(ctx context.Context, a domain.Actor, m domain.Municipality, q InvoiceQuery) ([]Invoice, error) {
+	if a.Validate() != nil || a.Municipality != m {
+		return nil, domain.ErrForbidden
+	}
+	if !a.Municipal() && a.Role != domain.RoleGuardian {
+		return nil, domain.ErrForbidden
+	}
+	if a.Role == domain.RoleGuardian {
+		q.Payer = a.Guardian
+	}
+	return s.Store.InvoicesPage(ctx, m, q)
+}
+
 // FeeDecisions lists a child's fee decisions by kind and start month.
 func (s *Service) FeeDecisions(ctx context.Context, a domain.Actor, m domain.Municipality, child domain.ChildID) ([]FeeDecision, error) {
 	if err := municipal(a, m); err != nil {

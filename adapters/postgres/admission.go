@@ -281,6 +281,30 @@ func (s *Store) ApplicationsAfter(ctx context.Context, m domain.Municipality, in
 		string(m), uid(intake), uid(after), limit)
 }
 
+// applicationsFoundSQL is a page of an intake's applications by ID after
+// $3 of the children with every word of the search in the name ($4,
+// domain.SearchRegexps) or a national ID starting with the prefix ($5;
+// NULL: none). The child is a scalar subquery, looked up by its key for
+// each application walked: as a join, the planner (guessing that few
+// children match a regular expression) scanned every child for every
+// application, 14 s at 2,000 applications.
+const applicationsFoundSQL = `SELECT a.data FROM admission_applications a
+	WHERE a.municipality = $1 AND a.intake_id = $2 AND a.id > $3
+	AND (SELECT p.given_name || ' ' || p.family_name ~ ALL ($4::text[]) OR p.national_id LIKE $5
+		FROM children p WHERE p.municipality = a.municipality AND p.id = a.child_id)
+	ORDER BY a.id LIMIT $6`
+
+// ApplicationsFound implements admission.Store.
+func (s *Store) ApplicationsFound(ctx context.Context, m domain.Municipality, intake admission.IntakeID, after admission.ApplicationID, limit int, search string) ([]admission.Application, error) {
+	res, prefix := familySearch(search)
+	from := uid(after)
+	if after.IsZero() {
+		from = pgtype.UUID{Valid: true} // before every ID
+	}
+	return list(ctx, s.q(ctx), "applications", m, scanJSON[admission.Application], applicationsFoundSQL,
+		string(m), uid(intake), from, res, prefix, max(limit, 1))
+}
+
 // ChildApplications lists a child's applications by ID.
 func (s *Store) ChildApplications(ctx context.Context, m domain.Municipality, child domain.ChildID) ([]admission.Application, error) {
 	return list(ctx, s.q(ctx), "applications", m, scanJSON[admission.Application],

@@ -17,3 +17,7 @@ func BenchmarkPostgresBilling(b *testing.B) {
 func TestPostgresFamiliesPage(t *testing.T) {
 	storetest.RunFamiliesPage(t, func(t *testing.T) storetest.BillingStore { return newTestStore(t) })
 }
+
+func TestPostgresInvoicesPage(t *testing.T) {
+	storetest.RunInvoicesPage(t, func(t *testing.T) storetest.BillingStore { return newTestStore(t) })
+}

@@ -24,7 +24,7 @@ import (
 var admissionQueries = []string{
 	selectIntake, insertIntake, updateIntake,
 	insertAdmissionSettings,
-	selectApplication, selectApplications, selectApplicationsAfter, selectChildApplications, insertApplication, updateApplication, selectApplicationKeys,
+	selectApplication, selectApplications, selectApplicationsAfter, selectApplicationsFound, selectChildApplications, insertApplication, updateApplication, selectApplicationKeys,
 	intakeExists,
 	selectRunHeader, selectRun, selectRuns, insertRun, approveRun,
 	selectOffer, selectIntakeOffers, selectApplicationOffers, selectDueOffers, insertOffer, updateOffer,
@@ -62,6 +62,11 @@ const (
 	// after an ID, "" for the first).
 	selectApplicationsAfter = `SELECT data FROM admission_applications INDEXED BY admission_applications_by_intake
 		WHERE municipality = ? AND intake_id = ? AND id > ? ORDER BY id LIMIT ?`
+	// selectApplicationsFound is selectApplicationsAfter of the children
+	// the search finds (personFound: the globs, the national ID prefix).
+	selectApplicationsFound = `SELECT a.data FROM admission_applications a INDEXED BY admission_applications_by_intake
+		JOIN children p ON p.municipality = a.municipality AND p.id = a.child_id
+		WHERE a.municipality = ? AND a.intake_id = ? AND a.id > ? AND ` + personFound + ` ORDER BY a.id LIMIT ?`
 	selectChildApplications = `SELECT data FROM admission_applications INDEXED BY admission_applications_by_child
 		WHERE municipality = ? AND child_id = ? ORDER BY id`
 	insertApplication = `INSERT INTO admission_applications (municipality, id, intake_id, child_id, data) VALUES (?, ?, ?, ?, ?)`
@@ -303,6 +308,23 @@ func (s *Store) ApplicationsAfter(ctx context.Context, m domain.Municipality, in
 		from = after.String()
 	}
 	return queryAll(ctx, s, selectApplicationsAfter, scanJSON[admission.Application], m, intake, from, limit)
+}
+
+// ApplicationsFound implements admission.Store.
+func (s *Store) ApplicationsFound(ctx context.Context, m domain.Municipality, intake admission.IntakeID, after admission.ApplicationID, limit int, search string) ([]admission.Application, error) {
+	globs, err := json.Marshal(append([]string{}, domain.SearchGlobs(search)...))
+	if err != nil {
+		return nil, err
+	}
+	var prefix any
+	if p := domain.NationalIDPrefix(search); p != "" {
+		prefix = p + "%"
+	}
+	from := ""
+	if !after.IsZero() {
+		from = after.String()
+	}
+	return queryAll(ctx, s, selectApplicationsFound, scanJSON[admission.Application], m, intake, from, string(globs), prefix, max(limit, 1))
 }
 
 // ChildApplications lists a child's applications by ID.

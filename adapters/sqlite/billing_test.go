@@ -17,3 +17,7 @@ func BenchmarkSQLiteBilling(b *testing.B) {
 func TestFamiliesPage(t *testing.T) {
 	storetest.RunFamiliesPage(t, func(t *testing.T) storetest.BillingStore { return open(t) })
 }
+
+func TestInvoicesPage(t *testing.T) {
+	storetest.RunInvoicesPage(t, func(t *testing.T) storetest.BillingStore { return open(t) })
+}

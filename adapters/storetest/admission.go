@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -507,6 +509,46 @@ func testRoundEndToEnd(t *testing.T, s AdmissionStore) {
 	bergen, err := s.ApplicationsAfter(ctx, Bergen, as[0].Intake, admission.ApplicationID{}, 10)
 	require.NoError(t, err)
 	assert.Empty(t, bergen)
+	// The search in the store: every word of the child's name, ignoring
+	// case, or the start of the national ID; pages by ID as
+	// ApplicationsAfter; another municipality finds none.
+	found := func(search string, after admission.ApplicationID, limit int) []admission.ApplicationID {
+		t.Helper()
+		page, err := s.ApplicationsFound(ctx, Oslo, as[0].Intake, after, limit, search)
+		require.NoError(t, err)
+		out := []admission.ApplicationID{}
+		for _, a := range page {
+			out = append(out, a.ID)
+		}
+		return out
+	}
+	assert.Equal(t, want, found("", admission.ApplicationID{}, 100), "no search: every application")
+	ch, err := s.Child(ctx, Oslo, every[1].Child)
+	require.NoError(t, err)
+	byName := found(strings.ToUpper(ch.FamilyName+" "+ch.GivenName), admission.ApplicationID{}, 100)
+	assert.Contains(t, byName, every[1].ID, "every word of the name, in any order and case")
+	assert.Subset(t, want, byName)
+	for _, id := range byName {
+		i := slices.Index(want, id)
+		c, err := s.Child(ctx, Oslo, every[i].Child)
+		require.NoError(t, err)
+		assert.True(t, domain.MatchesSearch(ch.FamilyName+" "+ch.GivenName, c.GivenName, c.FamilyName), "only children the search finds")
+	}
+	// A child with a national ID: the intake's children have one each, at
+	// most one application each.
+	withNID, err := s.Child(ctx, Oslo, as[0].Child)
+	require.NoError(t, err)
+	if withNID.NationalID.IsZero() {
+		withNID.NationalID = nid(t, withNID.BirthDate, 77)
+		require.NoError(t, s.UpdateChild(ctx, withNID))
+	}
+	nidText := withNID.NationalID.String()
+	assert.Equal(t, []admission.ApplicationID{as[0].ID}, found(nidText[:6]+" "+nidText[6:], admission.ApplicationID{}, 100), "the national ID, spaces left out")
+	assert.Empty(t, found("ingen slik", admission.ApplicationID{}, 100))
+	assert.Equal(t, want[1:2], found("", want[0], 1), "a page after a key")
+	bergenFound, err := s.ApplicationsFound(ctx, Bergen, as[0].Intake, admission.ApplicationID{}, 10, ch.GivenName)
+	require.NoError(t, err)
+	assert.Empty(t, bergenFound)
 	ids := make([]admission.ApplicationID, len(as))
 	for i, a := range as {
 		ids[i] = a.ID

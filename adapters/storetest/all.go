@@ -51,5 +51,6 @@ func RunAll(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("ChildrenByID", func(t *testing.T) { RunChildrenByID(t, func(t *testing.T) ChildrenStore { return newStore(t) }) })
 	t.Run("ChildrenPage", func(t *testing.T) { RunChildrenPage(t, func(t *testing.T) ChildrenStore { return newStore(t) }) })
 	t.Run("FamiliesPage", func(t *testing.T) { RunFamiliesPage(t, func(t *testing.T) BillingStore { return newStore(t) }) })
+	t.Run("InvoicesPage", func(t *testing.T) { RunInvoicesPage(t, func(t *testing.T) BillingStore { return newStore(t) }) })
 	t.Run("PlacedOn", func(t *testing.T) { RunPlacedOn(t, func(t *testing.T) ChildrenStore { return newStore(t) }) })
 }

@@ -391,10 +391,13 @@ func (a *app) apiIntake(w http.ResponseWriter, r *http.Request, c *web.Call) err
 }
 
 // apiIntakeApplications pages the intake's applications by ID (keyset:
-// the cursor is the last ID shown): without a search the store reads the
-// page only (ApplicationsAfter); a search reads the intake's applicants
-// once (searchApplications). The views of the page come from one read of
-// the intake, and only the page's children are logged.
+// the cursor is the last ID shown): the store reads the page only,
+// searched in SQL by the child's name or national ID (ApplicationsAfter,
+// ApplicationsFound). Only a search that could name a status (every word
+// of it in a status code, "waiting") reads the intake's applicants once
+// (searchApplications), the statuses being worked out from the whole
+// intake. The views of the page come from one read of the intake, and
+// only the page's children are logged.
 func (a *app) apiIntakeApplications(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	ctx := r.Context()
 	pr, err := api.ReadPage(r)
@@ -414,11 +417,16 @@ func (a *app) apiIntakeApplications(w http.ResponseWriter, r *http.Request, c *w
 		}
 	}
 	var apps []admission.Application
-	if pr.Q == "" {
+	switch {
+	case pr.Q == "":
 		if apps, err = a.Store.ApplicationsAfter(ctx, c.Actor.Municipality, id, after, pr.Limit+1); err != nil {
 			return err
 		}
-	} else {
+	case !namesStatus(pr.Q):
+		if apps, err = a.Store.ApplicationsFound(ctx, c.Actor.Municipality, id, after, pr.Limit+1, pr.Q); err != nil {
+			return err
+		}
+	default:
 		all, err := a.Store.Applications(ctx, c.Actor.Municipality, id)
 		if err != nil {
 			return err
@@ -452,6 +460,12 @@ func (a *app) apiIntakeApplications(w http.ResponseWriter, r *http.Request, c *w
 	return nil
 }
 
+// namesStatus reports whether the search could name an application's
+// status (every word of it in a status code).
+func namesStatus(q string) bool {
+	return slices.ContainsFunc(intakeStatuses, func(st admission.Status) bool { return api.Matches(q, string(st)) })
+}
+
 // searchApplications keeps of the intake's applications apps (by ID)
 // those in which the search finds the child (every word in the name, or
 // the start of the national ID) or the status: one read of the
@@ -459,7 +473,7 @@ func (a *app) apiIntakeApplications(w http.ResponseWriter, r *http.Request, c *w
 // search could name a status.
 func (a *app) searchApplications(ctx context.Context, c *web.Call, intake admission.IntakeID, apps []admission.Application, q string) ([]admission.Application, error) {
 	var status map[admission.ApplicationID]admission.Status
-	if slices.ContainsFunc(intakeStatuses, func(st admission.Status) bool { return api.Matches(q, string(st)) }) {
+	if namesStatus(q) {
 		sts, err := a.Admission().IntakeStatuses(ctx, c.Actor, intake)
 		if err != nil {
 			return nil, err

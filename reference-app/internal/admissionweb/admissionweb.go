@@ -22,10 +22,10 @@
 // by unit and searched by name or national ID. The waiting lists API
 // (/api/v1/intakes/{id}/waiting-lists) pages the same table by that key
 // (?limit=, ?cursor=, ?unit=, ?q=). The applications API pages by ID in
-// the store (Store.ApplicationsAfter) and searches with ?q= in the child's
-// name, national ID and the status, from one read of the intake's
-// applications and one of its applicants (the statuses only when the
-// search could name one). The intakes page reads every intake's figures in
+// the store and searches with ?q= in the child's name and national ID in
+// SQL (Store.ApplicationsAfter, ApplicationsFound); only a search that
+// could name a status reads the intake's applications and applicants once
+// (the statuses are worked out from the whole intake). The intakes page reads every intake's figures in
 // one statement (Store.IntakeFigures).
 //
 // A run's page and the approval's page list the run's children the same

@@ -146,6 +146,20 @@ func TestIntakeApplicationsAPISearches(t *testing.T) {
 		cursor = "&cursor=" + pg.NextCursor
 	}
 	assert.Len(t, found, 60)
+	// A name search is paged in the store: every applicant once.
+	found, cursor = map[domain.ChildID]bool{}, ""
+	for range 10 {
+		pg = get("q=STORENG+barn&limit=25" + cursor)
+		for _, id := range childrenOf(pg.Items) {
+			assert.False(t, found[id], "no application twice")
+			found[id] = true
+		}
+		if pg.NextCursor == "" {
+			break
+		}
+		cursor = "&cursor=" + pg.NextCursor
+	}
+	assert.Len(t, found, 60)
 	assert.Empty(t, get("q=offered").Items)
 	assert.Empty(t, get("q=storeng+nobody").Items, "every word must be found")
 	refused(t, ta, cw, path)
@@ -177,22 +191,30 @@ func TestAdmissionListStatementsDoNotGrowWithRows(t *testing.T) {
 			"/api/v1/intakes",
 		}
 	}
-	counts := map[int][]int64{}
+	counts, rows := map[int][]int64{}, map[int][]int64{}
 	for _, n := range []int{100, 2000} {
 		intake, _, err := webtest.BigIntake(t.Context(), ta, n)
 		require.NoError(t, err)
 		for _, p := range paths(intake) {
 			require.Equal(t, 200, ta.Do(t, cw, "GET", p, "", "").Status, "warm %s", p)
-			before, start := ta.SQL.Count(), time.Now()
+			before, read, start := ta.SQL.Count(), ta.SQL.Rows(), time.Now()
 			resp := ta.Do(t, cw, "GET", p, "", "")
 			require.Equal(t, 200, resp.Status, resp.Body)
 			stmts := ta.SQL.Count() - before
-			t.Logf("%s at %d rows: %d statements, %v, %d bytes", strings.SplitN(p, "?", 2)[0], n, stmts, time.Since(start), len(resp.Body))
+			t.Logf("%s at %d rows: %d statements, %d rows read, %v, %d bytes", p, n, stmts, ta.SQL.Rows()-read, time.Since(start), len(resp.Body))
 			counts[n] = append(counts[n], stmts)
+			rows[n] = append(rows[n], ta.SQL.Rows()-read)
 		}
 	}
 	for i, p := range paths(admission.IntakeID{}) {
 		assert.Positive(t, counts[100][i], p)
 		assert.Equal(t, counts[100][i], counts[2000][i], fmt.Sprintf("%s: the statements do not grow with the rows", p))
+	}
+	// A name search is read in the store a page at a time: it reads no
+	// more rows than the page without a search (which still reads the
+	// intake once for the views, IntakeViews), where a search in Go read
+	// every application and applicant besides.
+	for _, n := range []int{100, 2000} {
+		assert.LessOrEqual(t, rows[n][2], rows[n][3]+10, "at %d: the name search reads no more than the page", n)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -37,13 +38,13 @@ func (a *app) billingRoutes() []web.Route {
 		// API.
 		{Method: "GET", Path: "/api/v1/families", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Families for fees: payer, adults and children (caseworker)", Response: familyView{}, List: true, Search: "the name of the payer, a guardian or a child, or the start of their national ID", Handle: a.apiFamilies},
 		{Method: "POST", Path: "/api/v1/families", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Make a family for fees: the payer, other adults and the children, members from a day (caseworker); a member already in another family on a shared day is a conflict", Body: newFamilyRequest{}, Response: familyView{}, Status: http.StatusCreated, Handle: a.apiCreateFamily},
-		{Method: "GET", Path: "/api/v1/income-decisions", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Income decisions (caseworker)", Response: incomeDecisionView{}, List: true, Handle: a.apiIncomeDecisions},
+		{Method: "GET", Path: "/api/v1/income-decisions", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Income decisions (caseworker), paged by family: a page holds every decision of at most limit families (those with a decision), by start; the cursor is the last family's", Response: incomeDecisionView{}, List: true, Search: "the name of the payer, a guardian or a child of the family, or the start of their national ID", Handle: a.apiIncomeDecisions},
 		{Method: "POST", Path: "/api/v1/income-decisions", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Approve an income decision for a family (caseworker)", Body: newIncomeDecisionRequest{}, Response: incomeDecisionView{}, Status: http.StatusCreated, Handle: a.apiCreateIncomeDecision},
 		{Method: "GET", Path: "/api/v1/price-lists", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The municipality's price lists for kindergarten and SFO (caseworker)", Response: priceListView{}, List: true, Handle: a.apiPriceLists},
 		{Method: "POST", Path: "/api/v1/price-lists", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Make a price list (caseworker); a kindergarten full-time price above the national maximum in force on any day of the period is refused", Body: newPriceListRequest{}, Response: priceListView{}, Status: http.StatusCreated, Handle: a.apiCreatePriceList},
 		{Method: "GET", Path: "/api/v1/invoice-runs", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The invoice runs made, by month (caseworker)", Response: invoiceRunView{}, List: true, Handle: a.apiInvoiceRuns},
 		{Method: "POST", Path: "/api/v1/invoice-runs", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Approve the invoice run of a month previewed with POST /api/v1/invoice-runs/preview (caseworker), giving the preview's fingerprint; 201 when made, 200 with the stored invoices when the month was run before; 409 (preview-changed) when the data changed since the preview, so preview again; 422 without a fingerprint or for a month refused", Body: newInvoiceRunRequest{}, Response: InvoiceRunResultView{}, Status: http.StatusCreated, Also: []int{http.StatusOK}, Handle: a.apiRunInvoices},
-		{Method: "GET", Path: "/api/v1/invoices", Kind: web.KindAPI, Policy: policyInvoices, Summary: "Invoices of a month: a guardian's own, or all (caseworker)", Response: InvoiceView{}, List: true, Search: "the payer's name, the start of the payer's national ID, or the start of the invoice number or KID", Query: month, Handle: a.apiInvoices},
+		{Method: "GET", Path: "/api/v1/invoices", Kind: web.KindAPI, Policy: policyInvoices, Summary: "Invoices of a month by number: a guardian's own, or all (caseworker); the cursor is the last invoice's number", Response: InvoiceView{}, List: true, Search: "the payer's name, the start of the payer's national ID, or the start of the invoice number or KID", Query: month, Handle: a.apiInvoices},
 		{Method: "GET", Path: "/api/v1/children/{childId}/fee-decisions", Kind: web.KindAPI, Policy: web.PolicyChildParent, Summary: "The child's fee decisions with their explanation (guardian with parental responsibility, caseworker)", Response: feeDecisionView{}, List: true, Handle: a.apiFeeDecisions},
 		{Method: "GET", Path: "/api/v1/exports/finance.csv", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The invoices of a month as the finance CSV (text/csv, see adapters/financecsv)", Response: "", ContentType: "text/csv", Query: month, Handle: a.apiExport},
 		{Method: "POST", Path: "/api/v1/payments", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Read a Nets OCR giro file and match its payments to invoices by KID (caseworker)", Body: PaymentUploadRequest{}, Response: PaymentReportView{}, Handle: a.apiPayments},
@@ -138,24 +139,10 @@ func (a *app) familyViews(ctx context.Context, m domain.Municipality, fs []billi
 	return out, children, nil
 }
 
-// incomeDecisionsOf reads the municipality's income decisions, and the
-// children of the families they are about (for the audit log: a
-// household's income is part of its children's case).
-func (a *app) incomeDecisionsOf(ctx context.Context, m domain.Municipality) ([]incomeDecisionView, []domain.ChildID, error) {
-	ds, err := a.Store.IncomeDecisions(ctx, m)
-	if err != nil {
-		return nil, nil, err
-	}
-	fs, err := a.Store.Families(ctx, m)
-	if err != nil {
-		return nil, nil, err
-	}
-	return a.viewIncomeDecisions(ctx, m, ds, fs)
-}
-
 // familiesIncomeDecisions reads the income decisions of the families (one
-// read, however many the municipality has) and their children, as
-// incomeDecisionsOf.
+// read, however many the municipality has) and the children of those
+// families, for the audit log (a household's income is part of its
+// children's case).
 func (a *app) familiesIncomeDecisions(ctx context.Context, m domain.Municipality, fs []billing.Family) ([]incomeDecisionView, []domain.ChildID, error) {
 	ids := make([]billing.FamilyID, len(fs))
 	for i, f := range fs {
@@ -390,6 +377,12 @@ func (a *app) apiFamilies(w http.ResponseWriter, r *http.Request, c *web.Call) e
 	return nil
 }
 
+// apiIncomeDecisions pages the income decisions by family: one keyset
+// page of the families with a decision (FamiliesPage, searched in the
+// store like the families list), then the decisions of those families in
+// one read (IncomeDecisionsOf). A page holds every decision of at most
+// limit families; the cursor is the last family's ID. Only the children
+// of the families shown are logged.
 func (a *app) apiIncomeDecisions(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	// The page is read before the list is audited: a refused request
 	// writes nothing, not even an audit entry.
@@ -397,18 +390,32 @@ func (a *app) apiIncomeDecisions(w http.ResponseWriter, r *http.Request, c *web.
 	if err != nil {
 		return err
 	}
-	ds, children, err := a.incomeDecisionsOf(r.Context(), c.Actor.Municipality)
+	var after billing.FamilyID
+	if pr.Cursor != "" {
+		if after, err = domain.ParseID[billing.Family](pr.Cursor); err != nil {
+			return api.BadRequest("invalid-query", "the cursor is not one this API gave",
+				domain.FieldError{Field: "cursor", Reason: "is-not-a-cursor-from-a-previous-page"})
+		}
+	}
+	m := c.Actor.Municipality
+	fams, err := a.Store.FamiliesPage(r.Context(), m, billing.FamilyQuery{After: after, Limit: pr.Limit + 1, Search: pr.Q, WithIncomeDecisions: true})
 	if err != nil {
 		return err
 	}
-	pg, err := api.Paginate(ds, func(d incomeDecisionView) string { return d.ID.String() }, pr)
+	cut := api.Keyset(fams, func(f billing.Family) string { return f.ID.String() }, pr)
+	ds, children, err := a.familiesIncomeDecisions(r.Context(), m, cut.Items)
 	if err != nil {
 		return err
 	}
-	if err := a.Audit(r.Context(), c.Actor, "income-decisions.list", "", children...); err != nil {
-		return err
+	if len(children) > 0 {
+		if err := a.Audit(r.Context(), c.Actor, "income-decisions.list", "", children...); err != nil {
+			return err
+		}
 	}
-	api.WriteJSON(w, http.StatusOK, pg)
+	if ds == nil {
+		ds = []incomeDecisionView{}
+	}
+	api.WriteJSON(w, http.StatusOK, api.Page[incomeDecisionView]{Items: ds, NextCursor: cut.NextCursor})
 	return nil
 }
 
@@ -527,6 +534,10 @@ func (a *app) apiRunInvoices(w http.ResponseWriter, r *http.Request, c *web.Call
 	return nil
 }
 
+// apiInvoices is one keyset page of a month's invoices by number: the
+// cursor is the number of the last invoice of the page before. The page
+// is read and searched in the store (a guardian's among their own
+// invoices only), then only its invoices are shown and logged.
 func (a *app) apiInvoices(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	pr, err := api.ReadPage(r)
 	if err != nil {
@@ -536,20 +547,19 @@ func (a *app) apiInvoices(w http.ResponseWriter, r *http.Request, c *web.Call) e
 	if err != nil {
 		return err
 	}
-	all, err := a.Billing().Invoices(r.Context(), c.Actor, c.Actor.Municipality, month)
-	if err != nil {
-		return err
-	}
-	if pr.Q != "" {
-		if all, err = a.searchInvoices(r.Context(), c.Actor.Municipality, all, pr.Q); err != nil {
-			return err
+	var after int64
+	if pr.Cursor != "" {
+		if after, err = strconv.ParseInt(pr.Cursor, 10, 64); err != nil || after < 1 {
+			return api.BadRequest("invalid-query", "the cursor is not one this API gave",
+				domain.FieldError{Field: "cursor", Reason: "is-not-a-cursor-from-a-previous-page"})
 		}
 	}
-	// The page is cut first, then only its invoices are shown and logged.
-	cut, err := api.Paginate(all, func(inv billing.Invoice) string { return inv.ID.String() }, pr)
+	invs, err := a.Billing().InvoicesPage(r.Context(), c.Actor, c.Actor.Municipality,
+		billing.InvoiceQuery{Month: month, After: after, Limit: pr.Limit + 1, Search: pr.Q})
 	if err != nil {
 		return err
 	}
+	cut := api.Keyset(invs, func(inv billing.Invoice) string { return strconv.FormatInt(inv.Number, 10) }, pr)
 	views, children, err := a.viewInvoices(r.Context(), c.Actor.Municipality, cut.Items)
 	if err != nil {
 		return err

@@ -1,10 +1,8 @@
 package billingweb
 
 import (
-	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -251,32 +249,29 @@ func (a *app) billingInvoicesPage(w http.ResponseWriter, r *http.Request, c *web
 }
 
 // invoicesContent is a month's invoices page: the month's figures (count,
-// total to the øre, corrections) over all its invoices, then one keyset
-// page of them by invoice number (?after=, ?before=), filtered by the
-// search ?q= (payer's name or national ID, invoice number, KID). Names are
-// read for the rows shown only (with a search, the payers of all the
-// month's invoices in one read), and only the children shown are logged.
+// total to the øre, corrections) over all its invoices, counted in SQL
+// (Store.CountInvoices), then one keyset page of them by invoice number
+// (?after=, ?before=) read from the store (InvoicesPage), filtered by the
+// search ?q= (payer's name or national ID, invoice number, KID) in SQL.
+// Names are read for the rows shown only, and only the children shown
+// are logged: no read of the whole month, no store call per row.
 func (a *app) invoicesContent(r *http.Request, c *web.Call, month billing.Month) (billingInvoices, error) {
 	ctx := r.Context()
 	m := c.Actor.Municipality
-	all, err := a.Billing().Invoices(ctx, c.Actor, m, month)
-	if err != nil {
-		return billingInvoices{}, err
-	}
 	q := r.URL.Query()
 	search := strings.TrimSpace(q.Get("q"))
 	content := billingInvoices{Month: month.String(), Label: billingMonth(c.Lang, month), Query: search}
-	key := func(inv billing.Invoice) string { return fmt.Sprintf("%019d", inv.Number) }
-	slices.SortFunc(all, func(x, y billing.Invoice) int { return cmp.Compare(x.Number, y.Number) })
-	rows := all
-	if search != "" {
-		rows, err = a.searchInvoices(ctx, m, all, search)
-		if err != nil {
-			return billingInvoices{}, err
-		}
-		content.Matching = len(rows)
+	counts, err := a.Store.CountInvoices(ctx, m, month, search)
+	if err != nil {
+		return billingInvoices{}, err
 	}
-	page := web.KeysetPage(rows, key, q.Get("after"), q.Get("before"), web.PageSize)
+	if search != "" {
+		content.Matching = counts.Matching
+	}
+	page, err := a.invoicesPage(ctx, c.Actor, month, search, q)
+	if err != nil {
+		return billingInvoices{}, err
+	}
 	keep := url.Values{"month": {month.String()}, "q": {search}}
 	content.PrevHref, content.NextHref = web.PagerLinks(keep, page.Prev, page.Next, "month", "q")
 	invs, children, err := a.viewInvoices(ctx, m, page.Rows)
@@ -292,58 +287,70 @@ func (a *app) invoicesContent(r *http.Request, c *web.Call, month billing.Month)
 		content.BankAccount = st.BankAccount[:4] + " " + st.BankAccount[4:6] + " " + st.BankAccount[6:]
 	}
 	billingRows(c.Lang, invs, &content)
-	billingSums(c.Lang, all, &content)
+	// The figures at the top are the month's, not the page's.
+	content.Count, content.Total = counts.Invoices, billingMoney(c.Lang, counts.Total)
+	content.Corrections, content.CorrectTotal = counts.Corrections, billingMoney(c.Lang, counts.CorrectionTotal)
 	if err := a.cancelState(ctx, m, month, &content); err != nil {
 		return billingInvoices{}, err
 	}
 	return content, nil
 }
 
-// searchInvoices keeps the invoices whose number or KID starts with the
-// search, or whose payer's name holds every word of it or national ID
-// starts with it; the payers are read in one statement.
-func (a *app) searchInvoices(ctx context.Context, m domain.Municipality, invs []billing.Invoice, search string) ([]billing.Invoice, error) {
-	payers := make([]domain.GuardianID, 0, len(invs))
-	for _, inv := range invs {
-		payers = append(payers, inv.Payer)
+// invoicesPage reads one keyset page of a month's invoices by number from
+// the store (the service's InvoicesPage, with its access): ?after= the
+// page after a number, ?before= the page before one; a key that is not a
+// number is the first page.
+func (a *app) invoicesPage(ctx context.Context, actor domain.Actor, month billing.Month, search string, q url.Values) (web.Keyset[billing.Invoice], error) {
+	key := func(inv billing.Invoice) string { return strconv.FormatInt(inv.Number, 10) }
+	parse := func(s string) (int64, bool) {
+		n, err := strconv.ParseInt(s, 10, 64)
+		return n, err == nil && n > 0
 	}
-	gs, err := a.Store.GuardiansByID(ctx, m, payers)
+	iq := billing.InvoiceQuery{Month: month, Limit: web.PageSize + 1, Search: search}
+	before, isBefore := parse(q.Get("before"))
+	after, isAfter := parse(q.Get("after"))
+	switch {
+	case isBefore:
+		iq.After, iq.Backward = before, true
+	case isAfter:
+		iq.After = after
+	}
+	rows, err := a.Billing().InvoicesPage(ctx, actor, actor.Municipality, iq)
 	if err != nil {
-		return nil, err
+		return web.Keyset[billing.Invoice]{}, err
 	}
-	byID := make(map[domain.GuardianID]domain.Guardian, len(gs))
-	for _, g := range gs {
-		byID[g.ID] = g
-	}
-	digits := strings.ReplaceAll(search, " ", "")
-	return slices.DeleteFunc(slices.Clone(invs), func(inv billing.Invoice) bool {
-		if strings.HasPrefix(strconv.FormatInt(inv.Number, 10), digits) || strings.HasPrefix(inv.KID, digits) {
-			return false
-		}
-		g, ok := byID[inv.Payer]
-		if !ok {
-			return true
-		}
-		return !web.Matches(g.GivenName+" "+g.FamilyName, search) && (g.NationalID.IsZero() || !strings.HasPrefix(g.NationalID.String(), digits))
-	}), nil
+	return keysetOf(rows, key, isBefore, isAfter), nil
 }
 
-// billingSums sets the figures at the top of a month's invoices from all
-// of them, not only the page shown: the count, the total (each invoice to
-// the øre, as it is billed) and the corrections.
-func billingSums(l web.Locale, invs []billing.Invoice, content *billingInvoices) {
-	total, corr, corrections := decimal.Zero, decimal.Zero, 0
-	for _, inv := range invs {
-		total = total.Add(domain.RoundOre(inv.Total))
-		for _, ln := range inv.Lines {
-			if ln.Correction {
-				corrections++
-				corr = corr.Add(domain.RoundOre(ln.Amount))
-			}
-		}
+// keysetOf makes the page of a list's rows read from the store, at most
+// web.PageSize+1 of them in the list's order (backward: the reverse,
+// read before the key), the extra row telling that there is more.
+func keysetOf[T any](rows []T, key func(T) string, backward, forward bool) web.Keyset[T] {
+	more := len(rows) > web.PageSize
+	rows = rows[:min(len(rows), web.PageSize)]
+	if backward {
+		slices.Reverse(rows)
 	}
-	content.Count, content.Total = len(invs), billingMoney(l, total)
-	content.Corrections, content.CorrectTotal = corrections, billingMoney(l, corr)
+	p := web.Keyset[T]{Rows: rows}
+	if len(rows) == 0 {
+		return p
+	}
+	first, last := key(rows[0]), key(rows[len(rows)-1])
+	switch {
+	case backward:
+		p.Next = last
+		if more {
+			p.Prev = first
+		}
+	case forward:
+		p.Prev = first
+		if more {
+			p.Next = last
+		}
+	case more:
+		p.Next = last
+	}
+	return p
 }
 
 func (a *app) billingExportPage(w http.ResponseWriter, r *http.Request, c *web.Call) error {
@@ -450,29 +457,7 @@ func (a *app) familiesPage(ctx context.Context, m domain.Municipality, q url.Val
 	if err != nil {
 		return p, err
 	}
-	more := len(rows) > web.PageSize
-	rows = rows[:min(len(rows), web.PageSize)]
-	if isBefore {
-		slices.Reverse(rows)
-	}
-	p.Rows = rows
-	if len(rows) > 0 {
-		first, last := key(rows[0]), key(rows[len(rows)-1])
-		switch {
-		case isBefore:
-			p.Next = last
-			if more {
-				p.Prev = first
-			}
-		case isAfter:
-			p.Prev = first
-			if more {
-				p.Next = last
-			}
-		case more:
-			p.Next = last
-		}
-	}
+	p.Keyset = keysetOf(rows, key, isBefore, isAfter)
 	if err := a.readMembers(ctx, m, p.Rows, &p); err != nil {
 		return p, err
 	}

@@ -14,11 +14,15 @@
 // rows shown in one statement per kind (GuardiansByID, ChildrenByID), never
 // one per row. A month's invoices page (and GET /api/v1/invoices) works
 // the same way: the month's count, total and corrections over all its
-// invoices, keyset pages by invoice number with a search in the payer's
-// name and national ID, the number and the KID, and the payers, their
-// households (domain.GuardianHouseholds) and the children read in one batch
-// for the rows shown; only the children shown are audit-logged. The
-// families and invoices APIs take the pages' search as ?q=. Every other
+// invoices counted in SQL (Store.CountInvoices), keyset pages by invoice
+// number read from the store (InvoicesPage) with a search in SQL in the
+// payer's name and national ID, the number and the KID, and the payers,
+// their households (domain.GuardianHouseholds) and the children read in
+// one batch for the rows shown; only the children shown are audit-logged.
+// GET /api/v1/income-decisions pages by family (FamiliesPage of the
+// families with a decision, then their decisions in one read) and logs
+// the children of those families only. The families, income decisions
+// and invoices APIs take the pages' search as ?q=. Every other
 // list of names (the run preview's payers and skipped children, a run's
 // skipped, the blocked children) reads them in one batch too
 // (billingNames.preload), and a guardian's fee decisions read each family
