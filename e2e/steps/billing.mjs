@@ -47,7 +47,14 @@ export default function steps(h) {
         await page.getByRole('link', { name: w[key], exact: true }).click();
         await page.waitForLoadState('load');
         await h.expectHeading(page, w[key]);
-        if (key === 'families') await h.expectText(page, 'Hilde Berg');
+        if (key === 'families') {
+          // The families are paged; the caseworker searches for one, and
+          // sees her family and its income decision.
+          await page.fill('#families-q', 'Hilde Berg');
+          await page.locator('form[role=search]:has(#families-q) button').click();
+          await page.waitForLoadState('load');
+          await h.expectText(page, 'Hilde Berg');
+        }
       },
     })),
     {
