@@ -1,7 +1,7 @@
 // The directory's steps of the browser story (see app.test.mjs): the
 // municipal administrator creates a unit and a group from the pages (a
 // wrong postcode first, shown at its field), the caseworker registers a
-// child, a guardian and a place by hand, and the unit's pages and forms
+// child, a guardian and a place by hand (saved with Enter), and the unit's pages and forms
 // fit a 375 px wide phone without scrolling sideways. Every name carries
 // the language, so the en pass makes records of its own.
 const words = {
@@ -111,7 +111,10 @@ export default function steps(h) {
         await page.selectOption('#f-unitId', { label: `Testhagen barnehage ${lang} (${w.kindergarten})` });
         await page.fill('#f-hoursPerWeek', '41');
         await page.fill('#f-start', '2026-08-01');
-        await submit(page);
+        // Enter in a field saves, as in every form, though the form's
+        // first visible button is the one that shows the unit's groups.
+        await page.press('#f-start', 'Enter');
+        await page.waitForLoadState('load');
         await h.expectHeading(page, `Hanna ${lang} Skjemasen`);
         await h.expectText(page, `Testhagen barnehage ${lang}`);
       },
