@@ -26,6 +26,12 @@ type Store interface {
 	// AddCheck records the event unless one with the same key is recorded
 	// in the municipality: then it returns that one and false. Two
 	// concurrent calls with one key record one event; both return it.
+	// Called inside Atomic with a ctx from domain.AtCommit, after
+	// CheckContext found no event under the key in the same transaction,
+	// a store may hold the insert back and send it with the commit: it then
+	// returns c and true at once, and a key that another transaction
+	// recorded in the meantime fails the commit with a
+	// *domain.ConflictError on "key" (nothing of the transaction is kept).
 	AddCheck(ctx context.Context, c Check) (Check, bool, error)
 	// ChildChecks lists a child's check-ins and check-outs on the days
 	// within the period, by time, then ID (for the child's own record and

@@ -53,6 +53,8 @@ const (
 	schoolAbsenceColumns = `id, child_id, unit_id, day, hours, kind, reason, recorded_by`
 
 	checkByKeySQL = `SELECT ` + checkColumns + ` FROM attendance_checks WHERE municipality = $1 AND idempotency_key = $2`
+	pgInsertCheck = `INSERT INTO attendance_checks (municipality, ` + checkColumns + `)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`
 	// The absences within [$3, $4] of the children placed in unit $2 then.
 	// The lateral join looks up each placed child's absences by index;
 	// without statistics the planner would otherwise walk all of the
@@ -154,11 +156,27 @@ func (s *Store) AddCheck(ctx context.Context, c attendance.Check) (out attendanc
 	if err := c.Validate(); err != nil {
 		return out, false, err
 	}
+	args := []any{string(c.Municipality), uid(c.ID), c.Key, uid(c.ChildID), uid(c.UnitID), string(c.Kind), c.At, pgDay(c.Day), c.By,
+		c.Collector.Name, uid(c.Collector.Pickup), uid(c.Collector.Guardian), c.Warning}
+	// Made with domain.AtCommit in Atomic (the service, after its read of
+	// the key found nothing), the insert goes with the COMMIT; a key
+	// recorded meanwhile by another transaction fails it by the constraint.
+	if s.hold(ctx, heldWrite{held: pgInsertCheck, args: args, check: func(_ pgconn.CommandTag, err error) error {
+		var pe *pgconn.PgError
+		switch {
+		case err == nil:
+			return nil
+		case errors.As(err, &pe) && pe.Code == "23505" && pe.ConstraintName == "attendance_checks_key":
+			return &domain.ConflictError{Field: "key", Reason: "was-used-for-another-event"}
+		case isUnique(err):
+			return errIDTaken
+		}
+		return attendanceError("add check", err)
+	}}) {
+		return c, true, nil
+	}
 	err = s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `INSERT INTO attendance_checks (municipality, `+checkColumns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`,
-			string(c.Municipality), uid(c.ID), c.Key, uid(c.ChildID), uid(c.UnitID), string(c.Kind), c.At, pgDay(c.Day), c.By,
-			c.Collector.Name, uid(c.Collector.Pickup), uid(c.Collector.Guardian), c.Warning)
+		tag, err := tx.Exec(ctx, pgInsertCheck+` ON CONFLICT DO NOTHING`, args...)
 		if err != nil {
 			return attendanceError("add check", err)
 		}

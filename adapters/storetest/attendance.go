@@ -999,6 +999,48 @@ func testAttendancePort(t *testing.T, s AttendanceStore) {
 	assert.Empty(t, day.Checks)
 	assert.Empty(t, day.Placements)
 
+	// Made with domain.AtCommit inside Atomic, a store may send the insert
+	// with the commit: it is there after the commit all the same. A key
+	// that is taken by then is either answered at once (the event under it,
+	// not created) or fails the commit as a conflict on the key; either way
+	// one event stays under the key, and nothing of the failed transaction.
+	late := chk
+	late.ID, late.Key, late.At, late.Day = domain.NewID[attendance.Check](), "k-held", at(attToday-1, 9, 0), attToday-1
+	require.NoError(t, s.Atomic(ctx, func(ctx context.Context) error {
+		got, created, err := s.AddCheck(domain.AtCommit(ctx), late)
+		if err != nil || !created || got.ID != late.ID {
+			return fmt.Errorf("held add: %v %v %+v", created, err, got)
+		}
+		return nil
+	}))
+	cc, err = s.CheckContext(ctx, Oslo, c.ID, attToday-1, "k-held")
+	require.NoError(t, err)
+	require.NotNil(t, cc.Existing)
+	assert.Equal(t, late, *cc.Existing)
+	clash := late
+	clash.ID, clash.At = domain.NewID[attendance.Check](), at(attToday-1, 10, 0)
+	answered := errors.New("answered with the event under the key")
+	err = s.Atomic(ctx, func(ctx context.Context) error {
+		got, created, err := s.AddCheck(domain.AtCommit(ctx), clash)
+		switch {
+		case err != nil:
+			return err
+		case created: // held: the commit decides
+			return nil
+		case got.ID != late.ID:
+			return fmt.Errorf("answered with another event: %+v", got)
+		}
+		return answered
+	})
+	if !errors.Is(err, answered) {
+		requireField(t, err, domain.ErrConflict, "key")
+	}
+	cc, err = s.CheckContext(ctx, Oslo, c.ID, attToday-1, "k-held")
+	require.NoError(t, err)
+	require.NotNil(t, cc.Existing)
+	assert.Equal(t, late, *cc.Existing)
+	assert.Equal(t, []attendance.Check{late}, cc.Checks, "not the clash")
+
 	// Round trips of the other records.
 	p := attendance.Pickup{ID: domain.NewID[attendance.Pickup](), Municipality: Oslo, ChildID: c.ID, Name: "Åse", Relation: "tante",
 		Phone: "+47 41 00 00 00", ValidUntil: d(2026, 6, 30), AddedBy: domain.NewID[domain.Guardian]()}
