@@ -53,7 +53,45 @@ func TestMunicipalityBulletinStatementsDoNotGrowWithUnits(t *testing.T) {
 	t.Logf("a municipality bulletin: %d statements with the demo's units, %d with 60 more units and 200 more children", few, many)
 	assert.Equal(t, few, many, "statements grew with the units or the recipients")
 	assert.Contains(t, body, `"Stengt"`)
-	assert.Contains(t, body, "ForelderFlere0200 Storeng", "the new families are among its recipients")
+	var tv messagingweb.ThreadView
+	require.NoError(t, json.Unmarshal([]byte(body), &tv))
+	assert.Contains(t, participantNames(t, ta, cw, tv), "ForelderFlere0200 Storeng", "the new families are among its recipients")
+}
+
+// participantNames reads every participant of the thread the API answered
+// (tv) through /api/v1/threads/{id}/participants, a page at a time; each
+// page follows the one before it by guardian ID, and together they are
+// as many as tv says.
+func participantNames(t *testing.T, ta *webtest.Harness, cookie string, tv messagingweb.ThreadView) []string {
+	t.Helper()
+	var names []string
+	last, cursor := "", ""
+	for range 1000 {
+		path := "/api/v1/threads/" + tv.ID.String() + "/participants?limit=200"
+		if cursor != "" {
+			path += "&cursor=" + cursor
+		}
+		resp := ta.Do(t, cookie, "GET", path, "", "")
+		require.Equal(t, 200, resp.Status, resp.Body)
+		var pg struct {
+			Items []struct {
+				GuardianID string `json:"guardianId"`
+				Name       string `json:"name"`
+			} `json:"items"`
+			NextCursor string `json:"nextCursor"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(resp.Body), &pg))
+		for _, p := range pg.Items {
+			require.Greater(t, p.GuardianID, last, "by guardian ID, each once")
+			last = p.GuardianID
+			names = append(names, p.Name)
+		}
+		if cursor = pg.NextCursor; cursor == "" {
+			break
+		}
+	}
+	require.Len(t, names, tv.ParticipantsTotal)
+	return names
 }
 
 // The thread page of a bulletin to the whole municipality shows its
@@ -67,8 +105,24 @@ func TestBulletinRecipientsInPages(t *testing.T) {
 	require.Equal(t, 201, resp.Status, resp.Body)
 	var tv messagingweb.ThreadView
 	require.NoError(t, json.Unmarshal([]byte(resp.Body), &tv))
-	total := len(tv.Participants)
+	total := tv.ParticipantsTotal
 	require.Greater(t, total, 2*web.PageSize, "enough recipients for three pages")
+	// The API's view holds the first page of them, and the cursor of the
+	// next; all of them are read a page at a time.
+	require.Len(t, tv.Participants, web.PageSize)
+	require.NotEmpty(t, tv.ParticipantsNext)
+	assert.Zero(t, tv.ParticipantsRead)
+	all := participantNames(t, ta, cw, tv)
+	assert.Equal(t, tv.Participants[0].Name, all[0])
+	again := ta.Do(t, cw, "GET", "/api/v1/threads/"+tv.ID.String(), "", "")
+	require.Equal(t, 200, again.Status)
+	var read messagingweb.ThreadView
+	require.NoError(t, json.Unmarshal([]byte(again.Body), &read))
+	assert.Equal(t, tv.Participants, read.Participants)
+	assert.Equal(t, total, read.ParticipantsTotal)
+	bad := ta.Do(t, cw, "GET", "/api/v1/threads/"+tv.ID.String()+"/participants?cursor=bm90LWEtZ3VhcmRpYW4", "", "")
+	assert.Equal(t, 400, bad.Status)
+	assert.Contains(t, bad.Body, "invalid-query")
 
 	row := regexp.MustCompile(`<tr><th scope="row">([^<]+)</th><td data-label="Lest">`)
 	names := func(body string) []string {
@@ -90,6 +144,6 @@ func TestBulletinRecipientsInPages(t *testing.T) {
 	require.Equal(t, 200, page.Status)
 	second := names(page.Body)
 	require.Len(t, second, web.PageSize)
-	assert.Equal(t, html.EscapeString(tv.Participants[web.PageSize].Name), second[0], "the next page goes on after the last row")
+	assert.Equal(t, html.EscapeString(all[web.PageSize]), second[0], "the next page goes on after the last row")
 	assert.Contains(t, page.Body, fmt.Sprintf("Lest av 0 av %d mottakere.", total), "the figure is of all recipients on every page")
 }

@@ -46,6 +46,7 @@ func (a *app) messagingRoutes() []web.Route {
 		{Method: "GET", Path: "/api/v1/threads", Kind: web.KindAPI, Policy: policyCorrespondent, Summary: "Threads and bulletins: a guardian's inbox (with unread), or the threads of a staff member's units", Response: ThreadSummary{}, List: true, Handle: a.apiThreads},
 		{Method: "POST", Path: "/api/v1/threads", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "Start a thread or send a bulletin (staff, caseworker); a guardian writes to a ward's unit (scope child or unit)", Body: newThreadRequest{}, Response: ThreadView{}, Status: http.StatusCreated, Handle: a.apiPostThread},
 		{Method: "GET", Path: "/api/v1/threads/{threadId}", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "A thread with its messages and the participants the actor may see", Response: ThreadView{}, Handle: a.apiThread},
+		{Method: "GET", Path: "/api/v1/threads/{threadId}/participants", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "The participants of a thread the actor may see, by guardian ID (staff and the municipality; a guardian sees none), a page at a time", Response: participantView{}, List: true, Handle: a.apiParticipants},
 		{Method: "GET", Path: "/api/v1/threads/{threadId}/status", Kind: web.KindAPI, Policy: policySender, Summary: "The delivery status of an urgent message per guardian (queued, sent, failed, read), why a guardian got no SMS, and whether the unread check told the sender (staff of the unit, the municipality)", Response: messaging.UrgentStatus{}, Handle: a.apiUrgentStatus},
 		{Method: "POST", Path: "/api/v1/replies", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "Reply to a thread (not a bulletin)", Body: replyRequest{}, Response: messageView{}, Status: http.StatusCreated, Handle: a.apiReply},
 		{Method: "POST", Path: "/api/v1/read-receipts", Kind: web.KindAPI, Policy: web.PolicyLoggedIn, Summary: "Mark a thread read (guardian)", Body: readRequest{}, Response: web.StatusBody{}, Handle: a.apiMarkRead},
@@ -121,8 +122,37 @@ type ThreadView struct {
 	RepliesAllowed bool               `json:"repliesAllowed"`
 	Messages       []messageView      `json:"messages"`
 	// Participants are the guardians the actor may see: staff and the
-	// municipality only, never one with a protected address.
-	Participants []participantView `json:"participants"`
+	// municipality only, never one with a protected address. In the API
+	// they are the first page (by guardian ID) of them all: a bulletin to
+	// the whole municipality reaches tens of thousands. ParticipantsNext
+	// is the cursor of the next page of
+	// /api/v1/threads/{threadId}/participants; ParticipantsTotal and
+	// ParticipantsRead count them all.
+	Participants      []participantView `json:"participants"`
+	ParticipantsTotal int               `json:"participantsTotal"`
+	ParticipantsRead  int               `json:"participantsRead"`
+	ParticipantsNext  string            `json:"participantsNext,omitempty"`
+}
+
+// firstParticipants keeps the first page of v's participants, counting
+// them all first (the API's thread view).
+func firstParticipants(v *ThreadView) {
+	v.ParticipantsTotal, v.ParticipantsRead = len(v.Participants), readBy(v.Participants)
+	pg, _ := api.Paginate(v.Participants, participantKey, api.PageRequest{Limit: api.DefaultLimit})
+	v.Participants, v.ParticipantsNext = pg.Items, pg.NextCursor
+}
+
+func participantKey(p participantView) string { return p.GuardianID.String() }
+
+// readBy counts the participants who have read the thread.
+func readBy(ps []participantView) int {
+	n := 0
+	for _, p := range ps {
+		if !p.ReadAt.IsZero() {
+			n++
+		}
+	}
+	return n
 }
 
 // messageView is one message. Body is text exactly as written: a page shows
@@ -778,7 +808,31 @@ func (a *app) apiThread(w http.ResponseWriter, r *http.Request, c *web.Call) err
 	if err != nil {
 		return err
 	}
+	firstParticipants(&v)
 	api.WriteJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// apiParticipants answers the participants of a thread the actor may see,
+// a page at a time by guardian ID.
+func (a *app) apiParticipants(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	id, err := api.PathID[messaging.Thread](r, "threadId")
+	if err != nil {
+		return err
+	}
+	p, err := api.ReadPage(r)
+	if err != nil {
+		return err
+	}
+	v, err := a.readThread(r.Context(), c.Lang, c.Actor, id)
+	if err != nil {
+		return err
+	}
+	pg, err := api.Paginate(v.Participants, participantKey, p)
+	if err != nil {
+		return err
+	}
+	api.WriteJSON(w, http.StatusOK, pg)
 	return nil
 }
 
@@ -823,6 +877,7 @@ func (a *app) apiPostThread(w http.ResponseWriter, r *http.Request, c *web.Call)
 	if err != nil {
 		return err
 	}
+	firstParticipants(&v)
 	w.Header().Set("Location", "/api/v1/threads/"+t.ID.String())
 	api.WriteJSON(w, http.StatusCreated, v)
 	return nil
@@ -1116,15 +1171,10 @@ func (a *app) renderThread(w http.ResponseWriter, r *http.Request, c *web.Call, 
 			back = "/staff/messages"
 		}
 	}
-	content := threadContent{L: c.Lang, Thread: v, Back: back, Total: len(v.Participants)}
-	for _, p := range v.Participants {
-		if !p.ReadAt.IsZero() {
-			content.Read++
-		}
-	}
+	content := threadContent{L: c.Lang, Thread: v, Back: back, Total: len(v.Participants), Read: readBy(v.Participants)}
 	// The recipients in pages by guardian ID (the order they are read in).
 	q := r.URL.Query()
-	pg := web.KeysetPage(v.Participants, func(p participantView) string { return p.GuardianID.String() }, q.Get("after"), q.Get("before"), web.PageSize)
+	pg := web.KeysetPage(v.Participants, participantKey, q.Get("after"), q.Get("before"), web.PageSize)
 	content.Recipients = pg.Rows
 	content.PrevHref, content.NextHref = web.PagerLinks(q, pg.Prev, pg.Next)
 	if v.Urgent && c.Actor.Role != domain.RoleGuardian {
