@@ -284,3 +284,16 @@ type SessionStore interface {
 	// before the time and returns how many.
 	DeleteExpiredSessions(ctx context.Context, m Municipality, before time.Time) (int, error)
 }
+
+// SessionStaffReader is a SessionStore that can read a session together
+// with the staff member its actor names and that member's grants, in one
+// round trip where the store sits across a network: a staff member's
+// every request checks the grants in force, not those at login. Optional;
+// without it the app reads the three one after the other.
+type SessionStaffReader interface {
+	// SessionWithStaff reads a session as Session does and, when its
+	// actor names a staff member (Actor.Staff), that member (nil when the
+	// member is gone) and their grants, sorted by SortGrants; for any
+	// other actor nil and no grants.
+	SessionWithStaff(ctx context.Context, m Municipality, tokenHash string) (Session, *StaffMember, []Grant, error)
+}

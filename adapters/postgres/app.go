@@ -217,7 +217,7 @@ func (s *Store) SaveSession(ctx context.Context, sess domain.Session) error {
 func (s *Store) Session(ctx context.Context, m domain.Municipality, hash string) (domain.Session, error) {
 	v := domain.Session{Municipality: m, TokenHash: hash}
 	var actor []byte
-	err := s.q(ctx).QueryRow(ctx, `SELECT actor, name, persona, expires, created, provider, id_token FROM sessions
+	err := s.q(ctx).QueryRow(ctx, `SELECT `+sessionColumns+` FROM sessions
 		WHERE municipality = $1 AND token_hash = $2`, string(m), hash).Scan(&actor, &v.Name, &v.Persona, &v.Expires, &v.Created, &v.Provider, &v.IDToken)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return v, notFound("session", m, "")
@@ -230,6 +230,55 @@ func (s *Store) Session(ctx context.Context, m domain.Municipality, hash string)
 	}
 	v.Expires, v.Created = v.Expires.In(domain.Oslo()), v.Created.In(domain.Oslo())
 	return v, nil
+}
+
+const sessionColumns = `actor, name, persona, expires, created, provider, id_token`
+
+// SessionWithStaff implements domain.SessionStaffReader: the session, the
+// staff member its actor names and their grants in one batch, the member
+// and grants found by the staff ID inside the session's actor.
+func (s *Store) SessionWithStaff(ctx context.Context, m domain.Municipality, hash string) (domain.Session, *domain.StaffMember, []domain.Grant, error) {
+	const staffOfSession = `(SELECT (actor->>'staff')::uuid FROM sessions WHERE municipality = $1 AND token_hash = $2)`
+	var (
+		sessions []domain.Session
+		members  []domain.StaffMember
+		grants   []domain.Grant
+		b        pgx.Batch
+	)
+	queueList(&b, &sessions, m, func(row scanner, m domain.Municipality) (domain.Session, error) {
+		v := domain.Session{Municipality: m, TokenHash: hash}
+		var actor []byte
+		if err := row.Scan(&actor, &v.Name, &v.Persona, &v.Expires, &v.Created, &v.Provider, &v.IDToken); err != nil {
+			return v, err
+		}
+		if err := json.Unmarshal(actor, &v.Actor); err != nil {
+			return v, fmt.Errorf("postgres: session actor: %w", err)
+		}
+		v.Expires, v.Created = v.Expires.In(domain.Oslo()), v.Created.In(domain.Oslo())
+		return v, nil
+	}, `SELECT `+sessionColumns+` FROM sessions WHERE municipality = $1 AND token_hash = $2`, string(m), hash)
+	queueList(&b, &members, m, scanStaff,
+		`SELECT `+staffColumns+` FROM staff_members WHERE municipality = $1 AND id = `+staffOfSession, string(m), hash)
+	queueList(&b, &grants, m, scanGrant,
+		`SELECT `+grantColumns+` FROM staff_grants WHERE municipality = $1 AND staff_id = `+staffOfSession, string(m), hash)
+	if err := s.q(ctx).SendBatch(ctx, &b).Close(); err != nil {
+		return domain.Session{}, nil, nil, dbError("read session", err)
+	}
+	if len(sessions) == 0 {
+		return domain.Session{}, nil, nil, notFound("session", m, "")
+	}
+	v := sessions[0]
+	if v.Actor.Staff.IsZero() {
+		return v, nil, nil, nil
+	}
+	var member *domain.StaffMember
+	if len(members) == 1 && members[0].ID == v.Actor.Staff {
+		member = &members[0]
+	} else {
+		grants = nil
+	}
+	domain.SortGrants(grants)
+	return v, member, grants, nil
 }
 
 // DeleteSession implements domain.SessionStore.

@@ -218,6 +218,28 @@ func (s *Store) Session(ctx context.Context, m domain.Municipality, hash string)
 	}, m, hash)
 }
 
+// SessionWithStaff implements domain.SessionStaffReader: the session, then
+// the staff member its actor names and their grants (an embedded database
+// has no round trips to save).
+func (s *Store) SessionWithStaff(ctx context.Context, m domain.Municipality, hash string) (domain.Session, *domain.StaffMember, []domain.Grant, error) {
+	v, err := s.Session(ctx, m, hash)
+	if err != nil || v.Actor.Staff.IsZero() {
+		return v, nil, nil, err
+	}
+	member, err := s.StaffMember(ctx, m, v.Actor.Staff)
+	if domain.IsNotFound(err) {
+		return v, nil, nil, nil
+	}
+	if err != nil {
+		return domain.Session{}, nil, nil, err
+	}
+	grants, err := s.Grants(ctx, m, member.ID)
+	if err != nil {
+		return domain.Session{}, nil, nil, err
+	}
+	return v, &member, grants, nil
+}
+
 // DeleteSession implements domain.SessionStore.
 func (s *Store) DeleteSession(ctx context.Context, m domain.Municipality, hash string) error {
 	return s.Atomic(ctx, func(ctx context.Context) error {

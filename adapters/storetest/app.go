@@ -33,6 +33,73 @@ func RunApp(t *testing.T, newStore func(t *testing.T) AppStore) {
 	t.Run("WritesAtCommit", func(t *testing.T) { testWritesAtCommit(t, newStore(t)) })
 	t.Run("Idempotency", func(t *testing.T) { testIdempotency(t, newStore(t)) })
 	t.Run("Sessions", func(t *testing.T) { testSessions(t, newStore(t)) })
+	t.Run("SessionWithStaff", func(t *testing.T) { testSessionWithStaff(t, newStore(t)) })
+}
+
+// A store that reads a session with its staff member and their grants
+// (domain.SessionStaffReader, optional) answers what Session,
+// StaffMember and Grants answer one after the other: the member and
+// grants only for a session whose actor names a stored member.
+func testSessionWithStaff(t *testing.T, s AppStore) {
+	r, ok := s.(domain.SessionStaffReader)
+	if !ok {
+		t.Skip("the store does not implement the optional domain.SessionStaffReader")
+	}
+	st, ok := s.(domain.StaffStore)
+	require.True(t, ok, "a store that reads staff with sessions keeps staff")
+	ctx := ctxFor(t)
+	f := &fixture{m: Oslo}
+	kg := f.unit(domain.Kindergarten)
+	require.NoError(t, s.CreateUnit(ctx, kg))
+	kari := staffMember(Oslo, "Kari Lærer", "kari@oslo.kommune.no")
+	ola := staffMember(Oslo, "Ola Leder", "ola@oslo.kommune.no")
+	require.NoError(t, st.CreateStaffMember(ctx, kari))
+	require.NoError(t, st.CreateStaffMember(ctx, ola))
+	admin := grant(kari, domain.GrantAdmin, domain.UnitID{}, "", domain.Period{Start: d(2024, 1, 1)})
+	leader := grant(kari, domain.GrantUnitLeader, kg.ID, "", domain.Period{Start: d(2025, 8, 1)})
+	require.NoError(t, st.PutGrant(ctx, admin))
+	require.NoError(t, st.PutGrant(ctx, leader))
+	require.NoError(t, st.PutGrant(ctx, grant(ola, domain.GrantUnitStaff, kg.ID, "", domain.Period{Start: d(2025, 8, 1)})))
+
+	created := time.Date(2026, 3, 2, 8, 0, 0, 0, domain.Oslo())
+	session := func(n byte, actor domain.Actor) domain.Session {
+		v := domain.Session{Municipality: Oslo, TokenHash: hashOf(n), Actor: actor, Name: actor.Name, Created: created, Expires: created.Add(time.Hour)}
+		require.NoError(t, s.SaveSession(ctx, v))
+		return v
+	}
+	asKari := domain.StaffActor(Oslo, kari.Principal, kg.ID)
+	asKari.Staff, asKari.Name = kari.ID, kari.Name
+	session(1, asKari)
+	gone := asKari
+	gone.Staff = domain.NewID[domain.StaffMember]()
+	session(2, gone)
+	session(3, domain.GuardianActor(Oslo, domain.NewID[domain.Guardian]()).Named("Hilde Berg"))
+
+	got, member, grants, err := r.SessionWithStaff(ctx, Oslo, hashOf(1))
+	require.NoError(t, err)
+	want, err := s.Session(ctx, Oslo, hashOf(1))
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	require.NotNil(t, member)
+	assert.Equal(t, kari, *member)
+	assert.Equal(t, []domain.Grant{leader, admin}, grants, "Kari's grants, sorted as Grants sorts them")
+
+	got, member, grants, err = r.SessionWithStaff(ctx, Oslo, hashOf(2))
+	require.NoError(t, err)
+	assert.Equal(t, gone, got.Actor)
+	assert.Nil(t, member, "a member who is gone")
+	assert.Empty(t, grants)
+
+	got, member, grants, err = r.SessionWithStaff(ctx, Oslo, hashOf(3))
+	require.NoError(t, err)
+	assert.Equal(t, domain.RoleGuardian, got.Actor.Role)
+	assert.Nil(t, member, "no staff member for a guardian")
+	assert.Empty(t, grants)
+
+	_, _, _, err = r.SessionWithStaff(ctx, Oslo, hashOf(4))
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+	_, _, _, err = r.SessionWithStaff(ctx, Bergen, hashOf(1))
+	assert.ErrorIs(t, err, domain.ErrNotFound, "sessions are per municipality")
 }
 
 // RunAppBenchmarks measures the audit log: appending one entry and reading

@@ -1,13 +1,17 @@
 package attendanceweb_test
 
 import (
+	"context"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
+	"github.com/oppvekst/oppvekst/reference-app/internal/web"
 	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
 )
 
@@ -32,8 +36,11 @@ func TestCheckInStatements(t *testing.T) {
 	// Before issue 22 part 3: 10 round trips (the key's lock, the kept
 	// response, the audit entry, the kept response and the COMMIT each one);
 	// then 7, the insert of the event a round trip of its own; now it goes
-	// with the audit entry, the kept response and the COMMIT.
-	const wantTrips, wantStatements = 6, 15
+	// with the audit entry, the kept response and the COMMIT. The session's
+	// batch also asks for the staff member its actor names and their grants
+	// (none for a demo persona): two statements more, no round trip more,
+	// and two round trips less for a staff member logged in with Feide.
+	const wantTrips, wantStatements = 6, 17
 	assert.Equal(t, wantTrips, trips.Count(), "round trips of a check-in:\n%s", trips.List())
 	assert.Equal(t, wantStatements, trips.Statements(), "statements of a check-in:\n%s", trips.List())
 
@@ -42,4 +49,42 @@ func TestCheckInStatements(t *testing.T) {
 	require.Equal(t, first.Body, again.Body)
 	require.Equal(t, "true", again.Header.Get("Idempotent-Replayed"))
 	assert.Equal(t, 5, trips.Count(), "round trips of a replayed check-in:\n%s", trips.List())
+}
+
+// A staff member logged in with Feide (a session that names a stored staff
+// member, whose grants in force are read on every request) costs no more
+// round trips than the demo persona: the session, the member and their
+// grants are one batch (domain.SessionStaffReader), not three.
+func TestCheckInStatementsStoredStaff(t *testing.T) {
+	ta, trips := webtest.NewPostgresRoundTrips(t)
+	ctx := context.Background()
+	m := demo.Municipality
+	ps, err := ta.DB.Placements(ctx, m, ta.Sofie)
+	require.NoError(t, err)
+	require.NotEmpty(t, ps)
+	unit := ps[len(ps)-1].UnitID
+	member := domain.StaffMember{ID: domain.NewID[domain.StaffMember](), Municipality: m, Name: "Siri Feide", Principal: "siri@demo-kommune.example"}
+	require.NoError(t, ta.DB.CreateStaffMember(ctx, member))
+	g := domain.Grant{ID: domain.NewID[domain.Grant](), Municipality: m, Staff: member.ID,
+		Role: domain.GrantUnitStaff, Unit: unit, Period: domain.Period{Start: ps[len(ps)-1].Period.Start}}
+	require.NoError(t, ta.DB.PutGrant(ctx, g))
+	// What a Feide login keeps in the session; the grants in force decide
+	// again on every request.
+	actor, ok := domain.StaffActorFor(member, []domain.Grant{g}, domain.Today(ta.App.Clock))
+	require.True(t, ok)
+	value, err := ta.App.Sessions.Create(ctx, web.Session{Actor: actor, Name: member.Name, Provider: "feide"}, time.Now())
+	require.NoError(t, err)
+	cookie := web.SessionCookie + "=" + value
+	in := "/api/v1/children/" + ta.Sofie.String() + "/check-in"
+	checkIn := func(day, key string) webtest.Response {
+		return ta.Do(t, cookie, "POST", in, "application/json", `{"at":"`+day+`T08:00:00+01:00"}`, "Idempotency-Key", key)
+	}
+	first := checkIn("2025-11-20", "feide-warm")
+	require.Equal(t, http.StatusCreated, first.Status, first.Body)
+
+	trips.Reset()
+	second := checkIn("2025-11-21", "feide-1")
+	require.Equal(t, http.StatusCreated, second.Status, second.Body)
+	assert.Equal(t, 6, trips.Count(), "round trips of a stored staff member's check-in:\n%s", trips.List())
+	assert.Contains(t, trips.List(), "FROM staff_grants", "the grants in force are read")
 }

@@ -38,6 +38,15 @@ type Session struct {
 	// Provider logged the user in (idporten, feide; "" for the demo) and
 	// issued IdToken, which the logout there sends back as id_token_hint.
 	Provider, IdToken string
+	// staff is the staff member the actor names and their grants, when the
+	// store read them with the session (domain.SessionStaffReader).
+	staff *staffNow
+}
+
+// staffNow is a staff member as stored (nil when gone) and their grants.
+type staffNow struct {
+	member *domain.StaffMember
+	grants []domain.Grant
 }
 
 // Sessions keeps the sessions in the store (domain.SessionStore), so any
@@ -111,7 +120,17 @@ func (s *Sessions) Get(ctx context.Context, value string, now time.Time) (Sessio
 		return Session{}, false, nil
 	}
 	ctx = domain.WithMunicipality(ctx, m)
-	stored, err := s.store.Session(ctx, m, TokenKey(token))
+	var (
+		stored domain.Session
+		staff  *staffNow
+		err    error
+	)
+	if r, ok := s.store.(domain.SessionStaffReader); ok {
+		staff = &staffNow{}
+		stored, staff.member, staff.grants, err = r.SessionWithStaff(ctx, m, TokenKey(token))
+	} else {
+		stored, err = s.store.Session(ctx, m, TokenKey(token))
+	}
 	if domain.IsNotFound(err) {
 		return Session{}, false, nil
 	}
@@ -128,7 +147,7 @@ func (s *Sessions) Get(ctx context.Context, value string, now time.Time) (Sessio
 		}
 	}
 	return Session{Actor: stored.Actor, Name: stored.Name, Persona: stored.Persona, Created: stored.Created, Expires: stored.Expires,
-		Provider: stored.Provider, IdToken: stored.IDToken}, true, nil
+		Provider: stored.Provider, IdToken: stored.IDToken, staff: staff}, true, nil
 }
 
 // delete ends the session of the cookie value.

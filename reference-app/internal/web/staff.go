@@ -88,14 +88,26 @@ func (a *App) StaffActor(ctx context.Context, m domain.Municipality, id domain.S
 // grants in force today; live is false when none is (or the member is
 // gone).
 func (a *App) refreshStaff(ctx context.Context, sess Session) (Session, bool, error) {
-	actor, ok, err := a.StaffActor(ctx, sess.Actor.Municipality, sess.Actor.Staff)
+	var (
+		actor domain.Actor
+		ok    bool
+		err   error
+	)
+	if now := sess.staff; now != nil { // read with the session
+		if now.member == nil {
+			return Session{}, false, nil
+		}
+		actor, ok = domain.StaffActorFor(*now.member, now.grants, domain.Today(a.Clock))
+	} else {
+		actor, ok, err = a.StaffActor(ctx, sess.Actor.Municipality, sess.Actor.Staff)
+	}
 	if domain.IsNotFound(err) {
 		return Session{}, false, nil
 	}
 	if err != nil || !ok {
 		return Session{}, false, err
 	}
-	sess.Actor, sess.Name = actor, actor.Name
+	sess.Actor, sess.Name, sess.staff = actor, actor.Name, nil
 	return sess, true, nil
 }
 
