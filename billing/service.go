@@ -477,4 +477,3 @@ func (s *Service) ImportPayments(ctx context.Context, a domain.Actor, m domain.M
 	}
 	return rep, nil
 }
-
