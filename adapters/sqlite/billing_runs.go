@@ -177,9 +177,13 @@ func (s *Store) RunData(ctx context.Context, m domain.Municipality, within domai
 var _ billing.RunReader = (*Store)(nil)
 
 // The reads of FeeFamilies. The families are picked by one statement: the
-// income-decision variant walks the decisions in force on the day (few),
-// the other the placements of the kind sharing a day with the period. The
-// rest read by the picked families' IDs (a JSON array, json_each).
+// income-decision variant walks the municipality's decisions (CROSS JOIN
+// keeps them the outer loop: the members are then read by family, never
+// all of them), the other the placements of the kind sharing a day with
+// the period. The rest read by the picked families' IDs (a JSON array,
+// json_each) and the keys of the records. Like RunData's, these walk a
+// municipality's rows by design (its decisions, its units) and are not
+// in TestQueriesUseIndexes' list.
 const (
 	feeMemberInWithin = `m.child_id IS NOT NULL AND m.start_date <= ? AND coalesce(m.end_date, '` + openEnd + `') >= ?`
 	feePlacedIn       = `EXISTS (SELECT 1 FROM placements p INDEXED BY placements_by_child
@@ -189,7 +193,7 @@ const (
 	feeBornIn = `EXISTS (SELECT 1 FROM children c WHERE c.municipality = m.municipality AND c.id = m.child_id
 		AND c.birth_date BETWEEN ? AND ?)`
 	selectFeeFamiliesWithIncome = `SELECT DISTINCT d.family_id FROM billing_income_decisions d
-		JOIN billing_members m INDEXED BY billing_members_by_family ON m.municipality = d.municipality AND m.family_id = d.family_id
+		CROSS JOIN billing_members m INDEXED BY billing_members_by_family ON m.municipality = d.municipality AND m.family_id = d.family_id
 		WHERE d.municipality = ? AND d.start_date <= ? AND coalesce(d.end_date, '` + openEnd + `') >= ?
 		AND ` + feeMemberInWithin + ` AND ` + feePlacedIn
 	selectFeeFamiliesPlaced = `SELECT DISTINCT m.family_id FROM placements p INDEXED BY placements_by_kind
