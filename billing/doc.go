@@ -21,6 +21,16 @@
 // invoice.ready notice in one call and writes them in one outbox write, in
 // the run's transaction.
 //
+// Blocked (the fees an unknown national parameter refuses in a month, on
+// the rule tables page) computes no month it does not have to (issue 24):
+// which fees can reach an unknown parameter follows from the tables and
+// the price lists alone (no rules in force for a kind; the free-core
+// income threshold not known, which only a family with an income decision
+// and a child of the free-core years reads), and a store that is a
+// BlockedReader reads only those families (FeeFamilies), whose month is
+// then computed as a run would. With the tables complete nothing is read
+// but the price lists.
+//
 // Proration counts calendar days, not open days. The fee is a monthly
 // price for the agreed place (barnehageplassen), not a price per day the
 // kindergarten is open: forskrift om foreldrebetaling i barnehager

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rickb777/date/v2"
+
 	"github.com/oppvekst/oppvekst/billing"
 	"github.com/oppvekst/oppvekst/domain"
 )
@@ -173,3 +175,127 @@ func (s *Store) RunData(ctx context.Context, m domain.Municipality, within domai
 }
 
 var _ billing.RunReader = (*Store)(nil)
+
+// The reads of FeeFamilies. The families are picked by one statement: the
+// income-decision variant walks the municipality's decisions (CROSS JOIN
+// keeps them the outer loop: the members are then read by family, never
+// all of them), the other the placements of the kind sharing a day with
+// the period. The rest read by the picked families' IDs (a JSON array,
+// json_each) and the keys of the records. Like RunData's, these walk a
+// municipality's rows by design (its decisions, its units) and are not
+// in TestQueriesUseIndexes' list.
+const (
+	feeMemberInWithin = `m.child_id IS NOT NULL AND m.start_date <= ? AND coalesce(m.end_date, '` + openEnd + `') >= ?`
+	feePlacedIn       = `EXISTS (SELECT 1 FROM placements p INDEXED BY placements_by_child
+		WHERE p.municipality = m.municipality AND p.child_id = m.child_id AND p.kind = ?
+		AND p.start_date <= ? AND coalesce(p.end_date, '` + openEnd + `') >= ?
+		AND p.unit_id IN (SELECT id FROM units WHERE municipality = m.municipality AND kind IN ('kindergarten', 'sfo')))`
+	feeBornIn = `EXISTS (SELECT 1 FROM children c WHERE c.municipality = m.municipality AND c.id = m.child_id
+		AND c.birth_date BETWEEN ? AND ?)`
+	selectFeeFamiliesWithIncome = `SELECT DISTINCT d.family_id FROM billing_income_decisions d
+		CROSS JOIN billing_members m INDEXED BY billing_members_by_family ON m.municipality = d.municipality AND m.family_id = d.family_id
+		WHERE d.municipality = ? AND d.start_date <= ? AND coalesce(d.end_date, '` + openEnd + `') >= ?
+		AND ` + feeMemberInWithin + ` AND ` + feePlacedIn
+	selectFeeFamiliesPlaced = `SELECT DISTINCT m.family_id FROM placements p INDEXED BY placements_by_kind
+		JOIN billing_members m INDEXED BY billing_members_by_child ON m.municipality = p.municipality AND m.child_id = p.child_id
+		WHERE p.municipality = ? AND p.kind = ? AND p.start_date <= ? AND coalesce(p.end_date, '` + openEnd + `') >= ?
+		AND p.unit_id IN (SELECT id FROM units WHERE municipality = p.municipality AND kind IN ('kindergarten', 'sfo'))
+		AND ` + feeMemberInWithin
+
+	// feeFamiliesWith: picked (the IDs), kids (their child members in
+	// the period), fams (picked and the other families of the kids).
+	// Arguments: picked, municipality, last, first, municipality.
+	feeFamiliesWith = `WITH picked(id) AS (SELECT value FROM json_each(?)),
+		kids(id) AS (SELECT m.child_id FROM billing_members m INDEXED BY billing_members_by_family
+			WHERE m.municipality = ? AND m.family_id IN picked AND ` + feeMemberInWithin + `),
+		fams(id) AS (SELECT id FROM picked UNION SELECT family_id FROM billing_members INDEXED BY billing_members_by_child
+			WHERE municipality = ? AND child_id IN kids) `
+	selectFeeFamilyRows = feeFamiliesWith + `SELECT id, payer_id FROM billing_families WHERE municipality = ? AND id IN fams`
+	selectFeeMembers    = feeFamiliesWith + `SELECT ` + memberCols + ` FROM billing_members INDEXED BY billing_members_by_family
+		WHERE municipality = ? AND family_id IN fams`
+	selectFeeChildren   = feeFamiliesWith + `SELECT id, birth_date FROM children WHERE municipality = ? AND id IN kids`
+	selectFeePlacements = feeFamiliesWith + `SELECT ` + placementCols + ` FROM placements INDEXED BY placements_by_child
+		WHERE municipality = ? AND child_id IN kids AND kind IN ('kindergarten', 'sfo')
+		AND unit_id IN (SELECT id FROM units WHERE municipality = ? AND kind IN ('kindergarten', 'sfo'))
+		AND start_date <= ? AND coalesce(end_date, '` + openEnd + `') >= ?`
+	selectFeeIncomes = feeFamiliesWith + `SELECT ` + incomeCols + ` FROM billing_income_decisions INDEXED BY billing_income_by_family
+		WHERE municipality = ? AND family_id IN fams`
+)
+
+// FeeFamilies implements billing.BlockedReader: the families picked in
+// one statement, then their records by ID in one statement each (six in
+// all, however many children the municipality has).
+func (s *Store) FeeFamilies(ctx context.Context, m domain.Municipality, q billing.FeeFamilyQuery) (billing.RunData, error) {
+	var d billing.RunData
+	if err := q.Validate(); err != nil {
+		return d, err
+	}
+	first, last := q.Within.Start.String(), q.Within.End.String()
+	pick := selectFeeFamiliesPlaced
+	args := []any{m, q.Kind, last, first, last, first}
+	if q.IncomeOn != date.Zero {
+		on := q.IncomeOn.String()
+		pick = selectFeeFamiliesWithIncome
+		args = []any{m, on, on, last, first, q.Kind, last, first}
+	}
+	if q.Born != (domain.Period{}) {
+		pick += ` AND ` + feeBornIn
+		args = append(args, q.Born.Start.String(), q.Born.End.String())
+	}
+	err := s.read(ctx, func(ctx context.Context) error {
+		picked, err := queryAll(ctx, s, pick, func(r scanner) (billing.FamilyID, error) {
+			var id billing.FamilyID
+			return id, r.Scan(&id)
+		}, args...)
+		if err != nil || len(picked) == 0 {
+			return err
+		}
+		arg, err := idArray(picked)
+		if err != nil {
+			return err
+		}
+		with := []any{arg, m, last, first, m, m}
+		if d.Families, err = queryAll(ctx, s, selectFeeFamilyRows, func(r scanner) (billing.Family, error) {
+			f := billing.Family{Municipality: m}
+			return f, r.Scan(&f.ID, &f.Payer)
+		}, with...); err != nil {
+			return err
+		}
+		members, err := queryAll(ctx, s, selectFeeMembers, scanMember(m), with...)
+		if err != nil {
+			return err
+		}
+		byID := make(map[billing.FamilyID]int, len(d.Families))
+		for i, f := range d.Families {
+			byID[f.ID] = i
+		}
+		for _, mb := range members {
+			if i, ok := byID[mb.Family]; ok {
+				d.Families[i].Members = append(d.Families[i].Members, mb)
+			}
+		}
+		if d.Children, err = queryAll(ctx, s, selectFeeChildren, func(r scanner) (domain.Child, error) {
+			c := domain.Child{Municipality: m}
+			var birth string
+			if err := r.Scan(&c.ID, &birth); err != nil {
+				return c, err
+			}
+			c.BirthDate, err = parseDate(birth)
+			return c, err
+		}, with...); err != nil {
+			return err
+		}
+		if d.Placements, err = queryAll(ctx, s, selectFeePlacements, scanPlacement, append(with, m, last, first)...); err != nil {
+			return err
+		}
+		d.IncomeDecisions, err = queryAll(ctx, s, selectFeeIncomes, scanIncome(m), with...)
+		return err
+	})
+	if err != nil {
+		return billing.RunData{}, err
+	}
+	billing.SortFamilies(d.Families)
+	return d, nil
+}
+
+var _ billing.BlockedReader = (*Store)(nil)

@@ -42,6 +42,7 @@ func RunBilling(t *testing.T, newStore func(t *testing.T) BillingStore) {
 	t.Run("RuleTableLoad", func(t *testing.T) { testRuleTableLoad(t, newStore(t)) })
 	t.Run("SafeRuns", func(t *testing.T) { testSafeRuns(t, newStore) })
 	t.Run("RunDataAsTheLongWay", func(t *testing.T) { testRunData(t, newStore(t)) })
+	t.Run("BlockedAsTheLongWay", func(t *testing.T) { testBlocked(t, newStore(t)) })
 	t.Run("CreditNotes", func(t *testing.T) { testCreditNotes(t, newStore(t)) })
 	t.Run("CreditedRunStays", func(t *testing.T) { testCreditedRunStays(t, newStore(t)) })
 }

@@ -10,9 +10,9 @@ import (
 	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
 )
 
-// The rule tables page computes what the unknown parameters block from the
-// month's placements read in one statement (PlacementsWithin), not a read
-// per unit: as many statements at 500 kindergartens more as at 20 more.
+// The rule tables page reads what the unknown parameters block without a
+// read per unit (billing.BlockedReader reads the families it can block):
+// as many statements at 500 kindergartens more as at 20 more.
 func TestRuleTablesStatementsDoNotGrowWithUnits(t *testing.T) {
 	ta := webtest.NewPostgres(t)
 	cookie := ta.CookieFor(t, demo.PersonaCaseworker)
