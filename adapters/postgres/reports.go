@@ -160,7 +160,7 @@ var (
 )
 
 // ChildrenByName implements reports.Counter: the page in one statement,
-// and with a search the children it finds counted in another.
+// the children the search finds counted in another.
 func (s *Store) ChildrenByName(ctx context.Context, m domain.Municipality, q reports.NameQuery) ([]domain.Child, int, error) {
 	ids := slices.Clone(q.IDs)
 	slices.SortFunc(ids, domain.ChildID.Compare)
@@ -180,18 +180,14 @@ func (s *Store) ChildrenByName(ctx context.Context, m domain.Municipality, q rep
 	if err != nil {
 		return nil, 0, err
 	}
-	n := len(ids)
-	if len(res) > 0 {
-		ns, err := list(ctx, s.q(ctx), "children", m, func(row scanner, _ domain.Municipality) (int64, error) {
-			var n int64
-			return n, row.Scan(&n)
-		}, countByNameSQL, string(m), strict, uids(ids), res, prefix)
-		if err != nil {
-			return nil, 0, err
-		}
-		n = int(ns[0])
+	ns, err := list(ctx, s.q(ctx), "children", m, func(row scanner, _ domain.Municipality) (int64, error) {
+		var n int64
+		return n, row.Scan(&n)
+	}, countByNameSQL, string(m), strict, uids(ids), res, prefix)
+	if err != nil {
+		return nil, 0, err
 	}
-	return cs, n, nil
+	return cs, int(ns[0]), nil
 }
 
 // GrantedDecisions implements reports.Counter: of every case only its

@@ -181,7 +181,7 @@ var (
 )
 
 // ChildrenByName implements reports.Counter: the page in one statement,
-// and with a search the children it finds counted in another.
+// the children the search finds counted in another.
 func (s *Store) ChildrenByName(ctx context.Context, m domain.Municipality, q reports.NameQuery) ([]domain.Child, int, error) {
 	ids := slices.Clone(q.IDs)
 	slices.SortFunc(ids, domain.ChildID.Compare)
@@ -215,18 +215,14 @@ func (s *Store) ChildrenByName(ctx context.Context, m domain.Municipality, q rep
 	if err != nil {
 		return nil, 0, err
 	}
-	n := len(ids)
-	if globs.Valid {
-		ns, err := queryAll(ctx, s, countByNameSQL, func(r scanner) (int, error) {
-			var n int
-			return n, r.Scan(&n)
-		}, m, string(strict), idArg, globs, prefix)
-		if err != nil {
-			return nil, 0, err
-		}
-		n = ns[0]
+	ns, err := queryAll(ctx, s, countByNameSQL, func(r scanner) (int, error) {
+		var n int
+		return n, r.Scan(&n)
+	}, m, string(strict), idArg, globs, prefix)
+	if err != nil {
+		return nil, 0, err
 	}
-	return cs, n, nil
+	return cs, ns[0], nil
 }
 
 // GrantedDecisions implements reports.Counter: of every case only its

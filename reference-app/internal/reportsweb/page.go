@@ -19,15 +19,20 @@ import (
 // month's NAV list as figures: the totals at the top, one report at a time
 // (?report=basil|gsi|nav), its units in keyset pages searched by the
 // unit's name (NAV: its changes, searched by the child's name). Every
-// figure links to /reports/children, which shows the children behind it
-// in keyset pages with a search by name or national ID (a child with
-// strictly confidential address protection is shown as protected, never
-// by name, and cannot be found by name). The overview reads counts from
-// the store (reports.CountBASIL, reports.CountGSI) and NAV's children;
-// the children's page reads the children the figure can hold (the unit's,
-// or of every unit those born in the years an age or grade allows), and
-// counts them as the report does (see all). Only the children shown are
-// logged; no child's name is ever in a page link (the keys are IDs).
+// figure links to /reports/children, which shows the count at the top
+// and the children behind it in keyset pages (?limit=, ?cursor=: the
+// store's reports.Counter.ChildrenByName, sorted by family name, given
+// name and ID in SQL) with a search by name or national ID (a child with
+// strictly confidential address protection is shown as protected, first,
+// never by name, and cannot be found by name). The overview reads counts
+// from the store (reports.CountBASIL, reports.CountGSI) and NAV's
+// children with their birth dates only, and the names of the children
+// with a change; the children's page reads the children the figure can
+// hold (the unit's, or of every unit those born in the years an age or
+// grade allows) with their birth dates only, counts them as the report
+// does (see all), and reads the names of the page's children only. Only
+// the children shown are logged; no child's name is ever in a page link
+// (the keys are IDs).
 
 // cellView is a figure, linked to its children when there are any.
 type cellView struct {
