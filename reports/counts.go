@@ -154,7 +154,7 @@ func decided(ds []Decision, kinds ...string) []domain.ChildID {
 func CountBASIL(ctx context.Context, c Counter, m domain.Municipality, units []domain.Unit, decisions []Decision, year int, r BASILRules) (BASILReport, error) {
 	day := dayOf(year, r.CountMonth, r.CountDay)
 	kids := decided(decisions, r.SpecialEducationHelp, r.Adaptation)
-	marked, err := LoadPlaced(ctx, c, m, units, PlacedQuery{Kinds: []domain.UnitKind{domain.Kindergarten}, Within: domain.Period{Start: day, End: day}, Children: kids}, decisions)
+	marked, err := LoadPlaced(ctx, c, m, units, PlacedQuery{Kinds: []domain.UnitKind{domain.Kindergarten}, Within: domain.Period{Start: day, End: day}, Children: kids, Slim: true}, decisions)
 	if err != nil {
 		return BASILReport{}, err
 	}
@@ -215,7 +215,7 @@ func BASILCounted(marked Input, counts []PlacedCount, year int, r BASILRules) (B
 func CountGSI(ctx context.Context, c Counter, m domain.Municipality, units []domain.Unit, decisions []Decision, y domain.SchoolYear, r GSIRules) (GSIReport, error) {
 	day := dayOf(int(y), r.CountMonth, r.CountDay)
 	kids := decided(decisions, r.AdaptedEducation)
-	marked, err := LoadPlaced(ctx, c, m, units, PlacedQuery{Kinds: []domain.UnitKind{domain.School, domain.SFO}, Within: domain.Period{Start: day, End: day}, Children: kids}, decisions)
+	marked, err := LoadPlaced(ctx, c, m, units, PlacedQuery{Kinds: []domain.UnitKind{domain.School, domain.SFO}, Within: domain.Period{Start: day, End: day}, Children: kids, Slim: true}, decisions)
 	if err != nil {
 		return GSIReport{}, err
 	}
