@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/rickb777/date/v2"
 	"github.com/shopspring/decimal"
@@ -31,6 +32,42 @@ type Counter interface {
 	// special-education cases (DecisionsFromCases), read without the rest
 	// of the cases.
 	GrantedDecisions(ctx context.Context, m domain.Municipality) ([]Decision, error)
+	// ChildrenByName returns one keyset page of the children q names, in
+	// the order NameQuery describes, and how many of them its search
+	// finds: a list of a figure's children reads the names of the
+	// children it shows only.
+	ChildrenByName(ctx context.Context, m domain.Municipality, q NameQuery) ([]domain.Child, int, error)
+}
+
+// NameQuery asks Counter.ChildrenByName for one page of the children
+// IDs names (each once; unknown IDs and other municipalities' children
+// are left out). The order: children with strictly confidential address
+// protection first (no name to sort by), then by family name, given
+// name (each lower-cased, with æ, ø and å after z, as domain.FoldNB for
+// Norwegian letters; compared byte by byte) and ID. Search keeps the
+// children whose name (never a strictly protected child's) holds every
+// word of it (domain.MatchesSearch), or whose national ID starts with it
+// (domain.NationalIDPrefix).
+type NameQuery struct {
+	IDs []domain.ChildID
+	// After is the last child of the previous page (zero: the first page).
+	After domain.ChildID
+	// Limit is the most children returned (a list asks one more than it
+	// shows); 0 or less is 1.
+	Limit  int
+	Search string
+}
+
+// MatchesName reports whether q's search finds child c, as
+// ChildrenByName's search does.
+func (q NameQuery) MatchesName(c domain.Child) bool {
+	if strings.TrimSpace(q.Search) == "" {
+		return true
+	}
+	if p := domain.NationalIDPrefix(q.Search); p != "" && !c.NationalID.IsZero() && strings.HasPrefix(c.NationalID.String(), p) {
+		return true
+	}
+	return !c.AddressProtection.Strict() && domain.MatchesSearch(q.Search, c.GivenName, c.FamilyName)
 }
 
 // PlacedCount is one row of Counter.PlacedCounts.
@@ -56,6 +93,9 @@ type PlacedQuery struct {
 	Unit             domain.UnitID
 	Children         []domain.ChildID
 	BornFrom, BornTo date.Date
+	// Slim reads each child's ID and birth date only (what the reports
+	// count by), not its names, national ID and address.
+	Slim bool
 }
 
 // LoadPlaced reads the rows of the children q selects: with units (the
@@ -114,7 +154,7 @@ func decided(ds []Decision, kinds ...string) []domain.ChildID {
 func CountBASIL(ctx context.Context, c Counter, m domain.Municipality, units []domain.Unit, decisions []Decision, year int, r BASILRules) (BASILReport, error) {
 	day := dayOf(year, r.CountMonth, r.CountDay)
 	kids := decided(decisions, r.SpecialEducationHelp, r.Adaptation)
-	marked, err := LoadPlaced(ctx, c, m, units, PlacedQuery{Kinds: []domain.UnitKind{domain.Kindergarten}, Within: domain.Period{Start: day, End: day}, Children: kids}, decisions)
+	marked, err := LoadPlaced(ctx, c, m, units, PlacedQuery{Kinds: []domain.UnitKind{domain.Kindergarten}, Within: domain.Period{Start: day, End: day}, Children: kids, Slim: true}, decisions)
 	if err != nil {
 		return BASILReport{}, err
 	}
@@ -175,7 +215,7 @@ func BASILCounted(marked Input, counts []PlacedCount, year int, r BASILRules) (B
 func CountGSI(ctx context.Context, c Counter, m domain.Municipality, units []domain.Unit, decisions []Decision, y domain.SchoolYear, r GSIRules) (GSIReport, error) {
 	day := dayOf(int(y), r.CountMonth, r.CountDay)
 	kids := decided(decisions, r.AdaptedEducation)
-	marked, err := LoadPlaced(ctx, c, m, units, PlacedQuery{Kinds: []domain.UnitKind{domain.School, domain.SFO}, Within: domain.Period{Start: day, End: day}, Children: kids}, decisions)
+	marked, err := LoadPlaced(ctx, c, m, units, PlacedQuery{Kinds: []domain.UnitKind{domain.School, domain.SFO}, Within: domain.Period{Start: day, End: day}, Children: kids, Slim: true}, decisions)
 	if err != nil {
 		return GSIReport{}, err
 	}

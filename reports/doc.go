@@ -22,7 +22,11 @@
 // (the help, adaptation and adapted-education cells, counted from the few
 // children with a decision, keep their children). LoadPlaced reads the
 // rows of only the children a query selects (one unit, a birth-year
-// window), over which the pure reports count those children exactly.
+// window), over which the pure reports count those children exactly;
+// with PlacedQuery.Slim it reads of each child only the ID and birth
+// date the reports count by. A list of a figure's children reads the
+// names of the children it shows only: Counter.ChildrenByName gives one
+// keyset page of the figure's children in name order (NameQuery).
 // adapters/storetest.RunReports proves the two countings equal on every
 // store.
 //

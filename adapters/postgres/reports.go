@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -70,8 +71,17 @@ func (s *Store) Placed(ctx context.Context, m domain.Municipality, q reports.Pla
 	if q.Children != nil {
 		children = uids(q.Children)
 	}
-	ps, err := list(ctx, s.q(ctx), "placements", m, scanPlacement,
-		`SELECT p.id, p.child_id, p.unit_id, p.group_id, p.kind, p.hours_per_week, p.start_date, p.end_date
+	type placed struct {
+		p     domain.Placement
+		birth date.Date
+	}
+	rows, err := list(ctx, s.q(ctx), "placements", m, func(row scanner, m domain.Municipality) (placed, error) {
+		var x placed
+		var err error
+		x.p, err = scanPlacement(withExtra{row, []any{dateScan{&x.birth}}}, m)
+		return x, err
+	},
+		`SELECT p.id, p.child_id, p.unit_id, p.group_id, p.kind, p.hours_per_week, p.start_date, p.end_date, c.birth_date
 		FROM placements p JOIN children c ON c.municipality = p.municipality AND c.id = p.child_id
 		WHERE p.municipality = $1 AND p.kind = ANY($2)
 		AND p.start_date <= COALESCE($4, 'infinity'::date) AND COALESCE(p.end_date, 'infinity'::date) >= $3
@@ -80,6 +90,12 @@ func (s *Store) Placed(ctx context.Context, m domain.Municipality, q reports.Pla
 		string(m), kinds, pgDay(q.Within.Start), pgEnd(q.Within.End), uid(q.Unit), children, pgEnd(q.BornFrom), pgEnd(q.BornTo))
 	if err != nil {
 		return nil, nil, err
+	}
+	ps := make([]domain.Placement, len(rows))
+	births := make(map[domain.ChildID]date.Date, len(rows))
+	for i, x := range rows {
+		ps[i] = x.p
+		births[x.p.ChildID] = x.birth
 	}
 	domain.SortPlacements(ps)
 	seen := map[domain.ChildID]bool{}
@@ -90,8 +106,88 @@ func (s *Store) Placed(ctx context.Context, m domain.Municipality, q reports.Pla
 			ids = append(ids, p.ChildID)
 		}
 	}
-	cs, err := s.ChildrenByID(ctx, m, ids)
-	return ps, cs, err
+	if !q.Slim {
+		cs, err := s.ChildrenByID(ctx, m, ids)
+		return ps, cs, err
+	}
+	cs := make([]domain.Child, len(ids))
+	for i, id := range ids {
+		cs[i] = domain.Child{ID: id, Municipality: m, BirthDate: births[id]}
+	}
+	return ps, cs, nil
+}
+
+// withExtra scans the columns after those its scanner's caller scans
+// into extra.
+type withExtra struct {
+	scanner
+	extra []any
+}
+
+func (w withExtra) Scan(dest ...any) error { return w.scanner.Scan(append(dest, w.extra...)...) }
+
+// nbFold is the SQL of column col's sort key (reports.NameQuery):
+// lower-cased, æ (ä), ø (ö) and å after z, compared byte by byte.
+func nbFold(col string) string {
+	s := "lower(" + col + ")"
+	for _, r := range [][2]string{{"æ", "{"}, {"Æ", "{"}, {"ä", "{"}, {"Ä", "{"}, {"ø", "|"}, {"Ø", "|"}, {"ö", "|"}, {"Ö", "|"}, {"å", "}"}, {"Å", "}"}} {
+		s = "replace(" + s + ", '" + r[0] + "', '" + r[1] + "')"
+	}
+	return s + ` COLLATE "C"`
+}
+
+// nameKey is the SQL of a child's place in reports.NameQuery's order
+// (the strictly protected first, then the names folded, then the ID);
+// $2 is the strict protection levels.
+var nameKey = `CASE WHEN address_protection = ANY($2::text[]) THEN 0 ELSE 1 END,
+	CASE WHEN address_protection = ANY($2::text[]) THEN '' ELSE ` + nbFold("family_name") + ` END,
+	CASE WHEN address_protection = ANY($2::text[]) THEN '' ELSE ` + nbFold("given_name") + ` END, id`
+
+// nameFound is reports.NameQuery's search: every regular expression of
+// $4 (domain.SearchRegexps; empty: no search) in the name of a child not
+// strictly protected, or the national ID starting with $5 (NULL: none).
+const nameFound = `(cardinality($4::text[]) = 0
+	OR (NOT address_protection = ANY($2::text[]) AND given_name || ' ' || family_name ~ ALL ($4::text[]))
+	OR national_id LIKE $5)`
+
+var (
+	childrenByNameSQL = `SELECT ` + childColumns + ` FROM children
+		WHERE municipality = $1 AND id = ANY($3) AND ` + nameFound + `
+		AND ($6::uuid IS NULL OR (` + nameKey + `) > (SELECT ` + nameKey + ` FROM children WHERE municipality = $1 AND id = $6))
+		ORDER BY ` + nameKey + ` LIMIT $7`
+	countByNameSQL = `SELECT count(*) FROM children
+		WHERE municipality = $1 AND id = ANY($3) AND ` + nameFound
+)
+
+// ChildrenByName implements reports.Counter: the page in one statement,
+// the children the search finds counted in another.
+func (s *Store) ChildrenByName(ctx context.Context, m domain.Municipality, q reports.NameQuery) ([]domain.Child, int, error) {
+	ids := slices.Clone(q.IDs)
+	slices.SortFunc(ids, domain.ChildID.Compare)
+	ids = slices.Compact(ids)
+	if len(ids) == 0 {
+		return []domain.Child{}, 0, nil
+	}
+	strict := []string{string(domain.ProtectionStrengtFortrolig), string(domain.ProtectionStrengtFortroligUtland)}
+	res := append([]string{}, domain.SearchRegexps(q.Search)...)
+	var prefix *string
+	if p := domain.NationalIDPrefix(q.Search); p != "" {
+		p += "%"
+		prefix = &p
+	}
+	cs, err := list(ctx, s.q(ctx), "children", m, scanChild, childrenByNameSQL,
+		string(m), strict, uids(ids), res, prefix, uid(q.After), max(q.Limit, 1))
+	if err != nil {
+		return nil, 0, err
+	}
+	ns, err := list(ctx, s.q(ctx), "children", m, func(row scanner, _ domain.Municipality) (int64, error) {
+		var n int64
+		return n, row.Scan(&n)
+	}, countByNameSQL, string(m), strict, uids(ids), res, prefix)
+	if err != nil {
+		return nil, 0, err
+	}
+	return cs, int(ns[0]), nil
 }
 
 // GrantedDecisions implements reports.Counter: of every case only its

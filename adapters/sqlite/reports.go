@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -89,15 +90,30 @@ func (s *Store) Placed(ctx context.Context, m domain.Municipality, q reports.Pla
 	if q.Within.End != date.Zero {
 		end = q.Within.End.String()
 	}
-	ps, err := queryAll(ctx, s, `SELECT p.municipality, p.id, p.child_id, p.unit_id, p.group_id, p.kind, p.hours_per_week, p.start_date, p.end_date
+	type placed struct {
+		p     domain.Placement
+		birth string
+	}
+	rows, err := queryAll(ctx, s, `SELECT p.municipality, p.id, p.child_id, p.unit_id, p.group_id, p.kind, p.hours_per_week, p.start_date, p.end_date, c.birth_date
 		FROM placements p CROSS JOIN children c ON c.municipality = p.municipality AND c.id = p.child_id
 		WHERE p.municipality = ?1 AND p.kind IN (SELECT value FROM json_each(?2))
 		AND p.start_date <= ?4 AND coalesce(p.end_date, '`+openEnd+`') >= ?3
 		AND (?5 IS NULL OR p.unit_id = ?5) AND (?6 IS NULL OR p.child_id IN (SELECT value FROM json_each(?6)))
 		AND (?7 IS NULL OR c.birth_date >= ?7) AND (?8 IS NULL OR c.birth_date <= ?8)`,
-		scanPlacement, m, string(kindArg), q.Within.Start.String(), end, unit, children, bornFrom, bornTo)
+		func(r scanner) (placed, error) {
+			var x placed
+			var err error
+			x.p, err = scanPlacement(withExtra{r, []any{&x.birth}})
+			return x, err
+		}, m, string(kindArg), q.Within.Start.String(), end, unit, children, bornFrom, bornTo)
 	if err != nil {
 		return nil, nil, err
+	}
+	ps := make([]domain.Placement, len(rows))
+	births := make(map[domain.ChildID]string, len(rows))
+	for i, x := range rows {
+		ps[i] = x.p
+		births[x.p.ChildID] = x.birth
 	}
 	domain.SortPlacements(ps)
 	seen := map[domain.ChildID]bool{}
@@ -108,8 +124,105 @@ func (s *Store) Placed(ctx context.Context, m domain.Municipality, q reports.Pla
 			ids = append(ids, p.ChildID)
 		}
 	}
-	cs, err := s.ChildrenByID(ctx, m, ids)
-	return ps, cs, err
+	if !q.Slim {
+		cs, err := s.ChildrenByID(ctx, m, ids)
+		return ps, cs, err
+	}
+	cs := make([]domain.Child, len(ids))
+	for i, id := range ids {
+		cs[i] = domain.Child{ID: id, Municipality: m}
+		if cs[i].BirthDate, err = parseDate(births[id]); err != nil {
+			return nil, nil, err
+		}
+	}
+	return ps, cs, nil
+}
+
+// withExtra scans the columns after those its scanner's caller scans
+// into extra.
+type withExtra struct {
+	scanner
+	extra []any
+}
+
+func (w withExtra) Scan(dest ...any) error { return w.scanner.Scan(append(dest, w.extra...)...) }
+
+// nbFold is the SQL of column col's sort key (reports.NameQuery):
+// lower-cased, æ (ä), ø (ö) and å after z.
+func nbFold(col string) string {
+	s := "lower(" + col + ")"
+	for _, r := range [][2]string{{"æ", "{"}, {"Æ", "{"}, {"ä", "{"}, {"Ä", "{"}, {"ø", "|"}, {"Ø", "|"}, {"ö", "|"}, {"Ö", "|"}, {"å", "}"}, {"Å", "}"}} {
+		s = "replace(" + s + ", '" + r[0] + "', '" + r[1] + "')"
+	}
+	return s
+}
+
+// nameKey is the SQL of a child's place in reports.NameQuery's order
+// (the strictly protected first, then the names folded, then the ID);
+// ?2 is the strict protection levels (a JSON array).
+var nameKey = `CASE WHEN address_protection IN (SELECT value FROM json_each(?2)) THEN 0 ELSE 1 END,
+	CASE WHEN address_protection IN (SELECT value FROM json_each(?2)) THEN '' ELSE ` + nbFold("family_name") + ` END,
+	CASE WHEN address_protection IN (SELECT value FROM json_each(?2)) THEN '' ELSE ` + nbFold("given_name") + ` END, id`
+
+// nameFound is reports.NameQuery's search: every glob of ?4
+// (domain.SearchGlobs; NULL: no search) in the name of a child not
+// strictly protected, or the national ID starting with ?5 (NULL: none).
+const nameFound = `(?4 IS NULL OR (address_protection NOT IN (SELECT value FROM json_each(?2))
+		AND NOT EXISTS (SELECT 1 FROM json_each(?4) WHERE given_name || ' ' || family_name NOT GLOB json_each.value))
+	OR national_id LIKE ?5)`
+
+var (
+	childrenByNameSQL = `SELECT ` + childCols + ` FROM children
+		WHERE municipality = ?1 AND id IN (SELECT value FROM json_each(?3)) AND ` + nameFound + `
+		AND (?6 IS NULL OR (` + nameKey + `) > (SELECT ` + nameKey + ` FROM children WHERE municipality = ?1 AND id = ?6))
+		ORDER BY ` + nameKey + ` LIMIT ?7`
+	countByNameSQL = `SELECT count(*) FROM children
+		WHERE municipality = ?1 AND id IN (SELECT value FROM json_each(?3)) AND ` + nameFound
+)
+
+// ChildrenByName implements reports.Counter: the page in one statement,
+// the children the search finds counted in another.
+func (s *Store) ChildrenByName(ctx context.Context, m domain.Municipality, q reports.NameQuery) ([]domain.Child, int, error) {
+	ids := slices.Clone(q.IDs)
+	slices.SortFunc(ids, domain.ChildID.Compare)
+	ids = slices.Compact(ids)
+	if len(ids) == 0 {
+		return []domain.Child{}, 0, nil
+	}
+	idArg, err := idArray(ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	strict, err := json.Marshal([]domain.AddressProtection{domain.ProtectionStrengtFortrolig, domain.ProtectionStrengtFortroligUtland})
+	if err != nil {
+		return nil, 0, err
+	}
+	var globs, prefix, after sql.NullString
+	if g := domain.SearchGlobs(q.Search); g != nil {
+		b, err := json.Marshal(g)
+		if err != nil {
+			return nil, 0, err
+		}
+		globs = sql.NullString{String: string(b), Valid: true}
+	}
+	if p := domain.NationalIDPrefix(q.Search); p != "" {
+		prefix = sql.NullString{String: p + "%", Valid: true}
+	}
+	if !q.After.IsZero() {
+		after = sql.NullString{String: q.After.String(), Valid: true}
+	}
+	cs, err := queryAll(ctx, s, childrenByNameSQL, scanChild, m, string(strict), idArg, globs, prefix, after, max(q.Limit, 1))
+	if err != nil {
+		return nil, 0, err
+	}
+	ns, err := queryAll(ctx, s, countByNameSQL, func(r scanner) (int, error) {
+		var n int
+		return n, r.Scan(&n)
+	}, m, string(strict), idArg, globs, prefix)
+	if err != nil {
+		return nil, 0, err
+	}
+	return cs, ns[0], nil
 }
 
 // GrantedDecisions implements reports.Counter: of every case only its

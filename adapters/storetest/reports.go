@@ -192,6 +192,76 @@ func RunReports(t *testing.T, newStore func(t *testing.T) ReportsStore) {
 	assert.Len(t, ps, want, "born in the two years, placed some day from 1 October to 15 December")
 	assert.NotZero(t, want)
 
+	// Slim: the same placements, the children with ID and birth date only.
+	full := reports.PlacedQuery{Kinds: []domain.UnitKind{domain.Kindergarten, domain.School, domain.SFO}, Within: domain.Period{Start: gsiDay, End: basilDay}}
+	wantPs, wantCs, err := s.Placed(ctx, Oslo, full)
+	require.NoError(t, err)
+	slim := full
+	slim.Slim = true
+	gotPs, gotCs, err := s.Placed(ctx, Oslo, slim)
+	require.NoError(t, err)
+	assert.Equal(t, wantPs, gotPs)
+	require.Len(t, gotCs, len(wantCs))
+	for _, c := range gotCs {
+		w := childByID(wantCs, c.ID)
+		assert.Equal(t, domain.Child{ID: w.ID, Municipality: w.Municipality, BirthDate: w.BirthDate}, c)
+	}
+
+	// ChildrenByName: the children named, in name order (the strictly
+	// protected first, æ, ø and å after z, case ignored), paged and searched.
+	named := []domain.Child{}
+	for i, n := range [][2]string{{"Åse", "Berg"}, {"anne", "berg"}, {"Ola", "Østby"}, {"Kari", "Ærlig"}, {"Per", "Aasen"}, {"Zara", "Zeta"},
+		{"Skjult", "Aaberg"}, {"Anne", "Berg"}} {
+		c := f.child(t)
+		c.GivenName, c.FamilyName = n[0], n[1]
+		if i == 6 {
+			c.AddressProtection = domain.ProtectionStrengtFortrolig
+		}
+		require.NoError(t, s.CreateChild(ctx, c))
+		named = append(named, c)
+	}
+	ids := []domain.ChildID{bc.ID} // another municipality's: left out
+	for _, c := range named {
+		ids = append(ids, c.ID, c.ID) // each once
+	}
+	var pages [][]string
+	var after domain.ChildID
+	for range 5 {
+		page, n, err := s.ChildrenByName(ctx, Oslo, reports.NameQuery{IDs: ids, After: after, Limit: 3})
+		require.NoError(t, err)
+		assert.Equal(t, len(named), n)
+		var got []string
+		for _, c := range page {
+			got = append(got, c.GivenName+" "+c.FamilyName)
+			after = c.ID
+		}
+		pages = append(pages, got)
+		if len(page) < 3 {
+			break
+		}
+	}
+	bergs := []string{"Anne Berg", "anne berg"}
+	if named[7].ID.Compare(named[1].ID) > 0 {
+		bergs[0], bergs[1] = bergs[1], bergs[0]
+	}
+	assert.Equal(t, [][]string{{"Skjult Aaberg", "Per Aasen", bergs[0]}, {bergs[1], "Åse Berg", "Zara Zeta"}, {"Kari Ærlig", "Ola Østby"}}, pages)
+	found, n, err := s.ChildrenByName(ctx, Oslo, reports.NameQuery{IDs: ids, Limit: 10, Search: "BERG"})
+	require.NoError(t, err)
+	assert.Equal(t, 3, n, "the three Bergs, not the strictly protected Aaberg")
+	assert.Len(t, found, 3)
+	found, n, err = s.ChildrenByName(ctx, Oslo, reports.NameQuery{IDs: ids, Limit: 10, Search: "ærlig"})
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	require.Len(t, found, 1)
+	assert.Equal(t, named[3].ID, found[0].ID)
+	found, n, err = s.ChildrenByName(ctx, Oslo, reports.NameQuery{IDs: ids, Limit: 10, Search: named[6].NationalID.String()[:6]})
+	require.NoError(t, err)
+	assert.Positive(t, n)
+	assert.Contains(t, childIDs(found), named[6].ID, "the strictly protected child by national ID")
+	for _, c := range found {
+		assert.True(t, reports.NameQuery{Search: named[6].NationalID.String()[:6]}.MatchesName(c))
+	}
+
 	_, _, err = s.Placed(ctx, Oslo, reports.PlacedQuery{Within: domain.Period{Start: basilDay, End: basilDay.AddDate(0, 0, -1)}})
 	var ve *domain.ValidationError
 	assert.True(t, errors.As(err, &ve), "a period that ends before it starts is refused: %v", err)

@@ -19,15 +19,20 @@ import (
 // month's NAV list as figures: the totals at the top, one report at a time
 // (?report=basil|gsi|nav), its units in keyset pages searched by the
 // unit's name (NAV: its changes, searched by the child's name). Every
-// figure links to /reports/children, which shows the children behind it
-// in keyset pages with a search by name or national ID (a child with
-// strictly confidential address protection is shown as protected, never
-// by name, and cannot be found by name). The overview reads counts from
-// the store (reports.CountBASIL, reports.CountGSI) and NAV's children;
-// the children's page reads the children the figure can hold (the unit's,
-// or of every unit those born in the years an age or grade allows), and
-// counts them as the report does (see all). Only the children shown are
-// logged; no child's name is ever in a page link (the keys are IDs).
+// figure links to /reports/children, which shows the count at the top
+// and the children behind it in keyset pages (?limit=, ?cursor=: the
+// store's reports.Counter.ChildrenByName, sorted by family name, given
+// name and ID in SQL) with a search by name or national ID (a child with
+// strictly confidential address protection is shown as protected, first,
+// never by name, and cannot be found by name). The overview reads counts
+// from the store (reports.CountBASIL, reports.CountGSI) and NAV's
+// children with their birth dates only, and the names of the children
+// with a change; the children's page reads the children the figure can
+// hold (the unit's, or of every unit those born in the years an age or
+// grade allows) with their birth dates only, counts them as the report
+// does (see all), and reads the names of the page's children only. Only
+// the children shown are logged; no child's name is ever in a page link
+// (the keys are IDs).
 
 // cellView is a figure, linked to its children when there are any.
 type cellView struct {
@@ -182,6 +187,34 @@ func (n names) compareChildren(a, b string) int {
 // compareUnits orders unit IDs by the unit's name, then ID.
 func (n names) compareUnits(a, b string) int {
 	return cmp.Or(domain.CompareNB(n.units[a].Name, n.units[b].Name), strings.Compare(a, b))
+}
+
+// byName is reports.Counter.ChildrenByName over the children read, for
+// a store that does not count in the database.
+func (n names) byName(q reports.NameQuery) ([]domain.Child, int) {
+	keys := make([]string, 0, len(q.IDs))
+	for _, id := range q.IDs {
+		if ch, ok := n.children[id.String()]; ok && q.MatchesName(ch) {
+			keys = append(keys, id.String())
+		}
+	}
+	n.sortChildren(keys)
+	keys = slices.Compact(keys)
+	start := 0
+	if !q.After.IsZero() {
+		start = len(keys)
+		for i, k := range keys {
+			if n.compareChildren(k, q.After.String()) > 0 {
+				start = i
+				break
+			}
+		}
+	}
+	out := []domain.Child{}
+	for _, k := range keys[start:min(len(keys), start+max(q.Limit, 1))] {
+		out = append(out, n.children[k])
+	}
+	return out, len(keys)
 }
 
 // childName is how a list shows a child.
@@ -350,6 +383,18 @@ func (a *app) page(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 		}
 	case "nav":
 		pc.NAVEntries = cellView{Count: len(nav.Entries), Href: childrenHref("nav", y, mo.String(), "", "entries")}
+		// The names of the children with a change (one read), to sort and
+		// search the changes by.
+		var changed []domain.ChildID
+		for _, ch := range nav.Changes {
+			changed = append(changed, ch.Child)
+		}
+		slices.SortFunc(changed, domain.ChildID.Compare)
+		named, err := a.Store.ChildrenByID(ctx, c.Actor.Municipality, slices.Compact(changed))
+		if err != nil {
+			return err
+		}
+		n = namesOf(reports.Input{Units: rs.in.Units, Children: named})
 		changes := nav.Changes
 		if pc.Filtered {
 			changes = slices.DeleteFunc(slices.Clone(changes), func(ch reports.NAVChange) bool { return !matchesChild(n.children[ch.Child.String()], pc.Query) })
@@ -434,6 +479,17 @@ func (a *app) childrenPage(w http.ResponseWriter, r *http.Request, c *web.Call) 
 		}
 	}
 	q := r.URL.Query()
+	pr, err := api.ReadPage(r)
+	if err != nil {
+		return err
+	}
+	var after domain.ChildID
+	if pr.Cursor != "" {
+		if after, err = domain.ParseID[domain.Child](pr.Cursor); err != nil {
+			return api.BadRequest("invalid-query", "the cursor is not one this page gave",
+				domain.FieldError{Field: "cursor", Reason: "is-not-a-cursor-from-a-previous-page"})
+		}
+	}
 	unit, cell := q.Get("unit"), q.Get("cell")
 	if cell == "" {
 		// Without a figure: all the report's children.
@@ -452,7 +508,7 @@ func (a *app) childrenPage(w http.ResponseWriter, r *http.Request, c *web.Call) 
 		return api.Unprocessable("invalid-query", "unit is not one of the municipality's units", domain.FieldError{Field: "unit", Reason: "no-such-unit"})
 	}
 	pc := childrenContent{L: c.Lang, Report: report, ReportName: c.Lang.T("reports.tab." + report), Scope: c.Lang.T("reports.allUnits"),
-		Query: strings.TrimSpace(q.Get("q"))}
+		Query: pr.Q}
 	pc.Filtered = pc.Query != ""
 	back := url.Values{"year": {strconv.Itoa(y)}, "report": {report}}
 	pc.BackHref = "/reports?" + back.Encode()
@@ -573,22 +629,31 @@ func (a *app) childrenPage(w http.ResponseWriter, r *http.Request, c *web.Call) 
 			unitOf[e.Child] = e.UnitName
 		}
 	}
-	if pc.Filtered {
-		ids = slices.DeleteFunc(ids, func(id domain.ChildID) bool { return !matchesChild(n.children[id.String()], pc.Query) })
+	// One page of the figure's children in name order, their names read
+	// for the page only.
+	nq := reports.NameQuery{IDs: ids, After: after, Limit: pr.Limit + 1, Search: pr.Q}
+	var rows []domain.Child
+	if counter, ok := any(a.Store).(reports.Counter); ok {
+		rows, pc.Matching, err = counter.ChildrenByName(ctx, c.Actor.Municipality, nq)
+		if err != nil {
+			return err
+		}
+	} else {
+		rows, pc.Matching = n.byName(nq)
 	}
-	keys := make([]string, len(ids))
-	for i, id := range ids {
-		keys[i] = id.String()
+	page := api.Keyset(rows, func(ch domain.Child) string { return ch.ID.String() }, pr)
+	if page.NextCursor != "" {
+		v := url.Values{"limit": {strconv.Itoa(pr.Limit)}, "cursor": {page.NextCursor}}
+		for _, k := range []string{"report", "year", "month", "unit", "cell", "q"} {
+			if s := q.Get(k); s != "" {
+				v.Set(k, s)
+			}
+		}
+		pc.NextHref = "?" + v.Encode()
 	}
-	n.sortChildren(keys)
-	keys = slices.Compact(keys)
-	pc.Matching = len(keys)
-	page := web.KeysetPageFunc(keys, func(k string) string { return k }, n.compareChildren, q.Get("after"), q.Get("before"), web.PageSize)
-	pc.PrevHref, pc.NextHref = web.PagerLinks(q, page.Prev, page.Next, "report", "year", "month", "unit", "cell", "q")
-	shown := make([]domain.ChildID, 0, len(page.Rows))
-	for _, k := range page.Rows {
-		ch := n.children[k]
-		row := childRow{Href: "/children/" + k, Name: childName(c.Lang, ch), Unit: unitOf[ch.ID]}
+	shown := make([]domain.ChildID, 0, len(page.Items))
+	for _, ch := range page.Items {
+		row := childRow{Href: "/children/" + ch.ID.String(), Name: childName(c.Lang, ch), Unit: unitOf[ch.ID]}
 		if !ch.AddressProtection.Strict() {
 			row.Birth = c.Lang.Date(ch.BirthDate)
 		}

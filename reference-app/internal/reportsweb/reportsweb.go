@@ -66,7 +66,7 @@ func (a *app) routes() []web.Route {
 		{Method: "GET", Path: "/api/v1/reports/nav", Kind: web.KindAPI, Policy: PolicyReports, Summary: "NAV's kindergarten list of a month (children aged one and two with a kindergarten place) with the changes since the month before", Query: month, Response: reports.NAVList{}, Handle: a.apiNAV},
 		{Method: "GET", Path: "/api/v1/reports/nav.csv", Kind: web.KindAPI, Policy: PolicyReports, Summary: "NAV's kindergarten list as CSV, one row per child (columns reports.NAVColumns)", Query: month, Response: "", ContentType: "text/csv", Handle: a.csvNAV},
 		{Method: "GET", Path: "/reports", Kind: web.KindPage, Policy: PolicyReports, Query: map[string]string{"year": year["year"], "report": "basil, gsi or nav (basil when left out): the report whose units (NAV: changes) are listed", "q": "search in the units' names (NAV: the children's names)", "after": "keyset: the page after this key", "before": "keyset: the page before this key"}, Handle: a.page},
-		{Method: "GET", Path: "/reports/children", Kind: web.KindPage, Policy: PolicyReports, Query: map[string]string{"report": "basil, gsi or nav", "year": year["year"], "month": month["month"] + " (NAV)", "unit": "the unit's ID; every unit when left out", "cell": "the figure (all the report's children when left out): BASIL children, help, adaptation, age.N, age.N.band; GSI pupils, adapted, grade.G, hours.H, adaptedGrade.G; NAV entries", "q": "search in the children's names and national IDs", "after": "keyset: the page after this key", "before": "keyset: the page before this key"}, Handle: a.childrenPage},
+		{Method: "GET", Path: "/reports/children", Kind: web.KindPage, Policy: PolicyReports, Query: map[string]string{"report": "basil, gsi or nav", "year": year["year"], "month": month["month"] + " (NAV)", "unit": "the unit's ID; every unit when left out", "cell": "the figure (all the report's children when left out): BASIL children, help, adaptation, age.N, age.N.band; GSI pupils, adapted, grade.G, hours.H, adaptedGrade.G; NAV entries", "q": "search in the children's names and national IDs", "limit": "children per page (1 to 200, 50 when left out)", "cursor": "keyset: the page after this cursor (from the page's next link)"}, Handle: a.childrenPage},
 	}
 }
 
@@ -258,8 +258,10 @@ func (a *app) all(ctx context.Context, c *web.Call, year int, m billing.Month, o
 }
 
 // counted is all with the counting in the store. out.in holds every
-// unit and the children the pages name: NAV's (overview), or those the
-// figure can hold (one report).
+// unit and the children the figures count: NAV's (overview), or those
+// the figure can hold (one report), each with its ID and birth date only
+// (PlacedQuery.Slim): the pages read the names of the children they show
+// (reports.Counter.ChildrenByName, Store.ChildrenByID).
 func (a *app) counted(ctx context.Context, counter reports.Counter, mu domain.Municipality, r reports.Rules, year int, m billing.Month, only, unit, cell string) (all, error) {
 	out := all{rules: r, month: m}
 	units, err := a.Store.Units(ctx, mu)
@@ -292,7 +294,7 @@ func (a *app) counted(ctx context.Context, counter reports.Counter, mu domain.Mu
 	switch only {
 	case "basil":
 		day := basilDay(year, r)
-		q := reports.PlacedQuery{Kinds: []domain.UnitKind{domain.Kindergarten}, Within: domain.Period{Start: day, End: day}, Unit: uid}
+		q := reports.PlacedQuery{Kinds: []domain.UnitKind{domain.Kindergarten}, Within: domain.Period{Start: day, End: day}, Unit: uid, Slim: true}
 		if unit == "" {
 			q.BornFrom, q.BornTo = basilBorn(year, r.BASIL, cell)
 		}
@@ -303,7 +305,7 @@ func (a *app) counted(ctx context.Context, counter reports.Counter, mu domain.Mu
 		return out, err
 	case "gsi":
 		day := gsiDay(year, r)
-		q := reports.PlacedQuery{Kinds: []domain.UnitKind{domain.School, domain.SFO}, Within: domain.Period{Start: day, End: day}, Unit: uid}
+		q := reports.PlacedQuery{Kinds: []domain.UnitKind{domain.School, domain.SFO}, Within: domain.Period{Start: day, End: day}, Unit: uid, Slim: true}
 		if unit == "" {
 			q.BornFrom, q.BornTo = gsiBorn(year, r.GSI, cell)
 		}
@@ -317,7 +319,7 @@ func (a *app) counted(ctx context.Context, counter reports.Counter, mu domain.Mu
 	// they are in the age window some day of the two months.
 	p := navPeriod(m)
 	q := reports.PlacedQuery{Kinds: []domain.UnitKind{domain.Kindergarten}, Within: p,
-		BornFrom: p.Start.AddDate(-r.NAV.MaxAgeYears, 0, -2), BornTo: p.End.AddDate(-r.NAV.MinAgeYears, 0, 2)}
+		BornFrom: p.Start.AddDate(-r.NAV.MaxAgeYears, 0, -2), BornTo: p.End.AddDate(-r.NAV.MinAgeYears, 0, 2), Slim: true}
 	if out.in, err = reports.LoadPlaced(ctx, counter, mu, units, q, nil); err != nil {
 		return out, err
 	}

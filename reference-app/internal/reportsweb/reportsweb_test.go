@@ -110,7 +110,7 @@ func TestCaseworkerReports(t *testing.T) {
 var (
 	childRow  = regexp.MustCompile(`<tr><th scope="row"><a class="ds-link" href="/children/[^"]+">([^<]+)</a></th>`)
 	unitRow   = regexp.MustCompile(`<tr><th scope="row"><a class="ds-link" href="/reports/children\?[^"]+">([^<]+)</a></th><td data-label="Plasser`)
-	childNext = regexp.MustCompile(`href="(/reports/children\?[^"]*after=[^"]+)#children">`)
+	childNext = regexp.MustCompile(`href="(/reports/children\?[^"]*cursor=[^"]+)#children">`)
 )
 
 // bigKindergartens adds n/50 kindergartens ("Storeng 001 barnehage" ...)
@@ -165,7 +165,15 @@ func TestReportChildrenPagePagesAndSearches(t *testing.T) {
 	rows2 := childRow.FindAllStringSubmatch(more.Body, -1)
 	require.NotEmpty(t, rows2)
 	assert.NotEqual(t, rows[len(rows)-1][1], rows2[0][1], "the next page goes on after the last row")
-	assert.Contains(t, more.Body, "Forrige side")
+	for _, r := range rows2 {
+		for _, r1 := range rows {
+			assert.NotEqual(t, r1[1], r[1], "no child on two pages")
+		}
+	}
+	assert.Regexp(t, `<span class="figure">1[2-9]\d</span>`, resp.Body, "the figure's count at the top: the 120 children and the demo's")
+	for _, bad := range []string{"&cursor=!!", "&cursor=bm90LWFuLWlk", "&limit=0", "&limit=201"} {
+		assert.Equal(t, http.StatusBadRequest, ta.Do(t, cw, "GET", path+bad, "", "").Status, bad)
+	}
 	found := ta.Do(t, cw, "GET", path+"&q=barn0007", "", "")
 	got := childRow.FindAllStringSubmatch(found.Body, -1)
 	require.Len(t, got, 1)
@@ -184,7 +192,8 @@ func TestReportsPagesStatementsDoNotGrowWithRows(t *testing.T) {
 	ta := webtest.NewPostgres(t)
 	cw := ta.CookieFor(t, demo.PersonaCaseworker)
 	pages := []string{"/reports?year=2025", "/reports?year=2025&report=gsi", "/reports?year=2025&report=nav",
-		"/reports/children?report=basil&year=2025&cell=children", "/reports/children?report=nav&month=2025-11&cell=entries"}
+		"/reports/children?report=basil&year=2025&cell=children", "/reports/children?report=basil&year=2025&cell=children&q=storeng+barn00&limit=10",
+		"/reports/children?report=basil&year=2025&cell=age.4", "/reports/children?report=nav&month=2025-11&cell=entries"}
 	count := func(n int) map[string]int64 {
 		require.NoError(t, bigKindergartens(t.Context(), ta, n))
 		out := map[string]int64{}
