@@ -3,6 +3,7 @@ package sqlite
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,6 +26,7 @@ var admissionQueries = []string{
 	selectIntake, insertIntake, updateIntake,
 	insertAdmissionSettings,
 	selectApplication, selectApplications, selectApplicationsAfter, selectApplicationsFound, selectChildApplications, insertApplication, updateApplication, selectApplicationKeys,
+	selectEntrants, selectEndedApplications,
 	intakeExists,
 	selectRunHeader, selectRun, selectRuns, insertRun, approveRun,
 	selectOffer, selectIntakeOffers, selectApplicationOffers, selectDueOffers, insertOffer, updateOffer,
@@ -79,7 +81,21 @@ const (
 	insertRun  = `INSERT INTO admission_runs (municipality, id, intake_id, approved, data, results) VALUES (?, ?, ?, ?, ?, ?)`
 	approveRun = `UPDATE admission_runs SET approved = 1, data = ? WHERE municipality = ? AND id = ? AND approved = 0`
 
-	selectOffer        = `SELECT data FROM admission_offers WHERE municipality = ? AND id = ?`
+	selectOffer = `SELECT data FROM admission_offers WHERE municipality = ? AND id = ?`
+	// selectEntrants is an intake's applications by ID with the child's
+	// birth date and the approved run's draw (NULL: not in it); the run's
+	// results are walked once (json_each), not decoded in Go.
+	selectEntrants = `SELECT a.data, c.birth_date, r.tiebreak FROM admission_applications a INDEXED BY admission_applications_by_intake
+		JOIN children c ON c.municipality = a.municipality AND c.id = a.child_id
+		LEFT JOIN (SELECT json_extract(e.value, '$.application') AS application, json_extract(e.value, '$.tiebreak') AS tiebreak
+			FROM admission_runs x, json_each(x.results) e WHERE x.municipality = ? AND x.intake_id = ? AND x.approved = 1) r
+			ON r.application = a.id
+		WHERE a.municipality = ? AND a.intake_id = ? ORDER BY a.id`
+	// selectEndedApplications is the IDs of an intake's withdrawn or
+	// rejected applications (a zero instant is left out of the JSON).
+	selectEndedApplications = `SELECT id FROM admission_applications INDEXED BY admission_applications_by_intake
+		WHERE municipality = ? AND intake_id = ?
+		AND (json_extract(data, '$.withdrawn') IS NOT NULL OR json_extract(data, '$.rejected') IS NOT NULL) ORDER BY id`
 	selectIntakeOffers = `SELECT data FROM admission_offers INDEXED BY admission_offers_by_intake
 		WHERE municipality = ? AND intake_id = ? ORDER BY id`
 	selectApplicationOffers = `SELECT data FROM admission_offers INDEXED BY admission_offers_by_application
@@ -325,6 +341,34 @@ func (s *Store) ApplicationsFound(ctx context.Context, m domain.Municipality, in
 		from = after.String()
 	}
 	return queryAll(ctx, s, selectApplicationsFound, scanJSON[admission.Application], m, intake, from, string(globs), prefix, max(limit, 1))
+}
+
+// Entrants lists an intake's applications by ID with the children's
+// birth dates and the approved run's draws, in one statement.
+func (s *Store) Entrants(ctx context.Context, m domain.Municipality, intake admission.IntakeID) ([]admission.Entrant, error) {
+	return queryAll(ctx, s, selectEntrants, func(r scanner) (admission.Entrant, error) {
+		var e admission.Entrant
+		var data, birth string
+		var tiebreak sql.NullInt64
+		if err := r.Scan(&data, &birth, &tiebreak); err != nil {
+			return e, err
+		}
+		if err := json.Unmarshal([]byte(data), &e.Application); err != nil {
+			return e, err
+		}
+		e.Drawn, e.Tiebreak = tiebreak.Valid, tiebreak.Int64
+		var err error
+		e.Birth, err = parseDate(birth)
+		return e, err
+	}, m, intake, m, intake)
+}
+
+// EndedApplications lists the IDs of an intake's withdrawn or rejected
+// applications.
+func (s *Store) EndedApplications(ctx context.Context, m domain.Municipality, intake admission.IntakeID) ([]admission.ApplicationID, error) {
+	return queryAll(ctx, s, selectEndedApplications, func(r scanner) (id admission.ApplicationID, err error) {
+		return id, r.Scan(&id)
+	}, m, intake)
 }
 
 // ChildApplications lists a child's applications by ID.
