@@ -215,7 +215,9 @@ func referenceWaitingLists(t *testing.T, w *world, in admission.Intake) map[stri
 		last = max(last, tb)
 	}
 	late := slices.Clone(apps)
-	slices.SortFunc(late, func(x, y admission.Application) int { return cmp.Or(x.Submitted.Compare(y.Submitted), x.ID.Compare(y.ID)) })
+	slices.SortFunc(late, func(x, y admission.Application) int {
+		return cmp.Or(x.Submitted.Compare(y.Submitted), x.ID.Compare(y.ID))
+	})
 	for _, a := range late {
 		if _, ok := tiebreak[a.ID]; !ok {
 			last++
