@@ -3,7 +3,6 @@ package sqlite
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,7 +25,7 @@ var admissionQueries = []string{
 	selectIntake, insertIntake, updateIntake,
 	insertAdmissionSettings,
 	selectApplication, selectApplications, selectApplicationsAfter, selectApplicationsFound, selectChildApplications, insertApplication, updateApplication, selectApplicationKeys,
-	selectEntrants, selectEndedApplications,
+	selectEntrants, selectDraws, selectEndedApplications,
 	intakeExists,
 	selectRunHeader, selectRun, selectRuns, insertRun, approveRun,
 	selectOffer, selectIntakeOffers, selectApplicationOffers, selectDueOffers, insertOffer, updateOffer,
@@ -83,14 +82,14 @@ const (
 
 	selectOffer = `SELECT data FROM admission_offers WHERE municipality = ? AND id = ?`
 	// selectEntrants is an intake's applications by ID with the child's
-	// birth date and the approved run's draw (NULL: not in it); the run's
-	// results are walked once (json_each), not decoded in Go.
-	selectEntrants = `SELECT a.data, c.birth_date, r.tiebreak FROM admission_applications a INDEXED BY admission_applications_by_intake
+	// birth date; selectDraws the draws of its approved run, its results
+	// walked once in the database (json_each), matched in Go: as a join,
+	// SQLite walked the draws once per application.
+	selectEntrants = `SELECT a.data, c.birth_date FROM admission_applications a INDEXED BY admission_applications_by_intake
 		JOIN children c ON c.municipality = a.municipality AND c.id = a.child_id
-		LEFT JOIN (SELECT json_extract(e.value, '$.application') AS application, json_extract(e.value, '$.tiebreak') AS tiebreak
-			FROM admission_runs x, json_each(x.results) e WHERE x.municipality = ? AND x.intake_id = ? AND x.approved = 1) r
-			ON r.application = a.id
 		WHERE a.municipality = ? AND a.intake_id = ? ORDER BY a.id`
+	selectDraws = `SELECT json_extract(json_each.value, '$.application'), json_extract(json_each.value, '$.tiebreak')
+		FROM admission_runs, json_each(admission_runs.results) WHERE municipality = ? AND intake_id = ? AND approved = 1`
 	// selectEndedApplications is the IDs of an intake's withdrawn or
 	// rejected applications (a zero instant is left out of the JSON).
 	selectEndedApplications = `SELECT id FROM admission_applications INDEXED BY admission_applications_by_intake
@@ -344,23 +343,36 @@ func (s *Store) ApplicationsFound(ctx context.Context, m domain.Municipality, in
 }
 
 // Entrants lists an intake's applications by ID with the children's
-// birth dates and the approved run's draws, in one statement.
+// birth dates and the approved run's draws, in two statements.
 func (s *Store) Entrants(ctx context.Context, m domain.Municipality, intake admission.IntakeID) ([]admission.Entrant, error) {
+	type draw struct {
+		app      string
+		tiebreak int64
+	}
+	ds, err := queryAll(ctx, s, selectDraws, func(r scanner) (d draw, err error) {
+		return d, r.Scan(&d.app, &d.tiebreak)
+	}, m, intake)
+	if err != nil {
+		return nil, err
+	}
+	draws := make(map[string]int64, len(ds))
+	for _, d := range ds {
+		draws[d.app] = d.tiebreak
+	}
 	return queryAll(ctx, s, selectEntrants, func(r scanner) (admission.Entrant, error) {
 		var e admission.Entrant
 		var data, birth string
-		var tiebreak sql.NullInt64
-		if err := r.Scan(&data, &birth, &tiebreak); err != nil {
+		if err := r.Scan(&data, &birth); err != nil {
 			return e, err
 		}
 		if err := json.Unmarshal([]byte(data), &e.Application); err != nil {
 			return e, err
 		}
-		e.Drawn, e.Tiebreak = tiebreak.Valid, tiebreak.Int64
+		e.Tiebreak, e.Drawn = draws[e.Application.ID.String()]
 		var err error
 		e.Birth, err = parseDate(birth)
 		return e, err
-	}, m, intake, m, intake)
+	}, m, intake)
 }
 
 // EndedApplications lists the IDs of an intake's withdrawn or rejected
