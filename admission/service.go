@@ -923,33 +923,39 @@ func (s *Service) PreviewApproval(ctx context.Context, actor domain.Actor, id Ru
 	}
 	var p ApprovalPreview
 	err := reads(ctx, func(ctx context.Context) error {
-		run, in, apps, err := s.approvable(ctx, m, id)
-		var ce *domain.ConflictError
-		if errors.As(err, &ce) {
-			return s.approvedPreview(ctx, m, id, &p)
-		}
+		// The run, its intake and the IDs of the applications ended since
+		// (Store.EndedApplications), not every application: the others
+		// are active, which is all the preview asks of them.
+		run, err := s.Store.Run(ctx, m, id)
 		if err != nil {
 			return err
 		}
-		p = previewApproval(run, in, apps, s.now())
+		if run.IsApproved() {
+			return s.approvedPreview(ctx, m, run, &p)
+		}
+		in, err := s.Store.Intake(ctx, m, run.Intake)
+		if err != nil {
+			return err
+		}
+		ended, err := s.endedApplications(ctx, m, run.Intake)
+		if err != nil {
+			return err
+		}
+		p = previewApproval(run, in, ended, s.now())
 		p.BeforeDeadline = CheckApproveTime(in, domain.Today(s.clock()), "") != nil
 		return nil
 	})
 	return p, err
 }
 
-// approvedPreview is what the approval of run id did: the offers it sent
+// approvedPreview is what the approval of run did: the offers it sent
 // (made at the approval, not those offered later from waiting lists).
-func (s *Service) approvedPreview(ctx context.Context, m domain.Municipality, id RunID, p *ApprovalPreview) error {
-	run, err := s.Store.Run(ctx, m, id)
-	if err != nil {
-		return err
-	}
+func (s *Service) approvedPreview(ctx context.Context, m domain.Municipality, run Run, p *ApprovalPreview) error {
 	in, err := s.Store.Intake(ctx, m, run.Intake)
 	if err != nil {
 		return err
 	}
-	apps, err := s.Store.Applications(ctx, m, run.Intake)
+	ended, err := s.endedApplications(ctx, m, run.Intake)
 	if err != nil {
 		return err
 	}
@@ -957,7 +963,7 @@ func (s *Service) approvedPreview(ctx context.Context, m domain.Municipality, id
 	if err != nil {
 		return err
 	}
-	*p = previewApproval(run, in, apps, run.Approved)
+	*p = previewApproval(run, in, ended, run.Approved)
 	p.Approved, p.Offers = run.Approved, 0
 	for _, o := range offers {
 		if run.Sent(o) {
@@ -966,6 +972,20 @@ func (s *Service) approvedPreview(ctx context.Context, m domain.Municipality, id
 		}
 	}
 	return nil
+}
+
+// endedApplications is the set of the intake's withdrawn or rejected
+// applications (Store.EndedApplications).
+func (s *Service) endedApplications(ctx context.Context, m domain.Municipality, intake IntakeID) (map[ApplicationID]bool, error) {
+	ids, err := s.Store.EndedApplications(ctx, m, intake)
+	if err != nil {
+		return nil, err
+	}
+	ended := make(map[ApplicationID]bool, len(ids))
+	for _, id := range ids {
+		ended[id] = true
+	}
+	return ended, nil
 }
 
 // Sent reports whether the run's approval sent offer o (rather than a
@@ -979,15 +999,13 @@ func (r Run) Sent(o Offer) bool {
 	return d > -time.Second && d < time.Second
 }
 
-func previewApproval(run Run, in Intake, apps []Application, now time.Time) ApprovalPreview {
-	active := make(map[ApplicationID]bool, len(apps))
-	for _, a := range apps {
-		active[a.ID] = a.active()
-	}
-	p := ApprovalPreview{Run: run.ID, Intake: in.ID, Offers: len(runOffers(run, in, apps, now)), ApplicationDeadline: in.Deadline,
+// previewApproval is what approving run at now sends, the applications
+// ended being left out (as runOffers leaves them out).
+func previewApproval(run Run, in Intake, ended map[ApplicationID]bool, now time.Time) ApprovalPreview {
+	p := ApprovalPreview{Run: run.ID, Intake: in.ID, ApplicationDeadline: in.Deadline,
 		AnswerBy: date.NewAt(answerDeadline(now, in.AnswerDays).In(domain.Oslo())).AddDate(0, 0, -1)}
 	for _, r := range run.Results {
-		if !active[r.Application] {
+		if ended[r.Application] {
 			continue
 		}
 		p.Letters++
@@ -996,6 +1014,9 @@ func previewApproval(run Run, in Intake, apps []Application, now time.Time) Appr
 			p.Unplaced++
 		case r.Rank > 1:
 			p.Lower++
+		}
+		if r.Rank != 0 {
+			p.Offers++ // runOffers makes one
 		}
 	}
 	return p
@@ -1265,11 +1286,14 @@ type waitState struct {
 	bools  []Criterion
 }
 
+// waitState reads what the intake's waiting lists are made of in two
+// statements: its applicants (Store.Entrants: the applications with the
+// children's birth dates and the approved run's draws) and its offers.
 func (s *Service) waitState(ctx context.Context, in Intake) (*waitState, error) {
 	m := in.Municipality
 	w := &waitState{in: in, offers: map[ApplicationID][]Offer{}, tiebreak: map[ApplicationID]int64{}, drawn: map[ApplicationID]bool{}}
-	var err error
-	if w.apps, err = s.Store.Applications(ctx, m, in.ID); err != nil {
+	as, err := s.Store.Entrants(ctx, m, in.ID)
+	if err != nil {
 		return nil, err
 	}
 	os, err := s.Store.IntakeOffers(ctx, m, in.ID)
@@ -1279,37 +1303,16 @@ func (s *Service) waitState(ctx context.Context, in Intake) (*waitState, error) 
 	for _, o := range os {
 		w.offers[o.Application] = append(w.offers[o.Application], o)
 	}
-	// The birth dates of the intake's applicants only, in one read: not
-	// every child of the municipality.
-	ids := make([]domain.ChildID, len(w.apps))
-	for i, a := range w.apps {
-		ids[i] = a.Child
-	}
-	cs, err := s.Store.ChildrenByID(ctx, m, ids)
-	if err != nil {
-		return nil, err
-	}
-	w.births = make(map[domain.ChildID]date.Date, len(cs))
-	for _, c := range cs {
-		w.births[c.ID] = c.BirthDate
-	}
-	runs, err := s.Store.Runs(ctx, m, in.ID)
-	if err != nil {
-		return nil, err
-	}
+	w.apps = make([]Application, len(as))
+	w.births = make(map[domain.ChildID]date.Date, len(as))
 	var last int64
-	for _, r := range runs {
-		if !r.IsApproved() {
-			continue
-		}
-		full, err := s.Store.Run(ctx, m, r.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, res := range full.Results {
-			w.tiebreak[res.Application] = res.Tiebreak
-			w.drawn[res.Application] = true
-			last = max(last, res.Tiebreak)
+	for i, a := range as {
+		w.apps[i] = a.Application
+		w.births[a.Application.Child] = a.Birth
+		if a.Drawn {
+			w.tiebreak[a.Application.ID] = a.Tiebreak
+			w.drawn[a.Application.ID] = true
+			last = max(last, a.Tiebreak)
 		}
 	}
 	// Applications after the run draw after everyone in it, first come
@@ -1366,32 +1369,75 @@ func (w *waitState) list(u domain.UnitID, g domain.AgeGroup, skip map[Applicatio
 		if pos < 0 {
 			continue
 		}
-		ok := true
-		for _, o := range w.offers[a.ID] {
-			switch {
-			case o.Status == OfferOpen, o.Status == OfferDeclined, o.Status == OfferLapsed:
-				ok = false
-			case o.Status == OfferAccepted && o.Rank <= pos+1:
-				ok = false
-			}
+		if e, ok := w.entry(a, pos, u); ok {
+			out = append(out, e)
 		}
-		if !ok {
+	}
+	sortList(out)
+	return out
+}
+
+// listKey names a waiting list: a unit and an age group.
+type listKey struct {
+	unit  domain.UnitID
+	group domain.AgeGroup
+}
+
+// lists makes every waiting list of the intake in one pass over its
+// applications (each in the lists of the units it ranks), the same lists
+// as list makes one by one.
+func (w *waitState) lists() map[listKey][]WaitingEntry {
+	out := map[listKey][]WaitingEntry{}
+	for _, a := range w.apps {
+		if !a.active() {
 			continue
 		}
-		p := Priority{Holds: make([]bool, len(w.bools)), Tiebreak: w.tiebreak[a.ID]}
-		for k, c := range w.bools {
-			switch {
-			case c == Statutory:
-				p.Holds[k] = a.Statutory.Holds()
-			case c == Sibling:
-				p.Holds[k] = slices.Contains(a.SiblingAt, u)
-			default:
-				p.Holds[k] = a.Local[string(c[len(LocalPrefix):])].Holds()
+		g := w.in.Group(w.births[a.Child])
+		for pos, u := range a.Preferences {
+			if slices.Index(a.Preferences, u) != pos {
+				continue // a unit named twice counts at its first place
+			}
+			if e, ok := w.entry(a, pos, u); ok {
+				k := listKey{u, g}
+				out[k] = append(out[k], e)
 			}
 		}
-		out = append(out, WaitingEntry{Application: a.ID, Child: a.Child, Rank: pos + 1, Priority: p, Key: w.key(a, p)})
 	}
-	slices.SortFunc(out, func(x, y WaitingEntry) int {
+	for _, l := range out {
+		sortList(l)
+	}
+	return out
+}
+
+// entry is active application a's entry on the list of unit u, its
+// choice pos (from 0); false when its offers keep it off the list.
+func (w *waitState) entry(a Application, pos int, u domain.UnitID) (WaitingEntry, bool) {
+	for _, o := range w.offers[a.ID] {
+		switch {
+		case o.Status == OfferOpen, o.Status == OfferDeclined, o.Status == OfferLapsed:
+			return WaitingEntry{}, false
+		case o.Status == OfferAccepted && o.Rank <= pos+1:
+			return WaitingEntry{}, false
+		}
+	}
+	p := Priority{Holds: make([]bool, len(w.bools)), Tiebreak: w.tiebreak[a.ID]}
+	for k, c := range w.bools {
+		switch {
+		case c == Statutory:
+			p.Holds[k] = a.Statutory.Holds()
+		case c == Sibling:
+			p.Holds[k] = slices.Contains(a.SiblingAt, u)
+		default:
+			p.Holds[k] = a.Local[string(c[len(LocalPrefix):])].Holds()
+		}
+	}
+	return WaitingEntry{Application: a.ID, Child: a.Child, Rank: pos + 1, Priority: p, Key: w.key(a, p)}, true
+}
+
+// sortList orders a list's entries by the priorities held, then the
+// draw, and numbers their positions.
+func sortList(l []WaitingEntry) {
+	slices.SortFunc(l, func(x, y WaitingEntry) int {
 		for k := range x.Priority.Holds {
 			if x.Priority.Holds[k] != y.Priority.Holds[k] {
 				if x.Priority.Holds[k] {
@@ -1402,10 +1448,9 @@ func (w *waitState) list(u domain.UnitID, g domain.AgeGroup, skip map[Applicatio
 		}
 		return cmp.Compare(x.Priority.Tiebreak, y.Priority.Tiebreak)
 	})
-	for i := range out {
-		out[i].Position = i + 1
+	for i := range l {
+		l[i].Position = i + 1
 	}
-	return out
 }
 
 // WaitingList is the waiting list of a unit for an age group in an intake,
@@ -1449,10 +1494,11 @@ func (s *Service) WaitingLists(ctx context.Context, actor domain.Actor, intake I
 	if err != nil {
 		return nil, err
 	}
+	ls := w.lists()
 	out := make([]UnitWaitingList, 0, 2*len(in.Seats))
 	for _, st := range in.Seats {
 		for _, g := range []domain.AgeGroup{domain.Small, domain.Large} {
-			es := w.list(st.Unit, g, nil)
+			es := ls[listKey{st.Unit, g}]
 			if es == nil {
 				es = []WaitingEntry{}
 			}

@@ -129,7 +129,8 @@ func (s *Service) IntakeStatuses(ctx context.Context, actor domain.Actor, intake
 
 // IntakeViews shows a municipal actor the applications ids of an intake
 // (a page of them) as View does, reading the intake, its runs and its
-// waiting state once for all of them. An ID that is not the intake's is
+// waiting state (Store.Entrants and the offers) once for all of them,
+// and making every waiting list once. An ID that is not the intake's is
 // domain.ErrNotFound.
 func (s *Service) IntakeViews(ctx context.Context, actor domain.Actor, intake IntakeID, ids []ApplicationID) ([]ApplicationView, error) {
 	m := actor.Municipality
@@ -150,23 +151,10 @@ func (s *Service) IntakeViews(ctx context.Context, actor domain.Actor, intake In
 		if err != nil {
 			return err
 		}
-		// Each waiting list is made once for the page, not once per
-		// application ranking it (each is a pass and a sort of the
-		// intake's applications).
-		type listKey struct {
-			u domain.UnitID
-			g domain.AgeGroup
-		}
-		lists := map[listKey][]WaitingEntry{}
-		list := func(u domain.UnitID, g domain.AgeGroup) []WaitingEntry {
-			k := listKey{u, g}
-			l, ok := lists[k]
-			if !ok {
-				l = w.list(u, g, nil)
-				lists[k] = l
-			}
-			return l
-		}
+		// Every waiting list made in one pass over the intake, not once
+		// per application ranking it.
+		ls := w.lists()
+		list := func(u domain.UnitID, g domain.AgeGroup) []WaitingEntry { return ls[listKey{u, g}] }
 		byID := make(map[ApplicationID]Application, len(w.apps))
 		for _, a := range w.apps {
 			byID[a.ID] = a

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/rickb777/date/v2"
+
 	"github.com/oppvekst/oppvekst/domain"
 )
 
@@ -55,6 +57,16 @@ type Store interface {
 	ApplicationsFound(ctx context.Context, m domain.Municipality, intake IntakeID, after ApplicationID, limit int, search string) ([]Application, error)
 	// ChildApplications lists a child's applications by ID.
 	ChildApplications(ctx context.Context, m domain.Municipality, child domain.ChildID) ([]Application, error)
+	// Entrants lists an intake's applications by ID as its waiting
+	// lists, statuses and obligations are worked out from them: each with
+	// the child's birth date and, for an application in the intake's
+	// approved run, the run's draw (Drawn, Tiebreak). One read, instead of
+	// the applications, their children and the approved run's results.
+	Entrants(ctx context.Context, m domain.Municipality, intake IntakeID) ([]Entrant, error)
+	// EndedApplications lists the IDs of an intake's applications that
+	// are withdrawn or rejected, by ID: what a run's approval needs of
+	// the applications (the others are active), without reading them all.
+	EndedApplications(ctx context.Context, m domain.Municipality, intake IntakeID) ([]ApplicationID, error)
 
 	CreateRun(ctx context.Context, r Run) error
 	// ApproveRun marks a draft run approved. A run already approved, or an
@@ -90,6 +102,18 @@ type Store interface {
 	// Version must be one more than the latest (1 for the first), else a
 	// *domain.ConflictError on "version".
 	SaveAdmissionSettings(ctx context.Context, s Settings) error
+}
+
+// Entrant is one application of an intake with what its places on the
+// waiting lists depend on besides the application (Store.Entrants).
+type Entrant struct {
+	Application Application
+	// Birth is the child's birth date (the age group).
+	Birth date.Date
+	// Drawn reports whether the intake's approved run drew the
+	// application; Tiebreak is then its draw.
+	Drawn    bool
+	Tiebreak int64
 }
 
 // IntakeFigures are an intake's figures as a list of intakes shows them.

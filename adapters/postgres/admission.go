@@ -273,6 +273,40 @@ func (s *Store) Applications(ctx context.Context, m domain.Municipality, intake 
 		`SELECT data FROM admission_applications WHERE municipality = $1 AND intake_id = $2 ORDER BY id`, string(m), uid(intake))
 }
 
+// entrantsSQL is an intake's applications by ID with the child's birth
+// date and the approved run's draw (NULL: not in it); the run's results
+// (json) are walked once in the database, not decoded in Go.
+const entrantsSQL = `SELECT a.data, c.birth_date, r.tiebreak FROM admission_applications a
+	JOIN children c ON c.municipality = a.municipality AND c.id = a.child_id
+	LEFT JOIN (SELECT (e->>'application')::uuid AS application, (e->>'tiebreak')::bigint AS tiebreak
+		FROM admission_runs x, json_array_elements(x.results) e
+		WHERE x.municipality = $1 AND x.intake_id = $2 AND x.approved) r ON r.application = a.id
+	WHERE a.municipality = $1 AND a.intake_id = $2 ORDER BY a.id`
+
+// Entrants lists an intake's applications by ID with the children's
+// birth dates and the approved run's draws, in one statement.
+func (s *Store) Entrants(ctx context.Context, m domain.Municipality, intake admission.IntakeID) ([]admission.Entrant, error) {
+	return list(ctx, s.q(ctx), "applicants", m, func(row scanner, _ domain.Municipality) (admission.Entrant, error) {
+		var e admission.Entrant
+		var data []byte
+		var tiebreak pgtype.Int8
+		if err := row.Scan(&data, dateScan{&e.Birth}, &tiebreak); err != nil {
+			return e, err
+		}
+		e.Drawn, e.Tiebreak = tiebreak.Valid, tiebreak.Int64
+		return e, json.Unmarshal(data, &e.Application)
+	}, entrantsSQL, string(m), uid(intake))
+}
+
+// EndedApplications lists the IDs of an intake's withdrawn or rejected
+// applications (a zero instant is left out of the JSON).
+func (s *Store) EndedApplications(ctx context.Context, m domain.Municipality, intake admission.IntakeID) ([]admission.ApplicationID, error) {
+	return list(ctx, s.q(ctx), "ended applications", m, func(row scanner, _ domain.Municipality) (id admission.ApplicationID, err error) {
+		return id, row.Scan(scanID(&id))
+	}, `SELECT id FROM admission_applications WHERE municipality = $1 AND intake_id = $2
+		AND (data->>'withdrawn' IS NOT NULL OR data->>'rejected' IS NOT NULL) ORDER BY id`, string(m), uid(intake))
+}
+
 // ApplicationsAfter lists at most limit of an intake's applications by
 // ID after the ID after (zero: from the first).
 func (s *Store) ApplicationsAfter(ctx context.Context, m domain.Municipality, intake admission.IntakeID, after admission.ApplicationID, limit int) ([]admission.Application, error) {

@@ -25,6 +25,7 @@ var admissionQueries = []string{
 	selectIntake, insertIntake, updateIntake,
 	insertAdmissionSettings,
 	selectApplication, selectApplications, selectApplicationsAfter, selectApplicationsFound, selectChildApplications, insertApplication, updateApplication, selectApplicationKeys,
+	selectEntrants, selectDraws, selectEndedApplications,
 	intakeExists,
 	selectRunHeader, selectRun, selectRuns, insertRun, approveRun,
 	selectOffer, selectIntakeOffers, selectApplicationOffers, selectDueOffers, insertOffer, updateOffer,
@@ -79,7 +80,21 @@ const (
 	insertRun  = `INSERT INTO admission_runs (municipality, id, intake_id, approved, data, results) VALUES (?, ?, ?, ?, ?, ?)`
 	approveRun = `UPDATE admission_runs SET approved = 1, data = ? WHERE municipality = ? AND id = ? AND approved = 0`
 
-	selectOffer        = `SELECT data FROM admission_offers WHERE municipality = ? AND id = ?`
+	selectOffer = `SELECT data FROM admission_offers WHERE municipality = ? AND id = ?`
+	// selectEntrants is an intake's applications by ID with the child's
+	// birth date; selectDraws the draws of its approved run, its results
+	// walked once in the database (json_each), matched in Go: as a join,
+	// SQLite walked the draws once per application.
+	selectEntrants = `SELECT a.data, c.birth_date FROM admission_applications a INDEXED BY admission_applications_by_intake
+		JOIN children c ON c.municipality = a.municipality AND c.id = a.child_id
+		WHERE a.municipality = ? AND a.intake_id = ? ORDER BY a.id`
+	selectDraws = `SELECT json_extract(json_each.value, '$.application'), json_extract(json_each.value, '$.tiebreak')
+		FROM admission_runs, json_each(admission_runs.results) WHERE municipality = ? AND intake_id = ? AND approved = 1`
+	// selectEndedApplications is the IDs of an intake's withdrawn or
+	// rejected applications (a zero instant is left out of the JSON).
+	selectEndedApplications = `SELECT id FROM admission_applications INDEXED BY admission_applications_by_intake
+		WHERE municipality = ? AND intake_id = ?
+		AND (json_extract(data, '$.withdrawn') IS NOT NULL OR json_extract(data, '$.rejected') IS NOT NULL) ORDER BY id`
 	selectIntakeOffers = `SELECT data FROM admission_offers INDEXED BY admission_offers_by_intake
 		WHERE municipality = ? AND intake_id = ? ORDER BY id`
 	selectApplicationOffers = `SELECT data FROM admission_offers INDEXED BY admission_offers_by_application
@@ -325,6 +340,47 @@ func (s *Store) ApplicationsFound(ctx context.Context, m domain.Municipality, in
 		from = after.String()
 	}
 	return queryAll(ctx, s, selectApplicationsFound, scanJSON[admission.Application], m, intake, from, string(globs), prefix, max(limit, 1))
+}
+
+// Entrants lists an intake's applications by ID with the children's
+// birth dates and the approved run's draws, in two statements.
+func (s *Store) Entrants(ctx context.Context, m domain.Municipality, intake admission.IntakeID) ([]admission.Entrant, error) {
+	type draw struct {
+		app      string
+		tiebreak int64
+	}
+	ds, err := queryAll(ctx, s, selectDraws, func(r scanner) (d draw, err error) {
+		return d, r.Scan(&d.app, &d.tiebreak)
+	}, m, intake)
+	if err != nil {
+		return nil, err
+	}
+	draws := make(map[string]int64, len(ds))
+	for _, d := range ds {
+		draws[d.app] = d.tiebreak
+	}
+	return queryAll(ctx, s, selectEntrants, func(r scanner) (admission.Entrant, error) {
+		var e admission.Entrant
+		var data, birth string
+		if err := r.Scan(&data, &birth); err != nil {
+			return e, err
+		}
+		if err := json.Unmarshal([]byte(data), &e.Application); err != nil {
+			return e, err
+		}
+		e.Tiebreak, e.Drawn = draws[e.Application.ID.String()]
+		var err error
+		e.Birth, err = parseDate(birth)
+		return e, err
+	}, m, intake)
+}
+
+// EndedApplications lists the IDs of an intake's withdrawn or rejected
+// applications.
+func (s *Store) EndedApplications(ctx context.Context, m domain.Municipality, intake admission.IntakeID) ([]admission.ApplicationID, error) {
+	return queryAll(ctx, s, selectEndedApplications, func(r scanner) (id admission.ApplicationID, err error) {
+		return id, r.Scan(&id)
+	}, m, intake)
 }
 
 // ChildApplications lists a child's applications by ID.

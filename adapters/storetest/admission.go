@@ -50,6 +50,7 @@ func RunAdmission(t *testing.T, newStore func(t *testing.T) AdmissionStore) {
 	t.Run("IntakeByHand", func(t *testing.T) { testIntakeByHand(t, newStore(t)) })
 	t.Run("CatchmentRecords", func(t *testing.T) { testCatchmentRecords(t, newStore(t)) })
 	t.Run("SchoolStart", func(t *testing.T) { testSchoolStart(t, newStore(t)) })
+	t.Run("WaitingListsAsBefore", func(t *testing.T) { testWaitingListsAsBefore(t, newStore(t)) })
 }
 
 // testClock is a clock a test moves.

@@ -193,13 +193,15 @@ func (a *app) approvedPage(w http.ResponseWriter, r *http.Request, c *web.Call) 
 	if err != nil {
 		return err
 	}
-	apps, err := a.Store.Applications(ctx, m, in.ID)
+	// The applications ended since the run, not every application: the
+	// others are active, all the page asks of them.
+	endedIDs, err := a.Store.EndedApplications(ctx, m, in.ID)
 	if err != nil {
 		return err
 	}
-	active := map[admission.ApplicationID]bool{}
-	for _, ap := range apps {
-		active[ap.ID] = ap.Withdrawn.IsZero() && ap.Rejected.IsZero()
+	ended := make(map[admission.ApplicationID]bool, len(endedIDs))
+	for _, ap := range endedIDs {
+		ended[ap] = true
 	}
 	q := r.URL.Query()
 	href := "/admission/runs/" + id.String() + "/approved"
@@ -221,7 +223,7 @@ func (a *app) approvedPage(w http.ResponseWriter, r *http.Request, c *web.Call) 
 	// The children sent a letter, each with the offer sent (none: waiting).
 	var letters []admission.RunResult
 	for _, res := range run.Results {
-		if !active[res.Application] {
+		if ended[res.Application] {
 			continue
 		}
 		res.Unit, res.Rank = domain.UnitID{}, 0

@@ -19,7 +19,8 @@ func TestRunPagesStatementsDoNotGrowWithApplicants(t *testing.T) {
 	ctx := t.Context()
 	cw := ta.CookieFor(t, demo.PersonaCaseworker)
 	actor := ta.Personas[demo.PersonaCaseworker].Actor
-	type measured struct{ run, search, approved, approvedPage2 webtest.Count }
+	type measured struct{ run, search, approved, approvedPage2, preview, approvedPreview webtest.Count }
+	previewRows := map[int][2]int64{}
 	got := map[int]measured{}
 	for _, n := range []int{100, 2000} {
 		intake, _, err := webtest.BigIntake(ctx, ta, n)
@@ -35,19 +36,32 @@ func TestRunPagesStatementsDoNotGrowWithApplicants(t *testing.T) {
 		m.search = ta.Counted(t, cw, base+"?q=barn0042")
 		assert.Contains(t, m.search.Body, "Barn0042 Storeng")
 		assert.NotContains(t, m.search.Body, "Barn0041 Storeng")
+		// The approval preview reads the run, its intake and the ended
+		// applications (none here), not every application.
+		read := ta.SQL.Rows()
+		m.preview = ta.Counted(t, cw, "/api/v1/admission-runs/"+run.ID.String()+"/approval-preview")
+		pr := ta.SQL.Rows() - read
+		assert.Contains(t, m.preview.Body, fmt.Sprintf(`"letters":%d`, n))
 		_, err = ta.App.Admission().ApproveWithReason(ctx, actor, run.ID, "test: the page at size")
 		require.NoError(t, err)
 		m.approved = ta.Counted(t, cw, base+"/approved")
 		m.approvedPage2 = ta.Counted(t, cw, base+"/approved?unit=none")
-		for name, c := range map[string]webtest.Count{"run": m.run, "search": m.search, "approved": m.approved, "approved waiting": m.approvedPage2} {
+		read = ta.SQL.Rows()
+		m.approvedPreview = ta.Counted(t, cw, "/api/v1/admission-runs/"+run.ID.String()+"/approval-preview")
+		previewRows[n] = [2]int64{pr, ta.SQL.Rows() - read}
+		for name, c := range map[string]webtest.Count{"run": m.run, "search": m.search, "approved": m.approved, "approved waiting": m.approvedPage2,
+			"approval preview": m.preview, "approved run's preview": m.approvedPreview} {
 			t.Logf("%s at %d applicants: %s", name, n, c)
 		}
 		got[n] = m
 	}
 	small, large := got[100], got[2000]
 	for name, pair := range map[string][2]webtest.Count{"run": {small.run, large.run}, "run search": {small.search, large.search},
-		"approved": {small.approved, large.approved}, "approved waiting": {small.approvedPage2, large.approvedPage2}} {
+		"approved": {small.approved, large.approved}, "approved waiting": {small.approvedPage2, large.approvedPage2},
+		"approval preview": {small.preview, large.preview}, "approved run's preview": {small.approvedPreview, large.approvedPreview}} {
 		assert.Equal(t, pair[0].Statements, pair[1].Statements, fmt.Sprintf("%s: the statements do not grow with the applicants", name))
 		assert.Less(t, len(pair[1].Body), 200*1024, "%s: one page, not every applicant", name)
 	}
+	t.Logf("approval preview rows read (draft, approved) at 100 and 2,000 applicants: %v, %v", previewRows[100], previewRows[2000])
+	assert.Equal(t, previewRows[100][0], previewRows[2000][0], "the draft's preview reads the same rows (run, intake; no application ended)")
 }
