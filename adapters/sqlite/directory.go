@@ -567,7 +567,9 @@ const (
 		WHERE municipality = ? AND unit_id = ? AND start_date <= ? AND coalesce(end_date, '` + openEnd + `') >= ?`
 	selectPlacementsWithin = `SELECT ` + placementCols + ` FROM placements
 		WHERE municipality = ? AND start_date <= ? AND coalesce(end_date, '` + openEnd + `') >= ?`
-	selectPlacedOn = `SELECT unit_id, group_id, count(DISTINCT child_id) FROM placements
+	// The placed count reads placements_by_group_child alone, in the order
+	// of its grouping and distinct children: no row, no sort.
+	selectPlacedOn = `SELECT unit_id, group_id, count(DISTINCT child_id) FROM placements INDEXED BY placements_by_group_child
 		WHERE municipality = ? AND start_date <= ? AND coalesce(end_date, '` + openEnd + `') >= ? GROUP BY unit_id, group_id`
 	insertPlacement = `INSERT INTO placements (` + placementCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	updatePlacement = `UPDATE placements SET child_id = ?, unit_id = ?, group_id = ?, kind = ?, hours_per_week = ?,

@@ -181,6 +181,23 @@ func testOutboxEntries(t *testing.T, s ReceiptStore) {
 	assert.Equal(t, "sent", all[0].Status())
 	_ = mails
 
+	// The pages of one state walk the same deliveries by the same keyset.
+	var sent []messaging.Entry
+	q = messaging.EntryQuery{State: messaging.Sent, Limit: 2}
+	for {
+		page, err := s.OutboxEntries(ctx, Oslo, q)
+		require.NoError(t, err)
+		sent = append(sent, page...)
+		if len(page) < q.Limit {
+			break
+		}
+		q.Before = &page[len(page)-1]
+	}
+	assert.Equal(t, all, sent, "every delivery is sent: the pages of sent ones are the pages of all")
+	dead, err := s.OutboxEntries(ctx, Oslo, messaging.EntryQuery{State: messaging.Dead, Limit: 10})
+	require.NoError(t, err)
+	assert.Empty(t, dead)
+
 	only, err := s.OutboxEntries(ctx, Oslo, messaging.EntryQuery{Medium: messaging.Email, State: messaging.Sent, Limit: 10})
 	require.NoError(t, err)
 	assert.Len(t, only, 2)
@@ -240,6 +257,15 @@ func testRetryDelivery(t *testing.T, s ReceiptStore) {
 		assert.True(t, e.NextAt.Equal(later))
 		assert.True(t, e.DoneAt.IsZero())
 	}
+	// The counts follow the retries: a retried delivery is pending again
+	// and keeps its failed receipt; the one not yet due is pending without.
+	counts, err := s.OutboxCounts(ctx, Oslo)
+	require.NoError(t, err)
+	assert.Equal(t, []messaging.Count{
+		{Medium: messaging.Archive, State: messaging.Pending, N: 2},
+		{Medium: messaging.Archive, State: messaging.Pending, Receipt: messaging.Failed, N: 1},
+		{Medium: messaging.Archive, State: messaging.Sent, Receipt: messaging.Delivered, N: 1},
+	}, counts, "ordered by medium, state and receipt")
 	var conflict *domain.ConflictError
 	require.ErrorAs(t, s.RetryDelivery(ctx, Oslo, ok.ID, later), &conflict)
 	assert.Equal(t, "is-delivered", conflict.Reason)
