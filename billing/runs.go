@@ -234,7 +234,10 @@ func (s *Service) PreviewRun(ctx context.Context, a domain.Actor, m domain.Munic
 // fingerprint: it computes the run again in the transaction that stores
 // it and refuses with a *domain.ConflictError (field "fingerprint",
 // ReasonPreviewChanged) when the result is not the one previewed, writing
-// nothing, so the caseworker previews again. A fingerprint is required
+// nothing, so the caseworker previews again. (The run is checked as its
+// batches are written: a changed one is undone with the transaction, so a
+// Notifier should write in the store's transaction, as messaging.Service
+// does.) A fingerprint is required
 // (field "fingerprint", ReasonRequired) for a month not run; a month run
 // before answers with its stored invoices (Created false) as RunInvoices
 // does.
