@@ -11,15 +11,21 @@
 // and raises an "invoice.ready" notice per invoice; Export through an
 // Exporter; ImportPayments from Nets' OCR giro files (ParseOCR).
 //
-// A run is made of one read, one computation and one write of the month,
-// whatever its size (issue 22, docs/capacity.md): a store that is a
-// RunReader hands over the placements, children, families, income
-// decisions, price lists and fee decisions in one go (one round trip on
-// PostgreSQL); CreateFeeDecisions and CreateInvoiceRun write their rows in
-// bulk (COPY on PostgreSQL, multi-row prepared INSERTs on SQLite); and a
-// notifier that is a BulkNotifier (messaging.Service) gets every
-// invoice.ready notice in one call and writes them in one outbox write, in
-// the run's transaction.
+// A run is made of one read of the month and then, a batch of
+// Service.RunBatch payers at a time, a computation and a bulk write, all
+// in one transaction, whatever its size (issue 22, docs/capacity.md): a
+// store that is a RunReader hands over the placements, children,
+// families, income decisions, price lists and fee decisions in one go (one
+// round trip on PostgreSQL); the correction months are computed first
+// (only their differences are kept), then the month family by family in
+// the order of their payers; each batch's fee decisions (CreateFeeDecisions)
+// and invoices with their lines (RunWriter.CreateRunInvoices) are written
+// in bulk (COPY on PostgreSQL, multi-row prepared INSERTs on SQLite) and
+// dropped, so the run's memory is its input and one batch, not every
+// invoice; a notifier that is a BulkNotifier (messaging.Service) gets each
+// batch's invoice.ready notices in one call, in the run's transaction. The
+// batch size changes nothing of what is made (numbers, KIDs, amounts, the
+// fingerprint).
 //
 // Blocked (the fees an unknown national parameter refuses in a month, on
 // the rule tables page) computes no month it does not have to (issue 24):

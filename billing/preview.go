@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
+	"hash"
 	"slices"
 	"strconv"
 
@@ -186,15 +187,33 @@ func Summarize(plan Plan, correctFrom Month, prev Run, previous []Invoice) Previ
 // invoice with its lines (number, KID, payer, family, dates, amounts),
 // every new fee decision's amounts and inputs and every skipped child,
 // leaving out the random IDs. Two computations of the same data give the
-// same fingerprint; a change to anything invoiced gives another.
+// same fingerprint; a change to anything invoiced gives another. A run
+// written batch by batch (RunBatch) gets the same fingerprint from
+// runDigest, fed the batches in turn.
 func Fingerprint(plan Plan) string {
-	h := sha256.New()
-	w := fingerprinter{w: bufio.NewWriterSize(h, 64<<10)}
-	r := plan.Run
-	w.s("run", string(r.Municipality))
-	w.n(int64(r.Month.index()), int64(r.Made), int64(r.Invoices), r.FirstNumber, r.LastNumber)
-	w.d(r.Total)
-	for _, inv := range plan.Invoices {
+	d := newRunDigest()
+	d.add(RunBatch{Invoices: plan.Invoices, Decisions: plan.Decisions})
+	return d.sum(plan.Run, plan.Skipped)
+}
+
+// runDigest digests a run's invoices and decisions as its batches come
+// (each in its own stream, so that batches of any size give the same
+// digest), then the run and the skipped children.
+type runDigest struct {
+	inv, dec   hash.Hash
+	invW, decW fingerprinter
+}
+
+func newRunDigest() *runDigest {
+	d := &runDigest{inv: sha256.New(), dec: sha256.New()}
+	d.invW.w = bufio.NewWriterSize(d.inv, 64<<10)
+	d.decW.w = bufio.NewWriterSize(d.dec, 64<<10)
+	return d
+}
+
+func (d *runDigest) add(b RunBatch) {
+	w := &d.invW
+	for _, inv := range b.Invoices {
 		w.s("inv", inv.KID)
 		w.id(inv.Payer.UUID())
 		w.id(inv.Family.UUID())
@@ -217,16 +236,29 @@ func Fingerprint(plan Plan) string {
 			}
 		}
 	}
-	for _, d := range plan.Decisions {
-		w.s("dec", string(d.Kind))
-		for _, u := range []uuid.UUID{d.Child.UUID(), d.Placement.UUID(), d.Family.UUID(), d.IncomeDecision.UUID(), d.PriceList.UUID()} {
+	w = &d.decW
+	for _, dc := range b.Decisions {
+		w.s("dec", string(dc.Kind))
+		for _, u := range []uuid.UUID{dc.Child.UUID(), dc.Placement.UUID(), dc.Family.UUID(), dc.IncomeDecision.UUID(), dc.PriceList.UUID()} {
 			w.id(u)
 		}
-		w.n(int64(d.From.index()), int64(d.RulesFrom), int64(d.Hours), int64(d.Siblings), int64(d.Position))
-		w.d(d.Fee)
-		w.d(d.Food)
+		w.n(int64(dc.From.index()), int64(dc.RulesFrom), int64(dc.Hours), int64(dc.Siblings), int64(dc.Position))
+		w.d(dc.Fee)
+		w.d(dc.Food)
 	}
-	for _, sk := range plan.Skipped {
+}
+
+func (d *runDigest) sum(r Run, skipped []Skipped) string {
+	d.invW.w.Flush()
+	d.decW.w.Flush()
+	h := sha256.New()
+	w := fingerprinter{w: bufio.NewWriterSize(h, 4<<10)}
+	w.s("run", string(r.Municipality))
+	w.n(int64(r.Month.index()), int64(r.Made), int64(r.Invoices), r.FirstNumber, r.LastNumber)
+	w.d(r.Total)
+	w.w.Write(d.inv.Sum(nil))
+	w.w.Write(d.dec.Sum(nil))
+	for _, sk := range skipped {
 		w.s("skip", string(sk.Kind), sk.Code, sk.Unknown)
 		w.id(sk.Child.UUID())
 		w.n(int64(sk.Month.index()))

@@ -138,6 +138,9 @@ type runner struct {
 	newDec    []FeeDecision
 	skipped   []Skipped
 	at        Month // the month being computed
+	// last is set while the run's own month is computed: its decisions
+	// are not kept for a later month.
+	last bool
 }
 
 // placedChild is a child with kindergarten or SFO placements, with its
@@ -188,28 +191,51 @@ func overlapDays(p domain.Period, m Month) int {
 // one on a tie; the days charged are all days covered by placements of
 // that kind.
 func Compute(in RunInput) (Plan, error) {
-	var p domain.Problems
-	if err := in.Municipality.Validate(); err != nil {
-		p.Merge("", err)
-	}
-	if in.Month.Month < 1 || in.Month.Month > 12 || in.Month.Year < 1 {
-		p.Add("month", "not-a-month")
-	}
-	if in.Made == date.Zero {
-		p.Add("made", "required")
-	}
-	if in.Tables == nil {
-		p.Add("tables", "are-required")
-	}
-	if in.NextNumber < 1 {
-		p.Add("nextNumber", "too-small", "min", "1")
-	}
-	p.Merge("settings", in.Settings.validateRun())
-	if err := p.Err(); err != nil {
+	if err := in.validate(); err != nil {
 		return Plan{}, err
 	}
-	r := newRunner(&in)
 	plan := Plan{}
+	run, err := computeRun(&in, 0, func(b RunBatch) error {
+		plan.Invoices = append(plan.Invoices, b.Invoices...)
+		plan.Decisions = append(plan.Decisions, b.Decisions...)
+		return nil
+	}, func(sk []Skipped) { plan.Skipped = sk })
+	if err != nil {
+		return Plan{}, err
+	}
+	plan.Run = run
+	if plan.Invoices == nil {
+		plan.Invoices = []Invoice{}
+	}
+	if plan.Decisions == nil {
+		plan.Decisions = []FeeDecision{}
+	}
+	return plan, nil
+}
+
+// RunBatch is one batch of an invoice run as it is computed and written:
+// the invoices of up to Service.RunBatch payers, in number order, and the
+// fee decisions made with them (the first batch also carries those of the
+// correction months).
+type RunBatch struct {
+	Invoices  []Invoice
+	Decisions []FeeDecision
+}
+
+// DefaultRunBatch is how many payers' invoices a run computes and writes
+// at a time when Service.RunBatch is zero.
+const DefaultRunBatch = 1000
+
+// computeRun is Compute handing the invoices to emit a batch of n payers
+// at a time (n < 1: all at once), in number order, with the new fee
+// decisions; what a batch holds is not kept. The correction months are
+// computed first, for every payer (only their differences are kept), then
+// the month itself family by family in the order of their payers, so the
+// invoices, their numbers and the decisions are the same whatever n is.
+// skipped gets the skipped children at the end. The in must be valid
+// (Compute checks it).
+func computeRun(in *RunInput, n int, emit func(RunBatch) error, skipped func([]Skipped)) (Run, error) {
+	r := newRunner(in)
 
 	// Corrections first, oldest month first, so decisions follow in order.
 	corrections := map[domain.GuardianID][]Line{}
@@ -257,29 +283,29 @@ func Compute(in RunInput) (Plan, error) {
 			}
 		}
 	}
-
-	current := make(map[domain.GuardianID][]Line, len(in.Families))
-	for _, c := range r.month(in.Month, true) {
-		ls := c.lines(in.Month)
-		if len(ls) == 0 {
-			continue // a fee-free month
-		}
-		current[c.family.Payer] = append(current[c.family.Payer], ls...)
-		if famOf[c.family.Payer] == nil {
-			famOf[c.family.Payer] = c.family
+	// The month itself: which family each child is charged with, then the
+	// families by payer (and ID), computed a batch of payers at a time. A
+	// decision of the month is the last of its child and kind in this
+	// run: it is not kept for later months (there are none).
+	fams := r.families(in.Month, true)
+	r.last = true
+	slices.SortFunc(fams, func(a, b famMonth) int { return cmp.Or(a.f.Payer.Compare(b.f.Payer), a.f.ID.Compare(b.f.ID)) })
+	payers := make([]domain.GuardianID, 0, len(fams)+len(corrections))
+	for i, fm := range fams {
+		if i == 0 || fams[i-1].f.Payer != fm.f.Payer {
+			payers = append(payers, fm.f.Payer)
 		}
 	}
-
-	payers := make([]domain.GuardianID, 0, len(current)+len(corrections))
-	for g := range current {
-		payers = append(payers, g)
-	}
+	charged := len(payers) // payers[:charged] are sorted
 	for g := range corrections {
-		if _, ok := current[g]; !ok {
+		if _, found := slices.BinarySearchFunc(payers[:charged], g, func(a, b domain.GuardianID) int { return a.Compare(b) }); !found {
 			payers = append(payers, g)
 		}
 	}
 	slices.SortFunc(payers, func(a, b domain.GuardianID) int { return a.Compare(b) })
+	if n < 1 {
+		n = max(len(payers), 1)
+	}
 	method := in.Settings.KIDMethod
 	if method == "" {
 		method = KIDMod10
@@ -290,33 +316,91 @@ func Compute(in RunInput) (Plan, error) {
 	}
 	number := in.NextNumber
 	total := decimal.Zero
-	plan.Invoices = make([]Invoice, 0, len(payers))
-	for _, g := range payers {
-		lines := append(current[g], corrections[g]...)
-		sum := decimal.Zero
-		for _, l := range lines {
-			sum = sum.Add(l.Amount)
+	count := 0
+	fi := 0 // the next family of fams
+	for lo := 0; lo < len(payers); lo += n {
+		batch := payers[lo:min(lo+n, len(payers))]
+		current := make(map[domain.GuardianID][]Line, len(batch))
+		var charges []charge
+		for _, g := range batch {
+			for ; fi < len(fams) && fams[fi].f.Payer.Compare(g) <= 0; fi++ {
+				fm := fams[fi]
+				charges = r.family(charges[:0], fm.f, fm.cs, in.Month, true)
+				for _, c := range charges {
+					ls := c.lines(in.Month)
+					if len(ls) == 0 {
+						continue // a fee-free month
+					}
+					current[c.family.Payer] = append(current[c.family.Payer], ls...)
+					if famOf[c.family.Payer] == nil {
+						famOf[c.family.Payer] = c.family
+					}
+				}
+			}
 		}
-		kid, err := MakeKID(fmt.Sprintf("%09d", number), method)
-		if err != nil {
-			return Plan{}, err
+		b := RunBatch{Invoices: make([]Invoice, 0, len(batch))}
+		for _, g := range batch {
+			lines := append(current[g], corrections[g]...)
+			delete(corrections, g)
+			if len(lines) == 0 {
+				continue // only fee-free months
+			}
+			sum := decimal.Zero
+			for _, l := range lines {
+				sum = sum.Add(l.Amount)
+			}
+			kid, err := MakeKID(fmt.Sprintf("%09d", number), method)
+			if err != nil {
+				return Run{}, err
+			}
+			inv := Invoice{ID: domain.NewID[Invoice](), Municipality: in.Municipality, Month: in.Month, Number: number,
+				KID: kid, Payer: g, Issued: in.Made, Due: due, Total: sum, Lines: lines}
+			if f := famOf[g]; f != nil {
+				inv.Family = f.ID
+			} else if f := r.payerFam[g]; f != nil {
+				inv.Family = f.ID
+			}
+			b.Invoices = append(b.Invoices, inv)
+			total = total.Add(sum)
+			number++
 		}
-		inv := Invoice{ID: domain.NewID[Invoice](), Municipality: in.Municipality, Month: in.Month, Number: number,
-			KID: kid, Payer: g, Issued: in.Made, Due: due, Total: sum, Lines: lines}
-		if f := famOf[g]; f != nil {
-			inv.Family = f.ID
-		} else if f := r.payerFam[g]; f != nil {
-			inv.Family = f.ID
+		count += len(b.Invoices)
+		b.Decisions, r.newDec = r.newDec, nil
+		if err := emit(b); err != nil {
+			return Run{}, err
 		}
-		plan.Invoices = append(plan.Invoices, inv)
-		total = total.Add(sum)
-		number++
 	}
-	plan.Run = Run{Municipality: in.Municipality, Month: in.Month, Made: in.Made, Invoices: len(plan.Invoices),
-		FirstNumber: in.NextNumber, LastNumber: number - 1, Total: total}
-	plan.Decisions = r.newDec
-	plan.Skipped = r.skipped
-	return plan, nil
+	if len(r.newDec) > 0 { // decisions of a month that invoices nothing
+		if err := emit(RunBatch{Decisions: r.newDec}); err != nil {
+			return Run{}, err
+		}
+		r.newDec = nil
+	}
+	skipped(r.skipped)
+	return Run{Municipality: in.Municipality, Month: in.Month, Made: in.Made, Invoices: count,
+		FirstNumber: in.NextNumber, LastNumber: number - 1, Total: total}, nil
+}
+
+// validate checks what Compute needs of a RunInput.
+func (in *RunInput) validate() error {
+	var p domain.Problems
+	if err := in.Municipality.Validate(); err != nil {
+		p.Merge("", err)
+	}
+	if in.Month.Month < 1 || in.Month.Month > 12 || in.Month.Year < 1 {
+		p.Add("month", "not-a-month")
+	}
+	if in.Made == date.Zero {
+		p.Add("made", "required")
+	}
+	if in.Tables == nil {
+		p.Add("tables", "are-required")
+	}
+	if in.NextNumber < 1 {
+		p.Add("nextNumber", "too-small", "min", "1")
+	}
+	p.Merge("settings", in.Settings.validateRun())
+	return p.Err()
 }
 
 func compareKeys(a, b chargeKey) int {
@@ -462,13 +546,27 @@ func (r *runner) skipErr(report bool, c domain.ChildID, kind domain.UnitKind, er
 	}
 }
 
+// famMonth is a family with its children charged in a month.
+type famMonth struct {
+	f  *Family
+	cs []childMonth
+}
+
 // month computes every charge of month m, families by ID and children in
 // the calculation's order; it records new fee decisions.
 func (r *runner) month(m Month, report bool) []charge {
-	type famMonth struct {
-		f  *Family
-		cs []childMonth
+	fams := r.families(m, report)
+	slices.SortFunc(fams, func(a, b famMonth) int { return a.f.ID.Compare(b.f.ID) })
+	out := make([]charge, 0, len(r.ordered)+len(r.ordered)/8)
+	for _, fm := range fams {
+		out = r.family(out, fm.f, fm.cs, m, report)
 	}
+	return out
+}
+
+// families groups the children placed in month m by the family they are
+// charged with (familyOf), skipping those with none.
+func (r *runner) families(m Month, report bool) []famMonth {
 	r.at = m
 	byFamily := make(map[*Family]int, len(r.ordered))
 	fams := make([]famMonth, 0, len(r.ordered))
@@ -497,12 +595,7 @@ func (r *runner) month(m Month, report bool) []charge {
 		}
 		fams[i].cs = append(fams[i].cs, childMonth{child: c, birth: pc.birth, kg: kg, sfo: sfo})
 	}
-	slices.SortFunc(fams, func(a, b famMonth) int { return a.f.ID.Compare(b.f.ID) })
-	out := make([]charge, 0, len(r.ordered)+len(r.ordered)/8)
-	for _, fm := range fams {
-		out = r.family(out, fm.f, fm.cs, m, report)
-	}
-	return out
+	return fams
 }
 
 func (r *runner) family(out []charge, f *Family, cs []childMonth, m Month, report bool) []charge {
@@ -656,6 +749,9 @@ func (r *runner) decide(d FeeDecision, steps []Step) {
 		d.Steps[i] = DecisionStep{Code: s.Code, Before: s.Before(), After: s.After()}
 	}
 	r.newDec = append(r.newDec, d)
+	if r.last {
+		return
+	}
 	cp := d
 	r.decisions[k] = slices.Insert(list, at, &cp)
 }

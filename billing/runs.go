@@ -75,9 +75,7 @@ func checkCancelReason(reason string) error {
 type planned struct {
 	existing *Run // the month was run before
 	runs     []Run
-	// from is the first month the run corrects. The run's input is not
-	// kept: what it read is garbage once the plan is computed, before the
-	// plan is written (the memory ceiling of a large run).
+	// from is the first month the run corrects.
 	from Month
 	plan Plan
 }
@@ -86,6 +84,30 @@ type planned struct {
 // nothing). A month run before answers with existing set and no plan.
 func (s *Service) planRun(ctx context.Context, m domain.Municipality, month Month) (planned, error) {
 	var out planned
+	rd, err := s.readRun(ctx, m, month)
+	if err != nil || rd.existing != nil {
+		out.existing, out.runs = rd.existing, rd.runs
+		return out, err
+	}
+	plan, err := Compute(*rd.in)
+	if err != nil {
+		return out, err
+	}
+	out.runs, out.from, out.plan = rd.runs, rd.in.CorrectFrom, plan
+	return out, nil
+}
+
+// read is what the run of a month reads: the runs before and the run's
+// input (nil when the month was run before: existing).
+type read struct {
+	existing *Run
+	runs     []Run
+	in       *RunInput
+}
+
+// readRun reads what the run of month computes from (writes nothing).
+func (s *Service) readRun(ctx context.Context, m domain.Municipality, month Month) (read, error) {
+	var out read
 	settings, err := s.SettingsFor(ctx, m)
 	if err != nil {
 		return out, err
@@ -143,11 +165,13 @@ func (s *Service) planRun(ctx context.Context, m domain.Municipality, month Mont
 			return out, err
 		}
 	}
-	plan, err := Compute(in)
-	if err != nil {
-		return out, err
+	// Only the amounts and inputs of the decisions made before are
+	// compared with; their explanations are dropped before computing.
+	for i := range in.Decisions {
+		d := &in.Decisions[i]
+		d.Steps, d.Rules, d.Reasons = nil, nil, nil
 	}
-	out.from, out.plan = in.CorrectFrom, plan
+	out.in = &in
 	return out, nil
 }
 
@@ -210,15 +234,50 @@ func (s *Service) PreviewRun(ctx context.Context, a domain.Actor, m domain.Munic
 // fingerprint: it computes the run again in the transaction that stores
 // it and refuses with a *domain.ConflictError (field "fingerprint",
 // ReasonPreviewChanged) when the result is not the one previewed, writing
-// nothing, so the caseworker previews again. A fingerprint is required
+// nothing, so the caseworker previews again. (The run is checked as its
+// batches are written: a changed one is undone with the transaction, so a
+// Notifier should write in the store's transaction, as messaging.Service
+// does.) A fingerprint is required
 // (field "fingerprint", ReasonRequired) for a month not run; a month run
 // before answers with its stored invoices (Created false) as RunInvoices
 // does.
 func (s *Service) ApproveRun(ctx context.Context, a domain.Actor, m domain.Municipality, month Month, fingerprint string) (RunResult, error) {
-	return s.approve(ctx, a, m, month, strings.TrimSpace(fingerprint), true)
+	return s.approve(ctx, a, m, month, strings.TrimSpace(fingerprint), true, nil)
 }
 
-func (s *Service) approve(ctx context.Context, a domain.Actor, m domain.Municipality, month Month, fingerprint string, check bool) (RunResult, error) {
+// ApproveRunEach is ApproveRun handing each batch of the run to each as
+// it is written (RunBatch: up to Service.RunBatch payers' invoices, with
+// the fee decisions made with them), in the run's transaction: an error
+// from each undoes the run. A batch is not kept after each returns. A
+// month run before calls each for nothing.
+func (s *Service) ApproveRunEach(ctx context.Context, a domain.Actor, m domain.Municipality, month Month, fingerprint string,
+	each func(context.Context, RunBatch) error) (RunResult, error) {
+	return s.approve(ctx, a, m, month, strings.TrimSpace(fingerprint), true, each)
+}
+
+// RunWriter is a store that writes an invoice run batch by batch in one
+// transaction: the run opened (OpenInvoiceRun), the invoices of each batch
+// (CreateRunInvoices, r giving the batch's numbers), then the run's count,
+// numbers and total (CloseInvoiceRun). sqlite.Store and
+// postgres.Store implement it; a store that does not gets the whole run
+// in one CreateInvoiceRun at the end (every invoice in memory).
+type RunWriter interface {
+	// CreateRunInvoices stores invoices of the run r is a part of: r's
+	// Municipality, Month and Made, its Invoices the batch's count and
+	// FirstNumber..LastNumber the batch's numbers (ValidateRun(r,
+	// invoices)). A number or KID taken is a *domain.ConflictError.
+	CreateRunInvoices(ctx context.Context, r Run, invoices []Invoice) error
+	// OpenInvoiceRun stores the run of r.Month with no invoices yet (its
+	// numbers to start at r.FirstNumber); a month with a run is a
+	// *domain.ConflictError.
+	OpenInvoiceRun(ctx context.Context, r Run) error
+	// CloseInvoiceRun stores the run's count, numbers and total once its
+	// invoices are stored.
+	CloseInvoiceRun(ctx context.Context, r Run) error
+}
+
+func (s *Service) approve(ctx context.Context, a domain.Actor, m domain.Municipality, month Month, fingerprint string, check bool,
+	each func(context.Context, RunBatch) error) (RunResult, error) {
 	if err := municipal(a, m); err != nil {
 		return RunResult{}, err
 	}
@@ -228,42 +287,88 @@ func (s *Service) approve(ctx context.Context, a domain.Actor, m domain.Municipa
 	var res RunResult
 	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
 		res = RunResult{}
-		pl, err := s.planRun(ctx, m, month)
+		rd, err := s.readRun(ctx, m, month)
 		if err != nil {
 			return err
 		}
-		if pl.existing != nil {
-			res.Run = *pl.existing
-			res.Invoices, err = s.Store.Invoices(ctx, m, month)
+		if rd.existing != nil {
+			res.Run = *rd.existing
+			return nil
+		}
+		if check && fingerprint == "" {
+			return domain.Invalid("fingerprint", ReasonRequired)
+		}
+		in := rd.in
+		if err := in.validate(); err != nil {
 			return err
 		}
-		plan := pl.plan
+		var digest *runDigest
 		if check {
-			if fingerprint == "" {
-				return domain.Invalid("fingerprint", ReasonRequired)
-			}
-			if Fingerprint(plan) != fingerprint {
-				return domain.Conflict("fingerprint", ReasonPreviewChanged)
-			}
+			digest = newRunDigest()
 		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if len(plan.Decisions) > 0 {
-			for i := range plan.Decisions {
-				plan.Decisions[i].Run = month
-			}
-			if err := s.Store.CreateFeeDecisions(ctx, plan.Decisions); err != nil {
+		w, batched := s.Store.(RunWriter)
+		if batched {
+			if err := w.OpenInvoiceRun(ctx, Run{Municipality: m, Month: month, Made: in.Made, FirstNumber: in.NextNumber}); err != nil {
 				return err
 			}
 		}
-		if err := s.Store.CreateInvoiceRun(ctx, plan.Run, plan.Invoices); err != nil {
+		var all []Invoice // without a RunWriter
+		var skipped []Skipped
+		batch := s.RunBatch
+		if batch < 1 {
+			batch = DefaultRunBatch
+		}
+		run, err := computeRun(in, batch, func(b RunBatch) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if digest != nil {
+				digest.add(b)
+			}
+			if len(b.Decisions) > 0 {
+				for i := range b.Decisions {
+					b.Decisions[i].Run = month
+				}
+				if err := s.Store.CreateFeeDecisions(ctx, b.Decisions); err != nil {
+					return err
+				}
+				res.Decisions += len(b.Decisions)
+			}
+			if len(b.Invoices) > 0 {
+				if !batched {
+					all = append(all, b.Invoices...)
+				} else {
+					first, last := b.Invoices[0].Number, b.Invoices[len(b.Invoices)-1].Number
+					part := Run{Municipality: m, Month: month, Made: in.Made, Invoices: len(b.Invoices), FirstNumber: first, LastNumber: last}
+					if err := w.CreateRunInvoices(ctx, part, b.Invoices); err != nil {
+						return err
+					}
+				}
+				if err := s.notifyInvoices(ctx, b.Invoices); err != nil {
+					return err
+				}
+			}
+			if each != nil {
+				return each(ctx, b)
+			}
+			return nil
+		}, func(sk []Skipped) { skipped = sk })
+		if err != nil {
 			return err
 		}
-		if err := s.notifyInvoices(ctx, plan.Invoices); err != nil {
+		if digest != nil && digest.sum(run, skipped) != fingerprint {
+			// Everything written is undone with the transaction.
+			return domain.Conflict("fingerprint", ReasonPreviewChanged)
+		}
+		if batched {
+			err = w.CloseInvoiceRun(ctx, run)
+		} else {
+			err = s.Store.CreateInvoiceRun(ctx, run, all)
+		}
+		if err != nil {
 			return err
 		}
-		res = RunResult{Run: plan.Run, Created: true, Invoices: plan.Invoices, Decisions: plan.Decisions, Skipped: plan.Skipped}
+		res.Run, res.Created, res.Skipped = run, true, skipped
 		return nil
 	})
 	if err != nil {

@@ -44,6 +44,11 @@ type Service struct {
 	// "settings", ReasonNoSettings) until its settings, with the first
 	// month invoiced, are stored. The reference app leaves it zero.
 	Settings Settings
+	// RunBatch is how many payers' invoices an invoice run computes and
+	// writes at a time, in the run's one transaction (zero:
+	// DefaultRunBatch): what bounds the run's memory. The invoices are the
+	// same whatever it is.
+	RunBatch int
 	// Tables are the built-in national tables; nil means NationalTables().
 	// The tables a municipality's fees are computed with are these with
 	// the tables it loaded laid over them (TablesFor).
@@ -93,14 +98,19 @@ func (s *Service) CreatePriceList(ctx context.Context, a domain.Actor, l PriceLi
 	return s.Store.CreatePriceList(ctx, l)
 }
 
-// RunResult is the outcome of RunInvoices.
+// RunResult is the outcome of RunInvoices: the run (its count of
+// invoices, their numbers Run.FirstNumber..Run.LastNumber and total), not
+// its invoices, which a large run cannot hold in memory: read them with
+// Invoices or InvoicesPage (or take each batch as it is written,
+// ApproveRunEach).
 type RunResult struct {
 	Run Run
 	// Created is false when the month had been run before: nothing was
-	// made and Invoices are the stored ones.
-	Created   bool
-	Invoices  []Invoice
-	Decisions []FeeDecision
+	// made and Run is the stored one.
+	Created bool
+	// Decisions is how many fee decisions the run made (FeeDecision.Run
+	// is its month).
+	Decisions int
 	Skipped   []Skipped
 }
 
@@ -218,7 +228,10 @@ func (s *Service) LoadRuleTable(ctx context.Context, a domain.Actor, kind domain
 // a preview (see ApproveRun, which the app's pages and API use): it reads
 // everything, computes (Compute), and stores the fee decisions, the
 // invoices and the run, and raises an "invoice.ready" notice per invoice,
-// all in ONE transaction. It is for system jobs and tests; a caseworker
+// all in ONE transaction. The month is computed and written Service.RunBatch
+// payers at a time (RunWriter): only one batch's invoices, lines and
+// decisions are in memory at once, and the result carries the run, not its
+// invoices. It is for system jobs and tests; a caseworker
 // previews first (PreviewRun) and approves what was previewed. Running a
 // month again creates nothing; a run cancelled half-way (ctx) leaves
 // nothing behind, so running it again gives exactly the invoices of one
@@ -229,7 +242,14 @@ func (s *Service) LoadRuleTable(ctx context.Context, a domain.Actor, kind domain
 // (field "month", a Reason* code) and writes nothing. Fees are computed
 // with the tables in force for the municipality (TablesFor).
 func (s *Service) RunInvoices(ctx context.Context, a domain.Actor, m domain.Municipality, month Month) (RunResult, error) {
-	return s.approve(ctx, a, m, month, "", false)
+	return s.approve(ctx, a, m, month, "", false, nil)
+}
+
+// RunInvoicesEach is RunInvoices handing each batch of the run to each as
+// it is written (see ApproveRunEach).
+func (s *Service) RunInvoicesEach(ctx context.Context, a domain.Actor, m domain.Municipality, month Month,
+	each func(context.Context, RunBatch) error) (RunResult, error) {
+	return s.approve(ctx, a, m, month, "", false, each)
 }
 
 // InvoiceNotice is the "invoice.ready" notice of an invoice.

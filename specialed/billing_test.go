@@ -67,17 +67,23 @@ func TestDecisionGivesFreeSFOInTheRun(t *testing.T) {
 	require.NoError(t, err)
 
 	w.clock.add(34 * 24 * time.Hour) // 5 October
-	res, err := bill.RunInvoices(ctx, w.caseworker, w.m, billing.Month{Year: 2026, Month: time.October})
+	var made []billing.FeeDecision
+	var invoices []billing.Invoice
+	res, err := bill.RunInvoicesEach(ctx, w.caseworker, w.m, billing.Month{Year: 2026, Month: time.October},
+		func(_ context.Context, b billing.RunBatch) error {
+			made, invoices = append(made, b.Decisions...), append(invoices, b.Invoices...)
+			return nil
+		})
 	require.NoError(t, err)
 	require.Empty(t, res.Skipped)
 	fees := map[domain.ChildID]string{}
-	for _, d := range res.Decisions {
+	for _, d := range made {
 		fees[d.Child] = d.Fee.StringFixed(2)
 	}
 	assert.Equal(t, "0.00", fees[w.child.ID], "free SFO with the decision")
 	assert.Equal(t, "3123.45", fees[siri.ID])
 	totals := map[domain.GuardianID]string{}
-	for _, inv := range res.Invoices {
+	for _, inv := range invoices {
 		totals[inv.Payer] = inv.Total.StringFixed(2)
 	}
 	assert.Equal(t, "3123.45", totals[payer.ID])

@@ -402,6 +402,47 @@ func (s *Store) CreateInvoiceRun(ctx context.Context, r billing.Run, invoices []
 	if err := billing.ValidateRun(r, invoices); err != nil {
 		return err
 	}
+	return s.writeRun(ctx, r, invoices, true)
+}
+
+// CreateRunInvoices implements billing.RunWriter.
+func (s *Store) CreateRunInvoices(ctx context.Context, r billing.Run, invoices []billing.Invoice) error {
+	if err := billing.ValidateRun(r, invoices); err != nil {
+		return err
+	}
+	return s.writeRun(ctx, r, invoices, false)
+}
+
+// OpenInvoiceRun implements billing.RunWriter.
+func (s *Store) OpenInvoiceRun(ctx context.Context, r billing.Run) error {
+	r.Invoices, r.LastNumber, r.Total = 0, r.FirstNumber-1, decimal.Zero
+	if err := billing.ValidateRun(r, nil); err != nil {
+		return err
+	}
+	return s.writeRun(ctx, r, nil, true)
+}
+
+// CloseInvoiceRun implements billing.RunWriter.
+func (s *Store) CloseInvoiceRun(ctx context.Context, r billing.Run) error {
+	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE billing_runs SET invoices = $1, first_number = $2, last_number = $3, total_ore = $4
+			WHERE municipality = $5 AND month = $6`, r.Invoices, r.FirstNumber, r.LastNumber, ore(r.Total), string(r.Municipality), r.Month.String())
+		if err != nil {
+			return dbError("write invoice run", err)
+		}
+		if tag.RowsAffected() != 1 {
+			return fmt.Errorf("postgres: invoice run %s: %w", r.Month, domain.ErrNotFound)
+		}
+		return nil
+	})
+}
+
+var _ billing.RunWriter = (*Store)(nil)
+
+// writeRun writes invoices numbered r.FirstNumber..r.LastNumber with
+// their lines by COPY, refusing KIDs and numbers taken, and with row the
+// run's own row, refusing a month run before.
+func (s *Store) writeRun(ctx context.Context, r billing.Run, invoices []billing.Invoice, row bool) error {
 	m := string(r.Municipality)
 	kids := make([]string, len(invoices))
 	for i, inv := range invoices {
@@ -445,15 +486,25 @@ func (s *Store) CreateInvoiceRun(ctx context.Context, r billing.Run, invoices []
 		return lineRow, nil
 	})
 	return s.write(ctx, func(ctx context.Context, tx pgx.Tx) error {
-		ok, err := has(ctx, tx, `SELECT 1 FROM billing_runs WHERE municipality = $1 AND month = $2`, m, r.Month.String())
-		if err != nil {
-			return err
+		if row {
+			ok, err := has(ctx, tx, `SELECT 1 FROM billing_runs WHERE municipality = $1 AND month = $2`, m, r.Month.String())
+			if err != nil {
+				return err
+			}
+			if ok {
+				return &domain.ConflictError{Field: "month", Reason: "the-month-has-an-invoice-run"}
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO billing_runs (municipality, month, made, invoices, first_number, last_number, total_ore)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`, m, r.Month.String(), pgDay(r.Made), r.Invoices, r.FirstNumber,
+				r.LastNumber, ore(r.Total)); err != nil {
+				return dbError("write invoice run", err)
+			}
 		}
-		if ok {
-			return &domain.ConflictError{Field: "month", Reason: "the-month-has-an-invoice-run"}
+		if len(invoices) == 0 {
+			return nil
 		}
-		if len(invoices) > 0 {
-			ok, err = has(ctx, tx, `SELECT 1 FROM billing_invoices WHERE municipality = $1 AND (kid = ANY($2) OR number BETWEEN $3 AND $4)`,
+		{
+			ok, err := has(ctx, tx, `SELECT 1 FROM billing_invoices WHERE municipality = $1 AND (kid = ANY($2) OR number BETWEEN $3 AND $4)`,
 				m, kids, r.FirstNumber, r.LastNumber)
 			if err != nil {
 				return err
@@ -461,11 +512,6 @@ func (s *Store) CreateInvoiceRun(ctx context.Context, r billing.Run, invoices []
 			if ok {
 				return &domain.ConflictError{Field: "kid", Reason: "another-invoice-has-one-of-these-kids-or-numbers"}
 			}
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO billing_runs (municipality, month, made, invoices, first_number, last_number, total_ore)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, m, r.Month.String(), pgDay(r.Made), r.Invoices, r.FirstNumber,
-			r.LastNumber, ore(r.Total)); err != nil {
-			return dbError("write invoice run", err)
 		}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"billing_invoices"}, []string{"municipality", "id", "month", "number",
 			"kid", "payer_id", "family_id", "issued", "due", "total_ore"}, invRows); err != nil {

@@ -429,73 +429,119 @@ func (s *Store) CreateInvoiceRun(ctx context.Context, r billing.Run, invoices []
 		return err
 	}
 	return s.Atomic(ctx, func(ctx context.Context) error {
-		if ok, err := s.exists(ctx, runExists, r.Municipality, r.Month.String()); err != nil || ok {
-			if err != nil {
-				return err
-			}
-			return &domain.ConflictError{Field: "month", Reason: "the-month-has-an-invoice-run"}
+		if err := s.insertRun(ctx, r); err != nil {
+			return err
 		}
-		if _, err := s.exec(ctx, insertInvoiceRun, r.Municipality, r.Month.String(), r.Made.String(), r.Invoices,
-			r.FirstNumber, r.LastNumber, ore(r.Total)); err != nil {
-			return writeErr(err, "invoice run")
-		}
-		if len(invoices) > 0 {
-			ok, err := s.exists(ctx, numbersTaken, r.Municipality, r.FirstNumber, r.LastNumber)
-			if err != nil {
-				return err
-			}
-			if ok {
-				return &domain.ConflictError{Field: "number", Reason: "another-invoice-has-one-of-these-numbers"}
-			}
-		}
-		// The rows are made as each chunk is written, not all first: a
-		// 50,000-child run has 100,000 lines.
-		invRow, ii := make([]any, 10), 0
-		invRows := func() ([]any, error) {
-			if ii == len(invoices) {
-				return nil, nil
-			}
-			inv := &invoices[ii]
-			ii++
-			invRow[0], invRow[1], invRow[2], invRow[3], invRow[4] = inv.Municipality, inv.ID, inv.Month.String(), inv.Number, inv.KID
-			invRow[5], invRow[6], invRow[7], invRow[8], invRow[9] = inv.Payer, nullID(inv.Family), inv.Issued.String(), inv.Due.String(), ore(inv.Total)
-			return invRow, nil
-		}
-		lineRow, li, lj := make([]any, 15), 0, 0
-		lineRows := func() ([]any, error) {
-			for li < len(invoices) && lj == len(invoices[li].Lines) {
-				li, lj = li+1, 0
-			}
-			if li == len(invoices) {
-				return nil, nil
-			}
-			inv := &invoices[li]
-			l := &inv.Lines[lj]
-			var red any
-			if len(l.Reductions) > 0 {
-				b, err := json.Marshal(l.Reductions)
-				if err != nil {
-					return nil, fmt.Errorf("sqlite: invoice line: %w", err)
-				}
-				red = string(b)
-			}
-			lineRow[0], lineRow[1], lineRow[2], lineRow[3], lineRow[4] = inv.Municipality, inv.ID, lj, inv.Payer, l.Child
-			lineRow[5], lineRow[6], lineRow[7], lineRow[8], lineRow[9] = l.Kind, l.Item, l.Month.String(), l.Correction, l.Days
-			lineRow[10], lineRow[11], lineRow[12], lineRow[13], lineRow[14] = l.DaysInMonth, ore(l.Gross), ore(l.Full), ore(l.Amount), red
-			lj++
-			return lineRow, nil
-		}
-		if err := s.insertFunc(ctx, "billing_invoices", "municipality, "+invoiceCols, invRows); err != nil {
-			if isUnique(err, "billing_invoices.kid") {
-				return &domain.ConflictError{Field: "kid", Reason: "another-invoice-has-this-kid"}
-			}
-			return writeErr(err, "invoice")
-		}
-		if err := s.insertFunc(ctx, "billing_invoice_lines", "municipality, "+lineCols, lineRows); err != nil {
-			return writeErr(err, "invoice line")
-		}
-		return nil
+		return s.insertInvoices(ctx, r, invoices)
 	})
+}
+
+// CreateRunInvoices implements billing.RunWriter.
+func (s *Store) CreateRunInvoices(ctx context.Context, r billing.Run, invoices []billing.Invoice) error {
+	if err := billing.ValidateRun(r, invoices); err != nil {
+		return err
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error { return s.insertInvoices(ctx, r, invoices) })
+}
+
+// OpenInvoiceRun implements billing.RunWriter.
+func (s *Store) OpenInvoiceRun(ctx context.Context, r billing.Run) error {
+	r.Invoices, r.LastNumber, r.Total = 0, r.FirstNumber-1, decimal.Zero
+	if err := billing.ValidateRun(r, nil); err != nil {
+		return err
+	}
+	return s.Atomic(ctx, func(ctx context.Context) error { return s.insertRun(ctx, r) })
+}
+
+// CloseInvoiceRun implements billing.RunWriter.
+func (s *Store) CloseInvoiceRun(ctx context.Context, r billing.Run) error {
+	res, err := s.exec(ctx, `UPDATE billing_runs SET invoices = ?, first_number = ?, last_number = ?, total_ore = ?
+		WHERE municipality = ? AND month = ?`, r.Invoices, r.FirstNumber, r.LastNumber, ore(r.Total), r.Municipality, r.Month.String())
+	if err != nil {
+		return writeErr(err, "invoice run")
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return fmt.Errorf("sqlite: invoice run %s: %w", r.Month, domain.ErrNotFound)
+	}
+	return nil
+}
+
+var _ billing.RunWriter = (*Store)(nil)
+
+// insertRun writes the row of a run, refusing a month run before.
+func (s *Store) insertRun(ctx context.Context, r billing.Run) error {
+	if ok, err := s.exists(ctx, runExists, r.Municipality, r.Month.String()); err != nil || ok {
+		if err != nil {
+			return err
+		}
+		return &domain.ConflictError{Field: "month", Reason: "the-month-has-an-invoice-run"}
+	}
+	if _, err := s.exec(ctx, insertInvoiceRun, r.Municipality, r.Month.String(), r.Made.String(), r.Invoices,
+		r.FirstNumber, r.LastNumber, ore(r.Total)); err != nil {
+		return writeErr(err, "invoice run")
+	}
+	return nil
+}
+
+// insertInvoices writes invoices numbered r.FirstNumber..r.LastNumber
+// with their lines, refusing numbers taken.
+func (s *Store) insertInvoices(ctx context.Context, r billing.Run, invoices []billing.Invoice) error {
+	if len(invoices) > 0 {
+		ok, err := s.exists(ctx, numbersTaken, r.Municipality, r.FirstNumber, r.LastNumber)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return &domain.ConflictError{Field: "number", Reason: "another-invoice-has-one-of-these-numbers"}
+		}
+	}
+	// The rows are made as each chunk is written, not all first: a
+	// 50,000-child run has 100,000 lines.
+	invRow, ii := make([]any, 10), 0
+	invRows := func() ([]any, error) {
+		if ii == len(invoices) {
+			return nil, nil
+		}
+		inv := &invoices[ii]
+		ii++
+		invRow[0], invRow[1], invRow[2], invRow[3], invRow[4] = inv.Municipality, inv.ID, inv.Month.String(), inv.Number, inv.KID
+		invRow[5], invRow[6], invRow[7], invRow[8], invRow[9] = inv.Payer, nullID(inv.Family), inv.Issued.String(), inv.Due.String(), ore(inv.Total)
+		return invRow, nil
+	}
+	lineRow, li, lj := make([]any, 15), 0, 0
+	lineRows := func() ([]any, error) {
+		for li < len(invoices) && lj == len(invoices[li].Lines) {
+			li, lj = li+1, 0
+		}
+		if li == len(invoices) {
+			return nil, nil
+		}
+		inv := &invoices[li]
+		l := &inv.Lines[lj]
+		var red any
+		if len(l.Reductions) > 0 {
+			b, err := json.Marshal(l.Reductions)
+			if err != nil {
+				return nil, fmt.Errorf("sqlite: invoice line: %w", err)
+			}
+			red = string(b)
+		}
+		lineRow[0], lineRow[1], lineRow[2], lineRow[3], lineRow[4] = inv.Municipality, inv.ID, lj, inv.Payer, l.Child
+		lineRow[5], lineRow[6], lineRow[7], lineRow[8], lineRow[9] = l.Kind, l.Item, l.Month.String(), l.Correction, l.Days
+		lineRow[10], lineRow[11], lineRow[12], lineRow[13], lineRow[14] = l.DaysInMonth, ore(l.Gross), ore(l.Full), ore(l.Amount), red
+		lj++
+		return lineRow, nil
+	}
+	if err := s.insertFunc(ctx, "billing_invoices", "municipality, "+invoiceCols, invRows); err != nil {
+		if isUnique(err, "billing_invoices.kid") {
+			return &domain.ConflictError{Field: "kid", Reason: "another-invoice-has-this-kid"}
+		}
+		return writeErr(err, "invoice")
+	}
+	if err := s.insertFunc(ctx, "billing_invoice_lines", "municipality, "+lineCols, lineRows); err != nil {
+		return writeErr(err, "invoice line")
+	}
+	return nil
 }
 
 // insertChunk is how many rows one INSERT statement of insertRows writes.

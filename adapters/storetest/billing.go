@@ -195,14 +195,14 @@ func testBillingEndToEnd(t *testing.T, s BillingStore) {
 		return svc.CreatePriceList(ctx, case_, sfoList(m, d(2024, 8, 1)))
 	}))
 
-	run := func(day date.Date, mo billing.Month) billing.RunResult {
+	run := func(day date.Date, mo billing.Month) ran {
 		t.Helper()
 		clk.set(day)
-		res, err := svc.RunInvoices(ctx, case_, m, mo)
+		res, err := runAll(ctx, svc, case_, m, mo)
 		require.NoError(t, err)
 		return res
 	}
-	one := func(res billing.RunResult) billing.Invoice {
+	one := func(res ran) billing.Invoice {
 		t.Helper()
 		require.True(t, res.Created)
 		require.Len(t, res.Invoices, 1)
@@ -240,7 +240,7 @@ func testBillingEndToEnd(t *testing.T, s BillingStore) {
 	assert.Equal(t, "360.00", inv.Lines[2].Reductions[0].Amount.StringFixed(2))
 
 	// Running September again creates nothing.
-	again, err := svc.RunInvoices(ctx, case_, m, sep)
+	again, err := runAll(ctx, svc, case_, m, sep)
 	require.NoError(t, err)
 	assert.False(t, again.Created)
 	require.Len(t, again.Invoices, 1)
@@ -518,8 +518,8 @@ func testInterruptedRun(t *testing.T, s, other BillingStore) {
 	case_ := domain.CaseworkerActor(Oslo, "jobb")
 
 	// The uninterrupted run.
-	ref, err := (&billing.Service{Store: other, Clock: clk, Notifier: &feeNotices{}, Settings: billing.DefaultSettings()}).
-		RunInvoices(ctx, case_, Oslo, month(2024, 9))
+	ref, err := runAll(ctx, &billing.Service{Store: other, Clock: clk, Notifier: &feeNotices{}, Settings: billing.DefaultSettings()},
+		case_, Oslo, month(2024, 9))
 	require.NoError(t, err)
 	require.Len(t, ref.Invoices, 30)
 
@@ -722,7 +722,7 @@ func testBillingRoundTrip(t *testing.T, s BillingStore) {
 	clk := &clock{}
 	clk.set(d(2024, 9, 5))
 	svc := &billing.Service{Store: s, Clock: clk, Notifier: &feeNotices{}, Settings: billing.DefaultSettings()}
-	res, err := svc.RunInvoices(ctx, domain.SystemActor(Oslo, "fakturering"), Oslo, month(2024, 9))
+	res, err := runAll(ctx, svc, domain.SystemActor(Oslo, "fakturering"), Oslo, month(2024, 9))
 	require.NoError(t, err)
 	stored, err := s.Invoices(ctx, Oslo, month(2024, 9))
 	require.NoError(t, err)
@@ -863,7 +863,7 @@ func testMoveBetweenFamilies(t *testing.T, s BillingStore) {
 	svc := &billing.Service{Store: s, Clock: clk, Notifier: &feeNotices{}, Settings: billing.DefaultSettings()}
 	actor := domain.CaseworkerActor(Oslo, "saksbehandler")
 	clk.set(d(2024, 9, 5))
-	sep, err := svc.RunInvoices(ctx, actor, Oslo, month(2024, 9))
+	sep, err := runAll(ctx, svc, actor, Oslo, month(2024, 9))
 	require.NoError(t, err)
 	require.Len(t, sep.Invoices, 1)
 	// 45 h, one child, no income decision: 2 000.00 and food 500.00.
@@ -878,7 +878,7 @@ func testMoveBetweenFamilies(t *testing.T, s BillingStore) {
 	require.NoError(t, s.CreateFamily(ctx, b))
 
 	clk.set(d(2024, 10, 5))
-	oct, err := svc.RunInvoices(ctx, actor, Oslo, month(2024, 10))
+	oct, err := runAll(ctx, svc, actor, Oslo, month(2024, 10))
 	require.NoError(t, err)
 	require.Len(t, oct.Invoices, 2)
 	byPayer := map[domain.GuardianID]billing.Invoice{}

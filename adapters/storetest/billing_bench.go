@@ -64,8 +64,8 @@ func benchSteadyRun(b *testing.B, s BillingStore) {
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {
 		res := run()
-		if len(res.Invoices) != benchFamilies {
-			b.Fatalf("%d invoices", len(res.Invoices))
+		if res.Run.Invoices != benchFamilies {
+			b.Fatalf("%d invoices", res.Run.Invoices)
 		}
 	}
 	b.ReportMetric(float64(benchPupils), "children")
@@ -220,8 +220,8 @@ func benchInvoiceRun(b *testing.B, s BillingStore) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(res.Invoices) != benchFamilies || len(res.Skipped) != 0 {
-			b.Fatalf("%s: %d invoices, %d skipped (%v)", mo, len(res.Invoices), len(res.Skipped), res.Skipped[:min(3, len(res.Skipped))])
+		if res.Run.Invoices != benchFamilies || len(res.Skipped) != 0 {
+			b.Fatalf("%s: %d invoices, %d skipped (%v)", mo, res.Run.Invoices, len(res.Skipped), res.Skipped[:min(3, len(res.Skipped))])
 		}
 	}
 	b.StopTimer()

@@ -52,7 +52,7 @@ func testRunData(t *testing.T, s BillingStore) {
 		assert.Equal(t, want.Run, got.Run, m.String())
 		res, err := fast.ApproveRun(ctx, cw, Oslo, m, got.Fingerprint)
 		require.NoError(t, err)
-		require.Len(t, res.Invoices, len(p.Families))
+		assert.Equal(t, len(p.Families), res.Run.Invoices)
 	}
 
 	rr, ok := s.(billing.RunReader)

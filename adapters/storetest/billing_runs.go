@@ -25,6 +25,78 @@ func testSafeRuns(t *testing.T, newStore func(t *testing.T) BillingStore) {
 	t.Run("CancelThenRunAgainMatchesCleanStore", func(t *testing.T) { testCancelRunAgain(t, newStore(t), newStore(t)) })
 	t.Run("CorrectionsNotBeyondWindow", func(t *testing.T) { testCorrectionWindow(t, newStore(t), 1, false) })
 	t.Run("CorrectionsNotBeforeFirstRun", func(t *testing.T) { testCorrectionWindow(t, newStore(t), 3, true) })
+	t.Run("BatchSizesGiveTheSameRun", func(t *testing.T) {
+		testRunBatches(t, []BillingStore{newStore(t), newStore(t), newStore(t)}, []int{1, 7, 1000})
+	})
+}
+
+// testRunBatches: a run written a batch of payers at a time
+// (Service.RunBatch) makes the same invoices (numbers, KIDs, lines, to
+// the øre), the same fee decisions and the same fingerprint whatever the
+// batch size, with corrections too.
+func testRunBatches(t *testing.T, stores []BillingStore, sizes []int) {
+	ctx := ctxFor(t)
+	seed := newFamSeed(t, Oslo, 20)
+	clk := &clock{}
+	clk.set(d(2024, 9, 5))
+	cw := domain.CaseworkerActor(Oslo, "saksbehandler")
+	svcs := make([]*billing.Service, len(stores))
+	for i, s := range stores {
+		seed.load(t, ctx, s)
+		svcs[i] = runsSvc(t, ctx, s, clk, 3)
+		svcs[i].RunBatch = sizes[i]
+	}
+	for _, m := range []billing.Month{month(2024, 9), month(2024, 10)} {
+		clk.set(m.First() + 4)
+		if m == month(2024, 10) {
+			// A backdated income decision: October corrects September.
+			id := domain.NewID[billing.IncomeDecision]()
+			for _, svc := range svcs {
+				require.NoError(t, svc.DecideIncome(ctx, cw, billing.IncomeDecision{ID: id,
+					Municipality: Oslo, Family: seed.families[3].ID, AnnualIncome: money("300000"), Applied: d(2024, 8, 20),
+					Period: domain.Period{Start: d(2024, 9, 1), End: d(2025, 7, 31)}, Documentation: "skattemelding"}))
+			}
+		}
+		var first ran
+		var fp string
+		for i, svc := range svcs {
+			p, err := svc.PreviewRun(ctx, cw, Oslo, m)
+			require.NoError(t, err)
+			res, err := approveAll(ctx, svc, cw, Oslo, m, p.Fingerprint)
+			require.NoError(t, err, "batch %d", sizes[i])
+			require.True(t, res.Created)
+			stored, err := stores[i].Invoices(ctx, Oslo, m)
+			require.NoError(t, err)
+			assert.Equal(t, viewOf(res.Invoices), viewOf(stored), "batch %d: what was written is what was made", sizes[i])
+			assert.Equal(t, len(res.Decisions), res.RunResult.Decisions)
+			if i == 0 {
+				first, fp = res, p.Fingerprint
+				require.NotEmpty(t, res.Invoices)
+				continue
+			}
+			assert.Equal(t, fp, p.Fingerprint, "batch %d", sizes[i])
+			assert.Equal(t, viewOf(first.Invoices), viewOf(res.Invoices), "batch %d", sizes[i])
+			assert.Equal(t, first.Run.Total.StringFixed(2), res.Run.Total.StringFixed(2), "batch %d", sizes[i])
+			assert.Equal(t, first.Run.Invoices, res.Run.Invoices)
+			assert.Equal(t, len(first.Decisions), len(res.Decisions), "batch %d", sizes[i])
+			for j := range first.Decisions {
+				a, b := first.Decisions[j], res.Decisions[j]
+				assert.Equal(t, a.Child, b.Child)
+				assert.Equal(t, a.From, b.From)
+				assert.Equal(t, a.Fee.StringFixed(2), b.Fee.StringFixed(2))
+				assert.Equal(t, a.Food.StringFixed(2), b.Food.StringFixed(2))
+			}
+		}
+		if m == month(2024, 10) {
+			corrected := false
+			for _, inv := range first.Invoices {
+				for _, l := range inv.Lines {
+					corrected = corrected || l.Correction
+				}
+			}
+			assert.True(t, corrected, "October corrects September")
+		}
+	}
 }
 
 // testCorrectionWindow: a backdated income decision from September is
@@ -42,12 +114,12 @@ func testCorrectionWindow(t *testing.T, s BillingStore, window int, firstRunNov 
 	if firstRunNov {
 		months = months[2:]
 	}
-	var nov billing.RunResult
+	var nov ran
 	for _, m := range months {
 		clk.set(m.First() + 4)
 		p, err := svc.PreviewRun(ctx, cw, Oslo, m)
 		require.NoError(t, err)
-		nov, err = svc.ApproveRun(ctx, cw, Oslo, m, p.Fingerprint)
+		nov, err = approveAll(ctx, svc, cw, Oslo, m, p.Fingerprint)
 		require.NoError(t, err)
 	}
 	clk.set(d(2024, 12, 5))
@@ -182,7 +254,7 @@ func testPreviewWritesNothing(t *testing.T, s BillingStore) {
 	p2, err := svc.PreviewRun(ctx, cw, Oslo, sep)
 	require.NoError(t, err)
 	assert.NotEqual(t, p.Fingerprint, p2.Fingerprint)
-	res, err := svc.ApproveRun(ctx, cw, Oslo, sep, p2.Fingerprint)
+	res, err := approveAll(ctx, svc, cw, Oslo, sep, p2.Fingerprint)
 	require.NoError(t, err)
 	require.True(t, res.Created)
 	assert.Equal(t, viewOf(p2.Invoices), viewOf(res.Invoices))
@@ -221,11 +293,11 @@ func testCancelRunAgain(t *testing.T, s, other BillingStore) {
 	cw := domain.CaseworkerActor(Oslo, "saksbehandler")
 	cw.Name = "Siri Saksbehandler"
 	sep, oct := month(2024, 9), month(2024, 10)
-	approve := func(svc *billing.Service, m billing.Month) billing.RunResult {
+	approve := func(svc *billing.Service, m billing.Month) ran {
 		t.Helper()
 		p, err := svc.PreviewRun(ctx, cw, Oslo, m)
 		require.NoError(t, err)
-		res, err := svc.ApproveRun(ctx, cw, Oslo, m, p.Fingerprint)
+		res, err := approveAll(ctx, svc, cw, Oslo, m, p.Fingerprint)
 		require.NoError(t, err)
 		require.True(t, res.Created)
 		return res

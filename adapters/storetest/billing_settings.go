@@ -145,7 +145,7 @@ func testRuleTableLoad(t *testing.T, s BillingStore) {
 	require.NoError(t, err)
 	assert.Empty(t, runs, "a refused run writes nothing")
 
-	sept, err := svc.RunInvoices(ctx, cw, m, month(2025, time.September))
+	sept, err := runAll(ctx, svc, cw, m, month(2025, time.September))
 	require.NoError(t, err)
 	require.Len(t, sept.Invoices, 1)
 	assert.Equal(t, "1700.00", sept.Invoices[0].Total.StringFixed(2))
@@ -190,7 +190,7 @@ func testRuleTableLoad(t *testing.T, s BillingStore) {
 	require.NoError(t, err)
 	assert.Equal(t, viewOf(sent), viewOf(after), "the invoices already made are untouched")
 
-	oct, err := svc.RunInvoices(ctx, cw, m, month(2025, time.October))
+	oct, err := runAll(ctx, svc, cw, m, month(2025, time.October))
 	require.NoError(t, err)
 	assert.Empty(t, oct.Skipped)
 	var a billing.Invoice

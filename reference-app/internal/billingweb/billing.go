@@ -286,15 +286,43 @@ func (a *app) feeDecisionsOf(ctx context.Context, actor domain.Actor, child doma
 func (a *app) runInvoices(ctx context.Context, actor domain.Actor, month billing.Month, fingerprint string) (InvoiceRunResultView, error) {
 	var v InvoiceRunResultView
 	err := a.Store.Atomic(ctx, func(ctx context.Context) error {
-		res, err := a.Billing().ApproveRun(ctx, actor, actor.Municipality, month, fingerprint)
+		// The run is written a batch of payers at a time; each batch's
+		// invoices are put in the answer's words and its fee decisions
+		// archived as it is written, so the run's invoices and decisions
+		// are never all in memory, only their views.
+		var invs []InvoiceView
+		var children []domain.ChildID
+		seen := map[domain.ChildID]bool{}
+		res, err := a.Billing().ApproveRunEach(ctx, actor, actor.Municipality, month, fingerprint, func(ctx context.Context, b billing.RunBatch) error {
+			vs, cs, err := a.viewInvoices(ctx, actor.Municipality, b.Invoices)
+			if err != nil {
+				return err
+			}
+			invs = append(invs, vs...)
+			for _, c := range cs {
+				if !seen[c] {
+					seen[c] = true
+					children = append(children, c)
+				}
+			}
+			return a.archiveFeeDecisions(ctx, actor, b.Decisions)
+		})
 		if err != nil {
 			return err
 		}
-		invs, children, err := a.viewInvoices(ctx, actor.Municipality, res.Invoices)
-		if err != nil {
-			return err
+		if !res.Created {
+			stored, err := a.Store.Invoices(ctx, actor.Municipality, month)
+			if err != nil {
+				return err
+			}
+			if invs, _, err = a.viewInvoices(ctx, actor.Municipality, stored); err != nil {
+				return err
+			}
 		}
-		v = InvoiceRunResultView{Run: billingRunView(res.Run), Created: res.Created, Invoices: invs, Decisions: len(res.Decisions), Skipped: []skippedView{}}
+		if invs == nil {
+			invs = []InvoiceView{}
+		}
+		v = InvoiceRunResultView{Run: billingRunView(res.Run), Created: res.Created, Invoices: invs, Decisions: res.Decisions, Skipped: []skippedView{}}
 		n := a.billingNames(actor.Municipality)
 		skipped := make([]domain.ChildID, len(res.Skipped))
 		for i, s := range res.Skipped {
@@ -309,9 +337,6 @@ func (a *app) runInvoices(ctx context.Context, actor domain.Actor, month billing
 				return err
 			}
 			v.Skipped = append(v.Skipped, skippedView{Child: s.Child, ChildName: name, Kind: s.Kind, Code: s.Code, Reason: s.Reason})
-		}
-		if err := a.archiveFeeDecisions(ctx, actor, res.Decisions); err != nil {
-			return err
 		}
 		if res.Created && len(children) > 0 {
 			return a.AuditChange(ctx, actor, "invoice-run.create", "invoice-run/"+month.String(), children...)
