@@ -301,6 +301,7 @@ func admissionAuth(ta *webtest.Harness) map[string]authCase {
 		"GET /api/v1/intakes/{intakeId}/obligations":          {path: "/api/v1/intakes/" + main + "/obligations", want: casework},
 		"POST /api/v1/admission-runs":                         {path: "/api/v1/admission-runs", contentType: jsonType, body: body(`{"intakeId":"` + main + `","seed":3,"reason":"the board meets early"}`), want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, created, missing, created}},
 		"GET /api/v1/admission-runs/{runId}":                  {path: "/api/v1/admission-runs/" + f.Draft1.String(), want: casework},
+		"GET /api/v1/admission-runs/{runId}/results":          {path: "/api/v1/admission-runs/" + f.Draft1.String() + "/results", want: casework},
 		"POST /api/v1/admission-approvals":                    {path: "/api/v1/admission-approvals", contentType: jsonType, body: body(`{"runId":"` + f.Draft2.String() + `","reason":"the board meets early"}`), want: [8]int{forbidden, forbidden, forbidden, forbidden, forbidden, ok, missing, conflict}},
 		"GET /api/v1/admission-runs/{runId}/approval-preview": {path: "/api/v1/admission-runs/" + f.Draft1.String() + "/approval-preview", want: casework},
 		"GET /api/v1/children/{childId}/applications":         {path: "/api/v1/children/" + emil + "/applications", want: parentOrMunicipal},
