@@ -12,14 +12,15 @@ import (
 )
 
 // The run page and the approval's page show a page of the run's children
-// (issue 24): at 100 and at 2,000 applicants they cost the same number of
-// statements, and the page does not grow with the applicants.
+// (issue 24), and so do the run's API and its results' pages: at 100 and
+// at 2,000 applicants they cost the same number of statements, and the
+// page does not grow with the applicants.
 func TestRunPagesStatementsDoNotGrowWithApplicants(t *testing.T) {
 	ta := webtest.NewPostgres(t)
 	ctx := t.Context()
 	cw := ta.CookieFor(t, demo.PersonaCaseworker)
 	actor := ta.Personas[demo.PersonaCaseworker].Actor
-	type measured struct{ run, search, approved, approvedPage2 webtest.Count }
+	type measured struct{ run, search, approved, approvedPage2, apiRun, apiResults webtest.Count }
 	got := map[int]measured{}
 	for _, n := range []int{100, 2000} {
 		intake, _, err := webtest.BigIntake(ctx, ta, n)
@@ -35,18 +36,21 @@ func TestRunPagesStatementsDoNotGrowWithApplicants(t *testing.T) {
 		m.search = ta.Counted(t, cw, base+"?q=barn0042")
 		assert.Contains(t, m.search.Body, "Barn0042 Storeng")
 		assert.NotContains(t, m.search.Body, "Barn0041 Storeng")
+		m.apiRun = ta.Counted(t, cw, "/api/v1/admission-runs/"+run.ID.String())
+		m.apiResults = ta.Counted(t, cw, "/api/v1/admission-runs/"+run.ID.String()+"/results")
 		_, err = ta.App.Admission().ApproveWithReason(ctx, actor, run.ID, "test: the page at size")
 		require.NoError(t, err)
 		m.approved = ta.Counted(t, cw, base+"/approved")
 		m.approvedPage2 = ta.Counted(t, cw, base+"/approved?unit=none")
-		for name, c := range map[string]webtest.Count{"run": m.run, "search": m.search, "approved": m.approved, "approved waiting": m.approvedPage2} {
+		for name, c := range map[string]webtest.Count{"run": m.run, "search": m.search, "approved": m.approved, "approved waiting": m.approvedPage2, "API run": m.apiRun, "API results": m.apiResults} {
 			t.Logf("%s at %d applicants: %s", name, n, c)
 		}
 		got[n] = m
 	}
 	small, large := got[100], got[2000]
 	for name, pair := range map[string][2]webtest.Count{"run": {small.run, large.run}, "run search": {small.search, large.search},
-		"approved": {small.approved, large.approved}, "approved waiting": {small.approvedPage2, large.approvedPage2}} {
+		"approved": {small.approved, large.approved}, "approved waiting": {small.approvedPage2, large.approvedPage2},
+		"API run": {small.apiRun, large.apiRun}, "API results": {small.apiResults, large.apiResults}} {
 		assert.Equal(t, pair[0].Statements, pair[1].Statements, fmt.Sprintf("%s: the statements do not grow with the applicants", name))
 		assert.Less(t, len(pair[1].Body), 200*1024, "%s: one page, not every applicant", name)
 	}
