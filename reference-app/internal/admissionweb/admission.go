@@ -722,14 +722,15 @@ func (a *app) apiRun(w http.ResponseWriter, r *http.Request, c *web.Call) error 
 	return nil
 }
 
-// apiGetRun answers the run with its statistics. It shows no child's
-// result, so it logs none: the results' pages log their children.
+// apiGetRun answers the run with its statistics, read without its
+// results. It shows no child's result, so it logs none: the results'
+// pages log their children.
 func (a *app) apiGetRun(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	id, err := api.PathID[admission.Run](r, "runId")
 	if err != nil {
 		return err
 	}
-	run, err := a.Store.Run(r.Context(), c.Actor.Municipality, id)
+	run, err := a.Store.RunHeader(r.Context(), c.Actor.Municipality, id)
 	if err != nil {
 		return err
 	}
