@@ -75,6 +75,9 @@ type Store interface {
 	ApproveRun(ctx context.Context, m domain.Municipality, id RunID, at time.Time, by string) error
 	// Run reads a run with its results.
 	Run(ctx context.Context, m domain.Municipality, id RunID) (Run, error)
+	// RunHeader reads a run with its statistics, without its results
+	// (megabytes at 50,000 children): what a run's summary needs.
+	RunHeader(ctx context.Context, m domain.Municipality, id RunID) (Run, error)
 	// Runs lists an intake's runs by ID, without their results.
 	Runs(ctx context.Context, m domain.Municipality, intake IntakeID) ([]Run, error)
 

@@ -150,6 +150,28 @@ type AuditLog interface {
 	// naming that child are listed, alone or in a list, in one query with
 	// keyset paging; each names that child only (ChildID, no Children).
 	AuditEntries(ctx context.Context, m Municipality, child ChildID, before AuditID, limit int) ([]AuditEntry, error)
+	// AuditSummaries lists the municipality's entries as AuditEntries
+	// does without a child, each with its ChildCount and only the first
+	// names (at most) of a list's Children, in ID order, in one query: a
+	// page of the log stays small when its lists name thousands.
+	// AuditChildren reads the rest.
+	AuditSummaries(ctx context.Context, m Municipality, before AuditID, limit, names int) ([]AuditSummary, error)
+	// AuditChildren lists the children an entry names, in ID order: at
+	// most limit of them, all after after unless it is zero (keyset
+	// paging). An entry about one child lists that child, an entry about
+	// none lists none; an entry not in the municipality is ErrNotFound.
+	AuditChildren(ctx context.Context, m Municipality, entry AuditID, after ChildID, limit int) ([]ChildID, error)
+}
+
+// AuditSummary is an entry as a page of the log shows it: a list's entry
+// with how many children it names and only the first of them (Children,
+// in ID order), the rest read by AuditLog.AuditChildren.
+type AuditSummary struct {
+	AuditEntry
+	// ChildCount is how many children the entry names: 1 for an entry
+	// about one child (ChildID), the length of the whole list for a list's
+	// entry, 0 for an entry about none.
+	ChildCount int `json:"childCount"`
 }
 
 // IdempotentResponse is the response an HTTP API gave to a POST carrying an

@@ -218,9 +218,12 @@
 // is one record, written by a store in one statement. A child's trail
 // (AuditLog.AuditEntries with the child: what a guardian's insight shows)
 // holds the entries about the child and the lists that named it, newest
-// first by keyset, each naming that child alone. Retention deletes an
-// entry by its age together with the children it names; erasing a child
-// leaves its mentions, in lists as in its own entries.
+// first by keyset, each naming that child alone. A page of the log
+// (AuditLog.AuditSummaries) carries each list's length and only its first
+// children, so that it stays small when its lists name thousands; the rest
+// are read by keyset from the entry (AuditLog.AuditChildren). Retention
+// deletes an entry by its age together with the children it names;
+// erasing a child leaves its mentions, in lists as in its own entries.
 //
 // # Retention and erasure
 //

@@ -427,6 +427,12 @@ func (s *Store) Run(ctx context.Context, m domain.Municipality, id admission.Run
 	}, `SELECT data, results FROM admission_runs WHERE municipality = $1 AND id = $2`, string(m), uid(id))
 }
 
+// RunHeader reads a run without its results.
+func (s *Store) RunHeader(ctx context.Context, m domain.Municipality, id admission.RunID) (admission.Run, error) {
+	return one(ctx, s.q(ctx), "run", m, id.String(), scanJSON[admission.Run],
+		`SELECT data FROM admission_runs WHERE municipality = $1 AND id = $2`, string(m), uid(id))
+}
+
 // Runs lists an intake's runs by ID, without their results.
 func (s *Store) Runs(ctx context.Context, m domain.Municipality, intake admission.IntakeID) ([]admission.Run, error) {
 	return list(ctx, s.q(ctx), "runs", m, scanJSON[admission.Run],

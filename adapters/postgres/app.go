@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -118,6 +119,84 @@ const (
 			JOIN audit_log a ON a.municipality = c.municipality AND a.id = c.audit_id ORDER BY c.audit_id DESC LIMIT $4)
 	) t ORDER BY id DESC LIMIT $4`
 )
+
+const (
+	// pgAuditSummaries lists a municipality's entries with how many
+	// children each names and the first $4 of them.
+	pgAuditSummaries = `SELECT ` + auditColumns + `, ARRAY(SELECT c.child_id FROM audit_log_children c
+		WHERE c.municipality = a.municipality AND c.audit_id = a.id ORDER BY c.child_id LIMIT $4),
+		(SELECT count(*) FROM audit_log_children c WHERE c.municipality = a.municipality AND c.audit_id = a.id)
+		FROM audit_log a WHERE a.municipality = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3`
+	// pgAuditEntryChild is the child an entry is about (NULL for a list's
+	// entry, or none).
+	pgAuditEntryChild = `SELECT child_id FROM audit_log WHERE municipality = $1 AND id = $2`
+	// pgAuditChildren pages a list's children by ID.
+	pgAuditChildren = `SELECT child_id FROM audit_log_children
+		WHERE municipality = $1 AND audit_id = $2 AND child_id > $3 ORDER BY child_id LIMIT $4`
+)
+
+// AuditSummaries implements domain.AuditLog.
+func (s *Store) AuditSummaries(ctx context.Context, m domain.Municipality, before domain.AuditID, limit, names int) ([]domain.AuditSummary, error) {
+	if limit <= 0 {
+		return nil, domain.Invalid("limit", "not-positive")
+	}
+	if names < 0 {
+		return nil, domain.Invalid("names", "negative")
+	}
+	upper := maxAuditID
+	if !before.IsZero() {
+		upper = uid(before)
+	}
+	return list(ctx, s.q(ctx), "audit entries", m, func(row scanner, m domain.Municipality) (domain.AuditSummary, error) {
+		var v domain.AuditSummary
+		var count int64
+		e, err := scanAudit(countingScanner{row, &count}, m)
+		v.AuditEntry, v.ChildCount = e, int(count)
+		if !e.ChildID.IsZero() {
+			v.ChildCount = 1
+		}
+		return v, err
+	}, pgAuditSummaries, string(m), upper, limit, names)
+}
+
+// countingScanner scans a row of pgAuditSummaries: the entry's columns
+// for scanAudit, and the count after them into count.
+type countingScanner struct {
+	r     scanner
+	count *int64
+}
+
+func (c countingScanner) Scan(dest ...any) error { return c.r.Scan(append(dest, c.count)...) }
+
+// AuditChildren implements domain.AuditLog.
+func (s *Store) AuditChildren(ctx context.Context, m domain.Municipality, entry domain.AuditID, after domain.ChildID, limit int) ([]domain.ChildID, error) {
+	if limit <= 0 {
+		return nil, domain.Invalid("limit", "not-positive")
+	}
+	q := s.q(ctx)
+	child, err := one(ctx, q, "audit entry", m, entry.String(), func(row scanner, _ domain.Municipality) (domain.ChildID, error) {
+		var c domain.ChildID
+		return c, row.Scan(scanID(&c))
+	}, pgAuditEntryChild, string(m), uid(entry))
+	if err != nil {
+		return nil, err
+	}
+	if !child.IsZero() {
+		a, c := after.UUID(), child.UUID()
+		if !after.IsZero() && bytes.Compare(a[:], c[:]) >= 0 {
+			return nil, nil
+		}
+		return []domain.ChildID{child}, nil
+	}
+	lower := pgtype.UUID{Valid: true} // below every child's ID
+	if !after.IsZero() {
+		lower = uid(after)
+	}
+	return list(ctx, q, "audit children", m, func(row scanner, _ domain.Municipality) (domain.ChildID, error) {
+		var c domain.ChildID
+		return c, row.Scan(scanID(&c))
+	}, pgAuditChildren, string(m), uid(entry), lower, limit)
+}
 
 // maxAuditID is above every UUID: the upper bound of a listing from the
 // newest entry.

@@ -446,6 +446,11 @@ func (s *Store) Run(ctx context.Context, m domain.Municipality, id admission.Run
 	}, m, id)
 }
 
+// RunHeader reads a run without its results.
+func (s *Store) RunHeader(ctx context.Context, m domain.Municipality, id admission.RunID) (admission.Run, error) {
+	return queryOne(ctx, s, "run", selectRunHeader, scanJSON[admission.Run], m, id)
+}
+
 // Runs lists an intake's runs by ID, without their results.
 func (s *Store) Runs(ctx context.Context, m domain.Municipality, intake admission.IntakeID) ([]admission.Run, error) {
 	return queryAll(ctx, s, selectRuns, scanJSON[admission.Run], m, intake)

@@ -12,7 +12,8 @@ import (
 // appQueries are the statements of the reference app's store ports (audit
 // log, idempotency keys) that Open prepares.
 var appQueries = []string{
-	insertAudit, insertAuditChildren, selectAudit, selectChildAudit,
+	insertAudit, insertAuditChildren, selectAudit, selectChildAudit, selectAuditSummaries,
+	selectAuditEntryChild, selectAuditChildren,
 	insertIdempotent, selectIdempotent, deleteOldIdempotent,
 	upsertSession, selectSession, deleteSession, deleteExpiredSessions,
 }
@@ -40,6 +41,23 @@ const (
 		FROM audit_log a WHERE a.municipality = ?1 AND a.id IN (SELECT audit_id FROM audit_log_children
 			WHERE municipality = ?1 AND child_id = ?2 AND audit_id < ?3 ORDER BY audit_id DESC LIMIT ?4)
 		ORDER BY 2 DESC LIMIT ?4`
+	// selectAuditSummaries lists a municipality's entries with how many
+	// children each names and the first ?4 of them (a JSON array), both
+	// from the entry's index: in a WITHOUT ROWID table it holds the child
+	// after the entry, so the first are read in order and counted without
+	// the table.
+	selectAuditSummaries = `SELECT ` + auditCols + `,
+		(SELECT json_group_array(child_id) FROM (SELECT c.child_id FROM audit_log_children c INDEXED BY audit_log_children_by_entry
+			WHERE c.municipality = a.municipality AND c.audit_id = a.id ORDER BY c.child_id LIMIT ?4)),
+		(SELECT count(*) FROM audit_log_children c INDEXED BY audit_log_children_by_entry
+			WHERE c.municipality = a.municipality AND c.audit_id = a.id)
+		FROM audit_log a WHERE a.municipality = ?1 AND a.id < ?2 ORDER BY a.id DESC LIMIT ?3`
+	// selectAuditEntryChild is the child an entry is about ("" for a
+	// list's entry, or none).
+	selectAuditEntryChild = `SELECT child_id FROM audit_log WHERE municipality = ? AND id = ?`
+	// selectAuditChildren pages a list's children by ID.
+	selectAuditChildren = `SELECT child_id FROM audit_log_children INDEXED BY audit_log_children_by_entry
+		WHERE municipality = ? AND audit_id = ? AND child_id > ? ORDER BY child_id LIMIT ?`
 
 	idemCols         = `municipality, subject, key, fingerprint, status, content_type, body, created`
 	insertIdempotent = `INSERT INTO idempotent_responses (` + idemCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
@@ -142,6 +160,71 @@ func (s *Store) AuditEntries(ctx context.Context, m domain.Municipality, child d
 		return queryAll(ctx, s, selectAudit, scanAudit, m, upper, limit)
 	}
 	return queryAll(ctx, s, selectChildAudit, scanAudit, m, child.String(), upper, limit)
+}
+
+// AuditSummaries implements domain.AuditLog.
+func (s *Store) AuditSummaries(ctx context.Context, m domain.Municipality, before domain.AuditID, limit, names int) ([]domain.AuditSummary, error) {
+	if limit <= 0 {
+		return nil, domain.Invalid("limit", "not-positive")
+	}
+	if names < 0 {
+		return nil, domain.Invalid("names", "negative")
+	}
+	upper := maxID
+	if !before.IsZero() {
+		upper = before.String()
+	}
+	return queryAll(ctx, s, selectAuditSummaries, func(r scanner) (domain.AuditSummary, error) {
+		var v domain.AuditSummary
+		var count int
+		e, err := scanAudit(countingScanner{r, &count})
+		v.AuditEntry, v.ChildCount = e, count
+		if !e.ChildID.IsZero() {
+			v.ChildCount = 1
+		}
+		return v, err
+	}, m, upper, limit, names)
+}
+
+// countingScanner scans a row of selectAuditSummaries: the entry's
+// columns for scanAudit, and the count after them into count.
+type countingScanner struct {
+	r     scanner
+	count *int
+}
+
+func (c countingScanner) Scan(dest ...any) error { return c.r.Scan(append(dest, c.count)...) }
+
+// AuditChildren implements domain.AuditLog.
+func (s *Store) AuditChildren(ctx context.Context, m domain.Municipality, entry domain.AuditID, after domain.ChildID, limit int) ([]domain.ChildID, error) {
+	if limit <= 0 {
+		return nil, domain.Invalid("limit", "not-positive")
+	}
+	child, err := queryOne(ctx, s, "audit entry", selectAuditEntryChild, func(r scanner) (string, error) {
+		var c string
+		return c, r.Scan(&c)
+	}, m, entry)
+	if err != nil {
+		return nil, err
+	}
+	lower := ""
+	if !after.IsZero() {
+		lower = after.String()
+	}
+	if child != "" {
+		if child <= lower {
+			return nil, nil
+		}
+		id, err := domain.ParseID[domain.Child](child)
+		return []domain.ChildID{id}, err
+	}
+	return queryAll(ctx, s, selectAuditChildren, func(r scanner) (domain.ChildID, error) {
+		var c string
+		if err := r.Scan(&c); err != nil {
+			return domain.ChildID{}, err
+		}
+		return domain.ParseID[domain.Child](c)
+	}, m, entry, lower, limit)
 }
 
 // SaveIdempotent implements domain.IdempotencyStore.

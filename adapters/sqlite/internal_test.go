@@ -88,6 +88,12 @@ func TestQueriesUseIndexes(t *testing.T) {
 			if strings.HasPrefix(step, "SCAN json_each VIRTUAL TABLE") {
 				continue
 			}
+			// Walking a subquery's own rows (a co-routine whose plan is
+			// checked in its own steps: the first children of an audit
+			// entry, searched by the entry's index) is not a table scan.
+			if strings.HasPrefix(step, "SCAN (subquery-") {
+				continue
+			}
 			assert.NotRegexp(t, `^SCAN `, step, "%s\n%v", q, plan)
 			// The registry position's key is the municipality alone (one
 			// row); the registry notices are a municipality's list.

@@ -327,6 +327,59 @@ func testAuditLists(t *testing.T, s AppStore) {
 	require.NoError(t, err)
 	require.Len(t, inBergen, 1, "a municipality's lists are its own")
 
+	// A page of the log: each entry with its count and the first of its
+	// children; the rest of a list by keyset, from the entry.
+	sums, err := s.AuditSummaries(ctx, Oslo, domain.AuditID{}, 100, 3)
+	require.NoError(t, err)
+	require.Len(t, sums, 5)
+	for i, sum := range sums {
+		want := written[4-i]
+		assert.Equal(t, want.ID, sum.ID)
+		assert.Equal(t, want.ChildID, sum.ChildID)
+		assert.Equal(t, want.Action, sum.Action)
+		assert.Equal(t, want.Actor, sum.Actor)
+		switch {
+		case !want.ChildID.IsZero():
+			assert.Equal(t, 1, sum.ChildCount, "entry %d is about one child", 4-i)
+			assert.Empty(t, sum.Children)
+		default:
+			assert.Equal(t, len(want.Children), sum.ChildCount, "entry %d counts its list", 4-i)
+			assert.Equal(t, want.Children[:min(3, len(want.Children))], sum.Children, "entry %d names the first of its list", 4-i)
+		}
+	}
+	older, err := s.AuditSummaries(ctx, Oslo, sums[1].ID, 2, 0)
+	require.NoError(t, err)
+	require.Len(t, older, 2, "keyset paging")
+	assert.Equal(t, written[2].ID, older[0].ID)
+	assert.Empty(t, older[1].Children, "no names asked for")
+	assert.Equal(t, 2001, older[1].ChildCount)
+	var listed []domain.ChildID
+	var after domain.ChildID
+	for {
+		page, err := s.AuditChildren(ctx, Oslo, written[1].ID, after, 700)
+		require.NoError(t, err)
+		if len(page) == 0 {
+			break
+		}
+		listed = append(listed, page...)
+		after = page[len(page)-1]
+	}
+	assert.Equal(t, written[1].Children, listed, "every child of the list, in ID order, across the pages")
+	one, err := s.AuditChildren(ctx, Oslo, written[0].ID, domain.ChildID{}, 10)
+	require.NoError(t, err)
+	assert.Equal(t, []domain.ChildID{child}, one, "an entry about one child lists it")
+	one, err = s.AuditChildren(ctx, Oslo, written[0].ID, child, 10)
+	require.NoError(t, err)
+	assert.Empty(t, one, "and nothing after it")
+	_, err = s.AuditChildren(ctx, Bergen, written[1].ID, domain.ChildID{}, 10)
+	require.ErrorIs(t, err, domain.ErrNotFound, "another municipality's entry")
+	_, err = s.AuditChildren(ctx, Oslo, domain.NewID[domain.AuditEntry](), domain.ChildID{}, 10)
+	require.ErrorIs(t, err, domain.ErrNotFound)
+	_, err = s.AuditChildren(ctx, Oslo, written[1].ID, domain.ChildID{}, 0)
+	require.ErrorIs(t, err, domain.ErrInvalid)
+	_, err = s.AuditSummaries(ctx, Oslo, domain.AuditID{}, 0, 3)
+	require.ErrorIs(t, err, domain.ErrInvalid)
+
 	err = s.AppendAudit(ctx, written[1])
 	var ce *domain.ConflictError
 	require.ErrorAs(t, err, &ce, "the same list entry twice")

@@ -155,8 +155,9 @@ func apiPaths(apis []apiRoute, routes []route, reached map[string]map[string][]s
 // measureAPI measures every API route as every persona (measure), as the
 // pages are: the rows of the routes a persona is allowed, how many
 // route×persona answered 403/404 or redirected, and the routes skipped
-// with their reasons.
-func measureAPI(a *web.App, clients map[string]client, sql *statements, routes []route, reached map[string]map[string][]string, reps int, postgres bool) ([]row, int, map[string]string, error) {
+// with their reasons. -pages and -personas (f) narrow the API routes and
+// personas measured as they narrow the pages.
+func measureAPI(a *web.App, clients map[string]client, sql *statements, routes []route, reached map[string]map[string][]string, reps int, postgres bool, f filter) ([]row, int, map[string]string, error) {
 	var personas []string
 	for _, p := range a.Personas {
 		personas = append(personas, p.Key)
@@ -166,10 +167,13 @@ func measureAPI(a *web.App, clients map[string]client, sql *statements, routes [
 	notTheirs := 0
 	for _, r := range apiRoutes(a) {
 		byPersona, ok := paths[r.path]
-		if !ok {
+		if !ok || !f.page(r.path) {
 			continue
 		}
 		for _, p := range personas {
+			if !f.persona(p) {
+				continue
+			}
 			rw, err := measure(clients[p], sql, byPersona[p], reps)
 			if err != nil {
 				return nil, 0, nil, err

@@ -37,8 +37,9 @@
 //	go run ./reference-app/cmd/page-budget -children 2000 -reps 5
 //	go run ./reference-app/cmd/page-budget -db "$OPPVEKST_TEST_POSTGRES" -children 2000
 //
-// -pages (a regular expression of route paths) and -personas (a comma
-// list of persona keys) measure some pages only, after the same seed,
+// -pages (a regular expression of route paths, pages' and GET /api/
+// routes') and -personas (a comma list of persona keys) measure some pages
+// and API routes only, after the same seed,
 // workload and crawl; -cpuprofile FILE writes the CPU profile of the
 // measuring alone, so one slow page can be timed and profiled at 50,000
 // children without the whole run:
@@ -95,7 +96,7 @@ func main() {
 	perRoute := flag.Int("crawl", 5, "pages of each route a persona's crawl opens to find links")
 	instances := flag.Int("instances", 3, "of a route with parameters, how many of the persona's links are timed (the slowest is shown)")
 	work := flag.Bool("workload", true, "before measuring, run the month's work through the app (allocation runs and approvals, school starters, the invoice run, a credit note, events, a special-education case to its decision), so that the pages of its results are measured too")
-	pages := flag.String("pages", "", "a regular expression: measure only the page routes whose path (as the route table writes it, /children/{childId}/fees) it matches; empty: every page")
+	pages := flag.String("pages", "", "a regular expression: measure only the page and GET /api/ routes whose path (as the route table writes it, /children/{childId}/fees) it matches; empty: every page and API route")
 	personas := flag.String("personas", "", "a comma list of persona keys (guardian,caseworker,…): crawl and measure only as them; empty: every persona")
 	cpuprofile := flag.String("cpuprofile", "", "write the CPU profile of the measuring (not the seed, workload or crawl) to this file (go tool pprof)")
 	flag.Parse()
@@ -538,12 +539,11 @@ func run(ctx context.Context, out io.Writer, db string, children, reps, perRoute
 			rows = append(rows, worst)
 		}
 	}
-	if err := stopProfile(); err != nil {
+	apiRows, apiNotTheirs, apiSkipped, err := measureAPI(a, clients, sql, routes, reached, reps, db != "", f)
+	if err != nil {
 		return err
 	}
-
-	apiRows, apiNotTheirs, apiSkipped, err := measureAPI(a, clients, sql, routes, reached, reps, db != "")
-	if err != nil {
+	if err := stopProfile(); err != nil {
 		return err
 	}
 	rows, notTheirs = append(rows, apiRows...), notTheirs+apiNotTheirs

@@ -43,9 +43,10 @@ func (a *app) admissionRoutes() []web.Route {
 		{Method: "GET", Path: "/api/v1/intakes/{intakeId}/applications", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The intake's applications with status (caseworker), by ID", Response: admission.ApplicationView{}, List: true, Search: "the child's name, the start of the national ID, or the application's status (received, offered, accepted, …)", Handle: a.apiIntakeApplications},
 		{Method: "GET", Path: "/api/v1/intakes/{intakeId}/runs", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The intake's allocation runs, without results (caseworker)", Response: admission.Run{}, List: true, Handle: a.apiIntakeRuns},
 		{Method: "GET", Path: "/api/v1/intakes/{intakeId}/waiting-lists", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "The waiting lists of the intake (caseworker): one entry per child waiting at a unit and age group, in the lists' order (by unit and group as the intake has them, then by position), paged by a key that stays when a child joins or leaves a list. ?unit= keeps one unit's lists", Response: waitingPlaceView{}, List: true, Search: "the child's name, or the start of the national ID", Query: map[string]string{"unit": "only this unit's lists (its ID)"}, Handle: a.apiWaitingLists},
-		{Method: "GET", Path: "/api/v1/intakes/{intakeId}/obligations", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Children with a right to a place (barnehageloven § 16) and no offer by the month (caseworker)", Response: []admission.Obligation{}, Query: map[string]string{"month": "YYYY-MM; the intake's start month when left out"}, Handle: a.apiObligations},
-		{Method: "POST", Path: "/api/v1/admission-runs", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Run the allocation of an intake as a draft, with statistics and every child's explanation (caseworker)", Body: runRequest{}, Response: admission.Run{}, Status: http.StatusCreated, Handle: a.apiRun},
-		{Method: "GET", Path: "/api/v1/admission-runs/{runId}", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "A run with its statistics and every child's result and explanation (caseworker)", Response: admission.Run{}, Handle: a.apiGetRun},
+		{Method: "GET", Path: "/api/v1/intakes/{intakeId}/obligations", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Children with a right to a place (barnehageloven § 16) and no offer by the month (caseworker), by the month the right applies from, then by application, in pages", Response: admission.Obligation{}, List: true, Search: "the child's name, or the start of the national ID", Query: map[string]string{"month": "YYYY-MM; the intake's start month when left out"}, Handle: a.apiObligations},
+		{Method: "POST", Path: "/api/v1/admission-runs", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Run the allocation of an intake as a draft (caseworker): the answer is the run with its statistics, as GET /api/v1/admission-runs/{runId} gives it; every child's result and explanation is paged at resultsHref", Body: runRequest{}, Response: runView{}, Status: http.StatusCreated, Handle: a.apiRun},
+		{Method: "GET", Path: "/api/v1/admission-runs/{runId}", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "A run with its statistics (caseworker); its children's results and explanations are paged at resultsHref (/api/v1/admission-runs/{runId}/results), no longer in the run's answer (results)", Response: runView{}, Handle: a.apiGetRun},
+		{Method: "GET", Path: "/api/v1/admission-runs/{runId}/results", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "A run's result for each child, with its explanation, by application ID in pages (caseworker); ?childId= keeps one child's", Response: admission.RunResult{}, List: true, Query: map[string]string{"childId": "only this child's result (its ID)"}, Handle: a.apiRunResults},
 		{Method: "POST", Path: "/api/v1/admission-approvals", Kind: web.KindAPI, Policy: web.PolicyCaseworker, Summary: "Approve a draft run (once per intake; again is 409) and send the offers; on or before the application deadline only with a reason (422 on \"reason\" without, nothing sent) (caseworker)", Body: approveRequest{}, Response: approvalView{}, Handle: a.apiApprove},
 		// API: a child's applications, offers and decisions.
 		{Method: "GET", Path: child + "/applications", Kind: web.KindAPI, Policy: web.PolicyChildParent, Summary: "The child's applications with status, history, deadline and waiting-list positions", Response: admission.ApplicationView{}, List: true, Handle: a.apiChildApplications},
@@ -630,8 +631,18 @@ func childMatches(ch domain.Child, q string) bool {
 	return !ch.NationalID.IsZero() && strings.HasPrefix(ch.NationalID.String(), digits)
 }
 
+// apiObligations pages the § 16 report as the obligations page does: the
+// report from one read of the intake, ordered by obligationKey (the month
+// the right applies from, then the application) and cut after the cursor
+// (a key, so a child leaving the report does not move the cut), names read
+// in one statement only with a search (?q=), and only the page's children
+// logged.
 func (a *app) apiObligations(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	ctx := r.Context()
+	pr, err := api.ReadPage(r)
+	if err != nil {
+		return err
+	}
 	in, err := a.pathIntake(r, c)
 	if err != nil {
 		return err
@@ -645,11 +656,29 @@ func (a *app) apiObligations(w http.ResponseWriter, r *http.Request, c *web.Call
 	if err != nil {
 		return err
 	}
-	if obs == nil {
-		obs = []admission.Obligation{}
+	slices.SortFunc(obs, func(x, y admission.Obligation) int { return strings.Compare(obligationKey(x), obligationKey(y)) })
+	if pr.Q != "" {
+		ids := make([]domain.ChildID, 0, len(obs))
+		for _, o := range obs {
+			ids = append(ids, o.Child)
+		}
+		cs, err := a.Store.ChildrenByID(ctx, c.Actor.Municipality, ids)
+		if err != nil {
+			return err
+		}
+		known := make(map[domain.ChildID]domain.Child, len(cs))
+		for _, ch := range cs {
+			known[ch.ID] = ch
+		}
+		obs = slices.DeleteFunc(obs, func(o admission.Obligation) bool { return !childMatches(known[o.Child], pr.Q) })
 	}
-	var ids []domain.ChildID
-	for _, o := range obs {
+	start := 0
+	if pr.Cursor != "" {
+		start = sort.Search(len(obs), func(i int) bool { return obligationKey(obs[i]) > pr.Cursor })
+	}
+	pg := api.Keyset(obs[start:min(len(obs), start+pr.Limit+1)], obligationKey, pr)
+	ids := make([]domain.ChildID, 0, len(pg.Items))
+	for _, o := range pg.Items {
 		ids = append(ids, o.Child)
 	}
 	if len(ids) > 0 {
@@ -657,8 +686,23 @@ func (a *app) apiObligations(w http.ResponseWriter, r *http.Request, c *web.Call
 			return err
 		}
 	}
-	api.WriteJSON(w, http.StatusOK, obs)
+	api.WriteJSON(w, http.StatusOK, pg)
 	return nil
+}
+
+// runView is a run as the API answers it: the run with its statistics,
+// without its children's results (at 50,000 children megabytes), which
+// ResultsHref pages.
+type runView struct {
+	admission.Run
+	// Results are left out of the run: GET ResultsHref pages them.
+	Results     struct{} `json:"results,omitzero"`
+	ResultsHref string   `json:"resultsHref"`
+}
+
+func newRunView(run admission.Run) runView {
+	run.Results = nil
+	return runView{Run: run, ResultsHref: "/api/v1/admission-runs/" + run.ID.String() + "/results"}
 }
 
 func (a *app) apiRun(w http.ResponseWriter, r *http.Request, c *web.Call) error {
@@ -674,11 +718,40 @@ func (a *app) apiRun(w http.ResponseWriter, r *http.Request, c *web.Call) error 
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/admission-runs/"+run.ID.String())
-	api.WriteJSON(w, http.StatusCreated, run)
+	api.WriteJSON(w, http.StatusCreated, newRunView(run))
 	return nil
 }
 
+// apiGetRun answers the run with its statistics, read without its
+// results. It shows no child's result, so it logs none: the results'
+// pages log their children.
 func (a *app) apiGetRun(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	id, err := api.PathID[admission.Run](r, "runId")
+	if err != nil {
+		return err
+	}
+	run, err := a.Store.RunHeader(r.Context(), c.Actor.Municipality, id)
+	if err != nil {
+		return err
+	}
+	api.WriteJSON(w, http.StatusOK, newRunView(run))
+	return nil
+}
+
+// apiRunResults pages a run's results by application ID (the cursor is
+// the last one shown, so the cut stays where it was), ?childId= keeping
+// one child's, and logs the children of the page.
+func (a *app) apiRunResults(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	pr, err := api.ReadPage(r)
+	if err != nil {
+		return err
+	}
+	var child domain.ChildID
+	if s := r.URL.Query().Get("childId"); s != "" {
+		if child, err = domain.ParseID[domain.Child](s); err != nil {
+			return api.BadRequest("invalid-query", "childId is not a child's ID", domain.FieldError{Field: "childId", Reason: "is-not-a-uuid", Params: map[string]string{"value": s}})
+		}
+	}
 	id, err := api.PathID[admission.Run](r, "runId")
 	if err != nil {
 		return err
@@ -687,12 +760,27 @@ func (a *app) apiGetRun(w http.ResponseWriter, r *http.Request, c *web.Call) err
 	if err != nil {
 		return err
 	}
-	if ids := runChildren(run); len(ids) > 0 {
+	res := run.Results
+	if !child.IsZero() {
+		res = slices.DeleteFunc(res, func(x admission.RunResult) bool { return x.Child != child })
+	}
+	key := func(x admission.RunResult) string { return x.Application.String() }
+	slices.SortFunc(res, func(x, y admission.RunResult) int { return strings.Compare(key(x), key(y)) })
+	start := 0
+	if pr.Cursor != "" {
+		start = sort.Search(len(res), func(i int) bool { return key(res[i]) > pr.Cursor })
+	}
+	pg := api.Keyset(res[start:min(len(res), start+pr.Limit+1)], key, pr)
+	ids := make([]domain.ChildID, 0, len(pg.Items))
+	for _, x := range pg.Items {
+		ids = append(ids, x.Child)
+	}
+	if len(ids) > 0 {
 		if err := a.Audit(r.Context(), c.Actor, "admission.run.read", "run/"+id.String(), ids...); err != nil {
 			return err
 		}
 	}
-	api.WriteJSON(w, http.StatusOK, run)
+	api.WriteJSON(w, http.StatusOK, pg)
 	return nil
 }
 

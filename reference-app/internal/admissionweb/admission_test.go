@@ -64,7 +64,9 @@ func TestAdmissionRoundThroughTheAPI(t *testing.T) {
 	require.Equal(t, 201, resp.Status, resp.Body)
 	var run admission.Run
 	require.NoError(t, json.Unmarshal([]byte(resp.Body), &run))
-	assert.Equal(t, run.Stats.Children, len(run.Results))
+	assert.Equal(t, "/api/v1/admission-runs/"+run.ID.String(), resp.Header.Get("Location"))
+	assert.Empty(t, run.Results, "the run's answer has its statistics; its results are paged")
+	assert.Equal(t, run.Stats.Children, len(runResults(t, ta, caseworker, run.ID, 2)), "every child's result, across the pages")
 	assert.Zero(t, run.Stats.JustifiedEnvy)
 	assert.Equal(t, 2, run.Stats.Statutory, "the seeded verified claims count")
 	assert.Equal(t, 2, run.Stats.StatutoryPlaced, "statutory priority is met")

@@ -2,6 +2,7 @@ package admissionweb_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"html"
 	"regexp"
@@ -113,4 +114,71 @@ func TestObligationsPageStatementsDoNotGrowWithRows(t *testing.T) {
 	t.Logf("obligations page: %d statements, %v, %d bytes with 100 children more; %d statements, %v, %d bytes with 2,000 more", small, tSmall, bSmall, large, tLarge, bLarge)
 	assert.Positive(t, small)
 	assert.Equal(t, small, large, "the statements of the page do not grow with the children")
+
+	api := func() (int64, int) {
+		path := "/api/v1/intakes/" + intake.String() + "/obligations"
+		require.Equal(t, 200, ta.Do(t, cw, "GET", path, "", "").Status, "warm")
+		before := ta.SQL.Count()
+		resp := ta.Do(t, cw, "GET", path, "", "")
+		require.Equal(t, 200, resp.Status)
+		return ta.SQL.Count() - before, len(resp.Body)
+	}
+	apiLarge, bAPI := api()
+	intake = mainIntakeWithRights(t.Context(), t, ta, 2000)
+	apiLarger, bAPILarger := api()
+	t.Logf("obligations API: %d statements, %d bytes; %d statements, %d bytes with 2,000 children more", apiLarge, bAPI, apiLarger, bAPILarger)
+	assert.Equal(t, apiLarge, apiLarger, "the statements of the API do not grow with the children")
+	assert.Less(t, bAPILarger, bAPI*3/2, "one page, however many children")
+}
+
+// obligationsPage is a page of the obligations API.
+type obligationsPage struct {
+	Items      []admission.Obligation `json:"items"`
+	NextCursor string                 `json:"nextCursor"`
+}
+
+// The obligations API is a list like the others: pages of at most
+// ?limit= by key with a cursor to the next, every child once across them,
+// a search by name, a bad limit or cursor refused with 400 invalid-query,
+// and only the children of the page logged.
+func TestObligationsAPIPages(t *testing.T) {
+	ta := webtest.New(t)
+	cw := ta.CookieFor(t, demo.PersonaCaseworker)
+	intake := mainIntakeWithRights(t.Context(), t, ta, 120)
+	path := "/api/v1/intakes/" + intake.String() + "/obligations"
+	logged := ta.ChildrenAuditedAs(t, "admission.obligations.read")
+	seen := map[domain.ChildID]bool{}
+	cursor, pages := "", 0
+	for {
+		resp := ta.Do(t, cw, "GET", path+"?limit=50&cursor="+cursor, "", "")
+		require.Equal(t, 200, resp.Status, resp.Body)
+		var pg obligationsPage
+		require.NoError(t, json.Unmarshal([]byte(resp.Body), &pg))
+		require.LessOrEqual(t, len(pg.Items), 50)
+		for _, o := range pg.Items {
+			assert.False(t, seen[o.Child], "a child on one page only")
+			seen[o.Child] = true
+		}
+		pages++
+		if pg.NextCursor == "" {
+			break
+		}
+		require.Len(t, pg.Items, 50, "a page with a next is full")
+		cursor = pg.NextCursor
+	}
+	assert.GreaterOrEqual(t, len(seen), 120, "every child with a right and no offer, across the pages")
+	assert.GreaterOrEqual(t, pages, 3)
+	assert.Equal(t, logged+len(seen), ta.ChildrenAuditedAs(t, "admission.obligations.read"), "each page logs its children")
+
+	resp := ta.Do(t, cw, "GET", path+"?q=rett0007", "", "")
+	require.Equal(t, 200, resp.Status, resp.Body)
+	var found obligationsPage
+	require.NoError(t, json.Unmarshal([]byte(resp.Body), &found))
+	require.Len(t, found.Items, 1, "search by a child's name")
+
+	for _, bad := range []string{"?limit=0", "?limit=201", "?limit=x", "?cursor=%25%25"} {
+		resp := ta.Do(t, cw, "GET", path+bad, "", "")
+		assert.Equal(t, 400, resp.Status, bad)
+		assert.Contains(t, resp.Body, "invalid-query", bad)
+	}
 }

@@ -203,13 +203,22 @@ func (a *app) apiAudit(w http.ResponseWriter, r *http.Request, c *web.Call) erro
 	if err != nil {
 		return err
 	}
-	api.WriteJSON(w, http.StatusOK, api.Page[web.AuditView]{Items: entries, NextCursor: next})
+	out := api.Page[web.AuditView]{Items: make([]web.AuditView, 0, len(entries)), NextCursor: next}
+	for _, e := range entries {
+		v := web.AuditView{AuditSummary: e}
+		if e.ChildCount > len(e.Children) && e.ChildID.IsZero() {
+			v.ChildrenHref = "/api/v1/audit/" + e.ID.String() + "/children"
+		}
+		out.Items = append(out.Items, v)
+	}
+	api.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
 // auditPageOf reads one page of the audit log: ?limit, ?cursor (the last
-// entry's ID) and ?childId.
-func (a *app) auditPageOf(r *http.Request, c *web.Call) ([]domain.AuditEntry, string, error) {
+// entry's ID) and ?childId. An entry about a list carries how many
+// children it names and only the first web.AuditNames of them.
+func (a *app) auditPageOf(r *http.Request, c *web.Call) ([]domain.AuditSummary, string, error) {
 	pr, err := api.ReadPage(r)
 	if err != nil {
 		return nil, "", err
@@ -217,16 +226,25 @@ func (a *app) auditPageOf(r *http.Request, c *web.Call) ([]domain.AuditEntry, st
 	var before domain.AuditID
 	if pr.Cursor != "" {
 		if before, err = domain.ParseID[domain.AuditEntry](pr.Cursor); err != nil {
-			return nil, "", api.Unprocessable("invalid-query", "the cursor is not one this API gave", domain.FieldError{Field: "cursor", Reason: "is-not-a-cursor-from-a-previous-page"})
+			return nil, "", api.BadRequest("invalid-query", "the cursor is not one this API gave", domain.FieldError{Field: "cursor", Reason: "is-not-a-cursor-from-a-previous-page"})
 		}
 	}
 	var child domain.ChildID
 	if s := r.URL.Query().Get("childId"); s != "" {
 		if child, err = domain.ParseID[domain.Child](s); err != nil {
-			return nil, "", api.Unprocessable("invalid-query", "childId is not a UUID", domain.FieldError{Field: "childId", Reason: "is-not-a-uuid"})
+			return nil, "", api.BadRequest("invalid-query", "childId is not a UUID", domain.FieldError{Field: "childId", Reason: "is-not-a-uuid"})
 		}
 	}
-	entries, err := a.Store.AuditEntries(r.Context(), c.Actor.Municipality, child, before, pr.Limit+1)
+	var entries []domain.AuditSummary
+	if child.IsZero() {
+		entries, err = a.Store.AuditSummaries(r.Context(), c.Actor.Municipality, before, pr.Limit+1, web.AuditNames)
+	} else {
+		var es []domain.AuditEntry
+		es, err = a.Store.AuditEntries(r.Context(), c.Actor.Municipality, child, before, pr.Limit+1)
+		for _, e := range es {
+			entries = append(entries, domain.AuditSummary{AuditEntry: e, ChildCount: 1})
+		}
+	}
 	if err != nil {
 		return nil, "", err
 	}
@@ -242,7 +260,44 @@ func (a *app) auditPageOf(r *http.Request, c *web.Call) ([]domain.AuditEntry, st
 		next = api.EncodeCursor(entries[len(entries)-1].ID.String())
 	}
 	if entries == nil {
-		entries = []domain.AuditEntry{}
+		entries = []domain.AuditSummary{}
 	}
 	return entries, next, nil
+}
+
+// auditChildView is a child an audit entry names.
+type auditChildView struct {
+	ChildID domain.ChildID `json:"childId"`
+}
+
+// apiAuditChildren pages the children an entry names, by ID (the cursor
+// is the last one shown), and logs the read of the log as the list does.
+func (a *app) apiAuditChildren(w http.ResponseWriter, r *http.Request, c *web.Call) error {
+	pr, err := api.ReadPage(r)
+	if err != nil {
+		return err
+	}
+	id, err := api.PathID[domain.AuditEntry](r, "entryId")
+	if err != nil {
+		return err
+	}
+	var after domain.ChildID
+	if pr.Cursor != "" {
+		if after, err = domain.ParseID[domain.Child](pr.Cursor); err != nil {
+			return api.BadRequest("invalid-query", "the cursor is not one this API gave", domain.FieldError{Field: "cursor", Reason: "is-not-a-cursor-from-a-previous-page"})
+		}
+	}
+	ids, err := a.Store.AuditChildren(r.Context(), c.Actor.Municipality, id, after, pr.Limit+1)
+	if err != nil {
+		return err
+	}
+	if err := a.Audit(r.Context(), c.Actor, "audit.read", "audit/"+id.String()); err != nil {
+		return err
+	}
+	rows := make([]auditChildView, 0, len(ids))
+	for _, ch := range ids {
+		rows = append(rows, auditChildView{ChildID: ch})
+	}
+	api.WriteJSON(w, http.StatusOK, api.Keyset(rows, func(v auditChildView) string { return v.ChildID.String() }, pr))
+	return nil
 }

@@ -42,7 +42,8 @@ func (a *app) directoryRoutes() []web.Route {
 		{Method: "POST", Path: "/api/v1/units/{unitId}/groups", Kind: web.KindAPI, Policy: web.PolicyAdmin, Summary: "Create a group of the unit (municipal administrator)", Body: groupRequest{}, Response: domain.Group{}, Status: http.StatusCreated, Handle: a.apiCreateGroup},
 		{Method: "PUT", Path: "/api/v1/units/{unitId}/groups/{groupId}", Kind: web.KindAPI, Policy: web.PolicyAdmin, Summary: "Edit a group (municipal administrator)", Body: groupRequest{}, Response: domain.Group{}, Handle: a.apiUpdateGroup},
 		{Method: "POST", Path: "/api/v1/units/{unitId}/groups/{groupId}/close", Kind: web.KindAPI, Policy: web.PolicyAdmin, Summary: "Close a group after its last day; refused while placements run past it (municipal administrator)", Body: closeRequest{}, Response: domain.Group{}, Handle: a.apiCloseGroup},
-		{Method: "GET", Path: "/api/v1/audit", Kind: web.KindAPI, Policy: web.PolicyAdmin, Summary: "The audit log, newest first (municipal administrator)", Response: web.AuditView{}, List: true, Query: map[string]string{"childId": "only entries about this child"}, Handle: a.apiAudit},
+		{Method: "GET", Path: "/api/v1/audit", Kind: web.KindAPI, Policy: web.PolicyAdmin, Summary: "The audit log, newest first (municipal administrator): an entry about a list names how many children it showed (childCount) and the first 10 of them (children, by ID); childrenHref pages the rest", Response: web.AuditView{}, List: true, Query: map[string]string{"childId": "only entries about this child (each naming that child alone)"}, Handle: a.apiAudit},
+		{Method: "GET", Path: "/api/v1/audit/{entryId}/children", Kind: web.KindAPI, Policy: web.PolicyAdmin, Summary: "The children an audit entry names, by ID, in pages (municipal administrator)", Response: auditChildView{}, List: true, Handle: a.apiAuditChildren},
 	}
 }
 

@@ -381,8 +381,8 @@ func (a *app) auditPage(w http.ResponseWriter, r *http.Request, c *web.Call) err
 		if !e.ChildID.IsZero() {
 			row.Child = e.ChildID.String()
 		}
-		if len(e.Children) > 0 {
-			row.Listed = c.Lang.T("audit.listed", len(e.Children))
+		if e.ChildID.IsZero() && e.ChildCount > 0 {
+			row.Listed = c.Lang.T("audit.listed", e.ChildCount)
 		}
 		content.Entries = append(content.Entries, row)
 	}

@@ -165,7 +165,11 @@ func TestOpenAPILiveResponses(t *testing.T) {
 	// takes its child.
 	specialEdCase := ta.SpecialEdCase(t, true)
 	specialEdAttachment := ta.SpecialEdAttachment(t, specialEdCase)
+	// An entry of the audit log, for the children it names.
+	audit := list(ta.CookieFor(t, demo.PersonaAdmin), "/api/v1/audit")
+	require.NotEmpty(t, audit)
 	values := map[string][]string{
+		"entryId":  {audit[0]["id"].(string)},
 		"childId":  {ta.Sofie.String(), ta.Aurora.String(), applicant, ta.Kaja.String(), ninth.String()},
 		"unitId":   {ta.NordbySFO.String(), ta.Bjorkelia.String(), ta.Fjell.String()},
 		"intakeId": {intake}, "runId": {run}, "threadId": {thread},

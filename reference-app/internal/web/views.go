@@ -99,8 +99,18 @@ type rosterChild struct {
 	ProtectedAddress bool           `json:"protectedAddress"`
 }
 
-// AuditView is an audit entry.
-type AuditView = domain.AuditEntry
+// AuditView is an audit entry in a page of the log: a list's entry with
+// its ChildCount and only the first AuditNames of its children (in ID
+// order); ChildrenHref, when the list is cut short, pages the rest.
+type AuditView struct {
+	domain.AuditSummary
+	ChildrenHref string `json:"childrenHref,omitempty"`
+}
+
+// AuditNames is how many of a list's children an entry of the audit log's
+// page names: the page of 50 entries stays small when its lists name
+// thousands of children each.
+const AuditNames = 10
 
 func Summarize(c domain.Child) ChildSummary {
 	return ChildSummary{ID: c.ID, GivenName: c.GivenName, FamilyName: c.FamilyName, BirthDate: c.BirthDate}
