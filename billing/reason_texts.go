@@ -40,6 +40,7 @@ var ReasonTexts = map[string]string{
 	"must-be-1-to-24-digits":                                   "must be 1 to 24 digits",
 	"must-be-2-to-25-characters":                               "must be 2 to 25 characters",
 	"must-be-2-to-25-digits":                                   "must be 2 to 25 digits",
+	"must-be-a-closed-period":                                  "must be a period with an end",
 	"must-be-a-grade-from-1-to-7":                              "must be a grade from 1 to 7",
 	"must-be-a-month-from-1-to-12":                             "must be a month from 1 to 12",
 	"must-be-above-0-and-at-most-1":                            "must be above 0 and at most 1",

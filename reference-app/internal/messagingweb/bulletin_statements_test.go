@@ -120,6 +120,11 @@ func TestBulletinRecipientsInPages(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(again.Body), &read))
 	assert.Equal(t, tv.Participants, read.Participants)
 	assert.Equal(t, total, read.ParticipantsTotal)
+	// A guardian who received it sees no other recipient, on any route.
+	guardian := ta.CookieFor(t, demo.PersonaGuardian)
+	mine := ta.Do(t, guardian, "GET", "/api/v1/threads/"+tv.ID.String()+"/participants", "", "")
+	require.Equal(t, 200, mine.Status, mine.Body)
+	assert.JSONEq(t, `{"items":[]}`, mine.Body)
 	bad := ta.Do(t, cw, "GET", "/api/v1/threads/"+tv.ID.String()+"/participants?cursor=bm90LWEtZ3VhcmRpYW4", "", "")
 	assert.Equal(t, 400, bad.Status)
 	assert.Contains(t, bad.Body, "invalid-query")
