@@ -56,8 +56,9 @@ func (f formView) Summary() []summaryItem {
 // ShowButtons says whether a field has a button that posts the form to
 // show it again (Button). Enter in a text field presses the form's first
 // submit button, which would then be that button and not the one that
-// saves; the template puts a saving button first, out of sight and out of
-// the tab order, so Enter saves as people expect.
+// saves; the template puts a saving button first, hidden (no one sees,
+// tabs to or taps it; a browser's Enter still presses it), so Enter saves
+// as people expect.
 func (f formView) ShowButtons() bool {
 	for _, g := range f.Groups {
 		for _, fd := range g.Fields {
