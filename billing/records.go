@@ -114,6 +114,35 @@ type IncomeDecision struct {
 	Documentation string `json:"documentation"`
 }
 
+// IncomeDecisionReader is the part of a store that reads one income
+// decision by its ID, so that a page about one decision (its letter) does
+// not read every decision of the municipality. Both stores implement it;
+// ReadIncomeDecision uses it when the store has it.
+type IncomeDecisionReader interface {
+	// IncomeDecision returns the municipality's decision id, or an error
+	// wrapping domain.ErrNotFound.
+	IncomeDecision(ctx context.Context, m domain.Municipality, id IncomeDecisionID) (IncomeDecision, error)
+}
+
+// ReadIncomeDecision returns income decision id of municipality m: by
+// IncomeDecisionReader when s implements it, else from
+// Store.IncomeDecisions. None is an error wrapping domain.ErrNotFound.
+func ReadIncomeDecision(ctx context.Context, s Store, m domain.Municipality, id IncomeDecisionID) (IncomeDecision, error) {
+	if r, ok := s.(IncomeDecisionReader); ok {
+		return r.IncomeDecision(ctx, m, id)
+	}
+	all, err := s.IncomeDecisions(ctx, m)
+	if err != nil {
+		return IncomeDecision{}, err
+	}
+	for _, d := range all {
+		if d.ID == id {
+			return d, nil
+		}
+	}
+	return IncomeDecision{}, fmt.Errorf("income decision %s: %w", id, domain.ErrNotFound)
+}
+
 // Validate checks the decision on its own.
 func (d IncomeDecision) Validate() error {
 	var p domain.Problems

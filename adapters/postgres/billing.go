@@ -251,6 +251,16 @@ func (s *Store) IncomeDecisions(ctx context.Context, m domain.Municipality) ([]b
 	return list(ctx, s.q(ctx), "income decisions", m, scanIncome, incomesSQL, string(m))
 }
 
+// IncomeDecision implements billing.IncomeDecisionReader: one row by the
+// primary key.
+func (s *Store) IncomeDecision(ctx context.Context, m domain.Municipality, id billing.IncomeDecisionID) (billing.IncomeDecision, error) {
+	return one(ctx, s.q(ctx), "income decision", m, id.String(), scanIncome,
+		`SELECT id, family_id, annual_income::text, applied, start_date, end_date, documentation
+	FROM billing_income_decisions WHERE municipality = $1 AND id = $2`, string(m), uid(id))
+}
+
+var _ billing.IncomeDecisionReader = (*Store)(nil)
+
 // IncomeDecisionsOf implements billing.Store: the families' decisions in
 // one statement (by the index on municipality and family).
 func (s *Store) IncomeDecisionsOf(ctx context.Context, m domain.Municipality, families []billing.FamilyID) ([]billing.IncomeDecision, error) {

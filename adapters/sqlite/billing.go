@@ -318,6 +318,14 @@ func (s *Store) IncomeDecisions(ctx context.Context, m domain.Municipality) ([]b
 	return ds, err
 }
 
+// IncomeDecision implements billing.IncomeDecisionReader: one row by the
+// primary key.
+func (s *Store) IncomeDecision(ctx context.Context, m domain.Municipality, id billing.IncomeDecisionID) (billing.IncomeDecision, error) {
+	return queryOne(ctx, s, "income decision", selectIncomes+` AND id = ?`, scanIncome(m), m, id)
+}
+
+var _ billing.IncomeDecisionReader = (*Store)(nil)
+
 // IncomeDecisionsOf implements billing.Store: the families' decisions in
 // one statement (by the index on municipality and family).
 func (s *Store) IncomeDecisionsOf(ctx context.Context, m domain.Municipality, families []billing.FamilyID) ([]billing.IncomeDecision, error) {

@@ -712,6 +712,21 @@ func testFamiliesAndIncome(t *testing.T, s BillingStore) {
 	require.NoError(t, err)
 	assert.NotNil(t, of)
 	assert.Empty(t, of)
+
+	// One by its ID (the letter's read): the store's own read, if it has
+	// one, gives what the list gives; an unknown ID, or another
+	// municipality's, is not found.
+	_, own := s.(billing.IncomeDecisionReader)
+	assert.True(t, own, "both stores read one income decision by its ID")
+	for _, want := range all {
+		got, err := billing.ReadIncomeDecision(ctx, s, Oslo, want.ID)
+		require.NoError(t, err)
+		assert.Equal(t, want, got)
+	}
+	_, err = billing.ReadIncomeDecision(ctx, s, Oslo, domain.NewID[billing.IncomeDecision]())
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+	_, err = billing.ReadIncomeDecision(ctx, s, Bergen, decB.ID)
+	assert.ErrorIs(t, err, domain.ErrNotFound, "another municipality's decision")
 }
 
 // testBillingRoundTrip: what a run stores reads back field by field.

@@ -1,6 +1,7 @@
 package billingweb_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/oppvekst/oppvekst/billing"
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
 	"github.com/oppvekst/oppvekst/reference-app/internal/web"
@@ -123,4 +125,20 @@ func TestIncomeDecisionLetter(t *testing.T) {
 	assert.NotContains(t, inv.Body, "/income-decisions/"+v.ID+"/letter")
 	assert.Equal(t, 404, ta.Do(t, ta.CookieFor(t, demo.PersonaGuardian), "GET", path, "", "").Status)
 	assert.Equal(t, 403, ta.Do(t, ta.CookieFor(t, demo.PersonaStaff), "GET", path, "", "").Status)
+
+	// The signature is found in the family's children's trails, not among
+	// the municipality's newest entries: 5,001 later entries about other
+	// things do not hide who decided.
+	clerk := domain.SystemActor(demo.Municipality, "letters-test")
+	at := webtest.Now
+	for i := range 5001 {
+		require.NoError(t, ta.Store.AppendAudit(context.Background(),
+			domain.NewListAuditEntry(clerk, at, "report.read", fmt.Sprintf("report/%d", i), nil)))
+	}
+	late := ta.Do(t, cw, "GET", path+"?lang=nb", "", "")
+	require.Equal(t, 200, late.Status, late.Body)
+	var doc domain.Document
+	require.NoError(t, json.Unmarshal([]byte(late.Body), &doc))
+	assert.Contains(t, doc.Text(), "Siri Saksbehandler", "signed after 5,001 newer entries")
+	assert.Equal(t, 404, ta.Do(t, cw, "GET", "/api/v1/income-decisions/"+domain.NewID[billing.IncomeDecision]().String()+"/letter", "", "").Status, "an unknown decision")
 }
