@@ -35,7 +35,10 @@
 // and a child of the free-core years reads), and a store that is a
 // BlockedReader reads only those families (FeeFamilies), whose month is
 // then computed as a run would. With the tables complete nothing is read
-// but the price lists.
+// but the price lists. A page about one income decision (its letter)
+// reads it with ReadIncomeDecision, by its ID when the store is an
+// IncomeDecisionReader (both stores are), not among every decision of the
+// municipality.
 //
 // Proration counts calendar days, not open days. The fee is a monthly
 // price for the agreed place (barnehageplassen), not a price per day the
