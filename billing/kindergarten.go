@@ -167,7 +167,7 @@ func KindergartenFee(rules KindergartenRules, local KindergartenPrices, h Househ
 	if slices.Contains(rules.FeeFreeMonths, month.Month) {
 		steps := make([]Step, 0, n)
 		for i, c := range h.Children {
-			steps = append(steps, Step{Code: StepFeeFreeMonth, Changed: true, before: zeroAmount, after: zeroAmount, Params: &Params{Zone: zone}})
+			steps = append(steps, Step{Code: StepFeeFreeMonth, Changed: true, Params: &Params{Zone: zone}})
 			out.Children[i] = ChildFee{ID: c.ID, Fee: decimal.Zero, Food: decimal.Zero, Steps: steps[len(steps)-1 : len(steps) : len(steps)]}
 		}
 		out.Total = decimal.Zero
@@ -258,13 +258,16 @@ func KindergartenFee(rules KindergartenRules, local KindergartenPrices, h Househ
 		start := len(steps)
 		b := &local.Brackets[bracket[i]]
 		price := keys[i].price
-		steps = append(steps, Step{Code: StepPrice, Changed: true, before: zeroAmount, after: price,
-			Hours: c.HoursPerWeek, MinHours: b.MinHours, Share: b.Share, Food: b.Food, Params: params})
+		ps := Step{Code: StepPrice, Changed: true, Hours: c.HoursPerWeek, MinHours: b.MinHours, Share: b.Share, Food: b.Food}
+		ps.set(zeroAmount, price, params)
+		steps = append(steps, ps)
 		cf := &out.Children[i]
 		cf.ID, cf.Food = c.ID, b.Food
 		food := amountOf(b.Food)
 		if zone == ZoneFree {
-			steps = append(steps, Step{Code: StepFreeZone, Changed: price.sign() != 0, before: price, after: zeroAmount, Params: params})
+			fz := Step{Code: StepFreeZone, Changed: price.sign() != 0}
+			fz.set(price, zeroAmount, params)
+			steps = append(steps, fz)
 			cf.Fee = decimal.Zero
 			cf.Steps = steps[start:len(steps):len(steps)]
 			sum = sum.add(food)
@@ -274,7 +277,8 @@ func KindergartenFee(rules KindergartenRules, local KindergartenPrices, h Househ
 		nr := 0
 		if withIncome {
 			next := minAmount(price, cap)
-			s := Step{Code: StepIncomeCap, before: price, after: next, Params: params}
+			s := Step{Code: StepIncomeCap}
+			s.set(price, next, params)
 			if next.cmp(price) < 0 {
 				s.Changed = true
 				rules3[nr] = StepIncomeCap
@@ -285,8 +289,8 @@ func KindergartenFee(rules KindergartenRules, local KindergartenPrices, h Househ
 			if freeCore && rules.inFreeCoreWindow(c.BirthDate.Year(), month) {
 				basis := min(c.HoursPerWeek, rules.FullTimeHours)
 				next = price.mulFrac(int64(max(0, basis-rules.FreeCoreHours)), int64(basis))
-				s := Step{Code: StepFreeCoreHours, before: price, after: next, Hours: c.HoursPerWeek,
-					Basis: basis, Params: params}
+				s := Step{Code: StepFreeCoreHours, Hours: c.HoursPerWeek, Basis: basis}
+				s.set(price, next, params)
 				if next.cmp(price) < 0 {
 					s.Changed = true
 					rules3[nr] = StepFreeCoreHours
@@ -302,7 +306,8 @@ func KindergartenFee(rules KindergartenRules, local KindergartenPrices, h Househ
 			if rate.Sign() != 0 {
 				next = price.mul(intAmount(1).sub(amountOf(rate)))
 			}
-			s := Step{Code: StepSibling, before: price, after: next, Position: pos[i], Rate: rate, Params: params}
+			s := Step{Code: StepSibling, Position: pos[i], Rate: rate}
+			s.set(price, next, params)
 			if next.cmp(price) < 0 {
 				s.Changed = true
 				rules3[nr] = StepSibling
