@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"math"
 	"slices"
 	"strings"
 
@@ -52,12 +53,13 @@ type Step struct {
 	// The amounts before and after, as øre rounded for display (the only
 	// use the API has for them), kept small: a Step is the bulk of what a
 	// fee calculation allocates. differs tells whether the exact amounts
-	// differ; wide marks an amount too large for øre in an int64 (bit 0
-	// before, bit 1 after), kept in Params.wide at that index instead.
+	// differ; wide marks an amount of 2^31 øre (21 million kroner) or more
+	// (bit 0 before, bit 1 after), kept in Params.wide at that index
+	// instead.
 	differs bool
 	wide    uint8
-	before  int64
-	after   int64
+	before  int32
+	after   int32
 
 	Hours    int             // hours per week (price, free hours)
 	MinHours int             // the bracket's minimum hours (price)
@@ -95,11 +97,11 @@ func (s Step) Before() decimal.Decimal { return s.shown(s.before, 1) }
 // After returns the amount after the step, rounded to øre for display.
 func (s Step) After() decimal.Decimal { return s.shown(s.after, 2) }
 
-func (s Step) shown(v int64, bit uint8) decimal.Decimal {
+func (s Step) shown(v int32, bit uint8) decimal.Decimal {
 	if s.wide&bit != 0 {
 		return (*s.Params.wide)[v]
 	}
-	return decimal.New(v, -2)
+	return decimal.New(int64(v), -2)
 }
 
 // set records the step's amounts before and after and its parameters.
@@ -111,10 +113,10 @@ func (s *Step) set(before, after amount, p *Params) {
 }
 
 // ore returns a, rounded to øre, as a number of øre, or, when it does not
-// fit, as its index in Params.wide (marking the bit in s.wide).
-func (s *Step) ore(a amount, bit uint8) int64 {
-	if v, ok := oreOf(a); ok {
-		return v
+// fit an int32, as its index in Params.wide (marking the bit in s.wide).
+func (s *Step) ore(a amount, bit uint8) int32 {
+	if v, ok := oreOf(a); ok && v >= math.MinInt32 && v <= math.MaxInt32 {
+		return int32(v)
 	}
 	p := s.Params
 	if p.wide == nil {
@@ -122,7 +124,7 @@ func (s *Step) ore(a amount, bit uint8) int64 {
 	}
 	*p.wide = append(*p.wide, a.round(2))
 	s.wide |= bit
-	return int64(len(*p.wide) - 1)
+	return int32(len(*p.wide) - 1)
 }
 
 // oreOf is a rounded to øre, as a number of øre, when that fits an int64.
@@ -286,11 +288,25 @@ func finishChild(cf *ChildFee, steps []Step, start int, price amount, places int
 func finishChildInto(cf *ChildFee, steps []Step, start int, price amount, places int, params *Params) ([]Step, amount) {
 	var r amount
 	cf.Fee, r = price.roundExact(places)
-	s := Step{Code: StepRounding, Changed: r.cmp(price) != 0}
+	var s *Step
+	steps, s = grow(steps)
+	s.Code, s.Changed = StepRounding, r.cmp(price) != 0
 	s.set(price, r, params)
-	steps = append(steps, s)
 	cf.Steps = steps[start:len(steps):len(steps)]
 	return steps, r
+}
+
+// grow returns steps one step longer and the new step, zero, to be filled
+// in place (a Step is large: copying one in costs). The steps of a
+// calculation are only ever appended, so a step within the capacity has
+// not been written.
+func grow(steps []Step) ([]Step, *Step) {
+	if len(steps) == cap(steps) {
+		steps = append(steps, Step{})
+	} else {
+		steps = steps[:len(steps)+1]
+	}
+	return steps, &steps[len(steps)-1]
 }
 
 func total(cs []ChildFee) decimal.Decimal {

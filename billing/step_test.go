@@ -62,8 +62,8 @@ func TestStepAmounts(t *testing.T) {
 		assert.Contains(t, p.Render(English), "= NOK 1000.00")
 	})
 
-	t.Run("amounts too large for øre in an int64", func(t *testing.T) {
-		// 10^17 kr is 10^19 øre, above the int64 range: the steps keep
+	t.Run("amounts of 2^31 øre or more", func(t *testing.T) {
+		// 10^17 kr is 10^19 øre, above what a step holds: the steps keep
 		// those amounts beside them, exactly as before.
 		big := rules
 		big.MaxPrice = dec("500000000000000000")
