@@ -119,8 +119,8 @@ func (a *Allocation) compileFamilies(r *Round, families []Family) ([][]int32, er
 		}
 		var ms []int32
 		for j, id := range fam.Members {
-			i, ok := idx[id]
-			if !ok {
+			i := idx.find(r.Children, id)
+			if i < 0 {
 				return nil, domain.Invalid(fmt.Sprintf("%s.members[%d]", field, j), "unknown-child", "id", fmt.Sprint(id))
 			}
 			if a.famOf[i] >= 0 {
