@@ -3,6 +3,7 @@ package admission
 import (
 	"cmp"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strings"
 
@@ -151,8 +152,8 @@ type Allocation struct {
 	off      []int32  // seats of heap h are held[off[h]:off[h+1]]
 	size     []int32
 	held     []entry
-	famOf    []int32          // family index of child i, -1 for none; nil without families
-	ids      map[string]int32 // child id to index, while compiling
+	famOf    []int32  // family index of child i, -1 for none; nil without families
+	ids      *idIndex // child id to index, while compiling
 }
 
 // Allocate runs child-proposing deferred acceptance on r. Each unit has a
@@ -308,15 +309,59 @@ func (a *Allocation) compile(r *Round) error {
 		return err
 	}
 	// Duplicate child ids; the index is kept for the families.
-	a.ids = make(map[string]int32, n)
+	a.ids = newIDIndex(n)
 	for i := range r.Children {
-		id := r.Children[i].ID
-		if _, dup := a.ids[id]; dup {
+		if j := a.ids.add(r.Children, int32(i)); j >= 0 {
+			id := r.Children[i].ID
 			return domain.Invalid(fmt.Sprintf("children[%d].id", i), "appears-twice", "value", fmt.Sprint(id))
 		}
-		a.ids[id] = int32(i)
 	}
 	return nil
+}
+
+// idIndex finds a child of the round by its id: an open-addressing table
+// of child indices (plus one; 0 is empty) by a hash of the id. It holds no
+// pointers and no copies of the ids, unlike a map[string]int32: for 50,000
+// children 512 kB the collector need not scan instead of about 2 MB.
+type idIndex struct {
+	seed  maphash.Seed
+	slots []int32
+}
+
+func newIDIndex(n int) *idIndex {
+	size := 16
+	for size < 2*n {
+		size *= 2
+	}
+	return &idIndex{seed: maphash.MakeSeed(), slots: make([]int32, size)}
+}
+
+// add indexes child i by its id, unless a child with that id is indexed
+// already: then it returns that child's index, else -1.
+func (x *idIndex) add(cs []Applicant, i int32) int32 {
+	id := cs[i].ID
+	mask := uint64(len(x.slots) - 1)
+	for h := maphash.String(x.seed, id) & mask; ; h = (h + 1) & mask {
+		j := x.slots[h] - 1
+		if j < 0 {
+			x.slots[h] = i + 1
+			return -1
+		}
+		if cs[j].ID == id {
+			return j
+		}
+	}
+}
+
+// find returns the index of the child with the id, or -1.
+func (x *idIndex) find(cs []Applicant, id string) int32 {
+	mask := uint64(len(x.slots) - 1)
+	for h := maphash.String(x.seed, id) & mask; ; h = (h + 1) & mask {
+		j := x.slots[h] - 1
+		if j < 0 || cs[j].ID == id {
+			return j
+		}
+	}
 }
 
 // rankTiebreaks puts each child's tiebreak, as an order-preserving number

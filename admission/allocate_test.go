@@ -482,3 +482,32 @@ func jsonArray(raw json.RawMessage) []json.RawMessage {
 	_ = json.Unmarshal(raw, &a)
 	return a
 }
+
+// TestIDIndex checks the table of child ids that compile and the families
+// use: every id found at its child, absent ids not found, a repeated id
+// reported with the child that has it first, also when the table is full
+// enough for ids to share slots.
+func TestIDIndex(t *testing.T) {
+	cs := make([]Applicant, 5000)
+	for i := range cs {
+		cs[i].ID = fmt.Sprintf("child-%d", i)
+	}
+	x := newIDIndex(len(cs))
+	for i := range cs {
+		if j := x.add(cs, int32(i)); j != -1 {
+			t.Fatalf("child %d: reported as a repeat of %d", i, j)
+		}
+	}
+	for i := range cs {
+		if j := x.find(cs, cs[i].ID); j != int32(i) {
+			t.Fatalf("%s: found %d", cs[i].ID, j)
+		}
+		if j := x.find(cs, fmt.Sprintf("other-%d", i)); j != -1 {
+			t.Fatalf("other-%d: found %d", i, j)
+		}
+	}
+	cs = append(cs, Applicant{ID: "child-4321"})
+	if j := x.add(cs, int32(len(cs)-1)); j != 4321 {
+		t.Fatalf("the repeated id: %d, want 4321", j)
+	}
+}

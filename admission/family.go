@@ -3,6 +3,7 @@ package admission
 import (
 	"cmp"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strconv"
 
@@ -118,8 +119,8 @@ func (a *Allocation) compileFamilies(r *Round, families []Family) ([][]int32, er
 		}
 		var ms []int32
 		for j, id := range fam.Members {
-			i, ok := idx[id]
-			if !ok {
+			i := idx.find(r.Children, id)
+			if i < 0 {
 				return nil, domain.Invalid(fmt.Sprintf("%s.members[%d]", field, j), "unknown-child", "id", fmt.Sprint(id))
 			}
 			if a.famOf[i] >= 0 {
@@ -245,24 +246,20 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 			famsAt[u] = append(famsAt[u], int32(f))
 		}
 	}
+	// The passes are bitsets of family indices, scanned from the lowest:
+	// this pass and the next.
+	words := (len(fams) + 63) / 64
 	var (
-		pass     famHeap // this pass, lowest index first
-		nextPass []int32
-		inPass   = make([]bool, len(fams))
-		inNext   = make([]bool, len(fams))
+		pass     = make([]uint64, words)
+		nextPass = make([]uint64, words)
 		passing  bool
 		turn     int32 = -1
 	)
 	mark := func(f int32) {
-		switch {
-		case passing && f > turn:
-			if !inPass[f] {
-				inPass[f] = true
-				pass.push(f)
-			}
-		case !inNext[f]:
-			inNext[f] = true
-			nextPass = append(nextPass, f)
+		if passing && f > turn {
+			pass[f/64] |= 1 << (f % 64)
+		} else {
+			nextPass[f/64] |= 1 << (f % 64)
 		}
 	}
 	for f := range fams {
@@ -432,30 +429,30 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 	retry := func() bool {
 		moved := false
 		var keys [2][]uint64
-		pass = pass[:0]
-		for _, f := range nextPass {
-			inNext[f], inPass[f] = false, true
-			pass = append(pass, f)
-		}
-		nextPass = nextPass[:0]
-		pass.init()
+		pass, nextPass = nextPass, pass
+		clear(nextPass)
 		passing = true
 		defer func() {
 			passing, turn = false, -1
-			for _, f := range pass { // left by a pass that gave up
-				inPass[f] = false
-				mark(f)
+			for w, left := range pass { // left by a pass that gave up
+				nextPass[w] |= left
 			}
-			pass = pass[:0]
+			clear(pass)
 		}()
-		for len(pass) > 0 {
-			f := pass.pop()
-			inPass[f], turn = false, f
+		for w := 0; w < len(pass); {
+			if pass[w] == 0 {
+				w++
+				continue
+			}
+			b := bits.TrailingZeros64(pass[w])
+			pass[w] &^= 1 << b
+			f := int32(64*w + b)
+			turn = f
 			ms := fams[f]
 			first := ms[0]
 			cur := a.start[first+1] - a.start[first]
-			if u := a.result[first]; u >= 0 {
-				cur = a.position(first, u) - a.start[first]
+			if a.result[first] >= 0 {
+				cur = fnext[f] // placed by proposeFamily, at that choice
 			}
 			// A family unchanged since its last check is looked at again
 			// only at the units above its result that a child has left
@@ -542,6 +539,13 @@ func (a *Allocation) runFamilies(fams [][]int32) FamilyStats {
 // takes reports whether unit u would keep every member of a family, whose
 // priority keys at u are keys[group]: in each age group, the worst member
 // must rank within the seats among the children held and the members.
+//
+// Keys are unique, so that holds when the members fit in the free seats,
+// or when at least need = size + members − seats of the held children have
+// a lower priority (a higher key) than the worst member: those are the ones
+// the members would displace. The held children are a max-heap, so the
+// ones above a key form a subtree at the root; worseThan counts them only
+// up to need, in time proportional to the members rather than the seats.
 func (a *Allocation) takes(u int32, keys [2][]uint64) bool {
 	for g, ks := range keys {
 		if len(ks) == 0 {
@@ -549,29 +553,50 @@ func (a *Allocation) takes(u int32, keys [2][]uint64) bool {
 		}
 		h := 2*u + int32(g)
 		seats := a.off[h+1] - a.off[h]
-		worst := slices.Max(ks)
-		ahead := int32(len(ks) - 1)
 		lo, size := a.off[h], a.size[h]
-		// Without counting: room for every member whatever their
-		// priority, or every child held ahead of the worst member (the
-		// heap's root is the held child of lowest priority; keys are
-		// unique).
-		if size+ahead < seats {
-			continue
+		need := size + int32(len(ks)) - seats
+		if need <= 0 {
+			continue // room for every member whatever their priority
 		}
-		if size == 0 || worst > a.held[lo].key {
-			return false
+		if need > size {
+			return false // more members than seats
 		}
-		for _, e := range a.held[lo : lo+size] {
-			if e.key < worst {
-				ahead++
-			}
-		}
-		if ahead >= seats {
+		if worseThan(a.held[lo:lo+size], slices.Max(ks), need) < need {
 			return false
 		}
 	}
 	return true
+}
+
+// worseThan counts the entries of max-heap h with a key of at least k (a
+// member already held there counts, as the count of children ahead used to
+// leave it out), stopping at limit: a walk of the subtree of such entries
+// from the root, which visits at most 2 × limit + 1 entries.
+func worseThan(h []entry, k uint64, limit int32) int32 {
+	if len(h) == 0 || h[0].key < k {
+		return 0
+	}
+	if limit == 1 {
+		return 1 // the root: the usual question, one member displacing one
+	}
+	var stack [16]int32
+	st := append(stack[:0], 0)
+	found := int32(0)
+	for len(st) > 0 && found < limit {
+		i := st[len(st)-1]
+		st = st[:len(st)-1]
+		if h[i].key < k {
+			continue
+		}
+		found++
+		if l := 2*i + 1; int(l) < len(h) {
+			st = append(st, l)
+			if int(l)+1 < len(h) {
+				st = append(st, l+1)
+			}
+		}
+	}
+	return found
 }
 
 // measureFamilies counts families placed together and their justified
@@ -607,50 +632,6 @@ func (a *Allocation) measureFamilies(fams [][]int32, st *FamilyStats) {
 		}
 	}
 	a.Stats.JustifiedEnvy += st.JustifiedEnvy
-}
-
-// famHeap is a min-heap of family indices.
-type famHeap []int32
-
-func (h famHeap) init() {
-	for i := len(h)/2 - 1; i >= 0; i-- {
-		h.down(i)
-	}
-}
-
-func (h *famHeap) push(f int32) {
-	*h = append(*h, f)
-	s := *h
-	for i := len(s) - 1; i > 0 && s[(i-1)/2] > s[i]; i = (i - 1) / 2 {
-		s[i], s[(i-1)/2] = s[(i-1)/2], s[i]
-	}
-}
-
-func (h *famHeap) pop() int32 {
-	s := *h
-	f := s[0]
-	s[0] = s[len(s)-1]
-	*h = s[:len(s)-1]
-	h.down(0)
-	return f
-}
-
-func (h famHeap) down(i int) {
-	for {
-		l := 2*i + 1
-		if l >= len(h) {
-			return
-		}
-		m := l
-		if r := l + 1; r < len(h) && h[r] < h[l] {
-			m = r
-		}
-		if h[i] <= h[m] {
-			return
-		}
-		h[i], h[m] = h[m], h[i]
-		i = m
-	}
 }
 
 // candidate is a single child in a unit's list for the vacancy chains of

@@ -463,3 +463,79 @@ func TestExplanationsKept(t *testing.T) {
 		}
 	}
 }
+
+// TestTakesCountsTheDisplaced checks takes, which walks only the held
+// children a family would displace, against counting every held child
+// ahead of the worst member: on random units (full or not, one or two age
+// groups) and families of one to five members, including members already
+// held there.
+func TestTakesCountsTheDisplaced(t *testing.T) {
+	rng := rand.New(rand.NewPCG(22, 7))
+	// count is the rule written the long way: in each age group, the
+	// members and the held children ahead of the worst member fit the seats.
+	count := func(a *Allocation, u int32, keys [2][]uint64) bool {
+		for g, ks := range keys {
+			if len(ks) == 0 {
+				continue
+			}
+			h := 2*u + int32(g)
+			seats := a.off[h+1] - a.off[h]
+			worst := slices.Max(ks)
+			ahead := int32(len(ks) - 1)
+			for _, e := range a.held[a.off[h] : a.off[h]+a.size[h]] {
+				if e.key < worst {
+					ahead++
+				}
+			}
+			if ahead >= seats {
+				return false
+			}
+		}
+		return true
+	}
+	yes := 0
+	for range 20000 {
+		small, large := rng.IntN(12), rng.IntN(12)
+		a := &Allocation{off: []int32{0, int32(small), int32(small + large)}, size: make([]int32, 2)}
+		a.held = make([]entry, small+large)
+		used := map[uint64]bool{}
+		key := func() uint64 {
+			for {
+				k := rng.Uint64N(200)
+				if !used[k] {
+					used[k] = true
+					return k
+				}
+			}
+		}
+		for h := range 2 {
+			seats := int(a.off[h+1] - a.off[h])
+			n := seats
+			if rng.IntN(3) == 0 {
+				n = rng.IntN(seats + 1)
+			}
+			heap := a.held[a.off[h] : int(a.off[h])+n]
+			for i := range heap {
+				heap[i] = entry{key(), int32(i)}
+				siftUp(heap[:i+1], i)
+			}
+			a.size[h] = int32(n)
+		}
+		var keys [2][]uint64
+		for range 1 + rng.IntN(5) {
+			g := rng.IntN(2)
+			if h := a.held[a.off[g] : a.off[g]+a.size[g]]; len(h) > 0 && rng.IntN(8) == 0 {
+				keys[g] = append(keys[g], h[rng.IntN(len(h))].key) // held there already
+			} else {
+				keys[g] = append(keys[g], key())
+			}
+		}
+		want := count(a, 0, keys)
+		require.Equal(t, want, a.takes(0, keys), "seats %d/%d, held %v, members %v", small, large, a.held, keys)
+		if want {
+			yes++
+		}
+	}
+	assert.Greater(t, yes, 2000, "the sample has units that take the family")
+	assert.Less(t, yes, 18000, "and units that do not")
+}

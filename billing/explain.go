@@ -53,7 +53,7 @@ func orderName(lang Lang, o SiblingOrder) string {
 // Render describes the step in one line in the language.
 func (s Step) Render(lang Lang) string {
 	change := ""
-	if s.before.cmp(s.after) != 0 {
+	if s.differs {
 		change = fmt.Sprintf(": %s → %s", kr(lang, s.Before()), kr(lang, s.After()))
 	} else if s.Code != StepPrice && s.Code != StepFeeFreeMonth {
 		change = pick(lang, " (ingen endring)", " (inga endring)", " (no change)")

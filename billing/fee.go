@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"math"
 	"slices"
 	"strings"
 
@@ -49,8 +50,16 @@ const (
 type Step struct {
 	Code    StepCode
 	Changed bool
-	before  amount
-	after   amount
+	// The amounts before and after, as øre rounded for display (the only
+	// use the API has for them), kept small: a Step is the bulk of what a
+	// fee calculation allocates. differs tells whether the exact amounts
+	// differ; wide marks an amount of 2^31 øre (21 million kroner) or more
+	// (bit 0 before, bit 1 after), kept in Params.wide at that index
+	// instead.
+	differs bool
+	wide    uint8
+	before  int32
+	after   int32
 
 	Hours    int             // hours per week (price, free hours)
 	MinHours int             // the bracket's minimum hours (price)
@@ -77,14 +86,57 @@ type Params struct {
 	Order          SiblingOrder
 	Rounding       domain.Rounding
 	Zone           Zone
+
+	wide *[]decimal.Decimal // the steps' amounts too large for øre in an int64
 }
 
 // Before returns the amount before the step, rounded to øre for display
 // (the calculation itself is exact).
-func (s Step) Before() decimal.Decimal { return s.before.round(2) }
+func (s Step) Before() decimal.Decimal { return s.shown(s.before, 1) }
 
 // After returns the amount after the step, rounded to øre for display.
-func (s Step) After() decimal.Decimal { return s.after.round(2) }
+func (s Step) After() decimal.Decimal { return s.shown(s.after, 2) }
+
+func (s Step) shown(v int32, bit uint8) decimal.Decimal {
+	if s.wide&bit != 0 {
+		return (*s.Params.wide)[v]
+	}
+	return decimal.New(int64(v), -2)
+}
+
+// set records the step's amounts before and after and its parameters.
+func (s *Step) set(before, after amount, p *Params) {
+	s.Params = p
+	s.differs = before.cmp(after) != 0
+	s.before = s.ore(before, 1)
+	s.after = s.ore(after, 2)
+}
+
+// ore returns a, rounded to øre, as a number of øre, or, when it does not
+// fit an int32, as its index in Params.wide (marking the bit in s.wide).
+func (s *Step) ore(a amount, bit uint8) int32 {
+	if v, ok := oreOf(a); ok && v >= math.MinInt32 && v <= math.MaxInt32 {
+		return int32(v)
+	}
+	p := s.Params
+	if p.wide == nil {
+		p.wide = new([]decimal.Decimal)
+	}
+	*p.wide = append(*p.wide, a.round(2))
+	s.wide |= bit
+	return int32(len(*p.wide) - 1)
+}
+
+// oreOf is a rounded to øre, as a number of øre, when that fits an int64.
+func oreOf(a amount) (int64, bool) {
+	if a.b != nil {
+		return 0, false
+	}
+	if a.d == 1 {
+		return mulSmall(a.n, 100)
+	}
+	return a.roundSmall(2)
+}
 
 // ChildFee is the fee of one child for the month.
 type ChildFee struct {
@@ -236,9 +288,25 @@ func finishChild(cf *ChildFee, steps []Step, start int, price amount, places int
 func finishChildInto(cf *ChildFee, steps []Step, start int, price amount, places int, params *Params) ([]Step, amount) {
 	var r amount
 	cf.Fee, r = price.roundExact(places)
-	steps = append(steps, Step{Code: StepRounding, Changed: r.cmp(price) != 0, before: price, after: r, Params: params})
+	var s *Step
+	steps, s = grow(steps)
+	s.Code, s.Changed = StepRounding, r.cmp(price) != 0
+	s.set(price, r, params)
 	cf.Steps = steps[start:len(steps):len(steps)]
 	return steps, r
+}
+
+// grow returns steps one step longer and the new step, zero, to be filled
+// in place (a Step is large: copying one in costs). The steps of a
+// calculation are only ever appended, so a step within the capacity has
+// not been written.
+func grow(steps []Step) ([]Step, *Step) {
+	if len(steps) == cap(steps) {
+		steps = append(steps, Step{})
+	} else {
+		steps = steps[:len(steps)+1]
+	}
+	return steps, &steps[len(steps)-1]
 }
 
 func total(cs []ChildFee) decimal.Decimal {

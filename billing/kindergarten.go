@@ -167,7 +167,7 @@ func KindergartenFee(rules KindergartenRules, local KindergartenPrices, h Househ
 	if slices.Contains(rules.FeeFreeMonths, month.Month) {
 		steps := make([]Step, 0, n)
 		for i, c := range h.Children {
-			steps = append(steps, Step{Code: StepFeeFreeMonth, Changed: true, before: zeroAmount, after: zeroAmount, Params: &Params{Zone: zone}})
+			steps = append(steps, Step{Code: StepFeeFreeMonth, Changed: true, Params: &Params{Zone: zone}})
 			out.Children[i] = ChildFee{ID: c.ID, Fee: decimal.Zero, Food: decimal.Zero, Steps: steps[len(steps)-1 : len(steps) : len(steps)]}
 		}
 		out.Total = decimal.Zero
@@ -240,60 +240,74 @@ func KindergartenFee(rules KindergartenRules, local KindergartenPrices, h Househ
 	if rounding == "" {
 		rounding = domain.RoundToOre
 	}
-	// The parameters and the threshold they point to, in one allocation.
-	pb := &struct {
-		p Params
-		t decimal.Decimal
-	}{p: Params{FullTimePrice: local.FullTimePrice, MaxPrice: rules.MaxPrice, Income: h.AnnualIncome,
+	// The parameters, and the threshold they point to in one allocation
+	// with them when free core hours apply.
+	pv := Params{FullTimePrice: local.FullTimePrice, MaxPrice: rules.MaxPrice, Income: h.AnnualIncome,
 		IncomeCapShare: rules.IncomeCapShare, Months: rules.BilledMonthsPerYear, FreeHours: rules.FreeCoreHours,
-		Order: order, Rounding: rounding, Zone: zone}}
-	params := &pb.p
+		Order: order, Rounding: rounding, Zone: zone}
+	var params *Params
 	if freeCore {
-		pb.t = *rules.FreeCoreIncomeThreshold
+		pb := &struct {
+			p Params
+			t decimal.Decimal
+		}{p: pv, t: *rules.FreeCoreIncomeThreshold}
+		params = &pb.p
 		params.Threshold = &pb.t
+	} else {
+		params = new(Params)
+		*params = pv
 	}
-	var codes []StepCode // the children's rule codes, one array
+	// The children's rule codes are gathered on the stack for the usual
+	// household and copied into one array of their exact size at the end;
+	// span[i] is child i's part.
+	var codeBuf [24]StepCode
+	var spanBuf [8][2]int32
+	codes, span := codeBuf[:0], spanBuf[:0]
+	if n > len(spanBuf) {
+		codes, span = make([]StepCode, 0, 3*n), make([][2]int32, 0, n)
+	}
+	span = span[:n]
 	sum := zeroAmount
 	for i, c := range h.Children {
 		start := len(steps)
 		b := &local.Brackets[bracket[i]]
 		price := keys[i].price
-		steps = append(steps, Step{Code: StepPrice, Changed: true, before: zeroAmount, after: price,
-			Hours: c.HoursPerWeek, MinHours: b.MinHours, Share: b.Share, Food: b.Food, Params: params})
+		var s *Step
+		steps, s = grow(steps)
+		s.Code, s.Changed, s.Hours, s.MinHours, s.Share, s.Food = StepPrice, true, c.HoursPerWeek, b.MinHours, b.Share, b.Food
+		s.set(zeroAmount, price, params)
 		cf := &out.Children[i]
 		cf.ID, cf.Food = c.ID, b.Food
 		food := amountOf(b.Food)
 		if zone == ZoneFree {
-			steps = append(steps, Step{Code: StepFreeZone, Changed: price.sign() != 0, before: price, after: zeroAmount, Params: params})
+			steps, s = grow(steps)
+			s.Code, s.Changed = StepFreeZone, price.sign() != 0
+			s.set(price, zeroAmount, params)
 			cf.Fee = decimal.Zero
 			cf.Steps = steps[start:len(steps):len(steps)]
 			sum = sum.add(food)
 			continue
 		}
-		var rules3 [3]StepCode
-		nr := 0
-		if withIncome {
-			next := minAmount(price, cap)
-			s := Step{Code: StepIncomeCap, before: price, after: next, Params: params}
+		span[i][0] = int32(len(codes))
+		// step records a step that takes the price to next.
+		step := func(code StepCode, next amount) *Step {
+			var s *Step
+			steps, s = grow(steps)
+			s.Code = code
+			s.set(price, next, params)
 			if next.cmp(price) < 0 {
 				s.Changed = true
-				rules3[nr] = StepIncomeCap
-				nr++
+				codes = append(codes, code)
 			}
-			steps = append(steps, s)
 			price = next
+			return s
+		}
+		if withIncome {
+			step(StepIncomeCap, minAmount(price, cap))
 			if freeCore && rules.inFreeCoreWindow(c.BirthDate.Year(), month) {
 				basis := min(c.HoursPerWeek, rules.FullTimeHours)
-				next = price.mulFrac(int64(max(0, basis-rules.FreeCoreHours)), int64(basis))
-				s := Step{Code: StepFreeCoreHours, before: price, after: next, Hours: c.HoursPerWeek,
-					Basis: basis, Params: params}
-				if next.cmp(price) < 0 {
-					s.Changed = true
-					rules3[nr] = StepFreeCoreHours
-					nr++
-				}
-				steps = append(steps, s)
-				price = next
+				s := step(StepFreeCoreHours, price.mulFrac(int64(max(0, basis-rules.FreeCoreHours)), int64(basis)))
+				s.Hours, s.Basis = c.HoursPerWeek, basis
 			}
 		}
 		rate := rateAt(rules.SiblingDiscounts, pos[i])
@@ -302,26 +316,22 @@ func KindergartenFee(rules KindergartenRules, local KindergartenPrices, h Househ
 			if rate.Sign() != 0 {
 				next = price.mul(intAmount(1).sub(amountOf(rate)))
 			}
-			s := Step{Code: StepSibling, before: price, after: next, Position: pos[i], Rate: rate, Params: params}
-			if next.cmp(price) < 0 {
-				s.Changed = true
-				rules3[nr] = StepSibling
-				nr++
-			}
-			steps = append(steps, s)
-			price = next
+			s := step(StepSibling, next)
+			s.Position, s.Rate = pos[i], rate
 		}
+		span[i][1] = int32(len(codes))
 		var fee amount
 		steps, fee = finishChildInto(cf, steps, start, price, places, params)
-		if nr > 0 {
-			if codes == nil {
-				codes = make([]StepCode, 0, 3*n)
-			}
-			l := len(codes)
-			codes = append(codes, rules3[:nr]...)
-			cf.Rules = codes[l:len(codes):len(codes)]
-		}
 		sum = sum.add(fee).add(food)
+	}
+	if len(codes) > 0 {
+		all := make([]StepCode, len(codes))
+		copy(all, codes)
+		for i, sp := range span {
+			if sp[1] > sp[0] {
+				out.Children[i].Rules = all[sp[0]:sp[1]:sp[1]]
+			}
+		}
 	}
 	out.Total = sum.round(2)
 	return out, nil

@@ -142,7 +142,7 @@ func SFOFee(rules SFORules, local SFOPrices, h SFOHousehold, month Month) (Fee, 
 	steps := make([]Step, 0, 6*n)
 	if slices.Contains(rules.FeeFreeMonths, month.Month) {
 		for i, c := range h.Pupils {
-			steps = append(steps, Step{Code: StepFeeFreeMonth, Changed: true, before: zeroAmount, after: zeroAmount, Params: &Params{}})
+			steps = append(steps, Step{Code: StepFeeFreeMonth, Changed: true, Params: &Params{}})
 			out.Children[i] = ChildFee{ID: c.ID, Fee: decimal.Zero, Food: decimal.Zero, Steps: steps[len(steps)-1 : len(steps) : len(steps)]}
 		}
 		out.Total = decimal.Zero
@@ -174,13 +174,15 @@ func SFOFee(rules SFORules, local SFOPrices, h SFOHousehold, month Month) (Fee, 
 		start := len(steps)
 		b := local.Brackets[sfoBracket(local.Brackets, c.HoursPerWeek)]
 		price := keys[i].price
-		steps = append(steps, Step{Code: StepPrice, Changed: true, before: zeroAmount, after: price,
-			Hours: c.HoursPerWeek, MinHours: b.MinHours, Price: b.Price, Food: b.Food, Grade: c.Grade, Params: params})
+		ps := Step{Code: StepPrice, Changed: true,
+			Hours: c.HoursPerWeek, MinHours: b.MinHours, Price: b.Price, Food: b.Food, Grade: c.Grade}
+		ps.set(zeroAmount, price, params)
+		steps = append(steps, ps)
 		cf := ChildFee{ID: c.ID, Food: b.Food}
 		var codes [4]StepCode
 		nr := 0
 		apply := func(s Step, next amount) {
-			s.before, s.after, s.Params = price, next, params
+			s.set(price, next, params)
 			if next.cmp(price) < 0 {
 				s.Changed = true
 				codes[nr] = s.Code
