@@ -233,9 +233,13 @@ const DefaultRunBatch = 1000
 // the month itself family by family in the order of their payers, so the
 // invoices, their numbers and the decisions are the same whatever n is.
 // skipped gets the skipped children at the end. The in must be valid
-// (Compute checks it).
+// (Compute checks it). computeRun drops in's Children, Placements,
+// Decisions and Billed once it holds what it needs of them, so that a
+// large run does not keep them in memory while it computes and writes
+// (the caller must not read them afterwards).
 func computeRun(in *RunInput, n int, emit func(RunBatch) error, skipped func([]Skipped)) (Run, error) {
 	r := newRunner(in)
+	in.Children, in.Placements, in.Decisions = nil, nil, nil
 
 	// Corrections first, oldest month first, so decisions follow in order.
 	corrections := map[domain.GuardianID][]Line{}
@@ -246,6 +250,7 @@ func computeRun(in *RunInput, n int, emit func(RunBatch) error, skipped func([]S
 			k := chargeKey{b.Payer, b.Child, b.Kind, b.Item, b.Month}
 			billed[k] = billed[k].Add(b.Amount)
 		}
+		in.Billed = nil
 		for m := in.CorrectFrom; m.Before(in.Month); m = m.Next() {
 			should := make(map[chargeKey]Line, 2*len(r.ordered))
 			keys := make([]chargeKey, 0, 2*len(r.ordered))
