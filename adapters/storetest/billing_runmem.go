@@ -13,6 +13,8 @@ import (
 	"runtime/metrics"
 	"runtime/pprof"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -57,16 +59,21 @@ type runMemoryJob struct {
 // runMemoryReport is what the measured process answers, on one line of
 // its standard output after runMemoryMark.
 type runMemoryReport struct {
-	// MaxRSS is the process's peak resident set size (getrusage), bytes.
+	// MaxRSS is the process's peak resident set size (maxRSS), bytes.
 	MaxRSS int64 `json:"maxRSS"`
-	// RSSBefore is the peak resident set size with the store opened,
-	// before the run.
+	// RSSStart is the peak resident set size when the process starts,
+	// RSSBefore with the store opened, before the run.
+	RSSStart  int64 `json:"rssStart"`
 	RSSBefore int64 `json:"rssBefore"`
 	// HeapPeak is the largest Go heap (live and not yet swept objects)
 	// sampled every 2 ms, bytes; GoPeak the largest memory the Go runtime
 	// held from the system (all classes but released heap).
-	HeapPeak uint64        `json:"heapPeak"`
-	GoPeak   uint64        `json:"goPeak"`
+	HeapPeak uint64 `json:"heapPeak"`
+	GoPeak   uint64 `json:"goPeak"`
+	// Status is what /proc/self/status says of the memory after the run
+	// (VmRSS, RssAnon, RssFile, RssShmem), for a reader to see what the
+	// resident set is made of.
+	Status   string        `json:"status,omitempty"`
 	Invoices int           `json:"invoices"`
 	Elapsed  time.Duration `json:"elapsed"`
 }
@@ -127,8 +134,8 @@ func InvoiceRunMemory(b *testing.B, seed SeedRunStore) {
 				b.Fatalf("the run made %d invoices, want %d", rep.Invoices, families)
 			}
 			// Also on standard error at once: a full-size run takes minutes.
-			msg := fmt.Sprintf("%d children: run peak RSS %.1f MiB (%.1f MiB with the store open), Go heap peak %.1f MiB, Go memory peak %.1f MiB, %s",
-				n, mib(rep.MaxRSS), mib(rep.RSSBefore), mib(int64(rep.HeapPeak)), mib(int64(rep.GoPeak)), rep.Elapsed.Round(time.Millisecond))
+			msg := fmt.Sprintf("%d children: run peak RSS %.1f MiB (%.1f MiB at the start, %.1f MiB with the store open), Go heap peak %.1f MiB, Go memory peak %.1f MiB, %s; after it %s",
+				n, mib(rep.MaxRSS), mib(rep.RSSStart), mib(rep.RSSBefore), mib(int64(rep.HeapPeak)), mib(int64(rep.GoPeak)), rep.Elapsed.Round(time.Millisecond), rep.Status)
 			fmt.Fprintln(os.Stderr, b.Name()+": "+msg)
 			b.Log(msg)
 			reps = append(reps, rep)
@@ -221,6 +228,7 @@ func runMemoryProcess(arg string, open OpenRunStore) error {
 		return err
 	}
 	ctx := context.Background()
+	start := maxRSS()
 	s, closeStore, err := open(ctx, job.Addr)
 	if err != nil {
 		return err
@@ -228,6 +236,11 @@ func runMemoryProcess(arg string, open OpenRunStore) error {
 	defer closeStore()
 	runtime.GC()
 	before := maxRSS()
+	if job.Profile != "" {
+		if err := writeHeapProfile(filepath.Join(job.Profile, "open.pprof")); err != nil {
+			return err
+		}
+	}
 	clk := domain.FixedClock(at(mo.First()+4, 9, 0))
 	svc := &billing.Service{Store: s, Clock: clk, Settings: billing.DefaultSettings(),
 		Notifier: &messaging.Service{Store: s, Clock: clk}}
@@ -246,8 +259,8 @@ func runMemoryProcess(arg string, open OpenRunStore) error {
 	}
 	elapsed := time.Since(t0)
 	heap, goPeak := stop()
-	rep := runMemoryReport{MaxRSS: maxRSS(), RSSBefore: before, HeapPeak: heap, GoPeak: goPeak,
-		Invoices: res.Run.Invoices, Elapsed: elapsed}
+	rep := runMemoryReport{MaxRSS: maxRSS(), RSSStart: start, RSSBefore: before, HeapPeak: heap, GoPeak: goPeak,
+		Invoices: res.Run.Invoices, Elapsed: elapsed, Status: memoryStatus()}
 	if job.Profile != "" {
 		if err := writeHeapProfile(filepath.Join(job.Profile, "end.pprof")); err != nil {
 			return err
@@ -265,14 +278,44 @@ func runMemoryProcess(arg string, open OpenRunStore) error {
 	return err
 }
 
-// maxRSS is the process's peak resident set size in bytes (Linux's
-// ru_maxrss is in KiB).
+// maxRSS is the process's peak resident set size in bytes: VmHWM of
+// /proc/self/status, the high-water mark of this process image's memory.
+// Not getrusage's ru_maxrss: Linux carries that over an exec from the
+// process that started it (here the benchmark, holding the population it
+// seeded), so a child's ru_maxrss is never below its parent's at the
+// fork. Elsewhere than Linux it is ru_maxrss all the same.
 func maxRSS() int64 {
+	if b, err := os.ReadFile("/proc/self/status"); err == nil {
+		for line := range strings.Lines(string(b)) {
+			if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+				kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+				if err == nil {
+					return kb * 1024
+				}
+			}
+		}
+	}
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
 	}
 	return int64(ru.Maxrss) * 1024
+}
+
+// memoryStatus is the resident set's lines of /proc/self/status (empty
+// elsewhere than Linux).
+func memoryStatus() string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return ""
+	}
+	var out []string
+	for line := range strings.Lines(string(b)) {
+		if strings.HasPrefix(line, "VmRSS:") || strings.HasPrefix(line, "Rss") {
+			out = append(out, strings.Join(strings.Fields(line), " "))
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // watchHeap samples the Go heap every 2 ms until stopped; stop returns
