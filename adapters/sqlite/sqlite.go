@@ -537,6 +537,27 @@ func queryAll[T any](ctx context.Context, s *Store, query string, scan func(scan
 	return out, nil
 }
 
+// queryEach runs a read handing each row, scanned, to each (not
+// collected: for a read of many rows the caller files at once).
+func queryEach[T any](ctx context.Context, s *Store, query string, scan func(scanner) (T, error), each func(T), args ...any) error {
+	rows, err := s.query(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("sqlite: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return fmt.Errorf("sqlite: %w", err)
+		}
+		each(v)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlite: %w", err)
+	}
+	return nil
+}
+
 // queryOne runs a read of at most one row; no row is ErrNotFound.
 func queryOne[T any](ctx context.Context, s *Store, what string, query string, scan func(scanner) (T, error), args ...any) (T, error) {
 	vs, err := queryAll(ctx, s, query, scan, args...)
