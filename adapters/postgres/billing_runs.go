@@ -238,6 +238,15 @@ func (s *Store) FeeFamilies(ctx context.Context, m domain.Municipality, q billin
 	if err := s.q(ctx).SendBatch(ctx, &b).Close(); err != nil {
 		return billing.RunData{}, dbError("read fee families", err)
 	}
+	byID := make(map[billing.FamilyID]int, len(d.Families))
+	for i, f := range d.Families {
+		byID[f.ID] = i
+	}
+	for _, mb := range members {
+		if i, ok := byID[mb.Family]; ok {
+			d.Families[i].Members = append(d.Families[i].Members, mb)
+		}
+	}
 	billing.SortFamilies(d.Families)
 	return d, nil
 }
