@@ -80,12 +80,13 @@ type Preview struct {
 	Decisions int `json:"decisions"`
 	// Skipped are the placed children no invoice charges, with why.
 	Skipped []Skipped `json:"skipped"`
+	// Children are the children the invoices charge (a line each or
+	// more), in the order of the invoices' numbers and their lines.
+	Children []domain.ChildID `json:"-"`
 	// Fingerprint identifies what was computed (every invoice, line,
 	// decision and skipped child, invoice IDs apart); approval must give
 	// it back.
 	Fingerprint string `json:"fingerprint"`
-	// Invoices are the invoices approval makes (not stored).
-	Invoices []Invoice `json:"-"`
 }
 
 // CorrectionMonth sums the correction lines for one month.
@@ -108,66 +109,105 @@ type PayerChange struct {
 // Summarize describes a plan for the caseworker: counts, totals,
 // corrections by month, the largest changes against the previous run's
 // invoices (previous, of the run prev) and the fingerprint. It is pure.
+// Service.PreviewRun makes the same summary batch by batch, without the
+// whole plan.
 func Summarize(plan Plan, correctFrom Month, prev Run, previous []Invoice) Preview {
-	p := Preview{Run: plan.Run, Payers: len(plan.Invoices), Current: decimal.Zero, CorrectionSum: decimal.Zero,
-		Previous: prev, Decisions: len(plan.Decisions), Skipped: plan.Skipped, Invoices: plan.Invoices,
-		Corrections: []CorrectionMonth{}, Changes: []PayerChange{}}
-	if p.Skipped == nil {
-		p.Skipped = []Skipped{}
+	s := newSummary(correctFrom, plan.Run.Month, prev, previous)
+	s.add(RunBatch{Invoices: plan.Invoices, Decisions: plan.Decisions})
+	return s.finish(plan.Run, plan.Skipped)
+}
+
+// summary sums up a run's batches as they come (add) into its Preview
+// (finish): batches of any size give the same Preview.
+type summary struct {
+	p       Preview
+	byMonth map[Month]*CorrectionMonth
+	changes bool // there is a previous run to compare with
+	totals  map[domain.GuardianID]*payerTotal
+	digest  *runDigest
+	seen    map[domain.ChildID]bool
+}
+
+type payerTotal struct {
+	family        FamilyID
+	before, after decimal.Decimal
+}
+
+func newSummary(correctFrom, month Month, prev Run, previous []Invoice) *summary {
+	s := &summary{p: Preview{Current: decimal.Zero, CorrectionSum: decimal.Zero, Previous: prev,
+		Corrections: []CorrectionMonth{}, Changes: []PayerChange{}, Children: []domain.ChildID{}},
+		byMonth: map[Month]*CorrectionMonth{}, changes: prev.Month.Year > 0,
+		totals: map[domain.GuardianID]*payerTotal{}, digest: newRunDigest(), seen: map[domain.ChildID]bool{}}
+	if correctFrom.Year > 0 && correctFrom.Before(month) {
+		s.p.CorrectFrom = correctFrom
 	}
-	if correctFrom.Year > 0 && correctFrom.Before(plan.Run.Month) {
-		p.CorrectFrom = correctFrom
+	if s.changes {
+		for _, inv := range previous {
+			t := s.total(inv.Payer)
+			t.before = t.before.Add(inv.Total)
+			t.family = cmp.Or(t.family, inv.Family)
+		}
 	}
-	byMonth := map[Month]*CorrectionMonth{}
-	for _, inv := range plan.Invoices {
+	return s
+}
+
+func (s *summary) total(g domain.GuardianID) *payerTotal {
+	t := s.totals[g]
+	if t == nil {
+		t = &payerTotal{before: decimal.Zero, after: decimal.Zero}
+		s.totals[g] = t
+	}
+	return t
+}
+
+func (s *summary) add(b RunBatch) {
+	p := &s.p
+	p.Payers += len(b.Invoices)
+	p.Decisions += len(b.Decisions)
+	for _, inv := range b.Invoices {
 		for _, l := range inv.Lines {
+			if !s.seen[l.Child] {
+				s.seen[l.Child] = true
+				p.Children = append(p.Children, l.Child)
+			}
 			if !l.Correction {
 				p.Lines++
 				p.Current = p.Current.Add(l.Amount)
 				continue
 			}
-			c := byMonth[l.Month]
+			c := s.byMonth[l.Month]
 			if c == nil {
 				c = &CorrectionMonth{Month: l.Month, Sum: decimal.Zero}
-				byMonth[l.Month] = c
+				s.byMonth[l.Month] = c
 			}
 			c.Lines++
 			c.Sum = c.Sum.Add(l.Amount)
 			p.CorrectionLines++
 			p.CorrectionSum = p.CorrectionSum.Add(l.Amount)
 		}
-	}
-	for _, c := range byMonth {
-		p.Corrections = append(p.Corrections, *c)
-	}
-	slices.SortFunc(p.Corrections, func(a, b CorrectionMonth) int { return cmp.Compare(a.Month.index(), b.Month.index()) })
-
-	type tot struct {
-		family        FamilyID
-		before, after decimal.Decimal
-	}
-	totals := make(map[domain.GuardianID]*tot, len(plan.Invoices))
-	get := func(g domain.GuardianID) *tot {
-		t := totals[g]
-		if t == nil {
-			t = &tot{before: decimal.Zero, after: decimal.Zero}
-			totals[g] = t
-		}
-		return t
-	}
-	if prev.Month.Year > 0 {
-		for _, inv := range previous {
-			t := get(inv.Payer)
-			t.before = t.before.Add(inv.Total)
-			t.family = cmp.Or(t.family, inv.Family)
-		}
-		for _, inv := range plan.Invoices {
-			t := get(inv.Payer)
+		if s.changes {
+			t := s.total(inv.Payer)
 			t.after = t.after.Add(inv.Total)
 			t.family = inv.Family
 		}
-		changes := make([]PayerChange, 0, len(totals))
-		for g, t := range totals {
+	}
+	s.digest.add(b)
+}
+
+func (s *summary) finish(run Run, skipped []Skipped) Preview {
+	p := s.p
+	p.Run = run
+	p.Skipped = skipped
+	if p.Skipped == nil {
+		p.Skipped = []Skipped{}
+	}
+	for _, c := range s.byMonth {
+		p.Corrections = append(p.Corrections, *c)
+	}
+	slices.SortFunc(p.Corrections, func(a, b CorrectionMonth) int { return cmp.Compare(a.Month.index(), b.Month.index()) })
+	if s.changes {
+		changes := make([]PayerChange, 0, len(s.totals))
+		for g, t := range s.totals {
 			d := t.after.Sub(t.before)
 			if d.IsZero() {
 				continue
@@ -179,7 +219,7 @@ func Summarize(plan Plan, correctFrom Month, prev Run, previous []Invoice) Previ
 		})
 		p.Changes = changes[:min(len(changes), TopChanges)]
 	}
-	p.Fingerprint = Fingerprint(plan)
+	p.Fingerprint = s.digest.sum(run, skipped)
 	return p
 }
 

@@ -107,7 +107,7 @@ type chargeKey struct {
 
 // charge is one child's fee for one kind of place in one month.
 type charge struct {
-	family     *Family
+	family     *famRef
 	child      domain.ChildID
 	kind       domain.UnitKind
 	days, dim  int
@@ -117,8 +117,32 @@ type charge struct {
 }
 
 type placed struct {
-	main domain.Placement
+	main slot
 	days int
+}
+
+// famRef is what a run needs of a family once it knows its children:
+// the family and its payer (not its members).
+type famRef struct {
+	ID    FamilyID
+	Payer domain.GuardianID
+}
+
+// slot is what a run needs of a kindergarten or SFO placement (the rest
+// of domain.Placement is not kept: a run holds every placement of the
+// municipality).
+type slot struct {
+	id     domain.PlacementID
+	sfo    bool // else kindergarten
+	hours  int
+	period domain.Period
+}
+
+func (s slot) kind() domain.UnitKind {
+	if s.sfo {
+		return domain.SFO
+	}
+	return domain.Kindergarten
 }
 
 type childMonth struct {
@@ -131,7 +155,7 @@ type childMonth struct {
 type runner struct {
 	in        *RunInput
 	ordered   []*placedChild // children with placements, by ID
-	payerFam  map[domain.GuardianID]*Family
+	payerFam  map[domain.GuardianID]*famRef
 	income    map[FamilyID][]*IncomeDecision
 	lists     map[domain.UnitKind][]*PriceList
 	decisions map[decisionKey][]*FeeDecision
@@ -148,12 +172,12 @@ type runner struct {
 type placedChild struct {
 	id         domain.ChildID
 	birth      date.Date
-	placements []domain.Placement
+	placements []slot
 	members    []memberOf
 }
 
 type memberOf struct {
-	family *Family
+	family *famRef
 	period domain.Period
 }
 
@@ -233,19 +257,24 @@ const DefaultRunBatch = 1000
 // the month itself family by family in the order of their payers, so the
 // invoices, their numbers and the decisions are the same whatever n is.
 // skipped gets the skipped children at the end. The in must be valid
-// (Compute checks it).
+// (Compute checks it). computeRun drops in's Children, Placements,
+// Families, Decisions and Billed once it holds what it needs of them, so that a
+// large run does not keep them in memory while it computes and writes
+// (the caller must not read them afterwards).
 func computeRun(in *RunInput, n int, emit func(RunBatch) error, skipped func([]Skipped)) (Run, error) {
 	r := newRunner(in)
+	in.Children, in.Placements, in.Families, in.Decisions = nil, nil, nil, nil
 
 	// Corrections first, oldest month first, so decisions follow in order.
 	corrections := map[domain.GuardianID][]Line{}
-	famOf := map[domain.GuardianID]*Family{}
+	famOf := map[domain.GuardianID]*famRef{}
 	if in.CorrectFrom.Year > 0 && in.CorrectFrom.Before(in.Month) {
 		billed := map[chargeKey]decimal.Decimal{}
 		for _, b := range in.Billed {
 			k := chargeKey{b.Payer, b.Child, b.Kind, b.Item, b.Month}
 			billed[k] = billed[k].Add(b.Amount)
 		}
+		in.Billed = nil
 		for m := in.CorrectFrom; m.Before(in.Month); m = m.Next() {
 			should := make(map[chargeKey]Line, 2*len(r.ordered))
 			keys := make([]chargeKey, 0, 2*len(r.ordered))
@@ -409,7 +438,7 @@ func compareKeys(a, b chargeKey) int {
 
 func newRunner(in *RunInput) *runner {
 	r := &runner{in: in,
-		payerFam:  map[domain.GuardianID]*Family{},
+		payerFam:  map[domain.GuardianID]*famRef{},
 		income:    map[FamilyID][]*IncomeDecision{},
 		lists:     map[domain.UnitKind][]*PriceList{},
 		decisions: make(map[decisionKey][]*FeeDecision, len(in.Decisions)),
@@ -426,7 +455,7 @@ func newRunner(in *RunInput) *runner {
 			byID[p.ChildID] = c
 			r.ordered = append(r.ordered, c)
 		}
-		c.placements = append(c.placements, p)
+		c.placements = append(c.placements, slot{id: p.ID, sfo: p.Kind == domain.SFO, hours: p.HoursPerWeek, period: p.Period})
 	}
 	slices.SortFunc(r.ordered, func(a, b *placedChild) int { return a.id.Compare(b.id) })
 	for _, c := range in.Children {
@@ -434,12 +463,15 @@ func newRunner(in *RunInput) *runner {
 			pc.birth = c.BirthDate
 		}
 	}
+	refs := make([]famRef, len(in.Families))
 	for i := range in.Families {
-		f := &in.Families[i]
+		fam := &in.Families[i]
+		refs[i] = famRef{ID: fam.ID, Payer: fam.Payer}
+		f := &refs[i]
 		if r.payerFam[f.Payer] == nil {
 			r.payerFam[f.Payer] = f
 		}
-		for _, m := range f.Members {
+		for _, m := range fam.Members {
 			if pc := byID[m.Child]; pc != nil && !m.Child.IsZero() {
 				pc.members = append(pc.members, memberOf{family: f, period: m.Period})
 			}
@@ -470,15 +502,15 @@ func (r *runner) mainPlacement(child *placedChild, kind domain.UnitKind, m Month
 	var out *placed
 	total := 0
 	for _, p := range child.placements {
-		if p.Kind != kind {
+		if p.kind() != kind {
 			continue
 		}
-		n := overlapDays(p.Period, m)
+		n := overlapDays(p.period, m)
 		if n == 0 {
 			continue
 		}
 		total += n
-		if out == nil || n > out.days || (n == out.days && p.Period.Start > out.main.Period.Start) {
+		if out == nil || n > out.days || (n == out.days && p.period.Start > out.main.period.Start) {
 			out = &placed{main: p, days: n}
 		}
 	}
@@ -488,7 +520,7 @@ func (r *runner) mainPlacement(child *placedChild, kind domain.UnitKind, m Month
 	return out
 }
 
-func (r *runner) familyOf(child *placedChild, m Month) *Family {
+func (r *runner) familyOf(child *placedChild, m Month) *famRef {
 	var best *memberOf
 	bestDays := 0
 	for i := range child.members {
@@ -548,7 +580,7 @@ func (r *runner) skipErr(report bool, c domain.ChildID, kind domain.UnitKind, er
 
 // famMonth is a family with its children charged in a month.
 type famMonth struct {
-	f  *Family
+	f  *famRef
 	cs []childMonth
 }
 
@@ -568,7 +600,7 @@ func (r *runner) month(m Month, report bool) []charge {
 // charged with (familyOf), skipping those with none.
 func (r *runner) families(m Month, report bool) []famMonth {
 	r.at = m
-	byFamily := make(map[*Family]int, len(r.ordered))
+	byFamily := make(map[*famRef]int, len(r.ordered))
 	fams := make([]famMonth, 0, len(r.ordered))
 	for _, pc := range r.ordered {
 		c := pc.id
@@ -598,7 +630,7 @@ func (r *runner) families(m Month, report bool) []famMonth {
 	return fams
 }
 
-func (r *runner) family(out []charge, f *Family, cs []childMonth, m Month, report bool) []charge {
+func (r *runner) family(out []charge, f *famRef, cs []childMonth, m Month, report bool) []charge {
 	inc := r.incomeOf(f.ID, m)
 	var income *decimal.Decimal
 	var incomeID IncomeDecisionID
@@ -629,7 +661,7 @@ func (r *runner) family(out []charge, f *Family, cs []childMonth, m Month, repor
 		} else {
 			h := Household{AnnualIncome: income, Children: make([]Child, len(kids))}
 			for i, c := range kids {
-				h.Children[i] = Child{ID: c.child.String(), BirthDate: c.birth, HoursPerWeek: c.kg.main.HoursPerWeek}
+				h.Children[i] = Child{ID: c.child.String(), BirthDate: c.birth, HoursPerWeek: c.kg.main.hours}
 			}
 			fee, err := KindergartenFee(rules, *l.Kindergarten, h, m, l.zone())
 			if err != nil {
@@ -683,7 +715,7 @@ func (r *runner) family(out []charge, f *Family, cs []childMonth, m Month, repor
 			continue
 		}
 		valid = append(valid, c)
-		h.Pupils = append(h.Pupils, Pupil{ID: c.child.String(), BirthDate: c.birth, Grade: g, HoursPerWeek: c.sfo.main.HoursPerWeek,
+		h.Pupils = append(h.Pupils, Pupil{ID: c.child.String(), BirthDate: c.birth, Grade: g, HoursPerWeek: c.sfo.main.hours,
 			SpecialNeeds: domain.HasSpecialNeeds(r.in.SpecialNeeds, c.child, domain.Period{Start: m.First(), End: m.Last()})})
 	}
 	if len(valid) == 0 {
@@ -702,7 +734,7 @@ func (r *runner) family(out []charge, f *Family, cs []childMonth, m Month, repor
 	return out
 }
 
-func (r *runner) charge(f *Family, c childMonth, p *placed, kind domain.UnitKind, cf ChildFee, m Month,
+func (r *runner) charge(f *famRef, c childMonth, p *placed, kind domain.UnitKind, cf ChildFee, m Month,
 	list PriceListID, rulesFrom date.Date, income IncomeDecisionID, siblings int) charge {
 	ch := charge{family: f, child: c.child, kind: kind, days: p.days, dim: m.Days(), fee: cf, gross: decimal.Zero}
 	position := 0
@@ -721,7 +753,7 @@ func (r *runner) charge(f *Family, c childMonth, p *placed, kind domain.UnitKind
 		}
 	}
 	r.decide(FeeDecision{Municipality: r.in.Municipality, Child: c.child, Kind: kind, From: m, Fee: cf.Fee, Food: cf.Food,
-		Rules: cf.Rules, Made: r.in.Made, Placement: p.main.ID, Hours: p.main.HoursPerWeek, Family: f.ID,
+		Rules: cf.Rules, Made: r.in.Made, Placement: p.main.id, Hours: p.main.hours, Family: f.ID,
 		IncomeDecision: income, PriceList: list, RulesFrom: rulesFrom, Siblings: siblings, Position: position}, cf.Steps)
 	return ch
 }

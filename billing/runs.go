@@ -71,32 +71,6 @@ func checkCancelReason(reason string) error {
 	return nil
 }
 
-// planned is a run computed and not stored.
-type planned struct {
-	existing *Run // the month was run before
-	runs     []Run
-	// from is the first month the run corrects.
-	from Month
-	plan Plan
-}
-
-// planRun reads what the run of month reads and computes it (writes
-// nothing). A month run before answers with existing set and no plan.
-func (s *Service) planRun(ctx context.Context, m domain.Municipality, month Month) (planned, error) {
-	var out planned
-	rd, err := s.readRun(ctx, m, month)
-	if err != nil || rd.existing != nil {
-		out.existing, out.runs = rd.existing, rd.runs
-		return out, err
-	}
-	plan, err := Compute(*rd.in)
-	if err != nil {
-		return out, err
-	}
-	out.runs, out.from, out.plan = rd.runs, rd.in.CorrectFrom, plan
-	return out, nil
-}
-
 // read is what the run of a month reads: the runs before and the run's
 // input (nil when the month was run before: existing).
 type read struct {
@@ -192,12 +166,23 @@ func CorrectionStart(settings Settings, first *Month, month Month) Month {
 
 // PreviewRun computes the invoice run of a month as approval would and
 // writes nothing: the counts, totals, corrections by month, the largest
-// changes against the previous run, the skipped children and the
-// fingerprint ApproveRun wants back. The month is checked as for a run
-// (field "month": domain.ReasonMonth, ReasonBeforeFirstMonth,
+// changes against the previous run, the children invoiced and skipped and
+// the fingerprint ApproveRun wants back. The month is checked as for a
+// run (field "month": domain.ReasonMonth, ReasonBeforeFirstMonth,
 // ReasonOutsideRunWindow, ReasonBeforeLastRun); a month run before is a
-// *domain.ConflictError (ReasonMonthRun).
+// *domain.ConflictError (ReasonMonthRun). The run is computed a batch of
+// payers at a time (Service.RunBatch) and summed up as it goes: its
+// invoices are never all in memory (PreviewRunEach hands them over).
 func (s *Service) PreviewRun(ctx context.Context, a domain.Actor, m domain.Municipality, month Month) (Preview, error) {
+	return s.PreviewRunEach(ctx, a, m, month, nil)
+}
+
+// PreviewRunEach is PreviewRun handing each batch of the run to each as it
+// is computed (the batches ApproveRunEach would write, nothing stored); an
+// error from each ends the preview with it. A batch is not kept after
+// each returns.
+func (s *Service) PreviewRunEach(ctx context.Context, a domain.Actor, m domain.Municipality, month Month,
+	each func(context.Context, RunBatch) error) (Preview, error) {
 	if err := municipal(a, m); err != nil {
 		return Preview{}, err
 	}
@@ -206,22 +191,46 @@ func (s *Service) PreviewRun(ctx context.Context, a domain.Actor, m domain.Munic
 	}
 	var p Preview
 	err := s.Store.Atomic(ctx, func(ctx context.Context) error {
-		pl, err := s.planRun(ctx, m, month)
+		rd, err := s.readRun(ctx, m, month)
 		if err != nil {
 			return err
 		}
-		if pl.existing != nil {
+		if rd.existing != nil {
 			return domain.Conflict("month", ReasonMonthRun)
+		}
+		in := rd.in
+		if err := in.validate(); err != nil {
+			return err
 		}
 		var prev Run
 		var previous []Invoice
-		if n := len(pl.runs); n > 0 {
-			prev = pl.runs[n-1]
+		if n := len(rd.runs); n > 0 {
+			prev = rd.runs[n-1]
 			if previous, err = s.Store.Invoices(ctx, m, prev.Month); err != nil {
 				return err
 			}
 		}
-		p = Summarize(pl.plan, pl.from, prev, previous)
+		sum := newSummary(in.CorrectFrom, month, prev, previous)
+		previous = nil
+		batch := s.RunBatch
+		if batch < 1 {
+			batch = DefaultRunBatch
+		}
+		var skipped []Skipped
+		run, err := computeRun(in, batch, func(b RunBatch) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			sum.add(b)
+			if each != nil {
+				return each(ctx, b)
+			}
+			return nil
+		}, func(sk []Skipped) { skipped = sk })
+		if err != nil {
+			return err
+		}
+		p = sum.finish(run, skipped)
 		return nil
 	})
 	if err != nil {

@@ -122,9 +122,8 @@ const runPlacementsWhere = `municipality = $1
 // batch, one round trip.
 func (s *Store) RunData(ctx context.Context, m domain.Municipality, within domain.Period) (billing.RunData, error) {
 	var (
-		d       billing.RunData
-		members []billing.Member
-		b       pgx.Batch
+		d billing.RunData
+		b pgx.Batch
 	)
 	if err := within.Validate(); err != nil {
 		return d, err
@@ -141,8 +140,25 @@ func (s *Store) RunData(ctx context.Context, m domain.Municipality, within domai
 		f := billing.Family{Municipality: m}
 		return f, row.Scan(scanID(&f.ID), scanID(&f.Payer))
 	}, `SELECT id, payer_id FROM billing_families WHERE municipality = $1 ORDER BY id`, mun)
-	queueList(&b, &members, m, scanMember,
-		`SELECT `+memberColumns+` FROM billing_members WHERE municipality = $1 ORDER BY id`, mun)
+	// Each member is filed with its family as it is read (the families'
+	// result comes first in the batch): a municipality's members are never
+	// all in one slice besides.
+	b.Queue(`SELECT `+memberColumns+` FROM billing_members WHERE municipality = $1 ORDER BY id`, mun).Query(func(rows pgx.Rows) error {
+		byID := make(map[billing.FamilyID]int, len(d.Families))
+		for i, f := range d.Families {
+			byID[f.ID] = i
+		}
+		for rows.Next() {
+			mb, err := scanMember(rows, m)
+			if err != nil {
+				return err
+			}
+			if i, ok := byID[mb.Family]; ok {
+				d.Families[i].Members = append(d.Families[i].Members, mb)
+			}
+		}
+		return rows.Err()
+	})
 	queueList(&b, &d.IncomeDecisions, m, scanIncome, incomesSQL, mun)
 	queueList(&b, &d.PriceLists, m, scanBody[billing.PriceList],
 		`SELECT body FROM billing_price_lists WHERE municipality = $1 ORDER BY kind, start_date, id`, mun)
@@ -150,15 +166,6 @@ func (s *Store) RunData(ctx context.Context, m domain.Municipality, within domai
 		`SELECT body FROM billing_fee_decisions WHERE municipality = $1`, mun)
 	if err := s.q(ctx).SendBatch(ctx, &b).Close(); err != nil {
 		return billing.RunData{}, dbError("read invoice run data", err)
-	}
-	byID := make(map[billing.FamilyID]int, len(d.Families))
-	for i, f := range d.Families {
-		byID[f.ID] = i
-	}
-	for _, mb := range members {
-		if i, ok := byID[mb.Family]; ok {
-			d.Families[i].Members = append(d.Families[i].Members, mb)
-		}
 	}
 	billing.SortFamilies(d.Families)
 	return d, nil

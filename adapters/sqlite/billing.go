@@ -271,17 +271,14 @@ func (s *Store) Families(ctx context.Context, m domain.Municipality) ([]billing.
 			return err
 		}
 		slices.SortFunc(fams, func(a, b billing.Family) int { return a.ID.Compare(b.ID) })
-		members, err := queryAll(ctx, s, selectMembers, scanMember(m), m)
-		if err != nil {
-			return err
-		}
-		for _, mb := range members {
+		// Each member is filed with its family as it is read: a
+		// municipality's members are never all in one slice besides.
+		return queryEach(ctx, s, selectMembers, scanMember(m), func(mb billing.Member) {
 			i, ok := slices.BinarySearchFunc(fams, mb.Family, func(f billing.Family, id billing.FamilyID) int { return f.ID.Compare(id) })
 			if ok {
 				fams[i].Members = append(fams[i].Members, mb)
 			}
-		}
-		return nil
+		}, m)
 	})
 	billing.SortFamilies(fams)
 	return fams, err

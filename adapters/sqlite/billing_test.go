@@ -1,8 +1,14 @@
 package sqlite_test
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
+	"github.com/oppvekst/oppvekst/adapters/sqlite"
 	"github.com/oppvekst/oppvekst/adapters/storetest"
 )
 
@@ -20,4 +26,30 @@ func TestFamiliesPage(t *testing.T) {
 
 func TestInvoicesPage(t *testing.T) {
 	storetest.RunInvoicesPage(t, func(t *testing.T) storetest.BillingStore { return open(t) })
+}
+
+// BenchmarkSQLiteInvoiceRunMemory measures the invoice run's own memory
+// in a process of its own (storetest.InvoiceRunMemory) on an SQLite file.
+func BenchmarkSQLiteInvoiceRunMemory(b *testing.B) {
+	storetest.InvoiceRunMemory(b, func(b *testing.B, load func(storetest.InvoiceNoticeStore) error) string {
+		path := filepath.Join(b.TempDir(), "oppvekst.db")
+		s, err := sqlite.Open(context.Background(), sqlite.Options{Path: path})
+		require.NoError(b, err)
+		require.NoError(b, load(s))
+		require.NoError(b, s.Close())
+		return path
+	})
+}
+
+// TestMain lets the test binary be the process BenchmarkSQLiteInvoiceRunMemory
+// measures (storetest.RunMemoryEnv set); otherwise it runs the tests.
+func TestMain(m *testing.M) {
+	storetest.RunMemoryProcess(func(ctx context.Context, path string) (storetest.InvoiceNoticeStore, func() error, error) {
+		s, err := sqlite.Open(ctx, sqlite.Options{Path: path})
+		if err != nil {
+			return nil, nil, err
+		}
+		return s, s.Close, nil
+	})
+	os.Exit(m.Run())
 }

@@ -2,6 +2,10 @@ package storetest
 
 import (
 	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/oppvekst/oppvekst/billing"
 	"github.com/oppvekst/oppvekst/domain"
@@ -50,4 +54,37 @@ func approveAll(ctx context.Context, svc *billing.Service, a domain.Actor, m dom
 		out.Invoices, err = svc.Store.Invoices(ctx, m, mo)
 	}
 	return out, err
+}
+
+// previewed is a preview with every invoice it handed over.
+type previewed struct {
+	billing.Preview
+	Invoices []billing.Invoice
+}
+
+// previewAll previews the month (PreviewRunEach) keeping every batch's
+// invoices, and checks that the preview's children are the ones they
+// charge.
+func previewAll(t *testing.T, ctx context.Context, svc *billing.Service, a domain.Actor, m domain.Municipality, mo billing.Month) previewed {
+	t.Helper()
+	var out previewed
+	p, err := svc.PreviewRunEach(ctx, a, m, mo, func(_ context.Context, b billing.RunBatch) error {
+		out.Invoices = append(out.Invoices, b.Invoices...)
+		return nil
+	})
+	require.NoError(t, err)
+	out.Preview = p
+	var children []domain.ChildID
+	seen := map[domain.ChildID]bool{}
+	for _, inv := range out.Invoices {
+		for _, l := range inv.Lines {
+			if !seen[l.Child] {
+				seen[l.Child] = true
+				children = append(children, l.Child)
+			}
+		}
+	}
+	assert.Equal(t, children, p.Children, "the children the invoices charge")
+	assert.Equal(t, len(out.Invoices), p.Payers)
+	return out
 }

@@ -127,8 +127,7 @@ func testCorrectionWindow(t *testing.T, s BillingStore, window int, firstRunNov 
 	require.NoError(t, svc.DecideIncome(ctx, cw, billing.IncomeDecision{ID: domain.NewID[billing.IncomeDecision](),
 		Municipality: Oslo, Family: seed.families[3].ID, AnnualIncome: money("300000"), Applied: d(2024, 8, 20),
 		Period: domain.Period{Start: d(2024, 9, 1), End: d(2025, 7, 31)}, Documentation: "skattemelding"}))
-	p, err := svc.PreviewRun(ctx, cw, Oslo, month(2024, 12))
-	require.NoError(t, err)
+	p := previewAll(t, ctx, svc, cw, Oslo, month(2024, 12))
 	assert.Equal(t, month(2024, 11), p.CorrectFrom)
 	require.Len(t, p.Corrections, 1, "only November is corrected")
 	assert.Equal(t, month(2024, 11), p.Corrections[0].Month)
@@ -251,8 +250,7 @@ func testPreviewWritesNothing(t *testing.T, s BillingStore) {
 	assert.Equal(t, before, countBilling(t, ctx, s, sep), "a refused approval writes nothing")
 
 	// Preview again and approve: the invoices are the ones previewed.
-	p2, err := svc.PreviewRun(ctx, cw, Oslo, sep)
-	require.NoError(t, err)
+	p2 := previewAll(t, ctx, svc, cw, Oslo, sep)
 	assert.NotEqual(t, p.Fingerprint, p2.Fingerprint)
 	res, err := approveAll(ctx, svc, cw, Oslo, sep, p2.Fingerprint)
 	require.NoError(t, err)

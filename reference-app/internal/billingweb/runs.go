@@ -166,7 +166,7 @@ func (a *app) previewRun(ctx context.Context, actor domain.Actor, month billing.
 			v.Changes = append(v.Changes, payerChangeView{Payer: c.Payer, PayerName: name, Before: billingAmount(c.Before),
 				After: billingAmount(c.After), Difference: billingAmount(c.Difference)})
 		}
-		children := childrenOf(p.Invoices)
+		children := slices.Clone(p.Children)
 		for _, s := range p.Skipped {
 			name, err := n.child(ctx, s.Child)
 			if err != nil {
