@@ -249,3 +249,100 @@ func (s *Store) GrantedDecisions(ctx context.Context, m domain.Municipality) ([]
 	}
 	return reports.DecisionsFromCases(cs), nil
 }
+
+// navPlacesSQL chooses NAV's placement of every child of both months
+// (k 0: the month before, 1: the month) in one window query: the
+// kindergarten placements overlapping the child's age window, the one in
+// force on its last day first, then the one that started last. It
+// returns the count of the month's entries, and the pairs of the
+// children whose entry may have changed (at least one row; a NULL child
+// when none changed). SQLite has no FULL JOIN: the pairs are the
+// month's entries with the month before's, then the month before's
+// alone.
+const navPlacesSQL = `WITH m(k, m_first, m_last, in_after, in_by, starts_after, ends_by) AS (VALUES
+		(0, ?2, ?3, ?4, ?5, ?6, ?7), (1, ?8, ?9, ?10, ?11, ?12, ?13)),
+	w AS (SELECT m.k, p.id, p.child_id, p.unit_id, p.hours_per_week, p.start_date, coalesce(p.end_date, '` + openEnd + `') AS end_date,
+			CASE WHEN c.birth_date <= m.ends_by THEN date(m.m_first, '+' || (CAST(substr(c.birth_date, 9, 2) AS INTEGER) - 2) || ' days') ELSE m.m_last END AS we,
+			CASE WHEN c.birth_date > m.starts_after THEN date(m.m_first, '+' || (CAST(substr(c.birth_date, 9, 2) AS INTEGER) - 1) || ' days') ELSE m.m_first END AS ws
+		FROM placements p INDEXED BY placements_by_kind CROSS JOIN children c ON c.municipality = p.municipality AND c.id = p.child_id
+		CROSS JOIN m ON c.birth_date > m.in_after AND c.birth_date <= m.in_by AND p.start_date <= m.m_last AND coalesce(p.end_date, '` + openEnd + `') >= m.m_first
+		WHERE p.municipality = ?1 AND p.kind = 'kindergarten' AND p.start_date <= ?9 AND coalesce(p.end_date, '` + openEnd + `') >= ?2),
+	ranked AS (SELECT k, child_id, unit_id, hours_per_week, start_date, end_date,
+			row_number() OVER (PARTITION BY k, child_id ORDER BY (start_date <= we AND end_date >= we) DESC, start_date DESC, id) AS rn
+		FROM w WHERE start_date <= we AND end_date >= ws),
+	cur AS (SELECT * FROM ranked WHERE k = 1 AND rn = 1),
+	prev AS (SELECT * FROM ranked WHERE k = 0 AND rn = 1),
+	changed AS (SELECT cur.child_id AS child_id, prev.unit_id AS pu, prev.hours_per_week AS ph, prev.start_date AS ps, prev.end_date AS pe,
+			cur.unit_id AS cu, cur.hours_per_week AS ch, cur.start_date AS cs, cur.end_date AS ce
+		FROM cur LEFT JOIN prev ON prev.child_id = cur.child_id
+		WHERE NOT (prev.child_id IS NOT NULL AND prev.end_date >= ?8 AND prev.unit_id = cur.unit_id
+			AND prev.hours_per_week = cur.hours_per_week AND cur.end_date > ?9)
+		UNION ALL
+		SELECT prev.child_id, prev.unit_id, prev.hours_per_week, prev.start_date, prev.end_date, NULL, NULL, NULL, NULL
+		FROM prev WHERE prev.end_date >= ?8 AND NOT EXISTS (SELECT 1 FROM cur WHERE cur.child_id = prev.child_id))
+	SELECT n.entries, changed.* FROM (SELECT count(*) AS entries FROM cur) n LEFT JOIN changed ON 1`
+
+var _ reports.NAVCounter = (*Store)(nil)
+
+// NAVPlaces implements reports.NAVCounter in one statement (navPlacesSQL).
+func (s *Store) NAVPlaces(ctx context.Context, m domain.Municipality, q reports.NAVQuery) (int, []reports.NAVPair, error) {
+	args := []any{m}
+	for _, mo := range []reports.NAVMonth{q.Previous, q.Current} {
+		for _, d := range []date.Date{mo.First, mo.Last, mo.InAfter, mo.InBy, mo.StartsAfter, mo.EndsBy} {
+			args = append(args, d.String())
+		}
+	}
+	type row struct {
+		entries int
+		pair    reports.NAVPair
+	}
+	place := func(unit, start, end sql.NullString, hours sql.NullInt64) (*reports.NAVPlace, error) {
+		if !unit.Valid {
+			return nil, nil
+		}
+		p := &reports.NAVPlace{HoursPerWeek: int(hours.Int64)}
+		var err error
+		if p.Unit, err = domain.ParseID[domain.Unit](unit.String); err != nil {
+			return nil, err
+		}
+		if p.Start, err = parseDate(start.String); err != nil {
+			return nil, err
+		}
+		if end.String != openEnd {
+			if p.End, err = parseDate(end.String); err != nil {
+				return nil, err
+			}
+		}
+		return p, nil
+	}
+	rows, err := queryAll(ctx, s, navPlacesSQL, func(r scanner) (row, error) {
+		var x row
+		var child, pu, ps, pe, cu, cs, ce sql.NullString
+		var ph, ch sql.NullInt64
+		if err := r.Scan(&x.entries, &child, &pu, &ph, &ps, &pe, &cu, &ch, &cs, &ce); err != nil {
+			return x, err
+		}
+		if !child.Valid {
+			return x, nil
+		}
+		var err error
+		if x.pair.Child, err = domain.ParseID[domain.Child](child.String); err != nil {
+			return x, err
+		}
+		if x.pair.Previous, err = place(pu, ps, pe, ph); err != nil {
+			return x, err
+		}
+		x.pair.Current, err = place(cu, cs, ce, ch)
+		return x, err
+	}, args...)
+	if err != nil || len(rows) == 0 {
+		return 0, nil, err
+	}
+	pairs := make([]reports.NAVPair, 0, len(rows))
+	for _, x := range rows {
+		if !x.pair.Child.IsZero() {
+			pairs = append(pairs, x.pair)
+		}
+	}
+	return rows[0].entries, pairs, nil
+}

@@ -31,8 +31,11 @@ type ReportsStore interface {
 // both sides of the counting day, placements that ended or begin after
 // it, a closed unit, granted and refused decisions and a case ended; the
 // rows Placed selects are those of its query; another municipality's are
-// never counted.
+// never counted; and a store that chooses NAV's placements
+// (reports.NAVCounter) gives the entries and changes reports.NAV gives
+// (runNAVCounted).
 func RunReports(t *testing.T, newStore func(t *testing.T) ReportsStore) {
+	t.Run("NAV counted", func(t *testing.T) { runNAVCounted(t, newStore(t)) })
 	s := newStore(t)
 	ctx := ctxFor(t)
 	rules, err := reports.LoadRules()
