@@ -22,7 +22,8 @@ import (
 // The pages count in the store (reports.Counter); the API counts in Go
 // from every row (reports.Load). On the demo seed, on SQLite and on
 // PostgreSQL, both give the same figures: the library's two countings
-// cell by cell, and the pages' figures against the API's.
+// cell by cell, NAV's entries and changes chosen in the store against
+// reports.NAV, and the pages' figures against the API's.
 func TestCountedFiguresEqualTheFiguresOfEveryRow(t *testing.T) {
 	t.Run("SQLite", func(t *testing.T) { testCountedFigures(t, webtest.New(t)) })
 	t.Run("PostgreSQL", func(t *testing.T) { testCountedFigures(t, webtest.NewPostgres(t)) })
@@ -67,6 +68,31 @@ func testCountedFigures(t *testing.T, ta *webtest.Harness) {
 		}
 		assert.Equal(t, wantG.Figures(), gotG.Figures(), "GSI %d", year)
 	}
+
+	// NAV's list of every month of 2025 and 2026, chosen in the store
+	// (reports.CountNAV), against reports.NAV over every row.
+	nc, ok := ta.DB.(reports.NAVCounter)
+	require.True(t, ok, "the store chooses NAV's placements in the database")
+	listed := 0
+	for mo := date.New(2025, time.January, 1); mo.Year() < 2027; mo = mo.AddDate(0, 1, 0) {
+		before := mo.AddDate(0, -1, 0)
+		var in reports.Input
+		require.NoError(t, ta.DB.Atomic(ctx, func(ctx context.Context) error {
+			var err error
+			in, err = reports.Load(ctx, ta.DB, nil, demo.Municipality, domain.Period{Start: before, End: mo.AddDate(0, 1, -1)})
+			return err
+		}))
+		prev, err := reports.NAV(in, before.Year(), before.Month(), rules.NAV, nil)
+		require.NoError(t, err)
+		want, err := reports.NAV(in, mo.Year(), mo.Month(), rules.NAV, &prev)
+		require.NoError(t, err)
+		got, err := reports.CountNAV(ctx, nc, demo.Municipality, mo.Year(), mo.Month(), rules.NAV)
+		require.NoError(t, err)
+		assert.Equal(t, len(want.Entries), got.Entries, "NAV %s: the entries", mo.Format("2006-01"))
+		assert.Equal(t, want.Changes, got.Changes, "NAV %s: the changes", mo.Format("2006-01"))
+		listed += len(want.Entries)
+	}
+	assert.Positive(t, listed)
 
 	// The pages against the API.
 	cw := ta.CookieFor(t, demo.PersonaCaseworker)

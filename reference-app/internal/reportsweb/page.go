@@ -291,7 +291,7 @@ func (a *app) page(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	n := namesOf(rs.in)
 	q := r.URL.Query()
 	pc := pageContent{L: c.Lang, Year: y, Prev: y - 1, Next: y + 1, Report: report, Month: mo.String(),
-		BASILDay: c.Lang.Date(basil.Day), GSIDay: c.Lang.Date(gsi.Day), NAVCount: len(nav.Entries), NAVChanges: len(nav.Changes),
+		BASILDay: c.Lang.Date(basil.Day), GSIDay: c.Lang.Date(gsi.Day), NAVCount: rs.navEntries, NAVChanges: len(nav.Changes),
 		BASILUnitCount: len(basil.Units), GSIUnitCount: len(gsi.Units), AgeRuleProvisional: rules.BASIL.AgeRuleProvisional,
 		Query: strings.TrimSpace(q.Get("q"))}
 	pc.Href = "/reports?" + url.Values{"year": {strconv.Itoa(y)}, "report": {report}}.Encode()
@@ -382,7 +382,7 @@ func (a *app) page(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 				Adapted: cellOf(&u.AdaptedEducation, childrenHref("gsi", y, "", id, "adapted")), AdaptedHours: u.AdaptedHoursPerWeek.StringFixed(2)})
 		}
 	case "nav":
-		pc.NAVEntries = cellView{Count: len(nav.Entries), Href: childrenHref("nav", y, mo.String(), "", "entries")}
+		pc.NAVEntries = cellView{Count: rs.navEntries, Href: childrenHref("nav", y, mo.String(), "", "entries")}
 		// The names of the children with a change (one read), to sort and
 		// search the changes by.
 		var changed []domain.ChildID

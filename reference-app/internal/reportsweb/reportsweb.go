@@ -205,7 +205,10 @@ type all struct {
 	basil reports.BASILReport
 	gsi   reports.GSIReport
 	nav   reports.NAVList
-	month billing.Month
+	// navEntries is the count of nav's entries: the overview counted in
+	// the store (reports.CountNAV) has the count and changes only.
+	navEntries int
+	month      billing.Month
 }
 
 func (a *app) all(ctx context.Context, c *web.Call, year int, m billing.Month, only, unit, cell string) (all, error) {
@@ -253,6 +256,7 @@ func (a *app) all(ctx context.Context, c *web.Call, year int, m billing.Month, o
 	}
 	if only == "" || only == "nav" {
 		out.nav, err = navOf(in, m, r)
+		out.navEntries = len(out.nav.Entries)
 	}
 	return out, err
 }
@@ -315,8 +319,17 @@ func (a *app) counted(ctx context.Context, counter reports.Counter, mu domain.Mu
 		out.gsi, err = reports.GSI(out.in, domain.SchoolYear(year), r.GSI)
 		return out, err
 	}
-	// NAV (the overview shows its changes): the children born so that
-	// they are in the age window some day of the two months.
+	// NAV (the overview shows its count and changes): chosen in the
+	// store when it can (the changed children only), else counted from
+	// the children born so that they are in the age window some day of
+	// the two months.
+	if nc, ok := counter.(reports.NAVCounter); ok && only == "" {
+		out.in = reports.Input{Units: units}
+		n, err := reports.CountNAV(ctx, nc, mu, m.Year, m.Month, r.NAV)
+		out.nav, out.navEntries = reports.NAVList{Year: m.Year, Month: m.Month, RulesVersion: r.NAV.Version, NotRecorded: r.NAV.NotRecorded,
+			Period: domain.Period{Start: m.First(), End: m.Last()}, Changes: n.Changes}, n.Entries
+		return out, err
+	}
 	p := navPeriod(m)
 	q := reports.PlacedQuery{Kinds: []domain.UnitKind{domain.Kindergarten}, Within: p,
 		BornFrom: p.Start.AddDate(-r.NAV.MaxAgeYears, 0, -2), BornTo: p.End.AddDate(-r.NAV.MinAgeYears, 0, 2), Slim: true}
@@ -324,6 +337,7 @@ func (a *app) counted(ctx context.Context, counter reports.Counter, mu domain.Mu
 		return out, err
 	}
 	out.nav, err = navOf(out.in, m, r)
+	out.navEntries = len(out.nav.Entries)
 	return out, err
 }
 
