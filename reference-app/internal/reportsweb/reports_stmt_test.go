@@ -31,6 +31,8 @@ func TestReportsPagesCountInSQL(t *testing.T) {
 		"/reports?year=2025",
 		"/reports?year=2025&report=gsi",
 		"/reports?year=2025&report=nav",
+		"/reports/children?report=basil&year=2025&cell=help",
+		"/reports/children?report=gsi&year=2025&cell=adapted",
 		"/reports/children?report=basil&year=2025&cell=children",
 		"/reports/children?report=basil&year=2025&cell=age.3",
 		"/reports/children?report=basil&year=2025&cell=children&unit=" + ta.Bjorkelia.String(),
@@ -75,13 +77,14 @@ func TestReportsPagesCountInSQL(t *testing.T) {
 	// counts and NAV's changes, so its rows stay the same, where reading
 	// NAV's children would be 2,000 rows more.
 	require.NoError(t, toddlers(ctx, ta, ta.Bjorkelia, 1000))
+	// Nor do the figures of the children with a decision, of every unit.
 	var toddlerRows []int64
-	for _, p := range paths[:3] {
+	for _, p := range paths[:5] {
 		rows := ta.SQL.Rows()
 		ta.Counted(t, cw, p)
 		toddlerRows = append(toddlerRows, ta.SQL.Rows()-rows)
 	}
-	for i, p := range paths[:3] {
+	for i, p := range paths[:5] {
 		assert.Less(t, toddlerRows[i]-more[i].rows, int64(50), "%s: counts and changes, not 1,000 one- and two-year-olds more", p)
 	}
 }

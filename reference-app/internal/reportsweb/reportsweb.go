@@ -301,6 +301,12 @@ func (a *app) counted(ctx context.Context, counter reports.Counter, mu domain.Mu
 		q := reports.PlacedQuery{Kinds: []domain.UnitKind{domain.Kindergarten}, Within: domain.Period{Start: day, End: day}, Unit: uid, Slim: true}
 		if unit == "" {
 			q.BornFrom, q.BornTo = basilBorn(year, r.BASIL, cell)
+			switch cell {
+			case "help":
+				q.Children = decidedChildren(decisions, r.BASIL.SpecialEducationHelp)
+			case "adaptation":
+				q.Children = decidedChildren(decisions, r.BASIL.Adaptation)
+			}
 		}
 		if out.in, err = reports.LoadPlaced(ctx, counter, mu, units, q, decisions); err != nil {
 			return out, err
@@ -312,6 +318,9 @@ func (a *app) counted(ctx context.Context, counter reports.Counter, mu domain.Mu
 		q := reports.PlacedQuery{Kinds: []domain.UnitKind{domain.School, domain.SFO}, Within: domain.Period{Start: day, End: day}, Unit: uid, Slim: true}
 		if unit == "" {
 			q.BornFrom, q.BornTo = gsiBorn(year, r.GSI, cell)
+			if cell == "adapted" || strings.HasPrefix(cell, "adaptedGrade.") {
+				q.Children = decidedChildren(decisions, r.GSI.AdaptedEducation)
+			}
 		}
 		if out.in, err = reports.LoadPlaced(ctx, counter, mu, units, q, decisions); err != nil {
 			return out, err
@@ -339,6 +348,22 @@ func (a *app) counted(ctx context.Context, counter reports.Counter, mu domain.Mu
 	out.nav, err = navOf(out.in, m, r)
 	out.navEntries = len(out.nav.Entries)
 	return out, err
+}
+
+// decidedChildren are the children with a decision of kind: of every
+// unit, a figure of the children with a decision (BASIL's help and
+// adaptation, GSI's individually adapted education) can hold no other
+// child, so the page reads theirs only.
+func decidedChildren(ds []reports.Decision, kind string) []domain.ChildID {
+	out := []domain.ChildID{}
+	seen := map[domain.ChildID]bool{}
+	for _, d := range ds {
+		if d.Kind == kind && !seen[d.Child] {
+			seen[d.Child] = true
+			out = append(out, d.Child)
+		}
+	}
+	return out
 }
 
 // basilBorn narrows the children read for a BASIL figure of every unit
