@@ -280,3 +280,75 @@ func (s *Store) NAVPlaces(ctx context.Context, m domain.Municipality, q reports.
 	}
 	return int(rows[0].entries), pairs, nil
 }
+
+var _ reports.FigureNamer = (*Store)(nil)
+
+// figureSQL selects the children of a figure's placements
+// (reports.FigureQuery), a child once for each placement; its
+// parameters are $1 (the municipality) and those named by p: kinds,
+// day, unit (NULL: every unit), units, from and to (birth dates, NULL:
+// open), band (the band's index, NULL: any hours).
+func figureSQL(bands []reports.Band, p map[string]string) string {
+	return `SELECT p.child_id FROM placements p
+		JOIN units u ON u.municipality = p.municipality AND u.id = p.unit_id AND u.kind = p.kind
+		JOIN children pc ON pc.municipality = p.municipality AND pc.id = p.child_id
+		WHERE p.municipality = $1 AND p.kind = ANY(` + p["kinds"] + `::text[])
+		AND p.start_date <= ` + p["day"] + `::date AND COALESCE(p.end_date, 'infinity'::date) >= ` + p["day"] + `::date
+		AND (` + p["unit"] + `::uuid IS NULL OR p.unit_id = ` + p["unit"] + `) AND p.unit_id = ANY(` + p["units"] + `::uuid[])
+		AND (` + p["from"] + `::date IS NULL OR pc.birth_date >= ` + p["from"] + `) AND (` + p["to"] + `::date IS NULL OR pc.birth_date <= ` + p["to"] + `)
+		AND (` + p["band"] + `::int IS NULL OR ` + bandCase("p.hours_per_week", bands) + ` = ` + p["band"] + `)`
+}
+
+// FigureByName implements reports.FigureNamer: the page in one
+// statement (ChildrenByName's over the figure's children), the children
+// the search finds and the figure's placements counted in another.
+func (s *Store) FigureByName(ctx context.Context, m domain.Municipality, q reports.FigureQuery, nq reports.NameQuery) ([]domain.Child, int, int, error) {
+	if q.Placed.Within.Start != q.Placed.Within.End {
+		return nil, 0, 0, fmt.Errorf("reports.FigureQuery: a figure counts one day, not %s", q.Placed.Within)
+	}
+	kinds := make([]string, len(q.Placed.Kinds))
+	for i, k := range q.Placed.Kinds {
+		kinds[i] = string(k)
+	}
+	var band *int32
+	if q.Band != "" {
+		i := int32(slices.IndexFunc(q.Bands, func(b reports.Band) bool { return b.Key == q.Band })) // -1: nobody
+		band = &i
+	}
+	strict := []string{string(domain.ProtectionStrengtFortrolig), string(domain.ProtectionStrengtFortroligUtland)}
+	res := append([]string{}, domain.SearchRegexps(nq.Search)...)
+	var prefix *string
+	if p := domain.NationalIDPrefix(nq.Search); p != "" {
+		p += "%"
+		prefix = &p
+	}
+	figureArgs := []any{pgDay(q.Placed.Within.Start), uid(q.Placed.Unit), uids(q.Units), pgEnd(q.Placed.BornFrom), pgEnd(q.Placed.BornTo), band}
+	params := func(first int) map[string]string {
+		p := map[string]string{"kinds": "$3"}
+		for i, k := range []string{"day", "unit", "units", "from", "to", "band"} {
+			p[k] = "$" + strconv.Itoa(first+i)
+		}
+		return p
+	}
+	idsIn := "id = ANY($3)"
+	// The page: $1 to $7 as ChildrenByName's ($3 the kinds), the figure's day from $8.
+	// The figure is materialized first (one scan of its placements),
+	// then its children are read by their keys.
+	page := "WITH f AS MATERIALIZED (" + figureSQL(q.Bands, params(8)) + ") " + strings.Replace(childrenByNameSQL, idsIn, "id IN (SELECT child_id FROM f)", 1)
+	cs, err := list(ctx, s.q(ctx), "children", m, scanChild, page,
+		append([]any{string(m), strict, kinds, res, prefix, uid(nq.After), max(nq.Limit, 1)}, figureArgs...)...)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	// The counts: $1 to $5 as ChildrenByName's ($3 the kinds), the figure's day from $6.
+	count := `WITH f AS MATERIALIZED (` + figureSQL(q.Bands, params(6)) + `)
+		SELECT (` + strings.Replace(countByNameSQL, idsIn, "id IN (SELECT child_id FROM f)", 1) + `), (SELECT count(*) FROM f)`
+	ns, err := list(ctx, s.q(ctx), "children", m, func(row scanner, _ domain.Municipality) ([2]int64, error) {
+		var n [2]int64
+		return n, row.Scan(&n[0], &n[1])
+	}, count, append([]any{string(m), strict, kinds, res, prefix}, figureArgs...)...)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	return cs, int(ns[0][0]), int(ns[0][1]), nil
+}

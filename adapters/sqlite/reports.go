@@ -193,32 +193,18 @@ func (s *Store) ChildrenByName(ctx context.Context, m domain.Municipality, q rep
 	if err != nil {
 		return nil, 0, err
 	}
-	strict, err := json.Marshal([]domain.AddressProtection{domain.ProtectionStrengtFortrolig, domain.ProtectionStrengtFortroligUtland})
+	strict, globs, prefix, after, err := nameArgs(q)
 	if err != nil {
 		return nil, 0, err
 	}
-	var globs, prefix, after sql.NullString
-	if g := domain.SearchGlobs(q.Search); g != nil {
-		b, err := json.Marshal(g)
-		if err != nil {
-			return nil, 0, err
-		}
-		globs = sql.NullString{String: string(b), Valid: true}
-	}
-	if p := domain.NationalIDPrefix(q.Search); p != "" {
-		prefix = sql.NullString{String: p + "%", Valid: true}
-	}
-	if !q.After.IsZero() {
-		after = sql.NullString{String: q.After.String(), Valid: true}
-	}
-	cs, err := queryAll(ctx, s, childrenByNameSQL, scanChild, m, string(strict), idArg, globs, prefix, after, max(q.Limit, 1))
+	cs, err := queryAll(ctx, s, childrenByNameSQL, scanChild, m, strict, idArg, globs, prefix, after, max(q.Limit, 1))
 	if err != nil {
 		return nil, 0, err
 	}
 	ns, err := queryAll(ctx, s, countByNameSQL, func(r scanner) (int, error) {
 		var n int
 		return n, r.Scan(&n)
-	}, m, string(strict), idArg, globs, prefix)
+	}, m, strict, idArg, globs, prefix)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -345,4 +331,102 @@ func (s *Store) NAVPlaces(ctx context.Context, m domain.Municipality, q reports.
 		}
 	}
 	return rows[0].entries, pairs, nil
+}
+
+var _ reports.FigureNamer = (*Store)(nil)
+
+// figureSQL selects the children of a figure's placements
+// (reports.FigureQuery): ?8 the kinds (JSON), ?9 the day, ?10 the unit
+// (NULL: every unit), ?11 the units counted (JSON), ?12 and ?13 the
+// birth dates (NULL: open), ?14 the band's index (NULL: any hours), a
+// child once for each placement.
+func figureSQL(bands []reports.Band) string {
+	return `SELECT p.child_id FROM placements p INDEXED BY placements_by_kind
+		CROSS JOIN units u ON u.municipality = p.municipality AND u.id = p.unit_id AND u.kind = p.kind
+		CROSS JOIN children pc ON pc.municipality = p.municipality AND pc.id = p.child_id
+		WHERE p.municipality = ?1 AND p.kind IN (SELECT value FROM json_each(?8))
+		AND p.start_date <= ?9 AND coalesce(p.end_date, '` + openEnd + `') >= ?9
+		AND (?10 IS NULL OR p.unit_id = ?10) AND p.unit_id IN (SELECT value FROM json_each(?11))
+		AND (?12 IS NULL OR pc.birth_date >= ?12) AND (?13 IS NULL OR pc.birth_date <= ?13)
+		AND (?14 IS NULL OR ` + bandCase("p.hours_per_week", bands) + ` = ?14)`
+}
+
+// FigureByName implements reports.FigureNamer: the page in one
+// statement (ChildrenByName's over the figure's children), the children
+// the search finds and the figure's placements counted in another.
+func (s *Store) FigureByName(ctx context.Context, m domain.Municipality, q reports.FigureQuery, nq reports.NameQuery) ([]domain.Child, int, int, error) {
+	if q.Placed.Within.Start != q.Placed.Within.End {
+		return nil, 0, 0, fmt.Errorf("reports.FigureQuery: a figure counts one day, not %s", q.Placed.Within)
+	}
+	kinds := make([]string, len(q.Placed.Kinds))
+	for i, k := range q.Placed.Kinds {
+		kinds[i] = string(k)
+	}
+	kindArg, err := json.Marshal(kinds)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	unitsArg, err := idArray(q.Units)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	var unit, bornFrom, bornTo sql.NullString
+	var band sql.NullInt64
+	if !q.Placed.Unit.IsZero() {
+		unit = sql.NullString{String: q.Placed.Unit.String(), Valid: true}
+	}
+	if q.Placed.BornFrom != date.Zero {
+		bornFrom = sql.NullString{String: q.Placed.BornFrom.String(), Valid: true}
+	}
+	if q.Placed.BornTo != date.Zero {
+		bornTo = sql.NullString{String: q.Placed.BornTo.String(), Valid: true}
+	}
+	if q.Band != "" {
+		i := slices.IndexFunc(q.Bands, func(b reports.Band) bool { return b.Key == q.Band })
+		band = sql.NullInt64{Int64: int64(i), Valid: true} // -1 (no such band): nobody
+	}
+	strict, globs, prefix, after, err := nameArgs(nq)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	figure := figureSQL(q.Bands)
+	idsIn := "(SELECT value FROM json_each(?3))"
+	page := strings.Replace(childrenByNameSQL, idsIn, "("+figure+")", 1)
+	count := `SELECT (` + strings.Replace(countByNameSQL, idsIn, "("+figure+")", 1) + `), (SELECT count(*) FROM (` + figure + `))`
+	args := []any{m, strict, nil, globs, prefix, after, max(nq.Limit, 1), string(kindArg), q.Placed.Within.Start.String(), unit, unitsArg, bornFrom, bornTo, band}
+	cs, err := queryAll(ctx, s, page, scanChild, args...)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	ns, err := queryAll(ctx, s, count, func(r scanner) ([2]int, error) {
+		var n [2]int
+		return n, r.Scan(&n[0], &n[1])
+	}, args...)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	return cs, ns[0][0], ns[0][1], nil
+}
+
+// nameArgs are the arguments of reports.NameQuery's search and cut:
+// ?2 strict, ?4 globs, ?5 prefix, ?6 after.
+func nameArgs(q reports.NameQuery) (strict string, globs, prefix, after sql.NullString, err error) {
+	b, err := json.Marshal([]domain.AddressProtection{domain.ProtectionStrengtFortrolig, domain.ProtectionStrengtFortroligUtland})
+	if err != nil {
+		return "", globs, prefix, after, err
+	}
+	if g := domain.SearchGlobs(q.Search); g != nil {
+		gb, err := json.Marshal(g)
+		if err != nil {
+			return "", globs, prefix, after, err
+		}
+		globs = sql.NullString{String: string(gb), Valid: true}
+	}
+	if p := domain.NationalIDPrefix(q.Search); p != "" {
+		prefix = sql.NullString{String: p + "%", Valid: true}
+	}
+	if !q.After.IsZero() {
+		after = sql.NullString{String: q.After.String(), Valid: true}
+	}
+	return string(b), globs, prefix, after, nil
 }
