@@ -29,10 +29,14 @@ import (
 // name and ID in SQL) with a search by name or national ID (a child with
 // strictly confidential address protection is shown as protected, first,
 // never by name, and cannot be found by name). The overview reads counts
-// from the store (reports.CountBASIL, reports.CountGSI) and NAV's
-// children with their birth dates only, and the names of the children
-// with a change; the children's page reads the children the figure can
-// hold (the unit's, or of every unit those born in the years an age or
+// from the store (reports.CountBASIL, reports.CountGSI, and
+// reports.CountNAV: NAV's entries counted and the changed children only),
+// and the names of the children with a change; the children's page of a
+// figure of every unit that is one of placements on the day (BASIL's
+// children, ages and hours, GSI's pupils, grades and SFO hours) is
+// selected, counted and paged in the store (reports.FigureNamer); any
+// other reads the children the figure can hold (the unit's, the children
+// with a decision, or of every unit those born in the years an age or
 // grade allows) with their birth dates only, counts them as the report
 // does (see all), and reads the names of the page's children only. Only
 // the children shown are logged; no child's name is ever in a page link

@@ -7,7 +7,9 @@
 // (/reports/children, paged and searched), and downloads the CSV of the
 // form's fields; the JSON API answers the same reports. The pages count
 // in the store when it can (reports.Counter: GROUP BY in SQL, a number of
-// statements that does not grow with the children) and read only the
+// statements that does not grow with the children; reports.NAVCounter:
+// NAV's entries counted and its changed children only; reports.FigureNamer:
+// a figure of every unit selected and paged in SQL) and read only the
 // children a figure can hold; the API and the CSV count from one read of
 // the municipality's rows (reports.Load), and a test proves both give the
 // same figures. The pages log the children they show; every API view and
@@ -198,7 +200,9 @@ func (a *app) nav(ctx context.Context, c *web.Call, m billing.Month) (reports.NA
 // (reports.CountBASIL, reports.CountGSI) and NAV's children only, and one
 // report (only set, for the children behind a figure) reads the children
 // the figure can hold (cell; unit, every unit when empty); otherwise it
-// counts from one read of the municipality's rows (reports.Load).
+// counts from one read of the municipality's rows (reports.Load). The
+// overview counts NAV with reports.CountNAV when the store can (nav then
+// holds the changes only, navEntries the count).
 type all struct {
 	in    reports.Input
 	rules reports.Rules
