@@ -299,9 +299,10 @@ func figureSQL(bands []reports.Band, p map[string]string) string {
 		AND (` + p["band"] + `::int IS NULL OR ` + bandCase("p.hours_per_week", bands) + ` = ` + p["band"] + `)`
 }
 
-// FigureByName implements reports.FigureNamer: the page in one
-// statement (ChildrenByName's over the figure's children), the children
-// the search finds and the figure's placements counted in another.
+// FigureByName implements reports.FigureNamer: the page
+// (ChildrenByName's over the figure's children) with the children the
+// search finds and the figure's placements counted, in one statement
+// (two when the page is empty).
 func (s *Store) FigureByName(ctx context.Context, m domain.Municipality, q reports.FigureQuery, nq reports.NameQuery) ([]domain.Child, int, int, error) {
 	if q.Placed.Within.Start != q.Placed.Within.End {
 		return nil, 0, 0, fmt.Errorf("reports.FigureQuery: a figure counts one day, not %s", q.Placed.Within)
@@ -332,23 +333,32 @@ func (s *Store) FigureByName(ctx context.Context, m domain.Municipality, q repor
 	}
 	idsIn := "id = ANY($3)"
 	// The page: $1 to $7 as ChildrenByName's ($3 the kinds), the figure's day from $8.
-	// The figure is materialized first (one scan of its placements),
-	// then its children are read by their keys.
-	page := "WITH f AS MATERIALIZED (" + figureSQL(q.Bands, params(8)) + ") " + strings.Replace(childrenByNameSQL, idsIn, "id IN (SELECT child_id FROM f)", 1)
-	cs, err := list(ctx, s.q(ctx), "children", m, scanChild, page,
-		append([]any{string(m), strict, kinds, res, prefix, uid(nq.After), max(nq.Limit, 1)}, figureArgs...)...)
-	if err != nil {
-		return nil, 0, 0, err
+	// One statement: the figure materialized once (one scan of its
+	// placements), its children read by their keys, the page with the
+	// counts beside each row ($1 to $7 as ChildrenByName's, $3 the kinds,
+	// the figure's day from $8); the counts alone when the page is empty
+	// ($1 to $5, the figure's day from $6).
+	counts := func(first int) (with, found string) {
+		return "WITH f AS MATERIALIZED (" + figureSQL(q.Bands, params(first)) + ") ",
+			"(" + strings.Replace(countByNameSQL, idsIn, "id IN (SELECT child_id FROM f)", 1) + "), (SELECT count(*) FROM f)"
 	}
-	// The counts: $1 to $5 as ChildrenByName's ($3 the kinds), the figure's day from $6.
-	count := `WITH f AS MATERIALIZED (` + figureSQL(q.Bands, params(6)) + `)
-		SELECT (` + strings.Replace(countByNameSQL, idsIn, "id IN (SELECT child_id FROM f)", 1) + `), (SELECT count(*) FROM f)`
+	with, found := counts(8)
+	page := with + strings.Replace(strings.Replace(childrenByNameSQL, idsIn, "id IN (SELECT child_id FROM f)", 1),
+		"SELECT "+childColumns+" FROM", "SELECT "+childColumns+", "+found+" FROM", 1)
+	var n [2]int64
+	cs, err := list(ctx, s.q(ctx), "children", m, func(row scanner, m domain.Municipality) (domain.Child, error) {
+		return scanChild(withExtra{row, []any{&n[0], &n[1]}}, m)
+	}, page, append([]any{string(m), strict, kinds, res, prefix, uid(nq.After), max(nq.Limit, 1)}, figureArgs...)...)
+	if err != nil || len(cs) > 0 {
+		return cs, int(n[0]), int(n[1]), err
+	}
+	with, found = counts(6)
 	ns, err := list(ctx, s.q(ctx), "children", m, func(row scanner, _ domain.Municipality) ([2]int64, error) {
 		var n [2]int64
 		return n, row.Scan(&n[0], &n[1])
-	}, count, append([]any{string(m), strict, kinds, res, prefix}, figureArgs...)...)
+	}, with+"SELECT "+found, append([]any{string(m), strict, kinds, res, prefix}, figureArgs...)...)
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	return cs, int(ns[0][0]), int(ns[0][1]), nil
+	return []domain.Child{}, int(ns[0][0]), int(ns[0][1]), nil
 }

@@ -351,9 +351,10 @@ func figureSQL(bands []reports.Band) string {
 		AND (?14 IS NULL OR ` + bandCase("p.hours_per_week", bands) + ` = ?14)`
 }
 
-// FigureByName implements reports.FigureNamer: the page in one
-// statement (ChildrenByName's over the figure's children), the children
-// the search finds and the figure's placements counted in another.
+// FigureByName implements reports.FigureNamer: the page
+// (ChildrenByName's over the figure's children) with the children the
+// search finds and the figure's placements counted, in one statement
+// (two when the page is empty).
 func (s *Store) FigureByName(ctx context.Context, m domain.Municipality, q reports.FigureQuery, nq reports.NameQuery) ([]domain.Child, int, int, error) {
 	if q.Placed.Within.Start != q.Placed.Within.End {
 		return nil, 0, 0, fmt.Errorf("reports.FigureQuery: a figure counts one day, not %s", q.Placed.Within)
@@ -389,23 +390,29 @@ func (s *Store) FigureByName(ctx context.Context, m domain.Municipality, q repor
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	figure := figureSQL(q.Bands)
+	// One statement: the figure materialized once, the page with the
+	// counts beside each row; the counts alone when the page is empty.
+	with := "WITH f AS MATERIALIZED (" + figureSQL(q.Bands) + ") "
 	idsIn := "(SELECT value FROM json_each(?3))"
-	page := strings.Replace(childrenByNameSQL, idsIn, "("+figure+")", 1)
-	count := `SELECT (` + strings.Replace(countByNameSQL, idsIn, "("+figure+")", 1) + `), (SELECT count(*) FROM (` + figure + `))`
+	found := strings.Replace(countByNameSQL, idsIn, "(SELECT child_id FROM f)", 1)
+	counts := "(" + found + "), (SELECT count(*) FROM f)"
+	page := with + strings.Replace(strings.Replace(childrenByNameSQL, idsIn, "(SELECT child_id FROM f)", 1), "SELECT "+childCols+" FROM", "SELECT "+childCols+", "+counts+" FROM", 1)
 	args := []any{m, strict, nil, globs, prefix, after, max(nq.Limit, 1), string(kindArg), q.Placed.Within.Start.String(), unit, unitsArg, bornFrom, bornTo, band}
-	cs, err := queryAll(ctx, s, page, scanChild, args...)
-	if err != nil {
-		return nil, 0, 0, err
+	var n [2]int
+	cs, err := queryAll(ctx, s, page, func(r scanner) (domain.Child, error) {
+		return scanChild(withExtra{r, []any{&n[0], &n[1]}})
+	}, args...)
+	if err != nil || len(cs) > 0 {
+		return cs, n[0], n[1], err
 	}
-	ns, err := queryAll(ctx, s, count, func(r scanner) ([2]int, error) {
+	ns, err := queryAll(ctx, s, with+"SELECT "+counts, func(r scanner) ([2]int, error) {
 		var n [2]int
 		return n, r.Scan(&n[0], &n[1])
 	}, args...)
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	return cs, ns[0][0], ns[0][1], nil
+	return []domain.Child{}, ns[0][0], ns[0][1], nil
 }
 
 // nameArgs are the arguments of reports.NameQuery's search and cut:
