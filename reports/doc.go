@@ -27,7 +27,19 @@
 // date the reports count by. A list of a figure's children reads the
 // names of the children it shows only: Counter.ChildrenByName gives one
 // keyset page of the figure's children in name order (NameQuery).
-// adapters/storetest.RunReports proves the two countings equal on every
+//
+// Two optional ports go further. A store that implements NAVCounter
+// chooses NAV's placement of every child of the month and the month
+// before in one window query (NAVQueryOf gives the age window as
+// birth-date bounds, so the store compares dates only) and returns the
+// count of the month's entries and the children whose entry changed:
+// CountNAV gives the same entries count and changes as NAV over Load's
+// rows, reading the changed children only. A store that implements
+// FigureNamer selects a figure's children (of placements on the day, by
+// kinds, units, birth dates, as BASILRules.BornAged gives an age's, and
+// hours band) and pages them by name in the database, so that a list of
+// a figure of every unit reads one page of children.
+// adapters/storetest.RunReports proves the countings equal on every
 // store.
 //
 // # Definitions are data

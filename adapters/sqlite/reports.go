@@ -193,32 +193,18 @@ func (s *Store) ChildrenByName(ctx context.Context, m domain.Municipality, q rep
 	if err != nil {
 		return nil, 0, err
 	}
-	strict, err := json.Marshal([]domain.AddressProtection{domain.ProtectionStrengtFortrolig, domain.ProtectionStrengtFortroligUtland})
+	strict, globs, prefix, after, err := nameArgs(q)
 	if err != nil {
 		return nil, 0, err
 	}
-	var globs, prefix, after sql.NullString
-	if g := domain.SearchGlobs(q.Search); g != nil {
-		b, err := json.Marshal(g)
-		if err != nil {
-			return nil, 0, err
-		}
-		globs = sql.NullString{String: string(b), Valid: true}
-	}
-	if p := domain.NationalIDPrefix(q.Search); p != "" {
-		prefix = sql.NullString{String: p + "%", Valid: true}
-	}
-	if !q.After.IsZero() {
-		after = sql.NullString{String: q.After.String(), Valid: true}
-	}
-	cs, err := queryAll(ctx, s, childrenByNameSQL, scanChild, m, string(strict), idArg, globs, prefix, after, max(q.Limit, 1))
+	cs, err := queryAll(ctx, s, childrenByNameSQL, scanChild, m, strict, idArg, globs, prefix, after, max(q.Limit, 1))
 	if err != nil {
 		return nil, 0, err
 	}
 	ns, err := queryAll(ctx, s, countByNameSQL, func(r scanner) (int, error) {
 		var n int
 		return n, r.Scan(&n)
-	}, m, string(strict), idArg, globs, prefix)
+	}, m, strict, idArg, globs, prefix)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -248,4 +234,206 @@ func (s *Store) GrantedDecisions(ctx context.Context, m domain.Municipality) ([]
 		return nil, err
 	}
 	return reports.DecisionsFromCases(cs), nil
+}
+
+// navPlacesSQL chooses NAV's placement of every child of both months
+// (k 0: the month before, 1: the month) in one window query: the
+// kindergarten placements overlapping the child's age window, the one in
+// force on its last day first, then the one that started last. It
+// returns the count of the month's entries, and the pairs of the
+// children whose entry may have changed (at least one row; a NULL child
+// when none changed). SQLite has no FULL JOIN: the pairs are the
+// month's entries with the month before's, then the month before's
+// alone.
+const navPlacesSQL = `WITH m(k, m_first, m_last, in_after, in_by, starts_after, ends_by) AS (VALUES
+		(0, ?2, ?3, ?4, ?5, ?6, ?7), (1, ?8, ?9, ?10, ?11, ?12, ?13)),
+	w AS (SELECT m.k, p.id, p.child_id, p.unit_id, p.hours_per_week, p.start_date, coalesce(p.end_date, '` + openEnd + `') AS end_date,
+			CASE WHEN c.birth_date <= m.ends_by THEN date(m.m_first, '+' || (CAST(substr(c.birth_date, 9, 2) AS INTEGER) - 2) || ' days') ELSE m.m_last END AS we,
+			CASE WHEN c.birth_date > m.starts_after THEN date(m.m_first, '+' || (CAST(substr(c.birth_date, 9, 2) AS INTEGER) - 1) || ' days') ELSE m.m_first END AS ws
+		FROM placements p INDEXED BY placements_by_kind CROSS JOIN children c ON c.municipality = p.municipality AND c.id = p.child_id
+		CROSS JOIN m ON c.birth_date > m.in_after AND c.birth_date <= m.in_by AND p.start_date <= m.m_last AND coalesce(p.end_date, '` + openEnd + `') >= m.m_first
+		WHERE p.municipality = ?1 AND p.kind = 'kindergarten' AND p.start_date <= ?9 AND coalesce(p.end_date, '` + openEnd + `') >= ?2),
+	ranked AS (SELECT k, child_id, unit_id, hours_per_week, start_date, end_date,
+			row_number() OVER (PARTITION BY k, child_id ORDER BY (start_date <= we AND end_date >= we) DESC, start_date DESC, id) AS rn
+		FROM w WHERE start_date <= we AND end_date >= ws),
+	cur AS (SELECT * FROM ranked WHERE k = 1 AND rn = 1),
+	prev AS (SELECT * FROM ranked WHERE k = 0 AND rn = 1),
+	changed AS (SELECT cur.child_id AS child_id, prev.unit_id AS pu, prev.hours_per_week AS ph, prev.start_date AS ps, prev.end_date AS pe,
+			cur.unit_id AS cu, cur.hours_per_week AS ch, cur.start_date AS cs, cur.end_date AS ce
+		FROM cur LEFT JOIN prev ON prev.child_id = cur.child_id
+		WHERE NOT (prev.child_id IS NOT NULL AND prev.end_date >= ?8 AND prev.unit_id = cur.unit_id
+			AND prev.hours_per_week = cur.hours_per_week AND cur.end_date > ?9)
+		UNION ALL
+		SELECT prev.child_id, prev.unit_id, prev.hours_per_week, prev.start_date, prev.end_date, NULL, NULL, NULL, NULL
+		FROM prev WHERE prev.end_date >= ?8 AND NOT EXISTS (SELECT 1 FROM cur WHERE cur.child_id = prev.child_id))
+	SELECT n.entries, changed.* FROM (SELECT count(*) AS entries FROM cur) n LEFT JOIN changed ON 1`
+
+var _ reports.NAVCounter = (*Store)(nil)
+
+// NAVPlaces implements reports.NAVCounter in one statement (navPlacesSQL).
+func (s *Store) NAVPlaces(ctx context.Context, m domain.Municipality, q reports.NAVQuery) (int, []reports.NAVPair, error) {
+	args := []any{m}
+	for _, mo := range []reports.NAVMonth{q.Previous, q.Current} {
+		for _, d := range []date.Date{mo.First, mo.Last, mo.InAfter, mo.InBy, mo.StartsAfter, mo.EndsBy} {
+			args = append(args, d.String())
+		}
+	}
+	type row struct {
+		entries int
+		pair    reports.NAVPair
+	}
+	place := func(unit, start, end sql.NullString, hours sql.NullInt64) (*reports.NAVPlace, error) {
+		if !unit.Valid {
+			return nil, nil
+		}
+		p := &reports.NAVPlace{HoursPerWeek: int(hours.Int64)}
+		var err error
+		if p.Unit, err = domain.ParseID[domain.Unit](unit.String); err != nil {
+			return nil, err
+		}
+		if p.Start, err = parseDate(start.String); err != nil {
+			return nil, err
+		}
+		if end.String != openEnd {
+			if p.End, err = parseDate(end.String); err != nil {
+				return nil, err
+			}
+		}
+		return p, nil
+	}
+	rows, err := queryAll(ctx, s, navPlacesSQL, func(r scanner) (row, error) {
+		var x row
+		var child, pu, ps, pe, cu, cs, ce sql.NullString
+		var ph, ch sql.NullInt64
+		if err := r.Scan(&x.entries, &child, &pu, &ph, &ps, &pe, &cu, &ch, &cs, &ce); err != nil {
+			return x, err
+		}
+		if !child.Valid {
+			return x, nil
+		}
+		var err error
+		if x.pair.Child, err = domain.ParseID[domain.Child](child.String); err != nil {
+			return x, err
+		}
+		if x.pair.Previous, err = place(pu, ps, pe, ph); err != nil {
+			return x, err
+		}
+		x.pair.Current, err = place(cu, cs, ce, ch)
+		return x, err
+	}, args...)
+	if err != nil || len(rows) == 0 {
+		return 0, nil, err
+	}
+	pairs := make([]reports.NAVPair, 0, len(rows))
+	for _, x := range rows {
+		if !x.pair.Child.IsZero() {
+			pairs = append(pairs, x.pair)
+		}
+	}
+	return rows[0].entries, pairs, nil
+}
+
+var _ reports.FigureNamer = (*Store)(nil)
+
+// figureSQL selects the children of a figure's placements
+// (reports.FigureQuery): ?8 the kinds (JSON), ?9 the day, ?10 the unit
+// (NULL: every unit), ?11 the units counted (JSON), ?12 and ?13 the
+// birth dates (NULL: open), ?14 the band's index (NULL: any hours), a
+// child once for each placement.
+func figureSQL(bands []reports.Band) string {
+	return `SELECT p.child_id FROM placements p INDEXED BY placements_by_kind
+		CROSS JOIN units u ON u.municipality = p.municipality AND u.id = p.unit_id AND u.kind = p.kind
+		CROSS JOIN children pc ON pc.municipality = p.municipality AND pc.id = p.child_id
+		WHERE p.municipality = ?1 AND p.kind IN (SELECT value FROM json_each(?8))
+		AND p.start_date <= ?9 AND coalesce(p.end_date, '` + openEnd + `') >= ?9
+		AND (?10 IS NULL OR p.unit_id = ?10) AND p.unit_id IN (SELECT value FROM json_each(?11))
+		AND (?12 IS NULL OR pc.birth_date >= ?12) AND (?13 IS NULL OR pc.birth_date <= ?13)
+		AND (?14 IS NULL OR ` + bandCase("p.hours_per_week", bands) + ` = ?14)`
+}
+
+// FigureByName implements reports.FigureNamer: the page
+// (ChildrenByName's over the figure's children) with the children the
+// search finds and the figure's placements counted, in one statement
+// (two when the page is empty).
+func (s *Store) FigureByName(ctx context.Context, m domain.Municipality, q reports.FigureQuery, nq reports.NameQuery) ([]domain.Child, int, int, error) {
+	if q.Placed.Within.Start != q.Placed.Within.End {
+		return nil, 0, 0, fmt.Errorf("reports.FigureQuery: a figure counts one day, not %s", q.Placed.Within)
+	}
+	kinds := make([]string, len(q.Placed.Kinds))
+	for i, k := range q.Placed.Kinds {
+		kinds[i] = string(k)
+	}
+	kindArg, err := json.Marshal(kinds)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	unitsArg, err := idArray(q.Units)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	var unit, bornFrom, bornTo sql.NullString
+	var band sql.NullInt64
+	if !q.Placed.Unit.IsZero() {
+		unit = sql.NullString{String: q.Placed.Unit.String(), Valid: true}
+	}
+	if q.Placed.BornFrom != date.Zero {
+		bornFrom = sql.NullString{String: q.Placed.BornFrom.String(), Valid: true}
+	}
+	if q.Placed.BornTo != date.Zero {
+		bornTo = sql.NullString{String: q.Placed.BornTo.String(), Valid: true}
+	}
+	if q.Band != "" {
+		i := slices.IndexFunc(q.Bands, func(b reports.Band) bool { return b.Key == q.Band })
+		band = sql.NullInt64{Int64: int64(i), Valid: true} // -1 (no such band): nobody
+	}
+	strict, globs, prefix, after, err := nameArgs(nq)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	// One statement: the figure materialized once, the page with the
+	// counts beside each row; the counts alone when the page is empty.
+	with := "WITH f AS MATERIALIZED (" + figureSQL(q.Bands) + ") "
+	idsIn := "(SELECT value FROM json_each(?3))"
+	found := strings.Replace(countByNameSQL, idsIn, "(SELECT child_id FROM f)", 1)
+	counts := "(" + found + "), (SELECT count(*) FROM f)"
+	page := with + strings.Replace(strings.Replace(childrenByNameSQL, idsIn, "(SELECT child_id FROM f)", 1), "SELECT "+childCols+" FROM", "SELECT "+childCols+", "+counts+" FROM", 1)
+	args := []any{m, strict, nil, globs, prefix, after, max(nq.Limit, 1), string(kindArg), q.Placed.Within.Start.String(), unit, unitsArg, bornFrom, bornTo, band}
+	var n [2]int
+	cs, err := queryAll(ctx, s, page, func(r scanner) (domain.Child, error) {
+		return scanChild(withExtra{r, []any{&n[0], &n[1]}})
+	}, args...)
+	if err != nil || len(cs) > 0 {
+		return cs, n[0], n[1], err
+	}
+	ns, err := queryAll(ctx, s, with+"SELECT "+counts, func(r scanner) ([2]int, error) {
+		var n [2]int
+		return n, r.Scan(&n[0], &n[1])
+	}, args...)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	return []domain.Child{}, ns[0][0], ns[0][1], nil
+}
+
+// nameArgs are the arguments of reports.NameQuery's search and cut:
+// ?2 strict, ?4 globs, ?5 prefix, ?6 after.
+func nameArgs(q reports.NameQuery) (strict string, globs, prefix, after sql.NullString, err error) {
+	b, err := json.Marshal([]domain.AddressProtection{domain.ProtectionStrengtFortrolig, domain.ProtectionStrengtFortroligUtland})
+	if err != nil {
+		return "", globs, prefix, after, err
+	}
+	if g := domain.SearchGlobs(q.Search); g != nil {
+		gb, err := json.Marshal(g)
+		if err != nil {
+			return "", globs, prefix, after, err
+		}
+		globs = sql.NullString{String: string(gb), Valid: true}
+	}
+	if p := domain.NationalIDPrefix(q.Search); p != "" {
+		prefix = sql.NullString{String: p + "%", Valid: true}
+	}
+	if !q.After.IsZero() {
+		after = sql.NullString{String: q.After.String(), Valid: true}
+	}
+	return string(b), globs, prefix, after, nil
 }

@@ -3,6 +3,8 @@ package storetest
 import (
 	"context"
 	"errors"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -31,8 +33,11 @@ type ReportsStore interface {
 // both sides of the counting day, placements that ended or begin after
 // it, a closed unit, granted and refused decisions and a case ended; the
 // rows Placed selects are those of its query; another municipality's are
-// never counted.
+// never counted; and a store that chooses NAV's placements
+// (reports.NAVCounter) gives the entries and changes reports.NAV gives
+// (runNAVCounted).
 func RunReports(t *testing.T, newStore func(t *testing.T) ReportsStore) {
+	t.Run("NAV counted", func(t *testing.T) { runNAVCounted(t, newStore(t)) })
 	s := newStore(t)
 	ctx := ctxFor(t)
 	rules, err := reports.LoadRules()
@@ -162,6 +167,13 @@ func RunReports(t *testing.T, newStore func(t *testing.T) ReportsStore) {
 	assert.Equal(t, 675, wantG.Figures()[sc.ID.String()+"/adaptedHours"])
 	assert.NotContains(t, wantB.Figures(), closed.ID.String()+"/children")
 
+	// FigureByName (when the store has it): a figure of every unit
+	// selected in the store counts and lists the children the report
+	// counts over every row.
+	if namer, ok := s.(reports.FigureNamer); ok {
+		figureByName(t, s, namer, units, wantB, wantG, rules, year)
+	}
+
 	// Placed: the rows of its query only.
 	ps, cs, err := s.Placed(ctx, Oslo, reports.PlacedQuery{Kinds: []domain.UnitKind{domain.Kindergarten}, Within: domain.Period{Start: basilDay, End: basilDay}, Unit: k1.ID})
 	require.NoError(t, err)
@@ -282,4 +294,111 @@ func childByID(cs []domain.Child, id domain.ChildID) domain.Child {
 		}
 	}
 	return domain.Child{}
+}
+
+// figureByName compares every figure of every unit that FigureByName
+// selects with the report's children over every row: the count (a child
+// at school and SFO twice), the children listed (ChildrenByName of the
+// report's children), paged and searched.
+func figureByName(t *testing.T, s ReportsStore, namer reports.FigureNamer, units []domain.Unit, basil reports.BASILReport, gsi reports.GSIReport, rules reports.Rules, year int) {
+	ctx := ctxFor(t)
+	type figure struct {
+		name string
+		q    reports.FigureQuery
+		ids  []domain.ChildID
+	}
+	var figures []figure
+	unitsOf := func(day date.Date, kinds ...domain.UnitKind) []domain.UnitID {
+		var out []domain.UnitID
+		for _, u := range units {
+			if slices.Contains(kinds, u.Kind) && !u.Closed(day) {
+				out = append(out, u.ID)
+			}
+		}
+		return out
+	}
+	bq := reports.FigureQuery{Placed: reports.PlacedQuery{Kinds: []domain.UnitKind{domain.Kindergarten}, Within: domain.Period{Start: basil.Day, End: basil.Day}},
+		Units: unitsOf(basil.Day, domain.Kindergarten)}
+	sum := func(cell func(u reports.BASILUnit) *reports.Cell) []domain.ChildID {
+		var ids []domain.ChildID
+		for _, u := range basil.Units {
+			if c := cell(u); c != nil {
+				ids = append(ids, c.Children...)
+			}
+		}
+		return ids
+	}
+	figures = append(figures, figure{"basil children", bq, sum(func(u reports.BASILUnit) *reports.Cell { return &u.Children })})
+	for age := 0; age <= rules.BASIL.MaxAge; age++ {
+		k := strconv.Itoa(age)
+		q := bq
+		q.Placed.BornFrom, q.Placed.BornTo = rules.BASIL.BornAged(year, age)
+		figures = append(figures, figure{"basil age." + k, q, sum(func(u reports.BASILUnit) *reports.Cell { return u.ByAge[k] })})
+		for _, b := range rules.BASIL.HoursBands {
+			qb := q
+			qb.Bands, qb.Band = rules.BASIL.HoursBands, b.Key
+			figures = append(figures, figure{"basil age." + k + "." + b.Key, qb, sum(func(u reports.BASILUnit) *reports.Cell { return u.ByAgeAndHours[k][b.Key] })})
+		}
+	}
+	gq := reports.FigureQuery{Placed: reports.PlacedQuery{Kinds: []domain.UnitKind{domain.School, domain.SFO}, Within: domain.Period{Start: gsi.Day, End: gsi.Day}},
+		Units: unitsOf(gsi.Day, domain.School, domain.SFO)}
+	var pupils []domain.ChildID
+	grades := map[int][]domain.ChildID{}
+	hours := map[string][]domain.ChildID{}
+	for _, u := range gsi.Units {
+		pupils = append(pupils, u.Pupils.Children...)
+		for g, c := range u.ByGrade {
+			if n, err := strconv.Atoi(g); err == nil {
+				grades[n] = append(grades[n], c.Children...)
+			}
+		}
+		for h, c := range u.ByHours {
+			hours[h] = append(hours[h], c.Children...)
+		}
+	}
+	figures = append(figures, figure{"gsi pupils", gq, pupils})
+	for g := 0; g <= 11; g++ {
+		q := gq
+		q.Placed.Kinds = nil
+		for _, k := range []domain.UnitKind{domain.School, domain.SFO} {
+			if r := domain.GradeRange[k]; g >= r.From && g <= r.To {
+				q.Placed.Kinds = append(q.Placed.Kinds, k)
+			}
+		}
+		born := year - g - (rules.GSI.SchoolStartAge - 1)
+		q.Placed.BornFrom, q.Placed.BornTo = date.New(born, time.January, 1), date.New(born, time.December, 31)
+		figures = append(figures, figure{"gsi grade." + strconv.Itoa(g), q, grades[g]})
+	}
+	for _, b := range rules.GSI.SFOHoursBands {
+		q := gq
+		q.Placed.Kinds = []domain.UnitKind{domain.SFO}
+		q.Bands, q.Band = rules.GSI.SFOHoursBands, b.Key
+		figures = append(figures, figure{"gsi hours." + b.Key, q, hours[b.Key]})
+	}
+	nonEmpty := 0
+	for _, f := range figures {
+		if len(f.ids) > 0 {
+			nonEmpty++
+		}
+		for _, search := range []string{"", "Barn 1"} {
+			want, wantN, err := s.ChildrenByName(ctx, Oslo, reports.NameQuery{IDs: f.ids, Limit: 1000, Search: search})
+			require.NoError(t, err)
+			// Two at a time, to the end.
+			var got []domain.Child
+			var after domain.ChildID
+			for range 100 {
+				page, n, count, err := namer.FigureByName(ctx, Oslo, f.q, reports.NameQuery{After: after, Limit: 2, Search: search})
+				require.NoError(t, err, f.name)
+				assert.Equal(t, len(f.ids), count, "%s: the figure", f.name)
+				assert.Equal(t, wantN, n, "%s %q: the children found", f.name, search)
+				got = append(got, page...)
+				if len(page) < 2 {
+					break
+				}
+				after = page[len(page)-1].ID
+			}
+			assert.Equal(t, childIDs(want), childIDs(got), "%s %q: the children listed", f.name, search)
+		}
+	}
+	assert.Greater(t, nonEmpty, 10, "figures that count someone")
 }

@@ -37,7 +37,9 @@
 //	RunRetention                             domain.RetentionStore, domain.ErasureStore:
 //	                                         expiry and erasure, proved on a dump of every table
 //	RunReports                               reports.Counter: BASIL and GSI counted in the
-//	                                         database equal the reports over every row
+//	                                         database equal the reports over every row;
+//	                                         reports.NAVCounter's NAV list and
+//	                                         reports.FigureNamer's figures too
 //
 // RunRetention is not in RunAll: it needs the adapter to dump every column
 // of every table as text (a Dump), which only the adapter's own test can.

@@ -2,11 +2,15 @@ package reportsweb
 
 import (
 	"cmp"
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/rickb777/date/v2"
 
 	"github.com/oppvekst/oppvekst/billing"
 	"github.com/oppvekst/oppvekst/domain"
@@ -25,10 +29,14 @@ import (
 // name and ID in SQL) with a search by name or national ID (a child with
 // strictly confidential address protection is shown as protected, first,
 // never by name, and cannot be found by name). The overview reads counts
-// from the store (reports.CountBASIL, reports.CountGSI) and NAV's
-// children with their birth dates only, and the names of the children
-// with a change; the children's page reads the children the figure can
-// hold (the unit's, or of every unit those born in the years an age or
+// from the store (reports.CountBASIL, reports.CountGSI, and
+// reports.CountNAV: NAV's entries counted and the changed children only),
+// and the names of the children with a change; the children's page of a
+// figure of every unit that is one of placements on the day (BASIL's
+// children, ages and hours, GSI's pupils, grades and SFO hours) is
+// selected, counted and paged in the store (reports.FigureNamer); any
+// other reads the children the figure can hold (the unit's, the children
+// with a decision, or of every unit those born in the years an age or
 // grade allows) with their birth dates only, counts them as the report
 // does (see all), and reads the names of the page's children only. Only
 // the children shown are logged; no child's name is ever in a page link
@@ -291,7 +299,7 @@ func (a *app) page(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 	n := namesOf(rs.in)
 	q := r.URL.Query()
 	pc := pageContent{L: c.Lang, Year: y, Prev: y - 1, Next: y + 1, Report: report, Month: mo.String(),
-		BASILDay: c.Lang.Date(basil.Day), GSIDay: c.Lang.Date(gsi.Day), NAVCount: len(nav.Entries), NAVChanges: len(nav.Changes),
+		BASILDay: c.Lang.Date(basil.Day), GSIDay: c.Lang.Date(gsi.Day), NAVCount: rs.navEntries, NAVChanges: len(nav.Changes),
 		BASILUnitCount: len(basil.Units), GSIUnitCount: len(gsi.Units), AgeRuleProvisional: rules.BASIL.AgeRuleProvisional,
 		Query: strings.TrimSpace(q.Get("q"))}
 	pc.Href = "/reports?" + url.Values{"year": {strconv.Itoa(y)}, "report": {report}}.Encode()
@@ -382,7 +390,7 @@ func (a *app) page(w http.ResponseWriter, r *http.Request, c *web.Call) error {
 				Adapted: cellOf(&u.AdaptedEducation, childrenHref("gsi", y, "", id, "adapted")), AdaptedHours: u.AdaptedHoursPerWeek.StringFixed(2)})
 		}
 	case "nav":
-		pc.NAVEntries = cellView{Count: len(nav.Entries), Href: childrenHref("nav", y, mo.String(), "", "entries")}
+		pc.NAVEntries = cellView{Count: rs.navEntries, Href: childrenHref("nav", y, mo.String(), "", "entries")}
 		// The names of the children with a change (one read), to sort and
 		// search the changes by.
 		var changed []domain.ChildID
@@ -499,6 +507,14 @@ func (a *app) childrenPage(w http.ResponseWriter, r *http.Request, c *web.Call) 
 		return api.Unprocessable("invalid-query", "cell is not a figure of the report", domain.FieldError{Field: "cell", Reason: "is-not-a-figure-of-the-report"})
 	}
 	ctx := r.Context()
+	rules, err := reports.LoadRules()
+	if err != nil {
+		return err
+	}
+	if namer, fq, ok := a.figureOf(rules, report, y, unit, cell); ok {
+		// The figure's children selected and paged in the store.
+		return a.figurePage(w, r, c, namer, fq, rules, report, y, cell, pr)
+	}
 	rs, err := a.all(ctx, c, y, mo, report, unit, cell)
 	if err != nil {
 		return err
@@ -530,22 +546,6 @@ func (a *app) childrenPage(w http.ResponseWriter, r *http.Request, c *web.Call) 
 		if cl != nil {
 			ids = append(ids, cl.Children...)
 		}
-	}
-	label := func(k string) string {
-		parts := strings.Split(k, ".")
-		switch {
-		case parts[0] == "age" && len(parts) == 2:
-			return c.Lang.T("reports.age") + " " + parts[1]
-		case parts[0] == "age" && len(parts) == 3:
-			return c.Lang.T("reports.age") + " " + parts[1] + ", " + parts[2] + " " + c.Lang.T("reports.hoursPerWeek")
-		case parts[0] == "grade" && len(parts) == 2:
-			return c.Lang.T("reports.grade") + " " + parts[1]
-		case parts[0] == "hours" && len(parts) == 2:
-			return parts[1] + " " + c.Lang.T("reports.hoursPerWeek")
-		case parts[0] == "adaptedGrade" && len(parts) == 2:
-			return c.Lang.T("reports.adapted") + ", " + c.Lang.T("reports.grade") + " " + parts[1]
-		}
-		return c.Lang.T("reports.cell." + k)
 	}
 	switch report {
 	case "basil":
@@ -621,7 +621,7 @@ func (a *app) childrenPage(w http.ResponseWriter, r *http.Request, c *web.Call) 
 			}
 		}
 	}
-	pc.Cell = label(cell)
+	pc.Cell = cellLabel(c.Lang, cell)
 	pc.Count = len(ids)
 	unitOf := map[domain.ChildID]string{}
 	if report == "nav" {
@@ -641,6 +641,32 @@ func (a *app) childrenPage(w http.ResponseWriter, r *http.Request, c *web.Call) 
 	} else {
 		rows, pc.Matching = n.byName(nq)
 	}
+	return a.showChildren(w, r, c, pc, rows, pr, report, y, mo, unit, cell, unitOf)
+}
+
+// cellLabel names a figure (cell) as the children's page shows it.
+func cellLabel(l web.Locale, k string) string {
+	parts := strings.Split(k, ".")
+	switch {
+	case parts[0] == "age" && len(parts) == 2:
+		return l.T("reports.age") + " " + parts[1]
+	case parts[0] == "age" && len(parts) == 3:
+		return l.T("reports.age") + " " + parts[1] + ", " + parts[2] + " " + l.T("reports.hoursPerWeek")
+	case parts[0] == "grade" && len(parts) == 2:
+		return l.T("reports.grade") + " " + parts[1]
+	case parts[0] == "hours" && len(parts) == 2:
+		return parts[1] + " " + l.T("reports.hoursPerWeek")
+	case parts[0] == "adaptedGrade" && len(parts) == 2:
+		return l.T("reports.adapted") + ", " + l.T("reports.grade") + " " + parts[1]
+	}
+	return l.T("reports.cell." + k)
+}
+
+// showChildren shows one keyset page of a figure's children (rows: the
+// page and one more) and logs the children shown.
+func (a *app) showChildren(w http.ResponseWriter, r *http.Request, c *web.Call, pc childrenContent, rows []domain.Child, pr api.PageRequest,
+	report string, y int, mo billing.Month, unit, cell string, unitOf map[domain.ChildID]string) error {
+	ctx, q := r.Context(), r.URL.Query()
 	page := api.Keyset(rows, func(ch domain.Child) string { return ch.ID.String() }, pr)
 	if page.NextCursor != "" {
 		v := url.Values{"limit": {strconv.Itoa(pr.Limit)}, "cursor": {page.NextCursor}}
@@ -720,4 +746,111 @@ func sortedKeys(m map[string]*reports.Cell) []string {
 		}
 	}
 	return ks
+}
+
+// figureOf is the store's selection of a figure of every unit
+// (reports.FigureNamer) when the store has one and the figure is one of
+// placements on the day: BASIL's children, age.N and age.N.band, GSI's
+// pupils, grade.G and hours.H. The units are filled in by figurePage.
+func (a *app) figureOf(r reports.Rules, report string, year int, unit, cell string) (reports.FigureNamer, reports.FigureQuery, bool) {
+	namer, ok := any(a.Store).(reports.FigureNamer)
+	if !ok || unit != "" {
+		return nil, reports.FigureQuery{}, false
+	}
+	parts := strings.Split(cell, ".")
+	var q reports.FigureQuery
+	switch report {
+	case "basil":
+		day := basilDay(year, r)
+		q.Placed = reports.PlacedQuery{Kinds: []domain.UnitKind{domain.Kindergarten}, Within: domain.Period{Start: day, End: day}}
+		switch {
+		case cell == "children":
+		case parts[0] == "age" && (len(parts) == 2 || len(parts) == 3):
+			age, err := strconv.Atoi(parts[1])
+			if err != nil || strconv.Itoa(age) != parts[1] || age < 0 || age > r.BASIL.MaxAge {
+				return nil, q, false
+			}
+			q.Placed.BornFrom, q.Placed.BornTo = r.BASIL.BornAged(year, age)
+			if len(parts) == 3 {
+				q.Bands, q.Band = r.BASIL.HoursBands, parts[2]
+			}
+		default:
+			return nil, q, false
+		}
+	case "gsi":
+		day := gsiDay(year, r)
+		q.Placed = reports.PlacedQuery{Kinds: []domain.UnitKind{domain.School, domain.SFO}, Within: domain.Period{Start: day, End: day}}
+		switch {
+		case cell == "pupils":
+		case parts[0] == "grade" && len(parts) == 2:
+			g, err := strconv.Atoi(parts[1])
+			if err != nil || strconv.Itoa(g) != parts[1] {
+				return nil, q, false // "other": outside every kind's grades
+			}
+			q.Placed.Kinds = nil
+			for _, k := range []domain.UnitKind{domain.School, domain.SFO} {
+				if gr := domain.GradeRange[k]; g >= gr.From && g <= gr.To {
+					q.Placed.Kinds = append(q.Placed.Kinds, k)
+				}
+			}
+			born := year - g - (r.GSI.SchoolStartAge - 1)
+			q.Placed.BornFrom, q.Placed.BornTo = date.New(born, time.January, 1), date.New(born, time.December, 31)
+		case parts[0] == "hours" && len(parts) == 2 && len(r.GSI.SFOHoursBands) > 0:
+			q.Placed.Kinds = []domain.UnitKind{domain.SFO}
+			q.Bands, q.Band = r.GSI.SFOHoursBands, parts[1]
+		default:
+			return nil, q, false
+		}
+	default:
+		return nil, q, false
+	}
+	return namer, q, true
+}
+
+// figurePage is childrenPage for a figure of every unit selected and
+// paged in the store: it reads the units and one page of children.
+func (a *app) figurePage(w http.ResponseWriter, r *http.Request, c *web.Call, namer reports.FigureNamer, q reports.FigureQuery, rules reports.Rules,
+	report string, y int, cell string, pr api.PageRequest) error {
+	ctx := r.Context()
+	day := q.Placed.Within.Start
+	var after domain.ChildID
+	if pr.Cursor != "" {
+		var err error
+		if after, err = domain.ParseID[domain.Child](pr.Cursor); err != nil {
+			return api.BadRequest("invalid-query", "the cursor is not one this page gave",
+				domain.FieldError{Field: "cursor", Reason: "is-not-a-cursor-from-a-previous-page"})
+		}
+	}
+	var rows []domain.Child
+	pc := childrenContent{L: c.Lang, Report: report, ReportName: c.Lang.T("reports.tab." + report), Scope: c.Lang.T("reports.allUnits"),
+		Query: pr.Q, Day: c.Lang.Date(day)}
+	err := a.Store.Atomic(ctx, func(ctx context.Context) error {
+		units, err := a.Store.Units(ctx, c.Actor.Municipality)
+		if err != nil {
+			return err
+		}
+		// The report's units (BASIL, GSI): of its kinds, open on the day.
+		for _, u := range units {
+			if !u.Closed(day) && ((report == "basil" && u.Kind == domain.Kindergarten) || (report == "gsi" && (u.Kind == domain.School || u.Kind == domain.SFO))) {
+				q.Units = append(q.Units, u.ID)
+			}
+		}
+		rows, pc.Matching, pc.Count, err = namer.FigureByName(ctx, c.Actor.Municipality, q, reports.NameQuery{After: after, Limit: pr.Limit + 1, Search: pr.Q})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	pc.Filtered = pc.Query != ""
+	back := url.Values{"year": {strconv.Itoa(y)}, "report": {report}}
+	pc.BackHref = "/reports?" + back.Encode()
+	pc.Href = childrenHref(report, y, "", "", cell)
+	pc.Keep = map[string]string{"cell": cell, "year": strconv.Itoa(y)}
+	if report == "basil" {
+		for _, b := range rules.BASIL.HoursBands {
+			pc.Bands = append(pc.Bands, b.Key)
+		}
+	}
+	pc.Cell = cellLabel(c.Lang, cell)
+	return a.showChildren(w, r, c, pc, rows, pr, report, y, billing.Month{}, "", cell, nil)
 }

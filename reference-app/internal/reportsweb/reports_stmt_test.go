@@ -1,11 +1,16 @@
 package reportsweb_test
 
 import (
+	"context"
+	"fmt"
 	"testing"
+
+	"github.com/rickb777/date/v2"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/oppvekst/oppvekst/domain"
 	"github.com/oppvekst/oppvekst/reference-app/internal/demo"
 	"github.com/oppvekst/oppvekst/reference-app/internal/webtest"
 )
@@ -14,8 +19,9 @@ import (
 // 100 and with 2,000 kindergarten children (and 100 and 400 pupils) more
 // in one unit, on every tab of the overview and on a figure's children,
 // of one unit or of all, every age and grade; and the BASIL and GSI
-// overviews read counts, not the pupils: their rows do not grow with them
-// (they read NAV's children, aged one and two, one by one).
+// overviews read counts, not the pupils: their rows do not grow with them;
+// nor with the one- and two-year-olds on NAV's list (the store chooses
+// NAV's placements and returns the changed children only).
 func TestReportsPagesCountInSQL(t *testing.T) {
 	ta := webtest.NewPostgres(t)
 	ctx := t.Context()
@@ -25,6 +31,8 @@ func TestReportsPagesCountInSQL(t *testing.T) {
 		"/reports?year=2025",
 		"/reports?year=2025&report=gsi",
 		"/reports?year=2025&report=nav",
+		"/reports/children?report=basil&year=2025&cell=help",
+		"/reports/children?report=gsi&year=2025&cell=adapted",
 		"/reports/children?report=basil&year=2025&cell=children",
 		"/reports/children?report=basil&year=2025&cell=age.3",
 		"/reports/children?report=basil&year=2025&cell=children&unit=" + ta.Bjorkelia.String(),
@@ -64,4 +72,41 @@ func TestReportsPagesCountInSQL(t *testing.T) {
 	for i := range 2 {
 		assert.Less(t, more[i].rows-large[i].rows, int64(50), "%s: counts, not 500 pupils more", paths[i])
 	}
+	// 1,000 one- and two-year-olds more, on NAV's list this month and the
+	// month before with no change: the overview (every tab) reads the
+	// counts and NAV's changes, so its rows stay the same, where reading
+	// NAV's children would be 2,000 rows more.
+	require.NoError(t, toddlers(ctx, ta, ta.Bjorkelia, 1000))
+	// Nor do the figures of the children with a decision, of every unit.
+	var toddlerRows []int64
+	for _, p := range paths[:5] {
+		rows := ta.SQL.Rows()
+		ta.Counted(t, cw, p)
+		toddlerRows = append(toddlerRows, ta.SQL.Rows()-rows)
+	}
+	for i, p := range paths[:5] {
+		assert.Less(t, toddlerRows[i]-more[i].rows, int64(50), "%s: counts and changes, not 1,000 one- and two-year-olds more", p)
+	}
+}
+
+// toddlers places n children aged one and two (on webtest.Now) in unit
+// for the school year, with the same hours all along.
+func toddlers(ctx context.Context, ta *webtest.Harness, unit domain.UnitID, n int) error {
+	today := date.NewAt(webtest.Now.In(domain.Oslo()))
+	year := domain.SchoolYearOf(today)
+	born := today.AddDate(-3, 0, 10)
+	return ta.DB.Atomic(ctx, func(ctx context.Context) error {
+		for i := range n {
+			c := domain.Child{ID: domain.NewID[domain.Child](), Municipality: demo.Municipality, GivenName: fmt.Sprintf("Tulle%04d", i),
+				FamilyName: "Smårolling", BirthDate: born.AddDate(0, 0, i%600)}
+			if err := ta.DB.CreateChild(ctx, c); err != nil {
+				return err
+			}
+			if err := ta.DB.CreatePlacement(ctx, domain.Placement{ID: domain.NewID[domain.Placement](), Municipality: demo.Municipality, ChildID: c.ID,
+				UnitID: unit, Kind: domain.Kindergarten, HoursPerWeek: 33, Period: year.Period()}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

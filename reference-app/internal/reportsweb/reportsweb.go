@@ -7,7 +7,9 @@
 // (/reports/children, paged and searched), and downloads the CSV of the
 // form's fields; the JSON API answers the same reports. The pages count
 // in the store when it can (reports.Counter: GROUP BY in SQL, a number of
-// statements that does not grow with the children) and read only the
+// statements that does not grow with the children; reports.NAVCounter:
+// NAV's entries counted and its changed children only; reports.FigureNamer:
+// a figure of every unit selected and paged in SQL) and read only the
 // children a figure can hold; the API and the CSV count from one read of
 // the municipality's rows (reports.Load), and a test proves both give the
 // same figures. The pages log the children they show; every API view and
@@ -198,14 +200,19 @@ func (a *app) nav(ctx context.Context, c *web.Call, m billing.Month) (reports.NA
 // (reports.CountBASIL, reports.CountGSI) and NAV's children only, and one
 // report (only set, for the children behind a figure) reads the children
 // the figure can hold (cell; unit, every unit when empty); otherwise it
-// counts from one read of the municipality's rows (reports.Load).
+// counts from one read of the municipality's rows (reports.Load). The
+// overview counts NAV with reports.CountNAV when the store can (nav then
+// holds the changes only, navEntries the count).
 type all struct {
 	in    reports.Input
 	rules reports.Rules
 	basil reports.BASILReport
 	gsi   reports.GSIReport
 	nav   reports.NAVList
-	month billing.Month
+	// navEntries is the count of nav's entries: the overview counted in
+	// the store (reports.CountNAV) has the count and changes only.
+	navEntries int
+	month      billing.Month
 }
 
 func (a *app) all(ctx context.Context, c *web.Call, year int, m billing.Month, only, unit, cell string) (all, error) {
@@ -253,6 +260,7 @@ func (a *app) all(ctx context.Context, c *web.Call, year int, m billing.Month, o
 	}
 	if only == "" || only == "nav" {
 		out.nav, err = navOf(in, m, r)
+		out.navEntries = len(out.nav.Entries)
 	}
 	return out, err
 }
@@ -297,6 +305,12 @@ func (a *app) counted(ctx context.Context, counter reports.Counter, mu domain.Mu
 		q := reports.PlacedQuery{Kinds: []domain.UnitKind{domain.Kindergarten}, Within: domain.Period{Start: day, End: day}, Unit: uid, Slim: true}
 		if unit == "" {
 			q.BornFrom, q.BornTo = basilBorn(year, r.BASIL, cell)
+			switch cell {
+			case "help":
+				q.Children = decidedChildren(decisions, r.BASIL.SpecialEducationHelp)
+			case "adaptation":
+				q.Children = decidedChildren(decisions, r.BASIL.Adaptation)
+			}
 		}
 		if out.in, err = reports.LoadPlaced(ctx, counter, mu, units, q, decisions); err != nil {
 			return out, err
@@ -308,6 +322,9 @@ func (a *app) counted(ctx context.Context, counter reports.Counter, mu domain.Mu
 		q := reports.PlacedQuery{Kinds: []domain.UnitKind{domain.School, domain.SFO}, Within: domain.Period{Start: day, End: day}, Unit: uid, Slim: true}
 		if unit == "" {
 			q.BornFrom, q.BornTo = gsiBorn(year, r.GSI, cell)
+			if cell == "adapted" || strings.HasPrefix(cell, "adaptedGrade.") {
+				q.Children = decidedChildren(decisions, r.GSI.AdaptedEducation)
+			}
 		}
 		if out.in, err = reports.LoadPlaced(ctx, counter, mu, units, q, decisions); err != nil {
 			return out, err
@@ -315,8 +332,17 @@ func (a *app) counted(ctx context.Context, counter reports.Counter, mu domain.Mu
 		out.gsi, err = reports.GSI(out.in, domain.SchoolYear(year), r.GSI)
 		return out, err
 	}
-	// NAV (the overview shows its changes): the children born so that
-	// they are in the age window some day of the two months.
+	// NAV (the overview shows its count and changes): chosen in the
+	// store when it can (the changed children only), else counted from
+	// the children born so that they are in the age window some day of
+	// the two months.
+	if nc, ok := counter.(reports.NAVCounter); ok && only == "" {
+		out.in = reports.Input{Units: units}
+		n, err := reports.CountNAV(ctx, nc, mu, m.Year, m.Month, r.NAV)
+		out.nav, out.navEntries = reports.NAVList{Year: m.Year, Month: m.Month, RulesVersion: r.NAV.Version, NotRecorded: r.NAV.NotRecorded,
+			Period: domain.Period{Start: m.First(), End: m.Last()}, Changes: n.Changes}, n.Entries
+		return out, err
+	}
 	p := navPeriod(m)
 	q := reports.PlacedQuery{Kinds: []domain.UnitKind{domain.Kindergarten}, Within: p,
 		BornFrom: p.Start.AddDate(-r.NAV.MaxAgeYears, 0, -2), BornTo: p.End.AddDate(-r.NAV.MinAgeYears, 0, 2), Slim: true}
@@ -324,7 +350,24 @@ func (a *app) counted(ctx context.Context, counter reports.Counter, mu domain.Mu
 		return out, err
 	}
 	out.nav, err = navOf(out.in, m, r)
+	out.navEntries = len(out.nav.Entries)
 	return out, err
+}
+
+// decidedChildren are the children with a decision of kind: of every
+// unit, a figure of the children with a decision (BASIL's help and
+// adaptation, GSI's individually adapted education) can hold no other
+// child, so the page reads theirs only.
+func decidedChildren(ds []reports.Decision, kind string) []domain.ChildID {
+	out := []domain.ChildID{}
+	seen := map[domain.ChildID]bool{}
+	for _, d := range ds {
+		if d.Kind == kind && !seen[d.Child] {
+			seen[d.Child] = true
+			out = append(out, d.Child)
+		}
+	}
+	return out
 }
 
 // basilBorn narrows the children read for a BASIL figure of every unit
