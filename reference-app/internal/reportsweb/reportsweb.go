@@ -19,9 +19,11 @@ package reportsweb
 import (
 	"context"
 	"embed"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rickb777/date/v2"
@@ -194,8 +196,10 @@ func (a *app) nav(ctx context.Context, c *web.Call, m billing.Month) (reports.NA
 }
 
 // all counts the year's BASIL and GSI and month m's NAV list (only is
-// "": all three; else only that one) in one transaction, without
-// logging: the pages log what they show. When the store counts in the
+// "": all three, side by side, when the store counts; else only that one),
+// without logging: the pages log what they show. A store that counts
+// (reports.Counter) is read outside a transaction, so that the counting
+// never holds SQLite's writer. When the store counts in the
 // database (reports.Counter), the overview (only "") reads the counts
 // (reports.CountBASIL, reports.CountGSI) and NAV's children only, and one
 // report (only set, for the children behind a figure) reads the children
@@ -221,13 +225,12 @@ func (a *app) all(ctx context.Context, c *web.Call, year int, m billing.Month, o
 		return all{}, err
 	}
 	if counter, ok := any(a.Store).(reports.Counter); ok {
-		var out all
-		err := a.Store.Atomic(ctx, func(ctx context.Context) error {
-			var err error
-			out, err = a.counted(ctx, counter, c.Actor.Municipality, r, year, m, only, unit, cell)
-			return err
-		})
-		return out, err
+		// Not in a transaction: on SQLite a transaction is the single
+		// writer's, and the counting (a third of a second at 50,000
+		// children) would hold every check-in and change behind it. Each
+		// count is a statement of its own; the reports are independent
+		// figures.
+		return a.counted(ctx, counter, c.Actor.Municipality, r, year, m, only, unit, cell)
 	}
 	var days []domain.Period
 	if only == "" || only == "basil" {
@@ -283,12 +286,25 @@ func (a *app) counted(ctx context.Context, counter reports.Counter, mu domain.Mu
 		}
 	}
 	if only == "" {
-		if out.basil, err = reports.CountBASIL(ctx, counter, mu, units, decisions, year, r.BASIL); err != nil {
+		// The overview: BASIL, GSI and NAV counted side by side (the
+		// store's reads run on a pool; each report's statements are its
+		// own), so the page waits for the slowest, not for the sum.
+		var (
+			wg         sync.WaitGroup
+			eb, eg, en error
+			nav        all
+		)
+		wg.Go(func() { out.basil, eb = reports.CountBASIL(ctx, counter, mu, units, decisions, year, r.BASIL) })
+		wg.Go(func() {
+			out.gsi, eg = reports.CountGSI(ctx, counter, mu, units, decisions, domain.SchoolYear(year), r.GSI)
+		})
+		wg.Go(func() { nav, en = a.countedNAV(ctx, counter, mu, units, r, m, true) })
+		wg.Wait()
+		if err := errors.Join(eb, eg, en); err != nil {
 			return out, err
 		}
-		if out.gsi, err = reports.CountGSI(ctx, counter, mu, units, decisions, domain.SchoolYear(year), r.GSI); err != nil {
-			return out, err
-		}
+		out.in, out.nav, out.navEntries = nav.in, nav.nav, nav.navEntries
+		return out, nil
 	}
 	var uid domain.UnitID
 	if unit != "" {
@@ -332,17 +348,23 @@ func (a *app) counted(ctx context.Context, counter reports.Counter, mu domain.Mu
 		out.gsi, err = reports.GSI(out.in, domain.SchoolYear(year), r.GSI)
 		return out, err
 	}
-	// NAV (the overview shows its count and changes): chosen in the
-	// store when it can (the changed children only), else counted from
-	// the children born so that they are in the age window some day of
-	// the two months.
-	if nc, ok := counter.(reports.NAVCounter); ok && only == "" {
+	return a.countedNAV(ctx, counter, mu, units, r, m, false)
+}
+
+// countedNAV counts month m's NAV list for counted: for the overview
+// (its count and changes) chosen in the store when it can (the changed
+// children only), else from the children born so that they are in the
+// age window some day of the two months.
+func (a *app) countedNAV(ctx context.Context, counter reports.Counter, mu domain.Municipality, units []domain.Unit, r reports.Rules, m billing.Month, overview bool) (all, error) {
+	out := all{rules: r, month: m}
+	if nc, ok := counter.(reports.NAVCounter); ok && overview {
 		out.in = reports.Input{Units: units}
 		n, err := reports.CountNAV(ctx, nc, mu, m.Year, m.Month, r.NAV)
 		out.nav, out.navEntries = reports.NAVList{Year: m.Year, Month: m.Month, RulesVersion: r.NAV.Version, NotRecorded: r.NAV.NotRecorded,
 			Period: domain.Period{Start: m.First(), End: m.Last()}, Changes: n.Changes}, n.Entries
 		return out, err
 	}
+	var err error
 	p := navPeriod(m)
 	q := reports.PlacedQuery{Kinds: []domain.UnitKind{domain.Kindergarten}, Within: p,
 		BornFrom: p.Start.AddDate(-r.NAV.MaxAgeYears, 0, -2), BornTo: p.End.AddDate(-r.NAV.MinAgeYears, 0, 2), Slim: true}
