@@ -243,33 +243,43 @@ func watchMemory() (stop func() (first, peak uint64)) {
 	}
 	first := read()
 	var (
-		mu   sync.Mutex
-		max  = first
-		done = make(chan struct{})
-		quit = make(chan struct{})
+		mu  sync.Mutex
+		max = first
 	)
+	stopTicks := every(5*time.Millisecond, func() {
+		v := read()
+		mu.Lock()
+		max = maxOf(max, v)
+		mu.Unlock()
+	})
+	return func() (uint64, uint64) {
+		stopTicks()
+		mu.Lock()
+		defer mu.Unlock()
+		return first, maxOf(max, read())
+	}
+}
+
+// every calls f every d on a goroutine of its own until the returned stop
+// is called; stop returns once f is no longer running.
+func every(d time.Duration, f func()) (stop func()) {
+	quit, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
-		t := time.NewTicker(5 * time.Millisecond)
+		t := time.NewTicker(d)
 		defer t.Stop()
 		for {
 			select {
 			case <-quit:
 				return
 			case <-t.C:
-				v := read()
-				mu.Lock()
-				max = maxOf(max, v)
-				mu.Unlock()
+				f()
 			}
 		}
 	}()
-	return func() (uint64, uint64) {
+	return func() {
 		close(quit)
 		<-done
-		mu.Lock()
-		defer mu.Unlock()
-		return first, maxOf(max, read())
 	}
 }
 

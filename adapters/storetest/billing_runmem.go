@@ -329,7 +329,6 @@ func watchHeap(folder string) (stop func() (heap, total uint64)) {
 		mu                sync.Mutex
 		heapMax, totalMax uint64
 		profiled          uint64
-		quit, done        = make(chan struct{}), make(chan struct{})
 	)
 	sample := func() {
 		metrics.Read(ss)
@@ -343,22 +342,9 @@ func watchHeap(folder string) (stop func() (heap, total uint64)) {
 		}
 	}
 	sample()
-	go func() {
-		defer close(done)
-		t := time.NewTicker(2 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-quit:
-				return
-			case <-t.C:
-				sample()
-			}
-		}
-	}()
+	stopTicks := every(2*time.Millisecond, sample)
 	return func() (uint64, uint64) {
-		close(quit)
-		<-done
+		stopTicks()
 		sample()
 		mu.Lock()
 		defer mu.Unlock()
