@@ -345,3 +345,23 @@ func BenchmarkKindergartenFeeCountry(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkKindergartenFeesCountry(b *testing.B) {
+	tab := mustTables(b)
+	m := Month{2024, time.October}
+	rules, err := tab.KindergartenRules(m, ZoneOrdinary)
+	require.NoError(b, err)
+	local := standardPrices()
+	hs := country(300_000)
+	fees, err := NewKindergartenFees(rules, local, m, ZoneOrdinary)
+	require.NoError(b, err)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		for _, h := range hs {
+			if _, err := fees.Fee(h); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

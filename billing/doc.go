@@ -4,7 +4,12 @@
 // corrections, KID numbers, exports and payment matching.
 //
 // The rule engines (KindergartenFee, SFOFee, MakeKID) and the invoice run
-// (Compute) are pure functions. Service runs the use cases on a store that
+// (Compute) are pure functions. A fee says for each child the amount and
+// the codes of the rules that changed it; its explanation, step by step,
+// is worked out when ChildFee.Steps is called (for a kindergarten fee, from
+// a copy of the input kept with it), so a fee that is only paid costs no
+// explanation. KindergartenFees (NewKindergartenFees) checks one month's
+// national rules and price list once for the fees of many households. Service runs the use cases on a store that
 // implements the Store port next to the directory (ServiceStore): families
 // for fees, income decisions and price lists; RunInvoices, which computes a
 // month and writes fee decisions, invoices and the run in one transaction

@@ -49,6 +49,55 @@ func ExampleKindergartenFee() {
 	// total 1758.14
 }
 
+// A municipality's fees for many households in one month: the national
+// rules and the price list are checked once; each household's steps are
+// worked out only when they are asked for.
+func ExampleNewKindergartenFees() {
+	tables, err := billing.NationalTables()
+	if err != nil {
+		panic(err)
+	}
+	month := billing.Month{Year: 2024, Month: time.September}
+	rules, err := tables.KindergartenRules(month, billing.ZoneOrdinary)
+	if err != nil {
+		panic(err)
+	}
+	fees, err := billing.NewKindergartenFees(rules, billing.KindergartenPrices{
+		FullTimePrice: decimal.RequireFromString("2000.00"),
+		Brackets: []billing.KindergartenBracket{
+			{MinHours: 41, Share: decimal.RequireFromString("1.00"), Food: decimal.RequireFromString("400.00")},
+			{MinHours: 0, Share: decimal.RequireFromString("0.50"), Food: decimal.RequireFromString("200.00")},
+		},
+	}, month, billing.ZoneOrdinary)
+	if err != nil {
+		panic(err)
+	}
+	income := decimal.RequireFromString("300000.00")
+	households := []billing.Household{
+		{Children: []billing.Child{{ID: "a", BirthDate: date.New(2021, 5, 1), HoursPerWeek: 45}}},
+		{AnnualIncome: &income, Children: []billing.Child{{ID: "b", BirthDate: date.New(2020, 3, 2), HoursPerWeek: 20}}},
+	}
+	for _, h := range households {
+		fee, err := fees.Fee(h)
+		if err != nil {
+			panic(err)
+		}
+		c := fee.Children[0]
+		fmt.Println(c.ID, c.Fee.StringFixed(2), c.Rules)
+	}
+	// The second household's explanation, worked out now.
+	fee, _ := fees.Fee(households[1])
+	fmt.Print(fee.Children[0].Render(billing.English))
+	// Output:
+	// a 2000.00 []
+	// b 0.00 [free-core-hours]
+	// Child b: fee NOK 0.00, food NOK 200.00
+	//   - Price: the lower of the full-time price NOK 2000.00 and the maximum price NOK 2000.00 × 50 % for 20 hours a week (bracket from 0 hours) = NOK 1000.00; food NOK 200.00
+	//   - Income cap: at most 6 % of the income NOK 300000.00 ÷ 11 months = NOK 1636.36 (no change)
+	//   - Free core hours: the income NOK 300000.00 is below NOK 642700.00; 20 of 20 hours free: NOK 1000.00 → NOK 0.00
+	//   - Rounded to whole øre (no change)
+}
+
 func ExampleSFOFee() {
 	tables, _ := billing.NationalTables()
 	month := billing.Month{Year: 2024, Month: time.September}

@@ -135,7 +135,7 @@ func (c ChildFee) Render(lang Lang) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, pick(lang, "Barn %s: foreldrebetaling %s, kost %s\n", "Barn %s: foreldrebetaling %s, kost %s\n",
 		"Child %s: fee %s, food %s\n"), c.ID, kr(lang, c.Fee), kr(lang, c.Food))
-	for _, s := range c.Steps {
+	for _, s := range c.Steps() {
 		b.WriteString("  - ")
 		b.WriteString(s.Render(lang))
 		b.WriteByte('\n')

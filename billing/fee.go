@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/oppvekst/oppvekst/domain"
 	"github.com/rickb777/date/v2"
@@ -146,8 +147,74 @@ type ChildFee struct {
 	// Rules lists the codes of the steps that changed the amount, in step
 	// order.
 	Rules []StepCode
-	// Steps is the explanation, in order.
-	Steps []Step
+
+	why *explanation // the steps of the fee's children, nil for none
+	at  int          // this child's index in why
+}
+
+// Steps is the explanation of the child's fee, step by step, in order. A
+// kindergarten fee's steps are worked out when they are first asked for,
+// for every child of the fee at once, from the input the fee was computed
+// from (kept with it): a fee that is only paid, not explained, costs no
+// explanation. Steps is safe to call from several goroutines. A ChildFee
+// not made by this package has none.
+func (c ChildFee) Steps() []Step {
+	x := c.why
+	if x == nil {
+		return nil
+	}
+	if x.fees != nil {
+		x.once.Do(x.explain)
+	}
+	return x.steps[c.at]
+}
+
+// explanation holds the steps of a fee's children: given (SFO, or a fee
+// worked out with them), or, when fees is set, worked out on request from
+// the household kept here.
+type explanation struct {
+	once     sync.Once
+	fees     *KindergartenFees
+	children []Child
+	income   decimal.Decimal
+	incomed  bool
+	steps    [][]Step
+	buf      [4]Child // children of the usual household, in this allocation
+}
+
+// lazyExplanation keeps what the steps of h's fee are worked out from.
+func lazyExplanation(k *KindergartenFees, h *Household) *explanation {
+	x := &explanation{fees: k}
+	if len(h.Children) <= len(x.buf) {
+		x.children = x.buf[:len(h.Children):len(h.Children)]
+		copy(x.children, h.Children)
+	} else {
+		x.children = slices.Clone(h.Children)
+	}
+	if h.AnnualIncome != nil {
+		x.income, x.incomed = *h.AnnualIncome, true
+	}
+	return x
+}
+
+// explain works the steps out: the same calculation again, with its steps
+// recorded.
+func (x *explanation) explain() {
+	h := Household{Children: x.children}
+	if x.incomed {
+		h.AnnualIncome = &x.income
+	}
+	f, err := x.fees.fee(&h, true)
+	if err != nil { // cannot happen: the same input gave a fee before
+		x.steps = make([][]Step, len(x.children))
+		return
+	}
+	x.steps = f.Children[0].why.steps
+}
+
+// givenSteps returns an explanation for n children whose steps are given.
+func givenSteps(n int) *explanation {
+	return &explanation{steps: make([][]Step, n)}
 }
 
 // Fee is a household's fee for one month.
@@ -271,12 +338,12 @@ func rateAt(rates []decimal.Decimal, pos int) decimal.Decimal {
 	return rates[pos-1]
 }
 
-// total sums fees and food.
 // finishChild rounds a child's price (the only rounding of the calculation),
-// records the rounding step, and gives the child its steps (from start) and
-// the codes of the rules that changed the amount. It returns the grown steps.
-func finishChild(cf *ChildFee, steps []Step, start int, price amount, places int, params *Params, codes []StepCode) []Step {
-	steps, _ = finishChildInto(cf, steps, start, price, places, params)
+// records the rounding step when steps are recorded (steps not nil), and
+// gives the child the codes of the rules that changed the amount. It
+// returns the grown steps.
+func finishChild(cf *ChildFee, steps []Step, price amount, places int, params *Params, codes []StepCode) []Step {
+	steps, _ = finishChildInto(cf, steps, price, places, params)
 	if len(codes) > 0 {
 		cf.Rules = append(make([]StepCode, 0, len(codes)), codes...)
 	}
@@ -285,14 +352,16 @@ func finishChild(cf *ChildFee, steps []Step, start int, price amount, places int
 
 // finishChildInto is finishChild without the codes; it also returns the
 // rounded fee as an exact amount.
-func finishChildInto(cf *ChildFee, steps []Step, start int, price amount, places int, params *Params) ([]Step, amount) {
+func finishChildInto(cf *ChildFee, steps []Step, price amount, places int, params *Params) ([]Step, amount) {
 	var r amount
 	cf.Fee, r = price.roundExact(places)
+	if steps == nil {
+		return nil, r
+	}
 	var s *Step
 	steps, s = grow(steps)
 	s.Code, s.Changed = StepRounding, r.cmp(price) != 0
 	s.set(price, r, params)
-	cf.Steps = steps[start:len(steps):len(steps)]
 	return steps, r
 }
 
@@ -309,6 +378,7 @@ func grow(steps []Step) ([]Step, *Step) {
 	return steps, &steps[len(steps)-1]
 }
 
+// total sums fees and food.
 func total(cs []ChildFee) decimal.Decimal {
 	var t amount = zeroAmount
 	for i := range cs {

@@ -53,10 +53,18 @@ func validateMonths(p *domain.Problems, field string, ms []time.Month) {
 
 func validateKindergarten(rules *KindergartenRules, local *KindergartenPrices, h *Household, month Month, zone Zone) error {
 	var p domain.Problems
+	validateKindergartenRules(&p, rules, local, zone)
+	validateKindergartenHousehold(&p, local, h, month)
+	return p.Err()
+}
+
+// validateKindergartenRules checks the national rules, the price list and
+// the zone: what is the same for every household of a month.
+func validateKindergartenRules(p *domain.Problems, rules *KindergartenRules, local *KindergartenPrices, zone Zone) {
 	if !zone.Valid() {
 		p.Add("zone", "must-be-ordinary-reduced-or-free")
 	}
-	nonNegative(&p, "rules.maxPrice", rules.MaxPrice)
+	nonNegative(p, "rules.maxPrice", rules.MaxPrice)
 	if len(rules.SiblingDiscounts) == 0 {
 		p.Add("rules.siblingDiscounts", "must-have-at-least-one-rate")
 	}
@@ -65,18 +73,18 @@ func validateKindergarten(rules *KindergartenRules, local *KindergartenPrices, h
 			p.Add("rules.siblingDiscounts["+itoa(i)+"]", "out-of-range", "min", "0", "max", "1")
 		}
 	}
-	rateInUnit(&p, "rules.incomeCapShare", rules.IncomeCapShare)
+	rateInUnit(p, "rules.incomeCapShare", rules.IncomeCapShare)
 	if rules.BilledMonthsPerYear < 1 || rules.BilledMonthsPerYear > 12 {
 		p.Add("rules.billedMonthsPerYear", "out-of-range", "min", "1", "max", "12")
 	}
-	validateMonths(&p, "rules.feeFreeMonths", rules.FeeFreeMonths)
+	validateMonths(p, "rules.feeFreeMonths", rules.FeeFreeMonths)
 	if rules.FreeCoreHours < 0 || rules.FreeCoreHours > domain.MaxHoursPerWeek {
 		p.Add("rules.freeCoreHours", "out-of-range", "min", "0", "max", "60")
 	}
 	if rules.FreeCoreIncomeThreshold != nil {
-		nonNegative(&p, "rules.freeCoreIncomeThreshold", *rules.FreeCoreIncomeThreshold)
+		nonNegative(p, "rules.freeCoreIncomeThreshold", *rules.FreeCoreIncomeThreshold)
 	}
-	nonNegative(&p, "local.fullTimePrice", local.FullTimePrice)
+	nonNegative(p, "local.fullTimePrice", local.FullTimePrice)
 	if len(local.Brackets) == 0 {
 		p.Add("local.brackets", "must-have-at-least-one-bracket")
 	}
@@ -97,7 +105,19 @@ func validateKindergarten(rules *KindergartenRules, local *KindergartenPrices, h
 			p.Add(f("food"), "negative")
 		}
 	}
-	validateHousehold(&p, local.SiblingOrder, local.Rounding, h.AnnualIncome, len(h.Children))
+	validateOrder(p, local.SiblingOrder)
+	validateRounding(p, local.Rounding)
+}
+
+// validateKindergartenHousehold checks a household: its income and
+// children.
+func validateKindergartenHousehold(p *domain.Problems, local *KindergartenPrices, h *Household, month Month) {
+	if h.AnnualIncome != nil {
+		nonNegative(p, "household.annualIncome", *h.AnnualIncome)
+	}
+	if len(h.Children) == 0 {
+		p.Add("children", "must-have-at-least-one-child")
+	}
 	last := month.Last()
 	for i, c := range h.Children {
 		f := func(name string) string { return "children[" + itoa(i) + "]." + name }
@@ -120,7 +140,6 @@ func validateKindergarten(rules *KindergartenRules, local *KindergartenPrices, h
 			p.Add(f("hoursPerWeek"), "no-bracket-of-the-price-list-applies")
 		}
 	}
-	return p.Err()
 }
 
 // kindergartenBracket returns the index of the bracket with the highest
@@ -151,35 +170,128 @@ func (k KindergartenConstants) inFreeCoreWindow(birthYear int, m Month) bool {
 // the maximum price, times the bracket's share), the income cap (§ 3b),
 // free core hours (§ 3c), the sibling discount (§ 3) and the rounding. In a
 // fee-free month the fee and the food are zero; in zone free the fee is zero
-// and food is charged.
+// and food is charged. Each child's steps are worked out when asked for
+// (ChildFee.Steps).
 //
 // Invalid input gives a *domain.ValidationError naming the field by its
 // JSON path ("children[1].hoursPerWeek"); a national parameter that is not
 // known but needed (the free-core income threshold) gives an
 // *UnknownRulesError. Amounts are exact rationals; only each child's final
 // fee is rounded.
+//
+// To compute the fees of many households under one price list and month,
+// NewKindergartenFees checks and keeps the rules and the price list once.
 func KindergartenFee(rules KindergartenRules, local KindergartenPrices, h Household, month Month, zone Zone) (Fee, error) {
 	if err := validateKindergarten(&rules, &local, &h, month, zone); err != nil {
 		return Fee{}, err
 	}
+	return newKindergartenFees(rules, local, month, zone).fee(&h, false)
+}
+
+// KindergartenFees computes the kindergarten fees of households under one
+// set of national rules, one price list and one month, as KindergartenFee
+// does: the rules and the price list are checked once, and kept (a copy)
+// for the steps that are worked out on request. It is safe for use by
+// several goroutines.
+type KindergartenFees struct {
+	rules   KindergartenRules
+	local   KindergartenPrices
+	month   Month
+	zone    Zone
+	feeFree bool
+	order   SiblingOrder
+	round   domain.Rounding
+	places  int
+	base    amount // the lower of the full-time price and the maximum price
+}
+
+// NewKindergartenFees checks the rules, the price list and the zone
+// (errors as from KindergartenFee, for their fields) and returns the
+// calculator of the month's fees under them.
+func NewKindergartenFees(rules KindergartenRules, local KindergartenPrices, month Month, zone Zone) (*KindergartenFees, error) {
+	var p domain.Problems
+	validateKindergartenRules(&p, &rules, &local, zone)
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	return newKindergartenFees(rules, local, month, zone), nil
+}
+
+// newKindergartenFees keeps checked rules and prices, with the slices
+// copied so that the caller may change its own afterwards.
+func newKindergartenFees(rules KindergartenRules, local KindergartenPrices, month Month, zone Zone) *KindergartenFees {
+	rules.SiblingDiscounts = slices.Clone(rules.SiblingDiscounts)
+	rules.FeeFreeMonths = slices.Clone(rules.FeeFreeMonths)
+	if t := rules.FreeCoreIncomeThreshold; t != nil {
+		v := *t
+		rules.FreeCoreIncomeThreshold = &v
+	}
+	local.Brackets = slices.Clone(local.Brackets)
+	k := &KindergartenFees{rules: rules, local: local, month: month, zone: zone,
+		feeFree: slices.Contains(rules.FeeFreeMonths, month.Month),
+		order:   local.SiblingOrder, round: local.Rounding, places: placesOf(local.Rounding),
+		base: minAmount(amountOf(local.FullTimePrice), amountOf(rules.MaxPrice))}
+	if k.order == "" {
+		k.order = PriceDesc
+	}
+	if k.round == "" {
+		k.round = domain.RoundToOre
+	}
+	return k
+}
+
+// Fee computes one household's fee for the month (KindergartenFee).
+func (k *KindergartenFees) Fee(h Household) (Fee, error) {
+	var p domain.Problems
+	validateKindergartenHousehold(&p, &k.local, &h, k.month)
+	if err := p.Err(); err != nil {
+		return Fee{}, err
+	}
+	return k.fee(&h, false)
+}
+
+// explained is Fee with every child's steps worked out now.
+func (k *KindergartenFees) explained(h Household) (Fee, error) {
+	var p domain.Problems
+	validateKindergartenHousehold(&p, &k.local, &h, k.month)
+	if err := p.Err(); err != nil {
+		return Fee{}, err
+	}
+	return k.fee(&h, true)
+}
+
+// fee computes a checked household's fee. With explain, every child's steps
+// are recorded now; without, they are worked out on request from a copy
+// of h.
+func (k *KindergartenFees) fee(h *Household, explain bool) (Fee, error) {
+	rules, local, month, zone := &k.rules, &k.local, k.month, k.zone
 	n := len(h.Children)
 	out := Fee{Month: month, Children: make([]ChildFee, n)}
-	if slices.Contains(rules.FeeFreeMonths, month.Month) {
-		steps := make([]Step, 0, n)
+	var why *explanation
+	if explain {
+		why = givenSteps(n)
+	} else {
+		why = lazyExplanation(k, h)
+	}
+	if k.feeFree {
+		var steps []Step
+		if explain {
+			steps = make([]Step, 0, n)
+		}
 		for i, c := range h.Children {
-			steps = append(steps, Step{Code: StepFeeFreeMonth, Changed: true, Params: &Params{Zone: zone}})
-			out.Children[i] = ChildFee{ID: c.ID, Fee: decimal.Zero, Food: decimal.Zero, Steps: steps[len(steps)-1 : len(steps) : len(steps)]}
+			out.Children[i] = ChildFee{ID: c.ID, Fee: decimal.Zero, Food: decimal.Zero, why: why, at: i}
+			if explain {
+				steps = append(steps, Step{Code: StepFeeFreeMonth, Changed: true, Params: &Params{Zone: zone}})
+				why.steps[i] = steps[i : i+1 : i+1]
+			}
 		}
 		out.Total = decimal.Zero
 		return out, nil
 	}
-	order := local.SiblingOrder
-	if order == "" {
-		order = PriceDesc
-	}
 	// Per-child scratch on the stack for the usual household (the result
-	// is what the caller keeps: the children, their steps and codes, and
-	// the shared parameters, in as few allocations as the types allow).
+	// is what the caller keeps: the children, their codes and, when
+	// explained, their steps and the shared parameters, in as few
+	// allocations as the types allow).
 	var keyBuf [8]siblingKey
 	var posBuf [16]int
 	var bracketBuf [8]int
@@ -188,10 +300,9 @@ func KindergartenFee(rules KindergartenRules, local KindergartenPrices, h Househ
 		keys, pos, bracket = make([]siblingKey, 0, n), make([]int, 0, 2*n), make([]int, 0, n)
 	}
 	keys, pos, bracket = keys[:n], pos[:2*n], bracket[:n]
-	base := minAmount(amountOf(local.FullTimePrice), amountOf(rules.MaxPrice))
 	for i, c := range h.Children {
 		bracket[i] = kindergartenBracket(local.Brackets, c.HoursPerWeek)
-		keys[i] = siblingKey{id: c.ID, price: base.mul(amountOf(local.Brackets[bracket[i]].Share)), born: c.BirthDate, hasBirth: true}
+		keys[i] = siblingKey{id: c.ID, price: k.base.mul(amountOf(local.Brackets[bracket[i]].Share)), born: c.BirthDate, hasBirth: true}
 	}
 	var (
 		income   amount
@@ -212,50 +323,51 @@ func KindergartenFee(rules KindergartenRules, local KindergartenPrices, h Househ
 			}
 		}
 	}
-	siblingPositions(keys, order, pos[:n], pos[n:])
-	// The steps of every child in one array, sized exactly (a Step is
-	// large: the engine's time is mostly allocating and collecting
-	// steps): price and rounding (or the free zone), the income cap and
-	// free core hours with an income, and the sibling discount when it
-	// applies.
-	need := 0
-	for i, c := range h.Children {
-		need += 2
-		if zone == ZoneFree {
-			continue
-		}
-		if withIncome {
-			need++
-			if freeCore && rules.inFreeCoreWindow(c.BirthDate.Year(), month) {
+	siblingPositions(keys, k.order, pos[:n], pos[n:])
+	var (
+		steps  []Step
+		params *Params
+	)
+	if explain {
+		// The steps of every child in one array, sized exactly: price
+		// and rounding (or the free zone), the income cap and free core
+		// hours with an income, and the sibling discount when it
+		// applies.
+		need := 0
+		for i, c := range h.Children {
+			need += 2
+			if zone == ZoneFree {
+				continue
+			}
+			if withIncome {
+				need++
+				if freeCore && rules.inFreeCoreWindow(c.BirthDate.Year(), month) {
+					need++
+				}
+			}
+			if n > 1 || rateAt(rules.SiblingDiscounts, pos[i]).Sign() != 0 {
 				need++
 			}
 		}
-		if n > 1 || rateAt(rules.SiblingDiscounts, pos[i]).Sign() != 0 {
-			need++
-		}
-	}
-	steps := make([]Step, 0, need)
-	places := placesOf(local.Rounding)
-	rounding := local.Rounding
-	if rounding == "" {
-		rounding = domain.RoundToOre
-	}
-	// The parameters, and the threshold they point to in one allocation
-	// with them when free core hours apply.
-	pv := Params{FullTimePrice: local.FullTimePrice, MaxPrice: rules.MaxPrice, Income: h.AnnualIncome,
-		IncomeCapShare: rules.IncomeCapShare, Months: rules.BilledMonthsPerYear, FreeHours: rules.FreeCoreHours,
-		Order: order, Rounding: rounding, Zone: zone}
-	var params *Params
-	if freeCore {
+		steps = make([]Step, 0, need)
+		// The parameters, with copies of the income and the threshold
+		// they point to in the same allocation (the steps must not change
+		// when the caller changes its own afterwards).
 		pb := &struct {
-			p Params
-			t decimal.Decimal
-		}{p: pv, t: *rules.FreeCoreIncomeThreshold}
+			p      Params
+			inc, t decimal.Decimal
+		}{p: Params{FullTimePrice: local.FullTimePrice, MaxPrice: rules.MaxPrice,
+			IncomeCapShare: rules.IncomeCapShare, Months: rules.BilledMonthsPerYear, FreeHours: rules.FreeCoreHours,
+			Order: k.order, Rounding: k.round, Zone: zone}}
 		params = &pb.p
-		params.Threshold = &pb.t
-	} else {
-		params = new(Params)
-		*params = pv
+		if h.AnnualIncome != nil {
+			pb.inc = *h.AnnualIncome
+			params.Income = &pb.inc
+		}
+		if freeCore {
+			pb.t = *rules.FreeCoreIncomeThreshold
+			params.Threshold = &pb.t
+		}
 	}
 	// The children's rule codes are gathered on the stack for the usual
 	// household and copied into one array of their exact size at the end;
@@ -273,30 +385,39 @@ func KindergartenFee(rules KindergartenRules, local KindergartenPrices, h Househ
 		b := &local.Brackets[bracket[i]]
 		price := keys[i].price
 		var s *Step
-		steps, s = grow(steps)
-		s.Code, s.Changed, s.Hours, s.MinHours, s.Share, s.Food = StepPrice, true, c.HoursPerWeek, b.MinHours, b.Share, b.Food
-		s.set(zeroAmount, price, params)
+		if explain {
+			steps, s = grow(steps)
+			s.Code, s.Changed, s.Hours, s.MinHours, s.Share, s.Food = StepPrice, true, c.HoursPerWeek, b.MinHours, b.Share, b.Food
+			s.set(zeroAmount, price, params)
+		}
 		cf := &out.Children[i]
-		cf.ID, cf.Food = c.ID, b.Food
+		cf.ID, cf.Food, cf.why, cf.at = c.ID, b.Food, why, i
 		food := amountOf(b.Food)
 		if zone == ZoneFree {
-			steps, s = grow(steps)
-			s.Code, s.Changed = StepFreeZone, price.sign() != 0
-			s.set(price, zeroAmount, params)
+			if explain {
+				steps, s = grow(steps)
+				s.Code, s.Changed = StepFreeZone, price.sign() != 0
+				s.set(price, zeroAmount, params)
+				why.steps[i] = steps[start:len(steps):len(steps)]
+			}
 			cf.Fee = decimal.Zero
-			cf.Steps = steps[start:len(steps):len(steps)]
 			sum = sum.add(food)
 			continue
 		}
 		span[i][0] = int32(len(codes))
-		// step records a step that takes the price to next.
+		// step takes the price to next, and records the step when
+		// explaining (else it returns nil).
 		step := func(code StepCode, next amount) *Step {
 			var s *Step
-			steps, s = grow(steps)
-			s.Code = code
-			s.set(price, next, params)
+			if explain {
+				steps, s = grow(steps)
+				s.Code = code
+				s.set(price, next, params)
+			}
 			if next.cmp(price) < 0 {
-				s.Changed = true
+				if s != nil {
+					s.Changed = true
+				}
 				codes = append(codes, code)
 			}
 			price = next
@@ -306,8 +427,9 @@ func KindergartenFee(rules KindergartenRules, local KindergartenPrices, h Househ
 			step(StepIncomeCap, minAmount(price, cap))
 			if freeCore && rules.inFreeCoreWindow(c.BirthDate.Year(), month) {
 				basis := min(c.HoursPerWeek, rules.FullTimeHours)
-				s := step(StepFreeCoreHours, price.mulFrac(int64(max(0, basis-rules.FreeCoreHours)), int64(basis)))
-				s.Hours, s.Basis = c.HoursPerWeek, basis
+				if s := step(StepFreeCoreHours, price.mulFrac(int64(max(0, basis-rules.FreeCoreHours)), int64(basis))); s != nil {
+					s.Hours, s.Basis = c.HoursPerWeek, basis
+				}
 			}
 		}
 		rate := rateAt(rules.SiblingDiscounts, pos[i])
@@ -316,12 +438,16 @@ func KindergartenFee(rules KindergartenRules, local KindergartenPrices, h Househ
 			if rate.Sign() != 0 {
 				next = price.mul(intAmount(1).sub(amountOf(rate)))
 			}
-			s := step(StepSibling, next)
-			s.Position, s.Rate = pos[i], rate
+			if s := step(StepSibling, next); s != nil {
+				s.Position, s.Rate = pos[i], rate
+			}
 		}
 		span[i][1] = int32(len(codes))
 		var fee amount
-		steps, fee = finishChildInto(cf, steps, start, price, places, params)
+		steps, fee = finishChildInto(cf, steps, price, k.places, params)
+		if explain {
+			why.steps[i] = steps[start:len(steps):len(steps)]
+		}
 		sum = sum.add(fee).add(food)
 	}
 	if len(codes) > 0 {

@@ -162,9 +162,41 @@ type runner struct {
 	newDec    []FeeDecision
 	skipped   []Skipped
 	at        Month // the month being computed
+	// kgFees is the kindergarten fee calculator of a price list in a
+	// month (the rules and list checked once, not for every family).
+	kgFees map[kgFeesKey]kgFeesOrErr
 	// last is set while the run's own month is computed: its decisions
 	// are not kept for a later month.
 	last bool
+}
+
+type kgFeesKey struct {
+	list *PriceList
+	m    Month
+}
+
+type kgFeesOrErr struct {
+	fees *KindergartenFees
+	err  error
+}
+
+// kindergartenFees is the calculator of a kindergarten price list's fees in
+// a month, made once.
+func (r *runner) kindergartenFees(l *PriceList, m Month) (*KindergartenFees, KindergartenRules, error) {
+	rules, err := r.in.Tables.KindergartenRules(m, l.zone())
+	if err != nil {
+		return nil, rules, err
+	}
+	k := kgFeesKey{l, m}
+	c, ok := r.kgFees[k]
+	if !ok {
+		c.fees, c.err = NewKindergartenFees(rules, *l.Kindergarten, m, l.zone())
+		if r.kgFees == nil {
+			r.kgFees = map[kgFeesKey]kgFeesOrErr{}
+		}
+		r.kgFees[k] = c
+	}
+	return c.fees, rules, c.err
 }
 
 // placedChild is a child with kindergarten or SFO placements, with its
@@ -656,14 +688,16 @@ func (r *runner) family(out []charge, f *famRef, cs []childMonth, m Month, repor
 			for _, c := range kids {
 				r.skip(report, c.child, domain.Kindergarten, SkipNoPriceList, "no kindergarten price list in force on "+m.First().String())
 			}
-		} else if rules, err := r.in.Tables.KindergartenRules(m, l.zone()); err != nil {
+		} else if fees, rules, err := r.kindergartenFees(l, m); err != nil {
 			failed(err)
 		} else {
 			h := Household{AnnualIncome: income, Children: make([]Child, len(kids))}
 			for i, c := range kids {
 				h.Children[i] = Child{ID: c.child.String(), BirthDate: c.birth, HoursPerWeek: c.kg.main.hours}
 			}
-			fee, err := KindergartenFee(rules, *l.Kindergarten, h, m, l.zone())
+			// The run keeps every child's steps (its decisions), so they
+			// are worked out with the fee rather than on request.
+			fee, err := fees.explained(h)
 			if err != nil {
 				failed(err)
 			} else {
@@ -738,7 +772,8 @@ func (r *runner) charge(f *famRef, c childMonth, p *placed, kind domain.UnitKind
 	list PriceListID, rulesFrom date.Date, income IncomeDecisionID, siblings int) charge {
 	ch := charge{family: f, child: c.child, kind: kind, days: p.days, dim: m.Days(), fee: cf, gross: decimal.Zero}
 	position := 0
-	for _, s := range cf.Steps {
+	steps := cf.Steps()
+	for _, s := range steps {
 		switch s.Code {
 		case StepPrice:
 			ch.gross = s.After()
@@ -754,7 +789,7 @@ func (r *runner) charge(f *famRef, c childMonth, p *placed, kind domain.UnitKind
 	}
 	r.decide(FeeDecision{Municipality: r.in.Municipality, Child: c.child, Kind: kind, From: m, Fee: cf.Fee, Food: cf.Food,
 		Rules: cf.Rules, Made: r.in.Made, Placement: p.main.id, Hours: p.main.hours, Family: f.ID,
-		IncomeDecision: income, PriceList: list, RulesFrom: rulesFrom, Siblings: siblings, Position: position}, cf.Steps)
+		IncomeDecision: income, PriceList: list, RulesFrom: rulesFrom, Siblings: siblings, Position: position}, steps)
 	return ch
 }
 

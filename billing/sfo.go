@@ -140,10 +140,12 @@ func SFOFee(rules SFORules, local SFOPrices, h SFOHousehold, month Month) (Fee, 
 	n := len(h.Pupils)
 	out := Fee{Month: month, Children: make([]ChildFee, n)}
 	steps := make([]Step, 0, 6*n)
+	why := givenSteps(n)
 	if slices.Contains(rules.FeeFreeMonths, month.Month) {
 		for i, c := range h.Pupils {
 			steps = append(steps, Step{Code: StepFeeFreeMonth, Changed: true, Params: &Params{}})
-			out.Children[i] = ChildFee{ID: c.ID, Fee: decimal.Zero, Food: decimal.Zero, Steps: steps[len(steps)-1 : len(steps) : len(steps)]}
+			out.Children[i] = ChildFee{ID: c.ID, Fee: decimal.Zero, Food: decimal.Zero, why: why, at: i}
+			why.steps[i] = steps[len(steps)-1 : len(steps) : len(steps)]
 		}
 		out.Total = decimal.Zero
 		return out, nil
@@ -178,7 +180,7 @@ func SFOFee(rules SFORules, local SFOPrices, h SFOHousehold, month Month) (Fee, 
 			Hours: c.HoursPerWeek, MinHours: b.MinHours, Price: b.Price, Food: b.Food, Grade: c.Grade}
 		ps.set(zeroAmount, price, params)
 		steps = append(steps, ps)
-		cf := ChildFee{ID: c.ID, Food: b.Food}
+		cf := ChildFee{ID: c.ID, Food: b.Food, why: why, at: i}
 		var codes [4]StepCode
 		nr := 0
 		apply := func(s Step, next amount) {
@@ -208,7 +210,8 @@ func SFOFee(rules SFORules, local SFOPrices, h SFOHousehold, month Month) (Fee, 
 					price.mul(intAmount(1).sub(amountOf(rate))))
 			}
 		}
-		steps = finishChild(&cf, steps, start, price, places, params, codes[:nr])
+		steps = finishChild(&cf, steps, price, places, params, codes[:nr])
+		why.steps[i] = steps[start:len(steps):len(steps)]
 		out.Children[i] = cf
 	}
 	out.Total = total(out.Children)

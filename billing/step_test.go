@@ -31,17 +31,17 @@ func TestStepAmounts(t *testing.T) {
 		}
 		for i, c := range f.Children {
 			var got []string
-			for j, s := range c.Steps {
+			for j, s := range c.Steps() {
 				if j == 0 {
 					got = append(got, s.Before().StringFixed(2))
 				} else {
-					assert.True(t, s.Before().Equal(c.Steps[j-1].After()), "%s step %d", c.ID, j)
+					assert.True(t, s.Before().Equal(c.Steps()[j-1].After()), "%s step %d", c.ID, j)
 				}
 				got = append(got, s.After().StringFixed(2))
 				assert.Equal(t, s.Before().Exponent(), int32(-2))
 			}
 			assert.Equal(t, want[i], got, c.ID)
-			assert.True(t, c.Steps[len(c.Steps)-1].After().Equal(c.Fee))
+			assert.True(t, c.Steps()[len(c.Steps())-1].After().Equal(c.Fee))
 		}
 	})
 
@@ -52,13 +52,13 @@ func TestStepAmounts(t *testing.T) {
 		local.FullTimePrice = dec("1000.004")
 		f, err := KindergartenFee(rules, local, Household{Children: []Child{{ID: "a", BirthDate: born, HoursPerWeek: 45}}}, m, ZoneOrdinary)
 		require.NoError(t, err)
-		r := f.Children[0].Steps[len(f.Children[0].Steps)-1]
+		r := f.Children[0].Steps()[len(f.Children[0].Steps())-1]
 		require.Equal(t, StepRounding, r.Code)
 		assert.True(t, r.Changed)
 		assert.Equal(t, "1000.00", r.Before().StringFixed(2))
 		assert.Equal(t, "1000.00", r.After().StringFixed(2))
 		assert.Contains(t, r.Render(English), "Rounded to whole øre: NOK 1000.00")
-		p := f.Children[0].Steps[0]
+		p := f.Children[0].Steps()[0]
 		assert.Contains(t, p.Render(English), "= NOK 1000.00")
 	})
 
@@ -75,12 +75,12 @@ func TestStepAmounts(t *testing.T) {
 		require.NoError(t, err)
 		a, b := f.Children[0], f.Children[1]
 		assert.Equal(t, "300000000000000000.13", a.Fee.StringFixed(2))
-		assert.Equal(t, "0.00", a.Steps[0].Before().StringFixed(2))
-		assert.Equal(t, "300000000000000000.13", a.Steps[0].After().StringFixed(2))
-		assert.Equal(t, "300000000000000000.13", a.Steps[len(a.Steps)-1].After().StringFixed(2))
+		assert.Equal(t, "0.00", a.Steps()[0].Before().StringFixed(2))
+		assert.Equal(t, "300000000000000000.13", a.Steps()[0].After().StringFixed(2))
+		assert.Equal(t, "300000000000000000.13", a.Steps()[len(a.Steps())-1].After().StringFixed(2))
 		// The second child: half the price, then the sibling discount.
 		var got []string
-		for _, s := range b.Steps {
+		for _, s := range b.Steps() {
 			got = append(got, string(s.Code)+" "+s.Before().StringFixed(2)+" "+s.After().StringFixed(2))
 		}
 		assert.Equal(t, []string{
@@ -88,8 +88,8 @@ func TestStepAmounts(t *testing.T) {
 			"sibling 150000000000000000.06 105000000000000000.04",
 			"rounding 105000000000000000.04 105000000000000000.04",
 		}, got)
-		assert.NotZero(t, b.Steps[1].wide, "the amounts are kept beside the step")
-		assert.Contains(t, b.Steps[1].Render(English), "NOK 150000000000000000.06 → NOK 105000000000000000.04")
-		assert.Equal(t, b.Fee.StringFixed(2), b.Steps[2].After().StringFixed(2))
+		assert.NotZero(t, b.Steps()[1].wide, "the amounts are kept beside the step")
+		assert.Contains(t, b.Steps()[1].Render(English), "NOK 150000000000000000.06 → NOK 105000000000000000.04")
+		assert.Equal(t, b.Fee.StringFixed(2), b.Steps()[2].After().StringFixed(2))
 	})
 }
