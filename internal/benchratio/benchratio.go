@@ -61,11 +61,19 @@ func (w *Watch) Start() {
 // Side is one of the two paths compared: it does the work once.
 type Side func(b *testing.B, w *Watch)
 
-// Compare runs project and baseline b.N times each, alternating which goes
-// first (also from one call to the next, as go test -count repeats a
-// benchmark with -benchtime=1x), and reports project-ns/op, baseline-ns/op and x-baseline (the
-// ratio of their totals). The benchmark's own ns/op covers both sides and
-// their untimed preparation; read the three metrics.
+// Compare runs project and baseline once each per iteration of b.Loop,
+// alternating which goes first (also from one call to the next, as go
+// test -count repeats a benchmark with -benchtime=1x), and reports
+// project-ns/op, baseline-ns/op and x-baseline (the ratio of their
+// totals). The benchmark's own ns/op covers both sides and their untimed
+// preparation; read the three metrics.
+//
+// Because it loops with b.Loop, the benchmark function runs once however
+// many iterations -benchtime=Nx asks for: a benchmark whose set-up is
+// costly (a municipality seeded into a store) makes it once and compares
+// N pairs on it. Each pair is logged as "pair i: project-ns P
+// baseline-ns Q" (the lines scripts/bench-ratios reads for min, median
+// and max).
 func Compare(b *testing.B, project, baseline Side) {
 	b.Helper()
 	var p, q time.Duration
@@ -79,27 +87,28 @@ func Compare(b *testing.B, project, baseline Side) {
 	}
 	v, _ := calls.LoadOrStore(b.Name(), new(atomic.Int64))
 	first := int(v.(*atomic.Int64).Add(1))
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
+	i := 0
+	for b.Loop() {
+		var d, e time.Duration
 		if (first+i)%2 == 1 {
-			d := run(project)
-			e := run(baseline)
-			p, q, ps, qs = p+d, q+e, append(ps, d), append(qs, e)
+			d = run(project)
+			e = run(baseline)
 		} else {
-			e := run(baseline)
-			d := run(project)
-			p, q, ps, qs = p+d, q+e, append(ps, d), append(qs, e)
+			e = run(baseline)
+			d = run(project)
 		}
+		p, q, ps, qs = p+d, q+e, append(ps, d), append(qs, e)
+		i++
+		b.Logf("pair %d: project-ns %d baseline-ns %d", i, d.Nanoseconds(), e.Nanoseconds())
 	}
-	b.StopTimer()
-	n := float64(b.N)
+	n := float64(i)
 	b.ReportMetric(float64(p.Nanoseconds())/n, "project-ns/op")
 	b.ReportMetric(float64(q.Nanoseconds())/n, "baseline-ns/op")
 	if q > 0 {
 		b.ReportMetric(float64(p)/float64(q), "x-baseline")
 	}
-	if b.N > 1 {
-		b.Logf("project %s, baseline %s (median of %d)", median(ps), median(qs), b.N)
+	if i > 1 {
+		b.Logf("project %s, baseline %s (median of %d)", median(ps), median(qs), i)
 	}
 }
 
