@@ -51,6 +51,9 @@ func BenchmarkPostgresCheckInVsBaseline(b *testing.B) {
 			return err
 		}
 		return tx.Commit(ctx)
+	}, func(ctx context.Context) error {
+		_, err := pool.Exec(ctx, `ANALYZE attendance_checks`)
+		return err
 	})
 }
 

@@ -46,7 +46,7 @@ func BenchmarkSQLiteCheckInVsBaseline(b *testing.B) {
 			return err
 		}
 		return tx.Commit()
-	})
+	}, nil)
 }
 
 func BenchmarkSQLiteEnqueueBulletinVsBaseline(b *testing.B) {
