@@ -328,25 +328,10 @@ func country(n int) []Household {
 	return hs
 }
 
+// BenchmarkKindergartenFeeCountry computes 300,000 children's fees with
+// KindergartenFee (rules and prices checked at every call) and with one
+// KindergartenFees for the month, steps not asked for.
 func BenchmarkKindergartenFeeCountry(b *testing.B) {
-	tab := mustTables(b)
-	m := Month{2024, time.October}
-	rules, err := tab.KindergartenRules(m, ZoneOrdinary)
-	require.NoError(b, err)
-	local := standardPrices()
-	hs := country(300_000)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		for _, h := range hs {
-			if _, err := KindergartenFee(rules, local, h, m, ZoneOrdinary); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-}
-
-func BenchmarkKindergartenFeesCountry(b *testing.B) {
 	tab := mustTables(b)
 	m := Month{2024, time.October}
 	rules, err := tab.KindergartenRules(m, ZoneOrdinary)
@@ -355,13 +340,22 @@ func BenchmarkKindergartenFeesCountry(b *testing.B) {
 	hs := country(300_000)
 	fees, err := NewKindergartenFees(rules, local, m, ZoneOrdinary)
 	require.NoError(b, err)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		for _, h := range hs {
-			if _, err := fees.Fee(h); err != nil {
-				b.Fatal(err)
+	for _, c := range []struct {
+		name string
+		fee  func(h Household) (Fee, error)
+	}{
+		{"KindergartenFee", func(h Household) (Fee, error) { return KindergartenFee(rules, local, h, m, ZoneOrdinary) }},
+		{"KindergartenFees", fees.Fee},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, h := range hs {
+					if _, err := c.fee(h); err != nil {
+						b.Fatal(err)
+					}
+				}
 			}
-		}
+		})
 	}
 }

@@ -241,23 +241,19 @@ func newKindergartenFees(rules KindergartenRules, local KindergartenPrices, mont
 }
 
 // Fee computes one household's fee for the month (KindergartenFee).
-func (k *KindergartenFees) Fee(h Household) (Fee, error) {
-	var p domain.Problems
-	validateKindergartenHousehold(&p, &k.local, &h, k.month)
-	if err := p.Err(); err != nil {
-		return Fee{}, err
-	}
-	return k.fee(&h, false)
-}
+func (k *KindergartenFees) Fee(h Household) (Fee, error) { return k.checked(&h, false) }
 
 // explained is Fee with every child's steps worked out now.
-func (k *KindergartenFees) explained(h Household) (Fee, error) {
+func (k *KindergartenFees) explained(h Household) (Fee, error) { return k.checked(&h, true) }
+
+// checked checks the household, then computes its fee.
+func (k *KindergartenFees) checked(h *Household, explain bool) (Fee, error) {
 	var p domain.Problems
-	validateKindergartenHousehold(&p, &k.local, &h, k.month)
+	validateKindergartenHousehold(&p, &k.local, h, k.month)
 	if err := p.Err(); err != nil {
 		return Fee{}, err
 	}
-	return k.fee(&h, true)
+	return k.fee(h, explain)
 }
 
 // fee computes a checked household's fee. With explain, every child's steps
