@@ -22,12 +22,22 @@ const (
 	receiptCols   = `municipality, message_id, delivery_id, state, code, sent_at, answered_at, delivered_at`
 	insertReceipt = `INSERT INTO msg_receipts (` + receiptCols + `) VALUES (?, ?, ?, 'awaiting', '', ?, NULL, NULL)
 		ON CONFLICT (municipality, message_id) DO UPDATE SET state = 'awaiting' WHERE msg_receipts.state = 'failed'`
-	selectReceipt  = `SELECT ` + receiptCols + ` FROM msg_receipts WHERE municipality = ? AND message_id = ?`
-	markReceived   = `UPDATE msg_receipts SET state = 'received', answered_at = ?3 WHERE municipality = ?1 AND message_id = ?2 AND state = 'awaiting'`
-	markDelivered  = `UPDATE msg_receipts SET state = 'delivered', answered_at = ?3, delivered_at = ?3 WHERE municipality = ?1 AND message_id = ?2 AND state <> 'delivered'`
-	markFailed     = `UPDATE msg_receipts SET state = 'failed', code = ?4, answered_at = ?3 WHERE municipality = ?1 AND message_id = ?2 AND state <> 'delivered' AND NOT (state = 'failed' AND code = ?4)`
-	receiptExists  = `SELECT 1 FROM msg_receipts WHERE municipality = ? AND message_id = ?`
-	entryCols      = `o.id, o.key, o.kind, o.guardian_id, o.medium, o.state, o.urgent, o.attempts, o.next_at, o.created_at, o.done_at, o.last_error <> '', r.message_id, r.state, r.code, r.sent_at, r.answered_at, r.delivered_at`
+	selectReceipt = `SELECT ` + receiptCols + ` FROM msg_receipts WHERE municipality = ? AND message_id = ?`
+	markReceived  = `UPDATE msg_receipts SET state = 'received', answered_at = ?3 WHERE municipality = ?1 AND message_id = ?2 AND state = 'awaiting'`
+	markDelivered = `UPDATE msg_receipts SET state = 'delivered', answered_at = ?3, delivered_at = ?3 WHERE municipality = ?1 AND message_id = ?2 AND state <> 'delivered'`
+	markFailed    = `UPDATE msg_receipts SET state = 'failed', code = ?4, answered_at = ?3 WHERE municipality = ?1 AND message_id = ?2 AND state <> 'delivered' AND NOT (state = 'failed' AND code = ?4)`
+	receiptExists = `SELECT 1 FROM msg_receipts WHERE municipality = ? AND message_id = ?`
+	entryCols     = `o.id, o.key, o.kind, o.guardian_id, o.medium, o.state, o.urgent, o.attempts, o.next_at, o.created_at, o.done_at, o.last_error <> '', r.message_id, r.state, r.code, r.sent_at, r.answered_at, r.delivered_at`
+	// selectOutboxCounts: ?1 the municipality. Every delivery is in one of
+	// msg_outbox_open and msg_outbox_sent, which hold its medium.
+	selectOutboxCounts = `SELECT o.medium, o.state, coalesce(r.state, ''), count(*) FROM msg_outbox o INDEXED BY msg_outbox_open
+			LEFT JOIN msg_receipts r INDEXED BY msg_receipts_by_delivery ON r.municipality = o.municipality AND r.delivery_id = o.id
+			WHERE o.municipality = ?1 AND o.state <> 'sent' GROUP BY o.medium, o.state, coalesce(r.state, '')
+		UNION ALL
+		SELECT o.medium, 'sent', coalesce(r.state, ''), count(*) FROM msg_outbox o INDEXED BY msg_outbox_sent
+			LEFT JOIN msg_receipts r INDEXED BY msg_receipts_by_delivery ON r.municipality = o.municipality AND r.delivery_id = o.id
+			WHERE o.municipality = ?1 AND o.state = 'sent' GROUP BY o.medium, coalesce(r.state, '')
+		ORDER BY 1, 2, 3`
 	retryDelivery  = `UPDATE msg_outbox SET state = 'pending', next_at = ?3, done_at = NULL WHERE municipality = ?1 AND id = ?2`
 	selectRetrying = `SELECT o.state, o.recipient = ?3, coalesce(r.state, '') FROM msg_outbox o
 		LEFT JOIN msg_receipts r ON r.municipality = o.municipality AND r.delivery_id = o.id WHERE o.municipality = ?1 AND o.id = ?2`
@@ -133,11 +143,17 @@ func (s *Store) OutboxEntries(ctx context.Context, m domain.Municipality, q mess
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	// A page of one state is read from msg_outbox_by_state, so that the
-	// few dead deliveries are not found by walking past every sent one.
+	// A page of one state is read from the partial index of its state
+	// (migration 00044), so that the few dead deliveries are not found by
+	// walking past every sent one, nor the sent ones past a bulletin's
+	// tens of thousands still pending.
 	index := "msg_outbox_by_created"
-	if q.State != "" {
-		index = "msg_outbox_by_state"
+	switch q.State {
+	case "":
+	case messaging.Sent:
+		index = "msg_outbox_sent"
+	default:
+		index = "msg_outbox_open"
 	}
 	var b strings.Builder
 	b.WriteString(`SELECT ` + entryCols + ` FROM msg_outbox o INDEXED BY ` + index + `
@@ -150,6 +166,12 @@ func (s *Store) OutboxEntries(ctx context.Context, m domain.Municipality, q mess
 	if q.State != "" {
 		b.WriteString(` AND o.state = ?`)
 		args = append(args, q.State)
+	}
+	switch index { // the index's own condition, for the planner
+	case "msg_outbox_open":
+		b.WriteString(` AND o.state <> 'sent'`)
+	case "msg_outbox_sent":
+		b.WriteString(` AND o.state = 'sent'`)
 	}
 	if q.Before != nil {
 		b.WriteString(` AND (o.created_at < ? OR (o.created_at = ? AND o.id < ?))`)
@@ -168,17 +190,16 @@ func (s *Store) OutboxEntries(ctx context.Context, m domain.Municipality, q mess
 }
 
 // OutboxCounts counts a municipality's deliveries by medium, outbox state and
-// receipt state. It reads two covering indexes and no row: a month's
-// notices are tens of thousands, and their rows carry the texts.
+// receipt state. It reads three indexes and no row (a month's notices are
+// tens of thousands, and their rows carry the texts): msg_outbox_open and
+// msg_outbox_sent, which hold every delivery once with its medium, and
+// msg_receipts_by_delivery.
 func (s *Store) OutboxCounts(ctx context.Context, m domain.Municipality) ([]messaging.Count, error) {
-	return queryAll(ctx, s, `SELECT o.medium, o.state, coalesce(r.state, ''), count(*) FROM msg_outbox o INDEXED BY msg_outbox_by_medium
-		LEFT JOIN msg_receipts r INDEXED BY msg_receipts_by_delivery ON r.municipality = o.municipality AND r.delivery_id = o.id
-		WHERE o.municipality = ? GROUP BY o.medium, o.state, coalesce(r.state, '') ORDER BY 1, 2, 3`,
-		func(r scanner) (messaging.Count, error) {
-			var c messaging.Count
-			err := r.Scan(&c.Medium, &c.State, &c.Receipt, &c.N)
-			return c, err
-		}, m)
+	return queryAll(ctx, s, selectOutboxCounts, func(r scanner) (messaging.Count, error) {
+		var c messaging.Count
+		err := r.Scan(&c.Medium, &c.State, &c.Receipt, &c.N)
+		return c, err
+	}, m)
 }
 
 // RetryDelivery makes a failed delivery due again at at (the operations page's

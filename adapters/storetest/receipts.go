@@ -1,8 +1,11 @@
 package storetest
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -34,6 +37,7 @@ type ReceiptStore interface {
 func RunReceipts(t *testing.T, newStore func(t *testing.T) ReceiptStore) {
 	t.Run("Idempotent", func(t *testing.T) { testReceiptsIdempotent(t, newStore(t)) })
 	t.Run("OperationsListing", func(t *testing.T) { testOutboxEntries(t, newStore(t)) })
+	t.Run("CountsAgreeWithPages", func(t *testing.T) { testOutboxCountsAgree(t, newStore(t)) })
 	t.Run("RetryNow", func(t *testing.T) { testRetryDelivery(t, newStore(t)) })
 	t.Run("Retention", func(t *testing.T) { testReceiptRetention(t, newStore(t)) })
 }
@@ -213,6 +217,121 @@ func testOutboxEntries(t *testing.T, s ReceiptStore) {
 		{Medium: messaging.Archive, State: messaging.Sent, N: 4},
 		{Medium: messaging.Email, State: messaging.Sent, N: 2},
 	}, counts)
+}
+
+// testOutboxCountsAgree settles an outbox of four media into every state,
+// with receipts of every kind and failed deliveries retried, and checks
+// that the counts are the tally of every page, and that the pages of one
+// state, with and without a medium, are the pages of all with the others
+// left out: the counts and the pages of one state are read from other
+// indexes than the pages of all.
+func testOutboxCountsAgree(t *testing.T, s ReceiptStore) {
+	ctx := ctxFor(t)
+	g := newSchool(t, ctx, s, Oslo).guardian("")
+	bg := newSchool(t, ctx, s, Bergen).guardian("")
+	media := []messaging.Medium{messaging.Email, messaging.SMS, messaging.Webhook, messaging.Archive}
+	var ds []messaging.Delivery
+	for i := range 60 {
+		m, gid := Oslo, g.ID
+		if i%10 == 9 {
+			m, gid = Bergen, bg.ID
+		}
+		at := msgNow.Add(time.Duration(i/3) * time.Second) // three at each instant: the ID breaks the tie
+		ds = append(ds, messaging.Delivery{ID: domain.NewID[messaging.Delivery](), Municipality: m, Key: fmt.Sprintf("counts/%02d", i),
+			Kind: "message.new", Guardian: gid, Medium: media[i%len(media)], To: "mottaker", Language: messaging.Bokmal,
+			Subject: "Ny melding", Body: "Du har en ny melding.", State: messaging.Pending, NextAt: at, CreatedAt: at})
+	}
+	n, err := s.Enqueue(ctx, ds)
+	require.NoError(t, err)
+	require.Equal(t, len(ds), n)
+	now := msgNow.Add(time.Hour)
+	claimed, err := s.Claim(ctx, now, now.Add(time.Minute), len(ds))
+	require.NoError(t, err)
+	require.Len(t, claimed, len(ds))
+	byKey := map[string]int{}
+	for i, d := range ds {
+		byKey[d.Key] = i
+	}
+	outcomes := make([]messaging.Outcome, len(claimed))
+	for j, d := range claimed {
+		o := messaging.Outcome{Delivery: d.ID, Municipality: d.Municipality, State: messaging.Sent, At: now}
+		switch byKey[d.Key] % 5 {
+		case 0:
+			o.State, o.Error = messaging.Dead, "refused"
+		case 1:
+			o.State, o.NextAt, o.At, o.Error = messaging.Pending, now.Add(time.Hour), time.Time{}, "try again"
+		}
+		outcomes[j] = o
+	}
+	require.NoError(t, s.Settle(ctx, outcomes))
+	// Receipts on sent deliveries: awaiting, delivered and failed; a failed
+	// one and a dead one retried (pending again, the failed receipt kept).
+	clock := NewClock(now)
+	answers := s.Receipts(Oslo, clock)
+	track := func(i int) uuid.UUID {
+		msg := uuid.New()
+		require.NoError(t, s.TrackReceipt(ctx, messaging.Receipt{Municipality: Oslo, Message: msg, Delivery: ds[i].ID, State: messaging.Awaiting, SentAt: now}))
+		return msg
+	}
+	track(2)
+	require.NoError(t, answers.MarkDelivered(ctx, track(3)))
+	require.NoError(t, answers.MarkDelivered(ctx, track(7)))
+	require.NoError(t, answers.MarkFailed(ctx, track(8), "ugyldigforespoersel"))
+	require.NoError(t, answers.MarkFailed(ctx, track(12), "serverfeil"))
+	require.NoError(t, s.RetryDelivery(ctx, Oslo, ds[12].ID, now.Add(time.Minute)))
+	require.NoError(t, s.RetryDelivery(ctx, Oslo, ds[10].ID, now.Add(time.Minute)))
+
+	walk := func(q messaging.EntryQuery) []messaging.Entry {
+		var out []messaging.Entry
+		for {
+			page, err := s.OutboxEntries(ctx, Oslo, q)
+			require.NoError(t, err)
+			out = append(out, page...)
+			if len(page) < q.Limit {
+				return out
+			}
+			q.Before = &page[len(page)-1]
+		}
+	}
+	all := walk(messaging.EntryQuery{Limit: 7})
+	require.Len(t, all, 54, "every Oslo delivery once, none of Bergen's")
+	tally := map[messaging.Count]int{}
+	for _, e := range all {
+		c := messaging.Count{Medium: e.Medium, State: e.State}
+		if e.Receipt != nil {
+			c.Receipt = e.Receipt.State
+		}
+		tally[c]++
+	}
+	var want []messaging.Count
+	for c, n := range tally {
+		c.N = n
+		want = append(want, c)
+	}
+	counts, err := s.OutboxCounts(ctx, Oslo)
+	require.NoError(t, err)
+	assert.ElementsMatch(t, want, counts)
+	assert.True(t, slices.IsSortedFunc(counts, func(a, b messaging.Count) int {
+		return cmp.Or(cmp.Compare(a.Medium, b.Medium), cmp.Compare(a.State, b.State), cmp.Compare(a.Receipt, b.Receipt))
+	}), "ordered by medium, state and receipt: %v", counts)
+	states := map[messaging.State]bool{}
+	for _, c := range counts {
+		states[c.State] = true
+	}
+	assert.Len(t, states, 3, "every state is counted: %v", counts)
+
+	for _, state := range []messaging.State{messaging.Pending, messaging.Sent, messaging.Dead} {
+		for _, medium := range []messaging.Medium{"", messaging.Archive} {
+			var wantPage []messaging.Entry
+			for _, e := range all {
+				if e.State == state && (medium == "" || e.Medium == medium) {
+					wantPage = append(wantPage, e)
+				}
+			}
+			require.NotEmpty(t, wantPage, "%s %s", state, medium)
+			assert.Equal(t, wantPage, walk(messaging.EntryQuery{State: state, Medium: medium, Limit: 4}), "%s %s", state, medium)
+		}
+	}
 }
 
 func testRetryDelivery(t *testing.T, s ReceiptStore) {
