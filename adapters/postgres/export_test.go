@@ -32,3 +32,6 @@ func Unscoped(ctx context.Context, s *Store, sql string) ([]string, error) {
 func Copy(ctx context.Context, s *Store, table string, cols []string, rows [][]any) (int64, error) {
 	return s.tx(ctx).CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
 }
+
+// Tx is the ctx's transaction (Atomic's), for the tests of lazyTx.
+func Tx(ctx context.Context, s *Store) pgx.Tx { return s.tx(ctx) }

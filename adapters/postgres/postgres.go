@@ -95,7 +95,10 @@
 // all; sent that way, a duplicate is refused by the constraint, which
 // stops the batch before the COMMIT, so the transaction rolls back and
 // Atomic returns the conflict. LockedIdempotent sends the key's lock and
-// the read of its kept response in one batch.
+// the read of its kept response in one batch. The BEGIN is not a round trip
+// of its own either: it goes with the transaction's first statement or
+// batch, and a transaction that sends nothing sends neither BEGIN nor
+// COMMIT.
 package postgres
 
 import (
@@ -337,7 +340,8 @@ func (s *Store) q(ctx context.Context) querier {
 // Writes made with domain.AtCommit (AppendAudit, SaveIdempotent) are held
 // back and sent in one batch with the COMMIT: one round trip for them
 // all. When one of them fails, the COMMIT is not run and the whole
-// transaction rolls back; Atomic returns that write's error.
+// transaction rolls back; Atomic returns that write's error. The BEGIN goes
+// with the first statement fn sends (lazyTx).
 func (s *Store) Atomic(ctx context.Context, fn func(ctx context.Context) error) error {
 	if s.tx(ctx) != nil {
 		return fn(ctx)
@@ -350,10 +354,8 @@ func (s *Store) Atomic(ctx context.Context, fn func(ctx context.Context) error) 
 		return unavailable(fmt.Errorf("postgres: begin: %w", err))
 	}
 	defer conn.Release() // destroyed by the pool if left in a transaction
-	tx, err := conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
-	if err != nil {
-		return unavailable(fmt.Errorf("postgres: begin: %w", err))
-	}
+	// The BEGIN goes with the transaction's first statement (lazyTx).
+	var tx pgx.Tx = &lazyTx{conn: conn}
 	done := false
 	defer func() {
 		if !done { // an error or a panic
