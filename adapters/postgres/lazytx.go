@@ -49,14 +49,19 @@ func (t *lazyTx) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
 	return br
 }
 
+// single sends one statement behind the BEGIN, as a batch.
+func (t *lazyTx) single(ctx context.Context, sql string, args []any) pgx.BatchResults {
+	var b pgx.Batch
+	b.Queue(sql, args...)
+	return t.SendBatch(ctx, &b)
+}
+
 // Exec runs one statement, with the BEGIN if it is the first.
 func (t *lazyTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	if t.begun {
 		return t.conn.Exec(ctx, sql, args...)
 	}
-	var b pgx.Batch
-	b.Queue(sql, args...)
-	br := t.SendBatch(ctx, &b)
+	br := t.single(ctx, sql, args)
 	tag, err := br.Exec()
 	if cerr := br.Close(); err == nil {
 		err = cerr
@@ -70,9 +75,7 @@ func (t *lazyTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, 
 	if t.begun {
 		return t.conn.Query(ctx, sql, args...)
 	}
-	var b pgx.Batch
-	b.Queue(sql, args...)
-	br := t.SendBatch(ctx, &b)
+	br := t.single(ctx, sql, args)
 	rows, err := br.Query()
 	if err != nil {
 		_ = br.Close()
