@@ -147,13 +147,14 @@ func (s *Store) OutboxEntries(ctx context.Context, m domain.Municipality, q mess
 	// (migration 00044), so that the few dead deliveries are not found by
 	// walking past every sent one, nor the sent ones past a bulletin's
 	// tens of thousands still pending.
-	index := "msg_outbox_by_created"
+	// partial repeats the index's own condition, for the planner.
+	index, partial := "msg_outbox_by_created", ""
 	switch q.State {
 	case "":
 	case messaging.Sent:
-		index = "msg_outbox_sent"
+		index, partial = "msg_outbox_sent", ` AND o.state = 'sent'`
 	default:
-		index = "msg_outbox_open"
+		index, partial = "msg_outbox_open", ` AND o.state <> 'sent'`
 	}
 	var b strings.Builder
 	b.WriteString(`SELECT ` + entryCols + ` FROM msg_outbox o INDEXED BY ` + index + `
@@ -167,12 +168,7 @@ func (s *Store) OutboxEntries(ctx context.Context, m domain.Municipality, q mess
 		b.WriteString(` AND o.state = ?`)
 		args = append(args, q.State)
 	}
-	switch index { // the index's own condition, for the planner
-	case "msg_outbox_open":
-		b.WriteString(` AND o.state <> 'sent'`)
-	case "msg_outbox_sent":
-		b.WriteString(` AND o.state = 'sent'`)
-	}
+	b.WriteString(partial)
 	if q.Before != nil {
 		b.WriteString(` AND (o.created_at < ? OR (o.created_at = ? AND o.id < ?))`)
 		at := q.Before.CreatedAt.UnixNano()
